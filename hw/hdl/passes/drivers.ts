@@ -1,0 +1,49 @@
+// Who may drive what: a module drives its own outputs, wires, registers and the inputs of its
+// instances. Two unconditional assignments to one signal in the same scope are a conflict: the first
+// can never take effect, which is almost always a mistake (both sites are reported).
+import type { Diagnostic } from '../diagnostics';
+import type { Scope } from '../draft';
+import type { Signal } from '../signal';
+import type { SourceSite } from '../source';
+import type { DraftCheck } from './pass';
+
+const drivenFromOutside: Partial<Record<Signal['role'], string>> = {
+  input: 'is driven by the parent module',
+  'instance-output': 'is driven by its instance',
+};
+
+export const driversCheck: DraftCheck = {
+  name: 'drivers',
+  run(draft) {
+    const out: Diagnostic[] = [];
+    const visit = (scope: Scope): void => {
+      const direct = new Map<Signal, SourceSite>();
+      for (const s of scope.statements) {
+        if (s.kind === 'when') {
+          for (const b of s.chain.branches) visit(b.body);
+          if (s.chain.otherwise) visit(s.chain.otherwise);
+          continue;
+        }
+        if (s.kind !== 'assign') continue;
+        const t = s.target;
+        const declared = { label: 'declared', site: t.site };
+        if (t.owner !== draft.owner) {
+          out.push({ check: 'drivers', module: draft.name, message: `${t.describe()} belongs to module ${t.owner.moduleName} and cannot be assigned here`, sites: [declared, { label: 'assigned', site: s.site }] });
+          continue;
+        }
+        const outside = drivenFromOutside[t.role];
+        if (outside) {
+          out.push({ check: 'drivers', module: draft.name, message: `${t.describe()} ${outside}; it cannot be assigned here`, sites: [declared, { label: 'assigned', site: s.site }] });
+          continue;
+        }
+        const earlier = direct.get(t);
+        if (earlier) {
+          out.push({ check: 'conflicting-drivers', module: draft.name, message: `${t.describe()} is assigned twice in the same scope; the first assignment never takes effect`, sites: [declared, { label: 'first assigned', site: earlier }, { label: 'assigned again', site: s.site }] });
+        }
+        direct.set(t, s.site);
+      }
+    };
+    visit(draft.body);
+    return out;
+  },
+};

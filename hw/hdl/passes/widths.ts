@@ -1,0 +1,31 @@
+// Strict widths: an assignment's value must have exactly the target's width and signedness.
+// Use zext/sext/trunc/resize/asSInt/asUInt to say what is meant; nothing is truncated silently.
+import type { Diagnostic } from '../diagnostics';
+import { forEachStatement } from '../draft';
+import { Expr } from '../expr';
+import { literalRange, sameType, typeName } from '../types';
+import type { DraftCheck } from './pass';
+
+export const widthsCheck: DraftCheck = {
+  name: 'widths',
+  run(draft) {
+    const out: Diagnostic[] = [];
+    forEachStatement(draft.body, (s) => {
+      if (s.kind !== 'assign') return;
+      const t = s.target;
+      const sites = [{ label: 'declared', site: t.site }, { label: 'assigned', site: s.site }];
+      if (s.value instanceof Expr) {
+        if (!sameType(s.value.type, t.type)) {
+          out.push({ check: 'width-mismatch', module: draft.name, message: `${t.describe()} is ${typeName(t.type)} but is assigned a ${typeName(s.value.type)}`, sites });
+        }
+        return;
+      }
+      const { min, max } = literalRange(t.type);
+      const v = BigInt(s.value);
+      if (v < min || v > max) {
+        out.push({ check: 'width-mismatch', module: draft.name, message: `${t.describe()} is ${typeName(t.type)} and cannot hold the literal ${v}`, sites });
+      }
+    });
+    return out;
+  },
+};
