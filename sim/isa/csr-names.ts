@@ -1,0 +1,50 @@
+/** CSR addresses the CV32E40P implements (user manual, control and status registers chapter). */
+import { hex } from './bits';
+import type { CsrAddr } from './types';
+
+export const CSR = {
+  mstatus: 0x300,
+  misa: 0x301,
+  mie: 0x304,
+  mtvec: 0x305,
+  mcountinhibit: 0x320,
+  mscratch: 0x340,
+  mepc: 0x341,
+  mcause: 0x342,
+  mtval: 0x343,
+  mip: 0x344,
+  mcycle: 0xb00,
+  minstret: 0xb02,
+  mcycleh: 0xb80,
+  minstreth: 0xb82,
+  cycle: 0xc00,
+  instret: 0xc02,
+  cycleh: 0xc80,
+  instreth: 0xc82,
+  // CORE-V hardware-loop registers, read-only through csrr (written by the cv.* loop instructions).
+  lpstart0: 0xcc0,
+  lpend0: 0xcc1,
+  lpcount0: 0xcc2,
+  lpstart1: 0xcc4,
+  lpend1: 0xcc5,
+  lpcount1: 0xcc6,
+  uhartid: 0xcd0,
+  privlv: 0xcd1,
+  mvendorid: 0xf11,
+  marchid: 0xf12,
+  mimpid: 0xf13,
+  mhartid: 0xf14,
+} as const satisfies Record<string, CsrAddr>;
+
+const NAMES: ReadonlyMap<CsrAddr, string> = new Map(
+  Object.entries(CSR).map(([name, addr]) => [addr, name] as const),
+);
+const ADDRS: ReadonlyMap<string, CsrAddr> = new Map(Object.entries(CSR));
+
+export function csrName(addr: CsrAddr): string {
+  return NAMES.get(addr) ?? hex(addr, 3);
+}
+
+export function parseCsr(text: string): CsrAddr | undefined {
+  return ADDRS.get(text.trim().toLowerCase());
+}

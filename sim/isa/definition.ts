@@ -1,0 +1,131 @@
+/**
+ * One entry of the instruction table (Spike-style): mnemonic, match/mask, operand format, functional
+ * semantics and the timing class the core's cycle model applies. Nothing else in the simulator
+ * knows an encoding.
+ */
+import type { Format } from './formats';
+import type { Addr, HartContext, OperandSlots } from './types';
+
+/**
+ * Which row of the CV32E40P timing table (REFERENCE §3) governs an instruction. The functional
+ * semantics never look at this; the core's timing model does.
+ */
+export type TimingClass =
+  | 'alu' // 1 cycle
+  | 'load' // 1 cycle, misaligned 2, its result stalls an immediately dependent instruction
+  | 'store' // 1 cycle, misaligned 2
+  | 'branch' // 1 not taken, 3 taken (4 to a non-word-aligned 32-bit target)
+  | 'jump' // 2 (3 to a non-word-aligned 32-bit target)
+  | 'jumpRegister' // as jump, +1 when rs1 comes from the immediately preceding instruction
+  | 'mulh' // 5
+  | 'div' // 3 + leading zeros of the divisor, 35 on division by zero
+  | 'csr' // 1, or 4 for the status CSRs after which the decoder flushes the pipeline
+  | 'fence' // implemented as a jump to the next instruction: 2
+  | 'system'; // ecall/ebreak/wfi/mret: end of simulation or environment call
+
+/** The ISA subsets, for documentation, tests and `--isa` style filtering. */
+export type Extension =
+  | 'I' | 'M' | 'C' | 'Zicsr' | 'Zifencei'
+  | 'Xcvmem' | 'Xcvhwlp' | 'Xcvalu' | 'Xcvmac' | 'Xcvbitmanip' | 'Xcvsimd'
+  /** Project-defined instructions in the free custom-1 space (see extension.ts). */
+  | 'Xnmsparse';
+
+export type Execute = (hart: HartContext, insn: DecodedInstruction) => void;
+
+export interface InstructionDef {
+  readonly mnemonic: string;
+  readonly extension: Extension;
+  readonly match: number;
+  readonly mask: number;
+  readonly format: Format;
+  readonly timing: TimingClass;
+  readonly execute: Execute;
+}
+
+/** An instruction decoded once at a fixed address; the simulator caches these by pc. */
+export class DecodedInstruction implements OperandSlots {
+  rd = 0;
+  rs1 = 0;
+  rs2 = 0;
+  rs3 = 0;
+  imm = 0;
+  imm2 = 0;
+  loop = 0;
+  readonly execute: Execute;
+  /** Bit i set when register xi (i > 0) is a source operand; the timing model checks hazards with it. */
+  readonly sourceMask: number;
+  /** Registers written, x0 left out, without duplicates (a load into its own base writes once). */
+  readonly destinations: readonly number[];
+
+  constructor(
+    readonly pc: Addr,
+    /** The instruction as fetched: 16 bits for a compressed instruction, else 32. */
+    readonly word: number,
+    readonly length: 2 | 4,
+    readonly def: InstructionDef,
+    /** The 32-bit equivalent (the word itself unless compressed). */
+    readonly expanded: number,
+  ) {
+    this.execute = def.execute;
+    for (const operand of def.format.operands) this[operand.slot] = operand.extract(expanded);
+    let mask = 0;
+    for (const slot of def.format.reads) mask |= 1 << this[slot];
+    this.sourceMask = mask & ~1;
+    const written: number[] = [];
+    for (const slot of def.format.writes) {
+      const reg = this[slot];
+      if (reg !== 0 && !written.includes(reg)) written.push(reg);
+    }
+    this.destinations = written;
+  }
+}
+
+// --- encoding helpers for the table files --------------------------------------------------
+
+/** Instruction-word fields that tables fix to constants. */
+const FIELDS = {
+  opcode: [6, 0],
+  rd: [11, 7],
+  funct3: [14, 12],
+  rs1: [19, 15],
+  rs2: [24, 20],
+  funct7: [31, 25],
+  imm12: [31, 20],
+  funct5: [31, 27],
+  f: [26, 26],
+  bit25: [25, 25],
+  f2: [31, 30],
+  funct4: [11, 8],
+  hi3: [29, 27],
+  /** Upper bits of a SIMD lane index; zero in the byte-lane forms (lane = {[24:20],[25]} < 4). */
+  laneHi: [24, 21],
+} as const satisfies Record<string, readonly [number, number]>;
+
+export type FieldName = keyof typeof FIELDS;
+export type FixedFields = Partial<Record<FieldName, number>>;
+
+/** match and mask for an instruction whose listed fields hold the given values. */
+export function encoding(fields: FixedFields): { match: number; mask: number } {
+  let match = 0;
+  let mask = 0;
+  for (const [name, value] of Object.entries(fields) as [FieldName, number][]) {
+    const [hi, lo] = FIELDS[name];
+    const fieldMask = (hi - lo === 31 ? 0xffffffff : ((1 << (hi - lo + 1)) - 1)) << lo;
+    if ((mask & fieldMask) !== 0) throw new Error(`encoding: field ${name} overlaps another fixed field`);
+    if (value < 0 || value >= 2 ** (hi - lo + 1)) throw new Error(`encoding: ${name}=${value} does not fit`);
+    match |= value << lo;
+    mask |= fieldMask;
+  }
+  return { match: match >>> 0, mask: mask >>> 0 };
+}
+
+export function instruction(
+  mnemonic: string,
+  extension: Extension,
+  fields: FixedFields,
+  format: Format,
+  timing: TimingClass,
+  execute: Execute,
+): InstructionDef {
+  return { mnemonic, extension, ...encoding(fields), format, timing, execute };
+}

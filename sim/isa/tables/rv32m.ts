@@ -1,0 +1,20 @@
+/** RV32M multiply and divide. */
+import { div, divu, mulh, mulhsu, mulhu, rem, remu } from '../arith';
+import { instruction, type InstructionDef, type TimingClass } from '../definition';
+import { FORMATS as F } from '../formats';
+import { regReg, type BinaryOp } from './semantics';
+
+function muldiv(mnemonic: string, funct3: number, timing: TimingClass, op: BinaryOp): InstructionDef {
+  return instruction(mnemonic, 'M', { opcode: 0x33, funct3, funct7: 0x01 }, F.r, timing, regReg(op));
+}
+
+export const RV32M: readonly InstructionDef[] = [
+  muldiv('mul', 0, 'alu', Math.imul),
+  muldiv('mulh', 1, 'mulh', mulh),
+  muldiv('mulhsu', 2, 'mulh', mulhsu),
+  muldiv('mulhu', 3, 'mulh', mulhu),
+  muldiv('div', 4, 'div', div),
+  muldiv('divu', 5, 'div', divu),
+  muldiv('rem', 6, 'div', rem),
+  muldiv('remu', 7, 'div', remu),
+];

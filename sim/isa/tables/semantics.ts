@@ -1,0 +1,38 @@
+/**
+ * Building blocks for instruction semantics. Each returns an Execute closure; the closures are
+ * created once when the table is built, so the hot loop only calls them.
+ */
+import type { Execute } from '../definition';
+import type { AccessSize } from '../types';
+
+export type BinaryOp = (a: number, b: number) => number;
+
+/** rd = op(rs1, rs2) */
+export const regReg = (op: BinaryOp): Execute => (h, d) => {
+  h.regs[d.rd] = op(h.regs[d.rs1]!, h.regs[d.rs2]!);
+};
+
+/** rd = op(rs1, imm) */
+export const regImm = (op: BinaryOp): Execute => (h, d) => {
+  h.regs[d.rd] = op(h.regs[d.rs1]!, d.imm);
+};
+
+/** rd = op(rs1) */
+export const unary = (op: (a: number) => number): Execute => (h, d) => {
+  h.regs[d.rd] = op(h.regs[d.rs1]!);
+};
+
+/** rd = op(rs1, rs2, rd): three-source operations that accumulate into rd. */
+export const accumulate = (op: (a: number, b: number, acc: number) => number): Execute => (h, d) => {
+  h.regs[d.rd] = op(h.regs[d.rs1]!, h.regs[d.rs2]!, h.regs[d.rd]!);
+};
+
+/** Standard load: rd = M[rs1 + imm]. */
+export const loadOffset = (size: AccessSize, signed: boolean): Execute => (h, d) => {
+  h.regs[d.rd] = h.load((h.regs[d.rs1]! + d.imm) >>> 0, size, signed);
+};
+
+/** Standard store: M[rs1 + imm] = rs2. */
+export const storeOffset = (size: AccessSize): Execute => (h, d) => {
+  h.store((h.regs[d.rs1]! + d.imm) >>> 0, size, h.regs[d.rs2]!);
+};

@@ -1,0 +1,154 @@
+/**
+ * CORE-V packed SIMD (Xcvsimd), custom-3: [31:27] funct5, [26] = 0, funct3 selects the lane width
+ * and how operand b is formed: .h/.b use rs2, .sc replicates rs2's lane 0, .sci replicates Imm6.
+ * Each family below expands to its six forms here, so the table still has one entry per encoding.
+ */
+import { instruction, type Execute, type InstructionDef } from '../definition';
+import { FORMATS as F, type Format } from '../formats';
+import { dotProduct, insertLane, lane, lanewise, replicate, type LaneWidth } from '../simd';
+
+const CUSTOM_3 = 0x7b;
+
+type OperandB = 'reg' | 'sc' | 'sci';
+
+interface Form {
+  readonly suffix: string;
+  readonly funct3: number;
+  readonly width: LaneWidth;
+  readonly b: OperandB;
+}
+
+const FORMS: readonly Form[] = [
+  { suffix: '.h', funct3: 0b000, width: 16, b: 'reg' },
+  { suffix: '.b', funct3: 0b001, width: 8, b: 'reg' },
+  { suffix: '.sc.h', funct3: 0b100, width: 16, b: 'sc' },
+  { suffix: '.sc.b', funct3: 0b101, width: 8, b: 'sc' },
+  { suffix: '.sci.h', funct3: 0b110, width: 16, b: 'sci' },
+  { suffix: '.sci.b', funct3: 0b111, width: 8, b: 'sci' },
+];
+
+interface Family {
+  readonly name: string;
+  readonly funct5: number;
+  /** The operation for one lane width: (a, b, rd) => new rd. */
+  readonly op: (width: LaneWidth) => (a: number, b: number, acc: number) => number;
+  /** rd is a source (the sdot* accumulators). */
+  readonly accumulates: boolean;
+  /** Imm6 is zero-extended (the unsigned dot products), otherwise sign-extended. */
+  readonly unsignedImm: boolean;
+}
+
+function operandFormat(family: Family, b: OperandB): Format {
+  if (b !== 'sci') return family.accumulates ? F.rAcc : F.r;
+  if (family.unsignedImm) return family.accumulates ? F.simdSciUAcc : F.simdSciU;
+  return family.accumulates ? F.simdSciAcc : F.simdSci;
+}
+
+function semantics(op: (a: number, b: number, acc: number) => number, form: Form): Execute {
+  const { width } = form;
+  switch (form.b) {
+    case 'reg':
+      return (h, d) => {
+        h.regs[d.rd] = op(h.regs[d.rs1]!, h.regs[d.rs2]!, h.regs[d.rd]!);
+      };
+    case 'sc':
+      return (h, d) => {
+        h.regs[d.rd] = op(h.regs[d.rs1]!, replicate(h.regs[d.rs2]!, width), h.regs[d.rd]!);
+      };
+    case 'sci':
+      return (h, d) => {
+        h.regs[d.rd] = op(h.regs[d.rs1]!, replicate(d.imm, width), h.regs[d.rd]!);
+      };
+  }
+}
+
+function expand(family: Family): InstructionDef[] {
+  return FORMS.map((form) => {
+    // Register and .sc forms keep bit 25 zero; in .sci forms it is Imm6[0].
+    const fields = { opcode: CUSTOM_3, funct5: family.funct5, f: 0, funct3: form.funct3, ...(form.b === 'sci' ? {} : { bit25: 0 }) };
+    return instruction(`cv.${family.name}${form.suffix}`, 'Xcvsimd', fields, operandFormat(family, form.b), 'alu',
+      semantics(family.op(form.width), form));
+  });
+}
+
+function elementwise(name: string, funct5: number, signed: boolean, op: (x: number, y: number) => number): Family {
+  return { name, funct5, accumulates: false, unsignedImm: !signed, op: (w) => lanewise(w, signed, op) };
+}
+
+function dot(name: string, funct5: number, aSigned: boolean, bSigned: boolean, accumulates: boolean): Family {
+  const op = (w: LaneWidth) => {
+    const product = dotProduct(w, aSigned, bSigned);
+    return accumulates
+      ? (a: number, b: number, acc: number): number => (acc + product(a, b)) | 0
+      : (a: number, b: number): number => product(a, b);
+  };
+  return { name, funct5, accumulates, unsignedImm: !aSigned && !bSigned, op };
+}
+
+const FAMILIES: readonly Family[] = [
+  elementwise('add', 0b00000, true, (x, y) => x + y),
+  elementwise('sub', 0b00001, true, (x, y) => x - y),
+  elementwise('min', 0b00100, true, Math.min),
+  elementwise('minu', 0b00101, false, Math.min),
+  elementwise('max', 0b00110, true, Math.max),
+  elementwise('maxu', 0b00111, false, Math.max),
+  elementwise('or', 0b01011, true, (x, y) => x | y),
+  elementwise('xor', 0b01100, true, (x, y) => x ^ y),
+  elementwise('and', 0b01101, true, (x, y) => x & y),
+  dot('dotup', 0b10000, false, false, false),
+  dot('dotusp', 0b10001, false, true, false),
+  dot('dotsp', 0b10010, true, true, false),
+  dot('sdotup', 0b10011, false, false, true),
+  dot('sdotusp', 0b10100, false, true, true),
+  dot('sdotsp', 0b10101, true, true, true),
+];
+
+function absSemantics(width: LaneWidth): Execute {
+  const abs = lanewise(width, true, (x) => Math.abs(x));
+  return (h, d) => {
+    h.regs[d.rd] = abs(h.regs[d.rs1]!, 0);
+  };
+}
+
+const ABS_FORMS = FORMS.filter((f) => f.b === 'reg').map((form) =>
+  instruction(`cv.abs${form.suffix}`, 'Xcvsimd', { opcode: CUSTOM_3, funct5: 0b01110, f: 0, funct3: form.funct3, bit25: 0, rs2: 0 },
+    F.r1, 'alu', absSemantics(form.width)),
+);
+
+/** funct5 10111: lane extract (sign/zero) and insert; the lane index sits where Imm6 would. */
+const LANE_OPS: readonly InstructionDef[] = ([16, 8] as const).flatMap((width) => {
+  const suffix = width === 16 ? '.h' : '.b';
+  const byte = width === 8 ? 1 : 0;
+  // .h lanes are 0..1 (index in bit 25 alone), .b lanes 0..3 (bits 20 and 25).
+  const laneBits = width === 16 ? { rs2: 0 } : { laneHi: 0 };
+  const fields = (funct3: number) => ({ opcode: CUSTOM_3, funct5: 0b10111, f: 0, funct3, ...laneBits });
+  return [
+    instruction(`cv.extract${suffix}`, 'Xcvsimd', fields(0b000 | byte), F.laneExtract, 'alu', (h, d) => {
+      h.regs[d.rd] = lane(h.regs[d.rs1]!, d.imm, width, true);
+    }),
+    instruction(`cv.extractu${suffix}`, 'Xcvsimd', fields(0b010 | byte), F.laneExtract, 'alu', (h, d) => {
+      h.regs[d.rd] = lane(h.regs[d.rs1]!, d.imm, width, false);
+    }),
+    instruction(`cv.insert${suffix}`, 'Xcvsimd', fields(0b100 | byte), F.laneInsert, 'alu', (h, d) => {
+      h.regs[d.rd] = insertLane(h.regs[d.rd]!, h.regs[d.rs1]!, d.imm, width);
+    }),
+  ];
+});
+
+const PACK: readonly InstructionDef[] = [
+  instruction('cv.pack', 'Xcvsimd', { opcode: CUSTOM_3, funct5: 0b11110, f: 0, bit25: 0, funct3: 0b000 }, F.r, 'alu', (h, d) => {
+    h.regs[d.rd] = (h.regs[d.rs1]! << 16) | (h.regs[d.rs2]! & 0xffff);
+  }),
+  instruction('cv.pack.h', 'Xcvsimd', { opcode: CUSTOM_3, funct5: 0b11110, f: 0, bit25: 1, funct3: 0b000 }, F.r, 'alu', (h, d) => {
+    h.regs[d.rd] = (h.regs[d.rs1]! & ~0xffff) | (h.regs[d.rs2]! >>> 16);
+  }),
+  // Byte packing keeps the other half of rd: packhi writes bytes 3..2, packlo bytes 1..0.
+  instruction('cv.packhi.b', 'Xcvsimd', { opcode: CUSTOM_3, funct5: 0b11111, f: 0, bit25: 1, funct3: 0b001 }, F.rAcc, 'alu', (h, d) => {
+    h.regs[d.rd] = ((h.regs[d.rs1]! & 0xff) << 24) | ((h.regs[d.rs2]! & 0xff) << 16) | (h.regs[d.rd]! & 0xffff);
+  }),
+  instruction('cv.packlo.b', 'Xcvsimd', { opcode: CUSTOM_3, funct5: 0b11111, f: 0, bit25: 0, funct3: 0b001 }, F.rAcc, 'alu', (h, d) => {
+    h.regs[d.rd] = (h.regs[d.rd]! & ~0xffff) | ((h.regs[d.rs1]! & 0xff) << 8) | (h.regs[d.rs2]! & 0xff);
+  }),
+];
+
+export const XCV_SIMD: readonly InstructionDef[] = [...FAMILIES.flatMap(expand), ...ABS_FORMS, ...LANE_OPS, ...PACK];
