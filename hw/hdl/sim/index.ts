@@ -1,0 +1,1 @@
+export { Simulator, SimError, type Trace } from './simulator';

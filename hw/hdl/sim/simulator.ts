@@ -1,0 +1,158 @@
+// The simulator facade: compile once, then poke inputs, step the clock and peek any signal by its
+// hierarchical name. Combinational values are recomputed lazily, only when read after a change.
+import { openSync, writeSync, closeSync } from 'node:fs';
+import type { Design } from '../elaborate';
+import { typeName } from '../types';
+import { compile, type CompiledDesign } from './codegen';
+import { isNarrow, Layout, type Slot } from './layout';
+import { VcdWriter } from './vcd';
+
+/** A misuse of the simulator API (unknown signal, value out of range, ...). */
+export class SimError extends Error {
+  override name = 'SimError';
+}
+
+export interface Trace {
+  close(): void;
+}
+
+export class Simulator {
+  readonly layout: Layout;
+  private readonly narrow: Uint32Array;
+  private readonly wide: bigint[];
+  private readonly memories: (Uint32Array | bigint[])[];
+  private readonly compiled: CompiledDesign;
+  private readonly inputs: ReadonlySet<string>;
+  private readonly traces: VcdWriter[] = [];
+  private dirty = true;
+  private cycleCount = 0;
+
+  constructor(readonly design: Design) {
+    this.layout = new Layout(design.flat);
+    this.narrow = new Uint32Array(this.layout.narrowCount);
+    this.wide = new Array<bigint>(this.layout.wideCount).fill(0n);
+    this.memories = design.flat.memories.map((m) => {
+      const words = isNarrow(m.type) ? new Uint32Array(m.depth) : new Array<bigint>(m.depth).fill(0n);
+      m.init.forEach((bits, i) => (words[i] = (isNarrow(m.type) ? Number(bits) : bits) as never));
+      return words;
+    });
+    this.compiled = compile(this.layout, design.schedule, this.narrow, this.wide, this.memories);
+    this.inputs = new Set([...(this.layout.reset ? ['rst'] : []), ...design.flat.ports.filter((p) => p.role === 'input').map((p) => p.path)]);
+  }
+
+  /** Clock edges simulated so far. */
+  get cycle(): number {
+    return this.cycleCount;
+  }
+
+  /** The generated JavaScript, for inspection. */
+  get source(): string {
+    return this.compiled.source;
+  }
+
+  /** Sets a top-level input (or 'rst'). Signed inputs accept negative values. */
+  poke(name: string, value: number | bigint): void {
+    if (!this.inputs.has(name)) {
+      throw new SimError(`'${name}' is not an input of ${this.design.top.name} (inputs: ${[...this.inputs].join(', ')})`);
+    }
+    const slot = this.layout.byPath.get(name)!;
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new SimError(`value ${value} for input '${name}' is not an integer`);
+    const v = BigInt(value);
+    const w = BigInt(slot.type.width);
+    const min = slot.type.signed ? -(1n << (w - 1n)) : 0n;
+    const max = (1n << w) - 1n;
+    if (v < min || v > max) throw new SimError(`value ${v} does not fit input '${name}' of type ${typeName(slot.type)}`);
+    const bits = BigInt.asUintN(slot.type.width, v);
+    if (slot.narrow) this.narrow[slot.index] = Number(bits);
+    else this.wide[slot.index] = bits;
+    this.dirty = true;
+  }
+
+  /** Unsigned bit pattern of a signal of up to 32 bits, by hierarchical name ('u_alu.sum'). */
+  peek(name: string): number {
+    const slot = this.slot(name);
+    if (!slot.narrow) throw new SimError(`'${name}' is ${typeName(slot.type)}, wider than 32 bits: use peekBig`);
+    this.settle();
+    return this.narrow[slot.index]!;
+  }
+
+  /** Two's complement value of a signal of up to 32 bits. */
+  peekSigned(name: string): number {
+    const slot = this.slot(name);
+    const bits = this.peek(name);
+    const shift = 32 - slot.type.width;
+    return (bits << shift) >> shift;
+  }
+
+  /** Unsigned bit pattern of a signal of any width. */
+  peekBig(name: string): bigint {
+    const slot = this.slot(name);
+    this.settle();
+    return this.read(slot);
+  }
+
+  /** Word `index` of a memory (hierarchical name), as an unsigned bit pattern. */
+  peekMemory(name: string, index: number): bigint {
+    const i = this.design.flat.memories.findIndex((m) => m.path === name);
+    if (i < 0) throw new SimError(`no memory named '${name}' in ${this.design.top.name}`);
+    const words = this.memories[i]!;
+    if (!Number.isInteger(index) || index < 0 || index >= words.length) throw new SimError(`index ${index} is outside memory '${name}' (depth ${words.length})`);
+    return BigInt(words[index]!);
+  }
+
+  /** Advances `cycles` rising clock edges. */
+  step(cycles = 1): void {
+    for (let i = 0; i < cycles; i++) {
+      this.settle();
+      for (const t of this.traces) t.sample(this.cycleCount);
+      this.compiled.commit();
+      this.dirty = true;
+      this.cycleCount++;
+    }
+  }
+
+  /** Holds the synchronous reset for `cycles` edges, then releases it. */
+  reset(cycles = 1): void {
+    if (!this.layout.reset) return;
+    this.poke('rst', 1);
+    this.step(cycles);
+    this.poke('rst', 0);
+  }
+
+  /** Records every signal, every cycle, as VCD into a file or through a callback. */
+  traceVcd(target: string | ((text: string) => void)): Trace {
+    let close = (): void => {};
+    let write = target as (text: string) => void;
+    if (typeof target === 'string') {
+      const fd = openSync(target, 'w');
+      write = (text) => writeSync(fd, text);
+      close = () => closeSync(fd);
+    }
+    const vcd = new VcdWriter(write, this.design.top.name, this.layout.slots, (slot) => this.read(slot));
+    this.traces.push(vcd);
+    return {
+      close: () => {
+        this.settle();
+        vcd.sample(this.cycleCount);
+        this.traces.splice(this.traces.indexOf(vcd), 1);
+        close();
+      },
+    };
+  }
+
+  private settle(): void {
+    if (!this.dirty) return;
+    this.compiled.comb();
+    this.dirty = false;
+  }
+
+  private slot(name: string): Slot {
+    const slot = this.layout.byPath.get(name);
+    if (!slot) throw new SimError(`no signal named '${name}' in ${this.design.top.name}`);
+    return slot;
+  }
+
+  private read(slot: Slot): bigint {
+    return slot.narrow ? BigInt(this.narrow[slot.index]!) : this.wide[slot.index]!;
+  }
+}
