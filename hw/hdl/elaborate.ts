@@ -20,7 +20,7 @@ import { type Diagnostic, HdlError } from './diagnostics';
 import { flatten } from './flatten';
 import { lower } from './lower';
 import { type ChildElaborator, ModuleBuilder, type ModuleGenerator, type Ports, moduleName } from './module';
-import type { ModuleIR, Params } from './netlist';
+import type { ModuleIR, ParamShape, Params } from './netlist';
 import { type Schedule, schedule } from './schedule';
 import type { SourceSite } from './source';
 
@@ -46,8 +46,8 @@ class Elaborator implements ChildElaborator {
   private readonly cache = new Map<string, { gen: unknown; ir: ModuleIR; io: Ports }>();
   private readonly inProgress = new Set<string>();
 
-  child<P extends Params, IO extends Ports>(gen: ModuleGenerator<P, IO>, params: P, site: SourceSite): { ir: ModuleIR; io: IO } {
-    const name = moduleName(gen.baseName, params);
+  child<P extends ParamShape<P>, IO extends Ports>(gen: ModuleGenerator<P, IO>, params: P, site: SourceSite): { ir: ModuleIR; io: IO } {
+    const name = moduleName(gen.baseName, params as Params);
     const cached = this.cache.get(name);
     if (cached) {
       if (cached.gen !== gen) {
@@ -59,7 +59,7 @@ class Elaborator implements ChildElaborator {
       throw HdlError.single('names', `module ${name} instantiates itself`, [{ label: 'instantiated', site }]);
     }
     this.inProgress.add(name);
-    const builder = new ModuleBuilder(name, gen.baseName, params, gen.site, this);
+    const builder = new ModuleBuilder(name, gen.baseName, params as Params, gen.site, this);
     const io = gen.build(builder, params);
     const draft = builder.finish();
     this.inProgress.delete(name);
@@ -80,7 +80,7 @@ class Elaborator implements ChildElaborator {
 }
 
 /** Elaborates `gen` with `params` as the top module and checks the whole design. */
-export function elaborate<P extends Params, IO extends Ports>(gen: ModuleGenerator<P, IO>, params: P): Design {
+export function elaborate<P extends ParamShape<P>, IO extends Ports>(gen: ModuleGenerator<P, IO>, params: P): Design {
   const elaborator = new Elaborator();
   const { ir: top } = elaborator.child(gen, params, gen.site);
   const flat = flatten(top);

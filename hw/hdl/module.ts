@@ -4,14 +4,14 @@ import type { Branch, ModuleDraft, Scope, WhenChain } from './draft';
 import { HdlError } from './diagnostics';
 import { type Expr, type Operand, coerce, literalBits } from './expr';
 import { Memory, type MemoryOwner } from './memory';
-import type { Instance, ModuleIR, ParamValue, Params } from './netlist';
+import type { Instance, ModuleIR, ParamShape, ParamValue, Params } from './netlist';
 import { Signal, type SignalOwner, type SignalRole } from './signal';
 import { captureSite, type SourceSite } from './source';
 import { type HdlType, sameType, typeName, UInt } from './types';
 
 export type Ports = Record<string, Signal>;
 
-export interface ModuleGenerator<P extends Params, IO extends Ports> {
+export interface ModuleGenerator<P extends ParamShape<P>, IO extends Ports> {
   readonly baseName: string;
   readonly site: SourceSite;
   /** Describes the hardware for parameters `p`; returns the ports (by key) that instantiating code sees. */
@@ -20,7 +20,7 @@ export interface ModuleGenerator<P extends Params, IO extends Ports> {
 
 const identifier = /^[A-Za-z][A-Za-z0-9_]*$/;
 
-export function defineModule<P extends Params = Record<string, never>, IO extends Ports = Ports>(
+export function defineModule<P extends ParamShape<P> = Record<string, never>, IO extends Ports = Ports>(
   baseName: string,
   build: (m: ModuleBuilder, p: P) => IO,
 ): ModuleGenerator<P, IO> {
@@ -45,7 +45,7 @@ export function moduleName(baseName: string, params: Params): string {
 
 /** Elaborates child modules on behalf of a builder (implemented by the elaborator, which caches them). */
 export interface ChildElaborator {
-  child<P extends Params, IO extends Ports>(gen: ModuleGenerator<P, IO>, params: P, site: SourceSite): { ir: ModuleIR; io: IO };
+  child<P extends ParamShape<P>, IO extends Ports>(gen: ModuleGenerator<P, IO>, params: P, site: SourceSite): { ir: ModuleIR; io: IO };
 }
 
 export class ModuleBuilder implements SignalOwner, MemoryOwner {
@@ -109,7 +109,7 @@ export class ModuleBuilder implements SignalOwner, MemoryOwner {
    * Instantiates a child module. Returns parent-side wires named `<name>_<port>`, keyed like the
    * child's ports: assign the inputs, read the outputs.
    */
-  instance<P extends Params, IO extends Ports>(name: string, gen: ModuleGenerator<P, IO>, params: P): IO {
+  instance<P extends ParamShape<P>, IO extends Ports>(name: string, gen: ModuleGenerator<P, IO>, params: P): IO {
     const site = captureSite();
     const { ir, io } = this.elaborator.child(gen, params, site);
     const bindings = ir.ports.map((port) => {

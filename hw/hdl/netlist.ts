@@ -7,6 +7,8 @@ import type { SourceSite } from './source';
 
 export type ParamValue = number | boolean | string;
 export type Params = Readonly<Record<string, ParamValue>>;
+/** Constraint for a generator's parameter type: any object type (interfaces included) whose fields are parameter values. */
+export type ParamShape<P> = { readonly [K in keyof P]: ParamValue };
 
 export interface InstanceBinding {
   /** The port as declared inside the child module. */

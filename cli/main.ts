@@ -1,0 +1,10 @@
+// nmsparse command-line interface.
+import { Command } from 'commander';
+import { registerGen } from './commands/gen';
+import { registerList } from './commands/list';
+
+const program = new Command();
+program.name('nmsparse').description('HW/SW co-design toolkit for N:M-sparse inference on multicore RISC-V microcontrollers');
+registerList(program);
+registerGen(program);
+await program.parseAsync(process.argv);
