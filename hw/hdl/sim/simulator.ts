@@ -12,6 +12,13 @@ export class SimError extends Error {
   override name = 'SimError';
 }
 
+/** An input slot with its accepted range as numbers, precomputed for the poke fast path. */
+interface InputSlot extends Slot {
+  readonly min: number;
+  readonly max: number;
+  readonly mask: number;
+}
+
 export interface Trace {
   close(): void;
 }
@@ -22,7 +29,7 @@ export class Simulator {
   private readonly wide: bigint[];
   private readonly memories: (Uint32Array | bigint[])[];
   private readonly compiled: CompiledDesign;
-  private readonly inputs: ReadonlySet<string>;
+  private readonly inputs: ReadonlyMap<string, InputSlot>;
   private readonly traces: VcdWriter[] = [];
   private dirty = true;
   private cycleCount = 0;
@@ -37,7 +44,15 @@ export class Simulator {
       return words;
     });
     this.compiled = compile(this.layout, design.schedule, this.narrow, this.wide, this.memories);
-    this.inputs = new Set([...(this.layout.reset ? ['rst'] : []), ...design.flat.ports.filter((p) => p.role === 'input').map((p) => p.path)]);
+    const inputNames = [...(this.layout.reset ? ['rst'] : []), ...design.flat.ports.filter((p) => p.role === 'input').map((p) => p.path)];
+    this.inputs = new Map(
+      inputNames.map((n) => {
+        const slot = this.layout.byPath.get(n)!;
+        const { width, signed } = slot.type;
+        const range = { min: signed ? -(2 ** (width - 1)) : 0, max: signed ? 2 ** (width - 1) - 1 : 2 ** width - 1, mask: 2 ** width - 1 };
+        return [n, { ...slot, ...range }];
+      }),
+    );
   }
 
   /** Clock edges simulated so far. */
@@ -52,20 +67,30 @@ export class Simulator {
 
   /** Sets a top-level input (or 'rst'). Signed inputs accept negative values. */
   poke(name: string, value: number | bigint): void {
-    if (!this.inputs.has(name)) {
-      throw new SimError(`'${name}' is not an input of ${this.design.top.name} (inputs: ${[...this.inputs].join(', ')})`);
+    const slot = this.inputs.get(name);
+    if (!slot) {
+      throw new SimError(`'${name}' is not an input of ${this.design.top.name} (inputs: ${[...this.inputs.keys()].join(', ')})`);
     }
-    const slot = this.layout.byPath.get(name)!;
-    if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new SimError(`value ${value} for input '${name}' is not an integer`);
-    const v = BigInt(value);
-    const w = BigInt(slot.type.width);
-    const min = slot.type.signed ? -(1n << (w - 1n)) : 0n;
-    const max = (1n << w) - 1n;
-    if (v < min || v > max) throw new SimError(`value ${v} does not fit input '${name}' of type ${typeName(slot.type)}`);
-    const bits = BigInt.asUintN(slot.type.width, v);
-    if (slot.narrow) this.narrow[slot.index] = Number(bits);
-    else this.wide[slot.index] = bits;
+    const { width, signed } = slot.type;
+    if (slot.narrow && typeof value === 'number') {
+      // Number fast path (testbenches poke every cycle). Masking turns a negative value into its
+      // w-bit pattern; the typed array then stores it unsigned.
+      if (!(value >= slot.min && value <= slot.max && Number.isInteger(value))) this.outOfRange(name, slot, value);
+      this.narrow[slot.index] = value & slot.mask;
+    } else {
+      if (typeof value === 'number' && !Number.isSafeInteger(value)) this.outOfRange(name, slot, value);
+      const v = BigInt(value);
+      const w = BigInt(width);
+      if (v < (signed ? -(1n << (w - 1n)) : 0n) || v > (signed ? (1n << (w - 1n)) - 1n : (1n << w) - 1n)) this.outOfRange(name, slot, value);
+      const bits = BigInt.asUintN(width, v);
+      if (slot.narrow) this.narrow[slot.index] = Number(bits);
+      else this.wide[slot.index] = bits;
+    }
     this.dirty = true;
+  }
+
+  private outOfRange(name: string, slot: Slot, value: number | bigint): never {
+    throw new SimError(`value ${value} does not fit input '${name}' of type ${typeName(slot.type)}`);
   }
 
   /** Unsigned bit pattern of a signal of up to 32 bits, by hierarchical name ('u_alu.sum'). */
