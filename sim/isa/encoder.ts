@@ -1,5 +1,6 @@
 /** Instruction words from a table entry and operand values; used by the RVC expander and the assembler. */
 import type { InstructionDef } from './definition';
+import type { OperandKind } from './operands';
 import type { OperandSlots } from './types';
 
 export type OperandValues = Partial<OperandSlots>;
@@ -9,4 +10,24 @@ export function encodeInstruction(def: InstructionDef, values: OperandValues): n
   let word = def.match;
   for (const operand of def.format.operands) word |= operand.insert(values[operand.slot] ?? 0);
   return word >>> 0;
+}
+
+/** Why `value` cannot be encoded in `operand`, or undefined when it can. */
+export function operandRangeError(operand: OperandKind, value: number): string | undefined {
+  if (!Number.isInteger(value) || value < operand.min || value > operand.max) {
+    return `${operand.name} must be in [${operand.min}, ${operand.max}], got ${value}`;
+  }
+  if (value % operand.align !== 0) return `${operand.name} must be a multiple of ${operand.align}, got ${value}`;
+  return undefined;
+}
+
+/** As encodeInstruction, but every operand must be given and in range. */
+export function encodeChecked(def: InstructionDef, values: OperandValues): number {
+  for (const operand of def.format.operands) {
+    const value = values[operand.slot];
+    if (value === undefined) throw new RangeError(`${def.mnemonic}: missing operand ${operand.name}`);
+    const problem = operandRangeError(operand, value);
+    if (problem) throw new RangeError(`${def.mnemonic}: ${problem}`);
+  }
+  return encodeInstruction(def, values);
 }

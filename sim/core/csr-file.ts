@@ -1,0 +1,144 @@
+/**
+ * The machine-mode CSRs of the CV32E40P that a bare-metal program touches. Unknown CSRs, writes to
+ * read-only CSRs and csrw to the hardware-loop CSRs are illegal instructions, as on the core.
+ */
+import { hex } from '../isa/bits';
+import { CSR } from '../isa/csr-names';
+import type { CsrAddr, HwLoopRegs, Word } from '../isa/types';
+import { Fault } from './errors';
+import type { CoreStats } from './timing';
+
+const TWO_32 = 2 ** 32;
+/** misa: RV32 (MXL=1) with I, M, C and the non-standard X bit. */
+const MISA = (1 << 30) | (1 << 8) | (1 << 12) | (1 << 2) | (1 << 23);
+const OPENHW_VENDOR_ID = 0x602;
+const CV32E40P_ARCH_ID = 4;
+/** mstatus.MPP = machine mode: the core never leaves it here. */
+const MSTATUS_RESET = 0x1800;
+
+/** A 64-bit counter derived from a free-running source, writable, and freezable by mcountinhibit. */
+class Counter {
+  private offset = 0;
+  private frozen: number | undefined;
+
+  value(source: number): number {
+    return this.frozen ?? source - this.offset;
+  }
+
+  set(source: number, value: number): void {
+    if (this.frozen !== undefined) this.frozen = value;
+    else this.offset = source - value;
+  }
+
+  inhibit(source: number, on: boolean): void {
+    if (on && this.frozen === undefined) this.frozen = source - this.offset;
+    if (!on && this.frozen !== undefined) {
+      this.offset = source - this.frozen;
+      this.frozen = undefined;
+    }
+  }
+
+  readLow(source: number): Word {
+    return this.value(source) % TWO_32 | 0;
+  }
+
+  readHigh(source: number): Word {
+    return Math.floor(this.value(source) / TWO_32) | 0;
+  }
+
+  writeLow(source: number, low: Word): void {
+    this.set(source, this.readHigh(source) * TWO_32 + (low >>> 0));
+  }
+
+  writeHigh(source: number, high: Word): void {
+    this.set(source, (high >>> 0) * TWO_32 + (this.readLow(source) >>> 0));
+  }
+}
+
+export class CsrFile {
+  private mstatus = MSTATUS_RESET;
+  private mie = 0;
+  private mtvec = 0;
+  private mscratch = 0;
+  private mepcValue = 0;
+  private mcause = 0;
+  private mtval = 0;
+  private mcountinhibit = 0;
+  private readonly cycle = new Counter();
+  private readonly instret = new Counter();
+
+  constructor(
+    private readonly hartId: number,
+    private readonly stats: CoreStats,
+    private readonly hwloop: HwLoopRegs,
+  ) {}
+
+  get mepc(): number {
+    return this.mepcValue;
+  }
+
+  read(csr: CsrAddr): Word {
+    const cycles = this.stats.cycles;
+    const instret = this.stats.instret;
+    switch (csr) {
+      case CSR.mstatus: return this.mstatus;
+      case CSR.misa: return MISA;
+      case CSR.mie: return this.mie;
+      case CSR.mtvec: return this.mtvec;
+      case CSR.mcountinhibit: return this.mcountinhibit;
+      case CSR.mscratch: return this.mscratch;
+      case CSR.mepc: return this.mepcValue;
+      case CSR.mcause: return this.mcause;
+      case CSR.mtval: return this.mtval;
+      case CSR.mip: return 0;
+      case CSR.mcycle: case CSR.cycle: return this.cycle.readLow(cycles);
+      case CSR.mcycleh: case CSR.cycleh: return this.cycle.readHigh(cycles);
+      case CSR.minstret: case CSR.instret: return this.instret.readLow(instret);
+      case CSR.minstreth: case CSR.instreth: return this.instret.readHigh(instret);
+      case CSR.lpstart0: return this.hwloop.start[0]! | 0;
+      case CSR.lpend0: return this.hwloop.end[0]! | 0;
+      case CSR.lpcount0: return this.hwloop.count[0]! | 0;
+      case CSR.lpstart1: return this.hwloop.start[1]! | 0;
+      case CSR.lpend1: return this.hwloop.end[1]! | 0;
+      case CSR.lpcount1: return this.hwloop.count[1]! | 0;
+      case CSR.mhartid: case CSR.uhartid: return this.hartId;
+      case CSR.privlv: return 3;
+      case CSR.mvendorid: return OPENHW_VENDOR_ID;
+      case CSR.marchid: return CV32E40P_ARCH_ID;
+      case CSR.mimpid: return 0;
+      default:
+        // mhpmcounter3..31 (and high halves) and mhpmevent3..31 exist but count nothing here.
+        if ((csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0xb83 && csr <= 0xb9f) || (csr >= 0x323 && csr <= 0x33f)) return 0;
+        throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is not implemented`);
+    }
+  }
+
+  write(csr: CsrAddr, value: Word): void {
+    if (csr >>> 10 === 3) throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is read-only`);
+    const cycles = this.stats.cycles;
+    const instret = this.stats.instret;
+    switch (csr) {
+      // Only MIE (bit 3), MPIE (bit 7) are writable; MPP stays machine mode.
+      case CSR.mstatus: this.mstatus = (value & 0x88) | MSTATUS_RESET; return;
+      case CSR.mie: this.mie = value; return;
+      case CSR.mtvec: this.mtvec = value; return;
+      case CSR.mscratch: this.mscratch = value; return;
+      case CSR.mepc: this.mepcValue = value & ~1; return;
+      case CSR.mcause: this.mcause = value; return;
+      case CSR.mtval: this.mtval = value; return;
+      case CSR.mcountinhibit:
+        this.mcountinhibit = value & 0b101;
+        this.cycle.inhibit(cycles, (value & 1) !== 0);
+        this.instret.inhibit(instret, (value & 4) !== 0);
+        return;
+      case CSR.mcycle: this.cycle.writeLow(cycles, value); return;
+      case CSR.mcycleh: this.cycle.writeHigh(cycles, value); return;
+      case CSR.minstret: this.instret.writeLow(instret, value); return;
+      case CSR.minstreth: this.instret.writeHigh(instret, value); return;
+      case CSR.misa: return; // WARL, fixed
+      default:
+        if ((csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0xb83 && csr <= 0xb9f) || (csr >= 0x323 && csr <= 0x33f)) return;
+        throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is not writable`);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Typed simulation errors. Deep layers (memory, CSR file, loop checker) throw a `Fault` that knows
+ * only what went wrong; the hart catches it and rethrows a `SimulationError` carrying where and
+ * when: pc, instruction word, disassembly, cycle and core. Callers never see a raw crash.
+ */
+import { hex } from '../isa/bits';
+import type { Addr, Cycles } from '../isa/types';
+
+export type FaultKind =
+  | 'illegal-instruction'
+  | 'memory-access'
+  | 'misaligned-access'
+  | 'hwloop-constraint'
+  | 'environment';
+
+export class Fault extends Error {
+  constructor(
+    readonly kind: FaultKind,
+    readonly detail: string,
+  ) {
+    super(detail);
+    this.name = 'Fault';
+  }
+}
+
+export interface FaultSite {
+  readonly core: number;
+  readonly pc: Addr;
+  /** The instruction word (16 bits for a compressed instruction); undefined if it could not be fetched. */
+  readonly word: number | undefined;
+  readonly disassembly: string;
+  readonly cycle: Cycles;
+}
+
+export class SimulationError extends Error {
+  readonly kind: FaultKind;
+  readonly detail: string;
+  readonly site: FaultSite;
+
+  constructor(kind: FaultKind, detail: string, site: FaultSite) {
+    const word = site.word === undefined ? '?' : hex(site.word, site.word > 0xffff ? 8 : 4);
+    super(`${detail} (core ${site.core}, pc ${hex(site.pc)}, insn ${word} '${site.disassembly}', cycle ${site.cycle})`);
+    this.name = new.target.name;
+    this.kind = kind;
+    this.detail = detail;
+    this.site = site;
+  }
+}
+
+export class IllegalInstructionError extends SimulationError {}
+export class MemoryAccessError extends SimulationError {}
+export class MisalignedAccessError extends SimulationError {}
+export class HwLoopConstraintError extends SimulationError {}
+export class EnvironmentError extends SimulationError {}
+
+const ERROR_CLASS: Record<FaultKind, typeof SimulationError> = {
+  'illegal-instruction': IllegalInstructionError,
+  'memory-access': MemoryAccessError,
+  'misaligned-access': MisalignedAccessError,
+  'hwloop-constraint': HwLoopConstraintError,
+  'environment': EnvironmentError,
+};
+
+export function locateFault(fault: Fault, site: FaultSite): SimulationError {
+  return new ERROR_CLASS[fault.kind](fault.kind, fault.detail, site);
+}

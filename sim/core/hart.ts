@@ -1,0 +1,261 @@
+/**
+ * One CV32E40P hart: architectural state, the fetch/pre-decode path, the execute loop and the glue
+ * to the timing model. Semantics come from the instruction table; cycle costs from TimingModel.
+ */
+import { hex } from '../isa/bits';
+import { decode, instructionLength } from '../isa/decoder';
+import type { DecodedInstruction } from '../isa/definition';
+import { disassemble, formatInstruction } from '../isa/disassembler';
+import { CV32E40P_TABLE, type InstructionTable } from '../isa/table';
+import type { AccessSize, Addr, CsrAddr, Cycles, HartContext, Word } from '../isa/types';
+import { CsrFile } from './csr-file';
+import { SyscallEnvironment, type Environment, type EnvironmentPort, type HaltReason } from './environment';
+import { Fault, locateFault } from './errors';
+import { HardwareLoops } from './hwloop';
+import type { Memory, MemoryRegion } from './memory';
+import type { RetireHook } from './retire';
+import { CoreStats, CV32E40P_TIMING, TimingModel, type TimingConfig, type TimingProbe } from './timing';
+
+export interface HartOptions {
+  readonly resetPc: Addr;
+  readonly hartId?: number;
+  readonly table?: InstructionTable;
+  readonly timing?: TimingConfig;
+  /**
+   * 'split': misaligned data accesses are performed as two bus transactions (the CV32E40P
+   * behaviour, costing a cycle more). 'fault': any misaligned data access stops the simulation.
+   */
+  readonly misaligned?: 'split' | 'fault';
+  readonly environment?: Environment;
+}
+
+export type RunStop = HaltReason | { readonly kind: 'cycle-limit' };
+
+export interface RunResult {
+  readonly stop: RunStop;
+  readonly cycles: Cycles;
+  readonly instret: number;
+}
+
+export class Hart implements HartContext, TimingProbe, EnvironmentPort {
+  readonly regs = new Int32Array(32);
+  pc: Addr;
+  npc: Addr;
+  readonly hartId: number;
+  readonly hwloop = new HardwareLoops();
+  readonly stats = new CoreStats();
+  readonly csrs: CsrFile;
+  readonly table: InstructionTable;
+  halted: HaltReason | undefined;
+  onRetire: RetireHook | undefined;
+
+  /** Set by load/store: the instruction's data access needed two bus transactions. */
+  splitAccess = false;
+  private accessCount = 0;
+  private accessAddr = 0;
+  private accessSize: AccessSize = 4;
+  private accessValue = 0;
+  private accessWrite = false;
+
+  private readonly timing: TimingModel;
+  private readonly environment: Environment;
+  private readonly faultOnMisaligned: boolean;
+  /** Region of the last fetch, whose pre-decode array is tried first. */
+  private codeRegion: MemoryRegion | undefined;
+  private current: DecodedInstruction | undefined;
+  private fetchedWord: number | undefined;
+
+  constructor(
+    readonly memory: Memory,
+    options: HartOptions,
+  ) {
+    this.pc = options.resetPc >>> 0;
+    this.npc = this.pc;
+    this.hartId = options.hartId ?? 0;
+    this.table = options.table ?? CV32E40P_TABLE;
+    this.timing = new TimingModel(options.timing ?? CV32E40P_TIMING, this.stats);
+    this.environment = options.environment ?? new SyscallEnvironment();
+    this.faultOnMisaligned = options.misaligned === 'fault';
+    this.csrs = new CsrFile(this.hartId, this.stats, this.hwloop);
+  }
+
+  // --- running ----------------------------------------------------------------------------
+
+  /** Execute one instruction; returns the cycles it took. */
+  step(): Cycles {
+    try {
+      return this.execute();
+    } catch (error) {
+      throw this.locate(error);
+    }
+  }
+
+  /** Run until the program halts or mcycle reaches `maxCycles`. */
+  run(maxCycles: Cycles = Number.POSITIVE_INFINITY): RunResult {
+    const stats = this.stats;
+    try {
+      while (this.halted === undefined && stats.cycles < maxCycles) this.execute();
+    } catch (error) {
+      throw this.locate(error);
+    }
+    return { stop: this.halted ?? { kind: 'cycle-limit' }, cycles: stats.cycles, instret: stats.instret };
+  }
+
+  private execute(): Cycles {
+    const pc = this.pc;
+    const insn = this.fetch(pc);
+    this.current = insn;
+    const sequential = pc + insn.length;
+    this.npc = sequential;
+    this.splitAccess = false;
+    this.accessCount = 0;
+    const timing = this.timing;
+    timing.issue(insn, this.regs);
+    insn.execute(this, insn);
+    this.regs[0] = 0;
+    const cycles = timing.complete(insn, this);
+    let next = this.npc;
+    if (this.hwloop.active && next === sequential) next = this.hwloop.next(sequential);
+    const stats = this.stats;
+    stats.cycles += cycles;
+    stats.instret++;
+    if (this.onRetire) this.retire(insn, cycles);
+    this.pc = next >>> 0;
+    return cycles;
+  }
+
+  private retire(insn: DecodedInstruction, cycles: Cycles): void {
+    this.onRetire?.({
+      core: this.hartId,
+      pc: insn.pc,
+      word: insn.word,
+      insn,
+      cycle: this.stats.cycles,
+      cycles,
+      regWrites: insn.destinations.map((reg) => ({ reg, value: this.regs[reg]! })),
+      dataAccesses: this.accessCount === 0 ? [] : [{
+        addr: this.accessAddr, size: this.accessSize, value: this.accessValue, write: this.accessWrite,
+      }],
+    });
+  }
+
+  /** Wrap a Fault with the pc, instruction, cycle and core it happened at. */
+  private locate(error: unknown): unknown {
+    if (!(error instanceof Fault)) return error;
+    const insn = this.current?.pc === this.pc ? this.current : undefined;
+    const word = insn?.word ?? this.fetchedWord;
+    const disassembly = insn ? formatInstruction(insn) : word === undefined ? '<not fetched>' : disassemble(this.table, word, this.pc);
+    return locateFault(error, { core: this.hartId, pc: this.pc, word, disassembly, cycle: this.stats.cycles });
+  }
+
+  // --- fetch and pre-decode -----------------------------------------------------------------
+
+  /** The decoded instruction at `addr`, decoding and caching it on first use. */
+  fetch(addr: Addr): DecodedInstruction {
+    const region = this.codeRegion;
+    if (region !== undefined && addr >= region.base && addr < region.end) {
+      const cached = region.decoded![(addr - region.base) >>> 1];
+      if (cached !== undefined) return cached;
+    }
+    return this.decodeAt(addr);
+  }
+
+  private decodeAt(addr: Addr): DecodedInstruction {
+    this.fetchedWord = undefined;
+    if (addr % 2 !== 0) throw new Fault('misaligned-access', `instruction fetch from odd address ${hex(addr)}`);
+    const region = this.memory.find(addr, 2);
+    if (!region) throw new Fault('memory-access', `instruction fetch at ${hex(addr)} is outside memory`);
+    const offset = addr - region.base;
+    const low = region.view.getUint16(offset, true);
+    let word = low;
+    if (instructionLength(low) === 4) {
+      if (offset + 4 > region.size) throw new Fault('memory-access', `instruction at ${hex(addr)} runs past the end of ${region.name}`);
+      word = region.view.getUint32(offset, true);
+    }
+    this.fetchedWord = word;
+    const insn = decode(this.table, word, addr);
+    if (!insn) throw new Fault('illegal-instruction', `illegal instruction ${hex(word, word > 0xffff ? 8 : 4)}`);
+    region.decoded ??= new Array<DecodedInstruction | undefined>(region.size >>> 1).fill(undefined);
+    region.decoded[offset >>> 1] = insn;
+    this.codeRegion = region;
+    return insn;
+  }
+
+  /** Timing look-ahead: a 32-bit instruction at an address that is 2 mod 4 costs a fetch cycle more. */
+  isUnalignedWideTarget(addr: Addr): boolean {
+    if ((addr & 2) === 0) return false;
+    const half = this.memory.peek16(addr);
+    return half !== undefined && instructionLength(half) === 4;
+  }
+
+  // --- HartContext: what instruction semantics use ------------------------------------------
+
+  load(addr: Addr, size: AccessSize, signed: boolean): Word {
+    if ((addr & (size - 1)) !== 0) this.misaligned(addr, size, 'load');
+    const value = this.memory.read(addr, size, signed);
+    this.record(addr, size, value, false);
+    return value;
+  }
+
+  store(addr: Addr, size: AccessSize, value: Word): void {
+    if ((addr & (size - 1)) !== 0) this.misaligned(addr, size, 'store');
+    this.memory.write(addr, size, value);
+    this.record(addr, size, value, true);
+  }
+
+  private record(addr: Addr, size: AccessSize, value: Word, write: boolean): void {
+    this.accessCount++;
+    this.accessAddr = addr;
+    this.accessSize = size;
+    this.accessValue = value;
+    this.accessWrite = write;
+  }
+
+  private misaligned(addr: Addr, size: AccessSize, what: string): void {
+    if (this.faultOnMisaligned) throw new Fault('misaligned-access', `misaligned ${size}-byte ${what} at ${hex(addr)}`);
+    // A word not on a word boundary, or a halfword crossing one, takes two bus transactions.
+    if (size === 4 || (addr & 3) === 3) this.splitAccess = true;
+  }
+
+  csrRead(csr: CsrAddr): Word {
+    return this.csrs.read(csr);
+  }
+
+  csrWrite(csr: CsrAddr, value: Word): void {
+    this.csrs.write(csr, value);
+  }
+
+  hwloopChanged(loop: number): void {
+    this.hwloop.validate(loop, this.pc, (addr) => this.fetch(addr));
+  }
+
+  ecall(): void {
+    this.environment.ecall(this);
+  }
+
+  ebreak(): void {
+    this.environment.ebreak(this);
+  }
+
+  wfi(): void {
+    this.environment.wfi(this);
+  }
+
+  mret(): void {
+    this.npc = this.csrs.mepc >>> 0;
+  }
+
+  fence(): void {
+    // Stores already invalidate the pre-decode cache, so there is nothing to flush.
+  }
+
+  // --- EnvironmentPort ------------------------------------------------------------------------
+
+  readBytes(addr: Addr, length: number): Uint8Array {
+    return this.memory.readBytes(addr, length);
+  }
+
+  halt(reason: HaltReason): void {
+    this.halted = reason;
+  }
+}

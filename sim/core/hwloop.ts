@@ -1,0 +1,92 @@
+/**
+ * CORE-V hardware loops: the register file, the loop-end rule applied after every instruction, and
+ * the checks of the programming constraints (CV32E40P user manual, "Hardware Loop constraints").
+ * The core raises no exception on a violation and its behaviour is undefined; the manual asks
+ * simulators to stop with a clear message instead, which is what `validate` does.
+ */
+import { hex } from '../isa/bits';
+import type { DecodedInstruction } from '../isa/definition';
+import type { Addr, HwLoopRegs } from '../isa/types';
+import { Fault } from './errors';
+
+/** Instructions that may not appear in a loop body (timing classes that redirect or flush). */
+const FORBIDDEN_IN_BODY = new Set(['branch', 'jump', 'jumpRegister', 'fence']);
+const FORBIDDEN_SYSTEM = new Set(['mret', 'wfi']);
+
+export class HardwareLoops implements HwLoopRegs {
+  readonly start = new Uint32Array(2);
+  readonly end = new Uint32Array(2);
+  readonly count = new Uint32Array(2);
+  /** Some loop has a non-zero count: only then is the end rule checked. */
+  active = false;
+  /** Last body validated per loop, so re-arming the same inner loop costs nothing. */
+  private readonly checkedStart = new Float64Array([-1, -1]);
+  private readonly checkedEnd = new Float64Array([-1, -1]);
+
+  /**
+   * Next pc after an instruction at `pc` that did not jump. When it is the last instruction of an
+   * active loop body (loop 0 first: it is the inner loop), go back to the start while the count is
+   * above one; the count is decremented every time the last instruction executes.
+   */
+  next(sequential: Addr): Addr {
+    for (let l = 0; l < 2; l++) {
+      if (this.count[l] !== 0 && sequential === this.end[l]) {
+        const remaining = this.count[l]! - 1;
+        this.count[l] = remaining;
+        this.active = this.count[0] !== 0 || this.count[1] !== 0;
+        return remaining !== 0 ? this.start[l]! : sequential;
+      }
+    }
+    return sequential;
+  }
+
+  /**
+   * After a cv.* loop instruction at `setupPc` changed loop `l`: check the constraints whenever the
+   * loop is armed. `fetch` decodes the instruction at an address (through the pre-decode cache).
+   */
+  validate(l: number, setupPc: Addr, fetch: (addr: Addr) => DecodedInstruction): void {
+    this.active = this.count[0] !== 0 || this.count[1] !== 0;
+    if (setupPc % 4 !== 0) fail(`hardware-loop setup instruction at ${hex(setupPc)} is not 32-bit aligned`);
+    if (this.count[l] === 0) return;
+    const start = this.start[l]!;
+    const end = this.end[l]!;
+    if (this.checkedStart[l] !== start || this.checkedEnd[l] !== end) {
+      checkBody(l, start, end, fetch);
+      this.checkedStart[l] = start;
+      this.checkedEnd[l] = end;
+    }
+    if (this.count[0] !== 0 && this.count[1] !== 0) this.checkNesting();
+  }
+
+  private checkNesting(): void {
+    const [s0, s1] = [this.start[0]!, this.start[1]!];
+    const [e0, e1] = [this.end[0]!, this.end[1]!];
+    const disjoint = e0 <= s1 || e1 <= s0;
+    if (disjoint) return;
+    if (!(s1 <= s0 && e0 <= e1)) fail('nested hardware loops: loop 0 must be the inner loop (inside loop 1)');
+    if (e1 < e0 + 8) {
+      fail(`nested hardware loops: loop 1 must end at least 8 bytes after loop 0 (ends ${hex(e0)}, ${hex(e1)})`);
+    }
+  }
+}
+
+function fail(message: string): never {
+  throw new Fault('hwloop-constraint', message);
+}
+
+function checkBody(l: number, start: Addr, end: Addr, fetch: (addr: Addr) => DecodedInstruction): void {
+  if (start % 4 !== 0 || end % 4 !== 0) fail(`hardware loop ${l}: start ${hex(start)} and end ${hex(end)} must be 32-bit aligned`);
+  if (end <= start) fail(`hardware loop ${l}: end ${hex(end)} must be after start ${hex(start)}`);
+  let instructions = 0;
+  for (let addr = start; addr < end; ) {
+    const insn = fetch(addr);
+    const where = `hardware loop ${l}: ${insn.def.mnemonic} at ${hex(addr)}`;
+    if (insn.length !== 4) fail(`${where}: compressed instructions are not allowed in the body`);
+    if (FORBIDDEN_IN_BODY.has(insn.def.timing)) fail(`${where}: jumps, branches and fences are not allowed in the body`);
+    if (FORBIDDEN_SYSTEM.has(insn.def.mnemonic)) fail(`${where}: privileged instructions are not allowed in the body`);
+    if (insn.def.extension === 'Xcvhwlp' && insn.loop === l) fail(`${where}: the body may not change its own loop registers`);
+    instructions++;
+    addr += insn.length;
+  }
+  if (instructions < 3) fail(`hardware loop ${l}: the body has ${instructions} instruction(s), at least 3 are required`);
+}

@@ -1,0 +1,33 @@
+/** The per-retired-instruction record given to trace, lockstep and test hooks. */
+import type { DecodedInstruction } from '../isa/definition';
+import type { AccessSize, Addr, Cycles, RegIndex, Word } from '../isa/types';
+
+export interface RegisterWrite {
+  readonly reg: RegIndex;
+  readonly value: Word;
+}
+
+export interface DataAccess {
+  readonly addr: Addr;
+  readonly size: AccessSize;
+  /** The value loaded (as the load extended it) or stored (the full source register). */
+  readonly value: Word;
+  readonly write: boolean;
+}
+
+export interface RetireEvent {
+  readonly core: number;
+  readonly pc: Addr;
+  /** As fetched: 16 bits for a compressed instruction. */
+  readonly word: number;
+  readonly insn: DecodedInstruction;
+  /** mcycle after the instruction retired. */
+  readonly cycle: Cycles;
+  /** Cycles this instruction took, stalls included. */
+  readonly cycles: Cycles;
+  readonly regWrites: readonly RegisterWrite[];
+  readonly dataAccesses: readonly DataAccess[];
+}
+
+/** Events are built only when a hook is installed, so an unhooked run allocates nothing per step. */
+export type RetireHook = (event: RetireEvent) => void;

@@ -1,0 +1,191 @@
+/**
+ * The CV32E40P cycle model (REFERENCE §3), kept apart from the functional semantics: the hart runs an
+ * instruction's semantics, then asks this model what it cost. The model sees only the decoded
+ * instruction, the register state before execution (for operand-dependent latencies), the outcome
+ * (next pc, data access) and what the previous instruction wrote (for hazards).
+ */
+import { CSR } from '../isa/csr-names';
+import type { DecodedInstruction } from '../isa/definition';
+import type { CsrAddr, Cycles } from '../isa/types';
+
+/** Every timing parameter, with CV32E40P defaults. Cycles are totals unless named as extra. */
+export interface TimingConfig {
+  /** Extra cycles when an instruction uses the result of the load just before it. */
+  readonly loadUseStall: Cycles;
+  readonly takenBranch: Cycles;
+  readonly jump: Cycles;
+  /** Extra cycles when a jump or taken branch lands on a 32-bit instruction at an address = 2 mod 4. */
+  readonly unalignedTargetPenalty: Cycles;
+  /** Extra cycles when jalr's rs1 was written by the instruction just before it. */
+  readonly jalrDependencyStall: Cycles;
+  readonly mulh: Cycles;
+  /** div/rem take divBase + leading zeros of the divisor's magnitude, or divByZero. */
+  readonly divBase: Cycles;
+  readonly divByZero: Cycles;
+  /** A misaligned word, or a halfword crossing a word boundary (two bus transactions). */
+  readonly splitAccess: Cycles;
+  /** Access to a status CSR, after which the decoder flushes the pipeline. */
+  readonly statusCsrAccess: Cycles;
+  readonly statusCsrs: ReadonlySet<CsrAddr>;
+  /** fence / fence.i are executed as a jump to the next instruction. */
+  readonly fence: Cycles;
+}
+
+export const CV32E40P_TIMING: TimingConfig = {
+  loadUseStall: 1,
+  takenBranch: 3,
+  jump: 2,
+  unalignedTargetPenalty: 1,
+  jalrDependencyStall: 1,
+  mulh: 5,
+  divBase: 3,
+  divByZero: 35,
+  splitAccess: 2,
+  statusCsrAccess: 4,
+  // CV32E40P user manual, "Cycle counts per instruction type": mstatus, mepc, mtvec, mcause, the
+  // counters and their high halves, mcountinhibit (the event/debug CSRs are not modelled).
+  statusCsrs: new Set([
+    CSR.mstatus, CSR.mepc, CSR.mtvec, CSR.mcause, CSR.mcountinhibit,
+    CSR.mcycle, CSR.minstret, CSR.mcycleh, CSR.minstreth,
+    ...Array.from({ length: 29 }, (_, i) => 0xb03 + i),
+    ...Array.from({ length: 29 }, (_, i) => 0xb83 + i),
+  ]),
+  fence: 2,
+};
+
+/** Where the cycles went; `cycles` is the total (and mcycle). */
+export class CoreStats {
+  cycles: Cycles = 0;
+  instret = 0;
+  loadUseStalls: Cycles = 0;
+  /** Extra cycles of taken branches over a not-taken one. */
+  branchPenalty: Cycles = 0;
+  /** Extra cycles of jumps (jal, jalr, mret) over one cycle. */
+  jumpPenalty: Cycles = 0;
+  jalrStalls: Cycles = 0;
+  /** Extra cycles of mulh* and div/rem over one cycle. */
+  multiCycle: Cycles = 0;
+  splitAccessStalls: Cycles = 0;
+  csrFlushStalls: Cycles = 0;
+  fenceStalls: Cycles = 0;
+}
+
+/** What the model needs to know about the hart around one instruction. */
+export interface TimingProbe {
+  readonly regs: Int32Array;
+  readonly npc: number;
+  /** True when the instruction's data access needed two bus transactions. */
+  readonly splitAccess: boolean;
+  /** Whether a jump target at `addr` is a 32-bit instruction at a non-word-aligned address. */
+  isUnalignedWideTarget(addr: number): boolean;
+}
+
+export class TimingModel {
+  /** Registers (bit mask) loaded by the previous instruction: the load-use hazard. */
+  private loadedByPrevious = 0;
+  /** Registers written by the previous instruction: the jalr dependency. */
+  private writtenByPrevious = 0;
+  /** Latency of the current instruction known before execution (divisor may be overwritten). */
+  private pending: Cycles = 0;
+
+  constructor(
+    readonly config: TimingConfig,
+    readonly stats: CoreStats,
+  ) {}
+
+  /** Before the semantics run: hazards and operand-dependent latencies. */
+  issue(insn: DecodedInstruction, regs: Int32Array): void {
+    const c = this.config;
+    const s = this.stats;
+    let cycles = 1;
+    if ((insn.sourceMask & this.loadedByPrevious) !== 0) {
+      cycles += c.loadUseStall;
+      s.loadUseStalls += c.loadUseStall;
+    }
+    switch (insn.def.timing) {
+      case 'jumpRegister':
+        if ((this.writtenByPrevious & (1 << insn.rs1) & ~1) !== 0) {
+          cycles += c.jalrDependencyStall;
+          s.jalrStalls += c.jalrDependencyStall;
+        }
+        break;
+      case 'mulh':
+        cycles += c.mulh - 1;
+        s.multiCycle += c.mulh - 1;
+        break;
+      case 'div': {
+        const extra = divideCycles(c, regs[insn.rs2]!, insn.def.mnemonic === 'div' || insn.def.mnemonic === 'rem') - 1;
+        cycles += extra;
+        s.multiCycle += extra;
+        break;
+      }
+      default:
+        break;
+    }
+    this.pending = cycles;
+  }
+
+  /** After the semantics: outcome-dependent costs. Returns the instruction's total cycles. */
+  complete(insn: DecodedInstruction, probe: TimingProbe): Cycles {
+    const c = this.config;
+    const s = this.stats;
+    let cycles = this.pending;
+    const sequential = insn.pc + insn.length;
+    switch (insn.def.timing) {
+      case 'load':
+      case 'store':
+        if (probe.splitAccess) {
+          cycles += c.splitAccess - 1;
+          s.splitAccessStalls += c.splitAccess - 1;
+        }
+        break;
+      case 'branch':
+        if (probe.npc !== sequential) {
+          const extra = c.takenBranch - 1 + this.targetPenalty(probe);
+          cycles += extra;
+          s.branchPenalty += extra;
+        }
+        break;
+      case 'jump':
+      case 'jumpRegister': {
+        const extra = c.jump - 1 + this.targetPenalty(probe);
+        cycles += extra;
+        s.jumpPenalty += extra;
+        break;
+      }
+      case 'csr':
+        if (c.statusCsrs.has(insn.imm)) {
+          cycles += c.statusCsrAccess - 1;
+          s.csrFlushStalls += c.statusCsrAccess - 1;
+        }
+        break;
+      case 'fence':
+        cycles += c.fence - 1;
+        s.fenceStalls += c.fence - 1;
+        break;
+      default:
+        break;
+    }
+    this.loadedByPrevious = insn.def.timing === 'load' ? maskOf(insn.rd) : 0;
+    let written = 0;
+    for (const reg of insn.destinations) written |= 1 << reg;
+    this.writtenByPrevious = written;
+    return cycles;
+  }
+
+  private targetPenalty(probe: TimingProbe): Cycles {
+    return probe.isUnalignedWideTarget(probe.npc) ? this.config.unalignedTargetPenalty : 0;
+  }
+}
+
+const maskOf = (reg: number): number => (reg === 0 ? 0 : 1 << reg);
+
+/**
+ * The CV32E40P divider shifts the divisor by its leading zeros first, so the latency is 3 plus
+ * the number of leading zero bits of the divisor (of its magnitude for the signed operations).
+ */
+export function divideCycles(c: TimingConfig, divisor: number, signed: boolean): Cycles {
+  if (divisor === 0) return c.divByZero;
+  const magnitude = signed && divisor < 0 ? -divisor >>> 0 : divisor >>> 0;
+  return c.divBase + Math.clz32(magnitude);
+}
