@@ -1,0 +1,75 @@
+// A multi-port register file: `readPorts` asynchronous read ports and `writePorts` synchronous write
+// ports on one memory of `depth` words. A CV32E40P-class core needs 3 read ports (rs1, rs2 and rd
+// or rs3 for mac/sdot/stores with register post-increment) and 2 write ports (a load's rd and the
+// incremented rs1 of a post-increment load).
+//
+// Semantics, port by port:
+// - Read port i: rdata<i> is the word at raddr<i> in the current cycle, before this cycle's writes
+//   (no write-to-read bypass: a pipeline that reads a register in the cycle it is written must
+//   forward the value itself, see pipeline.ts).
+// - Write port i: at the clock edge, word waddr<i> takes wdata<i> when wen<i> is high.
+// - Two write ports writing the same address in the same cycle: the higher-numbered port wins
+//   (its write comes later in the emitted always block, and in the simulator).
+// - zeroReg=1: register 0 reads as 0, like RISC-V x0. Writes to it are still stored (gating them would
+//   cost a comparator per write port) but can never be observed.
+import { defineModule, type Ports, type Signal, UInt } from '../hdl';
+
+export interface RegFileParams {
+  readonly depth: number;
+  readonly width: number;
+  readonly readPorts: number;
+  readonly writePorts: number;
+  /** 1: register 0 is hardwired to zero. */
+  readonly zeroReg: 0 | 1;
+}
+
+/** Port names of read port i and write port i: raddr0/rdata0, waddr0/wdata0/wen0, ... */
+export const regFilePortNames = (i: number) => ({
+  raddr: `raddr${i}`,
+  rdata: `rdata${i}`,
+  waddr: `waddr${i}`,
+  wdata: `wdata${i}`,
+  wen: `wen${i}`,
+});
+
+export const RegFile = defineModule('RegFile', (m, p: RegFileParams): Ports => {
+  const regs = m.mem('regs', UInt(p.width), p.depth);
+  const io: Record<string, Signal> = {};
+
+  for (let i = 0; i < p.readPorts; i++) {
+    const names = regFilePortNames(i);
+    const raddr = (io[names.raddr] = m.input(names.raddr, regs.addrType));
+    const rdata = (io[names.rdata] = m.output(names.rdata, UInt(p.width)));
+    const word = m.node(`word${i}`, regs.read(raddr));
+    if (p.zeroReg) m.when(raddr.eq(0), () => rdata.assign(0)).otherwise(() => rdata.assign(word));
+    else rdata.assign(word);
+  }
+
+  // Write ports are declared in port order, so the last one wins on a same-address collision.
+  for (let i = 0; i < p.writePorts; i++) {
+    const names = regFilePortNames(i);
+    const waddr = (io[names.waddr] = m.input(names.waddr, regs.addrType));
+    const wdata = (io[names.wdata] = m.input(names.wdata, UInt(p.width)));
+    const wen = (io[names.wen] = m.input(names.wen, UInt(1)));
+    regs.write(waddr, wdata, wen);
+  }
+  return io;
+});
+
+/** The parent-side wires of read port `i` of a RegFile instance. */
+export function readPort(io: Ports, i: number): { addr: Signal; data: Signal } {
+  const names = regFilePortNames(i);
+  return { addr: portOf(io, names.raddr), data: portOf(io, names.rdata) };
+}
+
+/** The parent-side wires of write port `i` of a RegFile instance. */
+export function writePort(io: Ports, i: number): { addr: Signal; data: Signal; enable: Signal } {
+  const names = regFilePortNames(i);
+  return { addr: portOf(io, names.waddr), data: portOf(io, names.wdata), enable: portOf(io, names.wen) };
+}
+
+function portOf(io: Ports, name: string): Signal {
+  const port = io[name];
+  if (!port) throw new RangeError(`the register file has no port '${name}' (instantiate it with more ports)`);
+  return port;
+}
