@@ -72,6 +72,8 @@ export const FORMATS = {
   simdSciAcc: format('{rd}, {rs1}, {simm6}', ['rs1', 'rd'], ['rd']),
   simdSciU: format('{rd}, {rs1}, {uimm6}', ['rs1'], ['rd']),
   simdSciUAcc: format('{rd}, {rs1}, {uimm6}', ['rs1', 'rd'], ['rd']),
-  laneExtract: format('{rd}, {rs1}, {lane}', ['rs1'], ['rd']),
-  laneInsert: format('{rd}, {rs1}, {lane}', ['rs1', 'rd'], ['rd']),
+  laneExtractH: format('{rd}, {rs1}, {laneH}', ['rs1'], ['rd']),
+  laneExtractB: format('{rd}, {rs1}, {laneB}', ['rs1'], ['rd']),
+  laneInsertH: format('{rd}, {rs1}, {laneH}', ['rs1', 'rd'], ['rd']),
+  laneInsertB: format('{rd}, {rs1}, {laneB}', ['rs1', 'rd'], ['rd']),
 } as const satisfies Record<string, Format>;

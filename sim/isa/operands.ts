@@ -103,11 +103,14 @@ export const OPERANDS = {
       (((v >> 20) & 1) << 31) | (((v >> 1) & 0x3ff) << 21) | (((v >> 11) & 1) << 20) | (((v >> 12) & 0xff) << 12),
     render: pcTarget,
   }),
-  /** U-type immediate: the slot holds the final value (upper 20 bits), the text shows the 20-bit field. */
+  /**
+   * U-type immediate. The slot holds the final value (the field shifted left by 12) and so does the
+   * encoder; the text shows the 20-bit field, as GNU syntax writes it.
+   */
   upper20: kind({
-    name: 'upper20', slot: 'imm', syntax: 'imm', min: 0, max: 0xfffff,
+    name: 'upper20', slot: 'imm', syntax: 'imm', min: -0x80000000, max: 0x7ffff000, align: 0x1000,
     extract: (w) => w & ~0xfff,
-    insert: (v) => (v & 0xfffff) << 12,
+    insert: (v) => v & ~0xfff,
     render: (v) => hex(v >>> 12, 1),
   }),
   shamt: unsignedField('shamt', 'imm', 24, 20),
@@ -158,11 +161,17 @@ export const OPERANDS = {
     extract: (w) => (bits(w, 24, 20) << 1) | bits(w, 25, 25),
     insert: (v) => (((v >> 1) & 31) << 20) | ((v & 1) << 25),
   }),
-  /** SIMD lane index, same bits as Imm6; the encodings keep the unused high bits zero. */
-  lane: kind({
-    name: 'lane', slot: 'imm', syntax: 'imm', min: 0, max: 3,
-    extract: (w) => (bits(w, 24, 20) << 1) | bits(w, 25, 25),
-    insert: (v) => (((v >> 1) & 31) << 20) | ((v & 1) << 25),
+  /** Halfword lane index: bit 25 (where Imm6[0] would be); [24:20] are zero by the encoding. */
+  laneH: kind({
+    name: 'laneH', slot: 'imm', syntax: 'imm', min: 0, max: 1,
+    extract: (w) => bits(w, 25, 25),
+    insert: (v) => (v & 1) << 25,
+  }),
+  /** Byte lane index: {[20],[25]} (Imm6[1:0]); [24:21] are zero by the encoding. */
+  laneB: kind({
+    name: 'laneB', slot: 'imm', syntax: 'imm', min: 0, max: 3,
+    extract: (w) => (bits(w, 20, 20) << 1) | bits(w, 25, 25),
+    insert: (v) => (((v >> 1) & 1) << 20) | ((v & 1) << 25),
   }),
 } as const satisfies Record<string, OperandKind>;
 

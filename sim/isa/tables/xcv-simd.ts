@@ -122,14 +122,15 @@ const LANE_OPS: readonly InstructionDef[] = ([16, 8] as const).flatMap((width) =
   // .h lanes are 0..1 (index in bit 25 alone), .b lanes 0..3 (bits 20 and 25).
   const laneBits = width === 16 ? { rs2: 0 } : { laneHi: 0 };
   const fields = (funct3: number) => ({ opcode: CUSTOM_3, funct5: 0b10111, f: 0, funct3, ...laneBits });
+  const [extractFormat, insertFormat] = width === 16 ? [F.laneExtractH, F.laneInsertH] : [F.laneExtractB, F.laneInsertB];
   return [
-    instruction(`cv.extract${suffix}`, 'Xcvsimd', fields(0b000 | byte), F.laneExtract, 'alu', (h, d) => {
+    instruction(`cv.extract${suffix}`, 'Xcvsimd', fields(0b000 | byte), extractFormat, 'alu', (h, d) => {
       h.regs[d.rd] = lane(h.regs[d.rs1]!, d.imm, width, true);
     }),
-    instruction(`cv.extractu${suffix}`, 'Xcvsimd', fields(0b010 | byte), F.laneExtract, 'alu', (h, d) => {
+    instruction(`cv.extractu${suffix}`, 'Xcvsimd', fields(0b010 | byte), extractFormat, 'alu', (h, d) => {
       h.regs[d.rd] = lane(h.regs[d.rs1]!, d.imm, width, false);
     }),
-    instruction(`cv.insert${suffix}`, 'Xcvsimd', fields(0b100 | byte), F.laneInsert, 'alu', (h, d) => {
+    instruction(`cv.insert${suffix}`, 'Xcvsimd', fields(0b100 | byte), insertFormat, 'alu', (h, d) => {
       h.regs[d.rd] = insertLane(h.regs[d.rd]!, h.regs[d.rs1]!, d.imm, width);
     }),
   ];

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { decode } from '../../sim/isa/decoder';
+import { encodeInstruction } from '../../sim/isa/encoder';
+import { disassemble, formatInstruction } from '../../sim/isa/disassembler';
+import { instruction } from '../../sim/isa/definition';
+import { FORMATS } from '../../sim/isa/formats';
+import { BASE_INSTRUCTIONS, buildInstructionTable, CV32E40P_TABLE, overlaps } from '../../sim/isa/table';
+import { enc } from './harness';
+
+describe('instruction table', () => {
+  it('has no two entries matching the same word', () => {
+    const defs = CV32E40P_TABLE.instructions;
+    const clashes: string[] = [];
+    for (let i = 0; i < defs.length; i++) {
+      for (let j = i + 1; j < defs.length; j++) {
+        if (overlaps(defs[i]!, defs[j]!)) clashes.push(`${defs[i]!.mnemonic} / ${defs[j]!.mnemonic}`);
+      }
+    }
+    expect(clashes).toEqual([]);
+  });
+
+  it('fixes every bit that no operand uses', () => {
+    // Like the CV32E40P decoder, fence and fence.i look at opcode and funct3 only.
+    const decodedByFunct3 = new Set(['fence', 'fence.i']);
+    for (const def of CV32E40P_TABLE.instructions.filter((d) => !decodedByFunct3.has(d.mnemonic))) {
+      const operandBits = def.format.operands.reduce((bits, op) => bits | op.insert(op.max) | op.insert(op.min), 0);
+      expect(((def.mask | operandBits) >>> 0).toString(16), def.mnemonic).toBe('ffffffff');
+    }
+  });
+
+  it('round-trips every entry through encode, decode and operand extraction', () => {
+    for (const def of CV32E40P_TABLE.instructions) {
+      const values: Record<string, number> = {};
+      for (const op of def.format.operands) {
+        // A value inside the range, aligned, that exercises high bits.
+        const span = op.max - op.min;
+        values[op.slot] = op.min + Math.floor((span * 5) / 7 / op.align) * op.align;
+      }
+      const word = encodeInstruction(def, values);
+      const insn = decode(CV32E40P_TABLE, word, 0x100);
+      expect(insn?.def, `${def.mnemonic} ${word.toString(16)}`).toBe(def);
+      for (const op of def.format.operands) expect(insn![op.slot], `${def.mnemonic}.${op.name}`).toBe(values[op.slot]);
+      expect(formatInstruction(insn!).startsWith(def.mnemonic)).toBe(true);
+    }
+  });
+
+  it('covers the extensions of REFERENCE §2', () => {
+    const names = new Set(CV32E40P_TABLE.instructions.map((d) => d.mnemonic));
+    const required = [
+      'cv.lb', 'cv.lbu', 'cv.lh', 'cv.lhu', 'cv.lw', 'cv.sb', 'cv.sh', 'cv.sw',
+      'cv.starti', 'cv.start', 'cv.endi', 'cv.end', 'cv.counti', 'cv.count', 'cv.setupi', 'cv.setup',
+      'cv.mac', 'cv.msu', 'cv.clip', 'cv.clipu', 'cv.clipr', 'cv.clipur', 'cv.min', 'cv.minu', 'cv.max', 'cv.maxu',
+      'cv.abs', 'cv.exths', 'cv.exthz', 'cv.extbs', 'cv.extbz', 'cv.extract', 'cv.extractu', 'cv.insert',
+      'cv.bclr', 'cv.bset', 'cv.bitrev', 'cv.pack', 'cv.pack.h', 'cv.packhi.b', 'cv.packlo.b',
+      'cv.extract.h', 'cv.extract.b', 'cv.extractu.h', 'cv.extractu.b', 'cv.insert.h', 'cv.insert.b',
+      'cv.abs.h', 'cv.abs.b',
+    ];
+    for (const family of ['add', 'sub', 'min', 'max', 'dotup', 'dotusp', 'dotsp', 'sdotup', 'sdotusp', 'sdotsp']) {
+      for (const form of ['.h', '.b', '.sc.h', '.sc.b', '.sci.h', '.sci.b']) required.push(`cv.${family}${form}`);
+    }
+    expect(required.filter((m) => !names.has(m))).toEqual([]);
+    // Three operand forms for each CORE-V load and store: immediate/register post-increment, indexed.
+    for (const m of ['cv.lb', 'cv.lbu', 'cv.lh', 'cv.lhu', 'cv.lw', 'cv.sb', 'cv.sh', 'cv.sw']) {
+      expect(CV32E40P_TABLE.forms(m)).toHaveLength(3);
+    }
+  });
+});
+
+describe('known encodings', () => {
+  // [text, word, encoder call]: REFERENCE §2 examples, the RISC-V spec, and LLVM's CORE-V MC tests.
+  const cases: [string, number, () => number][] = [
+    ['cv.lw t0, 4(a2!)', 0x0046228b, () => enc('cv.lw', { rd: 5, rs1: 12, imm: 4 }, 'imm12')],
+    ['cv.setupi 0, 16, 0x114', 0x0102c62b, () => enc('cv.setupi', { loop: 0, imm2: 16, imm: 20 })],
+    ['cv.mac s2, t1, t2', 0x9073392b, () => enc('cv.mac', { rd: 18, rs1: 6, rs2: 7 })],
+    ['cv.extractu s4, s5, 3, 4', 0x464a8a5b, () => enc('cv.extractu', { rd: 20, rs1: 21, imm2: 3, imm: 4 })],
+    ['cv.sdotsp.b s2, t1, t2', 0xa873197b, () => enc('cv.sdotsp.b', { rd: 18, rs1: 6, rs2: 7 })],
+    ['cv.insert.b s4, t2, 2', 0xb813da7b, () => enc('cv.insert.b', { rd: 20, rs1: 7, imm: 2 })],
+    ['cv.dotup.sci.h t0, t1, 32', 0x810362fb, () => enc('cv.dotup.sci.h', { rd: 5, rs1: 6, imm: 32 })],
+    ['cv.dotup.sci.h a0, a1, 7', 0x8235e57b, () => enc('cv.dotup.sci.h', { rd: 10, rs1: 11, imm: 7 })],
+    ['cv.sdotup.h t0, t1, t2', 0x987302fb, () => enc('cv.sdotup.h', { rd: 5, rs1: 6, rs2: 7 })],
+    ['cv.sdotup.b a0, a1, a2', 0x98c5957b, () => enc('cv.sdotup.b', { rd: 10, rs1: 11, rs2: 12 })],
+    ['cv.dotsp.sci.b t3, t4, -32', 0x910efe7b, () => enc('cv.dotsp.sci.b', { rd: 28, rs1: 29, imm: -32 })],
+    ['cv.dotsp.sci.b s0, s1, -1', 0x93f4f47b, () => enc('cv.dotsp.sci.b', { rd: 8, rs1: 9, imm: -1 })],
+    ['cv.dotup.sc.b a0, a1, a2', 0x80c5d57b, () => enc('cv.dotup.sc.b', { rd: 10, rs1: 11, rs2: 12 })],
+    ['addi a0, a0, 1', 0x00150513, () => enc('addi', { rd: 10, rs1: 10, imm: 1 })],
+    ['lui a0, 0x12345', 0x12345537, () => enc('lui', { rd: 10, imm: 0x12345000 })],
+    ['jal ra, 0x110', 0x010000ef, () => enc('jal', { rd: 1, imm: 16 })],
+    ['beq a0, a1, 0xfc', 0xfeb50ee3, () => enc('beq', { rs1: 10, rs2: 11, imm: -4 })],
+    ['sw a1, 8(a0)', 0x00b52423, () => enc('sw', { rs1: 10, rs2: 11, imm: 8 })],
+    ['csrrs a0, mcycle, zero', 0xb0002573, () => enc('csrrs', { rd: 10, imm: 0xb00, rs1: 0 })],
+    ['mul a0, a1, a2', 0x02c58533, () => enc('mul', { rd: 10, rs1: 11, rs2: 12 })],
+    ['div a0, a1, a2', 0x02c5c533, () => enc('div', { rd: 10, rs1: 11, rs2: 12 })],
+    ['ecall', 0x00000073, () => enc('ecall')],
+  ];
+
+  it.each(cases)('%s = %i', (text, word, encode) => {
+    expect(encode() >>> 0).toBe(word >>> 0);
+    expect(disassemble(CV32E40P_TABLE, word, 0x100)).toBe(text);
+  });
+
+  it('treats words outside the table as illegal', () => {
+    for (const word of [0x00000000, 0xffffffff, 0x0000602b /* custom-1 funct3 110 */, 0x9400302b /* funct7 1001010 */]) {
+      expect(decode(CV32E40P_TABLE, word, 0), word.toString(16)).toBeUndefined();
+    }
+    expect(disassemble(CV32E40P_TABLE, 0x0000602b)).toBe('.word 0x0000602b');
+  });
+});
+
+describe('extension hook', () => {
+  const golden = (a: number, b: number): number => (a ^ b) | 0;
+  const probe = instruction('nm.probe', 'Xnmsparse', { opcode: 0x2b, funct3: 0b110, funct7: 0 }, FORMATS.r, 'alu', (h, d) => {
+    h.regs[d.rd] = golden(h.regs[d.rs1]!, h.regs[d.rs2]!);
+  });
+
+  it('accepts one more entry in custom-1 funct3 110/111 and decodes it', () => {
+    const table = buildInstructionTable([probe]);
+    expect(table.instructions).toHaveLength(BASE_INSTRUCTIONS.length + 1);
+    expect(decode(table, 0x0000602b | (5 << 7), 0)?.def.mnemonic).toBe('nm.probe');
+  });
+
+  it('rejects entries outside the free space or overlapping each other', () => {
+    const outside = { ...probe, match: 0x2b | (0b011 << 12), mask: 0x707f };
+    expect(() => buildInstructionTable([outside])).toThrow(/outside custom-1/);
+    expect(() => buildInstructionTable([probe, { ...probe, mnemonic: 'nm.twin' }])).toThrow(/overlaps/);
+  });
+});
