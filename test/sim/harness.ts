@@ -62,3 +62,22 @@ export function load(code: readonly (number | { half: number })[], options: Part
 export function cyclesOf(events: readonly RetireEvent[]): number {
   return events.slice(0, -EXIT.length).reduce((sum, e) => sum + e.cycles, 0);
 }
+
+/** Run `code` with registers preset (x-number -> value); returns the hart for inspection. */
+export function runWithRegs(code: readonly (number | { half: number })[], regs: Readonly<Record<number, number>>, options: Partial<HartOptions> = {}): Run {
+  return run(code, (hart) => {
+    for (const [reg, value] of Object.entries(regs)) hart.regs[Number(reg)] = value;
+  }, options);
+}
+
+/** rd after a single register-register (or rd-accumulating) instruction. */
+export function alu(mnemonic: string, a: number, b: number, acc = 0): number {
+  const { hart } = runWithRegs([enc(mnemonic, { rd: 5, rs1: 6, rs2: 7 })], { 5: acc, 6: a, 7: b });
+  return hart.regs[5]!;
+}
+
+/** rd after a single instruction with an immediate operand (and rd preset to `acc`). */
+export function aluImm(mnemonic: string, a: number, values: Record<string, number>, acc = 0): number {
+  const { hart } = runWithRegs([enc(mnemonic, { rd: 5, rs1: 6, ...values })], { 5: acc, 6: a });
+  return hart.regs[5]!;
+}
