@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { alu, aluImm } from './harness';
+
+/** Pack lanes (lane 0 first) into a register value. */
+const h2 = (l0: number, l1: number): number => ((l1 & 0xffff) << 16) | (l0 & 0xffff);
+const b4 = (l0: number, l1: number, l2: number, l3: number): number =>
+  ((l3 & 0xff) << 24) | ((l2 & 0xff) << 16) | ((l1 & 0xff) << 8) | (l0 & 0xff);
+
+describe('CORE-V SIMD element-wise', () => {
+  const cases: [string, number, number, number][] = [
+    ['cv.add.h', h2(0xffff, 1), h2(1, 2), h2(0, 3)], // lanes wrap independently, no carry across
+    ['cv.add.b', b4(0xff, 0x7f, 1, 2), b4(1, 1, 1, 1), b4(0, 0x80, 2, 3)],
+    ['cv.sub.h', h2(0, 5), h2(1, 7), h2(0xffff, 0xfffe)],
+    ['cv.sub.b', b4(0, 0, 0x80, 9), b4(1, 0xff, 1, 9), b4(0xff, 1, 0x7f, 0)],
+    ['cv.min.h', h2(-3, 100), h2(2, -100), h2(-3, -100)], // signed lanes
+    ['cv.minu.h', h2(-3, 100), h2(2, -100), h2(2, 100)], // unsigned lanes: 0xfffd > 2
+    ['cv.max.b', b4(-1, 5, -128, 127), b4(1, -5, 0, -1), b4(1, 5, 0, 127)],
+    ['cv.maxu.b', b4(-1, 5, -128, 127), b4(1, -5, 0, -1), b4(0xff, 0xfb, 0x80, 0xff)],
+    ['cv.and.b', b4(0xf0, 0xff, 0, 0x0f), b4(0x3c, 0x0f, 0xff, 0xff), b4(0x30, 0x0f, 0, 0x0f)],
+    ['cv.or.h', h2(0xf000, 1), h2(0x000f, 2), h2(0xf00f, 3)],
+    ['cv.xor.h', h2(0xffff, 3), h2(0x0f0f, 1), h2(0xf0f0, 2)],
+  ];
+  it.each(cases)('%s', (m, a, b, expected) => expect(alu(m, a, b)).toBe(expected | 0));
+
+  it('abs per lane, the most negative lane staying negative', () => {
+    expect(aluImm('cv.abs.h', h2(-5, -0x8000), {})).toBe(h2(5, 0x8000) | 0);
+    expect(aluImm('cv.abs.b', b4(-1, 1, -128, 127), {})).toBe(b4(1, 1, 0x80, 127) | 0);
+  });
+
+  it('.sc replicates the lowest lane of rs2, .sci the immediate', () => {
+    expect(alu('cv.add.sc.h', h2(1, 2), h2(10, 999))).toBe(h2(11, 12));
+    expect(alu('cv.add.sc.b', b4(1, 2, 3, 4), 0x7777_7710)).toBe(b4(0x11, 0x12, 0x13, 0x14));
+    expect(aluImm('cv.add.sci.h', h2(1, 2), { imm: -2 })).toBe(h2(-1, 0));
+    expect(aluImm('cv.sub.sci.b', b4(1, 2, 3, 4), { imm: 31 })).toBe(b4(-30, -29, -28, -27) | 0);
+    expect(aluImm('cv.max.sci.b', b4(-7, 2, -1, 9), { imm: -3 })).toBe(b4(-3, 2, -1, 9) | 0);
+    // The unsigned min/max zero-extend Imm6: 63 is not -1.
+    expect(aluImm('cv.minu.sci.h', h2(100, 5), { imm: 63 })).toBe(h2(63, 5));
+  });
+});
+
+describe('CORE-V SIMD dot products', () => {
+  const a8 = b4(-1, 2, -128, 127); // as unsigned bytes: 255, 2, 128, 127
+  const b8 = b4(3, -4, 5, -6); // as unsigned bytes: 3, 252, 5, 250
+  const cases: [string, number, number, number][] = [
+    ['cv.dotsp.b', a8, b8, -3 - 8 - 640 - 762],
+    ['cv.dotup.b', a8, b8, 255 * 3 + 2 * 252 + 128 * 5 + 127 * 250],
+    ['cv.dotusp.b', a8, b8, 255 * 3 + 2 * -4 + 128 * 5 + 127 * -6],
+    ['cv.dotsp.h', h2(-2, 30000), h2(3, 30000), -6 + 900000000],
+    ['cv.dotup.h', h2(0xffff, 0xffff), h2(0xffff, 0xffff), (2 * 0xffff * 0xffff) | 0], // wraps to 32 bits
+    ['cv.dotusp.h', h2(0xffff, 1), h2(-1, -1), -0xffff - 1],
+  ];
+  it.each(cases)('%s', (m, a, b, expected) => expect(alu(m, a, b)).toBe(expected | 0));
+
+  it('sdot accumulates into rd', () => {
+    expect(alu('cv.sdotsp.b', a8, b8, 1000)).toBe(1000 - 3 - 8 - 640 - 762);
+    expect(alu('cv.sdotup.h', h2(2, 3), h2(4, 5), -1)).toBe(-1 + 8 + 15);
+    expect(alu('cv.sdotusp.b', b4(200, 0, 0, 1), b4(-1, 0, 0, -1), 0)).toBe(-201);
+    expect(alu('cv.sdotsp.sc.b', b4(1, 2, 3, 4), b4(-2, 9, 9, 9), 10)).toBe(10 - 20);
+  });
+
+  it('.sci sign-extends Imm6 except for the unsigned products', () => {
+    expect(aluImm('cv.dotsp.sci.b', b4(1, 1, 1, 1), { imm: -32 })).toBe(-128);
+    expect(aluImm('cv.dotusp.sci.h', h2(0xffff, 1), { imm: -1 })).toBe(-0xffff - 1);
+    expect(aluImm('cv.dotup.sci.b', b4(1, 1, 1, 1), { imm: 63 })).toBe(252);
+    expect(aluImm('cv.sdotup.sci.h', h2(1, 1), { imm: 32 }, 5)).toBe(69);
+  });
+});
+
+describe('CORE-V SIMD lanes and packing', () => {
+  it('extract sign- or zero-extends the selected lane', () => {
+    const v = b4(0x01, 0x82, 0x03, 0xf4);
+    expect([0, 1, 2, 3].map((lane) => aluImm('cv.extract.b', v, { imm: lane }))).toEqual([1, -126, 3, -12]);
+    expect([0, 1, 2, 3].map((lane) => aluImm('cv.extractu.b', v, { imm: lane }))).toEqual([1, 0x82, 3, 0xf4]);
+    const w = h2(0x8001, 0x7fff);
+    expect([0, 1].map((lane) => aluImm('cv.extract.h', w, { imm: lane }))).toEqual([0x8001 - 0x10000, 0x7fff]);
+    expect([0, 1].map((lane) => aluImm('cv.extractu.h', w, { imm: lane }))).toEqual([0x8001, 0x7fff]);
+  });
+
+  it('insert replaces one lane of rd with the low lane of rs1', () => {
+    expect(aluImm('cv.insert.b', 0x1234_56ab, { imm: 2 }, 0x1111_1111)).toBe(0x11ab_1111);
+    expect(aluImm('cv.insert.h', 0x1234_cdef, { imm: 1 }, 0x1111_1111)).toBe(0xcdef_1111 | 0);
+    expect(aluImm('cv.insert.h', 0x1234_cdef, { imm: 0 }, 0x1111_1111)).toBe(0x1111_cdef);
+  });
+
+  it('pack and byte packing', () => {
+    expect(alu('cv.pack', 0xaaaa_1234, 0xbbbb_5678)).toBe(0x1234_5678);
+    expect(alu('cv.pack.h', 0x1234_aaaa, 0x5678_bbbb)).toBe(0x1234_5678);
+    expect(alu('cv.packhi.b', 0xffff_ff12, 0xffff_ff34, 0x5555_6666)).toBe(0x1234_6666);
+    expect(alu('cv.packlo.b', 0xffff_ff12, 0xffff_ff34, 0x5555_6666)).toBe(0x5555_1234);
+  });
+});
