@@ -1,0 +1,23 @@
+// Magnitude pruning to an N:M pattern along the reduction axis: in every block of M consecutive
+// weights of a channel, the N of largest magnitude survive (ties go to the lower position).
+import type { SparsityPattern } from '../../sim/ext/nm-gather';
+
+/** Dense int weights, channel-major: weights[c * k + j]. */
+export interface DenseWeights {
+  readonly channels: number;
+  readonly k: number;
+  readonly data: Int8Array | Int16Array;
+}
+
+export function pruneNM(dense: DenseWeights, pattern: SparsityPattern): DenseWeights {
+  const { channels, k, data } = dense;
+  const out = data.slice();
+  for (let c = 0; c < channels; c++) {
+    for (let start = 0; start < k; start += pattern.m) {
+      const positions = Array.from({ length: Math.min(pattern.m, k - start) }, (_, j) => start + j);
+      const kept = new Set([...positions].sort((a, b) => Math.abs(data[c * k + b]!) - Math.abs(data[c * k + a]!) || a - b).slice(0, pattern.n));
+      for (const j of positions) if (!kept.has(j)) out[c * k + j] = 0;
+    }
+  }
+  return { channels, k, data: out };
+}
