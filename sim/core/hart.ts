@@ -49,6 +49,8 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
   halted: HaltReason | undefined;
   onRetire: RetireHook | undefined;
 
+  /** Set by jump(): the instruction transferred control. */
+  redirected = false;
   /** Set by load/store: the instruction's data access needed two bus transactions. */
   splitAccess = false;
   private accessCount = 0;
@@ -107,6 +109,7 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
     this.current = insn;
     const sequential = pc + insn.length;
     this.npc = sequential;
+    this.redirected = false;
     this.splitAccess = false;
     this.accessCount = 0;
     const timing = this.timing;
@@ -115,7 +118,7 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
     this.regs[0] = 0;
     const cycles = timing.complete(insn, this);
     let next = this.npc;
-    if (this.hwloop.active && next === sequential) next = this.hwloop.next(sequential);
+    if (this.hwloop.active && !this.redirected) next = this.hwloop.next(sequential);
     const stats = this.stats;
     stats.cycles += cycles;
     stats.instret++;
@@ -241,8 +244,13 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
     this.environment.wfi(this);
   }
 
+  jump(target: Addr): void {
+    this.npc = target;
+    this.redirected = true;
+  }
+
   mret(): void {
-    this.npc = this.csrs.mepc >>> 0;
+    this.jump(this.csrs.mepc >>> 0);
   }
 
   fence(): void {

@@ -74,6 +74,8 @@ export class CoreStats {
 export interface TimingProbe {
   readonly regs: Int32Array;
   readonly npc: number;
+  /** The instruction transferred control (a taken branch even when its target is pc + 4). */
+  readonly redirected: boolean;
   /** True when the instruction's data access needed two bus transactions. */
   readonly splitAccess: boolean;
   /** Whether a jump target at `addr` is a 32-bit instruction at a non-word-aligned address. */
@@ -130,7 +132,6 @@ export class TimingModel {
     const c = this.config;
     const s = this.stats;
     let cycles = this.pending;
-    const sequential = insn.pc + insn.length;
     switch (insn.def.timing) {
       case 'load':
       case 'store':
@@ -140,7 +141,7 @@ export class TimingModel {
         }
         break;
       case 'branch':
-        if (probe.npc !== sequential) {
+        if (probe.redirected) {
           const extra = c.takenBranch - 1 + this.targetPenalty(probe);
           cycles += extra;
           s.branchPenalty += extra;

@@ -25,8 +25,10 @@ export interface HartContext {
   readonly regs: Int32Array;
   /** Address of the executing instruction. */
   readonly pc: Addr;
-  /** Address of the next instruction; preset to pc + length, semantics overwrite it to jump. */
-  npc: Addr;
+  /** Address of the next instruction: pc + length unless the instruction jumped. */
+  readonly npc: Addr;
+  /** Transfer control (taken branch, jump, mret); timing and loop logic see it even for a target of pc + 4. */
+  jump(target: Addr): void;
   load(addr: Addr, size: AccessSize, signed: boolean): Word;
   store(addr: Addr, size: AccessSize, value: Word): void;
   csrRead(csr: CsrAddr): Word;

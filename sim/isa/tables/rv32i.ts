@@ -26,7 +26,7 @@ type Condition = (a: number, b: number) => boolean;
 
 function branch(mnemonic: string, funct3: number, taken: Condition): InstructionDef {
   return instruction(mnemonic, 'I', { opcode: BRANCH, funct3 }, F.branch, 'branch', (h, d) => {
-    if (taken(h.regs[d.rs1]!, h.regs[d.rs2]!)) h.npc = (h.pc + d.imm) >>> 0;
+    if (taken(h.regs[d.rs1]!, h.regs[d.rs2]!)) h.jump((h.pc + d.imm) >>> 0);
   });
 }
 
@@ -39,12 +39,12 @@ export const RV32I: readonly InstructionDef[] = [
   }),
   instruction('jal', 'I', { opcode: 0x6f }, F.jal, 'jump', (h, d) => {
     h.regs[d.rd] = (h.pc + d.length) | 0;
-    h.npc = (h.pc + d.imm) >>> 0;
+    h.jump((h.pc + d.imm) >>> 0);
   }),
   instruction('jalr', 'I', { opcode: 0x67, funct3: 0 }, F.jalr, 'jumpRegister', (h, d) => {
     const target = ((h.regs[d.rs1]! + d.imm) & ~1) >>> 0; // read rs1 before rd may overwrite it
     h.regs[d.rd] = (h.pc + d.length) | 0;
-    h.npc = target;
+    h.jump(target);
   }),
 
   branch('beq', 0, (a, b) => a === b),

@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { CSR } from '../../sim/isa/csr-names';
+import { CODE_BASE, DATA_BASE, enc, run, runWithRegs } from './harness';
+import type { RetireEvent } from '../../sim/core/retire';
+
+const NOP = enc('addi', { rd: 0, rs1: 0, imm: 0 });
+const C_NOP = { half: 0x0001 };
+
+/** Cycles of the instruction at index `i` of the program (events follow execution order). */
+const cyclesAt = (events: readonly RetireEvent[], pc: number): number[] =>
+  events.filter((e) => e.pc === CODE_BASE + pc).map((e) => e.cycles);
+
+describe('CV32E40P timing (REFERENCE §3)', () => {
+  it('ALU, mul, cv.mac and dot products take 1 cycle, results forwarded without stall', () => {
+    const { events } = runWithRegs([
+      enc('mul', { rd: 5, rs1: 6, rs2: 6 }),
+      enc('add', { rd: 7, rs1: 5, rs2: 5 }),
+      enc('cv.mac', { rd: 7, rs1: 5, rs2: 5 }),
+      enc('cv.sdotsp.b', { rd: 8, rs1: 7, rs2: 7 }),
+      enc('sub', { rd: 9, rs1: 8, rs2: 7 }),
+    ], { 6: 3 });
+    expect(events.slice(0, 5).map((e) => e.cycles)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('load-use: +1 for the instruction right after a load that reads its result', () => {
+    const { hart, events } = runWithRegs([
+      enc('lw', { rd: 5, rs1: 10, imm: 0 }),
+      enc('add', { rd: 6, rs1: 5, rs2: 0 }), // uses x5 at once: 2 cycles
+      enc('lw', { rd: 7, rs1: 10, imm: 0 }),
+      NOP,
+      enc('add', { rd: 8, rs1: 7, rs2: 0 }), // one instruction later: no stall
+      enc('lw', { rd: 9, rs1: 10, imm: 0 }),
+      enc('cv.sdotsp.b', { rd: 11, rs1: 12, rs2: 9 }), // load feeding a dot product
+      enc('lw', { rd: 11, rs1: 10, imm: 0 }),
+      enc('cv.mac', { rd: 11, rs1: 12, rs2: 12 }), // the accumulator is a source too
+      enc('lw', { rd: 13, rs1: 10, imm: 0 }),
+      enc('sw', { rs1: 10, rs2: 13, imm: 4 }), // store data is a source
+    ], { 10: DATA_BASE });
+    expect(events.slice(0, 11).map((e) => e.cycles)).toEqual([1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2]);
+    expect(hart.stats.loadUseStalls).toBe(4);
+  });
+
+  it('post-increment load: using the updated pointer does not stall, using the data does', () => {
+    const { events } = runWithRegs([
+      enc('cv.lw', { rd: 5, rs1: 10, imm: 4 }, 'imm12'),
+      enc('addi', { rd: 6, rs1: 10, imm: 0 }),
+      enc('cv.lw', { rd: 5, rs1: 10, imm: 4 }, 'imm12'),
+      enc('addi', { rd: 6, rs1: 5, imm: 0 }),
+    ], { 10: DATA_BASE });
+    expect(events.slice(0, 4).map((e) => e.cycles)).toEqual([1, 1, 1, 2]);
+  });
+
+  it('branches: not taken 1, taken 3, taken to a non-word-aligned 32-bit instruction 4', () => {
+    const { events } = run([
+      enc('beq', { rs1: 0, rs2: 0, imm: 8 }), // 0 -> 8 (aligned)
+      NOP, // 4
+      enc('bne', { rs1: 0, rs2: 0, imm: 8 }), // 8, not taken
+      enc('beq', { rs1: 0, rs2: 0, imm: 6 }), // 12 -> 18: a 32-bit instruction at 2 mod 4
+      C_NOP, // 16
+      NOP, // 18
+      enc('beq', { rs1: 0, rs2: 0, imm: 4 }), // 22 -> 26: taken although the target is pc + 4; compressed at 2 mod 4
+      C_NOP, // 26
+      C_NOP, // 28
+    ]);
+    expect(cyclesAt(events, 0)).toEqual([3]);
+    expect(cyclesAt(events, 8)).toEqual([1]);
+    expect(cyclesAt(events, 12)).toEqual([4]);
+    expect(cyclesAt(events, 22)).toEqual([3]);
+  });
+
+  it('jal: 2 cycles, 3 to a non-word-aligned 32-bit target', () => {
+    const { events } = run([
+      enc('jal', { rd: 1, imm: 8 }), // 0 -> 8
+      NOP,
+      enc('jal', { rd: 1, imm: 6 }), // 8 -> 14
+      C_NOP, // 12
+      NOP, // 14
+    ]);
+    expect(cyclesAt(events, 0)).toEqual([2]);
+    expect(cyclesAt(events, 8)).toEqual([3]);
+  });
+
+  it('jalr: 2 cycles, +1 when rs1 comes from the previous instruction, +2 when it was loaded there', () => {
+    const { hart, events } = run([
+      enc('jalr', { rd: 1, rs1: 10, imm: 0 }), // 0 -> 4, independent
+      enc('addi', { rd: 10, rs1: 10, imm: 12 }), // 4
+      enc('jalr', { rd: 1, rs1: 10, imm: 0 }), // 8 -> 16, depends on the addi
+      NOP, // 12
+      enc('lw', { rd: 10, rs1: 11, imm: 0 }), // 16
+      enc('jalr', { rd: 0, rs1: 10, imm: 0 }), // 20 -> 28: load-use and jalr dependency
+      NOP, // 24
+      NOP, // 28
+    ], (h) => {
+      h.regs[10] = CODE_BASE + 4;
+      h.regs[11] = DATA_BASE;
+      h.memory.writeBytes(DATA_BASE, Uint8Array.of(...[0, 8, 16, 24].map((s) => ((CODE_BASE + 28) >>> s) & 0xff)));
+    });
+    expect(hart.regs[10]).toBe(CODE_BASE + 28);
+    expect(cyclesAt(events, 0)).toEqual([2]);
+    expect(cyclesAt(events, 8)).toEqual([3]);
+    expect(cyclesAt(events, 20)).toEqual([4]);
+  });
+
+  it('mulh, mulhsu, mulhu take 5 cycles', () => {
+    const { events } = run(['mulh', 'mulhsu', 'mulhu'].map((m) => enc(m, { rd: 5, rs1: 6, rs2: 7 })));
+    expect(events.slice(0, 3).map((e) => e.cycles)).toEqual([5, 5, 5]);
+  });
+
+  const divisions: [string, number, number][] = [
+    ['divu', 0x80000000 | 0, 3], // no leading zeros: the minimum
+    ['div', 1, 3 + 31],
+    ['rem', 0x10000, 3 + 15],
+    ['remu', 0xff, 3 + 24],
+    ['div', -1, 3 + 31], // signed: leading zeros of the magnitude
+    ['div', 0, 35], // division by zero: the maximum
+    ['remu', 0, 35],
+  ];
+  it.each(divisions)('%s by %i takes %i cycles', (m, divisor, cycles) => {
+    const { events } = runWithRegs([enc(m, { rd: 7, rs1: 5, rs2: 6 })], { 5: 1000, 6: divisor });
+    expect(events[0]!.cycles).toBe(cycles);
+  });
+
+  it('uses the divisor before the division overwrites it (rd == rs2)', () => {
+    const { events } = runWithRegs([enc('divu', { rd: 6, rs1: 5, rs2: 6 })], { 5: 1000, 6: 1 });
+    expect(events[0]!.cycles).toBe(34);
+  });
+
+  const accesses: [string, number, number][] = [
+    ['lw', 0, 1], ['lw', 1, 2], ['lw', 2, 2], ['lw', 3, 2],
+    ['lh', 0, 1], ['lh', 1, 1], ['lh', 2, 1], ['lh', 3, 2], // only a halfword crossing a word splits
+    ['lb', 3, 1],
+    ['sw', 2, 2], ['sh', 3, 2], ['sh', 1, 1],
+  ];
+  it.each(accesses)('%s at offset %i takes %i cycle(s)', (m, offset, cycles) => {
+    const insn = m.startsWith('s') ? enc(m, { rs1: 10, rs2: 0, imm: offset }) : enc(m, { rd: 5, rs1: 10, imm: offset });
+    const { events } = runWithRegs([insn], { 10: DATA_BASE });
+    expect(events[0]!.cycles).toBe(cycles);
+  });
+
+  it('csrr mcycle flushes the pipeline: two back-to-back reads differ by 4', () => {
+    const read = (rd: number, csr: number): number => enc('csrrs', { rd, imm: csr, rs1: 0 });
+    const { hart, events } = run([read(5, CSR.mcycle), read(6, CSR.mcycle), read(7, CSR.mscratch), read(8, CSR.mhartid), read(9, CSR.minstret)]);
+    expect(hart.regs[6]! - hart.regs[5]!).toBe(4);
+    expect(events.slice(0, 5).map((e) => e.cycles)).toEqual([4, 4, 1, 1, 4]);
+    expect(hart.regs[9]).toBe(4); // instructions retired before it
+  });
+
+  it('fence and fence.i cost 2 cycles (a jump to the next instruction)', () => {
+    const { events } = run([enc('fence', { imm: 15, imm2: 15 }), enc('fence.i')]);
+    expect(events.slice(0, 2).map((e) => e.cycles)).toEqual([2, 2]);
+  });
+});
+
+describe('software sparse gather, per 4 non-zeros in a hardware loop (REFERENCE §3)', () => {
+  // Registers: a0 index pointer, a1 weight pointer, a2 activation base, s0 accumulator, s1 gathered
+  // activations, t0..t3 per-lane temporaries, t4 the 4 packed 8-bit indices, t5 the 4 weights.
+  const [A0, A1, A2, S0, S1, T0, T1, T2, T3, T4, T5] = [10, 11, 12, 8, 9, 5, 6, 7, 28, 29, 30];
+  const T = [T0, T1, T2, T3] as const;
+  const loads = [enc('cv.lw', { rd: T4, rs1: A0, imm: 4 }, 'imm12'), enc('cv.lw', { rd: T5, rs1: A1, imm: 4 }, 'imm12')];
+  const extract = (k: number) => enc('cv.extractu', { rd: T[k]!, rs1: T4, imm2: 7, imm: 8 * k });
+  const addBase = (k: number) => enc('add', { rd: T[k]!, rs1: A2, rs2: T[k]! });
+  const lbu = (k: number) => enc('lbu', { rd: T[k]!, rs1: T[k]!, imm: 0 });
+  const lbuIndexed = (k: number) => enc('cv.lbu', { rd: T[k]!, rs1: A2, rs2: T[k]! }, '{rs2}({rs1})');
+  const insert = (k: number) => enc('cv.insert.b', { rd: S1, rs1: T[k]!, imm: k });
+  const dot = enc('cv.sdotusp.b', { rd: S0, rs1: S1, rs2: T5 });
+
+  const naive = [...loads, ...[0, 1, 2, 3].flatMap((k) => [extract(k), addBase(k), lbu(k), insert(k)]), dot];
+  const scheduled = [
+    ...loads,
+    extract(0), addBase(0), lbu(0), extract(1), addBase(1), lbu(1), insert(0),
+    extract(2), addBase(2), lbu(2), insert(1), extract(3), addBase(3), lbu(3), insert(2), insert(3),
+    dot,
+  ];
+  const indexed = [
+    ...loads,
+    extract(0), extract(1), lbuIndexed(0), extract(2), lbuIndexed(1), insert(0), extract(3),
+    lbuIndexed(2), insert(1), lbuIndexed(3), insert(2), insert(3),
+    dot,
+  ];
+
+  const GROUPS = 8;
+  const INDICES = DATA_BASE;
+  const WEIGHTS = DATA_BASE + 0x100;
+  const ACTIVATIONS = DATA_BASE + 0x200;
+
+  function gather(body: number[]) {
+    const setup = enc('cv.setupi', { loop: 0, imm2: GROUPS, imm: 4 * (body.length + 1) });
+    const { hart, events } = run([setup, ...body], (h) => {
+      const activations = Uint8Array.from({ length: 256 }, (_, i) => (i * 37 + 11) & 0xff);
+      const indices = Uint8Array.from({ length: 4 * GROUPS }, (_, i) => (i * 53 + 7) & 0xff);
+      const weights = Int8Array.from({ length: 4 * GROUPS }, (_, i) => ((i * 29) % 255) - 127);
+      h.memory.writeBytes(ACTIVATIONS, activations);
+      h.memory.writeBytes(INDICES, indices);
+      h.memory.writeBytes(WEIGHTS, new Uint8Array(weights.buffer));
+      h.regs[A0] = INDICES;
+      h.regs[A1] = WEIGHTS;
+      h.regs[A2] = ACTIVATIONS;
+      let expected = 0;
+      for (let i = 0; i < 4 * GROUPS; i++) expected += activations[indices[i]!]! * weights[i]!;
+      h.regs[31] = expected; // kept for the assertion below
+    });
+    const loopCycles = events.slice(1, -2).reduce((s, e) => s + e.cycles, 0);
+    return { cyclesPerGroup: loopCycles / GROUPS, result: hart.regs[S0]!, expected: hart.regs[31]! };
+  }
+
+  it.each([
+    ['naive', naive, 23],
+    ['scheduled', scheduled, 19],
+    ['with the indexed cv.lbu', indexed, 15],
+  ] as [string, number[], number][])('%s: %i cycles', (_name, body, cycles) => {
+    const { cyclesPerGroup, result, expected } = gather(body);
+    expect(result).toBe(expected);
+    expect(cyclesPerGroup).toBe(cycles);
+  });
+});
