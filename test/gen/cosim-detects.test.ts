@@ -1,0 +1,56 @@
+// The differential test can fail: hand-edited Verilog and an uninitialized register are reported
+// with the cycle, the output, both values and the seed.
+import { describe, expect } from 'vitest';
+import { elaborate } from '../../hw/hdl';
+import { Counter } from '../../hw/examples/counter';
+import { cosimulate, formatCosimReport } from '../../gen/cosim';
+import { emitVerilog, initMacro, type VerilogFile } from '../../gen/verilog';
+import { Passthrough, SignedOps } from './fixtures';
+import { itWithTools } from './needs-tools';
+
+const it = itWithTools(['iverilog', 'vvp']);
+
+/** `files` with `from` replaced by `to` in the file of module `module`; fails if the text did not change. */
+function edit(files: readonly VerilogFile[], module: string, from: string | RegExp, to: string): VerilogFile[] {
+  return files.map((f) => {
+    if (f.module !== module) return f;
+    const text = f.text.replace(from, to);
+    expect(text, `the edit ${String(from)} -> ${to} applies to ${f.fileName}`).not.toBe(f.text);
+    return { ...f, text };
+  });
+}
+
+describe('cosimulation', () => {
+  it('passes on ports wider than 32 bits and signed ports', async () => {
+    const design = elaborate(Passthrough, {});
+    const report = await cosimulate(design, { cycles: 500, seed: 3 });
+    expect(report.mismatches, formatCosimReport(report)).toEqual([]);
+  });
+
+  it('passes on a module without clock or reset', async () => {
+    const design = elaborate(SignedOps, {});
+    const report = await cosimulate(design, { cycles: 500, seed: 3 });
+    expect(report.mismatches, formatCosimReport(report)).toEqual([]);
+  });
+
+  it('reports an operator changed in the emitted Verilog', async () => {
+    const design = elaborate(Counter, { width: 8 });
+    const files = edit(emitVerilog(design), design.top.name, /value \+ 8'd1/, "value - 8'd1");
+    const report = await cosimulate(design, { cycles: 2000, seed: 1, files });
+    expect(report.mismatches.length).toBeGreaterThan(0);
+    const first = report.mismatches[0]!;
+    expect(first.output).toBe('count');
+    expect(BigInt(`0x${first.icarus}`)).toBe((BigInt(`0x${first.typescript}`) - 2n) & 0xffn);
+    const text = formatCosimReport(report);
+    expect(text).toContain('seed 1');
+    expect(text).toContain(`cycle ${first.cycle}, output 'count': TypeScript ${first.typescript}, Icarus ${first.icarus}`);
+  });
+
+  it('reports x from a register that Verilog leaves uninitialized', async () => {
+    const design = elaborate(Passthrough, {});
+    const files = edit(emitVerilog(design), design.top.name, `\`ifdef ${initMacro}`, '`ifdef NMSPARSE_NOT_DEFINED');
+    const report = await cosimulate(design, { cycles: 50, seed: 1, files });
+    expect(report.mismatches).toHaveLength(1);
+    expect(report.mismatches[0]).toMatchObject({ cycle: 0, output: 'wideLast', typescript: '0'.repeat(18), icarus: 'x'.repeat(18) });
+  });
+});
