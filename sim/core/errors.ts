@@ -4,6 +4,7 @@
  * when: pc, instruction word, disassembly, cycle and core. Callers never see a raw crash.
  */
 import { hex } from '../isa/bits';
+import { instructionHex } from '../isa/disassembler';
 import type { Addr, Cycles } from '../isa/types';
 
 export type FaultKind =
@@ -38,7 +39,7 @@ export class SimulationError extends Error {
   readonly site: FaultSite;
 
   constructor(kind: FaultKind, detail: string, site: FaultSite) {
-    const word = site.word === undefined ? '?' : hex(site.word, site.word > 0xffff ? 8 : 4);
+    const word = site.word === undefined ? '?' : instructionHex(site.word);
     super(`${detail} (core ${site.core}, pc ${hex(site.pc)}, insn ${word} '${site.disassembly}', cycle ${site.cycle})`);
     this.name = new.target.name;
     this.kind = kind;

@@ -5,7 +5,7 @@
 import { hex } from '../isa/bits';
 import { decode, instructionLength } from '../isa/decoder';
 import type { DecodedInstruction } from '../isa/definition';
-import { disassemble, formatInstruction } from '../isa/disassembler';
+import { disassemble, formatInstruction, instructionHex } from '../isa/disassembler';
 import { CV32E40P_TABLE, type InstructionTable } from '../isa/table';
 import type { AccessSize, Addr, CsrAddr, Cycles, HartContext, Word } from '../isa/types';
 import { CsrFile } from './csr-file';
@@ -177,7 +177,7 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
     }
     this.fetchedWord = word;
     const insn = decode(this.table, word, addr);
-    if (!insn) throw new Fault('illegal-instruction', `illegal instruction ${hex(word, word > 0xffff ? 8 : 4)}`);
+    if (!insn) throw new Fault('illegal-instruction', `illegal instruction ${instructionHex(word)}`);
     region.decoded ??= new Array<DecodedInstruction | undefined>(region.size >>> 1).fill(undefined);
     region.decoded[offset >>> 1] = insn;
     this.codeRegion = region;

@@ -17,9 +17,14 @@ export function formatInstruction(insn: DecodedInstruction): string {
   return operands === '' ? insn.def.mnemonic : `${insn.def.mnemonic} ${operands}`;
 }
 
+/** An instruction word in hex at its own width: 8 digits, or 4 for a compressed instruction. */
+export function instructionHex(word: number): string {
+  return (word & 3) === 3 ? hex(word) : hex(word & 0xffff, 4);
+}
+
 /** Disassemble a raw word at `pc`; illegal encodings print as a data directive. */
 export function disassemble(table: InstructionTable, word: number, pc: Addr = 0): string {
   const insn = decode(table, word, pc);
   if (insn) return formatInstruction(insn);
-  return (word & 3) === 3 ? `.word ${hex(word)}` : `.half ${hex(word & 0xffff, 4)}`;
+  return `${(word & 3) === 3 ? '.word' : '.half'} ${instructionHex(word)}`;
 }

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { CSR } from '../../sim/isa/csr-names';
+import { formatInstruction } from '../../sim/isa/disassembler';
+import { Hart } from '../../sim/core/hart';
+import { Memory } from '../../sim/core/memory';
+import { SyscallEnvironment } from '../../sim/core/environment';
+import { bytesOf, CODE_BASE, DATA_BASE, enc, load, run, runWithRegs } from './harness';
+
+const csrr = (rd: number, csr: number): number => enc('csrrs', { rd, imm: csr, rs1: 0 });
+const csrw = (csr: number, rs1: number): number => enc('csrrw', { rd: 0, imm: csr, rs1 });
+
+describe('retire hook', () => {
+  it('reports pc, word, register writes, data accesses and the cycle of every instruction', () => {
+    const { events } = runWithRegs([
+      enc('cv.lw', { rd: 5, rs1: 10, imm: 4 }, 'imm12'),
+      enc('add', { rd: 6, rs1: 5, rs2: 5 }),
+      enc('sh', { rs1: 10, rs2: 6, imm: 2 }),
+    ], { 10: DATA_BASE });
+    expect(events.slice(0, 3).map(({ pc, word, cycle, cycles, regWrites, dataAccesses }) => ({ pc, word, cycle, cycles, regWrites, dataAccesses }))).toEqual([
+      { pc: CODE_BASE, word: 0x0045228b, cycle: 1, cycles: 1, regWrites: [{ reg: 5, value: 0 }, { reg: 10, value: DATA_BASE + 4 }], dataAccesses: [{ addr: DATA_BASE, size: 4, value: 0, write: false }] },
+      { pc: CODE_BASE + 4, word: enc('add', { rd: 6, rs1: 5, rs2: 5 }), cycle: 3, cycles: 2, regWrites: [{ reg: 6, value: 0 }], dataAccesses: [] },
+      { pc: CODE_BASE + 8, word: enc('sh', { rs1: 10, rs2: 6, imm: 2 }), cycle: 4, cycles: 1, regWrites: [], dataAccesses: [{ addr: DATA_BASE + 6, size: 2, value: 0, write: true }] },
+    ]);
+    expect(formatInstruction(events[0]!.insn)).toBe('cv.lw t0, 4(a0!)');
+  });
+});
+
+describe('counters and CSRs', () => {
+  it('mcycle and minstret count, can be written, and stop under mcountinhibit', () => {
+    const { hart } = runWithRegs([
+      csrw(CSR.mcycle, 10), // mcycle = 1000 (this instruction's own 4 cycles come after)
+      csrr(5, CSR.mcycle),
+      csrw(CSR.mcountinhibit, 11), // inhibit mcycle and minstret
+      csrr(6, CSR.mcycle),
+      csrr(7, CSR.minstret),
+      csrr(8, CSR.minstret),
+      csrw(CSR.mcountinhibit, 0),
+      csrr(9, CSR.minstret),
+    ], { 10: 1000, 11: 0b101 });
+    expect(hart.regs[5]).toBe(1004);
+    expect(hart.regs[6]).toBe(1008); // frozen when mcountinhibit was written
+    expect(hart.regs[7]).toBe(hart.regs[8]);
+    expect(hart.regs[9]).toBe(hart.regs[8]! + 1);
+  });
+
+  it('identification and machine CSRs', () => {
+    const { hart } = run([csrr(5, CSR.mhartid), csrr(6, CSR.misa), csrr(7, CSR.marchid), csrw(CSR.mscratch, 6), csrr(8, CSR.mscratch), csrr(9, CSR.mcycleh)], () => {}, { hartId: 3 });
+    expect(hart.regs[5]).toBe(3);
+    expect(hart.regs[6]! >>> 0).toBe(0x40801104); // RV32 I M C X
+    expect(hart.regs[7]).toBe(4);
+    expect(hart.regs[8]).toBe(hart.regs[6]);
+    expect(hart.regs[9]).toBe(0);
+  });
+
+  it('csrrs/csrrc with x0 do not write, so read-only CSRs can be read with them', () => {
+    const { hart } = runWithRegs([
+      csrw(CSR.mscratch, 10),
+      enc('csrrs', { rd: 5, imm: CSR.mscratch, rs1: 11 }),
+      enc('csrrc', { rd: 6, imm: CSR.mscratch, rs1: 12 }),
+      enc('csrrwi', { rd: 7, imm: CSR.mscratch, imm2: 31 }),
+      enc('csrrsi', { rd: 8, imm: CSR.mscratch, imm2: 0 }),
+      enc('csrrs', { rd: 9, imm: CSR.mvendorid, rs1: 0 }),
+    ], { 10: 0b1000, 11: 0b0011, 12: 0b1001 });
+    expect([hart.regs[5], hart.regs[6], hart.regs[7], hart.regs[8]]).toEqual([0b1000, 0b1011, 0b0010, 31]);
+    expect(hart.regs[9]).toBe(0x602);
+  });
+});
+
+describe('environment and memory map', () => {
+  it('write(1, buf, len) sends text to the output and returns len; exit(code) stops', () => {
+    const output: string[] = [];
+    const memory = new Memory([{ name: 'ram', base: 0, size: 0x10000 }]);
+    memory.writeBytes(DATA_BASE, new TextEncoder().encode('hello\n'));
+    memory.writeBytes(CODE_BASE, bytesOf([
+      enc('addi', { rd: 10, rs1: 0, imm: 1 }),
+      enc('lui', { rd: 11, imm: DATA_BASE }),
+      enc('addi', { rd: 12, rs1: 0, imm: 6 }),
+      enc('addi', { rd: 17, rs1: 0, imm: 64 }),
+      enc('ecall'),
+      enc('addi', { rd: 10, rs1: 10, imm: 41 }),
+      enc('addi', { rd: 17, rs1: 0, imm: 93 }),
+      enc('ecall'),
+    ]));
+    const hart = new Hart(memory, { resetPc: CODE_BASE, environment: new SyscallEnvironment((text) => output.push(text)) });
+    const result = hart.run();
+    expect(output.join('')).toBe('hello\n');
+    expect(result.stop).toEqual({ kind: 'exit', code: 47 });
+    expect(result.instret).toBe(8);
+  });
+
+  it('stops at ebreak and at wfi, and at the cycle limit', () => {
+    expect(load([enc('ebreak')]).hart.run().stop).toEqual({ kind: 'ebreak' });
+    expect(load([enc('wfi')]).hart.run().stop).toEqual({ kind: 'wfi' });
+    const spin = load([enc('jal', { rd: 0, imm: 0 })]).hart.run(101);
+    expect(spin.stop).toEqual({ kind: 'cycle-limit' });
+    expect(spin.cycles).toBe(102);
+  });
+
+  it('runs code from any region of a multi-region map (riscv-tests base 0x80000000)', () => {
+    const memory = new Memory([{ name: 'l2', base: 0x8000_0000, size: 0x1000 }, { name: 'l1', base: 0x1000_0000, size: 0x1000 }]);
+    memory.writeBytes(0x8000_0000, bytesOf([
+      enc('lui', { rd: 5, imm: 0x1000_0000 }),
+      enc('addi', { rd: 6, rs1: 0, imm: 77 }),
+      enc('sw', { rs1: 5, rs2: 6, imm: 8 }),
+      enc('lw', { rd: 10, rs1: 5, imm: 8 }),
+      enc('addi', { rd: 17, rs1: 0, imm: 93 }),
+      enc('ecall'),
+    ]));
+    expect(new Hart(memory, { resetPc: 0x8000_0000 }).run().stop).toEqual({ kind: 'exit', code: 77 });
+    expect(() => new Memory([{ name: 'a', base: 0, size: 16 }, { name: 'b', base: 8, size: 16 }])).toThrow(/overlap/);
+  });
+
+  it('re-decodes code that the program overwrites', () => {
+    // The second instruction is patched from addi x5,x0,1 to addi x5,x0,2 before it first runs,
+    // and the store after it patches it back: the loop runs it once with each version.
+    const first = enc('addi', { rd: 5, rs1: 5, imm: 1 });
+    const second = enc('addi', { rd: 5, rs1: 5, imm: 100 });
+    const { hart } = runWithRegs([
+      enc('jal', { rd: 0, imm: 4 }),
+      first, // 4: executed twice
+      enc('sw', { rs1: 10, rs2: 11, imm: 0 }), // 8: patch pc 4
+      enc('addi', { rd: 12, rs1: 12, imm: 1 }),
+      enc('beq', { rs1: 12, rs2: 13, imm: 8 }), // 16: leave after the second pass
+      enc('jal', { rd: 0, imm: -16 }), // 20: back to 4
+    ], { 10: CODE_BASE + 4, 11: second, 13: 2 });
+    expect(hart.regs[5]).toBe(101);
+  });
+});
