@@ -18,7 +18,6 @@ function driver(design: Design): string {
     return `    top->${p.name} = (((uint64_t)next() << 32) | next()) & ${mask};`;
   });
   const sink = outputs.map((p) => (p.type.width > 64 ? `sink ^= top->${p.name}.m_storage[0];` : `sink ^= (uint64_t)top->${p.name};`));
-  const clocked = top.clocked;
   return `#include "${model}.h"
 #include "verilated.h"
 #include <chrono>
@@ -31,11 +30,11 @@ int main(int argc, char** argv) {
   ${model}* top = new ${model}{&ctx};
   const long cycles = atol(argv[1]);
   uint64_t sink = 0;
-${clocked ? '  top->rst = 1; top->clk = 0; top->eval(); top->clk = 1; top->eval(); top->rst = 0;' : ''}
+${top.resettable ? '  top->rst = 1;' : ''}${top.clocked ? ' top->clk = 0; top->eval(); top->clk = 1; top->eval();' : ''}${top.resettable ? ' top->rst = 0;' : ''}
   auto start = std::chrono::steady_clock::now();
   for (long i = 0; i < cycles; i++) {
 ${poke.join('\n')}
-${clocked ? '    top->clk = 0; top->eval(); top->clk = 1; top->eval();' : '    top->eval();'}
+${top.clocked ? '    top->clk = 0; top->eval(); top->clk = 1; top->eval();' : '    top->eval();'}
     ${sink.join(' ')}
   }
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

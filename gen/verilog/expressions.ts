@@ -18,9 +18,14 @@ export interface TempDecl {
   readonly text: string;
 }
 
+/** Lint waiver for temporaries that are only ever part-selected: dropping those bits is the design's intent. */
+const waiveUnused = (text: string): string => `/* verilator lint_off UNUSEDSIGNAL */\n${text}\n/* verilator lint_on UNUSEDSIGNAL */`;
+
 export class ExpressionPrinter {
-  readonly temps: TempDecl[] = [];
+  private readonly tempDecls: TempDecl[] = [];
   private readonly tempNames = new Map<Expr, string>();
+  /** Temporaries read as a whole somewhere; the others are only part-selected. */
+  private readonly wholeUse = new Set<string>();
   private readonly uses = new Map<Expr, number>();
   private readonly counters = new Map<string, number>();
   private owner = '';
@@ -37,10 +42,15 @@ export class ExpressionPrinter {
     if (n === 0) for (const child of operands(root.node)) this.countUses(child);
   }
 
+  /** Declarations of the temporaries, in dependency order. */
+  get temps(): string[] {
+    return this.tempDecls.map((t) => (this.wholeUse.has(t.name) ? t.text : waiveUnused(t.text)));
+  }
+
   /** The expression as the right-hand side of an assignment to something named `owner`. */
   root(e: Expr, owner: string): string {
     this.owner = owner;
-    return this.tempNames.get(e) ?? this.operator(e);
+    return this.operator(e);
   }
 
   private operand(e: Expr): string {
@@ -51,8 +61,8 @@ export class ExpressionPrinter {
       case 'ref':
         return this.signalName(n.signal);
       case 'slice': {
-        const base = this.named(n.a);
-        if (n.a.width === 1) return base;
+        const base = this.named(n.a, false);
+        if (n.a.width === 1) return this.named(n.a);
         return n.hi === n.lo ? `${base}[${n.lo}]` : `${base}[${n.hi}:${n.lo}]`;
       }
       case 'cast':
@@ -63,16 +73,18 @@ export class ExpressionPrinter {
   }
 
   /** A plain identifier for e: its signal name, or a temporary wire holding it. */
-  private named(e: Expr): string {
+  private named(e: Expr, whole = true): string {
     if (e.node.kind === 'ref') return this.signalName(e.node.signal);
-    const existing = this.tempNames.get(e);
-    if (existing) return existing;
-    const text = this.operator(e);
-    const k = this.counters.get(this.owner) ?? 0;
-    this.counters.set(this.owner, k + 1);
-    const name = `_${this.owner}_${k}`;
-    this.tempNames.set(e, name);
-    this.temps.push({ name, text: `${declType('wire', e.type)} ${name} = ${text};` });
+    let name = this.tempNames.get(e);
+    if (!name) {
+      const text = this.operator(e);
+      const k = this.counters.get(this.owner) ?? 0;
+      this.counters.set(this.owner, k + 1);
+      name = `_${this.owner}_${k}`;
+      this.tempNames.set(e, name);
+      this.tempDecls.push({ name, text: `${declType('wire', e.type)} ${name} = ${text};` });
+    }
+    if (whole) this.wholeUse.add(name);
     return name;
   }
 
@@ -105,7 +117,7 @@ export class ExpressionPrinter {
       case 'ext': {
         const extra = e.width - n.a.width;
         const a = this.operand(n.a);
-        const fill = n.signExtend ? `{${extra}{${n.a.width === 1 ? a : `${this.named(n.a)}[${n.a.width - 1}]`}}}` : `${extra}'d0`;
+        const fill = n.signExtend ? `{${extra}{${n.a.width === 1 ? a : `${this.named(n.a, false)}[${n.a.width - 1}]`}}}` : `${extra}'d0`;
         const bits = `{${fill}, ${a}}`;
         return e.signed ? `$signed(${bits})` : bits;
       }

@@ -86,5 +86,6 @@ export function flatten(top: ModuleIR): ModuleIR {
     instances: [],
     assignSites: f.assignSites,
     clocked: top.clocked,
+    resettable: top.resettable,
   };
 }

@@ -55,6 +55,8 @@ export interface ModuleIR {
   readonly instances: readonly Instance[];
   /** Source sites of the assignments to each signal (for messages and `src` annotations). */
   readonly assignSites: ReadonlyMap<Signal, readonly SourceSite[]>;
-  /** True when the module or a descendant holds state, so it needs the implicit clk and rst. */
+  /** True when the module or a descendant holds state, so it needs the implicit clk. */
   readonly clocked: boolean;
+  /** True when the module or a descendant has a register with a reset value, so it needs the implicit rst. */
+  readonly resettable: boolean;
 }

@@ -5,7 +5,7 @@ import type { DraftCheck } from './pass';
 import { verilogKeywords } from './keywords';
 
 const identifier = /^[A-Za-z][A-Za-z0-9_]*$/;
-/** The implicit clock and synchronous reset ports every clocked module receives. */
+/** The implicit clock and synchronous reset ports of modules with state. */
 export const implicitPorts: ReadonlySet<string> = new Set(['clk', 'rst']);
 
 export const namesCheck: DraftCheck = {

@@ -26,13 +26,13 @@ export class Layout {
   readonly bySignal = new Map<Signal, Slot>();
   readonly byPath = new Map<string, Slot>();
   readonly memoryIndex = new Map<Memory, number>();
-  /** The implicit synchronous reset input, present when the design has state. */
+  /** The implicit synchronous reset input, present when some register has a reset value. */
   readonly reset: Slot | null;
   narrowCount = 0;
   wideCount = 0;
 
   constructor(readonly flat: ModuleIR) {
-    this.reset = flat.clocked ? this.add(null, 'rst', { width: 1, signed: false }) : null;
+    this.reset = flat.resettable ? this.add(null, 'rst', { width: 1, signed: false }) : null;
     for (const s of flat.signals) this.bySignal.set(s, this.add(s, s.path, s.type));
     flat.memories.forEach((m, i) => this.memoryIndex.set(m, i));
   }

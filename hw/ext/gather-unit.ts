@@ -1,0 +1,121 @@
+// The Xnmsparse execution block, behind the interface a CV32E40P-class pipeline offers a load unit:
+// decoded fields and operand values from the decode stage (rs1 = base, rs2 = indices, rd = lanes to
+// keep), an OBI-style data port (req/gnt, then rvalid/err/rdata), two register write-back ports
+// (rd through the load port, rs2 through the ALU port), and precise exceptions.
+//
+// One gather is accepted per cycle when memory grants at once: a new instruction issues in the cycle
+// the previous one's data returns. Both register writes happen only when the data returns without
+// error, so a faulting gather changes no register (docs/isa-extension.md §4).
+import { defineModule, mux, U, UInt } from '../hdl';
+import { GatherAddress } from './address';
+import { IndexDecompressor } from './decompressor';
+import { type GatherFormat, laneWidth } from './format';
+import { LaneInserter } from './lane';
+
+const IDLE = 0;
+const REQUEST = 1; // request issued, waiting for the grant (e.g. a TCDM bank conflict)
+const RESPONSE = 2; // granted, waiting for rvalid
+
+const causeMisaligned = 4;
+const causeAccessFault = 5;
+
+export const GatherUnit = defineModule('GatherUnit', (m, p: GatherFormat) => {
+  const issueValid = m.input('issue_valid', UInt(1));
+  const issueLane = m.input('issue_lane', UInt(laneWidth(p)));
+  const issueConsume = m.input('issue_consume', UInt(1));
+  const issueRd = m.input('issue_rd', UInt(5));
+  const issueRs2 = m.input('issue_rs2', UInt(5));
+  const opBase = m.input('op_base', UInt(32));
+  const opIndices = m.input('op_indices', UInt(32));
+  const opOld = m.input('op_old', UInt(32));
+  const issueReady = m.output('issue_ready', UInt(1));
+
+  const dataReq = m.output('data_req', UInt(1));
+  const dataAddr = m.output('data_addr', UInt(32));
+  const dataBe = m.output('data_be', UInt(4));
+  const dataGnt = m.input('data_gnt', UInt(1));
+  const dataRvalid = m.input('data_rvalid', UInt(1));
+  const dataErr = m.input('data_err', UInt(1));
+  const dataRdata = m.input('data_rdata', UInt(32));
+
+  const wbRdWe = m.output('wb_rd_we', UInt(1));
+  const wbRdAddr = m.output('wb_rd_addr', UInt(5));
+  const wbRdData = m.output('wb_rd_data', UInt(32));
+  const wbRs2We = m.output('wb_rs2_we', UInt(1));
+  const wbRs2Addr = m.output('wb_rs2_addr', UInt(5));
+  const wbRs2Data = m.output('wb_rs2_data', UInt(32));
+
+  const excValid = m.output('exc_valid', UInt(1));
+  const excCause = m.output('exc_cause', UInt(5));
+  const excTval = m.output('exc_tval', UInt(32));
+
+  const state = m.reg('state', UInt(2), { reset: IDLE });
+  // The in-flight gather: no reset needed, they are only read while state says they are valid.
+  const addrQ = m.reg('addr_q', UInt(32));
+  const oldQ = m.reg('old_q', UInt(32));
+  const laneQ = m.reg('lane_q', UInt(laneWidth(p)));
+  const rdQ = m.reg('rd_q', UInt(5));
+  const rs2Q = m.reg('rs2_q', UInt(5));
+  const restQ = m.reg('rest_q', UInt(32));
+  const consumeQ = m.reg('consume_q', UInt(1));
+
+  const decompressor = m.instance('u_decompressor', IndexDecompressor, { m: p.m });
+  decompressor.indices.assign(opIndices);
+  const addressGen = m.instance('u_address', GatherAddress, p);
+  addressGen.base.assign(opBase);
+  addressGen.index.assign(decompressor.index);
+  addressGen.lane.assign(issueLane);
+
+  const waitingResponse = m.node('waiting_response', state.eq(RESPONSE));
+  const returned = m.node('returned', waitingResponse.and(dataRvalid));
+  const completes = m.node('completes', returned.and(dataErr.not()));
+  const faults = m.node('faults', returned.and(dataErr));
+  // After a fault the core flushes younger instructions, so none is accepted in that cycle.
+  const accepting = m.node('accepting', state.eq(IDLE).or(completes));
+  const fire = m.node('fire', issueValid.and(accepting));
+  const misaligned = m.node('misaligned', fire.and(addressGen.misaligned));
+  const start = m.node('start', fire.and(addressGen.misaligned.not()));
+  const requesting = m.node('requesting', state.eq(REQUEST));
+
+  issueReady.assign(accepting);
+  dataReq.assign(start.or(requesting));
+  const address = m.node('address', mux(requesting, addrQ, addressGen.address));
+  dataAddr.assign(address);
+  const byteEnables = p.bytes === 1 ? U(1, 4).shl(address.bits(1, 0).zext(4)) : mux(address.bit(1), U(0b1100, 4), U(0b0011, 4));
+  dataBe.assign(byteEnables);
+
+  m.when(start, () => {
+    addrQ.assign(addressGen.address);
+    oldQ.assign(opOld);
+    laneQ.assign(issueLane);
+    rdQ.assign(issueRd);
+    rs2Q.assign(issueRs2);
+    restQ.assign(decompressor.rest);
+    consumeQ.assign(issueConsume);
+    state.assign(mux(dataGnt, U(RESPONSE, 2), U(REQUEST, 2)));
+  })
+    .elseWhen(requesting.and(dataGnt), () => state.assign(RESPONSE))
+    .elseWhen(returned, () => state.assign(IDLE));
+
+  const inserter = m.instance('u_lane', LaneInserter, { bytes: p.bytes });
+  inserter.word.assign(oldQ);
+  inserter.rdata.assign(dataRdata);
+  inserter.offset.assign(addrQ.bits(1, 0));
+  inserter.lane.assign(laneQ);
+
+  wbRdWe.assign(completes);
+  wbRdAddr.assign(rdQ);
+  wbRdData.assign(inserter.result);
+  wbRs2We.assign(completes.and(consumeQ));
+  wbRs2Addr.assign(rs2Q);
+  wbRs2Data.assign(restQ);
+
+  excValid.assign(misaligned.or(faults));
+  excCause.assign(mux(faults, U(causeAccessFault, 5), U(causeMisaligned, 5)));
+  excTval.assign(mux(faults, addrQ, addressGen.address));
+  return {
+    issueValid, issueLane, issueConsume, issueRd, issueRs2, opBase, opIndices, opOld, issueReady,
+    dataReq, dataAddr, dataBe, dataGnt, dataRvalid, dataErr, dataRdata,
+    wbRdWe, wbRdAddr, wbRdData, wbRs2We, wbRs2Addr, wbRs2Data, excValid, excCause, excTval,
+  };
+});
