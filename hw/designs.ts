@@ -1,5 +1,6 @@
 // Every design in the repository, with its parameters. The CLI lists and generates these, and the
 // test suite lints, synthesizes and cross-checks each `checked` parameterization.
+import { extensionDesigns } from './ext/designs';
 import { Alu } from './examples/alu';
 import { Counter } from './examples/counter';
 import { Pipeline } from './examples/pipeline';
@@ -48,6 +49,7 @@ export const designs: readonly DesignEntry[] = [
     ],
     checked: [{ lanes: 2, depth: 8 }, { lanes: 1, depth: 4 }],
   },
+  ...extensionDesigns,
 ];
 
 export function findDesign(name: string): DesignEntry | undefined {
