@@ -78,7 +78,8 @@ export class Memory {
   }
 
   read(addr: Addr, size: AccessSize, signed: boolean): Word {
-    const region = this.require(addr, size, 'load');
+    const last = this.last;
+    const region = addr >= last.base && addr + size <= last.end ? last : this.require(addr, size, 'load');
     const offset = addr - region.base;
     const view = region.view;
     if (size === 4) return view.getInt32(offset, true);
@@ -87,7 +88,8 @@ export class Memory {
   }
 
   write(addr: Addr, size: AccessSize, value: Word): void {
-    const region = this.require(addr, size, 'store');
+    const last = this.last;
+    const region = addr >= last.base && addr + size <= last.end ? last : this.require(addr, size, 'store');
     const offset = addr - region.base;
     const view = region.view;
     if (size === 4) view.setInt32(offset, value, true);

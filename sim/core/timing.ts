@@ -104,9 +104,9 @@ export class TimingModel {
       cycles += c.loadUseStall;
       s.loadUseStalls += c.loadUseStall;
     }
-    switch (insn.def.timing) {
+    switch (insn.timing) {
       case 'jumpRegister':
-        if ((this.writtenByPrevious & (1 << insn.rs1) & ~1) !== 0) {
+        if ((this.writtenByPrevious & insn.sourceMask) !== 0) {
           cycles += c.jalrDependencyStall;
           s.jalrStalls += c.jalrDependencyStall;
         }
@@ -132,7 +132,7 @@ export class TimingModel {
     const c = this.config;
     const s = this.stats;
     let cycles = this.pending;
-    switch (insn.def.timing) {
+    switch (insn.timing) {
       case 'load':
       case 'store':
         if (probe.splitAccess) {
@@ -167,10 +167,8 @@ export class TimingModel {
       default:
         break;
     }
-    this.loadedByPrevious = insn.def.timing === 'load' ? maskOf(insn.rd) : 0;
-    let written = 0;
-    for (const reg of insn.destinations) written |= 1 << reg;
-    this.writtenByPrevious = written;
+    this.loadedByPrevious = insn.loadedMask;
+    this.writtenByPrevious = insn.destinationMask;
     return cycles;
   }
 
@@ -178,8 +176,6 @@ export class TimingModel {
     return probe.isUnalignedWideTarget(probe.npc) ? this.config.unalignedTargetPenalty : 0;
   }
 }
-
-const maskOf = (reg: number): number => (reg === 0 ? 0 : 1 << reg);
 
 /**
  * The CV32E40P divider shifts the divisor by its leading zeros first, so the latency is 3 plus

@@ -52,10 +52,15 @@ export class DecodedInstruction implements OperandSlots {
   imm2 = 0;
   loop = 0;
   readonly execute: Execute;
+  readonly timing: TimingClass;
   /** Bit i set when register xi (i > 0) is a source operand; the timing model checks hazards with it. */
   readonly sourceMask: number;
   /** Registers written, x0 left out, without duplicates (a load into its own base writes once). */
   readonly destinations: readonly number[];
+  /** The destinations as a bit mask. */
+  readonly destinationMask: number;
+  /** Bit of the register that receives data from memory (a load's rd; not a post-incremented base). */
+  readonly loadedMask: number;
 
   constructor(
     readonly pc: Addr,
@@ -67,6 +72,7 @@ export class DecodedInstruction implements OperandSlots {
     readonly expanded: number,
   ) {
     this.execute = def.execute;
+    this.timing = def.timing;
     for (const operand of def.format.operands) this[operand.slot] = operand.extract(expanded);
     let mask = 0;
     for (const slot of def.format.reads) mask |= 1 << this[slot];
@@ -77,6 +83,8 @@ export class DecodedInstruction implements OperandSlots {
       if (reg !== 0 && !written.includes(reg)) written.push(reg);
     }
     this.destinations = written;
+    this.destinationMask = written.reduce((m, reg) => m | (1 << reg), 0);
+    this.loadedMask = def.timing === 'load' && this.rd !== 0 ? 1 << this.rd : 0;
   }
 }
 
