@@ -1,0 +1,17 @@
+/** Public API of the instruction-set simulator. */
+export { Hart, type HartOptions, type RunResult, type RunStop } from './core/hart';
+export { Memory, MemoryRegion, type RegionConfig } from './core/memory';
+export { CoreStats, CV32E40P_TIMING, TimingModel, type TimingConfig } from './core/timing';
+export { SyscallEnvironment, SYSCALL, type Environment, type HaltReason } from './core/environment';
+export {
+  SimulationError, IllegalInstructionError, MemoryAccessError, MisalignedAccessError,
+  HwLoopConstraintError, EnvironmentError, type FaultKind, type FaultSite,
+} from './core/errors';
+export type { RetireEvent, RetireHook, RegisterWrite, DataAccess } from './core/retire';
+export { CV32E40P_TABLE, buildInstructionTable, InstructionTable } from './isa/table';
+export { decode } from './isa/decoder';
+export { disassemble, formatInstruction, instructionHex } from './isa/disassembler';
+export { instruction, DecodedInstruction, type InstructionDef, type Execute, type TimingClass } from './isa/definition';
+export { EXTENSION_SPACE } from './isa/extension';
+export { FORMATS } from './isa/formats';
+export type { Addr, Cycles, Word, HartContext } from './isa/types';
