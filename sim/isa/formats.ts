@@ -46,12 +46,12 @@ export const FORMATS = {
   csrImm: format('{rd}, {csr}, {zimm5}', [], ['rd']),
   fence: format('{fencePred}, {fenceSucc}', [], []),
 
-  // CORE-V memory access
-  loadPostImm: format('{rd}, {imm12}({rs1}!)', ['rs1'], ['rd', 'rs1']),
-  loadPostReg: format('{rd}, {rs2}({rs1}!)', ['rs1', 'rs2'], ['rd', 'rs1']),
+  // CORE-V memory access, in the syntax of the CORE-V binutils and LLVM: `(rs1), inc` post-increments.
+  loadPostImm: format('{rd}, ({rs1}), {imm12}', ['rs1'], ['rd', 'rs1']),
+  loadPostReg: format('{rd}, ({rs1}), {rs2}', ['rs1', 'rs2'], ['rd', 'rs1']),
   loadIndexed: format('{rd}, {rs2}({rs1})', ['rs1', 'rs2'], ['rd']),
-  storePostImm: format('{rs2}, {store12}({rs1}!)', ['rs1', 'rs2'], ['rs1']),
-  storePostReg: format('{rs2}, {rs3}({rs1}!)', ['rs1', 'rs2', 'rs3'], ['rs1']),
+  storePostImm: format('{rs2}, ({rs1}), {store12}', ['rs1', 'rs2'], ['rs1']),
+  storePostReg: format('{rs2}, ({rs1}), {rs3}', ['rs1', 'rs2', 'rs3'], ['rs1']),
   storeIndexed: format('{rs2}, {rs3}({rs1})', ['rs1', 'rs2', 'rs3'], []),
 
   // CORE-V hardware loops

@@ -14,7 +14,7 @@ export const RAM_SIZE = 0x10000;
 
 /**
  * Encode `mnemonic` with operand slot values. CORE-V mnemonics with several operand forms pick the
- * form whose syntax contains `form` (e.g. '!' for post-increment, 'imm' / 'rs2' / 'rs3').
+ * form whose syntax contains `form` (e.g. 'imm12', '({rs1}), {rs2}', '{rs2}({rs1})').
  */
 export function enc(mnemonic: string, values: OperandValues = {}, form?: string): number {
   const forms = CV32E40P_TABLE.forms(mnemonic);

@@ -21,7 +21,7 @@ describe('retire hook', () => {
       { pc: CODE_BASE + 4, word: enc('add', { rd: 6, rs1: 5, rs2: 5 }), cycle: 3, cycles: 2, regWrites: [{ reg: 6, value: 0 }], dataAccesses: [] },
       { pc: CODE_BASE + 8, word: enc('sh', { rs1: 10, rs2: 6, imm: 2 }), cycle: 4, cycles: 1, regWrites: [], dataAccesses: [{ addr: DATA_BASE + 6, size: 2, value: 0, write: true }] },
     ]);
-    expect(formatInstruction(events[0]!.insn)).toBe('cv.lw t0, 4(a0!)');
+    expect(formatInstruction(events[0]!.insn)).toBe('cv.lw t0, (a0), 4');
   });
 });
 

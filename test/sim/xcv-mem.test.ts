@@ -25,13 +25,13 @@ describe('CORE-V post-increment loads', () => {
   });
 
   it.each(loads)('%s rd, rs2(rs1!) loads from rs1 then adds rs2', (m, value) => {
-    const { hart } = withData([enc(m, { rd: 5, rs1: 6, rs2: 7 }, '{rs2}({rs1}!)')], { 6: DATA_BASE, 7: 12 });
+    const { hart } = withData([enc(m, { rd: 5, rs1: 6, rs2: 7 }, '({rs1}), {rs2}')], { 6: DATA_BASE, 7: 12 });
     expect(hart.regs[5]).toBe(value);
     expect(hart.regs[6]).toBe(DATA_BASE + 12);
   });
 
   it.each(loads)('%s rd, rs2(rs1) loads from rs1 + rs2 without increment', (m, _value, size) => {
-    const { hart } = withData([enc(m, { rd: 5, rs1: 6, rs2: 7 }, '({rs1})')], { 6: DATA_BASE - 4, 7: 4 + size });
+    const { hart } = withData([enc(m, { rd: 5, rs1: 6, rs2: 7 }, '{rs2}({rs1})')], { 6: DATA_BASE - 4, 7: 4 + size });
     const expected = { 1: [-127, 0x81], 2: [0x8382 - 0x10000, 0x8382], 4: [0x87868584 | 0, 0] }[size]!;
     expect(hart.regs[5]).toBe(m.endsWith('u') ? expected[1] : expected[0]);
     expect(hart.regs[6]).toBe(DATA_BASE - 4);
@@ -49,8 +49,8 @@ describe('CORE-V post-increment stores', () => {
   it.each(stores)('%s in its immediate, register and indexed forms', (m, size) => {
     const { hart, memory } = runWithRegs([
       enc(m, { rs2: 7, rs1: 6, imm: 16 }, 'store12'), // M[base] = v; base += 16
-      enc(m, { rs2: 7, rs1: 6, rs3: 8 }, '{rs3}({rs1}!)'), // M[base+16] = v; base += 8
-      enc(m, { rs2: 7, rs1: 6, rs3: 8 }, '({rs1})'), // M[base+24+8] = v; no increment
+      enc(m, { rs2: 7, rs1: 6, rs3: 8 }, '({rs1}), {rs3}'), // M[base+16] = v; base += 8
+      enc(m, { rs2: 7, rs1: 6, rs3: 8 }, '{rs3}({rs1})'), // M[base+24+8] = v; no increment
     ], { 6: DATA_BASE, 7: 0x44332211, 8: 8 });
     expect(hart.regs[6]).toBe(DATA_BASE + 24);
     const expected = [0x11, 0x22, 0x33, 0x44].slice(0, size);
