@@ -3,6 +3,8 @@
 import { HdlError } from '../hw/hdl';
 import { SimError } from '../hw/hdl/sim';
 import { ParamError } from '../hw/params';
+import { LibertyError } from '../gen/synth/liberty';
+import { YosysError } from '../gen/yosys';
 
 /** Raised by commands for invalid command-line input. */
 export class UsageError extends Error {
@@ -10,7 +12,7 @@ export class UsageError extends Error {
 }
 
 export function isUserError(e: unknown): e is Error {
-  return e instanceof HdlError || e instanceof ParamError || e instanceof SimError || e instanceof UsageError;
+  return e instanceof HdlError || e instanceof ParamError || e instanceof SimError || e instanceof UsageError || e instanceof LibertyError || e instanceof YosysError;
 }
 
 export async function runCommand(action: () => void | Promise<void>): Promise<void> {

@@ -2,9 +2,11 @@
 import { Command } from 'commander';
 import { registerGen } from './commands/gen';
 import { registerList } from './commands/list';
+import { registerSynth } from './commands/synth';
 
 const program = new Command();
 program.name('nmsparse').description('HW/SW co-design toolkit for N:M-sparse inference on multicore RISC-V microcontrollers');
 registerList(program);
 registerGen(program);
+registerSynth(program);
 await program.parseAsync(process.argv);

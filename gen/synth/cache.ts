@@ -1,0 +1,34 @@
+// Synthesis results keyed by a hash of everything that determines them (Verilog, script, library,
+// Yosys version), so a repeated report is instant. Entries are written atomically; a damaged entry
+// is ignored and recomputed.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export function cacheDir(): string {
+  return process.env.NMSPARSE_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'nmsparse');
+}
+
+export function cacheKey(parts: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const p of parts) hash.update(`${p.length}:`).update(p);
+  return hash.digest('hex');
+}
+
+export function readCache<T>(kind: string, key: string): T | null {
+  try {
+    return JSON.parse(readFileSync(path.join(cacheDir(), kind, `${key}.json`), 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+export function writeCache(kind: string, key: string, value: unknown): void {
+  const dir = path.join(cacheDir(), kind);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${key}.json`);
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(value));
+  renameSync(temp, file);
+}

@@ -1,0 +1,119 @@
+// The synthesis flow: Yosys' generic `synth`, flip-flops and logic mapped onto a Liberty library
+// (the built-in gate-equivalent one unless another is given), then per-module and whole-design
+// area, cell counts and logic depth.
+import type { Design, ModuleIR } from '../../hw/hdl';
+import { emitVerilog } from '../verilog';
+import { runYosysScript, yosysPackageVersion } from '../yosys';
+import { cacheKey, readCache, writeCache } from './cache';
+import { geLibrary, geLibraryName, type LibertySummary, readLiberty } from './liberty';
+import type { AreaFigures, ModuleReport, SynthReport } from './report';
+
+export interface LibraryChoice {
+  /** Liberty source text. */
+  readonly text: string;
+  /** Where it came from, for messages. */
+  readonly origin: string;
+  /** Unit of its `area` attributes, e.g. 'um2'. */
+  readonly areaUnit: string;
+}
+
+export const geLibraryChoice: LibraryChoice = { text: geLibrary(), origin: 'built-in gate-equivalent library', areaUnit: 'GE' };
+
+export interface SynthResult {
+  readonly report: SynthReport;
+  readonly cached: boolean;
+  readonly wallSeconds: number;
+}
+
+const libFile = 'cells.lib';
+
+function script(files: readonly string[], top: string): string[] {
+  return [
+    `read_verilog ${files.join(' ')}`,
+    // Port directions of the library cells, so that ltp can follow paths through them.
+    `read_liberty -lib ${libFile}`,
+    `synth -top ${top}`,
+    `dfflibmap -liberty ${libFile}`,
+    `abc -liberty ${libFile}`,
+    'opt_clean',
+    `tee -q -o stat.json stat -json -liberty ${libFile}`,
+    'tee -q -o ltp.txt ltp -noff',
+    'flatten',
+    'tee -q -o ltp-flat.txt ltp -noff',
+  ];
+}
+
+interface StatModule {
+  readonly num_cells: number;
+  readonly area?: number;
+  readonly num_cells_by_type: Record<string, number>;
+}
+
+function depths(ltp: string): Map<string, number> {
+  return new Map([...ltp.matchAll(/Longest topological path in (\S+) \(length=(\d+)\)/g)].map((m) => [m[1]!.replace(/^\\/, ''), Number(m[2])]));
+}
+
+function figures(stat: StatModule, depth: number, lib: LibertySummary, moduleNames: ReadonlySet<string>): AreaFigures {
+  const cellsByType: Record<string, number> = {};
+  let flipFlops = 0;
+  let cells = 0;
+  for (const [type, count] of Object.entries(stat.num_cells_by_type)) {
+    if (moduleNames.has(type)) continue; // child instances are reported as their own rows
+    cellsByType[type] = count;
+    cells += count;
+    if (lib.cells.get(type)?.sequential) flipFlops += count;
+  }
+  const area = stat.area ?? 0;
+  return { cells, flipFlops, area, ge: area / lib.nand2Area, depth, cellsByType };
+}
+
+function instanceCounts(top: ModuleIR): Map<string, number> {
+  const counts = new Map<string, number>();
+  const visit = (ir: ModuleIR, times: number): void => {
+    counts.set(ir.name, (counts.get(ir.name) ?? 0) + times);
+    for (const inst of ir.instances) visit(inst.module, times);
+  };
+  visit(top, 1);
+  return counts;
+}
+
+export async function synthesize(
+  designName: string,
+  params: Readonly<Record<string, number | boolean | string>>,
+  design: Design,
+  library: LibraryChoice = geLibraryChoice,
+): Promise<SynthResult> {
+  const started = process.hrtime.bigint();
+  const lib = readLiberty(library.text, library.origin);
+  const files = emitVerilog(design);
+  const top = design.top.name;
+  const steps = script(files.map((f) => f.fileName), top);
+  const key = cacheKey([yosysPackageVersion(), library.text, steps.join('\n'), ...files.map((f) => f.text), designName, JSON.stringify(params)]);
+  const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+
+  const hit = readCache<SynthReport>('synth', key);
+  if (hit) return { report: hit, cached: true, wallSeconds: elapsed() };
+
+  const run = await runYosysScript([...files, { fileName: libFile, text: library.text }], steps);
+  const stat = JSON.parse(run.outputs.get('stat.json') ?? 'null') as { creator: string; modules: Record<string, StatModule>; design: StatModule } | null;
+  if (!stat) throw new Error('internal: Yosys wrote no stat.json');
+  const moduleDepth = depths(run.outputs.get('ltp.txt') ?? '');
+  const flatDepth = depths(run.outputs.get('ltp-flat.txt') ?? '').get(top) ?? 0;
+  const names = new Set(design.modules.map((m) => m.name));
+  const counts = instanceCounts(design.top);
+  const modules: ModuleReport[] = design.modules.map((m) => {
+    const own = stat.modules[`\\${m.name}`] ?? { num_cells: 0, num_cells_by_type: {} };
+    return { module: m.name, instances: counts.get(m.name) ?? 0, ...figures(own, moduleDepth.get(m.name) ?? 0, lib, names) };
+  });
+  const report: SynthReport = {
+    design: designName,
+    params,
+    top,
+    library: { name: lib.name === geLibraryName ? `${geLibraryName} (built in)` : lib.name, areaUnit: library.areaUnit, nand2Area: lib.nand2Area },
+    yosys: stat.creator.replace(/\s*\(.*$/, ''),
+    modules,
+    total: figures(stat.design, flatDepth, lib, names),
+  };
+  writeCache('synth', key, report);
+  return { report, cached: false, wallSeconds: elapsed() };
+}

@@ -1,0 +1,69 @@
+// Synthesis results: per module (its own cells, without its children) and for the whole design,
+// in the library's area unit and in gate equivalents. Rendered as an aligned text table, Markdown
+// or JSON.
+
+export interface AreaFigures {
+  readonly cells: number;
+  readonly flipFlops: number;
+  /** In the library's unit (GE for the built-in library, usually square micrometres otherwise). */
+  readonly area: number;
+  /** area / (area of the library's smallest NAND2). */
+  readonly ge: number;
+  /** Longest topological path, in cells (Yosys `ltp -noff`). */
+  readonly depth: number;
+  readonly cellsByType: Readonly<Record<string, number>>;
+}
+
+export interface ModuleReport extends AreaFigures {
+  readonly module: string;
+  /** Times the module appears in the design's hierarchy. */
+  readonly instances: number;
+}
+
+export interface SynthReport {
+  readonly design: string;
+  readonly params: Readonly<Record<string, number | boolean | string>>;
+  readonly top: string;
+  readonly library: { readonly name: string; readonly areaUnit: string; readonly nand2Area: number };
+  readonly yosys: string;
+  /** Each module's own logic, children first, the top last. */
+  readonly modules: readonly ModuleReport[];
+  /** Everything, children included; depth measured on the flattened netlist. */
+  readonly total: AreaFigures;
+}
+
+const fixed = (v: number, digits = 1): string => v.toFixed(digits);
+
+function rows(r: SynthReport): string[][] {
+  const showUnit = r.library.areaUnit !== 'GE';
+  const line = (name: string, instances: string, f: AreaFigures): string[] => [
+    name,
+    instances,
+    String(f.cells),
+    String(f.flipFlops),
+    ...(showUnit ? [fixed(f.area)] : []),
+    fixed(f.ge),
+    String(f.depth),
+  ];
+  return [...r.modules.map((m) => line(m.module, String(m.instances), m)), line('total', '', r.total)];
+}
+
+function header(r: SynthReport): string[] {
+  const unit = r.library.areaUnit !== 'GE' ? [`area (${r.library.areaUnit})`] : [];
+  return ['module', 'instances', 'cells', 'flip-flops', ...unit, 'area (GE)', 'depth'];
+}
+
+export function title(r: SynthReport): string {
+  const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  return `${r.design}${params ? ` (${params})` : ''}, top ${r.top}, library ${r.library.name}${r.library.areaUnit !== 'GE' ? ` (1 GE = NAND2 = ${r.library.nand2Area} ${r.library.areaUnit})` : ''}, ${r.yosys}`;
+}
+
+export function reportMarkdown(r: SynthReport): string {
+  const h = header(r);
+  const align = h.map((_, i) => (i === 0 ? '---' : '---:'));
+  return [`**${title(r)}**`, '', `| ${h.join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows(r).map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+export function reportRows(r: SynthReport): { header: string[]; rows: string[][] } {
+  return { header: header(r), rows: rows(r) };
+}
