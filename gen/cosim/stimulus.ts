@@ -12,7 +12,7 @@ export interface StimulusInput {
 
 export interface Stimulus {
   readonly seed: number;
-  /** The implicit reset `rst` first when the module is clocked, then its inputs in port order. */
+  /** The implicit reset `rst` first when the module has one (a register with a reset value), then its inputs in port order. */
   readonly inputs: readonly StimulusInput[];
   /** rows[cycle][i]: the bit pattern of inputs[i] during that cycle. */
   readonly rows: readonly (readonly bigint[])[];
@@ -103,9 +103,9 @@ export function randomStimulus(top: ModuleIR, cycles: number, seed: number): Sti
     }
     phaseLeft--;
     const values = streams.map((s) => s.next());
-    if (top.clocked) values.unshift(cycle === 0 || random.chance(resetProbability) ? 1n : 0n);
+    if (top.resettable) values.unshift(cycle === 0 || random.chance(resetProbability) ? 1n : 0n);
     rows.push(values);
   }
-  const inputs = top.clocked ? [{ name: 'rst', type: { width: 1, signed: false } }, ...ports] : ports;
+  const inputs = top.resettable ? [{ name: 'rst', type: { width: 1, signed: false } }, ...ports] : ports;
   return { seed, inputs, rows };
 }

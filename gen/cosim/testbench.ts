@@ -40,7 +40,8 @@ export function testbench(top: ModuleIR, stimulus: Stimulus): string {
     hi = lo - 1;
   }
   const connections = [
-    ...(top.clocked ? ['.clk(tb_clk)', `.rst(${slices.get('rst')!})`] : []),
+    ...(top.clocked ? ['.clk(tb_clk)'] : []),
+    ...(top.resettable ? [`.rst(${slices.get('rst')!})`] : []),
     ...top.ports.map((p) => (p.role === 'input' ? `.${p.name}(${slices.get(p.name)!})` : `.${p.name}(o_${p.name})`)),
   ];
   const format = outputs.map(() => '%h').join(' ');

@@ -2,7 +2,10 @@
 // register without reset (which starts as x in Verilog unless NMSPARSE_INIT_REGS zeroes it).
 import { defineModule, SInt, UInt } from '../../hw/hdl';
 
-/** Each input straight to an output, plus `wideLast`: `wide` one cycle late, through a reset-less register. */
+/**
+ * Each input straight to an output, plus two registers: `wideLast` is `wide` one cycle late through
+ * a register without reset, `wordLast` is `word` one cycle late through a register that resets to 0.
+ */
 export const Passthrough = defineModule('Passthrough', (m) => {
   const wide = m.input('wide', SInt(70));
   const word = m.input('word', UInt(33));
@@ -13,14 +16,18 @@ export const Passthrough = defineModule('Passthrough', (m) => {
   const negOut = m.output('negOut', SInt(5));
   const flagOut = m.output('flagOut', UInt(1));
   const wideLast = m.output('wideLast', SInt(70));
+  const wordLast = m.output('wordLast', UInt(33));
   const last = m.reg('last', SInt(70));
+  const lastWord = m.reg('lastWord', UInt(33), { reset: 0 });
   last.assign(wide);
+  lastWord.assign(word);
   wideOut.assign(wide);
   wordOut.assign(word);
   negOut.assign(neg);
   flagOut.assign(flag);
   wideLast.assign(last);
-  return { wide, word, neg, flag, wideOut, wordOut, negOut, flagOut, wideLast };
+  wordLast.assign(lastWord);
+  return { wide, word, neg, flag, wideOut, wordOut, negOut, flagOut, wideLast, wordLast };
 });
 
 /** Combinational only (no clk or rst): wide signed arithmetic, where the width rules matter most. */

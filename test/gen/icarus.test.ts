@@ -22,20 +22,25 @@ describe('Icarus testbench', () => {
     const stimulus = randomStimulus(design.top, 300, 7);
     const printed = await runIcarus(emitVerilog(design), design.top, stimulus);
     const column = (name: string) => stimulus.inputs.findIndex((i) => i.name === name);
-    const [wide, word, neg, flag] = ['wide', 'word', 'neg', 'flag'].map(column);
-    const expected = stimulus.rows.map((row, cycle) => [
-      hex(row[wide!]!, 70),
-      hex(row[word!]!, 33),
-      hex(row[neg!]!, 5),
-      hex(row[flag!]!, 1),
-      // The reset-less register starts at zero only because the testbench defines NMSPARSE_INIT_REGS.
-      hex(cycle === 0 ? 0n : stimulus.rows[cycle - 1]![wide!]!, 70),
-    ]);
+    const [rst, wide, word, neg, flag] = ['rst', 'wide', 'word', 'neg', 'flag'].map(column);
+    const expected = stimulus.rows.map((row, cycle) => {
+      const previous = stimulus.rows[cycle - 1];
+      return [
+        hex(row[wide!]!, 70),
+        hex(row[word!]!, 33),
+        hex(row[neg!]!, 5),
+        hex(row[flag!]!, 1),
+        // Registers start at zero only because the testbench defines NMSPARSE_INIT_REGS.
+        hex(previous ? previous[wide!]! : 0n, 70),
+        hex(previous && previous[rst!] === 0n ? previous[word!]! : 0n, 33),
+      ];
+    });
     expect(printed).toEqual(expected);
     // The stimulus must reach the cases that matter here, or the comparison above proves little.
     const wideValues = stimulus.rows.map((row) => row[wide!]!);
     expect(wideValues.some((v) => v >> 69n === 1n)).toBe(true);
     expect(wideValues.some((v) => v >> 32n !== 0n && v >> 69n === 0n)).toBe(true);
+    expect(stimulus.rows.slice(1).some((row) => row[rst!] === 1n)).toBe(true);
   });
 
   plainIt('packs the first input at the most significant end of a row', () => {
