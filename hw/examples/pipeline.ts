@@ -104,13 +104,13 @@ export const Pipeline = defineModule('Pipeline', (m, p: PipelineParams) => {
   alu.b.assign(exB);
   alu.op.assign(exOp);
 
-  // Each lane product of two int8 values is an exact int16; the sum wraps at the register width
-  // (for one lane, the product itself is truncated to 8 bits).
-  const laneProducts = Array.from({ length: p.lanes }, (_, i) => {
+  // Each lane product of two int8 values is an exact int16, brought to the register width (sign-
+  // extended; for one lane, truncated to 8 bits) so that the sum wraps at the register width.
+  const laneTerms: Expr[] = Array.from({ length: p.lanes }, (_, i) => {
     const lane = (x: Expr): Expr => x.bits(8 * i + 7, 8 * i).asSInt();
-    return m.node(`laneProduct${i}`, lane(exA).mul(lane(exB)));
+    return m.node(`laneTerm${i}`, lane(exA).mul(lane(exB)).resize(width));
   });
-  const dot = m.node('dot', laneProducts.map((x) => x.resize(width)).reduce((acc, x) => acc.add(x)).asUInt());
+  const dot = m.node('dot', laneTerms.reduce((acc, x) => acc.add(x)).asUInt());
 
   // The four units cover every value of `exUnit`, so the switch needs no default.
   m.switch(exUnit)
