@@ -68,5 +68,5 @@ export function formatCosimReport(report: CosimReport, shown = 10): string {
   if (report.mismatches.length === 0) return `${head}no mismatch`;
   const lines = report.mismatches.slice(0, shown).map((m) => `  cycle ${m.cycle}, output '${m.output}': TypeScript ${m.typescript}, Icarus ${m.icarus} (inputs ${m.inputs})`);
   const more = report.mismatches.length > shown ? [`  ... and ${report.mismatches.length - shown} more`] : [];
-  return [`${head}${report.mismatches.length} mismatches`, ...lines, ...more].join('\n');
+  return [`${head}${report.mismatches.length} mismatches (values in hex)`, ...lines, ...more].join('\n');
 }

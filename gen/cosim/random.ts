@@ -6,7 +6,7 @@ export class Random {
   private c: number;
   private d: number;
 
-  constructor(readonly seed: number) {
+  constructor(seed: number) {
     let s = seed >>> 0;
     const splitmix = (): number => {
       s = (s + 0x9e3779b9) >>> 0;
