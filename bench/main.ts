@@ -1,7 +1,8 @@
-// `npm run bench`: speed figures as tables, with the machine they were measured on.
+// `npm run bench`: speed and area figures as tables, with the machine they were measured on.
+import { benchExtensionArea } from './area';
 import { benchHdlSimulation } from './hdl-sim';
 import { machineLine } from './machine';
 
-const sections = [benchHdlSimulation];
+const sections: (() => string | Promise<string>)[] = [benchHdlSimulation, benchExtensionArea];
 console.log(machineLine());
-for (const section of sections) console.log(`\n${section()}`);
+for (const section of sections) console.log(`\n${await section()}`);
