@@ -4,7 +4,7 @@ import { elaborate, type Design } from '../hw/hdl';
 import { operands, type Expr } from '../hw/hdl/expr';
 import { Simulator } from '../hw/hdl/sim';
 import { designs } from '../hw/designs';
-import { formatTable } from '../cli/table';
+import { formatTable } from '../gen/tables';
 import { rate } from './machine';
 import { verilatorRate } from './verilator-harness';
 

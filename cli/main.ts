@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerGen } from './commands/gen';
 import { registerList } from './commands/list';
+import { registerReproduce } from './commands/reproduce';
 import { registerSynth } from './commands/synth';
 
 const program = new Command();
@@ -9,4 +10,5 @@ program.name('nmsparse').description('HW/SW co-design toolkit for N:M-sparse inf
 registerList(program);
 registerGen(program);
 registerSynth(program);
+registerReproduce(program);
 await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { designs } from '../../hw/designs';
-import { formatTable } from '../table';
+import { formatTable } from '../../gen/tables';
 
 export function registerList(program: Command): void {
   program

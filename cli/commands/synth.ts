@@ -6,7 +6,7 @@ import { resolveParams } from '../../hw/params';
 import { elaborate } from '../../hw/hdl';
 import { collect, lookupDesign } from '../design-args';
 import { runCommand, UsageError } from '../errors';
-import { formatTable } from '../table';
+import { figuresAlign, formatTable } from '../../gen/tables';
 
 interface SynthOptions {
   param: string[];
@@ -51,7 +51,7 @@ export function registerSynth(program: Command): void {
           process.stdout.write(reportMarkdown(report) + '\n');
         } else {
           const { header, rows } = reportRows(report);
-          process.stdout.write(`${title(report)}\n\n${formatTable(header, rows, header.map((_, i) => (i === 0 ? 'left' : 'right')))}\n`);
+          process.stdout.write(`${title(report)}\n\n${formatTable(header, rows, figuresAlign(header))}\n`);
         }
         process.stdout.write(`\ndepth: cells on the longest combinational path (per module: child instances count as one cell; total: flattened)\n`);
         process.stdout.write(`wall time ${wallSeconds.toFixed(2)} s${cached ? ' (cached result)' : ''}\n`);

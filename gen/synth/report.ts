@@ -1,6 +1,7 @@
 // Synthesis results: per module (its own cells, without its children) and for the whole design,
 // in the library's area unit and in gate equivalents. Rendered as an aligned text table, Markdown
 // or JSON.
+import { figuresAlign, markdownTable } from '../tables';
 
 export interface AreaFigures {
   readonly cells: number;
@@ -60,8 +61,7 @@ export function title(r: SynthReport): string {
 
 export function reportMarkdown(r: SynthReport): string {
   const h = header(r);
-  const align = h.map((_, i) => (i === 0 ? '---' : '---:'));
-  return [`**${title(r)}**`, '', `| ${h.join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows(r).map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  return [`**${title(r)}**`, '', markdownTable(h, rows(r), figuresAlign(h))].join('\n');
 }
 
 export function reportRows(r: SynthReport): { header: string[]; rows: string[][] } {
