@@ -44,9 +44,15 @@ export class MemoryRegion {
   }
 }
 
+/** Called when a watched word is stored to (see Memory.watchWord). */
+export type StoreWatcher = (value: Word) => void;
+
 export class Memory {
   readonly regions: readonly MemoryRegion[];
   private last: MemoryRegion;
+  /** Word address whose stores are reported (the riscv-tests `tohost`); -1 when none. */
+  private watched = -1;
+  private watcher: StoreWatcher | undefined;
 
   constructor(configs: readonly RegionConfig[]) {
     if (configs.length === 0) throw new Error('memory: at least one region is needed');
@@ -96,6 +102,13 @@ export class Memory {
     else if (size === 2) view.setInt16(offset, value, true);
     else view.setInt8(offset, value);
     region.invalidate(offset, size);
+    if (addr === this.watched) this.watcher!(value);
+  }
+
+  /** Report every store to the word at `addr` (a mailbox such as `tohost`). */
+  watchWord(addr: Addr, watcher: StoreWatcher): void {
+    this.watched = addr >>> 0;
+    this.watcher = watcher;
   }
 
   /** A halfword if mapped, else undefined (for timing look-ahead that must not fault). */

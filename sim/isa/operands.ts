@@ -23,6 +23,8 @@ export interface OperandKind {
   readonly max: number;
   /** Required alignment of the value (1 when none). */
   readonly align: number;
+  /** Assembly text gives the value shifted right by this much (the 20-bit field of lui/auipc). */
+  readonly textShift: number;
   /** Value stored in the slot. For pc-relative operands it is the offset, not the target. */
   extract(word: number): number;
   /** Bits to OR into an instruction word; the caller has range-checked `value`. */
@@ -30,13 +32,14 @@ export interface OperandKind {
   render(value: number, pc: Addr): string;
 }
 
-type KindSpec = Omit<OperandKind, 'render' | 'align'> & {
+type KindSpec = Omit<OperandKind, 'render' | 'align' | 'textShift'> & {
   render?: (value: number, pc: Addr) => string;
   align?: number;
+  textShift?: number;
 };
 
 function kind(spec: KindSpec): OperandKind {
-  return { align: 1, render: (v) => String(v), ...spec };
+  return { align: 1, textShift: 0, render: (v) => String(v), ...spec };
 }
 
 function register(name: string, slot: OperandSlot, lo: number): OperandKind {
@@ -108,7 +111,7 @@ export const OPERANDS = {
    * encoder; the text shows the 20-bit field, as GNU syntax writes it.
    */
   upper20: kind({
-    name: 'upper20', slot: 'imm', syntax: 'imm', min: -0x80000000, max: 0x7ffff000, align: 0x1000,
+    name: 'upper20', slot: 'imm', syntax: 'imm', min: -0x80000000, max: 0x7ffff000, align: 0x1000, textShift: 12,
     extract: (w) => w & ~0xfff,
     insert: (v) => v & ~0xfff,
     render: (v) => hex(v >>> 12, 1),

@@ -1,0 +1,413 @@
+/**
+ * GNU-style two-pass assembler for everything in the instruction table. Pass 1 sizes every statement
+ * and records label offsets; the sections are then placed; pass 2 evaluates every expression with
+ * final addresses and emits the bytes. One `process` function serves both passes, so they cannot
+ * disagree on layout.
+ */
+import { CV32E40P_TABLE, type InstructionTable } from '../../sim/isa/table';
+import type { Addr } from '../../sim/isa/types';
+import { compressed } from './compress';
+import { AsmError } from './errors';
+import { evaluate, parseString, type SymbolScope, type Value } from './expression';
+import { encodeText } from './instructions';
+import { expandPseudo, type Expansion } from './pseudo';
+import { parseSource, type Statement } from './source';
+
+export interface AssembleOptions {
+  /** Name used in error messages. */
+  readonly file?: string;
+  /** Address of the first section not placed explicitly (default: PULP L2, 0x1c000000). */
+  readonly base?: Addr;
+  /** Fixed addresses for named sections, e.g. { '.l1': 0x10000000 }. */
+  readonly sectionAddresses?: Readonly<Record<string, Addr>>;
+  readonly table?: InstructionTable;
+}
+
+export interface SectionFlags {
+  readonly exec: boolean;
+  readonly write: boolean;
+  /** Occupies memory but no file bytes (.bss). */
+  readonly nobits: boolean;
+}
+
+export interface AssembledSection {
+  readonly name: string;
+  readonly address: Addr;
+  readonly size: number;
+  /** Contents (all zero for a nobits section). */
+  readonly bytes: Uint8Array;
+  readonly flags: SectionFlags;
+  readonly align: number;
+}
+
+export type SymbolKind = 'function' | 'object' | 'none';
+
+export interface AssembledSymbol {
+  readonly name: string;
+  readonly value: number;
+  /** Section name, or undefined for an absolute symbol (.equ). */
+  readonly section: string | undefined;
+  readonly global: boolean;
+  readonly kind: SymbolKind;
+  readonly size: number;
+}
+
+export interface AssembledProgram {
+  readonly sections: readonly AssembledSection[];
+  readonly symbols: readonly AssembledSymbol[];
+  /** `_start` if defined, else the first executable section. */
+  readonly entry: Addr;
+}
+
+export const DEFAULT_BASE: Addr = 0x1c00_0000;
+
+class Section {
+  size = 0;
+  align = 4;
+  address = 0;
+  bytes: Uint8Array | undefined;
+  constructor(
+    readonly name: string,
+    readonly flags: SectionFlags,
+  ) {}
+}
+
+interface Label {
+  readonly section: Section;
+  readonly offset: number;
+  readonly index: number;
+}
+
+const NOP = 0x00000013;
+const C_NOP = 0x0001;
+
+function flagsFor(name: string, flagText?: string): SectionFlags {
+  if (flagText !== undefined) {
+    const f = flagText.replace(/"/g, '');
+    return { exec: f.includes('x'), write: f.includes('w'), nobits: /^\.s?bss/.test(name) };
+  }
+  if (/^\.text/.test(name)) return { exec: true, write: false, nobits: false };
+  if (/^\.s?bss/.test(name)) return { exec: false, write: true, nobits: true };
+  if (/^\.rodata/.test(name)) return { exec: false, write: false, nobits: false };
+  return { exec: false, write: true, nobits: false };
+}
+
+export function assemble(source: string, options: AssembleOptions = {}): AssembledProgram {
+  return new Assembly(source, options).run();
+}
+
+class Assembly {
+  private readonly statements: Statement[];
+  private readonly table: InstructionTable;
+  private readonly sections = new Map<string, Section>();
+  private readonly labels = new Map<string, Label>();
+  private readonly locals = new Map<string, Label[]>();
+  private readonly equates = new Map<string, { expr: string; index: number }>();
+  private readonly globals = new Set<string>();
+  private readonly kinds = new Map<string, SymbolKind>();
+  private readonly sizes = new Map<string, string>();
+  /** Per statement index: the size of each machine instruction it became (pass 1 decides). */
+  private readonly instructionSizes = new Map<number, number[]>();
+  private pass: 1 | 2 = 1;
+  private current!: Section;
+  private index = 0;
+  private rvc = false;
+  private rvcStack: boolean[] = [];
+  private evaluating = new Set<string>();
+
+  constructor(
+    source: string,
+    private readonly options: AssembleOptions,
+  ) {
+    this.statements = parseSource(source, options.file ?? '<input>');
+    this.table = options.table ?? CV32E40P_TABLE;
+  }
+
+  run(): AssembledProgram {
+    this.walk(1);
+    this.place();
+    for (const section of this.sections.values()) section.bytes = new Uint8Array(section.size);
+    this.walk(2);
+    return this.result();
+  }
+
+  private walk(pass: 1 | 2): void {
+    this.pass = pass;
+    this.rvc = false;
+    this.rvcStack = [];
+    for (const section of this.sections.values()) section.size = 0;
+    this.current = this.section('.text');
+    this.statements.forEach((statement, index) => {
+      this.index = index;
+      try {
+        this.process(statement);
+      } catch (error) {
+        if (error instanceof AsmError) throw error;
+        throw new AsmError(statement.location, error instanceof Error ? error.message : String(error));
+      }
+    });
+  }
+
+  // --- statements -------------------------------------------------------------------------------
+
+  private process(s: Statement): void {
+    for (const label of s.labels) this.defineLabel(label);
+    if (s.name === '') return;
+    if (s.name.startsWith('.')) this.directive(s);
+    else this.instruction(s);
+  }
+
+  private defineLabel(name: string): void {
+    const label = { section: this.current, offset: this.current.size, index: this.index };
+    if (/^\d+$/.test(name)) {
+      if (this.pass === 1) this.locals.set(name, [...(this.locals.get(name) ?? []), label]);
+      return;
+    }
+    if (this.pass === 2) return;
+    if (this.labels.has(name) || this.equates.has(name)) throw new Error(`symbol '${name}' is already defined`);
+    this.labels.set(name, label);
+  }
+
+  private instruction(s: Statement): void {
+    const pc = this.dot();
+    const recorded = this.instructionSizes.get(this.index);
+    const ctx = { value: (t: string) => this.value(t), pc, count: recorded?.length };
+    const expansions: Expansion[] = expandPseudo(s.name, s.args, ctx) ?? [{ mnemonic: s.name, operands: s.operands }];
+    const sizes: number[] = [];
+    let address = pc;
+    expansions.forEach((expansion, i) => {
+      const encoded = encodeText(this.table, expansion.mnemonic, expansion.operands, { value: ctx.value, pc: address });
+      if (this.pass === 1) {
+        // Compress only what is final already: no pc-relative operand, no unresolved symbol.
+        const compressible = this.rvc && encoded.word !== undefined && !encoded.pcRelative && compressed(this.table, encoded.word) !== undefined;
+        sizes.push(compressible ? 2 : 4);
+        this.advance(compressible ? 2 : 4);
+        return;
+      }
+      const word = encoded.word!;
+      if (recorded![i] === 2) this.emit(compressed(this.table, word)!, 2);
+      else this.emit(word, 4);
+      address = address === undefined ? undefined : address + recorded![i]!;
+    });
+    if (this.pass === 1) this.instructionSizes.set(this.index, sizes);
+  }
+
+  private directive(s: Statement): void {
+    const args = s.args;
+    switch (s.name) {
+      case '.text': case '.data': case '.bss': case '.rodata':
+        this.current = this.section(s.name);
+        return;
+      case '.section':
+        this.current = this.section(this.arg(args, 0), args[1]);
+        return;
+      case '.globl': case '.global': case '.weak':
+        for (const name of args) this.globals.add(name);
+        return;
+      case '.local':
+        for (const name of args) this.globals.delete(name);
+        return;
+      case '.equ': case '.set': {
+        const name = this.arg(args, 0);
+        if (this.pass === 1) {
+          if (this.labels.has(name)) throw new Error(`symbol '${name}' is already defined`);
+          this.equates.set(name, { expr: this.arg(args, 1), index: this.index });
+        }
+        return;
+      }
+      case '.word': case '.long': case '.4byte':
+        return this.data(args, 4);
+      case '.half': case '.short': case '.2byte':
+        return this.data(args, 2);
+      case '.byte':
+        return this.data(args, 1);
+      case '.space': case '.zero': case '.skip': {
+        const count = this.constant(this.arg(args, 0));
+        const fill = args[1] === undefined ? 0 : this.constant(args[1]);
+        for (let i = 0; i < count; i++) this.emit(fill, 1);
+        return;
+      }
+      case '.ascii': case '.asciz': case '.string':
+        for (const text of args) {
+          const bytes = parseString(text);
+          if (s.name !== '.ascii') bytes.push(0);
+          for (const b of bytes) this.emit(b, 1);
+        }
+        return;
+      case '.align': case '.p2align':
+        return this.alignTo(2 ** this.constant(this.arg(args, 0)));
+      case '.balign':
+        return this.alignTo(this.constant(this.arg(args, 0)));
+      case '.option':
+        return this.option(this.arg(args, 0));
+      case '.type': {
+        const kind = this.arg(args, 1).replace(/^[@%]/, '');
+        this.kinds.set(this.arg(args, 0), kind === 'function' ? 'function' : kind === 'object' ? 'object' : 'none');
+        return;
+      }
+      case '.size':
+        this.sizes.set(this.arg(args, 0), this.arg(args, 1));
+        return;
+      // Compiler metadata that does not change the image.
+      case '.file': case '.ident': case '.attribute': case '.cfi_startproc': case '.cfi_endproc':
+        return;
+      default:
+        throw new Error(`unknown directive '${s.name}'`);
+    }
+  }
+
+  private option(name: string): void {
+    switch (name) {
+      case 'rvc': this.rvc = true; return;
+      case 'norvc': this.rvc = false; return;
+      case 'push': this.rvcStack.push(this.rvc); return;
+      case 'pop': this.rvc = this.rvcStack.pop() ?? false; return;
+      default: throw new Error(`unknown option '${name}' (rvc, norvc, push, pop)`);
+    }
+  }
+
+  private data(args: readonly string[], size: 1 | 2 | 4): void {
+    for (const text of args) this.emit(this.pass === 1 ? 0 : this.required(text), size);
+  }
+
+  private alignTo(alignment: number): void {
+    if (alignment < 1 || (alignment & (alignment - 1)) !== 0) throw new Error(`alignment ${alignment} is not a power of two`);
+    const section = this.current;
+    section.align = Math.max(section.align, alignment);
+    // Executable padding is made of nops, so falling through it is harmless.
+    while (section.size % alignment !== 0) {
+      const gap = alignment - (section.size % alignment);
+      if (section.flags.exec && section.size % 4 === 0 && gap >= 4) this.emit(NOP, 4);
+      else if (section.flags.exec && section.size % 2 === 0 && gap >= 2) this.emit(C_NOP, 2);
+      else this.emit(0, 1);
+    }
+  }
+
+  // --- bytes ------------------------------------------------------------------------------------
+
+  private advance(size: number): void {
+    this.current.size += size;
+  }
+
+  private emit(value: number, size: 1 | 2 | 4): void {
+    const section = this.current;
+    if (this.pass === 2 && !section.flags.nobits) {
+      for (let i = 0; i < size; i++) section.bytes![section.size + i] = (value >>> (8 * i)) & 0xff;
+    } else if (this.pass === 2 && value !== 0) {
+      throw new Error(`section ${section.name} holds no data; only zeros can be reserved there`);
+    }
+    section.size += size;
+  }
+
+  private section(name: string, flagText?: string): Section {
+    let section = this.sections.get(name);
+    if (!section) {
+      section = new Section(name, flagsFor(name, flagText));
+      this.sections.set(name, section);
+    }
+    return section;
+  }
+
+  private place(): void {
+    let cursor = this.options.base ?? DEFAULT_BASE;
+    const placed: Section[] = [];
+    for (const section of this.sections.values()) {
+      if (section.size === 0) continue;
+      const fixed = this.options.sectionAddresses?.[section.name];
+      section.address = fixed ?? Math.ceil(cursor / section.align) * section.align;
+      cursor = section.address + section.size;
+      const clash = placed.find((o) => section.address < o.address + o.size && o.address < section.address + section.size);
+      if (clash) throw new Error(`sections ${clash.name} and ${section.name} overlap`);
+      placed.push(section);
+    }
+  }
+
+  // --- values -----------------------------------------------------------------------------------
+
+  private dot(): number | undefined {
+    return this.pass === 1 ? undefined : this.current.address + this.current.size;
+  }
+
+  /** Symbols, local labels and `.` as seen from the current statement. */
+  private scope(): SymbolScope {
+    return {
+      symbol: (name) => this.symbolValue(name),
+      localLabel: (label, direction) => {
+        if (this.pass === 1) return undefined;
+        const defs = this.locals.get(label) ?? [];
+        const def = direction === 'b' ? defs.filter((d) => d.index <= this.index).at(-1) : defs.find((d) => d.index > this.index);
+        if (!def) throw new Error(`no local label ${label} ${direction === 'b' ? 'before' : 'after'} this line`);
+        return def.section.address + def.offset;
+      },
+      dot: this.dot(),
+    };
+  }
+
+  private symbolValue(name: string): number | undefined {
+    const label = this.labels.get(name);
+    if (label) return this.pass === 1 ? undefined : label.section.address + label.offset;
+    const equate = this.equates.get(name);
+    if (!equate) return undefined;
+    if (this.evaluating.has(name)) throw new Error(`symbol '${name}' is defined in terms of itself`);
+    this.evaluating.add(name);
+    try {
+      return evaluate(equate.expr, this.scope());
+    } finally {
+      this.evaluating.delete(name);
+    }
+  }
+
+  /** Pass 1: undefined when unknown; pass 2: a number, or an error naming the undefined symbol. */
+  private value(text: string): Value {
+    const value = evaluate(text, this.scope());
+    return this.pass === 2 && value === undefined ? this.undefinedSymbol(text) : value;
+  }
+
+  private required(text: string): number {
+    return this.value(text) ?? this.undefinedSymbol(text);
+  }
+
+  /** Values that decide sizes must be known in pass 1 already. */
+  private constant(text: string): number {
+    const value = evaluate(text, this.scope());
+    if (value === undefined) throw new Error(`'${text}' must be a constant known at this point`);
+    return value;
+  }
+
+  private undefinedSymbol(text: string): never {
+    const names = text.match(/[A-Za-z_.$][\w.$]*/g) ?? [];
+    const missing = names.filter((n) => n !== '.' && !n.startsWith('%') && this.symbolValue(n) === undefined);
+    throw new Error(`undefined symbol${missing.length === 1 ? '' : 's'} ${missing.map((n) => `'${n}'`).join(', ') || `in '${text}'`}`);
+  }
+
+  private arg(args: readonly string[], i: number): string {
+    const value = args[i];
+    if (value === undefined || value === '') throw new Error(`missing operand ${i + 1}`);
+    return value;
+  }
+
+  private result(): AssembledProgram {
+    const sections = [...this.sections.values()]
+      .filter((s) => s.size > 0)
+      .map((s) => ({ name: s.name, address: s.address, size: s.size, bytes: s.bytes!, flags: s.flags, align: s.align }));
+    const sizeOf = (name: string): number => {
+      const expr = this.sizes.get(name);
+      return expr === undefined ? 0 : this.required(expr);
+    };
+    const symbols: AssembledSymbol[] = [
+      ...[...this.labels].map(([name, label]) => ({
+        name, value: label.section.address + label.offset, section: label.section.name,
+        global: this.globals.has(name), kind: this.kinds.get(name) ?? 'none', size: sizeOf(name),
+      })),
+      ...[...this.equates.keys()].map((name) => ({
+        name, value: this.required(name), section: undefined, global: this.globals.has(name), kind: 'none' as const, size: 0,
+      })),
+    ];
+    for (const name of this.globals) {
+      if (!this.labels.has(name) && !this.equates.has(name)) throw new Error(`global symbol '${name}' is never defined`);
+    }
+    const start = this.labels.get('_start');
+    const text = sections.find((s) => s.flags.exec);
+    return { sections, symbols, entry: start ? start.section.address + start.offset : text?.address ?? 0 };
+  }
+}
