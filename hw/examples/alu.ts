@@ -64,8 +64,8 @@ export const Alu = defineModule('Alu', (m, p: { width: number }) => {
   const bSigned = m.node('bSigned', op.eq(AluOp.MULH));
   const mulA = m.node('mulA', cat(aSigned.and(a.msb()), a).asSInt());
   const mulB = m.node('mulB', cat(bSigned.and(b.msb()), b).asSInt());
-  // The signed product is 2*width+2 bits wide, but its top two bits only repeat the sign of bit
-  // 2*width-1, so it stays unnamed and only its meaningful halves are named.
+  // The signed product is 2*width+2 bits wide, but every result the ALU takes from it lies in its
+  // low 2*width bits, so only those two halves are named.
   const product = mulA.mul(mulB);
   const productLow = m.node('productLow', product.bits(w - 1, 0));
   const productHigh = m.node('productHigh', product.bits(2 * w - 1, w));

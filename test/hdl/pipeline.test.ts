@@ -52,6 +52,22 @@ describe('pipeline, 4 lanes, 32 registers', () => {
   });
 });
 
+describe('pipeline internals', () => {
+  it('shows the EX stage through hierarchical names', () => {
+    const sim = new Simulator(elaborate(Pipeline, { lanes: 4, depth: 32 }));
+    sim.reset();
+    const offer = { stall: 0, inValid: 1, unit: ALUI, op: SUB, rd: 3, rs1: 0, rs2: 0, imm: 5 };
+    for (const [name, value] of Object.entries(offer)) sim.poke(name, value);
+    sim.step();
+    sim.poke('inValid', 0);
+    expect(sim.peek('exValid')).toBe(1);
+    expect(sim.peek('u_alu.op')).toBe(SUB);
+    expect(sim.peek('u_alu.b')).toBe(5);
+    expect(sim.peek('u_alu.sum')).toBe(0xffff_fffb); // 0 - 5
+    expect(sim.peek('u_alu.result')).toBe(sim.peek('exResult'));
+  });
+});
+
 function randomInstruction(rng: Random, p: PipelineParams): Instruction {
   // Few distinct registers, so most instructions depend on one of the two before them.
   const reg = (): number => (rng.chance(0.7) ? rng.below(4) : rng.below(p.depth));
