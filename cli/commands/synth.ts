@@ -53,7 +53,7 @@ export function registerSynth(program: Command): void {
           const { header, rows } = reportRows(report);
           process.stdout.write(`${title(report)}\n\n${formatTable(header, rows, figuresAlign(header))}\n`);
         }
-        process.stdout.write(`\ndepth: cells on the longest combinational path (per module: child instances count as one cell; total: flattened)\n`);
+        process.stdout.write(`\ncells and area: each module's own logic; depth: cells on the longest combinational path through the module and its children\n`);
         process.stdout.write(`wall time ${wallSeconds.toFixed(2)} s${cached ? ' (cached result)' : ''}\n`);
       }),
     );

@@ -27,7 +27,10 @@ export interface SynthResult {
 
 const libFile = 'cells.lib';
 
-function script(files: readonly string[], top: string): string[] {
+function script(files: readonly string[], top: string, modules: readonly string[]): string[] {
+  // Logic depth of each module with its children flattened into it: ltp on a hierarchical module
+  // would count a child instance as one cell with paths from every input to every output.
+  const depths = modules.flatMap((m, i) => ['design -load mapped', `hierarchy -top ${m}`, 'flatten', `tee -q -o ltp-${i}.txt ltp -noff`]);
   return [
     `read_verilog ${files.join(' ')}`,
     // Port directions of the library cells, so that ltp can follow paths through them.
@@ -37,9 +40,8 @@ function script(files: readonly string[], top: string): string[] {
     `abc -liberty ${libFile}`,
     'opt_clean',
     `tee -q -o stat.json stat -json -liberty ${libFile}`,
-    'tee -q -o ltp.txt ltp -noff',
-    'flatten',
-    'tee -q -o ltp-flat.txt ltp -noff',
+    'design -save mapped',
+    ...depths,
   ];
 }
 
@@ -87,7 +89,7 @@ export async function synthesize(
   const lib = readLiberty(library.text, library.origin);
   const files = emitVerilog(design);
   const top = design.top.name;
-  const steps = script(files.map((f) => f.fileName), top);
+  const steps = script(files.map((f) => f.fileName), top, design.modules.map((m) => m.name));
   const key = cacheKey([yosysPackageVersion(), library.text, steps.join('\n'), ...files.map((f) => f.text), designName, JSON.stringify(params)]);
   const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
 
@@ -97,8 +99,7 @@ export async function synthesize(
   const run = await runYosysScript([...files, { fileName: libFile, text: library.text }], steps);
   const stat = JSON.parse(run.outputs.get('stat.json') ?? 'null') as { creator: string; modules: Record<string, StatModule>; design: StatModule } | null;
   if (!stat) throw new Error('internal: Yosys wrote no stat.json');
-  const moduleDepth = depths(run.outputs.get('ltp.txt') ?? '');
-  const flatDepth = depths(run.outputs.get('ltp-flat.txt') ?? '').get(top) ?? 0;
+  const moduleDepth = depths(design.modules.map((_, i) => run.outputs.get(`ltp-${i}.txt`) ?? '').join('\n'));
   const names = new Set(design.modules.map((m) => m.name));
   const counts = instanceCounts(design.top);
   const modules: ModuleReport[] = design.modules.map((m) => {
@@ -112,7 +113,7 @@ export async function synthesize(
     library: { name: lib.name === geLibraryName ? `${geLibraryName} (built in)` : lib.name, areaUnit: library.areaUnit, nand2Area: lib.nand2Area },
     yosys: stat.creator.replace(/\s*\(.*$/, ''),
     modules,
-    total: figures(stat.design, flatDepth, lib, names),
+    total: figures(stat.design, moduleDepth.get(top) ?? 0, lib, names),
   };
   writeCache('synth', key, report);
   return { report, cached: false, wallSeconds: elapsed() };

@@ -10,7 +10,7 @@ export interface AreaFigures {
   readonly area: number;
   /** area / (area of the library's smallest NAND2). */
   readonly ge: number;
-  /** Longest topological path, in cells (Yosys `ltp -noff`). */
+  /** Longest topological path in cells (Yosys `ltp -noff`), through the module and its children. */
   readonly depth: number;
   readonly cellsByType: Readonly<Record<string, number>>;
 }
@@ -29,7 +29,7 @@ export interface SynthReport {
   readonly yosys: string;
   /** Each module's own logic, children first, the top last. */
   readonly modules: readonly ModuleReport[];
-  /** Everything, children included; depth measured on the flattened netlist. */
+  /** Everything, children included. */
   readonly total: AreaFigures;
 }
 
