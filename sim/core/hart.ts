@@ -12,7 +12,8 @@ import { CsrFile } from './csr-file';
 import { SyscallEnvironment, type Environment, type EnvironmentPort, type HaltReason } from './environment';
 import { Fault, locateFault } from './errors';
 import { HardwareLoops } from './hwloop';
-import type { Memory, MemoryRegion } from './memory';
+import type { Bus } from './bus';
+import type { MemoryRegion } from './memory';
 import type { RetireHook } from './retire';
 import { CoreStats, CV32E40P_TIMING, TimingModel, type TimingConfig, type TimingProbe } from './timing';
 
@@ -53,6 +54,8 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
   redirected = false;
   /** Set by load/store: the instruction's data access needed two bus transactions. */
   splitAccess = false;
+  /** Cycles the memory system delayed this instruction's data access (bank conflict, L2 latency). */
+  dataWait = 0;
   private accessCount = 0;
   private accessAddr = 0;
   private accessSize: AccessSize = 4;
@@ -68,7 +71,7 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
   private fetchedWord: number | undefined;
 
   constructor(
-    readonly memory: Memory,
+    readonly memory: Bus,
     options: HartOptions,
   ) {
     this.pc = options.resetPc >>> 0;
@@ -111,6 +114,7 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
     this.npc = sequential;
     this.redirected = false;
     this.splitAccess = false;
+    this.dataWait = 0;
     this.accessCount = 0;
     const timing = this.timing;
     timing.issue(insn, this.regs);

@@ -7,6 +7,7 @@ import { hex } from '../isa/bits';
 import type { AccessSize, Addr, Word } from '../isa/types';
 import { Fault } from './errors';
 import type { DecodedInstruction } from '../isa/definition';
+import type { Bus } from './bus';
 
 export interface RegionConfig {
   readonly name: string;
@@ -47,7 +48,7 @@ export class MemoryRegion {
 /** Called when a watched word is stored to (see Memory.watchWord). */
 export type StoreWatcher = (value: Word) => void;
 
-export class Memory {
+export class Memory implements Bus {
   readonly regions: readonly MemoryRegion[];
   private last: MemoryRegion;
   /** Word address whose stores are reported (the riscv-tests `tohost`); -1 when none. */

@@ -68,6 +68,8 @@ export class CoreStats {
   splitAccessStalls: Cycles = 0;
   csrFlushStalls: Cycles = 0;
   fenceStalls: Cycles = 0;
+  /** Data accesses waiting for the memory system (in a cluster: TCDM conflicts, L2, peripherals). */
+  memoryWait: Cycles = 0;
 }
 
 /** What the model needs to know about the hart around one instruction. */
@@ -78,6 +80,8 @@ export interface TimingProbe {
   readonly redirected: boolean;
   /** True when the instruction's data access needed two bus transactions. */
   readonly splitAccess: boolean;
+  /** Cycles the memory system delayed the data access (grant delay, L2 latency). */
+  readonly dataWait: Cycles;
   /** Whether a jump target at `addr` is a 32-bit instruction at a non-word-aligned address. */
   isUnalignedWideTarget(addr: number): boolean;
 }
@@ -139,6 +143,8 @@ export class TimingModel {
           cycles += c.splitAccess - 1;
           s.splitAccessStalls += c.splitAccess - 1;
         }
+        cycles += probe.dataWait;
+        s.memoryWait += probe.dataWait;
         break;
       case 'branch':
         if (probe.redirected) {

@@ -1,0 +1,201 @@
+/**
+ * The PULP-style cluster: N CV32E40P cores in lock-step on one clock, sharing a banked L1 (TCDM),
+ * an L2, a DMA engine, a barrier and a timer. Time advances to the next cycle at which some core
+ * can issue; the cores issuing in one cycle are visited in round-robin order (rotating each
+ * cycle), which is also the TCDM arbitration order. A waiting core (barrier, DMA wait) is parked
+ * and its hart's cycle counter is moved forward when it resumes, so mcycle is cluster time.
+ */
+import { Fault } from '../core/errors';
+import { Hart, type RunStop } from '../core/hart';
+import { Memory } from '../core/memory';
+import { SyscallEnvironment, type HaltReason } from '../core/environment';
+import type { ElfImage } from '../elf/reader';
+import { hex } from '../isa/bits';
+import type { InstructionTable } from '../isa/table';
+import type { Cycles, Word } from '../isa/types';
+import { loadImage } from '../program';
+import { PERIPHERAL, PULP_CLUSTER, type ClusterConfig } from './config';
+import { CorePort, type PortHost, type PortStats } from './core-port';
+import { Dma, type DmaRequest } from './dma';
+import { Tcdm } from './tcdm';
+
+export interface ClusterOptions {
+  readonly config?: Partial<ClusterConfig>;
+  readonly table?: InstructionTable;
+  readonly output?: (text: string, fd: number) => void;
+  /** Bytes of L1 reserved per core for its stack, from the top of L1 down (sp is set at reset). */
+  readonly stackSize?: number;
+}
+
+export interface CoreReport {
+  readonly core: number;
+  readonly stop: HaltReason | undefined;
+  readonly hart: Hart;
+  readonly waits: PortStats;
+}
+
+export interface ClusterResult {
+  readonly stop: RunStop;
+  readonly cycles: Cycles;
+  readonly instret: number;
+  readonly cores: readonly CoreReport[];
+}
+
+const SP = 2;
+
+interface CoreState {
+  readonly hart: Hart;
+  readonly port: CorePort;
+  /** Parked at the barrier. */
+  atBarrier: boolean;
+  /** The core may not issue before this cycle (DMA wait). */
+  holdUntil: Cycles;
+  dmaRegisters: { src: number; dst: number; length: number; rows: number; srcStride: number; dstStride: number };
+}
+
+export class Cluster implements PortHost {
+  readonly config: ClusterConfig;
+  readonly memory: Memory;
+  readonly tcdm: Tcdm;
+  readonly dma: Dma;
+  cycle: Cycles = 0;
+  private readonly cores: CoreState[];
+
+  constructor(options: ClusterOptions = {}) {
+    const config = { ...PULP_CLUSTER, ...options.config };
+    if (config.cores < 1 || config.cores > 16) throw new Error(`cluster: 1 to 16 cores, not ${config.cores}`);
+    this.config = config;
+    this.memory = new Memory([
+      { name: 'l1', base: config.l1Base, size: config.l1Size },
+      { name: 'l2', base: config.l2Base, size: config.l2Size },
+    ]);
+    this.tcdm = new Tcdm(config.l1Base, config.l1Banks);
+    this.dma = new Dma(this.memory, config.dmaLatency, config.dmaBandwidth);
+    const stackSize = options.stackSize ?? 2048;
+    this.cores = Array.from({ length: config.cores }, (_, id) => {
+      const port = new CorePort(id, this.memory, this.tcdm, this, config);
+      const hart = new Hart(port, {
+        resetPc: config.l2Base, hartId: id, timing: config.timing,
+        environment: new SyscallEnvironment(options.output), ...(options.table ? { table: options.table } : {}),
+      });
+      port.hart = hart;
+      hart.regs[SP] = config.l1Base + config.l1Size - id * stackSize;
+      return { hart, port, atBarrier: false, holdUntil: 0, dmaRegisters: { src: 0, dst: 0, length: 0, rows: 1, srcStride: 0, dstStride: 0 } };
+    });
+  }
+
+  get harts(): readonly Hart[] {
+    return this.cores.map((c) => c.hart);
+  }
+
+  /** Load an ELF image; every core starts at its entry point. */
+  load(image: ElfImage): void {
+    loadImage(this.memory, image);
+    for (const { hart } of this.cores) hart.pc = image.entry;
+  }
+
+  run(maxCycles: Cycles = Number.POSITIVE_INFINITY): ClusterResult {
+    const n = this.cores.length;
+    for (;;) {
+      let next = Number.POSITIVE_INFINITY;
+      for (const c of this.cores) if (!c.hart.halted && !c.atBarrier && c.hart.stats.cycles < next) next = c.hart.stats.cycles;
+      // A barrier opens as soon as every running core waits at it, so no core can issue only when all halted.
+      if (next === Number.POSITIVE_INFINITY) break;
+      if (next >= maxCycles) return this.result({ kind: 'cycle-limit' });
+      this.cycle = next;
+      this.dma.advance(next);
+      for (let k = 0; k < n; k++) {
+        const core = this.cores[(next + k) % n]!;
+        if (core.hart.halted || core.atBarrier || core.hart.stats.cycles !== next) continue;
+        core.hart.step();
+        this.afterStep(core);
+      }
+    }
+    const first = this.cores[0]!.hart.halted!;
+    return this.result(first);
+  }
+
+  private afterStep(core: CoreState): void {
+    const stats = core.hart.stats;
+    if (core.holdUntil > stats.cycles) {
+      const wait = core.holdUntil - stats.cycles;
+      stats.cycles += wait;
+      core.port.stats.dmaWait += wait;
+    }
+    if (core.hart.halted) this.releaseBarrierIfComplete(undefined);
+  }
+
+  private result(stop: RunStop): ClusterResult {
+    return {
+      stop,
+      cycles: Math.max(...this.cores.map((c) => c.hart.stats.cycles)),
+      instret: this.cores.reduce((sum, c) => sum + c.hart.stats.instret, 0),
+      cores: this.cores.map((c, core) => ({ core, stop: c.hart.halted, hart: c.hart, waits: c.port.stats })),
+    };
+  }
+
+  // --- peripherals --------------------------------------------------------------------------
+
+  peripheralRead(core: number, offset: number): Word {
+    const state = this.cores[core]!;
+    switch (offset) {
+      case PERIPHERAL.BARRIER:
+        state.atBarrier = true;
+        this.releaseBarrierIfComplete(state);
+        return 0;
+      case PERIPHERAL.DMA_START: return this.dma.lastQueued;
+      case PERIPHERAL.DMA_BUSY: return this.dma.busy;
+      case PERIPHERAL.DMA_WAIT:
+        state.holdUntil = Math.max(state.holdUntil, this.dma.idleAt);
+        return 0;
+      case PERIPHERAL.CYCLES_LO: return this.cycle % 2 ** 32 | 0;
+      case PERIPHERAL.CYCLES_HI: return Math.floor(this.cycle / 2 ** 32) | 0;
+      default:
+        throw new Fault('memory-access', `no readable peripheral register at offset ${hex(offset, 3)}`);
+    }
+  }
+
+  peripheralWrite(core: number, offset: number, value: Word): void {
+    const r = this.cores[core]!.dmaRegisters;
+    switch (offset) {
+      case PERIPHERAL.DMA_SRC: r.src = value >>> 0; return;
+      case PERIPHERAL.DMA_DST: r.dst = value >>> 0; return;
+      case PERIPHERAL.DMA_LENGTH: r.length = value >>> 0; return;
+      case PERIPHERAL.DMA_ROWS: r.rows = value >>> 0; return;
+      case PERIPHERAL.DMA_SRC_STRIDE: r.srcStride = value; return;
+      case PERIPHERAL.DMA_DST_STRIDE: r.dstStride = value; return;
+      case PERIPHERAL.DMA_START: {
+        const request: DmaRequest = { ...r };
+        for (let row = 0; row < request.rows; row++) this.checkDmaRow(request, row);
+        this.dma.start(request, this.cycle);
+        r.rows = 1;
+        return;
+      }
+      default:
+        throw new Fault('memory-access', `no writable peripheral register at offset ${hex(offset, 3)}`);
+    }
+  }
+
+  private checkDmaRow(r: DmaRequest, row: number): void {
+    for (const [what, addr] of [['source', r.src + row * r.srcStride], ['destination', r.dst + row * r.dstStride]] as const) {
+      if (!this.memory.find(addr >>> 0, r.length)) throw new Fault('memory-access', `DMA ${what} ${hex(addr >>> 0)}+${r.length} is outside memory`);
+    }
+  }
+
+  /**
+   * When every running core has arrived, the barrier opens in the current cycle: the core whose
+   * arrival (or halt) completed it goes on, the others resume after the wake-up latency.
+   */
+  private releaseBarrierIfComplete(trigger: CoreState | undefined): void {
+    const running = this.cores.filter((c) => !c.hart.halted);
+    const waiting = running.filter((c) => c.atBarrier);
+    if (waiting.length === 0 || waiting.length < running.length) return;
+    for (const c of waiting) {
+      c.atBarrier = false;
+      if (c === trigger) continue;
+      const resume = Math.max(c.hart.stats.cycles, this.cycle + this.config.barrierWakeup);
+      c.port.stats.barrierWait += resume - c.hart.stats.cycles;
+      c.hart.stats.cycles = resume;
+    }
+  }
+}

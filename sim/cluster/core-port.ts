@@ -1,0 +1,97 @@
+/**
+ * One core's view of the cluster's memory system: L1 accesses go through TCDM bank arbitration,
+ * L2 accesses pay the interconnect latency, and the peripheral window reaches the barrier, DMA
+ * and timer. Waits are charged to the hart's current instruction and to the core's statistics.
+ */
+import { hex } from '../isa/bits';
+import type { AccessSize, Addr, Word } from '../isa/types';
+import type { Bus } from '../core/bus';
+import { Fault } from '../core/errors';
+import type { Hart } from '../core/hart';
+import type { Memory, MemoryRegion } from '../core/memory';
+import { PERIPHERALS_SIZE, type ClusterConfig } from './config';
+import type { Tcdm } from './tcdm';
+
+/** What a port needs from the cluster: the current cycle and the peripheral registers. */
+export interface PortHost {
+  readonly cycle: number;
+  peripheralRead(core: number, offset: number): Word;
+  peripheralWrite(core: number, offset: number, value: Word): void;
+}
+
+/** Per-core waits the memory system caused, by cause. */
+export class PortStats {
+  tcdmContention = 0;
+  l2Wait = 0;
+  barrierWait = 0;
+  dmaWait = 0;
+}
+
+export class CorePort implements Bus {
+  hart!: Hart;
+  readonly stats = new PortStats();
+  private readonly l1End: number;
+  private readonly peripheralsEnd: number;
+
+  constructor(
+    readonly core: number,
+    private readonly memory: Memory,
+    private readonly tcdm: Tcdm,
+    private readonly host: PortHost,
+    private readonly config: ClusterConfig,
+  ) {
+    this.l1End = config.l1Base + config.l1Size;
+    this.peripheralsEnd = config.peripheralsBase + PERIPHERALS_SIZE;
+  }
+
+  read(addr: Addr, size: AccessSize, signed: boolean): Word {
+    if (this.isPeripheral(addr)) return this.host.peripheralRead(this.core, this.peripheralOffset(addr, size));
+    this.charge(addr);
+    return this.memory.read(addr, size, signed);
+  }
+
+  write(addr: Addr, size: AccessSize, value: Word): void {
+    if (this.isPeripheral(addr)) {
+      this.host.peripheralWrite(this.core, this.peripheralOffset(addr, size), value);
+      return;
+    }
+    this.charge(addr);
+    this.memory.write(addr, size, value);
+  }
+
+  private charge(addr: Addr): void {
+    if (addr >= this.config.l1Base && addr < this.l1End) {
+      const wait = this.tcdm.access(addr, this.host.cycle);
+      this.hart.dataWait += wait;
+      this.stats.tcdmContention += wait;
+    } else {
+      this.hart.dataWait += this.config.l2Latency;
+      this.stats.l2Wait += this.config.l2Latency;
+    }
+  }
+
+  private isPeripheral(addr: Addr): boolean {
+    return addr >= this.config.peripheralsBase && addr < this.peripheralsEnd;
+  }
+
+  private peripheralOffset(addr: Addr, size: AccessSize): number {
+    if (size !== 4 || addr % 4 !== 0) throw new Fault('misaligned-access', `peripheral registers take aligned 32-bit accesses (${size} byte(s) at ${hex(addr)})`);
+    return addr - this.config.peripheralsBase;
+  }
+
+  find(addr: Addr, size: number): MemoryRegion | undefined {
+    return this.memory.find(addr, size);
+  }
+
+  peek16(addr: Addr): number | undefined {
+    return this.memory.peek16(addr);
+  }
+
+  readBytes(addr: Addr, length: number): Uint8Array {
+    return this.memory.readBytes(addr, length);
+  }
+
+  writeBytes(addr: Addr, data: Uint8Array): void {
+    this.memory.writeBytes(addr, data);
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * What a hart needs from the memory system. `Memory` is the plain single-core implementation; the
+ * cluster gives each core a port that adds bank arbitration, L2 latency and peripherals.
+ */
+import type { AccessSize, Addr, Word } from '../isa/types';
+import type { MemoryRegion } from './memory';
+
+export interface Bus {
+  read(addr: Addr, size: AccessSize, signed: boolean): Word;
+  write(addr: Addr, size: AccessSize, value: Word): void;
+  /** The RAM region holding [addr, addr + size): instruction fetch and pre-decode go through it. */
+  find(addr: Addr, size: number): MemoryRegion | undefined;
+  /** A halfword if mapped, else undefined (timing look-ahead that must not fault). */
+  peek16(addr: Addr): number | undefined;
+  readBytes(addr: Addr, length: number): Uint8Array;
+  writeBytes(addr: Addr, data: Uint8Array): void;
+}

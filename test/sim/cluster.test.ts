@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { Cluster, type ClusterOptions } from '../../sim/cluster/cluster';
+import { PULP_CLUSTER } from '../../sim/cluster/config';
+import { readElf } from '../../sim/elf/reader';
+import { assemble } from '../../sw/asm/assembler';
+import { writeElf } from '../../sw/asm/elf-writer';
+
+const PRELUDE = `
+  .equ PERIPH, 0x10200000
+  .equ BARRIER, 0x000
+  .equ DMA_SRC, 0x100
+  .equ DMA_DST, 0x104
+  .equ DMA_LENGTH, 0x108
+  .equ DMA_ROWS, 0x10c
+  .equ DMA_SRC_STRIDE, 0x110
+  .equ DMA_DST_STRIDE, 0x114
+  .equ DMA_START, 0x118
+  .equ DMA_WAIT, 0x120
+  .equ L1, 0x10000000
+  .text
+  .globl _start
+_start:
+`;
+
+function cluster(body: string, options: ClusterOptions = {}): Cluster {
+  const program = assemble(PRELUDE + body, { base: PULP_CLUSTER.l2Base, file: 'cluster.S' });
+  const c = new Cluster(options);
+  c.load(readElf(writeElf(program)));
+  return c;
+}
+
+const EXIT = `
+  li a7, 93
+  ecall
+`;
+
+describe('cluster', () => {
+  it('runs 8 cores with their own mhartid and stack, meeting at a barrier', () => {
+    const c = cluster(`
+      csrr t0, mhartid
+      addi t1, t0, 1
+      li t2, 100
+      mul t1, t1, t2          # (id + 1) * 100
+      sw t1, -4(sp)           # on this core's own stack in L1
+      slli t3, t0, 2
+      li t4, L1
+      add t4, t4, t3
+      sw t1, 0(t4)            # partial result in L1
+      li t5, PERIPH
+      lw zero, BARRIER(t5)
+      li a0, 0
+      bnez t0, 2f
+      li t4, L1
+      li t6, 8
+    1:
+      lw t1, 0(t4)
+      add a0, a0, t1
+      addi t4, t4, 4
+      addi t6, t6, -1
+      bnez t6, 1b
+    2:
+    ` + EXIT);
+    const result = c.run(100_000);
+    expect(result.stop).toEqual({ kind: 'exit', code: 3600 });
+    expect(result.cores.map((r) => r.stop)).toEqual(Array.from({ length: 8 }, (_, i) => ({ kind: 'exit', code: i === 0 ? 3600 : 0 })));
+    expect(result.cores.map((r) => r.hart.regs[2])).toEqual(Array.from({ length: 8 }, (_, i) => 0x10010000 - i * 2048));
+    // Everyone waited at the barrier except the last to arrive.
+    expect(result.cores.filter((r) => r.waits.barrierWait > 0).length).toBe(7);
+  });
+
+  it('arbitrates TCDM banks: one bank shared by all cores stalls them in turn, distinct banks never', () => {
+    const loop = (addressing: string) => cluster(`
+      csrr t0, mhartid
+      li a0, L1
+      ${addressing}
+      cv.setupi 0, 20, 1f
+      lw t1, 0(a0)
+      lw t2, 0(a0)
+      lw t3, 0(a0)
+    1:
+    ` + EXIT).run(100_000);
+    const shared = loop('');
+    const distinct = loop('slli t1, t0, 2\n      add a0, a0, t1');
+    expect(distinct.cores.map((r) => r.waits.tcdmContention)).toEqual(Array(8).fill(0));
+    const waits = shared.cores.map((r) => r.waits.tcdmContention);
+    expect(waits.every((w) => w > 0)).toBe(true); // round robin: nobody always wins
+    // 8 cores x 60 loads on one bank take at least 480 bank cycles.
+    expect(shared.cycles).toBeGreaterThanOrEqual(480);
+    expect(shared.cycles).toBeGreaterThan(distinct.cycles + 400);
+    expect(shared.cores[3]!.hart.stats.memoryWait).toBe(waits[3]);
+  });
+
+  it('charges the L2 latency to data accesses outside L1', () => {
+    const c = cluster(`
+      la a0, value
+      lw a1, 0(a0)
+      li a0, L1
+      lw a2, 0(a0)
+      mv a0, a1
+    ` + EXIT + `
+      .data
+    value: .word 42
+    `, { config: { cores: 1 } });
+    const events: number[] = [];
+    c.harts[0]!.onRetire = (e) => events.push(e.cycles);
+    expect(c.run().stop).toEqual({ kind: 'exit', code: 42 });
+    expect(events.slice(2, 4)).toEqual([1 + PULP_CLUSTER.l2Latency, 1]);
+  });
+
+  it('moves data with the DMA (1D and 2D), concurrently, and makes a core wait for it', () => {
+    const c = cluster(`
+      li t0, PERIPH
+      la t1, source
+      sw t1, DMA_SRC(t0)
+      li t2, L1
+      sw t2, DMA_DST(t0)
+      li t3, 64
+      sw t3, DMA_LENGTH(t0)
+      sw zero, DMA_START(t0)     # 1D: 64 bytes
+      lw a1, 0(t2)               # too early: still the old L1 contents
+      addi t2, t2, 0x100
+      sw t2, DMA_DST(t0)
+      li t3, 4
+      sw t3, DMA_LENGTH(t0)
+      sw t3, DMA_ROWS(t0)
+      li t3, 16
+      sw t3, DMA_SRC_STRIDE(t0)
+      li t3, 4
+      sw t3, DMA_DST_STRIDE(t0)
+      sw zero, DMA_START(t0)     # 2D: the first word of each of 4 rows of 16 bytes
+      lw zero, DMA_WAIT(t0)
+      li t2, L1
+      lw a2, 60(t2)
+      lw a3, 0x10c(t2)
+      mv a0, a1
+    ` + EXIT + `
+      .data
+      .align 2
+    source:
+      .word 0x03020100, 0x07060504, 0x0b0a0908, 0x0f0e0d0c, 0x13121110, 0x17161514, 0x1b1a1918, 0x1f1e1d1c
+      .word 0x23222120, 0x27262524, 0x2b2a2928, 0x2f2e2d2c, 0x33323130, 0x37363534, 0x3b3a3938, 0x3f3e3d3c
+    `, { config: { cores: 1 } });
+    const result = c.run();
+    const hart = result.cores[0]!.hart;
+    expect(result.stop).toEqual({ kind: 'exit', code: 0 });
+    expect(hart.regs[12]! >>> 0).toBe(0x3f3e3d3c);
+    expect(hart.regs[13]! >>> 0).toBe(0x33323130); // row 3 of the 2D transfer
+    expect(Array.from(c.memory.readBytes(0x10000100, 16))).toEqual([0, 1, 2, 3, 16, 17, 18, 19, 32, 33, 34, 35, 48, 49, 50, 51]);
+    // Transfers run back to back: 10 + 64/8 then 10 + 16/8 cycles after the first start.
+    expect(result.cores[0]!.waits.dmaWait).toBeGreaterThan(0);
+    expect(c.dma.bytes).toBe(80);
+  });
+
+  it('wakes cores waiting at the barrier after the configured latency', () => {
+    for (const barrierWakeup of [2, 10]) {
+      const c = cluster(`
+        csrr t0, mhartid
+        beqz t0, 2f
+        li t1, 50
+      1:
+        addi t1, t1, -1
+        bnez t1, 1b
+      2:
+        li t5, PERIPH
+        lw zero, BARRIER(t5)
+        csrr a0, mcycle
+      ` + EXIT, { config: { cores: 2, barrierWakeup } });
+      const result = c.run();
+      const [core0, core1] = result.cores as [(typeof result.cores)[0], (typeof result.cores)[0]];
+      expect(core1.waits.barrierWait).toBe(0);
+      // Core 0 resumes barrierWakeup cycles after core 1's arrival; mcycle is cluster time.
+      const stop0 = core0.stop as { code: number };
+      const stop1 = core1.stop as { code: number };
+      expect(stop0.code - stop1.code).toBe(barrierWakeup - 1);
+      expect(core0.waits.barrierWait).toBeGreaterThan(100);
+    }
+  });
+
+  it('reports faults with the core that caused them', () => {
+    const c = cluster(`
+      csrr t0, mhartid
+      li t1, 5
+      bne t0, t1, 1f
+      .word 0xffffffff
+    1:
+      li t1, 1000
+    2:
+      addi t1, t1, -1
+      bnez t1, 2b
+    ` + EXIT);
+    expect(() => c.run()).toThrow(/illegal instruction 0xffffffff \(core 5, pc 0x1c0000/);
+  });
+});
