@@ -200,16 +200,17 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
   load(addr: Addr, size: AccessSize, signed: boolean): Word {
     if ((addr & (size - 1)) !== 0) this.misaligned(addr, size, 'load');
     const value = this.memory.read(addr, size, signed);
-    this.record(addr, size, value, false);
+    if (this.onRetire) this.record(addr, size, value, false);
     return value;
   }
 
   store(addr: Addr, size: AccessSize, value: Word): void {
     if ((addr & (size - 1)) !== 0) this.misaligned(addr, size, 'store');
     this.memory.write(addr, size, value);
-    this.record(addr, size, value, true);
+    if (this.onRetire) this.record(addr, size, value, true);
   }
 
+  /** Remember the data access for the retire hook (only called when one is installed). */
   private record(addr: Addr, size: AccessSize, value: Word, write: boolean): void {
     this.accessCount++;
     this.accessAddr = addr;

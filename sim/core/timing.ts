@@ -101,6 +101,15 @@ export class TimingModel {
 
   /** Before the semantics run: hazards and operand-dependent latencies. */
   issue(insn: DecodedInstruction, regs: Int32Array): void {
+    // Small enough to be inlined into the hart's loop: most instructions take this exit.
+    if (insn.timing === 'alu' && (insn.sourceMask & this.loadedByPrevious) === 0) {
+      this.pending = 1;
+      return;
+    }
+    this.issueSlow(insn, regs);
+  }
+
+  private issueSlow(insn: DecodedInstruction, regs: Int32Array): void {
     const c = this.config;
     const s = this.stats;
     let cycles = 1;
@@ -133,9 +142,16 @@ export class TimingModel {
 
   /** After the semantics: outcome-dependent costs. Returns the instruction's total cycles. */
   complete(insn: DecodedInstruction, probe: TimingProbe): Cycles {
+    const cycles = insn.timing === 'alu' ? this.pending : this.outcome(insn, probe, this.pending);
+    this.loadedByPrevious = insn.loadedMask;
+    this.writtenByPrevious = insn.destinationMask;
+    return cycles;
+  }
+
+  private outcome(insn: DecodedInstruction, probe: TimingProbe, issued: Cycles): Cycles {
     const c = this.config;
     const s = this.stats;
-    let cycles = this.pending;
+    let cycles = issued;
     switch (insn.timing) {
       case 'load':
       case 'store':
@@ -173,8 +189,6 @@ export class TimingModel {
       default:
         break;
     }
-    this.loadedByPrevious = insn.loadedMask;
-    this.writtenByPrevious = insn.destinationMask;
     return cycles;
   }
 

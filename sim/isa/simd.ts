@@ -31,12 +31,28 @@ export function lanewise(width: LaneWidth, signed: boolean, op: (x: number, y: n
 
 /** Sum over lanes of a_i * b_i with the given signedness of each side (exact: |sum| < 2^34). */
 export function dotProduct(width: LaneWidth, aSigned: boolean, bSigned: boolean) {
-  const lanes = 32 / width;
-  return (a: number, b: number): number => {
-    let sum = 0;
-    for (let i = 0; i < lanes; i++) sum += lane(a, i, width, aSigned) * lane(b, i, width, bSigned);
-    return sum | 0;
-  };
+  // Unrolled per width: these run in the innermost loop of every kernel.
+  const ea = laneExtractors(width, aSigned);
+  const eb = laneExtractors(width, bSigned);
+  if (width === 16) {
+    const [a0, a1] = ea as [Extract, Extract];
+    const [b0, b1] = eb as [Extract, Extract];
+    return (a: number, b: number): number => (a0(a) * b0(b) + a1(a) * b1(b)) | 0;
+  }
+  const [a0, a1, a2, a3] = ea as [Extract, Extract, Extract, Extract];
+  const [b0, b1, b2, b3] = eb as [Extract, Extract, Extract, Extract];
+  return (a: number, b: number): number => (a0(a) * b0(b) + a1(a) * b1(b) + a2(a) * b2(b) + a3(a) * b3(b)) | 0;
+}
+
+type Extract = (x: number) => number;
+
+/** One extractor per lane, with the shifts fixed. */
+function laneExtractors(width: LaneWidth, signed: boolean): Extract[] {
+  return Array.from({ length: 32 / width }, (_, i): Extract => {
+    const left = 32 - width - i * width;
+    const right = 32 - width;
+    return signed ? (x) => (x << left) >> right : (x) => (x << left) >>> right;
+  });
 }
 
 /** Replace lane `index` of `target` with lane 0 of `source`. */
