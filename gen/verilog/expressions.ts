@@ -47,6 +47,12 @@ export class ExpressionPrinter {
     return this.tempDecls.map((t) => (this.wholeUse.has(t.name) ? t.text : waiveUnused(t.text)));
   }
 
+  /** Operand text for each value (a name, constant or part-select), creating temporaries as needed. */
+  operands(values: readonly Expr[], owner: string): string[] {
+    this.owner = owner;
+    return values.map((v) => this.operand(v));
+  }
+
   /** The expression as the right-hand side of an assignment to something named `owner`. */
   root(e: Expr, owner: string): string {
     this.owner = owner;

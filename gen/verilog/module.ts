@@ -35,6 +35,7 @@ export function emitModule(ir: ModuleIR): string {
   for (const value of ir.comb.values()) collect(value);
   for (const r of ir.regs) collect(r.next);
   for (const w of ir.memWrites) [w.enable, w.addr, w.data].forEach(collect);
+  ir.unused.forEach(collect);
 
   const lines: string[] = [];
   const at = ir.site.loc;
@@ -64,6 +65,11 @@ export function emitModule(ir: ModuleIR): string {
     // Icarus Verilog accepts no attributes on continuous assignments, so their site is a comment.
     const site = sites?.length ? `  // @[${sites.at(-1)!.toString()}]` : '';
     assigns.push(`assign ${verilogName(s)} = ${printer.root(value, verilogName(s))};${site}`);
+  }
+
+  if (ir.unused.length > 0) {
+    // Verilator's convention: signals whose name contains "unused" are exempt from UNUSEDSIGNAL.
+    assigns.push(`wire _unused = &{1'b0, ${printer.operands(ir.unused, 'unused').join(', ')}, 1'b0};`);
   }
 
   const always: string[] = [];

@@ -14,6 +14,7 @@ export const GatherAddress = defineModule('GatherAddress', (m, p: GatherFormat) 
   // With two non-zeros per block, lanes pair up in one block: the block is the lane's upper bits.
   const blockBits = p.n === 2 ? lane.width - 1 : lane.width;
   const block = blockBits === 0 ? null : lane.bits(lane.width - 1, lane.width - blockBits);
+  if (p.n === 2) m.unused(lane.bit(0));
   const elementOffset = block ? cat(block, index) : index;
   const offset = m.node('offset', p.bytes === 2 ? cat(elementOffset, U(0, 1)) : elementOffset);
   address.assign(base.add(offset.zext(32)));

@@ -13,8 +13,10 @@ export const LaneInserter = defineModule('LaneInserter', (m, p: Pick<GatherForma
   const lane = m.input('lane', UInt(laneWidth(p)));
   const result = m.output('result', UInt(32));
 
-  // A halfword at an even address sits in the low or high half: offset bit 1 selects it.
+  // A halfword at an even address sits in the low or high half: offset bit 1 selects it
+  // (an odd halfword address traps before the load, so offset bit 0 is always 0 here).
   const position = p.bytes === 1 ? offset : offset.bit(1);
+  if (p.bytes === 2) m.unused(offset.bit(0));
   const shifted = rdata.shr(cat(position, U(0, Math.log2(bits))).zext(32));
   const element = m.node('element', shifted.bits(bits - 1, 0));
   const lanesOut: Expr[] = [];

@@ -43,6 +43,8 @@ export interface ModuleDraft {
   readonly signals: readonly Signal[];
   readonly memories: readonly Memory[];
   readonly instances: readonly Instance[];
+  /** Values the designer marked as deliberately unused (m.unused). */
+  readonly unused: readonly Expr[];
   readonly body: Scope;
   /** Identifies the module's own signals (their owner) for the foreign-reference check. */
   readonly owner: object;

@@ -16,6 +16,7 @@ import { namesCheck } from './passes/names';
 import type { DraftCheck, NetlistCheck } from './passes/pass';
 import { undrivenCheck } from './passes/undriven';
 import { widthsCheck } from './passes/widths';
+import { createHash } from 'node:crypto';
 import { type Diagnostic, HdlError } from './diagnostics';
 import { flatten } from './flatten';
 import { lower } from './lower';
@@ -41,41 +42,63 @@ function throwIfAny(diagnostics: Diagnostic[]): void {
   if (diagnostics.length > 0) throw new HdlError(diagnostics);
 }
 
+/** Parameters in a canonical text form: the identity of a parameterization. */
+function canonical(params: Params): string {
+  return JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]]));
+}
+
 class Elaborator implements ChildElaborator {
   readonly modules: ModuleIR[] = [];
-  private readonly cache = new Map<string, { gen: unknown; ir: ModuleIR; io: Ports }>();
+  /** Elaborated modules by generator and canonical parameters. */
+  private readonly cache = new Map<unknown, Map<string, { ir: ModuleIR; io: Ports }>>();
+  /** Which generator and parameters hold each module name. */
+  private readonly names = new Map<string, { gen: ModuleGenerator<never, Ports>; key: string }>();
   private readonly inProgress = new Set<string>();
 
   child<P extends ParamShape<P>, IO extends Ports>(gen: ModuleGenerator<P, IO>, params: P, site: SourceSite): { ir: ModuleIR; io: IO } {
-    const name = moduleName(gen.baseName, params as Params);
-    const cached = this.cache.get(name);
-    if (cached) {
-      if (cached.gen !== gen) {
-        throw HdlError.single('names', `two different generators produce the module name ${name}`, [{ label: 'first defined', site: cached.ir.site }, { label: 'also defined', site: gen.site }]);
-      }
-      return { ir: cached.ir, io: cached.io as IO };
-    }
+    const key = canonical(params as Params);
+    const cached = this.cache.get(gen)?.get(key);
+    if (cached) return { ir: cached.ir, io: cached.io as IO };
+    const name = this.uniqueName(gen as unknown as ModuleGenerator<never, Ports>, params as Params, key);
     if (this.inProgress.has(name)) {
       throw HdlError.single('names', `module ${name} instantiates itself`, [{ label: 'instantiated', site }]);
     }
     this.inProgress.add(name);
     const builder = new ModuleBuilder(name, gen.baseName, params as Params, gen.site, this);
-    const io = gen.build(builder, params);
+    const io = builder.build(() => gen.build(builder, params));
     const draft = builder.finish();
     this.inProgress.delete(name);
 
     const diagnostics = draftChecks.flatMap((c) => c.run(draft));
-    for (const [key, port] of Object.entries(io)) {
-      if (port.owner !== builder || (port.role !== 'input' && port.role !== 'output')) {
-        diagnostics.push({ check: 'names', module: name, message: `the generator returns '${key}', which is not one of its own ports`, sites: [{ label: 'declared', site: port.site }] });
+    for (const [port, signal] of Object.entries(io)) {
+      if (signal.owner !== builder || (signal.role !== 'input' && signal.role !== 'output')) {
+        diagnostics.push({ check: 'names', module: name, message: `the generator returns '${port}', which is not one of its own ports`, sites: [{ label: 'declared', site: signal.site }] });
       }
     }
     throwIfAny(diagnostics);
     const ir = lower(draft);
     throwIfAny(netlistChecks.flatMap((c) => c.run(ir)));
-    this.cache.set(name, { gen, ir, io });
+    const byParams = this.cache.get(gen) ?? new Map<string, { ir: ModuleIR; io: Ports }>();
+    byParams.set(key, { ir, io });
+    this.cache.set(gen, byParams);
     this.modules.push(ir);
     return { ir, io };
+  }
+
+  /**
+   * The readable name of a parameterization, unless another parameterization of the same generator
+   * already holds it; then the name gets a short hash of the parameters. Two different generators
+   * with one base name are a mistake the designer must fix.
+   */
+  private uniqueName(gen: ModuleGenerator<never, Ports>, params: Params, key: string): string {
+    let name = moduleName(gen.baseName, params);
+    const holder = this.names.get(name);
+    if (holder && holder.gen !== gen) {
+      throw HdlError.single('names', `two different generators are both named ${gen.baseName}`, [{ label: 'first defined', site: holder.gen.site }, { label: 'also defined', site: gen.site }]);
+    }
+    if (holder && holder.key !== key) name = `${name}_${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+    this.names.set(name, { gen, key });
+    return name;
   }
 }
 

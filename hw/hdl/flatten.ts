@@ -20,6 +20,7 @@ class Flattener {
   readonly comb = new Map<Signal, Expr>();
   readonly regs: RegUpdate[] = [];
   readonly memWrites: MemWritePort[] = [];
+  readonly unused: Expr[] = [];
   readonly assignSites = new Map<Signal, readonly SourceSite[]>();
 
   /** Copies `ir` under instance path `scope`; returns the copy of each of its signals. */
@@ -56,6 +57,7 @@ class Flattener {
     for (const w of ir.memWrites) {
       this.memWrites.push({ mem: memMap.get(w.mem)!, addr: rewrite(w.addr), data: rewrite(w.data), enable: rewrite(w.enable), site: w.site });
     }
+    this.unused.push(...ir.unused.map(rewrite));
     for (const inst of ir.instances) {
       const child = this.inline(inst.module, [...scope, inst.name], false);
       for (const { port, wire } of inst.bindings) {
@@ -84,6 +86,7 @@ export function flatten(top: ModuleIR): ModuleIR {
     regs: f.regs,
     memWrites: f.memWrites,
     instances: [],
+    unused: f.unused,
     assignSites: f.assignSites,
     clocked: top.clocked,
     resettable: top.resettable,

@@ -98,6 +98,7 @@ export function lower(draft: ModuleDraft): ModuleIR {
     regs,
     memWrites: lowering.memWrites,
     instances,
+    unused: draft.unused,
     assignSites: lowering.assignSites,
     clocked: regs.length > 0 || lowering.memWrites.length > 0 || instances.some((i) => i.module.clocked),
     resettable: regs.some((r) => r.reg.resetBits !== undefined) || instances.some((i) => i.module.resettable),

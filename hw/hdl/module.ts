@@ -8,6 +8,7 @@ import type { Instance, ModuleIR, ParamShape, ParamValue, Params } from './netli
 import { Signal, type SignalOwner, type SignalRole } from './signal';
 import { captureSite, type SourceSite } from './source';
 import { type HdlType, sameType, typeName, UInt } from './types';
+import { nameProblem } from './passes/names';
 
 export type Ports = Record<string, Signal>;
 
@@ -18,26 +19,28 @@ export interface ModuleGenerator<P extends ParamShape<P>, IO extends Ports> {
   readonly build: (m: ModuleBuilder, p: P) => IO;
 }
 
-const identifier = /^[A-Za-z][A-Za-z0-9_]*$/;
-
 export function defineModule<P extends ParamShape<P> = Record<string, never>, IO extends Ports = Ports>(
   baseName: string,
   build: (m: ModuleBuilder, p: P) => IO,
 ): ModuleGenerator<P, IO> {
   const site = captureSite();
-  if (!identifier.test(baseName)) {
-    throw HdlError.single('names', `module name '${baseName}' is not a plain identifier`, [{ label: 'defined', site }]);
-  }
+  const problem = nameProblem(baseName);
+  if (problem) throw HdlError.single('names', `module name '${baseName}' ${problem}`, [{ label: 'defined', site }]);
   return { baseName, site, build };
 }
 
 function paramText(value: ParamValue): string {
   if (typeof value === 'boolean') return value ? '1' : '0';
-  if (typeof value === 'number') return value < 0 ? `n${-value}` : String(value);
-  return value.replace(/[^A-Za-z0-9]/g, '_');
+  if (typeof value === 'number') return value < 0 ? `n${-value}` : String(value).replace('.', 'p');
+  // Other characters become _XX (hex), so distinct strings keep distinct names.
+  return value.replace(/[^A-Za-z0-9]/g, (c) => `_${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/** Stable readable name of one parameterization: `Counter_width8`, keys sorted. */
+/**
+ * Stable readable name of one parameterization: `Counter_width8`, keys sorted. Two different
+ * parameterizations can still meet on one name (`{a: 12}` and `{a1: 2}`); the elaborator then
+ * tells them apart with a hash suffix (see elaborate.ts).
+ */
 export function moduleName(baseName: string, params: Params): string {
   const keys = Object.keys(params).sort();
   return [baseName, ...keys.map((k) => `${k}${paramText(params[k]!)}`)].join('_');
@@ -52,6 +55,7 @@ export class ModuleBuilder implements SignalOwner, MemoryOwner {
   private readonly signals: Signal[] = [];
   private readonly memories: Memory[] = [];
   private readonly instances: Instance[] = [];
+  private readonly unusedBits: Expr[] = [];
   private readonly body: Scope = { statements: [] };
   private readonly scopes: Scope[] = [this.body];
   private finished = false;
@@ -121,6 +125,14 @@ export class ModuleBuilder implements SignalOwner, MemoryOwner {
     return Object.fromEntries(Object.entries(io).map(([key, port]) => [key, byPort.get(port)!])) as IO;
   }
 
+  /**
+   * Declares that the module ignores these values (or bits, e.g. `lane.bit(0)`) on purpose, so
+   * lint tools do not report them as unused. Emitted as Verilator's `_unused` convention.
+   */
+  unused(...values: Expr[]): void {
+    this.unusedBits.push(...values);
+  }
+
   /** Assignments inside `body` apply when `cond` (UInt<1>) holds. Chain .elseWhen() and .otherwise(). */
   when(cond: Expr, body: () => void): WhenBuilder {
     return new WhenBuilder(this, this.openChain()).elseWhen(cond, body);
@@ -134,12 +146,35 @@ export class ModuleBuilder implements SignalOwner, MemoryOwner {
 
   recordAssign(target: Signal, value: Operand, site: SourceSite): void {
     this.checkOpen(site);
+    this.checkActive(`${target.describe()} of module ${this.moduleName}`, target.site, site);
     this.current().statements.push({ kind: 'assign', target, value, site });
   }
 
   recordMemWrite(mem: Memory, addr: Expr, data: Expr, enable: Expr | null, site: SourceSite): void {
     this.checkOpen(site);
+    this.checkActive(`memory '${mem.name}' of module ${this.moduleName}`, mem.site, site);
     this.current().statements.push({ kind: 'memwrite', mem, addr, data, enable, site });
+  }
+
+  /** The builders whose generators are running, innermost last (a parent waits while its child builds). */
+  private static readonly building: ModuleBuilder[] = [];
+
+  /** Runs the generator with this builder as the one being built. */
+  build<T>(generator: () => T): T {
+    ModuleBuilder.building.push(this);
+    try {
+      return generator();
+    } finally {
+      ModuleBuilder.building.pop();
+    }
+  }
+
+  /** Only the module being built may change its own signals: a child's generator cannot reach into its parent. */
+  private checkActive(what: string, declared: SourceSite, site: SourceSite): void {
+    const active = ModuleBuilder.building.at(-1);
+    if (active && active !== this) {
+      throw HdlError.single('drivers', `${what} is assigned by the generator of module ${active.moduleName}; a module drives only its own signals`, [{ label: 'declared', site: declared }, { label: 'assigned', site }], active.moduleName);
+    }
   }
 
   /** Runs `body` with `scope` as the target of assignments. */
@@ -168,6 +203,7 @@ export class ModuleBuilder implements SignalOwner, MemoryOwner {
       signals: this.signals,
       memories: this.memories,
       instances: this.instances,
+      unused: this.unusedBits,
       body: this.body,
       owner: this,
     };
@@ -243,6 +279,7 @@ export class SwitchBuilder {
   /** A case for one value or a list of values of the selector. */
   is(values: Operand | readonly Operand[], body: () => void): SwitchBuilder {
     const list = (Array.isArray(values) ? values : [values]) as Operand[];
+    if (list.length === 0) throw HdlError.single('operator', 'switch case is([]) lists no values', [{ label: 'case', site: captureSite() }]);
     const tests = list.map((v) => {
       const value = coerce(v, this.selector.type);
       if (value.node.kind === 'const') this.covered.add(value.node.bits);

@@ -53,6 +53,8 @@ export interface ModuleIR {
   readonly regs: readonly RegUpdate[];
   readonly memWrites: readonly MemWritePort[];
   readonly instances: readonly Instance[];
+  /** Values the designer marked as deliberately unused (m.unused): only lint tools care. */
+  readonly unused: readonly Expr[];
   /** Source sites of the assignments to each signal (for messages and `src` annotations). */
   readonly assignSites: ReadonlyMap<Signal, readonly SourceSite[]>;
   /** True when the module or a descendant holds state, so it needs the implicit clk. */

@@ -1,11 +1,15 @@
 // Hardware types: a bit vector of explicit width, unsigned or signed (two's complement).
+import { HdlError } from './diagnostics';
+import { captureSite } from './source';
 export interface HdlType {
   readonly width: number;
   readonly signed: boolean;
 }
 
 function checkedWidth(width: number): number {
-  if (!Number.isInteger(width) || width < 1) throw new RangeError(`bit width must be a positive integer, got ${width}`);
+  if (!Number.isInteger(width) || width < 1) {
+    throw HdlError.single('operator', `bit width must be a positive integer, got ${width}`, [{ label: 'type', site: captureSite() }]);
+  }
   return width;
 }
 

@@ -92,7 +92,7 @@ describe('names', () => {
 
   it('rejects a module name that is not an identifier where the module is defined', () => {
     expectDiagnostics(markers, () => defineModule('my-module', () => ({})), [ // @mark: mod-name
-      { check: 'names', message: "module name 'my-module' is not a plain identifier", sites: [['defined', 'mod-name']] },
+      { check: 'names', message: "module name 'my-module' is not a plain identifier (letters, digits and _, starting with a letter; a leading _ is reserved for generated names)", sites: [['defined', 'mod-name']] },
     ]);
   });
 
@@ -113,7 +113,7 @@ describe('names', () => {
       m.instance('u_a', first, {});
       m.instance('u_b', second, {});
     }), [
-      { check: 'names', message: 'two different generators produce the module name Twin', sites: [['first defined', 'twin-1'], ['also defined', 'twin-2']] },
+      { check: 'names', message: 'two different generators are both named Twin', sites: [['first defined', 'twin-1'], ['also defined', 'twin-2']] },
     ]);
   });
 

@@ -1,5 +1,6 @@
 // Who may drive what: a module drives its own outputs, wires, registers and the inputs of its
-// instances. Two unconditional assignments to one signal in the same scope are a conflict: the first
+// instances (that a generator assigns only its own module's signals is enforced as it runs, in
+// ModuleBuilder). Two unconditional assignments to one signal in the same scope are a conflict: the first
 // can never take effect, which is almost always a mistake (both sites are reported).
 import type { Diagnostic } from '../diagnostics';
 import type { Scope } from '../draft';
@@ -27,10 +28,6 @@ export const driversCheck: DraftCheck = {
         if (s.kind !== 'assign') continue;
         const t = s.target;
         const declared = { label: 'declared', site: t.site };
-        if (t.owner !== draft.owner) {
-          out.push({ check: 'drivers', module: draft.name, message: `${t.describe()} belongs to module ${t.owner.moduleName} and cannot be assigned here`, sites: [declared, { label: 'assigned', site: s.site }] });
-          continue;
-        }
         const outside = drivenFromOutside[t.role];
         if (outside) {
           out.push({ check: 'drivers', module: draft.name, message: `${t.describe()} ${outside}; it cannot be assigned here`, sites: [declared, { label: 'assigned', site: s.site }] });

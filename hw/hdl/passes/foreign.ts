@@ -23,13 +23,11 @@ export const foreignRefsCheck: DraftCheck = {
       }
       for (const child of operands(n)) walk(child, site);
     };
+    for (const e of draft.unused) walk(e, draft.site);
     forEachStatement(draft.body, (s) => {
       if (s.kind === 'assign') {
         if (s.value instanceof Expr) walk(s.value, s.site);
       } else if (s.kind === 'memwrite') {
-        if (s.mem.owner !== draft.owner) {
-          out.push({ check: 'foreign-refs', module: draft.name, message: `writes memory '${s.mem.name}' of module ${s.mem.owner.moduleName}`, sites: [{ label: 'declared', site: s.mem.site }, { label: 'written', site: s.site }] });
-        }
         for (const e of [s.addr, s.data, s.enable]) if (e) walk(e, s.site);
       } else {
         for (const b of s.chain.branches) walk(b.cond, b.site);

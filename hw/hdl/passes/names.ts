@@ -8,6 +8,14 @@ const identifier = /^[A-Za-z][A-Za-z0-9_]*$/;
 /** The implicit clock and synchronous reset ports of modules with state. */
 export const implicitPorts: ReadonlySet<string> = new Set(['clk', 'rst']);
 
+/** Why `name` cannot appear unchanged in the Verilog, or null. */
+export function nameProblem(name: string): string | null {
+  if (!identifier.test(name)) return 'is not a plain identifier (letters, digits and _, starting with a letter; a leading _ is reserved for generated names)';
+  if (name.includes('__')) return "contains '__', which flattened Verilog uses to join instance paths";
+  if (verilogKeywords.has(name)) return 'is a Verilog/SystemVerilog keyword';
+  return null;
+}
+
 export const namesCheck: DraftCheck = {
   name: 'names',
   run(draft) {
@@ -20,13 +28,7 @@ export const namesCheck: DraftCheck = {
     ];
     for (const d of declared) {
       const here: SiteNote = { label: 'declared', site: d.site };
-      const problem = !identifier.test(d.name)
-        ? 'is not a plain identifier (letters, digits and _, starting with a letter; a leading _ is reserved for generated names)'
-        : verilogKeywords.has(d.name)
-          ? 'is a Verilog/SystemVerilog keyword'
-          : implicitPorts.has(d.name)
-            ? 'is reserved for the implicit clock and reset'
-            : null;
+      const problem = nameProblem(d.name) ?? (implicitPorts.has(d.name) ? 'is reserved for the implicit clock and reset' : null);
       if (problem) {
         out.push({ check: 'names', module: draft.name, message: `the name of ${d.what} ${problem}`, sites: [here] });
         continue;

@@ -109,6 +109,12 @@ export class Simulator {
     return (bits << shift) >> shift;
   }
 
+  /** Two's complement value of a signal of any width. */
+  peekSignedBig(name: string): bigint {
+    const slot = this.slot(name);
+    return BigInt.asIntN(slot.type.width, this.peekBig(name));
+  }
+
   /** Unsigned bit pattern of a signal of any width. */
   peekBig(name: string): bigint {
     const slot = this.slot(name);
