@@ -26,7 +26,7 @@ export type TimingClass =
 /** The ISA subsets, for documentation, tests and `--isa` style filtering. */
 export type Extension =
   | 'I' | 'M' | 'C' | 'Zicsr' | 'Zifencei'
-  | 'Xcvmem' | 'Xcvhwlp' | 'Xcvalu' | 'Xcvmac' | 'Xcvbitmanip' | 'Xcvsimd'
+  | 'Xcvmem' | 'Xcvhwlp' | 'Xcvalu' | 'Xcvmac' | 'Xcvbitmanip' | 'Xcvsimd' | 'Xcvbi'
   /** Project-defined instructions in the free custom-1 space (see extension.ts). */
   | 'Xnmsparse';
 
@@ -107,6 +107,9 @@ const FIELDS = {
   hi3: [29, 27],
   /** Upper bits of a SIMD lane index; zero in the byte-lane forms (lane = {[24:20],[25]} < 4). */
   laneHi: [24, 21],
+  /** Upper Imm6 bits that SIMD .sci shifts keep zero: [24:23] for halfwords, [24:22] for bytes. */
+  shiftHiH: [24, 23],
+  shiftHiB: [24, 22],
 } as const satisfies Record<string, readonly [number, number]>;
 
 export type FieldName = keyof typeof FIELDS;

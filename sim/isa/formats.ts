@@ -67,11 +67,18 @@ export const FORMATS = {
   bitFieldAcc: format('{rd}, {rs1}, {is3}, {is2}', ['rs1', 'rd'], ['rd']),
   bitrev: format('{rd}, {rs1}, {radix}, {is2}', ['rs1'], ['rd']),
 
+  // CORE-V fixed-point: a register pair and a shift (Is3)
+  rrShift: format('{rd}, {rs1}, {rs2}, {is3}', ['rs1', 'rs2'], ['rd']),
+  rrShiftAcc: format('{rd}, {rs1}, {rs2}, {is3}', ['rs1', 'rs2', 'rd'], ['rd']),
+  branchImm: format('{rs1}, {simm5}, {branch13}', ['rs1'], []),
+
   // CORE-V SIMD
   simdSci: format('{rd}, {rs1}, {simm6}', ['rs1'], ['rd']),
   simdSciAcc: format('{rd}, {rs1}, {simm6}', ['rs1', 'rd'], ['rd']),
   simdSciU: format('{rd}, {rs1}, {uimm6}', ['rs1'], ['rd']),
   simdSciUAcc: format('{rd}, {rs1}, {uimm6}', ['rs1', 'rd'], ['rd']),
+  simdShiftH: format('{rd}, {rs1}, {shamtH}', ['rs1'], ['rd']),
+  simdShiftB: format('{rd}, {rs1}, {shamtB}', ['rs1'], ['rd']),
   laneExtractH: format('{rd}, {rs1}, {laneH}', ['rs1'], ['rd']),
   laneExtractB: format('{rd}, {rs1}, {laneB}', ['rs1'], ['rd']),
   laneInsertH: format('{rd}, {rs1}, {laneH}', ['rs1', 'rd'], ['rd']),

@@ -164,6 +164,24 @@ export const OPERANDS = {
     extract: (w) => (bits(w, 24, 20) << 1) | bits(w, 25, 25),
     insert: (v) => (((v >> 1) & 31) << 20) | ((v & 1) << 25),
   }),
+  /** cv.beqimm/bneimm comparison value: signed 5 bits in the rs2 field. */
+  simm5: kind({
+    name: 'simm5', slot: 'imm2', syntax: 'imm', min: -16, max: 15,
+    extract: (w) => sext(bits(w, 24, 20), 5),
+    insert: (v) => (v & 31) << 20,
+  }),
+  /** Shift amount of SIMD .sci.h shifts: Imm6 limited to 0..15 ([24:23] zero by the encoding). */
+  shamtH: kind({
+    name: 'shamtH', slot: 'imm', syntax: 'imm', min: 0, max: 15,
+    extract: (w) => (bits(w, 22, 20) << 1) | bits(w, 25, 25),
+    insert: (v) => (((v >> 1) & 7) << 20) | ((v & 1) << 25),
+  }),
+  /** Shift amount of SIMD .sci.b shifts: Imm6 limited to 0..7 ([24:22] zero by the encoding). */
+  shamtB: kind({
+    name: 'shamtB', slot: 'imm', syntax: 'imm', min: 0, max: 7,
+    extract: (w) => (bits(w, 21, 20) << 1) | bits(w, 25, 25),
+    insert: (v) => (((v >> 1) & 3) << 20) | ((v & 1) << 25),
+  }),
   /** Halfword lane index: bit 25 (where Imm6[0] would be); [24:20] are zero by the encoding. */
   laneH: kind({
     name: 'laneH', slot: 'imm', syntax: 'imm', min: 0, max: 1,

@@ -9,13 +9,15 @@ import { RV32I } from './tables/rv32i';
 import { RV32M } from './tables/rv32m';
 import { XCV_ALU } from './tables/xcv-alu';
 import { XCV_BITMANIP } from './tables/xcv-bitmanip';
+import { XCV_BRANCH } from './tables/xcv-branch';
+import { XCV_FIXED_POINT } from './tables/xcv-fixed-point';
 import { XCV_HWLOOP } from './tables/xcv-hwloop';
 import { XCV_MEM } from './tables/xcv-mem';
 import { XCV_SIMD } from './tables/xcv-simd';
 import { ZICSR } from './tables/zicsr';
 
 export const BASE_INSTRUCTIONS: readonly InstructionDef[] = [
-  ...RV32I, ...RV32M, ...ZICSR, ...XCV_MEM, ...XCV_HWLOOP, ...XCV_ALU, ...XCV_BITMANIP, ...XCV_SIMD,
+  ...RV32I, ...RV32M, ...ZICSR, ...XCV_MEM, ...XCV_HWLOOP, ...XCV_ALU, ...XCV_FIXED_POINT, ...XCV_BITMANIP, ...XCV_BRANCH, ...XCV_SIMD,
 ];
 
 const popcount = (x: number): number => {

@@ -124,6 +124,22 @@ describe('CORE-V memory encodings (LLVM MC test XCVmem)', () => {
   });
 });
 
+describe('CORE-V ALU encodings (GNU binutils test x-cv-alu)', () => {
+  // objdump lines of binutils' CORE-V ALU test: word and text (operands separated by ',').
+  const lines = `5003beab cv.abs t4,t2|53f3beab cv.slet t4,t2,t6|55f3beab cv.sletu t4,t2,t6|57f3beab cv.min t4,t2,t6
+    |59f3beab cv.minu t4,t2,t6|5bf3beab cv.max t4,t2,t6|5df3beab cv.maxu t4,t2,t6|6003beab cv.exths t4,t2
+    |6203beab cv.exthz t4,t2|6403beab cv.extbs t4,t2|6603beab cv.extbz t4,t2|7053beab cv.clip t4,t2,5
+    |7253beab cv.clipu t4,t2,5|75f3beab cv.clipr t4,t2,t6|77f3beab cv.clipur t4,t2,t6|0853aedb cv.addn t4,t2,t0,4
+    |4853aedb cv.addun t4,t2,t0,4|93c2afdb cv.addrn t6,t0,t3,9|ddc2afdb cv.addurn t6,t0,t3,14|81c2bfab cv.addnr t6,t0,t3
+    |83c2bfab cv.addunr t6,t0,t3|85c2bfab cv.addrnr t6,t0,t3|87c2bfab cv.addurnr t6,t0,t3|0dc2bfdb cv.subn t6,t0,t3,6
+    |71c2bfdb cv.subun t6,t0,t3,24|abc2bfdb cv.subrn t6,t0,t3,21|c7c2bfdb cv.suburn t6,t0,t3,3|89c2bfab cv.subnr t6,t0,t3
+    |8bc2bfab cv.subunr t6,t0,t3|8dc2bfab cv.subrnr t6,t0,t3|8fc2bfab cv.suburnr t6,t0,t3`;
+  const cases = lines.split('|').map((l) => l.trim().split(' ') as [string, string, string]).map(([w, m, ops]) => [`${m} ${ops.replace(/,/g, ', ')}`, parseInt(w, 16)] as const);
+  it.each(cases)('%s', (text, word) => {
+    expect(disassemble(CV32E40P_TABLE, word, 0)).toBe(text);
+  });
+});
+
 describe('extension hook', () => {
   const golden = (a: number, b: number): number => (a ^ b) | 0;
   const probe = instruction('nm.probe', 'Xnmsparse', { opcode: 0x2b, funct3: 0b110, funct7: 0 }, FORMATS.r, 'alu', (h, d) => {

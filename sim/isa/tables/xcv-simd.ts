@@ -30,6 +30,10 @@ const FORMS: readonly Form[] = [
 interface Family {
   readonly name: string;
   readonly funct5: number;
+  /** Bit 26: set for the comparisons. */
+  readonly f?: 0 | 1;
+  /** Shifts limit their .sci immediate to the lane's shift amounts. */
+  readonly shift?: boolean;
   /** The operation for one lane width: (a, b, rd) => new rd. */
   readonly op: (width: LaneWidth) => (a: number, b: number, acc: number) => number;
   /** rd is a source (the sdot* accumulators). */
@@ -38,8 +42,10 @@ interface Family {
   readonly unsignedImm: boolean;
 }
 
-function operandFormat(family: Family, b: OperandB): Format {
+function operandFormat(family: Family, form: Form): Format {
+  const b = form.b;
   if (b !== 'sci') return family.accumulates ? F.rAcc : F.r;
+  if (family.shift) return form.width === 16 ? F.simdShiftH : F.simdShiftB;
   if (family.unsignedImm) return family.accumulates ? F.simdSciUAcc : F.simdSciU;
   return family.accumulates ? F.simdSciAcc : F.simdSci;
 }
@@ -65,14 +71,23 @@ function semantics(op: (a: number, b: number, acc: number) => number, form: Form
 function expand(family: Family): InstructionDef[] {
   return FORMS.map((form) => {
     // Register and .sc forms keep bit 25 zero; in .sci forms it is Imm6[0].
-    const fields = { opcode: CUSTOM_3, funct5: family.funct5, f: 0, funct3: form.funct3, ...(form.b === 'sci' ? {} : { bit25: 0 }) };
-    return instruction(`cv.${family.name}${form.suffix}`, 'Xcvsimd', fields, operandFormat(family, form.b), 'alu',
+    const immediate = form.b === 'sci' ? (family.shift ? (form.width === 16 ? { shiftHiH: 0 } : { shiftHiB: 0 }) : {}) : { bit25: 0 };
+    const fields = { opcode: CUSTOM_3, funct5: family.funct5, f: family.f ?? 0, funct3: form.funct3, ...immediate };
+    return instruction(`cv.${family.name}${form.suffix}`, 'Xcvsimd', fields, operandFormat(family, form), 'alu',
       semantics(family.op(form.width), form));
   });
 }
 
-function elementwise(name: string, funct5: number, signed: boolean, op: (x: number, y: number) => number): Family {
-  return { name, funct5, accumulates: false, unsignedImm: !signed, op: (w) => lanewise(w, signed, op) };
+/** A lane-by-lane operation; `op` also gets the lane width (for wrap-around and shift masks). */
+function elementwise(name: string, funct5: number, signed: boolean, op: (x: number, y: number, width: LaneWidth) => number, extra: Partial<Family> = {}): Family {
+  return { name, funct5, accumulates: false, unsignedImm: !signed, op: (w) => lanewise(w, signed, (x, y) => op(x, y, w)), ...extra };
+}
+
+/** Sign- or zero-extend the low `width` bits (a lane sum that overflowed its lane). */
+const wrap = (x: number, width: LaneWidth, signed: boolean): number => (signed ? (x << (32 - width)) >> (32 - width) : x & ((1 << width) - 1));
+
+function compare(name: string, funct5: number, signed: boolean, holds: (x: number, y: number) => boolean): Family {
+  return elementwise(name, funct5, signed, (x, y) => (holds(x, y) ? -1 : 0), { f: 1 });
 }
 
 function dot(name: string, funct5: number, aSigned: boolean, bSigned: boolean, accumulates: boolean): Family {
@@ -88,13 +103,29 @@ function dot(name: string, funct5: number, aSigned: boolean, bSigned: boolean, a
 const FAMILIES: readonly Family[] = [
   elementwise('add', 0b00000, true, (x, y) => x + y),
   elementwise('sub', 0b00001, true, (x, y) => x - y),
-  elementwise('min', 0b00100, true, Math.min),
-  elementwise('minu', 0b00101, false, Math.min),
-  elementwise('max', 0b00110, true, Math.max),
-  elementwise('maxu', 0b00111, false, Math.max),
+  // The average shifts the lane-wide (wrapped) sum, as the ALU does.
+  elementwise('avg', 0b00010, true, (x, y, w) => wrap(x + y, w, true) >> 1),
+  elementwise('avgu', 0b00011, false, (x, y, w) => wrap(x + y, w, false) >>> 1),
+  elementwise('min', 0b00100, true, (x, y) => Math.min(x, y)),
+  elementwise('minu', 0b00101, false, (x, y) => Math.min(x, y)),
+  elementwise('max', 0b00110, true, (x, y) => Math.max(x, y)),
+  elementwise('maxu', 0b00111, false, (x, y) => Math.max(x, y)),
+  elementwise('srl', 0b01000, false, (x, y, w) => x >>> (y & (w - 1)), { shift: true }),
+  elementwise('sra', 0b01001, true, (x, y, w) => x >> (y & (w - 1)), { shift: true }),
+  elementwise('sll', 0b01010, true, (x, y, w) => x << (y & (w - 1)), { shift: true }),
   elementwise('or', 0b01011, true, (x, y) => x | y),
   elementwise('xor', 0b01100, true, (x, y) => x ^ y),
   elementwise('and', 0b01101, true, (x, y) => x & y),
+  compare('cmpeq', 0b00000, true, (x, y) => x === y),
+  compare('cmpne', 0b00001, true, (x, y) => x !== y),
+  compare('cmpgt', 0b00010, true, (x, y) => x > y),
+  compare('cmpge', 0b00011, true, (x, y) => x >= y),
+  compare('cmplt', 0b00100, true, (x, y) => x < y),
+  compare('cmple', 0b00101, true, (x, y) => x <= y),
+  compare('cmpgtu', 0b00110, false, (x, y) => x > y),
+  compare('cmpgeu', 0b00111, false, (x, y) => x >= y),
+  compare('cmpltu', 0b01000, false, (x, y) => x < y),
+  compare('cmpleu', 0b01001, false, (x, y) => x <= y),
   dot('dotup', 0b10000, false, false, false),
   dot('dotusp', 0b10001, false, true, false),
   dot('dotsp', 0b10010, true, true, false),
