@@ -15,3 +15,9 @@ export { instruction, DecodedInstruction, type InstructionDef, type Execute, typ
 export { EXTENSION_SPACE } from './isa/extension';
 export { FORMATS } from './isa/formats';
 export type { Addr, Cycles, Word, HartContext } from './isa/types';
+export { simulate, formatRetire, formatStats, type ProgramInput, type SimulateOptions, type SimulationReport } from './simulate';
+export { loadProgram, runElf, loadImage, PULP_MEMORY_MAP, SPIKE_MEMORY_MAP } from './program';
+export { readElf, ElfError, type ElfImage } from './elf/reader';
+export { Cluster, type ClusterOptions, type ClusterResult } from './cluster/cluster';
+export { PULP_CLUSTER, PERIPHERAL, type ClusterConfig } from './cluster/config';
+export { measureSpeed, type SpeedFigure } from './benchmark';

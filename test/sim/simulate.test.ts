@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../../sim/simulate';
+import { assemble } from '../../sw/asm/assembler';
+import { writeElf } from '../../sw/asm/elf-writer';
+
+const asm = (source: string) => ({ kind: 'assembly', source, file: 'prog.S' }) as const;
+
+describe('simulate (the sim command)', () => {
+  it('runs an assembly program and reports exit code, cycles and statistics', () => {
+    const output: string[] = [];
+    const report = simulate(asm(`
+      li a0, 1
+      la a1, msg
+      li a2, 3
+      li a7, 64
+      ecall
+      li a0, 300
+      li a7, 93
+      ecall
+      .data
+    msg: .ascii "ok\\n"
+    `), { output: (t) => output.push(t) });
+    expect(output.join('')).toBe('ok\n');
+    expect(report.exitCode).toBe(300 & 0xff);
+    expect(report.summary).toBe(`exit 300 after ${report.cycles} cycles, 9 instructions`);
+    expect(report.stats.split('\n')[0]).toMatch(/^core\s+0$/);
+    expect(report.stats).toMatch(/instructions\s+9/);
+  });
+
+  it('traces every retired instruction', () => {
+    const lines: string[] = [];
+    simulate(asm('li t0, 5\nsw t0, 0(sp)\nli a7, 93\necall\n'), { trace: (l) => lines.push(l) });
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^core 0 cycle\s+1 0x1c000000 0x00500293 addi t0, zero, 5\s+t0=0x00000005$/);
+    expect(lines[1]).toMatch(/sw t0, 0\(sp\)\s+st4 0x1c07fff0=0x00000005$/);
+  });
+
+  it('runs on the cluster with --cores and reports the waits', () => {
+    const report = simulate(asm(`
+      li t0, 0x10200000
+      lw zero, 0(t0)
+      csrr a0, mhartid
+      li a7, 93
+      ecall
+    `), { cores: 4 });
+    expect(report.stop).toEqual({ kind: 'exit', code: 0 });
+    expect(report.instret).toBe(4 * 5);
+    expect(report.stats.split('\n')[0]).toMatch(/^core\s+0\s+1\s+2\s+3$/);
+    expect(report.stats).toMatch(/barrier wait/);
+  });
+
+  it('picks the riscv-tests memory map for programs linked at 0x80000000', () => {
+    const elf = writeElf(assemble('li a0, 7\nli a7, 93\necall\n', { base: 0x8000_0000 }));
+    expect(simulate({ kind: 'elf', bytes: elf }).exitCode).toBe(7);
+  });
+
+  it('reports faults, runaway programs and bad input with distinct exit codes', () => {
+    const illegal = simulate(asm('nop\n.word 0\n'));
+    expect(illegal.exitCode).toBe(2);
+    expect(illegal.summary).toMatch(/^IllegalInstructionError: illegal instruction 0x0000 \(core 0, pc 0x1c000004/);
+    const runaway = simulate(asm('1: j 1b\n'), { maxCycles: 1000 });
+    expect(runaway.exitCode).toBe(3);
+    expect(runaway.summary).toMatch(/cycle limit/);
+    const bad = simulate(asm('  addi a0, a0\n'));
+    expect(bad.exitCode).toBe(1);
+    expect(bad.summary).toMatch(/^prog\.S:1: invalid operands for addi/);
+    expect(simulate({ kind: 'elf', bytes: Uint8Array.of(1, 2, 3) }).summary).toBe('not an ELF file');
+    expect(simulate(asm('nop\n'), { cores: 17 }).exitCode).toBe(1);
+  });
+});
