@@ -56,8 +56,10 @@ export function formatRetire(e: RetireEvent): string {
 
 /** A table of where each core's cycles went. */
 export function formatStats(harts: readonly Hart[], waits?: readonly CoreReport['waits'][]): string {
+  const waited = (i: number): number => (waits ? waits[i]!.barrierWait + waits[i]!.dmaWait : 0);
   const rows: [string, (h: Hart, i: number) => number][] = [
     ['cycles', (h) => h.stats.cycles],
+    ['active cycles', (h, i) => h.stats.cycles - waited(i)],
     ['instructions', (h) => h.stats.instret],
     ['load-use stalls', (h) => h.stats.loadUseStalls],
     ['branch penalty', (h) => h.stats.branchPenalty],

@@ -151,6 +151,23 @@ describe('cluster', () => {
     expect(c.dma.bytes).toBe(80);
   });
 
+  it('times a DMA transfer as latency + bytes / bandwidth', () => {
+    const c = cluster(`
+      li t0, PERIPH
+      li t1, 0x1c001000
+      sw t1, DMA_SRC(t0)
+      li t2, L1
+      sw t2, DMA_DST(t0)
+      li t3, 64
+      sw t3, DMA_LENGTH(t0)
+      sw zero, DMA_START(t0)     # issued at cycle s
+      lw zero, DMA_WAIT(t0)      # issued at s + 1, done at s + 2 without the wait
+    ` + EXIT, { config: { cores: 1, dmaLatency: 10, dmaBandwidth: 8 } });
+    const result = c.run();
+    // The transfer ends at s + 10 + 64 / 8 = s + 18: the core waits 16 cycles.
+    expect(result.cores[0]!.waits.dmaWait).toBe(16);
+  });
+
   it('wakes cores waiting at the barrier after the configured latency', () => {
     for (const barrierWakeup of [2, 10]) {
       const c = cluster(`

@@ -47,6 +47,7 @@ describe('simulate (the sim command)', () => {
     expect(report.instret).toBe(4 * 5);
     expect(report.stats.split('\n')[0]).toMatch(/^core\s+0\s+1\s+2\s+3$/);
     expect(report.stats).toMatch(/barrier wait/);
+    expect(report.stats).toMatch(/active cycles/);
   });
 
   it('picks the riscv-tests memory map for programs linked at 0x80000000', () => {
