@@ -77,6 +77,8 @@ export const FORMATS = {
   simdSciAcc: format('{rd}, {rs1}, {simm6}', ['rs1', 'rd'], ['rd']),
   simdSciU: format('{rd}, {rs1}, {uimm6}', ['rs1'], ['rd']),
   simdSciUAcc: format('{rd}, {rs1}, {uimm6}', ['rs1', 'rd'], ['rd']),
+  /** cv.shuffle.sci.h: a 2-bit lane selector in Imm6[1:0] = {[20],[25]}. */
+  shuffleSciH: format('{rd}, {rs1}, {laneB}', ['rs1'], ['rd']),
   simdShiftH: format('{rd}, {rs1}, {shamtH}', ['rs1'], ['rd']),
   simdShiftB: format('{rd}, {rs1}, {shamtB}', ['rs1'], ['rd']),
   laneExtractH: format('{rd}, {rs1}, {laneH}', ['rs1'], ['rd']),

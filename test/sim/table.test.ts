@@ -55,7 +55,8 @@ describe('instruction table', () => {
       'cv.extract.h', 'cv.extract.b', 'cv.extractu.h', 'cv.extractu.b', 'cv.insert.h', 'cv.insert.b',
       'cv.abs.h', 'cv.abs.b',
     ];
-    for (const family of ['add', 'sub', 'min', 'max', 'dotup', 'dotusp', 'dotsp', 'sdotup', 'sdotusp', 'sdotsp']) {
+    required.push('cv.shuffle.h', 'cv.shuffle.b', 'cv.shuffle.sci.h', 'cv.shufflei0.sci.b', 'cv.shufflei3.sci.b', 'cv.shuffle2.h', 'cv.shuffle2.b');
+    for (const family of ['add', 'sub', 'min', 'max', 'dotup', 'dotusp', 'dotsp', 'sdotup', 'sdotusp', 'sdotsp', 'avg', 'avgu', 'srl', 'sra', 'sll', 'cmpeq', 'cmpleu']) {
       for (const form of ['.h', '.b', '.sc.h', '.sc.b', '.sci.h', '.sci.b']) required.push(`cv.${family}${form}`);
     }
     expect(required.filter((m) => !names.has(m))).toEqual([]);

@@ -82,6 +82,21 @@ describe('CORE-V SIMD lanes and packing', () => {
     expect(aluImm('cv.insert.h', 0x1234_cdef, { imm: 0 }, 0x1111_1111)).toBe(0x1111_cdef);
   });
 
+  it('shuffle picks lanes of rs1 by selectors; shuffle2 also from rd', () => {
+    const v = b4(0x10, 0x11, 0x12, 0x13);
+    expect(alu('cv.shuffle.b', v, b4(3, 2, 1, 0))).toBe(b4(0x13, 0x12, 0x11, 0x10));
+    expect(alu('cv.shuffle.b', v, b4(0xfd, 1, 1, 1))).toBe(b4(0x11, 0x11, 0x11, 0x11)); // only bits 1:0 count
+    expect(alu('cv.shuffle.h', h2(0xaaaa, 0xbbbb), h2(1, 0))).toBe(h2(0xbbbb, 0xaaaa) | 0);
+    expect(aluImm('cv.shuffle.sci.h', h2(0xaaaa, 0xbbbb), { imm: 0b01 })).toBe(h2(0xbbbb, 0xaaaa) | 0);
+    expect(aluImm('cv.shuffle.sci.h', h2(0xaaaa, 0xbbbb), { imm: 0b00 })).toBe(h2(0xaaaa, 0xaaaa) | 0);
+    // shuffleIk: byte 3 <- byte k; Imm6 = {byte2 sel, byte1 sel, byte0 sel}.
+    expect(aluImm('cv.shufflei0.sci.b', v, { imm: 0b01_10_11 })).toBe(b4(0x13, 0x12, 0x11, 0x10));
+    expect(aluImm('cv.shufflei3.sci.b', v, { imm: 0 })).toBe(b4(0x10, 0x10, 0x10, 0x13));
+    // shuffle2: selector bit 2 (.b) / bit 1 (.h) set takes rs1, clear takes rd.
+    expect(alu('cv.shuffle2.b', v, b4(4, 0, 7, 3), b4(0x20, 0x21, 0x22, 0x23))).toBe(b4(0x10, 0x20, 0x13, 0x23));
+    expect(alu('cv.shuffle2.h', h2(0xaaaa, 0xbbbb), h2(3, 0), h2(0xcccc, 0xdddd))).toBe(h2(0xbbbb, 0xcccc) | 0);
+  });
+
   it('pack and byte packing', () => {
     expect(alu('cv.pack', 0xaaaa_1234, 0xbbbb_5678)).toBe(0x1234_5678);
     expect(alu('cv.pack.h', 0x1234_aaaa, 0x5678_bbbb)).toBe(0x1234_5678);

@@ -3,7 +3,7 @@
  * and how operand b is formed: .h/.b use rs2, .sc replicates rs2's lane 0, .sci replicates Imm6.
  * Each family below expands to its six forms here, so the table still has one entry per encoding.
  */
-import { instruction, type Execute, type InstructionDef } from '../definition';
+import { instruction, type Execute, type FixedFields, type InstructionDef } from '../definition';
 import { FORMATS as F, type Format } from '../formats';
 import { dotProduct, insertLane, lane, lanewise, replicate, type LaneWidth } from '../simd';
 
@@ -183,4 +183,53 @@ const PACK: readonly InstructionDef[] = [
   }),
 ];
 
-export const XCV_SIMD: readonly InstructionDef[] = [...FAMILIES.flatMap(expand), ...ABS_FORMS, ...LANE_OPS, ...PACK];
+/** rd lane i = rs1 lane sel(i), where sel(i) is lane i's selector (low bits of `selectors` lane i). */
+function shuffle(width: LaneWidth, rs1: number, selectors: number): number {
+  let result = 0;
+  for (let i = 0; i < 32 / width; i++) {
+    const from = lane(selectors, i, width, false) & (width === 16 ? 1 : 3);
+    result = insertLane(result, lane(rs1, from, width, false), i, width);
+  }
+  return result;
+}
+
+/** As shuffle, but the next selector bit up picks the source: 1 for rs1, 0 for rd. */
+function shuffle2(width: LaneWidth, rs1: number, selectors: number, rd: number): number {
+  let result = 0;
+  const lanes = 32 / width;
+  for (let i = 0; i < lanes; i++) {
+    const selector = lane(selectors, i, width, false);
+    const source = selector & (width === 16 ? 2 : 4) ? rs1 : rd;
+    result = insertLane(result, lane(source, selector & (lanes - 1), width, false), i, width);
+  }
+  return result;
+}
+
+const shuffleFields = (funct5: number, funct3: number, extra: FixedFields = {}): FixedFields => ({ opcode: CUSTOM_3, funct5, f: 0, funct3, ...extra });
+
+const SHUFFLE: readonly InstructionDef[] = [
+  instruction('cv.shuffle.h', 'Xcvsimd', shuffleFields(0b11000, 0b000, { bit25: 0 }), F.r, 'alu', (h, d) => {
+    h.regs[d.rd] = shuffle(16, h.regs[d.rs1]!, h.regs[d.rs2]!);
+  }),
+  instruction('cv.shuffle.b', 'Xcvsimd', shuffleFields(0b11000, 0b001, { bit25: 0 }), F.r, 'alu', (h, d) => {
+    h.regs[d.rd] = shuffle(8, h.regs[d.rs1]!, h.regs[d.rs2]!);
+  }),
+  // Imm6 bit 0 selects the source of lane 0, bit 1 that of lane 1.
+  instruction('cv.shuffle.sci.h', 'Xcvsimd', shuffleFields(0b11000, 0b110, { laneHi: 0 }), F.shuffleSciH, 'alu', (h, d) => {
+    h.regs[d.rd] = shuffle(16, h.regs[d.rs1]!, ((d.imm >> 1) << 16) | (d.imm & 1));
+  }),
+  // cv.shuffleIk.sci.b: byte 3 comes from rs1 byte k (k in funct5[1:0]), bytes 2..0 as Imm6 says, 2 bits each.
+  ...[0, 1, 2, 3].map((k) =>
+    instruction(`cv.shufflei${k}.sci.b`, 'Xcvsimd', shuffleFields(0b11000 | k, 0b111), F.simdSciU, 'alu', (h, d) => {
+      h.regs[d.rd] = shuffle(8, h.regs[d.rs1]!, (k << 24) | ((d.imm >> 4) << 16) | (((d.imm >> 2) & 3) << 8) | (d.imm & 3));
+    }),
+  ),
+  instruction('cv.shuffle2.h', 'Xcvsimd', shuffleFields(0b11100, 0b000, { bit25: 0 }), F.rAcc, 'alu', (h, d) => {
+    h.regs[d.rd] = shuffle2(16, h.regs[d.rs1]!, h.regs[d.rs2]!, h.regs[d.rd]!);
+  }),
+  instruction('cv.shuffle2.b', 'Xcvsimd', shuffleFields(0b11100, 0b001, { bit25: 0 }), F.rAcc, 'alu', (h, d) => {
+    h.regs[d.rd] = shuffle2(8, h.regs[d.rs1]!, h.regs[d.rs2]!, h.regs[d.rd]!);
+  }),
+];
+
+export const XCV_SIMD: readonly InstructionDef[] = [...FAMILIES.flatMap(expand), ...ABS_FORMS, ...LANE_OPS, ...PACK, ...SHUFFLE];
