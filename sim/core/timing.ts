@@ -42,13 +42,15 @@ export const CV32E40P_TIMING: TimingConfig = {
   divByZero: 35,
   splitAccess: 2,
   statusCsrAccess: 4,
-  // CV32E40P user manual, "Cycle counts per instruction type": mstatus, mepc, mtvec, mcause, the
-  // counters and their high halves, mcountinhibit (the event/debug CSRs are not modelled).
+  // The CSRs the CV32E40P decoder flags as status CSRs (user manual, "Cycle counts per instruction
+  // type", and cv32e40p_decoder.sv): mstatus, mepc, mtvec, mcause, the machine counters and their
+  // high halves, mcountinhibit and mhpmevent3..31. The debug CSRs are not modelled.
   statusCsrs: new Set([
     CSR.mstatus, CSR.mepc, CSR.mtvec, CSR.mcause, CSR.mcountinhibit,
     CSR.mcycle, CSR.minstret, CSR.mcycleh, CSR.minstreth,
     ...Array.from({ length: 29 }, (_, i) => 0xb03 + i),
     ...Array.from({ length: 29 }, (_, i) => 0xb83 + i),
+    ...Array.from({ length: 29 }, (_, i) => 0x323 + i),
   ]),
   fence: 2,
 };
