@@ -104,3 +104,32 @@ describe('CORE-V SIMD lanes and packing', () => {
     expect(alu('cv.packlo.b', 0xffff_ff12, 0xffff_ff34, 0x5555_6666)).toBe(0x5555_1234);
   });
 });
+
+describe('CORE-V SIMD complex numbers ({imaginary, real} halfwords)', () => {
+  const c = (real: number, imag: number): number => ((imag & 0xffff) << 16) | (real & 0xffff);
+  const ONE = 0x4000; // 0.5 in Q1.15
+
+  it('cplxmul.r / .i compute one part of the Q15 product each and keep the other', () => {
+    // (0.5 + 0.5j) * (0.5 - 0.5j) = 0.5 + 0j
+    const a = c(ONE, ONE);
+    const b = c(ONE, -ONE);
+    expect(alu('cv.cplxmul.r', a, b, c(0x1111, 0x2222))).toBe(c(ONE, 0x2222));
+    expect(alu('cv.cplxmul.i', a, b, c(0x1111, 0x2222))).toBe(c(0x1111, 0));
+    expect(alu('cv.cplxmul.r.div4', a, b, 0)).toBe(c(ONE >> 2, 0));
+    expect(alu('cv.cplxmul.i.div2', c(ONE, ONE), c(ONE, ONE), 0)).toBe(c(0, ONE >> 1)); // 2 * 0.25j / 2
+  });
+
+  it('cplxconj negates the imaginary part; subrotmj multiplies the difference by -j', () => {
+    expect(aluImm('cv.cplxconj', c(5, 7), {})).toBe(c(5, -7));
+    expect(aluImm('cv.cplxconj', c(5, -0x8000), {})).toBe(c(5, -0x8000)); // wraps
+    // (10 + 4j) - (2 + 1j) = 8 + 3j; times -j = 3 - 8j
+    expect(alu('cv.subrotmj', c(10, 4), c(2, 1))).toBe(c(3, -8));
+    expect(alu('cv.subrotmj.div2', c(10, 4), c(2, 1))).toBe(c(1, -4));
+  });
+
+  it('add/sub .div2/.div4/.div8 shift the wrapped lane sums', () => {
+    expect(alu('cv.add.div2', c(10, -10), c(4, -4))).toBe(c(7, -7));
+    expect(alu('cv.sub.div8', c(100, 0), c(20, 80))).toBe(c(10, -10));
+    expect(alu('cv.add.div4', c(0x7fff, 0), c(1, 0))).toBe(c(-0x2000, 0)); // 0x8000 as int16, >> 2
+  });
+});
