@@ -37,14 +37,39 @@ function dshrBig(a, b, w) { return b >= w ? 0n : a >> BigInt(b); }
 function dsraBig(a, b, w) { return BigInt.asUintN(w, BigInt.asIntN(w, a) >> BigInt(b >= w ? w - 1 : b)); }
 `;
 
+/** Scratch storage for values that must outlive the chunk (generated function) that computed them. */
+class Scratch {
+  narrow = 0;
+  wide = 0;
+
+  allocate(narrow: boolean): string {
+    return narrow ? `tn[${this.narrow++}]` : `tw[${this.wide++}]`;
+  }
+}
+
+/**
+ * Characters of generated code per function. V8 does not optimize very large functions (a
+ * 200 kB comb function ran 80x slower than the same code in chunks), so the code is split.
+ */
+const chunkLimit = 16_000;
+
+/**
+ * Generates one logical function as a sequence of chunk functions. Within a chunk, a node used
+ * more than once is a `const` local; when a chunk ends, locals still needed later are spilled into
+ * the scratch arrays. Chunks end only between top-level statements.
+ */
 class FunctionBuilder {
-  readonly lines: string[] = [];
+  readonly chunks: string[][] = [[]];
+  private chunkSize = 0;
   private readonly uses = new Map<Expr, number>();
+  private readonly remaining = new Map<Expr, number>();
   private readonly locals = new Map<Expr, string>();
+  private readonly spilled = new Map<Expr, string>();
   private counter = 0;
 
   constructor(
     private readonly layout: Layout,
+    private readonly scratch: Scratch,
     private readonly prefix: string,
   ) {}
 
@@ -54,29 +79,66 @@ class FunctionBuilder {
     if (n === 0) for (const child of operands(e.node)) this.countUses(child);
   }
 
+  /** A top-level statement; the chunk may end after it. */
+  statement(line: string): void {
+    this.push(line);
+    if (this.chunkSize > chunkLimit) this.endChunk();
+  }
+
+  /** Evaluates code now into scratch storage that any later chunk can read. */
+  holdInScratch(code: string, narrow: boolean): string {
+    const slot = this.scratch.allocate(narrow);
+    this.statement(`${slot} = ${code};`);
+    return slot;
+  }
+
   /** JS code for e: a number for narrow types, a bigint for wide ones. */
   expr(e: Expr): string {
-    const local = this.locals.get(e);
-    if (local) return local;
+    const existing = this.spilled.get(e) ?? this.locals.get(e);
+    if (existing) {
+      this.remaining.set(e, this.remaining.get(e)! - 1);
+      return existing;
+    }
     const code = this.node(e);
     const n = e.node.kind;
-    if ((this.uses.get(e) ?? 0) < 2 || n === 'ref' || n === 'const') return code;
-    const name = this.hold(code);
+    const uses = this.uses.get(e) ?? 0;
+    if (uses < 2 || n === 'ref' || n === 'const') return code;
+    const name = `${this.prefix}${this.counter++}`;
+    this.push(`const ${name} = ${code};`);
     this.locals.set(e, name);
+    this.remaining.set(e, uses - 1);
     return name;
+  }
+
+  private push(line: string): void {
+    this.chunks.at(-1)!.push(line);
+    this.chunkSize += line.length;
+  }
+
+  private endChunk(): void {
+    for (const [e, name] of this.locals) {
+      if (this.remaining.get(e)! <= 0) continue;
+      const slot = this.scratch.allocate(isNarrow(e.type));
+      this.push(`${slot} = ${name};`);
+      this.spilled.set(e, slot);
+    }
+    this.locals.clear();
+    this.chunks.push([]);
+    this.chunkSize = 0;
+  }
+
+  /** Source of the chunk functions and of `name()`, which runs them in order. */
+  functions(name: string): string {
+    const bodies = this.chunks.filter((c) => c.length > 0).map((c) => c.join('\n  '));
+    if (bodies.length <= 1) return `function ${name}() {\n  ${bodies[0] ?? ''}\n}`;
+    const parts = bodies.map((body, i) => `function ${name}${i}() {\n  ${body}\n}`);
+    return [...parts, `function ${name}() {\n  ${bodies.map((_, i) => `${name}${i}();`).join('\n  ')}\n}`].join('\n');
   }
 
   /** Where a signal's value lives: s[i] (narrow) or w[i] (wide). */
   slot(signal: Signal): string {
     const slot = this.layout.bySignal.get(signal)!;
     return slot.narrow ? `s[${slot.index}]` : `w[${slot.index}]`;
-  }
-
-  /** Evaluates code into a fresh local now, so later writes cannot change what it read. */
-  hold(code: string): string {
-    const name = `${this.prefix}${this.counter++}`;
-    this.lines.push(`const ${name} = ${code};`);
-    return name;
   }
 
   private node(e: Expr): string {
@@ -205,29 +267,26 @@ export interface CompiledDesign {
 
 export function compile(layout: Layout, sched: Schedule, s: Uint32Array, w: bigint[], mems: readonly (Uint32Array | bigint[])[]): CompiledDesign {
   const flat = layout.flat;
-  const comb = new FunctionBuilder(layout, 'c');
+  const scratch = new Scratch();
+  const comb = new FunctionBuilder(layout, scratch, 'c');
   for (const signal of sched.order) comb.countUses(flat.comb.get(signal)!);
-  for (const signal of sched.order) comb.lines.push(`${comb.slot(signal)} = ${comb.expr(flat.comb.get(signal)!)};`);
+  for (const signal of sched.order) comb.statement(`${comb.slot(signal)} = ${comb.expr(flat.comb.get(signal)!)};`);
 
-  const commit = new FunctionBuilder(layout, 'k');
+  const commit = new FunctionBuilder(layout, scratch, 'k');
   for (const r of flat.regs) commit.countUses(r.next);
   for (const p of flat.memWrites) [p.enable, p.addr, p.data].forEach((e) => commit.countUses(e));
   // Every value is read before anything is written: the clock edge is simultaneous.
-  const nexts = flat.regs.map((r) => commit.hold(commit.expr(r.next)));
-  const writes = flat.memWrites.map((p) => ({
-    enable: commit.hold(commit.expr(p.enable)),
-    addr: commit.hold(commit.expr(p.addr)),
-    data: commit.hold(commit.expr(p.data)),
-    mem: layout.memoryIndex.get(p.mem)!,
-  }));
-  for (const wr of writes) commit.lines.push(`if (${wr.enable}) m${wr.mem}[${wr.addr}] = ${wr.data};`);
+  const held = (e: Expr): string => commit.holdInScratch(commit.expr(e), isNarrow(e.type));
+  const nexts = flat.regs.map((r) => held(r.next));
+  const writes = flat.memWrites.map((p) => ({ enable: held(p.enable), addr: held(p.addr), data: held(p.data), mem: layout.memoryIndex.get(p.mem)! }));
+  for (const wr of writes) commit.statement(`if (${wr.enable}) m${wr.mem}[${wr.addr}] = ${wr.data};`);
   flat.regs.forEach((r, i) => {
     const target = commit.slot(r.reg);
     if (r.reg.resetBits === undefined) {
-      commit.lines.push(`${target} = ${nexts[i]};`);
+      commit.statement(`${target} = ${nexts[i]};`);
     } else {
       const resetValue = isNarrow(r.reg.type) ? String(r.reg.resetBits) : `${r.reg.resetBits}n`;
-      commit.lines.push(`${target} = s[${layout.reset!.index}] ? ${resetValue} : ${nexts[i]};`);
+      commit.statement(`${target} = s[${layout.reset!.index}] ? ${resetValue} : ${nexts[i]};`);
     }
   });
 
@@ -236,8 +295,10 @@ export function compile(layout: Layout, sched: Schedule, s: Uint32Array, w: bigi
     '"use strict";',
     prelude,
     memDecls,
-    `function comb() {\n  ${comb.lines.join('\n  ')}\n}`,
-    `function commit() {\n  ${commit.lines.join('\n  ')}\n}`,
+    `const tn = new Uint32Array(${scratch.narrow});`,
+    `const tw = new Array(${scratch.wide}).fill(0n);`,
+    comb.functions('comb'),
+    commit.functions('commit'),
     'return { comb, commit };',
   ].join('\n');
   const factory = new Function('s', 'w', 'mems', source) as (...args: unknown[]) => { comb: () => void; commit: () => void };
