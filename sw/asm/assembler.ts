@@ -7,7 +7,7 @@
 import { CV32E40P_TABLE, type InstructionTable } from '../../sim/isa/table';
 import type { Addr } from '../../sim/isa/types';
 import { compressed } from './compress';
-import { AsmError } from './errors';
+import { AsmError, type SourceLocation } from './errors';
 import { evaluate, parseString, type SymbolScope, type Value } from './expression';
 import { encodeText } from './instructions';
 import { expandPseudo, type Expansion } from './pseudo';
@@ -69,6 +69,8 @@ class Section {
   constructor(
     readonly name: string,
     readonly flags: SectionFlags,
+    /** Where the section first appears, for placement errors. */
+    readonly location: SourceLocation,
   ) {}
 }
 
@@ -103,9 +105,10 @@ class Assembly {
   private readonly labels = new Map<string, Label>();
   private readonly locals = new Map<string, Label[]>();
   private readonly equates = new Map<string, { expr: string; index: number }>();
-  private readonly globals = new Set<string>();
+  /** Global symbols and where they were declared so. */
+  private readonly globals = new Map<string, SourceLocation>();
   private readonly kinds = new Map<string, SymbolKind>();
-  private readonly sizes = new Map<string, string>();
+  private readonly sizes = new Map<string, { expr: string; location: SourceLocation }>();
   /** Per statement index: the size of each machine instruction it became (pass 1 decides). */
   private readonly instructionSizes = new Map<number, number[]>();
   private pass: 1 | 2 = 1;
@@ -139,13 +142,22 @@ class Assembly {
     this.current = this.section('.text');
     this.statements.forEach((statement, index) => {
       this.index = index;
-      try {
-        this.process(statement);
-      } catch (error) {
-        if (error instanceof AsmError) throw error;
-        throw new AsmError(statement.location, error instanceof Error ? error.message : String(error));
-      }
+      this.at(statement.location, () => this.process(statement));
     });
+  }
+
+  /** Run `compute`, turning any error into an AsmError at `location`. */
+  private at<T>(location: SourceLocation, compute: () => T): T {
+    try {
+      return compute();
+    } catch (error) {
+      if (error instanceof AsmError) throw error;
+      throw new AsmError(location, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private get location(): SourceLocation {
+    return this.statements[this.index]?.location ?? { file: this.options.file ?? '<input>', line: 1, text: '' };
   }
 
   // --- statements -------------------------------------------------------------------------------
@@ -202,7 +214,7 @@ class Assembly {
         this.current = this.section(this.arg(args, 0), args[1]);
         return;
       case '.globl': case '.global': case '.weak':
-        for (const name of args) this.globals.add(name);
+        for (const name of args) this.globals.set(name, this.location);
         return;
       case '.local':
         for (const name of args) this.globals.delete(name);
@@ -246,7 +258,7 @@ class Assembly {
         return;
       }
       case '.size':
-        this.sizes.set(this.arg(args, 0), this.arg(args, 1));
+        this.sizes.set(this.arg(args, 0), { expr: this.arg(args, 1), location: this.location });
         return;
       // Compiler metadata that does not change the image.
       case '.file': case '.ident': case '.attribute': case '.cfi_startproc': case '.cfi_endproc':
@@ -302,7 +314,7 @@ class Assembly {
   private section(name: string, flagText?: string): Section {
     let section = this.sections.get(name);
     if (!section) {
-      section = new Section(name, flagsFor(name, flagText));
+      section = new Section(name, flagsFor(name, flagText), this.location);
       this.sections.set(name, section);
     }
     return section;
@@ -317,7 +329,7 @@ class Assembly {
       section.address = fixed ?? Math.ceil(cursor / section.align) * section.align;
       cursor = section.address + section.size;
       const clash = placed.find((o) => section.address < o.address + o.size && o.address < section.address + section.size);
-      if (clash) throw new Error(`sections ${clash.name} and ${section.name} overlap`);
+      if (clash) throw new AsmError(section.location, `sections ${clash.name} and ${section.name} overlap`);
       placed.push(section);
     }
   }
@@ -375,9 +387,19 @@ class Assembly {
   }
 
   private undefinedSymbol(text: string): never {
-    const names = text.match(/[A-Za-z_.$][\w.$]*/g) ?? [];
-    const missing = names.filter((n) => n !== '.' && !n.startsWith('%') && this.symbolValue(n) === undefined);
+    const missing = [...new Set(this.missingSymbols(text, new Set()))];
     throw new Error(`undefined symbol${missing.length === 1 ? '' : 's'} ${missing.map((n) => `'${n}'`).join(', ') || `in '${text}'`}`);
+  }
+
+  /** The symbols `text` needs that are defined nowhere, following .equ definitions. */
+  private missingSymbols(text: string, seen: Set<string>): string[] {
+    const names = (text.match(/(?<![\w.$])%?[A-Za-z_.$][\w.$]*/g) ?? []).filter((n) => n !== '.' && !n.startsWith('%'));
+    return names.flatMap((name) => {
+      if (seen.has(name) || this.labels.has(name)) return [];
+      seen.add(name);
+      const equate = this.equates.get(name);
+      return equate ? this.missingSymbols(equate.expr, seen) : [name];
+    });
   }
 
   private arg(args: readonly string[], i: number): string {
@@ -387,25 +409,26 @@ class Assembly {
   }
 
   private result(): AssembledProgram {
+    for (const [name, location] of this.globals) {
+      if (!this.labels.has(name) && !this.equates.has(name)) throw new AsmError(location, `global symbol '${name}' is never defined`);
+    }
     const sections = [...this.sections.values()]
       .filter((s) => s.size > 0)
       .map((s) => ({ name: s.name, address: s.address, size: s.size, bytes: s.bytes!, flags: s.flags, align: s.align }));
     const sizeOf = (name: string): number => {
-      const expr = this.sizes.get(name);
-      return expr === undefined ? 0 : this.required(expr);
+      const size = this.sizes.get(name);
+      return size === undefined ? 0 : this.at(size.location, () => this.required(size.expr));
     };
     const symbols: AssembledSymbol[] = [
       ...[...this.labels].map(([name, label]) => ({
         name, value: label.section.address + label.offset, section: label.section.name,
         global: this.globals.has(name), kind: this.kinds.get(name) ?? 'none', size: sizeOf(name),
       })),
-      ...[...this.equates.keys()].map((name) => ({
-        name, value: this.required(name), section: undefined, global: this.globals.has(name), kind: 'none' as const, size: 0,
+      ...[...this.equates].map(([name, equate]) => ({
+        name, value: this.at(this.statements[equate.index]!.location, () => this.required(name)), section: undefined,
+        global: this.globals.has(name), kind: 'none' as const, size: 0,
       })),
     ];
-    for (const name of this.globals) {
-      if (!this.labels.has(name) && !this.equates.has(name)) throw new Error(`global symbol '${name}' is never defined`);
-    }
     const start = this.labels.get('_start');
     const text = sections.find((s) => s.flags.exec);
     return { sections, symbols, entry: start ? start.section.address + start.offset : text?.address ?? 0 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assemble, type AssembleOptions } from '../../sw/asm/assembler';
+import { assemble, DEFAULT_BASE, type AssembleOptions } from '../../sw/asm/assembler';
 import { writeElf } from '../../sw/asm/elf-writer';
 import { AsmError } from '../../sw/asm/errors';
 import { readElf } from '../../sim/elf/reader';
@@ -22,7 +22,7 @@ function runSource(source: string, options: AssembleOptions = {}) {
 
 function asmError(source: string): AsmError {
   try {
-    assemble(source, { file: 'prog.S' });
+    assemble(source, { file: 'prog.S', sectionAddresses: { '.l1': DEFAULT_BASE } });
   } catch (error) {
     if (error instanceof AsmError) return error;
     throw error;
@@ -235,12 +235,15 @@ describe('assembler errors carry file:line and the text', () => {
     ['nop\n  addi a0, a0, 5000\n', 2, /imm12 must be in \[-2048, 2047\], got 5000/],
     ['frob a0\n', 1, /unknown instruction 'frob'/],
     ['\n\n  add a0, a1\n', 3, /invalid operands for add; expected add rd, rs1, rs2/],
-    ['  j nowhere\n', 1, /undefined symbol 'nowhere'/],
+    ['  j nowhere + 0x10\n', 1, /undefined symbol 'nowhere'$/],
     ['x:\nx:\n', 2, /symbol 'x' is already defined/],
     ['  .foo 1\n', 1, /unknown directive '.foo'/],
     ['  beq a0, a1, far\n  .space 8192\nfar:\n', 1, /target out of range/],
     ['  .align x\n', 1, /must be a constant/],
     ['  lw a0, 1(a1\n', 1, /invalid operands for lw/],
+    ['nop\n  .globl main\n', 2, /global symbol 'main' is never defined/],
+    ['  .equ A, B + 1\n', 1, /undefined symbol 'B'/],
+    ['nop\n  .section .l1\n  .word 1\n', 2, /sections .text and .l1 overlap/],
   ];
   it.each(cases)('%j', (source, line, message) => {
     const error = asmError(source);
