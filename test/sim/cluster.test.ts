@@ -90,6 +90,21 @@ describe('cluster', () => {
     expect(shared.cores[3]!.hart.stats.memoryWait).toBe(waits[3]);
   });
 
+  it('delays the second of two same-cycle accesses to one bank by exactly one cycle', () => {
+    const c = cluster(`
+      li a0, L1
+      lw t1, 0(a0)
+      lw t2, 4(a0)         # the next bank
+    ` + EXIT, { config: { cores: 2 } });
+    const cycles: number[][] = [[], []];
+    c.harts.forEach((h, i) => (h.onRetire = (e) => cycles[i]!.push(e.cycles)));
+    const result = c.run();
+    // Both cores issue the first load in cycle 1: one is served, the other waits a cycle; their
+    // second loads go to another bank and do not wait.
+    expect(result.cores.map((r) => r.waits.tcdmContention).sort()).toEqual([0, 1]);
+    expect(cycles.map((c) => c.slice(1, 3)).sort()).toEqual([[1, 1], [2, 1]]);
+  });
+
   it('charges the L2 latency to data accesses outside L1', () => {
     const c = cluster(`
       la a0, value
