@@ -16,7 +16,10 @@ export interface TimingConfig {
   readonly jump: Cycles;
   /** Extra cycles when a jump or taken branch lands on a 32-bit instruction at an address = 2 mod 4. */
   readonly unalignedTargetPenalty: Cycles;
-  /** Extra cycles when jalr's rs1 was written by the instruction just before it. */
+  /**
+   * Extra cycles when jalr's rs1 was written by the instruction just before it, or loaded by the
+   * one before that (still in writeback when jalr is decoded).
+   */
   readonly jalrDependencyStall: Cycles;
   readonly mulh: Cycles;
   /** div/rem take divBase + leading zeros of the divisor's magnitude, or divByZero. */
@@ -91,6 +94,11 @@ export interface TimingProbe {
 export class TimingModel {
   /** Registers (bit mask) loaded by the previous instruction: the load-use hazard. */
   private loadedByPrevious = 0;
+  /**
+   * Registers loaded two instructions back, when the instruction in between took one cycle: that
+   * load is still in writeback when a jalr reaches decode, which stalls jalr once more.
+   */
+  private loadedTwoBack = 0;
   /** Registers written by the previous instruction: the jalr dependency. */
   private writtenByPrevious = 0;
   /** Latency of the current instruction known before execution (divisor may be overwritten). */
@@ -121,7 +129,7 @@ export class TimingModel {
     }
     switch (insn.timing) {
       case 'jumpRegister':
-        if ((this.writtenByPrevious & insn.sourceMask) !== 0) {
+        if (((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0) {
           cycles += c.jalrDependencyStall;
           s.jalrStalls += c.jalrDependencyStall;
         }
@@ -145,6 +153,7 @@ export class TimingModel {
   /** After the semantics: outcome-dependent costs. Returns the instruction's total cycles. */
   complete(insn: DecodedInstruction, probe: TimingProbe): Cycles {
     const cycles = insn.timing === 'alu' ? this.pending : this.outcome(insn, probe, this.pending);
+    this.loadedTwoBack = cycles === 1 ? this.loadedByPrevious : 0;
     this.loadedByPrevious = insn.loadedMask;
     this.writtenByPrevious = insn.destinationMask;
     return cycles;

@@ -16,7 +16,7 @@ export type TimingClass =
   | 'store' // 1 cycle, misaligned 2
   | 'branch' // 1 not taken, 3 taken (4 to a non-word-aligned 32-bit target)
   | 'jump' // 2 (3 to a non-word-aligned 32-bit target)
-  | 'jumpRegister' // as jump, +1 when rs1 comes from the immediately preceding instruction
+  | 'jumpRegister' // as jump, +1 when rs1 comes from the preceding instruction (or a load just before it)
   | 'mulh' // 5
   | 'div' // 3 + leading zeros of the divisor, 35 on division by zero
   | 'csr' // 1, or 4 for the status CSRs after which the decoder flushes the pipeline

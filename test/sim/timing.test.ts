@@ -101,6 +101,22 @@ describe('CV32E40P timing (REFERENCE §3)', () => {
     expect(cyclesAt(events, 20)).toEqual([4]);
   });
 
+  it('jalr after a load two instructions back: +1, unless the instruction between stalled', () => {
+    // The usual epilogue: lw ra, ...; addi sp, ...; ret
+    const epilogue = (between: number) => run([
+      enc('auipc', { rd: 1, imm: 0 }),
+      enc('addi', { rd: 1, rs1: 1, imm: 24 }), // ra = address of the nop after the ret
+      enc('sw', { rs1: 2, rs2: 1, imm: -4 }),
+      enc('lw', { rd: 1, rs1: 2, imm: -4 }),
+      between,
+      enc('jalr', { rd: 0, rs1: 1, imm: 0 }),
+      NOP,
+    ], (h) => (h.regs[2] = DATA_BASE));
+    expect(cyclesAt(epilogue(enc('addi', { rd: 2, rs1: 2, imm: 16 })).events, 20)).toEqual([3]);
+    expect(cyclesAt(epilogue(enc('mulh', { rd: 5, rs1: 6, rs2: 7 })).events, 20)).toEqual([2]); // load done meanwhile
+    expect(cyclesAt(epilogue(enc('addi', { rd: 5, rs1: 1, imm: 0 })).events, 20)).toEqual([2]); // load-use stalled it
+  });
+
   it('mulh, mulhsu, mulhu take 5 cycles', () => {
     const { events } = run(['mulh', 'mulhsu', 'mulhu'].map((m) => enc(m, { rd: 5, rs1: 6, rs2: 7 })));
     expect(events.slice(0, 3).map((e) => e.cycles)).toEqual([5, 5, 5]);
