@@ -13,7 +13,6 @@ import { SyscallEnvironment, type Environment, type EnvironmentPort, type HaltRe
 import { Fault, locateFault } from './errors';
 import { HardwareLoops } from './hwloop';
 import type { Bus } from './bus';
-import type { MemoryRegion } from './memory';
 import type { RetireHook } from './retire';
 import { CoreStats, CV32E40P_TIMING, TimingModel, type TimingConfig, type TimingProbe } from './timing';
 
@@ -65,9 +64,10 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
   private readonly timing: TimingModel;
   private readonly environment: Environment;
   private readonly faultOnMisaligned: boolean;
-  /** Region of the last fetch, whose pre-decode array is tried first. */
-  private codeRegion: MemoryRegion | undefined;
-  private current: DecodedInstruction | undefined;
+  /** The region of the last fetch, whose pre-decode array is tried first (empty until a fetch). */
+  private codeBase = 0;
+  private codeSize = 0;
+  private codeDecoded: (DecodedInstruction | undefined)[] = [];
   private fetchedWord: number | undefined;
 
   constructor(
@@ -108,14 +108,13 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
 
   private execute(): Cycles {
     const pc = this.pc;
-    const insn = this.fetch(pc);
-    this.current = insn;
+    const offset = pc - this.codeBase;
+    const insn = (offset >= 0 && offset < this.codeSize ? this.codeDecoded[offset >>> 1] : undefined) ?? this.decodeAt(pc);
     const sequential = pc + insn.length;
     this.npc = sequential;
     this.redirected = false;
     this.splitAccess = false;
     this.dataWait = 0;
-    this.accessCount = 0;
     const timing = this.timing;
     timing.issue(insn, this.regs);
     insn.execute(this, insn);
@@ -132,6 +131,8 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
   }
 
   private retire(insn: DecodedInstruction, cycles: Cycles): void {
+    const accessed = this.accessCount !== 0;
+    this.accessCount = 0;
     this.onRetire?.({
       core: this.hartId,
       pc: insn.pc,
@@ -140,7 +141,7 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
       cycle: this.stats.cycles,
       cycles,
       regWrites: insn.destinations.map((reg) => ({ reg, value: this.regs[reg]! })),
-      dataAccesses: this.accessCount === 0 ? [] : [{
+      dataAccesses: !accessed ? [] : [{
         addr: this.accessAddr, size: this.accessSize, value: this.accessValue, write: this.accessWrite,
       }],
     });
@@ -149,7 +150,8 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
   /** Wrap a Fault with the pc, instruction, cycle and core it happened at. */
   private locate(error: unknown): unknown {
     if (!(error instanceof Fault)) return error;
-    const insn = this.current?.pc === this.pc ? this.current : undefined;
+    // pc still names the faulting instruction; it is in the pre-decode cache unless decoding failed.
+    const insn = this.cached(this.pc);
     const word = insn?.word ?? this.fetchedWord;
     const disassembly = insn ? formatInstruction(insn) : word === undefined ? '<not fetched>' : disassemble(this.table, word, this.pc);
     return locateFault(error, { core: this.hartId, pc: this.pc, word, disassembly, cycle: this.stats.cycles });
@@ -159,12 +161,12 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
 
   /** The decoded instruction at `addr`, decoding and caching it on first use. */
   fetch(addr: Addr): DecodedInstruction {
-    const region = this.codeRegion;
-    if (region !== undefined && addr >= region.base && addr < region.end) {
-      const cached = region.decoded![(addr - region.base) >>> 1];
-      if (cached !== undefined) return cached;
-    }
-    return this.decodeAt(addr);
+    return this.cached(addr) ?? this.decodeAt(addr);
+  }
+
+  private cached(addr: Addr): DecodedInstruction | undefined {
+    const region = this.memory.find(addr, 2);
+    return region?.decoded?.[(addr - region.base) >>> 1];
   }
 
   private decodeAt(addr: Addr): DecodedInstruction {
@@ -184,7 +186,9 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
     if (!insn) throw new Fault('illegal-instruction', `illegal instruction ${instructionHex(word)}`);
     region.decoded ??= new Array<DecodedInstruction | undefined>(region.size >>> 1).fill(undefined);
     region.decoded[offset >>> 1] = insn;
-    this.codeRegion = region;
+    this.codeBase = region.base;
+    this.codeSize = region.size;
+    this.codeDecoded = region.decoded;
     return insn;
   }
 
@@ -212,7 +216,7 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
 
   /** Remember the data access for the retire hook (only called when one is installed). */
   private record(addr: Addr, size: AccessSize, value: Word, write: boolean): void {
-    this.accessCount++;
+    this.accessCount = 1;
     this.accessAddr = addr;
     this.accessSize = size;
     this.accessValue = value;
