@@ -51,7 +51,10 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
 
   /** Set by jump(): the instruction transferred control. */
   redirected = false;
-  /** Set by load/store: the instruction's data access needed two bus transactions. */
+  /**
+   * The instruction's data access needed two bus transactions. Like dataWait, it is reset by each
+   * load and store, and read by the timing model only for loads and stores.
+   */
   splitAccess = false;
   /** Cycles the memory system delayed this instruction's data access (bank conflict, L2 latency). */
   dataWait = 0;
@@ -113,8 +116,6 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
     const sequential = pc + insn.length;
     this.npc = sequential;
     this.redirected = false;
-    this.splitAccess = false;
-    this.dataWait = 0;
     const timing = this.timing;
     timing.issue(insn, this.regs);
     insn.execute(this, insn);
@@ -202,6 +203,8 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
   // --- HartContext: what instruction semantics use ------------------------------------------
 
   load(addr: Addr, size: AccessSize, signed: boolean): Word {
+    this.splitAccess = false;
+    this.dataWait = 0;
     if ((addr & (size - 1)) !== 0) this.misaligned(addr, size, 'load');
     const value = this.memory.read(addr, size, signed);
     if (this.onRetire) this.record(addr, size, value, false);
@@ -209,6 +212,8 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
   }
 
   store(addr: Addr, size: AccessSize, value: Word): void {
+    this.splitAccess = false;
+    this.dataWait = 0;
     if ((addr & (size - 1)) !== 0) this.misaligned(addr, size, 'store');
     this.memory.write(addr, size, value);
     if (this.onRetire) this.record(addr, size, value, true);
