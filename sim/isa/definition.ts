@@ -12,8 +12,8 @@ import type { Addr, HartContext, OperandSlots } from './types';
  */
 export type TimingClass =
   | 'alu' // 1 cycle
-  | 'load' // 1 cycle, misaligned 2, its result stalls an immediately dependent instruction
-  | 'store' // 1 cycle, misaligned 2
+  | 'load' // 1 cycle, misaligned 2, its result stalls an immediately dependent instruction; calls load() once
+  | 'store' // 1 cycle, misaligned 2; calls store() once
   | 'branch' // 1 not taken, 3 taken (4 to a non-word-aligned 32-bit target)
   | 'jump' // 2 (3 to a non-word-aligned 32-bit target)
   | 'jumpRegister' // as jump, +1 when rs1 comes from the preceding instruction (or a load just before it)
