@@ -8,6 +8,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Cluster } from '../../sim/cluster/cluster';
+import { readElf } from '../../sim/elf/reader';
 import { runElf } from '../../sim/program';
 
 const SOURCES = join(__dirname, 'c');
@@ -17,12 +19,17 @@ const available = (command: string): boolean => spawnSync(command, ['--version']
 describe.skipIf(!available(CROSS))('C programs from riscv64-unknown-elf-gcc', () => {
   const work = mkdtempSync(join(tmpdir(), 'nmsparse-gcc-'));
 
-  function onIss(name: string, optimization: string): { code: number; stdout: string; instret: number } {
+  function compile(name: string, optimization: string, crt0 = 'crt0.S', march = 'rv32imc'): string {
     const elf = join(work, `${name}${optimization}.elf`);
     execFileSync(CROSS, [
-      '-march=rv32imc', '-mabi=ilp32', optimization, '-nostdlib', '-ffreestanding', '-static',
-      '-T', join(SOURCES, 'link.ld'), join(SOURCES, 'crt0.S'), join(SOURCES, `${name}.c`), '-o', elf,
+      `-march=${march}`, '-mabi=ilp32', optimization, '-nostdlib', '-ffreestanding', '-static',
+      '-T', join(SOURCES, 'link.ld'), join(SOURCES, crt0), join(SOURCES, `${name}.c`), '-o', elf,
     ]);
+    return elf;
+  }
+
+  function onIss(name: string, optimization: string): { code: number; stdout: string; instret: number } {
+    const elf = compile(name, optimization);
     const output: string[] = [];
     const result = runElf(readFileSync(elf), { output: (text) => output.push(text), maxCycles: 50_000_000 });
     if (result.stop.kind !== 'exit') throw new Error(`${name} stopped with ${result.stop.kind}`);
@@ -45,5 +52,19 @@ describe.skipIf(!available(CROSS))('C programs from riscv64-unknown-elf-gcc', ()
       if (expected) expect({ code: iss.code, stdout: iss.stdout }, `${name} ${optimization}`).toEqual(expected);
       else expect(iss.stdout).not.toBe('');
     }
+  });
+
+  it('runs a parallel C program on the 8-core cluster (barriers, per-core stacks, L1 partial sums)', () => {
+    const output: string[] = [];
+    const cluster = new Cluster({ output: (text) => output.push(text) });
+    cluster.load(readElf(readFileSync(compile('parallel', '-O2', 'crt0-cluster.S', 'rv32imc_zicsr'))));
+    const result = cluster.run(10_000_000);
+    expect(result.cores.map((c) => c.stop)).toEqual(Array(8).fill({ kind: 'exit', code: 0 }));
+    const expected = native('parallel');
+    if (expected) expect(output.join('')).toBe(expected.stdout);
+    // Work was shared: every core executed a comparable number of instructions in the slice loop.
+    const instructions = result.cores.map((c) => c.hart.stats.instret);
+    expect(Math.min(...instructions.slice(1))).toBeGreaterThan(500);
+    expect(result.cores.some((c) => c.waits.barrierWait > 0)).toBe(true);
   });
 });
