@@ -14,10 +14,12 @@ import { XCV_FIXED_POINT } from './tables/xcv-fixed-point';
 import { XCV_HWLOOP } from './tables/xcv-hwloop';
 import { XCV_MEM } from './tables/xcv-mem';
 import { XCV_SIMD } from './tables/xcv-simd';
+import { XCV_SIMD_COMPLEX } from './tables/xcv-simd-complex';
+import { XCV_SIMD_LANES } from './tables/xcv-simd-lanes';
 import { ZICSR } from './tables/zicsr';
 
 export const BASE_INSTRUCTIONS: readonly InstructionDef[] = [
-  ...RV32I, ...RV32M, ...ZICSR, ...XCV_MEM, ...XCV_HWLOOP, ...XCV_ALU, ...XCV_FIXED_POINT, ...XCV_BITMANIP, ...XCV_BRANCH, ...XCV_SIMD,
+  ...RV32I, ...RV32M, ...ZICSR, ...XCV_MEM, ...XCV_HWLOOP, ...XCV_ALU, ...XCV_FIXED_POINT, ...XCV_BITMANIP, ...XCV_BRANCH, ...XCV_SIMD, ...XCV_SIMD_LANES, ...XCV_SIMD_COMPLEX,
 ];
 
 const popcount = (x: number): number => {
