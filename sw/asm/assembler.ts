@@ -117,6 +117,8 @@ class Assembly {
   private rvc = false;
   private rvcStack: boolean[] = [];
   private evaluating = new Set<string>();
+  /** Set when an evaluation used a label, a local label or `.`: its value is an address. */
+  private addressUsed = false;
 
   constructor(
     source: string,
@@ -188,7 +190,8 @@ class Assembly {
     const sizes: number[] = [];
     let address = pc;
     expansions.forEach((expansion, i) => {
-      const encoded = encodeText(this.table, expansion.mnemonic, expansion.operands, { value: ctx.value, pc: address });
+      const at = address;
+      const encoded = encodeText(this.table, expansion.mnemonic, expansion.operands, { value: ctx.value, offset: (t) => this.offset(t, at), pc: at });
       if (this.pass === 1) {
         // Compress only what is final already: no pc-relative operand, no unresolved symbol.
         const compressible = this.rvc && encoded.word !== undefined && !encoded.pcRelative && compressed(this.table, encoded.word) !== undefined;
@@ -345,19 +348,34 @@ class Assembly {
     return {
       symbol: (name) => this.symbolValue(name),
       localLabel: (label, direction) => {
+        this.addressUsed = true;
         if (this.pass === 1) return undefined;
         const defs = this.locals.get(label) ?? [];
         const def = direction === 'b' ? defs.filter((d) => d.index <= this.index).at(-1) : defs.find((d) => d.index > this.index);
         if (!def) throw new Error(`no local label ${label} ${direction === 'b' ? 'before' : 'after'} this line`);
         return def.section.address + def.offset;
       },
-      dot: this.dot(),
+      dot: () => {
+        this.addressUsed = true;
+        return this.dot();
+      },
     };
+  }
+
+  /** See InstructionContext.offset. */
+  private offset(text: string, pc: number | undefined): Value {
+    this.addressUsed = false;
+    const value = this.value(text);
+    if (!this.addressUsed) return value;
+    return value === undefined || pc === undefined ? undefined : value - pc;
   }
 
   private symbolValue(name: string): number | undefined {
     const label = this.labels.get(name);
-    if (label) return this.pass === 1 ? undefined : label.section.address + label.offset;
+    if (label) {
+      this.addressUsed = true;
+      return this.pass === 1 ? undefined : label.section.address + label.offset;
+    }
     const equate = this.equates.get(name);
     if (!equate) return undefined;
     if (this.evaluating.has(name)) throw new Error(`symbol '${name}' is defined in terms of itself`);

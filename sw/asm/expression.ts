@@ -9,8 +9,8 @@ export interface SymbolScope {
   symbol(name: string): number | undefined;
   /** `1b` / `1f`: the nearest numeric label `1` before / after the current statement. */
   localLabel(label: string, direction: 'b' | 'f'): number | undefined;
-  /** Address of the current statement, undefined while sections are not placed. */
-  readonly dot: number | undefined;
+  /** `.`: the address of the current statement, undefined while sections are not placed. */
+  dot(): number | undefined;
 }
 
 /** Evaluation result: the value, or undefined when it depends on something not yet known. */
@@ -106,7 +106,7 @@ export function evaluate(text: string, scope: SymbolScope): Value {
     if (/^\d+[bf]$/.test(token)) return scope.localLabel(token.slice(0, -1), token.endsWith('b') ? 'b' : 'f');
     if (/^\d/.test(token)) return parseInt(token, 10);
     if (token.startsWith("'")) return unescapeChar(token.slice(1, -1));
-    if (token === '.') return scope.dot;
+    if (token === '.') return scope.dot();
     if (/^[A-Za-z_.$]/.test(token)) return scope.symbol(token);
     throw new ExpressionError(`unexpected '${token}' in '${text.trim()}'`);
   };

@@ -15,6 +15,11 @@ import type { Value } from './expression';
 export interface InstructionContext {
   /** Evaluate an expression; undefined while it depends on unknown symbols. */
   value(text: string): Value;
+  /**
+   * The pc-relative offset a branch or jump operand stands for. As in GNU as, an expression with
+   * a label or `.` is a target address, a plain constant is the offset itself.
+   */
+  offset(text: string): Value;
   /** Address of the instruction; undefined before the sections are placed. */
   readonly pc: number | undefined;
 }
@@ -78,10 +83,8 @@ function parseOperand(operand: OperandKind, text: string, ctx: InstructionContex
       }
       return { ok: true, value: ctx.value(trimmed) };
     }
-    case 'pcrel': {
-      const target = ctx.value(trimmed);
-      return { ok: true, value: target === undefined || ctx.pc === undefined ? undefined : target - ctx.pc };
-    }
+    case 'pcrel':
+      return { ok: true, value: ctx.offset(trimmed) };
     case 'imm': {
       // An omitted offset, as in "lw a0, (a1)", is zero.
       const value = trimmed === '' ? 0 : ctx.value(trimmed);
