@@ -80,6 +80,13 @@ interface Label {
   readonly index: number;
 }
 
+/** Label and instruction addresses of one sizing pass. */
+interface Layout {
+  readonly labels: ReadonlyMap<string, number>;
+  readonly locals: ReadonlyMap<string, readonly { index: number; address: number }[]>;
+  readonly pieces: ReadonlyMap<string, number>;
+}
+
 const NOP = 0x00000013;
 const C_NOP = 0x0001;
 
@@ -111,6 +118,15 @@ class Assembly {
   private readonly sizes = new Map<string, { expr: string; location: SourceLocation }>();
   /** Per statement index: the size of each machine instruction it became (pass 1 decides). */
   private readonly instructionSizes = new Map<number, number[]>();
+  /** Where each machine instruction (`statement:piece`) was put by the last sizing pass. */
+  private readonly pieces = new Map<string, { section: Section; offset: number }>();
+  /**
+   * Branches and jumps under `.option rvc` are sized against the layout of the previous sizing
+   * pass; sizing repeats until the layout is stable. A piece that had to grow back to 4 bytes is
+   * pinned there, so the iteration ends.
+   */
+  private previous: Layout | undefined;
+  private readonly pinned = new Set<string>();
   private pass: 1 | 2 = 1;
   private current!: Section;
   private index = 0;
@@ -119,6 +135,9 @@ class Assembly {
   private evaluating = new Set<string>();
   /** Set when an evaluation used a label, a local label or `.`: its value is an address. */
   private addressUsed = false;
+  /** While sizing a branch: resolve labels (and `.`) from this layout instead of the current pass. */
+  private resolving: Layout | undefined;
+  private resolvingPc = 0;
 
   constructor(
     source: string,
@@ -129,15 +148,35 @@ class Assembly {
   }
 
   run(): AssembledProgram {
-    this.walk(1);
-    this.place();
+    const sizesKey = (): string => JSON.stringify([...this.instructionSizes]);
+    for (let stable = false; !stable; ) {
+      const before = sizesKey();
+      this.walk(1);
+      this.place();
+      stable = this.previous !== undefined && sizesKey() === before;
+      this.previous = this.layout();
+    }
     for (const section of this.sections.values()) section.bytes = new Uint8Array(section.size);
     this.walk(2);
     return this.result();
   }
 
+  private layout(): Layout {
+    const address = (l: { section: Section; offset: number }): number => l.section.address + l.offset;
+    return {
+      labels: new Map([...this.labels].map(([name, l]) => [name, address(l)])),
+      locals: new Map([...this.locals].map(([name, ls]) => [name, ls.map((l) => ({ index: l.index, address: address(l) }))])),
+      pieces: new Map([...this.pieces].map(([key, p]) => [key, address(p)])),
+    };
+  }
+
   private walk(pass: 1 | 2): void {
     this.pass = pass;
+    if (pass === 1) {
+      this.labels.clear();
+      this.locals.clear();
+      this.equates.clear();
+    }
     this.rvc = false;
     this.rvcStack = [];
     for (const section of this.sections.values()) section.size = 0;
@@ -193,10 +232,18 @@ class Assembly {
       const at = address;
       const encoded = encodeText(this.table, expansion.mnemonic, expansion.operands, { value: ctx.value, offset: (t) => this.offset(t, at), pc: at });
       if (this.pass === 1) {
-        // Compress only what is final already: no pc-relative operand, no unresolved symbol.
-        const compressible = this.rvc && encoded.word !== undefined && !encoded.pcRelative && compressed(this.table, encoded.word) !== undefined;
-        sizes.push(compressible ? 2 : 4);
-        this.advance(compressible ? 2 : 4);
+        const key = `${this.index}:${i}`;
+        this.pieces.set(key, { section: this.current, offset: this.current.size });
+        // Compress what is final already (no unresolved symbol), and branches and jumps that fit
+        // at the previous layout.
+        const word = !encoded.pcRelative ? encoded.word : this.rvc ? this.atPreviousLayout(key, expansion) : undefined;
+        const half = this.rvc && word !== undefined ? compressed(this.table, word) : undefined;
+        // Like GNU as, leave a linking jal (c.jal) at 32 bits: only the linker relaxes calls.
+        const compressible = half !== undefined && !(encoded.pcRelative && this.table.lookupCompressed(half)?.mnemonic === 'c.jal');
+        if (encoded.pcRelative && !compressible && recorded?.[i] === 2) this.pinned.add(key);
+        const size = compressible && !this.pinned.has(key) ? 2 : 4;
+        sizes.push(size);
+        this.advance(size);
         return;
       }
       const word = encoded.word!;
@@ -298,6 +345,20 @@ class Assembly {
     }
   }
 
+  /** A pc-relative instruction encoded with the previous layout's addresses, if it had one. */
+  private atPreviousLayout(key: string, expansion: Expansion): number | undefined {
+    const layout = this.previous;
+    const pc = layout?.pieces.get(key);
+    if (!layout || pc === undefined) return undefined;
+    this.resolving = layout;
+    this.resolvingPc = pc;
+    try {
+      return encodeText(this.table, expansion.mnemonic, expansion.operands, { value: (t) => this.value(t), offset: (t) => this.offset(t, pc), pc }).word;
+    } finally {
+      this.resolving = undefined;
+    }
+  }
+
   // --- bytes ------------------------------------------------------------------------------------
 
   private advance(size: number): void {
@@ -349,17 +410,22 @@ class Assembly {
       symbol: (name) => this.symbolValue(name),
       localLabel: (label, direction) => {
         this.addressUsed = true;
+        if (this.resolving) return this.nearest(this.resolving.locals.get(label) ?? [], direction)?.address;
         if (this.pass === 1) return undefined;
-        const defs = this.locals.get(label) ?? [];
-        const def = direction === 'b' ? defs.filter((d) => d.index <= this.index).at(-1) : defs.find((d) => d.index > this.index);
+        const def = this.nearest(this.locals.get(label) ?? [], direction);
         if (!def) throw new Error(`no local label ${label} ${direction === 'b' ? 'before' : 'after'} this line`);
         return def.section.address + def.offset;
       },
       dot: () => {
         this.addressUsed = true;
-        return this.dot();
+        return this.resolving ? this.resolvingPc : this.dot();
       },
     };
+  }
+
+  /** The definition of a numeric label nearest before ('b') or after ('f') the current statement. */
+  private nearest<T extends { index: number }>(defs: readonly T[], direction: 'b' | 'f'): T | undefined {
+    return direction === 'b' ? defs.filter((d) => d.index <= this.index).at(-1) : defs.find((d) => d.index > this.index);
   }
 
   /** See InstructionContext.offset. */
@@ -371,6 +437,10 @@ class Assembly {
   }
 
   private symbolValue(name: string): number | undefined {
+    if (this.resolving?.labels.has(name)) {
+      this.addressUsed = true;
+      return this.resolving.labels.get(name);
+    }
     const label = this.labels.get(name);
     if (label) {
       this.addressUsed = true;

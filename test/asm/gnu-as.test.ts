@@ -117,13 +117,26 @@ forward:
   jr ra
   jalr a0
   ebreak
+back:
+  beqz a0, back
+  bnez s1, ahead
+  beqz a6, back
+  j back
+  jal ahead
+  j far_away
+ahead:
+  addi a0, a0, 1
   .option norvc
+  j far_away
+  .space 3000
+far_away:
+  nop
   .data
 data: .word 1, 2, 3
 `;
 
 describe.skipIf(!available)('assembler vs GNU as', () => {
-  it('produces the same .text bytes for RV32IMC, Zicsr and the pseudo-instructions', () => {
+  it('produces the same .text bytes for RV32IMC, Zicsr, the pseudo-instructions and RVC relaxation', () => {
     const work = mkdtempSync(join(tmpdir(), 'nmsparse-as-'));
     const [src, obj, elf, bin] = ['t.S', 't.o', 't.elf', 't.bin'].map((f) => join(work, f)) as [string, string, string, string];
     writeFileSync(src, SOURCE);
