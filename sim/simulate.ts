@@ -5,7 +5,8 @@
  * parses arguments and prints.
  */
 import { hex } from './isa/bits';
-import { formatInstruction, instructionHex } from './isa/disassembler';
+import { instructionLength } from './isa/decoder';
+import { disassemble, formatInstruction, instructionHex } from './isa/disassembler';
 import { regName } from './isa/registers';
 import type { Cycles } from './isa/types';
 import { Cluster, type CoreReport } from './cluster/cluster';
@@ -83,6 +84,14 @@ export function formatStats(harts: readonly Hart[], waits?: readonly CoreReport[
   return [header, ...body].join('\n');
 }
 
+/** Where a stopped hart would go on: core, pc, word and disassembly. */
+function nextInstruction(hart: Hart): string {
+  const half = hart.memory.peek16(hart.pc);
+  const word = half === undefined ? undefined : instructionLength(half) === 4 ? (half | ((hart.memory.peek16(hart.pc + 2) ?? 0) << 16)) >>> 0 : half;
+  const text = word === undefined ? '<unmapped>' : `${instructionHex(word)} '${disassemble(hart.table, word, hart.pc)}'`;
+  return `core ${hart.hartId} at pc ${hex(hart.pc)} ${text}`;
+}
+
 function stopText(stop: HaltReason): string {
   return stop.kind === 'exit' ? `exit ${stop.code}` : stop.kind;
 }
@@ -131,7 +140,8 @@ function run(
   try {
     const { stop, cycles, instret } = go();
     if (stop.kind === 'cycle-limit') {
-      return { exitCode: 3, summary: `stopped at the cycle limit (${cycles} cycles, ${instret} instructions): runaway program?`, stop, cycles, instret, stats: stats() };
+      const where = harts.filter((h) => !h.halted).map(nextInstruction).join('; ');
+      return { exitCode: 3, summary: `stopped at the cycle limit (${cycles} cycles, ${instret} instructions): runaway program? ${where}`, stop, cycles, instret, stats: stats() };
     }
     return { exitCode: stop.kind === 'exit' ? stop.code & 0xff : 0, summary: `${stopText(stop)} after ${cycles} cycles, ${instret} instructions`, stop, cycles, instret, stats: stats() };
   } catch (error) {
