@@ -19,7 +19,6 @@ export const PF_X = 1;
 export const PF_W = 2;
 export const PF_R = 4;
 
-export const SHT_NULL = 0;
 export const SHT_PROGBITS = 1;
 export const SHT_SYMTAB = 2;
 export const SHT_STRTAB = 3;
@@ -28,7 +27,6 @@ export const SHF_WRITE = 1;
 export const SHF_ALLOC = 2;
 export const SHF_EXECINSTR = 4;
 
-export const SHN_UNDEF = 0;
 export const SHN_ABS = 0xfff1;
 export const STB_LOCAL = 0;
 export const STB_GLOBAL = 1;

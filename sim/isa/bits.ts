@@ -12,16 +12,6 @@ export function sext(value: number, width: number): number {
   return (value << shift) >> shift;
 }
 
-/** Zero-extend the low `width` bits of `value`. */
-export function zext(value: number, width: number): number {
-  return width >= 32 ? value >>> 0 : value & ((1 << width) - 1);
-}
-
-/** Unsigned view of an int32. */
-export function u32(value: number): number {
-  return value >>> 0;
-}
-
 /** Hex rendering used by disassembly and error messages. */
 export function hex(value: number, digits = 8): string {
   return '0x' + (value >>> 0).toString(16).padStart(digits, '0');

@@ -67,5 +67,3 @@ export interface OperandSlots {
   /** Hardware-loop index (0 inner, 1 outer). */
   loop: number;
 }
-
-export type SlotName = keyof OperandSlots;

@@ -58,11 +58,6 @@ export function load(code: readonly (number | { half: number })[], options: Part
   return { hart, memory };
 }
 
-/** Cycles spent in the instructions of `code` alone (the exit sequence excluded). */
-export function cyclesOf(events: readonly RetireEvent[]): number {
-  return events.slice(0, -EXIT.length).reduce((sum, e) => sum + e.cycles, 0);
-}
-
 /** Run `code` with registers preset (x-number -> value); returns the hart for inspection. */
 export function runWithRegs(code: readonly (number | { half: number })[], regs: Readonly<Record<number, number>>, options: Partial<HartOptions> = {}): Run {
   return run(code, (hart) => {
