@@ -111,8 +111,9 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
 
   private execute(): Cycles {
     const pc = this.pc;
+    // The offset is even for every pc a program can reach; an odd one takes the slow path and faults.
     const offset = pc - this.codeBase;
-    const insn = (offset >= 0 && offset < this.codeSize ? this.codeDecoded[offset >>> 1] : undefined) ?? this.decodeAt(pc);
+    const insn = (offset >= 0 && offset < this.codeSize && (offset & 1) === 0 ? this.codeDecoded[offset >>> 1] : undefined) ?? this.decodeAt(pc);
     const sequential = pc + insn.length;
     this.npc = sequential;
     this.redirected = false;
@@ -167,7 +168,7 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
 
   private cached(addr: Addr): DecodedInstruction | undefined {
     const region = this.memory.find(addr, 2);
-    return region?.decoded?.[(addr - region.base) >>> 1];
+    return addr % 2 === 0 ? region?.decoded?.[(addr - region.base) >>> 1] : undefined;
   }
 
   private decodeAt(addr: Addr): DecodedInstruction {

@@ -68,6 +68,13 @@ describe('faults stop the run with a typed, located error', () => {
     expect(e.site.disassembly).toBe('ecall');
   });
 
+  it('refuses to fetch from an odd address even after the code was decoded', () => {
+    const { hart } = load([enc('addi', { rd: 5, rs1: 0, imm: 1 })]);
+    hart.step();
+    hart.pc = CODE_BASE + 1;
+    expect(() => hart.step()).toThrow(MisalignedAccessError);
+  });
+
   it('leaves the hart inspectable after a fault', () => {
     const { hart } = load([enc('addi', { rd: 5, rs1: 0, imm: 7 }), 0xffffffff]);
     expect(() => hart.run()).toThrow(IllegalInstructionError);
