@@ -152,6 +152,9 @@ export const OPERANDS = {
   is3: unsignedField('is3', 'imm2', 29, 25),
   /** Is3 of cv.bitrev: the radix selector, [26:25] ([29:27] are zero by the encoding). */
   radix: unsignedField('radix', 'imm2', 26, 25),
+  /** Xnmsparse gather lane (docs/isa-extension.md §3): [26:25] for byte elements, [25] for halfwords. */
+  gatherLaneB: unsignedField('gatherLaneB', 'imm2', 26, 25),
+  gatherLaneH: unsignedField('gatherLaneH', 'imm2', 25, 25),
   /** SIMD Imm6 = {[24:20],[25]}, sign-extended. */
   simm6: kind({
     name: 'simm6', slot: 'imm', syntax: 'imm', min: -32, max: 31,
