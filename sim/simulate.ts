@@ -9,6 +9,7 @@ import { instructionLength } from './isa/decoder';
 import { disassemble, formatInstruction, instructionHex } from './isa/disassembler';
 import { regName } from './isa/registers';
 import type { Cycles } from './isa/types';
+import type { InstructionTable } from './isa/table';
 import { Cluster, type CoreReport } from './cluster/cluster';
 import { PULP_CLUSTER } from './cluster/config';
 import type { HaltReason } from './core/environment';
@@ -33,6 +34,8 @@ export interface SimulateOptions {
   readonly trace?: (line: string) => void;
   /** Receives what the program writes. */
   readonly output?: (text: string, fd: number) => void;
+  /** Instruction table of every core (and of the assembler): CV32E40P unless given, e.g. with Xnmsparse. */
+  readonly table?: InstructionTable;
 }
 
 export interface SimulationReport {
@@ -103,14 +106,15 @@ export function simulate(input: ProgramInput, options: SimulateOptions = {}): Si
   }
   let elf: Uint8Array;
   try {
-    elf = input.kind === 'elf' ? input.bytes : writeElf(assemble(input.source, { file: input.file }));
+    const table = options.table ? { table: options.table } : {};
+    elf = input.kind === 'elf' ? input.bytes : writeElf(assemble(input.source, { file: input.file, ...table }));
     const image = readElf(elf);
     if (cores === 1) {
       const inSpikeMap = SPIKE_MEMORY_MAP.some((r) => image.entry >= r.base && image.entry < r.base + r.size);
-      const { hart } = loadProgram(elf, { memoryMap: inSpikeMap ? SPIKE_MEMORY_MAP : PULP_MEMORY_MAP, output: options.output });
+      const { hart } = loadProgram(elf, { memoryMap: inSpikeMap ? SPIKE_MEMORY_MAP : PULP_MEMORY_MAP, output: options.output, ...table });
       return run([hart], undefined, () => hart.run(options.maxCycles), options);
     }
-    const cluster = new Cluster({ config: { ...PULP_CLUSTER, cores }, output: options.output });
+    const cluster = new Cluster({ config: { ...PULP_CLUSTER, cores }, output: options.output, ...table });
     cluster.load(image);
     let reports: readonly CoreReport[] = [];
     return run(cluster.harts, () => reports.map((r) => r.waits), () => {

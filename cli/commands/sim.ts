@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { simulate, type ProgramInput } from '../../sim';
+import { CV32E40P_XNMSPARSE_TABLE } from '../../sim/ext/isa';
 import { runCommand, UsageError } from '../errors';
 
 interface SimOptions {
   cores: string;
+  xnmsparse?: boolean;
   trace?: boolean;
   stats?: boolean;
   maxCycles?: string;
@@ -32,6 +34,7 @@ export function registerSim(program: Command): void {
     .description('run a RISC-V program (ELF, or assembly .S/.s) on one CV32E40P-class core or on the cluster')
     .argument('<program>', 'ELF executable or assembly source')
     .option('--cores <n>', 'cores: 1 runs one hart with single-cycle memory, 2..16 the cluster', '1')
+    .option('--xnmsparse', 'cores implement the Xnmsparse sparse-gather extension (docs/isa-extension.md)')
     .option('--trace', 'print every retired instruction (to stderr, as Spike does)')
     .option('--stats', 'print where each core spent its cycles (to stderr)')
     .option('--max-cycles <n>', 'stop a runaway program after this many cycles')
@@ -40,6 +43,7 @@ export function registerSim(program: Command): void {
         const input = readProgram(file);
         const report = simulate(input, {
           cores: integer(options.cores, '--cores'),
+          ...(options.xnmsparse ? { table: CV32E40P_XNMSPARSE_TABLE } : {}),
           ...(options.maxCycles ? { maxCycles: integer(options.maxCycles, '--max-cycles') } : {}),
           ...(options.trace ? { trace: (line: string) => process.stderr.write(`${line}\n`) } : {}),
           output: (text, fd) => (fd === 2 ? process.stderr : process.stdout).write(text),
