@@ -2,34 +2,16 @@
 // golden encoder, execution against the golden model, faults, load-use timing, and a 4-channel x
 // 2-pixel block of a 1:8-sparse layer written in assembly over weights from the packer.
 import { describe, expect, it } from 'vitest';
-import { CV32E40P_XNMSPARSE_TABLE } from '../../sim/ext/isa';
 import { encodeGather, executeGather, formatGather, type GatherInstruction, lanesPerWord, patterns } from '../../sim/ext/nm-gather';
 import { disassemble } from '../../sim/isa/disassembler';
 import { CV32E40P_TABLE } from '../../sim/isa/table';
 import { regName } from '../../sim/isa/registers';
-import { loadProgram } from '../../sim/program';
 import { IllegalInstructionError, MemoryAccessError, MisalignedAccessError } from '../../sim/core/errors';
 import { assemble } from '../../sw/asm/assembler';
-import { writeElf } from '../../sw/asm/elf-writer';
-import { packNM } from '../../sw/sparse/pack';
-import { pruneNM } from '../../sw/sparse/prune';
+import { dataBase, execute, kernelBlock, table } from './iss-support';
 import { xorshift } from './random';
 
-const table = CV32E40P_XNMSPARSE_TABLE;
-const memoryMap = [{ name: 'ram', base: 0, size: 0x10000 }];
-const dataBase = 0x8000;
 const [a0, a2, a3, t0] = [10, 12, 13, 5];
-
-/** Assembles `body` (then an exit), loads it with `bytes` at dataBase and registers preset, and runs it. */
-function execute(body: string, bytes: Uint8Array, regs: Readonly<Record<number, number>> = {}) {
-  const elf = writeElf(assemble(`  .globl _start\n_start:\n${body}\n  li a7, 93\n  ecall\n`, { table, base: 0x1000, file: 'test.S' }));
-  const { hart, memory } = loadProgram(elf, { table, memoryMap, output: () => {} });
-  memory.writeBytes(dataBase, bytes);
-  for (const [reg, value] of Object.entries(regs)) hart.regs[Number(reg)] = value;
-  const before = Int32Array.from(hart.regs);
-  const run = (): ReturnType<typeof hart.run> => hart.run(100_000);
-  return { hart, before, run };
-}
 
 function words(source: string): number[] {
   const image = assemble(source, { table, base: 0x1000, file: 'test.S' });
@@ -102,40 +84,11 @@ describe('execution', () => {
 
 describe('a 4-channel x 2-pixel block of a 1:8-sparse layer', () => {
   it('computes the dense dot products, in assembly, through the gather instructions', () => {
-    const channels = 4;
-    const k = 64; // two groups of 4 non-zeros per channel, one index word
-    const random = xorshift(18);
-    const dense = Int8Array.from({ length: channels * k }, () => (random() & 0xff) - 128);
-    const weights = pruneNM({ channels, k, data: dense }, { n: 1, m: 8 });
-    const packed = packNM(weights, { n: 1, m: 8 });
-    const columns = [Uint8Array.from({ length: k }, () => random() & 0xff), Uint8Array.from({ length: k }, () => random() & 0xff)];
-
-    // Memory: two im2col columns, then the values, then the index words.
-    const valuesAt = dataBase + 2 * k;
-    const indicesAt = valuesAt + packed.values.length;
-    const bytes = new Uint8Array(indicesAt - dataBase + packed.indices.length * 4);
-    bytes.set(columns[0]!, 0);
-    bytes.set(columns[1]!, k);
-    bytes.set(new Uint8Array(packed.values.buffer), 2 * k);
-    bytes.set(new Uint8Array(packed.indices.buffer), indicesAt - dataBase);
-
-    // Accumulators s2..s9: channel c, pixel p in s(2 + 2c + p).
-    const lines: string[] = [];
-    for (let c = 0; c < channels; c++) {
-      lines.push(`  li a2, ${dataBase}`, `  li a3, ${dataBase + k}`, `  li t0, ${indicesAt + 4 * c}`, '  lw t0, 0(t0)', `  li t2, ${valuesAt + 8 * c}`);
-      for (let g = 0; g < 2; g++) {
-        for (let lane = 0; lane < 4; lane++) lines.push(`  nm.lg.b a0, t0(a2), ${lane}, 1:8`, `  nm.lgc.b a1, t0(a3), ${lane}, 1:8`);
-        lines.push('  cv.lw t1, (t2), 4', `  cv.sdotusp.b s${2 + 2 * c}, a0, t1`, `  cv.sdotusp.b s${3 + 2 * c}, a1, t1`, '  addi a2, a2, 32', '  addi a3, a3, 32');
-      }
-    }
-    const { hart, run } = execute(lines.join('\n'), bytes);
+    const block = kernelBlock(18);
+    const { hart, run } = execute(block.source, block.bytes);
     expect(run().stop.kind).toBe('exit');
-    for (let c = 0; c < channels; c++) {
-      for (let p = 0; p < 2; p++) {
-        let expected = 0;
-        for (let j = 0; j < k; j++) expected += weights.data[c * k + j]! * columns[p]![j]!;
-        expect(hart.regs[18 + 2 * c + p]!, `channel ${c} pixel ${p}`).toBe(expected); // s2 is x18
-      }
+    for (let c = 0; c < 4; c++) {
+      for (let p = 0; p < 2; p++) expect(hart.regs[18 + 2 * c + p]!, `channel ${c} pixel ${p}`).toBe(block.expected(c, p));
     }
   });
 });
