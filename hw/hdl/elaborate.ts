@@ -27,8 +27,6 @@ import type { SourceSite } from './source';
 
 export const draftChecks: readonly DraftCheck[] = [namesCheck, driversCheck, widthsCheck, foreignRefsCheck];
 export const netlistChecks: readonly NetlistCheck[] = [undrivenCheck];
-/** Every pass in order, for documentation and `nmsparse list --passes`-style listings. */
-export const passNames: readonly string[] = ['build', ...draftChecks.map((c) => c.name), 'lower', ...netlistChecks.map((c) => c.name), 'flatten', combLoopsCheck.name];
 
 export interface Design {
   readonly top: ModuleIR;

@@ -4,6 +4,6 @@ export { Expr, U, S, lit, cat, mux, type Operand } from './expr';
 export { Signal } from './signal';
 export { Memory } from './memory';
 export { UInt, SInt, Bool, clog2, typeName, type HdlType } from './types';
-export { elaborate, passNames, type Design } from './elaborate';
+export { elaborate, type Design } from './elaborate';
 export { HdlError, formatDiagnostic, type Diagnostic } from './diagnostics';
 export type { ModuleIR, Params, ParamShape, ParamValue } from './netlist';
