@@ -1,9 +1,15 @@
 /**
  * The PULP-style cluster: N CV32E40P cores in lock-step on one clock, sharing a banked L1 (TCDM),
- * an L2, a DMA engine, a barrier and a timer. Time advances to the next cycle at which some core
- * can issue; the cores issuing in one cycle are visited in round-robin order (rotating each
- * cycle), which is also the TCDM arbitration order. A waiting core (barrier, DMA wait) is parked
- * and its hart's cycle counter is moved forward when it resumes, so mcycle is cluster time.
+ * an L2, a DMA engine, a barrier and a timer. Cores issuing in the same cycle are served in
+ * round-robin order (rotating each cycle), which is also the TCDM arbitration order. A waiting
+ * core (barrier, DMA wait) is parked and its hart's cycle counter is moved forward when it
+ * resumes, so mcycle is cluster time.
+ *
+ * The simulation is exact but not cycle by cycle: the core that is first in time (earliest cycle,
+ * then round-robin order) runs ahead until it reaches the cycle of the next core, the next DMA
+ * completion or the cycle limit, or touches a peripheral. Every shared resource is therefore used
+ * in cluster-time order, as a cycle-by-cycle loop would use it, and a core that computes without
+ * competing runs whole compiled blocks.
  */
 import { Fault } from '../core/errors';
 import { Hart, type RunStop } from '../core/hart';
@@ -58,7 +64,6 @@ export class Cluster implements PortHost {
   readonly memory: Memory;
   readonly tcdm: Tcdm;
   readonly dma: Dma;
-  cycle: Cycles = 0;
   private readonly cores: CoreState[];
 
   constructor(options: ClusterOptions = {}) {
@@ -95,34 +100,62 @@ export class Cluster implements PortHost {
   }
 
   run(maxCycles: Cycles = Number.POSITIVE_INFINITY): ClusterResult {
-    const n = this.cores.length;
+    const cores = this.cores;
+    const n = cores.length;
     for (;;) {
-      let next = Number.POSITIVE_INFINITY;
-      for (const c of this.cores) if (!c.hart.halted && !c.atBarrier && c.hart.stats.cycles < next) next = c.hart.stats.cycles;
-      // A barrier opens as soon as every running core waits at it, so no core can issue only when all halted.
-      if (next === Number.POSITIVE_INFINITY) break;
-      if (next >= maxCycles) return this.result({ kind: 'cycle-limit' });
-      this.cycle = next;
-      this.dma.advance(next);
+      // The earliest cycle of a running core, and the next one (equal to it when cores tie).
+      let earliest = Number.POSITIVE_INFINITY;
+      let following = Number.POSITIVE_INFINITY;
+      for (let id = 0; id < n; id++) {
+        const core = cores[id]!;
+        if (core.hart.halted !== undefined || core.atBarrier) continue;
+        const cycle = core.hart.stats.cycles;
+        if (cycle < earliest) {
+          following = earliest;
+          earliest = cycle;
+        } else if (cycle < following) {
+          following = cycle;
+        }
+      }
+      // A barrier opens as soon as every running core waits at it, so no core can go on only when all halted.
+      if (earliest === Number.POSITIVE_INFINITY) break;
+      if (earliest >= maxCycles) return this.result({ kind: 'cycle-limit' });
+      this.dma.advance(earliest);
+      if (following > earliest) {
+        const first = this.runningAt(earliest);
+        first.hart.runAhead(Math.min(following, this.dma.nextEvent, maxCycles));
+        this.afterRun(first);
+        continue;
+      }
+      // Cores tie: each issues one instruction, in round-robin order from core (cycle mod N).
+      const start = earliest % n;
       for (let k = 0; k < n; k++) {
-        const core = this.cores[(next + k) % n]!;
-        if (core.hart.halted || core.atBarrier || core.hart.stats.cycles !== next) continue;
-        core.hart.step();
-        this.afterStep(core);
+        const core = cores[start + k < n ? start + k : start + k - n]!;
+        const hart = core.hart;
+        if (hart.stats.cycles !== earliest || hart.halted !== undefined || core.atBarrier) continue;
+        hart.step();
+        if (core.holdUntil > hart.stats.cycles || hart.halted !== undefined) this.afterRun(core);
       }
     }
-    const first = this.cores[0]!.hart.halted!;
-    return this.result(first);
+    const stop = this.cores[0]!.hart.halted!;
+    return this.result(stop);
   }
 
-  private afterStep(core: CoreState): void {
+  /** The running core at `cycle` (there is exactly one). */
+  private runningAt(cycle: Cycles): CoreState {
+    const core = this.cores.find((c) => c.hart.halted === undefined && !c.atBarrier && c.hart.stats.cycles === cycle);
+    if (!core) throw new Error(`cluster: no core runs at cycle ${cycle}`);
+    return core;
+  }
+
+  private afterRun(core: CoreState): void {
     const stats = core.hart.stats;
     if (core.holdUntil > stats.cycles) {
       const wait = core.holdUntil - stats.cycles;
       stats.cycles += wait;
       core.port.stats.dmaWait += wait;
     }
-    if (core.hart.halted) this.releaseBarrierIfComplete(undefined);
+    if (core.hart.halted) this.releaseBarrierIfComplete(undefined, core.hart.haltCycle);
   }
 
   private result(stop: RunStop): ClusterResult {
@@ -136,26 +169,26 @@ export class Cluster implements PortHost {
 
   // --- peripherals --------------------------------------------------------------------------
 
-  peripheralRead(core: number, offset: number): Word {
+  peripheralRead(core: number, offset: number, cycle: Cycles): Word {
     const state = this.cores[core]!;
     switch (offset) {
       case PERIPHERAL.BARRIER:
         state.atBarrier = true;
-        this.releaseBarrierIfComplete(state);
+        this.releaseBarrierIfComplete(state, cycle);
         return 0;
       case PERIPHERAL.DMA_START: return this.dma.lastQueued;
       case PERIPHERAL.DMA_BUSY: return this.dma.busy;
       case PERIPHERAL.DMA_WAIT:
         state.holdUntil = Math.max(state.holdUntil, this.dma.idleAt);
         return 0;
-      case PERIPHERAL.CYCLES_LO: return this.cycle % 2 ** 32 | 0;
-      case PERIPHERAL.CYCLES_HI: return Math.floor(this.cycle / 2 ** 32) | 0;
+      case PERIPHERAL.CYCLES_LO: return cycle % 2 ** 32 | 0;
+      case PERIPHERAL.CYCLES_HI: return Math.floor(cycle / 2 ** 32) | 0;
       default:
         throw new Fault('memory-access', `no readable peripheral register at offset ${hex(offset, 3)}`);
     }
   }
 
-  peripheralWrite(core: number, offset: number, value: Word): void {
+  peripheralWrite(core: number, offset: number, value: Word, cycle: Cycles): void {
     const r = this.cores[core]!.dmaRegisters;
     switch (offset) {
       case PERIPHERAL.DMA_SRC: r.src = value >>> 0; return;
@@ -167,7 +200,7 @@ export class Cluster implements PortHost {
       case PERIPHERAL.DMA_START: {
         const request: DmaRequest = { ...r };
         for (let row = 0; row < request.rows; row++) this.checkDmaRow(request, row);
-        this.dma.start(request, this.cycle);
+        this.dma.start(request, cycle);
         r.rows = 1;
         return;
       }
@@ -183,17 +216,17 @@ export class Cluster implements PortHost {
   }
 
   /**
-   * When every running core has arrived, the barrier opens in the current cycle: the core whose
-   * arrival (or halt) completed it goes on, the others resume after the wake-up latency.
+   * When every running core has arrived, the barrier opens in `cycle`, when the last arrival (or
+   * halt) happened: the core that completed it goes on, the others resume after the wake-up latency.
    */
-  private releaseBarrierIfComplete(trigger: CoreState | undefined): void {
+  private releaseBarrierIfComplete(trigger: CoreState | undefined, cycle: Cycles): void {
     const running = this.cores.filter((c) => !c.hart.halted);
     const waiting = running.filter((c) => c.atBarrier);
     if (waiting.length === 0 || waiting.length < running.length) return;
     for (const c of waiting) {
       c.atBarrier = false;
       if (c === trigger) continue;
-      const resume = Math.max(c.hart.stats.cycles, this.cycle + this.config.barrierWakeup);
+      const resume = Math.max(c.hart.stats.cycles, cycle + this.config.barrierWakeup);
       c.port.stats.barrierWait += resume - c.hart.stats.cycles;
       c.hart.stats.cycles = resume;
     }

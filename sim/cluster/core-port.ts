@@ -2,9 +2,11 @@
  * One core's view of the cluster's memory system: L1 accesses go through TCDM bank arbitration,
  * L2 accesses pay the interconnect latency, and the peripheral window reaches the barrier, DMA
  * and timer. Waits are charged to the hart's current instruction and to the core's statistics.
+ * An access happens in the cycle its instruction issued, which is the hart's mcycle while the
+ * instruction runs. A peripheral access pauses the hart so that the cluster can act on it.
  */
 import { hex } from '../isa/bits';
-import type { AccessSize, Addr, Word } from '../isa/types';
+import type { AccessSize, Addr, Cycles, Word } from '../isa/types';
 import type { Bus } from '../core/bus';
 import { Fault } from '../core/errors';
 import type { Hart } from '../core/hart';
@@ -12,11 +14,10 @@ import type { Memory, MemoryRegion } from '../core/memory';
 import { PERIPHERALS_SIZE, type ClusterConfig } from './config';
 import type { Tcdm } from './tcdm';
 
-/** What a port needs from the cluster: the current cycle and the peripheral registers. */
+/** What a port needs from the cluster: the peripheral registers, accessed in a given cycle. */
 export interface PortHost {
-  readonly cycle: number;
-  peripheralRead(core: number, offset: number): Word;
-  peripheralWrite(core: number, offset: number, value: Word): void;
+  peripheralRead(core: number, offset: number, cycle: Cycles): Word;
+  peripheralWrite(core: number, offset: number, value: Word, cycle: Cycles): void;
 }
 
 /** Per-core waits the memory system caused, by cause. */
@@ -45,14 +46,20 @@ export class CorePort implements Bus {
   }
 
   read(addr: Addr, size: AccessSize, signed: boolean): Word {
-    if (this.isPeripheral(addr)) return this.host.peripheralRead(this.core, this.peripheralOffset(addr, size));
+    if (this.isPeripheral(addr)) {
+      const offset = this.peripheralOffset(addr, size);
+      this.hart.pause();
+      return this.host.peripheralRead(this.core, offset, this.hart.stats.cycles);
+    }
     this.charge(addr);
     return this.memory.read(addr, size, signed);
   }
 
   write(addr: Addr, size: AccessSize, value: Word): void {
     if (this.isPeripheral(addr)) {
-      this.host.peripheralWrite(this.core, this.peripheralOffset(addr, size), value);
+      const offset = this.peripheralOffset(addr, size);
+      this.hart.pause();
+      this.host.peripheralWrite(this.core, offset, value, this.hart.stats.cycles);
       return;
     }
     this.charge(addr);
@@ -61,7 +68,7 @@ export class CorePort implements Bus {
 
   private charge(addr: Addr): void {
     if (addr >= this.config.l1Base && addr < this.l1End) {
-      const wait = this.tcdm.access(addr, this.host.cycle);
+      const wait = this.tcdm.access(addr, this.hart.stats.cycles);
       this.hart.dataWait += wait;
       this.stats.tcdmContention += wait;
     } else {

@@ -12,6 +12,7 @@ import { CsrFile } from './csr-file';
 import { SyscallEnvironment, type Environment, type EnvironmentPort, type HaltReason } from './environment';
 import { Fault, locateFault } from './errors';
 import { HardwareLoops } from './hwloop';
+import { Block, isStraightLine, MAX_BLOCK_LENGTH, type BlockHost } from './block';
 import type { Bus } from './bus';
 import type { RetireHook } from './retire';
 import { CoreStats, CV32E40P_TIMING, TimingModel, type TimingConfig, type TimingProbe } from './timing';
@@ -27,7 +28,15 @@ export interface HartOptions {
    */
   readonly misaligned?: 'split' | 'fault';
   readonly environment?: Environment;
+  /**
+   * Compile hot straight-line code into JavaScript functions (the default), or interpret every
+   * instruction. Both give identical results; with a retire hook installed the hart interprets.
+   */
+  readonly blocks?: boolean;
 }
+
+/** Arrivals at an address before the block starting there is compiled: code run once is not worth it. */
+const COMPILE_AFTER_VISITS = 4;
 
 export type RunStop = HaltReason | { readonly kind: 'cycle-limit' };
 
@@ -37,7 +46,7 @@ export interface RunResult {
   readonly instret: number;
 }
 
-export class Hart implements HartContext, TimingProbe, EnvironmentPort {
+export class Hart implements HartContext, TimingProbe, EnvironmentPort, BlockHost {
   readonly regs = new Int32Array(32);
   pc: Addr;
   npc: Addr;
@@ -48,6 +57,10 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
   readonly table: InstructionTable;
   halted: HaltReason | undefined;
   onRetire: RetireHook | undefined;
+  /** The cycle in which the instruction that halted the hart issued. */
+  haltCycle: Cycles = 0;
+  /** The run stops after the instruction that brings mcycle to this value; see pause(). */
+  stopAt: Cycles = Number.POSITIVE_INFINITY;
 
   /** Set by jump(): the instruction transferred control. */
   redirected = false;
@@ -64,13 +77,16 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
   private accessValue = 0;
   private accessWrite = false;
 
-  private readonly timing: TimingModel;
+  readonly timing: TimingModel;
   private readonly environment: Environment;
   private readonly faultOnMisaligned: boolean;
-  /** The region of the last fetch, whose pre-decode array is tried first (empty until a fetch). */
+  private readonly blocksEnabled: boolean;
+  /** The region of the last fetch, whose pre-decode arrays are tried first (empty until a fetch). */
   private codeBase = 0;
   private codeSize = 0;
   private codeDecoded: (DecodedInstruction | undefined)[] = [];
+  private codeBlocks: (Block | null | undefined)[] = [];
+  private codeVisits: Uint8Array = new Uint8Array(0);
   private fetchedWord: number | undefined;
 
   constructor(
@@ -84,15 +100,16 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
     this.timing = new TimingModel(options.timing ?? CV32E40P_TIMING, this.stats);
     this.environment = options.environment ?? new SyscallEnvironment();
     this.faultOnMisaligned = options.misaligned === 'fault';
+    this.blocksEnabled = options.blocks ?? true;
     this.csrs = new CsrFile(this.hartId, this.stats, this.hwloop);
   }
 
   // --- running ----------------------------------------------------------------------------
 
-  /** Execute one instruction; returns the cycles it took. */
-  step(): Cycles {
+  /** Execute one instruction (the cluster's lock-step rounds, tests). */
+  step(): void {
     try {
-      return this.execute();
+      this.stepOne();
     } catch (error) {
       throw this.locate(error);
     }
@@ -101,15 +118,103 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
   /** Run until the program halts or mcycle reaches `maxCycles`. */
   run(maxCycles: Cycles = Number.POSITIVE_INFINITY): RunResult {
     const stats = this.stats;
+    this.stopAt = maxCycles;
     try {
-      while (this.halted === undefined && stats.cycles < maxCycles) this.execute();
+      while (this.halted === undefined && stats.cycles < this.stopAt) this.dispatch();
     } catch (error) {
       throw this.locate(error);
     }
     return { stop: this.halted ?? { kind: 'cycle-limit' }, cycles: stats.cycles, instret: stats.instret };
   }
 
-  private execute(): Cycles {
+  /**
+   * Run at least one instruction, then go on while mcycle is below `limit` and nothing paused the
+   * hart: the cluster lets a core run ahead until it would pass another core.
+   */
+  runAhead(limit: Cycles): void {
+    const stats = this.stats;
+    this.stopAt = limit;
+    try {
+      // A single instruction is quicker to interpret than to run as a block: the common case of
+      // cores in lock-step, each allowed one cycle.
+      if (limit - stats.cycles <= 1) this.stepOne();
+      else {
+        do this.dispatch();
+        while (this.halted === undefined && stats.cycles < this.stopAt);
+      }
+    } catch (error) {
+      throw this.locate(error);
+    }
+  }
+
+  /** Stop the current run after the instruction in progress (a peripheral needs the host to act). */
+  pause(): void {
+    this.stopAt = 0;
+  }
+
+  /** One instruction, through its compiled form once the code is hot. */
+  private stepOne(): void {
+    const offset = this.pc - this.codeBase;
+    if (this.blocksEnabled && this.onRetire === undefined && offset >= 0 && offset < this.codeSize && (offset & 1) === 0) {
+      const index = offset >>> 1;
+      const block = this.codeBlocks[index];
+      if (block) {
+        block.step(this);
+        return;
+      }
+      if (block === undefined && ++this.codeVisits[index]! >= COMPILE_AFTER_VISITS) this.codeBlocks[index] = this.buildBlock(this.pc);
+    }
+    this.execute();
+  }
+
+  /** Run the compiled block starting at pc if there is one that fits the loop state, else one instruction. */
+  private dispatch(): void {
+    const offset = this.pc - this.codeBase;
+    if (this.blocksEnabled && this.onRetire === undefined && offset >= 0 && offset < this.codeSize && (offset & 1) === 0) {
+      const index = offset >>> 1;
+      const block = this.codeBlocks[index];
+      if (block) {
+        if (!this.hwloop.active || block.fitsLoops(this.hwloop)) {
+          block.run(this);
+          return;
+        }
+      } else if (block === undefined && ++this.codeVisits[index]! >= COMPILE_AFTER_VISITS) {
+        this.codeBlocks[index] = this.buildBlock(this.pc);
+      }
+    }
+    this.execute();
+  }
+
+  /**
+   * The longest straight-line run from `start` within its region, ending after a store, at the end
+   * of an active hardware loop or at MAX_BLOCK_LENGTH; null when the instruction at `start` cannot
+   * begin one. Undecodable bytes end the block before them (they may be data).
+   */
+  private buildBlock(start: Addr): Block | null {
+    const region = this.memory.find(start, 2);
+    const insns: DecodedInstruction[] = [];
+    for (let addr = start; region !== undefined && addr < region.end && insns.length < MAX_BLOCK_LENGTH; ) {
+      let insn: DecodedInstruction;
+      try {
+        insn = this.fetch(addr);
+      } catch (error) {
+        if (error instanceof Fault) break;
+        throw error;
+      }
+      if (!isStraightLine(insn)) break;
+      insns.push(insn);
+      addr += insn.length;
+      if (insn.timing === 'store' || this.endsActiveLoop(addr)) break;
+    }
+    return insns.length === 0 ? null : new Block(insns);
+  }
+
+  private endsActiveLoop(addr: Addr): boolean {
+    const loops = this.hwloop;
+    return (loops.count[0] !== 0 && loops.end[0] === addr) || (loops.count[1] !== 0 && loops.end[1] === addr);
+  }
+
+  private execute(): void {
     const pc = this.pc;
     // The offset is even for every pc a program can reach; an odd one takes the slow path and faults.
     const offset = pc - this.codeBase;
@@ -129,7 +234,6 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
     stats.instret++;
     if (this.onRetire) this.retire(insn, cycles);
     this.pc = next >>> 0;
-    return cycles;
   }
 
   private retire(insn: DecodedInstruction, cycles: Cycles): void {
@@ -186,11 +290,16 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
     this.fetchedWord = word;
     const insn = decode(this.table, word, addr);
     if (!insn) throw new Fault('illegal-instruction', `illegal instruction ${instructionHex(word)}`);
-    region.decoded ??= new Array<DecodedInstruction | undefined>(region.size >>> 1).fill(undefined);
+    const halfwords = region.size >>> 1;
+    region.decoded ??= new Array<DecodedInstruction | undefined>(halfwords).fill(undefined);
+    region.blocks ??= new Array<Block | null | undefined>(halfwords).fill(undefined);
+    region.visits ??= new Uint8Array(halfwords);
     region.decoded[offset >>> 1] = insn;
     this.codeBase = region.base;
     this.codeSize = region.size;
     this.codeDecoded = region.decoded;
+    this.codeBlocks = region.blocks;
+    this.codeVisits = region.visits;
     return insn;
   }
 
@@ -280,5 +389,6 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort {
 
   halt(reason: HaltReason): void {
     this.halted = reason;
+    this.haltCycle = this.stats.cycles;
   }
 }

@@ -7,6 +7,7 @@ import { hex } from '../isa/bits';
 import type { AccessSize, Addr, Word } from '../isa/types';
 import { Fault } from './errors';
 import type { DecodedInstruction } from '../isa/definition';
+import type { Block } from './block';
 import type { Bus } from './bus';
 
 export interface RegionConfig {
@@ -26,6 +27,13 @@ export class MemoryRegion {
   readonly view: DataView;
   /** Decoded instructions by halfword offset; allocated the first time code runs from here. */
   decoded: (DecodedInstruction | undefined)[] | undefined;
+  /**
+   * Compiled blocks by the halfword offset of their first instruction: null where the instruction
+   * there cannot start one, undefined where not decided yet. Allocated with `decoded`.
+   */
+  blocks: (Block | null | undefined)[] | undefined;
+  /** Times execution arrived at each halfword without a block; a block is compiled once it is hot. */
+  visits: Uint8Array | undefined;
 
   constructor({ name, base, size }: RegionConfig) {
     this.name = name;
@@ -36,12 +44,22 @@ export class MemoryRegion {
     this.view = new DataView(this.bytes.buffer);
   }
 
-  /** Drop decoded instructions overlapping bytes [offset, offset + size). */
+  /**
+   * Drop decoded instructions overlapping bytes [offset, offset + size), and when there were any,
+   * every compiled block of the region (a block may span the written bytes from anywhere before).
+   */
   invalidate(offset: number, size: number): void {
     const decoded = this.decoded;
     if (!decoded) return;
+    let hit = false;
     // A 32-bit instruction starting one halfword earlier also covers the written bytes.
-    for (let i = Math.max(0, (offset >> 1) - 1); i <= (offset + size - 1) >> 1; i++) decoded[i] = undefined;
+    for (let i = Math.max(0, (offset >> 1) - 1); i <= (offset + size - 1) >> 1; i++) {
+      if (decoded[i] !== undefined) {
+        decoded[i] = undefined;
+        hit = true;
+      }
+    }
+    if (hit) this.blocks?.fill(undefined);
   }
 }
 

@@ -93,7 +93,7 @@ export interface TimingProbe {
 
 export class TimingModel {
   /** Registers (bit mask) loaded by the previous instruction: the load-use hazard. */
-  private loadedByPrevious = 0;
+  loadedByPrevious = 0;
   /**
    * Registers loaded two instructions back, when the instruction in between took one cycle: that
    * load is still in writeback when a jalr reaches decode, which stalls jalr once more.
@@ -112,7 +112,7 @@ export class TimingModel {
   /** Before the semantics run: hazards and operand-dependent latencies. */
   issue(insn: DecodedInstruction, regs: Int32Array): void {
     // Small enough to be inlined into the hart's loop: most instructions take this exit.
-    if (insn.timing === 'alu' && (insn.sourceMask & this.loadedByPrevious) === 0) {
+    if (insn.timing === 'alu' && !hasLoadUseHazard(insn, this.loadedByPrevious)) {
       this.pending = 1;
       return;
     }
@@ -120,43 +120,54 @@ export class TimingModel {
   }
 
   private issueSlow(insn: DecodedInstruction, regs: Int32Array): void {
+    let cycles = 1 + this.loadUseStall(insn, this.loadedByPrevious);
+    if (insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0) {
+      cycles += this.config.jalrDependencyStall;
+      this.stats.jalrStalls += this.config.jalrDependencyStall;
+    }
+    this.pending = cycles + this.latencyExtra(insn, regs);
+  }
+
+  /** Stall cycles of `insn` after an instruction that loaded the registers in `loaded`, counted in the stats. */
+  loadUseStall(insn: DecodedInstruction, loaded: number): Cycles {
+    if (!hasLoadUseHazard(insn, loaded)) return 0;
+    this.stats.loadUseStalls += this.config.loadUseStall;
+    return this.config.loadUseStall;
+  }
+
+  /** Cycles of a multi-cycle instruction (mulh*, div/rem) beyond the first, counted in the stats; 0 for others. */
+  latencyExtra(insn: DecodedInstruction, regs: Int32Array): Cycles {
     const c = this.config;
-    const s = this.stats;
-    let cycles = 1;
-    if ((insn.sourceMask & this.loadedByPrevious) !== 0) {
-      cycles += c.loadUseStall;
-      s.loadUseStalls += c.loadUseStall;
+    let extra = 0;
+    if (insn.timing === 'mulh') extra = c.mulh - 1;
+    else if (insn.timing === 'div') extra = divideCycles(c, regs[insn.rs2]!, insn.def.mnemonic === 'div' || insn.def.mnemonic === 'rem') - 1;
+    this.stats.multiCycle += extra;
+    return extra;
+  }
+
+  /** After a load or store: the cycles its data access added (split transaction, memory wait), counted in the stats. */
+  memoryExtra(probe: TimingProbe): Cycles {
+    let extra = probe.dataWait;
+    this.stats.memoryWait += probe.dataWait;
+    if (probe.splitAccess) {
+      extra += this.config.splitAccess - 1;
+      this.stats.splitAccessStalls += this.config.splitAccess - 1;
     }
-    switch (insn.timing) {
-      case 'jumpRegister':
-        if (((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0) {
-          cycles += c.jalrDependencyStall;
-          s.jalrStalls += c.jalrDependencyStall;
-        }
-        break;
-      case 'mulh':
-        cycles += c.mulh - 1;
-        s.multiCycle += c.mulh - 1;
-        break;
-      case 'div': {
-        const extra = divideCycles(c, regs[insn.rs2]!, insn.def.mnemonic === 'div' || insn.def.mnemonic === 'rem') - 1;
-        cycles += extra;
-        s.multiCycle += extra;
-        break;
-      }
-      default:
-        break;
-    }
-    this.pending = cycles;
+    return extra;
   }
 
   /** After the semantics: outcome-dependent costs. Returns the instruction's total cycles. */
   complete(insn: DecodedInstruction, probe: TimingProbe): Cycles {
     const cycles = insn.timing === 'alu' ? this.pending : this.outcome(insn, probe, this.pending);
+    this.retire(insn, cycles);
+    return cycles;
+  }
+
+  /** Record what a retired instruction leaves for the hazards of the next ones. */
+  retire(insn: DecodedInstruction, cycles: Cycles): void {
     this.loadedTwoBack = cycles === 1 ? this.loadedByPrevious : 0;
     this.loadedByPrevious = insn.loadedMask;
     this.writtenByPrevious = insn.destinationMask;
-    return cycles;
   }
 
   private outcome(insn: DecodedInstruction, probe: TimingProbe, issued: Cycles): Cycles {
@@ -166,12 +177,7 @@ export class TimingModel {
     switch (insn.timing) {
       case 'load':
       case 'store':
-        if (probe.splitAccess) {
-          cycles += c.splitAccess - 1;
-          s.splitAccessStalls += c.splitAccess - 1;
-        }
-        cycles += probe.dataWait;
-        s.memoryWait += probe.dataWait;
+        cycles += this.memoryExtra(probe);
         break;
       case 'branch':
         if (probe.redirected) {
@@ -206,6 +212,11 @@ export class TimingModel {
   private targetPenalty(probe: TimingProbe): Cycles {
     return probe.isUnalignedWideTarget(probe.npc) ? this.config.unalignedTargetPenalty : 0;
   }
+}
+
+/** `insn` reads a register that the instruction before it loaded from memory. */
+export function hasLoadUseHazard(insn: DecodedInstruction, loaded: number): boolean {
+  return (insn.sourceMask & loaded) !== 0;
 }
 
 /**

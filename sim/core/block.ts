@@ -1,0 +1,181 @@
+/**
+ * Straight-line blocks compiled to JavaScript. A block is a run of instructions with no control
+ * transfer (ALU, multiply/divide, loads and stores) that the hart executes with one call instead of
+ * one dispatch per instruction. The generated function calls each instruction's own semantic from
+ * a call site of its own, so V8 sees every site monomorphic and can inline the semantic, and it
+ * applies the timing rules that are known when the block is built (load-use hazards inside the
+ * block, fixed latencies) as constants. Everything that depends on run-time values goes through
+ * the same TimingModel methods the interpreter uses, so both paths count identical cycles; a test
+ * runs programs both ways and compares every counter.
+ *
+ * What ends a block: an instruction that is not straight-line (branches, jumps, CSR and system
+ * instructions, fences, hardware-loop set-up, which all take the interpreter), a store (it may
+ * rewrite code further on), the end of an active hardware loop, or MAX_BLOCK_LENGTH.
+ */
+import { hex } from '../isa/bits';
+import type { DecodedInstruction, Execute } from '../isa/definition';
+import type { Addr, Cycles, HwLoopRegs } from '../isa/types';
+import type { CoreStats, TimingModel, TimingProbe } from './timing';
+import { hasLoadUseHazard } from './timing';
+
+export const MAX_BLOCK_LENGTH = 64;
+
+/** What a block needs of the hart that runs it. */
+export interface BlockHost extends TimingProbe {
+  pc: Addr;
+  readonly regs: Int32Array;
+  readonly stats: CoreStats;
+  readonly timing: TimingModel;
+  readonly hwloop: HwLoopRegs & { readonly active: boolean; next(sequential: Addr): Addr };
+  /**
+   * The block returns after any instruction that brings mcycle to this value (the run's cycle
+   * limit, or 0 when something outside the core, such as a peripheral, asks the hart to yield).
+   */
+  stopAt: Cycles;
+}
+
+type BlockFunction = (host: BlockHost) => void;
+
+/** May this instruction be part of a block? */
+export function isStraightLine(insn: DecodedInstruction): boolean {
+  switch (insn.timing) {
+    case 'alu':
+      return insn.def.extension !== 'Xcvhwlp';
+    case 'load':
+    case 'store':
+    case 'mulh':
+    case 'div':
+      return true;
+    default:
+      return false;
+  }
+}
+
+export class Block {
+  /** Address of the first instruction. */
+  readonly start: Addr;
+  /** Address after the last instruction. */
+  readonly end: Addr;
+  readonly run: BlockFunction;
+  /** Runs the first instruction only: a core in lock-step with others, allowed one cycle. */
+  readonly step: BlockFunction;
+
+  constructor(readonly instructions: readonly DecodedInstruction[]) {
+    if (instructions.length === 0) throw new Error('block: no instructions');
+    this.start = instructions[0]!.pc;
+    const last = instructions.at(-1)!;
+    this.end = last.pc + last.length;
+    this.run = compile(this);
+    this.step = compileStep(instructions[0]!);
+  }
+
+  /** No active hardware loop ends strictly inside the block (its last instruction may end one). */
+  fitsLoops(hwloop: HwLoopRegs): boolean {
+    for (let l = 0; l < 2; l++) {
+      const end = hwloop.end[l]!;
+      if (hwloop.count[l] !== 0 && end > this.start && end < this.end) return false;
+    }
+    return true;
+  }
+
+  /**
+   * At the end of the block: when it is the whole body of an active hardware loop with iterations
+   * left, take the loop's back edge (as HardwareLoops.next would) so that the generated code can
+   * run the next iteration without leaving.
+   */
+  loopsBack(hwloop: HwLoopRegs): boolean {
+    for (let l = 0; l < 2; l++) {
+      if (hwloop.count[l] !== 0 && hwloop.end[l] === this.end) {
+        if (hwloop.count[l]! < 2 || hwloop.start[l] !== this.start) return false;
+        hwloop.count[l]!--;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Called by the generated code after instruction `index` retired with mcycle at `cycles`, the
+   * instruction itself having taken `last` cycles after one that loaded `previousLoaded`: commit
+   * the counters, the hazard state and the next pc (through the hardware-loop end rule).
+   */
+  finish(host: BlockHost, index: number, cycles: Cycles, last: Cycles, previousLoaded: number): void {
+    const insns = this.instructions;
+    host.stats.cycles = cycles;
+    host.stats.instret += index + 1;
+    host.timing.loadedByPrevious = previousLoaded;
+    const insn = insns[index]!;
+    host.timing.retire(insn, last);
+    const sequential = insn.pc + insn.length;
+    host.pc = host.hwloop.active ? host.hwloop.next(sequential) >>> 0 : sequential;
+  }
+
+  /** Called when an instruction faulted: count what retired before it (pc names the faulting one). */
+  abandon(host: BlockHost, cycles: Cycles): void {
+    host.stats.cycles = cycles;
+    host.stats.instret += this.instructions.findIndex((insn) => insn.pc === host.pc);
+  }
+}
+
+/** Does the semantic possibly write x0 (which must then be forced back to zero)? */
+function writesZero(insn: DecodedInstruction): boolean {
+  return insn.def.format.writes.some((slot) => insn[slot] === 0);
+}
+
+function compile(block: Block): BlockFunction {
+  const insns = block.instructions;
+  const last = insns.length - 1;
+  // p: registers loaded by the instruction before the first one (the previous block, or the last
+  // instruction of this one when it runs again as a loop body).
+  const lines: string[] = [
+    'const r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop;',
+    'let c = s.cycles, k = 0, p = tm.loadedByPrevious;',
+    'try {',
+    'for (;;) {',
+  ];
+  const previousLoaded = (i: number): string => (i === 0 ? 'p' : String(insns[i - 1]!.loadedMask));
+  insns.forEach((insn, i) => {
+    lines.push(`// ${hex(insn.pc)} ${insn.def.mnemonic} (${insn.timing})`, `h.pc = ${insn.pc};`);
+    if (i === 0) lines.push(insn.sourceMask === 0 ? 'k = 1;' : 'k = 1 + tm.loadUseStall(d0, p);');
+    else lines.push(hasLoadUseHazard(insn, insns[i - 1]!.loadedMask) ? `k = 1 + tm.loadUseStall(d${i}, ${insns[i - 1]!.loadedMask});` : 'k = 1;');
+    // The divisor must be read before the semantic may overwrite it.
+    if (insn.timing === 'mulh' || insn.timing === 'div') lines.push(`k += tm.latencyExtra(d${i}, r);`);
+    const memory = insn.timing === 'load' || insn.timing === 'store';
+    // The memory system times an access by the cycle its instruction issued in.
+    if (memory) lines.push('s.cycles = c;');
+    lines.push(`e${i}(h, d${i});`);
+    if (memory) lines.push('k += tm.memoryExtra(h);');
+    if (writesZero(insn)) lines.push('r[0] = 0;');
+    lines.push('c += k;');
+    if (i < last) lines.push(`if (c >= h.stopAt) return b.finish(h, ${i}, c, k, ${previousLoaded(i)});`);
+  });
+  lines.push(
+    `if (c >= h.stopAt || !(hw.active && b.loopsBack(hw))) return b.finish(h, ${last}, c, k, ${previousLoaded(last)});`,
+    `s.instret += ${insns.length};`,
+    `p = ${insns[last]!.loadedMask};`,
+    '}',
+    '} catch (error) {', 'b.abandon(h, c);', 'throw error;', '}',
+  );
+  const names = insns.flatMap((_, i) => [`e${i}`, `d${i}`]);
+  const values = insns.flatMap((insn) => [insn.execute, insn]);
+  const name = `block_${block.start.toString(16)}`;
+  const source = `return function ${name}(h) {\n${lines.join('\n')}\n};`;
+  const factory = new Function('b', ...names, source) as (b: Block, ...args: (Execute | DecodedInstruction)[]) => BlockFunction;
+  return factory(block, ...values);
+}
+
+/** One instruction, with nothing of the block's loop and exit machinery. */
+function compileStep(insn: DecodedInstruction): BlockFunction {
+  const lines = [
+    'const s = h.stats, tm = h.timing, hw = h.hwloop;',
+    insn.sourceMask === 0 ? 'let k = 1;' : 'let k = 1 + tm.loadUseStall(d, tm.loadedByPrevious);',
+  ];
+  if (insn.timing === 'mulh' || insn.timing === 'div') lines.push('k += tm.latencyExtra(d, h.regs);');
+  lines.push('e(h, d);');
+  if (insn.timing === 'load' || insn.timing === 'store') lines.push('k += tm.memoryExtra(h);');
+  if (writesZero(insn)) lines.push('h.regs[0] = 0;');
+  const sequential = insn.pc + insn.length;
+  lines.push('s.cycles += k;', 's.instret++;', 'tm.retire(d, k);', `h.pc = hw.active && (hw.end[0] === ${sequential} || hw.end[1] === ${sequential}) ? hw.next(${sequential}) >>> 0 : ${sequential};`);
+  const source = `return function step_${insn.pc.toString(16)}(h) {\n${lines.join('\n')}\n};`;
+  return (new Function('e', 'd', source) as (e: Execute, d: DecodedInstruction) => BlockFunction)(insn.execute, insn);
+}
