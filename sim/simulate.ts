@@ -36,6 +36,11 @@ export interface SimulateOptions {
   readonly output?: (text: string, fd: number) => void;
   /** Instruction table of every core (and of the assembler): CV32E40P unless given, e.g. with Xnmsparse. */
   readonly table?: InstructionTable;
+  /**
+   * Interpret every instruction and, on the cluster, schedule one instruction at a time: the
+   * reference the compiled blocks and the run-ahead are tested against. Same results, slower.
+   */
+  readonly interpret?: boolean;
 }
 
 export interface SimulationReport {
@@ -111,10 +116,11 @@ export function simulate(input: ProgramInput, options: SimulateOptions = {}): Si
     const image = readElf(elf);
     if (cores === 1) {
       const inSpikeMap = SPIKE_MEMORY_MAP.some((r) => image.entry >= r.base && image.entry < r.base + r.size);
-      const { hart } = loadProgram(elf, { memoryMap: inSpikeMap ? SPIKE_MEMORY_MAP : PULP_MEMORY_MAP, output: options.output, ...table });
+      const { hart } = loadProgram(elf, { memoryMap: inSpikeMap ? SPIKE_MEMORY_MAP : PULP_MEMORY_MAP, output: options.output, blocks: !options.interpret, ...table });
       return run([hart], undefined, () => hart.run(options.maxCycles), options);
     }
-    const cluster = new Cluster({ config: { ...PULP_CLUSTER, cores }, output: options.output, ...table });
+    const engine = options.interpret ? { blocks: false, runAhead: false } : {};
+    const cluster = new Cluster({ config: { ...PULP_CLUSTER, cores }, output: options.output, ...engine, ...table });
     cluster.load(image);
     let reports: readonly CoreReport[] = [];
     return run(cluster.harts, () => reports.map((r) => r.waits), () => {

@@ -10,6 +10,7 @@ interface SimOptions {
   trace?: boolean;
   stats?: boolean;
   maxCycles?: string;
+  interpret?: boolean;
 }
 
 function integer(text: string, what: string): number {
@@ -38,11 +39,13 @@ export function registerSim(program: Command): void {
     .option('--trace', 'print every retired instruction (to stderr, as Spike does)')
     .option('--stats', 'print where each core spent its cycles (to stderr)')
     .option('--max-cycles <n>', 'stop a runaway program after this many cycles')
+    .option('--interpret', 'interpret every instruction and schedule cores one instruction at a time (the slow reference engine; same results)')
     .action((file: string, options: SimOptions) =>
       runCommand(() => {
         const input = readProgram(file);
         const report = simulate(input, {
           cores: integer(options.cores, '--cores'),
+          interpret: options.interpret === true,
           ...(options.xnmsparse ? { table: CV32E40P_XNMSPARSE_TABLE } : {}),
           ...(options.maxCycles ? { maxCycles: integer(options.maxCycles, '--max-cycles') } : {}),
           ...(options.trace ? { trace: (line: string) => process.stderr.write(`${line}\n`) } : {}),

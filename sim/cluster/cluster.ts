@@ -31,6 +31,13 @@ export interface ClusterOptions {
   readonly output?: (text: string, fd: number) => void;
   /** Bytes of L1 reserved per core for its stack, from the top of L1 down (sp is set at reset). */
   readonly stackSize?: number;
+  /** Compile hot code into blocks (HartOptions.blocks); default true. */
+  readonly blocks?: boolean;
+  /**
+   * Let the first core in time run ahead (default true). When false, every scheduling decision
+   * issues one instruction: slower, and the reference the run-ahead is tested against.
+   */
+  readonly runAhead?: boolean;
 }
 
 export interface CoreReport {
@@ -65,6 +72,7 @@ export class Cluster implements PortHost {
   readonly tcdm: Tcdm;
   readonly dma: Dma;
   private readonly cores: CoreState[];
+  private readonly runsAhead: boolean;
 
   constructor(options: ClusterOptions = {}) {
     const config = { ...PULP_CLUSTER, ...options.config };
@@ -77,10 +85,11 @@ export class Cluster implements PortHost {
     this.tcdm = new Tcdm(config.l1Base, config.l1Banks);
     this.dma = new Dma(this.memory, config.dmaLatency, config.dmaBandwidth);
     const stackSize = options.stackSize ?? 2048;
+    this.runsAhead = options.runAhead ?? true;
     this.cores = Array.from({ length: config.cores }, (_, id) => {
       const port = new CorePort(id, this.memory, this.tcdm, this, config);
       const hart = new Hart(port, {
-        resetPc: config.l2Base, hartId: id, timing: config.timing,
+        resetPc: config.l2Base, hartId: id, timing: config.timing, blocks: options.blocks ?? true,
         environment: new SyscallEnvironment(options.output), ...(options.table ? { table: options.table } : {}),
       });
       port.hart = hart;
@@ -121,7 +130,7 @@ export class Cluster implements PortHost {
       if (earliest === Number.POSITIVE_INFINITY) break;
       if (earliest >= maxCycles) return this.result({ kind: 'cycle-limit' });
       this.dma.advance(earliest);
-      if (following > earliest) {
+      if (following > earliest && this.runsAhead) {
         const first = this.runningAt(earliest);
         first.hart.runAhead(Math.min(following, this.dma.nextEvent, maxCycles));
         this.afterRun(first);

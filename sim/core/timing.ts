@@ -147,6 +147,7 @@ export class TimingModel {
 
   /** After a load or store: the cycles its data access added (split transaction, memory wait), counted in the stats. */
   memoryExtra(probe: TimingProbe): Cycles {
+    if (probe.dataWait === 0 && !probe.splitAccess) return 0;
     let extra = probe.dataWait;
     this.stats.memoryWait += probe.dataWait;
     if (probe.splitAccess) {
