@@ -1,0 +1,275 @@
+/**
+ * Support for the engine-equivalence tests (test/sim/engines.test.ts): run one program on the
+ * reference engine (every instruction interpreted, one instruction per scheduling decision) and on
+ * the fast paths (compiled blocks, run-ahead), capture everything the two must agree on, and count
+ * how often the fast paths were taken so that a comparison cannot pass by never using them.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { Cluster, type ClusterOptions } from '../../../sim/cluster/cluster';
+import { PERIPHERAL, PULP_CLUSTER } from '../../../sim/cluster/config';
+import type { PortStats } from '../../../sim/cluster/core-port';
+import { Block } from '../../../sim/core/block';
+import type { HaltReason } from '../../../sim/core/environment';
+import { SimulationError } from '../../../sim/core/errors';
+import { Hart, type RunStop } from '../../../sim/core/hart';
+import type { Memory } from '../../../sim/core/memory';
+import type { CoreStats } from '../../../sim/core/timing';
+import { readElf } from '../../../sim/elf/reader';
+import type { InstructionTable } from '../../../sim/isa/table';
+import { loadProgram, type ProgramOptions } from '../../../sim/program';
+import { assemble } from '../../../sw/asm/assembler';
+import { writeElf } from '../../../sw/asm/elf-writer';
+
+// --- programs -------------------------------------------------------------------------------
+
+/** Assemble a complete program (it defines `_start`) into an ELF file, placed in L2 by default. */
+export function elfOf(source: string, options: { readonly table?: InstructionTable; readonly base?: number } = {}): Uint8Array {
+  return writeElf(assemble(source, { file: 'engines.S', ...options }));
+}
+
+/** The peripheral registers, memory bases and core count as assembler constants (from sim/cluster/config.ts). */
+export function clusterPrelude(cores: number): string {
+  const equ = (name: string, value: number): string => `  .equ ${name}, ${value}\n`;
+  return [
+    equ('PERIPH', PULP_CLUSTER.peripheralsBase), equ('L1', PULP_CLUSTER.l1Base), equ('L1_SIZE', PULP_CLUSTER.l1Size), equ('CORES', cores),
+    ...Object.entries(PERIPHERAL).map(([name, offset]) => equ(name, offset)),
+  ].join('');
+}
+
+// --- what the engines must agree on -----------------------------------------------------------
+
+type Counters<T> = { -readonly [K in keyof T as T[K] extends number ? K : never]: number };
+
+/** A hart's architectural state and every counter. */
+export interface HartState {
+  readonly pc: number;
+  readonly regs: readonly number[];
+  readonly stats: Counters<CoreStats>;
+  readonly hwloop: { readonly start: readonly number[]; readonly end: readonly number[]; readonly count: readonly number[] };
+  readonly halted: HaltReason | undefined;
+}
+
+export function hartState(hart: Hart): HartState {
+  return {
+    pc: hart.pc,
+    regs: Array.from(hart.regs),
+    stats: { ...hart.stats },
+    hwloop: { start: Array.from(hart.hwloop.start), end: Array.from(hart.hwloop.end), count: Array.from(hart.hwloop.count) },
+    halted: hart.halted,
+  };
+}
+
+/** How often the fast paths ran during one simulation (not compared: it differs by design). */
+export interface FastPathUse {
+  /** Compiled blocks that returned (normally or at a fault). */
+  blocks: number;
+  /** Hardware-loop iterations that went back to the start inside a compiled block. */
+  loopBacks: number;
+  /** Hart.runAhead calls: a core ran on alone until the next core, DMA event or limit. */
+  runAheads: number;
+}
+
+/**
+ * Run `simulate` with counting wrappers around the block exits, the in-block loop back edge and
+ * Hart.runAhead (restored afterwards). Blocks call these methods through their instance, so the
+ * prototype wrappers see every call.
+ */
+function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
+  const use: FastPathUse = { blocks: 0, loopBacks: 0, runAheads: 0 };
+  const { finish, abandon, loopsBack } = Block.prototype;
+  const { runAhead } = Hart.prototype;
+  Block.prototype.finish = function (this: Block, ...args: Parameters<Block['finish']>) {
+    use.blocks++;
+    return finish.apply(this, args);
+  };
+  Block.prototype.abandon = function (this: Block, ...args: Parameters<Block['abandon']>) {
+    use.blocks++;
+    return abandon.apply(this, args);
+  };
+  Block.prototype.loopsBack = function (this: Block, ...args: Parameters<Block['loopsBack']>) {
+    const back = loopsBack.apply(this, args);
+    if (back) use.loopBacks++;
+    return back;
+  };
+  Hart.prototype.runAhead = function (this: Hart, ...args: Parameters<Hart['runAhead']>) {
+    use.runAheads++;
+    return runAhead.apply(this, args);
+  };
+  try {
+    return { value: simulate(), use };
+  } finally {
+    Object.assign(Block.prototype, { finish, abandon, loopsBack });
+    Object.assign(Hart.prototype, { runAhead });
+  }
+}
+
+/** The stop reason, or the message of the simulation error that ended the run. */
+function ending<T extends { stop: RunStop }>(simulate: () => T): { stop: RunStop | undefined; error: string | undefined } {
+  try {
+    return { stop: simulate().stop, error: undefined };
+  } catch (error) {
+    if (error instanceof SimulationError) return { stop: undefined, error: error.message };
+    throw error;
+  }
+}
+
+/** Compiled blocks currently held by the pre-decode caches of `memory`. */
+export function compiledBlocks(memory: Memory): number {
+  return memory.regions.reduce((n, region) => n + (region.blocks ?? []).filter((b) => b instanceof Block).length, 0);
+}
+
+function memoryOf(memory: Memory): { readonly name: string; readonly bytes: Uint8Array }[] {
+  return memory.regions.map((r) => ({ name: r.name, bytes: r.bytes.slice() }));
+}
+
+/** Both runs left every memory byte equal; on failure, names the first differing address. */
+function expectSameMemory(fast: readonly { name: string; bytes: Uint8Array }[], reference: readonly { name: string; bytes: Uint8Array }[]): void {
+  const differences = reference.flatMap(({ name, bytes }, r) => {
+    const other = fast[r]!.bytes;
+    const offset = bytes.findIndex((byte, i) => byte !== other[i]);
+    return offset < 0 ? [] : [{ region: name, offset, reference: bytes[offset], fast: other[offset] }];
+  });
+  expect(differences, 'memory differs').toEqual([]);
+}
+
+// --- single core ----------------------------------------------------------------------------
+
+export interface SingleOptions extends Omit<ProgramOptions, 'blocks' | 'output'> {
+  readonly maxCycles?: number;
+  /** Stop at each of these cycle limits in turn (recording the state), then run on to maxCycles. */
+  readonly checkpoints?: readonly number[];
+  /** Called after loading, before running (e.g. to place data). */
+  readonly setup?: (memory: Memory) => void;
+}
+
+export interface SingleOutcome {
+  readonly stop: RunStop | undefined;
+  readonly error: string | undefined;
+  readonly hart: HartState;
+  /** The state at each checkpoint, and how that run stopped. */
+  readonly checkpoints: readonly { readonly stop: RunStop; readonly hart: HartState }[];
+  readonly output: string;
+  readonly memory: readonly { readonly name: string; readonly bytes: Uint8Array }[];
+  readonly use: FastPathUse;
+  /** Compiled blocks left in the caches at the end. */
+  readonly compiled: number;
+  readonly symbols: ReadonlyMap<string, number>;
+}
+
+export function runSingle(elf: Uint8Array, blocks: boolean, options: SingleOptions = {}): SingleOutcome {
+  const { maxCycles = 20_000_000, checkpoints = [], setup, ...programOptions } = options;
+  const output: string[] = [];
+  const { hart, memory, image } = loadProgram(elf, { ...programOptions, blocks, output: (text) => output.push(text) });
+  setup?.(memory);
+  const states: { stop: RunStop; hart: HartState }[] = [];
+  const { value, use } = observed(() => ending(() => {
+    for (const limit of checkpoints) {
+      if (hart.halted) break;
+      states.push({ stop: hart.run(limit).stop, hart: hartState(hart) });
+    }
+    return hart.run(maxCycles);
+  }));
+  return {
+    ...value, hart: hartState(hart), checkpoints: states, output: output.join(''), memory: memoryOf(memory), use,
+    compiled: compiledBlocks(memory), symbols: image.symbols,
+  };
+}
+
+/**
+ * Run `elf` interpreted and with blocks; every register, counter, the stop or error message, the
+ * output and all memory must be identical. Returns both outcomes for program-specific checks.
+ */
+export function compareSingle(elf: Uint8Array, options: SingleOptions = {}): { reference: SingleOutcome; fast: SingleOutcome } {
+  const reference = runSingle(elf, false, options);
+  const fast = runSingle(elf, true, options);
+  expect(reference.use.blocks, 'the reference engine ran a compiled block').toBe(0);
+  const comparable = (o: SingleOutcome) => ({ stop: o.stop, error: o.error, output: o.output, hart: o.hart, checkpoints: o.checkpoints });
+  expect(comparable(fast)).toEqual(comparable(reference));
+  expectSameMemory(fast.memory, reference.memory);
+  return { reference, fast };
+}
+
+// --- cluster ------------------------------------------------------------------------------
+
+export interface ClusterCoreState {
+  readonly hart: HartState;
+  readonly waits: Counters<PortStats>;
+}
+
+export interface ClusterOutcome {
+  readonly stop: RunStop | undefined;
+  readonly error: string | undefined;
+  readonly cores: readonly ClusterCoreState[];
+  readonly dma: { readonly bytes: number; readonly busy: number; readonly lastQueued: number };
+  readonly output: string;
+  readonly memory: readonly { readonly name: string; readonly bytes: Uint8Array }[];
+  readonly use: FastPathUse;
+  /** Compiled blocks left in the caches at the end. */
+  readonly compiled: number;
+}
+
+export const REFERENCE_CLUSTER: ClusterOptions = { blocks: false, runAhead: false };
+
+export function runCluster(elf: Uint8Array, cores: number, options: ClusterOptions & { readonly maxCycles?: number } = {}): ClusterOutcome {
+  const { maxCycles = 20_000_000, ...clusterOptions } = options;
+  const output: string[] = [];
+  const cluster = new Cluster({ ...clusterOptions, config: { ...clusterOptions.config, cores }, output: (text) => output.push(text) });
+  cluster.load(readElf(elf));
+  const { value, use } = observed(() => ending(() => cluster.run(maxCycles)));
+  return {
+    ...value,
+    // The cluster's result lists the same harts and port statistics; reading them here also covers runs ended by an error.
+    cores: cluster.harts.map((hart, core) => ({ hart: hartState(hart), waits: { ...portStats(cluster, core) } })),
+    dma: { bytes: cluster.dma.bytes, busy: cluster.dma.busy, lastQueued: cluster.dma.lastQueued },
+    output: output.join(''),
+    memory: memoryOf(cluster.memory),
+    use,
+    compiled: compiledBlocks(cluster.memory),
+  };
+}
+
+/** A core's PortStats. The cluster exposes them only in its result, so take them from a zero-cycle run (which runs nothing). */
+function portStats(cluster: Cluster, core: number): PortStats {
+  return cluster.run(0).cores[core]!.waits;
+}
+
+/**
+ * Run `elf` on `cores` cores with the defaults (blocks and run-ahead) and with the reference
+ * scheduler; every core's registers, counters, waits and stop, the DMA state, the output and all
+ * memory must be identical.
+ */
+export function compareCluster(elf: Uint8Array, cores: number, maxCycles?: number): { reference: ClusterOutcome; fast: ClusterOutcome } {
+  const limit = maxCycles === undefined ? {} : { maxCycles };
+  const reference = runCluster(elf, cores, { ...REFERENCE_CLUSTER, ...limit });
+  const fast = runCluster(elf, cores, limit);
+  expect(reference.use, 'the reference scheduler used a fast path').toEqual({ blocks: 0, loopBacks: 0, runAheads: 0 });
+  const comparable = (o: ClusterOutcome) => ({ stop: o.stop, error: o.error, output: o.output, dma: o.dma, cores: o.cores });
+  expect(comparable(fast)).toEqual(comparable(reference));
+  expectSameMemory(fast.memory, reference.memory);
+  return { reference, fast };
+}
+
+// --- C programs ---------------------------------------------------------------------------
+
+const C_SOURCES = join(__dirname, '..', 'c');
+const CROSS = 'riscv64-unknown-elf-gcc';
+
+/** Whether the cross compiler is installed (.ci/run installs it; test/sim/gcc.test.ts skips likewise). */
+export const haveCrossCompiler = spawnSync(CROSS, ['--version']).status === 0;
+
+let work: string | undefined;
+
+/** Compile test/sim/c/`name`.c the way test/sim/gcc.test.ts does. */
+export function compileC(name: string, optimization: string, crt0 = 'crt0.S', march = 'rv32imc'): Uint8Array {
+  work ??= mkdtempSync(join(tmpdir(), 'nmsparse-engines-'));
+  const elf = join(work, `${name}${optimization}${march}.elf`);
+  execFileSync(CROSS, [
+    `-march=${march}`, '-mabi=ilp32', optimization, '-nostdlib', '-ffreestanding', '-static',
+    '-T', join(C_SOURCES, 'link.ld'), join(C_SOURCES, crt0), join(C_SOURCES, `${name}.c`), '-o', elf,
+  ]);
+  return readFileSync(elf);
+}
