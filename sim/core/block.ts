@@ -36,6 +36,14 @@ export interface BlockHost extends TimingProbe {
 
 type BlockFunction = (host: BlockHost) => void;
 
+/**
+ * One version of a region's code. A store that rewrites decoded code ends the epoch, so that a
+ * block already running (a loop body iterating inside its function) notices it.
+ */
+export class CodeEpoch {
+  current = true;
+}
+
 /** May this instruction be part of a block? */
 export function isStraightLine(insn: DecodedInstruction): boolean {
   switch (insn.timing) {
@@ -60,7 +68,11 @@ export class Block {
   /** Runs the first instruction only: a core in lock-step with others, allowed one cycle. */
   readonly step: BlockFunction;
 
-  constructor(readonly instructions: readonly DecodedInstruction[]) {
+  constructor(
+    readonly instructions: readonly DecodedInstruction[],
+    /** The code of the block's region as it was when the block was built (see CodeEpoch). */
+    private readonly epoch: CodeEpoch,
+  ) {
     if (instructions.length === 0) throw new Error('block: no instructions');
     this.start = instructions[0]!.pc;
     const last = instructions.at(-1)!;
@@ -84,6 +96,8 @@ export class Block {
    * run the next iteration without leaving.
    */
   loopsBack(hwloop: HwLoopRegs): boolean {
+    // A store in the body (the block's last instruction) may have rewritten the body itself.
+    if (!this.epoch.current) return false;
     for (let l = 0; l < 2; l++) {
       if (hwloop.count[l] !== 0 && hwloop.end[l] === this.end) {
         if (hwloop.count[l]! < 2 || hwloop.start[l] !== this.start) return false;

@@ -206,7 +206,7 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort, BlockHos
       addr += insn.length;
       if (insn.timing === 'store' || this.endsActiveLoop(addr)) break;
     }
-    return insns.length === 0 ? null : new Block(insns);
+    return insns.length === 0 || region === undefined ? null : new Block(insns, region.epoch);
   }
 
   private endsActiveLoop(addr: Addr): boolean {

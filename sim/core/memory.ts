@@ -7,7 +7,7 @@ import { hex } from '../isa/bits';
 import type { AccessSize, Addr, Word } from '../isa/types';
 import { Fault } from './errors';
 import type { DecodedInstruction } from '../isa/definition';
-import type { Block } from './block';
+import { CodeEpoch, type Block } from './block';
 import type { Bus } from './bus';
 
 export interface RegionConfig {
@@ -34,6 +34,8 @@ export class MemoryRegion {
   blocks: (Block | null | undefined)[] | undefined;
   /** Times execution arrived at each halfword without a block; a block is compiled once it is hot. */
   visits: Uint8Array | undefined;
+  /** The version of the code that blocks built now belong to. */
+  epoch = new CodeEpoch();
 
   constructor({ name, base, size }: RegionConfig) {
     this.name = name;
@@ -59,7 +61,11 @@ export class MemoryRegion {
         hit = true;
       }
     }
-    if (hit) this.blocks?.fill(undefined);
+    if (hit) {
+      this.blocks?.fill(undefined);
+      this.epoch.current = false;
+      this.epoch = new CodeEpoch();
+    }
   }
 }
 

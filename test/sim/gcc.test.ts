@@ -1,37 +1,25 @@
 /**
- * C programs compiled by Debian's riscv64-unknown-elf-gcc (-march=rv32imc -mabi=ilp32, freestanding:
- * the package has no C library) run on the ISS; their output and exit code must match the same
- * source compiled for the host. Skipped where the cross compiler is not installed (.ci/run installs it).
+ * C programs compiled by Debian's riscv64-unknown-elf-gcc (-march=rv32imc -mabi=ilp32) run on the
+ * ISS; their output and exit code must match the same source compiled for the host.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../sim/cluster/cluster';
 import { readElf } from '../../sim/elf/reader';
 import { runElf } from '../../sim/program';
+import { C_SOURCES, compileC, crossCompilerMissing } from './support/gcc';
 
-const SOURCES = join(__dirname, 'c');
-const CROSS = 'riscv64-unknown-elf-gcc';
 const available = (command: string): boolean => spawnSync(command, ['--version']).status === 0;
 
-describe.skipIf(!available(CROSS))('C programs from riscv64-unknown-elf-gcc', () => {
-  const work = mkdtempSync(join(tmpdir(), 'nmsparse-gcc-'));
-
-  function compile(name: string, optimization: string, crt0 = 'crt0.S', march = 'rv32imc'): string {
-    const elf = join(work, `${name}${optimization}.elf`);
-    execFileSync(CROSS, [
-      `-march=${march}`, '-mabi=ilp32', optimization, '-nostdlib', '-ffreestanding', '-static',
-      '-T', join(SOURCES, 'link.ld'), join(SOURCES, crt0), join(SOURCES, `${name}.c`), '-o', elf,
-    ]);
-    return elf;
-  }
+describe.skipIf(crossCompilerMissing)('C programs from riscv64-unknown-elf-gcc', () => {
+  const work = mkdtempSync(join(tmpdir(), 'nmsparse-native-'));
 
   function onIss(name: string, optimization: string): { code: number; stdout: string; instret: number } {
-    const elf = compile(name, optimization);
     const output: string[] = [];
-    const result = runElf(readFileSync(elf), { output: (text) => output.push(text), maxCycles: 50_000_000 });
+    const result = runElf(compileC(name, optimization), { output: (text) => output.push(text), maxCycles: 50_000_000 });
     if (result.stop.kind !== 'exit') throw new Error(`${name} stopped with ${result.stop.kind}`);
     return { code: result.stop.code, stdout: output.join(''), instret: result.instret };
   }
@@ -39,7 +27,7 @@ describe.skipIf(!available(CROSS))('C programs from riscv64-unknown-elf-gcc', ()
   function native(name: string): { code: number; stdout: string } | undefined {
     if (!available('cc')) return undefined;
     const exe = join(work, `${name}.native`);
-    execFileSync('cc', ['-O2', join(SOURCES, `${name}.c`), '-o', exe]);
+    execFileSync('cc', ['-O2', join(C_SOURCES, `${name}.c`), '-o', exe]);
     const run = spawnSync(exe, { encoding: 'utf8' });
     return { code: run.status ?? -1, stdout: run.stdout };
   }
@@ -57,7 +45,7 @@ describe.skipIf(!available(CROSS))('C programs from riscv64-unknown-elf-gcc', ()
   it('runs a parallel C program on the 8-core cluster (barriers, per-core stacks, L1 partial sums)', () => {
     const output: string[] = [];
     const cluster = new Cluster({ output: (text) => output.push(text) });
-    cluster.load(readElf(readFileSync(compile('parallel', '-O2', 'crt0-cluster.S', 'rv32imc_zicsr'))));
+    cluster.load(readElf(compileC('parallel', '-O2', 'crt0-cluster.S', 'rv32imc_zicsr')));
     const result = cluster.run(10_000_000);
     expect(result.cores.map((c) => c.stop)).toEqual(Array(8).fill({ kind: 'exit', code: 0 }));
     const expected = native('parallel');

@@ -4,10 +4,6 @@
  * the fast paths (compiled blocks, run-ahead), capture everything the two must agree on, and count
  * how often the fast paths were taken so that a comparison cannot pass by never using them.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import { Cluster, type ClusterOptions } from '../../../sim/cluster/cluster';
 import { PERIPHERAL, PULP_CLUSTER } from '../../../sim/cluster/config';
@@ -251,25 +247,4 @@ export function compareCluster(elf: Uint8Array, cores: number, maxCycles?: numbe
   expect(comparable(fast)).toEqual(comparable(reference));
   expectSameMemory(fast.memory, reference.memory);
   return { reference, fast };
-}
-
-// --- C programs ---------------------------------------------------------------------------
-
-const C_SOURCES = join(__dirname, '..', 'c');
-const CROSS = 'riscv64-unknown-elf-gcc';
-
-/** Whether the cross compiler is installed (.ci/run installs it; test/sim/gcc.test.ts skips likewise). */
-export const haveCrossCompiler = spawnSync(CROSS, ['--version']).status === 0;
-
-let work: string | undefined;
-
-/** Compile test/sim/c/`name`.c the way test/sim/gcc.test.ts does. */
-export function compileC(name: string, optimization: string, crt0 = 'crt0.S', march = 'rv32imc'): Uint8Array {
-  work ??= mkdtempSync(join(tmpdir(), 'nmsparse-engines-'));
-  const elf = join(work, `${name}${optimization}${march}.elf`);
-  execFileSync(CROSS, [
-    `-march=${march}`, '-mabi=ilp32', optimization, '-nostdlib', '-ffreestanding', '-static',
-    '-T', join(C_SOURCES, 'link.ld'), join(C_SOURCES, crt0), join(C_SOURCES, `${name}.c`), '-o', elf,
-  ]);
-  return readFileSync(elf);
 }
