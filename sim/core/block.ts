@@ -13,7 +13,7 @@
  * rewrite code further on), the end of an active hardware loop, or MAX_BLOCK_LENGTH.
  */
 import { hex } from '../isa/bits';
-import type { DecodedInstruction, Execute } from '../isa/definition';
+import type { DecodedInstruction } from '../isa/definition';
 import type { Addr, Cycles, HwLoopRegs } from '../isa/types';
 import type { CoreStats, TimingModel, TimingProbe } from './timing';
 import { hasLoadUseHazard } from './timing';
@@ -131,9 +131,51 @@ export class Block {
   }
 }
 
+/**
+ * The statement running instruction i: its register operation called directly with constant
+ * register numbers when it has one, else its semantic.
+ */
+function semanticCall(insn: DecodedInstruction, i: number): string {
+  const operation = insn.execute.operation;
+  if (!operation) return `e${i}(h, d${i});`;
+  const args = operation.operands.map((operand) => (operand === 'imm' ? String(insn.imm) : `r[${insn[operand]}]`));
+  return `r[${insn.rd}] = o${i}(${args.join(', ')});`;
+}
+
 /** Does the semantic possibly write x0 (which must then be forced back to zero)? */
 function writesZero(insn: DecodedInstruction): boolean {
   return insn.def.format.writes.some((slot) => insn[slot] === 0);
+}
+
+/**
+ * The code of instruction i, its cycles in k, mcycle in c. `previous` is the mask of registers the
+ * instruction before it loaded, or an expression giving it at run time.
+ */
+function instructionLines(insn: DecodedInstruction, i: number, previous: number | string): string[] {
+  const lines = [`// ${hex(insn.pc)} ${insn.def.mnemonic} (${insn.timing})`, `h.pc = ${insn.pc};`];
+  const stalls = typeof previous === 'string' ? insn.sourceMask !== 0 : hasLoadUseHazard(insn, previous);
+  lines.push(stalls ? `k = 1 + tm.loadUseStall(d${i}, ${previous});` : 'k = 1;');
+  // The divisor must be read before the semantic may overwrite it.
+  if (insn.timing === 'mulh' || insn.timing === 'div') lines.push(`k += tm.latencyExtra(d${i}, r);`);
+  const memory = insn.timing === 'load' || insn.timing === 'store';
+  // The memory system times an access by the cycle its instruction issued in.
+  if (memory) lines.push('s.cycles = c;');
+  lines.push(semanticCall(insn, i));
+  if (memory) lines.push('k += tm.memoryExtra(h);');
+  if (writesZero(insn)) lines.push('r[0] = 0;');
+  lines.push('c += k;');
+  return lines;
+}
+
+const PROLOGUE = 'const r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop;\nlet c = s.cycles, k = 0, p = tm.loadedByPrevious;';
+
+/** Bind each instruction's semantic (e), decoded form (d) and register operation (o) into the generated function. */
+function link(name: string, insns: readonly DecodedInstruction[], body: string[], block?: Block): BlockFunction {
+  const names = insns.flatMap((_, i) => [`e${i}`, `d${i}`, `o${i}`]);
+  const values = insns.flatMap((insn) => [insn.execute, insn, insn.execute.operation?.op]);
+  const source = `return function ${name}(h) {\n${PROLOGUE}\n${body.join('\n')}\n};`;
+  const factory = new Function('b', ...names, source) as (b: Block | undefined, ...args: unknown[]) => BlockFunction;
+  return factory(block, ...values);
 }
 
 function compile(block: Block): BlockFunction {
@@ -141,55 +183,30 @@ function compile(block: Block): BlockFunction {
   const last = insns.length - 1;
   // p: registers loaded by the instruction before the first one (the previous block, or the last
   // instruction of this one when it runs again as a loop body).
-  const lines: string[] = [
-    'const r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop;',
-    'let c = s.cycles, k = 0, p = tm.loadedByPrevious;',
-    'try {',
-    'for (;;) {',
-  ];
-  const previousLoaded = (i: number): string => (i === 0 ? 'p' : String(insns[i - 1]!.loadedMask));
+  const previous = (i: number): number | string => (i === 0 ? 'p' : insns[i - 1]!.loadedMask);
+  const lines: string[] = ['try {', 'for (;;) {'];
   insns.forEach((insn, i) => {
-    lines.push(`// ${hex(insn.pc)} ${insn.def.mnemonic} (${insn.timing})`, `h.pc = ${insn.pc};`);
-    if (i === 0) lines.push(insn.sourceMask === 0 ? 'k = 1;' : 'k = 1 + tm.loadUseStall(d0, p);');
-    else lines.push(hasLoadUseHazard(insn, insns[i - 1]!.loadedMask) ? `k = 1 + tm.loadUseStall(d${i}, ${insns[i - 1]!.loadedMask});` : 'k = 1;');
-    // The divisor must be read before the semantic may overwrite it.
-    if (insn.timing === 'mulh' || insn.timing === 'div') lines.push(`k += tm.latencyExtra(d${i}, r);`);
-    const memory = insn.timing === 'load' || insn.timing === 'store';
-    // The memory system times an access by the cycle its instruction issued in.
-    if (memory) lines.push('s.cycles = c;');
-    lines.push(`e${i}(h, d${i});`);
-    if (memory) lines.push('k += tm.memoryExtra(h);');
-    if (writesZero(insn)) lines.push('r[0] = 0;');
-    lines.push('c += k;');
-    if (i < last) lines.push(`if (c >= h.stopAt) return b.finish(h, ${i}, c, k, ${previousLoaded(i)});`);
+    lines.push(...instructionLines(insn, i, previous(i)));
+    if (i < last) lines.push(`if (c >= h.stopAt) return b.finish(h, ${i}, c, k, ${previous(i)});`);
   });
   lines.push(
-    `if (c >= h.stopAt || !(hw.active && b.loopsBack(hw))) return b.finish(h, ${last}, c, k, ${previousLoaded(last)});`,
+    `if (c >= h.stopAt || !(hw.active && b.loopsBack(hw))) return b.finish(h, ${last}, c, k, ${previous(last)});`,
     `s.instret += ${insns.length};`,
     `p = ${insns[last]!.loadedMask};`,
     '}',
     '} catch (error) {', 'b.abandon(h, c);', 'throw error;', '}',
   );
-  const names = insns.flatMap((_, i) => [`e${i}`, `d${i}`]);
-  const values = insns.flatMap((insn) => [insn.execute, insn]);
-  const name = `block_${block.start.toString(16)}`;
-  const source = `return function ${name}(h) {\n${lines.join('\n')}\n};`;
-  const factory = new Function('b', ...names, source) as (b: Block, ...args: (Execute | DecodedInstruction)[]) => BlockFunction;
-  return factory(block, ...values);
+  return link(`block_${block.start.toString(16)}`, insns, lines, block);
 }
 
-/** One instruction, with nothing of the block's loop and exit machinery. */
+/** The first instruction alone, with nothing of the block's loop and exit machinery. */
 function compileStep(insn: DecodedInstruction): BlockFunction {
-  const lines = [
-    'const s = h.stats, tm = h.timing, hw = h.hwloop;',
-    insn.sourceMask === 0 ? 'let k = 1;' : 'let k = 1 + tm.loadUseStall(d, tm.loadedByPrevious);',
-  ];
-  if (insn.timing === 'mulh' || insn.timing === 'div') lines.push('k += tm.latencyExtra(d, h.regs);');
-  lines.push('e(h, d);');
-  if (insn.timing === 'load' || insn.timing === 'store') lines.push('k += tm.memoryExtra(h);');
-  if (writesZero(insn)) lines.push('h.regs[0] = 0;');
   const sequential = insn.pc + insn.length;
-  lines.push('s.cycles += k;', 's.instret++;', 'tm.retire(d, k);', `h.pc = hw.active && (hw.end[0] === ${sequential} || hw.end[1] === ${sequential}) ? hw.next(${sequential}) >>> 0 : ${sequential};`);
-  const source = `return function step_${insn.pc.toString(16)}(h) {\n${lines.join('\n')}\n};`;
-  return (new Function('e', 'd', source) as (e: Execute, d: DecodedInstruction) => BlockFunction)(insn.execute, insn);
+  return link(`step_${insn.pc.toString(16)}`, [insn], [
+    ...instructionLines(insn, 0, 'p'),
+    's.cycles = c;',
+    's.instret++;',
+    'tm.retire(d0, k);',
+    `h.pc = hw.active && (hw.end[0] === ${sequential} || hw.end[1] === ${sequential}) ? hw.next(${sequential}) >>> 0 : ${sequential};`,
+  ]);
 }

@@ -30,7 +30,26 @@ export type Extension =
   /** Project-defined instructions in the free custom-1 space (see extension.ts). */
   | 'Xnmsparse';
 
-export type Execute = (hart: HartContext, insn: DecodedInstruction) => void;
+/**
+ * What a semantic computes when all it does is combine registers (and the immediate) into rd:
+ * rd = op(operands...). The interpreter runs the semantic, which calls `op`; the block compiler
+ * calls `op` itself with the register numbers as constants, from a call site of its own, where V8
+ * can inline it. Both run the same `op`.
+ */
+export interface RegisterOperation {
+  /** The values passed to `op`, in order. */
+  readonly operands: readonly ('rs1' | 'rs2' | 'rd' | 'imm')[];
+  readonly op: (...operands: number[]) => number;
+}
+
+export type Execute = ((hart: HartContext, insn: DecodedInstruction) => void) & {
+  readonly operation?: RegisterOperation;
+};
+
+/** Attach the register operation a semantic performs (see RegisterOperation). */
+export function withOperation(execute: (hart: HartContext, insn: DecodedInstruction) => void, operation: RegisterOperation): Execute {
+  return Object.assign(execute, { operation });
+}
 
 export interface InstructionDef {
   readonly mnemonic: string;

@@ -36,19 +36,21 @@ const sh = (x: number, i: number): number => (x << (16 - 16 * i)) >> 16;
 const uh = (x: number, i: number): number => (x >>> (16 * i)) & 0xffff;
 
 /**
- * Sum over lanes of a_i * b_i, by lane width and the signedness of each side, written out because
- * these run in the innermost loop of every kernel. Exact in doubles (|sum| < 2^34), then wrapped.
+ * acc + sum over lanes of a_i * b_i, by lane width and the signedness of each side, written out
+ * because these run in the innermost loop of every kernel. Exact in doubles (|sum| < 2^35), then
+ * wrapped to 32 bits.
  */
 const DOT_PRODUCTS = {
-  '8uu': (a: number, b: number) => (ub(a, 0) * ub(b, 0) + ub(a, 1) * ub(b, 1) + ub(a, 2) * ub(b, 2) + ub(a, 3) * ub(b, 3)) | 0,
-  '8us': (a: number, b: number) => (ub(a, 0) * sb(b, 0) + ub(a, 1) * sb(b, 1) + ub(a, 2) * sb(b, 2) + ub(a, 3) * sb(b, 3)) | 0,
-  '8ss': (a: number, b: number) => (sb(a, 0) * sb(b, 0) + sb(a, 1) * sb(b, 1) + sb(a, 2) * sb(b, 2) + sb(a, 3) * sb(b, 3)) | 0,
-  '16uu': (a: number, b: number) => (uh(a, 0) * uh(b, 0) + uh(a, 1) * uh(b, 1)) | 0,
-  '16us': (a: number, b: number) => (uh(a, 0) * sh(b, 0) + uh(a, 1) * sh(b, 1)) | 0,
-  '16ss': (a: number, b: number) => (sh(a, 0) * sh(b, 0) + sh(a, 1) * sh(b, 1)) | 0,
+  '8uu': (a: number, b: number, acc: number) => (acc + ub(a, 0) * ub(b, 0) + ub(a, 1) * ub(b, 1) + ub(a, 2) * ub(b, 2) + ub(a, 3) * ub(b, 3)) | 0,
+  '8us': (a: number, b: number, acc: number) => (acc + ub(a, 0) * sb(b, 0) + ub(a, 1) * sb(b, 1) + ub(a, 2) * sb(b, 2) + ub(a, 3) * sb(b, 3)) | 0,
+  '8ss': (a: number, b: number, acc: number) => (acc + sb(a, 0) * sb(b, 0) + sb(a, 1) * sb(b, 1) + sb(a, 2) * sb(b, 2) + sb(a, 3) * sb(b, 3)) | 0,
+  '16uu': (a: number, b: number, acc: number) => (acc + uh(a, 0) * uh(b, 0) + uh(a, 1) * uh(b, 1)) | 0,
+  '16us': (a: number, b: number, acc: number) => (acc + uh(a, 0) * sh(b, 0) + uh(a, 1) * sh(b, 1)) | 0,
+  '16ss': (a: number, b: number, acc: number) => (acc + sh(a, 0) * sh(b, 0) + sh(a, 1) * sh(b, 1)) | 0,
 } as const;
 
-export function dotProduct(width: LaneWidth, aSigned: boolean, bSigned: boolean): (a: number, b: number) => number {
+/** (a, b, acc) => acc + the lane-wise dot product of a and b, wrapped to 32 bits. */
+export function dotProduct(width: LaneWidth, aSigned: boolean, bSigned: boolean): (a: number, b: number, acc: number) => number {
   if (aSigned && !bSigned) throw new Error('dotProduct: CORE-V has no signed x unsigned form');
   return DOT_PRODUCTS[`${width}${aSigned ? 's' : 'u'}${bSigned ? 's' : 'u'}` as keyof typeof DOT_PRODUCTS];
 }

@@ -2,30 +2,30 @@
  * Building blocks for instruction semantics. Each returns an Execute closure; the closures are
  * created once when the table is built, so the hot loop only calls them.
  */
-import type { Execute } from '../definition';
+import { withOperation, type Execute } from '../definition';
 import type { AccessSize } from '../types';
 
 export type BinaryOp = (a: number, b: number) => number;
 
 /** rd = op(rs1, rs2) */
-export const regReg = (op: BinaryOp): Execute => (h, d) => {
+export const regReg = (op: BinaryOp): Execute => withOperation((h, d) => {
   h.regs[d.rd] = op(h.regs[d.rs1]!, h.regs[d.rs2]!);
-};
+}, { operands: ['rs1', 'rs2'], op });
 
 /** rd = op(rs1, imm) */
-export const regImm = (op: BinaryOp): Execute => (h, d) => {
+export const regImm = (op: BinaryOp): Execute => withOperation((h, d) => {
   h.regs[d.rd] = op(h.regs[d.rs1]!, d.imm);
-};
+}, { operands: ['rs1', 'imm'], op });
 
 /** rd = op(rs1) */
-export const unary = (op: (a: number) => number): Execute => (h, d) => {
+export const unary = (op: (a: number) => number): Execute => withOperation((h, d) => {
   h.regs[d.rd] = op(h.regs[d.rs1]!);
-};
+}, { operands: ['rs1'], op });
 
 /** rd = op(rs1, rs2, rd): three-source operations that accumulate into rd. */
-export const accumulate = (op: (a: number, b: number, acc: number) => number): Execute => (h, d) => {
+export const accumulate = (op: (a: number, b: number, acc: number) => number): Execute => withOperation((h, d) => {
   h.regs[d.rd] = op(h.regs[d.rs1]!, h.regs[d.rs2]!, h.regs[d.rd]!);
-};
+}, { operands: ['rs1', 'rs2', 'rd'], op });
 
 /** Standard load: rd = M[rs1 + imm]. */
 export const loadOffset = (size: AccessSize, signed: boolean): Execute => (h, d) => {

@@ -6,6 +6,7 @@
 import { instruction, type Execute, type InstructionDef } from '../definition';
 import { FORMATS as F, type Format } from '../formats';
 import { dotProduct, lanewise, replicate, type LaneWidth } from '../simd';
+import { accumulate } from './semantics';
 
 export const CUSTOM_3 = 0x7b;
 
@@ -54,9 +55,7 @@ function semantics(op: (a: number, b: number, acc: number) => number, form: Form
   const { width } = form;
   switch (form.b) {
     case 'reg':
-      return (h, d) => {
-        h.regs[d.rd] = op(h.regs[d.rs1]!, h.regs[d.rs2]!, h.regs[d.rd]!);
-      };
+      return accumulate(op);
     case 'sc':
       return (h, d) => {
         h.regs[d.rd] = op(h.regs[d.rs1]!, replicate(h.regs[d.rs2]!, width), h.regs[d.rd]!);
@@ -92,10 +91,10 @@ function compare(name: string, funct5: number, signed: boolean, holds: (x: numbe
 
 function dot(name: string, funct5: number, aSigned: boolean, bSigned: boolean, accumulates: boolean): Family {
   const op = (w: LaneWidth) => {
+    // The accumulating forms use the product itself: one function per width and signedness, which
+    // compiled blocks can inline (a wrapper shared by all forms could not be).
     const product = dotProduct(w, aSigned, bSigned);
-    return accumulates
-      ? (a: number, b: number, acc: number): number => (acc + product(a, b)) | 0
-      : (a: number, b: number): number => product(a, b);
+    return accumulates ? product : (a: number, b: number): number => product(a, b, 0);
   };
   return { name, funct5, accumulates, unsignedImm: !aSigned && !bSigned, op };
 }
