@@ -124,9 +124,11 @@ export class Block {
     host.pc = host.hwloop.active ? host.hwloop.next(sequential) >>> 0 : sequential;
   }
 
-  /** Called when an instruction faulted: count what retired before it (pc names the faulting one). */
-  abandon(host: BlockHost, cycles: Cycles): void {
-    host.stats.cycles = cycles;
+  /**
+   * After an instruction of the block faulted (pc names it): count what retired before it. Only
+   * loads and stores fault, and mcycle is committed before each of them, so only instret is left.
+   */
+  abandon(host: BlockHost): void {
     host.stats.instret += this.instructions.findIndex((insn) => insn.pc === host.pc);
   }
 }
@@ -184,7 +186,7 @@ function compile(block: Block): BlockFunction {
   // p: registers loaded by the instruction before the first one (the previous block, or the last
   // instruction of this one when it runs again as a loop body).
   const previous = (i: number): number | string => (i === 0 ? 'p' : insns[i - 1]!.loadedMask);
-  const lines: string[] = ['try {', 'for (;;) {'];
+  const lines: string[] = ['for (;;) {'];
   insns.forEach((insn, i) => {
     lines.push(...instructionLines(insn, i, previous(i)));
     if (i < last) lines.push(`if (c >= h.stopAt) return b.finish(h, ${i}, c, k, ${previous(i)});`);
@@ -194,7 +196,6 @@ function compile(block: Block): BlockFunction {
     `s.instret += ${insns.length};`,
     `p = ${insns[last]!.loadedMask};`,
     '}',
-    '} catch (error) {', 'b.abandon(h, c);', 'throw error;', '}',
   );
   return link(`block_${block.start.toString(16)}`, insns, lines, block);
 }

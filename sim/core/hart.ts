@@ -81,6 +81,8 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort, BlockHos
   private readonly environment: Environment;
   private readonly faultOnMisaligned: boolean;
   private readonly blocksEnabled: boolean;
+  /** The block being run, so that a fault inside it can settle its counters. */
+  private runningBlock: Block | undefined;
   /** The region of the last fetch, whose pre-decode arrays are tried first (empty until a fetch). */
   private codeBase = 0;
   private codeSize = 0;
@@ -175,7 +177,9 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort, BlockHos
       const block = this.codeBlocks[index];
       if (block) {
         if (!this.hwloop.active || block.fitsLoops(this.hwloop)) {
+          this.runningBlock = block;
           block.run(this);
+          this.runningBlock = undefined;
           return;
         }
       } else if (block === undefined && ++this.codeVisits[index]! >= COMPILE_AFTER_VISITS) {
@@ -255,6 +259,8 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort, BlockHos
 
   /** Wrap a Fault with the pc, instruction, cycle and core it happened at. */
   private locate(error: unknown): unknown {
+    this.runningBlock?.abandon(this);
+    this.runningBlock = undefined;
     if (!(error instanceof Fault)) return error;
     // pc still names the faulting instruction; it is in the pre-decode cache unless decoding failed.
     const insn = this.cached(this.pc);
