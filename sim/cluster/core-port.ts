@@ -51,7 +51,7 @@ export class CorePort implements Bus {
       this.hart.pause();
       return this.host.peripheralRead(this.core, offset, this.hart.stats.cycles);
     }
-    this.charge(addr);
+    this.charge(addr, size);
     return this.memory.read(addr, size, signed);
   }
 
@@ -62,18 +62,27 @@ export class CorePort implements Bus {
       this.host.peripheralWrite(this.core, offset, value, this.hart.stats.cycles);
       return;
     }
-    this.charge(addr);
+    this.charge(addr, size);
     this.memory.write(addr, size, value);
   }
 
-  private charge(addr: Addr): void {
+  /**
+   * Wait for the memory system. An access crossing a word boundary is two bus transactions, the
+   * second asked for in the cycle after the first was granted: in L1 each goes through its own
+   * bank's arbitration, in L2 each pays the latency.
+   */
+  private charge(addr: Addr, size: AccessSize): void {
+    const split = (addr & 3) + size > 4;
     if (addr >= this.config.l1Base && addr < this.l1End) {
-      const wait = this.tcdm.access(addr, this.hart.stats.cycles);
+      const issue = this.hart.stats.cycles;
+      let wait = this.tcdm.access(addr, issue);
+      if (split) wait += this.tcdm.accessLater(addr + 4 - (addr & 3), issue + wait + 1);
       this.hart.dataWait += wait;
       this.stats.tcdmContention += wait;
     } else {
-      this.hart.dataWait += this.config.l2Latency;
-      this.stats.l2Wait += this.config.l2Latency;
+      const wait = split ? 2 * this.config.l2Latency : this.config.l2Latency;
+      this.hart.dataWait += wait;
+      this.stats.l2Wait += wait;
     }
   }
 

@@ -105,6 +105,40 @@ describe('cluster', () => {
     expect(cycles.map((c) => c.slice(1, 3)).sort()).toEqual([[1, 1], [2, 1]]);
   });
 
+  it('arbitrates the second transaction of a misaligned L1 access in its own bank, one cycle later', () => {
+    // Core 0 loads a word at L1+2 (bank 0, then bank 1 a cycle later), core 1 the word at L1+4
+    // (bank 1) in the same cycle: bank 1 serves core 1 first and core 0 next, so neither waits,
+    // whichever core the round robin serves first (a leading nop flips the order).
+    for (const lead of ['', 'nop']) {
+      const c = cluster(`
+        ${lead}
+        csrr t0, mhartid
+        slli t0, t0, 1
+        li a0, L1 + 2
+        add a0, a0, t0
+        lw t1, 0(a0)
+      ` + EXIT, { config: { cores: 2 } });
+      const loads: number[] = [];
+      c.harts.forEach((h) => (h.onRetire = (e) => e.insn.def.mnemonic === 'lw' && loads.push(e.cycles)));
+      const result = c.run();
+      expect(result.cores.map((r) => r.waits.tcdmContention)).toEqual([0, 0]);
+      expect(loads.sort()).toEqual([1, 2]);
+    }
+    // Core 1 arrives a cycle later (a taken branch costs more than a not-taken one and a nop) and
+    // asks bank 1 in the cycle of core 0's second transaction: it waits one cycle.
+    const later = cluster(`
+      csrr t0, mhartid
+      bnez t0, 1f
+      nop
+    1:
+      slli t0, t0, 1
+      li a0, L1 + 2
+      add a0, a0, t0
+      lw t1, 0(a0)
+    ` + EXIT, { config: { cores: 2 } });
+    expect(later.run().cores.map((r) => r.waits.tcdmContention)).toEqual([0, 1]);
+  });
+
   it('charges the L2 latency to data accesses outside L1', () => {
     const c = cluster(`
       la a0, value
@@ -120,6 +154,21 @@ describe('cluster', () => {
     c.harts[0]!.onRetire = (e) => events.push(e.cycles);
     expect(c.run().stop).toEqual({ kind: 'exit', code: 42 });
     expect(events.slice(2, 4)).toEqual([1 + PULP_CLUSTER.l2Latency, 1]);
+  });
+
+  it('charges the L2 latency to both transactions of a misaligned L2 access', () => {
+    const c = cluster(`
+      la a0, value
+      lw a1, 1(a0)
+    ` + EXIT + `
+      .data
+    value: .word 0, 0
+    `, { config: { cores: 1 } });
+    const events: number[] = [];
+    c.harts[0]!.onRetire = (e) => events.push(e.cycles);
+    const result = c.run();
+    expect(events[2]).toBe(2 + 2 * PULP_CLUSTER.l2Latency);
+    expect(result.cores[0]!.waits.l2Wait).toBe(2 * PULP_CLUSTER.l2Latency);
   });
 
   it('moves data with the DMA (1D and 2D), concurrently, and makes a core wait for it', () => {
