@@ -232,7 +232,10 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort, BlockHos
     this.regs[0] = 0;
     const cycles = timing.complete(insn, this);
     let next = this.npc;
-    if (this.hwloop.active && !this.redirected) next = this.hwloop.next(sequential);
+    if (this.hwloop.active) {
+      if (!this.redirected) next = this.hwloop.next(sequential);
+      else if (insn.timing !== 'system') this.hwloop.checkEntry(next);
+    }
     const stats = this.stats;
     stats.cycles += cycles;
     stats.instret++;

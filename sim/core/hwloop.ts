@@ -41,6 +41,20 @@ export class HardwareLoops implements HwLoopRegs {
   }
 
   /**
+   * After a branch or jump to `target`: an active loop must be entered at its start, never inside
+   * its body (the manual's rule; the core would run the rest of the body without the loop state
+   * it expects).
+   */
+  checkEntry(target: Addr): void {
+    for (let l = 0; l < 2; l++) {
+      const start = this.start[l]!;
+      if (this.count[l] !== 0 && target > start && target < this.end[l]!) {
+        fail(`hardware loop ${l}: a jump or branch to ${hex(target)} enters the body ${hex(start)}..${hex(this.end[l]!)} after its start`);
+      }
+    }
+  }
+
+  /**
    * After a cv.* loop instruction at `setupPc` changed loop `l`: check the constraints whenever the
    * loop is armed. `fetch` decodes the instruction at an address (through the pre-decode cache).
    */

@@ -123,3 +123,27 @@ describe('hardware-loop constraints stop the simulation', () => {
     expect((error as HwLoopConstraintError).site.disassembly).toMatch(/^cv\./);
   });
 });
+
+describe('hardware loops are entered at their start', () => {
+  // start = 16, end = 32 (body 16..28), armed by cv.counti at 8; at 12 a jump goes to 20.
+  const setup = [enc('cv.starti', { loop: 0, imm: 16 }), enc('cv.endi', { loop: 0, imm: 28 }), enc('cv.counti', { loop: 0, imm2: 2 })];
+  const body = [addi(5, 1), addi(5, 1), addi(5, 1), addi(5, 1)];
+
+  it('stops at a jump into the middle of an active loop body, naming the jump', () => {
+    const { hart } = load([...setup, enc('jal', { rd: 0, imm: 8 }), ...body]);
+    let error: unknown;
+    try {
+      hart.run(1000);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(HwLoopConstraintError);
+    expect((error as HwLoopConstraintError).message).toMatch(/jump or branch to 0x[0-9a-f]+ enters the body .* after its start/);
+    expect((error as HwLoopConstraintError).site.pc).toBe(CODE_BASE + 12);
+  });
+
+  it('accepts a jump to the start', () => {
+    const { hart } = run([...setup, enc('jal', { rd: 0, imm: 4 }), ...body]);
+    expect(hart.regs[5]).toBe(8);
+  });
+});
