@@ -128,26 +128,28 @@ export class Cluster implements PortHost {
       }
       // A barrier opens as soon as every running core waits at it, so no core can go on only when all halted.
       if (earliest === Number.POSITIVE_INFINITY) break;
-      if (earliest >= maxCycles) return this.result({ kind: 'cycle-limit' });
+      if (earliest >= maxCycles) return this.result({ kind: 'cycle-limit' }, maxCycles);
       this.dma.advance(earliest);
       if (following > earliest && this.runsAhead) {
         const first = this.runningAt(earliest);
-        first.hart.runAhead(Math.min(following, this.dma.nextEvent, maxCycles));
+        first.hart.runAhead(Math.min(following, this.dma.nextEvent), maxCycles);
         this.afterRun(first);
         continue;
       }
-      // Cores tie: each issues one instruction, in round-robin order from core (cycle mod N).
+      // Cores tie: each takes its turn in round-robin order from core (cycle mod N), issuing one
+      // instruction and then, when running ahead, the local ones after it.
       const start = earliest % n;
       for (let k = 0; k < n; k++) {
         const core = cores[start + k < n ? start + k : start + k - n]!;
         const hart = core.hart;
         if (hart.stats.cycles !== earliest || hart.halted !== undefined || core.atBarrier) continue;
-        hart.step();
+        if (this.runsAhead) hart.runAhead(earliest, maxCycles);
+        else hart.step();
         if (core.holdUntil > hart.stats.cycles || hart.halted !== undefined) this.afterRun(core);
       }
     }
     const stop = this.cores[0]!.hart.halted!;
-    return this.result(stop);
+    return this.result(stop, maxCycles);
   }
 
   /** The running core at `cycle` (there is exactly one). */
@@ -167,10 +169,16 @@ export class Cluster implements PortHost {
     if (core.hart.halted) this.releaseBarrierIfComplete(undefined, core.hart.haltCycle);
   }
 
-  private result(stop: RunStop): ClusterResult {
+  /**
+   * The DMA completes every transfer due by the last cycle simulated (the one before the cycle
+   * limit, or the last cycle of the last core to halt), whichever cycles the scheduler visited.
+   */
+  private result(stop: RunStop, maxCycles: Cycles): ClusterResult {
+    const cycles = Math.max(...this.cores.map((c) => c.hart.stats.cycles));
+    this.dma.advance(stop.kind === 'cycle-limit' ? maxCycles - 1 : cycles);
     return {
       stop,
-      cycles: Math.max(...this.cores.map((c) => c.hart.stats.cycles)),
+      cycles,
       instret: this.cores.reduce((sum, c) => sum + c.hart.stats.instret, 0),
       cores: this.cores.map((c, core) => ({ core, stop: c.hart.halted, hart: c.hart, waits: c.port.stats })),
     };

@@ -31,6 +31,7 @@ export class PortStats {
 export class CorePort implements Bus {
   hart!: Hart;
   readonly stats = new PortStats();
+  private readonly l1Base: number;
   private readonly l1End: number;
   private readonly peripheralsEnd: number;
 
@@ -41,6 +42,7 @@ export class CorePort implements Bus {
     private readonly host: PortHost,
     private readonly config: ClusterConfig,
   ) {
+    this.l1Base = config.l1Base;
     this.l1End = config.l1Base + config.l1Size;
     this.peripheralsEnd = config.peripheralsBase + PERIPHERALS_SIZE;
   }
@@ -73,7 +75,7 @@ export class CorePort implements Bus {
    */
   private charge(addr: Addr, size: AccessSize): void {
     const split = (addr & 3) + size > 4;
-    if (addr >= this.config.l1Base && addr < this.l1End) {
+    if (addr >= this.l1Base && addr < this.l1End) {
       const issue = this.hart.stats.cycles;
       let wait = this.tcdm.access(addr, issue);
       if (split) wait += this.tcdm.accessLater(addr + 4 - (addr & 3), issue + wait + 1);

@@ -20,6 +20,8 @@ export class Tcdm {
   private readonly windowStart: Float64Array;
   private readonly low: Int32Array;
   private readonly high: Int32Array;
+  /** banks - 1 when the bank count is a power of two (the usual case): a mask instead of a division. */
+  private readonly bankMask: number;
 
   constructor(
     readonly l1Base: Addr,
@@ -28,10 +30,12 @@ export class Tcdm {
     this.windowStart = new Float64Array(banks);
     this.low = new Int32Array(banks);
     this.high = new Int32Array(banks);
+    this.bankMask = (banks & (banks - 1)) === 0 ? banks - 1 : -1;
   }
 
   bankOf(addr: Addr): number {
-    return ((addr - this.l1Base) >>> 2) % this.banks;
+    const word = (addr - this.l1Base) >>> 2;
+    return this.bankMask >= 0 ? word & this.bankMask : word % this.banks;
   }
 
   /** Grant an access issued at `cycle`; returns how many cycles it waited. */
@@ -71,6 +75,11 @@ export class Tcdm {
   /** Reserve the first free cycle at or after `cycle` and return it. */
   private reserve(bank: number, cycle: Cycles): Cycles {
     const from = cycle - this.windowStart[bank]!;
+    // The common case: the bank is free in the cycle asked for, the first of its window.
+    if (from === 0 && (this.low[bank]! & 1) === 0) {
+      this.low[bank] = this.low[bank]! | 1;
+      return cycle;
+    }
     if (from < 0) throw new Error(`tcdm: bank ${bank} asked for cycle ${cycle}, before its window`);
     for (let offset = from; offset < WINDOW; offset++) {
       const word = offset < 32 ? this.low : this.high;

@@ -32,6 +32,11 @@ export interface BlockHost extends TimingProbe {
    * limit, or 0 when something outside the core, such as a peripheral, asks the hart to yield).
    */
   stopAt: Cycles;
+  /**
+   * Loads and stores other than the block's first instruction may issue only before this cycle:
+   * in a cluster, other cores may use the memory system earlier (see Hart.runAhead).
+   */
+  sharedLimit: Cycles;
 }
 
 type BlockFunction = (host: BlockHost) => void;
@@ -42,6 +47,19 @@ type BlockFunction = (host: BlockHost) => void;
  */
 export class CodeEpoch {
   current = true;
+}
+
+/** Does the instruction use something another core can see (memory, peripherals)? */
+function isMemoryAccess(insn: DecodedInstruction): boolean {
+  return insn.timing === 'load' || insn.timing === 'store';
+}
+
+/**
+ * An instruction whose effects stay inside the core and that cannot fault: a cluster core may run
+ * it ahead of the other cores, whatever they do meanwhile.
+ */
+export function isLocal(insn: DecodedInstruction): boolean {
+  return isStraightLine(insn) && !isMemoryAccess(insn);
 }
 
 /** May this instruction be part of a block? */
@@ -64,6 +82,8 @@ export class Block {
   readonly start: Addr;
   /** Address after the last instruction. */
   readonly end: Addr;
+  /** How many instructions from the start are local (isLocal). */
+  readonly localRun: number;
   readonly run: BlockFunction;
   /** Runs the first instruction only: a core in lock-step with others, allowed one cycle. */
   readonly step: BlockFunction;
@@ -77,6 +97,8 @@ export class Block {
     this.start = instructions[0]!.pc;
     const last = instructions.at(-1)!;
     this.end = last.pc + last.length;
+    const shared = instructions.findIndex((insn) => !isLocal(insn));
+    this.localRun = shared < 0 ? instructions.length : shared;
     this.run = compile(this);
     this.step = compileStep(instructions[0]!);
   }
@@ -159,7 +181,7 @@ function instructionLines(insn: DecodedInstruction, i: number, previous: number 
   lines.push(stalls ? `k = 1 + tm.loadUseStall(d${i}, ${previous});` : 'k = 1;');
   // The divisor must be read before the semantic may overwrite it.
   if (insn.timing === 'mulh' || insn.timing === 'div') lines.push(`k += tm.latencyExtra(d${i}, r);`);
-  const memory = insn.timing === 'load' || insn.timing === 'store';
+  const memory = isMemoryAccess(insn);
   // The memory system times an access by the cycle its instruction issued in.
   if (memory) lines.push('s.cycles = c;');
   lines.push(semanticCall(insn, i));
@@ -187,12 +209,17 @@ function compile(block: Block): BlockFunction {
   // instruction of this one when it runs again as a loop body).
   const previous = (i: number): number | string => (i === 0 ? 'p' : insns[i - 1]!.loadedMask);
   const lines: string[] = ['for (;;) {'];
+  // Exit after instruction i at the run's cycle limit, or before a load or store past sharedLimit.
+  const exitAfter = (i: number): string => {
+    const next = insns[(i + 1) % insns.length]!;
+    return isMemoryAccess(next) ? 'c >= h.stopAt || c >= h.sharedLimit' : 'c >= h.stopAt';
+  };
   insns.forEach((insn, i) => {
     lines.push(...instructionLines(insn, i, previous(i)));
-    if (i < last) lines.push(`if (c >= h.stopAt) return b.finish(h, ${i}, c, k, ${previous(i)});`);
+    if (i < last) lines.push(`if (${exitAfter(i)}) return b.finish(h, ${i}, c, k, ${previous(i)});`);
   });
   lines.push(
-    `if (c >= h.stopAt || !(hw.active && b.loopsBack(hw))) return b.finish(h, ${last}, c, k, ${previous(last)});`,
+    `if (${exitAfter(last)} || !(hw.active && b.loopsBack(hw))) return b.finish(h, ${last}, c, k, ${previous(last)});`,
     `s.instret += ${insns.length};`,
     `p = ${insns[last]!.loadedMask};`,
     '}',

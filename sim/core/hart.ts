@@ -12,7 +12,7 @@ import { CsrFile } from './csr-file';
 import { SyscallEnvironment, type Environment, type EnvironmentPort, type HaltReason } from './environment';
 import { Fault, locateFault } from './errors';
 import { HardwareLoops } from './hwloop';
-import { Block, isStraightLine, MAX_BLOCK_LENGTH, type BlockHost } from './block';
+import { Block, isLocal, isStraightLine, MAX_BLOCK_LENGTH, type BlockHost } from './block';
 import type { Bus } from './bus';
 import type { RetireHook } from './retire';
 import { CoreStats, CV32E40P_TIMING, TimingModel, type TimingConfig, type TimingProbe } from './timing';
@@ -61,6 +61,8 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort, BlockHos
   haltCycle: Cycles = 0;
   /** The run stops after the instruction that brings mcycle to this value; see pause(). */
   stopAt: Cycles = Number.POSITIVE_INFINITY;
+  /** In runAhead: instructions other than local ones issue only before this cycle. */
+  sharedLimit: Cycles = Number.POSITIVE_INFINITY;
 
   /** Set by jump(): the instruction transferred control. */
   redirected = false;
@@ -121,6 +123,7 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort, BlockHos
   run(maxCycles: Cycles = Number.POSITIVE_INFINITY): RunResult {
     const stats = this.stats;
     this.stopAt = maxCycles;
+    this.sharedLimit = Number.POSITIVE_INFINITY;
     try {
       while (this.halted === undefined && stats.cycles < this.stopAt) this.dispatch();
     } catch (error) {
@@ -130,63 +133,72 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort, BlockHos
   }
 
   /**
-   * Run at least one instruction, then go on while mcycle is below `limit` and nothing paused the
-   * hart: the cluster lets a core run ahead until it would pass another core.
+   * The cluster's step: run the instruction at pc (the core's turn has come), then go on while
+   * mcycle is below `stopAt` and nothing paused the hart, with any instruction while mcycle is
+   * below `sharedLimit` (no other core can act before) and after that with local instructions only
+   * (isLocal: what other cores do cannot change their outcome, nor they theirs).
    */
-  runAhead(limit: Cycles): void {
+  runAhead(sharedLimit: Cycles, stopAt: Cycles): void {
     const stats = this.stats;
-    this.stopAt = limit;
+    this.stopAt = stopAt;
+    this.sharedLimit = sharedLimit;
     try {
-      // A single instruction is quicker to interpret than to run as a block: the common case of
-      // cores in lock-step, each allowed one cycle.
-      if (limit - stats.cycles <= 1) this.stepOne();
-      else {
-        do this.dispatch();
-        while (this.halted === undefined && stats.cycles < this.stopAt);
+      // Compiled single-instruction form: cores in lock-step mostly get just this one.
+      this.stepOne();
+      while (this.halted === undefined && stats.cycles < this.stopAt) {
+        if (stats.cycles < this.sharedLimit) this.dispatch();
+        else if (this.nextIsLocal()) this.dispatch(true);
+        else break;
       }
     } catch (error) {
       throw this.locate(error);
     }
   }
 
+  private nextIsLocal(): boolean {
+    const offset = this.pc - this.codeBase;
+    const insn = offset >= 0 && offset < this.codeSize ? this.codeDecoded[offset >>> 1] : undefined;
+    return insn !== undefined && (offset & 1) === 0 && isLocal(insn);
+  }
+
   /** Stop the current run after the instruction in progress (a peripheral needs the host to act). */
   pause(): void {
     this.stopAt = 0;
+    this.sharedLimit = 0;
   }
 
   /** One instruction, through its compiled form once the code is hot. */
   private stepOne(): void {
-    const offset = this.pc - this.codeBase;
-    if (this.blocksEnabled && this.onRetire === undefined && offset >= 0 && offset < this.codeSize && (offset & 1) === 0) {
-      const index = offset >>> 1;
-      const block = this.codeBlocks[index];
-      if (block) {
-        block.step(this);
-        return;
-      }
-      if (block === undefined && ++this.codeVisits[index]! >= COMPILE_AFTER_VISITS) this.codeBlocks[index] = this.buildBlock(this.pc);
-    }
-    this.execute();
+    const block = this.hotBlock();
+    if (block) block.step(this);
+    else this.execute();
   }
 
-  /** Run the compiled block starting at pc if there is one that fits the loop state, else one instruction. */
-  private dispatch(): void {
-    const offset = this.pc - this.codeBase;
-    if (this.blocksEnabled && this.onRetire === undefined && offset >= 0 && offset < this.codeSize && (offset & 1) === 0) {
-      const index = offset >>> 1;
-      const block = this.codeBlocks[index];
-      if (block) {
-        if (!this.hwloop.active || block.fitsLoops(this.hwloop)) {
-          this.runningBlock = block;
-          block.run(this);
-          this.runningBlock = undefined;
-          return;
-        }
-      } else if (block === undefined && ++this.codeVisits[index]! >= COMPILE_AFTER_VISITS) {
-        this.codeBlocks[index] = this.buildBlock(this.pc);
-      }
+  /**
+   * Run the compiled block starting at pc if there is one that fits the loop state, else one
+   * instruction. With `localOnly` (a cluster core past its shared limit), a block whose local
+   * instructions end after the first would stop there anyway: its first instruction alone is quicker.
+   */
+  private dispatch(localOnly = false): void {
+    const block = this.hotBlock();
+    if (!block) this.execute();
+    else if ((localOnly && block.localRun < 2) || (this.hwloop.active && !block.fitsLoops(this.hwloop))) block.step(this);
+    else {
+      this.runningBlock = block;
+      block.run(this);
+      this.runningBlock = undefined;
     }
-    this.execute();
+  }
+
+  /** The compiled block starting at pc, compiling it on the visit that makes the address hot. */
+  private hotBlock(): Block | undefined {
+    const offset = this.pc - this.codeBase;
+    if (!this.blocksEnabled || this.onRetire !== undefined || offset < 0 || offset >= this.codeSize || (offset & 1) !== 0) return undefined;
+    const index = offset >>> 1;
+    const block = this.codeBlocks[index];
+    if (block !== undefined) return block ?? undefined;
+    if (++this.codeVisits[index]! < COMPILE_AFTER_VISITS) return undefined;
+    return (this.codeBlocks[index] = this.buildBlock(this.pc)) ?? undefined;
   }
 
   /**
