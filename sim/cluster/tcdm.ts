@@ -20,6 +20,8 @@ export class Tcdm {
   private readonly windowStart: Float64Array;
   private readonly low: Int32Array;
   private readonly high: Int32Array;
+  /** The issue cycle of the latest access: no request can ask for an earlier one any more. */
+  private now = 0;
   /** banks - 1 when the bank count is a power of two (the usual case): a mask instead of a division. */
   private readonly bankMask: number;
 
@@ -41,6 +43,7 @@ export class Tcdm {
   /** Grant an access issued at `cycle`; returns how many cycles it waited. */
   access(addr: Addr, cycle: Cycles): Cycles {
     const bank = this.bankOf(addr);
+    this.now = cycle;
     this.advance(bank, cycle);
     return this.reserve(bank, cycle) - cycle;
   }
@@ -50,7 +53,9 @@ export class Tcdm {
    * the first transaction's grant); returns how many cycles it waited.
    */
   accessLater(addr: Addr, cycle: Cycles): Cycles {
-    return this.reserve(this.bankOf(addr), cycle) - cycle;
+    const bank = this.bankOf(addr);
+    this.advance(bank, this.now);
+    return this.reserve(bank, cycle) - cycle;
   }
 
   /** Forget the bank's cycles before `cycle`: no request can ask for them any more. */
@@ -59,7 +64,10 @@ export class Tcdm {
     if (shift <= 0) return;
     const low = this.low[bank]!;
     const high = this.high[bank]!;
-    if (shift >= WINDOW) {
+    if (high === 0) {
+      // The common case: nothing reserved more than 32 cycles ahead.
+      this.low[bank] = shift >= 32 ? 0 : low >>> shift;
+    } else if (shift >= WINDOW) {
       this.low[bank] = 0;
       this.high[bank] = 0;
     } else if (shift >= 32) {

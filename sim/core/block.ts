@@ -59,22 +59,12 @@ function isMemoryAccess(insn: DecodedInstruction): boolean {
  * it ahead of the other cores, whatever they do meanwhile.
  */
 export function isLocal(insn: DecodedInstruction): boolean {
-  return isStraightLine(insn) && !isMemoryAccess(insn);
+  return insn.registerOnly;
 }
 
-/** May this instruction be part of a block? */
+/** May this instruction be part of a block? Register-only instructions, loads and stores. */
 export function isStraightLine(insn: DecodedInstruction): boolean {
-  switch (insn.timing) {
-    case 'alu':
-      return insn.def.extension !== 'Xcvhwlp';
-    case 'load':
-    case 'store':
-    case 'mulh':
-    case 'div':
-      return true;
-    default:
-      return false;
-  }
+  return insn.registerOnly || isMemoryAccess(insn);
 }
 
 export class Block {

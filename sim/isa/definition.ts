@@ -80,6 +80,11 @@ export class DecodedInstruction implements OperandSlots {
   readonly destinationMask: number;
   /** Bit of the register that receives data from memory (a load's rd; not a post-incremented base). */
   readonly loadedMask: number;
+  /**
+   * The instruction only computes on registers: no memory access, CSR, control transfer or
+   * hardware-loop set-up, and it cannot fault.
+   */
+  readonly registerOnly: boolean;
 
   constructor(
     readonly pc: Addr,
@@ -104,6 +109,7 @@ export class DecodedInstruction implements OperandSlots {
     this.destinations = written;
     this.destinationMask = written.reduce((m, reg) => m | (1 << reg), 0);
     this.loadedMask = def.timing === 'load' && this.rd !== 0 ? 1 << this.rd : 0;
+    this.registerOnly = (def.timing === 'alu' || def.timing === 'mulh' || def.timing === 'div') && def.extension !== 'Xcvhwlp';
   }
 }
 
