@@ -73,6 +73,8 @@ export class Cluster implements PortHost {
   readonly dma: Dma;
   private readonly cores: CoreState[];
   private readonly runsAhead: boolean;
+  /** roundRobinOrders by set of cores. */
+  private readonly orders = new Map<number, Hart[][]>();
 
   constructor(options: ClusterOptions = {}) {
     const config = { ...PULP_CLUSTER, ...options.config };
@@ -136,6 +138,7 @@ export class Cluster implements PortHost {
         this.afterRun(first);
         continue;
       }
+      if (this.runsAhead && this.runInLockStep(earliest, maxCycles)) continue;
       // Cores tie: each takes its turn in round-robin order from core (cycle mod N), issuing one
       // instruction and then, when running ahead, the local ones after it.
       const start = earliest % n;
@@ -150,6 +153,77 @@ export class Cluster implements PortHost {
     }
     const stop = this.cores[0]!.hart.halted!;
     return this.result(stop, maxCycles);
+  }
+
+  /**
+   * Cores tied at `cycle` at the same pc, with compiled code there, go on together: every cycle
+   * each issues its instruction in round-robin order, as the rounds of run() would have them do,
+   * through one call for all of them (Block.groupStep). They stop when they part (different cycles
+   * or pcs), a peripheral paused one, one halted, or their cycle reaches another core, the next DMA
+   * completion or the limit. Returns false when they cannot start.
+   */
+  private runInLockStep(cycle: Cycles, maxCycles: Cycles): boolean {
+    const cores = this.cores;
+    const n = cores.length;
+    let members = 0;
+    let lead: Hart | undefined;
+    let limit = Math.min(this.dma.nextEvent, maxCycles);
+    for (let id = 0; id < n; id++) {
+      const hart = cores[id]!.hart;
+      if (hart.halted !== undefined || cores[id]!.atBarrier) continue;
+      if (hart.stats.cycles !== cycle) limit = Math.min(limit, hart.stats.cycles);
+      else if (lead !== undefined && hart.pc !== lead.pc) return false;
+      else {
+        members |= 1 << id;
+        lead ??= hart;
+      }
+    }
+    let block = lead!.hotBlock();
+    if ((members & (members - 1)) === 0 || !block) return false;
+    const group = cores.filter((_, id) => (members & (1 << id)) !== 0);
+    const orders = this.roundRobinOrders(members);
+    for (const c of group) c.hart.stopAt = Number.POSITIVE_INFINITY;
+    for (let t = cycle; ; ) {
+      const order = orders[t % n]!;
+      const pc = lead!.pc;
+      let same: boolean;
+      try {
+        same = block.groupStep(order);
+      } catch (error) {
+        // The hart that faulted is the first one still at the instruction: every other one moved on.
+        throw order.find((hart) => hart.pc === pc)!.locate(error);
+      }
+      t = lead!.stats.cycles;
+      let parted = !same;
+      for (let j = 0; j < group.length; j++) {
+        const c = group[j]!;
+        const hart = c.hart;
+        if (c.holdUntil > hart.stats.cycles || hart.halted !== undefined) this.afterRun(c);
+        if (hart.halted !== undefined || hart.stopAt === 0 || hart.pc !== lead!.pc || hart.stats.cycles !== t) parted = true;
+      }
+      if (parted || t >= limit) return true;
+      const next = lead!.hotBlock();
+      if (!next) return true;
+      block = next;
+    }
+  }
+
+  /** The harts of a set of cores (bit mask) in round-robin order, for each value of (cycle mod N). */
+  private roundRobinOrders(members: number): Hart[][] {
+    let orders = this.orders.get(members);
+    if (!orders) {
+      const n = this.cores.length;
+      orders = Array.from({ length: n }, (_, start) => {
+        const order: Hart[] = [];
+        for (let k = 0; k < n; k++) {
+          const id = (start + k) % n;
+          if ((members & (1 << id)) !== 0) order.push(this.cores[id]!.hart);
+        }
+        return order;
+      });
+      this.orders.set(members, orders);
+    }
+    return orders;
   }
 
   /** The running core at `cycle` (there is exactly one). */

@@ -40,6 +40,7 @@ export interface BlockHost extends TimingProbe {
 }
 
 type BlockFunction = (host: BlockHost) => void;
+type GroupStep = (hosts: readonly BlockHost[]) => boolean;
 
 /**
  * One version of a region's code. A store that rewrites decoded code ends the epoch, so that a
@@ -77,6 +78,7 @@ export class Block {
   readonly run: BlockFunction;
   /** Runs the first instruction only: a core in lock-step with others, allowed one cycle. */
   readonly step: BlockFunction;
+  private group: GroupStep | undefined;
 
   constructor(
     readonly instructions: readonly DecodedInstruction[],
@@ -100,6 +102,12 @@ export class Block {
       if (hwloop.count[l] !== 0 && end > this.start && end < this.end) return false;
     }
     return true;
+  }
+
+  /** The first instruction for cores in lock-step (compiled when first needed). */
+  get groupStep(): GroupStep {
+    this.group ??= compileGroupStep(this.instructions[0]!);
+    return this.group;
   }
 
   /**
@@ -184,11 +192,11 @@ function instructionLines(insn: DecodedInstruction, i: number, previous: number 
 const PROLOGUE = 'const r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop;\nlet c = s.cycles, k = 0, p = tm.loadedByPrevious;';
 
 /** Bind each instruction's semantic (e), decoded form (d) and register operation (o) into the generated function. */
-function link(name: string, insns: readonly DecodedInstruction[], body: string[], block?: Block): BlockFunction {
+function link<F>(name: string, insns: readonly DecodedInstruction[], parameter: string, body: string[], block?: Block): F {
   const names = insns.flatMap((_, i) => [`e${i}`, `d${i}`, `o${i}`]);
   const values = insns.flatMap((insn) => [insn.execute, insn, insn.execute.operation?.op]);
-  const source = `return function ${name}(h) {\n${PROLOGUE}\n${body.join('\n')}\n};`;
-  const factory = new Function('b', ...names, source) as (b: Block | undefined, ...args: unknown[]) => BlockFunction;
+  const source = `return function ${name}(${parameter}) {\n${body.join('\n')}\n};`;
+  const factory = new Function('b', ...names, source) as (b: Block | undefined, ...args: unknown[]) => F;
   return factory(block, ...values);
 }
 
@@ -214,17 +222,39 @@ function compile(block: Block): BlockFunction {
     `p = ${insns[last]!.loadedMask};`,
     '}',
   );
-  return link(`block_${block.start.toString(16)}`, insns, lines, block);
+  return link(`block_${block.start.toString(16)}`, insns, 'h', [PROLOGUE, ...lines], block);
 }
 
 /** The first instruction alone, with nothing of the block's loop and exit machinery. */
-function compileStep(insn: DecodedInstruction): BlockFunction {
+function stepLines(insn: DecodedInstruction): string[] {
   const sequential = insn.pc + insn.length;
-  return link(`step_${insn.pc.toString(16)}`, [insn], [
+  return [
+    PROLOGUE,
     ...instructionLines(insn, 0, 'p'),
     's.cycles = c;',
     's.instret++;',
     'tm.retire(d0, k);',
     `h.pc = hw.active && (hw.end[0] === ${sequential} || hw.end[1] === ${sequential}) ? hw.next(${sequential}) >>> 0 : ${sequential};`,
+  ];
+}
+
+function compileStep(insn: DecodedInstruction): BlockFunction {
+  return link(`step_${insn.pc.toString(16)}`, [insn], 'h', stepLines(insn));
+}
+
+/**
+ * The first instruction for each of several cores in one call, in the order given (the cluster's
+ * round-robin order for the cycle they all issue in). Returns whether it took every core the same
+ * number of cycles, so that they are still in lock-step.
+ */
+function compileGroupStep(insn: DecodedInstruction): GroupStep {
+  return link(`group_${insn.pc.toString(16)}`, [insn], 'H', [
+    'let first = 0, same = true;',
+    'for (let j = 0; j < H.length; j++) {',
+    'const h = H[j];',
+    ...stepLines(insn),
+    'if (j === 0) first = k; else if (k !== first) same = false;',
+    '}',
+    'return same;',
   ]);
 }

@@ -191,7 +191,7 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort, BlockHos
   }
 
   /** The compiled block starting at pc, compiling it on the visit that makes the address hot. */
-  private hotBlock(): Block | undefined {
+  hotBlock(): Block | undefined {
     const offset = this.pc - this.codeBase;
     if (!this.blocksEnabled || this.onRetire !== undefined || offset < 0 || offset >= this.codeSize || (offset & 1) !== 0) return undefined;
     const index = offset >>> 1;
@@ -273,7 +273,7 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort, BlockHos
   }
 
   /** Wrap a Fault with the pc, instruction, cycle and core it happened at. */
-  private locate(error: unknown): unknown {
+  locate(error: unknown): unknown {
     this.runningBlock?.abandon(this);
     this.runningBlock = undefined;
     if (!(error instanceof Fault)) return error;
