@@ -186,22 +186,20 @@ export class Cluster implements PortHost {
     for (let t = cycle; ; ) {
       const order = orders[t % n]!;
       const pc = lead!.pc;
-      let same: boolean;
+      let together: boolean;
       try {
-        same = block.groupStep(order);
+        together = block.groupStep(order);
       } catch (error) {
         // The hart that faulted is the first one still at the instruction: every other one moved on.
         throw order.find((hart) => hart.pc === pc)!.locate(error);
       }
-      t = lead!.stats.cycles;
-      let parted = !same;
-      for (let j = 0; j < group.length; j++) {
-        const c = group[j]!;
-        const hart = c.hart;
-        if (c.holdUntil > hart.stats.cycles || hart.halted !== undefined) this.afterRun(c);
-        if (hart.halted !== undefined || hart.stopAt === 0 || hart.pc !== lead!.pc || hart.stats.cycles !== t) parted = true;
+      if (!together) {
+        // A peripheral may have parked a core or made it wait for the DMA.
+        for (const c of group) this.afterRun(c);
+        return true;
       }
-      if (parted || t >= limit) return true;
+      t = lead!.stats.cycles;
+      if (t >= limit) return true;
       const next = lead!.hotBlock();
       if (!next) return true;
       block = next;

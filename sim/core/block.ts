@@ -244,17 +244,19 @@ function compileStep(insn: DecodedInstruction): BlockFunction {
 
 /**
  * The first instruction for each of several cores in one call, in the order given (the cluster's
- * round-robin order for the cycle they all issue in). Returns whether it took every core the same
- * number of cycles, so that they are still in lock-step.
+ * round-robin order for the cycle they all issue in). Returns whether the cores are still in
+ * lock-step: the instruction took each the same number of cycles, led each to the same pc, and
+ * no core was paused (a peripheral access).
  */
 function compileGroupStep(insn: DecodedInstruction): GroupStep {
   return link(`group_${insn.pc.toString(16)}`, [insn], 'H', [
-    'let first = 0, same = true;',
+    'let cycles = 0, pc = 0, together = true;',
     'for (let j = 0; j < H.length; j++) {',
     'const h = H[j];',
     ...stepLines(insn),
-    'if (j === 0) first = k; else if (k !== first) same = false;',
+    'if (j === 0) { cycles = k; pc = h.pc; } else if (k !== cycles || h.pc !== pc) together = false;',
+    'if (h.stopAt === 0) together = false;',
     '}',
-    'return same;',
+    'return together;',
   ]);
 }

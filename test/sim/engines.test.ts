@@ -868,7 +868,7 @@ describe('the fast paths are taken (otherwise the comparisons above prove nothin
     expect(fast.compiled).toBeGreaterThan(3);
     expect(fast.use.loopBacks).toBeGreaterThan(100);
     expect(reference.compiled).toBe(0);
-    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0 });
+    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0 });
   });
 
   it('cluster: blocks and run-ahead by default, neither in the reference configuration', () => {
@@ -877,7 +877,8 @@ describe('the fast paths are taken (otherwise the comparisons above prove nothin
     const reference = runCluster(elf, 8, { blocks: false, runAhead: false });
     expect(fast.compiled).toBeGreaterThan(0);
     expect(fast.use.runAheads).toBeGreaterThan(10);
+    expect(fast.use.groupSteps, 'cores in lock-step issued together').toBeGreaterThan(10);
     expect(reference.compiled).toBe(0);
-    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0 });
+    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0 });
   });
 });

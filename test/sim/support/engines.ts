@@ -67,6 +67,8 @@ export interface FastPathUse {
   loopBacks: number;
   /** Hart.runAhead calls: a core ran on alone until the next core, DMA event or limit. */
   runAheads: number;
+  /** Cycles in which cores in lock-step issued through one group step (Block.groupStep). */
+  groupSteps: number;
 }
 
 /**
@@ -75,9 +77,17 @@ export interface FastPathUse {
  * prototype wrappers see every call.
  */
 function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
-  const use: FastPathUse = { blocks: 0, loopBacks: 0, runAheads: 0 };
+  const use: FastPathUse = { blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0 };
   const { finish, abandon, loopsBack } = Block.prototype;
   const { runAhead } = Hart.prototype;
+  const groupStep = Object.getOwnPropertyDescriptor(Block.prototype, 'groupStep')!;
+  Object.defineProperty(Block.prototype, 'groupStep', {
+    configurable: true,
+    get(this: Block) {
+      use.groupSteps++;
+      return groupStep.get!.call(this);
+    },
+  });
   Block.prototype.finish = function (this: Block, ...args: Parameters<Block['finish']>) {
     use.blocks++;
     return finish.apply(this, args);
@@ -100,6 +110,7 @@ function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
   } finally {
     Object.assign(Block.prototype, { finish, abandon, loopsBack });
     Object.assign(Hart.prototype, { runAhead });
+    Object.defineProperty(Block.prototype, 'groupStep', groupStep);
   }
 }
 
@@ -242,7 +253,7 @@ export function compareCluster(elf: Uint8Array, cores: number, maxCycles?: numbe
   const limit = maxCycles === undefined ? {} : { maxCycles };
   const reference = runCluster(elf, cores, { ...REFERENCE_CLUSTER, ...limit });
   const fast = runCluster(elf, cores, limit);
-  expect(reference.use, 'the reference scheduler used a fast path').toEqual({ blocks: 0, loopBacks: 0, runAheads: 0 });
+  expect(reference.use, 'the reference scheduler used a fast path').toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0 });
   const comparable = (o: ClusterOutcome) => ({ stop: o.stop, error: o.error, output: o.output, dma: o.dma, cores: o.cores });
   expect(comparable(fast)).toEqual(comparable(reference));
   expectSameMemory(fast.memory, reference.memory);
