@@ -87,6 +87,19 @@ describe('hardware loops', () => {
   });
 });
 
+/** Run the program until it stops on a hardware-loop constraint; fails the test if it does not. */
+function constraintError(code: Parameters<typeof load>[0], setUp: (hart: ReturnType<typeof load>['hart']) => void = () => {}): HwLoopConstraintError {
+  const { hart } = load(code);
+  setUp(hart);
+  try {
+    hart.run(10_000);
+  } catch (e) {
+    expect(e).toBeInstanceOf(HwLoopConstraintError);
+    return e as HwLoopConstraintError;
+  }
+  throw new Error('the program ran without a hardware-loop constraint error');
+}
+
 describe('hardware-loop constraints stop the simulation', () => {
   const violations: [string, (number | { half: number })[], RegExp][] = [
     ['a body of two instructions', [enc('cv.setupi', { loop: 0, imm2: 2, imm: 12 }), addi(5, 1), addi(5, 1)], /at least 3/],
@@ -110,17 +123,9 @@ describe('hardware-loop constraints stop the simulation', () => {
   ];
 
   it.each(violations)('%s', (_name, code, message) => {
-    const { hart } = load(code);
-    hart.regs[13] = CODE_BASE + 6;
-    let error: unknown;
-    try {
-      hart.run(10_000);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(HwLoopConstraintError);
-    expect((error as HwLoopConstraintError).message).toMatch(message);
-    expect((error as HwLoopConstraintError).site.disassembly).toMatch(/^cv\./);
+    const error = constraintError(code, (hart) => (hart.regs[13] = CODE_BASE + 6));
+    expect(error.message).toMatch(message);
+    expect(error.site.disassembly).toMatch(/^cv\./);
   });
 });
 
@@ -130,16 +135,9 @@ describe('hardware loops are entered at their start', () => {
   const body = [addi(5, 1), addi(5, 1), addi(5, 1), addi(5, 1)];
 
   it('stops at a jump into the middle of an active loop body, naming the jump', () => {
-    const { hart } = load([...setup, enc('jal', { rd: 0, imm: 8 }), ...body]);
-    let error: unknown;
-    try {
-      hart.run(1000);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(HwLoopConstraintError);
-    expect((error as HwLoopConstraintError).message).toMatch(/jump or branch to 0x[0-9a-f]+ enters the body .* after its start/);
-    expect((error as HwLoopConstraintError).site.pc).toBe(CODE_BASE + 12);
+    const error = constraintError([...setup, enc('jal', { rd: 0, imm: 8 }), ...body]);
+    expect(error.message).toMatch(/jump or branch to 0x[0-9a-f]+ enters the body .* after its start/);
+    expect(error.site.pc).toBe(CODE_BASE + 12);
   });
 
   it('accepts a jump to the start', () => {
