@@ -11,6 +11,10 @@
  * What ends a block: an instruction that is not straight-line (branches, jumps, CSR and system
  * instructions, fences, hardware-loop set-up, which all take the interpreter), a store (it may
  * rewrite code further on), the end of an active hardware loop, or MAX_BLOCK_LENGTH.
+ *
+ * A block also compiles its first instruction alone (`step`, for a cluster core allowed a single
+ * instruction) and, when first needed, that instruction for several cores at once (`groupStep`,
+ * for cores in lock-step). All three are generated from one per-instruction template.
  */
 import { hex } from '../isa/bits';
 import type { DecodedInstruction } from '../isa/definition';
