@@ -272,7 +272,10 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort, BlockHos
     });
   }
 
-  /** Wrap a Fault with the pc, instruction, cycle and core it happened at. */
+  /**
+   * After an error stopped a run: settle the counters of the block that was running, and wrap a
+   * Fault with the pc, instruction, cycle and core it happened at.
+   */
   locate(error: unknown): unknown {
     this.runningBlock?.abandon(this);
     this.runningBlock = undefined;
