@@ -139,6 +139,26 @@ describe('cluster', () => {
     expect(later.run().cores.map((r) => r.waits.tcdmContention)).toEqual([0, 1]);
   });
 
+  it('reports every instruction of a hooked core, also when the others run in lock-step compiled', () => {
+    const c = cluster(`
+      csrr t0, mhartid
+      slli t0, t0, 2
+      li a0, L1
+      add a0, a0, t0          # a bank of its own: the cores never part
+      li s0, 200
+    1:
+      lw t1, 0(a0)
+      addi t1, t1, 1
+      addi s0, s0, -1
+      bnez s0, 1b
+    ` + EXIT, { config: { cores: 4 } });
+    let retired = 0;
+    c.harts[2]!.onRetire = () => retired++;
+    const result = c.run();
+    expect(retired).toBe(result.cores[2]!.hart.stats.instret);
+    expect(retired).toBeGreaterThan(800);
+  });
+
   it('charges the L2 latency to data accesses outside L1', () => {
     const c = cluster(`
       la a0, value
