@@ -172,8 +172,8 @@ export class Cluster implements PortHost {
       const hart = cores[id]!.hart;
       if (hart.halted !== undefined || cores[id]!.atBarrier) continue;
       if (hart.stats.cycles !== cycle) limit = Math.min(limit, hart.stats.cycles);
-      // A hart with a retire hook is interpreted, one instruction at a time.
-      else if ((lead !== undefined && hart.pc !== lead.pc) || hart.onRetire !== undefined) return false;
+      // Every member must run compiled code: a hart with a retire hook is interpreted.
+      else if ((lead !== undefined && hart.pc !== lead.pc) || !hart.compiles) return false;
       else {
         members |= 1 << id;
         lead ??= hart;

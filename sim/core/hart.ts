@@ -190,10 +190,15 @@ export class Hart implements HartContext, TimingProbe, EnvironmentPort, BlockHos
     }
   }
 
+  /** Whether the hart runs compiled code at all: not when disabled, nor with a retire hook (the blocks report nothing). */
+  get compiles(): boolean {
+    return this.blocksEnabled && this.onRetire === undefined;
+  }
+
   /** The compiled block starting at pc, compiling it on the visit that makes the address hot. */
   hotBlock(): Block | undefined {
     const offset = this.pc - this.codeBase;
-    if (!this.blocksEnabled || this.onRetire !== undefined || offset < 0 || offset >= this.codeSize || (offset & 1) !== 0) return undefined;
+    if (!this.compiles || offset < 0 || offset >= this.codeSize || (offset & 1) !== 0) return undefined;
     const index = offset >>> 1;
     const block = this.codeBlocks[index];
     if (block !== undefined) return block ?? undefined;
