@@ -1,5 +1,5 @@
 // Area of the Xnmsparse gather block (cached by content, so a repeated run is instant).
-import { figuresAlign, formatTable } from '../gen/tables';
+import { figuresAlign, formatTable } from '../gen/text-table';
 import { extensionArea, extensionAreaTable } from '../gen/synth/extension-area';
 
 export async function benchExtensionArea(): Promise<string> {

@@ -2,9 +2,9 @@
 // repository (by flattened netlist size), random inputs every cycle in both.
 import { elaborate, type Design } from '../hw/hdl';
 import { operands, type Expr } from '../hw/hdl/expr';
-import { Simulator } from '../hw/hdl/sim';
+import { RtlSimulator } from '../hw/hdl/rtl-sim';
 import { designs } from '../hw/designs';
-import { formatTable } from '../gen/tables';
+import { formatTable } from '../gen/text-table';
 import { rate } from './machine';
 import { verilatorRate } from './verilator-harness';
 
@@ -33,7 +33,7 @@ function largestDesign(): { name: string; params: string; design: Design; size: 
 }
 
 function typescriptRate(design: Design): number {
-  const sim = new Simulator(design);
+  const sim = new RtlSimulator(design);
   const inputs = design.top.ports.filter((p) => p.role === 'input');
   let state = 2463534242;
   const next = (): number => {

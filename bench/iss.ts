@@ -1,5 +1,5 @@
 // Instruction-set simulator speed on a compute-bound kernel, one core and the 8-core cluster.
-import { formatTable, figuresAlign } from '../gen/tables';
+import { formatTable, figuresAlign } from '../gen/text-table';
 import { measureSpeed } from '../sim';
 
 export function benchIss(): string {

@@ -1,7 +1,7 @@
 // User mistakes (bad design, bad parameter, bad simulator use) print their message and exit 1,
 // without a stack trace; anything else is a bug in nmsparse and keeps its trace.
 import { HdlError } from '../hw/hdl';
-import { SimError } from '../hw/hdl/sim';
+import { RtlSimError } from '../hw/hdl/rtl-sim';
 import { ParamError } from '../hw/params';
 import { LibertyError } from '../gen/synth/liberty';
 import { YosysError } from '../gen/yosys';
@@ -12,7 +12,7 @@ export class UsageError extends Error {
 }
 
 export function isUserError(e: unknown): e is Error {
-  return e instanceof HdlError || e instanceof ParamError || e instanceof SimError || e instanceof UsageError || e instanceof LibertyError || e instanceof YosysError;
+  return e instanceof HdlError || e instanceof ParamError || e instanceof RtlSimError || e instanceof UsageError || e instanceof LibertyError || e instanceof YosysError;
 }
 
 export async function runCommand(action: () => void | Promise<void>): Promise<void> {

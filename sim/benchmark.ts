@@ -6,10 +6,10 @@
  */
 import { Cluster } from './cluster/cluster';
 import { PULP_CLUSTER } from './cluster/config';
-import { readElf } from './elf/reader';
+import { readElf } from '../isa/elf/reader';
 import { loadProgram } from './program';
 import { assemble } from '../sw/asm/assembler';
-import { writeElf } from '../sw/asm/elf-writer';
+import { writeElf } from '../isa/elf/writer';
 
 export interface SpeedFigure {
   readonly label: string;

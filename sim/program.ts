@@ -4,21 +4,13 @@
  * `tohost` mailbox (a non-zero word stored to the ELF symbol `tohost` ends the run: 1 means pass,
  * exit code 0; any other value v fails with exit code v >> 1).
  */
-import { hex } from './isa/bits';
-import type { Addr } from './isa/types';
+import { hex } from '../isa/bits';
+import type { Addr } from '../isa/types';
 import { Hart, type HartOptions, type RunResult } from './core/hart';
-import { Memory, type RegionConfig } from './core/memory';
+import { MappedMemory } from './core/memory';
+import { PULP_MEMORY_MAP, type RegionConfig } from '../isa/platform/memory-map';
 import { SyscallEnvironment } from './core/environment';
-import { ElfError, readElf, type ElfImage } from './elf/reader';
-
-/** PULP cluster map: 64 KiB L1 scratchpad (TCDM) and 512 KiB L2. */
-export const PULP_MEMORY_MAP: readonly RegionConfig[] = [
-  { name: 'l1', base: 0x1000_0000, size: 64 * 1024 },
-  { name: 'l2', base: 0x1c00_0000, size: 512 * 1024 },
-];
-
-/** riscv-tests / Spike: RAM at 0x80000000. */
-export const SPIKE_MEMORY_MAP: readonly RegionConfig[] = [{ name: 'dram', base: 0x8000_0000, size: 16 * 1024 * 1024 }];
+import { ElfError, readElf, type ElfImage } from '../isa/elf/reader';
 
 const SP = 2;
 
@@ -30,12 +22,12 @@ export interface ProgramOptions extends Omit<HartOptions, 'resetPc' | 'environme
 
 export interface LoadedProgram {
   readonly hart: Hart;
-  readonly memory: Memory;
+  readonly memory: MappedMemory;
   readonly image: ElfImage;
 }
 
 /** Copy the loadable segments into memory (zero-filling .bss); every byte must be mapped. */
-export function loadImage(memory: Memory, image: ElfImage): void {
+export function loadImage(memory: MappedMemory, image: ElfImage): void {
   for (const segment of image.segments) {
     const end = segment.address + segment.memorySize;
     if (!memory.find(segment.address, segment.memorySize)) {
@@ -51,7 +43,7 @@ export function loadImage(memory: Memory, image: ElfImage): void {
 export function loadProgram(elf: Uint8Array, options: ProgramOptions = {}): LoadedProgram {
   const image = readElf(elf);
   const regions = options.memoryMap ?? PULP_MEMORY_MAP;
-  const memory = new Memory(regions);
+  const memory = new MappedMemory(regions);
   loadImage(memory, image);
   const hart = new Hart(memory, { ...options, resetPc: image.entry, environment: new SyscallEnvironment(options.output) });
   hart.regs[SP] = initialStack(memory, image.entry);
@@ -65,7 +57,7 @@ export function loadProgram(elf: Uint8Array, options: ProgramOptions = {}): Load
 }
 
 /** The top of the region holding the entry point, 16-byte aligned: a stack for programs that set none. */
-function initialStack(memory: Memory, entry: Addr): number {
+function initialStack(memory: MappedMemory, entry: Addr): number {
   const region = memory.find(entry, 1) ?? memory.regions[0]!;
   return (region.end - 16) & ~15;
 }

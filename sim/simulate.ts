@@ -4,22 +4,23 @@
  * the outcome, statistics and (optionally) a trace line per retired instruction. The CLI only
  * parses arguments and prints.
  */
-import { hex } from './isa/bits';
-import { instructionLength } from './isa/decoder';
-import { disassemble, formatInstruction, instructionHex } from './isa/disassembler';
-import { regName } from './isa/registers';
-import type { Cycles } from './isa/types';
-import type { InstructionTable } from './isa/table';
+import { hex } from '../isa/bits';
+import { instructionLength } from '../isa/decoder';
+import { disassemble, formatInstruction, instructionHex } from '../isa/disassembler';
+import { regName } from '../isa/registers';
+import type { Cycles } from '../isa/types';
+import type { InstructionTable } from '../isa/table';
 import { Cluster, type CoreReport } from './cluster/cluster';
 import { PULP_CLUSTER } from './cluster/config';
 import type { HaltReason } from './core/environment';
-import { SimulationError } from './core/errors';
+import { IssError } from './core/errors';
 import type { Hart, RunStop } from './core/hart';
 import type { RetireEvent } from './core/retire';
-import { ElfError, readElf } from './elf/reader';
-import { loadProgram, PULP_MEMORY_MAP, SPIKE_MEMORY_MAP } from './program';
+import { ElfError, readElf } from '../isa/elf/reader';
+import { loadProgram } from './program';
+import { PULP_MEMORY_MAP, SPIKE_MEMORY_MAP } from '../isa/platform/memory-map';
 import { assemble } from '../sw/asm/assembler';
-import { writeElf } from '../sw/asm/elf-writer';
+import { writeElf } from '../isa/elf/writer';
 import { AsmError } from '../sw/asm/errors';
 
 export type ProgramInput =
@@ -155,7 +156,7 @@ function run(
     }
     return { exitCode: stop.kind === 'exit' ? stop.code & 0xff : 0, summary: `${stopText(stop)} after ${cycles} cycles, ${instret} instructions`, stop, cycles, instret, stats: stats() };
   } catch (error) {
-    if (!(error instanceof SimulationError)) throw error;
+    if (!(error instanceof IssError)) throw error;
     const cycles = Math.max(...harts.map((h) => h.stats.cycles));
     const instret = harts.reduce((n, h) => n + h.stats.instret, 0);
     return { exitCode: 2, summary: `${error.name}: ${error.message}`, stop: undefined, cycles, instret, stats: stats(), error };

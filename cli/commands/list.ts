@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { designs } from '../../hw/designs';
-import { formatTable } from '../../gen/tables';
+import { formatTable } from '../../gen/text-table';
 
 export function registerList(program: Command): void {
   program

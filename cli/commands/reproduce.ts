@@ -3,7 +3,7 @@ import path from 'node:path';
 import { extensionArea, extensionAreaTable } from '../../gen/synth/extension-area';
 import { runCommand } from '../errors';
 import { writeFileAtomic } from '../files';
-import { figuresAlign, formatTable, markdownTable } from '../../gen/tables';
+import { figuresAlign, formatTable, markdownTable } from '../../gen/text-table';
 
 export function registerReproduce(program: Command): void {
   program

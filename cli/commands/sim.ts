@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { simulate, type ProgramInput } from '../../sim';
-import { CV32E40P_XNMSPARSE_TABLE } from '../../sim/ext/isa';
+import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse';
 import { runCommand, UsageError } from '../errors';
 
 interface SimOptions {

@@ -6,7 +6,7 @@ import { resolveParams } from '../../hw/params';
 import { elaborate } from '../../hw/hdl';
 import { collect, lookupDesign } from '../design-args';
 import { runCommand, UsageError } from '../errors';
-import { figuresAlign, formatTable } from '../../gen/tables';
+import { figuresAlign, formatTable } from '../../gen/text-table';
 
 interface SynthOptions {
   param: string[];

@@ -1,10 +1,10 @@
 // README tutorial: elaborate the counter, simulate it, trace a waveform.
 // Run with: npx tsx docs/examples/simulate-counter.ts
 import { elaborate } from '../../hw/hdl';
-import { Simulator } from '../../hw/hdl/sim';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { Counter } from '../../hw/examples/counter';
 
-const sim = new Simulator(elaborate(Counter, { width: 4 }));
+const sim = new RtlSimulator(elaborate(Counter, { width: 4 }));
 const trace = sim.traceVcd('counter.vcd');
 sim.reset();
 sim.poke('enable', 1);

@@ -1,12 +1,12 @@
 // The TypeScript side of the differential test: the same stimulus through the HDL's own simulator.
 import { fromBits } from '../../hw/hdl/types';
 import type { Design } from '../../hw/hdl';
-import { Simulator } from '../../hw/hdl/sim';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import type { Stimulus } from './stimulus';
 
 /** Per cycle, the unsigned bit pattern of every output of the top module, sampled before the clock edge. */
 export function runReference(design: Design, stimulus: Stimulus): bigint[][] {
-  const sim = new Simulator(design);
+  const sim = new RtlSimulator(design);
   const outputs = design.top.ports.filter((p) => p.role === 'output').map((p) => p.name);
   return stimulus.rows.map((row) => {
     // Signed inputs go in as (possibly negative) values, the way a test author writes them.

@@ -2,7 +2,7 @@
 // on the built-in gate-equivalent library. Shared by `npm run bench` and `nmsparse reproduce`.
 import { elaborate } from '../../hw/hdl';
 import { GatherUnit } from '../../hw/ext/gather-unit';
-import { patternName, patterns } from '../../sim/ext/nm-gather';
+import { patternName, patterns } from '../../isa/xnmsparse/gather';
 import { synthesize } from './flow';
 
 export interface ExtensionAreaRow {

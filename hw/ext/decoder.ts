@@ -3,7 +3,7 @@
 // must raise illegal instruction (reserved field values, rd = rs2 with consume, another format).
 // Mirrors decodeGather() of the golden model.
 import { defineModule, U, UInt } from '../hdl';
-import { gatherFunct3, gatherOpcode } from '../../sim/ext/nm-gather';
+import { gatherFunct3, gatherOpcode } from '../../isa/xnmsparse/gather';
 import { type GatherFormat, laneWidth } from './format';
 
 export const GatherDecoder = defineModule('GatherDecoder', (m, p: GatherFormat) => {

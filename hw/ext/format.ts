@@ -1,7 +1,7 @@
 // Generator parameters shared by the Xnmsparse units: one N:M format and element size per
 // hardware instance (docs/isa-extension.md §3: other formats raise illegal instruction).
-import type { BlockSize, ElementBytes, NonZeros } from '../../sim/ext/nm-gather';
-import { lanesPerWord } from '../../sim/ext/nm-gather';
+import type { BlockSize, ElementBytes, NonZeros } from '../../isa/xnmsparse/gather';
+import { lanesPerWord } from '../../isa/xnmsparse/gather';
 import { type ParamSpec, powerOfTwo } from '../params';
 
 export interface GatherFormat {

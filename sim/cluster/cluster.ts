@@ -11,16 +11,17 @@
  * in cluster-time order, as a cycle-by-cycle loop would use it, and a core that computes without
  * competing runs whole compiled blocks.
  */
-import { Fault } from '../core/errors';
+import { Fault } from '../../isa/fault';
 import { Hart, type RunStop } from '../core/hart';
-import { Memory } from '../core/memory';
+import { MappedMemory } from '../core/memory';
 import { SyscallEnvironment, type HaltReason } from '../core/environment';
-import type { ElfImage } from '../elf/reader';
-import { hex } from '../isa/bits';
-import type { InstructionTable } from '../isa/table';
-import type { Cycles, Word } from '../isa/types';
+import type { ElfImage } from '../../isa/elf/reader';
+import { hex } from '../../isa/bits';
+import type { InstructionTable } from '../../isa/table';
+import type { Cycles, Word } from '../../isa/types';
 import { loadImage } from '../program';
-import { PERIPHERAL, PULP_CLUSTER, type ClusterConfig } from './config';
+import { PULP_CLUSTER, type ClusterConfig } from './config';
+import { PERIPHERAL } from '../../isa/platform/memory-map';
 import { CorePort, type PortHost, type PortStats } from './core-port';
 import { Dma, type DmaRequest } from './dma';
 import { Tcdm } from './tcdm';
@@ -68,7 +69,7 @@ interface CoreState {
 
 export class Cluster implements PortHost {
   readonly config: ClusterConfig;
-  readonly memory: Memory;
+  readonly memory: MappedMemory;
   readonly tcdm: Tcdm;
   readonly dma: Dma;
   private readonly cores: CoreState[];
@@ -80,7 +81,7 @@ export class Cluster implements PortHost {
     const config = { ...PULP_CLUSTER, ...options.config };
     if (config.cores < 1 || config.cores > 16) throw new Error(`cluster: 1 to 16 cores, not ${config.cores}`);
     this.config = config;
-    this.memory = new Memory([
+    this.memory = new MappedMemory([
       { name: 'l1', base: config.l1Base, size: config.l1Size },
       { name: 'l2', base: config.l2Base, size: config.l2Size },
     ]);

@@ -5,13 +5,15 @@
  * An access happens in the cycle its instruction issued, which is the hart's mcycle while the
  * instruction runs. A peripheral access pauses the hart so that the cluster can act on it.
  */
-import { hex } from '../isa/bits';
-import type { AccessSize, Addr, Cycles, Word } from '../isa/types';
+import { hex } from '../../isa/bits';
+import type { AccessSize, Addr, Cycles, Word } from '../../isa/types';
 import type { Bus } from '../core/bus';
-import { Fault } from '../core/errors';
+import { Fault } from '../../isa/fault';
 import type { Hart } from '../core/hart';
-import type { Memory, MemoryRegion } from '../core/memory';
-import { PERIPHERALS_SIZE, type ClusterConfig } from './config';
+import type { MappedMemory } from '../core/memory';
+import type { MemoryRegion } from '../core/memory-region';
+import type { ClusterConfig } from './config';
+import { PERIPHERALS_SIZE } from '../../isa/platform/memory-map';
 import type { Tcdm } from './tcdm';
 
 /** What a port needs from the cluster: the peripheral registers, accessed in a given cycle. */
@@ -37,7 +39,7 @@ export class CorePort implements Bus {
 
   constructor(
     readonly core: number,
-    private readonly memory: Memory,
+    private readonly memory: MappedMemory,
     private readonly tcdm: Tcdm,
     private readonly host: PortHost,
     private readonly config: ClusterConfig,

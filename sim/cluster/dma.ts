@@ -3,8 +3,8 @@
  * and served one at a time, each taking latency + ceil(bytes / bandwidth) cycles. The data moves
  * when a transfer completes, so a core reading the destination earlier sees the old contents.
  */
-import type { Memory } from '../core/memory';
-import type { Addr, Cycles } from '../isa/types';
+import type { MappedMemory } from '../core/memory';
+import type { Addr, Cycles } from '../../isa/types';
 
 export interface DmaRequest {
   readonly src: Addr;
@@ -28,7 +28,7 @@ export class Dma {
   bytes = 0;
 
   constructor(
-    private readonly memory: Memory,
+    private readonly memory: MappedMemory,
     private readonly latency: Cycles,
     private readonly bandwidth: number,
   ) {}

@@ -16,9 +16,9 @@
  * instruction) and, when first needed, that instruction for several cores at once (`groupStep`,
  * for cores in lock-step). All three are generated from one per-instruction template.
  */
-import { hex } from '../isa/bits';
-import type { DecodedInstruction } from '../isa/definition';
-import type { Addr, Cycles, HwLoopRegs } from '../isa/types';
+import { hex } from '../../isa/bits';
+import type { DecodedInstruction } from '../../isa/definition';
+import type { Addr, Cycles, HwLoopRegs } from '../../isa/types';
 import type { CoreStats, TimingModel, TimingProbe } from './timing';
 import { hasLoadUseHazard } from './timing';
 

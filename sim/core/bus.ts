@@ -1,9 +1,9 @@
 /**
- * What a hart needs from the memory system. `Memory` is the plain single-core implementation; the
+ * What a hart needs from the memory system. `MappedMemory` is the plain single-core implementation; the
  * cluster gives each core a port that adds bank arbitration, L2 latency and peripherals.
  */
-import type { AccessSize, Addr, Word } from '../isa/types';
-import type { MemoryRegion } from './memory';
+import type { AccessSize, Addr, Word } from '../../isa/types';
+import type { MemoryRegion } from './memory-region';
 
 export interface Bus {
   read(addr: Addr, size: AccessSize, signed: boolean): Word;

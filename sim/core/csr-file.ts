@@ -2,10 +2,10 @@
  * The machine-mode CSRs of the CV32E40P that a bare-metal program touches. Unknown CSRs, writes to
  * read-only CSRs and csrw to the hardware-loop CSRs are illegal instructions, as on the core.
  */
-import { hex } from '../isa/bits';
-import { CSR } from '../isa/csr-names';
-import type { CsrAddr, HwLoopRegs, Word } from '../isa/types';
-import { Fault } from './errors';
+import { hex } from '../../isa/bits';
+import { CSR } from '../../isa/csr-names';
+import type { CsrAddr, HwLoopRegs, Word } from '../../isa/types';
+import { Fault } from '../../isa/fault';
 import type { CoreStats } from './timing';
 
 const TWO_32 = 2 ** 32;

@@ -1,28 +1,12 @@
 /**
  * Typed simulation errors. Deep layers (memory, CSR file, loop checker) throw a `Fault` that knows
- * only what went wrong; the hart catches it and rethrows a `SimulationError` carrying where and
+ * only what went wrong; the hart catches it and rethrows an `IssError` carrying where and
  * when: pc, instruction word, disassembly, cycle and core. Callers never see a raw crash.
  */
-import { hex } from '../isa/bits';
-import { instructionHex } from '../isa/disassembler';
-import type { Addr, Cycles } from '../isa/types';
-
-export type FaultKind =
-  | 'illegal-instruction'
-  | 'memory-access'
-  | 'misaligned-access'
-  | 'hwloop-constraint'
-  | 'environment';
-
-export class Fault extends Error {
-  constructor(
-    readonly kind: FaultKind,
-    readonly detail: string,
-  ) {
-    super(detail);
-    this.name = 'Fault';
-  }
-}
+import { hex } from '../../isa/bits';
+import { instructionHex } from '../../isa/disassembler';
+import type { Addr, Cycles } from '../../isa/types';
+import type { Fault, FaultKind } from '../../isa/fault';
 
 export interface FaultSite {
   readonly core: number;
@@ -33,7 +17,7 @@ export interface FaultSite {
   readonly cycle: Cycles;
 }
 
-export class SimulationError extends Error {
+export class IssError extends Error {
   readonly kind: FaultKind;
   readonly detail: string;
   readonly site: FaultSite;
@@ -48,13 +32,13 @@ export class SimulationError extends Error {
   }
 }
 
-export class IllegalInstructionError extends SimulationError {}
-export class MemoryAccessError extends SimulationError {}
-export class MisalignedAccessError extends SimulationError {}
-export class HwLoopConstraintError extends SimulationError {}
-export class EnvironmentError extends SimulationError {}
+export class IllegalInstructionError extends IssError {}
+export class MemoryAccessError extends IssError {}
+export class MisalignedAccessError extends IssError {}
+export class HwLoopConstraintError extends IssError {}
+export class EnvironmentError extends IssError {}
 
-const ERROR_CLASS: Record<FaultKind, typeof SimulationError> = {
+const ERROR_CLASS: Record<FaultKind, typeof IssError> = {
   'illegal-instruction': IllegalInstructionError,
   'memory-access': MemoryAccessError,
   'misaligned-access': MisalignedAccessError,
@@ -62,6 +46,6 @@ const ERROR_CLASS: Record<FaultKind, typeof SimulationError> = {
   'environment': EnvironmentError,
 };
 
-export function locateFault(fault: Fault, site: FaultSite): SimulationError {
+export function locateFault(fault: Fault, site: FaultSite): IssError {
   return new ERROR_CLASS[fault.kind](fault.kind, fault.detail, site);
 }

@@ -2,15 +2,16 @@
  * One CV32E40P hart: architectural state, the fetch/pre-decode path, the execute loop and the glue
  * to the timing model. Semantics come from the instruction table; cycle costs from TimingModel.
  */
-import { hex } from '../isa/bits';
-import { decode, instructionLength } from '../isa/decoder';
-import type { DecodedInstruction } from '../isa/definition';
-import { disassemble, formatInstruction, instructionHex } from '../isa/disassembler';
-import { CV32E40P_TABLE, type InstructionTable } from '../isa/table';
-import type { AccessSize, Addr, CsrAddr, Cycles, HartContext, Word } from '../isa/types';
+import { hex } from '../../isa/bits';
+import { decode, instructionLength } from '../../isa/decoder';
+import type { DecodedInstruction } from '../../isa/definition';
+import { disassemble, formatInstruction, instructionHex } from '../../isa/disassembler';
+import { CV32E40P_TABLE, type InstructionTable } from '../../isa/table';
+import type { AccessSize, Addr, CsrAddr, Cycles, HartContext, Word } from '../../isa/types';
 import { CsrFile } from './csr-file';
 import { SyscallEnvironment, type Environment, type EnvironmentPort, type HaltReason } from './environment';
-import { Fault, locateFault } from './errors';
+import { Fault } from '../../isa/fault';
+import { locateFault } from './errors';
 import { HardwareLoops } from './hwloop';
 import { Block, isLocal, isStraightLine, MAX_BLOCK_LENGTH, type BlockHost } from './block';
 import type { Bus } from './bus';

@@ -4,10 +4,10 @@
  * The core raises no exception on a violation and its behaviour is undefined; the manual asks
  * simulators to stop with a clear message instead, which is what `validate` does.
  */
-import { hex } from '../isa/bits';
-import type { DecodedInstruction } from '../isa/definition';
-import type { Addr, HwLoopRegs } from '../isa/types';
-import { Fault } from './errors';
+import { hex } from '../../isa/bits';
+import type { DecodedInstruction } from '../../isa/definition';
+import type { Addr, HwLoopRegs } from '../../isa/types';
+import { Fault } from '../../isa/fault';
 
 /** Instructions that may not appear in a loop body (timing classes that redirect or flush). */
 const FORBIDDEN_IN_BODY = new Set(['branch', 'jump', 'jumpRegister', 'fence']);

@@ -4,8 +4,10 @@
  * final addresses and emits the bytes. One `process` function serves both passes, so they cannot
  * disagree on layout.
  */
-import { CV32E40P_TABLE, type InstructionTable } from '../../sim/isa/table';
-import type { Addr } from '../../sim/isa/types';
+import { CV32E40P_TABLE, type InstructionTable } from '../../isa/table';
+import type { Addr } from '../../isa/types';
+import { PULP_L2 } from '../../isa/platform/memory-map';
+import type { AssembledProgram, AssembledSymbol, SectionFlags, SymbolKind } from '../../isa/elf/image';
 import { compressed } from './compress';
 import { AsmError, type SourceLocation } from './errors';
 import { evaluate, parseString, type SymbolScope, type Value } from './expression';
@@ -16,50 +18,13 @@ import { parseSource, type Statement } from './source';
 export interface AssembleOptions {
   /** Name used in error messages. */
   readonly file?: string;
-  /** Address of the first section not placed explicitly (default: PULP L2, 0x1c000000). */
+  /** Address of the first section not placed explicitly (default: the base of PULP L2). */
   readonly base?: Addr;
   /** Fixed addresses for named sections, e.g. { '.l1': 0x10000000 }. */
   readonly sectionAddresses?: Readonly<Record<string, Addr>>;
   readonly table?: InstructionTable;
 }
 
-export interface SectionFlags {
-  readonly exec: boolean;
-  readonly write: boolean;
-  /** Occupies memory but no file bytes (.bss). */
-  readonly nobits: boolean;
-}
-
-export interface AssembledSection {
-  readonly name: string;
-  readonly address: Addr;
-  readonly size: number;
-  /** Contents (all zero for a nobits section). */
-  readonly bytes: Uint8Array;
-  readonly flags: SectionFlags;
-  readonly align: number;
-}
-
-export type SymbolKind = 'function' | 'object' | 'none';
-
-export interface AssembledSymbol {
-  readonly name: string;
-  readonly value: number;
-  /** Section name, or undefined for an absolute symbol (.equ). */
-  readonly section: string | undefined;
-  readonly global: boolean;
-  readonly kind: SymbolKind;
-  readonly size: number;
-}
-
-export interface AssembledProgram {
-  readonly sections: readonly AssembledSection[];
-  readonly symbols: readonly AssembledSymbol[];
-  /** `_start` if defined, else the first executable section. */
-  readonly entry: Addr;
-}
-
-export const DEFAULT_BASE: Addr = 0x1c00_0000;
 
 class Section {
   size = 0;
@@ -385,7 +350,7 @@ class Assembly {
   }
 
   private place(): void {
-    let cursor = this.options.base ?? DEFAULT_BASE;
+    let cursor = this.options.base ?? PULP_L2.base;
     const placed: Section[] = [];
     for (const section of this.sections.values()) {
       if (section.size === 0) continue;

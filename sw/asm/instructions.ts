@@ -3,13 +3,13 @@
  * mnemonic becomes a pattern; the first form whose pattern matches and whose register operands
  * name registers is encoded, with every value range-checked by its operand kind.
  */
-import { encodeInstruction, operandRangeError } from '../../sim/isa/encoder';
-import { parseCsr } from '../../sim/isa/csr-names';
-import type { InstructionDef } from '../../sim/isa/definition';
-import type { OperandKind } from '../../sim/isa/operands';
-import { parseReg } from '../../sim/isa/registers';
-import type { InstructionTable } from '../../sim/isa/table';
-import type { OperandSlots } from '../../sim/isa/types';
+import { encodeInstruction, operandRangeError } from '../../isa/encoder';
+import { parseCsr } from '../../isa/csr-names';
+import type { InstructionDef } from '../../isa/definition';
+import type { OperandKind } from '../../isa/operands';
+import { parseReg } from '../../isa/registers';
+import type { InstructionTable } from '../../isa/table';
+import type { OperandSlots } from '../../isa/types';
 import type { Value } from './expression';
 
 export interface InstructionContext {

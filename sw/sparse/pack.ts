@@ -1,5 +1,5 @@
 // Packing N:M-sparse weights into values and packed indices, and back.
-import { indexBits, patternName, type ElementBytes, type SparsityPattern } from '../../sim/ext/nm-gather';
+import { indexBits, patternName, type ElementBytes, type SparsityPattern } from '../../isa/xnmsparse/gather';
 import { type SparseLayout, sparseLayout } from './format';
 import type { DenseWeights } from './prune';
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { assemble, DEFAULT_BASE, type AssembleOptions } from '../../sw/asm/assembler';
-import { writeElf } from '../../sw/asm/elf-writer';
+import { assemble, type AssembleOptions } from '../../sw/asm/assembler';
+import { PULP_L2 } from '../../isa/platform/memory-map';
+import { writeElf } from '../../isa/elf/writer';
 import { AsmError } from '../../sw/asm/errors';
-import { readElf } from '../../sim/elf/reader';
-import { runElf, SPIKE_MEMORY_MAP } from '../../sim/program';
-import { CV32E40P_TABLE } from '../../sim/isa/table';
+import { readElf } from '../../isa/elf/reader';
+import { runElf } from '../../sim/program';
+import { SPIKE_MEMORY_MAP } from '../../isa/platform/memory-map';
+import { CV32E40P_TABLE } from '../../isa/table';
 
 /** Words of the .text section. */
 function words(source: string, options: AssembleOptions = {}): number[] {
@@ -21,7 +23,7 @@ function runSource(source: string, options: AssembleOptions = {}) {
 
 function asmError(source: string): AsmError {
   try {
-    assemble(source, { file: 'prog.S', sectionAddresses: { '.l1': DEFAULT_BASE } });
+    assemble(source, { file: 'prog.S', sectionAddresses: { '.l1': PULP_L2.base } });
   } catch (error) {
     if (error instanceof AsmError) return error;
     throw error;

@@ -3,10 +3,10 @@
 // in order, against executeGather() of the golden model.
 import { describe, expect, it } from 'vitest';
 import { elaborate } from '../../hw/hdl';
-import { Simulator } from '../../hw/hdl/sim';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { checkedFormats, type GatherFormat } from '../../hw/ext/format';
 import { GatherUnit } from '../../hw/ext/gather-unit';
-import { executeGather, type GatherInstruction, lanesPerWord } from '../../sim/ext/nm-gather';
+import { executeGather, type GatherInstruction, lanesPerWord } from '../../isa/xnmsparse/gather';
 import { xorshift } from './random';
 
 interface Issued {
@@ -18,7 +18,7 @@ interface Issued {
 const memoryWord = (address: number): number => (Math.imul((address >>> 2) ^ 0x9e3779b9, 0x85ebca6b) ^ (address >>> 7)) >>> 0;
 
 function run(format: GatherFormat, cycles: number, seed: number): { completed: number; faults: number; misaligned: number } {
-  const sim = new Simulator(elaborate(GatherUnit, format));
+  const sim = new RtlSimulator(elaborate(GatherUnit, format));
   const random = xorshift(seed);
   const chance = (p: number): boolean => random() / 2 ** 32 < p;
   const newInstruction = (): Issued => {
@@ -113,7 +113,7 @@ describe('GatherUnit against the golden model', () => {
   });
 
   it('sustains one gather per cycle when memory grants at once and answers next cycle', () => {
-    const sim = new Simulator(elaborate(GatherUnit, { m: 8, n: 1, bytes: 1 }));
+    const sim = new RtlSimulator(elaborate(GatherUnit, { m: 8, n: 1, bytes: 1 }));
     sim.reset();
     sim.poke('issue_valid', 1);
     sim.poke('data_gnt', 1);

@@ -10,7 +10,7 @@ import {
   type GatherInstruction,
   insertLane,
   patterns,
-} from '../../sim/ext/nm-gather';
+} from '../../isa/xnmsparse/gather';
 
 const lg = (fields: Partial<GatherInstruction> = {}): GatherInstruction => ({
   rd: 10, rs1: 12, rs2: 5, pattern: { n: 1, m: 8 }, elementBytes: 1, lane: 0, consume: false, ...fields,

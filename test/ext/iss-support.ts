@@ -1,9 +1,9 @@
 // Shared by the ISS tests of the extension: running assembly on a hart with Xnmsparse, and a
 // 4-channel x 2-pixel block of a 1:8-sparse layer written with the gather instructions.
-import { CV32E40P_XNMSPARSE_TABLE } from '../../sim/ext/isa';
+import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse';
 import { loadProgram } from '../../sim/program';
 import { assemble } from '../../sw/asm/assembler';
-import { writeElf } from '../../sw/asm/elf-writer';
+import { writeElf } from '../../isa/elf/writer';
 import { packNM } from '../../sw/sparse/pack';
 import { pruneNM } from '../../sw/sparse/prune';
 import { xorshift } from './random';

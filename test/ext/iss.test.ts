@@ -2,10 +2,10 @@
 // golden encoder, execution against the golden model, faults, load-use timing, and a 4-channel x
 // 2-pixel block of a 1:8-sparse layer written in assembly over weights from the packer.
 import { describe, expect, it } from 'vitest';
-import { encodeGather, executeGather, formatGather, type GatherInstruction, lanesPerWord, patterns } from '../../sim/ext/nm-gather';
-import { disassemble } from '../../sim/isa/disassembler';
-import { CV32E40P_TABLE } from '../../sim/isa/table';
-import { regName } from '../../sim/isa/registers';
+import { encodeGather, executeGather, formatGather, type GatherInstruction, lanesPerWord, patterns } from '../../isa/xnmsparse/gather';
+import { disassemble } from '../../isa/disassembler';
+import { CV32E40P_TABLE } from '../../isa/table';
+import { regName } from '../../isa/registers';
 import { IllegalInstructionError, MemoryAccessError, MisalignedAccessError } from '../../sim/core/errors';
 import { assemble } from '../../sw/asm/assembler';
 import { dataBase, execute, kernelBlock, table } from './iss-support';

@@ -3,7 +3,7 @@
 // register values the ISS had before it, and both must write the same registers with the same values.
 import { describe, expect, it } from 'vitest';
 import { elaborate } from '../../hw/hdl';
-import { Simulator } from '../../hw/hdl/sim';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { GatherDecoder } from '../../hw/ext/decoder';
 import { GatherUnit } from '../../hw/ext/gather-unit';
 import type { RetireEvent } from '../../sim/core/retire';
@@ -20,8 +20,8 @@ describe('ISS and HDL in lockstep', () => {
     const shadow = Int32Array.from(hart.regs); // the ISS registers before each retired instruction
     expect(run().stop.kind).toBe('exit');
 
-    const decoder = new Simulator(elaborate(GatherDecoder, format));
-    const unit = new Simulator(elaborate(GatherUnit, format));
+    const decoder = new RtlSimulator(elaborate(GatherDecoder, format));
+    const unit = new RtlSimulator(elaborate(GatherUnit, format));
     unit.reset();
     unit.poke('data_gnt', 1);
     unit.poke('data_err', 0);

@@ -1,8 +1,8 @@
-// Each Xnmsparse HDL unit against its golden function (sim/ext/nm-gather.ts), in the TypeScript
+// Each Xnmsparse HDL unit against its golden function (isa/xnmsparse/gather.ts), in the TypeScript
 // simulator: exhaustively over the fields that matter, random over 32-bit data.
 import { describe, expect, it } from 'vitest';
 import { elaborate } from '../../hw/hdl';
-import { Simulator } from '../../hw/hdl/sim';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { GatherAddress } from '../../hw/ext/address';
 import { GatherDecoder } from '../../hw/ext/decoder';
 import { IndexDecompressor } from '../../hw/ext/decompressor';
@@ -16,14 +16,14 @@ import {
   insertLane,
   lanesPerWord,
   type NonZeros,
-} from '../../sim/ext/nm-gather';
+} from '../../isa/xnmsparse/gather';
 import { xorshift } from './random';
 
 const formats = [1, 2].flatMap((bytes) => [1, 2].flatMap((n) => [4, 8, 16].map((m) => ({ m: m as BlockSize, n: n as NonZeros, bytes: bytes as ElementBytes }))));
 
 describe('IndexDecompressor', () => {
   it.each([4, 8, 16] as const)('M=%i: every low byte under random upper bits', (m) => {
-    const sim = new Simulator(elaborate(IndexDecompressor, { m }));
+    const sim = new RtlSimulator(elaborate(IndexDecompressor, { m }));
     const random = xorshift(m);
     for (let low = 0; low < 256; low++) {
       for (let trial = 0; trial < 8; trial++) {
@@ -38,7 +38,7 @@ describe('IndexDecompressor', () => {
 
 describe('GatherAddress', () => {
   it.each(formats.map((f) => [`${f.n}:${f.m} ${f.bytes}B`, f] as const))('%s: every index and lane, random and extreme bases', (_, f) => {
-    const sim = new Simulator(elaborate(GatherAddress, f));
+    const sim = new RtlSimulator(elaborate(GatherAddress, f));
     const random = xorshift(f.m * 10 + f.n + f.bytes);
     const bases = [0, 1, 0xfffffffe, 0xffffffff, ...Array.from({ length: 60 }, random)];
     for (const base of bases) {
@@ -58,7 +58,7 @@ describe('GatherAddress', () => {
 
 describe('LaneInserter', () => {
   it.each([1, 2] as const)('%i-byte lanes: every lane and element position, random words', (bytes) => {
-    const sim = new Simulator(elaborate(LaneInserter, { bytes }));
+    const sim = new RtlSimulator(elaborate(LaneInserter, { bytes }));
     const random = xorshift(bytes);
     for (let trial = 0; trial < 200; trial++) {
       const word = random();
@@ -79,7 +79,7 @@ describe('LaneInserter', () => {
 
 describe('GatherDecoder', () => {
   it.each(formats.map((f) => [`${f.n}:${f.m} ${f.bytes}B`, f] as const))('%s: every funct7 and funct3 of custom-1, random registers', (_, f) => {
-    const sim = new Simulator(elaborate(GatherDecoder, f));
+    const sim = new RtlSimulator(elaborate(GatherDecoder, f));
     const random = xorshift(f.m + 100 * f.n + f.bytes);
     for (let funct7 = 0; funct7 < 128; funct7++) {
       for (let funct3 = 0; funct3 < 8; funct3++) {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Alu, AluOp } from '../../hw/examples/alu';
 import { elaborate, UInt } from '../../hw/hdl';
-import { Simulator } from '../../hw/hdl/sim';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { aluModel } from './models/alu';
 import { peekBits, pokeBits } from './support/io';
 import { Random, randomBits } from './support/values';
@@ -13,7 +13,7 @@ const { ADD, SUB, SLL, SLT, SLTU, XOR, SRL, SRA, OR, AND, MUL, MULH, MULHSU, MUL
 
 describe('ALU, 32 bits', () => {
   it('computes the RV32IM reference results', () => {
-    const sim = new Simulator(elaborate(Alu, { width: 32 }));
+    const sim = new RtlSimulator(elaborate(Alu, { width: 32 }));
     runVectors(sim, { inputs: ['op', 'a', 'b'], outputs: ['result'] }, [
       [ADD, 5, 7, /**/ 12],
       [ADD, 0xffff_ffff, 1, /**/ 0],
@@ -52,7 +52,7 @@ describe('ALU, 32 bits', () => {
   });
 
   it('exposes its named intermediate values', () => {
-    const sim = new Simulator(elaborate(Alu, { width: 32 }));
+    const sim = new RtlSimulator(elaborate(Alu, { width: 32 }));
     sim.poke('op', SUB);
     sim.poke('a', 3);
     sim.poke('b', 5);
@@ -71,7 +71,7 @@ describe('ALU, 32 bits', () => {
 // 5 is not a power of two (shift amounts reach 7); 33 and 64 cross the simulator's 32-bit boundary.
 describe.each([1, 5, 8, 32, 33, 64])('ALU, %i bits', (width) => {
   it('matches the model on random and corner operands for every op code', () => {
-    const sim = new Simulator(elaborate(Alu, { width }));
+    const sim = new RtlSimulator(elaborate(Alu, { width }));
     const word = UInt(width);
     const rng = new Random(width);
     for (let i = 0; i < 1500; i++) {

@@ -3,7 +3,7 @@
 // covering every selector value needs no default.
 import { describe, expect, it } from 'vitest';
 import { defineModule, elaborate, UInt } from '../../hw/hdl';
-import { Simulator } from '../../hw/hdl/sim';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { type Cell, runVectors } from './support/vectors';
 
 const Conditionals = defineModule('Conditionals', (m) => {
@@ -88,7 +88,7 @@ describe('when and switch', () => {
 
   it('follow hand-written vectors', () => {
     // c1 c2 c3 sel key | lastWins chained nested firstCase exhaustive dynamicCase switchInWhen
-    runVectors(new Simulator(elaborate(Conditionals, {})), header, [
+    runVectors(new RtlSimulator(elaborate(Conditionals, {})), header, [
       [0, 0, 0, 0, 1, /**/ 0, 3, 3, 3, 4, 0, 0],
       [1, 0, 0, 1, 1, /**/ 1, 1, 1, 1, 5, 7, 0],
       [1, 1, 0, 2, 3, /**/ 2, 1, 2, 2, 6, 0, 0],
@@ -103,7 +103,7 @@ describe('when and switch', () => {
       const [c1, c2, c3, sel, key] = [bits & 1, (bits >> 1) & 1, (bits >> 2) & 1, (bits >> 3) & 3, (bits >> 5) & 3];
       rows.push([c1, c2, c3, sel, key, ...model(c1, c2, c3, sel, key)]);
     }
-    runVectors(new Simulator(elaborate(Conditionals, {})), header, rows);
+    runVectors(new RtlSimulator(elaborate(Conditionals, {})), header, rows);
   });
 });
 
@@ -121,7 +121,7 @@ describe('registers under when', () => {
   });
 
   it('hold when no branch assigns them and take their reset value under rst', () => {
-    const sim = new Simulator(elaborate(Accumulator, {}));
+    const sim = new RtlSimulator(elaborate(Accumulator, {}));
     runVectors(sim, { inputs: ['rst', 'enable', 'clear', 'x'], outputs: ['total'] }, [
       [1, 0, 0, 0, /**/ null],
       [0, 0, 0, 5, /**/ 9],

@@ -2,7 +2,7 @@
 // carries shared values across them in scratch storage; checked against a plain TypeScript model.
 import { describe, expect, it } from 'vitest';
 import { defineModule, elaborate, type Expr, UInt } from '../../hw/hdl';
-import { Simulator } from '../../hw/hdl/sim';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 
 const registers = 16;
 const mask = 0xffffffff;
@@ -40,7 +40,7 @@ function model(length: number, a: number, regs: number[]): number {
 describe('large designs', () => {
   it('compute the same in chunks as the model does, cycle after cycle', () => {
     const length = 3000;
-    const sim = new Simulator(elaborate(Chain, { length }));
+    const sim = new RtlSimulator(elaborate(Chain, { length }));
     expect(sim.source).toMatch(/function comb3\(\)/);
     expect(sim.source).toMatch(/tn\[\d+\] = c\d+;/); // a local spilled across a chunk boundary
     sim.reset();

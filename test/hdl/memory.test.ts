@@ -3,7 +3,7 @@
 // enabled only under its condition, and on a same-address collision the later port wins.
 import { describe, expect, it } from 'vitest';
 import { defineModule, elaborate, UInt } from '../../hw/hdl';
-import { Simulator } from '../../hw/hdl/sim';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { peekBits, pokeBits } from './support/io';
 import { Random, randomBits } from './support/values';
 
@@ -34,7 +34,7 @@ const TwoPortRam = defineModule('TwoPortRam', (m, p: { width: number }) => {
 
 describe.each([1, 8, 32, 33, 100])('memory of %i-bit words', (width) => {
   it('matches an array model with colliding writes', () => {
-    const sim = new Simulator(elaborate(TwoPortRam, { width }));
+    const sim = new RtlSimulator(elaborate(TwoPortRam, { width }));
     const word = UInt(width);
     const address = UInt(3);
     const model: bigint[] = new Array<bigint>(depth).fill(0n);
@@ -71,7 +71,7 @@ describe('memory initial contents', () => {
       data.assign(rom.read(addr));
       return { addr, data };
     });
-    const sim = new Simulator(elaborate(Rom, {}));
+    const sim = new RtlSimulator(elaborate(Rom, {}));
     for (let i = 0; i < depth; i++) {
       sim.poke('addr', i);
       expect(sim.peekBig('data')).toBe(table[i] ?? 0n);

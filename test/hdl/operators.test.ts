@@ -3,7 +3,7 @@
 // pins the result type, so the width rules of docs/hdl.md are tested as well.
 import { describe, expect, it } from 'vitest';
 import { cat, defineModule, elaborate, type Expr, type HdlType, mux, S, SInt, type Signal, U, UInt } from '../../hw/hdl';
-import { Simulator } from '../../hw/hdl/sim';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { peekBits, pokeBits } from './support/io';
 import { Random, randomBits, signed, unsigned } from './support/values';
 
@@ -166,7 +166,7 @@ describe.each(widths)('operators at width %i', (w) => {
   });
 
   it('match the BigInt model on random and corner values', () => {
-    const sim = new Simulator(design);
+    const sim = new RtlSimulator(design);
     const rng = new Random(1000 + w);
     for (let i = 0; i < vectorsPerWidth; i++) {
       const v: Values = {
@@ -200,7 +200,7 @@ describe('signed peeks', () => {
       y.assign(x.neg());
       return { x, y };
     });
-    const sim = new Simulator(elaborate(Neg, {}));
+    const sim = new RtlSimulator(elaborate(Neg, {}));
     for (const [x, y] of [[5, -5], [-128, -128], [0, 0], [127, -127], [-1, 1]] as const) {
       sim.poke('x', x);
       expect(sim.peekSigned('y')).toBe(y);

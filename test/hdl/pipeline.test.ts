@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AluOp } from '../../hw/examples/alu';
 import { type PipelineParams, Pipeline, Unit } from '../../hw/examples/pipeline';
 import { elaborate, UInt } from '../../hw/hdl';
-import { Simulator } from '../../hw/hdl/sim';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { type Instruction, PipelineModel, type Retirement } from './models/pipeline';
 import { peekBits, pokeBits } from './support/io';
 import { Random, randomBits } from './support/values';
@@ -20,7 +20,7 @@ const none = [0, null, null] as const;
 
 describe('pipeline, 4 lanes, 32 registers', () => {
   it('runs a hand-traced program: forwarding from EX and WB, a stall, x0 never forwarded', () => {
-    const sim = new Simulator(elaborate(Pipeline, { lanes: 4, depth: 32 }));
+    const sim = new RtlSimulator(elaborate(Pipeline, { lanes: 4, depth: 32 }));
     sim.reset();
     // An instruction offered in cycle t (not stalled) retires in cycle t+2 plus the stalled cycles.
     runVectors(sim, header, [
@@ -54,7 +54,7 @@ describe('pipeline, 4 lanes, 32 registers', () => {
 
 describe('pipeline internals', () => {
   it('shows the EX stage through hierarchical names', () => {
-    const sim = new Simulator(elaborate(Pipeline, { lanes: 4, depth: 32 }));
+    const sim = new RtlSimulator(elaborate(Pipeline, { lanes: 4, depth: 32 }));
     sim.reset();
     const offer = { stall: 0, inValid: 1, unit: ALUI, op: SUB, rd: 3, rs1: 0, rs2: 0, imm: 5 };
     for (const [name, value] of Object.entries(offer)) sim.poke(name, value);
@@ -76,7 +76,7 @@ function randomInstruction(rng: Random, p: PipelineParams): Instruction {
 
 /** Feeds `program` under random stalls (junk on the inputs whenever nothing is taken); returns what retired, in order. */
 function runRandomProgram(p: PipelineParams, program: readonly Instruction[], rng: Random) {
-  const sim = new Simulator(elaborate(Pipeline, p));
+  const sim = new RtlSimulator(elaborate(Pipeline, p));
   const width = 8 * p.lanes;
   const regIndex = UInt(Math.log2(p.depth));
   const types = { unit: UInt(2), op: UInt(4), rd: regIndex, rs1: regIndex, rs2: regIndex, imm: UInt(width) };

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { type RegFileParams, RegFile, regFilePortNames } from '../../hw/examples/regfile';
 import { clog2, elaborate, UInt } from '../../hw/hdl';
-import { Simulator } from '../../hw/hdl/sim';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { RegFileModel, type WriteRequest } from './models/regfile';
 import { peekBits, pokeBits } from './support/io';
 import { Random, randomBits } from './support/values';
@@ -13,7 +13,7 @@ const core: RegFileParams = { depth: 32, width: 32, readPorts: 3, writePorts: 2,
 
 describe('register file, 3 read / 2 write ports, x0 hardwired', () => {
   it('follows the documented port semantics', () => {
-    const sim = new Simulator(elaborate(RegFile, core));
+    const sim = new RtlSimulator(elaborate(RegFile, core));
     // raddr0 raddr1 raddr2 waddr0 wdata0 wen0 waddr1 wdata1 wen1 | rdata0 rdata1 rdata2
     runVectors(sim, {
       inputs: ['raddr0', 'raddr1', 'raddr2', 'waddr0', 'wdata0', 'wen0', 'waddr1', 'wdata1', 'wen1'],
@@ -28,7 +28,7 @@ describe('register file, 3 read / 2 write ports, x0 hardwired', () => {
   });
 
   it('keeps x0 writable as storage but never visible', () => {
-    const sim = new Simulator(elaborate(RegFile, core));
+    const sim = new RtlSimulator(elaborate(RegFile, core));
     sim.poke('waddr0', 0);
     sim.poke('wdata0', 42);
     sim.poke('wen0', 1);
@@ -40,7 +40,7 @@ describe('register file, 3 read / 2 write ports, x0 hardwired', () => {
 });
 
 function randomTraffic(p: RegFileParams, cycles: number): void {
-  const sim = new Simulator(elaborate(RegFile, p));
+  const sim = new RtlSimulator(elaborate(RegFile, p));
   const model = new RegFileModel(p.depth, p.zeroReg === 1);
   const address = UInt(clog2(p.depth));
   const word = UInt(p.width);

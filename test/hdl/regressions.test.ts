@@ -3,7 +3,7 @@
 // case, and a child generator assigning its parent's signals.
 import { describe, expect, it } from 'vitest';
 import { defineModule, elaborate, HdlError, type Signal, UInt } from '../../hw/hdl';
-import { Simulator } from '../../hw/hdl/sim';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { diagnosticsOf } from './support/diagnostics';
 
 describe('HDL core regressions', () => {
@@ -20,7 +20,7 @@ describe('HDL core regressions', () => {
       y2.assign(m.instance('u2', Mode, { mode: 'a.b' }).y);
       return { y1, y2 };
     });
-    const sim = new Simulator(elaborate(Top, {}));
+    const sim = new RtlSimulator(elaborate(Top, {}));
     expect([sim.peek('y1'), sim.peek('y2')]).toEqual([1, 2]);
   });
 
@@ -39,7 +39,7 @@ describe('HDL core regressions', () => {
     });
     const design = elaborate(Top, {});
     expect(design.modules.map((m) => m.name)).toEqual(['Pair_a12', expect.stringMatching(/^Pair_a12_[0-9a-f]{8}$/), 'Top']);
-    const sim = new Simulator(design);
+    const sim = new RtlSimulator(design);
     expect([sim.peek('y1'), sim.peek('y2')]).toEqual([12, 2]);
   });
 

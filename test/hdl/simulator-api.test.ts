@@ -1,8 +1,8 @@
 // The simulator facade: value conventions at the edges (signed pokes, wide peeks, memories) and a
-// clear SimError for every misuse.
+// clear RtlSimError for every misuse.
 import { describe, expect, it } from 'vitest';
 import { defineModule, elaborate, SInt, UInt } from '../../hw/hdl';
-import { SimError, Simulator } from '../../hw/hdl/sim';
+import { RtlSimError, RtlSimulator } from '../../hw/hdl/rtl-sim';
 
 const Widths = defineModule('Widths', (m) => {
   const a = m.input('a', SInt(8));
@@ -17,8 +17,8 @@ const Widths = defineModule('Widths', (m) => {
   return { a, wide, y, z, first };
 });
 
-describe('Simulator API', () => {
-  const sim = new Simulator(elaborate(Widths, {}));
+describe('RtlSimulator API', () => {
+  const sim = new RtlSimulator(elaborate(Widths, {}));
 
   it('stores a negative poke as its bit pattern and reads it back either way', () => {
     sim.poke('a', -5);
@@ -39,6 +39,6 @@ describe('Simulator API', () => {
     [() => sim.peekMemory('lookup', 4), "index 4 is outside memory 'lookup' (depth 4)"],
     [() => sim.peekMemory('other', 0), "no memory named 'other' in Widths"],
   ])('reports misuse %#', (misuse, message) => {
-    expect(misuse).toThrow(new SimError(message));
+    expect(misuse).toThrow(new RtlSimError(message));
   });
 });

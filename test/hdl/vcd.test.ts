@@ -2,7 +2,7 @@
 // exactly what the simulator showed in each cycle.
 import { describe, expect, it } from 'vitest';
 import { elaborate } from '../../hw/hdl';
-import { Simulator } from '../../hw/hdl/sim';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { GatherUnit } from '../../hw/ext/gather-unit';
 
 interface ParsedVcd {
@@ -47,7 +47,7 @@ function parseVcd(text: string): ParsedVcd {
 
 describe('VCD trace', () => {
   it('has one scope per instance and the values the simulator showed, cycle by cycle', () => {
-    const sim = new Simulator(elaborate(GatherUnit, { m: 8, n: 1, bytes: 1 }));
+    const sim = new RtlSimulator(elaborate(GatherUnit, { m: 8, n: 1, bytes: 1 }));
     let text = '';
     const trace = sim.traceVcd((chunk) => (text += chunk));
     const watched = ['issue_ready', 'data_addr', 'u_address.address', 'u_decompressor.index', 'u_lane.result', 'state'];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Cluster, type ClusterOptions } from '../../sim/cluster/cluster';
 import { PULP_CLUSTER } from '../../sim/cluster/config';
-import { readElf } from '../../sim/elf/reader';
+import { readElf } from '../../isa/elf/reader';
 import { assemble } from '../../sw/asm/assembler';
-import { writeElf } from '../../sw/asm/elf-writer';
+import { writeElf } from '../../isa/elf/writer';
 
 const PRELUDE = `
   .equ PERIPH, 0x10200000

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decode } from '../../sim/isa/decoder';
-import { disassemble } from '../../sim/isa/disassembler';
-import { CV32E40P_TABLE } from '../../sim/isa/table';
+import { decode } from '../../isa/decoder';
+import { disassemble } from '../../isa/disassembler';
+import { CV32E40P_TABLE } from '../../isa/table';
 import { CODE_BASE, DATA_BASE, enc, runWithRegs } from './harness';
 
 // [16-bit word, RVC mnemonic, expansion as disassembled at pc 0x100]; words as GNU as emits them.

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ElfError, readElf } from '../../sim/elf/reader';
-import { loadProgram, SPIKE_MEMORY_MAP } from '../../sim/program';
+import { ElfError, readElf } from '../../isa/elf/reader';
+import { loadProgram } from '../../sim/program';
+import { SPIKE_MEMORY_MAP } from '../../isa/platform/memory-map';
 import { assemble } from '../../sw/asm/assembler';
-import { writeElf } from '../../sw/asm/elf-writer';
+import { writeElf } from '../../isa/elf/writer';
 
 const program = () => writeElf(assemble(`
   .globl _start

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  EnvironmentError, IllegalInstructionError, MemoryAccessError, MisalignedAccessError, SimulationError,
+  EnvironmentError, IllegalInstructionError, MemoryAccessError, MisalignedAccessError, IssError,
 } from '../../sim/core/errors';
-import { CSR } from '../../sim/isa/csr-names';
+import { CSR } from '../../isa/csr-names';
 import { CODE_BASE, DATA_BASE, enc, load, RAM_SIZE } from './harness';
 
-function failure(code: (number | { half: number })[], regs: Record<number, number> = {}, options = {}): SimulationError {
+function failure(code: (number | { half: number })[], regs: Record<number, number> = {}, options = {}): IssError {
   const { hart } = load(code, options);
   for (const [r, v] of Object.entries(regs)) hart.regs[Number(r)] = v;
   try {
     hart.run(10_000);
   } catch (error) {
-    if (error instanceof SimulationError) return error;
+    if (error instanceof IssError) return error;
     throw error;
   }
   throw new Error('the program did not fail');

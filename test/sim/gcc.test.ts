@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../sim/cluster/cluster';
-import { readElf } from '../../sim/elf/reader';
+import { readElf } from '../../isa/elf/reader';
 import { runElf } from '../../sim/program';
 import { C_SOURCES, compileC, crossCompilerMissing } from './support/gcc';
 

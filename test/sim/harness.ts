@@ -2,10 +2,10 @@
  * Test harness: builds instruction words from the table (no assembler needed) and runs them on a
  * single hart with one RAM region.
  */
-import { encodeChecked, type OperandValues } from '../../sim/isa/encoder';
-import { CV32E40P_TABLE } from '../../sim/isa/table';
+import { encodeChecked, type OperandValues } from '../../isa/encoder';
+import { CV32E40P_TABLE } from '../../isa/table';
 import { Hart, type HartOptions } from '../../sim/core/hart';
-import { Memory } from '../../sim/core/memory';
+import { MappedMemory } from '../../sim/core/memory';
 import type { RetireEvent } from '../../sim/core/retire';
 
 export const CODE_BASE = 0x1000;
@@ -37,7 +37,7 @@ export const EXIT = [enc('addi', { rd: 17, rs1: 0, imm: 93 }), enc('ecall')];
 
 export interface Run {
   hart: Hart;
-  memory: Memory;
+  memory: MappedMemory;
   events: RetireEvent[];
 }
 
@@ -51,8 +51,8 @@ export function run(code: readonly (number | { half: number })[], setup: (hart: 
   return { hart, memory, events };
 }
 
-export function load(code: readonly (number | { half: number })[], options: Partial<HartOptions> = {}): { hart: Hart; memory: Memory } {
-  const memory = new Memory([{ name: 'ram', base: 0, size: RAM_SIZE }]);
+export function load(code: readonly (number | { half: number })[], options: Partial<HartOptions> = {}): { hart: Hart; memory: MappedMemory } {
+  const memory = new MappedMemory([{ name: 'ram', base: 0, size: RAM_SIZE }]);
   memory.writeBytes(CODE_BASE, bytesOf([...code, ...EXIT]));
   const hart = new Hart(memory, { resetPc: CODE_BASE, ...options });
   return { hart, memory };

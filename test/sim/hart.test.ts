@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CSR } from '../../sim/isa/csr-names';
-import { formatInstruction } from '../../sim/isa/disassembler';
+import { CSR } from '../../isa/csr-names';
+import { formatInstruction } from '../../isa/disassembler';
 import { Hart } from '../../sim/core/hart';
-import { Memory } from '../../sim/core/memory';
+import { MappedMemory } from '../../sim/core/memory';
 import { SyscallEnvironment } from '../../sim/core/environment';
 import { bytesOf, CODE_BASE, DATA_BASE, enc, load, run, runWithRegs } from './harness';
 
@@ -69,7 +69,7 @@ describe('counters and CSRs', () => {
 describe('environment and memory map', () => {
   it('write(1, buf, len) sends text to the output and returns len; exit(code) stops', () => {
     const output: string[] = [];
-    const memory = new Memory([{ name: 'ram', base: 0, size: 0x10000 }]);
+    const memory = new MappedMemory([{ name: 'ram', base: 0, size: 0x10000 }]);
     memory.writeBytes(DATA_BASE, new TextEncoder().encode('hello\n'));
     memory.writeBytes(CODE_BASE, bytesOf([
       enc('addi', { rd: 10, rs1: 0, imm: 1 }),
@@ -97,7 +97,7 @@ describe('environment and memory map', () => {
   });
 
   it('runs code from any region of a multi-region map (riscv-tests base 0x80000000)', () => {
-    const memory = new Memory([{ name: 'l2', base: 0x8000_0000, size: 0x1000 }, { name: 'l1', base: 0x1000_0000, size: 0x1000 }]);
+    const memory = new MappedMemory([{ name: 'l2', base: 0x8000_0000, size: 0x1000 }, { name: 'l1', base: 0x1000_0000, size: 0x1000 }]);
     memory.writeBytes(0x8000_0000, bytesOf([
       enc('lui', { rd: 5, imm: 0x1000_0000 }),
       enc('addi', { rd: 6, rs1: 0, imm: 77 }),
@@ -107,7 +107,7 @@ describe('environment and memory map', () => {
       enc('ecall'),
     ]));
     expect(new Hart(memory, { resetPc: 0x8000_0000 }).run().stop).toEqual({ kind: 'exit', code: 77 });
-    expect(() => new Memory([{ name: 'a', base: 0, size: 16 }, { name: 'b', base: 8, size: 16 }])).toThrow(/overlap/);
+    expect(() => new MappedMemory([{ name: 'a', base: 0, size: 16 }, { name: 'b', base: 8, size: 16 }])).toThrow(/overlap/);
   });
 
   it('re-decodes code that the program overwrites', () => {

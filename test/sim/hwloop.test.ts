@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CSR } from '../../sim/isa/csr-names';
+import { CSR } from '../../isa/csr-names';
 import { HwLoopConstraintError } from '../../sim/core/errors';
 import { CODE_BASE, DATA_BASE, enc, load, run, runWithRegs } from './harness';
 

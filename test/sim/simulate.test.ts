@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../sim/simulate';
 import { assemble } from '../../sw/asm/assembler';
-import { writeElf } from '../../sw/asm/elf-writer';
+import { writeElf } from '../../isa/elf/writer';
 
 const asm = (source: string) => ({ kind: 'assembly', source, file: 'prog.S' }) as const;
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decode } from '../../sim/isa/decoder';
-import { encodeInstruction } from '../../sim/isa/encoder';
-import { disassemble, formatInstruction } from '../../sim/isa/disassembler';
-import { instruction } from '../../sim/isa/definition';
-import { FORMATS } from '../../sim/isa/formats';
-import { BASE_INSTRUCTIONS, buildInstructionTable, CV32E40P_TABLE, overlaps } from '../../sim/isa/table';
+import { decode } from '../../isa/decoder';
+import { encodeInstruction } from '../../isa/encoder';
+import { disassemble, formatInstruction } from '../../isa/disassembler';
+import { instruction } from '../../isa/definition';
+import { FORMATS } from '../../isa/formats';
+import { BASE_INSTRUCTIONS, buildInstructionTable, CV32E40P_TABLE, overlaps } from '../../isa/table';
 import { enc } from './harness';
 
 describe('instruction table', () => {

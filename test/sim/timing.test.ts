@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CSR } from '../../sim/isa/csr-names';
+import { CSR } from '../../isa/csr-names';
 import { CODE_BASE, DATA_BASE, enc, run, runWithRegs } from './harness';
 import type { RetireEvent } from '../../sim/core/retire';
 

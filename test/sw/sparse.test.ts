@@ -1,7 +1,7 @@
 // The sparse format end to end: prune, pack, unpack, and the gather sequence of a 4x2 kernel block
 // reproducing the dense dot products through the golden model of the extension.
 import { describe, expect, it } from 'vitest';
-import { executeGather, type ElementBytes, patterns, type SparsityPattern } from '../../sim/ext/nm-gather';
+import { executeGather, type ElementBytes, patterns, type SparsityPattern } from '../../isa/xnmsparse/gather';
 import { sparseLayout } from '../../sw/sparse/format';
 import { packNM, SparsityError, unpackNM } from '../../sw/sparse/pack';
 import { type DenseWeights, pruneNM } from '../../sw/sparse/prune';

@@ -3,7 +3,7 @@
 // steps one cycle. `null` in an output column means "don't care". Values may be negative for signed
 // signals and bigints for wide ones.
 import { expect } from 'vitest';
-import type { Simulator } from '../../../hw/hdl/sim';
+import type { RtlSimulator } from '../../../hw/hdl/rtl-sim';
 import { peekBits, pokeBits } from './io';
 
 export type Cell = number | bigint | null;
@@ -13,13 +13,13 @@ export interface VectorHeader {
   readonly outputs: readonly string[];
 }
 
-function typeOf(sim: Simulator, name: string) {
+function typeOf(sim: RtlSimulator, name: string) {
   const slot = sim.layout.byPath.get(name);
   if (!slot) throw new Error(`no signal '${name}' in ${sim.design.top.name}`);
   return slot.type;
 }
 
-export function runVectors(sim: Simulator, header: VectorHeader, rows: readonly (readonly Cell[])[]): void {
+export function runVectors(sim: RtlSimulator, header: VectorHeader, rows: readonly (readonly Cell[])[]): void {
   const width = header.inputs.length + header.outputs.length;
   rows.forEach((row, r) => {
     if (row.length !== width) throw new Error(`vector row ${r} has ${row.length} cells, the header names ${width}`);

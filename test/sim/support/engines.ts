@@ -6,19 +6,20 @@
  */
 import { expect } from 'vitest';
 import { Cluster, type ClusterOptions } from '../../../sim/cluster/cluster';
-import { PERIPHERAL, PULP_CLUSTER } from '../../../sim/cluster/config';
+import { PULP_CLUSTER } from '../../../sim/cluster/config';
+import { PERIPHERAL } from '../../../isa/platform/memory-map';
 import type { PortStats } from '../../../sim/cluster/core-port';
 import { Block } from '../../../sim/core/block';
 import type { HaltReason } from '../../../sim/core/environment';
-import { SimulationError } from '../../../sim/core/errors';
+import { IssError } from '../../../sim/core/errors';
 import { Hart, type RunStop } from '../../../sim/core/hart';
-import type { Memory } from '../../../sim/core/memory';
+import type { MappedMemory } from '../../../sim/core/memory';
 import type { CoreStats } from '../../../sim/core/timing';
-import { readElf } from '../../../sim/elf/reader';
-import type { InstructionTable } from '../../../sim/isa/table';
+import { readElf } from '../../../isa/elf/reader';
+import type { InstructionTable } from '../../../isa/table';
 import { loadProgram, type ProgramOptions } from '../../../sim/program';
 import { assemble } from '../../../sw/asm/assembler';
-import { writeElf } from '../../../sw/asm/elf-writer';
+import { writeElf } from '../../../isa/elf/writer';
 
 // --- programs -------------------------------------------------------------------------------
 
@@ -119,17 +120,17 @@ function ending<T extends { stop: RunStop }>(simulate: () => T): { stop: RunStop
   try {
     return { stop: simulate().stop, error: undefined };
   } catch (error) {
-    if (error instanceof SimulationError) return { stop: undefined, error: error.message };
+    if (error instanceof IssError) return { stop: undefined, error: error.message };
     throw error;
   }
 }
 
 /** Compiled blocks currently held by the pre-decode caches of `memory`. */
-export function compiledBlocks(memory: Memory): number {
+export function compiledBlocks(memory: MappedMemory): number {
   return memory.regions.reduce((n, region) => n + (region.blocks ?? []).filter((b) => b instanceof Block).length, 0);
 }
 
-function memoryOf(memory: Memory): { readonly name: string; readonly bytes: Uint8Array }[] {
+function memoryOf(memory: MappedMemory): { readonly name: string; readonly bytes: Uint8Array }[] {
   return memory.regions.map((r) => ({ name: r.name, bytes: r.bytes.slice() }));
 }
 
@@ -150,7 +151,7 @@ export interface SingleOptions extends Omit<ProgramOptions, 'blocks' | 'output'>
   /** Stop at each of these cycle limits in turn (recording the state), then run on to maxCycles. */
   readonly checkpoints?: readonly number[];
   /** Called after loading, before running (e.g. to place data). */
-  readonly setup?: (memory: Memory) => void;
+  readonly setup?: (memory: MappedMemory) => void;
 }
 
 export interface SingleOutcome {

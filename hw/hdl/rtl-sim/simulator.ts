@@ -8,8 +8,8 @@ import { isNarrow, Layout, type Slot } from './layout';
 import { VcdWriter } from './vcd';
 
 /** A misuse of the simulator API (unknown signal, value out of range, ...). */
-export class SimError extends Error {
-  override name = 'SimError';
+export class RtlSimError extends Error {
+  override name = 'RtlSimError';
 }
 
 /** An input slot with its accepted range as numbers, precomputed for the poke fast path. */
@@ -23,7 +23,7 @@ export interface Trace {
   close(): void;
 }
 
-export class Simulator {
+export class RtlSimulator {
   readonly layout: Layout;
   private readonly narrow: Uint32Array;
   private readonly wide: bigint[];
@@ -69,7 +69,7 @@ export class Simulator {
   poke(name: string, value: number | bigint): void {
     const slot = this.inputs.get(name);
     if (!slot) {
-      throw new SimError(`'${name}' is not an input of ${this.design.top.name} (inputs: ${[...this.inputs.keys()].join(', ')})`);
+      throw new RtlSimError(`'${name}' is not an input of ${this.design.top.name} (inputs: ${[...this.inputs.keys()].join(', ')})`);
     }
     const { width, signed } = slot.type;
     if (slot.narrow && typeof value === 'number') {
@@ -90,13 +90,13 @@ export class Simulator {
   }
 
   private outOfRange(name: string, slot: Slot, value: number | bigint): never {
-    throw new SimError(`value ${value} does not fit input '${name}' of type ${typeName(slot.type)}`);
+    throw new RtlSimError(`value ${value} does not fit input '${name}' of type ${typeName(slot.type)}`);
   }
 
   /** Unsigned bit pattern of a signal of up to 32 bits, by hierarchical name ('u_alu.sum'). */
   peek(name: string): number {
     const slot = this.slot(name);
-    if (!slot.narrow) throw new SimError(`'${name}' is ${typeName(slot.type)}, wider than 32 bits: use peekBig`);
+    if (!slot.narrow) throw new RtlSimError(`'${name}' is ${typeName(slot.type)}, wider than 32 bits: use peekBig`);
     this.settle();
     return this.narrow[slot.index]!;
   }
@@ -125,9 +125,9 @@ export class Simulator {
   /** Word `index` of a memory (hierarchical name), as an unsigned bit pattern. */
   peekMemory(name: string, index: number): bigint {
     const i = this.design.flat.memories.findIndex((m) => m.path === name);
-    if (i < 0) throw new SimError(`no memory named '${name}' in ${this.design.top.name}`);
+    if (i < 0) throw new RtlSimError(`no memory named '${name}' in ${this.design.top.name}`);
     const words = this.memories[i]!;
-    if (!Number.isInteger(index) || index < 0 || index >= words.length) throw new SimError(`index ${index} is outside memory '${name}' (depth ${words.length})`);
+    if (!Number.isInteger(index) || index < 0 || index >= words.length) throw new RtlSimError(`index ${index} is outside memory '${name}' (depth ${words.length})`);
     return BigInt(words[index]!);
   }
 
@@ -179,7 +179,7 @@ export class Simulator {
 
   private slot(name: string): Slot {
     const slot = this.layout.byPath.get(name);
-    if (!slot) throw new SimError(`no signal named '${name}' in ${this.design.top.name}`);
+    if (!slot) throw new RtlSimError(`no signal named '${name}' in ${this.design.top.name}`);
     return slot;
   }
 

@@ -1,0 +1,1 @@
+export { RtlSimulator, RtlSimError, type Trace } from './simulator';

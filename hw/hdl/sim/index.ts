@@ -1,1 +1,0 @@
-export { Simulator, SimError, type Trace } from './simulator';

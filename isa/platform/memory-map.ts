@@ -1,0 +1,63 @@
+/**
+ * The one definition of the platforms' address maps: the PULP cluster (L1 scratchpad, L2, this
+ * project's peripheral block) and the riscv-tests / Spike RAM. The simulator, the assembler, the
+ * kernels and the generated C header and linker script (`isa/platform/c-files.ts`) all read it here.
+ * The peripheral layout is this project's own (documented in docs/iss.md), not the PULP SDK's.
+ */
+import type { Addr } from '../types';
+
+/** A named RAM region of an address map. */
+export interface RegionConfig {
+  readonly name: string;
+  readonly base: Addr;
+  /** Size in bytes. */
+  readonly size: number;
+}
+
+/** PULP cluster L1: the tightly coupled data memory (TCDM) shared by the cores. */
+export const PULP_L1: RegionConfig = { name: 'l1', base: 0x1000_0000, size: 64 * 1024 };
+/** PULP L2: program code and data, reached from the cluster through its interconnect. */
+export const PULP_L2: RegionConfig = { name: 'l2', base: 0x1c00_0000, size: 512 * 1024 };
+/** PULP cluster map: 64 KiB L1 scratchpad (TCDM) and 512 KiB L2. */
+export const PULP_MEMORY_MAP: readonly RegionConfig[] = [PULP_L1, PULP_L2];
+
+/** riscv-tests / Spike: RAM at 0x80000000. */
+export const SPIKE_MEMORY_MAP: readonly RegionConfig[] = [{ name: 'dram', base: 0x8000_0000, size: 16 * 1024 * 1024 }];
+
+/** Base of the cluster's peripheral block (barrier, DMA, timer) and its size in bytes. */
+export const PERIPHERALS_BASE: Addr = 0x1020_0000;
+export const PERIPHERALS_SIZE = 0x1000;
+
+/**
+ * Peripheral registers, as offsets from `PERIPHERALS_BASE` (32-bit accesses only).
+ *
+ * Barrier: a load from BARRIER returns 0 once every running core has loaded it; until then the
+ * core waits (counted as barrier wait).
+ *
+ * DMA: write SRC, DST, LENGTH (bytes per row), and for 2D transfers ROWS, SRC_STRIDE, DST_STRIDE;
+ * a store to START queues the transfer (ROWS reset to 1 afterwards). A load from START returns the
+ * id of the last transfer queued, BUSY the number of transfers not finished, and WAIT blocks the
+ * core until all are finished (counted as DMA wait). Transfers run one after another,
+ * concurrently with the cores.
+ *
+ * Timer: CYCLES_LO / CYCLES_HI read the cluster cycle counter.
+ */
+export const PERIPHERAL = {
+  BARRIER: 0x000,
+  DMA_SRC: 0x100,
+  DMA_DST: 0x104,
+  DMA_LENGTH: 0x108,
+  DMA_ROWS: 0x10c,
+  DMA_SRC_STRIDE: 0x110,
+  DMA_DST_STRIDE: 0x114,
+  DMA_START: 0x118,
+  DMA_BUSY: 0x11c,
+  DMA_WAIT: 0x120,
+  CYCLES_LO: 0x200,
+  CYCLES_HI: 0x204,
+} as const;
+
+/** The end of a region: its first address past the last byte. */
+export function regionEnd(region: RegionConfig): Addr {
+  return region.base + region.size;
+}
