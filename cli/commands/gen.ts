@@ -3,7 +3,7 @@ import path from 'node:path';
 import { emitVerilog } from '../../gen/verilog';
 import { collect, elaborateFromArgs } from '../design-args';
 import { runCommand } from '../errors';
-import { writeFileAtomic } from '../files';
+import { writeFileAtomic } from '../../util/atomic-write';
 
 interface GenOptions {
   param: string[];

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { extensionArea, extensionAreaTable } from '../../gen/synth/extension-area';
 import { runCommand } from '../errors';
-import { writeFileAtomic } from '../files';
+import { writeFileAtomic } from '../../util/atomic-write';
 import { figuresAlign, formatTable, markdownTable } from '../../gen/text-table';
 
 export function registerReproduce(program: Command): void {

@@ -2,9 +2,10 @@
 // Yosys version), so a repeated report is instant. Entries are written atomically; a damaged entry
 // is ignored and recomputed.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { writeFileAtomic } from '../../util/atomic-write';
 
 export function cacheDir(): string {
   return process.env.NMSPARSE_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'nmsparse');
@@ -25,10 +26,5 @@ export function readCache<T>(kind: string, key: string): T | null {
 }
 
 export function writeCache(kind: string, key: string, value: unknown): void {
-  const dir = path.join(cacheDir(), kind);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${key}.json`);
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(value));
-  renameSync(temp, file);
+  writeFileAtomic(path.join(cacheDir(), kind, `${key}.json`), JSON.stringify(value));
 }
