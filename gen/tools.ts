@@ -1,5 +1,5 @@
-// External executables (Icarus Verilog, Verilator): finding them on PATH, running them, and the
-// test policy for when they are missing.
+// External executables (Icarus Verilog, Verilator): finding them on PATH and running them. What a
+// test does when one is missing is test policy (test/support/tools.ts).
 import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -41,19 +41,6 @@ export function requireTool(name: string): string {
   const path = findTool(name);
   if (path === undefined) throw new ToolMissingError([name]);
   return path;
-}
-
-/**
- * For tests that need external tools: false when all are installed, so the test runs; otherwise the
- * reason to skip it. Under CI (`CI=true`) a missing tool throws instead, because a green CI run must
- * have exercised every tool. Use as `it.skipIf(skipUnlessTools(['vvp']))(...)`.
- */
-export function skipUnlessTools(tools: readonly string[], env: NodeJS.ProcessEnv = process.env): string | false {
-  const missing = tools.filter((t) => findTool(t, env) === undefined);
-  if (missing.length === 0) return false;
-  const error = new ToolMissingError(missing);
-  if (env.CI === 'true') throw new Error(`CI=true requires every external tool: ${error.message}`);
-  return error.message;
 }
 
 export interface ToolRun {

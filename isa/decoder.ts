@@ -1,6 +1,7 @@
 /**
  * Decoding of one instruction at an address into a DecodedInstruction. The simulator calls this
- * once per address and caches the result (see sim/core/decode-cache.ts).
+ * once per address and caches the result (Hart.fetch in sim/core/hart.ts keeps it in the memory
+ * region's `decoded` array).
  */
 import { DecodedInstruction } from './definition';
 import type { InstructionTable } from './table';

@@ -7,7 +7,7 @@ import type { Format } from './formats';
 import type { Addr, HartContext, OperandSlots } from './types';
 
 /**
- * Which row of the CV32E40P timing table (REFERENCE §3) governs an instruction. The functional
+ * Which row of the CV32E40P timing table (docs/cv32e40p.md#timing) governs an instruction. The functional
  * semantics never look at this; the core's timing model does.
  */
 export type TimingClass =

@@ -1,10 +1,11 @@
 /**
- * Hook for project-defined instructions (the sparse-index extension of a later issue). Such an
- * instruction is one more InstructionDef, passed to `buildInstructionTable`; its semantics may call
- * the extension's golden model directly, so the simulator and the golden model cannot diverge.
+ * Hook for project-defined instructions, such as the Xnmsparse gathers of isa/tables/xnmsparse.ts. Such
+ * an instruction is one more InstructionDef, passed to `buildInstructionTable`; its semantics may call
+ * the extension's golden model directly (isa/xnmsparse/gather.ts for Xnmsparse), so the simulator and
+ * the golden model cannot diverge.
  *
- * REFERENCE §2: custom-1 (0x2B) funct3 110 and 111 are unused by the CV32E40P decoder. A project
- * instruction must sit entirely inside that space; the table builder also rejects any overlap.
+ * The CV32E40P decoder leaves custom-1 (0x2B) funct3 110 and 111 unused (docs/cv32e40p.md#free-encoding-space).
+ * A project instruction must sit entirely inside that space; the table builder also rejects any overlap.
  */
 import { encoding, type InstructionDef } from './definition';
 

@@ -3,7 +3,7 @@
 // most negative value), so inputs switch between modes: fresh random values every cycle, one value
 // held for a run, or corner values (0, 1, all ones, the signed extremes, one-hot patterns).
 import type { HdlType, ModuleIR } from '../../hw/hdl';
-import { Random } from './random';
+import { Random } from '../../util/random';
 
 export interface StimulusInput {
   readonly name: string;

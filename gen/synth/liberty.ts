@@ -1,4 +1,4 @@
-// Liberty libraries: the gate-equivalent library nmsparse writes itself (REFERENCE-style ratios,
+// Liberty libraries: the gate-equivalent library nmsparse writes itself (the ratios of docs/area.md,
 // NAND2 = 1), and a reader that extracts what the reports need from any Liberty file: cell areas,
 // which cells are flip-flops, and the area of the smallest 2-input NAND (the GE unit).
 

@@ -26,7 +26,7 @@ const popcount = (a: number): number => {
 };
 
 /**
- * Saturate to [-(bound + 1), bound]. Immediate forms pass bound = 2^(Is2-1) - 1 (REFERENCE §2), so
+ * Saturate to [-(bound + 1), bound]. Immediate forms pass bound = 2^(Is2-1) - 1 (docs/cv32e40p.md#encodings), so
  * cv.clip rd,rs,8 is the int8 range; Is2 = 0 wraps the 5-bit Is2-1 to 31, i.e. no clipping.
  */
 const clipSigned = (a: number, bound: number): number => (a > bound ? bound : a < ~bound ? ~bound : a);

@@ -1,5 +1,5 @@
 /**
- * CORE-V post-increment and register-indexed loads and stores (Xcvmem). Encodings from REFERENCE §2:
+ * CORE-V post-increment and register-indexed loads and stores (Xcvmem; docs/cv32e40p.md#encodings):
  * immediate loads in custom-0, everything else in custom-1.
  */
 import { instruction, type InstructionDef } from '../definition';

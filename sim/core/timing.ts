@@ -1,5 +1,5 @@
 /**
- * The CV32E40P cycle model (REFERENCE §3), kept apart from the functional semantics: the hart runs an
+ * The CV32E40P cycle model (docs/cv32e40p.md#timing), kept apart from the functional semantics: the hart runs an
  * instruction's semantics, then asks this model what it cost. The model sees only the decoded
  * instruction, the register state before execution (for operand-dependent latencies), the outcome
  * (next pc, data access) and what the previous instruction wrote (for hazards).

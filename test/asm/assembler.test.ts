@@ -33,7 +33,7 @@ function asmError(source: string): AsmError {
 
 describe('assembler: encodings from the table', () => {
   const cases: [string, number][] = [
-    ['cv.lw x5,(x12),4', 0x0046228b], // REFERENCE §2
+    ['cv.lw x5,(x12),4', 0x0046228b], // docs/cv32e40p.md#encodings
     ['cv.setupi 0, 16, 20', 0x0102c62b], // the end offset as a number
     ['cv.setupi 0, 16, .+20', 0x0102c62b],
     ['cv.mac x18,x6,x7', 0x9073392b],

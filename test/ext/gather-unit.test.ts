@@ -7,7 +7,7 @@ import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { checkedFormats, type GatherFormat } from '../../hw/ext/format';
 import { GatherUnit } from '../../hw/ext/gather-unit';
 import { executeGather, type GatherInstruction, lanesPerWord } from '../../isa/xnmsparse/gather';
-import { xorshift } from './random';
+import { Random } from '../../util/random';
 
 interface Issued {
   readonly insn: GatherInstruction;
@@ -19,20 +19,19 @@ const memoryWord = (address: number): number => (Math.imul((address >>> 2) ^ 0x9
 
 function run(format: GatherFormat, cycles: number, seed: number): { completed: number; faults: number; misaligned: number } {
   const sim = new RtlSimulator(elaborate(GatherUnit, format));
-  const random = xorshift(seed);
-  const chance = (p: number): boolean => random() / 2 ** 32 < p;
+  const random = new Random(seed);
   const newInstruction = (): Issued => {
     const insn: GatherInstruction = {
-      rd: random() & 31,
-      rs1: random() & 31,
-      rs2: random() & 31,
+      rd: random.below(32),
+      rs1: random.below(32),
+      rs2: random.below(32),
       pattern: { m: format.m, n: format.n },
       elementBytes: format.bytes,
-      lane: random() % lanesPerWord(format.bytes),
-      consume: chance(0.5),
+      lane: random.below(lanesPerWord(format.bytes)),
+      consume: random.chance(0.5),
     };
-    const base = format.bytes === 2 && chance(0.9) ? random() & ~1 : random();
-    return { insn, ops: { rs1: base >>> 0, rs2: random(), rd: random() } };
+    const base = format.bytes === 2 && random.chance(0.9) ? random.uint32() & ~1 : random.uint32();
+    return { insn, ops: { rs1: base >>> 0, rs2: random.uint32(), rd: random.uint32() } };
   };
 
   const inFlight: Issued[] = [];
@@ -43,11 +42,11 @@ function run(format: GatherFormat, cycles: number, seed: number): { completed: n
 
   sim.reset();
   for (let cycle = 0; cycle < cycles; cycle++) {
-    if (!pending && chance(0.8)) pending = newInstruction();
+    if (!pending && random.chance(0.8)) pending = newInstruction();
     const returning = response !== null && response.due === cycle;
     sim.poke('data_rvalid', Number(returning));
     sim.poke('data_err', Number(returning && response!.error));
-    sim.poke('data_rdata', returning ? memoryWord(response!.address) : random());
+    sim.poke('data_rdata', returning ? memoryWord(response!.address) : random.uint32());
     sim.poke('issue_valid', Number(pending !== null));
     const issue = pending ?? newInstruction(); // idle cycles present arbitrary fields
     sim.poke('issue_lane', issue.insn.lane);
@@ -57,7 +56,7 @@ function run(format: GatherFormat, cycles: number, seed: number): { completed: n
     sim.poke('op_base', issue.ops.rs1);
     sim.poke('op_indices', issue.ops.rs2);
     sim.poke('op_old', issue.ops.rd);
-    const granted = chance(0.7);
+    const granted = random.chance(0.7);
     sim.poke('data_gnt', Number(granted));
 
     // Outputs of this cycle, in order: the older gather completes before a new one can trap.
@@ -93,11 +92,11 @@ function run(format: GatherFormat, cycles: number, seed: number): { completed: n
     if (sim.peek('data_req') && granted) {
       const request = inFlight.at(-1)!;
       const address = sim.peek('data_addr');
-      const error = chance(0.05);
+      const error = random.chance(0.05);
       responses.set(request, { error, address });
       const lanes = format.bytes === 1 ? 1 << (address & 3) : address & 2 ? 0b1100 : 0b0011;
       expect(sim.peek('data_be')).toBe(lanes);
-      response = { due: cycle + 1 + (chance(0.7) ? 0 : random() % 3), error, address };
+      response = { due: cycle + 1 + (random.chance(0.7) ? 0 : random.below(3)), error, address };
     }
     sim.step();
   }

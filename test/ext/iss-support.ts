@@ -6,7 +6,7 @@ import { assemble } from '../../sw/asm/assembler';
 import { writeElf } from '../../isa/elf/writer';
 import { packNM } from '../../sw/sparse/pack';
 import { pruneNM } from '../../sw/sparse/prune';
-import { xorshift } from './random';
+import { Random } from '../../util/random';
 
 export const table = CV32E40P_XNMSPARSE_TABLE;
 export const dataBase = 0x8000;
@@ -32,11 +32,11 @@ export interface KernelBlock {
 /** Channels x 2 pixels, K = 64 (two groups of four non-zeros per channel, one index word). */
 export function kernelBlock(seed: number, channels = 4): KernelBlock {
   const k = 64;
-  const random = xorshift(seed);
-  const dense = Int8Array.from({ length: channels * k }, () => (random() & 0xff) - 128);
+  const random = new Random(seed);
+  const dense = random.fill(new Int8Array(channels * k));
   const weights = pruneNM({ channels, k, data: dense }, { n: 1, m: 8 });
   const packed = packNM(weights, { n: 1, m: 8 });
-  const columns = [Uint8Array.from({ length: k }, () => random() & 0xff), Uint8Array.from({ length: k }, () => random() & 0xff)];
+  const columns = [random.fill(new Uint8Array(k)), random.fill(new Uint8Array(k))];
 
   // Memory: two im2col columns, then the values, then the index words.
   const valuesAt = dataBase + 2 * k;

@@ -9,7 +9,7 @@ import { regName } from '../../isa/registers';
 import { IllegalInstructionError, MemoryAccessError, MisalignedAccessError } from '../../sim/core/errors';
 import { assemble } from '../../sw/asm/assembler';
 import { dataBase, execute, kernelBlock, table } from './iss-support';
-import { xorshift } from './random';
+import { Random } from '../../util/random';
 
 const [a0, a2, a3, t0] = [10, 12, 13, 5];
 
@@ -41,10 +41,10 @@ describe('assembly', () => {
 
 describe('execution', () => {
   it.each(every.filter((i) => i.lane === lanesPerWord(i.elementBytes) - 1).map((i) => [formatGather(i, regName), i] as const))('%s matches the golden model', (_, insn) => {
-    const random = xorshift(encodeGather(insn));
+    const random = new Random(encodeGather(insn));
     for (let trial = 0; trial < 10; trial++) {
-      const bytes = Uint8Array.from({ length: 64 }, () => random() & 0xff);
-      const ops = { rs1: dataBase + (random() % 16) * insn.elementBytes, rs2: random(), rd: random() };
+      const bytes = random.fill(new Uint8Array(64));
+      const ops = { rs1: dataBase + random.below(16) * insn.elementBytes, rs2: random.uint32(), rd: random.uint32() };
       const { hart, run } = execute(`  ${formatGather(insn, regName)}`, bytes, { [a2]: ops.rs1, [t0]: ops.rs2, [a0]: ops.rd });
       expect(run().stop).toEqual({ kind: 'exit', code: expect.any(Number) });
       const load = (address: number, size: number): number => bytes[address - dataBase]! | (size === 2 ? bytes[address - dataBase + 1]! << 8 : 0);

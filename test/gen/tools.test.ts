@@ -3,7 +3,8 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findTool, skipUnlessTools, ToolMissingError } from '../../gen/tools';
+import { findTool, ToolMissingError } from '../../gen/tools';
+import { skipUnlessTools } from '../support/tools';
 
 describe('external tools', () => {
   let dir = '';

@@ -6,7 +6,8 @@ import { elaborate, UInt } from '../../hw/hdl';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { aluModel } from './models/alu';
 import { peekBits, pokeBits } from './support/io';
-import { Random, randomBits } from './support/values';
+import { Random } from '../../util/random';
+import { randomBits } from './support/values';
 import { runVectors } from './support/vectors';
 
 const { ADD, SUB, SLL, SLT, SLTU, XOR, SRL, SRA, OR, AND, MUL, MULH, MULHSU, MULHU } = AluOp;

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { defineModule, elaborate, UInt } from '../../hw/hdl';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { peekBits, pokeBits } from './support/io';
-import { Random, randomBits } from './support/values';
+import { Random } from '../../util/random';
+import { randomBits } from './support/values';
 
 const depth = 8;
 

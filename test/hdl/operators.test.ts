@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { cat, defineModule, elaborate, type Expr, type HdlType, mux, S, SInt, type Signal, U, UInt } from '../../hw/hdl';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { peekBits, pokeBits } from './support/io';
-import { Random, randomBits, signed, unsigned } from './support/values';
+import { Random } from '../../util/random';
+import { randomBits, signed, unsigned } from './support/values';
 
 const widths = [1, 7, 8, 31, 32, 33, 64, 100];
 const vectorsPerWidth = 150;

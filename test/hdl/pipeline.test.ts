@@ -8,7 +8,8 @@ import { elaborate, UInt } from '../../hw/hdl';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { type Instruction, PipelineModel, type Retirement } from './models/pipeline';
 import { peekBits, pokeBits } from './support/io';
-import { Random, randomBits } from './support/values';
+import { Random } from '../../util/random';
+import { randomBits } from './support/values';
 import { runVectors } from './support/vectors';
 
 const { ALU, ALUI, DOT, SDOT } = Unit;

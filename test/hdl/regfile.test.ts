@@ -6,7 +6,8 @@ import { clog2, elaborate, UInt } from '../../hw/hdl';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim';
 import { RegFileModel, type WriteRequest } from './models/regfile';
 import { peekBits, pokeBits } from './support/io';
-import { Random, randomBits } from './support/values';
+import { Random } from '../../util/random';
+import { randomBits } from './support/values';
 import { runVectors } from './support/vectors';
 
 const core: RegFileParams = { depth: 32, width: 32, readPorts: 3, writePorts: 2, zeroReg: 1 };

@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dataBase as SPARSE_DATA, kernelBlock, table as SPARSE_TABLE } from '../ext/iss-support';
-import { xorshift } from '../ext/random';
+import { Random } from '../../util/random';
 import { PULP_CLUSTER } from '../../sim/cluster/config';
 import {
   clusterPrelude, compareCluster, compareSingle, elfOf, runCluster, runSingle as runSingleOn,
@@ -33,8 +33,8 @@ function program(body: string, data = '', prelude = ''): string {
 
 /** `.word` lines of `count` deterministic pseudo-random words. */
 function randomWords(seed: number, count: number): string {
-  const random = xorshift(seed);
-  return Array.from({ length: count }, () => `  .word ${random() | 0}`).join('\n');
+  const random = new Random(seed);
+  return Array.from({ length: count }, () => `  .word ${random.uint32() | 0}`).join('\n');
 }
 
 /** `count` one-cycle ALU instructions over s6..s8 (a straight run longer than a block when count > 64). */

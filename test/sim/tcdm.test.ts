@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Tcdm } from '../../sim/cluster/tcdm';
+import { Random } from '../../util/random';
 
 const L1 = 0x1000_0000;
 
@@ -18,15 +19,6 @@ class ReferenceBanks {
     taken.add(grant);
     return grant - cycle;
   }
-}
-
-/** A small deterministic generator (the tests must be reproducible). */
-function lcg(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
 }
 
 describe('TCDM bank arbitration', () => {
@@ -62,29 +54,29 @@ describe('TCDM bank arbitration', () => {
   });
 
   it.each([16, 12])('grants what the obvious model grants, %i banks, 16 cores of random traffic', (banks) => {
-    const random = lcg(banks);
+    const random = new Random(banks);
     const tcdm = new Tcdm(L1, banks);
     const reference = new ReferenceBanks(banks);
     // As in the cluster: a core issues its next access after the last one was granted, and the
     // cores' issue cycles are visited in order.
-    const nextIssue = Array.from({ length: 16 }, () => Math.floor(random() * 4));
+    const nextIssue = Array.from({ length: 16 }, () => random.below(4));
     let longestWait = 0;
     for (let i = 0; i < 20_000; i++) {
       const cycle = Math.min(...nextIssue);
       const core = nextIssue.indexOf(cycle);
       // Mostly two hot banks, so that waits grow long and reservations reach far ahead.
-      const addr = L1 + 4 * Math.floor(random() * (random() < 0.7 ? 2 : banks * 4));
+      const addr = L1 + 4 * random.below(random.chance(0.7) ? 2 : banks * 4);
       const wait = tcdm.access(addr, cycle);
       expect(wait).toBe(reference.grant(addr, cycle));
       longestWait = Math.max(longestWait, wait);
       let granted = cycle + wait;
-      if (random() < 0.3) {
+      if (random.chance(0.3)) {
         const later = granted + 1;
         const secondWait = tcdm.accessLater(addr + 4, later);
         expect(secondWait).toBe(reference.grant(addr + 4, later));
         granted = later + secondWait;
       }
-      nextIssue[core] = granted + 1 + Math.floor(random() * (random() < 0.05 ? 100 : 3));
+      nextIssue[core] = granted + 1 + random.below(random.chance(0.05) ? 100 : 3);
     }
     // The hot banks made cores queue.
     expect(longestWait).toBeGreaterThan(8);

@@ -10,7 +10,7 @@ const C_NOP = { half: 0x0001 };
 const cyclesAt = (events: readonly RetireEvent[], pc: number): number[] =>
   events.filter((e) => e.pc === CODE_BASE + pc).map((e) => e.cycles);
 
-describe('CV32E40P timing (REFERENCE §3)', () => {
+describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
   it('ALU, mul, cv.mac and dot products take 1 cycle, results forwarded without stall', () => {
     const { events } = runWithRegs([
       enc('mul', { rd: 5, rs1: 6, rs2: 6 }),
@@ -167,7 +167,7 @@ describe('CV32E40P timing (REFERENCE §3)', () => {
   });
 });
 
-describe('software sparse gather, per 4 non-zeros in a hardware loop (REFERENCE §3)', () => {
+describe('software sparse gather, per 4 non-zeros in a hardware loop (docs/cv32e40p.md#software-sparse-gather)', () => {
   // Registers: a0 index pointer, a1 weight pointer, a2 activation base, s0 accumulator, s1 gathered
   // activations, t0..t3 per-lane temporaries, t4 the 4 packed 8-bit indices, t5 the 4 weights.
   const [A0, A1, A2, S0, S1, T0, T1, T2, T3, T4, T5] = [10, 11, 12, 8, 9, 5, 6, 7, 28, 29, 30];

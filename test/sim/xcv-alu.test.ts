@@ -53,7 +53,7 @@ describe('CORE-V scalar ALU', () => {
     ['cv.clip', 1, 1, 0], // Is2 = 1: [-1, 0]
     ['cv.clip', -5, 1, -1],
     ['cv.clip', MAX, 0, MAX], // Is2 = 0: Is2-1 wraps to 31, the full int32 range
-    ['cv.clipu', 300, 9, 255], // REFERENCE: clipping to uint8 is Is2 = 9
+    ['cv.clipu', 300, 9, 255], // docs/cv32e40p.md: clipping to uint8 is Is2 = 9
     ['cv.clipu', -1, 9, 0],
     ['cv.clipu', 255, 9, 255],
     ['cv.clipu', 70000, 17, 65535],

@@ -5,22 +5,11 @@ import { executeGather, type ElementBytes, patterns, type SparsityPattern } from
 import { sparseLayout } from '../../sw/sparse/format';
 import { packNM, SparsityError, unpackNM } from '../../sw/sparse/pack';
 import { type DenseWeights, pruneNM } from '../../sw/sparse/prune';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
+import { Random } from '../../util/random';
 
 function randomWeights(channels: number, k: number, bytes: ElementBytes, seed: number): DenseWeights {
-  const rnd = random(seed);
-  const data = bytes === 1 ? new Int8Array(channels * k) : new Int16Array(channels * k);
-  const span = bytes === 1 ? 256 : 65536;
-  for (let i = 0; i < data.length; i++) data[i] = Math.floor(rnd() * span) - span / 2;
+  const random = new Random(seed);
+  const data = random.fill(bytes === 1 ? new Int8Array(channels * k) : new Int16Array(channels * k));
   return { channels, k, data };
 }
 

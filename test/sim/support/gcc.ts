@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { skipUnlessTools } from '../../../gen/tools';
+import { skipUnlessTools } from '../../support/tools';
 
 export const C_SOURCES = join(__dirname, '..', 'c');
 const CROSS = 'riscv64-unknown-elf-gcc';

@@ -1,5 +1,10 @@
-// A small seeded generator (sfc32, seeded through splitmix32) so that a stimulus is a pure function
-// of its seed on every platform and Node version; Math.random cannot be seeded.
+// The project's one seeded generator, for co-simulation stimulus and test vectors alike: sfc32,
+// seeded through splitmix32, so that a stream is a pure function of its seed on every platform and
+// Node version; Math.random cannot be seeded.
+
+/** Arrays that `Random.fill` fills: each element keeps the low bits of one 32-bit draw. */
+export type IntegerArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
+
 export class Random {
   private a: number;
   private b: number;
@@ -45,6 +50,13 @@ export class Random {
 
   pick<T>(items: readonly T[]): T {
     return items[this.below(items.length)]!;
+  }
+
+  /** `target` filled with uniform values of its element type. */
+  fill<T extends IntegerArray>(target: T): T {
+    // A typed array stores a number modulo 2^(element bits), which keeps the uniform low bits.
+    for (let i = 0; i < target.length; i++) target[i] = this.uint32();
+    return target;
   }
 
   /** Uniform bit pattern of `width` bits. */
