@@ -13,4 +13,3 @@ export { simulate, formatRetire, formatStats, type ProgramInput, type SimulateOp
 export { loadProgram, runElf, loadImage } from './program';
 export { Cluster, type ClusterOptions, type ClusterResult } from './cluster/cluster';
 export { PULP_CLUSTER, type ClusterConfig } from './cluster/config';
-export { measureSpeed, type SpeedFigure } from './benchmark';

@@ -1,6 +1,7 @@
 // The gather instructions in the instruction-set simulator: assembler and disassembler against the
 // golden encoder, execution against the golden model, faults, load-use timing, and a 4-channel x
-// 2-pixel block of a 1:8-sparse layer written in assembly over weights from the packer.
+// 2-pixel block of a 1:8-sparse layer written in assembly over weights from the packer (the
+// sparse-block-xnmsparse kernel).
 import { describe, expect, it } from 'vitest';
 import { encodeGather, executeGather, formatGather, type GatherInstruction, lanesPerWord, patterns } from '../../isa/xnmsparse/gather';
 import { disassemble } from '../../isa/disassembler';
@@ -8,7 +9,10 @@ import { CV32E40P_TABLE } from '../../isa/table';
 import { regName } from '../../isa/registers';
 import { IllegalInstructionError, MemoryAccessError, MisalignedAccessError } from '../../sim/core/errors';
 import { assemble } from '../../sw/asm/assembler';
-import { dataBase, execute, kernelBlock, table } from './iss-support';
+import { dataBase, execute, table } from './iss-support';
+import { sparseBlockXnmsparse } from '../../sw/kernels/sparse-block-xnmsparse';
+import { expectedOutputs, instantiate } from '../../sw/kernels/instance';
+import { runKernel } from '../../sw/kernels/run';
 import { Random } from '../../util/random';
 
 const [a0, a2, a3, t0] = [10, 12, 13, 5];
@@ -84,11 +88,11 @@ describe('execution', () => {
 
 describe('a 4-channel x 2-pixel block of a 1:8-sparse layer', () => {
   it('computes the dense dot products, in assembly, through the gather instructions', () => {
-    const block = kernelBlock(18);
-    const { hart, run } = execute(block.source, block.bytes);
-    expect(run().stop.kind).toBe('exit');
+    const block = instantiate(sparseBlockXnmsparse, { params: { channels: 4, repeats: 1 }, seed: 18 });
+    const expected = expectedOutputs(block);
+    const { outputs } = runKernel(block);
     for (let c = 0; c < 4; c++) {
-      for (let p = 0; p < 2; p++) expect(hart.regs[18 + 2 * c + p]!, `channel ${c} pixel ${p}`).toBe(block.expected(c, p));
+      for (let p = 0; p < 2; p++) expect(outputs[2 * c + p], `channel ${c} pixel ${p}`).toBe(expected[2 * c + p]);
     }
   });
 });

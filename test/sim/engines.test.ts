@@ -12,7 +12,6 @@
  * Programs loop well over COMPILE_AFTER_VISITS (4) times so that their code is compiled.
  */
 import { describe, expect, it } from 'vitest';
-import { dataBase as SPARSE_DATA, kernelBlock, table as SPARSE_TABLE } from '../ext/iss-support';
 import { Random } from '../../util/random';
 import { PULP_CLUSTER } from '../../sim/cluster/config';
 import {
@@ -20,6 +19,9 @@ import {
   type SingleOptions, type SingleOutcome,
 } from './support/engines';
 import { compileC, crossCompilerMissing } from './support/gcc';
+import { sparseBlockXnmsparse } from '../../sw/kernels/sparse-block-xnmsparse';
+import { expectedOutputs, instantiate } from '../../sw/kernels/instance';
+import { placeInputs, runKernel } from '../../sw/kernels/run';
 
 const EXIT = `
   li a7, 93
@@ -388,14 +390,11 @@ describe('single core: compiled blocks give the interpreter\'s results', () => {
     expect(stats(MISALIGNED).splitAccessStalls).toBeGreaterThan(24 * 4);
   });
 
-  it('a 1:8-sparse kernel block of gather instructions (test/ext/iss-support), repeated', () => {
-    const block = kernelBlock(23);
-    const source = `  .globl _start\n_start:\n  li s10, 6\n1:\n${block.source}\n  addi s10, s10, -1\n  bnez s10, 1b\n  mv a0, s2\n${EXIT}`;
-    const { fast } = compareSingle(elfOf(source, { table: SPARSE_TABLE, base: 0x1000 }), {
-      table: SPARSE_TABLE, memoryMap: [{ name: 'ram', base: 0, size: 0x10000 }], setup: (memory) => memory.writeBytes(SPARSE_DATA, block.bytes),
-    });
+  it('a 1:8-sparse kernel block of gather instructions (sparse-block-xnmsparse), repeated', () => {
+    const block = instantiate(sparseBlockXnmsparse, { params: { channels: 4, repeats: 6 }, seed: 23 });
+    const { fast } = compareSingle(block.elf, { table: block.table, setup: (memory) => placeInputs(memory, block.inputs) });
     expect(fast.use.blocks).toBeGreaterThan(0);
-    expect(fast.hart.regs.slice(18, 26)).toEqual([0, 1, 2, 3].flatMap((c) => [0, 1].map((p) => 6 * block.expected(c, p))));
+    expect(runKernel(block).outputs).toEqual(expectedOutputs(block));
   });
 
   describe('self-modifying code: the new instruction takes effect in both engines', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { measureSpeed } from '../../sim/benchmark';
+import { measureSpeed } from '../../bench/iss-speed';
 
 describe('speed measurement', () => {
   it('runs the same kernel on one core and on every cluster core', () => {
-    const [single, cluster] = measureSpeed(10, 1) as [ReturnType<typeof measureSpeed>[0], ReturnType<typeof measureSpeed>[0]];
+    const [single, cluster] = measureSpeed(10, 1);
     // 6 set-up instructions, 10 x (mv, setupi, 32 x 3 body, addi, bnez), 3 to exit.
     expect(single.instructions).toBe(6 + 10 * (2 + 96 + 2) + 3);
     expect(cluster.instructions).toBe(8 * single.instructions);
