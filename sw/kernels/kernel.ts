@@ -18,7 +18,7 @@ export interface KernelParamSpec {
 /** Parameter values by name; a kernel declares its own as an object type, e.g. `{ passes: number }`. */
 export type KernelParams = Readonly<Record<string, number>>;
 
-/** The instruction table a kernel is assembled and simulated with (sw/kernels/build.ts maps it). */
+/** The instruction table a kernel is assembled and simulated with (sw/kernels/instance.ts maps it). */
 export type InstructionSet = 'cv32e40p' | 'cv32e40p+xnmsparse';
 
 /**
