@@ -29,8 +29,6 @@ export const AluOp = {
   MULHU: 13,
 } as const;
 
-export type AluOpName = keyof typeof AluOp;
-
 /** Width of the `op` input. Codes 14 and 15 are unused and produce 0. */
 export const aluOpWidth = 4;
 
