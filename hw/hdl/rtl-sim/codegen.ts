@@ -9,6 +9,7 @@
 import { compileGenerated } from '../../../util/generated-code';
 import type { Expr } from '../expr';
 import { operands } from '../expr';
+import type { Memory } from '../memory';
 import type { Schedule } from '../schedule';
 import type { Signal } from '../signal';
 import { typeName } from '../types';
@@ -296,7 +297,10 @@ export function compile(layout: Layout, sched: Schedule, s: Uint32Array, w: bigi
   // Every value is read before anything is written: the clock edge is simultaneous.
   const held = (e: Expr, comment: string): string => commit.holdInScratch(commit.expr(e), isNarrow(e.type), comment);
   const nexts = flat.regs.map((r) => held(r.next, `next ${r.reg.path}`));
-  const writes = flat.memWrites.map((p, port) => {
+  const portsSoFar = new Map<Memory, number>();
+  const writes = flat.memWrites.map((p) => {
+    const port = portsSoFar.get(p.mem) ?? 0;
+    portsSoFar.set(p.mem, port + 1);
     const what = `${p.mem.path} write port ${port}`;
     return { what, enable: held(p.enable, `${what} enable`), addr: held(p.addr, `${what} address`), data: held(p.data, `${what} data`), mem: layout.memoryIndex.get(p.mem)! };
   });
