@@ -29,8 +29,6 @@ export const AluOp = {
   MULHU: 13,
 } as const;
 
-export type AluOpName = keyof typeof AluOp;
-
 /** Width of the `op` input. Codes 14 and 15 are unused and produce 0. */
 export const aluOpWidth = 4;
 
@@ -42,33 +40,33 @@ export const Alu = defineModule('Alu', (m, p: { width: number }) => {
   const result = m.output('result', UInt(w));
 
   // Shared adder, one bit wider than the operands so its top bit is the carry out.
-  const isSub = m.node('isSub', op.eq(AluOp.SUB).or(op.eq(AluOp.SLT)).or(op.eq(AluOp.SLTU)));
+  const isSub = m.node('is_sub', op.eq(AluOp.SUB).or(op.eq(AluOp.SLT)).or(op.eq(AluOp.SLTU)));
   const addend = m.node('addend', mux(isSub, b.not(), b));
-  const sumFull = m.node('sumFull', a.zext(w + 1).add(addend.zext(w + 1)).add(isSub.zext(w + 1)));
+  const sumFull = m.node('sum_full', a.zext(w + 1).add(addend.zext(w + 1)).add(isSub.zext(w + 1)));
   const sum = m.node('sum', sumFull.bits(w - 1, 0));
   // a - b borrows exactly when a < b (unsigned): the carry out of a + ~b + 1 is then 0.
-  const lessUnsigned = m.node('lessUnsigned', sumFull.bit(w).not());
+  const lessUnsigned = m.node('less_unsigned', sumFull.bit(w).not());
   // Signed a < b: with different signs, a is less iff it is negative; with equal signs the
   // subtraction cannot overflow and the sign of the difference decides.
-  const signsDiffer = m.node('signsDiffer', a.msb().xor(b.msb()));
-  const lessSigned = m.node('lessSigned', mux(signsDiffer, a.msb(), sum.msb()));
+  const signsDiffer = m.node('signs_differ', a.msb().xor(b.msb()));
+  const lessSigned = m.node('less_signed', mux(signsDiffer, a.msb(), sum.msb()));
 
   const shamt = m.node('shamt', b.bits(clog2(w) - 1, 0));
-  const shiftedLeft = m.node('shiftedLeft', a.shl(shamt));
-  const shiftedRightLogical = m.node('shiftedRightLogical', a.shr(shamt));
-  const shiftedRightArith = m.node('shiftedRightArith', a.asSInt().shr(shamt).asUInt());
+  const shiftedLeft = m.node('shifted_left', a.shl(shamt));
+  const shiftedRightLogical = m.node('shifted_right_logical', a.shr(shamt));
+  const shiftedRightArith = m.node('shifted_right_arith', a.asSInt().shr(shamt).asUInt());
 
   // mulh treats both operands as signed, mulhsu only a, mulhu neither; mul's low half is the same
   // for every choice.
-  const aSigned = m.node('aSigned', op.eq(AluOp.MULH).or(op.eq(AluOp.MULHSU)));
-  const bSigned = m.node('bSigned', op.eq(AluOp.MULH));
-  const mulA = m.node('mulA', cat(aSigned.and(a.msb()), a).asSInt());
-  const mulB = m.node('mulB', cat(bSigned.and(b.msb()), b).asSInt());
+  const aSigned = m.node('a_signed', op.eq(AluOp.MULH).or(op.eq(AluOp.MULHSU)));
+  const bSigned = m.node('b_signed', op.eq(AluOp.MULH));
+  const mulA = m.node('mul_a', cat(aSigned.and(a.msb()), a).asSInt());
+  const mulB = m.node('mul_b', cat(bSigned.and(b.msb()), b).asSInt());
   // The signed product is 2*width+2 bits wide, but every result the ALU takes from it lies in its
   // low 2*width bits, so only those two halves are named.
   const product = mulA.mul(mulB);
-  const productLow = m.node('productLow', product.bits(w - 1, 0));
-  const productHigh = m.node('productHigh', product.bits(2 * w - 1, w));
+  const productLow = m.node('product_low', product.bits(w - 1, 0));
+  const productHigh = m.node('product_high', product.bits(2 * w - 1, w));
 
   m.switch(op)
     .is([AluOp.ADD, AluOp.SUB], () => result.assign(sum))

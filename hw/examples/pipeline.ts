@@ -46,7 +46,7 @@ export const Pipeline = defineModule('Pipeline', (m, p: PipelineParams) => {
   const src3 = readPort(rf, 2);
   const regIndex = src1.addr.type;
 
-  const inValid = m.input('inValid', UInt(1));
+  const inValid = m.input('in_valid', UInt(1));
   const unit = m.input('unit', UInt(2));
   const op = m.input('op', UInt(aluOpWidth));
   const rd = m.input('rd', regIndex);
@@ -55,37 +55,37 @@ export const Pipeline = defineModule('Pipeline', (m, p: PipelineParams) => {
   const imm = m.input('imm', UInt(width));
   const stall = m.input('stall', UInt(1));
   const retire = m.output('retire', UInt(1));
-  const retireRd = m.output('retireRd', regIndex);
-  const retireData = m.output('retireData', UInt(width));
+  const retireRd = m.output('retire_rd', regIndex);
+  const retireData = m.output('retire_data', UInt(width));
 
   const advance = m.node('advance', stall.not());
 
   // Pipeline registers, declared before the RD stage because its forwarding reads them.
-  const exValid = m.reg('exValid', UInt(1), { reset: 0 });
-  const exUnit = m.reg('exUnit', UInt(2));
-  const exOp = m.reg('exOp', UInt(aluOpWidth));
-  const exRd = m.reg('exRd', regIndex);
-  const exA = m.reg('exA', UInt(width));
-  const exB = m.reg('exB', UInt(width));
-  const exAcc = m.reg('exAcc', UInt(width));
-  const wbValid = m.reg('wbValid', UInt(1), { reset: 0 });
-  const wbRd = m.reg('wbRd', regIndex);
-  const wbResult = m.reg('wbResult', UInt(width));
-  const exResult = m.wire('exResult', UInt(width));
+  const exValid = m.reg('ex_valid', UInt(1), { reset: 0 });
+  const exUnit = m.reg('ex_unit', UInt(2));
+  const exOp = m.reg('ex_op', UInt(aluOpWidth));
+  const exRd = m.reg('ex_rd', regIndex);
+  const exA = m.reg('ex_a', UInt(width));
+  const exB = m.reg('ex_b', UInt(width));
+  const exAcc = m.reg('ex_acc', UInt(width));
+  const wbValid = m.reg('wb_valid', UInt(1), { reset: 0 });
+  const wbRd = m.reg('wb_rd', regIndex);
+  const wbResult = m.reg('wb_result', UInt(width));
+  const exResult = m.wire('ex_result', UInt(width));
 
   // ---- RD stage ----
   /** The newest value of register `index`: from EX, else from WB, else from the register file. */
   const forwarded = (name: string, index: Expr, fromFile: Expr): Expr => {
-    const notZero = m.node(`${name}NotZero`, index.ne(0));
-    const hitEx = m.node(`${name}HitEx`, exValid.and(exRd.eq(index)).and(notZero));
-    const hitWb = m.node(`${name}HitWb`, wbValid.and(wbRd.eq(index)).and(notZero));
+    const notZero = m.node(`${name}_not_zero`, index.ne(0));
+    const hitEx = m.node(`${name}_hit_ex`, exValid.and(exRd.eq(index)).and(notZero));
+    const hitWb = m.node(`${name}_hit_wb`, wbValid.and(wbRd.eq(index)).and(notZero));
     return m.node(name, mux(hitEx, exResult, mux(hitWb, wbResult, fromFile)));
   };
   src1.addr.assign(rs1);
   src2.addr.assign(rs2);
   src3.addr.assign(rd);
-  const operandA = forwarded('operandA', rs1, src1.data);
-  const operandB = forwarded('operandB', rs2, src2.data);
+  const operandA = forwarded('operand_a', rs1, src1.data);
+  const operandB = forwarded('operand_b', rs2, src2.data);
   const accumulator = forwarded('accumulator', rd, src3.data);
 
   m.when(advance, () => {
@@ -108,7 +108,7 @@ export const Pipeline = defineModule('Pipeline', (m, p: PipelineParams) => {
   // extended; for one lane, truncated to 8 bits) so that the sum wraps at the register width.
   const laneTerms: Expr[] = Array.from({ length: p.lanes }, (_, i) => {
     const lane = (x: Expr): Expr => x.bits(8 * i + 7, 8 * i).asSInt();
-    return m.node(`laneTerm${i}`, lane(exA).mul(lane(exB)).resize(width));
+    return m.node(`lane_term${i}`, lane(exA).mul(lane(exB)).resize(width));
   });
   const dot = m.node('dot', laneTerms.reduce((acc, x) => acc.add(x)).asUInt());
 

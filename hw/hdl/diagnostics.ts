@@ -1,5 +1,6 @@
 // Design errors. Every check reports a Diagnostic naming the signal and the source sites involved;
 // elaboration gathers all of them and throws one HdlError so the designer sees every problem at once.
+import type { CheckId } from './checks';
 import type { SourceSite } from './source';
 
 export interface SiteNote {
@@ -9,7 +10,7 @@ export interface SiteNote {
 
 export interface Diagnostic {
   /** The check that found it, e.g. 'width-mismatch'; docs/hdl-errors.md has one section per check. */
-  readonly check: string;
+  readonly check: CheckId;
   readonly module?: string;
   readonly message: string;
   readonly sites: readonly SiteNote[];
@@ -29,7 +30,7 @@ export class HdlError extends Error {
     this.name = 'HdlError';
   }
 
-  static single(check: string, message: string, sites: readonly SiteNote[] = [], module?: string): HdlError {
+  static single(check: CheckId, message: string, sites: readonly SiteNote[] = [], module?: string): HdlError {
     return new HdlError([{ check, message, sites, ...(module ? { module } : {}) }]);
   }
 }

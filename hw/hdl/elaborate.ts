@@ -1,32 +1,21 @@
-// Elaboration: runs the designer's generators and then the ordered list of passes below.
-// Every check gathers all of its findings; elaboration stops after the first phase that found any.
-//   build        run each generator once per distinct parameterization (children first)
-//   names        identifiers, keywords, reserved and duplicate names
-//   drivers      who may assign what; conflicting unconditional assignments
-//   widths       assignment width/signedness mismatches and literals that do not fit
-//   foreign-refs reads of another module's signals
-//   lower        when/switch scopes to one driver expression per signal
-//   undriven     outputs, wires and instance inputs without a value on some path
-//   flatten      one netlist with hierarchical names, for simulation and whole-design checks
-//   comb-loops   combinational cycles, across module boundaries
-import { combLoopsCheck } from './passes/comb-loops';
-import { driversCheck } from './passes/drivers';
-import { foreignRefsCheck } from './passes/foreign';
-import { namesCheck } from './passes/names';
-import type { DraftCheck, NetlistCheck } from './passes/pass';
-import { undrivenCheck } from './passes/undriven';
-import { widthsCheck } from './passes/widths';
+// Elaboration: runs the designer's generators (children first, once per distinct parameterization),
+// then the passes of each stage of the check registry (./checks.ts): the module passes on each
+// module's draft, the netlist passes once the module is lowered to one driver per signal, and the
+// design passes on the flattened and scheduled top. Every pass gathers all of its findings;
+// elaboration stops after the first stage that found any.
 import { createHash } from 'node:crypto';
 import { type Diagnostic, HdlError } from './diagnostics';
 import { flatten } from './flatten';
 import { lower } from './lower';
+import { passesAt } from './passes';
 import { type ChildElaborator, ModuleBuilder, type ModuleGenerator, type Ports, moduleName } from './module';
 import type { ModuleIR, ParamShape, Params } from './netlist';
 import { type Schedule, schedule } from './schedule';
 import type { SourceSite } from './source';
 
-export const draftChecks: readonly DraftCheck[] = [namesCheck, driversCheck, widthsCheck, foreignRefsCheck];
-export const netlistChecks: readonly NetlistCheck[] = [undrivenCheck];
+const modulePasses = passesAt('module');
+const netlistPasses = passesAt('netlist');
+const designPasses = passesAt('design');
 
 export interface Design {
   readonly top: ModuleIR;
@@ -67,7 +56,7 @@ class Elaborator implements ChildElaborator {
     const draft = builder.finish();
     this.inProgress.delete(name);
 
-    const diagnostics = draftChecks.flatMap((c) => c.run(draft));
+    const diagnostics = modulePasses.flatMap((p) => p.run(draft));
     for (const [port, signal] of Object.entries(io)) {
       if (signal.owner !== builder || (signal.role !== 'input' && signal.role !== 'output')) {
         diagnostics.push({ check: 'names', module: name, message: `the generator returns '${port}', which is not one of its own ports`, sites: [{ label: 'declared', site: signal.site }] });
@@ -75,7 +64,7 @@ class Elaborator implements ChildElaborator {
     }
     throwIfAny(diagnostics);
     const ir = lower(draft);
-    throwIfAny(netlistChecks.flatMap((c) => c.run(ir)));
+    throwIfAny(netlistPasses.flatMap((p) => p.run(ir)));
     const byParams = this.cache.get(gen) ?? new Map<string, { ir: ModuleIR; io: Ports }>();
     byParams.set(key, { ir, io });
     this.cache.set(gen, byParams);
@@ -106,6 +95,6 @@ export function elaborate<P extends ParamShape<P>, IO extends Ports>(gen: Module
   const { ir: top } = elaborator.child(gen, params, gen.site);
   const flat = flatten(top);
   const sched = schedule(flat);
-  throwIfAny(combLoopsCheck.run(flat, sched));
+  throwIfAny(designPasses.flatMap((p) => p.run({ flat, schedule: sched })));
   return { top, modules: elaborator.modules, flat, schedule: sched };
 }

@@ -4,17 +4,22 @@
 import { HdlError } from './diagnostics';
 import { captureSite } from './source';
 import { type HdlType, literalRange, sameType, toBits, typeName, UInt } from './types';
-import type { Memory } from './memory';
-import type { Signal } from './signal';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'and' | 'or' | 'xor' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 export type UnaryOp = 'not' | 'neg' | 'andr' | 'orr' | 'xorr';
 /** 'shr' is arithmetic when the shifted operand is signed, logical otherwise. */
 export type ShiftOp = 'shl' | 'shr';
 
+/**
+ * The declarations that leaf nodes read: `signal` (signal.ts) and `memory` (memory.ts). Those
+ * classes build on Expr, so this file cannot import them without an import cycle; each registers
+ * itself here by declaration merging instead (`declare module './expr'`).
+ */
+export interface Declarations {}
+
 export type ExprNode =
   | { readonly kind: 'const'; readonly bits: bigint }
-  | { readonly kind: 'ref'; readonly signal: Signal }
+  | { readonly kind: 'ref'; readonly signal: Declarations['signal'] }
   | { readonly kind: 'binary'; readonly op: BinaryOp; readonly a: Expr; readonly b: Expr }
   | { readonly kind: 'unary'; readonly op: UnaryOp; readonly a: Expr }
   | { readonly kind: 'shift'; readonly op: ShiftOp; readonly a: Expr; readonly amount: number }
@@ -24,7 +29,7 @@ export type ExprNode =
   | { readonly kind: 'ext'; readonly a: Expr; readonly signExtend: boolean }
   | { readonly kind: 'cast'; readonly a: Expr }
   | { readonly kind: 'mux'; readonly sel: Expr; readonly whenTrue: Expr; readonly whenFalse: Expr }
-  | { readonly kind: 'memread'; readonly mem: Memory; readonly addr: Expr }
+  | { readonly kind: 'memread'; readonly mem: Declarations['memory']; readonly addr: Expr }
   | { readonly kind: 'undef' };
 
 /** What operator methods accept: an expression, or a JavaScript number/bigint taken as a literal of the other operand's type. */

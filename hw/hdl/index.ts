@@ -6,4 +6,5 @@ export { Memory } from './memory';
 export { UInt, SInt, Bool, clog2, typeName, type HdlType } from './types';
 export { elaborate, type Design } from './elaborate';
 export { HdlError, formatDiagnostic, type Diagnostic } from './diagnostics';
+export type { CheckId } from './checks';
 export type { ModuleIR, Params, ParamShape, ParamValue } from './netlist';

@@ -6,6 +6,13 @@ import { Expr, OpExpr, type Operand, coerce } from './expr';
 import { captureSite, type SourceSite } from './source';
 import { type HdlType, sameType, typeName, UInt } from './types';
 
+// Registers Memory as what a 'memread' node reads (see Declarations in expr.ts).
+declare module './expr' {
+  interface Declarations {
+    memory: Memory;
+  }
+}
+
 export interface MemoryOwner {
   readonly moduleName: string;
   recordMemWrite(mem: Memory, addr: Expr, data: Expr, enable: Expr | null, site: SourceSite): void;

@@ -3,6 +3,13 @@ import { Expr, type ExprNode, type Operand } from './expr';
 import { captureSite, type SourceSite } from './source';
 import type { HdlType } from './types';
 
+// Registers Signal as what a 'ref' node reads (see Declarations in expr.ts).
+declare module './expr' {
+  interface Declarations {
+    signal: Signal;
+  }
+}
+
 export type SignalRole = 'input' | 'output' | 'wire' | 'reg' | 'instance-input' | 'instance-output';
 
 /** What a signal reports its assignments to: the builder of the module that declared it. */

@@ -58,14 +58,14 @@ describe('ALU, 32 bits', () => {
     sim.poke('a', 3);
     sim.poke('b', 5);
     expect(sim.peek('sum')).toBe(0xffff_fffe);
-    expect(sim.peek('lessUnsigned')).toBe(1);
-    expect(sim.peek('lessSigned')).toBe(1);
+    expect(sim.peek('less_unsigned')).toBe(1);
+    expect(sim.peek('less_signed')).toBe(1);
     // mulhsu widens a with its sign and b with zeros into the 33-bit multiplier operands.
     sim.poke('op', MULHSU);
     sim.poke('a', 0xffff_ffff);
     sim.poke('b', 0xffff_ffff);
-    expect(sim.peekBig('mulA')).toBe((1n << 33n) - 1n);
-    expect(sim.peekBig('mulB')).toBe(0xffff_ffffn);
+    expect(sim.peekBig('mul_a')).toBe((1n << 33n) - 1n);
+    expect(sim.peekBig('mul_b')).toBe(0xffff_ffffn);
   });
 });
 

@@ -1,23 +1,28 @@
-// docs/hdl-errors.md must stay true: each section's example is written to a file named example.ts,
-// elaborated, and its error messages compared with the text block that follows it in the section.
+// docs/hdl-errors.md must stay true: its table and its sections are those of the check registry
+// (hw/hdl/checks.ts), and each section's example is written to a file named example.ts, elaborated,
+// and its error messages compared with the text block that follows it in the section.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { elaborate, HdlError } from '../../hw/hdl';
+import { checks } from '../../hw/hdl/checks';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const doc = readFileSync(path.join(root, 'docs', 'hdl-errors.md'), 'utf8');
 const hdlEntry = path.join(root, 'hw', 'hdl', 'index.ts');
 
-/** Every check an elaboration error can name, each of which needs a section. */
-const checks = ['names', 'drivers', 'conflicting-drivers', 'width-mismatch', 'foreign-refs', 'undriven', 'comb-loops', 'operator', 'memory-port'];
-
 interface Section {
   readonly check: string;
   readonly code: string;
   readonly expected: string;
+}
+
+/** The rows of the table before the first section: check, stage, summary. */
+function tableRows(markdown: string): string[][] {
+  const intro = markdown.slice(0, markdown.search(/^## /m));
+  return [...intro.matchAll(/^\| `([^`]+)` \| (\w+) \| (.+) \|$/gm)].map((m) => [m[1]!, m[2]!, m[3]!]);
 }
 
 function sections(markdown: string): Section[] {
@@ -52,8 +57,12 @@ async function messagesOf(code: string): Promise<string> {
 describe('docs/hdl-errors.md', () => {
   const documented = sections(doc);
 
-  it('has one section per check', () => {
-    expect(documented.map((s) => s.check)).toEqual(checks);
+  it('has one section per registered check, in registry order, and no other', () => {
+    expect(documented.map((s) => s.check)).toEqual(checks.map((c) => c.id));
+  });
+
+  it("lists every registered check in its table with the registry's stage and summary", () => {
+    expect(tableRows(doc)).toEqual(checks.map((c) => [c.id, c.stage, c.summary]));
   });
 
   it.each(documented)('$check: the example prints the documented messages', async ({ check, code, expected }) => {

@@ -15,7 +15,7 @@ import { runVectors } from './support/vectors';
 const { ALU, ALUI, DOT, SDOT } = Unit;
 const { ADD, SUB, SRA, MUL } = AluOp;
 const fields = ['unit', 'op', 'rd', 'rs1', 'rs2', 'imm'] as const;
-const header = { inputs: ['stall', 'inValid', ...fields], outputs: ['retire', 'retireRd', 'retireData'] };
+const header = { inputs: ['stall', 'in_valid', ...fields], outputs: ['retire', 'retire_rd', 'retire_data'] };
 const idle = [0, 0, 0, 0, 0, 0] as const;
 const none = [0, null, null] as const;
 
@@ -57,15 +57,15 @@ describe('pipeline internals', () => {
   it('shows the EX stage through hierarchical names', () => {
     const sim = new RtlSimulator(elaborate(Pipeline, { lanes: 4, depth: 32 }));
     sim.reset();
-    const offer = { stall: 0, inValid: 1, unit: ALUI, op: SUB, rd: 3, rs1: 0, rs2: 0, imm: 5 };
+    const offer = { stall: 0, in_valid: 1, unit: ALUI, op: SUB, rd: 3, rs1: 0, rs2: 0, imm: 5 };
     for (const [name, value] of Object.entries(offer)) sim.poke(name, value);
     sim.step();
-    sim.poke('inValid', 0);
-    expect(sim.peek('exValid')).toBe(1);
+    sim.poke('in_valid', 0);
+    expect(sim.peek('ex_valid')).toBe(1);
     expect(sim.peek('u_alu.op')).toBe(SUB);
     expect(sim.peek('u_alu.b')).toBe(5);
     expect(sim.peek('u_alu.sum')).toBe(0xffff_fffb); // 0 - 5
-    expect(sim.peek('u_alu.result')).toBe(sim.peek('exResult'));
+    expect(sim.peek('u_alu.result')).toBe(sim.peek('ex_result'));
   });
 });
 
@@ -90,9 +90,9 @@ function runRandomProgram(p: PipelineParams, program: readonly Instruction[], rn
     // While stalled, or with no valid instruction, the inputs carry junk that must be ignored.
     const shown = offer && !stall ? program[next]! : randomInstruction(rng, p);
     sim.poke('stall', stall ? 1 : 0);
-    sim.poke('inValid', offer || (stall && rng.chance(0.5)) ? 1 : 0);
+    sim.poke('in_valid', offer || (stall && rng.chance(0.5)) ? 1 : 0);
     for (const f of fields) pokeBits(sim, f, types[f], BigInt(shown[f]));
-    if (sim.peek('retire')) retired.push({ rd: sim.peek('retireRd'), data: peekBits(sim, 'retireData', UInt(width)) });
+    if (sim.peek('retire')) retired.push({ rd: sim.peek('retire_rd'), data: peekBits(sim, 'retire_data', UInt(width)) });
     sim.step();
     if (offer && !stall) next++;
     if (sim.cycle > 10 * program.length + 100) throw new Error(`pipeline stopped retiring: ${retired.length} of ${program.length}`);

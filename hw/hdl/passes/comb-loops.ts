@@ -1,13 +1,10 @@
 // A signal that depends combinationally on itself, possibly through other signals and across
 // module boundaries, has no stable value. Found on the flattened design, where loops through
 // instances are visible.
-import type { Diagnostic } from '../diagnostics';
-import type { ModuleIR } from '../netlist';
-import type { Schedule } from '../schedule';
+import type { Pass } from './pass';
 
-export const combLoopsCheck = {
-  name: 'comb-loops',
-  run(flat: ModuleIR, schedule: Schedule): Diagnostic[] {
+export const combLoopsPass: Pass<'design'> = {
+  run({ flat, schedule }) {
     return schedule.loops.map((loop) => ({
       check: 'comb-loops',
       module: flat.name,

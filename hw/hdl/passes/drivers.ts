@@ -6,15 +6,14 @@ import type { Diagnostic } from '../diagnostics';
 import type { Scope } from '../draft';
 import type { Signal } from '../signal';
 import type { SourceSite } from '../source';
-import type { DraftCheck } from './pass';
+import type { Pass } from './pass';
 
 const drivenFromOutside: Partial<Record<Signal['role'], string>> = {
   input: 'is driven by the parent module',
   'instance-output': 'is driven by its instance',
 };
 
-export const driversCheck: DraftCheck = {
-  name: 'drivers',
+export const driversPass: Pass<'module'> = {
   run(draft) {
     const out: Diagnostic[] = [];
     const visit = (scope: Scope): void => {

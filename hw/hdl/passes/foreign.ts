@@ -4,10 +4,9 @@ import type { Diagnostic } from '../diagnostics';
 import { forEachStatement } from '../draft';
 import { Expr, operands } from '../expr';
 import type { SourceSite } from '../source';
-import type { DraftCheck } from './pass';
+import type { Pass } from './pass';
 
-export const foreignRefsCheck: DraftCheck = {
-  name: 'foreign-refs',
+export const foreignRefsPass: Pass<'module'> = {
   run(draft) {
     const out: Diagnostic[] = [];
     const visited = new Set<Expr>();

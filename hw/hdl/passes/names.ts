@@ -1,7 +1,7 @@
 // Names must survive into Verilog unchanged: plain identifiers, no keywords, no clash with the
 // implicit clock/reset or generated temporaries, and unique within their module.
 import type { Diagnostic, SiteNote } from '../diagnostics';
-import type { DraftCheck } from './pass';
+import type { Pass } from './pass';
 import { verilogKeywords } from './keywords';
 
 const identifier = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -16,8 +16,7 @@ export function nameProblem(name: string): string | null {
   return null;
 }
 
-export const namesCheck: DraftCheck = {
-  name: 'names',
+export const namesPass: Pass<'module'> = {
   run(draft) {
     const out: Diagnostic[] = [];
     const seen = new Map<string, SiteNote>();

@@ -1,15 +1,24 @@
-// The elaboration pipeline is an ordered list of named passes (see ../elaborate.ts). A check reads
-// a module draft or an elaborated netlist and returns diagnostics; it never throws for a design error.
+// A pass reads what its stage produced and returns diagnostics; it never throws for a design error.
+// Which passes run, at which stage and in what order, is the check registry's (../checks.ts).
+import type { PassStage } from '../checks';
 import type { Diagnostic } from '../diagnostics';
 import type { ModuleDraft } from '../draft';
 import type { ModuleIR } from '../netlist';
+import type { Schedule } from '../schedule';
 
-export interface DraftCheck {
-  readonly name: string;
-  run(draft: ModuleDraft): Diagnostic[];
+/** The flattened design with its combinational schedule (which finds the loops). */
+export interface ScheduledDesign {
+  readonly flat: ModuleIR;
+  readonly schedule: Schedule;
 }
 
-export interface NetlistCheck {
-  readonly name: string;
-  run(ir: ModuleIR): Diagnostic[];
+/** What the passes of each stage read. */
+export interface StageInput {
+  readonly module: ModuleDraft;
+  readonly netlist: ModuleIR;
+  readonly design: ScheduledDesign;
+}
+
+export interface Pass<S extends PassStage> {
+  run(input: StageInput[S]): Diagnostic[];
 }

@@ -2,7 +2,7 @@
 // blocks: otherwise the hardware would hold a latch or an undefined value.
 import type { Diagnostic, SiteNote } from '../diagnostics';
 import type { Expr } from '../expr';
-import type { NetlistCheck } from './pass';
+import type { Pass } from './pass';
 
 function hasUndefinedPath(e: Expr): boolean {
   const n = e.node;
@@ -10,8 +10,7 @@ function hasUndefinedPath(e: Expr): boolean {
   return n.kind === 'mux' && (hasUndefinedPath(n.whenTrue) || hasUndefinedPath(n.whenFalse));
 }
 
-export const undrivenCheck: NetlistCheck = {
-  name: 'undriven',
+export const undrivenPass: Pass<'netlist'> = {
   run(ir) {
     const out: Diagnostic[] = [];
     for (const [signal, value] of ir.comb) {

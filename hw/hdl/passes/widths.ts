@@ -4,10 +4,9 @@ import type { Diagnostic } from '../diagnostics';
 import { forEachStatement } from '../draft';
 import { Expr } from '../expr';
 import { literalRange, sameType, typeName } from '../types';
-import type { DraftCheck } from './pass';
+import type { Pass } from './pass';
 
-export const widthsCheck: DraftCheck = {
-  name: 'widths',
+export const widthsPass: Pass<'module'> = {
   run(draft) {
     const out: Diagnostic[] = [];
     forEachStatement(draft.body, (s) => {

@@ -60,8 +60,8 @@ export class RtlSimulator {
     return this.cycleCount;
   }
 
-  /** The generated JavaScript, for inspection. */
-  get source(): string {
+  /** The generated JavaScript, as compiled (also dumped to the folder NMSPARSE_DUMP_CODE names, if set). */
+  get generatedSource(): string {
     return this.compiled.source;
   }
 

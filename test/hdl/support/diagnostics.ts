@@ -1,12 +1,12 @@
 // Asserts the complete diagnostics of a failing elaboration: check name, module, message and every
 // site (label, file and line, the line given by a marker of the test file).
 import { expect } from 'vitest';
-import { type Diagnostic, HdlError } from '../../../hw/hdl';
+import { type CheckId, type Diagnostic, HdlError } from '../../../hw/hdl';
 import type { SourceMarkers } from './markers';
 
 /** One expected diagnostic; sites are [label, marker] pairs in the order the check reports them. */
 export interface ExpectedDiagnostic {
-  readonly check: string;
+  readonly check: CheckId;
   readonly module?: string;
   readonly message: string;
   readonly sites: readonly (readonly [label: string, marker: string])[];
