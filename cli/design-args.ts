@@ -1,7 +1,7 @@
 // Resolving `<design> --param name=value ...` into an elaborated design.
 import { elaborate, type Design } from '../hw/hdl';
 import { designs, findDesign } from '../hw/designs';
-import { type DesignEntry, resolveParams } from '../hw/params';
+import { type DesignEntry, resolveDesignParams } from '../hw/params';
 import { UsageError } from './errors';
 
 export function lookupDesign(name: string): DesignEntry {
@@ -12,7 +12,7 @@ export function lookupDesign(name: string): DesignEntry {
 
 export function elaborateFromArgs(name: string, params: readonly string[]): Design {
   const entry = lookupDesign(name);
-  return elaborate(entry.generator, resolveParams(entry, params));
+  return elaborate(entry.generator, resolveDesignParams(entry, params));
 }
 
 /** commander collector for repeatable `--param name=value`. */

@@ -2,7 +2,7 @@
 // without a stack trace; anything else is a bug in nmsparse and keeps its trace.
 import { HdlError } from '../hw/hdl';
 import { RtlSimError } from '../hw/hdl/rtl-sim';
-import { ParamError } from '../hw/params';
+import { ParamError } from '../util/params';
 import { LibertyError } from '../gen/synth/liberty';
 import { YosysError } from '../gen/yosys';
 

@@ -5,7 +5,8 @@ import { Alu } from './examples/alu';
 import { Counter } from './examples/counter';
 import { Pipeline } from './examples/pipeline';
 import { RegFile } from './examples/regfile';
-import { type DesignEntry, powerOfTwo } from './params';
+import type { DesignEntry } from './params';
+import { powerOfTwo } from '../util/params';
 
 export const designs: readonly DesignEntry[] = [
   {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { synthesize, geLibraryChoice, type LibraryChoice } from '../../gen/synth/flow';
 import { reportMarkdown, reportRows, title } from '../../gen/synth/report';
-import { resolveParams } from '../../hw/params';
+import { resolveDesignParams } from '../../hw/params';
 import { elaborate } from '../../hw/hdl';
 import { collect, lookupDesign } from '../design-args';
 import { runCommand, UsageError } from '../errors';
@@ -40,7 +40,7 @@ export function registerSynth(program: Command): void {
     .action((name: string, options: SynthOptions) =>
       runCommand(async () => {
         const entry = lookupDesign(name);
-        const params = resolveParams(entry, options.param);
+        const params = resolveDesignParams(entry, options.param);
         const library = libraryFrom(options);
         const { report, cached, wallSeconds } = await synthesize(entry.name, params, elaborate(entry.generator, params), library);
         if (options.json) {

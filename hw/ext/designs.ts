@@ -1,7 +1,8 @@
 // The Xnmsparse units as registered designs: each unit alone, for unit tests and per-unit area,
 // and the complete gather block.
 import type { Params } from '../hdl';
-import type { DesignEntry, ParamSpec } from '../params';
+import type { DesignEntry } from '../params';
+import type { ParamSpec } from '../../util/params';
 import { GatherAddress } from './address';
 import { GatherDecoder } from './decoder';
 import { IndexDecompressor } from './decompressor';

@@ -2,7 +2,7 @@
 // hardware instance (docs/isa-extension.md §3: other formats raise illegal instruction).
 import type { BlockSize, ElementBytes, NonZeros } from '../../isa/xnmsparse/gather';
 import { lanesPerWord } from '../../isa/xnmsparse/gather';
-import { type ParamSpec, powerOfTwo } from '../params';
+import { type ParamSpec, powerOfTwo } from '../../util/params';
 
 export interface GatherFormat {
   readonly m: BlockSize;

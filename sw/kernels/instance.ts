@@ -8,7 +8,7 @@ import { CV32E40P_TABLE, type InstructionTable } from '../../isa/table';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse';
 import { assemble } from '../asm/assembler';
 import type { InputRegion, InstructionSet, KernelEntry, KernelParams, OutputLocation } from './kernel';
-import { resolveKernelParams } from './params';
+import { resolveParams } from '../../util/params';
 
 /** One hart alone with the platform memory map (sim/program.ts), or the cluster with this many cores. */
 export type KernelTarget = { readonly kind: 'core' } | { readonly kind: 'cluster'; readonly cores: number };
@@ -40,7 +40,7 @@ export interface InstanceOptions {
 }
 
 export function instantiate(entry: KernelEntry, options: InstanceOptions = {}): KernelInstance {
-  const params = resolveKernelParams(entry, options.params);
+  const params = resolveParams({ kind: 'kernel', name: entry.name, params: entry.params }, options.params ?? {});
   const target = options.target ?? { kind: 'core' };
   const cores = target.kind === 'core' ? 1 : target.cores;
   if (!Number.isInteger(cores) || cores < 1 || cores > entry.maxCores) {

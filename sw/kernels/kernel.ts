@@ -5,18 +5,10 @@
  * core or on the cluster.
  */
 import type { Addr } from '../../isa/types';
-
-/** A declared integer parameter (the kernel counterpart of a design's ParamSpec in hw/params.ts). */
-export interface KernelParamSpec {
-  readonly name: string;
-  readonly description: string;
-  readonly default: number;
-  readonly min: number;
-  readonly max: number;
-}
+import type { ParamSpec, ParamValues } from '../../util/params';
 
 /** Parameter values by name; a kernel declares its own as an object type, e.g. `{ passes: number }`. */
-export type KernelParams = Readonly<Record<string, number>>;
+export type KernelParams = ParamValues;
 
 /** The instruction table a kernel is assembled and simulated with (sw/kernels/instance.ts maps it). */
 export type InstructionSet = 'cv32e40p' | 'cv32e40p+xnmsparse';
@@ -56,7 +48,7 @@ export type OutputLocation =
 export interface KernelEntry<P extends KernelParams = KernelParams> {
   readonly name: string;
   readonly description: string;
-  readonly params: readonly KernelParamSpec[];
+  readonly params: readonly ParamSpec[];
   /** The most cores it can split its work over (the cluster has at most 16). */
   readonly maxCores: number;
   /** How the work is divided between cores. */
