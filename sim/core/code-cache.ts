@@ -1,0 +1,155 @@
+/**
+ * Where a hart's instructions come from: each one is decoded on first use and kept in the
+ * pre-decode array of its memory region (stores into the region drop it, see
+ * MemoryRegion.invalidate), and hot straight-line code starting at an address is compiled into a
+ * Block once execution has arrived there often enough. The Hart asks this cache for the
+ * instruction or block at pc and runs it; what it means to run one is not this file's job.
+ *
+ * The arrays of the region the hart last decoded in are copied into fields, so that the lookups
+ * the hart makes per instruction (`at`, `blockAt`, `isLocalAt`) are a subtraction and an array
+ * read, small enough for V8 to inline into the hart's loop.
+ */
+import { hex } from '../../isa/bits';
+import { decode, instructionLength } from '../../isa/decoder';
+import type { DecodedInstruction } from '../../isa/definition';
+import { disassemble, formatInstruction, instructionHex } from '../../isa/disassembler';
+import { Fault } from '../../isa/fault';
+import type { InstructionTable } from '../../isa/table';
+import type { Addr, HwLoopRegs } from '../../isa/types';
+import { Block, isLocal, isStraightLine, MAX_BLOCK_LENGTH } from './block';
+import type { Bus } from './bus';
+
+/** Arrivals at an address before the block starting there is compiled: code run once is not worth it. */
+const COMPILE_AFTER_VISITS = 4;
+
+/** The instruction at a pc as far as fetching it got, for a fault report. */
+export interface FetchedInstruction {
+  /** Undefined when the fetch failed before reading a word. */
+  readonly word: number | undefined;
+  readonly disassembly: string;
+}
+
+export class CodeCache {
+  /** The region of the last decode, whose arrays are tried first (empty until a decode). */
+  private base = 0;
+  private size = 0;
+  private decoded: (DecodedInstruction | undefined)[] = [];
+  private blocks: (Block | null | undefined)[] = [];
+  private visits: Uint8Array = new Uint8Array(0);
+  /** The word read by the last decode, kept for the fault report when it does not decode. */
+  private lastWord: number | undefined;
+
+  constructor(
+    private readonly memory: Bus,
+    private readonly table: InstructionTable,
+    /** The hart's loops: a block ends at the end of an active one. */
+    private readonly loops: HwLoopRegs,
+  ) {}
+
+  /** The instruction at pc, for execution: decoding it makes pc's region the one tried first. */
+  at(pc: Addr): DecodedInstruction {
+    const index = this.indexOf(pc);
+    return (index >= 0 ? this.decoded[index] : undefined) ?? this.decode(pc);
+  }
+
+  /** The decoded instruction at `addr` in any region, decoding and caching it on first use. */
+  fetch(addr: Addr): DecodedInstruction {
+    return this.cached(addr) ?? this.decode(addr);
+  }
+
+  /** Whether the instruction at pc is already decoded and local (see isLocal). */
+  isLocalAt(pc: Addr): boolean {
+    const index = this.indexOf(pc);
+    const insn = index >= 0 ? this.decoded[index] : undefined;
+    return insn !== undefined && isLocal(insn);
+  }
+
+  /** The compiled block starting at pc, compiling it on the visit that makes the address hot. */
+  blockAt(pc: Addr): Block | undefined {
+    const index = this.indexOf(pc);
+    if (index < 0) return undefined;
+    const block = this.blocks[index];
+    if (block !== undefined) return block ?? undefined;
+    if (++this.visits[index]! < COMPILE_AFTER_VISITS) return undefined;
+    return (this.blocks[index] = this.build(pc)) ?? undefined;
+  }
+
+  /** The instruction at pc for a fault report: it is cached unless decoding it failed. */
+  describe(pc: Addr): FetchedInstruction {
+    const insn = this.cached(pc);
+    const word = insn?.word ?? this.lastWord;
+    const disassembly = insn ? formatInstruction(insn) : word === undefined ? '<not fetched>' : disassemble(this.table, word, pc);
+    return { word, disassembly };
+  }
+
+  /**
+   * The halfword index of pc in the arrays tried first, or -1 when pc is outside their region. It
+   * is also -1 for an odd pc, which no program can reach: decoding it faults.
+   */
+  private indexOf(pc: Addr): number {
+    const offset = pc - this.base;
+    return offset >= 0 && offset < this.size && (offset & 1) === 0 ? offset >>> 1 : -1;
+  }
+
+  private cached(addr: Addr): DecodedInstruction | undefined {
+    const region = this.memory.find(addr, 2);
+    return addr % 2 === 0 ? region?.decoded?.[(addr - region.base) >>> 1] : undefined;
+  }
+
+  private decode(addr: Addr): DecodedInstruction {
+    this.lastWord = undefined;
+    if (addr % 2 !== 0) throw new Fault('misaligned-access', `instruction fetch from odd address ${hex(addr)}`);
+    const region = this.memory.find(addr, 2);
+    if (!region) throw new Fault('memory-access', `instruction fetch at ${hex(addr)} is outside memory`);
+    const offset = addr - region.base;
+    const low = region.view.getUint16(offset, true);
+    let word = low;
+    if (instructionLength(low) === 4) {
+      if (offset + 4 > region.size) throw new Fault('memory-access', `instruction at ${hex(addr)} runs past the end of ${region.name}`);
+      word = region.view.getUint32(offset, true);
+    }
+    this.lastWord = word;
+    const insn = decode(this.table, word, addr);
+    if (!insn) throw new Fault('illegal-instruction', `illegal instruction ${instructionHex(word)}`);
+    const halfwords = region.size >>> 1;
+    region.decoded ??= new Array<DecodedInstruction | undefined>(halfwords).fill(undefined);
+    region.blocks ??= new Array<Block | null | undefined>(halfwords).fill(undefined);
+    region.visits ??= new Uint8Array(halfwords);
+    region.decoded[offset >>> 1] = insn;
+    this.base = region.base;
+    this.size = region.size;
+    this.decoded = region.decoded;
+    this.blocks = region.blocks;
+    this.visits = region.visits;
+    return insn;
+  }
+
+  /**
+   * The longest straight-line run from `start` within its region, ending after a store, at the end
+   * of an active hardware loop or at MAX_BLOCK_LENGTH; null when the instruction at `start` cannot
+   * begin one. Undecodable bytes end the block before them (they may be data).
+   */
+  private build(start: Addr): Block | null {
+    const region = this.memory.find(start, 2);
+    const insns: DecodedInstruction[] = [];
+    for (let addr = start; region !== undefined && addr < region.end && insns.length < MAX_BLOCK_LENGTH; ) {
+      let insn: DecodedInstruction;
+      try {
+        insn = this.fetch(addr);
+      } catch (error) {
+        if (error instanceof Fault) break;
+        throw error;
+      }
+      if (!isStraightLine(insn)) break;
+      insns.push(insn);
+      addr += insn.length;
+      if (insn.timing === 'store' || this.endsActiveLoop(addr)) break;
+    }
+    return insns.length === 0 || region === undefined ? null : new Block(insns, region.epoch);
+  }
+
+  private endsActiveLoop(addr: Addr): boolean {
+    const loops = this.loops;
+    return (loops.count[0] !== 0 && loops.end[0] === addr) || (loops.count[1] !== 0 && loops.end[1] === addr);
+  }
+}
