@@ -5,6 +5,7 @@ import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { isCycle, stronglyConnectedComponents } from '../util/graph';
 
 const root = path.resolve(__dirname, '..');
 
@@ -69,38 +70,12 @@ const files = [...new Set(SOURCE_FOLDERS.flatMap(sourceFiles))]
   .sort();
 const graph = new Map(files.map((file) => [file, importsOf(file)]));
 
-/** Strongly connected components with more than one file, or a file importing itself (Tarjan). */
+/** Every import cycle, as the files it passes through. */
 function cycles(edges: ReadonlyMap<string, readonly string[]>): string[][] {
-  let next = 0;
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  const found: string[][] = [];
-  const visit = (v: string): void => {
-    index.set(v, next);
-    low.set(v, next++);
-    stack.push(v);
-    onStack.add(v);
-    for (const w of edges.get(v) ?? []) {
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-    }
-    if (low.get(v) === index.get(v)) {
-      const component: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        component.push(w);
-      } while (w !== v);
-      if (component.length > 1 || (edges.get(v) ?? []).includes(v)) found.push(component.sort());
-    }
-  };
-  for (const v of edges.keys()) if (!index.has(v)) visit(v);
-  return found;
+  const successors = (file: string): readonly string[] => edges.get(file) ?? [];
+  return stronglyConnectedComponents(edges.keys(), successors)
+    .filter((component) => isCycle(component, successors))
+    .map((component) => component.sort());
 }
 
 describe('architecture', () => {

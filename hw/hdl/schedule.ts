@@ -4,6 +4,7 @@
 import { type Expr, operands } from './expr';
 import type { ModuleIR } from './netlist';
 import type { Signal } from './signal';
+import { isCycle, stronglyConnectedComponents } from '../../util/graph';
 
 export interface Schedule {
   /** Comb-driven signals, dependencies first. */
@@ -33,58 +34,14 @@ function combDependencies(flat: ModuleIR): Map<Signal, Signal[]> {
   return deps;
 }
 
-/** Tarjan's algorithm, iterative: components come out dependencies first. */
+/** Comb-driven signals in dependency order, and the combinational loops (see util/graph.ts). */
 export function schedule(flat: ModuleIR): Schedule {
   const deps = combDependencies(flat);
-  const index = new Map<Signal, number>();
-  const low = new Map<Signal, number>();
-  const onStack = new Set<Signal>();
-  const stack: Signal[] = [];
-  const order: Signal[] = [];
-  const loops: Signal[][] = [];
+  const successors = (signal: Signal): readonly Signal[] => deps.get(signal)!;
   const declOrder = new Map(flat.signals.map((s, i) => [s, i]));
-  let counter = 0;
-
-  for (const root of flat.comb.keys()) {
-    if (index.has(root)) continue;
-    const work: { node: Signal; next: number }[] = [{ node: root, next: 0 }];
-    index.set(root, counter);
-    low.set(root, counter++);
-    stack.push(root);
-    onStack.add(root);
-    while (work.length) {
-      const frame = work.at(-1)!;
-      const children = deps.get(frame.node)!;
-      if (frame.next < children.length) {
-        const child = children[frame.next++]!;
-        if (!index.has(child)) {
-          index.set(child, counter);
-          low.set(child, counter++);
-          stack.push(child);
-          onStack.add(child);
-          work.push({ node: child, next: 0 });
-        } else if (onStack.has(child)) {
-          low.set(frame.node, Math.min(low.get(frame.node)!, index.get(child)!));
-        }
-        continue;
-      }
-      work.pop();
-      const parent = work.at(-1);
-      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
-      if (low.get(frame.node) !== index.get(frame.node)) continue;
-      const component: Signal[] = [];
-      let member: Signal;
-      do {
-        member = stack.pop()!;
-        onStack.delete(member);
-        component.push(member);
-      } while (member !== frame.node);
-      const selfLoop = component.length === 1 && deps.get(frame.node)!.includes(frame.node);
-      if (component.length > 1 || selfLoop) {
-        loops.push(component.sort((a, b) => declOrder.get(a)! - declOrder.get(b)!));
-      }
-      order.push(...component);
-    }
-  }
-  return { order, loops };
+  const components = stronglyConnectedComponents(flat.comb.keys(), successors);
+  const loops = components
+    .filter((component) => isCycle(component, successors))
+    .map((component) => component.sort((a, b) => declOrder.get(a)! - declOrder.get(b)!));
+  return { order: components.flat(), loops };
 }
