@@ -176,6 +176,10 @@ const CLASS_EFFECTS: Record<TimingClass, Partial<Effects>> = {
   system: {},
 };
 
+/**
+ * One table row. `effects` declares what the semantics do that the timing class does not settle
+ * (CLASS_EFFECTS); everything not declared is registers only.
+ */
 export function instruction(
   mnemonic: string,
   extension: Extension,

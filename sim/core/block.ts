@@ -189,8 +189,11 @@ function writesZero(insn: DecodedInstruction): boolean {
  */
 type PreviousLoads = number | 'p';
 
-/** A register bit mask (or `p`) as a literal of the generated code. */
-const maskLiteral = (mask: PreviousLoads): string => (mask === 'p' ? mask : mask === 0 ? '0' : `0x${mask.toString(16)}`);
+/** A register bit mask (or `p`) as a literal of the generated code; x31's bit makes an int32 mask negative. */
+const maskLiteral = (mask: PreviousLoads): string => {
+  if (mask === 'p' || mask === 0) return String(mask);
+  return mask < 0 ? `-0x${(-mask).toString(16)}` : `0x${mask.toString(16)}`;
+};
 
 /** The code of instruction i, its cycles in k, mcycle in c. */
 function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads): string[] {

@@ -11,11 +11,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hex } from '../../isa/bits';
-import { DecodedInstruction, type InstructionDef } from '../../isa/definition';
+import { DecodedInstruction, instruction, type InstructionDef } from '../../isa/definition';
 import { isRegisterOnly } from '../../isa/effects';
 import { encodeInstruction, type OperandValues } from '../../isa/encoder';
 import { Fault } from '../../isa/fault';
-import type { RegSlot } from '../../isa/formats';
+import { FORMATS, type RegSlot } from '../../isa/formats';
 import { CV32E40P_TABLE } from '../../isa/table';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse';
 import type { HwLoopRegs } from '../../isa/types';
@@ -154,6 +154,10 @@ function neverShown(def: InstructionDef, runs: readonly Run[]): string[] {
 }
 
 describe('every table row declares its effects', () => {
+  it('a system row must name its call: its timing class does not say which', () => {
+    expect(() => instruction('nm.sys', 'Xnmsparse', { opcode: 0x2b, funct3: 0b110 }, FORMATS.none, 'system', (h) => h.ecall())).toThrow(/must declare its system call/);
+  });
+
   it.each(ROWS.map((def) => [rowName(def), def] as const))('%s', (_name, def) => {
     const rowTrials = trials(def);
     expect(rowTrials.flatMap(undeclared)).toEqual([]);
