@@ -1,8 +1,9 @@
 /**
  * One entry of the instruction table (Spike-style): mnemonic, match/mask, operand format, functional
- * semantics and the timing class the core's cycle model applies. Nothing else in the simulator
- * knows an encoding.
+ * semantics, the timing class the core's cycle model applies and the declared effects of the
+ * semantics. Nothing else in the simulator knows an encoding.
  */
+import { isRegisterOnly, REGISTERS_ONLY, type Effects } from './effects';
 import type { Format } from './formats';
 import type { Addr, HartContext, OperandSlots } from './types';
 
@@ -18,7 +19,8 @@ export type TimingClass =
   | 'jump' // 2 (3 to a non-word-aligned 32-bit target)
   | 'jumpRegister' // as jump, +1 when rs1 comes from the preceding instruction (or a load just before it)
   | 'mulh' // 5
-  | 'div' // 3 + leading zeros of the divisor, 35 on division by zero
+  | 'divSigned' // div, rem: 3 + leading zeros of the divisor's magnitude, 35 on division by zero
+  | 'divUnsigned' // divu, remu: 3 + leading zeros of the divisor, 35 on division by zero
   | 'csr' // 1, or 4 for the status CSRs after which the decoder flushes the pipeline
   | 'fence' // implemented as a jump to the next instruction: 2
   | 'system'; // ecall/ebreak/wfi/mret: end of simulation or environment call
@@ -59,6 +61,8 @@ export interface InstructionDef {
   readonly format: Format;
   readonly timing: TimingClass;
   readonly execute: Execute;
+  /** Everything the semantics do besides the format's register reads and writes. */
+  readonly effects: Effects;
 }
 
 /** An instruction decoded once at a fixed address; the simulator caches these by pc. */
@@ -80,10 +84,7 @@ export class DecodedInstruction implements OperandSlots {
   readonly destinationMask: number;
   /** Bit of the register that receives data from memory (a load's rd; not a post-incremented base). */
   readonly loadedMask: number;
-  /**
-   * The instruction only computes on registers: no memory access, CSR, control transfer or
-   * hardware-loop set-up, and it cannot fault.
-   */
+  /** Its declared effects are registers only (isRegisterOnly). */
   readonly registerOnly: boolean;
 
   constructor(
@@ -109,7 +110,7 @@ export class DecodedInstruction implements OperandSlots {
     this.destinations = written;
     this.destinationMask = written.reduce((m, reg) => m | (1 << reg), 0);
     this.loadedMask = def.timing === 'load' && this.rd !== 0 ? 1 << this.rd : 0;
-    this.registerOnly = (def.timing === 'alu' || def.timing === 'mulh' || def.timing === 'div') && def.extension !== 'Xcvhwlp';
+    this.registerOnly = isRegisterOnly(def.effects);
   }
 }
 
@@ -155,6 +156,30 @@ export function encoding(fields: FixedFields): { match: number; mask: number } {
   return { match: match >>> 0, mask: mask >>> 0 };
 }
 
+/**
+ * The effects each timing class implies. A row declares on top of them what its class does not
+ * settle (a hardware-loop set-up among the 'alu' rows, mret among the jumps, a gather that faults);
+ * a 'system' row must name its call. The effects test holds every row to its declaration.
+ */
+const CLASS_EFFECTS: Record<TimingClass, Partial<Effects>> = {
+  alu: {},
+  mulh: {},
+  divSigned: {},
+  divUnsigned: {},
+  load: { memory: 'load' },
+  store: { memory: 'store' },
+  branch: { control: 'branch' },
+  jump: { control: 'jump' },
+  jumpRegister: { control: 'jump' },
+  csr: { csr: true },
+  fence: { system: 'fence' },
+  system: {},
+};
+
+/**
+ * One table row. `effects` declares what the semantics do that the timing class does not settle
+ * (CLASS_EFFECTS); everything not declared is registers only.
+ */
 export function instruction(
   mnemonic: string,
   extension: Extension,
@@ -162,6 +187,9 @@ export function instruction(
   format: Format,
   timing: TimingClass,
   execute: Execute,
+  effects: Partial<Effects> = {},
 ): InstructionDef {
-  return { mnemonic, extension, ...encoding(fields), format, timing, execute };
+  const declared: Effects = { ...REGISTERS_ONLY, ...CLASS_EFFECTS[timing], ...effects };
+  if (timing === 'system' && declared.system === 'none') throw new Error(`instruction ${mnemonic}: a 'system' row must declare its system call`);
+  return { mnemonic, extension, ...encoding(fields), format, timing, execute, effects: declared };
 }

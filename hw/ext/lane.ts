@@ -1,6 +1,6 @@
 // Lane inserter: picks the element out of the aligned 32-bit word the data bus returns (byte
 // offset from the address) and writes it into one lane of the destination, keeping the other lanes.
-// Mirrors insertLane() of the golden model.
+// Mirrors the golden model's lane insertion (insertLane() of isa/simd.ts).
 import { cat, defineModule, mux, type Expr, U, UInt } from '../hdl';
 import { type GatherFormat, laneWidth } from './format';
 

@@ -88,8 +88,8 @@ export const RV32I: readonly InstructionDef[] = [
   instruction('fence', 'I', { opcode: MISC_MEM, funct3: 0 }, F.fence, 'fence', (h) => h.fence()),
   instruction('fence.i', 'Zifencei', { opcode: MISC_MEM, funct3: 1 }, F.none, 'fence', (h) => h.fence()),
 
-  instruction('ecall', 'I', { opcode: SYSTEM, imm12: 0x000, rs1: 0, funct3: 0, rd: 0 }, F.none, 'system', (h) => h.ecall()),
-  instruction('ebreak', 'I', { opcode: SYSTEM, imm12: 0x001, rs1: 0, funct3: 0, rd: 0 }, F.none, 'system', (h) => h.ebreak()),
-  instruction('mret', 'I', { opcode: SYSTEM, imm12: 0x302, rs1: 0, funct3: 0, rd: 0 }, F.none, 'jump', (h) => h.mret()),
-  instruction('wfi', 'I', { opcode: SYSTEM, imm12: 0x105, rs1: 0, funct3: 0, rd: 0 }, F.none, 'system', (h) => h.wfi()),
+  instruction('ecall', 'I', { opcode: SYSTEM, imm12: 0x000, rs1: 0, funct3: 0, rd: 0 }, F.none, 'system', (h) => h.ecall(), { system: 'ecall' }),
+  instruction('ebreak', 'I', { opcode: SYSTEM, imm12: 0x001, rs1: 0, funct3: 0, rd: 0 }, F.none, 'system', (h) => h.ebreak(), { system: 'ebreak' }),
+  instruction('mret', 'I', { opcode: SYSTEM, imm12: 0x302, rs1: 0, funct3: 0, rd: 0 }, F.none, 'jump', (h) => h.mret(), { system: 'mret' }),
+  instruction('wfi', 'I', { opcode: SYSTEM, imm12: 0x105, rs1: 0, funct3: 0, rd: 0 }, F.none, 'system', (h) => h.wfi(), { system: 'wfi' }),
 ];

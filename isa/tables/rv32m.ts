@@ -13,8 +13,8 @@ export const RV32M: readonly InstructionDef[] = [
   muldiv('mulh', 1, 'mulh', mulh),
   muldiv('mulhsu', 2, 'mulh', mulhsu),
   muldiv('mulhu', 3, 'mulh', mulhu),
-  muldiv('div', 4, 'div', div),
-  muldiv('divu', 5, 'div', divu),
-  muldiv('rem', 6, 'div', rem),
-  muldiv('remu', 7, 'div', remu),
+  muldiv('div', 4, 'divSigned', div),
+  muldiv('divu', 5, 'divUnsigned', divu),
+  muldiv('rem', 6, 'divSigned', rem),
+  muldiv('remu', 7, 'divUnsigned', remu),
 ];

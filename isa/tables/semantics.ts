@@ -27,6 +27,11 @@ export const accumulate = (op: (a: number, b: number, acc: number) => number): E
   h.regs[d.rd] = op(h.regs[d.rs1]!, h.regs[d.rs2]!, h.regs[d.rd]!);
 }, { operands: ['rs1', 'rs2', 'rd'], op });
 
+/** rd = op(rs1, imm, rd): an immediate operation that keeps part of rd (lane insert, .sci accumulators). */
+export const accumulateImm = (op: (a: number, imm: number, acc: number) => number): Execute => withOperation((h, d) => {
+  h.regs[d.rd] = op(h.regs[d.rs1]!, d.imm, h.regs[d.rd]!);
+}, { operands: ['rs1', 'imm', 'rd'], op });
+
 /** Standard load: rd = M[rs1 + imm]. */
 export const loadOffset = (size: AccessSize, signed: boolean): Execute => (h, d) => {
   h.regs[d.rd] = h.load((h.regs[d.rs1]! + d.imm) >>> 0, size, signed);

@@ -7,6 +7,7 @@
  */
 import { instruction, type Execute, type InstructionDef } from '../definition';
 import { FORMATS as F } from '../formats';
+import { accumulate } from './semantics';
 
 const CUSTOM_1 = 0x2b;
 const CUSTOM_2 = 0x5b;
@@ -45,9 +46,9 @@ const addSub: InstructionDef[] = ADD_SUB.flatMap(({ name, sub, op }) =>
     instruction(`cv.${name}${suffix}`, 'Xcvalu', { opcode: CUSTOM_2, funct3: 0b010 | sub, f2: code }, F.rrShift, 'alu', (h, d) => {
       h.regs[d.rd] = normalize(op(h.regs[d.rs1]!, h.regs[d.rs2]!), d.imm2, round, unsigned);
     }),
-    instruction(`cv.${name}${suffix}r`, 'Xcvalu', { opcode: CUSTOM_1, funct3: 0b011, funct7: 0b1000000 | (sub << 2) | code }, F.rAcc, 'alu', (h, d) => {
-      h.regs[d.rd] = normalize(op(h.regs[d.rd]!, h.regs[d.rs1]!), h.regs[d.rs2]! & 31, round, unsigned);
-    }),
+    // rd is the first operand, rs2[4:0] the shift.
+    instruction(`cv.${name}${suffix}r`, 'Xcvalu', { opcode: CUSTOM_1, funct3: 0b011, funct7: 0b1000000 | (sub << 2) | code }, F.rAcc, 'alu',
+      accumulate((a, shift, rd) => normalize(op(rd, a), shift & 31, round, unsigned))),
   ]),
 );
 

@@ -13,7 +13,7 @@ function loopInstruction(mnemonic: string, fields: FixedFields, format: Format, 
   return instruction(mnemonic, 'Xcvhwlp', { ...LOOP, ...fields }, format, 'alu', (h, d) => {
     update(h, d);
     h.hwloopChanged(d.loop);
-  });
+  }, { hwloop: true });
 }
 
 export const XCV_HWLOOP: readonly InstructionDef[] = [

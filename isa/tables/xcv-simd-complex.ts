@@ -2,6 +2,7 @@
 import { instruction, type FixedFields, type InstructionDef } from '../definition';
 import { CUSTOM_3 } from './xcv-simd';
 import { FORMATS as F } from '../formats';
+import { accumulate, regReg, unary } from './semantics';
 
 /**
  * Complex numbers as {imaginary: halfword 1, real: halfword 0} (F = 1). funct3 [14:13] selects
@@ -19,37 +20,19 @@ const complexFields = (funct5: number, div: number, extra: FixedFields = {}): Fi
 export const XCV_SIMD_COMPLEX: readonly InstructionDef[] = [
   ...DIVISIONS.flatMap(([suffix, div]) => [
     // The 32-bit products are exact in doubles; the shift is by 15 + div, then the lane wraps.
-    instruction(`cv.cplxmul.r${suffix}`, 'Xcvsimd', complexFields(0b01010, div, { bit25: 0 }), F.rAcc, 'alu', (h, d) => {
-      const a = h.regs[d.rs1]!;
-      const b = h.regs[d.rs2]!;
-      h.regs[d.rd] = halves(im(h.regs[d.rd]!), Math.floor((re(a) * re(b) - im(a) * im(b)) / 2 ** (15 + div)));
-    }),
-    instruction(`cv.cplxmul.i${suffix}`, 'Xcvsimd', complexFields(0b01010, div, { bit25: 1 }), F.rAcc, 'alu', (h, d) => {
-      const a = h.regs[d.rs1]!;
-      const b = h.regs[d.rs2]!;
-      h.regs[d.rd] = halves(Math.floor((re(a) * im(b) + im(a) * re(b)) / 2 ** (15 + div)), h.regs[d.rd]!);
-    }),
+    instruction(`cv.cplxmul.r${suffix}`, 'Xcvsimd', complexFields(0b01010, div, { bit25: 0 }), F.rAcc, 'alu',
+      accumulate((a, b, rd) => halves(im(rd), Math.floor((re(a) * re(b) - im(a) * im(b)) / 2 ** (15 + div))))),
+    instruction(`cv.cplxmul.i${suffix}`, 'Xcvsimd', complexFields(0b01010, div, { bit25: 1 }), F.rAcc, 'alu',
+      accumulate((a, b, rd) => halves(Math.floor((re(a) * im(b) + im(a) * re(b)) / 2 ** (15 + div)), rd))),
     // Subtract, then multiply by -j: (real, imaginary) becomes (imaginary, -real).
-    instruction(`cv.subrotmj${suffix}`, 'Xcvsimd', complexFields(0b01100, div, { bit25: 0 }), F.r, 'alu', (h, d) => {
-      const a = h.regs[d.rs1]!;
-      const b = h.regs[d.rs2]!;
-      h.regs[d.rd] = halves(shift16(re(b) - re(a), div), shift16(im(a) - im(b), div));
-    }),
+    instruction(`cv.subrotmj${suffix}`, 'Xcvsimd', complexFields(0b01100, div, { bit25: 0 }), F.r, 'alu',
+      regReg((a, b) => halves(shift16(re(b) - re(a), div), shift16(im(a) - im(b), div)))),
   ]),
-  instruction('cv.cplxconj', 'Xcvsimd', complexFields(0b01011, 0, { bit25: 0, rs2: 0 }), F.r1, 'alu', (h, d) => {
-    const a = h.regs[d.rs1]!;
-    h.regs[d.rd] = halves(-im(a), re(a));
-  }),
+  instruction('cv.cplxconj', 'Xcvsimd', complexFields(0b01011, 0, { bit25: 0, rs2: 0 }), F.r1, 'alu', unary((a) => halves(-im(a), re(a)))),
   ...DIVISIONS.slice(1).flatMap(([suffix, div]) => [
-    instruction(`cv.add${suffix}`, 'Xcvsimd', complexFields(0b01101, div, { bit25: 0 }), F.r, 'alu', (h, d) => {
-      const a = h.regs[d.rs1]!;
-      const b = h.regs[d.rs2]!;
-      h.regs[d.rd] = halves(shift16(im(a) + im(b), div), shift16(re(a) + re(b), div));
-    }),
-    instruction(`cv.sub${suffix}`, 'Xcvsimd', complexFields(0b01110, div, { bit25: 0 }), F.r, 'alu', (h, d) => {
-      const a = h.regs[d.rs1]!;
-      const b = h.regs[d.rs2]!;
-      h.regs[d.rd] = halves(shift16(im(a) - im(b), div), shift16(re(a) - re(b), div));
-    }),
+    instruction(`cv.add${suffix}`, 'Xcvsimd', complexFields(0b01101, div, { bit25: 0 }), F.r, 'alu',
+      regReg((a, b) => halves(shift16(im(a) + im(b), div), shift16(re(a) + re(b), div)))),
+    instruction(`cv.sub${suffix}`, 'Xcvsimd', complexFields(0b01110, div, { bit25: 0 }), F.r, 'alu',
+      regReg((a, b) => halves(shift16(im(a) - im(b), div), shift16(re(a) - re(b), div)))),
   ]),
 ];

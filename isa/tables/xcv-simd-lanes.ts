@@ -6,6 +6,7 @@ import { instruction, type FixedFields, type InstructionDef } from '../definitio
 import { CUSTOM_3 } from './xcv-simd';
 import { FORMATS as F } from '../formats';
 import { insertLane, lane, type LaneWidth } from '../simd';
+import { accumulate, accumulateImm, regImm, regReg } from './semantics';
 
 /** funct5 10111: lane extract (sign/zero) and insert; the lane index sits where Imm6 would. */
 const LANE_OPS: readonly InstructionDef[] = ([16, 8] as const).flatMap((width) => {
@@ -16,32 +17,22 @@ const LANE_OPS: readonly InstructionDef[] = ([16, 8] as const).flatMap((width) =
   const fields = (funct3: number) => ({ opcode: CUSTOM_3, funct5: 0b10111, f: 0, funct3, ...laneBits });
   const [extractFormat, insertFormat] = width === 16 ? [F.laneExtractH, F.laneInsertH] : [F.laneExtractB, F.laneInsertB];
   return [
-    instruction(`cv.extract${suffix}`, 'Xcvsimd', fields(0b000 | byte), extractFormat, 'alu', (h, d) => {
-      h.regs[d.rd] = lane(h.regs[d.rs1]!, d.imm, width, true);
-    }),
-    instruction(`cv.extractu${suffix}`, 'Xcvsimd', fields(0b010 | byte), extractFormat, 'alu', (h, d) => {
-      h.regs[d.rd] = lane(h.regs[d.rs1]!, d.imm, width, false);
-    }),
-    instruction(`cv.insert${suffix}`, 'Xcvsimd', fields(0b100 | byte), insertFormat, 'alu', (h, d) => {
-      h.regs[d.rd] = insertLane(h.regs[d.rd]!, h.regs[d.rs1]!, d.imm, width);
-    }),
+    instruction(`cv.extract${suffix}`, 'Xcvsimd', fields(0b000 | byte), extractFormat, 'alu', regImm((a, index) => lane(a, index, width, true))),
+    instruction(`cv.extractu${suffix}`, 'Xcvsimd', fields(0b010 | byte), extractFormat, 'alu', regImm((a, index) => lane(a, index, width, false))),
+    instruction(`cv.insert${suffix}`, 'Xcvsimd', fields(0b100 | byte), insertFormat, 'alu', accumulateImm((a, index, rd) => insertLane(rd, a, index, width))),
   ];
 });
 
 const PACK: readonly InstructionDef[] = [
-  instruction('cv.pack', 'Xcvsimd', { opcode: CUSTOM_3, funct5: 0b11110, f: 0, bit25: 0, funct3: 0b000 }, F.r, 'alu', (h, d) => {
-    h.regs[d.rd] = (h.regs[d.rs1]! << 16) | (h.regs[d.rs2]! & 0xffff);
-  }),
-  instruction('cv.pack.h', 'Xcvsimd', { opcode: CUSTOM_3, funct5: 0b11110, f: 0, bit25: 1, funct3: 0b000 }, F.r, 'alu', (h, d) => {
-    h.regs[d.rd] = (h.regs[d.rs1]! & ~0xffff) | (h.regs[d.rs2]! >>> 16);
-  }),
+  instruction('cv.pack', 'Xcvsimd', { opcode: CUSTOM_3, funct5: 0b11110, f: 0, bit25: 0, funct3: 0b000 }, F.r, 'alu',
+    regReg((a, b) => (a << 16) | (b & 0xffff))),
+  instruction('cv.pack.h', 'Xcvsimd', { opcode: CUSTOM_3, funct5: 0b11110, f: 0, bit25: 1, funct3: 0b000 }, F.r, 'alu',
+    regReg((a, b) => (a & ~0xffff) | (b >>> 16))),
   // Byte packing keeps the other half of rd: packhi writes bytes 3..2, packlo bytes 1..0.
-  instruction('cv.packhi.b', 'Xcvsimd', { opcode: CUSTOM_3, funct5: 0b11111, f: 0, bit25: 1, funct3: 0b001 }, F.rAcc, 'alu', (h, d) => {
-    h.regs[d.rd] = ((h.regs[d.rs1]! & 0xff) << 24) | ((h.regs[d.rs2]! & 0xff) << 16) | (h.regs[d.rd]! & 0xffff);
-  }),
-  instruction('cv.packlo.b', 'Xcvsimd', { opcode: CUSTOM_3, funct5: 0b11111, f: 0, bit25: 0, funct3: 0b001 }, F.rAcc, 'alu', (h, d) => {
-    h.regs[d.rd] = (h.regs[d.rd]! & ~0xffff) | ((h.regs[d.rs1]! & 0xff) << 8) | (h.regs[d.rs2]! & 0xff);
-  }),
+  instruction('cv.packhi.b', 'Xcvsimd', { opcode: CUSTOM_3, funct5: 0b11111, f: 0, bit25: 1, funct3: 0b001 }, F.rAcc, 'alu',
+    accumulate((a, b, rd) => ((a & 0xff) << 24) | ((b & 0xff) << 16) | (rd & 0xffff))),
+  instruction('cv.packlo.b', 'Xcvsimd', { opcode: CUSTOM_3, funct5: 0b11111, f: 0, bit25: 0, funct3: 0b001 }, F.rAcc, 'alu',
+    accumulate((a, b, rd) => (rd & ~0xffff) | ((a & 0xff) << 8) | (b & 0xff))),
 ];
 
 /** rd lane i = rs1 lane sel(i), where sel(i) is lane i's selector (low bits of `selectors` lane i). */
@@ -69,28 +60,18 @@ function shuffle2(width: LaneWidth, rs1: number, selectors: number, rd: number):
 const shuffleFields = (funct5: number, funct3: number, extra: FixedFields = {}): FixedFields => ({ opcode: CUSTOM_3, funct5, f: 0, funct3, ...extra });
 
 const SHUFFLE: readonly InstructionDef[] = [
-  instruction('cv.shuffle.h', 'Xcvsimd', shuffleFields(0b11000, 0b000, { bit25: 0 }), F.r, 'alu', (h, d) => {
-    h.regs[d.rd] = shuffle(16, h.regs[d.rs1]!, h.regs[d.rs2]!);
-  }),
-  instruction('cv.shuffle.b', 'Xcvsimd', shuffleFields(0b11000, 0b001, { bit25: 0 }), F.r, 'alu', (h, d) => {
-    h.regs[d.rd] = shuffle(8, h.regs[d.rs1]!, h.regs[d.rs2]!);
-  }),
+  instruction('cv.shuffle.h', 'Xcvsimd', shuffleFields(0b11000, 0b000, { bit25: 0 }), F.r, 'alu', regReg((a, selectors) => shuffle(16, a, selectors))),
+  instruction('cv.shuffle.b', 'Xcvsimd', shuffleFields(0b11000, 0b001, { bit25: 0 }), F.r, 'alu', regReg((a, selectors) => shuffle(8, a, selectors))),
   // Imm6 bit 0 selects the source of lane 0, bit 1 that of lane 1.
-  instruction('cv.shuffle.sci.h', 'Xcvsimd', shuffleFields(0b11000, 0b110, { laneHi: 0 }), F.shuffleSciH, 'alu', (h, d) => {
-    h.regs[d.rd] = shuffle(16, h.regs[d.rs1]!, ((d.imm >> 1) << 16) | (d.imm & 1));
-  }),
+  instruction('cv.shuffle.sci.h', 'Xcvsimd', shuffleFields(0b11000, 0b110, { laneHi: 0 }), F.shuffleSciH, 'alu',
+    regImm((a, imm) => shuffle(16, a, ((imm >> 1) << 16) | (imm & 1)))),
   // cv.shuffleIk.sci.b: byte 3 comes from rs1 byte k (k in funct5[1:0]), bytes 2..0 as Imm6 says, 2 bits each.
   ...[0, 1, 2, 3].map((k) =>
-    instruction(`cv.shufflei${k}.sci.b`, 'Xcvsimd', shuffleFields(0b11000 | k, 0b111), F.simdSciU, 'alu', (h, d) => {
-      h.regs[d.rd] = shuffle(8, h.regs[d.rs1]!, (k << 24) | ((d.imm >> 4) << 16) | (((d.imm >> 2) & 3) << 8) | (d.imm & 3));
-    }),
+    instruction(`cv.shufflei${k}.sci.b`, 'Xcvsimd', shuffleFields(0b11000 | k, 0b111), F.simdSciU, 'alu',
+      regImm((a, imm) => shuffle(8, a, (k << 24) | ((imm >> 4) << 16) | (((imm >> 2) & 3) << 8) | (imm & 3)))),
   ),
-  instruction('cv.shuffle2.h', 'Xcvsimd', shuffleFields(0b11100, 0b000, { bit25: 0 }), F.rAcc, 'alu', (h, d) => {
-    h.regs[d.rd] = shuffle2(16, h.regs[d.rs1]!, h.regs[d.rs2]!, h.regs[d.rd]!);
-  }),
-  instruction('cv.shuffle2.b', 'Xcvsimd', shuffleFields(0b11100, 0b001, { bit25: 0 }), F.rAcc, 'alu', (h, d) => {
-    h.regs[d.rd] = shuffle2(8, h.regs[d.rs1]!, h.regs[d.rs2]!, h.regs[d.rd]!);
-  }),
+  instruction('cv.shuffle2.h', 'Xcvsimd', shuffleFields(0b11100, 0b000, { bit25: 0 }), F.rAcc, 'alu', accumulate((a, selectors, rd) => shuffle2(16, a, selectors, rd))),
+  instruction('cv.shuffle2.b', 'Xcvsimd', shuffleFields(0b11100, 0b001, { bit25: 0 }), F.rAcc, 'alu', accumulate((a, selectors, rd) => shuffle2(8, a, selectors, rd))),
 ];
 
 export const XCV_SIMD_LANES: readonly InstructionDef[] = [...LANE_OPS, ...PACK, ...SHUFFLE];

@@ -6,7 +6,7 @@
 import { instruction, type Execute, type InstructionDef } from '../definition';
 import { FORMATS as F, type Format } from '../formats';
 import { dotProduct, lanewise, replicate, type LaneWidth } from '../simd';
-import { accumulate } from './semantics';
+import { accumulate, accumulateImm, unary } from './semantics';
 
 export const CUSTOM_3 = 0x7b;
 
@@ -57,13 +57,9 @@ function semantics(op: (a: number, b: number, acc: number) => number, form: Form
     case 'reg':
       return accumulate(op);
     case 'sc':
-      return (h, d) => {
-        h.regs[d.rd] = op(h.regs[d.rs1]!, replicate(h.regs[d.rs2]!, width), h.regs[d.rd]!);
-      };
+      return accumulate((a, b, acc) => op(a, replicate(b, width), acc));
     case 'sci':
-      return (h, d) => {
-        h.regs[d.rd] = op(h.regs[d.rs1]!, replicate(d.imm, width), h.regs[d.rd]!);
-      };
+      return accumulateImm((a, imm, acc) => op(a, replicate(imm, width), acc));
   }
 }
 
@@ -133,16 +129,10 @@ const FAMILIES: readonly Family[] = [
   dot('sdotsp', 0b10101, true, true, true),
 ];
 
-function absSemantics(width: LaneWidth): Execute {
-  const abs = lanewise(width, true, (x) => Math.abs(x));
-  return (h, d) => {
-    h.regs[d.rd] = abs(h.regs[d.rs1]!, 0);
-  };
-}
-
-const ABS_FORMS = FORMS.filter((f) => f.b === 'reg').map((form) =>
-  instruction(`cv.abs${form.suffix}`, 'Xcvsimd', { opcode: CUSTOM_3, funct5: 0b01110, f: 0, funct3: form.funct3, bit25: 0, rs2: 0 },
-    F.r1, 'alu', absSemantics(form.width)),
-);
+const ABS_FORMS = FORMS.filter((f) => f.b === 'reg').map((form) => {
+  const abs = lanewise(form.width, true, (x) => Math.abs(x));
+  return instruction(`cv.abs${form.suffix}`, 'Xcvsimd', { opcode: CUSTOM_3, funct5: 0b01110, f: 0, funct3: form.funct3, bit25: 0, rs2: 0 },
+    F.r1, 'alu', unary((a) => abs(a, 0)));
+});
 
 export const XCV_SIMD: readonly InstructionDef[] = [...FAMILIES.flatMap(expand), ...ABS_FORMS];

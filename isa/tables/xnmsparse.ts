@@ -36,7 +36,7 @@ function gatherDefs(bytes: ElementBytes, consume: boolean): InstructionDef[] {
       if (outcome.kind !== 'ok') throw new Error(`internal: ${name} reported ${outcome.kind} without a faulting load`);
       h.regs[d.rd] = outcome.rd | 0;
       if (consume) h.regs[d.rs2] = outcome.rs2 | 0;
-    });
+    }, { faults: consume || bytes === 2 }); // nm.lgc with rd = rs2 is reserved; halfword elements must be aligned
   });
 }
 

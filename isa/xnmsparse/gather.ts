@@ -1,6 +1,7 @@
 // Golden model of the Xnmsparse gather instructions (docs/isa-extension.md): the executable
 // definition that the instruction-set simulator calls and the HDL units are checked against.
 // Values are unsigned 32-bit patterns (JavaScript numbers in 0..2^32-1).
+import { insertLane, type LaneWidth } from '../simd';
 
 export type BlockSize = 4 | 8 | 16;
 export type NonZeros = 1 | 2;
@@ -96,11 +97,9 @@ export function gatherAddress(base: number, index: number, lane: number, pattern
   return (base + (block * pattern.m + index) * bytes) >>> 0;
 }
 
-/** Lane insertion: `data` (the element's raw bits) replaces lane `lane` of `word`. */
-export function insertLane(word: number, data: number, lane: number, bytes: ElementBytes): number {
-  const shift = 8 * bytes * lane;
-  const laneMask = (bytes === 1 ? 0xff : 0xffff) * 2 ** shift;
-  return ((word & ~laneMask) | ((data * 2 ** shift) & laneMask)) >>> 0;
+/** The SIMD lane width, in bits, that holds one element. */
+export function elementLaneWidth(bytes: ElementBytes): LaneWidth {
+  return bytes === 1 ? 8 : 16;
 }
 
 export type GatherOutcome =
@@ -126,7 +125,9 @@ export function executeGather(insn: GatherInstruction, ops: GatherOperands, load
   if (insn.elementBytes === 2 && (address & 1) !== 0) return { kind: 'misaligned', address };
   const data = load(address, insn.elementBytes);
   if (data === null) return { kind: 'access-fault', address };
-  return { kind: 'ok', address, rd: insertLane(ops.rd, data, insn.lane, insn.elementBytes), rs2: insn.consume ? rest : ops.rs2 };
+  // Lane insertion: the element's raw bits replace lane `insn.lane` of rd (the SIMD lane insert, as cv.insert.b/h).
+  const rd = insertLane(ops.rd, data, insn.lane, elementLaneWidth(insn.elementBytes)) >>> 0;
+  return { kind: 'ok', address, rd, rs2: insn.consume ? rest : ops.rs2 };
 }
 
 /** Assembly text as the spec writes it: `nm.lgc.b a0, t0(a2), 3, 1:8` (register numbers as xN). */

@@ -8,19 +8,25 @@
  * the same TimingModel methods the interpreter uses, so both paths count identical cycles; a test
  * runs programs both ways and compares every counter.
  *
- * What ends a block: an instruction that is not straight-line (branches, jumps, CSR and system
- * instructions, fences, hardware-loop set-up, which all take the interpreter), a store (it may
- * rewrite code further on), the end of an active hardware loop, or MAX_BLOCK_LENGTH.
+ * Which instructions a block may hold, and which a cluster core may run ahead of the others, follows
+ * from the effects each table row declares (isa/effects.ts), never from mnemonics. What ends a
+ * block: an instruction that is not straight-line (a control transfer, a CSR access, a
+ * hardware-loop change or a system call: these take the interpreter), a store (it may rewrite code
+ * further on), the end of an active hardware loop, or MAX_BLOCK_LENGTH.
  *
  * A block also compiles its first instruction alone (`step`, for a cluster core allowed a single
  * instruction) and, when first needed, that instruction for several cores at once (`groupStep`,
- * for cores in lock-step). All three are generated from one per-instruction template.
+ * for cores in lock-step). All three are generated from one per-instruction template, named after
+ * the pc they start at (`block_1c000040`), with each instruction's address and disassembly in a
+ * comment; set NMSPARSE_DUMP_CODE to a folder to get their sources as files (util/generated-code.ts).
  */
 import { hex } from '../../isa/bits';
 import type { DecodedInstruction } from '../../isa/definition';
+import { formatInstruction } from '../../isa/disassembler';
 import type { Addr, Cycles, HwLoopRegs } from '../../isa/types';
+import { compileGenerated, type GeneratedCode } from '../../util/generated-code';
 import type { CoreStats, TimingModel, TimingProbe } from './timing';
-import { hasLoadUseHazard } from './timing';
+import { hasLatencyExtra, hasLoadUseHazard } from './timing';
 
 export const MAX_BLOCK_LENGTH = 64;
 
@@ -54,22 +60,21 @@ export class CodeEpoch {
   current = true;
 }
 
-/** Does the instruction use something another core can see (memory, peripherals)? */
-function isMemoryAccess(insn: DecodedInstruction): boolean {
-  return insn.timing === 'load' || insn.timing === 'store';
-}
-
 /**
- * An instruction whose effects stay inside the core and that cannot fault: a cluster core may run
- * it ahead of the other cores, whatever they do meanwhile.
+ * An instruction whose effects stay inside the core and that cannot fault (its declared effects
+ * are registers only): a cluster core may run it ahead of the other cores, whatever they do meanwhile.
  */
 export function isLocal(insn: DecodedInstruction): boolean {
   return insn.registerOnly;
 }
 
-/** May this instruction be part of a block? Register-only instructions, loads and stores. */
+/**
+ * May this instruction be part of a block? One that declares no control transfer, CSR access,
+ * hardware-loop change or system call: register-only instructions, loads and stores (gathers too).
+ */
 export function isStraightLine(insn: DecodedInstruction): boolean {
-  return insn.registerOnly || isMemoryAccess(insn);
+  const effects = insn.def.effects;
+  return effects.control === 'none' && !effects.csr && !effects.hwloop && effects.system === 'none';
 }
 
 export class Block {
@@ -80,6 +85,8 @@ export class Block {
   /** How many instructions from the start are local (isLocal). */
   readonly localRun: number;
   readonly run: BlockFunction;
+  /** The generated source of `run`, as compiled (named `block_<start pc>`). */
+  readonly source: string;
   /** Runs the first instruction only: a core in lock-step with others, allowed one cycle. */
   readonly step: BlockFunction;
   private group: GroupStep | undefined;
@@ -95,7 +102,9 @@ export class Block {
     this.end = last.pc + last.length;
     const shared = instructions.findIndex((insn) => !isLocal(insn));
     this.localRun = shared < 0 ? instructions.length : shared;
-    this.run = compile(this);
+    const compiled = compile(this);
+    this.run = compiled.value;
+    this.source = compiled.source;
     this.step = compileStep(instructions[0]!);
   }
 
@@ -150,7 +159,8 @@ export class Block {
 
   /**
    * After an instruction of the block faulted (pc names it): count what retired before it. Only
-   * loads and stores fault, and mcycle is committed before each of them, so only instret is left.
+   * instructions that are not local can fault (loads, stores, rows declared to fault), and mcycle
+   * is committed before each of them, so only instret is left.
    */
   abandon(host: BlockHost): void {
     host.stats.instret += this.instructions.findIndex((insn) => insn.pc === host.pc);
@@ -174,18 +184,28 @@ function writesZero(insn: DecodedInstruction): boolean {
 }
 
 /**
- * The code of instruction i, its cycles in k, mcycle in c. `previous` is the mask of registers the
- * instruction before it loaded, or an expression giving it at run time.
+ * The registers the instruction before one loaded: a bit mask known when the code is generated, or
+ * `p`, the local holding it at run time.
  */
-function instructionLines(insn: DecodedInstruction, i: number, previous: number | string): string[] {
-  const lines = [`// ${hex(insn.pc)} ${insn.def.mnemonic} (${insn.timing})`, `h.pc = ${insn.pc};`];
-  const stalls = typeof previous === 'string' ? insn.sourceMask !== 0 : hasLoadUseHazard(insn, previous);
-  lines.push(stalls ? `k = 1 + tm.loadUseStall(d${i}, ${previous});` : 'k = 1;');
+type PreviousLoads = number | 'p';
+
+/** A register bit mask (or `p`) as a literal of the generated code; x31's bit makes an int32 mask negative. */
+const maskLiteral = (mask: PreviousLoads): string => {
+  if (mask === 'p' || mask === 0) return String(mask);
+  return mask < 0 ? `-0x${(-mask).toString(16)}` : `0x${mask.toString(16)}`;
+};
+
+/** The code of instruction i, its cycles in k, mcycle in c. */
+function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads): string[] {
+  const lines = [`// ${hex(insn.pc)}  ${formatInstruction(insn)}  (${insn.timing})`, `h.pc = ${hex(insn.pc)};`];
+  const stalls = previous === 'p' ? insn.sourceMask !== 0 : hasLoadUseHazard(insn, previous);
+  lines.push(stalls ? `k = 1 + tm.loadUseStall(d${i}, ${maskLiteral(previous)});` : 'k = 1;');
   // The divisor must be read before the semantic may overwrite it.
-  if (insn.timing === 'mulh' || insn.timing === 'div') lines.push(`k += tm.latencyExtra(d${i}, r);`);
-  const memory = isMemoryAccess(insn);
-  // The memory system times an access by the cycle its instruction issued in.
-  if (memory) lines.push('s.cycles = c;');
+  if (hasLatencyExtra(insn)) lines.push(`k += tm.latencyExtra(d${i}, r);`);
+  const memory = insn.def.effects.memory !== 'none';
+  // The memory system times an access by the cycle its instruction issued in, and a fault reports
+  // the cycle before the faulting instruction: commit mcycle before anything not local.
+  if (!isLocal(insn)) lines.push('s.cycles = c;');
   lines.push(semanticCall(insn, i));
   if (memory) lines.push('k += tm.memoryExtra(h);');
   if (writesZero(insn)) lines.push('r[0] = 0;');
@@ -193,47 +213,63 @@ function instructionLines(insn: DecodedInstruction, i: number, previous: number 
   return lines;
 }
 
-const PROLOGUE = 'const r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop;\nlet c = s.cycles, k = 0, p = tm.loadedByPrevious;';
+/** What the one- and two-letter names of the generated code stand for, at the top of every function. */
+const LEGEND = [
+  '// h: the hart (BlockHost); r: its registers; s: its CoreStats; tm: its TimingModel; hw: its hardware loops;',
+  '// c: mcycle; k: cycles of the current instruction; p: registers the previous instruction loaded (bit mask);',
+  '// e<i>, d<i>, o<i>: instruction i\'s semantic, decoded form and register operation; b: the Block.',
+];
 
-/** Bind each instruction's semantic (e), decoded form (d) and register operation (o) into the generated function. */
-function link<F>(name: string, insns: readonly DecodedInstruction[], parameter: string, body: string[], block?: Block): F {
+const PROLOGUE = ['const r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop;', 'let c = s.cycles, k = 0, p = tm.loadedByPrevious;'];
+
+/**
+ * Compile a generated function named `name` (also its file name in stack traces and in the
+ * NMSPARSE_DUMP_CODE folder), binding each instruction's semantic (e), decoded form (d) and
+ * register operation (o), and the block (b).
+ */
+function link<F>(name: string, what: string, insns: readonly DecodedInstruction[], parameter: string, body: string[], block?: Block): GeneratedCode<F> {
   const names = insns.flatMap((_, i) => [`e${i}`, `d${i}`, `o${i}`]);
   const values = insns.flatMap((insn) => [insn.execute, insn, insn.execute.operation?.op]);
-  const source = `return function ${name}(${parameter}) {\n${body.join('\n')}\n};`;
-  const factory = new Function('b', ...names, source) as (b: Block | undefined, ...args: unknown[]) => F;
-  return factory(block, ...values);
+  const header = [`// ${name}: ${what}, generated by sim/core/block.ts.`, ...LEGEND];
+  const source = `return function ${name}(${parameter}) {\n${[...header, ...body].join('\n')}\n};`;
+  return compileGenerated<F>(name, ['b', ...names], source, [block, ...values]);
 }
 
-function compile(block: Block): BlockFunction {
+/** The generated name of code starting at `pc`: `block_1c000040`. */
+const nameAt = (kind: string, pc: Addr): string => `${kind}_${hex(pc).slice(2)}`;
+
+function compile(block: Block): GeneratedCode<BlockFunction> {
   const insns = block.instructions;
   const last = insns.length - 1;
   // p: registers loaded by the instruction before the first one (the previous block, or the last
   // instruction of this one when it runs again as a loop body).
-  const previous = (i: number): number | string => (i === 0 ? 'p' : insns[i - 1]!.loadedMask);
+  const previous = (i: number): PreviousLoads => (i === 0 ? 'p' : insns[i - 1]!.loadedMask);
   const lines: string[] = ['for (;;) {'];
-  // Exit after instruction i at the run's cycle limit, or before a load or store past sharedLimit.
+  // Exit after instruction i at the run's cycle limit, or before an instruction that is not local
+  // (a load or store) past sharedLimit.
   const exitAfter = (i: number): string => {
     const next = insns[(i + 1) % insns.length]!;
-    return isMemoryAccess(next) ? 'c >= h.stopAt || c >= h.sharedLimit' : 'c >= h.stopAt';
+    return isLocal(next) ? 'c >= h.stopAt' : 'c >= h.stopAt || c >= h.sharedLimit';
   };
   insns.forEach((insn, i) => {
     lines.push(...instructionLines(insn, i, previous(i)));
-    if (i < last) lines.push(`if (${exitAfter(i)}) return b.finish(h, ${i}, c, k, ${previous(i)});`);
+    if (i < last) lines.push(`if (${exitAfter(i)}) return b.finish(h, ${i}, c, k, ${maskLiteral(previous(i))});`);
   });
   lines.push(
-    `if (${exitAfter(last)} || !(hw.active && b.loopsBack(hw))) return b.finish(h, ${last}, c, k, ${previous(last)});`,
+    `if (${exitAfter(last)} || !(hw.active && b.loopsBack(hw))) return b.finish(h, ${last}, c, k, ${maskLiteral(previous(last))});`,
     `s.instret += ${insns.length};`,
-    `p = ${insns[last]!.loadedMask};`,
+    `p = ${maskLiteral(insns[last]!.loadedMask)};`,
     '}',
   );
-  return link(`block_${block.start.toString(16)}`, insns, 'h', [PROLOGUE, ...lines], block);
+  const what = `${insns.length === 1 ? 'the instruction' : `the ${insns.length} instructions`} ${hex(block.start)}..${hex(block.end)} as one block`;
+  return link(nameAt('block', block.start), what, insns, 'h', [...PROLOGUE, ...lines], block);
 }
 
 /** The first instruction alone, with nothing of the block's loop and exit machinery. */
 function stepLines(insn: DecodedInstruction): string[] {
-  const sequential = insn.pc + insn.length;
+  const sequential = hex(insn.pc + insn.length);
   return [
-    PROLOGUE,
+    ...PROLOGUE,
     ...instructionLines(insn, 0, 'p'),
     's.cycles = c;',
     's.instret++;',
@@ -243,7 +279,7 @@ function stepLines(insn: DecodedInstruction): string[] {
 }
 
 function compileStep(insn: DecodedInstruction): BlockFunction {
-  return link(`step_${insn.pc.toString(16)}`, [insn], 'h', stepLines(insn));
+  return link<BlockFunction>(nameAt('step', insn.pc), `the instruction at ${hex(insn.pc)} alone`, [insn], 'h', stepLines(insn)).value;
 }
 
 /**
@@ -253,7 +289,7 @@ function compileStep(insn: DecodedInstruction): BlockFunction {
  * no core was paused (a peripheral access).
  */
 function compileGroupStep(insn: DecodedInstruction): GroupStep {
-  return link(`group_${insn.pc.toString(16)}`, [insn], 'H', [
+  return link<GroupStep>(nameAt('group', insn.pc), `the instruction at ${hex(insn.pc)} for each core h of H, in lock-step`, [insn], 'H', [
     'let cycles = 0, pc = 0, together = true;',
     'for (let j = 0; j < H.length; j++) {',
     'const h = H[j];',
@@ -262,5 +298,5 @@ function compileGroupStep(insn: DecodedInstruction): GroupStep {
     'if (h.stopAt === 0) together = false;',
     '}',
     'return together;',
-  ]);
+  ]).value;
 }

@@ -6,12 +6,15 @@
  */
 import { hex } from '../../isa/bits';
 import type { DecodedInstruction } from '../../isa/definition';
+import type { SystemCall } from '../../isa/effects';
 import type { Addr, HwLoopRegs } from '../../isa/types';
 import { Fault } from '../../isa/fault';
 
-/** Instructions that may not appear in a loop body (timing classes that redirect or flush). */
-const FORBIDDEN_IN_BODY = new Set(['branch', 'jump', 'jumpRegister', 'fence']);
-const FORBIDDEN_SYSTEM = new Set(['mret', 'wfi']);
+/**
+ * The privileged calls the manual bans from a loop body (ecall and ebreak are allowed). mret also
+ * transfers control, which the body rules ban first.
+ */
+const PRIVILEGED: ReadonlySet<SystemCall> = new Set(['mret', 'wfi']);
 
 export class HardwareLoops implements HwLoopRegs {
   readonly start = new Uint32Array(2);
@@ -96,9 +99,11 @@ function checkBody(l: number, start: Addr, end: Addr, fetch: (addr: Addr) => Dec
     const insn = fetch(addr);
     const where = `hardware loop ${l}: ${insn.def.mnemonic} at ${hex(addr)}`;
     if (insn.length !== 4) fail(`${where}: compressed instructions are not allowed in the body`);
-    if (FORBIDDEN_IN_BODY.has(insn.def.timing)) fail(`${where}: jumps, branches and fences are not allowed in the body`);
-    if (FORBIDDEN_SYSTEM.has(insn.def.mnemonic)) fail(`${where}: privileged instructions are not allowed in the body`);
-    if (insn.def.extension === 'Xcvhwlp' && insn.loop === l) fail(`${where}: the body may not change its own loop registers`);
+    const effects = insn.def.effects;
+    // Control transfers and fences redirect or flush the fetch, which the loop logic does not expect.
+    if (effects.control !== 'none' || effects.system === 'fence') fail(`${where}: jumps, branches and fences are not allowed in the body`);
+    if (PRIVILEGED.has(effects.system)) fail(`${where}: privileged instructions are not allowed in the body`);
+    if (effects.hwloop && insn.loop === l) fail(`${where}: the body may not change its own loop registers`);
     instructions++;
     addr += insn.length;
   }

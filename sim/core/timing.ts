@@ -140,7 +140,7 @@ export class TimingModel {
     const c = this.config;
     let extra = 0;
     if (insn.timing === 'mulh') extra = c.mulh - 1;
-    else if (insn.timing === 'div') extra = divideCycles(c, regs[insn.rs2]!, insn.def.mnemonic === 'div' || insn.def.mnemonic === 'rem') - 1;
+    else if (insn.timing === 'divSigned' || insn.timing === 'divUnsigned') extra = divideCycles(c, regs[insn.rs2]!, insn.timing === 'divSigned') - 1;
     this.stats.multiCycle += extra;
     return extra;
   }
@@ -213,6 +213,11 @@ export class TimingModel {
   private targetPenalty(probe: TimingProbe): Cycles {
     return probe.isUnalignedWideTarget(probe.npc) ? this.config.unalignedTargetPenalty : 0;
   }
+}
+
+/** Is `insn` multi-cycle, its latency (latencyExtra) known before its semantics run? */
+export function hasLatencyExtra(insn: DecodedInstruction): boolean {
+  return insn.timing === 'mulh' || insn.timing === 'divSigned' || insn.timing === 'divUnsigned';
 }
 
 /** `insn` reads a register that the instruction before it loaded from memory. */

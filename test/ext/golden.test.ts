@@ -8,9 +8,9 @@ import {
   formatGather,
   gatherAddress,
   type GatherInstruction,
-  insertLane,
   patterns,
 } from '../../isa/xnmsparse/gather';
+import { insertLane } from '../../isa/simd';
 
 const lg = (fields: Partial<GatherInstruction> = {}): GatherInstruction => ({
   rd: 10, rs1: 12, rs2: 5, pattern: { n: 1, m: 8 }, elementBytes: 1, lane: 0, consume: false, ...fields,
@@ -63,10 +63,10 @@ describe('semantics', () => {
     expect(gatherAddress(0xfffffffe, 3, 0, { n: 1, m: 4 }, 1)).toBe(1); // wraps modulo 2^32
   });
 
-  it('inserts into one lane and keeps the others', () => {
-    expect(insertLane(0x11223344, 0xab, 2, 1)).toBe(0x11ab3344);
-    expect(insertLane(0x11223344, 0xffab, 1, 2)).toBe(0xffab3344);
-    expect(insertLane(0xffffffff, 0x00, 3, 1)).toBe(0x00ffffff);
+  it('inserts into one lane and keeps the others (the SIMD lane insert, results as unsigned patterns)', () => {
+    expect(insertLane(0x11223344, 0xab, 2, 8) >>> 0).toBe(0x11ab3344);
+    expect(insertLane(0x11223344, 0xffab, 1, 16) >>> 0).toBe(0xffab3344);
+    expect(insertLane(0xffffffff, 0x00, 3, 8) >>> 0).toBe(0x00ffffff);
   });
 
   it('commits rd and the shifted index only when the load succeeds', () => {

@@ -13,7 +13,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../util/random';
+import { decode } from '../../isa/decoder';
+import { CV32E40P_TABLE } from '../../isa/table';
 import { PULP_CLUSTER } from '../../sim/cluster/config';
+import { Block, CodeEpoch } from '../../sim/core/block';
+import { enc } from './harness';
 import {
   clusterPrelude, compareCluster, compareSingle, elfOf, runCluster, runSingle as runSingleOn,
   type SingleOptions, type SingleOutcome,
@@ -879,5 +883,28 @@ describe('the fast paths are taken (otherwise the comparisons above prove nothin
     expect(fast.use.groupSteps, 'cores in lock-step issued together').toBeGreaterThan(10);
     expect(reference.compiled).toBe(0);
     expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0 });
+  });
+});
+
+describe('compiled blocks can be read and debugged', () => {
+  it('names the function and every pc in hex, shows each instruction\'s disassembly and has a sourceURL', () => {
+    // A load into x31 (the mask bit that makes an int32 negative), a use of it, a dot product, a division.
+    const words = [
+      enc('lw', { rd: 31, rs1: 10, imm: 8 }), enc('add', { rd: 6, rs1: 31, rs2: 7 }),
+      enc('cv.sdotsp.b', { rd: 18, rs1: 6, rs2: 7 }), enc('div', { rd: 10, rs1: 11, rs2: 12 }),
+    ];
+    const start = 0x1c000040;
+    const block = new Block(words.map((word, i) => decode(CV32E40P_TABLE, word, start + 4 * i)!), new CodeEpoch());
+    const source = block.source;
+    expect(source).toMatch(/^return function block_1c000040\(h\) \{$/m);
+    for (const [pc, text] of [[0x40, 'lw t6, 8(a0)'], [0x44, 'add t1, t6, t2'], [0x48, 'cv.sdotsp.b s2, t1, t2'], [0x4c, 'div a0, a1, a2']] as const) {
+      expect(source).toContain(`// 0x1c0000${pc.toString(16)}  ${text}`);
+      expect(source).toContain(`h.pc = 0x1c0000${pc.toString(16)};`);
+    }
+    expect(source).not.toContain(String(start)); // no decimal pc
+    expect(source).toMatch(/\/\/ h: the hart/); // the legend of the one-letter locals
+    expect(source.trimEnd().endsWith('//# sourceURL=nmsparse-generated/block_1c000040.js')).toBe(true);
+    expect(block.run.name).toBe('block_1c000040');
+    expect(block.step.name).toBe('step_1c000040');
   });
 });
