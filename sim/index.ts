@@ -9,7 +9,7 @@ export {
   HwLoopConstraintError, EnvironmentError, type FaultSite,
 } from './core/errors';
 export type { RetireEvent, RetireHook, RegisterWrite, DataAccess } from './core/retire';
-export { simulate, formatRetire, formatStats, type ProgramInput, type SimulateOptions, type SimulationReport } from './simulate';
+export { simulate, coreCountError, formatRetire, formatStats, type SimulateOptions, type SimulationReport } from './simulate';
 export { loadProgram, runElf, loadImage } from './program';
 export { Cluster, type ClusterOptions, type ClusterResult } from './cluster/cluster';
 export { PULP_CLUSTER, type ClusterConfig } from './cluster/config';

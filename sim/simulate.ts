@@ -1,8 +1,8 @@
 /**
- * Everything `nmsparse sim <program.elf|program.S> [--cores N] [--trace] [--stats] [--max-cycles N]`
- * needs, as one call: build or read the program, run it on one hart or on the cluster, and report
- * the outcome, statistics and (optionally) a trace line per retired instruction. The CLI only
- * parses arguments and prints.
+ * Everything `nmsparse sim <program> [--cores N] [--trace] [--stats] [--max-cycles N]` needs once
+ * it has an ELF executable, as one call: load it, run it on one hart or on the cluster, and report
+ * the outcome, statistics and (optionally) a trace line per retired instruction. The CLI reads
+ * (or assembles) the program, parses arguments and prints.
  */
 import { hex } from '../isa/bits';
 import { instructionLength } from '../isa/decoder';
@@ -19,13 +19,6 @@ import type { RetireEvent } from './core/retire';
 import { ElfError, readElf } from '../isa/elf/reader';
 import { loadProgram } from './program';
 import { PULP_MEMORY_MAP, SPIKE_MEMORY_MAP } from '../isa/platform/memory-map';
-import { assemble } from '../sw/asm/assembler';
-import { writeElf } from '../isa/elf/writer';
-import { AsmError } from '../sw/asm/errors';
-
-export type ProgramInput =
-  | { readonly kind: 'elf'; readonly bytes: Uint8Array }
-  | { readonly kind: 'assembly'; readonly source: string; readonly file: string };
 
 export interface SimulateOptions {
   /** 1 (default): one hart with single-cycle memory; 2..16: the cluster. */
@@ -35,7 +28,7 @@ export interface SimulateOptions {
   readonly trace?: (line: string) => void;
   /** Receives what the program writes. */
   readonly output?: (text: string, fd: number) => void;
-  /** Instruction table of every core (and of the assembler): CV32E40P unless given, e.g. with Xnmsparse. */
+  /** Instruction table of every core: CV32E40P unless given, e.g. with Xnmsparse. */
   readonly table?: InstructionTable;
   /**
    * Interpret every instruction and, on the cluster, schedule one instruction at a time: the
@@ -45,7 +38,7 @@ export interface SimulateOptions {
 }
 
 export interface SimulationReport {
-  /** Process exit code: the program's, or 1 bad input, 2 simulation error, 3 cycle limit. */
+  /** Process exit code: the program's, or 1 bad input (ELF, core count), 2 simulation error, 3 cycle limit. */
   readonly exitCode: number;
   /** One-line outcome, e.g. "exit 0 after 1234 cycles" or the error message. */
   readonly summary: string;
@@ -105,15 +98,18 @@ function stopText(stop: HaltReason): string {
   return stop.kind === 'exit' ? `exit ${stop.code}` : stop.kind;
 }
 
-export function simulate(input: ProgramInput, options: SimulateOptions = {}): SimulationReport {
+/** Why `cores` is no core count `simulate` takes, or undefined when it is one. */
+export function coreCountError(cores: number): string | undefined {
+  return Number.isInteger(cores) && cores >= 1 && cores <= 16 ? undefined : `--cores must be 1..16, not ${cores}`;
+}
+
+/** Run the ELF executable `elf`. */
+export function simulate(elf: Uint8Array, options: SimulateOptions = {}): SimulationReport {
   const cores = options.cores ?? 1;
-  if (!Number.isInteger(cores) || cores < 1 || cores > 16) {
-    return { exitCode: 1, summary: `--cores must be 1..16, not ${cores}`, stop: undefined, cycles: 0, instret: 0, stats: '' };
-  }
-  let elf: Uint8Array;
+  const badCores = coreCountError(cores);
+  if (badCores !== undefined) return { exitCode: 1, summary: badCores, stop: undefined, cycles: 0, instret: 0, stats: '' };
   try {
     const table = options.table ? { table: options.table } : {};
-    elf = input.kind === 'elf' ? input.bytes : writeElf(assemble(input.source, { file: input.file, ...table }));
     const image = readElf(elf);
     if (cores === 1) {
       const inSpikeMap = SPIKE_MEMORY_MAP.some((r) => image.entry >= r.base && image.entry < r.base + r.size);
@@ -130,7 +126,7 @@ export function simulate(input: ProgramInput, options: SimulateOptions = {}): Si
       return result;
     }, options);
   } catch (error) {
-    if (error instanceof AsmError || error instanceof ElfError) {
+    if (error instanceof ElfError) {
       return { exitCode: 1, summary: error.message, stop: undefined, cycles: 0, instret: 0, stats: '', error };
     }
     throw error;

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { simulate, type ProgramInput } from '../../sim';
+import { coreCountError, simulate, type SimulateOptions } from '../../sim';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse';
 import { runCommand, UsageError } from '../errors';
+import { executableOf, readProgramFile } from '../program-file';
 
 interface SimOptions {
   cores: string;
@@ -19,16 +19,6 @@ function integer(text: string, what: string): number {
   return value;
 }
 
-function readProgram(file: string): ProgramInput {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new UsageError(`cannot read program '${file}': ${(e as Error).message}`);
-  }
-  return /\.s$/i.test(file) ? { kind: 'assembly', source: bytes.toString('utf8'), file } : { kind: 'elf', bytes };
-}
-
 export function registerSim(program: Command): void {
   program
     .command('sim')
@@ -42,15 +32,21 @@ export function registerSim(program: Command): void {
     .option('--interpret', 'interpret every instruction and schedule cores one instruction at a time (the slow reference engine; same results)')
     .action((file: string, options: SimOptions) =>
       runCommand(() => {
-        const input = readProgram(file);
-        const report = simulate(input, {
-          cores: integer(options.cores, '--cores'),
+        const program = readProgramFile(file);
+        const cores = integer(options.cores, '--cores');
+        const table = options.xnmsparse ? CV32E40P_XNMSPARSE_TABLE : undefined;
+        const settings: SimulateOptions = {
+          cores,
           interpret: options.interpret === true,
-          ...(options.xnmsparse ? { table: CV32E40P_XNMSPARSE_TABLE } : {}),
+          ...(table ? { table } : {}),
           ...(options.maxCycles ? { maxCycles: integer(options.maxCycles, '--max-cycles') } : {}),
           ...(options.trace ? { trace: (line: string) => process.stderr.write(`${line}\n`) } : {}),
           output: (text, fd) => (fd === 2 ? process.stderr : process.stdout).write(text),
-        });
+        };
+        // A wrong core count is reported before any assembly error.
+        const badCores = coreCountError(cores);
+        if (badCores !== undefined) throw new UsageError(badCores);
+        const report = simulate(executableOf(program, table), settings);
         if (options.stats && report.stats) process.stderr.write(`${report.stats}\n`);
         process.stderr.write(`nmsparse: ${report.summary}\n`);
         process.exitCode = report.exitCode;

@@ -15,3 +15,13 @@ export class AsmError extends Error {
     this.name = 'AsmError';
   }
 }
+
+/** Run `compute`, turning any other error into an AsmError at `location`. */
+export function atLocation<T>(location: SourceLocation, compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof AsmError) throw error;
+    throw new AsmError(location, error instanceof Error ? error.message : String(error));
+  }
+}

@@ -57,6 +57,7 @@ describe('nmsparse gen', () => {
     [['gen', 'counter', '-p', 'width=abc'], "nmsparse: parameter 'width' of design 'counter' must be an integer, got 'abc'"],
     [['gen', 'nm-gather', '-p', 'm=12'], "nmsparse: parameter 'm' of design 'nm-gather' must be a power of two, got 12"],
     [['synth', 'counter', '--liberty', '/nonexistent.lib'], "nmsparse: cannot read Liberty file '/nonexistent.lib'"],
+    [['sim', 'docs/examples/gather.S'], "nmsparse: docs/examples/gather.S:6: unknown instruction 'nm.lgc.b'\n    nm.lgc.b a0, t0(a2), 0, 1:8\n"],
   ])('%j fails with a clear message', async (args, message) => {
     const result = await nmsparse(...args);
     expect(result.code).toBe(1);
@@ -75,5 +76,14 @@ describe('nmsparse synth', () => {
     expect(second.stdout).toContain('(cached result)');
     const json = JSON.parse((await nmsparse('synth', 'counter', '-p', 'width=6', '--json')).stdout) as { total: { flipFlops: number } };
     expect(json.total.flipFlops).toBe(6);
+  });
+});
+
+describe('nmsparse sim', () => {
+  it('assembles and runs the README example, the program\'s exit code becoming the process\'s', async () => {
+    const result = await nmsparse('sim', 'docs/examples/gather.S', '--xnmsparse', '--stats');
+    expect(result.code).toBe(73);
+    expect(result.stderr).toMatch(/^core\s+0\ncycles\s+19\n/);
+    expect(result.stderr).toMatch(/\nnmsparse: exit 73 after 19 cycles, 16 instructions\n$/);
   });
 });

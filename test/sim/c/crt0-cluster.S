@@ -1,13 +1,13 @@
 # Start-up for cluster test programs: every core gets its own stack in L1 (2 KiB each, from the
 # top of L1 down, as the cluster does at reset); core 0 clears .bss while the others wait at the
 # barrier; then every core calls main and exits with its result.
-  .equ BARRIER, 0x10200000
+#include "nmsparse_platform.h"
   .section .text.init
   .globl _start
 _start:
   csrr t0, mhartid
   slli t1, t0, 11
-  li sp, 0x10010000
+  li sp, PULP_L1_END
   sub sp, sp, t1
   bnez t0, 2f
   la t0, __bss_start
@@ -18,7 +18,7 @@ _start:
   addi t0, t0, 4
   j 1b
 2:
-  li t0, BARRIER
+  li t0, PERIPHERAL_BARRIER
   lw zero, 0(t0)
   call main
   li a7, 93

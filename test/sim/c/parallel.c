@@ -1,6 +1,7 @@
 /* Each core of the cluster sums a slice of a vector into L1; core 0 adds the partial sums after
  * a barrier and prints the total. Natively (one "core") it computes the same total serially. */
 #include "io.h"
+#include "nmsparse_platform.h"
 #include <stdint.h>
 
 #define N 1024
@@ -9,9 +10,9 @@
 static int16_t data[N];
 
 #ifdef __riscv
-static volatile int32_t *const partial = (volatile int32_t *)0x10000000; /* L1 */
+static volatile int32_t *const partial = (volatile int32_t *)PULP_L1_BASE;
 static unsigned core_id(void) { unsigned id; __asm__ volatile("csrr %0, mhartid" : "=r"(id)); return id; }
-static void barrier(void) { (void)*(volatile uint32_t *)0x10200000; }
+static void barrier(void) { (void)*(volatile uint32_t *)PERIPHERAL_BARRIER; }
 #else
 static int32_t partial[CORES];
 #endif

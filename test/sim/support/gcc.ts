@@ -7,9 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { skipUnlessTools } from '../../support/tools';
 
-export const C_SOURCES = join(__dirname, '..', 'c');
+/** The C test programs, their start-up files and the generated platform files (header, linker script). */
+export const C_SOURCES = fileURLToPath(new URL('../c', import.meta.url));
 const CROSS = 'riscv64-unknown-elf-gcc';
 
 /** False when the cross compiler is installed; otherwise why the tests are skipped. */

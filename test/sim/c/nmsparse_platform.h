@@ -1,0 +1,31 @@
+/* Generated from isa/platform/memory-map.ts by isa/platform/c-files.ts: do not edit.
+ * `npm run gen:platform` rewrites the checked-in copies. */
+#ifndef NMSPARSE_PLATFORM_H
+#define NMSPARSE_PLATFORM_H
+
+/* PULP memory regions: base, size in bytes, first address past the end. */
+#define PULP_L1_BASE               0x10000000
+#define PULP_L1_SIZE               0x00010000
+#define PULP_L1_END                0x10010000
+
+#define PULP_L2_BASE               0x1c000000
+#define PULP_L2_SIZE               0x00080000
+#define PULP_L2_END                0x1c080000
+
+/* The cluster peripherals (barrier, DMA, timer): 32-bit registers, by address. */
+#define PERIPHERALS_BASE           0x10200000
+#define PERIPHERALS_SIZE           0x00001000
+#define PERIPHERAL_BARRIER         0x10200000
+#define PERIPHERAL_DMA_SRC         0x10200100
+#define PERIPHERAL_DMA_DST         0x10200104
+#define PERIPHERAL_DMA_LENGTH      0x10200108
+#define PERIPHERAL_DMA_ROWS        0x1020010c
+#define PERIPHERAL_DMA_SRC_STRIDE  0x10200110
+#define PERIPHERAL_DMA_DST_STRIDE  0x10200114
+#define PERIPHERAL_DMA_START       0x10200118
+#define PERIPHERAL_DMA_BUSY        0x1020011c
+#define PERIPHERAL_DMA_WAIT        0x10200120
+#define PERIPHERAL_CYCLES_LO       0x10200200
+#define PERIPHERAL_CYCLES_HI       0x10200204
+
+#endif

@@ -1,0 +1,23 @@
+// The C test programs build with generated copies of the platform facts (isa/platform/c-files.ts):
+// they must be what the generator makes of the memory map now.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { platformCFiles, REGENERATE_COMMAND } from '../../isa/platform/c-files';
+import { C_SOURCES } from './support/gcc';
+
+describe('generated platform files', () => {
+  it.each(platformCFiles().map((f) => [f.name, f.text]))('test/sim/c/%s is up to date', (name, text) => {
+    expect(readFileSync(join(C_SOURCES, name), 'utf8'), `test/sim/c/${name} is stale: run ${REGENERATE_COMMAND}`).toBe(text);
+  });
+
+  it('defines the addresses the C programs use, for C and for assembly through cpp', () => {
+    const header = platformCFiles().find((f) => f.name === 'nmsparse_platform.h')!.text;
+    expect(header).toMatch(/^#define PULP_L1_END +0x10010000$/m);
+    expect(header).toMatch(/^#define PERIPHERAL_BARRIER +0x10200000$/m);
+    // Plain literals: GNU as takes no integer suffixes or casts.
+    const addresses = header.split('\n').filter((line) => /^#define (PULP|PERIPHERAL)/.test(line));
+    expect(addresses.length).toBeGreaterThan(10);
+    for (const line of addresses) expect(line).toMatch(/^#define \w+ +0x[0-9a-f]{8}$/);
+  });
+});
