@@ -10,3 +10,4 @@ export { readElf, ElfError, type ElfImage } from './elf/reader';
 export { Fault, type FaultKind } from './fault';
 export { writeElf } from './elf/writer';
 export { PULP_MEMORY_MAP, SPIKE_MEMORY_MAP, PULP_L1, PULP_L2, PERIPHERALS_BASE, PERIPHERALS_SIZE, PERIPHERAL, type RegionConfig } from './platform/memory-map';
+export { type Effects, isRegisterOnly } from './effects';

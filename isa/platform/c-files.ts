@@ -6,7 +6,7 @@
  * what this file generates.
  */
 import { hex } from '../bits';
-import { PERIPHERAL, PERIPHERALS_BASE, PERIPHERALS_SIZE, PULP_L2, PULP_MEMORY_MAP, regionEnd } from './memory-map';
+import { CORE_STACK_BYTES, PERIPHERAL, PERIPHERALS_BASE, PERIPHERALS_SIZE, PULP_L2, PULP_MEMORY_MAP, regionEnd } from './memory-map';
 
 export interface GeneratedFile {
   readonly name: string;
@@ -34,6 +34,9 @@ export function platformHeader(): GeneratedFile {
     '',
     '/* PULP memory regions: base, size in bytes, first address past the end. */',
     ...regions,
+    '/* Stack bytes per cluster core, from the top of L1 down. */',
+    define('CORE_STACK_BYTES', CORE_STACK_BYTES),
+    '',
     '/* The cluster peripherals (barrier, DMA, timer): 32-bit registers, by address. */',
     define('PERIPHERALS_BASE', PERIPHERALS_BASE),
     define('PERIPHERALS_SIZE', PERIPHERALS_SIZE),

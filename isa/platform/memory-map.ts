@@ -21,6 +21,9 @@ export const PULP_L2: RegionConfig = { name: 'l2', base: 0x1c00_0000, size: 512 
 /** PULP cluster map: 64 KiB L1 scratchpad (TCDM) and 512 KiB L2. */
 export const PULP_MEMORY_MAP: readonly RegionConfig[] = [PULP_L1, PULP_L2];
 
+/** Bytes of L1 each cluster core gets for its stack, from the top of L1 down (core i below core i - 1). */
+export const CORE_STACK_BYTES = 2048;
+
 /** riscv-tests / Spike: RAM at 0x80000000. */
 export const SPIKE_MEMORY_MAP: readonly RegionConfig[] = [{ name: 'dram', base: 0x8000_0000, size: 16 * 1024 * 1024 }];
 

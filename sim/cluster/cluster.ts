@@ -21,7 +21,7 @@ import type { InstructionTable } from '../../isa/table';
 import type { Cycles, Word } from '../../isa/types';
 import { loadImage } from '../program';
 import { PULP_CLUSTER, type ClusterConfig } from './config';
-import { PERIPHERAL } from '../../isa/platform/memory-map';
+import { CORE_STACK_BYTES, PERIPHERAL } from '../../isa/platform/memory-map';
 import { CorePort, type PortHost, type PortStats } from './core-port';
 import { Dma, type DmaRequest } from './dma';
 import { Tcdm } from './tcdm';
@@ -87,7 +87,7 @@ export class Cluster implements PortHost {
     ]);
     this.tcdm = new Tcdm(config.l1Base, config.l1Banks);
     this.dma = new Dma(this.memory, config.dmaLatency, config.dmaBandwidth);
-    const stackSize = options.stackSize ?? 2048;
+    const stackSize = options.stackSize ?? CORE_STACK_BYTES;
     this.runsAhead = options.runAhead ?? true;
     this.cores = Array.from({ length: config.cores }, (_, id) => {
       const port = new CorePort(id, this.memory, this.tcdm, this, config);

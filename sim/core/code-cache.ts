@@ -143,7 +143,8 @@ export class CodeCache {
       if (!isStraightLine(insn)) break;
       insns.push(insn);
       addr += insn.length;
-      if (insn.timing === 'store' || this.endsActiveLoop(addr)) break;
+      // A store may rewrite code after it in the block: the block ends there.
+      if (insn.def.effects.memory === 'store' || this.endsActiveLoop(addr)) break;
     }
     return insns.length === 0 || region === undefined ? null : new Block(insns, region.epoch);
   }

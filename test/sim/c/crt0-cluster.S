@@ -1,12 +1,13 @@
-# Start-up for cluster test programs: every core gets its own stack in L1 (2 KiB each, from the
-# top of L1 down, as the cluster does at reset); core 0 clears .bss while the others wait at the
+# Start-up for cluster test programs: every core gets its own stack in L1 (CORE_STACK_BYTES each,
+# from the top of L1 down, as the cluster does at reset); core 0 clears .bss while the others wait at the
 # barrier; then every core calls main and exits with its result.
 #include "nmsparse_platform.h"
   .section .text.init
   .globl _start
 _start:
   csrr t0, mhartid
-  slli t1, t0, 11
+  li t1, CORE_STACK_BYTES
+  mul t1, t0, t1
   li sp, PULP_L1_END
   sub sp, sp, t1
   bnez t0, 2f

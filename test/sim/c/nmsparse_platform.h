@@ -12,6 +12,9 @@
 #define PULP_L2_SIZE               0x00080000
 #define PULP_L2_END                0x1c080000
 
+/* Stack bytes per cluster core, from the top of L1 down. */
+#define CORE_STACK_BYTES           0x00000800
+
 /* The cluster peripherals (barrier, DMA, timer): 32-bit registers, by address. */
 #define PERIPHERALS_BASE           0x10200000
 #define PERIPHERALS_SIZE           0x00001000
