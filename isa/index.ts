@@ -9,5 +9,6 @@ export type { Addr, Cycles, Word, HartContext } from './types';
 export { readElf, ElfError, type ElfImage } from './elf/reader';
 export { Fault, type FaultKind } from './fault';
 export { writeElf } from './elf/writer';
-export { PULP_MEMORY_MAP, SPIKE_MEMORY_MAP, PULP_L1, PULP_L2, PERIPHERALS_BASE, PERIPHERALS_SIZE, PERIPHERAL, type RegionConfig } from './platform/memory-map';
+export { PULP_MEMORY_MAP, SPIKE_MEMORY_MAP, PULP_L1, PULP_L2, PERIPHERALS_BASE, PERIPHERALS_SIZE, PERIPHERAL, CORE_STACK_BYTES, type RegionConfig } from './platform/memory-map';
 export { type Effects, isRegisterOnly } from './effects';
+export { assemblerEquates, platformSymbolGroups, type PlatformSymbol, type SymbolGroup } from './platform/symbols';

@@ -1,12 +1,14 @@
 /**
- * The PULP platform facts of `memory-map.ts` for programs built with GNU tools, generated so they
- * cannot drift from the one definition: a C header of macros and a GNU ld linker script. The
+ * The PULP platform facts of `memory-map.ts`, named in `symbols.ts`, for programs built with GNU
+ * tools, generated so they cannot drift from the one definition: a C header of macros and a GNU
+ * ld linker script. The
  * macros are plain integer literals (no casts, no suffixes), so assembly sources run through cpp
  * (`.S`) can use them as well as C. test/sim/c/ holds checked-in copies that a test compares with
  * what this file generates.
  */
 import { hex } from '../bits';
-import { CORE_STACK_BYTES, PERIPHERAL, PERIPHERALS_BASE, PERIPHERALS_SIZE, PULP_L2, PULP_MEMORY_MAP, regionEnd } from './memory-map';
+import { PULP_L2, regionEnd } from './memory-map';
+import { platformSymbolGroups, type PlatformSymbol } from './symbols';
 
 export interface GeneratedFile {
   readonly name: string;
@@ -19,32 +21,14 @@ export const REGENERATE_COMMAND = 'npm run gen:platform';
 const BANNER = '/* Generated from isa/platform/memory-map.ts by isa/platform/c-files.ts: do not edit.\n'
   + ` * \`${REGENERATE_COMMAND}\` rewrites the checked-in copies. */\n`;
 
-const define = (name: string, value: number): string => `#define ${name.padEnd(26)} ${hex(value)}`;
-
-/** Region bases, sizes and ends; the peripheral block; the address of every peripheral register. */
+/** Every platform symbol (symbols.ts) as a macro. */
 export function platformHeader(): GeneratedFile {
-  const regions = PULP_MEMORY_MAP.flatMap((region) => {
-    const prefix = `PULP_${region.name.toUpperCase()}`;
-    return [define(`${prefix}_BASE`, region.base), define(`${prefix}_SIZE`, region.size), define(`${prefix}_END`, regionEnd(region)), ''];
-  });
-  const registers = Object.entries(PERIPHERAL).map(([name, offset]) => define(`PERIPHERAL_${name}`, PERIPHERALS_BASE + offset));
-  const lines = [
-    '#ifndef NMSPARSE_PLATFORM_H',
-    '#define NMSPARSE_PLATFORM_H',
-    '',
-    '/* PULP memory regions: base, size in bytes, first address past the end. */',
-    ...regions,
-    '/* Stack bytes per cluster core, from the top of L1 down. */',
-    define('CORE_STACK_BYTES', CORE_STACK_BYTES),
-    '',
-    '/* The cluster peripherals (barrier, DMA, timer): 32-bit registers, by address. */',
-    define('PERIPHERALS_BASE', PERIPHERALS_BASE),
-    define('PERIPHERALS_SIZE', PERIPHERALS_SIZE),
-    ...registers,
-    '',
-    '#endif',
-  ];
-  return { name: 'nmsparse_platform.h', text: BANNER + lines.join('\n') + '\n' };
+  const groups = platformSymbolGroups();
+  const width = Math.max(...groups.flatMap((group) => group.symbols.map((s) => s.name.length)));
+  const define = (s: PlatformSymbol): string => `#define ${s.name.padEnd(width)} ${hex(s.value)}`;
+  const lines = groups.flatMap((group) => [`/* ${group.title} */`, ...group.symbols.map(define), '']);
+  const text = ['#ifndef NMSPARSE_PLATFORM_H', '#define NMSPARSE_PLATFORM_H', '', ...lines, '#endif'].join('\n');
+  return { name: 'nmsparse_platform.h', text: `${BANNER}${text}\n` };
 }
 
 /**

@@ -4,20 +4,10 @@ import { PULP_CLUSTER } from '../../sim/cluster/config';
 import { readElf } from '../../isa/elf/reader';
 import { assemble } from '../../sw/asm/assembler';
 import { writeElf } from '../../isa/elf/writer';
+import { assemblerEquates } from '../../isa/platform/symbols';
 
 const PRELUDE = `
-  .equ PERIPH, 0x10200000
-  .equ BARRIER, 0x000
-  .equ DMA_SRC, 0x100
-  .equ DMA_DST, 0x104
-  .equ DMA_LENGTH, 0x108
-  .equ DMA_ROWS, 0x10c
-  .equ DMA_SRC_STRIDE, 0x110
-  .equ DMA_DST_STRIDE, 0x114
-  .equ DMA_START, 0x118
-  .equ DMA_WAIT, 0x120
-  .equ L1, 0x10000000
-  .text
+${assemblerEquates()}  .text
   .globl _start
 _start:
 `;
@@ -43,14 +33,14 @@ describe('cluster', () => {
       mul t1, t1, t2          # (id + 1) * 100
       sw t1, -4(sp)           # on this core's own stack in L1
       slli t3, t0, 2
-      li t4, L1
+      li t4, PULP_L1_BASE
       add t4, t4, t3
       sw t1, 0(t4)            # partial result in L1
-      li t5, PERIPH
-      lw zero, BARRIER(t5)
+      li t5, PERIPHERALS_BASE
+      lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
       li a0, 0
       bnez t0, 2f
-      li t4, L1
+      li t4, PULP_L1_BASE
       li t6, 8
     1:
       lw t1, 0(t4)
@@ -71,7 +61,7 @@ describe('cluster', () => {
   it('arbitrates TCDM banks: one bank shared by all cores stalls them in turn, distinct banks never', () => {
     const loop = (addressing: string) => cluster(`
       csrr t0, mhartid
-      li a0, L1
+      li a0, PULP_L1_BASE
       ${addressing}
       cv.setupi 0, 20, 1f
       lw t1, 0(a0)
@@ -92,7 +82,7 @@ describe('cluster', () => {
 
   it('delays the second of two same-cycle accesses to one bank by exactly one cycle', () => {
     const c = cluster(`
-      li a0, L1
+      li a0, PULP_L1_BASE
       lw t1, 0(a0)
       lw t2, 4(a0)         # the next bank
     ` + EXIT, { config: { cores: 2 } });
@@ -114,7 +104,7 @@ describe('cluster', () => {
         ${lead}
         csrr t0, mhartid
         slli t0, t0, 1
-        li a0, L1 + 2
+        li a0, PULP_L1_BASE + 2
         add a0, a0, t0
         lw t1, 0(a0)
       ` + EXIT, { config: { cores: 2 } });
@@ -132,7 +122,7 @@ describe('cluster', () => {
       nop
     1:
       slli t0, t0, 1
-      li a0, L1 + 2
+      li a0, PULP_L1_BASE + 2
       add a0, a0, t0
       lw t1, 0(a0)
     ` + EXIT, { config: { cores: 2 } });
@@ -143,7 +133,7 @@ describe('cluster', () => {
     const c = cluster(`
       csrr t0, mhartid
       slli t0, t0, 2
-      li a0, L1
+      li a0, PULP_L1_BASE
       add a0, a0, t0          # a bank of its own: the cores never part
       li s0, 200
     1:
@@ -163,7 +153,7 @@ describe('cluster', () => {
     const c = cluster(`
       la a0, value
       lw a1, 0(a0)
-      li a0, L1
+      li a0, PULP_L1_BASE
       lw a2, 0(a0)
       mv a0, a1
     ` + EXIT + `
@@ -193,27 +183,27 @@ describe('cluster', () => {
 
   it('moves data with the DMA (1D and 2D), concurrently, and makes a core wait for it', () => {
     const c = cluster(`
-      li t0, PERIPH
+      li t0, PERIPHERALS_BASE
       la t1, source
-      sw t1, DMA_SRC(t0)
-      li t2, L1
-      sw t2, DMA_DST(t0)
+      sw t1, PERIPHERAL_DMA_SRC_OFFSET(t0)
+      li t2, PULP_L1_BASE
+      sw t2, PERIPHERAL_DMA_DST_OFFSET(t0)
       li t3, 64
-      sw t3, DMA_LENGTH(t0)
-      sw zero, DMA_START(t0)     # 1D: 64 bytes
+      sw t3, PERIPHERAL_DMA_LENGTH_OFFSET(t0)
+      sw zero, PERIPHERAL_DMA_START_OFFSET(t0)     # 1D: 64 bytes
       lw a1, 0(t2)               # too early: still the old L1 contents
       addi t2, t2, 0x100
-      sw t2, DMA_DST(t0)
+      sw t2, PERIPHERAL_DMA_DST_OFFSET(t0)
       li t3, 4
-      sw t3, DMA_LENGTH(t0)
-      sw t3, DMA_ROWS(t0)
+      sw t3, PERIPHERAL_DMA_LENGTH_OFFSET(t0)
+      sw t3, PERIPHERAL_DMA_ROWS_OFFSET(t0)
       li t3, 16
-      sw t3, DMA_SRC_STRIDE(t0)
+      sw t3, PERIPHERAL_DMA_SRC_STRIDE_OFFSET(t0)
       li t3, 4
-      sw t3, DMA_DST_STRIDE(t0)
-      sw zero, DMA_START(t0)     # 2D: the first word of each of 4 rows of 16 bytes
-      lw zero, DMA_WAIT(t0)
-      li t2, L1
+      sw t3, PERIPHERAL_DMA_DST_STRIDE_OFFSET(t0)
+      sw zero, PERIPHERAL_DMA_START_OFFSET(t0)     # 2D: the first word of each of 4 rows of 16 bytes
+      lw zero, PERIPHERAL_DMA_WAIT_OFFSET(t0)
+      li t2, PULP_L1_BASE
       lw a2, 60(t2)
       lw a3, 0x10c(t2)
       mv a0, a1
@@ -237,15 +227,15 @@ describe('cluster', () => {
 
   it('times a DMA transfer as latency + bytes / bandwidth', () => {
     const c = cluster(`
-      li t0, PERIPH
+      li t0, PERIPHERALS_BASE
       li t1, 0x1c001000
-      sw t1, DMA_SRC(t0)
-      li t2, L1
-      sw t2, DMA_DST(t0)
+      sw t1, PERIPHERAL_DMA_SRC_OFFSET(t0)
+      li t2, PULP_L1_BASE
+      sw t2, PERIPHERAL_DMA_DST_OFFSET(t0)
       li t3, 64
-      sw t3, DMA_LENGTH(t0)
-      sw zero, DMA_START(t0)     # issued at cycle s
-      lw zero, DMA_WAIT(t0)      # issued at s + 1, done at s + 2 without the wait
+      sw t3, PERIPHERAL_DMA_LENGTH_OFFSET(t0)
+      sw zero, PERIPHERAL_DMA_START_OFFSET(t0)     # issued at cycle s
+      lw zero, PERIPHERAL_DMA_WAIT_OFFSET(t0)      # issued at s + 1, done at s + 2 without the wait
     ` + EXIT, { config: { cores: 1, dmaLatency: 10, dmaBandwidth: 8 } });
     const result = c.run();
     // The transfer ends at s + 10 + 64 / 8 = s + 18: the core waits 16 cycles.
@@ -262,8 +252,8 @@ describe('cluster', () => {
         addi t1, t1, -1
         bnez t1, 1b
       2:
-        li t5, PERIPH
-        lw zero, BARRIER(t5)
+        li t5, PERIPHERALS_BASE
+        lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
         csrr a0, mcycle
       ` + EXIT, { config: { cores: 2, barrierWakeup } });
       const result = c.run();

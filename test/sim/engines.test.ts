@@ -527,7 +527,7 @@ value: .word 7, 8
  */
 const BANK_CONFLICTS = `
   csrr s11, mhartid
-  li t5, PERIPH
+  li t5, PERIPHERALS_BASE
   li t0, 13
   mul t0, s11, t0
   addi t0, t0, 20
@@ -536,10 +536,10 @@ const BANK_CONFLICTS = `
   mul s4, s3, s3
   add s5, s5, s4
 9:
-  lw zero, BARRIER(t5)          # all but the last to arrive resume in the same cycle: lock-step
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)          # all but the last to arrive resume in the same cycle: lock-step
   li t0, 64
   mul t0, s11, t0
-  li a0, L1 + 0x1000
+  li a0, PULP_L1_BASE + 0x1000
   add a0, a0, t0
   mv a1, a0
   addi t2, s11, 1
@@ -558,14 +558,14 @@ const BANK_CONFLICTS = `
 3:
   addi s0, s0, -1
   bnez s0, 2b
-  li t0, L1
+  li t0, PULP_L1_BASE
   slli t1, s11, 2
   add t0, t0, t1
   sw s1, 0(t0)
-  lw zero, BARRIER(t5)
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
   li a0, 0
   bnez s11, 5f
-  li t0, L1
+  li t0, PULP_L1_BASE
   li t6, CORES
 4:
   lw t1, 0(t0)
@@ -584,8 +584,8 @@ const BANK_CONFLICTS = `
  */
 const UNEVEN_BARRIERS = `
   csrr s11, mhartid
-  li a4, L1 + 0x2000
-  li t5, PERIPH
+  li a4, PULP_L1_BASE + 0x2000
+  li t5, PERIPHERALS_BASE
 round:
   addi t0, s11, 1
   addi t1, s10, 1
@@ -612,10 +612,10 @@ round:
   add t0, t0, t1
   add t0, t0, a4
   sw s1, 0(t0)
-  lw t2, CYCLES_LO(t5)
+  lw t2, PERIPHERAL_CYCLES_LO_OFFSET(t5)
   sw t2, 0x100(t0)
-  lw zero, BARRIER(t5)
-  lw t2, CYCLES_LO(t5)
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
+  lw t2, PERIPHERAL_CYCLES_LO_OFFSET(t5)
   sw t2, 0x200(t0)
   slli t0, s10, 5
   add t0, t0, a4
@@ -642,28 +642,28 @@ round:
  */
 const DMA = `
   csrr s11, mhartid
-  li t5, PERIPH
+  li t5, PERIPHERALS_BASE
   bnez s11, 1f
   la t0, table
-  sw t0, DMA_SRC(t5)
-  li t1, L1 + 0x4000
-  sw t1, DMA_DST(t5)
+  sw t0, PERIPHERAL_DMA_SRC_OFFSET(t5)
+  li t1, PULP_L1_BASE + 0x4000
+  sw t1, PERIPHERAL_DMA_DST_OFFSET(t5)
   li t2, 512
-  sw t2, DMA_LENGTH(t5)
-  sw zero, DMA_START(t5)
-  li t1, L1 + 0x4400
-  sw t1, DMA_DST(t5)
+  sw t2, PERIPHERAL_DMA_LENGTH_OFFSET(t5)
+  sw zero, PERIPHERAL_DMA_START_OFFSET(t5)
+  li t1, PULP_L1_BASE + 0x4400
+  sw t1, PERIPHERAL_DMA_DST_OFFSET(t5)
   li t2, 8
-  sw t2, DMA_LENGTH(t5)
+  sw t2, PERIPHERAL_DMA_LENGTH_OFFSET(t5)
   li t2, 16
-  sw t2, DMA_ROWS(t5)
+  sw t2, PERIPHERAL_DMA_ROWS_OFFSET(t5)
   li t2, 32
-  sw t2, DMA_SRC_STRIDE(t5)
+  sw t2, PERIPHERAL_DMA_SRC_STRIDE_OFFSET(t5)
   li t2, 8
-  sw t2, DMA_DST_STRIDE(t5)
-  sw zero, DMA_START(t5)
+  sw t2, PERIPHERAL_DMA_DST_STRIDE_OFFSET(t5)
+  sw zero, PERIPHERAL_DMA_START_OFFSET(t5)
 1:
-  lw zero, BARRIER(t5)
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
   la a1, table
   addi t0, s11, 3
   cv.setup 0, t0, 2f
@@ -672,14 +672,14 @@ const DMA = `
   mul s2, s2, t1
 2:
   bnez s11, 3f
-  lw zero, DMA_WAIT(t5)
+  lw zero, PERIPHERAL_DMA_WAIT_OFFSET(t5)
   j 4f
 3:
-  lw t0, DMA_BUSY(t5)
+  lw t0, PERIPHERAL_DMA_BUSY_OFFSET(t5)
   addi s3, s3, 1
   bnez t0, 3b
 4:
-  li t0, L1 + 0x4000
+  li t0, PULP_L1_BASE + 0x4000
   slli t1, s11, 6
   add t0, t0, t1
   cv.setupi 0, 16, 5f
@@ -687,63 +687,63 @@ const DMA = `
   add s1, s1, t1
   xor s4, s4, t1
 5:
-  li t0, L1 + 0x4400
+  li t0, PULP_L1_BASE + 0x4400
   slli t1, s11, 3
   add t0, t0, t1
   lw t1, 0(t0)
   lw t2, 4(t0)
   add s1, s1, t1
   add s1, s1, t2
-  li t0, L1 + 0x5000
+  li t0, PULP_L1_BASE + 0x5000
   slli t1, s11, 2
   add t0, t0, t1
   sw s1, 0(t0)
-  lw zero, BARRIER(t5)
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
   li t0, CORES - 1
   bne s11, t0, 6f
-  li t0, L1 + 0x5000
-  sw t0, DMA_SRC(t5)
+  li t0, PULP_L1_BASE + 0x5000
+  sw t0, PERIPHERAL_DMA_SRC_OFFSET(t5)
   la t0, copy
-  sw t0, DMA_DST(t5)
+  sw t0, PERIPHERAL_DMA_DST_OFFSET(t5)
   li t0, CORES * 4
-  sw t0, DMA_LENGTH(t5)
-  sw zero, DMA_START(t5)
-  lw s5, DMA_START(t5)          # the transfer id
-  lw zero, DMA_WAIT(t5)
+  sw t0, PERIPHERAL_DMA_LENGTH_OFFSET(t5)
+  sw zero, PERIPHERAL_DMA_START_OFFSET(t5)
+  lw s5, PERIPHERAL_DMA_START_OFFSET(t5)          # the transfer id
+  lw zero, PERIPHERAL_DMA_WAIT_OFFSET(t5)
   la t0, copy
   lw s6, 0(t0)
 6:
   bnez s11, 8f
   la t0, table
-  sw t0, DMA_SRC(t5)
-  li t1, L1 + 0x6000
-  sw t1, DMA_DST(t5)
+  sw t0, PERIPHERAL_DMA_SRC_OFFSET(t5)
+  li t1, PULP_L1_BASE + 0x6000
+  sw t1, PERIPHERAL_DMA_DST_OFFSET(t5)
   li t2, 64
-  sw t2, DMA_LENGTH(t5)
-  sw zero, DMA_START(t5)
+  sw t2, PERIPHERAL_DMA_LENGTH_OFFSET(t5)
+  sw zero, PERIPHERAL_DMA_START_OFFSET(t5)
   li t0, 40
   cv.setup 0, t0, 7f
   addi s7, s7, 1
   mul s8, s7, s7
   add s9, s9, s8
 7:
-  li t0, L1 + 0x6000
+  li t0, PULP_L1_BASE + 0x6000
   lw s7, 0(t0)                  # the transfer ended during the loop: the new data
   lw s8, 60(t0)
 8:
-  lw zero, BARRIER(t5)
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
   mv a0, s1
 `;
 
 /** Every core spins on the timer until an id-dependent cycle, then runs a hardware loop and reads it again. */
 const TIMER = `
   csrr s11, mhartid
-  li t5, PERIPH
+  li t5, PERIPHERALS_BASE
   li t0, 37
   mul t0, s11, t0
   addi t0, t0, 300
 1:
-  lw t1, CYCLES_LO(t5)
+  lw t1, PERIPHERAL_CYCLES_LO_OFFSET(t5)
   addi s1, s1, 1
   bltu t1, t0, 1b
   cv.setupi 0, 30, 2f
@@ -751,9 +751,9 @@ const TIMER = `
   mul s3, s2, s2
   add s4, s4, s3
 2:
-  lw t2, CYCLES_LO(t5)
-  lw t3, CYCLES_HI(t5)
-  li t0, L1 + 0x3000
+  lw t2, PERIPHERAL_CYCLES_LO_OFFSET(t5)
+  lw t3, PERIPHERAL_CYCLES_HI_OFFSET(t5)
+  li t0, PULP_L1_BASE + 0x3000
   slli t4, s11, 3
   add t0, t0, t4
   sw t1, 0(t0)
@@ -767,8 +767,8 @@ const TIMER = `
  */
 const CLUSTER_FAULT = `
   csrr s11, mhartid
-  li t5, PERIPH
-  li a0, L1
+  li t5, PERIPHERALS_BASE
+  li a0, PULP_L1_BASE
   addi t0, s11, 10
   slli t0, t0, 2
   cv.setup 0, t0, 1f
@@ -778,10 +778,10 @@ const CLUSTER_FAULT = `
 1:
   li t0, CORES - 1
   beq s11, t0, 2f
-  lw zero, BARRIER(t5)
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
   j 3f
 2:
-  li a0, L1 + L1_SIZE - 80 * 4
+  li a0, PULP_L1_BASE + PULP_L1_SIZE - 80 * 4
   cv.setupi 0, 100, 3f
   cv.lw t1, (a0), 4
   add s1, s1, t1

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { platformCFiles, REGENERATE_COMMAND } from '../../isa/platform/c-files';
 import { C_SOURCES } from './support/gcc';
+import { assemblerEquates, platformSymbolGroups } from '../../isa/platform/symbols';
+import { assemble } from '../../sw/asm/assembler';
 
 describe('generated platform files', () => {
   it.each(platformCFiles().map((f) => [f.name, f.text]))('test/sim/c/%s is up to date', (name, text) => {
@@ -19,5 +21,14 @@ describe('generated platform files', () => {
     const addresses = header.split('\n').filter((line) => /^#define (PULP|PERIPHERAL)/.test(line));
     expect(addresses.length).toBeGreaterThan(10);
     for (const line of addresses) expect(line).toMatch(/^#define \w+ +0x[0-9a-f]{8}$/);
+  });
+
+  it('gives the project assembler the same names and values as the C header', () => {
+    const program = assemble(`${assemblerEquates()}  .text\n  .globl _start\n_start:\n  nop\n`, { file: 'equates.S' });
+    const header = platformCFiles().find((f) => f.name === 'nmsparse_platform.h')!.text;
+    for (const { name, value } of platformSymbolGroups().flatMap((group) => group.symbols)) {
+      expect(program.symbols.find((s) => s.name === name)?.value, name).toBe(value);
+      expect(header).toMatch(new RegExp(`^#define ${name} +0x${value.toString(16).padStart(8, '0')}$`, 'm'));
+    }
   });
 });

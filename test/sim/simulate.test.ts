@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../../sim/simulate';
 import { assemble } from '../../sw/asm/assembler';
 import { writeElf } from '../../isa/elf/writer';
+import { PERIPHERAL, PERIPHERALS_BASE, PULP_L1 } from '../../isa/platform/memory-map';
 
 const asm = (source: string): Uint8Array => writeElf(assemble(source));
 
@@ -37,7 +38,7 @@ describe('simulate (the sim command, given an executable)', () => {
 
   it('runs on the cluster with --cores and reports the waits', () => {
     const report = simulate(asm(`
-      li t0, 0x10200000
+      li t0, ${PERIPHERALS_BASE + PERIPHERAL.BARRIER}
       lw zero, 0(t0)
       csrr a0, mhartid
       li a7, 93
@@ -58,14 +59,14 @@ describe('simulate (the sim command, given an executable)', () => {
       addi t0, t0, 1
       slli t0, t0, 6
       li a0, 0
-      li s0, 0x10000000
+      li s0, ${PULP_L1.base}
     1:
       add a0, a0, t0
       lw a2, 0(s0)
       mul a1, a0, t0
       addi t0, t0, -1
       bnez t0, 1b
-      li t1, 0x10200000
+      li t1, ${PERIPHERALS_BASE + PERIPHERAL.BARRIER}
       lw zero, 0(t1)
       andi a0, a1, 0x7f
       li a7, 93

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Tcdm } from '../../sim/cluster/tcdm';
 import { Random } from '../../util/random';
+import { PULP_L1 } from '../../isa/platform/memory-map';
 
-const L1 = 0x1000_0000;
+const L1 = PULP_L1.base;
 
 /** The obvious model: every bank's set of reserved cycles, searched one cycle at a time. */
 class ReferenceBanks {

@@ -6,8 +6,7 @@
  */
 import { expect } from 'vitest';
 import { Cluster, type ClusterOptions } from '../../../sim/cluster/cluster';
-import { PULP_CLUSTER } from '../../../sim/cluster/config';
-import { PERIPHERAL } from '../../../isa/platform/memory-map';
+import { assemblerEquates } from '../../../isa/platform/symbols';
 import type { PortStats } from '../../../sim/cluster/core-port';
 import { Block } from '../../../sim/core/block';
 import type { HaltReason } from '../../../sim/core/environment';
@@ -28,13 +27,9 @@ export function elfOf(source: string, options: { readonly table?: InstructionTab
   return writeElf(assemble(source, { file: 'engines.S', ...options }));
 }
 
-/** The peripheral registers, memory bases and core count as assembler constants (from sim/cluster/config.ts). */
+/** The platform symbols (isa/platform/symbols.ts) and the core count as assembler constants. */
 export function clusterPrelude(cores: number): string {
-  const equ = (name: string, value: number): string => `  .equ ${name}, ${value}\n`;
-  return [
-    equ('PERIPH', PULP_CLUSTER.peripheralsBase), equ('L1', PULP_CLUSTER.l1Base), equ('L1_SIZE', PULP_CLUSTER.l1Size), equ('CORES', cores),
-    ...Object.entries(PERIPHERAL).map(([name, offset]) => equ(name, offset)),
-  ].join('');
+  return `${assemblerEquates()}  .equ CORES, ${cores}\n`;
 }
 
 // --- what the engines must agree on -----------------------------------------------------------
