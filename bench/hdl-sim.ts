@@ -1,12 +1,12 @@
 // Simulation speed of the TypeScript simulator against Verilator on the largest design in the
 // repository (by flattened netlist size), random inputs every cycle in both.
-import { elaborate, type Design } from '../hw/hdl';
-import { operands, type Expr } from '../hw/hdl/expr';
-import { RtlSimulator } from '../hw/hdl/rtl-sim';
-import { designs } from '../hw/designs';
-import { formatTable } from '../gen/text-table';
-import { rate } from './machine';
-import { verilatorRate } from './verilator-harness';
+import { elaborate, type Design } from '../hw/hdl/index.js';
+import { operands, type Expr } from '../hw/hdl/expr.js';
+import { RtlSimulator } from '../hw/hdl/rtl-sim/index.js';
+import { designs } from '../hw/designs.js';
+import { formatTable } from '../gen/text-table.js';
+import { rate } from './machine.js';
+import { verilatorRate } from './verilator-harness.js';
 
 function netlistSize(design: Design): number {
   const seen = new Set<Expr>();

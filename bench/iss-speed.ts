@@ -4,10 +4,10 @@
  * `npm run bench` reports these figures against the ISS's targets: at least 50 MIPS on one core,
  * and the cluster at most 3x slower per simulated instruction.
  */
-import { PULP_CLUSTER } from '../sim/cluster/config';
-import { dotInt8 } from '../sw/kernels/dot-int8';
-import { instantiate, type KernelTarget } from '../sw/kernels/instance';
-import { runKernel } from '../sw/kernels/run';
+import { PULP_CLUSTER } from '../sim/cluster/config.js';
+import { dotInt8 } from '../sw/kernels/dot-int8.js';
+import { instantiate, type KernelTarget } from '../sw/kernels/instance.js';
+import { runKernel } from '../sw/kernels/run.js';
 
 export interface SpeedFigure {
   readonly label: string;

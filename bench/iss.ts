@@ -1,6 +1,6 @@
 // Instruction-set simulator speed on a compute-bound kernel, one core and the 8-core cluster.
-import { formatTable, figuresAlign } from '../gen/text-table';
-import { measureSpeed } from './iss-speed';
+import { formatTable, figuresAlign } from '../gen/text-table.js';
+import { measureSpeed } from './iss-speed.js';
 
 export function benchIss(): string {
   const [single, cluster] = measureSpeed();

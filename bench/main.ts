@@ -1,8 +1,8 @@
 // `npm run bench`: speed and area figures as tables, with the machine they were measured on.
-import { benchExtensionArea } from './area';
-import { benchHdlSimulation } from './hdl-sim';
-import { benchIss } from './iss';
-import { machineLine } from './machine';
+import { benchExtensionArea } from './area.js';
+import { benchHdlSimulation } from './hdl-sim.js';
+import { benchIss } from './iss.js';
+import { machineLine } from './machine.js';
 
 const sections: (() => string | Promise<string>)[] = [benchIss, benchHdlSimulation, benchExtensionArea];
 console.log(machineLine());

@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Design } from '../hw/hdl';
-import { emitVerilog } from '../gen/verilog';
+import type { Design } from '../hw/hdl/index.js';
+import { emitVerilog } from '../gen/verilog/index.js';
 
 function driver(design: Design): string {
   const top = design.top;

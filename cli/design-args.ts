@@ -1,8 +1,8 @@
 // Resolving `<design> --param name=value ...` into an elaborated design.
-import { elaborate, type Design } from '../hw/hdl';
-import { designs, findDesign } from '../hw/designs';
-import { type DesignEntry, resolveDesignParams } from '../hw/params';
-import { UsageError } from './errors';
+import { elaborate, type Design } from '../hw/hdl/index.js';
+import { designs, findDesign } from '../hw/designs.js';
+import { type DesignEntry, resolveDesignParams } from '../hw/params.js';
+import { UsageError } from './errors.js';
 
 export function lookupDesign(name: string): DesignEntry {
   const entry = findDesign(name);

@@ -1,10 +1,10 @@
 // User mistakes (bad design, bad parameter, bad simulator use) print their message and exit 1,
 // without a stack trace; anything else is a bug in nmsparse and keeps its trace.
-import { HdlError } from '../hw/hdl';
-import { RtlSimError } from '../hw/hdl/rtl-sim';
-import { ParamError } from '../util/params';
-import { LibertyError } from '../gen/synth/liberty';
-import { YosysError } from '../gen/yosys';
+import { HdlError } from '../hw/hdl/index.js';
+import { RtlSimError } from '../hw/hdl/rtl-sim/index.js';
+import { ParamError } from '../util/params.js';
+import { LibertyError } from '../gen/synth/liberty.js';
+import { YosysError } from '../gen/yosys.js';
 
 /** Raised by commands for invalid command-line input. */
 export class UsageError extends Error {

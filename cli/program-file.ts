@@ -1,11 +1,11 @@
 // The program `nmsparse sim` runs: an ELF executable as read, or assembly source (.S/.s) assembled
 // here, so the simulator itself only ever takes an executable.
 import { readFileSync } from 'node:fs';
-import { writeElf } from '../isa/elf/writer';
-import type { InstructionTable } from '../isa/table';
-import { assemble } from '../sw/asm/assembler';
-import { AsmError } from '../sw/asm/errors';
-import { UsageError } from './errors';
+import { writeElf } from '../isa/elf/writer.js';
+import type { InstructionTable } from '../isa/table.js';
+import { assemble } from '../sw/asm/assembler.js';
+import { AsmError } from '../sw/asm/errors.js';
+import { UsageError } from './errors.js';
 
 export interface ProgramFile {
   readonly file: string;

@@ -1,8 +1,8 @@
 // Verilator lint of emitted Verilog: `verilator --lint-only -Wall`, one file per module as emitted.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runTool, withTempDir } from './tools';
-import type { VerilogFile } from './verilog';
+import { runTool, withTempDir } from './tools.js';
+import type { VerilogFile } from './verilog/index.js';
 
 export interface LintMessage {
   /** 'Warning' or 'Error'. */

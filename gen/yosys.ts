@@ -4,7 +4,7 @@ import { Exit, runYosys } from '@yowasp/yosys';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { VerilogFile } from './verilog';
+import type { VerilogFile } from './verilog/index.js';
 
 /** A file handed to Yosys: emitted Verilog, a Liberty library, ... */
 export interface YosysInput {

@@ -1,12 +1,12 @@
 // Every design in the repository, with its parameters. The CLI lists and generates these, and the
 // test suite lints, synthesizes and cross-checks each `checked` parameterization.
-import { extensionDesigns } from './ext/designs';
-import { Alu } from './examples/alu';
-import { Counter } from './examples/counter';
-import { Pipeline } from './examples/pipeline';
-import { RegFile } from './examples/regfile';
-import type { DesignEntry } from './params';
-import { powerOfTwo } from '../util/params';
+import { extensionDesigns } from './ext/designs.js';
+import { Alu } from './examples/alu.js';
+import { Counter } from './examples/counter.js';
+import { Pipeline } from './examples/pipeline.js';
+import { RegFile } from './examples/regfile.js';
+import type { DesignEntry } from './params.js';
+import { powerOfTwo } from '../util/params.js';
 
 export const designs: readonly DesignEntry[] = [
   {

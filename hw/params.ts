@@ -1,7 +1,7 @@
 // The registry entry of a design: its generator and declared parameters (util/params.ts), what
 // `nmsparse list` shows and how `--param name=value` is checked.
-import type { ModuleGenerator, Params, Ports } from './hdl';
-import { resolveParamAssignments, type ParamSpec } from '../util/params';
+import type { ModuleGenerator, Params, Ports } from './hdl/index.js';
+import { resolveParamAssignments, type ParamSpec } from '../util/params.js';
 
 export interface DesignEntry {
   readonly name: string;

@@ -4,10 +4,10 @@
  * addresses). Field layouts follow the RISC-V unprivileged spec, chapter "C" (RVC quadrants 0-2).
  * Floating-point forms are absent: the CV32E40P configuration we model has no FPU.
  */
-import { bits, sext } from './bits';
-import { encodeInstruction, type OperandValues } from './encoder';
-import type { InstructionDef } from './definition';
-import { RV32I } from './tables/rv32i';
+import { bits, sext } from './bits.js';
+import { encodeInstruction, type OperandValues } from './encoder.js';
+import type { InstructionDef } from './definition.js';
+import { RV32I } from './tables/rv32i.js';
 
 export interface CompressedDef {
   readonly mnemonic: string;

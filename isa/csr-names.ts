@@ -1,6 +1,6 @@
 /** CSR addresses the CV32E40P implements (user manual, control and status registers chapter). */
-import { hex } from './bits';
-import type { CsrAddr } from './types';
+import { hex } from './bits.js';
+import type { CsrAddr } from './types.js';
 
 export const CSR = {
   mstatus: 0x300,

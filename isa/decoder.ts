@@ -3,9 +3,9 @@
  * once per address and caches the result (Hart.fetch in sim/core/hart.ts keeps it in the memory
  * region's `decoded` array).
  */
-import { DecodedInstruction } from './definition';
-import type { InstructionTable } from './table';
-import type { Addr } from './types';
+import { DecodedInstruction } from './definition.js';
+import type { InstructionTable } from './table.js';
+import type { Addr } from './types.js';
 
 /** Length of the instruction whose low halfword is `half`: RVC unless bits 1:0 are 11. */
 export function instructionLength(half: number): 2 | 4 {

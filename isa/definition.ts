@@ -3,9 +3,9 @@
  * semantics, the timing class the core's cycle model applies and the declared effects of the
  * semantics. Nothing else in the simulator knows an encoding.
  */
-import { isRegisterOnly, REGISTERS_ONLY, type Effects } from './effects';
-import type { Format } from './formats';
-import type { Addr, HartContext, OperandSlots } from './types';
+import { isRegisterOnly, REGISTERS_ONLY, type Effects } from './effects.js';
+import type { Format } from './formats.js';
+import type { Addr, HartContext, OperandSlots } from './types.js';
 
 /**
  * Which row of the CV32E40P timing table (docs/cv32e40p.md#timing) governs an instruction. The functional

@@ -2,11 +2,11 @@
  * Disassembly from the table's syntax templates. Compressed instructions print as their 32-bit
  * equivalents (as objdump does by default), since that is what executes.
  */
-import { hex } from './bits';
-import { decode } from './decoder';
-import type { DecodedInstruction } from './definition';
-import type { InstructionTable } from './table';
-import type { Addr } from './types';
+import { hex } from './bits.js';
+import { decode } from './decoder.js';
+import type { DecodedInstruction } from './definition.js';
+import type { InstructionTable } from './table.js';
+import type { Addr } from './types.js';
 
 export function formatInstruction(insn: DecodedInstruction): string {
   let operandIndex = 0;

@@ -1,7 +1,7 @@
 /** Instruction words from a table entry and operand values; used by the RVC expander and the assembler. */
-import type { InstructionDef } from './definition';
-import type { OperandKind } from './operands';
-import type { OperandSlots } from './types';
+import type { InstructionDef } from './definition.js';
+import type { OperandKind } from './operands.js';
+import type { OperandSlots } from './types.js';
 
 export type OperandValues = Partial<OperandSlots>;
 

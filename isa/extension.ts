@@ -7,7 +7,7 @@
  * The CV32E40P decoder leaves custom-1 (0x2B) funct3 110 and 111 unused (docs/cv32e40p.md#free-encoding-space).
  * A project instruction must sit entirely inside that space; the table builder also rejects any overlap.
  */
-import { encoding, type InstructionDef } from './definition';
+import { encoding, type InstructionDef } from './definition.js';
 
 export const EXTENSION_SPACE: readonly { readonly match: number; readonly mask: number }[] = [
   encoding({ opcode: 0x2b, funct3: 0b110 }),

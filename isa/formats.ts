@@ -3,7 +3,7 @@
  * writes. The syntax template names operand kinds in braces; everything else is literal text, so
  * the template serves printing (disassembler) and parsing (assembler) alike.
  */
-import { OPERANDS, type OperandKind, type OperandName } from './operands';
+import { OPERANDS, type OperandKind, type OperandName } from './operands.js';
 
 /** Slots that can hold a register number. */
 export type RegSlot = 'rd' | 'rs1' | 'rs2' | 'rs3';

@@ -3,10 +3,10 @@
  * it is printed, and how it is put back into a word. Decoder, disassembler and assembler all go
  * through these definitions, so an encoding detail is written exactly once.
  */
-import { bits, hex, sext } from './bits';
-import { csrName } from './csr-names';
-import { regName } from './registers';
-import type { Addr, OperandSlots } from './types';
+import { bits, hex, sext } from './bits.js';
+import { csrName } from './csr-names.js';
+import { regName } from './registers.js';
+import type { Addr, OperandSlots } from './types.js';
 
 export type OperandSlot = keyof OperandSlots;
 

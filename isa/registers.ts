@@ -1,5 +1,5 @@
 /** Integer register names: ABI names for printing, both spellings accepted when parsing. */
-import type { RegIndex } from './types';
+import type { RegIndex } from './types.js';
 
 export const ABI_NAMES: readonly string[] = [
   'zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2',

@@ -2,21 +2,21 @@
  * The instruction table: every supported 32-bit instruction, plus the RVC expansions, with a lookup
  * structure for decoding. Built once; the decoder, the disassembler and the assembler all read it.
  */
-import type { InstructionDef } from './definition';
-import { RV32C, type CompressedDef } from './compressed';
-import { inExtensionSpace } from './extension';
-import { RV32I } from './tables/rv32i';
-import { RV32M } from './tables/rv32m';
-import { XCV_ALU } from './tables/xcv-alu';
-import { XCV_BITMANIP } from './tables/xcv-bitmanip';
-import { XCV_BRANCH } from './tables/xcv-branch';
-import { XCV_FIXED_POINT } from './tables/xcv-fixed-point';
-import { XCV_HWLOOP } from './tables/xcv-hwloop';
-import { XCV_MEM } from './tables/xcv-mem';
-import { XCV_SIMD } from './tables/xcv-simd';
-import { XCV_SIMD_COMPLEX } from './tables/xcv-simd-complex';
-import { XCV_SIMD_LANES } from './tables/xcv-simd-lanes';
-import { ZICSR } from './tables/zicsr';
+import type { InstructionDef } from './definition.js';
+import { RV32C, type CompressedDef } from './compressed.js';
+import { inExtensionSpace } from './extension.js';
+import { RV32I } from './tables/rv32i.js';
+import { RV32M } from './tables/rv32m.js';
+import { XCV_ALU } from './tables/xcv-alu.js';
+import { XCV_BITMANIP } from './tables/xcv-bitmanip.js';
+import { XCV_BRANCH } from './tables/xcv-branch.js';
+import { XCV_FIXED_POINT } from './tables/xcv-fixed-point.js';
+import { XCV_HWLOOP } from './tables/xcv-hwloop.js';
+import { XCV_MEM } from './tables/xcv-mem.js';
+import { XCV_SIMD } from './tables/xcv-simd.js';
+import { XCV_SIMD_COMPLEX } from './tables/xcv-simd-complex.js';
+import { XCV_SIMD_LANES } from './tables/xcv-simd-lanes.js';
+import { ZICSR } from './tables/zicsr.js';
 
 export const BASE_INSTRUCTIONS: readonly InstructionDef[] = [
   ...RV32I, ...RV32M, ...ZICSR, ...XCV_MEM, ...XCV_HWLOOP, ...XCV_ALU, ...XCV_FIXED_POINT, ...XCV_BITMANIP, ...XCV_BRANCH, ...XCV_SIMD, ...XCV_SIMD_LANES, ...XCV_SIMD_COMPLEX,

@@ -4,13 +4,13 @@
  * `tohost` mailbox (a non-zero word stored to the ELF symbol `tohost` ends the run: 1 means pass,
  * exit code 0; any other value v fails with exit code v >> 1).
  */
-import { hex } from '../isa/bits';
-import type { Addr } from '../isa/types';
-import { Hart, type HartOptions, type RunResult } from './core/hart';
-import { MappedMemory } from './core/memory';
-import { PULP_MEMORY_MAP, type RegionConfig } from '../isa/platform/memory-map';
-import { SyscallEnvironment } from './core/environment';
-import { ElfError, readElf, type ElfImage } from '../isa/elf/reader';
+import { hex } from '../isa/bits.js';
+import type { Addr } from '../isa/types.js';
+import { Hart, type HartOptions, type RunResult } from './core/hart.js';
+import { MappedMemory } from './core/memory.js';
+import { PULP_MEMORY_MAP, type RegionConfig } from '../isa/platform/memory-map.js';
+import { SyscallEnvironment } from './core/environment.js';
+import { ElfError, readElf, type ElfImage } from '../isa/elf/reader.js';
 
 const SP = 2;
 

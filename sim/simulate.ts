@@ -4,21 +4,21 @@
  * the outcome, statistics and (optionally) a trace line per retired instruction. The CLI reads
  * (or assembles) the program, parses arguments and prints.
  */
-import { hex } from '../isa/bits';
-import { instructionLength } from '../isa/decoder';
-import { disassemble, formatInstruction, instructionHex } from '../isa/disassembler';
-import { regName } from '../isa/registers';
-import type { Cycles } from '../isa/types';
-import type { InstructionTable } from '../isa/table';
-import { Cluster, type CoreReport } from './cluster/cluster';
-import { PULP_CLUSTER } from './cluster/config';
-import type { HaltReason } from './core/environment';
-import { IssError } from './core/errors';
-import type { Hart, RunStop } from './core/hart';
-import type { RetireEvent } from './core/retire';
-import { ElfError, readElf } from '../isa/elf/reader';
-import { loadProgram } from './program';
-import { PULP_MEMORY_MAP, SPIKE_MEMORY_MAP } from '../isa/platform/memory-map';
+import { hex } from '../isa/bits.js';
+import { instructionLength } from '../isa/decoder.js';
+import { disassemble, formatInstruction, instructionHex } from '../isa/disassembler.js';
+import { regName } from '../isa/registers.js';
+import type { Cycles } from '../isa/types.js';
+import type { InstructionTable } from '../isa/table.js';
+import { Cluster, type CoreReport } from './cluster/cluster.js';
+import { PULP_CLUSTER } from './cluster/config.js';
+import type { HaltReason } from './core/environment.js';
+import { IssError } from './core/errors.js';
+import type { Hart, RunStop } from './core/hart.js';
+import type { RetireEvent } from './core/retire.js';
+import { ElfError, readElf } from '../isa/elf/reader.js';
+import { loadProgram } from './program.js';
+import { PULP_MEMORY_MAP, SPIKE_MEMORY_MAP } from '../isa/platform/memory-map.js';
 
 export interface SimulateOptions {
   /** 1 (default): one hart with single-cycle memory; 2..16: the cluster. */

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { isCycle, stronglyConnectedComponents } from '../util/graph';
+import { isCycle, stronglyConnectedComponents } from '../util/graph.js';
 
 const root = path.resolve(__dirname, '..');
 

@@ -6,7 +6,7 @@
  * as `<name>.js` (as Amaranth's AMARANTH_pysim_dump does for its simulator).
  */
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from './atomic-write.js';
 
 /** The environment variable naming the folder that receives generated code. */
 export const DUMP_CODE_VARIABLE = 'NMSPARSE_DUMP_CODE';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import path from 'node:path';
-import { emitVerilog } from '../../gen/verilog';
-import { collect, elaborateFromArgs } from '../design-args';
-import { runCommand } from '../errors';
-import { writeFileAtomic } from '../../util/atomic-write';
+import { emitVerilog } from '../../gen/verilog/index.js';
+import { collect, elaborateFromArgs } from '../design-args.js';
+import { runCommand } from '../errors.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 
 interface GenOptions {
   param: string[];

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { designs } from '../../hw/designs';
-import { formatTable } from '../../gen/text-table';
+import { designs } from '../../hw/designs.js';
+import { formatTable } from '../../gen/text-table.js';
 
 export function registerList(program: Command): void {
   program

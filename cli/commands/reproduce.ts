@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import path from 'node:path';
-import { extensionArea, extensionAreaTable } from '../../gen/synth/extension-area';
-import { runCommand } from '../errors';
-import { writeFileAtomic } from '../../util/atomic-write';
-import { figuresAlign, formatTable, markdownTable } from '../../gen/text-table';
+import { extensionArea, extensionAreaTable } from '../../gen/synth/extension-area.js';
+import { runCommand } from '../errors.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { figuresAlign, formatTable, markdownTable } from '../../gen/text-table.js';
 
 export function registerReproduce(program: Command): void {
   program

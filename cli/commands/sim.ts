@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { coreCountError, simulate, type SimulateOptions } from '../../sim';
-import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse';
-import { runCommand, UsageError } from '../errors';
-import { executableOf, readProgramFile } from '../program-file';
+import { coreCountError, simulate, type SimulateOptions } from '../../sim/index.js';
+import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
+import { runCommand, UsageError } from '../errors.js';
+import { executableOf, readProgramFile } from '../program-file.js';
 
 interface SimOptions {
   cores: string;

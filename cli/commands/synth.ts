@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { synthesize, geLibraryChoice, type LibraryChoice } from '../../gen/synth/flow';
-import { reportMarkdown, reportRows, title } from '../../gen/synth/report';
-import { resolveDesignParams } from '../../hw/params';
-import { elaborate } from '../../hw/hdl';
-import { collect, lookupDesign } from '../design-args';
-import { runCommand, UsageError } from '../errors';
-import { figuresAlign, formatTable } from '../../gen/text-table';
+import { synthesize, geLibraryChoice, type LibraryChoice } from '../../gen/synth/flow.js';
+import { reportMarkdown, reportRows, title } from '../../gen/synth/report.js';
+import { resolveDesignParams } from '../../hw/params.js';
+import { elaborate } from '../../hw/hdl/index.js';
+import { collect, lookupDesign } from '../design-args.js';
+import { runCommand, UsageError } from '../errors.js';
+import { figuresAlign, formatTable } from '../../gen/text-table.js';
 
 interface SynthOptions {
   param: string[];

@@ -1,8 +1,8 @@
 // README tutorial: elaborate the counter, simulate it, trace a waveform.
 // Run with: npx tsx docs/examples/simulate-counter.ts
-import { elaborate } from '../../hw/hdl';
-import { RtlSimulator } from '../../hw/hdl/rtl-sim';
-import { Counter } from '../../hw/examples/counter';
+import { elaborate } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
+import { Counter } from '../../hw/examples/counter.js';
 
 const sim = new RtlSimulator(elaborate(Counter, { width: 4 }));
 const trace = sim.traceVcd('counter.vcd');

@@ -1,6 +1,6 @@
 // README tutorial: what a design mistake looks like.
 // Run with: npx tsx docs/examples/width-error.ts
-import { defineModule, elaborate, HdlError, UInt } from '../../hw/hdl';
+import { defineModule, elaborate, HdlError, UInt } from '../../hw/hdl/index.js';
 
 const Adder = defineModule('Adder', (m) => {
   const a = m.input('a', UInt(8));

@@ -2,9 +2,9 @@
 // simulating it checks that the netlist the area numbers come from computes what the TypeScript
 // simulator computes, beyond the RTL that Icarus reads (simulation/synthesis semantic mismatches,
 // such as signedness or x handling, show up here and nowhere else).
-import type { Design } from '../../hw/hdl';
-import { emitVerilog, initMacro, type VerilogFile } from '../verilog';
-import { runYosysScript } from '../yosys';
+import type { Design } from '../../hw/hdl/index.js';
+import { emitVerilog, initMacro, type VerilogFile } from '../verilog/index.js';
+import { runYosysScript } from '../yosys.js';
 
 const netlistFile = 'netlist.v';
 

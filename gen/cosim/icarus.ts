@@ -2,11 +2,11 @@
 // memories starting at 0 (NMSPARSE_INIT_REGS) as they do in the TypeScript simulator.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ModuleIR } from '../../hw/hdl';
-import { runTool, withTempDir } from '../tools';
-import { initMacro, type VerilogFile } from '../verilog';
-import type { Stimulus } from './stimulus';
-import { outputsFile, stimulusFile, stimulusHex, testbench, testbenchModule } from './testbench';
+import type { ModuleIR } from '../../hw/hdl/index.js';
+import { runTool, withTempDir } from '../tools.js';
+import { initMacro, type VerilogFile } from '../verilog/index.js';
+import type { Stimulus } from './stimulus.js';
+import { outputsFile, stimulusFile, stimulusHex, testbench, testbenchModule } from './testbench.js';
 
 const testbenchFile = `${testbenchModule}.v`;
 

@@ -1,12 +1,12 @@
 // Differential simulation: one seeded random stimulus through the TypeScript simulator and through
 // the emitted Verilog under Icarus Verilog, every output compared every cycle.
-import type { Design } from '../../hw/hdl';
-import { emitVerilog, type VerilogFile } from '../verilog';
-import { runIcarus } from './icarus';
-import { runReference } from './reference';
-import { randomStimulus, type Stimulus } from './stimulus';
+import type { Design } from '../../hw/hdl/index.js';
+import { emitVerilog, type VerilogFile } from '../verilog/index.js';
+import { runIcarus } from './icarus.js';
+import { runReference } from './reference.js';
+import { randomStimulus, type Stimulus } from './stimulus.js';
 
-export { randomStimulus, type Stimulus } from './stimulus';
+export { randomStimulus, type Stimulus } from './stimulus.js';
 
 export interface CosimOptions {
   readonly cycles: number;

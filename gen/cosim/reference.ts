@@ -1,8 +1,8 @@
 // The TypeScript side of the differential test: the same stimulus through the HDL's own simulator.
-import { fromBits } from '../../hw/hdl/types';
-import type { Design } from '../../hw/hdl';
-import { RtlSimulator } from '../../hw/hdl/rtl-sim';
-import type { Stimulus } from './stimulus';
+import { fromBits } from '../../hw/hdl/types.js';
+import type { Design } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
+import type { Stimulus } from './stimulus.js';
 
 /** Per cycle, the unsigned bit pattern of every output of the top module, sampled before the clock edge. */
 export function runReference(design: Design, stimulus: Stimulus): bigint[][] {

@@ -2,8 +2,8 @@
 // states (a counter that must see hundreds of enables without a clear, an operand equal to the
 // most negative value), so inputs switch between modes: fresh random values every cycle, one value
 // held for a run, or corner values (0, 1, all ones, the signed extremes, one-hot patterns).
-import type { HdlType, ModuleIR } from '../../hw/hdl';
-import { Random } from '../../util/random';
+import type { HdlType, ModuleIR } from '../../hw/hdl/index.js';
+import { Random } from '../../util/random.js';
 
 export interface StimulusInput {
   readonly name: string;

@@ -1,8 +1,8 @@
 // The Verilog side of the differential test: a testbench that reads the whole stimulus with
 // $readmemh (so thousands of cycles cost one file read) and, every cycle, applies one row, lets it
 // settle, writes every output in hex on one line, then gives one rising clock edge.
-import type { ModuleIR } from '../../hw/hdl';
-import type { Stimulus } from './stimulus';
+import type { ModuleIR } from '../../hw/hdl/index.js';
+import type { Stimulus } from './stimulus.js';
 
 export const stimulusFile = 'stimulus.hex';
 export const outputsFile = 'outputs.txt';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic } from '../../util/atomic-write';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 
 export function cacheDir(): string {
   return process.env.NMSPARSE_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'nmsparse');

@@ -1,9 +1,9 @@
 // The headline area table: the Xnmsparse gather block for every N:M pattern and element size,
 // on the built-in gate-equivalent library. Shared by `npm run bench` and `nmsparse reproduce`.
-import { elaborate } from '../../hw/hdl';
-import { GatherUnit } from '../../hw/ext/gather-unit';
-import { patternName, patterns } from '../../isa/xnmsparse/gather';
-import { synthesize } from './flow';
+import { elaborate } from '../../hw/hdl/index.js';
+import { GatherUnit } from '../../hw/ext/gather-unit.js';
+import { patternName, patterns } from '../../isa/xnmsparse/gather.js';
+import { synthesize } from './flow.js';
 
 export interface ExtensionAreaRow {
   readonly pattern: string;

@@ -1,12 +1,12 @@
 // The synthesis flow: Yosys' generic `synth`, flip-flops and logic mapped onto a Liberty library
 // (the built-in gate-equivalent one unless another is given), then per-module and whole-design
 // area, cell counts and logic depth.
-import type { Design, ModuleIR } from '../../hw/hdl';
-import { emitVerilog } from '../verilog';
-import { runYosysScript, yosysPackageVersion } from '../yosys';
-import { cacheKey, readCache, writeCache } from './cache';
-import { geLibrary, geLibraryName, type LibertySummary, readLiberty } from './liberty';
-import type { AreaFigures, ModuleReport, SynthReport } from './report';
+import type { Design, ModuleIR } from '../../hw/hdl/index.js';
+import { emitVerilog } from '../verilog/index.js';
+import { runYosysScript, yosysPackageVersion } from '../yosys.js';
+import { cacheKey, readCache, writeCache } from './cache.js';
+import { geLibrary, geLibraryName, type LibertySummary, readLiberty } from './liberty.js';
+import type { AreaFigures, ModuleReport, SynthReport } from './report.js';
 
 export interface LibraryChoice {
   /** Liberty source text. */

@@ -1,7 +1,7 @@
 // Synthesis results: per module (its own cells, without its children) and for the whole design,
 // in the library's area unit and in gate equivalents. Rendered as an aligned text table, Markdown
 // or JSON.
-import { figuresAlign, markdownTable } from '../text-table';
+import { figuresAlign, markdownTable } from '../text-table.js';
 
 export interface AreaFigures {
   readonly cells: number;

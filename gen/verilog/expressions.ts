@@ -4,11 +4,11 @@
 // target has exactly the operator's type. Only names, constants, part-selects of names, $signed/
 // $unsigned of those and memory reads at a named address appear as operands. Nodes used more than
 // once are printed once, as a temporary.
-import type { Expr } from '../../hw/hdl';
-import { operands } from '../../hw/hdl/expr';
-import type { Memory } from '../../hw/hdl/memory';
-import type { Signal } from '../../hw/hdl/signal';
-import { declType, verilogLiteral } from './literal';
+import type { Expr } from '../../hw/hdl/index.js';
+import { operands } from '../../hw/hdl/expr.js';
+import type { Memory } from '../../hw/hdl/memory.js';
+import type { Signal } from '../../hw/hdl/signal.js';
+import { declType, verilogLiteral } from './literal.js';
 
 const binarySymbols = { add: '+', sub: '-', mul: '*', and: '&', or: '|', xor: '^', eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
 const unarySymbols = { not: '~', neg: '-', andr: '&', orr: '|', xorr: '^' } as const;

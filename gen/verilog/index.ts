@@ -1,8 +1,8 @@
 // Verilog backend: one file per module (named after it, as lint tools expect), children first.
-import type { Design } from '../../hw/hdl';
-import { emitModule } from './module';
+import type { Design } from '../../hw/hdl/index.js';
+import { emitModule } from './module.js';
 
-export { initMacro } from './module';
+export { initMacro } from './module.js';
 
 export interface VerilogFile {
   readonly module: string;

@@ -1,5 +1,5 @@
 // Sized Verilog literals for a bit pattern of a given type.
-import type { HdlType } from '../../hw/hdl';
+import type { HdlType } from '../../hw/hdl/index.js';
 
 export function verilogLiteral(bits: bigint, t: HdlType): string {
   const w = t.width;

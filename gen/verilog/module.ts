@@ -1,11 +1,11 @@
 // Emits one elaborated module as a Verilog-2005 module: designer's names, one sized temporary per
 // operator, `(* src *)` attributes pointing at the TypeScript lines, registers on the implicit
 // clock with synchronous active-high reset.
-import type { Expr, ModuleIR } from '../../hw/hdl';
-import type { Memory } from '../../hw/hdl/memory';
-import type { SourceSite } from '../../hw/hdl/source';
-import { ExpressionPrinter } from './expressions';
-import { declType, verilogLiteral } from './literal';
+import type { Expr, ModuleIR } from '../../hw/hdl/index.js';
+import type { Memory } from '../../hw/hdl/memory.js';
+import type { SourceSite } from '../../hw/hdl/source.js';
+import { ExpressionPrinter } from './expressions.js';
+import { declType, verilogLiteral } from './literal.js';
 
 /** Defined by simulation testbenches so registers and memories start at 0 (as in the TypeScript simulator) rather than X. */
 export const initMacro = 'NMSPARSE_INIT_REGS';

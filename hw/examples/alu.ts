@@ -9,7 +9,7 @@
 //   product holds the exact result of every signedness combination.
 // - Shift amounts are the low clog2(width) bits of b, as RV32 uses b[4:0]. When width is not a power
 //   of two the amount can exceed width-1; the shift then yields 0 (sll, srl) or the sign (sra).
-import { cat, clog2, defineModule, mux, UInt } from '../hdl';
+import { cat, clog2, defineModule, mux, UInt } from '../hdl/index.js';
 
 /** Operation codes of the `op` input. */
 export const AluOp = {

@@ -1,5 +1,5 @@
 // An up-counter with enable, synchronous clear and a wrap flag: the smallest design with state.
-import { defineModule, UInt } from '../hdl';
+import { defineModule, UInt } from '../hdl/index.js';
 
 export const Counter = defineModule('Counter', (m, p: { width: number }) => {
   const enable = m.input('enable', UInt(1));

@@ -15,9 +15,9 @@
 // retires, and the instruction offered at the input is not taken (its source must hold it).
 // Valid bits are reset; the data registers beside them are not (they are ignored while invalid, and
 // reset-less flip-flops are smaller).
-import { defineModule, type Expr, mux, UInt } from '../hdl';
-import { Alu, aluOpWidth } from './alu';
-import { readPort, RegFile, writePort } from './regfile';
+import { defineModule, type Expr, mux, UInt } from '../hdl/index.js';
+import { Alu, aluOpWidth } from './alu.js';
+import { readPort, RegFile, writePort } from './regfile.js';
 
 /** Which unit executes an instruction: the `unit` input. */
 export const Unit = {

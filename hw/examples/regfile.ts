@@ -12,7 +12,7 @@
 //   (its write comes later in the emitted always block, and in the simulator).
 // - zeroReg=1: register 0 reads as 0, like RISC-V x0. Writes to it are still stored (gating them would
 //   cost a comparator per write port) but can never be observed.
-import { defineModule, type Ports, type Signal, UInt } from '../hdl';
+import { defineModule, type Ports, type Signal, UInt } from '../hdl/index.js';
 
 export interface RegFileParams {
   readonly depth: number;

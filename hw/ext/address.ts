@@ -1,8 +1,8 @@
 // Indirect-load address generator: base + ((lane div N) * M + index) * element size. M and the
 // element size are powers of two, so the offset is a concatenation, and one 32-bit adder remains.
 // Mirrors gatherAddress() of the golden model; also flags a misaligned halfword.
-import { cat, defineModule, U, UInt } from '../hdl';
-import { type GatherFormat, indexWidth, laneWidth } from './format';
+import { cat, defineModule, U, UInt } from '../hdl/index.js';
+import { type GatherFormat, indexWidth, laneWidth } from './format.js';
 
 export const GatherAddress = defineModule('GatherAddress', (m, p: GatherFormat) => {
   const base = m.input('base', UInt(32));

@@ -2,9 +2,9 @@
 // marks a legal instruction for this hardware's format; `illegal` marks a word of the family that
 // must raise illegal instruction (reserved field values, rd = rs2 with consume, another format).
 // Mirrors decodeGather() of the golden model.
-import { defineModule, U, UInt } from '../hdl';
-import { gatherFunct3, gatherOpcode } from '../../isa/xnmsparse/gather';
-import { type GatherFormat, laneWidth } from './format';
+import { defineModule, U, UInt } from '../hdl/index.js';
+import { gatherFunct3, gatherOpcode } from '../../isa/xnmsparse/gather.js';
+import { type GatherFormat, laneWidth } from './format.js';
 
 export const GatherDecoder = defineModule('GatherDecoder', (m, p: GatherFormat) => {
   const instr = m.input('instr', UInt(32));

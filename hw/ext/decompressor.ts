@@ -1,7 +1,7 @@
 // Index decompressor: the lowest packed index of the index register, and the register shifted
 // right by one field (what nm.lgc writes back). Mirrors decompressIndex() of the golden model.
-import { defineModule, UInt } from '../hdl';
-import { type GatherFormat, indexWidth } from './format';
+import { defineModule, UInt } from '../hdl/index.js';
+import { type GatherFormat, indexWidth } from './format.js';
 
 export const IndexDecompressor = defineModule('IndexDecompressor', (m, p: Pick<GatherFormat, 'm'>) => {
   const b = indexWidth(p);

@@ -1,14 +1,14 @@
 // The Xnmsparse units as registered designs: each unit alone, for unit tests and per-unit area,
 // and the complete gather block.
-import type { Params } from '../hdl';
-import type { DesignEntry } from '../params';
-import type { ParamSpec } from '../../util/params';
-import { GatherAddress } from './address';
-import { GatherDecoder } from './decoder';
-import { IndexDecompressor } from './decompressor';
-import { checkedFormats, formatParams } from './format';
-import { GatherUnit } from './gather-unit';
-import { LaneInserter } from './lane';
+import type { Params } from '../hdl/index.js';
+import type { DesignEntry } from '../params.js';
+import type { ParamSpec } from '../../util/params.js';
+import { GatherAddress } from './address.js';
+import { GatherDecoder } from './decoder.js';
+import { IndexDecompressor } from './decompressor.js';
+import { checkedFormats, formatParams } from './format.js';
+import { GatherUnit } from './gather-unit.js';
+import { LaneInserter } from './lane.js';
 
 function only(names: readonly string[]): ParamSpec[] {
   return formatParams.filter((p) => names.includes(p.name));

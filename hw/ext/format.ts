@@ -1,8 +1,8 @@
 // Generator parameters shared by the Xnmsparse units: one N:M format and element size per
 // hardware instance (docs/isa-extension.md §3: other formats raise illegal instruction).
-import type { BlockSize, ElementBytes, NonZeros } from '../../isa/xnmsparse/gather';
-import { lanesPerWord } from '../../isa/xnmsparse/gather';
-import { type ParamSpec, powerOfTwo } from '../../util/params';
+import type { BlockSize, ElementBytes, NonZeros } from '../../isa/xnmsparse/gather.js';
+import { lanesPerWord } from '../../isa/xnmsparse/gather.js';
+import { type ParamSpec, powerOfTwo } from '../../util/params.js';
 
 export interface GatherFormat {
   readonly m: BlockSize;

@@ -6,11 +6,11 @@
 // One gather is accepted per cycle when memory grants at once: a new instruction issues in the cycle
 // the previous one's data returns. Both register writes happen only when the data returns without
 // error, so a faulting gather changes no register (docs/isa-extension.md §4).
-import { defineModule, mux, U, UInt } from '../hdl';
-import { GatherAddress } from './address';
-import { IndexDecompressor } from './decompressor';
-import { type GatherFormat, laneWidth } from './format';
-import { LaneInserter } from './lane';
+import { defineModule, mux, U, UInt } from '../hdl/index.js';
+import { GatherAddress } from './address.js';
+import { IndexDecompressor } from './decompressor.js';
+import { type GatherFormat, laneWidth } from './format.js';
+import { LaneInserter } from './lane.js';
 
 const IDLE = 0;
 const REQUEST = 1; // request issued, waiting for the grant (e.g. a TCDM bank conflict)

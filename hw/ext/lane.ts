@@ -1,8 +1,8 @@
 // Lane inserter: picks the element out of the aligned 32-bit word the data bus returns (byte
 // offset from the address) and writes it into one lane of the destination, keeping the other lanes.
 // Mirrors the golden model's lane insertion (insertLane() of isa/simd.ts).
-import { cat, defineModule, mux, type Expr, U, UInt } from '../hdl';
-import { type GatherFormat, laneWidth } from './format';
+import { cat, defineModule, mux, type Expr, U, UInt } from '../hdl/index.js';
+import { type GatherFormat, laneWidth } from './format.js';
 
 export const LaneInserter = defineModule('LaneInserter', (m, p: Pick<GatherFormat, 'bytes'>) => {
   const lanes = 4 / p.bytes;

@@ -1,7 +1,7 @@
 // Design errors. Every check reports a Diagnostic naming the signal and the source sites involved;
 // elaboration gathers all of them and throws one HdlError so the designer sees every problem at once.
-import type { CheckId } from './checks';
-import type { SourceSite } from './source';
+import type { CheckId } from './checks.js';
+import type { SourceSite } from './source.js';
 
 export interface SiteNote {
   readonly label: string;

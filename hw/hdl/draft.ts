@@ -1,10 +1,10 @@
 // What the designer's generator records before lowering: declarations and a tree of scopes
 // (when/elseWhen/otherwise and switch bodies) holding assignments in program order.
-import type { Expr, Operand } from './expr';
-import type { Memory } from './memory';
-import type { Instance, Params } from './netlist';
-import type { Signal } from './signal';
-import type { SourceSite } from './source';
+import type { Expr, Operand } from './expr.js';
+import type { Memory } from './memory.js';
+import type { Instance, Params } from './netlist.js';
+import type { Signal } from './signal.js';
+import type { SourceSite } from './source.js';
 
 export type Statement =
   | { readonly kind: 'assign'; readonly target: Signal; readonly value: Operand; readonly site: SourceSite }

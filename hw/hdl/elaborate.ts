@@ -4,14 +4,14 @@
 // design passes on the flattened and scheduled top. Every pass gathers all of its findings;
 // elaboration stops after the first stage that found any.
 import { createHash } from 'node:crypto';
-import { type Diagnostic, HdlError } from './diagnostics';
-import { flatten } from './flatten';
-import { lower } from './lower';
-import { passesAt } from './passes';
-import { type ChildElaborator, ModuleBuilder, type ModuleGenerator, type Ports, moduleName } from './module';
-import type { ModuleIR, ParamShape, Params } from './netlist';
-import { type Schedule, schedule } from './schedule';
-import type { SourceSite } from './source';
+import { type Diagnostic, HdlError } from './diagnostics.js';
+import { flatten } from './flatten.js';
+import { lower } from './lower.js';
+import { passesAt } from './passes/index.js';
+import { type ChildElaborator, ModuleBuilder, type ModuleGenerator, type Ports, moduleName } from './module.js';
+import type { ModuleIR, ParamShape, Params } from './netlist.js';
+import { type Schedule, schedule } from './schedule.js';
+import type { SourceSite } from './source.js';
 
 const modulePasses = passesAt('module');
 const netlistPasses = passesAt('netlist');

@@ -1,9 +1,9 @@
 // Expressions: an immutable DAG of typed nodes built by operator methods.
 // Width rules are strict (SpinalHDL-like): operands of + - & | ^ and comparisons must have the same
 // width and signedness; nothing is extended or truncated silently. See docs/hdl.md, "Width rules".
-import { HdlError } from './diagnostics';
-import { captureSite } from './source';
-import { type HdlType, literalRange, sameType, toBits, typeName, UInt } from './types';
+import { HdlError } from './diagnostics.js';
+import { captureSite } from './source.js';
+import { type HdlType, literalRange, sameType, toBits, typeName, UInt } from './types.js';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'and' | 'or' | 'xor' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 export type UnaryOp = 'not' | 'neg' | 'andr' | 'orr' | 'xorr';
@@ -13,7 +13,7 @@ export type ShiftOp = 'shl' | 'shr';
 /**
  * The declarations that leaf nodes read: `signal` (signal.ts) and `memory` (memory.ts). Those
  * classes build on Expr, so this file cannot import them without an import cycle; each registers
- * itself here by declaration merging instead (`declare module './expr'`).
+ * itself here by declaration merging instead (`declare module './expr.js'`).
  */
 export interface Declarations {}
 

@@ -1,11 +1,11 @@
 // Flattening: copies every instance's signals, memories and logic into one module, with the
 // instance path kept in each signal's scope ('u_alu.sum'). The simulator and the combinational-loop
 // check work on this form; the Verilog emitter can print it as one module on request.
-import { type Expr, OpExpr, mapOperands } from './expr';
-import { Memory } from './memory';
-import type { MemWritePort, ModuleIR, RegUpdate } from './netlist';
-import { Signal, type SignalOwner } from './signal';
-import type { SourceSite } from './source';
+import { type Expr, OpExpr, mapOperands } from './expr.js';
+import { Memory } from './memory.js';
+import type { MemWritePort, ModuleIR, RegUpdate } from './netlist.js';
+import { Signal, type SignalOwner } from './signal.js';
+import type { SourceSite } from './source.js';
 
 const flatOwner: SignalOwner & { moduleName: string } = {
   moduleName: '<flattened>',

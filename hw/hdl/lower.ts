@@ -2,12 +2,12 @@
 // Each chain becomes a priority mux mirroring the source (`c1 ? v1 : c2 ? v2 : previous`), so the
 // last assignment that applies wins; a signal no path assigns keeps an 'undef' leaf for the
 // undriven check to report. Registers start from their own value: unassigned means hold.
-import type { ModuleDraft, Scope, Statement } from './draft';
-import { type Expr, OpExpr, coerce, lit, undef } from './expr';
-import { UInt } from './types';
-import type { MemWritePort, ModuleIR, RegUpdate } from './netlist';
-import { isDrivenByParent, type Signal } from './signal';
-import type { SourceSite } from './source';
+import type { ModuleDraft, Scope, Statement } from './draft.js';
+import { type Expr, OpExpr, coerce, lit, undef } from './expr.js';
+import { UInt } from './types.js';
+import type { MemWritePort, ModuleIR, RegUpdate } from './netlist.js';
+import { isDrivenByParent, type Signal } from './signal.js';
+import type { SourceSite } from './source.js';
 
 type Env = Map<Signal, Expr>;
 

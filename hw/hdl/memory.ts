@@ -1,13 +1,13 @@
 // Memories and register files: any number of asynchronous (combinational) read ports and
 // synchronous write ports. Each read() or write() call is one port; writes to the same address in
 // the same cycle resolve in call order (the last port wins), as in the emitted always block.
-import { HdlError } from './diagnostics';
-import { Expr, OpExpr, type Operand, coerce } from './expr';
-import { captureSite, type SourceSite } from './source';
-import { type HdlType, sameType, typeName, UInt } from './types';
+import { HdlError } from './diagnostics.js';
+import { Expr, OpExpr, type Operand, coerce } from './expr.js';
+import { captureSite, type SourceSite } from './source.js';
+import { type HdlType, sameType, typeName, UInt } from './types.js';
 
 // Registers Memory as what a 'memread' node reads (see Declarations in expr.ts).
-declare module './expr' {
+declare module './expr.js' {
   interface Declarations {
     memory: Memory;
   }

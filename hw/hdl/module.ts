@@ -1,14 +1,14 @@
 // The module builder: what a generator function receives as `m`. Generators are plain TypeScript
 // functions of their parameters; each distinct parameterization becomes its own Verilog module.
-import type { Branch, ModuleDraft, Scope, WhenChain } from './draft';
-import { HdlError } from './diagnostics';
-import { type Expr, type Operand, coerce, literalBits } from './expr';
-import { Memory, type MemoryOwner } from './memory';
-import type { Instance, ModuleIR, ParamShape, ParamValue, Params } from './netlist';
-import { Signal, type SignalOwner, type SignalRole } from './signal';
-import { captureSite, type SourceSite } from './source';
-import { type HdlType, sameType, typeName, UInt } from './types';
-import { nameProblem } from './passes/names';
+import type { Branch, ModuleDraft, Scope, WhenChain } from './draft.js';
+import { HdlError } from './diagnostics.js';
+import { type Expr, type Operand, coerce, literalBits } from './expr.js';
+import { Memory, type MemoryOwner } from './memory.js';
+import type { Instance, ModuleIR, ParamShape, ParamValue, Params } from './netlist.js';
+import { Signal, type SignalOwner, type SignalRole } from './signal.js';
+import { captureSite, type SourceSite } from './source.js';
+import { type HdlType, sameType, typeName, UInt } from './types.js';
+import { nameProblem } from './passes/names.js';
 
 export type Ports = Record<string, Signal>;
 

@@ -1,9 +1,9 @@
 // The elaborated form of a module: every signal's final driver as an expression DAG, register
 // next-state functions, memory write ports and child instances. Emitters and the simulator read this.
-import type { Expr } from './expr';
-import type { Memory } from './memory';
-import type { Signal } from './signal';
-import type { SourceSite } from './source';
+import type { Expr } from './expr.js';
+import type { Memory } from './memory.js';
+import type { Signal } from './signal.js';
+import type { SourceSite } from './source.js';
 
 export type ParamValue = number | boolean | string;
 export type Params = Readonly<Record<string, ParamValue>>;

@@ -1,10 +1,10 @@
 // Combinational scheduling: orders the driven signals of a flat netlist so that each is computed
 // after everything it reads, and finds the strongly connected components that make that impossible
 // (combinational loops). Registers, inputs and memory contents are state, so they cut every path.
-import { type Expr, operands } from './expr';
-import type { ModuleIR } from './netlist';
-import type { Signal } from './signal';
-import { isCycle, stronglyConnectedComponents } from '../../util/graph';
+import { type Expr, operands } from './expr.js';
+import type { ModuleIR } from './netlist.js';
+import type { Signal } from './signal.js';
+import { isCycle, stronglyConnectedComponents } from '../../util/graph.js';
 
 export interface Schedule {
   /** Comb-driven signals, dependencies first. */

@@ -1,10 +1,10 @@
 // Named signals: ports, wires, registers and the parent-side wires of an instance's ports.
-import { Expr, type ExprNode, type Operand } from './expr';
-import { captureSite, type SourceSite } from './source';
-import type { HdlType } from './types';
+import { Expr, type ExprNode, type Operand } from './expr.js';
+import { captureSite, type SourceSite } from './source.js';
+import type { HdlType } from './types.js';
 
 // Registers Signal as what a 'ref' node reads (see Declarations in expr.ts).
-declare module './expr' {
+declare module './expr.js' {
   interface Declarations {
     signal: Signal;
   }

@@ -1,6 +1,6 @@
 // Hardware types: a bit vector of explicit width, unsigned or signed (two's complement).
-import { HdlError } from './diagnostics';
-import { captureSite } from './source';
+import { HdlError } from './diagnostics.js';
+import { captureSite } from './source.js';
 export interface HdlType {
   readonly width: number;
   readonly signed: boolean;

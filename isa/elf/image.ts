@@ -3,7 +3,7 @@
  * their bytes, symbols and the entry point. The assembler builds one; nothing below it needs the
  * assembler.
  */
-import type { Addr } from '../types';
+import type { Addr } from '../types.js';
 
 export interface SectionFlags {
   readonly exec: boolean;

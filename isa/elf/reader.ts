@@ -3,10 +3,10 @@
  * GNU ld produces (e.g. Debian's riscv64-unknown-elf-gcc -march=rv32imc -mabi=ilp32) and what
  * sw/asm writes.
  */
-import { hex } from '../bits';
+import { hex } from '../bits.js';
 import {
   EHDR_SIZE, ELF_MAGIC, ELFCLASS32, ELFDATA2LSB, EM_RISCV, ET_EXEC, PT_LOAD, SHT_SYMTAB, SHDR_SIZE, SYM_SIZE,
-} from './format';
+} from './format.js';
 
 export class ElfError extends Error {
   constructor(message: string) {

@@ -6,8 +6,8 @@ import {
   EF_RISCV_RVC, EHDR_SIZE, ELF_MAGIC, ELFCLASS32, ELFDATA2LSB, EM_RISCV, ET_EXEC, EV_CURRENT,
   PF_R, PF_W, PF_X, PHDR_SIZE, PT_LOAD, SHDR_SIZE, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHN_ABS,
   SHT_NOBITS, SHT_PROGBITS, SHT_STRTAB, SHT_SYMTAB, STB_GLOBAL, STB_LOCAL, STT_FUNC, STT_NOTYPE, STT_OBJECT, SYM_SIZE,
-} from './format';
-import type { AssembledProgram } from './image';
+} from './format.js';
+import type { AssembledProgram } from './image.js';
 
 /** A string table under construction (offset 0 is the empty string). */
 class StringTable {

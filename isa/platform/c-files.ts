@@ -6,9 +6,9 @@
  * (`.S`) can use them as well as C. test/sim/c/ holds checked-in copies that a test compares with
  * what this file generates.
  */
-import { hex } from '../bits';
-import { PULP_L2, regionEnd } from './memory-map';
-import { platformSymbolGroups, type PlatformSymbol } from './symbols';
+import { hex } from '../bits.js';
+import { PULP_L2, regionEnd } from './memory-map.js';
+import { platformSymbolGroups, type PlatformSymbol } from './symbols.js';
 
 export interface GeneratedFile {
   readonly name: string;

@@ -4,7 +4,7 @@
  * kernels and the generated C header and linker script (`isa/platform/c-files.ts`) all read it here.
  * The peripheral layout is this project's own (documented in docs/iss.md), not the PULP SDK's.
  */
-import type { Addr } from '../types';
+import type { Addr } from '../types.js';
 
 /** A named RAM region of an address map. */
 export interface RegionConfig {

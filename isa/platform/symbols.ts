@@ -6,7 +6,7 @@
  */
 import {
   CORE_STACK_BYTES, PERIPHERAL, PERIPHERALS_BASE, PERIPHERALS_SIZE, PULP_MEMORY_MAP, regionEnd,
-} from './memory-map';
+} from './memory-map.js';
 
 export interface PlatformSymbol {
   readonly name: string;

@@ -1,7 +1,7 @@
 /** RV32I base integer instructions, plus fence/fence.i and the machine-mode system instructions. */
-import { instruction, type InstructionDef } from '../definition';
-import { FORMATS as F } from '../formats';
-import { loadOffset, regImm, regReg, storeOffset } from './semantics';
+import { instruction, type InstructionDef } from '../definition.js';
+import { FORMATS as F } from '../formats.js';
+import { loadOffset, regImm, regReg, storeOffset } from './semantics.js';
 
 const OP = 0x33;
 const OP_IMM = 0x13;

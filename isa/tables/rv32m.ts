@@ -1,8 +1,8 @@
 /** RV32M multiply and divide. */
-import { div, divu, mulh, mulhsu, mulhu, rem, remu } from '../arith';
-import { instruction, type InstructionDef, type TimingClass } from '../definition';
-import { FORMATS as F } from '../formats';
-import { regReg, type BinaryOp } from './semantics';
+import { div, divu, mulh, mulhsu, mulhu, rem, remu } from '../arith.js';
+import { instruction, type InstructionDef, type TimingClass } from '../definition.js';
+import { FORMATS as F } from '../formats.js';
+import { regReg, type BinaryOp } from './semantics.js';
 
 function muldiv(mnemonic: string, funct3: number, timing: TimingClass, op: BinaryOp): InstructionDef {
   return instruction(mnemonic, 'M', { opcode: 0x33, funct3, funct7: 0x01 }, F.r, timing, regReg(op));

@@ -2,8 +2,8 @@
  * Building blocks for instruction semantics. Each returns an Execute closure; the closures are
  * created once when the table is built, so the hot loop only calls them.
  */
-import { withOperation, type Execute } from '../definition';
-import type { AccessSize } from '../types';
+import { withOperation, type Execute } from '../definition.js';
+import type { AccessSize } from '../types.js';
 
 export type BinaryOp = (a: number, b: number) => number;
 

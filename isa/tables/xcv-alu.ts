@@ -4,10 +4,10 @@
  */
 import {
   clearField, extractSigned, extractUnsigned, insertField, setField,
-} from '../bitfield';
-import { instruction, type Execute, type Extension, type InstructionDef } from '../definition';
-import { FORMATS as F, type Format } from '../formats';
-import { accumulate, regImm, regReg, unary } from './semantics';
+} from '../bitfield.js';
+import { instruction, type Execute, type Extension, type InstructionDef } from '../definition.js';
+import { FORMATS as F, type Format } from '../formats.js';
+import { accumulate, regImm, regReg, unary } from './semantics.js';
 
 const PLANE_A = { opcode: 0x2b, funct3: 0b011 } as const;
 

@@ -2,9 +2,9 @@
  * CORE-V bit manipulation with immediates (Xcvbitmanip), custom-2: [31:30] selects the operation,
  * [29:25] is Is3 (field length minus one), [24:20] is Is2 (position).
  */
-import { bitReverse, clearField, extractSigned, extractUnsigned, insertField, setField } from '../bitfield';
-import { instruction, type InstructionDef } from '../definition';
-import { FORMATS as F } from '../formats';
+import { bitReverse, clearField, extractSigned, extractUnsigned, insertField, setField } from '../bitfield.js';
+import { instruction, type InstructionDef } from '../definition.js';
+import { FORMATS as F } from '../formats.js';
 
 const CUSTOM_2 = 0x5b;
 

@@ -5,9 +5,9 @@
  * multiply-accumulates with normalization (custom-2 funct3 1xx). Signed forms shift
  * arithmetically, unsigned ones logically; sums wrap at 32 bits as in the 32-bit adder.
  */
-import { instruction, type Execute, type InstructionDef } from '../definition';
-import { FORMATS as F } from '../formats';
-import { accumulate } from './semantics';
+import { instruction, type Execute, type InstructionDef } from '../definition.js';
+import { FORMATS as F } from '../formats.js';
+import { accumulate } from './semantics.js';
 
 const CUSTOM_1 = 0x2b;
 const CUSTOM_2 = 0x5b;

@@ -3,9 +3,9 @@
  * Register forms require the unused immediate to be zero and immediate forms an unused rs1 field,
  * as the CV32E40P decoder does.
  */
-import { instruction, type Execute, type InstructionDef } from '../definition';
-import { FORMATS as F, type Format } from '../formats';
-import type { FixedFields } from '../definition';
+import { instruction, type Execute, type InstructionDef } from '../definition.js';
+import { FORMATS as F, type Format } from '../formats.js';
+import type { FixedFields } from '../definition.js';
 
 const LOOP = { opcode: 0x2b, funct3: 0b100 } as const;
 

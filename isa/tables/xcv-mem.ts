@@ -2,9 +2,9 @@
  * CORE-V post-increment and register-indexed loads and stores (Xcvmem; docs/cv32e40p.md#encodings):
  * immediate loads in custom-0, everything else in custom-1.
  */
-import { instruction, type InstructionDef } from '../definition';
-import { FORMATS as F } from '../formats';
-import type { AccessSize } from '../types';
+import { instruction, type InstructionDef } from '../definition.js';
+import { FORMATS as F } from '../formats.js';
+import type { AccessSize } from '../types.js';
 
 const CUSTOM_0 = 0x0b;
 const CUSTOM_1 = 0x2b;

@@ -1,8 +1,8 @@
 /** CORE-V SIMD complex-number instructions (Xcvsimd, custom-3 with F = 1). */
-import { instruction, type FixedFields, type InstructionDef } from '../definition';
-import { CUSTOM_3 } from './xcv-simd';
-import { FORMATS as F } from '../formats';
-import { accumulate, regReg, unary } from './semantics';
+import { instruction, type FixedFields, type InstructionDef } from '../definition.js';
+import { CUSTOM_3 } from './xcv-simd.js';
+import { FORMATS as F } from '../formats.js';
+import { accumulate, regReg, unary } from './semantics.js';
 
 /**
  * Complex numbers as {imaginary: halfword 1, real: halfword 0} (F = 1). funct3 [14:13] selects

@@ -2,11 +2,11 @@
  * CORE-V SIMD lane moves (Xcvsimd, custom-3): extract/insert one lane, pack halves or bytes, and
  * the shuffles that rebuild a register from selected lanes.
  */
-import { instruction, type FixedFields, type InstructionDef } from '../definition';
-import { CUSTOM_3 } from './xcv-simd';
-import { FORMATS as F } from '../formats';
-import { insertLane, lane, type LaneWidth } from '../simd';
-import { accumulate, accumulateImm, regImm, regReg } from './semantics';
+import { instruction, type FixedFields, type InstructionDef } from '../definition.js';
+import { CUSTOM_3 } from './xcv-simd.js';
+import { FORMATS as F } from '../formats.js';
+import { insertLane, lane, type LaneWidth } from '../simd.js';
+import { accumulate, accumulateImm, regImm, regReg } from './semantics.js';
 
 /** funct5 10111: lane extract (sign/zero) and insert; the lane index sits where Imm6 would. */
 const LANE_OPS: readonly InstructionDef[] = ([16, 8] as const).flatMap((width) => {

@@ -3,10 +3,10 @@
  * and how operand b is formed: .h/.b use rs2, .sc replicates rs2's lane 0, .sci replicates Imm6.
  * Each family below expands to its six forms here, so the table still has one entry per encoding.
  */
-import { instruction, type Execute, type InstructionDef } from '../definition';
-import { FORMATS as F, type Format } from '../formats';
-import { dotProduct, lanewise, replicate, type LaneWidth } from '../simd';
-import { accumulate, accumulateImm, unary } from './semantics';
+import { instruction, type Execute, type InstructionDef } from '../definition.js';
+import { FORMATS as F, type Format } from '../formats.js';
+import { dotProduct, lanewise, replicate, type LaneWidth } from '../simd.js';
+import { accumulate, accumulateImm, unary } from './semantics.js';
 
 export const CUSTOM_3 = 0x7b;
 

@@ -3,12 +3,12 @@
 // simulator's. One entry per mnemonic, element size and N:M pattern: the pattern is printed and
 // parsed as literal text (`1:8`), and the reserved block-size field value 11 matches no entry, so
 // the decoder reports it as an illegal instruction.
-import { format } from '../formats';
-import { instruction, type InstructionDef } from '../definition';
-import { buildInstructionTable, type InstructionTable } from '../table';
-import { Fault } from '../fault';
-import { hex } from '../bits';
-import { type ElementBytes, executeGather, gatherFunct3, gatherOpcode, indexBits, mnemonic, patternName, patterns } from '../xnmsparse/gather';
+import { format } from '../formats.js';
+import { instruction, type InstructionDef } from '../definition.js';
+import { buildInstructionTable, type InstructionTable } from '../table.js';
+import { Fault } from '../fault.js';
+import { hex } from '../bits.js';
+import { type ElementBytes, executeGather, gatherFunct3, gatherOpcode, indexBits, mnemonic, patternName, patterns } from '../xnmsparse/gather.js';
 
 function gatherDefs(bytes: ElementBytes, consume: boolean): InstructionDef[] {
   const lane = bytes === 1 ? 'gatherLaneB' : 'gatherLaneH';

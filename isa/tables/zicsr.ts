@@ -2,9 +2,9 @@
  * Zicsr. Per the privileged spec, csrrw with rd = x0 does not read and csrrs/csrrc with a zero
  * source do not write; that matters for read-only CSRs, where a write is an illegal instruction.
  */
-import { instruction, type InstructionDef } from '../definition';
-import { FORMATS as F } from '../formats';
-import type { HartContext } from '../types';
+import { instruction, type InstructionDef } from '../definition.js';
+import { FORMATS as F } from '../formats.js';
+import type { HartContext } from '../types.js';
 
 type Update = (old: number, operand: number) => number;
 

@@ -1,7 +1,7 @@
 // Golden model of the Xnmsparse gather instructions (docs/isa-extension.md): the executable
 // definition that the instruction-set simulator calls and the HDL units are checked against.
 // Values are unsigned 32-bit patterns (JavaScript numbers in 0..2^32-1).
-import { insertLane, type LaneWidth } from '../simd';
+import { insertLane, type LaneWidth } from '../simd.js';
 
 export type BlockSize = 4 | 8 | 16;
 export type NonZeros = 1 | 2;

@@ -11,20 +11,20 @@
  * in cluster-time order, as a cycle-by-cycle loop would use it, and a core that computes without
  * competing runs whole compiled blocks.
  */
-import { Fault } from '../../isa/fault';
-import { Hart, type RunStop } from '../core/hart';
-import { MappedMemory } from '../core/memory';
-import { SyscallEnvironment, type HaltReason } from '../core/environment';
-import type { ElfImage } from '../../isa/elf/reader';
-import { hex } from '../../isa/bits';
-import type { InstructionTable } from '../../isa/table';
-import type { Cycles, Word } from '../../isa/types';
-import { loadImage } from '../program';
-import { PULP_CLUSTER, type ClusterConfig } from './config';
-import { CORE_STACK_BYTES, PERIPHERAL } from '../../isa/platform/memory-map';
-import { CorePort, type PortHost, type PortStats } from './core-port';
-import { Dma, type DmaRequest } from './dma';
-import { Tcdm } from './tcdm';
+import { Fault } from '../../isa/fault.js';
+import { Hart, type RunStop } from '../core/hart.js';
+import { MappedMemory } from '../core/memory.js';
+import { SyscallEnvironment, type HaltReason } from '../core/environment.js';
+import type { ElfImage } from '../../isa/elf/reader.js';
+import { hex } from '../../isa/bits.js';
+import type { InstructionTable } from '../../isa/table.js';
+import type { Cycles, Word } from '../../isa/types.js';
+import { loadImage } from '../program.js';
+import { PULP_CLUSTER, type ClusterConfig } from './config.js';
+import { CORE_STACK_BYTES, PERIPHERAL } from '../../isa/platform/memory-map.js';
+import { CorePort, type PortHost, type PortStats } from './core-port.js';
+import { Dma, type DmaRequest } from './dma.js';
+import { Tcdm } from './tcdm.js';
 
 export interface ClusterOptions {
   readonly config?: Partial<ClusterConfig>;

@@ -2,9 +2,9 @@
  * Cluster parameters with PULP-cluster defaults, all in one object. The addresses default to the
  * platform's memory map (isa/platform/memory-map.ts).
  */
-import { CV32E40P_TIMING, type TimingConfig } from '../core/timing';
-import type { Addr, Cycles } from '../../isa/types';
-import { PERIPHERALS_BASE, PULP_L1, PULP_L2 } from '../../isa/platform/memory-map';
+import { CV32E40P_TIMING, type TimingConfig } from '../core/timing.js';
+import type { Addr, Cycles } from '../../isa/types.js';
+import { PERIPHERALS_BASE, PULP_L1, PULP_L2 } from '../../isa/platform/memory-map.js';
 
 export interface ClusterConfig {
   /** Number of cores, 1..16. */

@@ -5,16 +5,16 @@
  * An access happens in the cycle its instruction issued, which is the hart's mcycle while the
  * instruction runs. A peripheral access pauses the hart so that the cluster can act on it.
  */
-import { hex } from '../../isa/bits';
-import type { AccessSize, Addr, Cycles, Word } from '../../isa/types';
-import type { Bus } from '../core/bus';
-import { Fault } from '../../isa/fault';
-import type { Hart } from '../core/hart';
-import type { MappedMemory } from '../core/memory';
-import type { MemoryRegion } from '../core/memory-region';
-import type { ClusterConfig } from './config';
-import { PERIPHERALS_SIZE } from '../../isa/platform/memory-map';
-import type { Tcdm } from './tcdm';
+import { hex } from '../../isa/bits.js';
+import type { AccessSize, Addr, Cycles, Word } from '../../isa/types.js';
+import type { Bus } from '../core/bus.js';
+import { Fault } from '../../isa/fault.js';
+import type { Hart } from '../core/hart.js';
+import type { MappedMemory } from '../core/memory.js';
+import type { MemoryRegion } from '../core/memory-region.js';
+import type { ClusterConfig } from './config.js';
+import { PERIPHERALS_SIZE } from '../../isa/platform/memory-map.js';
+import type { Tcdm } from './tcdm.js';
 
 /** What a port needs from the cluster: the peripheral registers, accessed in a given cycle. */
 export interface PortHost {

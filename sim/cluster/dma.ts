@@ -3,8 +3,8 @@
  * and served one at a time, each taking latency + ceil(bytes / bandwidth) cycles. The data moves
  * when a transfer completes, so a core reading the destination earlier sees the old contents.
  */
-import type { MappedMemory } from '../core/memory';
-import type { Addr, Cycles } from '../../isa/types';
+import type { MappedMemory } from '../core/memory.js';
+import type { Addr, Cycles } from '../../isa/types.js';
 
 export interface DmaRequest {
   readonly src: Addr;

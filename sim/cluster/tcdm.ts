@@ -10,7 +10,7 @@
  * it, for an earlier cycle, may still use the bank before it. So each bank keeps the set of its
  * reserved cycles from the latest issue cycle on, as a 64-bit mask (two 32-bit words).
  */
-import type { Addr, Cycles } from '../../isa/types';
+import type { Addr, Cycles } from '../../isa/types.js';
 
 /** Reservations per bank reach at most two per core (an access and its second transaction) ahead. */
 const WINDOW = 64;

@@ -10,17 +10,17 @@
  * semantics, the timing model and the compiled blocks all receive the hart itself, so every call
  * site sees one hidden class and V8 can inline the operations into them.
  */
-import { hex } from '../../isa/bits';
-import { instructionLength } from '../../isa/decoder';
-import type { DecodedInstruction } from '../../isa/definition';
-import { Fault } from '../../isa/fault';
-import type { AccessSize, Addr, CsrAddr, Cycles, HartContext, Word } from '../../isa/types';
-import type { Bus } from './bus';
-import { CsrFile } from './csr-file';
-import { SyscallEnvironment, type Environment, type EnvironmentPort, type HaltReason } from './environment';
-import { HardwareLoops } from './hwloop';
-import type { RetireHook } from './retire';
-import { CoreStats, type TimingProbe } from './timing';
+import { hex } from '../../isa/bits.js';
+import { instructionLength } from '../../isa/decoder.js';
+import type { DecodedInstruction } from '../../isa/definition.js';
+import { Fault } from '../../isa/fault.js';
+import type { AccessSize, Addr, CsrAddr, Cycles, HartContext, Word } from '../../isa/types.js';
+import type { Bus } from './bus.js';
+import { CsrFile } from './csr-file.js';
+import { SyscallEnvironment, type Environment, type EnvironmentPort, type HaltReason } from './environment.js';
+import { HardwareLoops } from './hwloop.js';
+import type { RetireHook } from './retire.js';
+import { CoreStats, type TimingProbe } from './timing.js';
 
 export interface ArchitecturalOptions {
   readonly resetPc: Addr;

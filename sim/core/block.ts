@@ -20,13 +20,13 @@
  * the pc they start at (`block_1c000040`), with each instruction's address and disassembly in a
  * comment; set NMSPARSE_DUMP_CODE to a folder to get their sources as files (util/generated-code.ts).
  */
-import { hex } from '../../isa/bits';
-import type { DecodedInstruction } from '../../isa/definition';
-import { formatInstruction } from '../../isa/disassembler';
-import type { Addr, Cycles, HwLoopRegs } from '../../isa/types';
-import { compileGenerated, type GeneratedCode } from '../../util/generated-code';
-import type { CoreStats, TimingModel, TimingProbe } from './timing';
-import { hasLatencyExtra, hasLoadUseHazard } from './timing';
+import { hex } from '../../isa/bits.js';
+import type { DecodedInstruction } from '../../isa/definition.js';
+import { formatInstruction } from '../../isa/disassembler.js';
+import type { Addr, Cycles, HwLoopRegs } from '../../isa/types.js';
+import { compileGenerated, type GeneratedCode } from '../../util/generated-code.js';
+import type { CoreStats, TimingModel, TimingProbe } from './timing.js';
+import { hasLatencyExtra, hasLoadUseHazard } from './timing.js';
 
 export const MAX_BLOCK_LENGTH = 64;
 

@@ -2,8 +2,8 @@
  * What a hart needs from the memory system. `MappedMemory` is the plain single-core implementation; the
  * cluster gives each core a port that adds bank arbitration, L2 latency and peripherals.
  */
-import type { AccessSize, Addr, Word } from '../../isa/types';
-import type { MemoryRegion } from './memory-region';
+import type { AccessSize, Addr, Word } from '../../isa/types.js';
+import type { MemoryRegion } from './memory-region.js';
 
 export interface Bus {
   read(addr: Addr, size: AccessSize, signed: boolean): Word;

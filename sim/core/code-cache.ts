@@ -9,15 +9,15 @@
  * the hart makes per instruction (`at`, `blockAt`, `isLocalAt`) are a subtraction and an array
  * read, small enough for V8 to inline into the hart's loop.
  */
-import { hex } from '../../isa/bits';
-import { decode, instructionLength } from '../../isa/decoder';
-import type { DecodedInstruction } from '../../isa/definition';
-import { disassemble, formatInstruction, instructionHex } from '../../isa/disassembler';
-import { Fault } from '../../isa/fault';
-import type { InstructionTable } from '../../isa/table';
-import type { Addr, HwLoopRegs } from '../../isa/types';
-import { Block, isLocal, isStraightLine, MAX_BLOCK_LENGTH } from './block';
-import type { Bus } from './bus';
+import { hex } from '../../isa/bits.js';
+import { decode, instructionLength } from '../../isa/decoder.js';
+import type { DecodedInstruction } from '../../isa/definition.js';
+import { disassemble, formatInstruction, instructionHex } from '../../isa/disassembler.js';
+import { Fault } from '../../isa/fault.js';
+import type { InstructionTable } from '../../isa/table.js';
+import type { Addr, HwLoopRegs } from '../../isa/types.js';
+import { Block, isLocal, isStraightLine, MAX_BLOCK_LENGTH } from './block.js';
+import type { Bus } from './bus.js';
 
 /** Arrivals at an address before the block starting there is compiled: code run once is not worth it. */
 const COMPILE_AFTER_VISITS = 4;

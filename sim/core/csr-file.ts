@@ -2,11 +2,11 @@
  * The machine-mode CSRs of the CV32E40P that a bare-metal program touches. Unknown CSRs, writes to
  * read-only CSRs and csrw to the hardware-loop CSRs are illegal instructions, as on the core.
  */
-import { hex } from '../../isa/bits';
-import { CSR } from '../../isa/csr-names';
-import type { CsrAddr, HwLoopRegs, Word } from '../../isa/types';
-import { Fault } from '../../isa/fault';
-import type { CoreStats } from './timing';
+import { hex } from '../../isa/bits.js';
+import { CSR } from '../../isa/csr-names.js';
+import type { CsrAddr, HwLoopRegs, Word } from '../../isa/types.js';
+import { Fault } from '../../isa/fault.js';
+import type { CoreStats } from './timing.js';
 
 const TWO_32 = 2 ** 32;
 /** misa: RV32 (MXL=1) with I, M, C and the non-standard X bit. */

@@ -6,9 +6,9 @@
  *   a7 = 64  write(a0 = fd, a1 = buf, a2 = len)   fd 1 or 2; returns len
  * ebreak stops the program (exit code 0 unless set), and wfi with nothing to wake the core stops it too.
  */
-import { hex } from '../../isa/bits';
-import type { Addr, Word } from '../../isa/types';
-import { Fault } from '../../isa/fault';
+import { hex } from '../../isa/bits.js';
+import type { Addr, Word } from '../../isa/types.js';
+import { Fault } from '../../isa/fault.js';
 
 export type HaltReason =
   | { readonly kind: 'exit'; readonly code: number }

@@ -3,10 +3,10 @@
  * only what went wrong; the hart catches it and rethrows an `IssError` carrying where and
  * when: pc, instruction word, disassembly, cycle and core. Callers never see a raw crash.
  */
-import { hex } from '../../isa/bits';
-import { instructionHex } from '../../isa/disassembler';
-import type { Addr, Cycles } from '../../isa/types';
-import type { Fault, FaultKind } from '../../isa/fault';
+import { hex } from '../../isa/bits.js';
+import { instructionHex } from '../../isa/disassembler.js';
+import type { Addr, Cycles } from '../../isa/types.js';
+import type { Fault, FaultKind } from '../../isa/fault.js';
 
 export interface FaultSite {
   readonly core: number;

@@ -6,17 +6,17 @@
  * of the hart is its base class, ArchitecturalState; which instruction or block is at pc is the
  * CodeCache's business.
  */
-import type { DecodedInstruction } from '../../isa/definition';
-import { Fault } from '../../isa/fault';
-import { CV32E40P_TABLE, type InstructionTable } from '../../isa/table';
-import type { Addr, Cycles } from '../../isa/types';
-import { ArchitecturalState, type ArchitecturalOptions } from './architectural-state';
-import type { Block, BlockHost } from './block';
-import type { Bus } from './bus';
-import { CodeCache } from './code-cache';
-import type { HaltReason } from './environment';
-import { locateFault } from './errors';
-import { CV32E40P_TIMING, TimingModel, type TimingConfig } from './timing';
+import type { DecodedInstruction } from '../../isa/definition.js';
+import { Fault } from '../../isa/fault.js';
+import { CV32E40P_TABLE, type InstructionTable } from '../../isa/table.js';
+import type { Addr, Cycles } from '../../isa/types.js';
+import { ArchitecturalState, type ArchitecturalOptions } from './architectural-state.js';
+import type { Block, BlockHost } from './block.js';
+import type { Bus } from './bus.js';
+import { CodeCache } from './code-cache.js';
+import type { HaltReason } from './environment.js';
+import { locateFault } from './errors.js';
+import { CV32E40P_TIMING, TimingModel, type TimingConfig } from './timing.js';
 
 export interface HartOptions extends ArchitecturalOptions {
   readonly table?: InstructionTable;

@@ -4,11 +4,11 @@
  * The core raises no exception on a violation and its behaviour is undefined; the manual asks
  * simulators to stop with a clear message instead, which is what `validate` does.
  */
-import { hex } from '../../isa/bits';
-import type { DecodedInstruction } from '../../isa/definition';
-import type { SystemCall } from '../../isa/effects';
-import type { Addr, HwLoopRegs } from '../../isa/types';
-import { Fault } from '../../isa/fault';
+import { hex } from '../../isa/bits.js';
+import type { DecodedInstruction } from '../../isa/definition.js';
+import type { SystemCall } from '../../isa/effects.js';
+import type { Addr, HwLoopRegs } from '../../isa/types.js';
+import { Fault } from '../../isa/fault.js';
 
 /**
  * The privileged calls the manual bans from a loop body (ecall and ebreak are allowed). mret also

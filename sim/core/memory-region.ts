@@ -2,10 +2,10 @@
  * One RAM region of the simulated address space, backed by a typed array, with the caches of the
  * code that runs from it (decoded instructions, compiled blocks) which stores into it invalidate.
  */
-import type { Addr } from '../../isa/types';
-import type { DecodedInstruction } from '../../isa/definition';
-import type { RegionConfig } from '../../isa/platform/memory-map';
-import { CodeEpoch, type Block } from './block';
+import type { Addr } from '../../isa/types.js';
+import type { DecodedInstruction } from '../../isa/definition.js';
+import type { RegionConfig } from '../../isa/platform/memory-map.js';
+import { CodeEpoch, type Block } from './block.js';
 
 export class MemoryRegion {
   readonly name: string;

@@ -3,12 +3,12 @@
  * Accesses are little-endian and may be misaligned (the hart decides whether that is allowed).
  * Every region can carry a pre-decode cache, which stores into the region invalidate.
  */
-import { hex } from '../../isa/bits';
-import type { AccessSize, Addr, Word } from '../../isa/types';
-import { Fault } from '../../isa/fault';
-import { MemoryRegion } from './memory-region';
-import type { Bus } from './bus';
-import type { RegionConfig } from '../../isa/platform/memory-map';
+import { hex } from '../../isa/bits.js';
+import type { AccessSize, Addr, Word } from '../../isa/types.js';
+import { Fault } from '../../isa/fault.js';
+import { MemoryRegion } from './memory-region.js';
+import type { Bus } from './bus.js';
+import type { RegionConfig } from '../../isa/platform/memory-map.js';
 
 /** Called when a watched word is stored to (see MappedMemory.watchWord). */
 export type StoreWatcher = (value: Word) => void;

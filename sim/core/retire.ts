@@ -1,6 +1,6 @@
 /** The per-retired-instruction record given to trace, lockstep and test hooks. */
-import type { DecodedInstruction } from '../../isa/definition';
-import type { AccessSize, Addr, Cycles, RegIndex, Word } from '../../isa/types';
+import type { DecodedInstruction } from '../../isa/definition.js';
+import type { AccessSize, Addr, Cycles, RegIndex, Word } from '../../isa/types.js';
 
 export interface RegisterWrite {
   readonly reg: RegIndex;

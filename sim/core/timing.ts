@@ -4,9 +4,9 @@
  * instruction, the register state before execution (for operand-dependent latencies), the outcome
  * (next pc, data access) and what the previous instruction wrote (for hazards).
  */
-import { CSR } from '../../isa/csr-names';
-import type { DecodedInstruction } from '../../isa/definition';
-import type { CsrAddr, Cycles } from '../../isa/types';
+import { CSR } from '../../isa/csr-names.js';
+import type { DecodedInstruction } from '../../isa/definition.js';
+import type { CsrAddr, Cycles } from '../../isa/types.js';
 
 /** Every timing parameter, with CV32E40P defaults. Cycles are totals unless named as extra. */
 export interface TimingConfig {

@@ -5,17 +5,17 @@
  * expression with final addresses and writes the bytes. One walk serves both kinds of pass, so
  * they cannot disagree on layout.
  */
-import { CV32E40P_TABLE, type InstructionTable } from '../../isa/table';
-import type { Addr } from '../../isa/types';
-import { PULP_L2 } from '../../isa/platform/memory-map';
-import type { AssembledProgram } from '../../isa/elf/image';
-import { InstructionSizes, type PassLayout } from './instruction-sizes';
-import { assembledProgram } from './output';
-import { Sections } from './sections';
-import { parseSource } from './source';
-import { SymbolAttributes } from './symbol-attributes';
-import { SymbolTable } from './symbols';
-import { walk, type Assembly } from './walk';
+import { CV32E40P_TABLE, type InstructionTable } from '../../isa/table.js';
+import type { Addr } from '../../isa/types.js';
+import { PULP_L2 } from '../../isa/platform/memory-map.js';
+import type { AssembledProgram } from '../../isa/elf/image.js';
+import { InstructionSizes, type PassLayout } from './instruction-sizes.js';
+import { assembledProgram } from './output.js';
+import { Sections } from './sections.js';
+import { parseSource } from './source.js';
+import { SymbolAttributes } from './symbol-attributes.js';
+import { SymbolTable } from './symbols.js';
+import { walk, type Assembly } from './walk.js';
 
 export interface AssembleOptions {
   /** Name used in error messages. */

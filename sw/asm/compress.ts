@@ -3,7 +3,7 @@
  * RVC expansion, built once by expanding every 16-bit encoding, so it cannot disagree with the
  * decoder.
  */
-import type { InstructionTable } from '../../isa/table';
+import type { InstructionTable } from '../../isa/table.js';
 
 const inverses = new WeakMap<InstructionTable, Map<number, number>>();
 

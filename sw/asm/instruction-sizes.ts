@@ -5,8 +5,8 @@
  * repeats until no size changes. A branch that had to grow back to 4 bytes is pinned there, so the
  * iteration ends.
  */
-import type { Section } from './sections';
-import type { SymbolLayout } from './symbols';
+import type { Section } from './sections.js';
+import type { SymbolLayout } from './symbols.js';
 
 /** The addresses a sizing pass ended with: of every label, and of every machine instruction. */
 export interface PassLayout {

@@ -3,14 +3,14 @@
  * mnemonic becomes a pattern; the first form whose pattern matches and whose register operands
  * name registers is encoded, with every value range-checked by its operand kind.
  */
-import { encodeInstruction, operandRangeError } from '../../isa/encoder';
-import { parseCsr } from '../../isa/csr-names';
-import type { InstructionDef } from '../../isa/definition';
-import type { OperandKind } from '../../isa/operands';
-import { parseReg } from '../../isa/registers';
-import type { InstructionTable } from '../../isa/table';
-import type { OperandSlots } from '../../isa/types';
-import type { Value } from './expression';
+import { encodeInstruction, operandRangeError } from '../../isa/encoder.js';
+import { parseCsr } from '../../isa/csr-names.js';
+import type { InstructionDef } from '../../isa/definition.js';
+import type { OperandKind } from '../../isa/operands.js';
+import { parseReg } from '../../isa/registers.js';
+import type { InstructionTable } from '../../isa/table.js';
+import type { OperandSlots } from '../../isa/types.js';
+import type { Value } from './expression.js';
 
 export interface InstructionContext {
   /** Evaluate an expression; undefined while it depends on unknown symbols. */

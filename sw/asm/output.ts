@@ -3,10 +3,10 @@
  * bytes, the symbol table (labels and `.equ` symbols with their declared binding, type and size)
  * and the entry point.
  */
-import type { AssembledProgram, AssembledSymbol } from '../../isa/elf/image';
-import { AsmError, atLocation } from './errors';
-import type { Site } from './symbols';
-import type { Assembly } from './walk';
+import type { AssembledProgram, AssembledSymbol } from '../../isa/elf/image.js';
+import { AsmError, atLocation } from './errors.js';
+import type { Site } from './symbols.js';
+import type { Assembly } from './walk.js';
 
 /** `end`: the site where the emitting pass ended, at which `.size` and `.equ` values are taken. */
 export function assembledProgram(assembly: Assembly, end: Site): AssembledProgram {

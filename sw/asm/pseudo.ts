@@ -4,7 +4,7 @@
  * always take two instructions; li takes one when its value is known and small enough in the
  * first pass, and the second pass keeps that size.
  */
-import { hi20, lo12, type Value } from './expression';
+import { hi20, lo12, type Value } from './expression.js';
 
 export interface Expansion {
   readonly mnemonic: string;

@@ -3,9 +3,9 @@
  * statements append to them, and their placement in memory after a sizing pass. A section has
  * storage only in the emitting pass; while sizing, appending only counts bytes.
  */
-import type { Addr } from '../../isa/types';
-import type { AssembledSection, SectionFlags } from '../../isa/elf/image';
-import { AsmError, type SourceLocation } from './errors';
+import type { Addr } from '../../isa/types.js';
+import type { AssembledSection, SectionFlags } from '../../isa/elf/image.js';
+import { AsmError, type SourceLocation } from './errors.js';
 
 const NOP = 0x00000013;
 const C_NOP = 0x0001;

@@ -2,7 +2,7 @@
  * Source text to statements: comments (`#`, `//`) removed, `;` separated statements split, labels
  * (`name:`, numeric `1:`) taken off the front, the rest split into a name and top-level operands.
  */
-import type { SourceLocation } from './errors';
+import type { SourceLocation } from './errors.js';
 
 export interface Statement {
   readonly location: SourceLocation;

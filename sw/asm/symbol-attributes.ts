@@ -2,8 +2,8 @@
  * What directives declare about symbols for the ELF symbol table: binding (`.globl`, `.weak`,
  * `.local`), type (`.type`) and size (`.size`, an expression evaluated once the program is placed).
  */
-import type { SymbolKind } from '../../isa/elf/image';
-import type { SourceLocation } from './errors';
+import type { SymbolKind } from '../../isa/elf/image.js';
+import type { SourceLocation } from './errors.js';
 
 export interface SizeDeclaration {
   readonly expr: string;

@@ -4,8 +4,8 @@
  * the addresses known there (none while sizing; a layout when a branch is tried at the previous
  * pass's addresses, and when emitting).
  */
-import { evaluate, type SymbolScope, type Value } from './expression';
-import type { Section } from './sections';
+import { evaluate, type SymbolScope, type Value } from './expression.js';
+import type { Section } from './sections.js';
 
 export interface Label {
   readonly section: Section;

@@ -3,17 +3,17 @@
  * on layout: a sizing pass defines the symbols and decides every size, the sections not placed
  * yet; the emitting pass evaluates every expression with final addresses and writes the bytes.
  */
-import type { InstructionTable } from '../../isa/table';
-import { compressed } from './compress';
-import { atLocation, type SourceLocation } from './errors';
-import { parseString, type Value } from './expression';
-import { encodeText, type EncodedInstruction } from './instructions';
-import { pieceKey, type InstructionSizes, type PassLayout } from './instruction-sizes';
-import { expandPseudo, type Expansion } from './pseudo';
-import type { Section, Sections } from './sections';
-import type { Statement } from './source';
-import type { SymbolAttributes } from './symbol-attributes';
-import type { Site, SymbolLayout, SymbolTable } from './symbols';
+import type { InstructionTable } from '../../isa/table.js';
+import { compressed } from './compress.js';
+import { atLocation, type SourceLocation } from './errors.js';
+import { parseString, type Value } from './expression.js';
+import { encodeText, type EncodedInstruction } from './instructions.js';
+import { pieceKey, type InstructionSizes, type PassLayout } from './instruction-sizes.js';
+import { expandPseudo, type Expansion } from './pseudo.js';
+import type { Section, Sections } from './sections.js';
+import type { Statement } from './source.js';
+import type { SymbolAttributes } from './symbol-attributes.js';
+import type { Site, SymbolLayout, SymbolTable } from './symbols.js';
 
 /** What the passes over one source build together. */
 export interface Assembly {

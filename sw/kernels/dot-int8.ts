@@ -3,9 +3,9 @@
  * speed with: two post-increment loads and a cv.sdotsp.b in a hardware loop over 256 bytes,
  * repeated `passes` times, accumulating into s1.
  */
-import { PULP_L1 } from '../../isa/platform/memory-map';
-import { Random } from '../../util/random';
-import { inputRegion, type KernelEntry } from './kernel';
+import { PULP_L1 } from '../../isa/platform/memory-map.js';
+import { Random } from '../../util/random.js';
+import { inputRegion, type KernelEntry } from './kernel.js';
 
 type DotParams = { readonly passes: number };
 

@@ -3,12 +3,12 @@
  * file with the instruction table it needs, inputs generated for the number of cores. run.ts loads
  * an instance on one core or on the cluster; its golden model gives the expected outputs.
  */
-import { writeElf } from '../../isa/elf/writer';
-import { CV32E40P_TABLE, type InstructionTable } from '../../isa/table';
-import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse';
-import { assemble } from '../asm/assembler';
-import type { InputRegion, InstructionSet, KernelEntry, KernelParams, OutputLocation } from './kernel';
-import { resolveParams } from '../../util/params';
+import { writeElf } from '../../isa/elf/writer.js';
+import { CV32E40P_TABLE, type InstructionTable } from '../../isa/table.js';
+import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
+import { assemble } from '../asm/assembler.js';
+import type { InputRegion, InstructionSet, KernelEntry, KernelParams, OutputLocation } from './kernel.js';
+import { resolveParams } from '../../util/params.js';
 
 /** One hart alone with the platform memory map (sim/program.ts), or the cluster with this many cores. */
 export type KernelTarget = { readonly kind: 'core' } | { readonly kind: 'cluster'; readonly cores: number };

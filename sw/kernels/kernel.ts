@@ -4,8 +4,8 @@
  * read back, and the configurations the test suite checks. sw/kernels/run.ts runs any entry on one
  * core or on the cluster.
  */
-import type { Addr } from '../../isa/types';
-import type { ParamSpec, ParamValues } from '../../util/params';
+import type { Addr } from '../../isa/types.js';
+import type { ParamSpec, ParamValues } from '../../util/params.js';
 
 /** Parameter values by name; a kernel declares its own as an object type, e.g. `{ passes: number }`. */
 export type KernelParams = ParamValues;

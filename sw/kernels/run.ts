@@ -4,15 +4,15 @@
  * engine is the compiled one (blocks, and run-ahead on the cluster) or the reference interpreter;
  * both give the same outputs and cycle counts.
  */
-import { readElf } from '../../isa/elf/reader';
-import type { Cycles } from '../../isa/types';
-import { Cluster } from '../../sim/cluster/cluster';
-import type { Hart } from '../../sim/core/hart';
-import type { MappedMemory } from '../../sim/core/memory';
-import { loadProgram } from '../../sim/program';
-import type { KernelInstance } from './instance';
-import type { InputRegion, OutputLocation } from './kernel';
-import { bytesToWords } from './words';
+import { readElf } from '../../isa/elf/reader.js';
+import type { Cycles } from '../../isa/types.js';
+import { Cluster } from '../../sim/cluster/cluster.js';
+import type { Hart } from '../../sim/core/hart.js';
+import type { MappedMemory } from '../../sim/core/memory.js';
+import { loadProgram } from '../../sim/program.js';
+import type { KernelInstance } from './instance.js';
+import type { InputRegion, OutputLocation } from './kernel.js';
+import { bytesToWords } from './words.js';
 
 /** Compiled: blocks and, on the cluster, run-ahead. Interpreted: one instruction at a time, the reference. */
 export type Engine = 'compiled' | 'interpreted';

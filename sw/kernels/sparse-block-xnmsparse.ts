@@ -6,14 +6,14 @@
  * four packed weights. Channel c, pixel p accumulates in s(2 + 2c + p), that is x(18 + 2c + p);
  * the block runs `repeats` times, then stores the accumulators.
  */
-import { lanesPerWord, patternName, type SparsityPattern } from '../../isa/xnmsparse/gather';
-import { PULP_L1 } from '../../isa/platform/memory-map';
-import { Random } from '../../util/random';
-import { sparseLayout } from '../sparse/format';
-import { packNM, unpackNM } from '../sparse/pack';
-import { pruneNM } from '../sparse/prune';
-import { inputRegion, type InputRegion, type KernelEntry } from './kernel';
-import { bytesToWords, wordsToBytes } from './words';
+import { lanesPerWord, patternName, type SparsityPattern } from '../../isa/xnmsparse/gather.js';
+import { PULP_L1 } from '../../isa/platform/memory-map.js';
+import { Random } from '../../util/random.js';
+import { sparseLayout } from '../sparse/format.js';
+import { packNM, unpackNM } from '../sparse/pack.js';
+import { pruneNM } from '../sparse/prune.js';
+import { inputRegion, type InputRegion, type KernelEntry } from './kernel.js';
+import { bytesToWords, wordsToBytes } from './words.js';
 
 type BlockParams = { readonly channels: number; readonly repeats: number };
 

@@ -1,6 +1,6 @@
 // The N:M sparse weight format shared by the packer, the kernels and the Xnmsparse extension
 // (docs/sparse-format.md). Pure arithmetic on the layout; packing lives in pack.ts.
-import { type ElementBytes, indexBits, lanesPerWord, type SparsityPattern } from '../../isa/xnmsparse/gather';
+import { type ElementBytes, indexBits, lanesPerWord, type SparsityPattern } from '../../isa/xnmsparse/gather.js';
 
 export interface SparseLayout {
   readonly pattern: SparsityPattern;

@@ -1,7 +1,7 @@
 // Packing N:M-sparse weights into values and packed indices, and back.
-import { indexBits, patternName, type ElementBytes, type SparsityPattern } from '../../isa/xnmsparse/gather';
-import { type SparseLayout, sparseLayout } from './format';
-import type { DenseWeights } from './prune';
+import { indexBits, patternName, type ElementBytes, type SparsityPattern } from '../../isa/xnmsparse/gather.js';
+import { type SparseLayout, sparseLayout } from './format.js';
+import type { DenseWeights } from './prune.js';
 
 export interface PackedWeights {
   readonly layout: SparseLayout;

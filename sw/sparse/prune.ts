@@ -1,6 +1,6 @@
 // Magnitude pruning to an N:M pattern along the reduction axis: in every block of M consecutive
 // weights of a channel, the N of largest magnitude survive (ties go to the lower position).
-import type { SparsityPattern } from '../../isa/xnmsparse/gather';
+import type { SparsityPattern } from '../../isa/xnmsparse/gather.js';
 
 /** Dense int weights, channel-major: weights[c * k + j]. */
 export interface DenseWeights {

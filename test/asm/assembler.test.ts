@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { assemble, type AssembleOptions } from '../../sw/asm/assembler';
-import { PULP_L2 } from '../../isa/platform/memory-map';
-import { writeElf } from '../../isa/elf/writer';
-import { AsmError } from '../../sw/asm/errors';
-import { readElf } from '../../isa/elf/reader';
-import { runElf } from '../../sim/program';
-import { SPIKE_MEMORY_MAP } from '../../isa/platform/memory-map';
-import { CV32E40P_TABLE } from '../../isa/table';
+import { assemble, type AssembleOptions } from '../../sw/asm/assembler.js';
+import { PULP_L2 } from '../../isa/platform/memory-map.js';
+import { writeElf } from '../../isa/elf/writer.js';
+import { AsmError } from '../../sw/asm/errors.js';
+import { readElf } from '../../isa/elf/reader.js';
+import { runElf } from '../../sim/program.js';
+import { SPIKE_MEMORY_MAP } from '../../isa/platform/memory-map.js';
+import { CV32E40P_TABLE } from '../../isa/table.js';
 
 /** Words of the .text section. */
 function words(source: string, options: AssembleOptions = {}): number[] {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assemble } from '../../sw/asm/assembler';
+import { assemble } from '../../sw/asm/assembler.js';
 
 const PREFIX = 'riscv64-unknown-elf-';
 const available = spawnSync(`${PREFIX}as`, ['--version']).status === 0;

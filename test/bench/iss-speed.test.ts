@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureSpeed } from '../../bench/iss-speed';
+import { measureSpeed } from '../../bench/iss-speed.js';
 
 describe('speed measurement', () => {
   it('runs the same kernel on one core and on every cluster core', () => {

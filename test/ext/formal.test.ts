@@ -4,14 +4,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emitVerilog } from '../../gen/verilog';
-import { runYosysScript } from '../../gen/yosys';
-import { elaborate, type ModuleGenerator, type Ports } from '../../hw/hdl';
-import { GatherAddress } from '../../hw/ext/address';
-import { GatherDecoder } from '../../hw/ext/decoder';
-import { IndexDecompressor } from '../../hw/ext/decompressor';
-import { LaneInserter } from '../../hw/ext/lane';
-import type { GatherFormat } from '../../hw/ext/format';
+import { emitVerilog } from '../../gen/verilog/index.js';
+import { runYosysScript } from '../../gen/yosys.js';
+import { elaborate, type ModuleGenerator, type Ports } from '../../hw/hdl/index.js';
+import { GatherAddress } from '../../hw/ext/address.js';
+import { GatherDecoder } from '../../hw/ext/decoder.js';
+import { IndexDecompressor } from '../../hw/ext/decompressor.js';
+import { LaneInserter } from '../../hw/ext/lane.js';
+import type { GatherFormat } from '../../hw/ext/format.js';
 
 const reference = readFileSync(path.join(__dirname, 'reference', 'xnmsparse_ref.v'), 'utf8');
 

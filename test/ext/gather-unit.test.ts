@@ -2,12 +2,12 @@
 // after a random latency and sometimes with a bus error. Every write-back and exception is checked,
 // in order, against executeGather() of the golden model.
 import { describe, expect, it } from 'vitest';
-import { elaborate } from '../../hw/hdl';
-import { RtlSimulator } from '../../hw/hdl/rtl-sim';
-import { checkedFormats, type GatherFormat } from '../../hw/ext/format';
-import { GatherUnit } from '../../hw/ext/gather-unit';
-import { executeGather, type GatherInstruction, lanesPerWord } from '../../isa/xnmsparse/gather';
-import { Random } from '../../util/random';
+import { elaborate } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
+import { checkedFormats, type GatherFormat } from '../../hw/ext/format.js';
+import { GatherUnit } from '../../hw/ext/gather-unit.js';
+import { executeGather, type GatherInstruction, lanesPerWord } from '../../isa/xnmsparse/gather.js';
+import { Random } from '../../util/random.js';
 
 interface Issued {
   readonly insn: GatherInstruction;

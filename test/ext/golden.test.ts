@@ -9,8 +9,8 @@ import {
   gatherAddress,
   type GatherInstruction,
   patterns,
-} from '../../isa/xnmsparse/gather';
-import { insertLane } from '../../isa/simd';
+} from '../../isa/xnmsparse/gather.js';
+import { insertLane } from '../../isa/simd.js';
 
 const lg = (fields: Partial<GatherInstruction> = {}): GatherInstruction => ({
   rd: 10, rs1: 12, rs2: 5, pattern: { n: 1, m: 8 }, elementBytes: 1, lane: 0, consume: false, ...fields,

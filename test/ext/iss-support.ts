@@ -1,8 +1,8 @@
 // Shared by the ISS tests of the extension: running a few instructions on a hart with Xnmsparse.
-import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse';
-import { loadProgram } from '../../sim/program';
-import { assemble } from '../../sw/asm/assembler';
-import { writeElf } from '../../isa/elf/writer';
+import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
+import { loadProgram } from '../../sim/program.js';
+import { assemble } from '../../sw/asm/assembler.js';
+import { writeElf } from '../../isa/elf/writer.js';
 
 export const table = CV32E40P_XNMSPARSE_TABLE;
 export const dataBase = 0x8000;

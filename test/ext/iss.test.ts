@@ -3,17 +3,17 @@
 // 2-pixel block of a 1:8-sparse layer written in assembly over weights from the packer (the
 // sparse-block-xnmsparse kernel).
 import { describe, expect, it } from 'vitest';
-import { encodeGather, executeGather, formatGather, type GatherInstruction, lanesPerWord, patterns } from '../../isa/xnmsparse/gather';
-import { disassemble } from '../../isa/disassembler';
-import { CV32E40P_TABLE } from '../../isa/table';
-import { regName } from '../../isa/registers';
-import { IllegalInstructionError, MemoryAccessError, MisalignedAccessError } from '../../sim/core/errors';
-import { assemble } from '../../sw/asm/assembler';
-import { dataBase, execute, table } from './iss-support';
-import { sparseBlockXnmsparse } from '../../sw/kernels/sparse-block-xnmsparse';
-import { expectedOutputs, instantiate } from '../../sw/kernels/instance';
-import { runKernel } from '../../sw/kernels/run';
-import { Random } from '../../util/random';
+import { encodeGather, executeGather, formatGather, type GatherInstruction, lanesPerWord, patterns } from '../../isa/xnmsparse/gather.js';
+import { disassemble } from '../../isa/disassembler.js';
+import { CV32E40P_TABLE } from '../../isa/table.js';
+import { regName } from '../../isa/registers.js';
+import { IllegalInstructionError, MemoryAccessError, MisalignedAccessError } from '../../sim/core/errors.js';
+import { assemble } from '../../sw/asm/assembler.js';
+import { dataBase, execute, table } from './iss-support.js';
+import { sparseBlockXnmsparse } from '../../sw/kernels/sparse-block-xnmsparse.js';
+import { expectedOutputs, instantiate } from '../../sw/kernels/instance.js';
+import { runKernel } from '../../sw/kernels/run.js';
+import { Random } from '../../util/random.js';
 
 const [a0, a2, a3, t0] = [10, 12, 13, 5];
 

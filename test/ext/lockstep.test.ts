@@ -2,14 +2,14 @@
 // the ISS retires is decoded by the HDL decoder and executed by the HDL gather block, from the
 // register values the ISS had before it, and both must write the same registers with the same values.
 import { describe, expect, it } from 'vitest';
-import { elaborate } from '../../hw/hdl';
-import { RtlSimulator } from '../../hw/hdl/rtl-sim';
-import { GatherDecoder } from '../../hw/ext/decoder';
-import { GatherUnit } from '../../hw/ext/gather-unit';
-import type { RetireEvent } from '../../sim/core/retire';
-import { sparseBlockXnmsparse } from '../../sw/kernels/sparse-block-xnmsparse';
-import { instantiate } from '../../sw/kernels/instance';
-import { loadOnCore } from '../../sw/kernels/run';
+import { elaborate } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
+import { GatherDecoder } from '../../hw/ext/decoder.js';
+import { GatherUnit } from '../../hw/ext/gather-unit.js';
+import type { RetireEvent } from '../../sim/core/retire.js';
+import { sparseBlockXnmsparse } from '../../sw/kernels/sparse-block-xnmsparse.js';
+import { instantiate } from '../../sw/kernels/instance.js';
+import { loadOnCore } from '../../sw/kernels/run.js';
 
 const format = { m: 8, n: 1, bytes: 1 } as const;
 

@@ -1,12 +1,12 @@
 // Each Xnmsparse HDL unit against its golden function (isa/xnmsparse/gather.ts), in the TypeScript
 // simulator: exhaustively over the fields that matter, random over 32-bit data.
 import { describe, expect, it } from 'vitest';
-import { elaborate } from '../../hw/hdl';
-import { RtlSimulator } from '../../hw/hdl/rtl-sim';
-import { GatherAddress } from '../../hw/ext/address';
-import { GatherDecoder } from '../../hw/ext/decoder';
-import { IndexDecompressor } from '../../hw/ext/decompressor';
-import { LaneInserter } from '../../hw/ext/lane';
+import { elaborate } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
+import { GatherAddress } from '../../hw/ext/address.js';
+import { GatherDecoder } from '../../hw/ext/decoder.js';
+import { IndexDecompressor } from '../../hw/ext/decompressor.js';
+import { LaneInserter } from '../../hw/ext/lane.js';
 import {
   type BlockSize,
   decodeGather,
@@ -16,9 +16,9 @@ import {
   gatherAddress,
   lanesPerWord,
   type NonZeros,
-} from '../../isa/xnmsparse/gather';
-import { Random } from '../../util/random';
-import { insertLane } from '../../isa/simd';
+} from '../../isa/xnmsparse/gather.js';
+import { Random } from '../../util/random.js';
+import { insertLane } from '../../isa/simd.js';
 
 const formats = [1, 2].flatMap((bytes) => [1, 2].flatMap((n) => [4, 8, 16].map((m) => ({ m: m as BlockSize, n: n as NonZeros, bytes: bytes as ElementBytes }))));
 

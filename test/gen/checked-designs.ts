@@ -1,8 +1,8 @@
 // The parameterizations the suite checks: every `checked` entry of every design in the registry,
 // read at run time so designs added to hw/designs.ts are covered without touching the tests.
-import { type Design, elaborate, type Params } from '../../hw/hdl';
-import { designs } from '../../hw/designs';
-import { emitVerilog, type VerilogFile } from '../../gen/verilog';
+import { type Design, elaborate, type Params } from '../../hw/hdl/index.js';
+import { designs } from '../../hw/designs.js';
+import { emitVerilog, type VerilogFile } from '../../gen/verilog/index.js';
 
 export interface CheckedDesign {
   /** e.g. `counter width=8`, for test names. */

@@ -1,12 +1,12 @@
 // The differential test can fail: hand-edited Verilog and an uninitialized register are reported
 // with the cycle, the output, both values and the seed.
 import { describe, expect } from 'vitest';
-import { elaborate } from '../../hw/hdl';
-import { Counter } from '../../hw/examples/counter';
-import { cosimulate, formatCosimReport } from '../../gen/cosim';
-import { emitVerilog, initMacro, type VerilogFile } from '../../gen/verilog';
-import { Passthrough, SignedOps } from './fixtures';
-import { itWithTools } from './needs-tools';
+import { elaborate } from '../../hw/hdl/index.js';
+import { Counter } from '../../hw/examples/counter.js';
+import { cosimulate, formatCosimReport } from '../../gen/cosim/index.js';
+import { emitVerilog, initMacro, type VerilogFile } from '../../gen/verilog/index.js';
+import { Passthrough, SignedOps } from './fixtures.js';
+import { itWithTools } from './needs-tools.js';
 
 const it = itWithTools(['iverilog', 'vvp']);
 

@@ -1,9 +1,9 @@
 // The differential test: every checked design, in both emitted forms, under Icarus Verilog against
 // the TypeScript simulator, every output every cycle, for a few seeds.
 import { describe, expect } from 'vitest';
-import { cosimulate, formatCosimReport } from '../../gen/cosim';
-import { checkedDesigns, verilogForms } from './checked-designs';
-import { itWithTools } from './needs-tools';
+import { cosimulate, formatCosimReport } from '../../gen/cosim/index.js';
+import { checkedDesigns, verilogForms } from './checked-designs.js';
+import { itWithTools } from './needs-tools.js';
 
 const it = itWithTools(['iverilog', 'vvp']);
 const cycles = 2000;

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkedDesigns, verilogForms } from './checked-designs';
+import { checkedDesigns, verilogForms } from './checked-designs.js';
 
 const script = fileURLToPath(new URL('./emit-checked.ts', import.meta.url));
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,6 +1,6 @@
 // Prints the Verilog of every checked design, in both forms, as JSON keyed by label and form. The
 // determinism test runs it in a separate Node process under tsx (the CLI's runtime) and compares.
-import { checkedDesigns, verilogForms } from './checked-designs';
+import { checkedDesigns, verilogForms } from './checked-designs.js';
 
 const out: Record<string, string[]> = {};
 for (const checked of checkedDesigns) {

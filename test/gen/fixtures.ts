@@ -1,6 +1,6 @@
 // Small modules that exercise the harness itself: ports wider than 32 bits, signed ports, and a
 // register without reset (which starts as x in Verilog unless NMSPARSE_INIT_REGS zeroes it).
-import { defineModule, SInt, UInt } from '../../hw/hdl';
+import { defineModule, SInt, UInt } from '../../hw/hdl/index.js';
 
 /**
  * Each input straight to an output, plus two registers: `wideLast` is `wide` one cycle late through

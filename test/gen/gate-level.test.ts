@@ -1,10 +1,10 @@
 // Gate-level differential test: every checked design synthesized by Yosys, the netlist simulated by
 // Icarus Verilog against the TypeScript simulator, every output every cycle.
 import { describe, expect } from 'vitest';
-import { cosimulate, formatCosimReport } from '../../gen/cosim';
-import { synthesizedNetlist } from '../../gen/cosim/gate-level';
-import { checkedDesigns } from './checked-designs';
-import { itWithTools } from './needs-tools';
+import { cosimulate, formatCosimReport } from '../../gen/cosim/index.js';
+import { synthesizedNetlist } from '../../gen/cosim/gate-level.js';
+import { checkedDesigns } from './checked-designs.js';
+import { itWithTools } from './needs-tools.js';
 
 const it = itWithTools(['iverilog', 'vvp']);
 const cycles = 2000;

@@ -2,13 +2,13 @@
 // TypeScript simulator: row packing, ports wider than 32 bits, signed ports, hex parsing, and the
 // zeroed initial state under NMSPARSE_INIT_REGS.
 import { describe, expect, it as plainIt } from 'vitest';
-import { elaborate } from '../../hw/hdl';
-import { randomStimulus } from '../../gen/cosim';
-import { runIcarus } from '../../gen/cosim/icarus';
-import { stimulusHex } from '../../gen/cosim/testbench';
-import { emitVerilog } from '../../gen/verilog';
-import { Passthrough } from './fixtures';
-import { itWithTools } from './needs-tools';
+import { elaborate } from '../../hw/hdl/index.js';
+import { randomStimulus } from '../../gen/cosim/index.js';
+import { runIcarus } from '../../gen/cosim/icarus.js';
+import { stimulusHex } from '../../gen/cosim/testbench.js';
+import { emitVerilog } from '../../gen/verilog/index.js';
+import { Passthrough } from './fixtures.js';
+import { itWithTools } from './needs-tools.js';
 
 const it = itWithTools(['iverilog', 'vvp']);
 

@@ -1,12 +1,12 @@
 // verilator --lint-only -Wall is clean on every checked design, in both emitted forms, and the
 // lint wrapper reports what Verilator finds.
 import { describe, expect } from 'vitest';
-import { elaborate } from '../../hw/hdl';
-import { Counter } from '../../hw/examples/counter';
-import { formatLintMessage, lintVerilog } from '../../gen/lint';
-import { emitVerilog } from '../../gen/verilog';
-import { checkedDesigns, verilogForms } from './checked-designs';
-import { itWithTools } from './needs-tools';
+import { elaborate } from '../../hw/hdl/index.js';
+import { Counter } from '../../hw/examples/counter.js';
+import { formatLintMessage, lintVerilog } from '../../gen/lint.js';
+import { emitVerilog } from '../../gen/verilog/index.js';
+import { checkedDesigns, verilogForms } from './checked-designs.js';
+import { itWithTools } from './needs-tools.js';
 
 const it = itWithTools(['verilator']);
 

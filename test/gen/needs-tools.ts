@@ -1,7 +1,7 @@
 // `it` for tests that run external simulators, following the project policy: outside CI a missing
 // tool skips the test with the reason in its name and on stderr; under CI=true it fails the suite.
 import { it } from 'vitest';
-import { skipUnlessTools } from '../support/tools';
+import { skipUnlessTools } from '../support/tools.js';
 
 export function itWithTools(tools: readonly string[]): (name: string, body: () => Promise<void>) => void {
   const reason = skipUnlessTools(tools);

@@ -1,10 +1,10 @@
 // The cosimulation stimulus: reproducible from its seed, shaped like the module's inputs, and
 // reaching the values and sequences the differential test relies on.
 import { describe, expect, it } from 'vitest';
-import { elaborate } from '../../hw/hdl';
-import { Counter } from '../../hw/examples/counter';
-import { randomStimulus } from '../../gen/cosim';
-import { Passthrough, SignedOps } from './fixtures';
+import { elaborate } from '../../hw/hdl/index.js';
+import { Counter } from '../../hw/examples/counter.js';
+import { randomStimulus } from '../../gen/cosim/index.js';
+import { Passthrough, SignedOps } from './fixtures.js';
 
 describe('randomStimulus', () => {
   const top = elaborate(Passthrough, {}).top;

@@ -3,8 +3,8 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findTool, ToolMissingError } from '../../gen/tools';
-import { skipUnlessTools } from '../support/tools';
+import { findTool, ToolMissingError } from '../../gen/tools.js';
+import { skipUnlessTools } from '../support/tools.js';
 
 describe('external tools', () => {
   let dir = '';

@@ -1,11 +1,11 @@
 // Yosys reads, synthesizes and checks every checked design, in both emitted forms, without a
 // warning; and the Yosys wrapper reports what Yosys finds.
 import { describe, expect, it } from 'vitest';
-import { elaborate } from '../../hw/hdl';
-import { Counter } from '../../hw/examples/counter';
-import { emitVerilog } from '../../gen/verilog';
-import { checkSynthesis, runYosysScript, YosysError } from '../../gen/yosys';
-import { checkedDesigns, verilogForms } from './checked-designs';
+import { elaborate } from '../../hw/hdl/index.js';
+import { Counter } from '../../hw/examples/counter.js';
+import { emitVerilog } from '../../gen/verilog/index.js';
+import { checkSynthesis, runYosysScript, YosysError } from '../../gen/yosys.js';
+import { checkedDesigns, verilogForms } from './checked-designs.js';
 
 for (const checked of checkedDesigns) {
   describe(checked.label, () => {

@@ -1,14 +1,14 @@
 // The example ALU: RV32 reference results by hand, then random and corner operands at several widths
 // against the model built from the operations' definitions.
 import { describe, expect, it } from 'vitest';
-import { Alu, AluOp } from '../../hw/examples/alu';
-import { elaborate, UInt } from '../../hw/hdl';
-import { RtlSimulator } from '../../hw/hdl/rtl-sim';
-import { aluModel } from './models/alu';
-import { peekBits, pokeBits } from './support/io';
-import { Random } from '../../util/random';
-import { randomBits } from './support/values';
-import { runVectors } from './support/vectors';
+import { Alu, AluOp } from '../../hw/examples/alu.js';
+import { elaborate, UInt } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
+import { aluModel } from './models/alu.js';
+import { peekBits, pokeBits } from './support/io.js';
+import { Random } from '../../util/random.js';
+import { randomBits } from './support/values.js';
+import { runVectors } from './support/vectors.js';
 
 const { ADD, SUB, SLL, SLT, SLTU, XOR, SRL, SRA, OR, AND, MUL, MULH, MULHSU, MULHU } = AluOp;
 

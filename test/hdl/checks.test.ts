@@ -17,9 +17,9 @@ import {
   type Signal,
   U,
   UInt,
-} from '../../hw/hdl';
-import { diagnosticsOf, type ExpectedDiagnostic, expectDiagnostics } from './support/diagnostics';
-import { SourceMarkers } from './support/markers';
+} from '../../hw/hdl/index.js';
+import { diagnosticsOf, type ExpectedDiagnostic, expectDiagnostics } from './support/diagnostics.js';
+import { SourceMarkers } from './support/markers.js';
 
 const markers = new SourceMarkers(import.meta.url);
 const file = markers.file;

@@ -2,9 +2,9 @@
 // wins, earlier branches of a chain take priority, switch cases are tested in order, and a switch
 // covering every selector value needs no default.
 import { describe, expect, it } from 'vitest';
-import { defineModule, elaborate, UInt } from '../../hw/hdl';
-import { RtlSimulator } from '../../hw/hdl/rtl-sim';
-import { type Cell, runVectors } from './support/vectors';
+import { defineModule, elaborate, UInt } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
+import { type Cell, runVectors } from './support/vectors.js';
 
 const Conditionals = defineModule('Conditionals', (m) => {
   const c1 = m.input('c1', UInt(1));

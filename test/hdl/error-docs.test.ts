@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { elaborate, HdlError } from '../../hw/hdl';
-import { checks } from '../../hw/hdl/checks';
+import { elaborate, HdlError } from '../../hw/hdl/index.js';
+import { checks } from '../../hw/hdl/checks.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const doc = readFileSync(path.join(root, 'docs', 'hdl-errors.md'), 'utf8');

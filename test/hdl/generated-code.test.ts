@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Counter } from '../../hw/examples/counter';
-import { Pipeline } from '../../hw/examples/pipeline';
-import { elaborate } from '../../hw/hdl';
-import { RtlSimulator } from '../../hw/hdl/rtl-sim';
-import { DUMP_CODE_VARIABLE } from '../../util/generated-code';
+import { Counter } from '../../hw/examples/counter.js';
+import { Pipeline } from '../../hw/examples/pipeline.js';
+import { elaborate } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
+import { DUMP_CODE_VARIABLE } from '../../util/generated-code.js';
 
 const counter = () => new RtlSimulator(elaborate(Counter, { width: 4 }));
 

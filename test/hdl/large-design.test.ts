@@ -1,8 +1,8 @@
 // A netlist large enough that the simulator splits its generated code into several functions and
 // carries shared values across them in scratch storage; checked against a plain TypeScript model.
 import { describe, expect, it } from 'vitest';
-import { defineModule, elaborate, type Expr, UInt } from '../../hw/hdl';
-import { RtlSimulator } from '../../hw/hdl/rtl-sim';
+import { defineModule, elaborate, type Expr, UInt } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
 
 const registers = 16;
 const mask = 0xffffffff;

@@ -2,11 +2,11 @@
 // contents before this cycle's writes, writes land at the clock edge, a write port inside a when is
 // enabled only under its condition, and on a same-address collision the later port wins.
 import { describe, expect, it } from 'vitest';
-import { defineModule, elaborate, UInt } from '../../hw/hdl';
-import { RtlSimulator } from '../../hw/hdl/rtl-sim';
-import { peekBits, pokeBits } from './support/io';
-import { Random } from '../../util/random';
-import { randomBits } from './support/values';
+import { defineModule, elaborate, UInt } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
+import { peekBits, pokeBits } from './support/io.js';
+import { Random } from '../../util/random.js';
+import { randomBits } from './support/values.js';
 
 const depth = 8;
 

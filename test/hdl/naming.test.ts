@@ -2,8 +2,8 @@
 // signals, memories and instances (instances starting with u_), PascalCase module names. The
 // elaboration `names` check cannot enforce it: any plain identifier is valid Verilog.
 import { describe, expect, it } from 'vitest';
-import { designs } from '../../hw/designs';
-import { elaborate } from '../../hw/hdl';
+import { designs } from '../../hw/designs.js';
+import { elaborate } from '../../hw/hdl/index.js';
 
 const snakeCase = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 const instanceName = /^u_[a-z0-9]+(_[a-z0-9]+)*$/;

@@ -2,11 +2,11 @@
 // at widths around the simulator's 32-bit number/bigint boundary and beyond 64 bits. Each case also
 // pins the result type, so the width rules of docs/hdl.md are tested as well.
 import { describe, expect, it } from 'vitest';
-import { cat, defineModule, elaborate, type Expr, type HdlType, mux, S, SInt, type Signal, U, UInt } from '../../hw/hdl';
-import { RtlSimulator } from '../../hw/hdl/rtl-sim';
-import { peekBits, pokeBits } from './support/io';
-import { Random } from '../../util/random';
-import { randomBits, signed, unsigned } from './support/values';
+import { cat, defineModule, elaborate, type Expr, type HdlType, mux, S, SInt, type Signal, U, UInt } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
+import { peekBits, pokeBits } from './support/io.js';
+import { Random } from '../../util/random.js';
+import { randomBits, signed, unsigned } from './support/values.js';
 
 const widths = [1, 7, 8, 31, 32, 33, 64, 100];
 const vectorsPerWidth = 150;

@@ -2,15 +2,15 @@
 // x0, then random programs under random stalls, compared retirement by retirement with the
 // instruction-level model.
 import { describe, expect, it } from 'vitest';
-import { AluOp } from '../../hw/examples/alu';
-import { type PipelineParams, Pipeline, Unit } from '../../hw/examples/pipeline';
-import { elaborate, UInt } from '../../hw/hdl';
-import { RtlSimulator } from '../../hw/hdl/rtl-sim';
-import { type Instruction, PipelineModel, type Retirement } from './models/pipeline';
-import { peekBits, pokeBits } from './support/io';
-import { Random } from '../../util/random';
-import { randomBits } from './support/values';
-import { runVectors } from './support/vectors';
+import { AluOp } from '../../hw/examples/alu.js';
+import { type PipelineParams, Pipeline, Unit } from '../../hw/examples/pipeline.js';
+import { elaborate, UInt } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
+import { type Instruction, PipelineModel, type Retirement } from './models/pipeline.js';
+import { peekBits, pokeBits } from './support/io.js';
+import { Random } from '../../util/random.js';
+import { randomBits } from './support/values.js';
+import { runVectors } from './support/vectors.js';
 
 const { ALU, ALUI, DOT, SDOT } = Unit;
 const { ADD, SUB, SRA, MUL } = AluOp;

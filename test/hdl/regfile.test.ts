@@ -1,14 +1,14 @@
 // The example register file: hand-written vectors for the port semantics (read-before-write,
 // last write port wins, hardwired x0), then random traffic on every port against the array model.
 import { describe, expect, it } from 'vitest';
-import { type RegFileParams, RegFile, regFilePortNames } from '../../hw/examples/regfile';
-import { clog2, elaborate, UInt } from '../../hw/hdl';
-import { RtlSimulator } from '../../hw/hdl/rtl-sim';
-import { RegFileModel, type WriteRequest } from './models/regfile';
-import { peekBits, pokeBits } from './support/io';
-import { Random } from '../../util/random';
-import { randomBits } from './support/values';
-import { runVectors } from './support/vectors';
+import { type RegFileParams, RegFile, regFilePortNames } from '../../hw/examples/regfile.js';
+import { clog2, elaborate, UInt } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
+import { RegFileModel, type WriteRequest } from './models/regfile.js';
+import { peekBits, pokeBits } from './support/io.js';
+import { Random } from '../../util/random.js';
+import { randomBits } from './support/values.js';
+import { runVectors } from './support/vectors.js';
 
 const core: RegFileParams = { depth: 32, width: 32, readPorts: 3, writePorts: 2, zeroReg: 1 };
 

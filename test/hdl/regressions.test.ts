@@ -2,9 +2,9 @@
 // that mapped to one module name, keyword module names, flattened-name collisions, an empty switch
 // case, and a child generator assigning its parent's signals.
 import { describe, expect, it } from 'vitest';
-import { defineModule, elaborate, HdlError, type Signal, UInt } from '../../hw/hdl';
-import { RtlSimulator } from '../../hw/hdl/rtl-sim';
-import { diagnosticsOf } from './support/diagnostics';
+import { defineModule, elaborate, HdlError, type Signal, UInt } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
+import { diagnosticsOf } from './support/diagnostics.js';
 
 describe('HDL core regressions', () => {
   it('gives parameterizations whose string values differ only in punctuation their own modules', () => {

@@ -1,8 +1,8 @@
 // The simulator facade: value conventions at the edges (signed pokes, wide peeks, memories) and a
 // clear RtlSimError for every misuse.
 import { describe, expect, it } from 'vitest';
-import { defineModule, elaborate, SInt, UInt } from '../../hw/hdl';
-import { RtlSimError, RtlSimulator } from '../../hw/hdl/rtl-sim';
+import { defineModule, elaborate, SInt, UInt } from '../../hw/hdl/index.js';
+import { RtlSimError, RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
 
 const Widths = defineModule('Widths', (m) => {
   const a = m.input('a', SInt(8));

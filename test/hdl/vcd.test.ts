@@ -1,9 +1,9 @@
 // The VCD writer: hierarchical scopes with the designer's names, and values that read back as
 // exactly what the simulator showed in each cycle.
 import { describe, expect, it } from 'vitest';
-import { elaborate } from '../../hw/hdl';
-import { RtlSimulator } from '../../hw/hdl/rtl-sim';
-import { GatherUnit } from '../../hw/ext/gather-unit';
+import { elaborate } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
+import { GatherUnit } from '../../hw/ext/gather-unit.js';
 
 interface ParsedVcd {
   /** Full dotted name (scopes included) of each identifier code. */

@@ -10,17 +10,17 @@
  *  - so does a declared effect that never shows, and a destination the semantic did not write.
  */
 import { describe, expect, it } from 'vitest';
-import { hex } from '../../isa/bits';
-import { DecodedInstruction, instruction, type InstructionDef } from '../../isa/definition';
-import { isRegisterOnly } from '../../isa/effects';
-import { encodeInstruction, type OperandValues } from '../../isa/encoder';
-import { Fault } from '../../isa/fault';
-import { FORMATS, type RegSlot } from '../../isa/formats';
-import { CV32E40P_TABLE } from '../../isa/table';
-import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse';
-import type { HwLoopRegs } from '../../isa/types';
-import { Random } from '../../util/random';
-import { RecordingHart, type Recording } from './recording-hart';
+import { hex } from '../../isa/bits.js';
+import { DecodedInstruction, instruction, type InstructionDef } from '../../isa/definition.js';
+import { isRegisterOnly } from '../../isa/effects.js';
+import { encodeInstruction, type OperandValues } from '../../isa/encoder.js';
+import { Fault } from '../../isa/fault.js';
+import { FORMATS, type RegSlot } from '../../isa/formats.js';
+import { CV32E40P_TABLE } from '../../isa/table.js';
+import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
+import type { HwLoopRegs } from '../../isa/types.js';
+import { Random } from '../../util/random.js';
+import { RecordingHart, type Recording } from './recording-hart.js';
 
 const ROWS: readonly InstructionDef[] = [...new Set([...CV32E40P_TABLE.instructions, ...CV32E40P_XNMSPARSE_TABLE.instructions])];
 const rowName = (def: InstructionDef): string => `${def.mnemonic} ${def.format.syntax} (${hex(def.match)})`;

@@ -5,8 +5,8 @@
  * Loads and CSR reads return values from a deterministic stream; nothing faults on its own, so
  * every Fault a semantic throws is its own.
  */
-import type { SystemCall } from '../../isa/effects';
-import type { AccessSize, Addr, CsrAddr, HartContext, HwLoopRegs, Word } from '../../isa/types';
+import type { SystemCall } from '../../isa/effects.js';
+import type { AccessSize, Addr, CsrAddr, HartContext, HwLoopRegs, Word } from '../../isa/types.js';
 
 /** What one execution of a semantic did. */
 export interface Recording {

@@ -1,10 +1,10 @@
 // Every kernel of the registry, in every checked configuration, on one core and on the cluster:
 // both engines give the golden model's outputs, in the same number of cycles.
 import { describe, expect, it } from 'vitest';
-import { PULP_CLUSTER } from '../../sim/cluster/config';
-import { expectedOutputs, instantiate, type KernelTarget } from '../../sw/kernels/instance';
-import { findKernel, kernels } from '../../sw/kernels/registry';
-import { runKernel } from '../../sw/kernels/run';
+import { PULP_CLUSTER } from '../../sim/cluster/config.js';
+import { expectedOutputs, instantiate, type KernelTarget } from '../../sw/kernels/instance.js';
+import { findKernel, kernels } from '../../sw/kernels/registry.js';
+import { runKernel } from '../../sw/kernels/run.js';
 
 const cases = kernels.flatMap((entry) => {
   const targets: KernelTarget[] = [{ kind: 'core' }, { kind: 'cluster', cores: Math.min(PULP_CLUSTER.cores, entry.maxCores) }];

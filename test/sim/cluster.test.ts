@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Cluster, type ClusterOptions } from '../../sim/cluster/cluster';
-import { PULP_CLUSTER } from '../../sim/cluster/config';
-import { readElf } from '../../isa/elf/reader';
-import { assemble } from '../../sw/asm/assembler';
-import { writeElf } from '../../isa/elf/writer';
-import { assemblerEquates } from '../../isa/platform/symbols';
+import { Cluster, type ClusterOptions } from '../../sim/cluster/cluster.js';
+import { PULP_CLUSTER } from '../../sim/cluster/config.js';
+import { readElf } from '../../isa/elf/reader.js';
+import { assemble } from '../../sw/asm/assembler.js';
+import { writeElf } from '../../isa/elf/writer.js';
+import { assemblerEquates } from '../../isa/platform/symbols.js';
 
 const PRELUDE = `
 ${assemblerEquates()}  .text

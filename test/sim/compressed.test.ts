@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decode } from '../../isa/decoder';
-import { disassemble } from '../../isa/disassembler';
-import { CV32E40P_TABLE } from '../../isa/table';
-import { CODE_BASE, DATA_BASE, enc, runWithRegs } from './harness';
+import { decode } from '../../isa/decoder.js';
+import { disassemble } from '../../isa/disassembler.js';
+import { CV32E40P_TABLE } from '../../isa/table.js';
+import { CODE_BASE, DATA_BASE, enc, runWithRegs } from './harness.js';
 
 // [16-bit word, RVC mnemonic, expansion as disassembled at pc 0x100]; words as GNU as emits them.
 const FORMS: [number, string, string][] = [

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ElfError, readElf } from '../../isa/elf/reader';
-import { loadProgram } from '../../sim/program';
-import { SPIKE_MEMORY_MAP } from '../../isa/platform/memory-map';
-import { assemble } from '../../sw/asm/assembler';
-import { writeElf } from '../../isa/elf/writer';
+import { ElfError, readElf } from '../../isa/elf/reader.js';
+import { loadProgram } from '../../sim/program.js';
+import { SPIKE_MEMORY_MAP } from '../../isa/platform/memory-map.js';
+import { assemble } from '../../sw/asm/assembler.js';
+import { writeElf } from '../../isa/elf/writer.js';
 
 const program = () => writeElf(assemble(`
   .globl _start

@@ -12,20 +12,20 @@
  * Programs loop well over COMPILE_AFTER_VISITS (4) times so that their code is compiled.
  */
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../util/random';
-import { decode } from '../../isa/decoder';
-import { CV32E40P_TABLE } from '../../isa/table';
-import { PULP_CLUSTER } from '../../sim/cluster/config';
-import { Block, CodeEpoch } from '../../sim/core/block';
-import { enc } from './harness';
+import { Random } from '../../util/random.js';
+import { decode } from '../../isa/decoder.js';
+import { CV32E40P_TABLE } from '../../isa/table.js';
+import { PULP_CLUSTER } from '../../sim/cluster/config.js';
+import { Block, CodeEpoch } from '../../sim/core/block.js';
+import { enc } from './harness.js';
 import {
   clusterPrelude, compareCluster, compareSingle, elfOf, runCluster, runSingle as runSingleOn,
   type SingleOptions, type SingleOutcome,
-} from './support/engines';
-import { compileC, crossCompilerMissing } from './support/gcc';
-import { sparseBlockXnmsparse } from '../../sw/kernels/sparse-block-xnmsparse';
-import { expectedOutputs, instantiate } from '../../sw/kernels/instance';
-import { placeInputs, runKernel } from '../../sw/kernels/run';
+} from './support/engines.js';
+import { compileC, crossCompilerMissing } from './support/gcc.js';
+import { sparseBlockXnmsparse } from '../../sw/kernels/sparse-block-xnmsparse.js';
+import { expectedOutputs, instantiate } from '../../sw/kernels/instance.js';
+import { placeInputs, runKernel } from '../../sw/kernels/run.js';
 
 const EXIT = `
   li a7, 93

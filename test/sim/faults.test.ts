@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   EnvironmentError, IllegalInstructionError, MemoryAccessError, MisalignedAccessError, IssError,
-} from '../../sim/core/errors';
-import { CSR } from '../../isa/csr-names';
-import { CODE_BASE, DATA_BASE, enc, load, RAM_SIZE } from './harness';
+} from '../../sim/core/errors.js';
+import { CSR } from '../../isa/csr-names.js';
+import { CODE_BASE, DATA_BASE, enc, load, RAM_SIZE } from './harness.js';
 
 function failure(code: (number | { half: number })[], regs: Record<number, number> = {}, options = {}): IssError {
   const { hart } = load(code, options);

@@ -7,10 +7,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Cluster } from '../../sim/cluster/cluster';
-import { readElf } from '../../isa/elf/reader';
-import { runElf } from '../../sim/program';
-import { C_SOURCES, compileC, crossCompilerMissing } from './support/gcc';
+import { Cluster } from '../../sim/cluster/cluster.js';
+import { readElf } from '../../isa/elf/reader.js';
+import { runElf } from '../../sim/program.js';
+import { C_SOURCES, compileC, crossCompilerMissing } from './support/gcc.js';
 
 const available = (command: string): boolean => spawnSync(command, ['--version']).status === 0;
 

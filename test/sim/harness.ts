@@ -2,11 +2,11 @@
  * Test harness: builds instruction words from the table (no assembler needed) and runs them on a
  * single hart with one RAM region.
  */
-import { encodeChecked, type OperandValues } from '../../isa/encoder';
-import { CV32E40P_TABLE } from '../../isa/table';
-import { Hart, type HartOptions } from '../../sim/core/hart';
-import { MappedMemory } from '../../sim/core/memory';
-import type { RetireEvent } from '../../sim/core/retire';
+import { encodeChecked, type OperandValues } from '../../isa/encoder.js';
+import { CV32E40P_TABLE } from '../../isa/table.js';
+import { Hart, type HartOptions } from '../../sim/core/hart.js';
+import { MappedMemory } from '../../sim/core/memory.js';
+import type { RetireEvent } from '../../sim/core/retire.js';
 
 export const CODE_BASE = 0x1000;
 export const DATA_BASE = 0x8000;

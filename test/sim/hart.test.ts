@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CSR } from '../../isa/csr-names';
-import { formatInstruction } from '../../isa/disassembler';
-import { Hart } from '../../sim/core/hart';
-import { MappedMemory } from '../../sim/core/memory';
-import { SyscallEnvironment } from '../../sim/core/environment';
-import { bytesOf, CODE_BASE, DATA_BASE, enc, load, run, runWithRegs } from './harness';
+import { CSR } from '../../isa/csr-names.js';
+import { formatInstruction } from '../../isa/disassembler.js';
+import { Hart } from '../../sim/core/hart.js';
+import { MappedMemory } from '../../sim/core/memory.js';
+import { SyscallEnvironment } from '../../sim/core/environment.js';
+import { bytesOf, CODE_BASE, DATA_BASE, enc, load, run, runWithRegs } from './harness.js';
 
 const csrr = (rd: number, csr: number): number => enc('csrrs', { rd, imm: csr, rs1: 0 });
 const csrw = (csr: number, rs1: number): number => enc('csrrw', { rd: 0, imm: csr, rs1 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CSR } from '../../isa/csr-names';
-import { HwLoopConstraintError } from '../../sim/core/errors';
-import { CODE_BASE, DATA_BASE, enc, load, run, runWithRegs } from './harness';
+import { CSR } from '../../isa/csr-names.js';
+import { HwLoopConstraintError } from '../../sim/core/errors.js';
+import { CODE_BASE, DATA_BASE, enc, load, run, runWithRegs } from './harness.js';
 
 const addi = (rd: number, imm: number): number => enc('addi', { rd, rs1: rd, imm });
 const NOP = enc('addi', { rd: 0, rs1: 0, imm: 0 });

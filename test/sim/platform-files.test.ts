@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { platformCFiles, REGENERATE_COMMAND } from '../../isa/platform/c-files';
-import { C_SOURCES } from './support/gcc';
-import { assemblerEquates, platformSymbolGroups } from '../../isa/platform/symbols';
-import { assemble } from '../../sw/asm/assembler';
+import { platformCFiles, REGENERATE_COMMAND } from '../../isa/platform/c-files.js';
+import { C_SOURCES } from './support/gcc.js';
+import { assemblerEquates, platformSymbolGroups } from '../../isa/platform/symbols.js';
+import { assemble } from '../../sw/asm/assembler.js';
 
 describe('generated platform files', () => {
   it.each(platformCFiles().map((f) => [f.name, f.text]))('test/sim/c/%s is up to date', (name, text) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alu, aluImm, CODE_BASE, DATA_BASE, enc, run, runWithRegs } from './harness';
+import { alu, aluImm, CODE_BASE, DATA_BASE, enc, run, runWithRegs } from './harness.js';
 
 const MIN = -0x80000000;
 const MAX = 0x7fffffff;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../sim/simulate';
-import { assemble } from '../../sw/asm/assembler';
-import { writeElf } from '../../isa/elf/writer';
-import { PERIPHERAL, PERIPHERALS_BASE, PULP_L1 } from '../../isa/platform/memory-map';
+import { simulate } from '../../sim/simulate.js';
+import { assemble } from '../../sw/asm/assembler.js';
+import { writeElf } from '../../isa/elf/writer.js';
+import { PERIPHERAL, PERIPHERALS_BASE, PULP_L1 } from '../../isa/platform/memory-map.js';
 
 const asm = (source: string): Uint8Array => writeElf(assemble(source));
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decode } from '../../isa/decoder';
-import { encodeInstruction } from '../../isa/encoder';
-import { disassemble, formatInstruction } from '../../isa/disassembler';
-import { instruction } from '../../isa/definition';
-import { FORMATS } from '../../isa/formats';
-import { BASE_INSTRUCTIONS, buildInstructionTable, CV32E40P_TABLE, overlaps } from '../../isa/table';
-import { Random } from '../../util/random';
-import { enc } from './harness';
+import { decode } from '../../isa/decoder.js';
+import { encodeInstruction } from '../../isa/encoder.js';
+import { disassemble, formatInstruction } from '../../isa/disassembler.js';
+import { instruction } from '../../isa/definition.js';
+import { FORMATS } from '../../isa/formats.js';
+import { BASE_INSTRUCTIONS, buildInstructionTable, CV32E40P_TABLE, overlaps } from '../../isa/table.js';
+import { Random } from '../../util/random.js';
+import { enc } from './harness.js';
 
 describe('instruction table', () => {
   it('has no two entries matching the same word', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Tcdm } from '../../sim/cluster/tcdm';
-import { Random } from '../../util/random';
-import { PULP_L1 } from '../../isa/platform/memory-map';
+import { Tcdm } from '../../sim/cluster/tcdm.js';
+import { Random } from '../../util/random.js';
+import { PULP_L1 } from '../../isa/platform/memory-map.js';
 
 const L1 = PULP_L1.base;
 

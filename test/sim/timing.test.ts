@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CSR } from '../../isa/csr-names';
-import { CODE_BASE, DATA_BASE, enc, run, runWithRegs } from './harness';
-import type { RetireEvent } from '../../sim/core/retire';
+import { CSR } from '../../isa/csr-names.js';
+import { CODE_BASE, DATA_BASE, enc, run, runWithRegs } from './harness.js';
+import type { RetireEvent } from '../../sim/core/retire.js';
 
 const NOP = enc('addi', { rd: 0, rs1: 0, imm: 0 });
 const C_NOP = { half: 0x0001 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alu, aluImm, CODE_BASE, enc, runWithRegs } from './harness';
+import { alu, aluImm, CODE_BASE, enc, runWithRegs } from './harness.js';
 
 /** rd after `mnemonic rd, rs1, rs2, Is3` with rd preset to `acc`. */
 function withShift(mnemonic: string, a: number, b: number, is3: number, acc = 0): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DATA_BASE, enc, run, runWithRegs } from './harness';
+import { DATA_BASE, enc, run, runWithRegs } from './harness.js';
 
 /** Memory at DATA_BASE holds bytes 0x80, 0x81, ... so every load width and sign shows. */
 function withData(code: number[], regs: Record<number, number>) {

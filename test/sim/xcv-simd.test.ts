@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alu, aluImm } from './harness';
+import { alu, aluImm } from './harness.js';
 
 /** Pack lanes (lane 0 first) into a register value. */
 const h2 = (l0: number, l1: number): number => ((l1 & 0xffff) << 16) | (l0 & 0xffff);

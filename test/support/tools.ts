@@ -1,7 +1,7 @@
 // The test policy for external tools (Icarus Verilog, Verilator, the RISC-V cross compiler): outside
 // CI a test that needs a missing tool is skipped with the reason; under CI=true it fails, because a
 // green CI run must have exercised every tool.
-import { findTool, ToolMissingError } from '../../gen/tools';
+import { findTool, ToolMissingError } from '../../gen/tools.js';
 
 /**
  * False when every tool is installed, so the test runs; otherwise the reason to skip it. Under

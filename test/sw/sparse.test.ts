@@ -1,11 +1,11 @@
 // The sparse format end to end: prune, pack, unpack, and the gather sequence of a 4x2 kernel block
 // reproducing the dense dot products through the golden model of the extension.
 import { describe, expect, it } from 'vitest';
-import { executeGather, type ElementBytes, patterns, type SparsityPattern } from '../../isa/xnmsparse/gather';
-import { sparseLayout } from '../../sw/sparse/format';
-import { packNM, SparsityError, unpackNM } from '../../sw/sparse/pack';
-import { type DenseWeights, pruneNM } from '../../sw/sparse/prune';
-import { Random } from '../../util/random';
+import { executeGather, type ElementBytes, patterns, type SparsityPattern } from '../../isa/xnmsparse/gather.js';
+import { sparseLayout } from '../../sw/sparse/format.js';
+import { packNM, SparsityError, unpackNM } from '../../sw/sparse/pack.js';
+import { type DenseWeights, pruneNM } from '../../sw/sparse/prune.js';
+import { Random } from '../../util/random.js';
 
 function randomWeights(channels: number, k: number, bytes: ElementBytes, seed: number): DenseWeights {
   const random = new Random(seed);

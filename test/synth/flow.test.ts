@@ -2,13 +2,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { geLibrary, LibertyError, readLiberty } from '../../gen/synth/liberty';
-import { synthesize } from '../../gen/synth/flow';
-import type { SynthReport } from '../../gen/synth/report';
-import { elaborate } from '../../hw/hdl';
-import { Counter } from '../../hw/examples/counter';
-import { GatherUnit } from '../../hw/ext/gather-unit';
-import { useTemporaryCache } from './temp-cache';
+import { geLibrary, LibertyError, readLiberty } from '../../gen/synth/liberty.js';
+import { synthesize } from '../../gen/synth/flow.js';
+import type { SynthReport } from '../../gen/synth/report.js';
+import { elaborate } from '../../hw/hdl/index.js';
+import { Counter } from '../../hw/examples/counter.js';
+import { GatherUnit } from '../../hw/ext/gather-unit.js';
+import { useTemporaryCache } from './temp-cache.js';
 
 useTemporaryCache();
 

@@ -1,7 +1,7 @@
 // A signal that depends combinationally on itself, possibly through other signals and across
 // module boundaries, has no stable value. Found on the flattened design, where loops through
 // instances are visible.
-import type { Pass } from './pass';
+import type { Pass } from './pass.js';
 
 export const combLoopsPass: Pass<'design'> = {
   run({ flat, schedule }) {

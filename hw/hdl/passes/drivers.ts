@@ -2,11 +2,11 @@
 // instances (that a generator assigns only its own module's signals is enforced as it runs, in
 // ModuleBuilder). Two unconditional assignments to one signal in the same scope are a conflict: the first
 // can never take effect, which is almost always a mistake (both sites are reported).
-import type { Diagnostic } from '../diagnostics';
-import type { Scope } from '../draft';
-import type { Signal } from '../signal';
-import type { SourceSite } from '../source';
-import type { Pass } from './pass';
+import type { Diagnostic } from '../diagnostics.js';
+import type { Scope } from '../draft.js';
+import type { Signal } from '../signal.js';
+import type { SourceSite } from '../source.js';
+import type { Pass } from './pass.js';
 
 const drivenFromOutside: Partial<Record<Signal['role'], string>> = {
   input: 'is driven by the parent module',

@@ -1,10 +1,10 @@
 // A module may read only its own signals and memories (and, through its instances' wires, their
 // ports). Reading another module's internal signal would have no meaning in the emitted Verilog.
-import type { Diagnostic } from '../diagnostics';
-import { forEachStatement } from '../draft';
-import { Expr, operands } from '../expr';
-import type { SourceSite } from '../source';
-import type { Pass } from './pass';
+import type { Diagnostic } from '../diagnostics.js';
+import { forEachStatement } from '../draft.js';
+import { Expr, operands } from '../expr.js';
+import type { SourceSite } from '../source.js';
+import type { Pass } from './pass.js';
 
 export const foreignRefsPass: Pass<'module'> = {
   run(draft) {

@@ -1,13 +1,13 @@
 // The implementation of every pass that the check registry (../checks.ts) names, by stage. A pass
 // named there and missing here, or implemented here and not named there, fails to compile.
-import { type PassName, type PassStage, passNames } from '../checks';
-import { combLoopsPass } from './comb-loops';
-import { driversPass } from './drivers';
-import { foreignRefsPass } from './foreign';
-import { namesPass } from './names';
-import type { Pass } from './pass';
-import { undrivenPass } from './undriven';
-import { widthsPass } from './widths';
+import { type PassName, type PassStage, passNames } from '../checks.js';
+import { combLoopsPass } from './comb-loops.js';
+import { driversPass } from './drivers.js';
+import { foreignRefsPass } from './foreign.js';
+import { namesPass } from './names.js';
+import type { Pass } from './pass.js';
+import { undrivenPass } from './undriven.js';
+import { widthsPass } from './widths.js';
 
 type PassTable<S extends PassStage> = Readonly<Record<PassName<S>, Pass<S>>>;
 

@@ -1,8 +1,8 @@
 // Names must survive into Verilog unchanged: plain identifiers, no keywords, no clash with the
 // implicit clock/reset or generated temporaries, and unique within their module.
-import type { Diagnostic, SiteNote } from '../diagnostics';
-import type { Pass } from './pass';
-import { verilogKeywords } from './keywords';
+import type { Diagnostic, SiteNote } from '../diagnostics.js';
+import type { Pass } from './pass.js';
+import { verilogKeywords } from './keywords.js';
 
 const identifier = /^[A-Za-z][A-Za-z0-9_]*$/;
 /** The implicit clock and synchronous reset ports of modules with state. */

@@ -1,10 +1,10 @@
 // A pass reads what its stage produced and returns diagnostics; it never throws for a design error.
 // Which passes run, at which stage and in what order, is the check registry's (../checks.ts).
-import type { PassStage } from '../checks';
-import type { Diagnostic } from '../diagnostics';
-import type { ModuleDraft } from '../draft';
-import type { ModuleIR } from '../netlist';
-import type { Schedule } from '../schedule';
+import type { PassStage } from '../checks.js';
+import type { Diagnostic } from '../diagnostics.js';
+import type { ModuleDraft } from '../draft.js';
+import type { ModuleIR } from '../netlist.js';
+import type { Schedule } from '../schedule.js';
 
 /** The flattened design with its combinational schedule (which finds the loops). */
 export interface ScheduledDesign {

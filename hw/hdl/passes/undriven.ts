@@ -1,8 +1,8 @@
 // Every output, wire and instance input needs a value on every path through the when/switch
 // blocks: otherwise the hardware would hold a latch or an undefined value.
-import type { Diagnostic, SiteNote } from '../diagnostics';
-import type { Expr } from '../expr';
-import type { Pass } from './pass';
+import type { Diagnostic, SiteNote } from '../diagnostics.js';
+import type { Expr } from '../expr.js';
+import type { Pass } from './pass.js';
 
 function hasUndefinedPath(e: Expr): boolean {
   const n = e.node;

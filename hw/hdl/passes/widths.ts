@@ -1,10 +1,10 @@
 // Strict widths: an assignment's value must have exactly the target's width and signedness.
 // Use zext/sext/trunc/resize/asSInt/asUInt to say what is meant; nothing is truncated silently.
-import type { Diagnostic } from '../diagnostics';
-import { forEachStatement } from '../draft';
-import { Expr } from '../expr';
-import { literalRange, sameType, typeName } from '../types';
-import type { Pass } from './pass';
+import type { Diagnostic } from '../diagnostics.js';
+import { forEachStatement } from '../draft.js';
+import { Expr } from '../expr.js';
+import { literalRange, sameType, typeName } from '../types.js';
+import type { Pass } from './pass.js';
 
 export const widthsPass: Pass<'module'> = {
   run(draft) {

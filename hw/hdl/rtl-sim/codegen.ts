@@ -6,14 +6,14 @@
 // per cycle except for signals wider than 32 bits, which use bigint. For a person reading the code,
 // it opens with a map of the storage slots and each statement ends with a comment naming the
 // signal it computes; comments change nothing that runs.
-import { compileGenerated } from '../../../util/generated-code';
-import type { Expr } from '../expr';
-import { operands } from '../expr';
-import type { Memory } from '../memory';
-import type { Schedule } from '../schedule';
-import type { Signal } from '../signal';
-import { typeName } from '../types';
-import { isNarrow, type Layout } from './layout';
+import { compileGenerated } from '../../../util/generated-code.js';
+import type { Expr } from '../expr.js';
+import { operands } from '../expr.js';
+import type { Memory } from '../memory.js';
+import type { Schedule } from '../schedule.js';
+import type { Signal } from '../signal.js';
+import { typeName } from '../types.js';
+import { isNarrow, type Layout } from './layout.js';
 
 const mask = (w: number): string => (w === 32 ? '0xffffffff' : `0x${((1n << BigInt(w)) - 1n).toString(16)}`);
 const bigMask = (w: number): string => `0x${((1n << BigInt(w)) - 1n).toString(16)}n`;

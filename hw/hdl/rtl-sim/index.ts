@@ -1,1 +1,1 @@
-export { RtlSimulator, RtlSimError, type Trace } from './simulator';
+export { RtlSimulator, RtlSimError, type Trace } from './simulator.js';

@@ -1,10 +1,10 @@
 // Where each signal and memory of a flat netlist lives at simulation time. Values of up to 32 bits
 // are unsigned numbers in a Uint32Array; wider values are non-negative bigints in a plain array.
 // Both hold bit patterns: signedness only matters to the operators that read them.
-import type { Memory } from '../memory';
-import type { ModuleIR } from '../netlist';
-import type { Signal } from '../signal';
-import type { HdlType } from '../types';
+import type { Memory } from '../memory.js';
+import type { ModuleIR } from '../netlist.js';
+import type { Signal } from '../signal.js';
+import type { HdlType } from '../types.js';
 
 export const narrowLimit = 32;
 

@@ -1,11 +1,11 @@
 // The simulator facade: compile once, then poke inputs, step the clock and peek any signal by its
 // hierarchical name. Combinational values are recomputed lazily, only when read after a change.
 import { openSync, writeSync, closeSync } from 'node:fs';
-import type { Design } from '../elaborate';
-import { typeName } from '../types';
-import { compile, type CompiledDesign } from './codegen';
-import { isNarrow, Layout, type Slot } from './layout';
-import { VcdWriter } from './vcd';
+import type { Design } from '../elaborate.js';
+import { typeName } from '../types.js';
+import { compile, type CompiledDesign } from './codegen.js';
+import { isNarrow, Layout, type Slot } from './layout.js';
+import { VcdWriter } from './vcd.js';
 
 /** A misuse of the simulator API (unknown signal, value out of range, ...). */
 export class RtlSimError extends Error {

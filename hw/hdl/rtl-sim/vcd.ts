@@ -1,6 +1,6 @@
 // Value Change Dump writer: one $scope per instance, the designer's names, a clock that rises at
 // the start of every cycle (when the new register values appear). Viewable in GTKWave.
-import type { Slot } from './layout';
+import type { Slot } from './layout.js';
 
 /** Short printable VCD identifiers: '!', '"', ... then two characters, and so on. */
 function vcdId(n: number): string {

@@ -1,8 +1,8 @@
 // Reference model of hw/examples/alu.ts, written from the RISC-V definitions of the operations
 // (RV32I/RV32M generalized to any width), not from the hardware's shared adder and multiplier.
-import { AluOp } from '../../../hw/examples/alu';
-import { clog2 } from '../../../hw/hdl';
-import { signed, unsigned } from '../support/values';
+import { AluOp } from '../../../hw/examples/alu.js';
+import { clog2 } from '../../../hw/hdl/index.js';
+import { signed, unsigned } from '../support/values.js';
 
 export function aluModel(op: number, a: bigint, b: bigint, width: number): bigint {
   const w = BigInt(width);

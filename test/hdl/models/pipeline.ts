@@ -1,9 +1,9 @@
 // Instruction-level reference model of hw/examples/pipeline.ts: each instruction executes completely,
 // in program order, with no notion of stages; forwarding in the hardware must make it look like this.
-import { Unit } from '../../../hw/examples/pipeline';
-import { signed, unsigned } from '../support/values';
-import { aluModel } from './alu';
-import { RegFileModel } from './regfile';
+import { Unit } from '../../../hw/examples/pipeline.js';
+import { signed, unsigned } from '../support/values.js';
+import { aluModel } from './alu.js';
+import { RegFileModel } from './regfile.js';
 
 export interface Instruction {
   readonly unit: number;

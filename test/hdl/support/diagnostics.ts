@@ -1,8 +1,8 @@
 // Asserts the complete diagnostics of a failing elaboration: check name, module, message and every
 // site (label, file and line, the line given by a marker of the test file).
 import { expect } from 'vitest';
-import { type CheckId, type Diagnostic, HdlError } from '../../../hw/hdl';
-import type { SourceMarkers } from './markers';
+import { type CheckId, type Diagnostic, HdlError } from '../../../hw/hdl/index.js';
+import type { SourceMarkers } from './markers.js';
 
 /** One expected diagnostic; sites are [label, marker] pairs in the order the check reports them. */
 export interface ExpectedDiagnostic {

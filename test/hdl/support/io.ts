@@ -1,7 +1,7 @@
 // Pokes and peeks by bit pattern for signals of any width, through the simulator's number API for
 // up to 32 bits and its bigint API above, so both paths of the simulator are exercised.
-import type { HdlType } from '../../../hw/hdl';
-import type { RtlSimulator } from '../../../hw/hdl/rtl-sim';
+import type { HdlType } from '../../../hw/hdl/index.js';
+import type { RtlSimulator } from '../../../hw/hdl/rtl-sim/index.js';
 
 const narrow = (t: HdlType): boolean => t.width <= 32;
 

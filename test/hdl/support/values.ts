@@ -1,7 +1,7 @@
 // Random operand values for hardware tests. Uniform values almost never hit the cases where
 // arithmetic goes wrong (0, all ones, the most negative value), so a quarter of the draws are
 // corner values.
-import type { Random } from '../../../util/random';
+import type { Random } from '../../../util/random.js';
 
 /** The w-bit pattern of v. */
 export const unsigned = (v: bigint, w: number): bigint => BigInt.asUintN(w, v);

@@ -3,8 +3,8 @@
 // steps one cycle. `null` in an output column means "don't care". Values may be negative for signed
 // signals and bigints for wide ones.
 import { expect } from 'vitest';
-import type { RtlSimulator } from '../../../hw/hdl/rtl-sim';
-import { peekBits, pokeBits } from './io';
+import type { RtlSimulator } from '../../../hw/hdl/rtl-sim/index.js';
+import { peekBits, pokeBits } from './io.js';
 
 export type Cell = number | bigint | null;
 

@@ -5,20 +5,20 @@
  * how often the fast paths were taken so that a comparison cannot pass by never using them.
  */
 import { expect } from 'vitest';
-import { Cluster, type ClusterOptions } from '../../../sim/cluster/cluster';
-import { assemblerEquates } from '../../../isa/platform/symbols';
-import type { PortStats } from '../../../sim/cluster/core-port';
-import { Block } from '../../../sim/core/block';
-import type { HaltReason } from '../../../sim/core/environment';
-import { IssError } from '../../../sim/core/errors';
-import { Hart, type RunStop } from '../../../sim/core/hart';
-import type { MappedMemory } from '../../../sim/core/memory';
-import type { CoreStats } from '../../../sim/core/timing';
-import { readElf } from '../../../isa/elf/reader';
-import type { InstructionTable } from '../../../isa/table';
-import { loadProgram, type ProgramOptions } from '../../../sim/program';
-import { assemble } from '../../../sw/asm/assembler';
-import { writeElf } from '../../../isa/elf/writer';
+import { Cluster, type ClusterOptions } from '../../../sim/cluster/cluster.js';
+import { assemblerEquates } from '../../../isa/platform/symbols.js';
+import type { PortStats } from '../../../sim/cluster/core-port.js';
+import { Block } from '../../../sim/core/block.js';
+import type { HaltReason } from '../../../sim/core/environment.js';
+import { IssError } from '../../../sim/core/errors.js';
+import { Hart, type RunStop } from '../../../sim/core/hart.js';
+import type { MappedMemory } from '../../../sim/core/memory.js';
+import type { CoreStats } from '../../../sim/core/timing.js';
+import { readElf } from '../../../isa/elf/reader.js';
+import type { InstructionTable } from '../../../isa/table.js';
+import { loadProgram, type ProgramOptions } from '../../../sim/program.js';
+import { assemble } from '../../../sw/asm/assembler.js';
+import { writeElf } from '../../../isa/elf/writer.js';
 
 // --- programs -------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { skipUnlessTools } from '../../support/tools';
+import { skipUnlessTools } from '../../support/tools.js';
 
 /** The C test programs, their start-up files and the generated platform files (header, linker script). */
 export const C_SOURCES = fileURLToPath(new URL('../c', import.meta.url));
