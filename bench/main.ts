@@ -3,7 +3,8 @@ import { benchExtensionArea } from './area.js';
 import { benchHdlSimulation } from './hdl-sim.js';
 import { benchIss } from './iss.js';
 import { machineLine } from './machine.js';
+import { benchStartup } from './startup.js';
 
-const sections: (() => string | Promise<string>)[] = [benchIss, benchHdlSimulation, benchExtensionArea];
+const sections: (() => string | Promise<string>)[] = [benchStartup, benchIss, benchHdlSimulation, benchExtensionArea];
 console.log(machineLine());
 for (const section of sections) console.log(`\n${await section()}`);

@@ -56,7 +56,8 @@ function importsOf(file: string): string[] {
   const targets: string[] = [];
   for (const { fileName } of info.importedFiles) {
     if (!fileName.startsWith('.')) continue;
-    const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), fileName));
+    // The launcher in bin/ imports the compiled CLI (dist/, see tsconfig.build.json): its source is the edge.
+    const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), fileName)).replace(/^dist\//, '');
     const candidates = [base, `${base}.ts`, `${base}/index.ts`, base.replace(/\.js$/, '.ts')];
     const found = candidates.find((c) => existsSync(path.join(root, c)) && statSync(path.join(root, c)).isFile());
     if (found === undefined) throw new Error(`${file} imports '${fileName}', which does not resolve to a file`);

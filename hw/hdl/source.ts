@@ -1,6 +1,11 @@
 // Source sites: where in the designer's TypeScript a signal was declared or assigned.
 // The stack is captured eagerly (cheap) but formatted lazily (source-mapped formatting is not),
 // so designs with thousands of signals elaborate quickly and only reported sites pay the cost.
+// Under tsx (and vitest) stack frames already name the .ts files; in the compiled package they name
+// dist/**/*.js, and a reported site is mapped back through the file's `.js.map` on demand, so
+// startup pays nothing for source maps (enabling them process-wide does).
+import { readFileSync } from 'node:fs';
+import { SourceMap, type SourceMapPayload } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -11,11 +16,44 @@ export interface SourceLoc {
 }
 
 const hdlDir = path.dirname(fileURLToPath(import.meta.url));
-const projectRoot = path.resolve(hdlDir, '..', '..');
+// This file is hw/hdl/source.ts, or dist/hw/hdl/source.js when compiled (tsconfig.build.json).
+const compiled = import.meta.url.endsWith('.js');
+const projectRoot = path.resolve(hdlDir, '..', '..', compiled ? '..' : '.');
 const framePattern = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?$/;
 
 function isLibraryFrame(file: string): boolean {
   return file.startsWith(hdlDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`) || file.startsWith('node:');
+}
+
+/** Each compiled file's source map, read at its first reported site; null for a file without one. */
+const sourceMaps = new Map<string, SourceMap | null>();
+
+function sourceMapOf(file: string): SourceMap | null {
+  let map = sourceMaps.get(file);
+  if (map === undefined) {
+    map = file.endsWith('.js') ? readSourceMap(`${file}.map`) : null;
+    sourceMaps.set(file, map);
+  }
+  return map;
+}
+
+function readSourceMap(mapFile: string): SourceMap | null {
+  let payload: SourceMapPayload;
+  try {
+    payload = JSON.parse(readFileSync(mapFile, 'utf8')) as SourceMapPayload;
+  } catch {
+    return null; // no map beside the file (or an unreadable one): the site stays in the JavaScript
+  }
+  // Sources are relative to the map's folder (after its sourceRoot).
+  const base = path.resolve(path.dirname(mapFile), payload.sourceRoot ?? '');
+  return new SourceMap({ ...payload, sourceRoot: '', sources: payload.sources.map((source) => path.resolve(base, source)) });
+}
+
+/** A 1-based stack-frame position, in the original source when the file has a source map. */
+function originalLoc(file: string, line: number, column: number): SourceLoc {
+  const entry = sourceMapOf(file)?.findEntry(line - 1, column - 1);
+  if (entry === undefined || !('originalSource' in entry)) return { file, line, column };
+  return { file: entry.originalSource, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
 }
 
 function displayPath(file: string): string {
@@ -47,7 +85,8 @@ export class SourceSite {
       const raw = match[1]!;
       const file = raw.startsWith('file://') ? fileURLToPath(raw) : raw;
       if (isLibraryFrame(file)) continue;
-      return { file: displayPath(file), line: Number(match[2]), column: Number(match[3]) };
+      const loc = originalLoc(file, Number(match[2]), Number(match[3]));
+      return { ...loc, file: displayPath(loc.file) };
     }
     return null;
   }

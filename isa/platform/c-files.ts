@@ -3,8 +3,8 @@
  * tools, generated so they cannot drift from the one definition: a C header of macros and a GNU
  * ld linker script. The
  * macros are plain integer literals (no casts, no suffixes), so assembly sources run through cpp
- * (`.S`) can use them as well as C. test/sim/c/ holds checked-in copies that a test compares with
- * what this file generates.
+ * (`.S`) can use them as well as C. The package ships checked-in copies in `PLATFORM_FILES_DIR`,
+ * beside the start-up files, and a test compares them with what this file generates.
  */
 import { hex } from '../bits.js';
 import { PULP_L2, regionEnd } from './memory-map.js';
@@ -14,6 +14,9 @@ export interface GeneratedFile {
   readonly name: string;
   readonly text: string;
 }
+
+/** Where the package ships the platform files for C programs, relative to the package root. */
+export const PLATFORM_FILES_DIR = 'sw/platform';
 
 /** The command that rewrites the checked-in copies. */
 export const REGENERATE_COMMAND = 'npm run gen:platform';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../sim/cluster/cluster.js';
 import { readElf } from '../../isa/elf/reader.js';
 import { runElf } from '../../sim/program.js';
-import { C_SOURCES, compileC, crossCompilerMissing } from './support/gcc.js';
+import { C_SOURCES, compileC, crossCompilerMissing, PLATFORM_FILES } from './support/gcc.js';
 
 const available = (command: string): boolean => spawnSync(command, ['--version']).status === 0;
 
@@ -27,7 +27,7 @@ describe.skipIf(crossCompilerMissing)('C programs from riscv64-unknown-elf-gcc',
   function native(name: string): { code: number; stdout: string } | undefined {
     if (!available('cc')) return undefined;
     const exe = join(work, `${name}.native`);
-    execFileSync('cc', ['-O2', join(C_SOURCES, `${name}.c`), '-o', exe]);
+    execFileSync('cc', ['-O2', '-I', PLATFORM_FILES, join(C_SOURCES, `${name}.c`), '-o', exe]);
     const run = spawnSync(exe, { encoding: 'utf8' });
     return { code: run.status ?? -1, stdout: run.stdout };
   }

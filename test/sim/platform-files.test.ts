@@ -3,14 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { platformCFiles, REGENERATE_COMMAND } from '../../isa/platform/c-files.js';
-import { C_SOURCES } from './support/gcc.js';
+import { PLATFORM_FILES_DIR, platformCFiles, REGENERATE_COMMAND } from '../../isa/platform/c-files.js';
+import { PLATFORM_FILES } from './support/gcc.js';
 import { assemblerEquates, platformSymbolGroups } from '../../isa/platform/symbols.js';
 import { assemble } from '../../sw/asm/assembler.js';
 
 describe('generated platform files', () => {
-  it.each(platformCFiles().map((f) => [f.name, f.text]))('test/sim/c/%s is up to date', (name, text) => {
-    expect(readFileSync(join(C_SOURCES, name), 'utf8'), `test/sim/c/${name} is stale: run ${REGENERATE_COMMAND}`).toBe(text);
+  it.each(platformCFiles().map((f) => [f.name, f.text]))(`${PLATFORM_FILES_DIR}/%s is up to date`, (name, text) => {
+    expect(readFileSync(join(PLATFORM_FILES, name), 'utf8'), `${PLATFORM_FILES_DIR}/${name} is stale: run ${REGENERATE_COMMAND}`).toBe(text);
   });
 
   it('defines the addresses the C programs use, for C and for assembly through cpp', () => {

@@ -1,6 +1,7 @@
-# Start-up for cluster test programs: every core gets its own stack in L1 (CORE_STACK_BYTES each,
-# from the top of L1 down, as the cluster does at reset); core 0 clears .bss while the others wait at the
-# barrier; then every core calls main and exits with its result.
+# Start-up for a freestanding C program on the cluster (link with link.ld; needs Zicsr for mhartid):
+# every core gets its own stack in L1 (CORE_STACK_BYTES each, from the top of L1 down, as the
+# cluster does at reset); core 0 clears .bss while the others wait at the barrier; then every core
+# calls main and exits with its result (ecall 93).
 #include "nmsparse_platform.h"
   .section .text.init
   .globl _start

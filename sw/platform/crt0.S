@@ -1,4 +1,5 @@
-# Start-up for freestanding test programs: stack, .bss cleared, main, exit(main's result).
+# Start-up for a freestanding C program on one core (link with link.ld): the stack at the end of
+# L2, .bss cleared, main called, and main's return value the exit code (ecall 93, exit).
   .section .text.init
   .globl _start
 _start:
