@@ -21,8 +21,19 @@ const compiled = import.meta.url.endsWith('.js');
 const projectRoot = path.resolve(hdlDir, '..', '..', compiled ? '..' : '.');
 const framePattern = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?$/;
 
+/** `file` relative to the package root, or null outside the package. */
+function inPackage(file: string): string | null {
+  const rel = path.relative(projectRoot, file);
+  return !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : null;
+}
+
+/**
+ * The HDL's own frames, Node's and other packages'. The package's own designs (hw/examples,
+ * hw/ext) are the designer's, also when the package is installed in a node_modules folder.
+ */
 function isLibraryFrame(file: string): boolean {
-  return file.startsWith(hdlDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`) || file.startsWith('node:');
+  if (file.startsWith(hdlDir + path.sep) || file.startsWith('node:')) return true;
+  return (inPackage(file) ?? file).split(path.sep).includes('node_modules');
 }
 
 /** Each compiled file's source map, read at its first reported site; null for a file without one. */
@@ -57,9 +68,7 @@ function originalLoc(file: string, line: number, column: number): SourceLoc {
 }
 
 function displayPath(file: string): string {
-  const rel = path.relative(projectRoot, file);
-  const inProject = !rel.startsWith('..') && !path.isAbsolute(rel);
-  return (inProject ? rel : file).split(path.sep).join('/');
+  return (inPackage(file) ?? file).split(path.sep).join('/');
 }
 
 export class SourceSite {

@@ -1,7 +1,7 @@
 // The package as npm ships it: packed (`npm pack`, without rebuilding: `npm test` has just built
-// dist/), unpacked elsewhere, and run with plain Node. It holds everything the command needs at run
-// time and the C platform files, nothing of the tests, and its HDL sites name the TypeScript
-// sources exactly as the README shows.
+// dist/), unpacked into another project's node_modules, and run with plain Node. It holds
+// everything the command needs at run time and the C platform files, nothing of the tests, and its
+// HDL sites name the TypeScript sources exactly as the README shows.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '../..');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'nmsparse-package-'));
-const unpacked = path.join(scratch, 'package');
+const installed = path.join(scratch, 'node_modules', 'nmsparse');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 let files: string[] = [];
@@ -20,9 +20,10 @@ beforeAll(() => {
   const packed = JSON.parse(execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: root, encoding: 'utf8' })) as
     { filename: string; files: { path: string }[] }[];
   files = packed[0]!.files.map((f) => f.path).sort();
-  execFileSync('tar', ['-xzf', path.join(scratch, packed[0]!.filename), '-C', scratch]);
-  // The dependencies npm would install beside it.
-  symlinkSync(path.join(root, 'node_modules'), path.join(unpacked, 'node_modules'), 'dir');
+  mkdirSync(installed, { recursive: true });
+  execFileSync('tar', ['-xzf', path.join(scratch, packed[0]!.filename), '-C', installed, '--strip-components=1']);
+  // The dependencies npm would install (here, where Node's resolution finds them from the package).
+  symlinkSync(path.join(root, 'node_modules'), path.join(installed, 'node_modules'), 'dir');
 });
 
 function nmsparse(packageRoot: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -51,14 +52,14 @@ describe('the nmsparse package', () => {
 
   it('prints the README\'s Verilog for gen counter, its sites in the TypeScript sources', () => {
     const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-    const run = nmsparse(unpacked, 'gen', 'counter', '--param', 'width=4');
+    const run = nmsparse(installed, 'gen', 'counter', '--param', 'width=4');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('(* src = "hw/examples/counter.ts:5.20" *) input  wire enable');
     expect(readme).toContain(`$ npx nmsparse gen counter --param width=4\n${run.stdout}`);
   });
 
   it('assembles and simulates a program', () => {
-    const run = nmsparse(unpacked, 'sim', path.join(root, 'docs', 'examples', 'gather.S'), '--xnmsparse');
+    const run = nmsparse(installed, 'sim', path.join(root, 'docs', 'examples', 'gather.S'), '--xnmsparse');
     expect(run.status).toBe(73);
   });
 
