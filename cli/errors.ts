@@ -1,10 +1,13 @@
-// User mistakes (bad design, bad parameter, bad simulator use) print their message and exit 1,
-// without a stack trace; anything else is a bug in nmsparse and keeps its trace.
+// User mistakes (bad design, bad parameter, unreadable or unwritable path, bad simulator use)
+// print their message and exit with ExitCode.userError, without a stack trace. Anything else is a
+// bug in nmsparse: runCommand lets it through to cli/main.ts, which reports it as one.
 import { HdlError } from '../hw/hdl/index.js';
 import { RtlSimError } from '../hw/hdl/rtl-sim/index.js';
 import { ParamError } from '../util/params.js';
+import { OutputPathError } from '../util/atomic-write.js';
 import { LibertyError } from '../gen/synth/liberty.js';
 import { YosysError } from '../gen/yosys.js';
+import { ExitCode } from './exit-codes.js';
 
 /** Raised by commands for invalid command-line input. */
 export class UsageError extends Error {
@@ -12,7 +15,15 @@ export class UsageError extends Error {
 }
 
 export function isUserError(e: unknown): e is Error {
-  return e instanceof HdlError || e instanceof ParamError || e instanceof RtlSimError || e instanceof UsageError || e instanceof LibertyError || e instanceof YosysError;
+  return (
+    e instanceof HdlError ||
+    e instanceof ParamError ||
+    e instanceof RtlSimError ||
+    e instanceof UsageError ||
+    e instanceof LibertyError ||
+    e instanceof YosysError ||
+    e instanceof OutputPathError
+  );
 }
 
 export async function runCommand(action: () => void | Promise<void>): Promise<void> {
@@ -20,7 +31,8 @@ export async function runCommand(action: () => void | Promise<void>): Promise<vo
     await action();
   } catch (e) {
     if (!isUserError(e)) throw e;
+    // Not forced onto one line: the assembler's diagnostics quote the source line under the message.
     process.stderr.write(`nmsparse: ${e.message}\n`);
-    process.exitCode = 1;
+    process.exitCode = ExitCode.userError;
   }
 }

@@ -60,11 +60,11 @@ export function resolveParamAssignments(owner: ParamOwner, assignments: readonly
     const key = eq < 0 ? text : text.slice(0, eq);
     specOf(owner, key);
     const raw = eq < 0 ? '' : text.slice(eq + 1);
-    const value = Number(raw);
-    if (raw.trim() === '' || !Number.isInteger(value)) {
-      throw new ParamError(`parameter '${key}' of ${owner.kind} '${owner.name}' must be an integer, got '${raw}'`);
+    // Decimal digits only: Number() would also take '1e1', '0x8', ' 8' and '', as the user may not mean.
+    if (!/^-?[0-9]+$/.test(raw)) {
+      throw new ParamError(`parameter '${key}' of ${owner.kind} '${owner.name}' must be an integer in decimal digits, got '${raw}'`);
     }
-    overrides[key] = value;
+    overrides[key] = Number(raw);
   }
   return resolveParams(owner, overrides);
 }

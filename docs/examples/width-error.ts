@@ -15,5 +15,6 @@ try {
   elaborate(Adder, {});
 } catch (e) {
   if (!(e instanceof HdlError)) throw e;
-  console.log(e.message);
+  console.error(e.message);
+  process.exitCode = 1; // a design that does not elaborate is a failure, for make and CI alike
 }

@@ -77,7 +77,7 @@ export class LibertyError extends Error {
 }
 
 /** Splits `text` into the bodies of the top-level `keyword (name) { ... }` groups inside `body`. */
-function groups(body: string, keyword: string): { name: string; body: string }[] {
+function groups(body: string, keyword: string, origin: string): { name: string; body: string }[] {
   const out: { name: string; body: string }[] = [];
   const opener = new RegExp(`\\b${keyword}\\s*\\(\\s*"?([^")]*)"?\\s*\\)\\s*\\{`, 'g');
   let match: RegExpExecArray | null;
@@ -88,6 +88,8 @@ function groups(body: string, keyword: string): { name: string; body: string }[]
       if (body[i] === '{') depth++;
       else if (body[i] === '}') depth--;
     }
+    // Yosys would stop at the end of the file with a message naming its own copy of it.
+    if (depth > 0) throw new LibertyError(`${origin}: ${keyword} '${match[1]!.trim()}' is not closed: the file ends inside it (truncated?)`);
     out.push({ name: match[1]!.trim(), body: body.slice(opener.lastIndex, i - 1) });
     opener.lastIndex = i;
   }
@@ -99,12 +101,12 @@ function withoutComments(text: string): string {
 }
 
 export function readLiberty(text: string, origin: string): LibertySummary {
-  const library = groups(withoutComments(text), 'library')[0];
+  const library = groups(withoutComments(text), 'library', origin)[0];
   if (!library) throw new LibertyError(`${origin}: no 'library (...) { ... }' group: not a Liberty file`);
   const cells = new Map<string, LibertyCell>();
-  for (const cell of groups(library.body, 'cell')) {
+  for (const cell of groups(library.body, 'cell', origin)) {
     const area = /\barea\s*:\s*([0-9.eE+-]+)/.exec(cell.body);
-    const pins = groups(cell.body, 'pin');
+    const pins = groups(cell.body, 'pin', origin);
     cells.set(cell.name, {
       name: cell.name,
       area: area ? Number(area[1]) : 0,

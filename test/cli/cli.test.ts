@@ -54,7 +54,7 @@ describe('nmsparse gen', () => {
     [['gen', 'nosuch'], "nmsparse: unknown design 'nosuch' (designs: counter,"],
     [['gen', 'counter', '-p', 'width=0'], "nmsparse: parameter 'width' of design 'counter' must be between 1 and 64, got 0"],
     [['gen', 'counter', '-p', 'depth=3'], "nmsparse: design 'counter' has no parameter 'depth' (parameters: width)"],
-    [['gen', 'counter', '-p', 'width=abc'], "nmsparse: parameter 'width' of design 'counter' must be an integer, got 'abc'"],
+    [['gen', 'counter', '-p', 'width=abc'], "nmsparse: parameter 'width' of design 'counter' must be an integer in decimal digits, got 'abc'"],
     [['gen', 'nm-gather', '-p', 'm=12'], "nmsparse: parameter 'm' of design 'nm-gather' must be a power of two, got 12"],
     [['synth', 'counter', '--liberty', '/nonexistent.lib'], "nmsparse: cannot read Liberty file '/nonexistent.lib'"],
     [['sim', 'docs/examples/gather.S'], "nmsparse: docs/examples/gather.S:6: unknown instruction 'nm.lgc.b'\n    nm.lgc.b a0, t0(a2), 0, 1:8\n"],

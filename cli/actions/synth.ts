@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { synthesize, geLibraryChoice, type LibraryChoice } from '../../gen/synth/flow.js';
+import { reportMarkdown, reportRows, title } from '../../gen/synth/report.js';
+import { figuresAlign, formatTable } from '../../gen/text-table.js';
+import { elaborate } from '../../hw/hdl/index.js';
+import { chooseDesign } from '../design-args.js';
+import { runCommand, UsageError } from '../errors.js';
+
+export interface SynthOptions {
+  param: string[];
+  liberty?: string;
+  areaUnit: string;
+  json?: boolean;
+  markdown?: boolean;
+}
+
+function libraryFrom(options: SynthOptions): LibraryChoice {
+  if (!options.liberty) return geLibraryChoice;
+  let text: string;
+  try {
+    text = readFileSync(options.liberty, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read Liberty file '${options.liberty}': ${(e as Error).message}`);
+  }
+  return { text, origin: options.liberty, areaUnit: options.areaUnit };
+}
+
+export function synth(name: string, options: SynthOptions): Promise<void> {
+  return runCommand(async () => {
+    const { entry, params } = chooseDesign(name, options.param);
+    const library = libraryFrom(options);
+    const { report, cached, wallSeconds } = await synthesize(entry.name, params, elaborate(entry.generator, params), library);
+    if (options.json) {
+      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      return;
+    }
+    if (options.markdown) {
+      process.stdout.write(reportMarkdown(report) + '\n');
+    } else {
+      const { header, rows } = reportRows(report);
+      process.stdout.write(`${title(report)}\n\n${formatTable(header, rows, figuresAlign(header))}\n`);
+    }
+    process.stdout.write(`\ncells and area: each module's own logic; depth: cells on the longest combinational path through the module and its children\n`);
+    process.stdout.write(`wall time ${wallSeconds.toFixed(2)} s${cached ? ' (cached result)' : ''}\n`);
+  });
+}
