@@ -143,6 +143,8 @@ const badInput = (summary: string, error?: Error): SimulationReport => ({
   exitCode: 1, summary, stop: undefined, where: [], cycles: 0, instret: 0, stats: '', ...(error ? { error } : {}),
 });
 
+const totals = (cycles: Cycles, instret: number): string => `after ${cycles} cycles, ${instret} instructions`;
+
 /** The headline, then one indented line per site. */
 function summarize(headline: string, where: readonly FaultSite[]): string {
   return [headline, ...where.map((site) => `  ${describeSite(site)}`)].join('\n');
@@ -182,22 +184,22 @@ export async function simulate(elf: Uint8Array, options: SimulateOptions = {}): 
     const cycles = Math.max(...machine.harts.map((h) => h.stats.cycles));
     const instret = machine.harts.reduce((n, h) => n + h.stats.instret, 0);
     const where = [error.site];
-    const summary = summarize(`${error.name} after ${cycles} cycles, ${instret} instructions: ${error.detail}`, where);
+    const summary = summarize(`${error.name} ${totals(cycles, instret)}: ${error.detail}`, where);
     return { exitCode: 2, summary, stop: undefined, where, cycles, instret, stats: stats(), error };
   }
 }
 
 /** The report of a run that ended without a fault (its statistics aside). */
 function ended(harts: readonly Hart[], { stop, cycles, instret }: SlicedResult, limit: Cycles): Omit<SimulationReport, 'stats'> {
-  const totals = `after ${cycles} cycles, ${instret} instructions`;
+  const after = totals(cycles, instret);
   if (stop.kind !== 'cycle-limit' && stop.kind !== 'interrupted') {
-    return { exitCode: stop.kind === 'exit' ? stop.code & 0xff : 0, summary: `${stopText(stop)} ${totals}`, stop, where: [], cycles, instret };
+    return { exitCode: stop.kind === 'exit' ? stop.code & 0xff : 0, summary: `${stopText(stop)} ${after}`, stop, where: [], cycles, instret };
   }
   const where = harts.filter((h) => h.halted === undefined).map((h) => h.site());
   if (stop.kind === 'cycle-limit') {
-    const headline = `stopped at the cycle limit ${totals}: a runaway program? The limit is ${limit}; --max-cycles N changes it, 0 removes it`;
+    const headline = `stopped at the cycle limit ${after}: a runaway program? The limit is ${limit}; --max-cycles N changes it, 0 removes it`;
     return { exitCode: 3, summary: summarize(headline, where), stop, where, cycles, instret };
   }
   const signal = signalName(stop.reason);
-  return { exitCode: signalExitCode(signal), summary: summarize(`interrupted by ${signal} ${totals}`, where), stop: { kind: 'interrupted', signal }, where, cycles, instret };
+  return { exitCode: signalExitCode(signal), summary: summarize(`interrupted by ${signal} ${after}`, where), stop: { kind: 'interrupted', signal }, where, cycles, instret };
 }

@@ -1,6 +1,6 @@
 /**
  * Where a hart's instructions come from: each one is decoded on first use and kept in the code
- * page (4 KiB, sim/core/code-page.ts) of its memory region (stores into the region drop it, see
+ * page (64 KiB, sim/core/code-page.ts) of its memory region (stores into the region drop it, see
  * MemoryRegion.invalidate), and hot straight-line code starting at an address is compiled into a
  * Block once execution has arrived there often enough. The Hart asks this cache for the
  * instruction or block at pc and runs it; what it means to run one is not this file's job.
@@ -51,7 +51,7 @@ export class CodeCache {
   /** The instruction at pc, for execution: pc's page becomes the one tried first. */
   at(pc: Addr): DecodedInstruction {
     const index = this.indexOf(pc);
-    return (index >= 0 ? this.decoded[index] : undefined) ?? this.decode(pc);
+    return (index >= 0 ? this.decoded[index] : undefined) ?? this.enterAndDecode(pc);
   }
 
   /** The decoded instruction at `addr` in any region, decoding and caching it on first use. */
@@ -61,7 +61,8 @@ export class CodeCache {
 
   /** Whether the instruction at pc is already decoded and local (see isLocal). */
   isLocalAt(pc: Addr): boolean {
-    const index = this.indexOf(pc);
+    let index = this.indexOf(pc);
+    if (index < 0) index = this.enter(pc);
     const insn = index >= 0 ? this.decoded[index] : undefined;
     return insn !== undefined && isLocal(insn);
   }
@@ -69,11 +70,12 @@ export class CodeCache {
   /** The compiled block starting at pc, compiling it on the visit that makes the address hot. */
   blockAt(pc: Addr): Block | undefined {
     const index = this.indexOf(pc);
-    if (index < 0) return undefined;
-    const blocks = this.blocks;
-    const block = blocks[index];
+    if (index < 0) return this.enter(pc) < 0 ? undefined : this.blockAt(pc);
+    const block = this.blocks[index];
     if (block !== undefined) return block ?? undefined;
     if (++this.visits[index]! < COMPILE_AFTER_VISITS) return undefined;
+    // Building may decode in the next page and make it the one tried first.
+    const blocks = this.blocks;
     return (blocks[index] = this.build(pc)) ?? undefined;
   }
 
@@ -94,16 +96,24 @@ export class CodeCache {
   }
 
   /**
-   * The halfword index of pc in the arrays tried first, entering pc's page when pc is outside
-   * them; -1 when pc's page has no code yet, and for an odd pc, which no program can reach:
-   * decoding it faults.
+   * The halfword index of pc in the arrays tried first, or -1 when pc is outside them (then
+   * `enter`). It is also -1 for an odd pc, which no program can reach: decoding it faults.
    */
   private indexOf(pc: Addr): number {
     const offset = pc - this.base;
-    return offset >= 0 && offset < this.size && (offset & 1) === 0 ? offset >>> 1 : this.enter(pc);
+    return offset >= 0 && offset < this.size && (offset & 1) === 0 ? offset >>> 1 : -1;
   }
 
-  /** Make the page holding pc the one tried first, if code was decoded there; its index of pc, or -1. */
+  /** The instruction at pc outside the arrays tried first: in the page it enters, or decoded. */
+  private enterAndDecode(pc: Addr): DecodedInstruction {
+    const index = this.enter(pc);
+    return (index >= 0 ? this.decoded[index] : undefined) ?? this.decode(pc);
+  }
+
+  /**
+   * Make the page holding pc the one tried first, if code was decoded there: the halfword index
+   * of pc in it, or -1 (no such page, or an odd pc).
+   */
   private enter(pc: Addr): number {
     const region = this.memory.find(pc, 2);
     const page = region?.codePage(pc - region.base);

@@ -1,6 +1,6 @@
 /**
  * One RAM region of the simulated address space, backed by a typed array, with the caches of the
- * code that runs from it (decoded instructions, compiled blocks, by 4 KiB page) which stores into
+ * code that runs from it (decoded instructions, compiled blocks, by 64 KiB page) which stores into
  * it invalidate.
  */
 import type { Addr } from '../../isa/types.js';

@@ -1,4 +1,4 @@
-// The code cache by 4 KiB page (sim/core/code-page.ts): a region allocates a page when code is first
+// The code cache by 64 KiB page (sim/core/code-page.ts): a region allocates a page when code is first
 // decoded in it, and code that straddles pages runs, compiles and is invalidated as within one.
 import { describe, expect, it } from 'vitest';
 import { CODE_PAGE_BYTES } from '../../sim/core/code-page.js';
