@@ -1,6 +1,8 @@
 // The program `nmsparse sim` runs: an ELF executable as read, or assembly source (.S/.s) assembled
 // here, so the simulator itself only ever takes an executable.
 import { readFileSync } from 'node:fs';
+import { hex } from '../isa/bits.js';
+import type { AssembledProgram } from '../isa/elf/image.js';
 import { writeElf } from '../isa/elf/writer.js';
 import type { InstructionTable } from '../isa/table.js';
 import { assemble } from '../sw/asm/assembler.js';
@@ -20,13 +22,23 @@ export function readProgramFile(file: string): ProgramFile {
   }
 }
 
-/** The ELF executable of `program`; assembly is assembled with `table` (CV32E40P unless given). */
-export function executableOf(program: ProgramFile, table: InstructionTable | undefined): Uint8Array {
+/**
+ * The ELF executable of `program`; assembly is assembled with `table` (CV32E40P unless given).
+ * Like GNU ld, a program with code but no `_start` runs from the start of its first code section,
+ * and `warn` is told so.
+ */
+export function executableOf(program: ProgramFile, table: InstructionTable | undefined, warn: (message: string) => void): Uint8Array {
   if (!/\.s$/i.test(program.file)) return program.bytes;
+  let assembled: AssembledProgram;
   try {
-    return writeElf(assemble(program.bytes.toString('utf8'), { file: program.file, ...(table ? { table } : {}) }));
+    assembled = assemble(program.bytes.toString('utf8'), { file: program.file, ...(table ? { table } : {}) });
   } catch (e) {
     if (e instanceof AsmError) throw new UsageError(e.message);
     throw e;
   }
+  const code = assembled.sections.find((s) => s.flags.exec);
+  if (code && !assembled.symbols.some((s) => s.name === '_start')) {
+    warn(`${program.file} defines no _start: running from the start of ${code.name} at ${hex(assembled.entry)}`);
+  }
+  return writeElf(assembled);
 }

@@ -6,10 +6,12 @@ export { CoreStats, CV32E40P_TIMING, TimingModel, type TimingConfig } from './co
 export { SyscallEnvironment, SYSCALL, type Environment, type HaltReason } from './core/environment.js';
 export {
   IssError, IllegalInstructionError, MemoryAccessError, MisalignedAccessError,
-  HwLoopConstraintError, EnvironmentError, type FaultSite,
+  HwLoopConstraintError, EnvironmentError, describeSite, type FaultSite,
 } from './core/errors.js';
 export type { RetireEvent, RetireHook, RegisterWrite, DataAccess } from './core/retire.js';
-export { simulate, coreCountError, formatRetire, formatStats, type SimulateOptions, type SimulationReport } from './simulate.js';
+export {
+  simulate, coreCountError, formatRetire, formatStats, DEFAULT_MAX_CYCLES, type SimulateOptions, type SimulationReport, type SimulationStop,
+} from './simulate.js';
 export { loadProgram, runElf, loadImage } from './program.js';
 export { Cluster, type ClusterOptions, type ClusterResult } from './cluster/cluster.js';
 export { PULP_CLUSTER, type ClusterConfig } from './cluster/config.js';

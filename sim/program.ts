@@ -10,6 +10,7 @@ import { Hart, type HartOptions, type RunResult } from './core/hart.js';
 import { MappedMemory } from './core/memory.js';
 import { PULP_MEMORY_MAP, type RegionConfig } from '../isa/platform/memory-map.js';
 import { SyscallEnvironment } from './core/environment.js';
+import { PF_X } from '../isa/elf/format.js';
 import { ElfError, readElf, type ElfImage } from '../isa/elf/reader.js';
 
 const SP = 2;
@@ -26,17 +27,33 @@ export interface LoadedProgram {
   readonly image: ElfImage;
 }
 
-/** Copy the loadable segments into memory (zero-filling .bss); every byte must be mapped. */
+/**
+ * Copy the loadable segments into memory (zero-filling .bss). Refuses, with an ElfError, a program
+ * that does not fit the memory map, has no code, or whose entry point is not in its code: such a
+ * program would only fail at its first fetch, with a message about an address.
+ */
 export function loadImage(memory: MappedMemory, image: ElfImage): void {
   for (const segment of image.segments) {
-    const end = segment.address + segment.memorySize;
     if (!memory.find(segment.address, segment.memorySize)) {
-      throw new ElfError(`segment ${hex(segment.address)}..${hex(end)} is not inside one memory region of the map`);
+      const map = memory.regions.map((r) => `${r.name} ${span(r.base, r.size)}`).join(', ');
+      throw new ElfError(`segment ${span(segment.address, segment.memorySize)} is outside the memory map (${map}): link the program for it`);
     }
+  }
+  const code = image.segments.filter((s) => (s.flags & PF_X) !== 0);
+  if (code.length === 0) throw new ElfError('the program has no code (no executable segment)');
+  if (!code.some((s) => image.entry >= s.address && image.entry < s.address + s.memorySize)) {
+    throw new ElfError(`entry point ${hex(image.entry)} is outside the program's code (${code.map((s) => span(s.address, s.memorySize)).join(', ')})`);
+  }
+  for (const segment of image.segments) {
     const bytes = new Uint8Array(segment.memorySize);
     bytes.set(segment.data);
     memory.writeBytes(segment.address, bytes);
   }
+}
+
+/** `0x1c000000..0x1c000100`: the bytes from `base`, end exclusive. */
+function span(base: Addr, size: number): string {
+  return `${hex(base)}..${hex(base + size)}`;
 }
 
 /** Build the memory map, load the ELF file and prepare a hart at its entry point. */

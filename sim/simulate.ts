@@ -1,29 +1,41 @@
 /**
  * Everything `nmsparse sim <program> [--cores N] [--trace] [--stats] [--max-cycles N]` needs once
- * it has an ELF executable, as one call: load it, run it on one hart or on the cluster, and report
- * the outcome, statistics and (optionally) a trace line per retired instruction. The CLI reads
- * (or assembles) the program, parses arguments and prints.
+ * it has an ELF executable, as one call: load it, run it on one hart or on the cluster (in slices,
+ * so that an interruption is noticed: sim/run-in-slices.ts), and report the outcome, where the
+ * cores stood, statistics and (optionally) a trace line per retired instruction. The CLI reads (or
+ * assembles) the program, parses arguments, turns Ctrl-C and SIGTERM into `interrupt` and prints.
  */
+import { constants } from 'node:os';
 import { hex } from '../isa/bits.js';
-import { instructionLength } from '../isa/decoder.js';
-import { disassemble, formatInstruction, instructionHex } from '../isa/disassembler.js';
+import { formatInstruction, instructionHex } from '../isa/disassembler.js';
 import { regName } from '../isa/registers.js';
 import type { Cycles } from '../isa/types.js';
 import type { InstructionTable } from '../isa/table.js';
-import { Cluster, type CoreReport } from './cluster/cluster.js';
+import { Cluster } from './cluster/cluster.js';
 import { PULP_CLUSTER } from './cluster/config.js';
+import type { PortStats } from './cluster/core-port.js';
 import type { HaltReason } from './core/environment.js';
-import { IssError } from './core/errors.js';
+import { describeSite, IssError, type FaultSite } from './core/errors.js';
 import type { Hart, RunStop } from './core/hart.js';
 import type { RetireEvent } from './core/retire.js';
 import { ElfError, readElf } from '../isa/elf/reader.js';
 import { loadProgram } from './program.js';
+import { runInSlices, type Machine, type SlicedResult } from './run-in-slices.js';
 import { PULP_MEMORY_MAP, SPIKE_MEMORY_MAP } from '../isa/platform/memory-map.js';
+
+/** The cycle limit unless one is given: minutes of simulation on one core, far beyond any kernel of the project. */
+export const DEFAULT_MAX_CYCLES: Cycles = 10 ** 10;
 
 export interface SimulateOptions {
   /** 1 (default): one hart with single-cycle memory; 2..16: the cluster. */
   readonly cores?: number;
+  /** Stop a runaway program after this many cycles: DEFAULT_MAX_CYCLES unless given, 0 for no limit. */
   readonly maxCycles?: Cycles;
+  /**
+   * Stops the run when aborted, within milliseconds, with the name of the signal that asked for it
+   * ('SIGINT', 'SIGTERM') as the reason; any other reason counts as SIGINT (Ctrl-C).
+   */
+  readonly interrupt?: AbortSignal;
   /** Receives one line per retired instruction. */
   readonly trace?: (line: string) => void;
   /** Receives what the program writes. */
@@ -37,12 +49,24 @@ export interface SimulateOptions {
   readonly interpret?: boolean;
 }
 
+/** How the run ended when no fault ended it: a halt, the cycle limit, or an interruption by a signal. */
+export type SimulationStop = RunStop | { readonly kind: 'interrupted'; readonly signal: string };
+
 export interface SimulationReport {
-  /** Process exit code: the program's, or 1 bad input (ELF, core count), 2 simulation error, 3 cycle limit. */
+  /**
+   * Process exit code: the program's (mod 256), or 1 bad input (ELF, core count), 2 simulation
+   * error, 3 cycle limit, 128 + the signal's number when interrupted (130 SIGINT, 143 SIGTERM).
+   */
   readonly exitCode: number;
-  /** One-line outcome, e.g. "exit 0 after 1234 cycles" or the error message. */
+  /**
+   * What happened, after how many cycles and instructions ("exit 0 after 1234 cycles, 900
+   * instructions"), then one line per site of `where`, as describeSite writes it.
+   */
   readonly summary: string;
-  readonly stop: RunStop | undefined;
+  /** Undefined when a fault or bad input ended the run. */
+  readonly stop: SimulationStop | undefined;
+  /** The faulting core, or each core still running at the cycle limit or an interruption; else none. */
+  readonly where: readonly FaultSite[];
   readonly cycles: Cycles;
   readonly instret: number;
   /** Per-core statistics table. */
@@ -58,7 +82,7 @@ export function formatRetire(e: RetireEvent): string {
 }
 
 /** A table of where each core's cycles went. */
-export function formatStats(harts: readonly Hart[], waits?: readonly CoreReport['waits'][]): string {
+export function formatStats(harts: readonly Hart[], waits?: readonly PortStats[]): string {
   const waited = (i: number): number => (waits ? waits[i]!.barrierWait + waits[i]!.dmaWait : 0);
   const rows: [string, (h: Hart, i: number) => number][] = [
     ['cycles', (h) => h.stats.cycles],
@@ -86,14 +110,6 @@ export function formatStats(harts: readonly Hart[], waits?: readonly CoreReport[
   return [header, ...body].join('\n');
 }
 
-/** Where a stopped hart would go on: core, pc, word and disassembly. */
-function nextInstruction(hart: Hart): string {
-  const half = hart.memory.peek16(hart.pc);
-  const word = half === undefined ? undefined : instructionLength(half) === 4 ? (half | ((hart.memory.peek16(hart.pc + 2) ?? 0) << 16)) >>> 0 : half;
-  const text = word === undefined ? '<unmapped>' : `${instructionHex(word)} '${disassemble(hart.table, word, hart.pc)}'`;
-  return `core ${hart.hartId} at pc ${hex(hart.pc)} ${text}`;
-}
-
 function stopText(stop: HaltReason): string {
   return stop.kind === 'exit' ? `exit ${stop.code}` : stop.kind;
 }
@@ -103,58 +119,87 @@ export function coreCountError(cores: number): string | undefined {
   return Number.isInteger(cores) && cores >= 1 && cores <= 16 ? undefined : `--cores must be 1..16, not ${cores}`;
 }
 
+/** A loaded program, ready to run, and its statistics table at any time. */
+interface Loaded {
+  readonly machine: Machine;
+  stats(): string;
+}
+
+function load(elf: Uint8Array, cores: number, options: SimulateOptions): Loaded {
+  const table = options.table ? { table: options.table } : {};
+  const image = readElf(elf);
+  if (cores === 1) {
+    const inSpikeMap = SPIKE_MEMORY_MAP.some((r) => image.entry >= r.base && image.entry < r.base + r.size);
+    const { hart } = loadProgram(elf, { memoryMap: inSpikeMap ? SPIKE_MEMORY_MAP : PULP_MEMORY_MAP, output: options.output, blocks: !options.interpret, ...table });
+    return { machine: { harts: [hart], run: (maxCycles) => hart.run(maxCycles) }, stats: () => formatStats([hart]) };
+  }
+  const engine = options.interpret ? { blocks: false, runAhead: false } : {};
+  const cluster = new Cluster({ config: { ...PULP_CLUSTER, cores }, output: options.output, ...engine, ...table });
+  cluster.load(image);
+  return { machine: cluster, stats: () => formatStats(cluster.harts, cluster.reports.map((r) => r.waits)) };
+}
+
+const badInput = (summary: string, error?: Error): SimulationReport => ({
+  exitCode: 1, summary, stop: undefined, where: [], cycles: 0, instret: 0, stats: '', ...(error ? { error } : {}),
+});
+
+const totals = (cycles: Cycles, instret: number): string => `after ${cycles} cycles, ${instret} instructions`;
+
+/** The headline, then one indented line per site. */
+function summarize(headline: string, where: readonly FaultSite[]): string {
+  return [headline, ...where.map((site) => `  ${describeSite(site)}`)].join('\n');
+}
+
+/** The exit status a shell gives a command the signal `signal` ended: 128 + its number. */
+function signalExitCode(signal: string): number {
+  return 128 + constants.signals[signal as NodeJS.Signals];
+}
+
+function signalName(reason: unknown): string {
+  return typeof reason === 'string' && reason in constants.signals ? reason : 'SIGINT';
+}
+
 /** Run the ELF executable `elf`. */
-export function simulate(elf: Uint8Array, options: SimulateOptions = {}): SimulationReport {
+export async function simulate(elf: Uint8Array, options: SimulateOptions = {}): Promise<SimulationReport> {
   const cores = options.cores ?? 1;
   const badCores = coreCountError(cores);
-  if (badCores !== undefined) return { exitCode: 1, summary: badCores, stop: undefined, cycles: 0, instret: 0, stats: '' };
+  if (badCores !== undefined) return badInput(badCores);
+  let loaded: Loaded;
   try {
-    const table = options.table ? { table: options.table } : {};
-    const image = readElf(elf);
-    if (cores === 1) {
-      const inSpikeMap = SPIKE_MEMORY_MAP.some((r) => image.entry >= r.base && image.entry < r.base + r.size);
-      const { hart } = loadProgram(elf, { memoryMap: inSpikeMap ? SPIKE_MEMORY_MAP : PULP_MEMORY_MAP, output: options.output, blocks: !options.interpret, ...table });
-      return run([hart], undefined, () => hart.run(options.maxCycles), options);
-    }
-    const engine = options.interpret ? { blocks: false, runAhead: false } : {};
-    const cluster = new Cluster({ config: { ...PULP_CLUSTER, cores }, output: options.output, ...engine, ...table });
-    cluster.load(image);
-    let reports: readonly CoreReport[] = [];
-    return run(cluster.harts, () => reports.map((r) => r.waits), () => {
-      const result = cluster.run(options.maxCycles);
-      reports = result.cores;
-      return result;
-    }, options);
+    loaded = load(elf, cores, options);
   } catch (error) {
-    if (error instanceof ElfError) {
-      return { exitCode: 1, summary: error.message, stop: undefined, cycles: 0, instret: 0, stats: '', error };
-    }
+    if (error instanceof ElfError) return badInput(error.message, error);
     throw error;
+  }
+  const { machine, stats } = loaded;
+  if (options.trace) {
+    const trace = options.trace;
+    for (const hart of machine.harts) hart.onRetire = (e) => trace(formatRetire(e));
+  }
+  const limit = options.maxCycles === 0 ? Number.POSITIVE_INFINITY : options.maxCycles ?? DEFAULT_MAX_CYCLES;
+  try {
+    return { ...ended(machine.harts, await runInSlices(machine, limit, options.interrupt), limit), stats: stats() };
+  } catch (error) {
+    if (!(error instanceof IssError)) throw error;
+    const cycles = Math.max(...machine.harts.map((h) => h.stats.cycles));
+    const instret = machine.harts.reduce((n, h) => n + h.stats.instret, 0);
+    const where = [error.site];
+    const summary = summarize(`${error.name} ${totals(cycles, instret)}: ${error.detail}`, where);
+    return { exitCode: 2, summary, stop: undefined, where, cycles, instret, stats: stats(), error };
   }
 }
 
-function run(
-  harts: readonly Hart[],
-  waits: (() => readonly CoreReport['waits'][]) | undefined,
-  go: () => { stop: RunStop; cycles: Cycles; instret: number },
-  options: SimulateOptions,
-): SimulationReport {
-  if (options.trace) {
-    const trace = options.trace;
-    for (const hart of harts) hart.onRetire = (e) => trace(formatRetire(e));
+/** The report of a run that ended without a fault (its statistics aside). */
+function ended(harts: readonly Hart[], { stop, cycles, instret }: SlicedResult, limit: Cycles): Omit<SimulationReport, 'stats'> {
+  const after = totals(cycles, instret);
+  if (stop.kind !== 'cycle-limit' && stop.kind !== 'interrupted') {
+    return { exitCode: stop.kind === 'exit' ? stop.code & 0xff : 0, summary: `${stopText(stop)} ${after}`, stop, where: [], cycles, instret };
   }
-  const stats = (): string => formatStats(harts, waits?.());
-  try {
-    const { stop, cycles, instret } = go();
-    if (stop.kind === 'cycle-limit') {
-      const where = harts.filter((h) => !h.halted).map(nextInstruction).join('; ');
-      return { exitCode: 3, summary: `stopped at the cycle limit (${cycles} cycles, ${instret} instructions): runaway program? ${where}`, stop, cycles, instret, stats: stats() };
-    }
-    return { exitCode: stop.kind === 'exit' ? stop.code & 0xff : 0, summary: `${stopText(stop)} after ${cycles} cycles, ${instret} instructions`, stop, cycles, instret, stats: stats() };
-  } catch (error) {
-    if (!(error instanceof IssError)) throw error;
-    const cycles = Math.max(...harts.map((h) => h.stats.cycles));
-    const instret = harts.reduce((n, h) => n + h.stats.instret, 0);
-    return { exitCode: 2, summary: `${error.name}: ${error.message}`, stop: undefined, cycles, instret, stats: stats(), error };
+  const where = harts.filter((h) => h.halted === undefined).map((h) => h.site());
+  if (stop.kind === 'cycle-limit') {
+    const headline = `stopped at the cycle limit ${after}: a runaway program? The limit is ${limit}; --max-cycles N changes it, 0 removes it`;
+    return { exitCode: 3, summary: summarize(headline, where), stop, where, cycles, instret };
   }
+  const signal = signalName(stop.reason);
+  return { exitCode: signalExitCode(signal), summary: summarize(`interrupted by ${signal} ${after}`, where), stop: { kind: 'interrupted', signal }, where, cycles, instret };
 }

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { coreCountError, simulate, type SimulateOptions } from '../../sim/index.js';
+import { DEFAULT_MAX_CYCLES, simulate, type SimulateOptions } from '../../sim/index.js';
+import { ElfError } from '../../isa/elf/reader.js';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
-import { runCommand, UsageError } from '../errors.js';
+import { runCommand } from '../errors.js';
+import { parseCount } from '../options.js';
 import { executableOf, readProgramFile } from '../program-file.js';
 
 interface SimOptions {
@@ -9,14 +11,28 @@ interface SimOptions {
   xnmsparse?: boolean;
   trace?: boolean;
   stats?: boolean;
-  maxCycles?: string;
+  maxCycles: string;
   interpret?: boolean;
 }
 
-function integer(text: string, what: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`${what} must be a positive integer, got '${text}'`);
-  return value;
+const stderrLine = (text: string): void => {
+  process.stderr.write(`nmsparse: ${text}\n`);
+};
+
+/**
+ * Run `action` with a signal that Ctrl-C (SIGINT) or SIGTERM aborts, the signal's name as the
+ * reason, so that the simulation stops and reports instead of the process dying. Each handler
+ * is removed when it fires: a second Ctrl-C ends the process at once.
+ */
+async function stoppedBySignals<T>(action: (interrupt: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals): void => controller.abort(signal);
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    return await action(controller.signal);
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+  }
 }
 
 export function registerSim(program: Command): void {
@@ -28,27 +44,27 @@ export function registerSim(program: Command): void {
     .option('--xnmsparse', 'cores implement the Xnmsparse sparse-gather extension (docs/isa-extension.md)')
     .option('--trace', 'print every retired instruction (to stderr, as Spike does)')
     .option('--stats', 'print where each core spent its cycles (to stderr)')
-    .option('--max-cycles <n>', 'stop a runaway program after this many cycles')
+    .option('--max-cycles <n>', 'stop a runaway program after this many cycles; 0: no limit', String(DEFAULT_MAX_CYCLES))
     .option('--interpret', 'interpret every instruction and schedule cores one instruction at a time (the slow reference engine; same results)')
     .action((file: string, options: SimOptions) =>
-      runCommand(() => {
-        const program = readProgramFile(file);
-        const cores = integer(options.cores, '--cores');
+      runCommand(async () => {
+        // Options are checked before the program is read or assembled.
+        const cores = parseCount(options.cores, '--cores', 1, 16);
+        const maxCycles = parseCount(options.maxCycles, '--max-cycles');
         const table = options.xnmsparse ? CV32E40P_XNMSPARSE_TABLE : undefined;
+        const elf = executableOf(readProgramFile(file), table, (message) => stderrLine(`warning: ${message}`));
         const settings: SimulateOptions = {
           cores,
+          maxCycles,
           interpret: options.interpret === true,
           ...(table ? { table } : {}),
-          ...(options.maxCycles ? { maxCycles: integer(options.maxCycles, '--max-cycles') } : {}),
           ...(options.trace ? { trace: (line: string) => process.stderr.write(`${line}\n`) } : {}),
           output: (text, fd) => (fd === 2 ? process.stderr : process.stdout).write(text),
         };
-        // A wrong core count is reported before any assembly error.
-        const badCores = coreCountError(cores);
-        if (badCores !== undefined) throw new UsageError(badCores);
-        const report = simulate(executableOf(program, table), settings);
+        const report = await stoppedBySignals((interrupt) => simulate(elf, { ...settings, interrupt }));
         if (options.stats && report.stats) process.stderr.write(`${report.stats}\n`);
-        process.stderr.write(`nmsparse: ${report.summary}\n`);
+        // A program the simulator cannot load is named, as any file the user gave.
+        stderrLine(report.error instanceof ElfError ? `${file}: ${report.summary}` : report.summary);
         process.exitCode = report.exitCode;
       }),
     );

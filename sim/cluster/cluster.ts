@@ -105,6 +105,11 @@ export class Cluster implements PortHost {
     return this.cores.map((c) => c.hart);
   }
 
+  /** Each core's hart, stop and waits so far: also after a run that ended with a fault. */
+  get reports(): readonly CoreReport[] {
+    return this.cores.map((c, core) => ({ core, stop: c.hart.halted, hart: c.hart, waits: c.port.stats }));
+  }
+
   /** Load an ELF image; every core starts at its entry point. */
   load(image: ElfImage): void {
     loadImage(this.memory, image);
@@ -254,7 +259,7 @@ export class Cluster implements PortHost {
       stop,
       cycles,
       instret: this.cores.reduce((sum, c) => sum + c.hart.stats.instret, 0),
-      cores: this.cores.map((c, core) => ({ core, stop: c.hart.halted, hart: c.hart, waits: c.port.stats })),
+      cores: this.reports,
     };
   }
 

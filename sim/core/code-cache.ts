@@ -1,13 +1,14 @@
 /**
- * Where a hart's instructions come from: each one is decoded on first use and kept in the
- * pre-decode array of its memory region (stores into the region drop it, see
+ * Where a hart's instructions come from: each one is decoded on first use and kept in the code
+ * page (64 KiB, sim/core/code-page.ts) of its memory region (stores into the region drop it, see
  * MemoryRegion.invalidate), and hot straight-line code starting at an address is compiled into a
  * Block once execution has arrived there often enough. The Hart asks this cache for the
  * instruction or block at pc and runs it; what it means to run one is not this file's job.
  *
- * The arrays of the region the hart last decoded in are copied into fields, so that the lookups
- * the hart makes per instruction (`at`, `blockAt`, `isLocalAt`) are a subtraction and an array
- * read, small enough for V8 to inline into the hart's loop.
+ * The arrays of the page the hart last ran from are copied into fields, so that the lookups the
+ * hart makes per instruction (`at`, `blockAt`, `isLocalAt`) are a subtraction and an array read,
+ * small enough for V8 to inline into the hart's loop; leaving the page costs a region and page
+ * look-up (`enter`).
  */
 import { hex } from '../../isa/bits.js';
 import { decode, instructionLength } from '../../isa/decoder.js';
@@ -18,6 +19,7 @@ import type { InstructionTable } from '../../isa/table.js';
 import type { Addr, HwLoopRegs } from '../../isa/types.js';
 import { Block, isLocal, isStraightLine, MAX_BLOCK_LENGTH } from './block.js';
 import type { Bus } from './bus.js';
+import type { CodePage } from './code-page.js';
 
 /** Arrivals at an address before the block starting there is compiled: code run once is not worth it. */
 const COMPILE_AFTER_VISITS = 4;
@@ -30,7 +32,7 @@ export interface FetchedInstruction {
 }
 
 export class CodeCache {
-  /** The region of the last decode, whose arrays are tried first (empty until a decode). */
+  /** The page the hart last ran from, whose arrays are tried first (empty until a decode). */
   private base = 0;
   private size = 0;
   private decoded: (DecodedInstruction | undefined)[] = [];
@@ -46,10 +48,10 @@ export class CodeCache {
     private readonly loops: HwLoopRegs,
   ) {}
 
-  /** The instruction at pc, for execution: decoding it makes pc's region the one tried first. */
+  /** The instruction at pc, for execution: pc's page becomes the one tried first. */
   at(pc: Addr): DecodedInstruction {
     const index = this.indexOf(pc);
-    return (index >= 0 ? this.decoded[index] : undefined) ?? this.decode(pc);
+    return (index >= 0 ? this.decoded[index] : undefined) ?? this.enterAndDecode(pc);
   }
 
   /** The decoded instruction at `addr` in any region, decoding and caching it on first use. */
@@ -59,7 +61,8 @@ export class CodeCache {
 
   /** Whether the instruction at pc is already decoded and local (see isLocal). */
   isLocalAt(pc: Addr): boolean {
-    const index = this.indexOf(pc);
+    let index = this.indexOf(pc);
+    if (index < 0) index = this.enter(pc);
     const insn = index >= 0 ? this.decoded[index] : undefined;
     return insn !== undefined && isLocal(insn);
   }
@@ -67,33 +70,71 @@ export class CodeCache {
   /** The compiled block starting at pc, compiling it on the visit that makes the address hot. */
   blockAt(pc: Addr): Block | undefined {
     const index = this.indexOf(pc);
-    if (index < 0) return undefined;
+    if (index < 0) return this.enter(pc) < 0 ? undefined : this.blockAt(pc);
     const block = this.blocks[index];
     if (block !== undefined) return block ?? undefined;
     if (++this.visits[index]! < COMPILE_AFTER_VISITS) return undefined;
-    return (this.blocks[index] = this.build(pc)) ?? undefined;
+    // Building may decode in the next page and make it the one tried first.
+    const blocks = this.blocks;
+    return (blocks[index] = this.build(pc)) ?? undefined;
   }
 
-  /** The instruction at pc for a fault report: it is cached unless decoding it failed. */
+  /**
+   * The instruction at pc for a report (a fault, or where a stopped run would go on): decoded
+   * unless that fails, and then the word as far as it was read.
+   */
   describe(pc: Addr): FetchedInstruction {
-    const insn = this.cached(pc);
+    let insn: DecodedInstruction | undefined;
+    try {
+      insn = this.fetch(pc);
+    } catch (error) {
+      if (!(error instanceof Fault)) throw error;
+    }
     const word = insn?.word ?? this.lastWord;
     const disassembly = insn ? formatInstruction(insn) : word === undefined ? '<not fetched>' : disassemble(this.table, word, pc);
     return { word, disassembly };
   }
 
   /**
-   * The halfword index of pc in the arrays tried first, or -1 when pc is outside their region. It
-   * is also -1 for an odd pc, which no program can reach: decoding it faults.
+   * The halfword index of pc in the arrays tried first, or -1 when pc is outside them (then
+   * `enter`). It is also -1 for an odd pc, which no program can reach: decoding it faults.
    */
   private indexOf(pc: Addr): number {
     const offset = pc - this.base;
     return offset >= 0 && offset < this.size && (offset & 1) === 0 ? offset >>> 1 : -1;
   }
 
+  /** The instruction at pc outside the arrays tried first: in the page it enters, or decoded. */
+  private enterAndDecode(pc: Addr): DecodedInstruction {
+    const index = this.enter(pc);
+    return (index >= 0 ? this.decoded[index] : undefined) ?? this.decode(pc);
+  }
+
+  /**
+   * Make the page holding pc the one tried first, if code was decoded there: the halfword index
+   * of pc in it, or -1 (no such page, or an odd pc).
+   */
+  private enter(pc: Addr): number {
+    const region = this.memory.find(pc, 2);
+    const page = region?.codePage(pc - region.base);
+    if (!page || (pc & 1) !== 0) return -1;
+    this.use(page);
+    return (pc - page.base) >>> 1;
+  }
+
+  private use(page: CodePage): void {
+    this.base = page.base;
+    this.size = page.size;
+    this.decoded = page.decoded;
+    this.blocks = page.blocks;
+    this.visits = page.visits;
+  }
+
   private cached(addr: Addr): DecodedInstruction | undefined {
     const region = this.memory.find(addr, 2);
-    return addr % 2 === 0 ? region?.decoded?.[(addr - region.base) >>> 1] : undefined;
+    if (!region || addr % 2 !== 0) return undefined;
+    const page = region.codePage(addr - region.base);
+    return page?.decoded[(addr - page.base) >>> 1];
   }
 
   private decode(addr: Addr): DecodedInstruction {
@@ -111,16 +152,9 @@ export class CodeCache {
     this.lastWord = word;
     const insn = decode(this.table, word, addr);
     if (!insn) throw new Fault('illegal-instruction', `illegal instruction ${instructionHex(word)}`);
-    const halfwords = region.size >>> 1;
-    region.decoded ??= new Array<DecodedInstruction | undefined>(halfwords).fill(undefined);
-    region.blocks ??= new Array<Block | null | undefined>(halfwords).fill(undefined);
-    region.visits ??= new Uint8Array(halfwords);
-    region.decoded[offset >>> 1] = insn;
-    this.base = region.base;
-    this.size = region.size;
-    this.decoded = region.decoded;
-    this.blocks = region.blocks;
-    this.visits = region.visits;
+    const page = region.allocateCodePage(offset);
+    page.decoded[(addr - page.base) >>> 1] = insn;
+    this.use(page);
     return insn;
   }
 

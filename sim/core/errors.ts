@@ -17,14 +17,19 @@ export interface FaultSite {
   readonly cycle: Cycles;
 }
 
+/** `core 0, pc 0x1c000000, insn 0x0000006f 'jal zero, 0x1c000000', cycle 12`: a fault's site, or where a stopped core would go on. */
+export function describeSite(site: FaultSite): string {
+  const word = site.word === undefined ? '?' : instructionHex(site.word);
+  return `core ${site.core}, pc ${hex(site.pc)}, insn ${word} '${site.disassembly}', cycle ${site.cycle}`;
+}
+
 export class IssError extends Error {
   readonly kind: FaultKind;
   readonly detail: string;
   readonly site: FaultSite;
 
   constructor(kind: FaultKind, detail: string, site: FaultSite) {
-    const word = site.word === undefined ? '?' : instructionHex(site.word);
-    super(`${detail} (core ${site.core}, pc ${hex(site.pc)}, insn ${word} '${site.disassembly}', cycle ${site.cycle})`);
+    super(`${detail} (${describeSite(site)})`);
     this.name = new.target.name;
     this.kind = kind;
     this.detail = detail;

@@ -15,7 +15,7 @@ import type { Block, BlockHost } from './block.js';
 import type { Bus } from './bus.js';
 import { CodeCache } from './code-cache.js';
 import type { HaltReason } from './environment.js';
-import { locateFault } from './errors.js';
+import { locateFault, type FaultSite } from './errors.js';
 import { CV32E40P_TIMING, TimingModel, type TimingConfig } from './timing.js';
 
 export interface HartOptions extends ArchitecturalOptions {
@@ -178,9 +178,12 @@ export class Hart extends ArchitecturalState implements BlockHost {
   locate(error: unknown): unknown {
     this.runningBlock?.abandon(this);
     this.runningBlock = undefined;
-    if (!(error instanceof Fault)) return error;
     // pc still names the faulting instruction.
-    const { word, disassembly } = this.code.describe(this.pc);
-    return locateFault(error, { core: this.hartId, pc: this.pc, word, disassembly, cycle: this.stats.cycles });
+    return error instanceof Fault ? locateFault(error, this.site()) : error;
+  }
+
+  /** The core, pc, instruction there and cycle: where a fault happened, or where a stopped run goes on. */
+  site(): FaultSite {
+    return { core: this.hartId, pc: this.pc, ...this.code.describe(this.pc), cycle: this.stats.cycles };
   }
 }

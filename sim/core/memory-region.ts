@@ -1,11 +1,16 @@
 /**
  * One RAM region of the simulated address space, backed by a typed array, with the caches of the
- * code that runs from it (decoded instructions, compiled blocks) which stores into it invalidate.
+ * code that runs from it (decoded instructions, compiled blocks, by 64 KiB page) which stores into
+ * it invalidate.
  */
 import type { Addr } from '../../isa/types.js';
-import type { DecodedInstruction } from '../../isa/definition.js';
 import type { RegionConfig } from '../../isa/platform/memory-map.js';
-import { CodeEpoch, type Block } from './block.js';
+import { CodeEpoch } from './block.js';
+import { CODE_PAGE_BYTES, CODE_PAGE_SHIFT, CodePage } from './code-page.js';
+
+/** Shift from a halfword index to its page index, and the mask of the halfword within the page. */
+const HALFWORD_PAGE_SHIFT = CODE_PAGE_SHIFT - 1;
+const HALFWORD_IN_PAGE = (CODE_PAGE_BYTES >>> 1) - 1;
 
 export class MemoryRegion {
   readonly name: string;
@@ -15,17 +20,11 @@ export class MemoryRegion {
   readonly end: number;
   readonly bytes: Uint8Array;
   readonly view: DataView;
-  /** Decoded instructions by halfword offset; allocated the first time code runs from here. */
-  decoded: (DecodedInstruction | undefined)[] | undefined;
-  /**
-   * Compiled blocks by the halfword offset of their first instruction: null where the instruction
-   * there cannot start one, undefined where not decided yet. Allocated with `decoded`.
-   */
-  blocks: (Block | null | undefined)[] | undefined;
-  /** Times execution arrived at each halfword without a block; a block is compiled once it is hot. */
-  visits: Uint8Array | undefined;
   /** The version of the code that blocks built now belong to. */
   epoch = new CodeEpoch();
+  /** Code pages by page index, allocated the first time code is decoded in them. */
+  private pagesByIndex: (CodePage | undefined)[] | undefined;
+  private readonly allocated: CodePage[] = [];
 
   constructor({ name, base, size }: RegionConfig) {
     this.name = name;
@@ -36,23 +35,48 @@ export class MemoryRegion {
     this.view = new DataView(this.bytes.buffer);
   }
 
+  /** The code page holding byte `offset` of the region, if code was decoded there. */
+  codePage(offset: number): CodePage | undefined {
+    return this.pagesByIndex?.[offset >>> CODE_PAGE_SHIFT];
+  }
+
+  /** The code page holding byte `offset`, allocated on first use. */
+  allocateCodePage(offset: number): CodePage {
+    const index = offset >>> CODE_PAGE_SHIFT;
+    this.pagesByIndex ??= new Array<CodePage | undefined>(Math.ceil(this.size / CODE_PAGE_BYTES)).fill(undefined);
+    let page = this.pagesByIndex[index];
+    if (!page) {
+      const start = index * CODE_PAGE_BYTES;
+      page = new CodePage(this.base + start, Math.min(CODE_PAGE_BYTES, this.size - start));
+      this.pagesByIndex[index] = page;
+      this.allocated.push(page);
+    }
+    return page;
+  }
+
+  /** The pages allocated so far, in order of allocation. */
+  get codePages(): readonly CodePage[] {
+    return this.allocated;
+  }
+
   /**
    * Drop decoded instructions overlapping bytes [offset, offset + size), and when there were any,
    * every compiled block of the region (a block may span the written bytes from anywhere before).
    */
   invalidate(offset: number, size: number): void {
-    const decoded = this.decoded;
-    if (!decoded) return;
+    const pages = this.pagesByIndex;
+    if (!pages) return;
     let hit = false;
     // A 32-bit instruction starting one halfword earlier also covers the written bytes.
     for (let i = Math.max(0, (offset >> 1) - 1); i <= (offset + size - 1) >> 1; i++) {
-      if (decoded[i] !== undefined) {
-        decoded[i] = undefined;
+      const decoded = pages[i >> HALFWORD_PAGE_SHIFT]?.decoded;
+      if (decoded !== undefined && decoded[i & HALFWORD_IN_PAGE] !== undefined) {
+        decoded[i & HALFWORD_IN_PAGE] = undefined;
         hit = true;
       }
     }
     if (hit) {
-      this.blocks?.fill(undefined);
+      for (const page of this.allocated) page.blocks.fill(undefined);
       this.epoch.current = false;
       this.epoch = new CodeEpoch();
     }

@@ -52,6 +52,18 @@ describe('ELF32 writer and reader', () => {
     expect(() => readElf(patched((v) => v.setUint16(16, 1, true)))).toThrow(/not an executable \(e_type 1\)/);
     expect(() => readElf(patched((v) => v.setUint16(18, 62, true)))).toThrow(/not a RISC-V ELF file \(e_machine 62\)/);
     expect(() => readElf(program().subarray(0, 100))).toThrow(/runs past the end of the file/);
-    expect(() => loadProgram(program(), { memoryMap: SPIKE_MEMORY_MAP })).toThrow(/segment 0x1c000000\.\.0x1c000014 is not inside one memory region/);
+    expect(() => loadProgram(program(), { memoryMap: SPIKE_MEMORY_MAP })).toThrow(
+      new ElfError('segment 0x1c000000..0x1c000014 is outside the memory map (dram 0x80000000..0x81000000): link the program for it'),
+    );
+  });
+
+  it('refuses a program that has no code or starts outside it, instead of failing at the first fetch', () => {
+    expect(() => loadProgram(writeElf(assemble('')))).toThrow(new ElfError('the program has no code (no executable segment)'));
+    expect(() => loadProgram(writeElf(assemble('.data\n.word 1\n')))).toThrow(new ElfError('the program has no code (no executable segment)'));
+    // e_entry in the data segment, then past every segment.
+    expect(() => loadProgram(patched((v) => v.setUint32(24, 0x1c00_0014, true)))).toThrow(
+      new ElfError("entry point 0x1c000014 is outside the program's code (0x1c000000..0x1c000014)"),
+    );
+    expect(() => loadProgram(patched((v) => v.setUint32(24, 0, true)))).toThrow(/^entry point 0x00000000 is outside the program's code/);
   });
 });

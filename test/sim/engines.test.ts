@@ -855,6 +855,18 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     }
   });
 
+  it.each([
+    ['uneven work and barriers', UNEVEN_BARRIERS, ''],
+    ['DMA', DMA, DMA_DATA],
+  ])('stopped at many cycle limits and resumed, the fast engine ends as the reference runs uninterrupted: %s', (_, body, data) => {
+    const elf = clusterElf(body, cores, data);
+    const total = runCluster(elf, cores).cores.reduce((max, c) => Math.max(max, c.hart.stats.cycles), 0);
+    // Limits 37 to 41 cycles apart, so that the stops fall at every kind of point of the schedule.
+    const checkpoints = Array.from({ length: Math.floor(total / 37) - 1 }, (_, i) => 37 * (i + 1) + (i % 5));
+    const { reference } = compareCluster(elf, cores, undefined, { checkpoints });
+    expect(exits(reference)).toEqual(Array(cores).fill('exit'));
+  });
+
   it.skipIf(crossCompilerMissing)('the parallel C program (test/sim/c/parallel.c)', () => {
     const { reference, fast } = compareCluster(compileC('parallel', '-O2', 'crt0-cluster.S', 'rv32imc_zicsr'), cores);
     expect(exits(reference)).toEqual(Array(cores).fill('exit'));

@@ -122,7 +122,7 @@ function ending<T extends { stop: RunStop }>(simulate: () => T): { stop: RunStop
 
 /** Compiled blocks currently held by the pre-decode caches of `memory`. */
 export function compiledBlocks(memory: MappedMemory): number {
-  return memory.regions.reduce((n, region) => n + (region.blocks ?? []).filter((b) => b instanceof Block).length, 0);
+  return memory.regions.flatMap((region) => region.codePages).reduce((n, page) => n + page.blocks.filter((b) => b instanceof Block).length, 0);
 }
 
 function memoryOf(memory: MappedMemory): { readonly name: string; readonly bytes: Uint8Array }[] {
@@ -217,16 +217,27 @@ export interface ClusterOutcome {
 
 export const REFERENCE_CLUSTER: ClusterOptions = { blocks: false, runAhead: false };
 
-export function runCluster(elf: Uint8Array, cores: number, options: ClusterOptions & { readonly maxCycles?: number } = {}): ClusterOutcome {
-  const { maxCycles = 20_000_000, ...clusterOptions } = options;
+export interface ClusterRunOptions extends ClusterOptions {
+  readonly maxCycles?: number;
+  /** Stop at each of these cycle limits in turn, then run on to maxCycles (as `simulate` runs in slices). */
+  readonly checkpoints?: readonly number[];
+}
+
+export function runCluster(elf: Uint8Array, cores: number, options: ClusterRunOptions = {}): ClusterOutcome {
+  const { maxCycles = 20_000_000, checkpoints = [], ...clusterOptions } = options;
   const output: string[] = [];
   const cluster = new Cluster({ ...clusterOptions, config: { ...clusterOptions.config, cores }, output: (text) => output.push(text) });
   cluster.load(readElf(elf));
-  const { value, use } = observed(() => ending(() => cluster.run(maxCycles)));
+  const { value, use } = observed(() => ending(() => {
+    for (const limit of checkpoints) {
+      if (cluster.run(limit).stop.kind !== 'cycle-limit') break;
+    }
+    return cluster.run(maxCycles);
+  }));
   return {
     ...value,
-    // The cluster's result lists the same harts and port statistics; reading them here also covers runs ended by an error.
-    cores: cluster.harts.map((hart, core) => ({ hart: hartState(hart), waits: { ...portStats(cluster, core) } })),
+    // Read from the cluster rather than its result, so that this also covers runs ended by an error.
+    cores: cluster.reports.map(({ hart, waits }) => ({ hart: hartState(hart), waits: { ...waits } })),
     dma: { bytes: cluster.dma.bytes, busy: cluster.dma.busy, lastQueued: cluster.dma.lastQueued },
     output: output.join(''),
     memory: memoryOf(cluster.memory),
@@ -235,20 +246,15 @@ export function runCluster(elf: Uint8Array, cores: number, options: ClusterOptio
   };
 }
 
-/** A core's PortStats. The cluster exposes them only in its result, so take them from a zero-cycle run (which runs nothing). */
-function portStats(cluster: Cluster, core: number): PortStats {
-  return cluster.run(0).cores[core]!.waits;
-}
-
 /**
- * Run `elf` on `cores` cores with the defaults (blocks and run-ahead) and with the reference
- * scheduler; every core's registers, counters, waits and stop, the DMA state, the output and all
+ * Run `elf` on `cores` cores with the defaults (blocks and run-ahead, with `fastOptions`) and with
+ * the reference scheduler in one run; every core's registers, counters, waits and stop, the DMA state, the output and all
  * memory must be identical.
  */
-export function compareCluster(elf: Uint8Array, cores: number, maxCycles?: number): { reference: ClusterOutcome; fast: ClusterOutcome } {
+export function compareCluster(elf: Uint8Array, cores: number, maxCycles?: number, fastOptions: ClusterRunOptions = {}): { reference: ClusterOutcome; fast: ClusterOutcome } {
   const limit = maxCycles === undefined ? {} : { maxCycles };
   const reference = runCluster(elf, cores, { ...REFERENCE_CLUSTER, ...limit });
-  const fast = runCluster(elf, cores, limit);
+  const fast = runCluster(elf, cores, { ...fastOptions, ...limit });
   expect(reference.use, 'the reference scheduler used a fast path').toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0 });
   const comparable = (o: ClusterOutcome) => ({ stop: o.stop, error: o.error, output: o.output, dma: o.dma, cores: o.cores });
   expect(comparable(fast)).toEqual(comparable(reference));
