@@ -7,7 +7,7 @@ import { ParamError } from '../util/params.js';
 import { OutputPathError } from '../util/atomic-write.js';
 import { LibertyError } from '../gen/synth/liberty.js';
 import { YosysError } from '../gen/yosys.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from '../util/exit-codes.js';
 
 /** Raised by commands for invalid command-line input. */
 export class UsageError extends Error {

@@ -1,7 +1,7 @@
 // A failure that is no mistake of the user's is a bug in nmsparse. It gets one line that says so
 // and how to report it; the stack trace, which only a developer can act on, follows when
 // NMSPARSE_DEBUG=1.
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from '../util/exit-codes.js';
 import { messageLine } from './messages.js';
 
 export function internalErrorText(error: unknown, debug: boolean): string {

@@ -7,7 +7,7 @@ import { registerList } from './commands/list.js';
 import { registerReproduce } from './commands/reproduce.js';
 import { registerSim } from './commands/sim.js';
 import { registerSynth } from './commands/synth.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from '../util/exit-codes.js';
 import { reportInternalError } from './internal-error.js';
 import { messageLine } from './messages.js';
 import { packageVersion } from './version.js';

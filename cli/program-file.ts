@@ -29,6 +29,8 @@ export function readProgramFile(file: string): ProgramFile {
  */
 export function executableOf(program: ProgramFile, table: InstructionTable | undefined, warn: (message: string) => void): Uint8Array {
   if (!/\.s$/i.test(program.file)) return program.bytes;
+  // A NUL byte never occurs in source text: this is an executable or other data, named as source.
+  if (program.bytes.includes(0)) throw new UsageError(`${program.file}: not assembly source (binary data; an ELF executable needs a name without .S/.s)`);
   let assembled: AssembledProgram;
   try {
     assembled = assemble(program.bytes.toString('utf8'), { file: program.file, ...(table ? { table } : {}) });

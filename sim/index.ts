@@ -10,8 +10,9 @@ export {
 } from './core/errors.js';
 export type { RetireEvent, RetireHook, RegisterWrite, DataAccess } from './core/retire.js';
 export {
-  simulate, coreCountError, formatRetire, formatStats, DEFAULT_MAX_CYCLES, type SimulateOptions, type SimulationReport, type SimulationStop,
+  simulate, coreCountError, formatRetire, formatStats, type SimulateOptions, type SimulationReport, type SimulationStop,
 } from './simulate.js';
 export { loadProgram, runElf, loadImage } from './program.js';
 export { Cluster, type ClusterOptions, type ClusterResult } from './cluster/cluster.js';
 export { PULP_CLUSTER, type ClusterConfig } from './cluster/config.js';
+export { DEFAULT_MAX_CYCLES } from './limits.js';

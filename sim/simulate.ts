@@ -5,6 +5,7 @@
  * cores stood, statistics and (optionally) a trace line per retired instruction. The CLI reads (or
  * assembles) the program, parses arguments, turns Ctrl-C and SIGTERM into `interrupt` and prints.
  */
+import { ExitCode } from '../util/exit-codes.js';
 import { constants } from 'node:os';
 import { hex } from '../isa/bits.js';
 import { formatInstruction, instructionHex } from '../isa/disassembler.js';
@@ -21,10 +22,8 @@ import type { RetireEvent } from './core/retire.js';
 import { ElfError, readElf } from '../isa/elf/reader.js';
 import { loadProgram } from './program.js';
 import { runInSlices, type Machine, type SlicedResult } from './run-in-slices.js';
+import { DEFAULT_MAX_CYCLES } from './limits.js';
 import { PULP_MEMORY_MAP, SPIKE_MEMORY_MAP } from '../isa/platform/memory-map.js';
-
-/** The cycle limit unless one is given: minutes of simulation on one core, far beyond any kernel of the project. */
-export const DEFAULT_MAX_CYCLES: Cycles = 10 ** 10;
 
 export interface SimulateOptions {
   /** 1 (default): one hart with single-cycle memory; 2..16: the cluster. */
@@ -54,8 +53,8 @@ export type SimulationStop = RunStop | { readonly kind: 'interrupted'; readonly 
 
 export interface SimulationReport {
   /**
-   * Process exit code: the program's (mod 256), or 1 bad input (ELF, core count), 2 simulation
-   * error, 3 cycle limit, 128 + the signal's number when interrupted (130 SIGINT, 143 SIGTERM).
+   * Process exit code: the program's (mod 256), or one of util/exit-codes.ts (bad input, a
+   * fault, the cycle limit), or 128 + the signal's number when interrupted (130 SIGINT, 143 SIGTERM).
    */
   readonly exitCode: number;
   /**
@@ -140,7 +139,7 @@ function load(elf: Uint8Array, cores: number, options: SimulateOptions): Loaded 
 }
 
 const badInput = (summary: string, error?: Error): SimulationReport => ({
-  exitCode: 1, summary, stop: undefined, where: [], cycles: 0, instret: 0, stats: '', ...(error ? { error } : {}),
+  exitCode: ExitCode.userError, summary, stop: undefined, where: [], cycles: 0, instret: 0, stats: '', ...(error ? { error } : {}),
 });
 
 const totals = (cycles: Cycles, instret: number): string => `after ${cycles} cycles, ${instret} instructions`;
@@ -185,7 +184,7 @@ export async function simulate(elf: Uint8Array, options: SimulateOptions = {}): 
     const instret = machine.harts.reduce((n, h) => n + h.stats.instret, 0);
     const where = [error.site];
     const summary = summarize(`${error.name} ${totals(cycles, instret)}: ${error.detail}`, where);
-    return { exitCode: 2, summary, stop: undefined, where, cycles, instret, stats: stats(), error };
+    return { exitCode: ExitCode.simulationFault, summary, stop: undefined, where, cycles, instret, stats: stats(), error };
   }
 }
 
@@ -198,7 +197,7 @@ function ended(harts: readonly Hart[], { stop, cycles, instret }: SlicedResult, 
   const where = harts.filter((h) => h.halted === undefined).map((h) => h.site());
   if (stop.kind === 'cycle-limit') {
     const headline = `stopped at the cycle limit ${after}: a runaway program? The limit is ${limit}; --max-cycles N changes it, 0 removes it`;
-    return { exitCode: 3, summary: summarize(headline, where), stop, where, cycles, instret };
+    return { exitCode: ExitCode.cycleLimit, summary: summarize(headline, where), stop, where, cycles, instret };
   }
   const signal = signalName(stop.reason);
   return { exitCode: signalExitCode(signal), summary: summarize(`interrupted by ${signal} ${after}`, where), stop: { kind: 'interrupted', signal }, where, cycles, instret };

@@ -1,39 +1,6 @@
 import type { Command } from 'commander';
-import { DEFAULT_MAX_CYCLES, simulate, type SimulateOptions } from '../../sim/index.js';
-import { ElfError } from '../../isa/elf/reader.js';
-import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
-import { runCommand } from '../errors.js';
-import { parseCount } from '../options.js';
-import { executableOf, readProgramFile } from '../program-file.js';
-
-interface SimOptions {
-  cores: string;
-  xnmsparse?: boolean;
-  trace?: boolean;
-  stats?: boolean;
-  maxCycles: string;
-  interpret?: boolean;
-}
-
-const stderrLine = (text: string): void => {
-  process.stderr.write(`nmsparse: ${text}\n`);
-};
-
-/**
- * Run `action` with a signal that Ctrl-C (SIGINT) or SIGTERM aborts, the signal's name as the
- * reason, so that the simulation stops and reports instead of the process dying. Each handler
- * is removed when it fires: a second Ctrl-C ends the process at once.
- */
-async function stoppedBySignals<T>(action: (interrupt: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals): void => controller.abort(signal);
-  process.once('SIGINT', stop).once('SIGTERM', stop);
-  try {
-    return await action(controller.signal);
-  } finally {
-    process.off('SIGINT', stop).off('SIGTERM', stop);
-  }
-}
+import type { SimOptions } from '../actions/sim.js';
+import { DEFAULT_MAX_CYCLES } from '../../sim/limits.js';
 
 export function registerSim(program: Command): void {
   program
@@ -46,26 +13,5 @@ export function registerSim(program: Command): void {
     .option('--stats', 'print where each core spent its cycles (to stderr)')
     .option('--max-cycles <n>', 'stop a runaway program after this many cycles; 0: no limit', String(DEFAULT_MAX_CYCLES))
     .option('--interpret', 'interpret every instruction and schedule cores one instruction at a time (the slow reference engine; same results)')
-    .action((file: string, options: SimOptions) =>
-      runCommand(async () => {
-        // Options are checked before the program is read or assembled.
-        const cores = parseCount(options.cores, '--cores', 1, 16);
-        const maxCycles = parseCount(options.maxCycles, '--max-cycles');
-        const table = options.xnmsparse ? CV32E40P_XNMSPARSE_TABLE : undefined;
-        const elf = executableOf(readProgramFile(file), table, (message) => stderrLine(`warning: ${message}`));
-        const settings: SimulateOptions = {
-          cores,
-          maxCycles,
-          interpret: options.interpret === true,
-          ...(table ? { table } : {}),
-          ...(options.trace ? { trace: (line: string) => process.stderr.write(`${line}\n`) } : {}),
-          output: (text, fd) => (fd === 2 ? process.stderr : process.stdout).write(text),
-        };
-        const report = await stoppedBySignals((interrupt) => simulate(elf, { ...settings, interrupt }));
-        if (options.stats && report.stats) process.stderr.write(`${report.stats}\n`);
-        // A program the simulator cannot load is named, as any file the user gave.
-        stderrLine(report.error instanceof ElfError ? `${file}: ${report.summary}` : report.summary);
-        process.exitCode = report.exitCode;
-      }),
-    );
+    .action(async (file: string, options: SimOptions) => (await import('../actions/sim.js')).sim(file, options));
 }

@@ -160,7 +160,7 @@ function contents(root: string): string[] {
   return (readdirSync(root, { recursive: true }) as string[]).sort();
 }
 
-describe.concurrent('nmsparse refuses bad input with one clear line', () => {
+describe.concurrent('nmsparse refuses bad input with one clear line, and reports a faulting program', () => {
   // Listed before the inputs exist: only their paths are needed here.
   const table = cases();
 
@@ -173,7 +173,9 @@ describe.concurrent('nmsparse refuses bad input with one clear line', () => {
     const cwd = mkdtempSync(path.join(scratch, 'run-'));
     const inputsBefore = contents(inputs);
     const result = await nmsparse(args, { cwd, env: { NMSPARSE_CACHE_DIR: cacheDir } });
-    expect(result.stderr).toMatch(/^nmsparse: [^\n]*\n$/); // one line: no stack trace, no second message
+    // One line, no stack trace; a program's fault or runaway is reported with each core concerned.
+    const report = status === SIMULATION_FAULT || status === CYCLE_LIMIT;
+    expect(result.stderr).toMatch(report ? /^nmsparse: [^\n]*\n(  core \d+, pc 0x[0-9a-f]{8}, insn [^\n]*\n)+$/ : /^nmsparse: [^\n]*\n$/);
     for (const name of names) expect(result.stderr).toContain(name);
     expect(result.code).toBe(status);
     expect(contents(cwd)).toEqual([]);

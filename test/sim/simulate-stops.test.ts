@@ -2,7 +2,8 @@
 // an interruption give the same report, whatever the number of cores: an exit status, a headline,
 // then the core, pc, instruction word, disassembly and cycle of each core involved, and statistics.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_CYCLES, simulate, type SimulateOptions, type SimulationReport } from '../../sim/simulate.js';
+import { simulate, type SimulateOptions, type SimulationReport } from '../../sim/simulate.js';
+import { DEFAULT_MAX_CYCLES } from '../../sim/limits.js';
 import { describeSite } from '../../sim/core/errors.js';
 import { assemble } from '../../sw/asm/assembler.js';
 import { writeElf } from '../../isa/elf/writer.js';
