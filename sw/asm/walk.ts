@@ -9,6 +9,7 @@ import { atLocation, type SourceLocation } from './errors.js';
 import { parseString, type Value } from './expression.js';
 import { encodeText, type EncodedInstruction } from './instructions.js';
 import { pieceKey, type InstructionSizes, type PassLayout } from './instruction-sizes.js';
+import { operandMismatch } from './operand-mismatch.js';
 import { expandPseudo, type Expansion } from './pseudo.js';
 import type { Section, Sections } from './sections.js';
 import type { Statement } from './source.js';
@@ -106,7 +107,9 @@ class Walk {
     const chosen: number[] = [];
     expansions.forEach((expansion, i) => {
       const pc = this.dot();
+      // A pseudo-instruction's operands that its expansion does not take are the pseudo's error.
       const encoded = encodeText(table, expansion.mnemonic, expansion.operands, { value, offset: (t) => symbols.offset(t, this.site(), pc), pc });
+      if (encoded === undefined) throw operandMismatch(table, s.name);
       if (this.pass.kind === 'sizing') chosen.push(this.sizePiece(this.pass.previous, pieceKey(this.index, i), expansion, encoded, recorded?.[i]));
       else this.emitPiece(encoded.word!, recorded![i]!);
     });
@@ -134,7 +137,7 @@ class Walk {
     if (pc === undefined) return undefined;
     const { table, symbols } = this.assembly;
     const site: Site = { index: this.index, placed: { layout: previous.symbols, dot: pc, final: false } };
-    return encodeText(table, expansion.mnemonic, expansion.operands, { value: (t) => symbols.value(t, site), offset: (t) => symbols.offset(t, site, pc), pc }).word;
+    return encodeText(table, expansion.mnemonic, expansion.operands, { value: (t) => symbols.value(t, site), offset: (t) => symbols.offset(t, site, pc), pc })?.word;
   }
 
   private emitPiece(word: number, size: number): void {
