@@ -12,6 +12,7 @@ import { parseReg } from '../../isa/registers.js';
 import type { InstructionTable } from '../../isa/table.js';
 import type { OperandSlots } from '../../isa/types.js';
 import type { Value } from './expression.js';
+import { SourceError } from './errors.js';
 
 export interface InstructionContext {
   /** Evaluate an expression; undefined while it depends on unknown symbols. */
@@ -123,7 +124,7 @@ export function encodeText(table: InstructionTable, mnemonic: string, operands: 
         return;
       }
       const problem = operandRangeError(operand, value);
-      if (problem) throw new Error(`${mnemonic}: ${operand.syntax === 'pcrel' ? `target out of range (${problem})` : problem}`);
+      if (problem) throw new SourceError(`${mnemonic}: ${operand.syntax === 'pcrel' ? `target out of range (${problem})` : problem}`);
       values[operand.slot] = value;
     });
     const pcRelative = def.format.operands.some((operand) => operand.syntax === 'pcrel');

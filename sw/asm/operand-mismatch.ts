@@ -6,10 +6,11 @@
 import type { InstructionTable } from '../../isa/table.js';
 import { machineSyntaxes } from './instructions.js';
 import { pseudoSyntaxes } from './pseudo.js';
+import { SourceError } from './errors.js';
 
-export function operandMismatch(table: InstructionTable, mnemonic: string): Error {
+export function operandMismatch(table: InstructionTable, mnemonic: string): SourceError {
   const forms = [...machineSyntaxes(table, mnemonic), ...pseudoSyntaxes(mnemonic)]
     .map((syntax) => (syntax === '' ? `${mnemonic} (no operands)` : `${mnemonic} ${syntax}`));
-  if (forms.length === 0) return new Error(`unknown instruction '${mnemonic}'`);
-  return new Error(`invalid operands for ${mnemonic}; expected ${forms.join(' | ')}`);
+  if (forms.length === 0) return new SourceError(`unknown instruction '${mnemonic}'`);
+  return new SourceError(`invalid operands for ${mnemonic}; expected ${forms.join(' | ')}`);
 }
