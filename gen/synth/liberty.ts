@@ -103,20 +103,31 @@ export function readLiberty(text: string, origin: string): LibertySummary {
   if (!library) throw new LibertyError(`${origin}: no 'library (...) { ... }' group: not a Liberty file`);
   const cells = new Map<string, LibertyCell>();
   for (const cell of groups(library.body, 'cell')) {
-    const area = /\barea\s*:\s*([0-9.eE+-]+)/.exec(cell.body);
     const pins = groups(cell.body, 'pin');
     cells.set(cell.name, {
       name: cell.name,
-      area: area ? Number(area[1]) : 0,
+      area: cellArea(cell, origin),
       sequential: /\b(ff|latch|ff_bank|latch_bank)\s*\(/.test(cell.body),
       inputs: pins.filter((p) => /direction\s*:\s*"?input/.test(p.body)).length,
       functions: pins.flatMap((p) => [...p.body.matchAll(/\bfunction\s*:\s*"([^"]*)"/g)].map((m) => m[1]!.replace(/\s+/g, ''))),
     });
   }
   if (cells.size === 0) throw new LibertyError(`${origin}: library '${library.name}' defines no cells`);
-  const nand2 = [...cells.values()].filter((c) => c.inputs === 2 && c.functions.some(isNand2)).map((c) => c.area);
-  if (nand2.length === 0) throw new LibertyError(`${origin}: library '${library.name}' has no two-input NAND cell to define the gate equivalent`);
+  // A NAND2 without an area (a zero-area placeholder) cannot be the unit of the others.
+  const nand2 = [...cells.values()].filter((c) => c.inputs === 2 && c.functions.some(isNand2) && c.area > 0).map((c) => c.area);
+  if (nand2.length === 0) throw new LibertyError(`${origin}: library '${library.name}' has no two-input NAND cell with an area to define the gate equivalent`);
   return { name: library.name, cells, nand2Area: Math.min(...nand2) };
+}
+
+/** A cell's `area` attribute (0 when it has none, as for a physical-only cell). */
+function cellArea(cell: { name: string; body: string }, origin: string): number {
+  const attribute = /\barea\s*:\s*([^;\n]*)/.exec(cell.body);
+  if (!attribute) return 0;
+  const written = attribute[1]!.trim();
+  const text = written.replace(/^"(.*)"$/, '$1');
+  const area = Number(text);
+  if (text === '' || !Number.isFinite(area) || area < 0) throw new LibertyError(`${origin}: cell '${cell.name}' has area '${written}', not a non-negative number`);
+  return area;
 }
 
 /** `!(A&B)`, `(!A)|(!B)`, `!(A*B)` ... with any two pin names. */
