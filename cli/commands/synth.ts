@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { synthesize, geLibraryChoice, type LibraryChoice } from '../../gen/synth/flow.js';
-import { reportMarkdown, reportRows, title } from '../../gen/synth/report.js';
+import { reportFootnote, reportMarkdown, reportRows, title } from '../../gen/synth/report.js';
 import { resolveDesignParams } from '../../hw/params.js';
 import { elaborate } from '../../hw/hdl/index.js';
 import { collect, lookupDesign } from '../design-args.js';
@@ -53,7 +53,7 @@ export function registerSynth(program: Command): void {
           const { header, rows } = reportRows(report);
           process.stdout.write(`${title(report)}\n\n${formatTable(header, rows, figuresAlign(header))}\n`);
         }
-        process.stdout.write(`\ncells and area: each module's own logic; depth: cells on the longest combinational path through the module and its children\n`);
+        process.stdout.write(`\n${reportFootnote}\n`);
         process.stdout.write(`wall time ${wallSeconds.toFixed(2)} s${cached ? ' (cached result)' : ''}\n`);
       }),
     );
