@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { synthesize, geLibraryChoice, type LibraryChoice } from '../../gen/synth/flow.js';
-import { reportMarkdown, reportRows, title } from '../../gen/synth/report.js';
+import { reportFootnote, reportMarkdown, reportRows, title } from '../../gen/synth/report.js';
 import { figuresAlign, formatTable } from '../../gen/text-table.js';
 import { elaborate } from '../../hw/hdl/index.js';
 import { chooseDesign } from '../design-args.js';
@@ -40,7 +40,7 @@ export function synth(name: string, options: SynthOptions): Promise<void> {
       const { header, rows } = reportRows(report);
       process.stdout.write(`${title(report)}\n\n${formatTable(header, rows, figuresAlign(header))}\n`);
     }
-    process.stdout.write(`\ncells and area: each module's own logic; depth: cells on the longest combinational path through the module and its children\n`);
+    process.stdout.write(`\n${reportFootnote}\n`);
     process.stdout.write(`wall time ${wallSeconds.toFixed(2)} s${cached ? ' (cached result)' : ''}\n`);
   });
 }

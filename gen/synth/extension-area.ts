@@ -46,7 +46,7 @@ export function extensionAreaTable(area: ExtensionArea): { title: string; header
     byPattern.set(r.pattern, row);
   }
   return {
-    title: `Xnmsparse gather block area (nm-gather, ${area.library}, ${area.yosys}; depth = cells on the longest path)`,
+    title: `Xnmsparse gather block area (nm-gather, ${area.library}, ${area.yosys}; depth = cells on the longest combinational path)`,
     header: ['N:M', 'int8 GE', 'flip-flops', 'depth', 'int16 GE', 'flip-flops', 'depth'],
     rows: [...byPattern.values()],
   };

@@ -5,7 +5,7 @@ import type { Design, ModuleIR } from '../../hw/hdl/index.js';
 import { emitVerilog } from '../verilog/index.js';
 import { runYosysScript, yosysPackageVersion } from '../yosys.js';
 import { cacheKey, readCache, writeCache } from './cache.js';
-import { geLibrary, geLibraryName, type LibertySummary, readLiberty } from './liberty.js';
+import { geLibrary, geLibraryName, LibertyError, type LibertySummary, readLiberty } from './liberty.js';
 import type { AreaFigures, ModuleReport, SynthReport } from './report.js';
 
 export interface LibraryChoice {
@@ -27,10 +27,22 @@ export interface SynthResult {
 
 const libFile = 'cells.lib';
 
-function script(files: readonly string[], top: string, modules: readonly string[]): string[] {
+/**
+ * The selection `ltp` measures depth over: every cell but the library's flip-flops and latches.
+ * `ltp -noff` leaves out only Yosys' own flip-flop types; after dfflibmap the flip-flops are library
+ * cells, and a path through them ran on through the next cycle's logic (counter width=8: depth 33
+ * of 34 cells, with a warning for each loop).
+ */
+function combinationalCells(lib: LibertySummary): string[] {
+  const sequential = [...lib.cells.values()].filter((cell) => cell.sequential);
+  return ['*', ...sequential.map((cell) => `t:${cell.name} %d`)];
+}
+
+function script(files: readonly string[], top: string, modules: readonly string[], lib: LibertySummary): string[] {
   // Logic depth of each module with its children flattened into it: ltp on a hierarchical module
   // would count a child instance as one cell with paths from every input to every output.
-  const depths = modules.flatMap((m, i) => ['design -load mapped', `hierarchy -top ${m}`, 'flatten', `tee -q -o ltp-${i}.txt ltp -noff`]);
+  const ltp = ['ltp -noff', ...combinationalCells(lib)].join(' ');
+  const depths = modules.flatMap((m, i) => ['design -load mapped', `hierarchy -top ${m}`, 'flatten', `tee -q -o ltp-${i}.txt ${ltp}`]);
   return [
     `read_verilog ${files.join(' ')}`,
     // Port directions of the library cells, so that ltp can follow paths through them.
@@ -51,7 +63,12 @@ interface StatModule {
   readonly num_cells_by_type: Record<string, number>;
 }
 
-function depths(ltp: string): Map<string, number> {
+/** Each module's depth from the output of `ltp`, refusing a depth measured around a loop. */
+export function ltpDepths(ltp: string, origin: string): Map<string, number> {
+  // The HDL refuses combinational loops, so a loop here runs through a library cell that the
+  // Liberty reader did not take for a flip-flop or latch, and the depth would count past it.
+  const loop = /Detected loop at (\S+) in (\S+)/.exec(ltp);
+  if (loop) throw new LibertyError(`${origin}: a path in module ${loop[2]} loops back through ${loop[1]}: a flip-flop or latch of the library is not described as one (an ff, latch or statetable group), so logic depth cannot be measured`);
   return new Map([...ltp.matchAll(/Longest topological path in (\S+) \(length=(\d+)\)/g)].map((m) => [m[1]!.replace(/^\\/, ''), Number(m[2])]));
 }
 
@@ -89,7 +106,7 @@ export async function synthesize(
   const lib = readLiberty(library.text, library.origin);
   const files = emitVerilog(design);
   const top = design.top.name;
-  const steps = script(files.map((f) => f.fileName), top, design.modules.map((m) => m.name));
+  const steps = script(files.map((f) => f.fileName), top, design.modules.map((m) => m.name), lib);
   const key = cacheKey([yosysPackageVersion(), library.text, steps.join('\n'), ...files.map((f) => f.text), designName, JSON.stringify(params)]);
   const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
 
@@ -99,7 +116,7 @@ export async function synthesize(
   const run = await runYosysScript([...files, { fileName: libFile, text: library.text }], steps);
   const stat = JSON.parse(run.outputs.get('stat.json') ?? 'null') as { creator: string; modules: Record<string, StatModule>; design: StatModule } | null;
   if (!stat) throw new Error('internal: Yosys wrote no stat.json');
-  const moduleDepth = depths(design.modules.map((_, i) => run.outputs.get(`ltp-${i}.txt`) ?? '').join('\n'));
+  const moduleDepth = ltpDepths(design.modules.map((_, i) => run.outputs.get(`ltp-${i}.txt`) ?? '').join('\n'), library.origin);
   const names = new Set(design.modules.map((m) => m.name));
   const counts = instanceCounts(design.top);
   const modules: ModuleReport[] = design.modules.map((m) => {

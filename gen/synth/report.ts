@@ -10,7 +10,11 @@ export interface AreaFigures {
   readonly area: number;
   /** area / (area of the library's smallest NAND2). */
   readonly ge: number;
-  /** Longest topological path in cells (Yosys `ltp -noff`), through the module and its children. */
+  /**
+   * Cells on the longest combinational path (from an input or a flip-flop to an output or a
+   * flip-flop), through the module and its children: Yosys `ltp` over every cell but the library's
+   * flip-flops and latches.
+   */
   readonly depth: number;
   readonly cellsByType: Readonly<Record<string, number>>;
 }
@@ -32,6 +36,9 @@ export interface SynthReport {
   /** Everything, children included. */
   readonly total: AreaFigures;
 }
+
+/** What the columns of a report mean, printed under it. */
+export const reportFootnote = "cells and area: each module's own logic; depth: cells on the longest combinational path (from an input or a flip-flop to an output or a flip-flop) through the module and its children";
 
 const fixed = (v: number, digits = 1): string => v.toFixed(digits);
 

@@ -3,7 +3,7 @@
 // width and signedness; nothing is extended or truncated silently. See docs/hdl.md, "Width rules".
 import { HdlError } from './diagnostics.js';
 import { captureSite } from './source.js';
-import { type HdlType, literalRange, sameType, toBits, typeName, UInt } from './types.js';
+import { type HdlType, literalRange, sameType, SInt, toBits, typeName, UInt } from './types.js';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'and' | 'or' | 'xor' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 export type UnaryOp = 'not' | 'neg' | 'andr' | 'orr' | 'xorr';
@@ -252,7 +252,7 @@ export function U(value: number | bigint, width: number): Expr {
 }
 
 export function S(value: number | bigint, width: number): Expr {
-  return lit(value, { width, signed: true });
+  return lit(value, SInt(width));
 }
 
 /** Turns an operand into an expression; a JS number becomes a literal of type `like`. */

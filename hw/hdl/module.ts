@@ -83,7 +83,12 @@ export class ModuleBuilder implements SignalOwner, MemoryOwner {
   /** A named wire always equal to `value` (its name shows in the Verilog, the waveforms and the simulator). */
   node(name: string, value: Expr): Signal {
     const w = this.declare(name, value.type, 'wire');
-    this.body.statements.push({ kind: 'assign', target: w, value, site: w.site });
+    // A node is unconditional wherever it is declared, so its assignment goes into the module
+    // body; inside a when or switch, before the chain being built (the body's last statement), so
+    // that the chain stays open for its elseWhen/otherwise. The node is new, so no assignment to it
+    // changes order.
+    const statements = this.body.statements;
+    statements.splice(this.scopes.length > 1 ? statements.length - 1 : statements.length, 0, { kind: 'assign', target: w, value, site: w.site });
     return w;
   }
 

@@ -5,7 +5,7 @@
  */
 import { hex } from '../bits.js';
 import {
-  EHDR_SIZE, ELF_MAGIC, ELFCLASS32, ELFDATA2LSB, EM_RISCV, ET_EXEC, PT_LOAD, SHT_SYMTAB, SHDR_SIZE, SYM_SIZE,
+  EHDR_SIZE, ELF_MAGIC, ELFCLASS32, ELFDATA2LSB, EM_RISCV, ET_EXEC, PHDR_SIZE, PT_LOAD, SHT_SYMTAB, SHDR_SIZE, SYM_SIZE,
 } from './format.js';
 
 export class ElfError extends Error {
@@ -42,14 +42,21 @@ export function readElf(bytes: Uint8Array): ElfImage {
   const within = (offset: number, size: number, what: string): void => {
     if (offset + size > bytes.length) throw new ElfError(`${what} at file offset ${hex(offset)} runs past the end of the file`);
   };
+  // Every header is read at its ELF32 size, so a table of another entry size is not one we know.
+  const entrySize = (size: number, count: number, expected: number, what: string): void => {
+    if (count > 0 && size !== expected) throw new ElfError(`${what} entries are ${size} bytes, not the ${expected} of ELF32`);
+  };
 
   const segments: ElfSegment[] = [];
   const [phoff, phentsize, phnum] = [u32(28), u16(42), u16(44)];
+  entrySize(phentsize, phnum, PHDR_SIZE, 'program header');
   for (let i = 0; i < phnum; i++) {
     const ph = phoff + i * phentsize;
-    within(ph, 32, 'program header');
+    within(ph, PHDR_SIZE, 'program header');
     if (u32(ph) !== PT_LOAD) continue;
     const [offset, address, fileSize, memorySize, flags] = [u32(ph + 4), u32(ph + 8), u32(ph + 16), u32(ph + 20), u32(ph + 24)];
+    if (fileSize > memorySize) throw new ElfError(`segment ${i} holds ${fileSize} bytes of the file but only ${memorySize} bytes of memory`);
+    if (address + memorySize > 2 ** 32) throw new ElfError(`segment ${i} at ${hex(address)} (${memorySize} bytes) runs past the end of the 32-bit address space`);
     if (memorySize === 0) continue;
     within(offset, fileSize, 'segment');
     segments.push({ address, data: bytes.subarray(offset, offset + fileSize), memorySize, flags });
@@ -57,25 +64,33 @@ export function readElf(bytes: Uint8Array): ElfImage {
 
   const symbols = new Map<string, number>();
   const [shoff, shentsize, shnum] = [u32(32), u16(46), u16(48)];
+  entrySize(shentsize, shnum, SHDR_SIZE, 'section header');
   for (let i = 0; i < shnum; i++) {
     const sh = shoff + i * shentsize;
     within(sh, SHDR_SIZE, 'section header');
     if (u32(sh + 4) !== SHT_SYMTAB) continue;
     const [offset, size, link] = [u32(sh + 16), u32(sh + 20), u32(sh + 24)];
+    if (link >= shnum) throw new ElfError(`symbol table (section ${i}) names string table section ${link}, of ${shnum}`);
+    if (size % SYM_SIZE !== 0) throw new ElfError(`symbol table (section ${i}) of ${size} bytes is not a whole number of ${SYM_SIZE}-byte entries`);
     const strtab = shoff + link * shentsize;
     within(strtab, SHDR_SIZE, 'string table header');
-    const strOffset = u32(strtab + 16);
+    const [strOffset, strSize] = [u32(strtab + 16), u32(strtab + 20)];
+    within(strOffset, strSize, 'string table');
     within(offset, size, 'symbol table');
+    const strings = bytes.subarray(strOffset, strOffset + strSize);
     for (let s = offset + SYM_SIZE; s < offset + size; s += SYM_SIZE) {
-      const name = readString(bytes, strOffset + u32(s));
+      const nameOffset = u32(s);
+      if (nameOffset >= Math.max(strSize, 1)) throw new ElfError(`symbol at file offset ${hex(s)} has its name at ${nameOffset}, past the string table's ${strSize} bytes`);
+      const name = readString(strings, nameOffset);
       if (name !== '') symbols.set(name, u32(s + 4));
     }
   }
   return { entry: u32(24), segments, symbols };
 }
 
-function readString(bytes: Uint8Array, offset: number): string {
+/** The NUL-terminated string at `offset` of a string table (to its end if it has no NUL). */
+function readString(strings: Uint8Array, offset: number): string {
   let end = offset;
-  while (end < bytes.length && bytes[end] !== 0) end++;
-  return new TextDecoder().decode(bytes.subarray(offset, end));
+  while (end < strings.length && strings[end] !== 0) end++;
+  return new TextDecoder().decode(strings.subarray(offset, end));
 }

@@ -16,12 +16,19 @@ export class AsmError extends Error {
   }
 }
 
-/** Run `compute`, turning any other error into an AsmError at `location`. */
+/**
+ * A mistake in the source found where its line is not at hand (an expression, a symbol, an operand
+ * list); `atLocation` gives it one. Only these become AsmErrors: anything else thrown while
+ * assembling is a bug of the assembler and must not pass for the user's mistake.
+ */
+export class SourceError extends Error {}
+
+/** Run `compute`, turning a SourceError into an AsmError at `location`. */
 export function atLocation<T>(location: SourceLocation, compute: () => T): T {
   try {
     return compute();
   } catch (error) {
-    if (error instanceof AsmError) throw error;
-    throw new AsmError(location, error instanceof Error ? error.message : String(error));
+    if (error instanceof SourceError) throw new AsmError(location, error.message);
+    throw error;
   }
 }

@@ -3,6 +3,7 @@
  * references (`1b`, `1f`), unary - ~ +, binary * / % + - << >> & ^ | with C precedence, and the
  * RISC-V relocation operators %hi(x) (upper 20 bits, rounded for a following %lo) and %lo(x).
  */
+import { SourceError } from './errors.js';
 
 export interface SymbolScope {
   /** A symbol's value, or undefined while it is not known (first pass, forward reference). */
@@ -16,7 +17,7 @@ export interface SymbolScope {
 /** Evaluation result: the value, or undefined when it depends on something not yet known. */
 export type Value = number | undefined;
 
-export class ExpressionError extends Error {}
+export class ExpressionError extends SourceError {}
 
 const TOKEN = /\s*(0x[0-9a-f]+|0b[01]+|\d+[bf](?![\w$.])|\d+|'(?:\\.|[^'\\])'|%hi|%lo|[A-Za-z_.$][\w.$]*|<<|>>|[-+*/%&|^~()])/iy;
 

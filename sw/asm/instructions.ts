@@ -1,7 +1,8 @@
 /**
  * Machine instructions from text, driven by the table's syntax templates: each operand form of a
  * mnemonic becomes a pattern; the first form whose pattern matches and whose register operands
- * name registers is encoded, with every value range-checked by its operand kind.
+ * name registers is encoded, with every value range-checked by its operand kind. Text that fits no
+ * form is the caller's to report (`operandMismatch`), under the name the source used.
  */
 import { encodeInstruction, operandRangeError } from '../../isa/encoder.js';
 import { parseCsr } from '../../isa/csr-names.js';
@@ -11,6 +12,7 @@ import { parseReg } from '../../isa/registers.js';
 import type { InstructionTable } from '../../isa/table.js';
 import type { OperandSlots } from '../../isa/types.js';
 import type { Value } from './expression.js';
+import { SourceError } from './errors.js';
 
 export interface InstructionContext {
   /** Evaluate an expression; undefined while it depends on unknown symbols. */
@@ -32,18 +34,26 @@ export interface EncodedInstruction {
   readonly pcRelative: boolean;
 }
 
-const patterns = new Map<string, RegExp>();
+/** The parsing of a syntax template: one capture group per operand, in order. */
+interface Pattern {
+  readonly regex: RegExp;
+  /** Per operand: it is an offset before "(", which may be left out ("lw a0, (a1)" is offset 0). */
+  readonly omittable: readonly boolean[];
+}
 
-/** The regular expression for a syntax template; one capture group per operand, in order. */
-function patternOf(syntax: string): RegExp {
+const patterns = new Map<string, Pattern>();
+
+function patternOf(syntax: string): Pattern {
   const cached = patterns.get(syntax);
   if (cached) return cached;
   const pieces = syntax.split(/(\{\w+\})/).filter((p) => p !== '');
   let source = '^\\s*';
+  const omittable: boolean[] = [];
   pieces.forEach((piece, i) => {
     if (piece.startsWith('{')) {
       const next = pieces[i + 1];
       const previous = pieces[i - 1];
+      omittable.push(next?.startsWith('(') ?? false);
       // Before "(": greedy, so "%lo(x)(a0)" splits at the last parenthesis; inside "(...)": no parentheses.
       if (next?.startsWith('(')) source += '([^,]*)';
       else if (previous?.endsWith('(')) source += '([^,()]*?)';
@@ -58,70 +68,72 @@ function patternOf(syntax: string): RegExp {
       else source += c.replace(/[.*+?^${}()|[\]\\!]/g, '\\$&');
     }
   });
-  const pattern = new RegExp(source + '\\s*$');
+  const pattern = { regex: new RegExp(source + '\\s*$'), omittable };
   patterns.set(syntax, pattern);
   return pattern;
 }
 
-type Parsed = { ok: true; value: Value } | { ok: false };
-
-function parseOperand(operand: OperandKind, text: string, ctx: InstructionContext): Parsed {
+/**
+ * Whether `text` has the shape `operand` takes: a register where a register goes, an expression
+ * (never a register name: "cv.sw a0, (a1), a2" is the register form) elsewhere, and nothing empty
+ * ("li a0, 42,,") but an offset before "(", which is zero.
+ */
+function fitsShape(operand: OperandKind, text: string, omittable: boolean): boolean {
   const trimmed = text.trim();
-  // A register name is never an expression: "cv.sw a0, (a1), a2" is the register form.
-  if (operand.syntax !== 'reg' && parseReg(trimmed) !== undefined) return { ok: false };
+  if (trimmed === '') return omittable && operand.syntax === 'imm';
+  return (operand.syntax === 'reg') === (parseReg(trimmed) !== undefined);
+}
+
+/** The value of an operand of the right shape; undefined while it depends on unknown symbols. */
+function operandValue(operand: OperandKind, text: string, ctx: InstructionContext): Value {
+  const trimmed = text.trim();
   switch (operand.syntax) {
-    case 'reg': {
-      const reg = parseReg(trimmed);
-      return reg === undefined ? { ok: false } : { ok: true, value: reg };
-    }
+    case 'reg':
+      return parseReg(trimmed);
     case 'csr':
-      return { ok: true, value: parseCsr(trimmed) ?? ctx.value(trimmed) };
-    case 'fence': {
-      if (/^[iorw]+$/i.test(trimmed)) {
-        const set = [...trimmed.toLowerCase()].reduce((bits, c) => bits | ({ i: 8, o: 4, r: 2, w: 1 } as Record<string, number>)[c]!, 0);
-        return { ok: true, value: set };
-      }
-      return { ok: true, value: ctx.value(trimmed) };
-    }
+      return parseCsr(trimmed) ?? ctx.value(trimmed);
+    case 'fence':
+      if (/^[iorw]+$/i.test(trimmed)) return [...trimmed.toLowerCase()].reduce((bits, c) => bits | ({ i: 8, o: 4, r: 2, w: 1 } as Record<string, number>)[c]!, 0);
+      return ctx.value(trimmed);
     case 'pcrel':
-      return { ok: true, value: ctx.offset(trimmed) };
+      return ctx.offset(trimmed);
     case 'imm': {
-      // An omitted offset, as in "lw a0, (a1)", is zero.
       const value = trimmed === '' ? 0 : ctx.value(trimmed);
-      return { ok: true, value: value === undefined ? undefined : value << operand.textShift };
+      return value === undefined ? undefined : value << operand.textShift;
     }
   }
 }
 
-export function encodeText(table: InstructionTable, mnemonic: string, operands: string, ctx: InstructionContext): EncodedInstruction {
-  const forms = table.forms(mnemonic);
-  if (forms.length === 0) throw new Error(`unknown instruction '${mnemonic}'`);
-  for (const def of forms) {
-    const match = patternOf(def.format.syntax).exec(operands);
-    if (!match) continue;
+/**
+ * The encoding of the first form of `mnemonic` whose operands `operands` fit; undefined when none
+ * does. Every operand's shape is checked before any value, so a wrong operand list is reported as
+ * such rather than as a range error in one of its operands.
+ */
+export function encodeText(table: InstructionTable, mnemonic: string, operands: string, ctx: InstructionContext): EncodedInstruction | undefined {
+  for (const def of table.forms(mnemonic)) {
+    const pattern = patternOf(def.format.syntax);
+    const match = pattern.regex.exec(operands);
+    const texts = def.format.operands.map((_, i) => match?.[i + 1] ?? '');
+    if (!match || !def.format.operands.every((operand, i) => fitsShape(operand, texts[i]!, pattern.omittable[i]!))) continue;
     const values: Partial<OperandSlots> = {};
     let resolved = true;
-    let registersOk = true;
-    let pcRelative = false;
     def.format.operands.forEach((operand, i) => {
-      if (!registersOk) return;
-      const parsed = parseOperand(operand, match[i + 1] ?? '', ctx);
-      if (!parsed.ok) {
-        registersOk = false;
-        return;
-      }
-      if (operand.syntax === 'pcrel') pcRelative = true;
-      if (parsed.value === undefined) {
+      const value = operandValue(operand, texts[i]!, ctx);
+      if (value === undefined) {
         resolved = false;
         return;
       }
-      const problem = operandRangeError(operand, parsed.value);
-      if (problem) throw new Error(`${mnemonic}: ${operand.syntax === 'pcrel' ? `target out of range (${problem})` : problem}`);
-      values[operand.slot] = parsed.value;
+      const problem = operandRangeError(operand, value);
+      if (problem) throw new SourceError(`${mnemonic}: ${operand.syntax === 'pcrel' ? `target out of range (${problem})` : problem}`);
+      values[operand.slot] = value;
     });
-    if (!registersOk) continue;
+    const pcRelative = def.format.operands.some((operand) => operand.syntax === 'pcrel');
     return { word: resolved ? encodeInstruction(def, values) : undefined, def, pcRelative };
   }
-  const expected = forms.map((d) => `${mnemonic} ${d.format.syntax.replace(/[{}]/g, '')}`.trim()).join(' | ');
-  throw new Error(`invalid operands for ${mnemonic}; expected ${expected}`);
+  return undefined;
+}
+
+/** The operand syntaxes of the machine instructions named `mnemonic`, for an operand error. */
+export function machineSyntaxes(table: InstructionTable, mnemonic: string): string[] {
+  return table.forms(mnemonic).map((def) => def.format.syntax.replace(/[{}]/g, ''));
 }

@@ -5,10 +5,19 @@
  */
 import type { Addr } from '../../isa/types.js';
 import type { AssembledSection, SectionFlags } from '../../isa/elf/image.js';
-import { AsmError, type SourceLocation } from './errors.js';
+import { PULP_MEMORY_MAP, SPIKE_MEMORY_MAP } from '../../isa/platform/memory-map.js';
+import { AsmError, SourceError, type SourceLocation } from './errors.js';
 
 const NOP = 0x00000013;
 const C_NOP = 0x0001;
+
+/**
+ * The most bytes a section may hold: the largest memory of the platforms (Spike's 16 MiB RAM). A
+ * bigger section could not be loaded anywhere; it comes from a mistyped count or alignment
+ * (`.space 0x7fffffff`, `.p2align 40`), which would otherwise take minutes and gigabytes to emit.
+ */
+const MAX_SECTION_BYTES = Math.max(...[...PULP_MEMORY_MAP, ...SPIKE_MEMORY_MAP].map((region) => region.size));
+const ADDRESS_SPACE_END = 2 ** 32;
 
 function flagsFor(name: string, flagText?: string): SectionFlags {
   if (flagText !== undefined) {
@@ -43,17 +52,28 @@ export class Section {
 
   /** Append `size` bytes of `value`, little-endian; only zeros can go into a nobits section. */
   put(value: number, size: 1 | 2 | 4): void {
+    this.makeRoom(size);
     if (this.bytes && !this.flags.nobits) {
       for (let i = 0; i < size; i++) this.bytes[this.size + i] = (value >>> (8 * i)) & 0xff;
     } else if (this.bytes && value !== 0) {
-      throw new Error(`section ${this.name} holds no data; only zeros can be reserved there`);
+      throw new SourceError(`section ${this.name} holds no data; only zeros can be reserved there`);
     }
     this.size += size;
   }
 
+  /** Append `count` bytes of `fill` (`.space`). */
+  reserve(count: number, fill: number): void {
+    if (count < 0) throw new SourceError(`the byte count must not be negative, got ${count}`);
+    this.makeRoom(count);
+    if (this.bytes && this.flags.nobits && fill !== 0 && count > 0) throw new SourceError(`section ${this.name} holds no data; only zeros can be reserved there`);
+    if (this.bytes && !this.flags.nobits) this.bytes.fill(fill & 0xff, this.size, this.size + count);
+    this.size += count;
+  }
+
   /** Pad to a multiple of `alignment` and make the section at least that aligned. */
   alignTo(alignment: number): void {
-    if (alignment < 1 || (alignment & (alignment - 1)) !== 0) throw new Error(`alignment ${alignment} is not a power of two`);
+    if (alignment < 1 || alignment > 2 ** 31 || !Number.isInteger(Math.log2(alignment))) throw new SourceError(`alignment ${alignment} is not a power of two from 1 to 2^31`);
+    this.makeRoom((alignment - (this.size % alignment)) % alignment);
     this.align = Math.max(this.align, alignment);
     // Executable padding is made of nops, so falling through it is harmless.
     while (this.size % alignment !== 0) {
@@ -61,6 +81,12 @@ export class Section {
       if (this.flags.exec && this.size % 4 === 0 && gap >= 4) this.put(NOP, 4);
       else if (this.flags.exec && this.size % 2 === 0 && gap >= 2) this.put(C_NOP, 2);
       else this.put(0, 1);
+    }
+  }
+
+  private makeRoom(bytes: number): void {
+    if (this.size + bytes > MAX_SECTION_BYTES) {
+      throw new SourceError(`section ${this.name} would grow to ${this.size + bytes} bytes, more than the largest memory of the platforms (${MAX_SECTION_BYTES} bytes)`);
     }
   }
 
@@ -114,6 +140,7 @@ export class Sections {
     for (const section of this.nonEmpty()) {
       section.address = fixed?.[section.name] ?? Math.ceil(cursor / section.align) * section.align;
       cursor = section.end;
+      if (section.end > ADDRESS_SPACE_END) throw new AsmError(section.location, `section ${section.name} at 0x${section.address.toString(16)} (${section.size} bytes) runs past the end of the 32-bit address space`);
       const clash = placed.find((o) => section.address < o.end && o.address < section.end);
       if (clash) throw new AsmError(section.location, `sections ${clash.name} and ${section.name} overlap`);
       placed.push(section);

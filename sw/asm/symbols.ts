@@ -6,6 +6,7 @@
  */
 import { evaluate, type SymbolScope, type Value } from './expression.js';
 import type { Section } from './sections.js';
+import { SourceError } from './errors.js';
 
 export interface Label {
   readonly section: Section;
@@ -62,13 +63,13 @@ export class SymbolTable {
       this.locals.set(name, [...(this.locals.get(name) ?? []), label]);
       return;
     }
-    if (this.labels.has(name) || this.equates.has(name)) throw new Error(`symbol '${name}' is already defined`);
+    if (this.labels.has(name) || this.equates.has(name)) throw new SourceError(`symbol '${name}' is already defined`);
     this.labels.set(name, label);
   }
 
   /** `.equ` / `.set`: a later definition replaces an earlier one. */
   defineEquate(name: string, expr: string, index: number): void {
-    if (this.labels.has(name)) throw new Error(`symbol '${name}' is already defined`);
+    if (this.labels.has(name)) throw new SourceError(`symbol '${name}' is already defined`);
     this.equates.set(name, { expr, index });
   }
 
@@ -117,7 +118,7 @@ export class SymbolTable {
   /** A value that decides sizes, so must be known in the sizing pass already. */
   constant(text: string, site: Site): number {
     const { value } = this.evaluate(text, site);
-    if (value === undefined) throw new Error(`'${text}' must be a constant known at this point`);
+    if (value === undefined) throw new SourceError(`'${text}' must be a constant known at this point`);
     return value;
   }
 
@@ -129,7 +130,7 @@ export class SymbolTable {
   /** Name the symbols that keep `text` from having a value. */
   private undefinedSymbol(text: string): never {
     const missing = [...new Set(this.missingSymbols(text, new Set()))];
-    throw new Error(`undefined symbol${missing.length === 1 ? '' : 's'} ${missing.map((n) => `'${n}'`).join(', ') || `in '${text}'`}`);
+    throw new SourceError(`undefined symbol${missing.length === 1 ? '' : 's'} ${missing.map((n) => `'${n}'`).join(', ') || `in '${text}'`}`);
   }
 
   /** Evaluate; in the emitting pass every symbol must be defined by now. */
@@ -151,7 +152,7 @@ export class SymbolTable {
         }
         const equate = this.equates.get(name);
         if (!equate) return undefined;
-        if (evaluating.has(name)) throw new Error(`symbol '${name}' is defined in terms of itself`);
+        if (evaluating.has(name)) throw new SourceError(`symbol '${name}' is defined in terms of itself`);
         evaluating.add(name);
         try {
           return evaluate(equate.expr, scope);
@@ -182,7 +183,7 @@ export class SymbolTable {
     if (!site.placed) return undefined;
     const defs = site.placed.layout.locals.get(label) ?? [];
     const def = direction === 'b' ? defs.filter((d) => d.index <= site.index).at(-1) : defs.find((d) => d.index > site.index);
-    if (!def && site.placed.final) throw new Error(`no local label ${label} ${direction === 'b' ? 'before' : 'after'} this line`);
+    if (!def && site.placed.final) throw new SourceError(`no local label ${label} ${direction === 'b' ? 'before' : 'after'} this line`);
     return def?.address;
   }
 

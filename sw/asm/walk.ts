@@ -5,10 +5,11 @@
  */
 import type { InstructionTable } from '../../isa/table.js';
 import { compressed } from './compress.js';
-import { atLocation, type SourceLocation } from './errors.js';
+import { atLocation, SourceError, type SourceLocation } from './errors.js';
 import { parseString, type Value } from './expression.js';
 import { encodeText, type EncodedInstruction } from './instructions.js';
 import { pieceKey, type InstructionSizes, type PassLayout } from './instruction-sizes.js';
+import { operandMismatch } from './operand-mismatch.js';
 import { expandPseudo, type Expansion } from './pseudo.js';
 import type { Section, Sections } from './sections.js';
 import type { Statement } from './source.js';
@@ -106,7 +107,9 @@ class Walk {
     const chosen: number[] = [];
     expansions.forEach((expansion, i) => {
       const pc = this.dot();
+      // A pseudo-instruction's operands that its expansion does not take are the pseudo's error.
       const encoded = encodeText(table, expansion.mnemonic, expansion.operands, { value, offset: (t) => symbols.offset(t, this.site(), pc), pc });
+      if (encoded === undefined) throw operandMismatch(table, s.name);
       if (this.pass.kind === 'sizing') chosen.push(this.sizePiece(this.pass.previous, pieceKey(this.index, i), expansion, encoded, recorded?.[i]));
       else this.emitPiece(encoded.word!, recorded![i]!);
     });
@@ -134,7 +137,7 @@ class Walk {
     if (pc === undefined) return undefined;
     const { table, symbols } = this.assembly;
     const site: Site = { index: this.index, placed: { layout: previous.symbols, dot: pc, final: false } };
-    return encodeText(table, expansion.mnemonic, expansion.operands, { value: (t) => symbols.value(t, site), offset: (t) => symbols.offset(t, site, pc), pc }).word;
+    return encodeText(table, expansion.mnemonic, expansion.operands, { value: (t) => symbols.value(t, site), offset: (t) => symbols.offset(t, site, pc), pc })?.word;
   }
 
   private emitPiece(word: number, size: number): void {
@@ -172,10 +175,8 @@ class Walk {
       case '.byte':
         return this.data(args, 1);
       case '.space': case '.zero': case '.skip': {
-        const count = this.constant(this.arg(args, 0));
         const fill = args[1] === undefined ? 0 : this.constant(args[1]);
-        for (let i = 0; i < count; i++) this.current.put(fill, 1);
-        return;
+        return this.current.reserve(this.constant(this.arg(args, 0)), fill);
       }
       case '.ascii': case '.asciz': case '.string':
         for (const text of args) {
@@ -185,7 +186,7 @@ class Walk {
         }
         return;
       case '.align': case '.p2align':
-        return this.current.alignTo(2 ** this.constant(this.arg(args, 0)));
+        return this.current.alignTo(2 ** this.alignmentExponent(this.constant(this.arg(args, 0))));
       case '.balign':
         return this.current.alignTo(this.constant(this.arg(args, 0)));
       case '.option':
@@ -202,7 +203,7 @@ class Walk {
       case '.file': case '.ident': case '.attribute': case '.cfi_startproc': case '.cfi_endproc':
         return;
       default:
-        throw new Error(`unknown directive '${s.name}'`);
+        throw new SourceError(`unknown directive '${s.name}'`);
     }
   }
 
@@ -212,7 +213,7 @@ class Walk {
       case 'norvc': this.rvc = false; return;
       case 'push': this.rvcStack.push(this.rvc); return;
       case 'pop': this.rvc = this.rvcStack.pop() ?? false; return;
-      default: throw new Error(`unknown option '${name}' (rvc, norvc, push, pop)`);
+      default: throw new SourceError(`unknown option '${name}' (rvc, norvc, push, pop)`);
     }
   }
 
@@ -221,9 +222,15 @@ class Walk {
     for (const text of args) this.current.put(this.pass.kind === 'sizing' ? 0 : this.assembly.symbols.required(text, this.site()), size);
   }
 
+  /** `.align n` and `.p2align n` align to 2^n; past 2^31 the alignment leaves the address space. */
+  private alignmentExponent(exponent: number): number {
+    if (exponent < 0 || exponent > 31) throw new SourceError(`the alignment exponent must be from 0 to 31, got ${exponent}`);
+    return exponent;
+  }
+
   private arg(args: readonly string[], i: number): string {
     const value = args[i];
-    if (value === undefined || value === '') throw new Error(`missing operand ${i + 1}`);
+    if (value === undefined || value === '') throw new SourceError(`missing operand ${i + 1}`);
     return value;
   }
 }

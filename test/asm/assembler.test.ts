@@ -265,6 +265,13 @@ describe('assembler errors carry file:line and the text', () => {
     ['nop\n  .globl main\n', 2, /global symbol 'main' is never defined/],
     ['  .equ A, B + 1\n', 1, /undefined symbol 'B'/],
     ['nop\n  .section .l1\n  .word 1\n', 2, /sections .text and .l1 overlap/],
+    // Found by the fuzzer (test/fuzz/asm.test.ts): these ran for minutes or forever.
+    ['  .space 0x7fffffff\n', 1, /section .text would grow to 2147483647 bytes, more than the largest memory of the platforms \(16777216 bytes\)/],
+    ['nop\n  .p2align 5000\n', 2, /the alignment exponent must be from 0 to 31, got 5000/],
+    ['nop\n  .align 31\n', 2, /section .text would grow to 2147483648 bytes/],
+    ['  .balign 0x100000000\n', 1, /alignment 4294967296 is not a power of two from 1 to 2\^31/],
+    ['  .space -1\n', 1, /the byte count must not be negative, got -1/],
+    ['  .p2align -1\n', 1, /the alignment exponent must be from 0 to 31, got -1/],
   ];
   it.each(cases)('%j', (source, line, message) => {
     const error = asmError(source);
@@ -272,5 +279,13 @@ describe('assembler errors carry file:line and the text', () => {
     expect(error.message).toMatch(new RegExp(`^prog\\.S:${line}: `));
     expect(error.reason).toMatch(message);
     expect(error.message).toContain(source.split('\n')[line - 1]!.trim());
+  });
+});
+
+describe('assembler: the 32-bit address space', () => {
+  it('refuses a section placed so that it runs past 0xffffffff', () => {
+    const place = () => assemble('nop\n  .section .l1\n  .space 32\n', { file: 'prog.S', sectionAddresses: { '.l1': 0xfffffff0 } });
+    expect(place).toThrow(AsmError);
+    expect(place).toThrow(/prog\.S:2: section \.l1 at 0xfffffff0 \(32 bytes\) runs past the end of the 32-bit address space/);
   });
 });
