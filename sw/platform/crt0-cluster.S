@@ -12,14 +12,7 @@ _start:
   li sp, PULP_L1_END
   sub sp, sp, t1
   bnez t0, 2f
-  la t0, __bss_start
-  la t1, __bss_end
-1:
-  bgeu t0, t1, 2f
-  sw zero, 0(t0)
-  addi t0, t0, 4
-  j 1b
-2:
+#include "clear-bss.inc"
   li t0, PERIPHERAL_BARRIER
   lw zero, 0(t0)
   call main

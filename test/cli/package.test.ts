@@ -43,7 +43,7 @@ describe('the nmsparse package', () => {
   it('holds the command, its compiled modules with their source maps, and the C platform files, nothing else', () => {
     expect(files).toEqual(expect.arrayContaining([
       'bin/nmsparse.js', 'dist/cli/main.js', 'dist/hw/examples/counter.js', 'dist/hw/examples/counter.js.map',
-      'sw/platform/crt0.S', 'sw/platform/crt0-cluster.S', 'sw/platform/link.ld', 'sw/platform/nmsparse_platform.h',
+      'sw/platform/crt0.S', 'sw/platform/crt0-cluster.S', 'sw/platform/clear-bss.inc', 'sw/platform/link.ld', 'sw/platform/nmsparse_platform.h',
     ]));
     const unexpected = files.filter((f) => !/^(bin\/|dist\/|sw\/platform\/|package\.json$|README\.md$|LICENSE$)/.test(f));
     expect(unexpected).toEqual([]);
