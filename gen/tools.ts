@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 
 /** The Debian package that provides each tool the project runs, for the "how to install" hint. */
 const debianPackage: Readonly<Record<string, string>> = {
@@ -51,7 +51,12 @@ export interface ToolRun {
 
 /** Runs `name` with `args` in `cwd` and collects its output; a non-zero exit is returned, not thrown. */
 export function runTool(name: string, args: readonly string[], cwd: string): Promise<ToolRun> {
-  const path = requireTool(name);
+  return runExecutable(requireTool(name), args, cwd);
+}
+
+/** Runs the executable at `path` (e.g. one the project built) like runTool. */
+export function runExecutable(path: string, args: readonly string[], cwd: string): Promise<ToolRun> {
+  const name = basename(path);
   return new Promise((resolve, reject) => {
     const child = spawn(path, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];

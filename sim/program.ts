@@ -8,7 +8,7 @@ import { hex } from '../isa/bits.js';
 import type { Addr } from '../isa/types.js';
 import { Hart, type HartOptions, type RunResult } from './core/hart.js';
 import { MappedMemory } from './core/memory.js';
-import { PULP_MEMORY_MAP, type RegionConfig } from '../isa/platform/memory-map.js';
+import { initialStackPointer, PULP_MEMORY_MAP, type RegionConfig } from '../isa/platform/memory-map.js';
 import { SyscallEnvironment } from './core/environment.js';
 import { PF_X } from '../isa/elf/format.js';
 import { ElfError, readElf, type ElfImage } from '../isa/elf/reader.js';
@@ -63,7 +63,7 @@ export function loadProgram(elf: Uint8Array, options: ProgramOptions = {}): Load
   const memory = new MappedMemory(regions);
   loadImage(memory, image);
   const hart = new Hart(memory, { ...options, resetPc: image.entry, environment: new SyscallEnvironment(options.output) });
-  hart.regs[SP] = initialStack(memory, image.entry);
+  hart.regs[SP] = initialStackPointer(regions, image.entry);
   const tohost = image.symbols.get('tohost');
   if (tohost !== undefined) {
     memory.watchWord(tohost, (value) => {
@@ -71,12 +71,6 @@ export function loadProgram(elf: Uint8Array, options: ProgramOptions = {}): Load
     });
   }
   return { hart, memory, image };
-}
-
-/** The top of the region holding the entry point, 16-byte aligned: a stack for programs that set none. */
-function initialStack(memory: MappedMemory, entry: Addr): number {
-  const region = memory.find(entry, 1) ?? memory.regions[0]!;
-  return (region.end - 16) & ~15;
 }
 
 export function runElf(elf: Uint8Array, options: ProgramOptions & { readonly maxCycles?: number } = {}): RunResult & LoadedProgram {

@@ -23,7 +23,7 @@ import { ElfError, readElf } from '../isa/elf/reader.js';
 import { loadProgram } from './program.js';
 import { runInSlices, type Machine, type SlicedResult } from './run-in-slices.js';
 import { DEFAULT_MAX_CYCLES } from './limits.js';
-import { PULP_MEMORY_MAP, SPIKE_MEMORY_MAP } from '../isa/platform/memory-map.js';
+import { singleCoreMemoryMap } from '../isa/platform/memory-map.js';
 
 export interface SimulateOptions {
   /** 1 (default): one hart with single-cycle memory; 2..16: the cluster. */
@@ -128,8 +128,7 @@ function load(elf: Uint8Array, cores: number, options: SimulateOptions): Loaded 
   const table = options.table ? { table: options.table } : {};
   const image = readElf(elf);
   if (cores === 1) {
-    const inSpikeMap = SPIKE_MEMORY_MAP.some((r) => image.entry >= r.base && image.entry < r.base + r.size);
-    const { hart } = loadProgram(elf, { memoryMap: inSpikeMap ? SPIKE_MEMORY_MAP : PULP_MEMORY_MAP, output: options.output, blocks: !options.interpret, ...table });
+    const { hart } = loadProgram(elf, { memoryMap: singleCoreMemoryMap(image.entry), output: options.output, blocks: !options.interpret, ...table });
     return { machine: { harts: [hart], run: (maxCycles) => hart.run(maxCycles) }, stats: () => formatStats([hart]) };
   }
   const engine = options.interpret ? { blocks: false, runAhead: false } : {};

@@ -64,3 +64,14 @@ export const PERIPHERAL = {
 export function regionEnd(region: RegionConfig): Addr {
   return region.base + region.size;
 }
+
+/** The map one core runs a program in: the Spike RAM when the entry point lies in it, else the PULP map. */
+export function singleCoreMemoryMap(entry: Addr): readonly RegionConfig[] {
+  return SPIKE_MEMORY_MAP.some((r) => entry >= r.base && entry < r.base + r.size) ? SPIKE_MEMORY_MAP : PULP_MEMORY_MAP;
+}
+
+/** The stack of a program that sets none: the top of the region holding the entry point (else the first region), 16-byte aligned. */
+export function initialStackPointer(map: readonly RegionConfig[], entry: Addr): number {
+  const region = map.find((r) => entry >= r.base && entry < r.base + r.size) ?? map[0]!;
+  return (region.base + region.size - 16) & ~15;
+}

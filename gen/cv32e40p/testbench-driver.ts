@@ -1,0 +1,190 @@
+// The C++ driver of the Verilator model (gen/cv32e40p/testbench-top.ts): single-cycle memory on
+// both OBI ports (grant in the request's cycle when the port has no grant delay, rvalid and data
+// the next cycle), data-port grant delays (fixed or seeded random), the program image, the
+// project's exit conventions, a cycle limit and a trace of retirements and register writes.
+//
+// Command line: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE
+//   IMAGE       segments, each a little-endian u32 address, u32 length, then the bytes
+//   BOOT, SP    boot address (the ELF entry) and initial stack pointer, hex
+//   TOHOST      address of the tohost word, hex, or "none"
+//   MAX_CYCLES  decimal, 0 for no limit
+//   GRANT       "fixed:G" (every data request granted after G cycles) or "random:SEED:MAX"
+//               (each after 0..MAX cycles, from a xorshift generator seeded with SEED)
+//   TRACE       file to write "r CYCLE PC" per retirement and "w CYCLE REG VALUE" per
+//               register-file write (port A, the load write-back, before port B), or "-" for none
+// Prints one line "stop KIND VALUE PC cycles N instret N" and one line "regs X0 .. X31".
+// Cycle 1 is the first clock cycle after reset is released. A retirement is the cycle in which
+// the instruction leaves the decode stage; the run's cycles end with the exit ecall's, or with the
+// cycle the tohost store left the decode stage (the cycle before its grant, which a grant delay
+// postpones).
+import { TESTBENCH_TOP_MODULE } from './testbench-top.js';
+
+const model = `V${TESTBENCH_TOP_MODULE}`;
+const registerFile = `rootp->${TESTBENCH_TOP_MODULE}__DOT__core_i__DOT__id_stage_i__DOT__register_file_i__DOT__mem`;
+
+export const TESTBENCH_DRIVER = `#include "${model}.h"
+#include "${model}___024root.h"
+#include "verilated.h"
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+
+namespace {
+
+// Sparse byte-addressed memory in 4 KiB pages, zero where nothing was written.
+struct Memory {
+  std::unordered_map<uint32_t, std::array<uint8_t, 4096>> pages;
+  uint8_t& byte(uint32_t addr) {
+    auto it = pages.find(addr >> 12);
+    if (it == pages.end()) it = pages.emplace(addr >> 12, std::array<uint8_t, 4096>{}).first;
+    return it->second[addr & 0xfff];
+  }
+  uint32_t word(uint32_t addr) {
+    addr &= ~3u;
+    return byte(addr) | byte(addr + 1) << 8 | byte(addr + 2) << 16 | (uint32_t)byte(addr + 3) << 24;
+  }
+  void write(uint32_t addr, uint32_t data, uint32_t be) {
+    addr &= ~3u;
+    for (int i = 0; i < 4; i++) if (be >> i & 1) byte(addr + i) = data >> (8 * i);
+  }
+};
+
+uint32_t rng_state = 1;
+uint32_t next_random() {
+  rng_state ^= rng_state << 13; rng_state ^= rng_state >> 17; rng_state ^= rng_state << 5;
+  return rng_state;
+}
+
+[[noreturn]] void fail(const std::string& message) {
+  std::fprintf(stderr, "cv32e40p driver: %s\\n", message.c_str());
+  std::exit(2);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 8) fail("usage: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE");
+  Memory mem;
+  FILE* image = std::fopen(argv[1], "rb");
+  if (!image) fail(std::string("cannot open ") + argv[1]);
+  uint32_t header[2];
+  while (std::fread(header, 4, 2, image) == 2) {
+    for (uint32_t i = 0; i < header[1]; i++) {
+      int c = std::fgetc(image);
+      if (c == EOF) fail("truncated image");
+      mem.byte(header[0] + i) = (uint8_t)c;
+    }
+  }
+  std::fclose(image);
+  const uint32_t boot = std::strtoul(argv[2], nullptr, 16);
+  const uint32_t sp = std::strtoul(argv[3], nullptr, 16);
+  const bool has_tohost = std::strcmp(argv[4], "none") != 0;
+  const uint32_t tohost = has_tohost ? std::strtoul(argv[4], nullptr, 16) : 0;
+  const uint64_t max_cycles = std::strtoull(argv[5], nullptr, 10);
+  uint32_t grant_fixed = 0, grant_max = 0;
+  bool grant_random = false;
+  if (std::sscanf(argv[6], "random:%u:%u", &rng_state, &grant_max) == 2) {
+    grant_random = true;
+    if (rng_state == 0) rng_state = 1;
+  } else if (std::sscanf(argv[6], "fixed:%u", &grant_fixed) != 1) {
+    fail(std::string("bad grant delay ") + argv[6]);
+  }
+  FILE* trace = std::strcmp(argv[7], "-") == 0 ? nullptr : std::fopen(argv[7], "w");
+  if (std::strcmp(argv[7], "-") != 0 && !trace) fail(std::string("cannot write ") + argv[7]);
+
+  VerilatedContext ctx;
+  ${model} top{&ctx};
+  top.boot_addr_i = boot;
+  top.mtvec_addr_i = 0;
+  top.rst_ni = 0;
+  for (int i = 0; i < 4; i++) { top.clk_i = 0; top.eval(); top.clk_i = 1; top.eval(); }
+  top.clk_i = 0;
+  top.eval();
+  top.rst_ni = 1;
+  top.${registerFile}[2] = sp;
+  top.eval();
+
+  bool instr_pending = false, data_pending = false, data_read = false;
+  uint32_t instr_addr = 0, data_addr = 0;
+  uint32_t data_wait = 0, data_delay = 0;
+  bool data_waiting = false;
+  uint64_t cycle = 0, instret = 0;
+  const char* kind = "cycle-limit";
+  uint32_t value = 0, stop_pc = 0;
+  uint64_t ecall_cycle = 0;
+  int drain = -1;  // cycles left before reading a0 and a7 after the exit ecall was decoded
+  for (cycle = 1;; cycle++) {
+    if (max_cycles != 0 && cycle > max_cycles && drain < 0) { cycle = max_cycles; break; }
+    top.clk_i = 0;
+    top.instr_rvalid_i = instr_pending;
+    top.instr_rdata_i = instr_pending ? mem.word(instr_addr) : 0;
+    top.data_rvalid_i = data_pending;
+    top.data_rdata_i = data_pending && data_read ? mem.word(data_addr) : 0;
+    top.instr_gnt_i = 0;
+    top.data_gnt_i = 0;
+    top.eval();
+    instr_pending = data_pending = false;
+    top.instr_gnt_i = top.instr_req_o;
+    if (top.data_req_o) {
+      if (!data_waiting) {
+        data_waiting = true;
+        data_wait = 0;
+        data_delay = grant_random ? next_random() % (grant_max + 1) : grant_fixed;
+      }
+      top.data_gnt_i = data_wait >= data_delay;
+      data_wait++;
+    }
+    top.eval();
+    if (top.instr_req_o) { instr_pending = true; instr_addr = top.instr_addr_o; }
+    if (top.data_req_o && top.data_gnt_i) {
+      data_waiting = false;
+      data_pending = true;
+      data_addr = top.data_addr_o;
+      data_read = !top.data_we_o;
+      if (top.data_we_o) {
+        mem.write(data_addr, top.data_wdata_o, top.data_be_o);
+        if (has_tohost && drain < 0 && (data_addr & ~3u) == tohost && mem.word(tohost) != 0) {
+          // The store left the decode stage the cycle before its (undelayed) grant; an instruction
+          // leaving decode now comes after it and does not count.
+          const uint32_t v = mem.word(tohost);
+          kind = "exit";
+          value = v == 1 ? 0 : v >> 1;
+          cycle--;
+          break;
+        }
+      }
+    }
+    if (drain > 0) {
+      drain--;
+    } else if (drain == 0) {
+      const uint32_t a0 = top.${registerFile}[10], a7 = top.${registerFile}[17];
+      if (a7 == 93) { kind = "exit"; value = a0; }
+      else { kind = "unsupported-ecall"; value = a7; }
+      cycle = ecall_cycle;
+      break;
+    } else {
+      // The exit ecall counts as retired, as in the ISS (the core's minstret event leaves it out).
+      if (top.retire_o || top.ecall_o) {
+        instret++;
+        if (trace) std::fprintf(trace, "r %llu %08x\\n", (unsigned long long)cycle, top.retire_pc_o);
+      }
+      if (trace && top.we_a_o && top.waddr_a_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)cycle, top.waddr_a_o, top.wdata_a_o);
+      if (trace && top.we_b_o && top.waddr_b_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)cycle, top.waddr_b_o, top.wdata_b_o);
+      if (top.ecall_o) { stop_pc = top.retire_pc_o; ecall_cycle = cycle; drain = 4; }
+      if (top.ebreak_o) { kind = "ebreak"; stop_pc = top.retire_pc_o; break; }
+      if (top.illegal_o) { kind = "illegal-instruction"; stop_pc = top.retire_pc_o; value = mem.word(stop_pc); break; }
+    }
+    top.clk_i = 1;
+    top.eval();
+  }
+  if (trace) std::fclose(trace);
+  std::printf("stop %s %u %08x cycles %llu instret %llu\\nregs", kind, value, stop_pc, (unsigned long long)cycle, (unsigned long long)instret);
+  for (int i = 0; i < 32; i++) std::printf(" %08x", i == 0 ? 0u : (uint32_t)top.${registerFile}[i]);
+  std::printf("\\n");
+  return 0;
+}
+`;
