@@ -21,6 +21,8 @@ export interface RtlRunOptions {
   readonly grantDelay?: GrantDelay;
   /** Record every retirement and register write (slower for long programs). */
   readonly trace?: boolean;
+  /** Bytes placed in memory before the run, besides the program (e.g. a kernel's inputs). */
+  readonly inputs?: readonly { readonly address: number; readonly bytes: Uint8Array }[];
 }
 
 /** How the RTL run ended. `pc` is the instruction that ended it (ecall, ebreak, illegal), else 0. */
@@ -59,14 +61,14 @@ export interface RtlRunResult {
   readonly registerWrites: readonly RtlRegisterWrite[];
 }
 
-/** The image file of the driver: per segment its address, its length and its bytes (.bss needs none: memory starts zeroed). */
-function imageFile(image: ElfImage): Uint8Array {
+/** The image file of the driver: per segment (then per input) its address, its length and its bytes (.bss needs none: memory starts zeroed). */
+function imageFile(image: ElfImage, inputs: RtlRunOptions['inputs'] = []): Uint8Array {
   const parts: Uint8Array[] = [];
-  for (const segment of image.segments) {
+  for (const { address, bytes } of [...image.segments.map((s) => ({ address: s.address, bytes: s.data })), ...inputs]) {
     const header = new DataView(new ArrayBuffer(8));
-    header.setUint32(0, segment.address, true);
-    header.setUint32(4, segment.data.length, true);
-    parts.push(new Uint8Array(header.buffer), segment.data);
+    header.setUint32(0, address, true);
+    header.setUint32(4, bytes.length, true);
+    parts.push(new Uint8Array(header.buffer), bytes);
   }
   return Buffer.concat(parts);
 }
@@ -87,7 +89,7 @@ export async function runOnRtl(elf: Uint8Array, options: RtlRunOptions): Promise
   return withTempDir('cv32e40p', async (dir) => {
     const imagePath = path.join(dir, 'image.bin');
     const tracePath = path.join(dir, 'trace.txt');
-    writeFileSync(imagePath, imageFile(image));
+    writeFileSync(imagePath, imageFile(image, options.inputs));
     const args = [
       imagePath, hexArgument(image.entry), hexArgument(sp), tohost === undefined ? 'none' : hexArgument(tohost),
       String(options.maxCycles), grantArgument(options.grantDelay), options.trace ? tracePath : '-',

@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
   uint64_t cycle = 0, instret = 0;
   const char* kind = "cycle-limit";
   uint32_t value = 0, stop_pc = 0;
-  uint64_t ecall_cycle = 0;
+  uint64_t ecall_cycle = 0, tohost_cycle = 0;
   int drain = -1;  // cycles left before reading a0 and a7 after the exit ecall was decoded
   for (cycle = 1;; cycle++) {
     if (max_cycles != 0 && cycle > max_cycles && drain < 0) { cycle = max_cycles; break; }
@@ -153,12 +153,17 @@ int main(int argc, char** argv) {
           const uint32_t v = mem.word(tohost);
           kind = "exit";
           value = v == 1 ? 0 : v >> 1;
-          cycle--;
-          break;
+          tohost_cycle = cycle - 1;
         }
       }
     }
-    if (drain > 0) {
+    if (tohost_cycle != 0) {
+      // Complete this cycle, so that the instructions before the store finish writing back.
+      top.clk_i = 1;
+      top.eval();
+      cycle = tohost_cycle;
+      break;
+    } else if (drain > 0) {
       drain--;
     } else if (drain == 0) {
       const uint32_t a0 = top.${registerFile}[10], a7 = top.${registerFile}[17];

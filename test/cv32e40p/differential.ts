@@ -1,0 +1,65 @@
+/**
+ * The differential harness: one ELF program on the ISS (one hart, the memory map its entry point
+ * selects, every instruction interpreted so the retire hook sees each) and on the CV32E40P RTL,
+ * compared by gen/cv32e40p/divergence.ts: stop, instructions, cycles (less the start-up constant),
+ * retired pcs with their cycles, register writes and the final register file.
+ */
+import { compareRuns, type Comparison, type RunSummary } from '../../gen/cv32e40p/divergence.js';
+import { runOnRtl, type GrantDelay, type RtlStop } from '../../gen/cv32e40p/run.js';
+import { readElf } from '../../isa/elf/reader.js';
+import { singleCoreMemoryMap } from '../../isa/platform/memory-map.js';
+import { IssError } from '../../sim/core/errors.js';
+import type { RunStop } from '../../sim/core/hart.js';
+import { loadProgram } from '../../sim/program.js';
+import { RTL_PATH } from './rtl.js';
+
+export interface DifferentialOptions {
+  readonly maxCycles?: number;
+  /** Bytes placed in memory before the run on both (a kernel's inputs). */
+  readonly inputs?: readonly { readonly address: number; readonly bytes: Uint8Array }[];
+  readonly grantDelay?: GrantDelay;
+}
+
+export interface Differential extends Comparison {
+  readonly iss: RunSummary;
+  readonly rtl: RunSummary;
+}
+
+function issStop(stop: RunStop): string {
+  return stop.kind === 'exit' ? `exit ${stop.code}` : stop.kind;
+}
+
+function rtlStop(stop: RtlStop): string {
+  return stop.kind === 'exit' ? `exit ${stop.code}` : stop.kind;
+}
+
+export function runOnIss(elf: Uint8Array, options: DifferentialOptions = {}): RunSummary {
+  const { hart, memory } = loadProgram(elf, { memoryMap: singleCoreMemoryMap(readElf(elf).entry), blocks: false });
+  for (const input of options.inputs ?? []) memory.writeBytes(input.address, input.bytes);
+  const retired: { pc: number; cycle: number }[] = [];
+  const registerWrites: { reg: number; value: number }[] = [];
+  hart.onRetire = (e) => {
+    retired.push({ pc: e.pc, cycle: e.cycle });
+    registerWrites.push(...e.regWrites);
+  };
+  let stop: string;
+  try {
+    stop = issStop(hart.run(options.maxCycles ?? 1_000_000).stop);
+  } catch (error) {
+    if (!(error instanceof IssError)) throw error;
+    stop = error.name;
+  }
+  return { stop, cycles: hart.stats.cycles, instret: hart.stats.instret, retired, registerWrites, regs: Array.from(hart.regs) };
+}
+
+export async function runOnRtlSummary(elf: Uint8Array, options: DifferentialOptions = {}): Promise<RunSummary> {
+  const rtl = await runOnRtl(elf, { rtl: RTL_PATH, maxCycles: (options.maxCycles ?? 1_000_000) + 100, trace: true, ...options });
+  return { stop: rtlStop(rtl.stop), cycles: rtl.cycles, instret: rtl.instret, retired: rtl.retired, registerWrites: rtl.registerWrites, regs: rtl.regs };
+}
+
+/** Run `elf` on both and compare. */
+export async function differential(elf: Uint8Array, options: DifferentialOptions = {}): Promise<Differential> {
+  const iss = runOnIss(elf, options);
+  const rtl = await runOnRtlSummary(elf, options);
+  return { iss, rtl, ...compareRuns(iss, rtl) };
+}
