@@ -8,6 +8,7 @@ import { readElf, type ElfImage } from '../../isa/elf/reader.js';
 import { initialStackPointer, singleCoreMemoryMap } from '../../isa/platform/memory-map.js';
 import { runExecutable, withTempDir } from '../tools.js';
 import { buildRtlModel } from './build.js';
+import { RTL_STARTUP_CYCLES } from './divergence.js';
 
 /** When the data port grants a request: after a fixed number of cycles, or a seeded random 0..max. */
 export type GrantDelay = { readonly kind: 'fixed'; readonly cycles: number } | { readonly kind: 'random'; readonly seed: number; readonly max: number };
@@ -92,7 +93,7 @@ export async function runOnRtl(elf: Uint8Array, options: RtlRunOptions): Promise
     writeFileSync(imagePath, imageFile(image, options.inputs));
     const args = [
       imagePath, hexArgument(image.entry), hexArgument(sp), tohost === undefined ? 'none' : hexArgument(tohost),
-      String(options.maxCycles), grantArgument(options.grantDelay), options.trace ? tracePath : '-',
+      String(options.maxCycles), grantArgument(options.grantDelay), options.trace ? tracePath : '-', String(RTL_STARTUP_CYCLES),
     ];
     const run = await runExecutable(executable, args, dir);
     if (run.code !== 0) throw new Error(`the CV32E40P model failed (exit ${run.code}): ${run.stderr.trim()}`);

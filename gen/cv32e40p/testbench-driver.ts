@@ -3,7 +3,7 @@
 // the next cycle), data-port grant delays (fixed or seeded random), the program image, the
 // project's exit conventions, a cycle limit and a trace of retirements and register writes.
 //
-// Command line: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE
+// Command line: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE STARTUP
 //   IMAGE       segments, each a little-endian u32 address, u32 length, then the bytes
 //   BOOT, SP    boot address (the ELF entry) and initial stack pointer, hex
 //   TOHOST      address of the tohost word, hex, or "none"
@@ -12,6 +12,8 @@
 //               (each after 0..MAX cycles, from a xorshift generator seeded with SEED)
 //   TRACE       file to write "r CYCLE PC" per retirement and "w CYCLE REG VALUE" per
 //               register-file write (port A, the load write-back, before port B), or "-" for none
+//   STARTUP     cycles mcycle starts below zero, so that a program reads the cycles since its
+//               first instruction as on the ISS (gen/cv32e40p/divergence.ts, RTL_STARTUP_CYCLES)
 // Prints one line "stop KIND VALUE PC cycles N instret N" and one line "regs X0 .. X31".
 // Cycle 1 is the first clock cycle after reset is released. A retirement is the cycle in which
 // the instruction leaves the decode stage; the run's cycles end with the exit ecall's, or with the
@@ -21,6 +23,8 @@ import { TESTBENCH_TOP_MODULE } from './testbench-top.js';
 
 const model = `V${TESTBENCH_TOP_MODULE}`;
 const registerFile = `rootp->${TESTBENCH_TOP_MODULE}__DOT__core_i__DOT__id_stage_i__DOT__register_file_i__DOT__mem`;
+/** mhpmcounter_q: 32 counters of 64 bits, mcycle first (words 0 and 1). */
+const counters = `rootp->${TESTBENCH_TOP_MODULE}__DOT__core_i__DOT__cs_registers_i__DOT__mhpmcounter_q`;
 
 export const TESTBENCH_DRIVER = `#include "${model}.h"
 #include "${model}___024root.h"
@@ -67,7 +71,7 @@ uint32_t next_random() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 8) fail("usage: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE");
+  if (argc != 9) fail("usage: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE STARTUP");
   Memory mem;
   FILE* image = std::fopen(argv[1], "rb");
   if (!image) fail(std::string("cannot open ") + argv[1]);
@@ -106,6 +110,9 @@ int main(int argc, char** argv) {
   top.eval();
   top.rst_ni = 1;
   top.${registerFile}[2] = sp;
+  const uint64_t mcycle_start = 0 - std::strtoull(argv[8], nullptr, 10);
+  top.${counters}[0] = (uint32_t)mcycle_start;
+  top.${counters}[1] = (uint32_t)(mcycle_start >> 32);
   top.eval();
 
   bool instr_pending = false, data_pending = false, data_read = false;

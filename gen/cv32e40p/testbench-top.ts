@@ -99,7 +99,11 @@ export const TESTBENCH_TOP = `module ${TESTBENCH_TOP_MODULE} (
 endmodule
 `;
 
-/** Verilator configuration: the register file stays writable from C++ (the initial stack pointer) and readable at the end. */
+/**
+ * Verilator configuration: what the C++ driver writes and reads directly, the register file (the
+ * initial stack pointer, the registers at the end) and the counters (mcycle's start).
+ */
 export const TESTBENCH_CONFIG = `\`verilator_config
 public_flat_rw -module "cv32e40p_register_file" -var "mem"
+public_flat_rw -module "cv32e40p_cs_registers" -var "mhpmcounter_q"
 `;
