@@ -27,10 +27,12 @@ export interface RunSummary {
   readonly registerWrites?: readonly { readonly reg: number; readonly value: number }[];
   /** x0..x31 at the end, when observed. */
   readonly regs?: readonly number[];
+  /** What the program wrote. */
+  readonly output?: string;
 }
 
 export interface Comparison {
-  /** True when stop, instret, cycles (less the start-up constant), pcs and registers all agree. */
+  /** True when stop, output, instret, cycles (less the start-up constant), pcs and registers all agree. */
   readonly same: boolean;
   /** One line per difference, then, for the first instruction where the runs part, both traces around it. */
   readonly report: string;
@@ -102,6 +104,7 @@ function firstWriteDivergence(iss: RunSummary, rtl: RunSummary): string | undefi
 export function compareRuns(iss: RunSummary, rtl: RunSummary): Comparison {
   const differences: string[] = [];
   if (iss.stop !== rtl.stop) differences.push(`stop: ISS ${iss.stop}, RTL ${rtl.stop}`);
+  if (iss.output !== rtl.output) differences.push(`output: ISS ${JSON.stringify(iss.output)}, RTL ${JSON.stringify(rtl.output)}`);
   if (iss.instret !== rtl.instret) differences.push(`instructions: ISS ${iss.instret}, RTL ${rtl.instret}`);
   if (rtl.cycles - iss.cycles !== RTL_STARTUP_CYCLES) {
     differences.push(`cycles: ISS ${iss.cycles}, RTL ${rtl.cycles} (${rtl.cycles - iss.cycles - RTL_STARTUP_CYCLES} beyond the start-up constant ${RTL_STARTUP_CYCLES})`);

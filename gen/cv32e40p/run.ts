@@ -57,6 +57,8 @@ export interface RtlRunResult {
   readonly instret: number;
   /** The register file at the end, x0..x31. */
   readonly regs: readonly number[];
+  /** What the program wrote (ecall write to fd 1 or 2, done by the testbench as on the ISS). */
+  readonly output: string;
   /** With `trace` only. */
   readonly retired: readonly RtlRetirement[];
   readonly registerWrites: readonly RtlRegisterWrite[];
@@ -102,14 +104,15 @@ export async function runOnRtl(elf: Uint8Array, options: RtlRunOptions): Promise
 }
 
 function parseSummary(stdout: string): Omit<RtlRunResult, 'retired' | 'registerWrites'> {
-  const match = /^stop (\S+) (\d+) ([0-9a-f]+) cycles (\d+) instret (\d+)\nregs((?: [0-9a-f]{8}){32})\n$/.exec(stdout);
+  const match = /^stop (\S+) (\d+) ([0-9a-f]+) cycles (\d+) instret (\d+)\nregs((?: [0-9a-f]{8}){32})\noutput ([0-9a-f]*)\n$/.exec(stdout);
   if (!match) throw new Error(`unexpected output from the CV32E40P model: ${JSON.stringify(stdout.slice(0, 200))}`);
-  const [, kind, value, pc, cycles, instret, regs] = match;
+  const [, kind, value, pc, cycles, instret, regs, output] = match;
   return {
     stop: stopOf(kind!, Number(value), parseInt(pc!, 16)),
     cycles: Number(cycles),
     instret: Number(instret),
     regs: regs!.trim().split(' ').map((r) => parseInt(r, 16) | 0),
+    output: Buffer.from(output!, 'hex').toString('utf8'),
   };
 }
 

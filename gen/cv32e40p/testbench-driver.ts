@@ -14,7 +14,8 @@
 //               register-file write (port A, the load write-back, before port B), or "-" for none
 //   STARTUP     cycles mcycle starts below zero, so that a program reads the cycles since its
 //               first instruction as on the ISS (gen/cv32e40p/divergence.ts, RTL_STARTUP_CYCLES)
-// Prints one line "stop KIND VALUE PC cycles N instret N" and one line "regs X0 .. X31".
+// Prints "stop KIND VALUE PC cycles N instret N", "regs X0 .. X31" and "output HEX" (what the
+// program wrote), one line each.
 // Cycle 1 is the first clock cycle after reset is released. A retirement is the cycle in which
 // the instruction leaves the decode stage; the run's cycles end with the exit ecall's, or with the
 // cycle the tohost store left the decode stage (the cycle before its grant, which a grant delay
@@ -56,6 +57,9 @@ struct Memory {
     for (int i = 0; i < 4; i++) if (be >> i & 1) byte(addr + i) = data >> (8 * i);
   }
 };
+
+/** End of the trap handler at address 0 (programs live far above, in L2, L1 or the Spike RAM). */
+constexpr uint32_t HANDLER_END = 6 * 4;
 
 uint32_t rng_state = 1;
 uint32_t next_random() {
@@ -100,6 +104,17 @@ int main(int argc, char** argv) {
   FILE* trace = std::strcmp(argv[7], "-") == 0 ? nullptr : std::fopen(argv[7], "w");
   if (std::strcmp(argv[7], "-") != 0 && !trace) fail(std::string("cannot write ") + argv[7]);
 
+  // The trap handler at mtvec (0): back to the instruction after the ecall, registers untouched.
+  const uint32_t handler[] = {
+      0x34029073,  // csrw mscratch, t0
+      0x341022f3,  // csrr t0, mepc
+      0x00428293,  // addi t0, t0, 4
+      0x34129073,  // csrw mepc, t0
+      0x340022f3,  // csrr t0, mscratch
+      0x30200073,  // mret
+  };
+  for (uint32_t i = 0; i < 6; i++) mem.write(4 * i, handler[i], 0xf);
+
   VerilatedContext ctx;
   ${model} top{&ctx};
   top.boot_addr_i = boot;
@@ -122,10 +137,15 @@ int main(int argc, char** argv) {
   uint64_t cycle = 0, instret = 0;
   const char* kind = "cycle-limit";
   uint32_t value = 0, stop_pc = 0;
-  uint64_t ecall_cycle = 0, tohost_cycle = 0;
-  int drain = -1;  // cycles left before reading a0 and a7 after the exit ecall was decoded
+  std::string output;
+  // Cycles spent in the write handler beyond the one the ISS charges an ecall: left out of every
+  // cycle reported (now = cycle - skew) and of mcycle.
+  uint64_t skew = 0, ecall_now = 0, tohost_now = 0;
+  int drain = -1;       // cycles left before reading a0..a2 and a7 after an ecall was decoded
+  bool in_handler = false;
   for (cycle = 1;; cycle++) {
-    if (max_cycles != 0 && cycle > max_cycles && drain < 0) { cycle = max_cycles; break; }
+    const uint64_t now = cycle - skew;
+    if (max_cycles != 0 && now > max_cycles && drain < 0) { cycle--; break; }
     top.clk_i = 0;
     top.instr_rvalid_i = instr_pending;
     top.instr_rdata_i = instr_pending ? mem.word(instr_addr) : 0;
@@ -154,48 +174,69 @@ int main(int argc, char** argv) {
       data_read = !top.data_we_o;
       if (top.data_we_o) {
         mem.write(data_addr, top.data_wdata_o, top.data_be_o);
-        if (has_tohost && drain < 0 && (data_addr & ~3u) == tohost && mem.word(tohost) != 0) {
+        if (has_tohost && !in_handler && (data_addr & ~3u) == tohost && mem.word(tohost) != 0) {
           // The store left the decode stage the cycle before its (undelayed) grant; an instruction
           // leaving decode now comes after it and does not count.
           const uint32_t v = mem.word(tohost);
           kind = "exit";
           value = v == 1 ? 0 : v >> 1;
-          tohost_cycle = cycle - 1;
+          tohost_now = now - 1;
         }
       }
     }
-    if (tohost_cycle != 0) {
+    if (tohost_now != 0) {
       // Complete this cycle, so that the instructions before the store finish writing back.
       top.clk_i = 1;
       top.eval();
-      cycle = tohost_cycle;
       break;
-    } else if (drain > 0) {
-      drain--;
-    } else if (drain == 0) {
-      const uint32_t a0 = top.${registerFile}[10], a7 = top.${registerFile}[17];
-      if (a7 == 93) { kind = "exit"; value = a0; }
-      else { kind = "unsupported-ecall"; value = a7; }
-      cycle = ecall_cycle;
-      break;
-    } else {
-      // The exit ecall counts as retired, as in the ISS (the core's minstret event leaves it out).
+    }
+    if (drain > 0) drain--;
+    if (drain == 0) {
+      drain = -1;
+      uint32_t* regs = (uint32_t*)&top.${registerFile}[0];
+      const uint32_t a7 = regs[17];
+      if (a7 == 93) { kind = "exit"; value = regs[10]; break; }
+      if (a7 != 64 || (regs[10] != 1 && regs[10] != 2)) { kind = "unsupported-ecall"; value = a7; break; }
+      // write(fd, buf, len): done here, as the ISS does it, while the core runs the handler.
+      for (uint32_t i = 0; i < regs[12]; i++) output.push_back((char)mem.byte(regs[11] + i));
+      top.${registerFile}[10] = regs[12];
+    }
+    if (top.retire_o && in_handler && top.retire_pc_o >= HANDLER_END) {
+      // Back from the handler: as on the ISS, this instruction comes one cycle after the ecall,
+      // and the counters read as if the handler had not run.
+      in_handler = false;
+      const uint64_t delta = now - (ecall_now + 1);
+      skew += delta;
+      uint64_t mcycle = (uint64_t)top.${counters}[1] << 32 | top.${counters}[0];
+      mcycle -= delta;
+      top.${counters}[0] = (uint32_t)mcycle;
+      top.${counters}[1] = (uint32_t)(mcycle >> 32);
+      top.${counters}[4] = (uint32_t)instret;  // minstret, counter 2
+      top.${counters}[5] = (uint32_t)(instret >> 32);
+    }
+    if (!in_handler) {
+      const uint64_t at = cycle - skew;
+      // An ecall counts as retired, as on the ISS (the core's minstret event leaves it out).
       if (top.retire_o || top.ecall_o) {
         instret++;
-        if (trace) std::fprintf(trace, "r %llu %08x\\n", (unsigned long long)cycle, top.retire_pc_o);
+        if (trace) std::fprintf(trace, "r %llu %08x\\n", (unsigned long long)at, top.retire_pc_o);
       }
-      if (trace && top.we_a_o && top.waddr_a_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)cycle, top.waddr_a_o, top.wdata_a_o);
-      if (trace && top.we_b_o && top.waddr_b_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)cycle, top.waddr_b_o, top.wdata_b_o);
-      if (top.ecall_o) { stop_pc = top.retire_pc_o; ecall_cycle = cycle; drain = 4; }
+      if (trace && top.we_a_o && top.waddr_a_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)at, top.waddr_a_o, top.wdata_a_o);
+      if (trace && top.we_b_o && top.waddr_b_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)at, top.waddr_b_o, top.wdata_b_o);
+      if (top.ecall_o) { stop_pc = top.retire_pc_o; ecall_now = at; drain = 4; in_handler = true; }
       if (top.ebreak_o) { kind = "ebreak"; stop_pc = top.retire_pc_o; break; }
       if (top.illegal_o) { kind = "illegal-instruction"; stop_pc = top.retire_pc_o; value = mem.word(stop_pc); break; }
     }
     top.clk_i = 1;
     top.eval();
   }
+  const bool ended_by_ecall = std::strcmp(kind, "unsupported-ecall") == 0 || (std::strcmp(kind, "exit") == 0 && tohost_now == 0);
+  const uint64_t end = tohost_now != 0 ? tohost_now : ended_by_ecall ? ecall_now : cycle - skew;
   if (trace) std::fclose(trace);
-  std::printf("stop %s %u %08x cycles %llu instret %llu\\nregs", kind, value, stop_pc, (unsigned long long)cycle, (unsigned long long)instret);
+  std::printf("stop %s %u %08x cycles %llu instret %llu\\nregs", kind, value, stop_pc, (unsigned long long)end, (unsigned long long)instret);
   for (int i = 0; i < 32; i++) std::printf(" %08x", i == 0 ? 0u : (uint32_t)top.${registerFile}[i]);
+  std::printf("\\noutput ");
+  for (unsigned char c : output) std::printf("%02x", c);
   std::printf("\\n");
   return 0;
 }

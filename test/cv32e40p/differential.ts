@@ -1,7 +1,7 @@
 /**
  * The differential harness: one ELF program on the ISS (one hart, the memory map its entry point
  * selects, every instruction interpreted so the retire hook sees each) and on the CV32E40P RTL,
- * compared by gen/cv32e40p/divergence.ts: stop, instructions, cycles (less the start-up constant),
+ * compared by gen/cv32e40p/divergence.ts: stop, output, instructions, cycles (less the start-up constant),
  * retired pcs with their cycles, register writes and the final register file.
  */
 import { compareRuns, type Comparison, type RunSummary } from '../../gen/cv32e40p/divergence.js';
@@ -34,7 +34,8 @@ function rtlStop(stop: RtlStop): string {
 }
 
 export function runOnIss(elf: Uint8Array, options: DifferentialOptions = {}): RunSummary {
-  const { hart, memory } = loadProgram(elf, { memoryMap: singleCoreMemoryMap(readElf(elf).entry), blocks: false });
+  let output = '';
+  const { hart, memory } = loadProgram(elf, { memoryMap: singleCoreMemoryMap(readElf(elf).entry), blocks: false, output: (text) => (output += text) });
   for (const input of options.inputs ?? []) memory.writeBytes(input.address, input.bytes);
   const retired: { pc: number; cycle: number }[] = [];
   const registerWrites: { reg: number; value: number }[] = [];
@@ -49,12 +50,12 @@ export function runOnIss(elf: Uint8Array, options: DifferentialOptions = {}): Ru
     if (!(error instanceof IssError)) throw error;
     stop = error.name;
   }
-  return { stop, cycles: hart.stats.cycles, instret: hart.stats.instret, retired, registerWrites, regs: Array.from(hart.regs) };
+  return { stop, cycles: hart.stats.cycles, instret: hart.stats.instret, retired, registerWrites, regs: Array.from(hart.regs), output };
 }
 
 export async function runOnRtlSummary(elf: Uint8Array, options: DifferentialOptions = {}): Promise<RunSummary> {
   const rtl = await runOnRtl(elf, { rtl: RTL_PATH, maxCycles: (options.maxCycles ?? 1_000_000) + 100, trace: true, ...options });
-  return { stop: rtlStop(rtl.stop), cycles: rtl.cycles, instret: rtl.instret, retired: rtl.retired, registerWrites: rtl.registerWrites, regs: rtl.regs };
+  return { stop: rtlStop(rtl.stop), cycles: rtl.cycles, instret: rtl.instret, retired: rtl.retired, registerWrites: rtl.registerWrites, regs: rtl.regs, output: rtl.output };
 }
 
 /** Run `elf` on both and compare. */
