@@ -8,6 +8,8 @@ import { OutputPathError } from '../util/atomic-write.js';
 import { LibertyError } from '../gen/synth/liberty.js';
 import { YosysError } from '../gen/yosys.js';
 import { ExitCode } from '../util/exit-codes.js';
+import { RtlPathError } from '../gen/cv32e40p/rtl-sources.js';
+import { ToolMissingError } from '../gen/tools.js';
 
 /** Raised by commands for invalid command-line input. */
 export class UsageError extends Error {
@@ -22,7 +24,9 @@ export function isUserError(e: unknown): e is Error {
     e instanceof UsageError ||
     e instanceof LibertyError ||
     e instanceof YosysError ||
-    e instanceof OutputPathError
+    e instanceof OutputPathError ||
+    e instanceof RtlPathError ||
+    e instanceof ToolMissingError
   );
 }
 

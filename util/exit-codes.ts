@@ -8,6 +8,8 @@ export const ExitCode = {
   simulationFault: 2,
   /** `sim`: the program was still running at the cycle limit. */
   cycleLimit: 3,
+  /** `sim --engine compare`: the ISS and the CV32E40P RTL ran the program differently. */
+  enginesDiffer: 4,
   /** A bug in nmsparse: EX_SOFTWARE of sysexits.h, as other Unix tools report theirs. */
   internalError: 70,
 } as const;

@@ -2,7 +2,7 @@
 import { simulate, type SimulateOptions } from '../../sim/index.js';
 import { ElfError } from '../../isa/elf/reader.js';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
-import { runCommand } from '../errors.js';
+import { runCommand, UsageError } from '../errors.js';
 import { parseCount } from '../options.js';
 import { executableOf, readProgramFile } from '../program-file.js';
 
@@ -13,6 +13,31 @@ export interface SimOptions {
   stats?: boolean;
   maxCycles: string;
   interpret?: boolean;
+  engine: string;
+  rtl?: string;
+}
+
+const ENGINES = ['iss', 'cv32e40p', 'compare'] as const;
+type Engine = (typeof ENGINES)[number];
+
+/** The engine, and for the RTL engines the checkout, refusing options they do not take. */
+function engineOf(options: SimOptions): { engine: Engine; rtl: string } {
+  const engine = ENGINES.find((e) => e === options.engine);
+  if (engine === undefined) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, got '${options.engine}'`);
+  if (engine === 'iss') {
+    if (options.rtl !== undefined) throw new UsageError('--rtl is for --engine cv32e40p or compare');
+    return { engine, rtl: '' };
+  }
+  if (options.rtl === undefined) throw new UsageError(`--engine ${engine} needs --rtl <path to a checkout of openhwgroup/cv32e40p>`);
+  const refused = [
+    options.cores !== '1' ? '--cores' : undefined,
+    options.xnmsparse ? '--xnmsparse' : undefined,
+    options.trace ? '--trace' : undefined,
+    options.stats ? '--stats' : undefined,
+    options.interpret ? '--interpret' : undefined,
+  ].filter((o) => o !== undefined);
+  if (refused.length > 0) throw new UsageError(`--engine ${engine} runs one plain CV32E40P core and does not take ${refused.join(', ')}`);
+  return { engine, rtl: options.rtl };
 }
 
 const stderrLine = (text: string): void => {
@@ -40,8 +65,17 @@ export function sim(file: string, options: SimOptions): Promise<void> {
     // Options are checked before the program is read or assembled.
     const cores = parseCount(options.cores, '--cores', 1, 16);
     const maxCycles = parseCount(options.maxCycles, '--max-cycles');
+    const { engine, rtl } = engineOf(options);
     const table = options.xnmsparse ? CV32E40P_XNMSPARSE_TABLE : undefined;
     const elf = executableOf(readProgramFile(file), table, (message) => stderrLine(`warning: ${message}`));
+    if (engine !== 'iss') {
+      const { runRtlEngine, compareEngines } = await import('./sim-rtl.js');
+      const outcome = await (engine === 'compare' ? compareEngines : runRtlEngine)(elf, { rtl, maxCycles });
+      process.stdout.write(outcome.output);
+      stderrLine(outcome.summary);
+      process.exitCode = outcome.exitCode;
+      return;
+    }
     const settings: SimulateOptions = {
       cores,
       maxCycles,

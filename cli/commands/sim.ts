@@ -12,6 +12,8 @@ export function registerSim(program: Command): void {
     .option('--trace', 'print every retired instruction (to stderr, as Spike does)')
     .option('--stats', 'print where each core spent its cycles (to stderr)')
     .option('--max-cycles <n>', 'stop a runaway program after this many cycles; 0: no limit', String(DEFAULT_MAX_CYCLES))
+    .option('--engine <engine>', 'iss: the simulator; cv32e40p: the real core from --rtl, built with Verilator (cached); compare: both, reporting the first divergence', 'iss')
+    .option('--rtl <path>', 'a checkout of openhwgroup/cv32e40p (v2), for --engine cv32e40p or compare')
     .option('--interpret', 'interpret every instruction and schedule cores one instruction at a time (the slow reference engine; same results)')
     .action(async (file: string, options: SimOptions) => (await import('../actions/sim.js')).sim(file, options));
 }

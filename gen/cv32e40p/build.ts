@@ -6,7 +6,7 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import { cacheDir, cacheKey } from '../synth/cache.js';
 import { requireTool, runTool } from '../tools.js';
-import { rtlSources } from './rtl-sources.js';
+import { RtlPathError, rtlSources } from './rtl-sources.js';
 import { TESTBENCH_DRIVER } from './testbench-driver.js';
 import { TESTBENCH_CONFIG, TESTBENCH_TOP, TESTBENCH_TOP_MODULE } from './testbench-top.js';
 
@@ -43,7 +43,7 @@ export async function buildRtlModel(rtl: string): Promise<RtlModel> {
     const run = await runTool('verilator', args, work);
     const built = path.join(work, 'obj', EXECUTABLE);
     if (run.code !== 0 || !existsSync(built)) {
-      throw new Error(`verilator could not build the CV32E40P model from ${rtl}:\n${(run.stderr || run.stdout).trim().split('\n').slice(-20).join('\n')}`);
+      throw new RtlPathError(`verilator could not build the CV32E40P model from ${rtl}:\n${(run.stderr || run.stdout).trim().split('\n').slice(-20).join('\n')}`);
     }
     try {
       renameSync(path.join(work, 'obj'), target);

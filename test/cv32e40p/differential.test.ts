@@ -9,11 +9,15 @@ import { HAZARDS, HWLOOP_KERNELS, LOOP_END_INSIDE_BLOCK, MISALIGNED, MUL_DIV, pr
 import { writeElf } from '../../isa/elf/writer.js';
 import { assemble } from '../../sw/asm/assembler.js';
 import { compileC, crossCompilerMissing } from '../sim/support/gcc.js';
-import { differential, runOnRtlSummary } from './differential.js';
-import { skipUnlessRtl } from './rtl.js';
+import { differential as onBothEngines, runOnRtlSummary as onRtlEngine, type DifferentialOptions } from '../../cli/differential.js';
+import { RTL_PATH, skipUnlessRtl } from './rtl.js';
 import { KNOWN_DIFFERENCE_PROGRAMS, TIMING_ROW_PROGRAMS, TOHOST_PROGRAM } from './timing-programs.js';
 
 const skip = skipUnlessRtl();
+
+const settings = (options: Partial<DifferentialOptions>): DifferentialOptions => ({ rtl: RTL_PATH, maxCycles: 5_000_000, ...options });
+const differential = (elf: Uint8Array) => onBothEngines(elf, settings({}));
+const runOnRtlSummary = (elf: Uint8Array, options: Partial<DifferentialOptions> = {}) => onRtlEngine(elf, settings(options));
 
 async function expectAgreement(elf: Uint8Array): Promise<void> {
   const result = await differential(elf);

@@ -1,20 +1,23 @@
 /**
- * The differential harness: one ELF program on the ISS (one hart, the memory map its entry point
- * selects, every instruction interpreted so the retire hook sees each) and on the CV32E40P RTL,
+ * The differential harness of `nmsparse sim --engine compare` and of test/cv32e40p/: one ELF
+ * program on the ISS (one hart, the memory map its entry point selects, every instruction
+ * interpreted so the retire hook sees each) and on the CV32E40P RTL of a checkout,
  * compared by gen/cv32e40p/divergence.ts: stop, output, instructions, cycles (less the start-up constant),
  * retired pcs with their cycles, register writes and the final register file.
  */
-import { compareRuns, type Comparison, type RunSummary } from '../../gen/cv32e40p/divergence.js';
-import { runOnRtl, type GrantDelay, type RtlStop } from '../../gen/cv32e40p/run.js';
-import { readElf } from '../../isa/elf/reader.js';
-import { singleCoreMemoryMap } from '../../isa/platform/memory-map.js';
-import { IssError } from '../../sim/core/errors.js';
-import type { RunStop } from '../../sim/core/hart.js';
-import { loadProgram } from '../../sim/program.js';
-import { RTL_PATH } from './rtl.js';
+import { compareRuns, RTL_STARTUP_CYCLES, type Comparison, type RunSummary } from '../gen/cv32e40p/divergence.js';
+import { runOnRtl, type GrantDelay, type RtlStop } from '../gen/cv32e40p/run.js';
+import { readElf } from '../isa/elf/reader.js';
+import { singleCoreMemoryMap } from '../isa/platform/memory-map.js';
+import { IssError } from '../sim/core/errors.js';
+import type { RunStop } from '../sim/core/hart.js';
+import { loadProgram } from '../sim/program.js';
 
 export interface DifferentialOptions {
-  readonly maxCycles?: number;
+  /** The CV32E40P checkout. */
+  readonly rtl: string;
+  /** Cycle limit of both runs (the RTL's is raised by the start-up constant). */
+  readonly maxCycles: number;
   /** Bytes placed in memory before the run on both (a kernel's inputs). */
   readonly inputs?: readonly { readonly address: number; readonly bytes: Uint8Array }[];
   readonly grantDelay?: GrantDelay;
@@ -33,7 +36,7 @@ function rtlStop(stop: RtlStop): string {
   return stop.kind === 'exit' ? `exit ${stop.code}` : stop.kind;
 }
 
-export function runOnIss(elf: Uint8Array, options: DifferentialOptions = {}): RunSummary {
+export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rtl'>): RunSummary {
   let output = '';
   const { hart, memory } = loadProgram(elf, { memoryMap: singleCoreMemoryMap(readElf(elf).entry), blocks: false, output: (text) => (output += text) });
   for (const input of options.inputs ?? []) memory.writeBytes(input.address, input.bytes);
@@ -45,7 +48,7 @@ export function runOnIss(elf: Uint8Array, options: DifferentialOptions = {}): Ru
   };
   let stop: string;
   try {
-    stop = issStop(hart.run(options.maxCycles ?? 1_000_000).stop);
+    stop = issStop(hart.run(options.maxCycles === 0 ? Number.POSITIVE_INFINITY : options.maxCycles).stop);
   } catch (error) {
     if (!(error instanceof IssError)) throw error;
     stop = error.name;
@@ -53,13 +56,14 @@ export function runOnIss(elf: Uint8Array, options: DifferentialOptions = {}): Ru
   return { stop, cycles: hart.stats.cycles, instret: hart.stats.instret, retired, registerWrites, regs: Array.from(hart.regs), output };
 }
 
-export async function runOnRtlSummary(elf: Uint8Array, options: DifferentialOptions = {}): Promise<RunSummary> {
-  const rtl = await runOnRtl(elf, { rtl: RTL_PATH, maxCycles: (options.maxCycles ?? 1_000_000) + 100, trace: true, ...options });
+export async function runOnRtlSummary(elf: Uint8Array, options: DifferentialOptions): Promise<RunSummary> {
+  const maxCycles = options.maxCycles === 0 ? 0 : options.maxCycles + RTL_STARTUP_CYCLES;
+  const rtl = await runOnRtl(elf, { ...options, maxCycles, trace: true });
   return { stop: rtlStop(rtl.stop), cycles: rtl.cycles, instret: rtl.instret, retired: rtl.retired, registerWrites: rtl.registerWrites, regs: rtl.regs, output: rtl.output };
 }
 
 /** Run `elf` on both and compare. */
-export async function differential(elf: Uint8Array, options: DifferentialOptions = {}): Promise<Differential> {
+export async function differential(elf: Uint8Array, options: DifferentialOptions): Promise<Differential> {
   const iss = runOnIss(elf, options);
   const rtl = await runOnRtlSummary(elf, options);
   return { iss, rtl, ...compareRuns(iss, rtl) };
