@@ -56,6 +56,15 @@ ${[16, 20, 24, 28].map((o) => `  sw t0, ${o}(a1)`).join('\n')}
     expect(first.stop).toBe('exit 0');
   });
 
+  it('stops at the same instruction at a cycle limit (the RTL\'s raised by the start-up constant)', async () => {
+    const spin = elfOf(program('  li a0, 1\n1:\n  addi a0, a0, 1\n  j 1b'));
+    for (const maxCycles of [37, 38, 39, 40]) {
+      const result = await onBothEngines(spin, settings({ maxCycles }));
+      expect([result.iss.stop, result.rtl.stop]).toEqual(['cycle-limit', 'cycle-limit']);
+      expect(result.same, result.report).toBe(true);
+    }
+  });
+
   describe('single-core programs of the engine tests', () => {
     const programs: [string, string][] = [
       ['hardware-loop kernels', HWLOOP_KERNELS],
