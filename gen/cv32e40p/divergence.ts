@@ -57,10 +57,10 @@ export function firstCycleDivergence(iss: readonly TimedRetirement[], rtl: reado
   return undefined;
 }
 
-function firstPcDivergence(iss: readonly TimedRetirement[], rtl: readonly TimedRetirement[]): number | undefined {
+function firstPcDivergence(iss: readonly TimedRetirement[], rtl: readonly TimedRetirement[], stopped: boolean): number | undefined {
   const n = Math.min(iss.length, rtl.length);
   for (let i = 0; i < n; i++) if (iss[i]!.pc !== rtl[i]!.pc) return i;
-  return iss.length === rtl.length ? undefined : n;
+  return iss.length === rtl.length || stopped ? undefined : n;
 }
 
 /** Both traces around instruction `index`: pc, cycles on each side and their difference less the start-up constant. */
@@ -106,21 +106,23 @@ function firstWriteDivergence(iss: RunSummary, rtl: RunSummary, stopped: boolean
 /** Compare the ISS's run with the RTL's; the RTL's cycles may exceed the ISS's by RTL_STARTUP_CYCLES only. */
 export function compareRuns(iss: RunSummary, rtl: RunSummary): Comparison {
   const differences: string[] = [];
+  // A run stopped by the cycle limit is compared as far as both got: the ISS completes the
+  // instruction that reaches the limit, the RTL stops in the middle of the pipeline (instructions
+  // that left decode may not have written back, one stalled in decode has not left it).
+  const stopped = iss.stop === 'cycle-limit' && rtl.stop === 'cycle-limit';
   if (iss.stop !== rtl.stop) differences.push(`stop: ISS ${iss.stop}, RTL ${rtl.stop}`);
   if (iss.output !== rtl.output) differences.push(`output: ISS ${JSON.stringify(iss.output)}, RTL ${JSON.stringify(rtl.output)}`);
-  if (iss.instret !== rtl.instret) differences.push(`instructions: ISS ${iss.instret}, RTL ${rtl.instret}`);
-  if (rtl.cycles - iss.cycles !== RTL_STARTUP_CYCLES) {
+  if (iss.instret !== rtl.instret && !stopped) differences.push(`instructions: ISS ${iss.instret}, RTL ${rtl.instret}`);
+  if (rtl.cycles - iss.cycles !== RTL_STARTUP_CYCLES && !stopped) {
     differences.push(`cycles: ISS ${iss.cycles}, RTL ${rtl.cycles} (${rtl.cycles - iss.cycles - RTL_STARTUP_CYCLES} beyond the start-up constant ${RTL_STARTUP_CYCLES})`);
   }
-  // At the cycle limit the RTL's last instructions may have left decode without writing back yet.
-  const stopped = iss.stop === 'cycle-limit' && rtl.stop === 'cycle-limit';
   if (iss.regs && rtl.regs && !stopped) {
     const reg = iss.regs.findIndex((v, i) => v >>> 0 !== rtl.regs![i]! >>> 0);
     if (reg >= 0) differences.push(`x${reg} at the end: ISS ${hex(iss.regs[reg]!)}, RTL ${hex(rtl.regs[reg]!)}`);
   }
   const write = firstWriteDivergence(iss, rtl, stopped);
   if (write !== undefined) differences.push(write);
-  const pcAt = firstPcDivergence(iss.retired, rtl.retired);
+  const pcAt = firstPcDivergence(iss.retired, rtl.retired, stopped);
   const cycleAt = firstCycleDivergence(iss.retired, rtl.retired);
   const at = pcAt ?? cycleAt;
   if (pcAt !== undefined) differences.push(`instruction ${pcAt}: the retired pcs part`);
