@@ -10,7 +10,10 @@ import type { CsrAddr, Cycles } from '../../isa/types.js';
 
 /** Every timing parameter, with CV32E40P defaults. Cycles are totals unless named as extra. */
 export interface TimingConfig {
-  /** Extra cycles when an instruction uses the result of the load just before it. */
+  /**
+   * Extra cycles when an instruction uses the result of the load just before it, or overwrites it
+   * from EX (DecodedInstruction.loadStallMask).
+   */
   readonly loadUseStall: Cycles;
   readonly takenBranch: Cycles;
   readonly jump: Cycles;
@@ -21,8 +24,12 @@ export interface TimingConfig {
    * one before that (still in writeback when jalr is decoded).
    */
   readonly jalrDependencyStall: Cycles;
-  readonly mulh: Cycles;
-  /** div/rem take divBase + leading zeros of the divisor's magnitude, or divByZero. */
+  /**
+   * Extra cycles of a jalr whose link register is its rs1 (x0 aside): the jalr, moved on to EX,
+   * still sits in the ID register while the target is fetched, and stalls on its own link write.
+   */
+  readonly jalrLinkIsBaseStall: Cycles;  readonly mulh: Cycles;
+  /** div/rem take divBase + the divider's shift (divideCycles), or divByZero. */
   readonly divBase: Cycles;
   readonly divByZero: Cycles;
   /** A misaligned word, or a halfword crossing a word boundary (two bus transactions). */
@@ -30,7 +37,7 @@ export interface TimingConfig {
   /** Access to a status CSR, after which the decoder flushes the pipeline. */
   readonly statusCsrAccess: Cycles;
   readonly statusCsrs: ReadonlySet<CsrAddr>;
-  /** fence / fence.i are executed as a jump to the next instruction. */
+  /** fence and fence.i: the pipeline is flushed, then fetch jumps to the next instruction. */
   readonly fence: Cycles;
 }
 
@@ -40,6 +47,7 @@ export const CV32E40P_TIMING: TimingConfig = {
   jump: 2,
   unalignedTargetPenalty: 1,
   jalrDependencyStall: 1,
+  jalrLinkIsBaseStall: 1,
   mulh: 5,
   divBase: 3,
   divByZero: 35,
@@ -55,13 +63,14 @@ export const CV32E40P_TIMING: TimingConfig = {
     ...Array.from({ length: 29 }, (_, i) => 0xb83 + i),
     ...Array.from({ length: 29 }, (_, i) => 0x323 + i),
   ]),
-  fence: 2,
+  fence: 4,
 };
 
 /** Where the cycles went; `cycles` is the total (and mcycle). */
 export class CoreStats {
   cycles: Cycles = 0;
   instret = 0;
+  /** Stalls after a load: its result used, or overwritten, by the next instruction. */
   loadUseStalls: Cycles = 0;
   /** Extra cycles of taken branches over a not-taken one. */
   branchPenalty: Cycles = 0;
@@ -112,7 +121,7 @@ export class TimingModel {
   /** Before the semantics run: hazards and operand-dependent latencies. */
   issue(insn: DecodedInstruction, regs: Int32Array): void {
     // Small enough to be inlined into the hart's loop: most instructions take this exit.
-    if (insn.timing === 'alu' && !hasLoadUseHazard(insn, this.loadedByPrevious)) {
+    if (insn.timing === 'alu' && !hasLoadStall(insn, this.loadedByPrevious)) {
       this.pending = 1;
       return;
     }
@@ -121,16 +130,23 @@ export class TimingModel {
 
   private issueSlow(insn: DecodedInstruction, regs: Int32Array): void {
     let cycles = 1 + this.loadUseStall(insn, this.loadedByPrevious);
-    if (insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0) {
-      cycles += this.config.jalrDependencyStall;
-      this.stats.jalrStalls += this.config.jalrDependencyStall;
-    }
+    if (insn.timing === 'jumpRegister') cycles += this.jalrStall(insn);
     this.pending = cycles + this.latencyExtra(insn, regs);
+  }
+
+  /** The jalr stalls of `insn` (docs/cv32e40p.md#timing), counted in the stats. */
+  private jalrStall(insn: DecodedInstruction): Cycles {
+    const c = this.config;
+    let stall = 0;
+    if (((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0) stall += c.jalrDependencyStall;
+    if (insn.rd === insn.rs1 && insn.rd !== 0) stall += c.jalrLinkIsBaseStall;
+    this.stats.jalrStalls += stall;
+    return stall;
   }
 
   /** Stall cycles of `insn` after an instruction that loaded the registers in `loaded`, counted in the stats. */
   loadUseStall(insn: DecodedInstruction, loaded: number): Cycles {
-    if (!hasLoadUseHazard(insn, loaded)) return 0;
+    if (!hasLoadStall(insn, loaded)) return 0;
     this.stats.loadUseStalls += this.config.loadUseStall;
     return this.config.loadUseStall;
   }
@@ -220,17 +236,20 @@ export function hasLatencyExtra(insn: DecodedInstruction): boolean {
   return insn.timing === 'mulh' || insn.timing === 'divSigned' || insn.timing === 'divUnsigned';
 }
 
-/** `insn` reads a register that the instruction before it loaded from memory. */
-export function hasLoadUseHazard(insn: DecodedInstruction, loaded: number): boolean {
-  return (insn.sourceMask & loaded) !== 0;
+/** `insn` reads, or writes from EX, a register that the instruction before it loaded from memory. */
+export function hasLoadStall(insn: DecodedInstruction, loaded: number): boolean {
+  return (insn.loadStallMask & loaded) !== 0;
 }
 
 /**
- * The CV32E40P divider shifts the divisor by its leading zeros first, so the latency is 3 plus
- * the number of leading zero bits of the divisor (of its magnitude for the signed operations).
+ * The CV32E40P divider (cv32e40p_alu.sv, div_shift; cv32e40p_alu_div.sv) first shifts the divisor
+ * left by its leading zeros, then takes one cycle per shift position: divBase + the shift. For a
+ * negative divisor of div/rem it counts the leading zeros of the one's complement ~d = |d| - 1 and
+ * shifts one place less, so a negative divisor whose magnitude is not a power of two is one cycle
+ * faster than its magnitude. A zero divisor takes divByZero.
  */
 export function divideCycles(c: TimingConfig, divisor: number, signed: boolean): Cycles {
   if (divisor === 0) return c.divByZero;
-  const magnitude = signed && divisor < 0 ? -divisor >>> 0 : divisor >>> 0;
-  return c.divBase + Math.clz32(magnitude);
+  if (signed && divisor < 0) return c.divBase - 1 + Math.clz32(~divisor);
+  return c.divBase + Math.clz32(divisor);
 }
