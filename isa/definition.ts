@@ -13,16 +13,16 @@ import type { Addr, HartContext, OperandSlots } from './types.js';
  */
 export type TimingClass =
   | 'alu' // 1 cycle
-  | 'load' // 1 cycle, misaligned 2, its result stalls an immediately dependent instruction; calls load() once
+  | 'load' // 1 cycle, misaligned 2, stalls the next instruction if it reads or overwrites the result; calls load() once
   | 'store' // 1 cycle, misaligned 2; calls store() once
   | 'branch' // 1 not taken, 3 taken (4 to a non-word-aligned 32-bit target)
   | 'jump' // 2 (3 to a non-word-aligned 32-bit target)
-  | 'jumpRegister' // as jump, +1 when rs1 comes from the preceding instruction (or a load just before it)
+  | 'jumpRegister' // as jump, +1 when rs1 comes from the preceding instruction (or a load just before it), +1 when rd = rs1
   | 'mulh' // 5
-  | 'divSigned' // div, rem: 3 + leading zeros of the divisor's magnitude, 35 on division by zero
+  | 'divSigned' // div, rem: 3 + leading zeros of the divisor (2 + those of ~d when negative), 35 on division by zero
   | 'divUnsigned' // divu, remu: 3 + leading zeros of the divisor, 35 on division by zero
   | 'csr' // 1, or 4 for the status CSRs after which the decoder flushes the pipeline
-  | 'fence' // implemented as a jump to the next instruction: 2
+  | 'fence' // a pipeline flush, then a jump to the next instruction: 4
   | 'system'; // ecall/ebreak/wfi/mret: end of simulation or environment call
 
 /** The ISA subsets, for documentation, tests and `--isa` style filtering. */

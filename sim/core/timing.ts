@@ -28,7 +28,8 @@ export interface TimingConfig {
    * Extra cycles of a jalr whose link register is its rs1 (x0 aside): the jalr, moved on to EX,
    * still sits in the ID register while the target is fetched, and stalls on its own link write.
    */
-  readonly jalrLinkIsBaseStall: Cycles;  readonly mulh: Cycles;
+  readonly jalrLinkIsBaseStall: Cycles;
+  readonly mulh: Cycles;
   /** div/rem take divBase + the divider's shift (divideCycles), or divByZero. */
   readonly divBase: Cycles;
   readonly divByZero: Cycles;
