@@ -16,7 +16,7 @@ export type TimingClass =
   | 'load' // 1 cycle, misaligned 2, stalls the next instruction if it reads or overwrites the result; calls load() once
   | 'store' // 1 cycle, misaligned 2; calls store() once
   | 'branch' // 1 not taken, 3 taken (4 to a non-word-aligned 32-bit target)
-  | 'jump' // 2 (3 to a non-word-aligned 32-bit target)
+  | 'jump' // 2 (3 to a non-word-aligned 32-bit target); mret 5 (6)
   | 'jumpRegister' // as jump, +1 when rs1 comes from the preceding instruction (or a load just before it), +1 when rd = rs1
   | 'mulh' // 5
   | 'divSigned' // div, rem: 3 + leading zeros of the divisor (2 + those of ~d when negative), 35 on division by zero

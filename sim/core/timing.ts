@@ -17,6 +17,8 @@ export interface TimingConfig {
   readonly loadUseStall: Cycles;
   readonly takenBranch: Cycles;
   readonly jump: Cycles;
+  /** mret: the controller flushes EX and WB (FLUSH_EX, FLUSH_WB), then jumps to mepc (XRET_JUMP). */
+  readonly trapReturn: Cycles;
   /** Extra cycles when a jump or taken branch lands on a 32-bit instruction at an address = 2 mod 4. */
   readonly unalignedTargetPenalty: Cycles;
   /**
@@ -46,6 +48,7 @@ export const CV32E40P_TIMING: TimingConfig = {
   loadUseStall: 1,
   takenBranch: 3,
   jump: 2,
+  trapReturn: 5,
   unalignedTargetPenalty: 1,
   jalrDependencyStall: 1,
   jalrLinkIsBaseStall: 1,
@@ -206,7 +209,8 @@ export class TimingModel {
         break;
       case 'jump':
       case 'jumpRegister': {
-        const extra = c.jump - 1 + this.targetPenalty(probe);
+        const base = insn.def.effects.system === 'mret' ? c.trapReturn : c.jump;
+        const extra = base - 1 + this.targetPenalty(probe);
         cycles += extra;
         s.jumpPenalty += extra;
         break;

@@ -131,6 +131,13 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
     expect(cyclesAt(events, 8)).toEqual([3]);
   });
 
+  it('mret: 5 cycles (a pipeline flush, then the jump to mepc), 6 to a non-word-aligned 32-bit target', () => {
+    const mretTo = (target: number) => run([enc('mret'), NOP, C_NOP, NOP, NOP], (h) => h.csrs.write(CSR.mepc, CODE_BASE + target));
+    expect(cyclesAt(mretTo(8).events, 0)).toEqual([5]);
+    expect(cyclesAt(mretTo(10).events, 0)).toEqual([6]);
+    expect(mretTo(8).hart.stats.jumpPenalty).toBe(4);
+  });
+
   it('jalr: 2 cycles, +1 when rs1 comes from the previous instruction, +2 when it was loaded there', () => {
     const { hart, events } = run([
       enc('jalr', { rd: 1, rs1: 10, imm: 0 }), // 0 -> 4, independent
