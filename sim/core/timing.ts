@@ -114,6 +114,14 @@ export class TimingModel {
   private loadedTwoBack = 0;
   /** Registers written by the previous instruction: the jalr dependency. */
   private writtenByPrevious = 0;
+  /**
+   * The previous instruction held EX for more than one cycle (mulh, div/rem, a split or delayed
+   * data access). A jump right after it redirects fetch from ID meanwhile (cv32e40p_controller.sv
+   * takes a jump in DECODE whatever id_ready_i says), which hides part of the jump's cost.
+   */
+  private exBusyByPrevious = false;
+  /** The current jalr waited in ID for its rs1 (the dependency stall): its jump starts after the wait. */
+  private jalrWaited = false;
   /** Latency of the current instruction known before execution (divisor may be overwritten). */
   private pending: Cycles = 0;
 
@@ -134,18 +142,12 @@ export class TimingModel {
 
   private issueSlow(insn: DecodedInstruction, regs: Int32Array): void {
     let cycles = 1 + this.loadUseStall(insn, this.loadedByPrevious);
-    if (insn.timing === 'jumpRegister') cycles += this.jalrStall(insn);
+    this.jalrWaited = insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0;
+    if (this.jalrWaited) {
+      cycles += this.config.jalrDependencyStall;
+      this.stats.jalrStalls += this.config.jalrDependencyStall;
+    }
     this.pending = cycles + this.latencyExtra(insn, regs);
-  }
-
-  /** The jalr stalls of `insn` (docs/cv32e40p.md#timing), counted in the stats. */
-  private jalrStall(insn: DecodedInstruction): Cycles {
-    const c = this.config;
-    let stall = 0;
-    if (((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0) stall += c.jalrDependencyStall;
-    if (insn.rd === insn.rs1 && insn.rd !== 0) stall += c.jalrLinkIsBaseStall;
-    this.stats.jalrStalls += stall;
-    return stall;
   }
 
   /** Stall cycles of `insn` after an instruction that loaded the registers in `loaded`, counted in the stats. */
@@ -186,6 +188,7 @@ export class TimingModel {
 
   /** Record what a retired instruction leaves for the hazards of the next ones. */
   retire(insn: DecodedInstruction, cycles: Cycles): void {
+    this.exBusyByPrevious = hasLatencyExtra(insn) || (insn.def.effects.memory !== 'none' && cycles > 1 + (hasLoadStall(insn, this.loadedByPrevious) ? this.config.loadUseStall : 0));
     this.loadedTwoBack = cycles === 1 ? this.loadedByPrevious : 0;
     this.loadedByPrevious = insn.loadedMask;
     this.writtenByPrevious = insn.destinationMask;
@@ -208,27 +211,49 @@ export class TimingModel {
         }
         break;
       case 'jump':
-      case 'jumpRegister': {
-        const base = insn.def.effects.system === 'mret' ? c.trapReturn : c.jump;
-        const extra = base - 1 + this.targetPenalty(probe);
-        cycles += extra;
-        s.jumpPenalty += extra;
+      case 'jumpRegister':
+        cycles += insn.def.effects.system === 'mret' ? this.trapReturnExtra(probe) : this.jumpExtra(insn, probe);
         break;
-      }
       case 'csr':
         if (c.statusCsrs.has(insn.imm)) {
           cycles += c.statusCsrAccess - 1;
           s.csrFlushStalls += c.statusCsrAccess - 1;
         }
         break;
-      case 'fence':
-        cycles += c.fence - 1;
-        s.fenceStalls += c.fence - 1;
+      case 'fence': {
+        // The flush ends with a jump to the next instruction, which pays for a misaligned target.
+        const extra = c.fence - 1 + this.targetPenalty(probe);
+        cycles += extra;
+        s.fenceStalls += extra;
         break;
+      }
       default:
         break;
     }
     return cycles;
+  }
+
+  /** Cycles of jal/jalr beyond the first, counted in the stats. */
+  private jumpExtra(insn: DecodedInstruction, probe: TimingProbe): Cycles {
+    const c = this.config;
+    let redirect = c.jump - 1;
+    const unaligned = this.targetPenalty(probe);
+    let link = insn.timing === 'jumpRegister' && insn.rd === insn.rs1 && insn.rd !== 0 ? c.jalrLinkIsBaseStall : 0;
+    // Taken while the previous instruction held EX, the jump has fetched its target by the time it
+    // leaves ID; an aligned target then replaces the jalr's word in ID at once (no link stall).
+    if (this.exBusyByPrevious && !this.jalrWaited) {
+      redirect = 0;
+      if (unaligned === 0) link = 0;
+    }
+    this.stats.jumpPenalty += redirect + unaligned;
+    this.stats.jalrStalls += link;
+    return redirect + unaligned + link;
+  }
+
+  private trapReturnExtra(probe: TimingProbe): Cycles {
+    const extra = this.config.trapReturn - 1 + this.targetPenalty(probe);
+    this.stats.jumpPenalty += extra;
+    return extra;
   }
 
   private targetPenalty(probe: TimingProbe): Cycles {

@@ -169,6 +169,12 @@ ${Array.from({ length: 63 }, () => '  addi t3, t3, 3').join('\n')}
   lw zero, 0(a0)
   nop                           # writes x0, which the load just "loaded": stall too
   fence                         # flushes the pipeline
+  mulh s9, t2, t2               # holds EX: the jump right after it hides its redirect
+  j 5f
+5:
+  la ra, func
+  lh t1, 23(a0)                 # a split access holds EX too
+  jalr ra, 0(ra)                # ... which also hides the link-equals-base stall
   lb t1, 20(a0)
   lbu t2, 21(a0)
   lh t3, 22(a0)
