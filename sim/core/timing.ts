@@ -241,7 +241,8 @@ export class TimingModel {
     let link = insn.timing === 'jumpRegister' && insn.rd === insn.rs1 && insn.rd !== 0 ? c.jalrLinkIsBaseStall : 0;
     // Taken while the previous instruction held EX, the jump has fetched its target by the time it
     // leaves ID; an aligned target then replaces the jalr's word in ID at once (no link stall).
-    if (this.exBusyByPrevious && !this.jalrWaited) {
+    // Not when that instruction is a load into the jump's link register (x0 included): measured.
+    if (this.exBusyByPrevious && !this.jalrWaited && (this.loadedByPrevious & (1 << insn.rd)) === 0) {
       redirect = 0;
       if (unaligned === 0) link = 0;
     }

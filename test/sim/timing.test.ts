@@ -233,6 +233,8 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
     expect(jumpAfter(enc('div', { rd: T0, rs1: T0, rs2: 11 }), jalr(0))).toEqual([3]);
     expect(jumpAfter(enc('lw', { rd: 6, rs1: 10, imm: 0 }), jal(4))).toEqual([2]);
     expect(jumpAfter(mulh, enc('beq', { rs1: 0, rs2: 0, imm: 4 }))).toEqual([3]);
+    expect(jumpAfter(enc('lw', { rd: 1, rs1: 10, imm: 1 }), jal(4))).toEqual([2]); // a split load into the link register
+    expect(jumpAfter(enc('lw', { rd: 0, rs1: 10, imm: 1 }), enc('jal', { rd: 0, imm: 4 }))).toEqual([2]); // x0 too
     const mret = run([mulh, enc('mret'), NOP], (h) => h.csrs.write(CSR.mepc, CODE_BASE + 8));
     expect(cyclesAt(mret.events, 4)).toEqual([5]);
   });
