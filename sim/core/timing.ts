@@ -188,7 +188,9 @@ export class TimingModel {
 
   /** Record what a retired instruction leaves for the hazards of the next ones. */
   retire(insn: DecodedInstruction, cycles: Cycles): void {
-    this.exBusyByPrevious = hasLatencyExtra(insn) || (insn.def.effects.memory !== 'none' && cycles > 1 + (hasLoadStall(insn, this.loadedByPrevious) ? this.config.loadUseStall : 0));
+    // A data access held EX when it took longer than its stall in ID (a split or delayed access).
+    const idStall = hasLoadStall(insn, this.loadedByPrevious) ? this.config.loadUseStall : 0;
+    this.exBusyByPrevious = hasLatencyExtra(insn) || (insn.def.effects.memory !== 'none' && cycles > 1 + idStall);
     this.loadedTwoBack = cycles === 1 ? this.loadedByPrevious : 0;
     this.loadedByPrevious = insn.loadedMask;
     this.writtenByPrevious = insn.destinationMask;
