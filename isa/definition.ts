@@ -13,16 +13,16 @@ import type { Addr, HartContext, OperandSlots } from './types.js';
  */
 export type TimingClass =
   | 'alu' // 1 cycle
-  | 'load' // 1 cycle, misaligned 2, its result stalls an immediately dependent instruction; calls load() once
+  | 'load' // 1 cycle, misaligned 2, stalls the next instruction if it reads or overwrites the result; calls load() once
   | 'store' // 1 cycle, misaligned 2; calls store() once
   | 'branch' // 1 not taken, 3 taken (4 to a non-word-aligned 32-bit target)
-  | 'jump' // 2 (3 to a non-word-aligned 32-bit target)
-  | 'jumpRegister' // as jump, +1 when rs1 comes from the preceding instruction (or a load just before it)
+  | 'jump' // 2 (3 to a non-word-aligned 32-bit target); mret 5 (6)
+  | 'jumpRegister' // as jump, +1 when rs1 comes from the preceding instruction (or a load just before it), +1 when rd = rs1
   | 'mulh' // 5
-  | 'divSigned' // div, rem: 3 + leading zeros of the divisor's magnitude, 35 on division by zero
+  | 'divSigned' // div, rem: 3 + leading zeros of the divisor (2 + those of ~d when negative), 35 on division by zero
   | 'divUnsigned' // divu, remu: 3 + leading zeros of the divisor, 35 on division by zero
   | 'csr' // 1, or 4 for the status CSRs after which the decoder flushes the pipeline
-  | 'fence' // implemented as a jump to the next instruction: 2
+  | 'fence' // a pipeline flush, then a jump to the next instruction: 4
   | 'system'; // ecall/ebreak/wfi/mret: end of simulation or environment call
 
 /** The ISA subsets, for documentation, tests and `--isa` style filtering. */
@@ -82,8 +82,20 @@ export class DecodedInstruction implements OperandSlots {
   readonly destinations: readonly number[];
   /** The destinations as a bit mask. */
   readonly destinationMask: number;
-  /** Bit of the register that receives data from memory (a load's rd; not a post-incremented base). */
+  /**
+   * Bit of the register that receives data from memory (a load's rd, x0 included; not a
+   * post-incremented base).
+   */
   readonly loadedMask: number;
+  /**
+   * Registers that stall this instruction one cycle when the instruction just before it loaded one
+   * of them (cv32e40p_controller.sv, load_stall_o): its sources (x0 left out), and the registers it
+   * writes from EX, x0 included: the RTL compares the load's destination with the writing address
+   * of the instruction in ID without excluding x0. Neither a load's own data register (written by
+   * the load-store unit) nor a jump's link register counts: a jump in ID redirects fetch during the
+   * stall, which hides it.
+   */
+  readonly loadStallMask: number;
   /** Its declared effects are registers only (isRegisterOnly). */
   readonly registerOnly: boolean;
 
@@ -109,9 +121,20 @@ export class DecodedInstruction implements OperandSlots {
     }
     this.destinations = written;
     this.destinationMask = written.reduce((m, reg) => m | (1 << reg), 0);
-    this.loadedMask = def.timing === 'load' && this.rd !== 0 ? 1 << this.rd : 0;
+    this.loadedMask = def.timing === 'load' ? 1 << this.rd : 0;
+    this.loadStallMask = this.sourceMask | writtenFromEx(this, def);
     this.registerOnly = isRegisterOnly(def.effects);
   }
+}
+
+/** The registers an instruction writes from EX (see DecodedInstruction.loadStallMask), x0 included. */
+function writtenFromEx(insn: DecodedInstruction, def: InstructionDef): number {
+  if (def.timing === 'jump' || def.timing === 'jumpRegister') return 0;
+  let mask = 0;
+  for (const slot of def.format.writes) {
+    if (!(def.timing === 'load' && slot === 'rd')) mask |= 1 << insn[slot];
+  }
+  return mask;
 }
 
 // --- encoding helpers for the table files --------------------------------------------------

@@ -3,7 +3,7 @@
  * transfer (ALU, multiply/divide, loads and stores) that the hart executes with one call instead of
  * one dispatch per instruction. The generated function calls each instruction's own semantic from
  * a call site of its own, so V8 sees every site monomorphic and can inline the semantic, and it
- * applies the timing rules that are known when the block is built (load-use hazards inside the
+ * applies the timing rules that are known when the block is built (load stalls inside the
  * block, fixed latencies) as constants. Everything that depends on run-time values goes through
  * the same TimingModel methods the interpreter uses, so both paths count identical cycles; a test
  * runs programs both ways and compares every counter.
@@ -26,7 +26,7 @@ import { formatInstruction } from '../../isa/disassembler.js';
 import type { Addr, Cycles, HwLoopRegs } from '../../isa/types.js';
 import { compileGenerated, type GeneratedCode } from '../../util/generated-code.js';
 import type { CoreStats, TimingModel, TimingProbe } from './timing.js';
-import { hasLatencyExtra, hasLoadUseHazard } from './timing.js';
+import { hasLatencyExtra, hasLoadStall } from './timing.js';
 
 export const MAX_BLOCK_LENGTH = 64;
 
@@ -198,7 +198,7 @@ const maskLiteral = (mask: PreviousLoads): string => {
 /** The code of instruction i, its cycles in k, mcycle in c. */
 function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads): string[] {
   const lines = [`// ${hex(insn.pc)}  ${formatInstruction(insn)}  (${insn.timing})`, `h.pc = ${hex(insn.pc)};`];
-  const stalls = previous === 'p' ? insn.sourceMask !== 0 : hasLoadUseHazard(insn, previous);
+  const stalls = previous === 'p' ? insn.loadStallMask !== 0 : hasLoadStall(insn, previous);
   lines.push(stalls ? `k = 1 + tm.loadUseStall(d${i}, ${maskLiteral(previous)});` : 'k = 1;');
   // The divisor must be read before the semantic may overwrite it.
   if (hasLatencyExtra(insn)) lines.push(`k += tm.latencyExtra(d${i}, r);`);

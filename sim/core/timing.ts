@@ -10,10 +10,15 @@ import type { CsrAddr, Cycles } from '../../isa/types.js';
 
 /** Every timing parameter, with CV32E40P defaults. Cycles are totals unless named as extra. */
 export interface TimingConfig {
-  /** Extra cycles when an instruction uses the result of the load just before it. */
+  /**
+   * Extra cycles when an instruction uses the result of the load just before it, or overwrites it
+   * from EX (DecodedInstruction.loadStallMask).
+   */
   readonly loadUseStall: Cycles;
   readonly takenBranch: Cycles;
   readonly jump: Cycles;
+  /** mret: the controller flushes EX and WB (FLUSH_EX, FLUSH_WB), then jumps to mepc (XRET_JUMP). */
+  readonly trapReturn: Cycles;
   /** Extra cycles when a jump or taken branch lands on a 32-bit instruction at an address = 2 mod 4. */
   readonly unalignedTargetPenalty: Cycles;
   /**
@@ -21,8 +26,13 @@ export interface TimingConfig {
    * one before that (still in writeback when jalr is decoded).
    */
   readonly jalrDependencyStall: Cycles;
+  /**
+   * Extra cycles of a jalr whose link register is its rs1 (x0 aside): the jalr, moved on to EX,
+   * still sits in the ID register while the target is fetched, and stalls on its own link write.
+   */
+  readonly jalrLinkIsBaseStall: Cycles;
   readonly mulh: Cycles;
-  /** div/rem take divBase + leading zeros of the divisor's magnitude, or divByZero. */
+  /** div/rem take divBase + the divider's shift (divideCycles), or divByZero. */
   readonly divBase: Cycles;
   readonly divByZero: Cycles;
   /** A misaligned word, or a halfword crossing a word boundary (two bus transactions). */
@@ -30,7 +40,7 @@ export interface TimingConfig {
   /** Access to a status CSR, after which the decoder flushes the pipeline. */
   readonly statusCsrAccess: Cycles;
   readonly statusCsrs: ReadonlySet<CsrAddr>;
-  /** fence / fence.i are executed as a jump to the next instruction. */
+  /** fence and fence.i: the pipeline is flushed, then fetch jumps to the next instruction. */
   readonly fence: Cycles;
 }
 
@@ -38,8 +48,10 @@ export const CV32E40P_TIMING: TimingConfig = {
   loadUseStall: 1,
   takenBranch: 3,
   jump: 2,
+  trapReturn: 5,
   unalignedTargetPenalty: 1,
   jalrDependencyStall: 1,
+  jalrLinkIsBaseStall: 1,
   mulh: 5,
   divBase: 3,
   divByZero: 35,
@@ -55,13 +67,14 @@ export const CV32E40P_TIMING: TimingConfig = {
     ...Array.from({ length: 29 }, (_, i) => 0xb83 + i),
     ...Array.from({ length: 29 }, (_, i) => 0x323 + i),
   ]),
-  fence: 2,
+  fence: 4,
 };
 
 /** Where the cycles went; `cycles` is the total (and mcycle). */
 export class CoreStats {
   cycles: Cycles = 0;
   instret = 0;
+  /** Stalls after a load: its result used, or overwritten, by the next instruction. */
   loadUseStalls: Cycles = 0;
   /** Extra cycles of taken branches over a not-taken one. */
   branchPenalty: Cycles = 0;
@@ -101,6 +114,14 @@ export class TimingModel {
   private loadedTwoBack = 0;
   /** Registers written by the previous instruction: the jalr dependency. */
   private writtenByPrevious = 0;
+  /**
+   * The previous instruction held EX for more than one cycle (mulh, div/rem, a split or delayed
+   * data access). A jump right after it redirects fetch from ID meanwhile (cv32e40p_controller.sv
+   * takes a jump in DECODE whatever id_ready_i says), which hides part of the jump's cost.
+   */
+  private exBusyByPrevious = false;
+  /** The current jalr waited in ID for its rs1 (the dependency stall): its jump starts after the wait. */
+  private jalrWaited = false;
   /** Latency of the current instruction known before execution (divisor may be overwritten). */
   private pending: Cycles = 0;
 
@@ -112,7 +133,7 @@ export class TimingModel {
   /** Before the semantics run: hazards and operand-dependent latencies. */
   issue(insn: DecodedInstruction, regs: Int32Array): void {
     // Small enough to be inlined into the hart's loop: most instructions take this exit.
-    if (insn.timing === 'alu' && !hasLoadUseHazard(insn, this.loadedByPrevious)) {
+    if (insn.timing === 'alu' && !hasLoadStall(insn, this.loadedByPrevious)) {
       this.pending = 1;
       return;
     }
@@ -121,7 +142,8 @@ export class TimingModel {
 
   private issueSlow(insn: DecodedInstruction, regs: Int32Array): void {
     let cycles = 1 + this.loadUseStall(insn, this.loadedByPrevious);
-    if (insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0) {
+    this.jalrWaited = insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0;
+    if (this.jalrWaited) {
       cycles += this.config.jalrDependencyStall;
       this.stats.jalrStalls += this.config.jalrDependencyStall;
     }
@@ -130,7 +152,7 @@ export class TimingModel {
 
   /** Stall cycles of `insn` after an instruction that loaded the registers in `loaded`, counted in the stats. */
   loadUseStall(insn: DecodedInstruction, loaded: number): Cycles {
-    if (!hasLoadUseHazard(insn, loaded)) return 0;
+    if (!hasLoadStall(insn, loaded)) return 0;
     this.stats.loadUseStalls += this.config.loadUseStall;
     return this.config.loadUseStall;
   }
@@ -166,6 +188,9 @@ export class TimingModel {
 
   /** Record what a retired instruction leaves for the hazards of the next ones. */
   retire(insn: DecodedInstruction, cycles: Cycles): void {
+    // A data access held EX when it took longer than its stall in ID (a split or delayed access).
+    const idStall = hasLoadStall(insn, this.loadedByPrevious) ? this.config.loadUseStall : 0;
+    this.exBusyByPrevious = hasLatencyExtra(insn) || (insn.def.effects.memory !== 'none' && cycles > 1 + idStall);
     this.loadedTwoBack = cycles === 1 ? this.loadedByPrevious : 0;
     this.loadedByPrevious = insn.loadedMask;
     this.writtenByPrevious = insn.destinationMask;
@@ -188,26 +213,50 @@ export class TimingModel {
         }
         break;
       case 'jump':
-      case 'jumpRegister': {
-        const extra = c.jump - 1 + this.targetPenalty(probe);
-        cycles += extra;
-        s.jumpPenalty += extra;
+      case 'jumpRegister':
+        cycles += insn.def.effects.system === 'mret' ? this.trapReturnExtra(probe) : this.jumpExtra(insn, probe);
         break;
-      }
       case 'csr':
         if (c.statusCsrs.has(insn.imm)) {
           cycles += c.statusCsrAccess - 1;
           s.csrFlushStalls += c.statusCsrAccess - 1;
         }
         break;
-      case 'fence':
-        cycles += c.fence - 1;
-        s.fenceStalls += c.fence - 1;
+      case 'fence': {
+        // The flush ends with a jump to the next instruction, which pays for a misaligned target.
+        const extra = c.fence - 1 + this.targetPenalty(probe);
+        cycles += extra;
+        s.fenceStalls += extra;
         break;
+      }
       default:
         break;
     }
     return cycles;
+  }
+
+  /** Cycles of jal/jalr beyond the first, counted in the stats. */
+  private jumpExtra(insn: DecodedInstruction, probe: TimingProbe): Cycles {
+    const c = this.config;
+    let redirect = c.jump - 1;
+    const unaligned = this.targetPenalty(probe);
+    let link = insn.timing === 'jumpRegister' && insn.rd === insn.rs1 && insn.rd !== 0 ? c.jalrLinkIsBaseStall : 0;
+    // Taken while the previous instruction held EX, the jump has fetched its target by the time it
+    // leaves ID; an aligned target then replaces the jalr's word in ID at once (no link stall).
+    // Not when that instruction is a load into the jump's link register (x0 included): measured.
+    if (this.exBusyByPrevious && !this.jalrWaited && (this.loadedByPrevious & (1 << insn.rd)) === 0) {
+      redirect = 0;
+      if (unaligned === 0) link = 0;
+    }
+    this.stats.jumpPenalty += redirect + unaligned;
+    this.stats.jalrStalls += link;
+    return redirect + unaligned + link;
+  }
+
+  private trapReturnExtra(probe: TimingProbe): Cycles {
+    const extra = this.config.trapReturn - 1 + this.targetPenalty(probe);
+    this.stats.jumpPenalty += extra;
+    return extra;
   }
 
   private targetPenalty(probe: TimingProbe): Cycles {
@@ -220,17 +269,20 @@ export function hasLatencyExtra(insn: DecodedInstruction): boolean {
   return insn.timing === 'mulh' || insn.timing === 'divSigned' || insn.timing === 'divUnsigned';
 }
 
-/** `insn` reads a register that the instruction before it loaded from memory. */
-export function hasLoadUseHazard(insn: DecodedInstruction, loaded: number): boolean {
-  return (insn.sourceMask & loaded) !== 0;
+/** `insn` reads, or writes from EX, a register that the instruction before it loaded from memory. */
+export function hasLoadStall(insn: DecodedInstruction, loaded: number): boolean {
+  return (insn.loadStallMask & loaded) !== 0;
 }
 
 /**
- * The CV32E40P divider shifts the divisor by its leading zeros first, so the latency is 3 plus
- * the number of leading zero bits of the divisor (of its magnitude for the signed operations).
+ * The CV32E40P divider (cv32e40p_alu.sv, div_shift; cv32e40p_alu_div.sv) first shifts the divisor
+ * left by its leading zeros, then takes one cycle per shift position: divBase + the shift. For a
+ * negative divisor of div/rem it counts the leading zeros of the one's complement ~d = |d| - 1 and
+ * shifts one place less, so a negative divisor whose magnitude is not a power of two is one cycle
+ * faster than its magnitude. A zero divisor takes divByZero.
  */
 export function divideCycles(c: TimingConfig, divisor: number, signed: boolean): Cycles {
   if (divisor === 0) return c.divByZero;
-  const magnitude = signed && divisor < 0 ? -divisor >>> 0 : divisor >>> 0;
-  return c.divBase + Math.clz32(magnitude);
+  if (signed && divisor < 0) return c.divBase - 1 + Math.clz32(~divisor);
+  return c.divBase + Math.clz32(divisor);
 }

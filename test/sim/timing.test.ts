@@ -50,6 +50,57 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
     expect(events.slice(0, 4).map((e) => e.cycles)).toEqual([1, 1, 1, 2]);
   });
 
+  it('a load followed by an instruction that writes its destination from EX: +1 (write after write)', () => {
+    const T1 = 6, T2 = 7, A0 = 10, A1 = 11;
+    const lw = (rd: number, imm = 0) => enc('lw', { rd, rs1: A0, imm });
+    const li = (rd: number) => enc('addi', { rd, rs1: 0, imm: 2 });
+    const pairs: [string, number | { half: number }, number | { half: number }, number][] = [
+      ['li to the loaded register', lw(T1), li(T1), 2],
+      ['li to another register', lw(T1), li(T2), 1],
+      ['c.li to the loaded register', lw(T1), { half: 0x4309 }, 2], // c.li t1, 2
+      ['mul', lw(T1), enc('mul', { rd: T1, rs1: A0, rs2: A0 }), 2],
+      ['mulh', lw(T1), enc('mulh', { rd: T1, rs1: A0, rs2: A0 }), 6],
+      ['div', lw(T1), enc('div', { rd: T1, rs1: A0, rs2: A1 }), 1 + 3 + 29],
+      ['lui', lw(T1), enc('lui', { rd: T1, imm: 0x12000 }), 2],
+      ['csrrs', lw(T1), enc('csrrs', { rd: T1, rs1: 0, imm: CSR.mscratch }), 2],
+      ['cv.max', lw(T1), enc('cv.max', { rd: T1, rs1: A0, rs2: A0 }), 2],
+      // x0 is not exempt: the RTL compares the addresses without excluding it.
+      ['nop after a load into x0', lw(0), NOP, 2],
+      ['c.nop after a load into x0', lw(0), C_NOP, 2],
+      ['a write to another register, reading x0, after a load into x0', lw(0), enc('add', { rd: 5, rs1: 0, rs2: 0 }), 1],
+      ['a misaligned load', lw(T1, 1), li(T1), 2],
+      // A load's own data register is written by the load-store unit: no stall.
+      ['a load into the same register', lw(T1), lw(T1, 4), 1],
+      // A jump redirects fetch in ID during the stall, which hides it.
+      ['jal linking into the loaded register', lw(T1), enc('jal', { rd: T1, imm: 4 }), 2],
+      ['jalr linking into the loaded register', lw(T1), enc('jalr', { rd: T1, rs1: 12, imm: 0 }), 2],
+      // A post-increment load's data register counts; its base, written from EX, does not.
+      ['li to a post-increment load\'s data register', enc('cv.lw', { rd: T1, rs1: A1, imm: 4 }, 'imm12'), li(T1), 2],
+      ['li to a post-increment load\'s base', enc('cv.lw', { rd: T1, rs1: A1, imm: 4 }, 'imm12'), li(A1), 1],
+    ];
+    for (const [what, load, next, cycles] of pairs) {
+      const { hart, events } = run([load, next, NOP], (h) => {
+        h.regs[A0] = DATA_BASE;
+        h.regs[A1] = 7;
+        h.regs[12] = CODE_BASE + 8 + (typeof next === 'number' ? 4 : 2);
+      });
+      const nextPc = CODE_BASE + 4;
+      expect({ what, cycles: events.find((e) => e.pc === nextPc)!.cycles }).toEqual({ what, cycles });
+      if (what === 'li to the loaded register') expect(hart.stats.loadUseStalls).toBe(1); // counted with load-use stalls
+    }
+  });
+
+  it('write after write across a hardware loop\'s back edge: the body\'s last load, its first instruction', () => {
+    const body = (first: number) => run([
+      enc('cv.setupi', { loop: 0, imm2: 3, imm: 16 }),
+      first,
+      NOP,
+      enc('lw', { rd: 6, rs1: 10, imm: 0 }),
+    ], (h) => (h.regs[10] = DATA_BASE));
+    expect(cyclesAt(body(enc('addi', { rd: 6, rs1: 0, imm: 0 })).events, 4)).toEqual([1, 2, 2]);
+    expect(cyclesAt(body(enc('addi', { rd: 7, rs1: 0, imm: 0 })).events, 4)).toEqual([1, 1, 1]);
+  });
+
   it('branches: not taken 1, taken 3, taken to a non-word-aligned 32-bit instruction 4', () => {
     const { events } = run([
       enc('beq', { rs1: 0, rs2: 0, imm: 8 }), // 0 -> 8 (aligned)
@@ -78,6 +129,13 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
     ]);
     expect(cyclesAt(events, 0)).toEqual([2]);
     expect(cyclesAt(events, 8)).toEqual([3]);
+  });
+
+  it('mret: 5 cycles (a pipeline flush, then the jump to mepc), 6 to a non-word-aligned 32-bit target', () => {
+    const mretTo = (target: number) => run([enc('mret'), NOP, C_NOP, NOP, NOP], (h) => h.csrs.write(CSR.mepc, CODE_BASE + target));
+    expect(cyclesAt(mretTo(8).events, 0)).toEqual([5]);
+    expect(cyclesAt(mretTo(10).events, 0)).toEqual([6]);
+    expect(mretTo(8).hart.stats.jumpPenalty).toBe(4);
   });
 
   it('jalr: 2 cycles, +1 when rs1 comes from the previous instruction, +2 when it was loaded there', () => {
@@ -113,8 +171,72 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
       NOP,
     ], (h) => (h.regs[2] = DATA_BASE));
     expect(cyclesAt(epilogue(enc('addi', { rd: 2, rs1: 2, imm: 16 })).events, 20)).toEqual([3]);
-    expect(cyclesAt(epilogue(enc('mulh', { rd: 5, rs1: 6, rs2: 7 })).events, 20)).toEqual([2]); // load done meanwhile
+    // load done meanwhile, and the jump, taken while mulh holds EX, hides its redirect
+    expect(cyclesAt(epilogue(enc('mulh', { rd: 5, rs1: 6, rs2: 7 })).events, 20)).toEqual([1]);
     expect(cyclesAt(epilogue(enc('addi', { rd: 5, rs1: 1, imm: 0 })).events, 20)).toEqual([2]); // load-use stalled it
+  });
+
+  it('jalr whose link register is its rs1: +1, on top of the other jalr stalls and the target penalty', () => {
+    const T0 = 5, T1 = 6;
+    // rs1 = t0 holds the address of the final nop; `before` runs first, then the jalr at 8 + 4.
+    const jalrAfter = (before: number, jalr: number | { half: number }, pad: (number | { half: number })[] = []) => {
+      const { events } = run([NOP, NOP, before, jalr, ...pad, NOP], (h) => {
+        const jalrLength = typeof jalr === 'number' ? 4 : 2;
+        h.regs[T0] = CODE_BASE + 12 + jalrLength + pad.reduce<number>((n, p) => n + (typeof p === 'number' ? 4 : 2), 0);
+        h.regs[1] = h.regs[T0]!;
+        h.regs[10] = DATA_BASE;
+        h.memory.writeBytes(DATA_BASE, Uint8Array.of(...[0, 8, 16, 24].map((b) => (h.regs[T0]! >>> b) & 0xff)));
+      });
+      return cyclesAt(events, 12);
+    };
+    const jalr = (rd: number, rs1 = T0) => enc('jalr', { rd, rs1, imm: 0 });
+    expect(jalrAfter(NOP, jalr(T1))).toEqual([2]);
+    expect(jalrAfter(NOP, jalr(T0))).toEqual([3]);
+    expect(jalrAfter(NOP, jalr(0))).toEqual([2]);
+    expect(jalrAfter(enc('addi', { rd: T0, rs1: T0, imm: 0 }), jalr(T1))).toEqual([3]); // rs1 from the previous instruction
+    expect(jalrAfter(enc('addi', { rd: T0, rs1: T0, imm: 0 }), jalr(T0))).toEqual([4]);
+    expect(jalrAfter(enc('lw', { rd: T0, rs1: 10, imm: 0 }), jalr(T0))).toEqual([5]); // load-use, dependency, link
+    // to a 32-bit target at an address = 2 mod 4
+    expect(jalrAfter(NOP, jalr(T0), [C_NOP])).toEqual([4]);
+    // compressed: c.jalr links ra, c.jr links nothing
+    expect(jalrAfter(NOP, { half: 0x9082 }, [C_NOP])).toEqual([3]); // c.jalr ra
+    expect(jalrAfter(NOP, { half: 0x8082 }, [C_NOP])).toEqual([2]); // c.jr ra
+    expect(jalrAfter(NOP, { half: 0x9282 }, [C_NOP])).toEqual([2]); // c.jalr t0
+  });
+
+  it('a jump right after an instruction that holds EX (mulh, div, a split access) hides its redirect', () => {
+    // The jump is taken in ID while EX is busy; with an aligned target even a jalr's link stall is
+    // hidden, a misaligned target still costs its extra cycle (and the link stall).
+    const T0 = 5;
+    const mulh = enc('mulh', { rd: 6, rs1: 7, rs2: 7 });
+    const splitLoad = enc('lw', { rd: 6, rs1: 10, imm: 1 });
+    /** Cycles of the jump at 4, after `previous` at 0; `pad` before the target, which t0 points to. */
+    const jumpAfter = (previous: number, jump: number, pad: (number | { half: number })[] = []) => {
+      const target = 8 + pad.reduce<number>((n, p) => n + (typeof p === 'number' ? 4 : 2), 0);
+      const { events } = run([previous, jump, ...pad, NOP], (h) => {
+        h.regs[T0] = CODE_BASE + target;
+        h.regs[10] = DATA_BASE;
+        h.regs[11] = 1;
+      });
+      return cyclesAt(events, 4);
+    };
+    const jal = (offset: number) => enc('jal', { rd: 1, imm: offset });
+    const jalr = (rd: number) => enc('jalr', { rd, rs1: T0, imm: 0 });
+    expect(jumpAfter(mulh, jal(4))).toEqual([1]);
+    expect(jumpAfter(splitLoad, jal(4))).toEqual([1]);
+    expect(jumpAfter(mulh, jal(6), [C_NOP])).toEqual([2]); // misaligned target
+    expect(jumpAfter(mulh, jalr(T0))).toEqual([1]); // link = base, aligned target
+    expect(jumpAfter(splitLoad, jalr(T0))).toEqual([1]);
+    expect(jumpAfter(mulh, jalr(T0), [C_NOP])).toEqual([3]); // link = base, misaligned target
+    expect(jumpAfter(mulh, jalr(0))).toEqual([1]);
+    // Not hidden: a jalr waiting for the result, a stall in ID, a branch, mret.
+    expect(jumpAfter(enc('div', { rd: T0, rs1: T0, rs2: 11 }), jalr(0))).toEqual([3]);
+    expect(jumpAfter(enc('lw', { rd: 6, rs1: 10, imm: 0 }), jal(4))).toEqual([2]);
+    expect(jumpAfter(mulh, enc('beq', { rs1: 0, rs2: 0, imm: 4 }))).toEqual([3]);
+    expect(jumpAfter(enc('lw', { rd: 1, rs1: 10, imm: 1 }), jal(4))).toEqual([2]); // a split load into the link register
+    expect(jumpAfter(enc('lw', { rd: 0, rs1: 10, imm: 1 }), enc('jal', { rd: 0, imm: 4 }))).toEqual([2]); // x0 too
+    const mret = run([mulh, enc('mret'), NOP], (h) => h.csrs.write(CSR.mepc, CODE_BASE + 8));
+    expect(cyclesAt(mret.events, 4)).toEqual([5]);
   });
 
   it('mulh, mulhsu, mulhu take 5 cycles', () => {
@@ -122,17 +244,31 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
     expect(events.slice(0, 3).map((e) => e.cycles)).toEqual([5, 5, 5]);
   });
 
-  const divisions: [string, number, number][] = [
-    ['divu', 0x80000000 | 0, 3], // no leading zeros: the minimum
-    ['div', 1, 3 + 31],
-    ['rem', 0x10000, 3 + 15],
-    ['remu', 0xff, 3 + 24],
-    ['div', -1, 3 + 31], // signed: leading zeros of the magnitude
-    ['div', 0, 35], // division by zero: the maximum
-    ['remu', 0, 35],
+  const divisions: [string, number, number, number][] = [
+    ['divu', 1000, 0x80000000 | 0, 3], // no leading zeros: the minimum
+    ['div', 1000, 1, 3 + 31],
+    ['div', 1000, 7, 3 + 29],
+    ['div', -1000, 7, 3 + 29], // the dividend's sign does not matter
+    ['rem', 1000, 0x10000, 3 + 15],
+    ['remu', 1000, 0xff, 3 + 24],
+    ['div', 0, 0, 35], // division by zero: the maximum
+    ['remu', 1000, 0, 35],
+    // A negative divisor d of div/rem: 2 + the leading zeros of ~d = |d| - 1 (cv32e40p_alu.sv), so
+    // one cycle less than |d| would take, except when |d| is a power of two.
+    ['div', 1000, -7, 2 + 29],
+    ['rem', -1000, -7, 2 + 29],
+    ['div', 1000, -3, 2 + 30],
+    ['div', 1000, 0x80000001 | 0, 3],
+    ['div', 1000, -1, 3 + 31],
+    ['div', 1000, -2, 3 + 30],
+    ['rem', 1000, -4, 3 + 29],
+    ['div', 1000, -0x40000000, 3 + 1],
+    ['div', 1000, 0x80000000 | 0, 3],
+    ['divu', 1000, -7, 3], // unsigned: the same word has no leading zeros
+    ['remu', 1000, -1, 3],
   ];
-  it.each(divisions)('%s by %i takes %i cycles', (m, divisor, cycles) => {
-    const { events } = runWithRegs([enc(m, { rd: 7, rs1: 5, rs2: 6 })], { 5: 1000, 6: divisor });
+  it.each(divisions)('%s %i by %i takes %i cycles', (m, dividend, divisor, cycles) => {
+    const { events } = runWithRegs([enc(m, { rd: 7, rs1: 5, rs2: 6 })], { 5: dividend, 6: divisor });
     expect(events[0]!.cycles).toBe(cycles);
   });
 
@@ -161,9 +297,22 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
     expect(hart.regs[9]).toBe(4); // instructions retired before it
   });
 
-  it('fence and fence.i cost 2 cycles (a jump to the next instruction)', () => {
-    const { events } = run([enc('fence', { imm: 15, imm2: 15 }), enc('fence.i')]);
-    expect(events.slice(0, 2).map((e) => e.cycles)).toEqual([2, 2]);
+  it('fence and fence.i cost 4 cycles: the decoder treats fence as fence.i, which flushes the pipeline', () => {
+    const { hart, events } = runWithRegs([
+      enc('fence', { imm: 15, imm2: 15 }),
+      enc('fence.i'),
+      enc('fence', { imm: 3, imm2: 3 }), // fence rw, rw
+      enc('lw', { rd: 5, rs1: 10, imm: 0 }),
+      enc('fence', { imm: 15, imm2: 15 }), // a load before it adds nothing
+    ], { 10: DATA_BASE });
+    expect(events.slice(0, 5).map((e) => e.cycles)).toEqual([4, 4, 4, 1, 4]);
+    expect(hart.stats.fenceStalls).toBe(12);
+  });
+
+  it('fence: 5 cycles when the next instruction is a 32-bit one at an address = 2 mod 4 (its jump pays)', () => {
+    const fence = enc('fence', { imm: 15, imm2: 15 });
+    expect(cyclesAt(run([C_NOP, fence, NOP]).events, 2)).toEqual([5]);
+    expect(cyclesAt(run([C_NOP, fence, C_NOP, NOP]).events, 2)).toEqual([4]);
   });
 });
 

@@ -134,6 +134,19 @@ ${Array.from({ length: 63 }, () => '  addi t3, t3, 3').join('\n')}
   jalr ra, 0(t0)                # right after the load
   addi t1, t0, 0
   jalr ra, 0(t1)                # base written by the instruction before
+  la ra, func
+  jalr ra, 0(ra)                # the link register is the base: stall
+  lw t1, 20(a0)
+  li t1, 3                      # overwrites what the load just loaded: stall (write after write)
+  lw zero, 0(a0)
+  nop                           # writes x0, which the load just "loaded": stall too
+  fence                         # flushes the pipeline
+  mulh s9, t2, t2               # holds EX: the jump right after it hides its redirect
+  j 5f
+5:
+  la ra, func
+  lh t1, 23(a0)                 # a split access holds EX too
+  jalr ra, 0(ra)                # ... which also hides the link-equals-base stall
   lb t1, 20(a0)
   lbu t2, 21(a0)
   lh t3, 22(a0)
@@ -151,6 +164,11 @@ ${Array.from({ length: 63 }, () => '  addi t3, t3, 3').join('\n')}
   xor s8, s8, s7
   cv.lw t2, (a2), 4             # the body's last instruction is a load
 3:
+  cv.setupi 0, 6, 4f
+  li t2, 1                      # overwrites what the body's last load loaded, from the 2nd iteration
+  xor s8, s8, t2
+  lw t2, 0(a2)
+4:
   addi s0, s0, -1
   bnez s0, loop
   add a0, s1, s2
@@ -205,7 +223,7 @@ done:
 /** Divisor-dependent division latency, mulh*, rd = rs2, and x0 as a destination of everything. */
 export const DIVISORS: readonly [number, number][] = [
   [100, 7], [-100, 7], [100, -7], [12345678, 0], [-1, 0], [0x7fffffff, 1], [-0x80000000, -1], [-0x80000000, 1],
-  [5, 0x7fffffff], [5, -0x80000000], [0x40000000, 3], [-3, 65536], [255, 255], [1 << 20, 1 << 12], [-987654, 31],
+  [5, 0x7fffffff], [5, -0x80000000], [100, -3], [100, -4], [100, -0x7fffffff], [-100, -0x40000000], [0x40000000, 3], [-3, 65536], [255, 255], [1 << 20, 1 << 12], [-987654, 31],
 ];
 export const MUL_DIV = program(`
   li s0, 3
