@@ -6,8 +6,9 @@
  * retired pcs with their cycles, register writes and the final register file.
  */
 import { compareRuns, RTL_STARTUP_CYCLES, type Comparison, type RunSummary } from '../gen/cv32e40p/divergence.js';
-import { runOnRtl, type GrantDelay, type RtlStop } from '../gen/cv32e40p/run.js';
+import { runOnRtl, type RtlStop } from '../gen/cv32e40p/run.js';
 import { readElf } from '../isa/elf/reader.js';
+import type { GrantDelay } from '../isa/platform/grant-delay.js';
 import { singleCoreMemoryMap } from '../isa/platform/memory-map.js';
 import { IssError } from '../sim/core/errors.js';
 import type { RunStop } from '../sim/core/hart.js';
@@ -38,7 +39,7 @@ function rtlStop(stop: RtlStop): string {
 
 export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rtl'>): RunSummary {
   let output = '';
-  const { hart, memory } = loadProgram(elf, { memoryMap: singleCoreMemoryMap(readElf(elf).entry), blocks: false, output: (text) => (output += text) });
+  const { hart, memory } = loadProgram(elf, { memoryMap: singleCoreMemoryMap(readElf(elf).entry), blocks: false, output: (text) => (output += text), grantDelay: options.grantDelay });
   for (const input of options.inputs ?? []) memory.writeBytes(input.address, input.bytes);
   const retired: { pc: number; cycle: number }[] = [];
   const registerWrites: { reg: number; value: number }[] = [];

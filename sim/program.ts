@@ -12,6 +12,8 @@ import { initialStackPointer, PULP_MEMORY_MAP, type RegionConfig } from '../isa/
 import { SyscallEnvironment } from './core/environment.js';
 import { PF_X } from '../isa/elf/format.js';
 import { ElfError, readElf, type ElfImage } from '../isa/elf/reader.js';
+import type { GrantDelay } from '../isa/platform/grant-delay.js';
+import { DelayedGrantBus } from './core/delayed-bus.js';
 
 const SP = 2;
 
@@ -19,6 +21,8 @@ export interface ProgramOptions extends Omit<HartOptions, 'resetPc' | 'environme
   readonly memoryMap?: readonly RegionConfig[];
   /** Receives what the program writes to stdout/stderr. */
   readonly output?: (text: string, fd: number) => void;
+  /** Grant delays on the data port (docs/cv32e40p.md#checking-against-the-rtl); none unless given. */
+  readonly grantDelay?: GrantDelay;
 }
 
 export interface LoadedProgram {
@@ -62,7 +66,9 @@ export function loadProgram(elf: Uint8Array, options: ProgramOptions = {}): Load
   const regions = options.memoryMap ?? PULP_MEMORY_MAP;
   const memory = new MappedMemory(regions);
   loadImage(memory, image);
-  const hart = new Hart(memory, { ...options, resetPc: image.entry, environment: new SyscallEnvironment(options.output) });
+  const delayedBus = options.grantDelay === undefined ? undefined : new DelayedGrantBus(memory, options.grantDelay);
+  const hart = new Hart(delayedBus ?? memory, { ...options, resetPc: image.entry, environment: new SyscallEnvironment(options.output) });
+  if (delayedBus) delayedBus.hart = hart;
   hart.regs[SP] = initialStackPointer(regions, image.entry);
   const tohost = image.symbols.get('tohost');
   if (tohost !== undefined) {

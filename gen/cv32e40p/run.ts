@@ -5,13 +5,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { hex } from '../../isa/bits.js';
 import { readElf, type ElfImage } from '../../isa/elf/reader.js';
+import type { GrantDelay } from '../../isa/platform/grant-delay.js';
 import { initialStackPointer, singleCoreMemoryMap } from '../../isa/platform/memory-map.js';
 import { runExecutable, withTempDir } from '../tools.js';
 import { buildRtlModel } from './build.js';
 import { RTL_STARTUP_CYCLES } from './divergence.js';
 
-/** When the data port grants a request: after a fixed number of cycles, or a seeded random 0..max. */
-export type GrantDelay = { readonly kind: 'fixed'; readonly cycles: number } | { readonly kind: 'random'; readonly seed: number; readonly max: number };
 
 export interface RtlRunOptions {
   /** The CV32E40P checkout (upstream layout, or the flat copy of ../shared/cv32e40p). */

@@ -9,7 +9,8 @@
 //   TOHOST      address of the tohost word, hex, or "none"
 //   MAX_CYCLES  decimal, 0 for no limit
 //   GRANT       "fixed:G" (every data request granted after G cycles) or "random:SEED:MAX"
-//               (each after 0..MAX cycles, from a xorshift generator seeded with SEED)
+//               (each after 0..MAX cycles: the project's generator seeded with SEED, one draw per
+//               request in program order, as the ISS draws them: isa/platform/grant-delay.ts)
 //   TRACE       file to write "r CYCLE PC" per retirement and "w CYCLE REG VALUE" per
 //               register-file write (port A, the load write-back, before port B), or "-" for none
 //   STARTUP     cycles mcycle starts below zero, so that a program reads the cycles since its
@@ -61,11 +62,33 @@ struct Memory {
 /** End of the trap handler at address 0 (programs live far above, in L2, L1 or the Spike RAM). */
 constexpr uint32_t HANDLER_END = 6 * 4;
 
-uint32_t rng_state = 1;
-uint32_t next_random() {
-  rng_state ^= rng_state << 13; rng_state ^= rng_state >> 17; rng_state ^= rng_state << 5;
-  return rng_state;
-}
+// The project's generator (util/random.ts): sfc32 seeded through splitmix32, 12 outputs dropped.
+// Delays must be the ISS's draw for draw (isa/platform/grant-delay.ts).
+struct Random {
+  uint32_t a, b, c, d;
+  explicit Random(uint32_t seed) {
+    auto splitmix = [&seed]() {
+      seed += 0x9e3779b9u;
+      uint32_t z = seed;
+      z = (z ^ (z >> 16)) * 0x85ebca6bu;
+      z = (z ^ (z >> 13)) * 0xc2b2ae35u;
+      return z ^ (z >> 16);
+    };
+    a = splitmix(); b = splitmix(); c = splitmix(); d = splitmix();
+    for (int i = 0; i < 12; i++) next();
+  }
+  uint32_t next() {
+    const uint32_t t = a + b + d;
+    d += 1;
+    a = b ^ (b >> 9);
+    b = c + (c << 3);
+    c = (c << 21) | (c >> 11);
+    c += t;
+    return t;
+  }
+  /** Uniform in [0, n): Random.below. */
+  uint32_t below(uint32_t n) { return (uint32_t)((uint64_t)next() * n >> 32); }
+};
 
 [[noreturn]] void fail(const std::string& message) {
   std::fprintf(stderr, "cv32e40p driver: %s\\n", message.c_str());
@@ -93,14 +116,14 @@ int main(int argc, char** argv) {
   const bool has_tohost = std::strcmp(argv[4], "none") != 0;
   const uint32_t tohost = has_tohost ? std::strtoul(argv[4], nullptr, 16) : 0;
   const uint64_t max_cycles = std::strtoull(argv[5], nullptr, 10);
-  uint32_t grant_fixed = 0, grant_max = 0;
+  uint32_t grant_fixed = 0, grant_max = 0, grant_seed = 0;
   bool grant_random = false;
-  if (std::sscanf(argv[6], "random:%u:%u", &rng_state, &grant_max) == 2) {
+  if (std::sscanf(argv[6], "random:%u:%u", &grant_seed, &grant_max) == 2) {
     grant_random = true;
-    if (rng_state == 0) rng_state = 1;
   } else if (std::sscanf(argv[6], "fixed:%u", &grant_fixed) != 1) {
     fail(std::string("bad grant delay ") + argv[6]);
   }
+  Random random{grant_seed};
   FILE* trace = std::strcmp(argv[7], "-") == 0 ? nullptr : std::fopen(argv[7], "w");
   if (std::strcmp(argv[7], "-") != 0 && !trace) fail(std::string("cannot write ") + argv[7]);
 
@@ -160,7 +183,7 @@ int main(int argc, char** argv) {
       if (!data_waiting) {
         data_waiting = true;
         data_wait = 0;
-        data_delay = grant_random ? next_random() % (grant_max + 1) : grant_fixed;
+        data_delay = grant_random ? random.below(grant_max + 1) : grant_fixed;
       }
       top.data_gnt_i = data_wait >= data_delay;
       data_wait++;
