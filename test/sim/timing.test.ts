@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CSR } from '../../isa/csr-names.js';
-import { CODE_BASE, DATA_BASE, enc, run, runWithRegs } from './harness.js';
+import { bytesOf, CODE_BASE, DATA_BASE, enc, EXIT, RAM_SIZE, run, runWithRegs } from './harness.js';
 import type { RetireEvent } from '../../sim/core/retire.js';
+import { grantDelays, type GrantDelay } from '../../isa/platform/grant-delay.js';
+import { DelayedGrantBus } from '../../sim/core/delayed-bus.js';
+import { Hart } from '../../sim/core/hart.js';
+import { MappedMemory } from '../../sim/core/memory.js';
+import { compareSingle, elfOf } from './support/engines.js';
+import { HAZARDS, HWLOOP_KERNELS, MISALIGNED } from './support/single-core-programs.js';
 
 const NOP = enc('addi', { rd: 0, rs1: 0, imm: 0 });
 const C_NOP = { half: 0x0001 };
@@ -313,6 +319,59 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
     const fence = enc('fence', { imm: 15, imm2: 15 });
     expect(cyclesAt(run([C_NOP, fence, NOP]).events, 2)).toEqual([5]);
     expect(cyclesAt(run([C_NOP, fence, C_NOP, NOP]).events, 2)).toEqual([4]);
+  });
+});
+
+describe('data-port grant delays on a lone hart (isa/platform/grant-delay.ts, sim/core/delayed-bus.ts)', () => {
+  const T0 = 5;
+  /** Run `code` with every data request delayed by `delay`, a0 = DATA_BASE, t0 = the code at `target`. */
+  const runDelayed = (code: readonly (number | { half: number })[], delay: GrantDelay, target = 0) => {
+    const memory = new MappedMemory([{ name: 'ram', base: 0, size: RAM_SIZE }]);
+    memory.writeBytes(CODE_BASE, bytesOf([...code, ...EXIT]));
+    const bus = new DelayedGrantBus(memory, delay);
+    const hart = new Hart(bus, { resetPc: CODE_BASE });
+    bus.hart = hart;
+    const events: RetireEvent[] = [];
+    hart.onRetire = (e) => events.push(e);
+    hart.regs[10] = DATA_BASE;
+    hart.regs[T0] = CODE_BASE + target;
+    hart.run(1_000_000);
+    return { hart, events };
+  };
+  const lw = (imm: number) => enc('lw', { rd: 6, rs1: 10, imm });
+  const sw = (imm: number) => enc('sw', { rs1: 10, rs2: 8, imm });
+
+  it('costs +g per transaction: a split access is two, instruction fetches none', () => {
+    const { hart, events } = runDelayed([lw(0), sw(4), lw(1), enc('sh', { rs1: 10, rs2: 8, imm: 3 }), enc('lh', { rd: 7, rs1: 10, imm: 1 }), NOP], { kind: 'fixed', cycles: 3 });
+    expect(events.slice(0, 6).map((e) => e.cycles)).toEqual([1 + 3, 1 + 3, 2 + 2 * 3, 2 + 2 * 3, 1 + 3, 1]);
+    expect(hart.stats.memoryWait).toBe(7 * 3);
+  });
+
+  it('draws random delays in program order, one per transaction, from the seed alone', () => {
+    const delay: GrantDelay = { kind: 'random', seed: 5, max: 3 };
+    const draws = grantDelays(delay);
+    const expected = [1 + draws(), 2 + draws() + draws(), 1 + draws()];
+    const { events } = runDelayed([lw(0), lw(2), sw(8)], delay);
+    expect(events.slice(0, 3).map((e) => e.cycles)).toEqual(expected);
+    expect(new Set(Array.from({ length: 64 }, grantDelays(delay)))).toEqual(new Set([0, 1, 2, 3]));
+  });
+
+  it('a jump right after a delayed access hides its redirect, as after a split one (RTL-confirmed)', () => {
+    const jal = enc('jal', { rd: 1, imm: 4 });
+    const delayed: GrantDelay = { kind: 'fixed', cycles: 2 };
+    expect(cyclesAt(runDelayed([lw(0), jal, NOP], delayed).events, 4)).toEqual([1]);
+    expect(cyclesAt(runDelayed([sw(0), enc('jalr', { rd: T0, rs1: T0, imm: 0 }), NOP], delayed, 8).events, 4)).toEqual([1]);
+    expect(cyclesAt(runDelayed([lw(0), jal, NOP], { kind: 'fixed', cycles: 0 }).events, 4)).toEqual([2]);
+    expect(cyclesAt(runDelayed([enc('lw', { rd: 1, rs1: 10, imm: 0 }), jal, NOP], delayed).events, 4)).toEqual([2]); // a load into the link register
+  });
+
+  it('gives the interpreter and compiled blocks identical runs', () => {
+    for (const source of [HAZARDS, MISALIGNED, HWLOOP_KERNELS]) {
+      for (const grantDelay of [{ kind: 'fixed', cycles: 2 }, { kind: 'random', seed: 9, max: 3 }] as const) {
+        const { reference } = compareSingle(elfOf(source), { grantDelay });
+        expect(reference.stop?.kind).toBe('exit');
+      }
+    }
   });
 });
 
