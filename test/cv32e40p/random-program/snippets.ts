@@ -254,6 +254,9 @@ const READABLE_CSRS = [
   CSR.marchid, CSR.mimpid, CSR.uhartid, CSR.privlv, CSR.lpstart0, CSR.lpend0, CSR.lpcount0, CSR.lpstart1, CSR.lpend1, CSR.lpcount1,
 ];
 
+/** The readable CSRs after whose access the decoder flushes the pipeline (4 cycles in the ISS). */
+const FLUSHING_CSRS: readonly number[] = [CSR.mstatus, CSR.mepc, CSR.mcause];
+
 /** Read a safe CSR by any form that does not write it (probed), or read-modify-write mscratch. */
 export function csrAccess(b: Builder): void {
   b.feature('csr');
@@ -265,6 +268,6 @@ export function csrAccess(b: Builder): void {
     : { rd: b.dest(), imm: csr, rs1: writeScratch ? b.source() : 0 };
   const writes = probe(def, operands).calls.some((c) => c.startsWith('csrWrite'));
   if (writes && !writeScratch) return; // this form writes even with a zero operand (csrrw): not for these CSRs
-  if (csr === CSR.mstatus) b.feature('csr-status');
+  if (FLUSHING_CSRS.includes(csr)) b.feature('csr-flush');
   b.emit(b.instruction(def, operands));
 }
