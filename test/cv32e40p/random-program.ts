@@ -13,9 +13,10 @@
  *   instructions earlier), jal and jalr (base produced or loaded just before, rd == rs1, odd
  *   targets) to word- and halfword-aligned targets, calls with an RVC epilogue, fences and CSRs.
  * - CSRs: only those whose value the ISS and the core agree on from reset are read (mstatus, misa,
- *   mie, mscratch, mepc, mcause, mtval, the ids, uhartid, privlv, the hardware-loop CSRs), and only
- *   mscratch is written. The counters are never read: they include the start-up cycles, which the
- *   two do not share. mtvec and mip depend on the testbench and are not read either.
+ *   mie, mscratch, mepc, mcause, mtval, the ids, uhartid, privlv, the hardware-loop CSRs), by every
+ *   Zicsr form; mscratch, mie, mepc, mcause and mtval are also written (WARL masks compared). The
+ *   counters are never read: they include the start-up cycles, which the two do not share. mtvec
+ *   and mip depend on the testbench (boot address, interrupt lines) and are not read either.
  * - Memory: the PULP map (the assembler's default): code from the base of L2, then a 2 KiB data
  *   region in L2 of random words. s0 holds its base, sp points into it and s1 is the
  *   post-increment pointer; every access, misaligned ones included, stays inside the buffer

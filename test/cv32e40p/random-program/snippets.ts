@@ -257,17 +257,24 @@ const READABLE_CSRS = [
 /** The readable CSRs after whose access the decoder flushes the pipeline (4 cycles in the ISS). */
 const FLUSHING_CSRS: readonly number[] = [CSR.mstatus, CSR.mepc, CSR.mcause];
 
-/** Read a safe CSR by any form that does not write it (probed), or read-modify-write mscratch. */
+/**
+ * CSRs written too: their WARL masks are compared with the core's, and writing them is harmless
+ * (mstatus.MIE stays clear, so an mie bit enables no interrupt; no trap or mret uses mepc).
+ */
+const WRITABLE_CSRS = [CSR.mscratch, CSR.mie, CSR.mepc, CSR.mcause, CSR.mtval];
+
+/** Read a safe CSR by any form that does not write it (probed), or read-modify-write a writable one. */
 export function csrAccess(b: Builder): void {
   b.feature('csr');
   const def = b.random.pick(CSR_ACCESSES);
-  const writeScratch = b.random.chance(0.4);
-  const csr = writeScratch ? CSR.mscratch : b.random.pick(READABLE_CSRS);
+  const write = b.random.chance(0.4);
+  const csr = b.random.pick(write ? WRITABLE_CSRS : READABLE_CSRS);
   const operands = def.format === F.csrImm
-    ? { rd: b.dest(), imm: csr, imm2: writeScratch ? b.random.below(32) : 0 }
-    : { rd: b.dest(), imm: csr, rs1: writeScratch ? b.source() : 0 };
+    ? { rd: b.dest(), imm: csr, imm2: write ? b.random.below(32) : 0 }
+    : { rd: b.dest(), imm: csr, rs1: write ? b.source() : 0 };
   const writes = probe(def, operands).calls.some((c) => c.startsWith('csrWrite'));
-  if (writes && !writeScratch) return; // this form writes even with a zero operand (csrrw): not for these CSRs
+  if (writes && !write) return; // this form writes even with a zero operand (csrrw): not for these CSRs
+  if (writes) b.feature('csr-write');
   if (FLUSHING_CSRS.includes(csr)) b.feature('csr-flush');
   b.emit(b.instruction(def, operands));
 }
