@@ -8,7 +8,8 @@ import { CSR } from '../../../isa/csr-names.js';
 import { FORMATS as F } from '../../../isa/formats.js';
 import { regName } from '../../../isa/registers.js';
 import { BASE, BUFFER_BYTES, SAVE_AREA, type Builder } from './builder.js';
-import { BRANCHES, CSR_ACCESSES, FENCES, probe, registerOpsOf, row } from './instructions.js';
+import { compressed } from '../../../sw/asm/compress.js';
+import { BRANCHES, CSR_ACCESSES, FENCES, probe, registerOpsOf, row, TABLE, word } from './instructions.js';
 import { compressedRun, registerOp, straightLine } from './straight-line.js';
 
 const reg = regName;
@@ -23,6 +24,21 @@ function setValue(b: Builder, r: number, value: number): void {
 function halfwordAlign(b: Builder): void {
   b.emit('.balign 4');
   compressedRun(b, 1);
+}
+
+/**
+ * Emit a branch or jump, half of the time under `.option rvc` when it has an RVC form (`probe` is
+ * its word with a short offset): the assembler then relaxes it to c.j, c.jr, c.jalr, c.beqz or c.bnez.
+ */
+function maybeCompressed(b: Builder, text: string, probeWord: number): void {
+  if (compressed(TABLE, probeWord) === undefined || b.random.chance(0.5)) {
+    b.emit(text);
+    return;
+  }
+  b.feature('compressed-control');
+  b.emit('.option rvc');
+  b.emit(text);
+  b.emit('.option norvc');
 }
 
 /** Place `label` before the next 32-bit instruction, at 2 mod 4 half of the time. */
@@ -64,13 +80,14 @@ export function forwardBranch(b: Builder): void {
   setValue(b, a, first);
   setValue(b, c, values[c]!);
   const skip = b.label();
+  // Against zero and from x8..x15, beq and bne have RVC forms (c.beqz, c.bnez).
   const operands = def.format === F.branchImm
     ? { rs1: a, imm2: b.random.chance(0.5) ? Math.max(-16, Math.min(15, values[a]!)) : b.random.below(32) - 16 }
-    : { rs1: a, rs2: c };
+    : { rs1: a, rs2: b.random.chance(0.3) ? 0 : c };
   const taken = probe(def, { ...operands, imm: 8 }, values).jumps > 0;
   if (b.random.chance(0.3)) halfwordAlign(b);
   b.feature(taken ? 'branch-taken' : 'branch-not-taken');
-  b.emit(b.instruction(def, { ...operands, imm: skip }));
+  maybeCompressed(b, b.instruction(def, { ...operands, imm: skip }), word(def, { ...operands, imm: 8 }));
   straightLine(b, 1 + b.random.below(3));
   target(b, skip);
 }
@@ -177,7 +194,8 @@ export function jump(b: Builder): void {
   b.feature('jal');
   const over = b.label();
   if (b.random.chance(0.3)) halfwordAlign(b);
-  b.emit(b.instruction(row('jal'), { rd: b.random.pick([0, 1, b.dest()]), imm: over }));
+  const rd = b.random.pick([0, 1, b.dest()]);
+  maybeCompressed(b, b.instruction(row('jal'), { rd, imm: over }), word(row('jal'), { rd, imm: 8 }));
   straightLine(b, 1 + b.random.below(3));
   target(b, over);
 }
@@ -207,7 +225,7 @@ export function jalrHazard(b: Builder): void {
     b.feature('jalr-hazard');
   }
   if (rd === rs1) b.feature('jalr-rd-is-rs1');
-  b.emit(b.instruction(row('jalr'), { rd, rs1, imm: offset }));
+  maybeCompressed(b, b.instruction(row('jalr'), { rd, rs1, imm: offset }), word(row('jalr'), { rd, rs1, imm: offset }));
   straightLine(b, 1 + b.random.below(2));
   target(b, over);
 }

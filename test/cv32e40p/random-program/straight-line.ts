@@ -142,6 +142,12 @@ function compressedAllowed(b: Builder, half: number): DecodedInstruction | undef
 export function compressedRun(b: Builder, count: number): void {
   b.feature('compressed');
   b.emit('.option rvc');
+  if (b.random.chance(0.15)) {
+    // c.addi16sp moves sp: out and straight back, so sp-relative accesses stay where they were.
+    const by = 16 * (1 + b.random.below(31)) * (b.random.chance(0.5) ? 1 : -1);
+    b.emit(`addi sp, sp, ${by}`);
+    b.emit(`addi sp, sp, ${-by}`);
+  }
   for (let i = 0; i < count; i++) {
     let insn: DecodedInstruction | undefined;
     while (insn === undefined) insn = compressedAllowed(b, b.random.below(0x10000));
