@@ -10,7 +10,6 @@
 import { describe, expect, it } from 'vitest';
 import { writeElf } from '../../isa/elf/writer.js';
 import { loadProgram } from '../../sim/program.js';
-import type { CoreStats } from '../../sim/core/timing.js';
 import { assemble } from '../../sw/asm/assembler.js';
 import { fuzzParameters, fuzzTimeout } from '../fuzz/support.js';
 import { compareSingle } from '../sim/support/engines.js';
@@ -66,8 +65,7 @@ describe(`random programs for the differential suite (seeds ${SEEDS[0]}..${SEEDS
       expect({ where, error: reference.error, stop: reference.stop?.kind }).toEqual({ where, error: undefined, stop: 'exit' });
       expect(strayAccesses(elf), where).toEqual([]);
       for (const feature of program.features) features.set(feature, (features.get(feature) ?? 0) + 1);
-      const stats: CoreStats = reference.hart.stats as CoreStats;
-      for (const stall of STALLS) stalls[stall] += stats[stall];
+      for (const stall of STALLS) stalls[stall] += reference.hart.stats[stall];
     }
     // A quick run has enough programs to require every feature; FUZZ_RUNS=1 need not.
     if (SEEDS.length >= 100) {

@@ -7,8 +7,8 @@
 import { CSR } from '../../../isa/csr-names.js';
 import { FORMATS as F } from '../../../isa/formats.js';
 import { regName } from '../../../isa/registers.js';
-import { BASE, BUFFER_BYTES, SAVE_AREA, type Builder } from './builder.js';
 import { compressed } from '../../../sw/asm/compress.js';
+import { BASE, BUFFER_BYTES, SAVE_AREA, type Builder } from './builder.js';
 import { BRANCHES, CSR_ACCESSES, FENCES, probe, registerOpsOf, row, TABLE, word } from './instructions.js';
 import { compressedRun, registerOp, straightLine } from './straight-line.js';
 
@@ -80,7 +80,7 @@ export function forwardBranch(b: Builder): void {
   setValue(b, a, first);
   setValue(b, c, values[c]!);
   const skip = b.label();
-  // Against zero and from x8..x15, beq and bne have RVC forms (c.beqz, c.bnez).
+  // Against zero, beq and bne from x8..x15 have RVC forms (c.beqz, c.bnez).
   const operands = def.format === F.branchImm
     ? { rs1: a, imm2: b.random.chance(0.5) ? Math.max(-16, Math.min(15, values[a]!)) : b.random.below(32) - 16 }
     : { rs1: a, rs2: b.random.chance(0.3) ? 0 : c };
