@@ -26,7 +26,7 @@ const FEATURES = [
   'branch-loop', 'branch-not-taken', 'branch-taken', 'call', 'compressed', 'compressed-control', 'csr', 'csr-flush', 'csr-write', 'divide-by-zero',
   'divide-negative-divisor', 'divide-signs', 'fence', 'hwloop', 'hwloop-nested', 'hwloop-setup', 'hwloop-setupi',
   'hwloop-split', 'hwloop-split-register', 'indexed', 'jal', 'jalr-after-load', 'jalr-hazard', 'jalr-rd-is-rs1',
-  'load-overwrite', 'load-use', 'misaligned', 'multiply-divide', 'post-increment', 'unaligned-target',
+  'load-overwrite', 'load-use', 'misaligned', 'multiply-divide', 'post-increment', 'post-increment-rd-is-base', 'unaligned-target',
 ];
 
 /** Timing-table rows with a statistic of their own: each must cost cycles somewhere in the seed set. */

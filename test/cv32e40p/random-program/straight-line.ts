@@ -97,6 +97,25 @@ export function loadUse(b: Builder): void {
   }
 }
 
+/**
+ * A post-increment load into its own base register (the loaded value wins over the increment),
+ * then the pointer put back home: a load at once followed by a write of the same register.
+ */
+export function loadIntoPointer(b: Builder): void {
+  b.feature('post-increment-rd-is-base');
+  const def = b.random.pick(LOADS.filter((d) => d.format === F.loadPostImm || d.format === F.loadPostReg));
+  let increment;
+  if (def.format === F.loadPostImm) {
+    increment = { imm: b.pointerStep(8) };
+  } else {
+    const step = b.dest();
+    setSmall(b, step, b.pointerStep(8));
+    increment = { rs2: step };
+  }
+  b.emit(b.instruction(def, { rd: POINTER, rs1: POINTER, ...increment }));
+  b.resetPointer();
+}
+
 /** A load, then at once an instruction that writes the same register. */
 export function loadOverwrite(b: Builder): void {
   b.feature('load-overwrite');
