@@ -22,6 +22,7 @@ const SIZES = new Map([...LOADS, ...STORES].map((d) => [d, accessSize(d)]));
 const MULTIPLIER_ROWS = [...SINGLE_CYCLE_MULTIPLIES, ...registerOpsOf('mulh', 'divSigned', 'divUnsigned')];
 const READS_RS1 = REGISTER_OPS.filter((d) => d.format.reads.includes('rs1'));
 
+/** One register-only row: `def`, or any (its extension drawn first). */
 export function registerOp(b: Builder, def: InstructionDef = b.random.pick(b.random.pick(BY_EXTENSION))): void {
   b.emit(b.instruction(def));
 }
