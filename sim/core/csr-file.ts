@@ -13,6 +13,12 @@ const TWO_32 = 2 ** 32;
 const MISA = (1 << 30) | (1 << 8) | (1 << 12) | (1 << 2) | (1 << 23);
 const OPENHW_VENDOR_ID = 0x602;
 const CV32E40P_ARCH_ID = 4;
+/** mimpid: 1 in a CV32E40P v2 built with the CORE-V extensions (COREV_PULP), 0 without them. */
+const CV32E40P_IMPLEMENTATION_ID = 1;
+/** The interrupt lines mie keeps (cv32e40p_pkg.sv IRQ_MASK): the 16 fast ones, external, timer, software. */
+const IRQ_MASK = 0xffff0888 | 0;
+/** mcause keeps its interrupt bit and a 5-bit exception code. */
+const MCAUSE_MASK = 0x8000001f | 0;
 /** mstatus.MPP = machine mode: the core never leaves it here. */
 const MSTATUS_RESET = 0x1800;
 
@@ -62,7 +68,6 @@ export class CsrFile {
   private mscratch = 0;
   private mepcValue = 0;
   private mcause = 0;
-  private mtval = 0;
   private mcountinhibit = 0;
   private readonly cycle = new Counter();
   private readonly instret = new Counter();
@@ -89,7 +94,7 @@ export class CsrFile {
       case CSR.mscratch: return this.mscratch;
       case CSR.mepc: return this.mepcValue;
       case CSR.mcause: return this.mcause;
-      case CSR.mtval: return this.mtval;
+      case CSR.mtval: return 0; // the core writes it on no trap it takes here, and ignores csrw
       case CSR.mip: return 0;
       case CSR.mcycle: case CSR.cycle: return this.cycle.readLow(cycles);
       case CSR.mcycleh: case CSR.cycleh: return this.cycle.readHigh(cycles);
@@ -105,7 +110,7 @@ export class CsrFile {
       case CSR.privlv: return 3;
       case CSR.mvendorid: return OPENHW_VENDOR_ID;
       case CSR.marchid: return CV32E40P_ARCH_ID;
-      case CSR.mimpid: return 0;
+      case CSR.mimpid: return CV32E40P_IMPLEMENTATION_ID;
       default:
         // mhpmcounter3..31 (and high halves) and mhpmevent3..31 exist but count nothing here.
         if ((csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0xb83 && csr <= 0xb9f) || (csr >= 0x323 && csr <= 0x33f)) return 0;
@@ -120,12 +125,12 @@ export class CsrFile {
     switch (csr) {
       // Only MIE (bit 3), MPIE (bit 7) are writable; MPP stays machine mode.
       case CSR.mstatus: this.mstatus = (value & 0x88) | MSTATUS_RESET; return;
-      case CSR.mie: this.mie = value; return;
+      case CSR.mie: this.mie = value & IRQ_MASK; return;
       case CSR.mtvec: this.mtvec = value; return;
       case CSR.mscratch: this.mscratch = value; return;
       case CSR.mepc: this.mepcValue = value & ~1; return;
-      case CSR.mcause: this.mcause = value; return;
-      case CSR.mtval: this.mtval = value; return;
+      case CSR.mcause: this.mcause = value & MCAUSE_MASK; return;
+      case CSR.mtval: return;
       case CSR.mcountinhibit:
         this.mcountinhibit = value & 0b101;
         this.cycle.inhibit(cycles, (value & 1) !== 0);

@@ -52,6 +52,17 @@ describe('counters and CSRs', () => {
     expect(hart.regs[9]).toBe(0);
   });
 
+  it('CSRs read and keep what the CV32E40P RTL does: mimpid 1, mie its interrupt lines, mcause bit 31 and the code, mtval nothing', () => {
+    // cv32e40p_cs_registers.sv with COREV_PULP = 1 and PULP_SECURE = 0; found by the random programs of test/cv32e40p.
+    const { hart } = runWithRegs([
+      csrr(5, CSR.mimpid),
+      csrw(CSR.mie, 10), csrr(6, CSR.mie),
+      csrw(CSR.mcause, 10), csrr(7, CSR.mcause),
+      csrw(CSR.mtval, 10), csrr(8, CSR.mtval),
+    ], { 10: -1 });
+    expect([hart.regs[5], hart.regs[6]! >>> 0, hart.regs[7]! >>> 0, hart.regs[8]]).toEqual([1, 0xffff0888, 0x8000001f, 0]);
+  });
+
   it('csrrs/csrrc with x0 do not write, so read-only CSRs can be read with them', () => {
     const { hart } = runWithRegs([
       csrw(CSR.mscratch, 10),
