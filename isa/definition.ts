@@ -63,6 +63,13 @@ export interface InstructionDef {
   readonly execute: Execute;
   /** Everything the semantics do besides the format's register reads and writes. */
   readonly effects: Effects;
+  /**
+   * Post-increment loads: the incremented base, from the operands, the registers after the
+   * instruction and the address it loaded from (the old base). With rd == rs1 the CV32E40P writes
+   * that register twice, the incremented base through the ALU port and then the loaded value; the
+   * retire record lists both (the registers keep only the second).
+   */
+  readonly incrementedBase?: (d: OperandSlots, regs: Int32Array, base: number) => number;
 }
 
 /** An instruction decoded once at a fixed address; the simulator caches these by pc. */
