@@ -161,6 +161,10 @@ ${[0, 1, 2, 3].map((o) => `  lw t0, ${o}(a1)\n  lh t1, ${o}(a1)\n  lhu t2, ${o}(
   csrr t3, mhartid
   csrr t4, minstret
   csrr t5, mstatus
+  csrr t6, privlv
+  csrr t6, cycle
+  csrr t6, instreth
+  csrr t6, uhartid
   csrw mscratch, t0
   sub a0, t1, t0
   add a0, a0, t4

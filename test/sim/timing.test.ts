@@ -303,6 +303,12 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
     expect(hart.regs[9]).toBe(4); // instructions retired before it
   });
 
+  it('reading privlv or an unprivileged counter mirror flushes the pipeline too (status CSRs of cv32e40p_decoder.sv; RTL: 4 cycles)', () => {
+    const read = (rd: number, csr: number): number => enc('csrrs', { rd, imm: csr, rs1: 0 });
+    const { events } = run([read(5, CSR.privlv), read(6, CSR.cycle), read(7, CSR.instreth), read(8, CSR.uhartid)]);
+    expect(events.slice(0, 4).map((e) => e.cycles)).toEqual([4, 4, 4, 1]);
+  });
+
   it('fence and fence.i cost 4 cycles: the decoder treats fence as fence.i, which flushes the pipeline', () => {
     const { hart, events } = runWithRegs([
       enc('fence', { imm: 15, imm2: 15 }),
