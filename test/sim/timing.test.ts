@@ -96,6 +96,24 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
     }
   });
 
+  it('a load stalls an immediate lane move or shuffle whose rs2 field names its destination: the CV32E40P decoder marks rs2 read', () => {
+    const RA = 1, A0 = 10;
+    const pairs: [string, number, number][] = [
+      ['cv.extractu.b lane 2 (bit 20 set: x1)', enc('cv.extractu.b', { rd: 5, rs1: A0, imm: 2 }), 2],
+      ['cv.extractu.b lane 1 (bit 20 clear: x0)', enc('cv.extractu.b', { rd: 5, rs1: A0, imm: 1 }), 1],
+      ['cv.insert.b lane 3', enc('cv.insert.b', { rd: 5, rs1: A0, imm: 3 }), 2],
+      ['cv.shuffle.sci.h 2', enc('cv.shuffle.sci.h', { rd: 5, rs1: A0, imm: 2 }), 2],
+      ['cv.shufflei0.sci.b 2', enc('cv.shufflei0.sci.b', { rd: 5, rs1: A0, imm: 2 }), 2],
+      ['cv.extract.h lane 1', enc('cv.extract.h', { rd: 5, rs1: A0, imm: 1 }), 1],
+      // .sci arithmetic does not mark rs2 read.
+      ['cv.add.sci.b 2', enc('cv.add.sci.b', { rd: 5, rs1: A0, imm: 2 }), 1],
+    ];
+    for (const [what, next, cycles] of pairs) {
+      const { events } = runWithRegs([enc('lw', { rd: RA, rs1: A0, imm: 0 }), next, NOP], { [A0]: DATA_BASE });
+      expect({ what, cycles: events[1]!.cycles }).toEqual({ what, cycles });
+    }
+  });
+
   it('write after write across a hardware loop\'s back edge: the body\'s last load, its first instruction', () => {
     const body = (first: number) => run([
       enc('cv.setupi', { loop: 0, imm2: 3, imm: 16 }),
