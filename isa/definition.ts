@@ -63,6 +63,19 @@ export interface InstructionDef {
   readonly execute: Execute;
   /** Everything the semantics do besides the format's register reads and writes. */
   readonly effects: Effects;
+  /**
+   * Post-increment loads: the incremented base, from the operands, the registers after the
+   * instruction and the address it loaded from (the old base). With rd == rs1 the CV32E40P writes
+   * that register twice, the incremented base through the ALU port and then the loaded value; the
+   * retire record lists both (the registers keep only the second).
+   */
+  readonly incrementedBase?: (d: OperandSlots, regs: Int32Array, base: number) => number;
+  /**
+   * The CV32E40P decoder marks rs2 as read although bits [24:20] hold part of an immediate
+   * (custom-3 without scalar replication sets regb_used_o), so a load into the register those bits
+   * name, x0 aside, stalls this instruction one cycle (cv32e40p_controller.sv, load_stall_o).
+   */
+  readonly rs2FieldStallsOnLoad?: boolean;
 }
 
 /** An instruction decoded once at a fixed address; the simulator caches these by pc. */
@@ -122,7 +135,8 @@ export class DecodedInstruction implements OperandSlots {
     this.destinations = written;
     this.destinationMask = written.reduce((m, reg) => m | (1 << reg), 0);
     this.loadedMask = def.timing === 'load' ? 1 << this.rd : 0;
-    this.loadStallMask = this.sourceMask | writtenFromEx(this, def);
+    const rs2Field = def.rs2FieldStallsOnLoad ? (1 << ((expanded >>> 20) & 31)) & ~1 : 0;
+    this.loadStallMask = this.sourceMask | writtenFromEx(this, def) | rs2Field;
     this.registerOnly = isRegisterOnly(def.effects);
   }
 }

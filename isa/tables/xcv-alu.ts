@@ -26,13 +26,16 @@ const popcount = (a: number): number => {
 };
 
 /**
- * Saturate to [-(bound + 1), bound]. Immediate forms pass bound = 2^(Is2-1) - 1 (docs/cv32e40p.md#encodings), so
- * cv.clip rd,rs,8 is the int8 range; Is2 = 0 wraps the 5-bit Is2-1 to 31, i.e. no clipping.
+ * Saturate to [-(bound + 1), bound]; bound is never negative. Immediate forms pass bound =
+ * ((1 << Is2) - 1) >> 1 (cv32e40p_id_stage.sv, imm_clip_type), i.e. 2^(Is2-1) - 1, so cv.clip rd,rs,8 is
+ * the int8 range, and 0 for Is2 = 0 (cv.clip: [-1, 0], cv.clipu: 0). Register forms pass rs2 with
+ * its bit 31 cleared (the ID stage clears it on the way to EX; docs/cv32e40p.md#encodings).
  */
 const clipSigned = (a: number, bound: number): number => (a > bound ? bound : a < ~bound ? ~bound : a);
 /** Saturate to [0, bound]. */
 const clipUnsigned = (a: number, bound: number): number => (a < 0 ? 0 : a > bound ? bound : a);
-const clipBound = (is2: number): number => ((1 << ((is2 - 1) & 31)) - 1) | 0;
+const clipBound = (is2: number): number => (((1 << is2) - 1) | 0) >>> 1;
+const registerBound = (rs2: number): number => rs2 & 0x7fffffff;
 
 /** Register forms take the field from rs2: length-1 in [9:5], position in [4:0]. */
 const fieldOf = (rs2: number): [number, number] => [(rs2 >>> 5) & 31, rs2 & 31];
@@ -62,8 +65,8 @@ export const XCV_ALU: readonly InstructionDef[] = [
   op('cv.extbz', 'Xcvalu', 0b0110011, F.r1, unary((a) => a & 0xff), true),
   op('cv.clip', 'Xcvalu', 0b0111000, F.clipImm, regImm((a, is2) => clipSigned(a, clipBound(is2)))),
   op('cv.clipu', 'Xcvalu', 0b0111001, F.clipImm, regImm((a, is2) => clipUnsigned(a, clipBound(is2)))),
-  op('cv.clipr', 'Xcvalu', 0b0111010, F.r, regReg(clipSigned)),
-  op('cv.clipur', 'Xcvalu', 0b0111011, F.r, regReg(clipUnsigned)),
+  op('cv.clipr', 'Xcvalu', 0b0111010, F.r, regReg((a, b) => clipSigned(a, registerBound(b)))),
+  op('cv.clipur', 'Xcvalu', 0b0111011, F.r, regReg((a, b) => clipUnsigned(a, registerBound(b)))),
 
   op('cv.mac', 'Xcvmac', 0b1001000, F.rAcc, accumulate((a, b, acc) => (acc + Math.imul(a, b)) | 0)),
   op('cv.msu', 'Xcvmac', 0b1001001, F.rAcc, accumulate((a, b, acc) => (acc - Math.imul(a, b)) | 0)),

@@ -39,19 +39,26 @@ function loads({ suffix, size, signed, immFunct3, regFunct7 }: LoadKind): Instru
   const name = `cv.l${suffix}`;
   return [
     // rs1 is updated before rd is written, so with rd == rs1 the loaded value wins.
-    instruction(name, 'Xcvmem', { opcode: CUSTOM_0, funct3: immFunct3 }, F.loadPostImm, 'load', (h, d) => {
-      const base = h.regs[d.rs1]!;
-      const value = h.load(base >>> 0, size, signed);
-      h.regs[d.rs1] = (base + d.imm) | 0;
-      h.regs[d.rd] = value;
-    }),
-    instruction(name, 'Xcvmem', { opcode: CUSTOM_1, funct3: 0b011, funct7: regFunct7 }, F.loadPostReg, 'load', (h, d) => {
-      const base = h.regs[d.rs1]!;
-      const step = h.regs[d.rs2]!;
-      const value = h.load(base >>> 0, size, signed);
-      h.regs[d.rs1] = (base + step) | 0;
-      h.regs[d.rd] = value;
-    }),
+    {
+      ...instruction(name, 'Xcvmem', { opcode: CUSTOM_0, funct3: immFunct3 }, F.loadPostImm, 'load', (h, d) => {
+        const base = h.regs[d.rs1]!;
+        const value = h.load(base >>> 0, size, signed);
+        h.regs[d.rs1] = (base + d.imm) | 0;
+        h.regs[d.rd] = value;
+      }),
+      incrementedBase: (d, _regs, base) => (base + d.imm) | 0,
+    },
+    {
+      ...instruction(name, 'Xcvmem', { opcode: CUSTOM_1, funct3: 0b011, funct7: regFunct7 }, F.loadPostReg, 'load', (h, d) => {
+        const base = h.regs[d.rs1]!;
+        const step = h.regs[d.rs2]!;
+        const value = h.load(base >>> 0, size, signed);
+        h.regs[d.rs1] = (base + step) | 0;
+        h.regs[d.rd] = value;
+      }),
+      // With rs2 == rd == rs1 the step was the old base, which the load has overwritten.
+      incrementedBase: (d, regs, base) => (base + (d.rs2 === d.rd ? base : regs[d.rs2]!)) | 0,
+    },
     instruction(name, 'Xcvmem', { opcode: CUSTOM_1, funct3: 0b011, funct7: regFunct7 | INDEXED }, F.loadIndexed, 'load', (h, d) => {
       h.regs[d.rd] = h.load((h.regs[d.rs1]! + h.regs[d.rs2]!) >>> 0, size, signed);
     }),

@@ -8,6 +8,12 @@ import { FORMATS as F } from '../formats.js';
 import { insertLane, lane, type LaneWidth } from '../simd.js';
 import { accumulate, accumulateImm, regImm, regReg } from './semantics.js';
 
+/**
+ * The CV32E40P decoder marks rs2 as read for these immediate forms (lane moves, and shuffles despite
+ * .sci), so its load-use check reads [24:20]: x1 when instr[20], an immediate bit, is set.
+ */
+const rs2FieldRead = (def: InstructionDef): InstructionDef => ({ ...def, rs2FieldStallsOnLoad: true });
+
 /** funct5 10111: lane extract (sign/zero) and insert; the lane index sits where Imm6 would. */
 const LANE_OPS: readonly InstructionDef[] = ([16, 8] as const).flatMap((width) => {
   const suffix = width === 16 ? '.h' : '.b';
@@ -20,7 +26,7 @@ const LANE_OPS: readonly InstructionDef[] = ([16, 8] as const).flatMap((width) =
     instruction(`cv.extract${suffix}`, 'Xcvsimd', fields(0b000 | byte), extractFormat, 'alu', regImm((a, index) => lane(a, index, width, true))),
     instruction(`cv.extractu${suffix}`, 'Xcvsimd', fields(0b010 | byte), extractFormat, 'alu', regImm((a, index) => lane(a, index, width, false))),
     instruction(`cv.insert${suffix}`, 'Xcvsimd', fields(0b100 | byte), insertFormat, 'alu', accumulateImm((a, index, rd) => insertLane(rd, a, index, width))),
-  ];
+  ].map(rs2FieldRead);
 });
 
 const PACK: readonly InstructionDef[] = [
@@ -63,12 +69,12 @@ const SHUFFLE: readonly InstructionDef[] = [
   instruction('cv.shuffle.h', 'Xcvsimd', shuffleFields(0b11000, 0b000, { bit25: 0 }), F.r, 'alu', regReg((a, selectors) => shuffle(16, a, selectors))),
   instruction('cv.shuffle.b', 'Xcvsimd', shuffleFields(0b11000, 0b001, { bit25: 0 }), F.r, 'alu', regReg((a, selectors) => shuffle(8, a, selectors))),
   // Imm6 bit 0 selects the source of lane 0, bit 1 that of lane 1.
-  instruction('cv.shuffle.sci.h', 'Xcvsimd', shuffleFields(0b11000, 0b110, { laneHi: 0 }), F.shuffleSciH, 'alu',
-    regImm((a, imm) => shuffle(16, a, ((imm >> 1) << 16) | (imm & 1)))),
+  rs2FieldRead(instruction('cv.shuffle.sci.h', 'Xcvsimd', shuffleFields(0b11000, 0b110, { laneHi: 0 }), F.shuffleSciH, 'alu',
+    regImm((a, imm) => shuffle(16, a, ((imm >> 1) << 16) | (imm & 1))))),
   // cv.shuffleIk.sci.b: byte 3 comes from rs1 byte k (k in funct5[1:0]), bytes 2..0 as Imm6 says, 2 bits each.
   ...[0, 1, 2, 3].map((k) =>
-    instruction(`cv.shufflei${k}.sci.b`, 'Xcvsimd', shuffleFields(0b11000 | k, 0b111), F.simdSciU, 'alu',
-      regImm((a, imm) => shuffle(8, a, (k << 24) | ((imm >> 4) << 16) | (((imm >> 2) & 3) << 8) | (imm & 3)))),
+    rs2FieldRead(instruction(`cv.shufflei${k}.sci.b`, 'Xcvsimd', shuffleFields(0b11000 | k, 0b111), F.simdSciU, 'alu',
+      regImm((a, imm) => shuffle(8, a, (k << 24) | ((imm >> 4) << 16) | (((imm >> 2) & 3) << 8) | (imm & 3))))),
   ),
   instruction('cv.shuffle2.h', 'Xcvsimd', shuffleFields(0b11100, 0b000, { bit25: 0 }), F.rAcc, 'alu', accumulate((a, selectors, rd) => shuffle2(16, a, selectors, rd))),
   instruction('cv.shuffle2.b', 'Xcvsimd', shuffleFields(0b11100, 0b001, { bit25: 0 }), F.rAcc, 'alu', accumulate((a, selectors, rd) => shuffle2(8, a, selectors, rd))),

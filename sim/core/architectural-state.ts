@@ -176,6 +176,11 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
   protected retire(insn: DecodedInstruction, cycles: Cycles): void {
     const accessed = this.accessCount !== 0;
     this.accessCount = 0;
+    const regWrites = insn.destinations.map((reg) => ({ reg, value: this.regs[reg]! }));
+    const incrementedBase = insn.def.incrementedBase;
+    if (incrementedBase && accessed && insn.rd === insn.rs1 && insn.rd !== 0) {
+      regWrites.unshift({ reg: insn.rd, value: incrementedBase(insn, this.regs, this.accessAddr) });
+    }
     this.onRetire?.({
       core: this.hartId,
       pc: insn.pc,
@@ -183,7 +188,7 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
       insn,
       cycle: this.stats.cycles,
       cycles,
-      regWrites: insn.destinations.map((reg) => ({ reg, value: this.regs[reg]! })),
+      regWrites,
       dataAccesses: !accessed ? [] : [{
         addr: this.accessAddr, size: this.accessSize, value: this.accessValue, write: this.accessWrite,
       }],

@@ -41,6 +41,27 @@ export const TIMING_ROW_PROGRAMS: readonly (readonly [string, string])[] = [
   add a0, a0, t6
   add a0, a0, s3
 `, 'words: .word 0x01020304, 0x7f80ff01, 0x11223344, 0')],
+  ['load-use through the rs2 field of immediate lane moves and shuffles (the decoder marks rs2 read; lane 2 sets bit 20: x1)', program(`
+  la a1, words
+${repeat(2, `  lw ra, 0(a1)
+  cv.extractu.b t0, a1, 2
+  lw ra, 4(a1)
+  cv.extractu.b t1, a1, 1
+  lw ra, 8(a1)
+  cv.insert.b t2, a1, 3
+  lw ra, 0(a1)
+  cv.shuffle.sci.h t3, a1, 2
+  lw ra, 4(a1)
+  cv.shufflei0.sci.b t4, a1, 2
+  lw ra, 8(a1)
+  cv.extract.h t5, a1, 1
+  add a0, a0, t0
+  add a0, a0, t1
+  add a0, a0, t2
+  add a0, a0, t3
+  add a0, a0, t4
+  add a0, a0, t5`)}
+`, 'words: .word 0x01020304, 0x7f80ff01, 0x11223344, 0')],
   ['post-increment load: the updated base does not stall, the data does', program(`
   la a1, words
   cv.lw t0, (a1), 4
@@ -161,6 +182,10 @@ ${[0, 1, 2, 3].map((o) => `  lw t0, ${o}(a1)\n  lh t1, ${o}(a1)\n  lhu t2, ${o}(
   csrr t3, mhartid
   csrr t4, minstret
   csrr t5, mstatus
+  csrr t6, privlv
+  csrr t6, cycle
+  csrr t6, instreth
+  csrr t6, uhartid
   csrw mscratch, t0
   sub a0, t1, t0
   add a0, a0, t4

@@ -23,6 +23,21 @@ describe('retire hook', () => {
     ]);
     expect(formatInstruction(events[0]!.insn)).toBe('cv.lw t0, (a0), 4');
   });
+
+  it('lists both writes of a post-increment load into its own base, in the CV32E40P order: the incremented base, then the loaded value', () => {
+    const { events, hart } = runWithRegs([
+      enc('sw', { rs1: 10, rs2: 11, imm: 0 }),
+      enc('cv.lw', { rd: 10, rs1: 10, imm: 4 }, 'imm12'),
+      enc('cv.lw', { rd: 12, rs1: 12, rs2: 12 }, '({rs1}), {rs2}'), // the step is the old base too
+      enc('cv.lw', { rd: 13, rs1: 13, rs2: 15 }, '({rs1}), {rs2}'),
+    ], { 10: DATA_BASE, 11: 0x1234, 12: DATA_BASE, 13: DATA_BASE, 15: -4 });
+    expect(events.slice(1, 4).map((e) => e.regWrites)).toEqual([
+      [{ reg: 10, value: DATA_BASE + 4 }, { reg: 10, value: 0x1234 }],
+      [{ reg: 12, value: (2 * DATA_BASE) | 0 }, { reg: 12, value: 0x1234 }],
+      [{ reg: 13, value: DATA_BASE - 4 }, { reg: 13, value: 0x1234 }],
+    ]);
+    expect([hart.regs[10], hart.regs[12], hart.regs[13]]).toEqual([0x1234, 0x1234, 0x1234]);
+  });
 });
 
 describe('counters and CSRs', () => {

@@ -96,6 +96,24 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
     }
   });
 
+  it('a load stalls an immediate lane move or shuffle whose rs2 field names its destination: the CV32E40P decoder marks rs2 read', () => {
+    const RA = 1, A0 = 10;
+    const pairs: [string, number, number][] = [
+      ['cv.extractu.b lane 2 (bit 20 set: x1)', enc('cv.extractu.b', { rd: 5, rs1: A0, imm: 2 }), 2],
+      ['cv.extractu.b lane 1 (bit 20 clear: x0)', enc('cv.extractu.b', { rd: 5, rs1: A0, imm: 1 }), 1],
+      ['cv.insert.b lane 3', enc('cv.insert.b', { rd: 5, rs1: A0, imm: 3 }), 2],
+      ['cv.shuffle.sci.h 2', enc('cv.shuffle.sci.h', { rd: 5, rs1: A0, imm: 2 }), 2],
+      ['cv.shufflei0.sci.b 2', enc('cv.shufflei0.sci.b', { rd: 5, rs1: A0, imm: 2 }), 2],
+      ['cv.extract.h lane 1', enc('cv.extract.h', { rd: 5, rs1: A0, imm: 1 }), 1],
+      // .sci arithmetic does not mark rs2 read.
+      ['cv.add.sci.b 2', enc('cv.add.sci.b', { rd: 5, rs1: A0, imm: 2 }), 1],
+    ];
+    for (const [what, next, cycles] of pairs) {
+      const { events } = runWithRegs([enc('lw', { rd: RA, rs1: A0, imm: 0 }), next, NOP], { [A0]: DATA_BASE });
+      expect({ what, cycles: events[1]!.cycles }).toEqual({ what, cycles });
+    }
+  });
+
   it('write after write across a hardware loop\'s back edge: the body\'s last load, its first instruction', () => {
     const body = (first: number) => run([
       enc('cv.setupi', { loop: 0, imm2: 3, imm: 16 }),
@@ -301,6 +319,12 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
     expect(hart.regs[6]! - hart.regs[5]!).toBe(4);
     expect(events.slice(0, 5).map((e) => e.cycles)).toEqual([4, 4, 1, 1, 4]);
     expect(hart.regs[9]).toBe(4); // instructions retired before it
+  });
+
+  it('reading privlv or an unprivileged counter mirror flushes the pipeline too (status CSRs of cv32e40p_decoder.sv; RTL: 4 cycles)', () => {
+    const read = (rd: number, csr: number): number => enc('csrrs', { rd, imm: csr, rs1: 0 });
+    const { events } = run([read(5, CSR.privlv), read(6, CSR.cycle), read(7, CSR.instreth), read(8, CSR.uhartid)]);
+    expect(events.slice(0, 4).map((e) => e.cycles)).toEqual([4, 4, 4, 1]);
   });
 
   it('fence and fence.i cost 4 cycles: the decoder treats fence as fence.i, which flushes the pipeline', () => {

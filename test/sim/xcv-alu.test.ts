@@ -20,6 +20,10 @@ describe('CORE-V scalar ALU', () => {
     ['cv.clipur', 300, 255, 255], // [0, 255]
     ['cv.clipur', -3, 255, 0],
     ['cv.clipur', 17, 255, 17],
+    // The ID stage clears rs2's bit 31 (cv32e40p_id_stage.sv): -24 is the bound 0x7fffffe8.
+    ['cv.clipur', 2, -24, 2],
+    ['cv.clipr', -5, -5, -5], // bound 0x7ffffffb
+    ['cv.clipr', MIN, MIN, -1], // rs2 = 0x80000000 is the bound 0: [-1, 0]
     ['cv.ror', 0x12345678, 8, 0x78123456],
     ['cv.ror', 1, 32, 1], // rs2[4:0]
   ];
@@ -52,7 +56,10 @@ describe('CORE-V scalar ALU', () => {
     ['cv.clip', -128, 8, -128],
     ['cv.clip', 1, 1, 0], // Is2 = 1: [-1, 0]
     ['cv.clip', -5, 1, -1],
-    ['cv.clip', MAX, 0, MAX], // Is2 = 0: Is2-1 wraps to 31, the full int32 range
+    ['cv.clip', MAX, 0, 0], // Is2 = 0: the RTL's bound ((1 << 0) - 1) >> 1 is 0, [-1, 0]
+    ['cv.clip', MIN, 0, -1],
+    ['cv.clipu', 0x03ffb5bf, 0, 0], // Is2 = 0: bound 0
+    ['cv.clip', 1 << 30, 31, 0x3fffffff],
     ['cv.clipu', 300, 9, 255], // docs/cv32e40p.md: clipping to uint8 is Is2 = 9
     ['cv.clipu', -1, 9, 0],
     ['cv.clipu', 255, 9, 255],

@@ -1,0 +1,34 @@
+// Constrained-random programs (random-program.ts) on the ISS and on the real CV32E40P RTL: stop,
+// instructions, register writes, cycles and each instruction's cycle must agree exactly, with
+// single-cycle memory and under random data-grant delays. `npm test` runs a fixed set of seeds;
+// `npm run fuzz` sets FUZZ_RUNS (FUZZ_SEED to repeat a run) for a longer one, whose first seed a
+// failure names.
+import { describe, expect, it } from 'vitest';
+import { differential, type DifferentialOptions } from '../../cli/differential.js';
+import { writeElf } from '../../isa/elf/writer.js';
+import { assemble } from '../../sw/asm/assembler.js';
+import { fuzzParameters, fuzzTimeout } from '../fuzz/support.js';
+import { randomProgram } from './random-program.js';
+import { RTL_PATH, skipUnlessRtl } from './rtl.js';
+
+const skip = skipUnlessRtl();
+const runs = fuzzParameters<unknown>(40);
+const SEEDS: readonly number[] = Array.from({ length: runs.numRuns! }, (_, i) => (runs.seed! + i) >>> 0);
+
+async function expectAgreement(seed: number, options: Partial<DifferentialOptions>): Promise<void> {
+  const { source } = randomProgram(seed, { exit: seed % 2 === 0 ? 'ecall' : 'tohost' });
+  const elf = writeElf(assemble(source, { file: `random-${seed}.S` }));
+  const result = await differential(elf, { rtl: RTL_PATH, maxCycles: 1_000_000, ...options });
+  expect(result.iss.stop, `seed ${seed}`).toMatch(/^exit /);
+  expect(result.same, `seed ${seed}: ISS and RTL differ:\n${result.report}`).toBe(true);
+}
+
+describe.skipIf(skip)('random programs on the ISS and on the CV32E40P RTL', () => {
+  it(`agree with single-cycle memory (${SEEDS.length} programs from seed ${SEEDS[0]})`, { timeout: fuzzTimeout ?? 300_000 }, async () => {
+    for (const seed of SEEDS) await expectAgreement(seed, {});
+  });
+
+  it(`agree under random data-grant delays (${SEEDS.length / 4} programs)`, { timeout: fuzzTimeout ?? 300_000 }, async () => {
+    for (const seed of SEEDS.filter((_, i) => i % 4 === 0)) await expectAgreement(seed, { grantDelay: { kind: 'random', seed, max: 3 } });
+  });
+});
