@@ -7,11 +7,10 @@
  */
 import { hex } from '../../isa/bits.js';
 import type { AccessSize, Addr, Cycles, Word } from '../../isa/types.js';
-import type { Bus } from '../core/bus.js';
 import { Fault } from '../../isa/fault.js';
 import type { Hart } from '../core/hart.js';
 import type { MappedMemory } from '../core/memory.js';
-import type { MemoryRegion } from '../core/memory-region.js';
+import { DataPort } from '../core/data-port.js';
 import type { ClusterConfig } from './config.js';
 import { PERIPHERALS_SIZE } from '../../isa/platform/memory-map.js';
 import type { Tcdm } from './tcdm.js';
@@ -30,7 +29,7 @@ export class PortStats {
   dmaWait = 0;
 }
 
-export class CorePort implements Bus {
+export class CorePort extends DataPort<MappedMemory> {
   hart!: Hart;
   readonly stats = new PortStats();
   private readonly l1Base: number;
@@ -39,11 +38,12 @@ export class CorePort implements Bus {
 
   constructor(
     readonly core: number,
-    private readonly memory: MappedMemory,
+    memory: MappedMemory,
     private readonly tcdm: Tcdm,
     private readonly host: PortHost,
     private readonly config: ClusterConfig,
   ) {
+    super(memory);
     this.l1Base = config.l1Base;
     this.l1End = config.l1Base + config.l1Size;
     this.peripheralsEnd = config.peripheralsBase + PERIPHERALS_SIZE;
@@ -97,21 +97,5 @@ export class CorePort implements Bus {
   private peripheralOffset(addr: Addr, size: AccessSize): number {
     if (size !== 4 || addr % 4 !== 0) throw new Fault('misaligned-access', `peripheral registers take aligned 32-bit accesses (${size} byte(s) at ${hex(addr)})`);
     return addr - this.config.peripheralsBase;
-  }
-
-  find(addr: Addr, size: number): MemoryRegion | undefined {
-    return this.memory.find(addr, size);
-  }
-
-  peek16(addr: Addr): number | undefined {
-    return this.memory.peek16(addr);
-  }
-
-  readBytes(addr: Addr, length: number): Uint8Array {
-    return this.memory.readBytes(addr, length);
-  }
-
-  writeBytes(addr: Addr, data: Uint8Array): void {
-    this.memory.writeBytes(addr, data);
   }
 }

@@ -2,23 +2,20 @@
  * A lone hart's data port with grant delays (isa/platform/grant-delay.ts): each bus transaction
  * of a load or store waits for its grant, charged to the hart's current instruction like the
  * cluster's bank conflicts (sim/cluster/core-port.ts). A misaligned access crossing a word
- * boundary is two transactions, each with its own delay. Instruction fetches (`find`, `peek16`)
- * and the environment's block copies (`readBytes`, `writeBytes`) are not data-port requests.
+ * boundary is two transactions, each with its own delay.
  */
 import type { AccessSize, Addr, Word } from '../../isa/types.js';
 import { grantDelays, type GrantDelay } from '../../isa/platform/grant-delay.js';
 import type { ArchitecturalState } from './architectural-state.js';
 import type { Bus } from './bus.js';
-import type { MemoryRegion } from './memory-region.js';
+import { DataPort } from './data-port.js';
 
-export class DelayedGrantBus implements Bus {
+export class DelayedGrantBus extends DataPort {
   hart!: ArchitecturalState;
   private readonly nextDelay: () => number;
 
-  constructor(
-    private readonly memory: Bus,
-    delay: GrantDelay,
-  ) {
+  constructor(memory: Bus, delay: GrantDelay) {
+    super(memory);
     this.nextDelay = grantDelays(delay);
   }
 
@@ -37,21 +34,5 @@ export class DelayedGrantBus implements Bus {
     let wait = this.nextDelay();
     if (split) wait += this.nextDelay();
     this.hart.dataWait += wait;
-  }
-
-  find(addr: Addr, size: number): MemoryRegion | undefined {
-    return this.memory.find(addr, size);
-  }
-
-  peek16(addr: Addr): number | undefined {
-    return this.memory.peek16(addr);
-  }
-
-  readBytes(addr: Addr, length: number): Uint8Array {
-    return this.memory.readBytes(addr, length);
-  }
-
-  writeBytes(addr: Addr, data: Uint8Array): void {
-    this.memory.writeBytes(addr, data);
   }
 }
