@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { GrantDelay } from '../../isa/platform/grant-delay.js';
 import { differential } from '../../cli/differential.js';
 import { elfOf } from '../sim/support/engines.js';
-import { HAZARDS, HWLOOP_KERNELS, LOOP_END_INSIDE_BLOCK, MISALIGNED, MUL_DIV, program, selfModifying } from '../sim/support/single-core-programs.js';
+import { program, TIMING_INDEPENDENT_PROGRAMS } from '../sim/support/single-core-programs.js';
 import { RTL_PATH, skipUnlessRtl } from './rtl.js';
 import { KNOWN_DIFFERENCE_PROGRAMS, TIMING_ROW_PROGRAMS } from './timing-programs.js';
 
@@ -77,13 +77,7 @@ ${jumpsAfterDelayedAccess('shifted')}
 
 const PROGRAMS: readonly (readonly [string, string])[] = [
   ['jumps right after a delayed load or store', JUMPS_AFTER_DELAYED_ACCESS],
-  ['hardware-loop kernels', HWLOOP_KERNELS],
-  ['hazards across block boundaries', HAZARDS],
-  ['a hardware loop ending inside straight-line code', LOOP_END_INSIDE_BLOCK],
-  ['mulh and div/rem with various divisors', MUL_DIV],
-  ['misaligned loads and stores', MISALIGNED],
-  ['self-modifying code, branch loop', selfModifying('branch')],
-  ['self-modifying code, branch loop with fence.i', selfModifying('branch+fence.i')],
+  ...TIMING_INDEPENDENT_PROGRAMS,
   // Not 'hwloop, store inside' (nor 'store last', as in differential.test.ts): a delayed grant
   // lets the RTL fetch the loop's old instruction before the store replaces it, which RISC-V
   // allows without fence.i; the ISS's immediate effect is the other legal outcome.

@@ -347,3 +347,20 @@ patch:
 exit:
 `, 'scratch: .word 0');
 }
+
+/**
+ * The programs above that behave alike on every CV32E40P whatever its fetch timing, named: the
+ * self-modifying ones rewrite code only where the core has not fetched it yet, or after fence.i.
+ * (A store inside or at the end of a hardware-loop body, without fence.i, may take effect one
+ * iteration later on the RTL, which RISC-V allows: the lists that compare with it add those
+ * shapes where they hold.)
+ */
+export const TIMING_INDEPENDENT_PROGRAMS: readonly (readonly [string, string])[] = [
+  ['hardware-loop kernels', HWLOOP_KERNELS],
+  ['hazards across block boundaries', HAZARDS],
+  ['a hardware loop ending inside straight-line code', LOOP_END_INSIDE_BLOCK],
+  ['mulh and div/rem with various divisors', MUL_DIV],
+  ['misaligned loads and stores', MISALIGNED],
+  ['self-modifying code, branch loop', selfModifying('branch')],
+  ['self-modifying code, branch loop with fence.i', selfModifying('branch+fence.i')],
+];
