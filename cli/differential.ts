@@ -29,12 +29,9 @@ export interface Differential extends Comparison {
   readonly rtl: RunSummary;
 }
 
-function issStop(stop: RunStop): string {
-  return stop.kind === 'exit' ? `exit ${stop.code}` : stop.kind;
-}
-
-function rtlStop(stop: RtlStop): string {
-  return stop.kind === 'exit' ? `exit ${stop.code}` : stop.kind;
+/** How a run ended, as RunSummary.stop spells it, and the program's exit code when it exited. */
+function ending(stop: RunStop | RtlStop): Pick<RunSummary, 'stop' | 'exitCode'> {
+  return stop.kind === 'exit' ? { stop: `exit ${stop.code}`, exitCode: stop.code } : { stop: stop.kind };
 }
 
 export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rtl'>): RunSummary {
@@ -47,20 +44,20 @@ export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rt
     retired.push({ pc: e.pc, cycle: e.cycle });
     registerWrites.push(...e.regWrites);
   };
-  let stop: string;
+  let end: Pick<RunSummary, 'stop' | 'exitCode'>;
   try {
-    stop = issStop(hart.run(options.maxCycles === 0 ? Number.POSITIVE_INFINITY : options.maxCycles).stop);
+    end = ending(hart.run(options.maxCycles === 0 ? Number.POSITIVE_INFINITY : options.maxCycles).stop);
   } catch (error) {
     if (!(error instanceof IssError)) throw error;
-    stop = error.name;
+    end = { stop: error.name };
   }
-  return { stop, cycles: hart.stats.cycles, instret: hart.stats.instret, retired, registerWrites, regs: Array.from(hart.regs), output };
+  return { ...end, cycles: hart.stats.cycles, instret: hart.stats.instret, retired, registerWrites, regs: Array.from(hart.regs), output };
 }
 
 export async function runOnRtlSummary(elf: Uint8Array, options: DifferentialOptions): Promise<RunSummary> {
   const maxCycles = options.maxCycles === 0 ? 0 : options.maxCycles + RTL_STARTUP_CYCLES;
   const rtl = await runOnRtl(elf, { ...options, maxCycles, trace: true });
-  return { stop: rtlStop(rtl.stop), cycles: rtl.cycles, instret: rtl.instret, retired: rtl.retired, registerWrites: rtl.registerWrites, regs: rtl.regs, output: rtl.output };
+  return { ...ending(rtl.stop), cycles: rtl.cycles, instret: rtl.instret, retired: rtl.retired, registerWrites: rtl.registerWrites, regs: rtl.regs, output: rtl.output };
 }
 
 /** Run `elf` on both and compare. */

@@ -1,6 +1,7 @@
 // User mistakes (bad design, bad parameter, unreadable or unwritable path, bad simulator use)
 // print their message and exit with ExitCode.userError, without a stack trace. Anything else is a
 // bug in nmsparse: runCommand lets it through to cli/main.ts, which reports it as one.
+import { message } from './messages.js';
 import { HdlError } from '../hw/hdl/index.js';
 import { RtlSimError } from '../hw/hdl/rtl-sim/index.js';
 import { ParamError } from '../util/params.js';
@@ -36,7 +37,7 @@ export async function runCommand(action: () => void | Promise<void>): Promise<vo
   } catch (e) {
     if (!isUserError(e)) throw e;
     // Not forced onto one line: the assembler's diagnostics quote the source line under the message.
-    process.stderr.write(`nmsparse: ${e.message}\n`);
+    process.stderr.write(message(e.message));
     process.exitCode = ExitCode.userError;
   }
 }

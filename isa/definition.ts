@@ -111,6 +111,10 @@ export class DecodedInstruction implements OperandSlots {
   readonly loadStallMask: number;
   /** Its declared effects are registers only (isRegisterOnly). */
   readonly registerOnly: boolean;
+  /** It loads or stores (its declared memory effect): a data access that a delayed grant stretches. */
+  readonly accessesMemory: boolean;
+  /** mulh, div/rem: it holds EX for a latency known before its semantics run (TimingModel.latencyExtra). */
+  readonly multiCycle: boolean;
 
   constructor(
     readonly pc: Addr,
@@ -138,6 +142,8 @@ export class DecodedInstruction implements OperandSlots {
     const rs2Field = def.rs2FieldStallsOnLoad ? (1 << ((expanded >>> 20) & 31)) & ~1 : 0;
     this.loadStallMask = this.sourceMask | writtenFromEx(this, def) | rs2Field;
     this.registerOnly = isRegisterOnly(def.effects);
+    this.accessesMemory = def.effects.memory !== 'none';
+    this.multiCycle = def.timing === 'mulh' || def.timing === 'divSigned' || def.timing === 'divUnsigned';
   }
 }
 

@@ -141,7 +141,8 @@ const badInput = (summary: string, error?: Error): SimulationReport => ({
   exitCode: ExitCode.userError, summary, stop: undefined, where: [], cycles: 0, instret: 0, stats: '', ...(error ? { error } : {}),
 });
 
-const totals = (cycles: Cycles, instret: number): string => `after ${cycles} cycles, ${instret} instructions`;
+/** How long a run took, as every report of a run says it. */
+export const totals = (cycles: Cycles, instret: number): string => `after ${cycles} cycles, ${instret} instructions`;
 
 /** The headline, then one indented line per site. */
 function summarize(headline: string, where: readonly FaultSite[]): string {

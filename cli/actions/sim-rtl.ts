@@ -3,6 +3,7 @@
 import { hex } from '../../isa/bits.js';
 import { RTL_STARTUP_CYCLES } from '../../gen/cv32e40p/divergence.js';
 import { runOnRtl, type RtlStop } from '../../gen/cv32e40p/run.js';
+import { totals } from '../../sim/simulate.js';
 import { ExitCode } from '../../util/exit-codes.js';
 import { differential } from '../differential.js';
 
@@ -18,8 +19,6 @@ export interface RtlEngineOutcome {
   /** What the program wrote. */
   readonly output: string;
 }
-
-const totals = (cycles: number, instret: number): string => `after ${cycles} cycles, ${instret} instructions`;
 
 function rtlOutcome(stop: RtlStop, cycles: number, instret: number): Pick<RtlEngineOutcome, 'exitCode' | 'summary'> {
   const after = `${totals(cycles, instret)} on the CV32E40P RTL (counted from its first instruction, as the ISS counts; ${RTL_STARTUP_CYCLES} more since reset)`;
@@ -44,9 +43,8 @@ export async function compareEngines(elf: Uint8Array, { rtl, maxCycles }: RtlEng
   const result = await differential(elf, { rtl, maxCycles });
   const output = result.iss.output ?? '';
   if (!result.same) return { exitCode: ExitCode.enginesDiffer, summary: `the ISS and the CV32E40P RTL differ:\n${result.report}`, output };
-  const code = /^exit (-?\d+)$/.exec(result.iss.stop);
   return {
-    exitCode: code ? Number(code[1]) & 0xff : ExitCode.simulationFault,
+    exitCode: result.iss.exitCode === undefined ? ExitCode.simulationFault : result.iss.exitCode & 0xff,
     summary: `the ISS and the CV32E40P RTL agree: ${result.iss.stop} ${totals(result.iss.cycles, result.iss.instret)} (the RTL's ${RTL_STARTUP_CYCLES} start-up cycles aside)`,
     output,
   };

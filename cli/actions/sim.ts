@@ -1,4 +1,5 @@
 // `nmsparse sim`: read or assemble the program, run it on one core or the cluster, report.
+import { message } from '../messages.js';
 import { simulate, type SimulateOptions } from '../../sim/index.js';
 import { ElfError } from '../../isa/elf/reader.js';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
@@ -41,7 +42,7 @@ function engineOf(options: SimOptions): { engine: Engine; rtl: string } {
 }
 
 const stderrLine = (text: string): void => {
-  process.stderr.write(`nmsparse: ${text}\n`);
+  process.stderr.write(message(text));
 };
 
 /**

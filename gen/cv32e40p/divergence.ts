@@ -20,6 +20,8 @@ export interface TimedRetirement {
 export interface RunSummary {
   /** `exit 3`, `cycle-limit`, ... */
   readonly stop: string;
+  /** The program's exit code, when it exited. */
+  readonly exitCode?: number;
   readonly cycles: number;
   readonly instret: number;
   readonly retired: readonly TimedRetirement[];

@@ -26,7 +26,7 @@ import { formatInstruction } from '../../isa/disassembler.js';
 import type { Addr, Cycles, HwLoopRegs } from '../../isa/types.js';
 import { compileGenerated, type GeneratedCode } from '../../util/generated-code.js';
 import type { CoreStats, TimingModel, TimingProbe } from './timing.js';
-import { hasLatencyExtra, hasLoadStall } from './timing.js';
+import { hasLoadStall } from './timing.js';
 
 export const MAX_BLOCK_LENGTH = 64;
 
@@ -201,8 +201,8 @@ function instructionLines(insn: DecodedInstruction, i: number, previous: Previou
   const stalls = previous === 'p' ? insn.loadStallMask !== 0 : hasLoadStall(insn, previous);
   lines.push(stalls ? `k = 1 + tm.loadUseStall(d${i}, ${maskLiteral(previous)});` : 'k = 1;');
   // The divisor must be read before the semantic may overwrite it.
-  if (hasLatencyExtra(insn)) lines.push(`k += tm.latencyExtra(d${i}, r);`);
-  const memory = insn.def.effects.memory !== 'none';
+  if (insn.multiCycle) lines.push(`k += tm.latencyExtra(d${i}, r);`);
+  const memory = insn.accessesMemory;
   // The memory system times an access by the cycle its instruction issued in, and a fault reports
   // the cycle before the faulting instruction: commit mcycle before anything not local.
   if (!isLocal(insn)) lines.push('s.cycles = c;');

@@ -193,8 +193,7 @@ export class TimingModel {
   /** Record what a retired instruction leaves for the hazards of the next ones. */
   retire(insn: DecodedInstruction, cycles: Cycles): void {
     // A data access held EX when it took longer than its stall in ID (a split or delayed access).
-    const idStall = hasLoadStall(insn, this.loadedByPrevious) ? this.config.loadUseStall : 0;
-    this.exBusyByPrevious = hasLatencyExtra(insn) || (insn.def.effects.memory !== 'none' && cycles > 1 + idStall);
+    this.exBusyByPrevious = insn.multiCycle || (insn.accessesMemory && cycles > 1 + this.idStall(insn));
     this.loadedTwoBack = cycles === 1 ? this.loadedByPrevious : 0;
     this.loadedByPrevious = insn.loadedMask;
     this.writtenByPrevious = insn.destinationMask;
@@ -263,14 +262,14 @@ export class TimingModel {
     return extra;
   }
 
+  /** The load stall `insn` waited in ID after the instruction before it (not counted again). */
+  private idStall(insn: DecodedInstruction): Cycles {
+    return hasLoadStall(insn, this.loadedByPrevious) ? this.config.loadUseStall : 0;
+  }
+
   private targetPenalty(probe: TimingProbe): Cycles {
     return probe.isUnalignedWideTarget(probe.npc) ? this.config.unalignedTargetPenalty : 0;
   }
-}
-
-/** Is `insn` multi-cycle, its latency (latencyExtra) known before its semantics run? */
-export function hasLatencyExtra(insn: DecodedInstruction): boolean {
-  return insn.timing === 'mulh' || insn.timing === 'divSigned' || insn.timing === 'divUnsigned';
 }
 
 /** `insn` reads, or writes from EX, a register that the instruction before it loaded from memory. */
