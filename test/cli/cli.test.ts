@@ -1,26 +1,15 @@
 // The command line as a user runs it: output, files written, and a clear message with exit
 // status 1 (no stack trace) for every user mistake.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nmsparse as runNmsparse, type CliResult } from './run-nmsparse.js';
 
-const run = promisify(execFile);
-const bin = path.resolve(__dirname, '../../bin/nmsparse.js');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'nmsparse-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function nmsparse(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, NMSPARSE_CACHE_DIR: path.join(scratch, 'cache') } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const nmsparse = (...args: string[]): Promise<CliResult> => runNmsparse(args, { env: { NMSPARSE_CACHE_DIR: path.join(scratch, 'cache') } });
 
 describe('nmsparse list', () => {
   it('lists every design with its parameters, also as JSON', async () => {
