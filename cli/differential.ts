@@ -13,6 +13,7 @@ import { singleCoreMemoryMap } from '../isa/platform/memory-map.js';
 import { IssError } from '../sim/core/errors.js';
 import type { RunStop } from '../sim/core/hart.js';
 import { loadProgram } from '../sim/program.js';
+import { stopText } from '../sim/simulate.js';
 
 export interface DifferentialOptions {
   /** The CV32E40P checkout. */
@@ -31,7 +32,7 @@ export interface Differential extends Comparison {
 
 /** How a run ended, as RunSummary.stop spells it, and the program's exit code when it exited. */
 function ending(stop: RunStop | RtlStop): Pick<RunSummary, 'stop' | 'exitCode'> {
-  return stop.kind === 'exit' ? { stop: `exit ${stop.code}`, exitCode: stop.code } : { stop: stop.kind };
+  return stop.kind === 'exit' ? { stop: stopText(stop), exitCode: stop.code } : { stop: stopText(stop) };
 }
 
 export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rtl'>): RunSummary {

@@ -15,7 +15,6 @@ import type { InstructionTable } from '../isa/table.js';
 import { Cluster } from './cluster/cluster.js';
 import { PULP_CLUSTER } from './cluster/config.js';
 import type { PortStats } from './cluster/core-port.js';
-import type { HaltReason } from './core/environment.js';
 import { describeSite, IssError, type FaultSite } from './core/errors.js';
 import type { Hart, RunStop } from './core/hart.js';
 import type { RetireEvent } from './core/retire.js';
@@ -109,7 +108,8 @@ export function formatStats(harts: readonly Hart[], waits?: readonly PortStats[]
   return [header, ...body].join('\n');
 }
 
-function stopText(stop: HaltReason): string {
+/** How a run ended, in words: `exit 3`, or the kind of stop (also for the RTL's stops, cli/differential.ts). */
+export function stopText(stop: { readonly kind: string; readonly code?: number }): string {
   return stop.kind === 'exit' ? `exit ${stop.code}` : stop.kind;
 }
 
