@@ -11,6 +11,8 @@ import { assemble } from '../../sw/asm/assembler.js';
 import { compileC, crossCompilerMissing } from '../sim/support/gcc.js';
 import { differential as onBothEngines, runOnRtlSummary as onRtlEngine, type DifferentialOptions } from '../../cli/differential.js';
 import { RTL_PATH, skipUnlessRtl } from './rtl.js';
+import { instantiate } from '../../sw/kernels/instance.js';
+import { kernels } from '../../sw/kernels/registry.js';
 import { KNOWN_DIFFERENCE_PROGRAMS, TIMING_ROW_PROGRAMS, TOHOST_PROGRAM } from './timing-programs.js';
 
 const skip = skipUnlessRtl();
@@ -89,5 +91,16 @@ ${[16, 20, 24, 28].map((o) => `  sw t0, ${o}(a1)`).join('\n')}
 
   describe('the differences issue 12 reported, each isolated', () => {
     it.each(KNOWN_DIFFERENCE_PROGRAMS)('%s', async (_, source) => expectAgreement(elfOf(source)));
+  });
+
+  describe('the kernels of sw/kernels that use only CV32E40P instructions, on one core with their inputs', () => {
+    const plain = kernels.filter((entry) => entry.generate(entry.checked[0]!).instructionSet === 'cv32e40p');
+    it('there is at least one', () => expect(plain.length).toBeGreaterThan(0));
+    it.each(plain.flatMap((entry) => entry.checked.map((params) => [`${entry.name} ${JSON.stringify(params)}`, entry, params] as const)))('%s', async (_, entry, params) => {
+      const instance = instantiate(entry, { params });
+      const result = await onBothEngines(instance.elf, settings({ inputs: instance.inputs }));
+      expect(result.iss.stop).toBe('exit 0');
+      expect(result.same, `ISS and RTL differ:\n${result.report}`).toBe(true);
+    });
   });
 });

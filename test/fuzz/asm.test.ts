@@ -16,7 +16,7 @@ import { assemble } from '../../sw/asm/assembler.js';
 import { AsmError } from '../../sw/asm/errors.js';
 import { PSEUDO_FORMS } from '../../sw/asm/pseudo.js';
 import { kernels } from '../../sw/kernels/registry.js';
-import { fuzzParameters, fuzzTimeout, unlessRefused } from './support.js';
+import { applyEdits, fuzzParameters, fuzzTimeout, unlessRefused } from './support.js';
 
 const table = CV32E40P_XNMSPARSE_TABLE;
 
@@ -72,15 +72,7 @@ const realPrograms = [
   readFileSync(new URL('../../docs/examples/gather.S', import.meta.url), 'utf8'),
 ];
 
-type Edit = { at: number; remove: number; insert: string };
 const edits = fc.array(fc.record({ at: fc.nat(), remove: fc.nat({ max: 6 }), insert: fc.oneof(fc.string({ maxLength: 4 }), garbage, anyOperand) }), { minLength: 1, maxLength: 8 });
-
-function applyEdits(text: string, list: readonly Edit[]): string {
-  return list.reduce((t, { at, remove, insert }) => {
-    const i = at % (t.length + 1);
-    return t.slice(0, i) + insert + t.slice(i + remove);
-  }, text);
-}
 
 function check(source: string): void {
   const program = unlessRefused([AsmError], () => assemble(source, { file: 'fuzz.S', table }));

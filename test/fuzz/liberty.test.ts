@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { geLibrary, LibertyError, readLiberty, type LibertySummary } from '../../gen/synth/liberty.js';
-import { fuzzParameters, fuzzTimeout, unlessRefused } from './support.js';
+import { applyEdits, fuzzParameters, fuzzTimeout, unlessRefused } from './support.js';
 
 /** A cell as a foundry library writes it: quoted names, nested groups, a timing table. */
 function foundryCell(name: string, area: string, fn: string, pins: readonly string[]): string {
@@ -32,15 +32,7 @@ const functions = fc.constantFrom('!(A&B)', '!(A * B)', '(!A)|(!B)', '(A B)\'', 
 const foundryLibrary = fc.array(fc.tuple(fc.constantFrom('sg13g2_nand2_1', 'NAND2X1', 'INVX1', 'sg13g2_dfrbp_1', 'cell with spaces', ''), areas, functions, fc.constantFrom(['A', 'B'], ['A'], [], ['A', 'B', 'C'])), { maxLength: 4 })
   .map((cells) => `/* small library in the shape of a foundry one */\nlibrary ("tiny_typ") {\n  delay_model : table_lookup;\n  area_unit : "1um2";\n${cells.map(([n, a, f, p]) => foundryCell(n, a, f, p)).join('\n')}\n}\n`);
 
-type Edit = { at: number; remove: number; insert: string };
 const edits = fc.array(fc.record({ at: fc.nat(), remove: fc.nat({ max: 20 }), insert: fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('{', '}', '(', ')', '"', '/*', '*/', ';', ':', '\\\n', 'area : -3;', 'area : x;', 'cell (', 'library (')) }), { maxLength: 6 });
-
-function applyEdits(text: string, list: readonly Edit[]): string {
-  return list.reduce((t, { at, remove, insert }) => {
-    const i = at % (t.length + 1);
-    return t.slice(0, i) + insert + t.slice(i + remove);
-  }, text);
-}
 
 function expectReportable(summary: LibertySummary): void {
   expect(summary.nand2Area).toBeGreaterThan(0);

@@ -36,3 +36,18 @@ export function unlessRefused<T>(expected: readonly ErrorClass[], action: () => 
     throw error;
   }
 }
+
+/** An edit of a text: at position `at` (modulo the length), remove `remove` characters, insert `insert`. */
+export interface Edit {
+  readonly at: number;
+  readonly remove: number;
+  readonly insert: string;
+}
+
+/** `text` mutated by `list`, edit after edit: how the fuzzers turn real inputs into nearly real ones. */
+export function applyEdits(text: string, list: readonly Edit[]): string {
+  return list.reduce((t, { at, remove, insert }) => {
+    const i = at % (t.length + 1);
+    return t.slice(0, i) + insert + t.slice(i + remove);
+  }, text);
+}
