@@ -13,7 +13,7 @@ import { resolveParams } from '../../util/params.js';
 /** One hart alone with the platform memory map (sim/program.ts), or the cluster with this many cores. */
 export type KernelTarget = { readonly kind: 'core' } | { readonly kind: 'cluster'; readonly cores: number };
 
-const INSTRUCTION_TABLES: Readonly<Record<InstructionSet, InstructionTable>> = {
+export const INSTRUCTION_TABLES: Readonly<Record<InstructionSet, InstructionTable>> = {
   'cv32e40p': CV32E40P_TABLE,
   'cv32e40p+xnmsparse': CV32E40P_XNMSPARSE_TABLE,
 };

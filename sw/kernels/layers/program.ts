@@ -1,0 +1,178 @@
+/**
+ * A whole program for one layer on the cluster (docs/kernels.md#programs): the layer's data in L1
+ * (input, weight image, quantization, per-core scratch, output), the cores' code from the
+ * variant's generator, an end barrier, and optionally a self-check by core 0 against the golden
+ * output stored in L2 (exit code 0 when bit-exact, 1 otherwise), so the program can run on another
+ * simulator or on RTL. The measured part, everything up to the barrier, is the same either way.
+ */
+import { PULP_L1 } from '../../../isa/platform/memory-map.js';
+import { assemblerEquates } from '../../../isa/platform/symbols.js';
+import type { SparsityPattern } from '../../../isa/xnmsparse/gather.js';
+import { patternName } from '../../../isa/xnmsparse/gather.js';
+import type { Addr, Cycles } from '../../../isa/types.js';
+import type { LayerData } from '../../layers/data.js';
+import { checkLayerData } from '../../layers/data.js';
+import { goldenLayer } from '../../layers/golden.js';
+import { type LayerSpec, LayerSpecError, type Variant, outputPixels, validateLayer } from '../../layers/spec.js';
+import type { InstructionSet } from '../kernel.js';
+import { wordsToBytes } from '../words.js';
+import type { LayerPlan, WeightImage } from './generator.js';
+import { generatorFor } from './registry.js';
+
+/** L1 bytes of each part of the layer's tile. */
+export interface Footprint {
+  readonly input: number;
+  readonly weights: number;
+  readonly quantization: number;
+  /** All cores' scratch together. */
+  readonly scratch: number;
+  readonly output: number;
+  readonly total: number;
+}
+
+export interface LayerProgram {
+  readonly spec: LayerSpec;
+  readonly variant: Variant;
+  readonly pattern: SparsityPattern | undefined;
+  readonly cores: number;
+  readonly source: string;
+  readonly file: string;
+  readonly instructionSet: InstructionSet;
+  /** Where the assembler must place the L1 sections. */
+  readonly sectionAddresses: Readonly<Record<string, Addr>>;
+  readonly plan: LayerPlan;
+  readonly footprint: Footprint;
+  readonly weights: Omit<WeightImage, 'bytes'> & { readonly total: number };
+  /** The inner loops' bound for the whole layer (VariantGenerator.bound). */
+  readonly bound: Cycles;
+  /** Output bytes (HWC). */
+  readonly outputBytes: number;
+}
+
+export interface LayerProgramOptions {
+  /** Append core 0's comparison with the golden output and exit 1 on a mismatch. */
+  readonly selfCheck?: boolean;
+}
+
+const align4 = (n: number): number => Math.ceil(n / 4) * 4;
+
+/** `.word` lines holding `bytes` (zero-padded to whole words), eight per line. */
+function wordLines(bytes: Uint8Array): string[] {
+  const padded = new Uint8Array(align4(bytes.length));
+  padded.set(bytes);
+  const view = new DataView(padded.buffer);
+  const lines: string[] = [];
+  for (let i = 0; i < padded.length; i += 32) {
+    const words: string[] = [];
+    for (let j = i; j < Math.min(i + 32, padded.length); j += 4) words.push(`0x${view.getUint32(j, true).toString(16).padStart(8, '0')}`);
+    lines.push(`  .word ${words.join(', ')}`);
+  }
+  return lines;
+}
+
+function quantizationBytes(data: LayerData): Uint8Array {
+  return wordsToBytes(data.quantization.flatMap((q) => [q.bias, q.shift, q.multiplier]));
+}
+
+/** The end: every core waits at the barrier; core 0 then optionally compares the output with the golden bytes. */
+function epilogue(selfCheck: boolean, plan: LayerPlan, outputBytes: number): string[] {
+  const exit = (code: number): string[] => [`  li a0, ${code}`, '  li a7, 93', '  ecall'];
+  const lines = ['kernel_end:', '  li t0, PERIPHERAL_BARRIER', '  lw zero, 0(t0)            # wait for every core: the layer is done'];
+  if (!selfCheck) return [...lines, ...exit(0)];
+  return [
+    ...lines,
+    '  csrr t0, mhartid',
+    '  bnez t0, check_pass',
+    `  li t1, ${plan.output}`,
+    '  la t2, expected_output',
+    `  li t3, ${outputBytes}`,
+    'check_loop:',
+    '  lbu t4, 0(t1)',
+    '  lbu t5, 0(t2)',
+    '  bne t4, t5, check_fail',
+    '  addi t1, t1, 1',
+    '  addi t2, t2, 1',
+    '  addi t3, t3, -1',
+    '  bnez t3, check_loop',
+    'check_pass:',
+    ...exit(0),
+    'check_fail:',
+    ...exit(1),
+  ];
+}
+
+/** The branch from `_start` to each core's code (a0 = hart id). */
+function dispatch(cores: number): string[] {
+  const lines = ['  .globl _start', '_start:', '  csrr a0, mhartid'];
+  for (let core = 0; core < cores - 1; core++) lines.push(`  li t0, ${core}`, `  beq a0, t0, core_${core}`);
+  lines.push(`  j core_${cores - 1}`);
+  return lines;
+}
+
+export function layerProgram(data: LayerData, variant: Variant, pattern: SparsityPattern | undefined, cores: number, options: LayerProgramOptions = {}): LayerProgram {
+  const { spec } = data;
+  validateLayer(spec, variant, pattern);
+  checkLayerData(data);
+  if (!Number.isInteger(cores) || cores < 1 || cores > 16) throw new LayerSpecError('cores', `must be 1 to 16, not ${cores}`);
+  const generator = generatorFor(spec, variant);
+  const image = generator.weightImage(data, pattern);
+  const quantization = quantizationBytes(data);
+  const outputBytes = outputPixels(spec) * spec.outC;
+  const tensors = {
+    input: align4(data.input.length),
+    weights: align4(image.bytes.length),
+    quantization: quantization.length,
+    output: align4(outputBytes),
+  };
+  const left = PULP_L1.size - tensors.input - tensors.weights - tensors.quantization - tensors.output;
+  const scratchBytes = generator.scratchBytes(spec, pattern, Math.max(0, Math.floor(left / cores / 4) * 4));
+  const footprint = { ...tensors, scratch: scratchBytes * cores };
+  const total = footprint.input + footprint.weights + footprint.quantization + footprint.scratch + footprint.output;
+  if (total > PULP_L1.size) {
+    throw new LayerSpecError(
+      'tile',
+      `layer '${spec.name}' (${variant}${pattern ? ` ${patternName(pattern)}` : ''}, ${cores} cores) needs ${total} bytes of L1 (input ${footprint.input}, weights ${footprint.weights}, quantization ${footprint.quantization}, scratch ${footprint.scratch}, output ${footprint.output}), more than its ${PULP_L1.size}: split it into smaller tiles`,
+    );
+  }
+  const input = PULP_L1.base;
+  const weights = input + footprint.input;
+  const quant = weights + footprint.weights;
+  const scratch = quant + footprint.quantization;
+  const output = scratch + footprint.scratch;
+  const plan: LayerPlan = { input, weights, quantization: quant, scratch, scratchBytes, output };
+  const selfCheck = options.selfCheck ?? false;
+  const name = `${spec.name}-${variant}${pattern ? `-${pattern.n}of${pattern.m}` : ''}-${cores}c`;
+  const source = [
+    `# ${name}: generated by nmsparse (sw/kernels/layers), ${cores} core${cores > 1 ? 's' : ''}`,
+    assemblerEquates(),
+    '  .text',
+    ...dispatch(cores),
+    ...generator.code({ data, pattern, cores, plan }),
+    ...epilogue(selfCheck, plan, outputBytes),
+    '  .section .l1.input, "aw"',
+    'layer_input:',
+    ...wordLines(data.input),
+    '  .section .l1.weights, "aw"',
+    'layer_weights:',
+    ...wordLines(image.bytes),
+    '  .section .l1.quantization, "aw"',
+    'layer_quantization:',
+    ...wordLines(quantization),
+    ...(selfCheck ? ['  .section .rodata.expected', 'expected_output:', ...wordLines(goldenLayer(data))] : []),
+  ].join('\n');
+  return {
+    spec,
+    variant,
+    pattern,
+    cores,
+    source: `${source}\n`,
+    file: `${name}.S`,
+    instructionSet: generator.instructionSet,
+    sectionAddresses: { '.l1.input': input, '.l1.weights': weights, '.l1.quantization': quant },
+    plan,
+    footprint: { ...footprint, total },
+    weights: { valueBytes: image.valueBytes, indexBytes: image.indexBytes, total: image.valueBytes + image.indexBytes },
+    bound: generator.bound(spec, pattern, cores),
+    outputBytes,
+  };
+}

@@ -1,0 +1,11 @@
+/** The code generator of each variant of a layer (docs/kernels.md lists them). */
+import { type LayerSpec, type Variant } from '../../layers/spec.js';
+import type { VariantGenerator } from './generator.js';
+
+const GENERATORS: readonly VariantGenerator[] = [];
+
+export function generatorFor(spec: LayerSpec, variant: Variant): VariantGenerator {
+  const generator = GENERATORS.find((g) => g.variant === variant && g.kinds.includes(spec.kind));
+  if (!generator) throw new Error(`no ${variant} kernel for a ${spec.kind} layer`);
+  return generator;
+}

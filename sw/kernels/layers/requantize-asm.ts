@@ -1,0 +1,29 @@
+/**
+ * The requantization of one accumulator in four XCV instructions, exactly
+ * shiftRoundQ15Requantize (sw/layers/requantize.ts) after the bias, which the kernels use as the
+ * accumulator's initial value. Every layer kernel emits its outputs through this function.
+ */
+import { outputRange } from '../../layers/requantize.js';
+import type { LayerSpec } from '../../layers/spec.js';
+
+/** cv.clip n saturates to [-2^(n-1), 2^(n-1) - 1], cv.clipu n to [0, 2^(n-1) - 1]. */
+function outputClip(spec: LayerSpec, acc: string): string {
+  const { min, max } = outputRange(spec.output, spec.relu);
+  return `  ${min < 0 ? 'cv.clip' : 'cv.clipu'} ${acc}, ${acc}, ${Math.log2(max + 1) + 1}`;
+}
+
+/**
+ * Lines turning `acc` (accumulator plus bias) into the output value in `acc`, given the channel's
+ * shift and multiplier in registers (the quantization record's second and third words).
+ */
+export function requantizeLines(spec: LayerSpec, acc: string, shift: string, multiplier: string): string[] {
+  return [
+    `  cv.addrnr ${acc}, zero, ${shift}`,
+    `  cv.clip ${acc}, ${acc}, 16`,
+    `  cv.mulsrn ${acc}, ${acc}, ${multiplier}, 15`,
+    outputClip(spec, acc),
+  ];
+}
+
+/** Instructions per output of requantizeLines, for the bounds (plus one store). */
+export const REQUANTIZE_INSTRUCTIONS = 4;

@@ -1,0 +1,88 @@
+/**
+ * Assembling a layer program and running it on the simulated cluster: cycles, per-core stall
+ * breakdown, and the output compared byte for byte with the golden model.
+ */
+import { readElf } from '../../../isa/elf/reader.js';
+import { writeElf } from '../../../isa/elf/writer.js';
+import type { Cycles } from '../../../isa/types.js';
+import { Cluster } from '../../../sim/cluster/cluster.js';
+import { assemble } from '../../asm/assembler.js';
+import type { LayerData } from '../../layers/data.js';
+import { goldenLayer } from '../../layers/golden.js';
+import { outputWidth } from '../../layers/spec.js';
+import { INSTRUCTION_TABLES } from '../instance.js';
+import type { Engine } from '../run.js';
+import type { LayerProgram } from './program.js';
+
+/** Where one core's cycles went (sim/simulate.ts formatStats names the same counters). */
+export interface CoreBreakdown {
+  readonly cycles: Cycles;
+  readonly instructions: number;
+  readonly loadUse: Cycles;
+  readonly branches: Cycles;
+  readonly jumps: Cycles;
+  readonly multiCycle: Cycles;
+  readonly tcdmContention: Cycles;
+  readonly l2Wait: Cycles;
+  readonly barrier: Cycles;
+  readonly other: Cycles;
+}
+
+export interface LayerRun {
+  /** Cycles until the last core halted. */
+  readonly cycles: Cycles;
+  readonly output: Uint8Array;
+  readonly perCore: readonly CoreBreakdown[];
+}
+
+/** The layer's output differs from the golden model's. */
+export class LayerMismatchError extends Error {
+  override name = 'LayerMismatchError';
+}
+
+/** The program's ELF file, assembled with the instruction table of its variant. */
+export function layerElf(program: LayerProgram): Uint8Array {
+  return writeElf(
+    assemble(program.source, { table: INSTRUCTION_TABLES[program.instructionSet], file: program.file, sectionAddresses: program.sectionAddresses }),
+  );
+}
+
+export function runLayerProgram(program: LayerProgram, elf: Uint8Array = layerElf(program), engine: Engine = 'compiled'): LayerRun {
+  const compiled = engine === 'compiled';
+  const cluster = new Cluster({ table: INSTRUCTION_TABLES[program.instructionSet], config: { cores: program.cores }, blocks: compiled, runAhead: compiled });
+  cluster.load(readElf(elf));
+  const { cycles } = cluster.run();
+  const perCore = cluster.reports.map(({ core, stop, hart, waits }): CoreBreakdown => {
+    if (stop?.kind !== 'exit' || stop.code !== 0) throw new Error(`layer '${program.spec.name}' (${program.file}): core ${core} ended with ${JSON.stringify(stop)}, not exit code 0`);
+    const s = hart.stats;
+    const counted = s.instret + s.loadUseStalls + s.branchPenalty + s.jumpPenalty + s.jalrStalls + s.multiCycle + waits.tcdmContention + waits.l2Wait + waits.barrierWait;
+    return {
+      cycles: s.cycles,
+      instructions: s.instret,
+      loadUse: s.loadUseStalls,
+      branches: s.branchPenalty,
+      jumps: s.jumpPenalty + s.jalrStalls,
+      multiCycle: s.multiCycle,
+      tcdmContention: waits.tcdmContention,
+      l2Wait: waits.l2Wait,
+      barrier: waits.barrierWait,
+      other: s.cycles - counted,
+    };
+  });
+  return { cycles, output: cluster.memory.readBytes(program.plan.output, program.outputBytes), perCore };
+}
+
+/** Throws a LayerMismatchError naming the first output (y, x, channel) that differs from the golden model. */
+export function checkLayerOutput(program: LayerProgram, data: LayerData, output: Uint8Array): void {
+  const expected = goldenLayer(data);
+  const { spec } = program;
+  for (let i = 0; i < expected.length; i++) {
+    if (output[i] === expected[i]) continue;
+    const pixel = Math.floor(i / spec.outC);
+    const width = outputWidth(spec);
+    const wrong = expected.reduce((n, e, j) => n + (e === output[j] ? 0 : 1), 0);
+    throw new LayerMismatchError(
+      `layer '${spec.name}' (${program.file}): output (y ${Math.floor(pixel / width)}, x ${pixel % width}, channel ${i % spec.outC}) is ${output[i]}, the golden model says ${expected[i]} (${wrong} of ${expected.length} outputs differ)`,
+    );
+  }
+}
