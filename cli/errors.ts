@@ -11,6 +11,8 @@ import { YosysError } from '../gen/yosys.js';
 import { ExitCode } from '../util/exit-codes.js';
 import { RtlPathError } from '../gen/cv32e40p/rtl-sources.js';
 import { ToolMissingError } from '../gen/tools.js';
+import { LayerSpecError } from '../sw/layers/spec.js';
+import { PatternError } from '../sw/sparse/pattern.js';
 
 /** Raised by commands for invalid command-line input. */
 export class UsageError extends Error {
@@ -27,7 +29,9 @@ export function isUserError(e: unknown): e is Error {
     e instanceof YosysError ||
     e instanceof OutputPathError ||
     e instanceof RtlPathError ||
-    e instanceof ToolMissingError
+    e instanceof ToolMissingError ||
+    e instanceof LayerSpecError ||
+    e instanceof PatternError
   );
 }
 

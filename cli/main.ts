@@ -3,6 +3,7 @@
 // `--help`, `--version` and a mistyped option answer at once.
 import { Command, CommanderError } from 'commander';
 import { registerGen } from './commands/gen.js';
+import { registerKernel } from './commands/kernel.js';
 import { registerList } from './commands/list.js';
 import { registerReproduce } from './commands/reproduce.js';
 import { registerSim } from './commands/sim.js';
@@ -24,6 +25,7 @@ registerList(program);
 registerGen(program);
 registerSynth(program);
 registerSim(program);
+registerKernel(program);
 registerReproduce(program);
 
 try {
