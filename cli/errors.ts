@@ -13,6 +13,7 @@ import { RtlPathError } from '../gen/cv32e40p/rtl-sources.js';
 import { ToolMissingError } from '../gen/tools.js';
 import { LayerSpecError } from '../sw/layers/spec.js';
 import { PatternError } from '../sw/sparse/pattern.js';
+import { BenchMergeError } from '../sw/kernels/bench/merge.js';
 
 /** Raised by commands for invalid command-line input. */
 export class UsageError extends Error {
@@ -31,7 +32,8 @@ export function isUserError(e: unknown): e is Error {
     e instanceof RtlPathError ||
     e instanceof ToolMissingError ||
     e instanceof LayerSpecError ||
-    e instanceof PatternError
+    e instanceof PatternError ||
+    e instanceof BenchMergeError
   );
 }
 

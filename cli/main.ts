@@ -2,6 +2,7 @@
 // each command imports its implementation (the HDL, Yosys, the simulator) when it runs, so that
 // `--help`, `--version` and a mistyped option answer at once.
 import { Command, CommanderError } from 'commander';
+import { registerBench } from './commands/bench.js';
 import { registerGen } from './commands/gen.js';
 import { registerKernel } from './commands/kernel.js';
 import { registerList } from './commands/list.js';
@@ -27,6 +28,7 @@ registerSynth(program);
 registerSim(program);
 registerKernel(program);
 registerReproduce(program);
+registerBench(program);
 
 try {
   await program.parseAsync(process.argv);

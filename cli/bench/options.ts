@@ -1,0 +1,47 @@
+// The options the kernel-bench commands share: which cases (--layers, --cores), which slice of
+// them (--shard) and how many at once (--jobs). Every refusal names the option.
+import { availableParallelism } from 'node:os';
+import { BENCH_CORES, BENCH_LAYERS, type BenchCase, benchCases } from '../../sw/kernels/bench/cases.js';
+import type { Shard } from '../../sw/kernels/bench/shard.js';
+import { UsageError } from '../errors.js';
+import { parseCount } from '../options.js';
+
+export interface CaseOptions {
+  layers?: string;
+  cores?: string;
+}
+
+/** The most cores of the simulated cluster (sim/cluster/config.ts). */
+const MOST_CORES = 16;
+
+function list(text: string, option: string): string[] {
+  const items = text.split(',');
+  if (items.some((item) => item === '')) throw new UsageError(`${option} takes a comma-separated list without empty items, got '${text}'`);
+  const repeated = items.find((item, i) => items.indexOf(item) !== i);
+  if (repeated !== undefined) throw new UsageError(`${option} names '${repeated}' twice`);
+  return items;
+}
+
+/** The cases --layers and --cores select (all of the bench's by default), in report order. */
+export function selectedCases(options: CaseOptions): BenchCase[] {
+  const layers = options.layers === undefined ? BENCH_LAYERS : list(options.layers, '--layers').map((name) => {
+    const spec = BENCH_LAYERS.find((l) => l.name === name);
+    if (!spec) throw new UsageError(`--layers: no bench layer '${name}' (layers: ${BENCH_LAYERS.map((l) => l.name).join(', ')})`);
+    return spec;
+  });
+  const cores = options.cores === undefined ? BENCH_CORES : list(options.cores, '--cores').map((n) => parseCount(n, '--cores', 1, MOST_CORES));
+  return benchCases(layers, cores);
+}
+
+/** `i/n`: slice i (0-based) of n. */
+export function parseShard(text: string): Shard {
+  const match = /^([0-9]+)\/([0-9]+)$/.exec(text);
+  if (!match) throw new UsageError(`--shard takes i/n (slice i of n, counted from 0), got '${text}'`);
+  const count = parseCount(match[2]!, '--shard count', 1);
+  const index = parseCount(match[1]!, '--shard index', 0);
+  if (index >= count) throw new UsageError(`--shard ${text}: the index counts from 0, so it must be below ${count}`);
+  return { index, count };
+}
+
+/** --jobs, or one per core of this machine. */
+export const parseJobs = (text: string | undefined): number => (text === undefined ? availableParallelism() : parseCount(text, '--jobs', 1, 1024));

@@ -1,0 +1,26 @@
+import { type Command, Option } from 'commander';
+import type { BenchKernelsOptions, ReportOptions } from '../actions/bench-kernels.js';
+
+/** --json / --markdown / --out and the case selection, shared by `bench kernels` and `bench merge`. */
+function withReportOptions(command: Command): Command {
+  return command
+    .option('--layers <names>', 'only these bench layers, comma-separated (default: all)')
+    .option('--cores <counts>', 'core counts, comma-separated (default: 1,8)')
+    .addOption(new Option('--json', 'print the rows as JSON').conflicts('markdown'))
+    .option('--markdown', 'print Markdown tables')
+    .option('-o, --out <file>', 'write the report to this file instead of stdout');
+}
+
+export function registerBench(program: Command): void {
+  const bench = program.command('bench').description('benchmark the layer kernels on the simulated cluster (docs/bench.md)');
+  withReportOptions(bench.command('kernels'))
+    .description('simulate every bench case (layer, variant, sparsity, cores) and report cycles, speedups, memory and stalls')
+    .option('-j, --jobs <n>', 'cases simulated at once, on worker threads (default: the cores of this machine)')
+    .option('--shard <i/n>', 'run only slice i (from 0) of n; `bench merge` joins the slices')
+    .addOption(new Option('--slurm <tasks>', 'print a script submitting the sweep to Slurm as <tasks> array tasks and a merge job').conflicts(['shard', 'out', 'json', 'markdown']))
+    .action(async (options: BenchKernelsOptions) => (await import('../actions/bench-kernels.js')).benchKernels(options));
+  withReportOptions(bench.command('merge'))
+    .description('join the JSON rows of `bench kernels --shard` slices into the report of the whole sweep')
+    .argument('<files...>', 'the slices (JSON from `bench kernels --json --shard i/n`)')
+    .action(async (files: string[], options: ReportOptions) => (await import('../actions/bench-kernels.js')).benchMerge(files, options));
+}
