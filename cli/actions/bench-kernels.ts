@@ -42,10 +42,11 @@ function emit(rows: readonly BenchRow[], options: ReportOptions): void {
   else writeFileAtomic(options.out, report);
 }
 
-/** The arguments that select the cases, as given, for the commands of a Slurm script. */
+/** The options that select the cases, as given, for the commands of a Slurm script. */
 const caseArguments = (options: CaseOptions): string[] => [
   ...(options.layers === undefined ? [] : ['--layers', options.layers]),
   ...(options.cores === undefined ? [] : ['--cores', options.cores]),
+  ...(options.nm === undefined ? [] : ['--nm', options.nm]),
 ];
 
 export function benchKernels(options: BenchKernelsOptions): Promise<void> {

@@ -1,7 +1,8 @@
 // The options the kernel-bench commands share: which cases (--layers, --cores), which slice of
 // them (--shard) and how many at once (--jobs). Every refusal names the option.
 import { availableParallelism } from 'node:os';
-import { BENCH_CORES, BENCH_LAYERS, type BenchCase, benchCases } from '../../sw/kernels/bench/cases.js';
+import { patternName } from '../../isa/xnmsparse/gather.js';
+import { BENCH_CORES, BENCH_LAYERS, BENCH_PATTERNS, type BenchCase, benchCases } from '../../sw/kernels/bench/cases.js';
 import type { Shard } from '../../sw/kernels/bench/shard.js';
 import { UsageError } from '../errors.js';
 import { parseCount } from '../options.js';
@@ -9,6 +10,7 @@ import { parseCount } from '../options.js';
 export interface CaseOptions {
   layers?: string;
   cores?: string;
+  nm?: string;
 }
 
 /** The most cores of the simulated cluster (sim/cluster/config.ts). */
@@ -22,7 +24,10 @@ function list(text: string, option: string): string[] {
   return items;
 }
 
-/** The cases --layers and --cores select (all of the bench's by default), in report order. */
+/** "dense" and the bench's sparsities, as --nm names them. */
+const SPARSITIES = ['dense', ...BENCH_PATTERNS.map(patternName)];
+
+/** The cases --layers, --cores and --nm select (all of the bench's by default), in report order. */
 export function selectedCases(options: CaseOptions): BenchCase[] {
   const layers = options.layers === undefined ? BENCH_LAYERS : list(options.layers, '--layers').map((name) => {
     const spec = BENCH_LAYERS.find((l) => l.name === name);
@@ -30,7 +35,13 @@ export function selectedCases(options: CaseOptions): BenchCase[] {
     return spec;
   });
   const cores = options.cores === undefined ? BENCH_CORES : list(options.cores, '--cores').map((n) => parseCount(n, '--cores', 1, MOST_CORES));
-  return benchCases(layers, cores);
+  const cases = benchCases(layers, cores);
+  if (options.nm === undefined) return cases;
+  const sparsities = list(options.nm, '--nm').map((nm) => {
+    if (!SPARSITIES.includes(nm)) throw new UsageError(`--nm: the bench has no sparsity '${nm}' (it has ${SPARSITIES.join(', ')})`);
+    return nm;
+  });
+  return cases.filter((c) => sparsities.includes(c.nm));
 }
 
 /** `i/n`: slice i (0-based) of n. */

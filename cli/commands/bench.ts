@@ -6,6 +6,7 @@ function withReportOptions(command: Command): Command {
   return command
     .option('--layers <names>', 'only these bench layers, comma-separated (default: all)')
     .option('--cores <counts>', 'core counts, comma-separated (default: 1,8)')
+    .option('--nm <sparsities>', "only these sparsities, comma-separated: 'dense' and N:M patterns (default: all)")
     .addOption(new Option('--json', 'print the rows as JSON').conflicts('markdown'))
     .option('--markdown', 'print Markdown tables')
     .option('-o, --out <file>', 'write the report to this file instead of stdout');
