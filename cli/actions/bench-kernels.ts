@@ -6,9 +6,10 @@ import path from 'node:path';
 import { type BenchRow, summarize } from '../../sw/kernels/bench/measure.js';
 import { mergeSlices, type SliceRows } from '../../sw/kernels/bench/merge.js';
 import { shardCases } from '../../sw/kernels/bench/shard.js';
-import { runSweep, type SweepProgress } from '../../sw/kernels/bench/sweep.js';
+import { runSweep } from '../../sw/kernels/bench/sweep.js';
 import { checkOutputDirectory, writeFileAtomic } from '../../util/atomic-write.js';
 import { type CaseOptions, parseJobs, parseShard, selectedCases } from '../bench/options.js';
+import { progressLine } from '../bench/progress.js';
 import { formatBenchReport, type ReportFormat } from '../bench/report.js';
 import { slurmScript } from '../bench/slurm.js';
 import { runCommand, UsageError } from '../errors.js';
@@ -27,14 +28,6 @@ export interface BenchKernelsOptions extends ReportOptions {
 }
 
 const formatOf = (options: ReportOptions): ReportFormat => (options.json ? 'json' : options.markdown ? 'markdown' : 'text');
-
-/** One line per finished case on stderr (rewritten in place on a terminal): stdout carries only the report. */
-export function progressLine({ done, total, benchCase: c, elapsedMs }: SweepProgress): void {
-  const width = String(total).length;
-  const text = `[${String(done).padStart(width)}/${total}] ${c.layer} ${c.variant} ${c.nm} ${c.cores} core${c.cores === 1 ? '' : 's'} (${(elapsedMs / 1000).toFixed(1)} s)`;
-  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}${done === total ? '\n' : ''}`);
-  else process.stderr.write(`${text}\n`);
-}
 
 function emit(rows: readonly BenchRow[], options: ReportOptions): void {
   const report = formatBenchReport(rows, formatOf(options));

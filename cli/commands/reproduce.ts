@@ -4,7 +4,8 @@ import type { ReproduceOptions } from '../actions/reproduce.js';
 export function registerReproduce(program: Command): void {
   program
     .command('reproduce')
-    .description("regenerate the project's headline tables (today: the extension's area) as text, Markdown and JSON")
-    .option('-o, --out <dir>', 'directory for the Markdown and JSON files', 'results')
+    .description("regenerate the project's headline results beside the paper's: the extension's area, the kernels' speedups (Markdown, JSON and an SVG figure)")
+    .option('-o, --out <dir>', 'directory for the Markdown, JSON and SVG files', 'results')
+    .option('-j, --jobs <n>', 'kernel cases simulated at once, on worker threads (default: the cores of this machine)')
     .action(async (options: ReproduceOptions) => (await import('../actions/reproduce.js')).reproduce(options));
 }

@@ -119,37 +119,40 @@ export async function startSlurmCluster(): Promise<SlurmCluster> {
   const logs = (): string =>
     ['munged.exit', 'munged.out', 'slurmctld.exit', 'slurmctld.out', 'slurmctld.log', 'slurmd.exit', 'slurmd.out', 'slurmd.log'].map((f) => `--- ${f}\n${read(f).split('\n').slice(-15).join('\n')}`).join('\n');
 
-  // -f: munged's checks want root-owned system directories, which a temporary one is not.
-  start('munged', ['--foreground', '--force', `--socket=${socket}`, `--key-file=${key}`, `--pid-file=${munge}/pid`, `--seed-file=${munge}/seed`]);
-  await until('munged socket', () => existsSync(socket), 10_000, logs);
-  start('slurmctld', ['-D', '-i']);
-  start('slurmd', ['-D', '-N', host]);
-  const idle = (): boolean => {
-    try {
-      return /^idle/.test(execFileSync(tool('sinfo'), ['-h', '-o', '%T'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-    } catch {
-      return false;
-    }
+  const stop = async (): Promise<void> => {
+    stopping = true;
+    await Promise.all(
+      daemons.reverse().map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
   };
-  await until('the Slurm node idle', idle, 30_000, logs);
 
-  return {
-    env,
-    dir,
-    logs,
-    async stop() {
-      stopping = true;
-      await Promise.all(
-        daemons.reverse().map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve();
-              child.once('exit', () => resolve());
-              child.kill('SIGTERM');
-            }),
-        ),
-      );
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  try {
+    // -f: munged's checks want root-owned system directories, which a temporary one is not.
+    start('munged', ['--foreground', '--force', `--socket=${socket}`, `--key-file=${key}`, `--pid-file=${munge}/pid`, `--seed-file=${munge}/seed`]);
+    await until('munged socket', () => existsSync(socket), 10_000, logs);
+    start('slurmctld', ['-D', '-i']);
+    start('slurmd', ['-D', '-N', host]);
+    const idle = (): boolean => {
+      try {
+        return /^idle/.test(execFileSync(tool('sinfo'), ['-h', '-o', '%T'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+      } catch {
+        return false;
+      }
+    };
+    await until('the Slurm node idle', idle, 30_000, logs);
+  } catch (e) {
+    // A daemon that started is stopped again, the others' logs are in the message.
+    await stop();
+    throw e;
+  }
+
+  return { env, dir, logs, stop };
 }
