@@ -29,8 +29,8 @@ const layer = (spec: Omit<LayerSpec, 'inputSigned' | 'output' | 'relu'> & Partia
 
 export const BENCH_LAYERS: readonly LayerSpec[] = [
   layer({ name: 'conv3x3-64-16x16', kind: 'conv', inH: 16, inW: 16, inC: 64, outC: 16, kH: 3, kW: 3, stride: 1, pad: SAME_3X3 }),
-  layer({ name: 'conv3x3-64-8x8', kind: 'conv', inH: 8, inW: 8, inC: 64, outC: 32, kH: 3, kW: 3, stride: 1, pad: SAME_3X3 }),
-  layer({ name: 'conv3x3-128-6x6', kind: 'conv', inH: 6, inW: 6, inC: 128, outC: 16, kH: 3, kW: 3, stride: 1, pad: SAME_3X3 }),
+  layer({ name: 'conv3x3-64-8x8', kind: 'conv', inH: 8, inW: 8, inC: 64, outC: 64, kH: 3, kW: 3, stride: 1, pad: SAME_3X3 }),
+  layer({ name: 'conv3x3-128-8x8', kind: 'conv', inH: 8, inW: 8, inC: 128, outC: 16, kH: 3, kW: 3, stride: 1, pad: SAME_3X3 }),
   layer({ name: 'conv3x3-256-4x4', kind: 'conv', inH: 4, inW: 4, inC: 256, outC: 8, kH: 3, kW: 3, stride: 1, pad: SAME_3X3 }),
   layer({ name: 'pw-32-64-16x16', kind: 'pointwise', inH: 16, inW: 16, inC: 32, outC: 64, kH: 1, kW: 1, stride: 1, pad: NO_PADDING }),
   layer({ name: 'pw-128-64-8x8', kind: 'pointwise', inH: 8, inW: 8, inC: 128, outC: 64, kH: 1, kW: 1, stride: 1, pad: NO_PADDING }),

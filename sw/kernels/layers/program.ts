@@ -1,7 +1,7 @@
 /**
  * A whole program for one layer on the cluster (docs/kernels.md#programs): the layer's data in L1
  * (input, weight image, quantization, per-core scratch, output), the cores' code from the
- * variant's generator, an end barrier, and optionally a self-check by core 0 against the golden
+ * variant's generator, an end barrier (on more than one core), and optionally a self-check by core 0 against the golden
  * output stored in L2 (exit code 0 when bit-exact, 1 otherwise), so the program can run on another
  * simulator or on RTL. The measured part, everything up to the barrier, is the same either way.
  */
@@ -74,10 +74,15 @@ function quantizationBytes(data: LayerData): Uint8Array {
   return wordsToBytes(data.quantization.flatMap((q) => [q.bias, q.shift, q.multiplier]));
 }
 
-/** The end: every core waits at the barrier; core 0 then optionally compares the output with the golden bytes. */
-function epilogue(selfCheck: boolean, plan: LayerPlan, outputBytes: number): string[] {
+/**
+ * The end: every core waits at the barrier (a lone core has none to wait for, so its program needs
+ * no cluster peripheral and runs on a bare CV32E40P too); core 0 then optionally compares the
+ * output with the golden bytes.
+ */
+function epilogue(selfCheck: boolean, cores: number, plan: LayerPlan, outputBytes: number): string[] {
   const exit = (code: number): string[] => [`  li a0, ${code}`, '  li a7, 93', '  ecall'];
-  const lines = ['kernel_end:', '  li t0, PERIPHERAL_BARRIER', '  lw zero, 0(t0)            # wait for every core: the layer is done'];
+  const barrier = cores > 1 ? ['  li t0, PERIPHERAL_BARRIER', '  lw zero, 0(t0)            # wait for every core: the layer is done'] : [];
+  const lines = ['kernel_end:', ...barrier];
   if (!selfCheck) return [...lines, ...exit(0)];
   return [
     ...lines,
@@ -148,7 +153,7 @@ export function layerProgram(data: LayerData, variant: Variant, pattern: Sparsit
     '  .text',
     ...dispatch(cores),
     ...generator.code({ data, pattern, cores, plan }),
-    ...epilogue(selfCheck, plan, outputBytes),
+    ...epilogue(selfCheck, cores, plan, outputBytes),
     '  .section .l1.input, "aw"',
     'layer_input:',
     ...wordLines(data.input),
