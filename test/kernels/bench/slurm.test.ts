@@ -14,7 +14,7 @@ const skip = skipUnlessTools(SLURM_TOOLS, SLURM_ENV);
 const test = skip ? it.skip : it;
 const bin = path.resolve(__dirname, '../../../bin/nmsparse.js');
 /** One small layer on 8 cores, dense and one sparsity: 3 cases, so the two tasks get 2 and 1. */
-const CASES = ['--layers', 'conv3x3-256-4x4', '--cores', '8', '--nm', 'dense,1:8'];
+const CASES = ['--layers', 'fc-512-64', '--cores', '8', '--nm', 'dense,1:8'];
 
 let cluster: SlurmCluster | undefined;
 beforeAll(async () => {
@@ -49,5 +49,5 @@ test(`runs the bench as a Slurm job array and merges it like a local run${skip ?
   const local = await nmsparse(['bench', 'kernels', '--json', '--jobs', '1', ...CASES]);
   expect(local.code).toBe(0);
   expect(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'))).toEqual(JSON.parse(local.stdout));
-  expect(readFileSync(path.join(out, 'report.txt'), 'utf8')).toContain('conv3x3-256-4x4 (conv');
+  expect(readFileSync(path.join(out, 'report.txt'), 'utf8')).toContain('fc-512-64 (fc');
 }, 60_000);
