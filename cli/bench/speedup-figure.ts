@@ -44,7 +44,7 @@ export function speedupFigureSpec(rows: readonly BenchRow[], title: string): Top
   const order = [...new Set(values.map((p) => p.nm))].sort(byDensity);
   const encoding = {
     x: { field: 'nm', type: 'ordinal', sort: order, title: 'N:M sparsity', axis: { labelAngle: 0 } },
-    y: { field: 'speedup', type: 'quantitative', title: 'speedup over dense' },
+    y: { field: 'speedup', type: 'quantitative', title: 'speedup over dense (best layer)' },
     color: { field: 'series', type: 'nominal', title: null, scale: { domain: Object.values(SERIES) } },
   } as const;
   return {

@@ -13,11 +13,11 @@ const rows = summarize(await runSweep(benchCases(BENCH_LAYERS.filter((l) => l.ki
 
 describe('kernel speedups of reproduce', () => {
   it('renders the figure as SVG with every series', async () => {
-    const svg = await speedupFigureSvg(rows, 'speedup over dense');
+    const svg = await speedupFigureSvg(rows, 'a title');
     expect(XMLValidator.validate(svg)).toBe(true);
     const document = new XMLParser({ ignoreAttributes: false }) .parse(svg) as Record<string, unknown>;
     expect(Object.keys(document)).toEqual(['svg']);
-    for (const text of ['dense', 'software sparse', 'Xnmsparse', 'paper', 'N:M sparsity', 'speedup over dense', '1:16']) expect(svg).toContain(`>${text}<`);
+    for (const text of ['dense', 'software sparse', 'Xnmsparse', 'paper', 'a title', 'N:M sparsity', 'speedup over dense (best layer)', '1:16']) expect(svg).toContain(`>${text}<`);
   });
 
   it('puts the paper beside the best and worst layer at each sparsity', () => {
