@@ -55,7 +55,7 @@ const R = {
 const IM2COL: Im2colRegisters = { y: 'a0', x: 'a1', column: 'a2', temps: ['a3', 'a4', 'a5', 's2', 's3', 's4', 's5', 's6', 's7', 's8'] };
 const COUNTER = 's9';
 
-export const paddedReduction = (spec: LayerSpec): number => Math.ceil(reductionLength(spec) / 4) * 4;
+const paddedReduction = (spec: LayerSpec): number => Math.ceil(reductionLength(spec) / 4) * 4;
 
 /** Whether each pixel's column is the input itself (contiguous and whole words). */
 const directColumns = (spec: LayerSpec): boolean => spec.kind !== 'conv' && spec.inC % 4 === 0;
@@ -238,26 +238,27 @@ function passLines(spec: LayerSpec, plan: LayerPlan, pixels: number, label: stri
   ];
 }
 
-/** Core i: its state record, then the shared code. */
+/** Core i: its state record (addresses in hex, as the assembly reader sees them in a trace), then the shared code. */
 function coreLines(spec: LayerSpec, plan: LayerPlan, core: number, share: Share, pixelsPerPass: number): string[] {
   const scratch = plan.scratch + core * plan.scratchBytes;
   if (share.pixels.count === 0 || share.channels.count === 0) return [`core_${core}:                      # no work`, '  j kernel_end'];
   const { pixels, channels } = share;
-  const words: [number, number][] = [
-    [STATE.passes, Math.floor(pixels.count / pixelsPerPass)],
-    [STATE.tail, pixels.count % pixelsPerPass],
-    [STATE.column, plan.input + pixels.start * spec.inC],
-    [STATE.output, plan.output + pixels.start * spec.outC + channels.start],
-    [STATE.blocks, Math.floor(channels.count / BLOCK_CHANNELS)],
-    [STATE.channelTail, channels.count % BLOCK_CHANNELS],
-    [STATE.weights, plan.weights + channels.start * paddedReduction(spec)],
-    [STATE.quantization, plan.quantization + 12 * channels.start],
+  const hex = (address: number): string => `0x${address.toString(16)}`;
+  const fields: [keyof typeof STATE, number | string, string][] = [
+    ['passes', Math.floor(pixels.count / pixelsPerPass), `passes of ${pixelsPerPass} pixels`],
+    ['tail', pixels.count % pixelsPerPass, 'pixels of the last pass'],
+    ...(directColumns(spec) ? [['column', hex(plan.input + pixels.start * spec.inC), 'first column: in the input'] as [keyof typeof STATE, string, string]] : []),
+    ['output', hex(plan.output + pixels.start * spec.outC + channels.start), 'first output byte'],
+    ['blocks', Math.floor(channels.count / BLOCK_CHANNELS), `blocks of ${BLOCK_CHANNELS} channels`],
+    ['channelTail', channels.count % BLOCK_CHANNELS, 'channels of the last block'],
+    ['weights', hex(plan.weights + channels.start * paddedReduction(spec)), 'first weight row'],
+    ['quantization', hex(plan.quantization + 12 * channels.start), 'first quantization record'],
   ];
   const t = 't0';
   return [
     `core_${core}:                      # pixels ${pixels.start}..${pixels.start + pixels.count - 1}, channels ${channels.start}..${channels.start + channels.count - 1}`,
-    `  li ${R.state}, ${scratch}`,
-    ...words.flatMap(([offset, value]) => [`  li ${t}, ${value}`, `  sw ${t}, ${offset}(${R.state})`]),
+    `  li ${R.state}, ${hex(scratch)}          # the core's scratch: state record, then the columns`,
+    ...fields.flatMap(([field, value, meaning]) => [`  li ${t}, ${value}`, `  sw ${t}, ${STATE[field]}(${R.state})          # ${meaning}`]),
     ...(directColumns(spec) ? [] : [...im2colStartLines(spec, pixels.start, IM2COL), `  sw ${IM2COL.y}, ${STATE.y}(${R.state})`, `  sw ${IM2COL.x}, ${STATE.x}(${R.state})`]),
     '  j dense_passes',
   ];

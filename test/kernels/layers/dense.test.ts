@@ -40,6 +40,7 @@ const AWKWARD: readonly LayerSpec[] = [
   layer('fc, Cin 7', { kind: 'fc', inH: 1, inW: 1, inC: 7, outC: 5, ...linear }),
   layer('matmul, 3 tokens, activation weights', { kind: 'matmul', inH: 3, inW: 1, inC: 20, outC: 7, ...linear, inputSigned: true, output: 'int8', relu: false, activationWeights: true }),
   layer('matmul, 5 tokens, uint8 input', { kind: 'matmul', inH: 5, inW: 1, inC: 36, outC: 20, ...linear }),
+  layer('matmul, 4 tokens x 700 channels (output offsets past 2047)', { kind: 'matmul', inH: 4, inW: 1, inC: 4, outC: 700, ...linear }),
 ];
 
 function expectBitExact(spec: LayerSpec, cores: number): void {
@@ -51,6 +52,18 @@ function expectBitExact(spec: LayerSpec, cores: number): void {
 describe('dense kernel against the golden model', () => {
   it.each(AWKWARD.flatMap((spec) => [1, 8].map((cores) => [spec.name, cores, spec] as const)))('%s on %i cores', (_, cores, spec) => {
     expectBitExact(spec, cores);
+  });
+
+  // Inputs large enough that L1 leaves each of 8 cores room for only 2 or 1 im2col columns.
+  it.each([
+    [28, 2],
+    [29, 1],
+  ])('a square input of side %i, 64 channels, on 8 cores: passes of %i pixels', (size, pixels) => {
+    const spec = layer(`conv over ${size}x${size}x64`, { inH: size, inW: size, inC: 64, outC: 4 });
+    const data = randomLayerData(spec, 5);
+    const program = layerProgram(data, 'dense', undefined, 8);
+    expect(program.plan.scratchBytes).toBe(denseGenerator.scratchBytes(spec, undefined, 40 + pixels * 576));
+    checkLayerOutput(program, data, runLayerProgram(program).output);
   });
 
   it.each(['conv3x3-256-4x4', 'pw-128-64-8x8', 'fc-512-64', 'vit-attn-qk-64x32-64'])('bench layer %s on 8 cores', (name) => {
@@ -90,8 +103,9 @@ describe('dense programs', () => {
     expect(denseGenerator.bound(conv, undefined, 1)).toBe(denseMacs(conv) * 0.375);
   });
 
-  it('refuse a scratch budget without room for one im2col column', () => {
+  it('take the most columns the scratch budget holds, and refuse one without room for a column', () => {
     expect(() => denseGenerator.scratchBytes(benchLayer('conv3x3-64-8x8'), undefined, 500)).toThrow(/^tile: .*576 bytes/);
-    expect(denseGenerator.scratchBytes(benchLayer('conv3x3-64-8x8'), undefined, 1400) % 4).toBe(0);
+    const conv = benchLayer('conv3x3-64-8x8');
+    expect([5000, 1400, 700].map((budget) => denseGenerator.scratchBytes(conv, undefined, budget))).toEqual([40 + 4 * 576, 40 + 2 * 576, 40 + 576]);
   });
 });
