@@ -11,6 +11,7 @@
  * (PULP-NN's style): per pixel, rows of zeros above and below the input, and per kernel row a run of
  * zeros left, one contiguous copy of the window's columns inside the input, and zeros right.
  * Whole words are copied when Cin % 4 == 0 (every run is then a multiple of 4 bytes), else bytes.
+ * The code uses hardware loop 0 and branches: emit it outside any hardware loop.
  */
 import { type LayerSpec, LayerSpecError, outputWidth, reductionLength } from '../../layers/spec.js';
 
@@ -53,10 +54,12 @@ function multiplyConstantLines(rd: string, rs: string, value: number, scratch: s
 /**
  * `count` (a register, >= 0, clobbered) repetitions of `once`: a hardware loop 0 over `unroll`
  * copies of it (`unrolled`, at least 3 instructions, the copies interleaved by the caller to avoid
- * load-use stalls), then a branch loop over the remainder. `pairs` is clobbered too.
+ * load-use stalls), then a branch loop over the remainder. `pairs` is clobbered too. A zero count
+ * (the usual case of the padding runs) costs one taken branch.
  */
 export function repeatLines(label: string, count: string, pairs: string, unroll: 2 | 4, unrolled: readonly string[], once: readonly string[]): string[] {
   return [
+    `  beqz ${count}, ${label}_done`,
     `  srli ${pairs}, ${count}, ${Math.log2(unroll)}`,
     `  beqz ${pairs}, ${label}_rest`,
     `  cv.setup 0, ${pairs}, ${label}_rest`,
