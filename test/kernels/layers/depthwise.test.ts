@@ -51,7 +51,9 @@ describe('depthwise kernel against the golden model', () => {
     expectBitExact(benchLayer('dw3x3-64-16x16'), 8);
   });
 
-  it('refuses a plane larger than the scratch budget', () => {
+  it('refuses a plane larger than the scratch budget, and windows whose rows are too far apart for load offsets', () => {
     expect(() => depthwiseGenerator.scratchBytes(benchLayer('dw3x3-64-16x16'), undefined, 300)).toThrow(/^tile: .*plane of 328 bytes/);
+    expect(depthwiseGenerator.scratchBytes(benchLayer('dw3x3-64-16x16'), undefined, 328)).toBe(328);
+    expect(() => depthwiseGenerator.scratchBytes(dw('wide', { inH: 3, inW: 1100, inC: 1, outC: 1 }), undefined, 60_000)).toThrow(/^tile: .*over 1102 padded columns/);
   });
 });
