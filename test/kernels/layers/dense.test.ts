@@ -75,18 +75,8 @@ describe('dense programs', () => {
   const spec = AWKWARD[0]!;
   const data = randomLayerData(spec, 3);
 
-  // program.ts emits the expected output's section after the L1 sections, so the assembler places
-  // it in L1 right after the quantization, over the cores' scratch (reported to the lead): until
-  // that is fixed, the test moves the section ahead of the L1 ones, into L2.
-  const expectedInL2 = (source: string): string => {
-    const [head, expected] = source.split('  .section .rodata.expected\n') as [string, string];
-    const [code, l1] = head.split('  .section .l1.input') as [string, string];
-    return `${code}  .section .rodata.expected\n${expected}  .section .l1.input${l1}`;
-  };
-
   it('check themselves: exit code 0 when the output is right, 1 when an expected byte is wrong', () => {
-    const generated = layerProgram(data, 'dense', undefined, 8, { selfCheck: true });
-    const program = { ...generated, source: expectedInL2(generated.source) };
+    const program = layerProgram(data, 'dense', undefined, 8, { selfCheck: true });
     expect(runLayerProgram(program).perCore).toHaveLength(8);
     const corrupted = program.source.replace(/^expected_output:\n {2}\.word 0x(..)/m, (_, byte: string) => `expected_output:\n  .word 0x${((parseInt(byte, 16) + 1) & 0xff).toString(16).padStart(2, '0')}`);
     expect(corrupted).not.toBe(program.source);
