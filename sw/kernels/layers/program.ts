@@ -154,6 +154,8 @@ export function layerProgram(data: LayerData, variant: Variant, pattern: Sparsit
     ...dispatch(cores),
     ...generator.code({ data, pattern, cores, plan }),
     ...epilogue(selfCheck, cores, plan, outputBytes),
+    // Before the L1 sections: a section without a fixed address follows the one before it, and L2 is where it belongs.
+    ...(selfCheck ? ['  .section .rodata.expected', 'expected_output:', ...wordLines(goldenLayer(data))] : []),
     '  .section .l1.input, "aw"',
     'layer_input:',
     ...wordLines(data.input),
@@ -163,7 +165,6 @@ export function layerProgram(data: LayerData, variant: Variant, pattern: Sparsit
     '  .section .l1.quantization, "aw"',
     'layer_quantization:',
     ...wordLines(quantization),
-    ...(selfCheck ? ['  .section .rodata.expected', 'expected_output:', ...wordLines(goldenLayer(data))] : []),
   ].join('\n');
   return {
     spec,

@@ -1,8 +1,10 @@
 /** The code generator of each variant of a layer (docs/kernels.md lists them). */
 import { type LayerSpec, type Variant } from '../../layers/spec.js';
+import { denseGenerator } from './dense.js';
+import { depthwiseGenerator } from './depthwise.js';
 import type { VariantGenerator } from './generator.js';
 
-const GENERATORS: readonly VariantGenerator[] = [];
+const GENERATORS: readonly VariantGenerator[] = [denseGenerator, depthwiseGenerator];
 
 export function generatorFor(spec: LayerSpec, variant: Variant): VariantGenerator {
   const generator = GENERATORS.find((g) => g.variant === variant && g.kinds.includes(spec.kind));
