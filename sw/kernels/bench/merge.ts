@@ -4,6 +4,7 @@
  * repeated or unexpected case is an error that names it, so a lost array task or a slice run with
  * other options cannot pass for a complete report.
  */
+import { caseName } from './case-name.js';
 import type { BenchCase } from './cases.js';
 import type { BenchRow, BenchStalls } from './measure.js';
 
@@ -17,8 +18,6 @@ export interface SliceRows {
   readonly source: string;
   readonly rows: unknown;
 }
-
-export const caseKey = (c: BenchCase): string => `${c.layer} ${c.variant} ${c.nm} on ${c.cores} cores`;
 
 const NUMBERS = ['cores', 'cycles', 'macs', 'macPerCycle', 'weightBytes', 'weightValueBytes', 'weightIndexBytes', 'footprintBytes', 'boundCycles', 'boundPercent', 'instructions'] as const;
 const STRINGS = ['layer', 'kind', 'variant', 'nm'] as const;
@@ -41,24 +40,24 @@ function benchRow(value: unknown, where: string): BenchRow {
 
 /** The rows of `expected`, in its order, from the slices; throws a BenchMergeError naming what does not fit. */
 export function mergeSlices(slices: readonly SliceRows[], expected: readonly BenchCase[]): BenchRow[] {
-  const wanted = new Set(expected.map(caseKey));
+  const wanted = new Set(expected.map(caseName));
   const found = new Map<string, { row: BenchRow; where: string }>();
   for (const { source, rows } of slices) {
     if (!Array.isArray(rows)) throw new BenchMergeError(`${source}: not a list of bench rows (a JSON array, as \`bench kernels --json\` writes)`);
     rows.forEach((value: unknown, i) => {
       const where = `${source}, row ${i + 1}`;
       const row = benchRow(value, where);
-      const key = caseKey(row);
+      const key = caseName(row);
       if (!wanted.has(key)) throw new BenchMergeError(`${where}: case ${key} is not one of the sweep's (other --layers or --cores?)`);
       const seen = found.get(key);
       if (seen) throw new BenchMergeError(`case ${key} appears twice: ${seen.where} and ${where}`);
       found.set(key, { row, where });
     });
   }
-  const missing = expected.map(caseKey).filter((key) => !found.has(key));
+  const missing = expected.map(caseName).filter((key) => !found.has(key));
   if (missing.length > 0) {
     const shown = missing.slice(0, 5).join('; ') + (missing.length > 5 ? `; and ${missing.length - 5} more` : '');
     throw new BenchMergeError(`${missing.length} of ${expected.length} cases missing: ${shown}`);
   }
-  return expected.map((c) => found.get(caseKey(c))!.row);
+  return expected.map((c) => found.get(caseName(c))!.row);
 }

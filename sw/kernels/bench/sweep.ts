@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
+import { caseName } from './case-name.js';
 import type { BenchCase } from './cases.js';
 import type { BenchRow } from './measure.js';
 
@@ -38,8 +39,6 @@ export interface SweepOptions {
 
 type CaseRunner = (benchCase: BenchCase) => BenchRow | Promise<BenchRow>;
 
-const describeCase = (c: BenchCase): string => `${c.layer} ${c.variant} ${c.nm} on ${c.cores} core${c.cores === 1 ? '' : 's'}`;
-
 /** The row of every case, in the order of `cases`. */
 export async function runSweep(cases: readonly BenchCase[], options: SweepOptions): Promise<BenchRow[]> {
   const { jobs } = options;
@@ -53,7 +52,7 @@ export async function runSweep(cases: readonly BenchCase[], options: SweepOption
     options.onProgress?.({ done, total: cases.length, benchCase, elapsedMs: Date.now() - started });
   };
   const failed = (benchCase: BenchCase, e: unknown): never => {
-    throw new Error(`bench case ${describeCase(benchCase)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new Error(`bench case ${caseName(benchCase)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   };
 
   if (jobs === 1) {
