@@ -18,7 +18,7 @@ export function registerBench(program: Command): void {
     .description('simulate every bench case (layer, variant, sparsity, cores) and report cycles, speedups, memory and stalls')
     .option('-j, --jobs <n>', 'cases simulated at once, on worker threads (default: the cores of this machine)')
     .option('--shard <i/n>', 'run only slice i (from 0) of n; `bench merge` joins the slices')
-    .addOption(new Option('--slurm <tasks>', 'print a script submitting the sweep to Slurm as <tasks> array tasks and a merge job').conflicts(['shard', 'out', 'json', 'markdown']))
+    .addOption(new Option('--slurm <tasks>', 'print a script submitting the sweep to Slurm as <tasks> array tasks of --jobs CPUs each (default 1) and a merge job').conflicts(['shard', 'out', 'json', 'markdown']))
     .action(async (options: BenchKernelsOptions) => (await import('../actions/bench-kernels.js')).benchKernels(options));
   withReportOptions(bench.command('merge'))
     .description('join the JSON rows of `bench kernels --shard` slices into the report of the whole sweep')
