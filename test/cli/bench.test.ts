@@ -1,6 +1,6 @@
 // `nmsparse bench kernels` and `bench merge` as a user runs them: refusals that name the option or
 // the case, the Slurm script, and merging slices of rows (made by the sweep's stand-in worker).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,26 @@ describe('nmsparse bench', () => {
     await refused(['bench', 'kernels', '--slurm', '0'], '--slurm');
     await refused(['bench', 'kernels', '--slurm', '2', '--shard', '0/2'], "'--slurm <tasks>' cannot be used with option '--shard <i/n>'");
     await refused(['bench', 'kernels', '--json', '--markdown'], '--json', '--markdown');
+  });
+
+  it('runs the kernels: the report alone on stdout or in --out, progress on stderr', async () => {
+    const args = ['bench', 'kernels', '--layers', 'fc-512-64', '--cores', '1,8', '--nm', 'dense', '--jobs', '2'];
+    const json = await nmsparse([...args, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const rows = JSON.parse(json.stdout) as BenchRow[];
+    expect(rows.map((r) => [r.layer, r.variant, r.cores, r.speedupVsDense])).toEqual([
+      ['fc-512-64', 'dense', 1, 1],
+      ['fc-512-64', 'dense', 8, 1],
+    ]);
+    expect(rows[1]!.cycles).toBeLessThan(rows[0]!.cycles);
+    expect(json.stderr.split('\n').filter(Boolean).sort()).toEqual([
+      expect.stringMatching(/^\[1\/2\] fc-512-64 dense on (1 core|8 cores) \(\d+\.\d s\)$/),
+      expect.stringMatching(/^\[2\/2\] fc-512-64 dense on (1 core|8 cores) \(\d+\.\d s\)$/),
+    ]);
+    const out = path.join(dir, 'report', 'fc.md');
+    const markdown = await nmsparse([...args, '--markdown', '--out', out]);
+    expect(markdown.stdout).toBe('');
+    expect(readFileSync(out, 'utf8')).toMatch(/^### fc-512-64 \(fc: 1x1x512 -> 64, 1x1\)\n\n\| variant \| N:M \|/);
   });
 
   it('prints a Slurm script: an array of slices and a merge after all of them', async () => {
