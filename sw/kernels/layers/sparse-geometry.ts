@@ -2,20 +2,25 @@
  * Where the software sparse kernel (sparse.ts) keeps its activations and how it divides the work.
  *
  * The activation buffer is the input transposed once per core, not an im2col per pass: buffer row
- * r holds input row `iy`, channel after channel, and within a channel the padded input columns
- * split by stride phase (column X = j * stride + phase at byte `phase * phaseBytes + j`). Then
- * the activations of one weight position (ky, kx, c) for PASS_PIXELS consecutive output pixels
- * of a row are PASS_PIXELS consecutive bytes, at a byte offset from the pass's base that does not
- * depend on the pass: the weights carry that offset (sw/sparse/offsets.ts), and one (possibly
- * misaligned) word load fetches four pixels. Every input byte is transposed once per core and
- * serves all kH * kW windows that read it. Layers with a 1x1 kernel and stride 1 (pointwise, fc,
- * matmul) are one flat row of pixels; their buffer holds one pass.
+ * r holds input row `iy`, channel after channel; within a channel, the padded input columns split
+ * by stride phase (padded column X * stride + phase belongs to phase `phase`, column X of it), and
+ * a phase is a run of words, word j holding columns j, j + Q, j + 2Q, j + 3Q (Q = laneStep). Then
+ * the activations of one weight position (ky, kx, c) for the four output pixels x, x + Q, x + 2Q,
+ * x + 3Q of a row are one aligned word, at a byte offset from the pass's base that does not depend
+ * on the pass: the weights carry that offset (sw/sparse/offsets.ts). A pass is two such words,
+ * pixels x and x + 1 (groupStep 1). Every input byte is transposed once per core (plus the
+ * columns two words share at their seams) and serves all kH * kW windows that read it.
+ *
+ * Layers with a 1x1 kernel and stride 1 (pointwise, fc, matmul) are one flat row of pixels; their
+ * buffer holds one pass of 8 consecutive pixels (laneStep 1, groupStep 4).
  */
 import { type LayerSpec, LayerSpecError, outputHeight, outputWidth } from '../../layers/spec.js';
 import { type Range, splitRange } from './split.js';
 
 /** Output pixels per pass: two groups of four, one word of the buffer each. */
 export const PASS_PIXELS = 8;
+/** Lanes (pixels) per buffer word. */
+export const LANES = 4;
 
 const roundUp = (n: number, unit: number): number => Math.ceil(n / unit) * unit;
 
@@ -27,7 +32,11 @@ export interface BufferGeometry {
   readonly outRows: number;
   readonly outCols: number;
   readonly passesPerRow: number;
-  /** Bytes of one stride phase of one channel of one row (a multiple of 4). */
+  /** Output columns between the lanes of a word, and between a pass's two words. */
+  readonly laneStep: number;
+  readonly groupStep: number;
+  /** Words of one stride phase of one channel of one row. */
+  readonly phaseWords: number;
   readonly phaseBytes: number;
   readonly channelBytes: number;
   readonly rowBytes: number;
@@ -39,11 +48,15 @@ export function bufferGeometry(spec: LayerSpec): BufferGeometry {
   const inCols = flat ? spec.inH * spec.inW : spec.inW;
   const outRows = flat ? 1 : outputHeight(spec);
   const outCols = flat ? inCols : outputWidth(spec);
-  const passesPerRow = Math.ceil(outCols / PASS_PIXELS);
-  // A flat layer's buffer is one pass wide; a convolution's spans its output row plus the window.
-  const phaseBytes = flat ? PASS_PIXELS : roundUp(passesPerRow * PASS_PIXELS + Math.floor((spec.kW - 1) / spec.stride), 4);
+  // A convolution's row: Q columns per lane, Q even so that a pass's two words (x, x + 1) never
+  // overlap the next pass's; its phase adds the window's columns to the last word.
+  const laneStep = flat ? 1 : 2 * Math.ceil(Math.ceil(outCols / LANES) / 2);
+  const groupStep = flat ? LANES : 1;
+  const passesPerRow = flat ? Math.ceil(outCols / PASS_PIXELS) : laneStep / 2;
+  const phaseWords = flat ? PASS_PIXELS / LANES : laneStep + Math.floor((spec.kW - 1) / spec.stride);
+  const phaseBytes = 4 * phaseWords;
   const channelBytes = spec.stride * phaseBytes;
-  return { flat, inRows, inCols, outRows, outCols, passesPerRow, phaseBytes, channelBytes, rowBytes: spec.inC * channelBytes };
+  return { flat, inRows, inCols, outRows, outCols, passesPerRow, laneStep, groupStep, phaseWords, phaseBytes, channelBytes, rowBytes: spec.inC * channelBytes };
 }
 
 /** Byte offset of weight position k (im2col order ky, kx, c) from a pass's base. */
@@ -51,21 +64,32 @@ export function positionOffset(spec: LayerSpec, geometry: BufferGeometry, k: num
   const c = k % spec.inC;
   const kx = Math.floor(k / spec.inC) % spec.kW;
   const ky = Math.floor(k / (spec.inC * spec.kW));
-  return ky * geometry.rowBytes + c * geometry.channelBytes + (kx % spec.stride) * geometry.phaseBytes + Math.floor(kx / spec.stride);
+  return ky * geometry.rowBytes + c * geometry.channelBytes + (kx % spec.stride) * geometry.phaseBytes + 4 * Math.floor(kx / spec.stride);
 }
 
-/** One pass: PASS_PIXELS output pixels of one row from column x0, of which `valid` exist. */
+/**
+ * One pass: the output pixels x0 + g * groupStep + l * laneStep of one row (group g = 0, 1, lane l =
+ * 0..3); valid[g] of each group's lanes exist (always the first ones).
+ */
 export interface Pass {
   readonly row: number;
   readonly x0: number;
-  readonly valid: number;
+  readonly valid: readonly [number, number];
 }
 
 export function passAt(geometry: BufferGeometry, index: number): Pass {
   const row = Math.floor(index / geometry.passesPerRow);
-  const x0 = (index % geometry.passesPerRow) * PASS_PIXELS;
-  return { row, x0, valid: Math.min(PASS_PIXELS, geometry.outCols - x0) };
+  const x0 = (index % geometry.passesPerRow) * (geometry.flat ? PASS_PIXELS : 2);
+  const lanes = (g: number): number => {
+    let n = 0;
+    while (n < LANES && pixelOf(geometry, x0, g, n) < geometry.outCols) n++;
+    return n;
+  };
+  return { row, x0, valid: [lanes(0), lanes(1)] };
 }
+
+/** The output column of a pass's group g, lane l. */
+export const pixelOf = (geometry: BufferGeometry, x0: number, g: number, l: number): number => x0 + g * geometry.groupStep + l * geometry.laneStep;
 
 /** A core's share: a range of passes and a range of output channels (empty ranges: the core idles). */
 export interface CoreShare {
@@ -95,8 +119,14 @@ export function inputRowsFor(spec: LayerSpec, first: number, last: number): numb
   return (last - first) * spec.stride + spec.kH;
 }
 
-/** Scratch bytes of a buffer of `rows` rows, rounded so that it is cleared in blocks of 16 bytes. */
-export const bufferBytes = (geometry: BufferGeometry, rows: number): number => roundUp(rows * geometry.rowBytes, 16);
+/**
+ * Zero bytes after the buffer, read in place of the input's padding: one pixel's channels and the
+ * three bytes a word load of its last channels reads past them, in blocks of 16 bytes.
+ */
+export const zeroBytes = (spec: LayerSpec): number => roundUp(spec.inC + 3, 16);
+
+/** Scratch bytes of a buffer of `rows` rows and the zero pixel after it. */
+export const scratchFor = (spec: LayerSpec, geometry: BufferGeometry, rows: number): number => rows * geometry.rowBytes + zeroBytes(spec);
 
 /**
  * Buffer rows per core: every input row of the layer when they fit in `budget`, else as many as
@@ -106,12 +136,12 @@ export function bufferRows(spec: LayerSpec, budget: number): number {
   const geometry = bufferGeometry(spec);
   const wanted = geometry.flat ? 1 : inputRowsFor(spec, 0, geometry.outRows - 1);
   let rows = wanted;
-  while (rows > 0 && bufferBytes(geometry, rows) > budget) rows--;
+  while (rows > 0 && scratchFor(spec, geometry, rows) > budget) rows--;
   const least = geometry.flat ? 1 : spec.kH;
   if (rows < least) {
     throw new LayerSpecError(
       'tile',
-      `layer '${spec.name}': the sparse kernel's activation buffer needs ${bufferBytes(geometry, least)} bytes per core (${least} rows of ${geometry.rowBytes}), L1 leaves ${budget}: use fewer input channels or a narrower tile`,
+      `layer '${spec.name}': the sparse kernel's activation buffer needs ${scratchFor(spec, geometry, least)} bytes per core (${least} rows of ${geometry.rowBytes} and a zero pixel), L1 leaves ${budget}: use fewer input channels or a narrower tile`,
     );
   }
   return rows;

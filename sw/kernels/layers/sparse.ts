@@ -23,12 +23,14 @@ import {
   type BufferGeometry,
   type Chunk,
   type Pass,
-  bufferBytes,
   bufferGeometry,
   bufferRows,
   chunksOf,
   coreShares,
+  pixelOf,
   positionOffset,
+  scratchFor,
+  zeroBytes,
 } from './sparse-geometry.js';
 
 /** Instructions of the inner loop per group of four non-zeros (see the header). */
@@ -63,48 +65,57 @@ function weightImage(data: LayerData, pattern: SparsityPattern | undefined): Wei
   return { bytes, valueBytes: nonZeros, indexBytes: 2 * nonZeros };
 }
 
+/**
+ * The 4 x 4 byte transpose of words a, b, c, d (lane i of each) into four words, the i-th holding
+ * lane i of a, b, c, d in that order: returned in registers [p, b, a, d]; q is a second temporary.
+ * s5 and s6 hold EVEN_PIXEL and ODD_PIXEL.
+ */
+function transposeLines(a: string, b: string, c: string, d: string, p: string, q: string): { lines: string[]; out: readonly string[] } {
+  const lines = [
+    `  cv.pack ${p}, ${b}, ${a}         # [a0 a1 b0 b1]`,
+    `  cv.pack.h ${a}, ${b}, ${a}       # [a2 a3 b2 b3]`,
+    `  cv.pack ${q}, ${d}, ${c}         # [c0 c1 d0 d1]`,
+    `  cv.pack.h ${c}, ${d}, ${c}       # [c2 c3 d2 d3]`,
+    `  mv ${b}, ${p}`,
+    `  mv ${d}, ${a}`,
+    `  cv.shuffle2.b ${p}, ${q}, s5     # lane 0 of a, b, c, d`,
+    `  cv.shuffle2.b ${b}, ${q}, s6     # lane 1`,
+    `  cv.shuffle2.b ${a}, ${c}, s5     # lane 2`,
+    `  cv.shuffle2.b ${d}, ${c}, s6     # lane 3`,
+  ];
+  return { lines, out: [p, b, a, d] };
+}
+
+const selectorLines = [`  li s5, ${EVEN_PIXEL}`, `  li s6, ${ODD_PIXEL}`];
+
 /** One group of four non-zeros for 8 pixels (the hardware loop's body). */
 function groupBody(dot: string): string[] {
-  const lines = OFFSETS.map((o) => `  cv.lhu ${o}, (s0), 2            # offset of non-zero ${o.slice(1)}`);
-  for (let i = 0; i < 4; i++) for (const g of GROUPS) lines.push(`  cv.lw ${g.words[i]}, ${OFFSETS[i]}(${g.base})       # pixels ${g.base === 'a1' ? '0-3' : '4-7'} at position ${'abcd'[i]}`);
+  const lines = OFFSETS.map((o, i) => `  cv.lhu ${o}, (s0), 2            # offset of non-zero ${'abcd'[i]}`);
+  for (let i = 0; i < 4; i++) for (const [n, g] of GROUPS.entries()) lines.push(`  cv.lw ${g.words[i]}, ${OFFSETS[i]}(${g.base})       # word ${n} at position ${'abcd'[i]}`);
   lines.push('  cv.lw s7, (s0), 4              # the four weights');
   GROUPS.forEach((g, n) => {
     const [a, b, c, d] = g.words;
-    const [p, q] = g.temps;
-    const acc = ACC.slice(4 * n, 4 * n + 4);
-    lines.push(
-      `  cv.pack ${p}, ${b}, ${a}         # [a0 a1 b0 b1]`,
-      `  cv.pack.h ${a}, ${b}, ${a}       # [a2 a3 b2 b3]`,
-      `  cv.pack ${q}, ${d}, ${c}         # [c0 c1 d0 d1]`,
-      `  cv.pack.h ${c}, ${d}, ${c}       # [c2 c3 d2 d3]`,
-      `  mv ${b}, ${p}`,
-      `  mv ${d}, ${a}`,
-      `  cv.shuffle2.b ${p}, ${q}, s5     # pixel ${4 * n}: [a0 b0 c0 d0]`,
-      `  cv.shuffle2.b ${b}, ${q}, s6     # pixel ${4 * n + 1}`,
-      `  cv.shuffle2.b ${a}, ${c}, s5     # pixel ${4 * n + 2}`,
-      `  cv.shuffle2.b ${d}, ${c}, s6     # pixel ${4 * n + 3}`,
-      `  ${dot} ${acc[0]}, ${p}, s7`,
-      `  ${dot} ${acc[1]}, ${b}, s7`,
-      `  ${dot} ${acc[2]}, ${a}, s7`,
-      `  ${dot} ${acc[3]}, ${d}, s7`,
-    );
+    const transposed = transposeLines(a, b, c, d, g.temps[0], g.temps[1]);
+    lines.push(`  # word ${n}: pixels' activations at positions a..d`, ...transposed.lines);
+    transposed.out.forEach((word, lane) => lines.push(`  ${dot} ${ACC[4 * n + lane]}, ${word}, s7`));
   });
   return lines;
 }
 
+const passLabel = (valid: readonly number[]): string => `sparse_pass_${valid.join('_')}`;
+
 /**
- * The pass routine for `valid` output pixels: a1 = the pass's buffer base, a0 = the output byte
- * of its first pixel and first channel, s0 = that channel's weight stream, s1 = its quantization
- * record, gp = the number of channels. Returns with `ret` (ra is kept).
+ * The pass routine for `valid` lanes of each word: a1 = the pass's buffer base, a0 = the output
+ * byte of its first pixel and first channel, s0 = that channel's weight stream, s1 = its
+ * quantization record, gp = the number of channels. Returns with `ret` (ra is kept).
  */
-function passRoutine(spec: LayerSpec, groups: number, valid: number): string[] {
+function passRoutine(spec: LayerSpec, geometry: BufferGeometry, groups: number, valid: readonly number[]): string[] {
   const dot = spec.inputSigned ? 'cv.sdotsp.b' : 'cv.sdotusp.b';
-  const label = `sparse_pass_${valid}`;
+  const label = passLabel(valid);
   const lines = [
-    `${label}:                   # ${valid} output pixel${valid > 1 ? 's' : ''}, every channel of the core`,
-    '  addi a2, a1, 4                 # base of pixels 4-7',
-    `  li s5, ${EVEN_PIXEL}`,
-    `  li s6, ${ODD_PIXEL}`,
+    `${label}:                   # ${valid.join(' + ')} output pixels, every channel of the core`,
+    '  addi a2, a1, 4                 # the second word',
+    ...selectorLines,
     `  cv.setup 1, gp, ${label}_end`,
     '  cv.lw t0, (s1), 12             # bias: every accumulator starts there',
     `  li gp, ${groups}`,
@@ -114,42 +125,52 @@ function passRoutine(spec: LayerSpec, groups: number, valid: number): string[] {
     `${label}_groups_end:`,
     '  lw t0, -8(s1)                  # shift',
     '  lw t1, -4(s1)                  # multiplier',
-    `  li t2, ${spec.outC}               # output pixel stride`,
-    '  mv t3, a0',
+    `  li t2, ${geometry.laneStep * spec.outC}               # output bytes between lanes`,
   ];
-  for (let p = 0; p < valid; p++) lines.push(...requantizeLines(spec, ACC[p]!, 't0', 't1'), `  cv.sb ${ACC[p]}, (t3), t2`);
+  valid.forEach((lanes, g) => {
+    if (lanes === 0) return;
+    lines.push(g === 0 ? '  mv t3, a0' : `  li t3, ${g * geometry.groupStep * spec.outC}`, ...(g === 0 ? [] : ['  add t3, t3, a0']));
+    for (let l = 0; l < lanes; l++) lines.push(...requantizeLines(spec, ACC[4 * g + l]!, 't0', 't1'), `  cv.sb ${ACC[4 * g + l]}, (t3), t2`);
+  });
   lines.push('  addi a0, a0, 1                 # next channel', `${label}_end:`, '  ret');
   return lines;
 }
 
 /**
- * Copies a0 input columns (inC bytes each, a3 the first, a stride of `stride` columns apart)
- * into the buffer from a4, one byte per channel row: the transpose to the buffer's layout.
+ * Fills one word of every channel of a buffer phase: a3..a6 point at four pixels' first input
+ * channels (lanes 0..3; the zero pixel for padding), a7 at the word of channel 0. Four channels
+ * at a time: four word loads, a 4 x 4 transpose, four word stores.
  */
-function copyRoutine(spec: LayerSpec, geometry: BufferGeometry): string[] {
-  const pairs = Math.floor(spec.inC / 2);
-  const odd = spec.inC % 2 === 1;
+function fillRoutine(spec: LayerSpec, geometry: BufferGeometry): string[] {
+  const quads = Math.floor(spec.inC / 4);
+  const rest = spec.inC % 4;
+  const loads = ['t0', 't1', 't2', 't3'].map((w, l) => `  cv.lw ${w}, (a${3 + l}), 4`);
+  const transposed = transposeLines('t0', 't1', 't2', 't3', 's7', 's8');
+  const targets = ['a7', 's2', 's3', 's4'];
   const lines = [
-    'sparse_copy_columns:            # a3: first input byte, a4: its buffer byte, a0: columns',
-    `  li t5, ${geometry.channelBytes}                # next channel's row in the buffer`,
-    `  li t6, ${(spec.stride - 1) * spec.inC}                # skip the other phases' columns`,
-    `  li t4, ${1 - spec.inC * geometry.channelBytes}           # back to channel 0, next column`,
-    `  li t3, ${pairs}`,
-    '  cv.setup 1, a0, sparse_copy_columns_end',
+    'sparse_fill_word:               # a3..a6: lanes 0..3 (input pixels), a7: channel 0\'s word',
+    ...selectorLines,
+    `  li t6, ${geometry.channelBytes}`,
+    '  add s2, a7, t6                 # channel 1\'s word',
+    '  add s3, s2, t6',
+    '  add s4, s3, t6',
+    `  li t5, ${4 * geometry.channelBytes}                # four channels further`,
   ];
-  if (odd) lines.push('  cv.lbu t0, (a3), 1', '  cv.sb t0, (a4), t5');
-  if (pairs > 0) {
+  if (quads > 0) {
     lines.push(
-      '  cv.setup 0, t3, sparse_copy_channels_end',
-      '  cv.lbu t0, (a3), 1',
-      '  cv.lbu t1, (a3), 1',
-      '  cv.sb t0, (a4), t5',
-      '  cv.sb t1, (a4), t5',
-      'sparse_copy_channels_end:',
+      `  li t6, ${quads}`,
+      '  cv.setup 0, t6, sparse_fill_word_end',
+      ...loads,
+      ...transposed.lines,
+      ...transposed.out.map((w, j) => `  cv.sw ${w}, (${targets[j]}), t5`),
+      'sparse_fill_word_end:',
     );
   }
-  lines.push('  add a3, a3, t6', '  add a4, a4, t4', 'sparse_copy_columns_end:', '  ret');
-  return lines;
+  if (rest > 0) {
+    // The last channels: the loads read past the pixel, only the channels that exist are stored.
+    lines.push(`  # the last ${rest} channel${rest > 1 ? 's' : ''}`, ...loads, ...transposed.lines, ...transposed.out.slice(0, rest).map((w, j) => `  sw ${w}, 0(${targets[j]})`));
+  }
+  return [...lines, '  ret'];
 }
 
 /** Clears a0 blocks of 16 bytes from a4. */
@@ -166,30 +187,25 @@ const CLEAR_ROUTINE = [
 
 const call = (routine: string, args: Record<string, number>): string[] => [...Object.entries(args).map(([reg, value]) => `  li ${reg}, ${value}`), `  jal ra, ${routine}`];
 
-/** Lines that fill the buffer rows of a chunk from the input (rows of padding are cleared unless `clean`). */
-function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, buffer: number, clean: boolean): string[] {
+/** Lines that fill the buffer rows of a chunk from the input, the zero pixel standing in for padding. */
+function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, buffer: number, zero: number): string[] {
   const { spec } = context.data;
+  const origin = geometry.flat ? chunk.passes[0]!.x0 : 0;
   const lines: string[] = [];
-  if (geometry.flat) {
-    const pass = chunk.passes[0]!;
-    lines.push(`  # buffer: input pixels ${pass.x0}..${pass.x0 + pass.valid - 1}`);
-    return [...lines, ...call('sparse_copy_columns', { a3: context.plan.input + pass.x0 * spec.inC, a4: buffer, a0: pass.valid })];
-  }
   for (let r = 0; r < chunk.inputRows; r++) {
     const iy = chunk.firstInputRow + r;
-    const rowBase = buffer + r * geometry.rowBytes;
-    if (iy < 0 || iy >= spec.inH) {
-      if (!clean) lines.push(`  # buffer row ${r}: padding`, ...call('sparse_clear', { a4: rowBase, a0: geometry.rowBytes / 16 }));
-      continue;
-    }
-    lines.push(`  # buffer row ${r}: input row ${iy}`);
+    lines.push(`  # buffer row ${r}: ${iy < 0 || iy >= geometry.inRows ? 'padding' : `input row ${iy}`}`);
     for (let phase = 0; phase < spec.stride; phase++) {
-      // Padded column X = j * stride + phase is input column X - pad.left.
-      const first = Math.max(0, Math.ceil((spec.pad.left - phase) / spec.stride));
-      const end = Math.min(geometry.phaseBytes, Math.floor((spec.inW - 1 + spec.pad.left - phase) / spec.stride) + 1);
-      if (end <= first) continue;
-      const ix = first * spec.stride + phase - spec.pad.left;
-      lines.push(...call('sparse_copy_columns', { a3: context.plan.input + (iy * spec.inW + ix) * spec.inC, a4: rowBase + phase * geometry.phaseBytes + first, a0: end - first }));
+      for (let j = 0; j < geometry.phaseWords; j++) {
+        const lanes: Record<string, number> = {};
+        for (let l = 0; l < 4; l++) {
+          // Word j, lane l holds the phase's column pixelOf(j, l).
+          const column = pixelOf(geometry, origin, j, l) * spec.stride + phase - (geometry.flat ? 0 : spec.pad.left);
+          const inside = iy >= 0 && iy < geometry.inRows && column >= 0 && column < geometry.inCols;
+          lanes[`a${3 + l}`] = inside ? context.plan.input + (iy * geometry.inCols + column) * spec.inC : zero;
+        }
+        lines.push(...call('sparse_fill_word', { ...lanes, a7: buffer + r * geometry.rowBytes + phase * geometry.phaseBytes + 4 * j }));
+      }
     }
   }
   return lines;
@@ -198,11 +214,11 @@ function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk
 function passCall(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, pass: Pass, buffer: number, channels: { start: number; count: number }, groups: number): string[] {
   const { spec } = context.data;
   const { plan } = context;
-  const base = buffer + (geometry.flat ? 0 : (pass.row - chunk.passes[0]!.row) * spec.stride * geometry.rowBytes + pass.x0);
+  const base = buffer + (geometry.flat ? 0 : (pass.row - chunk.passes[0]!.row) * spec.stride * geometry.rowBytes + 4 * pass.x0);
   const pixel = pass.row * geometry.outCols + pass.x0;
   return [
-    `  # pass: output row ${pass.row}, pixels ${pass.x0}..${pass.x0 + pass.valid - 1}`,
-    ...call(`sparse_pass_${pass.valid}`, {
+    `  # pass: output row ${pass.row}, pixels from ${pass.x0} (${pass.valid.join(' + ')})`,
+    ...call(passLabel(pass.valid), {
       a1: base,
       a0: plan.output + pixel * spec.outC + channels.start,
       s0: plan.weights + channels.start * groups * OFFSET_GROUP_BYTES,
@@ -218,30 +234,33 @@ function code(context: CodeContext): string[] {
   if (!pattern) throw new Error('the sparse kernel needs an N:M pattern');
   const geometry = bufferGeometry(spec);
   const groups = groupsPerChannel(spec, pattern);
-  const capacity = Math.floor(plan.scratchBytes / geometry.rowBytes);
+  const capacity = Math.floor((plan.scratchBytes - zeroBytes(spec)) / geometry.rowBytes);
   const lines: string[] = [];
-  const valids = new Set<number>();
+  const valids = new Map<string, readonly number[]>();
   coreShares(spec, cores).forEach((share, core) => {
     const buffer = plan.scratch + core * plan.scratchBytes;
-    lines.push(`core_${core}:                        # passes ${share.passes.start}..${share.passes.start + share.passes.count - 1}, channels ${share.channels.start}..${share.channels.start + share.channels.count - 1}`);
+    const zero = buffer + plan.scratchBytes - zeroBytes(spec);
+    lines.push(`sparse_core_${core}:                 # passes ${share.passes.start}..${share.passes.start + share.passes.count - 1}, channels ${share.channels.start}..${share.channels.start + share.channels.count - 1}`);
     if (share.passes.count > 0 && share.channels.count > 0) {
-      lines.push('  # zero the buffer once: its padding columns are never written', ...call('sparse_clear', { a4: buffer, a0: plan.scratchBytes / 16 }));
-      chunksOf(spec, share.passes, capacity).forEach((chunk, index) => {
-        lines.push(...fillBuffer(context, geometry, chunk, buffer, index === 0));
+      lines.push('  # the zero pixel, read in place of padding', ...call('sparse_clear', { a4: zero, a0: zeroBytes(spec) / 16 }));
+      for (const chunk of chunksOf(spec, share.passes, capacity)) {
+        lines.push(...fillBuffer(context, geometry, chunk, buffer, zero));
         for (const pass of chunk.passes) {
-          valids.add(pass.valid);
+          valids.set(passLabel(pass.valid), pass.valid);
           lines.push(...passCall(context, geometry, chunk, pass, buffer, share.channels, groups));
         }
-      });
+      }
     }
     lines.push('  j kernel_end');
   });
-  for (const valid of [...valids].sort((a, b) => b - a)) lines.push(...passRoutine(spec, groups, valid));
-  return [...lines, ...copyRoutine(spec, geometry), ...CLEAR_ROUTINE];
+  // The dispatch branches to core_<i> with a 4 KiB reach: jumps there reach the cores' code.
+  const entries = Array.from({ length: cores }, (_, core) => `core_${core}: j sparse_core_${core}`);
+  for (const label of [...valids.keys()].sort()) lines.push(...passRoutine(spec, geometry, groups, valids.get(label)!));
+  return [...entries, ...lines, ...fillRoutine(spec, geometry), ...CLEAR_ROUTINE];
 }
 
 function scratchBytes(spec: LayerSpec, _pattern: SparsityPattern | undefined, budget: number): number {
-  return bufferBytes(bufferGeometry(spec), bufferRows(spec, budget));
+  return scratchFor(spec, bufferGeometry(spec), bufferRows(spec, budget));
 }
 
 /** The largest core share's passes x channels x groups x 41 cycles: the inner loop without stalls. */
