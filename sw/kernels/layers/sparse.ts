@@ -1,15 +1,18 @@
 /**
- * The software N:M-sparse layer kernel on the plain CV32E40P (docs/kernels.md#sparse): no
- * Xnmsparse instruction. The weights are a stream of groups {four 16-bit activation offsets, four
- * int8 values} (sw/sparse/offsets.ts); the activations are each core's transposed copy of the
- * input (sparse-geometry.ts), in which one word holds four consecutive output pixels' activations
- * at one weight position.
+ * The software N:M-sparse layer kernel on the plain CV32E40P (variant `sparse`): no Xnmsparse
+ * instruction. The weights are a stream of groups {four 16-bit activation offsets, four int8
+ * values} (sw/sparse/offsets.ts, docs/sparse-format.md); the activations are each core's
+ * transposed copy of its input rows (sparse-geometry.ts), in which one aligned word holds four
+ * output pixels' activations at one weight position.
  *
- * Inner loop, per output channel and pass of 8 pixels, per group of four non-zeros (41
- * instructions, 32 non-zero MACs, 1.28 cycles per non-zero MAC without stalls):
- *   4 `cv.lhu` offsets, 8 register-offset `cv.lw` (4 positions x 2 words of 4 pixels), 1 `cv.lw`
- *   weight word, and per 4 x 4 byte block a transpose into pixel words (2 `cv.pack`, 2
- *   `cv.pack.h`, 2 `mv`, 4 `cv.shuffle2.b`) and 4 `cv.sdotusp.b` (`cv.sdotsp.b` for int8 input).
+ * Inner loop, per output channel and pass of 8 pixels, per group of four non-zeros: 41
+ * instructions for 32 non-zero MACs (1.28 cycles per non-zero MAC, no stall): 4 `cv.lhu`
+ * offsets, 8 register-offset `cv.lw` (4 positions x 2 words), 1 `cv.lw` weight word, and per
+ * word a 4 x 4 byte transpose into pixel words (2 `cv.pack`, 2 `cv.pack.h`, 2 `mv`, 4
+ * `cv.shuffle2.b`) and 4 `cv.sdotusp.b` (`cv.sdotsp.b` for int8 input). Around it, per channel
+ * and pass: 8 `mv` of the bias and the requantization of the existing pixels
+ * (requantize-asm.ts). Before the passes, each core fills its buffer from the input four
+ * channels x four pixels at a time with the same transpose (18 instructions per 16 bytes).
  */
 import type { SparsityPattern } from '../../../isa/xnmsparse/gather.js';
 import type { Cycles } from '../../../isa/types.js';
@@ -53,6 +56,9 @@ const OFFSETS = ['t0', 't1', 't2', 't3'] as const;
 const EVEN_PIXEL = 0x06040200;
 const ODD_PIXEL = 0x07050301;
 
+/** Addresses in hexadecimal, counts in decimal. */
+const immediate = (value: number): string => (value > 0xffff ? `0x${value.toString(16).padStart(8, '0')}` : `${value}`);
+
 const groupsPerChannel = (spec: LayerSpec, pattern: SparsityPattern): number => offsetGroupsPerChannel(sparseLayout(pattern, reductionLength(spec)));
 
 function weightImage(data: LayerData, pattern: SparsityPattern | undefined): WeightImage {
@@ -86,7 +92,7 @@ function transposeLines(a: string, b: string, c: string, d: string, p: string, q
   return { lines, out: [p, b, a, d] };
 }
 
-const selectorLines = [`  li s5, ${EVEN_PIXEL}`, `  li s6, ${ODD_PIXEL}`];
+const selectorLines = [`  li s5, ${immediate(EVEN_PIXEL)}           # transpose selectors`, `  li s6, ${immediate(ODD_PIXEL)}`];
 
 /** One group of four non-zeros for 8 pixels (the hardware loop's body). */
 function groupBody(dot: string): string[] {
@@ -185,7 +191,7 @@ const CLEAR_ROUTINE = [
   '  ret',
 ];
 
-const call = (routine: string, args: Record<string, number>): string[] => [...Object.entries(args).map(([reg, value]) => `  li ${reg}, ${value}`), `  jal ra, ${routine}`];
+const call = (routine: string, args: Record<string, number>): string[] => [...Object.entries(args).map(([reg, value]) => `  li ${reg}, ${immediate(value)}`), `  jal ra, ${routine}`];
 
 /** Lines that fill the buffer rows of a chunk from the input, the zero pixel standing in for padding. */
 function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, buffer: number, zero: number): string[] {
