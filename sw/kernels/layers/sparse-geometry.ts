@@ -39,6 +39,7 @@ export interface BufferGeometry {
   readonly phaseWords: number;
   readonly phaseBytes: number;
   readonly channelBytes: number;
+  /** A multiple of 8: rows move as pairs of words. */
   readonly rowBytes: number;
 }
 
@@ -56,7 +57,7 @@ export function bufferGeometry(spec: LayerSpec): BufferGeometry {
   const phaseWords = flat ? PASS_PIXELS / LANES : laneStep + Math.floor((spec.kW - 1) / spec.stride);
   const phaseBytes = 4 * phaseWords;
   const channelBytes = spec.stride * phaseBytes;
-  return { flat, inRows, inCols, outRows, outCols, passesPerRow, laneStep, groupStep, phaseWords, phaseBytes, channelBytes, rowBytes: spec.inC * channelBytes };
+  return { flat, inRows, inCols, outRows, outCols, passesPerRow, laneStep, groupStep, phaseWords, phaseBytes, channelBytes, rowBytes: roundUp(spec.inC * channelBytes, 8) };
 }
 
 /** Byte offset of weight position k (im2col order ky, kx, c) from a pass's base. */

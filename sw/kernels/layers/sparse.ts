@@ -193,12 +193,35 @@ const CLEAR_ROUTINE = [
 
 const call = (routine: string, args: Record<string, number>): string[] => [...Object.entries(args).map(([reg, value]) => `  li ${reg}, ${immediate(value)}`), `  jal ra, ${routine}`];
 
-/** Lines that fill the buffer rows of a chunk from the input, the zero pixel standing in for padding. */
-function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, buffer: number, zero: number): string[] {
+/** Moves a0 pairs of words from a3 up to a4 (a4 < a3: forward copy is safe). */
+const MOVE_ROUTINE = [
+  'sparse_move:                    # a3: from, a4: to (lower), a0: pairs of words',
+  '  cv.setup 0, a0, sparse_move_end',
+  '  cv.lw t0, (a3), 4',
+  '  cv.lw t1, (a3), 4',
+  '  cv.sw t0, (a4), 4',
+  '  cv.sw t1, (a4), 4',
+  'sparse_move_end:',
+  '  ret',
+];
+
+/**
+ * Lines that fill the buffer rows of a chunk, the zero pixel standing in for padding. Rows the
+ * previous chunk already holds move down (2 instructions per 8 bytes instead of a fill's 18 per
+ * 16); the rest are filled from the input.
+ */
+function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, previous: Chunk | undefined, buffer: number, zero: number): string[] {
   const { spec } = context.data;
   const origin = geometry.flat ? chunk.passes[0]!.x0 : 0;
   const lines: string[] = [];
-  for (let r = 0; r < chunk.inputRows; r++) {
+  const shift = previous && !geometry.flat ? chunk.firstInputRow - previous.firstInputRow : 0;
+  const kept = previous && !geometry.flat ? Math.max(0, Math.min(chunk.inputRows, previous.inputRows - shift)) : 0;
+  if (kept > 0) {
+    const words = (kept * geometry.rowBytes) / 4;
+    lines.push(`  # buffer rows 0..${kept - 1}: input rows ${chunk.firstInputRow}..${chunk.firstInputRow + kept - 1}, moved down from rows ${shift}..${shift + kept - 1}`);
+    lines.push(...call('sparse_move', { a3: buffer + shift * geometry.rowBytes, a4: buffer, a0: words / 2 }));
+  }
+  for (let r = kept; r < chunk.inputRows; r++) {
     const iy = chunk.firstInputRow + r;
     lines.push(`  # buffer row ${r}: ${iy < 0 || iy >= geometry.inRows ? 'padding' : `input row ${iy}`}`);
     for (let phase = 0; phase < spec.stride; phase++) {
@@ -249,8 +272,10 @@ function code(context: CodeContext): string[] {
     lines.push(`sparse_core_${core}:                 # passes ${share.passes.start}..${share.passes.start + share.passes.count - 1}, channels ${share.channels.start}..${share.channels.start + share.channels.count - 1}`);
     if (share.passes.count > 0 && share.channels.count > 0) {
       lines.push('  # the zero pixel, read in place of padding', ...call('sparse_clear', { a4: zero, a0: zeroBytes(spec) / 16 }));
+      let previous: Chunk | undefined;
       for (const chunk of chunksOf(spec, share.passes, capacity)) {
-        lines.push(...fillBuffer(context, geometry, chunk, buffer, zero));
+        lines.push(...fillBuffer(context, geometry, chunk, previous, buffer, zero));
+        previous = chunk;
         for (const pass of chunk.passes) {
           valids.set(passLabel(pass.valid), pass.valid);
           lines.push(...passCall(context, geometry, chunk, pass, buffer, share.channels, groups));
@@ -262,7 +287,7 @@ function code(context: CodeContext): string[] {
   // The dispatch branches to core_<i> with a 4 KiB reach: jumps there reach the cores' code.
   const entries = Array.from({ length: cores }, (_, core) => `core_${core}: j sparse_core_${core}`);
   for (const label of [...valids.keys()].sort()) lines.push(...passRoutine(spec, geometry, groups, valids.get(label)!));
-  return [...entries, ...lines, ...fillRoutine(spec, geometry), ...CLEAR_ROUTINE];
+  return [...entries, ...lines, ...fillRoutine(spec, geometry), ...MOVE_ROUTINE, ...CLEAR_ROUTINE];
 }
 
 function scratchBytes(spec: LayerSpec, _pattern: SparsityPattern | undefined, budget: number): number {
