@@ -38,8 +38,8 @@ export interface BufferGeometry {
   /** Words of one stride phase of one channel of one row. */
   readonly phaseWords: number;
   readonly phaseBytes: number;
+  /** A multiple of 8. */
   readonly channelBytes: number;
-  /** A multiple of 8: rows move as pairs of words. */
   readonly rowBytes: number;
 }
 
@@ -54,10 +54,13 @@ export function bufferGeometry(spec: LayerSpec): BufferGeometry {
   const laneStep = flat ? 1 : 2 * Math.ceil(Math.ceil(outCols / LANES) / 2);
   const groupStep = flat ? LANES : 1;
   const passesPerRow = flat ? Math.ceil(outCols / PASS_PIXELS) : laneStep / 2;
-  const phaseWords = flat ? PASS_PIXELS / LANES : laneStep + Math.floor((spec.kW - 1) / spec.stride);
+  const windowWords = flat ? PASS_PIXELS / LANES : laneStep + Math.floor((spec.kW - 1) / spec.stride);
+  // An even number of words per channel: channel blocks of a multiple of 8 bytes, so rows move
+  // as pairs of words and the cores sharing a buffer own whole channel blocks.
+  const phaseWords = (spec.stride * windowWords) % 2 === 1 ? windowWords + 1 : windowWords;
   const phaseBytes = 4 * phaseWords;
   const channelBytes = spec.stride * phaseBytes;
-  return { flat, inRows, inCols, outRows, outCols, passesPerRow, laneStep, groupStep, phaseWords, phaseBytes, channelBytes, rowBytes: roundUp(spec.inC * channelBytes, 8) };
+  return { flat, inRows, inCols, outRows, outCols, passesPerRow, laneStep, groupStep, phaseWords, phaseBytes, channelBytes, rowBytes: spec.inC * channelBytes };
 }
 
 /** Byte offset of weight position k (im2col order ky, kx, c) from a pass's base. */
@@ -92,10 +95,17 @@ export function passAt(geometry: BufferGeometry, index: number): Pass {
 /** The output column of a pass's group g, lane l. */
 export const pixelOf = (geometry: BufferGeometry, x0: number, g: number, l: number): number => x0 + g * geometry.groupStep + l * geometry.laneStep;
 
-/** A core's share: a range of passes and a range of output channels (empty ranges: the core idles). */
+/**
+ * A core's share: a range of passes and a range of output channels (empty ranges: the core
+ * idles). The cores with the same passes form a team that shares one buffer, laid over their
+ * scratch areas one after the other (team member m owns the bytes [m, m + 1) x scratchBytes of
+ * it and fills only those).
+ */
 export interface CoreShare {
   readonly passes: Range;
   readonly channels: Range;
+  /** The team's first core and size, and this core's place in it. */
+  readonly team: { readonly first: number; readonly size: number; readonly member: number };
 }
 
 /**
@@ -110,8 +120,9 @@ export function coreShares(spec: LayerSpec, cores: number): CoreShare[] {
   const passRanges = splitRange(passes, passParts);
   const channelRanges = splitRange(spec.outC, channelParts);
   return Array.from({ length: cores }, (_, core): CoreShare => {
-    if (core >= passParts * channelParts) return { passes: { start: 0, count: 0 }, channels: { start: 0, count: 0 } };
-    return { passes: passRanges[Math.floor(core / channelParts)]!, channels: channelRanges[core % channelParts]! };
+    if (core >= passParts * channelParts) return { passes: { start: 0, count: 0 }, channels: { start: 0, count: 0 }, team: { first: core, size: 1, member: 0 } };
+    const member = core % channelParts;
+    return { passes: passRanges[Math.floor(core / channelParts)]!, channels: channelRanges[member]!, team: { first: core - member, size: channelParts, member } };
   });
 }
 
@@ -121,28 +132,37 @@ export function inputRowsFor(spec: LayerSpec, first: number, last: number): numb
 }
 
 /**
- * Zero bytes after the buffer, read in place of the input's padding: one pixel's channels and the
- * three bytes a word load of its last channels reads past them, in blocks of 16 bytes.
+ * Zero bytes read in place of the input's padding (they follow the weight stream): one pixel's
+ * channels and the three bytes a word load of its last channels reads past them.
  */
-export const zeroBytes = (spec: LayerSpec): number => roundUp(spec.inC + 3, 16);
+export const zeroBytes = (spec: LayerSpec): number => roundUp(spec.inC + 3, 4);
 
-/** Scratch bytes of a buffer of `rows` rows and the zero pixel after it. */
-export const scratchFor = (spec: LayerSpec, geometry: BufferGeometry, rows: number): number => rows * geometry.rowBytes + zeroBytes(spec);
+/** Buffer rows of the whole layer (flat layers: one pass) and the fewest a pass needs. */
+export function rowsWanted(spec: LayerSpec): { readonly all: number; readonly least: number } {
+  const geometry = bufferGeometry(spec);
+  return geometry.flat ? { all: 1, least: 1 } : { all: inputRowsFor(spec, 0, geometry.outRows - 1), least: spec.kH };
+}
 
 /**
- * Buffer rows per core: every input row of the layer when they fit in `budget`, else as many as
- * fit, but at least one window's kH rows.
+ * Scratch bytes per core: every buffer row of the layer when they fit in `budget`, else as many
+ * whole channel blocks as fit (a team of cores pools them).
  */
-export function bufferRows(spec: LayerSpec, budget: number): number {
+export function scratchBytesFor(spec: LayerSpec, budget: number): number {
   const geometry = bufferGeometry(spec);
-  const wanted = geometry.flat ? 1 : inputRowsFor(spec, 0, geometry.outRows - 1);
-  let rows = wanted;
-  while (rows > 0 && scratchFor(spec, geometry, rows) > budget) rows--;
-  const least = geometry.flat ? 1 : spec.kH;
+  const bytes = Math.min(rowsWanted(spec).all * geometry.rowBytes, Math.floor(budget / geometry.channelBytes) * geometry.channelBytes);
+  if (bytes === 0) throw new LayerSpecError('tile', `layer '${spec.name}': L1 leaves ${budget} bytes per core, less than one channel row (${geometry.channelBytes}) of the sparse kernel's activation buffer`);
+  return bytes;
+}
+
+/** Rows of a team's buffer; throws when fewer than a pass needs. */
+export function teamRows(spec: LayerSpec, scratchBytes: number, teamSize: number): number {
+  const geometry = bufferGeometry(spec);
+  const rows = Math.min(rowsWanted(spec).all, Math.floor((teamSize * scratchBytes) / geometry.rowBytes));
+  const { least } = rowsWanted(spec);
   if (rows < least) {
     throw new LayerSpecError(
       'tile',
-      `layer '${spec.name}': the sparse kernel's activation buffer needs ${scratchFor(spec, geometry, least)} bytes per core (${least} rows of ${geometry.rowBytes} and a zero pixel), L1 leaves ${budget}: use fewer input channels or a narrower tile`,
+      `layer '${spec.name}': the sparse kernel's activation buffer needs ${least} rows of ${geometry.rowBytes} bytes, the ${teamSize} core${teamSize > 1 ? 's' : ''} sharing it have ${teamSize * scratchBytes}: use fewer input channels or a narrower tile`,
     );
   }
   return rows;

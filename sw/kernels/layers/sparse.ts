@@ -27,12 +27,13 @@ import {
   type Chunk,
   type Pass,
   bufferGeometry,
-  bufferRows,
   chunksOf,
+  type CoreShare,
   coreShares,
   pixelOf,
   positionOffset,
-  scratchFor,
+  scratchBytesFor,
+  teamRows,
   zeroBytes,
 } from './sparse-geometry.js';
 
@@ -68,7 +69,10 @@ function weightImage(data: LayerData, pattern: SparsityPattern | undefined): Wei
   const k = reductionLength(spec);
   const { bytes, layout } = packOffsets({ channels: spec.outC, k, data: data.weights }, pattern, (position) => positionOffset(spec, geometry, position));
   const nonZeros = spec.outC * layout.nonZerosPerChannel;
-  return { bytes, valueBytes: nonZeros, indexBytes: 2 * nonZeros };
+  // The zero pixel after the stream: the buffer fill reads it in place of the input's padding.
+  const image = new Uint8Array(bytes.length + zeroBytes(spec));
+  image.set(bytes);
+  return { bytes: image, valueBytes: nonZeros, indexBytes: 2 * nonZeros };
 }
 
 /**
@@ -142,54 +146,42 @@ function passRoutine(spec: LayerSpec, geometry: BufferGeometry, groups: number, 
   return lines;
 }
 
+const fillLabel = (rest: number): string => `sparse_fill_word_${rest}`;
+
 /**
- * Fills one word of every channel of a buffer phase: a3..a6 point at four pixels' first input
- * channels (lanes 0..3; the zero pixel for padding), a7 at the word of channel 0. Four channels
- * at a time: four word loads, a 4 x 4 transpose, four word stores.
+ * Fills one word of a run of channels of a buffer phase: a3..a6 point at four pixels' first
+ * channel of the run (lanes 0..3; the zero pixel for padding), a7 at that channel's word, a0
+ * counts its whole quads of channels, and `rest` channels follow them. Four channels at a time:
+ * four word loads, a 4 x 4 transpose, four word stores.
  */
-function fillRoutine(spec: LayerSpec, geometry: BufferGeometry): string[] {
-  const quads = Math.floor(spec.inC / 4);
-  const rest = spec.inC % 4;
+function fillRoutine(geometry: BufferGeometry, rest: number): string[] {
+  const label = fillLabel(rest);
   const loads = ['t0', 't1', 't2', 't3'].map((w, l) => `  cv.lw ${w}, (a${3 + l}), 4`);
   const transposed = transposeLines('t0', 't1', 't2', 't3', 's7', 's8');
   const targets = ['a7', 's2', 's3', 's4'];
   const lines = [
-    'sparse_fill_word:               # a3..a6: lanes 0..3 (input pixels), a7: channel 0\'s word',
+    `${label}:             # a3..a6: lanes 0..3 (input pixels), a7: the first channel's word, a0: quads, then ${rest} channels`,
     ...selectorLines,
     `  li t6, ${geometry.channelBytes}`,
-    '  add s2, a7, t6                 # channel 1\'s word',
+    "  add s2, a7, t6                 # the next channel's word",
     '  add s3, s2, t6',
     '  add s4, s3, t6',
     `  li t5, ${4 * geometry.channelBytes}                # four channels further`,
+    `  beqz a0, ${label}_end`,
+    `  cv.setup 0, a0, ${label}_end`,
+    ...loads,
+    ...transposed.lines,
+    ...transposed.out.map((w, j) => `  cv.sw ${w}, (${targets[j]}), t5`),
+    `${label}_end:`,
   ];
-  if (quads > 0) {
-    lines.push(
-      `  li t6, ${quads}`,
-      '  cv.setup 0, t6, sparse_fill_word_end',
-      ...loads,
-      ...transposed.lines,
-      ...transposed.out.map((w, j) => `  cv.sw ${w}, (${targets[j]}), t5`),
-      'sparse_fill_word_end:',
-    );
-  }
   if (rest > 0) {
-    // The last channels: the loads read past the pixel, only the channels that exist are stored.
+    // The last channels: the loads read past them, only the channels of the run are stored.
     lines.push(`  # the last ${rest} channel${rest > 1 ? 's' : ''}`, ...loads, ...transposed.lines, ...transposed.out.slice(0, rest).map((w, j) => `  sw ${w}, 0(${targets[j]})`));
   }
   return [...lines, '  ret'];
 }
 
-/** Clears a0 blocks of 16 bytes from a4. */
-const CLEAR_ROUTINE = [
-  'sparse_clear:                   # a4: first byte, a0: blocks of 16 bytes',
-  '  cv.setup 0, a0, sparse_clear_end',
-  '  cv.sw zero, (a4), 4',
-  '  cv.sw zero, (a4), 4',
-  '  cv.sw zero, (a4), 4',
-  '  cv.sw zero, (a4), 4',
-  'sparse_clear_end:',
-  '  ret',
-];
+const BARRIER = ['  li t0, PERIPHERAL_BARRIER', "  lw zero, 0(t0)                 # meet the team: its buffer is ready, or read"];
 
 const call = (routine: string, args: Record<string, number>): string[] => [...Object.entries(args).map(([reg, value]) => `  li ${reg}, ${immediate(value)}`), `  jal ra, ${routine}`];
 
@@ -205,25 +197,36 @@ const MOVE_ROUTINE = [
   '  ret',
 ];
 
+/** The bytes of a team's buffer one member owns, relative to the buffer. */
+interface Owned {
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
- * Lines that fill the buffer rows of a chunk, the zero pixel standing in for padding. Rows the
- * previous chunk already holds move down (2 instructions per 8 bytes instead of a fill's 18 per
- * 16); the rest are filled from the input.
+ * Lines that fill this core's part of the buffer rows of a chunk, the zero pixel standing in for
+ * padding. Rows the previous chunk already holds move down (2 instructions per 8 bytes instead of
+ * a fill's 18 per 16) when the core owns the whole buffer; the rest are filled from the input.
  */
-function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, previous: Chunk | undefined, buffer: number, zero: number): string[] {
+function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, previous: Chunk | undefined, buffer: number, owned: Owned, zero: number, rests: Set<number>): string[] {
   const { spec } = context.data;
   const origin = geometry.flat ? chunk.passes[0]!.x0 : 0;
   const lines: string[] = [];
   const shift = previous && !geometry.flat ? chunk.firstInputRow - previous.firstInputRow : 0;
   const kept = previous && !geometry.flat ? Math.max(0, Math.min(chunk.inputRows, previous.inputRows - shift)) : 0;
   if (kept > 0) {
-    const words = (kept * geometry.rowBytes) / 4;
     lines.push(`  # buffer rows 0..${kept - 1}: input rows ${chunk.firstInputRow}..${chunk.firstInputRow + kept - 1}, moved down from rows ${shift}..${shift + kept - 1}`);
-    lines.push(...call('sparse_move', { a3: buffer + shift * geometry.rowBytes, a4: buffer, a0: words / 2 }));
+    lines.push(...call('sparse_move', { a3: buffer + shift * geometry.rowBytes, a4: buffer, a0: (kept * geometry.rowBytes) / 8 }));
   }
   for (let r = kept; r < chunk.inputRows; r++) {
+    // The channel blocks of row r this core owns.
+    const first = Math.max(0, Math.min(spec.inC, (owned.start - r * geometry.rowBytes) / geometry.channelBytes));
+    const end = Math.max(0, Math.min(spec.inC, (owned.end - r * geometry.rowBytes) / geometry.channelBytes));
+    if (end <= first) continue;
     const iy = chunk.firstInputRow + r;
-    lines.push(`  # buffer row ${r}: ${iy < 0 || iy >= geometry.inRows ? 'padding' : `input row ${iy}`}`);
+    const rest = (end - first) % 4;
+    rests.add(rest);
+    lines.push(`  # buffer row ${r}, channels ${first}..${end - 1}: ${iy < 0 || iy >= geometry.inRows ? 'padding' : `input row ${iy}`}`);
     for (let phase = 0; phase < spec.stride; phase++) {
       for (let j = 0; j < geometry.phaseWords; j++) {
         const lanes: Record<string, number> = {};
@@ -231,9 +234,10 @@ function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk
           // Word j, lane l holds the phase's column pixelOf(j, l).
           const column = pixelOf(geometry, origin, j, l) * spec.stride + phase - (geometry.flat ? 0 : spec.pad.left);
           const inside = iy >= 0 && iy < geometry.inRows && column >= 0 && column < geometry.inCols;
-          lanes[`a${3 + l}`] = inside ? context.plan.input + (iy * geometry.inCols + column) * spec.inC : zero;
+          lanes[`a${3 + l}`] = inside ? context.plan.input + (iy * geometry.inCols + column) * spec.inC + first : zero;
         }
-        lines.push(...call('sparse_fill_word', { ...lanes, a7: buffer + r * geometry.rowBytes + phase * geometry.phaseBytes + 4 * j }));
+        const word = buffer + r * geometry.rowBytes + first * geometry.channelBytes + phase * geometry.phaseBytes + 4 * j;
+        lines.push(...call(fillLabel(rest), { ...lanes, a7: word, a0: Math.floor((end - first) / 4) }));
       }
     }
   }
@@ -263,35 +267,44 @@ function code(context: CodeContext): string[] {
   if (!pattern) throw new Error('the sparse kernel needs an N:M pattern');
   const geometry = bufferGeometry(spec);
   const groups = groupsPerChannel(spec, pattern);
-  const capacity = Math.floor((plan.scratchBytes - zeroBytes(spec)) / geometry.rowBytes);
+  const zero = plan.weights + spec.outC * groups * OFFSET_GROUP_BYTES;
+  const shares = coreShares(spec, cores);
+  const active = (share: CoreShare): boolean => share.passes.count > 0 && share.channels.count > 0;
+  const chunks = shares.map((share) => (active(share) ? chunksOf(spec, share.passes, teamRows(spec, plan.scratchBytes, share.team.size)) : []));
+  // Teams of more than one core fill their buffer together: every core then meets the others at
+  // a barrier when the buffer is ready and again before it is refilled, the same number of times.
+  const teams = shares.some((share) => active(share) && share.team.size > 1);
+  const meetings = 2 * Math.max(...chunks.map((c) => c.length)) - 1;
   const lines: string[] = [];
   const valids = new Map<string, readonly number[]>();
-  coreShares(spec, cores).forEach((share, core) => {
-    const buffer = plan.scratch + core * plan.scratchBytes;
-    const zero = buffer + plan.scratchBytes - zeroBytes(spec);
+  const rests = new Set<number>();
+  shares.forEach((share, core) => {
+    const buffer = plan.scratch + share.team.first * plan.scratchBytes;
+    const owned: Owned = { start: share.team.member * plan.scratchBytes, end: (share.team.member + 1) * plan.scratchBytes };
     lines.push(`sparse_core_${core}:                 # passes ${share.passes.start}..${share.passes.start + share.passes.count - 1}, channels ${share.channels.start}..${share.channels.start + share.channels.count - 1}`);
-    if (share.passes.count > 0 && share.channels.count > 0) {
-      lines.push('  # the zero pixel, read in place of padding', ...call('sparse_clear', { a4: zero, a0: zeroBytes(spec) / 16 }));
-      let previous: Chunk | undefined;
-      for (const chunk of chunksOf(spec, share.passes, capacity)) {
-        lines.push(...fillBuffer(context, geometry, chunk, previous, buffer, zero));
-        previous = chunk;
-        for (const pass of chunk.passes) {
-          valids.set(passLabel(pass.valid), pass.valid);
-          lines.push(...passCall(context, geometry, chunk, pass, buffer, share.channels, groups));
-        }
+    let previous: Chunk | undefined;
+    chunks[core]!.forEach((chunk, index) => {
+      if (teams && index > 0) lines.push(...BARRIER);
+      lines.push(...fillBuffer(context, geometry, chunk, teams ? undefined : previous, buffer, owned, zero, rests));
+      if (teams) lines.push(...BARRIER);
+      for (const pass of chunk.passes) {
+        valids.set(passLabel(pass.valid), pass.valid);
+        lines.push(...passCall(context, geometry, chunk, pass, buffer, share.channels, groups));
       }
-    }
+      previous = chunk;
+    });
+    if (teams) for (let i = Math.max(0, 2 * chunks[core]!.length - 1); i < meetings; i++) lines.push(...BARRIER);
     lines.push('  j kernel_end');
   });
   // The dispatch branches to core_<i> with a 4 KiB reach: jumps there reach the cores' code.
   const entries = Array.from({ length: cores }, (_, core) => `core_${core}: j sparse_core_${core}`);
   for (const label of [...valids.keys()].sort()) lines.push(...passRoutine(spec, geometry, groups, valids.get(label)!));
-  return [...entries, ...lines, ...fillRoutine(spec, geometry), ...MOVE_ROUTINE, ...CLEAR_ROUTINE];
+  for (const rest of [...rests].sort()) lines.push(...fillRoutine(geometry, rest));
+  return [...entries, ...lines, ...MOVE_ROUTINE];
 }
 
 function scratchBytes(spec: LayerSpec, _pattern: SparsityPattern | undefined, budget: number): number {
-  return scratchFor(spec, bufferGeometry(spec), bufferRows(spec, budget));
+  return scratchBytesFor(spec, budget);
 }
 
 /** The largest core share's passes x channels x groups x 41 cycles: the inner loop without stalls. */

@@ -5,9 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { patternName, patterns } from '../../../isa/xnmsparse/gather.js';
 import { randomLayerData } from '../../../sw/layers/data.js';
 import { type LayerSpec, LayerSpecError, NO_PADDING } from '../../../sw/layers/spec.js';
+import { BENCH_LAYERS } from '../../../sw/kernels/bench/cases.js';
 import { layerProgram } from '../../../sw/kernels/layers/program.js';
 import { checkLayerOutput, runLayerProgram } from '../../../sw/kernels/layers/run.js';
 import { SPARSE_GENERATOR } from '../../../sw/kernels/layers/sparse.js';
+import { teamRows } from '../../../sw/kernels/layers/sparse-geometry.js';
 
 const base = { inputSigned: false, output: 'uint8', relu: true, stride: 1, pad: NO_PADDING } as const;
 
@@ -51,14 +53,16 @@ describe('sparse layer kernel', () => {
     expect(SPARSE_GENERATOR.bound(spec, { n: 1, m: 8 }, 8)).toBe(32 * 18 * 41);
   });
 
-  it('takes every input row when they fit, else whole windows, and names the tile when not even that fits', () => {
+  it('takes every input row when they fit, else whole channel blocks, and names the tile when a team has too few rows', () => {
     const spec = SHAPES[0]!;
-    // Output width 10: Q = 4 columns between lanes, 4 + 2 words per channel row (the window adds
-    // two); rows of 3 channels = 72 bytes; 8 input rows (6 output rows plus the window) and a
-    // 16-byte zero pixel.
-    expect(SPARSE_GENERATOR.scratchBytes(spec, { n: 1, m: 8 }, 100_000)).toBe(8 * 72 + 16);
-    expect(SPARSE_GENERATOR.scratchBytes(spec, { n: 1, m: 8 }, 240)).toBe(3 * 72 + 16);
-    expect(() => SPARSE_GENERATOR.scratchBytes(spec, { n: 1, m: 8 }, 200)).toThrow(LayerSpecError);
+    // Output width 10: Q = 4 columns between lanes, 4 + 2 words per channel block (the window adds
+    // two) = 24 bytes; rows of 3 channels = 72 bytes; 8 input rows (6 output rows plus the window).
+    expect(SPARSE_GENERATOR.scratchBytes(spec, { n: 1, m: 8 }, 100_000)).toBe(8 * 72);
+    expect(SPARSE_GENERATOR.scratchBytes(spec, { n: 1, m: 8 }, 250)).toBe(240);
+    expect(() => SPARSE_GENERATOR.scratchBytes(spec, { n: 1, m: 8 }, 20)).toThrow(LayerSpecError);
+    // A pass needs kH = 3 rows: one core with 192 bytes has 2, two cores pooling them 5.
+    expect(() => teamRows(spec, 192, 1)).toThrow(/needs 3 rows of 72 bytes/);
+    expect(teamRows(spec, 192, 2)).toBe(5);
   });
 
   it('runs a layer whose buffer holds only some of its rows (chunks refilled, padding rows cleared)', () => {
@@ -68,6 +72,15 @@ describe('sparse layer kernel', () => {
     const data = randomLayerData(spec, 5, pattern);
     const program = layerProgram(data, 'sparse', pattern, 1);
     expect(program.plan.scratchBytes).toBeLessThan(42 * 32 * 32);
+    checkLayerOutput(program, data, runLayerProgram(program).output);
+  });
+
+  it.each(['conv3x3-256-4x4', 'vit-mlp-down-16x768-48'])('%s on 8 cores: teams of cores pool their scratch for one buffer, bit-exact', (name) => {
+    const spec = BENCH_LAYERS.find((layer) => layer.name === name)!;
+    const pattern = { n: 1, m: 16 } as const;
+    const data = randomLayerData(spec, 2, pattern);
+    const program = layerProgram(data, 'sparse', pattern, 8);
+    expect(program.source).toContain('# meet the team');
     checkLayerOutput(program, data, runLayerProgram(program).output);
   });
 });
