@@ -109,14 +109,30 @@ export interface CoreShare {
 }
 
 /**
- * Passes are split between the cores; when there are fewer passes than cores, the cores that
- * share a range of passes split the output channels instead (a fully connected layer has one pass).
+ * The passes are split into ranges, each given to a team of cores that split the output channels.
+ * Of the splits whose largest share (passes x channels) is smallest, the one whose busiest core
+ * fills the fewest buffer bytes when the scratch per core is known (a team fills its buffer once
+ * for all its members, each member the part in its own scratch), then the one with the most
+ * teams (fewer barriers).
  */
-export function coreShares(spec: LayerSpec, cores: number): CoreShare[] {
+export function coreShares(spec: LayerSpec, cores: number, scratchBytes?: number): CoreShare[] {
   const geometry = bufferGeometry(spec);
   const passes = geometry.outRows * geometry.passesPerRow;
-  const passParts = Math.min(passes, cores);
-  const channelParts = Math.min(spec.outC, Math.floor(cores / passParts));
+  const { least } = rowsWanted(spec);
+  const candidates = Array.from({ length: Math.min(passes, cores) }, (_, i) => {
+    const passParts = i + 1;
+    const channelParts = Math.min(spec.outC, Math.floor(cores / passParts));
+    const work = Math.ceil(passes / passParts) * Math.ceil(spec.outC / channelParts);
+    if (scratchBytes === undefined) return { passParts, channelParts, work, fill: 0 };
+    // The busiest team's buffer: its output rows' input rows (a flat layer: one pass).
+    const last = Math.min(passes, Math.ceil(passes / passParts)) - 1;
+    const teamBytes = (geometry.flat ? 1 : inputRowsFor(spec, 0, passAt(geometry, last).row)) * geometry.rowBytes;
+    const pooled = channelParts * scratchBytes;
+    const fill = pooled < least * geometry.rowBytes ? Infinity : teamBytes <= pooled ? Math.min(scratchBytes, teamBytes) : teamBytes / channelParts;
+    return { passParts, channelParts, work, fill };
+  });
+  const best = candidates.reduce((a, b) => (b.work < a.work || (b.work === a.work && b.fill <= a.fill) ? b : a));
+  const { passParts, channelParts } = best;
   const passRanges = splitRange(passes, passParts);
   const channelRanges = splitRange(spec.outC, channelParts);
   return Array.from({ length: cores }, (_, core): CoreShare => {

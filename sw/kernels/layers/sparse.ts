@@ -268,7 +268,7 @@ function code(context: CodeContext): string[] {
   const geometry = bufferGeometry(spec);
   const groups = groupsPerChannel(spec, pattern);
   const zero = plan.weights + spec.outC * groups * OFFSET_GROUP_BYTES;
-  const shares = coreShares(spec, cores);
+  const shares = coreShares(spec, cores, plan.scratchBytes);
   const active = (share: CoreShare): boolean => share.passes.count > 0 && share.channels.count > 0;
   const chunks = shares.map((share) => (active(share) ? chunksOf(spec, share.passes, teamRows(spec, plan.scratchBytes, share.team.size)) : []));
   // Teams of more than one core fill their buffer together: every core then meets the others at
