@@ -13,6 +13,8 @@
  * and pass: 8 `mv` of the bias and the requantization of the existing pixels
  * (requantize-asm.ts). Before the passes, each core fills its buffer from the input four
  * channels x four pixels at a time with the same transpose (18 instructions per 16 bytes).
+ * Cores that split the channels of the same passes form a team: one buffer over their scratch
+ * areas, each filling its own part, with cluster barriers when it is ready and before a refill.
  */
 import type { SparsityPattern } from '../../../isa/xnmsparse/gather.js';
 import type { Cycles } from '../../../isa/types.js';
