@@ -24,6 +24,8 @@ const SHAPES: readonly LayerSpec[] = [
   { ...base, name: 'conv-wide', kind: 'conv', inH: 3, inW: 19, inC: 4, outC: 3, kH: 2, kW: 5, pad: { top: 0, bottom: 1, left: 0, right: 0 } },
   { ...base, name: 'pointwise', kind: 'pointwise', inH: 5, inW: 3, inC: 12, outC: 9, kH: 1, kW: 1 },
   { ...base, name: 'fc', kind: 'fc', inH: 1, inW: 1, inC: 40, outC: 6, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false },
+  // 3 passes of 8 tokens, 16 channels: on 8 cores one team of 8 refills its buffer for each pass (barriers between).
+  { ...base, name: 'matmul-24-tokens', kind: 'matmul', inH: 24, inW: 1, inC: 20, outC: 16, kH: 1, kW: 1 },
   { ...base, name: 'matmul-3-tokens', kind: 'matmul', inH: 3, inW: 1, inC: 24, outC: 7, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false },
 ];
 
