@@ -13,6 +13,11 @@ import { differential as onBothEngines, runOnRtlSummary as onRtlEngine, type Dif
 import { RTL_PATH, skipUnlessRtl } from './rtl.js';
 import { instantiate } from '../../sw/kernels/instance.js';
 import { kernels } from '../../sw/kernels/registry.js';
+import { layerProgram } from '../../sw/kernels/layers/program.js';
+import { layerElf } from '../../sw/kernels/layers/run.js';
+import { randomLayerData } from '../../sw/layers/data.js';
+import { type LayerSpec, NO_PADDING } from '../../sw/layers/spec.js';
+import type { SparsityPattern } from '../../isa/xnmsparse/gather.js';
 import { KNOWN_DIFFERENCE_PROGRAMS, TIMING_ROW_PROGRAMS, TOHOST_PROGRAM } from './timing-programs.js';
 
 const skip = skipUnlessRtl();
@@ -91,6 +96,21 @@ ${[16, 20, 24, 28].map((o) => `  sw t0, ${o}(a1)`).join('\n')}
 
   describe('the differences issue 12 reported, each isolated', () => {
     it.each(KNOWN_DIFFERENCE_PROGRAMS)('%s', async (_, source) => expectAgreement(elfOf(source)));
+  });
+
+  describe('one-core layer programs of the CV32E40P-only variants, self-checking (docs/kernels.md)', () => {
+    const conv: LayerSpec = { name: 'rtl-conv', kind: 'conv', inH: 5, inW: 5, inC: 5, outC: 5, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 0, left: 1, right: 1 }, inputSigned: false, output: 'uint8', relu: true };
+    const matmul: LayerSpec = { name: 'rtl-matmul', kind: 'matmul', inH: 3, inW: 1, inC: 24, outC: 6, kH: 1, kW: 1, stride: 1, pad: NO_PADDING, inputSigned: true, output: 'int8', relu: false };
+    const cases = [
+      ...[conv, matmul].map((spec) => ['dense', spec, undefined] as const),
+      ...[conv, matmul].flatMap((spec) => [{ n: 1, m: 8 }, { n: 2, m: 16 }].map((pattern) => ['sparse', spec, pattern as SparsityPattern] as const)),
+    ];
+    it.each(cases.map(([variant, spec, pattern]) => [`${spec.name} ${variant}${pattern ? ` ${pattern.n}:${pattern.m}` : ''}`, variant, spec, pattern] as const))('%s', async (_, variant, spec, pattern) => {
+      const program = layerProgram(randomLayerData(spec, 5, pattern), variant, pattern, 1, { selfCheck: true });
+      const result = await differential(layerElf(program));
+      expect(result.iss.stop).toBe('exit 0');
+      expect(result.same, `ISS and RTL differ:\n${result.report}`).toBe(true);
+    });
   });
 
   describe('the kernels of sw/kernels that use only CV32E40P instructions, on one core with their inputs', () => {

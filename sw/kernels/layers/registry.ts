@@ -3,8 +3,9 @@ import { type LayerSpec, type Variant } from '../../layers/spec.js';
 import { denseGenerator } from './dense.js';
 import { depthwiseGenerator } from './depthwise.js';
 import type { VariantGenerator } from './generator.js';
+import { sparseGenerator } from './sparse.js';
 
-const GENERATORS: readonly VariantGenerator[] = [denseGenerator, depthwiseGenerator];
+const GENERATORS: readonly VariantGenerator[] = [denseGenerator, depthwiseGenerator, sparseGenerator];
 
 export function generatorFor(spec: LayerSpec, variant: Variant): VariantGenerator {
   const generator = GENERATORS.find((g) => g.variant === variant && g.kinds.includes(spec.kind));

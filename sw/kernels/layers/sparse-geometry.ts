@@ -1,0 +1,214 @@
+/**
+ * Where the software sparse kernel (sparse.ts) keeps its activations and how it divides the work.
+ *
+ * The activation buffer is the input transposed once per core, not an im2col per pass: buffer row
+ * r holds input row `iy`, channel after channel; within a channel, the padded input columns split
+ * by stride phase (padded column X * stride + phase belongs to phase `phase`, column X of it), and
+ * a phase is a run of words, word j holding columns j, j + Q, j + 2Q, j + 3Q (Q = laneStep). Then
+ * the activations of one weight position (ky, kx, c) for the four output pixels x, x + Q, x + 2Q,
+ * x + 3Q of a row are one aligned word, at a byte offset from the pass's base that does not depend
+ * on the pass: the weights carry that offset (sw/sparse/offsets.ts). A pass is two such words,
+ * pixels x and x + 1 (groupStep 1). Every input byte is transposed once per core (plus the
+ * columns two words share at their seams) and serves all kH * kW windows that read it.
+ *
+ * Layers with a 1x1 kernel and stride 1 (pointwise, fc, matmul) are one flat row of pixels; their
+ * buffer holds one pass of 8 consecutive pixels (laneStep 1, groupStep 4).
+ */
+import { type LayerSpec, LayerSpecError, outputHeight, outputWidth } from '../../layers/spec.js';
+import { type Range, splitRange } from './split.js';
+
+/** Output pixels per pass: two groups of four, one word of the buffer each. */
+export const PASS_PIXELS = 8;
+/** Lanes (pixels) per buffer word. */
+export const LANES = 4;
+
+const roundUp = (n: number, unit: number): number => Math.ceil(n / unit) * unit;
+
+export interface BufferGeometry {
+  /** A 1x1, stride-1 layer, seen as one row of inH * inW pixels. */
+  readonly flat: boolean;
+  readonly inRows: number;
+  readonly inCols: number;
+  readonly outRows: number;
+  readonly outCols: number;
+  readonly passesPerRow: number;
+  /** Output columns between the lanes of a word, and between a pass's two words. */
+  readonly laneStep: number;
+  readonly groupStep: number;
+  /** Words of one stride phase of one channel of one row. */
+  readonly phaseWords: number;
+  readonly phaseBytes: number;
+  /** A multiple of 8. */
+  readonly channelBytes: number;
+  readonly rowBytes: number;
+}
+
+export function bufferGeometry(spec: LayerSpec): BufferGeometry {
+  const flat = spec.kH === 1 && spec.kW === 1 && spec.stride === 1;
+  const inRows = flat ? 1 : spec.inH;
+  const inCols = flat ? spec.inH * spec.inW : spec.inW;
+  const outRows = flat ? 1 : outputHeight(spec);
+  const outCols = flat ? inCols : outputWidth(spec);
+  // A convolution's row: Q columns per lane, Q even so that a pass's two words (x, x + 1) never
+  // overlap the next pass's; its phase adds the window's columns to the last word.
+  const laneStep = flat ? 1 : 2 * Math.ceil(Math.ceil(outCols / LANES) / 2);
+  const groupStep = flat ? LANES : 1;
+  const passesPerRow = flat ? Math.ceil(outCols / PASS_PIXELS) : laneStep / 2;
+  const windowWords = flat ? PASS_PIXELS / LANES : laneStep + Math.floor((spec.kW - 1) / spec.stride);
+  // An even number of words per channel: channel blocks of a multiple of 8 bytes, so rows move
+  // as pairs of words and the cores sharing a buffer own whole channel blocks.
+  const phaseWords = (spec.stride * windowWords) % 2 === 1 ? windowWords + 1 : windowWords;
+  const phaseBytes = 4 * phaseWords;
+  const channelBytes = spec.stride * phaseBytes;
+  return { flat, inRows, inCols, outRows, outCols, passesPerRow, laneStep, groupStep, phaseWords, phaseBytes, channelBytes, rowBytes: spec.inC * channelBytes };
+}
+
+/** Byte offset of weight position k (im2col order ky, kx, c) from a pass's base. */
+export function positionOffset(spec: LayerSpec, geometry: BufferGeometry, k: number): number {
+  const c = k % spec.inC;
+  const kx = Math.floor(k / spec.inC) % spec.kW;
+  const ky = Math.floor(k / (spec.inC * spec.kW));
+  return ky * geometry.rowBytes + c * geometry.channelBytes + (kx % spec.stride) * geometry.phaseBytes + 4 * Math.floor(kx / spec.stride);
+}
+
+/**
+ * One pass: the output pixels x0 + g * groupStep + l * laneStep of one row (group g = 0, 1, lane l =
+ * 0..3); valid[g] of each group's lanes exist (always the first ones).
+ */
+export interface Pass {
+  readonly row: number;
+  readonly x0: number;
+  readonly valid: readonly [number, number];
+}
+
+export function passAt(geometry: BufferGeometry, index: number): Pass {
+  const row = Math.floor(index / geometry.passesPerRow);
+  const x0 = (index % geometry.passesPerRow) * (geometry.flat ? PASS_PIXELS : 2);
+  const lanes = (g: number): number => {
+    let n = 0;
+    while (n < LANES && pixelOf(geometry, x0, g, n) < geometry.outCols) n++;
+    return n;
+  };
+  return { row, x0, valid: [lanes(0), lanes(1)] };
+}
+
+/** The output column of a pass's group g, lane l. */
+export const pixelOf = (geometry: BufferGeometry, x0: number, g: number, l: number): number => x0 + g * geometry.groupStep + l * geometry.laneStep;
+
+/**
+ * A core's share: a range of passes and a range of output channels (empty ranges: the core
+ * idles). The cores with the same passes form a team that shares one buffer, laid over their
+ * scratch areas one after the other (team member m owns the bytes [m, m + 1) x scratchBytes of
+ * it and fills only those).
+ */
+export interface CoreShare {
+  readonly passes: Range;
+  readonly channels: Range;
+  /** The team's first core and size, and this core's place in it. */
+  readonly team: { readonly first: number; readonly size: number; readonly member: number };
+}
+
+/**
+ * The passes are split into ranges, each given to a team of cores that split the output channels.
+ * Of the splits whose largest share (passes x channels) is smallest, the one whose busiest core
+ * fills the fewest buffer bytes when the scratch per core is known (a team fills its buffer once
+ * for all its members, each member the part in its own scratch), then the one with the most
+ * teams (fewer barriers).
+ */
+export function coreShares(spec: LayerSpec, cores: number, scratchBytes?: number): CoreShare[] {
+  const geometry = bufferGeometry(spec);
+  const passes = geometry.outRows * geometry.passesPerRow;
+  const { least } = rowsWanted(spec);
+  const candidates = Array.from({ length: Math.min(passes, cores) }, (_, i) => {
+    const passParts = i + 1;
+    const channelParts = Math.min(spec.outC, Math.floor(cores / passParts));
+    const work = Math.ceil(passes / passParts) * Math.ceil(spec.outC / channelParts);
+    if (scratchBytes === undefined) return { passParts, channelParts, work, fill: 0 };
+    // The busiest team's buffer: its output rows' input rows (a flat layer: one pass).
+    const last = Math.min(passes, Math.ceil(passes / passParts)) - 1;
+    const teamBytes = (geometry.flat ? 1 : inputRowsFor(spec, 0, passAt(geometry, last).row)) * geometry.rowBytes;
+    const pooled = channelParts * scratchBytes;
+    const fill = pooled < least * geometry.rowBytes ? Infinity : teamBytes <= pooled ? Math.min(scratchBytes, teamBytes) : teamBytes / channelParts;
+    return { passParts, channelParts, work, fill };
+  });
+  const best = candidates.reduce((a, b) => (b.work < a.work || (b.work === a.work && b.fill <= a.fill) ? b : a));
+  const { passParts, channelParts } = best;
+  const passRanges = splitRange(passes, passParts);
+  const channelRanges = splitRange(spec.outC, channelParts);
+  return Array.from({ length: cores }, (_, core): CoreShare => {
+    if (core >= passParts * channelParts) return { passes: { start: 0, count: 0 }, channels: { start: 0, count: 0 }, team: { first: core, size: 1, member: 0 } };
+    const member = core % channelParts;
+    return { passes: passRanges[Math.floor(core / channelParts)]!, channels: channelRanges[member]!, team: { first: core - member, size: channelParts, member } };
+  });
+}
+
+/** Input rows (of the buffer) that the passes of output rows first..last read. */
+export function inputRowsFor(spec: LayerSpec, first: number, last: number): number {
+  return (last - first) * spec.stride + spec.kH;
+}
+
+/**
+ * Zero bytes read in place of the input's padding (they follow the weight stream): one pixel's
+ * channels and the three bytes a word load of its last channels reads past them.
+ */
+export const zeroBytes = (spec: LayerSpec): number => roundUp(spec.inC + 3, 4);
+
+/** Buffer rows of the whole layer (flat layers: one pass) and the fewest a pass needs. */
+export function rowsWanted(spec: LayerSpec): { readonly all: number; readonly least: number } {
+  const geometry = bufferGeometry(spec);
+  return geometry.flat ? { all: 1, least: 1 } : { all: inputRowsFor(spec, 0, geometry.outRows - 1), least: spec.kH };
+}
+
+/**
+ * Scratch bytes per core: every buffer row of the layer when they fit in `budget`, else as many
+ * whole channel blocks as fit (a team of cores pools them).
+ */
+export function scratchBytesFor(spec: LayerSpec, budget: number): number {
+  const geometry = bufferGeometry(spec);
+  const bytes = Math.min(rowsWanted(spec).all * geometry.rowBytes, Math.floor(budget / geometry.channelBytes) * geometry.channelBytes);
+  if (bytes === 0) throw new LayerSpecError('tile', `layer '${spec.name}': L1 leaves ${budget} bytes per core, less than one channel row (${geometry.channelBytes}) of the sparse kernel's activation buffer`);
+  return bytes;
+}
+
+/** Rows of a team's buffer; throws when fewer than a pass needs. */
+export function teamRows(spec: LayerSpec, scratchBytes: number, teamSize: number): number {
+  const geometry = bufferGeometry(spec);
+  const rows = Math.min(rowsWanted(spec).all, Math.floor((teamSize * scratchBytes) / geometry.rowBytes));
+  const { least } = rowsWanted(spec);
+  if (rows < least) {
+    throw new LayerSpecError(
+      'tile',
+      `layer '${spec.name}': the sparse kernel's activation buffer needs ${least} rows of ${geometry.rowBytes} bytes, the ${teamSize} core${teamSize > 1 ? 's' : ''} sharing it have ${teamSize * scratchBytes}: use fewer input channels or a narrower tile`,
+    );
+  }
+  return rows;
+}
+
+/** A run of a core's passes whose input rows fit the buffer together. */
+export interface Chunk {
+  readonly passes: readonly Pass[];
+  /** The first buffer row's input row (negative or past the input: padding). */
+  readonly firstInputRow: number;
+  readonly inputRows: number;
+}
+
+/** A core's passes grouped into chunks of at most `capacity` buffer rows (flat layers: one pass each). */
+export function chunksOf(spec: LayerSpec, passes: Range, capacity: number): Chunk[] {
+  const geometry = bufferGeometry(spec);
+  const chunks: Chunk[] = [];
+  let current: Pass[] = [];
+  const close = (): void => {
+    if (current.length === 0) return;
+    const first = current[0]!.row;
+    const last = current[current.length - 1]!.row;
+    chunks.push({ passes: current, firstInputRow: geometry.flat ? 0 : first * spec.stride - spec.pad.top, inputRows: geometry.flat ? 1 : inputRowsFor(spec, first, last) });
+    current = [];
+  };
+  for (let index = passes.start; index < passes.start + passes.count; index++) {
+    const pass = passAt(geometry, index);
+    if (current.length > 0 && (geometry.flat || inputRowsFor(spec, current[0]!.row, pass.row) > capacity)) close();
+    current.push(pass);
+  }
+  close();
+  return chunks;
+}

@@ -1,0 +1,328 @@
+/**
+ * The software N:M-sparse layer kernel on the plain CV32E40P (variant `sparse`): no Xnmsparse
+ * instruction. The weights are a stream of groups {four 16-bit activation offsets, four int8
+ * values} (sw/sparse/offsets.ts, docs/sparse-format.md); the activations are each core's
+ * transposed copy of its input rows (sparse-geometry.ts), in which one aligned word holds four
+ * output pixels' activations at one weight position.
+ *
+ * Inner loop, per output channel and pass of 8 pixels, per group of four non-zeros: 41
+ * instructions for 32 non-zero MACs (1.28 cycles per non-zero MAC, no stall): 4 `cv.lhu`
+ * offsets, 8 register-offset `cv.lw` (4 positions x 2 words), 1 `cv.lw` weight word, and per
+ * word a 4 x 4 byte transpose into pixel words (2 `cv.pack`, 2 `cv.pack.h`, 2 `mv`, 4
+ * `cv.shuffle2.b`) and 4 `cv.sdotusp.b` (`cv.sdotsp.b` for int8 input). Around it, per channel
+ * and pass: 8 `mv` of the bias and the requantization of the existing pixels
+ * (requantize-asm.ts). Before the passes, each core fills its buffer from the input four
+ * channels x four pixels at a time with the same transpose (18 instructions per 16 bytes).
+ * Cores that split the channels of the same passes form a team: one buffer over their scratch
+ * areas, each filling its own part, with cluster barriers when it is ready and before a refill.
+ */
+import type { SparsityPattern } from '../../../isa/xnmsparse/gather.js';
+import type { Cycles } from '../../../isa/types.js';
+import type { LayerData } from '../../layers/data.js';
+import { type LayerSpec, reductionLength } from '../../layers/spec.js';
+import { sparseLayout } from '../../sparse/format.js';
+import { OFFSET_GROUP_BYTES, offsetGroupsPerChannel, packOffsets } from '../../sparse/offsets.js';
+import type { CodeContext, VariantGenerator, WeightImage } from './generator.js';
+import { requantizeLines } from './requantize-asm.js';
+import {
+  type BufferGeometry,
+  type Chunk,
+  type Pass,
+  bufferGeometry,
+  chunksOf,
+  type CoreShare,
+  coreShares,
+  pixelOf,
+  positionOffset,
+  scratchBytesFor,
+  teamRows,
+  zeroBytes,
+} from './sparse-geometry.js';
+
+/** Instructions of the inner loop per group of four non-zeros (see the header). */
+const GROUP_INSTRUCTIONS = 41;
+
+/** The accumulators of pixels 0..7 of a pass. */
+const ACC = ['s8', 's9', 's10', 's11', 't4', 't5', 't6', 'tp'] as const;
+/** Per group of 4 pixels: the 4 loaded words (positions a..d), two transpose temporaries. */
+const GROUPS = [
+  { words: ['a3', 'a4', 'a5', 'a6'], temps: ['t0', 't1'], base: 'a1' },
+  { words: ['a7', 's2', 's3', 's4'], temps: ['t2', 't3'], base: 'a2' },
+] as const;
+const OFFSETS = ['t0', 't1', 't2', 't3'] as const;
+
+/**
+ * cv.shuffle2.b selectors (per lane: bits 1:0 the source lane, bit 2 set for rs1, clear for rd):
+ * with rd = P = [a0 a1 b0 b1] and rs1 = Q = [c0 c1 d0 d1], pixel 0 is [a0 b0 c0 d0] and pixel 1
+ * [a1 b1 c1 d1]; the same selectors on the high halves give pixels 2 and 3.
+ */
+const EVEN_PIXEL = 0x06040200;
+const ODD_PIXEL = 0x07050301;
+
+/** Addresses in hexadecimal, counts in decimal. */
+const immediate = (value: number): string => (value > 0xffff ? `0x${value.toString(16).padStart(8, '0')}` : `${value}`);
+
+const groupsPerChannel = (spec: LayerSpec, pattern: SparsityPattern): number => offsetGroupsPerChannel(sparseLayout(pattern, reductionLength(spec)));
+
+function weightImage(data: LayerData, pattern: SparsityPattern | undefined): WeightImage {
+  const { spec } = data;
+  if (!pattern) throw new Error('the sparse kernel needs an N:M pattern');
+  const geometry = bufferGeometry(spec);
+  const k = reductionLength(spec);
+  const { bytes, layout } = packOffsets({ channels: spec.outC, k, data: data.weights }, pattern, (position) => positionOffset(spec, geometry, position));
+  const nonZeros = spec.outC * layout.nonZerosPerChannel;
+  // The zero pixel after the stream: the buffer fill reads it in place of the input's padding.
+  const image = new Uint8Array(bytes.length + zeroBytes(spec));
+  image.set(bytes);
+  return { bytes: image, valueBytes: nonZeros, indexBytes: 2 * nonZeros };
+}
+
+/**
+ * The 4 x 4 byte transpose of words a, b, c, d (lane i of each) into four words, the i-th holding
+ * lane i of a, b, c, d in that order: returned in registers [p, b, a, d]; q is a second temporary.
+ * s5 and s6 hold EVEN_PIXEL and ODD_PIXEL.
+ */
+function transposeLines(a: string, b: string, c: string, d: string, p: string, q: string): { lines: string[]; out: readonly string[] } {
+  const lines = [
+    `  cv.pack ${p}, ${b}, ${a}         # [a0 a1 b0 b1]`,
+    `  cv.pack.h ${a}, ${b}, ${a}       # [a2 a3 b2 b3]`,
+    `  cv.pack ${q}, ${d}, ${c}         # [c0 c1 d0 d1]`,
+    `  cv.pack.h ${c}, ${d}, ${c}       # [c2 c3 d2 d3]`,
+    `  mv ${b}, ${p}`,
+    `  mv ${d}, ${a}`,
+    `  cv.shuffle2.b ${p}, ${q}, s5     # lane 0 of a, b, c, d`,
+    `  cv.shuffle2.b ${b}, ${q}, s6     # lane 1`,
+    `  cv.shuffle2.b ${a}, ${c}, s5     # lane 2`,
+    `  cv.shuffle2.b ${d}, ${c}, s6     # lane 3`,
+  ];
+  return { lines, out: [p, b, a, d] };
+}
+
+const selectorLines = [`  li s5, ${immediate(EVEN_PIXEL)}           # transpose selectors`, `  li s6, ${immediate(ODD_PIXEL)}`];
+
+/** One group of four non-zeros for 8 pixels (the hardware loop's body). */
+function groupBody(dot: string): string[] {
+  const lines = OFFSETS.map((o, i) => `  cv.lhu ${o}, (s0), 2            # offset of non-zero ${'abcd'[i]}`);
+  for (let i = 0; i < 4; i++) for (const [n, g] of GROUPS.entries()) lines.push(`  cv.lw ${g.words[i]}, ${OFFSETS[i]}(${g.base})       # word ${n} at position ${'abcd'[i]}`);
+  lines.push('  cv.lw s7, (s0), 4              # the four weights');
+  GROUPS.forEach((g, n) => {
+    const [a, b, c, d] = g.words;
+    const transposed = transposeLines(a, b, c, d, g.temps[0], g.temps[1]);
+    lines.push(`  # word ${n}: pixels' activations at positions a..d`, ...transposed.lines);
+    transposed.out.forEach((word, lane) => lines.push(`  ${dot} ${ACC[4 * n + lane]}, ${word}, s7`));
+  });
+  return lines;
+}
+
+const passLabel = (valid: readonly number[]): string => `sparse_pass_${valid.join('_')}`;
+
+/**
+ * The pass routine for `valid` lanes of each word: a1 = the pass's buffer base, a0 = the output
+ * byte of its first pixel and first channel, s0 = that channel's weight stream, s1 = its
+ * quantization record, gp = the number of channels. Returns with `ret` (ra is kept).
+ */
+function passRoutine(spec: LayerSpec, geometry: BufferGeometry, groups: number, valid: readonly number[]): string[] {
+  const dot = spec.inputSigned ? 'cv.sdotsp.b' : 'cv.sdotusp.b';
+  const label = passLabel(valid);
+  const lines = [
+    `${label}:                   # ${valid.join(' + ')} output pixels, every channel of the core`,
+    '  addi a2, a1, 4                 # the second word',
+    ...selectorLines,
+    `  cv.setup 1, gp, ${label}_end`,
+    '  cv.lw t0, (s1), 12             # bias: every accumulator starts there',
+    `  li gp, ${groups}`,
+    ...ACC.map((acc) => `  mv ${acc}, t0`),
+    `  cv.setup 0, gp, ${label}_groups_end`,
+    ...groupBody(dot),
+    `${label}_groups_end:`,
+    '  lw t0, -8(s1)                  # shift',
+    '  lw t1, -4(s1)                  # multiplier',
+    `  li t2, ${geometry.laneStep * spec.outC}               # output bytes between lanes`,
+  ];
+  valid.forEach((lanes, g) => {
+    if (lanes === 0) return;
+    lines.push(g === 0 ? '  mv t3, a0' : `  li t3, ${g * geometry.groupStep * spec.outC}`, ...(g === 0 ? [] : ['  add t3, t3, a0']));
+    for (let l = 0; l < lanes; l++) lines.push(...requantizeLines(spec, ACC[4 * g + l]!, 't0', 't1'), `  cv.sb ${ACC[4 * g + l]}, (t3), t2`);
+  });
+  lines.push('  addi a0, a0, 1                 # next channel', `${label}_end:`, '  ret');
+  return lines;
+}
+
+const fillLabel = (rest: number): string => `sparse_fill_word_${rest}`;
+
+/**
+ * Fills one word of a run of channels of a buffer phase: a3..a6 point at four pixels' first
+ * channel of the run (lanes 0..3; the zero pixel for padding), a7 at that channel's word, a0
+ * counts its whole quads of channels, and `rest` channels follow them. Four channels at a time:
+ * four word loads, a 4 x 4 transpose, four word stores.
+ */
+function fillRoutine(geometry: BufferGeometry, rest: number): string[] {
+  const label = fillLabel(rest);
+  const loads = ['t0', 't1', 't2', 't3'].map((w, l) => `  cv.lw ${w}, (a${3 + l}), 4`);
+  const transposed = transposeLines('t0', 't1', 't2', 't3', 's7', 's8');
+  const targets = ['a7', 's2', 's3', 's4'];
+  const lines = [
+    `${label}:             # a3..a6: lanes 0..3 (input pixels), a7: the first channel's word, a0: quads, then ${rest} channels`,
+    ...selectorLines,
+    `  li t6, ${geometry.channelBytes}`,
+    "  add s2, a7, t6                 # the next channel's word",
+    '  add s3, s2, t6',
+    '  add s4, s3, t6',
+    `  li t5, ${4 * geometry.channelBytes}                # four channels further`,
+    `  beqz a0, ${label}_end`,
+    `  cv.setup 0, a0, ${label}_end`,
+    ...loads,
+    ...transposed.lines,
+    ...transposed.out.map((w, j) => `  cv.sw ${w}, (${targets[j]}), t5`),
+    `${label}_end:`,
+  ];
+  if (rest > 0) {
+    // The last channels: the loads read past them, only the channels of the run are stored.
+    lines.push(`  # the last ${rest} channel${rest > 1 ? 's' : ''}`, ...loads, ...transposed.lines, ...transposed.out.slice(0, rest).map((w, j) => `  sw ${w}, 0(${targets[j]})`));
+  }
+  return [...lines, '  ret'];
+}
+
+const BARRIER = ['  li t0, PERIPHERAL_BARRIER', "  lw zero, 0(t0)                 # meet the team: its buffer is ready, or read"];
+
+const call = (routine: string, args: Record<string, number>): string[] => [...Object.entries(args).map(([reg, value]) => `  li ${reg}, ${immediate(value)}`), `  jal ra, ${routine}`];
+
+/** Moves a0 pairs of words from a3 up to a4 (a4 < a3: forward copy is safe). */
+const MOVE_ROUTINE = [
+  'sparse_move:                    # a3: from, a4: to (lower), a0: pairs of words',
+  '  cv.setup 0, a0, sparse_move_end',
+  '  cv.lw t0, (a3), 4',
+  '  cv.lw t1, (a3), 4',
+  '  cv.sw t0, (a4), 4',
+  '  cv.sw t1, (a4), 4',
+  'sparse_move_end:',
+  '  ret',
+];
+
+/** The bytes of a team's buffer one member owns, relative to the buffer. */
+interface Owned {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Lines that fill this core's part of the buffer rows of a chunk, the zero pixel standing in for
+ * padding. Rows the previous chunk already holds move down (2 instructions per 8 bytes instead of
+ * a fill's 18 per 16) when the core owns the whole buffer; the rest are filled from the input.
+ */
+function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, previous: Chunk | undefined, buffer: number, owned: Owned, zero: number, rests: Set<number>): string[] {
+  const { spec } = context.data;
+  const origin = geometry.flat ? chunk.passes[0]!.x0 : 0;
+  const lines: string[] = [];
+  const shift = previous && !geometry.flat ? chunk.firstInputRow - previous.firstInputRow : 0;
+  const kept = previous && !geometry.flat ? Math.max(0, Math.min(chunk.inputRows, previous.inputRows - shift)) : 0;
+  if (kept > 0) {
+    lines.push(`  # buffer rows 0..${kept - 1}: input rows ${chunk.firstInputRow}..${chunk.firstInputRow + kept - 1}, moved down from rows ${shift}..${shift + kept - 1}`);
+    lines.push(...call('sparse_move', { a3: buffer + shift * geometry.rowBytes, a4: buffer, a0: (kept * geometry.rowBytes) / 8 }));
+  }
+  for (let r = kept; r < chunk.inputRows; r++) {
+    // The channel blocks of row r this core owns.
+    const first = Math.max(0, Math.min(spec.inC, (owned.start - r * geometry.rowBytes) / geometry.channelBytes));
+    const end = Math.max(0, Math.min(spec.inC, (owned.end - r * geometry.rowBytes) / geometry.channelBytes));
+    if (end <= first) continue;
+    const iy = chunk.firstInputRow + r;
+    const rest = (end - first) % 4;
+    rests.add(rest);
+    lines.push(`  # buffer row ${r}, channels ${first}..${end - 1}: ${iy < 0 || iy >= geometry.inRows ? 'padding' : `input row ${iy}`}`);
+    for (let phase = 0; phase < spec.stride; phase++) {
+      for (let j = 0; j < geometry.phaseWords; j++) {
+        const lanes: Record<string, number> = {};
+        for (let l = 0; l < 4; l++) {
+          // Word j, lane l holds the phase's column pixelOf(j, l).
+          const column = pixelOf(geometry, origin, j, l) * spec.stride + phase - (geometry.flat ? 0 : spec.pad.left);
+          const inside = iy >= 0 && iy < geometry.inRows && column >= 0 && column < geometry.inCols;
+          lanes[`a${3 + l}`] = inside ? context.plan.input + (iy * geometry.inCols + column) * spec.inC + first : zero;
+        }
+        const word = buffer + r * geometry.rowBytes + first * geometry.channelBytes + phase * geometry.phaseBytes + 4 * j;
+        lines.push(...call(fillLabel(rest), { ...lanes, a7: word, a0: Math.floor((end - first) / 4) }));
+      }
+    }
+  }
+  return lines;
+}
+
+function passCall(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, pass: Pass, buffer: number, channels: { start: number; count: number }, groups: number): string[] {
+  const { spec } = context.data;
+  const { plan } = context;
+  const base = buffer + (geometry.flat ? 0 : (pass.row - chunk.passes[0]!.row) * spec.stride * geometry.rowBytes + 4 * pass.x0);
+  const pixel = pass.row * geometry.outCols + pass.x0;
+  return [
+    `  # pass: output row ${pass.row}, pixels from ${pass.x0} (${pass.valid.join(' + ')})`,
+    ...call(passLabel(pass.valid), {
+      a1: base,
+      a0: plan.output + pixel * spec.outC + channels.start,
+      s0: plan.weights + channels.start * groups * OFFSET_GROUP_BYTES,
+      s1: plan.quantization + 12 * channels.start,
+      gp: channels.count,
+    }),
+  ];
+}
+
+function code(context: CodeContext): string[] {
+  const { data, pattern, cores, plan } = context;
+  const { spec } = data;
+  if (!pattern) throw new Error('the sparse kernel needs an N:M pattern');
+  const geometry = bufferGeometry(spec);
+  const groups = groupsPerChannel(spec, pattern);
+  const zero = plan.weights + spec.outC * groups * OFFSET_GROUP_BYTES;
+  const shares = coreShares(spec, cores, plan.scratchBytes);
+  const active = (share: CoreShare): boolean => share.passes.count > 0 && share.channels.count > 0;
+  const chunks = shares.map((share) => (active(share) ? chunksOf(spec, share.passes, teamRows(spec, plan.scratchBytes, share.team.size)) : []));
+  // Teams of more than one core fill their buffer together: every core then meets the others at
+  // a barrier when the buffer is ready and again before it is refilled, the same number of times.
+  const teams = shares.some((share) => active(share) && share.team.size > 1);
+  const meetings = 2 * Math.max(...chunks.map((c) => c.length)) - 1;
+  const lines: string[] = [];
+  const valids = new Map<string, readonly number[]>();
+  const rests = new Set<number>();
+  shares.forEach((share, core) => {
+    const buffer = plan.scratch + share.team.first * plan.scratchBytes;
+    const owned: Owned = { start: share.team.member * plan.scratchBytes, end: (share.team.member + 1) * plan.scratchBytes };
+    lines.push(`sparse_core_${core}:                 # passes ${share.passes.start}..${share.passes.start + share.passes.count - 1}, channels ${share.channels.start}..${share.channels.start + share.channels.count - 1}`);
+    let previous: Chunk | undefined;
+    chunks[core]!.forEach((chunk, index) => {
+      if (teams && index > 0) lines.push(...BARRIER);
+      lines.push(...fillBuffer(context, geometry, chunk, teams ? undefined : previous, buffer, owned, zero, rests));
+      if (teams) lines.push(...BARRIER);
+      for (const pass of chunk.passes) {
+        valids.set(passLabel(pass.valid), pass.valid);
+        lines.push(...passCall(context, geometry, chunk, pass, buffer, share.channels, groups));
+      }
+      previous = chunk;
+    });
+    if (teams) for (let i = Math.max(0, 2 * chunks[core]!.length - 1); i < meetings; i++) lines.push(...BARRIER);
+    lines.push('  j kernel_end');
+  });
+  // The dispatch branches to core_<i> with a 4 KiB reach: jumps there reach the cores' code.
+  const entries = Array.from({ length: cores }, (_, core) => `core_${core}: j sparse_core_${core}`);
+  for (const label of [...valids.keys()].sort()) lines.push(...passRoutine(spec, geometry, groups, valids.get(label)!));
+  for (const rest of [...rests].sort()) lines.push(...fillRoutine(geometry, rest));
+  return [...entries, ...lines, ...MOVE_ROUTINE];
+}
+
+function scratchBytes(spec: LayerSpec, _pattern: SparsityPattern | undefined, budget: number): number {
+  return scratchBytesFor(spec, budget);
+}
+
+/** The largest core share's passes x channels x groups x 41 cycles: the inner loop without stalls. */
+function bound(spec: LayerSpec, pattern: SparsityPattern | undefined, cores: number): Cycles {
+  if (!pattern) throw new Error('the sparse kernel needs an N:M pattern');
+  const groups = groupsPerChannel(spec, pattern);
+  return Math.max(...coreShares(spec, cores).map((s) => s.passes.count * s.channels.count * groups * GROUP_INSTRUCTIONS));
+}
+
+export const sparseGenerator: VariantGenerator = {
+  variant: 'sparse',
+  kinds: ['conv', 'pointwise', 'fc', 'matmul'],
+  instructionSet: 'cv32e40p',
+  weightImage,
+  scratchBytes,
+  code,
+  bound,
+};
+

@@ -1,0 +1,88 @@
+// The software N:M-sparse layer kernel, bit-exact against the golden model on awkward shapes
+// (every edge of the buffer, the passes, the core split and the weight stream), every pattern,
+// 1 and 8 cores.
+import { describe, expect, it } from 'vitest';
+import { patternName, patterns } from '../../../isa/xnmsparse/gather.js';
+import { randomLayerData } from '../../../sw/layers/data.js';
+import { type LayerSpec, LayerSpecError, NO_PADDING } from '../../../sw/layers/spec.js';
+import { BENCH_LAYERS } from '../../../sw/kernels/bench/cases.js';
+import { layerProgram } from '../../../sw/kernels/layers/program.js';
+import { checkLayerOutput, runLayerProgram } from '../../../sw/kernels/layers/run.js';
+import { sparseGenerator } from '../../../sw/kernels/layers/sparse.js';
+import { teamRows } from '../../../sw/kernels/layers/sparse-geometry.js';
+
+const base = { inputSigned: false, output: 'uint8', relu: true, stride: 1, pad: NO_PADDING } as const;
+
+const SHAPES: readonly LayerSpec[] = [
+  // Cin 3 (odd, not a multiple of 4), K = 27 (not a multiple of M), odd output width, unequal padding on every side, Cout 5.
+  { ...base, name: 'conv-odd', kind: 'conv', inH: 5, inW: 9, inC: 3, outC: 5, kH: 3, kW: 3, pad: { top: 1, bottom: 2, left: 2, right: 1 } },
+  // Stride 2 with padding, Cout 11 (not a multiple of 4 nor of the cores), int8 input and output.
+  { ...base, name: 'conv-stride2', kind: 'conv', inH: 7, inW: 12, inC: 6, outC: 11, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 1, left: 1, right: 0 }, inputSigned: true, output: 'int8', relu: false },
+  // A 1x1 input under a padded 3x3 window, one output channel.
+  { ...base, name: 'conv-1x1-spatial', kind: 'conv', inH: 1, inW: 1, inC: 16, outC: 1, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } },
+  // Wide rows: two passes per row, the second a tail; 2x5 kernel.
+  { ...base, name: 'conv-wide', kind: 'conv', inH: 3, inW: 19, inC: 4, outC: 3, kH: 2, kW: 5, pad: { top: 0, bottom: 1, left: 0, right: 0 } },
+  { ...base, name: 'pointwise', kind: 'pointwise', inH: 5, inW: 3, inC: 12, outC: 9, kH: 1, kW: 1 },
+  { ...base, name: 'fc', kind: 'fc', inH: 1, inW: 1, inC: 40, outC: 6, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false },
+  // 3 passes of 8 tokens, 16 channels: on 8 cores one team of 8 refills its buffer for each pass (barriers between).
+  { ...base, name: 'matmul-24-tokens', kind: 'matmul', inH: 24, inW: 1, inC: 20, outC: 16, kH: 1, kW: 1 },
+  { ...base, name: 'matmul-3-tokens', kind: 'matmul', inH: 3, inW: 1, inC: 24, outC: 7, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false },
+];
+
+describe('sparse layer kernel', () => {
+  for (const pattern of patterns) {
+    it.each(SHAPES.map((spec) => [spec.name, spec] as const))(`${patternName(pattern)} %s, 1 and 8 cores, bit-exact`, (_, spec) => {
+      const data = randomLayerData(spec, 11, pattern);
+      for (const cores of [1, 8]) {
+        const program = layerProgram(data, 'sparse', pattern, cores);
+        checkLayerOutput(program, data, runLayerProgram(program).output);
+      }
+    });
+  }
+
+  it('reports the bytes it reads: one value and a 16-bit offset per non-zero', () => {
+    const spec = SHAPES[0]!;
+    const program = layerProgram(randomLayerData(spec, 3, { n: 1, m: 8 }), 'sparse', { n: 1, m: 8 }, 1);
+    // K = 27 pads to 32: 4 non-zeros per channel.
+    expect(program.weights).toEqual({ valueBytes: 5 * 4, indexBytes: 5 * 4 * 2, total: 5 * 12 });
+    expect(program.instructionSet).toBe('cv32e40p');
+  });
+
+  it('bounds the layer by its largest core share: 41 cycles per group of four non-zeros and pass of 8 pixels', () => {
+    const spec: LayerSpec = { ...base, name: 'conv', kind: 'conv', inH: 8, inW: 8, inC: 64, outC: 32, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } };
+    // 8 passes; 576 / 8 = 72 non-zeros = 18 groups per channel.
+    expect(sparseGenerator.bound(spec, { n: 1, m: 8 }, 1)).toBe(8 * 32 * 18 * 41);
+    expect(sparseGenerator.bound(spec, { n: 1, m: 8 }, 8)).toBe(32 * 18 * 41);
+  });
+
+  it('takes every input row when they fit, else whole channel blocks, and names the tile when a team has too few rows', () => {
+    const spec = SHAPES[0]!;
+    // Output width 10: Q = 4 columns between lanes, 4 + 2 words per channel block (the window adds
+    // two) = 24 bytes; rows of 3 channels = 72 bytes; 8 input rows (6 output rows plus the window).
+    expect(sparseGenerator.scratchBytes(spec, { n: 1, m: 8 }, 100_000)).toBe(8 * 72);
+    expect(sparseGenerator.scratchBytes(spec, { n: 1, m: 8 }, 250)).toBe(240);
+    expect(() => sparseGenerator.scratchBytes(spec, { n: 1, m: 8 }, 20)).toThrow(LayerSpecError);
+    // A pass needs kH = 3 rows: one core with 192 bytes has 2, two cores pooling them 5.
+    expect(() => teamRows(spec, 192, 1)).toThrow(/needs 3 rows of 72 bytes/);
+    expect(teamRows(spec, 192, 2)).toBe(5);
+  });
+
+  it('runs a layer whose buffer holds only some of its rows (chunks refilled, padding rows cleared)', () => {
+    // 42 buffer rows of 32 channels x 8 words (43 KB) do not fit next to the 30 KB input on one core.
+    const spec: LayerSpec = { ...base, name: 'conv-chunked', kind: 'conv', inH: 40, inW: 24, inC: 32, outC: 4, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } };
+    const pattern = { n: 1, m: 16 } as const;
+    const data = randomLayerData(spec, 5, pattern);
+    const program = layerProgram(data, 'sparse', pattern, 1);
+    expect(program.plan.scratchBytes).toBeLessThan(42 * 32 * 32);
+    checkLayerOutput(program, data, runLayerProgram(program).output);
+  });
+
+  it.each(['conv3x3-256-4x4', 'vit-mlp-down-16x768-48'])('%s on 8 cores: teams of cores pool their scratch for one buffer, bit-exact', (name) => {
+    const spec = BENCH_LAYERS.find((layer) => layer.name === name)!;
+    const pattern = { n: 1, m: 16 } as const;
+    const data = randomLayerData(spec, 2, pattern);
+    const program = layerProgram(data, 'sparse', pattern, 8);
+    expect(program.source).toContain('# meet the team');
+    checkLayerOutput(program, data, runLayerProgram(program).output);
+  });
+});
