@@ -31,7 +31,7 @@ function vectors(): Vector[] {
 }
 
 /** Runs the kernels' sequence over every vector on one hart; records of four words in, one word out. */
-function onIss(spec: LayerSpec, input: readonly Vector[]): Int32Array {
+function onIss(spec: LayerSpec, input: readonly Vector[], biasInRegister: boolean): Int32Array {
   const results = PULP_L1.base + 16 * input.length;
   const source = [
     '  .globl _start',
@@ -42,10 +42,11 @@ function onIss(spec: LayerSpec, input: readonly Vector[]): Int32Array {
     '1:',
     '  lw t0, 0(a0)',
     '  lw t3, 4(a0)',
-    '  add t0, t0, t3             # the kernels start the accumulator at the bias',
+    // Either the accumulator starts at the bias, or cv.addrnr adds it.
+    ...(biasInRegister ? [] : ['  add t0, t0, t3']),
     '  lw t1, 8(a0)',
     '  lw t2, 12(a0)',
-    ...requantizeLines(spec, 't0', 't1', 't2'),
+    ...requantizeLines(spec, 't0', 't1', 't2', biasInRegister ? 't3' : 'zero'),
     '  sw t0, 0(a1)',
     '  addi a0, a0, 16',
     '  addi a1, a1, 4',
@@ -65,9 +66,9 @@ function onIss(spec: LayerSpec, input: readonly Vector[]): Int32Array {
 
 describe('requantization', () => {
   const input = vectors();
-  it.each([['int8', false], ['int8', true], ['uint8', false]] as const)('the kernels\' instructions equal shiftRoundQ15Requantize (%s, relu %s)', (output, relu) => {
+  it.each([['int8', false, false], ['int8', true, false], ['uint8', false, false], ['int8', false, true]] as const)('the kernels\' instructions equal shiftRoundQ15Requantize (%s, relu %s, bias in a register %s)', (output, relu, biasInRegister) => {
     const expected = input.map((v) => shiftRoundQ15Requantize(v.acc, v, output, relu));
-    expect(Array.from(onIss(layer(output, relu), input))).toEqual(expected);
+    expect(Array.from(onIss(layer(output, relu), input, biasInRegister))).toEqual(expected);
     // The vectors reach both ends of the range and values in between.
     const { min, max } = outputRange(output, relu);
     expect(expected).toContain(min);

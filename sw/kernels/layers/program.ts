@@ -106,10 +106,10 @@ function epilogue(selfCheck: boolean, cores: number, plan: LayerPlan, outputByte
   ];
 }
 
-/** The branch from `_start` to each core's code (a0 = hart id). */
+/** The jump from `_start` to each core's code (a0 = hart id): `j`, whose 1 MiB reach covers any generated code, unlike a branch's 4 KiB. */
 function dispatch(cores: number): string[] {
   const lines = ['  .globl _start', '_start:', '  csrr a0, mhartid'];
-  for (let core = 0; core < cores - 1; core++) lines.push(`  li t0, ${core}`, `  beq a0, t0, core_${core}`);
+  for (let core = 0; core < cores - 1; core++) lines.push(`  li t0, ${core}`, `  bne a0, t0, dispatch_${core + 1}`, `  j core_${core}`, `dispatch_${core + 1}:`);
   lines.push(`  j core_${cores - 1}`);
   return lines;
 }

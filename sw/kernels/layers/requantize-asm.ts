@@ -1,7 +1,8 @@
 /**
  * The requantization of one accumulator in four XCV instructions, exactly
- * shiftRoundQ15Requantize (sw/layers/requantize.ts) after the bias, which the kernels use as the
- * accumulator's initial value. Every layer kernel emits its outputs through this function.
+ * shiftRoundQ15Requantize (sw/layers/requantize.ts), the bias added by the first (cv.addrnr adds a
+ * register before its rounding shift) or already in the accumulator, whose initial value it can be.
+ * Every layer kernel emits its outputs through this function.
  */
 import { outputRange } from '../../layers/requantize.js';
 import type { LayerSpec } from '../../layers/spec.js';
@@ -13,12 +14,13 @@ function outputClip(spec: LayerSpec, acc: string): string {
 }
 
 /**
- * Lines turning `acc` (accumulator plus bias) into the output value in `acc`, given the channel's
- * shift and multiplier in registers (the quantization record's second and third words).
+ * Lines turning `acc` into the output value in `acc`, given the channel's shift and multiplier in
+ * registers (the quantization record's second and third words). `bias` is the register holding the
+ * bias, or `zero` when the accumulator started at the bias.
  */
-export function requantizeLines(spec: LayerSpec, acc: string, shift: string, multiplier: string): string[] {
+export function requantizeLines(spec: LayerSpec, acc: string, shift: string, multiplier: string, bias = 'zero'): string[] {
   return [
-    `  cv.addrnr ${acc}, zero, ${shift}`,
+    `  cv.addrnr ${acc}, ${bias}, ${shift}`,
     `  cv.clip ${acc}, ${acc}, 16`,
     `  cv.mulsrn ${acc}, ${acc}, ${multiplier}, 15`,
     outputClip(spec, acc),

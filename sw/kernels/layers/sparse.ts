@@ -283,7 +283,7 @@ function code(context: CodeContext): string[] {
   shares.forEach((share, core) => {
     const buffer = plan.scratch + share.team.first * plan.scratchBytes;
     const owned: Owned = { start: share.team.member * plan.scratchBytes, end: (share.team.member + 1) * plan.scratchBytes };
-    lines.push(`sparse_core_${core}:                 # passes ${share.passes.start}..${share.passes.start + share.passes.count - 1}, channels ${share.channels.start}..${share.channels.start + share.channels.count - 1}`);
+    lines.push(`core_${core}:                 # passes ${share.passes.start}..${share.passes.start + share.passes.count - 1}, channels ${share.channels.start}..${share.channels.start + share.channels.count - 1}`);
     let previous: Chunk | undefined;
     chunks[core]!.forEach((chunk, index) => {
       if (teams && index > 0) lines.push(...BARRIER);
@@ -298,11 +298,9 @@ function code(context: CodeContext): string[] {
     if (teams) for (let i = Math.max(0, 2 * chunks[core]!.length - 1); i < meetings; i++) lines.push(...BARRIER);
     lines.push('  j kernel_end');
   });
-  // The dispatch branches to core_<i> with a 4 KiB reach: jumps there reach the cores' code.
-  const entries = Array.from({ length: cores }, (_, core) => `core_${core}: j sparse_core_${core}`);
   for (const label of [...valids.keys()].sort()) lines.push(...passRoutine(spec, geometry, groups, valids.get(label)!));
   for (const rest of [...rests].sort()) lines.push(...fillRoutine(geometry, rest));
-  return [...entries, ...lines, ...MOVE_ROUTINE];
+  return [...lines, ...MOVE_ROUTINE];
 }
 
 function scratchBytes(spec: LayerSpec, _pattern: SparsityPattern | undefined, budget: number): number {
