@@ -1,8 +1,9 @@
 /** The code generator of each variant of a layer (docs/kernels.md lists them). */
 import { type LayerSpec, type Variant } from '../../layers/spec.js';
 import type { VariantGenerator } from './generator.js';
+import { xnmsparseGenerator } from './xnmsparse.js';
 
-const GENERATORS: readonly VariantGenerator[] = [];
+const GENERATORS: readonly VariantGenerator[] = [xnmsparseGenerator];
 
 export function generatorFor(spec: LayerSpec, variant: Variant): VariantGenerator {
   const generator = GENERATORS.find((g) => g.variant === variant && g.kinds.includes(spec.kind));

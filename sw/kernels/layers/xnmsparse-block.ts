@@ -1,0 +1,153 @@
+/**
+ * The register block of the Xnmsparse layer kernel (docs/kernels.md#xnmsparse): up to 2 output
+ * channels x up to 4 pixels, as a subroutine. Per group of four non-zeros and channel it loads one
+ * weight word, gathers the four selected activations of every pixel with nm.lg.b / nm.lgc.b (the
+ * pixels share the channel's index register; the last pixel's gather consumes the field), and
+ * multiplies each pixel's word with cv.sdot(u)sp.b; then every pixel's base advances one group span.
+ *
+ * Why 2 x 4 and not 4 x 2 or 4 x 4: the base advances (one addi per pixel and group) are shared by
+ * the channels and the weight word by the pixels, so per non-zero MAC the loop costs
+ * 1 gather + 1/4 sdot + 1/(4P) weight load + 1/(4C) addi + index reloads: 2 x 4 and 4 x 2 cost the
+ * same but for the addi (1/8 vs 1/8) and the weight load (1/16 vs 1/8): 2 x 4 wins. 4 x 4 would need
+ * 16 accumulators, 4 activation, 4 base, 4 index, 4 value-pointer and 4 index-pointer registers,
+ * more than the 30 a core has once the caller's loop state is kept.
+ */
+import { patternName, type SparsityPattern } from '../../../isa/xnmsparse/gather.js';
+import type { SparseLayout } from '../../sparse/format.js';
+import type { LayerSpec } from '../../layers/spec.js';
+import { requantizeLines } from './requantize-asm.js';
+
+/** Most output channels and pixels of one block. */
+export const BLOCK_CHANNELS = 2;
+export const BLOCK_PIXELS = 4;
+
+/**
+ * The block's inputs, which it leaves unchanged (the caller's loop state): the first pixel's
+ * im2col column, the first channel's values, index words and quantization record, and the output
+ * byte of (first pixel, first channel).
+ */
+export const BLOCK_INPUT = { column: 'tp', values: 's9', indices: 's10', quantization: 's11', output: 'gp' } as const;
+
+/** Registers the block overwrites (every one but BLOCK_INPUT's, ra and sp). */
+const ACC = ['s0', 's1', 's2', 's3', 's4', 's5', 's6', 's7'];
+const accumulator = (channel: number, pixel: number): string => ACC[channel * BLOCK_PIXELS + pixel]!;
+const ACTIVATION = ['a0', 'a1', 'a2', 'a3'];
+const BASE = ['a4', 'a5', 'a6', 'a7'];
+const INDEX = ['t0', 't1'];
+const WEIGHT = ['t2', 't3'];
+const VALUE_POINTER = ['t4', 't5'];
+const INDEX_POINTER = ['t6', 's8'];
+
+export interface BlockShape {
+  readonly channels: number;
+  readonly pixels: number;
+}
+
+/** What the block code needs to know about the layer. */
+export interface BlockLayer {
+  readonly spec: LayerSpec;
+  readonly pattern: SparsityPattern;
+  readonly layout: SparseLayout;
+  /** Bytes from one pixel's column to the next (the im2col buffer's Kp, or the input row's inC). */
+  readonly columnStride: number;
+}
+
+export const blockLabel = ({ channels, pixels }: BlockShape): string => `xnm_block_${channels}ch_${pixels}px`;
+
+/** `rd = rs + value` for any 32-bit value: addi when it fits, else li into `temp` (not rs) and add. */
+export function addConstant(rd: string, rs: string, value: number, temp = rd): string[] {
+  if (value >= -2048 && value < 2048) return value === 0 && rd === rs ? [] : [`  addi ${rd}, ${rs}, ${value}`];
+  if (temp === rs) throw new Error(`addConstant: ${value} does not fit an addi and the temporary ${temp} is the source`);
+  return [`  li ${temp}, ${value}`, `  add ${rd}, ${rs}, ${temp}`];
+}
+
+/**
+ * One group of four non-zeros for every channel and pixel. With two or more pixels, channel after
+ * channel and lane after lane the pixels' gathers alternate, so no gather reads (as its rd) a
+ * register the previous gather loaded; with one pixel the channels alternate instead, each with its
+ * own activation and weight register.
+ */
+function groupLines(layer: BlockLayer, shape: BlockShape): string[] {
+  const { channels, pixels } = shape;
+  const pattern = patternName(layer.pattern);
+  const dot = layer.spec.inputSigned ? 'cv.sdotsp.b' : 'cv.sdotusp.b';
+  const lines: string[] = [];
+  if (pixels > 1) {
+    for (let c = 0; c < channels; c++) {
+      lines.push(`  cv.lw ${WEIGHT[0]}, (${VALUE_POINTER[c]}), 4      # channel ${c}: four weights`);
+      for (let lane = 0; lane < 4; lane++) {
+        for (let p = 0; p < pixels; p++) {
+          const op = p === pixels - 1 ? 'nm.lgc.b' : 'nm.lg.b';
+          lines.push(`  ${op} ${ACTIVATION[p]}, ${INDEX[c]}(${BASE[p]}), ${lane}, ${pattern}`);
+        }
+      }
+      for (let p = 0; p < pixels; p++) lines.push(`  ${dot} ${accumulator(c, p)}, ${ACTIVATION[p]}, ${WEIGHT[0]}`);
+    }
+  } else {
+    for (let c = 0; c < channels; c++) lines.push(`  cv.lw ${WEIGHT[c]}, (${VALUE_POINTER[c]}), 4      # channel ${c}: four weights`);
+    for (let lane = 0; lane < 4; lane++) {
+      for (let c = 0; c < channels; c++) lines.push(`  nm.lgc.b ${ACTIVATION[c]}, ${INDEX[c]}(${BASE[0]}), ${lane}, ${pattern}`);
+    }
+    for (let c = 0; c < channels; c++) lines.push(`  ${dot} ${accumulator(c, 0)}, ${ACTIVATION[c]}, ${WEIGHT[c]}`);
+  }
+  for (let p = 0; p < pixels; p++) lines.push(`  addi ${BASE[p]}, ${BASE[p]}, ${layer.layout.groupSpan}`);
+  return lines;
+}
+
+/** The groups of one index word per channel: reload the index registers, then its groups. */
+function indexWordLines(layer: BlockLayer, shape: BlockShape, groups: number): string[] {
+  const lines: string[] = [];
+  for (let c = 0; c < shape.channels; c++) lines.push(`  cv.lw ${INDEX[c]}, (${INDEX_POINTER[c]}), 4      # channel ${c}: next packed indices`);
+  for (let g = 0; g < groups; g++) lines.push(...groupLines(layer, shape));
+  return lines;
+}
+
+/** Instructions (= cycles, stall-free) of the block's gather loop, for the bound. */
+export function blockLoopCycles(layer: BlockLayer, { channels, pixels }: BlockShape): number {
+  const { nonZerosPerChannel, indexWordsPerChannel } = layer.layout;
+  const perGroup = channels * (1 + 5 * pixels) + pixels;
+  return (nonZerosPerChannel / 4) * perGroup + indexWordsPerChannel * channels;
+}
+
+/**
+ * The block subroutine (called with `jal ra, <label>`): accumulators start at the channels' biases,
+ * the gather loop runs over the whole reduction (a hardware loop over index words, then the groups
+ * of a partial last word), and the outputs are requantized and stored.
+ */
+export function blockLines(layer: BlockLayer, shape: BlockShape): string[] {
+  const { channels, pixels } = shape;
+  const { spec, layout } = layer;
+  const { nonZerosPerChannel: nz, fieldsPerWord, indexWordsPerChannel: words } = layout;
+  const groupsPerWord = fieldsPerWord / 4;
+  const fullWords = Math.floor(nz / fieldsPerWord);
+  const lastGroups = (nz % fieldsPerWord) / 4;
+  const label = blockLabel(shape);
+  const lines = [`${label}:                  # ${channels} channel(s) x ${pixels} pixel(s)`];
+  for (let c = 0; c < channels; c++) lines.push(`  lw ${accumulator(c, 0)}, ${12 * c}(${BLOCK_INPUT.quantization})      # channel ${c}: the bias starts the sum`);
+  for (let c = 0; c < channels; c++) {
+    lines.push(...addConstant(VALUE_POINTER[c]!, BLOCK_INPUT.values, c * nz));
+    lines.push(...addConstant(INDEX_POINTER[c]!, BLOCK_INPUT.indices, c * words * 4));
+  }
+  for (let c = 0; c < channels; c++) for (let p = 1; p < pixels; p++) lines.push(`  mv ${accumulator(c, p)}, ${accumulator(c, 0)}`);
+  lines.push(`  mv ${BASE[0]}, ${BLOCK_INPUT.column}`);
+  for (let p = 1; p < pixels; p++) lines.push(...addConstant(BASE[p]!, BASE[p - 1]!, layer.columnStride));
+  if (fullWords > 0) {
+    lines.push(`  li ${INDEX[0]}, ${fullWords}`, `  cv.setup 0, ${INDEX[0]}, ${label}_loop_end      # one index word per channel and iteration`);
+    lines.push(...indexWordLines(layer, shape, groupsPerWord), `${label}_loop_end:`);
+  }
+  if (lastGroups > 0) lines.push(`  # the last index word's ${lastGroups} group(s)`, ...indexWordLines(layer, shape, lastGroups));
+  // Requantize and store: pixel p, channel c at output + p * outC + c.
+  const shift = ['t0', 't2'];
+  const multiplier = ['t1', 't3'];
+  for (let c = 0; c < channels; c++) lines.push(`  lw ${shift[c]}, ${12 * c + 4}(${BLOCK_INPUT.quantization})`, `  lw ${multiplier[c]}, ${12 * c + 8}(${BLOCK_INPUT.quantization})`);
+  lines.push(`  mv ${BASE[0]}, ${BLOCK_INPUT.output}`);
+  if (pixels > 1) lines.push(`  li ${BASE[1]}, ${spec.outC}`);
+  for (let p = 0; p < pixels; p++) {
+    for (let c = 0; c < channels; c++) {
+      lines.push(...requantizeLines(spec, accumulator(c, p), shift[c]!, multiplier[c]!), `  sb ${accumulator(c, p)}, ${c}(${BASE[0]})`);
+    }
+    if (p < pixels - 1) lines.push(`  add ${BASE[0]}, ${BASE[0]}, ${BASE[1]}      # next pixel's outputs`);
+  }
+  lines.push('  ret');
+  return lines;
+}

@@ -1,0 +1,72 @@
+// The Xnmsparse layer kernel, bit-exact against the golden model on 1 and 8 cores for every N:M
+// pattern and the shapes that exercise its tails: channels not a multiple of the 2-channel block
+// nor of the cores, pixels not a multiple of the 4-pixel block, reductions not a multiple of the
+// group span, fewer pixels than cores, one channel, padding on every side, stride 2, signed and
+// unsigned inputs.
+import { describe, expect, it } from 'vitest';
+import { patternName, patterns, type SparsityPattern } from '../../../isa/xnmsparse/gather.js';
+import { layerProgram } from '../../../sw/kernels/layers/program.js';
+import { checkLayerOutput, runLayerProgram } from '../../../sw/kernels/layers/run.js';
+import { randomLayerData } from '../../../sw/layers/data.js';
+import { type LayerSpec, NO_PADDING, reductionLength } from '../../../sw/layers/spec.js';
+import { sparseLayout } from '../../../sw/sparse/format.js';
+
+const layer = (spec: Omit<LayerSpec, 'inputSigned' | 'output' | 'relu' | 'stride' | 'pad'> & Partial<LayerSpec>): LayerSpec => ({
+  inputSigned: false,
+  output: 'uint8',
+  relu: true,
+  stride: 1,
+  pad: NO_PADDING,
+  ...spec,
+});
+
+const SHAPES: readonly LayerSpec[] = [
+  // 3x3, padding on every side (uneven), odd output width, Cin 6 (bytes, not words), 5 filters.
+  layer({ name: 'conv-pad', kind: 'conv', inH: 5, inW: 7, inC: 6, outC: 5, kH: 3, kW: 3, pad: { top: 1, bottom: 2, left: 2, right: 1 }, inputSigned: true, output: 'int8', relu: false }),
+  // stride 2, Cin a multiple of 4 (word copies), 3 filters.
+  layer({ name: 'conv-stride2', kind: 'conv', inH: 7, inW: 6, inC: 8, outC: 3, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 1, left: 1, right: 1 } }),
+  // one output pixel (1x1 spatial, the window all padding but its centre), one filter.
+  layer({ name: 'conv-1x1-spatial', kind: 'conv', inH: 1, inW: 1, inC: 13, outC: 1, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } }),
+  // 15 pixels (a 3-pixel tail), Cin 22 (K not a multiple of any group span), 9 filters.
+  layer({ name: 'pw', kind: 'pointwise', inH: 3, inW: 5, inC: 22, outC: 9, kH: 1, kW: 1 }),
+  layer({ name: 'fc', kind: 'fc', inH: 1, inW: 1, inC: 100, outC: 11, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false }),
+  // 3 tokens: fewer pixels than cores, the work split by channels.
+  layer({ name: 'matmul-3-tokens', kind: 'matmul', inH: 3, inW: 1, inC: 40, outC: 10, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false }),
+];
+
+function runChecked(spec: LayerSpec, pattern: SparsityPattern, cores: number, seed: number) {
+  const data = randomLayerData(spec, seed, pattern);
+  const program = layerProgram(data, 'xnmsparse', pattern, cores);
+  const run = runLayerProgram(program);
+  checkLayerOutput(program, data, run.output);
+  return { program, run };
+}
+
+describe('xnmsparse layer kernel', () => {
+  for (const pattern of patterns) {
+    it(`is bit-exact at ${patternName(pattern)} on 1 and 8 cores`, () => {
+      SHAPES.forEach((spec, i) => {
+        for (const cores of [1, 8]) runChecked(spec, pattern, cores, 100 * i + cores);
+      });
+    });
+  }
+
+  it('reads exactly the packed values and index words', () => {
+    const spec = SHAPES[3]!;
+    const pattern = { n: 1, m: 8 } as const;
+    const layout = sparseLayout(pattern, reductionLength(spec));
+    const { program } = runChecked(spec, pattern, 1, 7);
+    expect(program.weights.valueBytes).toBe(spec.outC * layout.nonZerosPerChannel);
+    expect(program.weights.indexBytes).toBe(spec.outC * layout.indexWordsPerChannel * 4);
+  });
+
+  it('stays within its bound plus the per-block overhead, and the bound shrinks with the cores', () => {
+    const spec = layer({ name: 'pw-bound', kind: 'pointwise', inH: 8, inW: 8, inC: 64, outC: 16, kH: 1, kW: 1 });
+    const pattern = { n: 1, m: 4 } as const;
+    const one = runChecked(spec, pattern, 1, 3);
+    const eight = runChecked(spec, pattern, 8, 3);
+    expect(one.run.cycles).toBeGreaterThanOrEqual(one.program.bound);
+    expect(one.run.cycles).toBeLessThan(1.5 * one.program.bound);
+    expect(eight.program.bound).toBe(one.program.bound / 8);
+  });
+});
