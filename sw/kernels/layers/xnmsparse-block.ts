@@ -15,6 +15,7 @@
 import { patternName, type SparsityPattern } from '../../../isa/xnmsparse/gather.js';
 import type { SparseLayout } from '../../sparse/format.js';
 import type { LayerSpec } from '../../layers/spec.js';
+import { addConstantLines } from './im2col.js';
 import { requantizeLines } from './requantize-asm.js';
 
 /** Most output channels and pixels of one block. */
@@ -53,13 +54,6 @@ export interface BlockLayer {
 }
 
 export const blockLabel = ({ channels, pixels }: BlockShape): string => `xnm_block_${channels}ch_${pixels}px`;
-
-/** `rd = rs + value` for any 32-bit value: addi when it fits, else li into `temp` (not rs) and add. */
-export function addConstant(rd: string, rs: string, value: number, temp = rd): string[] {
-  if (value >= -2048 && value < 2048) return value === 0 && rd === rs ? [] : [`  addi ${rd}, ${rs}, ${value}`];
-  if (temp === rs) throw new Error(`addConstant: ${value} does not fit an addi and the temporary ${temp} is the source`);
-  return [`  li ${temp}, ${value}`, `  add ${rd}, ${rs}, ${temp}`];
-}
 
 /**
  * One group of four non-zeros for every channel and pixel. With two or more pixels, channel after
@@ -125,12 +119,12 @@ export function blockLines(layer: BlockLayer, shape: BlockShape): string[] {
   const lines = [`${label}:                  # ${channels} channel(s) x ${pixels} pixel(s)`];
   for (let c = 0; c < channels; c++) lines.push(`  lw ${accumulator(c, 0)}, ${12 * c}(${BLOCK_INPUT.quantization})      # channel ${c}: the bias starts the sum`);
   for (let c = 0; c < channels; c++) {
-    lines.push(...addConstant(VALUE_POINTER[c]!, BLOCK_INPUT.values, c * nz));
-    lines.push(...addConstant(INDEX_POINTER[c]!, BLOCK_INPUT.indices, c * words * 4));
+    lines.push(...addConstantLines(VALUE_POINTER[c]!, BLOCK_INPUT.values, c * nz, VALUE_POINTER[c]!));
+    lines.push(...addConstantLines(INDEX_POINTER[c]!, BLOCK_INPUT.indices, c * words * 4, INDEX_POINTER[c]!));
   }
   for (let c = 0; c < channels; c++) for (let p = 1; p < pixels; p++) lines.push(`  mv ${accumulator(c, p)}, ${accumulator(c, 0)}`);
   lines.push(`  mv ${BASE[0]}, ${BLOCK_INPUT.column}`);
-  for (let p = 1; p < pixels; p++) lines.push(...addConstant(BASE[p]!, BASE[p - 1]!, layer.columnStride));
+  for (let p = 1; p < pixels; p++) lines.push(...addConstantLines(BASE[p]!, BASE[p - 1]!, layer.columnStride, BASE[p]!));
   if (fullWords > 0) {
     lines.push(`  li ${INDEX[0]}, ${fullWords}`, `  cv.setup 0, ${INDEX[0]}, ${label}_loop_end      # one index word per channel and iteration`);
     lines.push(...indexWordLines(layer, shape, groupsPerWord), `${label}_loop_end:`);

@@ -18,7 +18,8 @@ import { packNM } from '../../sparse/pack.js';
 import { wordsToBytes } from '../words.js';
 import type { CodeContext, LayerPlan, VariantGenerator, WeightImage } from './generator.js';
 import { type Range, splitRange } from './split.js';
-import { addConstant, BLOCK_CHANNELS, BLOCK_INPUT, BLOCK_PIXELS, type BlockLayer, blockLabel, blockLines, blockLoopCycles, type BlockShape } from './xnmsparse-block.js';
+import { addConstantLines, IM2COL_TEMPS, type Im2colRegisters, im2colColumnLines, im2colNextPixelLines, im2colStartLines } from './im2col.js';
+import { BLOCK_CHANNELS, BLOCK_INPUT, BLOCK_PIXELS, type BlockLayer, blockLabel, blockLines, blockLoopCycles, type BlockShape } from './xnmsparse-block.js';
 
 function layoutOf(spec: LayerSpec, pattern: SparsityPattern | undefined): SparseLayout {
   if (!pattern) throw new LayerSpecError('nm', 'the xnmsparse variant needs an N:M pattern');
@@ -100,8 +101,8 @@ function passLines(layer: BlockLayer, plan: LayerPlan, work: CoreWork, first: nu
       row.push(
         `${label}_pairs:`,
         `  jal ra, ${blockLabel({ channels: BLOCK_CHANNELS, pixels })}`,
-        ...addConstant(BLOCK_INPUT.values, BLOCK_INPUT.values, BLOCK_CHANNELS * nz, 't0'),
-        ...addConstant(BLOCK_INPUT.indices, BLOCK_INPUT.indices, BLOCK_CHANNELS * indexBytes, 't0'),
+        ...addConstantLines(BLOCK_INPUT.values, BLOCK_INPUT.values, BLOCK_CHANNELS * nz, 't0'),
+        ...addConstantLines(BLOCK_INPUT.indices, BLOCK_INPUT.indices, BLOCK_CHANNELS * indexBytes, 't0'),
         `  addi ${BLOCK_INPUT.quantization}, ${BLOCK_INPUT.quantization}, ${12 * BLOCK_CHANNELS}`,
         `  addi ${BLOCK_INPUT.output}, ${BLOCK_INPUT.output}, ${BLOCK_CHANNELS}`,
       );
@@ -114,19 +115,57 @@ function passLines(layer: BlockLayer, plan: LayerPlan, work: CoreWork, first: nu
   const tail = count % BLOCK_PIXELS;
   if (blocks > 0) {
     lines.push(`${prefix}_blocks:                  # ${BLOCK_PIXELS} pixels at a time`, ...channelRow(BLOCK_PIXELS, `${prefix}_blocks`));
-    lines.push(...addConstant(BLOCK_INPUT.output, BLOCK_INPUT.output, BLOCK_PIXELS * spec.outC - BLOCK_CHANNELS * pairs, 't0'));
-    lines.push(...addConstant(BLOCK_INPUT.column, BLOCK_INPUT.column, BLOCK_PIXELS * layer.columnStride, 't0'));
+    lines.push(...addConstantLines(BLOCK_INPUT.output, BLOCK_INPUT.output, BLOCK_PIXELS * spec.outC - BLOCK_CHANNELS * pairs, 't0'));
+    lines.push(...addConstantLines(BLOCK_INPUT.column, BLOCK_INPUT.column, BLOCK_PIXELS * layer.columnStride, 't0'));
     if (blocks > 1) lines.push(`  li t0, ${hex(column + blocks * BLOCK_PIXELS * layer.columnStride)}`, `  bne ${BLOCK_INPUT.column}, t0, ${prefix}_blocks`);
   }
   if (tail > 0) lines.push(`  # the last ${tail} pixel(s)`, ...channelRow(tail, `${prefix}_tail`));
   return lines;
 }
 
+/** The im2col's registers: all free while it runs (the blocks set theirs up afterwards). */
+const IM2COL: Im2colRegisters = { y: 's0', x: 's1', column: 's2', temps: ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 't0', 't1'] };
+const IM2COL_COUNT = 's3';
+const IM2COL_COLUMN = 'xnm_im2col_column';
+
+/** The subroutine writing one pixel's column (Kp bytes) at IM2COL.column and advancing it. */
+function im2colSubroutine(layer: BlockLayer, plan: LayerPlan): string[] {
+  if (IM2COL.temps.length !== IM2COL_TEMPS) throw new Error(`im2col needs ${IM2COL_TEMPS} temporaries`);
+  return [`${IM2COL_COLUMN}:`, ...im2colColumnLines(layer.spec, plan.input, layer.layout.kPadded, IM2COL, IM2COL_COLUMN), '  ret'];
+}
+
+/** Pixels per pass of a convolution: as many columns as the scratch holds, whole blocks when it holds one. */
+function passPixels(layer: BlockLayer, scratchBytes: number): number {
+  const columns = Math.floor(scratchBytes / layer.layout.kPadded);
+  return columns >= BLOCK_PIXELS ? columns - (columns % BLOCK_PIXELS) : columns;
+}
+
 function coreLines(layer: BlockLayer, plan: LayerPlan, work: CoreWork, core: number): string[] {
-  const lines = [`core_${core}:                  # pixels ${work.pixels.start}..${work.pixels.start + work.pixels.count - 1}, channels ${work.channels.start}..${work.channels.start + work.channels.count - 1}`];
-  if (work.pixels.count > 0 && work.channels.count > 0) {
-    const column = plan.input + work.pixels.start * layer.columnStride;
-    lines.push(...passLines(layer, plan, work, work.pixels.start, work.pixels.count, column, `core_${core}`));
+  const { pixels, channels } = work;
+  const lines = [`core_${core}:                  # pixels ${pixels.start}..${pixels.start + pixels.count - 1}, channels ${channels.start}..${channels.start + channels.count - 1}`];
+  if (pixels.count > 0 && channels.count > 0) {
+    if (readsInputRows(layer.spec)) {
+      lines.push(...passLines(layer, plan, work, pixels.start, pixels.count, plan.input + pixels.start * layer.columnStride, `core_${core}`));
+    } else {
+      const perPass = passPixels(layer, plan.scratchBytes);
+      const scratch = plan.scratch + core * plan.scratchBytes;
+      for (let first = pixels.start, pass = 0; first < pixels.start + pixels.count; first += perPass, pass++) {
+        const count = Math.min(perPass, pixels.start + pixels.count - first);
+        const prefix = `core_${core}_pass_${pass}`;
+        lines.push(
+          `# pass ${pass}: im2col of pixels ${first}..${first + count - 1} into the scratch, then their blocks`,
+          ...im2colStartLines(layer.spec, first, IM2COL),
+          `  li ${IM2COL.column}, ${hex(scratch)}`,
+          `  li ${IM2COL_COUNT}, ${count}`,
+          `${prefix}_im2col:`,
+          `  jal ra, ${IM2COL_COLUMN}`,
+          ...im2colNextPixelLines(layer.spec, IM2COL, `${prefix}_im2col`),
+          `  addi ${IM2COL_COUNT}, ${IM2COL_COUNT}, -1`,
+          `  bnez ${IM2COL_COUNT}, ${prefix}_im2col`,
+          ...passLines(layer, plan, work, first, count, scratch, prefix),
+        );
+      }
+    }
   }
   lines.push('  j kernel_end');
   return lines;
@@ -149,16 +188,21 @@ export const xnmsparseGenerator: VariantGenerator = {
   kinds: ['conv', 'pointwise', 'fc', 'matmul'],
   instructionSet: 'cv32e40p+xnmsparse',
   weightImage,
-  scratchBytes(spec, pattern) {
-    layoutOf(spec, pattern);
+  scratchBytes(spec, pattern, budget) {
+    const layout = layoutOf(spec, pattern);
     if (readsInputRows(spec)) return 0;
-    throw new LayerSpecError('kind', 'xnmsparse convolutions need the im2col emitter');
+    // The most columns that fit, but no more than the layer has pixels (rounded up to a block).
+    const wanted = Math.ceil(outputPixels(spec) / BLOCK_PIXELS) * BLOCK_PIXELS;
+    const columns = Math.min(wanted, Math.floor(budget / layout.kPadded));
+    if (columns < 1) throw new LayerSpecError('tile', `one im2col column of '${spec.name}' takes ${layout.kPadded} bytes, more than the ${budget} bytes of L1 left per core`);
+    return columns * layout.kPadded;
   },
   code({ data, pattern, cores, plan }: CodeContext): string[] {
     const layout = layoutOf(data.spec, pattern);
     const layer = blockLayer(data.spec, layout.pattern, layout);
     const works = splitWork(layer, cores);
     const lines = works.flatMap((work, core) => coreLines(layer, plan, work, core));
+    if (!readsInputRows(data.spec)) lines.push(...im2colSubroutine(layer, plan));
     const shapes = new Map<string, BlockShape>();
     for (const work of works) for (const { shape } of blockShapes(work.pixels.count, work.channels.count)) shapes.set(blockLabel(shape), shape);
     for (const label of [...shapes.keys()].sort()) lines.push(...blockLines(layer, shapes.get(label)!));
