@@ -49,8 +49,13 @@ export interface BlockLayer {
   readonly spec: LayerSpec;
   readonly pattern: SparsityPattern;
   readonly layout: SparseLayout;
-  /** Bytes from one pixel's column to the next (the im2col buffer's Kp, or the input row's inC). */
+  /** Bytes from one pixel's column to the next (the im2col buffer's Kp, the input row's inC, or stride * inC in a padded input). */
   readonly columnStride: number;
+  /**
+   * When a column is not contiguous but the kernel rows of a window in a (padded) input: groups per
+   * kernel row (a row is whole groups), and the bytes from a row's end to the next row's start.
+   */
+  readonly windowRows?: { readonly groups: number; readonly jump: number };
 }
 
 export const blockLabel = ({ channels, pixels }: BlockShape): string => `xnm_block_${channels}ch_${pixels}px`;
@@ -88,19 +93,45 @@ function groupLines(layer: BlockLayer, shape: BlockShape): string[] {
   return lines;
 }
 
-/** The groups of one index word per channel: reload the index registers, then its groups. */
-function indexWordLines(layer: BlockLayer, shape: BlockShape, groups: number): string[] {
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * The groups of the reduction, cut into a repeated unit: a whole number of index words (reloaded
+ * when a word starts) and, for windows, of kernel rows (every base jumps to the next row after
+ * each).
+ */
+function reductionUnit(layer: BlockLayer): { unit: number; groups: number } {
+  const perWord = layer.layout.fieldsPerWord / 4;
+  const perRow = layer.windowRows?.groups ?? perWord;
+  return { unit: (perWord * perRow) / gcd(perWord, perRow), groups: layer.layout.nonZerosPerChannel / 4 };
+}
+
+function reductionLines(layer: BlockLayer, shape: BlockShape, groups: number): string[] {
+  const perWord = layer.layout.fieldsPerWord / 4;
   const lines: string[] = [];
-  for (let c = 0; c < shape.channels; c++) lines.push(`  cv.lw ${INDEX[c]}, (${INDEX_POINTER[c]}), 4      # channel ${c}: next packed indices`);
-  for (let g = 0; g < groups; g++) lines.push(...groupLines(layer, shape));
+  for (let g = 0; g < groups; g++) {
+    if (g % perWord === 0) for (let c = 0; c < shape.channels; c++) lines.push(`  cv.lw ${INDEX[c]}, (${INDEX_POINTER[c]}), 4      # channel ${c}: next packed indices`);
+    lines.push(...groupLines(layer, shape));
+    const rows = layer.windowRows;
+    if (rows && (g + 1) % rows.groups === 0) {
+      lines.push(`  # end of a kernel row: every pixel's base to the next row of its window`);
+      for (let p = 0; p < shape.pixels; p++) lines.push(`  addi ${BASE[p]}, ${BASE[p]}, ${rows.jump}`);
+    }
+  }
   return lines;
+}
+
+/** Instructions of one unit of the gather loop (reductionUnit), to keep the loop body within range. */
+export function reductionUnitInstructions(layer: BlockLayer, shape: BlockShape): number {
+  return reductionLines(layer, shape, reductionUnit(layer).unit).length;
 }
 
 /** Instructions (= cycles, stall-free) of the block's gather loop, for the bound. */
 export function blockLoopCycles(layer: BlockLayer, { channels, pixels }: BlockShape): number {
   const { nonZerosPerChannel, indexWordsPerChannel } = layer.layout;
-  const perGroup = channels * (1 + 5 * pixels) + pixels;
-  return (nonZerosPerChannel / 4) * perGroup + indexWordsPerChannel * channels;
+  const groups = nonZerosPerChannel / 4;
+  const rowJumps = layer.windowRows ? (groups / layer.windowRows.groups) * pixels : 0;
+  return groups * (channels * (1 + 5 * pixels) + pixels) + indexWordsPerChannel * channels + rowJumps;
 }
 
 /**
@@ -111,10 +142,10 @@ export function blockLoopCycles(layer: BlockLayer, { channels, pixels }: BlockSh
 export function blockLines(layer: BlockLayer, shape: BlockShape): string[] {
   const { channels, pixels } = shape;
   const { spec, layout } = layer;
-  const { nonZerosPerChannel: nz, fieldsPerWord, indexWordsPerChannel: words } = layout;
-  const groupsPerWord = fieldsPerWord / 4;
-  const fullWords = Math.floor(nz / fieldsPerWord);
-  const lastGroups = (nz % fieldsPerWord) / 4;
+  const { nonZerosPerChannel: nz, indexWordsPerChannel: words } = layout;
+  const { unit, groups } = reductionUnit(layer);
+  const iterations = Math.floor(groups / unit);
+  const lastGroups = groups % unit;
   const label = blockLabel(shape);
   const lines = [`${label}:                  # ${channels} channel(s) x ${pixels} pixel(s)`];
   for (let c = 0; c < channels; c++) lines.push(`  lw ${accumulator(c, 0)}, ${12 * c}(${BLOCK_INPUT.quantization})      # channel ${c}: the bias starts the sum`);
@@ -125,11 +156,11 @@ export function blockLines(layer: BlockLayer, shape: BlockShape): string[] {
   for (let c = 0; c < channels; c++) for (let p = 1; p < pixels; p++) lines.push(`  mv ${accumulator(c, p)}, ${accumulator(c, 0)}`);
   lines.push(`  mv ${BASE[0]}, ${BLOCK_INPUT.column}`);
   for (let p = 1; p < pixels; p++) lines.push(...addConstantLines(BASE[p]!, BASE[p - 1]!, layer.columnStride, BASE[p]!));
-  if (fullWords > 0) {
-    lines.push(`  li ${INDEX[0]}, ${fullWords}`, `  cv.setup 0, ${INDEX[0]}, ${label}_loop_end      # one index word per channel and iteration`);
-    lines.push(...indexWordLines(layer, shape, groupsPerWord), `${label}_loop_end:`);
+  if (iterations > 0) {
+    lines.push(`  li ${INDEX[0]}, ${iterations}`, `  cv.setup 0, ${INDEX[0]}, ${label}_loop_end      # ${unit} group(s) of 4 non-zeros per channel and iteration`);
+    lines.push(...reductionLines(layer, shape, unit), `${label}_loop_end:`);
   }
-  if (lastGroups > 0) lines.push(`  # the last index word's ${lastGroups} group(s)`, ...indexWordLines(layer, shape, lastGroups));
+  if (lastGroups > 0) lines.push(`  # the last ${lastGroups} group(s)`, ...reductionLines(layer, shape, lastGroups));
   // Requantize and store: pixel p, channel c at output + p * outC + c.
   const shift = ['t0', 't2'];
   const multiplier = ['t1', 't3'];

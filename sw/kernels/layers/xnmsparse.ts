@@ -1,9 +1,8 @@
 /**
  * The Xnmsparse variant of the conv, pointwise, fc and matmul layers (docs/kernels.md#xnmsparse):
  * the weights in the packed N:M format (docs/sparse-format.md), activations gathered by
- * nm.lg.b / nm.lgc.b from pixel-major im2col columns, in blocks of 2 channels x 4 pixels
- * (xnmsparse-block.ts). Pointwise, fc and matmul layers read their columns straight from the input
- * rows; convolutions build them per pass in the core's scratch.
+ * nm.lg.b / nm.lgc.b from each pixel's column, in blocks of 2 channels x 4 pixels
+ * (xnmsparse-block.ts); where the columns are is xnmsparse-columns.ts's choice.
  *
  * Work split: whole pixel blocks per core, or pairs of channels per core when that leaves the
  * busiest core less work (few pixels: fc, matmul with few tokens, small feature maps).
@@ -18,19 +17,13 @@ import { packNM } from '../../sparse/pack.js';
 import { wordsToBytes } from '../words.js';
 import type { CodeContext, LayerPlan, VariantGenerator, WeightImage } from './generator.js';
 import { type Range, splitRange } from './split.js';
-import { addConstantLines, IM2COL_TEMPS, type Im2colRegisters, im2colColumnLines, im2colNextPixelLines, im2colStartLines } from './im2col.js';
-import { BLOCK_CHANNELS, BLOCK_INPUT, BLOCK_PIXELS, type BlockLayer, blockLabel, blockLines, blockLoopCycles, type BlockShape } from './xnmsparse-block.js';
+import { type ColumnLayer, columnLayer, columnScratchBytes, columnSubroutines, corePasses, type Pass, type PixelRun, runLengths } from './xnmsparse-columns.js';
+import { addConstantLines } from './im2col.js';
+import { BLOCK_CHANNELS, BLOCK_INPUT, BLOCK_PIXELS, blockLabel, blockLines, blockLoopCycles, type BlockShape } from './xnmsparse-block.js';
 
 function layoutOf(spec: LayerSpec, pattern: SparsityPattern | undefined): SparseLayout {
   if (!pattern) throw new LayerSpecError('nm', 'the xnmsparse variant needs an N:M pattern');
   return sparseLayout(pattern, reductionLength(spec));
-}
-
-/** Whether the columns are the input rows themselves (1x1 kernel, stride 1, no padding). */
-const readsInputRows = (spec: LayerSpec): boolean => spec.kind !== 'conv';
-
-function blockLayer(spec: LayerSpec, pattern: SparsityPattern, layout: SparseLayout): BlockLayer {
-  return { spec, pattern, layout, columnStride: readsInputRows(spec) ? spec.inC : layout.kPadded };
 }
 
 /** One core's share: a range of output pixels times a range of output channels. */
@@ -58,12 +51,14 @@ function blockShapes(pixels: number, channels: number): { shape: BlockShape; cou
   return shapes;
 }
 
-function workCycles(layer: BlockLayer, work: CoreWork): number {
-  return blockShapes(work.pixels.count, work.channels.count).reduce((sum, { shape, count }) => sum + count * blockLoopCycles(layer, shape), 0);
+function workCycles(layer: ColumnLayer, work: CoreWork): number {
+  return runLengths(layer, work.pixels)
+    .flatMap((pixels) => blockShapes(pixels, work.channels.count))
+    .reduce((sum, { shape, count }) => sum + count * blockLoopCycles(layer, shape), 0);
 }
 
 /** Pixels split in whole blocks, or channels in whole pairs: whichever leaves the busiest core less to do. */
-function splitWork(layer: BlockLayer, cores: number): CoreWork[] {
+function splitWork(layer: ColumnLayer, cores: number): CoreWork[] {
   const { spec } = layer;
   const allPixels = { start: 0, count: outputPixels(spec) };
   const allChannels = { start: 0, count: spec.outC };
@@ -74,11 +69,11 @@ function splitWork(layer: BlockLayer, cores: number): CoreWork[] {
 }
 
 /**
- * The lines computing pixels [first, first + count) of one core's channels, with the columns of
- * pixel `first` at `column` (an address): pixel blocks in a loop, each running the channel pairs in
- * a loop, then the tail blocks.
+ * The lines computing a run of pixels for one core's channels: pixel blocks in a loop, each running
+ * the channel pairs in a loop, then the tail blocks.
  */
-function passLines(layer: BlockLayer, plan: LayerPlan, work: CoreWork, first: number, count: number, column: number, prefix: string): string[] {
+function runLines(layer: ColumnLayer, plan: LayerPlan, work: CoreWork, run: PixelRun, prefix: string): string[] {
+  const { first, count, column } = run;
   const { spec, layout } = layer;
   const nz = layout.nonZerosPerChannel;
   const indexBytes = 4 * layout.indexWordsPerChannel;
@@ -123,50 +118,13 @@ function passLines(layer: BlockLayer, plan: LayerPlan, work: CoreWork, first: nu
   return lines;
 }
 
-/** The im2col's registers: all free while it runs (the blocks set theirs up afterwards). */
-const IM2COL: Im2colRegisters = { y: 's0', x: 's1', column: 's2', temps: ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 't0', 't1'] };
-const IM2COL_COUNT = 's3';
-const IM2COL_COLUMN = 'xnm_im2col_column';
-
-/** The subroutine writing one pixel's column (Kp bytes) at IM2COL.column and advancing it. */
-function im2colSubroutine(layer: BlockLayer, plan: LayerPlan): string[] {
-  if (IM2COL.temps.length !== IM2COL_TEMPS) throw new Error(`im2col needs ${IM2COL_TEMPS} temporaries`);
-  return [`${IM2COL_COLUMN}:`, ...im2colColumnLines(layer.spec, plan.input, layer.layout.kPadded, IM2COL, IM2COL_COLUMN), '  ret'];
-}
-
-/** Pixels per pass of a convolution: as many columns as the scratch holds, whole blocks when it holds one. */
-function passPixels(layer: BlockLayer, scratchBytes: number): number {
-  const columns = Math.floor(scratchBytes / layer.layout.kPadded);
-  return columns >= BLOCK_PIXELS ? columns - (columns % BLOCK_PIXELS) : columns;
-}
-
-function coreLines(layer: BlockLayer, plan: LayerPlan, work: CoreWork, core: number): string[] {
+function coreLines(layer: ColumnLayer, plan: LayerPlan, work: CoreWork, core: number, passes: readonly Pass[]): string[] {
   const { pixels, channels } = work;
   const lines = [`core_${core}:                  # pixels ${pixels.start}..${pixels.start + pixels.count - 1}, channels ${channels.start}..${channels.start + channels.count - 1}`];
-  if (pixels.count > 0 && channels.count > 0) {
-    if (readsInputRows(layer.spec)) {
-      lines.push(...passLines(layer, plan, work, pixels.start, pixels.count, plan.input + pixels.start * layer.columnStride, `core_${core}`));
-    } else {
-      const perPass = passPixels(layer, plan.scratchBytes);
-      const scratch = plan.scratch + core * plan.scratchBytes;
-      for (let first = pixels.start, pass = 0; first < pixels.start + pixels.count; first += perPass, pass++) {
-        const count = Math.min(perPass, pixels.start + pixels.count - first);
-        const prefix = `core_${core}_pass_${pass}`;
-        lines.push(
-          `# pass ${pass}: im2col of pixels ${first}..${first + count - 1} into the scratch, then their blocks`,
-          ...im2colStartLines(layer.spec, first, IM2COL),
-          `  li ${IM2COL.column}, ${hex(scratch)}`,
-          `  li ${IM2COL_COUNT}, ${count}`,
-          `${prefix}_im2col:`,
-          `  jal ra, ${IM2COL_COLUMN}`,
-          ...im2colNextPixelLines(layer.spec, IM2COL, `${prefix}_im2col`),
-          `  addi ${IM2COL_COUNT}, ${IM2COL_COUNT}, -1`,
-          `  bnez ${IM2COL_COUNT}, ${prefix}_im2col`,
-          ...passLines(layer, plan, work, first, count, scratch, prefix),
-        );
-      }
-    }
-  }
+  passes.forEach((pass, p) => {
+    lines.push(...pass.prepare);
+    pass.runs.forEach((run, r) => lines.push(...runLines(layer, plan, work, run, `core_${core}_pass_${p}_run_${r}`)));
+  });
   lines.push('  j kernel_end');
   return lines;
 }
@@ -190,27 +148,25 @@ export const xnmsparseGenerator: VariantGenerator = {
   weightImage,
   scratchBytes(spec, pattern, budget) {
     const layout = layoutOf(spec, pattern);
-    if (readsInputRows(spec)) return 0;
-    // The most columns that fit, but no more than the layer has pixels (rounded up to a block).
-    const wanted = Math.ceil(outputPixels(spec) / BLOCK_PIXELS) * BLOCK_PIXELS;
-    const columns = Math.min(wanted, Math.floor(budget / layout.kPadded));
-    if (columns < 1) throw new LayerSpecError('tile', `one im2col column of '${spec.name}' takes ${layout.kPadded} bytes, more than the ${budget} bytes of L1 left per core`);
-    return columns * layout.kPadded;
+    return columnScratchBytes(columnLayer(spec, layout.pattern, layout), budget);
   },
   code({ data, pattern, cores, plan }: CodeContext): string[] {
     const layout = layoutOf(data.spec, pattern);
-    const layer = blockLayer(data.spec, layout.pattern, layout);
+    const layer = columnLayer(data.spec, layout.pattern, layout);
     const works = splitWork(layer, cores);
-    const lines = works.flatMap((work, core) => coreLines(layer, plan, work, core));
-    if (!readsInputRows(data.spec)) lines.push(...im2colSubroutine(layer, plan));
+    const passes = works.map((work, core) => (work.pixels.count > 0 && work.channels.count > 0 ? corePasses(layer, plan, work.pixels, plan.scratch + core * plan.scratchBytes, `core_${core}`) : []));
+    const lines = works.flatMap((work, core) => coreLines(layer, plan, work, core, passes[core]!));
+    lines.push(...columnSubroutines(layer, plan, passes.flat()));
     const shapes = new Map<string, BlockShape>();
-    for (const work of works) for (const { shape } of blockShapes(work.pixels.count, work.channels.count)) shapes.set(blockLabel(shape), shape);
+    for (const work of works) {
+      for (const pixels of runLengths(layer, work.pixels)) for (const { shape } of blockShapes(pixels, work.channels.count)) shapes.set(blockLabel(shape), shape);
+    }
     for (const label of [...shapes.keys()].sort()) lines.push(...blockLines(layer, shapes.get(label)!));
     return lines;
   },
   bound(spec, pattern, cores): Cycles {
     const layout = layoutOf(spec, pattern);
-    const layer = blockLayer(spec, layout.pattern, layout);
+    const layer = columnLayer(spec, layout.pattern, layout);
     return Math.max(...splitWork(layer, cores).map((work) => workCycles(layer, work)));
   },
 };

@@ -27,6 +27,11 @@ const SHAPES: readonly LayerSpec[] = [
   layer({ name: 'conv-stride2', kind: 'conv', inH: 7, inW: 6, inC: 8, outC: 3, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 1, left: 1, right: 1 } }),
   // one output pixel (1x1 spatial, the window all padding but its centre), one filter.
   layer({ name: 'conv-1x1-spatial', kind: 'conv', inH: 1, inW: 1, inC: 13, outC: 1, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } }),
+  // kW * inC = 192, whole groups of every pattern: the windows are read in place in a padded slab.
+  layer({ name: 'window-stride2', kind: 'conv', inH: 5, inW: 6, inC: 64, outC: 3, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 2, left: 2, right: 1 }, inputSigned: true, output: 'int8', relu: false }),
+  layer({ name: 'window-1x1-spatial', kind: 'conv', inH: 1, inW: 1, inC: 64, outC: 1, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } }),
+  // 2x2 kernel, one row of padding above and one column right; odd output width.
+  layer({ name: 'window-2x2', kind: 'conv', inH: 3, inW: 4, inC: 32, outC: 7, kH: 2, kW: 2, pad: { top: 1, bottom: 0, left: 0, right: 1 } }),
   // 15 pixels (a 3-pixel tail), Cin 22 (K not a multiple of any group span), 9 filters.
   layer({ name: 'pw', kind: 'pointwise', inH: 3, inW: 5, inC: 22, outC: 9, kH: 1, kW: 1 }),
   layer({ name: 'fc', kind: 'fc', inH: 1, inW: 1, inC: 100, outC: 11, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false }),
@@ -51,8 +56,16 @@ describe('xnmsparse layer kernel', () => {
     });
   }
 
+  it('builds the columns in several passes when the scratch holds only part of them', () => {
+    const pattern = { n: 1, m: 8 } as const;
+    // A 40 KiB input leaves one core a scratch of about 14 padded rows: 3 passes of the window slab.
+    runChecked(layer({ name: 'window-passes', kind: 'conv', inH: 32, inW: 20, inC: 64, outC: 1, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 1, left: 1, right: 1 } }), pattern, 1, 5);
+    // 3600 columns of 64 bytes do not fit: im2col passes.
+    runChecked(layer({ name: 'im2col-passes', kind: 'conv', inH: 62, inW: 62, inC: 6, outC: 1, kH: 3, kW: 3, pad: NO_PADDING }), pattern, 1, 6);
+  });
+
   it('reads exactly the packed values and index words', () => {
-    const spec = SHAPES[3]!;
+    const spec = SHAPES.find((s) => s.name === 'pw')!;
     const pattern = { n: 1, m: 8 } as const;
     const layout = sparseLayout(pattern, reductionLength(spec));
     const { program } = runChecked(spec, pattern, 1, 7);
