@@ -72,7 +72,7 @@ function splitWork(layer: ColumnLayer, cores: number): CoreWork[] {
  * The lines computing a run of pixels for one core's channels: pixel blocks in a loop, each running
  * the channel pairs in a loop, then the tail blocks.
  */
-function runLines(layer: ColumnLayer, plan: LayerPlan, work: CoreWork, run: PixelRun, prefix: string): string[] {
+function runLines(layer: ColumnLayer, plan: LayerPlan, work: CoreWork, core: number, run: PixelRun, prefix: string): string[] {
   const { first, count, column } = run;
   const { spec, layout } = layer;
   const nz = layout.nonZerosPerChannel;
@@ -84,33 +84,57 @@ function runLines(layer: ColumnLayer, plan: LayerPlan, work: CoreWork, run: Pixe
     `  li ${BLOCK_INPUT.column}, ${hex(column)}      # column of pixel ${first}`,
     `  li ${BLOCK_INPUT.output}, ${hex(plan.output + first * spec.outC + c0)}      # output (pixel ${first}, channel ${c0})`,
   ];
-  // One row of blocks (pixels of one block, every channel of the core); the output pointer ends at
-  // its first pixel, channel c0 + 2 * pairs.
-  const channelRow = (pixels: number, label: string): string[] => {
-    const row = [
-      `  li ${BLOCK_INPUT.values}, ${hex(plan.weights + c0 * nz)}      # channel ${c0}: values`,
-      `  li ${BLOCK_INPUT.indices}, ${hex(plan.weights + spec.outC * nz + c0 * indexBytes)}      # channel ${c0}: index words`,
-      `  li ${BLOCK_INPUT.quantization}, ${hex(plan.quantization + 12 * c0)}      # channel ${c0}: bias, shift, multiplier`,
+  // The channel pairs from pair `rotation` on, then the ones before it, so that the cores, which
+  // run the same code at about the same time, read different weights (a TCDM bank serves one of
+  // them per cycle). `offset` tracks the output pointer's channel relative to c0.
+  const rotation = pairs > 0 ? core % pairs : 0;
+  let offset = 0;
+  const moveOutput = (to: number): string[] => {
+    const step = to - offset;
+    offset = to;
+    return addConstantLines(BLOCK_INPUT.output, BLOCK_INPUT.output, step, 't0');
+  };
+  const pairLoop = (pixels: number, from: number, to: number, label: string): string[] => {
+    if (to <= from) return [];
+    const c = c0 + BLOCK_CHANNELS * from;
+    const loop = [
+      ...moveOutput(BLOCK_CHANNELS * from),
+      `  li ${BLOCK_INPUT.values}, ${hex(plan.weights + c * nz)}      # channel ${c}: values`,
+      `  li ${BLOCK_INPUT.indices}, ${hex(plan.weights + spec.outC * nz + c * indexBytes)}      # channel ${c}: index words`,
+      `  li ${BLOCK_INPUT.quantization}, ${hex(plan.quantization + 12 * c)}      # channel ${c}: bias, shift, multiplier`,
+      `${label}:`,
+      `  jal ra, ${blockLabel({ channels: BLOCK_CHANNELS, pixels })}`,
+      ...addConstantLines(BLOCK_INPUT.values, BLOCK_INPUT.values, BLOCK_CHANNELS * nz, 't0'),
+      ...addConstantLines(BLOCK_INPUT.indices, BLOCK_INPUT.indices, BLOCK_CHANNELS * indexBytes, 't0'),
+      `  addi ${BLOCK_INPUT.quantization}, ${BLOCK_INPUT.quantization}, ${12 * BLOCK_CHANNELS}`,
+      `  addi ${BLOCK_INPUT.output}, ${BLOCK_INPUT.output}, ${BLOCK_CHANNELS}`,
     ];
-    if (pairs > 0) {
+    offset = BLOCK_CHANNELS * to;
+    if (to - from > 1) loop.push(`  li t0, ${hex(plan.quantization + 12 * (c0 + BLOCK_CHANNELS * to))}`, `  bne ${BLOCK_INPUT.quantization}, t0, ${label}`);
+    return loop;
+  };
+  // One row of blocks: the pixels of one block times every channel of the core; the output pointer
+  // ends back at the row's first channel.
+  const channelRow = (pixels: number, label: string): string[] => {
+    const row = [...pairLoop(pixels, rotation, pairs, `${label}_pairs`), ...pairLoop(pixels, 0, rotation, `${label}_pairs_before`)];
+    if (oddChannel) {
+      const c = c0 + BLOCK_CHANNELS * pairs;
       row.push(
-        `${label}_pairs:`,
-        `  jal ra, ${blockLabel({ channels: BLOCK_CHANNELS, pixels })}`,
-        ...addConstantLines(BLOCK_INPUT.values, BLOCK_INPUT.values, BLOCK_CHANNELS * nz, 't0'),
-        ...addConstantLines(BLOCK_INPUT.indices, BLOCK_INPUT.indices, BLOCK_CHANNELS * indexBytes, 't0'),
-        `  addi ${BLOCK_INPUT.quantization}, ${BLOCK_INPUT.quantization}, ${12 * BLOCK_CHANNELS}`,
-        `  addi ${BLOCK_INPUT.output}, ${BLOCK_INPUT.output}, ${BLOCK_CHANNELS}`,
+        ...moveOutput(BLOCK_CHANNELS * pairs),
+        `  li ${BLOCK_INPUT.values}, ${hex(plan.weights + c * nz)}      # channel ${c}, the last, unpaired`,
+        `  li ${BLOCK_INPUT.indices}, ${hex(plan.weights + spec.outC * nz + c * indexBytes)}`,
+        `  li ${BLOCK_INPUT.quantization}, ${hex(plan.quantization + 12 * c)}`,
+        `  jal ra, ${blockLabel({ channels: 1, pixels })}`,
       );
-      if (pairs > 1) row.push(`  li t0, ${hex(plan.quantization + 12 * (c0 + BLOCK_CHANNELS * pairs))}`, `  bne ${BLOCK_INPUT.quantization}, t0, ${label}_pairs`);
     }
-    if (oddChannel) row.push(`  jal ra, ${blockLabel({ channels: 1, pixels })}      # the last, unpaired channel`);
+    row.push(...moveOutput(0));
     return row;
   };
   const blocks = Math.floor(count / BLOCK_PIXELS);
   const tail = count % BLOCK_PIXELS;
   if (blocks > 0) {
     lines.push(`${prefix}_blocks:                  # ${BLOCK_PIXELS} pixels at a time`, ...channelRow(BLOCK_PIXELS, `${prefix}_blocks`));
-    lines.push(...addConstantLines(BLOCK_INPUT.output, BLOCK_INPUT.output, BLOCK_PIXELS * spec.outC - BLOCK_CHANNELS * pairs, 't0'));
+    lines.push(...addConstantLines(BLOCK_INPUT.output, BLOCK_INPUT.output, BLOCK_PIXELS * spec.outC, 't0'));
     lines.push(...addConstantLines(BLOCK_INPUT.column, BLOCK_INPUT.column, BLOCK_PIXELS * layer.columnStride, 't0'));
     if (blocks > 1) lines.push(`  li t0, ${hex(column + blocks * BLOCK_PIXELS * layer.columnStride)}`, `  bne ${BLOCK_INPUT.column}, t0, ${prefix}_blocks`);
   }
@@ -123,7 +147,7 @@ function coreLines(layer: ColumnLayer, plan: LayerPlan, work: CoreWork, core: nu
   const lines = [`core_${core}:                  # pixels ${pixels.start}..${pixels.start + pixels.count - 1}, channels ${channels.start}..${channels.start + channels.count - 1}`];
   passes.forEach((pass, p) => {
     lines.push(...pass.prepare);
-    pass.runs.forEach((run, r) => lines.push(...runLines(layer, plan, work, run, `core_${core}_pass_${p}_run_${r}`)));
+    pass.runs.forEach((run, r) => lines.push(...runLines(layer, plan, work, core, run, `core_${core}_pass_${p}_run_${r}`)));
   });
   lines.push('  j kernel_end');
   return lines;
