@@ -64,9 +64,9 @@ export const blockLabel = ({ channels, pixels }: BlockShape): string => `xnm_blo
  * One group of four non-zeros for every channel and pixel. With two or more pixels, channel after
  * channel and lane after lane the pixels' gathers alternate, so no gather reads (as its rd) a
  * register the previous gather loaded; with one pixel the channels alternate instead, each with its
- * own activation and weight register.
+ * own activation and weight register. Then every pixel's base advances by `advance` bytes.
  */
-function groupLines(layer: BlockLayer, shape: BlockShape): string[] {
+function groupLines(layer: BlockLayer, shape: BlockShape, advance: number): string[] {
   const { channels, pixels } = shape;
   const pattern = patternName(layer.pattern);
   const dot = layer.spec.inputSigned ? 'cv.sdotsp.b' : 'cv.sdotusp.b';
@@ -89,7 +89,8 @@ function groupLines(layer: BlockLayer, shape: BlockShape): string[] {
     }
     for (let c = 0; c < channels; c++) lines.push(`  ${dot} ${accumulator(c, 0)}, ${ACTIVATION[c]}, ${WEIGHT[c]}`);
   }
-  for (let p = 0; p < pixels; p++) lines.push(`  addi ${BASE[p]}, ${BASE[p]}, ${layer.layout.groupSpan}`);
+  const note = advance === layer.layout.groupSpan ? '' : '      # end of a kernel row: on to the next row of the window';
+  for (let p = 0; p < pixels; p++) lines.push(`  addi ${BASE[p]}, ${BASE[p]}, ${advance}${p === 0 ? note : ''}`);
   return lines;
 }
 
@@ -111,12 +112,9 @@ function reductionLines(layer: BlockLayer, shape: BlockShape, groups: number): s
   const lines: string[] = [];
   for (let g = 0; g < groups; g++) {
     if (g % perWord === 0) for (let c = 0; c < shape.channels; c++) lines.push(`  cv.lw ${INDEX[c]}, (${INDEX_POINTER[c]}), 4      # channel ${c}: next packed indices`);
-    lines.push(...groupLines(layer, shape));
     const rows = layer.windowRows;
-    if (rows && (g + 1) % rows.groups === 0) {
-      lines.push(`  # end of a kernel row: every pixel's base to the next row of its window`);
-      for (let p = 0; p < shape.pixels; p++) lines.push(`  addi ${BASE[p]}, ${BASE[p]}, ${rows.jump}`);
-    }
+    const rowEnd = rows !== undefined && (g + 1) % rows.groups === 0;
+    lines.push(...groupLines(layer, shape, layer.layout.groupSpan + (rowEnd ? rows.jump : 0)));
   }
   return lines;
 }
@@ -129,9 +127,7 @@ export function reductionUnitInstructions(layer: BlockLayer, shape: BlockShape):
 /** Instructions (= cycles, stall-free) of the block's gather loop, for the bound. */
 export function blockLoopCycles(layer: BlockLayer, { channels, pixels }: BlockShape): number {
   const { nonZerosPerChannel, indexWordsPerChannel } = layer.layout;
-  const groups = nonZerosPerChannel / 4;
-  const rowJumps = layer.windowRows ? (groups / layer.windowRows.groups) * pixels : 0;
-  return groups * (channels * (1 + 5 * pixels) + pixels) + indexWordsPerChannel * channels + rowJumps;
+  return (nonZerosPerChannel / 4) * (channels * (1 + 5 * pixels) + pixels) + indexWordsPerChannel * channels;
 }
 
 /**
@@ -156,7 +152,8 @@ export function blockLines(layer: BlockLayer, shape: BlockShape): string[] {
   for (let c = 0; c < channels; c++) for (let p = 1; p < pixels; p++) lines.push(`  mv ${accumulator(c, p)}, ${accumulator(c, 0)}`);
   lines.push(`  mv ${BASE[0]}, ${BLOCK_INPUT.column}`);
   for (let p = 1; p < pixels; p++) lines.push(...addConstantLines(BASE[p]!, BASE[p - 1]!, layer.columnStride, BASE[p]!));
-  if (iterations > 0) {
+  if (iterations === 1) lines.push(...reductionLines(layer, shape, unit));
+  if (iterations > 1) {
     lines.push(`  li ${INDEX[0]}, ${iterations}`, `  cv.setup 0, ${INDEX[0]}, ${label}_loop_end      # ${unit} group(s) of 4 non-zeros per channel and iteration`);
     lines.push(...reductionLines(layer, shape, unit), `${label}_loop_end:`);
   }

@@ -32,7 +32,8 @@ function sourceOf(spec: LayerSpec, layout: SparseLayout): ColumnSource {
   if (spec.kind !== 'conv') return 'rows';
   const rowBytes = spec.kW * spec.inC;
   const jump = slabRowBytes(spec) - rowBytes;
-  if (rowBytes % layout.groupSpan !== 0 || jump >= 2048) return 'im2col';
+  // The last group of a kernel row advances the bases to the next row with one addi.
+  if (rowBytes % layout.groupSpan !== 0 || layout.groupSpan + jump >= 2048) return 'im2col';
   const windowLayer: BlockLayer = { spec, pattern: layout.pattern, layout, columnStride: spec.stride * spec.inC, windowRows: { groups: rowBytes / layout.groupSpan, jump } };
   return reductionUnitInstructions(windowLayer, { channels: BLOCK_CHANNELS, pixels: BLOCK_PIXELS }) <= MAX_LOOP_BODY ? 'window' : 'im2col';
 }
