@@ -6,9 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { patternName, patterns, type SparsityPattern } from '../../../isa/xnmsparse/gather.js';
 import { layerProgram } from '../../../sw/kernels/layers/program.js';
-import { checkLayerOutput, runLayerProgram } from '../../../sw/kernels/layers/run.js';
+import { checkLayerOutput, layerElf, runLayerProgram } from '../../../sw/kernels/layers/run.js';
+import type { Engine } from '../../../sw/kernels/run.js';
+import { xnmsparseGenerator } from '../../../sw/kernels/layers/xnmsparse.js';
 import { randomLayerData } from '../../../sw/layers/data.js';
-import { type LayerSpec, NO_PADDING, reductionLength } from '../../../sw/layers/spec.js';
+import { type LayerSpec, LayerSpecError, NO_PADDING, outputWidth, reductionLength } from '../../../sw/layers/spec.js';
 import { sparseLayout } from '../../../sw/sparse/format.js';
 
 const layer = (spec: Omit<LayerSpec, 'inputSigned' | 'output' | 'relu' | 'stride' | 'pad'> & Partial<LayerSpec>): LayerSpec => ({
@@ -28,10 +30,10 @@ const SHAPES: readonly LayerSpec[] = [
   // one output pixel (1x1 spatial, the window all padding but its centre), one filter.
   layer({ name: 'conv-1x1-spatial', kind: 'conv', inH: 1, inW: 1, inC: 13, outC: 1, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } }),
   // kW * inC = 192, whole groups of every pattern: the windows are read in place in a padded slab.
-  layer({ name: 'window-stride2', kind: 'conv', inH: 5, inW: 6, inC: 64, outC: 3, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 2, left: 2, right: 1 }, inputSigned: true, output: 'int8', relu: false }),
+  layer({ name: 'window-stride2', kind: 'conv', inH: 5, inW: 8, inC: 64, outC: 3, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 2, left: 2, right: 1 }, inputSigned: true, output: 'int8', relu: false }),
   layer({ name: 'window-1x1-spatial', kind: 'conv', inH: 1, inW: 1, inC: 64, outC: 1, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } }),
   // 2x2 kernel, one row of padding above and one column right; odd output width.
-  layer({ name: 'window-2x2', kind: 'conv', inH: 3, inW: 4, inC: 32, outC: 7, kH: 2, kW: 2, pad: { top: 1, bottom: 0, left: 0, right: 1 } }),
+  layer({ name: 'window-2x2', kind: 'conv', inH: 3, inW: 5, inC: 32, outC: 7, kH: 2, kW: 2, pad: { top: 1, bottom: 0, left: 0, right: 1 } }),
   // 15 pixels (a 3-pixel tail), Cin 22 (K not a multiple of any group span), 9 filters.
   layer({ name: 'pw', kind: 'pointwise', inH: 3, inW: 5, inC: 22, outC: 9, kH: 1, kW: 1 }),
   layer({ name: 'fc', kind: 'fc', inH: 1, inW: 1, inC: 100, outC: 11, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false }),
@@ -39,10 +41,11 @@ const SHAPES: readonly LayerSpec[] = [
   layer({ name: 'matmul-3-tokens', kind: 'matmul', inH: 3, inW: 1, inC: 40, outC: 10, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false }),
 ];
 
-function runChecked(spec: LayerSpec, pattern: SparsityPattern, cores: number, seed: number) {
+/** Small layers run faster interpreted than compiled (the compiled engine translates every block first). */
+function runChecked(spec: LayerSpec, pattern: SparsityPattern, cores: number, seed: number, engine: Engine = 'interpreted') {
   const data = randomLayerData(spec, seed, pattern);
   const program = layerProgram(data, 'xnmsparse', pattern, cores);
-  const run = runLayerProgram(program);
+  const run = runLayerProgram(program, layerElf(program), engine);
   checkLayerOutput(program, data, run.output);
   return { program, run };
 }
@@ -59,9 +62,26 @@ describe('xnmsparse layer kernel', () => {
   it('builds the columns in several passes when the scratch holds only part of them', () => {
     const pattern = { n: 1, m: 8 } as const;
     // A 40 KiB input leaves one core a scratch of about 14 padded rows: 3 passes of the window slab.
-    runChecked(layer({ name: 'window-passes', kind: 'conv', inH: 32, inW: 20, inC: 64, outC: 1, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 1, left: 1, right: 1 } }), pattern, 1, 5);
+    runChecked(layer({ name: 'window-passes', kind: 'conv', inH: 32, inW: 20, inC: 64, outC: 1, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 1, left: 1, right: 1 } }), pattern, 1, 5, 'compiled');
     // 3600 columns of 64 bytes do not fit: im2col passes.
-    runChecked(layer({ name: 'im2col-passes', kind: 'conv', inH: 62, inW: 62, inC: 6, outC: 1, kH: 3, kW: 3, pad: NO_PADDING }), pattern, 1, 6);
+    runChecked(layer({ name: 'im2col-passes', kind: 'conv', inH: 62, inW: 62, inC: 6, outC: 1, kH: 3, kW: 3, pad: NO_PADDING }), pattern, 1, 6, 'compiled');
+  });
+
+  it('covers odd output widths (a pixel tail in every output row of a window)', () => {
+    for (const name of ['window-stride2', 'window-2x2']) expect(outputWidth(SHAPES.find((s) => s.name === name)!) % 4).not.toBe(0);
+  });
+
+  it('names the tile when even one pass of its columns does not fit, and generates the same program twice', () => {
+    const pattern = { n: 1, m: 8 } as const;
+    const window = SHAPES.find((s) => s.name === 'window-stride2')!;
+    const im2col = SHAPES.find((s) => s.name === 'conv-pad')!;
+    expect(() => xnmsparseGenerator.scratchBytes(window, pattern, 1000)).toThrow(LayerSpecError);
+    expect(() => xnmsparseGenerator.scratchBytes(window, pattern, 1000)).toThrow(/^tile: the padded input rows/);
+    expect(() => xnmsparseGenerator.scratchBytes(im2col, pattern, 60)).toThrow(/^tile: one im2col column/);
+    expect(xnmsparseGenerator.scratchBytes(im2col, pattern, 1000)).toBe(15 * 64);
+    const spec = SHAPES[0]!;
+    const again = (): string => layerProgram(randomLayerData(spec, 2, pattern), 'xnmsparse', pattern, 8).source;
+    expect(again()).toBe(again());
   });
 
   it('reads exactly the packed values and index words', () => {
