@@ -57,15 +57,24 @@ function workCycles(layer: ColumnLayer, work: CoreWork): number {
     .reduce((sum, { shape, count }) => sum + count * blockLoopCycles(layer, shape), 0);
 }
 
-/** Pixels split in whole blocks, or channels in whole pairs: whichever leaves the busiest core less to do. */
+/**
+ * The cores as a grid of pixel parts x channel parts (pixels in whole blocks, channels in whole
+ * pairs): of every factorization of the core count, the one that leaves the busiest core the least
+ * to do (few pixels, as in fc or a small feature map, favour channel parts); on a tie, the most
+ * pixel parts, since every channel part builds the columns of its pixels again.
+ */
 function splitWork(layer: ColumnLayer, cores: number): CoreWork[] {
   const { spec } = layer;
-  const allPixels = { start: 0, count: outputPixels(spec) };
-  const allChannels = { start: 0, count: spec.outC };
-  const byPixels = splitRange(allPixels.count, cores, BLOCK_PIXELS).map((pixels) => ({ pixels, channels: allChannels }));
-  const byChannels = splitRange(allChannels.count, cores, BLOCK_CHANNELS).map((channels) => ({ pixels: allPixels, channels }));
-  const busiest = (works: CoreWork[]): number => Math.max(...works.map((w) => workCycles(layer, w)));
-  return busiest(byChannels) < busiest(byPixels) ? byChannels : byPixels;
+  let best: { works: CoreWork[]; busiest: number } | undefined;
+  for (let pixelParts = cores; pixelParts >= 1; pixelParts--) {
+    if (cores % pixelParts !== 0) continue;
+    const pixelRanges = splitRange(outputPixels(spec), pixelParts, BLOCK_PIXELS);
+    const channelRanges = splitRange(spec.outC, cores / pixelParts, BLOCK_CHANNELS);
+    const works = pixelRanges.flatMap((pixels) => channelRanges.map((channels) => ({ pixels, channels })));
+    const busiest = Math.max(...works.map((w) => workCycles(layer, w)));
+    if (!best || busiest < best.busiest) best = { works, busiest };
+  }
+  return best!.works;
 }
 
 /**
@@ -144,7 +153,7 @@ function runLines(layer: ColumnLayer, plan: LayerPlan, work: CoreWork, core: num
 
 function coreLines(layer: ColumnLayer, plan: LayerPlan, work: CoreWork, core: number, passes: readonly Pass[]): string[] {
   const { pixels, channels } = work;
-  const lines = [`core_${core}:                  # pixels ${pixels.start}..${pixels.start + pixels.count - 1}, channels ${channels.start}..${channels.start + channels.count - 1}`];
+  const lines = [`xnm_core_${core}:                  # pixels ${pixels.start}..${pixels.start + pixels.count - 1}, channels ${channels.start}..${channels.start + channels.count - 1}`];
   passes.forEach((pass, p) => {
     lines.push(...pass.prepare);
     pass.runs.forEach((run, r) => lines.push(...runLines(layer, plan, work, core, run, `core_${core}_pass_${p}_run_${r}`)));
@@ -179,12 +188,14 @@ export const xnmsparseGenerator: VariantGenerator = {
     const layer = columnLayer(data.spec, layout.pattern, layout);
     const works = splitWork(layer, cores);
     const passes = works.map((work, core) => (work.pixels.count > 0 && work.channels.count > 0 ? corePasses(layer, plan, work.pixels, plan.scratch + core * plan.scratchBytes, `core_${core}`) : []));
-    const lines = works.flatMap((work, core) => coreLines(layer, plan, work, core, passes[core]!));
+    // program.ts reaches core_<i> with a conditional branch (+-4 KiB): the entries come first and jump on.
+    const lines = works.map((_, core) => `core_${core}: j xnm_core_${core}`);
+    lines.push(...works.flatMap((work, core) => coreLines(layer, plan, work, core, passes[core]!)));
     lines.push(...columnSubroutines(layer, plan, passes.flat()));
     const shapes = new Map<string, BlockShape>();
-    for (const work of works) {
-      for (const pixels of runLengths(layer, work.pixels)) for (const { shape } of blockShapes(pixels, work.channels.count)) shapes.set(blockLabel(shape), shape);
-    }
+    works.forEach((work, core) => {
+      for (const run of passes[core]!.flatMap((pass) => pass.runs)) for (const { shape } of blockShapes(run.count, work.channels.count)) shapes.set(blockLabel(shape), shape);
+    });
     for (const label of [...shapes.keys()].sort()) lines.push(...blockLines(layer, shapes.get(label)!));
     return lines;
   },

@@ -67,6 +67,15 @@ describe('xnmsparse layer kernel', () => {
     runChecked(layer({ name: 'im2col-passes', kind: 'conv', inH: 62, inW: 62, inC: 6, outC: 1, kH: 3, kW: 3, pad: NO_PADDING }), pattern, 1, 6, 'compiled');
   });
 
+  it('splits few pixels and few channels as a grid, every core busy', () => {
+    const spec = layer({ name: 'grid', kind: 'conv', inH: 4, inW: 4, inC: 16, outC: 8, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } });
+    const { program } = runChecked(spec, { n: 1, m: 4 }, 8, 9);
+    const shares = [...program.source.matchAll(/^xnm_core_\d+: +# pixels (\d+)\.\.(\d+), channels (\d+)\.\.(\d+)/gm)].map((m) => m.slice(1).map(Number));
+    expect(shares).toHaveLength(8);
+    // 16 pixels and 4 channel pairs: 4 pixel parts x 2 channel parts, 4 pixels x 4 channels each.
+    for (const [p0, p1, c0, c1] of shares) expect([p1! - p0! + 1, c1! - c0! + 1]).toEqual([4, 4]);
+  });
+
   it('covers odd output widths (a pixel tail in every output row of a window)', () => {
     for (const name of ['window-stride2', 'window-2x2']) expect(outputWidth(SHAPES.find((s) => s.name === name)!) % 4).not.toBe(0);
   });
