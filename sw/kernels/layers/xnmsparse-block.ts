@@ -119,29 +119,88 @@ function reductionLines(layer: BlockLayer, shape: BlockShape, groups: number): s
   return lines;
 }
 
-/** Instructions of one unit of the gather loop (reductionUnit), to keep the loop body within range. */
-export function reductionUnitInstructions(layer: BlockLayer, shape: BlockShape): number {
-  return reductionLines(layer, shape, reductionUnit(layer).unit).length;
+/** Instructions a hardware-loop body may hold (cv.setup's 12-bit halfword offset), with a margin. */
+const MAX_LOOP_BODY = 1800;
+
+/**
+ * How the gather loop runs: `flat`, a hardware loop over reduction units (whole index words and
+ * kernel rows, the row jump folded into the last group's base advance), then the remaining groups;
+ * or `nested`, for windows whose unit would overflow a loop body but whose rows are whole index
+ * words: loop 1 over the kernel rows, loop 0 over the index words of a row, then the row jump.
+ */
+type LoopPlan = { readonly kind: 'flat' } | { readonly kind: 'nested'; readonly rows: number; readonly wordsPerRow: number };
+
+function loopPlan(layer: BlockLayer, shape: BlockShape): LoopPlan | undefined {
+  if (reductionLines(layer, shape, reductionUnit(layer).unit).length <= MAX_LOOP_BODY) return { kind: 'flat' };
+  const rows = layer.windowRows;
+  const perWord = layer.layout.fieldsPerWord / 4;
+  if (!rows || rows.groups % perWord !== 0) return undefined;
+  return { kind: 'nested', rows: reductionUnit(layer).groups / rows.groups, wordsPerRow: rows.groups / perWord };
 }
 
-/** Instructions (= cycles, stall-free) of the block's gather loop, for the bound. */
-export function blockLoopCycles(layer: BlockLayer, { channels, pixels }: BlockShape): number {
+/** Whether the block can run this layer's reduction (a window layer falls back to im2col otherwise). */
+export function blockFits(layer: BlockLayer): boolean {
+  return loopPlan(layer, { channels: BLOCK_CHANNELS, pixels: BLOCK_PIXELS }) !== undefined;
+}
+
+/** Loop 1's body must end at least two instructions after loop 0's (CV32E40P hardware loops). */
+const rowJumpLines = (pixels: number, jump: number): string[] => [
+  ...Array.from({ length: pixels }, (_, p) => `  addi ${BASE[p]}, ${BASE[p]}, ${jump}${p === 0 ? '      # on to the next row of the window' : ''}`),
+  ...(pixels < 2 ? ['  nop                  # loop 1 ends two instructions after loop 0'] : []),
+];
+
+/**
+ * Instructions (= cycles, stall-free) of the block's gather loop, for the bound: per group and
+ * channel a weight load, 4 gathers and one sdot per pixel; per group one base advance per pixel; per
+ * index word and channel one load; with nested loops, per kernel row the jump and the inner loop's setup.
+ */
+export function blockLoopCycles(layer: BlockLayer, shape: BlockShape): number {
+  const { channels, pixels } = shape;
   const { nonZerosPerChannel, indexWordsPerChannel } = layer.layout;
-  return (nonZerosPerChannel / 4) * (channels * (1 + 5 * pixels) + pixels) + indexWordsPerChannel * channels;
+  const plan = loopPlan(layer, shape);
+  const perRow = plan?.kind === 'nested' ? plan.rows * (2 + rowJumpLines(pixels, 0).length) : 0;
+  return (nonZerosPerChannel / 4) * (channels * (1 + 5 * pixels) + pixels) + indexWordsPerChannel * channels + perRow;
+}
+
+function gatherLoopLines(layer: BlockLayer, shape: BlockShape, label: string): string[] {
+  const plan = loopPlan(layer, shape);
+  if (!plan) throw new Error(`the reduction of '${layer.spec.name}' overflows a hardware loop body (blockFits)`);
+  const perWord = layer.layout.fieldsPerWord / 4;
+  if (plan.kind === 'nested') {
+    const plain: BlockLayer = { ...layer, windowRows: undefined };
+    return [
+      `  li ${INDEX[0]}, ${plan.rows}`,
+      `  cv.setup 1, ${INDEX[0]}, ${label}_rows_end      # one kernel row per iteration`,
+      `  li ${INDEX[0]}, ${plan.wordsPerRow}`,
+      `  cv.setup 0, ${INDEX[0]}, ${label}_words_end      # one index word per channel and iteration`,
+      ...reductionLines(plain, shape, perWord),
+      `${label}_words_end:`,
+      ...rowJumpLines(shape.pixels, layer.windowRows!.jump),
+      `${label}_rows_end:`,
+    ];
+  }
+  const { unit, groups } = reductionUnit(layer);
+  const iterations = Math.floor(groups / unit);
+  const lastGroups = groups % unit;
+  const lines: string[] = [];
+  if (iterations === 1) lines.push(...reductionLines(layer, shape, unit));
+  if (iterations > 1) {
+    lines.push(`  li ${INDEX[0]}, ${iterations}`, `  cv.setup 0, ${INDEX[0]}, ${label}_loop_end      # ${unit} group(s) of 4 non-zeros per channel and iteration`);
+    lines.push(...reductionLines(layer, shape, unit), `${label}_loop_end:`);
+  }
+  if (lastGroups > 0) lines.push(`  # the last ${lastGroups} group(s)`, ...reductionLines(layer, shape, lastGroups));
+  return lines;
 }
 
 /**
  * The block subroutine (called with `jal ra, <label>`): accumulators start at the channels' biases,
- * the gather loop runs over the whole reduction (a hardware loop over index words, then the groups
- * of a partial last word), and the outputs are requantized and stored.
+ * the gather loop runs over the whole reduction (gatherLoopLines), and the outputs are requantized
+ * and stored.
  */
 export function blockLines(layer: BlockLayer, shape: BlockShape): string[] {
   const { channels, pixels } = shape;
   const { spec, layout } = layer;
   const { nonZerosPerChannel: nz, indexWordsPerChannel: words } = layout;
-  const { unit, groups } = reductionUnit(layer);
-  const iterations = Math.floor(groups / unit);
-  const lastGroups = groups % unit;
   const label = blockLabel(shape);
   const lines = [`${label}:                  # ${channels} channel(s) x ${pixels} pixel(s)`];
   for (let c = 0; c < channels; c++) lines.push(`  lw ${accumulator(c, 0)}, ${12 * c}(${BLOCK_INPUT.quantization})      # channel ${c}: the bias starts the sum`);
@@ -152,12 +211,7 @@ export function blockLines(layer: BlockLayer, shape: BlockShape): string[] {
   for (let c = 0; c < channels; c++) for (let p = 1; p < pixels; p++) lines.push(`  mv ${accumulator(c, p)}, ${accumulator(c, 0)}`);
   lines.push(`  mv ${BASE[0]}, ${BLOCK_INPUT.column}`);
   for (let p = 1; p < pixels; p++) lines.push(...addConstantLines(BASE[p]!, BASE[p - 1]!, layer.columnStride, BASE[p]!));
-  if (iterations === 1) lines.push(...reductionLines(layer, shape, unit));
-  if (iterations > 1) {
-    lines.push(`  li ${INDEX[0]}, ${iterations}`, `  cv.setup 0, ${INDEX[0]}, ${label}_loop_end      # ${unit} group(s) of 4 non-zeros per channel and iteration`);
-    lines.push(...reductionLines(layer, shape, unit), `${label}_loop_end:`);
-  }
-  if (lastGroups > 0) lines.push(`  # the last ${lastGroups} group(s)`, ...reductionLines(layer, shape, lastGroups));
+  lines.push(...gatherLoopLines(layer, shape, label));
   // Requantize and store: pixel p, channel c at output + p * outC + c.
   const shift = ['t0', 't2'];
   const multiplier = ['t1', 't3'];

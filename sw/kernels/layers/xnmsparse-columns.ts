@@ -18,12 +18,9 @@ import type { SparseLayout } from '../../sparse/format.js';
 import type { LayerPlan } from './generator.js';
 import { IM2COL_TEMPS, type Im2colRegisters, im2colColumnLines, im2colNextPixelLines, im2colStartLines } from './im2col.js';
 import type { Range } from './split.js';
-import { BLOCK_CHANNELS, BLOCK_PIXELS, type BlockLayer, reductionUnitInstructions } from './xnmsparse-block.js';
+import { BLOCK_PIXELS, type BlockLayer, blockFits } from './xnmsparse-block.js';
 
 type ColumnSource = 'rows' | 'window' | 'im2col';
-
-/** Instructions a hardware-loop body may hold (cv.setup's 12-bit halfword offset), with a margin. */
-const MAX_LOOP_BODY = 1800;
 
 /** The padded input row of a window slab: the input row with the left and right padding, bytes. */
 const slabRowBytes = (spec: LayerSpec): number => (spec.inW + spec.pad.left + spec.pad.right) * spec.inC;
@@ -35,7 +32,7 @@ function sourceOf(spec: LayerSpec, layout: SparseLayout): ColumnSource {
   // The last group of a kernel row advances the bases to the next row with one addi.
   if (rowBytes % layout.groupSpan !== 0 || layout.groupSpan + jump >= 2048) return 'im2col';
   const windowLayer: BlockLayer = { spec, pattern: layout.pattern, layout, columnStride: spec.stride * spec.inC, windowRows: { groups: rowBytes / layout.groupSpan, jump } };
-  return reductionUnitInstructions(windowLayer, { channels: BLOCK_CHANNELS, pixels: BLOCK_PIXELS }) <= MAX_LOOP_BODY ? 'window' : 'im2col';
+  return blockFits(windowLayer) ? 'window' : 'im2col';
 }
 
 export interface ColumnLayer extends BlockLayer {
