@@ -114,6 +114,21 @@ function rowSegments(spec: LayerSpec, pixels: Range): Range[] {
   return segments;
 }
 
+/**
+ * About the cycles of building the columns of `pixels` (for choosing the work split): the bytes
+ * the copies write, at two instructions per word copied or zeroed (four per byte when inC is not a
+ * multiple of 4).
+ */
+export function columnCycles(layer: ColumnLayer, pixels: Range): number {
+  const { spec } = layer;
+  if (layer.source === 'rows' || pixels.count === 0) return 0;
+  const perByte = spec.inC % 4 === 0 ? 0.5 : 2;
+  if (layer.source === 'im2col') return pixels.count * layer.layout.kPadded * perByte;
+  const width = outputWidth(spec);
+  const outputRows = Math.floor((pixels.start + pixels.count - 1) / width) - Math.floor(pixels.start / width) + 1;
+  return slabRows(spec, outputRows) * slabRowBytes(spec) * perByte;
+}
+
 /** Lengths of the pixel runs of `pixels` (for the bound; the passes do not cut an im2col run but at a block boundary). */
 export function runLengths(layer: ColumnLayer, pixels: Range): number[] {
   return layer.source === 'window' ? rowSegments(layer.spec, pixels).map((s) => s.count) : [pixels.count];

@@ -17,7 +17,7 @@ import { packNM } from '../../sparse/pack.js';
 import { wordsToBytes } from '../words.js';
 import type { CodeContext, LayerPlan, VariantGenerator, WeightImage } from './generator.js';
 import { type Range, splitRange } from './split.js';
-import { type ColumnLayer, columnLayer, columnScratchBytes, columnSubroutines, corePasses, type Pass, type PixelRun, runLengths } from './xnmsparse-columns.js';
+import { type ColumnLayer, columnCycles, columnLayer, columnScratchBytes, columnSubroutines, corePasses, type Pass, type PixelRun, runLengths } from './xnmsparse-columns.js';
 import { addConstantLines } from './im2col.js';
 import { BLOCK_CHANNELS, BLOCK_INPUT, BLOCK_PIXELS, blockLabel, blockLines, blockLoopCycles, type BlockShape } from './xnmsparse-block.js';
 
@@ -60,8 +60,9 @@ function workCycles(layer: ColumnLayer, work: CoreWork): number {
 /**
  * The cores as a grid of pixel parts x channel parts (pixels in whole blocks, channels in whole
  * pairs): of every factorization of the core count, the one that leaves the busiest core the least
- * to do (few pixels, as in fc or a small feature map, favour channel parts); on a tie, the most
- * pixel parts, since every channel part builds the columns of its pixels again.
+ * to do, its gather loops and the building of its columns (every channel part builds the columns of
+ * its pixels again); few pixels, as in fc or a small feature map, favour channel parts. On a tie,
+ * the most pixel parts.
  */
 function splitWork(layer: ColumnLayer, cores: number): CoreWork[] {
   const { spec } = layer;
@@ -71,7 +72,7 @@ function splitWork(layer: ColumnLayer, cores: number): CoreWork[] {
     const pixelRanges = splitRange(outputPixels(spec), pixelParts, BLOCK_PIXELS);
     const channelRanges = splitRange(spec.outC, cores / pixelParts, BLOCK_CHANNELS);
     const works = pixelRanges.flatMap((pixels) => channelRanges.map((channels) => ({ pixels, channels })));
-    const busiest = Math.max(...works.map((w) => workCycles(layer, w)));
+    const busiest = Math.max(...works.map((w) => workCycles(layer, w) + columnCycles(layer, w.pixels)));
     if (!best || busiest < best.busiest) best = { works, busiest };
   }
   return best!.works;
