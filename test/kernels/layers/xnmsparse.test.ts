@@ -76,6 +76,22 @@ describe('xnmsparse layer kernel', () => {
     for (const [p0, p1, c0, c1] of shares) expect([p1! - p0! + 1, c1! - c0! + 1]).toEqual([4, 4]);
   });
 
+  it('runs kernel rows longer than a loop body as nested loops, or through im2col when rows are not whole index words', () => {
+    const pattern = { n: 1, m: 4 } as const;
+    const same = { top: 1, bottom: 1, left: 1, right: 1 };
+    // 3 x 256 = 48 groups per kernel row at 1:4 (12 index words): the 2 x 4 block's loop 1 runs over
+    // rows, its loop 0 over words. 3 x 1024 = 192 groups per row: even the 2 x 1 block nests.
+    const nested = layer({ name: 'nested', kind: 'conv', inH: 2, inW: 4, inC: 256, outC: 3, kH: 3, kW: 3, pad: same });
+    expect(runChecked(nested, pattern, 1, 10).program.source).toContain('xnm_block_2ch_4px_rows_end:');
+    const onePixel = layer({ name: 'nested-1px', kind: 'conv', inH: 1, inW: 1, inC: 1024, outC: 2, kH: 3, kW: 3, pad: same });
+    const source = runChecked(onePixel, pattern, 1, 11).program.source;
+    expect(source).toContain('xnm_block_2ch_1px_rows_end:');
+    expect(source).toContain('nop'); // one pixel's row jump is one addi: loop 1 must end two instructions after loop 0
+    // 3 x 240 = 45 groups per row, not whole words of 4 groups: im2col.
+    const odd = layer({ name: 'rows-not-words', kind: 'conv', inH: 2, inW: 2, inC: 240, outC: 2, kH: 3, kW: 3, pad: same });
+    expect(runChecked(odd, pattern, 1, 12).program.source).toContain('xnm_im2col_column:');
+  });
+
   it('covers odd output widths (a pixel tail in every output row of a window)', () => {
     for (const name of ['window-stride2', 'window-2x2']) expect(outputWidth(SHAPES.find((s) => s.name === name)!) % 4).not.toBe(0);
   });
