@@ -4,8 +4,17 @@
  * nm.lg.b / nm.lgc.b from each pixel's column, in blocks of 2 channels x 4 pixels
  * (xnmsparse-block.ts); where the columns are is xnmsparse-columns.ts's choice.
  *
- * Work split: whole pixel blocks per core, or pairs of channels per core when that leaves the
- * busiest core less work (few pixels: fc, matmul with few tokens, small feature maps).
+ * Work split: the cores as a grid of pixel ranges (whole blocks) x channel ranges (whole pairs),
+ * see splitWork. Every core runs, per pass of columns and run of pixels, its pixel blocks times its
+ * channel pairs, each block a call of a block subroutine shared by all cores; the tails (a last
+ * odd channel, a last 1 to 3 pixels of a run) have block subroutines of their own shapes.
+ *
+ * bound(): the busiest core's gather loops, sum over its blocks of blockLoopCycles
+ * (xnmsparse-block.ts): per group of 4 non-zeros, C * (1 + 5P) + P instructions for C channels x P
+ * pixels (weight load, 4 gathers and a dot product per pixel, base advances), plus C index loads
+ * per index word; 46 per 32 non-zero MACs for the 2 x 4 block, 1.4375 + 1 / (4F) cycles per
+ * non-zero MAC with F index fields per word. Not counted: building the columns, the bias and the
+ * requantization, the calls.
  */
 import { hex } from '../../../isa/bits.js';
 import type { SparsityPattern } from '../../../isa/xnmsparse/gather.js';
