@@ -5,12 +5,13 @@
  * pixels share the channel's index register; the last pixel's gather consumes the field), and
  * multiplies each pixel's word with cv.sdot(u)sp.b; then every pixel's base advances one group span.
  *
- * Why 2 x 4 and not 4 x 2 or 4 x 4: the base advances (one addi per pixel and group) are shared by
- * the channels and the weight word by the pixels, so per non-zero MAC the loop costs
- * 1 gather + 1/4 sdot + 1/(4P) weight load + 1/(4C) addi + index reloads: 2 x 4 and 4 x 2 cost the
- * same but for the addi (1/8 vs 1/8) and the weight load (1/16 vs 1/8): 2 x 4 wins. 4 x 4 would need
- * 16 accumulators, 4 activation, 4 base, 4 index, 4 value-pointer and 4 index-pointer registers,
- * more than the 30 a core has once the caller's loop state is kept.
+ * Why 2 x 4: with C channels x P pixels, per non-zero MAC the loop costs 1 gather + 1/4 sdot +
+ * 1/(4P) weight loads (a weight word serves the pixels) + 1/(4C) base advances (an addi serves the
+ * channels) + 1/(F P) index loads (F fields per index word, the word serving the pixels). 2 x 4 and
+ * 4 x 2 pay the same 1/16 + 1/8 for weights and advances, but 2 x 4 reloads indices half as often:
+ * 1.4375 + 1/(4F) cycles per non-zero MAC (1.469 at 1:8) against 1.500. 4 x 4 (1.406) would need
+ * 16 accumulators, 4 activation, 4 base, 4 index and 8 pointer registers, more than the 30 a core
+ * has once the caller's loop state is kept; 3 x 4 (1.458) fits only without the caller's state.
  */
 import { patternName, type SparsityPattern } from '../../../isa/xnmsparse/gather.js';
 import type { SparseLayout } from '../../sparse/format.js';
