@@ -25,14 +25,18 @@ type ColumnSource = 'rows' | 'window' | 'im2col';
 /** The padded input row of a window slab: the input row with the left and right padding, bytes. */
 const slabRowBytes = (spec: LayerSpec): number => (spec.inW + spec.pad.left + spec.pad.right) * spec.inC;
 
+/** A window's kernel rows in the slab: whole groups each, then the jump to the next row's start. */
+function windowRowsOf(spec: LayerSpec, layout: SparseLayout): { groups: number; jump: number } {
+  const rowBytes = spec.kW * spec.inC;
+  return { groups: rowBytes / layout.groupSpan, jump: slabRowBytes(spec) - rowBytes };
+}
+
 function sourceOf(spec: LayerSpec, layout: SparseLayout): ColumnSource {
   if (spec.kind !== 'conv') return 'rows';
-  const rowBytes = spec.kW * spec.inC;
-  const jump = slabRowBytes(spec) - rowBytes;
+  const rows = windowRowsOf(spec, layout);
   // The last group of a kernel row advances the bases to the next row with one addi.
-  if (rowBytes % layout.groupSpan !== 0 || layout.groupSpan + jump >= 2048) return 'im2col';
-  const windowLayer: BlockLayer = { spec, pattern: layout.pattern, layout, columnStride: spec.stride * spec.inC, windowRows: { groups: rowBytes / layout.groupSpan, jump } };
-  return blockFits(windowLayer) ? 'window' : 'im2col';
+  if (!Number.isInteger(rows.groups) || layout.groupSpan + rows.jump >= 2048) return 'im2col';
+  return blockFits({ spec, pattern: layout.pattern, layout, columnStride: spec.stride * spec.inC, windowRows: rows }) ? 'window' : 'im2col';
 }
 
 export interface ColumnLayer extends BlockLayer {
@@ -44,8 +48,7 @@ export function columnLayer(spec: LayerSpec, pattern: SparsityPattern, layout: S
   const base = { spec, pattern, layout, source };
   if (source === 'rows') return { ...base, columnStride: spec.inC };
   if (source === 'im2col') return { ...base, columnStride: layout.kPadded };
-  const rowBytes = spec.kW * spec.inC;
-  return { ...base, columnStride: spec.stride * spec.inC, windowRows: { groups: rowBytes / layout.groupSpan, jump: slabRowBytes(spec) - rowBytes } };
+  return { ...base, columnStride: spec.stride * spec.inC, windowRows: windowRowsOf(spec, layout) };
 }
 
 /** Slab rows (padded input rows) holding the windows of `outputRows` consecutive output rows. */
