@@ -92,6 +92,12 @@ describe('xnmsparse layer kernel', () => {
     expect(runChecked(odd, pattern, 1, 12).program.source).toContain('xnm_im2col_column:');
   });
 
+  it('handles weight and index strides beyond an addi immediate', () => {
+    // 1:4 of K = 4100: 1028 values per channel, 2056 bytes per channel pair.
+    const wide = layer({ name: 'fc-4100', kind: 'fc', inH: 1, inW: 1, inC: 4100, outC: 5, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false });
+    for (const cores of [1, 8]) expect(runChecked(wide, { n: 1, m: 4 }, cores, 13).program.source).toMatch(/li t0, 2056/);
+  });
+
   it('covers odd output widths (a pixel tail in every output row of a window)', () => {
     for (const name of ['window-stride2', 'window-2x2']) expect(outputWidth(SHAPES.find((s) => s.name === name)!) % 4).not.toBe(0);
   });
