@@ -205,7 +205,8 @@ export function blockLines(layer: BlockLayer, shape: BlockShape): string[] {
   const label = blockLabel(shape);
   const lines = [`${label}:                  # ${channels} channel(s) x ${pixels} pixel(s)`];
   for (let c = 0; c < channels; c++) lines.push(`  lw ${accumulator(c, 0)}, ${12 * c}(${BLOCK_INPUT.quantization})      # channel ${c}: the bias starts the sum`);
-  for (let c = 0; c < channels; c++) {
+  lines.push(`  mv ${VALUE_POINTER[0]}, ${BLOCK_INPUT.values}`, `  mv ${INDEX_POINTER[0]}, ${BLOCK_INPUT.indices}`);
+  for (let c = 1; c < channels; c++) {
     lines.push(...addConstantLines(VALUE_POINTER[c]!, BLOCK_INPUT.values, c * nz, VALUE_POINTER[c]!));
     lines.push(...addConstantLines(INDEX_POINTER[c]!, BLOCK_INPUT.indices, c * words * 4, INDEX_POINTER[c]!));
   }
