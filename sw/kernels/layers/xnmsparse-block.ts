@@ -218,13 +218,15 @@ export function blockLines(layer: BlockLayer, shape: BlockShape): string[] {
   const shift = ['t0', 't2'];
   const multiplier = ['t1', 't3'];
   for (let c = 0; c < channels; c++) lines.push(`  lw ${shift[c]}, ${12 * c + 4}(${BLOCK_INPUT.quantization})`, `  lw ${multiplier[c]}, ${12 * c + 8}(${BLOCK_INPUT.quantization})`);
-  lines.push(`  mv ${BASE[0]}, ${BLOCK_INPUT.output}`);
-  if (pixels > 1) lines.push(`  li ${BASE[1]}, ${spec.outC}`);
+  // Stores at immediate offsets from the output pointer when they fit, else a pointer walking the pixels.
+  const direct = (pixels - 1) * spec.outC + channels - 1 < 2048;
+  if (!direct) lines.push(`  mv ${BASE[0]}, ${BLOCK_INPUT.output}`, `  li ${BASE[1]}, ${spec.outC}`);
   for (let p = 0; p < pixels; p++) {
     for (let c = 0; c < channels; c++) {
-      lines.push(...requantizeLines(spec, accumulator(c, p), shift[c]!, multiplier[c]!), `  sb ${accumulator(c, p)}, ${c}(${BASE[0]})`);
+      const address = direct ? `${p * spec.outC + c}(${BLOCK_INPUT.output})` : `${c}(${BASE[0]})`;
+      lines.push(...requantizeLines(spec, accumulator(c, p), shift[c]!, multiplier[c]!), `  sb ${accumulator(c, p)}, ${address}`);
     }
-    if (p < pixels - 1) lines.push(`  add ${BASE[0]}, ${BASE[0]}, ${BASE[1]}      # next pixel's outputs`);
+    if (!direct && p < pixels - 1) lines.push(`  add ${BASE[0]}, ${BASE[0]}, ${BASE[1]}      # next pixel's outputs`);
   }
   lines.push('  ret');
   return lines;

@@ -96,6 +96,9 @@ describe('xnmsparse layer kernel', () => {
     // 1:4 of K = 4100: 1028 values per channel, 2056 bytes per channel pair.
     const wide = layer({ name: 'fc-4100', kind: 'fc', inH: 1, inW: 1, inC: 4100, outC: 5, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false });
     for (const cores of [1, 8]) expect(runChecked(wide, { n: 1, m: 4 }, cores, 13).program.source).toMatch(/li t0, 2056/);
+    // 700 channels: a 4-pixel block's outputs span 2101 bytes, beyond the stores' immediate offsets.
+    const tall = layer({ name: 'pw-700', kind: 'pointwise', inH: 2, inW: 3, inC: 8, outC: 700, kH: 1, kW: 1 });
+    expect(runChecked(tall, { n: 1, m: 4 }, 1, 14).program.source).toContain("# next pixel's outputs");
   });
 
   it('covers odd output widths (a pixel tail in every output row of a window)', () => {
