@@ -65,6 +65,9 @@ describe('xnmsparse layer kernel', () => {
     runChecked(layer({ name: 'window-passes', kind: 'conv', inH: 32, inW: 20, inC: 64, outC: 1, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 1, left: 1, right: 1 } }), pattern, 1, 5, 'compiled');
     // 3600 columns of 64 bytes do not fit: im2col passes.
     runChecked(layer({ name: 'im2col-passes', kind: 'conv', inH: 62, inW: 62, inC: 6, outC: 1, kH: 3, kW: 3, pad: NO_PADDING }), pattern, 1, 6, 'compiled');
+    // Columns of 2272 bytes, about 3 KiB of scratch per core: passes of fewer pixels than a block.
+    const few = runChecked(layer({ name: 'im2col-few', kind: 'conv', inH: 12, inW: 12, inC: 250, outC: 3, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } }), pattern, 8, 7, 'compiled');
+    expect(few.program.plan.scratchBytes).toBeLessThan(4 * 2272);
   });
 
   it('splits few pixels and few channels as a grid, every core busy', () => {
