@@ -163,7 +163,8 @@ function runLines(layer: ColumnLayer, plan: LayerPlan, work: CoreWork, core: num
 
 function coreLines(layer: ColumnLayer, plan: LayerPlan, work: CoreWork, core: number, passes: readonly Pass[]): string[] {
   const { pixels, channels } = work;
-  const lines = [`xnm_core_${core}:                  # pixels ${pixels.start}..${pixels.start + pixels.count - 1}, channels ${channels.start}..${channels.start + channels.count - 1}`];
+  const share = pixels.count > 0 && channels.count > 0 ? `pixels ${pixels.start}..${pixels.start + pixels.count - 1}, channels ${channels.start}..${channels.start + channels.count - 1}` : 'no work (fewer blocks than cores)';
+  const lines = [`xnm_core_${core}:                  # ${share}`];
   passes.forEach((pass, p) => {
     lines.push(...pass.prepare);
     pass.runs.forEach((run, r) => lines.push(...runLines(layer, plan, work, core, run, `core_${core}_pass_${p}_run_${r}`)));
