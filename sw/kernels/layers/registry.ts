@@ -4,9 +4,10 @@ import { denseGenerator } from './dense.js';
 import { depthwiseGenerator } from './depthwise.js';
 import type { VariantGenerator } from './generator.js';
 import { sparseGenerator } from './sparse.js';
+import { sparseGatherGenerator } from './sparse-gather.js';
 import { xnmsparseGenerator } from './xnmsparse.js';
 
-const GENERATORS: readonly VariantGenerator[] = [denseGenerator, depthwiseGenerator, sparseGenerator, xnmsparseGenerator];
+const GENERATORS: readonly VariantGenerator[] = [denseGenerator, depthwiseGenerator, sparseGatherGenerator, sparseGenerator, xnmsparseGenerator];
 
 export function generatorFor(spec: LayerSpec, variant: Variant): VariantGenerator {
   const generator = GENERATORS.find((g) => g.variant === variant && g.kinds.includes(spec.kind));

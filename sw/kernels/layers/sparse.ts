@@ -316,7 +316,7 @@ function bound(spec: LayerSpec, pattern: SparsityPattern | undefined, cores: num
 
 export const sparseGenerator: VariantGenerator = {
   variant: 'sparse',
-  kinds: ['conv', 'pointwise', 'fc', 'matmul'],
+  kinds: ['conv', 'pointwise', 'matmul'],
   instructionSet: 'cv32e40p',
   weightImage,
   scratchBytes,
