@@ -89,7 +89,7 @@ function groupLines(spec: LayerSpec): string[] {
     `  cv.lw ${R.weights}, (${R.stream}), 4           # the four weights`,
     `  cv.packlo.b ${R.activations}, ${b}, ${a}        # bytes 1..0: b, a`,
     `  cv.packhi.b ${R.activations}, ${d}, ${c}        # bytes 3..2: d, c`,
-    `  ${dot} ${R.accumulator}, ${R.activations}, ${R.weights}`,
+    `  ${dot} ${R.accumulator}, ${R.activations}, ${R.weights}       # four MACs`,
   ];
 }
 
@@ -108,7 +108,7 @@ function channelLoopLines(spec: LayerSpec, inputAddress: number, groups: number)
     `  cv.lw ${R.shift}, (${R.quantization}), 4            # shift`,
     `  cv.lw ${R.multiplier}, (${R.quantization}), 4            # multiplier`,
     ...requantizeLines(spec, acc, R.shift, R.multiplier),
-    `  cv.sb ${acc}, (${R.output}), 1            # next channel's output byte`,
+    `  cv.sb ${acc}, (${R.output}), 1            # the channel's output byte, then on to the next`,
     'sparse_fc_channels_end:',
     '  j kernel_end',
   ];
