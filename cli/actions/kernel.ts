@@ -99,7 +99,7 @@ function report(program: LayerProgram, run: LayerRun, denseWeightBytes: number):
     `cycles        ${run.cycles}`,
     `MACs          ${macs} (dense-equivalent)`,
     `MAC/cycle     ${(macs / run.cycles).toFixed(2)}`,
-    `inner-loop bound ${program.bound} cycles (${((100 * program.bound) / run.cycles).toFixed(0)}% of the measured cycles)`,
+    `bound         ${program.bound} cycles of inner loops (${((100 * program.bound) / run.cycles).toFixed(0)}% of the measured cycles)`,
     `weights       ${w.valueBytes} B values + ${w.indexBytes} B indices = ${w.total} B (dense: ${denseWeightBytes} B)`,
     `L1 tile       ${f.total} B: input ${f.input}, weights ${f.weights}, quantization ${f.quantization}, scratch ${f.scratch}, output ${f.output}`,
     `output        ${program.outputBytes} bytes, bit-exact against the golden model`,

@@ -129,16 +129,21 @@ export function layerProgram(data: LayerData, variant: Variant, pattern: Sparsit
     quantization: quantization.length,
     output: align4(outputBytes),
   };
+  const tooLarge = (f: typeof tensors & { readonly scratch?: number }): LayerSpecError => {
+    const parts = Object.entries(f).map(([part, bytes]) => `${part} ${bytes}`);
+    const total = Object.values(f).reduce((sum, bytes) => sum + bytes, 0);
+    const needs = f.scratch === undefined ? `${total} bytes of L1 before any scratch` : `${total} bytes of L1`;
+    return new LayerSpecError(
+      'tile',
+      `layer '${spec.name}' (${variant}${pattern ? ` ${patternName(pattern)}` : ''}, ${cores} cores) needs ${needs} (${parts.join(', ')}), more than its ${PULP_L1.size}: split it into smaller tiles`,
+    );
+  };
   const left = PULP_L1.size - tensors.input - tensors.weights - tensors.quantization - tensors.output;
-  const scratchBytes = generator.scratchBytes(spec, pattern, Math.max(0, Math.floor(left / cores / 4) * 4));
+  if (left < 0) throw tooLarge(tensors);
+  const scratchBytes = generator.scratchBytes(spec, pattern, Math.floor(left / cores / 4) * 4);
   const footprint = { ...tensors, scratch: scratchBytes * cores };
   const total = footprint.input + footprint.weights + footprint.quantization + footprint.scratch + footprint.output;
-  if (total > PULP_L1.size) {
-    throw new LayerSpecError(
-      'tile',
-      `layer '${spec.name}' (${variant}${pattern ? ` ${patternName(pattern)}` : ''}, ${cores} cores) needs ${total} bytes of L1 (input ${footprint.input}, weights ${footprint.weights}, quantization ${footprint.quantization}, scratch ${footprint.scratch}, output ${footprint.output}), more than its ${PULP_L1.size}: split it into smaller tiles`,
-    );
-  }
+  if (total > PULP_L1.size) throw tooLarge(footprint);
   const input = PULP_L1.base;
   const weights = input + footprint.input;
   const quant = weights + footprint.weights;

@@ -7,23 +7,9 @@ import { layerProgram } from '../../../sw/kernels/layers/program.js';
 import { checkLayerOutput, runLayerProgram } from '../../../sw/kernels/layers/run.js';
 import { randomLayerData } from '../../../sw/layers/data.js';
 import { denseMacs, type LayerSpec, NO_PADDING } from '../../../sw/layers/spec.js';
+import { expectBitExact, testLayer } from './support.js';
 
-const layer = (name: string, shape: Partial<LayerSpec>): LayerSpec => ({
-  name,
-  kind: 'conv',
-  inH: 5,
-  inW: 7,
-  inC: 8,
-  outC: 6,
-  kH: 3,
-  kW: 3,
-  stride: 1,
-  pad: { top: 1, bottom: 1, left: 1, right: 1 },
-  inputSigned: false,
-  output: 'uint8',
-  relu: true,
-  ...shape,
-});
+const layer = testLayer;
 
 const ASYMMETRIC = { top: 2, bottom: 0, left: 1, right: 2 };
 const linear = { kH: 1, kW: 1, stride: 1, pad: NO_PADDING } as const;
@@ -43,15 +29,11 @@ const AWKWARD: readonly LayerSpec[] = [
   layer('matmul, 4 tokens x 700 channels (output offsets past 2047)', { kind: 'matmul', inH: 4, inW: 1, inC: 4, outC: 700, ...linear }),
 ];
 
-function expectBitExact(spec: LayerSpec, cores: number): void {
-  const data = randomLayerData(spec, 17);
-  const program = layerProgram(data, 'dense', undefined, cores);
-  checkLayerOutput(program, data, runLayerProgram(program).output);
-}
+const expectDenseBitExact = (spec: LayerSpec, cores: number): unknown => expectBitExact(spec, 'dense', undefined, cores, 17);
 
 describe('dense kernel against the golden model', () => {
   it.each(AWKWARD.flatMap((spec) => [1, 8].map((cores) => [spec.name, cores, spec] as const)))('%s on %i cores', (_, cores, spec) => {
-    expectBitExact(spec, cores);
+    expectDenseBitExact(spec, cores);
   });
 
   // Inputs large enough that L1 leaves each of 8 cores room for only 2 or 1 im2col columns.
@@ -67,7 +49,7 @@ describe('dense kernel against the golden model', () => {
   });
 
   it.each(['conv3x3-256-4x4', 'pw-128-64-8x8', 'fc-512-64', 'vit-attn-qk-64x32-64'])('bench layer %s on 8 cores', (name) => {
-    expectBitExact(benchLayer(name), 8);
+    expectDenseBitExact(benchLayer(name), 8);
   });
 });
 

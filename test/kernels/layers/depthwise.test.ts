@@ -3,27 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { benchLayer } from '../../../sw/kernels/bench/cases.js';
 import { depthwiseGenerator } from '../../../sw/kernels/layers/depthwise.js';
-import { layerProgram } from '../../../sw/kernels/layers/program.js';
-import { checkLayerOutput, runLayerProgram } from '../../../sw/kernels/layers/run.js';
-import { randomLayerData } from '../../../sw/layers/data.js';
 import type { LayerSpec } from '../../../sw/layers/spec.js';
+import { expectBitExact, testLayer } from './support.js';
 
-const dw = (name: string, shape: Partial<LayerSpec>): LayerSpec => ({
-  name,
-  kind: 'dw',
-  inH: 6,
-  inW: 7,
-  inC: 5,
-  outC: 5,
-  kH: 3,
-  kW: 3,
-  stride: 1,
-  pad: { top: 1, bottom: 1, left: 1, right: 1 },
-  inputSigned: false,
-  output: 'uint8',
-  relu: true,
-  ...shape,
-});
+const dw = (name: string, shape: Partial<LayerSpec>): LayerSpec => testLayer(name, { kind: 'dw', inH: 6, inW: 7, inC: 5, outC: 5, ...shape });
 
 const ASYMMETRIC = { top: 2, bottom: 0, left: 1, right: 2 };
 
@@ -36,19 +19,15 @@ const AWKWARD: readonly LayerSpec[] = [
   dw('3x3 over a 1x1 input, 20 channels', { inH: 1, inW: 1, inC: 20, outC: 20, inputSigned: true }),
 ];
 
-function expectBitExact(spec: LayerSpec, cores: number): void {
-  const data = randomLayerData(spec, 23);
-  const program = layerProgram(data, 'dense', undefined, cores);
-  checkLayerOutput(program, data, runLayerProgram(program).output);
-}
+const expectDepthwiseBitExact = (spec: LayerSpec, cores: number): unknown => expectBitExact(spec, 'dense', undefined, cores, 23);
 
 describe('depthwise kernel against the golden model', () => {
   it.each(AWKWARD.flatMap((spec) => [1, 8].map((cores) => [spec.name, cores, spec] as const)))('%s on %i cores', (_, cores, spec) => {
-    expectBitExact(spec, cores);
+    expectDepthwiseBitExact(spec, cores);
   });
 
   it('bench layer dw3x3-64-16x16 on 8 cores', () => {
-    expectBitExact(benchLayer('dw3x3-64-16x16'), 8);
+    expectDepthwiseBitExact(benchLayer('dw3x3-64-16x16'), 8);
   });
 
   it('refuses a plane larger than the scratch budget, and windows whose rows are too far apart for load offsets', () => {

@@ -6,12 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { patternName, patterns, type SparsityPattern } from '../../../isa/xnmsparse/gather.js';
 import { layerProgram } from '../../../sw/kernels/layers/program.js';
-import { checkLayerOutput, layerElf, runLayerProgram } from '../../../sw/kernels/layers/run.js';
 import type { Engine } from '../../../sw/kernels/run.js';
 import { xnmsparseGenerator } from '../../../sw/kernels/layers/xnmsparse.js';
 import { randomLayerData } from '../../../sw/layers/data.js';
 import { type LayerSpec, LayerSpecError, NO_PADDING, outputWidth, reductionLength } from '../../../sw/layers/spec.js';
 import { sparseLayout } from '../../../sw/sparse/format.js';
+import { expectBitExact } from './support.js';
 
 const layer = (spec: Omit<LayerSpec, 'inputSigned' | 'output' | 'relu' | 'stride' | 'pad'> & Partial<LayerSpec>): LayerSpec => ({
   inputSigned: false,
@@ -42,13 +42,7 @@ const SHAPES: readonly LayerSpec[] = [
 ];
 
 /** Small layers run faster interpreted than compiled (the compiled engine translates every block first). */
-function runChecked(spec: LayerSpec, pattern: SparsityPattern, cores: number, seed: number, engine: Engine = 'interpreted') {
-  const data = randomLayerData(spec, seed, pattern);
-  const program = layerProgram(data, 'xnmsparse', pattern, cores);
-  const run = runLayerProgram(program, layerElf(program), engine);
-  checkLayerOutput(program, data, run.output);
-  return { program, run };
-}
+const runChecked = (spec: LayerSpec, pattern: SparsityPattern, cores: number, seed: number, engine: Engine = 'interpreted') => expectBitExact(spec, 'xnmsparse', pattern, cores, seed, engine);
 
 describe('xnmsparse layer kernel', () => {
   for (const pattern of patterns) {
