@@ -7,24 +7,13 @@ import { patternName, patterns } from '../../../isa/xnmsparse/gather.js';
 import { BENCH_LAYERS } from '../../../sw/kernels/bench/cases.js';
 import { layerProgram } from '../../../sw/kernels/layers/program.js';
 import { generatorFor } from '../../../sw/kernels/layers/registry.js';
-import { checkLayerOutput, runLayerProgram } from '../../../sw/kernels/layers/run.js';
 import { sparseGatherGenerator } from '../../../sw/kernels/layers/sparse-gather.js';
 import { randomLayerData } from '../../../sw/layers/data.js';
 import { type LayerSpec, NO_PADDING } from '../../../sw/layers/spec.js';
+import { expectBitExact, testLayer } from './support.js';
 
-const fc = (name: string, inC: number, outC: number, signs: Pick<LayerSpec, 'inputSigned' | 'output' | 'relu'>): LayerSpec => ({
-  name,
-  kind: 'fc',
-  inH: 1,
-  inW: 1,
-  inC,
-  outC,
-  kH: 1,
-  kW: 1,
-  stride: 1,
-  pad: NO_PADDING,
-  ...signs,
-});
+const fc = (name: string, inC: number, outC: number, signs: Pick<LayerSpec, 'inputSigned' | 'output' | 'relu'>): LayerSpec =>
+  testLayer(name, { kind: 'fc', inH: 1, inW: 1, inC, outC, kH: 1, kW: 1, pad: NO_PADDING, ...signs });
 
 const SHAPES: readonly LayerSpec[] = [
   // 8 channels per core on 8 cores.
@@ -44,11 +33,7 @@ describe('sparse fc kernel (gathered activations)', () => {
 
   for (const pattern of patterns) {
     it.each(SHAPES.map((spec) => [spec.name, spec] as const))(`${patternName(pattern)} %s, 1 and 8 cores, bit-exact`, (_, spec) => {
-      const data = randomLayerData(spec, 23, pattern);
-      for (const cores of [1, 8]) {
-        const program = layerProgram(data, 'sparse', pattern, cores);
-        checkLayerOutput(program, data, runLayerProgram(program).output);
-      }
+      for (const cores of [1, 8]) expectBitExact(spec, 'sparse', pattern, cores, 23);
     });
   }
 
@@ -73,10 +58,7 @@ describe('sparse fc kernel (gathered activations)', () => {
   it('runs the bench fc-512-64 at 1:8 on 8 cores within 25% of its bound, with no load-use stall', () => {
     const spec = BENCH_LAYERS.find((layer) => layer.name === 'fc-512-64')!;
     const pattern = { n: 1, m: 8 } as const;
-    const data = randomLayerData(spec, 1, pattern);
-    const program = layerProgram(data, 'sparse', pattern, 8);
-    const run = runLayerProgram(program);
-    checkLayerOutput(program, data, run.output);
+    const { run } = expectBitExact(spec, 'sparse', pattern, 8, 1);
     expect(run.perCore.every((core) => core.loadUse === 0)).toBe(true);
     // Bound 1,536 cycles; measured 1,827 (bank contention, the per-channel requantization, the barrier);
     // one load-use stall per group would add 128 cycles (8 channels x 16 groups per core).
