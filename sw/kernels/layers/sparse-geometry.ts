@@ -76,6 +76,8 @@ export function positionOffset(spec: LayerSpec, geometry: BufferGeometry, k: num
  * 0..3); valid[g] of each group's lanes exist (always the first ones).
  */
 export interface Pass {
+  /** Its place in the layer's passes, row after row. */
+  readonly index: number;
   readonly row: number;
   readonly x0: number;
   readonly valid: readonly [number, number];
@@ -89,57 +91,77 @@ export function passAt(geometry: BufferGeometry, index: number): Pass {
     while (n < LANES && pixelOf(geometry, x0, g, n) < geometry.outCols) n++;
     return n;
   };
-  return { row, x0, valid: [lanes(0), lanes(1)] };
+  return { index, row, x0, valid: [lanes(0), lanes(1)] };
 }
 
 /** The output column of a pass's group g, lane l. */
 export const pixelOf = (geometry: BufferGeometry, x0: number, g: number, l: number): number => x0 + g * geometry.groupStep + l * geometry.laneStep;
 
 /**
- * A core's share: a range of passes and a range of output channels (empty ranges: the core
- * idles). The cores with the same passes form a team that shares one buffer, laid over their
- * scratch areas one after the other (team member m owns the bytes [m, m + 1) x scratchBytes of
- * it and fills only those).
+ * A core's share: its own range of passes and of output channels (empty ranges: it computes
+ * nothing), and its team: the cores that share one buffer, laid over their scratch areas one
+ * after the other, for the team's range of passes. Every member fills an equal part of the
+ * buffer (ownedBytes), idle ones too; the members split the team's passes x channels between them.
  */
 export interface CoreShare {
   readonly passes: Range;
   readonly channels: Range;
-  /** The team's first core and size, and this core's place in it. */
-  readonly team: { readonly first: number; readonly size: number; readonly member: number };
+  /** The team's first core, size and passes, and this core's place in it. */
+  readonly team: { readonly first: number; readonly size: number; readonly member: number; readonly passes: Range };
 }
 
 /**
- * The passes are split into ranges, each given to a team of cores that split the output channels.
- * Of the splits whose largest share (passes x channels) is smallest, the one whose busiest core
- * fills the fewest buffer bytes when the scratch per core is known (a team fills its buffer once
- * for all its members, each member the part in its own scratch), then the one with the most
- * teams (fewer barriers).
+ * The passes are split into ranges, one per team of cores; each team's members split its passes
+ * and the output channels again. Of the splits whose largest share (passes x channels) is
+ * smallest, the one whose busiest core fills the fewest buffer bytes when the scratch per core is
+ * known (a team fills its buffer once for all its members, an equal part each), then the one with
+ * the fewest passes per core (each costs a call and its setup), then the one with the most teams
+ * (fewer cores meeting at barriers).
  */
 export function coreShares(spec: LayerSpec, cores: number, scratchBytes?: number): CoreShare[] {
   const geometry = bufferGeometry(spec);
   const passes = geometry.outRows * geometry.passesPerRow;
   const { least } = rowsWanted(spec);
-  const candidates = Array.from({ length: Math.min(passes, cores) }, (_, i) => {
-    const passParts = i + 1;
-    const channelParts = Math.min(spec.outC, Math.floor(cores / passParts));
-    const work = Math.ceil(passes / passParts) * Math.ceil(spec.outC / channelParts);
-    if (scratchBytes === undefined) return { passParts, channelParts, work, fill: 0 };
-    // The busiest team's buffer: its output rows' input rows (a flat layer: one pass).
-    const last = Math.min(passes, Math.ceil(passes / passParts)) - 1;
-    const teamBytes = (geometry.flat ? 1 : inputRowsFor(spec, 0, passAt(geometry, last).row)) * geometry.rowBytes;
-    const pooled = channelParts * scratchBytes;
-    const fill = pooled < least * geometry.rowBytes ? Infinity : teamBytes <= pooled ? Math.min(scratchBytes, teamBytes) : teamBytes / channelParts;
-    return { passParts, channelParts, work, fill };
-  });
-  const best = candidates.reduce((a, b) => (b.work < a.work || (b.work === a.work && b.fill <= a.fill) ? b : a));
-  const { passParts, channelParts } = best;
-  const passRanges = splitRange(passes, passParts);
+  const candidates: { teams: number; size: number; passParts: number; channelParts: number; work: number; fill: number; ownPasses: number }[] = [];
+  for (let teams = 1; teams <= Math.min(passes, cores); teams++) {
+    const size = Math.floor(cores / teams);
+    const teamPasses = Math.ceil(passes / teams);
+    for (let passParts = 1; passParts <= Math.min(size, teamPasses); passParts++) {
+      const channelParts = Math.min(spec.outC, Math.floor(size / passParts));
+      const ownPasses = Math.ceil(teamPasses / passParts);
+      const work = ownPasses * Math.ceil(spec.outC / channelParts);
+      let fill = 0;
+      if (scratchBytes !== undefined) {
+        // The busiest team's buffer rows, over all its chunks, shared by its members.
+        const pooled = size * scratchBytes;
+        const rows = pooled < least * geometry.rowBytes ? Infinity : chunksOf(spec, { start: 0, count: teamPasses }, teamRows(spec, scratchBytes, size)).reduce((sum, chunk) => sum + chunk.inputRows, 0);
+        fill = (rows * geometry.rowBytes) / size;
+      }
+      candidates.push({ teams, size, passParts, channelParts, work, fill, ownPasses });
+    }
+  }
+  const better = (a: (typeof candidates)[number], b: (typeof candidates)[number]): boolean =>
+    a.work !== b.work ? a.work < b.work : a.fill !== b.fill ? a.fill < b.fill : a.ownPasses !== b.ownPasses ? a.ownPasses < b.ownPasses : a.teams > b.teams;
+  const best = candidates.reduce((a, b) => (better(b, a) ? b : a));
+  const { teams, size, passParts, channelParts } = best;
+  const teamRanges = splitRange(passes, teams);
   const channelRanges = splitRange(spec.outC, channelParts);
+  const none = { start: 0, count: 0 };
   return Array.from({ length: cores }, (_, core): CoreShare => {
-    if (core >= passParts * channelParts) return { passes: { start: 0, count: 0 }, channels: { start: 0, count: 0 }, team: { first: core, size: 1, member: 0 } };
-    const member = core % channelParts;
-    return { passes: passRanges[Math.floor(core / channelParts)]!, channels: channelRanges[member]!, team: { first: core - member, size: channelParts, member } };
+    if (core >= teams * size) return { passes: none, channels: none, team: { first: core, size: 1, member: 0, passes: none } };
+    const member = core % size;
+    const team = { first: core - member, size, member, passes: teamRanges[Math.floor(core / size)]! };
+    if (member >= passParts * channelParts) return { passes: none, channels: none, team };
+    const own = splitRange(team.passes.count, passParts)[Math.floor(member / channelParts)]!;
+    return { passes: { start: team.passes.start + own.start, count: own.count }, channels: channelRanges[member % channelParts]!, team };
   });
+}
+
+/** The bytes of a team's buffer, relative to it, that member fills for a chunk: an equal share of its channel blocks. */
+export function ownedBytes(spec: LayerSpec, chunk: Chunk, team: CoreShare['team']): { readonly start: number; readonly end: number } {
+  const { channelBytes } = bufferGeometry(spec);
+  const blocks = chunk.inputRows * spec.inC;
+  return { start: Math.floor((team.member * blocks) / team.size) * channelBytes, end: Math.floor(((team.member + 1) * blocks) / team.size) * channelBytes };
 }
 
 /** Input rows (of the buffer) that the passes of output rows first..last read. */

@@ -30,8 +30,8 @@ import {
   type Pass,
   bufferGeometry,
   chunksOf,
-  type CoreShare,
   coreShares,
+  ownedBytes,
   pixelOf,
   positionOffset,
   scratchBytesFor,
@@ -199,18 +199,12 @@ const MOVE_ROUTINE = [
   '  ret',
 ];
 
-/** The bytes of a team's buffer one member owns, relative to the buffer. */
-interface Owned {
-  readonly start: number;
-  readonly end: number;
-}
-
 /**
  * Lines that fill this core's part of the buffer rows of a chunk, the zero pixel standing in for
  * padding. Rows the previous chunk already holds move down (2 instructions per 8 bytes instead of
  * a fill's 18 per 16) when the core owns the whole buffer; the rest are filled from the input.
  */
-function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, previous: Chunk | undefined, buffer: number, owned: Owned, zero: number, rests: Set<number>): string[] {
+function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, previous: Chunk | undefined, buffer: number, owned: { readonly start: number; readonly end: number }, zero: number, rests: Set<number>): string[] {
   const { spec } = context.data;
   const origin = geometry.flat ? chunk.passes[0]!.x0 : 0;
   const lines: string[] = [];
@@ -271,29 +265,34 @@ function code(context: CodeContext): string[] {
   const groups = groupsPerChannel(spec, pattern);
   const zero = plan.weights + spec.outC * groups * OFFSET_GROUP_BYTES;
   const shares = coreShares(spec, cores, plan.scratchBytes);
-  const active = (share: CoreShare): boolean => share.passes.count > 0 && share.channels.count > 0;
-  const chunks = shares.map((share) => (active(share) ? chunksOf(spec, share.passes, teamRows(spec, plan.scratchBytes, share.team.size)) : []));
+  const chunks = shares.map((share) => (share.team.passes.count > 0 ? chunksOf(spec, share.team.passes, teamRows(spec, plan.scratchBytes, share.team.size)) : []));
   // Teams of more than one core fill their buffer together: every core then meets the others at
   // a barrier when the buffer is ready and again before it is refilled, the same number of times.
-  const teams = shares.some((share) => active(share) && share.team.size > 1);
+  const teams = shares.some((share, core) => chunks[core]!.length > 0 && share.team.size > 1);
   const meetings = 2 * Math.max(...chunks.map((c) => c.length)) - 1;
   const lines: string[] = [];
   const valids = new Map<string, readonly number[]>();
   const rests = new Set<number>();
   shares.forEach((share, core) => {
-    const buffer = plan.scratch + share.team.first * plan.scratchBytes;
-    const owned: Owned = { start: share.team.member * plan.scratchBytes, end: (share.team.member + 1) * plan.scratchBytes };
-    lines.push(`core_${core}:                 # passes ${share.passes.start}..${share.passes.start + share.passes.count - 1}, channels ${share.channels.start}..${share.channels.start + share.channels.count - 1}`);
+    const { team } = share;
+    const buffer = plan.scratch + team.first * plan.scratchBytes;
+    const own = share.passes;
+    const computes = own.count > 0 && share.channels.count > 0;
+    lines.push(
+      `core_${core}:                 # team of ${team.size} from core ${team.first}: ${computes ? `passes ${own.start}..${own.start + own.count - 1}, channels ${share.channels.start}..${share.channels.start + share.channels.count - 1}` : 'fills only'}`,
+    );
     let previous: Chunk | undefined;
     chunks[core]!.forEach((chunk, index) => {
       if (teams && index > 0) lines.push(...BARRIER);
-      lines.push(...fillBuffer(context, geometry, chunk, teams ? undefined : previous, buffer, owned, zero, rests));
+      // A core alone owns its buffer and moves the rows the next chunk keeps; a team refills.
+      lines.push(...fillBuffer(context, geometry, chunk, team.size > 1 ? undefined : previous, buffer, ownedBytes(spec, chunk, team), zero, rests));
       if (teams) lines.push(...BARRIER);
-      for (const pass of chunk.passes) {
+      previous = chunk;
+      if (!computes) return;
+      for (const pass of chunk.passes.filter((p) => p.index >= own.start && p.index < own.start + own.count)) {
         valids.set(passLabel(pass.valid), pass.valid);
         lines.push(...passCall(context, geometry, chunk, pass, buffer, share.channels, groups));
       }
-      previous = chunk;
     });
     if (teams) for (let i = Math.max(0, 2 * chunks[core]!.length - 1); i < meetings; i++) lines.push(...BARRIER);
     lines.push('  j kernel_end');
