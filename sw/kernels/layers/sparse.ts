@@ -23,6 +23,7 @@ import { type LayerSpec, reductionLength } from '../../layers/spec.js';
 import { sparseLayout } from '../../sparse/format.js';
 import { OFFSET_GROUP_BYTES, offsetGroupsPerChannel, packOffsets } from '../../sparse/offsets.js';
 import type { CodeContext, VariantGenerator, WeightImage } from './generator.js';
+import { addConstantLines } from './im2col.js';
 import { requantizeLines } from './requantize-asm.js';
 import {
   type BufferGeometry,
@@ -98,9 +99,13 @@ function transposeLines(a: string, b: string, c: string, d: string, p: string, q
   return { lines, out: [p, b, a, d] };
 }
 
-const selectorLines = [`  li s5, ${immediate(EVEN_PIXEL)}           # transpose selectors`, `  li s6, ${immediate(ODD_PIXEL)}`];
+/** Set once per core: no routine writes s5 or s6. */
+const selectorLines = [`  li s5, ${immediate(EVEN_PIXEL)}           # transpose selectors, for every fill and pass`, `  li s6, ${immediate(ODD_PIXEL)}`];
 
-/** One group of four non-zeros for 8 pixels (the hardware loop's body). */
+/**
+ * One group of four non-zeros for 8 pixels (the hardware loop's body): `dot` accumulates, or, for
+ * a channel's first group, starts the accumulators (the non-accumulating form).
+ */
 function groupBody(dot: string): string[] {
   const lines = OFFSETS.map((o, i) => `  cv.lhu ${o}, (s0), 2            # offset of non-zero ${'abcd'[i]}`);
   for (let i = 0; i < 4; i++) for (const [n, g] of GROUPS.entries()) lines.push(`  cv.lw ${g.words[i]}, ${OFFSETS[i]}(${g.base})       # word ${n} at position ${'abcd'[i]}`);
@@ -119,32 +124,34 @@ const passLabel = (valid: readonly number[]): string => `sparse_pass_${valid.joi
 /**
  * The pass routine for `valid` lanes of each word: a1 = the pass's buffer base, a0 = the output
  * byte of its first pixel and first channel, s0 = that channel's weight stream, s1 = its
- * quantization record, gp = the number of channels. Returns with `ret` (ra is kept).
+ * quantization record, gp = the number of channels, s5/s6 = the transpose selectors. Per
+ * channel, the first group sets the accumulators (cv.dotusp.b, not cv.sdotusp.b: no initial
+ * value to write) and the requantization adds the bias. Returns with `ret` (ra is kept).
  */
 function passRoutine(spec: LayerSpec, geometry: BufferGeometry, groups: number, valid: readonly number[]): string[] {
-  const dot = spec.inputSigned ? 'cv.sdotsp.b' : 'cv.sdotusp.b';
+  const [first, dot] = spec.inputSigned ? ['cv.dotsp.b', 'cv.sdotsp.b'] : ['cv.dotusp.b', 'cv.sdotusp.b'];
   const label = passLabel(valid);
+  const laneBytes = geometry.laneStep * spec.outC;
   const lines = [
     `${label}:                   # ${valid.join(' + ')} output pixels, every channel of the core`,
     '  addi a2, a1, 4                 # the second word',
-    ...selectorLines,
     `  cv.setup 1, gp, ${label}_end`,
-    '  cv.lw t0, (s1), 12             # bias: every accumulator starts there',
-    `  li gp, ${groups}`,
-    ...ACC.map((acc) => `  mv ${acc}, t0`),
-    `  cv.setup 0, gp, ${label}_groups_end`,
-    ...groupBody(dot),
-    `${label}_groups_end:`,
+    '  # the first group starts the accumulators',
+    ...groupBody(first),
+  ];
+  if (groups > 1) lines.push(`  li gp, ${groups - 1}`, `  cv.setup 0, gp, ${label}_groups_end`, ...groupBody(dot), `${label}_groups_end:`);
+  lines.push(
+    "  cv.lw a3, (s1), 12             # bias; s1: the next channel's record",
     '  lw t0, -8(s1)                  # shift',
     '  lw t1, -4(s1)                  # multiplier',
-    `  li t2, ${geometry.laneStep * spec.outC}               # output bytes between lanes`,
-  ];
+    `  li t2, ${laneBytes}               # output bytes between lanes`,
+  );
+  // Group 1's outputs from t3; group 0's from a0, which its stores move on and the end takes back.
+  if (valid[1]! > 0) lines.push(...addConstantLines('t3', 'a0', geometry.groupStep * spec.outC, 't3'));
   valid.forEach((lanes, g) => {
-    if (lanes === 0) return;
-    lines.push(g === 0 ? '  mv t3, a0' : `  li t3, ${g * geometry.groupStep * spec.outC}`, ...(g === 0 ? [] : ['  add t3, t3, a0']));
-    for (let l = 0; l < lanes; l++) lines.push(...requantizeLines(spec, ACC[4 * g + l]!, 't0', 't1'), `  cv.sb ${ACC[4 * g + l]}, (t3), t2`);
+    for (let l = 0; l < lanes; l++) lines.push(...requantizeLines(spec, ACC[4 * g + l]!, 't0', 't1', 'a3'), `  cv.sb ${ACC[4 * g + l]}, (${g === 0 ? 'a0' : 't3'}), t2`);
   });
-  lines.push('  addi a0, a0, 1                 # next channel', `${label}_end:`, '  ret');
+  lines.push(...addConstantLines('a0', 'a0', 1 - valid[0]! * laneBytes, 't3').map((line, i, all) => (i === all.length - 1 ? `${line}      # the next channel's first output` : line)), `${label}_end:`, '  ret');
   return lines;
 }
 
@@ -163,7 +170,6 @@ function fillRoutine(geometry: BufferGeometry, rest: number): string[] {
   const targets = ['a7', 's2', 's3', 's4'];
   const lines = [
     `${label}:             # a3..a6: lanes 0..3 (input pixels), a7: the first channel's word, a0: quads, then ${rest} channels`,
-    ...selectorLines,
     `  li t6, ${geometry.channelBytes}`,
     "  add s2, a7, t6                 # the next channel's word",
     '  add s3, s2, t6',
@@ -280,6 +286,7 @@ function code(context: CodeContext): string[] {
     const computes = own.count > 0 && share.channels.count > 0;
     lines.push(
       `core_${core}:                 # team of ${team.size} from core ${team.first}: ${computes ? `passes ${own.start}..${own.start + own.count - 1}, channels ${share.channels.start}..${share.channels.start + share.channels.count - 1}` : 'fills only'}`,
+      ...selectorLines,
     );
     let previous: Chunk | undefined;
     chunks[core]!.forEach((chunk, index) => {
