@@ -9,7 +9,7 @@ import { BENCH_LAYERS } from '../../../sw/kernels/bench/cases.js';
 import { layerProgram } from '../../../sw/kernels/layers/program.js';
 import { checkLayerOutput, runLayerProgram } from '../../../sw/kernels/layers/run.js';
 import { sparseGenerator } from '../../../sw/kernels/layers/sparse.js';
-import { teamRows } from '../../../sw/kernels/layers/sparse-geometry.js';
+import { bufferGeometry, chunksOf, coreShares, ownedBytes, teamRows } from '../../../sw/kernels/layers/sparse-geometry.js';
 
 const base = { inputSigned: false, output: 'uint8', relu: true, stride: 1, pad: NO_PADDING } as const;
 
@@ -83,6 +83,59 @@ describe('sparse layer kernel', () => {
     const data = randomLayerData(spec, 2, pattern);
     const program = layerProgram(data, 'sparse', pattern, 8);
     expect(program.source).toContain('# meet the team');
+    checkLayerOutput(program, data, runLayerProgram(program).output);
+  });
+
+  it.each([1, 3, 8])('splits every shape on %i cores: each pass x channel once, teams filling equal, disjoint parts of every chunk', (cores) => {
+    const wide: LayerSpec = { ...base, name: 'conv-16x16', kind: 'conv', inH: 16, inW: 16, inC: 64, outC: 16, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } };
+    for (const spec of [...SHAPES, wide]) {
+      const geometry = bufferGeometry(spec);
+      const passes = geometry.outRows * geometry.passesPerRow;
+      // Every row in one core's scratch, or just enough for one pass and a few channels more (chunks).
+      for (const scratch of [100_000, spec.kH * geometry.rowBytes + 3 * geometry.channelBytes]) {
+        const shares = coreShares(spec, cores, scratch);
+        const seen = new Map<string, number>();
+        shares.forEach((share, core) => {
+          const { team } = share;
+          expect(shares[team.first + team.member]).toBe(share);
+          expect(share.passes.start).toBeGreaterThanOrEqual(team.passes.start);
+          expect(share.passes.start + share.passes.count).toBeLessThanOrEqual(team.passes.start + team.passes.count);
+          for (let p = share.passes.start; p < share.passes.start + share.passes.count; p++) {
+            for (let c = share.channels.start; c < share.channels.start + share.channels.count; c++) seen.set(`${p} ${c}`, (seen.get(`${p} ${c}`) ?? 0) + 1);
+          }
+          if (team.member > 0 || team.passes.count === 0) return;
+          // The team's members tile each chunk's rows, parts differing by at most one channel block.
+          for (const chunk of chunksOf(spec, team.passes, teamRows(spec, scratch, team.size))) {
+            const parts = Array.from({ length: team.size }, (_, member) => ownedBytes(spec, chunk, { ...team, member }));
+            parts.forEach((part, member) => expect(part.start).toBe(member === 0 ? 0 : parts[member - 1]!.end));
+            expect(parts[team.size - 1]!.end).toBe(chunk.inputRows * geometry.rowBytes);
+            const sizes = parts.map((part) => part.end - part.start);
+            expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(geometry.channelBytes);
+          }
+          expect(core).toBe(team.first);
+        });
+        expect(seen.size, spec.name).toBe(passes * spec.outC);
+        expect([...seen.values()].every((n) => n === 1), spec.name).toBe(true);
+      }
+    }
+  });
+
+  it('on 8 cores, a tile whose buffer fits their pooled scratch is filled once by one team of 8 that then splits the passes', () => {
+    const spec = BENCH_LAYERS.find((layer) => layer.name === 'conv3x3-64-16x16')!;
+    const pattern = { n: 1, m: 16 } as const;
+    const data = randomLayerData(spec, 4, pattern);
+    const program = layerProgram(data, 'sparse', pattern, 8);
+    const shares = coreShares(spec, 8, program.plan.scratchBytes);
+    // 32 passes of 8 pixels, 16 channels: 4 passes x 16 channels each.
+    expect(shares.map((share) => [share.team.size, share.passes.count, share.channels.count])).toEqual(Array(8).fill([8, 4, 16]));
+    expect(program.source.match(/# meet the team/g)).toHaveLength(8);
+    checkLayerOutput(program, data, runLayerProgram(program).output);
+  });
+
+  it.each(SHAPES.filter((spec) => spec.kind === 'conv').map((spec) => [spec.name, spec] as const))('%s on 3 cores (a team with an idle member, or a core left out), bit-exact', (_, spec) => {
+    const pattern = { n: 1, m: 8 } as const;
+    const data = randomLayerData(spec, 8, pattern);
+    const program = layerProgram(data, 'sparse', pattern, 3);
     checkLayerOutput(program, data, runLayerProgram(program).output);
   });
 });
