@@ -25,6 +25,7 @@ import { OFFSET_GROUP_BYTES, offsetGroupsPerChannel, packOffsets } from '../../s
 import type { CodeContext, VariantGenerator, WeightImage } from './generator.js';
 import { addConstantLines } from './im2col.js';
 import { requantizeLines } from './requantize-asm.js';
+import type { Range } from './split.js';
 import {
   type BufferGeometry,
   type Chunk,
@@ -246,7 +247,14 @@ function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk
   return lines;
 }
 
-function passCall(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, pass: Pass, buffer: number, channels: { start: number; count: number }, groups: number): string[] {
+/** The channels from `rotation` on, then the first ones. */
+const rotated = (channels: Range, rotation: number): Range[] =>
+  [
+    { start: channels.start + rotation, count: channels.count - rotation },
+    { start: channels.start, count: rotation },
+  ].filter((part) => part.count > 0);
+
+function passCall(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, pass: Pass, buffer: number, channels: Range, groups: number): string[] {
   const { spec } = context.data;
   const { plan } = context;
   const base = buffer + (geometry.flat ? 0 : (pass.row - chunk.passes[0]!.row) * spec.stride * geometry.rowBytes + 4 * pass.x0);
@@ -288,6 +296,9 @@ function code(context: CodeContext): string[] {
       `core_${core}:                 # team of ${team.size} from core ${team.first}: ${computes ? `passes ${own.start}..${own.start + own.count - 1}, channels ${share.channels.start}..${share.channels.start + share.channels.count - 1}` : 'fills only'}`,
       ...selectorLines,
     );
+    // Members start their channels at different ones: the TCDM does not broadcast, so cores reading
+    // the same weight word in the same cycle would queue at its bank.
+    const rotation = computes ? Math.floor((team.member * share.channels.count) / team.size) % share.channels.count : 0;
     let previous: Chunk | undefined;
     chunks[core]!.forEach((chunk, index) => {
       if (teams && index > 0) lines.push(...BARRIER);
@@ -298,7 +309,7 @@ function code(context: CodeContext): string[] {
       if (!computes) return;
       for (const pass of chunk.passes.filter((p) => p.index >= own.start && p.index < own.start + own.count)) {
         valids.set(passLabel(pass.valid), pass.valid);
-        lines.push(...passCall(context, geometry, chunk, pass, buffer, share.channels, groups));
+        for (const channels of rotated(share.channels, rotation)) lines.push(...passCall(context, geometry, chunk, pass, buffer, channels, groups));
       }
     });
     if (teams) for (let i = Math.max(0, 2 * chunks[core]!.length - 1); i < meetings; i++) lines.push(...BARRIER);
