@@ -1,14 +1,14 @@
 /**
  * Where the software sparse kernel (sparse.ts) keeps its activations and how it divides the work.
  *
- * The activation buffer is the input transposed once per core, not an im2col per pass: buffer row
+ * The activation buffer is the input transposed once per team of cores, not an im2col per pass: buffer row
  * r holds input row `iy`, channel after channel; within a channel, the padded input columns split
  * by stride phase (padded column X * stride + phase belongs to phase `phase`, column X of it), and
  * a phase is a run of words, word j holding columns j, j + Q, j + 2Q, j + 3Q (Q = laneStep). Then
  * the activations of one weight position (ky, kx, c) for the four output pixels x, x + Q, x + 2Q,
  * x + 3Q of a row are one aligned word, at a byte offset from the pass's base that does not depend
  * on the pass: the weights carry that offset (sw/sparse/offsets.ts). A pass is two such words,
- * pixels x and x + 1 (groupStep 1). Every input byte is transposed once per core (plus the
+ * pixels x and x + 1 (groupStep 1). Every input byte is transposed once per team (plus the
  * columns two words share at their seams) and serves all kH * kW windows that read it.
  *
  * Layers with a 1x1 kernel and stride 1 (pointwise, fc, matmul) are one flat row of pixels; their

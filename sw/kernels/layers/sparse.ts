@@ -1,20 +1,29 @@
 /**
  * The software N:M-sparse layer kernel on the plain CV32E40P (variant `sparse`): no Xnmsparse
  * instruction. The weights are a stream of groups {four 16-bit activation offsets, four int8
- * values} (sw/sparse/offsets.ts, docs/sparse-format.md); the activations are each core's
- * transposed copy of its input rows (sparse-geometry.ts), in which one aligned word holds four
- * output pixels' activations at one weight position.
+ * values} (sw/sparse/offsets.ts, docs/sparse-format.md); the activations are a transposed copy
+ * of the input rows (sparse-geometry.ts), in which one aligned word holds four output pixels'
+ * activations at one weight position.
  *
  * Inner loop, per output channel and pass of 8 pixels, per group of four non-zeros: 41
  * instructions for 32 non-zero MACs (1.28 cycles per non-zero MAC, no stall): 4 `cv.lhu`
  * offsets, 8 register-offset `cv.lw` (4 positions x 2 words), 1 `cv.lw` weight word, and per
  * word a 4 x 4 byte transpose into pixel words (2 `cv.pack`, 2 `cv.pack.h`, 2 `mv`, 4
- * `cv.shuffle2.b`) and 4 `cv.sdotusp.b` (`cv.sdotsp.b` for int8 input). Around it, per channel
- * and pass: 8 `mv` of the bias and the requantization of the existing pixels
- * (requantize-asm.ts). Before the passes, each core fills its buffer from the input four
- * channels x four pixels at a time with the same transpose (18 instructions per 16 bytes).
- * Cores that split the channels of the same passes form a team: one buffer over their scratch
- * areas, each filling its own part, with cluster barriers when it is ready and before a refill.
+ * `cv.shuffle2.b`) and 4 `cv.sdotusp.b` (`cv.sdotsp.b` for int8 input). A channel's first group
+ * is peeled and uses the non-accumulating `cv.dotusp.b` (`cv.dotsp.b`), so the accumulators need
+ * no initial value; after the groups, per channel and pass: 3 loads of the quantization record,
+ * 3 setup instructions, and per existing pixel the requantization with the bias added from a
+ * register (requantize-asm.ts) and a store.
+ *
+ * Before the passes, the buffer is filled from the input four channels x four pixels at a time
+ * with the same transpose (18 instructions per 16 bytes). A team of cores shares one buffer, laid
+ * over their scratch areas: each member fills an equal part of its channel blocks, a cluster
+ * barrier says it is ready (another comes before a refill, when the team's rows do not fit at
+ * once), and the members split the team's passes x output channels between them. When the
+ * whole tile's rows fit the cores' pooled scratch, all cores are one team and every input byte
+ * is transposed once for the cluster; the core split (coreShares) weighs the largest share of
+ * passes x channels first, then the bytes each core fills. Members computing the same channels
+ * start at different ones, so that their weight loads do not meet at one TCDM bank.
  */
 import type { SparsityPattern } from '../../../isa/xnmsparse/gather.js';
 import type { Cycles } from '../../../isa/types.js';
