@@ -169,34 +169,40 @@ const fillLabel = (rest: number): string => `sparse_fill_word_${rest}`;
 
 /**
  * Fills one word of a run of channels of a buffer phase: a3..a6 point at four pixels' first
- * channel of the run (lanes 0..3; the zero pixel for padding), a7 at that channel's word, a0
- * counts its whole quads of channels, and `rest` channels follow them. Four channels at a time:
- * four word loads, a 4 x 4 transpose, four word stores.
+ * channel of the run (lanes 0..3; the zero pixel for padding), a7 at that channel's word, t6
+ * holds channelBytes; a0 counts its whole quads of channels (entered at `_rest` when there are
+ * none), and `rest` channels follow them. Four channels at a time: four word loads, a 4 x 4
+ * transpose, four word stores stepping a7 from channel to channel.
  */
-function fillRoutine(geometry: BufferGeometry, rest: number): string[] {
+function fillRoutine(rest: number): string[] {
   const label = fillLabel(rest);
   const loads = ['t0', 't1', 't2', 't3'].map((w, l) => `  cv.lw ${w}, (a${3 + l}), 4`);
   const transposed = transposeLines('t0', 't1', 't2', 't3', 's7', 's8');
-  const targets = ['a7', 's2', 's3', 's4'];
   const lines = [
-    `${label}:             # a3..a6: lanes 0..3 (input pixels), a7: the first channel's word, a0: quads, then ${rest} channels`,
-    `  li t6, ${geometry.channelBytes}`,
-    "  add s2, a7, t6                 # the next channel's word",
-    '  add s3, s2, t6',
-    '  add s4, s3, t6',
-    `  li t5, ${4 * geometry.channelBytes}                # four channels further`,
-    `  beqz a0, ${label}_end`,
-    `  cv.setup 0, a0, ${label}_end`,
+    `${label}:             # a3..a6: lanes 0..3 (input pixels), a7: the first channel's word, t6: channel bytes, a0: quads, then ${rest} channels`,
+    `  cv.setup 0, a0, ${label}_rest`,
     ...loads,
     ...transposed.lines,
-    ...transposed.out.map((w, j) => `  cv.sw ${w}, (${targets[j]}), t5`),
-    `${label}_end:`,
+    ...transposed.out.map((w) => `  cv.sw ${w}, (a7), t6`),
+    `${label}_rest:`,
   ];
   if (rest > 0) {
     // The last channels: the loads read past them, only the channels of the run are stored.
-    lines.push(`  # the last ${rest} channel${rest > 1 ? 's' : ''}`, ...loads, ...transposed.lines, ...transposed.out.slice(0, rest).map((w, j) => `  sw ${w}, 0(${targets[j]})`));
+    lines.push(`  # the last ${rest} channel${rest > 1 ? 's' : ''}`, ...loads, ...transposed.lines, ...transposed.out.slice(0, rest).map((w) => `  cv.sw ${w}, (a7), t6`));
   }
   return [...lines, '  ret'];
+}
+
+/** A register and the address it holds. */
+interface Base {
+  readonly reg: string;
+  readonly value: number;
+}
+
+/** `reg = value`: one addi from a base within reach, else li. */
+function pointerLine(reg: string, value: number, bases: readonly Base[]): string[] {
+  const base = bases.find((b) => Math.abs(value - b.value) < 2048);
+  return base ? addConstantLines(reg, base.reg, value - base.value, reg) : [`  li ${reg}, ${immediate(value)}`];
 }
 
 const BARRIER = ['  li t0, PERIPHERAL_BARRIER', "  lw zero, 0(t0)                 # meet the team: its buffer is ready, or read"];
@@ -230,26 +236,38 @@ function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk
     lines.push(`  # buffer rows 0..${kept - 1}: input rows ${chunk.firstInputRow}..${chunk.firstInputRow + kept - 1}, moved down from rows ${shift}..${shift + kept - 1}`);
     lines.push(...call('sparse_move', { a3: buffer + shift * geometry.rowBytes, a4: buffer, a0: (kept * geometry.rowBytes) / 8 }));
   }
+  // The zero pixel (s9), then per row its first input pixel (s10) and buffer word (s11): the
+  // lanes' and words' addresses are one addi from them.
+  const zeroBase: Base = { reg: 's9', value: zero };
+  let started = false;
   for (let r = kept; r < chunk.inputRows; r++) {
     // The channel blocks of row r this core owns.
     const first = Math.max(0, Math.min(spec.inC, (owned.start - r * geometry.rowBytes) / geometry.channelBytes));
     const end = Math.max(0, Math.min(spec.inC, (owned.end - r * geometry.rowBytes) / geometry.channelBytes));
     if (end <= first) continue;
+    if (!started) lines.push(`  li s9, ${immediate(zero)}           # the zero pixel`, `  li t6, ${geometry.channelBytes}                 # channel bytes, for every fill`);
+    started = true;
     const iy = chunk.firstInputRow + r;
+    const padding = iy < 0 || iy >= geometry.inRows;
+    const quads = Math.floor((end - first) / 4);
     const rest = (end - first) % 4;
     rests.add(rest);
-    lines.push(`  # buffer row ${r}, channels ${first}..${end - 1}: ${iy < 0 || iy >= geometry.inRows ? 'padding' : `input row ${iy}`}`);
+    const rowBase: Base = { reg: 's10', value: context.plan.input + iy * geometry.inCols * spec.inC + first };
+    const wordBase: Base = { reg: 's11', value: buffer + r * geometry.rowBytes + first * geometry.channelBytes };
+    lines.push(`  # buffer row ${r}, channels ${first}..${end - 1}: ${padding ? 'padding' : `input row ${iy}`}`, `  li s11, ${immediate(wordBase.value)}`);
+    if (!padding) lines.push(`  li s10, ${immediate(rowBase.value)}`);
+    const bases = padding ? [zeroBase, wordBase] : [rowBase, zeroBase, wordBase];
     for (let phase = 0; phase < spec.stride; phase++) {
       for (let j = 0; j < geometry.phaseWords; j++) {
-        const lanes: Record<string, number> = {};
         for (let l = 0; l < 4; l++) {
           // Word j, lane l holds the phase's column pixelOf(j, l).
           const column = pixelOf(geometry, origin, j, l) * spec.stride + phase - (geometry.flat ? 0 : spec.pad.left);
-          const inside = iy >= 0 && iy < geometry.inRows && column >= 0 && column < geometry.inCols;
-          lanes[`a${3 + l}`] = inside ? context.plan.input + (iy * geometry.inCols + column) * spec.inC + first : zero;
+          const inside = !padding && column >= 0 && column < geometry.inCols;
+          lines.push(...pointerLine(`a${3 + l}`, inside ? rowBase.value + column * spec.inC : zero, inside ? bases : [zeroBase]));
         }
-        const word = buffer + r * geometry.rowBytes + first * geometry.channelBytes + phase * geometry.phaseBytes + 4 * j;
-        lines.push(...call(fillLabel(rest), { ...lanes, a7: word, a0: Math.floor((end - first) / 4) }));
+        lines.push(...pointerLine('a7', wordBase.value + phase * geometry.phaseBytes + 4 * j, [wordBase]));
+        if (quads > 0) lines.push(`  li a0, ${quads}`);
+        lines.push(`  jal ra, ${fillLabel(rest)}${quads > 0 ? '' : '_rest'}`);
       }
     }
   }
@@ -325,7 +343,7 @@ function code(context: CodeContext): string[] {
     lines.push('  j kernel_end');
   });
   for (const label of [...valids.keys()].sort()) lines.push(...passRoutine(spec, geometry, groups, valids.get(label)!));
-  for (const rest of [...rests].sort()) lines.push(...fillRoutine(geometry, rest));
+  for (const rest of [...rests].sort()) lines.push(...fillRoutine(rest));
   return [...lines, ...MOVE_ROUTINE];
 }
 
