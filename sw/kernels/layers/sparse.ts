@@ -149,7 +149,7 @@ function passRoutine(spec: LayerSpec, geometry: BufferGeometry, groups: number, 
     '  # the first group starts the accumulators',
     ...groupBody(first),
   ];
-  if (groups > 1) lines.push(`  li gp, ${groups - 1}`, `  cv.setup 0, gp, ${label}_groups_end`, ...groupBody(dot), `${label}_groups_end:`);
+  if (groups > 1) lines.push(`  li gp, ${groups - 1}                    # the other groups`, `  cv.setup 0, gp, ${label}_groups_end`, ...groupBody(dot), `${label}_groups_end:`);
   lines.push(
     "  cv.lw a3, (s1), 12             # bias; s1: the next channel's record",
     '  lw t0, -8(s1)                  # shift',
@@ -157,7 +157,7 @@ function passRoutine(spec: LayerSpec, geometry: BufferGeometry, groups: number, 
     `  li t2, ${laneBytes}               # output bytes between lanes`,
   );
   // Group 1's outputs from t3; group 0's from a0, which its stores move on and the end takes back.
-  if (valid[1]! > 0) lines.push(...addConstantLines('t3', 'a0', geometry.groupStep * spec.outC, 't3'));
+  if (valid[1]! > 0) lines.push(...addConstantLines('t3', 'a0', geometry.groupStep * spec.outC, 't3').map((line, i, all) => (i === all.length - 1 ? `${line}        # group 1's first output` : line)));
   valid.forEach((lanes, g) => {
     for (let l = 0; l < lanes; l++) lines.push(...requantizeLines(spec, ACC[4 * g + l]!, 't0', 't1', 'a3'), `  cv.sb ${ACC[4 * g + l]}, (${g === 0 ? 'a0' : 't3'}), t2`);
   });
@@ -202,7 +202,8 @@ interface Base {
 /** `reg = value`: one addi from a base within reach, else li. */
 function pointerLine(reg: string, value: number, bases: readonly Base[]): string[] {
   const base = bases.find((b) => Math.abs(value - b.value) < 2048);
-  return base ? addConstantLines(reg, base.reg, value - base.value, reg) : [`  li ${reg}, ${immediate(value)}`];
+  if (!base) return [`  li ${reg}, ${immediate(value)}`];
+  return value === base.value ? [`  mv ${reg}, ${base.reg}`] : addConstantLines(reg, base.reg, value - base.value, reg);
 }
 
 const BARRIER = ['  li t0, PERIPHERAL_BARRIER', "  lw zero, 0(t0)                 # meet the team: its buffer is ready, or read"];
@@ -254,8 +255,8 @@ function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk
     rests.add(rest);
     const rowBase: Base = { reg: 's10', value: context.plan.input + iy * geometry.inCols * spec.inC + first };
     const wordBase: Base = { reg: 's11', value: buffer + r * geometry.rowBytes + first * geometry.channelBytes };
-    lines.push(`  # buffer row ${r}, channels ${first}..${end - 1}: ${padding ? 'padding' : `input row ${iy}`}`, `  li s11, ${immediate(wordBase.value)}`);
-    if (!padding) lines.push(`  li s10, ${immediate(rowBase.value)}`);
+    lines.push(`  # buffer row ${r}, channels ${first}..${end - 1}: ${padding ? 'padding' : `input row ${iy}`}`, `  li s11, ${immediate(wordBase.value)}          # its first word`);
+    if (!padding) lines.push(`  li s10, ${immediate(rowBase.value)}          # its first input pixel`);
     const bases = padding ? [zeroBase, wordBase] : [rowBase, zeroBase, wordBase];
     for (let phase = 0; phase < spec.stride; phase++) {
       for (let j = 0; j < geometry.phaseWords; j++) {
@@ -267,7 +268,7 @@ function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk
         }
         lines.push(...pointerLine('a7', wordBase.value + phase * geometry.phaseBytes + 4 * j, [wordBase]));
         if (quads > 0) lines.push(`  li a0, ${quads}`);
-        lines.push(`  jal ra, ${fillLabel(rest)}${quads > 0 ? '' : '_rest'}`);
+        lines.push(`  jal ra, ${fillLabel(rest)}${quads > 0 ? '' : '_rest'}        # ${spec.stride > 1 ? `phase ${phase}, ` : ''}word ${j}`);
       }
     }
   }
