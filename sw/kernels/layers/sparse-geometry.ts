@@ -37,6 +37,11 @@ export interface BufferGeometry {
   readonly groupStep: number;
   /** Words of one stride phase of one channel of one row. */
   readonly phaseWords: number;
+  /**
+   * The words of a phase after its first laneStep that the window adds (a convolution's): word
+   * laneStep + j holds word j's lanes 1..3 in lanes 0..2 and column j + 4 * laneStep in lane 3.
+   */
+  readonly seamWords: number;
   readonly phaseBytes: number;
   /** A multiple of 8. */
   readonly channelBytes: number;
@@ -54,13 +59,14 @@ export function bufferGeometry(spec: LayerSpec): BufferGeometry {
   const laneStep = flat ? 1 : 2 * Math.ceil(Math.ceil(outCols / LANES) / 2);
   const groupStep = flat ? LANES : 1;
   const passesPerRow = flat ? Math.ceil(outCols / PASS_PIXELS) : laneStep / 2;
-  const windowWords = flat ? PASS_PIXELS / LANES : laneStep + Math.floor((spec.kW - 1) / spec.stride);
+  const seamWords = flat ? 0 : Math.floor((spec.kW - 1) / spec.stride);
+  const windowWords = flat ? PASS_PIXELS / LANES : laneStep + seamWords;
   // An even number of words per channel: channel blocks of a multiple of 8 bytes, so rows move
   // as pairs of words and the cores sharing a buffer own whole channel blocks.
   const phaseWords = (spec.stride * windowWords) % 2 === 1 ? windowWords + 1 : windowWords;
   const phaseBytes = 4 * phaseWords;
   const channelBytes = spec.stride * phaseBytes;
-  return { flat, inRows, inCols, outRows, outCols, passesPerRow, laneStep, groupStep, phaseWords, phaseBytes, channelBytes, rowBytes: spec.inC * channelBytes };
+  return { flat, inRows, inCols, outRows, outCols, passesPerRow, laneStep, groupStep, phaseWords, seamWords, phaseBytes, channelBytes, rowBytes: spec.inC * channelBytes };
 }
 
 /** Byte offset of weight position k (im2col order ky, kx, c) from a pass's base. */

@@ -16,7 +16,10 @@
  * register (requantize-asm.ts) and a store.
  *
  * Before the passes, the buffer is filled from the input four channels x four pixels at a time
- * with the same transpose (18 instructions per 16 bytes). A team of cores shares one buffer, laid
+ * with the same transpose (18 instructions per 16 bytes); a convolution's seam words (the
+ * window's columns past a row's laneStep words, geometry.seamWords) come with the word they
+ * repeat shifted by one lane, one `cv.shuffle2.b` and one store each (9 instructions per 16
+ * bytes with the load of their last lanes). A team of cores shares one buffer, laid
  * over their scratch areas: each member fills an equal part of its channel blocks, a cluster
  * barrier says it is ready (another comes before a refill, when the team's rows do not fit at
  * once), and the members split the team's passes x output channels between them. When the
@@ -165,30 +168,44 @@ function passRoutine(spec: LayerSpec, geometry: BufferGeometry, groups: number, 
   return lines;
 }
 
-const fillLabel = (rest: number): string => `sparse_fill_word_${rest}`;
+const fillLabel = (rest: number, seam: boolean): string => `sparse_fill_${seam ? 'pair' : 'word'}_${rest}`;
+
+/** Selectors of a seam word from word j's channel i (in rd) and column j + 4Q's channels (rs1): lanes 1..3 of rd, then lane i of rs1. */
+const SEAM_SELECTORS = ['s2', 's3', 's4', 'gp'] as const;
+const seamSelector = (i: number): number => (((4 + i) << 24) | 0x030201) >>> 0;
 
 /**
  * Fills one word of a run of channels of a buffer phase: a3..a6 point at four pixels' first
  * channel of the run (lanes 0..3; the zero pixel for padding), a7 at that channel's word, t6
  * holds channelBytes; a0 counts its whole quads of channels (entered at `_rest` when there are
  * none), and `rest` channels follow them. Four channels at a time: four word loads, a 4 x 4
- * transpose, four word stores stepping a7 from channel to channel.
+ * transpose, four word stores stepping a7 from channel to channel. With `seam`, word j's seam
+ * word (laneStep words on) too: t5 points at column j + 4 * laneStep, and each channel's word
+ * gives its seam word in one shuffle (SEAM_SELECTORS) instead of a second transpose.
  */
-function fillRoutine(rest: number): string[] {
-  const label = fillLabel(rest);
+function fillRoutine(geometry: BufferGeometry, rest: number, seam: boolean): string[] {
+  const label = fillLabel(rest, seam);
   const loads = ['t0', 't1', 't2', 't3'].map((w, l) => `  cv.lw ${w}, (a${3 + l}), 4`);
+  if (seam) loads.push('  cv.lw t4, (t5), 4              # column j + 4Q: lane 3 of the seam words');
   const transposed = transposeLines('t0', 't1', 't2', 't3', 's7', 's8');
+  // After a7 has stepped past the channel's word, its seam word is laneStep words on.
+  const seamOffset = 4 * geometry.laneStep - geometry.channelBytes;
+  const stores = (channels: number): string[] =>
+    transposed.out.slice(0, channels).flatMap((w, i) => [
+      `  cv.sw ${w}, (a7), t6`,
+      ...(seam ? [`  cv.shuffle2.b ${w}, t4, ${SEAM_SELECTORS[i]}`, `  sw ${w}, ${seamOffset}(a7)          # its seam word`] : []),
+    ]);
   const lines = [
-    `${label}:             # a3..a6: lanes 0..3 (input pixels), a7: the first channel's word, t6: channel bytes, a0: quads, then ${rest} channels`,
+    `${label}:             # a3..a6: lanes 0..3 (input pixels), ${seam ? 't5: column j + 4Q, ' : ''}a7: the first channel's word, t6: channel bytes, a0: quads, then ${rest} channels`,
     `  cv.setup 0, a0, ${label}_rest`,
     ...loads,
     ...transposed.lines,
-    ...transposed.out.map((w) => `  cv.sw ${w}, (a7), t6`),
+    ...stores(4),
     `${label}_rest:`,
   ];
   if (rest > 0) {
     // The last channels: the loads read past them, only the channels of the run are stored.
-    lines.push(`  # the last ${rest} channel${rest > 1 ? 's' : ''}`, ...loads, ...transposed.lines, ...transposed.out.slice(0, rest).map((w) => `  cv.sw ${w}, (a7), t6`));
+    lines.push(`  # the last ${rest} channel${rest > 1 ? 's' : ''}`, ...loads, ...transposed.lines, ...stores(rest));
   }
   return [...lines, '  ret'];
 }
@@ -227,7 +244,7 @@ const MOVE_ROUTINE = [
  * padding. Rows the previous chunk already holds move down (2 instructions per 8 bytes instead of
  * a fill's 18 per 16) when the core owns the whole buffer; the rest are filled from the input.
  */
-function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, previous: Chunk | undefined, buffer: number, owned: { readonly start: number; readonly end: number }, zero: number, rests: Set<number>): string[] {
+function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, previous: Chunk | undefined, buffer: number, owned: { readonly start: number; readonly end: number }, zero: number, rests: Set<string>): string[] {
   const { spec } = context.data;
   const origin = geometry.flat ? chunk.passes[0]!.x0 : 0;
   const lines: string[] = [];
@@ -240,35 +257,46 @@ function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk
   // The zero pixel (s9), then per row its first input pixel (s10) and buffer word (s11): the
   // lanes' and words' addresses are one addi from them.
   const zeroBase: Base = { reg: 's9', value: zero };
+  // Seam words repeat words 0.. of the phase (not seam words themselves); the routine reaches
+  // them by a store offset (fillRoutine), which must fit 12 bits.
+  const seamed = Math.abs(4 * geometry.laneStep - geometry.channelBytes) < 2048 ? Math.min(geometry.seamWords, geometry.laneStep) : 0;
   let started = false;
   for (let r = kept; r < chunk.inputRows; r++) {
     // The channel blocks of row r this core owns.
     const first = Math.max(0, Math.min(spec.inC, (owned.start - r * geometry.rowBytes) / geometry.channelBytes));
     const end = Math.max(0, Math.min(spec.inC, (owned.end - r * geometry.rowBytes) / geometry.channelBytes));
     if (end <= first) continue;
-    if (!started) lines.push(`  li s9, ${immediate(zero)}           # the zero pixel`, `  li t6, ${geometry.channelBytes}                 # channel bytes, for every fill`);
+    if (!started) {
+      lines.push(`  li s9, ${immediate(zero)}           # the zero pixel`, `  li t6, ${geometry.channelBytes}                 # channel bytes, for every fill`);
+      if (seamed > 0) SEAM_SELECTORS.forEach((reg, i) => lines.push(`  li ${reg}, ${immediate(seamSelector(i))}           # seam word of channel ${i} of four`));
+    }
     started = true;
     const iy = chunk.firstInputRow + r;
     const padding = iy < 0 || iy >= geometry.inRows;
     const quads = Math.floor((end - first) / 4);
     const rest = (end - first) % 4;
-    rests.add(rest);
     const rowBase: Base = { reg: 's10', value: context.plan.input + iy * geometry.inCols * spec.inC + first };
     const wordBase: Base = { reg: 's11', value: buffer + r * geometry.rowBytes + first * geometry.channelBytes };
     lines.push(`  # buffer row ${r}, channels ${first}..${end - 1}: ${padding ? 'padding' : `input row ${iy}`}`, `  li s11, ${immediate(wordBase.value)}          # its first word`);
     if (!padding) lines.push(`  li s10, ${immediate(rowBase.value)}          # its first input pixel`);
     const bases = padding ? [zeroBase, wordBase] : [rowBase, zeroBase, wordBase];
+    // The input pixel of the phase's column (zero outside the input).
+    const pixel = (phase: number, x: number): number => {
+      const column = x * spec.stride + phase - (geometry.flat ? 0 : spec.pad.left);
+      return !padding && column >= 0 && column < geometry.inCols ? rowBase.value + column * spec.inC : zero;
+    };
     for (let phase = 0; phase < spec.stride; phase++) {
       for (let j = 0; j < geometry.phaseWords; j++) {
-        for (let l = 0; l < 4; l++) {
-          // Word j, lane l holds the phase's column pixelOf(j, l).
-          const column = pixelOf(geometry, origin, j, l) * spec.stride + phase - (geometry.flat ? 0 : spec.pad.left);
-          const inside = !padding && column >= 0 && column < geometry.inCols;
-          lines.push(...pointerLine(`a${3 + l}`, inside ? rowBase.value + column * spec.inC : zero, inside ? bases : [zeroBase]));
-        }
+        // Seam words come with the word they repeat.
+        if (j >= geometry.laneStep && j < geometry.laneStep + seamed) continue;
+        const seam = j < seamed;
+        rests.add(`${rest} ${seam}`);
+        // Word j, lane l holds the phase's column pixelOf(j, l).
+        for (let l = 0; l < 4; l++) lines.push(...pointerLine(`a${3 + l}`, pixel(phase, pixelOf(geometry, origin, j, l)), bases));
+        if (seam) lines.push(...pointerLine('t5', pixel(phase, j + 4 * geometry.laneStep), bases));
         lines.push(...pointerLine('a7', wordBase.value + phase * geometry.phaseBytes + 4 * j, [wordBase]));
         if (quads > 0) lines.push(`  li a0, ${quads}`);
-        lines.push(`  jal ra, ${fillLabel(rest)}${quads > 0 ? '' : '_rest'}        # ${spec.stride > 1 ? `phase ${phase}, ` : ''}word ${j}`);
+        lines.push(`  jal ra, ${fillLabel(rest, seam)}${quads > 0 ? '' : '_rest'}        # ${spec.stride > 1 ? `phase ${phase}, ` : ''}word ${j}${seam ? ` and ${j + geometry.laneStep}` : ''}`);
       }
     }
   }
@@ -314,7 +342,7 @@ function code(context: CodeContext): string[] {
   const meetings = 2 * Math.max(...chunks.map((c) => c.length)) - 1;
   const lines: string[] = [];
   const valids = new Map<string, readonly number[]>();
-  const rests = new Set<number>();
+  const rests = new Set<string>();
   shares.forEach((share, core) => {
     const { team } = share;
     const buffer = plan.scratch + team.first * plan.scratchBytes;
@@ -344,7 +372,10 @@ function code(context: CodeContext): string[] {
     lines.push('  j kernel_end');
   });
   for (const label of [...valids.keys()].sort()) lines.push(...passRoutine(spec, geometry, groups, valids.get(label)!));
-  for (const rest of [...rests].sort()) lines.push(...fillRoutine(rest));
+  for (const key of [...rests].sort()) {
+    const [rest, seam] = key.split(' ');
+    lines.push(...fillRoutine(geometry, Number(rest), seam === 'true'));
+  }
   return [...lines, ...MOVE_ROUTINE];
 }
 

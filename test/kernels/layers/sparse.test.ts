@@ -22,6 +22,8 @@ const SHAPES: readonly LayerSpec[] = [
   { ...base, name: 'conv-1x1-spatial', kind: 'conv', inH: 1, inW: 1, inC: 16, outC: 1, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } },
   // Wide rows: two passes per row, the second a tail; 2x5 kernel.
   { ...base, name: 'conv-wide', kind: 'conv', inH: 3, inW: 19, inC: 4, outC: 3, kH: 2, kW: 5, pad: { top: 0, bottom: 1, left: 0, right: 0 } },
+  // A 5x5 window over 4 columns: 4 seam words per phase, more than laneStep (2), so two of them are transposed like the others.
+  { ...base, name: 'conv-5x5-narrow', kind: 'conv', inH: 4, inW: 4, inC: 5, outC: 3, kH: 5, kW: 5, pad: { top: 2, bottom: 2, left: 2, right: 2 } },
   { ...base, name: 'pointwise', kind: 'pointwise', inH: 5, inW: 3, inC: 12, outC: 9, kH: 1, kW: 1 },
   { ...base, name: 'fc', kind: 'fc', inH: 1, inW: 1, inC: 40, outC: 6, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false },
   // 3 passes of 8 tokens, 16 channels: on 8 cores one team of 8 refills its buffer for each pass (barriers between).
