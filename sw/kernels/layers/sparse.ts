@@ -45,6 +45,7 @@ import {
   bufferGeometry,
   chunksOf,
   coreShares,
+  LANES,
   ownedBytes,
   pixelOf,
   positionOffset,
@@ -157,9 +158,19 @@ function passRoutine(spec: LayerSpec, geometry: BufferGeometry, groups: number, 
     "  cv.lw a3, (s1), 12             # bias; s1: the next channel's record",
     '  lw t0, -8(s1)                  # shift',
     '  lw t1, -4(s1)                  # multiplier',
-    `  li t2, ${laneBytes}               # output bytes between lanes`,
   );
-  // Group 1's outputs from t3; group 0's from a0, which its stores move on and the end takes back.
+  const outputOffset = (g: number, l: number): number => g * geometry.groupStep * spec.outC + l * laneBytes;
+  const output = (g: number, l: number): string => `  sb ${ACC[4 * g + l]}, ${outputOffset(g, l)}(a0)`;
+  if (outputOffset(1, LANES - 1) < 2048) {
+    // Every output at a 12-bit offset from a0.
+    valid.forEach((lanes, g) => {
+      for (let l = 0; l < lanes; l++) lines.push(...requantizeLines(spec, ACC[4 * g + l]!, 't0', 't1', 'a3'), output(g, l));
+    });
+    lines.push("  addi a0, a0, 1                 # the next channel's first output", `${label}_end:`, '  ret');
+    return lines;
+  }
+  // Else group 1's outputs from t3, group 0's from a0, which its stores move on and the end takes back.
+  lines.push(`  li t2, ${laneBytes}               # output bytes between lanes`);
   if (valid[1]! > 0) lines.push(...addConstantLines('t3', 'a0', geometry.groupStep * spec.outC, 't3').map((line, i, all) => (i === all.length - 1 ? `${line}        # group 1's first output` : line)));
   valid.forEach((lanes, g) => {
     for (let l = 0; l < lanes; l++) lines.push(...requantizeLines(spec, ACC[4 * g + l]!, 't0', 't1', 'a3'), `  cv.sb ${ACC[4 * g + l]}, (${g === 0 ? 'a0' : 't3'}), t2`);

@@ -28,6 +28,8 @@ const SHAPES: readonly LayerSpec[] = [
   { ...base, name: 'fc', kind: 'fc', inH: 1, inW: 1, inC: 40, outC: 6, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false },
   // 3 passes of 8 tokens, 16 channels: on 8 cores one team of 8 refills its buffer for each pass (barriers between).
   { ...base, name: 'matmul-24-tokens', kind: 'matmul', inH: 24, inW: 1, inC: 20, outC: 16, kH: 1, kW: 1 },
+  // 300 output channels: a pass's outputs lie beyond 12-bit offsets of its first, stored through stepping pointers.
+  { ...base, name: 'matmul-300-channels', kind: 'matmul', inH: 9, inW: 1, inC: 8, outC: 300, kH: 1, kW: 1 },
   { ...base, name: 'matmul-3-tokens', kind: 'matmul', inH: 3, inW: 1, inC: 24, outC: 7, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false },
 ];
 
@@ -48,6 +50,15 @@ describe('sparse layer kernel', () => {
     // K = 27 pads to 32: 4 non-zeros per channel.
     expect(program.weights).toEqual({ valueBytes: 5 * 4, indexBytes: 5 * 4 * 2, total: 5 * 12 });
     expect(program.instructionSet).toBe('cv32e40p');
+  });
+
+  it('stores the outputs of a pass at 12-bit offsets of its first, or through stepping pointers when they lie further', () => {
+    const source = (name: string): string => {
+      const spec = SHAPES.find((shape) => shape.name === name)!;
+      return layerProgram(randomLayerData(spec, 3, { n: 1, m: 8 }), 'sparse', { n: 1, m: 8 }, 1).source;
+    };
+    expect(source('conv-odd')).not.toContain('output bytes between lanes');
+    expect(source('matmul-300-channels')).toContain('output bytes between lanes');
   });
 
   it('bounds the layer by its largest core share: 41 cycles per group of four non-zeros and pass of 8 pixels', () => {
