@@ -238,6 +238,17 @@ const BARRIER = ['  li t0, PERIPHERAL_BARRIER', "  lw zero, 0(t0)               
 
 const call = (routine: string, args: Record<string, number>): string[] => [...Object.entries(args).map(([reg, value]) => `  li ${reg}, ${immediate(value)}`), `  jal ra, ${routine}`];
 
+/** Clears a0 pairs of words from a7 (a padding row's: 1.5 instructions per word, not a fill's 4.5). */
+const ZERO_ROUTINE = [
+  'sparse_zero:                    # a7: from, a0: pairs of words',
+  '  cv.setup 0, a0, sparse_zero_end',
+  '  sw zero, 0(a7)',
+  '  sw zero, 4(a7)',
+  '  addi a7, a7, 8',
+  'sparse_zero_end:',
+  '  ret',
+];
+
 /** Moves a0 pairs of words from a3 up to a4 (a4 < a3: forward copy is safe). */
 const MOVE_ROUTINE = [
   'sparse_move:                    # a3: from, a4: to (lower), a0: pairs of words',
@@ -250,12 +261,16 @@ const MOVE_ROUTINE = [
   '  ret',
 ];
 
+/** The routines a program calls, by label: each emitted once, after the cores' code. */
+type Routines = Map<string, () => string[]>;
+
 /**
  * Lines that fill this core's part of the buffer rows of a chunk, the zero pixel standing in for
- * padding. Rows the previous chunk already holds move down (2 instructions per 8 bytes instead of
- * a fill's 18 per 16) when the core owns the whole buffer; the rest are filled from the input.
+ * the padding columns, padding rows cleared. Rows the previous chunk already holds move down (2
+ * instructions per 8 bytes instead of a fill's 18 per 16) when the core owns the whole buffer;
+ * the rest are filled from the input.
  */
-function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, previous: Chunk | undefined, buffer: number, owned: { readonly start: number; readonly end: number }, zero: number, rests: Set<string>): string[] {
+function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, previous: Chunk | undefined, buffer: number, owned: { readonly start: number; readonly end: number }, zero: number, routines: Routines): string[] {
   const { spec } = context.data;
   const origin = geometry.flat ? chunk.passes[0]!.x0 : 0;
   const lines: string[] = [];
@@ -264,6 +279,7 @@ function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk
   if (kept > 0) {
     lines.push(`  # buffer rows 0..${kept - 1}: input rows ${chunk.firstInputRow}..${chunk.firstInputRow + kept - 1}, moved down from rows ${shift}..${shift + kept - 1}`);
     lines.push(...call('sparse_move', { a3: buffer + shift * geometry.rowBytes, a4: buffer, a0: (kept * geometry.rowBytes) / 8 }));
+    routines.set('sparse_move', () => MOVE_ROUTINE);
   }
   // The zero pixel (s9), then per row its first input pixel (s10) and buffer word (s11): the
   // lanes' and words' addresses are one addi from them.
@@ -277,31 +293,34 @@ function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk
     const first = Math.max(0, Math.min(spec.inC, (owned.start - r * geometry.rowBytes) / geometry.channelBytes));
     const end = Math.max(0, Math.min(spec.inC, (owned.end - r * geometry.rowBytes) / geometry.channelBytes));
     if (end <= first) continue;
+    const iy = chunk.firstInputRow + r;
+    if (iy < 0 || iy >= geometry.inRows) {
+      lines.push(`  # buffer row ${r}, channels ${first}..${end - 1}: padding`, ...call('sparse_zero', { a7: buffer + r * geometry.rowBytes + first * geometry.channelBytes, a0: ((end - first) * geometry.channelBytes) / 8 }));
+      routines.set('sparse_zero', () => ZERO_ROUTINE);
+      continue;
+    }
     if (!started) {
       lines.push(`  li s9, ${immediate(zero)}           # the zero pixel`, `  li t6, ${geometry.channelBytes}                 # channel bytes, for every fill`);
       if (seamed > 0) SEAM_SELECTORS.forEach((reg, i) => lines.push(`  li ${reg}, ${immediate(seamSelector(i))}           # seam word of channel ${i} of four`));
     }
     started = true;
-    const iy = chunk.firstInputRow + r;
-    const padding = iy < 0 || iy >= geometry.inRows;
     const quads = Math.floor((end - first) / 4);
     const rest = (end - first) % 4;
     const rowBase: Base = { reg: 's10', value: context.plan.input + iy * geometry.inCols * spec.inC + first };
     const wordBase: Base = { reg: 's11', value: buffer + r * geometry.rowBytes + first * geometry.channelBytes };
-    lines.push(`  # buffer row ${r}, channels ${first}..${end - 1}: ${padding ? 'padding' : `input row ${iy}`}`, `  li s11, ${immediate(wordBase.value)}          # its first word`);
-    if (!padding) lines.push(`  li s10, ${immediate(rowBase.value)}          # its first input pixel`);
-    const bases = padding ? [zeroBase, wordBase] : [rowBase, zeroBase, wordBase];
+    lines.push(`  # buffer row ${r}, channels ${first}..${end - 1}: input row ${iy}`, `  li s11, ${immediate(wordBase.value)}          # its first word`, `  li s10, ${immediate(rowBase.value)}          # its first input pixel`);
+    const bases = [rowBase, zeroBase, wordBase];
     // The input pixel of the phase's column (zero outside the input).
     const pixel = (phase: number, x: number): number => {
       const column = x * spec.stride + phase - (geometry.flat ? 0 : spec.pad.left);
-      return !padding && column >= 0 && column < geometry.inCols ? rowBase.value + column * spec.inC : zero;
+      return column >= 0 && column < geometry.inCols ? rowBase.value + column * spec.inC : zero;
     };
     for (let phase = 0; phase < spec.stride; phase++) {
       for (let j = 0; j < geometry.phaseWords; j++) {
         // Seam words come with the word they repeat.
         if (j >= geometry.laneStep && j < geometry.laneStep + seamed) continue;
         const seam = j < seamed;
-        rests.add(`${rest} ${seam}`);
+        routines.set(fillLabel(rest, seam), () => fillRoutine(geometry, rest, seam));
         // Word j, lane l holds the phase's column pixelOf(j, l).
         for (let l = 0; l < 4; l++) lines.push(...pointerLine(`a${3 + l}`, pixel(phase, pixelOf(geometry, origin, j, l)), bases));
         if (seam) lines.push(...pointerLine('t5', pixel(phase, j + 4 * geometry.laneStep), bases));
@@ -353,7 +372,7 @@ function code(context: CodeContext): string[] {
   const meetings = 2 * Math.max(...chunks.map((c) => c.length)) - 1;
   const lines: string[] = [];
   const valids = new Map<string, readonly number[]>();
-  const rests = new Set<string>();
+  const routines: Routines = new Map();
   shares.forEach((share, core) => {
     const { team } = share;
     const buffer = plan.scratch + team.first * plan.scratchBytes;
@@ -370,7 +389,7 @@ function code(context: CodeContext): string[] {
     chunks[core]!.forEach((chunk, index) => {
       if (teams && index > 0) lines.push(...BARRIER);
       // A core alone owns its buffer and moves the rows the next chunk keeps; a team refills.
-      lines.push(...fillBuffer(context, geometry, chunk, team.size > 1 ? undefined : previous, buffer, ownedBytes(spec, chunk, team), zero, rests));
+      lines.push(...fillBuffer(context, geometry, chunk, team.size > 1 ? undefined : previous, buffer, ownedBytes(spec, chunk, team), zero, routines));
       if (teams) lines.push(...BARRIER);
       previous = chunk;
       if (!computes) return;
@@ -383,11 +402,8 @@ function code(context: CodeContext): string[] {
     lines.push('  j kernel_end');
   });
   for (const label of [...valids.keys()].sort()) lines.push(...passRoutine(spec, geometry, groups, valids.get(label)!));
-  for (const key of [...rests].sort()) {
-    const [rest, seam] = key.split(' ');
-    lines.push(...fillRoutine(geometry, Number(rest), seam === 'true'));
-  }
-  return [...lines, ...MOVE_ROUTINE];
+  for (const label of [...routines.keys()].sort()) lines.push(...routines.get(label)!());
+  return lines;
 }
 
 function scratchBytes(spec: LayerSpec, _pattern: SparsityPattern | undefined, budget: number): number {
