@@ -19,14 +19,15 @@
  * with the same transpose (18 instructions per 16 bytes); a convolution's seam words (the
  * window's columns past a row's laneStep words, geometry.seamWords) come with the word they
  * repeat shifted by one lane, one `cv.shuffle2.b` and one store each (9 instructions per 16
- * bytes with the load of their last lanes). A team of cores shares one buffer, laid
- * over their scratch areas: each member fills an equal part of its channel blocks, a cluster
- * barrier says it is ready (another comes before a refill, when the team's rows do not fit at
- * once), and the members split the team's passes x output channels between them. When the
- * whole tile's rows fit the cores' pooled scratch, all cores are one team and every input byte
- * is transposed once for the cluster; the core split (coreShares) weighs the largest share of
- * passes x channels first, then the bytes each core fills. Members computing the same channels
- * start at different ones, so that their weight loads do not meet at one TCDM bank.
+ * bytes with the load of their last lanes); padding rows are cleared (6 per 16). A team of
+ * cores shares one buffer, laid over their scratch areas: each member fills an equal part of its
+ * channel blocks, a cluster barrier says it is ready (another comes before a refill, when the
+ * team's rows do not fit at once), and the members split the team's passes x output channels
+ * between them. When the whole tile's rows fit the cores' pooled scratch, all cores are one team
+ * and every input byte is transposed once for the cluster; the core split (coreShares) weighs
+ * the largest share of passes x channels first, then the bytes each core fills. Members
+ * computing the same channels start at different ones, so that their weight loads do not meet
+ * at one TCDM bank.
  */
 import type { SparsityPattern } from '../../../isa/xnmsparse/gather.js';
 import type { Cycles } from '../../../isa/types.js';
