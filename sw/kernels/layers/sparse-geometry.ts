@@ -107,7 +107,7 @@ export const pixelOf = (geometry: BufferGeometry, x0: number, g: number, l: numb
  * A core's share: its own range of passes and of output channels (empty ranges: it computes
  * nothing), and its team: the cores that share one buffer, laid over their scratch areas one
  * after the other, for the team's range of passes. Every member fills an equal part of the
- * buffer (ownedBytes), idle ones too; the members split the team's passes x channels between them.
+ * buffer (ownedChannels), idle ones too; the members split the team's passes x channels between them.
  */
 export interface CoreShare {
   readonly passes: Range;
@@ -163,11 +163,21 @@ export function coreShares(spec: LayerSpec, cores: number, scratchBytes?: number
   });
 }
 
-/** The bytes of a team's buffer, relative to it, that member fills for a chunk: an equal share of its channel blocks. */
-export function ownedBytes(spec: LayerSpec, chunk: Chunk, team: CoreShare['team']): { readonly start: number; readonly end: number } {
-  const { channelBytes } = bufferGeometry(spec);
-  const blocks = chunk.inputRows * spec.inC;
-  return { start: Math.floor((team.member * blocks) / team.size) * channelBytes, end: Math.floor(((team.member + 1) * blocks) / team.size) * channelBytes };
+/**
+ * The channels of buffer row r of a chunk that team member fills: an equal share of the channel
+ * blocks of the chunk's input rows, taken in order, and an equal share of every padding row's
+ * (cleared, much cheaper than transposed: each member clears a part).
+ */
+export function ownedChannels(spec: LayerSpec, chunk: Chunk, team: CoreShare['team'], r: number): { readonly first: number; readonly end: number } {
+  const { inRows } = bufferGeometry(spec);
+  const inside = (row: number): boolean => chunk.firstInputRow + row >= 0 && chunk.firstInputRow + row < inRows;
+  const share = (count: number, m: number): number => Math.floor((m * count) / team.size);
+  if (!inside(r)) return { first: share(spec.inC, team.member), end: share(spec.inC, team.member + 1) };
+  // Blocks of the input rows before row r, then this member's blocks relative to row r.
+  const before = Array.from({ length: r }, (_, row) => row).filter(inside).length * spec.inC;
+  const blocks = Array.from({ length: chunk.inputRows }, (_, row) => row).filter(inside).length * spec.inC;
+  const clamp = (block: number): number => Math.max(0, Math.min(spec.inC, block - before));
+  return { first: clamp(share(blocks, team.member)), end: clamp(share(blocks, team.member + 1)) };
 }
 
 /** Input rows (of the buffer) that the passes of output rows first..last read. */

@@ -20,10 +20,11 @@
  * window's columns past a row's laneStep words, geometry.seamWords) come with the word they
  * repeat shifted by one lane, one `cv.shuffle2.b` and one store each (9 instructions per 16
  * bytes with the load of their last lanes); padding rows are cleared (6 per 16). A team of
- * cores shares one buffer, laid over their scratch areas: each member fills an equal part of its
- * channel blocks, a cluster barrier says it is ready (another comes before a refill, when the
- * team's rows do not fit at once), and the members split the team's passes x output channels
- * between them. When the whole tile's rows fit the cores' pooled scratch, all cores are one team
+ * cores shares one buffer, laid over their scratch areas: each member fills an equal part of the
+ * channel blocks of its input rows and of each padding row (ownedChannels), a cluster barrier
+ * says it is ready (another comes before a refill, when the team's rows do not fit at once), and
+ * the members split the team's passes x output channels between them. When the whole tile's
+ * rows fit the cores' pooled scratch, all cores are one team
  * and every input byte is transposed once for the cluster; the core split (coreShares) weighs
  * the largest share of passes x channels first, then the bytes each core fills. Members
  * computing the same channels start at different ones, so that their weight loads do not meet
@@ -45,9 +46,10 @@ import {
   type Pass,
   bufferGeometry,
   chunksOf,
+  type CoreShare,
   coreShares,
   LANES,
-  ownedBytes,
+  ownedChannels,
   pixelOf,
   positionOffset,
   scratchBytesFor,
@@ -271,7 +273,7 @@ type Routines = Map<string, () => string[]>;
  * instructions per 8 bytes instead of a fill's 18 per 16) when the core owns the whole buffer;
  * the rest are filled from the input.
  */
-function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, previous: Chunk | undefined, buffer: number, owned: { readonly start: number; readonly end: number }, zero: number, routines: Routines): string[] {
+function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, previous: Chunk | undefined, buffer: number, team: CoreShare['team'], zero: number, routines: Routines): string[] {
   const { spec } = context.data;
   const origin = geometry.flat ? chunk.passes[0]!.x0 : 0;
   const lines: string[] = [];
@@ -291,8 +293,7 @@ function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk
   let started = false;
   for (let r = kept; r < chunk.inputRows; r++) {
     // The channel blocks of row r this core owns.
-    const first = Math.max(0, Math.min(spec.inC, (owned.start - r * geometry.rowBytes) / geometry.channelBytes));
-    const end = Math.max(0, Math.min(spec.inC, (owned.end - r * geometry.rowBytes) / geometry.channelBytes));
+    const { first, end } = ownedChannels(spec, chunk, team, r);
     if (end <= first) continue;
     const iy = chunk.firstInputRow + r;
     if (iy < 0 || iy >= geometry.inRows) {
@@ -390,7 +391,7 @@ function code(context: CodeContext): string[] {
     chunks[core]!.forEach((chunk, index) => {
       if (teams && index > 0) lines.push(...BARRIER);
       // A core alone owns its buffer and moves the rows the next chunk keeps; a team refills.
-      lines.push(...fillBuffer(context, geometry, chunk, team.size > 1 ? undefined : previous, buffer, ownedBytes(spec, chunk, team), zero, routines));
+      lines.push(...fillBuffer(context, geometry, chunk, team.size > 1 ? undefined : previous, buffer, team, zero, routines));
       if (teams) lines.push(...BARRIER);
       previous = chunk;
       if (!computes) return;

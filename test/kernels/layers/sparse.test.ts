@@ -9,7 +9,7 @@ import { BENCH_LAYERS } from '../../../sw/kernels/bench/cases.js';
 import { layerProgram } from '../../../sw/kernels/layers/program.js';
 import { checkLayerOutput, runLayerProgram } from '../../../sw/kernels/layers/run.js';
 import { sparseGenerator } from '../../../sw/kernels/layers/sparse.js';
-import { bufferGeometry, chunksOf, coreShares, ownedBytes, teamRows } from '../../../sw/kernels/layers/sparse-geometry.js';
+import { bufferGeometry, chunksOf, coreShares, ownedChannels, teamRows } from '../../../sw/kernels/layers/sparse-geometry.js';
 
 const base = { inputSigned: false, output: 'uint8', relu: true, stride: 1, pad: NO_PADDING } as const;
 
@@ -117,13 +117,20 @@ describe('sparse layer kernel', () => {
             for (let c = share.channels.start; c < share.channels.start + share.channels.count; c++) seen.set(`${p} ${c}`, (seen.get(`${p} ${c}`) ?? 0) + 1);
           }
           if (team.member > 0 || team.passes.count === 0) return;
-          // The team's members tile each chunk's rows, parts differing by at most one channel block.
+          // The team's members tile every row of each chunk, their parts of the input rows and of
+          // each padding row differing by at most one channel block.
           for (const chunk of chunksOf(spec, team.passes, teamRows(spec, scratch, team.size))) {
-            const parts = Array.from({ length: team.size }, (_, member) => ownedBytes(spec, chunk, { ...team, member }));
-            parts.forEach((part, member) => expect(part.start).toBe(member === 0 ? 0 : parts[member - 1]!.end));
-            expect(parts[team.size - 1]!.end).toBe(chunk.inputRows * geometry.rowBytes);
-            const sizes = parts.map((part) => part.end - part.start);
-            expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(geometry.channelBytes);
+            const inputBlocks = Array<number>(team.size).fill(0);
+            for (let r = 0; r < chunk.inputRows; r++) {
+              const parts = Array.from({ length: team.size }, (_, member) => ownedChannels(spec, chunk, { ...team, member }, r));
+              parts.forEach((part, member) => expect(part.first).toBe(member === 0 ? 0 : parts[member - 1]!.end));
+              expect(parts[team.size - 1]!.end).toBe(spec.inC);
+              const sizes = parts.map((part) => part.end - part.first);
+              const iy = chunk.firstInputRow + r;
+              if (iy >= 0 && iy < geometry.inRows) sizes.forEach((size, member) => (inputBlocks[member] = inputBlocks[member]! + size));
+              else expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+            }
+            expect(Math.max(...inputBlocks) - Math.min(...inputBlocks)).toBeLessThanOrEqual(1);
           }
           expect(core).toBe(team.first);
         });
