@@ -24,11 +24,10 @@
  * channel blocks of its input rows and of each padding row (ownedChannels), a cluster barrier
  * says it is ready (another comes before a refill, when the team's rows do not fit at once), and
  * the members split the team's passes x output channels between them. When the whole tile's
- * rows fit the cores' pooled scratch, all cores are one team
- * and every input byte is transposed once for the cluster; the core split (coreShares) weighs
- * the largest share of passes x channels first, then the bytes each core fills. Members
- * computing the same channels start at different ones, so that their weight loads do not meet
- * at one TCDM bank.
+ * rows fit the cores' pooled scratch, all cores are one team and every input byte is transposed
+ * once for the cluster; the core split (coreShares) weighs the largest share of passes x
+ * channels first, then the bytes each core fills. Members computing the same channels start at
+ * different ones, so that their weight loads do not meet at one TCDM bank.
  */
 import type { SparsityPattern } from '../../../isa/xnmsparse/gather.js';
 import type { Cycles } from '../../../isa/types.js';
