@@ -1,14 +1,14 @@
 /**
  * Where the software sparse kernel (sparse.ts) keeps its activations and how it divides the work.
  *
- * The activation buffer is the input transposed once per core, not an im2col per pass: buffer row
+ * The activation buffer is the input transposed once per team of cores, not an im2col per pass: buffer row
  * r holds input row `iy`, channel after channel; within a channel, the padded input columns split
  * by stride phase (padded column X * stride + phase belongs to phase `phase`, column X of it), and
  * a phase is a run of words, word j holding columns j, j + Q, j + 2Q, j + 3Q (Q = laneStep). Then
  * the activations of one weight position (ky, kx, c) for the four output pixels x, x + Q, x + 2Q,
  * x + 3Q of a row are one aligned word, at a byte offset from the pass's base that does not depend
  * on the pass: the weights carry that offset (sw/sparse/offsets.ts). A pass is two such words,
- * pixels x and x + 1 (groupStep 1). Every input byte is transposed once per core (plus the
+ * pixels x and x + 1 (groupStep 1). Every input byte is transposed once per team (plus the
  * columns two words share at their seams) and serves all kH * kW windows that read it.
  *
  * Layers with a 1x1 kernel and stride 1 (pointwise, fc, matmul) are one flat row of pixels; their
@@ -37,6 +37,11 @@ export interface BufferGeometry {
   readonly groupStep: number;
   /** Words of one stride phase of one channel of one row. */
   readonly phaseWords: number;
+  /**
+   * The words of a phase after its first laneStep that the window adds (a convolution's): word
+   * laneStep + j holds word j's lanes 1..3 in lanes 0..2 and column j + 4 * laneStep in lane 3.
+   */
+  readonly seamWords: number;
   readonly phaseBytes: number;
   /** A multiple of 8. */
   readonly channelBytes: number;
@@ -54,13 +59,14 @@ export function bufferGeometry(spec: LayerSpec): BufferGeometry {
   const laneStep = flat ? 1 : 2 * Math.ceil(Math.ceil(outCols / LANES) / 2);
   const groupStep = flat ? LANES : 1;
   const passesPerRow = flat ? Math.ceil(outCols / PASS_PIXELS) : laneStep / 2;
-  const windowWords = flat ? PASS_PIXELS / LANES : laneStep + Math.floor((spec.kW - 1) / spec.stride);
+  const seamWords = flat ? 0 : Math.floor((spec.kW - 1) / spec.stride);
+  const windowWords = flat ? PASS_PIXELS / LANES : laneStep + seamWords;
   // An even number of words per channel: channel blocks of a multiple of 8 bytes, so rows move
   // as pairs of words and the cores sharing a buffer own whole channel blocks.
   const phaseWords = (spec.stride * windowWords) % 2 === 1 ? windowWords + 1 : windowWords;
   const phaseBytes = 4 * phaseWords;
   const channelBytes = spec.stride * phaseBytes;
-  return { flat, inRows, inCols, outRows, outCols, passesPerRow, laneStep, groupStep, phaseWords, phaseBytes, channelBytes, rowBytes: spec.inC * channelBytes };
+  return { flat, inRows, inCols, outRows, outCols, passesPerRow, laneStep, groupStep, phaseWords, seamWords, phaseBytes, channelBytes, rowBytes: spec.inC * channelBytes };
 }
 
 /** Byte offset of weight position k (im2col order ky, kx, c) from a pass's base. */
@@ -76,6 +82,8 @@ export function positionOffset(spec: LayerSpec, geometry: BufferGeometry, k: num
  * 0..3); valid[g] of each group's lanes exist (always the first ones).
  */
 export interface Pass {
+  /** Its place in the layer's passes, row after row. */
+  readonly index: number;
   readonly row: number;
   readonly x0: number;
   readonly valid: readonly [number, number];
@@ -89,57 +97,87 @@ export function passAt(geometry: BufferGeometry, index: number): Pass {
     while (n < LANES && pixelOf(geometry, x0, g, n) < geometry.outCols) n++;
     return n;
   };
-  return { row, x0, valid: [lanes(0), lanes(1)] };
+  return { index, row, x0, valid: [lanes(0), lanes(1)] };
 }
 
 /** The output column of a pass's group g, lane l. */
 export const pixelOf = (geometry: BufferGeometry, x0: number, g: number, l: number): number => x0 + g * geometry.groupStep + l * geometry.laneStep;
 
 /**
- * A core's share: a range of passes and a range of output channels (empty ranges: the core
- * idles). The cores with the same passes form a team that shares one buffer, laid over their
- * scratch areas one after the other (team member m owns the bytes [m, m + 1) x scratchBytes of
- * it and fills only those).
+ * A core's share: its own range of passes and of output channels (empty ranges: it computes
+ * nothing), and its team: the cores that share one buffer, laid over their scratch areas one
+ * after the other, for the team's range of passes. Every member fills an equal part of the
+ * buffer (ownedChannels), idle ones too; the members split the team's passes x channels between them.
  */
 export interface CoreShare {
   readonly passes: Range;
   readonly channels: Range;
-  /** The team's first core and size, and this core's place in it. */
-  readonly team: { readonly first: number; readonly size: number; readonly member: number };
+  /** The team's first core, size and passes, and this core's place in it. */
+  readonly team: { readonly first: number; readonly size: number; readonly member: number; readonly passes: Range };
 }
 
 /**
- * The passes are split into ranges, each given to a team of cores that split the output channels.
- * Of the splits whose largest share (passes x channels) is smallest, the one whose busiest core
- * fills the fewest buffer bytes when the scratch per core is known (a team fills its buffer once
- * for all its members, each member the part in its own scratch), then the one with the most
- * teams (fewer barriers).
+ * The passes are split into ranges, one per team of cores; each team's members split its passes
+ * and the output channels again. Of the splits whose largest share (passes x channels) is
+ * smallest, the one whose busiest core fills the fewest buffer bytes when the scratch per core is
+ * known (a team fills its buffer once for all its members, an equal part each), then the one with
+ * the fewest passes per core (each costs a call and its setup), then the one with the most teams
+ * (fewer cores meeting at barriers).
  */
 export function coreShares(spec: LayerSpec, cores: number, scratchBytes?: number): CoreShare[] {
   const geometry = bufferGeometry(spec);
   const passes = geometry.outRows * geometry.passesPerRow;
   const { least } = rowsWanted(spec);
-  const candidates = Array.from({ length: Math.min(passes, cores) }, (_, i) => {
-    const passParts = i + 1;
-    const channelParts = Math.min(spec.outC, Math.floor(cores / passParts));
-    const work = Math.ceil(passes / passParts) * Math.ceil(spec.outC / channelParts);
-    if (scratchBytes === undefined) return { passParts, channelParts, work, fill: 0 };
-    // The busiest team's buffer: its output rows' input rows (a flat layer: one pass).
-    const last = Math.min(passes, Math.ceil(passes / passParts)) - 1;
-    const teamBytes = (geometry.flat ? 1 : inputRowsFor(spec, 0, passAt(geometry, last).row)) * geometry.rowBytes;
-    const pooled = channelParts * scratchBytes;
-    const fill = pooled < least * geometry.rowBytes ? Infinity : teamBytes <= pooled ? Math.min(scratchBytes, teamBytes) : teamBytes / channelParts;
-    return { passParts, channelParts, work, fill };
-  });
-  const best = candidates.reduce((a, b) => (b.work < a.work || (b.work === a.work && b.fill <= a.fill) ? b : a));
-  const { passParts, channelParts } = best;
-  const passRanges = splitRange(passes, passParts);
+  const candidates: { teams: number; size: number; passParts: number; channelParts: number; work: number; fill: number; ownPasses: number }[] = [];
+  for (let teams = 1; teams <= Math.min(passes, cores); teams++) {
+    const size = Math.floor(cores / teams);
+    const teamPasses = Math.ceil(passes / teams);
+    for (let passParts = 1; passParts <= Math.min(size, teamPasses); passParts++) {
+      const channelParts = Math.min(spec.outC, Math.floor(size / passParts));
+      const ownPasses = Math.ceil(teamPasses / passParts);
+      const work = ownPasses * Math.ceil(spec.outC / channelParts);
+      let fill = 0;
+      if (scratchBytes !== undefined) {
+        // The busiest team's buffer rows, over all its chunks, shared by its members.
+        const pooled = size * scratchBytes;
+        const rows = pooled < least * geometry.rowBytes ? Infinity : chunksOf(spec, { start: 0, count: teamPasses }, teamRows(spec, scratchBytes, size)).reduce((sum, chunk) => sum + chunk.inputRows, 0);
+        fill = (rows * geometry.rowBytes) / size;
+      }
+      candidates.push({ teams, size, passParts, channelParts, work, fill, ownPasses });
+    }
+  }
+  const better = (a: (typeof candidates)[number], b: (typeof candidates)[number]): boolean =>
+    a.work !== b.work ? a.work < b.work : a.fill !== b.fill ? a.fill < b.fill : a.ownPasses !== b.ownPasses ? a.ownPasses < b.ownPasses : a.teams > b.teams;
+  const best = candidates.reduce((a, b) => (better(b, a) ? b : a));
+  const { teams, size, passParts, channelParts } = best;
+  const teamRanges = splitRange(passes, teams);
   const channelRanges = splitRange(spec.outC, channelParts);
+  const none = { start: 0, count: 0 };
   return Array.from({ length: cores }, (_, core): CoreShare => {
-    if (core >= passParts * channelParts) return { passes: { start: 0, count: 0 }, channels: { start: 0, count: 0 }, team: { first: core, size: 1, member: 0 } };
-    const member = core % channelParts;
-    return { passes: passRanges[Math.floor(core / channelParts)]!, channels: channelRanges[member]!, team: { first: core - member, size: channelParts, member } };
+    if (core >= teams * size) return { passes: none, channels: none, team: { first: core, size: 1, member: 0, passes: none } };
+    const member = core % size;
+    const team = { first: core - member, size, member, passes: teamRanges[Math.floor(core / size)]! };
+    if (member >= passParts * channelParts) return { passes: none, channels: none, team };
+    const own = splitRange(team.passes.count, passParts)[Math.floor(member / channelParts)]!;
+    return { passes: { start: team.passes.start + own.start, count: own.count }, channels: channelRanges[member % channelParts]!, team };
   });
+}
+
+/**
+ * The channels of buffer row r of a chunk that team member fills: an equal share of the channel
+ * blocks of the chunk's input rows, taken in order, and an equal share of every padding row's
+ * (cleared, much cheaper than transposed: each member clears a part).
+ */
+export function ownedChannels(spec: LayerSpec, chunk: Chunk, team: CoreShare['team'], r: number): { readonly first: number; readonly end: number } {
+  const { inRows } = bufferGeometry(spec);
+  const inside = (row: number): boolean => chunk.firstInputRow + row >= 0 && chunk.firstInputRow + row < inRows;
+  const share = (count: number, m: number): number => Math.floor((m * count) / team.size);
+  if (!inside(r)) return { first: share(spec.inC, team.member), end: share(spec.inC, team.member + 1) };
+  // Blocks of the input rows before row r, then this member's blocks relative to row r.
+  const before = Array.from({ length: r }, (_, row) => row).filter(inside).length * spec.inC;
+  const blocks = Array.from({ length: chunk.inputRows }, (_, row) => row).filter(inside).length * spec.inC;
+  const clamp = (block: number): number => Math.max(0, Math.min(spec.inC, block - before));
+  return { first: clamp(share(blocks, team.member)), end: clamp(share(blocks, team.member + 1)) };
 }
 
 /** Input rows (of the buffer) that the passes of output rows first..last read. */

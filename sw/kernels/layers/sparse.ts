@@ -1,20 +1,33 @@
 /**
  * The software N:M-sparse layer kernel on the plain CV32E40P (variant `sparse`): no Xnmsparse
  * instruction. The weights are a stream of groups {four 16-bit activation offsets, four int8
- * values} (sw/sparse/offsets.ts, docs/sparse-format.md); the activations are each core's
- * transposed copy of its input rows (sparse-geometry.ts), in which one aligned word holds four
- * output pixels' activations at one weight position.
+ * values} (sw/sparse/offsets.ts, docs/sparse-format.md); the activations are a transposed copy
+ * of the input rows (sparse-geometry.ts), in which one aligned word holds four output pixels'
+ * activations at one weight position.
  *
  * Inner loop, per output channel and pass of 8 pixels, per group of four non-zeros: 41
  * instructions for 32 non-zero MACs (1.28 cycles per non-zero MAC, no stall): 4 `cv.lhu`
  * offsets, 8 register-offset `cv.lw` (4 positions x 2 words), 1 `cv.lw` weight word, and per
  * word a 4 x 4 byte transpose into pixel words (2 `cv.pack`, 2 `cv.pack.h`, 2 `mv`, 4
- * `cv.shuffle2.b`) and 4 `cv.sdotusp.b` (`cv.sdotsp.b` for int8 input). Around it, per channel
- * and pass: 8 `mv` of the bias and the requantization of the existing pixels
- * (requantize-asm.ts). Before the passes, each core fills its buffer from the input four
- * channels x four pixels at a time with the same transpose (18 instructions per 16 bytes).
- * Cores that split the channels of the same passes form a team: one buffer over their scratch
- * areas, each filling its own part, with cluster barriers when it is ready and before a refill.
+ * `cv.shuffle2.b`) and 4 `cv.sdotusp.b` (`cv.sdotsp.b` for int8 input). A channel's first group
+ * is peeled and uses the non-accumulating `cv.dotusp.b` (`cv.dotsp.b`), so the accumulators need
+ * no initial value; after the groups, per channel and pass: 3 loads of the quantization record,
+ * 3 setup instructions, and per existing pixel the requantization with the bias added from a
+ * register (requantize-asm.ts) and a store.
+ *
+ * Before the passes, the buffer is filled from the input four channels x four pixels at a time
+ * with the same transpose (18 instructions per 16 bytes); a convolution's seam words (the
+ * window's columns past a row's laneStep words, geometry.seamWords) come with the word they
+ * repeat shifted by one lane, one `cv.shuffle2.b` and one store each (9 instructions per 16
+ * bytes with the load of their last lanes); padding rows are cleared (6 per 16). A team of
+ * cores shares one buffer, laid over their scratch areas: each member fills an equal part of the
+ * channel blocks of its input rows and of each padding row (ownedChannels), a cluster barrier
+ * says it is ready (another comes before a refill, when the team's rows do not fit at once), and
+ * the members split the team's passes x output channels between them. When the whole tile's
+ * rows fit the cores' pooled scratch, all cores are one team and every input byte is transposed
+ * once for the cluster; the core split (coreShares) weighs the largest share of passes x
+ * channels first, then the bytes each core fills. Members computing the same channels start at
+ * different ones, so that their weight loads do not meet at one TCDM bank.
  */
 import type { SparsityPattern } from '../../../isa/xnmsparse/gather.js';
 import type { Cycles } from '../../../isa/types.js';
@@ -23,7 +36,9 @@ import { type LayerSpec, reductionLength } from '../../layers/spec.js';
 import { sparseLayout } from '../../sparse/format.js';
 import { OFFSET_GROUP_BYTES, offsetGroupsPerChannel, packOffsets } from '../../sparse/offsets.js';
 import type { CodeContext, VariantGenerator, WeightImage } from './generator.js';
+import { addConstantLines } from './im2col.js';
 import { requantizeLines } from './requantize-asm.js';
+import type { Range } from './split.js';
 import {
   type BufferGeometry,
   type Chunk,
@@ -32,6 +47,8 @@ import {
   chunksOf,
   type CoreShare,
   coreShares,
+  LANES,
+  ownedChannels,
   pixelOf,
   positionOffset,
   scratchBytesFor,
@@ -98,9 +115,13 @@ function transposeLines(a: string, b: string, c: string, d: string, p: string, q
   return { lines, out: [p, b, a, d] };
 }
 
-const selectorLines = [`  li s5, ${immediate(EVEN_PIXEL)}           # transpose selectors`, `  li s6, ${immediate(ODD_PIXEL)}`];
+/** Set once per core: no routine writes s5 or s6. */
+const selectorLines = [`  li s5, ${immediate(EVEN_PIXEL)}           # transpose selectors, for every fill and pass`, `  li s6, ${immediate(ODD_PIXEL)}`];
 
-/** One group of four non-zeros for 8 pixels (the hardware loop's body). */
+/**
+ * One group of four non-zeros for 8 pixels (the hardware loop's body): `dot` accumulates, or, for
+ * a channel's first group, starts the accumulators (the non-accumulating form).
+ */
 function groupBody(dot: string): string[] {
   const lines = OFFSETS.map((o, i) => `  cv.lhu ${o}, (s0), 2            # offset of non-zero ${'abcd'[i]}`);
   for (let i = 0; i < 4; i++) for (const [n, g] of GROUPS.entries()) lines.push(`  cv.lw ${g.words[i]}, ${OFFSETS[i]}(${g.base})       # word ${n} at position ${'abcd'[i]}`);
@@ -119,73 +140,116 @@ const passLabel = (valid: readonly number[]): string => `sparse_pass_${valid.joi
 /**
  * The pass routine for `valid` lanes of each word: a1 = the pass's buffer base, a0 = the output
  * byte of its first pixel and first channel, s0 = that channel's weight stream, s1 = its
- * quantization record, gp = the number of channels. Returns with `ret` (ra is kept).
+ * quantization record, gp = the number of channels, s5/s6 = the transpose selectors. Per
+ * channel, the first group sets the accumulators (cv.dotusp.b, not cv.sdotusp.b: no initial
+ * value to write) and the requantization adds the bias. Returns with `ret` (ra is kept).
  */
 function passRoutine(spec: LayerSpec, geometry: BufferGeometry, groups: number, valid: readonly number[]): string[] {
-  const dot = spec.inputSigned ? 'cv.sdotsp.b' : 'cv.sdotusp.b';
+  const [first, dot] = spec.inputSigned ? ['cv.dotsp.b', 'cv.sdotsp.b'] : ['cv.dotusp.b', 'cv.sdotusp.b'];
   const label = passLabel(valid);
+  const laneBytes = geometry.laneStep * spec.outC;
   const lines = [
     `${label}:                   # ${valid.join(' + ')} output pixels, every channel of the core`,
     '  addi a2, a1, 4                 # the second word',
-    ...selectorLines,
     `  cv.setup 1, gp, ${label}_end`,
-    '  cv.lw t0, (s1), 12             # bias: every accumulator starts there',
-    `  li gp, ${groups}`,
-    ...ACC.map((acc) => `  mv ${acc}, t0`),
-    `  cv.setup 0, gp, ${label}_groups_end`,
-    ...groupBody(dot),
-    `${label}_groups_end:`,
+    '  # the first group starts the accumulators',
+    ...groupBody(first),
+  ];
+  if (groups > 1) lines.push(`  li gp, ${groups - 1}                    # the other groups`, `  cv.setup 0, gp, ${label}_groups_end`, ...groupBody(dot), `${label}_groups_end:`);
+  lines.push(
+    "  cv.lw a3, (s1), 12             # bias; s1: the next channel's record",
     '  lw t0, -8(s1)                  # shift',
     '  lw t1, -4(s1)                  # multiplier',
-    `  li t2, ${geometry.laneStep * spec.outC}               # output bytes between lanes`,
-  ];
+  );
+  const outputOffset = (g: number, l: number): number => g * geometry.groupStep * spec.outC + l * laneBytes;
+  const output = (g: number, l: number): string => `  sb ${ACC[4 * g + l]}, ${outputOffset(g, l)}(a0)`;
+  if (outputOffset(1, LANES - 1) < 2048) {
+    // Every output at a 12-bit offset from a0.
+    valid.forEach((lanes, g) => {
+      for (let l = 0; l < lanes; l++) lines.push(...requantizeLines(spec, ACC[4 * g + l]!, 't0', 't1', 'a3'), output(g, l));
+    });
+    lines.push("  addi a0, a0, 1                 # the next channel's first output", `${label}_end:`, '  ret');
+    return lines;
+  }
+  // Else group 1's outputs from t3, group 0's from a0, which its stores move on and the end takes back.
+  lines.push(`  li t2, ${laneBytes}               # output bytes between lanes`);
+  if (valid[1]! > 0) lines.push(...addConstantLines('t3', 'a0', geometry.groupStep * spec.outC, 't3').map((line, i, all) => (i === all.length - 1 ? `${line}        # group 1's first output` : line)));
   valid.forEach((lanes, g) => {
-    if (lanes === 0) return;
-    lines.push(g === 0 ? '  mv t3, a0' : `  li t3, ${g * geometry.groupStep * spec.outC}`, ...(g === 0 ? [] : ['  add t3, t3, a0']));
-    for (let l = 0; l < lanes; l++) lines.push(...requantizeLines(spec, ACC[4 * g + l]!, 't0', 't1'), `  cv.sb ${ACC[4 * g + l]}, (t3), t2`);
+    for (let l = 0; l < lanes; l++) lines.push(...requantizeLines(spec, ACC[4 * g + l]!, 't0', 't1', 'a3'), `  cv.sb ${ACC[4 * g + l]}, (${g === 0 ? 'a0' : 't3'}), t2`);
   });
-  lines.push('  addi a0, a0, 1                 # next channel', `${label}_end:`, '  ret');
+  lines.push(...addConstantLines('a0', 'a0', 1 - valid[0]! * laneBytes, 't3').map((line, i, all) => (i === all.length - 1 ? `${line}      # the next channel's first output` : line)), `${label}_end:`, '  ret');
   return lines;
 }
 
-const fillLabel = (rest: number): string => `sparse_fill_word_${rest}`;
+const fillLabel = (rest: number, seam: boolean): string => `sparse_fill_${seam ? 'pair' : 'word'}_${rest}`;
+
+/** Selectors of a seam word from word j's channel i (in rd) and column j + 4Q's channels (rs1): lanes 1..3 of rd, then lane i of rs1. */
+const SEAM_SELECTORS = ['s2', 's3', 's4', 'gp'] as const;
+const seamSelector = (i: number): number => (((4 + i) << 24) | 0x030201) >>> 0;
 
 /**
  * Fills one word of a run of channels of a buffer phase: a3..a6 point at four pixels' first
- * channel of the run (lanes 0..3; the zero pixel for padding), a7 at that channel's word, a0
- * counts its whole quads of channels, and `rest` channels follow them. Four channels at a time:
- * four word loads, a 4 x 4 transpose, four word stores.
+ * channel of the run (lanes 0..3; the zero pixel for padding), a7 at that channel's word, t6
+ * holds channelBytes; a0 counts its whole quads of channels (entered at `_rest` when there are
+ * none), and `rest` channels follow them. Four channels at a time: four word loads, a 4 x 4
+ * transpose, four word stores stepping a7 from channel to channel. With `seam`, word j's seam
+ * word (laneStep words on) too: t5 points at column j + 4 * laneStep, and each channel's word
+ * gives its seam word in one shuffle (SEAM_SELECTORS) instead of a second transpose.
  */
-function fillRoutine(geometry: BufferGeometry, rest: number): string[] {
-  const label = fillLabel(rest);
+function fillRoutine(geometry: BufferGeometry, rest: number, seam: boolean): string[] {
+  const label = fillLabel(rest, seam);
   const loads = ['t0', 't1', 't2', 't3'].map((w, l) => `  cv.lw ${w}, (a${3 + l}), 4`);
+  if (seam) loads.push('  cv.lw t4, (t5), 4              # column j + 4Q: lane 3 of the seam words');
   const transposed = transposeLines('t0', 't1', 't2', 't3', 's7', 's8');
-  const targets = ['a7', 's2', 's3', 's4'];
+  // After a7 has stepped past the channel's word, its seam word is laneStep words on.
+  const seamOffset = 4 * geometry.laneStep - geometry.channelBytes;
+  const stores = (channels: number): string[] =>
+    transposed.out.slice(0, channels).flatMap((w, i) => [
+      `  cv.sw ${w}, (a7), t6`,
+      ...(seam ? [`  cv.shuffle2.b ${w}, t4, ${SEAM_SELECTORS[i]}`, `  sw ${w}, ${seamOffset}(a7)          # its seam word`] : []),
+    ]);
   const lines = [
-    `${label}:             # a3..a6: lanes 0..3 (input pixels), a7: the first channel's word, a0: quads, then ${rest} channels`,
-    ...selectorLines,
-    `  li t6, ${geometry.channelBytes}`,
-    "  add s2, a7, t6                 # the next channel's word",
-    '  add s3, s2, t6',
-    '  add s4, s3, t6',
-    `  li t5, ${4 * geometry.channelBytes}                # four channels further`,
-    `  beqz a0, ${label}_end`,
-    `  cv.setup 0, a0, ${label}_end`,
+    `${label}:             # a3..a6: lanes 0..3 (input pixels), ${seam ? 't5: column j + 4Q, ' : ''}a7: the first channel's word, t6: channel bytes, a0: quads, then ${rest} channels`,
+    `  cv.setup 0, a0, ${label}_rest`,
     ...loads,
     ...transposed.lines,
-    ...transposed.out.map((w, j) => `  cv.sw ${w}, (${targets[j]}), t5`),
-    `${label}_end:`,
+    ...stores(4),
+    `${label}_rest:`,
   ];
   if (rest > 0) {
     // The last channels: the loads read past them, only the channels of the run are stored.
-    lines.push(`  # the last ${rest} channel${rest > 1 ? 's' : ''}`, ...loads, ...transposed.lines, ...transposed.out.slice(0, rest).map((w, j) => `  sw ${w}, 0(${targets[j]})`));
+    lines.push(`  # the last ${rest} channel${rest > 1 ? 's' : ''}`, ...loads, ...transposed.lines, ...stores(rest));
   }
   return [...lines, '  ret'];
+}
+
+/** A register and the address it holds. */
+interface Base {
+  readonly reg: string;
+  readonly value: number;
+}
+
+/** `reg = value`: one addi from a base within reach, else li. */
+function pointerLine(reg: string, value: number, bases: readonly Base[]): string[] {
+  const base = bases.find((b) => Math.abs(value - b.value) < 2048);
+  if (!base) return [`  li ${reg}, ${immediate(value)}`];
+  return value === base.value ? [`  mv ${reg}, ${base.reg}`] : addConstantLines(reg, base.reg, value - base.value, reg);
 }
 
 const BARRIER = ['  li t0, PERIPHERAL_BARRIER', "  lw zero, 0(t0)                 # meet the team: its buffer is ready, or read"];
 
 const call = (routine: string, args: Record<string, number>): string[] => [...Object.entries(args).map(([reg, value]) => `  li ${reg}, ${immediate(value)}`), `  jal ra, ${routine}`];
+
+/** Clears a0 pairs of words from a7 (a padding row's: 1.5 instructions per word, not a fill's 4.5). */
+const ZERO_ROUTINE = [
+  'sparse_zero:                    # a7: from, a0: pairs of words',
+  '  cv.setup 0, a0, sparse_zero_end',
+  '  sw zero, 0(a7)',
+  '  sw zero, 4(a7)',
+  '  addi a7, a7, 8',
+  'sparse_zero_end:',
+  '  ret',
+];
 
 /** Moves a0 pairs of words from a3 up to a4 (a4 < a3: forward copy is safe). */
 const MOVE_ROUTINE = [
@@ -199,18 +263,16 @@ const MOVE_ROUTINE = [
   '  ret',
 ];
 
-/** The bytes of a team's buffer one member owns, relative to the buffer. */
-interface Owned {
-  readonly start: number;
-  readonly end: number;
-}
+/** The routines a program calls, by label: each emitted once, after the cores' code. */
+type Routines = Map<string, () => string[]>;
 
 /**
  * Lines that fill this core's part of the buffer rows of a chunk, the zero pixel standing in for
- * padding. Rows the previous chunk already holds move down (2 instructions per 8 bytes instead of
- * a fill's 18 per 16) when the core owns the whole buffer; the rest are filled from the input.
+ * the padding columns, padding rows cleared. Rows the previous chunk already holds move down (2
+ * instructions per 8 bytes instead of a fill's 18 per 16) when the core owns the whole buffer;
+ * the rest are filled from the input.
  */
-function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, previous: Chunk | undefined, buffer: number, owned: Owned, zero: number, rests: Set<number>): string[] {
+function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, previous: Chunk | undefined, buffer: number, team: CoreShare['team'], zero: number, routines: Routines): string[] {
   const { spec } = context.data;
   const origin = geometry.flat ? chunk.passes[0]!.x0 : 0;
   const lines: string[] = [];
@@ -219,34 +281,67 @@ function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk
   if (kept > 0) {
     lines.push(`  # buffer rows 0..${kept - 1}: input rows ${chunk.firstInputRow}..${chunk.firstInputRow + kept - 1}, moved down from rows ${shift}..${shift + kept - 1}`);
     lines.push(...call('sparse_move', { a3: buffer + shift * geometry.rowBytes, a4: buffer, a0: (kept * geometry.rowBytes) / 8 }));
+    routines.set('sparse_move', () => MOVE_ROUTINE);
   }
+  // The zero pixel (s9), then per row its first input pixel (s10) and buffer word (s11): the
+  // lanes' and words' addresses are one addi from them.
+  const zeroBase: Base = { reg: 's9', value: zero };
+  // Seam words repeat words 0.. of the phase (not seam words themselves); the routine reaches
+  // them by a store offset (fillRoutine), which must fit 12 bits.
+  const seamed = Math.abs(4 * geometry.laneStep - geometry.channelBytes) < 2048 ? Math.min(geometry.seamWords, geometry.laneStep) : 0;
+  let started = false;
   for (let r = kept; r < chunk.inputRows; r++) {
     // The channel blocks of row r this core owns.
-    const first = Math.max(0, Math.min(spec.inC, (owned.start - r * geometry.rowBytes) / geometry.channelBytes));
-    const end = Math.max(0, Math.min(spec.inC, (owned.end - r * geometry.rowBytes) / geometry.channelBytes));
+    const { first, end } = ownedChannels(spec, chunk, team, r);
     if (end <= first) continue;
     const iy = chunk.firstInputRow + r;
+    if (iy < 0 || iy >= geometry.inRows) {
+      lines.push(`  # buffer row ${r}, channels ${first}..${end - 1}: padding`, ...call('sparse_zero', { a7: buffer + r * geometry.rowBytes + first * geometry.channelBytes, a0: ((end - first) * geometry.channelBytes) / 8 }));
+      routines.set('sparse_zero', () => ZERO_ROUTINE);
+      continue;
+    }
+    if (!started) {
+      lines.push(`  li s9, ${immediate(zero)}           # the zero pixel`, `  li t6, ${geometry.channelBytes}                 # channel bytes, for every fill`);
+      if (seamed > 0) SEAM_SELECTORS.forEach((reg, i) => lines.push(`  li ${reg}, ${immediate(seamSelector(i))}           # seam word of channel ${i} of four`));
+    }
+    started = true;
+    const quads = Math.floor((end - first) / 4);
     const rest = (end - first) % 4;
-    rests.add(rest);
-    lines.push(`  # buffer row ${r}, channels ${first}..${end - 1}: ${iy < 0 || iy >= geometry.inRows ? 'padding' : `input row ${iy}`}`);
+    const rowBase: Base = { reg: 's10', value: context.plan.input + iy * geometry.inCols * spec.inC + first };
+    const wordBase: Base = { reg: 's11', value: buffer + r * geometry.rowBytes + first * geometry.channelBytes };
+    lines.push(`  # buffer row ${r}, channels ${first}..${end - 1}: input row ${iy}`, `  li s11, ${immediate(wordBase.value)}          # its first word`, `  li s10, ${immediate(rowBase.value)}          # its first input pixel`);
+    const bases = [rowBase, zeroBase, wordBase];
+    // The input pixel of the phase's column (zero outside the input).
+    const pixel = (phase: number, x: number): number => {
+      const column = x * spec.stride + phase - (geometry.flat ? 0 : spec.pad.left);
+      return column >= 0 && column < geometry.inCols ? rowBase.value + column * spec.inC : zero;
+    };
     for (let phase = 0; phase < spec.stride; phase++) {
       for (let j = 0; j < geometry.phaseWords; j++) {
-        const lanes: Record<string, number> = {};
-        for (let l = 0; l < 4; l++) {
-          // Word j, lane l holds the phase's column pixelOf(j, l).
-          const column = pixelOf(geometry, origin, j, l) * spec.stride + phase - (geometry.flat ? 0 : spec.pad.left);
-          const inside = iy >= 0 && iy < geometry.inRows && column >= 0 && column < geometry.inCols;
-          lanes[`a${3 + l}`] = inside ? context.plan.input + (iy * geometry.inCols + column) * spec.inC + first : zero;
-        }
-        const word = buffer + r * geometry.rowBytes + first * geometry.channelBytes + phase * geometry.phaseBytes + 4 * j;
-        lines.push(...call(fillLabel(rest), { ...lanes, a7: word, a0: Math.floor((end - first) / 4) }));
+        // Seam words come with the word they repeat.
+        if (j >= geometry.laneStep && j < geometry.laneStep + seamed) continue;
+        const seam = j < seamed;
+        routines.set(fillLabel(rest, seam), () => fillRoutine(geometry, rest, seam));
+        // Word j, lane l holds the phase's column pixelOf(j, l).
+        for (let l = 0; l < 4; l++) lines.push(...pointerLine(`a${3 + l}`, pixel(phase, pixelOf(geometry, origin, j, l)), bases));
+        if (seam) lines.push(...pointerLine('t5', pixel(phase, j + 4 * geometry.laneStep), bases));
+        lines.push(...pointerLine('a7', wordBase.value + phase * geometry.phaseBytes + 4 * j, [wordBase]));
+        if (quads > 0) lines.push(`  li a0, ${quads}`);
+        lines.push(`  jal ra, ${fillLabel(rest, seam)}${quads > 0 ? '' : '_rest'}        # ${spec.stride > 1 ? `phase ${phase}, ` : ''}word ${j}${seam ? ` and ${j + geometry.laneStep}` : ''}`);
       }
     }
   }
   return lines;
 }
 
-function passCall(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, pass: Pass, buffer: number, channels: { start: number; count: number }, groups: number): string[] {
+/** The channels from `rotation` on, then the first ones. */
+const rotated = (channels: Range, rotation: number): Range[] =>
+  [
+    { start: channels.start + rotation, count: channels.count - rotation },
+    { start: channels.start, count: rotation },
+  ].filter((part) => part.count > 0);
+
+function passCall(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, pass: Pass, buffer: number, channels: Range, groups: number): string[] {
   const { spec } = context.data;
   const { plan } = context;
   const base = buffer + (geometry.flat ? 0 : (pass.row - chunk.passes[0]!.row) * spec.stride * geometry.rowBytes + 4 * pass.x0);
@@ -271,36 +366,45 @@ function code(context: CodeContext): string[] {
   const groups = groupsPerChannel(spec, pattern);
   const zero = plan.weights + spec.outC * groups * OFFSET_GROUP_BYTES;
   const shares = coreShares(spec, cores, plan.scratchBytes);
-  const active = (share: CoreShare): boolean => share.passes.count > 0 && share.channels.count > 0;
-  const chunks = shares.map((share) => (active(share) ? chunksOf(spec, share.passes, teamRows(spec, plan.scratchBytes, share.team.size)) : []));
+  const chunks = shares.map((share) => (share.team.passes.count > 0 ? chunksOf(spec, share.team.passes, teamRows(spec, plan.scratchBytes, share.team.size)) : []));
   // Teams of more than one core fill their buffer together: every core then meets the others at
   // a barrier when the buffer is ready and again before it is refilled, the same number of times.
-  const teams = shares.some((share) => active(share) && share.team.size > 1);
+  const teams = shares.some((share, core) => chunks[core]!.length > 0 && share.team.size > 1);
   const meetings = 2 * Math.max(...chunks.map((c) => c.length)) - 1;
   const lines: string[] = [];
   const valids = new Map<string, readonly number[]>();
-  const rests = new Set<number>();
+  const routines: Routines = new Map();
   shares.forEach((share, core) => {
-    const buffer = plan.scratch + share.team.first * plan.scratchBytes;
-    const owned: Owned = { start: share.team.member * plan.scratchBytes, end: (share.team.member + 1) * plan.scratchBytes };
-    lines.push(`core_${core}:                 # passes ${share.passes.start}..${share.passes.start + share.passes.count - 1}, channels ${share.channels.start}..${share.channels.start + share.channels.count - 1}`);
+    const { team } = share;
+    const buffer = plan.scratch + team.first * plan.scratchBytes;
+    const own = share.passes;
+    const computes = own.count > 0 && share.channels.count > 0;
+    lines.push(
+      `core_${core}:                 # team of ${team.size} from core ${team.first}: ${computes ? `passes ${own.start}..${own.start + own.count - 1}, channels ${share.channels.start}..${share.channels.start + share.channels.count - 1}` : 'fills only'}`,
+      ...selectorLines,
+    );
+    // Members start their channels at different ones: the TCDM does not broadcast, so cores reading
+    // the same weight word in the same cycle would queue at its bank.
+    const rotation = computes ? Math.floor((team.member * share.channels.count) / team.size) % share.channels.count : 0;
     let previous: Chunk | undefined;
     chunks[core]!.forEach((chunk, index) => {
       if (teams && index > 0) lines.push(...BARRIER);
-      lines.push(...fillBuffer(context, geometry, chunk, teams ? undefined : previous, buffer, owned, zero, rests));
+      // A core alone owns its buffer and moves the rows the next chunk keeps; a team refills.
+      lines.push(...fillBuffer(context, geometry, chunk, team.size > 1 ? undefined : previous, buffer, team, zero, routines));
       if (teams) lines.push(...BARRIER);
-      for (const pass of chunk.passes) {
-        valids.set(passLabel(pass.valid), pass.valid);
-        lines.push(...passCall(context, geometry, chunk, pass, buffer, share.channels, groups));
-      }
       previous = chunk;
+      if (!computes) return;
+      for (const pass of chunk.passes.filter((p) => p.index >= own.start && p.index < own.start + own.count)) {
+        valids.set(passLabel(pass.valid), pass.valid);
+        for (const channels of rotated(share.channels, rotation)) lines.push(...passCall(context, geometry, chunk, pass, buffer, channels, groups));
+      }
     });
     if (teams) for (let i = Math.max(0, 2 * chunks[core]!.length - 1); i < meetings; i++) lines.push(...BARRIER);
     lines.push('  j kernel_end');
   });
   for (const label of [...valids.keys()].sort()) lines.push(...passRoutine(spec, geometry, groups, valids.get(label)!));
-  for (const rest of [...rests].sort()) lines.push(...fillRoutine(geometry, rest));
-  return [...lines, ...MOVE_ROUTINE];
+  for (const label of [...routines.keys()].sort()) lines.push(...routines.get(label)!());
+  return lines;
 }
 
 function scratchBytes(spec: LayerSpec, _pattern: SparsityPattern | undefined, budget: number): number {

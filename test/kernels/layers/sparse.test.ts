@@ -9,7 +9,7 @@ import { BENCH_LAYERS } from '../../../sw/kernels/bench/cases.js';
 import { layerProgram } from '../../../sw/kernels/layers/program.js';
 import { checkLayerOutput, runLayerProgram } from '../../../sw/kernels/layers/run.js';
 import { sparseGenerator } from '../../../sw/kernels/layers/sparse.js';
-import { teamRows } from '../../../sw/kernels/layers/sparse-geometry.js';
+import { bufferGeometry, chunksOf, coreShares, ownedChannels, teamRows } from '../../../sw/kernels/layers/sparse-geometry.js';
 
 const base = { inputSigned: false, output: 'uint8', relu: true, stride: 1, pad: NO_PADDING } as const;
 
@@ -22,10 +22,14 @@ const SHAPES: readonly LayerSpec[] = [
   { ...base, name: 'conv-1x1-spatial', kind: 'conv', inH: 1, inW: 1, inC: 16, outC: 1, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } },
   // Wide rows: two passes per row, the second a tail; 2x5 kernel.
   { ...base, name: 'conv-wide', kind: 'conv', inH: 3, inW: 19, inC: 4, outC: 3, kH: 2, kW: 5, pad: { top: 0, bottom: 1, left: 0, right: 0 } },
+  // A 5x5 window over 4 columns: 4 seam words per phase, more than laneStep (2), so two of them are transposed like the others.
+  { ...base, name: 'conv-5x5-narrow', kind: 'conv', inH: 4, inW: 4, inC: 5, outC: 3, kH: 5, kW: 5, pad: { top: 2, bottom: 2, left: 2, right: 2 } },
   { ...base, name: 'pointwise', kind: 'pointwise', inH: 5, inW: 3, inC: 12, outC: 9, kH: 1, kW: 1 },
   { ...base, name: 'fc', kind: 'fc', inH: 1, inW: 1, inC: 40, outC: 6, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false },
   // 3 passes of 8 tokens, 16 channels: on 8 cores one team of 8 refills its buffer for each pass (barriers between).
   { ...base, name: 'matmul-24-tokens', kind: 'matmul', inH: 24, inW: 1, inC: 20, outC: 16, kH: 1, kW: 1 },
+  // 300 output channels: a pass's outputs lie beyond 12-bit offsets of its first, stored through stepping pointers.
+  { ...base, name: 'matmul-300-channels', kind: 'matmul', inH: 9, inW: 1, inC: 8, outC: 300, kH: 1, kW: 1 },
   { ...base, name: 'matmul-3-tokens', kind: 'matmul', inH: 3, inW: 1, inC: 24, outC: 7, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false },
 ];
 
@@ -46,6 +50,15 @@ describe('sparse layer kernel', () => {
     // K = 27 pads to 32: 4 non-zeros per channel.
     expect(program.weights).toEqual({ valueBytes: 5 * 4, indexBytes: 5 * 4 * 2, total: 5 * 12 });
     expect(program.instructionSet).toBe('cv32e40p');
+  });
+
+  it('stores the outputs of a pass at 12-bit offsets of its first, or through stepping pointers when they lie further', () => {
+    const source = (name: string): string => {
+      const spec = SHAPES.find((shape) => shape.name === name)!;
+      return layerProgram(randomLayerData(spec, 3, { n: 1, m: 8 }), 'sparse', { n: 1, m: 8 }, 1).source;
+    };
+    expect(source('conv-odd')).not.toContain('output bytes between lanes');
+    expect(source('matmul-300-channels')).toContain('output bytes between lanes');
   });
 
   it('bounds the layer by its largest core share: 41 cycles per group of four non-zeros and pass of 8 pixels', () => {
@@ -83,6 +96,66 @@ describe('sparse layer kernel', () => {
     const data = randomLayerData(spec, 2, pattern);
     const program = layerProgram(data, 'sparse', pattern, 8);
     expect(program.source).toContain('# meet the team');
+    checkLayerOutput(program, data, runLayerProgram(program).output);
+  });
+
+  it.each([1, 3, 8])('splits every shape on %i cores: each pass x channel once, teams filling equal, disjoint parts of every chunk', (cores) => {
+    const wide: LayerSpec = { ...base, name: 'conv-16x16', kind: 'conv', inH: 16, inW: 16, inC: 64, outC: 16, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } };
+    for (const spec of [...SHAPES, wide]) {
+      const geometry = bufferGeometry(spec);
+      const passes = geometry.outRows * geometry.passesPerRow;
+      // Every row in one core's scratch, or just enough for one pass and a few channels more (chunks).
+      for (const scratch of [100_000, spec.kH * geometry.rowBytes + 3 * geometry.channelBytes]) {
+        const shares = coreShares(spec, cores, scratch);
+        const seen = new Map<string, number>();
+        shares.forEach((share, core) => {
+          const { team } = share;
+          expect(shares[team.first + team.member]).toBe(share);
+          expect(share.passes.start).toBeGreaterThanOrEqual(team.passes.start);
+          expect(share.passes.start + share.passes.count).toBeLessThanOrEqual(team.passes.start + team.passes.count);
+          for (let p = share.passes.start; p < share.passes.start + share.passes.count; p++) {
+            for (let c = share.channels.start; c < share.channels.start + share.channels.count; c++) seen.set(`${p} ${c}`, (seen.get(`${p} ${c}`) ?? 0) + 1);
+          }
+          if (team.member > 0 || team.passes.count === 0) return;
+          // The team's members tile every row of each chunk, their parts of the input rows and of
+          // each padding row differing by at most one channel block.
+          for (const chunk of chunksOf(spec, team.passes, teamRows(spec, scratch, team.size))) {
+            const inputBlocks = Array<number>(team.size).fill(0);
+            for (let r = 0; r < chunk.inputRows; r++) {
+              const parts = Array.from({ length: team.size }, (_, member) => ownedChannels(spec, chunk, { ...team, member }, r));
+              parts.forEach((part, member) => expect(part.first).toBe(member === 0 ? 0 : parts[member - 1]!.end));
+              expect(parts[team.size - 1]!.end).toBe(spec.inC);
+              const sizes = parts.map((part) => part.end - part.first);
+              const iy = chunk.firstInputRow + r;
+              if (iy >= 0 && iy < geometry.inRows) sizes.forEach((size, member) => (inputBlocks[member] = inputBlocks[member]! + size));
+              else expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+            }
+            expect(Math.max(...inputBlocks) - Math.min(...inputBlocks)).toBeLessThanOrEqual(1);
+          }
+          expect(core).toBe(team.first);
+        });
+        expect(seen.size, spec.name).toBe(passes * spec.outC);
+        expect([...seen.values()].every((n) => n === 1), spec.name).toBe(true);
+      }
+    }
+  });
+
+  it('on 8 cores, a tile whose buffer fits their pooled scratch is filled once by one team of 8 that then splits the passes', () => {
+    const spec = BENCH_LAYERS.find((layer) => layer.name === 'conv3x3-64-16x16')!;
+    const pattern = { n: 1, m: 16 } as const;
+    const data = randomLayerData(spec, 4, pattern);
+    const program = layerProgram(data, 'sparse', pattern, 8);
+    const shares = coreShares(spec, 8, program.plan.scratchBytes);
+    // 32 passes of 8 pixels, 16 channels: 4 passes x 16 channels each.
+    expect(shares.map((share) => [share.team.size, share.passes.count, share.channels.count])).toEqual(Array(8).fill([8, 4, 16]));
+    expect(program.source.match(/# meet the team/g)).toHaveLength(8);
+    checkLayerOutput(program, data, runLayerProgram(program).output);
+  });
+
+  it.each(SHAPES.filter((spec) => spec.kind === 'conv').map((spec) => [spec.name, spec] as const))('%s on 3 cores (a team with an idle member, or a core left out), bit-exact', (_, spec) => {
+    const pattern = { n: 1, m: 8 } as const;
+    const data = randomLayerData(spec, 8, pattern);
+    const program = layerProgram(data, 'sparse', pattern, 3);
     checkLayerOutput(program, data, runLayerProgram(program).output);
   });
 });
