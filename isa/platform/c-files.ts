@@ -7,7 +7,7 @@
  * beside the start-up files, and a test compares them with what this file generates.
  */
 import { hex } from '../bits.js';
-import { PULP_L2, regionEnd } from './memory-map.js';
+import { PULP_L1, PULP_L2, regionEnd } from './memory-map.js';
 import { platformSymbolGroups, type PlatformSymbol } from './symbols.js';
 
 export interface GeneratedFile {
@@ -36,7 +36,8 @@ export function platformHeader(): GeneratedFile {
 
 /**
  * A program in PULP L2: code, read-only data, data and .bss in that order from the base of L2
- * (`__bss_start` / `__bss_end` for the start-up code to clear), and `__stack_top` at the end of L2.
+ * (`__bss_start` / `__bss_end` for the start-up code to clear), `__stack_top` at the end of L2,
+ * and the `.l1` sections (isL1Section) from the base of L1.
  */
 export function linkerScript(): GeneratedFile {
   const lines = [
@@ -52,9 +53,10 @@ export function linkerScript(): GeneratedFile {
     '  . = ALIGN(4);',
     '  __bss_end = .;',
     `  __stack_top = ${hex(regionEnd(PULP_L2))};`,
+    `  .l1 ${hex(PULP_L1.base)} : { *(.l1) *(.l1.*) }`,
     '}',
   ];
-  return { name: 'link.ld', text: BANNER + '/* Programs in PULP L2; the stack grows down from its end. */\n' + lines.join('\n') + '\n' };
+  return { name: 'link.ld', text: BANNER + '/* Programs in PULP L2; the stack grows down from its end; .l1 sections in the cluster L1. */\n' + lines.join('\n') + '\n' };
 }
 
 /** Every generated file. */

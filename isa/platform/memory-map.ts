@@ -16,6 +16,14 @@ export interface RegionConfig {
 
 /** PULP cluster L1: the tightly coupled data memory (TCDM) shared by the cores. */
 export const PULP_L1: RegionConfig = { name: 'l1', base: 0x1000_0000, size: 64 * 1024 };
+/**
+ * Sections placed in L1 rather than after the code (the assembler's placement and the linker
+ * script follow it): `.l1` and `.l1.<anything>`, for data a program wants in the cluster's TCDM.
+ */
+export function isL1Section(name: string): boolean {
+  return name === '.l1' || name.startsWith('.l1.');
+}
+
 /** PULP L2: program code and data, reached from the cluster through its interconnect. */
 export const PULP_L2: RegionConfig = { name: 'l2', base: 0x1c00_0000, size: 512 * 1024 };
 /** PULP cluster map: 64 KiB L1 scratchpad (TCDM) and 512 KiB L2. */

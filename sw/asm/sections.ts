@@ -5,7 +5,7 @@
  */
 import type { Addr } from '../../isa/types.js';
 import type { AssembledSection, SectionFlags } from '../../isa/elf/image.js';
-import { PULP_MEMORY_MAP, SPIKE_MEMORY_MAP } from '../../isa/platform/memory-map.js';
+import { isL1Section, PULP_L1, PULP_MEMORY_MAP, SPIKE_MEMORY_MAP } from '../../isa/platform/memory-map.js';
 import { AsmError, SourceError, type SourceLocation } from './errors.js';
 
 const NOP = 0x00000013;
@@ -131,15 +131,18 @@ export class Sections {
   }
 
   /**
-   * Give each non-empty section its address: the fixed one if given, else the next free address
-   * after the previous section (aligned), starting at `base`.
+   * Give each non-empty section its address: the fixed one if given; for a cluster-L1 section
+   * (`.l1`, `.l1.*`, the platform's convention, as in sw/platform/link.ld) the next free address
+   * after the previous L1 section, from the base of L1; else the next free address after the
+   * previous section (aligned), starting at `base`.
    */
   place(base: Addr, fixed: Readonly<Record<string, Addr>> | undefined): void {
-    let cursor = base;
+    const cursors = { other: base, l1: PULP_L1.base };
     const placed: Section[] = [];
     for (const section of this.nonEmpty()) {
-      section.address = fixed?.[section.name] ?? Math.ceil(cursor / section.align) * section.align;
-      cursor = section.end;
+      const region = isL1Section(section.name) ? 'l1' : 'other';
+      section.address = fixed?.[section.name] ?? Math.ceil(cursors[region] / section.align) * section.align;
+      cursors[region] = section.end;
       if (section.end > ADDRESS_SPACE_END) throw new AsmError(section.location, `section ${section.name} at 0x${section.address.toString(16)} (${section.size} bytes) runs past the end of the 32-bit address space`);
       const clash = placed.find((o) => section.address < o.end && o.address < section.end);
       if (clash) throw new AsmError(section.location, `sections ${clash.name} and ${section.name} overlap`);

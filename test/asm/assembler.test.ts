@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assemble, type AssembleOptions } from '../../sw/asm/assembler.js';
-import { PULP_L2 } from '../../isa/platform/memory-map.js';
+import { PULP_L1, PULP_L2 } from '../../isa/platform/memory-map.js';
 import { writeElf } from '../../isa/elf/writer.js';
 import { AsmError } from '../../sw/asm/errors.js';
 import { readElf } from '../../isa/elf/reader.js';
@@ -287,5 +287,14 @@ describe('assembler: the 32-bit address space', () => {
     const place = () => assemble('nop\n  .section .l1\n  .space 32\n', { file: 'prog.S', sectionAddresses: { '.l1': 0xfffffff0 } });
     expect(place).toThrow(AsmError);
     expect(place).toThrow(/prog\.S:2: section \.l1 at 0xfffffff0 \(32 bytes\) runs past the end of the 32-bit address space/);
+  });
+});
+
+describe('assembler: section placement', () => {
+  it('places .l1 and .l1.* sections from the base of L1, in order, and the others after the code', () => {
+    const { sections } = assemble('nop\n  .section .l1.a, "aw"\n  .byte 1\n  .data\n  .word 2\n  .section .l1, "aw"\n  .word 3\n  .section .l1x, "aw"\n  .word 4\n', { file: 'prog.S' });
+    const at = (name: string): number => sections.find((s) => s.name === name)!.address;
+    expect([at('.text'), at('.data'), at('.l1x')]).toEqual([PULP_L2.base, PULP_L2.base + 4, PULP_L2.base + 8]);
+    expect([at('.l1.a'), at('.l1')]).toEqual([PULP_L1.base, PULP_L1.base + 4]);
   });
 });

@@ -59,7 +59,7 @@ function onIss(spec: LayerSpec, input: readonly Vector[], biasInRegister: boolea
     'records:',
     ...input.map((v) => `  .word ${v.acc}, ${v.bias}, ${v.shift}, ${v.multiplier}`),
   ].join('\n');
-  const { memory, stop } = runElf(writeElf(assemble(source, { file: 'requantize.S', sectionAddresses: { '.l1': PULP_L1.base } })));
+  const { memory, stop } = runElf(writeElf(assemble(source, { file: 'requantize.S' })));
   expect(stop).toEqual({ kind: 'exit', code: 0 });
   return new Int32Array(bytesToWords(memory.readBytes(results, 4 * input.length)).buffer);
 }

@@ -9,7 +9,7 @@ import { PULP_L1 } from '../../../isa/platform/memory-map.js';
 import { assemblerEquates } from '../../../isa/platform/symbols.js';
 import type { SparsityPattern } from '../../../isa/xnmsparse/gather.js';
 import { patternName } from '../../../isa/xnmsparse/gather.js';
-import type { Addr, Cycles } from '../../../isa/types.js';
+import type { Cycles } from '../../../isa/types.js';
 import type { LayerData } from '../../layers/data.js';
 import { checkLayerData } from '../../layers/data.js';
 import { goldenLayer } from '../../layers/golden.js';
@@ -38,8 +38,6 @@ export interface LayerProgram {
   readonly source: string;
   readonly file: string;
   readonly instructionSet: InstructionSet;
-  /** Where the assembler must place the L1 sections. */
-  readonly sectionAddresses: Readonly<Record<string, Addr>>;
   readonly plan: LayerPlan;
   readonly footprint: Footprint;
   readonly weights: Omit<WeightImage, 'bytes'> & { readonly total: number };
@@ -179,7 +177,6 @@ export function layerProgram(data: LayerData, variant: Variant, pattern: Sparsit
     source: `${source}\n`,
     file: `${name}.S`,
     instructionSet: generator.instructionSet,
-    sectionAddresses: { '.l1.input': input, '.l1.weights': weights, '.l1.quantization': quant },
     plan,
     footprint: { ...footprint, total },
     weights: { valueBytes: image.valueBytes, indexBytes: image.indexBytes, total: image.valueBytes + image.indexBytes },

@@ -40,11 +40,19 @@ export class LayerMismatchError extends Error {
   override name = 'LayerMismatchError';
 }
 
-/** The program's ELF file, assembled with the instruction table of its variant. */
+/**
+ * The program's ELF file, assembled with the instruction table of its variant. Its `.l1.*` sections
+ * land in L1 by the platform's convention (isL1Section), in order: where the plan put them, which
+ * is checked, since the code has the plan's addresses built in.
+ */
 export function layerElf(program: LayerProgram): Uint8Array {
-  return writeElf(
-    assemble(program.source, { table: INSTRUCTION_TABLES[program.instructionSet], file: program.file, sectionAddresses: program.sectionAddresses }),
-  );
+  const assembled = assemble(program.source, { table: INSTRUCTION_TABLES[program.instructionSet], file: program.file });
+  const { plan } = program;
+  for (const [label, address] of [['layer_input', plan.input], ['layer_weights', plan.weights], ['layer_quantization', plan.quantization]] as const) {
+    const placed = assembled.symbols.find((s) => s.name === label)?.value;
+    if (placed !== address) throw new Error(`${program.file}: ${label} was placed at ${placed}, not at the plan's ${address}`);
+  }
+  return writeElf(assembled);
 }
 
 export function runLayerProgram(program: LayerProgram, elf: Uint8Array = layerElf(program), engine: Engine = 'compiled'): LayerRun {

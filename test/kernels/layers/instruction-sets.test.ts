@@ -38,7 +38,7 @@ function programs(variant: Variant): LayerProgram[] {
   return result;
 }
 
-const assemblePlain = (program: LayerProgram): unknown => assemble(program.source, { table: CV32E40P_TABLE, file: program.file, sectionAddresses: program.sectionAddresses });
+const assemblePlain = (program: LayerProgram): unknown => assemble(program.source, { table: CV32E40P_TABLE, file: program.file });
 
 describe('instruction sets of the layer kernels', () => {
   for (const variant of ['dense', 'sparse'] as const) {
