@@ -9,6 +9,7 @@ import { INSTRUCTION_TABLES } from '../../../sw/kernels/instance.js';
 import { im2colColumnLines, im2colNextPixelLines, im2colStartLines, type Im2colRegisters } from '../../../sw/kernels/layers/im2col.js';
 import { type LayerSpec, outputHeight, outputPixels, outputWidth, reductionLength } from '../../../sw/layers/spec.js';
 import { Random } from '../../../util/random.js';
+import { testLayer } from './support.js';
 
 const REGISTERS: Im2colRegisters = { y: 's0', x: 's1', column: 's2', temps: ['t0', 't1', 't2', 't3', 't4', 't5', 't6', 'a1', 'a2', 'a3'] };
 const INPUT = PULP_L1.base;
@@ -64,22 +65,7 @@ function runIm2col(spec: LayerSpec, input: Uint8Array, padded: number): Uint8Arr
   return memory.readBytes(COLUMNS, bytes);
 }
 
-const conv = (name: string, shape: Partial<LayerSpec>): LayerSpec => ({
-  name,
-  kind: 'conv',
-  inH: 5,
-  inW: 6,
-  inC: 8,
-  outC: 4,
-  kH: 3,
-  kW: 3,
-  stride: 1,
-  pad: { top: 1, bottom: 1, left: 1, right: 1 },
-  inputSigned: false,
-  output: 'uint8',
-  relu: false,
-  ...shape,
-});
+const conv = (name: string, shape: Partial<LayerSpec>): LayerSpec => testLayer(name, { inW: 6, outC: 4, relu: false, ...shape });
 
 const CASES: readonly (readonly [LayerSpec, number])[] = [
   [conv('same 3x3, words', {}), 72],
