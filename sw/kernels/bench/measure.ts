@@ -8,7 +8,7 @@ import { parsePattern } from '../../sparse/pattern.js';
 import { randomLayerData } from '../../layers/data.js';
 import { denseMacs, type LayerKind, reductionLength, type Variant } from '../../layers/spec.js';
 import { layerProgram } from '../layers/program.js';
-import { checkLayerOutput, runLayerProgram } from '../layers/run.js';
+import { checkLayerOutput, type CoreBreakdown, runLayerProgram } from '../layers/run.js';
 import { type BenchCase, benchLayer } from './cases.js';
 
 /** Stall cycles summed over the cores, by cause. */
@@ -45,6 +45,8 @@ export interface BenchRow {
   readonly boundPercent: number;
   readonly instructions: number;
   readonly stalls: BenchStalls;
+  /** Where each core's cycles went (the stall counts above are their sums). */
+  readonly perCore: readonly CoreBreakdown[];
   /** Dense cycles / cycles at the same layer and core count (1 for dense). */
   readonly speedupVsDense?: number;
   /** Software-sparse cycles / cycles at the same layer, sparsity and core count (xnmsparse rows). */
@@ -89,6 +91,7 @@ export function runBenchCase(benchCase: BenchCase): BenchRow {
       barrier: sum((c) => c.barrier),
       l2Wait: sum((c) => c.l2Wait),
     },
+    perCore: run.perCore,
   };
 }
 

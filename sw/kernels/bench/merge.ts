@@ -32,6 +32,7 @@ function benchRow(value: unknown, where: string): BenchRow {
     ...STRINGS.filter((k) => typeof value[k] !== 'string'),
     ...NUMBERS.filter((k) => typeof value[k] !== 'number' || !Number.isFinite(value[k])),
     ...(isRecord(value['stalls']) ? STALLS.filter((k) => typeof (value['stalls'] as Record<string, unknown>)[k] !== 'number').map((k) => `stalls.${k}`) : ['stalls']),
+    ...(Array.isArray(value['perCore']) && value['perCore'].every(isRecord) ? [] : ['perCore']),
   ];
   if (wrong.length > 0) throw new BenchMergeError(`${where}: not a bench row (missing or wrong: ${wrong.join(', ')})`);
   const { speedupVsDense: _dense, speedupVsSparse: _sparse, ...row } = value;
