@@ -17,7 +17,14 @@ import { clusterPrelude, compareCluster, compareSingle, elfOf, type ClusterOutco
 import { L1, program } from '../sim/support/single-core-programs.js';
 import { dataBase, execute, table } from './iss-support.js';
 
-const [a0, a1, a2, t0, t2] = [10, 11, 12, 5, 7];
+const [a0, a1, a2, a3, t0, t2] = [10, 11, 12, 13, 5, 7];
+
+/** Runs `source` (then an exit) on a plain CV32E40P, without the extension. */
+function runPlain(source: string): void {
+  const elf = writeElf(assemble(`  .globl _start\n_start:\n${source}\n  li a7, 93\n  ecall\n`, { table: CV32E40P_TABLE, base: 0x1000, file: 'test.S' }));
+  const { hart } = loadProgram(elf, { table: CV32E40P_TABLE, memoryMap: [{ name: 'ram', base: 0, size: 0x10000 }], output: () => {} });
+  hart.run(1000);
+}
 
 function words(source: string, onTable = table): number[] {
   const image = assemble(source, { table: onTable, base: 0x1000, file: 'test.S' });
@@ -250,15 +257,13 @@ ${mac}`;
   nm.racc a2, 1
   csrr a3, nmacc2`, bytes);
     run();
-    expect([hart.regs[a0], hart.regs[a2], hart.regs[13]]).toEqual([-78, 5, 0]);
+    expect([hart.regs[a0], hart.regs[a2], hart.regs[a3]]).toEqual([-78, 5, 0]);
   });
 
   it('are illegal CSRs on a plain CV32E40P', () => {
-    for (const source of ['csrr a0, nmacc0', 'csrw nmacc3, a0', 'csrr a0, 0x7c1']) {
-      const elf = writeElf(assemble(`  .globl _start\n_start:\n  ${source}\n  li a7, 93\n  ecall\n`, { table: CV32E40P_TABLE, base: 0x1000, file: 'test.S' }));
-      const { hart } = loadProgram(elf, { table: CV32E40P_TABLE, memoryMap: [{ name: 'ram', base: 0, size: 0x10000 }], output: () => {} });
-      expect(() => hart.run(1000), source).toThrow(IllegalInstructionError);
-    }
+    for (const source of ['  csrr a0, nmacc0', '  csrw nmacc3, a0', '  csrr a0, 0x7c1']) expect(() => runPlain(source), source).toThrow(IllegalInstructionError);
+    // The same CSR instructions run on the extended core.
+    for (const source of ['  csrr a0, nmacc0', '  csrw nmacc3, a0', '  csrr a0, 0x7c1']) expect(execute(source, new Uint8Array(4)).run().stop.kind).toBe('exit');
   });
 });
 
@@ -279,10 +284,13 @@ describe('faults', () => {
     }
   });
 
-  it('the encodings are illegal instructions on a plain CV32E40P, and f2 = 11 with the extension', () => {
-    const mac = encodeMac({ kind: 'mac4', rs1: 11, rs2: 5, rs3: 7, half: 0, lane: 0, signed: false });
-    expect(() => execute(`  .word ${(mac | (3 << 25)) >>> 0}`, bytes, { [a1]: dataBase }).run()).toThrow(IllegalInstructionError);
-    expect(() => execute(`  .word ${(mac | (1 << 11)) >>> 0}`, bytes, { [a1]: dataBase }).run()).toThrow(IllegalInstructionError);
+  it('the encodings are illegal instructions on a plain CV32E40P; f2 = 11 and set must-be-zero bits with the extension too', () => {
+    const mac = encodeMac({ kind: 'mac4', rs1: 0, rs2: 0, rs3: 0, half: 0, lane: 0, signed: false });
+    const racc = encodeMac({ kind: 'racc', rd: 10, k: 0 });
+    for (const word of [mac, racc]) expect(() => runPlain(`  .word ${word}`)).toThrow(IllegalInstructionError);
+    for (const word of [(mac | (3 << 25)) >>> 0, (mac | (1 << 11)) >>> 0, (racc | (1 << 23)) >>> 0]) {
+      expect(() => execute(`  .word ${word}`, bytes).run()).toThrow(IllegalInstructionError);
+    }
   });
 });
 
