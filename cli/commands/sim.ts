@@ -8,7 +8,7 @@ export function registerSim(program: Command): void {
     .description('run a RISC-V program (ELF, or assembly .S/.s) on one CV32E40P-class core or on the cluster')
     .argument('<program>', 'ELF executable or assembly source')
     .option('--cores <n>', 'cores: 1 runs one hart with single-cycle memory, 2..16 the cluster', '1')
-    .option('--xnmsparse', 'cores implement the Xnmsparse sparse-gather extension (docs/isa-extension.md)')
+    .option('--xnmsparse', 'cores implement the Xnmsparse extension, both revisions (docs/isa-extension.md)')
     .option('--trace', 'print every retired instruction (to stderr, as Spike does)')
     .option('--stats', 'print where each core spent its cycles (to stderr)')
     .option('--max-cycles <n>', 'stop a runaway program after this many cycles; 0: no limit', String(DEFAULT_MAX_CYCLES))
