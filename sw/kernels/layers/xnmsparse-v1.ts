@@ -1,8 +1,9 @@
 /**
- * The Xnmsparse variant of the conv, pointwise, fc and matmul layers (docs/kernels.md#xnmsparse):
+ * The Xnmsparse revision-1 variant (`xnmsparse-v1`) of the conv, pointwise, fc and matmul layers
+ * (docs/kernels.md#xnmsparse-revision-1):
  * the weights in the packed N:M format (docs/sparse-format.md), activations gathered by
  * nm.lg.b / nm.lgc.b from each pixel's column, in blocks of 2 channels x 4 pixels
- * (xnmsparse-block.ts); where the columns are is xnmsparse-columns.ts's choice.
+ * (xnmsparse-v1-block.ts); where the columns are is xnmsparse-v1-columns.ts's choice.
  *
  * Work split: the cores as a grid of pixel ranges (whole blocks) x channel ranges (whole pairs),
  * see splitWork. Every core runs, per pass of columns and run of pixels, its pixel blocks times its
@@ -10,7 +11,7 @@
  * odd channel, a last 1 to 3 pixels of a run) have block subroutines of their own shapes.
  *
  * bound(): the busiest core's gather loops, sum over its blocks of blockLoopCycles
- * (xnmsparse-block.ts): per group of 4 non-zeros, C * (1 + 5P) + P instructions for C channels x P
+ * (xnmsparse-v1-block.ts): per group of 4 non-zeros, C * (1 + 5P) + P instructions for C channels x P
  * pixels (weight load, 4 gathers and a dot product per pixel, base advances), plus C index loads
  * per index word; 46 per 32 non-zero MACs for the 2 x 4 block, 1.4375 + 1 / (4F) cycles per
  * non-zero MAC with F index fields per word. Not counted: building the columns, the bias and the
@@ -26,12 +27,12 @@ import { packNM } from '../../sparse/pack.js';
 import { wordsToBytes } from '../words.js';
 import type { CodeContext, LayerPlan, VariantGenerator, WeightImage } from './generator.js';
 import { type Range, splitRange } from './split.js';
-import { type ColumnLayer, columnCycles, columnLayer, columnScratchBytes, columnSubroutines, corePasses, type Pass, type PixelRun, runLengths } from './xnmsparse-columns.js';
+import { type ColumnLayer, columnCycles, columnLayer, columnScratchBytes, columnSubroutines, corePasses, type Pass, type PixelRun, runLengths } from './xnmsparse-v1-columns.js';
 import { addConstantLines } from './im2col.js';
-import { BLOCK_CHANNELS, BLOCK_INPUT, BLOCK_PIXELS, blockLabel, blockLines, blockLoopCycles, type BlockShape } from './xnmsparse-block.js';
+import { BLOCK_CHANNELS, BLOCK_INPUT, BLOCK_PIXELS, blockLabel, blockLines, blockLoopCycles, type BlockShape } from './xnmsparse-v1-block.js';
 
 function layoutOf(spec: LayerSpec, pattern: SparsityPattern | undefined): SparseLayout {
-  if (!pattern) throw new LayerSpecError('nm', 'the xnmsparse variant needs an N:M pattern');
+  if (!pattern) throw new LayerSpecError('nm', 'the xnmsparse-v1 variant needs an N:M pattern');
   return sparseLayout(pattern, reductionLength(spec));
 }
 
@@ -185,8 +186,8 @@ function weightImage(data: LayerData, pattern: SparsityPattern | undefined): Wei
   return { bytes, valueBytes: values.length, indexBytes: indices.length };
 }
 
-export const xnmsparseGenerator: VariantGenerator = {
-  variant: 'xnmsparse',
+export const xnmsparseV1Generator: VariantGenerator = {
+  variant: 'xnmsparse-v1',
   kinds: ['conv', 'pointwise', 'fc', 'matmul'],
   instructionSet: 'cv32e40p+xnmsparse',
   weightImage,

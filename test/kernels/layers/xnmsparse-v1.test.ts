@@ -1,4 +1,5 @@
-// The Xnmsparse layer kernel, bit-exact against the golden model on 1 and 8 cores for every N:M
+// The Xnmsparse revision-1 layer kernel (variant xnmsparse-v1), bit-exact against the golden
+// model on 1 and 8 cores for every N:M
 // pattern and the shapes that exercise its tails: channels not a multiple of the 2-channel block
 // nor of the cores, pixels not a multiple of the 4-pixel block, reductions not a multiple of the
 // group span, fewer pixels than cores, one channel, padding on every side, stride 2, signed and
@@ -7,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { patternName, patterns, type SparsityPattern } from '../../../isa/xnmsparse/gather.js';
 import { layerProgram } from '../../../sw/kernels/layers/program.js';
 import type { Engine } from '../../../sw/kernels/run.js';
-import { xnmsparseGenerator } from '../../../sw/kernels/layers/xnmsparse.js';
+import { xnmsparseV1Generator } from '../../../sw/kernels/layers/xnmsparse-v1.js';
 import { randomLayerData } from '../../../sw/layers/data.js';
 import { type LayerSpec, LayerSpecError, NO_PADDING, outputWidth, reductionLength } from '../../../sw/layers/spec.js';
 import { sparseLayout } from '../../../sw/sparse/format.js';
@@ -42,9 +43,9 @@ const SHAPES: readonly LayerSpec[] = [
 ];
 
 /** Small layers run faster interpreted than compiled (the compiled engine translates every block first). */
-const runChecked = (spec: LayerSpec, pattern: SparsityPattern, cores: number, seed: number, engine: Engine = 'interpreted') => expectBitExact(spec, 'xnmsparse', pattern, cores, seed, engine);
+const runChecked = (spec: LayerSpec, pattern: SparsityPattern, cores: number, seed: number, engine: Engine = 'interpreted') => expectBitExact(spec, 'xnmsparse-v1', pattern, cores, seed, engine);
 
-describe('xnmsparse layer kernel', () => {
+describe('xnmsparse-v1 layer kernel', () => {
   for (const pattern of patterns) {
     it(`is bit-exact at ${patternName(pattern)} on 1 and 8 cores`, () => {
       SHAPES.forEach((spec, i) => {
@@ -106,12 +107,12 @@ describe('xnmsparse layer kernel', () => {
     const pattern = { n: 1, m: 8 } as const;
     const window = SHAPES.find((s) => s.name === 'window-stride2')!;
     const im2col = SHAPES.find((s) => s.name === 'conv-pad')!;
-    expect(() => xnmsparseGenerator.scratchBytes(window, pattern, 1000)).toThrow(LayerSpecError);
-    expect(() => xnmsparseGenerator.scratchBytes(window, pattern, 1000)).toThrow(/^tile: the padded input rows/);
-    expect(() => xnmsparseGenerator.scratchBytes(im2col, pattern, 60)).toThrow(/^tile: one im2col column/);
-    expect(xnmsparseGenerator.scratchBytes(im2col, pattern, 1000)).toBe(15 * 64);
+    expect(() => xnmsparseV1Generator.scratchBytes(window, pattern, 1000)).toThrow(LayerSpecError);
+    expect(() => xnmsparseV1Generator.scratchBytes(window, pattern, 1000)).toThrow(/^tile: the padded input rows/);
+    expect(() => xnmsparseV1Generator.scratchBytes(im2col, pattern, 60)).toThrow(/^tile: one im2col column/);
+    expect(xnmsparseV1Generator.scratchBytes(im2col, pattern, 1000)).toBe(15 * 64);
     const spec = SHAPES[0]!;
-    const again = (): string => layerProgram(randomLayerData(spec, 2, pattern), 'xnmsparse', pattern, 8).source;
+    const again = (): string => layerProgram(randomLayerData(spec, 2, pattern), 'xnmsparse-v1', pattern, 8).source;
     expect(again()).toBe(again());
   });
 
