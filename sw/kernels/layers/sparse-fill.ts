@@ -3,7 +3,8 @@
  * everything lies is sparse-geometry.ts): the routines that fill a team member's part of it from
  * the input, four channels x four pixels at a time with a 4 x 4 byte transpose (18 instructions
  * per 16 bytes), a convolution's seam words with one shuffle and store each (9 per 16), padding
- * rows cleared (6 per 16), and rows a core keeps from its previous chunk moved down.
+ * rows cleared (6 per 16), and rows a core keeps from its previous chunk moved down; a single
+ * pixel's words (fc) are its bytes widened, 2 instructions per byte.
  */
 import type { CodeContext } from './generator.js';
 import { addConstantLines } from './im2col.js';
@@ -126,6 +127,31 @@ const MOVE_ROUTINE = [
   '  ret',
 ];
 
+const widenLabel = (rest: number): string => `sparse_widen_${rest}`;
+
+/**
+ * Widens input bytes into words {x, 0, 0, 0}, `channelBytes` apart: the buffer of a single-pixel
+ * flat layer (fc), whose other lanes are the zero pixel's and whose second word no pass reads. a3:
+ * the bytes, a7: the first word, a0: pairs of bytes (entered at `_rest` when there are none), then
+ * `rest` more. 2 instructions per byte, against a transposing fill's 9 for the two words.
+ */
+function widenRoutine(geometry: BufferGeometry, rest: number): string[] {
+  const label = widenLabel(rest);
+  const one = (reg: string): string[] => [`  cv.lbu ${reg}, (a3), 1`];
+  const store = (reg: string): string => `  cv.sw ${reg}, (a7), ${geometry.channelBytes}`;
+  return [
+    `${label}:              # a3: input bytes, a7: their words, a0: pairs, then ${rest} byte${rest === 1 ? '' : 's'}`,
+    `  cv.setup 0, a0, ${label}_rest`,
+    ...one('t0'),
+    ...one('t1'),
+    store('t0'),
+    store('t1'),
+    `${label}_rest:`,
+    ...(rest > 0 ? [...one('t0'), store('t0')] : []),
+    '  ret',
+  ];
+}
+
 /** The routines a program calls, by label: each emitted once, after the cores' code. */
 export type Routines = Map<string, () => string[]>;
 
@@ -137,6 +163,18 @@ export type Routines = Map<string, () => string[]>;
  */
 export function fillBuffer(context: CodeContext, geometry: BufferGeometry, chunk: Chunk, previous: Chunk | undefined, buffer: number, team: CoreShare['team'], zero: number, routines: Routines): string[] {
   const { spec } = context.data;
+  if (geometry.flat && geometry.inCols === 1) {
+    // One pixel: its lanes 1..3 are zeros and its second word unread, so the bytes need no transpose.
+    const { first, end } = ownedChannels(spec, chunk, team, 0);
+    if (end <= first) return [];
+    const count = end - first;
+    const pairs = Math.floor(count / 2);
+    routines.set(widenLabel(count % 2), () => widenRoutine(geometry, count % 2));
+    return [
+      `  # positions ${first}..${end - 1}: one pixel, a word each`,
+      ...call(`${widenLabel(count % 2)}${pairs > 0 ? '' : '_rest'}`, { a3: context.plan.input + first, a7: buffer + first * geometry.channelBytes, ...(pairs > 0 ? { a0: pairs } : {}) }),
+    ];
+  }
   const origin = geometry.flat ? chunk.passes[0]!.x0 : 0;
   const lines: string[] = [];
   const shift = previous && !geometry.flat ? chunk.firstInputRow - previous.firstInputRow : 0;

@@ -105,9 +105,11 @@ export function passesCode(context: CodeContext, kernel: PassKernel): string[] {
       `core_${core}:                 # team of ${team.size} from core ${team.first}: ${computes ? `passes ${own.start}..${own.start + own.count - 1}, channels ${share.channels.start}..${share.channels.start + share.channels.count - 1}` : 'fills only'}`,
       ...selectorLines,
     );
-    // Members start their channels at different ones: the TCDM does not broadcast, so cores reading
-    // the same weight word in the same cycle would queue at its bank.
-    const rotation = computes ? Math.floor((team.member * share.channels.count) / team.size) % share.channels.count : 0;
+    // Members computing the same channels start at different ones: the TCDM does not broadcast, so
+    // cores reading the same weight word in the same cycle would queue at its bank. (Members with
+    // channels of their own need no rotation, which would split each pass's call in two.)
+    const peers = shares.filter((s) => s.team.first === team.first && s.passes.count > 0 && s.channels.start === share.channels.start && s.channels.count === share.channels.count);
+    const rotation = computes ? Math.floor((peers.indexOf(share) * share.channels.count) / peers.length) % share.channels.count : 0;
     let previous: Chunk | undefined;
     chunks[core]!.forEach((chunk, index) => {
       if (teams && index > 0) lines.push(...BARRIER);

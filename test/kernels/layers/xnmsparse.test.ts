@@ -1,0 +1,86 @@
+// The Xnmsparse revision-2 layer kernel (nm.mac4, nm.racc), bit-exact against the golden model on
+// the software sparse kernel's awkward shapes (its buffer, split and stream are shared) plus the
+// kernel's own edges, every pattern, 1 and 8 cores; its loop, its bound and the bench layers.
+import { describe, expect, it } from 'vitest';
+import { patternName, patterns, type SparsityPattern } from '../../../isa/xnmsparse/gather.js';
+import { benchLayer } from '../../../sw/kernels/bench/cases.js';
+import { layerProgram } from '../../../sw/kernels/layers/program.js';
+import { xnmsparseGenerator } from '../../../sw/kernels/layers/xnmsparse.js';
+import { randomLayerData } from '../../../sw/layers/data.js';
+import type { LayerSpec } from '../../../sw/layers/spec.js';
+import { expectBitExact, SPARSE_KERNEL_SHAPES, testLayer } from './support.js';
+
+const SHAPES: readonly LayerSpec[] = [
+  ...SPARSE_KERNEL_SHAPES,
+  // A 1x1 input: one pixel in lane 0 of the first word, the other lanes' windows all padding.
+  testLayer('conv-1-pixel-signed', { inH: 1, inW: 1, inC: 5, outC: 2, inputSigned: true, output: 'int8', relu: false }),
+];
+
+const run = (spec: LayerSpec, pattern: SparsityPattern, cores: number, seed: number) => expectBitExact(spec, 'xnmsparse', pattern, cores, seed, 'interpreted');
+
+/** The instruction lines of a program, labels and comments dropped. */
+const instructions = (source: string): string[] =>
+  source
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim())
+    .filter((line) => line !== '' && !line.endsWith(':'));
+
+describe('xnmsparse layer kernel (revision 2)', () => {
+  for (const pattern of patterns) {
+    it.each(SHAPES.map((spec) => [spec.name, spec] as const))(`${patternName(pattern)} %s, 1 and 8 cores, bit-exact`, (_, spec) => {
+      for (const cores of [1, 8]) run(spec, pattern, cores, 21);
+    });
+  }
+
+  it('steps a channel stream longer than an addi immediate back through a register', () => {
+    // 1:4 of K = 2800: 175 groups of 12 bytes per channel, 2100 bytes.
+    const spec = testLayer('matmul-long-stream', { kind: 'matmul', inH: 5, inW: 1, inC: 2800, outC: 2, kH: 1, kW: 1, pad: { top: 0, bottom: 0, left: 0, right: 0 } });
+    const { program } = run(spec, { n: 1, m: 4 }, 1, 4);
+    expect(program.source).toContain('li s3, -2100');
+  });
+
+  it('runs 7 instructions per group of four non-zeros and word, reads no accumulator right after nm.mac4, and never stalls on one core', () => {
+    const spec = benchLayer('conv3x3-128-8x8');
+    const pattern = { n: 1, m: 16 } as const;
+    const { program, run: result } = run(spec, pattern, 1, 3);
+    const body = program.source.match(/cv\.setup 0, s2, (\S+)\n((?:.*\n)*?)\1:/)![2]!;
+    expect(instructions(body)).toEqual([
+      'cv.lw t0, (s0), 12',
+      'lw t2, -4(s0)',
+      'lw t1, -8(s0)',
+      'nm.mac4.u a1, t0, t2, 0, 0',
+      'nm.mac4.u a1, t0, t2, 1, 1',
+      'nm.mac4.u a1, t1, t2, 0, 2',
+      'nm.mac4.u a1, t1, t2, 1, 3',
+    ]);
+    const lines = instructions(program.source);
+    lines.forEach((line, i) => {
+      if (line.startsWith('nm.racc')) expect(lines[i - 1], `line ${i}`).not.toMatch(/^nm\.mac4/);
+    });
+    // The loop's last nm.mac4 is followed, after the loop end label, by a non-racc instruction too.
+    expect(program.source).not.toMatch(/nm\.mac4[^\n]*\n[^\n]*_end:[^\n]*\n\s*nm\.racc/);
+    expect(result.perCore[0]!.loadUse).toBe(0);
+    expect(result.cycles).toBeGreaterThan(program.bound);
+  });
+
+  it('bounds the layer by its busiest core: 7 cycles per group and word that holds a pixel', () => {
+    const spec = testLayer('bound', { inH: 8, inW: 8, inC: 64, outC: 32 });
+    // 8 passes of two words (8 x 8 outputs, laneStep 2); 576 / 8 = 72 non-zeros = 18 groups per channel.
+    expect(xnmsparseGenerator.bound(spec, { n: 1, m: 8 }, 1)).toBe(8 * 2 * 32 * 18 * 7);
+    expect(xnmsparseGenerator.bound(spec, { n: 1, m: 8 }, 8)).toBe(2 * 32 * 18 * 7);
+    // One pixel: one word of one pass per channel.
+    const fc = testLayer('fc', { kind: 'fc', inH: 1, inW: 1, inC: 512, outC: 64, kH: 1, kW: 1, pad: { top: 0, bottom: 0, left: 0, right: 0 } });
+    expect(xnmsparseGenerator.bound(fc, { n: 1, m: 16 }, 8)).toBe(8 * 8 * 7);
+  });
+
+  it.each(['conv3x3-64-16x16', 'fc-512-64'])('%s on 8 cores, bit-exact, within twice its bound', (name) => {
+    const { program, run: result } = expectBitExact(benchLayer(name), 'xnmsparse', { n: 1, m: 8 }, 8, 5);
+    expect(result.cycles).toBeLessThan(2 * program.bound);
+  });
+
+  it('generates the same program twice', () => {
+    const spec = SHAPES[0]!;
+    const again = (): string => layerProgram(randomLayerData(spec, 2, { n: 2, m: 8 }), 'xnmsparse', { n: 2, m: 8 }, 8).source;
+    expect(again()).toBe(again());
+  });
+});
