@@ -112,9 +112,9 @@ export type Mac4Outcome =
 
 /**
  * One nm.mac4: acc[p] += lane p of the word at the address (uint8, or int8 when signed) times int8
- * lane `lane` of rs3, each in 32-bit wrap-around. `load(address)` returns the aligned word; a load
- * that faults throws, and so does a misaligned address come back before anything is loaded: the
- * accumulators are only ever replaced by the returned ones, so a fault changes nothing.
+ * lane `lane` of rs3, each in 32-bit wrap-around. `load(address)` returns the aligned word, or
+ * throws for a load that faults; a misaligned address comes back as 'misaligned' before anything
+ * is loaded. The caller replaces the accumulators with the returned ones, so a fault changes nothing.
  */
 export function executeMac4(
   insn: Pick<Mac4Instruction, 'half' | 'lane' | 'signed'>,
