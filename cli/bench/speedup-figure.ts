@@ -1,5 +1,5 @@
-// The speedup-vs-sparsity figure of `nmsparse reproduce`: dense, software sparse and Xnmsparse over
-// dense at every sparsity (ours: the best big convolution on 8 cores), with the paper's points,
+// The speedup-vs-sparsity figure of `nmsparse reproduce`: dense, software sparse and Xnmsparse
+// (revision 2, and revision 1 as "Xnmsparse v1") over dense at every sparsity (ours: the best big convolution on 8 cores), with the paper's points,
 // as SVG. Written as a Vega-Lite spec, compiled to Vega and rendered by Vega's headless view.
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
@@ -8,7 +8,7 @@ import type { BenchRow } from '../../sw/kernels/bench/measure.js';
 import { sparsitiesOf } from './kernel-speedups.js';
 import { PAPER_SPARSE_OVER_DENSE } from './paper.js';
 
-export const SERIES = { dense: 'dense', sparse: 'software sparse', xnmsparse: 'Xnmsparse' } as const;
+export const SERIES = { dense: 'dense', sparse: 'software sparse', xnmsparse: 'Xnmsparse', 'xnmsparse-v1': 'Xnmsparse v1' } as const;
 
 interface Point {
   readonly nm: string;
@@ -24,13 +24,13 @@ const byDensity = (a: string, b: string): number => {
 };
 
 function points(rows: readonly BenchRow[]): Point[] {
-  const best = (variant: 'sparse' | 'xnmsparse', nm: string): number | undefined => {
+  const best = (variant: 'sparse' | 'xnmsparse' | 'xnmsparse-v1', nm: string): number | undefined => {
     const values = rows.filter((r) => r.variant === variant && r.nm === nm && r.speedupVsDense !== undefined).map((r) => r.speedupVsDense!);
     return values.length === 0 ? undefined : Math.max(...values);
   };
   const ours = sparsitiesOf(rows).flatMap((nm): Point[] => [
     { nm, series: SERIES.dense, source: 'ours', speedup: 1 },
-    ...(['sparse', 'xnmsparse'] as const).flatMap((v) => {
+    ...(['sparse', 'xnmsparse', 'xnmsparse-v1'] as const).flatMap((v) => {
       const speedup = best(v, nm);
       return speedup === undefined ? [] : [{ nm, series: SERIES[v], source: 'ours' as const, speedup }];
     }),

@@ -13,7 +13,7 @@ export function registerKernel(program: Command): void {
     .option('--pad <P|T,B,L,R>', 'zero padding on every side, or top,bottom,left,right', '0')
     .option('--tokens <T>', 'matmul: tokens (rows of the activation matrix)')
     .option('--activation-weights', 'matmul: the weight operand is an int8 activation (attention), dense only')
-    .option('--variant <variant>', 'dense, sparse (plain CV32E40P) or xnmsparse', 'dense')
+    .option('--variant <variant>', 'dense, sparse (plain CV32E40P), xnmsparse (Xnmsparse nm.mac4) or xnmsparse-v1 (its revision 1, nm.lg)', 'dense')
     .option('--nm <N:M>', 'sparsity of the sparse variants: 1:4, 1:8, 1:16, 2:8, 2:16 (or 2:4)')
     .option('--cores <n>', 'cluster cores sharing the layer', '8')
     .option('--input-type <type>', 'activations: uint8 or int8', 'uint8')

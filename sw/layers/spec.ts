@@ -9,9 +9,9 @@ import type { SparsityPattern } from '../../isa/xnmsparse/gather.js';
 export type LayerKind = 'conv' | 'pointwise' | 'dw' | 'fc' | 'matmul';
 export const LAYER_KINDS: readonly LayerKind[] = ['conv', 'pointwise', 'dw', 'fc', 'matmul'];
 
-/** The three implementations of a prunable layer (docs/kernels.md). */
-export type Variant = 'dense' | 'sparse' | 'xnmsparse';
-export const VARIANTS: readonly Variant[] = ['dense', 'sparse', 'xnmsparse'];
+/** The implementations of a prunable layer (docs/kernels.md): dense, software sparse, Xnmsparse revision 2 and revision 1. */
+export type Variant = 'dense' | 'sparse' | 'xnmsparse' | 'xnmsparse-v1';
+export const VARIANTS: readonly Variant[] = ['dense', 'sparse', 'xnmsparse', 'xnmsparse-v1'];
 
 /** Zero rows and columns around the input, in pixels. */
 export interface Padding {

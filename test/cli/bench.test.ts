@@ -93,7 +93,7 @@ describe('nmsparse bench', () => {
     const lines = text.stdout.split('\n');
     expect(lines[0]).toBe(`${LAYER} (conv: 4x4x256 -> 8, 3x3)`);
     expect(lines[1]).toMatch(/^variant\s+N:M\s+cores\s+cycles\s+MAC\/cycle\s+vs dense\s+vs sparse\s+weight B\s+dense B\s+L1 B\s+% bound\s+TCDM %\s+load-use %\s+br\+jump %\s+barrier %$/);
-    expect(lines.filter((l) => /^(dense|sparse|xnmsparse) /.test(l))).toHaveLength(cases.length);
+    expect(lines.filter((l) => /^(dense|sparse|xnmsparse|xnmsparse-v1) /.test(l))).toHaveLength(cases.length);
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(160);
   });
 

@@ -17,7 +17,7 @@ describe('kernel speedups of reproduce', () => {
     expect(XMLValidator.validate(svg)).toBe(true);
     const document = new XMLParser({ ignoreAttributes: false }) .parse(svg) as Record<string, unknown>;
     expect(Object.keys(document)).toEqual(['svg']);
-    for (const text of ['dense', 'software sparse', 'Xnmsparse', 'paper', 'a title', 'N:M sparsity', 'speedup over dense (best layer)', '1:16']) expect(svg).toContain(`>${text}<`);
+    for (const text of ['dense', 'software sparse', 'Xnmsparse', 'Xnmsparse v1', 'paper', 'a title', 'N:M sparsity', 'speedup over dense (best layer)', '1:16']) expect(svg).toContain(`>${text}<`);
   });
 
   it('puts the paper beside the best and worst layer at each sparsity', () => {

@@ -55,7 +55,7 @@ export function benchCases(layers: readonly LayerSpec[] = BENCH_LAYERS, cores: r
     cores.flatMap((n) => [
       { layer: spec.name, variant: 'dense' as const, nm: 'dense', cores: n },
       ...BENCH_PATTERNS.flatMap((pattern) =>
-        (['sparse', 'xnmsparse'] as const).filter((v) => variantApplies(spec, v)).map((variant) => ({ layer: spec.name, variant, nm: patternName(pattern), cores: n })),
+        (['sparse', 'xnmsparse', 'xnmsparse-v1'] as const).filter((v) => variantApplies(spec, v)).map((variant) => ({ layer: spec.name, variant, nm: patternName(pattern), cores: n })),
       ),
     ]),
   );

@@ -97,12 +97,15 @@ export function runBenchCase(benchCase: BenchCase): BenchRow {
 
 const key = (row: { layer: string; cores: number }, nm: string, variant: Variant): string => `${row.layer}|${row.cores}|${nm}|${variant}`;
 
-/** The rows with their speedups over dense and, for xnmsparse rows, over software sparse. */
+/** The variants measured against the software sparse kernel: both revisions of the extension. */
+const EXTENSION_VARIANTS: readonly Variant[] = ['xnmsparse', 'xnmsparse-v1'];
+
+/** The rows with their speedups over dense and, for the extension's rows, over software sparse. */
 export function summarize(rows: readonly BenchRow[]): BenchRow[] {
   const byKey = new Map(rows.map((r) => [key(r, r.nm, r.variant), r]));
   return rows.map((row) => {
     const dense = byKey.get(key(row, 'dense', 'dense'));
-    const sparse = row.variant === 'xnmsparse' ? byKey.get(key(row, row.nm, 'sparse')) : undefined;
+    const sparse = EXTENSION_VARIANTS.includes(row.variant) ? byKey.get(key(row, row.nm, 'sparse')) : undefined;
     return {
       ...row,
       ...(dense ? { speedupVsDense: dense.cycles / row.cycles } : {}),

@@ -6,8 +6,9 @@ import type { VariantGenerator } from './generator.js';
 import { sparseGenerator } from './sparse.js';
 import { sparseGatherGenerator } from './sparse-gather.js';
 import { xnmsparseGenerator } from './xnmsparse.js';
+import { xnmsparseV1Generator } from './xnmsparse-v1.js';
 
-const GENERATORS: readonly VariantGenerator[] = [denseGenerator, depthwiseGenerator, sparseGatherGenerator, sparseGenerator, xnmsparseGenerator];
+const GENERATORS: readonly VariantGenerator[] = [denseGenerator, depthwiseGenerator, sparseGatherGenerator, sparseGenerator, xnmsparseGenerator, xnmsparseV1Generator];
 
 export function generatorFor(spec: LayerSpec, variant: Variant): VariantGenerator {
   const generator = GENERATORS.find((g) => g.variant === variant && g.kinds.includes(spec.kind));

@@ -12,7 +12,10 @@
  * columns two words share at their seams) and serves all kH * kW windows that read it.
  *
  * Layers with a 1x1 kernel and stride 1 (pointwise, fc, matmul) are one flat row of pixels; their
- * buffer holds one pass of 8 consecutive pixels (laneStep 1, groupStep 4).
+ * buffer holds one pass of 8 consecutive pixels (laneStep 1, groupStep 4). A single pixel (fc, a
+ * one-token matmul) has one word per position, {x, 0, 0, 0}, consecutive words on consecutive TCDM
+ * banks: no pass has a second word (the software kernel's loads of it read the next position's,
+ * into lanes without pixels).
  */
 import { type LayerSpec, LayerSpecError, outputHeight, outputWidth } from '../../layers/spec.js';
 import { type Range, splitRange } from './split.js';
@@ -43,7 +46,7 @@ export interface BufferGeometry {
    */
   readonly seamWords: number;
   readonly phaseBytes: number;
-  /** A multiple of 8. */
+  /** A multiple of 8, except for a single pixel's 4. */
   readonly channelBytes: number;
   readonly rowBytes: number;
 }
@@ -60,10 +63,12 @@ export function bufferGeometry(spec: LayerSpec): BufferGeometry {
   const groupStep = flat ? LANES : 1;
   const passesPerRow = flat ? Math.ceil(outCols / PASS_PIXELS) : laneStep / 2;
   const seamWords = flat ? 0 : Math.floor((spec.kW - 1) / spec.stride);
-  const windowWords = flat ? PASS_PIXELS / LANES : laneStep + seamWords;
+  const singlePixel = flat && inCols === 1;
+  const windowWords = singlePixel ? 1 : flat ? PASS_PIXELS / LANES : laneStep + seamWords;
   // An even number of words per channel: channel blocks of a multiple of 8 bytes, so rows move
-  // as pairs of words and the cores sharing a buffer own whole channel blocks.
-  const phaseWords = (spec.stride * windowWords) % 2 === 1 ? windowWords + 1 : windowWords;
+  // as pairs of words and the cores sharing a buffer own whole channel blocks. A single pixel's
+  // buffer is one row that never moves, widened a byte at a time (sparse-fill.ts).
+  const phaseWords = (spec.stride * windowWords) % 2 === 1 && !singlePixel ? windowWords + 1 : windowWords;
   const phaseBytes = 4 * phaseWords;
   const channelBytes = spec.stride * phaseBytes;
   return { flat, inRows, inCols, outRows, outCols, passesPerRow, laneStep, groupStep, phaseWords, seamWords, phaseBytes, channelBytes, rowBytes: spec.inC * channelBytes };

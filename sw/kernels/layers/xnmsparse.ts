@@ -1,216 +1,112 @@
 /**
- * The Xnmsparse variant of the conv, pointwise, fc and matmul layers (docs/kernels.md#xnmsparse):
- * the weights in the packed N:M format (docs/sparse-format.md), activations gathered by
- * nm.lg.b / nm.lgc.b from each pixel's column, in blocks of 2 channels x 4 pixels
- * (xnmsparse-block.ts); where the columns are is xnmsparse-columns.ts's choice.
+ * The Xnmsparse layer kernel (variant `xnmsparse`, docs/kernels.md#xnmsparse): the extension's
+ * revision 2, `nm.mac4` and `nm.racc` (docs/isa-extension.md, part I), over the software sparse
+ * kernel's activation buffer, work split, buffer fill and weight stream (sparse-geometry.ts,
+ * sparse-fill.ts, sparse-passes.ts): one aligned word of the buffer holds four output pixels'
+ * activations at one weight position, and the stream holds per group of four non-zeros their
+ * four 16-bit byte offsets (a, b | c, d: two words, a and c in the low halves) and their four
+ * int8 values (one word). `nm.mac4` multiplies the four pixel lanes of the word at base + offset
+ * by one weight lane and adds each product to its own accumulator: no transpose, one memory
+ * access per four MACs.
  *
- * Work split: the cores as a grid of pixel ranges (whole blocks) x channel ranges (whole pairs),
- * see splitWork. Every core runs, per pass of columns and run of pixels, its pixel blocks times its
- * channel pairs, each block a call of a block subroutine shared by all cores; the tails (a last
- * odd channel, a last 1 to 3 pixels of a run) have block subroutines of their own shapes.
+ * Inner loop (hardware loop 0), per output channel and buffer word (four pixels), per group of
+ * four non-zeros: 7 instructions for 16 non-zero MACs, 0.4375 cycles per non-zero MAC, every one
+ * a memory access, no stall (the weight word is loaded two instructions before its first use):
  *
- * bound(): the busiest core's gather loops, sum over its blocks of blockLoopCycles
- * (xnmsparse-block.ts): per group of 4 non-zeros, C * (1 + 5P) + P instructions for C channels x P
- * pixels (weight load, 4 gathers and a dot product per pixel, base advances), plus C index loads
- * per index word; 46 per 32 non-zero MACs for the 2 x 4 block, 1.4375 + 1 / (4F) cycles per
- * non-zero MAC with F index fields per word. Not counted: building the columns, the bias and the
- * requantization, the calls.
+ *     cv.lw t0, (s0), 12          # offsets a, b; s0: the next group
+ *     lw t2, -4(s0)               # weights a, b, c, d
+ *     lw t1, -8(s0)               # offsets c, d
+ *     nm.mac4.u a1, t0, t2, 0, 0  # acc[p] += word at a1 + a, lane p  x  weight a
+ *     nm.mac4.u a1, t0, t2, 1, 1  # ... b
+ *     nm.mac4.u a1, t1, t2, 0, 2  # ... c
+ *     nm.mac4.u a1, t1, t2, 1, 3  # ... d      (nm.mac4.s for int8 input)
+ *
+ * A pass of the buffer is two words (8 pixels) and there are four accumulators, so each channel
+ * runs the loop once per word, the second time over the same groups (s0 steps back one channel's
+ * stream): word 0's four `nm.racc` come between the two loops (after the step back, so none
+ * follows an nm.mac4 directly, which would stall a cycle), word 1's after the quantization loads;
+ * the accumulators are then zero for the next channel (nm.racc clears them), so nothing
+ * initializes them. Per channel and pass, beyond the loops: 2 loop setups, the step back, 3
+ * quantization loads, 8 nm.racc, and per existing pixel the requantization with the bias added
+ * from a register and a store (sparse-passes.ts). A pass whose second word holds no pixel runs
+ * one loop. Lanes past the layer's last pixel are read out into `zero` (their windows may hold
+ * input), except in a flat layer (pointwise, fc, matmul), whose buffer holds zeros there.
+ *
+ * A fully connected layer has one pixel: the flat buffer's word of a position holds {x_k, 0, 0, 0}
+ * and three lanes multiply zeros, 1.75 cycles per non-zero MAC, which still beats a byte gather
+ * (3 cycles: sparse-gather.ts) and revision 1 (1.625 + its index and weight overhead per channel
+ * pair).
+ *
+ * bound(): the busiest core's loops at one cycle per instruction: per pass, channel and word that
+ * holds a pixel, groups x 7. Not counted: the fill, the requantization, the calls and setups.
  */
-import { hex } from '../../../isa/bits.js';
 import type { SparsityPattern } from '../../../isa/xnmsparse/gather.js';
 import type { Cycles } from '../../../isa/types.js';
-import type { LayerData } from '../../layers/data.js';
-import { type LayerSpec, LayerSpecError, outputPixels, reductionLength } from '../../layers/spec.js';
-import { sparseLayout, type SparseLayout } from '../../sparse/format.js';
-import { packNM } from '../../sparse/pack.js';
-import { wordsToBytes } from '../words.js';
-import type { CodeContext, LayerPlan, VariantGenerator, WeightImage } from './generator.js';
-import { type Range, splitRange } from './split.js';
-import { type ColumnLayer, columnCycles, columnLayer, columnScratchBytes, columnSubroutines, corePasses, type Pass, type PixelRun, runLengths } from './xnmsparse-columns.js';
-import { addConstantLines } from './im2col.js';
-import { BLOCK_CHANNELS, BLOCK_INPUT, BLOCK_PIXELS, blockLabel, blockLines, blockLoopCycles, type BlockShape } from './xnmsparse-block.js';
+import type { LayerSpec } from '../../layers/spec.js';
+import type { VariantGenerator } from './generator.js';
+import { OFFSET_GROUP_BYTES } from '../../sparse/offsets.js';
+import { type BufferGeometry, coreShares, LANES, passAt, bufferGeometry, scratchBytesFor } from './sparse-geometry.js';
+import { groupsPerChannel, offsetWeightImage, type PassKernel, passesCode, passOutputLines, QUANTIZATION_LOADS } from './sparse-passes.js';
 
-function layoutOf(spec: LayerSpec, pattern: SparsityPattern | undefined): SparseLayout {
-  if (!pattern) throw new LayerSpecError('nm', 'the xnmsparse variant needs an N:M pattern');
-  return sparseLayout(pattern, reductionLength(spec));
-}
+/** Cycles of the inner loop per group of four non-zeros and word (see the header). */
+const GROUP_CYCLES = 7;
 
-/** One core's share: a range of output pixels times a range of output channels. */
-interface CoreWork {
-  readonly pixels: Range;
-  readonly channels: Range;
-}
+/** Word 0's pixels then word 1's, as sparse-passes.ts's outputs take them. */
+const ACC = ['s8', 's9', 's10', 's11', 't4', 't5', 't6', 'tp'] as const;
+/** The pass's two words in the buffer. */
+const BASES = ['a1', 'a2'] as const;
 
-/** The blocks that cover `pixels` x `channels`: full 2 x 4 blocks, then the channel and pixel tails. */
-function blockShapes(pixels: number, channels: number): { shape: BlockShape; count: number }[] {
-  const shapes: { shape: BlockShape; count: number }[] = [];
-  const pixelRuns = [
-    { pixels: BLOCK_PIXELS, count: Math.floor(pixels / BLOCK_PIXELS) },
-    { pixels: pixels % BLOCK_PIXELS, count: 1 },
+/** The hardware loop 0 body: one group of four non-zeros for the four pixels of the word at `base`. */
+function groupBody(spec: LayerSpec, base: string): string[] {
+  const mac = spec.inputSigned ? 'nm.mac4.s' : 'nm.mac4.u';
+  return [
+    `  cv.lw t0, (s0), ${OFFSET_GROUP_BYTES}             # offsets of non-zeros a, b; s0: the next group`,
+    '  lw t2, -4(s0)                  # their four weights',
+    '  lw t1, -8(s0)                  # offsets of c, d',
+    ...['a', 'b', 'c', 'd'].map((name, i) => `  ${mac} ${base}, ${i < 2 ? 't0' : 't1'}, t2, ${i % 2}, ${i}    # acc[p] += pixel p at ${name} x weight ${name}`),
   ];
-  const channelRuns = [
-    { channels: BLOCK_CHANNELS, count: Math.floor(channels / BLOCK_CHANNELS) },
-    { channels: channels % BLOCK_CHANNELS, count: 1 },
-  ];
-  for (const p of pixelRuns) {
-    for (const c of channelRuns) {
-      if (p.pixels > 0 && c.channels > 0 && p.count * c.count > 0) shapes.push({ shape: { channels: c.channels, pixels: p.pixels }, count: p.count * c.count });
-    }
+}
+
+/** Reads word `word`'s accumulators into its registers, clearing them; lanes without a pixel into zero, or not at all where they stayed zero. */
+function readLines(geometry: BufferGeometry, word: number, valid: number): string[] {
+  const lanes = geometry.flat ? valid : LANES;
+  return Array.from({ length: lanes }, (_, k) => (k < valid ? `  nm.racc ${ACC[4 * word + k]}, ${k}` : `  nm.racc zero, ${k}                # no pixel: cleared only`));
+}
+
+function passRoutine(spec: LayerSpec, geometry: BufferGeometry, groups: number, valid: readonly number[], label: string): string[] {
+  const words = valid.filter((lanes) => lanes > 0).length;
+  const streamBytes = groups * OFFSET_GROUP_BYTES;
+  const lines = [`${label}:                   # ${valid.join(' + ')} output pixels, every channel of the core`, `  li s2, ${groups}                    # groups per channel`];
+  if (words > 1) lines.push('  addi a2, a1, 4                 # the second word');
+  // Beyond an addi immediate, the step back is a register's, set once.
+  const stepBack = streamBytes <= 2048 ? [`  addi s0, s0, -${streamBytes}            # back to the channel's first group`] : [`  add s0, s0, s3                 # back to the channel's first group`];
+  if (words > 1 && streamBytes > 2048) lines.push(`  li s3, -${streamBytes}`);
+  lines.push(`  cv.setup 1, gp, ${label}_end`);
+  for (let word = 0; word < words; word++) {
+    lines.push(`  # word ${word}: pixels ${word === 0 ? '0' : '1'} of each lane group`, `  cv.setup 0, s2, ${label}_word_${word}_end`, ...groupBody(spec, BASES[word]!), `${label}_word_${word}_end:`);
+    if (word < words - 1) lines.push(...stepBack, ...readLines(geometry, word, valid[word]!));
   }
-  return shapes;
+  // The quantization loads stand between the last nm.mac4 and the last word's nm.racc.
+  lines.push(...QUANTIZATION_LOADS, ...readLines(geometry, words - 1, valid[words - 1]!));
+  return [...lines, ...passOutputLines(spec, geometry, valid, ACC, label)];
 }
 
-function workCycles(layer: ColumnLayer, work: CoreWork): number {
-  return runLengths(layer, work.pixels)
-    .flatMap((pixels) => blockShapes(pixels, work.channels.count))
-    .reduce((sum, { shape, count }) => sum + count * blockLoopCycles(layer, shape), 0);
-}
+const macPasses: PassKernel = { prefix: 'nm4', passRoutine };
 
-/**
- * The cores as a grid of pixel parts x channel parts (pixels in whole blocks, channels in whole
- * pairs): of every factorization of the core count, the one that leaves the busiest core the least
- * to do, its gather loops and the building of its columns (every channel part builds the columns of
- * its pixels again); few pixels, as in fc or a small feature map, favour channel parts. On a tie,
- * the most pixel parts.
- */
-function splitWork(layer: ColumnLayer, cores: number): CoreWork[] {
-  const { spec } = layer;
-  let best: { works: CoreWork[]; busiest: number } | undefined;
-  for (let pixelParts = cores; pixelParts >= 1; pixelParts--) {
-    if (cores % pixelParts !== 0) continue;
-    const pixelRanges = splitRange(outputPixels(spec), pixelParts, BLOCK_PIXELS);
-    const channelRanges = splitRange(spec.outC, cores / pixelParts, BLOCK_CHANNELS);
-    const works = pixelRanges.flatMap((pixels) => channelRanges.map((channels) => ({ pixels, channels })));
-    const busiest = Math.max(...works.map((w) => workCycles(layer, w) + columnCycles(layer, w.pixels)));
-    if (!best || busiest < best.busiest) best = { works, busiest };
-  }
-  return best!.works;
-}
-
-/**
- * The lines computing a run of pixels for one core's channels: pixel blocks in a loop, each running
- * the channel pairs in a loop, then the tail blocks.
- */
-function runLines(layer: ColumnLayer, plan: LayerPlan, work: CoreWork, core: number, run: PixelRun, prefix: string): string[] {
-  const { first, count, column } = run;
-  const { spec, layout } = layer;
-  const nz = layout.nonZerosPerChannel;
-  const indexBytes = 4 * layout.indexWordsPerChannel;
-  const c0 = work.channels.start;
-  const pairs = Math.floor(work.channels.count / BLOCK_CHANNELS);
-  const oddChannel = work.channels.count % BLOCK_CHANNELS === 1;
-  const lines = [
-    `  li ${BLOCK_INPUT.column}, ${hex(column)}      # column of pixel ${first}`,
-    `  li ${BLOCK_INPUT.output}, ${hex(plan.output + first * spec.outC + c0)}      # output (pixel ${first}, channel ${c0})`,
-  ];
-  // The channel pairs from pair `rotation` on, then the ones before it, so that the cores, which
-  // run the same code at about the same time, read different weights (a TCDM bank serves one of
-  // them per cycle). `offset` tracks the output pointer's channel relative to c0.
-  const rotation = pairs > 0 ? core % pairs : 0;
-  let offset = 0;
-  const moveOutput = (to: number): string[] => {
-    const step = to - offset;
-    offset = to;
-    return addConstantLines(BLOCK_INPUT.output, BLOCK_INPUT.output, step, 't0');
-  };
-  const pairLoop = (pixels: number, from: number, to: number, label: string): string[] => {
-    if (to <= from) return [];
-    const c = c0 + BLOCK_CHANNELS * from;
-    const loop = [
-      ...moveOutput(BLOCK_CHANNELS * from),
-      `  li ${BLOCK_INPUT.values}, ${hex(plan.weights + c * nz)}      # channel ${c}: values`,
-      `  li ${BLOCK_INPUT.indices}, ${hex(plan.weights + spec.outC * nz + c * indexBytes)}      # channel ${c}: index words`,
-      `  li ${BLOCK_INPUT.quantization}, ${hex(plan.quantization + 12 * c)}      # channel ${c}: bias, shift, multiplier`,
-      `${label}:`,
-      `  jal ra, ${blockLabel({ channels: BLOCK_CHANNELS, pixels })}`,
-      ...addConstantLines(BLOCK_INPUT.values, BLOCK_INPUT.values, BLOCK_CHANNELS * nz, 't0'),
-      ...addConstantLines(BLOCK_INPUT.indices, BLOCK_INPUT.indices, BLOCK_CHANNELS * indexBytes, 't0'),
-      `  addi ${BLOCK_INPUT.quantization}, ${BLOCK_INPUT.quantization}, ${12 * BLOCK_CHANNELS}`,
-      `  addi ${BLOCK_INPUT.output}, ${BLOCK_INPUT.output}, ${BLOCK_CHANNELS}`,
-    ];
-    offset = BLOCK_CHANNELS * to;
-    if (to - from > 1) loop.push(`  li t0, ${hex(plan.quantization + 12 * (c0 + BLOCK_CHANNELS * to))}`, `  bne ${BLOCK_INPUT.quantization}, t0, ${label}`);
-    return loop;
-  };
-  // One row of blocks: the pixels of one block times every channel of the core; the output pointer
-  // ends back at the row's first channel.
-  const channelRow = (pixels: number, label: string): string[] => {
-    const row = [...pairLoop(pixels, rotation, pairs, `${label}_pairs`), ...pairLoop(pixels, 0, rotation, `${label}_pairs_before`)];
-    if (oddChannel) {
-      const c = c0 + BLOCK_CHANNELS * pairs;
-      row.push(
-        ...moveOutput(BLOCK_CHANNELS * pairs),
-        `  li ${BLOCK_INPUT.values}, ${hex(plan.weights + c * nz)}      # channel ${c}, the last, unpaired`,
-        `  li ${BLOCK_INPUT.indices}, ${hex(plan.weights + spec.outC * nz + c * indexBytes)}`,
-        `  li ${BLOCK_INPUT.quantization}, ${hex(plan.quantization + 12 * c)}`,
-        `  jal ra, ${blockLabel({ channels: 1, pixels })}`,
-      );
-    }
-    row.push(...moveOutput(0));
-    return row;
-  };
-  const blocks = Math.floor(count / BLOCK_PIXELS);
-  const tail = count % BLOCK_PIXELS;
-  if (blocks > 0) {
-    lines.push(`${prefix}_blocks:                  # ${BLOCK_PIXELS} pixels at a time`, ...channelRow(BLOCK_PIXELS, `${prefix}_blocks`));
-    lines.push(...addConstantLines(BLOCK_INPUT.output, BLOCK_INPUT.output, BLOCK_PIXELS * spec.outC, 't0'));
-    lines.push(...addConstantLines(BLOCK_INPUT.column, BLOCK_INPUT.column, BLOCK_PIXELS * layer.columnStride, 't0'));
-    if (blocks > 1) lines.push(`  li t0, ${hex(column + blocks * BLOCK_PIXELS * layer.columnStride)}`, `  bne ${BLOCK_INPUT.column}, t0, ${prefix}_blocks`);
-  }
-  if (tail > 0) lines.push(`  # the last ${tail} pixel(s)`, ...channelRow(tail, `${prefix}_tail`));
-  return lines;
-}
-
-function coreLines(layer: ColumnLayer, plan: LayerPlan, work: CoreWork, core: number, passes: readonly Pass[]): string[] {
-  const { pixels, channels } = work;
-  const share = pixels.count > 0 && channels.count > 0 ? `pixels ${pixels.start}..${pixels.start + pixels.count - 1}, channels ${channels.start}..${channels.start + channels.count - 1}` : 'no work (fewer blocks than cores)';
-  const lines = [`core_${core}:                  # ${share}`];
-  passes.forEach((pass, p) => {
-    lines.push(...pass.prepare);
-    pass.runs.forEach((run, r) => lines.push(...runLines(layer, plan, work, core, run, `core_${core}_pass_${p}_run_${r}`)));
-  });
-  lines.push('  j kernel_end');
-  return lines;
-}
-
-function weightImage(data: LayerData, pattern: SparsityPattern | undefined): WeightImage {
-  const { spec } = data;
-  const layout = layoutOf(spec, pattern);
-  const packed = packNM({ channels: spec.outC, k: layout.k, data: data.weights }, layout.pattern);
-  const values = new Uint8Array(packed.values.buffer, packed.values.byteOffset, packed.values.byteLength);
-  const indices = wordsToBytes(packed.indices);
-  const bytes = new Uint8Array(values.length + indices.length);
-  bytes.set(values);
-  bytes.set(indices, values.length);
-  return { bytes, valueBytes: values.length, indexBytes: indices.length };
+/** The busiest core's loops: per pass, channel and word holding a pixel, groups x 7 cycles. */
+function bound(spec: LayerSpec, pattern: SparsityPattern | undefined, cores: number): Cycles {
+  const geometry = bufferGeometry(spec);
+  const groups = groupsPerChannel(spec, pattern);
+  const words = (start: number, count: number): number => Array.from({ length: count }, (_, i) => passAt(geometry, start + i).valid.filter((lanes) => lanes > 0).length).reduce((a, b) => a + b, 0);
+  return Math.max(...coreShares(spec, cores).map((s) => words(s.passes.start, s.passes.count) * s.channels.count * groups * GROUP_CYCLES));
 }
 
 export const xnmsparseGenerator: VariantGenerator = {
   variant: 'xnmsparse',
   kinds: ['conv', 'pointwise', 'fc', 'matmul'],
   instructionSet: 'cv32e40p+xnmsparse',
-  weightImage,
-  scratchBytes(spec, pattern, budget) {
-    const layout = layoutOf(spec, pattern);
-    return columnScratchBytes(columnLayer(spec, layout.pattern, layout), budget);
-  },
-  code({ data, pattern, cores, plan }: CodeContext): string[] {
-    const layout = layoutOf(data.spec, pattern);
-    const layer = columnLayer(data.spec, layout.pattern, layout);
-    const works = splitWork(layer, cores);
-    const passes = works.map((work, core) => (work.pixels.count > 0 && work.channels.count > 0 ? corePasses(layer, plan, work.pixels, plan.scratch + core * plan.scratchBytes, `core_${core}`) : []));
-    const lines = works.flatMap((work, core) => coreLines(layer, plan, work, core, passes[core]!));
-    lines.push(...columnSubroutines(layer, plan, passes.flat()));
-    const shapes = new Map<string, BlockShape>();
-    works.forEach((work, core) => {
-      for (const run of passes[core]!.flatMap((pass) => pass.runs)) for (const { shape } of blockShapes(run.count, work.channels.count)) shapes.set(blockLabel(shape), shape);
-    });
-    for (const label of [...shapes.keys()].sort()) lines.push(...blockLines(layer, shapes.get(label)!));
-    return lines;
-  },
-  bound(spec, pattern, cores): Cycles {
-    const layout = layoutOf(spec, pattern);
-    const layer = columnLayer(spec, layout.pattern, layout);
-    return Math.max(...splitWork(layer, cores).map((work) => workCycles(layer, work)));
-  },
+  weightImage: offsetWeightImage,
+  scratchBytes: (spec, _pattern, budget) => scratchBytesFor(spec, budget),
+  code: (context) => passesCode(context, macPasses),
+  bound,
 };

@@ -11,7 +11,7 @@ const cases = benchCases([benchLayer('fc-512-64')], [8]).filter((c) => c.nm === 
 
 describe('kernel-bench sweep of the real kernels', () => {
   it('gives the same rows on 1 and 2 jobs, whole or from merged slices, as running the cases here', async () => {
-    expect(cases.map((c) => c.variant)).toEqual(['dense', 'sparse', 'xnmsparse']);
+    expect(cases.map((c) => c.variant)).toEqual(['dense', 'sparse', 'xnmsparse', 'xnmsparse-v1']);
     const here = JSON.stringify(cases.map(runBenchCase));
     expect(JSON.stringify(await runSweep(cases, { jobs: 1 }))).toBe(here);
     expect(JSON.stringify(await runSweep(cases, { jobs: 2 }))).toBe(here);

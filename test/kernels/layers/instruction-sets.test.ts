@@ -1,6 +1,7 @@
 // The dense and sparse layer kernels run on a plain CV32E40P: their programs assemble with the
 // table without the Xnmsparse gathers, for every layer kind their registered generators implement
-// and every N:M pattern. The xnmsparse programs do not (the check can fail).
+// and every N:M pattern. The programs of both Xnmsparse revisions do not (the check can fail), and
+// each revision's generator serves every prunable kind.
 import { describe, expect, it } from 'vitest';
 import { CV32E40P_TABLE } from '../../../isa/table.js';
 import { patterns } from '../../../isa/xnmsparse/gather.js';
@@ -50,10 +51,18 @@ describe('instruction sets of the layer kernels', () => {
     });
   }
 
-  it('xnmsparse programs do not assemble without the extension', () => {
-    const spec = LAYERS.pointwise[0]!;
-    const program = layerProgram(randomLayerData(spec, 1, { n: 1, m: 8 }), 'xnmsparse', { n: 1, m: 8 }, 1);
-    expect(program.instructionSet).toBe('cv32e40p+xnmsparse');
-    expect(() => assemblePlain(program)).toThrow(/nm\.lg/);
-  });
+  for (const [variant, mnemonic] of [
+    ['xnmsparse', /nm\.mac4/],
+    ['xnmsparse-v1', /nm\.lg/],
+  ] as const) {
+    it(`${variant}: a registered generator for every kind it applies to, whose programs do not assemble without the extension`, () => {
+      for (const kind of LAYER_KINDS) {
+        for (const spec of LAYERS[kind].filter((s) => variantApplies(s, variant))) expect(generatorFor(spec, variant).instructionSet).toBe('cv32e40p+xnmsparse');
+      }
+      const spec = LAYERS.pointwise[0]!;
+      const program = layerProgram(randomLayerData(spec, 1, { n: 1, m: 8 }), variant, { n: 1, m: 8 }, 1);
+      expect(program.instructionSet).toBe('cv32e40p+xnmsparse');
+      expect(() => assemblePlain(program)).toThrow(mnemonic);
+    });
+  }
 });

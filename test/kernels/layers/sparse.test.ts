@@ -10,28 +10,11 @@ import { layerProgram } from '../../../sw/kernels/layers/program.js';
 import { checkLayerOutput, runLayerProgram } from '../../../sw/kernels/layers/run.js';
 import { sparseGenerator } from '../../../sw/kernels/layers/sparse.js';
 import { bufferGeometry, chunksOf, coreShares, ownedChannels, teamRows } from '../../../sw/kernels/layers/sparse-geometry.js';
+import { SPARSE_KERNEL_SHAPES } from './support.js';
 
 const base = { inputSigned: false, output: 'uint8', relu: true, stride: 1, pad: NO_PADDING } as const;
 
-const SHAPES: readonly LayerSpec[] = [
-  // Cin 3 (odd, not a multiple of 4), K = 27 (not a multiple of M), odd output width, unequal padding on every side, Cout 5.
-  { ...base, name: 'conv-odd', kind: 'conv', inH: 5, inW: 9, inC: 3, outC: 5, kH: 3, kW: 3, pad: { top: 1, bottom: 2, left: 2, right: 1 } },
-  // Stride 2 with padding, Cout 11 (not a multiple of 4 nor of the cores), int8 input and output.
-  { ...base, name: 'conv-stride2', kind: 'conv', inH: 7, inW: 12, inC: 6, outC: 11, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 1, left: 1, right: 0 }, inputSigned: true, output: 'int8', relu: false },
-  // A 1x1 input under a padded 3x3 window, one output channel.
-  { ...base, name: 'conv-1x1-spatial', kind: 'conv', inH: 1, inW: 1, inC: 16, outC: 1, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } },
-  // Wide rows: two passes per row, the second a tail; 2x5 kernel.
-  { ...base, name: 'conv-wide', kind: 'conv', inH: 3, inW: 19, inC: 4, outC: 3, kH: 2, kW: 5, pad: { top: 0, bottom: 1, left: 0, right: 0 } },
-  // A 5x5 window over 4 columns: 4 seam words per phase, more than laneStep (2), so two of them are transposed like the others.
-  { ...base, name: 'conv-5x5-narrow', kind: 'conv', inH: 4, inW: 4, inC: 5, outC: 3, kH: 5, kW: 5, pad: { top: 2, bottom: 2, left: 2, right: 2 } },
-  { ...base, name: 'pointwise', kind: 'pointwise', inH: 5, inW: 3, inC: 12, outC: 9, kH: 1, kW: 1 },
-  { ...base, name: 'fc', kind: 'fc', inH: 1, inW: 1, inC: 40, outC: 6, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false },
-  // 3 passes of 8 tokens, 16 channels: on 8 cores one team of 8 refills its buffer for each pass (barriers between).
-  { ...base, name: 'matmul-24-tokens', kind: 'matmul', inH: 24, inW: 1, inC: 20, outC: 16, kH: 1, kW: 1 },
-  // 300 output channels: a pass's outputs lie beyond 12-bit offsets of its first, stored through stepping pointers.
-  { ...base, name: 'matmul-300-channels', kind: 'matmul', inH: 9, inW: 1, inC: 8, outC: 300, kH: 1, kW: 1 },
-  { ...base, name: 'matmul-3-tokens', kind: 'matmul', inH: 3, inW: 1, inC: 24, outC: 7, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false },
-];
+const SHAPES = SPARSE_KERNEL_SHAPES;
 
 describe('sparse layer kernel', () => {
   for (const pattern of patterns) {

@@ -1,7 +1,7 @@
 /**
- * The register block of the Xnmsparse layer kernel (docs/kernels.md#xnmsparse): up to 2 output
- * channels x up to 4 pixels, as a subroutine. Per group of four non-zeros and channel it loads one
- * weight word, gathers the four selected activations of every pixel with nm.lg.b / nm.lgc.b (the
+ * The register block of the Xnmsparse revision-1 layer kernel (docs/kernels.md#xnmsparse-revision-1):
+ * up to 2 output channels x up to 4 pixels, as a subroutine. Per group of four non-zeros and channel
+ * it loads one weight word, gathers the four selected activations of every pixel with nm.lg.b / nm.lgc.b (the
  * pixels share the channel's index register; the last pixel's gather consumes the field), and
  * multiplies each pixel's word with cv.sdot(u)sp.b; then every pixel's base advances one group span.
  *

@@ -1,5 +1,5 @@
 /**
- * Where the Xnmsparse blocks find each pixel's column (docs/kernels.md#xnmsparse), one of three:
+ * Where the Xnmsparse blocks find each pixel's column (docs/kernels.md#xnmsparse-revision-1), one of three:
  *
  * - `rows`: pointwise, fc and matmul layers; a pixel's column is its input row (inC bytes, read up
  *   to Kp: the bytes after it belong to the next row or to the weights, readable, and meet zero
@@ -18,7 +18,7 @@ import type { SparseLayout } from '../../sparse/format.js';
 import type { LayerPlan } from './generator.js';
 import { IM2COL_TEMPS, type Im2colRegisters, im2colColumnLines, im2colNextPixelLines, im2colStartLines } from './im2col.js';
 import type { Range } from './split.js';
-import { BLOCK_PIXELS, type BlockLayer, blockFits } from './xnmsparse-block.js';
+import { BLOCK_PIXELS, type BlockLayer, blockFits } from './xnmsparse-v1-block.js';
 
 type ColumnSource = 'rows' | 'window' | 'im2col';
 
