@@ -3,6 +3,7 @@
  * semantics, the timing class the core's cycle model applies and the declared effects of the
  * semantics. Nothing else in the simulator knows an encoding.
  */
+import { isAccumulatorCsr } from './csr-names.js';
 import { isRegisterOnly, REGISTERS_ONLY, type Effects } from './effects.js';
 import type { Format } from './formats.js';
 import type { Addr, HartContext, OperandSlots } from './types.js';
@@ -97,9 +98,14 @@ export class DecodedInstruction implements OperandSlots {
   readonly destinationMask: number;
   /**
    * Bit of the register that receives data from memory (a load's rd, x0 included; not a
-   * post-incremented base).
+   * post-incremented base), or ACCUMULATORS_LOADED for a load into the accumulators.
    */
   readonly loadedMask: number;
+  /**
+   * It accesses the accumulators in EX (nm.racc, a CSR instruction on nmacc0..3), so it waits one
+   * cycle after an instruction that accumulates into them in WB (loadedMask ACCUMULATORS_LOADED).
+   */
+  readonly waitsForAccumulators: boolean;
   /**
    * Registers that stall this instruction one cycle when the instruction just before it loaded one
    * of them (cv32e40p_controller.sv, load_stall_o): its sources (x0 left out), and the registers it
@@ -138,7 +144,8 @@ export class DecodedInstruction implements OperandSlots {
     }
     this.destinations = written;
     this.destinationMask = written.reduce((m, reg) => m | (1 << reg), 0);
-    this.loadedMask = def.timing === 'load' ? 1 << this.rd : 0;
+    this.loadedMask = def.timing !== 'load' ? 0 : def.effects.accumulators ? ACCUMULATORS_LOADED : 1 << this.rd;
+    this.waitsForAccumulators = (def.effects.accumulators && def.timing !== 'load') || (def.timing === 'csr' && isAccumulatorCsr(this.imm));
     const rs2Field = def.rs2FieldStallsOnLoad ? (1 << ((expanded >>> 20) & 31)) & ~1 : 0;
     this.loadStallMask = this.sourceMask | writtenFromEx(this, def) | rs2Field;
     this.registerOnly = isRegisterOnly(def.effects);
@@ -146,6 +153,13 @@ export class DecodedInstruction implements OperandSlots {
     this.multiCycle = def.timing === 'mulh' || def.timing === 'divSigned' || def.timing === 'divUnsigned';
   }
 }
+
+/**
+ * The loadedMask of a load into the accumulators (nm.mac4): 2^32, a bit beyond the 32 registers,
+ * so that every 32-bit register mask operation (&, |) sees no register loaded, and only
+ * hasLoadStall's comparison with it (for waitsForAccumulators) does.
+ */
+export const ACCUMULATORS_LOADED = 2 ** 32;
 
 /** The registers an instruction writes from EX (see DecodedInstruction.loadStallMask), x0 included. */
 function writtenFromEx(insn: DecodedInstruction, def: InstructionDef): number {
@@ -174,6 +188,12 @@ const FIELDS = {
   f2: [31, 30],
   funct4: [11, 8],
   hi3: [29, 27],
+  /** The R4 layout's f2, bits 26:25 (Xnmsparse revision 2: nm.mac4.u, nm.mac4.s, nm.racc). */
+  funct2: [26, 25],
+  /** Bits 11:10, zero in nm.mac4 (h and l sit in bits 9:7). */
+  rdHi2: [11, 10],
+  /** Bits 24:22, zero in nm.racc (k sits in bits 21:20). */
+  rs2Hi3: [24, 22],
   /** Upper bits of a SIMD lane index; zero in the byte-lane forms (lane = {[24:20],[25]} < 4). */
   laneHi: [24, 21],
   /** Upper Imm6 bits that SIMD .sci shifts keep zero: [24:23] for halfwords, [24:22] for bytes. */

@@ -155,6 +155,13 @@ export const OPERANDS = {
   /** Xnmsparse gather lane (docs/isa-extension.md §3): [26:25] for byte elements, [25] for halfwords. */
   gatherLaneB: unsignedField('gatherLaneB', 'imm2', 26, 25),
   gatherLaneH: unsignedField('gatherLaneH', 'imm2', 25, 25),
+  /** Xnmsparse revision 2 (docs/isa-extension.md R2.3): rs3 of the R4 layout, bits 31:27. */
+  rs3r4: register('rs3r4', 'rs3', 27),
+  /** nm.mac4: which 16-bit offset of rs2 (h, bit 9) and which weight byte of rs3 (l, bits 8:7). */
+  offsetHalf: unsignedField('offsetHalf', 'imm', 9, 9),
+  weightLane: unsignedField('weightLane', 'imm2', 8, 7),
+  /** nm.racc: the accumulator k, bits 21:20. */
+  accumulator: unsignedField('accumulator', 'imm', 21, 20),
   /** SIMD Imm6 = {[24:20],[25]}, sign-extended. */
   simm6: kind({
     name: 'simm6', slot: 'imm', syntax: 'imm', min: -32, max: 31,

@@ -8,6 +8,7 @@ import { instruction, type InstructionDef } from '../definition.js';
 import { buildInstructionTable, type InstructionTable } from '../table.js';
 import { Fault } from '../fault.js';
 import { hex } from '../bits.js';
+import { XNMSPARSE_MAC } from './xnmsparse-mac.js';
 import { type ElementBytes, executeGather, gatherFunct3, gatherOpcode, indexBits, mnemonic, patternName, patterns } from '../xnmsparse/gather.js';
 
 function gatherDefs(bytes: ElementBytes, consume: boolean): InstructionDef[] {
@@ -42,5 +43,5 @@ function gatherDefs(bytes: ElementBytes, consume: boolean): InstructionDef[] {
 
 export const XNMSPARSE: readonly InstructionDef[] = ([1, 2] as const).flatMap((bytes) => [false, true].flatMap((consume) => gatherDefs(bytes, consume)));
 
-/** CV32E40P with the Xnmsparse extension. */
-export const CV32E40P_XNMSPARSE_TABLE: InstructionTable = buildInstructionTable(XNMSPARSE);
+/** CV32E40P with the Xnmsparse extension: revision 1 (the gathers) and revision 2 (XNMSPARSE_MAC). */
+export const CV32E40P_XNMSPARSE_TABLE: InstructionTable = buildInstructionTable([...XNMSPARSE, ...XNMSPARSE_MAC]);

@@ -31,6 +31,11 @@ export interface ArchitecturalOptions {
    */
   readonly misaligned?: 'split' | 'fault';
   readonly environment?: Environment;
+  /**
+   * The hart implements Xnmsparse revision 2 (InstructionTable.hasAccumulators): its accumulators
+   * are CSRs nmacc0..nmacc3. Without it those CSRs are illegal.
+   */
+  readonly accumulatorCsrs?: boolean;
 }
 
 export abstract class ArchitecturalState implements HartContext, TimingProbe, EnvironmentPort {
@@ -39,6 +44,8 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
   npc: Addr;
   readonly hartId: number;
   readonly hwloop = new HardwareLoops();
+  /** Extension state of Xnmsparse revision 2 (HartContext.accumulators). */
+  readonly accumulators = new Int32Array(4);
   readonly stats = new CoreStats();
   readonly csrs: CsrFile;
   halted: HaltReason | undefined;
@@ -73,7 +80,7 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
     this.hartId = options.hartId ?? 0;
     this.environment = options.environment ?? new SyscallEnvironment();
     this.faultOnMisaligned = options.misaligned === 'fault';
-    this.csrs = new CsrFile(this.hartId, this.stats, this.hwloop);
+    this.csrs = new CsrFile(this.hartId, this.stats, this.hwloop, options.accumulatorCsrs ? this.accumulators : undefined);
   }
 
   /** The decoded instruction at `addr` (the loop checks read the loop body through it). */

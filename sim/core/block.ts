@@ -198,7 +198,7 @@ const maskLiteral = (mask: PreviousLoads): string => {
 /** The code of instruction i, its cycles in k, mcycle in c. */
 function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads): string[] {
   const lines = [`// ${hex(insn.pc)}  ${formatInstruction(insn)}  (${insn.timing})`, `h.pc = ${hex(insn.pc)};`];
-  const stalls = previous === 'p' ? insn.loadStallMask !== 0 : hasLoadStall(insn, previous);
+  const stalls = previous === 'p' ? insn.loadStallMask !== 0 || insn.waitsForAccumulators : hasLoadStall(insn, previous);
   lines.push(stalls ? `k = 1 + tm.loadUseStall(d${i}, ${maskLiteral(previous)});` : 'k = 1;');
   // The divisor must be read before the semantic may overwrite it.
   if (insn.multiCycle) lines.push(`k += tm.latencyExtra(d${i}, r);`);

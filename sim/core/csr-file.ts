@@ -1,9 +1,10 @@
 /**
  * The machine-mode CSRs of the CV32E40P that a bare-metal program touches. Unknown CSRs, writes to
- * read-only CSRs and csrw to the hardware-loop CSRs are illegal instructions, as on the core.
+ * read-only CSRs and csrw to the hardware-loop CSRs are illegal instructions, as on the core. With
+ * Xnmsparse revision 2 the accumulators are read/write CSRs nmacc0..nmacc3 too.
  */
 import { hex } from '../../isa/bits.js';
-import { CSR } from '../../isa/csr-names.js';
+import { CSR, isAccumulatorCsr } from '../../isa/csr-names.js';
 import type { CsrAddr, HwLoopRegs, Word } from '../../isa/types.js';
 import { Fault } from '../../isa/fault.js';
 import type { CoreStats } from './timing.js';
@@ -76,7 +77,14 @@ export class CsrFile {
     private readonly hartId: number,
     private readonly stats: CoreStats,
     private readonly hwloop: HwLoopRegs,
+    /** The Xnmsparse accumulators, when the hart implements revision 2; else their CSRs do not exist. */
+    private readonly accumulators: Int32Array | undefined,
   ) {}
+
+  /** The accumulator a CSR address names, when the hart has the accumulators. */
+  private accumulatorIndex(csr: CsrAddr): number | undefined {
+    return this.accumulators && isAccumulatorCsr(csr) ? csr - CSR.nmacc0 : undefined;
+  }
 
   get mepc(): number {
     return this.mepcValue;
@@ -111,10 +119,13 @@ export class CsrFile {
       case CSR.mvendorid: return OPENHW_VENDOR_ID;
       case CSR.marchid: return CV32E40P_ARCH_ID;
       case CSR.mimpid: return CV32E40P_IMPLEMENTATION_ID;
-      default:
+      default: {
+        const accumulator = this.accumulatorIndex(csr);
+        if (accumulator !== undefined) return this.accumulators![accumulator]!;
         // mhpmcounter3..31 (and high halves) and mhpmevent3..31 exist but count nothing here.
         if ((csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0xb83 && csr <= 0xb9f) || (csr >= 0x323 && csr <= 0x33f)) return 0;
         throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is not implemented`);
+      }
     }
   }
 
@@ -141,9 +152,15 @@ export class CsrFile {
       case CSR.minstret: this.instret.writeLow(instret, value); return;
       case CSR.minstreth: this.instret.writeHigh(instret, value); return;
       case CSR.misa: return; // WARL, fixed
-      default:
+      default: {
+        const accumulator = this.accumulatorIndex(csr);
+        if (accumulator !== undefined) {
+          this.accumulators![accumulator] = value;
+          return;
+        }
         if ((csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0xb83 && csr <= 0xb9f) || (csr >= 0x323 && csr <= 0x33f)) return;
         throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is not writable`);
+      }
     }
   }
 }

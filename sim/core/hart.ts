@@ -50,8 +50,9 @@ export class Hart extends ArchitecturalState implements BlockHost {
   private runningBlock: Block | undefined;
 
   constructor(memory: Bus, options: HartOptions) {
-    super(memory, options);
-    this.table = options.table ?? CV32E40P_TABLE;
+    const table = options.table ?? CV32E40P_TABLE;
+    super(memory, { ...options, accumulatorCsrs: table.hasAccumulators });
+    this.table = table;
     this.timing = new TimingModel(options.timing ?? CV32E40P_TIMING, this.stats);
     this.code = new CodeCache(memory, this.table, this.hwloop);
     this.blocksEnabled = options.blocks ?? true;

@@ -5,7 +5,7 @@
  * (next pc, data access) and what the previous instruction wrote (for hazards).
  */
 import { CSR } from '../../isa/csr-names.js';
-import type { DecodedInstruction } from '../../isa/definition.js';
+import { ACCUMULATORS_LOADED, type DecodedInstruction } from '../../isa/definition.js';
 import type { CsrAddr, Cycles } from '../../isa/types.js';
 
 /** Every timing parameter, with CV32E40P defaults. Cycles are totals unless named as extra. */
@@ -109,7 +109,10 @@ export interface TimingProbe {
 }
 
 export class TimingModel {
-  /** Registers (bit mask) loaded by the previous instruction: the load-use hazard. */
+  /**
+   * Registers (bit mask) loaded by the previous instruction: the load-use hazard (ACCUMULATORS_LOADED
+   * after an nm.mac4).
+   */
   loadedByPrevious = 0;
   /**
    * Registers loaded two instructions back, when the instruction in between took one cycle: that
@@ -272,9 +275,12 @@ export class TimingModel {
   }
 }
 
-/** `insn` reads, or writes from EX, a register that the instruction before it loaded from memory. */
+/**
+ * `insn` reads, or writes from EX, a register that the instruction before it loaded from memory, or
+ * accesses the accumulators in EX right after an nm.mac4 accumulated into them in WB.
+ */
 export function hasLoadStall(insn: DecodedInstruction, loaded: number): boolean {
-  return (insn.loadStallMask & loaded) !== 0;
+  return (insn.loadStallMask & loaded) !== 0 || (loaded === ACCUMULATORS_LOADED && insn.waitsForAccumulators);
 }
 
 /**

@@ -40,6 +40,8 @@ type Counters<T> = { -readonly [K in keyof T as T[K] extends number ? K : never]
 export interface HartState {
   readonly pc: number;
   readonly regs: readonly number[];
+  /** The Xnmsparse revision 2 accumulators (extension state). */
+  readonly accumulators: readonly number[];
   readonly stats: Counters<CoreStats>;
   readonly hwloop: { readonly start: readonly number[]; readonly end: readonly number[]; readonly count: readonly number[] };
   readonly halted: HaltReason | undefined;
@@ -49,6 +51,7 @@ export function hartState(hart: Hart): HartState {
   return {
     pc: hart.pc,
     regs: Array.from(hart.regs),
+    accumulators: Array.from(hart.accumulators),
     stats: { ...hart.stats },
     hwloop: { start: Array.from(hart.hwloop.start), end: Array.from(hart.hwloop.end), count: Array.from(hart.hwloop.count) },
     halted: hart.halted,
@@ -248,12 +251,14 @@ export function runCluster(elf: Uint8Array, cores: number, options: ClusterRunOp
 
 /**
  * Run `elf` on `cores` cores with the defaults (blocks and run-ahead, with `fastOptions`) and with
- * the reference scheduler in one run; every core's registers, counters, waits and stop, the DMA state, the output and all
+ * the reference scheduler (with the table of `fastOptions`) in one run; every core's registers, counters, waits and stop, the DMA state, the output and all
  * memory must be identical.
  */
 export function compareCluster(elf: Uint8Array, cores: number, maxCycles?: number, fastOptions: ClusterRunOptions = {}): { reference: ClusterOutcome; fast: ClusterOutcome } {
   const limit = maxCycles === undefined ? {} : { maxCycles };
-  const reference = runCluster(elf, cores, { ...REFERENCE_CLUSTER, ...limit });
+  // Both run the same instruction set.
+  const isa = fastOptions.table ? { table: fastOptions.table } : {};
+  const reference = runCluster(elf, cores, { ...REFERENCE_CLUSTER, ...isa, ...limit });
   const fast = runCluster(elf, cores, { ...fastOptions, ...limit });
   expect(reference.use, 'the reference scheduler used a fast path').toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0 });
   const comparable = (o: ClusterOutcome) => ({ stop: o.stop, error: o.error, output: o.output, dma: o.dma, cores: o.cores });
