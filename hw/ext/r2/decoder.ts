@@ -1,11 +1,9 @@
 // Decoder for revision 2 of Xnmsparse (custom-1, funct3 111, docs/isa-extension.md R2.3), for the
 // decode stage of the core: `mac` marks a legal nm.mac4.u/.s, `racc` a legal nm.racc, `illegal` a
 // word of the family that must raise illegal instruction (f2 = 11 or a must-be-zero field set).
+// Mirrors decodeMac() of the golden model (isa/xnmsparse/mac.ts).
 import { defineModule, UInt } from '../../hdl/index.js';
-import { gatherOpcode } from '../../../isa/xnmsparse/gather.js';
-
-/** funct3 of revision 2 in custom-1 (revision 1 has 110). */
-const macFunct3 = 0b111;
+import { MAC_F2, macFunct3, macOpcode } from '../../../isa/xnmsparse/mac.js';
 
 export const MacDecoder = defineModule('MacDecoder', (m) => {
   const instr = m.input('instr', UInt(32));
@@ -21,12 +19,12 @@ export const MacDecoder = defineModule('MacDecoder', (m) => {
   const rs2 = m.output('rs2', UInt(5));
   const rs3 = m.output('rs3', UInt(5));
 
-  const family = m.node('family', instr.bits(6, 0).eq(gatherOpcode).and(instr.bits(14, 12).eq(macFunct3)));
+  const family = m.node('family', instr.bits(6, 0).eq(macOpcode).and(instr.bits(14, 12).eq(macFunct3)));
   const f2 = m.node('f2', instr.bits(26, 25));
-  // nm.mac4: f2 = 0x (bit 25 is the signedness), bits 11:10 zero.
+  // nm.mac4: f2 = 0x (nm.mac4.u 00, nm.mac4.s 01: bit 25 is the signedness), bits 11:10 zero.
   const macForm = m.node('mac_form', f2.bit(1).not().and(instr.bits(11, 10).eq(0)));
   // nm.racc: f2 = 10, rs3, the upper bits of the rs2 field and rs1 zero.
-  const raccForm = m.node('racc_form', f2.eq(0b10).and(instr.bits(31, 27).eq(0)).and(instr.bits(24, 22).eq(0)).and(instr.bits(19, 15).eq(0)));
+  const raccForm = m.node('racc_form', f2.eq(MAC_F2['nm.racc']).and(instr.bits(31, 27).eq(0)).and(instr.bits(24, 22).eq(0)).and(instr.bits(19, 15).eq(0)));
 
   mac.assign(family.and(macForm));
   racc.assign(family.and(raccForm));
