@@ -15,7 +15,7 @@ import { MacAddress } from './address.js';
 import { MacLanes } from './lanes.js';
 import { WeightSelect } from './weight.js';
 
-/** Values of `issue_kind`. */
+/** Values of `issue_kind` (3 is unused: issued with it, nothing happens). */
 export const macIssueKind = { mac4: 0, racc: 1, csr: 2 } as const;
 
 const IDLE = 0;
