@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { extensionArea, extensionAreaTable } from '../../gen/synth/extension-area.js';
+import { macArea, macAreaTable } from '../../gen/synth/mac-area.js';
 import { figuresAlign, formatTable, markdownTable } from '../../gen/text-table.js';
 import { BENCH_LAYERS, benchCases } from '../../sw/kernels/bench/cases.js';
 import { type BenchRow, summarize } from '../../sw/kernels/bench/measure.js';
@@ -11,8 +12,9 @@ import { PAPER_CORES, PAPER_DENSE_MAC_PER_CYCLE, PAPER_EXTENSION_OVER_SPARSE, PA
 import { progressLine } from '../bench/progress.js';
 import { speedupFigureSvg } from '../bench/speedup-figure.js';
 import { runCommand } from '../errors.js';
+import { libraryFrom, type LibraryOptions } from '../library-options.js';
 
-export interface ReproduceOptions {
+export interface ReproduceOptions extends LibraryOptions {
   out: string;
   jobs?: string;
 }
@@ -30,6 +32,7 @@ export function reproduce(options: ReproduceOptions): Promise<void> {
   return runCommand(async () => {
     checkOutputDirectory(options.out);
     const jobs = parseJobs(options.jobs);
+    const library = libraryFrom(options);
     const started = process.hrtime.bigint();
     const written: string[] = [];
     const write = (file: string, data: string): void => {
@@ -38,10 +41,12 @@ export function reproduce(options: ReproduceOptions): Promise<void> {
     };
 
     const area = await extensionArea();
-    const { title, header, rows } = extensionAreaTable(area);
-    process.stdout.write(`${title}\n${formatTable(header, rows, figuresAlign(header))}\n`);
-    write('area.md', `# ${title}\n\n${markdownTable(header, rows, figuresAlign(header))}\n`);
-    write('area.json', JSON.stringify(area, null, 2) + '\n');
+    const mac = await macArea();
+    const macReal = options.liberty ? await macArea(library) : undefined;
+    const tables = [extensionAreaTable(area), macAreaTable(mac, macReal)];
+    process.stdout.write(tables.map(({ title, header, rows }) => `${title}\n${formatTable(header, rows, figuresAlign(header))}\n`).join('\n'));
+    write('area.md', tables.map(({ title, header, rows }) => `# ${title}\n\n${markdownTable(header, rows, figuresAlign(header))}\n`).join('\n'));
+    write('area.json', JSON.stringify({ revision1: area, revision2: { builtIn: mac, liberty: macReal } }, null, 2) + '\n');
 
     const benchRows = await kernelRows(jobs);
     const figures = speedupFigures(benchRows);

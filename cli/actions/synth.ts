@@ -1,28 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { synthesize, geLibraryChoice, type LibraryChoice } from '../../gen/synth/flow.js';
+import { synthesize } from '../../gen/synth/flow.js';
 import { reportFootnote, reportMarkdown, reportRows, title } from '../../gen/synth/report.js';
 import { figuresAlign, formatTable } from '../../gen/text-table.js';
 import { elaborate } from '../../hw/hdl/index.js';
 import { chooseDesign } from '../design-args.js';
-import { runCommand, UsageError } from '../errors.js';
+import { runCommand } from '../errors.js';
+import { libraryFrom, type LibraryOptions } from '../library-options.js';
 
-export interface SynthOptions {
+export interface SynthOptions extends LibraryOptions {
   param: string[];
-  liberty?: string;
-  areaUnit: string;
   json?: boolean;
   markdown?: boolean;
-}
-
-function libraryFrom(options: SynthOptions): LibraryChoice {
-  if (!options.liberty) return geLibraryChoice;
-  let text: string;
-  try {
-    text = readFileSync(options.liberty, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read Liberty file '${options.liberty}': ${(e as Error).message}`);
-  }
-  return { text, origin: options.liberty, areaUnit: options.areaUnit };
 }
 
 export function synth(name: string, options: SynthOptions): Promise<void> {

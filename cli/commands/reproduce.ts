@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
 import type { ReproduceOptions } from '../actions/reproduce.js';
+import { withLibraryOptions } from '../library-options.js';
 
 export function registerReproduce(program: Command): void {
-  program
-    .command('reproduce')
-    .description("regenerate the project's headline results beside the paper's: the extension's area, the kernels' speedups (Markdown, JSON and an SVG figure)")
+  withLibraryOptions(
+    program
+      .command('reproduce')
+      .description("regenerate the project's headline results beside the paper's: the extension's area, the kernels' speedups (Markdown, JSON and an SVG figure)"),
+    'also give the area of Xnmsparse revision 2 on this Liberty library (e.g. a real standard-cell library), beside its gate equivalents',
+  )
     .option('-o, --out <dir>', 'directory for the Markdown, JSON and SVG files', 'results')
     .option('-j, --jobs <n>', 'kernel cases simulated at once, on worker threads (default: the cores of this machine)')
     .action(async (options: ReproduceOptions) => (await import('../actions/reproduce.js')).reproduce(options));

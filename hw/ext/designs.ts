@@ -1,5 +1,5 @@
 // The Xnmsparse units as registered designs: each unit alone, for unit tests and per-unit area,
-// and the complete gather block.
+// and the complete gather block; then revision 2's (r2/designs.ts).
 import type { Params } from '../hdl/index.js';
 import type { DesignEntry } from '../params.js';
 import type { ParamSpec } from '../../util/params.js';
@@ -9,6 +9,7 @@ import { IndexDecompressor } from './decompressor.js';
 import { checkedFormats, formatParams } from './format.js';
 import { GatherUnit } from './gather-unit.js';
 import { LaneInserter } from './lane.js';
+import { macDesigns } from './r2/designs.js';
 
 function only(names: readonly string[]): ParamSpec[] {
   return formatParams.filter((p) => names.includes(p.name));
@@ -61,4 +62,5 @@ export const extensionDesigns: readonly DesignEntry[] = [
     params: formatParams,
     checked: checked(all),
   },
+  ...macDesigns,
 ];

@@ -151,6 +151,8 @@ function cases(): BadInput[] {
     // reproduce: the output directory, checked before the minutes of synthesis.
     user(['reproduce', 'extra'], "'reproduce'", 'extra'),
     user(['reproduce', '--bogus'], "'--bogus'"),
+    user(['reproduce', '--area-unit', 'nm'], "'--area-unit <unit>'", "'--liberty <file>'"),
+    user(['reproduce', '--liberty', input('missing.lib')], input('missing.lib')),
     ...unwritable(['reproduce']),
   ];
 }

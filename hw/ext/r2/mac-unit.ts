@@ -1,0 +1,130 @@
+// The revision-2 Xnmsparse execution block (nm.mac4, nm.racc and the accumulator CSRs), behind the
+// interface a CV32E40P-class pipeline offers a load unit, like the gather block of revision 1:
+// decoded fields and operand values from the decode stage (rs1 = base, rs2 = offsets, rs3 =
+// weights), an OBI-style data port (req/gnt, then rvalid/err/rdata), one register write-back port
+// (nm.racc's rd), a CSR port, and precise exceptions.
+//
+// nm.mac4 selects the offset and the weight and computes the address at issue (EX); the loaded
+// word meets the registered weight in the four multipliers when it returns (WB), and only a
+// response without error updates the accumulators, so a faulting nm.mac4 changes nothing. One
+// nm.mac4 is accepted per cycle when memory grants at once. nm.racc and CSR accesses read the
+// accumulators, so they wait until no nm.mac4 is in flight (docs/isa-extension.md R2.6).
+import { defineModule, mux, U, UInt } from '../../hdl/index.js';
+import { MacAccumulators } from './accumulators.js';
+import { MacAddress } from './address.js';
+import { MacLanes } from './lanes.js';
+import { WeightSelect } from './weight.js';
+
+/** Values of `issue_kind` (3 is unused: issued with it, nothing happens). */
+export const macIssueKind = { mac4: 0, racc: 1, csr: 2 } as const;
+
+const IDLE = 0;
+const REQUEST = 1; // request issued, waiting for the grant (e.g. a TCDM bank conflict)
+const RESPONSE = 2; // granted, waiting for rvalid
+
+const causeMisaligned = 4;
+const causeAccessFault = 5;
+
+export const MacUnit = defineModule('MacUnit', (m) => {
+  const issueValid = m.input('issue_valid', UInt(1));
+  const issueKind = m.input('issue_kind', UInt(2));
+  const issueSigned = m.input('issue_signed', UInt(1));
+  const issueHalf = m.input('issue_half', UInt(1));
+  const issueLane = m.input('issue_lane', UInt(2));
+  const issueAcc = m.input('issue_acc', UInt(2));
+  const issueRd = m.input('issue_rd', UInt(5));
+  const issueCsrWrite = m.input('issue_csr_write', UInt(1));
+  const opBase = m.input('op_base', UInt(32));
+  const opOffsets = m.input('op_offsets', UInt(32));
+  const opWeights = m.input('op_weights', UInt(32));
+  const opCsrData = m.input('op_csr_data', UInt(32));
+  const issueReady = m.output('issue_ready', UInt(1));
+
+  const dataReq = m.output('data_req', UInt(1));
+  const dataAddr = m.output('data_addr', UInt(32));
+  const dataBe = m.output('data_be', UInt(4));
+  const dataGnt = m.input('data_gnt', UInt(1));
+  const dataRvalid = m.input('data_rvalid', UInt(1));
+  const dataErr = m.input('data_err', UInt(1));
+  const dataRdata = m.input('data_rdata', UInt(32));
+
+  const wbRdWe = m.output('wb_rd_we', UInt(1));
+  const wbRdAddr = m.output('wb_rd_addr', UInt(5));
+  const accData = m.output('acc_data', UInt(32));
+
+  const excValid = m.output('exc_valid', UInt(1));
+  const excCause = m.output('exc_cause', UInt(5));
+  const excTval = m.output('exc_tval', UInt(32));
+
+  const state = m.reg('state', UInt(2), { reset: IDLE });
+  // The in-flight nm.mac4: no reset needed, they are only read while state says they are valid.
+  const addrQ = m.reg('addr_q', UInt(32));
+  const weightQ = m.reg('weight_q', UInt(8));
+  const signedQ = m.reg('signed_q', UInt(1));
+
+  const addressGen = m.instance('u_address', MacAddress, {});
+  addressGen.base.assign(opBase);
+  addressGen.offsets.assign(opOffsets);
+  addressGen.half.assign(issueHalf);
+  const weightSel = m.instance('u_weight', WeightSelect, {});
+  weightSel.weights.assign(opWeights);
+  weightSel.lane.assign(issueLane);
+
+  const idle = m.node('idle', state.eq(IDLE));
+  const waitingResponse = m.node('waiting_response', state.eq(RESPONSE));
+  const returned = m.node('returned', waitingResponse.and(dataRvalid));
+  const completes = m.node('completes', returned.and(dataErr.not()));
+  const faults = m.node('faults', returned.and(dataErr));
+  const requesting = m.node('requesting', state.eq(REQUEST));
+  // After a fault the core flushes younger instructions, so none is accepted in that cycle.
+  const macAccepting = m.node('mac_accepting', idle.or(completes));
+  const isMac = m.node('is_mac', issueKind.eq(macIssueKind.mac4));
+  const isRacc = m.node('is_racc', issueKind.eq(macIssueKind.racc));
+  const isCsr = m.node('is_csr', issueKind.eq(macIssueKind.csr));
+  // An accumulator access reads what every older nm.mac4 accumulated: none may be in flight.
+  issueReady.assign(mux(isMac, macAccepting, idle));
+  const fireMac = m.node('fire_mac', issueValid.and(isMac).and(macAccepting));
+  const fireRacc = m.node('fire_racc', issueValid.and(isRacc).and(idle));
+  const fireCsr = m.node('fire_csr', issueValid.and(isCsr).and(idle));
+  const misaligned = m.node('misaligned', fireMac.and(addressGen.misaligned));
+  const start = m.node('start', fireMac.and(addressGen.misaligned.not()));
+
+  dataReq.assign(start.or(requesting));
+  dataAddr.assign(mux(requesting, addrQ, addressGen.address));
+  dataBe.assign(U(0b1111, 4));
+
+  m.when(start, () => {
+    addrQ.assign(addressGen.address);
+    weightQ.assign(weightSel.weight);
+    signedQ.assign(issueSigned);
+    state.assign(mux(dataGnt, U(RESPONSE, 2), U(REQUEST, 2)));
+  })
+    .elseWhen(requesting.and(dataGnt), () => state.assign(RESPONSE))
+    .elseWhen(returned, () => state.assign(IDLE));
+
+  const lanes = m.instance('u_lanes', MacLanes, {});
+  lanes.word.assign(dataRdata);
+  lanes.weight.assign(weightQ);
+  lanes.signedAct.assign(signedQ);
+  const accumulators = m.instance('u_acc', MacAccumulators, {});
+  accumulators.accumulate.assign(completes);
+  accumulators.products.assign(lanes.products);
+  accumulators.index.assign(issueAcc);
+  accumulators.clear.assign(fireRacc);
+  accumulators.write.assign(fireCsr.and(issueCsrWrite));
+  accumulators.writeData.assign(opCsrData);
+
+  wbRdWe.assign(fireRacc);
+  wbRdAddr.assign(issueRd);
+  accData.assign(accumulators.readData);
+
+  excValid.assign(misaligned.or(faults));
+  excCause.assign(mux(faults, U(causeAccessFault, 5), U(causeMisaligned, 5)));
+  excTval.assign(mux(faults, addrQ, addressGen.address));
+  return {
+    issueValid, issueKind, issueSigned, issueHalf, issueLane, issueAcc, issueRd, issueCsrWrite,
+    opBase, opOffsets, opWeights, opCsrData, issueReady,
+    dataReq, dataAddr, dataBe, dataGnt, dataRvalid, dataErr, dataRdata,
+    wbRdWe, wbRdAddr, accData, excValid, excCause, excTval,
+  };
+});
