@@ -7,17 +7,11 @@
 // the previous one's data returns. Both register writes happen only when the data returns without
 // error, so a faulting gather changes no register (docs/isa-extension.md §4).
 import { defineModule, mux, U, UInt } from '../hdl/index.js';
+import { ACCESS, CAUSE, dataPort, exceptionPort } from './load-port.js';
 import { GatherAddress } from './address.js';
 import { IndexDecompressor } from './decompressor.js';
 import { type GatherFormat, laneWidth } from './format.js';
 import { LaneInserter } from './lane.js';
-
-const IDLE = 0;
-const REQUEST = 1; // request issued, waiting for the grant (e.g. a TCDM bank conflict)
-const RESPONSE = 2; // granted, waiting for rvalid
-
-const causeMisaligned = 4;
-const causeAccessFault = 5;
 
 export const GatherUnit = defineModule('GatherUnit', (m, p: GatherFormat) => {
   const issueValid = m.input('issue_valid', UInt(1));
@@ -30,13 +24,7 @@ export const GatherUnit = defineModule('GatherUnit', (m, p: GatherFormat) => {
   const opOld = m.input('op_old', UInt(32));
   const issueReady = m.output('issue_ready', UInt(1));
 
-  const dataReq = m.output('data_req', UInt(1));
-  const dataAddr = m.output('data_addr', UInt(32));
-  const dataBe = m.output('data_be', UInt(4));
-  const dataGnt = m.input('data_gnt', UInt(1));
-  const dataRvalid = m.input('data_rvalid', UInt(1));
-  const dataErr = m.input('data_err', UInt(1));
-  const dataRdata = m.input('data_rdata', UInt(32));
+  const { req: dataReq, addr: dataAddr, be: dataBe, gnt: dataGnt, rvalid: dataRvalid, err: dataErr, rdata: dataRdata } = dataPort(m);
 
   const wbRdWe = m.output('wb_rd_we', UInt(1));
   const wbRdAddr = m.output('wb_rd_addr', UInt(5));
@@ -45,11 +33,9 @@ export const GatherUnit = defineModule('GatherUnit', (m, p: GatherFormat) => {
   const wbRs2Addr = m.output('wb_rs2_addr', UInt(5));
   const wbRs2Data = m.output('wb_rs2_data', UInt(32));
 
-  const excValid = m.output('exc_valid', UInt(1));
-  const excCause = m.output('exc_cause', UInt(5));
-  const excTval = m.output('exc_tval', UInt(32));
+  const { valid: excValid, cause: excCause, tval: excTval } = exceptionPort(m);
 
-  const state = m.reg('state', UInt(2), { reset: IDLE });
+  const state = m.reg('state', UInt(2), { reset: ACCESS.idle });
   // The in-flight gather: no reset needed, they are only read while state says they are valid.
   const addrQ = m.reg('addr_q', UInt(32));
   const oldQ = m.reg('old_q', UInt(32));
@@ -66,16 +52,16 @@ export const GatherUnit = defineModule('GatherUnit', (m, p: GatherFormat) => {
   addressGen.index.assign(decompressor.index);
   addressGen.lane.assign(issueLane);
 
-  const waitingResponse = m.node('waiting_response', state.eq(RESPONSE));
+  const waitingResponse = m.node('waiting_response', state.eq(ACCESS.response));
   const returned = m.node('returned', waitingResponse.and(dataRvalid));
   const completes = m.node('completes', returned.and(dataErr.not()));
   const faults = m.node('faults', returned.and(dataErr));
   // After a fault the core flushes younger instructions, so none is accepted in that cycle.
-  const accepting = m.node('accepting', state.eq(IDLE).or(completes));
+  const accepting = m.node('accepting', state.eq(ACCESS.idle).or(completes));
   const fire = m.node('fire', issueValid.and(accepting));
   const misaligned = m.node('misaligned', fire.and(addressGen.misaligned));
   const start = m.node('start', fire.and(addressGen.misaligned.not()));
-  const requesting = m.node('requesting', state.eq(REQUEST));
+  const requesting = m.node('requesting', state.eq(ACCESS.request));
 
   issueReady.assign(accepting);
   dataReq.assign(start.or(requesting));
@@ -92,10 +78,10 @@ export const GatherUnit = defineModule('GatherUnit', (m, p: GatherFormat) => {
     rs2Q.assign(issueRs2);
     restQ.assign(decompressor.rest);
     consumeQ.assign(issueConsume);
-    state.assign(mux(dataGnt, U(RESPONSE, 2), U(REQUEST, 2)));
+    state.assign(mux(dataGnt, U(ACCESS.response, 2), U(ACCESS.request, 2)));
   })
-    .elseWhen(requesting.and(dataGnt), () => state.assign(RESPONSE))
-    .elseWhen(returned, () => state.assign(IDLE));
+    .elseWhen(requesting.and(dataGnt), () => state.assign(ACCESS.response))
+    .elseWhen(returned, () => state.assign(ACCESS.idle));
 
   const inserter = m.instance('u_lane', LaneInserter, { bytes: p.bytes });
   inserter.word.assign(oldQ);
@@ -111,7 +97,7 @@ export const GatherUnit = defineModule('GatherUnit', (m, p: GatherFormat) => {
   wbRs2Data.assign(restQ);
 
   excValid.assign(misaligned.or(faults));
-  excCause.assign(mux(faults, U(causeAccessFault, 5), U(causeMisaligned, 5)));
+  excCause.assign(mux(faults, U(CAUSE.loadAccessFault, 5), U(CAUSE.loadMisaligned, 5)));
   excTval.assign(mux(faults, addrQ, addressGen.address));
   return {
     issueValid, issueLane, issueConsume, issueRd, issueRs2, opBase, opIndices, opOld, issueReady,

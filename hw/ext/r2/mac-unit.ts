@@ -10,6 +10,7 @@
 // nm.mac4 is accepted per cycle when memory grants at once. nm.racc and CSR accesses read the
 // accumulators, so they wait until no nm.mac4 is in flight (docs/isa-extension.md R2.6).
 import { defineModule, mux, U, UInt } from '../../hdl/index.js';
+import { ACCESS, CAUSE, dataPort, exceptionPort } from '../load-port.js';
 import { MacAccumulators } from './accumulators.js';
 import { MacAddress } from './address.js';
 import { MacLanes } from './lanes.js';
@@ -17,13 +18,6 @@ import { WeightSelect } from './weight.js';
 
 /** Values of `issue_kind` (3 is unused: issued with it, nothing happens). */
 export const macIssueKind = { mac4: 0, racc: 1, csr: 2 } as const;
-
-const IDLE = 0;
-const REQUEST = 1; // request issued, waiting for the grant (e.g. a TCDM bank conflict)
-const RESPONSE = 2; // granted, waiting for rvalid
-
-const causeMisaligned = 4;
-const causeAccessFault = 5;
 
 export const MacUnit = defineModule('MacUnit', (m) => {
   const issueValid = m.input('issue_valid', UInt(1));
@@ -40,23 +34,15 @@ export const MacUnit = defineModule('MacUnit', (m) => {
   const opCsrData = m.input('op_csr_data', UInt(32));
   const issueReady = m.output('issue_ready', UInt(1));
 
-  const dataReq = m.output('data_req', UInt(1));
-  const dataAddr = m.output('data_addr', UInt(32));
-  const dataBe = m.output('data_be', UInt(4));
-  const dataGnt = m.input('data_gnt', UInt(1));
-  const dataRvalid = m.input('data_rvalid', UInt(1));
-  const dataErr = m.input('data_err', UInt(1));
-  const dataRdata = m.input('data_rdata', UInt(32));
+  const { req: dataReq, addr: dataAddr, be: dataBe, gnt: dataGnt, rvalid: dataRvalid, err: dataErr, rdata: dataRdata } = dataPort(m);
 
   const wbRdWe = m.output('wb_rd_we', UInt(1));
   const wbRdAddr = m.output('wb_rd_addr', UInt(5));
   const accData = m.output('acc_data', UInt(32));
 
-  const excValid = m.output('exc_valid', UInt(1));
-  const excCause = m.output('exc_cause', UInt(5));
-  const excTval = m.output('exc_tval', UInt(32));
+  const { valid: excValid, cause: excCause, tval: excTval } = exceptionPort(m);
 
-  const state = m.reg('state', UInt(2), { reset: IDLE });
+  const state = m.reg('state', UInt(2), { reset: ACCESS.idle });
   // The in-flight nm.mac4: no reset needed, they are only read while state says they are valid.
   const addrQ = m.reg('addr_q', UInt(32));
   const weightQ = m.reg('weight_q', UInt(8));
@@ -70,12 +56,12 @@ export const MacUnit = defineModule('MacUnit', (m) => {
   weightSel.weights.assign(opWeights);
   weightSel.lane.assign(issueLane);
 
-  const idle = m.node('idle', state.eq(IDLE));
-  const waitingResponse = m.node('waiting_response', state.eq(RESPONSE));
+  const idle = m.node('idle', state.eq(ACCESS.idle));
+  const waitingResponse = m.node('waiting_response', state.eq(ACCESS.response));
   const returned = m.node('returned', waitingResponse.and(dataRvalid));
   const completes = m.node('completes', returned.and(dataErr.not()));
   const faults = m.node('faults', returned.and(dataErr));
-  const requesting = m.node('requesting', state.eq(REQUEST));
+  const requesting = m.node('requesting', state.eq(ACCESS.request));
   // After a fault the core flushes younger instructions, so none is accepted in that cycle.
   const macAccepting = m.node('mac_accepting', idle.or(completes));
   const isMac = m.node('is_mac', issueKind.eq(macIssueKind.mac4));
@@ -97,10 +83,10 @@ export const MacUnit = defineModule('MacUnit', (m) => {
     addrQ.assign(addressGen.address);
     weightQ.assign(weightSel.weight);
     signedQ.assign(issueSigned);
-    state.assign(mux(dataGnt, U(RESPONSE, 2), U(REQUEST, 2)));
+    state.assign(mux(dataGnt, U(ACCESS.response, 2), U(ACCESS.request, 2)));
   })
-    .elseWhen(requesting.and(dataGnt), () => state.assign(RESPONSE))
-    .elseWhen(returned, () => state.assign(IDLE));
+    .elseWhen(requesting.and(dataGnt), () => state.assign(ACCESS.response))
+    .elseWhen(returned, () => state.assign(ACCESS.idle));
 
   const lanes = m.instance('u_lanes', MacLanes, {});
   lanes.word.assign(dataRdata);
@@ -119,7 +105,7 @@ export const MacUnit = defineModule('MacUnit', (m) => {
   accData.assign(accumulators.readData);
 
   excValid.assign(misaligned.or(faults));
-  excCause.assign(mux(faults, U(causeAccessFault, 5), U(causeMisaligned, 5)));
+  excCause.assign(mux(faults, U(CAUSE.loadAccessFault, 5), U(CAUSE.loadMisaligned, 5)));
   excTval.assign(mux(faults, addrQ, addressGen.address));
   return {
     issueValid, issueKind, issueSigned, issueHalf, issueLane, issueAcc, issueRd, issueCsrWrite,
