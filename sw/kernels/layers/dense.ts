@@ -287,12 +287,13 @@ function code({ data, cores, plan }: CodeContext): string[] {
 
 /**
  * The bound: the largest core's inner loops at one cycle per instruction, i.e. per block of
- * P pixels x C channels (P = 4 pixels per pass, as the bench tiles allow) Kp / 4 iterations of
+ * P pixels x C channels (P the pixels per pass the scratch allows) Kp / 4 iterations of
  * P * C + P + C instructions (4 x 4: 24 per 64 MACs = 0.375 cycles/MAC), summed over the core's
  * blocks, for the same split as the code.
  */
-function bound(spec: LayerSpec, _pattern: SparsityPattern | undefined, cores: number): Cycles {
-  return Math.max(...shares(spec, cores, MAX_PIXELS).map((share) => innerCycles(spec, share, MAX_PIXELS)));
+function bound(spec: LayerSpec, _pattern: SparsityPattern | undefined, cores: number, scratchBytes: number): Cycles {
+  const pixels = passPixels(spec, scratchBytes);
+  return Math.max(...shares(spec, cores, pixels).map((share) => innerCycles(spec, share, pixels)));
 }
 
 export const denseGenerator: VariantGenerator = {

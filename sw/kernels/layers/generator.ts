@@ -58,6 +58,9 @@ export interface VariantGenerator {
    * All registers but sp are free; nothing may be stored outside the output and the core's scratch.
    */
   code(context: CodeContext): string[];
-  /** Cycles of the whole layer if every core ran only its inner loops at their bound (docs/kernels.md). */
-  bound(spec: LayerSpec, pattern: SparsityPattern | undefined, cores: number): Cycles;
+  /**
+   * Cycles of the whole layer if every core ran only its inner loops at their bound
+   * (docs/kernels.md), for the split the code makes with `scratchBytes` of scratch per core.
+   */
+  bound(spec: LayerSpec, pattern: SparsityPattern | undefined, cores: number, scratchBytes: number): Cycles;
 }

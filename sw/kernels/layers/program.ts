@@ -180,7 +180,7 @@ export function layerProgram(data: LayerData, variant: Variant, pattern: Sparsit
     plan,
     footprint: { ...footprint, total },
     weights: { valueBytes: image.valueBytes, indexBytes: image.indexBytes, total: image.valueBytes + image.indexBytes },
-    bound: generator.bound(spec, pattern, cores),
+    bound: generator.bound(spec, pattern, cores, scratchBytes),
     outputBytes,
   };
 }

@@ -95,9 +95,9 @@ function scratchBytes(spec: LayerSpec, _pattern: SparsityPattern | undefined, bu
 }
 
 /** The largest core share's passes x channels x groups x 41 cycles: the inner loop without stalls. */
-function bound(spec: LayerSpec, pattern: SparsityPattern | undefined, cores: number): Cycles {
+function bound(spec: LayerSpec, pattern: SparsityPattern | undefined, cores: number, scratchBytes: number): Cycles {
   const groups = groupsPerChannel(spec, pattern);
-  return Math.max(...coreShares(spec, cores).map((s) => s.passes.count * s.channels.count * groups * GROUP_INSTRUCTIONS));
+  return Math.max(...coreShares(spec, cores, scratchBytes).map((s) => s.passes.count * s.channels.count * groups * GROUP_INSTRUCTIONS));
 }
 
 export const sparseGenerator: VariantGenerator = {

@@ -94,11 +94,11 @@ function passRoutine(spec: LayerSpec, geometry: BufferGeometry, groups: number, 
 const macPasses: PassKernel = { prefix: 'nm4', passRoutine };
 
 /** The busiest core's loops: per pass, channel and word holding a pixel, groups x 7 cycles. */
-function bound(spec: LayerSpec, pattern: SparsityPattern | undefined, cores: number): Cycles {
+function bound(spec: LayerSpec, pattern: SparsityPattern | undefined, cores: number, scratchBytes: number): Cycles {
   const geometry = bufferGeometry(spec);
   const groups = groupsPerChannel(spec, pattern);
   const words = (start: number, count: number): number => Array.from({ length: count }, (_, i) => passAt(geometry, start + i).valid.filter((lanes) => lanes > 0).length).reduce((a, b) => a + b, 0);
-  return Math.max(...coreShares(spec, cores).map((s) => words(s.passes.start, s.passes.count) * s.channels.count * groups * GROUP_CYCLES));
+  return Math.max(...coreShares(spec, cores, scratchBytes).map((s) => words(s.passes.start, s.passes.count) * s.channels.count * groups * GROUP_CYCLES));
 }
 
 export const xnmsparseGenerator: VariantGenerator = {

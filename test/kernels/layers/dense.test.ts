@@ -7,7 +7,8 @@ import { layerProgram } from '../../../sw/kernels/layers/program.js';
 import { checkLayerOutput, runLayerProgram } from '../../../sw/kernels/layers/run.js';
 import { randomLayerData } from '../../../sw/layers/data.js';
 import { denseMacs, type LayerSpec, NO_PADDING } from '../../../sw/layers/spec.js';
-import { expectBitExact, testLayer } from './support.js';
+import { AMPLE_SCRATCH, expectBitExact, testLayer } from './support.js';
+
 
 const layer = testLayer;
 
@@ -71,8 +72,8 @@ describe('dense programs', () => {
 
   it('bound the inner loops at 0.375 cycles per MAC for whole 4 x 4 blocks', () => {
     const conv = benchLayer('conv3x3-64-8x8');
-    expect(denseGenerator.bound(conv, undefined, 8)).toBe((denseMacs(conv) * 0.375) / 8);
-    expect(denseGenerator.bound(conv, undefined, 1)).toBe(denseMacs(conv) * 0.375);
+    expect(denseGenerator.bound(conv, undefined, 8, AMPLE_SCRATCH)).toBe((denseMacs(conv) * 0.375) / 8);
+    expect(denseGenerator.bound(conv, undefined, 1, AMPLE_SCRATCH)).toBe(denseMacs(conv) * 0.375);
   });
 
   it('take the most columns the scratch budget holds, and refuse one without room for a column', () => {

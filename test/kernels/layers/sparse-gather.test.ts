@@ -10,7 +10,8 @@ import { generatorFor } from '../../../sw/kernels/layers/registry.js';
 import { sparseGatherGenerator } from '../../../sw/kernels/layers/sparse-gather.js';
 import { randomLayerData } from '../../../sw/layers/data.js';
 import { type LayerSpec, NO_PADDING } from '../../../sw/layers/spec.js';
-import { expectBitExact, testLayer } from './support.js';
+import { AMPLE_SCRATCH, expectBitExact, testLayer } from './support.js';
+
 
 const fc = (name: string, inC: number, outC: number, signs: Pick<LayerSpec, 'inputSigned' | 'output' | 'relu'>): LayerSpec =>
   testLayer(name, { kind: 'fc', inH: 1, inW: 1, inC, outC, kH: 1, kW: 1, pad: NO_PADDING, ...signs });
@@ -49,10 +50,10 @@ describe('sparse fc kernel (gathered activations)', () => {
   it('bounds the layer by its busiest core: 12 cycles per group of four non-zeros', () => {
     const spec = SHAPES[0]!;
     // 512 / 8 = 64 non-zeros = 16 groups per channel; 64 channels, 8 per core on 8 cores.
-    expect(sparseGatherGenerator.bound(spec, { n: 1, m: 8 }, 1)).toBe(64 * 16 * 12);
-    expect(sparseGatherGenerator.bound(spec, { n: 1, m: 8 }, 8)).toBe(8 * 16 * 12);
+    expect(sparseGatherGenerator.bound(spec, { n: 1, m: 8 }, 1, AMPLE_SCRATCH)).toBe(64 * 16 * 12);
+    expect(sparseGatherGenerator.bound(spec, { n: 1, m: 8 }, 8, AMPLE_SCRATCH)).toBe(8 * 16 * 12);
     // 9 channels on 8 cores: the busiest has 2.
-    expect(sparseGatherGenerator.bound(SHAPES[3]!, { n: 2, m: 8 }, 8)).toBe(2 * 7 * 12);
+    expect(sparseGatherGenerator.bound(SHAPES[3]!, { n: 2, m: 8 }, 8, AMPLE_SCRATCH)).toBe(2 * 7 * 12);
   });
 
   it('runs the bench fc-512-64 at 1:8 on 8 cores within 25% of its bound, with no load-use stall', () => {
@@ -62,6 +63,6 @@ describe('sparse fc kernel (gathered activations)', () => {
     expect(run.perCore.every((core) => core.loadUse === 0)).toBe(true);
     // Bound 1,536 cycles; measured 1,827 (bank contention, the per-channel requantization, the barrier);
     // one load-use stall per group would add 128 cycles (8 channels x 16 groups per core).
-    expect(run.cycles).toBeLessThan(1.25 * sparseGatherGenerator.bound(spec, pattern, 8));
+    expect(run.cycles).toBeLessThan(1.25 * sparseGatherGenerator.bound(spec, pattern, 8, AMPLE_SCRATCH));
   });
 });

@@ -10,7 +10,8 @@ import { layerProgram } from '../../../sw/kernels/layers/program.js';
 import { checkLayerOutput, runLayerProgram } from '../../../sw/kernels/layers/run.js';
 import { sparseGenerator } from '../../../sw/kernels/layers/sparse.js';
 import { bufferGeometry, chunksOf, coreShares, ownedChannels, teamRows } from '../../../sw/kernels/layers/sparse-geometry.js';
-import { SPARSE_KERNEL_SHAPES } from './support.js';
+import { AMPLE_SCRATCH, SPARSE_KERNEL_SHAPES } from './support.js';
+
 
 const base = { inputSigned: false, output: 'uint8', relu: true, stride: 1, pad: NO_PADDING } as const;
 
@@ -47,8 +48,8 @@ describe('sparse layer kernel', () => {
   it('bounds the layer by its largest core share: 41 cycles per group of four non-zeros and pass of 8 pixels', () => {
     const spec: LayerSpec = { ...base, name: 'conv', kind: 'conv', inH: 8, inW: 8, inC: 64, outC: 32, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } };
     // 8 passes; 576 / 8 = 72 non-zeros = 18 groups per channel.
-    expect(sparseGenerator.bound(spec, { n: 1, m: 8 }, 1)).toBe(8 * 32 * 18 * 41);
-    expect(sparseGenerator.bound(spec, { n: 1, m: 8 }, 8)).toBe(32 * 18 * 41);
+    expect(sparseGenerator.bound(spec, { n: 1, m: 8 }, 1, AMPLE_SCRATCH)).toBe(8 * 32 * 18 * 41);
+    expect(sparseGenerator.bound(spec, { n: 1, m: 8 }, 8, AMPLE_SCRATCH)).toBe(32 * 18 * 41);
   });
 
   it('takes every input row when they fit, else whole channel blocks, and names the tile when a team has too few rows', () => {

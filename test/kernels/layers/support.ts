@@ -61,3 +61,6 @@ export const SPARSE_KERNEL_SHAPES: readonly LayerSpec[] = [
   { ...SHAPE_DEFAULTS, name: 'matmul-1-token', kind: 'matmul', inH: 1, inW: 1, inC: 37, outC: 5, kH: 1, kW: 1 },
   { ...SHAPE_DEFAULTS, name: 'matmul-3-tokens', kind: 'matmul', inH: 3, inW: 1, inC: 24, outC: 7, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false },
 ];
+
+/** Scratch per core that constrains no split (all of L1): for calling a generator's bound() directly. */
+export const AMPLE_SCRATCH = 64 * 1024;

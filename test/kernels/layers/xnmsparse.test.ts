@@ -8,7 +8,8 @@ import { layerProgram } from '../../../sw/kernels/layers/program.js';
 import { xnmsparseGenerator } from '../../../sw/kernels/layers/xnmsparse.js';
 import { randomLayerData } from '../../../sw/layers/data.js';
 import type { LayerSpec } from '../../../sw/layers/spec.js';
-import { expectBitExact, SPARSE_KERNEL_SHAPES, testLayer } from './support.js';
+import { AMPLE_SCRATCH, expectBitExact, SPARSE_KERNEL_SHAPES, testLayer } from './support.js';
+
 
 const SHAPES: readonly LayerSpec[] = [
   ...SPARSE_KERNEL_SHAPES,
@@ -66,11 +67,11 @@ describe('xnmsparse layer kernel (revision 2)', () => {
   it('bounds the layer by its busiest core: 7 cycles per group and word that holds a pixel', () => {
     const spec = testLayer('bound', { inH: 8, inW: 8, inC: 64, outC: 32 });
     // 8 passes of two words (8 x 8 outputs, laneStep 2); 576 / 8 = 72 non-zeros = 18 groups per channel.
-    expect(xnmsparseGenerator.bound(spec, { n: 1, m: 8 }, 1)).toBe(8 * 2 * 32 * 18 * 7);
-    expect(xnmsparseGenerator.bound(spec, { n: 1, m: 8 }, 8)).toBe(2 * 32 * 18 * 7);
+    expect(xnmsparseGenerator.bound(spec, { n: 1, m: 8 }, 1, AMPLE_SCRATCH)).toBe(8 * 2 * 32 * 18 * 7);
+    expect(xnmsparseGenerator.bound(spec, { n: 1, m: 8 }, 8, AMPLE_SCRATCH)).toBe(2 * 32 * 18 * 7);
     // One pixel: one word of one pass per channel.
     const fc = testLayer('fc', { kind: 'fc', inH: 1, inW: 1, inC: 512, outC: 64, kH: 1, kW: 1, pad: { top: 0, bottom: 0, left: 0, right: 0 } });
-    expect(xnmsparseGenerator.bound(fc, { n: 1, m: 16 }, 8)).toBe(8 * 8 * 7);
+    expect(xnmsparseGenerator.bound(fc, { n: 1, m: 16 }, 8, AMPLE_SCRATCH)).toBe(8 * 8 * 7);
   });
 
   it.each(['conv3x3-64-16x16', 'fc-512-64'])('%s on 8 cores, bit-exact, within twice its bound', (name) => {
