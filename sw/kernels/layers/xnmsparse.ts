@@ -33,9 +33,9 @@
  * input), except in a flat layer (pointwise, fc, matmul), whose buffer holds zeros there.
  *
  * A fully connected layer has one pixel: the flat buffer's word of a position holds {x_k, 0, 0, 0}
- * and three lanes multiply zeros, 1.75 cycles per non-zero MAC, which still beats a byte gather
- * (3 cycles: sparse-gather.ts) and revision 1 (1.625 + its index and weight overhead per channel
- * pair).
+ * and three lanes multiply zeros, 1.75 cycles per non-zero MAC: it beats the byte gather
+ * (3 cycles: sparse-gather.ts), but not revision 1, which fills one lane per gather and wastes
+ * none (fc-512-64 on 8 cores at 1:8: 1,456 cycles against revision 1's 1,241).
  *
  * bound(): the busiest core's loops at one cycle per instruction: per pass, channel and word that
  * holds a pixel, groups x 7. Not counted: the fill, the requantization, the calls and setups.
