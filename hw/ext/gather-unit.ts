@@ -7,7 +7,7 @@
 // the previous one's data returns. Both register writes happen only when the data returns without
 // error, so a faulting gather changes no register (docs/isa-extension.md §4).
 import { defineModule, mux, U, UInt } from '../hdl/index.js';
-import { ACCESS, CAUSE, dataPort, exceptionPort } from './load-port.js';
+import { dataPort, exceptionPort, loadAccess } from './load-port.js';
 import { GatherAddress } from './address.js';
 import { IndexDecompressor } from './decompressor.js';
 import { type GatherFormat, laneWidth } from './format.js';
@@ -24,7 +24,7 @@ export const GatherUnit = defineModule('GatherUnit', (m, p: GatherFormat) => {
   const opOld = m.input('op_old', UInt(32));
   const issueReady = m.output('issue_ready', UInt(1));
 
-  const { req: dataReq, addr: dataAddr, be: dataBe, gnt: dataGnt, rvalid: dataRvalid, err: dataErr, rdata: dataRdata } = dataPort(m);
+  const data = dataPort(m);
 
   const wbRdWe = m.output('wb_rd_we', UInt(1));
   const wbRdAddr = m.output('wb_rd_addr', UInt(5));
@@ -33,11 +33,10 @@ export const GatherUnit = defineModule('GatherUnit', (m, p: GatherFormat) => {
   const wbRs2Addr = m.output('wb_rs2_addr', UInt(5));
   const wbRs2Data = m.output('wb_rs2_data', UInt(32));
 
-  const { valid: excValid, cause: excCause, tval: excTval } = exceptionPort(m);
+  const exception = exceptionPort(m);
 
-  const state = m.reg('state', UInt(2), { reset: ACCESS.idle });
-  // The in-flight gather: no reset needed, they are only read while state says they are valid.
-  const addrQ = m.reg('addr_q', UInt(32));
+  const access = loadAccess(m, data, exception);
+  // The rest of the in-flight gather: no reset needed, read only when its data returns.
   const oldQ = m.reg('old_q', UInt(32));
   const laneQ = m.reg('lane_q', UInt(laneWidth(p)));
   const rdQ = m.reg('rd_q', UInt(5));
@@ -52,56 +51,38 @@ export const GatherUnit = defineModule('GatherUnit', (m, p: GatherFormat) => {
   addressGen.index.assign(decompressor.index);
   addressGen.lane.assign(issueLane);
 
-  const waitingResponse = m.node('waiting_response', state.eq(ACCESS.response));
-  const returned = m.node('returned', waitingResponse.and(dataRvalid));
-  const completes = m.node('completes', returned.and(dataErr.not()));
-  const faults = m.node('faults', returned.and(dataErr));
   // After a fault the core flushes younger instructions, so none is accepted in that cycle.
-  const accepting = m.node('accepting', state.eq(ACCESS.idle).or(completes));
+  const accepting = m.node('accepting', access.idle.or(access.completes));
   const fire = m.node('fire', issueValid.and(accepting));
-  const misaligned = m.node('misaligned', fire.and(addressGen.misaligned));
-  const start = m.node('start', fire.and(addressGen.misaligned.not()));
-  const requesting = m.node('requesting', state.eq(ACCESS.request));
-
   issueReady.assign(accepting);
-  dataReq.assign(start.or(requesting));
-  const address = m.node('address', mux(requesting, addrQ, addressGen.address));
-  dataAddr.assign(address);
+  const { start, address } = access.issue(fire, addressGen.address, addressGen.misaligned);
   const byteEnables = p.bytes === 1 ? U(1, 4).shl(address.bits(1, 0).zext(4)) : mux(address.bit(1), U(0b1100, 4), U(0b0011, 4));
-  dataBe.assign(byteEnables);
+  data.be.assign(byteEnables);
 
   m.when(start, () => {
-    addrQ.assign(addressGen.address);
     oldQ.assign(opOld);
     laneQ.assign(issueLane);
     rdQ.assign(issueRd);
     rs2Q.assign(issueRs2);
     restQ.assign(decompressor.rest);
     consumeQ.assign(issueConsume);
-    state.assign(mux(dataGnt, U(ACCESS.response, 2), U(ACCESS.request, 2)));
-  })
-    .elseWhen(requesting.and(dataGnt), () => state.assign(ACCESS.response))
-    .elseWhen(returned, () => state.assign(ACCESS.idle));
+  });
 
   const inserter = m.instance('u_lane', LaneInserter, { bytes: p.bytes });
   inserter.word.assign(oldQ);
-  inserter.rdata.assign(dataRdata);
-  inserter.offset.assign(addrQ.bits(1, 0));
+  inserter.rdata.assign(data.rdata);
+  inserter.offset.assign(access.addrQ.bits(1, 0));
   inserter.lane.assign(laneQ);
 
-  wbRdWe.assign(completes);
+  wbRdWe.assign(access.completes);
   wbRdAddr.assign(rdQ);
   wbRdData.assign(inserter.result);
-  wbRs2We.assign(completes.and(consumeQ));
+  wbRs2We.assign(access.completes.and(consumeQ));
   wbRs2Addr.assign(rs2Q);
   wbRs2Data.assign(restQ);
-
-  excValid.assign(misaligned.or(faults));
-  excCause.assign(mux(faults, U(CAUSE.loadAccessFault, 5), U(CAUSE.loadMisaligned, 5)));
-  excTval.assign(mux(faults, addrQ, addressGen.address));
   return {
     issueValid, issueLane, issueConsume, issueRd, issueRs2, opBase, opIndices, opOld, issueReady,
-    dataReq, dataAddr, dataBe, dataGnt, dataRvalid, dataErr, dataRdata,
-    wbRdWe, wbRdAddr, wbRdData, wbRs2We, wbRs2Addr, wbRs2Data, excValid, excCause, excTval,
+    dataReq: data.req, dataAddr: data.addr, dataBe: data.be, dataGnt: data.gnt, dataRvalid: data.rvalid, dataErr: data.err, dataRdata: data.rdata,
+    wbRdWe, wbRdAddr, wbRdData, wbRs2We, wbRs2Addr, wbRs2Data, excValid: exception.valid, excCause: exception.cause, excTval: exception.tval,
   };
 });

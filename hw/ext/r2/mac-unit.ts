@@ -10,7 +10,7 @@
 // nm.mac4 is accepted per cycle when memory grants at once. nm.racc and CSR accesses read the
 // accumulators, so they wait until no nm.mac4 is in flight (docs/isa-extension.md R2.6).
 import { defineModule, mux, U, UInt } from '../../hdl/index.js';
-import { ACCESS, CAUSE, dataPort, exceptionPort } from '../load-port.js';
+import { dataPort, exceptionPort, loadAccess } from '../load-port.js';
 import { MacAccumulators } from './accumulators.js';
 import { MacAddress } from './address.js';
 import { MacLanes } from './lanes.js';
@@ -34,17 +34,16 @@ export const MacUnit = defineModule('MacUnit', (m) => {
   const opCsrData = m.input('op_csr_data', UInt(32));
   const issueReady = m.output('issue_ready', UInt(1));
 
-  const { req: dataReq, addr: dataAddr, be: dataBe, gnt: dataGnt, rvalid: dataRvalid, err: dataErr, rdata: dataRdata } = dataPort(m);
+  const data = dataPort(m);
 
   const wbRdWe = m.output('wb_rd_we', UInt(1));
   const wbRdAddr = m.output('wb_rd_addr', UInt(5));
   const accData = m.output('acc_data', UInt(32));
 
-  const { valid: excValid, cause: excCause, tval: excTval } = exceptionPort(m);
+  const exception = exceptionPort(m);
 
-  const state = m.reg('state', UInt(2), { reset: ACCESS.idle });
-  // The in-flight nm.mac4: no reset needed, they are only read while state says they are valid.
-  const addrQ = m.reg('addr_q', UInt(32));
+  const access = loadAccess(m, data, exception);
+  // The rest of the in-flight nm.mac4: no reset needed, read only when its data returns.
   const weightQ = m.reg('weight_q', UInt(8));
   const signedQ = m.reg('signed_q', UInt(1));
 
@@ -56,44 +55,30 @@ export const MacUnit = defineModule('MacUnit', (m) => {
   weightSel.weights.assign(opWeights);
   weightSel.lane.assign(issueLane);
 
-  const idle = m.node('idle', state.eq(ACCESS.idle));
-  const waitingResponse = m.node('waiting_response', state.eq(ACCESS.response));
-  const returned = m.node('returned', waitingResponse.and(dataRvalid));
-  const completes = m.node('completes', returned.and(dataErr.not()));
-  const faults = m.node('faults', returned.and(dataErr));
-  const requesting = m.node('requesting', state.eq(ACCESS.request));
   // After a fault the core flushes younger instructions, so none is accepted in that cycle.
-  const macAccepting = m.node('mac_accepting', idle.or(completes));
+  const macAccepting = m.node('mac_accepting', access.idle.or(access.completes));
   const isMac = m.node('is_mac', issueKind.eq(macIssueKind.mac4));
   const isRacc = m.node('is_racc', issueKind.eq(macIssueKind.racc));
   const isCsr = m.node('is_csr', issueKind.eq(macIssueKind.csr));
   // An accumulator access reads what every older nm.mac4 accumulated: none may be in flight.
-  issueReady.assign(mux(isMac, macAccepting, idle));
+  issueReady.assign(mux(isMac, macAccepting, access.idle));
   const fireMac = m.node('fire_mac', issueValid.and(isMac).and(macAccepting));
-  const fireRacc = m.node('fire_racc', issueValid.and(isRacc).and(idle));
-  const fireCsr = m.node('fire_csr', issueValid.and(isCsr).and(idle));
-  const misaligned = m.node('misaligned', fireMac.and(addressGen.misaligned));
-  const start = m.node('start', fireMac.and(addressGen.misaligned.not()));
-
-  dataReq.assign(start.or(requesting));
-  dataAddr.assign(mux(requesting, addrQ, addressGen.address));
-  dataBe.assign(U(0b1111, 4));
+  const fireRacc = m.node('fire_racc', issueValid.and(isRacc).and(access.idle));
+  const fireCsr = m.node('fire_csr', issueValid.and(isCsr).and(access.idle));
+  const { start } = access.issue(fireMac, addressGen.address, addressGen.misaligned);
+  data.be.assign(U(0b1111, 4));
 
   m.when(start, () => {
-    addrQ.assign(addressGen.address);
     weightQ.assign(weightSel.weight);
     signedQ.assign(issueSigned);
-    state.assign(mux(dataGnt, U(ACCESS.response, 2), U(ACCESS.request, 2)));
-  })
-    .elseWhen(requesting.and(dataGnt), () => state.assign(ACCESS.response))
-    .elseWhen(returned, () => state.assign(ACCESS.idle));
+  });
 
   const lanes = m.instance('u_lanes', MacLanes, {});
-  lanes.word.assign(dataRdata);
+  lanes.word.assign(data.rdata);
   lanes.weight.assign(weightQ);
   lanes.signedAct.assign(signedQ);
   const accumulators = m.instance('u_acc', MacAccumulators, {});
-  accumulators.accumulate.assign(completes);
+  accumulators.accumulate.assign(access.completes);
   accumulators.products.assign(lanes.products);
   accumulators.index.assign(issueAcc);
   accumulators.clear.assign(fireRacc);
@@ -104,13 +89,10 @@ export const MacUnit = defineModule('MacUnit', (m) => {
   wbRdAddr.assign(issueRd);
   accData.assign(accumulators.readData);
 
-  excValid.assign(misaligned.or(faults));
-  excCause.assign(mux(faults, U(CAUSE.loadAccessFault, 5), U(CAUSE.loadMisaligned, 5)));
-  excTval.assign(mux(faults, addrQ, addressGen.address));
   return {
     issueValid, issueKind, issueSigned, issueHalf, issueLane, issueAcc, issueRd, issueCsrWrite,
     opBase, opOffsets, opWeights, opCsrData, issueReady,
-    dataReq, dataAddr, dataBe, dataGnt, dataRvalid, dataErr, dataRdata,
-    wbRdWe, wbRdAddr, accData, excValid, excCause, excTval,
+    dataReq: data.req, dataAddr: data.addr, dataBe: data.be, dataGnt: data.gnt, dataRvalid: data.rvalid, dataErr: data.err, dataRdata: data.rdata,
+    wbRdWe, wbRdAddr, accData, excValid: exception.valid, excCause: exception.cause, excTval: exception.tval,
   };
 });
