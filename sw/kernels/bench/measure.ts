@@ -6,7 +6,7 @@
 import type { Cycles } from '../../../isa/types.js';
 import { parsePattern } from '../../sparse/pattern.js';
 import { randomLayerData } from '../../layers/data.js';
-import { denseMacs, type LayerKind, reductionLength, type Variant } from '../../layers/spec.js';
+import { denseMacs, type LayerKind, type Variant } from '../../layers/spec.js';
 import { layerProgram } from '../layers/program.js';
 import { checkLayerOutput, type CoreBreakdown, runLayerProgram } from '../layers/run.js';
 import { type BenchCase, benchLayer } from './cases.js';
@@ -113,6 +113,3 @@ export function summarize(rows: readonly BenchRow[]): BenchRow[] {
     };
   });
 }
-
-/** Reduction length of a row's layer, for reports. */
-export const reductionOf = (row: BenchRow): number => reductionLength(benchLayer(row.layer));

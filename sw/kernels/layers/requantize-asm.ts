@@ -26,6 +26,3 @@ export function requantizeLines(spec: LayerSpec, acc: string, shift: string, mul
     outputClip(spec, acc),
   ];
 }
-
-/** Instructions per output of requantizeLines, for the bounds (plus one store). */
-export const REQUANTIZE_INSTRUCTIONS = 4;
