@@ -8,7 +8,6 @@ import { layerProgram, type LayerProgram } from '../../sw/kernels/layers/program
 import { generatorFor } from '../../sw/kernels/layers/registry.js';
 import { checkLayerOutput, layerElf, type LayerRun, runLayerProgram } from '../../sw/kernels/layers/run.js';
 import { parsePattern } from '../../sw/sparse/pattern.js';
-import { formatTable } from '../../gen/text-table.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { runCommand, UsageError } from '../errors.js';
 import { parseCount } from '../options.js';
@@ -105,20 +104,7 @@ function report(program: LayerProgram, run: LayerRun, denseWeightBytes: number):
     `output        ${program.outputBytes} bytes, bit-exact against the golden model`,
     '',
   ];
-  const rows: [string, (c: LayerRun['perCore'][number]) => number][] = [
-    ['cycles', (c) => c.cycles],
-    ['instructions', (c) => c.instructions],
-    ['load-use stalls', (c) => c.loadUse],
-    ['branch penalty', (c) => c.branches],
-    ['jump penalty', (c) => c.jumps],
-    ['mulh/div extra', (c) => c.multiCycle],
-    ['tcdm contention', (c) => c.tcdmContention],
-    ['l2 latency', (c) => c.l2Wait],
-    ['barrier wait', (c) => c.barrier],
-  ];
-  const header = ['core', ...run.perCore.map((_, i) => String(i))];
-  const table = formatTable(header, rows.map(([label, get]) => [label, ...run.perCore.map((c) => String(get(c)))]), header.map((_, i) => (i === 0 ? 'left' : 'right')));
-  return `${lines.join('\n')}${table}\n`;
+  return `${lines.join('\n')}${run.stats()}\n`;
 }
 
 export function kernel(kindText: string, options: KernelOptions): Promise<void> {

@@ -21,7 +21,7 @@ describe('nmsparse kernel', () => {
     expect(stdout).toMatch(/^MAC\/cycle +\d+\.\d\d$/m);
     expect(stdout).toMatch(/^weights +\d+ B values \+ \d+ B indices = \d+ B \(dense: 288 B\)$/m);
     expect(stdout).toMatch(/bit-exact against the golden model/);
-    expect(stdout).toMatch(/^tcdm contention( +\d+){4}$/m);
+    expect(stdout).toMatch(/^ {2}tcdm contention( +\d+){4}$/m);
   });
 
   it('emits a self-checking ELF file that nmsparse sim runs to exit code 0, and assembly that names the layer', async () => {

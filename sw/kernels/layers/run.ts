@@ -6,6 +6,7 @@ import { readElf } from '../../../isa/elf/reader.js';
 import { writeElf } from '../../../isa/elf/writer.js';
 import type { Cycles } from '../../../isa/types.js';
 import { Cluster } from '../../../sim/cluster/cluster.js';
+import { formatStats } from '../../../sim/simulate.js';
 import { assemble } from '../../asm/assembler.js';
 import type { LayerData } from '../../layers/data.js';
 import { goldenLayer } from '../../layers/golden.js';
@@ -33,6 +34,8 @@ export interface LayerRun {
   readonly cycles: Cycles;
   readonly output: Uint8Array;
   readonly perCore: readonly CoreBreakdown[];
+  /** The same, as the table `nmsparse sim --stats` prints (made when asked: the bench never does). */
+  stats(): string;
 }
 
 /** The layer's output differs from the golden model's. */
@@ -77,7 +80,7 @@ export function runLayerProgram(program: LayerProgram, elf: Uint8Array = layerEl
       other: s.cycles - counted,
     };
   });
-  return { cycles, output: cluster.memory.readBytes(program.plan.output, program.outputBytes), perCore };
+  return { cycles, output: cluster.memory.readBytes(program.plan.output, program.outputBytes), perCore, stats: () => formatStats(cluster.harts, cluster.reports.map((r) => r.waits)) };
 }
 
 /** Throws a LayerMismatchError naming the first output (y, x, channel) that differs from the golden model. */
