@@ -17,3 +17,10 @@ export function parseCount(text: string, option: string, min = 0, max = Number.M
   if (!DECIMAL.test(text)) throw new UsageError(`${option} takes a whole number in decimal digits, got '${text}'`);
   return checked(Number(text), text, option, min, max);
 }
+
+/** `value` when it is one of `allowed`; otherwise a refusal naming the option and the choices. */
+export function parseChoice<T extends string>(value: string, option: string, allowed: readonly T[]): T {
+  const found = allowed.find((a) => a === value);
+  if (found === undefined) throw new UsageError(`${option} must be one of ${allowed.join(', ')}, got '${value}'`);
+  return found;
+}

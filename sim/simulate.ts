@@ -13,7 +13,7 @@ import { regName } from '../isa/registers.js';
 import type { Cycles } from '../isa/types.js';
 import type { InstructionTable } from '../isa/table.js';
 import { Cluster } from './cluster/cluster.js';
-import { PULP_CLUSTER } from './cluster/config.js';
+import { MAX_CLUSTER_CORES, PULP_CLUSTER } from './cluster/config.js';
 import type { PortStats } from './cluster/core-port.js';
 import { describeSite, IssError, type FaultSite } from './core/errors.js';
 import type { Hart, RunStop } from './core/hart.js';
@@ -115,7 +115,7 @@ export function stopText(stop: { readonly kind: string; readonly code?: number }
 
 /** Why `cores` is no core count `simulate` takes, or undefined when it is one. */
 export function coreCountError(cores: number): string | undefined {
-  return Number.isInteger(cores) && cores >= 1 && cores <= 16 ? undefined : `--cores must be 1..16, not ${cores}`;
+  return Number.isInteger(cores) && cores >= 1 && cores <= MAX_CLUSTER_CORES ? undefined : `--cores must be 1..${MAX_CLUSTER_CORES}, not ${cores}`;
 }
 
 /** A loaded program, ready to run, and its statistics table at any time. */

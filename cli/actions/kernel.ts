@@ -10,7 +10,8 @@ import { checkLayerOutput, layerElf, type LayerRun, runLayerProgram } from '../.
 import { parsePattern } from '../../sw/sparse/pattern.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { runCommand, UsageError } from '../errors.js';
-import { parseCount } from '../options.js';
+import { parseChoice, parseCount } from '../options.js';
+import { MAX_CLUSTER_CORES } from '../../sim/cluster/config.js';
 
 export interface KernelOptions {
   input: string;
@@ -46,14 +47,8 @@ function padding(text: string): Padding {
   return { top, bottom, left, right };
 }
 
-function oneOf<T extends string>(value: string, option: string, allowed: readonly T[]): T {
-  const found = allowed.find((a) => a === value);
-  if (found === undefined) throw new UsageError(`${option} must be one of ${allowed.join(', ')}, got '${value}'`);
-  return found;
-}
-
 function layerOf(kindText: string, options: KernelOptions): LayerSpec {
-  const kind: LayerKind = oneOf(kindText, 'kind', LAYER_KINDS);
+  const kind: LayerKind = parseChoice(kindText, 'kind', LAYER_KINDS);
   const [inH, inW, inC] = dims(options.input, '--input', 3, 'HxWxC') as [number, number, number];
   const window = kind === 'conv' || kind === 'dw' ? '3x3' : '1x1';
   const [kH, kW] = dims(options.kernel ?? window, '--kernel', 2, 'KHxKW') as [number, number];
@@ -76,8 +71,8 @@ function layerOf(kindText: string, options: KernelOptions): LayerSpec {
     kW,
     stride: parseCount(options.stride, '--stride', 1, 16),
     pad: padding(options.pad),
-    inputSigned: oneOf(options.inputType, '--input-type', ['int8', 'uint8'] as const) === 'int8',
-    output: oneOf<OutputType>(options.outputType, '--output-type', ['int8', 'uint8']),
+    inputSigned: parseChoice(options.inputType, '--input-type', ['int8', 'uint8'] as const) === 'int8',
+    output: parseChoice<OutputType>(options.outputType, '--output-type', ['int8', 'uint8']),
     relu: options.relu ?? false,
     ...(options.activationWeights ? { activationWeights: true } : {}),
   };
@@ -110,11 +105,11 @@ function report(program: LayerProgram, run: LayerRun, denseWeightBytes: number):
 export function kernel(kindText: string, options: KernelOptions): Promise<void> {
   return runCommand(() => {
     const spec = layerOf(kindText, options);
-    const variant: Variant = oneOf(options.variant, '--variant', VARIANTS);
+    const variant: Variant = parseChoice(options.variant, '--variant', VARIANTS);
     const pattern = options.nm === undefined ? undefined : parsePattern(options.nm);
-    const cores = parseCount(options.cores, '--cores', 1, 16);
+    const cores = parseCount(options.cores, '--cores', 1, MAX_CLUSTER_CORES);
     const seed = parseCount(options.seed, '--seed', 0, 2 ** 32 - 1);
-    const emit = options.emit === undefined ? undefined : oneOf(options.emit, '--emit', ['asm', 'elf'] as const);
+    const emit = options.emit === undefined ? undefined : parseChoice(options.emit, '--emit', ['asm', 'elf'] as const);
     if (options.out !== undefined && emit === undefined) throw new UsageError('--out is for --emit');
     const data = randomLayerData(spec, seed, pattern);
     const program = layerProgram(data, variant, pattern, cores, { selfCheck: emit !== undefined });

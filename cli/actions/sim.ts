@@ -4,7 +4,7 @@ import { simulate, type SimulateOptions } from '../../sim/index.js';
 import { ElfError } from '../../isa/elf/reader.js';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
 import { runCommand, UsageError } from '../errors.js';
-import { parseCount } from '../options.js';
+import { parseChoice, parseCount } from '../options.js';
 import { executableOf, readProgramFile } from '../program-file.js';
 
 export interface SimOptions {
@@ -23,8 +23,7 @@ type Engine = (typeof ENGINES)[number];
 
 /** The engine, and for the RTL engines the checkout, refusing options they do not take. */
 function engineOf(options: SimOptions): { engine: Engine; rtl: string } {
-  const engine = ENGINES.find((e) => e === options.engine);
-  if (engine === undefined) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, got '${options.engine}'`);
+  const engine = parseChoice(options.engine, '--engine', ENGINES);
   if (engine === 'iss') {
     if (options.rtl !== undefined) throw new UsageError('--rtl is for --engine cv32e40p or compare');
     return { engine, rtl: '' };

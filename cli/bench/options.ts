@@ -6,15 +6,13 @@ import { BENCH_CORES, BENCH_LAYERS, BENCH_PATTERNS, type BenchCase, benchCases }
 import type { Shard } from '../../sw/kernels/bench/shard.js';
 import { UsageError } from '../errors.js';
 import { parseCount } from '../options.js';
+import { MAX_CLUSTER_CORES } from '../../sim/cluster/config.js';
 
 export interface CaseOptions {
   layers?: string;
   cores?: string;
   nm?: string;
 }
-
-/** The most cores of the simulated cluster (sim/cluster/config.ts). */
-const MOST_CORES = 16;
 
 function list(text: string, option: string): string[] {
   const items = text.split(',');
@@ -34,7 +32,7 @@ export function selectedCases(options: CaseOptions): BenchCase[] {
     if (!spec) throw new UsageError(`--layers: no bench layer '${name}' (layers: ${BENCH_LAYERS.map((l) => l.name).join(', ')})`);
     return spec;
   });
-  const cores = options.cores === undefined ? BENCH_CORES : list(options.cores, '--cores').map((n) => parseCount(n, '--cores', 1, MOST_CORES));
+  const cores = options.cores === undefined ? BENCH_CORES : list(options.cores, '--cores').map((n) => parseCount(n, '--cores', 1, MAX_CLUSTER_CORES));
   const cases = benchCases(layers, cores);
   if (options.nm === undefined) return cases;
   const sparsities = list(options.nm, '--nm').map((nm) => {

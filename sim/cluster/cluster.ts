@@ -20,7 +20,7 @@ import { hex } from '../../isa/bits.js';
 import type { InstructionTable } from '../../isa/table.js';
 import type { Cycles, Word } from '../../isa/types.js';
 import { loadImage } from '../program.js';
-import { PULP_CLUSTER, type ClusterConfig } from './config.js';
+import { MAX_CLUSTER_CORES, PULP_CLUSTER, type ClusterConfig } from './config.js';
 import { CORE_STACK_BYTES, PERIPHERAL } from '../../isa/platform/memory-map.js';
 import { CorePort, type PortHost, type PortStats } from './core-port.js';
 import { Dma, type DmaRequest } from './dma.js';
@@ -79,7 +79,7 @@ export class Cluster implements PortHost {
 
   constructor(options: ClusterOptions = {}) {
     const config = { ...PULP_CLUSTER, ...options.config };
-    if (config.cores < 1 || config.cores > 16) throw new Error(`cluster: 1 to 16 cores, not ${config.cores}`);
+    if (config.cores < 1 || config.cores > MAX_CLUSTER_CORES) throw new Error(`cluster: 1 to ${MAX_CLUSTER_CORES} cores, not ${config.cores}`);
     this.config = config;
     this.memory = new MappedMemory([
       { name: 'l1', base: config.l1Base, size: config.l1Size },

@@ -6,8 +6,11 @@ import { CV32E40P_TIMING, type TimingConfig } from '../core/timing.js';
 import type { Addr, Cycles } from '../../isa/types.js';
 import { PERIPHERALS_BASE, PULP_L1, PULP_L2 } from '../../isa/platform/memory-map.js';
 
+/** The most cores a cluster has (the PULP cluster's 16-core configuration). */
+export const MAX_CLUSTER_CORES = 16;
+
 export interface ClusterConfig {
-  /** Number of cores, 1..16. */
+  /** Number of cores, 1..MAX_CLUSTER_CORES. */
   readonly cores: number;
   readonly l1Base: Addr;
   readonly l1Size: number;

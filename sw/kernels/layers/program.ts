@@ -18,6 +18,7 @@ import type { InstructionSet } from '../kernel.js';
 import { wordsToBytes } from '../words.js';
 import type { LayerPlan, WeightImage } from './generator.js';
 import { generatorFor } from './registry.js';
+import { MAX_CLUSTER_CORES } from '../../../sim/cluster/config.js';
 
 /** L1 bytes of each part of the layer's tile. */
 export interface Footprint {
@@ -116,7 +117,7 @@ export function layerProgram(data: LayerData, variant: Variant, pattern: Sparsit
   const { spec } = data;
   validateLayer(spec, variant, pattern);
   checkLayerData(data);
-  if (!Number.isInteger(cores) || cores < 1 || cores > 16) throw new LayerSpecError('cores', `must be 1 to 16, not ${cores}`);
+  if (!Number.isInteger(cores) || cores < 1 || cores > MAX_CLUSTER_CORES) throw new LayerSpecError('cores', `must be 1 to ${MAX_CLUSTER_CORES}, not ${cores}`);
   const generator = generatorFor(spec, variant);
   const image = generator.weightImage(data, pattern);
   const quantization = quantizationBytes(data);
