@@ -4,7 +4,7 @@ import { extensionDesigns } from './ext/designs.js';
 import { Alu } from './examples/alu.js';
 import { Counter } from './examples/counter.js';
 import { Pipeline } from './examples/pipeline.js';
-import { RegFile } from './examples/regfile.js';
+import { RegFile } from './core/regfile.js';
 import type { DesignEntry } from './params.js';
 import { powerOfTwo } from '../util/params.js';
 

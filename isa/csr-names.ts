@@ -58,3 +58,21 @@ export function csrName(addr: CsrAddr): string {
 export function parseCsr(text: string): CsrAddr | undefined {
   return ADDRS.get(text.trim().toLowerCase());
 }
+
+/**
+ * The CSRs the CV32E40P decoder flags as status CSRs (user manual, "Cycle counts per instruction
+ * type"; cv32e40p_decoder.sv, csr_status_o): an access to one flushes the pipeline. mstatus, mepc,
+ * mtvec, mcause, the machine counters and their high halves, their unprivileged read-only mirrors
+ * (cycle, instret, hpmcounter3..31 and high halves), mcountinhibit, mhpmevent3..31 and privlv. The
+ * debug CSRs are not modelled.
+ */
+export const CV32E40P_STATUS_CSRS: ReadonlySet<CsrAddr> = new Set([
+  CSR.mstatus, CSR.mepc, CSR.mtvec, CSR.mcause, CSR.mcountinhibit, CSR.privlv,
+  CSR.mcycle, CSR.minstret, CSR.mcycleh, CSR.minstreth,
+  CSR.cycle, CSR.instret, CSR.cycleh, CSR.instreth,
+  ...Array.from({ length: 29 }, (_, i) => 0xb03 + i),
+  ...Array.from({ length: 29 }, (_, i) => 0xb83 + i),
+  ...Array.from({ length: 29 }, (_, i) => 0xc03 + i),
+  ...Array.from({ length: 29 }, (_, i) => 0xc83 + i),
+  ...Array.from({ length: 29 }, (_, i) => 0x323 + i),
+]);

@@ -17,7 +17,7 @@
 // reset-less flip-flops are smaller).
 import { defineModule, type Expr, mux, UInt } from '../hdl/index.js';
 import { Alu, aluOpWidth } from './alu.js';
-import { readPort, RegFile, writePort } from './regfile.js';
+import { readPort, RegFile, writePort } from '../core/regfile.js';
 
 /** Which unit executes an instruction: the `unit` input. */
 export const Unit = {

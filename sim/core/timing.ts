@@ -4,7 +4,7 @@
  * instruction, the register state before execution (for operand-dependent latencies), the outcome
  * (next pc, data access) and what the previous instruction wrote (for hazards).
  */
-import { CSR } from '../../isa/csr-names.js';
+import { CV32E40P_STATUS_CSRS } from '../../isa/csr-names.js';
 import { ACCUMULATORS_LOADED, type DecodedInstruction } from '../../isa/definition.js';
 import type { CsrAddr, Cycles } from '../../isa/types.js';
 
@@ -57,20 +57,7 @@ export const CV32E40P_TIMING: TimingConfig = {
   divByZero: 35,
   splitAccess: 2,
   statusCsrAccess: 4,
-  // The CSRs the CV32E40P decoder flags as status CSRs (user manual, "Cycle counts per instruction
-  // type", and cv32e40p_decoder.sv): mstatus, mepc, mtvec, mcause, the machine counters and their
-  // high halves, their unprivileged read-only mirrors (cycle, instret, hpmcounter3..31 and high
-  // halves), mcountinhibit, mhpmevent3..31 and privlv. The debug CSRs are not modelled.
-  statusCsrs: new Set([
-    CSR.mstatus, CSR.mepc, CSR.mtvec, CSR.mcause, CSR.mcountinhibit, CSR.privlv,
-    CSR.mcycle, CSR.minstret, CSR.mcycleh, CSR.minstreth,
-    CSR.cycle, CSR.instret, CSR.cycleh, CSR.instreth,
-    ...Array.from({ length: 29 }, (_, i) => 0xb03 + i),
-    ...Array.from({ length: 29 }, (_, i) => 0xb83 + i),
-    ...Array.from({ length: 29 }, (_, i) => 0xc03 + i),
-    ...Array.from({ length: 29 }, (_, i) => 0xc83 + i),
-    ...Array.from({ length: 29 }, (_, i) => 0x323 + i),
-  ]),
+  statusCsrs: CV32E40P_STATUS_CSRS,
   fence: 4,
 };
 

@@ -1,7 +1,7 @@
 // The example register file: hand-written vectors for the port semantics (read-before-write,
 // last write port wins, hardwired x0), then random traffic on every port against the array model.
 import { describe, expect, it } from 'vitest';
-import { type RegFileParams, RegFile, regFilePortNames } from '../../hw/examples/regfile.js';
+import { type RegFileParams, RegFile, regFilePortNames } from '../../hw/core/regfile.js';
 import { clog2, elaborate, UInt } from '../../hw/hdl/index.js';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
 import { RegFileModel, type WriteRequest } from './models/regfile.js';

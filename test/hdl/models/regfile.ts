@@ -1,4 +1,4 @@
-// Reference model of hw/examples/regfile.ts: an array of words; reads see the words before this
+// Reference model of hw/core/regfile.ts: an array of words; reads see the words before this
 // cycle's writes, writes apply in port order (the last port wins), register 0 reads as 0 when hardwired.
 export interface WriteRequest {
   readonly enable: boolean;
