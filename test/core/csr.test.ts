@@ -161,6 +161,11 @@ function runAgainstIss(seed: number, cycles: number, accumulators: boolean) {
 }
 
 describe('CoreCsr against the ISS CSR file', () => {
+  it('csrControl gives an op for the Zicsr rows only', () => {
+    expect(ZICSR.map(csrControl)).toEqual([CSR_OP.write, CSR_OP.set, CSR_OP.clear, CSR_OP.write, CSR_OP.set, CSR_OP.clear]);
+    for (const def of CV32E40P_TABLE.instructions) if (def.extension !== 'Zicsr') expect(csrControl(def), def.mnemonic).toBeUndefined();
+  });
+
   for (const accumulators of [false, true]) {
     for (const seed of [1, 2, 3]) {
       it(`seed ${seed}, accumulators ${accumulators}: every Zicsr form on known and unknown CSRs`, () => {
