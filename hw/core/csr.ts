@@ -176,12 +176,10 @@ export const CoreCsr = defineModule('CoreCsr', (m, p: CoreCsrParams) => {
   // The counters count on through the cycle of a write, from the written value, and an inhibit
   // bit acts in the cycle it is written: the ISS's counters (a value derived from its cycle or
   // instruction count) read the same way, one cycle or one retired instruction later.
-  const inhibitNext = m.node('mcountinhibit_next', mux(writeTo(CSR.mcountinhibit), masked(MCOUNTINHIBIT_MASK), mcountinhibitQ));
-  const count = (name: string, low: Signal, high: Signal,
-    addrs: { low: number; high: number }, event: Expr, inhibitBit: number): void => {
+  const count = (name: string, low: Signal, high: Signal, addrs: { low: number; high: number }, event: Expr, inhibitBit: number): void => {
+    const inhibited = m.node(`${name}_inhibited`, mux(writeTo(CSR.mcountinhibit), writeValue.bit(inhibitBit), mcountinhibitQ.bit(inhibitBit)));
     const base = cat(mux(writeTo(addrs.high), writeValue, high), mux(writeTo(addrs.low), writeValue, low));
-    const increment = m.node(`${name}_increment`, event.and(inhibitNext.bit(inhibitBit).not()));
-    const next = m.node(`${name}_next`, base.add(increment.zext(64)));
+    const next = m.node(`${name}_next`, base.add(event.and(inhibited.not()).zext(64)));
     low.assign(next.bits(31, 0));
     high.assign(next.bits(63, 32));
   };
