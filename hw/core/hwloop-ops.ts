@@ -2,6 +2,8 @@
 // row takes the value it writes into each of the loop's three registers (isa/tables/xcv-hwloop.ts).
 // `end` is the address of the first instruction after the body, as in the rows and the ISS.
 import type { InstructionDef } from '../../isa/definition.js';
+import { XCV_HWLOOP } from '../../isa/tables/xcv-hwloop.js';
+import type { OperandSlots } from '../../isa/types.js';
 
 /** Sources of a loop's start address. */
 export const START_FROM = { none: 0, pcOffset: 1, rs1: 2, nextPc: 3 } as const;
@@ -43,3 +45,16 @@ export function hwloopControl(def: InstructionDef): number | undefined {
     (COUNT_FROM[writes.count ?? 'none'] << HWLOOP_OP_FIELDS.count)
   );
 }
+
+/**
+ * How many low bits of a slot any Xcvhwlp row can set: the rows' immediates (offsets, counts) are
+ * all unsigned, so the unit's adder and count mux need no more than these bits of imm and imm2.
+ */
+function slotBits(slot: keyof OperandSlots): number {
+  const operands = XCV_HWLOOP.flatMap((def) => def.format.operands.filter((operand) => operand.slot === slot));
+  if (operands.some((operand) => operand.min < 0)) throw new Error(`internal: an Xcvhwlp ${slot} operand is signed`);
+  return Math.ceil(Math.log2(Math.max(...operands.map((operand) => operand.max)) + 1));
+}
+
+export const HWLOOP_IMM_BITS = slotBits('imm');
+export const HWLOOP_IMM2_BITS = slotBits('imm2');

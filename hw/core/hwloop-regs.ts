@@ -5,7 +5,7 @@
 // the CSR unit (lpstart0..lpcount1). A write and a decrement of the same count in one cycle: the
 // write wins, as in CV32E40P (the body rules keep a setup instruction out of a loop's last slot).
 import { defineModule, mux, U, UInt } from '../hdl/index.js';
-import { COUNT_FROM, END_FROM, HWLOOP_OP_FIELDS, HWLOOP_OP_WIDTH, START_FROM } from './hwloop-ops.js';
+import { COUNT_FROM, END_FROM, HWLOOP_IMM2_BITS, HWLOOP_IMM_BITS, HWLOOP_OP_FIELDS, HWLOOP_OP_WIDTH, START_FROM } from './hwloop-ops.js';
 
 /** Bytes of a setup instruction: the body of cv.setup(i) starts right after it (always 32-bit). */
 const SETUP_LENGTH = 4;
@@ -24,7 +24,9 @@ export const HwloopRegs = defineModule('HwloopRegs', (m) => {
   const startFrom = m.node('start_from', op.bits(HWLOOP_OP_FIELDS.start + 1, HWLOOP_OP_FIELDS.start));
   const endFrom = m.node('end_from', op.bits(HWLOOP_OP_FIELDS.end + 1, HWLOOP_OP_FIELDS.end));
   const countFrom = m.node('count_from', op.bits(HWLOOP_OP_FIELDS.count + 1, HWLOOP_OP_FIELDS.count));
-  const pcOffset = m.node('pc_offset', pc.add(imm));
+  // The decoder's 32-bit slots hold unsigned offsets and counts no wider than these for every row.
+  m.unused(imm.bits(31, HWLOOP_IMM_BITS), imm2.bits(31, HWLOOP_IMM2_BITS));
+  const pcOffset = m.node('pc_offset', pc.add(imm.bits(HWLOOP_IMM_BITS - 1, 0).zext(32)));
   const nextPc = m.node('next_pc', pc.add(U(SETUP_LENGTH, 32)));
 
   const startValue = m.wire('start_value', UInt(32));
@@ -33,7 +35,7 @@ export const HwloopRegs = defineModule('HwloopRegs', (m) => {
     .is(START_FROM.nextPc, () => startValue.assign(nextPc))
     .default(() => startValue.assign(pcOffset));
   const endValue = m.node('end_value', mux(endFrom.eq(END_FROM.rs1), a, pcOffset));
-  const countValue = m.node('count_value', mux(countFrom.eq(COUNT_FROM.rs1), a, imm2));
+  const countValue = m.node('count_value', mux(countFrom.eq(COUNT_FROM.rs1), a, imm2.bits(HWLOOP_IMM2_BITS - 1, 0).zext(32)));
 
   const outputs = [0, 1].map((l) => {
     const start = m.reg(`start${l}`, UInt(32), { reset: 0 });
