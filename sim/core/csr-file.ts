@@ -7,21 +7,13 @@ import { hex } from '../../isa/bits.js';
 import { CSR, isAccumulatorCsr } from '../../isa/csr-names.js';
 import type { CsrAddr, HwLoopRegs, Word } from '../../isa/types.js';
 import { Fault } from '../../isa/fault.js';
+import {
+  CV32E40P_ARCH_ID, CV32E40P_IMPLEMENTATION_ID, IRQ_MASK, isIdleCounterCsr, isReadOnlyCsr, MCAUSE_MASK, MCOUNTINHIBIT_CYCLE_BIT,
+  MCOUNTINHIBIT_INSTRET_BIT, MCOUNTINHIBIT_MASK, MISA, MSTATUS_RESET, MSTATUS_WRITABLE, OPENHW_VENDOR_ID, PRIVILEGE_MACHINE,
+} from '../../isa/csr-values.js';
 import type { CoreStats } from './timing.js';
 
 const TWO_32 = 2 ** 32;
-/** misa: RV32 (MXL=1) with I, M, C and the non-standard X bit. */
-const MISA = (1 << 30) | (1 << 8) | (1 << 12) | (1 << 2) | (1 << 23);
-const OPENHW_VENDOR_ID = 0x602;
-const CV32E40P_ARCH_ID = 4;
-/** mimpid: 1 in a CV32E40P v2 built with the CORE-V extensions (COREV_PULP), 0 without them. */
-const CV32E40P_IMPLEMENTATION_ID = 1;
-/** The interrupt lines mie keeps (cv32e40p_pkg.sv IRQ_MASK): the 16 fast ones, external, timer, software. */
-const IRQ_MASK = 0xffff0888 | 0;
-/** mcause keeps its interrupt bit and a 5-bit exception code. */
-const MCAUSE_MASK = 0x8000001f | 0;
-/** mstatus.MPP = machine mode: the core never leaves it here. */
-const MSTATUS_RESET = 0x1800;
 
 /** A 64-bit counter derived from a free-running source, writable, and freezable by mcountinhibit. */
 class Counter {
@@ -115,7 +107,7 @@ export class CsrFile {
       case CSR.lpend1: return this.hwloop.end[1]! | 0;
       case CSR.lpcount1: return this.hwloop.count[1]! | 0;
       case CSR.mhartid: case CSR.uhartid: return this.hartId;
-      case CSR.privlv: return 3;
+      case CSR.privlv: return PRIVILEGE_MACHINE;
       case CSR.mvendorid: return OPENHW_VENDOR_ID;
       case CSR.marchid: return CV32E40P_ARCH_ID;
       case CSR.mimpid: return CV32E40P_IMPLEMENTATION_ID;
@@ -123,19 +115,19 @@ export class CsrFile {
         const accumulator = this.accumulatorIndex(csr);
         if (accumulator !== undefined) return this.accumulators![accumulator]!;
         // mhpmcounter3..31 (and high halves) and mhpmevent3..31 exist but count nothing here.
-        if ((csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0xb83 && csr <= 0xb9f) || (csr >= 0x323 && csr <= 0x33f)) return 0;
+        if (isIdleCounterCsr(csr)) return 0;
         throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is not implemented`);
       }
     }
   }
 
   write(csr: CsrAddr, value: Word): void {
-    if (csr >>> 10 === 3) throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is read-only`);
+    if (isReadOnlyCsr(csr)) throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is read-only`);
     const cycles = this.stats.cycles;
     const instret = this.stats.instret;
     switch (csr) {
-      // Only MIE (bit 3), MPIE (bit 7) are writable; MPP stays machine mode.
-      case CSR.mstatus: this.mstatus = (value & 0x88) | MSTATUS_RESET; return;
+      // Only MIE and MPIE are writable; MPP stays machine mode.
+      case CSR.mstatus: this.mstatus = (value & MSTATUS_WRITABLE) | MSTATUS_RESET; return;
       case CSR.mie: this.mie = value & IRQ_MASK; return;
       case CSR.mtvec: this.mtvec = value; return;
       case CSR.mscratch: this.mscratch = value; return;
@@ -143,9 +135,9 @@ export class CsrFile {
       case CSR.mcause: this.mcause = value & MCAUSE_MASK; return;
       case CSR.mtval: return;
       case CSR.mcountinhibit:
-        this.mcountinhibit = value & 0b101;
-        this.cycle.inhibit(cycles, (value & 1) !== 0);
-        this.instret.inhibit(instret, (value & 4) !== 0);
+        this.mcountinhibit = value & MCOUNTINHIBIT_MASK;
+        this.cycle.inhibit(cycles, ((value >>> MCOUNTINHIBIT_CYCLE_BIT) & 1) !== 0);
+        this.instret.inhibit(instret, ((value >>> MCOUNTINHIBIT_INSTRET_BIT) & 1) !== 0);
         return;
       case CSR.mcycle: this.cycle.writeLow(cycles, value); return;
       case CSR.mcycleh: this.cycle.writeHigh(cycles, value); return;
@@ -158,7 +150,7 @@ export class CsrFile {
           this.accumulators![accumulator] = value;
           return;
         }
-        if ((csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0xb83 && csr <= 0xb9f) || (csr >= 0x323 && csr <= 0x33f)) return;
+        if (isIdleCounterCsr(csr)) return;
         throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is not writable`);
       }
     }

@@ -1,0 +1,223 @@
+// The core's control and status registers: the CSR set, reset values, WARL masks, illegal accesses
+// and read values of the ISS (sim/core/csr-file.ts, values from isa/csr-values.ts), the 64-bit
+// mcycle and minstret with mcountinhibit, trap entry and mret, and, with the `accumulators`
+// parameter, the Xnmsparse revision-2 accumulator CSRs, forwarded to the extension block that
+// holds them (hw/ext/r2/mac-unit.ts: issue_acc, issue_csr_write, op_csr_data, acc_data).
+//
+// One access per instruction: `csr_access` is high in the one cycle the instruction executes its
+// access; `csr_rdata` (the old value) and `csr_illegal` are combinational, the write happens at that
+// clock edge. `csr_illegal` depends on `csr_addr` and `csr_op` only; an illegal access changes
+// nothing. The hardware-loop CSRs read the registers of hw/core/hwloop-regs.ts (inputs hwlp_*).
+import { cat, defineModule, type Expr, type ModuleBuilder, mux, type Signal, U, UInt } from '../hdl/index.js';
+import { CSR, csrName } from '../../isa/csr-names.js';
+import {
+  CV32E40P_ARCH_ID, CV32E40P_IMPLEMENTATION_ID, IDLE_COUNTER_CSRS, IRQ_MASK, MCAUSE_MASK, MCOUNTINHIBIT_CYCLE_BIT,
+  MCOUNTINHIBIT_INSTRET_BIT, MCOUNTINHIBIT_MASK, MISA, MSTATUS_MIE_BIT, MSTATUS_MPIE_BIT, MSTATUS_RESET, MSTATUS_WRITABLE,
+  OPENHW_VENDOR_ID, PRIVILEGE_MACHINE,
+} from '../../isa/csr-values.js';
+import { CSR_OP, CSR_OP_WIDTH } from './csr-ops.js';
+
+export interface CoreCsrParams {
+  /** The core has Xnmsparse revision 2: nmacc0..3 are CSRs of the extension block (ext_csr_* ports). */
+  readonly accumulators: boolean;
+}
+
+/** mepc holds even addresses only (the core has 16-bit instructions): bit 0 reads 0. */
+const MEPC_MASK = ~1;
+/** Exceptions jump to the mtvec base, mtvec with its mode bits [1:0] cleared, in both modes. */
+const MTVEC_BASE_MASK = ~3;
+
+interface CsrEntry {
+  /** Selects the entry's addresses. */
+  readonly selected: Expr;
+  readonly value: Expr;
+  /** Selects the addresses of the entry that may be written (none: a read-only entry). */
+  readonly writable?: Expr;
+}
+
+export const CoreCsr = defineModule('CoreCsr', (m, p: CoreCsrParams) => {
+  const csrAccess = m.input('csr_access', UInt(1));
+  const csrOp = m.input('csr_op', UInt(CSR_OP_WIDTH));
+  const csrAddr = m.input('csr_addr', UInt(12));
+  const csrWdata = m.input('csr_wdata', UInt(32));
+  const csrRdata = m.output('csr_rdata', UInt(32));
+  const csrIllegal = m.output('csr_illegal', UInt(1));
+  const retire = m.input('retire', UInt(1));
+  const trap = m.input('trap', UInt(1));
+  const trapCause = m.input('trap_cause', UInt(5));
+  const trapPc = m.input('trap_pc', UInt(32));
+  const trapTval = m.input('trap_tval', UInt(32));
+  const mret = m.input('mret', UInt(1));
+  const hartId = m.input('hart_id', UInt(32));
+  const hwlpStart0 = m.input('hwlp_start0', UInt(32));
+  const hwlpEnd0 = m.input('hwlp_end0', UInt(32));
+  const hwlpCount0 = m.input('hwlp_count0', UInt(32));
+  const hwlpStart1 = m.input('hwlp_start1', UInt(32));
+  const hwlpEnd1 = m.input('hwlp_end1', UInt(32));
+  const hwlpCount1 = m.input('hwlp_count1', UInt(32));
+  const mtvec = m.output('mtvec', UInt(32));
+  const mepc = m.output('mepc', UInt(32));
+  const ext = p.accumulators ? accumulatorPort(m) : undefined;
+
+  const bit = (value: number, index: number): number => (value >>> index) & 1;
+  const word = (value: number): Expr => U(value >>> 0, 32);
+  const mstatusMie = m.reg('mstatus_mie', UInt(1), { reset: bit(MSTATUS_RESET, MSTATUS_MIE_BIT) });
+  const mstatusMpie = m.reg('mstatus_mpie', UInt(1), { reset: bit(MSTATUS_RESET, MSTATUS_MPIE_BIT) });
+  // Every register resets to 0, as the ISS's CSR file starts. WARL registers are written through
+  // their mask: the bits outside it are constant 0 flip-flops, which synthesis removes.
+  const csrReg = (name: string): Signal => m.reg(name, UInt(32), { reset: 0 });
+  const mieQ = csrReg('mie_q');
+  const mtvecQ = csrReg('mtvec_q');
+  const mscratchQ = csrReg('mscratch_q');
+  const mepcQ = csrReg('mepc_q');
+  const mcauseQ = csrReg('mcause_q');
+  const mtvalQ = csrReg('mtval_q');
+  const mcountinhibitQ = csrReg('mcountinhibit_q');
+  const cycleLow = csrReg('mcycle_q');
+  const cycleHigh = csrReg('mcycleh_q');
+  const instretLow = csrReg('minstret_q');
+  const instretHigh = csrReg('minstreth_q');
+
+  const selects = new Map<number, Expr>();
+  const select = (addr: number): Expr => {
+    const existing = selects.get(addr);
+    if (existing) return existing;
+    const created = m.node(`sel_${csrName(addr)}`, csrAddr.eq(addr));
+    selects.set(addr, created);
+    return created;
+  };
+  const any = (values: readonly Expr[]): Expr => values.reduce((a, b) => a.or(b));
+  /** A read/write CSR at `addr`. */
+  const readWrite = (addr: number, value: Expr): CsrEntry => ({ selected: select(addr), value, writable: select(addr) });
+  /** A read-only CSR at each of `addrs` (user mirrors, identification, hardware loops). */
+  const readOnly = (addrs: readonly number[], value: Expr): CsrEntry => ({ selected: any(addrs.map(select)), value });
+  /** A machine counter half and its user mirror, which is read-only. */
+  const counter = (machine: number, user: number, value: Expr): CsrEntry => ({
+    selected: select(machine).or(select(user)),
+    value,
+    writable: select(machine),
+  });
+
+  const mstatus = word(MSTATUS_RESET & ~MSTATUS_WRITABLE)
+    .or(mstatusMie.zext(32).shl(MSTATUS_MIE_BIT))
+    .or(mstatusMpie.zext(32).shl(MSTATUS_MPIE_BIT));
+  const idleCounter = m.node(
+    'sel_idle_counter',
+    any(IDLE_COUNTER_CSRS.map(([first, last]) => csrAddr.ge(first).and(csrAddr.le(last)))),
+  );
+  const entries: CsrEntry[] = [
+    readWrite(CSR.mstatus, mstatus),
+    readWrite(CSR.misa, word(MISA)), // WARL, fixed: writes are ignored
+    readWrite(CSR.mie, mieQ),
+    readWrite(CSR.mtvec, mtvecQ),
+    readWrite(CSR.mcountinhibit, mcountinhibitQ),
+    readWrite(CSR.mscratch, mscratchQ),
+    readWrite(CSR.mepc, mepcQ),
+    readWrite(CSR.mcause, mcauseQ),
+    readWrite(CSR.mtval, mtvalQ), // only a trap writes it; csrw is ignored, as in the ISS
+    readOnly([CSR.mip], word(0)), // no interrupt is ever pending here
+    counter(CSR.mcycle, CSR.cycle, cycleLow),
+    counter(CSR.mcycleh, CSR.cycleh, cycleHigh),
+    counter(CSR.minstret, CSR.instret, instretLow),
+    counter(CSR.minstreth, CSR.instreth, instretHigh),
+    readOnly([CSR.lpstart0], hwlpStart0),
+    readOnly([CSR.lpend0], hwlpEnd0),
+    readOnly([CSR.lpcount0], hwlpCount0),
+    readOnly([CSR.lpstart1], hwlpStart1),
+    readOnly([CSR.lpend1], hwlpEnd1),
+    readOnly([CSR.lpcount1], hwlpCount1),
+    readOnly([CSR.mhartid, CSR.uhartid], hartId),
+    readOnly([CSR.privlv], word(PRIVILEGE_MACHINE)),
+    readOnly([CSR.mvendorid], word(OPENHW_VENDOR_ID)),
+    readOnly([CSR.marchid], word(CV32E40P_ARCH_ID)),
+    readOnly([CSR.mimpid], word(CV32E40P_IMPLEMENTATION_ID)),
+    // They exist but count nothing: read 0, writes ignored.
+    { selected: idleCounter, value: word(0), writable: idleCounter },
+  ];
+  if (ext) {
+    if (CSR.nmacc0 % 4 !== 0 || CSR.nmacc3 !== CSR.nmacc0 + 3) throw new Error('internal: nmacc0..3 must be an aligned group of four CSRs');
+    const accumulator = m.node('sel_accumulator', csrAddr.bits(11, 2).eq(CSR.nmacc0 >>> 2));
+    entries.push({ selected: accumulator, value: ext.rdata, writable: accumulator });
+    ext.valid.assign(csrAccess.and(accumulator));
+    ext.index.assign(csrAddr.bits(1, 0));
+  }
+
+  const readable = m.node('readable', any(entries.map((e) => e.selected)));
+  const writable = m.node('writable', any(entries.flatMap((e) => (e.writable ? [e.writable] : []))));
+  const writes = m.node('writes', csrOp.ne(CSR_OP.read));
+  csrIllegal.assign(readable.not().or(writes.and(writable.not())));
+  const readValue = m.node('read_value', any(entries.map((e) => mux(e.selected, e.value, word(0)))));
+  csrRdata.assign(readValue);
+
+  const writeValue = m.wire('write_value', UInt(32));
+  m.switch(csrOp)
+    .is(CSR_OP.set, () => writeValue.assign(readValue.or(csrWdata)))
+    .is(CSR_OP.clear, () => writeValue.assign(readValue.and(csrWdata.not())))
+    .default(() => writeValue.assign(csrWdata));
+  const writing = m.node('writing', csrAccess.and(writes).and(writable));
+  const writeTo = (addr: number): Expr => writing.and(select(addr));
+  if (ext) {
+    ext.write.assign(writes);
+    ext.wdata.assign(writeValue);
+  }
+
+  const masked = (mask: number): Expr => writeValue.and(word(mask));
+  m.when(writeTo(CSR.mstatus), () => {
+    mstatusMie.assign(writeValue.bit(MSTATUS_MIE_BIT));
+    mstatusMpie.assign(writeValue.bit(MSTATUS_MPIE_BIT));
+  });
+  m.when(writeTo(CSR.mie), () => mieQ.assign(masked(IRQ_MASK)));
+  m.when(writeTo(CSR.mtvec), () => mtvecQ.assign(writeValue));
+  m.when(writeTo(CSR.mscratch), () => mscratchQ.assign(writeValue));
+  m.when(writeTo(CSR.mepc), () => mepcQ.assign(masked(MEPC_MASK)));
+  m.when(writeTo(CSR.mcause), () => mcauseQ.assign(masked(MCAUSE_MASK)));
+  m.when(writeTo(CSR.mcountinhibit), () => mcountinhibitQ.assign(masked(MCOUNTINHIBIT_MASK)));
+
+  // The counters count on through the cycle of a write, from the written value, and an inhibit
+  // bit acts in the cycle it is written: the ISS's counters (a value derived from its cycle or
+  // instruction count) read the same way, one cycle or one retired instruction later.
+  const count = (name: string, low: Signal, high: Signal, addrs: { low: number; high: number }, event: Expr, inhibitBit: number): void => {
+    const inhibited = m.node(`${name}_inhibited`, mux(writeTo(CSR.mcountinhibit), writeValue.bit(inhibitBit), mcountinhibitQ.bit(inhibitBit)));
+    const base = cat(mux(writeTo(addrs.high), writeValue, high), mux(writeTo(addrs.low), writeValue, low));
+    const next = m.node(`${name}_next`, base.add(event.and(inhibited.not()).zext(64)));
+    low.assign(next.bits(31, 0));
+    high.assign(next.bits(63, 32));
+  };
+  count('mcycle', cycleLow, cycleHigh, { low: CSR.mcycle, high: CSR.mcycleh }, U(1, 1), MCOUNTINHIBIT_CYCLE_BIT);
+  count('minstret', instretLow, instretHigh, { low: CSR.minstret, high: CSR.minstreth }, retire, MCOUNTINHIBIT_INSTRET_BIT);
+
+  // mret and trap entry, after the CSR writes so that they win (the pipeline never gives both).
+  m.when(mret, () => {
+    mstatusMie.assign(mstatusMpie);
+    mstatusMpie.assign(1);
+  });
+  m.when(trap, () => {
+    mstatusMpie.assign(mstatusMie);
+    mstatusMie.assign(0);
+    mepcQ.assign(trapPc.and(word(MEPC_MASK)));
+    mcauseQ.assign(trapCause.zext(32));
+    mtvalQ.assign(trapTval);
+  });
+
+  mtvec.assign(mtvecQ.and(word(MTVEC_BASE_MASK)));
+  mepc.assign(mepcQ);
+
+  return {
+    csrAccess, csrOp, csrAddr, csrWdata, csrRdata, csrIllegal, retire, trap, trapCause, trapPc, trapTval, mret, hartId,
+    hwlpStart0, hwlpEnd0, hwlpCount0, hwlpStart1, hwlpEnd1, hwlpCount1, mtvec, mepc,
+    ...(ext && { extCsrValid: ext.valid, extCsrIndex: ext.index, extCsrWrite: ext.write, extCsrWdata: ext.wdata, extCsrRdata: ext.rdata }),
+  };
+});
+
+/** The port to the extension block that holds the accumulators (hw/ext/r2/mac-unit.ts). */
+function accumulatorPort(m: ModuleBuilder) {
+  return {
+    /** A CSR instruction accesses accumulator `index` in this cycle. */
+    valid: m.output('ext_csr_valid', UInt(1)),
+    index: m.output('ext_csr_index', UInt(2)),
+    /** It writes `wdata` (its old value is `rdata`, which the block returns at once). */
+    write: m.output('ext_csr_write', UInt(1)),
+    wdata: m.output('ext_csr_wdata', UInt(32)),
+    rdata: m.input('ext_csr_rdata', UInt(32)),
+  };
+}
