@@ -49,10 +49,10 @@ export interface Comparison {
  * cycle. The first instruction outside that range is where the runs part (when the RTL spends more
  * after an instruction, it shows at the next one).
  */
-export function firstCycleDivergence(iss: readonly TimedRetirement[], rtl: readonly TimedRetirement[]): number | undefined {
+export function firstCycleDivergence(iss: readonly TimedRetirement[], rtl: readonly TimedRetirement[], startup = RTL_STARTUP_CYCLES): number | undefined {
   const n = Math.min(iss.length, rtl.length);
   for (let i = 0; i < n; i++) {
-    const early = iss[i]!.cycle + RTL_STARTUP_CYCLES - rtl[i]!.cycle;
+    const early = iss[i]!.cycle + startup - rtl[i]!.cycle;
     const gap = i + 1 < rtl.length ? rtl[i + 1]!.cycle - rtl[i]!.cycle - 1 : Number.POSITIVE_INFINITY;
     if (early < 0 || early > gap) return i;
   }
@@ -66,12 +66,12 @@ function firstPcDivergence(iss: readonly TimedRetirement[], rtl: readonly TimedR
 }
 
 /** Both traces around instruction `index`: pc, cycles on each side and their difference less the start-up constant. */
-export function traceWindow(iss: readonly TimedRetirement[], rtl: readonly TimedRetirement[], index: number, radius = 4): string {
-  const lines = ['     #  iss pc      iss cycle  rtl pc      rtl cycle  rtl-iss-4'];
+export function traceWindow(iss: readonly TimedRetirement[], rtl: readonly TimedRetirement[], index: number, radius = 4, startup = RTL_STARTUP_CYCLES): string {
+  const lines = [`     #  iss pc      iss cycle  rtl pc      rtl cycle  rtl-iss-${startup}`];
   for (let i = Math.max(0, index - radius); i <= index + radius && (i < iss.length || i < rtl.length); i++) {
     const a = iss[i];
     const b = rtl[i];
-    const delta = a && b ? String(b.cycle - a.cycle - RTL_STARTUP_CYCLES) : '';
+    const delta = a && b ? String(b.cycle - a.cycle - startup) : '';
     const cell = (r: TimedRetirement | undefined, cycle: number): string => (r ? `${hex(r.pc)}  ${String(cycle).padStart(9)}` : ' '.repeat(21));
     lines.push(`${i === index ? '>' : ' '}${String(i).padStart(5)}  ${cell(a, a?.cycle ?? 0)}  ${cell(b, b?.cycle ?? 0)}  ${delta.padStart(9)}`);
   }
@@ -105,8 +105,11 @@ function firstWriteDivergence(iss: RunSummary, rtl: RunSummary, stopped: boolean
   return undefined;
 }
 
-/** Compare the ISS's run with the RTL's; the RTL's cycles may exceed the ISS's by RTL_STARTUP_CYCLES only. */
-export function compareRuns(iss: RunSummary, rtl: RunSummary): Comparison {
+/**
+ * Compare the ISS's run with the RTL's; the RTL's cycles may exceed the ISS's by its start-up
+ * constant only (the CV32E40P's RTL_STARTUP_CYCLES by default).
+ */
+export function compareRuns(iss: RunSummary, rtl: RunSummary, startup = RTL_STARTUP_CYCLES): Comparison {
   const differences: string[] = [];
   // A run stopped by the cycle limit is compared as far as both got: the ISS completes the
   // instruction that reaches the limit, the RTL stops in the middle of the pipeline (instructions
@@ -115,8 +118,8 @@ export function compareRuns(iss: RunSummary, rtl: RunSummary): Comparison {
   if (iss.stop !== rtl.stop) differences.push(`stop: ISS ${iss.stop}, RTL ${rtl.stop}`);
   if (iss.output !== rtl.output) differences.push(`output: ISS ${JSON.stringify(iss.output)}, RTL ${JSON.stringify(rtl.output)}`);
   if (iss.instret !== rtl.instret && !stopped) differences.push(`instructions: ISS ${iss.instret}, RTL ${rtl.instret}`);
-  if (rtl.cycles - iss.cycles !== RTL_STARTUP_CYCLES && !stopped) {
-    differences.push(`cycles: ISS ${iss.cycles}, RTL ${rtl.cycles} (${rtl.cycles - iss.cycles - RTL_STARTUP_CYCLES} beyond the start-up constant ${RTL_STARTUP_CYCLES})`);
+  if (rtl.cycles - iss.cycles !== startup && !stopped) {
+    differences.push(`cycles: ISS ${iss.cycles}, RTL ${rtl.cycles} (${rtl.cycles - iss.cycles - startup} beyond the start-up constant ${startup})`);
   }
   if (iss.regs && rtl.regs && !stopped) {
     const reg = iss.regs.findIndex((v, i) => v >>> 0 !== rtl.regs![i]! >>> 0);
@@ -125,10 +128,10 @@ export function compareRuns(iss: RunSummary, rtl: RunSummary): Comparison {
   const write = firstWriteDivergence(iss, rtl, stopped);
   if (write !== undefined) differences.push(write);
   const pcAt = firstPcDivergence(iss.retired, rtl.retired, stopped);
-  const cycleAt = firstCycleDivergence(iss.retired, rtl.retired);
+  const cycleAt = firstCycleDivergence(iss.retired, rtl.retired, startup);
   const at = pcAt ?? cycleAt;
   if (pcAt !== undefined) differences.push(`instruction ${pcAt}: the retired pcs part`);
   else if (cycleAt !== undefined) differences.push(`instruction ${cycleAt} (pc ${hex(iss.retired[cycleAt]!.pc)}): the cycle counts part (at it, or after the instruction before)`);
   if (differences.length === 0) return { same: true, report: '' };
-  return { same: false, report: [...differences, ...(at === undefined ? [] : [traceWindow(iss.retired, rtl.retired, at)])].join('\n') };
+  return { same: false, report: [...differences, ...(at === undefined ? [] : [traceWindow(iss.retired, rtl.retired, at, 4, startup)])].join('\n') };
 }

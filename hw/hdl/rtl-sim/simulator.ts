@@ -124,11 +124,28 @@ export class RtlSimulator {
 
   /** Word `index` of a memory (hierarchical name), as an unsigned bit pattern. */
   peekMemory(name: string, index: number): bigint {
+    return BigInt(this.memoryWords(name, index)[index]!);
+  }
+
+  /**
+   * Sets word `index` of a memory (hierarchical name) between clock edges, as a testbench's
+   * backdoor does (e.g. a register the program expects preset): `value` is the unsigned pattern.
+   */
+  pokeMemory(name: string, index: number, value: number | bigint): void {
+    const words = this.memoryWords(name, index);
+    const type = this.design.flat.memories.find((m) => m.path === name)!.type;
+    const bits = BigInt.asUintN(type.width, BigInt(value));
+    if (isNarrow(type)) (words as Uint32Array)[index] = Number(bits);
+    else (words as bigint[])[index] = bits;
+    this.dirty = true;
+  }
+
+  private memoryWords(name: string, index: number): Uint32Array | bigint[] {
     const i = this.design.flat.memories.findIndex((m) => m.path === name);
     if (i < 0) throw new RtlSimError(`no memory named '${name}' in ${this.design.top.name}`);
     const words = this.memories[i]!;
     if (!Number.isInteger(index) || index < 0 || index >= words.length) throw new RtlSimError(`index ${index} is outside memory '${name}' (depth ${words.length})`);
-    return BigInt(words[index]!);
+    return words;
   }
 
   /** Advances `cycles` rising clock edges. */
