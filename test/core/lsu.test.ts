@@ -56,23 +56,55 @@ interface Run {
 /** Random data bytes for the data region. */
 const dataBytes = (random: Random): Uint8Array => random.fill(new Uint8Array(DATA.size));
 
+/** Where an access at byte `lane` of a word goes. */
+type Placement = (random: Random, lane: number) => number;
+
+/** Anywhere in the data region. */
+const inData: Placement = (random, lane) => DATA.base + 4 * random.below(DATA.size / 4 - 1) + lane;
+
+const isMapped = (addr: number): boolean => addr >= DATA.base && addr < DATA.base + DATA.size;
+
 /**
- * Every row at every alignment, `repeats` times, in random order with random idle cycles between
- * (none most of the time), on the ISS and through the unit.
+ * What an access outside the data region must raise: an access fault at the address of the first
+ * part that is not mapped, the access's own or the next word's. It holds EX for each transaction
+ * it makes, and a cycle more when its first half fails (the error comes back while it waits for
+ * the second); the first half of a store whose second half fails is written.
  */
-function runAgainstIss(delay: GrantDelay, seed: number, repeats: number): Run {
+function expectedFault(c: LsuCase, grantDelay: number) {
+  const bytes = accessBytes(c.control);
+  const lane = c.target % 4;
+  const split = lane + bytes > 4;
+  const firstMapped = isMapped(c.target - lane);
+  return {
+    fault: { cause: c.control.we ? 7 : 5, tval: firstMapped ? c.target - lane + 4 : c.target },
+    exCycles: !firstMapped ? 1 + grantDelay + Number(split) : 2 * (1 + grantDelay),
+    writtenBytes: c.control.we && firstMapped ? 4 - lane : 0,
+  };
+}
+
+/**
+ * Every row at every alignment, `repeats` times, placed by `place`, in random order with random
+ * idle cycles between (none most of the time), on the ISS (the accesses that stay in the data
+ * region) and through the unit.
+ */
+function runAgainstIss(delay: GrantDelay, seed: number, repeats: number, place: Placement = inData): Run {
   const random = new Random(seed);
   const initial = dataBytes(random);
   const order = LSU_ROWS.flatMap((row) => [0, 1, 2, 3].flatMap((lane) => Array.from({ length: repeats }, () => ({ row, lane }))));
   const cases = order
     .map((item) => ({ item, key: random.uint32() }))
     .sort((a, b) => a.key - b.key)
-    .map(({ item: { row, lane } }, i) => {
-      const target = DATA.base + 4 * random.below(DATA.size / 4 - 1) + lane;
-      return makeCase(random, row, target, CODE.base + 4 * i, random.chance(0.7) ? 0 : 1 + random.below(3));
-    });
+    .map(({ item: { row, lane } }, i) => makeCase(random, row, place(random, lane), CODE.base + 4 * i, random.chance(0.7) ? 0 : 1 + random.below(3)));
+  const faults = (c: LsuCase): boolean => !isMapped(c.target) || !isMapped(c.target + accessBytes(c.control) - 1);
+  // Faults need a fixed delay: the ISS cannot run them, so it would draw no delays for them.
+  if (delay.kind !== 'fixed' && cases.some(faults)) throw new Error('runAgainstIss: accesses outside the data region need a fixed grant delay');
   const iss = new IssReference(initial, delay);
-  const expected = cases.map((c) => iss.run(c));
+  const expected = cases.map((c) => {
+    if (!faults(c)) return { iss: iss.run(c) };
+    const fault = expectedFault(c, delay.kind === 'fixed' ? delay.cycles : 0);
+    for (let k = 0; k < fault.writtenBytes; k++) iss.memory.write(c.target + k, 1, c.access.wdata >>> (8 * k));
+    return { fault };
+  });
 
   const rtlMemory = new MappedMemory([DATA]);
   rtlMemory.writeBytes(DATA.base, initial);
@@ -85,13 +117,21 @@ function runAgainstIss(delay: GrantDelay, seed: number, repeats: number): Run {
     const e = expected[i]!;
     const name = `#${i} ${c.def.mnemonic} ${c.def.format.syntax} at ${c.target.toString(16)}`;
     const differ = (what: string, rtl: unknown, ref: unknown) => {
-      if (rtl !== ref) differences.push(`${name}: ${what} ${String(rtl)}, ISS ${String(ref)}`);
+      if (JSON.stringify(rtl) !== JSON.stringify(ref)) differences.push(`${name}: ${what} ${JSON.stringify(rtl)}, expected ${JSON.stringify(ref)}`);
     };
-    differ('EX cycles', o.exCycles, e.cycles);
     differ('WB cycles', o.wbCycles, 1);
-    differ('fault', o.fault, undefined);
-    differ('loaded value', o.rdata, c.control.we ? undefined : e.rd);
-    if (c.control.postIncrement) differ('next_base', o.nextBase, e.rs1);
+    // A fault flushes the access right behind it, which enters EX again.
+    differ('flushes', o.flushes, Number(i > 0 && expected[i - 1]!.fault !== undefined && c.access.bubbles === 0));
+    if (e.fault) {
+      differ('EX cycles', o.exCycles, e.fault.exCycles);
+      differ('fault', o.fault, e.fault.fault);
+      differ('loaded value', o.rdata, undefined);
+    } else {
+      differ('EX cycles', o.exCycles, e.iss!.cycles);
+      differ('fault', o.fault, undefined);
+      differ('loaded value', o.rdata, c.control.we ? undefined : e.iss!.rd);
+      if (c.control.postIncrement) differ('next_base', o.nextBase, e.iss!.rs1);
+    }
   });
   return { cases, seen, differences, rtlMemory, issMemory: iss.memory, initial };
 }
@@ -127,4 +167,25 @@ describe('CoreLsu against the ISS', () => {
         .toEqual(words.map((w) => ({ ...w, we: c.control.we })));
     });
   });
+});
+
+describe('CoreLsu bus errors', () => {
+  /** Half of the accesses at the edges of the data region: the word before it, its last word, beyond it. */
+  const nearEdges: Placement = (random, lane) => {
+    const edges = [DATA.base - 4 + lane, DATA.base + DATA.size - 4 + lane, DATA.base + DATA.size + 4 * random.below(64) + lane];
+    return random.chance(0.5) ? random.pick(edges) : inData(random, lane);
+  };
+  for (const cycles of [0, 2]) {
+    it(`raise load and store access faults with the failing part's address, precisely, grants after ${cycles} cycle(s)`, () => {
+      const run = runAgainstIss({ kind: 'fixed', cycles }, 300 + cycles, 2, nearEdges);
+      expect(run.differences).toEqual([]);
+      expect(run.rtlMemory.readBytes(DATA.base, DATA.size)).toEqual(run.issMemory.readBytes(DATA.base, DATA.size));
+      // Faults of every kind occurred: on the first word, on the second half, loads and stores.
+      const faults = run.seen.map((o, i) => ({ o, c: run.cases[i]! })).filter(({ o }) => o.fault);
+      expect(new Set(faults.map(({ o }) => o.fault!.cause))).toEqual(new Set([5, 7]));
+      expect(faults.some(({ o, c }) => o.fault!.tval === c.target && c.target % 4 + accessBytes(c.control) > 4)).toBe(true);
+      expect(faults.some(({ o, c }) => o.fault!.tval !== c.target)).toBe(true);
+      expect(run.seen.some((o) => o.flushes > 0)).toBe(true);
+    });
+  }
 });
