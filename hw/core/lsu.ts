@@ -86,14 +86,17 @@ export const CoreLsu = defineModule('CoreLsu', (m) => {
   // The bytes accessed, over the addressed word (lanes 0-3) and the next one (lanes 4-6).
   const lanes = m.node('lanes', sizeMask.zext(8).shl(lane));
   const split = m.node('split', lanes.bits(7, 4).orR());
-  // A stale second_q (an instruction that left EX without its second half) never reaches a new one.
-  const second = m.node('second', secondQ.and(exFirst.not()));
+  // The access in EX is the one that was there in the previous cycle. When the pipeline drops an
+  // access after its first half (a flush), neither its second half nor a fault of its first half
+  // reaches the next one.
+  const continuing = m.node('continuing', exValid.and(exFirst.not()));
+  const second = m.node('second', secondQ.and(continuing));
   const last = m.node('last', split.not().or(second));
 
   const response = m.node('response', outstanding.and(data.rvalid));
   const responseOk = m.node('response_ok', response.and(data.err.not()));
   const responseFault = m.node('response_fault', response.and(data.err));
-  const splitFault = m.node('split_fault', responseFault.and(responseFirst));
+  const splitFault = m.node('split_fault', responseFault.and(responseFirst).and(continuing));
   const portFree = m.node('port_free', splitFaultQ.not().and(outstanding.not().or(responseOk)));
   const request = m.node('request', exValid.and(portFree));
   const granted = m.node('granted', request.and(data.gnt));

@@ -45,8 +45,12 @@ describe('lsuControl', () => {
 interface Run {
   readonly cases: readonly LsuCase[];
   readonly seen: readonly LsuObservation[];
-  /** What differs from the ISS, one line per difference. */
+  /** What differs from the ISS in values, faults and flushes, one line per difference. */
   readonly differences: string[];
+  /** What differs from the ISS in the cycles spent in EX and WB (on a single-cycle memory). */
+  readonly timingDifferences: string[];
+  /** The ISS's cycles for each access it ran (undefined for a fault). */
+  readonly issCycles: readonly (number | undefined)[];
   readonly rtlMemory: MappedMemory;
   readonly issMemory: MappedMemory;
   /** The data region before the run. */
@@ -87,7 +91,7 @@ function expectedFault(c: LsuCase, grantDelay: number) {
  * idle cycles between (none most of the time), on the ISS (the accesses that stay in the data
  * region) and through the unit.
  */
-function runAgainstIss(delay: GrantDelay, seed: number, repeats: number, place: Placement = inData): Run {
+function runAgainstIss(delay: GrantDelay, seed: number, repeats: number, place: Placement = inData, extraLatency?: () => number): Run {
   const random = new Random(seed);
   const initial = dataBytes(random);
   const order = LSU_ROWS.flatMap((row) => [0, 1, 2, 3].flatMap((lane) => Array.from({ length: repeats }, () => ({ row, lane }))));
@@ -109,31 +113,34 @@ function runAgainstIss(delay: GrantDelay, seed: number, repeats: number, place: 
   const rtlMemory = new MappedMemory([DATA]);
   rtlMemory.writeBytes(DATA.base, initial);
   const noise = new Random(seed + 1);
-  const seen = driveLsu(new RtlSimulator(design), new ObiDataMemory(rtlMemory, grantDelays(delay), noise), cases.map((c) => c.access), noise);
+  const seen = driveLsu(new RtlSimulator(design), new ObiDataMemory(rtlMemory, grantDelays(delay), noise, extraLatency), cases.map((c) => c.access), noise);
 
   const differences: string[] = [];
+  const timingDifferences: string[] = [];
   cases.forEach((c, i) => {
     const o = seen[i]!;
     const e = expected[i]!;
     const name = `#${i} ${c.def.mnemonic} ${c.def.format.syntax} at ${c.target.toString(16)}`;
-    const differ = (what: string, rtl: unknown, ref: unknown) => {
-      if (JSON.stringify(rtl) !== JSON.stringify(ref)) differences.push(`${name}: ${what} ${JSON.stringify(rtl)}, expected ${JSON.stringify(ref)}`);
+    const compare = (into: string[]) => (what: string, rtl: unknown, ref: unknown) => {
+      if (JSON.stringify(rtl) !== JSON.stringify(ref)) into.push(`${name}: ${what} ${JSON.stringify(rtl)}, expected ${JSON.stringify(ref)}`);
     };
-    differ('WB cycles', o.wbCycles, 1);
+    const differ = compare(differences);
+    const differInTime = compare(timingDifferences);
+    differInTime('WB cycles', o.wbCycles, 1);
     // A fault flushes the access right behind it, which enters EX again.
     differ('flushes', o.flushes, Number(i > 0 && expected[i - 1]!.fault !== undefined && c.access.bubbles === 0));
     if (e.fault) {
-      differ('EX cycles', o.exCycles, e.fault.exCycles);
+      differInTime('EX cycles', o.exCycles, e.fault.exCycles);
       differ('fault', o.fault, e.fault.fault);
       differ('loaded value', o.rdata, undefined);
     } else {
-      differ('EX cycles', o.exCycles, e.iss!.cycles);
+      differInTime('EX cycles', o.exCycles, e.iss!.cycles);
       differ('fault', o.fault, undefined);
       differ('loaded value', o.rdata, c.control.we ? undefined : e.iss!.rd);
       if (c.control.postIncrement) differ('next_base', o.nextBase, e.iss!.rs1);
     }
   });
-  return { cases, seen, differences, rtlMemory, issMemory: iss.memory, initial };
+  return { cases, seen, differences, timingDifferences, issCycles: expected.map((e) => e.iss?.cycles), rtlMemory, issMemory: iss.memory, initial };
 }
 
 describe('CoreLsu against the ISS', () => {
@@ -149,12 +156,25 @@ describe('CoreLsu against the ISS', () => {
     it(`every load and store row at every alignment, ${label}: values, memory and EX cycles`, () => {
       const run = runAgainstIss(delay, 100 + (delay.kind === 'fixed' ? delay.cycles : 10 * delay.seed), 3);
       expect(run.differences).toEqual([]);
+      expect(run.timingDifferences).toEqual([]);
       expect(run.rtlMemory.readBytes(DATA.base, DATA.size)).toEqual(run.issMemory.readBytes(DATA.base, DATA.size));
       // The runs must have met what they are about: split accesses, and stores that changed memory.
       expect(run.cases.some((c) => c.target % 4 + accessBytes(c.control) > 4)).toBe(true);
       expect(run.issMemory.readBytes(DATA.base, DATA.size)).not.toEqual(run.initial);
     });
   }
+
+  it('keeps values and memory when data returns later than the cycle after the grant, and waits for it', () => {
+    const latency = new Random(41);
+    const run = runAgainstIss({ kind: 'random', seed: 4, max: 2 }, 40, 2, inData, () => latency.below(4));
+    expect(run.differences).toEqual([]);
+    expect(run.rtlMemory.readBytes(DATA.base, DATA.size)).toEqual(run.issMemory.readBytes(DATA.base, DATA.size));
+    expect(run.timingDifferences.length).toBeGreaterThan(0);
+    run.seen.forEach((o, i) => {
+      expect(o.exCycles).toBeGreaterThanOrEqual(run.issCycles[i]!);
+      expect(o.wbCycles).toBeGreaterThanOrEqual(1);
+    });
+  });
 
   it('moves each access over the bus as the real core does: one word, or the lower word then the upper one', () => {
     const { cases, seen } = runAgainstIss({ kind: 'fixed', cycles: 0 }, 7, 1);
@@ -179,6 +199,7 @@ describe('CoreLsu bus errors', () => {
     it(`raise load and store access faults with the failing part's address, precisely, grants after ${cycles} cycle(s)`, () => {
       const run = runAgainstIss({ kind: 'fixed', cycles }, 300 + cycles, 2, nearEdges);
       expect(run.differences).toEqual([]);
+      expect(run.timingDifferences).toEqual([]);
       expect(run.rtlMemory.readBytes(DATA.base, DATA.size)).toEqual(run.issMemory.readBytes(DATA.base, DATA.size));
       // Faults of every kind occurred: on the first word, on the second half, loads and stores.
       const faults = run.seen.map((o, i) => ({ o, c: run.cases[i]! })).filter(({ o }) => o.fault);
@@ -188,4 +209,55 @@ describe('CoreLsu bus errors', () => {
       expect(run.seen.some((o) => o.flushes > 0)).toBe(true);
     });
   }
+});
+
+describe('CoreLsu protocol', () => {
+  /** The unit on a memory that grants at once, the data region filled at random. */
+  function directed() {
+    const sim = new RtlSimulator(design);
+    const memory = new MappedMemory([DATA]);
+    memory.writeBytes(DATA.base, dataBytes(new Random(8)));
+    const port = new ObiDataMemory(memory, () => 0, new Random(9));
+    /** A cycle: the memory's response, EX holding a word load from `address` (or nothing), the grant. */
+    const cycle = (address: number | undefined, first = true) => {
+      port.respond(sim);
+      const inputs = { ex_valid: Number(address !== undefined), ex_first: Number(first), we: 0, size: LSU_SIZE.word, sign_ext: 0, post_increment: 1, base: address ?? 0, offset: 4, wdata: 0 };
+      for (const [name, value] of Object.entries(inputs)) sim.poke(name, value);
+      return port.arbitrate(sim);
+    };
+    sim.reset();
+    return { sim, memory, cycle };
+  }
+
+  it('starts an access that enters EX (ex_first) with its own first word, even when the one before left in the middle of a split access', () => {
+    const { sim, memory, cycle } = directed();
+    expect(cycle(DATA.base + 1)).toMatchObject({ addr: DATA.base, be: 0b1110 });
+    expect(sim.peek('ex_ready')).toBe(0);
+    sim.step();
+    // The split word is dropped from EX (a flush) and an aligned word enters at once.
+    expect(cycle(DATA.base + 8)).toMatchObject({ addr: DATA.base + 8, be: 0b1111 });
+    expect([sim.peek('ex_ready'), sim.peek('next_base')]).toEqual([1, DATA.base + 12]);
+    sim.step();
+    cycle(undefined);
+    expect([sim.peek('wb_valid'), sim.peek('wb_rdata')]).toEqual([1, memory.read(DATA.base + 8, 4, false) >>> 0]);
+  });
+
+  it('drops the fault of the first half of an access that left EX before its error came back', () => {
+    for (const next of [undefined, DATA.base + 8]) {
+      const { sim, cycle } = directed();
+      const noFault = () => expect(sim.peek('exc_valid'), `followed by ${next?.toString(16) ?? 'nothing'}`).toBe(0);
+      expect(cycle(DATA.base - 3)).toMatchObject({ addr: DATA.base - 4, be: 0b1110 });
+      sim.step();
+      cycle(next);
+      noFault();
+      expect(sim.peek('ex_ready')).toBe(next === undefined ? 1 : 0); // the error holds the next one a cycle
+      sim.step();
+      cycle(next, false);
+      noFault();
+      expect(sim.peek('ex_ready')).toBe(1);
+      sim.step();
+      cycle(undefined);
+      noFault();
+    }
+  });
 });

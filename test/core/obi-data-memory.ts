@@ -1,7 +1,8 @@
 // A data memory on a simulated unit's OBI data port (data_req/gnt, then data_rvalid/err/rdata):
 // each request waits for its grant the number of cycles the delay source gives it (one draw per
 // request, in order, as sim/core/delayed-bus.ts draws per transaction), is performed at its grant,
-// and is answered in the next cycle, with an error when its word is not mapped. It checks the
+// and is answered in the next cycle (or later, by the latency source), with an error when its word
+// is not mapped. It checks the
 // requester's side of the protocol: a request stays up, unchanged, until granted, on a word address
 // with some byte enabled.
 import { expect } from 'vitest';
@@ -20,21 +21,25 @@ export class ObiDataMemory {
   /** Every granted transaction, in order. */
   readonly granted: Transaction[] = [];
   private waiting: { readonly transaction: Transaction; cyclesLeft: number } | undefined;
-  private response: { readonly rdata: number; readonly err: boolean } | undefined;
+  /** Responses of granted transactions, in order, each with the cycles it still waits. */
+  private readonly responses: { readonly rdata: number; readonly err: boolean; wait: number }[] = [];
 
   constructor(
     readonly memory: MappedMemory,
     private readonly nextDelay: () => number,
     /** Drives the data lines when they carry nothing, so that a unit reading them then shows. */
     private readonly noise: Random,
+    /** Cycles a response comes later than the one after its grant (a slower memory than the TCDM). */
+    private readonly extraLatency: () => number = () => 0,
   ) {}
 
-  /** Start of a cycle: the response to the transaction granted in the previous one, if any. */
+  /** Start of a cycle: the oldest response, when its time has come. */
   respond(sim: RtlSimulator): void {
-    sim.poke('data_rvalid', Number(this.response !== undefined));
-    sim.poke('data_err', Number(this.response?.err ?? this.noise.chance(0.5)));
-    sim.poke('data_rdata', this.response?.rdata ?? this.noise.uint32());
-    this.response = undefined;
+    const due = this.responses[0]?.wait === 0 ? this.responses.shift() : undefined;
+    for (const r of this.responses) r.wait = Math.max(0, r.wait - 1);
+    sim.poke('data_rvalid', Number(due !== undefined));
+    sim.poke('data_err', Number(due?.err ?? this.noise.chance(0.5)));
+    sim.poke('data_rdata', due?.rdata ?? this.noise.uint32());
   }
 
   /** After the unit's inputs for this cycle are set: grant its request or not. Returns the grant. */
@@ -59,7 +64,7 @@ export class ObiDataMemory {
     }
     this.waiting = undefined;
     this.granted.push(transaction);
-    this.response = this.perform(transaction);
+    this.responses.push({ ...this.perform(transaction), wait: this.extraLatency() });
     return transaction;
   }
 
