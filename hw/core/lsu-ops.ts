@@ -1,0 +1,65 @@
+// The load-store unit's control fields for each load and store row of the instruction table
+// (RV32I and Xcvmem): what the decoder drives into CoreLsu, and which operand the pipeline feeds
+// to its `offset` input. The width and signedness come from the mnemonic, the addressing
+// (post-increment or not, offset from the immediate, rs2 or rs3) from the row's format, and the
+// direction from the row's declared memory effect: nothing is read from a second copy of the
+// encodings.
+import type { InstructionDef } from '../../isa/definition.js';
+import { FORMATS, type Format } from '../../isa/formats.js';
+
+/** Values of CoreLsu's `size` input. */
+export const LSU_SIZE = { byte: 0, half: 1, word: 2 } as const;
+export type LsuSize = (typeof LSU_SIZE)[keyof typeof LSU_SIZE];
+
+/** The operand the pipeline drives into `offset`: the decoded immediate, or the value of rs2 or rs3. */
+export type LsuOffset = 'imm' | 'rs2' | 'rs3';
+
+export interface LsuControl {
+  /** A store (CoreLsu `we`). */
+  readonly we: boolean;
+  readonly size: LsuSize;
+  /** A load that sign-extends its byte or halfword (`sign_ext`); false for stores. */
+  readonly signExt: boolean;
+  /** The access is at rs1 and rs1 is written with rs1 + offset from EX (`post_increment`). */
+  readonly postIncrement: boolean;
+  readonly offset: LsuOffset;
+}
+
+/** Width and extension, by the mnemonic without its `cv.` prefix (`lb` and `cv.lb` alike). */
+const WIDTHS: Readonly<Record<string, { readonly size: LsuSize; readonly signExt: boolean }>> = {
+  lb: { size: LSU_SIZE.byte, signExt: true },
+  lbu: { size: LSU_SIZE.byte, signExt: false },
+  lh: { size: LSU_SIZE.half, signExt: true },
+  lhu: { size: LSU_SIZE.half, signExt: false },
+  lw: { size: LSU_SIZE.word, signExt: false },
+  sb: { size: LSU_SIZE.byte, signExt: false },
+  sh: { size: LSU_SIZE.half, signExt: false },
+  sw: { size: LSU_SIZE.word, signExt: false },
+};
+
+/** How each load and store format forms the address (isa/formats.ts). */
+const ADDRESSING = new Map<Format, { readonly postIncrement: boolean; readonly offset: LsuOffset }>([
+  [FORMATS.load, { postIncrement: false, offset: 'imm' }],
+  [FORMATS.store, { postIncrement: false, offset: 'imm' }],
+  [FORMATS.loadPostImm, { postIncrement: true, offset: 'imm' }],
+  [FORMATS.loadPostReg, { postIncrement: true, offset: 'rs2' }],
+  [FORMATS.loadIndexed, { postIncrement: false, offset: 'rs2' }],
+  [FORMATS.storePostImm, { postIncrement: true, offset: 'imm' }],
+  [FORMATS.storePostReg, { postIncrement: true, offset: 'rs3' }],
+  [FORMATS.storeIndexed, { postIncrement: false, offset: 'rs3' }],
+]);
+
+/** The unit's own rows: the base ISA's and the CORE-V post-increment and indexed ones. */
+const EXTENSIONS: ReadonlySet<InstructionDef['extension']> = new Set(['I', 'Xcvmem']);
+
+/**
+ * CoreLsu's control fields for `def`, or undefined when the row is not a load or store of RV32I or
+ * Xcvmem (the Xnmsparse accesses have units of their own).
+ */
+export function lsuControl(def: InstructionDef): LsuControl | undefined {
+  if (!EXTENSIONS.has(def.extension) || def.effects.memory === 'none') return undefined;
+  const width = WIDTHS[def.mnemonic.replace(/^cv\./, '')];
+  const addressing = ADDRESSING.get(def.format);
+  if (!width || !addressing) return undefined;
+  return { we: def.effects.memory === 'store', ...width, ...addressing };
+}
