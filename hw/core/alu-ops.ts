@@ -265,6 +265,23 @@ const TABLE: ReadonlyMap<string, AluControlFields> = new Map<string, AluControlF
   ['cv.abs.b', { unit: 'add', fn: 1, width: 'byte' }],
   ...LANE_FIELDS,
   ...COMPLEX_ADD_SUB,
+
+  ['cv.ff1', { unit: 'count', fn: 0 }],
+  ['cv.fl1', { unit: 'count', fn: 1 }],
+  ['cv.clb', { unit: 'count', fn: 2 }],
+  ['cv.cnt', { unit: 'count', fn: 3 }],
+  ['cv.bitrev', { unit: 'bitrev', param: 'imm' }],
+
+  ['cv.shuffle.h', { unit: 'shuffle', width: 'half' }],
+  ['cv.shuffle.b', { unit: 'shuffle', width: 'byte' }],
+  ['cv.shuffle.sci.h', { unit: 'shuffle', width: 'half', param: 'imm' }],
+  ...[0, 1, 2, 3].map((k): [string, AluControlFields] => [`cv.shufflei${k}.sci.b`, { unit: 'shuffle', fn: k, width: 'byte', param: 'constant' }]),
+  ['cv.shuffle2.h', { unit: 'shuffle', fn: 4, width: 'half' }],
+  ['cv.shuffle2.b', { unit: 'shuffle', fn: 4, width: 'byte' }],
+  ['cv.pack', { unit: 'pack', fn: 0, width: 'half' }],
+  ['cv.pack.h', { unit: 'pack', fn: 1, width: 'half' }],
+  ['cv.packhi.b', { unit: 'pack', fn: 2, width: 'byte' }],
+  ['cv.packlo.b', { unit: 'pack', fn: 3, width: 'byte' }],
 ]);
 
 /**

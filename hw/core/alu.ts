@@ -11,14 +11,38 @@
  */
 import { cat, defineModule, mux, U, UInt, type Expr } from '../hdl/index.js';
 import { AluAdder } from './alu-adder.js';
+import { AluBitCount } from './alu-bit-count.js';
 import { allInLane, atLaneTop, BYTES, byteOf, joinBytes, type LaneWidthFlags } from './alu-lanes.js';
 import { onesBelow, onesFrom } from './alu-masks.js';
 import {
   ALU_OP_FIELDS, ALU_OP_WIDTH, AluCondition, AluLane, AluParam, AluUnit, AluX, AluY, type AluOpField, type AluUnitName,
 } from './alu-ops.js';
+import { AluPermute } from './alu-permute.js';
 import { AluShifter } from './alu-shifter.js';
 
 const ONES = 0xffffffff;
+
+/**
+ * The packs as two-source permutations (AluPermute) of x = rs1 and z = rs2, by fn: cv.pack and
+ * cv.pack.h in halfword lanes, cv.packhi.b and cv.packlo.b in byte lanes keeping rd's other half.
+ */
+const PACKS: readonly { readonly selectors: number; readonly keep: number }[] = [
+  { selectors: 0x0002_0000, keep: 0b0000 }, // rs1 lane 0, rs2 lane 0
+  { selectors: 0x0003_0001, keep: 0b0000 }, // rs1 lane 1, rs2 lane 1
+  { selectors: 0x0400_0000, keep: 0b0011 }, // rs1 byte 0, rs2 byte 0, rd's low half
+  { selectors: 0x0000_0400, keep: 0b1100 }, // rd's high half, rs1 byte 0, rs2 byte 0
+];
+
+/** Digits of a bit-reversed value in radix 4 (pairs swapped) or 8 (triples from bit 0 reversed, bits 31:30 zero). */
+function reverseDigits(reversed: Expr, radix: Expr): Expr {
+  const pairs: Expr[] = [];
+  const triples: Expr[] = [];
+  for (let i = 31; i >= 0; i--) {
+    pairs.push(reversed.bit(i ^ 1));
+    triples.push(i >= 30 ? U(0, 1) : reversed.bit(i - (i % 3) + 2 - (i % 3)));
+  }
+  return mux(radix.eq(1), cat(...pairs), mux(radix.eq(2), cat(...triples), reversed));
+}
 
 export const CoreAlu = defineModule('CoreAlu', (m) => {
   const op = m.input('op', UInt(ALU_OP_WIDTH));
@@ -126,7 +150,8 @@ export const CoreAlu = defineModule('CoreAlu', (m) => {
   const isShift = is('shift');
   const isNormalize = is('normalize');
   const laneShift = isShift.or(isNormalize);
-  const left = isShift.and(fn.eq(1)).or(isField.and(fn.eq(1)));
+  const isBitrev = is('bitrev');
+  const left = isShift.and(fn.eq(1)).or(isField.and(fn.eq(1))).or(isBitrev);
   const shifter = m.instance('u_shifter', AluShifter, {});
   shifter.value.assign(mux(isNormalize, rounded, x));
   shifter.amounts.assign(mux(isShift, y, mux(isNormalize, normalizeAmounts, position.zext(32))));
@@ -139,17 +164,42 @@ export const CoreAlu = defineModule('CoreAlu', (m) => {
 
   // The sign of an extracted field is its top bit, the top bit of the mask.
   const fieldSign = shifted.and(fieldMask).and(fieldMask.shr(1).not()).orR();
-  const fieldSource = mux(isField.and(fn.bit(1)), fn.bit(0).rep(32), shifted);
+  // cv.bitrev: x << position with its bits reversed is the shifter's right-shift stage output.
+  const bitReversed = reverseDigits(shifter.reversed, length1.bits(1, 0));
+  const fieldSource = mux(isField.and(fn.bit(1)), fn.bit(0).rep(32), mux(isBitrev, bitReversed, shifted));
   const fieldTarget = mux(extracting, signed.and(fieldSign).rep(32), mux(fn.eq(1), c, x));
   const mask = mux(isField, fieldMask, U(ONES, 32));
   const fielded = fieldSource.and(mask).or(fieldTarget.and(mask.not()));
+
+  // --- bit counting ------------------------------------------------------------------------
+  const counter = m.instance('u_bit_count', AluBitCount, {});
+  counter.value.assign(x);
+  counter.fn.assign(fn.bits(1, 0));
+
+  // --- lane permutation: shuffles and packs --------------------------------------------------
+  const isPack = is('pack');
+  const packSelectors = PACKS.reduceRight((rest: Expr, pack, k) => (k === PACKS.length - 1 ? U(pack.selectors, 32) : mux(fn.bits(1, 0).eq(k), U(pack.selectors, 32), rest)), U(0, 32));
+  const packKeep = PACKS.reduceRight((rest: Expr, pack, k) => (k === PACKS.length - 1 ? U(pack.keep, BYTES) : mux(fn.bits(1, 0).eq(k), U(pack.keep, BYTES), rest)), U(0, BYTES));
+  // cv.shuffle.sci.h: Imm6 bit k selects lane k; cv.shuffleIk.sci.b: byte 3 from lane k, bytes 2..0 from Imm6's pairs.
+  const sciHalfSelectors = cat(U(0, 15), imm.bit(1), U(0, 15), imm.bit(0));
+  const sciByteSelectors = cat(U(0, 6), fn.bits(1, 0), U(0, 6), imm.bits(5, 4), U(0, 6), imm.bits(3, 2), U(0, 6), imm.bits(1, 0));
+  const shuffleSelectors = mux(param.eq(AluParam.imm), sciHalfSelectors, mux(param.eq(AluParam.constant), sciByteSelectors, y));
+  const permute = m.instance('u_permute', AluPermute, {});
+  permute.x.assign(x);
+  permute.z.assign(mux(isPack, y, c));
+  permute.kept.assign(c);
+  permute.byteLanes.assign(lanes.byte);
+  permute.twoSources.assign(isPack.or(fn.bit(2)));
+  permute.selectors.assign(mux(isPack, packSelectors, shuffleSelectors));
+  permute.keep.assign(mux(isPack, packKeep, U(0, BYTES)));
 
   m.switch(unit)
     .is([AluUnit.add], () => result.assign(sum))
     .is([AluUnit.logic], () => result.assign(logic))
     .is([AluUnit.compare], () => result.assign(compared))
     .is([AluUnit.minmax, AluUnit.clip], () => result.assign(selected))
+    .is([AluUnit.count], () => result.assign(counter.count.zext(32)))
+    .is([AluUnit.shuffle, AluUnit.pack], () => result.assign(permute.result))
     .default(() => result.assign(fielded));
-  m.unused(shifter.reversed);
   return { op, a, b, c, imm, imm2, result, branchTaken };
 });

@@ -129,19 +129,11 @@ const UNSUPPORTED: readonly string[] = [
   'mul',
   // Hardware-loop set-up: the loop registers'.
   'cv.starti', 'cv.start', 'cv.endi', 'cv.end', 'cv.counti', 'cv.count', 'cv.setupi', 'cv.setup',
-  // Not yet.
-  'cv.ff1', 'cv.fl1', 'cv.clb', 'cv.cnt',
   // The multiplier's: multiply-accumulate and the fixed-point multiplies.
   'cv.mac', 'cv.msu',
   ...['mul', 'mac'].flatMap((k) => ['sn', 'srn', 'hhsn', 'hhsrn', 'un', 'urn', 'hhun', 'hhurn'].map((v) => `cv.${k}${v}`)),
-  // Not yet.
-  'cv.bitrev',
   // The multiplier's: dot products.
   ...simdForms(['dotup', 'dotusp', 'dotsp', 'sdotup', 'sdotusp', 'sdotsp']),
-  // Not yet.
-  'cv.pack', 'cv.pack.h', 'cv.packhi.b', 'cv.packlo.b',
-  'cv.shuffle.h', 'cv.shuffle.b', 'cv.shuffle.sci.h', 'cv.shufflei0.sci.b', 'cv.shufflei1.sci.b', 'cv.shufflei2.sci.b', 'cv.shufflei3.sci.b',
-  'cv.shuffle2.h', 'cv.shuffle2.b',
   // Complex multiplies (the multiplier's), and the lane-swapping complex subtraction and conjugate.
   ...divisions(['cv.cplxmul.r', 'cv.cplxmul.i', 'cv.subrotmj']), 'cv.cplxconj',
 ];
