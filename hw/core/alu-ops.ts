@@ -12,7 +12,7 @@
  * | width     | 8:7   | lane width: 0 for 32 bits, 1 for halfwords, 2 for bytes |
  * | signed    | 9     | signed comparison, arithmetic shift, sign-extending extract |
  * | subtract  | 10    | the adder computes x - y (x + ~y + 1) instead of x + y |
- * | x         | 12:11 | first operand: rs1 (a), rd (c) or zero |
+ * | x         | 12:11 | first operand: rs1 (a), rd (c), zero, or halves of rs1 and rs2 crossed |
  * | y         | 14:13 | second operand: rs2 (b), imm, imm2 or rs1 (a) |
  * | replicate | 15    | y's lane 0 copied to every lane (.sc and .sci forms) |
  * | param     | 17:16 | where the unit's parameter (shift amount, clip bound, bit field, lane selectors) comes from |
@@ -21,7 +21,7 @@ import type { InstructionDef } from '../../isa/definition.js';
 
 /** The circuit that produces the result. */
 export const AluUnit = {
-  /** x + y or x - y per lane; fn 1: |x| per lane. lui is 0 + imm. */
+  /** AluAddFunction: x + y or x - y per lane, |x| per lane, or x with its high halfword negated. lui is 0 + imm. */
   add: 0,
   /** fn 0 and, 1 or, 2 xor. */
   logic: 1,
@@ -48,6 +48,9 @@ export const AluUnit = {
 } as const;
 export type AluUnitName = keyof typeof AluUnit;
 
+/** Functions of the add unit (fn). */
+export const AluAddFunction = { add: 0, abs: 1, conjugate: 2 } as const;
+
 /** Conditions of the compare unit (fn): fn[2:1] picks eq, ge or gt, fn[0] negates it. */
 export const AluCondition = { eq: 0, ne: 1, ge: 2, lt: 3, gt: 4, le: 5 } as const;
 export type AluConditionName = keyof typeof AluCondition;
@@ -55,7 +58,8 @@ export type AluConditionName = keyof typeof AluCondition;
 export const AluLane = { word: 0, half: 1, byte: 2 } as const;
 export type AluLaneName = keyof typeof AluLane;
 
-export const AluX = { a: 0, c: 1, zero: 2 } as const;
+/** x: rs1, rd, zero, or {rs2[15:0], rs1[31:16]} with y = {rs1[15:0], rs2[31:16]} (cv.subrotmj). */
+export const AluX = { a: 0, c: 1, zero: 2, cross: 3 } as const;
 export const AluY = { b: 0, imm: 1, imm2: 2, a: 3 } as const;
 
 /**
@@ -132,7 +136,7 @@ const logic = (fn: number): AluControlFields => ({ unit: 'logic', fn });
 const shift = (fn: number, signed = false): AluControlFields => ({ unit: 'shift', fn, signed });
 const extend = (width: AluLaneName, signed: boolean): AluControlFields => ({ unit: 'field', fn: 0, width, signed, param: 'constant' });
 const clip = (signed: boolean, immediate: boolean): AluControlFields =>
-  ({ unit: 'clip', signed, subtract: true, y: immediate ? 'imm' : 'b', param: immediate ? 'imm' : 'b' });
+  ({ unit: 'clip', signed, subtract: true, param: immediate ? 'imm' : 'b' });
 
 /** RV32I register-register rows and their immediate forms (y = imm). */
 const RV32I_PAIRS: readonly (readonly [string, string | undefined, AluControlFields])[] = [
@@ -218,11 +222,23 @@ const LANE_FIELDS: readonly (readonly [string, AluControlFields])[] = (['half', 
   ] as const;
 });
 
-/** Complex-number halfword add/sub with a division by 2, 4 or 8 (an arithmetic shift of the wrapped lane). */
-const COMPLEX_ADD_SUB: readonly (readonly [string, AluControlFields])[] = [1, 2, 3].flatMap((shiftBy) => [
-  [`cv.add.div${1 << shiftBy}`, { unit: 'normalize', fn: shiftBy, width: 'half', signed: true, param: 'constant' }],
-  [`cv.sub.div${1 << shiftBy}`, { unit: 'normalize', fn: shiftBy, width: 'half', signed: true, subtract: true, param: 'constant' }],
-] as const);
+/**
+ * Complex numbers in halfword lanes: add, subtract and cv.subrotmj (subtract, then multiply by -j:
+ * the halves of the operands crossed) with a division by 1, 2, 4 or 8 (an arithmetic shift of the
+ * wrapped lane), and the conjugate.
+ */
+const COMPLEX: readonly (readonly [string, AluControlFields])[] = [
+  ...[0, 1, 2, 3].flatMap((shiftBy) => {
+    const division = shiftBy === 0 ? '' : `.div${1 << shiftBy}`;
+    const fields = { unit: 'normalize', fn: shiftBy, width: 'half', signed: true, param: 'constant' } as const;
+    const subrotmj: [string, AluControlFields] = [`cv.subrotmj${division}`, { ...fields, subtract: true, x: 'cross' }];
+    // cv.add and cv.sub without a division are the SIMD cv.add.h and cv.sub.h.
+    return shiftBy === 0 ? [subrotmj] : [
+      [`cv.add${division}`, fields], [`cv.sub${division}`, { ...fields, subtract: true }], subrotmj,
+    ] satisfies [string, AluControlFields][];
+  }),
+  ['cv.cplxconj', { unit: 'add', fn: AluAddFunction.conjugate, width: 'half' }],
+];
 
 const TABLE: ReadonlyMap<string, AluControlFields> = new Map<string, AluControlFields>([
   ['lui', { unit: 'add', x: 'zero', y: 'imm' }],
@@ -237,7 +253,7 @@ const TABLE: ReadonlyMap<string, AluControlFields> = new Map<string, AluControlF
   ['cv.beqimm', branchImm('eq')],
   ['cv.bneimm', branchImm('ne')],
 
-  ['cv.abs', { unit: 'add', fn: 1 }],
+  ['cv.abs', { unit: 'add', fn: AluAddFunction.abs }],
   ['cv.slet', compare('le', true)],
   ['cv.sletu', compare('le', false)],
   ['cv.min', minmax(false, true)],
@@ -261,10 +277,10 @@ const TABLE: ReadonlyMap<string, AluControlFields> = new Map<string, AluControlF
   ]),
 
   ...SIMD_FAMILIES.flatMap(([name, fields]) => SIMD_FORMS.map(([suffix, form]): [string, AluControlFields] => [`cv.${name}${suffix}`, { ...fields, ...form }])),
-  ['cv.abs.h', { unit: 'add', fn: 1, width: 'half' }],
-  ['cv.abs.b', { unit: 'add', fn: 1, width: 'byte' }],
+  ['cv.abs.h', { unit: 'add', fn: AluAddFunction.abs, width: 'half' }],
+  ['cv.abs.b', { unit: 'add', fn: AluAddFunction.abs, width: 'byte' }],
   ...LANE_FIELDS,
-  ...COMPLEX_ADD_SUB,
+  ...COMPLEX,
 
   ['cv.ff1', { unit: 'count', fn: 0 }],
   ['cv.fl1', { unit: 'count', fn: 1 }],

@@ -15,7 +15,7 @@ import { AluBitCount } from './alu-bit-count.js';
 import { allInLane, atLaneTop, BYTES, byteOf, joinBytes, type LaneWidthFlags } from './alu-lanes.js';
 import { onesBelow, onesFrom } from './alu-masks.js';
 import {
-  ALU_OP_FIELDS, ALU_OP_WIDTH, AluCondition, AluLane, AluParam, AluUnit, AluX, AluY, type AluOpField, type AluUnitName,
+  ALU_OP_FIELDS, ALU_OP_WIDTH, AluAddFunction, AluCondition, AluLane, AluParam, AluUnit, AluX, AluY, type AluOpField, type AluUnitName,
 } from './alu-ops.js';
 import { AluPermute } from './alu-permute.js';
 import { AluShifter } from './alu-shifter.js';
@@ -67,11 +67,13 @@ export const CoreAlu = defineModule('CoreAlu', (m) => {
 
   // --- operands ---------------------------------------------------------------------------
   const xSel = field('x');
-  const x = m.node('x', mux(xSel.eq(AluX.c), c, mux(xSel.eq(AluX.zero), U(0, 32), a)));
+  // cv.subrotmj subtracts across the operands: {rs2 low, rs1 high} - {rs1 low, rs2 high}.
+  const crossed = xSel.eq(AluX.cross);
+  const x = m.node('x', mux(xSel.eq(AluX.a), a, mux(xSel.eq(AluX.c), c, mux(crossed, cat(b.bits(15, 0), a.bits(31, 16)), U(0, 32)))));
   const ySel = field('y');
   const yRaw = mux(ySel.eq(AluY.b), b, mux(ySel.eq(AluY.imm), imm, mux(ySel.eq(AluY.imm2), imm2, a)));
   const yLane0 = mux(lanes.byte, yRaw.bits(7, 0).rep(4), yRaw.bits(15, 0).rep(2));
-  const y = m.node('y', mux(field('replicate'), yLane0, yRaw));
+  const y = m.node('y', mux(crossed, cat(a.bits(15, 0), b.bits(31, 16)), mux(field('replicate'), yLane0, yRaw)));
   const bytesOf = (v: Expr): Expr[] => [0, 1, 2, 3].map((j) => byteOf(v, j));
   const laneMsb = (v: Expr): Expr[] => [0, 1, 2, 3].map((j) => atLaneTop(lanes, [0, 1, 2, 3].map((k) => v.bit(8 * k + 7)), j));
   const xSign = laneMsb(x);
@@ -83,22 +85,24 @@ export const CoreAlu = defineModule('CoreAlu', (m) => {
 
   // --- clip bound: rs2 without its sign bit, or 2^(Is2-1) - 1 -------------------------------
   const clipImmediate = param.eq(AluParam.imm);
-  const bound = m.node('clip_bound', mux(clipImmediate, onesBelow(y.bits(4, 0)).shr(1), y.and(0x7fffffff)));
+  const bound = m.node('clip_bound', mux(clipImmediate, onesBelow(imm.bits(4, 0)).shr(1), b.and(0x7fffffff)));
 
   // --- the adder --------------------------------------------------------------------------
   // abs: (x ^ s) + s per lane, s the lane's sign. clip: (x ^ s) + ~bound, whose carry says that
   // |x| (or ~x for negative x) exceeds the bound. Otherwise x + y or x + ~y + 1.
-  const isAbs = is('add').and(fn.bit(0));
+  // abs negates the negative lanes, cv.cplxconj the high halfword: (x ^ n) + n per lane, y = 0.
+  const isNegating = is('add').and(fn.eq(AluAddFunction.abs).or(fn.eq(AluAddFunction.conjugate)));
+  const negated = xSign.map((sign, j) => mux(fn.eq(AluAddFunction.abs), sign, U(j >= 2 ? 1 : 0, 1)));
   const isClip = is('clip');
   const subtract = field('subtract');
   const adder = m.instance('u_adder', AluAdder, {});
   adder.x.assign(x);
-  adder.y.assign(mux(isClip, bound, mux(isAbs, U(0, 32), y)));
+  adder.y.assign(mux(isClip, bound, mux(isNegating, U(0, 32), y)));
   adder.half.assign(lanes.half);
   adder.byte.assign(lanes.byte);
-  adder.invertX.assign(joinBytes(xSign.map((s) => s.and(isAbs.or(isClip)))));
+  adder.invertX.assign(joinBytes(xSign.map((sign, j) => mux(isClip, sign, isNegating.and(negated[j]!)))));
   adder.invertY.assign(subtract);
-  adder.laneCarry.assign(joinBytes(xSign.map((s) => mux(isAbs, s, subtract.and(isClip.not())))));
+  adder.laneCarry.assign(joinBytes(negated.map((negate) => mux(isNegating, negate, subtract.and(isClip.not())))));
   const sum = adder.sum;
 
   // --- lane comparisons -------------------------------------------------------------------
