@@ -1,0 +1,139 @@
+// The core's ALU against the ISA table: for every row aluControl accepts, random instruction words
+// (encoded from the row, decoded back for the immediate slots) and random register values, the
+// HDL's result (or branch condition) must be what the row's own semantics compute.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ALU_MNEMONICS, ALU_OP_ADD, aluControl } from '../../hw/core/alu-ops.js';
+import { CoreAlu } from '../../hw/core/alu.js';
+import { elaborate } from '../../hw/hdl/index.js';
+import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
+import { decode } from '../../isa/decoder.js';
+import type { InstructionDef } from '../../isa/definition.js';
+import { encodeChecked, type OperandValues as SlotValues } from '../../isa/encoder.js';
+import { BASE_INSTRUCTIONS, CV32E40P_TABLE } from '../../isa/table.js';
+import { Random } from '../../util/random.js';
+import { runRowSemantics, type OperandValues } from './support/row-semantics.js';
+
+const VECTORS_PER_ROW = 400;
+const PC = 0x1000;
+
+/** Register values that reach the corners: extremes per lane, small numbers, and uniform words. */
+function registerValue(random: Random): number {
+  const kind = random.below(6);
+  if (kind === 0) return random.pick([0, -1, 0x80000000, 0x7fffffff, 0x80008000, 0x7fff7fff, 0x80808080, 0x7f7f7f7f, 1]) | 0;
+  if (kind === 1) return random.below(64) - 32;
+  if (kind === 2) return random.uint32() >>> random.below(32);
+  return random.uint32() | 0;
+}
+
+/** A second operand that often shares whole bytes or halfwords with the first (lane equality). */
+function relatedValue(random: Random, other: number): number {
+  const own = registerValue(random);
+  if (!random.chance(0.35)) return own;
+  const keep = random.chance(0.5) ? random.pick([0xffff0000, 0x0000ffff, 0xffffffff]) : random.uint32() & 0x01010101 ? 0xff00ff00 : 0x00ff00ff;
+  return ((other & keep) | (own & ~keep)) | 0;
+}
+
+/** Random operand slot values for a row: distinct non-zero registers, immediates over their whole range. */
+function randomSlots(def: InstructionDef, random: Random): SlotValues {
+  const slots: Record<string, number> = {};
+  const registers = new Set<number>();
+  for (const operand of def.format.operands) {
+    if (operand.syntax === 'reg') {
+      let reg: number;
+      do reg = 1 + random.below(31); while (registers.has(reg));
+      registers.add(reg);
+      slots[operand.slot] = reg;
+    } else {
+      const steps = Math.floor((operand.max - operand.min) / operand.align) + 1;
+      slots[operand.slot] = operand.min + operand.align * random.below(steps);
+    }
+  }
+  return slots;
+}
+
+let sim: RtlSimulator;
+beforeAll(() => {
+  sim = new RtlSimulator(elaborate(CoreAlu, {}));
+});
+
+function applyAlu(op: number, values: OperandValues, imm: number, imm2: number): { result: number; taken: number } {
+  sim.poke('op', op);
+  sim.poke('a', values.a >>> 0);
+  sim.poke('b', values.b >>> 0);
+  sim.poke('c', values.c >>> 0);
+  sim.poke('imm', imm >>> 0);
+  sim.poke('imm2', imm2 >>> 0);
+  return { result: sim.peek('result') | 0, taken: sim.peek('branch_taken') };
+}
+
+const hex = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
+
+const supported = BASE_INSTRUCTIONS.filter((def) => aluControl(def) !== undefined);
+
+describe('CoreAlu against the ISA table rows', () => {
+  it.each(supported.map((def) => [def.mnemonic, def] as const))('%s', (mnemonic, def) => {
+    const random = new Random([...mnemonic].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 0x01000193), 0x811c9dc5));
+    const op = aluControl(def)!;
+    for (let n = 0; n < VECTORS_PER_ROW; n++) {
+      const word = encodeChecked(def, randomSlots(def, random));
+      const insn = decode(CV32E40P_TABLE, word, PC);
+      expect(insn?.def.mnemonic, hex(word)).toBe(mnemonic);
+      const a = registerValue(random);
+      const values = { a, b: relatedValue(random, a), c: registerValue(random) };
+      const expected = runRowSemantics(insn!, values, PC);
+      const got = applyAlu(op, values, insn!.imm, insn!.imm2);
+      const context = `${mnemonic} word ${hex(word)} a ${hex(values.a)} b ${hex(values.b)} c ${hex(values.c)} imm ${hex(insn!.imm)} imm2 ${hex(insn!.imm2)}`;
+      if (def.timing === 'branch') {
+        if (got.taken !== Number(expected.jumpedTo !== undefined)) expect.fail(`${context}: branch_taken ${got.taken}`);
+      } else if (got.result !== expected.rd) {
+        expect.fail(`${context}: result ${hex(got.result)}, the row computes ${hex(expected.rd)}`);
+      }
+    }
+  });
+
+  it('ALU_OP_ADD adds a and b (auipc: a = pc, b = imm)', () => {
+    const random = new Random(7);
+    for (let n = 0; n < 1000; n++) {
+      const values = { a: random.uint32(), b: random.uint32(), c: random.uint32() };
+      expect(applyAlu(ALU_OP_ADD, values, random.uint32(), random.uint32()).result).toBe((values.a + values.b) | 0);
+    }
+  });
+});
+
+describe('aluControl', () => {
+  it('accepts exactly the rows of its table, each by one row of the base table', () => {
+    expect(supported.map((def) => def.mnemonic).sort()).toEqual([...ALU_MNEMONICS].sort());
+  });
+
+  it('rejects every row outside the ALU classes (memory, jumps, CSRs, multiply, divide, system)', () => {
+    const others = BASE_INSTRUCTIONS.filter((def) => def.timing !== 'alu' && def.timing !== 'branch');
+    expect(others.length).toBeGreaterThan(40);
+    expect(others.filter((def) => aluControl(def) !== undefined).map((def) => def.mnemonic)).toEqual([]);
+  });
+
+  it('lists the rows of its classes that it leaves to other units or does not support', () => {
+    const unsupported = BASE_INSTRUCTIONS.filter((def) => (def.timing === 'alu' || def.timing === 'branch') && aluControl(def) === undefined);
+    expect(unsupported.map((def) => def.mnemonic)).toEqual(UNSUPPORTED);
+  });
+});
+
+const simdForms = (families: readonly string[]): string[] =>
+  families.flatMap((f) => ['.h', '.b', '.sc.h', '.sc.b', '.sci.h', '.sci.b'].map((suffix) => `cv.${f}${suffix}`));
+const divisions = (names: readonly string[]): string[] => ['', '.div2', '.div4', '.div8'].flatMap((d) => names.map((n) => `${n}${d}`));
+
+/** Rows of the alu and branch timing classes that the ALU does not compute, in table order. */
+const UNSUPPORTED: readonly string[] = [
+  // The pipeline adds pc and imm with ALU_OP_ADD.
+  'auipc',
+  // The multiplier's.
+  'mul',
+  // Hardware-loop set-up: the loop registers'.
+  'cv.starti', 'cv.start', 'cv.endi', 'cv.end', 'cv.counti', 'cv.count', 'cv.setupi', 'cv.setup',
+  // The multiplier's: multiply-accumulate and the fixed-point multiplies.
+  'cv.mac', 'cv.msu',
+  ...['mul', 'mac'].flatMap((k) => ['sn', 'srn', 'hhsn', 'hhsrn', 'un', 'urn', 'hhun', 'hhurn'].map((v) => `cv.${k}${v}`)),
+  // The multiplier's: dot products.
+  ...simdForms(['dotup', 'dotusp', 'dotsp', 'sdotup', 'sdotusp', 'sdotsp']),
+  // The multiplier's: complex multiplies.
+  ...divisions(['cv.cplxmul.r', 'cv.cplxmul.i']),
+];
