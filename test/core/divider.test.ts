@@ -10,6 +10,7 @@ import type { InstructionDef } from '../../isa/definition.js';
 import { CV32E40P_TABLE } from '../../isa/table.js';
 import { CV32E40P_TIMING, divideCycles } from '../../sim/core/timing.js';
 import { Random } from '../../util/random.js';
+import { runInstruction, type UnitOutcome } from './support/ex-unit.js';
 import { randomInstance, rowResult } from './support/row-semantics.js';
 
 const INT_MIN = -0x80000000;
@@ -41,37 +42,9 @@ function vectors(random: Random): [number, number][] {
   return pairs;
 }
 
-interface Outcome {
-  readonly result: number;
-  readonly cycles: number;
-}
-
-/**
- * Runs each division with start held high until ready; `gap` says how many idle cycles (start low,
- * arbitrary operands) come before each one, 0 for back to back.
- */
-function runAll(sim: RtlSimulator, op: number, pairs: readonly [number, number][], gap: () => number, random: Random): Outcome[] {
-  return pairs.map(([a, b]) => {
-    for (let idle = gap(); idle > 0; idle--) {
-      sim.poke('start', 0);
-      sim.poke('first', random.below(2));
-      sim.poke('a', random.uint32());
-      sim.poke('b', random.uint32());
-      sim.step();
-    }
-    sim.poke('start', 1);
-    sim.poke('op', op);
-    sim.poke('a', a >>> 0);
-    sim.poke('b', b >>> 0);
-    for (let cycle = 1; cycle <= 40; cycle++) {
-      sim.poke('first', Number(cycle === 1));
-      const ready = sim.peek('ready') === 1;
-      const result = sim.peek('result') | 0;
-      sim.step();
-      if (ready) return { result, cycles: cycle };
-    }
-    throw new Error(`no ready within 40 cycles for a = ${a}, b = ${b}`);
-  });
+/** Each division in turn, with start held high until ready, after `gap()` idle cycles (0: back to back). */
+function runAll(sim: RtlSimulator, op: number, pairs: readonly [number, number][], gap: () => number, random: Random): UnitOutcome[] {
+  return pairs.map(([a, b]) => runInstruction(sim, { op, a, b }, { cycles: gap(), noise: ['a', 'b'], random }));
 }
 
 describe('CoreDivider', () => {
