@@ -1,19 +1,23 @@
 // The multiplier of the core's execute stage: mul, mulh*, the Xcvmac rows, the SIMD dot products
-// and the complex multiplies (hw/core/multiplier-ops.ts lists them). For area it has few
-// multipliers and shares them, where the CV32E40P has one per job: one 17 x 17 (`wide0`), one more
-// 17 x 17 (`wide1`) and four 9 x 9 (`lane0..3`), all signed so that a 9th/17th bit makes any operand
-// signed or unsigned. Every product feeds one sum with the accumulator, then one right shifter:
+// and the complex multiplies (hw/core/multiplier-ops.ts lists them). For area it shares a few
+// multipliers among all of them, where the CV32E40P has one per job (a 32 x 32, three 17 x 17 and
+// four 9 x 9): here one 17 x 17 (`wide`), four 9 x 9 (`lane0..3`), which also make one 16 x 16
+// product byte by byte, and two 8 x 8 of which only the low byte counts. The 9th and 17th bits make
+// each operand signed or unsigned. Every product feeds one sum with the accumulator, then one right
+// shifter:
 //   dot8      the four lanes, a byte of a and of b each;
-//   dot16     wide0 and wide1, a halfword pair each;
-//   mul32     a x b mod 2^32 = Al*Bl + (Ah*Bl + Al*Bh) * 2^16: wide0 takes Al*Bl, wide1 Ah*Bl (its low
-//             half counts), and three lanes Al*Bh's low half, as bytes: Al0*Bh0 + (Al1*Bh0 + Al0*Bh1) * 2^8;
-//             cv.msu adds (~a) * b + b = -a * b (the sum wraps at 32 bits);
-//   halfword  wide0, then the rounding constant, then the shift by Is3;
-//   complex   wide0 and wide1 (the real part negates wide1 as (~x) * y + y), shifted by 15 + div;
-//   mulh      wide0 over four cycles, one 16 x 16 partial product each into a 34-bit register
+//   dot16     wide (lane 0 of the halfwords) and the lanes (lane 1, byte by byte);
+//   mul32     a x b mod 2^32 = Al*Bl + (Ah*Bl + Al*Bh) * 2^16: wide takes Al*Bl, the lanes and the
+//             8 x 8s the low halves of Ah*Bl and Al*Bh, byte by byte; cv.msu multiplies ~a and adds
+//             b, (~a) * b + b = -a * b (the sum wraps at 32 bits);
+//   halfword  wide, plus the rounding constant, shifted by Is3;
+//   complex   wide (re(a) times re(b) or im(b)) and the lanes (im(a) times im(b) or re(b)); the real
+//             part negates the second as (~x) * y + y; shifted by 15 + div;
+//   mulh      wide over four cycles, one 16 x 16 partial product each into a 34-bit register
 //             (Al*Bl >> 16, + Ah*Bl, + Al*Bh then >> 16, + Ah*Bh), which holds the result in the fifth
-//             cycle: the CV32E40P's mulh timing (docs/cv32e40p.md#timing).
-// Products not used by an op have an operand forced to zero, so they add nothing.
+//             cycle: the CV32E40P's mulh timing (docs/cv32e40p.md#timing), and its way of reusing
+//             one halfword multiplier for the upper word.
+// Products an op does not use have an operand forced to zero, so they add nothing (and do not toggle).
 import { cat, defineModule, type Expr, mux, SInt, U, UInt } from '../hdl/index.js';
 import { MULTIPLIER_KINDS, MULTIPLIER_OP_FIELDS, MULTIPLIER_OP_WIDTH, OPERAND_B_SOURCES, type MultiplierKind } from './multiplier-ops.js';
 
@@ -77,43 +81,53 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
   const scalar = mux(operandB.eq(OPERAND_B_SOURCES.indexOf('immediate')), imm.bits(15, 0), b.bits(15, 0));
   const replicated = mux(isDot8, scalar.bits(7, 0).rep(4), scalar.rep(2));
   const bLanes = m.node('b_lanes', mux(operandB.eq(OPERAND_B_SOURCES.indexOf('register')), b, replicated));
-  // cv.msu multiplies ~a (and adds b below).
-  const aWord = m.node('a_word', a.xor(field('subtract').and(isMul32).rep(32)));
+  // cv.msu multiplies ~a, the real part of a complex product ~im(a); each adds the other factor below.
+  const negateUpperProduct = m.node('negate_upper_product', isComplex.and(imaginary.not()));
+  const subtract = m.node('subtract', field('subtract').and(isMul32));
+  const aWord = m.node('a_word', a.xor(cat(subtract.or(negateUpperProduct).rep(16), subtract.rep(16))));
 
-  // wide0: the low halves (dot16 lane 0, mul32's Al*Bl, the complex real parts), the halves Is3's
-  // forms choose, or mulh's halves of the cycle; signed as the op says, but mul32's and mulh's
-  // lower halves are digits of an unsigned number.
-  const wide0UpperA = m.node('wide0_upper_a', mux(isMulh, mulhUpperA, isHalfword.and(upperHalves)));
-  const wide0UpperB = m.node('wide0_upper_b', mux(isMulh, mulhUpperB, isHalfword.and(upperHalves).or(isComplex.and(imaginary))));
-  const wide0SignedA = signedA.and(isMulh.not().or(wide0UpperA));
-  const wide0SignedB = signedB.and(isMulh.not().or(wide0UpperB));
-  const wide0Used = isDot8.not();
-  const wide0 = m.node('wide0', extend(halfOf(aWord, wide0UpperA).and(wide0Used.rep(16)), wide0SignedA).mul(extend(halfOf(bLanes, wide0UpperB), wide0SignedB)));
+  // wide: the low halves (dot16 lane 0, mul32's Al*Bl, complex re(a) times re(b) or im(b)), the
+  // halves Is3's forms choose, or mulh's halves of the cycle; signed as the op says, but mul32's and
+  // mulh's lower halves are digits of an unsigned number.
+  const wideUpperA = m.node('wide_upper_a', mux(isMulh, mulhUpperA, isHalfword.and(upperHalves)));
+  const wideUpperB = m.node('wide_upper_b', mux(isMulh, mulhUpperB, isHalfword.and(upperHalves).or(isComplex.and(imaginary))));
+  const wideSignedA = signedA.and(isMulh.not().or(wideUpperA));
+  const wideSignedB = signedB.and(isMulh.not().or(wideUpperB));
+  const wideA = halfOf(aWord, wideUpperA).and(isDot8.not().rep(16));
+  const wide = m.node('wide', extend(wideA, wideSignedA).mul(extend(halfOf(bLanes, wideUpperB), wideSignedB)));
 
-  // wide1: the upper halves (dot16 lane 1, complex), or mul32's Ah*Bl; the real part of a complex
-  // product negates it: (~x) * y, with y added below.
-  const negateWide1 = m.node('negate_wide1', isComplex.and(imaginary.not()));
-  const wide1Used = isDot16.or(isMul32).or(isComplex);
-  const wide1A = extend(aWord.bits(31, 16).and(wide1Used.rep(16)), signedA).asUInt().xor(negateWide1.rep(17)).asSInt();
-  const wide1LowB = isMul32.or(isComplex.and(imaginary));
-  const wide1 = m.node('wide1', wide1A.mul(extend(halfOf(bLanes, wide1LowB.not()), signedB)));
-
-  // The byte lanes: a dot8's lanes, or mul32's Al0*Bh0, Al1*Bh0, Al0*Bh1.
-  const crossBytes = [[0, 2], [1, 2], [0, 3]] as const;
-  const lanes = [0, 1, 2, 3].map((i) => {
-    const [crossA, crossB] = crossBytes[i] ?? [i, i];
-    const used = i < crossBytes.length ? isDot8.or(isMul32) : isDot8;
-    const laneA = mux(isMul32, byteOf(aWord, crossA), byteOf(aWord, i)).and(used.rep(8));
-    const laneB = mux(isMul32, byteOf(b, crossB), byteOf(bLanes, i));
-    return m.node(`lane${i}`, extend(laneA, signedA).mul(extend(laneB, signedB)));
+  // The byte lanes: a dot8's four byte products, or byte by byte the product of a's upper half
+  // x = {x1, x0} and a halfword y = {y1, y0}: x0*y0 + (x1*y0 + x0*y1) * 2^8 + x1*y1 * 2^16, where y
+  // is b's upper half (dot16 lane 1, the complex real part) or its lower half (the complex
+  // imaginary part, and mul32's Ah*Bl, whose low half is all that counts: the lanes then sit 16 bits
+  // higher, and the fourth, whose x1*y1 would land beyond bit 31, takes Al0*Bh0 of Al*Bh instead).
+  const bytewise = m.node('bytewise', isDot8.not());
+  const lanesUsed = isDot8.or(isDot16).or(isMul32).or(isComplex);
+  const y = m.node('y', halfOf(bLanes, isMul32.or(isComplex.and(imaginary)).not()));
+  const laneOperands = [
+    { a: byteOf(aWord, 2), b: byteOf(y, 0), signedA: isDot8, signedB: isDot8 },
+    { a: byteOf(aWord, 3), b: byteOf(y, 0), signedA: U(1, 1), signedB: isDot8 },
+    { a: byteOf(aWord, 2), b: byteOf(y, 1), signedA: isDot8, signedB: U(1, 1) },
+    { a: mux(isMul32, byteOf(aWord, 0), byteOf(aWord, 3)), b: mux(isMul32, byteOf(b, 2), byteOf(y, 1)), signedA: U(1, 1), signedB: U(1, 1) },
+  ];
+  const lanes = laneOperands.map((operands, i) => {
+    const laneA = mux(bytewise, operands.a, byteOf(aWord, i)).and(lanesUsed.rep(8));
+    const laneB = mux(bytewise, operands.b, byteOf(bLanes, i));
+    return m.node(`lane${i}`, extend(laneA, signedA.and(operands.signedA)).mul(extend(laneB, signedB.and(operands.signedB))));
   });
+  // The rest of Al*Bh's low half for mul32: (Al1*Bh0 + Al0*Bh1) mod 2^8, at bit 24.
+  const crossOf = (aByte: number, bByte: number): Expr => byteOf(aWord, aByte).and(isMul32.rep(8)).mul(byteOf(b, bByte)).trunc(8);
+  const cross = m.node('cross_bytes', crossOf(1, 2).add(crossOf(0, 3)));
 
   const widen = (x: Expr): Expr => x.resize(SUM_BITS);
-  const laneTerms = lanes.map((lane, i) => {
-    const crossShift = i === 0 ? 16 : 24;
-    return i < crossBytes.length ? mux(isMul32, widen(lane).shl(crossShift), widen(lane)) : widen(lane);
-  });
-  const wide1Term = mux(isMul32, widen(wide1).shl(16), widen(wide1));
+  /** A lane's product at its weight: 1 in dot8, 2^bytewiseShift in a bytewise product, 2^16 more in mul32. */
+  const placed = (lane: Expr, bytewiseShift: number): Expr => {
+    const term = widen(lane);
+    const halfwordProduct = bytewiseShift === 0 ? term : mux(bytewise, term.shl(bytewiseShift), term);
+    return bytewiseShift === 16 ? halfwordProduct : mux(isMul32, term.shl(bytewiseShift + 16), halfwordProduct);
+  };
+  const laneTerms = [placed(lanes[0]!, 0), placed(lanes[1]!, 8), placed(lanes[2]!, 8), placed(lanes[3]!, 16)];
+  const crossTerm = cross.zext(SUM_BITS).shl(24).asSInt();
 
   // The accumulator: c, or mulh's partial sum after its first cycle.
   const partial = m.reg('mulh_partial', SInt(SUM_BITS));
@@ -121,11 +135,11 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
   // The one other term: cv.msu's b, the complex real part's correction y, the rounding constant.
   const shiftBy = imm2.bits(4, 0);
   const rounding = U(1, 32).shl(shiftBy).shr(1).and(isHalfword.and(field('round')).rep(32));
-  const msuCorrection = b.and(field('subtract').and(isMul32).rep(32));
-  const complexCorrection = b.bits(31, 16).asSInt().resize(SUM_BITS).asUInt().and(negateWide1.rep(SUM_BITS));
+  const msuCorrection = b.and(subtract.rep(32));
+  const complexCorrection = b.bits(31, 16).asSInt().resize(SUM_BITS).asUInt().and(negateUpperProduct.rep(SUM_BITS));
   const correction = m.node('correction', rounding.or(msuCorrection).zext(SUM_BITS).or(complexCorrection).asSInt());
 
-  const sum = m.node('sum', [widen(wide0), wide1Term, ...laneTerms, correction].reduce((x, y) => x.add(y), addend));
+  const sum = m.node('sum', [widen(wide), ...laneTerms, crossTerm, correction].reduce((x, y) => x.add(y), addend));
 
   // Right shift: halfword forms by Is3 (on the 32-bit sum, sign- or zero-extended as the form
   // says), mulh by 16 in its first and third cycles, complex by 15 + div.
