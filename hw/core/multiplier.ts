@@ -104,16 +104,19 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
   const bytewise = m.node('bytewise', isDot8.not());
   const lanesUsed = isDot8.or(isDot16).or(isMul32).or(isComplex);
   const y = m.node('y', halfOf(bLanes, isMul32.or(isComplex.and(imaginary)).not()));
-  const laneOperands = [
-    { a: byteOf(aWord, 2), b: byteOf(y, 0), signedA: isDot8, signedB: isDot8 },
-    { a: byteOf(aWord, 3), b: byteOf(y, 0), signedA: U(1, 1), signedB: isDot8 },
-    { a: byteOf(aWord, 2), b: byteOf(y, 1), signedA: isDot8, signedB: U(1, 1) },
-    { a: mux(isMul32, byteOf(aWord, 0), byteOf(aWord, 3)), b: mux(isMul32, byteOf(b, 2), byteOf(y, 1)), signedA: U(1, 1), signedB: U(1, 1) },
+  // The bytes of each lane when bytewise; the op's signedness applies to a dot8 lane and to the top
+  // byte of a halfword (x1, y1), never to a low byte.
+  const always = U(1, 1);
+  const bytewiseOperands = [
+    { a: byteOf(aWord, 2), b: byteOf(y, 0), aSignable: isDot8, bSignable: isDot8 },
+    { a: byteOf(aWord, 3), b: byteOf(y, 0), aSignable: always, bSignable: isDot8 },
+    { a: byteOf(aWord, 2), b: byteOf(y, 1), aSignable: isDot8, bSignable: always },
+    { a: mux(isMul32, byteOf(aWord, 0), byteOf(aWord, 3)), b: mux(isMul32, byteOf(b, 2), byteOf(y, 1)), aSignable: always, bSignable: always },
   ];
-  const lanes = laneOperands.map((operands, i) => {
+  const lanes = bytewiseOperands.map((operands, i) => {
     const laneA = mux(bytewise, operands.a, byteOf(aWord, i)).and(lanesUsed.rep(8));
     const laneB = mux(bytewise, operands.b, byteOf(bLanes, i));
-    return m.node(`lane${i}`, extend(laneA, signedA.and(operands.signedA)).mul(extend(laneB, signedB.and(operands.signedB))));
+    return m.node(`lane${i}`, extend(laneA, signedA.and(operands.aSignable)).mul(extend(laneB, signedB.and(operands.bSignable))));
   });
   // The rest of Al*Bh's low half for mul32: (Al1*Bh0 + Al0*Bh1) mod 2^8, at bit 24.
   const crossOf = (aByte: number, bByte: number): Expr => byteOf(aWord, aByte).and(isMul32.rep(8)).mul(byteOf(b, bByte)).trunc(8);
@@ -151,9 +154,11 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
   const shifted = m.node('shifted', shiftIn.shr(shiftAmount));
   m.when(mulhActive, () => partial.assign(shifted));
 
+  // A complex product's part replaces one half of c: the real part the lower, the imaginary the upper.
   const complexPart = shifted.bits(15, 0);
-  const complexResult = mux(imaginary, cat(complexPart, c.bits(15, 0)), cat(c.bits(31, 16), complexPart));
-  result.assign(mux(isMulh, partial.bits(31, 0), mux(isComplex, complexResult, shifted.bits(31, 0))));
+  const lowerHalf = mux(isComplex.and(imaginary), c.bits(15, 0), complexPart);
+  const upperHalf = mux(isComplex, mux(imaginary, complexPart, c.bits(31, 16)), shifted.bits(31, 16));
+  result.assign(mux(isMulh, partial.bits(31, 0), cat(upperHalf, lowerHalf)));
   ready.assign(isMulh.not().or(step.eq(MULH_DONE)));
   return { start, first, op, a, b, c, imm, imm2, result, ready };
 });

@@ -23,8 +23,9 @@ const REGISTER_SLOTS = ['rd', 'rs1', 'rs2', 'rs3'] as const;
 
 /**
  * A random instance of `def`: distinct registers x1..x31 in its register fields (so that a, b and c
- * land in different registers) and uniform in-range values in its immediate fields, encoded and
- * decoded again. Throws when the word decodes to another row.
+ * land in different registers) and in-range values in its immediate fields, a fifth of them at an
+ * end of the range and the others uniform, encoded and decoded again. Throws when the word decodes
+ * to another row.
  */
 export function randomInstance(def: InstructionDef, random: Random): DecodedInstruction {
   const values: { -readonly [K in keyof OperandValues]: number } = {};
@@ -34,7 +35,8 @@ export function randomInstance(def: InstructionDef, random: Random): DecodedInst
       values[operand.slot] = registers.splice(random.below(registers.length), 1)[0]!;
     } else {
       const steps = Math.floor((operand.max - operand.min) / operand.align);
-      values[operand.slot] = operand.min + random.below(steps + 1) * operand.align;
+      const step = random.chance(0.2) ? random.pick([0, steps]) : random.below(steps + 1);
+      values[operand.slot] = operand.min + step * operand.align;
     }
   }
   const word = encodeChecked(def, values);
