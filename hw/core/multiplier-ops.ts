@@ -54,7 +54,7 @@ export const MULTIPLIER_OP_FIELDS = {
 export const MULTIPLIER_OP_WIDTH = 14;
 
 /** The op word of `op`. */
-export function encodeMultiplierOp(op: MultiplierOp): number {
+function encodeMultiplierOp(op: MultiplierOp): number {
   const values: Record<keyof MultiplierOp, number> = {
     kind: MULTIPLIER_KINDS.indexOf(op.kind),
     signedA: Number(op.signedA),

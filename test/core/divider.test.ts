@@ -34,11 +34,9 @@ function vectors(random: Random): [number, number][] {
   const pairs: [number, number][] = [];
   for (const a of EDGES) for (const b of EDGES) pairs.push([a, b]);
   for (const b of divisorsOfEveryLength(random)) pairs.push([random.uint32() | 0, b], [random.pick(EDGES), b]);
-  for (let i = 0; i < 300; i++) {
-    // Short operands too, so that small quotients and remainders are common.
-    const width = random.below(33);
-    pairs.push([random.uint32() | 0, Number(random.bits(width)) | 0]);
-  }
+  // Operands of random lengths, so that quotients and remainders of every size are common.
+  const ofRandomLength = (): number => Number(random.bits(random.below(33))) | 0;
+  for (let i = 0; i < 300; i++) pairs.push([ofRandomLength(), ofRandomLength()]);
   return pairs;
 }
 
