@@ -12,9 +12,10 @@
  * A pass of the buffer is two words (8 pixels). Where both hold pixels, the channel's stream is
  * read once for both, a chunk of groups at a time, the accumulators swapped through their CSRs
  * between the words (xnmsparse-two-words.ts): 11 instructions per group for 32 non-zero MACs.
- * Where only the first does (a row's last pass, a single pixel), hardware loop 0 runs over the
- * groups for that word: 7 instructions for 16 non-zero MACs, every one a memory access, no stall
- * (the weight word is loaded two instructions before its first use):
+ * Where only the first does (a one-column output, a flat layer's last pass of 4 pixels or fewer,
+ * a single pixel), hardware loop 0 runs over the groups for that word: 7 instructions for 16
+ * non-zero MACs, every one a memory access, no stall (the weight word is loaded two instructions
+ * before its first use):
  *
  *     cv.lw t0, (s0), 12          # offsets a, b; s0: the next group
  *     lw t2, -4(s0)               # weights a, b, c, d
