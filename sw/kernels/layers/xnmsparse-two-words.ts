@@ -10,14 +10,14 @@
  * reads the accumulator and writes it, R2.5) and the same registers are multiplied into the other
  * word. The next chunk starts with the word the accumulators hold, so one swap serves each chunk
  * boundary: per group 3 loads and 8 nm.mac4, 11 instructions for 32 non-zero MACs (0.34 cycles per
- * non-zero MAC, against 14 for two loops), plus 4 csrrw and a one-cycle wait (the swap reads the
+ * non-zero MAC; two loops take 14), plus 4 csrrw and a one-cycle wait (the swap reads the
  * accumulators right after an nm.mac4) per chunk after the first, whose "swap" is four nm.racc into
  * the partial-sum registers (the accumulators start each channel at zero).
  *
- *     chunk 0          loads, word 0, nm.racc -> p, word 1      accumulators: word 1, p: word 0
- *     chunks 1, 2      loads, word 1, swap, word 0              accumulators: word 0
- *     (a pair)         loads, word 0, swap, word 1              accumulators: word 1
- *     ...
+ *     chunk 0    loads, word 0, nm.racc -> p, word 1    accumulators: word 1, p: word 0
+ *     chunk 1    loads, word 1, swap, word 0            accumulators: word 0, p: word 1
+ *     chunk 2    loads, word 0, swap, word 1            accumulators: word 1, p: word 0
+ *     ...        (chunks 1 and 2: a pair)
  *
  * Pairs of full chunks run in hardware loop 0 when there are two pairs or more; the first chunk
  * (1 to CHUNK_GROUPS groups, what the full ones leave) and an odd last chunk are straight code.
@@ -29,7 +29,7 @@ import { type BufferGeometry, LANES } from './sparse-geometry.js';
 import { passOutputLines, QUANTIZATION_LOADS } from './sparse-passes.js';
 
 /** Groups per chunk at most: three stream words each, in STREAM. */
-export const CHUNK_GROUPS = 6;
+const CHUNK_GROUPS = 6;
 /** A chunk's stream, group g in registers 3g (offsets a, b), 3g + 1 (c, d), 3g + 2 (weights). */
 const STREAM = ['t0', 't1', 't2', 't3', 'a3', 'a4', 'a5', 'a6', 'a7', 's2', 's3', 's4', 's7', 'gp', 'tp', 't4', 't5', 't6'] as const;
 /** The partial sums of the word the accumulators do not hold. */
@@ -40,7 +40,7 @@ const FINAL = ['t4', 't5', 't6', 'tp'] as const;
 const BASES = ['a1', 'a2'] as const;
 
 /** A channel's groups as a first chunk of 1..CHUNK_GROUPS groups and `full` chunks of CHUNK_GROUPS. */
-export function channelChunks(groups: number): { first: number; full: number } {
+function channelChunks(groups: number): { first: number; full: number } {
   const full = Math.ceil(groups / CHUNK_GROUPS) - 1;
   return { first: groups - full * CHUNK_GROUPS, full };
 }
