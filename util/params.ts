@@ -58,8 +58,10 @@ export function resolveParamAssignments(owner: ParamOwner, assignments: readonly
   for (const text of assignments) {
     const eq = text.indexOf('=');
     const key = eq < 0 ? text : text.slice(0, eq);
-    specOf(owner, key);
-    const raw = eq < 0 ? '' : text.slice(eq + 1);
+    const spec = specOf(owner, key);
+    let raw = eq < 0 ? '' : text.slice(eq + 1);
+    // A flag (declared 0..1) may also be written false or true.
+    if (spec.min === 0 && spec.max === 1 && (raw === 'false' || raw === 'true')) raw = raw === 'true' ? '1' : '0';
     // Decimal digits only: Number() would also take '1e1', '0x8', ' 8' and '', as the user may not mean.
     if (!/^-?[0-9]+$/.test(raw)) {
       throw new ParamError(`parameter '${key}' of ${owner.kind} '${owner.name}' must be an integer in decimal digits, got '${raw}'`);

@@ -30,6 +30,8 @@ export const CoreDecoder = defineModule('CoreDecoder', (m, p: CoreDecoderParams)
   out('rs1_addr', instr.bits(19, 15));
   out('rs2_addr', instr.bits(24, 20));
   out('rd_addr', instr.bits(11, 7));
+  // The hardware-loop index of the Xcvhwlp rows.
+  out('loop', instr.bit(7));
   out('rc_addr', mux(io['rc_high']!, instr.bits(31, 27), instr.bits(11, 7)));
   const csr = instr.bits(31, 20);
   const status = [...CV32E40P_STATUS_CSRS].sort((a, b) => a - b).map((addr) => csr.eq(addr)).reduce((a, b) => a.or(b));

@@ -140,6 +140,19 @@ export class RtlSimulator {
     this.dirty = true;
   }
 
+  /**
+   * Sets a register's current value between clock edges (a simulator's "deposit"), as a
+   * testbench's backdoor does; the value holds until the register's next update.
+   */
+  deposit(name: string, value: number | bigint): void {
+    const slot = this.slot(name);
+    if (!this.design.flat.regs.some((update) => update.reg.path === name)) throw new RtlSimError(`'${name}' is not a register of ${this.design.top.name}`);
+    const bits = BigInt.asUintN(slot.type.width, BigInt(value));
+    if (slot.narrow) this.narrow[slot.index] = Number(bits);
+    else this.wide[slot.index] = bits;
+    this.dirty = true;
+  }
+
   private memoryWords(name: string, index: number): Uint32Array | bigint[] {
     const i = this.design.flat.memories.findIndex((m) => m.path === name);
     if (i < 0) throw new RtlSimError(`no memory named '${name}' in ${this.design.top.name}`);

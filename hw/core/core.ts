@@ -1,0 +1,360 @@
+// A CV32E40P-class core: four stages, in order, one instruction per cycle (docs/core.md).
+//
+//   IF  fetch (u_if): prefetch, alignment of 16/32-bit instructions, RVC expansion, zero-overhead
+//       hardware-loop jumps; offers one instruction per cycle to the decode register.
+//   ID  the decode register, the decoder (u_dec), register reads with forwarding, hazards, jumps
+//       (jal, jalr) and the controller; hardware-loop set-ups write their registers here.
+//   EX  ALU, multiplier with dot products, divider, CSRs, the load-store unit's request, the
+//       Xnmsparse block; every result but load data is written back from here.
+//   WB  load data written back.
+//
+// The timing is the CV32E40P's, which the ISS models (docs/cv32e40p.md#timing): the same events
+// cost the same cycles because they come from the same structure (branches decided in EX, jumps in
+// ID, load data one stage after ALU results, multi-cycle units holding EX, the controller's flush
+// sequences). The `trace_*` outputs report each instruction leaving decode and every register
+// write, for co-simulation with the ISS; they are wires, no logic.
+import { defineModule, type Expr, mux, type Ports, type Signal, U, UInt } from '../hdl/index.js';
+import { MacUnit, macIssueKind } from '../ext/r2/mac-unit.js';
+import { controller } from './controller.js';
+import { CoreDecoder } from './decoder.js';
+import { forwarded, jalrStall, loadStall, type PendingWrite, type SourceRead } from './hazards.js';
+import { pins } from './pins.js';
+import { readPort, RegFile, writePort } from './regfile.js';
+import { CoreAlu } from './alu.js';
+import { CoreMultiplier } from './multiplier.js';
+import { CoreDivider } from './divider.js';
+import { CoreLsu } from './lsu.js';
+import { CoreCsr } from './csr.js';
+import { HwloopRegs } from './hwloop-regs.js';
+import { CoreFetch } from './fetch.js';
+import { CARRIED_FIELDS, LSU_OFFSET } from './control.js';
+import { CSR_OP, CSR_OP_WIDTH } from './csr-ops.js';
+import { ExUnit, type ExUnitName } from './ex-unit.js';
+
+export interface CoreParams {
+  /** 1: Xnmsparse revision 2 (nm.mac4, nm.racc, the accumulator CSRs) in the pipeline. */
+  readonly extension: 0 | 1;
+}
+
+export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
+  const extension = p.extension === 1;
+  const bootAddr = m.input('boot_addr', UInt(32));
+  const hartId = m.input('hart_id', UInt(32));
+
+  // ---------------------------------------------------------------- IF
+  const fetchIo = pins('u_if', m.instance('u_if', CoreFetch, {}));
+  const instrPorts = ['instr_req', 'instr_addr'].map((n) => [n, m.output(n, UInt(fetchIo(n).type.width))] as const);
+  for (const [n, port] of instrPorts) port.assign(fetchIo(n));
+  for (const n of ['instr_gnt', 'instr_rvalid', 'instr_rdata', 'instr_err']) fetchIo(n).assign(m.input(n, UInt(fetchIo(n).type.width)));
+  fetchIo('boot_addr').assign(bootAddr);
+
+  // ---------------------------------------------------------------- ID register
+  const idValid = m.reg('id_valid', UInt(1), { reset: 0 });
+  // The word stays when the instruction leaves or is dropped: some checks read it (hazards.ts).
+  const idInstr = m.reg('id_instr', UInt(32), { reset: 0 });
+  const idPc = m.reg('id_pc', UInt(32), { reset: 0 });
+  const idCompressed = m.reg('id_compressed', UInt(1), { reset: 0 });
+  const idIllegalC = m.reg('id_illegal_c', UInt(1), { reset: 0 });
+  const idHwlpDec = m.reg('id_hwlp_dec', UInt(2), { reset: 0 });
+
+  const dec = pins('u_dec', m.instance('u_dec', CoreDecoder, { extension }));
+  dec('instr').assign(idInstr);
+  const d = (name: string): Signal => dec(name);
+
+  const rf = m.instance('u_rf', RegFile, { depth: 32, width: 32, readPorts: 3, writePorts: 2, zeroReg: 1 });
+  const portA = readPort(rf, 0);
+  const portB = readPort(rf, 1);
+  const portC = readPort(rf, 2);
+  portA.addr.assign(d('rs1_addr'));
+  portB.addr.assign(d('rs2_addr'));
+  portC.addr.assign(d('rc_addr'));
+
+  // ---------------------------------------------------------------- EX registers
+  const exValid = m.reg('ex_valid', UInt(1), { reset: 0 });
+  const exFirst = m.reg('ex_first', UInt(1), { reset: 0 });
+  const exUnit = m.reg('ex_unit', UInt(3), { reset: ExUnit.none });
+  const exA = m.reg('ex_a', UInt(32));
+  const exB = m.reg('ex_b', UInt(32));
+  const exC = m.reg('ex_c', UInt(32));
+  const exImm = m.reg('ex_imm', UInt(32));
+  const exImm2 = m.reg('ex_imm2', UInt(32));
+  const exPc = m.reg('ex_pc', UInt(32));
+  const exAluWe = m.reg('ex_alu_we', UInt(1), { reset: 0 });
+  const exAluWaddr = m.reg('ex_alu_waddr', UInt(5));
+  const exLoadWe = m.reg('ex_load_we', UInt(1), { reset: 0 });
+  const exRd = m.reg('ex_rd', UInt(5));
+  const exBranch = m.reg('ex_branch', UInt(1), { reset: 0 });
+  const exBranchTarget = m.reg('ex_branch_target', UInt(32));
+  const exResult = m.wire('ex_result', UInt(32));
+  const exUnitReady = m.wire('ex_unit_ready', UInt(1));
+
+  // ---------------------------------------------------------------- WB registers
+  const wbLoad = m.reg('wb_load', UInt(1), { reset: 0 });
+  const wbRd = m.reg('wb_rd', UInt(5));
+
+  const lsu = pins('u_lsu', m.instance('u_lsu', CoreLsu, {}));
+  const wbData = lsu('wb_rdata');
+  const wbDataValid = m.node('wb_data_valid', wbLoad.and(lsu('wb_valid')));
+  const wbReady = lsu('wb_ready');
+
+  // ---------------------------------------------------------------- hazards and operands
+  const exWrite: PendingWrite & { data: Expr } = { enable: m.node('ex_fw_we', exValid.and(exAluWe)), addr: exAluWaddr, data: exResult };
+  const wbWrite: PendingWrite & { data: Expr } = { enable: wbDataValid, addr: wbRd, data: wbData };
+  const exLoad: PendingWrite = { enable: m.node('ex_is_load', exValid.and(exLoadWe)), addr: exRd };
+  const wbWaiting: PendingWrite = { enable: m.node('wb_waiting', wbLoad.and(wbReady.not())), addr: wbRd };
+  const srcA: SourceRead = { addr: d('rs1_addr'), used: d('uses_rs1') };
+  const srcB: SourceRead = { addr: d('rs2_addr'), used: d('uses_rs2') };
+  const srcC: SourceRead = { addr: d('rc_addr'), used: d('uses_rc') };
+  const operandA = forwarded(m, 'operand_a', srcA, portA.data, exWrite, wbWrite);
+  const operandB = forwarded(m, 'operand_b', srcB, portB.data, exWrite, wbWrite);
+  const operandC = forwarded(m, 'operand_c', srcC, portC.data, exWrite, wbWrite);
+
+  const exReady = m.node('ex_ready', exValid.not().or(exUnitReady.and(wbReady)));
+  const branchTaken = m.wire('branch_taken', UInt(1));
+  const idAluWe = m.node('id_alu_we', d('rd_we_ex').or(d('rs1_we_ex')));
+  const idAluWaddr = m.node('id_alu_waddr', mux(d('rs1_we_ex'), d('rs1_addr'), d('rd_addr')));
+  const isDecodingWire = m.wire('is_decoding_w', UInt(1));
+  const stallLoad = loadStall(m, {
+    exLoad,
+    wbWaiting,
+    sources: [srcA, srcB, srcC],
+    exWrite: { enable: isDecodingWire.and(idAluWe), addr: idAluWaddr },
+  });
+  const stallJalr = jalrStall(m, { isJalr: d('is_jalr'), base: srcA, writes: [exWrite, exLoad, { enable: wbLoad, addr: wbRd }] });
+  const idReady = m.node('id_ready', stallLoad.not().and(stallJalr.not()).and(exReady));
+
+  const illegal = m.node('illegal', d('legal').not().or(idIllegalC));
+  const ctrl = controller(m, {
+    decode: {
+      valid: idValid,
+      illegal,
+      ecall: d('is_ecall'),
+      ebreak: d('is_ebreak'),
+      mret: d('is_mret'),
+      fence: d('is_fence'),
+      wfi: d('is_wfi'),
+      statusCsr: d('status_csr'),
+      ready: idReady,
+    },
+    branchTaken,
+    exDone: m.node('ex_done', exValid.and(exReady)),
+  });
+  isDecodingWire.assign(ctrl.isDecoding);
+  const idLeaves = m.node('id_leaves', ctrl.isDecoding.and(idReady));
+
+  // ---------------------------------------------------------------- jumps and fetch control
+  const length = mux(idCompressed, U(2, 32), U(4, 32));
+  const jumpDone = m.reg('jump_done', UInt(1), { reset: 0 });
+  const isJump = m.node('is_jump', d('is_jal').or(d('is_jalr')));
+  const jumpInDecode = m.node('jump_in_decode', ctrl.isDecoding.and(isJump).and(stallJalr.not()).and(jumpDone.not()));
+  jumpDone.assign(jumpDone.or(jumpInDecode).and(idReady.not()));
+  const jalTarget = idPc.add(d('imm'));
+  // jalr reads its base from the register file itself: the jalr stall waits for every older write.
+  const jalrTarget = portA.data.add(d('imm')).and(U(0xfffffffe, 32));
+  const jumpTarget = m.node('jump_target', mux(d('is_jalr'), jalrTarget, jalTarget));
+
+  const csr = pins('u_csr', m.instance('u_csr', CoreCsr, { accumulators: extension }));
+  const pcSet = m.node('pc_set', branchTaken.or(ctrl.jumpTrap).or(ctrl.jumpNext).or(ctrl.jumpMepc).or(jumpInDecode));
+  const pcTarget = m.node(
+    'pc_target',
+    mux(branchTaken, exBranchTarget,
+      mux(ctrl.jumpTrap, csr('mtvec'),
+        mux(ctrl.jumpNext, idPc.add(4),
+          mux(ctrl.jumpMepc, csr('mepc'), jumpTarget)))),
+  );
+  fetchIo('pc_set').assign(pcSet);
+  fetchIo('pc_target').assign(pcTarget);
+  const fetchAccept = m.node('fetch_accept', fetchIo('if_valid').and(idReady).and(ctrl.haltFetch.not()).and(pcSet.not()));
+  fetchIo('id_ready').assign(fetchAccept);
+  m.when(fetchAccept, () => {
+    idValid.assign(1);
+    idInstr.assign(fetchIo('if_instr'));
+    idPc.assign(fetchIo('if_pc'));
+    idCompressed.assign(fetchIo('if_compressed'));
+    idIllegalC.assign(fetchIo('if_illegal_c'));
+    idHwlpDec.assign(fetchIo('if_hwlp_dec'));
+  }).elseWhen(idReady.or(branchTaken).or(ctrl.haltFetch), () => idValid.assign(0));
+
+  // ---------------------------------------------------------------- hardware loops (written from ID)
+  const hwlp = pins('u_hwlp', m.instance('u_hwlp', HwloopRegs, {}));
+  hwlp('op').assign(d('hwloop_op'));
+  hwlp('write').assign(idLeaves.and(d('is_hwloop')));
+  hwlp('a').assign(operandA);
+  hwlp('loop').assign(d('loop'));
+  hwlp('imm').assign(d('imm'));
+  hwlp('imm2').assign(d('imm2'));
+  hwlp('pc').assign(idPc);
+  hwlp('dec').assign(idHwlpDec);
+  hwlp('dec_enable').assign(idLeaves);
+  for (const n of ['start0', 'start1', 'end0', 'end1', 'count0', 'count1']) fetchIo(`hwlp_${n}`).assign(hwlp(`hwlp_${n}`));
+
+  // ---------------------------------------------------------------- ID -> EX
+  // A set or clear whose rs1 field (register or immediate) is zero only reads its CSR.
+  const csrOp = m.node('csr_op_id', mux(d('rs1_addr').eq(0).and(d('csr_op').ne(CSR_OP.write)), U(CSR_OP.read, CSR_OP_WIDTH), d('csr_op')));
+  const carried = new Map<string, Expr>([
+    ...CARRIED_FIELDS.map((name) => [name, d(name)] as const),
+    ['csr_op', csrOp],
+  ]);
+  const ex = new Map([...carried].map(([name, value]) => [name, m.reg(`ex_${name}`, UInt(value.type.width))]));
+  const exField = (name: string): Expr => ex.get(name)!;
+  const operandBSelected = mux(d('b_is_length'), length, mux(d('b_is_imm'), d('imm'), operandB));
+  m.when(idLeaves, () => {
+    exValid.assign(1);
+    exFirst.assign(1);
+    exUnit.assign(d('ex_unit'));
+    for (const [name, value] of carried) ex.get(name)!.assign(value);
+    exA.assign(mux(d('a_is_pc'), idPc, operandA));
+    exB.assign(operandBSelected);
+    exC.assign(operandC);
+    exImm.assign(d('imm'));
+    exImm2.assign(d('imm2'));
+    exPc.assign(idPc);
+    exAluWe.assign(idAluWe);
+    exAluWaddr.assign(idAluWaddr);
+    exLoadWe.assign(d('rd_we_wb'));
+    exRd.assign(d('rd_addr'));
+    exBranch.assign(d('is_branch'));
+    exBranchTarget.assign(idPc.add(d('imm')));
+  }).elseWhen(exReady, () => {
+    exValid.assign(0);
+    exFirst.assign(0);
+  }).otherwise(() => exFirst.assign(0));
+
+  // ---------------------------------------------------------------- EX
+  const inEx = (unit: ExUnitName): Expr => m.node(`ex_in_${unit}`, exValid.and(exUnit.eq(ExUnit[unit])));
+  const alu = pins('u_alu', m.instance('u_alu', CoreAlu, {}));
+  const mult = pins('u_mult', m.instance('u_mult', CoreMultiplier, {}));
+  const div = pins('u_div', m.instance('u_div', CoreDivider, {}));
+  for (const io of [alu, mult]) {
+    io('a').assign(exA);
+    io('b').assign(exB);
+    io('c').assign(exC);
+    io('imm').assign(exImm);
+    io('imm2').assign(exImm2);
+  }
+  alu('op').assign(exField('alu_op'));
+  mult('op').assign(exField('mult_op'));
+  mult('start').assign(inEx('multiplier'));
+  mult('first').assign(exFirst);
+  div('op').assign(exField('div_op'));
+  div('a').assign(exA);
+  div('b').assign(exB);
+  div('start').assign(inEx('divider'));
+  div('first').assign(exFirst);
+  branchTaken.assign(m.node('branch_taken_ex', exValid.and(exBranch).and(alu('branch_taken'))));
+
+  lsu('ex_valid').assign(inEx('lsu'));
+  lsu('ex_first').assign(exFirst);
+  lsu('we').assign(exField('lsu_we'));
+  lsu('size').assign(exField('lsu_size'));
+  lsu('sign_ext').assign(exField('lsu_sign_ext'));
+  lsu('post_increment').assign(exField('lsu_post_increment'));
+  lsu('base').assign(exA);
+  lsu('offset').assign(mux(exField('lsu_offset').eq(LSU_OFFSET.rs2), exB, mux(exField('lsu_offset').eq(LSU_OFFSET.rs3), exC, exImm)));
+  lsu('wdata').assign(exB);
+
+  // CSRs: accessed in EX; counters, traps and mret from the controller.
+  const inCsr = inEx('csr');
+  csr('csr_access').assign(inCsr);
+  csr('csr_op').assign(exField('csr_op'));
+  csr('csr_addr').assign(exImm.bits(11, 0));
+  csr('csr_wdata').assign(mux(exField('csr_imm'), exImm2, exA));
+  csr('hart_id').assign(hartId);
+  const retire = m.node('retire', idLeaves.and(illegal.or(d('is_ecall')).or(d('is_ebreak')).not()));
+  // Counted one cycle later, as the CV32E40P registers its minstret event: an instruction reading
+  // minstret in EX does not count itself.
+  const retireQ = m.reg('retire_q', UInt(1), { reset: 0 });
+  retireQ.assign(retire);
+  csr('retire').assign(retireQ);
+  csr('trap').assign(ctrl.trapSave);
+  csr('trap_cause').assign(ctrl.trapCause);
+  csr('trap_pc').assign(idPc);
+  csr('trap_tval').assign(mux(illegal, idInstr, U(0, 32)));
+  csr('mret').assign(ctrl.mretRestore);
+  for (const n of ['start0', 'start1', 'end0', 'end1', 'count0', 'count1']) csr(`hwlp_${n}`).assign(hwlp(`hwlp_${n}`));
+
+  // The data port: the load-store unit's, or the Xnmsparse block's nm.mac4 loads.
+  const dataOut = ['data_req', 'data_addr', 'data_we', 'data_be', 'data_wdata'].map((n) => [n, m.output(n, UInt(lsu(n).type.width))] as const);
+  const dataIn = ['data_gnt', 'data_rvalid', 'data_rdata', 'data_err'].map((n) => [n, m.input(n, UInt(lsu(n).type.width))] as const);
+  let macResult: Expr = U(0, 32);
+  let macReady: Expr = U(1, 1);
+  if (extension) {
+    const mac = pins('u_mac', m.instance('u_mac', MacUnit, {}));
+    const macOwnsResponse = m.reg('mac_owns_response', UInt(1), { reset: 0 });
+    const inMac = inEx('mac');
+    const accCsr = csr('ext_csr_valid');
+    mac('issue_valid').assign(inMac.or(accCsr));
+    mac('issue_kind').assign(mux(accCsr, U(macIssueKind.csr, 2), exField('mac_kind')));
+    mac('issue_signed').assign(exField('mac_signed'));
+    mac('issue_half').assign(exImm.bit(0));
+    mac('issue_lane').assign(exImm2.bits(1, 0));
+    mac('issue_acc').assign(mux(accCsr, csr('ext_csr_index'), exImm.bits(1, 0)));
+    mac('issue_rd').assign(exRd);
+    mac('issue_csr_write').assign(csr('ext_csr_write'));
+    mac('op_base').assign(exA);
+    mac('op_offsets').assign(exB);
+    mac('op_weights').assign(exC);
+    mac('op_csr_data').assign(csr('ext_csr_wdata'));
+    csr('ext_csr_rdata').assign(mac('acc_data'));
+    macResult = mac('acc_data');
+    macReady = mac('issue_ready');
+    const macRequests = mac('data_req');
+    for (const [n, port] of dataOut) {
+      const fromMac = n === 'data_we' || n === 'data_wdata' ? U(0, port.type.width) : mac(n);
+      port.assign(mux(macRequests, fromMac, lsu(n)));
+    }
+    m.when(dataIn[0]![1].and(macRequests), () => macOwnsResponse.assign(1)).elseWhen(dataIn[0]![1].and(lsu('data_req')), () => macOwnsResponse.assign(0));
+    for (const [n, port] of dataIn) {
+      const toMac = n === 'data_gnt' ? port.and(macRequests) : n === 'data_rvalid' ? port.and(macOwnsResponse) : port;
+      const toLsu = n === 'data_gnt' ? port.and(macRequests.not()) : n === 'data_rvalid' ? port.and(macOwnsResponse.not()) : port;
+      mac(n).assign(toMac);
+      lsu(n).assign(toLsu);
+    }
+  } else {
+    for (const [n, port] of dataOut) port.assign(lsu(n));
+    for (const [n, port] of dataIn) lsu(n).assign(port);
+  }
+
+  m.switch(exUnit)
+    .is(ExUnit.multiplier, () => { exResult.assign(mult('result')); exUnitReady.assign(mult('ready')); })
+    .is(ExUnit.divider, () => { exResult.assign(div('result')); exUnitReady.assign(div('ready')); })
+    .is(ExUnit.lsu, () => { exResult.assign(lsu('next_base')); exUnitReady.assign(lsu('ex_ready')); })
+    .is(ExUnit.csr, () => { exResult.assign(csr('csr_rdata')); exUnitReady.assign(extension ? mux(csr('ext_csr_valid'), macReady, U(1, 1)) : U(1, 1)); })
+    .is(ExUnit.mac, () => { exResult.assign(macResult); exUnitReady.assign(macReady); })
+    .default(() => { exResult.assign(alu('result')); exUnitReady.assign(1); });
+
+  // ---------------------------------------------------------------- write-back
+  const exDone = m.node('ex_write', exValid.and(exReady).and(exAluWe));
+  const wbPort = writePort(rf, 0);
+  const exPort = writePort(rf, 1);
+  exPort.enable.assign(exDone);
+  exPort.addr.assign(exAluWaddr);
+  exPort.data.assign(exResult);
+  wbPort.enable.assign(wbDataValid);
+  wbPort.addr.assign(wbRd);
+  wbPort.data.assign(wbData);
+  m.when(exValid.and(exReady).and(exLoadWe), () => {
+    wbLoad.assign(1);
+    wbRd.assign(exRd);
+  }).elseWhen(wbReady, () => wbLoad.assign(0));
+
+  // ---------------------------------------------------------------- trace (wires only)
+  const trace = (name: string, value: Expr): Signal => {
+    const port = m.output(`trace_${name}`, UInt(value.type.width));
+    port.assign(value);
+    return port;
+  };
+  trace('leave', idLeaves);
+  trace('retire', retire);
+  trace('pc', idPc);
+  trace('instr', idInstr);
+  trace('ex_we', exDone);
+  trace('ex_waddr', exAluWaddr);
+  trace('ex_wdata', exResult);
+  trace('wb_we', wbDataValid);
+  trace('wb_waddr', wbRd);
+  trace('wb_wdata', wbData);
+  trace('illegal', illegal);
+  trace('sleeping', ctrl.sleeping);
+  return { bootAddr, hartId };
+});
