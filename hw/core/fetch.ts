@@ -11,8 +11,14 @@
 //   instruction at an address = 2 mod 4 (two words to fetch), so a jump taken in decode costs 2
 //   cycles and a branch taken in execute 3, as in the ISS (docs/cv32e40p.md#timing);
 // - after reset the instruction at `boot_addr` is offered in the second cycle;
-// - a hardware-loop back edge costs nothing: when the last instruction of a body is taken, the
-//   loop's start is requested in that very cycle, as a redirect would, and offered in the next.
+// - a hardware-loop back edge costs nothing: the prefetcher requests the loop's start in place of
+//   the word at the loop's end, and the aligner continues at the start when it hands out the last
+//   instruction of the body. Both apply the same rule (HwloopJump) to the loop registers: the
+//   prefetcher to the next word it fetches, the aligner to the instruction it offers. The loop rules
+//   (a body of at least three 32-bit instructions, none changing its own loop) make them agree: the
+//   prefetcher reaches a body's end only once the body's last instruction is on offer, after the
+//   previous iteration's last instruction and the setup before the body have left decode, as long as
+//   the loop registers show a write one cycle after the writing instruction leaves decode.
 // A delayed grant or response delays the stream, never changes it. A word that came with
 // `instr_err` marks the instructions made from it with `if_fetch_err`.
 import { defineModule, mux, UInt } from '../hdl/index.js';
@@ -54,14 +60,17 @@ export const CoreFetch = defineModule('CoreFetch', (m) => {
   const aligner = m.instance('u_aligner', Aligner, {});
   const expander = m.instance('u_expander', CompressedDecoder, {});
   const loops = m.instance('u_hwloop', HwloopJump, {});
+  const fetchLoops = m.instance('u_hwloop_fetch', HwloopJump, {});
 
   const take = m.node('take', aligner.valid.and(idReady).and(pcSet.not()).and(booting.not()));
+  const redirect = m.node('redirect', booting.or(pcSet));
+  const redirectPc = m.node('redirect_pc', mux(booting, bootAddr, pcTarget));
   const loopBack = m.node('loop_back', take.and(loops.jump));
-  const redirect = m.node('redirect', booting.or(pcSet).or(loopBack));
-  const redirectPc = m.node('redirect_pc', mux(booting, bootAddr, mux(pcSet, pcTarget, loops.target)));
 
   prefetch.redirect.assign(redirect);
   prefetch.redirectAddr.assign(redirectPc);
+  prefetch.loopBack.assign(fetchLoops.jump);
+  prefetch.loopStart.assign(fetchLoops.target);
   prefetch.pop.assign(aligner.pop);
   prefetch.instrGnt.assign(instrGnt);
   prefetch.instrRvalid.assign(instrRvalid);
@@ -70,8 +79,8 @@ export const CoreFetch = defineModule('CoreFetch', (m) => {
   instrReq.assign(prefetch.instrReq);
   instrAddr.assign(prefetch.instrAddr);
 
-  aligner.redirect.assign(redirect);
-  aligner.redirectPc.assign(redirectPc);
+  aligner.redirect.assign(redirect.or(loopBack));
+  aligner.redirectPc.assign(mux(redirect, redirectPc, loops.target));
   aligner.wordValid.assign(prefetch.wordValid);
   aligner.word.assign(prefetch.word);
   aligner.wordErr.assign(prefetch.wordErr);
@@ -79,13 +88,26 @@ export const CoreFetch = defineModule('CoreFetch', (m) => {
 
   expander.instr.assign(aligner.instr);
 
-  loops.nextPc.assign(aligner.nextPc);
+  loops.pcPlus2.assign(aligner.pcPlus2);
+  loops.pcPlus4.assign(aligner.pcPlus4);
+  loops.wide.assign(aligner.wide);
   loops.start0.assign(hwlpStart0);
   loops.start1.assign(hwlpStart1);
   loops.end0.assign(hwlpEnd0);
   loops.end1.assign(hwlpEnd1);
   loops.count0.assign(hwlpCount0);
   loops.count1.assign(hwlpCount1);
+  // The word after the next one fetched is a word: the 32-bit comparison alone applies.
+  fetchLoops.pcPlus2.assign(prefetch.seqAddr);
+  fetchLoops.pcPlus4.assign(prefetch.seqAddr);
+  fetchLoops.wide.assign(1);
+  fetchLoops.start0.assign(hwlpStart0);
+  fetchLoops.start1.assign(hwlpStart1);
+  fetchLoops.end0.assign(hwlpEnd0);
+  fetchLoops.end1.assign(hwlpEnd1);
+  fetchLoops.count0.assign(hwlpCount0);
+  fetchLoops.count1.assign(hwlpCount1);
+  m.unused(fetchLoops.dec);
 
   ifValid.assign(aligner.valid.and(booting.not()));
   ifInstr.assign(expander.expanded);

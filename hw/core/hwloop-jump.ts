@@ -9,8 +9,10 @@
 import { cat, defineModule, mux, UInt } from '../hdl/index.js';
 
 export const HwloopJump = defineModule('HwloopJump', (m) => {
-  /** The address after the offered instruction (pc + 2 or pc + 4). */
-  const nextPc = m.input('next_pc', UInt(32));
+  /** The offered instruction's pc + 2 and pc + 4, and whether it is a 32-bit one. */
+  const pcPlus2 = m.input('pc_plus2', UInt(32));
+  const pcPlus4 = m.input('pc_plus4', UInt(32));
+  const wide = m.input('wide', UInt(1));
   const start0 = m.input('start0', UInt(32));
   const start1 = m.input('start1', UInt(32));
   const end0 = m.input('end0', UInt(32));
@@ -21,11 +23,14 @@ export const HwloopJump = defineModule('HwloopJump', (m) => {
   const jump = m.output('jump', UInt(1));
   const target = m.output('target', UInt(32));
 
-  const last0 = m.node('last0', count0.ne(0).and(nextPc.eq(end0)));
-  const last1 = m.node('last1', count1.ne(0).and(nextPc.eq(end1)).and(last0.not()));
+  // The address after the instruction compared both ways, the length choosing late (see Aligner).
+  const ends0 = m.node('ends0', mux(wide, pcPlus4.eq(end0), pcPlus2.eq(end0)));
+  const ends1 = m.node('ends1', mux(wide, pcPlus4.eq(end1), pcPlus2.eq(end1)));
+  const last0 = m.node('last0', count0.ne(0).and(ends0));
+  const last1 = m.node('last1', count1.ne(0).and(ends1).and(last0.not()));
   dec.assign(cat(last1, last0));
   // count >= 2: the count stays non-zero after this decrement.
   jump.assign(mux(last0, count0.bits(31, 1).ne(0), last1.and(count1.bits(31, 1).ne(0))));
   target.assign(mux(last0, start0, start1));
-  return { nextPc, start0, start1, end0, end1, count0, count1, dec, jump, target };
+  return { pcPlus2, pcPlus4, wide, start0, start1, end0, end1, count0, count1, dec, jump, target };
 });

@@ -135,6 +135,8 @@ export interface RunOptions {
   /** Right-path instructions to run. */
   readonly instructions: number;
   readonly seed: number;
+  /** Cycles after leaving decode before a setup instruction's register writes show (0: at once, as from decode). */
+  readonly setupWriteDelay?: number;
 }
 
 export interface Offer {
@@ -185,17 +187,22 @@ export function runFetch(program: Program, options: RunOptions): RunResult {
   let backEdges = 0;
   let wrongPathTakes = 0;
 
-  const leaveDecode = (): void => {
+  const setupWrites: { cycle: number; setup: LoopSetup }[] = [];
+  const leaveDecode = (cycle: number): void => {
     if (inDecode?.rightPath) {
       const setup = inDecode.insn.setup;
-      if (setup) {
-        if (setup.start !== undefined) regs.start[setup.loop] = setup.start;
-        if (setup.end !== undefined) regs.end[setup.loop] = setup.end;
-        if (setup.count !== undefined) regs.count[setup.loop] = setup.count;
-      }
+      if (setup) setupWrites.push({ cycle: cycle + (options.setupWriteDelay ?? 0), setup });
       for (let l = 0; l < 2; l++) if ((inDecode.dec >> l) & 1) regs.count[l] = regs.count[l]! - 1;
     }
     inDecode = null;
+  };
+  const writeSetups = (cycle: number): void => {
+    while (setupWrites.length > 0 && setupWrites[0]!.cycle === cycle) {
+      const { setup } = setupWrites.shift()!;
+      if (setup.start !== undefined) regs.start[setup.loop] = setup.start;
+      if (setup.end !== undefined) regs.end[setup.loop] = setup.end;
+      if (setup.count !== undefined) regs.count[setup.loop] = setup.count;
+    }
   };
 
   sim.poke('boot_addr', program.entry);
@@ -242,7 +249,7 @@ export function runFetch(program: Program, options: RunOptions): RunResult {
 
     if (pcSet) {
       // A jump leaves decode to execute; a branch already has, and decode holds the wrong path.
-      leaveDecode();
+      leaveDecode(cycle);
       pendingRedirect = null;
     } else if (take && onRightPath) {
       const insn = program.instruction(pc);
@@ -267,7 +274,7 @@ export function runFetch(program: Program, options: RunOptions): RunResult {
       expect(dec, `${where}: if_hwlp_dec`).toBe(decremented);
       offers.push({ pc, cycle: firstSeen!, expectedCycle, dec });
       firstSeen = undefined;
-      leaveDecode();
+      leaveDecode(cycle);
       inDecode = { insn, rightPath: true, dec };
       expectedPc = next;
       if (insn.flow.kind === 'next') {
@@ -280,9 +287,10 @@ export function runFetch(program: Program, options: RunOptions): RunResult {
       }
     } else if (take) {
       wrongPathTakes++;
-      leaveDecode();
+      leaveDecode(cycle);
       inDecode = { insn: program.at.get(pc) ?? { pc, bits: 0, length: 2, flow: { kind: 'next' } }, rightPath: false, dec: 0 };
     }
+    writeSetups(cycle);
     sim.step();
   }
   if (exact) {

@@ -230,6 +230,8 @@ describe('CoreFetch: hardware loops', () => {
       const ideal = runFetch(program, { memory: SINGLE_CYCLE, readyChance: 0.8, instructions: 300, seed: seed + 200 });
       const slow = runFetch(program, { memory: { grantDelay: 2, responseDelay: 2 }, readyChance: 0.8, instructions: 300, seed: seed + 200 });
       expect(slow.offers.map((o) => [o.pc, o.dec])).toEqual(ideal.offers.map((o) => [o.pc, o.dec]));
+      // Setup instructions whose writes show one cycle later (written from execute): same stream and cycles.
+      runFetch(program, { memory: SINGLE_CYCLE, readyChance: 1, instructions: 300, seed, setupWriteDelay: 1 });
     }
     expect(backEdges).toBeGreaterThan(20);
   });
@@ -239,20 +241,24 @@ describe('HwloopJump', () => {
   it('decides as HardwareLoops.next, on random register states (equal ends and counts 0 to 2 included)', () => {
     const sim = new RtlSimulator(elaborate(HwloopJump, {}));
     const random = new Random(99);
-    const near = (base: number): number => (base + 4 * random.below(3)) >>> 0;
+    const near = (base: number): number => (base + 2 * random.below(4)) >>> 0;
     let jumps = 0;
     for (let trial = 0; trial < 20_000; trial++) {
       const loops = new HardwareLoops();
-      const nextPc = (random.uint32() & ~1) >>> 0;
+      const pc = (random.uint32() & ~1) >>> 0;
+      const wide = random.chance(0.5);
+      const nextPc = (pc + (wide ? 4 : 2)) >>> 0;
       for (let l = 0; l < 2; l++) {
         loops.start[l] = random.uint32();
-        loops.end[l] = random.chance(0.7) ? near(nextPc) : random.uint32();
+        loops.end[l] = random.chance(0.7) ? near(pc) : random.uint32();
         loops.count[l] = random.chance(0.8) ? random.below(3) : random.uint32();
         sim.poke(`start${l}`, loops.start[l]!);
         sim.poke(`end${l}`, loops.end[l]!);
         sim.poke(`count${l}`, loops.count[l]!);
       }
-      sim.poke('next_pc', nextPc);
+      sim.poke('pc_plus2', (pc + 2) >>> 0);
+      sim.poke('pc_plus4', (pc + 4) >>> 0);
+      sim.poke('wide', Number(wide));
       const before = [loops.count[0], loops.count[1]];
       const next = loops.next(nextPc);
       const dec = Number(loops.count[0] !== before[0]) | (Number(loops.count[1] !== before[1]) << 1);
