@@ -62,6 +62,8 @@ export const Aligner = defineModule('Aligner', (m) => {
     // The next instruction starts in the upper half of the word just taken from.
     haveHalf.assign(mux(haveHalf, wide, upperStart.not().and(wide.not())));
   });
+  // Instructions are halfword-aligned: bit 0 of a pc is always 0.
+  m.unused(redirectPc.bit(0), nextPc.bit(0));
   m.when(redirect, () => {
     pcQ.assign(redirectPc.bits(31, 1));
     haveHalf.assign(0);

@@ -13,7 +13,7 @@
 // - after reset the instruction at `boot_addr` is offered in the second cycle;
 // - a hardware-loop back edge costs nothing: the prefetcher requests the loop's start in place of
 //   the word at the loop's end, and the aligner continues at the start when it hands out the last
-//   instruction of the body. Both apply the same rule (HwloopJump) to the loop registers: the
+//   instruction of the body. Both apply the same rule (loopEnd) to the loop registers: the
 //   prefetcher to the next word it fetches, the aligner to the instruction it offers. The loop rules
 //   (a body of at least three 32-bit instructions, none changing its own loop) make them agree: the
 //   prefetcher reaches a body's end only once the body's last instruction is on offer, after the
@@ -24,7 +24,7 @@
 import { defineModule, mux, UInt } from '../hdl/index.js';
 import { Aligner } from './aligner.js';
 import { CompressedDecoder } from './compressed-decoder.js';
-import { HwloopJump } from './hwloop-jump.js';
+import { loopEnd } from './hwloop-jump.js';
 import { PrefetchBuffer } from './prefetch-buffer.js';
 
 export const CoreFetch = defineModule('CoreFetch', (m) => {
@@ -59,8 +59,11 @@ export const CoreFetch = defineModule('CoreFetch', (m) => {
   const prefetch = m.instance('u_prefetch', PrefetchBuffer, {});
   const aligner = m.instance('u_aligner', Aligner, {});
   const expander = m.instance('u_expander', CompressedDecoder, {});
-  const loops = m.instance('u_hwloop', HwloopJump, {});
-  const fetchLoops = m.instance('u_hwloop_fetch', HwloopJump, {});
+
+  const loopRegs = { start: [hwlpStart0, hwlpStart1], end: [hwlpEnd0, hwlpEnd1], count: [hwlpCount0, hwlpCount1] } as const;
+  // The rule on the instruction offered, and on the next word the prefetcher fetches.
+  const loops = loopEnd(m, 'offered', { pcPlus2: aligner.pcPlus2, pcPlus4: aligner.pcPlus4, wide: aligner.wide }, loopRegs);
+  const fetchLoops = loopEnd(m, 'fetched', { pcPlus4: prefetch.seqAddr }, loopRegs);
 
   const take = m.node('take', aligner.valid.and(idReady).and(pcSet.not()).and(booting.not()));
   const redirect = m.node('redirect', booting.or(pcSet));
@@ -87,27 +90,6 @@ export const CoreFetch = defineModule('CoreFetch', (m) => {
   aligner.take.assign(take);
 
   expander.instr.assign(aligner.instr);
-
-  loops.pcPlus2.assign(aligner.pcPlus2);
-  loops.pcPlus4.assign(aligner.pcPlus4);
-  loops.wide.assign(aligner.wide);
-  loops.start0.assign(hwlpStart0);
-  loops.start1.assign(hwlpStart1);
-  loops.end0.assign(hwlpEnd0);
-  loops.end1.assign(hwlpEnd1);
-  loops.count0.assign(hwlpCount0);
-  loops.count1.assign(hwlpCount1);
-  // The word after the next one fetched is a word: the 32-bit comparison alone applies.
-  fetchLoops.pcPlus2.assign(prefetch.seqAddr);
-  fetchLoops.pcPlus4.assign(prefetch.seqAddr);
-  fetchLoops.wide.assign(1);
-  fetchLoops.start0.assign(hwlpStart0);
-  fetchLoops.start1.assign(hwlpStart1);
-  fetchLoops.end0.assign(hwlpEnd0);
-  fetchLoops.end1.assign(hwlpEnd1);
-  fetchLoops.count0.assign(hwlpCount0);
-  fetchLoops.count1.assign(hwlpCount1);
-  m.unused(fetchLoops.dec);
 
   ifValid.assign(aligner.valid.and(booting.not()));
   ifInstr.assign(expander.expanded);

@@ -63,6 +63,8 @@ export const PrefetchBuffer = defineModule('PrefetchBuffer', (m) => {
   // A redirect empties the FIFO, so only the words in flight limit its request.
   const occupied = m.node('occupied', mux(redirect, U(0, 2), count).zext(3).add(inFlight.zext(3)));
   const wantNew = m.node('want_new', occupied.lt(DEPTH));
+  // Words are fetched whole: the byte offset of a target does not matter here (the aligner uses it).
+  m.unused(redirectAddr.bits(1, 0), loopStart.bits(1, 0));
   seqAddr.assign(cat(nextAddr, U(0, 2)));
   const followOn = m.node('follow_on', mux(loopBack, loopStart.bits(31, 2), nextAddr));
   const freshAddr = m.node('fresh_addr', mux(redirect, redirectAddr.bits(31, 2), followOn));

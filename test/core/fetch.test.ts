@@ -5,9 +5,9 @@
 // responses, and bus errors.
 import { describe, expect, it } from 'vitest';
 import { type Flow, type Instruction, type LoopSetup, Program, randomBits, runFetch, SINGLE_CYCLE } from './fetch-harness.js';
-import { elaborate } from '../../hw/hdl/index.js';
+import { defineModule, elaborate, UInt } from '../../hw/hdl/index.js';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
-import { HwloopJump } from '../../hw/core/hwloop-jump.js';
+import { loopEnd } from '../../hw/core/hwloop-jump.js';
 import { HardwareLoops } from '../../sim/core/hwloop.js';
 import { Random } from '../../util/random.js';
 
@@ -237,9 +237,30 @@ describe('CoreFetch: hardware loops', () => {
   });
 });
 
-describe('HwloopJump', () => {
+/** The loop-end rule alone, on an instruction that may be compressed. */
+const LoopEndProbe = defineModule('LoopEndProbe', (m) => {
+  const pcPlus2 = m.input('pc_plus2', UInt(32));
+  const pcPlus4 = m.input('pc_plus4', UInt(32));
+  const wide = m.input('wide', UInt(1));
+  const start0 = m.input('start0', UInt(32));
+  const start1 = m.input('start1', UInt(32));
+  const end0 = m.input('end0', UInt(32));
+  const end1 = m.input('end1', UInt(32));
+  const count0 = m.input('count0', UInt(32));
+  const count1 = m.input('count1', UInt(32));
+  const dec = m.output('dec', UInt(2));
+  const jump = m.output('jump', UInt(1));
+  const target = m.output('target', UInt(32));
+  const rule = loopEnd(m, 'probe', { pcPlus2, pcPlus4, wide }, { start: [start0, start1], end: [end0, end1], count: [count0, count1] });
+  dec.assign(rule.dec);
+  jump.assign(rule.jump);
+  target.assign(rule.target);
+  return { pcPlus2, pcPlus4, wide, start0, start1, end0, end1, count0, count1, dec, jump, target };
+});
+
+describe('loopEnd', () => {
   it('decides as HardwareLoops.next, on random register states (equal ends and counts 0 to 2 included)', () => {
-    const sim = new RtlSimulator(elaborate(HwloopJump, {}));
+    const sim = new RtlSimulator(elaborate(LoopEndProbe, {}));
     const random = new Random(99);
     const near = (base: number): number => (base + 2 * random.below(4)) >>> 0;
     let jumps = 0;
