@@ -21,6 +21,11 @@ import { HardwareLoops } from '../../sim/core/hwloop.js';
 import { CV32E40P_TIMING } from '../../sim/core/timing.js';
 import { Random } from '../../util/random.js';
 
+/** Fails the test with `message` unless `same`; cheaper than expect() in a loop run every cycle. */
+function check(same: boolean, message: () => string): void {
+  if (!same) expect.fail(message());
+}
+
 /** What an instruction does to control flow in the test: fall through, or jump (decided in decode) or branch (in execute) to `target`. */
 export type Flow = { readonly kind: 'next' } | { readonly kind: 'jump' | 'branch'; readonly target: number };
 
@@ -108,10 +113,10 @@ class InstructionMemory {
 
   grant(req: boolean, addr: number, cycle: number): boolean {
     if (this.waiting) {
-      expect(req && addr === this.waiting.addr, `cycle ${cycle}: an ungranted request for ${hex(this.waiting.addr)} was changed or withdrawn`).toBe(true);
+      check(req && addr === this.waiting.addr, () => `cycle ${cycle}: an ungranted request for ${hex(this.waiting!.addr)} was changed or withdrawn`);
     }
     if (!req) return false;
-    expect(addr % 4, 'instr_addr is word-aligned').toBe(0);
+    check(addr % 4 === 0, () => `cycle ${cycle}: instr_addr ${hex(addr)} is not word-aligned`);
     this.waiting ??= { addr, grantAt: cycle + this.random.below(this.options.grantDelay + 1) };
     if (cycle < this.waiting.grantAt) return false;
     const due = Math.max(cycle + 1 + this.random.below(this.options.responseDelay + 1), this.lastDue + 1);
@@ -232,17 +237,16 @@ export function runFetch(program: Program, options: RunOptions): RunResult {
     const where = `cycle ${cycle}, pc ${hex(pc)}`;
     if (valid) {
       const want = expectedInstruction(program, pc);
-      expect({ instr: sim.peek('if_instr'), compressed: sim.peek('if_compressed') === 1, illegal: sim.peek('if_illegal_c') === 1 }, where).toEqual({
-        instr: want.instr,
-        compressed: want.compressed,
-        illegal: want.illegal,
-      });
+      const got = { instr: sim.peek('if_instr'), compressed: sim.peek('if_compressed') === 1, illegal: sim.peek('if_illegal_c') === 1 };
+      if (got.instr !== want.instr || got.compressed !== want.compressed || got.illegal !== want.illegal) {
+        expect(got, where).toEqual({ instr: want.instr, compressed: want.compressed, illegal: want.illegal });
+      }
       const err = errorWords.has(pc & ~3) || (want.length === 4 && errorWords.has((pc + 2) & ~3));
-      expect(sim.peek('if_fetch_err') === 1, `${where}: if_fetch_err`).toBe(err);
+      check(sim.peek('if_fetch_err') === Number(err), () => `${where}: if_fetch_err should be ${Number(err)}`);
     }
     const onRightPath = pendingRedirect === null;
     if (valid && onRightPath && !pcSet) {
-      expect(hex(pc), `cycle ${cycle}: offered instead of the right path's next instruction`).toBe(hex(expectedPc));
+      check(pc === expectedPc, () => `cycle ${cycle}: ${hex(pc)} offered instead of the right path's next instruction ${hex(expectedPc)}`);
       firstSeen ??= cycle;
     }
     const take = valid && ready && !pcSet;
@@ -271,7 +275,7 @@ export function runFetch(program: Program, options: RunOptions): RunResult {
       }
       // Which counters HardwareLoops.next decremented (a setup's own writes aside).
       const decremented = [0, 1].reduce((bits, l) => bits | (insn.setup?.loop !== l && iss.count[l] !== before[l] ? 1 << l : 0), 0);
-      expect(dec, `${where}: if_hwlp_dec`).toBe(decremented);
+      check(dec === decremented, () => `${where}: if_hwlp_dec ${dec}, HardwareLoops.next decremented ${decremented}`);
       offers.push({ pc, cycle: firstSeen!, expectedCycle, dec });
       firstSeen = undefined;
       leaveDecode(cycle);
