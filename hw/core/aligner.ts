@@ -23,7 +23,6 @@ export const Aligner = defineModule('Aligner', (m) => {
   const err = m.output('err', UInt(1));
   const pc = m.output('pc', UInt(32));
   const wide = m.output('wide', UInt(1));
-  const pcPlus2 = m.output('pc_plus2', UInt(32));
   const pcPlus4 = m.output('pc_plus4', UInt(32));
 
   // No reset for the pc and the kept halfword: boot is a redirect, which sets both.
@@ -44,9 +43,8 @@ export const Aligner = defineModule('Aligner', (m) => {
   pc.assign(cat(pcQ, U(0, 1)));
   // Both successors from the pc register alone, so the instruction's length (which comes with the
   // word from memory) only selects between them and is not on an adder's carry chain.
-  pcPlus2.assign(pc.add(2));
   pcPlus4.assign(pc.add(4));
-  const nextPc = m.node('next_pc', mux(wide, pcPlus4, pcPlus2));
+  const nextPc = m.node('next_pc', mux(wide, pcPlus4, pc.add(2)));
 
   const taken = m.node('taken', take.and(valid));
   const absorb = m.node('absorb', splitStart.and(wordValid));
@@ -69,5 +67,5 @@ export const Aligner = defineModule('Aligner', (m) => {
     haveHalf.assign(0);
   });
 
-  return { redirect, redirectPc, wordValid, word, wordErr, take, pop, valid, instr, err, pc, wide, pcPlus2, pcPlus4 };
+  return { redirect, redirectPc, wordValid, word, wordErr, take, pop, valid, instr, err, pc, wide, pcPlus4 };
 });

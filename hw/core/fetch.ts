@@ -62,7 +62,7 @@ export const CoreFetch = defineModule('CoreFetch', (m) => {
 
   const loopRegs = { start: [hwlpStart0, hwlpStart1], end: [hwlpEnd0, hwlpEnd1], count: [hwlpCount0, hwlpCount1] } as const;
   // The rule on the instruction offered, and on the next word the prefetcher fetches.
-  const loops = loopEnd(m, 'offered', { pcPlus2: aligner.pcPlus2, pcPlus4: aligner.pcPlus4, wide: aligner.wide }, loopRegs);
+  const loops = loopEnd(m, 'offered', { pcPlus4: aligner.pcPlus4, wide: aligner.wide }, loopRegs);
   const fetchLoops = loopEnd(m, 'fetched', { pcPlus4: prefetch.seqAddr }, loopRegs);
 
   const take = m.node('take', aligner.valid.and(idReady).and(pcSet.not()).and(booting.not()));

@@ -5,8 +5,11 @@
 // (`dec`), and while it is 2 or more execution continues at the loop's start (`jump`, `target`)
 // instead of at the end. The fetch stage applies the rule twice: to the instruction it offers (for
 // `dec` and the aligner's next pc) and to the next word it fetches (to fetch the start in its place).
-// A helper rather than a module, so that each use keeps only the logic it needs: the fetch side only
-// ever looks at whole words.
+//
+// Only 32-bit instructions are compared: the loop rules keep compressed instructions out of bodies
+// (HardwareLoops.validate stops the ISS at the setup of such a loop), and a compressed instruction
+// outside a body cannot end at its end, so in every run the ISS completes the rule never applies to
+// a compressed one. This saves the comparisons of pc + 2, which the real core does not make either.
 import { cat, type Expr, type ModuleBuilder, mux } from '../hdl/index.js';
 
 /** The loop registers, loop 0 first. */
@@ -16,12 +19,11 @@ export interface LoopRegisters {
   readonly count: readonly [Expr, Expr];
 }
 
-/**
- * Where an instruction ends: pc + 4 for a word; for an instruction that may be compressed, pc + 2
- * too and whether it is 32-bit. Both sums come from the pc alone and the length only selects, so
- * the length (which arrives with the word from memory) is not on an adder's carry chain.
- */
-export type InstructionEnd = { readonly pcPlus4: Expr } | { readonly pcPlus4: Expr; readonly pcPlus2: Expr; readonly wide: Expr };
+/** The instruction's pc + 4 and, when it may be compressed, whether it is a 32-bit one. */
+export interface InstructionEnd {
+  readonly pcPlus4: Expr;
+  readonly wide?: Expr;
+}
 
 export interface LoopEnd {
   /** Counters to decrement when the instruction leaves decode (bit l: loop l). */
@@ -33,7 +35,7 @@ export interface LoopEnd {
 
 /** The rule for one instruction (or word); `name` prefixes the nodes it declares in `m`. */
 export function loopEnd(m: ModuleBuilder, name: string, at: InstructionEnd, loops: LoopRegisters): LoopEnd {
-  const endsAt = (end: Expr): Expr => ('wide' in at ? mux(at.wide, at.pcPlus4.eq(end), at.pcPlus2.eq(end)) : at.pcPlus4.eq(end));
+  const endsAt = (end: Expr): Expr => (at.wide ? at.wide.and(at.pcPlus4.eq(end)) : at.pcPlus4.eq(end));
   const last0 = m.node(`${name}_last0`, loops.count[0].ne(0).and(endsAt(loops.end[0])));
   const last1 = m.node(`${name}_last1`, loops.count[1].ne(0).and(endsAt(loops.end[1])).and(last0.not()));
   // count >= 2: the count stays non-zero after this decrement.

@@ -239,7 +239,6 @@ describe('CoreFetch: hardware loops', () => {
 
 /** The loop-end rule alone, on an instruction that may be compressed. */
 const LoopEndProbe = defineModule('LoopEndProbe', (m) => {
-  const pcPlus2 = m.input('pc_plus2', UInt(32));
   const pcPlus4 = m.input('pc_plus4', UInt(32));
   const wide = m.input('wide', UInt(1));
   const start0 = m.input('start0', UInt(32));
@@ -251,14 +250,16 @@ const LoopEndProbe = defineModule('LoopEndProbe', (m) => {
   const dec = m.output('dec', UInt(2));
   const jump = m.output('jump', UInt(1));
   const target = m.output('target', UInt(32));
-  const rule = loopEnd(m, 'probe', { pcPlus2, pcPlus4, wide }, { start: [start0, start1], end: [end0, end1], count: [count0, count1] });
+  const rule = loopEnd(m, 'probe', { pcPlus4, wide }, { start: [start0, start1], end: [end0, end1], count: [count0, count1] });
   dec.assign(rule.dec);
   jump.assign(rule.jump);
   target.assign(rule.target);
-  return { pcPlus2, pcPlus4, wide, start0, start1, end0, end1, count0, count1, dec, jump, target };
+  return { pcPlus4, wide, start0, start1, end0, end1, count0, count1, dec, jump, target };
 });
 
 describe('loopEnd', () => {
+  // Compressed instructions ending at an active loop's end are left out: the loop rules exclude them
+  // (the ISS stops at the setup of such a loop), and the hardware does not look for them.
   it('decides as HardwareLoops.next, on random register states (equal ends and counts 0 to 2 included)', () => {
     const sim = new RtlSimulator(elaborate(LoopEndProbe, {}));
     const random = new Random(99);
@@ -277,7 +278,7 @@ describe('loopEnd', () => {
         sim.poke(`end${l}`, loops.end[l]!);
         sim.poke(`count${l}`, loops.count[l]!);
       }
-      sim.poke('pc_plus2', (pc + 2) >>> 0);
+      if (!wide && [0, 1].some((l) => loops.count[l] !== 0 && loops.end[l] === nextPc)) continue;
       sim.poke('pc_plus4', (pc + 4) >>> 0);
       sim.poke('wide', Number(wide));
       const before = [loops.count[0], loops.count[1]];
