@@ -158,6 +158,9 @@ export interface RunResult {
   readonly cycles: number;
   readonly backEdges: number;
   readonly wrongPathTakes: number;
+  /** Cycles an ungranted request of an abandoned stream stayed on the bus, and responses dropped (coverage). */
+  readonly staleHeldCycles: number;
+  readonly droppedResponses: number;
 }
 
 /** The 32-bit equivalent the fetch stage must offer at `pc`, and whether it is an illegal compressed one. */
@@ -191,6 +194,8 @@ export function runFetch(program: Program, options: RunOptions): RunResult {
   let inDecode: InDecode | null = null;
   let backEdges = 0;
   let wrongPathTakes = 0;
+  let staleHeldCycles = 0;
+  let droppedResponses = 0;
 
   const setupWrites: { cycle: number; setup: LoopSetup }[] = [];
   const leaveDecode = (cycle: number): void => {
@@ -250,6 +255,8 @@ export function runFetch(program: Program, options: RunOptions): RunResult {
       firstSeen ??= cycle;
     }
     const take = valid && ready && !pcSet;
+    staleHeldCycles += sim.peek('u_prefetch.stale_presented');
+    droppedResponses += Number(response.rvalid === 1 && (pcSet || sim.peek('u_prefetch.dropping') === 1));
 
     if (pcSet) {
       // A jump leaves decode to execute; a branch already has, and decode holds the wrong path.
@@ -301,5 +308,5 @@ export function runFetch(program: Program, options: RunOptions): RunResult {
     const late = offers.filter((o) => o.cycle !== o.expectedCycle).slice(0, 5);
     expect(late.map((o) => `${hex(o.pc)} offered in cycle ${o.cycle}, expected ${o.expectedCycle}`)).toEqual([]);
   }
-  return { offers, cycles: cycle, backEdges, wrongPathTakes };
+  return { offers, cycles: cycle, backEdges, wrongPathTakes, staleHeldCycles, droppedResponses };
 }

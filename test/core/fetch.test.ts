@@ -131,13 +131,20 @@ describe('CoreFetch: instruction streams', () => {
   });
 
   it('delayed grants and responses change the timing, never the stream', () => {
+    let staleHeldCycles = 0;
+    let droppedResponses = 0;
     for (let seed = 20; seed < 26; seed++) {
       const program = randomProgram(seed, 0x3000, 120, 0.08);
       const ideal = runFetch(program, { memory: SINGLE_CYCLE, readyChance: 0.8, instructions: 1000, seed });
       const slow = runFetch(program, { memory: { grantDelay: 3, responseDelay: 2 }, readyChance: 0.8, instructions: 1000, seed });
       expect(slow.offers.map((o) => o.pc)).toEqual(ideal.offers.map((o) => o.pc));
       expect(slow.cycles).toBeGreaterThan(ideal.cycles);
+      staleHeldCycles += slow.staleHeldCycles;
+      droppedResponses += slow.droppedResponses;
     }
+    // Redirects met requests still waiting for their grant, and responses of abandoned streams.
+    expect(staleHeldCycles).toBeGreaterThan(200);
+    expect(droppedResponses).toBeGreaterThan(300);
   });
 
   it('marks the instructions made from a word that came with a bus error', () => {
