@@ -20,6 +20,13 @@ export function byteOf(value: Expr, j: number): Expr {
   return value.bits(8 * j + 7, 8 * j);
 }
 
+/** The bits of `value` in reverse order. */
+export function reverseBits(value: Expr): Expr {
+  const bits: Expr[] = [];
+  for (let i = 0; i < value.width; i++) bits.push(value.bit(i));
+  return cat(...bits);
+}
+
 /** Bytes 3..0 of per-byte parts, most significant first, as one value. */
 export function joinBytes(parts: readonly Expr[]): Expr {
   return cat(...[...parts].reverse());
