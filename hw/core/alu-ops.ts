@@ -67,7 +67,7 @@ export const AluNormalize = { round: 4 } as const;
 
 /** Conditions of the compare unit: fn[2:1] picks eq, ge or gt, fn[0] negates it. */
 export const AluCondition = { eq: 0, ne: 1, ge: 2, lt: 3, gt: 4, le: 5 } as const;
-export type AluConditionName = keyof typeof AluCondition;
+type AluConditionName = keyof typeof AluCondition;
 
 export const AluMinMaxFunction = { min: 0, max: 1 } as const;
 
@@ -90,7 +90,7 @@ export const AluShuffle = { twoSources: 4 } as const;
 export const AluPackFunction = { pack: 0, packHigh: 1, packHighBytes: 2, packLowBytes: 3 } as const;
 
 export const AluLane = { word: 0, half: 1, byte: 2 } as const;
-export type AluLaneName = keyof typeof AluLane;
+type AluLaneName = keyof typeof AluLane;
 
 /** x: rs1, rd, zero, or {rs2[15:0], rs1[31:16]} with y = {rs1[15:0], rs2[31:16]} (cv.subrotmj). */
 export const AluX = { a: 0, c: 1, zero: 2, cross: 3 } as const;
