@@ -42,7 +42,7 @@ export function laneAdder(m: ModuleBuilder, p: LaneAdderInputs): LaneAdderOutput
   const total = m.node('adder_total', cat(U(0, 1), ...xParts).add(cat(U(0, 1), ...yParts)));
   m.unused(total.bit(0));
   return {
-    sum: m.node('sum', joinBytes([0, 1, 2, 3].map((j) => total.bits(9 * j + 8, 9 * j + 1)))),
+    sum: m.node('adder_sum', joinBytes([0, 1, 2, 3].map((j) => total.bits(9 * j + 8, 9 * j + 1)))),
     carry: [0, 1, 2, 3].map((j) => total.bit(9 * (j + 1))),
   };
 }
