@@ -9,7 +9,7 @@
  * bit reverse), per-byte equality from the logic unit's XOR, and one byte crossbar (shuffles and
  * packs). The op (alu-ops.ts) is a set of fields that steer them. The parts are built into this one
  * module: a module boundary between the operand selection and the adder or shifter stopped
- * synthesis from optimizing across it (12 levels deeper, 70 GE larger).
+ * synthesis from optimizing across it (measured: 74 levels instead of 57, for the same area).
  */
 import { cat, defineModule, mux, U, UInt, type Expr } from '../hdl/index.js';
 import { laneAdder } from './alu-adder.js';
