@@ -3,7 +3,7 @@
 // the next cycle), data-port grant delays (fixed or seeded random), the program image, the
 // project's exit conventions, a cycle limit and a trace of retirements and register writes.
 //
-// Command line: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE STARTUP
+// Command line: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE STARTUP TRAPS
 //   IMAGE       segments, each a little-endian u32 address, u32 length, then the bytes
 //   BOOT, SP    boot address (the ELF entry) and initial stack pointer, hex
 //   TOHOST      address of the tohost word, hex, or "none"
@@ -15,6 +15,11 @@
 //               register-file write (port A, the load write-back, before port B), or "-" for none
 //   STARTUP     cycles mcycle starts below zero, so that a program reads the cycles since its
 //               first instruction as on the ISS (gen/cv32e40p/divergence.ts, RTL_STARTUP_CYCLES)
+//   TRAPS       what an illegal instruction, ebreak or an ecall other than exit and write does,
+//               as the ISS's option of that name (docs/iss.md#traps): "stop" ends the run;
+//               "take" lets the core trap to the program's handler at mtvec (the trapping
+//               instruction does not retire); "auto" stops until the program writes mtvec, then
+//               takes traps
 // Prints "stop KIND VALUE PC cycles N instret N", "regs X0 .. X31" and "output HEX" (what the
 // program wrote), one line each.
 // Cycle 1 is the first clock cycle after reset is released. A retirement is the cycle in which
@@ -98,7 +103,7 @@ struct Random {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 9) fail("usage: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE STARTUP");
+  if (argc != 10) fail("usage: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE STARTUP TRAPS");
   Memory mem;
   FILE* image = std::fopen(argv[1], "rb");
   if (!image) fail(std::string("cannot open ") + argv[1]);
@@ -124,6 +129,9 @@ int main(int argc, char** argv) {
     fail(std::string("bad grant delay ") + argv[6]);
   }
   Random random{grant_seed};
+  const std::string traps = argv[9];
+  if (traps != "stop" && traps != "take" && traps != "auto") fail("bad trap policy " + traps);
+  bool handler_installed = false;
   FILE* trace = std::strcmp(argv[7], "-") == 0 ? nullptr : std::fopen(argv[7], "w");
   if (std::strcmp(argv[7], "-") != 0 && !trace) fail(std::string("cannot write ") + argv[7]);
 
@@ -166,6 +174,8 @@ int main(int argc, char** argv) {
   uint64_t skew = 0, ecall_now = 0, tohost_now = 0;
   int drain = -1;       // cycles left before reading a0..a2 and a7 after an ecall was decoded
   bool in_handler = false;
+  // An ecall while traps are taken: ours (exit, write) or the program's handler's, known after the drain.
+  bool ecall_undecided = false;
   for (cycle = 1;; cycle++) {
     const uint64_t now = cycle - skew;
     if (max_cycles != 0 && now > max_cycles && drain < 0) { cycle--; break; }
@@ -218,11 +228,24 @@ int main(int argc, char** argv) {
       drain = -1;
       uint32_t* regs = (uint32_t*)&top.${registerFile}[0];
       const uint32_t a7 = regs[17];
-      if (a7 == 93) { kind = "exit"; value = regs[10]; break; }
-      if (a7 != 64 || (regs[10] != 1 && regs[10] != 2)) { kind = "unsupported-ecall"; value = a7; break; }
-      // write(fd, buf, len): done here, as the ISS does it, while the core runs the handler.
-      for (uint32_t i = 0; i < regs[12]; i++) output.push_back((char)mem.byte(regs[11] + i));
-      top.${registerFile}[10] = regs[12];
+      const bool environment_call = a7 == 93 || (a7 == 64 && (regs[10] == 1 || regs[10] == 2));
+      if (ecall_undecided && !environment_call) {
+        // With traps taken, the core is on its way to the program's handler, which the run includes.
+        in_handler = false;
+      } else {
+        // The exit ecall retires, as on the ISS (a write ecall has been counted at its decode).
+        if (ecall_undecided && a7 == 93) {
+          instret++;
+          if (trace) std::fprintf(trace, "r %llu %08x\\n", (unsigned long long)ecall_now, stop_pc);
+        }
+        if (a7 == 93) { kind = "exit"; value = regs[10]; break; }
+        if (!environment_call) { kind = "unsupported-ecall"; value = a7; break; }
+        if (ecall_undecided) fail("a write ecall (a7 = 64) once the program has installed a trap handler is not supported");
+        // write(fd, buf, len): done here, as the ISS does it, while the core runs the handler.
+        for (uint32_t i = 0; i < regs[12]; i++) output.push_back((char)mem.byte(regs[11] + i));
+        top.${registerFile}[10] = regs[12];
+      }
+      ecall_undecided = false;
     }
     if (top.retire_o && in_handler && top.retire_pc_o >= HANDLER_END) {
       // Back from the handler: as on the ISS, this instruction comes one cycle after the ecall,
@@ -237,18 +260,28 @@ int main(int argc, char** argv) {
       top.${counters}[4] = (uint32_t)instret;  // minstret, counter 2
       top.${counters}[5] = (uint32_t)(instret >> 32);
     }
+    if (top.mtvec_write_o) handler_installed = true;
+    // While the pipeline drains after an ecall, the instructions before it still write back (a load
+    // right before it); no handler instruction has reached EX yet.
+    if (in_handler && drain > 0 && trace) {
+      const uint64_t at = cycle - skew;
+      if (top.we_a_o && top.waddr_a_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)at, top.waddr_a_o, top.wdata_a_o);
+      if (top.we_b_o && top.waddr_b_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)at, top.waddr_b_o, top.wdata_b_o);
+    }
     if (!in_handler) {
       const uint64_t at = cycle - skew;
-      // An ecall counts as retired, as on the ISS (the core's minstret event leaves it out).
-      if (top.retire_o || top.ecall_o) {
+      const bool taking = traps == "take" || (traps == "auto" && handler_installed);
+      // An ecall counts as retired, as on the ISS (the core's minstret event leaves it out); with
+      // traps taken, only once it is known to be the exit.
+      if (top.retire_o || (top.ecall_o && !taking)) {
         instret++;
         if (trace) std::fprintf(trace, "r %llu %08x\\n", (unsigned long long)at, top.retire_pc_o);
       }
       if (trace && top.we_a_o && top.waddr_a_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)at, top.waddr_a_o, top.wdata_a_o);
       if (trace && top.we_b_o && top.waddr_b_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)at, top.waddr_b_o, top.wdata_b_o);
-      if (top.ecall_o) { stop_pc = top.retire_pc_o; ecall_now = at; drain = 4; in_handler = true; }
-      if (top.ebreak_o) { kind = "ebreak"; stop_pc = top.retire_pc_o; break; }
-      if (top.illegal_o) { kind = "illegal-instruction"; stop_pc = top.retire_pc_o; value = mem.word(stop_pc); break; }
+      if (top.ecall_o) { stop_pc = top.retire_pc_o; ecall_now = at; drain = 4; in_handler = true; ecall_undecided = taking; }
+      if (!taking && top.ebreak_o) { kind = "ebreak"; stop_pc = top.retire_pc_o; break; }
+      if (!taking && top.illegal_o) { kind = "illegal-instruction"; stop_pc = top.retire_pc_o; value = mem.word(stop_pc); break; }
     }
     top.clk_i = 1;
     top.eval();

@@ -13,7 +13,7 @@
 import { hex } from '../../isa/bits.js';
 import { instructionLength } from '../../isa/decoder.js';
 import type { DecodedInstruction } from '../../isa/definition.js';
-import { Fault } from '../../isa/fault.js';
+import { Fault, TRAP_CAUSE, type TrapPolicy } from '../../isa/fault.js';
 import type { AccessSize, Addr, CsrAddr, Cycles, HartContext, Word } from '../../isa/types.js';
 import type { Bus } from './bus.js';
 import { CsrFile } from './csr-file.js';
@@ -31,6 +31,8 @@ export interface ArchitecturalOptions {
    */
   readonly misaligned?: 'split' | 'fault';
   readonly environment?: Environment;
+  /** What an exception does (TrapPolicy); 'auto' unless given. */
+  readonly traps?: TrapPolicy;
   /**
    * The hart implements Xnmsparse revision 2 (InstructionTable.hasAccumulators): its accumulators
    * are CSRs nmacc0..nmacc3. Without it those CSRs are illegal.
@@ -70,6 +72,7 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
 
   private readonly environment: Environment;
   private readonly faultOnMisaligned: boolean;
+  private readonly trapPolicy: TrapPolicy;
 
   constructor(
     readonly memory: Bus,
@@ -80,6 +83,7 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
     this.hartId = options.hartId ?? 0;
     this.environment = options.environment ?? new SyscallEnvironment();
     this.faultOnMisaligned = options.misaligned === 'fault';
+    this.trapPolicy = options.traps ?? 'auto';
     this.csrs = new CsrFile(this.hartId, this.stats, this.hwloop, options.accumulatorCsrs ? this.accumulators : undefined);
   }
 
@@ -127,8 +131,15 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
     this.environment.ecall(this);
   }
 
+  /** ebreak is a breakpoint trap when the hart takes traps, else the environment's (it halts). */
   ebreak(): void {
+    if (this.takesTraps) throw new Fault('environment', 'ebreak', TRAP_CAUSE.breakpoint);
     this.environment.ebreak(this);
+  }
+
+  /** Whether an exception now goes to the program's handler (see ArchitecturalOptions.traps). */
+  get takesTraps(): boolean {
+    return this.trapPolicy === 'take' || (this.trapPolicy === 'auto' && this.csrs.mtvecWritten);
   }
 
   wfi(): void {
@@ -141,6 +152,7 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
   }
 
   mret(): void {
+    this.csrs.returnFromTrap();
     this.jump(this.csrs.mepc >>> 0);
   }
 

@@ -22,6 +22,19 @@ const IRQ_MASK = 0xffff0888 | 0;
 const MCAUSE_MASK = 0x8000001f | 0;
 /** mstatus.MPP = machine mode: the core never leaves it here. */
 const MSTATUS_RESET = 0x1800;
+const MSTATUS_MIE = 1 << 3;
+const MSTATUS_MPIE = 1 << 7;
+/**
+ * mtvec keeps a 256-byte aligned base and the mode bit 0 (0 direct, 1 vectored; bit 1 reads 0:
+ * cv32e40p_cs_registers.sv). Exceptions go to the base in both modes; only interrupts are vectored.
+ */
+const MTVEC_BASE_MASK = 0xffffff00 | 0;
+const MTVEC_MODE_MASK = 1;
+/**
+ * The core resets mtvec to vectored mode at the base its `mtvec_addr_i` input gives; here, as in
+ * the RTL testbench (gen/cv32e40p/testbench-driver.ts), that base is 0.
+ */
+const MTVEC_RESET = 1;
 
 /** A 64-bit counter derived from a free-running source, writable, and freezable by mcountinhibit. */
 class Counter {
@@ -65,7 +78,9 @@ class Counter {
 export class CsrFile {
   private mstatus = MSTATUS_RESET;
   private mie = 0;
-  private mtvec = 0;
+  private mtvec = MTVEC_RESET;
+  /** The program wrote mtvec: it installed a trap handler (the `traps: 'auto'` policy asks). */
+  mtvecWritten = false;
   private mscratch = 0;
   private mepcValue = 0;
   private mcause = 0;
@@ -90,6 +105,29 @@ export class CsrFile {
     return this.mepcValue;
   }
 
+  /** Where a trap goes: the base of mtvec (exceptions are not vectored). */
+  get trapVector(): number {
+    return this.mtvec & MTVEC_BASE_MASK;
+  }
+
+  /**
+   * Enter a trap from machine mode: mepc names the instruction, mcause its cause, the interrupt
+   * enable is saved in MPIE and cleared; MPP stays machine mode. mtval stays 0: the CV32E40P ties it
+   * to zero for every trap.
+   */
+  enterTrap(cause: number, pc: number): void {
+    this.mepcValue = pc & ~1;
+    this.mcause = cause & MCAUSE_MASK;
+    const mie = this.mstatus & MSTATUS_MIE;
+    this.mstatus = (this.mstatus & ~(MSTATUS_MIE | MSTATUS_MPIE)) | (mie << 4);
+  }
+
+  /** mret: MIE is restored from MPIE, and MPIE set; MPP stays machine mode. */
+  returnFromTrap(): void {
+    const mpie = this.mstatus & MSTATUS_MPIE;
+    this.mstatus = (this.mstatus & ~MSTATUS_MIE) | (mpie >>> 4) | MSTATUS_MPIE;
+  }
+
   read(csr: CsrAddr): Word {
     const cycles = this.stats.cycles;
     const instret = this.stats.instret;
@@ -102,7 +140,7 @@ export class CsrFile {
       case CSR.mscratch: return this.mscratch;
       case CSR.mepc: return this.mepcValue;
       case CSR.mcause: return this.mcause;
-      case CSR.mtval: return 0; // the core writes it on no trap it takes here, and ignores csrw
+      case CSR.mtval: return 0; // the CV32E40P ties it to zero: no trap writes it, csrw is ignored
       case CSR.mip: return 0;
       case CSR.mcycle: case CSR.cycle: return this.cycle.readLow(cycles);
       case CSR.mcycleh: case CSR.cycleh: return this.cycle.readHigh(cycles);
@@ -137,7 +175,10 @@ export class CsrFile {
       // Only MIE (bit 3), MPIE (bit 7) are writable; MPP stays machine mode.
       case CSR.mstatus: this.mstatus = (value & 0x88) | MSTATUS_RESET; return;
       case CSR.mie: this.mie = value & IRQ_MASK; return;
-      case CSR.mtvec: this.mtvec = value; return;
+      case CSR.mtvec:
+        this.mtvec = value & (MTVEC_BASE_MASK | MTVEC_MODE_MASK);
+        this.mtvecWritten = true;
+        return;
       case CSR.mscratch: this.mscratch = value; return;
       case CSR.mepc: this.mepcValue = value & ~1; return;
       case CSR.mcause: this.mcause = value & MCAUSE_MASK; return;

@@ -2,12 +2,13 @@
  * One CV32E40P hart at run time: the run loops (a whole program's run, the cluster's step and
  * run-ahead, pausing), the interpreter's step for one instruction (semantics between the timing
  * model's issue and complete, then the hardware-loop end rule and the counters), the choice
- * between that step and a compiled block, and where a fault happened. What the instructions see
+ * between that step and a compiled block, and what a fault does: a trap to the program's handler
+ * when the hart takes traps, else an error naming where it happened. What the instructions see
  * of the hart is its base class, ArchitecturalState; which instruction or block is at pc is the
  * CodeCache's business.
  */
 import type { DecodedInstruction } from '../../isa/definition.js';
-import { Fault } from '../../isa/fault.js';
+import { Fault, type TrapCause } from '../../isa/fault.js';
 import { CV32E40P_TABLE, type InstructionTable } from '../../isa/table.js';
 import type { Addr, Cycles } from '../../isa/types.js';
 import { ArchitecturalState, type ArchitecturalOptions } from './architectural-state.js';
@@ -65,7 +66,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
     try {
       this.stepOne();
     } catch (error) {
-      throw this.locate(error);
+      this.fault(error);
     }
   }
 
@@ -74,10 +75,13 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const stats = this.stats;
     this.stopAt = maxCycles;
     this.sharedLimit = Number.POSITIVE_INFINITY;
-    try {
-      while (this.halted === undefined && stats.cycles < this.stopAt) this.dispatch();
-    } catch (error) {
-      throw this.locate(error);
+    // The inner loop is the hot one; a trap leaves it, and the run goes on in the handler.
+    while (this.halted === undefined && stats.cycles < this.stopAt) {
+      try {
+        while (this.halted === undefined && stats.cycles < this.stopAt) this.dispatch();
+      } catch (error) {
+        this.fault(error);
+      }
     }
     return { stop: this.halted ?? { kind: 'cycle-limit' }, cycles: stats.cycles, instret: stats.instret };
   }
@@ -101,7 +105,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
         else break;
       }
     } catch (error) {
-      throw this.locate(error);
+      // A trap taken ends the slice early: the cluster calls again for the handler.
+      this.fault(error);
     }
   }
 
@@ -173,12 +178,37 @@ export class Hart extends ArchitecturalState implements BlockHost {
   }
 
   /**
+   * After an error stopped the instruction at pc: take its trap when it is one and the hart takes
+   * traps (docs/iss.md#traps), else throw it, located.
+   */
+  private fault(error: unknown): void {
+    if (!(error instanceof Fault) || error.trapCause === undefined || !this.takesTraps) throw this.locate(error);
+    this.settleBlock();
+    this.trap(error.trapCause);
+  }
+
+  /**
+   * Trap to mtvec as the CV32E40P does: mepc = the pc of the instruction (which does not retire),
+   * mcause, mstatus (CsrFile.enterTrap), the trap entry's cycles, and the pipeline flushed.
+   */
+  private trap(cause: TrapCause): void {
+    this.csrs.enterTrap(cause, this.pc);
+    this.stats.cycles += this.timing.trap(cause, this.code.decodedAt(this.pc) !== undefined);
+    this.pc = this.csrs.trapVector >>> 0;
+  }
+
+  /** The block that was running when an instruction of it faulted: count what retired before it. */
+  private settleBlock(): void {
+    this.runningBlock?.abandon(this);
+    this.runningBlock = undefined;
+  }
+
+  /**
    * After an error stopped a run: settle the counters of the block that was running, and wrap a
    * Fault with the pc, instruction, cycle and core it happened at.
    */
   locate(error: unknown): unknown {
-    this.runningBlock?.abandon(this);
-    this.runningBlock = undefined;
+    this.settleBlock();
     // pc still names the faulting instruction.
     return error instanceof Fault ? locateFault(error, this.site()) : error;
   }

@@ -6,7 +6,11 @@
  */
 import { CSR } from '../../isa/csr-names.js';
 import { ACCUMULATORS_LOADED, type DecodedInstruction } from '../../isa/definition.js';
+import { TRAP_CAUSE } from '../../isa/fault.js';
 import type { CsrAddr, Cycles } from '../../isa/types.js';
+
+const isAccessFault = (cause: number): boolean =>
+  cause === TRAP_CAUSE.instructionAccessFault || cause === TRAP_CAUSE.loadAccessFault || cause === TRAP_CAUSE.storeAccessFault;
 
 /** Every timing parameter, with CV32E40P defaults. Cycles are totals unless named as extra. */
 export interface TimingConfig {
@@ -42,6 +46,20 @@ export interface TimingConfig {
   readonly statusCsrs: ReadonlySet<CsrAddr>;
   /** fence and fence.i: the pipeline is flushed, then fetch jumps to the next instruction. */
   readonly fence: Cycles;
+  /**
+   * A decoded instruction taken as a trap (ecall, ebreak, an illegal CSR access): from decode
+   * through FLUSH_EX and FLUSH_WB, which jumps to mtvec; the cycles until the handler's first
+   * instruction may leave decode.
+   */
+  readonly exceptionEntry: Cycles;
+  /** An instruction word the decoder rejects (an illegal encoding) taken as a trap: measured, one more. */
+  readonly illegalEncodingEntry: Cycles;
+  /**
+   * An instruction fetch, load or store outside memory taken as a trap. The CV32E40P v2 ties its
+   * bus-error inputs low and has no PMP, so it never raises one: the ISS charges what an exception
+   * in decode costs.
+   */
+  readonly accessFaultEntry: Cycles;
 }
 
 export const CV32E40P_TIMING: TimingConfig = {
@@ -72,6 +90,9 @@ export const CV32E40P_TIMING: TimingConfig = {
     ...Array.from({ length: 29 }, (_, i) => 0x323 + i),
   ]),
   fence: 4,
+  exceptionEntry: 4,
+  illegalEncodingEntry: 5,
+  accessFaultEntry: 4,
 };
 
 /** Where the cycles went; `cycles` is the total (and mcycle). */
@@ -90,6 +111,8 @@ export class CoreStats {
   splitAccessStalls: Cycles = 0;
   csrFlushStalls: Cycles = 0;
   fenceStalls: Cycles = 0;
+  /** Cycles of instructions that trapped (the trap entry); they do not retire. */
+  trapCycles: Cycles = 0;
   /** Data accesses waiting for the memory system (in a cluster: TCDM conflicts, L2, peripherals). */
   memoryWait: Cycles = 0;
 }
@@ -263,6 +286,22 @@ export class TimingModel {
     const extra = this.config.trapReturn - 1 + this.targetPenalty(probe);
     this.stats.jumpPenalty += extra;
     return extra;
+  }
+
+  /**
+   * An instruction trapped with mcause `cause`; `decoded` unless its fetch faulted or the decoder
+   * rejected its word. Returns its cycles, counted in the stats. The pipeline is flushed, so
+   * nothing before it is left to stall the handler's first instruction.
+   */
+  trap(cause: number, decoded: boolean): Cycles {
+    const c = this.config;
+    const cycles = isAccessFault(cause) ? c.accessFaultEntry : decoded ? c.exceptionEntry : c.illegalEncodingEntry;
+    this.stats.trapCycles += cycles;
+    this.loadedByPrevious = 0;
+    this.loadedTwoBack = 0;
+    this.writtenByPrevious = 0;
+    this.exBusyByPrevious = false;
+    return cycles;
   }
 
   /** The load stall `insn` waited in ID after the instruction before it (not counted again). */
