@@ -49,6 +49,13 @@ export class Hart extends ArchitecturalState implements BlockHost {
   private readonly blocksEnabled: boolean;
   /** The block being run, so that a fault inside it can settle its counters. */
   private runningBlock: Block | undefined;
+  /** The pc mret returned to, until its instruction has run: the core decodes it in plain DECODE. */
+  private resumedAt = -1;
+  /**
+   * After mret into the last two instructions of a loop body: that body's last instruction, whose
+   * back edge the core then takes as a jump (HardwareLoops.backEdgeFromDecodeAfter); else -1.
+   */
+  private resumedBackEdge = -1;
 
   constructor(memory: Bus, options: HartOptions) {
     const table = options.table ?? CV32E40P_TABLE;
@@ -146,7 +153,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
 
   /** The compiled block starting at pc, when the hart compiles (see CodeCache.blockAt). */
   hotBlock(): Block | undefined {
-    return this.compiles ? this.code.blockAt(this.pc) : undefined;
+    // Right after mret the interpreter tracks the core's decode state (resume).
+    return this.compiles && this.resumedAt < 0 && this.resumedBackEdge < 0 ? this.code.blockAt(this.pc) : undefined;
   }
 
   /** Interpret the instruction at pc. */
@@ -160,17 +168,43 @@ export class Hart extends ArchitecturalState implements BlockHost {
     timing.issue(insn, this.regs);
     insn.execute(this, insn);
     this.regs[0] = 0;
-    const cycles = timing.complete(insn, this);
+    let cycles = timing.complete(insn, this);
     let next = this.npc;
+    const mret = insn.def.effects.system === 'mret';
     if (this.hwloop.active) {
       if (!this.redirected) next = this.hwloop.next(sequential);
-      else if (insn.timing !== 'system') this.hwloop.checkEntry(next);
+      // mret may go back into a body: a trap interrupted the loop there, and the core resumes it.
+      else if (insn.timing !== 'system' && !mret) this.hwloop.checkEntry(next);
     }
+    if (mret || this.resumedAt >= 0 || this.resumedBackEdge >= 0) cycles += this.resume(pc, next, sequential, mret);
     const stats = this.stats;
     stats.cycles += cycles;
     stats.instret++;
     if (this.onRetire) this.retire(insn, cycles);
     this.pc = next >>> 0;
+  }
+
+  /**
+   * Follow the core's decode state after a return from a trap (mret) into a loop body: the
+   * instruction at the return address is decoded in plain DECODE, and so are the body's last two
+   * when it returns to one of them, the last then taking the back edge as a jump. The extra cycles
+   * of the instruction at `pc`, which goes on at `next`.
+   */
+  private resume(pc: Addr, next: Addr, sequential: Addr, mret: boolean): Cycles {
+    let extra = 0;
+    if (pc === this.resumedBackEdge) {
+      if (next !== sequential && !this.redirected) extra = this.timing.loopBackEdgeFromDecode();
+      this.resumedBackEdge = -1;
+    } else if (pc !== this.resumedBackEdge - 4) this.resumedBackEdge = -1;
+    this.resumedAt = mret ? next : -1;
+    if (mret) this.resumedBackEdge = this.hwloop.backEdgeFromDecodeAfter(next) ?? -1;
+    return extra;
+  }
+
+  /** Whether the core decodes the instruction at pc in its hardware-loop state (HardwareLoops.decodesInLoopState). */
+  private decodesInLoopState(pc: Addr): boolean {
+    const plain = pc === this.resumedAt || (pc >= this.resumedBackEdge - 4 && pc <= this.resumedBackEdge);
+    return !plain && this.hwloop.active && this.hwloop.decodesInLoopState(pc);
   }
 
   protected override fetch(addr: Addr): DecodedInstruction {
@@ -192,8 +226,11 @@ export class Hart extends ArchitecturalState implements BlockHost {
    * mcause, mstatus (CsrFile.enterTrap), the trap entry's cycles, and the pipeline flushed.
    */
   private trap(cause: TrapCause): void {
-    this.csrs.enterTrap(cause, this.pc);
-    this.stats.cycles += this.timing.trap(cause, this.code.decodedAt(this.pc) !== undefined);
+    const pc = this.pc;
+    this.csrs.enterTrap(cause, pc);
+    this.stats.cycles += this.timing.trap(cause, this.code.decodedAt(pc), this.decodesInLoopState(pc));
+    this.resumedAt = -1;
+    this.resumedBackEdge = -1;
     this.pc = this.csrs.trapVector >>> 0;
   }
 

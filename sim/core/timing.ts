@@ -52,8 +52,18 @@ export interface TimingConfig {
    * instruction may leave decode.
    */
   readonly exceptionEntry: Cycles;
-  /** An instruction word the decoder rejects (an illegal encoding) taken as a trap: measured, one more. */
+  /**
+   * An instruction word the decoder rejects (an illegal encoding) taken as a trap: one more, except
+   * in the controller's hardware-loop decode state (HardwareLoops.decodesInLoopState), where it
+   * costs exceptionEntry.
+   */
   readonly illegalEncodingEntry: Cycles;
+  /**
+   * Extra cycles of a hardware loop's back edge taken in plain decode, as a jump: after mret
+   * returned to the last or second-last instruction of a body with iterations left
+   * (HardwareLoops.backEdgeFromDecodeAfter).
+   */
+  readonly resumedLoopBackEdge: Cycles;
   /**
    * An instruction fetch, load or store outside memory taken as a trap. The CV32E40P v2 ties its
    * bus-error inputs low and has no PMP, so it never raises one: the ISS charges what an exception
@@ -92,6 +102,7 @@ export const CV32E40P_TIMING: TimingConfig = {
   fence: 4,
   exceptionEntry: 4,
   illegalEncodingEntry: 5,
+  resumedLoopBackEdge: 1,
   accessFaultEntry: 4,
 };
 
@@ -289,19 +300,28 @@ export class TimingModel {
   }
 
   /**
-   * An instruction trapped with mcause `cause`; `decoded` unless its fetch faulted or the decoder
-   * rejected its word. Returns its cycles, counted in the stats. The pipeline is flushed, so
-   * nothing before it is left to stall the handler's first instruction.
+   * An instruction trapped with mcause `cause`: `insn` as decoded, undefined when its fetch faulted
+   * or the decoder rejected its word; `inLoopState` when the core decoded it in its hardware-loop
+   * state. Returns its cycles: the trap entry, after the load-use stall it waited in decode (counted
+   * in the stats when it issued). The pipeline is flushed, so nothing before it is left to stall
+   * the handler's first instruction.
    */
-  trap(cause: number, decoded: boolean): Cycles {
+  trap(cause: number, insn: DecodedInstruction | undefined, inLoopState: boolean): Cycles {
     const c = this.config;
-    const cycles = isAccessFault(cause) ? c.accessFaultEntry : decoded ? c.exceptionEntry : c.illegalEncodingEntry;
-    this.stats.trapCycles += cycles;
+    const entry = isAccessFault(cause) ? c.accessFaultEntry : insn || inLoopState ? c.exceptionEntry : c.illegalEncodingEntry;
+    const cycles = entry + (insn && hasLoadStall(insn, this.loadedByPrevious) ? c.loadUseStall : 0);
+    this.stats.trapCycles += entry;
     this.loadedByPrevious = 0;
     this.loadedTwoBack = 0;
     this.writtenByPrevious = 0;
     this.exBusyByPrevious = false;
     return cycles;
+  }
+
+  /** A hardware loop's back edge taken in plain decode (resumedLoopBackEdge): its extra cycles, counted in the stats. */
+  loopBackEdgeFromDecode(): Cycles {
+    this.stats.jumpPenalty += this.config.resumedLoopBackEdge;
+    return this.config.resumedLoopBackEdge;
   }
 
   /** The load stall `insn` waited in ID after the instruction before it (not counted again). */

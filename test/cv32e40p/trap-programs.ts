@@ -54,10 +54,27 @@ const INSTALL = `
   li s1, 0
   li s2, 0`;
 
-/** A program: install, `body`, exit with the trap count; the handler after the exit. */
-function trapProgram(body: string, data = ''): string {
-  return program(`${INSTALL}\n${body}\n  mv a0, s1\n  j exit\n${HANDLER}\nexit:`, `records: .space ${16 * RECORD_WORDS * 4}\n${data}`);
+/** A program: install, `body`, exit with the trap count; the handler, then `code`, after the exit. */
+function trapProgram(body: string, code = ''): string {
+  return program(`${INSTALL}\n${body}\n  mv a0, s1\n  j exit\n${HANDLER}\n${code}\nexit:`, `records: .space ${16 * RECORD_WORDS * 4}`);
 }
+
+/**
+ * A second handler, which traps itself: it keeps mepc in mscratch, makes the recording handler
+ * the trap vector and runs ebreak, then returns past its own trap.
+ */
+const TRAPPING_HANDLER = `
+  .align 8
+handler_trap:
+  csrr t0, mepc
+  csrw mscratch, t0
+  la t1, trap_handler
+  csrw mtvec, t1
+  ebreak
+  csrr t0, mscratch
+  addi t0, t0, 4
+  csrw mepc, t0
+  mret`;
 
 /** Name, source, and the exit code: how many traps the program takes. */
 export const TRAP_PROGRAMS: readonly (readonly [string, string, number])[] = [
@@ -131,6 +148,56 @@ export const TRAP_PROGRAMS: readonly (readonly [string, string, number])[] = [
   ecall
   csrr a3, mtvec
   sub a1, a3, a2`), 2],
+  ['a trap in the middle of a hardware-loop body, and one as the last instruction of a body', trapProgram(`
+  li t0, 3
+  cv.setup 0, t0, 1f
+  addi a1, a1, 1
+  ebreak
+  addi a1, a1, 2
+1:
+  cv.setupi 1, 2, 2f
+  addi a1, a1, 3
+  addi a1, a1, 5
+  .word 0xffffffff
+2:
+  addi a1, a1, 4`), 5],
+  ['illegal words at each place of loop bodies, in every iteration, in a single-iteration loop; mret to a body\'s second-last instruction', trapProgram(`
+  li t0, 3
+  cv.setup 0, t0, 1f
+  .word 0xffffffff
+  addi a1, a1, 1
+  addi a1, a1, 2
+1:
+  li t0, 3
+  cv.setup 0, t0, 2f
+  addi a1, a1, 3
+  .word 0xffffffff
+  addi a1, a1, 4
+2:
+  cv.setupi 1, 1, 3f
+  addi a1, a1, 5
+  .word 0xffffffff
+  addi a1, a1, 6
+3:
+  li t0, 2
+  la s2, 5f
+  cv.setup 0, t0, 4f
+  ebreak
+5:
+  addi a1, a1, 7
+  addi a1, a1, 8
+4:
+  addi a1, a1, 9`), 9],
+  ['the illegal CSR access right after the load of its source, and a trap inside the handler', trapProgram(`
+  la a4, records
+  lw a5, 0(a4)
+  csrw mhartid, a5
+  lw a5, 0(a4)
+  csrrs a6, 0x7c0, a5
+  la t0, handler_trap
+  csrw mtvec, t0
+  ebreak
+  addi a1, a1, 1`, TRAPPING_HANDLER), 3],
   ['back-to-back traps', trapProgram(`
   ebreak
   ebreak
