@@ -10,6 +10,7 @@
 import type { DecodedInstruction } from '../../isa/definition.js';
 import { Fault, type TrapCause } from '../../isa/fault.js';
 import { CV32E40P_TABLE, type InstructionTable } from '../../isa/table.js';
+import { hex } from '../../isa/bits.js';
 import type { Addr, Cycles } from '../../isa/types.js';
 import { ArchitecturalState, type ArchitecturalOptions } from './architectural-state.js';
 import type { Block, BlockHost } from './block.js';
@@ -217,21 +218,26 @@ export class Hart extends ArchitecturalState implements BlockHost {
    */
   private fault(error: unknown): void {
     if (!(error instanceof Fault) || error.trapCause === undefined || !this.takesTraps) throw this.locate(error);
+    const vector = this.csrs.trapVector >>> 0;
+    if (this.memory.find(vector, 2) === undefined) {
+      // No handler can run: report the fault itself rather than trap after trap at mtvec.
+      throw this.locate(new Fault(error.kind, `${error.detail}; no trap handler: mtvec's base ${hex(vector)} is outside memory`));
+    }
     this.settleBlock();
-    this.trap(error.trapCause);
+    this.trap(error.trapCause, vector);
   }
 
   /**
-   * Trap to mtvec as the CV32E40P does: mepc = the pc of the instruction (which does not retire),
+   * Trap to `vector`, the base of mtvec, as the CV32E40P does: mepc = the pc of the instruction (which does not retire),
    * mcause, mstatus (CsrFile.enterTrap), the trap entry's cycles, and the pipeline flushed.
    */
-  private trap(cause: TrapCause): void {
+  private trap(cause: TrapCause, vector: Addr): void {
     const pc = this.pc;
     this.csrs.enterTrap(cause, pc);
     this.stats.cycles += this.timing.trap(cause, this.code.decodedAt(pc), this.decodesInLoopState(pc));
     this.resumedAt = -1;
     this.resumedBackEdge = -1;
-    this.pc = this.csrs.trapVector >>> 0;
+    this.pc = vector;
   }
 
   /** The block that was running when an instruction of it faulted: count what retired before it. */

@@ -55,7 +55,7 @@ const INSTALL = `
   li s2, 0`;
 
 /** A program: install, `body`, exit with the trap count; the handler, then `code`, after the exit. */
-function trapProgram(body: string, code = ''): string {
+export function trapProgram(body: string, code = ''): string {
   return program(`${INSTALL}\n${body}\n  mv a0, s1\n  j exit\n${HANDLER}\n${code}\nexit:`, `records: .space ${16 * RECORD_WORDS * 4}`);
 }
 
@@ -160,7 +160,7 @@ export const TRAP_PROGRAMS: readonly (readonly [string, string, number])[] = [
   addi a1, a1, 5
   .word 0xffffffff
 2:
-  addi a1, a1, 4`), 5],
+  addi a1, a1, 4`), 4],
   ['illegal words at each place of loop bodies, in every iteration, in a single-iteration loop; mret to a body\'s second-last instruction', trapProgram(`
   li t0, 3
   cv.setup 0, t0, 1f
