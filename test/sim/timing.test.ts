@@ -346,6 +346,67 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
   });
 });
 
+describe('traps taken (docs/cv32e40p.md#timing, docs/iss.md#traps)', () => {
+  const HANDLER = 0x2000;
+  const T0 = 5, A1 = 11;
+  /** Back past the trapping instruction (4 bytes) from a handler at HANDLER. */
+  const handler = [
+    enc('csrrs', { rd: T0, imm: CSR.mepc, rs1: 0 }),
+    enc('addi', { rd: T0, rs1: T0, imm: 4 }),
+    enc('csrrw', { rd: 0, imm: CSR.mepc, rs1: T0 }),
+    enc('mret'),
+  ];
+  const withHandler = (h: Hart): void => {
+    h.memory.writeBytes(HANDLER, bytesOf(handler));
+    h.csrs.write(CSR.mtvec, HANDLER);
+  };
+  /** Cycles from the instruction before each trap to the handler's first instruction, less that one's own. */
+  const entries = (events: readonly RetireEvent[]): number[] =>
+    events.flatMap((e, i) => (e.pc === HANDLER && i > 0 ? [e.cycle - e.cycles - events[i - 1]!.cycle] : []));
+
+  it('ecall, ebreak and an illegal CSR access: 4 cycles until the handler (FLUSH_EX, FLUSH_WB, then the jump)', () => {
+    const { events, hart } = run([
+      enc('addi', { rd: 17, rs1: 0, imm: 7 }), enc('ecall'), enc('ebreak'), enc('csrrw', { rd: 0, imm: CSR.mhartid, rs1: 5 }),
+    ], withHandler);
+    expect(entries(events)).toEqual([4, 4, 4]);
+    expect(hart.stats.trapCycles).toBe(12);
+  });
+
+  it('a word the decoder rejects: 5 cycles; 4 inside a hardware-loop body after its first instruction (the loop decode state)', () => {
+    const ILLEGAL = 0xffffffff | 0;
+    expect(entries(run([NOP, ILLEGAL], withHandler).events)).toEqual([5]);
+    // Three iterations of [illegal, nop, nop]: the first decode of the body is plain, the next two are not.
+    const loop = run([enc('cv.setupi', { loop: 0, imm2: 3, imm: 16 }), ILLEGAL, NOP, NOP], withHandler);
+    expect(entries(loop.events)).toEqual([5, 4, 4]);
+  });
+
+  it('a load, a store or a fetch outside memory: 4 cycles (the CV32E40P raises none; the ISS charges an exception\'s entry)', () => {
+    const outside = (h: Hart): void => {
+      withHandler(h);
+      h.regs[A1] = RAM_SIZE + 0x100;
+    };
+    const { events, hart } = run([NOP, enc('lw', { rd: 6, rs1: A1, imm: 0 }), enc('sw', { rs1: A1, rs2: 6, imm: 0 })], outside);
+    expect(entries(events)).toEqual([4, 4]);
+    expect(hart.stats.trapCycles).toBe(8);
+  });
+
+  it('a trapping instruction waits for its load-use stall first: 1 + 4', () => {
+    const loaded = (h: Hart): void => {
+      withHandler(h);
+      h.regs[A1] = DATA_BASE;
+    };
+    const { events } = run([enc('lw', { rd: 6, rs1: A1, imm: 0 }), enc('csrrw', { rd: 0, imm: CSR.mhartid, rs1: 6 })], loaded);
+    expect(entries(events)).toEqual([5]);
+  });
+
+  it('mret into the second-last instruction of a loop body with iterations left: its back edge then costs a jump (+1)', () => {
+    // Body [ebreak, addi, addi], count 2: the handler returns past the ebreak, to the second-last.
+    const loop = run([enc('cv.setupi', { loop: 0, imm2: 2, imm: 16 }), enc('ebreak'), NOP, enc('addi', { rd: 7, rs1: 7, imm: 1 })], withHandler);
+    expect(cyclesAt(loop.events, 12)).toEqual([2, 1]);
+    expect(loop.hart.regs[7]).toBe(2);
+  });
+});
+
 describe('data-port grant delays on a lone hart (isa/platform/grant-delay.ts, sim/core/delayed-bus.ts)', () => {
   const T0 = 5;
   /** Run `code` with every data request delayed by `delay`, a0 = DATA_BASE, t0 = the code at `target`. */
