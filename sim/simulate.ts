@@ -12,6 +12,7 @@ import { formatInstruction, instructionHex } from '../isa/disassembler.js';
 import { regName } from '../isa/registers.js';
 import type { Cycles } from '../isa/types.js';
 import type { InstructionTable } from '../isa/table.js';
+import type { TrapPolicy } from '../isa/fault.js';
 import { Cluster } from './cluster/cluster.js';
 import { MAX_CLUSTER_CORES, PULP_CLUSTER } from './cluster/config.js';
 import type { PortStats } from './cluster/core-port.js';
@@ -45,6 +46,11 @@ export interface SimulateOptions {
    * reference the compiled blocks and the run-ahead are tested against. Same results, slower.
    */
   readonly interpret?: boolean;
+  /**
+   * What an exception does on one core (docs/iss.md#traps): 'auto' unless given. The cluster's
+   * cores stop at every fault.
+   */
+  readonly traps?: TrapPolicy;
 }
 
 /** How the run ended when no fault ended it: a halt, the cycle limit, or an interruption by a signal. */
@@ -128,7 +134,7 @@ function load(elf: Uint8Array, cores: number, options: SimulateOptions): Loaded 
   const table = options.table ? { table: options.table } : {};
   const image = readElf(elf);
   if (cores === 1) {
-    const { hart } = loadProgram(elf, { memoryMap: singleCoreMemoryMap(image.entry), output: options.output, blocks: !options.interpret, ...table });
+    const { hart } = loadProgram(elf, { memoryMap: singleCoreMemoryMap(image.entry), output: options.output, blocks: !options.interpret, traps: options.traps, ...table });
     return { machine: { harts: [hart], run: (maxCycles) => hart.run(maxCycles) }, stats: () => formatStats([hart]) };
   }
   const engine = options.interpret ? { blocks: false, runAhead: false } : {};
