@@ -32,6 +32,10 @@ const model = `V${TESTBENCH_TOP_MODULE}`;
 const registerFile = `rootp->${TESTBENCH_TOP_MODULE}__DOT__core_i__DOT__id_stage_i__DOT__register_file_i__DOT__mem`;
 /** mhpmcounter_q: 32 counters of 64 bits, mcycle first (words 0 and 1). */
 const counters = `rootp->${TESTBENCH_TOP_MODULE}__DOT__core_i__DOT__cs_registers_i__DOT__mhpmcounter_q`;
+/** A CSR register of the core, by its name in cv32e40p_cs_registers.sv. */
+const csr = (name: string): string => `rootp->${TESTBENCH_TOP_MODULE}__DOT__core_i__DOT__cs_registers_i__DOT__${name}`;
+/** What the core's trap entry, mret and our handler change: kept while our handler serves an ecall for a program with its own. */
+const TRAP_CSRS = ['mtvec_q', 'mepc_q', 'mcause_q', 'mscratch_q', 'mstatus_q'];
 
 export const TESTBENCH_DRIVER = `#include "${model}.h"
 #include "${model}___024root.h"
@@ -94,6 +98,11 @@ struct Random {
   /** Uniform in [0, n): Random.below. */
   uint32_t below(uint32_t n) { return (uint32_t)((uint64_t)next() * n >> 32); }
 };
+
+/** Exit (a7 = 93) or write to fd 1 or 2 (a7 = 64): the ecalls the testbench serves, as the ISS's environment does. */
+bool environment_call(const uint32_t* regs) {
+  return regs[17] == 93 || (regs[17] == 64 && (regs[10] == 1 || regs[10] == 2));
+}
 
 [[noreturn]] void fail(const std::string& message) {
   std::fprintf(stderr, "cv32e40p driver: %s\\n", message.c_str());
@@ -176,6 +185,12 @@ int main(int argc, char** argv) {
   bool in_handler = false;
   // An ecall while traps are taken: ours (exit, write) or the program's handler's, known after the drain.
   bool ecall_undecided = false;
+  // An ecall we serve although the program has a handler: its trap CSRs as they were at the ecall,
+  // put back when our handler returns, and whether the jump to it has been arranged.
+  struct {
+${TRAP_CSRS.map((name) => `    decltype(top.${csr(name)}) ${name};`).join('\n')}
+  } program_csrs{};
+  bool redirected = false, restore_csrs = false;
   for (cycle = 1;; cycle++) {
     const uint64_t now = cycle - skew;
     if (max_cycles != 0 && now > max_cycles && drain < 0) { cycle--; break; }
@@ -226,21 +241,19 @@ int main(int argc, char** argv) {
     if (drain > 0) drain--;
     if (drain == 0) {
       drain = -1;
-      uint32_t* regs = (uint32_t*)&top.${registerFile}[0];
+      const uint32_t* regs = (uint32_t*)&top.${registerFile}[0];
       const uint32_t a7 = regs[17];
-      const bool environment_call = a7 == 93 || (a7 == 64 && (regs[10] == 1 || regs[10] == 2));
-      if (ecall_undecided && !environment_call) {
+      if (ecall_undecided && !environment_call(regs)) {
         // With traps taken, the core is on its way to the program's handler, which the run includes.
         in_handler = false;
       } else {
-        // The exit ecall retires, as on the ISS (a write ecall has been counted at its decode).
-        if (ecall_undecided && a7 == 93) {
+        // The ecall retires, as on the ISS (without a handler of the program's, counted at its decode).
+        if (ecall_undecided) {
           instret++;
           if (trace) std::fprintf(trace, "r %llu %08x\\n", (unsigned long long)ecall_now, stop_pc);
         }
         if (a7 == 93) { kind = "exit"; value = regs[10]; break; }
-        if (!environment_call) { kind = "unsupported-ecall"; value = a7; break; }
-        if (ecall_undecided) fail("a write ecall (a7 = 64) once the program has installed a trap handler is not supported");
+        if (!environment_call(regs)) { kind = "unsupported-ecall"; value = a7; break; }
         // write(fd, buf, len): done here, as the ISS does it, while the core runs the handler.
         for (uint32_t i = 0; i < regs[12]; i++) output.push_back((char)mem.byte(regs[11] + i));
         top.${registerFile}[10] = regs[12];
@@ -251,6 +264,10 @@ int main(int argc, char** argv) {
       // Back from the handler: as on the ISS, this instruction comes one cycle after the ecall,
       // and the counters read as if the handler had not run.
       in_handler = false;
+      if (restore_csrs) {
+        restore_csrs = false;
+${TRAP_CSRS.map((name) => `        top.${csr(name)} = program_csrs.${name};`).join('\n')}
+      }
       const uint64_t delta = now - (ecall_now + 1);
       skew += delta;
       uint64_t mcycle = (uint64_t)top.${counters}[1] << 32 | top.${counters}[0];
@@ -279,12 +296,24 @@ int main(int argc, char** argv) {
       }
       if (trace && top.we_a_o && top.waddr_a_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)at, top.waddr_a_o, top.wdata_a_o);
       if (trace && top.we_b_o && top.waddr_b_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)at, top.waddr_b_o, top.wdata_b_o);
-      if (top.ecall_o) { stop_pc = top.retire_pc_o; ecall_now = at; drain = 4; in_handler = true; ecall_undecided = taking; }
+      if (top.ecall_o) {
+        stop_pc = top.retire_pc_o; ecall_now = at; drain = 4; in_handler = true; ecall_undecided = taking; redirected = false;
+${TRAP_CSRS.map((name) => `        program_csrs.${name} = top.${csr(name)};`).join('\n')}
+      }
       if (!taking && top.ebreak_o) { kind = "ebreak"; stop_pc = top.retire_pc_o; break; }
       if (!taking && top.illegal_o) { kind = "illegal-instruction"; stop_pc = top.retire_pc_o; value = mem.word(stop_pc); break; }
     }
     top.clk_i = 1;
     top.eval();
+    if (ecall_undecided && !redirected && top.flush_wb_o) {
+      // The core jumps to mtvec in this cycle; the registers before the ecall are all written. An
+      // exit or write goes to our handler instead of the program's, which must not see it.
+      redirected = true;
+      if (environment_call((uint32_t*)&top.${registerFile}[0])) {
+        top.${csr('mtvec_q')} = 0;
+        restore_csrs = true;
+      }
+    }
   }
   const bool ended_by_ecall = std::strcmp(kind, "unsupported-ecall") == 0 || (std::strcmp(kind, "exit") == 0 && tohost_now == 0);
   const uint64_t end = tohost_now != 0 ? tohost_now : ended_by_ecall ? ecall_now : cycle - skew;

@@ -30,6 +30,7 @@ export const TESTBENCH_TOP = `module ${TESTBENCH_TOP_MODULE} (
     output logic        ebreak_o,
     output logic        illegal_o,
     output logic        mtvec_write_o,
+    output logic        flush_wb_o,
     output logic        we_a_o,
     output logic [ 4:0] waddr_a_o,
     output logic [31:0] wdata_a_o,
@@ -93,6 +94,8 @@ export const TESTBENCH_TOP = `module ${TESTBENCH_TOP_MODULE} (
   assign ebreak_o = decoded && core_i.id_stage_i.ebrk_insn_dec;
   assign illegal_o = decoded && core_i.id_stage_i.illegal_insn_dec;
   // A csrw/csrs/csrc to mtvec in EX (csrr decodes as a read and writes nothing).
+  // The controller's last flush state after an exception in decode: it jumps to mtvec now.
+  assign flush_wb_o = core_i.id_stage_i.controller_i.ctrl_fsm_cs == cv32e40p_pkg::FLUSH_WB;
   assign mtvec_write_o = core_i.csr_access_ex && core_i.csr_op_ex != cv32e40p_pkg::CSR_OP_READ && core_i.alu_operand_b_ex[11:0] == 12'h305;
   assign we_a_o = core_i.id_stage_i.register_file_i.we_a_i;
   assign waddr_a_o = core_i.id_stage_i.register_file_i.waddr_a_i[4:0];
@@ -105,9 +108,15 @@ endmodule
 
 /**
  * Verilator configuration: what the C++ driver writes and reads directly, the register file (the
- * initial stack pointer, the registers at the end) and the counters (mcycle's start).
+ * initial stack pointer, the registers at the end), the counters (mcycle's start) and the trap
+ * CSRs (kept for a program with its own handler while the driver's serves an ecall).
  */
 export const TESTBENCH_CONFIG = `\`verilator_config
 public_flat_rw -module "cv32e40p_register_file" -var "mem"
 public_flat_rw -module "cv32e40p_cs_registers" -var "mhpmcounter_q"
+public_flat_rw -module "cv32e40p_cs_registers" -var "mtvec_q"
+public_flat_rw -module "cv32e40p_cs_registers" -var "mepc_q"
+public_flat_rw -module "cv32e40p_cs_registers" -var "mcause_q"
+public_flat_rw -module "cv32e40p_cs_registers" -var "mscratch_q"
+public_flat_rw -module "cv32e40p_cs_registers" -var "mstatus_q"
 `;

@@ -198,6 +198,22 @@ export const TRAP_PROGRAMS: readonly (readonly [string, string, number])[] = [
   csrw mtvec, t0
   ebreak
   addi a1, a1, 1`, TRAPPING_HANDLER), 3],
+  ['exit and write stay the environment\'s with a handler installed; its trap CSRs see nothing of them', trapProgram(`
+  li a7, 1
+  ecall
+  li t0, 0x5a5a
+  csrw mscratch, t0
+  li a0, 1
+  la a1, text
+  li a2, 3
+  li a7, 64
+  ecall
+  csrr a3, mscratch
+  csrr a4, mepc
+  csrr a5, mcause
+  csrr a6, mstatus
+  ebreak`, `text: .ascii "ok\\n"
+  .align 2`), 2],
   ['back-to-back traps', trapProgram(`
   ebreak
   ebreak
