@@ -26,6 +26,20 @@ export const TRAP_CAUSE = {
 
 export type TrapCause = (typeof TRAP_CAUSE)[keyof typeof TRAP_CAUSE];
 
+const TRAP_CAUSE_NAMES: Readonly<Record<number, string>> = {
+  [TRAP_CAUSE.instructionAccessFault]: 'instruction access fault',
+  [TRAP_CAUSE.illegalInstruction]: 'illegal instruction',
+  [TRAP_CAUSE.breakpoint]: 'breakpoint',
+  [TRAP_CAUSE.loadAccessFault]: 'load access fault',
+  [TRAP_CAUSE.storeAccessFault]: 'store access fault',
+  [TRAP_CAUSE.ecallFromMachineMode]: 'ecall from machine mode',
+};
+
+/** `illegal instruction (mcause 2)`: a trap cause in words. */
+export function describeTrapCause(cause: number): string {
+  return `${TRAP_CAUSE_NAMES[cause] ?? 'exception'} (mcause ${cause})`;
+}
+
 /**
  * What a hart does with an exception (docs/iss.md#traps). 'stop': the simulation stops with an
  * error naming the pc and instruction (ebreak halts the run). 'take': the hart traps to mtvec as the

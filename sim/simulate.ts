@@ -12,13 +12,13 @@ import { formatInstruction, instructionHex } from '../isa/disassembler.js';
 import { regName } from '../isa/registers.js';
 import type { Cycles } from '../isa/types.js';
 import type { InstructionTable } from '../isa/table.js';
-import type { TrapPolicy } from '../isa/fault.js';
+import { describeTrapCause, type TrapPolicy } from '../isa/fault.js';
 import { Cluster } from './cluster/cluster.js';
 import { MAX_CLUSTER_CORES, PULP_CLUSTER } from './cluster/config.js';
 import type { PortStats } from './cluster/core-port.js';
 import { describeSite, IssError, type FaultSite } from './core/errors.js';
 import type { Hart, RunStop } from './core/hart.js';
-import type { RetireEvent } from './core/retire.js';
+import type { RetireEvent, TrapEvent } from './core/retire.js';
 import { ElfError, readElf } from '../isa/elf/reader.js';
 import { loadProgram } from './program.js';
 import { runInSlices, type Machine, type SlicedResult } from './run-in-slices.js';
@@ -76,6 +76,13 @@ export interface SimulationReport {
   /** Per-core statistics table. */
   readonly stats: string;
   readonly error?: Error;
+}
+
+/** The --trace line of a trap taken: where, what, and where the handler starts. */
+export function formatTrap(e: TrapEvent): string {
+  const word = e.word === undefined ? '?' : instructionHex(e.word);
+  const text = e.disassembly.padEnd(32);
+  return `core ${e.core} cycle ${String(e.cycle).padStart(8)} ${hex(e.pc)} ${word.padEnd(10)} ${text} trap: ${describeTrapCause(e.cause)}, handler at ${hex(e.handler)}`;
 }
 
 export function formatRetire(e: RetireEvent): string {
@@ -179,7 +186,10 @@ export async function simulate(elf: Uint8Array, options: SimulateOptions = {}): 
   const { machine, stats } = loaded;
   if (options.trace) {
     const trace = options.trace;
-    for (const hart of machine.harts) hart.onRetire = (e) => trace(formatRetire(e));
+    for (const hart of machine.harts) {
+      hart.onRetire = (e) => trace(formatRetire(e));
+      hart.onTrap = (e) => trace(formatTrap(e));
+    }
   }
   const limit = options.maxCycles === 0 ? Number.POSITIVE_INFINITY : options.maxCycles ?? DEFAULT_MAX_CYCLES;
   try {

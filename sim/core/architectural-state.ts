@@ -19,7 +19,7 @@ import type { Bus } from './bus.js';
 import { CsrFile } from './csr-file.js';
 import { SyscallEnvironment, type Environment, type EnvironmentPort, type HaltReason } from './environment.js';
 import { HardwareLoops } from './hwloop.js';
-import type { RetireHook } from './retire.js';
+import type { RetireHook, TrapHook } from './retire.js';
 import { CoreStats, type TimingProbe } from './timing.js';
 
 export interface ArchitecturalOptions {
@@ -54,6 +54,8 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
   /** The cycle in which the instruction that halted the hart issued. */
   haltCycle: Cycles = 0;
   onRetire: RetireHook | undefined;
+  /** Told of every trap taken (the trace prints them). */
+  onTrap: TrapHook | undefined;
 
   /** Set by jump(): the instruction transferred control. */
   redirected = false;

@@ -234,10 +234,12 @@ export class Hart extends ArchitecturalState implements BlockHost {
   private trap(cause: TrapCause, vector: Addr): void {
     const pc = this.pc;
     this.csrs.enterTrap(cause, pc);
-    this.stats.cycles += this.timing.trap(cause, this.code.decodedAt(pc), this.decodesInLoopState(pc));
+    const cycles = this.timing.trap(cause, this.code.decodedAt(pc), this.decodesInLoopState(pc));
+    this.stats.cycles += cycles;
     this.resumedAt = -1;
     this.resumedBackEdge = -1;
     this.pc = vector;
+    this.onTrap?.({ core: this.hartId, pc, ...this.code.describe(pc), cause, cycle: this.stats.cycles, cycles, handler: vector });
   }
 
   /** The block that was running when an instruction of it faulted: count what retired before it. */

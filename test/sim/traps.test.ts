@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { TRAP_CAUSE } from '../../isa/fault.js';
 import { CV32E40P_TIMING } from '../../sim/core/timing.js';
 import { EnvironmentError, IllegalInstructionError, MemoryAccessError } from '../../sim/core/errors.js';
-import { runElf, type ProgramOptions } from '../../sim/program.js';
+import { loadProgram, runElf, type ProgramOptions } from '../../sim/program.js';
+import type { TrapEvent } from '../../sim/core/retire.js';
+import { simulate } from '../../sim/simulate.js';
 import { RECORD_WORDS, TRAP_PROGRAMS, trapProgram } from '../cv32e40p/trap-programs.js';
 import { program } from './support/single-core-programs.js';
 import { elfOf } from './support/engines.js';
@@ -137,5 +139,31 @@ describe('the trap policy', () => {
   ecall`, `text: .ascii "ok\\n"\n  .align 2`)), { output: (text) => (output += text) });
     expect(output).toBe('ok\n');
     expect(run.stop).toEqual({ kind: 'exit', code: 1 });
+  });
+});
+
+describe('traps in the trace', () => {
+  const source = trapProgram('  nop\n  .word 0xffffffff\n  ebreak');
+
+  it('the hart tells its trap hook where, why, how long, and where the handler starts', () => {
+    const { hart, image } = loadProgram(elfOf(source));
+    const traps: TrapEvent[] = [];
+    hart.onTrap = (e) => traps.push(e);
+    hart.run(100_000);
+    const handler = image.symbols.get('trap_handler')!;
+    expect(traps.map((t) => [t.cause, t.word, t.cycles, t.handler])).toEqual([
+      [TRAP_CAUSE.illegalInstruction, 0xffffffff, 5, handler],
+      [TRAP_CAUSE.breakpoint, 0x00100073, 4, handler],
+    ]);
+    expect(traps[1]!.pc - traps[0]!.pc).toBe(4);
+  });
+
+  it('--trace prints a line per trap among the retired instructions', async () => {
+    const lines: string[] = [];
+    await simulate(elfOf(source), { trace: (line) => lines.push(line) });
+    const traps = lines.filter((line) => line.includes('trap:'));
+    expect(traps).toHaveLength(2);
+    expect(traps[0]).toMatch(/^core 0 cycle +\d+ 0x1c0000[0-9a-f]{2} 0xffffffff +\.word 0xffffffff +trap: illegal instruction \(mcause 2\), handler at 0x1c000100$/);
+    expect(traps[1]).toMatch(/ebreak +trap: breakpoint \(mcause 3\), handler at 0x1c000100$/);
   });
 });
