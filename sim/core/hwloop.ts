@@ -153,12 +153,17 @@ function checkBody(l: number, start: Addr, end: Addr, fetch: (addr: Addr) => Dec
   if (instructions < 3) fail(`hardware loop ${l}: the body has ${instructions} instruction(s), at least 3 are required`);
 }
 
-/** The instruction at addr, or undefined when the decoder rejects its word (an illegal instruction). */
+/**
+ * The body's instruction at addr, or undefined when the decoder rejects its word (an illegal
+ * instruction). A body outside memory breaks the rules: it is no fault of the setup instruction
+ * (which a hart taking traps would otherwise trap on).
+ */
 function decodedOrRejected(fetch: (addr: Addr) => DecodedInstruction, addr: Addr): DecodedInstruction | undefined {
   try {
     return fetch(addr);
   } catch (error) {
-    if (error instanceof Fault && error.kind === 'illegal-instruction') return undefined;
-    throw error;
+    if (!(error instanceof Fault)) throw error;
+    if (error.kind === 'illegal-instruction') return undefined;
+    return fail(`hardware loop body at ${hex(addr)}: ${error.detail}`);
   }
 }
