@@ -50,11 +50,14 @@ export class Hart extends ArchitecturalState implements BlockHost {
   private readonly blocksEnabled: boolean;
   /** The block being run, so that a fault inside it can settle its counters. */
   private runningBlock: Block | undefined;
-  /** The pc mret returned to, until its instruction has run: the core decodes it in plain DECODE. */
+  /**
+   * The pc after a pipeline flush inside an active loop (mret, an access to a status CSR), until its
+   * instruction has run: the core decodes it in plain DECODE.
+   */
   private resumedAt = -1;
   /**
-   * After mret into the last two instructions of a loop body: that body's last instruction, whose
-   * back edge the core then takes as a jump (HardwareLoops.backEdgeFromDecodeAfter); else -1.
+   * After such a flush onto the last two instructions of a loop body: that body's last instruction,
+   * whose back edge the core then takes as a jump (HardwareLoops.backEdgeFromDecodeAfter); else -1.
    */
   private resumedBackEdge = -1;
 
@@ -172,12 +175,14 @@ export class Hart extends ArchitecturalState implements BlockHost {
     let cycles = timing.complete(insn, this);
     let next = this.npc;
     const mret = insn.def.effects.system === 'mret';
+    let flushed = false;
     if (this.hwloop.active) {
       if (!this.redirected) next = this.hwloop.next(sequential);
       // mret may go back into a body: a trap interrupted the loop there, and the core resumes it.
       else if (insn.timing !== 'system' && !mret) this.hwloop.checkEntry(next);
+      flushed = mret || (insn.timing === 'csr' && timing.config.statusCsrs.has(insn.imm));
     }
-    if (mret || this.resumedAt >= 0 || this.resumedBackEdge >= 0) cycles += this.resume(pc, next, sequential, mret);
+    if (flushed || this.resumedAt >= 0 || this.resumedBackEdge >= 0) cycles += this.resume(pc, next, sequential, flushed);
     const stats = this.stats;
     stats.cycles += cycles;
     stats.instret++;
@@ -186,19 +191,19 @@ export class Hart extends ArchitecturalState implements BlockHost {
   }
 
   /**
-   * Follow the core's decode state after a return from a trap (mret) into a loop body: the
-   * instruction at the return address is decoded in plain DECODE, and so are the body's last two
-   * when it returns to one of them, the last then taking the back edge as a jump. The extra cycles
-   * of the instruction at `pc`, which goes on at `next`.
+   * Follow the core's decode state after a pipeline flush (mret, a status CSR) in an active loop:
+   * the instruction after it is decoded in plain DECODE, and so are the body's last two when it is
+   * one of them, the last then taking the back edge as a jump. The extra cycles of the instruction
+   * at `pc`, which goes on at `next`; `flushed` when it flushed the pipeline.
    */
-  private resume(pc: Addr, next: Addr, sequential: Addr, mret: boolean): Cycles {
+  private resume(pc: Addr, next: Addr, sequential: Addr, flushed: boolean): Cycles {
     let extra = 0;
     if (pc === this.resumedBackEdge) {
       if (next !== sequential && !this.redirected) extra = this.timing.loopBackEdgeFromDecode();
       this.resumedBackEdge = -1;
     } else if (pc !== this.resumedBackEdge - 4) this.resumedBackEdge = -1;
-    this.resumedAt = mret ? next : -1;
-    if (mret) this.resumedBackEdge = this.hwloop.backEdgeFromDecodeAfter(next) ?? -1;
+    this.resumedAt = flushed ? next : -1;
+    if (flushed) this.resumedBackEdge = this.hwloop.backEdgeFromDecodeAfter(next) ?? -1;
     return extra;
   }
 

@@ -99,10 +99,11 @@ export class HardwareLoops implements HwLoopRegs {
   }
 
   /**
-   * After mret to `target` the core decodes in plain DECODE again and switches to the loop state
-   * at the first body instruction (iterations left) that is not the second-last: a return to the
-   * last or second-last instruction reaches the last one in plain DECODE, which takes the back edge
-   * as a jump from decode. That last instruction's address, else undefined.
+   * After a pipeline flush (mret to `target`, or an access to a status CSR followed by `target`) the
+   * core decodes in plain DECODE again and switches to the loop state at the first body instruction
+   * (iterations left) that is not the second-last: from the last or second-last instruction it
+   * reaches the last one in plain DECODE, which takes the back edge as a jump from decode. That last
+   * instruction's address, else undefined.
    */
   backEdgeFromDecodeAfter(target: Addr): Addr | undefined {
     for (let l = 0; l < 2; l++) {

@@ -59,9 +59,9 @@ export interface TimingConfig {
    */
   readonly illegalEncodingEntry: Cycles;
   /**
-   * Extra cycles of a hardware loop's back edge taken in plain decode, as a jump: after mret
-   * returned to the last or second-last instruction of a body with iterations left
-   * (HardwareLoops.backEdgeFromDecodeAfter).
+   * Extra cycles of a hardware loop's back edge taken in plain decode, as a jump: after a pipeline
+   * flush (mret, an access to a status CSR) onto the last or second-last instruction of a body with
+   * iterations left (HardwareLoops.backEdgeFromDecodeAfter).
    */
   readonly resumedLoopBackEdge: Cycles;
   /**

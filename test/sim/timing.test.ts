@@ -313,6 +313,18 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
     expect(events[0]!.cycles).toBe(cycles);
   });
 
+  it('a status CSR in a hardware-loop body just before its last two instructions leaves the back edge to plain decode: +1 (RTL-confirmed)', () => {
+    const read = enc('csrrs', { rd: 5, imm: CSR.mcycle, rs1: 0 });
+    // Body of 4, count 3: the flush at the second instruction puts the core in plain decode, which
+    // reaches the second-last and last instructions there; the edge costs a jump in iterations 1 and 2.
+    const early = run([enc('cv.setupi', { loop: 0, imm2: 3, imm: 20 }), NOP, read, NOP, enc('addi', { rd: 7, rs1: 7, imm: 1 })]);
+    expect(cyclesAt(early.events, 16)).toEqual([2, 2, 1]);
+    expect(early.hart.regs[7]).toBe(3);
+    // At the first of a body of 5 the core is back in its loop state before the end: no cost.
+    const late = run([enc('cv.setupi', { loop: 0, imm2: 3, imm: 24 }), read, NOP, NOP, NOP, NOP]);
+    expect(cyclesAt(late.events, 20)).toEqual([1, 1, 1]);
+  });
+
   it('csrr mcycle flushes the pipeline: two back-to-back reads differ by 4', () => {
     const read = (rd: number, csr: number): number => enc('csrrs', { rd, imm: csr, rs1: 0 });
     const { hart, events } = run([read(5, CSR.mcycle), read(6, CSR.mcycle), read(7, CSR.mscratch), read(8, CSR.mhartid), read(9, CSR.minstret)]);
