@@ -11,6 +11,9 @@ import { program } from '../sim/support/single-core-programs.js';
 /** mcause, mepc - _start, mtval, mstatus: the words the handler records per trap. */
 export const RECORD_WORDS = 4;
 
+/** Room in `records`: no program traps more often. */
+const MAX_TRAPS = 16;
+
 /**
  * The handler at a 256-byte boundary (mtvec keeps bits 31:8 only). It leaves s0 (the record
  * pointer) pointing past the last record and s1 counting traps; t0..t6 are its scratch registers.
@@ -56,7 +59,7 @@ const INSTALL = `
 
 /** A program: install, `body`, exit with the trap count; the handler, then `code`, after the exit. */
 export function trapProgram(body: string, code = ''): string {
-  return program(`${INSTALL}\n${body}\n  mv a0, s1\n  j exit\n${HANDLER}\n${code}\nexit:`, `records: .space ${16 * RECORD_WORDS * 4}`);
+  return program(`${INSTALL}\n${body}\n  mv a0, s1\n  j exit\n${HANDLER}\n${code}\nexit:`, `records: .space ${MAX_TRAPS * RECORD_WORDS * 4}`);
 }
 
 /**
