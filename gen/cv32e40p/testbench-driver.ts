@@ -17,9 +17,8 @@
 //               first instruction as on the ISS (gen/cv32e40p/divergence.ts, RTL_STARTUP_CYCLES)
 //   TRAPS       what an illegal instruction, ebreak or an ecall other than exit and write does,
 //               as the ISS's option of that name (docs/iss.md#traps): "stop" ends the run;
-//               "take" lets the core trap to the program's handler at mtvec (the trapping
-//               instruction does not retire); "auto" stops until the program writes mtvec, then
-//               takes traps
+//               "auto" and "take" end it until the program writes mtvec, then let the core trap
+//               to the program's handler (the trapping instruction does not retire)
 // Prints "stop KIND VALUE PC cycles N instret N", "regs X0 .. X31" and "output HEX" (what the
 // program wrote), one line each.
 // Cycle 1 is the first clock cycle after reset is released. A retirement is the cycle in which
@@ -287,7 +286,9 @@ ${TRAP_CSRS.map((name) => `        top.${csr(name)} = program_csrs.${name};`).jo
     }
     if (!in_handler) {
       const uint64_t at = cycle - skew;
-      const bool taking = traps == "take" || (traps == "auto" && handler_installed);
+      // Before the program writes mtvec its base is 0, where our handler lives: outside the
+      // program's memory, so "take" stops there as the ISS does without a handler to go to.
+      const bool taking = traps != "stop" && handler_installed;
       // An ecall counts as retired, as on the ISS (the core's minstret event leaves it out); with
       // traps taken, only once it is known to be the exit.
       if (top.retire_o || (top.ecall_o && !taking)) {

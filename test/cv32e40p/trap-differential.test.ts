@@ -9,6 +9,7 @@ import { CV32E40P_TIMING } from '../../sim/core/timing.js';
 import { elfOf } from '../sim/support/engines.js';
 import { RTL_PATH, skipUnlessRtl } from './rtl.js';
 import { TRAP_PROGRAMS, trapProgram } from './trap-programs.js';
+import { program } from '../sim/support/single-core-programs.js';
 
 const skip = skipUnlessRtl();
 
@@ -49,6 +50,11 @@ describe.skipIf(skip)('traps: the ISS against the CV32E40P RTL', () => {
     const rtl = await runOnRtlSummary(elf, settings({ traps: 'stop' }));
     expect(rtl.stop).toBe('illegal-instruction');
     expect((await runOnRtlSummary(elf, settings())).stop).toBe('exit 1');
+  });
+
+  it('stops at a fault with traps \'take\' before the program writes mtvec, as the ISS (no handler at its base 0)', async () => {
+    const rtl = await runOnRtlSummary(elfOf(program('  nop\n  .word 0xffffffff')), settings({ traps: 'take' }));
+    expect(rtl.stop).toBe('illegal-instruction');
   });
 
   it('keeps the start-up constant with a handler installed', async () => {
