@@ -104,6 +104,32 @@ describe('access faults, which the CV32E40P never raises (no bus errors, no PMP)
   });
 });
 
+describe('a fault inside a compiled block', () => {
+  it('traps with the same counters, cycles and registers as the interpreter', () => {
+    // A hot loop walking up L1 (0x10000000, 64 KiB): in its 64th iteration the store, which waits
+    // for the load before it, is the first access past the end.
+    const source = trapProgram(`
+  li a4, 0x100003fc
+  la s2, 2f
+1:
+  addi a6, a6, 1
+  lw a5, 0(a4)
+  sw a5, 4(a4)
+  li t1, 1024
+  add a4, a4, t1
+  j 1b
+2:
+  addi a1, a1, 1`);
+    const interpreted = runTraps(source, { blocks: false });
+    const compiled = runTraps(source, { blocks: true });
+    expect(interpreted.records.map((r) => r.cause)).toEqual([TRAP_CAUSE.storeAccessFault]);
+    expect(interpreted.hart.regs[16]).toBe(64);
+    expect({ ...compiled.hart.stats }).toEqual({ ...interpreted.hart.stats });
+    expect(Array.from(compiled.hart.regs)).toEqual(Array.from(interpreted.hart.regs));
+    expect(compiled.records).toEqual(interpreted.records);
+  });
+});
+
 describe('the trap policy', () => {
   const handlerThenIllegal = trapProgram('  .word 0xffffffff');
   const noHandler = (body: string): string => program(body);
