@@ -169,10 +169,13 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): RtlRunResul
       const cause = sim.peek('trace_trap_cause');
       const at = leaves.map((l) => l.pc).lastIndexOf(pc);
       const trapping = leaves[at];
-      if (cause !== ECALL_CAUSE || takesTraps()) leaves.splice(at < 0 ? leaves.length : at);
-      if (cause !== ECALL_CAUSE && !takesTraps()) {
-        stop = trapStop(cause, pc, trapping?.word ?? 0);
-        endCycle = trapping?.cycle ?? cycle;
+      // An ecall is settled when the pipeline has drained: exit and write are the environment's.
+      if (cause !== ECALL_CAUSE) {
+        leaves.splice(at < 0 ? leaves.length : at);
+        if (!takesTraps()) {
+          stop = trapStop(cause, pc, trapping?.word ?? 0);
+          endCycle = trapping?.cycle ?? cycle;
+        }
       }
     }
     if (options.trace) {
@@ -188,6 +191,7 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): RtlRunResul
       const pc = leaves.length > 0 ? leaves[leaves.length - 1]!.pc : 0;
       if (a7 === 93) stop = { kind: 'exit', code: readRegister(10) };
       else if (!takesTraps()) stop = { kind: 'unsupported-ecall', pc, a7 };
+      else leaves.splice(leaves.map((l) => l.word).lastIndexOf(ECALL));
       if (stop) endCycle = ecallAt;
       ecallAt = -1;
     }

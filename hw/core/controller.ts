@@ -7,7 +7,7 @@
 // nowhere for a status CSR, whose successor is still waiting in fetch. Costs (docs/cv32e40p.md#timing):
 // status CSR 4 cycles, fence 4, mret 5, ecall and ebreak 4 to the handler's first instruction in
 // decode, a word the decoder rejects 5 (FLUSH_EX takes one cycle more for it, as measured on the
-// CV32E40P).
+// CV32E40P), or 4 when decoded in the CV32E40P's hardware-loop state (loop-decode.ts).
 //
 // Two traps come from later stages. An illegal CSR access is found in EX (the CSR file knows the
 // addresses); the controller kills the instruction that entered decode meanwhile and goes on to
@@ -31,6 +31,8 @@ export interface DecodeView {
   readonly fence: Expr;
   readonly wfi: Expr;
   readonly statusCsr: Expr;
+  /** It is decoded in the CV32E40P's hardware-loop state, where a rejected word traps a cycle sooner (loop-decode.ts). */
+  readonly inLoopState: Expr;
   /** Decode may pass its instruction to execute this cycle (no hazard, execute free). */
   readonly ready: Expr;
 }
@@ -85,6 +87,8 @@ export function controller(m: ModuleBuilder, inputs: ControllerInputs): Controll
   const state = m.reg('ctrl_state', UInt(3), { reset: ControllerState.decode });
   // A trap from EX is on its way through FLUSH_WB (the decode register's word is not its cause).
   const exTrapPending = m.reg('ex_trap_pending', UInt(1), { reset: 0 });
+  // The flush is for a word the decoder rejected, outside the loop state: one cycle more.
+  const slowIllegal = m.reg('slow_illegal', UInt(1), { reset: 0 });
   const inDecode = m.node('ctrl_in_decode', state.eq(ControllerState.decode));
   // An illegal CSR access is in EX in DECODE, or in FLUSH_EX when it is itself a status CSR.
   const inFlushing = m.node('ctrl_in_flush_ex_any', state.eq(ControllerState.flushEx).or(state.eq(ControllerState.flushExIllegal)));
@@ -98,10 +102,13 @@ export function controller(m: ModuleBuilder, inputs: ControllerInputs): Controll
 
   m.switch(state)
     .is(ControllerState.decode, () => {
-      m.when(startFlush.and(decode.ready), () => state.assign(mux(decode.illegalWord, U(ControllerState.flushExIllegal, 3), U(ControllerState.flushEx, 3))));
+      m.when(startFlush.and(decode.ready), () => {
+        state.assign(ControllerState.flushEx);
+        slowIllegal.assign(decode.illegalWord.and(decode.inLoopState.not()));
+      });
     })
-    .is(ControllerState.flushExIllegal, () => m.when(exDone, () => state.assign(ControllerState.flushEx)))
-    .is(ControllerState.flushEx, () => m.when(exDone, () => state.assign(ControllerState.flushWb)))
+    .is(ControllerState.flushEx, () => m.when(exDone, () => state.assign(mux(slowIllegal, U(ControllerState.flushExIllegal, 3), U(ControllerState.flushWb, 3)))))
+    .is(ControllerState.flushExIllegal, () => state.assign(ControllerState.flushWb))
     .is(ControllerState.flushWb, () => {
       exTrapPending.assign(0);
       m.when(exTrapPending.not().and(trapping.not()).and(decode.mret), () => state.assign(ControllerState.xretJump))

@@ -13,7 +13,7 @@
 // ID, load data one stage after ALU results, multi-cycle units holding EX, the controller's flush
 // sequences). The `trace_*` outputs report each instruction leaving decode and every register
 // write, for co-simulation with the ISS; they are wires, no logic.
-import { defineModule, type Expr, mux, type Ports, type Signal, U, UInt } from '../hdl/index.js';
+import { cat, defineModule, type Expr, mux, type Ports, type Signal, U, UInt } from '../hdl/index.js';
 import { MacUnit, macIssueKind } from '../ext/r2/mac-unit.js';
 import { controller, ExceptionCause } from './controller.js';
 
@@ -21,6 +21,7 @@ import { controller, ExceptionCause } from './controller.js';
 const LOAD_MISALIGNED = 4;
 import { CoreDecoder } from './decoder.js';
 import { forwarded, jalrStall, loadStall, type PendingWrite, type SourceRead } from './hazards.js';
+import { loopDecode } from './loop-decode.js';
 import { pins } from './pins.js';
 import { readPort, RegFile, writePort } from './regfile.js';
 import { CoreAlu } from './alu.js';
@@ -130,6 +131,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const idReady = m.node('id_ready', stallLoad.not().and(stallJalr.not()).and(exReady));
 
   const illegal = m.node('illegal', d('legal').not().or(idIllegalC));
+  const inLoopStateWire = m.wire('in_loop_state_w', UInt(1));
   const exTrap = m.wire('ex_trap', UInt(1));
   const wbTrap = m.wire('wb_trap', UInt(1));
   const wbTrapCause = m.wire('wb_trap_cause', UInt(5));
@@ -145,6 +147,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
       fence: d('is_fence'),
       wfi: d('is_wfi'),
       statusCsr: d('status_csr'),
+      inLoopState: inLoopStateWire,
       ready: idReady,
     },
     branchTaken,
@@ -167,13 +170,15 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const jumpTarget = m.node('jump_target', mux(d('is_jalr'), jalrTarget, jalTarget));
 
   const csr = pins('u_csr', m.instance('u_csr', CoreCsr, { accumulators: extension }));
-  const pcSet = m.node('pc_set', branchTaken.or(ctrl.jumpTrap).or(ctrl.jumpNext).or(ctrl.jumpMepc).or(jumpInDecode));
+  const backEdgeJump = m.wire('back_edge_jump', UInt(1));
+  const backEdgeTarget = m.wire('back_edge_target', UInt(32));
+  const pcSet = m.node('pc_set', branchTaken.or(ctrl.jumpTrap).or(ctrl.jumpNext).or(ctrl.jumpMepc).or(jumpInDecode).or(backEdgeJump));
   const pcTarget = m.node(
     'pc_target',
     mux(branchTaken, exBranchTarget,
       mux(ctrl.jumpTrap, csr('mtvec'),
         mux(ctrl.jumpNext, idPc.add(4),
-          mux(ctrl.jumpMepc, csr('mepc'), jumpTarget)))),
+          mux(ctrl.jumpMepc, csr('mepc'), mux(backEdgeJump, backEdgeTarget, jumpTarget))))),
   );
   fetchIo('pc_set').assign(pcSet);
   fetchIo('pc_target').assign(pcTarget);
@@ -201,6 +206,23 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   hwlp('dec').assign(idHwlpDec);
   hwlp('dec_enable').assign(idLeaves);
   for (const n of ['start0', 'start1', 'end0', 'end1', 'count0', 'count1']) fetchIo(`hwlp_${n}`).assign(hwlp(`hwlp_${n}`));
+  const loops = [0, 1].map((l) => ({ start: hwlp(`hwlp_start${l}`), end: hwlp(`hwlp_end${l}`), count: hwlp(`hwlp_count${l}`) }));
+  // Where a flushing instruction goes on: mret to mepc, a status CSR to its successor (the loop's
+  // start when it is a body's last instruction with iterations left).
+  const takesBackEdge = loops.map((l, i) => idHwlpDec.bit(i).and(l.count.gt(1)));
+  const successor = mux(takesBackEdge[0]!, loops[0]!.start, mux(takesBackEdge[1]!, loops[1]!.start, idPc.add(length)));
+  const loopState = loopDecode(m, {
+    loops,
+    pc: idPc,
+    leaves: idLeaves,
+    decrements: idHwlpDec,
+    flushes: d('is_mret').or(d('status_csr')),
+    flushTarget: mux(d('is_mret'), csr('mepc'), successor),
+    written: m.node('hwlp_written', cat(d('loop'), d('loop').not()).and(idLeaves.and(d('is_hwloop')).rep(2))),
+  });
+  inLoopStateWire.assign(loopState.inLoopState);
+  backEdgeJump.assign(loopState.backEdgeJump);
+  backEdgeTarget.assign(loopState.backEdgeTarget);
 
   // ---------------------------------------------------------------- ID -> EX
   // A set or clear whose rs1 field (register or immediate) is zero only reads its CSR.
