@@ -14,6 +14,7 @@ import { singleCoreMemoryMap } from '../isa/platform/memory-map.js';
 import { IssError } from '../sim/core/errors.js';
 import type { RunStop } from '../sim/core/hart.js';
 import { loadProgram } from '../sim/program.js';
+import type { InstructionTable } from '../isa/table.js';
 import { stopText } from '../sim/simulate.js';
 
 export interface DifferentialOptions {
@@ -38,9 +39,13 @@ function ending(stop: RunStop | RtlStop): Pick<RunSummary, 'stop' | 'exitCode'> 
   return stop.kind === 'exit' ? { stop: stopText(stop), exitCode: stop.code } : { stop: stopText(stop) };
 }
 
-export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rtl'>): RunSummary {
+/** The ISS's side of a comparison; `table` for a core with Xnmsparse (the project's own core). */
+export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rtl'> & { readonly table?: InstructionTable }): RunSummary {
   let output = '';
-  const { hart, memory } = loadProgram(elf, { memoryMap: singleCoreMemoryMap(readElf(elf).entry), blocks: false, output: (text) => (output += text), grantDelay: options.grantDelay, traps: options.traps });
+  const { hart, memory } = loadProgram(elf, {
+    memoryMap: singleCoreMemoryMap(readElf(elf).entry), blocks: false, output: (text) => (output += text), grantDelay: options.grantDelay, traps: options.traps,
+    ...(options.table ? { table: options.table } : {}),
+  });
   for (const input of options.inputs ?? []) memory.writeBytes(input.address, input.bytes);
   const retired: { pc: number; cycle: number }[] = [];
   const registerWrites: { reg: number; value: number }[] = [];

@@ -6,6 +6,7 @@ import { runOnIss } from '../../cli/differential.js';
 import { compareRuns, type Comparison, type RunSummary } from '../../gen/cv32e40p/divergence.js';
 import { CORE_STARTUP_CYCLES, runOnCore, type CoreRunOptions } from '../../gen/core/run.js';
 import { stopText } from '../../sim/simulate.js';
+import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
 
 export type CoreCompareOptions = Partial<CoreRunOptions>;
 
@@ -16,7 +17,8 @@ export function runOnCoreSummary(elf: Uint8Array, options: CoreCompareOptions = 
 }
 
 export function compareWithIss(elf: Uint8Array, options: CoreCompareOptions = {}): Comparison & { iss: RunSummary; core: RunSummary } {
-  const iss = runOnIss(elf, { maxCycles: options.maxCycles ?? 2_000_000, grantDelay: options.grantDelay, inputs: options.inputs });
+  const table = options.extension ? { table: CV32E40P_XNMSPARSE_TABLE } : {};
+  const iss = runOnIss(elf, { maxCycles: options.maxCycles ?? 2_000_000, grantDelay: options.grantDelay, inputs: options.inputs, traps: options.traps, ...table });
   const core = runOnCoreSummary(elf, options);
   return { iss, core, ...compareRuns(iss, core, CORE_STARTUP_CYCLES) };
 }
