@@ -11,6 +11,7 @@
  * module: a module boundary between the operand selection and the adder or shifter stopped
  * synthesis from optimizing across it (measured: 74 levels instead of 57, for the same area).
  */
+import { exOperands } from './ex-operands.js';
 import { cat, defineModule, mux, U, UInt, type Expr } from '../hdl/index.js';
 import { laneAdder } from './alu-adder.js';
 import { countBits } from './alu-bit-count.js';
@@ -32,15 +33,7 @@ function constantOf(code: Expr, values: readonly number[], width: number): Expr 
 
 export const CoreAlu = defineModule('CoreAlu', (m) => {
   const op = m.input('op', UInt(ALU_OP_WIDTH));
-  /** rs1. */
-  const a = m.input('a', UInt(32));
-  /** rs2. */
-  const b = m.input('b', UInt(32));
-  /** rd for the rows whose format reads it (accumulating, insert, pack hi/lo, shuffle2), else rs3. */
-  const c = m.input('c', UInt(32));
-  /** The decoder's imm and imm2 slots. */
-  const imm = m.input('imm', UInt(32));
-  const imm2 = m.input('imm2', UInt(32));
+  const { a, b, c, imm, imm2 } = exOperands(m);
   const result = m.output('result', UInt(32));
   /** The condition of a branch row (beq..bgeu, cv.beqimm, cv.bneimm); meaningless for other rows. */
   const branchTaken = m.output('branch_taken', UInt(1));

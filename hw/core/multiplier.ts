@@ -18,6 +18,7 @@
 //             cycle: the CV32E40P's mulh timing (docs/cv32e40p.md#timing), and its way of reusing
 //             one halfword multiplier for the upper word.
 // Products an op does not use have an operand forced to zero, so they add nothing (and do not toggle).
+import { exOperands } from './ex-operands.js';
 import { cat, defineModule, type Expr, mux, SInt, U, UInt } from '../hdl/index.js';
 import { productBits as MAC_PRODUCT_BITS } from '../ext/r2/lanes.js';
 import { MULTIPLIER_KINDS, MULTIPLIER_OP_FIELDS, MULTIPLIER_OP_WIDTH, OPERAND_B_SOURCES, type MultiplierKind } from './multiplier-ops.js';
@@ -41,11 +42,7 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
   const start = m.input('start', UInt(1));
   const first = m.input('first', UInt(1));
   const op = m.input('op', UInt(MULTIPLIER_OP_WIDTH));
-  const a = m.input('a', UInt(32));
-  const b = m.input('b', UInt(32));
-  const c = m.input('c', UInt(32));
-  const imm = m.input('imm', UInt(32));
-  const imm2 = m.input('imm2', UInt(32));
+  const { a, b, c, imm, imm2 } = exOperands(m);
   const result = m.output('result', UInt(32));
   const ready = m.output('ready', UInt(1));
   // The Xnmsparse block's products (docs/isa-extension.md R2.6): with `mac_lanes` the four byte
