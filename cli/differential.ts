@@ -6,7 +6,8 @@
  * retired pcs with their cycles, register writes and the final register file.
  */
 import { compareRuns, RTL_STARTUP_CYCLES, type Comparison, type RunSummary } from '../gen/cv32e40p/divergence.js';
-import { runOnRtl, type RtlStop } from '../gen/cv32e40p/run.js';
+import { runOnRtl } from '../gen/cv32e40p/run.js';
+import type { RtlStop } from '../gen/rtl-harness/run-result.js';
 import { readElf } from '../isa/elf/reader.js';
 import type { GrantDelay } from '../isa/platform/grant-delay.js';
 import { singleCoreMemoryMap } from '../isa/platform/memory-map.js';

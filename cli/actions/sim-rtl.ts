@@ -2,7 +2,8 @@
 // user's checkout, built with Verilator into the cache, gen/cv32e40p/), alone or against the ISS.
 import { hex } from '../../isa/bits.js';
 import { RTL_STARTUP_CYCLES } from '../../gen/cv32e40p/divergence.js';
-import { runOnRtl, type RtlStop } from '../../gen/cv32e40p/run.js';
+import { runOnRtl } from '../../gen/cv32e40p/run.js';
+import type { RtlStop } from '../../gen/rtl-harness/run-result.js';
 import { totals } from '../../sim/simulate.js';
 import { ExitCode } from '../../util/exit-codes.js';
 import { differential } from '../differential.js';

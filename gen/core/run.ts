@@ -12,7 +12,7 @@ import { initialStackPointer, singleCoreMemoryMap } from '../../isa/platform/mem
 import { Core } from '../../hw/core/core.js';
 import { elaborate } from '../../hw/hdl/index.js';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
-import type { RtlRegisterWrite, RtlRetirement, RtlRunResult, RtlStop } from '../cv32e40p/run.js';
+import type { RtlRegisterWrite, RtlRetirement, RtlRunResult, RtlStop } from '../rtl-harness/run-result.js';
 import { SparseMemory } from './sparse-memory.js';
 
 export interface CoreRunOptions {
