@@ -25,5 +25,5 @@ export async function runOnRtl(elf: Uint8Array, options: RtlRunOptions): Promise
   const { executable } = await buildRtlModel(options.rtl);
   // mcycle starts below zero by the start-up cycles, so that a program reads the cycles since its
   // first instruction, as on the ISS.
-  return runDriver(executable, 'CV32E40P', elf, { ...options, mcycleStart: -RTL_STARTUP_CYCLES });
+  return (await runDriver(executable, 'CV32E40P', elf, { ...options, mcycleStart: -RTL_STARTUP_CYCLES })).result;
 }

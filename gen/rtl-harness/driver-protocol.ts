@@ -50,8 +50,14 @@ function grantArgument(delay: GrantDelay | undefined): string {
 
 const hexArgument = (value: number): string => (value >>> 0).toString(16);
 
+export interface DriverOutcome {
+  readonly result: RtlRunResult;
+  /** Lines a driver prints after the report (what only its core observes). */
+  readonly extra: readonly string[];
+}
+
 /** Run the ELF executable `elf` with the driver `executable` (its model named `model` in errors). */
-export function runDriver(executable: string, model: string, elf: Uint8Array, options: DriverRun): Promise<RtlRunResult> {
+export function runDriver(executable: string, model: string, elf: Uint8Array, options: DriverRun): Promise<DriverOutcome> {
   const image = readElf(elf);
   const segments = imageSegments(image, options.inputs);
   const tohost = image.symbols.get('tohost');
@@ -66,20 +72,22 @@ export function runDriver(executable: string, model: string, elf: Uint8Array, op
     ];
     const run = await runExecutable(executable, args, dir);
     if (run.code !== 0) throw new Error(`the ${model} model failed (exit ${run.code}): ${run.stderr.trim()}`);
-    return { ...parseSummary(run.stdout, model), ...(options.trace ? parseTrace(readFileSync(tracePath, 'utf8')) : { retired: [], registerWrites: [] }) };
+    const { extra, ...summary } = parseSummary(run.stdout, model);
+    return { result: { ...summary, ...(options.trace ? parseTrace(readFileSync(tracePath, 'utf8')) : { retired: [], registerWrites: [] }) }, extra };
   });
 }
 
-function parseSummary(stdout: string, model: string): Omit<RtlRunResult, 'retired' | 'registerWrites'> {
-  const match = /^stop (\S+) (\d+) ([0-9a-f]+) cycles (\d+) instret (\d+)\nregs((?: [0-9a-f]{8}){32})\noutput ([0-9a-f]*)\n$/.exec(stdout);
+function parseSummary(stdout: string, model: string): Omit<RtlRunResult, 'retired' | 'registerWrites'> & { extra: string[] } {
+  const match = /^stop (\S+) (\d+) ([0-9a-f]+) cycles (\d+) instret (\d+)\nregs((?: [0-9a-f]{8}){32})\noutput ([0-9a-f]*)\n((?:.*\n)*)$/.exec(stdout);
   if (!match) throw new Error(`unexpected output from the ${model} model: ${JSON.stringify(stdout.slice(0, 200))}`);
-  const [, kind, value, pc, cycles, instret, regs, output] = match;
+  const [, kind, value, pc, cycles, instret, regs, output, extra] = match;
   return {
     stop: stopOf(kind!, Number(value), parseInt(pc!, 16), model),
     cycles: Number(cycles),
     instret: Number(instret),
     regs: regs!.trim().split(' ').map((r) => parseInt(r, 16) | 0),
     output: Buffer.from(output!, 'hex').toString('utf8'),
+    extra: extra!.split('\n').slice(0, -1),
   };
 }
 
