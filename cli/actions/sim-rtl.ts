@@ -1,16 +1,29 @@
-// `nmsparse sim --engine cv32e40p|compare --rtl <checkout>`: the program on the real CV32E40P (the
-// user's checkout, built with Verilator into the cache, gen/cv32e40p/), alone or against the ISS.
+// `nmsparse sim --engine cv32e40p|rtl|verilator|compare`: the program on an RTL core, alone or
+// against the ISS. The cores: the real CV32E40P (the user's checkout, built with Verilator into
+// the cache, gen/cv32e40p/), or the project's own core (hw/core/) in the HDL's simulator
+// (gen/core/run.ts) or as its emitted Verilog under Verilator (gen/core/verilator.ts, cached).
 import { hex } from '../../isa/bits.js';
+import { CORE_STARTUP_CYCLES, type CoreRunResult, runOnCore } from '../../gen/core/run.js';
+import { STALL_ROWS } from '../../gen/core/stall-stats.js';
+import { runOnCoreVerilator } from '../../gen/core/verilator.js';
 import { RTL_STARTUP_CYCLES } from '../../gen/cv32e40p/divergence.js';
 import { runOnRtl } from '../../gen/cv32e40p/run.js';
-import type { RtlStop } from '../../gen/rtl-harness/run-result.js';
-import { totals } from '../../sim/simulate.js';
+import type { RtlRunResult, RtlStop } from '../../gen/rtl-harness/run-result.js';
+import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
+import { statsTable, totals } from '../../sim/simulate.js';
 import { ExitCode } from '../../util/exit-codes.js';
-import { differential } from '../differential.js';
+import { coreDifferential, differential, type Differential } from '../differential.js';
+
+/** The RTL a run uses: the CV32E40P of a checkout, or the project's core in one of its two simulations. */
+export type RtlReference =
+  | { readonly kind: 'cv32e40p'; readonly rtl: string }
+  | { readonly kind: 'rtl' | 'verilator'; readonly extension: boolean };
 
 export interface RtlEngineRun {
-  readonly rtl: string;
+  readonly reference: RtlReference;
   readonly maxCycles: number;
+  /** Return the table of where the cycles went (the project's core only). */
+  readonly stats?: boolean;
 }
 
 /** One line on stderr, like every other report of the command. */
@@ -19,10 +32,20 @@ export interface RtlEngineOutcome {
   readonly summary: string;
   /** What the program wrote. */
   readonly output: string;
+  /** The `--stats` table, when asked. */
+  readonly stats?: string;
 }
 
-function rtlOutcome(stop: RtlStop, cycles: number, instret: number): Pick<RtlEngineOutcome, 'exitCode' | 'summary'> {
-  const after = `${totals(cycles, instret)} on the CV32E40P RTL (counted from its first instruction, as the ISS counts; ${RTL_STARTUP_CYCLES} more since reset)`;
+/** How the reports name a reference, and the cycles it spends before its first instruction. */
+function described(reference: RtlReference): { name: string; startup: number } {
+  if (reference.kind === 'cv32e40p') return { name: 'the CV32E40P RTL', startup: RTL_STARTUP_CYCLES };
+  const core = `the nmsparse core${reference.extension ? ' with Xnmsparse' : ''}`;
+  return { name: reference.kind === 'rtl' ? `the HDL simulation of ${core}` : `the Verilog of ${core} under Verilator`, startup: CORE_STARTUP_CYCLES };
+}
+
+function rtlOutcome(stop: RtlStop, cycles: number, instret: number, reference: RtlReference): Pick<RtlEngineOutcome, 'exitCode' | 'summary'> {
+  const { name, startup } = described(reference);
+  const after = `${totals(cycles, instret)} on ${name} (counted from its first instruction, as the ISS counts; ${startup} more since reset)`;
   switch (stop.kind) {
     case 'exit': return { exitCode: stop.code & 0xff, summary: `exit ${stop.code} ${after}` };
     case 'cycle-limit': return { exitCode: ExitCode.cycleLimit, summary: `stopped at the cycle limit ${after}` };
@@ -32,21 +55,41 @@ function rtlOutcome(stop: RtlStop, cycles: number, instret: number): Pick<RtlEng
   }
 }
 
-/** `--engine cv32e40p`. */
-export async function runRtlEngine(elf: Uint8Array, { rtl, maxCycles }: RtlEngineRun): Promise<RtlEngineOutcome> {
-  const limit = maxCycles === 0 ? 0 : maxCycles + RTL_STARTUP_CYCLES;
-  const result = await runOnRtl(elf, { rtl, maxCycles: limit });
-  return { ...rtlOutcome(result.stop, result.cycles - RTL_STARTUP_CYCLES, result.instret), output: result.output };
+/** The core's `--stats` table, in the ISS's rows (sim/simulate.ts formatStats); `other` only when some cycle fits no row. */
+function coreStats(result: CoreRunResult, cycles: number): string {
+  const rows: [string, number[]][] = [['cycles', [cycles]], ['active cycles', [cycles]], ['instructions', [result.instret]]];
+  for (const row of STALL_ROWS) if (row !== 'other' || result.stalls.other > 0) rows.push([row, [result.stalls[row]]]);
+  return statsTable([0], rows);
+}
+
+/** `--engine cv32e40p`, `rtl` or `verilator`. */
+export async function runRtlEngine(elf: Uint8Array, { reference, maxCycles, stats }: RtlEngineRun): Promise<RtlEngineOutcome> {
+  const { startup } = described(reference);
+  const limit = maxCycles === 0 ? 0 : maxCycles + startup;
+  let result: RtlRunResult;
+  let core: CoreRunResult | undefined;
+  if (reference.kind === 'cv32e40p') {
+    result = await runOnRtl(elf, { rtl: reference.rtl, maxCycles: limit });
+  } else {
+    const settings = { extension: reference.extension, maxCycles: limit };
+    result = core = reference.kind === 'rtl' ? runOnCore(elf, settings) : await runOnCoreVerilator(elf, settings);
+  }
+  const cycles = result.cycles - startup;
+  const table = stats && core ? { stats: coreStats(core, cycles) } : {};
+  return { ...rtlOutcome(result.stop, cycles, result.instret, reference), output: result.output, ...table };
 }
 
 /** `--engine compare`: the program's exit code when ISS and RTL agree, ExitCode.enginesDiffer with the first divergence when not. */
-export async function compareEngines(elf: Uint8Array, { rtl, maxCycles }: RtlEngineRun): Promise<RtlEngineOutcome> {
-  const result = await differential(elf, { rtl, maxCycles });
+export async function compareEngines(elf: Uint8Array, { reference, maxCycles }: RtlEngineRun): Promise<RtlEngineOutcome> {
+  const { name, startup } = described(reference);
+  const result: Differential = reference.kind === 'cv32e40p'
+    ? await differential(elf, { rtl: reference.rtl, maxCycles })
+    : await coreDifferential(elf, { engine: reference.kind, extension: reference.extension, maxCycles, ...(reference.extension ? { table: CV32E40P_XNMSPARSE_TABLE } : {}) });
   const output = result.iss.output ?? '';
-  if (!result.same) return { exitCode: ExitCode.enginesDiffer, summary: `the ISS and the CV32E40P RTL differ:\n${result.report}`, output };
+  if (!result.same) return { exitCode: ExitCode.enginesDiffer, summary: `the ISS and ${name} differ:\n${result.report}`, output };
   return {
     exitCode: result.iss.exitCode === undefined ? ExitCode.simulationFault : result.iss.exitCode & 0xff,
-    summary: `the ISS and the CV32E40P RTL agree: ${result.iss.stop} ${totals(result.iss.cycles, result.iss.instret)} (the RTL's ${RTL_STARTUP_CYCLES} start-up cycles aside)`,
+    summary: `the ISS and ${name} agree: ${result.iss.stop} ${totals(result.iss.cycles, result.iss.instret)} (the RTL's ${startup} start-up cycles aside)`,
     output,
   };
 }
