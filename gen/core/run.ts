@@ -45,14 +45,20 @@ const REGISTER_FILE = 'u_rf.regs';
 
 const simulators = new Map<boolean, RtlSimulator>();
 
-/** One compiled simulator per configuration, reset before each run. */
+/**
+ * One compiled simulator per configuration, every register and memory word set to zero before each
+ * run, so that a run starts as a fresh simulator (and the Verilator model) does, whatever ran before:
+ * registers without a reset value keep their contents across the reset.
+ */
 function simulatorFor(extension: boolean): RtlSimulator {
   let sim = simulators.get(extension);
   if (!sim) {
     sim = new RtlSimulator(elaborate(Core, { extension: extension ? 1 : 0 }));
     simulators.set(extension, sim);
   }
-  for (let r = 0; r < 32; r++) sim.pokeMemory(REGISTER_FILE, r, 0);
+  const { regs, memories } = sim.design.flat;
+  for (const { reg } of regs) sim.deposit(reg.path, 0);
+  for (const memory of memories) for (let i = 0; i < memory.depth; i++) sim.pokeMemory(memory.path, i, 0);
   return sim;
 }
 

@@ -78,12 +78,18 @@ int main(int argc, char** argv) {
     top.instr_rdata = instr_pending ? instr_data : 0;
     top.data_rvalid = data_pending;
     top.data_rdata = data_pending ? data_data : 0;
-    top.instr_gnt = 0;
-    top.data_gnt = 0;
+    // The grants keep the previous cycle's values here, as in the HDL simulation's testbench.
     top.eval();
     instr_pending = data_pending = false;
-    top.instr_gnt = top.instr_req;
-    if (top.instr_req) { instr_pending = true; instr_data = mem.word(top.instr_addr); }
+    // The order of the HDL simulation's testbench, step for step: the core's fetch request and
+    // address depend on the grants within the cycle, so each is taken where that testbench takes
+    // it (the instruction request with the previous cycle's grants, its address with the new
+    // instruction grant and the old data grant, the data request likewise, the data access with
+    // both grants applied).
+    const bool instr_granted = top.instr_req;
+    top.instr_gnt = instr_granted;
+    top.eval();
+    if (instr_granted) { instr_pending = true; instr_data = mem.word(top.instr_addr); }
     const bool granted = o.grants.grant(top.data_req);
     top.data_gnt = granted;
     top.eval();
