@@ -1,12 +1,14 @@
 // The core's emitted Verilog under Verilator (gen/core/verilator.ts) against the ISS and against the
 // HDL simulation of the same core: the programs of programs.test.ts, grant delays, the ecall write
-// with the counters read after it, and two layer kernels. Verilator missing: skipped, or failed under
+// with the counters read after it, and three layer kernels (one with the extension). Verilator missing: skipped, or failed under
 // CI=true (test/support/tools.ts).
 import { describe, expect, it } from 'vitest';
 import { coreDifferential, rtlSummary } from '../../cli/differential.js';
 import { runOnCore, type CoreRunOptions } from '../../gen/core/run.js';
 import { buildCoreModel, runOnCoreVerilator } from '../../gen/core/verilator.js';
 import type { GrantDelay } from '../../isa/platform/grant-delay.js';
+import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
+import type { SparsityPattern } from '../../isa/xnmsparse/gather.js';
 import { writeElf } from '../../isa/elf/writer.js';
 import { assemble } from '../../sw/asm/assembler.js';
 import { layerProgram } from '../../sw/kernels/layers/program.js';
@@ -72,6 +74,15 @@ describe.skipIf(skipUnlessTools(['verilator']))("the core's Verilog under Verila
     });
 
     it('on a one-core dense matrix-multiplication layer, self-checking', { timeout: 300_000 }, async () => expectSameAsIss(denseLayer(matmul)));
+
+    it('with the extension, on a one-core Xnmsparse 1:8 layer, self-checking', { timeout: 300_000 }, async () => {
+      const pattern: SparsityPattern = { n: 1, m: 8 };
+      const spec = { ...matmul, inC: 32, outC: 8 };
+      const elf = layerElf(layerProgram(randomLayerData(spec, 5, pattern), 'xnmsparse', pattern, 1, { selfCheck: true }));
+      const result = await coreDifferential(elf, { engine: 'verilator', extension: true, maxCycles: 2_000_000, table: CV32E40P_XNMSPARSE_TABLE });
+      expect(result.iss.stop).toBe('exit 0');
+      expect(result.same, `the ISS and the core's Verilog differ:\n${result.report}`).toBe(true);
+    });
   });
 
   describe('runs exactly like the HDL simulation of the core', () => {
