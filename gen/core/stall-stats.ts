@@ -6,11 +6,11 @@
 // to what held decode:
 //   the controller outside DECODE (a trap, mret, fence, status-CSR flush)   csr/fence flush
 //   a taken branch in EX (drops the instruction in decode)                   branch penalty
-//   a load-use hazard                                                         load-use stalls
-//   jalr waiting for its base                                                 jump penalty
 //   EX busy: the LSU waiting for a grant, or a load for its data             memory wait
 //            the LSU's second transaction of a misaligned access             misaligned
 //            a multi-cycle unit (mulh, divide)                                mulh/div extra
+//   a load-use hazard                                                         load-use stalls
+//   jalr waiting for its base                                                 jump penalty
 //   decode empty while fetch refills after a redirect: by what redirected it (branch, jump, controller)
 
 /** Signals of the core's top module a testbench observes, bit i of the key being signal i. */
@@ -48,12 +48,13 @@ export function stallRow(key: number): StallRow | undefined {
   if (!has('ctrl_in_decode')) return 'csr/fence flush';
   if (has('id_valid')) {
     if (has('branch_taken_ex')) return 'branch penalty';
-    if (has('load_stall')) return 'load-use stalls';
-    if (has('jr_stall')) return 'jump penalty';
+    // EX busy first: an instruction waiting in decode for a multi-cycle result waits for EX.
     if (has('ex_valid') && !has('ex_ready')) {
       if (has('ex_in_lsu')) return has('data_req') && !has('data_gnt') ? 'memory wait' : 'misaligned';
       return has('wb_waiting') ? 'memory wait' : 'mulh/div extra';
     }
+    if (has('load_stall')) return 'load-use stalls';
+    if (has('jr_stall')) return 'jump penalty';
     return 'other';
   }
   switch (key >>> REDIRECT_SHIFT) {

@@ -16,26 +16,10 @@ import { layerProgram } from '../../sw/kernels/layers/program.js';
 import { layerElf } from '../../sw/kernels/layers/run.js';
 import { randomLayerData } from '../../sw/layers/data.js';
 import { type LayerSpec, NO_PADDING } from '../../sw/layers/spec.js';
-import { KNOWN_DIFFERENCE_PROGRAMS, TIMING_ROW_PROGRAMS } from '../cv32e40p/timing-programs.js';
-import { TIMING_INDEPENDENT_PROGRAMS } from '../sim/support/single-core-programs.js';
 import { skipUnlessTools } from '../support/tools.js';
+import { GRANT_DELAYS, knownCoreDifference, PROGRAMS } from './known-differences.js';
 
-const PROGRAMS = [...TIMING_INDEPENDENT_PROGRAMS, ...TIMING_ROW_PROGRAMS, ...KNOWN_DIFFERENCE_PROGRAMS];
-const GRANT_DELAYS: readonly (GrantDelay | undefined)[] = [undefined, { kind: 'fixed', cycles: 2 }, { kind: 'random', seed: 3, max: 3 }];
-/**
- * Where the core (in both of its simulations) does not yet run like the ISS: the fetch unit's open
- * bugs around hardware-loop back edges and fetch redirects under stalls (being fixed in hw/core/).
- * There Verilator must still run the program exactly like the HDL simulation.
- */
-const KNOWN_CORE_DIFFERENCES = new Set([
-  'hardware-loop kernels undefined',
-  'hardware-loop kernels {"kind":"random","seed":3,"max":3}',
-  'misaligned loads and stores {"kind":"fixed","cycles":2}',
-  'misaligned loads and stores {"kind":"random","seed":3,"max":3}',
-  'self-modifying code, branch loop with fence.i {"kind":"fixed","cycles":2}',
-  'self-modifying code, branch loop with fence.i {"kind":"random","seed":3,"max":3}',
-]);
-const known = (name: string, grantDelay: GrantDelay | undefined): boolean => KNOWN_CORE_DIFFERENCES.has(`${name} ${JSON.stringify(grantDelay)}`);
+const known = knownCoreDifference;
 const matmul: LayerSpec = { name: 'core-matmul', kind: 'matmul', inH: 3, inW: 1, inC: 24, outC: 6, kH: 1, kW: 1, stride: 1, pad: NO_PADDING, inputSigned: true, output: 'int8', relu: false };
 const conv: LayerSpec = { name: 'core-conv', kind: 'conv', inH: 5, inW: 5, inC: 5, outC: 5, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 0, left: 1, right: 1 }, inputSigned: false, output: 'uint8', relu: true };
 const denseLayer = (spec: LayerSpec): Uint8Array => layerElf(layerProgram(randomLayerData(spec, 5, undefined), 'dense', undefined, 1, { selfCheck: true }));
