@@ -144,7 +144,6 @@ int main(int argc, char** argv) {
     }
   }
   if (trace) std::fclose(trace);
-  regs[0] = 0;
   report(kind, value, stop_pc, end, instret, regs, output);
   std::printf("stalls");
   for (const auto& [bits, count] : stalls) std::printf(" %x:%llu", bits, (unsigned long long)count);

@@ -11,10 +11,10 @@ import { emitVerilog, initMacro } from '../verilog/index.js';
 import { MCYCLE_PRESET } from './conventions.js';
 import type { CoreRunOptions, CoreRunResult } from './run.js';
 import { STALL_SIGNALS, stallRows } from './stall-stats.js';
-import { coreDriver } from './verilator-driver.js';
+import { coreDriver, type CoreDriverNames } from './verilator-driver.js';
 
 /** The C++ names Verilator gives what the driver reaches inside the design, and its configuration making them public. */
-function publicAccess(design: Design): { config: string; names: Parameters<typeof coreDriver>[0] } {
+function publicAccess(design: Design): { config: string; names: CoreDriverNames } {
   const top = design.top.name;
   const child = (instance: string): string => {
     const found = design.top.instances.find((i) => i.name === instance);
