@@ -19,7 +19,7 @@ import { randomLayerData } from '../sw/layers/data.js';
 import { type LayerSpec, NO_PADDING } from '../sw/layers/spec.js';
 import { rate } from './machine.js';
 
-const SPEC: LayerSpec = { name: 'bench-matmul', kind: 'matmul', inH: 24, inW: 1, inC: 64, outC: 16, kH: 1, kW: 1, stride: 1, pad: NO_PADDING, inputSigned: true, output: 'int8', relu: false };
+const SPEC: LayerSpec = { name: 'bench-matmul', kind: 'matmul', inH: 96, inW: 1, inC: 64, outC: 32, kH: 1, kW: 1, stride: 1, pad: NO_PADDING, inputSigned: true, output: 'int8', relu: false };
 const RUNS = 3;
 /** The target for the TypeScript simulator, as a fraction of Verilator's speed. */
 const TARGET = 0.3;
