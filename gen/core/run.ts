@@ -164,7 +164,9 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
     }
     const at = cycle - skew;
     if (!handlerStarted) {
-      if (leaves) {
+      // An instruction leaving decode in the cycle the tohost store is granted comes after the
+      // store, which ends the run: it does not count.
+      if (leaves && stop === undefined) {
         const pc = sim.peek('trace_pc');
         const word = sim.peek('trace_instr');
         if (options.trace) retired.push({ cycle: at, pc });

@@ -122,7 +122,9 @@ int main(int argc, char** argv) {
     }
     const uint64_t at = cycle - skew;
     if (!handler_started) {
-      if (top.trace_leave) {
+      // An instruction leaving decode in the cycle the tohost store is granted comes after the
+      // store, which ends the run: it does not count.
+      if (top.trace_leave && kind == nullptr) {
         const uint32_t pc = top.trace_pc, word = top.trace_instr;
         trace_retirement(trace, at, pc);
         instret++;

@@ -84,6 +84,15 @@ describe.skipIf(skipUnlessTools(['verilator']))("the core's Verilog under Verila
     it('on a one-core dense convolution layer', { timeout: 300_000 }, async () => expectSameAsHdl(denseLayer(conv)));
   });
 
+  it('ends at a store to tohost like the ISS: the instruction after the store does not count', { timeout: 120_000 }, async () => {
+    const source = [
+      '  .globl _start', '_start:', '  li t0, 5', '  add t2, t0, t0', '  la t3, tohost', '  li t4, 7', '  sw t4, 0(t3)', '  addi t5, t5, 1', '1: j 1b',
+      '  .data', '  .globl tohost', '  .align 3', 'tohost: .word 0, 0', '',
+    ].join('\n');
+    for (const grantDelay of GRANT_DELAYS) await expectSameAsIss(elfOf(source), grantDelay);
+    await expectSameAsHdl(elfOf(source));
+  });
+
   it("services ecall write like the ISS: the output, a0, and the counters read after it", { timeout: 120_000 }, async () => {
     const write = (fd: number, length: number): string => `  li a0, ${fd}\n  la a1, message\n  li a2, ${length}\n  li a7, 64\n  ecall\n`;
     const source = [
