@@ -3,6 +3,9 @@
 // the cache, gen/cv32e40p/), or the project's own core (hw/core/) in the HDL's simulator
 // (gen/core/run.ts) or as its emitted Verilog under Verilator (gen/core/verilator.ts, cached).
 import { hex } from '../../isa/bits.js';
+import { disassemble } from '../../isa/disassembler.js';
+import { type ElfImage, readElf } from '../../isa/elf/reader.js';
+import { CV32E40P_TABLE, type InstructionTable } from '../../isa/table.js';
 import { CORE_STARTUP_CYCLES, type CoreRunResult, runOnCore } from '../../gen/core/run.js';
 import { STALL_ROWS } from '../../gen/core/stall-stats.js';
 import { runOnCoreVerilator } from '../../gen/core/verilator.js';
@@ -10,6 +13,7 @@ import { RTL_STARTUP_CYCLES } from '../../gen/cv32e40p/divergence.js';
 import { runOnRtl } from '../../gen/cv32e40p/run.js';
 import type { RtlRunResult, RtlStop } from '../../gen/rtl-harness/run-result.js';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
+import { describeSite } from '../../sim/core/errors.js';
 import { statsTable, totals } from '../../sim/simulate.js';
 import { ExitCode } from '../../util/exit-codes.js';
 import { coreDifferential, differential, type Differential } from '../differential.js';
@@ -79,6 +83,31 @@ export async function runRtlEngine(elf: Uint8Array, { reference, maxCycles, stat
   return { ...rtlOutcome(result.stop, cycles, result.instret, reference), output: result.output, ...table };
 }
 
+/** The instruction word at `pc` in the program's segments (16 bits for a compressed one), or undefined outside them. */
+function wordAt(image: ElfImage, pc: number): number | undefined {
+  const byte = (address: number): number | undefined => {
+    const segment = image.segments.find((s) => address >= s.address && address < s.address + s.data.length);
+    return segment?.data[address - segment.address];
+  };
+  const half = (address: number): number | undefined => {
+    const [low, high] = [byte(address), byte(address + 1)];
+    return low === undefined || high === undefined ? undefined : low | (high << 8);
+  };
+  const low = half(pc);
+  if (low === undefined || (low & 3) !== 3) return low;
+  const high = half(pc + 2);
+  return high === undefined ? undefined : (low | (high << 16)) >>> 0;
+}
+
+/** The ISS's instruction where the runs part, as the ISS names a fault's site (its ISS cycle). */
+function divergenceSite(elf: Uint8Array, result: Differential, table: InstructionTable): string | undefined {
+  if (result.at === undefined) return undefined;
+  const retired = result.iss.retired[result.at] ?? result.rtl.retired[result.at];
+  if (retired === undefined) return undefined;
+  const word = wordAt(readElf(elf), retired.pc);
+  return describeSite({ core: 0, pc: retired.pc, word, disassembly: word === undefined ? '?' : disassemble(table, word, retired.pc), cycle: retired.cycle });
+}
+
 /** `--engine compare`: the program's exit code when ISS and RTL agree, ExitCode.enginesDiffer with the first divergence when not. */
 export async function compareEngines(elf: Uint8Array, { reference, maxCycles }: RtlEngineRun): Promise<RtlEngineOutcome> {
   const { name, startup } = described(reference);
@@ -86,7 +115,10 @@ export async function compareEngines(elf: Uint8Array, { reference, maxCycles }: 
     ? await differential(elf, { rtl: reference.rtl, maxCycles })
     : await coreDifferential(elf, { engine: reference.kind, extension: reference.extension, maxCycles, ...(reference.extension ? { table: CV32E40P_XNMSPARSE_TABLE } : {}) });
   const output = result.iss.output ?? '';
-  if (!result.same) return { exitCode: ExitCode.enginesDiffer, summary: `the ISS and ${name} differ:\n${result.report}`, output };
+  if (!result.same) {
+    const site = divergenceSite(elf, result, reference.kind !== 'cv32e40p' && reference.extension ? CV32E40P_XNMSPARSE_TABLE : CV32E40P_TABLE);
+    return { exitCode: ExitCode.enginesDiffer, summary: `the ISS and ${name} differ:\n${result.report}${site === undefined ? '' : `\nfirst instruction where they part: ${site}`}`, output };
+  }
   return {
     exitCode: result.iss.exitCode === undefined ? ExitCode.simulationFault : result.iss.exitCode & 0xff,
     summary: `the ISS and ${name} agree: ${result.iss.stop} ${totals(result.iss.cycles, result.iss.instret)} (the RTL's ${startup} start-up cycles aside)`,
