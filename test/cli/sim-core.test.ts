@@ -49,6 +49,13 @@ describe('nmsparse sim with the nmsparse core: bad use', () => {
   });
 });
 
+describe('nmsparse sim --engine verilator without Verilator', () => {
+  it('says how to install it', async () => {
+    const result = await nmsparse(['sim', divide, '--engine', 'verilator'], { env: { PATH: work } });
+    expect(result).toEqual({ code: 1, stdout: '', stderr: 'nmsparse: verilator not found on PATH (install with: apt-get install -y verilator)\n' });
+  });
+});
+
 describe('nmsparse sim --engine rtl', () => {
   it('runs a program on the HDL simulation of the core and reports like the ISS', { timeout: 60_000 }, async () => {
     const iss = await nmsparse(['sim', divide]);
