@@ -118,10 +118,6 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
     instrResponse = undefined;
     dataResponse = undefined;
 
-    const instrReq = sim.peek('instr_req');
-    sim.poke('instr_gnt', instrReq);
-    if (instrReq) instrResponse = memory.readWord(sim.peek('instr_addr') & ~3);
-
     let dataGrant = 0;
     if (sim.peek('data_req')) {
       if (dataWaited < 0) {
@@ -147,6 +143,12 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
         dataResponse = memory.readWord(address);
       }
     }
+    // The fetch request and address depend on the data grant within the cycle (a stall in decode
+    // changes what fetch asks for next, hardware-loop back edges included), and on no grant of
+    // their own: they are taken once the data grant is applied.
+    const instrReq = sim.peek('instr_req');
+    sim.poke('instr_gnt', instrReq);
+    if (instrReq) instrResponse = memory.readWord(sim.peek('instr_addr') & ~3);
 
     const leaves = sim.peek('trace_leave') !== 0;
     if (leaves && inHandler) {

@@ -78,18 +78,12 @@ int main(int argc, char** argv) {
     top.instr_rdata = instr_pending ? instr_data : 0;
     top.data_rvalid = data_pending;
     top.data_rdata = data_pending ? data_data : 0;
-    // The grants keep the previous cycle's values here, as in the HDL simulation's testbench.
     top.eval();
     instr_pending = data_pending = false;
-    // The order of the HDL simulation's testbench, step for step: the core's fetch request and
-    // address depend on the grants within the cycle, so each is taken where that testbench takes
-    // it (the instruction request with the previous cycle's grants, its address with the new
-    // instruction grant and the old data grant, the data request likewise, the data access with
-    // both grants applied).
-    const bool instr_granted = top.instr_req;
-    top.instr_gnt = instr_granted;
-    top.eval();
-    if (instr_granted) { instr_pending = true; instr_data = mem.word(top.instr_addr); }
+    // The data port's request depends on no grant; the fetch request and address depend on the
+    // data grant within the cycle (a stall in decode changes what fetch asks for next) and on no
+    // grant of their own. So the data port is served first, then fetch with the data grant
+    // applied, as the HDL simulation's testbench does.
     const bool granted = o.grants.grant(top.data_req);
     top.data_gnt = granted;
     top.eval();
@@ -107,6 +101,10 @@ int main(int argc, char** argv) {
         data_data = mem.word(top.data_addr);
       }
     }
+    const bool instr_granted = top.instr_req;
+    if (instr_granted) { instr_pending = true; instr_data = mem.word(top.instr_addr); }
+    top.instr_gnt = instr_granted;
+    top.eval();
     if (top.trace_leave && in_handler && top.trace_pc < HANDLER_END) handler_started = true;
     if (top.trace_leave && in_handler && top.trace_pc >= HANDLER_END) {
       // Back from the handler: as on the ISS, this instruction comes one cycle after the ecall,

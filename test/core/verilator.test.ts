@@ -58,7 +58,10 @@ describe.skipIf(skipUnlessTools(['verilator']))("the core's Verilog under Verila
       }
     });
 
-    it('on a one-core dense matrix-multiplication layer, self-checking', { timeout: 300_000 }, async () => expectSameAsIss(denseLayer(matmul)));
+    it('on one-core dense matrix-multiplication and convolution layers, self-checking', { timeout: 300_000 }, async () => {
+      await expectSameAsIss(denseLayer(matmul));
+      await expectSameAsIss(denseLayer(conv));
+    });
 
     it('with the extension, on a one-core Xnmsparse 1:8 layer, self-checking', { timeout: 300_000 }, async () => {
       const pattern: SparsityPattern = { n: 1, m: 8 };
