@@ -1,20 +1,24 @@
 /**
- * The differential harness of `nmsparse sim --engine compare` and of test/cv32e40p/: one ELF
- * program on the ISS (one hart, the memory map its entry point selects, every instruction
- * interpreted so the retire hook sees each) and on the CV32E40P RTL of a checkout,
- * compared by gen/cv32e40p/divergence.ts: stop, output, instructions, cycles (less the start-up constant),
- * retired pcs with their cycles, register writes and the final register file.
+ * The differential harness of `nmsparse sim --engine compare` and of test/cv32e40p/ and test/core/:
+ * one ELF program on the ISS (one hart, the memory map its entry point selects, every instruction
+ * interpreted so the retire hook sees each) and on a reference RTL core (the CV32E40P RTL of a
+ * checkout, or the project's core in the HDL simulator or under Verilator), compared by
+ * gen/cv32e40p/divergence.ts: stop, output, instructions, cycles (less the reference's start-up
+ * constant), retired pcs with their cycles, register writes and the final register file.
  */
+import { CORE_STARTUP_CYCLES, runOnCore } from '../gen/core/run.js';
+import { runOnCoreVerilator } from '../gen/core/verilator.js';
 import { compareRuns, RTL_STARTUP_CYCLES, type Comparison, type RunSummary } from '../gen/cv32e40p/divergence.js';
-import { runOnRtl, type RtlStop } from '../gen/cv32e40p/run.js';
+import { runOnRtl } from '../gen/cv32e40p/run.js';
+import type { RtlRunResult, RtlStop } from '../gen/rtl-harness/run-result.js';
 import { readElf } from '../isa/elf/reader.js';
 import type { TrapPolicy } from '../isa/fault.js';
+import type { InstructionTable } from '../isa/table.js';
 import type { GrantDelay } from '../isa/platform/grant-delay.js';
 import { singleCoreMemoryMap } from '../isa/platform/memory-map.js';
 import { IssError } from '../sim/core/errors.js';
 import type { RunStop } from '../sim/core/hart.js';
 import { loadProgram } from '../sim/program.js';
-import type { InstructionTable } from '../isa/table.js';
 import { stopText } from '../sim/simulate.js';
 
 export interface DifferentialOptions {
@@ -27,6 +31,8 @@ export interface DifferentialOptions {
   readonly grantDelay?: GrantDelay;
   /** What exceptions do on both (docs/iss.md#traps): 'auto' unless given. */
   readonly traps?: TrapPolicy;
+  /** The ISS's instruction table: CV32E40P unless given (with Xnmsparse for the core with the extension). */
+  readonly table?: InstructionTable;
 }
 
 export interface Differential extends Comparison {
@@ -43,7 +49,11 @@ function ending(stop: RunStop | RtlStop): Pick<RunSummary, 'stop' | 'exitCode'> 
 export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rtl'> & { readonly table?: InstructionTable }): RunSummary {
   let output = '';
   const { hart, memory } = loadProgram(elf, {
-    memoryMap: singleCoreMemoryMap(readElf(elf).entry), blocks: false, output: (text) => (output += text), grantDelay: options.grantDelay, traps: options.traps,
+    memoryMap: singleCoreMemoryMap(readElf(elf).entry),
+    blocks: false,
+    output: (text) => (output += text),
+    grantDelay: options.grantDelay,
+    traps: options.traps,
     ...(options.table ? { table: options.table } : {}),
   });
   for (const input of options.inputs ?? []) memory.writeBytes(input.address, input.bytes);
@@ -63,10 +73,16 @@ export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rt
   return { ...end, cycles: hart.stats.cycles, instret: hart.stats.instret, retired, registerWrites, regs: Array.from(hart.regs), output };
 }
 
-export async function runOnRtlSummary(elf: Uint8Array, options: DifferentialOptions): Promise<RunSummary> {
-  const maxCycles = options.maxCycles === 0 ? 0 : options.maxCycles + RTL_STARTUP_CYCLES;
-  const rtl = await runOnRtl(elf, { ...options, maxCycles, trace: true });
+/** An RTL run, traced, as the comparison takes it. */
+export function rtlSummary(rtl: RtlRunResult): RunSummary {
   return { ...ending(rtl.stop), cycles: rtl.cycles, instret: rtl.instret, retired: rtl.retired, registerWrites: rtl.registerWrites, regs: rtl.regs, output: rtl.output };
+}
+
+/** The cycle limit of a reference's run: the ISS's, raised by the reference's start-up constant. */
+const referenceLimit = (maxCycles: number, startup: number): number => (maxCycles === 0 ? 0 : maxCycles + startup);
+
+export async function runOnRtlSummary(elf: Uint8Array, options: DifferentialOptions): Promise<RunSummary> {
+  return rtlSummary(await runOnRtl(elf, { ...options, maxCycles: referenceLimit(options.maxCycles, RTL_STARTUP_CYCLES), trace: true }));
 }
 
 /** Run `elf` on both and compare. */
@@ -74,4 +90,23 @@ export async function differential(elf: Uint8Array, options: DifferentialOptions
   const iss = runOnIss(elf, options);
   const rtl = await runOnRtlSummary(elf, options);
   return { iss, rtl, ...compareRuns(iss, rtl) };
+}
+
+/** The project's core as the reference: its HDL simulation (`rtl`) or its Verilog under Verilator. */
+export interface CoreDifferentialOptions extends Omit<DifferentialOptions, 'rtl'> {
+  readonly engine: 'rtl' | 'verilator';
+  /** The core with Xnmsparse (the ISS then decodes the extension too: the program says which table it needs). */
+  readonly extension: boolean;
+}
+
+export async function runOnCoreSummary(elf: Uint8Array, options: CoreDifferentialOptions): Promise<RunSummary> {
+  const settings = { ...options, maxCycles: referenceLimit(options.maxCycles, CORE_STARTUP_CYCLES), trace: true };
+  return rtlSummary(options.engine === 'rtl' ? runOnCore(elf, settings) : await runOnCoreVerilator(elf, settings));
+}
+
+/** Run `elf` on the ISS and on the project's core and compare. */
+export async function coreDifferential(elf: Uint8Array, options: CoreDifferentialOptions): Promise<Differential> {
+  const iss = runOnIss(elf, options);
+  const rtl = await runOnCoreSummary(elf, options);
+  return { iss, rtl, ...compareRuns(iss, rtl, CORE_STARTUP_CYCLES) };
 }

@@ -115,9 +115,14 @@ export function formatStats(harts: readonly Hart[], waits?: readonly PortStats[]
       ['dma wait', (_h, i) => waits[i]!.dmaWait],
     );
   }
+  return statsTable(harts.map((h) => h.hartId), rows.map(([label, get]) => [label, harts.map((h, i) => get(h, i))]));
+}
+
+/** The layout of the `--stats` table: a column per core, a row per figure (also for the RTL engines' table). */
+export function statsTable(cores: readonly number[], rows: readonly (readonly [string, readonly number[]])[]): string {
   const width = 18;
-  const header = 'core'.padEnd(width) + harts.map((h) => String(h.hartId).padStart(10)).join('');
-  const body = rows.map(([label, get]) => label.padEnd(width) + harts.map((h, i) => String(get(h, i)).padStart(10)).join(''));
+  const header = 'core'.padEnd(width) + cores.map((c) => String(c).padStart(10)).join('');
+  const body = rows.map(([label, values]) => label.padEnd(width) + values.map((v) => String(v).padStart(10)).join(''));
   return [header, ...body].join('\n');
 }
 

@@ -7,6 +7,7 @@ import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
 import { runCommand, UsageError } from '../errors.js';
 import { parseChoice, parseCount } from '../options.js';
 import { executableOf, readProgramFile } from '../program-file.js';
+import type { RtlReference } from './sim-rtl.js';
 
 export interface SimOptions {
   cores: string;
@@ -18,28 +19,44 @@ export interface SimOptions {
   engine: string;
   rtl?: string;
   traps?: string;
+  reference?: string;
 }
 
-const ENGINES = ['iss', 'cv32e40p', 'compare'] as const;
+const ENGINES = ['iss', 'rtl', 'verilator', 'cv32e40p', 'compare'] as const;
 type Engine = (typeof ENGINES)[number];
+const REFERENCES = ['rtl', 'verilator', 'cv32e40p'] as const;
 
-/** The engine, and for the RTL engines the checkout, refusing options they do not take. */
-function engineOf(options: SimOptions): { engine: Engine; rtl: string } {
+/** The engine, and for the RTL engines the core they run, refusing options they do not take. */
+function engineOf(options: SimOptions): { engine: Engine; reference?: RtlReference } {
   const engine = parseChoice(options.engine, '--engine', ENGINES);
-  if (engine === 'iss') {
+  if (options.reference !== undefined && engine !== 'compare') throw new UsageError('--reference is for --engine compare');
+  const kind = engine === 'compare'
+    ? options.reference === undefined ? (options.rtl === undefined ? 'rtl' : 'cv32e40p') : parseChoice(options.reference, '--reference', REFERENCES)
+    : engine;
+  if (kind === 'iss') {
     if (options.rtl !== undefined) throw new UsageError('--rtl is for --engine cv32e40p or compare');
-    return { engine, rtl: '' };
+    return { engine };
   }
-  if (options.rtl === undefined) throw new UsageError(`--engine ${engine} needs --rtl <path to a checkout of openhwgroup/cv32e40p>`);
-  const refused = [
-    options.cores !== '1' ? '--cores' : undefined,
-    options.xnmsparse ? '--xnmsparse' : undefined,
-    options.trace ? '--trace' : undefined,
-    options.stats ? '--stats' : undefined,
-    options.interpret ? '--interpret' : undefined,
-  ].filter((o) => o !== undefined);
-  if (refused.length > 0) throw new UsageError(`--engine ${engine} runs one plain CV32E40P core and does not take ${refused.join(', ')}`);
-  return { engine, rtl: options.rtl };
+  const what = options.reference !== undefined ? `--engine compare --reference ${kind}` : `--engine ${engine}`;
+  const refused = (taken: readonly (keyof SimOptions)[], runs: string): void => {
+    const flags: [keyof SimOptions, string, boolean][] = [
+      ['cores', '--cores', options.cores !== '1'],
+      ['xnmsparse', '--xnmsparse', options.xnmsparse === true],
+      ['trace', '--trace', options.trace === true],
+      ['stats', '--stats', options.stats === true],
+      ['interpret', '--interpret', options.interpret === true],
+    ];
+    const given = flags.filter(([key, , set]) => set && !taken.includes(key)).map(([, flag]) => flag);
+    if (given.length > 0) throw new UsageError(`${what} runs ${runs} and does not take ${given.join(', ')}`);
+  };
+  if (kind === 'cv32e40p') {
+    if (options.rtl === undefined) throw new UsageError(`${what} needs --rtl <path to a checkout of openhwgroup/cv32e40p>`);
+    refused([], 'one plain CV32E40P core');
+    return { engine, reference: { kind, rtl: options.rtl } };
+  }
+  if (options.rtl !== undefined) throw new UsageError(`--rtl is for the CV32E40P; ${what} runs the nmsparse core`);
+  refused(engine === 'compare' ? ['xnmsparse'] : ['xnmsparse', 'stats'], 'one nmsparse core');
+  return { engine, reference: { kind, extension: options.xnmsparse === true } };
 }
 
 /** --traps, 'auto' unless given; the cluster's cores stop at every fault, so it takes no other. */
@@ -75,14 +92,15 @@ export function sim(file: string, options: SimOptions): Promise<void> {
     // Options are checked before the program is read or assembled.
     const cores = parseCount(options.cores, '--cores', 1, 16);
     const maxCycles = parseCount(options.maxCycles, '--max-cycles');
-    const { engine, rtl } = engineOf(options);
+    const { engine, reference } = engineOf(options);
     const traps = trapsOf(options, cores);
     const table = options.xnmsparse ? CV32E40P_XNMSPARSE_TABLE : undefined;
     const elf = executableOf(readProgramFile(file), table, (message) => stderrLine(`warning: ${message}`));
-    if (engine !== 'iss') {
+    if (reference !== undefined) {
       const { runRtlEngine, compareEngines } = await import('./sim-rtl.js');
-      const outcome = await (engine === 'compare' ? compareEngines : runRtlEngine)(elf, { rtl, maxCycles, traps });
+      const outcome = await (engine === 'compare' ? compareEngines : runRtlEngine)(elf, { reference, maxCycles, stats: options.stats === true, traps });
       process.stdout.write(outcome.output);
+      if (outcome.stats !== undefined) process.stderr.write(`${outcome.stats}\n`);
       stderrLine(outcome.summary);
       process.exitCode = outcome.exitCode;
       return;

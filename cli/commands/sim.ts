@@ -12,8 +12,9 @@ export function registerSim(program: Command): void {
     .option('--trace', 'print every retired instruction (to stderr, as Spike does)')
     .option('--stats', 'print where each core spent its cycles (to stderr)')
     .option('--max-cycles <n>', 'stop a runaway program after this many cycles; 0: no limit', String(DEFAULT_MAX_CYCLES))
-    .option('--engine <engine>', 'iss: the simulator; cv32e40p: the real core from --rtl, built with Verilator (cached); compare: both, reporting the first divergence', 'iss')
-    .option('--rtl <path>', 'a checkout of openhwgroup/cv32e40p (v2), for --engine cv32e40p or compare')
+    .option('--engine <engine>', "iss: the simulator; rtl: the nmsparse core's HDL simulation; verilator: its Verilog under Verilator (built once, cached); cv32e40p: the real core from --rtl, built with Verilator (cached); compare: the ISS and --reference, reporting the first divergence", 'iss')
+    .option('--reference <core>', 'for --engine compare: rtl, verilator (the nmsparse core, with --xnmsparse its extension) or cv32e40p (needs --rtl); default cv32e40p with --rtl, else rtl')
+    .option('--rtl <path>', 'a checkout of openhwgroup/cv32e40p (v2), for --engine cv32e40p or --reference cv32e40p')
     .option('--traps <policy>', "what an exception does (illegal instruction, ebreak, an ecall other than exit and write, an access outside memory): stop (end the run, naming pc and instruction), take (trap to mtvec as the CV32E40P does), auto (stop until the program writes mtvec, then take); default auto, the cluster always stops")
     .option('--interpret', 'interpret every instruction and schedule cores one instruction at a time (the slow reference engine; same results)')
     .action(async (file: string, options: SimOptions) => (await import('../actions/sim.js')).sim(file, options));

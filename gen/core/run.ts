@@ -3,8 +3,10 @@
 // in a memory behind both OBI ports (grant in the request's cycle, rvalid and data in the next; the
 // data port's grants delayed like the ISS's, isa/platform/grant-delay.ts), sp preset as the ISS
 // presets it, and the run ending at a non-zero store to `tohost` (1: exit 0, v: exit v >> 1), at
-// `ecall` with a7 = 93 (exit a0), at ebreak, at an illegal instruction, or at the cycle limit.
-// The result has the CV32E40P harness's shape, so the ISS comparison (divergence.ts) serves both.
+// `ecall` with a7 = 93 (exit a0), at ebreak, at an illegal instruction, or at the cycle limit. An
+// ecall write (a7 = 64, fd 1 or 2) is serviced as gen/rtl-harness/environment-call.ts describes.
+// The result has the CV32E40P harness's shape, so the ISS comparison (divergence.ts) serves both;
+// gen/core/verilator.ts runs the same testbench on the core's Verilog.
 import { hex } from '../../isa/bits.js';
 import { readElf } from '../../isa/elf/reader.js';
 import { type GrantDelay, grantDelays } from '../../isa/platform/grant-delay.js';
@@ -12,9 +14,16 @@ import { initialStackPointer, singleCoreMemoryMap } from '../../isa/platform/mem
 import { Core } from '../../hw/core/core.js';
 import { elaborate } from '../../hw/hdl/index.js';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
-import type { RtlRegisterWrite, RtlRetirement, RtlRunResult, RtlStop } from '../cv32e40p/run.js';
+import { imageSegments } from '../rtl-harness/driver-protocol.js';
+import { ECALL_HANDLER_END, environmentCall } from '../rtl-harness/environment-call.js';
+import type { RtlInput, RtlRegisterWrite, RtlRetirement, RtlRunResult, RtlStop } from '../rtl-harness/run-result.js';
+import { DRAIN_CYCLES, ECALL, MCYCLE_PRESET } from './conventions.js';
 import { SparseMemory } from './sparse-memory.js';
 import { CSR_OP } from '../../hw/core/csr-ops.js';
+import type { TrapPolicy } from '../../isa/fault.js';
+import { redirectAfter, REDIRECT_SHIFT, STALL_SIGNALS, type StallRow, stallRows } from './stall-stats.js';
+
+export { CORE_STARTUP_CYCLES } from './conventions.js';
 
 export interface CoreRunOptions {
   /** The core with Xnmsparse revision 2. */
@@ -25,61 +34,62 @@ export interface CoreRunOptions {
   /** Record every instruction leaving decode and every register write. */
   readonly trace?: boolean;
   /** Bytes placed in memory before the run, besides the program. */
-  readonly inputs?: readonly { readonly address: number; readonly bytes: Uint8Array }[];
+  readonly inputs?: readonly RtlInput[];
   /**
    * Traps (docs/iss.md#traps): `stop` ends the run at the first, `take` lets the core jump to
    * mtvec, `auto` (the default) takes them once the program has written mtvec.
    */
-  readonly traps?: 'stop' | 'take' | 'auto';
+  readonly traps?: TrapPolicy;
 }
 
 /** How a run stopped by a trap ends, by its cause. */
 function trapStop(cause: number, pc: number, word: number): RtlStop {
-  if (cause === 3) return { kind: 'ebreak', pc };
+  if (cause === BREAKPOINT_CAUSE) return { kind: 'ebreak', pc };
   return { kind: 'illegal-instruction', pc, word };
+}
+
+export interface CoreRunResult extends RtlRunResult {
+  /** The cycles from the first instruction on that no instruction left decode, by cause (gen/core/stall-stats.ts). */
+  readonly stalls: Readonly<Record<StallRow, number>>;
 }
 
 /** The register file inside the core, as the simulator names it. */
 const REGISTER_FILE = 'u_rf.regs';
-const ECALL = 0x00000073;
+const BREAKPOINT_CAUSE = 3;
 const ECALL_CAUSE = 11;
 const MTVEC = 0x305;
 /** More instructions than can be between decode and a trap found in WB. */
 const MAX_IN_FLIGHT = 4;
-/** Cycles after an ecall leaves decode until every older instruction has written back (EX, WB). */
-const DRAIN_CYCLES = 3;
-
-/**
- * Cycles the core spends before its first instruction leaves decode that the ISS does not model:
- * the ISS's first instruction ends in its cycle 1, the core's leaves decode in cycle 3 after reset
- * (fetch request and grant, instruction data into the decode register). Every cycle count of the
- * core is the ISS's plus this constant.
- */
-export const CORE_STARTUP_CYCLES = 2;
-/**
- * mcycle as the harness presets it after reset so that a program reads the ISS's values: the core
- * reads its CSRs in EX, one cycle after decode, and counts every cycle from reset.
- */
-const MCYCLE_PRESET = -(CORE_STARTUP_CYCLES + 1);
 
 const simulators = new Map<boolean, RtlSimulator>();
 
-/** One compiled simulator per configuration, reset before each run. */
+/**
+ * One compiled simulator per configuration, every register and memory word set to zero before each
+ * run, so that a run starts as a fresh simulator (and the Verilator model) does, whatever ran before:
+ * registers without a reset value keep their contents across the reset.
+ */
 function simulatorFor(extension: boolean): RtlSimulator {
   let sim = simulators.get(extension);
   if (!sim) {
     sim = new RtlSimulator(elaborate(Core, { extension: extension ? 1 : 0 }));
     simulators.set(extension, sim);
   }
-  for (let r = 0; r < 32; r++) sim.pokeMemory(REGISTER_FILE, r, 0);
+  const { regs, memories } = sim.design.flat;
+  for (const { reg } of regs) sim.deposit(reg.path, 0);
+  for (const memory of memories) for (let i = 0; i < memory.depth; i++) sim.pokeMemory(memory.path, i, 0);
   return sim;
 }
 
-export function runOnCore(elf: Uint8Array, options: CoreRunOptions): RtlRunResult {
+/** Sets a 64-bit counter held as two 32-bit registers. */
+function deposit64(sim: RtlSimulator, low: string, high: string, value: bigint): void {
+  sim.deposit(low, Number(BigInt.asUintN(32, value)));
+  sim.deposit(high, Number(BigInt.asUintN(32, value >> 32n)));
+}
+
+export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResult {
   const image = readElf(elf);
   const memory = new SparseMemory();
-  for (const segment of image.segments) memory.write(segment.address, segment.data);
-  for (const input of options.inputs ?? []) memory.write(input.address, input.bytes);
+  for (const segment of imageSegments(image, options.inputs)) memory.write(segment.address, segment.bytes);
   const tohost = image.symbols.get('tohost');
   const sim = simulatorFor(options.extension);
   sim.poke('boot_addr', image.entry >>> 0);
@@ -87,33 +97,42 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): RtlRunResul
   for (const port of ['instr_gnt', 'instr_rvalid', 'instr_err', 'data_gnt', 'data_rvalid', 'data_err']) sim.poke(port, 0);
   sim.reset();
   sim.pokeMemory(REGISTER_FILE, 2, initialStackPointer(singleCoreMemoryMap(image.entry), image.entry));
-  sim.deposit('u_csr.mcycle_q', MCYCLE_PRESET >>> 0);
-  sim.deposit('u_csr.mcycleh_q', MCYCLE_PRESET < 0 ? 0xffffffff : 0);
+  deposit64(sim, 'u_csr.mcycle_q', 'u_csr.mcycleh_q', BigInt(MCYCLE_PRESET));
 
   const nextDelay = grantDelays(options.grantDelay ?? { kind: 'fixed', cycles: 0 });
   const retired: RtlRetirement[] = [];
   const registerWrites: RtlRegisterWrite[] = [];
+  const stallCounts = new Map<number, number>();
+  let redirect = 0;
   let instrResponse: number | undefined;
   let dataResponse: number | undefined;
   let dataWaited = -1;
   let dataDelay = 0;
   let stop: RtlStop | undefined;
   let endCycle = 0;
-  let ecallAt = -1;
   let instret = 0;
+  let lastPc = 0;
+  let output = '';
+  // From an ecall to the first instruction after the write handler it traps into: the handler's
+  // cycles and instructions are left out (now = cycle - skew), mcycle and minstret corrected.
+  let ecallAt = -1;
+  let inHandler = false;
+  let handlerStarted = false;
+  let skew = 0;
   let handlerInstalled = false;
   const policy = options.traps ?? 'auto';
   const takesTraps = (): boolean => policy === 'take' || (policy === 'auto' && handlerInstalled);
   const readRegister = (r: number): number => Number(sim.peekMemory(REGISTER_FILE, r)) | 0;
   // Instructions that left decode recently: a trap in EX or WB may still cancel them.
-  const leaves: { cycle: number; pc: number; word: number }[] = [];
+  const recent: { cycle: number; pc: number; word: number }[] = [];
   const commit = (leave: { cycle: number; pc: number }): void => {
     instret++;
     if (options.trace) retired.push({ cycle: leave.cycle, pc: leave.pc });
   };
 
   for (let cycle = 1; stop === undefined; cycle++) {
-    if (options.maxCycles !== 0 && cycle > options.maxCycles) {
+    const now = cycle - skew;
+    if (options.maxCycles !== 0 && now > options.maxCycles) {
       stop = { kind: 'cycle-limit' };
       endCycle = options.maxCycles;
       break;
@@ -125,10 +144,6 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): RtlRunResul
     sim.poke('data_rdata', dataResponse ?? 0);
     instrResponse = undefined;
     dataResponse = undefined;
-
-    const instrReq = sim.peek('instr_req');
-    sim.poke('instr_gnt', instrReq);
-    if (instrReq) instrResponse = memory.readWord(sim.peek('instr_addr') & ~3);
 
     let dataGrant = 0;
     if (sim.peek('data_req')) {
@@ -148,59 +163,104 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): RtlRunResul
         memory.writeWord(address, value, sim.peek('data_be'));
         if (tohost !== undefined && address === (tohost & ~3) && value !== 0) {
           stop = { kind: 'exit', code: value === 1 ? 0 : value >>> 1 };
-          endCycle = cycle - 1;
+          endCycle = now - 1;
         }
         dataResponse = 0;
       } else {
         dataResponse = memory.readWord(address);
       }
     }
+    // The fetch request and address depend on the data grant within the cycle (a stall in decode
+    // changes what fetch asks for next, hardware-loop back edges included), and on no grant of
+    // their own: they are taken once the data grant is applied.
+    const instrReq = sim.peek('instr_req');
+    sim.poke('instr_gnt', instrReq);
+    if (instrReq) instrResponse = memory.readWord(sim.peek('instr_addr') & ~3);
 
-    if (sim.peek('u_csr.csr_access') && sim.peek('u_csr.csr_addr') === MTVEC && sim.peek('u_csr.csr_op') !== CSR_OP.read) handlerInstalled = true;
-    if (sim.peek('trace_leave')) {
-      const pc = sim.peek('trace_pc');
-      const word = sim.peek('trace_instr');
-      leaves.push({ cycle, pc, word });
-      if (word === ECALL) ecallAt = cycle;
+    const leaves = sim.peek('trace_leave') !== 0;
+    if (leaves && inHandler) {
+      if (sim.peek('trace_pc') < ECALL_HANDLER_END) {
+        handlerStarted = true;
+      } else {
+        // Back from the handler: as on the ISS, this instruction comes one cycle after the ecall,
+        // and the counters read as if the handler had not run.
+        inHandler = handlerStarted = false;
+        const delta = now - (ecallAt + 1);
+        ecallAt = -1;
+        skew += delta;
+        deposit64(sim, 'u_csr.mcycle_q', 'u_csr.mcycleh_q', (BigInt(sim.peek('u_csr.mcycleh_q')) << 32n) + BigInt(sim.peek('u_csr.mcycle_q')) - BigInt(delta));
+        deposit64(sim, 'u_csr.minstret_q', 'u_csr.minstreth_q', BigInt(instret + recent.length));
+      }
     }
-    if (sim.peek('trace_trap')) {
-      // The trapping instruction and anything younger that left decode do not retire.
-      const pc = sim.peek('trace_trap_pc');
-      const cause = sim.peek('trace_trap_cause');
-      const at = leaves.map((l) => l.pc).lastIndexOf(pc);
-      const trapping = leaves[at];
-      // An ecall is settled when the pipeline has drained: exit and write are the environment's.
-      if (cause !== ECALL_CAUSE) {
-        leaves.splice(at < 0 ? leaves.length : at);
-        if (!takesTraps()) {
-          stop = trapStop(cause, pc, trapping?.word ?? 0);
-          endCycle = trapping?.cycle ?? cycle;
+    const at = cycle - skew;
+    if (!handlerStarted) {
+      // An instruction leaving decode in the cycle the tohost store is granted comes after the
+      // store, which ends the run: it does not count.
+      if (sim.peek('u_csr.csr_access') && sim.peek('u_csr.csr_addr') === MTVEC && sim.peek('u_csr.csr_op') !== CSR_OP.read) handlerInstalled = true;
+      if (leaves && stop === undefined) {
+        const pc = sim.peek('trace_pc');
+        const word = sim.peek('trace_instr');
+        recent.push({ cycle: at, pc, word });
+        lastPc = pc;
+        if (word === ECALL) ecallAt = at;
+      }
+      if (sim.peek('trace_trap')) {
+        // The trapping instruction and anything younger that left decode do not retire; an ecall
+        // is settled when the pipeline has drained (exit and write are the environment's).
+        const pc = sim.peek('trace_trap_pc');
+        const cause = sim.peek('trace_trap_cause');
+        const index = recent.map((l) => l.pc).lastIndexOf(pc);
+        const trapping = recent[index];
+        if (cause !== ECALL_CAUSE) {
+          recent.splice(index < 0 ? recent.length : index);
+          if (!takesTraps()) {
+            stop = trapStop(cause, pc, trapping?.word ?? 0);
+            endCycle = trapping?.cycle ?? at;
+          }
+        }
+      }
+      if (options.trace) {
+        for (const port of ['ex', 'wb'] as const) {
+          if (sim.peek(`trace_${port}_we`) && sim.peek(`trace_${port}_waddr`) !== 0) {
+            registerWrites.push({ cycle: at, reg: sim.peek(`trace_${port}_waddr`), value: sim.peek(`trace_${port}_wdata`) | 0 });
+          }
         }
       }
     }
-    if (options.trace) {
-      for (const port of ['ex', 'wb'] as const) {
-        if (sim.peek(`trace_${port}_we`) && sim.peek(`trace_${port}_waddr`) !== 0) {
-          registerWrites.push({ cycle, reg: sim.peek(`trace_${port}_waddr`), value: sim.peek(`trace_${port}_wdata`) | 0 });
-        }
-      }
+    const bits = STALL_SIGNALS.reduce((key, name, i) => key | (Number(sim.peek(name) !== 0) << i), 0);
+    // From the first instruction on, but not while an ecall is settled or its handler runs.
+    if (instret + recent.length > 0 && !inHandler && ecallAt < 0) {
+      const key = (bits | (redirect << REDIRECT_SHIFT)) >>> 0;
+      stallCounts.set(key, (stallCounts.get(key) ?? 0) + 1);
     }
+    redirect = redirectAfter(bits, redirect);
     sim.step();
-    if (ecallAt > 0 && cycle === ecallAt + DRAIN_CYCLES) {
-      const a7 = readRegister(17);
-      const pc = leaves.length > 0 ? leaves[leaves.length - 1]!.pc : 0;
-      if (a7 === 93) stop = { kind: 'exit', code: readRegister(10) };
-      else if (!takesTraps()) stop = { kind: 'unsupported-ecall', pc, a7 };
-      else leaves.splice(leaves.map((l) => l.word).lastIndexOf(ECALL));
-      if (stop) endCycle = ecallAt;
-      ecallAt = -1;
+    if (ecallAt >= 0 && !inHandler && at === ecallAt + DRAIN_CYCLES) {
+      const a0 = readRegister(10);
+      const call = environmentCall({ a0, a1: readRegister(11), a2: readRegister(12), a7: readRegister(17) }, (address, length) => memory.read(address, length));
+      if (call.kind === 'write' && !handlerInstalled) {
+        // The core has trapped to the testbench's handler at mtvec = 0 (the reset base).
+        output += new TextDecoder().decode(call.bytes);
+        sim.pokeMemory(REGISTER_FILE, 10, call.a0 >>> 0);
+        inHandler = true;
+      } else if (call.kind === 'exit') {
+        stop = call;
+        endCycle = ecallAt;
+      } else if (takesTraps() && call.kind !== 'write') {
+        // Not an environment call: the core took its trap to the program's handler.
+        recent.splice(recent.map((l) => l.word).lastIndexOf(ECALL));
+      } else {
+        stop = { kind: 'unsupported-ecall', pc: lastPc, a7: readRegister(17) };
+        endCycle = ecallAt;
+      }
+      if (!inHandler) ecallAt = -1;
     }
     // Retirements older than a trap can reach are final.
-    while (leaves.length > MAX_IN_FLIGHT) commit(leaves.shift()!);
+    while (recent.length > MAX_IN_FLIGHT) commit(recent.shift()!);
   }
-  for (const leave of leaves) commit(leave);
+  for (const leave of recent) commit(leave);
   const regs = Array.from({ length: 32 }, (_, r) => (r === 0 ? 0 : readRegister(r)));
-  return { stop: stop!, cycles: endCycle, instret, regs, output: '', retired, registerWrites };
+  return { stop, cycles: endCycle, instret, regs, output, retired, registerWrites, stalls: stallRows(stallCounts) };
 }
 
 /** A stop as one line, for messages. */

@@ -22,6 +22,16 @@ export class SparseMemory {
     });
   }
 
+  /** `length` bytes from `address` (zero where nothing was written). */
+  read(address: number, length: number): Uint8Array {
+    const bytes = new Uint8Array(length);
+    for (let i = 0; i < length; i++) {
+      const at = (address + i) >>> 0;
+      bytes[i] = this.page(at, false)?.[at % PAGE_BYTES] ?? 0;
+    }
+    return bytes;
+  }
+
   /** The little-endian word at a word-aligned address. */
   readWord(address: number): number {
     const page = this.page(address, false);

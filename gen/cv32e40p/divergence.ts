@@ -38,6 +38,8 @@ export interface Comparison {
   readonly same: boolean;
   /** One line per difference, then, for the first instruction where the runs part, both traces around it. */
   readonly report: string;
+  /** Index (in retirement order) of the first instruction where the runs part, when they do. */
+  readonly at?: number;
 }
 
 /**
@@ -133,5 +135,6 @@ export function compareRuns(iss: RunSummary, rtl: RunSummary, startup = RTL_STAR
   if (pcAt !== undefined) differences.push(`instruction ${pcAt}: the retired pcs part`);
   else if (cycleAt !== undefined) differences.push(`instruction ${cycleAt} (pc ${hex(iss.retired[cycleAt]!.pc)}): the cycle counts part (at it, or after the instruction before)`);
   if (differences.length === 0) return { same: true, report: '' };
-  return { same: false, report: [...differences, ...(at === undefined ? [] : [traceWindow(iss.retired, rtl.retired, at, 4, startup)])].join('\n') };
+  const window = at === undefined ? [] : [traceWindow(iss.retired, rtl.retired, at, 4, startup)];
+  return { same: false, report: [...differences, ...window].join('\n'), ...(at === undefined ? {} : { at }) };
 }

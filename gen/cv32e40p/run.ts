@@ -10,6 +10,7 @@ import { initialStackPointer, singleCoreMemoryMap } from '../../isa/platform/mem
 import { runExecutable, withTempDir } from '../tools.js';
 import { buildRtlModel } from './build.js';
 import { RTL_STARTUP_CYCLES } from './divergence.js';
+import type { RtlInput, RtlRegisterWrite, RtlRetirement, RtlRunResult, RtlStop } from '../rtl-harness/run-result.js';
 import type { TrapPolicy } from '../../isa/fault.js';
 
 
@@ -23,47 +24,9 @@ export interface RtlRunOptions {
   /** Record every retirement and register write (slower for long programs). */
   readonly trace?: boolean;
   /** Bytes placed in memory before the run, besides the program (e.g. a kernel's inputs). */
-  readonly inputs?: readonly { readonly address: number; readonly bytes: Uint8Array }[];
+  readonly inputs?: readonly RtlInput[];
   /** What exceptions do, as the ISS's option (docs/iss.md#traps): 'auto' unless given. */
   readonly traps?: TrapPolicy;
-}
-
-/** How the RTL run ended. `pc` is the instruction that ended it (ecall, ebreak, illegal), else 0. */
-export type RtlStop =
-  | { readonly kind: 'exit'; readonly code: number }
-  | { readonly kind: 'cycle-limit' }
-  | { readonly kind: 'ebreak'; readonly pc: number }
-  | { readonly kind: 'illegal-instruction'; readonly pc: number; readonly word: number }
-  | { readonly kind: 'unsupported-ecall'; readonly pc: number; readonly a7: number };
-
-export interface RtlRetirement {
-  /** Cycle (from the first rising clock edge after reset) at which the instruction left the decode stage. */
-  readonly cycle: number;
-  readonly pc: number;
-}
-
-export interface RtlRegisterWrite {
-  readonly cycle: number;
-  readonly reg: number;
-  readonly value: number;
-}
-
-export interface RtlRunResult {
-  readonly stop: RtlStop;
-  /**
-   * Cycles from reset to the end: through the cycle of the store to tohost, or of the exit ecall
-   * in the decode stage.
-   */
-  readonly cycles: number;
-  /** Retired instructions (the core's minstret event; the exit ecall is not one). */
-  readonly instret: number;
-  /** The register file at the end, x0..x31. */
-  readonly regs: readonly number[];
-  /** What the program wrote (ecall write to fd 1 or 2, done by the testbench as on the ISS). */
-  readonly output: string;
-  /** With `trace` only. */
-  readonly retired: readonly RtlRetirement[];
-  readonly registerWrites: readonly RtlRegisterWrite[];
 }
 
 /** The image file of the driver: per segment (then per input) its address, its length and its bytes (.bss needs none: memory starts zeroed). */

@@ -1,6 +1,6 @@
 /**
  * Grant delays on a core's data port (TCDM contention, a slow slave), shared by the ISS
- * (sim/core/delayed-bus.ts) and the CV32E40P testbench (gen/cv32e40p/testbench-driver.ts), which
+ * (sim/core/delayed-bus.ts) and the CV32E40P testbench (gen/rtl-harness/driver-support.ts), which
  * must delay the same transaction by the same number of cycles. The convention
  * (docs/cv32e40p.md#checking-against-the-rtl): one draw of the project's generator
  * (util/random.ts, sfc32 seeded through splitmix32) per data-port request in program order, a

@@ -2,18 +2,15 @@
 // runs instruction by instruction (gen/cv32e40p/divergence.ts): stop, instructions, every register
 // write, the final registers, the cycle of every instruction.
 import { expect } from 'vitest';
-import { runOnIss } from '../../cli/differential.js';
+import { rtlSummary, runOnIss } from '../../cli/differential.js';
 import { compareRuns, type Comparison, type RunSummary } from '../../gen/cv32e40p/divergence.js';
 import { CORE_STARTUP_CYCLES, runOnCore, type CoreRunOptions } from '../../gen/core/run.js';
-import { stopText } from '../../sim/simulate.js';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
 
 export type CoreCompareOptions = Partial<CoreRunOptions>;
 
 export function runOnCoreSummary(elf: Uint8Array, options: CoreCompareOptions = {}): RunSummary {
-  const core = runOnCore(elf, { extension: false, maxCycles: 2_000_000, trace: true, ...options });
-  const exit = core.stop.kind === 'exit' ? { exitCode: core.stop.code } : {};
-  return { stop: stopText(core.stop), ...exit, cycles: core.cycles, instret: core.instret, retired: core.retired, registerWrites: core.registerWrites, regs: core.regs, output: core.output };
+  return rtlSummary(runOnCore(elf, { extension: false, maxCycles: 2_000_000, trace: true, ...options }));
 }
 
 export function compareWithIss(elf: Uint8Array, options: CoreCompareOptions = {}): Comparison & { iss: RunSummary; core: RunSummary } {

@@ -20,7 +20,7 @@ function divideBy(divisor: number): string {
 describe('nmsparse sim with the RTL engines: bad use', () => {
   it.each([
     [['--engine', 'cv32e40p'], '--engine cv32e40p needs --rtl <path to a checkout of openhwgroup/cv32e40p>'],
-    [['--engine', 'rtl'], "--engine must be one of iss, cv32e40p, compare, got 'rtl'"],
+    [['--engine', 'spike'], "--engine must be one of iss, rtl, verilator, cv32e40p, compare, got 'spike'"],
     [['--rtl', work], '--rtl is for --engine cv32e40p or compare'],
     [['--engine', 'compare', '--rtl', work, '--cores', '2', '--trace'], '--engine compare runs one plain CV32E40P core and does not take --cores, --trace'],
     [['--engine', 'cv32e40p', '--rtl', work], `--rtl ${work}: include/cv32e40p_apu_core_pkg.sv is missing (expected a checkout of openhwgroup/cv32e40p v2)`],

@@ -86,8 +86,9 @@ describe('comparing an ISS run with an RTL run', () => {
   it('names the instruction where the cycles part and shows both traces around it', () => {
     const iss = run([1, 2, 3, 4, 5]);
     const rtl = run([1, 2, 4, 5, 6], RTL_STARTUP_CYCLES);
-    const { same, report } = compareRuns(iss, rtl);
+    const { same, report, at } = compareRuns(iss, rtl);
     expect(same).toBe(false);
+    expect(at).toBe(2);
     expect(report.split('\n').slice(0, 2)).toEqual([
       `cycles: ISS 5, RTL ${6 + RTL_STARTUP_CYCLES} (1 beyond the start-up constant ${RTL_STARTUP_CYCLES})`,
       'instruction 2 (pc 0x00001008): the cycle counts part (at it, or after the instruction before)',

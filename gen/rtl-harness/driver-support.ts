@@ -1,0 +1,186 @@
+// The C++ both Verilator testbench drivers share (the real CV32E40P's, gen/cv32e40p/testbench-driver.ts,
+// and the project's core's, gen/core/verilator-driver.ts): the command line, the program image in a
+// sparse memory, the data port's grant delays, the environment calls and the report. Each driver
+// adds its own main loop, which knows how its core shows a retirement and how to reach its
+// register file and counters.
+//
+// Command line: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE MCYCLE
+//   IMAGE       segments, each a little-endian u32 address, u32 length, then the bytes (the
+//               program, its inputs and the ecall handler: gen/rtl-harness/environment-call.ts)
+//   BOOT, SP    boot address (the ELF entry) and initial stack pointer, hex
+//   TOHOST      address of the tohost word, hex, or "none"
+//   MAX_CYCLES  decimal, 0 for no limit
+//   GRANT       "fixed:G" (every data request granted after G cycles) or "random:SEED:MAX"
+//               (each after 0..MAX cycles: the project's generator seeded with SEED, one draw per
+//               request in program order, as the ISS draws them: isa/platform/grant-delay.ts)
+//   TRACE       file to write "r CYCLE PC" per retirement and "w CYCLE REG VALUE" per
+//               register-file write, or "-" for none
+//   MCYCLE      mcycle's value after reset, decimal, negative so that a program reads the cycles
+//               since its first instruction as on the ISS
+// Prints "stop KIND VALUE PC cycles N instret N", "regs X0 .. X31" and "output HEX" (what the
+// program wrote), one line each: gen/rtl-harness/driver-protocol.ts reads them.
+import { ECALL_HANDLER_END, SYSCALL_NUMBER } from './environment-call.js';
+
+export function driverSupport(name: string): string {
+  return `#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+
+namespace harness {
+
+// Sparse byte-addressed memory in 4 KiB pages, zero where nothing was written.
+struct Memory {
+  std::unordered_map<uint32_t, std::array<uint8_t, 4096>> pages;
+  uint8_t& byte(uint32_t addr) {
+    auto it = pages.find(addr >> 12);
+    if (it == pages.end()) it = pages.emplace(addr >> 12, std::array<uint8_t, 4096>{}).first;
+    return it->second[addr & 0xfff];
+  }
+  uint32_t word(uint32_t addr) {
+    addr &= ~3u;
+    return byte(addr) | byte(addr + 1) << 8 | byte(addr + 2) << 16 | (uint32_t)byte(addr + 3) << 24;
+  }
+  void write(uint32_t addr, uint32_t data, uint32_t be) {
+    addr &= ~3u;
+    for (int i = 0; i < 4; i++) if (be >> i & 1) byte(addr + i) = data >> (8 * i);
+  }
+};
+
+/** End of the ecall handler at mtvec = 0 (programs live far above, in L2, L1 or the Spike RAM). */
+constexpr uint32_t HANDLER_END = ${ECALL_HANDLER_END};
+
+// The project's generator (util/random.ts): sfc32 seeded through splitmix32, 12 outputs dropped.
+// Delays must be the ISS's draw for draw (isa/platform/grant-delay.ts).
+struct Random {
+  uint32_t a, b, c, d;
+  explicit Random(uint32_t seed) {
+    auto splitmix = [&seed]() {
+      seed += 0x9e3779b9u;
+      uint32_t z = seed;
+      z = (z ^ (z >> 16)) * 0x85ebca6bu;
+      z = (z ^ (z >> 13)) * 0xc2b2ae35u;
+      return z ^ (z >> 16);
+    };
+    a = splitmix(); b = splitmix(); c = splitmix(); d = splitmix();
+    for (int i = 0; i < 12; i++) next();
+  }
+  uint32_t next() {
+    const uint32_t t = a + b + d;
+    d += 1;
+    a = b ^ (b >> 9);
+    b = c + (c << 3);
+    c = (c << 21) | (c >> 11);
+    c += t;
+    return t;
+  }
+  /** Uniform in [0, n): Random.below. */
+  uint32_t below(uint32_t n) { return (uint32_t)((uint64_t)next() * n >> 32); }
+};
+
+[[noreturn]] void fail(const std::string& message) {
+  std::fprintf(stderr, "${name} driver: %s\\n", message.c_str());
+  std::exit(2);
+}
+
+// Grants of the data port: each request waits its delay, counted from its first cycle.
+struct DataGrants {
+  bool random = false;
+  uint32_t fixed = 0, max = 0;
+  Random rng{0};
+  bool waiting = false;
+  uint32_t waited = 0, delay = 0;
+  /** Called once per cycle with the port's request: whether it is granted in this cycle. */
+  bool grant(bool request) {
+    if (!request) return false;
+    if (!waiting) {
+      waiting = true;
+      waited = 0;
+      delay = random ? rng.below(max + 1) : fixed;
+    }
+    const bool granted = waited >= delay;
+    waited++;
+    if (granted) waiting = false;
+    return granted;
+  }
+};
+
+struct Options {
+  Memory mem;
+  uint32_t boot = 0, sp = 0, tohost = 0;
+  bool has_tohost = false;
+  uint64_t max_cycles = 0;
+  DataGrants grants;
+  FILE* trace = nullptr;
+  uint64_t mcycle = 0;
+};
+
+Options parse(int argc, char** argv) {
+  if (argc != 9) fail("usage: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE MCYCLE");
+  Options o;
+  FILE* image = std::fopen(argv[1], "rb");
+  if (!image) fail(std::string("cannot open ") + argv[1]);
+  uint32_t header[2];
+  while (std::fread(header, 4, 2, image) == 2) {
+    for (uint32_t i = 0; i < header[1]; i++) {
+      int c = std::fgetc(image);
+      if (c == EOF) fail("truncated image");
+      o.mem.byte(header[0] + i) = (uint8_t)c;
+    }
+  }
+  std::fclose(image);
+  o.boot = std::strtoul(argv[2], nullptr, 16);
+  o.sp = std::strtoul(argv[3], nullptr, 16);
+  o.has_tohost = std::strcmp(argv[4], "none") != 0;
+  o.tohost = o.has_tohost ? std::strtoul(argv[4], nullptr, 16) : 0;
+  o.max_cycles = std::strtoull(argv[5], nullptr, 10);
+  uint32_t seed = 0;
+  if (std::sscanf(argv[6], "random:%u:%u", &seed, &o.grants.max) == 2) {
+    o.grants.random = true;
+    o.grants.rng = Random{seed};
+  } else if (std::sscanf(argv[6], "fixed:%u", &o.grants.fixed) != 1) {
+    fail(std::string("bad grant delay ") + argv[6]);
+  }
+  if (std::strcmp(argv[7], "-") != 0) {
+    o.trace = std::fopen(argv[7], "w");
+    if (!o.trace) fail(std::string("cannot write ") + argv[7]);
+  }
+  o.mcycle = (uint64_t)std::strtoll(argv[8], nullptr, 10);
+  return o;
+}
+
+/**
+ * The ecall whose predecessors have written back, with a0..a2 and a7 from the register file:
+ * exit or an unsupported call end the run (kind, value set; false), a write is done here, as the
+ * ISS does it, and sets *a0 to the length (true: the run goes on through the handler).
+ */
+bool environment_call(Memory& mem, uint32_t* a0, uint32_t a1, uint32_t a2, uint32_t a7, std::string& output, const char*& kind, uint32_t& value) {
+  if (a7 == ${SYSCALL_NUMBER.exit}) { kind = "exit"; value = *a0; return false; }
+  if (a7 != ${SYSCALL_NUMBER.write} || (*a0 != 1 && *a0 != 2)) { kind = "unsupported-ecall"; value = a7; return false; }
+  for (uint32_t i = 0; i < a2; i++) output.push_back((char)mem.byte(a1 + i));
+  *a0 = a2;
+  return true;
+}
+
+void trace_retirement(FILE* trace, uint64_t cycle, uint32_t pc) {
+  if (trace) std::fprintf(trace, "r %llu %08x\\n", (unsigned long long)cycle, pc);
+}
+
+void trace_write(FILE* trace, uint64_t cycle, uint32_t reg, uint32_t value) {
+  if (trace && reg != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)cycle, reg, value);
+}
+
+void report(const char* kind, uint32_t value, uint32_t pc, uint64_t cycles, uint64_t instret, const uint32_t* regs, const std::string& output) {
+  std::printf("stop %s %u %08x cycles %llu instret %llu\\nregs", kind, value, pc, (unsigned long long)cycles, (unsigned long long)instret);
+  for (int i = 0; i < 32; i++) std::printf(" %08x", i == 0 ? 0u : regs[i]);
+  std::printf("\\noutput ");
+  for (unsigned char c : output) std::printf("%02x", c);
+  std::printf("\\n");
+}
+
+}  // namespace harness
+`;
+}
