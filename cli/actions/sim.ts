@@ -1,6 +1,6 @@
 // `nmsparse sim`: read or assemble the program, run it on one core or the cluster, report.
 import { message } from '../messages.js';
-import { simulate, type SimulateOptions } from '../../sim/index.js';
+import { simulate, type ImplementedRows, type SimulateOptions } from '../../sim/index.js';
 import { ElfError } from '../../isa/elf/reader.js';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
 import { runCommand, UsageError } from '../errors.js';
@@ -10,6 +10,7 @@ import { executableOf, readProgramFile } from '../program-file.js';
 export interface SimOptions {
   cores: string;
   xnmsparse?: boolean;
+  strictCore?: boolean;
   trace?: boolean;
   stats?: boolean;
   maxCycles: string;
@@ -32,12 +33,20 @@ function engineOf(options: SimOptions): { engine: Engine; rtl: string } {
   const refused = [
     options.cores !== '1' ? '--cores' : undefined,
     options.xnmsparse ? '--xnmsparse' : undefined,
+    options.strictCore ? '--strict-core' : undefined,
     options.trace ? '--trace' : undefined,
     options.stats ? '--stats' : undefined,
     options.interpret ? '--interpret' : undefined,
   ].filter((o) => o !== undefined);
   if (refused.length > 0) throw new UsageError(`--engine ${engine} runs one plain CV32E40P core and does not take ${refused.join(', ')}`);
   return { engine, rtl: options.rtl };
+}
+
+/** `--strict-core`: the rows of the project's core, with Xnmsparse revision 2 when the run has the extension. */
+async function coreImplemented(xnmsparse: boolean): Promise<ImplementedRows> {
+  const { coreRows } = await import('../../hw/core/control.js');
+  const machine = xnmsparse ? "the project's core with Xnmsparse revision 2 (--strict-core)" : "the project's core (--strict-core)";
+  return { rows: new Set(coreRows(xnmsparse)), machine };
 }
 
 const stderrLine = (text: string): void => {
@@ -81,6 +90,7 @@ export function sim(file: string, options: SimOptions): Promise<void> {
       maxCycles,
       interpret: options.interpret === true,
       ...(table ? { table } : {}),
+      ...(options.strictCore ? { implemented: await coreImplemented(options.xnmsparse === true) } : {}),
       ...(options.trace ? { trace: (line: string) => process.stderr.write(`${line}\n`) } : {}),
       output: (text, fd) => (fd === 2 ? process.stderr : process.stdout).write(text),
     };
