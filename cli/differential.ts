@@ -12,7 +12,7 @@ import type { GrantDelay } from '../isa/platform/grant-delay.js';
 import { singleCoreMemoryMap } from '../isa/platform/memory-map.js';
 import { IssError } from '../sim/core/errors.js';
 import type { RunStop } from '../sim/core/hart.js';
-import { loadProgram } from '../sim/program.js';
+import { loadProgram, type ProgramOptions } from '../sim/program.js';
 import { stopText } from '../sim/simulate.js';
 
 export interface DifferentialOptions {
@@ -35,9 +35,10 @@ function ending(stop: RunStop | RtlStop): Pick<RunSummary, 'stop' | 'exitCode'> 
   return stop.kind === 'exit' ? { stop: stopText(stop), exitCode: stop.code } : { stop: stopText(stop) };
 }
 
-export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rtl'>): RunSummary {
+/** The ISS's side; `engine` selects its instruction table and rows when they are not the stock CV32E40P's (the project's core with Xnmsparse). */
+export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rtl'>, engine: Pick<ProgramOptions, 'table' | 'implemented'> = {}): RunSummary {
   let output = '';
-  const { hart, memory } = loadProgram(elf, { memoryMap: singleCoreMemoryMap(readElf(elf).entry), blocks: false, output: (text) => (output += text), grantDelay: options.grantDelay });
+  const { hart, memory } = loadProgram(elf, { ...engine, memoryMap: singleCoreMemoryMap(readElf(elf).entry), blocks: false, output: (text) => (output += text), grantDelay: options.grantDelay });
   for (const input of options.inputs ?? []) memory.writeBytes(input.address, input.bytes);
   const retired: { pc: number; cycle: number }[] = [];
   const registerWrites: { reg: number; value: number }[] = [];

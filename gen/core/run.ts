@@ -132,7 +132,8 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): RtlRunResul
       }
     }
 
-    if (sim.peek('trace_leave')) {
+    // An instruction leaving decode in the cycle the tohost store is granted comes after the store.
+    if (stop === undefined && sim.peek('trace_leave')) {
       const pc = sim.peek('trace_pc');
       const word = sim.peek('trace_instr');
       if (options.trace) retired.push({ cycle, pc });
