@@ -1,5 +1,6 @@
 // Every design in the repository, with its parameters. The CLI lists and generates these, and the
 // test suite lints, synthesizes and cross-checks each `checked` parameterization.
+import { Core } from './core/core.js';
 import { extensionDesigns } from './ext/designs.js';
 import { Alu } from './examples/alu.js';
 import { Counter } from './examples/counter.js';
@@ -49,6 +50,14 @@ export const designs: readonly DesignEntry[] = [
       { name: 'depth', description: 'number of registers', default: 32, min: 2, max: 64, check: powerOfTwo },
     ],
     checked: [{ lanes: 2, depth: 8 }, { lanes: 1, depth: 4 }],
+  },
+  {
+    name: 'core',
+    description: 'CV32E40P-class core: 4-stage pipeline, RV32IMC + Zicsr + XCV, OBI ports; extension=1 adds Xnmsparse revision 2 (docs/core.md)',
+    generator: Core,
+    params: [{ name: 'extension', description: '1 (or true): the Xnmsparse revision-2 block in the pipeline', default: 0, min: 0, max: 1 }],
+    // The core with the extension contains the one without; one parameterization keeps the suite's synthesis time down.
+    checked: [{ extension: 1 }],
   },
   ...extensionDesigns,
 ];

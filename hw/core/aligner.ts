@@ -22,7 +22,8 @@ export const Aligner = defineModule('Aligner', (m) => {
   const instr = m.output('instr', UInt(32));
   const err = m.output('err', UInt(1));
   const pc = m.output('pc', UInt(32));
-  const nextPc = m.output('next_pc', UInt(32));
+  const wide = m.output('wide', UInt(1));
+  const pcPlus4 = m.output('pc_plus4', UInt(32));
 
   // No reset for the pc and the kept halfword: boot is a redirect, which sets both.
   const pcQ = m.reg('pc_q', UInt(31));
@@ -33,14 +34,17 @@ export const Aligner = defineModule('Aligner', (m) => {
   const upperStart = m.node('upper_start', pcQ.bit(0));
   const low = m.node('low', mux(haveHalf, half, mux(upperStart, word.bits(31, 16), word.bits(15, 0))));
   const high = m.node('high', mux(haveHalf, word.bits(15, 0), word.bits(31, 16)));
-  const wide = m.node('wide', low.bits(1, 0).eq(0b11));
+  wide.assign(low.bits(1, 0).eq(0b11));
   // A 32-bit instruction starting in the upper half of a word just fetched: keep that half.
   const splitStart = m.node('split_start', haveHalf.not().and(upperStart).and(wide));
   valid.assign(mux(wide, wordValid.and(splitStart.not()), haveHalf.or(wordValid)));
   instr.assign(cat(high, low));
   err.assign(mux(haveHalf, halfErr, wordErr).or(wide.and(wordErr)));
   pc.assign(cat(pcQ, U(0, 1)));
-  nextPc.assign(pc.add(mux(wide, U(4, 32), U(2, 32))));
+  // Both successors from the pc register alone, so the instruction's length (which comes with the
+  // word from memory) only selects between them and is not on an adder's carry chain.
+  pcPlus4.assign(pc.add(4));
+  const nextPc = m.node('next_pc', mux(wide, pcPlus4, pc.add(2)));
 
   const taken = m.node('taken', take.and(valid));
   const absorb = m.node('absorb', splitStart.and(wordValid));
@@ -56,10 +60,12 @@ export const Aligner = defineModule('Aligner', (m) => {
     // The next instruction starts in the upper half of the word just taken from.
     haveHalf.assign(mux(haveHalf, wide, upperStart.not().and(wide.not())));
   });
+  // Instructions are halfword-aligned: bit 0 of a pc is always 0.
+  m.unused(redirectPc.bit(0), nextPc.bit(0));
   m.when(redirect, () => {
     pcQ.assign(redirectPc.bits(31, 1));
     haveHalf.assign(0);
   });
 
-  return { redirect, redirectPc, wordValid, word, wordErr, take, pop, valid, instr, err, pc, nextPc };
+  return { redirect, redirectPc, wordValid, word, wordErr, take, pop, valid, instr, err, pc, wide, pcPlus4 };
 });

@@ -40,6 +40,8 @@ export interface ControllerOutputs {
   readonly isDecoding: Expr;
   /** Nothing may enter decode from fetch this cycle. */
   readonly haltFetch: Expr;
+  /** Outside DECODE: what the decode register holds is dropped. */
+  readonly haltDecode: Expr;
   /** Trap entry this cycle (FLUSH_EX): the CSRs save pc, cause. */
   readonly trapSave: Expr;
   /** The trap's cause (valid with trapSave). */
@@ -84,6 +86,7 @@ export function controller(m: ModuleBuilder, inputs: ControllerInputs): Controll
     state,
     isDecoding,
     haltFetch: m.node('halt_fetch', startFlush.or(inDecode.not())),
+    haltDecode: m.node('halt_decode', inDecode.not()),
     trapSave: m.node('trap_save', inFlushEx.and(exDone).and(trapping)),
     trapCause: m.node('trap_cause', cause),
     mretRestore: m.node('mret_restore', inFlushWb.and(decode.mret).and(trapping.not())),

@@ -173,7 +173,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     idCompressed.assign(fetchIo('if_compressed'));
     idIllegalC.assign(fetchIo('if_illegal_c'));
     idHwlpDec.assign(fetchIo('if_hwlp_dec'));
-  }).elseWhen(idReady.or(branchTaken).or(ctrl.haltFetch), () => idValid.assign(0));
+  }).elseWhen(idReady.or(branchTaken).or(ctrl.haltDecode), () => idValid.assign(0));
 
   // ---------------------------------------------------------------- hardware loops (written from ID)
   const hwlp = pins('u_hwlp', m.instance('u_hwlp', HwloopRegs, {}));

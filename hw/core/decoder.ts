@@ -8,6 +8,8 @@ import { defineModule, type Expr, mux, type Ports, UInt } from '../hdl/index.js'
 import { coreDecodeTable } from './control.js';
 import { decodeTable } from './decode-table.js';
 
+const INTERNAL_FIELDS = new Set(['rc_high', 'is_csr']);
+
 export interface CoreDecoderParams {
   /** The Xnmsparse revision-2 rows are decoded too. */
   readonly extension: boolean;
@@ -24,7 +26,8 @@ export const CoreDecoder = defineModule('CoreDecoder', (m, p: CoreDecoderParams)
     io[name] = port;
   };
   out('legal', decoded.legal);
-  for (const [name, value] of decoded.fields) out(name, value);
+  // rc_high and is_csr serve the outputs below; the pipeline reads rc_addr and status_csr.
+  for (const [name, value] of decoded.fields) if (!INTERNAL_FIELDS.has(name)) out(name, value);
   out('imm', decoded.slots.imm);
   out('imm2', decoded.slots.imm2);
   out('rs1_addr', instr.bits(19, 15));
@@ -32,9 +35,9 @@ export const CoreDecoder = defineModule('CoreDecoder', (m, p: CoreDecoderParams)
   out('rd_addr', instr.bits(11, 7));
   // The hardware-loop index of the Xcvhwlp rows.
   out('loop', instr.bit(7));
-  out('rc_addr', mux(io['rc_high']!, instr.bits(31, 27), instr.bits(11, 7)));
+  out('rc_addr', mux(decoded.fields.get('rc_high')!, instr.bits(31, 27), instr.bits(11, 7)));
   const csr = instr.bits(31, 20);
   const status = [...CV32E40P_STATUS_CSRS].sort((a, b) => a - b).map((addr) => csr.eq(addr)).reduce((a, b) => a.or(b));
-  out('status_csr', io['is_csr']!.and(status));
+  out('status_csr', decoded.fields.get('is_csr')!.and(status));
   return io as Ports;
 });

@@ -11,14 +11,20 @@
 //   instruction at an address = 2 mod 4 (two words to fetch), so a jump taken in decode costs 2
 //   cycles and a branch taken in execute 3, as in the ISS (docs/cv32e40p.md#timing);
 // - after reset the instruction at `boot_addr` is offered in the second cycle;
-// - a hardware-loop back edge costs nothing: when the last instruction of a body is taken, the
-//   loop's start is requested in that very cycle, as a redirect would, and offered in the next.
+// - a hardware-loop back edge costs nothing: the prefetcher requests the loop's start in place of
+//   the word at the loop's end, and the aligner continues at the start when it hands out the last
+//   instruction of the body. Both apply the same rule (loopEnd) to the loop registers: the
+//   prefetcher to the next word it fetches, the aligner to the instruction it offers. The loop rules
+//   (a body of at least three 32-bit instructions, none changing its own loop) make them agree: the
+//   prefetcher reaches a body's end only once the body's last instruction is on offer, after the
+//   previous iteration's last instruction and the setup before the body have left decode, as long as
+//   the loop registers show a write one cycle after the writing instruction leaves decode.
 // A delayed grant or response delays the stream, never changes it. A word that came with
 // `instr_err` marks the instructions made from it with `if_fetch_err`.
 import { defineModule, mux, UInt } from '../hdl/index.js';
 import { Aligner } from './aligner.js';
 import { CompressedDecoder } from './compressed-decoder.js';
-import { HwloopJump } from './hwloop-jump.js';
+import { loopEnd } from './hwloop-jump.js';
 import { PrefetchBuffer } from './prefetch-buffer.js';
 
 export const CoreFetch = defineModule('CoreFetch', (m) => {
@@ -53,15 +59,21 @@ export const CoreFetch = defineModule('CoreFetch', (m) => {
   const prefetch = m.instance('u_prefetch', PrefetchBuffer, {});
   const aligner = m.instance('u_aligner', Aligner, {});
   const expander = m.instance('u_expander', CompressedDecoder, {});
-  const loops = m.instance('u_hwloop', HwloopJump, {});
+
+  const loopRegs = { start: [hwlpStart0, hwlpStart1], end: [hwlpEnd0, hwlpEnd1], count: [hwlpCount0, hwlpCount1] } as const;
+  // The rule on the instruction offered, and on the next word the prefetcher fetches.
+  const loops = loopEnd(m, 'offered', { pcPlus4: aligner.pcPlus4, wide: aligner.wide }, loopRegs);
+  const fetchLoops = loopEnd(m, 'fetched', { pcPlus4: prefetch.seqAddr }, loopRegs);
 
   const take = m.node('take', aligner.valid.and(idReady).and(pcSet.not()).and(booting.not()));
+  const redirect = m.node('redirect', booting.or(pcSet));
+  const redirectPc = m.node('redirect_pc', mux(booting, bootAddr, pcTarget));
   const loopBack = m.node('loop_back', take.and(loops.jump));
-  const redirect = m.node('redirect', booting.or(pcSet).or(loopBack));
-  const redirectPc = m.node('redirect_pc', mux(booting, bootAddr, mux(pcSet, pcTarget, loops.target)));
 
   prefetch.redirect.assign(redirect);
   prefetch.redirectAddr.assign(redirectPc);
+  prefetch.loopBack.assign(fetchLoops.jump);
+  prefetch.loopStart.assign(fetchLoops.target);
   prefetch.pop.assign(aligner.pop);
   prefetch.instrGnt.assign(instrGnt);
   prefetch.instrRvalid.assign(instrRvalid);
@@ -70,22 +82,14 @@ export const CoreFetch = defineModule('CoreFetch', (m) => {
   instrReq.assign(prefetch.instrReq);
   instrAddr.assign(prefetch.instrAddr);
 
-  aligner.redirect.assign(redirect);
-  aligner.redirectPc.assign(redirectPc);
+  aligner.redirect.assign(redirect.or(loopBack));
+  aligner.redirectPc.assign(mux(redirect, redirectPc, loops.target));
   aligner.wordValid.assign(prefetch.wordValid);
   aligner.word.assign(prefetch.word);
   aligner.wordErr.assign(prefetch.wordErr);
   aligner.take.assign(take);
 
   expander.instr.assign(aligner.instr);
-
-  loops.nextPc.assign(aligner.nextPc);
-  loops.start0.assign(hwlpStart0);
-  loops.start1.assign(hwlpStart1);
-  loops.end0.assign(hwlpEnd0);
-  loops.end1.assign(hwlpEnd1);
-  loops.count0.assign(hwlpCount0);
-  loops.count1.assign(hwlpCount1);
 
   ifValid.assign(aligner.valid.and(booting.not()));
   ifInstr.assign(expander.expanded);

@@ -42,7 +42,4 @@ export const PIPELINE_FIELDS: readonly ControlField[] = [
   flag('is_wfi', (def) => def.effects.system === 'wfi'),
   flag('is_fence', (def) => def.timing === 'fence'),
   flag('is_csr', (def) => def.timing === 'csr'),
-  flag('is_load', (def) => def.timing === 'load'),
-  flag('is_store', (def) => def.timing === 'store'),
-  flag('uses_accumulators', (def) => def.effects.accumulators),
 ];

@@ -3,13 +3,19 @@
 // cycle, data the next) it keeps one word per cycle flowing, which is what a stream of 32-bit
 // instructions consumes: a word arriving while the FIFO is empty passes straight through in its
 // cycle, and a new request goes out whenever the FIFO and the requests in flight together hold
-// fewer than two words, so the FIFO can never overflow.
+// fewer than two words, so the FIFO can never overflow, and the next word requested is never more
+// than one word after the word of the instruction on offer (in a hardware-loop body, where every
+// instruction is a word).
 //
-// A redirect (jump, branch, hardware-loop back edge, boot) requests the target's word in the same
-// cycle, so its data arrives in the next one; the FIFO is emptied and responses still due for the
-// old stream are counted and dropped when they arrive (OBI answers in order). OBI does not let a
-// request be withdrawn: one presented without a grant stays on the bus, address unchanged, until
-// granted, even when a redirect has made it useless; its response is then dropped too.
+// A redirect (jump, branch, boot) requests the target's word in the same cycle, so its data arrives
+// in the next one; the FIFO is emptied and responses still due for the old stream are counted and
+// dropped when they arrive (OBI answers in order). OBI does not let a request be withdrawn: one
+// presented without a grant stays on the bus, address unchanged, until granted, even when a
+// redirect has made it useless; its response is then dropped too.
+//
+// A hardware-loop back edge is no redirect: when the next sequential word (`seq_addr`) is a loop's
+// end and the loop goes round again (`loop_back`, decided by the caller from the loop registers),
+// the loop's start is requested in its place, so the stream itself wraps and nothing is dropped.
 import { cat, defineModule, mux, U, UInt } from '../hdl/index.js';
 
 /** Words the FIFO holds; also the most words in the FIFO and in flight together. */
@@ -19,6 +25,9 @@ export const PrefetchBuffer = defineModule('PrefetchBuffer', (m) => {
   const redirect = m.input('redirect', UInt(1));
   const redirectAddr = m.input('redirect_addr', UInt(32));
   const pop = m.input('pop', UInt(1));
+  const seqAddr = m.output('seq_addr', UInt(32));
+  const loopBack = m.input('loop_back', UInt(1));
+  const loopStart = m.input('loop_start', UInt(32));
   const instrReq = m.output('instr_req', UInt(1));
   const instrAddr = m.output('instr_addr', UInt(32));
   const instrGnt = m.input('instr_gnt', UInt(1));
@@ -54,7 +63,11 @@ export const PrefetchBuffer = defineModule('PrefetchBuffer', (m) => {
   // A redirect empties the FIFO, so only the words in flight limit its request.
   const occupied = m.node('occupied', mux(redirect, U(0, 2), count).zext(3).add(inFlight.zext(3)));
   const wantNew = m.node('want_new', occupied.lt(DEPTH));
-  const freshAddr = m.node('fresh_addr', mux(redirect, redirectAddr.bits(31, 2), nextAddr));
+  // Words are fetched whole: the byte offset of a target does not matter here (the aligner uses it).
+  m.unused(redirectAddr.bits(1, 0), loopStart.bits(1, 0));
+  seqAddr.assign(cat(nextAddr, U(0, 2)));
+  const followOn = m.node('follow_on', mux(loopBack, loopStart.bits(31, 2), nextAddr));
+  const freshAddr = m.node('fresh_addr', mux(redirect, redirectAddr.bits(31, 2), followOn));
   instrReq.assign(held.or(wantNew));
   const reqAddr = m.node('req_addr', mux(held, heldAddr, freshAddr));
   instrAddr.assign(cat(reqAddr, U(0, 2)));
@@ -81,5 +94,5 @@ export const PrefetchBuffer = defineModule('PrefetchBuffer', (m) => {
   count.assign(remaining.add(push.zext(2)));
   m.when(redirect, () => count.assign(0));
 
-  return { redirect, redirectAddr, pop, instrReq, instrAddr, instrGnt, instrRvalid, instrRdata, instrErr, wordValid, word, wordErr };
+  return { redirect, redirectAddr, pop, seqAddr, loopBack, loopStart, instrReq, instrAddr, instrGnt, instrRvalid, instrRdata, instrErr, wordValid, word, wordErr };
 });

@@ -21,6 +21,11 @@ import { HardwareLoops } from '../../sim/core/hwloop.js';
 import { CV32E40P_TIMING } from '../../sim/core/timing.js';
 import { Random } from '../../util/random.js';
 
+/** Fails the test with `message` unless `same`; cheaper than expect() in a loop run every cycle. */
+function check(same: boolean, message: () => string): void {
+  if (!same) expect.fail(message());
+}
+
 /** What an instruction does to control flow in the test: fall through, or jump (decided in decode) or branch (in execute) to `target`. */
 export type Flow = { readonly kind: 'next' } | { readonly kind: 'jump' | 'branch'; readonly target: number };
 
@@ -108,10 +113,10 @@ class InstructionMemory {
 
   grant(req: boolean, addr: number, cycle: number): boolean {
     if (this.waiting) {
-      expect(req && addr === this.waiting.addr, `cycle ${cycle}: an ungranted request for ${hex(this.waiting.addr)} was changed or withdrawn`).toBe(true);
+      check(req && addr === this.waiting.addr, () => `cycle ${cycle}: an ungranted request for ${hex(this.waiting!.addr)} was changed or withdrawn`);
     }
     if (!req) return false;
-    expect(addr % 4, 'instr_addr is word-aligned').toBe(0);
+    check(addr % 4 === 0, () => `cycle ${cycle}: instr_addr ${hex(addr)} is not word-aligned`);
     this.waiting ??= { addr, grantAt: cycle + this.random.below(this.options.grantDelay + 1) };
     if (cycle < this.waiting.grantAt) return false;
     const due = Math.max(cycle + 1 + this.random.below(this.options.responseDelay + 1), this.lastDue + 1);
@@ -135,6 +140,8 @@ export interface RunOptions {
   /** Right-path instructions to run. */
   readonly instructions: number;
   readonly seed: number;
+  /** Cycles after leaving decode before a setup instruction's register writes show (0: at once, as from decode). */
+  readonly setupWriteDelay?: number;
 }
 
 export interface Offer {
@@ -151,6 +158,9 @@ export interface RunResult {
   readonly cycles: number;
   readonly backEdges: number;
   readonly wrongPathTakes: number;
+  /** Cycles an ungranted request of an abandoned stream stayed on the bus, and responses dropped (coverage). */
+  readonly staleHeldCycles: number;
+  readonly droppedResponses: number;
 }
 
 /** The 32-bit equivalent the fetch stage must offer at `pc`, and whether it is an illegal compressed one. */
@@ -184,18 +194,25 @@ export function runFetch(program: Program, options: RunOptions): RunResult {
   let inDecode: InDecode | null = null;
   let backEdges = 0;
   let wrongPathTakes = 0;
+  let staleHeldCycles = 0;
+  let droppedResponses = 0;
 
-  const leaveDecode = (): void => {
+  const setupWrites: { cycle: number; setup: LoopSetup }[] = [];
+  const leaveDecode = (cycle: number): void => {
     if (inDecode?.rightPath) {
       const setup = inDecode.insn.setup;
-      if (setup) {
-        if (setup.start !== undefined) regs.start[setup.loop] = setup.start;
-        if (setup.end !== undefined) regs.end[setup.loop] = setup.end;
-        if (setup.count !== undefined) regs.count[setup.loop] = setup.count;
-      }
+      if (setup) setupWrites.push({ cycle: cycle + (options.setupWriteDelay ?? 0), setup });
       for (let l = 0; l < 2; l++) if ((inDecode.dec >> l) & 1) regs.count[l] = regs.count[l]! - 1;
     }
     inDecode = null;
+  };
+  const writeSetups = (cycle: number): void => {
+    while (setupWrites.length > 0 && setupWrites[0]!.cycle === cycle) {
+      const { setup } = setupWrites.shift()!;
+      if (setup.start !== undefined) regs.start[setup.loop] = setup.start;
+      if (setup.end !== undefined) regs.end[setup.loop] = setup.end;
+      if (setup.count !== undefined) regs.count[setup.loop] = setup.count;
+    }
   };
 
   sim.poke('boot_addr', program.entry);
@@ -225,24 +242,25 @@ export function runFetch(program: Program, options: RunOptions): RunResult {
     const where = `cycle ${cycle}, pc ${hex(pc)}`;
     if (valid) {
       const want = expectedInstruction(program, pc);
-      expect({ instr: sim.peek('if_instr'), compressed: sim.peek('if_compressed') === 1, illegal: sim.peek('if_illegal_c') === 1 }, where).toEqual({
-        instr: want.instr,
-        compressed: want.compressed,
-        illegal: want.illegal,
-      });
+      const got = { instr: sim.peek('if_instr'), compressed: sim.peek('if_compressed') === 1, illegal: sim.peek('if_illegal_c') === 1 };
+      if (got.instr !== want.instr || got.compressed !== want.compressed || got.illegal !== want.illegal) {
+        expect(got, where).toEqual({ instr: want.instr, compressed: want.compressed, illegal: want.illegal });
+      }
       const err = errorWords.has(pc & ~3) || (want.length === 4 && errorWords.has((pc + 2) & ~3));
-      expect(sim.peek('if_fetch_err') === 1, `${where}: if_fetch_err`).toBe(err);
+      check(sim.peek('if_fetch_err') === Number(err), () => `${where}: if_fetch_err should be ${Number(err)}`);
     }
     const onRightPath = pendingRedirect === null;
     if (valid && onRightPath && !pcSet) {
-      expect(hex(pc), `cycle ${cycle}: offered instead of the right path's next instruction`).toBe(hex(expectedPc));
+      check(pc === expectedPc, () => `cycle ${cycle}: ${hex(pc)} offered instead of the right path's next instruction ${hex(expectedPc)}`);
       firstSeen ??= cycle;
     }
     const take = valid && ready && !pcSet;
+    staleHeldCycles += sim.peek('u_prefetch.stale_presented');
+    droppedResponses += Number(response.rvalid === 1 && (pcSet || sim.peek('u_prefetch.dropping') === 1));
 
     if (pcSet) {
       // A jump leaves decode to execute; a branch already has, and decode holds the wrong path.
-      leaveDecode();
+      leaveDecode(cycle);
       pendingRedirect = null;
     } else if (take && onRightPath) {
       const insn = program.instruction(pc);
@@ -264,10 +282,10 @@ export function runFetch(program: Program, options: RunOptions): RunResult {
       }
       // Which counters HardwareLoops.next decremented (a setup's own writes aside).
       const decremented = [0, 1].reduce((bits, l) => bits | (insn.setup?.loop !== l && iss.count[l] !== before[l] ? 1 << l : 0), 0);
-      expect(dec, `${where}: if_hwlp_dec`).toBe(decremented);
+      check(dec === decremented, () => `${where}: if_hwlp_dec ${dec}, HardwareLoops.next decremented ${decremented}`);
       offers.push({ pc, cycle: firstSeen!, expectedCycle, dec });
       firstSeen = undefined;
-      leaveDecode();
+      leaveDecode(cycle);
       inDecode = { insn, rightPath: true, dec };
       expectedPc = next;
       if (insn.flow.kind === 'next') {
@@ -280,14 +298,15 @@ export function runFetch(program: Program, options: RunOptions): RunResult {
       }
     } else if (take) {
       wrongPathTakes++;
-      leaveDecode();
+      leaveDecode(cycle);
       inDecode = { insn: program.at.get(pc) ?? { pc, bits: 0, length: 2, flow: { kind: 'next' } }, rightPath: false, dec: 0 };
     }
+    writeSetups(cycle);
     sim.step();
   }
   if (exact) {
     const late = offers.filter((o) => o.cycle !== o.expectedCycle).slice(0, 5);
     expect(late.map((o) => `${hex(o.pc)} offered in cycle ${o.cycle}, expected ${o.expectedCycle}`)).toEqual([]);
   }
-  return { offers, cycles: cycle, backEdges, wrongPathTakes };
+  return { offers, cycles: cycle, backEdges, wrongPathTakes, staleHeldCycles, droppedResponses };
 }
