@@ -14,19 +14,20 @@ import { expectLockstep } from './support.js';
 const NORVC = '  .option norvc\n';
 
 /**
- * A jump that waits in decode to a 32-bit instruction at an address = 2 mod 4. The CV32E40P pays the
- * unaligned target's second fetch after the wait (docs/cv32e40p.md#timing: jal/jalr 3 to such a
- * target; behind an instruction holding EX 2; jalr waiting for rs1 +1 on top): its aligner
- * (cv32e40p_aligner.sv, state BRANCH_MISALIGNED) takes the target's first word only when
- * `update_state = fetch_valid_i & if_valid_i`, and if_valid includes id_ready, so nothing of the
- * target is consumed while the jump is held in ID. The core's fetch unit assembles the target
- * during the wait: the instruction at the target leaves decode one cycle early.
+ * A jump held in decode after it redirected fetch, to a 32-bit instruction at an address = 2 mod 4.
+ * The CV32E40P pays the unaligned target's second fetch after the hold (docs/cv32e40p.md#timing: a
+ * jalr whose rd is its rs1 +1 on top of the unaligned-target cycle; jal/jalr behind an instruction
+ * holding EX 1, 2 to such a target): its aligner (cv32e40p_aligner.sv, state BRANCH_MISALIGNED)
+ * takes the target's first word only when `update_state = fetch_valid_i & if_valid_i`, and if_valid
+ * includes id_ready, so nothing of the target is consumed while ID holds the jump (the link-is-base
+ * jr_stall, or EX busy). The core's fetch unit assembles the target during the hold: the
+ * instruction at the target leaves decode one cycle early. (A jalr waiting for its rs1 has not
+ * redirected fetch yet and agrees.)
  */
 const JUMP_HELD_IN_DECODE: readonly (readonly [string, string])[] = [
-  // jalr waits a cycle for t2 (written by the addi just before): ISS and RTL 5 cycles for the jalr
-  // (1, +1 rs1 stall, +2 jump, +1 unaligned target), the target's addi ends in ISS cycle 8; the
-  // core's addi leaves decode in (ISS) cycle 7.
-  ['jalr right after the instruction that writes its rs1', program(`  la t2, target
+  // ISS and RTL: 4 cycles for the jalr (1, +1 jump, +1 unaligned target, +1 rd = rs1); the core 3.
+  ['jalr whose rd is its rs1', program(`  la t2, target
+  nop
   jalr t2, 0(t2)
   nop
   .half 0
@@ -42,9 +43,11 @@ target:
   .half 0
 target:
   li a0, 0`)],
-  ['jal behind mulh', program(`  li a3, 7
+  ['jalr behind mulh', program(`  la t2, target
+  li a3, 7
   mulh a0, a3, a3
-  jal ra, target
+  jalr ra, 0(t2)
+  nop
   .half 0
 target:
   li a0, 0`)],

@@ -24,10 +24,11 @@ const DELAYED_SEEDS = SEEDS.filter((_, i) => i % 4 === 0);
 const longRun = process.env.FUZZ_RUNS !== undefined;
 
 /**
- * Seeds of the quick run on which the core diverges, all for one core bug (test/core/divergences.test.ts,
- * "a jump that waits in decode..."): a jump held in decode (a jalr waiting for its rs1, or a jal or
- * jalr behind a divide, mulh or a delayed access) to a 32-bit instruction at an address = 2 mod 4
- * leaves the core a cycle early. Each is marked as failing, so the fix shows up here as passes to remove.
+ * Seeds of the quick run on which the core diverges, all for one core bug (divergences.test.ts, "a
+ * jump held in decode..."): a jump held in decode after redirecting fetch (a jalr whose rd is its
+ * rs1, a jal or jalr behind a divide, mulh or delayed access) to a 32-bit instruction at an address =
+ * 2 mod 4 lets that instruction leave decode a cycle early. Each is marked as failing, so the fix
+ * shows up here as passes to remove.
  */
 const KNOWN_DIVERGENT: ReadonlySet<string> = new Set([
   'seed 11, single-cycle memory',
