@@ -12,6 +12,7 @@
 // returning with mret) and this file runs it unchanged.
 import { describe, expect, it } from 'vitest';
 import { writeElf } from '../../isa/elf/writer.js';
+import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
 import { assemble } from '../../sw/asm/assembler.js';
 import { fuzzParameters, fuzzTimeout } from '../fuzz/support.js';
 import { randomProgram } from '../cv32e40p/random-program.js';
@@ -22,13 +23,17 @@ const SEEDS: readonly number[] = Array.from({ length: runs.numRuns! }, (_, i) =>
 /** Every fourth seed also runs under random grant delays (0..3 cycles, seeded by the program's seed). */
 const DELAYED_SEEDS = SEEDS.filter((_, i) => i % 4 === 0);
 const longRun = process.env.FUZZ_RUNS !== undefined;
+/** With Xnmsparse revision 2 (random-program/xnmsparse.ts), on the core that has it: fewer, the base set covers the rest. */
+const EXTENSION_SEEDS = SEEDS.slice(0, 16);
+const EXTENSION_DELAYED_SEEDS = EXTENSION_SEEDS.filter((_, i) => i % 4 === 0);
 
 /**
- * Seeds of the quick run on which the core diverges, all for one core bug (divergences.test.ts, "a
- * jump held in decode..."): a jump held in decode after redirecting fetch (a jalr whose rd is its
- * rs1, a jal or jalr behind a divide, mulh or delayed access) to a 32-bit instruction at an address =
- * 2 mod 4 lets that instruction leave decode a cycle early. Each is marked as failing, so the fix
- * shows up here as passes to remove.
+ * Programs of the quick run on which the core diverges, for two core bugs (divergences.test.ts):
+ * "a jump held in decode..." (a jump held in decode after redirecting fetch, by a jalr whose rd is
+ * its rs1 or behind a divide, mulh or an access waiting 2+ cycles for its grant, to a 32-bit
+ * instruction at an address = 2 mod 4 lets that instruction leave decode a cycle early), and, with
+ * Xnmsparse under grant delays, "nm.mac4 holds EX until its grant". Each is marked as failing, so a
+ * fix shows up here as passes to remove.
  */
 const KNOWN_DIVERGENT: ReadonlySet<string> = new Set([
   'seed 11, single-cycle memory',
@@ -62,35 +67,50 @@ const KNOWN_DIVERGENT: ReadonlySet<string> = new Set([
   'seed 55, random grant delays',
   'seed 57, single-cycle memory',
   'seed 58, single-cycle memory',
+  'xnmsparse seed 11, single-cycle memory',
+  'xnmsparse seed 21, single-cycle memory',
+  'xnmsparse seed 22, single-cycle memory',
+  'xnmsparse seed 23, single-cycle memory',
+  'xnmsparse seed 11, random grant delays',
+  'xnmsparse seed 15, random grant delays',
+  'xnmsparse seed 19, random grant delays',
+  'xnmsparse seed 23, random grant delays',
 ]);
 
-function divergence(seed: number, options: CoreCompareOptions): string | undefined {
-  const { source } = randomProgram(seed, { exit: seed % 2 === 0 ? 'ecall' : 'tohost' });
-  const result = compareWithIss(writeElf(assemble(source, { file: `random-${seed}.S` })), { maxCycles: 1_000_000, ...options });
+/** The ISS and the core on the program of `seed` (with Xnmsparse revision 2 on the core that has it): where they part, or undefined. */
+function divergence(seed: number, options: CoreCompareOptions, xnmsparse = false): string | undefined {
+  const { source } = randomProgram(seed, { exit: seed % 2 === 0 ? 'ecall' : 'tohost', xnmsparse });
+  const table = xnmsparse ? { table: CV32E40P_XNMSPARSE_TABLE } : {};
+  const result = compareWithIss(writeElf(assemble(source, { file: `random-${seed}.S`, ...table })), { maxCycles: 1_000_000, extension: xnmsparse, ...options });
   expect(result.iss.stop, `seed ${seed}`).toMatch(/^exit /);
-  return result.same ? undefined : `seed ${seed}${options.grantDelay ? ' (random grant delays)' : ''}: the ISS and the core differ:\n${result.report}`;
+  const what = `${xnmsparse ? 'xnmsparse ' : ''}seed ${seed}${options.grantDelay ? ' (random grant delays)' : ''}`;
+  return result.same ? undefined : `${what}: the ISS and the core differ:\n${result.report}`;
 }
 
 const delayed = (seed: number): CoreCompareOptions => ({ grantDelay: { kind: 'random', seed, max: 3 } });
 
 describe.skipIf(longRun)(`random programs on the core and on the ISS (seeds ${SEEDS[0]}..${SEEDS.at(-1)})`, () => {
-  const each = [
-    ...SEEDS.map((seed) => [`seed ${seed}, single-cycle memory`, seed, {}] as const),
-    ...DELAYED_SEEDS.map((seed) => [`seed ${seed}, random grant delays`, seed, delayed(seed)] as const),
-  ];
-  for (const [name, seed, options] of each) {
+  const each = [false, true].flatMap((xnmsparse) => {
+    const prefix = xnmsparse ? 'xnmsparse ' : '';
+    return [
+      ...(xnmsparse ? EXTENSION_SEEDS : SEEDS).map((seed) => [`${prefix}seed ${seed}, single-cycle memory`, seed, {}, xnmsparse] as const),
+      ...(xnmsparse ? EXTENSION_DELAYED_SEEDS : DELAYED_SEEDS).map((seed) => [`${prefix}seed ${seed}, random grant delays`, seed, delayed(seed), xnmsparse] as const),
+    ];
+  });
+  for (const [name, seed, options, xnmsparse] of each) {
     (KNOWN_DIVERGENT.has(name) ? it.fails : it)(name, { timeout: 30_000 }, () => {
-      expect(divergence(seed, options)).toBeUndefined();
+      expect(divergence(seed, options, xnmsparse)).toBeUndefined();
     });
   }
 });
 
 describe.skipIf(!longRun)('random programs on the core and on the ISS, long run', () => {
-  it(`agree (${SEEDS.length} programs from seed ${SEEDS[0]}, every fourth also under random grant delays)`, { timeout: fuzzTimeout }, () => {
+  it(`agree (${SEEDS.length} programs from seed ${SEEDS[0]}, every other with Xnmsparse, every fourth also under random grant delays)`, { timeout: fuzzTimeout }, () => {
     const failures: string[] = [];
     for (const [i, seed] of SEEDS.entries()) {
+      // Every other program with Xnmsparse, on the core that has it.
       for (const options of i % 4 === 0 ? [{}, delayed(seed)] : [{}]) {
-        const found = divergence(seed, options);
+        const found = divergence(seed, options, i % 2 === 1);
         // The seed and where the runs part, one line each: the whole reports would bury the list.
         if (found !== undefined) failures.push(found.split('\n').filter((line, k) => k === 0 || /^(stop|write|instruction) /.test(line)).join(' '));
       }

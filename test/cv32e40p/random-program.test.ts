@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { writeElf } from '../../isa/elf/writer.js';
+import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
 import { loadProgram } from '../../sim/program.js';
 import { assemble } from '../../sw/asm/assembler.js';
 import { fuzzParameters, fuzzTimeout } from '../fuzz/support.js';
@@ -73,5 +74,17 @@ describe(`random programs for the differential suite (seeds ${SEEDS[0]}..${SEEDS
       expect(STALLS.filter((s) => stalls[s] === 0), 'timing rows no program exercised').toEqual([]);
     }
     expect([...features.keys()].filter((f) => !FEATURES.includes(f)), 'features this test does not know').toEqual([]);
+  }, fuzzTimeout ?? 60_000);
+
+  it('with Xnmsparse (the project\'s core): run to their exit on both engines, alike, with every Xnmsparse feature', () => {
+    const features = new Set<string>();
+    for (const seed of SEEDS.slice(0, 50)) {
+      const program = randomProgram(seed, { xnmsparse: true });
+      const elf = writeElf(assemble(program.source, { file: `random-${seed}.S`, table: CV32E40P_XNMSPARSE_TABLE }));
+      const { reference } = compareSingle(elf, { maxCycles: CYCLE_BUDGET, table: CV32E40P_XNMSPARSE_TABLE });
+      expect({ seed, error: reference.error, stop: reference.stop?.kind }).toEqual({ seed, error: undefined, stop: 'exit' });
+      for (const feature of program.features) features.add(feature);
+    }
+    if (SEEDS.length >= 50) expect(['mac4', 'mac4-hwloop', 'racc', 'nmacc-csr'].filter((f) => !features.has(f))).toEqual([]);
   }, fuzzTimeout ?? 60_000);
 });
