@@ -16,23 +16,28 @@ import { layerElf } from '../../sw/kernels/layers/run.js';
 import { kernels } from '../../sw/kernels/registry.js';
 import { randomLayerData } from '../../sw/layers/data.js';
 import { type LayerSpec, NO_PADDING, type Variant } from '../../sw/layers/spec.js';
+import { SPARSE_KERNEL_SHAPES } from '../kernels/layers/support.js';
 import { expectLockstep, issLikeCore } from './support.js';
 
 const layer = (name: string, shape: Omit<LayerSpec, 'name' | 'inputSigned' | 'output' | 'relu' | 'stride' | 'pad'> & Partial<LayerSpec>): LayerSpec => ({
   name, stride: 1, pad: NO_PADDING, inputSigned: false, output: 'uint8', relu: true, ...shape,
 });
 
-/** One small tile per layer kind; the convolution has stride 2, uneven padding and Cin, Cout not multiples of 4. */
+/**
+ * One small tile per layer kind, the convolution with stride 2, uneven padding and Cin, Cout not
+ * multiples of 4; then awkward shapes of the kernels' own tests (odd widths, a 2x5 kernel, passes).
+ */
 const SHAPES: readonly LayerSpec[] = [
   layer('conv', { kind: 'conv', inH: 5, inW: 5, inC: 5, outC: 5, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 0, left: 1, right: 1 } }),
+  ...SPARSE_KERNEL_SHAPES.filter((spec) => ['conv-odd', 'conv-wide', 'conv-1x1-spatial', 'matmul-24-tokens'].includes(spec.name)),
   layer('pointwise', { kind: 'pointwise', inH: 3, inW: 3, inC: 12, outC: 6, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false }),
   layer('fc', { kind: 'fc', inH: 1, inW: 1, inC: 48, outC: 6, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false }),
   layer('matmul', { kind: 'matmul', inH: 3, inW: 1, inC: 24, outC: 6, kH: 1, kW: 1 }),
   layer('dw', { kind: 'dw', inH: 5, inW: 5, inC: 6, outC: 6, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } }),
 ];
 
-/** Every sparsity for the convolution, one of each N for the other kinds. */
-const patternsFor = (spec: LayerSpec): readonly SparsityPattern[] => (spec.kind === 'conv' ? patterns : [{ n: 1, m: 8 }, { n: 2, m: 4 }]);
+/** Every sparsity for the first convolution, one of each N for the other shapes. */
+const patternsFor = (spec: LayerSpec): readonly SparsityPattern[] => (spec.name === 'conv' ? patterns : [{ n: 1, m: 8 }, { n: 2, m: 4 }]);
 
 interface LayerCase {
   readonly name: string;
@@ -71,7 +76,7 @@ describe('layer kernels on the core and on the ISS, in lockstep', () => {
     expectLockstep(elfOf(c), { extension: c.variant === 'xnmsparse', maxCycles: 5_000_000 }, name);
   });
 
-  const delayedConvolutions = ON_THE_CORE.filter((c) => c.spec.kind === 'conv' && c.pattern?.m !== 16);
+  const delayedConvolutions = ON_THE_CORE.filter((c) => c.spec.name === 'conv' && c.pattern?.m !== 16);
   const underDelays = (variant: Variant) => () => {
     for (const c of delayedConvolutions.filter((d) => d.variant === variant)) {
       expectLockstep(elfOf(c), { extension: variant === 'xnmsparse', maxCycles: 5_000_000, grantDelay: { kind: 'random', seed: 5, max: 3 } }, `${c.name}, random grant delays`);
