@@ -8,6 +8,7 @@
 import { compareRuns, RTL_STARTUP_CYCLES, type Comparison, type RunSummary } from '../gen/cv32e40p/divergence.js';
 import { runOnRtl, type RtlStop } from '../gen/cv32e40p/run.js';
 import { readElf } from '../isa/elf/reader.js';
+import type { TrapPolicy } from '../isa/fault.js';
 import type { GrantDelay } from '../isa/platform/grant-delay.js';
 import { singleCoreMemoryMap } from '../isa/platform/memory-map.js';
 import { IssError } from '../sim/core/errors.js';
@@ -23,6 +24,8 @@ export interface DifferentialOptions {
   /** Bytes placed in memory before the run on both (a kernel's inputs). */
   readonly inputs?: readonly { readonly address: number; readonly bytes: Uint8Array }[];
   readonly grantDelay?: GrantDelay;
+  /** What exceptions do on both (docs/iss.md#traps): 'auto' unless given. */
+  readonly traps?: TrapPolicy;
 }
 
 export interface Differential extends Comparison {
@@ -38,7 +41,7 @@ function ending(stop: RunStop | RtlStop): Pick<RunSummary, 'stop' | 'exitCode'> 
 /** The ISS's side; `engine` selects its instruction table and rows when they are not the stock CV32E40P's (the project's core with Xnmsparse). */
 export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rtl'>, engine: Pick<ProgramOptions, 'table' | 'implemented'> = {}): RunSummary {
   let output = '';
-  const { hart, memory } = loadProgram(elf, { ...engine, memoryMap: singleCoreMemoryMap(readElf(elf).entry), blocks: false, output: (text) => (output += text), grantDelay: options.grantDelay });
+  const { hart, memory } = loadProgram(elf, { ...engine, memoryMap: singleCoreMemoryMap(readElf(elf).entry), blocks: false, output: (text) => (output += text), grantDelay: options.grantDelay, traps: options.traps });
   for (const input of options.inputs ?? []) memory.writeBytes(input.address, input.bytes);
   const retired: { pc: number; cycle: number }[] = [];
   const registerWrites: { reg: number; value: number }[] = [];

@@ -23,6 +23,17 @@ export const MSTATUS_RESET = 0x1800;
 export const MSTATUS_MIE_BIT = 3;
 export const MSTATUS_MPIE_BIT = 7;
 export const MSTATUS_WRITABLE = (1 << MSTATUS_MIE_BIT) | (1 << MSTATUS_MPIE_BIT);
+/**
+ * mtvec keeps a 256-byte aligned base and the mode bit 0 (0 direct, 1 vectored; bit 1 reads 0:
+ * cv32e40p_cs_registers.sv). Exceptions go to the base in both modes; only interrupts are vectored.
+ */
+export const MTVEC_BASE_MASK = 0xffffff00 | 0;
+export const MTVEC_MODE_MASK = 1;
+/**
+ * The core resets mtvec to vectored mode at the base its `mtvec_addr_i` input gives; here, as in
+ * the RTL testbench (gen/cv32e40p/testbench-driver.ts), that base is 0.
+ */
+export const MTVEC_RESET = 1;
 /** mcountinhibit keeps CY (bit 0, mcycle) and IR (bit 2, minstret); no other counter counts. */
 export const MCOUNTINHIBIT_CYCLE_BIT = 0;
 export const MCOUNTINHIBIT_INSTRET_BIT = 2;

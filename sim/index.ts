@@ -9,9 +9,9 @@ export {
   IssError, IllegalInstructionError, MemoryAccessError, MisalignedAccessError,
   HwLoopConstraintError, EnvironmentError, describeSite, type FaultSite,
 } from './core/errors.js';
-export type { RetireEvent, RetireHook, RegisterWrite, DataAccess } from './core/retire.js';
+export type { RetireEvent, RetireHook, RegisterWrite, DataAccess, TrapEvent, TrapHook } from './core/retire.js';
 export {
-  simulate, coreCountError, formatRetire, formatStats, type SimulateOptions, type SimulationReport, type SimulationStop,
+  simulate, coreCountError, formatRetire, formatTrap, formatStats, type SimulateOptions, type SimulationReport, type SimulationStop,
 } from './simulate.js';
 export { loadProgram, runElf, loadImage } from './program.js';
 export { Cluster, type ClusterOptions, type ClusterResult } from './cluster/cluster.js';

@@ -12,13 +12,14 @@ import { formatInstruction, instructionHex } from '../isa/disassembler.js';
 import { regName } from '../isa/registers.js';
 import type { Cycles } from '../isa/types.js';
 import type { InstructionTable } from '../isa/table.js';
+import { describeTrapCause, type TrapPolicy } from '../isa/fault.js';
 import { Cluster } from './cluster/cluster.js';
 import { MAX_CLUSTER_CORES, PULP_CLUSTER } from './cluster/config.js';
 import type { PortStats } from './cluster/core-port.js';
 import { describeSite, IssError, type FaultSite } from './core/errors.js';
 import type { ImplementedRows } from './core/code-cache.js';
 import type { Hart, RunStop } from './core/hart.js';
-import type { RetireEvent } from './core/retire.js';
+import type { RetireEvent, TrapEvent } from './core/retire.js';
 import { ElfError, readElf } from '../isa/elf/reader.js';
 import { loadProgram } from './program.js';
 import { runInSlices, type Machine, type SlicedResult } from './run-in-slices.js';
@@ -48,6 +49,11 @@ export interface SimulateOptions {
    * reference the compiled blocks and the run-ahead are tested against. Same results, slower.
    */
   readonly interpret?: boolean;
+  /**
+   * What an exception does on one core (docs/iss.md#traps): 'auto' unless given. The cluster's
+   * cores stop at every fault.
+   */
+  readonly traps?: TrapPolicy;
 }
 
 /** How the run ended when no fault ended it: a halt, the cycle limit, or an interruption by a signal. */
@@ -73,6 +79,13 @@ export interface SimulationReport {
   /** Per-core statistics table. */
   readonly stats: string;
   readonly error?: Error;
+}
+
+/** The --trace line of a trap taken: where, what, and where the handler starts. */
+export function formatTrap(e: TrapEvent): string {
+  const word = e.word === undefined ? '?' : instructionHex(e.word);
+  const text = e.disassembly.padEnd(32);
+  return `core ${e.core} cycle ${String(e.cycle).padStart(8)} ${hex(e.pc)} ${word.padEnd(10)} ${text} trap: ${describeTrapCause(e.cause)}, handler at ${hex(e.handler)}`;
 }
 
 export function formatRetire(e: RetireEvent): string {
@@ -131,7 +144,7 @@ function load(elf: Uint8Array, cores: number, options: SimulateOptions): Loaded 
   const table = { ...(options.table ? { table: options.table } : {}), ...(options.implemented ? { implemented: options.implemented } : {}) };
   const image = readElf(elf);
   if (cores === 1) {
-    const { hart } = loadProgram(elf, { memoryMap: singleCoreMemoryMap(image.entry), output: options.output, blocks: !options.interpret, ...table });
+    const { hart } = loadProgram(elf, { memoryMap: singleCoreMemoryMap(image.entry), output: options.output, blocks: !options.interpret, traps: options.traps, ...table });
     return { machine: { harts: [hart], run: (maxCycles) => hart.run(maxCycles) }, stats: () => formatStats([hart]) };
   }
   const engine = options.interpret ? { blocks: false, runAhead: false } : {};
@@ -176,7 +189,10 @@ export async function simulate(elf: Uint8Array, options: SimulateOptions = {}): 
   const { machine, stats } = loaded;
   if (options.trace) {
     const trace = options.trace;
-    for (const hart of machine.harts) hart.onRetire = (e) => trace(formatRetire(e));
+    for (const hart of machine.harts) {
+      hart.onRetire = (e) => trace(formatRetire(e));
+      hart.onTrap = (e) => trace(formatTrap(e));
+    }
   }
   const limit = options.maxCycles === 0 ? Number.POSITIVE_INFINITY : options.maxCycles ?? DEFAULT_MAX_CYCLES;
   try {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { coreArea, coreAreaTable } from '../../gen/synth/core-area.js';
 import { extensionArea, extensionAreaTable } from '../../gen/synth/extension-area.js';
 import { macArea, macAreaTable } from '../../gen/synth/mac-area.js';
 import { figuresAlign, formatTable, markdownTable } from '../../gen/text-table.js';
@@ -43,10 +44,12 @@ export function reproduce(options: ReproduceOptions): Promise<void> {
     const area = await extensionArea();
     const mac = await macArea();
     const macReal = options.liberty ? await macArea(library) : undefined;
-    const tables = [extensionAreaTable(area), macAreaTable(mac, macReal)];
-    process.stdout.write(tables.map(({ title, header, rows }) => `${title}\n${formatTable(header, rows, figuresAlign(header))}\n`).join('\n'));
-    write('area.md', tables.map(({ title, header, rows }) => `# ${title}\n\n${markdownTable(header, rows, figuresAlign(header))}\n`).join('\n'));
-    write('area.json', JSON.stringify({ revision1: area, revision2: { builtIn: mac, liberty: macReal } }, null, 2) + '\n');
+    const core = await coreArea(library);
+    const tables: { title: string; header: string[]; rows: string[][]; notes?: readonly string[] }[] = [extensionAreaTable(area), macAreaTable(mac, macReal), coreAreaTable(core)];
+    const notes = (t: (typeof tables)[number]): string => (t.notes ? `${t.notes.join('\n')}\n` : '');
+    process.stdout.write(tables.map((t) => `${t.title}\n${formatTable(t.header, t.rows, figuresAlign(t.header))}\n${notes(t)}`).join('\n'));
+    write('area.md', tables.map((t) => `# ${t.title}\n\n${markdownTable(t.header, t.rows, figuresAlign(t.header))}\n\n${notes(t)}`).join('\n'));
+    write('area.json', JSON.stringify({ revision1: area, revision2: { builtIn: mac, liberty: macReal }, core }, null, 2) + '\n');
 
     const benchRows = await kernelRows(jobs);
     const figures = speedupFigures(benchRows);

@@ -3,6 +3,7 @@
 import { hex } from '../../isa/bits.js';
 import { RTL_STARTUP_CYCLES } from '../../gen/cv32e40p/divergence.js';
 import { runOnRtl, type RtlStop } from '../../gen/cv32e40p/run.js';
+import type { TrapPolicy } from '../../isa/fault.js';
 import { totals } from '../../sim/simulate.js';
 import { ExitCode } from '../../util/exit-codes.js';
 import { differential } from '../differential.js';
@@ -10,6 +11,7 @@ import { differential } from '../differential.js';
 export interface RtlEngineRun {
   readonly rtl: string;
   readonly maxCycles: number;
+  readonly traps: TrapPolicy;
 }
 
 /** One line on stderr, like every other report of the command. */
@@ -32,15 +34,15 @@ function rtlOutcome(stop: RtlStop, cycles: number, instret: number): Pick<RtlEng
 }
 
 /** `--engine cv32e40p`. */
-export async function runRtlEngine(elf: Uint8Array, { rtl, maxCycles }: RtlEngineRun): Promise<RtlEngineOutcome> {
+export async function runRtlEngine(elf: Uint8Array, { rtl, maxCycles, traps }: RtlEngineRun): Promise<RtlEngineOutcome> {
   const limit = maxCycles === 0 ? 0 : maxCycles + RTL_STARTUP_CYCLES;
-  const result = await runOnRtl(elf, { rtl, maxCycles: limit });
+  const result = await runOnRtl(elf, { rtl, maxCycles: limit, traps });
   return { ...rtlOutcome(result.stop, result.cycles - RTL_STARTUP_CYCLES, result.instret), output: result.output };
 }
 
 /** `--engine compare`: the program's exit code when ISS and RTL agree, ExitCode.enginesDiffer with the first divergence when not. */
-export async function compareEngines(elf: Uint8Array, { rtl, maxCycles }: RtlEngineRun): Promise<RtlEngineOutcome> {
-  const result = await differential(elf, { rtl, maxCycles });
+export async function compareEngines(elf: Uint8Array, { rtl, maxCycles, traps }: RtlEngineRun): Promise<RtlEngineOutcome> {
+  const result = await differential(elf, { rtl, maxCycles, traps });
   const output = result.iss.output ?? '';
   if (!result.same) return { exitCode: ExitCode.enginesDiffer, summary: `the ISS and the CV32E40P RTL differ:\n${result.report}`, output };
   return {

@@ -2,6 +2,7 @@
 import { message } from '../messages.js';
 import { simulate, type ImplementedRows, type SimulateOptions } from '../../sim/index.js';
 import { ElfError } from '../../isa/elf/reader.js';
+import { TRAP_POLICIES, type TrapPolicy } from '../../isa/fault.js';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
 import { runCommand, UsageError } from '../errors.js';
 import { parseChoice, parseCount } from '../options.js';
@@ -17,6 +18,7 @@ export interface SimOptions {
   interpret?: boolean;
   engine: string;
   rtl?: string;
+  traps?: string;
 }
 
 const ENGINES = ['iss', 'cv32e40p', 'compare'] as const;
@@ -49,6 +51,14 @@ async function coreImplemented(xnmsparse: boolean): Promise<ImplementedRows> {
   return { rows: new Set(coreRows(xnmsparse)), machine };
 }
 
+/** --traps, 'auto' unless given; the cluster's cores stop at every fault, so it takes no other. */
+function trapsOf(options: SimOptions, cores: number): TrapPolicy {
+  if (options.traps === undefined) return 'auto';
+  const traps = parseChoice(options.traps, '--traps', TRAP_POLICIES);
+  if (cores > 1 && traps !== 'stop') throw new UsageError(`--traps ${traps} needs --cores 1: the cluster's cores stop at every fault`);
+  return traps;
+}
+
 const stderrLine = (text: string): void => {
   process.stderr.write(message(text));
 };
@@ -75,11 +85,12 @@ export function sim(file: string, options: SimOptions): Promise<void> {
     const cores = parseCount(options.cores, '--cores', 1, 16);
     const maxCycles = parseCount(options.maxCycles, '--max-cycles');
     const { engine, rtl } = engineOf(options);
+    const traps = trapsOf(options, cores);
     const table = options.xnmsparse ? CV32E40P_XNMSPARSE_TABLE : undefined;
     const elf = executableOf(readProgramFile(file), table, (message) => stderrLine(`warning: ${message}`));
     if (engine !== 'iss') {
       const { runRtlEngine, compareEngines } = await import('./sim-rtl.js');
-      const outcome = await (engine === 'compare' ? compareEngines : runRtlEngine)(elf, { rtl, maxCycles });
+      const outcome = await (engine === 'compare' ? compareEngines : runRtlEngine)(elf, { rtl, maxCycles, traps });
       process.stdout.write(outcome.output);
       stderrLine(outcome.summary);
       process.exitCode = outcome.exitCode;
@@ -89,6 +100,7 @@ export function sim(file: string, options: SimOptions): Promise<void> {
       cores,
       maxCycles,
       interpret: options.interpret === true,
+      traps,
       ...(table ? { table } : {}),
       ...(options.strictCore ? { implemented: await coreImplemented(options.xnmsparse === true) } : {}),
       ...(options.trace ? { trace: (line: string) => process.stderr.write(`${line}\n`) } : {}),

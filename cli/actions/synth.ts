@@ -1,3 +1,4 @@
+import { coreArea, coreAreaTable } from '../../gen/synth/core-area.js';
 import { synthesize } from '../../gen/synth/flow.js';
 import { reportFootnote, reportMarkdown, reportRows, title } from '../../gen/synth/report.js';
 import { figuresAlign, formatTable } from '../../gen/text-table.js';
@@ -17,8 +18,10 @@ export function synth(name: string, options: SynthOptions): Promise<void> {
     const { entry, params } = chooseDesign(name, options.param);
     const library = libraryFrom(options);
     const { report, cached, wallSeconds } = await synthesize(entry.name, params, elaborate(entry.generator, params), library);
+    // The core also gets its unit-by-unit comparison with the CV32E40P and the extension's cost.
+    const units = entry.name === 'core' ? await coreArea(library) : undefined;
     if (options.json) {
-      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      process.stdout.write(JSON.stringify(units ? { ...report, units } : report, null, 2) + '\n');
       return;
     }
     if (options.markdown) {
@@ -28,6 +31,10 @@ export function synth(name: string, options: SynthOptions): Promise<void> {
       process.stdout.write(`${title(report)}\n\n${formatTable(header, rows, figuresAlign(header))}\n`);
     }
     process.stdout.write(`\n${reportFootnote}\n`);
+    if (units) {
+      const table = coreAreaTable(units);
+      process.stdout.write(`\n${table.title}\n\n${formatTable(table.header, table.rows, figuresAlign(table.header))}\n${table.notes.join('\n')}\n`);
+    }
     process.stdout.write(`wall time ${wallSeconds.toFixed(2)} s${cached ? ' (cached result)' : ''}\n`);
   });
 }

@@ -15,6 +15,7 @@ export function registerSim(program: Command): void {
     .option('--max-cycles <n>', 'stop a runaway program after this many cycles; 0: no limit', String(DEFAULT_MAX_CYCLES))
     .option('--engine <engine>', 'iss: the simulator; cv32e40p: the real core from --rtl, built with Verilator (cached); compare: both, reporting the first divergence', 'iss')
     .option('--rtl <path>', 'a checkout of openhwgroup/cv32e40p (v2), for --engine cv32e40p or compare')
+    .option('--traps <policy>', "what an exception does (illegal instruction, ebreak, an ecall other than exit and write, an access outside memory): stop (end the run, naming pc and instruction), take (trap to mtvec as the CV32E40P does), auto (stop until the program writes mtvec, then take); default auto, the cluster always stops")
     .option('--interpret', 'interpret every instruction and schedule cores one instruction at a time (the slow reference engine; same results)')
     .action(async (file: string, options: SimOptions) => (await import('../actions/sim.js')).sim(file, options));
 }

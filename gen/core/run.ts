@@ -14,6 +14,7 @@ import { elaborate } from '../../hw/hdl/index.js';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
 import type { RtlRegisterWrite, RtlRetirement, RtlRunResult, RtlStop } from '../cv32e40p/run.js';
 import { SparseMemory } from './sparse-memory.js';
+import { CSR_OP } from '../../hw/core/csr-ops.js';
 
 export interface CoreRunOptions {
   /** The core with Xnmsparse revision 2. */
@@ -25,12 +26,26 @@ export interface CoreRunOptions {
   readonly trace?: boolean;
   /** Bytes placed in memory before the run, besides the program. */
   readonly inputs?: readonly { readonly address: number; readonly bytes: Uint8Array }[];
+  /**
+   * Traps (docs/iss.md#traps): `stop` ends the run at the first, `take` lets the core jump to
+   * mtvec, `auto` (the default) takes them once the program has written mtvec.
+   */
+  readonly traps?: 'stop' | 'take' | 'auto';
+}
+
+/** How a run stopped by a trap ends, by its cause. */
+function trapStop(cause: number, pc: number, word: number): RtlStop {
+  if (cause === 3) return { kind: 'ebreak', pc };
+  return { kind: 'illegal-instruction', pc, word };
 }
 
 /** The register file inside the core, as the simulator names it. */
 const REGISTER_FILE = 'u_rf.regs';
 const ECALL = 0x00000073;
-const EBREAK = 0x00100073;
+const ECALL_CAUSE = 11;
+const MTVEC = 0x305;
+/** More instructions than can be between decode and a trap found in WB. */
+const MAX_IN_FLIGHT = 4;
 /** Cycles after an ecall leaves decode until every older instruction has written back (EX, WB). */
 const DRAIN_CYCLES = 3;
 
@@ -86,7 +101,16 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): RtlRunResul
   let endCycle = 0;
   let ecallAt = -1;
   let instret = 0;
+  let handlerInstalled = false;
+  const policy = options.traps ?? 'auto';
+  const takesTraps = (): boolean => policy === 'take' || (policy === 'auto' && handlerInstalled);
   const readRegister = (r: number): number => Number(sim.peekMemory(REGISTER_FILE, r)) | 0;
+  // Instructions that left decode recently: a trap in EX or WB may still cancel them.
+  const leaves: { cycle: number; pc: number; word: number }[] = [];
+  const commit = (leave: { cycle: number; pc: number }): void => {
+    instret++;
+    if (options.trace) retired.push({ cycle: leave.cycle, pc: leave.pc });
+  };
 
   for (let cycle = 1; stop === undefined; cycle++) {
     if (options.maxCycles !== 0 && cycle > options.maxCycles) {
@@ -132,20 +156,27 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): RtlRunResul
       }
     }
 
+    if (sim.peek('u_csr.csr_access') && sim.peek('u_csr.csr_addr') === MTVEC && sim.peek('u_csr.csr_op') !== CSR_OP.read) handlerInstalled = true;
     // An instruction leaving decode in the cycle the tohost store is granted comes after the store.
     if (stop === undefined && sim.peek('trace_leave')) {
       const pc = sim.peek('trace_pc');
       const word = sim.peek('trace_instr');
-      if (options.trace) retired.push({ cycle, pc });
-      instret++;
-      if (sim.peek('trace_illegal')) {
-        stop = { kind: 'illegal-instruction', pc, word };
-        endCycle = cycle;
-      } else if (word === EBREAK) {
-        stop = { kind: 'ebreak', pc };
-        endCycle = cycle;
-      } else if (word === ECALL) {
-        ecallAt = cycle;
+      leaves.push({ cycle, pc, word });
+      if (word === ECALL) ecallAt = cycle;
+    }
+    if (sim.peek('trace_trap')) {
+      // The trapping instruction and anything younger that left decode do not retire.
+      const pc = sim.peek('trace_trap_pc');
+      const cause = sim.peek('trace_trap_cause');
+      const at = leaves.map((l) => l.pc).lastIndexOf(pc);
+      const trapping = leaves[at];
+      // An ecall is settled when the pipeline has drained: exit and write are the environment's.
+      if (cause !== ECALL_CAUSE) {
+        leaves.splice(at < 0 ? leaves.length : at);
+        if (!takesTraps()) {
+          stop = trapStop(cause, pc, trapping?.word ?? 0);
+          endCycle = trapping?.cycle ?? cycle;
+        }
       }
     }
     if (options.trace) {
@@ -158,13 +189,19 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): RtlRunResul
     sim.step();
     if (ecallAt > 0 && cycle === ecallAt + DRAIN_CYCLES) {
       const a7 = readRegister(17);
-      const pc = retired.length > 0 ? retired[retired.length - 1]!.pc : 0;
-      stop = a7 === 93 ? { kind: 'exit', code: readRegister(10) } : { kind: 'unsupported-ecall', pc, a7 };
-      endCycle = ecallAt;
+      const pc = leaves.length > 0 ? leaves[leaves.length - 1]!.pc : 0;
+      if (a7 === 93) stop = { kind: 'exit', code: readRegister(10) };
+      else if (!takesTraps()) stop = { kind: 'unsupported-ecall', pc, a7 };
+      else leaves.splice(leaves.map((l) => l.word).lastIndexOf(ECALL));
+      if (stop) endCycle = ecallAt;
+      ecallAt = -1;
     }
+    // Retirements older than a trap can reach are final.
+    while (leaves.length > MAX_IN_FLIGHT) commit(leaves.shift()!);
   }
+  for (const leave of leaves) commit(leave);
   const regs = Array.from({ length: 32 }, (_, r) => (r === 0 ? 0 : readRegister(r)));
-  return { stop, cycles: endCycle, instret, regs, output: '', retired, registerWrites };
+  return { stop: stop!, cycles: endCycle, instret, regs, output: '', retired, registerWrites };
 }
 
 /** A stop as one line, for messages. */

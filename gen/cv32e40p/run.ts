@@ -10,6 +10,7 @@ import { initialStackPointer, singleCoreMemoryMap } from '../../isa/platform/mem
 import { runExecutable, withTempDir } from '../tools.js';
 import { buildRtlModel } from './build.js';
 import { RTL_STARTUP_CYCLES } from './divergence.js';
+import type { TrapPolicy } from '../../isa/fault.js';
 
 
 export interface RtlRunOptions {
@@ -23,6 +24,8 @@ export interface RtlRunOptions {
   readonly trace?: boolean;
   /** Bytes placed in memory before the run, besides the program (e.g. a kernel's inputs). */
   readonly inputs?: readonly { readonly address: number; readonly bytes: Uint8Array }[];
+  /** What exceptions do, as the ISS's option (docs/iss.md#traps): 'auto' unless given. */
+  readonly traps?: TrapPolicy;
 }
 
 /** How the RTL run ended. `pc` is the instruction that ended it (ecall, ebreak, illegal), else 0. */
@@ -95,6 +98,7 @@ export async function runOnRtl(elf: Uint8Array, options: RtlRunOptions): Promise
     const args = [
       imagePath, hexArgument(image.entry), hexArgument(sp), tohost === undefined ? 'none' : hexArgument(tohost),
       String(options.maxCycles), grantArgument(options.grantDelay), options.trace ? tracePath : '-', String(RTL_STARTUP_CYCLES),
+      options.traps ?? 'auto',
     ];
     const run = await runExecutable(executable, args, dir);
     if (run.code !== 0) throw new Error(`the CV32E40P model failed (exit ${run.code}): ${run.stderr.trim()}`);

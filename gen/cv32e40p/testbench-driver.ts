@@ -3,7 +3,7 @@
 // the next cycle), data-port grant delays (fixed or seeded random), the program image, the
 // project's exit conventions, a cycle limit and a trace of retirements and register writes.
 //
-// Command line: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE STARTUP
+// Command line: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE STARTUP TRAPS
 //   IMAGE       segments, each a little-endian u32 address, u32 length, then the bytes
 //   BOOT, SP    boot address (the ELF entry) and initial stack pointer, hex
 //   TOHOST      address of the tohost word, hex, or "none"
@@ -15,6 +15,10 @@
 //               register-file write (port A, the load write-back, before port B), or "-" for none
 //   STARTUP     cycles mcycle starts below zero, so that a program reads the cycles since its
 //               first instruction as on the ISS (gen/cv32e40p/divergence.ts, RTL_STARTUP_CYCLES)
+//   TRAPS       what an illegal instruction, ebreak or an ecall other than exit and write does,
+//               as the ISS's option of that name (docs/iss.md#traps): "stop" ends the run;
+//               "auto" and "take" end it until the program writes mtvec, then let the core trap
+//               to the program's handler (the trapping instruction does not retire)
 // Prints "stop KIND VALUE PC cycles N instret N", "regs X0 .. X31" and "output HEX" (what the
 // program wrote), one line each.
 // Cycle 1 is the first clock cycle after reset is released. A retirement is the cycle in which
@@ -27,6 +31,10 @@ const model = `V${TESTBENCH_TOP_MODULE}`;
 const registerFile = `rootp->${TESTBENCH_TOP_MODULE}__DOT__core_i__DOT__id_stage_i__DOT__register_file_i__DOT__mem`;
 /** mhpmcounter_q: 32 counters of 64 bits, mcycle first (words 0 and 1). */
 const counters = `rootp->${TESTBENCH_TOP_MODULE}__DOT__core_i__DOT__cs_registers_i__DOT__mhpmcounter_q`;
+/** A CSR register of the core, by its name in cv32e40p_cs_registers.sv. */
+const csr = (name: string): string => `rootp->${TESTBENCH_TOP_MODULE}__DOT__core_i__DOT__cs_registers_i__DOT__${name}`;
+/** What the core's trap entry, mret and our handler change: kept while our handler serves an ecall for a program with its own. */
+const TRAP_CSRS = ['mtvec_q', 'mepc_q', 'mcause_q', 'mscratch_q', 'mstatus_q'];
 
 export const TESTBENCH_DRIVER = `#include "${model}.h"
 #include "${model}___024root.h"
@@ -90,6 +98,11 @@ struct Random {
   uint32_t below(uint32_t n) { return (uint32_t)((uint64_t)next() * n >> 32); }
 };
 
+/** Exit (a7 = 93) or write to fd 1 or 2 (a7 = 64): the ecalls the testbench serves, as the ISS's environment does. */
+bool environment_call(const uint32_t* regs) {
+  return regs[17] == 93 || (regs[17] == 64 && (regs[10] == 1 || regs[10] == 2));
+}
+
 [[noreturn]] void fail(const std::string& message) {
   std::fprintf(stderr, "cv32e40p driver: %s\\n", message.c_str());
   std::exit(2);
@@ -98,7 +111,7 @@ struct Random {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 9) fail("usage: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE STARTUP");
+  if (argc != 10) fail("usage: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE STARTUP TRAPS");
   Memory mem;
   FILE* image = std::fopen(argv[1], "rb");
   if (!image) fail(std::string("cannot open ") + argv[1]);
@@ -124,6 +137,9 @@ int main(int argc, char** argv) {
     fail(std::string("bad grant delay ") + argv[6]);
   }
   Random random{grant_seed};
+  const std::string traps = argv[9];
+  if (traps != "stop" && traps != "take" && traps != "auto") fail("bad trap policy " + traps);
+  bool handler_installed = false;
   FILE* trace = std::strcmp(argv[7], "-") == 0 ? nullptr : std::fopen(argv[7], "w");
   if (std::strcmp(argv[7], "-") != 0 && !trace) fail(std::string("cannot write ") + argv[7]);
 
@@ -166,6 +182,14 @@ int main(int argc, char** argv) {
   uint64_t skew = 0, ecall_now = 0, tohost_now = 0;
   int drain = -1;       // cycles left before reading a0..a2 and a7 after an ecall was decoded
   bool in_handler = false;
+  // An ecall while traps are taken: ours (exit, write) or the program's handler's, known after the drain.
+  bool ecall_undecided = false;
+  // An ecall we serve although the program has a handler: its trap CSRs as they were at the ecall,
+  // put back when our handler returns, and whether the jump to it has been arranged.
+  struct {
+${TRAP_CSRS.map((name) => `    decltype(top.${csr(name)}) ${name};`).join('\n')}
+  } program_csrs{};
+  bool redirected = false, restore_csrs = false;
   for (cycle = 1;; cycle++) {
     const uint64_t now = cycle - skew;
     if (max_cycles != 0 && now > max_cycles && drain < 0) { cycle--; break; }
@@ -216,18 +240,33 @@ int main(int argc, char** argv) {
     if (drain > 0) drain--;
     if (drain == 0) {
       drain = -1;
-      uint32_t* regs = (uint32_t*)&top.${registerFile}[0];
+      const uint32_t* regs = (uint32_t*)&top.${registerFile}[0];
       const uint32_t a7 = regs[17];
-      if (a7 == 93) { kind = "exit"; value = regs[10]; break; }
-      if (a7 != 64 || (regs[10] != 1 && regs[10] != 2)) { kind = "unsupported-ecall"; value = a7; break; }
-      // write(fd, buf, len): done here, as the ISS does it, while the core runs the handler.
-      for (uint32_t i = 0; i < regs[12]; i++) output.push_back((char)mem.byte(regs[11] + i));
-      top.${registerFile}[10] = regs[12];
+      if (ecall_undecided && !environment_call(regs)) {
+        // With traps taken, the core is on its way to the program's handler, which the run includes.
+        in_handler = false;
+      } else {
+        // The ecall retires, as on the ISS (without a handler of the program's, counted at its decode).
+        if (ecall_undecided) {
+          instret++;
+          if (trace) std::fprintf(trace, "r %llu %08x\\n", (unsigned long long)ecall_now, stop_pc);
+        }
+        if (a7 == 93) { kind = "exit"; value = regs[10]; break; }
+        if (!environment_call(regs)) { kind = "unsupported-ecall"; value = a7; break; }
+        // write(fd, buf, len): done here, as the ISS does it, while the core runs the handler.
+        for (uint32_t i = 0; i < regs[12]; i++) output.push_back((char)mem.byte(regs[11] + i));
+        top.${registerFile}[10] = regs[12];
+      }
+      ecall_undecided = false;
     }
     if (top.retire_o && in_handler && top.retire_pc_o >= HANDLER_END) {
       // Back from the handler: as on the ISS, this instruction comes one cycle after the ecall,
       // and the counters read as if the handler had not run.
       in_handler = false;
+      if (restore_csrs) {
+        restore_csrs = false;
+${TRAP_CSRS.map((name) => `        top.${csr(name)} = program_csrs.${name};`).join('\n')}
+      }
       const uint64_t delta = now - (ecall_now + 1);
       skew += delta;
       uint64_t mcycle = (uint64_t)top.${counters}[1] << 32 | top.${counters}[0];
@@ -237,21 +276,45 @@ int main(int argc, char** argv) {
       top.${counters}[4] = (uint32_t)instret;  // minstret, counter 2
       top.${counters}[5] = (uint32_t)(instret >> 32);
     }
+    if (top.mtvec_write_o) handler_installed = true;
+    // While the pipeline drains after an ecall, the instructions before it still write back (a load
+    // right before it); no handler instruction has reached EX yet.
+    if (in_handler && drain > 0 && trace) {
+      const uint64_t at = cycle - skew;
+      if (top.we_a_o && top.waddr_a_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)at, top.waddr_a_o, top.wdata_a_o);
+      if (top.we_b_o && top.waddr_b_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)at, top.waddr_b_o, top.wdata_b_o);
+    }
     if (!in_handler) {
       const uint64_t at = cycle - skew;
-      // An ecall counts as retired, as on the ISS (the core's minstret event leaves it out).
-      if (top.retire_o || top.ecall_o) {
+      // Before the program writes mtvec its base is 0, where our handler lives: outside the
+      // program's memory, so "take" stops there as the ISS does without a handler to go to.
+      const bool taking = traps != "stop" && handler_installed;
+      // An ecall counts as retired, as on the ISS (the core's minstret event leaves it out); with
+      // traps taken, only once it is known to be the exit.
+      if (top.retire_o || (top.ecall_o && !taking)) {
         instret++;
         if (trace) std::fprintf(trace, "r %llu %08x\\n", (unsigned long long)at, top.retire_pc_o);
       }
       if (trace && top.we_a_o && top.waddr_a_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)at, top.waddr_a_o, top.wdata_a_o);
       if (trace && top.we_b_o && top.waddr_b_o != 0) std::fprintf(trace, "w %llu %u %08x\\n", (unsigned long long)at, top.waddr_b_o, top.wdata_b_o);
-      if (top.ecall_o) { stop_pc = top.retire_pc_o; ecall_now = at; drain = 4; in_handler = true; }
-      if (top.ebreak_o) { kind = "ebreak"; stop_pc = top.retire_pc_o; break; }
-      if (top.illegal_o) { kind = "illegal-instruction"; stop_pc = top.retire_pc_o; value = mem.word(stop_pc); break; }
+      if (top.ecall_o) {
+        stop_pc = top.retire_pc_o; ecall_now = at; drain = 4; in_handler = true; ecall_undecided = taking; redirected = false;
+${TRAP_CSRS.map((name) => `        program_csrs.${name} = top.${csr(name)};`).join('\n')}
+      }
+      if (!taking && top.ebreak_o) { kind = "ebreak"; stop_pc = top.retire_pc_o; break; }
+      if (!taking && top.illegal_o) { kind = "illegal-instruction"; stop_pc = top.retire_pc_o; value = mem.word(stop_pc); break; }
     }
     top.clk_i = 1;
     top.eval();
+    if (ecall_undecided && !redirected && top.flush_wb_o) {
+      // The core jumps to mtvec in this cycle; the registers before the ecall are all written. An
+      // exit or write goes to our handler instead of the program's, which must not see it.
+      redirected = true;
+      if (environment_call((uint32_t*)&top.${registerFile}[0])) {
+        top.${csr('mtvec_q')} = 0;
+        restore_csrs = true;
+      }
+    }
   }
   const bool ended_by_ecall = std::strcmp(kind, "unsupported-ecall") == 0 || (std::strcmp(kind, "exit") == 0 && tohost_now == 0);
   const uint64_t end = tohost_now != 0 ? tohost_now : ended_by_ecall ? ecall_now : cycle - skew;

@@ -2,7 +2,8 @@
 // timing facts were measured with, its two OBI ports brought out to the C++ driver, and what the
 // driver observes of the pipeline (read through hierarchical references, so the RTL stays
 // unmodified): a retirement (the ID-stage condition of the core's own minstret event), its pc,
-// ecall/ebreak/illegal decodes, and both register-file write ports.
+// ecall/ebreak/illegal decodes, a CSR write to mtvec (the program installs a trap handler), and
+// both register-file write ports.
 export const TESTBENCH_TOP_MODULE = 'nmsparse_cv32e40p_tb';
 
 export const TESTBENCH_TOP = `module ${TESTBENCH_TOP_MODULE} (
@@ -28,6 +29,8 @@ export const TESTBENCH_TOP = `module ${TESTBENCH_TOP_MODULE} (
     output logic        ecall_o,
     output logic        ebreak_o,
     output logic        illegal_o,
+    output logic        mtvec_write_o,
+    output logic        flush_wb_o,
     output logic        we_a_o,
     output logic [ 4:0] waddr_a_o,
     output logic [31:0] wdata_a_o,
@@ -90,6 +93,10 @@ export const TESTBENCH_TOP = `module ${TESTBENCH_TOP_MODULE} (
   assign ecall_o = decoded && core_i.id_stage_i.ecall_insn_dec;
   assign ebreak_o = decoded && core_i.id_stage_i.ebrk_insn_dec;
   assign illegal_o = decoded && core_i.id_stage_i.illegal_insn_dec;
+  // A csrw/csrs/csrc to mtvec in EX (csrr decodes as a read and writes nothing).
+  // The controller's last flush state after an exception in decode: it jumps to mtvec now.
+  assign flush_wb_o = core_i.id_stage_i.controller_i.ctrl_fsm_cs == cv32e40p_pkg::FLUSH_WB;
+  assign mtvec_write_o = core_i.csr_access_ex && core_i.csr_op_ex != cv32e40p_pkg::CSR_OP_READ && core_i.alu_operand_b_ex[11:0] == 12'h305;
   assign we_a_o = core_i.id_stage_i.register_file_i.we_a_i;
   assign waddr_a_o = core_i.id_stage_i.register_file_i.waddr_a_i[4:0];
   assign wdata_a_o = core_i.id_stage_i.register_file_i.wdata_a_i;
@@ -101,9 +108,15 @@ endmodule
 
 /**
  * Verilator configuration: what the C++ driver writes and reads directly, the register file (the
- * initial stack pointer, the registers at the end) and the counters (mcycle's start).
+ * initial stack pointer, the registers at the end), the counters (mcycle's start) and the trap
+ * CSRs (kept for a program with its own handler while the driver's serves an ecall).
  */
 export const TESTBENCH_CONFIG = `\`verilator_config
 public_flat_rw -module "cv32e40p_register_file" -var "mem"
 public_flat_rw -module "cv32e40p_cs_registers" -var "mhpmcounter_q"
+public_flat_rw -module "cv32e40p_cs_registers" -var "mtvec_q"
+public_flat_rw -module "cv32e40p_cs_registers" -var "mepc_q"
+public_flat_rw -module "cv32e40p_cs_registers" -var "mcause_q"
+public_flat_rw -module "cv32e40p_cs_registers" -var "mscratch_q"
+public_flat_rw -module "cv32e40p_cs_registers" -var "mstatus_q"
 `;

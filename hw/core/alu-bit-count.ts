@@ -4,8 +4,9 @@
  * below the sign that differ from it (the leading sign bits, as CV32E40P counts them); a
  * population count adds up the bits.
  */
-import { cat, defineModule, mux, U, UInt, type Expr } from '../hdl/index.js';
-import { reverseBits } from './alu-shifter.js';
+import { cat, mux, U, type Expr, type ModuleBuilder } from '../hdl/index.js';
+import { reverseBits } from './alu-lanes.js';
+import { AluCountFunction } from './alu-ops.js';
 
 /** The lowest set bit of `value` (a power-of-two width of at least 2): whether there is one, and its index. */
 function lowestSet(value: Expr): { any: Expr; index: Expr } {
@@ -31,24 +32,18 @@ function popcount(value: Expr): Expr {
   return terms[0]!;
 }
 
-export const BitCountOp = { ff1: 0, fl1: 1, clb: 2, cnt: 3 } as const;
-
-export const AluBitCount = defineModule('AluBitCount', (m) => {
-  const value = m.input('value', UInt(32));
-  const fn = m.input('fn', UInt(2));
-  const count = m.output('count', UInt(6));
-
+/** The count that `fn` (AluCountFunction) asks for, of `value`, in 6 bits. */
+export function countBits(m: ModuleBuilder, value: Expr, fn: Expr): Expr {
   // Leading sign bits: the leading zeros of value ^ sign below the sign bit; the set bit on top
   // stops the search at 31 for 0 and -1.
-  const unsignedMagnitude = value.xor(value.bit(31).rep(32));
-  const searched = mux(fn.eq(BitCountOp.ff1), value,
-    mux(fn.eq(BitCountOp.fl1), reverseBits(value), cat(U(1, 1), reverseBits(unsignedMagnitude.bits(30, 0)))));
-  const lowest = lowestSet(m.node('searched', searched));
-  const index = m.node('index', lowest.index);
-  const position = mux(fn.eq(BitCountOp.fl1), index.not(), index);
+  const differsFromSign = value.xor(value.bit(31).rep(32));
+  const searched = mux(fn.eq(AluCountFunction.ff1), value,
+    mux(fn.eq(AluCountFunction.fl1), reverseBits(value), cat(U(1, 1), reverseBits(differsFromSign.bits(30, 0)))));
+  const lowest = lowestSet(m.node('count_searched', searched));
+  const index = m.node('count_index', lowest.index);
+  const position = mux(fn.eq(AluCountFunction.fl1), index.not(), index);
   const found = mux(lowest.any, position.zext(6), U(32, 6));
   // cv.clb counts 0 leading sign bits in 0 (the manual's definition), not 31.
   const signBits = mux(value.orR(), index.zext(6), U(0, 6));
-  count.assign(mux(fn.eq(BitCountOp.cnt), popcount(value), mux(fn.eq(BitCountOp.clb), signBits, found)));
-  return { value, fn, count };
-});
+  return mux(fn.eq(AluCountFunction.cnt), popcount(value), mux(fn.eq(AluCountFunction.clb), signBits, found));
+}

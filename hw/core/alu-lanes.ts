@@ -20,7 +20,14 @@ export function byteOf(value: Expr, j: number): Expr {
   return value.bits(8 * j + 7, 8 * j);
 }
 
-/** Bytes 3..0 of per-byte parts, most significant first, as one value. */
+/** The bits of `value` in reverse order. */
+export function reverseBits(value: Expr): Expr {
+  const bits: Expr[] = [];
+  for (let i = 0; i < value.width; i++) bits.push(value.bit(i));
+  return cat(...bits);
+}
+
+/** Per-byte parts, byte 0 first, as one value (byte 3 the most significant). */
 export function joinBytes(parts: readonly Expr[]): Expr {
   return cat(...[...parts].reverse());
 }
@@ -35,12 +42,6 @@ export function startsLane(w: LaneWidthFlags, j: number): Expr | true {
 export function atLaneTop(w: LaneWidthFlags, values: readonly Expr[], j: number): Expr {
   const inHalf = values[j | 1]!;
   return mux(w.byte, values[j]!, mux(w.half, inHalf, values[3]!));
-}
-
-/** The value, among per-byte `values`, held by the bottom byte of the lane that contains byte j. */
-export function atLaneBottom(w: LaneWidthFlags, values: readonly Expr[], j: number): Expr {
-  const inHalf = values[j & 2]!;
-  return mux(w.byte, values[j]!, mux(w.half, inHalf, values[0]!));
 }
 
 /**

@@ -5,17 +5,10 @@
  * rows instead of a second direction in every stage; rotation feeds bits shifted out at the bottom
  * back in at the top (32-bit lane only).
  */
-import { cat, defineModule, mux, UInt, type Expr } from '../hdl/index.js';
-import { BYTES, type LaneWidthFlags } from './alu-lanes.js';
+import { cat, mux, U, type Expr, type ModuleBuilder } from '../hdl/index.js';
+import { BYTES, reverseBits, type LaneWidthFlags } from './alu-lanes.js';
 
 const STAGES = 5;
-
-/** The bits of `value` in reverse order. */
-export function reverseBits(value: Expr): Expr {
-  const bits: Expr[] = [];
-  for (let i = 0; i < value.width; i++) bits.push(value.bit(i));
-  return cat(...bits);
-}
 
 /** Each byte's shift amount: the low bits of the amount lane that contains the byte. */
 function byteAmounts(w: LaneWidthFlags, amounts: Expr): Expr[] {
@@ -25,26 +18,31 @@ function byteAmounts(w: LaneWidthFlags, amounts: Expr): Expr[] {
   });
 }
 
-export const AluShifter = defineModule('AluShifter', (m) => {
-  const value = m.input('value', UInt(32));
+export interface ShifterInputs {
+  readonly value: Expr;
   /** Each lane's amount in its low bits (5 for a word, 4 for a halfword, 3 for a byte); the rest is ignored. */
-  const amounts = m.input('amounts', UInt(32));
-  const half = m.input('lane_half', UInt(1));
-  const byte = m.input('lane_byte', UInt(1));
-  const left = m.input('left', UInt(1));
+  readonly amounts: Expr;
+  readonly lanes: LaneWidthFlags;
+  readonly left: Expr;
   /** Right shifts fill with the lane's sign bit. */
-  const arithmetic = m.input('arithmetic', UInt(1));
+  readonly arithmetic: Expr;
   /** Right shifts of the 32-bit lane fill with the bits shifted out. */
-  const rotate = m.input('rotate', UInt(1));
-  const result = m.output('result', UInt(32));
-  /** The result before the output reversal: for a left shift, the shifted value with its bits reversed. */
-  const reversed = m.output('reversed', UInt(32));
+  readonly rotate: Expr;
+}
 
-  const w: LaneWidthFlags = { half, byte };
-  const perByte = byteAmounts(w, amounts);
+export interface ShifterOutputs {
+  readonly result: Expr;
+  /** The result before the output reversal: for a left shift, the shifted value with its bits reversed. */
+  readonly reversed: Expr;
+}
+
+/** The shifter, built into module `m` (inline, like the adder, so that synthesis optimizes across it). */
+export function laneShifter(m: ModuleBuilder, p: ShifterInputs): ShifterOutputs {
+  const { left, arithmetic, rotate } = p;
+  const perByte = byteAmounts(p.lanes, p.amounts);
   // A left shift runs right on reversed bits, so reversed byte j is the original byte 3 - j.
-  const segmentAmount = perByte.map((amount, j) => m.node(`amount${j}`, mux(left, perByte[BYTES - 1 - j]!, amount)));
-  let stage = m.node('stage_in', mux(left, reverseBits(value), value));
+  const segmentAmount = perByte.map((amount, j) => m.node(`shift_amount${j}`, mux(left, perByte[BYTES - 1 - j]!, amount)));
+  let stage = m.node('shift_in', mux(left, reverseBits(p.value), p.value));
   for (let k = 0; k < STAGES; k++) {
     const distance = 1 << k;
     const v = stage;
@@ -59,14 +57,27 @@ export const AluShifter = defineModule('AluShifter', (m) => {
       const inByte = source <= byteTop ? v.bit(source) : fill(byteTop);
       // Amount bits a lane does not have are zero, so a stage beyond the lane's needs no candidate.
       let candidate = word;
-      if (k < 4) candidate = mux(half, inHalf, candidate);
-      if (k < 3) candidate = mux(byte, inByte, candidate);
+      if (k < 4) candidate = mux(p.lanes.half, inHalf, candidate);
+      if (k < 3) candidate = mux(p.lanes.byte, inByte, candidate);
       bits.push(mux(segmentAmount[i >> 3]!.bit(k), candidate, v.bit(i)));
     }
-    stage = m.node(`stage${k}`, cat(...bits));
+    stage = m.node(`shift_stage${k}`, cat(...bits));
   }
-  reversed.assign(stage);
-  m.unused(amounts.bits(7, 5), amounts.bits(15, 11), amounts.bits(23, 20), amounts.bits(31, 27));
-  result.assign(mux(left, reverseBits(stage), stage));
-  return { value, amounts, half, byte, left, arithmetic, rotate, result, reversed };
-});
+  return { result: mux(left, reverseBits(stage), stage), reversed: stage };
+}
+
+/**
+ * cv.bitrev's digit reversal of `reversed`, the bit reversal of the shifted value (the shifter's
+ * `reversed` output of a left shift): radix 1 swaps the bits of each pair, radix 2 reverses each
+ * group of three from bit 0 (the two top bits, left over, are zero), 0 and 3 keep the bits.
+ */
+export function reverseDigits(reversed: Expr, radix: Expr): Expr {
+  const pairs: Expr[] = [];
+  const triples: Expr[] = [];
+  for (let i = 31; i >= 0; i--) {
+    pairs.push(reversed.bit(i ^ 1));
+    const group = i - (i % 3);
+    triples.push(i >= 30 ? U(0, 1) : reversed.bit(group + 2 - (i % 3)));
+  }
+  return mux(radix.eq(1), cat(...pairs), mux(radix.eq(2), cat(...triples), reversed));
+}

@@ -1,29 +1,46 @@
 // The core's controller: the few multi-cycle sequences of a CV32E40P-class pipeline. In DECODE the
 // pipeline flows; an instruction that must see everything older finish before anything younger is
-// fetched (a trap: illegal instruction, ecall, ebreak; mret; fence; an access to a status CSR)
-// halts fetch when it leaves decode, and the controller walks through FLUSH_EX (it executes) and
-// FLUSH_WB (older results are written) before it redirects fetch: to mtvec for a trap, to the next
-// instruction for a fence, to mepc one state later (XRET_JUMP) for mret, and nowhere for a status
-// CSR, whose successor is still waiting in fetch. These are the costs of docs/cv32e40p.md#timing:
-// status CSR 4 cycles, fence 4, mret 5, a trap 4 to the handler's first instruction in decode.
+// fetched (a trap: illegal instruction, ecall, ebreak, a fetch error; mret; fence; an access to a
+// status CSR) halts fetch when it leaves decode, and the controller walks through FLUSH_EX (it
+// executes) and FLUSH_WB (older results are written) before it redirects fetch: to mtvec for a
+// trap, to the next instruction for a fence, to mepc one state later (XRET_JUMP) for mret, and
+// nowhere for a status CSR, whose successor is still waiting in fetch. Costs (docs/cv32e40p.md#timing):
+// status CSR 4 cycles, fence 4, mret 5, ecall and ebreak 4 to the handler's first instruction in
+// decode, a word the decoder rejects 5 (FLUSH_EX takes one cycle more for it, as measured on the
+// CV32E40P), or 4 when decoded in the CV32E40P's hardware-loop state (loop-decode.ts).
+//
+// Two traps come from later stages. An illegal CSR access is found in EX (the CSR file knows the
+// addresses); the controller kills the instruction that entered decode meanwhile and goes on to
+// FLUSH_WB, which makes the same 4 cycles as a trap found in decode. A load or store access fault
+// arrives with the response in WB; fetch is redirected to mtvec at once (4 cycles from decode, the
+// ISS's choice: the CV32E40P has no access faults) and the younger instructions are killed.
 import { type Expr, type ModuleBuilder, mux, U, UInt } from '../hdl/index.js';
 
-export const ControllerState = { decode: 0, flushEx: 1, flushWb: 2, xretJump: 3, sleep: 4 } as const;
+export const ControllerState = { decode: 0, flushEx: 1, flushExIllegal: 2, flushWb: 3, xretJump: 4, sleep: 5 } as const;
 
 /** What the decode stage tells the controller about the instruction it holds (valid or not). */
 export interface DecodeView {
   /** The decode register holds a valid instruction. */
   readonly valid: Expr;
   /** Its kind, decoded from the word the decode register holds (valid or not: the word stays). */
-  readonly illegal: Expr;
+  readonly illegalWord: Expr;
+  readonly fetchError: Expr;
   readonly ecall: Expr;
   readonly ebreak: Expr;
   readonly mret: Expr;
   readonly fence: Expr;
   readonly wfi: Expr;
   readonly statusCsr: Expr;
+  /** It is decoded in the CV32E40P's hardware-loop state, where a rejected word traps a cycle sooner (loop-decode.ts). */
+  readonly inLoopState: Expr;
   /** Decode may pass its instruction to execute this cycle (no hazard, execute free). */
   readonly ready: Expr;
+}
+
+/** A trap raised by a later stage this cycle. */
+export interface LateTrap {
+  readonly valid: Expr;
+  readonly cause: Expr;
 }
 
 export interface ControllerInputs {
@@ -32,6 +49,10 @@ export interface ControllerInputs {
   readonly branchTaken: Expr;
   /** The instruction in execute finishes this cycle. */
   readonly exDone: Expr;
+  /** An illegal CSR access in EX. */
+  readonly exTrap: LateTrap;
+  /** An access fault answered in WB. */
+  readonly wbTrap: LateTrap;
 }
 
 export interface ControllerOutputs {
@@ -42,13 +63,15 @@ export interface ControllerOutputs {
   readonly haltFetch: Expr;
   /** Outside DECODE: what the decode register holds is dropped. */
   readonly haltDecode: Expr;
-  /** Trap entry this cycle (FLUSH_EX): the CSRs save pc, cause. */
+  /** Trap entry this cycle: the CSRs save pc, cause; `trapFrom` says whose pc. */
   readonly trapSave: Expr;
-  /** The trap's cause (valid with trapSave). */
   readonly trapCause: Expr;
+  readonly trapFrom: { readonly ex: Expr; readonly wb: Expr };
+  /** The instructions in EX (and decode) are killed: a trap from EX or WB. */
+  readonly kill: Expr;
   /** mret's mstatus restore this cycle (FLUSH_WB). */
   readonly mretRestore: Expr;
-  /** Redirects of FLUSH_WB and XRET_JUMP: to the trap vector, the next instruction, mepc. */
+  /** Redirects: to the trap vector, the next instruction (fence), mepc. */
   readonly jumpTrap: Expr;
   readonly jumpNext: Expr;
   readonly jumpMepc: Expr;
@@ -56,42 +79,71 @@ export interface ControllerOutputs {
   readonly sleeping: Expr;
 }
 
-/** RISC-V exception codes the core raises. */
-export const ExceptionCause = { illegal: 2, breakpoint: 3, ecallM: 11 } as const;
+/** RISC-V exception codes the controller raises itself. */
+export const ExceptionCause = { instructionFault: 1, illegal: 2, breakpoint: 3, ecallM: 11 } as const;
 
 export function controller(m: ModuleBuilder, inputs: ControllerInputs): ControllerOutputs {
-  const { decode, branchTaken, exDone } = inputs;
+  const { decode, branchTaken, exDone, exTrap, wbTrap } = inputs;
   const state = m.reg('ctrl_state', UInt(3), { reset: ControllerState.decode });
+  // A trap from EX is on its way through FLUSH_WB (the decode register's word is not its cause).
+  const exTrapPending = m.reg('ex_trap_pending', UInt(1), { reset: 0 });
+  // The flush is for a word the decoder rejected, outside the loop state: one cycle more.
+  const slowIllegal = m.reg('slow_illegal', UInt(1), { reset: 0 });
   const inDecode = m.node('ctrl_in_decode', state.eq(ControllerState.decode));
-  const isDecoding = m.node('is_decoding', inDecode.and(decode.valid).and(branchTaken.not()));
-  const trapping = m.node('ctrl_trapping', decode.illegal.or(decode.ecall).or(decode.ebreak));
+  // An illegal CSR access is in EX in DECODE, or in FLUSH_EX when it is itself a status CSR.
+  const inFlushing = m.node('ctrl_in_flush_ex_any', state.eq(ControllerState.flushEx).or(state.eq(ControllerState.flushExIllegal)));
+  const fromWb = m.node('trap_from_wb', wbTrap.valid);
+  const fromEx = m.node('trap_from_ex', exTrap.valid.and(wbTrap.valid.not()).and(inDecode.or(inFlushing)));
+  const lateTrap = m.node('late_trap', fromWb.or(fromEx));
+  const isDecoding = m.node('is_decoding', inDecode.and(decode.valid).and(branchTaken.not()).and(lateTrap.not()));
+  const trapping = m.node('ctrl_trapping', decode.illegalWord.or(decode.fetchError).or(decode.ecall).or(decode.ebreak));
   const flushing = m.node('ctrl_flushing', trapping.or(decode.mret).or(decode.fence).or(decode.statusCsr).or(decode.wfi));
   const startFlush = m.node('ctrl_start_flush', isDecoding.and(flushing));
 
   m.switch(state)
-    .is(ControllerState.decode, () => m.when(startFlush.and(decode.ready), () => state.assign(ControllerState.flushEx)))
-    .is(ControllerState.flushEx, () => m.when(exDone, () => state.assign(ControllerState.flushWb)))
+    .is(ControllerState.decode, () => {
+      m.when(startFlush.and(decode.ready), () => {
+        state.assign(ControllerState.flushEx);
+        slowIllegal.assign(decode.illegalWord.and(decode.inLoopState.not()));
+      });
+    })
+    .is(ControllerState.flushEx, () => m.when(exDone, () => state.assign(mux(slowIllegal, U(ControllerState.flushExIllegal, 3), U(ControllerState.flushWb, 3)))))
+    .is(ControllerState.flushExIllegal, () => state.assign(ControllerState.flushWb))
     .is(ControllerState.flushWb, () => {
-      m.when(decode.mret, () => state.assign(ControllerState.xretJump))
-        .elseWhen(decode.wfi.and(trapping.not()), () => state.assign(ControllerState.sleep))
+      exTrapPending.assign(0);
+      m.when(exTrapPending.not().and(trapping.not()).and(decode.mret), () => state.assign(ControllerState.xretJump))
+        .elseWhen(exTrapPending.not().and(trapping.not()).and(decode.wfi), () => state.assign(ControllerState.sleep))
         .otherwise(() => state.assign(ControllerState.decode));
     })
     .is(ControllerState.xretJump, () => state.assign(ControllerState.decode))
     .default(() => {});
+  // Traps from later stages override the sequence above: the oldest instruction traps first.
+  m.when(fromWb, () => {
+    state.assign(ControllerState.decode);
+    exTrapPending.assign(0);
+  }).elseWhen(fromEx, () => {
+    state.assign(ControllerState.flushWb);
+    exTrapPending.assign(1);
+  });
 
   const inFlushEx = m.node('ctrl_in_flush_ex', state.eq(ControllerState.flushEx));
   const inFlushWb = m.node('ctrl_in_flush_wb', state.eq(ControllerState.flushWb));
-  const cause = mux(decode.illegal, U(ExceptionCause.illegal, 5), mux(decode.ebreak, U(ExceptionCause.breakpoint, 5), U(ExceptionCause.ecallM, 5)));
+  const decodeCause = mux(decode.illegalWord, U(ExceptionCause.illegal, 5),
+    mux(decode.fetchError, U(ExceptionCause.instructionFault, 5), mux(decode.ebreak, U(ExceptionCause.breakpoint, 5), U(ExceptionCause.ecallM, 5))));
+  const fromDecode = inFlushEx.and(exDone).and(trapping).and(lateTrap.not());
+  const plainFlushWb = inFlushWb.and(exTrapPending.not());
   return {
     state,
     isDecoding,
-    haltFetch: m.node('halt_fetch', startFlush.or(inDecode.not())),
-    haltDecode: m.node('halt_decode', inDecode.not()),
-    trapSave: m.node('trap_save', inFlushEx.and(exDone).and(trapping)),
-    trapCause: m.node('trap_cause', cause),
-    mretRestore: m.node('mret_restore', inFlushWb.and(decode.mret).and(trapping.not())),
-    jumpTrap: m.node('jump_trap', inFlushWb.and(trapping)),
-    jumpNext: m.node('jump_next', inFlushWb.and(decode.fence).and(trapping.not())),
+    haltFetch: m.node('halt_fetch', startFlush.or(inDecode.not()).or(lateTrap)),
+    haltDecode: m.node('halt_decode', inDecode.not().or(lateTrap)),
+    trapSave: m.node('trap_save', fromDecode.or(fromEx).or(fromWb)),
+    trapCause: m.node('trap_cause', mux(fromWb, wbTrap.cause, mux(fromEx, exTrap.cause, decodeCause))),
+    trapFrom: { ex: fromEx, wb: fromWb },
+    kill: lateTrap,
+    mretRestore: m.node('mret_restore', plainFlushWb.and(decode.mret).and(trapping.not())),
+    jumpTrap: m.node('jump_trap', fromWb.or(inFlushWb.and(exTrapPending.or(trapping)))),
+    jumpNext: m.node('jump_next', plainFlushWb.and(decode.fence).and(trapping.not())),
     jumpMepc: m.node('jump_mepc', state.eq(ControllerState.xretJump)),
     sleeping: m.node('sleeping', state.eq(ControllerState.sleep)),
   };

@@ -13,11 +13,15 @@
 // ID, load data one stage after ALU results, multi-cycle units holding EX, the controller's flush
 // sequences). The `trace_*` outputs report each instruction leaving decode and every register
 // write, for co-simulation with the ISS; they are wires, no logic.
-import { defineModule, type Expr, mux, type Ports, type Signal, U, UInt } from '../hdl/index.js';
+import { cat, defineModule, type Expr, mux, type Ports, type Signal, U, UInt } from '../hdl/index.js';
 import { MacUnit, macIssueKind } from '../ext/r2/mac-unit.js';
-import { controller } from './controller.js';
+import { controller, ExceptionCause } from './controller.js';
+
+/** The exception code of a misaligned load (a misaligned nm.mac4). */
+const LOAD_MISALIGNED = 4;
 import { CoreDecoder } from './decoder.js';
 import { forwarded, jalrStall, loadStall, type PendingWrite, type SourceRead } from './hazards.js';
+import { loopDecode } from './loop-decode.js';
 import { pins } from './pins.js';
 import { readPort, RegFile, writePort } from './regfile.js';
 import { CoreAlu } from './alu.js';
@@ -55,6 +59,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const idPc = m.reg('id_pc', UInt(32), { reset: 0 });
   const idCompressed = m.reg('id_compressed', UInt(1), { reset: 0 });
   const idIllegalC = m.reg('id_illegal_c', UInt(1), { reset: 0 });
+  const idFetchErr = m.reg('id_fetch_err', UInt(1), { reset: 0 });
   const idHwlpDec = m.reg('id_hwlp_dec', UInt(2), { reset: 0 });
 
   const dec = pins('u_dec', m.instance('u_dec', CoreDecoder, { extension }));
@@ -91,6 +96,8 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   // ---------------------------------------------------------------- WB registers
   const wbLoad = m.reg('wb_load', UInt(1), { reset: 0 });
   const wbRd = m.reg('wb_rd', UInt(5));
+  // The pc of the access whose response comes in WB: an access fault's mepc.
+  const wbPc = m.reg('wb_pc', UInt(32));
 
   const lsu = pins('u_lsu', m.instance('u_lsu', CoreLsu, {}));
   const wbData = lsu('wb_rdata');
@@ -124,20 +131,29 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const idReady = m.node('id_ready', stallLoad.not().and(stallJalr.not()).and(exReady));
 
   const illegal = m.node('illegal', d('legal').not().or(idIllegalC));
+  const inLoopStateWire = m.wire('in_loop_state_w', UInt(1));
+  const exTrap = m.wire('ex_trap', UInt(1));
+  const wbTrap = m.wire('wb_trap', UInt(1));
+  const wbTrapCause = m.wire('wb_trap_cause', UInt(5));
+  const wbTrapPc = m.wire('wb_trap_pc', UInt(32));
   const ctrl = controller(m, {
     decode: {
       valid: idValid,
-      illegal,
+      illegalWord: illegal,
+      fetchError: idFetchErr,
       ecall: d('is_ecall'),
       ebreak: d('is_ebreak'),
       mret: d('is_mret'),
       fence: d('is_fence'),
       wfi: d('is_wfi'),
       statusCsr: d('status_csr'),
+      inLoopState: inLoopStateWire,
       ready: idReady,
     },
     branchTaken,
     exDone: m.node('ex_done', exValid.and(exReady)),
+    exTrap: { valid: exTrap, cause: U(ExceptionCause.illegal, 5) },
+    wbTrap: { valid: wbTrap, cause: wbTrapCause },
   });
   isDecodingWire.assign(ctrl.isDecoding);
   const idLeaves = m.node('id_leaves', ctrl.isDecoding.and(idReady));
@@ -154,13 +170,15 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const jumpTarget = m.node('jump_target', mux(d('is_jalr'), jalrTarget, jalTarget));
 
   const csr = pins('u_csr', m.instance('u_csr', CoreCsr, { accumulators: extension }));
-  const pcSet = m.node('pc_set', branchTaken.or(ctrl.jumpTrap).or(ctrl.jumpNext).or(ctrl.jumpMepc).or(jumpInDecode));
+  const backEdgeJump = m.wire('back_edge_jump', UInt(1));
+  const backEdgeTarget = m.wire('back_edge_target', UInt(32));
+  const pcSet = m.node('pc_set', branchTaken.or(ctrl.jumpTrap).or(ctrl.jumpNext).or(ctrl.jumpMepc).or(jumpInDecode).or(backEdgeJump));
   const pcTarget = m.node(
     'pc_target',
     mux(branchTaken, exBranchTarget,
       mux(ctrl.jumpTrap, csr('mtvec'),
         mux(ctrl.jumpNext, idPc.add(4),
-          mux(ctrl.jumpMepc, csr('mepc'), jumpTarget)))),
+          mux(ctrl.jumpMepc, csr('mepc'), mux(backEdgeJump, backEdgeTarget, jumpTarget))))),
   );
   fetchIo('pc_set').assign(pcSet);
   fetchIo('pc_target').assign(pcTarget);
@@ -172,6 +190,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     idPc.assign(fetchIo('if_pc'));
     idCompressed.assign(fetchIo('if_compressed'));
     idIllegalC.assign(fetchIo('if_illegal_c'));
+    idFetchErr.assign(fetchIo('if_fetch_err'));
     idHwlpDec.assign(fetchIo('if_hwlp_dec'));
   }).elseWhen(idReady.or(branchTaken).or(ctrl.haltDecode), () => idValid.assign(0));
 
@@ -187,6 +206,23 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   hwlp('dec').assign(idHwlpDec);
   hwlp('dec_enable').assign(idLeaves);
   for (const n of ['start0', 'start1', 'end0', 'end1', 'count0', 'count1']) fetchIo(`hwlp_${n}`).assign(hwlp(`hwlp_${n}`));
+  const loops = [0, 1].map((l) => ({ start: hwlp(`hwlp_start${l}`), end: hwlp(`hwlp_end${l}`), count: hwlp(`hwlp_count${l}`) }));
+  // Where a flushing instruction goes on: mret to mepc, a status CSR to its successor (the loop's
+  // start when it is a body's last instruction with iterations left).
+  const takesBackEdge = loops.map((l, i) => idHwlpDec.bit(i).and(l.count.gt(1)));
+  const successor = mux(takesBackEdge[0]!, loops[0]!.start, mux(takesBackEdge[1]!, loops[1]!.start, idPc.add(length)));
+  const loopState = loopDecode(m, {
+    loops,
+    pc: idPc,
+    leaves: idLeaves,
+    decrements: idHwlpDec,
+    flushes: d('is_mret').or(d('status_csr')),
+    flushTarget: mux(d('is_mret'), csr('mepc'), successor),
+    written: m.node('hwlp_written', cat(d('loop'), d('loop').not()).and(idLeaves.and(d('is_hwloop')).rep(2))),
+  });
+  inLoopStateWire.assign(loopState.inLoopState);
+  backEdgeJump.assign(loopState.backEdgeJump);
+  backEdgeTarget.assign(loopState.backEdgeTarget);
 
   // ---------------------------------------------------------------- ID -> EX
   // A set or clear whose rs1 field (register or immediate) is zero only reads its CSR.
@@ -215,7 +251,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     exRd.assign(d('rd_addr'));
     exBranch.assign(d('is_branch'));
     exBranchTarget.assign(idPc.add(d('imm')));
-  }).elseWhen(exReady, () => {
+  }).elseWhen(exReady.or(ctrl.kill), () => {
     exValid.assign(0);
     exFirst.assign(0);
   }).otherwise(() => exFirst.assign(0));
@@ -243,7 +279,8 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   div('first').assign(exFirst);
   branchTaken.assign(m.node('branch_taken_ex', exValid.and(exBranch).and(alu('branch_taken'))));
 
-  lsu('ex_valid').assign(inEx('lsu'));
+  // A trap from EX or WB kills the instruction in EX: it must not start an access.
+  lsu('ex_valid').assign(inEx('lsu').and(ctrl.kill.not()));
   lsu('ex_first').assign(exFirst);
   lsu('we').assign(exField('lsu_we'));
   lsu('size').assign(exField('lsu_size'));
@@ -260,16 +297,21 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   csr('csr_addr').assign(exImm.bits(11, 0));
   csr('csr_wdata').assign(mux(exField('csr_imm'), exImm2, exA));
   csr('hart_id').assign(hartId);
-  const retire = m.node('retire', idLeaves.and(illegal.or(d('is_ecall')).or(d('is_ebreak')).not()));
+  const retire = m.node('retire', idLeaves.and(illegal.or(idFetchErr).or(d('is_ecall')).or(d('is_ebreak')).not()));
   // Counted one cycle later, as the CV32E40P registers its minstret event: an instruction reading
   // minstret in EX does not count itself.
   const retireQ = m.reg('retire_q', UInt(1), { reset: 0 });
   retireQ.assign(retire);
-  csr('retire').assign(retireQ);
+  // An instruction that leaves decode and traps in EX, or is killed by an older one's access fault,
+  // does not retire.
+  csr('retire').assign(retireQ.and(ctrl.kill.not()));
   csr('trap').assign(ctrl.trapSave);
   csr('trap_cause').assign(ctrl.trapCause);
-  csr('trap_pc').assign(idPc);
-  csr('trap_tval').assign(mux(illegal, idInstr, U(0, 32)));
+  const trapPc = m.node('trap_pc', mux(ctrl.trapFrom.wb, wbTrapPc, mux(ctrl.trapFrom.ex, exPc, idPc)));
+  csr('trap_pc').assign(trapPc);
+  // mtval is 0 on the CV32E40P (its register is tied to zero), and on the ISS.
+  csr('trap_tval').assign(U(0, 32));
+  exTrap.assign(m.node('csr_illegal_ex', inCsr.and(csr('csr_illegal'))));
   csr('mret').assign(ctrl.mretRestore);
   for (const n of ['start0', 'start1', 'end0', 'end1', 'count0', 'count1']) csr(`hwlp_${n}`).assign(hwlp(`hwlp_${n}`));
 
@@ -278,12 +320,15 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const dataIn = ['data_gnt', 'data_rvalid', 'data_rdata', 'data_err'].map((n) => [n, m.input(n, UInt(lsu(n).type.width))] as const);
   let macResult: Expr = U(0, 32);
   let macReady: Expr = U(1, 1);
+  let macFault: Expr = U(0, 1);
+  let macCause: Expr = U(0, 5);
   if (extension) {
     const mac = pins('u_mac', m.instance('u_mac', MacUnit, {}));
     const macOwnsResponse = m.reg('mac_owns_response', UInt(1), { reset: 0 });
     const inMac = inEx('mac');
     const accCsr = csr('ext_csr_valid');
-    mac('issue_valid').assign(inMac.or(accCsr));
+    // An older access's fault in WB kills it (its own faults the block handles itself).
+    mac('issue_valid').assign(inMac.or(accCsr).and(lsu('exc_valid').not()));
     mac('issue_kind').assign(mux(accCsr, U(macIssueKind.csr, 2), exField('mac_kind')));
     mac('issue_signed').assign(exField('mac_signed'));
     mac('issue_half').assign(exImm.bit(0));
@@ -298,6 +343,10 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     csr('ext_csr_rdata').assign(mac('acc_data'));
     macResult = mac('acc_data');
     macReady = mac('issue_ready');
+    macFault = mac('exc_valid');
+    macCause = mac('exc_cause');
+    // nm.racc writes rd through the EX port like every EX result; mtval is 0 (see the CSRs).
+    m.unused(mac('wb_rd_we'), mac('wb_rd_addr'), mac('exc_tval'));
     const macRequests = mac('data_req');
     for (const [n, port] of dataOut) {
       const fromMac = n === 'data_we' || n === 'data_wdata' ? U(0, port.type.width) : mac(n);
@@ -315,6 +364,15 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     for (const [n, port] of dataIn) lsu(n).assign(port);
   }
 
+  // Access faults come with the response in WB; a misaligned nm.mac4 faults as it issues in EX.
+  const lsuFault = lsu('exc_valid');
+  wbTrap.assign(lsuFault.or(macFault));
+  wbTrapCause.assign(mux(lsuFault, lsu('exc_cause'), macCause));
+  const macAtIssue = m.node('mac_fault_at_issue', lsuFault.not().and(macFault).and(macCause.eq(LOAD_MISALIGNED)));
+  wbTrapPc.assign(mux(macAtIssue, exPc, wbPc));
+  m.unused(lsu('exc_tval'));
+  m.when(exValid.and(exReady).and(exUnit.eq(ExUnit.lsu).or(exUnit.eq(ExUnit.mac))), () => wbPc.assign(exPc));
+
   m.switch(exUnit)
     .is(ExUnit.multiplier, () => { exResult.assign(mult('result')); exUnitReady.assign(mult('ready')); })
     .is(ExUnit.divider, () => { exResult.assign(div('result')); exUnitReady.assign(div('ready')); })
@@ -324,7 +382,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     .default(() => { exResult.assign(alu('result')); exUnitReady.assign(1); });
 
   // ---------------------------------------------------------------- write-back
-  const exDone = m.node('ex_write', exValid.and(exReady).and(exAluWe));
+  const exDone = m.node('ex_write', exValid.and(exReady).and(exAluWe).and(ctrl.kill.not()));
   const wbPort = writePort(rf, 0);
   const exPort = writePort(rf, 1);
   exPort.enable.assign(exDone);
@@ -355,6 +413,9 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   trace('wb_waddr', wbRd);
   trace('wb_wdata', wbData);
   trace('illegal', illegal);
+  trace('trap', ctrl.trapSave);
+  trace('trap_cause', ctrl.trapCause);
+  trace('trap_pc', trapPc);
   trace('sleeping', ctrl.sleeping);
   return { bootAddr, hartId };
 });

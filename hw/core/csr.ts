@@ -13,7 +13,7 @@ import { CSR, csrName } from '../../isa/csr-names.js';
 import {
   CV32E40P_ARCH_ID, CV32E40P_IMPLEMENTATION_ID, IDLE_COUNTER_CSRS, IRQ_MASK, MCAUSE_MASK, MCOUNTINHIBIT_CYCLE_BIT,
   MCOUNTINHIBIT_INSTRET_BIT, MCOUNTINHIBIT_MASK, MISA, MSTATUS_MIE_BIT, MSTATUS_MPIE_BIT, MSTATUS_RESET, MSTATUS_WRITABLE,
-  OPENHW_VENDOR_ID, PRIVILEGE_MACHINE,
+  MTVEC_BASE_MASK, MTVEC_MODE_MASK, MTVEC_RESET, OPENHW_VENDOR_ID, PRIVILEGE_MACHINE,
 } from '../../isa/csr-values.js';
 import { CSR_OP, CSR_OP_WIDTH } from './csr-ops.js';
 
@@ -24,8 +24,6 @@ export interface CoreCsrParams {
 
 /** mepc holds even addresses only (the core has 16-bit instructions): bit 0 reads 0. */
 const MEPC_MASK = ~1;
-/** Exceptions jump to the mtvec base, mtvec with its mode bits [1:0] cleared, in both modes. */
-const MTVEC_BASE_MASK = ~3;
 
 interface CsrEntry {
   /** Selects the entry's addresses. */
@@ -67,7 +65,8 @@ export const CoreCsr = defineModule('CoreCsr', (m, p: CoreCsrParams) => {
   // their mask: the bits outside it are constant 0 flip-flops, which synthesis removes.
   const csrReg = (name: string): Signal => m.reg(name, UInt(32), { reset: 0 });
   const mieQ = csrReg('mie_q');
-  const mtvecQ = csrReg('mtvec_q');
+  // mtvec keeps its base and mode bit (isa/csr-values.ts); exceptions go to the base in both modes.
+  const mtvecQ = m.reg('mtvec_q', UInt(32), { reset: MTVEC_RESET });
   const mscratchQ = csrReg('mscratch_q');
   const mepcQ = csrReg('mepc_q');
   const mcauseQ = csrReg('mcause_q');
@@ -167,7 +166,7 @@ export const CoreCsr = defineModule('CoreCsr', (m, p: CoreCsrParams) => {
     mstatusMpie.assign(writeValue.bit(MSTATUS_MPIE_BIT));
   });
   m.when(writeTo(CSR.mie), () => mieQ.assign(masked(IRQ_MASK)));
-  m.when(writeTo(CSR.mtvec), () => mtvecQ.assign(writeValue));
+  m.when(writeTo(CSR.mtvec), () => mtvecQ.assign(writeValue.and(word(MTVEC_BASE_MASK | MTVEC_MODE_MASK))));
   m.when(writeTo(CSR.mscratch), () => mscratchQ.assign(writeValue));
   m.when(writeTo(CSR.mepc), () => mepcQ.assign(masked(MEPC_MASK)));
   m.when(writeTo(CSR.mcause), () => mcauseQ.assign(masked(MCAUSE_MASK)));

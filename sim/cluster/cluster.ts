@@ -95,7 +95,9 @@ export class Cluster implements PortHost {
     this.cores = Array.from({ length: config.cores }, (_, id) => {
       const port = new CorePort(id, this.memory, this.tcdm, this, config);
       const hart = new Hart(port, {
-        resetPc: config.l2Base, hartId: id, timing: config.timing, blocks: options.blocks ?? true,
+        // A fault stops the cluster: the lock-step group steps (Block.groupStep) cannot divert one
+        // core to a handler midway (docs/iss.md#traps).
+        resetPc: config.l2Base, hartId: id, timing: config.timing, blocks: options.blocks ?? true, traps: 'stop',
         environment: new SyscallEnvironment(options.output), ...(options.table ? { table: options.table } : {}),
         ...(options.implemented ? { implemented: options.implemented } : {}),
       });

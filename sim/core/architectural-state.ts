@@ -13,13 +13,13 @@
 import { hex } from '../../isa/bits.js';
 import { instructionLength } from '../../isa/decoder.js';
 import type { DecodedInstruction } from '../../isa/definition.js';
-import { Fault } from '../../isa/fault.js';
+import { Fault, TRAP_CAUSE, type TrapPolicy } from '../../isa/fault.js';
 import type { AccessSize, Addr, CsrAddr, Cycles, HartContext, Word } from '../../isa/types.js';
 import type { Bus } from './bus.js';
 import { CsrFile } from './csr-file.js';
 import { SyscallEnvironment, type Environment, type EnvironmentPort, type HaltReason } from './environment.js';
 import { HardwareLoops } from './hwloop.js';
-import type { RetireHook } from './retire.js';
+import type { RetireHook, TrapHook } from './retire.js';
 import { CoreStats, type TimingProbe } from './timing.js';
 
 export interface ArchitecturalOptions {
@@ -31,6 +31,8 @@ export interface ArchitecturalOptions {
    */
   readonly misaligned?: 'split' | 'fault';
   readonly environment?: Environment;
+  /** What an exception does (TrapPolicy); 'auto' unless given. */
+  readonly traps?: TrapPolicy;
   /**
    * The hart implements Xnmsparse revision 2 (InstructionTable.hasAccumulators): its accumulators
    * are CSRs nmacc0..nmacc3. Without it those CSRs are illegal.
@@ -52,6 +54,8 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
   /** The cycle in which the instruction that halted the hart issued. */
   haltCycle: Cycles = 0;
   onRetire: RetireHook | undefined;
+  /** Told of every trap taken (the trace prints them). */
+  onTrap: TrapHook | undefined;
 
   /** Set by jump(): the instruction transferred control. */
   redirected = false;
@@ -70,6 +74,7 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
 
   private readonly environment: Environment;
   private readonly faultOnMisaligned: boolean;
+  private readonly trapPolicy: TrapPolicy;
 
   constructor(
     readonly memory: Bus,
@@ -80,6 +85,7 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
     this.hartId = options.hartId ?? 0;
     this.environment = options.environment ?? new SyscallEnvironment();
     this.faultOnMisaligned = options.misaligned === 'fault';
+    this.trapPolicy = options.traps ?? 'auto';
     this.csrs = new CsrFile(this.hartId, this.stats, this.hwloop, options.accumulatorCsrs ? this.accumulators : undefined);
   }
 
@@ -127,8 +133,15 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
     this.environment.ecall(this);
   }
 
+  /** ebreak is a breakpoint trap when the hart takes traps, else the environment's (it halts). */
   ebreak(): void {
+    if (this.takesTraps) throw new Fault('environment', 'ebreak', TRAP_CAUSE.breakpoint);
     this.environment.ebreak(this);
+  }
+
+  /** Whether an exception now goes to the program's handler (see ArchitecturalOptions.traps). */
+  get takesTraps(): boolean {
+    return this.trapPolicy === 'take' || (this.trapPolicy === 'auto' && this.csrs.mtvecWritten);
   }
 
   wfi(): void {
@@ -141,6 +154,7 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
   }
 
   mret(): void {
+    this.csrs.returnFromTrap();
     this.jump(this.csrs.mepc >>> 0);
   }
 

@@ -204,8 +204,9 @@ function instructionLines(insn: DecodedInstruction, i: number, previous: Previou
   if (insn.multiCycle) lines.push(`k += tm.latencyExtra(d${i}, r);`);
   const memory = insn.accessesMemory;
   // The memory system times an access by the cycle its instruction issued in, and a fault reports
-  // the cycle before the faulting instruction: commit mcycle before anything not local.
-  if (!isLocal(insn)) lines.push('s.cycles = c;');
+  // the cycle before the faulting instruction: commit mcycle before anything not local, and what
+  // the instruction before loaded (a trap's cost includes the load-use stall: TimingModel.trap).
+  if (!isLocal(insn)) lines.push('s.cycles = c;', `tm.loadedByPrevious = ${maskLiteral(previous)};`);
   lines.push(semanticCall(insn, i));
   if (memory) lines.push('k += tm.memoryExtra(h);');
   if (writesZero(insn)) lines.push('r[0] = 0;');

@@ -12,10 +12,9 @@
  */
 import { hex } from '../../isa/bits.js';
 import { decode, instructionLength } from '../../isa/decoder.js';
-import type { DecodedInstruction } from '../../isa/definition.js';
+import type { DecodedInstruction, InstructionDef } from '../../isa/definition.js';
 import { disassemble, formatInstruction, instructionHex } from '../../isa/disassembler.js';
-import { Fault } from '../../isa/fault.js';
-import type { InstructionDef } from '../../isa/definition.js';
+import { Fault, TRAP_CAUSE } from '../../isa/fault.js';
 import type { InstructionTable } from '../../isa/table.js';
 import type { Addr, HwLoopRegs } from '../../isa/types.js';
 import { Block, isLocal, isStraightLine, MAX_BLOCK_LENGTH } from './block.js';
@@ -143,6 +142,11 @@ export class CodeCache {
     this.visits = page.visits;
   }
 
+  /** The instruction at addr if it is decoded; never one whose fetch faulted or whose word the decoder rejects. */
+  decodedAt(addr: Addr): DecodedInstruction | undefined {
+    return this.cached(addr);
+  }
+
   private cached(addr: Addr): DecodedInstruction | undefined {
     const region = this.memory.find(addr, 2);
     if (!region || addr % 2 !== 0) return undefined;
@@ -154,12 +158,12 @@ export class CodeCache {
     this.lastWord = undefined;
     if (addr % 2 !== 0) throw new Fault('misaligned-access', `instruction fetch from odd address ${hex(addr)}`);
     const region = this.memory.find(addr, 2);
-    if (!region) throw new Fault('memory-access', `instruction fetch at ${hex(addr)} is outside memory`);
+    if (!region) throw new Fault('memory-access', `instruction fetch at ${hex(addr)} is outside memory`, TRAP_CAUSE.instructionAccessFault);
     const offset = addr - region.base;
     const low = region.view.getUint16(offset, true);
     let word = low;
     if (instructionLength(low) === 4) {
-      if (offset + 4 > region.size) throw new Fault('memory-access', `instruction at ${hex(addr)} runs past the end of ${region.name}`);
+      if (offset + 4 > region.size) throw new Fault('memory-access', `instruction at ${hex(addr)} runs past the end of ${region.name}`, TRAP_CAUSE.instructionAccessFault);
       word = region.view.getUint32(offset, true);
     }
     this.lastWord = word;

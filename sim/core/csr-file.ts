@@ -9,8 +9,12 @@ import type { CsrAddr, HwLoopRegs, Word } from '../../isa/types.js';
 import { Fault } from '../../isa/fault.js';
 import {
   CV32E40P_ARCH_ID, CV32E40P_IMPLEMENTATION_ID, IRQ_MASK, isIdleCounterCsr, isReadOnlyCsr, MCAUSE_MASK, MCOUNTINHIBIT_CYCLE_BIT,
-  MCOUNTINHIBIT_INSTRET_BIT, MCOUNTINHIBIT_MASK, MISA, MSTATUS_RESET, MSTATUS_WRITABLE, OPENHW_VENDOR_ID, PRIVILEGE_MACHINE,
+  MCOUNTINHIBIT_INSTRET_BIT, MCOUNTINHIBIT_MASK, MISA, MSTATUS_MIE_BIT, MSTATUS_MPIE_BIT, MSTATUS_RESET, MSTATUS_WRITABLE, MTVEC_BASE_MASK,
+  MTVEC_MODE_MASK, MTVEC_RESET, OPENHW_VENDOR_ID, PRIVILEGE_MACHINE,
 } from '../../isa/csr-values.js';
+
+const MSTATUS_MIE = 1 << MSTATUS_MIE_BIT;
+const MSTATUS_MPIE = 1 << MSTATUS_MPIE_BIT;
 import type { CoreStats } from './timing.js';
 
 const TWO_32 = 2 ** 32;
@@ -57,7 +61,9 @@ class Counter {
 export class CsrFile {
   private mstatus = MSTATUS_RESET;
   private mie = 0;
-  private mtvec = 0;
+  private mtvec = MTVEC_RESET;
+  /** The program wrote mtvec: it installed a trap handler (the `traps: 'auto'` policy asks). */
+  mtvecWritten = false;
   private mscratch = 0;
   private mepcValue = 0;
   private mcause = 0;
@@ -82,6 +88,29 @@ export class CsrFile {
     return this.mepcValue;
   }
 
+  /** Where a trap goes: the base of mtvec (exceptions are not vectored). */
+  get trapVector(): number {
+    return this.mtvec & MTVEC_BASE_MASK;
+  }
+
+  /**
+   * Enter a trap from machine mode: mepc names the instruction, mcause its cause, the interrupt
+   * enable is saved in MPIE and cleared; MPP stays machine mode. mtval stays 0: the CV32E40P ties it
+   * to zero for every trap.
+   */
+  enterTrap(cause: number, pc: number): void {
+    this.mepcValue = pc & ~1;
+    this.mcause = cause & MCAUSE_MASK;
+    const mie = this.mstatus & MSTATUS_MIE;
+    this.mstatus = (this.mstatus & ~(MSTATUS_MIE | MSTATUS_MPIE)) | (mie << 4);
+  }
+
+  /** mret: MIE is restored from MPIE, and MPIE set; MPP stays machine mode. */
+  returnFromTrap(): void {
+    const mpie = this.mstatus & MSTATUS_MPIE;
+    this.mstatus = (this.mstatus & ~MSTATUS_MIE) | (mpie >>> 4) | MSTATUS_MPIE;
+  }
+
   read(csr: CsrAddr): Word {
     const cycles = this.stats.cycles;
     const instret = this.stats.instret;
@@ -94,7 +123,7 @@ export class CsrFile {
       case CSR.mscratch: return this.mscratch;
       case CSR.mepc: return this.mepcValue;
       case CSR.mcause: return this.mcause;
-      case CSR.mtval: return 0; // the core writes it on no trap it takes here, and ignores csrw
+      case CSR.mtval: return 0; // the CV32E40P ties it to zero: no trap writes it, csrw is ignored
       case CSR.mip: return 0;
       case CSR.mcycle: case CSR.cycle: return this.cycle.readLow(cycles);
       case CSR.mcycleh: case CSR.cycleh: return this.cycle.readHigh(cycles);
@@ -129,7 +158,10 @@ export class CsrFile {
       // Only MIE and MPIE are writable; MPP stays machine mode.
       case CSR.mstatus: this.mstatus = (value & MSTATUS_WRITABLE) | MSTATUS_RESET; return;
       case CSR.mie: this.mie = value & IRQ_MASK; return;
-      case CSR.mtvec: this.mtvec = value; return;
+      case CSR.mtvec:
+        this.mtvec = value & (MTVEC_BASE_MASK | MTVEC_MODE_MASK);
+        this.mtvecWritten = true;
+        return;
       case CSR.mscratch: this.mscratch = value; return;
       case CSR.mepc: this.mepcValue = value & ~1; return;
       case CSR.mcause: this.mcause = value & MCAUSE_MASK; return;

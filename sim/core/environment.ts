@@ -5,10 +5,13 @@
  *   a7 = 93  exit(a0)                  stop; a0 is the exit code
  *   a7 = 64  write(a0 = fd, a1 = buf, a2 = len)   fd 1 or 2; returns len
  * ebreak stops the program (exit code 0 unless set), and wfi with nothing to wake the core stops it too.
+ * Another ecall is an environment fault carrying the trap cause of an ecall: a hart that takes
+ * traps sends it to the program's handler (docs/iss.md#traps); ebreak reaches the environment only
+ * when the hart does not take traps.
  */
 import { hex } from '../../isa/bits.js';
 import type { Addr, Word } from '../../isa/types.js';
-import { Fault } from '../../isa/fault.js';
+import { Fault, TRAP_CAUSE } from '../../isa/fault.js';
 
 export type HaltReason =
   | { readonly kind: 'exit'; readonly code: number }
@@ -56,7 +59,7 @@ export class SyscallEnvironment implements Environment {
         return;
       }
       default:
-        throw new Fault('environment', `unsupported ecall a7=${number} (${hex(number)})`);
+        throw new Fault('environment', `unsupported ecall a7=${number} (${hex(number)})`, TRAP_CAUSE.ecallFromMachineMode);
     }
   }
 

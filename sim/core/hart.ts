@@ -2,13 +2,15 @@
  * One CV32E40P hart at run time: the run loops (a whole program's run, the cluster's step and
  * run-ahead, pausing), the interpreter's step for one instruction (semantics between the timing
  * model's issue and complete, then the hardware-loop end rule and the counters), the choice
- * between that step and a compiled block, and where a fault happened. What the instructions see
+ * between that step and a compiled block, and what a fault does: a trap to the program's handler
+ * when the hart takes traps, else an error naming where it happened. What the instructions see
  * of the hart is its base class, ArchitecturalState; which instruction or block is at pc is the
  * CodeCache's business.
  */
 import type { DecodedInstruction } from '../../isa/definition.js';
-import { Fault } from '../../isa/fault.js';
+import { Fault, type TrapCause } from '../../isa/fault.js';
 import { CV32E40P_TABLE, type InstructionTable } from '../../isa/table.js';
+import { hex } from '../../isa/bits.js';
 import type { Addr, Cycles } from '../../isa/types.js';
 import { ArchitecturalState, type ArchitecturalOptions } from './architectural-state.js';
 import type { Block, BlockHost } from './block.js';
@@ -50,6 +52,16 @@ export class Hart extends ArchitecturalState implements BlockHost {
   private readonly blocksEnabled: boolean;
   /** The block being run, so that a fault inside it can settle its counters. */
   private runningBlock: Block | undefined;
+  /**
+   * The pc after a pipeline flush inside an active loop (mret, an access to a status CSR), until its
+   * instruction has run: the core decodes it in plain DECODE.
+   */
+  private resumedAt = -1;
+  /**
+   * After such a flush onto the last two instructions of a loop body: that body's last instruction,
+   * whose back edge the core then takes as a jump (HardwareLoops.backEdgeFromDecodeAfter); else -1.
+   */
+  private resumedBackEdge = -1;
 
   constructor(memory: Bus, options: HartOptions) {
     const table = options.table ?? CV32E40P_TABLE;
@@ -67,7 +79,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
     try {
       this.stepOne();
     } catch (error) {
-      throw this.locate(error);
+      this.fault(error);
     }
   }
 
@@ -76,10 +88,13 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const stats = this.stats;
     this.stopAt = maxCycles;
     this.sharedLimit = Number.POSITIVE_INFINITY;
-    try {
-      while (this.halted === undefined && stats.cycles < this.stopAt) this.dispatch();
-    } catch (error) {
-      throw this.locate(error);
+    // The inner loop is the hot one; a trap leaves it, and the run goes on in the handler.
+    while (this.halted === undefined && stats.cycles < this.stopAt) {
+      try {
+        while (this.halted === undefined && stats.cycles < this.stopAt) this.dispatch();
+      } catch (error) {
+        this.fault(error);
+      }
     }
     return { stop: this.halted ?? { kind: 'cycle-limit' }, cycles: stats.cycles, instret: stats.instret };
   }
@@ -103,7 +118,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
         else break;
       }
     } catch (error) {
-      throw this.locate(error);
+      // A trap taken ends the slice early: the cluster calls again for the handler.
+      this.fault(error);
     }
   }
 
@@ -143,7 +159,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
 
   /** The compiled block starting at pc, when the hart compiles (see CodeCache.blockAt). */
   hotBlock(): Block | undefined {
-    return this.compiles ? this.code.blockAt(this.pc) : undefined;
+    // Right after mret the interpreter tracks the core's decode state (resume).
+    return this.compiles && this.resumedAt < 0 && this.resumedBackEdge < 0 ? this.code.blockAt(this.pc) : undefined;
   }
 
   /** Interpret the instruction at pc. */
@@ -157,12 +174,17 @@ export class Hart extends ArchitecturalState implements BlockHost {
     timing.issue(insn, this.regs);
     insn.execute(this, insn);
     this.regs[0] = 0;
-    const cycles = timing.complete(insn, this);
+    let cycles = timing.complete(insn, this);
     let next = this.npc;
+    const mret = insn.def.effects.system === 'mret';
+    let flushed = false;
     if (this.hwloop.active) {
       if (!this.redirected) next = this.hwloop.next(sequential);
-      else if (insn.timing !== 'system') this.hwloop.checkEntry(next);
+      // mret may go back into a body: a trap interrupted the loop there, and the core resumes it.
+      else if (insn.timing !== 'system' && !mret) this.hwloop.checkEntry(next);
+      flushed = mret || (insn.timing === 'csr' && timing.config.statusCsrs.has(insn.imm));
     }
+    if (flushed || this.resumedAt >= 0 || this.resumedBackEdge >= 0) cycles += this.resume(pc, next, sequential, flushed);
     const stats = this.stats;
     stats.cycles += cycles;
     stats.instret++;
@@ -170,8 +192,67 @@ export class Hart extends ArchitecturalState implements BlockHost {
     this.pc = next >>> 0;
   }
 
+  /**
+   * Follow the core's decode state after a pipeline flush (mret, a status CSR) in an active loop:
+   * the instruction after it is decoded in plain DECODE, and so are the body's last two when it is
+   * one of them, the last then taking the back edge as a jump. The extra cycles of the instruction
+   * at `pc`, which goes on at `next`; `flushed` when it flushed the pipeline.
+   */
+  private resume(pc: Addr, next: Addr, sequential: Addr, flushed: boolean): Cycles {
+    let extra = 0;
+    if (pc === this.resumedBackEdge) {
+      if (next !== sequential && !this.redirected) extra = this.timing.loopBackEdgeFromDecode();
+      this.resumedBackEdge = -1;
+    } else if (pc !== this.resumedBackEdge - 4) this.resumedBackEdge = -1;
+    this.resumedAt = flushed ? next : -1;
+    if (flushed) this.resumedBackEdge = this.hwloop.backEdgeFromDecodeAfter(next) ?? -1;
+    return extra;
+  }
+
+  /** Whether the core decodes the instruction at pc in its hardware-loop state (HardwareLoops.decodesInLoopState). */
+  private decodesInLoopState(pc: Addr): boolean {
+    const plain = pc === this.resumedAt || (pc >= this.resumedBackEdge - 4 && pc <= this.resumedBackEdge);
+    return !plain && this.hwloop.active && this.hwloop.decodesInLoopState(pc);
+  }
+
   protected override fetch(addr: Addr): DecodedInstruction {
     return this.code.fetch(addr);
+  }
+
+  /**
+   * After an error stopped the instruction at pc: take its trap when it is one and the hart takes
+   * traps (docs/iss.md#traps), else throw it, located.
+   */
+  private fault(error: unknown): void {
+    if (!(error instanceof Fault) || error.trapCause === undefined || !this.takesTraps) throw this.locate(error);
+    const vector = this.csrs.trapVector >>> 0;
+    if (this.memory.find(vector, 2) === undefined) {
+      // No handler can run: report the fault itself rather than trap after trap at mtvec.
+      throw this.locate(new Fault(error.kind, `${error.detail}; no trap handler: mtvec's base ${hex(vector)} is outside memory`));
+    }
+    this.settleBlock();
+    this.trap(error.trapCause, vector);
+  }
+
+  /**
+   * Trap to `vector`, the base of mtvec, as the CV32E40P does: mepc = the pc of the instruction (which does not retire),
+   * mcause, mstatus (CsrFile.enterTrap), the trap entry's cycles, and the pipeline flushed.
+   */
+  private trap(cause: TrapCause, vector: Addr): void {
+    const pc = this.pc;
+    this.csrs.enterTrap(cause, pc);
+    const cycles = this.timing.trap(cause, this.code.decodedAt(pc), this.decodesInLoopState(pc));
+    this.stats.cycles += cycles;
+    this.resumedAt = -1;
+    this.resumedBackEdge = -1;
+    this.pc = vector;
+    this.onTrap?.({ core: this.hartId, pc, ...this.code.describe(pc), cause, cycle: this.stats.cycles, cycles, handler: vector });
+  }
+
+  /** The block that was running when an instruction of it faulted: count what retired before it. */
+  private settleBlock(): void {
+    this.runningBlock?.abandon(this);
+    this.runningBlock = undefined;
   }
 
   /**
@@ -179,8 +260,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
    * Fault with the pc, instruction, cycle and core it happened at.
    */
   locate(error: unknown): unknown {
-    this.runningBlock?.abandon(this);
-    this.runningBlock = undefined;
+    this.settleBlock();
     // pc still names the faulting instruction.
     return error instanceof Fault ? locateFault(error, this.site()) : error;
   }

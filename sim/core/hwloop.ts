@@ -25,6 +25,8 @@ export class HardwareLoops implements HwLoopRegs {
   /** Last body validated per loop, so re-arming the same inner loop costs nothing. */
   private readonly checkedStart = new Float64Array([-1, -1]);
   private readonly checkedEnd = new Float64Array([-1, -1]);
+  /** Each loop's count when its registers were last written: below it, the loop has iterated. */
+  private readonly armedCount = new Uint32Array(2);
 
   /**
    * Next pc after an instruction at `pc` that did not jump. When it is the last instruction of an
@@ -63,6 +65,7 @@ export class HardwareLoops implements HwLoopRegs {
    */
   validate(l: number, setupPc: Addr, fetch: (addr: Addr) => DecodedInstruction): void {
     this.active = this.count[0] !== 0 || this.count[1] !== 0;
+    this.armedCount[l] = this.count[l]!;
     if (setupPc % 4 !== 0) fail(`hardware-loop setup instruction at ${hex(setupPc)} is not 32-bit aligned`);
     if (this.count[l] === 0) return;
     const start = this.start[l]!;
@@ -73,6 +76,41 @@ export class HardwareLoops implements HwLoopRegs {
       this.checkedEnd[l] = end;
     }
     if (this.count[0] !== 0 && this.count[1] !== 0) this.checkNesting();
+  }
+
+  /**
+   * Whether the CV32E40P decodes the instruction at `pc` in its hardware-loop state (the
+   * controller's DECODE_HWLOOP, where the back edge is prepared ahead) rather than in plain DECODE,
+   * for a loop entered at its start: inside a body once its first instruction has been decoded with
+   * iterations left, until the second-last instruction of the final iteration. Only trap timing
+   * depends on it (docs/cv32e40p.md#timing).
+   */
+  decodesInLoopState(pc: Addr): boolean {
+    for (let l = 0; l < 2; l++) {
+      const count = this.count[l]!;
+      const end = this.end[l]!;
+      if (count === 0 || pc < this.start[l]! || pc >= end) continue;
+      const iterated = count < this.armedCount[l]!;
+      // The first instruction of the first iteration is decoded in plain DECODE, which switches over.
+      if (pc === this.start[l] && !iterated) continue;
+      if (count > 1 || (iterated && pc < end - 4)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * After a pipeline flush (mret to `target`, or an access to a status CSR followed by `target`) the
+   * core decodes in plain DECODE again and switches to the loop state at the first body instruction
+   * (iterations left) that is not the second-last: from the last or second-last instruction it
+   * reaches the last one in plain DECODE, which takes the back edge as a jump from decode. That last
+   * instruction's address, else undefined.
+   */
+  backEdgeFromDecodeAfter(target: Addr): Addr | undefined {
+    for (let l = 0; l < 2; l++) {
+      const end = this.end[l]!;
+      if (this.count[l]! > 1 && target >= this.start[l]! && target >= end - 8 && target < end) return end - 4;
+    }
+    return undefined;
   }
 
   private checkNesting(): void {
@@ -96,7 +134,13 @@ function checkBody(l: number, start: Addr, end: Addr, fetch: (addr: Addr) => Dec
   if (end <= start) fail(`hardware loop ${l}: end ${hex(end)} must be after start ${hex(start)}`);
   let instructions = 0;
   for (let addr = start; addr < end; ) {
-    const insn = fetch(addr);
+    const insn = decodedOrRejected(fetch, addr);
+    if (insn === undefined) {
+      // A word the decoder rejects: the core traps when the body reaches it (docs/iss.md#traps).
+      instructions++;
+      addr += 4;
+      continue;
+    }
     const where = `hardware loop ${l}: ${insn.def.mnemonic} at ${hex(addr)}`;
     if (insn.length !== 4) fail(`${where}: compressed instructions are not allowed in the body`);
     const effects = insn.def.effects;
@@ -108,4 +152,19 @@ function checkBody(l: number, start: Addr, end: Addr, fetch: (addr: Addr) => Dec
     addr += insn.length;
   }
   if (instructions < 3) fail(`hardware loop ${l}: the body has ${instructions} instruction(s), at least 3 are required`);
+}
+
+/**
+ * The body's instruction at addr, or undefined when the decoder rejects its word (an illegal
+ * instruction). A body outside memory breaks the rules: it is no fault of the setup instruction
+ * (which a hart taking traps would otherwise trap on).
+ */
+function decodedOrRejected(fetch: (addr: Addr) => DecodedInstruction, addr: Addr): DecodedInstruction | undefined {
+  try {
+    return fetch(addr);
+  } catch (error) {
+    if (!(error instanceof Fault)) throw error;
+    if (error.kind === 'illegal-instruction') return undefined;
+    return fail(`hardware loop body at ${hex(addr)}: ${error.detail}`);
+  }
 }

@@ -5,7 +5,15 @@
  */
 import { hex } from '../../isa/bits.js';
 import type { AccessSize, Addr, Word } from '../../isa/types.js';
-import { Fault } from '../../isa/fault.js';
+import { Fault, TRAP_CAUSE, type TrapCause } from '../../isa/fault.js';
+
+/** The program's own loads and stores trap; the environment's and the loader's bulk copies do not. */
+const ACCESS_FAULT_CAUSE: Record<'load' | 'store' | 'read' | 'write', TrapCause | undefined> = {
+  load: TRAP_CAUSE.loadAccessFault,
+  store: TRAP_CAUSE.storeAccessFault,
+  read: undefined,
+  write: undefined,
+};
 import { MemoryRegion } from './memory-region.js';
 import type { Bus } from './bus.js';
 import type { RegionConfig } from '../../isa/platform/memory-map.js';
@@ -43,9 +51,10 @@ export class MappedMemory implements Bus {
     return undefined;
   }
 
-  private require(addr: Addr, size: number, what: string): MemoryRegion {
+  /** The region holding the access; a load or a store outside memory is an access fault the core may trap on. */
+  private require(addr: Addr, size: number, what: 'load' | 'store' | 'read' | 'write'): MemoryRegion {
     const region = this.find(addr, size);
-    if (!region) throw new Fault('memory-access', `${what} of ${size} byte(s) at ${hex(addr)} is outside memory`);
+    if (!region) throw new Fault('memory-access', `${what} of ${size} byte(s) at ${hex(addr)} is outside memory`, ACCESS_FAULT_CAUSE[what]);
     return region;
   }
 

@@ -6,7 +6,11 @@
  */
 import { CV32E40P_STATUS_CSRS } from '../../isa/csr-names.js';
 import { ACCUMULATORS_LOADED, type DecodedInstruction } from '../../isa/definition.js';
+import { TRAP_CAUSE } from '../../isa/fault.js';
 import type { CsrAddr, Cycles } from '../../isa/types.js';
+
+const isAccessFault = (cause: number): boolean =>
+  cause === TRAP_CAUSE.instructionAccessFault || cause === TRAP_CAUSE.loadAccessFault || cause === TRAP_CAUSE.storeAccessFault;
 
 /** Every timing parameter, with CV32E40P defaults. Cycles are totals unless named as extra. */
 export interface TimingConfig {
@@ -42,6 +46,30 @@ export interface TimingConfig {
   readonly statusCsrs: ReadonlySet<CsrAddr>;
   /** fence and fence.i: the pipeline is flushed, then fetch jumps to the next instruction. */
   readonly fence: Cycles;
+  /**
+   * A decoded instruction taken as a trap (ecall, ebreak, an illegal CSR access): from decode
+   * through FLUSH_EX and FLUSH_WB, which jumps to mtvec; the cycles until the handler's first
+   * instruction may leave decode.
+   */
+  readonly exceptionEntry: Cycles;
+  /**
+   * An instruction word the decoder rejects (an illegal encoding) taken as a trap: one more, except
+   * in the controller's hardware-loop decode state (HardwareLoops.decodesInLoopState), where it
+   * costs exceptionEntry.
+   */
+  readonly illegalEncodingEntry: Cycles;
+  /**
+   * Extra cycles of a hardware loop's back edge taken in plain decode, as a jump: after a pipeline
+   * flush (mret, an access to a status CSR) onto the last or second-last instruction of a body with
+   * iterations left (HardwareLoops.backEdgeFromDecodeAfter).
+   */
+  readonly resumedLoopBackEdge: Cycles;
+  /**
+   * An instruction fetch, load or store outside memory taken as a trap. The CV32E40P v2 ties its
+   * bus-error inputs low and has no PMP, so it never raises one: the ISS charges what an exception
+   * in decode costs.
+   */
+  readonly accessFaultEntry: Cycles;
 }
 
 export const CV32E40P_TIMING: TimingConfig = {
@@ -59,6 +87,10 @@ export const CV32E40P_TIMING: TimingConfig = {
   statusCsrAccess: 4,
   statusCsrs: CV32E40P_STATUS_CSRS,
   fence: 4,
+  exceptionEntry: 4,
+  illegalEncodingEntry: 5,
+  resumedLoopBackEdge: 1,
+  accessFaultEntry: 4,
 };
 
 /** Where the cycles went; `cycles` is the total (and mcycle). */
@@ -77,6 +109,8 @@ export class CoreStats {
   splitAccessStalls: Cycles = 0;
   csrFlushStalls: Cycles = 0;
   fenceStalls: Cycles = 0;
+  /** Cycles of instructions that trapped (the trap entry); they do not retire. */
+  trapCycles: Cycles = 0;
   /** Data accesses waiting for the memory system (in a cluster: TCDM conflicts, L2, peripherals). */
   memoryWait: Cycles = 0;
 }
@@ -250,6 +284,31 @@ export class TimingModel {
     const extra = this.config.trapReturn - 1 + this.targetPenalty(probe);
     this.stats.jumpPenalty += extra;
     return extra;
+  }
+
+  /**
+   * An instruction trapped with mcause `cause`: `insn` as decoded, undefined when its fetch faulted
+   * or the decoder rejected its word; `inLoopState` when the core decoded it in its hardware-loop
+   * state. Returns its cycles: the trap entry, after the load-use stall it waited in decode (counted
+   * in the stats when it issued). The pipeline is flushed, so nothing before it is left to stall
+   * the handler's first instruction.
+   */
+  trap(cause: number, insn: DecodedInstruction | undefined, inLoopState: boolean): Cycles {
+    const c = this.config;
+    const entry = isAccessFault(cause) ? c.accessFaultEntry : insn || inLoopState ? c.exceptionEntry : c.illegalEncodingEntry;
+    const cycles = entry + (insn && hasLoadStall(insn, this.loadedByPrevious) ? c.loadUseStall : 0);
+    this.stats.trapCycles += entry;
+    this.loadedByPrevious = 0;
+    this.loadedTwoBack = 0;
+    this.writtenByPrevious = 0;
+    this.exBusyByPrevious = false;
+    return cycles;
+  }
+
+  /** A hardware loop's back edge taken in plain decode (resumedLoopBackEdge): its extra cycles, counted in the stats. */
+  loopBackEdgeFromDecode(): Cycles {
+    this.stats.jumpPenalty += this.config.resumedLoopBackEdge;
+    return this.config.resumedLoopBackEdge;
   }
 
   /** The load stall `insn` waited in ID after the instruction before it (not counted again). */

@@ -69,6 +69,45 @@ describe('nmsparse sim: faults and the cycle limit', () => {
   });
 });
 
+describe('nmsparse sim --traps (docs/iss.md#traps)', () => {
+  // Installs a handler that returns past the trapping instruction, then runs an illegal word.
+  const handled = file('handled.S', `  .globl _start
+_start:
+  la t0, handler
+  csrw mtvec, t0
+  .word 0xffffffff
+  li a0, 5
+  li a7, 93
+  ecall
+  .align 8
+handler:
+  csrr t0, mepc
+  addi t0, t0, 4
+  csrw mepc, t0
+  mret
+`);
+
+  it('auto (the default): a program that installs a handler gets its trap', async () => {
+    const result = await sim(handled);
+    expect(result.stderr).toMatch(/^nmsparse: exit 5 after \d+ cycles, 10 instructions\n$/);
+    expect(result.code).toBe(5);
+  });
+
+  it('stop: the fault ends the run with its report and status 2, handler or not', async () => {
+    const result = await sim(handled, '--traps', 'stop');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/IllegalInstructionError .*: illegal instruction 0xffffffff\n {2}core 0, pc 0x1c00000c, insn 0xffffffff/);
+  });
+
+  it.each([
+    [['--traps', 'always'], "--traps must be one of stop, take, auto, got 'always'"],
+    [['--traps', 'take', '--cores', '2'], "--traps take needs --cores 1: the cluster's cores stop at every fault"],
+  ])('%j is refused', async (options, message) => {
+    const result = await sim(handled, ...options);
+    expect(result).toEqual({ code: 1, stdout: '', stderr: `nmsparse: ${message}\n` });
+  });
+});
+
 describe('nmsparse sim: Ctrl-C and SIGTERM', () => {
   /** Prints "running" and then loops forever. */
   const endless = file('endless.S', `  .globl _start

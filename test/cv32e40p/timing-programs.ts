@@ -190,6 +190,24 @@ ${[0, 1, 2, 3].map((o) => `  lw t0, ${o}(a1)\n  lh t1, ${o}(a1)\n  lhu t2, ${o}(
   sub a0, t1, t0
   add a0, a0, t4
 `)],
+  ['a status CSR in a hardware-loop body: the back edge after its flush, in plain decode, costs a jump when the flush is just before the last two instructions', program(`
+  li t0, 3
+  cv.setup 0, t0, 1f
+  addi a0, a0, 1
+  csrr t1, mcycle
+  addi a0, a0, 2
+  addi a0, a0, 3
+1:
+  li t0, 3
+  cv.setup 1, t0, 2f
+  csrr t2, minstret
+  addi a0, a0, 4
+  addi a0, a0, 5
+  addi a0, a0, 6
+  addi a0, a0, 7
+2:
+  sub a1, t2, t1
+`)],
   ['hardware-loop back edges, nested loops: 0 cycles', program(`
   li a0, 0
   li t0, 4

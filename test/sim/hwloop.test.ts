@@ -16,6 +16,11 @@ describe('hardware loops', () => {
     expect(events).toHaveLength(1 + 15 + 2);
   });
 
+  it('accepts a body holding a word the decoder rejects: the word is an illegal instruction when the body reaches it', () => {
+    const code = [enc('cv.setupi', { loop: 0, imm2: 2, imm: 16 }), addi(5, 1), 0xffffffff | 0, addi(7, 1)];
+    expect(() => run(code)).toThrow(/illegal instruction 0xffffffff .*pc 0x00001008/);
+  });
+
   it('cv.setup takes the count from a register', () => {
     const { hart } = runWithRegs([enc('cv.setup', { loop: 1, rs1: 10, imm: 16 }), addi(5, 1), addi(6, 1), addi(7, 1)], { 10: 7 });
     expect(hart.regs[7]).toBe(7);

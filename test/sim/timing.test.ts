@@ -313,6 +313,18 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
     expect(events[0]!.cycles).toBe(cycles);
   });
 
+  it('a status CSR in a hardware-loop body just before its last two instructions leaves the back edge to plain decode: +1 (RTL-confirmed)', () => {
+    const read = enc('csrrs', { rd: 5, imm: CSR.mcycle, rs1: 0 });
+    // Body of 4, count 3: the flush at the second instruction puts the core in plain decode, which
+    // reaches the second-last and last instructions there; the edge costs a jump in iterations 1 and 2.
+    const early = run([enc('cv.setupi', { loop: 0, imm2: 3, imm: 20 }), NOP, read, NOP, enc('addi', { rd: 7, rs1: 7, imm: 1 })]);
+    expect(cyclesAt(early.events, 16)).toEqual([2, 2, 1]);
+    expect(early.hart.regs[7]).toBe(3);
+    // At the first of a body of 5 the core is back in its loop state before the end: no cost.
+    const late = run([enc('cv.setupi', { loop: 0, imm2: 3, imm: 24 }), read, NOP, NOP, NOP, NOP]);
+    expect(cyclesAt(late.events, 20)).toEqual([1, 1, 1]);
+  });
+
   it('csrr mcycle flushes the pipeline: two back-to-back reads differ by 4', () => {
     const read = (rd: number, csr: number): number => enc('csrrs', { rd, imm: csr, rs1: 0 });
     const { hart, events } = run([read(5, CSR.mcycle), read(6, CSR.mcycle), read(7, CSR.mscratch), read(8, CSR.mhartid), read(9, CSR.minstret)]);
@@ -343,6 +355,67 @@ describe('CV32E40P timing (docs/cv32e40p.md#timing)', () => {
     const fence = enc('fence', { imm: 15, imm2: 15 });
     expect(cyclesAt(run([C_NOP, fence, NOP]).events, 2)).toEqual([5]);
     expect(cyclesAt(run([C_NOP, fence, C_NOP, NOP]).events, 2)).toEqual([4]);
+  });
+});
+
+describe('traps taken (docs/cv32e40p.md#timing, docs/iss.md#traps)', () => {
+  const HANDLER = 0x2000;
+  const T0 = 5, A1 = 11;
+  /** Back past the trapping instruction (4 bytes) from a handler at HANDLER. */
+  const handler = [
+    enc('csrrs', { rd: T0, imm: CSR.mepc, rs1: 0 }),
+    enc('addi', { rd: T0, rs1: T0, imm: 4 }),
+    enc('csrrw', { rd: 0, imm: CSR.mepc, rs1: T0 }),
+    enc('mret'),
+  ];
+  const withHandler = (h: Hart): void => {
+    h.memory.writeBytes(HANDLER, bytesOf(handler));
+    h.csrs.write(CSR.mtvec, HANDLER);
+  };
+  /** Cycles from the instruction before each trap to the handler's first instruction, less that one's own. */
+  const entries = (events: readonly RetireEvent[]): number[] =>
+    events.flatMap((e, i) => (e.pc === HANDLER && i > 0 ? [e.cycle - e.cycles - events[i - 1]!.cycle] : []));
+
+  it('ecall, ebreak and an illegal CSR access: 4 cycles until the handler (FLUSH_EX, FLUSH_WB, then the jump)', () => {
+    const { events, hart } = run([
+      enc('addi', { rd: 17, rs1: 0, imm: 7 }), enc('ecall'), enc('ebreak'), enc('csrrw', { rd: 0, imm: CSR.mhartid, rs1: 5 }),
+    ], withHandler);
+    expect(entries(events)).toEqual([4, 4, 4]);
+    expect(hart.stats.trapCycles).toBe(12);
+  });
+
+  it('a word the decoder rejects: 5 cycles; 4 inside a hardware-loop body after its first instruction (the loop decode state)', () => {
+    const ILLEGAL = 0xffffffff | 0;
+    expect(entries(run([NOP, ILLEGAL], withHandler).events)).toEqual([5]);
+    // Three iterations of [illegal, nop, nop]: the first decode of the body is plain, the next two are not.
+    const loop = run([enc('cv.setupi', { loop: 0, imm2: 3, imm: 16 }), ILLEGAL, NOP, NOP], withHandler);
+    expect(entries(loop.events)).toEqual([5, 4, 4]);
+  });
+
+  it('a load, a store or a fetch outside memory: 4 cycles (the CV32E40P raises none; the ISS charges an exception\'s entry)', () => {
+    const outside = (h: Hart): void => {
+      withHandler(h);
+      h.regs[A1] = RAM_SIZE + 0x100;
+    };
+    const { events, hart } = run([NOP, enc('lw', { rd: 6, rs1: A1, imm: 0 }), enc('sw', { rs1: A1, rs2: 6, imm: 0 })], outside);
+    expect(entries(events)).toEqual([4, 4]);
+    expect(hart.stats.trapCycles).toBe(8);
+  });
+
+  it('a trapping instruction waits for its load-use stall first: 1 + 4', () => {
+    const loaded = (h: Hart): void => {
+      withHandler(h);
+      h.regs[A1] = DATA_BASE;
+    };
+    const { events } = run([enc('lw', { rd: 6, rs1: A1, imm: 0 }), enc('csrrw', { rd: 0, imm: CSR.mhartid, rs1: 6 })], loaded);
+    expect(entries(events)).toEqual([5]);
+  });
+
+  it('mret into the second-last instruction of a loop body with iterations left: its back edge then costs a jump (+1)', () => {
+    // Body [ebreak, addi, addi], count 2: the handler returns past the ebreak, to the second-last.
+    const loop = run([enc('cv.setupi', { loop: 0, imm2: 2, imm: 16 }), enc('ebreak'), NOP, enc('addi', { rd: 7, rs1: 7, imm: 1 })], withHandler);
+    expect(cyclesAt(loop.events, 12)).toEqual([2, 1]);
+    expect(loop.hart.regs[7]).toBe(2);
   });
 });
 
