@@ -6,10 +6,11 @@
 // each its own test; `npm run fuzz` sets FUZZ_RUNS (FUZZ_SEED to repeat a run) for a longer run from
 // a new first seed, in one test that names every seed that diverges.
 //
-// Not yet generated: traps (ecall other than the exit, ebreak, illegal instructions, misaligned
-// nm.mac4, interrupts) and mret. The core's trap entry and the ISS's trap model are being written
-// (branch core-traps); once both take traps, the generator gets a trap snippet (a handler at mtvec
-// returning with mret) and this file runs it unchanged.
+// Three families of programs: the base CV32E40P set; with Xnmsparse revision 2 on the core that has
+// it (random-program/xnmsparse.ts); with traps (random-program/traps.ts: a handler installed, then
+// ebreak, undecodable words, rejected CSR accesses and unserved ecalls, each returning with mret),
+// which the ISS and the core both take. Not generated: traps inside hardware-loop bodies,
+// compressed trapping instructions (c.ebreak), the misaligned nm.mac4 fault, interrupts.
 import { describe, expect, it } from 'vitest';
 import { writeElf } from '../../isa/elf/writer.js';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
@@ -20,12 +21,13 @@ import { compareWithIss, type CoreCompareOptions } from './support.js';
 
 const runs = fuzzParameters<unknown>(48);
 const SEEDS: readonly number[] = Array.from({ length: runs.numRuns! }, (_, i) => (runs.seed! + i) >>> 0);
-/** Every fourth seed also runs under random grant delays (0..3 cycles, seeded by the program's seed). */
-const DELAYED_SEEDS = SEEDS.filter((_, i) => i % 4 === 0);
 const longRun = process.env.FUZZ_RUNS !== undefined;
-/** With Xnmsparse revision 2 (random-program/xnmsparse.ts), on the core that has it: fewer, the base set covers the rest. */
-const EXTENSION_SEEDS = SEEDS.slice(0, 16);
-const EXTENSION_DELAYED_SEEDS = EXTENSION_SEEDS.filter((_, i) => i % 4 === 0);
+
+/** Which programs: the base set, with Xnmsparse (on the core with the extension), with traps. */
+type Family = 'base' | 'xnmsparse' | 'traps';
+const FAMILIES: readonly Family[] = ['base', 'xnmsparse', 'traps'];
+/** Seeds per family in the quick run: the base set is the largest, the others add what it lacks. */
+const QUICK_SEEDS: Readonly<Record<Family, readonly number[]>> = { base: SEEDS, xnmsparse: SEEDS.slice(0, 16), traps: SEEDS.slice(0, 16) };
 
 /**
  * Programs of the quick run on which the core diverges, for two core bugs (divergences.test.ts):
@@ -75,42 +77,45 @@ const KNOWN_DIVERGENT: ReadonlySet<string> = new Set([
   'xnmsparse seed 15, random grant delays',
   'xnmsparse seed 19, random grant delays',
   'xnmsparse seed 23, random grant delays',
+  'traps seed 12, single-cycle memory',
+  'traps seed 21, single-cycle memory',
+  'traps seed 23, single-cycle memory',
+  'traps seed 23, random grant delays',
 ]);
 
-/** The ISS and the core on the program of `seed` (with Xnmsparse revision 2 on the core that has it): where they part, or undefined. */
-function divergence(seed: number, options: CoreCompareOptions, xnmsparse = false): string | undefined {
-  const { source } = randomProgram(seed, { exit: seed % 2 === 0 ? 'ecall' : 'tohost', xnmsparse });
+const delayed = (seed: number): CoreCompareOptions => ({ grantDelay: { kind: 'random', seed, max: 3 } });
+const prefix = (family: Family): string => (family === 'base' ? '' : `${family} `);
+
+/** The ISS and the core on the program of `seed` in `family`: where they part, or undefined. */
+function divergence(family: Family, seed: number, options: CoreCompareOptions): string | undefined {
+  const xnmsparse = family === 'xnmsparse';
+  const { source } = randomProgram(seed, { exit: seed % 2 === 0 ? 'ecall' : 'tohost', xnmsparse, traps: family === 'traps' });
   const table = xnmsparse ? { table: CV32E40P_XNMSPARSE_TABLE } : {};
   const result = compareWithIss(writeElf(assemble(source, { file: `random-${seed}.S`, ...table })), { maxCycles: 1_000_000, extension: xnmsparse, ...options });
   expect(result.iss.stop, `seed ${seed}`).toMatch(/^exit /);
-  const what = `${xnmsparse ? 'xnmsparse ' : ''}seed ${seed}${options.grantDelay ? ' (random grant delays)' : ''}`;
+  const what = `${prefix(family)}seed ${seed}${options.grantDelay ? ' (random grant delays)' : ''}`;
   return result.same ? undefined : `${what}: the ISS and the core differ:\n${result.report}`;
 }
 
-const delayed = (seed: number): CoreCompareOptions => ({ grantDelay: { kind: 'random', seed, max: 3 } });
-
 describe.skipIf(longRun)(`random programs on the core and on the ISS (seeds ${SEEDS[0]}..${SEEDS.at(-1)})`, () => {
-  const each = [false, true].flatMap((xnmsparse) => {
-    const prefix = xnmsparse ? 'xnmsparse ' : '';
-    return [
-      ...(xnmsparse ? EXTENSION_SEEDS : SEEDS).map((seed) => [`${prefix}seed ${seed}, single-cycle memory`, seed, {}, xnmsparse] as const),
-      ...(xnmsparse ? EXTENSION_DELAYED_SEEDS : DELAYED_SEEDS).map((seed) => [`${prefix}seed ${seed}, random grant delays`, seed, delayed(seed), xnmsparse] as const),
-    ];
-  });
-  for (const [name, seed, options, xnmsparse] of each) {
+  // Every fourth seed of a family also runs under random grant delays (0..3 cycles, seeded by the program's seed).
+  const each = FAMILIES.flatMap((family) => [
+    ...QUICK_SEEDS[family].map((seed) => [`${prefix(family)}seed ${seed}, single-cycle memory`, family, seed, {}] as const),
+    ...QUICK_SEEDS[family].filter((_, i) => i % 4 === 0).map((seed) => [`${prefix(family)}seed ${seed}, random grant delays`, family, seed, delayed(seed)] as const),
+  ]);
+  for (const [name, family, seed, options] of each) {
     (KNOWN_DIVERGENT.has(name) ? it.fails : it)(name, { timeout: 30_000 }, () => {
-      expect(divergence(seed, options, xnmsparse)).toBeUndefined();
+      expect(divergence(family, seed, options)).toBeUndefined();
     });
   }
 });
 
 describe.skipIf(!longRun)('random programs on the core and on the ISS, long run', () => {
-  it(`agree (${SEEDS.length} programs from seed ${SEEDS[0]}, every other with Xnmsparse, every fourth also under random grant delays)`, { timeout: fuzzTimeout }, () => {
+  it(`agree (${SEEDS.length} programs from seed ${SEEDS[0]}, the families in turn, every fourth also under random grant delays)`, { timeout: fuzzTimeout }, () => {
     const failures: string[] = [];
     for (const [i, seed] of SEEDS.entries()) {
-      // Every other program with Xnmsparse, on the core that has it.
       for (const options of i % 4 === 0 ? [{}, delayed(seed)] : [{}]) {
-        const found = divergence(seed, options, i % 2 === 1);
+        const found = divergence(FAMILIES[i % FAMILIES.length]!, seed, options);
         // The seed and where the runs part, one line each: the whole reports would bury the list.
         if (found !== undefined) failures.push(found.split('\n').filter((line, k) => k === 0 || /^(stop|write|instruction) /.test(line)).join(' '));
       }

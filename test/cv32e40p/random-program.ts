@@ -28,7 +28,8 @@
  *   `li a7, 93; ecall`, or, with `exit: 'tohost'`, stored as (a0 << 1) | 1 to the `tohost` word.
  * - `xnmsparse: true` (for the project's core with the extension, test/core/random.test.ts) adds
  *   runs of Xnmsparse revision 2 (`random-program/xnmsparse.ts`), the accumulators moved into
- *   registers before the checksum; without it the program is what it always was.
+ *   registers before the checksum; `traps: true` installs a handler and adds trapping
+ *   instructions (`random-program/traps.ts`). Without them the program is what it always was.
  */
 import { Random } from '../../util/random.js';
 import { regName } from '../../isa/registers.js';
@@ -36,6 +37,7 @@ import { BASE, Builder, DATA_BYTES, POINTER, POINTER_HOME, POOL, SP, SP_OFFSET }
 import {
   branchLoop, call, csrAccess, divide, fence, forwardBranch, hardwareLoop, jalrHazard, jump, nestedLoops,
 } from './random-program/snippets.js';
+import { installTrapHandler, trap } from './random-program/traps.js';
 import { drainAccumulators, macLoop, macRun } from './random-program/xnmsparse.js';
 import { compressedRun, loadIntoPointer, loadOverwrite, loadUse, multiplierRun, straightLine } from './random-program/straight-line.js';
 
@@ -49,6 +51,8 @@ export interface RandomProgramOptions {
    * extension: assemble with its table. Off, the program is the same as before the option existed.
    */
   readonly xnmsparse?: boolean;
+  /** Also traps (random-program/traps.ts), with a handler installed at the start. Off, as `xnmsparse`. */
+  readonly traps?: boolean;
 }
 
 export interface RandomProgram {
@@ -78,7 +82,8 @@ const SNIPPETS: readonly [number, (b: Builder) => void][] = [
   [1, csrAccess],
 ];
 /** With Xnmsparse: runs of nm.mac4 about as often as straight-line code, and in hardware loops. */
-const WITH_XNMSPARSE: readonly [number, (b: Builder) => void][] = [...SNIPPETS, [4, macRun], [2, macLoop]];
+const XNMSPARSE_SNIPPETS: readonly [number, (b: Builder) => void][] = [[4, macRun], [2, macLoop]];
+const TRAP_SNIPPETS: readonly [number, (b: Builder) => void][] = [[2, trap]];
 
 const totalWeight = (snippets: readonly [number, unknown][]): number => snippets.reduce((sum, [weight]) => sum + weight, 0);
 
@@ -119,7 +124,8 @@ function checksum(b: Builder): void {
 }
 
 export function randomProgram(seed: number, options: RandomProgramOptions = {}): RandomProgram {
-  const { snippets = 24, exit = 'ecall', xnmsparse = false } = options;
+  const { snippets = 24, exit = 'ecall', xnmsparse = false, traps = false } = options;
+  const kinds = [...SNIPPETS, ...(xnmsparse ? XNMSPARSE_SNIPPETS : []), ...(traps ? TRAP_SNIPPETS : [])];
   const random = new Random(seed);
   const b = new Builder(random);
   b.emit('.option norvc');
@@ -129,10 +135,11 @@ export function randomProgram(seed: number, options: RandomProgramOptions = {}):
   b.emit(`la ${reg(BASE)}, data`);
   b.emit(`addi ${reg(SP)}, ${reg(BASE)}, ${SP_OFFSET}`);
   b.emit(`addi ${reg(POINTER)}, ${reg(BASE)}, ${POINTER_HOME}`);
+  if (traps) installTrapHandler(b);
   for (const r of POOL) b.emit(`li ${reg(r)}, ${b.interestingValue()}`);
   for (let i = 0; i < snippets; i++) {
     if (random.chance(0.3)) b.resetPointer();
-    snippet(b, xnmsparse ? WITH_XNMSPARSE : SNIPPETS);
+    snippet(b, kinds);
   }
   if (xnmsparse) drainAccumulators(b, ACCUMULATOR_DRAINS);
   checksum(b);
