@@ -83,6 +83,9 @@ const KNOWN_DIVERGENT: ReadonlySet<string> = new Set([
   'traps seed 23, random grant delays',
 ]);
 
+/** The RTL simulation takes up to a second a program: the fuzz suites' hour is too short for 20,000. */
+const LONG_RUN_TIMEOUT = Math.max(fuzzTimeout ?? 0, SEEDS.length * 1_000);
+
 const delayed = (seed: number): CoreCompareOptions => ({ grantDelay: { kind: 'random', seed, max: 3 } });
 const prefix = (family: Family): string => (family === 'base' ? '' : `${family} `);
 
@@ -111,7 +114,7 @@ describe.skipIf(longRun)(`random programs on the core and on the ISS (seeds ${SE
 });
 
 describe.skipIf(!longRun)('random programs on the core and on the ISS, long run', () => {
-  it(`agree (${SEEDS.length} programs from seed ${SEEDS[0]}, the families in turn, every fourth also under random grant delays)`, { timeout: fuzzTimeout }, () => {
+  it(`agree (${SEEDS.length} programs from seed ${SEEDS[0]}, the families in turn, every fourth also under random grant delays)`, { timeout: LONG_RUN_TIMEOUT }, () => {
     const failures: string[] = [];
     for (const [i, seed] of SEEDS.entries()) {
       for (const options of i % 4 === 0 ? [{}, delayed(seed)] : [{}]) {
