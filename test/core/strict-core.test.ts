@@ -78,4 +78,30 @@ describe('the ISS in strict-core mode', () => {
     expect(report.exitCode).toBe(ExitCode.simulationFault);
     expect(report.summary).toMatch(/nm\.lg\.b \(Xnmsparse\) is not implemented by the core under test/);
   });
+
+  it('traps to the program\'s handler as an illegal instruction when the program takes traps, as the core would', async () => {
+    const source = `
+    .globl _start
+_start:
+    la t0, handler
+    csrw mtvec, t0
+    li t0, 5
+    la a2, acts
+    nm.lg.b a0, t0(a2), 0, 1:8
+    li a0, 99
+    li a7, 93
+    ecall
+    .align 8
+handler:
+    csrr a0, mcause
+    li a7, 93
+    ecall
+    .data
+acts:
+    .byte 0, 1, 2, 3, 4, 5, 6, 7
+`;
+    const elf = writeElf(assemble(source, { file: 'handler.S', table: CV32E40P_XNMSPARSE_TABLE }));
+    expect((await simulate(elf, { table: CV32E40P_XNMSPARSE_TABLE, implemented: STRICT })).summary).toMatch(/^exit 2 /);
+    expect((await simulate(elf, { table: CV32E40P_XNMSPARSE_TABLE })).summary).toMatch(/^exit 99 /);
+  });
 });
