@@ -38,10 +38,17 @@ function ending(stop: RunStop | RtlStop): Pick<RunSummary, 'stop' | 'exitCode'> 
   return stop.kind === 'exit' ? { stop: stopText(stop), exitCode: stop.code } : { stop: stopText(stop) };
 }
 
-/** The ISS's side; `engine` selects its instruction table and rows when they are not the stock CV32E40P's (the project's core with Xnmsparse). */
-export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rtl'>, engine: Pick<ProgramOptions, 'table' | 'implemented'> = {}): RunSummary {
+/**
+ * The ISS's side of a comparison; `table` for a core with Xnmsparse (the project's own core), and
+ * `implemented` for the rows that core has (--strict-core).
+ */
+export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rtl'> & Pick<ProgramOptions, 'table' | 'implemented'>): RunSummary {
   let output = '';
-  const { hart, memory } = loadProgram(elf, { ...engine, memoryMap: singleCoreMemoryMap(readElf(elf).entry), blocks: false, output: (text) => (output += text), grantDelay: options.grantDelay, traps: options.traps });
+  const { hart, memory } = loadProgram(elf, {
+    memoryMap: singleCoreMemoryMap(readElf(elf).entry), blocks: false, output: (text) => (output += text), grantDelay: options.grantDelay, traps: options.traps,
+    ...(options.table ? { table: options.table } : {}),
+    ...(options.implemented ? { implemented: options.implemented } : {}),
+  });
   for (const input of options.inputs ?? []) memory.writeBytes(input.address, input.bytes);
   const retired: { pc: number; cycle: number }[] = [];
   const registerWrites: { reg: number; value: number }[] = [];

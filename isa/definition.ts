@@ -77,6 +77,18 @@ export interface InstructionDef {
    * name, x0 aside, stalls this instruction one cycle (cv32e40p_controller.sv, load_stall_o).
    */
   readonly rs2FieldStallsOnLoad?: boolean;
+  /**
+   * The CV32E40P executes it on its multiplier (mul, mulh*, cv.mac/msu, the fixed-point multiplies,
+   * the dot products, the complex multiplies). The Xnmsparse revision-2 block multiplies with the
+   * same lanes when an nm.mac4's data returns, so such an instruction right after nm.mac4 waits a
+   * cycle (docs/isa-extension.md R2.6), as an accumulator read does.
+   */
+  readonly multiplier?: boolean;
+}
+
+/** The row, marked as executed on the multiplier (InstructionDef.multiplier). */
+export function onMultiplier(def: InstructionDef): InstructionDef {
+  return { ...def, multiplier: true };
 }
 
 /** An instruction decoded once at a fixed address; the simulator caches these by pc. */
@@ -145,7 +157,8 @@ export class DecodedInstruction implements OperandSlots {
     this.destinations = written;
     this.destinationMask = written.reduce((m, reg) => m | (1 << reg), 0);
     this.loadedMask = def.timing !== 'load' ? 0 : def.effects.accumulators ? ACCUMULATORS_LOADED : 1 << this.rd;
-    this.waitsForAccumulators = (def.effects.accumulators && def.timing !== 'load') || (def.timing === 'csr' && isAccumulatorCsr(this.imm));
+    this.waitsForAccumulators =
+      (def.effects.accumulators && def.timing !== 'load') || (def.timing === 'csr' && isAccumulatorCsr(this.imm)) || def.multiplier === true;
     const rs2Field = def.rs2FieldStallsOnLoad ? (1 << ((expanded >>> 20) & 31)) & ~1 : 0;
     this.loadStallMask = this.sourceMask | writtenFromEx(this, def) | rs2Field;
     this.registerOnly = isRegisterOnly(def.effects);

@@ -32,7 +32,8 @@ const UNITS: readonly UnitDef[] = [
   { unit: 'controller, hazards, pipeline registers, operand muxes', cv32e40pKge: 2.2 + 4.0, modules: ['Core'] },
   { unit: 'hardware-loop registers', cv32e40pKge: 1.9, modules: ['HwloopRegs'] },
   { unit: 'load-store unit', cv32e40pKge: 1.4, modules: ['CoreLsu'] },
-  { unit: 'Xnmsparse r2 block (nm.mac4, nm.racc, accumulators)', cv32e40pKge: 0, modules: ['MacUnit', 'MacAddress', 'WeightSelect', 'MacLanes', 'MacAccumulators'] },
+  // Inside the core the block multiplies with the multiplier's lanes (MacUnitSharedLanes).
+  { unit: 'Xnmsparse r2 block (nm.mac4, nm.racc, accumulators)', cv32e40pKge: 0, modules: ['MacUnitSharedLanes', 'MacAddress', 'WeightSelect', 'MacAccumulators'] },
 ];
 
 export interface CoreUnitArea {

@@ -14,7 +14,7 @@
 // sequences). The `trace_*` outputs report each instruction leaving decode and every register
 // write, for co-simulation with the ISS; they are wires, no logic.
 import { cat, defineModule, type Expr, mux, type Ports, type Signal, U, UInt } from '../hdl/index.js';
-import { MacUnit, macIssueKind } from '../ext/r2/mac-unit.js';
+import { macIssueKind, MacUnitSharedLanes } from '../ext/r2/mac-unit.js';
 import { controller, ExceptionCause } from './controller.js';
 
 /** The exception code of a misaligned load (a misaligned nm.mac4). */
@@ -128,7 +128,11 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     exWrite: { enable: isDecodingWire.and(idAluWe), addr: idAluWaddr },
   });
   const stallJalr = jalrStall(m, { isJalr: d('is_jalr'), base: srcA, writes: [exWrite, exLoad, { enable: wbLoad, addr: wbRd }] });
-  const idReady = m.node('id_ready', stallLoad.not().and(stallJalr.not()).and(exReady));
+  // An instruction on the multiplier waits while an nm.mac4 is in EX: the Xnmsparse block uses the
+  // multiplier's lanes when that nm.mac4's data returns (docs/isa-extension.md R2.6).
+  const exHoldsMac4 = m.wire('ex_holds_mac4', UInt(1));
+  const stallLanes = m.node('lane_stall', exHoldsMac4.and(d('ex_unit').eq(ExUnit.multiplier)));
+  const idReady = m.node('id_ready', stallLoad.not().and(stallJalr.not()).and(stallLanes.not()).and(exReady));
 
   const illegal = m.node('illegal', d('legal').not().or(idIllegalC));
   const inLoopStateWire = m.wire('in_loop_state_w', UInt(1));
@@ -257,7 +261,11 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   }).otherwise(() => exFirst.assign(0));
 
   // ---------------------------------------------------------------- EX
-  const inEx = (unit: ExUnitName): Expr => m.node(`ex_in_${unit}`, exValid.and(exUnit.eq(ExUnit[unit])));
+  const inExNodes = new Map<ExUnitName, Expr>();
+  const inEx = (unit: ExUnitName): Expr => {
+    if (!inExNodes.has(unit)) inExNodes.set(unit, m.node(`ex_in_${unit}`, exValid.and(exUnit.eq(ExUnit[unit]))));
+    return inExNodes.get(unit)!;
+  };
   const alu = pins('u_alu', m.instance('u_alu', CoreAlu, {}));
   const mult = pins('u_mult', m.instance('u_mult', CoreMultiplier, {}));
   const div = pins('u_div', m.instance('u_div', CoreDivider, {}));
@@ -321,9 +329,17 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   let macResult: Expr = U(0, 32);
   let macReady: Expr = U(1, 1);
   let macFault: Expr = U(0, 1);
+  let lanesBusy: Expr = U(0, 1);
   let macCause: Expr = U(0, 5);
   if (extension) {
-    const mac = pins('u_mac', m.instance('u_mac', MacUnit, {}));
+    const mac = pins('u_mac', m.instance('u_mac', MacUnitSharedLanes, {}));
+    mult('mac_lanes').assign(mac('lane_busy'));
+    mult('mac_word').assign(mac('lane_word'));
+    mult('mac_weight').assign(mac('lane_weight'));
+    mult('mac_signed').assign(mac('lane_signed'));
+    mac('lane_products').assign(mult('mac_products'));
+    lanesBusy = mac('lane_busy');
+    exHoldsMac4.assign(inEx('mac').and(exField('mac_kind').eq(macIssueKind.mac4)));
     const macOwnsResponse = m.reg('mac_owns_response', UInt(1), { reset: 0 });
     const inMac = inEx('mac');
     const accCsr = csr('ext_csr_valid');
@@ -342,7 +358,10 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     mac('op_csr_data').assign(csr('ext_csr_wdata'));
     csr('ext_csr_rdata').assign(mac('acc_data'));
     macResult = mac('acc_data');
-    macReady = mac('issue_ready');
+    // nm.mac4 holds EX until its access is granted, like a load (the ISS charges it so); nm.racc and
+    // the CSR accesses until the block has no nm.mac4 in flight.
+    const mac4Granted = mac('data_req').and(dataIn[0]![1]);
+    macReady = m.node('mac_ready', mux(exField('mac_kind').eq(macIssueKind.mac4).and(inEx('mac')), mac4Granted, mac('issue_ready')));
     macFault = mac('exc_valid');
     macCause = mac('exc_cause');
     // nm.racc writes rd through the EX port like every EX result; mtval is 0 (see the CSRs).
@@ -362,6 +381,11 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   } else {
     for (const [n, port] of dataOut) port.assign(lsu(n));
     for (const [n, port] of dataIn) lsu(n).assign(port);
+    exHoldsMac4.assign(0);
+    for (const n of ['mac_lanes', 'mac_signed']) mult(n).assign(0);
+    mult('mac_word').assign(0);
+    mult('mac_weight').assign(0);
+    m.unused(mult('mac_products'));
   }
 
   // Access faults come with the response in WB; a misaligned nm.mac4 faults as it issues in EX.
@@ -374,7 +398,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   m.when(exValid.and(exReady).and(exUnit.eq(ExUnit.lsu).or(exUnit.eq(ExUnit.mac))), () => wbPc.assign(exPc));
 
   m.switch(exUnit)
-    .is(ExUnit.multiplier, () => { exResult.assign(mult('result')); exUnitReady.assign(mult('ready')); })
+    .is(ExUnit.multiplier, () => { exResult.assign(mult('result')); exUnitReady.assign(mult('ready').and(lanesBusy.not())); })
     .is(ExUnit.divider, () => { exResult.assign(div('result')); exUnitReady.assign(div('ready')); })
     .is(ExUnit.lsu, () => { exResult.assign(lsu('next_base')); exUnitReady.assign(lsu('ex_ready')); })
     .is(ExUnit.csr, () => { exResult.assign(csr('csr_rdata')); exUnitReady.assign(extension ? mux(csr('ext_csr_valid'), macReady, U(1, 1)) : U(1, 1)); })

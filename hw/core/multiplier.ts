@@ -19,6 +19,7 @@
 //             one halfword multiplier for the upper word.
 // Products an op does not use have an operand forced to zero, so they add nothing (and do not toggle).
 import { cat, defineModule, type Expr, mux, SInt, U, UInt } from '../hdl/index.js';
+import { productBits as MAC_PRODUCT_BITS } from '../ext/r2/lanes.js';
 import { MULTIPLIER_KINDS, MULTIPLIER_OP_FIELDS, MULTIPLIER_OP_WIDTH, OPERAND_B_SOURCES, type MultiplierKind } from './multiplier-ops.js';
 
 const SUM_BITS = 34;
@@ -47,6 +48,14 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
   const imm2 = m.input('imm2', UInt(32));
   const result = m.output('result', UInt(32));
   const ready = m.output('ready', UInt(1));
+  // The Xnmsparse block's products (docs/isa-extension.md R2.6): with `mac_lanes` the four byte
+  // lanes multiply the loaded word's bytes by the weight instead; no instruction of the unit's own
+  // is in EX in that cycle (the core sees to it).
+  const macLanes = m.input('mac_lanes', UInt(1));
+  const macWord = m.input('mac_word', UInt(32));
+  const macWeight = m.input('mac_weight', UInt(8));
+  const macSigned = m.input('mac_signed', UInt(1));
+  const macProducts = m.output('mac_products', UInt(4 * MAC_PRODUCT_BITS));
 
   const field = (name: keyof typeof MULTIPLIER_OP_FIELDS): Expr => {
     const { lsb, width } = MULTIPLIER_OP_FIELDS[name];
@@ -114,10 +123,14 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
     { a: mux(isMul32, byteOf(aWord, 0), byteOf(aWord, 3)), b: mux(isMul32, byteOf(b, 2), byteOf(y, 1)), aSignable: always, bSignable: always },
   ];
   const lanes = bytewiseOperands.map((operands, i) => {
-    const laneA = mux(bytewise, operands.a, byteOf(aWord, i)).and(lanesUsed.rep(8));
-    const laneB = mux(bytewise, operands.b, byteOf(bLanes, i));
-    return m.node(`lane${i}`, extend(laneA, signedA.and(operands.aSignable)).mul(extend(laneB, signedB.and(operands.bSignable))));
+    const laneA = mux(macLanes, byteOf(macWord, i), mux(bytewise, operands.a, byteOf(aWord, i)).and(lanesUsed.rep(8)));
+    const laneB = mux(macLanes, macWeight, mux(bytewise, operands.b, byteOf(bLanes, i)));
+    const laneSignedA = mux(macLanes, macSigned, signedA.and(operands.aSignable));
+    const laneSignedB = macLanes.or(signedB.and(operands.bSignable));
+    return m.node(`lane${i}`, extend(laneA, laneSignedA).mul(extend(laneB, laneSignedB)));
   });
+  // Each nm.mac4 product fits 16 signed bits (MacLanes).
+  macProducts.assign(cat(...[...lanes].reverse().map((lane) => lane.trunc(MAC_PRODUCT_BITS).asUInt())));
   // The rest of Al*Bh's low half for mul32: (Al1*Bh0 + Al0*Bh1) mod 2^8, at bit 24.
   const crossOf = (aByte: number, bByte: number): Expr => byteOf(aWord, aByte).and(isMul32.rep(8)).mul(byteOf(b, bByte)).trunc(8);
   const cross = m.node('cross_bytes', crossOf(1, 2).add(crossOf(0, 3)));
@@ -160,5 +173,5 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
   const upperHalf = mux(isComplex, mux(imaginary, complexPart, c.bits(31, 16)), shifted.bits(31, 16));
   result.assign(mux(isMulh, partial.bits(31, 0), cat(upperHalf, lowerHalf)));
   ready.assign(isMulh.not().or(step.eq(MULH_DONE)));
-  return { start, first, op, a, b, c, imm, imm2, result, ready };
+  return { start, first, op, a, b, c, imm, imm2, result, ready, macLanes, macWord, macWeight, macSigned, macProducts };
 });

@@ -1,6 +1,6 @@
 /** RV32M multiply and divide. */
 import { div, divu, mulh, mulhsu, mulhu, rem, remu } from '../arith.js';
-import { instruction, type InstructionDef, type TimingClass } from '../definition.js';
+import { instruction, type InstructionDef, onMultiplier, type TimingClass } from '../definition.js';
 import { FORMATS as F } from '../formats.js';
 import { regReg, type BinaryOp } from './semantics.js';
 
@@ -9,10 +9,10 @@ function muldiv(mnemonic: string, funct3: number, timing: TimingClass, op: Binar
 }
 
 export const RV32M: readonly InstructionDef[] = [
-  muldiv('mul', 0, 'alu', Math.imul),
-  muldiv('mulh', 1, 'mulh', mulh),
-  muldiv('mulhsu', 2, 'mulh', mulhsu),
-  muldiv('mulhu', 3, 'mulh', mulhu),
+  onMultiplier(muldiv('mul', 0, 'alu', Math.imul)),
+  onMultiplier(muldiv('mulh', 1, 'mulh', mulh)),
+  onMultiplier(muldiv('mulhsu', 2, 'mulh', mulhsu)),
+  onMultiplier(muldiv('mulhu', 3, 'mulh', mulhu)),
   muldiv('div', 4, 'divSigned', div),
   muldiv('divu', 5, 'divUnsigned', divu),
   muldiv('rem', 6, 'divSigned', rem),

@@ -5,7 +5,7 @@
 import {
   clearField, extractSigned, extractUnsigned, insertField, setField,
 } from '../bitfield.js';
-import { instruction, type Execute, type Extension, type InstructionDef } from '../definition.js';
+import { instruction, onMultiplier, type Execute, type Extension, type InstructionDef } from '../definition.js';
 import { FORMATS as F, type Format } from '../formats.js';
 import { accumulate, regImm, regReg, unary } from './semantics.js';
 
@@ -68,6 +68,6 @@ export const XCV_ALU: readonly InstructionDef[] = [
   op('cv.clipr', 'Xcvalu', 0b0111010, F.r, regReg((a, b) => clipSigned(a, registerBound(b)))),
   op('cv.clipur', 'Xcvalu', 0b0111011, F.r, regReg((a, b) => clipUnsigned(a, registerBound(b)))),
 
-  op('cv.mac', 'Xcvmac', 0b1001000, F.rAcc, accumulate((a, b, acc) => (acc + Math.imul(a, b)) | 0)),
-  op('cv.msu', 'Xcvmac', 0b1001001, F.rAcc, accumulate((a, b, acc) => (acc - Math.imul(a, b)) | 0)),
+  onMultiplier(op('cv.mac', 'Xcvmac', 0b1001000, F.rAcc, accumulate((a, b, acc) => (acc + Math.imul(a, b)) | 0))),
+  onMultiplier(op('cv.msu', 'Xcvmac', 0b1001001, F.rAcc, accumulate((a, b, acc) => (acc - Math.imul(a, b)) | 0))),
 ];

@@ -5,7 +5,7 @@
  * multiply-accumulates with normalization (custom-2 funct3 1xx). Signed forms shift
  * arithmetically, unsigned ones logically; sums wrap at 32 bits as in the 32-bit adder.
  */
-import { instruction, type Execute, type InstructionDef } from '../definition.js';
+import { instruction, onMultiplier, type Execute, type InstructionDef } from '../definition.js';
 import { FORMATS as F } from '../formats.js';
 import { accumulate } from './semantics.js';
 
@@ -71,8 +71,8 @@ const mulMacs: InstructionDef[] = [false, true].flatMap((accumulate) =>
         const name = `cv.${accumulate ? 'mac' : 'mul'}${high ? 'hh' : ''}${unsigned ? 'u' : 's'}${round ? 'rn' : 'n'}`;
         const funct3 = 0b100 | (accumulate ? 0b010 : 0) | (unsigned ? 0b001 : 0);
         const f2 = (round ? 0b10 : 0) | (high ? 0b01 : 0);
-        return instruction(name, 'Xcvmac', { opcode: CUSTOM_2, funct3, f2 }, accumulate ? F.rrShiftAcc : F.rrShift, 'alu',
-          mulMac(accumulate, unsigned, high, round));
+        return onMultiplier(instruction(name, 'Xcvmac', { opcode: CUSTOM_2, funct3, f2 }, accumulate ? F.rrShiftAcc : F.rrShift, 'alu',
+          mulMac(accumulate, unsigned, high, round)));
       }),
     ),
   ),

@@ -1,5 +1,5 @@
 /** CORE-V SIMD complex-number instructions (Xcvsimd, custom-3 with F = 1). */
-import { instruction, type FixedFields, type InstructionDef } from '../definition.js';
+import { instruction, onMultiplier, type FixedFields, type InstructionDef } from '../definition.js';
 import { CUSTOM_3 } from './xcv-simd.js';
 import { FORMATS as F } from '../formats.js';
 import { accumulate, regReg, unary } from './semantics.js';
@@ -20,10 +20,10 @@ const complexFields = (funct5: number, div: number, extra: FixedFields = {}): Fi
 export const XCV_SIMD_COMPLEX: readonly InstructionDef[] = [
   ...DIVISIONS.flatMap(([suffix, div]) => [
     // The 32-bit products are exact in doubles; the shift is by 15 + div, then the lane wraps.
-    instruction(`cv.cplxmul.r${suffix}`, 'Xcvsimd', complexFields(0b01010, div, { bit25: 0 }), F.rAcc, 'alu',
-      accumulate((a, b, rd) => halves(im(rd), Math.floor((re(a) * re(b) - im(a) * im(b)) / 2 ** (15 + div))))),
-    instruction(`cv.cplxmul.i${suffix}`, 'Xcvsimd', complexFields(0b01010, div, { bit25: 1 }), F.rAcc, 'alu',
-      accumulate((a, b, rd) => halves(Math.floor((re(a) * im(b) + im(a) * re(b)) / 2 ** (15 + div)), rd))),
+    onMultiplier(instruction(`cv.cplxmul.r${suffix}`, 'Xcvsimd', complexFields(0b01010, div, { bit25: 0 }), F.rAcc, 'alu',
+      accumulate((a, b, rd) => halves(im(rd), Math.floor((re(a) * re(b) - im(a) * im(b)) / 2 ** (15 + div)))))),
+    onMultiplier(instruction(`cv.cplxmul.i${suffix}`, 'Xcvsimd', complexFields(0b01010, div, { bit25: 1 }), F.rAcc, 'alu',
+      accumulate((a, b, rd) => halves(Math.floor((re(a) * im(b) + im(a) * re(b)) / 2 ** (15 + div)), rd)))),
     // Subtract, then multiply by -j: (real, imaginary) becomes (imaginary, -real).
     instruction(`cv.subrotmj${suffix}`, 'Xcvsimd', complexFields(0b01100, div, { bit25: 0 }), F.r, 'alu',
       regReg((a, b) => halves(shift16(re(b) - re(a), div), shift16(im(a) - im(b), div)))),

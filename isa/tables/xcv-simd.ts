@@ -3,7 +3,7 @@
  * and how operand b is formed: .h/.b use rs2, .sc replicates rs2's lane 0, .sci replicates Imm6.
  * Each family below expands to its six forms here, so the table still has one entry per encoding.
  */
-import { instruction, type Execute, type InstructionDef } from '../definition.js';
+import { instruction, onMultiplier, type Execute, type InstructionDef } from '../definition.js';
 import { FORMATS as F, type Format } from '../formats.js';
 import { dotProduct, lanewise, replicate, type LaneWidth } from '../simd.js';
 import { accumulate, accumulateImm, unary } from './semantics.js';
@@ -41,6 +41,8 @@ interface Family {
   readonly accumulates: boolean;
   /** Imm6 is zero-extended (the unsigned dot products), otherwise sign-extended. */
   readonly unsignedImm: boolean;
+  /** Executed on the multiplier (the dot products). */
+  readonly multiplier?: boolean;
 }
 
 function operandFormat(family: Family, form: Form): Format {
@@ -68,8 +70,9 @@ function expand(family: Family): InstructionDef[] {
     // Register and .sc forms keep bit 25 zero; in .sci forms it is Imm6[0].
     const immediate = form.b === 'sci' ? (family.shift ? (form.width === 16 ? { shiftHiH: 0 } : { shiftHiB: 0 }) : {}) : { bit25: 0 };
     const fields = { opcode: CUSTOM_3, funct5: family.funct5, f: family.f ?? 0, funct3: form.funct3, ...immediate };
-    return instruction(`cv.${family.name}${form.suffix}`, 'Xcvsimd', fields, operandFormat(family, form), 'alu',
+    const row = instruction(`cv.${family.name}${form.suffix}`, 'Xcvsimd', fields, operandFormat(family, form), 'alu',
       semantics(family.op(form.width), form));
+    return family.multiplier ? onMultiplier(row) : row;
   });
 }
 
@@ -92,7 +95,7 @@ function dot(name: string, funct5: number, aSigned: boolean, bSigned: boolean, a
     const product = dotProduct(w, aSigned, bSigned);
     return accumulates ? product : (a: number, b: number): number => product(a, b, 0);
   };
-  return { name, funct5, accumulates, unsignedImm: !aSigned && !bSigned, op };
+  return { name, funct5, accumulates, unsignedImm: !aSigned && !bSigned, op, multiplier: true };
 }
 
 const FAMILIES: readonly Family[] = [

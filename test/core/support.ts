@@ -33,7 +33,7 @@ export function issLikeCore(extension: boolean): { table: InstructionTable; impl
 }
 
 export function compareWithIss(elf: Uint8Array, options: CoreCompareOptions = {}): Comparison & { iss: RunSummary; core: RunSummary } {
-  const iss = runOnIss(elf, { maxCycles: options.maxCycles ?? 2_000_000, grantDelay: options.grantDelay, inputs: options.inputs, traps: options.traps }, issLikeCore(options.extension ?? false));
+  const iss = runOnIss(elf, { maxCycles: options.maxCycles ?? 2_000_000, grantDelay: options.grantDelay, inputs: options.inputs, traps: options.traps, ...issLikeCore(options.extension ?? false) });
   const core = runOnCoreSummary(elf, options);
   return { iss, core, ...compareRuns(iss, core, CORE_STARTUP_CYCLES) };
 }

@@ -9,17 +9,21 @@
 // response without error updates the accumulators, so a faulting nm.mac4 changes nothing. One
 // nm.mac4 is accepted per cycle when memory grants at once. nm.racc and CSR accesses read the
 // accumulators, so they wait until no nm.mac4 is in flight (docs/isa-extension.md R2.6).
-import { defineModule, mux, U, UInt } from '../../hdl/index.js';
+import { defineModule, type Expr, type ModuleBuilder, mux, U, UInt } from '../../hdl/index.js';
 import { dataPort, exceptionPort, loadAccess } from '../load-port.js';
 import { MacAccumulators } from './accumulators.js';
 import { MacAddress } from './address.js';
-import { MacLanes } from './lanes.js';
+import { MacLanes, productBits } from './lanes.js';
 import { WeightSelect } from './weight.js';
 
 /** Values of `issue_kind` (3 is unused: issued with it, nothing happens). */
 export const macIssueKind = { mac4: 0, racc: 1, csr: 2 } as const;
 
-export const MacUnit = defineModule('MacUnit', (m) => {
+/** The four products of a loaded word's lanes and a weight (MacLanes, or the core's multiplier lanes). */
+type Multiply = (word: Expr, weight: Expr, signedAct: Expr, needed: Expr) => Expr;
+
+/** The block around its multipliers: everything of nm.mac4, nm.racc and the CSRs but the products. */
+function macBlock(m: ModuleBuilder, multiply: Multiply) {
   const issueValid = m.input('issue_valid', UInt(1));
   const issueKind = m.input('issue_kind', UInt(2));
   const issueSigned = m.input('issue_signed', UInt(1));
@@ -73,13 +77,9 @@ export const MacUnit = defineModule('MacUnit', (m) => {
     signedQ.assign(issueSigned);
   });
 
-  const lanes = m.instance('u_lanes', MacLanes, {});
-  lanes.word.assign(data.rdata);
-  lanes.weight.assign(weightQ);
-  lanes.signedAct.assign(signedQ);
   const accumulators = m.instance('u_acc', MacAccumulators, {});
   accumulators.accumulate.assign(access.completes);
-  accumulators.products.assign(lanes.products);
+  accumulators.products.assign(multiply(data.rdata, weightQ, signedQ, access.completes));
   accumulators.index.assign(issueAcc);
   accumulators.clear.assign(fireRacc);
   accumulators.write.assign(fireCsr.and(issueCsrWrite));
@@ -95,4 +95,36 @@ export const MacUnit = defineModule('MacUnit', (m) => {
     dataReq: data.req, dataAddr: data.addr, dataBe: data.be, dataGnt: data.gnt, dataRvalid: data.rvalid, dataErr: data.err, dataRdata: data.rdata,
     wbRdWe, wbRdAddr, accData, excValid: exception.valid, excCause: exception.cause, excTval: exception.tval,
   };
+}
+
+/** The block with its own four multipliers (MacLanes): the unit on its own, as docs/isa-extension.md R2.8 measures it. */
+export const MacUnit = defineModule('MacUnit', (m) =>
+  macBlock(m, (word, weight, signedAct) => {
+    const lanes = m.instance('u_lanes', MacLanes, {});
+    lanes.word.assign(word);
+    lanes.weight.assign(weight);
+    lanes.signedAct.assign(signedAct);
+    return lanes.products;
+  }));
+
+/**
+ * The block inside the core, which multiplies with the core multiplier's four byte lanes: in the
+ * cycle an nm.mac4's data returns (`lane_busy`) it offers the loaded word, the weight and the
+ * activations' signedness, and takes the four products back; the core keeps its own multiplier
+ * instructions out of EX in that cycle (docs/isa-extension.md R2.6).
+ */
+export const MacUnitSharedLanes = defineModule('MacUnitSharedLanes', (m) => {
+  const laneBusy = m.output('lane_busy', UInt(1));
+  const laneWord = m.output('lane_word', UInt(32));
+  const laneWeight = m.output('lane_weight', UInt(8));
+  const laneSigned = m.output('lane_signed', UInt(1));
+  const laneProducts = m.input('lane_products', UInt(4 * productBits));
+  const io = macBlock(m, (word, weight, signedAct, needed) => {
+    laneBusy.assign(needed);
+    laneWord.assign(word);
+    laneWeight.assign(weight);
+    laneSigned.assign(signedAct);
+    return laneProducts;
+  });
+  return { ...io, laneBusy, laneWord, laneWeight, laneSigned, laneProducts };
 });
