@@ -2,7 +2,7 @@
 // programs of random.test.ts and the kernels of kernels.test.ts). In every case the ISS follows the
 // specification: the real CV32E40P RTL agrees with it where the RTL has the instruction (checked here
 // when the RTL and Verilator are present), docs/isa-extension.md R2.6 where it does not. The core is
-// the side to fix; each test is marked as failing until it is (then drop the mark).
+// the side to fix; each test is marked as failing until it is (then the mark goes and the test stays).
 import { describe, expect, it } from 'vitest';
 import { differential } from '../../cli/differential.js';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
@@ -65,9 +65,9 @@ target:
 
 /**
  * nm.mac4 whose grant comes 2 cycles late: R2.6 gives it the timing of a load, 1 + 2 cycles, holding
- * EX (the ISS: the addi after it ends in cycle 9). The core lets it leave EX before its grant and the
- * ALU instructions after it go on (the whole program ends 2 cycles early); only a later access
- * waits. Also seen in the xnmsparse convolution of kernels.test.ts under random grant delays.
+ * EX (the ISS: the addi after it ends in cycle 9). The core let it leave EX before its grant and the
+ * ALU instructions after it went on (the program ended 2 cycles early); first seen in the xnmsparse
+ * convolution of kernels.test.ts under random grant delays. Fixed in the core: kept as a regression.
  */
 const MAC4_DELAYED = program(`  la a0, acts
   li t0, 0
@@ -86,7 +86,7 @@ describe('divergences of the core from the ISS (the core is wrong)', () => {
     });
   }
 
-  it.fails('nm.mac4 holds EX until its grant, as a load does (R2.6)', () => {
+  it('nm.mac4 holds EX until its grant, as a load does (R2.6; fixed)', () => {
     expectLockstep(elfOf(MAC4_DELAYED, { table: CV32E40P_XNMSPARSE_TABLE }), { extension: true, grantDelay: { kind: 'fixed', cycles: 2 } });
   });
 

@@ -30,12 +30,11 @@ const FAMILIES: readonly Family[] = ['base', 'xnmsparse', 'traps'];
 const QUICK_SEEDS: Readonly<Record<Family, readonly number[]>> = { base: SEEDS, xnmsparse: SEEDS.slice(0, 16), traps: SEEDS.slice(0, 16) };
 
 /**
- * Programs of the quick run on which the core diverges, for two core bugs (divergences.test.ts):
- * "a jump held in decode..." (a jump held in decode after redirecting fetch, by a jalr whose rd is
- * its rs1 or behind a divide, mulh or an access waiting 2+ cycles for its grant, to a 32-bit
- * instruction at an address = 2 mod 4 lets that instruction leave decode a cycle early), and, with
- * Xnmsparse under grant delays, "nm.mac4 holds EX until its grant". Each is marked as failing, so a
- * fix shows up here as passes to remove.
+ * Programs of the quick run on which the core diverges, all for one core bug (divergences.test.ts,
+ * "a jump held in decode..."): a jump held in decode after redirecting fetch (a jalr whose rd is its
+ * rs1, a jal or jalr behind a divide, mulh or an access waiting 2+ cycles for its grant) to a 32-bit
+ * instruction at an address = 2 mod 4 lets that instruction leave decode a cycle early. Each is
+ * marked as failing, so the fix shows up here as passes to remove.
  */
 const KNOWN_DIVERGENT: ReadonlySet<string> = new Set([
   'seed 11, single-cycle memory',
@@ -74,8 +73,6 @@ const KNOWN_DIVERGENT: ReadonlySet<string> = new Set([
   'xnmsparse seed 22, single-cycle memory',
   'xnmsparse seed 23, single-cycle memory',
   'xnmsparse seed 11, random grant delays',
-  'xnmsparse seed 15, random grant delays',
-  'xnmsparse seed 19, random grant delays',
   'xnmsparse seed 23, random grant delays',
   'traps seed 12, single-cycle memory',
   'traps seed 21, single-cycle memory',
