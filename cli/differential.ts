@@ -18,7 +18,7 @@ import type { GrantDelay } from '../isa/platform/grant-delay.js';
 import { singleCoreMemoryMap } from '../isa/platform/memory-map.js';
 import { IssError } from '../sim/core/errors.js';
 import type { RunStop } from '../sim/core/hart.js';
-import { loadProgram } from '../sim/program.js';
+import { loadProgram, type ProgramOptions } from '../sim/program.js';
 import { stopText } from '../sim/simulate.js';
 
 export interface DifferentialOptions {
@@ -45,8 +45,11 @@ function ending(stop: RunStop | RtlStop): Pick<RunSummary, 'stop' | 'exitCode'> 
   return stop.kind === 'exit' ? { stop: stopText(stop), exitCode: stop.code } : { stop: stopText(stop) };
 }
 
-/** The ISS's side of a comparison; `table` for a core with Xnmsparse (the project's own core). */
-export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rtl'> & { readonly table?: InstructionTable }): RunSummary {
+/**
+ * The ISS's side of a comparison; `table` for a core with Xnmsparse (the project's own core), and
+ * `implemented` for the rows that core has (--strict-core).
+ */
+export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rtl'> & Pick<ProgramOptions, 'table' | 'implemented'>): RunSummary {
   let output = '';
   const { hart, memory } = loadProgram(elf, {
     memoryMap: singleCoreMemoryMap(readElf(elf).entry),
@@ -55,6 +58,7 @@ export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rt
     grantDelay: options.grantDelay,
     traps: options.traps,
     ...(options.table ? { table: options.table } : {}),
+    ...(options.implemented ? { implemented: options.implemented } : {}),
   });
   for (const input of options.inputs ?? []) memory.writeBytes(input.address, input.bytes);
   const retired: { pc: number; cycle: number }[] = [];

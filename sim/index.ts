@@ -1,5 +1,6 @@
 /** Public API of the instruction-set simulator. */
 export { Hart, type HartOptions, type RunResult, type RunStop } from './core/hart.js';
+export type { ImplementedRows } from './core/code-cache.js';
 export { MappedMemory } from './core/memory.js';
 export { MemoryRegion } from './core/memory-region.js';
 export { CoreStats, CV32E40P_TIMING, TimingModel, type TimingConfig } from './core/timing.js';

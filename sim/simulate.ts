@@ -17,6 +17,7 @@ import { Cluster } from './cluster/cluster.js';
 import { MAX_CLUSTER_CORES, PULP_CLUSTER } from './cluster/config.js';
 import type { PortStats } from './cluster/core-port.js';
 import { describeSite, IssError, type FaultSite } from './core/errors.js';
+import type { ImplementedRows } from './core/code-cache.js';
 import type { Hart, RunStop } from './core/hart.js';
 import type { RetireEvent, TrapEvent } from './core/retire.js';
 import { ElfError, readElf } from '../isa/elf/reader.js';
@@ -41,6 +42,8 @@ export interface SimulateOptions {
   readonly output?: (text: string, fd: number) => void;
   /** Instruction table of every core: CV32E40P unless given, e.g. with Xnmsparse. */
   readonly table?: InstructionTable;
+  /** Only these rows of the table are instructions (`--strict-core`: the project's core's rows); all unless given. */
+  readonly implemented?: ImplementedRows;
   /**
    * Interpret every instruction and, on the cluster, schedule one instruction at a time: the
    * reference the compiled blocks and the run-ahead are tested against. Same results, slower.
@@ -143,7 +146,7 @@ interface Loaded {
 }
 
 function load(elf: Uint8Array, cores: number, options: SimulateOptions): Loaded {
-  const table = options.table ? { table: options.table } : {};
+  const table = { ...(options.table ? { table: options.table } : {}), ...(options.implemented ? { implemented: options.implemented } : {}) };
   const image = readElf(elf);
   if (cores === 1) {
     const { hart } = loadProgram(elf, { memoryMap: singleCoreMemoryMap(image.entry), output: options.output, blocks: !options.interpret, traps: options.traps, ...table });

@@ -1,6 +1,6 @@
 // `nmsparse sim`: read or assemble the program, run it on one core or the cluster, report.
 import { message } from '../messages.js';
-import { simulate, type SimulateOptions } from '../../sim/index.js';
+import { simulate, type ImplementedRows, type SimulateOptions } from '../../sim/index.js';
 import { ElfError } from '../../isa/elf/reader.js';
 import { TRAP_POLICIES, type TrapPolicy } from '../../isa/fault.js';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
@@ -12,6 +12,7 @@ import type { RtlReference } from './sim-rtl.js';
 export interface SimOptions {
   cores: string;
   xnmsparse?: boolean;
+  strictCore?: boolean;
   trace?: boolean;
   stats?: boolean;
   maxCycles: string;
@@ -45,6 +46,7 @@ function engineOf(options: SimOptions): { engine: Engine; reference?: RtlReferen
       ['trace', '--trace', options.trace === true],
       ['stats', '--stats', options.stats === true],
       ['interpret', '--interpret', options.interpret === true],
+      ['strictCore', '--strict-core', options.strictCore === true],
     ];
     const given = flags.filter(([key, , set]) => set && !taken.includes(key)).map(([, flag]) => flag);
     if (given.length > 0) throw new UsageError(`${what} runs ${runs} and does not take ${given.join(', ')}`);
@@ -57,6 +59,13 @@ function engineOf(options: SimOptions): { engine: Engine; reference?: RtlReferen
   if (options.rtl !== undefined) throw new UsageError(`--rtl is for the CV32E40P; ${what} runs the nmsparse core`);
   refused(engine === 'compare' ? ['xnmsparse'] : ['xnmsparse', 'stats'], 'one nmsparse core');
   return { engine, reference: { kind, extension: options.xnmsparse === true } };
+}
+
+/** `--strict-core`: the rows of the project's core, with Xnmsparse revision 2 when the run has the extension. */
+async function coreImplemented(xnmsparse: boolean): Promise<ImplementedRows> {
+  const { coreRows } = await import('../../hw/core/control.js');
+  const machine = xnmsparse ? "the project's core with Xnmsparse revision 2 (--strict-core)" : "the project's core (--strict-core)";
+  return { rows: new Set(coreRows(xnmsparse)), machine };
 }
 
 /** --traps, 'auto' unless given; the cluster's cores stop at every fault, so it takes no other. */
@@ -111,6 +120,7 @@ export function sim(file: string, options: SimOptions): Promise<void> {
       interpret: options.interpret === true,
       traps,
       ...(table ? { table } : {}),
+      ...(options.strictCore ? { implemented: await coreImplemented(options.xnmsparse === true) } : {}),
       ...(options.trace ? { trace: (line: string) => process.stderr.write(`${line}\n`) } : {}),
       output: (text, fd) => (fd === 2 ? process.stderr : process.stdout).write(text),
     };

@@ -9,6 +9,7 @@ export function registerSim(program: Command): void {
     .argument('<program>', 'ELF executable or assembly source')
     .option('--cores <n>', 'cores: 1 runs one hart with single-cycle memory, 2..16 the cluster', '1')
     .option('--xnmsparse', 'cores implement the Xnmsparse extension, both revisions (docs/isa-extension.md)')
+    .option('--strict-core', "reject, as illegal, every instruction the project's own core (hw/core) does not implement (with --xnmsparse: revision 1's gathers)")
     .option('--trace', 'print every retired instruction (to stderr, as Spike does)')
     .option('--stats', 'print where each core spent its cycles (to stderr)')
     .option('--max-cycles <n>', 'stop a runaway program after this many cycles; 0: no limit', String(DEFAULT_MAX_CYCLES))

@@ -188,6 +188,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   fetchIo('pc_target').assign(pcTarget);
   const fetchAccept = m.node('fetch_accept', fetchIo('if_valid').and(idReady).and(ctrl.haltFetch.not()).and(pcSet.not()));
   fetchIo('id_ready').assign(fetchAccept);
+  fetchIo('decode_ready').assign(idReady.and(ctrl.haltFetch.not()));
   m.when(fetchAccept, () => {
     idValid.assign(1);
     idInstr.assign(fetchIo('if_instr'));

@@ -43,6 +43,8 @@ export const CoreFetch = defineModule('CoreFetch', (m) => {
   const ifFetchErr = m.output('if_fetch_err', UInt(1));
   const ifHwlpDec = m.output('if_hwlp_dec', UInt(2));
   const idReady = m.input('id_ready', UInt(1));
+  /** Decode could take an instruction this cycle, offered or not (the aligner's split word waits for it). */
+  const decodeReady = m.input('decode_ready', UInt(1));
   const pcSet = m.input('pc_set', UInt(1));
   const pcTarget = m.input('pc_target', UInt(32));
   const hwlpStart0 = m.input('hwlp_start0', UInt(32));
@@ -88,6 +90,7 @@ export const CoreFetch = defineModule('CoreFetch', (m) => {
   aligner.word.assign(prefetch.word);
   aligner.wordErr.assign(prefetch.wordErr);
   aligner.take.assign(take);
+  aligner.ready.assign(decodeReady);
 
   expander.instr.assign(aligner.instr);
 
@@ -102,6 +105,6 @@ export const CoreFetch = defineModule('CoreFetch', (m) => {
   return {
     bootAddr, instrReq, instrAddr, instrGnt, instrRvalid, instrRdata, instrErr,
     ifValid, ifInstr, ifCompressed, ifIllegalC, ifPc, ifFetchErr, ifHwlpDec,
-    idReady, pcSet, pcTarget, hwlpStart0, hwlpStart1, hwlpEnd0, hwlpEnd1, hwlpCount0, hwlpCount1,
+    idReady, decodeReady, pcSet, pcTarget, hwlpStart0, hwlpStart1, hwlpEnd0, hwlpEnd1, hwlpCount0, hwlpCount1,
   };
 });

@@ -12,6 +12,7 @@
  * competing runs whole compiled blocks.
  */
 import { Fault } from '../../isa/fault.js';
+import type { ImplementedRows } from '../core/code-cache.js';
 import { Hart, type RunStop } from '../core/hart.js';
 import { MappedMemory } from '../core/memory.js';
 import { SyscallEnvironment, type HaltReason } from '../core/environment.js';
@@ -29,6 +30,8 @@ import { Tcdm } from './tcdm.js';
 export interface ClusterOptions {
   readonly config?: Partial<ClusterConfig>;
   readonly table?: InstructionTable;
+  /** Only these rows of the table are instructions (HartOptions.implemented). */
+  readonly implemented?: ImplementedRows;
   readonly output?: (text: string, fd: number) => void;
   /** Bytes of L1 reserved per core for its stack, from the top of L1 down (sp is set at reset). */
   readonly stackSize?: number;
@@ -96,6 +99,7 @@ export class Cluster implements PortHost {
         // core to a handler midway (docs/iss.md#traps).
         resetPc: config.l2Base, hartId: id, timing: config.timing, blocks: options.blocks ?? true, traps: 'stop',
         environment: new SyscallEnvironment(options.output), ...(options.table ? { table: options.table } : {}),
+        ...(options.implemented ? { implemented: options.implemented } : {}),
       });
       port.hart = hart;
       hart.regs[SP] = config.l1Base + config.l1Size - id * stackSize;

@@ -12,7 +12,7 @@
  */
 import { hex } from '../../isa/bits.js';
 import { decode, instructionLength } from '../../isa/decoder.js';
-import type { DecodedInstruction } from '../../isa/definition.js';
+import type { DecodedInstruction, InstructionDef } from '../../isa/definition.js';
 import { disassemble, formatInstruction, instructionHex } from '../../isa/disassembler.js';
 import { Fault, TRAP_CAUSE } from '../../isa/fault.js';
 import type { InstructionTable } from '../../isa/table.js';
@@ -23,6 +23,17 @@ import type { CodePage } from './code-page.js';
 
 /** Arrivals at an address before the block starting there is compiled: code run once is not worth it. */
 const COMPILE_AFTER_VISITS = 4;
+
+/**
+ * The rows a hart implements when it implements fewer than its table decodes (`nmsparse sim
+ * --strict-core`: the project's core, whose rows only the caller knows). Any other row is an
+ * illegal instruction, reported with its mnemonic and who lacks it.
+ */
+export interface ImplementedRows {
+  readonly rows: ReadonlySet<InstructionDef>;
+  /** Who implements only these rows, for the error: "the project's core (--strict-core)". */
+  readonly machine: string;
+}
 
 /** The instruction at a pc as far as fetching it got, for a fault report. */
 export interface FetchedInstruction {
@@ -46,6 +57,7 @@ export class CodeCache {
     private readonly table: InstructionTable,
     /** The hart's loops: a block ends at the end of an active one. */
     private readonly loops: HwLoopRegs,
+    private readonly implemented?: ImplementedRows,
   ) {}
 
   /** The instruction at pc, for execution: pc's page becomes the one tried first. */
@@ -157,6 +169,10 @@ export class CodeCache {
     this.lastWord = word;
     const insn = decode(this.table, word, addr);
     if (!insn) throw new Fault('illegal-instruction', `illegal instruction ${instructionHex(word)}`);
+    // Checked before the instruction is cached, so every fetch of it fails alike.
+    if (this.implemented && !this.implemented.rows.has(insn.def)) {
+      throw new Fault('illegal-instruction', `${insn.def.mnemonic} (${insn.def.extension}) is not implemented by ${this.implemented.machine}`);
+    }
     const page = region.allocateCodePage(offset);
     page.decoded[(addr - page.base) >>> 1] = insn;
     this.use(page);

@@ -15,7 +15,7 @@ import type { Addr, Cycles } from '../../isa/types.js';
 import { ArchitecturalState, type ArchitecturalOptions } from './architectural-state.js';
 import type { Block, BlockHost } from './block.js';
 import type { Bus } from './bus.js';
-import { CodeCache } from './code-cache.js';
+import { CodeCache, type ImplementedRows } from './code-cache.js';
 import type { HaltReason } from './environment.js';
 import { locateFault, type FaultSite } from './errors.js';
 import { CV32E40P_TIMING, TimingModel, type TimingConfig } from './timing.js';
@@ -28,6 +28,8 @@ export interface HartOptions extends ArchitecturalOptions {
    * instruction. Both give identical results; with a retire hook installed the hart interprets.
    */
   readonly blocks?: boolean;
+  /** Only these rows of the table are instructions (see ImplementedRows); all of them unless given. */
+  readonly implemented?: ImplementedRows;
 }
 
 export type RunStop = HaltReason | { readonly kind: 'cycle-limit' };
@@ -66,7 +68,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
     super(memory, { ...options, accumulatorCsrs: table.hasAccumulators });
     this.table = table;
     this.timing = new TimingModel(options.timing ?? CV32E40P_TIMING, this.stats);
-    this.code = new CodeCache(memory, this.table, this.hwloop);
+    this.code = new CodeCache(memory, this.table, this.hwloop, options.implemented);
     this.blocksEnabled = options.blocks ?? true;
   }
 

@@ -235,6 +235,7 @@ export function runFetch(program: Program, options: RunOptions): RunResult {
     }
     const ready = random.chance(options.readyChance);
     sim.poke('id_ready', Number(ready));
+    sim.poke('decode_ready', Number(ready));
     sim.poke('instr_gnt', Number(memory.grant(sim.peek('instr_req') === 1, sim.peek('instr_addr'), cycle)));
 
     const valid = sim.peek('if_valid') === 1;

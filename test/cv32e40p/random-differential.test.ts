@@ -1,8 +1,8 @@
 // Constrained-random programs (random-program.ts) on the ISS and on the real CV32E40P RTL: stop,
 // instructions, register writes, cycles and each instruction's cycle must agree exactly, with
-// single-cycle memory and under random data-grant delays. `npm test` runs a fixed set of seeds;
-// `npm run fuzz` sets FUZZ_RUNS (FUZZ_SEED to repeat a run) for a longer one, whose first seed a
-// failure names.
+// single-cycle memory and under random data-grant delays, also with traps taken. `npm test` runs a
+// fixed set of seeds; `npm run fuzz` sets FUZZ_RUNS (FUZZ_SEED to repeat a run) for a longer one,
+// whose first seed a failure names.
 import { describe, expect, it } from 'vitest';
 import { differential, type DifferentialOptions } from '../../cli/differential.js';
 import { writeElf } from '../../isa/elf/writer.js';
@@ -15,8 +15,8 @@ const skip = skipUnlessRtl();
 const runs = fuzzParameters<unknown>(40);
 const SEEDS: readonly number[] = Array.from({ length: runs.numRuns! }, (_, i) => (runs.seed! + i) >>> 0);
 
-async function expectAgreement(seed: number, options: Partial<DifferentialOptions>): Promise<void> {
-  const { source } = randomProgram(seed, { exit: seed % 2 === 0 ? 'ecall' : 'tohost' });
+async function expectAgreement(seed: number, options: Partial<DifferentialOptions>, traps = false): Promise<void> {
+  const { source } = randomProgram(seed, { exit: seed % 2 === 0 ? 'ecall' : 'tohost', traps });
   const elf = writeElf(assemble(source, { file: `random-${seed}.S` }));
   const result = await differential(elf, { rtl: RTL_PATH, maxCycles: 1_000_000, ...options });
   expect(result.iss.stop, `seed ${seed}`).toMatch(/^exit /);
@@ -30,5 +30,9 @@ describe.skipIf(skip)('random programs on the ISS and on the CV32E40P RTL', () =
 
   it(`agree under random data-grant delays (${SEEDS.length / 4} programs)`, { timeout: fuzzTimeout ?? 300_000 }, async () => {
     for (const seed of SEEDS.filter((_, i) => i % 4 === 0)) await expectAgreement(seed, { grantDelay: { kind: 'random', seed, max: 3 } });
+  });
+
+  it(`agree with a trap handler installed and traps taken (${SEEDS.length / 4} programs, half under random grant delays)`, { timeout: fuzzTimeout ?? 300_000 }, async () => {
+    for (const [i, seed] of SEEDS.filter((_, k) => k % 4 === 1).entries()) await expectAgreement(seed, i % 2 === 0 ? {} : { grantDelay: { kind: 'random', seed, max: 3 } }, true);
   });
 });

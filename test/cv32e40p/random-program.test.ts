@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { writeElf } from '../../isa/elf/writer.js';
+import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
 import { loadProgram } from '../../sim/program.js';
 import { assemble } from '../../sw/asm/assembler.js';
 import { fuzzParameters, fuzzTimeout } from '../fuzz/support.js';
@@ -28,6 +29,9 @@ const FEATURES = [
   'hwloop-split', 'hwloop-split-register', 'indexed', 'jal', 'jalr-after-load', 'jalr-hazard', 'jalr-rd-is-rs1',
   'load-overwrite', 'load-use', 'misaligned', 'multiply-divide', 'post-increment', 'post-increment-rd-is-base', 'unaligned-target',
 ];
+
+/** The trap snippets' features (random-program/traps.ts): each must appear. */
+const TRAP_FEATURES = ['trap-ebreak', 'trap-ecall', 'trap-illegal-word', 'trap-illegal-csr', 'trap-read-only-csr'];
 
 /** Timing-table rows with a statistic of their own: each must cost cycles somewhere in the seed set. */
 const STALLS = ['loadUseStalls', 'branchPenalty', 'jumpPenalty', 'jalrStalls', 'multiCycle', 'splitAccessStalls', 'csrFlushStalls', 'fenceStalls'] as const;
@@ -73,5 +77,31 @@ describe(`random programs for the differential suite (seeds ${SEEDS[0]}..${SEEDS
       expect(STALLS.filter((s) => stalls[s] === 0), 'timing rows no program exercised').toEqual([]);
     }
     expect([...features.keys()].filter((f) => !FEATURES.includes(f)), 'features this test does not know').toEqual([]);
+  }, fuzzTimeout ?? 60_000);
+
+  it('with Xnmsparse (the project\'s core): run to their exit on both engines, alike, with every Xnmsparse feature', () => {
+    const features = new Set<string>();
+    for (const seed of SEEDS.slice(0, 50)) {
+      const program = randomProgram(seed, { xnmsparse: true });
+      const elf = writeElf(assemble(program.source, { file: `random-${seed}.S`, table: CV32E40P_XNMSPARSE_TABLE }));
+      const { reference } = compareSingle(elf, { maxCycles: CYCLE_BUDGET, table: CV32E40P_XNMSPARSE_TABLE });
+      expect({ seed, error: reference.error, stop: reference.stop?.kind }).toEqual({ seed, error: undefined, stop: 'exit' });
+      for (const feature of program.features) features.add(feature);
+    }
+    if (SEEDS.length >= 50) expect(['mac4', 'mac4-hwloop', 'racc', 'nmacc-csr'].filter((f) => !features.has(f))).toEqual([]);
+  }, fuzzTimeout ?? 60_000);
+
+  it('with traps: run to their exit on both engines, alike, with every kind of trap', () => {
+    const features = new Set<string>();
+    for (const seed of SEEDS.slice(0, 50)) {
+      const program = randomProgram(seed, { traps: true });
+      const elf = writeElf(assemble(program.source, { file: `random-${seed}.S` }));
+      const { reference } = compareSingle(elf, { maxCycles: CYCLE_BUDGET });
+      expect({ seed, error: reference.error, stop: reference.stop?.kind }).toEqual({ seed, error: undefined, stop: 'exit' });
+      // The ISS took the traps (their entry cycles counted) exactly when the program has some.
+      expect(reference.hart.stats.trapCycles > 0, `seed ${seed}`).toBe([...program.features].some((f) => f.startsWith('trap-')));
+      for (const feature of program.features) features.add(feature);
+    }
+    if (SEEDS.length >= 50) expect(TRAP_FEATURES.filter((f) => !features.has(f))).toEqual([]);
   }, fuzzTimeout ?? 60_000);
 });

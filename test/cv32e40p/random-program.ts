@@ -26,6 +26,10 @@
  *   whatever the loop counts (builder.ts), and the last 256 bytes hold saved return addresses.
  * - End: every register and then every data word is folded into a0, which is the exit code of
  *   `li a7, 93; ecall`, or, with `exit: 'tohost'`, stored as (a0 << 1) | 1 to the `tohost` word.
+ * - `xnmsparse: true` (for the project's core with the extension, test/core/random.test.ts) adds
+ *   runs of Xnmsparse revision 2 (`random-program/xnmsparse.ts`), the accumulators moved into
+ *   registers before the checksum; `traps: true` installs a handler and adds trapping
+ *   instructions (`random-program/traps.ts`). Without them the program is what it always was.
  */
 import { Random } from '../../util/random.js';
 import { regName } from '../../isa/registers.js';
@@ -33,6 +37,8 @@ import { BASE, Builder, DATA_BYTES, POINTER, POINTER_HOME, POOL, SP, SP_OFFSET }
 import {
   branchLoop, call, csrAccess, divide, fence, forwardBranch, hardwareLoop, jalrHazard, jump, nestedLoops,
 } from './random-program/snippets.js';
+import { installTrapHandler, trap } from './random-program/traps.js';
+import { drainAccumulators, macLoop, macRun } from './random-program/xnmsparse.js';
 import { compressedRun, loadIntoPointer, loadOverwrite, loadUse, multiplierRun, straightLine } from './random-program/straight-line.js';
 
 export interface RandomProgramOptions {
@@ -40,6 +46,13 @@ export interface RandomProgramOptions {
   readonly snippets?: number;
   /** How the program ends: `ecall` with a7 = 93 (the default) or a store to `tohost`. */
   readonly exit?: 'ecall' | 'tohost';
+  /**
+   * Also Xnmsparse revision 2 (random-program/xnmsparse.ts), for the project's core with the
+   * extension: assemble with its table. Off, the program is the same as before the option existed.
+   */
+  readonly xnmsparse?: boolean;
+  /** Also traps (random-program/traps.ts), with a handler installed at the start. Off, as `xnmsparse`. */
+  readonly traps?: boolean;
 }
 
 export interface RandomProgram {
@@ -68,11 +81,15 @@ const SNIPPETS: readonly [number, (b: Builder) => void][] = [
   [1, fence],
   [1, csrAccess],
 ];
-const TOTAL_WEIGHT = SNIPPETS.reduce((sum, [weight]) => sum + weight, 0);
+/** With Xnmsparse: runs of nm.mac4 about as often as straight-line code, and in hardware loops. */
+const XNMSPARSE_SNIPPETS: readonly [number, (b: Builder) => void][] = [[4, macRun], [2, macLoop]];
+const TRAP_SNIPPETS: readonly [number, (b: Builder) => void][] = [[2, trap]];
 
-function snippet(b: Builder): void {
-  let roll = b.random.below(TOTAL_WEIGHT);
-  for (const [weight, emit] of SNIPPETS) {
+const totalWeight = (snippets: readonly [number, unknown][]): number => snippets.reduce((sum, [weight]) => sum + weight, 0);
+
+function snippet(b: Builder, snippets: readonly [number, (b: Builder) => void][]): void {
+  let roll = b.random.below(totalWeight(snippets));
+  for (const [weight, emit] of snippets) {
     if (roll < weight) return emit(b);
     roll -= weight;
   }
@@ -81,6 +98,8 @@ function snippet(b: Builder): void {
 const reg = regName;
 const A0 = 10;
 const TEMP = 31;
+/** Where the accumulators go before the checksum (t0..t3: pool registers the checksum folds). */
+const ACCUMULATOR_DRAINS = [5, 6, 7, 28];
 
 /** Fold every register into a0, then every data word (a backward loop), leaving the checksum in a0. */
 function checksum(b: Builder): void {
@@ -105,7 +124,8 @@ function checksum(b: Builder): void {
 }
 
 export function randomProgram(seed: number, options: RandomProgramOptions = {}): RandomProgram {
-  const { snippets = 24, exit = 'ecall' } = options;
+  const { snippets = 24, exit = 'ecall', xnmsparse = false, traps = false } = options;
+  const kinds = [...SNIPPETS, ...(xnmsparse ? XNMSPARSE_SNIPPETS : []), ...(traps ? TRAP_SNIPPETS : [])];
   const random = new Random(seed);
   const b = new Builder(random);
   b.emit('.option norvc');
@@ -115,11 +135,13 @@ export function randomProgram(seed: number, options: RandomProgramOptions = {}):
   b.emit(`la ${reg(BASE)}, data`);
   b.emit(`addi ${reg(SP)}, ${reg(BASE)}, ${SP_OFFSET}`);
   b.emit(`addi ${reg(POINTER)}, ${reg(BASE)}, ${POINTER_HOME}`);
+  if (traps) installTrapHandler(b);
   for (const r of POOL) b.emit(`li ${reg(r)}, ${b.interestingValue()}`);
   for (let i = 0; i < snippets; i++) {
     if (random.chance(0.3)) b.resetPointer();
-    snippet(b);
+    snippet(b, kinds);
   }
+  if (xnmsparse) drainAccumulators(b, ACCUMULATOR_DRAINS);
   checksum(b);
   if (exit === 'ecall') {
     b.emit('li a7, 93');

@@ -124,10 +124,10 @@ function loopBody(b: Builder, times: number, draws: number): void {
 }
 
 /** cv.setupi reaches 31 words: bodies of at most 7 draws (28 instructions) may use it. */
-const SHORT_BODY = 7;
+export const SHORT_BODY = 7;
 
 /** Arm loop `l` for `times` iterations of the code up to `end`, by one of the four set-up forms. */
-function setUpLoop(b: Builder, l: number, times: number, end: string, short: boolean): void {
+export function setUpLoop(b: Builder, l: number, times: number, end: string, short: boolean): void {
   const form = b.random.pick(short ? ['setupi', 'setup', 'split', 'split-register'] : ['setup', 'split', 'split-register']);
   b.feature(`hwloop-${form}`);
   const count = b.dest();
