@@ -29,56 +29,6 @@ const FAMILIES: readonly Family[] = ['base', 'xnmsparse', 'traps'];
 /** Seeds per family in the quick run: the base set is the largest, the others add what it lacks. */
 const QUICK_SEEDS: Readonly<Record<Family, readonly number[]>> = { base: SEEDS, xnmsparse: SEEDS.slice(0, 16), traps: SEEDS.slice(0, 16) };
 
-/**
- * Programs of the quick run on which the core diverges, all for one core bug (divergences.test.ts,
- * "a jump held in decode..."): a jump held in decode after redirecting fetch (a jalr whose rd is its
- * rs1, a jal or jalr behind a divide, mulh or an access waiting 2+ cycles for its grant) to a 32-bit
- * instruction at an address = 2 mod 4 lets that instruction leave decode a cycle early. Each is
- * marked as failing, so the fix shows up here as passes to remove.
- */
-const KNOWN_DIVERGENT: ReadonlySet<string> = new Set([
-  'seed 11, single-cycle memory',
-  'seed 11, random grant delays',
-  'seed 12, single-cycle memory',
-  'seed 14, single-cycle memory',
-  'seed 15, single-cycle memory',
-  'seed 15, random grant delays',
-  'seed 16, single-cycle memory',
-  'seed 18, single-cycle memory',
-  'seed 21, single-cycle memory',
-  'seed 23, single-cycle memory',
-  'seed 23, random grant delays',
-  'seed 26, single-cycle memory',
-  'seed 27, single-cycle memory',
-  'seed 27, random grant delays',
-  'seed 30, single-cycle memory',
-  'seed 31, single-cycle memory',
-  'seed 31, random grant delays',
-  'seed 35, single-cycle memory',
-  'seed 35, random grant delays',
-  'seed 40, single-cycle memory',
-  'seed 41, single-cycle memory',
-  'seed 42, single-cycle memory',
-  'seed 43, single-cycle memory',
-  'seed 43, random grant delays',
-  'seed 44, single-cycle memory',
-  'seed 46, single-cycle memory',
-  'seed 52, single-cycle memory',
-  'seed 54, single-cycle memory',
-  'seed 55, random grant delays',
-  'seed 57, single-cycle memory',
-  'seed 58, single-cycle memory',
-  'xnmsparse seed 11, single-cycle memory',
-  'xnmsparse seed 21, single-cycle memory',
-  'xnmsparse seed 22, single-cycle memory',
-  'xnmsparse seed 23, single-cycle memory',
-  'xnmsparse seed 11, random grant delays',
-  'xnmsparse seed 23, random grant delays',
-  'traps seed 12, single-cycle memory',
-  'traps seed 21, single-cycle memory',
-  'traps seed 23, single-cycle memory',
-  'traps seed 23, random grant delays',
-]);
 
 /** The RTL simulation takes up to a second a program: the fuzz suites' hour is too short for 20,000. */
 const LONG_RUN_TIMEOUT = Math.max(fuzzTimeout ?? 0, SEEDS.length * 1_000);
@@ -104,7 +54,7 @@ describe.skipIf(longRun)(`random programs on the core and on the ISS (seeds ${SE
     ...QUICK_SEEDS[family].filter((_, i) => i % 4 === 0).map((seed) => [`${prefix(family)}seed ${seed}, random grant delays`, family, seed, delayed(seed)] as const),
   ]);
   for (const [name, family, seed, options] of each) {
-    (KNOWN_DIVERGENT.has(name) ? it.fails : it)(name, { timeout: 30_000 }, () => {
+    it(name, { timeout: 30_000 }, () => {
       expect(divergence(family, seed, options)).toBeUndefined();
     });
   }

@@ -9,12 +9,12 @@ import { writeElf } from '../../isa/elf/writer.js';
 import { singleCoreMemoryMap } from '../../isa/platform/memory-map.js';
 import { loadProgram } from '../../sim/program.js';
 import { assemble } from '../../sw/asm/assembler.js';
-import { GRANT_DELAYS, knownCoreDifference, PROGRAMS } from './known-differences.js';
+import { GRANT_DELAYS, PROGRAMS } from './core-programs.js';
 
 describe("the core's stall counts against the ISS's statistics", () => {
   it.each(PROGRAMS)('%s', { timeout: 120_000 }, (name, source) => {
     const elf = writeElf(assemble(source, { file: 'program.S' }));
-    for (const grantDelay of GRANT_DELAYS.filter((delay) => !knownCoreDifference(name, delay))) {
+    for (const grantDelay of GRANT_DELAYS) {
       const { hart } = loadProgram(elf, { memoryMap: singleCoreMemoryMap(readElf(elf).entry), ...(grantDelay ? { grantDelay } : {}) });
       hart.run(10_000_000);
       const s = hart.stats;

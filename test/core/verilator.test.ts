@@ -17,9 +17,8 @@ import { layerElf } from '../../sw/kernels/layers/run.js';
 import { randomLayerData } from '../../sw/layers/data.js';
 import { type LayerSpec, NO_PADDING } from '../../sw/layers/spec.js';
 import { skipUnlessTools } from '../support/tools.js';
-import { GRANT_DELAYS, knownCoreDifference, PROGRAMS } from './known-differences.js';
+import { GRANT_DELAYS, PROGRAMS } from './core-programs.js';
 
-const known = knownCoreDifference;
 const matmul: LayerSpec = { name: 'core-matmul', kind: 'matmul', inH: 3, inW: 1, inC: 24, outC: 6, kH: 1, kW: 1, stride: 1, pad: NO_PADDING, inputSigned: true, output: 'int8', relu: false };
 const conv: LayerSpec = { name: 'core-conv', kind: 'conv', inH: 5, inW: 5, inC: 5, outC: 5, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 0, left: 1, right: 1 }, inputSigned: false, output: 'uint8', relu: true };
 const denseLayer = (spec: LayerSpec): Uint8Array => layerElf(layerProgram(randomLayerData(spec, 5, undefined), 'dense', undefined, 1, { selfCheck: true }));
@@ -48,11 +47,11 @@ describe.skipIf(skipUnlessTools(['verilator']))("the core's Verilog under Verila
   });
 
   describe('agrees with the ISS', () => {
-    it.each(PROGRAMS.filter(([name]) => !known(name, undefined)))('%s', { timeout: 120_000 }, async (_, source) => expectSameAsIss(elfOf(source)));
+    it.each(PROGRAMS)('%s', { timeout: 120_000 }, async (_, source) => expectSameAsIss(elfOf(source)));
 
     it('under fixed and random data-grant delays', { timeout: 300_000 }, async () => {
       for (const [name, source] of PROGRAMS) {
-        for (const grantDelay of GRANT_DELAYS.filter((delay) => delay !== undefined && !known(name, delay))) {
+        for (const grantDelay of GRANT_DELAYS.filter((delay) => delay !== undefined)) {
           await expectSameAsIss(elfOf(source), grantDelay).catch((error: Error) => Promise.reject(new Error(`${name}, ${JSON.stringify(grantDelay)}: ${error.message}`)));
         }
       }
