@@ -3,10 +3,13 @@
 // in a memory behind both OBI ports (grant in the request's cycle, rvalid and data in the next; the
 // data port's grants delayed like the ISS's, isa/platform/grant-delay.ts), sp preset as the ISS
 // presets it, and the run ending at a non-zero store to `tohost` (1: exit 0, v: exit v >> 1), at
-// `ecall` with a7 = 93 (exit a0), at ebreak, at an illegal instruction, or at the cycle limit. An
-// ecall write (a7 = 64, fd 1 or 2) is serviced as gen/rtl-harness/environment-call.ts describes.
-// The result has the CV32E40P harness's shape, so the ISS comparison (divergence.ts) serves both;
-// gen/core/verilator.ts runs the same testbench on the core's Verilog.
+// `ecall` with a7 = 93 (exit a0), or at the cycle limit. Traps follow the ISS's policy (`traps`):
+// stopped at (ebreak, an illegal instruction), or taken into the program's handler, the trapping
+// instruction and any younger one that left decode then not retiring. An ecall write (a7 = 64,
+// fd 1 or 2) is serviced as gen/rtl-harness/environment-call.ts describes, when the program has no
+// handler of its own. The result has the CV32E40P harness's shape, so the ISS comparison
+// (divergence.ts) serves both; gen/core/verilator.ts runs the same testbench on the core's Verilog,
+// which stops at traps rather than taking them.
 import { hex } from '../../isa/bits.js';
 import { readElf } from '../../isa/elf/reader.js';
 import { type GrantDelay, grantDelays } from '../../isa/platform/grant-delay.js';
