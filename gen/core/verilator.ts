@@ -6,6 +6,9 @@
 import { Core } from '../../hw/core/core.js';
 import { elaborate, type Design } from '../../hw/hdl/index.js';
 import { runDriver } from '../rtl-harness/driver-protocol.js';
+
+/** The core's Verilator driver ends the run at a trap, whatever the ISS's policy (docs/core.md). */
+const STOPS_AT_TRAPS = 'stop';
 import { buildVerilatorModel, type VerilatorModel } from '../rtl-harness/verilator-build.js';
 import { emitVerilog, initMacro } from '../verilog/index.js';
 import { MCYCLE_PRESET } from './conventions.js';
@@ -69,7 +72,7 @@ export function buildCoreModel(extension: boolean): Promise<VerilatorModel> {
 /** Run the ELF executable `elf` on the core's Verilog under Verilator, as runOnCore runs it on the HDL simulation. */
 export async function runOnCoreVerilator(elf: Uint8Array, options: CoreRunOptions): Promise<CoreRunResult> {
   const { executable } = await buildCoreModel(options.extension);
-  const { result, extra } = await runDriver(executable, 'core', elf, { ...options, mcycleStart: MCYCLE_PRESET });
+  const { result, extra } = await runDriver(executable, 'core', elf, { ...options, mcycleStart: MCYCLE_PRESET, traps: STOPS_AT_TRAPS });
   const stallLine = extra.find((line) => line.startsWith('stalls'));
   if (stallLine === undefined) throw new Error(`the core model printed no stall counts: ${JSON.stringify(extra)}`);
   const counts = new Map(stallLine.split(' ').slice(1).map((entry) => {

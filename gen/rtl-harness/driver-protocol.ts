@@ -1,6 +1,7 @@
 // The TypeScript side of the Verilator testbench drivers' command line and report
 // (gen/rtl-harness/driver-support.ts): the program image file, the arguments, and the parse of
 // the summary and the trace into an RtlRunResult.
+import type { TrapPolicy } from '../../isa/fault.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { hex } from '../../isa/bits.js';
@@ -21,6 +22,8 @@ export interface DriverRun {
   readonly inputs?: readonly RtlInput[];
   /** mcycle after reset (negative: the core's start-up cycles the ISS does not count). */
   readonly mcycleStart: number;
+  /** The ISS's trap policy, for a driver that can let its core take traps; 'stop' unless given. */
+  readonly traps?: TrapPolicy;
 }
 
 /** The program's segments and the inputs, refusing a program that overlaps the ecall handler. */
@@ -69,6 +72,7 @@ export function runDriver(executable: string, model: string, elf: Uint8Array, op
     const args = [
       imagePath, hexArgument(image.entry), hexArgument(sp), tohost === undefined ? 'none' : hexArgument(tohost),
       String(options.maxCycles), grantArgument(options.grantDelay), options.trace ? tracePath : '-', String(options.mcycleStart),
+      options.traps ?? 'stop',
     ];
     const run = await runExecutable(executable, args, dir);
     if (run.code !== 0) throw new Error(`the ${model} model failed (exit ${run.code}): ${run.stderr.trim()}`);

@@ -4,7 +4,7 @@
 // adds its own main loop, which knows how its core shows a retirement and how to reach its
 // register file and counters.
 //
-// Command line: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE MCYCLE
+// Command line: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE MCYCLE TRAPS
 //   IMAGE       segments, each a little-endian u32 address, u32 length, then the bytes (the
 //               program, its inputs and the ecall handler: gen/rtl-harness/environment-call.ts)
 //   BOOT, SP    boot address (the ELF entry) and initial stack pointer, hex
@@ -17,6 +17,8 @@
 //               register-file write, or "-" for none
 //   MCYCLE      mcycle's value after reset, decimal, negative so that a program reads the cycles
 //               since its first instruction as on the ISS
+//   TRAPS       the ISS's trap policy (docs/iss.md#traps): stop, take or auto, for a driver whose
+//               core it lets trap into the program's handler
 // Prints "stop KIND VALUE PC cycles N instret N", "regs X0 .. X31" and "output HEX" (what the
 // program wrote), one line each: gen/rtl-harness/driver-protocol.ts reads them.
 import { ECALL_HANDLER_END, SYSCALL_NUMBER } from './environment-call.js';
@@ -116,10 +118,11 @@ struct Options {
   DataGrants grants;
   FILE* trace = nullptr;
   uint64_t mcycle = 0;
+  std::string traps;
 };
 
 Options parse(int argc, char** argv) {
-  if (argc != 9) fail("usage: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE MCYCLE");
+  if (argc != 10) fail("usage: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE MCYCLE TRAPS");
   Options o;
   FILE* image = std::fopen(argv[1], "rb");
   if (!image) fail(std::string("cannot open ") + argv[1]);
@@ -149,7 +152,14 @@ Options parse(int argc, char** argv) {
     if (!o.trace) fail(std::string("cannot write ") + argv[7]);
   }
   o.mcycle = (uint64_t)std::strtoll(argv[8], nullptr, 10);
+  o.traps = argv[9];
+  if (o.traps != "stop" && o.traps != "take" && o.traps != "auto") fail("bad trap policy " + o.traps);
   return o;
+}
+
+/** Exit, or write to fd 1 or 2: the ecalls the testbench serves, as the ISS's environment does. */
+bool serves(uint32_t a0, uint32_t a7) {
+  return a7 == ${SYSCALL_NUMBER.exit} || (a7 == ${SYSCALL_NUMBER.write} && (a0 == 1 || a0 == 2));
 }
 
 /**
