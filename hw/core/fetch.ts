@@ -22,6 +22,7 @@
 // A delayed grant or response delays the stream, never changes it. A word that came with
 // `instr_err` marks the instructions made from it with `if_fetch_err`.
 import { defineModule, mux, UInt } from '../hdl/index.js';
+import { instructionPort } from './instr-port.js';
 import { Aligner } from './aligner.js';
 import { CompressedDecoder } from './compressed-decoder.js';
 import { loopEnd } from './hwloop-jump.js';
@@ -29,12 +30,7 @@ import { PrefetchBuffer } from './prefetch-buffer.js';
 
 export const CoreFetch = defineModule('CoreFetch', (m) => {
   const bootAddr = m.input('boot_addr', UInt(32));
-  const instrReq = m.output('instr_req', UInt(1));
-  const instrAddr = m.output('instr_addr', UInt(32));
-  const instrGnt = m.input('instr_gnt', UInt(1));
-  const instrRvalid = m.input('instr_rvalid', UInt(1));
-  const instrRdata = m.input('instr_rdata', UInt(32));
-  const instrErr = m.input('instr_err', UInt(1));
+  const { instrReq, instrAddr, instrGnt, instrRvalid, instrRdata, instrErr } = instructionPort(m);
   const ifValid = m.output('if_valid', UInt(1));
   const ifInstr = m.output('if_instr', UInt(32));
   const ifCompressed = m.output('if_compressed', UInt(1));

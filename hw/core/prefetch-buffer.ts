@@ -17,6 +17,7 @@
 // end and the loop goes round again (`loop_back`, decided by the caller from the loop registers),
 // the loop's start is requested in its place, so the stream itself wraps and nothing is dropped.
 import { cat, defineModule, mux, U, UInt } from '../hdl/index.js';
+import { instructionPort } from './instr-port.js';
 
 /** Words the FIFO holds; also the most words in the FIFO and in flight together. */
 const DEPTH = 2;
@@ -28,12 +29,7 @@ export const PrefetchBuffer = defineModule('PrefetchBuffer', (m) => {
   const seqAddr = m.output('seq_addr', UInt(32));
   const loopBack = m.input('loop_back', UInt(1));
   const loopStart = m.input('loop_start', UInt(32));
-  const instrReq = m.output('instr_req', UInt(1));
-  const instrAddr = m.output('instr_addr', UInt(32));
-  const instrGnt = m.input('instr_gnt', UInt(1));
-  const instrRvalid = m.input('instr_rvalid', UInt(1));
-  const instrRdata = m.input('instr_rdata', UInt(32));
-  const instrErr = m.input('instr_err', UInt(1));
+  const { instrReq, instrAddr, instrGnt, instrRvalid, instrRdata, instrErr } = instructionPort(m);
   const wordValid = m.output('word_valid', UInt(1));
   const word = m.output('word', UInt(32));
   const wordErr = m.output('word_err', UInt(1));
