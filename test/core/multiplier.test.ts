@@ -12,7 +12,7 @@ import { CV32E40P_TABLE } from '../../isa/table.js';
 import { CV32E40P_TIMING } from '../../sim/core/timing.js';
 import { Random } from '../../util/random.js';
 import { runInstruction, type UnitOutcome } from './support/ex-unit.js';
-import { randomInstance, rowResult, type UnitOperands } from './support/row-reference.js';
+import { type OperandValues, randomInstance, runRowSemantics } from './support/row-semantics.js';
 
 const EDGES = [
   0, 1, -1, 2, -0x80000000, 0x7fffffff, 0x8000, 0x7fff, 0xffff, 0x10000, 0x80008000 | 0, 0x7fff7fff, 0xffff0000 | 0,
@@ -41,8 +41,8 @@ function operand(random: Random): number {
   return word | 0;
 }
 
-function vectors(random: Random): UnitOperands[] {
-  const list: UnitOperands[] = [];
+function vectors(random: Random): OperandValues[] {
+  const list: OperandValues[] = [];
   for (const a of EDGES) for (const b of EDGES) list.push({ a, b, c: random.pick(EDGES) });
   for (let i = 0; i < 150; i++) list.push({ a: operand(random), b: operand(random), c: operand(random) });
   return list;
@@ -59,14 +59,14 @@ function slotValue(def: InstructionDef, insn: DecodedInstruction, slot: 'imm' | 
   return def.format.operands.some((operand) => operand.slot === slot) ? insn[slot] : random.uint32();
 }
 
-function caseOf(def: InstructionDef, operands: UnitOperands, random: Random): Case {
+function caseOf(def: InstructionDef, operands: OperandValues, random: Random): Case {
   const insn = randomInstance(def, random);
   const imm = slotValue(def, insn, 'imm', random);
   const imm2 = slotValue(def, insn, 'imm2', random);
   return {
     def,
     inputs: { op: multiplierControl(def)!, a: operands.a, b: operands.b, c: operands.c, imm, imm2 },
-    expected: { result: rowResult(insn, operands), cycles: expectedCycles(def) },
+    expected: { result: runRowSemantics(insn, operands).rd, cycles: expectedCycles(def) },
   };
 }
 

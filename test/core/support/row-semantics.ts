@@ -5,9 +5,13 @@
  * reads rd, else in rs3 (as the pipeline feeds the core's units). Anything but register reads,
  * register writes and a jump (a taken branch) is refused: those rows are not a unit's to compute.
  */
-import type { DecodedInstruction } from '../../../isa/definition.js';
+import { decode } from '../../../isa/decoder.js';
+import type { DecodedInstruction, InstructionDef } from '../../../isa/definition.js';
+import { encodeChecked, type OperandValues as EncodedOperands } from '../../../isa/encoder.js';
 import type { RegSlot } from '../../../isa/formats.js';
+import { CV32E40P_TABLE } from '../../../isa/table.js';
 import type { Addr, HartContext } from '../../../isa/types.js';
+import type { Random } from '../../../util/random.js';
 
 export interface OperandValues {
   /** Value of rs1. */
@@ -86,4 +90,30 @@ export function runRowSemantics(insn: DecodedInstruction, values: OperandValues,
   insn.execute(hart, insn);
   regs[0] = 0;
   return { rd: format.writes.includes('rd') ? regs[insn.rd]! : 0, jumpedTo };
+}
+
+const REGISTER_SLOTS = ['rd', 'rs1', 'rs2', 'rs3'] as const;
+
+/**
+ * A random instance of `def`: distinct registers x1..x31 in its register fields (so that a, b and c
+ * land in different registers) and in-range values in its immediate fields, a fifth of them at an
+ * end of the range and the others uniform, encoded and decoded again. Throws when the word decodes
+ * to another row.
+ */
+export function randomInstance(def: InstructionDef, random: Random): DecodedInstruction {
+  const values: { -readonly [K in keyof EncodedOperands]: number } = {};
+  const registers = [...Array(31).keys()].map((i) => i + 1);
+  for (const operand of def.format.operands) {
+    if ((REGISTER_SLOTS as readonly string[]).includes(operand.slot)) {
+      values[operand.slot] = registers.splice(random.below(registers.length), 1)[0]!;
+    } else {
+      const steps = Math.floor((operand.max - operand.min) / operand.align);
+      const step = random.chance(0.2) ? random.pick([0, steps]) : random.below(steps + 1);
+      values[operand.slot] = operand.min + step * operand.align;
+    }
+  }
+  const word = encodeChecked(def, values);
+  const decoded = decode(CV32E40P_TABLE, word, 0);
+  if (decoded?.def !== def) throw new Error(`${def.mnemonic}: word 0x${word.toString(16)} decodes as ${decoded?.def.mnemonic ?? 'nothing'}`);
+  return decoded;
 }
