@@ -176,9 +176,10 @@ export class Hart extends ArchitecturalState implements BlockHost {
     this.regs[0] = 0;
     let cycles = timing.complete(insn, this);
     let next = this.npc;
-    const mret = insn.def.effects.system === 'mret';
     let flushed = false;
     if (this.hwloop.active) {
+      // Only inside an active loop does the kind of instruction matter here (kept off the common path).
+      const mret = insn.def.effects.system === 'mret';
       if (!this.redirected) next = this.hwloop.next(sequential);
       // mret may go back into a body: a trap interrupted the loop there, and the core resumes it.
       else if (insn.timing !== 'system' && !mret) this.hwloop.checkEntry(next);
