@@ -1,8 +1,8 @@
 // Golden model of the Xnmsparse revision 2 instructions (docs/isa-extension.md, Part I): the
-// sparse multiply-accumulate nm.mac4.{u,s} and nm.racc, with the four accumulators of extension
-// state. The executable definition that the instruction-set simulator calls and implementations
-// are checked against. Register operands are 32-bit patterns (any JavaScript number; only the low
-// 32 bits count); accumulators and results are int32 values, as the register file holds them.
+// sparse multiply-accumulate nm.mac4.{u,s} and nm.mul4.{u,s}, whose four sums are the general-
+// purpose registers x28..x31. The executable definition that the instruction-set simulator calls
+// and implementations are checked against. Register operands are 32-bit patterns (any JavaScript
+// number; only the low 32 bits count); the sums are int32 values, as the register file holds them.
 
 export const macOpcode = 0x2b;
 export const macFunct3 = 0b111;
@@ -10,14 +10,20 @@ export const macFunct3 = 0b111;
 export const macMatch = (macFunct3 << 12) | macOpcode;
 export const macMask = (0b111 << 12) | 0x7f;
 
-/** The number of accumulators (extension state, CSRs nmacc0..nmacc3). */
-export const ACCUMULATOR_COUNT = 4;
+/** The sums are the registers SUM_FIRST_REGISTER .. SUM_FIRST_REGISTER + SUM_COUNT - 1 (x28..x31, t3..t6). */
+export const SUM_FIRST_REGISTER = 28;
+export const SUM_COUNT = 4;
+/** The sum registers as a bit mask over x0..x31. */
+export const SUM_REGISTER_MASK = ((1 << SUM_COUNT) - 1) << SUM_FIRST_REGISTER;
 
-/** The f2 field (bits 26:25) of each instruction; 11 is reserved. */
-export const MAC_F2 = { 'nm.mac4.u': 0b00, 'nm.mac4.s': 0b01, 'nm.racc': 0b10 } as const;
+/**
+ * The f2 field (bits 26:25) of each instruction: bit 25 says int8 activations (.s), bit 26 that the
+ * sums start from zero (nm.mul4) instead of from x28..x31 (nm.mac4).
+ */
+export const MAC_F2 = { 'nm.mac4.u': 0b00, 'nm.mac4.s': 0b01, 'nm.mul4.u': 0b10, 'nm.mul4.s': 0b11 } as const;
+export type MacMnemonic = keyof typeof MAC_F2;
 
-export interface Mac4Instruction {
-  readonly kind: 'mac4';
+export interface MacInstruction {
   readonly rs1: number;
   readonly rs2: number;
   readonly rs3: number;
@@ -25,22 +31,14 @@ export interface Mac4Instruction {
   readonly half: number;
   /** Which int8 weight of rs3, 0..3. */
   readonly lane: number;
-  /** nm.mac4.s: int8 activations; nm.mac4.u: uint8. */
+  /** .s: int8 activations; .u: uint8. */
   readonly signed: boolean;
+  /** nm.mul4: the sums start from zero; nm.mac4: they add to x28..x31. */
+  readonly start: boolean;
 }
 
-export interface RaccInstruction {
-  readonly kind: 'racc';
-  readonly rd: number;
-  /** The accumulator read and cleared, 0..3. */
-  readonly k: number;
-}
-
-export type MacInstruction = Mac4Instruction | RaccInstruction;
-
-export function macMnemonic(insn: MacInstruction): keyof typeof MAC_F2 {
-  if (insn.kind === 'racc') return 'nm.racc';
-  return insn.signed ? 'nm.mac4.s' : 'nm.mac4.u';
+export function macMnemonic(insn: Pick<MacInstruction, 'signed' | 'start'>): MacMnemonic {
+  return `nm.${insn.start ? 'mul4' : 'mac4'}.${insn.signed ? 's' : 'u'}`;
 }
 
 const isReg = (r: number): boolean => Number.isInteger(r) && r >= 0 && r < 32;
@@ -48,10 +46,6 @@ const inRange = (v: number, max: number): boolean => Number.isInteger(v) && v >=
 
 /** Why the instruction cannot be encoded, or null. */
 function macProblem(insn: MacInstruction): string | null {
-  if (insn.kind === 'racc') {
-    if (!isReg(insn.rd)) return `rd ${insn.rd} is no register`;
-    return inRange(insn.k, ACCUMULATOR_COUNT - 1) ? null : `accumulator ${insn.k} does not exist (k = 0..3)`;
-  }
   for (const slot of ['rs1', 'rs2', 'rs3'] as const) if (!isReg(insn[slot])) return `${slot} ${insn[slot]} is no register`;
   if (!inRange(insn.half, 1)) return `offset half ${insn.half} does not exist (h = 0..1)`;
   return inRange(insn.lane, 3) ? null : `weight lane ${insn.lane} does not exist (l = 0..3)`;
@@ -61,7 +55,6 @@ export function encodeMac(insn: MacInstruction): number {
   const problem = macProblem(insn);
   if (problem) throw new RangeError(`cannot encode ${macMnemonic(insn)}: ${problem}`);
   const f2 = MAC_F2[macMnemonic(insn)] << 25;
-  if (insn.kind === 'racc') return (f2 | (insn.k << 20) | macMatch | (insn.rd << 7)) >>> 0;
   return ((insn.rs3 << 27) | f2 | (insn.rs2 << 20) | (insn.rs1 << 15) | macMatch | (insn.half << 9) | (insn.lane << 7)) >>> 0;
 }
 
@@ -71,26 +64,20 @@ const field = (word: number, hi: number, lo: number): number => (word >>> lo) & 
 
 /** Decodes a word of the revision 2 family; illegal encodings come back with the reason (R2.3). */
 export function decodeMac(word: number): MacDecodeResult {
-  if (((word & macMask) >>> 0) !== macMatch) return { ok: false, reason: 'not an nm.mac4/nm.racc instruction (custom-1, funct3 111)' };
+  if (((word & macMask) >>> 0) !== macMatch) return { ok: false, reason: 'not an nm.mac4/nm.mul4 instruction (custom-1, funct3 111)' };
   const f2 = field(word, 26, 25);
-  if (f2 === 0b11) return { ok: false, reason: 'reserved f2 = 11' };
-  if (f2 === MAC_F2['nm.racc']) {
-    if (field(word, 31, 27) !== 0) return { ok: false, reason: 'nm.racc with bits 31:27 set (must be zero)' };
-    if (field(word, 24, 22) !== 0) return { ok: false, reason: 'nm.racc with bits 24:22 set (must be zero: k > 3)' };
-    if (field(word, 19, 15) !== 0) return { ok: false, reason: 'nm.racc with bits 19:15 set (must be zero)' };
-    return { ok: true, insn: { kind: 'racc', rd: field(word, 11, 7), k: field(word, 21, 20) } };
-  }
-  if (field(word, 11, 10) !== 0) return { ok: false, reason: 'nm.mac4 with bits 11:10 set (must be zero)' };
+  const mnemonic = f2 & 0b10 ? 'nm.mul4' : 'nm.mac4';
+  if (field(word, 11, 10) !== 0) return { ok: false, reason: `${mnemonic} with bits 11:10 set (must be zero)` };
   return {
     ok: true,
     insn: {
-      kind: 'mac4',
       rs1: field(word, 19, 15),
       rs2: field(word, 24, 20),
       rs3: field(word, 31, 27),
       half: field(word, 9, 9),
       lane: field(word, 8, 7),
-      signed: f2 === MAC_F2['nm.mac4.s'],
+      signed: (f2 & 0b01) !== 0,
+      start: (f2 & 0b10) !== 0,
     },
   };
 }
@@ -107,41 +94,35 @@ export interface Mac4Operands {
 }
 
 export type Mac4Outcome =
-  | { readonly kind: 'ok'; readonly address: number; readonly accumulators: readonly number[] }
+  | { readonly kind: 'ok'; readonly address: number; readonly sums: readonly number[] }
   | { readonly kind: 'misaligned'; readonly address: number };
 
 /**
- * One nm.mac4: acc[p] += lane p of the word at the address (uint8, or int8 when signed) times int8
- * lane `lane` of rs3, each in 32-bit wrap-around. `load(address)` returns the aligned word, or
- * throws for a load that faults; a misaligned address comes back as 'misaligned' before anything
- * is loaded. The caller replaces the accumulators with the returned ones, so a fault changes nothing.
+ * One nm.mac4 or nm.mul4: sum[p] = (start ? 0 : sums[p]) + lane p of the word at the address
+ * (uint8, or int8 when signed) times int8 lane `lane` of rs3, each in 32-bit wrap-around, where
+ * `sums` are x28..x31 before the instruction. `load(address)` returns the aligned word, or throws
+ * for a load that faults; a misaligned address comes back as 'misaligned' before anything is
+ * loaded. The caller writes the returned sums into x28..x31, so a fault changes no register.
  */
 export function executeMac4(
-  insn: Pick<Mac4Instruction, 'half' | 'lane' | 'signed'>,
+  insn: Pick<MacInstruction, 'half' | 'lane' | 'signed' | 'start'>,
   ops: Mac4Operands,
-  accumulators: ArrayLike<number>,
+  sums: ArrayLike<number>,
   load: (address: number) => number,
 ): Mac4Outcome {
   const address = mac4Address(ops.rs1, ops.rs2, insn.half);
   if ((address & 3) !== 0) return { kind: 'misaligned', address };
   const word = load(address);
   const weight = (ops.rs3 << (24 - 8 * insn.lane)) >> 24;
-  const result = Array.from({ length: ACCUMULATOR_COUNT }, (_, p) => {
+  const result = Array.from({ length: SUM_COUNT }, (_, p) => {
     const activation = insn.signed ? (word << (24 - 8 * p)) >> 24 : (word >>> (8 * p)) & 0xff;
     // |activation * weight| < 2^15: the product is exact, the sum wraps at 32 bits.
-    return (accumulators[p]! + activation * weight) | 0;
+    return ((insn.start ? 0 : sums[p]!) + activation * weight) | 0;
   });
-  return { kind: 'ok', address, accumulators: result };
+  return { kind: 'ok', address, sums: result };
 }
 
-/** nm.racc: rd = acc[k], and acc[k] becomes zero (also when rd is x0). */
-export function executeRacc(k: number, accumulators: ArrayLike<number>): { readonly rd: number; readonly accumulators: readonly number[] } {
-  const result = Array.from(accumulators, (value, i) => (i === k ? 0 : value | 0));
-  return { rd: accumulators[k]! | 0, accumulators: result };
-}
-
-/** Assembly text as the spec writes it: `nm.mac4.u x11, x5, x7, 1, 3`, `nm.racc x10, 2`. */
+/** Assembly text as the spec writes it: `nm.mac4.u x11, x5, x7, 1, 3`. */
 export function formatMac(insn: MacInstruction, reg: (n: number) => string = (n) => `x${n}`): string {
-  if (insn.kind === 'racc') return `${macMnemonic(insn)} ${reg(insn.rd)}, ${insn.k}`;
   return `${macMnemonic(insn)} ${reg(insn.rs1)}, ${reg(insn.rs2)}, ${reg(insn.rs3)}, ${insn.half}, ${insn.lane}`;
 }
