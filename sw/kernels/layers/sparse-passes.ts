@@ -139,30 +139,52 @@ export const QUANTIZATION_LOADS = [
   '  lw t1, -4(s1)                  # multiplier',
 ];
 
+/** Where the end of a channel finds its quantization record, and two registers it may clobber. */
+export interface OutputRegisters {
+  readonly bias: string;
+  readonly shift: string;
+  readonly multiplier: string;
+  /** Where the outputs lie beyond a0's 12-bit offsets: the bytes between lanes, and word 1's output pointer. */
+  readonly scratch: readonly [string, string];
+}
+
+/** QUANTIZATION_LOADS's registers, t2 and t3 free. */
+export const QUANTIZATION_REGISTERS: OutputRegisters = { bias: 'a3', shift: 't0', multiplier: 't1', scratch: ['t2', 't3'] };
+
+export interface PassOutputOptions {
+  readonly registers: OutputRegisters;
+  /** The pass's words in the order their outputs are requantized and stored. */
+  readonly order: readonly number[];
+  /** Lines after the loop over channels (after `label_end`), before `ret`. */
+  readonly epilogue: readonly string[];
+}
+
+const DEFAULT_OUTPUTS: PassOutputOptions = { registers: QUANTIZATION_REGISTERS, order: [0, 1], epilogue: [] };
+
 /**
  * The end of a pass routine's channel (the body of its loop over channels, `label_end` closing
  * it): the outputs of the `valid` lanes of the pass's two words, `acc[4 * word + lane]`, requantized
- * with the record QUANTIZATION_LOADS loaded, each stored at its pixel; a0 moves to the next
- * channel's first output. Uses t2 and t3.
+ * with the channel's record in `options.registers`, each stored at its pixel; a0 moves to the next
+ * channel's first output. Clobbers the two scratch registers.
  */
-export function passOutputLines(spec: LayerSpec, geometry: BufferGeometry, valid: readonly number[], acc: readonly string[], label: string): string[] {
+export function passOutputLines(spec: LayerSpec, geometry: BufferGeometry, valid: readonly number[], acc: readonly string[], label: string, options: PassOutputOptions = DEFAULT_OUTPUTS): string[] {
+  const { bias, shift, multiplier, scratch } = options.registers;
+  const [laneStride, word1] = scratch;
+  const end = [`${label}_end:`, ...options.epilogue, '  ret'];
   const lines: string[] = [];
   const laneBytes = geometry.laneStep * spec.outC;
   const outputOffset = (g: number, l: number): number => g * geometry.groupStep * spec.outC + l * laneBytes;
+  const requantized = (g: number, l: number): string[] => requantizeLines(spec, acc[4 * g + l]!, shift, multiplier, bias);
   if (outputOffset(1, LANES - 1) < 2048) {
     // Every output at a 12-bit offset from a0.
-    valid.forEach((lanes, g) => {
-      for (let l = 0; l < lanes; l++) lines.push(...requantizeLines(spec, acc[4 * g + l]!, 't0', 't1', 'a3'), `  sb ${acc[4 * g + l]}, ${outputOffset(g, l)}(a0)`);
-    });
-    lines.push("  addi a0, a0, 1                 # the next channel's first output", `${label}_end:`, '  ret');
+    for (const g of options.order) for (let l = 0; l < valid[g]!; l++) lines.push(...requantized(g, l), `  sb ${acc[4 * g + l]}, ${outputOffset(g, l)}(a0)`);
+    lines.push("  addi a0, a0, 1                 # the next channel's first output", ...end);
     return lines;
   }
-  // Else group 1's outputs from t3, group 0's from a0, which its stores move on and the end takes back.
-  lines.push(`  li t2, ${laneBytes}               # output bytes between lanes`);
-  if (valid[1]! > 0) lines.push(...addConstantLines('t3', 'a0', geometry.groupStep * spec.outC, 't3').map((line, i, all) => (i === all.length - 1 ? `${line}        # group 1's first output` : line)));
-  valid.forEach((lanes, g) => {
-    for (let l = 0; l < lanes; l++) lines.push(...requantizeLines(spec, acc[4 * g + l]!, 't0', 't1', 'a3'), `  cv.sb ${acc[4 * g + l]}, (${g === 0 ? 'a0' : 't3'}), t2`);
-  });
-  lines.push(...addConstantLines('a0', 'a0', 1 - valid[0]! * laneBytes, 't3').map((line, i, all) => (i === all.length - 1 ? `${line}      # the next channel's first output` : line)), `${label}_end:`, '  ret');
+  // Else word 1's outputs from its own pointer, word 0's from a0, which its stores move on and the end takes back.
+  lines.push(`  li ${laneStride}, ${laneBytes}               # output bytes between lanes`);
+  if (valid[1]! > 0) lines.push(...addConstantLines(word1, 'a0', geometry.groupStep * spec.outC, word1).map((line, i, all) => (i === all.length - 1 ? `${line}        # group 1's first output` : line)));
+  for (const g of options.order) for (let l = 0; l < valid[g]!; l++) lines.push(...requantized(g, l), `  cv.sb ${acc[4 * g + l]}, (${g === 0 ? 'a0' : word1}), ${laneStride}`);
+  lines.push(...addConstantLines('a0', 'a0', 1 - valid[0]! * laneBytes, word1).map((line, i, all) => (i === all.length - 1 ? `${line}      # the next channel's first output` : line)), ...end);
   return lines;
 }
