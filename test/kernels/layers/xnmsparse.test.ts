@@ -1,4 +1,4 @@
-// The Xnmsparse revision-2 layer kernel (nm.mac4, nm.racc), bit-exact against the golden model on
+// The Xnmsparse revision-2 layer kernel (nm.mac4, nm.mul4; sums in x28..x31), bit-exact against the golden model on
 // the software sparse kernel's awkward shapes (its buffer, split and stream are shared) plus the
 // kernel's own edges, every pattern, 1 and 8 cores; its loop, its bound and the bench layers.
 import { describe, expect, it } from 'vitest';
@@ -33,54 +33,65 @@ describe('xnmsparse layer kernel (revision 2)', () => {
     });
   }
 
-  it('runs a long stream\'s full chunks in pairs in hardware loop 0, the first and an odd last one outside it', () => {
-    // 1:4 of K = 2800: 175 groups per channel, a chunk of 1, then 29 of 6: 14 pairs and one.
+  it('runs a long stream\'s middle chunks in pairs in hardware loop 0, the first, an odd middle one and the last outside it', () => {
+    // 1:4 of K = 2800: 175 groups per channel, 35 chunks of 5: the first, 33 middle ones (16 pairs and one), the last.
     const spec = testLayer('matmul-long-stream', { kind: 'matmul', inH: 5, inW: 1, inC: 2800, outC: 2, kH: 1, kW: 1, pad: { top: 0, bottom: 0, left: 0, right: 0 } });
     const { program } = run(spec, { n: 1, m: 4 }, 1, 4);
-    expect(program.source).toContain('li t0, 14 ');
+    expect(program.source).toContain('li t0, 16 ');
     expect(program.source).toMatch(/cv\.setup 0, t0, \S+_pairs_end/);
   });
 
-  it('reads a pass\'s stream once for both words: 11 instructions per group, four csrrw per later chunk, a wait only at each swap', () => {
+  it('reads a pass\'s stream once for both words: 11 instructions per group, four per switch, no wait on the sums', () => {
     const spec = benchLayer('conv3x3-128-8x8');
     const pattern = { n: 1, m: 16 } as const;
     const { program, run: result } = run(spec, pattern, 1, 3);
-    // K = 1152: 72 non-zeros, 18 groups per channel, three chunks of 6.
+    // K = 1152: 72 non-zeros, 18 groups per channel: chunks of 3, 5, 5, 5.
     const routine = program.source.match(/nm4_pass_4_4:.*\n((?:.*\n)*?)nm4_pass_4_4_end:/)![1]!;
-    const count = (prefix: string): number => instructions(routine).filter((line) => line.startsWith(prefix)).length;
-    expect(count('nm.mac4.u')).toBe(18 * 8);
+    const count = (mnemonic: string): number => instructions(routine).filter((line) => line.startsWith(`${mnemonic} `)).length;
+    expect(count('nm.mul4.u')).toBe(1);
+    expect(count('nm.mac4.u')).toBe(18 * 8 - 1);
     expect(count('cv.lw') + count('lw')).toBe(18 * 3 + 3);
-    expect(count('csrrw')).toBe(2 * 4);
-    expect(count('nm.racc')).toBe(8);
-    // The first chunk's nm.racc and the two swaps read the accumulators right after an nm.mac4: 8 passes x 16 channels x 3 waits.
-    expect(result.perCore[0]!.loadUse).toBe(8 * 16 * 3);
-    expect(result.cycles).toBeGreaterThan(program.bound);
-  });
-
-  it('reads no accumulator right after nm.mac4 in a one-word pass, and never stalls there', () => {
-    // One output column: each pass holds its pixel in lane 0 of its first word.
-    const spec = testLayer('one-word-passes', { inH: 5, inW: 1, inC: 8, outC: 4 });
-    const { program, run: result } = run(spec, { n: 1, m: 8 }, 1, 3);
-    const body = program.source.match(/cv\.setup 0, s2, (\S+)\n((?:.*\n)*?)\1:/)![2]!;
-    expect(instructions(body)).toEqual([
-      'cv.lw t0, (s0), 12',
-      'lw t2, -4(s0)',
-      'lw t1, -8(s0)',
-      'nm.mac4.u a1, t0, t2, 0, 0',
-      'nm.mac4.u a1, t0, t2, 1, 1',
-      'nm.mac4.u a1, t1, t2, 0, 2',
-      'nm.mac4.u a1, t1, t2, 1, 3',
-    ]);
-    expect(program.source).not.toMatch(/nm\.mac4[^\n]*\n[^\n]*_end:[^\n]*\n\s*nm\.racc/);
+    // The first switch copies the sums, the three others subtract; the last also takes word 0's sum out of the total.
+    expect(count('mv')).toBe(4);
+    expect(count('sub')).toBe(3 * 4 + 4);
+    expect(routine).not.toMatch(/csrrw|nm\.racc|nmacc/);
+    // Every instruction naming x28..x31 stands at least two instructions after an nm.mac4/nm.mul4.
     expect(result.perCore[0]!.loadUse).toBe(0);
     expect(result.cycles).toBeGreaterThan(program.bound);
   });
 
-  it('bounds the layer by its busiest core: per group 11 instructions over two words (and the swaps), 7 over one', () => {
+  it('names x28..x31 nowhere within two instructions after an nm.mac4/nm.mul4', () => {
+    const sums = /\b(t[3-6]|x(2[89]|3[01]))\b/;
+    for (const spec of [benchLayer('conv3x3-64-16x16'), ...SHAPES]) {
+      for (const pattern of [{ n: 1, m: 4 }, { n: 1, m: 16 }] as const) {
+        const lines = instructions(layerProgram(randomLayerData(spec, 1, pattern), 'xnmsparse', pattern, 8).source);
+        lines.forEach((line, i) => {
+          if (!/^nm\.m(ac|ul)4/.test(line)) return;
+          for (const next of lines.slice(i + 1, i + 3)) expect(next, `${spec.name}: ${line}, then ${next}`).not.toMatch(sums);
+        });
+      }
+    }
+  });
+
+  it('starts a one-word pass\'s channel with nm.mul4, reads no sum right after nm.mac4, and never stalls there', () => {
+    // One output column: each pass holds its pixel in lane 0 of its first word.
+    const spec = testLayer('one-word-passes', { inH: 5, inW: 1, inC: 8, outC: 4 });
+    const { program, run: result } = run(spec, { n: 1, m: 8 }, 1, 3);
+    const group = (first: string): string[] => ['cv.lw t0, (s0), 12', 'lw t2, -4(s0)', 'lw t1, -8(s0)', `${first} a1, t0, t2, 0, 0`, 'nm.mac4.u a1, t0, t2, 1, 1', 'nm.mac4.u a1, t1, t2, 0, 2', 'nm.mac4.u a1, t1, t2, 1, 3'];
+    const peeled = program.source.match(/cv\.setup 1, gp, \S+\n((?:.*\n)*?)\s*li s2,/)![1]!;
+    expect(instructions(peeled)).toEqual(group('nm.mul4.u'));
+    const body = program.source.match(/cv\.setup 0, s2, (\S+)\n((?:.*\n)*?)\1:/)![2]!;
+    expect(instructions(body)).toEqual(group('nm.mac4.u'));
+    expect(result.perCore[0]!.loadUse).toBe(0);
+    expect(result.cycles).toBeGreaterThan(program.bound);
+  });
+
+  it('bounds the layer by its busiest core: per group 11 instructions over two words and 4 per switch, 7 over one', () => {
     const spec = testLayer('bound', { inH: 8, inW: 8, inC: 64, outC: 32 });
-    // 8 passes of two words (8 x 8 outputs, laneStep 2); 576 / 8 = 72 non-zeros = 18 groups per channel, 3 chunks of 6.
-    expect(xnmsparseGenerator.bound(spec, { n: 1, m: 8 }, 1, AMPLE_SCRATCH)).toBe(8 * 32 * (18 * 11 + 2 * 4));
-    expect(xnmsparseGenerator.bound(spec, { n: 1, m: 8 }, 8, AMPLE_SCRATCH)).toBe(32 * (18 * 11 + 2 * 4));
+    // 8 passes of two words (8 x 8 outputs, laneStep 2); 576 / 8 = 72 non-zeros = 18 groups per channel,
+    // 4 chunks (3, 5, 5, 5): 4 switches and the last chunk's 4 more.
+    expect(xnmsparseGenerator.bound(spec, { n: 1, m: 8 }, 1, AMPLE_SCRATCH)).toBe(8 * 32 * (18 * 11 + 5 * 4));
+    expect(xnmsparseGenerator.bound(spec, { n: 1, m: 8 }, 8, AMPLE_SCRATCH)).toBe(32 * (18 * 11 + 5 * 4));
     // One pixel: one word of one pass per channel.
     const fc = testLayer('fc', { kind: 'fc', inH: 1, inW: 1, inC: 512, outC: 64, kH: 1, kW: 1, pad: { top: 0, bottom: 0, left: 0, right: 0 } });
     expect(xnmsparseGenerator.bound(fc, { n: 1, m: 16 }, 8, AMPLE_SCRATCH)).toBe(8 * 8 * 7);
