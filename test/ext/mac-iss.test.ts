@@ -8,6 +8,7 @@ import { disassemble } from '../../isa/disassembler.js';
 import { regName } from '../../isa/registers.js';
 import { CV32E40P_TABLE } from '../../isa/table.js';
 import { encodeMac, formatMac, type MacInstruction } from '../../isa/xnmsparse/mac.js';
+import type { GrantDelay } from '../../isa/platform/grant-delay.js';
 import { PULP_CLUSTER } from '../../sim/cluster/config.js';
 import { IllegalInstructionError, MemoryAccessError, MisalignedAccessError } from '../../sim/core/errors.js';
 import { assemble } from '../../sw/asm/assembler.js';
@@ -362,6 +363,52 @@ describe('timing (R2.6)', () => {
     for (const next of ['  addi a1, a1, 4', '  add t0, t0, t2', '  lw zero, 0(a1)', '  mv a0, a1', '  csrr a0, mscratch', '  sw a0, 0(a2)']) {
       expect(measure(`${mac}\n${next}`), next).toEqual({ cycles: alone.cycles, stalls: 0 });
     }
+  });
+
+  it('under grant delays the waits count from the cycle nm.mac4 leaves EX, as a load\'s stall does', () => {
+    const retired = (body: string, grantDelay: GrantDelay) => {
+      const { hart, run } = execute(body, bytes, regs, grantDelay);
+      const cycles: number[] = [];
+      hart.onRetire = (event) => cycles.push(event.cycles);
+      run();
+      return { cycles: cycles.slice(0, body.split('\n').length), memoryWait: hart.stats.memoryWait, stalls: hart.stats.loadUseStalls };
+    };
+    const delayed: GrantDelay = { kind: 'fixed', cycles: 3 };
+    expect(retired(`${mac}\n  add a0, t3, zero`, delayed)).toEqual({ cycles: [1 + 3, 1 + 2], memoryWait: 3, stalls: 2 });
+    expect(retired(`${mul}\n  nop\n  sw t4, 0(a2)`, delayed)).toEqual({ cycles: [1 + 3, 1, 1 + 3 + 1], memoryWait: 6, stalls: 1 });
+    expect(retired(`${mac}\n  mul a0, a1, a1`, delayed)).toEqual({ cycles: [1 + 3, 1 + 1], memoryWait: 3, stalls: 1 });
+  });
+
+  it('the compiled blocks wait as the interpreter under random grant delays', () => {
+    const body = `
+  la a1, activations
+  li t0, 0x00040008
+  li t2, 0x7f80ff01
+  cv.setupi 0, 30, 3f
+  nm.mac4.s a1, t0, t2, 0, 1
+  add s2, s2, t4
+  nm.mul4.u a1, t0, t2, 1, 2
+  addi s5, s5, 1
+  add s3, s3, t5
+  nm.mac4.u a1, t0, t2, 1, 3
+  nm.mac4.s a1, t0, t3, 0, 0
+  lw s7, 0(a1)
+  sub t6, s5, s4
+  nm.mac4.u a1, t0, t2, 0, 0
+3:
+  mv a0, t3`;
+    const { data } = dotProductSetup(false, 5, 1, 1);
+    const run = (grantDelay: GrantDelay) => {
+      const { reference, fast } = compareSingle(elfOf(program(body, data), { table }), { table, memoryMap: SINGLE_MAP, grantDelay });
+      expect(fast.use.loopBacks, 'the hardware loop iterated inside a block').toBeGreaterThan(0);
+      expect(reference.hart.stats.memoryWait).toBeGreaterThan(0);
+      return reference.hart.stats.loadUseStalls;
+    };
+    // Per iteration: add t4 right after (2), add t5 one between (1), nm.mac4 naming t3 right after
+    // (2), sub t6 none (the load between takes 3 cycles); and mv a0, t3 right after the last nm.mac4 (2).
+    expect(run({ kind: 'fixed', cycles: 2 })).toBe(30 * (2 + 1 + 2) + 2);
+    // Random delays: sub t6 waits whenever the load between was granted at once.
+    expect(run({ kind: 'random', seed: 3, max: 3 })).toBeGreaterThan(30 * (2 + 1 + 2) + 2);
   });
 
   it('nm.mac4 waits for a load of its offsets or weights, as any instruction reading a loaded register', () => {
