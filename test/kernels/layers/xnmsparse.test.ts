@@ -41,6 +41,14 @@ describe('xnmsparse layer kernel (revision 2)', () => {
     expect(program.source).toMatch(/cv\.setup 0, t0, \S+_pairs_end/);
   });
 
+  it.each([1, 2, 4, 5, 6, 9, 10, 11, 15, 16, 20, 21, 25, 26, 30, 31])('%i groups per channel (every count of chunks 1..7, with and without the pair loop), bit-exact', (groups) => {
+    // 1:4 of K = 16 x groups: 9 tokens, a pass of two words and a one-word pass; int8 input.
+    const spec = testLayer(`matmul-${groups}-groups`, { kind: 'matmul', inH: 9, inW: 1, inC: 16 * groups, outC: 3, kH: 1, kW: 1, pad: { top: 0, bottom: 0, left: 0, right: 0 }, inputSigned: true, output: 'int8', relu: false });
+    const { program } = run(spec, { n: 1, m: 4 }, 1, groups);
+    // Chunks of 5: from 26 groups on, 6 chunks or more, two pairs of middle ones or more, looped.
+    expect(program.source.includes('_pairs_end:')).toBe(groups >= 26);
+  });
+
   it('reads a pass\'s stream once for both words: 11 instructions per group, four per switch, no wait on the sums', () => {
     const spec = benchLayer('conv3x3-128-8x8');
     const pattern = { n: 1, m: 16 } as const;
