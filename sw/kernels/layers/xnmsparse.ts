@@ -64,8 +64,10 @@ function groupBody(spec: LayerSpec, start: boolean): string[] {
 
 /** A pass whose second word holds no pixel: the first group, then hardware loop 0 over the others, for the first word. */
 function oneWordPassRoutine(spec: LayerSpec, geometry: BufferGeometry, groups: number, valid: readonly number[], label: string): string[] {
-  const lines = [`${label}:                   # ${valid[0]} output pixels, every channel of the core`, `  cv.setup 1, gp, ${label}_end`, ...groupBody(spec, true)];
-  if (groups > 1) lines.push(`  li s2, ${groups - 1}                    # the other groups`, `  cv.setup 0, s2, ${label}_word_0_end`, ...groupBody(spec, false), `${label}_word_0_end:`);
+  const lines = [`${label}:                   # ${valid[0]} output pixels, every channel of the core`];
+  if (groups > 1) lines.push(`  li s2, ${groups - 1}                    # the groups after the first`);
+  lines.push(`  cv.setup 1, gp, ${label}_end`, ...groupBody(spec, true));
+  if (groups > 1) lines.push(`  cv.setup 0, s2, ${label}_word_0_end`, ...groupBody(spec, false), `${label}_word_0_end:`);
   // The quantization loads stand between the last nm.mac4 and the outputs, which read x28..x31; t3 is x28.
   const registers = { ...QUANTIZATION_REGISTERS, scratch: ['t2', 'a4'] as const };
   return [...lines, ...QUANTIZATION_LOADS, ...passOutputLines(spec, geometry, valid, SUMS, label, { registers, order: [0], epilogue: [] })];
