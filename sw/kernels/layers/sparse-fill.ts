@@ -42,7 +42,7 @@ export function transposeLines(a: string, b: string, c: string, d: string, p: st
   return { lines, out: [p, b, a, d] };
 }
 
-/** Set once per core: no routine (fill or pass) writes s5 or s6. */
+/** Set once per core: every routine (fill or pass) leaves s5 and s6 as it found them (the Xnmsparse pass routine borrows them and sets them again). */
 export const selectorLines = [`  li s5, ${immediate(EVEN_PIXEL)}           # transpose selectors, for every fill and pass`, `  li s6, ${immediate(ODD_PIXEL)}`];
 
 const fillLabel = (rest: number, seam: boolean): string => `sparse_fill_${seam ? 'pair' : 'word'}_${rest}`;

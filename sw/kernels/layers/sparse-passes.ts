@@ -42,8 +42,8 @@ export function offsetWeightImage(data: LayerData, pattern: SparsityPattern | un
  * A kernel's pass routine for `valid` lanes of each of a pass's two words, labelled `label`. It is
  * called with a1 = the pass's buffer base, a0 = the output byte of its first pixel and first
  * channel, s0 = that channel's weight stream, s1 = its quantization record, gp = the number of
- * channels; it may use every register but sp, ra, s5 and s6 (the fill's transpose selectors) and
- * returns with `ret`.
+ * channels; it may use every register but sp, and ra, s5 and s6 (the fill's transpose selectors)
+ * only if it restores them, and returns with `ret`.
  */
 export interface PassKernel {
   /** Prefix of the pass routines' labels. */
