@@ -21,12 +21,11 @@
  * comment; set NMSPARSE_DUMP_CODE to a folder to get their sources as files (util/generated-code.ts).
  */
 import { hex } from '../../isa/bits.js';
-import type { DecodedInstruction } from '../../isa/definition.js';
+import { SUMS_LOADED, type DecodedInstruction } from '../../isa/definition.js';
 import { formatInstruction } from '../../isa/disassembler.js';
 import type { Addr, Cycles, HwLoopRegs } from '../../isa/types.js';
 import { compileGenerated, type GeneratedCode } from '../../util/generated-code.js';
 import type { CoreStats, TimingModel, TimingProbe } from './timing.js';
-import { SUMS_LOADED } from '../../isa/definition.js';
 import { hasLoadStall } from './timing.js';
 
 export const MAX_BLOCK_LENGTH = 64;
