@@ -44,7 +44,12 @@ export function macWriteback(m: ModuleBuilder, i: MacWritebackInputs) {
     startQ.assign(i.start);
   }).elseWhen(i.wbReady, () => wbMac.assign(0));
 
-  const laneBusy = m.node('mac_lane_busy', wbMac.and(i.returned));
+  // The lanes are taken for the whole of the nm.mac4's WB, not just the cycle its data returns: the
+  // select then comes from a flip-flop, and the core's longest path (the multiplier's, into the
+  // forwarding of its result) does not start at data_rvalid. Only a memory that answers later
+  // than the cycle after the grant, which the ISS does not model, holds a multiplier instruction
+  // in EX for longer.
+  const laneBusy = wbMac;
   const products = m.wire('mac_products', UInt(SUM_COUNT * productBits));
   const current = m.wire('mac_sums', UInt(SUM_BUS_BITS));
   const adders = m.instance('u_mac_sums', MacSums, {});
@@ -61,7 +66,7 @@ export function macWriteback(m: ModuleBuilder, i: MacWritebackInputs) {
     products,
     /** Assign: x28..x31 from the register file's sum port. */
     current,
-    sumsWe: laneBusy,
+    sumsWe: m.node('mac_sums_we', wbMac.and(i.returned)),
     nextSums: adders.nextSums,
   };
 }
