@@ -45,9 +45,9 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
   const { a, b, c, imm, imm2 } = exOperands(m);
   const result = m.output('result', UInt(32));
   const ready = m.output('ready', UInt(1));
-  // The Xnmsparse block's products (docs/isa-extension.md R2.6): with `mac_lanes` the four byte
-  // lanes multiply the loaded word's bytes by the weight instead; no instruction of the unit's own
-  // is in EX in that cycle (the core sees to it).
+  // nm.mac4's products (docs/isa-extension.md R2.6, hw/core/mac-writeback.ts): with `mac_lanes`
+  // the four byte lanes multiply the loaded word's bytes by the weight instead; the result of an
+  // instruction of the unit's own in EX then does not count (the core holds it there).
   const macLanes = m.input('mac_lanes', UInt(1));
   const macWord = m.input('mac_word', UInt(32));
   const macWeight = m.input('mac_weight', UInt(8));
