@@ -21,11 +21,6 @@ export const CSR = {
   instret: 0xc02,
   cycleh: 0xc80,
   instreth: 0xc82,
-  // Xnmsparse revision 2 accumulators (custom machine read/write CSRs; illegal without the extension).
-  nmacc0: 0x7c0,
-  nmacc1: 0x7c1,
-  nmacc2: 0x7c2,
-  nmacc3: 0x7c3,
   // CORE-V hardware-loop registers, read-only through csrr (written by the cv.* loop instructions).
   lpstart0: 0xcc0,
   lpend0: 0xcc1,
@@ -40,11 +35,6 @@ export const CSR = {
   mimpid: 0xf13,
   mhartid: 0xf14,
 } as const satisfies Record<string, CsrAddr>;
-
-/** The CSRs of the Xnmsparse accumulators: nmacc0..nmacc3 (docs/isa-extension.md R2.5). */
-export function isAccumulatorCsr(csr: CsrAddr): boolean {
-  return csr >= CSR.nmacc0 && csr <= CSR.nmacc3;
-}
 
 const NAMES: ReadonlyMap<CsrAddr, string> = new Map(
   Object.entries(CSR).map(([name, addr]) => [addr, name] as const),

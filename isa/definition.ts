@@ -3,10 +3,10 @@
  * semantics, the timing class the core's cycle model applies and the declared effects of the
  * semantics. Nothing else in the simulator knows an encoding.
  */
-import { isAccumulatorCsr } from './csr-names.js';
 import { isRegisterOnly, REGISTERS_ONLY, type Effects } from './effects.js';
 import type { Format } from './formats.js';
 import type { Addr, HartContext, OperandSlots } from './types.js';
+import { SUM_REGISTER_MASK } from './xnmsparse/mac.js';
 
 /**
  * Which row of the CV32E40P timing table (docs/cv32e40p.md#timing) governs an instruction. The functional
@@ -80,8 +80,8 @@ export interface InstructionDef {
   /**
    * The CV32E40P executes it on its multiplier (mul, mulh*, cv.mac/msu, the fixed-point multiplies,
    * the dot products, the complex multiplies). The Xnmsparse revision-2 block multiplies with the
-   * same lanes when an nm.mac4's data returns, so such an instruction right after nm.mac4 waits a
-   * cycle (docs/isa-extension.md R2.6), as an accumulator read does.
+   * same lanes when the data of an nm.mac4 or nm.mul4 returns, so such an instruction right after
+   * one waits a cycle (docs/isa-extension.md R2.6).
    */
   readonly multiplier?: boolean;
 }
@@ -104,20 +104,29 @@ export class DecodedInstruction implements OperandSlots {
   readonly timing: TimingClass;
   /** Bit i set when register xi (i > 0) is a source operand; the timing model checks hazards with it. */
   readonly sourceMask: number;
-  /** Registers written, x0 left out, without duplicates (a load into its own base writes once). */
+  /**
+   * Registers written, x0 left out, without duplicates (a load into its own base writes once), the
+   * implicit ones (Format.implicitWrites: the sums of nm.mac4) last.
+   */
   readonly destinations: readonly number[];
-  /** The destinations as a bit mask. */
+  /**
+   * The registers its operands name as destinations (x0 left out), as a bit mask: the jalr
+   * dependency. Not the implicit ones: nm.mac4's sums are covered by the sum hazard (namesSums).
+   */
   readonly destinationMask: number;
   /**
    * Bit of the register that receives data from memory (a load's rd, x0 included; not a
-   * post-incremented base), or ACCUMULATORS_LOADED for a load into the accumulators.
+   * post-incremented base), or SUMS_LOADED for nm.mac4 and nm.mul4.
    */
   readonly loadedMask: number;
   /**
-   * It accesses the accumulators in EX (nm.racc, a CSR instruction on nmacc0..3), so it waits one
-   * cycle after an instruction that accumulates into them in WB (loadedMask ACCUMULATORS_LOADED).
+   * It names one of the sum registers x28..x31 in its encoding, as a source or as a destination
+   * (any register operand the core's decoder marks as used, as for the load stall, and rd however
+   * written): it waits in ID while an nm.mac4 or nm.mul4 is in EX or WB (docs/isa-extension.md R2.6).
    */
-  readonly waitsForAccumulators: boolean;
+  readonly namesSums: boolean;
+  /** It runs on the core's multiplier (InstructionDef.multiplier): it waits a cycle right after an nm.mac4 or nm.mul4. */
+  readonly onMultiplier: boolean;
   /**
    * Registers that stall this instruction one cycle when the instruction just before it loaded one
    * of them (cv32e40p_controller.sv, load_stall_o): its sources (x0 left out), and the registers it
@@ -154,13 +163,13 @@ export class DecodedInstruction implements OperandSlots {
       const reg = this[slot];
       if (reg !== 0 && !written.includes(reg)) written.push(reg);
     }
-    this.destinations = written;
     this.destinationMask = written.reduce((m, reg) => m | (1 << reg), 0);
-    this.loadedMask = def.timing !== 'load' ? 0 : def.effects.accumulators ? ACCUMULATORS_LOADED : 1 << this.rd;
-    this.waitsForAccumulators =
-      (def.effects.accumulators && def.timing !== 'load') || (def.timing === 'csr' && isAccumulatorCsr(this.imm)) || def.multiplier === true;
+    this.destinations = [...written, ...def.format.implicitWrites.filter((reg) => !written.includes(reg))];
+    this.loadedMask = def.timing !== 'load' ? 0 : writesSumsInWb(def) ? SUMS_LOADED : 1 << this.rd;
     const rs2Field = def.rs2FieldStallsOnLoad ? (1 << ((expanded >>> 20) & 31)) & ~1 : 0;
     this.loadStallMask = this.sourceMask | writtenFromEx(this, def) | rs2Field;
+    this.namesSums = ((this.loadStallMask | this.destinationMask) & SUM_REGISTER_MASK) !== 0;
+    this.onMultiplier = def.multiplier === true;
     this.registerOnly = isRegisterOnly(def.effects);
     this.accessesMemory = def.effects.memory !== 'none';
     this.multiCycle = def.timing === 'mulh' || def.timing === 'divSigned' || def.timing === 'divUnsigned';
@@ -168,11 +177,17 @@ export class DecodedInstruction implements OperandSlots {
 }
 
 /**
- * The loadedMask of a load into the accumulators (nm.mac4): 2^32, a bit beyond the 32 registers,
- * so that every 32-bit register mask operation (&, |) sees no register loaded, and only
- * hasLoadStall's comparison with it (for waitsForAccumulators) does.
+ * The loadedMask of nm.mac4 and nm.mul4, which write x28..x31 at the end of WB: 2^32, a bit beyond
+ * the 32 registers, so that every 32-bit register mask operation (&, |) sees no register loaded
+ * (no load-use stall, no jalr dependency), and only the timing model's comparison with it (the sum
+ * hazard, for namesSums and onMultiplier) does.
  */
-export const ACCUMULATORS_LOADED = 2 ** 32;
+export const SUMS_LOADED = 2 ** 32;
+
+/** A load row whose data goes into fixed registers, written at the end of WB: nm.mac4 and nm.mul4. */
+function writesSumsInWb(def: InstructionDef): boolean {
+  return def.format.implicitWrites.length > 0;
+}
 
 /** The registers an instruction writes from EX (see DecodedInstruction.loadStallMask), x0 included. */
 function writtenFromEx(insn: DecodedInstruction, def: InstructionDef): number {
@@ -201,12 +216,10 @@ const FIELDS = {
   f2: [31, 30],
   funct4: [11, 8],
   hi3: [29, 27],
-  /** The R4 layout's f2, bits 26:25 (Xnmsparse revision 2: nm.mac4.u, nm.mac4.s, nm.racc). */
+  /** The R4 layout's f2, bits 26:25 (Xnmsparse revision 2: nm.mac4.u/.s, nm.mul4.u/.s). */
   funct2: [26, 25],
   /** Bits 11:10, zero in nm.mac4 (h and l sit in bits 9:7). */
   rdHi2: [11, 10],
-  /** Bits 24:22, zero in nm.racc (k sits in bits 21:20). */
-  rs2Hi3: [24, 22],
   /** Upper bits of a SIMD lane index; zero in the byte-lane forms (lane = {[24:20],[25]} < 4). */
   laneHi: [24, 21],
   /** Upper Imm6 bits that SIMD .sci shifts keep zero: [24:23] for halfwords, [24:22] for bytes. */

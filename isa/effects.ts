@@ -26,12 +26,6 @@ export interface Effects {
   readonly csr: boolean;
   /** Writes hardware-loop registers, and reports it through hwloopChanged. */
   readonly hwloop: boolean;
-  /**
-   * Reads or writes the extension accumulators (HartContext.accumulators, Xnmsparse revision 2).
-   * A load row that declares them loads into them rather than into a register (nm.mac4: they are
-   * written in WB); any other row that declares them accesses them in EX (nm.racc).
-   */
-  readonly accumulators: boolean;
   readonly system: SystemCall;
   /**
    * Throws a Fault itself for some operands (a reserved register combination, a misaligned
@@ -41,12 +35,12 @@ export interface Effects {
 }
 
 /** An instruction that only computes registers from registers and immediates. */
-export const REGISTERS_ONLY: Effects = { memory: 'none', control: 'none', csr: false, hwloop: false, accumulators: false, system: 'none', faults: false };
+export const REGISTERS_ONLY: Effects = { memory: 'none', control: 'none', csr: false, hwloop: false, system: 'none', faults: false };
 
 /**
- * Nothing but registers: no memory access, CSR, control transfer, hardware-loop, accumulator or
- * system call, and no fault. Such an instruction's outcome depends on the register file alone.
+ * Nothing but registers: no memory access, CSR, control transfer, hardware-loop or system
+ * call, and no fault. Such an instruction's outcome depends on the register file alone.
  */
 export function isRegisterOnly(effects: Effects): boolean {
-  return effects.memory === 'none' && effects.control === 'none' && !effects.csr && !effects.hwloop && !effects.accumulators && effects.system === 'none' && !effects.faults;
+  return effects.memory === 'none' && effects.control === 'none' && !effects.csr && !effects.hwloop && effects.system === 'none' && !effects.faults;
 }

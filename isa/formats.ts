@@ -13,18 +13,32 @@ export interface Format {
   readonly operands: readonly OperandKind[];
   readonly reads: readonly RegSlot[];
   readonly writes: readonly RegSlot[];
+  /**
+   * Registers read that no operand names, fixed by the instruction (nm.mac4 adds to x28..x31). They
+   * are no sources for the timing model's hazards: the core reads them where the instruction
+   * needs them, after any earlier write.
+   */
+  readonly implicitReads: readonly number[];
+  /** Registers written that no operand names, fixed by the instruction (nm.mac4 and nm.mul4: x28..x31). */
+  readonly implicitWrites: readonly number[];
+}
+
+/** The fixed registers an instruction reads and writes besides its operands (Format.implicitReads, implicitWrites). */
+export interface ImplicitRegisters {
+  readonly reads?: readonly number[];
+  readonly writes?: readonly number[];
 }
 
 const OPERAND_REF = /\{(\w+)\}/g;
 
-export function format(syntax: string, reads: readonly RegSlot[], writes: readonly RegSlot[]): Format {
+export function format(syntax: string, reads: readonly RegSlot[], writes: readonly RegSlot[], implicit: ImplicitRegisters = {}): Format {
   const operands = [...syntax.matchAll(OPERAND_REF)].map((m) => {
     const name = m[1] as OperandName;
     const operand: OperandKind | undefined = OPERANDS[name];
     if (!operand) throw new Error(`format '${syntax}': unknown operand '${name}'`);
     return operand;
   });
-  return { syntax, operands, reads, writes };
+  return { syntax, operands, reads, writes, implicitReads: implicit.reads ?? [], implicitWrites: implicit.writes ?? [] };
 }
 
 /** The formats of the base ISA and the CORE-V extensions, named after their shape. */

@@ -160,8 +160,6 @@ export const OPERANDS = {
   /** nm.mac4: which 16-bit offset of rs2 (h, bit 9) and which weight byte of rs3 (l, bits 8:7). */
   offsetHalf: unsignedField('offsetHalf', 'imm', 9, 9),
   weightLane: unsignedField('weightLane', 'imm2', 8, 7),
-  /** nm.racc: the accumulator k, bits 21:20. */
-  accumulator: unsignedField('accumulator', 'imm', 21, 20),
   /** SIMD Imm6 = {[24:20],[25]}, sign-extended. */
   simm6: kind({
     name: 'simm6', slot: 'imm', syntax: 'imm', min: -32, max: 31,

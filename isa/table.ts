@@ -36,18 +36,12 @@ export function overlaps(a: { match: number; mask: number }, b: { match: number;
 export class InstructionTable {
   readonly instructions: readonly InstructionDef[];
   readonly compressed: readonly CompressedDef[];
-  /**
-   * Some row uses the accumulators of Xnmsparse revision 2: a hart with this table has them as
-   * CSRs nmacc0..nmacc3 (without, those CSRs are illegal, as on the stock core).
-   */
-  readonly hasAccumulators: boolean;
   /** Candidates per major opcode (bits 6:0), most specific mask first. */
   private readonly byOpcode = new Map<number, InstructionDef[]>();
   private readonly byMnemonic = new Map<string, InstructionDef[]>();
 
   constructor(instructions: readonly InstructionDef[], compressed: readonly CompressedDef[]) {
     this.instructions = instructions;
-    this.hasAccumulators = instructions.some((def) => def.effects.accumulators);
     this.compressed = [...compressed].sort((a, b) => popcount(b.mask) - popcount(a.mask));
     for (const def of instructions) {
       const opcode = def.match & 0x7f;

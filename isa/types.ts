@@ -35,12 +35,6 @@ export interface HartContext {
   csrWrite(csr: CsrAddr, value: Word): void;
   /** Hardware-loop register file (loop 0 is the inner loop). */
   readonly hwloop: HwLoopRegs;
-  /**
-   * The four accumulators of Xnmsparse revision 2 (docs/isa-extension.md R2.5), int32 values, zero
-   * at reset. Every hart has them; only rows of the extension touch them, and only a hart whose
-   * table holds such rows shows them as CSRs (nmacc0..nmacc3).
-   */
-  readonly accumulators: Int32Array;
   /** Called after a semantic changed a loop's registers, so the core can check the loop rules. */
   hwloopChanged(loop: number): void;
   ecall(): void;

@@ -33,11 +33,6 @@ export interface ArchitecturalOptions {
   readonly environment?: Environment;
   /** What an exception does (TrapPolicy); 'auto' unless given. */
   readonly traps?: TrapPolicy;
-  /**
-   * The hart implements Xnmsparse revision 2 (InstructionTable.hasAccumulators): its accumulators
-   * are CSRs nmacc0..nmacc3. Without it those CSRs are illegal.
-   */
-  readonly accumulatorCsrs?: boolean;
 }
 
 export abstract class ArchitecturalState implements HartContext, TimingProbe, EnvironmentPort {
@@ -46,8 +41,6 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
   npc: Addr;
   readonly hartId: number;
   readonly hwloop = new HardwareLoops();
-  /** Extension state of Xnmsparse revision 2 (HartContext.accumulators). */
-  readonly accumulators = new Int32Array(4);
   readonly stats = new CoreStats();
   readonly csrs: CsrFile;
   halted: HaltReason | undefined;
@@ -86,7 +79,7 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
     this.environment = options.environment ?? new SyscallEnvironment();
     this.faultOnMisaligned = options.misaligned === 'fault';
     this.trapPolicy = options.traps ?? 'auto';
-    this.csrs = new CsrFile(this.hartId, this.stats, this.hwloop, options.accumulatorCsrs ? this.accumulators : undefined);
+    this.csrs = new CsrFile(this.hartId, this.stats, this.hwloop);
   }
 
   /** The decoded instruction at `addr` (the loop checks read the loop body through it). */

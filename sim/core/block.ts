@@ -21,7 +21,7 @@
  * comment; set NMSPARSE_DUMP_CODE to a folder to get their sources as files (util/generated-code.ts).
  */
 import { hex } from '../../isa/bits.js';
-import type { DecodedInstruction } from '../../isa/definition.js';
+import { SUMS_LOADED, type DecodedInstruction } from '../../isa/definition.js';
 import { formatInstruction } from '../../isa/disassembler.js';
 import type { Addr, Cycles, HwLoopRegs } from '../../isa/types.js';
 import { compileGenerated, type GeneratedCode } from '../../util/generated-code.js';
@@ -143,14 +143,16 @@ export class Block {
 
   /**
    * Called by the generated code after instruction `index` retired with mcycle at `cycles`, the
-   * instruction itself having taken `last` cycles after one that loaded `previousLoaded`: commit
-   * the counters, the hazard state and the next pc (through the hardware-loop end rule).
+   * instruction itself having taken `last` cycles after one that loaded `previousLoaded`, with
+   * `twoBackLoaded` as TimingModel.loadedTwoBack: commit the counters, the hazard state and the next
+   * pc (through the hardware-loop end rule).
    */
-  finish(host: BlockHost, index: number, cycles: Cycles, last: Cycles, previousLoaded: number): void {
+  finish(host: BlockHost, index: number, cycles: Cycles, last: Cycles, previousLoaded: number, twoBackLoaded: number): void {
     const insns = this.instructions;
     host.stats.cycles = cycles;
     host.stats.instret += index + 1;
     host.timing.loadedByPrevious = previousLoaded;
+    host.timing.loadedTwoBack = twoBackLoaded;
     const insn = insns[index]!;
     host.timing.retire(insn, last);
     const sequential = insn.pc + insn.length;
@@ -195,18 +197,45 @@ const maskLiteral = (mask: PreviousLoads): string => {
   return mask < 0 ? `-0x${(-mask).toString(16)}` : `0x${mask.toString(16)}`;
 };
 
+/**
+ * What the instruction two before one loaded, when the one between took a single cycle (see
+ * TimingModel.loadedTwoBack): the expression the instruction's code assigns to the local `t` first
+ * (while `k` still holds the cycles of the one between), and the mask when known as the code is
+ * generated. Absent when no load is two back.
+ */
+interface TwoBackLoads {
+  readonly expression: string;
+  readonly mask: number | undefined;
+}
+
+/** TwoBackLoads of instruction i: `q` (the hart's value) for the first, else from `k` of the one before. */
+function twoBackOf(insns: readonly DecodedInstruction[], i: number): TwoBackLoads | undefined {
+  if (i === 0) return { expression: 'q', mask: undefined };
+  const mask = i === 1 ? 'p' : insns[i - 2]!.loadedMask;
+  if (mask === 0) return undefined;
+  return { expression: `k === 1 ? ${maskLiteral(mask)} : 0`, mask: mask === 'p' ? undefined : mask };
+}
+
+/** Might the instruction wait in ID? Whenever TimingModel.idStall can return more than 0. */
+function mayStall(insn: DecodedInstruction, previous: PreviousLoads, twoBack: TwoBackLoads | undefined): boolean {
+  const afterPrevious = previous === 'p' ? insn.loadStallMask !== 0 || insn.namesSums || insn.onMultiplier : hasLoadStall(insn, previous);
+  const afterTwoBack = twoBack !== undefined && (twoBack.mask === undefined || twoBack.mask === SUMS_LOADED) && insn.namesSums;
+  return afterPrevious || afterTwoBack;
+}
+
 /** The code of instruction i, its cycles in k, mcycle in c. */
-function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads): string[] {
+function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads, twoBack: TwoBackLoads | undefined): string[] {
   const lines = [`// ${hex(insn.pc)}  ${formatInstruction(insn)}  (${insn.timing})`, `h.pc = ${hex(insn.pc)};`];
-  const stalls = previous === 'p' ? insn.loadStallMask !== 0 || insn.waitsForAccumulators : hasLoadStall(insn, previous);
-  lines.push(stalls ? `k = 1 + tm.loadUseStall(d${i}, ${maskLiteral(previous)});` : 'k = 1;');
+  const t = twoBack ? 't' : '0';
+  if (twoBack) lines.push(`t = ${twoBack.expression};`);
+  lines.push(mayStall(insn, previous, twoBack) ? `k = 1 + tm.loadUseStall(d${i}, ${maskLiteral(previous)}, ${t});` : 'k = 1;');
   // The divisor must be read before the semantic may overwrite it.
   if (insn.multiCycle) lines.push(`k += tm.latencyExtra(d${i}, r);`);
   const memory = insn.accessesMemory;
   // The memory system times an access by the cycle its instruction issued in, and a fault reports
   // the cycle before the faulting instruction: commit mcycle before anything not local, and what
   // the instruction before loaded (a trap's cost includes the load-use stall: TimingModel.trap).
-  if (!isLocal(insn)) lines.push('s.cycles = c;', `tm.loadedByPrevious = ${maskLiteral(previous)};`);
+  if (!isLocal(insn)) lines.push('s.cycles = c;', `tm.loadedByPrevious = ${maskLiteral(previous)};`, `tm.loadedTwoBack = ${t};`);
   lines.push(semanticCall(insn, i));
   if (memory) lines.push('k += tm.memoryExtra(h);');
   if (writesZero(insn)) lines.push('r[0] = 0;');
@@ -218,10 +247,11 @@ function instructionLines(insn: DecodedInstruction, i: number, previous: Previou
 const LEGEND = [
   '// h: the hart (BlockHost); r: its registers; s: its CoreStats; tm: its TimingModel; hw: its hardware loops;',
   '// c: mcycle; k: cycles of the current instruction; p: registers the previous instruction loaded (bit mask);',
+  '// q: what the one before that loaded if the one between took a cycle, at the first instruction; t: the same at the current one;',
   '// e<i>, d<i>, o<i>: instruction i\'s semantic, decoded form and register operation; b: the Block.',
 ];
 
-const PROLOGUE = ['const r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop;', 'let c = s.cycles, k = 0, p = tm.loadedByPrevious;'];
+const PROLOGUE = ['const r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop;', 'let c = s.cycles, k = 0, p = tm.loadedByPrevious, q = tm.loadedTwoBack, t = 0;'];
 
 /**
  * Compile a generated function named `name` (also its file name in stack traces and in the
@@ -252,13 +282,16 @@ function compile(block: Block): GeneratedCode<BlockFunction> {
     const next = insns[(i + 1) % insns.length]!;
     return isLocal(next) ? 'c >= h.stopAt' : 'c >= h.stopAt || c >= h.sharedLimit';
   };
+  const twoBack = (i: number): string => (twoBackOf(insns, i) ? 't' : '0');
   insns.forEach((insn, i) => {
-    lines.push(...instructionLines(insn, i, previous(i)));
-    if (i < last) lines.push(`if (${exitAfter(i)}) return b.finish(h, ${i}, c, k, ${maskLiteral(previous(i))});`);
+    lines.push(...instructionLines(insn, i, previous(i), twoBackOf(insns, i)));
+    if (i < last) lines.push(`if (${exitAfter(i)}) return b.finish(h, ${i}, c, k, ${maskLiteral(previous(i))}, ${twoBack(i)});`);
   });
   lines.push(
-    `if (${exitAfter(last)} || !(hw.active && b.loopsBack(hw))) return b.finish(h, ${last}, c, k, ${maskLiteral(previous(last))});`,
+    `if (${exitAfter(last)} || !(hw.active && b.loopsBack(hw))) return b.finish(h, ${last}, c, k, ${maskLiteral(previous(last))}, ${twoBack(last)});`,
     `s.instret += ${insns.length};`,
+    // The next iteration's first instruction: the last one is between it and the one before.
+    `q = k === 1 ? ${maskLiteral(previous(last))} : 0;`,
     `p = ${maskLiteral(insns[last]!.loadedMask)};`,
     '}',
   );
@@ -271,7 +304,7 @@ function stepLines(insn: DecodedInstruction): string[] {
   const sequential = hex(insn.pc + insn.length);
   return [
     ...PROLOGUE,
-    ...instructionLines(insn, 0, 'p'),
+    ...instructionLines(insn, 0, 'p', twoBackOf([insn], 0)),
     's.cycles = c;',
     's.instret++;',
     'tm.retire(d0, k);',

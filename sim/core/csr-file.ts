@@ -1,10 +1,9 @@
 /**
  * The machine-mode CSRs of the CV32E40P that a bare-metal program touches. Unknown CSRs, writes to
- * read-only CSRs and csrw to the hardware-loop CSRs are illegal instructions, as on the core. With
- * Xnmsparse revision 2 the accumulators are read/write CSRs nmacc0..nmacc3 too.
+ * read-only CSRs and csrw to the hardware-loop CSRs are illegal instructions, as on the core.
  */
 import { hex } from '../../isa/bits.js';
-import { CSR, isAccumulatorCsr } from '../../isa/csr-names.js';
+import { CSR } from '../../isa/csr-names.js';
 import type { CsrAddr, HwLoopRegs, Word } from '../../isa/types.js';
 import { Fault } from '../../isa/fault.js';
 import {
@@ -75,14 +74,7 @@ export class CsrFile {
     private readonly hartId: number,
     private readonly stats: CoreStats,
     private readonly hwloop: HwLoopRegs,
-    /** The Xnmsparse accumulators, when the hart implements revision 2; else their CSRs do not exist. */
-    private readonly accumulators: Int32Array | undefined,
   ) {}
-
-  /** The accumulator a CSR address names, when the hart has the accumulators. */
-  private accumulatorIndex(csr: CsrAddr): number | undefined {
-    return this.accumulators && isAccumulatorCsr(csr) ? csr - CSR.nmacc0 : undefined;
-  }
 
   get mepc(): number {
     return this.mepcValue;
@@ -141,8 +133,6 @@ export class CsrFile {
       case CSR.marchid: return CV32E40P_ARCH_ID;
       case CSR.mimpid: return CV32E40P_IMPLEMENTATION_ID;
       default: {
-        const accumulator = this.accumulatorIndex(csr);
-        if (accumulator !== undefined) return this.accumulators![accumulator]!;
         // mhpmcounter3..31 (and high halves) and mhpmevent3..31 exist but count nothing here.
         if (isIdleCounterCsr(csr)) return 0;
         throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is not implemented`);
@@ -177,11 +167,6 @@ export class CsrFile {
       case CSR.minstreth: this.instret.writeHigh(instret, value); return;
       case CSR.misa: return; // WARL, fixed
       default: {
-        const accumulator = this.accumulatorIndex(csr);
-        if (accumulator !== undefined) {
-          this.accumulators![accumulator] = value;
-          return;
-        }
         if (isIdleCounterCsr(csr)) return;
         throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is not writable`);
       }

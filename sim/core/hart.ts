@@ -65,7 +65,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
 
   constructor(memory: Bus, options: HartOptions) {
     const table = options.table ?? CV32E40P_TABLE;
-    super(memory, { ...options, accumulatorCsrs: table.hasAccumulators });
+    super(memory, options);
     this.table = table;
     this.timing = new TimingModel(options.timing ?? CV32E40P_TIMING, this.stats);
     this.code = new CodeCache(memory, this.table, this.hwloop, options.implemented);

@@ -5,7 +5,7 @@
  * (next pc, data access) and what the previous instruction wrote (for hazards).
  */
 import { CV32E40P_STATUS_CSRS } from '../../isa/csr-names.js';
-import { ACCUMULATORS_LOADED, type DecodedInstruction } from '../../isa/definition.js';
+import { SUMS_LOADED, type DecodedInstruction } from '../../isa/definition.js';
 import { TRAP_CAUSE } from '../../isa/fault.js';
 import type { CsrAddr, Cycles } from '../../isa/types.js';
 
@@ -19,6 +19,14 @@ export interface TimingConfig {
    * from EX (DecodedInstruction.loadStallMask).
    */
   readonly loadUseStall: Cycles;
+  /**
+   * Extra cycles of an instruction that names one of x28..x31 right after an nm.mac4 or nm.mul4
+   * (DecodedInstruction.namesSums): it waits in ID while that instruction is in EX and in WB. One
+   * fewer with one single-cycle instruction between them.
+   */
+  readonly sumUseStall: Cycles;
+  /** Extra cycles of an instruction on the multiplier right after an nm.mac4 or nm.mul4 (its byte lanes are busy in WB). */
+  readonly macMultiplierStall: Cycles;
   readonly takenBranch: Cycles;
   readonly jump: Cycles;
   /** mret: the controller flushes EX and WB (FLUSH_EX, FLUSH_WB), then jumps to mepc (XRET_JUMP). */
@@ -74,6 +82,8 @@ export interface TimingConfig {
 
 export const CV32E40P_TIMING: TimingConfig = {
   loadUseStall: 1,
+  sumUseStall: 2,
+  macMultiplierStall: 1,
   takenBranch: 3,
   jump: 2,
   trapReturn: 5,
@@ -97,7 +107,10 @@ export const CV32E40P_TIMING: TimingConfig = {
 export class CoreStats {
   cycles: Cycles = 0;
   instret = 0;
-  /** Stalls after a load: its result used, or overwritten, by the next instruction. */
+  /**
+   * Stalls after a load: its result used, or overwritten, by the next instruction; and the waits
+   * after an nm.mac4 or nm.mul4 for its sums (x28..x31) or for the multiplier.
+   */
   loadUseStalls: Cycles = 0;
   /** Extra cycles of taken branches over a not-taken one. */
   branchPenalty: Cycles = 0;
@@ -131,15 +144,16 @@ export interface TimingProbe {
 
 export class TimingModel {
   /**
-   * Registers (bit mask) loaded by the previous instruction: the load-use hazard (ACCUMULATORS_LOADED
-   * after an nm.mac4).
+   * Registers (bit mask) loaded by the previous instruction: the load-use hazard (SUMS_LOADED after
+   * an nm.mac4 or nm.mul4).
    */
   loadedByPrevious = 0;
   /**
    * Registers loaded two instructions back, when the instruction in between took one cycle: that
-   * load is still in writeback when a jalr reaches decode, which stalls jalr once more.
+   * load is still in writeback when the next instruction reaches decode, which stalls a jalr once
+   * more, and an instruction naming x28..x31 after an nm.mac4 (SUMS_LOADED) once.
    */
-  private loadedTwoBack = 0;
+  loadedTwoBack = 0;
   /** Registers written by the previous instruction: the jalr dependency. */
   private writtenByPrevious = 0;
   /**
@@ -161,7 +175,7 @@ export class TimingModel {
   /** Before the semantics run: hazards and operand-dependent latencies. */
   issue(insn: DecodedInstruction, regs: Int32Array): void {
     // Small enough to be inlined into the hart's loop: most instructions take this exit.
-    if (insn.timing === 'alu' && !hasLoadStall(insn, this.loadedByPrevious)) {
+    if (insn.timing === 'alu' && this.loadedTwoBack !== SUMS_LOADED && !hasLoadStall(insn, this.loadedByPrevious)) {
       this.pending = 1;
       return;
     }
@@ -169,7 +183,7 @@ export class TimingModel {
   }
 
   private issueSlow(insn: DecodedInstruction, regs: Int32Array): void {
-    let cycles = 1 + this.loadUseStall(insn, this.loadedByPrevious);
+    let cycles = 1 + this.loadUseStall(insn, this.loadedByPrevious, this.loadedTwoBack);
     this.jalrWaited = insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0;
     if (this.jalrWaited) {
       cycles += this.config.jalrDependencyStall;
@@ -178,11 +192,14 @@ export class TimingModel {
     this.pending = cycles + this.latencyExtra(insn, regs);
   }
 
-  /** Stall cycles of `insn` after an instruction that loaded the registers in `loaded`, counted in the stats. */
-  loadUseStall(insn: DecodedInstruction, loaded: number): Cycles {
-    if (!hasLoadStall(insn, loaded)) return 0;
-    this.stats.loadUseStalls += this.config.loadUseStall;
-    return this.config.loadUseStall;
+  /**
+   * Stall cycles of `insn` in ID after an instruction that loaded the registers in `loaded`, the one
+   * before that having loaded `loadedTwoBack` (see the field), counted in the stats.
+   */
+  loadUseStall(insn: DecodedInstruction, loaded: number, loadedTwoBack: number): Cycles {
+    const stall = idStall(this.config, insn, loaded, loadedTwoBack);
+    this.stats.loadUseStalls += stall;
+    return stall;
   }
 
   /** Cycles of a multi-cycle instruction (mulh*, div/rem) beyond the first, counted in the stats; 0 for others. */
@@ -296,7 +313,7 @@ export class TimingModel {
   trap(cause: number, insn: DecodedInstruction | undefined, inLoopState: boolean): Cycles {
     const c = this.config;
     const entry = isAccessFault(cause) ? c.accessFaultEntry : insn || inLoopState ? c.exceptionEntry : c.illegalEncodingEntry;
-    const cycles = entry + (insn && hasLoadStall(insn, this.loadedByPrevious) ? c.loadUseStall : 0);
+    const cycles = entry + (insn ? this.idStall(insn) : 0);
     this.stats.trapCycles += entry;
     this.loadedByPrevious = 0;
     this.loadedTwoBack = 0;
@@ -311,9 +328,9 @@ export class TimingModel {
     return this.config.resumedLoopBackEdge;
   }
 
-  /** The load stall `insn` waited in ID after the instruction before it (not counted again). */
+  /** The stall `insn` waited in ID after the instructions before it (not counted again). */
   private idStall(insn: DecodedInstruction): Cycles {
-    return hasLoadStall(insn, this.loadedByPrevious) ? this.config.loadUseStall : 0;
+    return idStall(this.config, insn, this.loadedByPrevious, this.loadedTwoBack);
   }
 
   private targetPenalty(probe: TimingProbe): Cycles {
@@ -323,10 +340,24 @@ export class TimingModel {
 
 /**
  * `insn` reads, or writes from EX, a register that the instruction before it loaded from memory, or
- * accesses the accumulators in EX right after an nm.mac4 accumulated into them in WB.
+ * names x28..x31 or runs on the multiplier right after an nm.mac4 or nm.mul4: it waits in ID.
  */
 export function hasLoadStall(insn: DecodedInstruction, loaded: number): boolean {
-  return (insn.loadStallMask & loaded) !== 0 || (loaded === ACCUMULATORS_LOADED && insn.waitsForAccumulators);
+  return (insn.loadStallMask & loaded) !== 0 || (loaded === SUMS_LOADED && (insn.namesSums || insn.onMultiplier));
+}
+
+/**
+ * The cycles `insn` waits in ID after an instruction that loaded `loaded`, the one before that
+ * having loaded `loadedTwoBack` when the one in between took a single cycle (else 0). An nm.mac4 or
+ * nm.mul4 writes x28..x31 at the end of WB, without forwarding: an instruction naming them waits
+ * while it is in EX and in WB, two cycles right after it, one with a single-cycle instruction
+ * between (docs/isa-extension.md R2.6). The waits start when the nm.mac4 leaves EX: its own
+ * memory wait is part of its cycles, as a load's is.
+ */
+export function idStall(c: TimingConfig, insn: DecodedInstruction, loaded: number, loadedTwoBack: number): Cycles {
+  if (loaded === SUMS_LOADED) return insn.namesSums ? c.sumUseStall : insn.onMultiplier ? c.macMultiplierStall : 0;
+  const load = (insn.loadStallMask & loaded) !== 0 ? c.loadUseStall : 0;
+  return loadedTwoBack === SUMS_LOADED && insn.namesSums ? Math.max(load, c.sumUseStall - 1) : load;
 }
 
 /**

@@ -11,11 +11,12 @@ const example = (name: string): string => path.resolve(__dirname, '../../docs/ex
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'nmsparse-strict-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** A program in the scratch folder that ends with exit code 5, through a revision-2 instruction when `racc`. */
-function exitFive(racc: boolean): string {
-  const file = path.join(scratch, racc ? 'racc.S' : 'base.S');
-  const body = racc ? '  nm.racc a0, 0\n  addi a0, a0, 5\n' : '  li a0, 5\n';
-  writeFileSync(file, `  .globl _start\n_start:\n${body}  li a7, 93\n  ecall\n`);
+/** A program in the scratch folder that ends with exit code 5, through a revision-2 instruction when `mul4`. */
+function exitFive(mul4: boolean): string {
+  const file = path.join(scratch, mul4 ? 'mul4.S' : 'base.S');
+  // nm.mul4: t3 = byte 0 of the word (1) times weight lane 0 of t0 (5).
+  const body = mul4 ? '  la a1, one\n  li t0, 5\n  nm.mul4.u a1, zero, t0, 0, 0\n  mv a0, t3\n' : '  li a0, 5\n';
+  writeFileSync(file, `  .globl _start\n_start:\n${body}  li a7, 93\n  ecall\n  .data\n  .align 2\none:\n  .word 1\n`);
   return file;
 }
 

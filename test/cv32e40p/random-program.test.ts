@@ -88,7 +88,7 @@ describe(`random programs for the differential suite (seeds ${SEEDS[0]}..${SEEDS
       expect({ seed, error: reference.error, stop: reference.stop?.kind }).toEqual({ seed, error: undefined, stop: 'exit' });
       for (const feature of program.features) features.add(feature);
     }
-    if (SEEDS.length >= 50) expect(['mac4', 'mac4-hwloop', 'racc', 'nmacc-csr'].filter((f) => !features.has(f))).toEqual([]);
+    if (SEEDS.length >= 50) expect(['mac4', 'mul4', 'mac4-hwloop', 'mac4-sum-operand', 'sum-use'].filter((f) => !features.has(f))).toEqual([]);
   }, fuzzTimeout ?? 60_000);
 
   it('with traps: run to their exit on both engines, alike, with every kind of trap', () => {

@@ -5,8 +5,9 @@
  * takes the load-use hazards from the format's source registers; so each semantic runs here on a
  * RecordingHart over many decoded operand combinations and register values, and
  *  - an effect the row did not declare fails: a data access, control transfer, CSR access,
- *    hardware-loop change, accumulator access, system call or Fault, a register written that is no destination of the
- *    format, an outcome that depends on a register that is no source of the format;
+ *    hardware-loop change, system call or Fault, a register written that is no destination of the
+ *    format (its operands' or its implicit ones), an outcome that depends on a register that is no
+ *    source of the format (its operands' or its implicit ones);
  *  - so does a declared effect that never shows, and a destination the semantic did not write.
  */
 import { describe, expect, it } from 'vitest';
@@ -66,9 +67,9 @@ interface Run {
 }
 
 /** Run the semantic once on a fresh RecordingHart; a Fault it throws is part of the outcome. */
-function execute(insn: DecodedInstruction, registers: Int32Array, loops: HwLoopRegs, accumulators: Int32Array, seed: number): Run {
+function execute(insn: DecodedInstruction, registers: Int32Array, loops: HwLoopRegs, seed: number): Run {
   const values = new Random(seed);
-  const hart = new RecordingHart(insn.pc, insn.length, registers, loops, () => values.uint32() | 0, accumulators);
+  const hart = new RecordingHart(insn.pc, insn.length, registers, loops, () => values.uint32() | 0);
   let fault: Fault | undefined;
   try {
     insn.execute(hart, insn);
@@ -83,11 +84,12 @@ function execute(insn: DecodedInstruction, registers: Int32Array, loops: HwLoopR
 /** Everything observable about a run, for comparing two. */
 function outcome(run: Run): string {
   const writes = [...run.recording.writes].sort(([a], [b]) => a - b);
-  const accumulators = [...run.hart.accumulatorValues];
-  return JSON.stringify({ writes, calls: run.recording.calls, npc: run.hart.npc, loops: run.hart.hwloop, accumulators, fault: run.fault?.message });
+  return JSON.stringify({ writes, calls: run.recording.calls, npc: run.hart.npc, loops: run.hart.hwloop, fault: run.fault?.message });
 }
 
-const registersOf = (insn: DecodedInstruction, slots: readonly RegSlot[]): Set<number> => new Set(slots.map((slot) => insn[slot]));
+/** The registers the operands in `slots` name, and the `implicit` ones. */
+const registersOf = (insn: DecodedInstruction, slots: readonly RegSlot[], implicit: readonly number[]): Set<number> =>
+  new Set([...slots.map((slot) => insn[slot]), ...implicit]);
 
 /** One decoded instruction of the row with its register state. */
 interface Trial {
@@ -104,13 +106,12 @@ function trials(def: InstructionDef): Trial[] {
     const insn = new DecodedInstruction(0x1c000000 + 4 * combination, word, 4, def, word);
     const registers = registerValues(combination, random);
     const loops = loopRegisters(random);
-    const accumulators = Int32Array.from({ length: 4 }, () => random() | 0);
     const seed = random();
-    const run = execute(insn, registers, loops, accumulators, seed);
+    const run = execute(insn, registers, loops, seed);
     // The same again with every register that is no source of the format changed.
-    const sources = registersOf(insn, def.format.reads);
+    const sources = registersOf(insn, def.format.reads, def.format.implicitReads);
     const others = registers.map((value, reg) => (reg === 0 || sources.has(reg) ? value : value ^ (random() | 1)));
-    const rerun = execute(insn, others, loops, accumulators, seed);
+    const rerun = execute(insn, others, loops, seed);
     if (outcome(rerun) !== outcome(run)) throw new Error(`${formatTrial(insn)}: the outcome depends on a register that is no source of its format`);
     return { insn, registers, run };
   });
@@ -123,7 +124,7 @@ function undeclared({ insn, run }: Trial): string[] {
   const declared = insn.def.effects;
   const { recording, fault } = run;
   const problems: string[] = [];
-  const destinations = registersOf(insn, insn.def.format.writes);
+  const destinations = registersOf(insn, insn.def.format.writes, insn.def.format.implicitWrites);
   for (const reg of recording.writes.keys()) if (!destinations.has(reg)) problems.push(`writes x${reg}, no destination of its format`);
   if (!fault) for (const reg of destinations) if (!recording.writes.has(reg)) problems.push(`does not write x${reg}, a destination of its format`);
   if (recording.loads > (declared.memory === 'load' ? 1 : 0)) problems.push(`loads ${recording.loads} time(s)`);
@@ -132,7 +133,6 @@ function undeclared({ insn, run }: Trial): string[] {
   if (transfers > (declared.control === 'none' ? 0 : 1)) problems.push(`transfers control ${transfers} time(s)`);
   if (declared.control === 'jump' && transfers === 0 && !fault) problems.push('declares a jump but did not transfer control');
   if (!declared.csr && recording.csrAccesses > 0) problems.push('accesses a CSR');
-  if (!declared.accumulators && recording.accumulatorAccesses > 0) problems.push('accesses the accumulators');
   if (!declared.hwloop && (recording.hwloopWritten.size > 0 || recording.hwloopChanged.length > 0)) problems.push('changes hardware-loop registers');
   for (const loop of recording.hwloopWritten) {
     if (loop !== insn.loop) problems.push(`changes loop ${loop}, not its operand loop ${insn.loop}`);
@@ -153,7 +153,6 @@ function neverShown(def: InstructionDef, runs: readonly Run[]): string[] {
   if (declared.control !== 'none' && !shown((r) => r.recording.jumps > 0 || r.recording.systemCalls.includes('mret'))) missing.push(declared.control);
   if (declared.csr && !shown((r) => r.recording.csrAccesses > 0)) missing.push('csr');
   if (declared.hwloop && !shown((r) => r.recording.hwloopWritten.size > 0)) missing.push('hwloop');
-  if (declared.accumulators && !shown((r) => r.recording.accumulatorAccesses > 0)) missing.push('accumulators');
   if (declared.system !== 'none' && !shown((r) => r.recording.systemCalls.some((call) => call === declared.system))) missing.push(declared.system);
   if (declared.faults && !shown((r) => r.fault !== undefined)) missing.push('faults');
   return missing;

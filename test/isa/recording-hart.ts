@@ -1,8 +1,8 @@
 /**
  * A HartContext that records everything an instruction's semantic does: every register write
  * (through a proxy over the register file, so a write of an unchanged value counts too), data
- * accesses, control transfers, CSR accesses, hardware-loop register changes, accumulator accesses
- * and the system calls.
+ * accesses, control transfers, CSR accesses, hardware-loop register changes and the
+ * system calls.
  * Loads and CSR reads return values from a deterministic stream; nothing faults on its own, so
  * every Fault a semantic throws is its own.
  */
@@ -19,8 +19,6 @@ export interface Recording {
   stores: number;
   jumps: number;
   csrAccesses: number;
-  /** Reads and writes of HartContext.accumulators (element accesses and set()). */
-  accumulatorAccesses: number;
   /** Loop indices passed to hwloopChanged, in order. */
   readonly hwloopChanged: number[];
   /** Loop indices whose start, end or count registers changed. */
@@ -33,14 +31,10 @@ export class RecordingHart implements HartContext {
   readonly regs: Int32Array;
   /** The register file itself, for the test to read. */
   readonly registers: Int32Array;
-  /** What semantics see: the accumulators behind a proxy that counts every access. */
-  readonly accumulators: Int32Array;
-  /** The accumulators themselves, for the test to read. */
-  readonly accumulatorValues: Int32Array;
   readonly hwloop: HwLoopRegs = { start: new Uint32Array(2), end: new Uint32Array(2), count: new Uint32Array(2) };
   npc: Addr;
   readonly recording: Recording = {
-    writes: new Map(), calls: [], loads: 0, stores: 0, jumps: 0, csrAccesses: 0, accumulatorAccesses: 0,
+    writes: new Map(), calls: [], loads: 0, stores: 0, jumps: 0, csrAccesses: 0,
     hwloopChanged: [], hwloopWritten: new Set(), systemCalls: [],
   };
 
@@ -51,25 +45,11 @@ export class RecordingHart implements HartContext {
     loopRegisters: HwLoopRegs,
     /** The values loads and CSR reads return, one per call. */
     private readonly nextValue: () => Word,
-    accumulators: Int32Array = new Int32Array(4),
   ) {
     this.npc = pc + length;
     for (const key of ['start', 'end', 'count'] as const) this.hwloop[key].set(loopRegisters[key]);
     const recording = this.recording;
     this.registers = registers.slice();
-    this.accumulatorValues = accumulators.slice();
-    this.accumulators = new Proxy(this.accumulatorValues, {
-      get(target, key) {
-        recording.accumulatorAccesses++;
-        const value: unknown = Reflect.get(target, key);
-        // Methods (set, slice, ...) run on the array itself, not through the proxy.
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-      set(target, key, value: number) {
-        recording.accumulatorAccesses++;
-        return Reflect.set(target, key, value);
-      },
-    });
     this.regs = new Proxy(this.registers, {
       set(target, key, value: number) {
         if (typeof key !== 'string' || !/^\d+$/.test(key)) return false;

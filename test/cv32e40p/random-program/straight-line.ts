@@ -10,7 +10,7 @@ import { FORMATS as F } from '../../../isa/formats.js';
 import { regName } from '../../../isa/registers.js';
 import { BASE, BUFFER_BYTES, POINTER, SP, SP_OFFSET, type Builder } from './builder.js';
 import {
-  accessSize, decodeCompressed, LOADS, REGISTER_OPS, registerOpsOf, SINGLE_CYCLE_MULTIPLIES, STORES,
+  accessSize, decodeCompressed, LOADS, REGISTER_OPS, registerOpsOf, SINGLE_CYCLE_MULTIPLIES, STORES, type Operands,
 } from './instructions.js';
 
 /** Register rows grouped by extension, so that the few RV32I rows are drawn as often as the many SIMD ones. */
@@ -23,8 +23,14 @@ const MULTIPLIER_ROWS = [...SINGLE_CYCLE_MULTIPLIES, ...registerOpsOf('mulh', 'd
 const READS_RS1 = REGISTER_OPS.filter((d) => d.format.reads.includes('rs1'));
 
 /** One register-only row: `def`, or any (its extension drawn first). */
-export function registerOp(b: Builder, def: InstructionDef = b.random.pick(b.random.pick(BY_EXTENSION))): void {
-  b.emit(b.instruction(def));
+/** A register operation's row, its extension picked first (so that small extensions come up too). */
+export function randomRegisterOpRow(b: Builder): InstructionDef {
+  return b.random.pick(b.random.pick(BY_EXTENSION));
+}
+
+/** A register operation, with register operands drawn except the `given` ones. */
+export function registerOp(b: Builder, def: InstructionDef = randomRegisterOpRow(b), given: Operands = {}): void {
+  b.emit(b.instruction(def, given));
 }
 
 /** `li reg, value` that is one instruction (a 12-bit value): loop bodies count their instructions. */

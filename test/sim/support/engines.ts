@@ -40,8 +40,6 @@ type Counters<T> = { -readonly [K in keyof T as T[K] extends number ? K : never]
 export interface HartState {
   readonly pc: number;
   readonly regs: readonly number[];
-  /** The Xnmsparse revision 2 accumulators (extension state). */
-  readonly accumulators: readonly number[];
   readonly stats: Counters<CoreStats>;
   readonly hwloop: { readonly start: readonly number[]; readonly end: readonly number[]; readonly count: readonly number[] };
   readonly halted: HaltReason | undefined;
@@ -51,7 +49,6 @@ export function hartState(hart: Hart): HartState {
   return {
     pc: hart.pc,
     regs: Array.from(hart.regs),
-    accumulators: Array.from(hart.accumulators),
     stats: { ...hart.stats },
     hwloop: { start: Array.from(hart.hwloop.start), end: Array.from(hart.hwloop.end), count: Array.from(hart.hwloop.count) },
     halted: hart.halted,
