@@ -18,6 +18,7 @@ import { controller, ExceptionCause } from './controller.js';
 import { CoreDecoder } from './decoder.js';
 import { forwarded, jalrStall, loadStall, type PendingWrite, type SourceRead, sumStall } from './hazards.js';
 import { macWriteback } from './mac-writeback.js';
+import { SUM_BUS_BITS } from '../ext/r2/sums.js';
 import { loopDecode } from './loop-decode.js';
 import { pins } from './pins.js';
 import { readPort, RegFile, writePort } from './regfile.js';
@@ -133,9 +134,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const wbMac = m.wire('wb_mac_w', UInt(1));
   const stallLanes = m.node('lane_stall', exMac.and(d('ex_unit').eq(ExUnit.multiplier)));
   const writesRd = d('rd_we_ex').or(d('rd_we_wb'));
-  const stallSums = extension
-    ? sumStall(m, { busy: exMac.or(wbMac), named: [srcA, srcB, srcC, { addr: d('rd_addr'), used: writesRd }] })
-    : U(0, 1);
+  const stallSums = sumStall(m, { busy: exMac.or(wbMac), named: [srcA, srcB, srcC, { addr: d('rd_addr'), used: writesRd }] });
   const idReady = m.node('id_ready', stallLoad.not().and(stallJalr.not()).and(stallLanes.not()).and(stallSums.not()).and(exReady));
 
   const illegal = m.node('illegal', d('legal').not().or(idIllegalC));
@@ -343,6 +342,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const macTrap = m.node('mac_trap', macMisaligned.and(lsuFault.not()));
   lsu('ex_valid').assign(inEx('lsu').and(ctrl.kill.not()).and(macMisaligned.not()));
   let lanesBusy: Expr = U(0, 1);
+  let sumsWritten: { we: Expr; data: Expr } = { we: U(0, 1), data: U(0, SUM_BUS_BITS) };
   if (extension) {
     const sums = macWriteback(m, {
       leaves: m.node('mac_leaves', exMac.and(exReady).and(ctrl.kill.not()).and(macMisaligned.not())),
@@ -363,6 +363,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     sums.products.assign(mult('mac_products'));
     rf.sum_we!.assign(sums.sumsWe);
     rf.sum_wdata!.assign(sums.nextSums);
+    sumsWritten = { we: sums.sumsWe, data: sums.nextSums };
     sums.current.assign(rf.sum_rdata!);
   } else {
     wbMac.assign(0);
@@ -418,6 +419,9 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   trace('wb_we', wbDataValid);
   trace('wb_waddr', wbRd);
   trace('wb_wdata', wbData);
+  // nm.mac4's four sums, x28..x31 (sum p in bits 32p+31..32p); never written without the extension.
+  trace('sum_we', sumsWritten.we);
+  trace('sum_wdata', sumsWritten.data);
   trace('illegal', illegal);
   trace('trap', ctrl.trapSave);
   trace('trap_cause', ctrl.trapCause);

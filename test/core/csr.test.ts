@@ -116,7 +116,7 @@ function runAgainstIss(seed: number, cycles: number) {
   const hartId = random.uint32();
   const stats = new CoreStats();
   const loops: HwLoopRegs = { start: new Uint32Array(2), end: new Uint32Array(2), count: new Uint32Array(2) };
-  const file = new CsrFile(hartId, stats, loops, undefined);
+  const file = new CsrFile(hartId, stats, loops);
   const seen = { accesses: 0, illegal: 0, writes: 0, csrs: new Set<number>() };
 
   sim.reset();
