@@ -11,6 +11,7 @@ import { encodeMac, formatMac, type MacInstruction } from '../../isa/xnmsparse/m
 import type { GrantDelay } from '../../isa/platform/grant-delay.js';
 import { PULP_CLUSTER } from '../../sim/cluster/config.js';
 import { IllegalInstructionError, MemoryAccessError, MisalignedAccessError } from '../../sim/core/errors.js';
+import type { RetireEvent } from '../../sim/core/retire.js';
 import { assemble } from '../../sw/asm/assembler.js';
 import { writeElf } from '../../isa/elf/writer.js';
 import { loadProgram } from '../../sim/program.js';
@@ -248,10 +249,15 @@ describe('the sums are x28..x31', () => {
     expect(Array.from(hart.regs.slice(t3, t6 + 1))).toEqual([dataBase + 9 * 127, 8 + 10 * 127, 0x7f + 11 * 127, -5 + 12 * 127]);
   });
 
-  it('nm.mul4 starts them from zero', () => {
+  it('nm.mul4 starts them from zero; the retire record lists the four writes and the load', () => {
     const { hart, run } = execute('  nm.mul4.s t3, t4, t5, 0, 0', bytes, regs);
+    const events: RetireEvent[] = [];
+    hart.onRetire = (event) => events.push(event);
     run();
-    expect(Array.from(hart.regs.slice(t3, t6 + 1))).toEqual([9 * 127, 10 * 127, 11 * 127, 12 * 127]);
+    const sums = [9 * 127, 10 * 127, 11 * 127, 12 * 127];
+    expect(Array.from(hart.regs.slice(t3, t6 + 1))).toEqual(sums);
+    expect(events[0]!.regWrites).toEqual(sums.map((value, p) => ({ reg: t3 + p, value })));
+    expect(events[0]!.dataAccesses).toEqual([{ addr: dataBase + 8, size: 4, value: 0x0c0b0a09, write: false }]);
   });
 
   it('the CSRs of the accumulators are gone: 0x7c0..0x7c3 are illegal, with the extension or without', () => {
