@@ -14,11 +14,11 @@
 // sequences). The `trace_*` outputs report each instruction leaving decode and every register
 // write, for co-simulation with the ISS; they are wires, no logic.
 import { cat, defineModule, type Expr, mux, type Ports, type Signal, U, UInt } from '../hdl/index.js';
+import { SUM_BUS_BITS } from '../ext/r2/sums.js';
 import { controller, ExceptionCause } from './controller.js';
 import { CoreDecoder } from './decoder.js';
 import { forwarded, jalrStall, loadStall, type PendingWrite, type SourceRead, sumStall } from './hazards.js';
 import { macWriteback } from './mac-writeback.js';
-import { SUM_BUS_BITS } from '../ext/r2/sums.js';
 import { loopDecode } from './loop-decode.js';
 import { pins } from './pins.js';
 import { readPort, RegFile, writePort } from './regfile.js';
