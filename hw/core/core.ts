@@ -271,7 +271,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     return inExNodes.get(unit)!;
   };
   const alu = pins('u_alu', m.instance('u_alu', CoreAlu, {}));
-  const mult = pins('u_mult', m.instance('u_mult', CoreMultiplier, {}));
+  const mult = pins('u_mult', m.instance('u_mult', CoreMultiplier, { macLanes: extension }));
   const div = pins('u_div', m.instance('u_div', CoreDivider, {}));
   for (const io of [alu, mult]) {
     io('a').assign(exA);
@@ -299,9 +299,10 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   lsu('post_increment').assign(exField('lsu_post_increment'));
   lsu('base').assign(exA);
   const lsuOffset = exField('lsu_offset');
-  // nm.mac4's offset: the 16-bit half of rs2 that its immediate selects, zero-extended.
+  // nm.mac4's offset (with the extension only): the 16-bit half of rs2 its immediate selects, zero-extended.
   const offsetHalf = mux(exImm.bit(0), exB.bits(31, 16), exB.bits(15, 0)).zext(32);
-  lsu('offset').assign(mux(lsuOffset.eq(LSU_OFFSET.rs2), exB, mux(lsuOffset.eq(LSU_OFFSET.rs3), exC, mux(lsuOffset.eq(LSU_OFFSET.rs2_half), offsetHalf, exImm))));
+  const immOrHalf = extension ? mux(lsuOffset.eq(LSU_OFFSET.rs2_half), offsetHalf, exImm) : exImm;
+  lsu('offset').assign(mux(lsuOffset.eq(LSU_OFFSET.rs2), exB, mux(lsuOffset.eq(LSU_OFFSET.rs3), exC, immOrHalf)));
   lsu('wdata').assign(exB);
 
   // CSRs: accessed in EX; counters, traps and mret from the controller.
@@ -367,10 +368,6 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     sums.current.assign(rf.sum_rdata!);
   } else {
     wbMac.assign(0);
-    for (const n of ['mac_lanes', 'mac_signed']) mult(n).assign(0);
-    mult('mac_word').assign(0);
-    mult('mac_weight').assign(0);
-    m.unused(mult('mac_products'));
   }
 
   // Access faults come with the response in WB; a misaligned nm.mac4 faults as it issues in EX

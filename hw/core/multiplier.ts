@@ -38,7 +38,12 @@ const extend = (bits: Expr, signed: Expr): Expr => cat(signed.and(bits.msb()), b
 const byteOf = (x: Expr, i: number): Expr => x.bits(8 * i + 7, 8 * i);
 const halfOf = (x: Expr, upper: Expr): Expr => mux(upper, x.bits(31, 16), x.bits(15, 0));
 
-export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
+export interface CoreMultiplierParams {
+  /** The `mac_*` ports: the byte lanes also compute nm.mac4's products (the core with Xnmsparse). */
+  readonly macLanes: boolean;
+}
+
+export const CoreMultiplier = defineModule('CoreMultiplier', (m, p: CoreMultiplierParams) => {
   const start = m.input('start', UInt(1));
   const first = m.input('first', UInt(1));
   const op = m.input('op', UInt(MULTIPLIER_OP_WIDTH));
@@ -48,11 +53,17 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
   // nm.mac4's products (docs/isa-extension.md R2.6, hw/core/mac-writeback.ts): with `mac_lanes`
   // the four byte lanes multiply the loaded word's bytes by the weight instead; the result of an
   // instruction of the unit's own in EX then does not count (the core holds it there).
-  const macLanes = m.input('mac_lanes', UInt(1));
-  const macWord = m.input('mac_word', UInt(32));
-  const macWeight = m.input('mac_weight', UInt(8));
-  const macSigned = m.input('mac_signed', UInt(1));
-  const macProducts = m.output('mac_products', UInt(4 * MAC_PRODUCT_BITS));
+  const mac = p.macLanes
+    ? {
+      lanes: m.input('mac_lanes', UInt(1)),
+      word: m.input('mac_word', UInt(32)),
+      weight: m.input('mac_weight', UInt(8)),
+      signed: m.input('mac_signed', UInt(1)),
+      products: m.output('mac_products', UInt(4 * MAC_PRODUCT_BITS)),
+    }
+    : undefined;
+  /** A lane's own operand, or nm.mac4's while it has the lanes. */
+  const orMac = (own: Expr, forMac: (io: NonNullable<typeof mac>) => Expr): Expr => (mac ? mux(mac.lanes, forMac(mac), own) : own);
 
   const field = (name: keyof typeof MULTIPLIER_OP_FIELDS): Expr => {
     const { lsb, width } = MULTIPLIER_OP_FIELDS[name];
@@ -120,14 +131,15 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
     { a: mux(isMul32, byteOf(aWord, 0), byteOf(aWord, 3)), b: mux(isMul32, byteOf(b, 2), byteOf(y, 1)), aSignable: always, bSignable: always },
   ];
   const lanes = bytewiseOperands.map((operands, i) => {
-    const laneA = mux(macLanes, byteOf(macWord, i), mux(bytewise, operands.a, byteOf(aWord, i)).and(lanesUsed.rep(8)));
-    const laneB = mux(macLanes, macWeight, mux(bytewise, operands.b, byteOf(bLanes, i)));
-    const laneSignedA = mux(macLanes, macSigned, signedA.and(operands.aSignable));
-    const laneSignedB = macLanes.or(signedB.and(operands.bSignable));
+    const laneA = orMac(mux(bytewise, operands.a, byteOf(aWord, i)).and(lanesUsed.rep(8)), (io) => byteOf(io.word, i));
+    const laneB = orMac(mux(bytewise, operands.b, byteOf(bLanes, i)), (io) => io.weight);
+    const laneSignedA = orMac(signedA.and(operands.aSignable), (io) => io.signed);
+    // The weight is an int8.
+    const laneSignedB = orMac(signedB.and(operands.bSignable), () => U(1, 1));
     return m.node(`lane${i}`, extend(laneA, laneSignedA).mul(extend(laneB, laneSignedB)));
   });
   // Each nm.mac4 product fits 16 signed bits (MacLanes).
-  macProducts.assign(cat(...[...lanes].reverse().map((lane) => lane.trunc(MAC_PRODUCT_BITS).asUInt())));
+  mac?.products.assign(cat(...[...lanes].reverse().map((lane) => lane.trunc(MAC_PRODUCT_BITS).asUInt())));
   // The rest of Al*Bh's low half for mul32: (Al1*Bh0 + Al0*Bh1) mod 2^8, at bit 24.
   const crossOf = (aByte: number, bByte: number): Expr => byteOf(aWord, aByte).and(isMul32.rep(8)).mul(byteOf(b, bByte)).trunc(8);
   const cross = m.node('cross_bytes', crossOf(1, 2).add(crossOf(0, 3)));
@@ -170,5 +182,8 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
   const upperHalf = mux(isComplex, mux(imaginary, complexPart, c.bits(31, 16)), shifted.bits(31, 16));
   result.assign(mux(isMulh, partial.bits(31, 0), cat(upperHalf, lowerHalf)));
   ready.assign(isMulh.not().or(step.eq(MULH_DONE)));
-  return { start, first, op, a, b, c, imm, imm2, result, ready, macLanes, macWord, macWeight, macSigned, macProducts };
+  return {
+    start, first, op, a, b, c, imm, imm2, result, ready,
+    ...(mac && { macLanes: mac.lanes, macWord: mac.word, macWeight: mac.weight, macSigned: mac.signed, macProducts: mac.products }),
+  };
 });
