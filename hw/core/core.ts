@@ -169,7 +169,11 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const length = mux(idCompressed, U(2, 32), U(4, 32));
   const jumpDone = m.reg('jump_done', UInt(1), { reset: 0 });
   const isJump = m.node('is_jump', d('is_jal').or(d('is_jalr')));
-  const jumpInDecode = m.node('jump_in_decode', ctrl.isDecoding.and(isJump).and(stallJalr.not()).and(jumpDone.not()));
+  // A jump whose link register is a sum waits for it before it jumps, as the ISS charges it (unlike a
+  // load stall, during which the jump is taken), except while EX is busy (an nm.mac4 waiting for its
+  // grant), when a jump is taken in decode whatever holds it there.
+  const sumHoldsJump = m.node('sum_holds_jump', stallSums.and(exReady));
+  const jumpInDecode = m.node('jump_in_decode', ctrl.isDecoding.and(isJump).and(stallJalr.not()).and(sumHoldsJump.not()).and(jumpDone.not()));
   jumpDone.assign(jumpDone.or(jumpInDecode).and(idReady.not()));
   const jalTarget = idPc.add(d('imm'));
   // jalr reads its base from the register file itself: the jalr stall waits for every older write.

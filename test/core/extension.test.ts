@@ -54,6 +54,29 @@ const MAC_STREAM = program(`
   add a0, a0, s8
 `, `activations:\n${randomWords(21, 16)}`);
 
+/** Jumps whose link register is a sum wait before they jump (they name it as their destination). */
+const JUMP_LINKS = program(`
+  la a1, activations
+  li t2, 0x01010101
+  la s2, 3f
+  nm.mul4.u a1, zero, t2, 0, 0
+  jal t4, 1f                     # waits two cycles, then jumps
+  nop
+1:
+  nm.mac4.s a1, zero, t2, 0, 1
+  addi s1, s1, 1
+  jal t5, 2f                     # one instruction between: waits one cycle
+  nop
+2:
+  nm.mac4.u a1, zero, t2, 0, 2
+  jalr t6, 0(s2)                 # jalr: waits for the sum as well as for its base
+  nop
+3:
+  add a0, t3, t4
+  add a0, a0, t5
+  add a0, a0, t6
+`, `activations:\n${randomWords(23, 4)}`);
+
 /**
  * A misaligned nm.mac4 raises a load-address-misaligned exception (cause 4) and writes no sum. The
  * ISS stops there (a misaligned access is no trap on the CV32E40P, docs/iss.md#traps); the core
@@ -94,6 +117,13 @@ describe('the core with Xnmsparse against the ISS', () => {
   it('agrees under fixed and random data-grant delays', () => {
     for (const grantDelay of [{ kind: 'fixed', cycles: 1 }, { kind: 'random', seed: 5, max: 3 }] as const) {
       expectLockstep(elfOf(MAC_STREAM), { extension: true, grantDelay }, JSON.stringify(grantDelay));
+    }
+  });
+
+  it('agrees on jumps whose link register is a sum, right after nm.mac4 and one instruction later', () => {
+    expectLockstep(elfOf(JUMP_LINKS), { extension: true }, 'jump links');
+    for (const grantDelay of [{ kind: 'fixed', cycles: 1 }, { kind: 'random', seed: 7, max: 3 }] as const) {
+      expectLockstep(elfOf(JUMP_LINKS), { extension: true, grantDelay }, `jump links, ${JSON.stringify(grantDelay)}`);
     }
   });
 
