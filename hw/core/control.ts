@@ -13,8 +13,14 @@ import { ExUnit, type ExUnitName } from './ex-unit.js';
 import { HWLOOP_OP_WIDTH, hwloopControl } from './hwloop-ops.js';
 import { LSU_SIZE, lsuControl } from './lsu-ops.js';
 import { macControl } from './mac-ops.js';
-import { MULTIPLIER_OP_WIDTH, multiplierControl } from './multiplier-ops.js';
+import { macLanesOp, MULTIPLIER_OP_WIDTH, multiplierControl } from './multiplier-ops.js';
 import { PIPELINE_FIELDS } from './pipeline-fields.js';
+
+/** The multiplier's op of an nm.mac4 / nm.mul4 row, 0 for any other row. */
+function macOp(def: InstructionDef): number {
+  const mac = macControl(def);
+  return mac ? macLanesOp(mac.signed) : 0;
+}
 
 const isLinkingJump = (def: InstructionDef): boolean => (def.timing === 'jump' || def.timing === 'jumpRegister') && def.effects.system === 'none';
 
@@ -38,7 +44,8 @@ const LSU_OFFSET = { imm: 0, rs2: 1, rs3: 2, rs2_half: 3 } as const;
 const UNIT_FIELDS: readonly ControlField[] = [
   { name: 'ex_unit', width: 3, value: (def) => ExUnit[unitOf(def) ?? 'none'] },
   { name: 'alu_op', width: ALU_OP_WIDTH, value: (def) => aluControl(def) ?? (unitOf(def) === 'alu' ? ALU_OP_ADD : 0) },
-  { name: 'mult_op', width: MULTIPLIER_OP_WIDTH, value: (def) => multiplierControl(def) ?? 0 },
+  // nm.mac4 / nm.mul4 leave theirs in EX's register for the multiplier's lanes in their WB.
+  { name: 'mult_op', width: MULTIPLIER_OP_WIDTH, value: (def) => multiplierControl(def) ?? macOp(def) },
   { name: 'div_op', width: DIVIDER_OP_WIDTH, value: (def) => dividerControl(def) ?? 0 },
   { name: 'lsu_we', width: 1, value: (def) => Number(lsuControl(def)?.we ?? false) },
   { name: 'lsu_size', width: 2, value: (def) => lsuControl(def)?.size ?? LSU_SIZE.byte },

@@ -250,7 +250,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     exValid.assign(1);
     exFirst.assign(1);
     exUnit.assign(d('ex_unit'));
-    for (const [name, value] of carried) ex.get(name)!.assign(value);
+    for (const [name, value] of carried) if (!(extension && name === 'mult_op')) ex.get(name)!.assign(value);
     exA.assign(mux(d('a_is_pc'), idPc, operandA));
     exB.assign(operandBSelected);
     exC.assign(operandC);
@@ -267,6 +267,10 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     exValid.assign(0);
     exFirst.assign(0);
   }).otherwise(() => exFirst.assign(0));
+  // With Xnmsparse the multiplier's op changes only with a row of its own or an nm.mac4: in an
+  // nm.mac4's WB (no multiplier row is in EX then) its lanes work on that nm.mac4's op (or on that
+  // of the nm.mac4 behind it, the same but for the signedness, which hw/core/mac-writeback.ts keeps).
+  if (extension) m.when(idLeaves.and(d('ex_unit').eq(ExUnit.multiplier).or(d('is_mac'))), () => ex.get('mult_op')!.assign(d('mult_op')));
 
   // ---------------------------------------------------------------- EX
   const inExNodes = new Map<ExUnitName, Expr>();

@@ -50,9 +50,10 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m, p: CoreMultipli
   const { a, b, c, imm, imm2 } = exOperands(m);
   const result = m.output('result', UInt(32));
   const ready = m.output('ready', UInt(1));
-  // nm.mac4's products (docs/isa-extension.md R2.6, hw/core/mac-writeback.ts): with `mac_lanes`
-  // the four byte lanes multiply the loaded word's bytes by the weight instead; the result of an
-  // instruction of the unit's own in EX then does not count (the core holds it there).
+  // nm.mac4's products (docs/isa-extension.md R2.6, hw/core/mac-writeback.ts): with `mac_lanes`,
+  // and `op` an nm.mac4's (macLanesOp, of either signedness), the four byte lanes multiply the
+  // loaded word's bytes by the weight; the result of an instruction of the unit's own in EX then
+  // does not count (the core holds it there).
   const mac = p.macLanes
     ? {
       lanes: m.input('mac_lanes', UInt(1)),
@@ -94,20 +95,19 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m, p: CoreMultipli
   const mulhUpperA = m.node('mulh_upper_a', stepIs((s) => s.upperA));
   const mulhUpperB = m.node('mulh_upper_b', stepIs((s) => s.upperB));
 
-  // nm.mac4 multiplies as a dot8 with a scalar operand b would, the loaded word's bytes by the
-  // weight in every lane (its own signedness for the bytes, the weight signed): it takes the lanes
-  // by these few selects at the sources of the dot8 operands rather than by one at every lane input.
-  const laneDot8 = orMac(isDot8, () => U(1, 1));
-  const registerB = orMac(operandB.eq(OPERAND_B_SOURCES.indexOf('register')), () => U(0, 1));
+  // nm.mac4's op is a cv.dot{usp,sp}.sc.b's (macLanesOp): the lanes multiply the loaded word's bytes
+  // by the weight, which take the places of operand a and of operand b's lane 0 (before any select
+  // of the op's, so that they lengthen no path); only the bytes' signedness comes with them.
+  const aOperand = orMac(a, (io) => io.word);
+  const bLane0 = orMac(b.bits(7, 0), (io) => io.weight);
   // Operand b of the dot products: rs2, or rs2's / Imm6's lane 0 in every lane.
-  const scalarOwn = mux(operandB.eq(OPERAND_B_SOURCES.indexOf('immediate')), imm.bits(15, 0), b.bits(15, 0));
-  const scalar = cat(scalarOwn.bits(15, 8), orMac(scalarOwn.bits(7, 0), (io) => io.weight));
-  const replicated = mux(laneDot8, scalar.bits(7, 0).rep(4), scalar.rep(2));
-  const bLanes = m.node('b_lanes', mux(registerB, b, replicated));
+  const scalar = mux(operandB.eq(OPERAND_B_SOURCES.indexOf('immediate')), imm.bits(15, 0), cat(b.bits(15, 8), bLane0));
+  const replicated = mux(isDot8, scalar.bits(7, 0).rep(4), scalar.rep(2));
+  const bLanes = m.node('b_lanes', mux(operandB.eq(OPERAND_B_SOURCES.indexOf('register')), b, replicated));
   // cv.msu multiplies ~a, the real part of a complex product ~im(a); each adds the other factor below.
   const negateUpperProduct = m.node('negate_upper_product', isComplex.and(imaginary.not()));
   const subtract = m.node('subtract', field('subtract').and(isMul32));
-  const aWord = m.node('a_word', a.xor(cat(subtract.or(negateUpperProduct).rep(16), subtract.rep(16))));
+  const aWord = m.node('a_word', aOperand.xor(cat(subtract.or(negateUpperProduct).rep(16), subtract.rep(16))));
 
   // wide: the low halves (dot16 lane 0, mul32's Al*Bl, complex re(a) times re(b) or im(b)), the
   // halves Is3's forms choose, or mulh's halves of the cycle; signed as the op says, but mul32's and
@@ -124,26 +124,23 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m, p: CoreMultipli
   // is b's upper half (dot16 lane 1, the complex real part) or its lower half (the complex
   // imaginary part, and mul32's Ah*Bl, whose low half is all that counts: the lanes then sit 16 bits
   // higher, and the fourth, whose x1*y1 would land beyond bit 31, takes Al0*Bh0 of Al*Bh instead).
-  const bytewise = m.node('bytewise', laneDot8.not());
-  const lanesUsed = laneDot8.or(isDot16).or(isMul32).or(isComplex);
-  // The dot8 lanes' a: the word's bytes, or nm.mac4's loaded word (after cv.msu's inversion of a).
-  const aLanes = orMac(aWord, (io) => io.word);
+  const bytewise = m.node('bytewise', isDot8.not());
+  const lanesUsed = isDot8.or(isDot16).or(isMul32).or(isComplex);
   const laneSignedA = orMac(signedA, (io) => io.signed);
-  const laneSignedB = orMac(signedB, () => U(1, 1));
   const y = m.node('y', halfOf(bLanes, isMul32.or(isComplex.and(imaginary)).not()));
   // The bytes of each lane when bytewise; the op's signedness applies to a dot8 lane and to the top
   // byte of a halfword (x1, y1), never to a low byte.
   const always = U(1, 1);
   const bytewiseOperands = [
-    { a: byteOf(aWord, 2), b: byteOf(y, 0), aSignable: laneDot8, bSignable: laneDot8 },
-    { a: byteOf(aWord, 3), b: byteOf(y, 0), aSignable: always, bSignable: laneDot8 },
-    { a: byteOf(aWord, 2), b: byteOf(y, 1), aSignable: laneDot8, bSignable: always },
+    { a: byteOf(aWord, 2), b: byteOf(y, 0), aSignable: isDot8, bSignable: isDot8 },
+    { a: byteOf(aWord, 3), b: byteOf(y, 0), aSignable: always, bSignable: isDot8 },
+    { a: byteOf(aWord, 2), b: byteOf(y, 1), aSignable: isDot8, bSignable: always },
     { a: mux(isMul32, byteOf(aWord, 0), byteOf(aWord, 3)), b: mux(isMul32, byteOf(b, 2), byteOf(y, 1)), aSignable: always, bSignable: always },
   ];
   const lanes = bytewiseOperands.map((operands, i) => {
-    const laneA = mux(bytewise, operands.a, byteOf(aLanes, i)).and(lanesUsed.rep(8));
+    const laneA = mux(bytewise, operands.a, byteOf(aWord, i)).and(lanesUsed.rep(8));
     const laneB = mux(bytewise, operands.b, byteOf(bLanes, i));
-    return m.node(`lane${i}`, extend(laneA, laneSignedA.and(operands.aSignable)).mul(extend(laneB, laneSignedB.and(operands.bSignable))));
+    return m.node(`lane${i}`, extend(laneA, laneSignedA.and(operands.aSignable)).mul(extend(laneB, signedB.and(operands.bSignable))));
   });
   // Each nm.mac4 product fits 16 signed bits (MacLanes).
   mac?.products.assign(cat(...[...lanes].reverse().map((lane) => lane.trunc(MAC_PRODUCT_BITS).asUInt())));

@@ -7,7 +7,7 @@
 // does.
 import { describe, expect, it } from 'vitest';
 import { CoreMultiplier } from '../../hw/core/multiplier.js';
-import { MULTIPLIER_OPS, multiplierControl } from '../../hw/core/multiplier-ops.js';
+import { macLanesOp, MULTIPLIER_OPS, multiplierControl } from '../../hw/core/multiplier-ops.js';
 import { elaborate } from '../../hw/hdl/index.js';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
 import type { DecodedInstruction, InstructionDef } from '../../isa/definition.js';
@@ -124,12 +124,13 @@ describe('CoreMultiplier', () => {
     const random = new Random(4);
     sim.poke('mac_lanes', 1);
     for (let trial = 0; trial < 2000; trial++) {
-      // Whatever the unit's own operands are: the lanes are nm.mac4's.
+      // Whatever the unit's own operands are, and the signedness of the nm.mac4 op (the one behind
+      // may have the other): the lanes are this nm.mac4's.
       for (const port of OPERAND_PORTS) sim.poke(port, random.uint32());
-      sim.poke('op', multiplierControl(random.pick(rows))!);
+      const signed = random.chance(0.5);
+      sim.poke('op', macLanesOp(random.chance(0.5)));
       const word = random.uint32();
       const weights = random.uint32();
-      const signed = random.chance(0.5);
       sim.poke('mac_word', word);
       sim.poke('mac_weight', weights & 0xff);
       sim.poke('mac_signed', Number(signed));
