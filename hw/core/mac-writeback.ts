@@ -2,7 +2,8 @@
 // past the load-store unit that performs their load: the weight they take from rs3 in EX, kept
 // with the signedness and the nm.mul4 bit while the instruction is in WB; there, when the word
 // arrives, the multiplier's four byte lanes multiply it (the `lane_*` signals, which the core
-// routes to CoreMultiplier's `mac_*` ports) and the four sum adders add the products to x28..x31,
+// routes to CoreMultiplier's `mac_*` ports; the multiplier's op is still the nm.mac4's, control.ts
+// mult_op) and the four sum adders add the products to x28..x31,
 // which the register file's sum port reads and writes. No sum is forwarded: the hazard rule keeps
 // every instruction naming x28..x31 in decode meanwhile (hazards.ts, sumStall).
 import { type Expr, type ModuleBuilder, UInt } from '../hdl/index.js';
