@@ -58,7 +58,6 @@ const UNIT_FIELDS: readonly ControlField[] = [
   { name: 'hwloop_op', width: HWLOOP_OP_WIDTH, value: (def) => hwloopControl(def) ?? 0 },
   // nm.mac4 / nm.mul4 go through the load-store unit; these bits steer the sums in WB.
   { name: 'is_mac', width: 1, value: (def) => Number(macControl(def) !== undefined) },
-  { name: 'mac_signed', width: 1, value: (def) => Number(macControl(def)?.signed ?? false) },
   { name: 'mac_start', width: 1, value: (def) => Number(macControl(def)?.start ?? false) },
 ];
 

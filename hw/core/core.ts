@@ -31,6 +31,7 @@ import { HwloopRegs } from './hwloop-regs.js';
 import { CoreFetch } from './fetch.js';
 import { CARRIED_FIELDS, LSU_OFFSET } from './control.js';
 import { CSR_OP, CSR_OP_WIDTH } from './csr-ops.js';
+import { MULTIPLIER_OP_FIELDS } from './multiplier-ops.js';
 import { ExUnit, type ExUnitName } from './ex-unit.js';
 
 export interface CoreParams {
@@ -357,7 +358,8 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
       leaves: m.node('mac_leaves', exMac.and(exReady).and(ctrl.kill.not()).and(macMisaligned.not())),
       weights: exC,
       lane: exImm2.bits(1, 0),
-      signedAct: exField('mac_signed'),
+      // The op of the multiplier's lanes says it: cv.dotsp.sc.b for .s, cv.dotusp.sc.b for .u.
+      signedAct: exField('mult_op').bit(MULTIPLIER_OP_FIELDS.signedA.lsb),
       start: exField('mac_start'),
       wbReady,
       returned: lsu('wb_valid'),
