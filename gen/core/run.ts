@@ -11,6 +11,7 @@
 // (divergence.ts) serves both; gen/core/verilator.ts runs the same testbench on the core's Verilog,
 // which stops at traps rather than taking them.
 import { hex } from '../../isa/bits.js';
+import { SUM_COUNT, SUM_FIRST_REGISTER } from '../../isa/xnmsparse/mac.js';
 import { readElf } from '../../isa/elf/reader.js';
 import { type GrantDelay, grantDelays } from '../../isa/platform/grant-delay.js';
 import { initialStackPointer, singleCoreMemoryMap } from '../../isa/platform/memory-map.js';
@@ -227,6 +228,10 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
           if (sim.peek(`trace_${port}_we`) && sim.peek(`trace_${port}_waddr`) !== 0) {
             registerWrites.push({ cycle: at, reg: sim.peek(`trace_${port}_waddr`), value: sim.peek(`trace_${port}_wdata`) | 0 });
           }
+        }
+        if (sim.peek('trace_sum_we')) {
+          const sums = sim.peekBig('trace_sum_wdata');
+          for (let p = 0; p < SUM_COUNT; p++) registerWrites.push({ cycle: at, reg: SUM_FIRST_REGISTER + p, value: Number(BigInt.asIntN(32, sums >> BigInt(32 * p))) });
         }
       }
     }

@@ -9,7 +9,8 @@
 //   EX busy: the LSU waiting for a grant, or a load for its data             memory wait
 //            the LSU's second transaction of a misaligned access             misaligned
 //            a multi-cycle unit (mulh, divide)                                mulh/div extra
-//   a load-use hazard                                                         load-use stalls
+//   a load-use hazard, or Xnmsparse's: a sum register named, or the
+//   multiplier wanted, while an nm.mac4 is in EX or WB (as the ISS counts it) load-use stalls
 //   jalr waiting for its base                                                 jump penalty
 //   decode empty while fetch refills after a redirect: by what redirected it (branch, jump, controller)
 
@@ -19,6 +20,8 @@ export const STALL_SIGNALS = [
   'ex_valid', 'ex_ready', 'ex_in_lsu', 'wb_waiting', 'data_req', 'data_gnt',
   // A hardware loop's back edge taken as a jump from decode after a flush (hw/core/loop-decode.ts).
   'resume_back_edge_jump',
+  // Xnmsparse's waits behind nm.mac4 (0 on the core without it).
+  'sum_stall', 'lane_stall',
 ] as const;
 
 type StallSignal = (typeof STALL_SIGNALS)[number];
@@ -55,7 +58,7 @@ export function stallRow(key: number): StallRow | undefined {
       if (has('ex_in_lsu')) return has('data_req') && !has('data_gnt') ? 'memory wait' : 'misaligned';
       return has('wb_waiting') ? 'memory wait' : 'mulh/div extra';
     }
-    if (has('load_stall')) return 'load-use stalls';
+    if (has('load_stall') || has('sum_stall') || has('lane_stall')) return 'load-use stalls';
     if (has('jr_stall')) return 'jump penalty';
     return 'other';
   }

@@ -6,6 +6,7 @@
 // line, the memory, the grant delays, the environment calls and the report are
 // gen/rtl-harness/driver-support.ts's. Besides the report, it prints one line
 // "stalls KEY:COUNT ..." counting the cycles by what the pipeline did (gen/core/stall-stats.ts).
+import { SUM_COUNT, SUM_FIRST_REGISTER } from '../../isa/xnmsparse/mac.js';
 import { driverSupport } from '../rtl-harness/driver-support.js';
 import { DRAIN_CYCLES, ECALL, EBREAK } from './conventions.js';
 import { REDIRECT_AFTER_CPP, REDIRECT_SHIFT, STALL_SIGNALS } from './stall-stats.js';
@@ -133,6 +134,7 @@ int main(int argc, char** argv) {
       }
       if (top.trace_ex_we) trace_write(trace, at, top.trace_ex_waddr, top.trace_ex_wdata);
       if (top.trace_wb_we) trace_write(trace, at, top.trace_wb_waddr, top.trace_wb_wdata);
+      if (top.trace_sum_we) for (uint32_t p = 0; p < ${SUM_COUNT}; p++) trace_write(trace, at, ${SUM_FIRST_REGISTER} + p, top.trace_sum_wdata[p]);
     }
     const uint32_t bits = ${observed};
     if (instret > 0 && !in_handler) stalls[bits | cause << ${REDIRECT_SHIFT}]++;

@@ -32,8 +32,9 @@ const UNITS: readonly UnitDef[] = [
   { unit: 'controller, hazards, pipeline registers, operand muxes', cv32e40pKge: 2.2 + 4.0, modules: ['Core'] },
   { unit: 'hardware-loop registers', cv32e40pKge: 1.9, modules: ['HwloopRegs'] },
   { unit: 'load-store unit', cv32e40pKge: 1.4, modules: ['CoreLsu'] },
-  // Inside the core the block multiplies with the multiplier's lanes (MacUnitSharedLanes).
-  { unit: 'Xnmsparse r2 block (nm.mac4, nm.racc, accumulators)', cv32e40pKge: 0, modules: ['MacUnitSharedLanes', 'MacAddress', 'WeightSelect', 'MacAccumulators'] },
+  // Inside the core nm.mac4 loads through the load-store unit, multiplies with the multiplier's
+  // lanes and keeps its sums in the register file: what is its own is the weight select and the adders.
+  { unit: 'Xnmsparse r2 (weight select, sum adders)', cv32e40pKge: 0, modules: ['WeightSelect', 'MacSums'] },
 ];
 
 export interface CoreUnitArea {

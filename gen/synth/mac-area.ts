@@ -18,7 +18,7 @@ const parts: readonly { readonly module: string; readonly part: string }[] = [
   { module: 'MacAddress', part: 'offset select and address adder' },
   { module: 'WeightSelect', part: 'weight lane select' },
   { module: 'MacLanes', part: 'four 9 x 8-bit multipliers' },
-  { module: 'MacAccumulators', part: 'four 32-bit accumulators, adders, access port' },
+  { module: 'MacSums', part: 'four 32-bit sum adders (x28..x31 + product)' },
   { module: 'MacUnit', part: 'control, in-flight address and weight' },
 ];
 

@@ -5,7 +5,6 @@
 import type { InstructionDef } from '../../isa/definition.js';
 import { BASE_INSTRUCTIONS } from '../../isa/table.js';
 import { XNMSPARSE_MAC } from '../../isa/tables/xnmsparse-mac.js';
-import { macIssueKind } from '../ext/r2/mac-unit.js';
 import { ALU_OP_ADD, ALU_OP_WIDTH, aluControl } from './alu-ops.js';
 import { CSR_OP, CSR_OP_WIDTH, csrControl } from './csr-ops.js';
 import type { ControlField, DecodeTable } from './decode-table.js';
@@ -13,14 +12,14 @@ import { DIVIDER_OP_WIDTH, dividerControl } from './divider.js';
 import { ExUnit, type ExUnitName } from './ex-unit.js';
 import { HWLOOP_OP_WIDTH, hwloopControl } from './hwloop-ops.js';
 import { LSU_SIZE, lsuControl } from './lsu-ops.js';
-import { MULTIPLIER_OP_WIDTH, multiplierControl } from './multiplier-ops.js';
+import { macControl } from './mac-ops.js';
+import { macLanesOp, MULTIPLIER_OP_WIDTH, multiplierControl } from './multiplier-ops.js';
 import { PIPELINE_FIELDS } from './pipeline-fields.js';
 
-/** The Xnmsparse revision-2 block's issue fields of its rows. */
-function macControl(def: InstructionDef): { kind: number; signed: boolean } | undefined {
-  if (def.extension !== 'Xnmsparse' || !def.effects.accumulators) return undefined;
-  if (def.timing === 'load') return { kind: macIssueKind.mac4, signed: def.mnemonic.endsWith('.s') };
-  return { kind: macIssueKind.racc, signed: false };
+/** The multiplier's op of an nm.mac4 / nm.mul4 row, 0 for any other row. */
+function macOp(def: InstructionDef): number {
+  const mac = macControl(def);
+  return mac ? macLanesOp(mac.signed) : 0;
 }
 
 const isLinkingJump = (def: InstructionDef): boolean => (def.timing === 'jump' || def.timing === 'jumpRegister') && def.effects.system === 'none';
@@ -32,7 +31,6 @@ function unitOf(def: InstructionDef): ExUnitName | undefined {
   if (dividerControl(def) !== undefined) return 'divider';
   if (lsuControl(def) !== undefined) return 'lsu';
   if (csrControl(def) !== undefined) return 'csr';
-  if (macControl(def) !== undefined) return 'mac';
   if (hwloopControl(def) !== undefined || def.timing === 'fence' || def.effects.system !== 'none') return 'none';
   return undefined;
 }
@@ -41,12 +39,13 @@ export function coreRows(extension: boolean): readonly InstructionDef[] {
   return [...BASE_INSTRUCTIONS, ...(extension ? XNMSPARSE_MAC : [])].filter((def) => unitOf(def) !== undefined);
 }
 
-const LSU_OFFSET = { imm: 0, rs2: 1, rs3: 2 } as const;
+const LSU_OFFSET = { imm: 0, rs2: 1, rs3: 2, rs2_half: 3 } as const;
 
 const UNIT_FIELDS: readonly ControlField[] = [
   { name: 'ex_unit', width: 3, value: (def) => ExUnit[unitOf(def) ?? 'none'] },
   { name: 'alu_op', width: ALU_OP_WIDTH, value: (def) => aluControl(def) ?? (unitOf(def) === 'alu' ? ALU_OP_ADD : 0) },
-  { name: 'mult_op', width: MULTIPLIER_OP_WIDTH, value: (def) => multiplierControl(def) ?? 0 },
+  // nm.mac4 / nm.mul4 leave theirs in EX's register for the multiplier's lanes in their WB.
+  { name: 'mult_op', width: MULTIPLIER_OP_WIDTH, value: (def) => multiplierControl(def) ?? macOp(def) },
   { name: 'div_op', width: DIVIDER_OP_WIDTH, value: (def) => dividerControl(def) ?? 0 },
   { name: 'lsu_we', width: 1, value: (def) => Number(lsuControl(def)?.we ?? false) },
   { name: 'lsu_size', width: 2, value: (def) => lsuControl(def)?.size ?? LSU_SIZE.byte },
@@ -57,8 +56,9 @@ const UNIT_FIELDS: readonly ControlField[] = [
   { name: 'csr_imm', width: 1, value: (def) => Number(def.timing === 'csr' && def.format.operands.some((o) => o.name === 'zimm5')) },
   { name: 'is_hwloop', width: 1, value: (def) => Number(hwloopControl(def) !== undefined) },
   { name: 'hwloop_op', width: HWLOOP_OP_WIDTH, value: (def) => hwloopControl(def) ?? 0 },
-  { name: 'mac_kind', width: 2, value: (def) => macControl(def)?.kind ?? 0 },
-  { name: 'mac_signed', width: 1, value: (def) => Number(macControl(def)?.signed ?? false) },
+  // nm.mac4 / nm.mul4 go through the load-store unit; these bits steer the sums in WB.
+  { name: 'is_mac', width: 1, value: (def) => Number(macControl(def) !== undefined) },
+  { name: 'mac_start', width: 1, value: (def) => Number(macControl(def)?.start ?? false) },
 ];
 
 const fields: readonly ControlField[] = [...PIPELINE_FIELDS, ...UNIT_FIELDS];

@@ -80,7 +80,7 @@ export interface ControllerOutputs {
 }
 
 /** RISC-V exception codes the controller raises itself. */
-export const ExceptionCause = { instructionFault: 1, illegal: 2, breakpoint: 3, ecallM: 11 } as const;
+export const ExceptionCause = { instructionFault: 1, illegal: 2, breakpoint: 3, loadMisaligned: 4, ecallM: 11 } as const;
 
 export function controller(m: ModuleBuilder, inputs: ControllerInputs): ControllerOutputs {
   const { decode, branchTaken, exDone, exTrap, wbTrap } = inputs;

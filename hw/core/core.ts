@@ -4,9 +4,9 @@
 //       hardware-loop jumps; offers one instruction per cycle to the decode register.
 //   ID  the decode register, the decoder (u_dec), register reads with forwarding, hazards, jumps
 //       (jal, jalr) and the controller; hardware-loop set-ups write their registers here.
-//   EX  ALU, multiplier with dot products, divider, CSRs, the load-store unit's request, the
-//       Xnmsparse block; every result but load data is written back from here.
-//   WB  load data written back.
+//   EX  ALU, multiplier with dot products, divider, CSRs, the load-store unit's request (also
+//       nm.mac4's); every result but load data is written back from here.
+//   WB  load data written back; nm.mac4's sums (x28..x31) computed and written back.
 //
 // The timing is the CV32E40P's, which the ISS models (docs/cv32e40p.md#timing): the same events
 // cost the same cycles because they come from the same structure (branches decided in EX, jumps in
@@ -14,13 +14,11 @@
 // sequences). The `trace_*` outputs report each instruction leaving decode and every register
 // write, for co-simulation with the ISS; they are wires, no logic.
 import { cat, defineModule, type Expr, mux, type Ports, type Signal, U, UInt } from '../hdl/index.js';
-import { macIssueKind, MacUnitSharedLanes } from '../ext/r2/mac-unit.js';
+import { SUM_BUS_BITS } from '../ext/r2/sums.js';
 import { controller, ExceptionCause } from './controller.js';
-
-/** The exception code of a misaligned load (a misaligned nm.mac4). */
-const LOAD_MISALIGNED = 4;
 import { CoreDecoder } from './decoder.js';
-import { forwarded, jalrStall, loadStall, type PendingWrite, type SourceRead } from './hazards.js';
+import { forwarded, jalrStall, loadStall, type PendingWrite, type SourceRead, sumStall } from './hazards.js';
+import { macWriteback } from './mac-writeback.js';
 import { loopDecode } from './loop-decode.js';
 import { pins } from './pins.js';
 import { readPort, RegFile, writePort } from './regfile.js';
@@ -33,10 +31,11 @@ import { HwloopRegs } from './hwloop-regs.js';
 import { CoreFetch } from './fetch.js';
 import { CARRIED_FIELDS, LSU_OFFSET } from './control.js';
 import { CSR_OP, CSR_OP_WIDTH } from './csr-ops.js';
+import { MULTIPLIER_OP_FIELDS } from './multiplier-ops.js';
 import { ExUnit, type ExUnitName } from './ex-unit.js';
 
 export interface CoreParams {
-  /** 1: Xnmsparse revision 2 (nm.mac4, nm.racc, the accumulator CSRs) in the pipeline. */
+  /** 1: Xnmsparse revision 2 (nm.mac4, nm.mul4; the sums in x28..x31) in the pipeline. */
   readonly extension: 0 | 1;
 }
 
@@ -66,7 +65,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   dec('instr').assign(idInstr);
   const d = (name: string): Signal => dec(name);
 
-  const rf = m.instance('u_rf', RegFile, { depth: 32, width: 32, readPorts: 3, writePorts: 2, zeroReg: 1 });
+  const rf = m.instance('u_rf', RegFile, { depth: 32, width: 32, readPorts: 3, writePorts: 2, zeroReg: 1, sumPort: extension ? 1 : 0 });
   const portA = readPort(rf, 0);
   const portB = readPort(rf, 1);
   const portC = readPort(rf, 2);
@@ -128,11 +127,16 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     exWrite: { enable: isDecodingWire.and(idAluWe), addr: idAluWaddr },
   });
   const stallJalr = jalrStall(m, { isJalr: d('is_jalr'), base: srcA, writes: [exWrite, exLoad, { enable: wbLoad, addr: wbRd }] });
-  // An instruction on the multiplier waits while an nm.mac4 is in EX: the Xnmsparse block uses the
-  // multiplier's lanes when that nm.mac4's data returns (docs/isa-extension.md R2.6).
-  const exHoldsMac4 = m.wire('ex_holds_mac4', UInt(1));
-  const stallLanes = m.node('lane_stall', exHoldsMac4.and(d('ex_unit').eq(ExUnit.multiplier)));
-  const idReady = m.node('id_ready', stallLoad.not().and(stallJalr.not()).and(stallLanes.not()).and(exReady));
+  // Xnmsparse (docs/isa-extension.md R2.6): an instruction on the multiplier waits while an nm.mac4
+  // is in EX, because the multiplier's lanes compute that nm.mac4's products when its data returns;
+  // one naming x28..x31 waits while an nm.mac4 is in EX or WB, as they are written at the end of WB.
+  const exIsMac = m.wire('ex_is_mac_w', UInt(1));
+  const exMac = m.node('ex_mac', exValid.and(exIsMac));
+  const wbMac = m.wire('wb_mac_w', UInt(1));
+  const stallLanes = m.node('lane_stall', exMac.and(d('ex_unit').eq(ExUnit.multiplier)));
+  const writesRd = d('rd_we_ex').or(d('rd_we_wb'));
+  const stallSums = sumStall(m, { busy: exMac.or(wbMac), named: [srcA, srcB, srcC, { addr: d('rd_addr'), used: writesRd }] });
+  const idReady = m.node('id_ready', stallLoad.not().and(stallJalr.not()).and(stallLanes.not()).and(stallSums.not()).and(exReady));
 
   const illegal = m.node('illegal', d('legal').not().or(idIllegalC));
   const inLoopStateWire = m.wire('in_loop_state_w', UInt(1));
@@ -166,14 +170,18 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const length = mux(idCompressed, U(2, 32), U(4, 32));
   const jumpDone = m.reg('jump_done', UInt(1), { reset: 0 });
   const isJump = m.node('is_jump', d('is_jal').or(d('is_jalr')));
-  const jumpInDecode = m.node('jump_in_decode', ctrl.isDecoding.and(isJump).and(stallJalr.not()).and(jumpDone.not()));
+  // A jump whose link register is a sum waits for it before it jumps, as the ISS charges it (unlike a
+  // load stall, during which the jump is taken), except while EX is busy (an nm.mac4 waiting for its
+  // grant), when a jump is taken in decode whatever holds it there.
+  const sumHoldsJump = m.node('sum_holds_jump', stallSums.and(exReady));
+  const jumpInDecode = m.node('jump_in_decode', ctrl.isDecoding.and(isJump).and(stallJalr.not()).and(sumHoldsJump.not()).and(jumpDone.not()));
   jumpDone.assign(jumpDone.or(jumpInDecode).and(idReady.not()));
   const jalTarget = idPc.add(d('imm'));
   // jalr reads its base from the register file itself: the jalr stall waits for every older write.
   const jalrTarget = portA.data.add(d('imm')).and(U(0xfffffffe, 32));
   const jumpTarget = m.node('jump_target', mux(d('is_jalr'), jalrTarget, jalTarget));
 
-  const csr = pins('u_csr', m.instance('u_csr', CoreCsr, { accumulators: extension }));
+  const csr = pins('u_csr', m.instance('u_csr', CoreCsr, {}));
   const backEdgeJump = m.wire('back_edge_jump', UInt(1));
   const backEdgeTarget = m.wire('back_edge_target', UInt(32));
   const pcSet = m.node('pc_set', branchTaken.or(ctrl.jumpTrap).or(ctrl.jumpNext).or(ctrl.jumpMepc).or(jumpInDecode).or(backEdgeJump));
@@ -243,7 +251,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     exValid.assign(1);
     exFirst.assign(1);
     exUnit.assign(d('ex_unit'));
-    for (const [name, value] of carried) ex.get(name)!.assign(value);
+    for (const [name, value] of carried) if (!(extension && name === 'mult_op')) ex.get(name)!.assign(value);
     exA.assign(mux(d('a_is_pc'), idPc, operandA));
     exB.assign(operandBSelected);
     exC.assign(operandC);
@@ -260,6 +268,10 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     exValid.assign(0);
     exFirst.assign(0);
   }).otherwise(() => exFirst.assign(0));
+  // With Xnmsparse the multiplier's op changes only with a row of its own or an nm.mac4: in an
+  // nm.mac4's WB (no multiplier row is in EX then) its lanes work on that nm.mac4's op (or on that
+  // of the nm.mac4 behind it, the same but for the signedness, which hw/core/mac-writeback.ts keeps).
+  if (extension) m.when(idLeaves.and(d('ex_unit').eq(ExUnit.multiplier).or(d('is_mac'))), () => ex.get('mult_op')!.assign(d('mult_op')));
 
   // ---------------------------------------------------------------- EX
   const inExNodes = new Map<ExUnitName, Expr>();
@@ -268,7 +280,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     return inExNodes.get(unit)!;
   };
   const alu = pins('u_alu', m.instance('u_alu', CoreAlu, {}));
-  const mult = pins('u_mult', m.instance('u_mult', CoreMultiplier, {}));
+  const mult = pins('u_mult', m.instance('u_mult', CoreMultiplier, { macLanes: extension }));
   const div = pins('u_div', m.instance('u_div', CoreDivider, {}));
   for (const io of [alu, mult]) {
     io('a').assign(exA);
@@ -288,15 +300,18 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   div('first').assign(exFirst);
   branchTaken.assign(m.node('branch_taken_ex', exValid.and(exBranch).and(alu('branch_taken'))));
 
-  // A trap from EX or WB kills the instruction in EX: it must not start an access.
-  lsu('ex_valid').assign(inEx('lsu').and(ctrl.kill.not()));
+  // A trap from EX or WB kills the instruction in EX: it must not start an access (below).
   lsu('ex_first').assign(exFirst);
   lsu('we').assign(exField('lsu_we'));
   lsu('size').assign(exField('lsu_size'));
   lsu('sign_ext').assign(exField('lsu_sign_ext'));
   lsu('post_increment').assign(exField('lsu_post_increment'));
   lsu('base').assign(exA);
-  lsu('offset').assign(mux(exField('lsu_offset').eq(LSU_OFFSET.rs2), exB, mux(exField('lsu_offset').eq(LSU_OFFSET.rs3), exC, exImm)));
+  const lsuOffset = exField('lsu_offset');
+  // nm.mac4's offset (with the extension only): the 16-bit half of rs2 its immediate selects, zero-extended.
+  const offsetHalf = mux(exImm.bit(0), exB.bits(31, 16), exB.bits(15, 0)).zext(32);
+  const immOrHalf = extension ? mux(lsuOffset.eq(LSU_OFFSET.rs2_half), offsetHalf, exImm) : exImm;
+  lsu('offset').assign(mux(lsuOffset.eq(LSU_OFFSET.rs2), exB, mux(lsuOffset.eq(LSU_OFFSET.rs3), exC, immOrHalf)));
   lsu('wdata').assign(exB);
 
   // CSRs: accessed in EX; counters, traps and mret from the controller.
@@ -324,86 +339,60 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   csr('mret').assign(ctrl.mretRestore);
   for (const n of ['start0', 'start1', 'end0', 'end1', 'count0', 'count1']) csr(`hwlp_${n}`).assign(hwlp(`hwlp_${n}`));
 
-  // The data port: the load-store unit's, or the Xnmsparse block's nm.mac4 loads.
+  // The data port is the load-store unit's; nm.mac4's sums are written back from WB.
   const dataOut = ['data_req', 'data_addr', 'data_we', 'data_be', 'data_wdata'].map((n) => [n, m.output(n, UInt(lsu(n).type.width))] as const);
   const dataIn = ['data_gnt', 'data_rvalid', 'data_rdata', 'data_err'].map((n) => [n, m.input(n, UInt(lsu(n).type.width))] as const);
-  let macResult: Expr = U(0, 32);
-  let macReady: Expr = U(1, 1);
-  let macFault: Expr = U(0, 1);
+  for (const [n, port] of dataOut) port.assign(lsu(n));
+  for (const [n, port] of dataIn) lsu(n).assign(port);
+  exIsMac.assign(exField('is_mac'));
+  // nm.mac4 raises the misaligned exception as it issues, instead of splitting the access; an older
+  // access's fault in WB comes first.
+  const lsuFault = lsu('exc_valid');
+  const macMisaligned = m.node('mac_misaligned', exMac.and(lsu('next_base').bits(1, 0).orR()));
+  const macTrap = m.node('mac_trap', macMisaligned.and(lsuFault.not()));
+  lsu('ex_valid').assign(inEx('lsu').and(ctrl.kill.not()).and(macMisaligned.not()));
   let lanesBusy: Expr = U(0, 1);
-  let macCause: Expr = U(0, 5);
+  let sumsWritten: { we: Expr; data: Expr } = { we: U(0, 1), data: U(0, SUM_BUS_BITS) };
   if (extension) {
-    const mac = pins('u_mac', m.instance('u_mac', MacUnitSharedLanes, {}));
-    mult('mac_lanes').assign(mac('lane_busy'));
-    mult('mac_word').assign(mac('lane_word'));
-    mult('mac_weight').assign(mac('lane_weight'));
-    mult('mac_signed').assign(mac('lane_signed'));
-    mac('lane_products').assign(mult('mac_products'));
-    lanesBusy = mac('lane_busy');
-    exHoldsMac4.assign(inEx('mac').and(exField('mac_kind').eq(macIssueKind.mac4)));
-    const macOwnsResponse = m.reg('mac_owns_response', UInt(1), { reset: 0 });
-    const inMac = inEx('mac');
-    const accCsr = csr('ext_csr_valid');
-    // An older access's fault in WB kills it (its own faults the block handles itself).
-    mac('issue_valid').assign(inMac.or(accCsr).and(lsu('exc_valid').not()));
-    mac('issue_kind').assign(mux(accCsr, U(macIssueKind.csr, 2), exField('mac_kind')));
-    mac('issue_signed').assign(exField('mac_signed'));
-    mac('issue_half').assign(exImm.bit(0));
-    mac('issue_lane').assign(exImm2.bits(1, 0));
-    mac('issue_acc').assign(mux(accCsr, csr('ext_csr_index'), exImm.bits(1, 0)));
-    mac('issue_rd').assign(exRd);
-    mac('issue_csr_write').assign(csr('ext_csr_write'));
-    mac('op_base').assign(exA);
-    mac('op_offsets').assign(exB);
-    mac('op_weights').assign(exC);
-    mac('op_csr_data').assign(csr('ext_csr_wdata'));
-    csr('ext_csr_rdata').assign(mac('acc_data'));
-    macResult = mac('acc_data');
-    // nm.mac4 holds EX until its access is granted, like a load (the ISS charges it so); nm.racc and
-    // the CSR accesses until the block has no nm.mac4 in flight.
-    const mac4Granted = mac('data_req').and(dataIn[0]![1]);
-    macReady = m.node('mac_ready', mux(exField('mac_kind').eq(macIssueKind.mac4).and(inEx('mac')), mac4Granted, mac('issue_ready')));
-    macFault = mac('exc_valid');
-    macCause = mac('exc_cause');
-    // nm.racc writes rd through the EX port like every EX result; mtval is 0 (see the CSRs).
-    m.unused(mac('wb_rd_we'), mac('wb_rd_addr'), mac('exc_tval'));
-    const macRequests = mac('data_req');
-    for (const [n, port] of dataOut) {
-      const fromMac = n === 'data_we' || n === 'data_wdata' ? U(0, port.type.width) : mac(n);
-      port.assign(mux(macRequests, fromMac, lsu(n)));
-    }
-    m.when(dataIn[0]![1].and(macRequests), () => macOwnsResponse.assign(1)).elseWhen(dataIn[0]![1].and(lsu('data_req')), () => macOwnsResponse.assign(0));
-    for (const [n, port] of dataIn) {
-      const toMac = n === 'data_gnt' ? port.and(macRequests) : n === 'data_rvalid' ? port.and(macOwnsResponse) : port;
-      const toLsu = n === 'data_gnt' ? port.and(macRequests.not()) : n === 'data_rvalid' ? port.and(macOwnsResponse.not()) : port;
-      mac(n).assign(toMac);
-      lsu(n).assign(toLsu);
-    }
+    const sums = macWriteback(m, {
+      leaves: m.node('mac_leaves', exMac.and(exReady).and(ctrl.kill.not()).and(macMisaligned.not())),
+      weights: exC,
+      lane: exImm2.bits(1, 0),
+      // The op of the multiplier's lanes says it: cv.dotsp.sc.b for .s, cv.dotusp.sc.b for .u.
+      signedAct: exField('mult_op').bit(MULTIPLIER_OP_FIELDS.signedA.lsb),
+      start: exField('mac_start'),
+      wbReady,
+      returned: lsu('wb_valid'),
+      word: dataIn[2]![1],
+    });
+    wbMac.assign(sums.wbMac);
+    lanesBusy = sums.laneBusy;
+    mult('mac_lanes').assign(sums.laneBusy);
+    mult('mac_word').assign(sums.laneWord);
+    mult('mac_weight').assign(sums.laneWeight);
+    mult('mac_signed').assign(sums.laneSigned);
+    sums.products.assign(mult('mac_products'));
+    rf.sum_we!.assign(sums.sumsWe);
+    rf.sum_wdata!.assign(sums.nextSums);
+    sumsWritten = { we: sums.sumsWe, data: sums.nextSums };
+    sums.current.assign(rf.sum_rdata!);
   } else {
-    for (const [n, port] of dataOut) port.assign(lsu(n));
-    for (const [n, port] of dataIn) lsu(n).assign(port);
-    exHoldsMac4.assign(0);
-    for (const n of ['mac_lanes', 'mac_signed']) mult(n).assign(0);
-    mult('mac_word').assign(0);
-    mult('mac_weight').assign(0);
-    m.unused(mult('mac_products'));
+    wbMac.assign(0);
   }
 
-  // Access faults come with the response in WB; a misaligned nm.mac4 faults as it issues in EX.
-  const lsuFault = lsu('exc_valid');
-  wbTrap.assign(lsuFault.or(macFault));
-  wbTrapCause.assign(mux(lsuFault, lsu('exc_cause'), macCause));
-  const macAtIssue = m.node('mac_fault_at_issue', lsuFault.not().and(macFault).and(macCause.eq(LOAD_MISALIGNED)));
-  wbTrapPc.assign(mux(macAtIssue, exPc, wbPc));
+  // Access faults come with the response in WB; a misaligned nm.mac4 faults as it issues in EX
+  // (mtval stays 0, see the CSRs).
+  wbTrap.assign(lsuFault.or(macTrap));
+  wbTrapCause.assign(mux(lsuFault, lsu('exc_cause'), U(ExceptionCause.loadMisaligned, 5)));
+  wbTrapPc.assign(mux(macTrap, exPc, wbPc));
   m.unused(lsu('exc_tval'));
-  m.when(exValid.and(exReady).and(exUnit.eq(ExUnit.lsu).or(exUnit.eq(ExUnit.mac))), () => wbPc.assign(exPc));
+  m.when(exValid.and(exReady).and(exUnit.eq(ExUnit.lsu)), () => wbPc.assign(exPc));
 
   m.switch(exUnit)
     .is(ExUnit.multiplier, () => { exResult.assign(mult('result')); exUnitReady.assign(mult('ready').and(lanesBusy.not())); })
     .is(ExUnit.divider, () => { exResult.assign(div('result')); exUnitReady.assign(div('ready')); })
     .is(ExUnit.lsu, () => { exResult.assign(lsu('next_base')); exUnitReady.assign(lsu('ex_ready')); })
-    .is(ExUnit.csr, () => { exResult.assign(csr('csr_rdata')); exUnitReady.assign(extension ? mux(csr('ext_csr_valid'), macReady, U(1, 1)) : U(1, 1)); })
-    .is(ExUnit.mac, () => { exResult.assign(macResult); exUnitReady.assign(macReady); })
+    .is(ExUnit.csr, () => { exResult.assign(csr('csr_rdata')); exUnitReady.assign(1); })
     .default(() => { exResult.assign(alu('result')); exUnitReady.assign(1); });
 
   // ---------------------------------------------------------------- write-back
@@ -437,6 +426,9 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   trace('wb_we', wbDataValid);
   trace('wb_waddr', wbRd);
   trace('wb_wdata', wbData);
+  // nm.mac4's four sums, x28..x31 (sum p in bits 32p+31..32p); never written without the extension.
+  trace('sum_we', sumsWritten.we);
+  trace('sum_wdata', sumsWritten.data);
   trace('illegal', illegal);
   trace('trap', ctrl.trapSave);
   trace('trap_cause', ctrl.trapCause);

@@ -1,14 +1,13 @@
 // The core's control and status registers: the CSR set, reset values, WARL masks, illegal accesses
 // and read values of the ISS (sim/core/csr-file.ts, values from isa/csr-values.ts), the 64-bit
-// mcycle and minstret with mcountinhibit, trap entry and mret, and, with the `accumulators`
-// parameter, the Xnmsparse revision-2 accumulator CSRs, forwarded to the extension block that
-// holds them (hw/ext/r2/mac-unit.ts: issue_acc, issue_csr_write, op_csr_data, acc_data).
+// mcycle and minstret with mcountinhibit, trap entry and mret. Xnmsparse revision 2 has no CSRs
+// (its sums are x28..x31), so the core has the same CSR set with and without it.
 //
 // One access per instruction: `csr_access` is high in the one cycle the instruction executes its
 // access; `csr_rdata` (the old value) and `csr_illegal` are combinational, the write happens at that
 // clock edge. `csr_illegal` depends on `csr_addr` and `csr_op` only; an illegal access changes
 // nothing. The hardware-loop CSRs read the registers of hw/core/hwloop-regs.ts (inputs hwlp_*).
-import { cat, defineModule, type Expr, type ModuleBuilder, mux, type Signal, U, UInt } from '../hdl/index.js';
+import { cat, defineModule, type Expr, mux, type Signal, U, UInt } from '../hdl/index.js';
 import { CSR, csrName } from '../../isa/csr-names.js';
 import {
   CV32E40P_ARCH_ID, CV32E40P_IMPLEMENTATION_ID, IDLE_COUNTER_CSRS, IRQ_MASK, MCAUSE_MASK, MCOUNTINHIBIT_CYCLE_BIT,
@@ -16,11 +15,6 @@ import {
   MTVEC_BASE_MASK, MTVEC_MODE_MASK, MTVEC_RESET, OPENHW_VENDOR_ID, PRIVILEGE_MACHINE,
 } from '../../isa/csr-values.js';
 import { CSR_OP, CSR_OP_WIDTH } from './csr-ops.js';
-
-export interface CoreCsrParams {
-  /** The core has Xnmsparse revision 2: nmacc0..3 are CSRs of the extension block (ext_csr_* ports). */
-  readonly accumulators: boolean;
-}
 
 /** mepc holds even addresses only (the core has 16-bit instructions): bit 0 reads 0. */
 const MEPC_MASK = ~1;
@@ -33,7 +27,7 @@ interface CsrEntry {
   readonly writable?: Expr;
 }
 
-export const CoreCsr = defineModule('CoreCsr', (m, p: CoreCsrParams) => {
+export const CoreCsr = defineModule('CoreCsr', (m) => {
   const csrAccess = m.input('csr_access', UInt(1));
   const csrOp = m.input('csr_op', UInt(CSR_OP_WIDTH));
   const csrAddr = m.input('csr_addr', UInt(12));
@@ -55,7 +49,6 @@ export const CoreCsr = defineModule('CoreCsr', (m, p: CoreCsrParams) => {
   const hwlpCount1 = m.input('hwlp_count1', UInt(32));
   const mtvec = m.output('mtvec', UInt(32));
   const mepc = m.output('mepc', UInt(32));
-  const ext = p.accumulators ? accumulatorPort(m) : undefined;
 
   const bit = (value: number, index: number): number => (value >>> index) & 1;
   const word = (value: number): Expr => U(value >>> 0, 32);
@@ -133,13 +126,6 @@ export const CoreCsr = defineModule('CoreCsr', (m, p: CoreCsrParams) => {
     // They exist but count nothing: read 0, writes ignored.
     { selected: idleCounter, value: word(0), writable: idleCounter },
   ];
-  if (ext) {
-    if (CSR.nmacc0 % 4 !== 0 || CSR.nmacc3 !== CSR.nmacc0 + 3) throw new Error('internal: nmacc0..3 must be an aligned group of four CSRs');
-    const accumulator = m.node('sel_accumulator', csrAddr.bits(11, 2).eq(CSR.nmacc0 >>> 2));
-    entries.push({ selected: accumulator, value: ext.rdata, writable: accumulator });
-    ext.valid.assign(csrAccess.and(accumulator));
-    ext.index.assign(csrAddr.bits(1, 0));
-  }
 
   const readable = m.node('readable', any(entries.map((e) => e.selected)));
   const writable = m.node('writable', any(entries.flatMap((e) => (e.writable ? [e.writable] : []))));
@@ -155,10 +141,6 @@ export const CoreCsr = defineModule('CoreCsr', (m, p: CoreCsrParams) => {
     .default(() => writeValue.assign(csrWdata));
   const writing = m.node('writing', csrAccess.and(writes).and(writable));
   const writeTo = (addr: number): Expr => writing.and(select(addr));
-  if (ext) {
-    ext.write.assign(writes);
-    ext.wdata.assign(writeValue);
-  }
 
   const masked = (mask: number): Expr => writeValue.and(word(mask));
   m.when(writeTo(CSR.mstatus), () => {
@@ -204,19 +186,5 @@ export const CoreCsr = defineModule('CoreCsr', (m, p: CoreCsrParams) => {
   return {
     csrAccess, csrOp, csrAddr, csrWdata, csrRdata, csrIllegal, retire, trap, trapCause, trapPc, trapTval, mret, hartId,
     hwlpStart0, hwlpEnd0, hwlpCount0, hwlpStart1, hwlpEnd1, hwlpCount1, mtvec, mepc,
-    ...(ext && { extCsrValid: ext.valid, extCsrIndex: ext.index, extCsrWrite: ext.write, extCsrWdata: ext.wdata, extCsrRdata: ext.rdata }),
   };
 });
-
-/** The port to the extension block that holds the accumulators (hw/ext/r2/mac-unit.ts). */
-function accumulatorPort(m: ModuleBuilder) {
-  return {
-    /** A CSR instruction accesses accumulator `index` in this cycle. */
-    valid: m.output('ext_csr_valid', UInt(1)),
-    index: m.output('ext_csr_index', UInt(2)),
-    /** It writes `wdata` (its old value is `rdata`, which the block returns at once). */
-    write: m.output('ext_csr_write', UInt(1)),
-    wdata: m.output('ext_csr_wdata', UInt(32)),
-    rdata: m.input('ext_csr_rdata', UInt(32)),
-  };
-}

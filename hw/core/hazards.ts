@@ -9,6 +9,7 @@
 // forwarding, so it waits until every older write of its rs1 has landed; this check reads the word
 // in the decode register even when that word is no longer valid, as the CV32E40P's does, which
 // makes a jalr whose link register is its base wait one more cycle after it jumped.
+import { SUM_COUNT, SUM_FIRST_REGISTER } from '../../isa/xnmsparse/mac.js';
 import { type Expr, type ModuleBuilder, mux } from '../hdl/index.js';
 
 /** A register read by the instruction in decode: its address and whether the instruction uses it. */
@@ -70,4 +71,28 @@ export interface JalrStallInputs {
 export function jalrStall(m: ModuleBuilder, s: JalrStallInputs): Expr {
   const pending = s.writes.map((w, i) => sameRegister(m, `jr_stall_w${i}`, s.base, w)).reduce((a, b) => a.or(b));
   return m.node('jr_stall', s.isJalr.and(pending));
+}
+
+export interface SumStallInputs {
+  /** An nm.mac4 / nm.mul4 is in EX or WB: x28..x31 are about to change. */
+  readonly busy: Expr;
+  /** The registers the instruction in decode names (sources and destination) and whether it does. */
+  readonly named: readonly SourceRead[];
+}
+
+/** The register address is one of the sums x28..x31 (an aligned group: its upper bits say so). */
+function isSumRegister(addr: Expr): Expr {
+  const low = Math.log2(SUM_COUNT);
+  if (!Number.isInteger(low) || SUM_FIRST_REGISTER % SUM_COUNT !== 0) throw new Error('internal: the sum registers must be an aligned power-of-two group');
+  return addr.bits(4, low).eq(SUM_FIRST_REGISTER >>> low);
+}
+
+/**
+ * Xnmsparse revision 2 (docs/isa-extension.md R2.6): an instruction that names one of x28..x31
+ * waits in decode while an nm.mac4 / nm.mul4 is in EX or WB, since the sums are written at the end
+ * of WB and never forwarded.
+ */
+export function sumStall(m: ModuleBuilder, s: SumStallInputs): Expr {
+  const names = s.named.map((r, i): Expr => m.node(`sum_named${i}`, r.used.and(isSumRegister(r.addr)))).reduce((a, b) => a.or(b));
+  return m.node('sum_stall', s.busy.and(names));
 }

@@ -3,16 +3,20 @@
 // to its `offset` input. The width and signedness come from the mnemonic, the addressing
 // (post-increment or not, offset from the immediate, rs2 or rs3) from the row's format, and the
 // direction from the row's declared memory effect: nothing is read from a second copy of the
-// encodings.
+// encodings. nm.mac4 / nm.mul4 of Xnmsparse revision 2 load through the unit too.
 import type { InstructionDef } from '../../isa/definition.js';
 import { FORMATS, type Format } from '../../isa/formats.js';
+import { macControl } from './mac-ops.js';
 
 /** Values of CoreLsu's `size` input. */
 export const LSU_SIZE = { byte: 0, half: 1, word: 2 } as const;
 export type LsuSize = (typeof LSU_SIZE)[keyof typeof LSU_SIZE];
 
-/** The operand the pipeline drives into `offset`: the decoded immediate, or the value of rs2 or rs3. */
-export type LsuOffset = 'imm' | 'rs2' | 'rs3';
+/**
+ * The operand the pipeline drives into `offset`: the decoded immediate, the value of rs2 or rs3, or
+ * the zero-extended 16-bit half of rs2 that the immediate selects (nm.mac4).
+ */
+export type LsuOffset = 'imm' | 'rs2' | 'rs3' | 'rs2_half';
 
 export interface LsuControl {
   /** A store (CoreLsu `we`). */
@@ -53,10 +57,17 @@ const ADDRESSING = new Map<Format, { readonly postIncrement: boolean; readonly o
 const EXTENSIONS: ReadonlySet<InstructionDef['extension']> = new Set(['I', 'Xcvmem']);
 
 /**
+ * nm.mac4 / nm.mul4: a word at rs1 + the selected offset half; its data goes to the sum adders, not
+ * to a register, and a misaligned address traps instead of splitting (the core sees to both).
+ */
+const MAC4_ACCESS: LsuControl = { we: false, size: LSU_SIZE.word, signExt: false, postIncrement: false, offset: 'rs2_half' };
+
+/**
  * CoreLsu's control fields for `def`, or undefined when the row is not a load or store of RV32I or
- * Xcvmem (the Xnmsparse accesses have units of their own).
+ * Xcvmem, nor an nm.mac4 / nm.mul4.
  */
 export function lsuControl(def: InstructionDef): LsuControl | undefined {
+  if (macControl(def)) return MAC4_ACCESS;
   if (!EXTENSIONS.has(def.extension) || def.effects.memory === 'none') return undefined;
   const width = WIDTHS[def.mnemonic.replace(/^cv\./, '')];
   const addressing = ADDRESSING.get(def.format);

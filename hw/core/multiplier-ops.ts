@@ -126,3 +126,12 @@ export function multiplierControl(def: InstructionDef): number | undefined {
   const found = EXTENSIONS.has(def.extension) ? MULTIPLIER_OPS.get(def.mnemonic) : undefined;
   return found && encodeMultiplierOp(found);
 }
+
+/**
+ * The op word of nm.mac4 / nm.mul4 (`signed`: the .s form): the byte lanes compute its products as
+ * they do a cv.dotusp.sc.b / cv.dotsp.sc.b, each activation byte (unsigned or signed) times the
+ * signed weight in operand b's lane 0 (docs/isa-extension.md R2.6, hw/core/mac-writeback.ts).
+ */
+export function macLanesOp(signed: boolean): number {
+  return encodeMultiplierOp(MULTIPLIER_OPS.get(signed ? 'cv.dotsp.sc.b' : 'cv.dotusp.sc.b')!);
+}

@@ -38,21 +38,33 @@ const extend = (bits: Expr, signed: Expr): Expr => cat(signed.and(bits.msb()), b
 const byteOf = (x: Expr, i: number): Expr => x.bits(8 * i + 7, 8 * i);
 const halfOf = (x: Expr, upper: Expr): Expr => mux(upper, x.bits(31, 16), x.bits(15, 0));
 
-export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
+export interface CoreMultiplierParams {
+  /** The `mac_*` ports: the byte lanes also compute nm.mac4's products (the core with Xnmsparse). */
+  readonly macLanes: boolean;
+}
+
+export const CoreMultiplier = defineModule('CoreMultiplier', (m, p: CoreMultiplierParams) => {
   const start = m.input('start', UInt(1));
   const first = m.input('first', UInt(1));
   const op = m.input('op', UInt(MULTIPLIER_OP_WIDTH));
   const { a, b, c, imm, imm2 } = exOperands(m);
   const result = m.output('result', UInt(32));
   const ready = m.output('ready', UInt(1));
-  // The Xnmsparse block's products (docs/isa-extension.md R2.6): with `mac_lanes` the four byte
-  // lanes multiply the loaded word's bytes by the weight instead; no instruction of the unit's own
-  // is in EX in that cycle (the core sees to it).
-  const macLanes = m.input('mac_lanes', UInt(1));
-  const macWord = m.input('mac_word', UInt(32));
-  const macWeight = m.input('mac_weight', UInt(8));
-  const macSigned = m.input('mac_signed', UInt(1));
-  const macProducts = m.output('mac_products', UInt(4 * MAC_PRODUCT_BITS));
+  // nm.mac4's products (docs/isa-extension.md R2.6, hw/core/mac-writeback.ts): with `mac_lanes`,
+  // and `op` an nm.mac4's (macLanesOp, of either signedness), the four byte lanes multiply the
+  // loaded word's bytes by the weight; the result of an instruction of the unit's own in EX then
+  // does not count (the core holds it there).
+  const mac = p.macLanes
+    ? {
+      lanes: m.input('mac_lanes', UInt(1)),
+      word: m.input('mac_word', UInt(32)),
+      weight: m.input('mac_weight', UInt(8)),
+      signed: m.input('mac_signed', UInt(1)),
+      products: m.output('mac_products', UInt(4 * MAC_PRODUCT_BITS)),
+    }
+    : undefined;
+  /** `own`, or while nm.mac4 has the lanes `forMac`. */
+  const orMac = (own: Expr, forMac: (io: NonNullable<typeof mac>) => Expr): Expr => (mac ? mux(mac.lanes, forMac(mac), own) : own);
 
   const field = (name: keyof typeof MULTIPLIER_OP_FIELDS): Expr => {
     const { lsb, width } = MULTIPLIER_OP_FIELDS[name];
@@ -83,14 +95,19 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
   const mulhUpperA = m.node('mulh_upper_a', stepIs((s) => s.upperA));
   const mulhUpperB = m.node('mulh_upper_b', stepIs((s) => s.upperB));
 
+  // nm.mac4's op is a cv.dot{usp,sp}.sc.b's (macLanesOp): the lanes multiply the loaded word's bytes
+  // by the weight, which take the places of operand a and of operand b's lane 0 (before any select
+  // of the op's, so that they lengthen no path); only the bytes' signedness comes with them.
+  const aOperand = orMac(a, (io) => io.word);
+  const bLane0 = orMac(b.bits(7, 0), (io) => io.weight);
   // Operand b of the dot products: rs2, or rs2's / Imm6's lane 0 in every lane.
-  const scalar = mux(operandB.eq(OPERAND_B_SOURCES.indexOf('immediate')), imm.bits(15, 0), b.bits(15, 0));
+  const scalar = mux(operandB.eq(OPERAND_B_SOURCES.indexOf('immediate')), imm.bits(15, 0), cat(b.bits(15, 8), bLane0));
   const replicated = mux(isDot8, scalar.bits(7, 0).rep(4), scalar.rep(2));
   const bLanes = m.node('b_lanes', mux(operandB.eq(OPERAND_B_SOURCES.indexOf('register')), b, replicated));
   // cv.msu multiplies ~a, the real part of a complex product ~im(a); each adds the other factor below.
   const negateUpperProduct = m.node('negate_upper_product', isComplex.and(imaginary.not()));
   const subtract = m.node('subtract', field('subtract').and(isMul32));
-  const aWord = m.node('a_word', a.xor(cat(subtract.or(negateUpperProduct).rep(16), subtract.rep(16))));
+  const aWord = m.node('a_word', aOperand.xor(cat(subtract.or(negateUpperProduct).rep(16), subtract.rep(16))));
 
   // wide: the low halves (dot16 lane 0, mul32's Al*Bl, complex re(a) times re(b) or im(b)), the
   // halves Is3's forms choose, or mulh's halves of the cycle; signed as the op says, but mul32's and
@@ -109,6 +126,7 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
   // higher, and the fourth, whose x1*y1 would land beyond bit 31, takes Al0*Bh0 of Al*Bh instead).
   const bytewise = m.node('bytewise', isDot8.not());
   const lanesUsed = isDot8.or(isDot16).or(isMul32).or(isComplex);
+  const laneSignedA = orMac(signedA, (io) => io.signed);
   const y = m.node('y', halfOf(bLanes, isMul32.or(isComplex.and(imaginary)).not()));
   // The bytes of each lane when bytewise; the op's signedness applies to a dot8 lane and to the top
   // byte of a halfword (x1, y1), never to a low byte.
@@ -120,14 +138,12 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
     { a: mux(isMul32, byteOf(aWord, 0), byteOf(aWord, 3)), b: mux(isMul32, byteOf(b, 2), byteOf(y, 1)), aSignable: always, bSignable: always },
   ];
   const lanes = bytewiseOperands.map((operands, i) => {
-    const laneA = mux(macLanes, byteOf(macWord, i), mux(bytewise, operands.a, byteOf(aWord, i)).and(lanesUsed.rep(8)));
-    const laneB = mux(macLanes, macWeight, mux(bytewise, operands.b, byteOf(bLanes, i)));
-    const laneSignedA = mux(macLanes, macSigned, signedA.and(operands.aSignable));
-    const laneSignedB = macLanes.or(signedB.and(operands.bSignable));
-    return m.node(`lane${i}`, extend(laneA, laneSignedA).mul(extend(laneB, laneSignedB)));
+    const laneA = mux(bytewise, operands.a, byteOf(aWord, i)).and(lanesUsed.rep(8));
+    const laneB = mux(bytewise, operands.b, byteOf(bLanes, i));
+    return m.node(`lane${i}`, extend(laneA, laneSignedA.and(operands.aSignable)).mul(extend(laneB, signedB.and(operands.bSignable))));
   });
   // Each nm.mac4 product fits 16 signed bits (MacLanes).
-  macProducts.assign(cat(...[...lanes].reverse().map((lane) => lane.trunc(MAC_PRODUCT_BITS).asUInt())));
+  mac?.products.assign(cat(...[...lanes].reverse().map((lane) => lane.trunc(MAC_PRODUCT_BITS).asUInt())));
   // The rest of Al*Bh's low half for mul32: (Al1*Bh0 + Al0*Bh1) mod 2^8, at bit 24.
   const crossOf = (aByte: number, bByte: number): Expr => byteOf(aWord, aByte).and(isMul32.rep(8)).mul(byteOf(b, bByte)).trunc(8);
   const cross = m.node('cross_bytes', crossOf(1, 2).add(crossOf(0, 3)));
@@ -170,5 +186,8 @@ export const CoreMultiplier = defineModule('CoreMultiplier', (m) => {
   const upperHalf = mux(isComplex, mux(imaginary, complexPart, c.bits(31, 16)), shifted.bits(31, 16));
   result.assign(mux(isMulh, partial.bits(31, 0), cat(upperHalf, lowerHalf)));
   ready.assign(isMulh.not().or(step.eq(MULH_DONE)));
-  return { start, first, op, a, b, c, imm, imm2, result, ready, macLanes, macWord, macWeight, macSigned, macProducts };
+  return {
+    start, first, op, a, b, c, imm, imm2, result, ready,
+    ...(mac && { macLanes: mac.lanes, macWord: mac.word, macWeight: mac.weight, macSigned: mac.signed, macProducts: mac.products }),
+  };
 });

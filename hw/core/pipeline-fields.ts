@@ -6,14 +6,15 @@
 // which register an instruction waits for.
 import type { InstructionDef } from '../../isa/definition.js';
 import type { ControlField } from './decode-table.js';
+import { macControl } from './mac-ops.js';
 
 const flag = (name: string, test: (def: InstructionDef) => boolean): ControlField => ({ name, width: 1, value: (def) => Number(test(def)) });
 
 const reads = (def: InstructionDef, slot: 'rs1' | 'rs2' | 'rd' | 'rs3'): boolean => def.format.reads.includes(slot);
 const writes = (def: InstructionDef, slot: 'rs1' | 'rd'): boolean => def.format.writes.includes(slot);
 const isJump = (def: InstructionDef): boolean => (def.timing === 'jump' || def.timing === 'jumpRegister') && def.effects.system === 'none';
-/** Loads whose data goes to rd in writeback (not nm.mac4, which loads into the accumulators). */
-const loadsRd = (def: InstructionDef): boolean => def.timing === 'load' && writes(def, 'rd') && !def.effects.accumulators;
+/** Loads whose data goes to rd in writeback (not nm.mac4 / nm.mul4, whose data goes to the sum adders). */
+const loadsRd = (def: InstructionDef): boolean => def.timing === 'load' && writes(def, 'rd') && !macControl(def);
 /** The third read port reads rs3 from bits [31:27] (the R4 layout of nm.mac4) rather than [11:7]. */
 const rs3High = (def: InstructionDef): boolean => def.format.operands.some((o) => o.slot === 'rs3' && o.name === 'rs3r4');
 

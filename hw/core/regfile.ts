@@ -12,7 +12,13 @@
 //   (its write comes later in the emitted always block, and in the simulator).
 // - zeroReg=1: register 0 reads as 0, like RISC-V x0. Writes to it are still stored (gating them would
 //   cost a comparator per write port) but can never be observed.
-import { defineModule, type Ports, type Signal, UInt } from '../hdl/index.js';
+// - sumPort=1: the sum port of Xnmsparse revision 2 (docs/isa-extension.md R2.4): `sum_rdata` is
+//   x28..x31 (sum p in bits 32p+31..32p), read at constant addresses, so they are wires from those
+//   registers; with `sum_we` all four take `sum_wdata` at the clock edge, written at constant
+//   addresses, so only those four registers get another input multiplexer. The sum port writes
+//   after the numbered ports, but the pipeline never lets them write x28..x31 in the same cycle.
+import { SUM_COUNT, SUM_FIRST_REGISTER } from '../../isa/xnmsparse/mac.js';
+import { cat, defineModule, type Ports, type Signal, U, UInt } from '../hdl/index.js';
 
 export interface RegFileParams {
   readonly depth: number;
@@ -21,6 +27,8 @@ export interface RegFileParams {
   readonly writePorts: number;
   /** 1: register 0 is hardwired to zero. */
   readonly zeroReg: 0 | 1;
+  /** 1: the Xnmsparse sum port (x28..x31 read and written as one); needs 32 words of 32 bits. */
+  readonly sumPort?: 0 | 1;
 }
 
 /** Port names of read port i and write port i: raddr0/rdata0, waddr0/wdata0/wen0, ... */
@@ -52,6 +60,16 @@ export const RegFile = defineModule('RegFile', (m, p: RegFileParams): Ports => {
     const wdata = (io[names.wdata] = m.input(names.wdata, UInt(p.width)));
     const wen = (io[names.wen] = m.input(names.wen, UInt(1)));
     regs.write(waddr, wdata, wen);
+  }
+
+  if (p.sumPort) {
+    if (p.depth !== 32 || p.width !== 32) throw new RangeError(`the sum port needs a 32 x 32 register file, not ${p.depth} x ${p.width}`);
+    const sumRdata = (io.sum_rdata = m.output('sum_rdata', UInt(32 * SUM_COUNT)));
+    const sumWdata = (io.sum_wdata = m.input('sum_wdata', UInt(32 * SUM_COUNT)));
+    const sumWe = (io.sum_we = m.input('sum_we', UInt(1)));
+    const registers = Array.from({ length: SUM_COUNT }, (_, k) => U(SUM_FIRST_REGISTER + k, 5));
+    sumRdata.assign(cat(...registers.map((addr) => regs.read(addr)).reverse()));
+    registers.forEach((addr, k) => regs.write(addr, sumWdata.bits(32 * k + 31, 32 * k), sumWe));
   }
   return io;
 });

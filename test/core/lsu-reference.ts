@@ -62,6 +62,8 @@ export function makeCase(random: Random, row: (typeof LSU_ROWS)[number], target:
   const decoded = decode(CV32E40P_TABLE, word, pc);
   expect(decoded?.def, `${def.mnemonic} decodes to its own row`).toBe(def);
   const regs = new Map([[slots.rs2, random.uint32() | 0], [slots.rs3, random.uint32() | 0]]);
+  // (nm.mac4's offset half is not among these rows: test/core/extension.test.ts runs it.)
+  if (control.offset === 'rs2_half') throw new Error(`makeCase: ${def.mnemonic} is no RV32I or Xcvmem access`);
   const offset = control.offset === 'imm' ? decoded!.imm : regs.get(decoded![control.offset])!;
   const base = control.postIncrement ? target : (target - offset) | 0;
   regs.set(slots.rs1, base);

@@ -23,12 +23,14 @@ import { ObiDataMemory } from './obi-data-memory.js';
 const design = elaborate(CoreLsu, {});
 
 describe('lsuControl', () => {
-  it('gives fields to exactly the loads and stores of RV32I and Xcvmem', () => {
-    const own = new Set([...RV32I, ...XCV_MEM].filter((def) => def.effects.memory !== 'none'));
+  it('gives fields to exactly the loads and stores of RV32I and Xcvmem, and nm.mac4 / nm.mul4', () => {
+    const own = new Set([...RV32I, ...XCV_MEM, ...XNMSPARSE_MAC].filter((def) => def.effects.memory !== 'none'));
     for (const def of [...BASE_INSTRUCTIONS, ...XNMSPARSE, ...XNMSPARSE_MAC]) {
       expect(lsuControl(def) !== undefined, def.mnemonic).toBe(own.has(def));
     }
     expect(LSU_ROWS.length).toBe(8 + 5 * 3 + 3 * 3);
+    // A word at rs1 + the selected half of rs2, without post-increment (the core traps it when misaligned).
+    for (const def of XNMSPARSE_MAC) expect(lsuControl(def), def.mnemonic).toEqual({ we: false, size: LSU_SIZE.word, signExt: false, postIncrement: false, offset: 'rs2_half' });
   });
 
   it('takes the offset from the format and the width from the mnemonic', () => {

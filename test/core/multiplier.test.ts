@@ -1,14 +1,18 @@
 // The multiplier against the ISA table's own semantics: for every row multiplierControl accepts,
 // edge operands (0, -1, INT_MIN, INT_MAX, extreme lanes) and seeded random ones, each in a real
 // instruction word encoded and decoded again for its immediates; the result and the cycle of
-// `ready` (mulh*: the 5th, every other row: the 1st, as the ISS's timing model charges them).
+// `ready` (mulh*: the 5th, every other row: the 1st, as the ISS's timing model charges them). With
+// the ports of Xnmsparse's byte lanes, the same rows give the same results while nm.mac4 does not
+// have the lanes, and the lanes give nm.mac4's products (executeMac4 of the golden model) while it
+// does.
 import { describe, expect, it } from 'vitest';
 import { CoreMultiplier } from '../../hw/core/multiplier.js';
-import { MULTIPLIER_OPS, multiplierControl } from '../../hw/core/multiplier-ops.js';
+import { macLanesOp, MULTIPLIER_OPS, multiplierControl } from '../../hw/core/multiplier-ops.js';
 import { elaborate } from '../../hw/hdl/index.js';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
 import type { DecodedInstruction, InstructionDef } from '../../isa/definition.js';
 import { CV32E40P_TABLE } from '../../isa/table.js';
+import { executeMac4 } from '../../isa/xnmsparse/mac.js';
 import { CV32E40P_TIMING } from '../../sim/core/timing.js';
 import { Random } from '../../util/random.js';
 import { runInstruction, type UnitOutcome } from './support/ex-unit.js';
@@ -70,8 +74,8 @@ function caseOf(def: InstructionDef, operands: OperandValues, random: Random): C
   };
 }
 
-function runCases(cases: readonly Case[], gapOf: (random: Random) => number, random: Random): void {
-  const sim = new RtlSimulator(elaborate(CoreMultiplier, {}));
+function runCases(cases: readonly Case[], gapOf: (random: Random) => number, random: Random, macLanes = false): void {
+  const sim = new RtlSimulator(elaborate(CoreMultiplier, { macLanes }));
   sim.reset();
   for (const { def, inputs, expected } of cases) {
     const outcome = runInstruction(sim, inputs, { cycles: gapOf(random), noise: OPERAND_PORTS, random });
@@ -107,6 +111,34 @@ describe('CoreMultiplier', () => {
     const random = new Random(2024);
     const cases = Array.from({ length: 3000 }, () => caseOf(random.pick(rows), { a: operand(random), b: operand(random), c: operand(random) }, random));
     runCases(cases, (r) => (r.chance(0.8) ? 0 : r.below(3)), random);
+  });
+
+  it('runs the random mix the same with the nm.mac4 lanes, while nm.mac4 does not have them', () => {
+    const random = new Random(2025);
+    const cases = Array.from({ length: 1000 }, () => caseOf(random.pick(rows), { a: operand(random), b: operand(random), c: operand(random) }, random));
+    runCases(cases, (r) => (r.chance(0.8) ? 0 : r.below(3)), random, true);
+  });
+
+  it('gives nm.mac4 the four products of the loaded word and the weight when it has the lanes', () => {
+    const sim = new RtlSimulator(elaborate(CoreMultiplier, { macLanes: true }));
+    const random = new Random(4);
+    sim.poke('mac_lanes', 1);
+    for (let trial = 0; trial < 2000; trial++) {
+      // Whatever the unit's own operands are, and the signedness of the nm.mac4 op (the one behind
+      // may have the other): the lanes are this nm.mac4's.
+      for (const port of OPERAND_PORTS) sim.poke(port, random.uint32());
+      const signed = random.chance(0.5);
+      sim.poke('op', macLanesOp(random.chance(0.5)));
+      const word = random.uint32();
+      const weights = random.uint32();
+      sim.poke('mac_word', word);
+      sim.poke('mac_weight', weights & 0xff);
+      sim.poke('mac_signed', Number(signed));
+      // nm.mul4's sums are the products alone.
+      const golden = executeMac4({ half: 0, lane: 0, signed, start: true }, { rs1: 0, rs2: 0, rs3: weights }, [], () => word);
+      const products = sim.peekBig('mac_products');
+      expect([0, 1, 2, 3].map((p) => Number(BigInt.asIntN(16, products >> BigInt(16 * p)))), `word ${word}, weight ${weights & 0xff}`).toEqual(golden.kind === 'ok' ? golden.sums : []);
+    }
   });
 
   it('runs mulh right after mulh in 5 cycles each', () => {

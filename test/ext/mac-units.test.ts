@@ -4,45 +4,42 @@
 import { describe, expect, it } from 'vitest';
 import { elaborate } from '../../hw/hdl/index.js';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
-import { MacAccumulators } from '../../hw/ext/r2/accumulators.js';
 import { MacAddress } from '../../hw/ext/r2/address.js';
 import { MacDecoder } from '../../hw/ext/r2/decoder.js';
 import { MacLanes } from '../../hw/ext/r2/lanes.js';
+import { MacSums } from '../../hw/ext/r2/sums.js';
 import { WeightSelect } from '../../hw/ext/r2/weight.js';
 import { Random } from '../../util/random.js';
-import { decodeMac, executeMac4, executeRacc, mac4Address } from '../../isa/xnmsparse/mac.js';
+import { decodeMac, executeMac4, mac4Address } from '../../isa/xnmsparse/mac.js';
 
 describe('MacDecoder', () => {
-  it('every value of bits 31:20 and 14:12, rs1 zero and not, in custom-1 and another opcode; random bits 11:7', () => {
+  it('every value of bits 31:20 and 14:12, in custom-1 and another opcode; random bits 19:7', () => {
     const sim = new RtlSimulator(elaborate(MacDecoder, {}));
     const random = new Random(1);
-    let macs = 0;
-    let raccs = 0;
+    const decoded = { mac4: 0, mul4: 0, illegal: 0 };
     for (let high = 0; high < 1 << 12; high++) {
       for (let funct3 = 0; funct3 < 8; funct3++) {
-        for (const [opcode, rs1] of [[0x2b, 0], [0x2b, 1 + random.below(31)], [0x0b, 0]] as const) {
-          const low = random.below(32);
-          const word = ((high << 20) | (rs1 << 15) | (funct3 << 12) | (low << 7) | opcode) >>> 0;
+        for (const opcode of [0x2b, 0x2b, 0x0b]) {
+          const word = ((high << 20) | (random.below(32) << 15) | (funct3 << 12) | (random.below(32) << 7) | opcode) >>> 0;
           sim.poke('instr', word);
           const golden = decodeMac(word);
           const family = opcode === 0x2b && funct3 === 0b111;
-          const kind = golden.ok ? golden.insn.kind : null;
           const at = `word ${word.toString(16)}`;
-          expect([sim.peek('mac'), sim.peek('racc'), sim.peek('illegal')], at).toEqual([Number(kind === 'mac4'), Number(kind === 'racc'), Number(family && !golden.ok)]);
+          expect([sim.peek('mac'), sim.peek('illegal')], at).toEqual([Number(golden.ok), Number(family && !golden.ok)]);
+          if (family && !golden.ok) decoded.illegal++;
           if (!golden.ok) continue;
           const { insn } = golden;
-          if (insn.kind === 'mac4') {
-            macs++;
-            expect(['signed_act', 'half', 'lane', 'rs1', 'rs2', 'rs3'].map((f) => sim.peek(f)), at).toEqual([Number(insn.signed), insn.half, insn.lane, insn.rs1, insn.rs2, insn.rs3]);
-          } else {
-            raccs++;
-            expect([sim.peek('rd'), sim.peek('acc')], at).toEqual([insn.rd, insn.k]);
-          }
+          decoded[insn.start ? 'mul4' : 'mac4']++;
+          expect(['signed_act', 'start', 'half', 'lane', 'rs1', 'rs2', 'rs3'].map((f) => sim.peek(f)), at).toEqual([
+            Number(insn.signed), Number(insn.start), insn.half, insn.lane, insn.rs1, insn.rs2, insn.rs3,
+          ]);
         }
       }
     }
-    expect(macs).toBeGreaterThan(800);
-    expect(raccs).toBe(4); // one word per k: every must-be-zero field clear
+    // Bits 11:10 are random: about a quarter of the family's words are legal.
+    expect(decoded.mac4).toBeGreaterThan(500);
+    expect(decoded.mul4).toBeGreaterThan(500);
+    expect(decoded.illegal).toBeGreaterThan(3000);
   });
 });
 
@@ -93,8 +90,9 @@ describe('MacLanes', () => {
           sim.poke('word', word);
           sim.poke('weight', weight);
           sim.poke('signed_act', Number(signed));
-          const golden = executeMac4({ half: 0, lane: 0, signed }, { rs1: 0, rs2: 0, rs3: weight }, [0, 0, 0, 0], () => word);
-          const products = golden.kind === 'ok' ? golden.accumulators : [];
+          // nm.mul4's sums are the products alone.
+          const golden = executeMac4({ half: 0, lane: 0, signed, start: true }, { rs1: 0, rs2: 0, rs3: weight }, [0, 0, 0, 0], () => word);
+          const products = golden.kind === 'ok' ? golden.sums : [];
           const hdl = sim.peekBig('products');
           const lanes = [0, 1, 2, 3].map((p) => Number(BigInt.asIntN(16, hdl >> BigInt(16 * p))));
           expect(lanes).toEqual(products);
@@ -104,32 +102,27 @@ describe('MacLanes', () => {
   });
 });
 
-describe('MacAccumulators', () => {
-  it('random accumulations, read-and-clears and CSR writes over many cycles', () => {
-    const sim = new RtlSimulator(elaborate(MacAccumulators, {}));
+describe('MacSums', () => {
+  it('random and extreme sums and products, nm.mac4 and nm.mul4, against executeMac4', () => {
+    const sim = new RtlSimulator(elaborate(MacSums, {}));
     const random = new Random(4);
-    let acc = [0, 0, 0, 0];
-    sim.reset();
-    for (let cycle = 0; cycle < 3000; cycle++) {
-      const products = [0, 1, 2, 3].map(() => random.below(1 << 16) - (1 << 15));
-      const accumulate = random.chance(0.7);
-      const index = random.below(4);
-      const clear = random.chance(0.1);
-      const write = random.chance(0.05);
-      const writeData = random.uint32();
-      sim.poke('products', products.reduce((w, v, p) => w | (BigInt(v & 0xffff) << BigInt(16 * p)), 0n));
-      sim.poke('accumulate', Number(accumulate));
-      sim.poke('index', index);
-      sim.poke('clear', Number(clear));
-      sim.poke('write', Number(write));
-      sim.poke('write_data', writeData);
-      // The access port reads the value before this cycle's updates, and acts after the accumulation.
-      expect(sim.peek('read_data') | 0).toBe(acc[index]);
-      if (accumulate) acc = acc.map((a, p) => (a + products[p]!) | 0);
-      if (clear) acc = [...executeRacc(index, acc).accumulators];
-      if (write) acc[index] = writeData | 0;
-      sim.step();
-      expect([0, 1, 2, 3].map((p) => sim.peek(`acc${p}`) | 0)).toEqual(acc);
+    const extremes = [0, 1, -1, 0x7fffffff, -0x80000000, 0x7fff8000, -0x7fff8000];
+    for (let trial = 0; trial < 3000; trial++) {
+      const sums = [0, 1, 2, 3].map(() => (random.chance(0.2) ? extremes[random.below(extremes.length)]! : random.uint32() | 0));
+      // The products are the golden nm.mul4's sums (the products alone); the weights include those
+      // that give the extremes of a product's range (-32640 .. 32385).
+      const word = random.uint32();
+      const weight = random.chance(0.3) ? [0x80, 0x7f, 0xff, 0x01][random.below(4)]! : random.below(256);
+      const signed = random.chance(0.5);
+      const start = random.chance(0.3);
+      const golden = executeMac4({ half: 0, lane: 0, signed, start }, { rs1: 0, rs2: 0, rs3: weight }, sums, () => word);
+      const products = executeMac4({ half: 0, lane: 0, signed, start: true }, { rs1: 0, rs2: 0, rs3: weight }, sums, () => word);
+      if (golden.kind !== 'ok' || products.kind !== 'ok') throw new Error('an address of 0 is aligned');
+      sim.poke('sums', sums.reduce((w, v, p) => w | (BigInt(v >>> 0) << BigInt(32 * p)), 0n));
+      sim.poke('products', products.sums.reduce((w, v, p) => w | (BigInt(v & 0xffff) << BigInt(16 * p)), 0n));
+      sim.poke('start', Number(start));
+      const next = sim.peekBig('next_sums');
+      expect([0, 1, 2, 3].map((p) => Number(BigInt.asIntN(32, next >> BigInt(32 * p)))), `trial ${trial}`).toEqual(golden.sums);
     }
   });
 });

@@ -12,10 +12,10 @@ it('reports every part of the nm-mac block and the decoder, adding up to the tot
   expect(area.areaUnit).toBe('GE');
   expect(area.parts.reduce((sum, p) => sum + p.ge, 0)).toBeCloseTo(area.total.ge, 1);
   expect(area.parts.reduce((sum, p) => sum + p.flipFlops, 0)).toBe(area.total.flipFlops);
-  // Four 32-bit accumulators, then the in-flight address (32), weight (8), form (1) and the state
-  // (three states, which Yosys' FSM pass recodes one-hot: 3).
-  expect(area.parts.find((p) => p.module === 'MacAccumulators')!.flipFlops).toBe(128);
-  expect(area.total.flipFlops).toBe(128 + 32 + 8 + 1 + 3);
+  // No sums of its own (they are x28..x31): the in-flight address (32), weight (8), signedness and
+  // nm.mul4 bit (2) and the state (three states, which Yosys' FSM pass recodes one-hot: 3).
+  expect(area.parts.find((p) => p.module === 'MacSums')!.flipFlops).toBe(0);
+  expect(area.total.flipFlops).toBe(32 + 8 + 2 + 3);
   expect(area.depth).toBeGreaterThan(10);
   const table = macAreaTable(area);
   expect(table.header).toEqual(['part', 'GE', 'flip-flops', 'of core']);

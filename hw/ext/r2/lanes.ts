@@ -1,7 +1,7 @@
 // The four multipliers of nm.mac4: each byte lane p of the loaded word (unsigned, or signed when
 // `signed_act` is set) times the int8 weight (docs/isa-extension.md R2.4). An activation lane is
 // widened to 9 signed bits so that one signed 9 x 8 multiplier serves both forms; every product
-// (-32640 .. 32385) fits 16 signed bits, which the accumulators sign-extend.
+// (-32640 .. 32385) fits 16 signed bits, which the sum adders sign-extend.
 import { cat, defineModule, type Expr, UInt } from '../../hdl/index.js';
 
 export const productBits = 16;
