@@ -8,8 +8,7 @@
 // instruction and any younger one that left decode then not retiring. An ecall write (a7 = 64,
 // fd 1 or 2) is serviced as gen/rtl-harness/environment-call.ts describes, when the program has no
 // handler of its own. The result has the CV32E40P harness's shape, so the ISS comparison
-// (divergence.ts) serves both; gen/core/verilator.ts runs the same testbench on the core's Verilog,
-// which stops at traps rather than taking them.
+// (divergence.ts) serves both; gen/core/verilator.ts runs the same testbench on the core's Verilog.
 import { hex } from '../../isa/bits.js';
 import { readElf } from '../../isa/elf/reader.js';
 import { type GrantDelay, grantDelays } from '../../isa/platform/grant-delay.js';
@@ -20,10 +19,11 @@ import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
 import { imageSegments } from '../rtl-harness/driver-protocol.js';
 import { ECALL_HANDLER_END, environmentCall } from '../rtl-harness/environment-call.js';
 import type { RtlInput, RtlRegisterWrite, RtlRetirement, RtlRunResult, RtlStop } from '../rtl-harness/run-result.js';
-import { DRAIN_CYCLES, ECALL, MCYCLE_PRESET } from './conventions.js';
+import { DRAIN_CYCLES, ECALL, MAX_IN_FLIGHT, MCYCLE_PRESET } from './conventions.js';
 import { SparseMemory } from './sparse-memory.js';
 import { CSR_OP } from '../../hw/core/csr-ops.js';
-import type { TrapPolicy } from '../../isa/fault.js';
+import { TRAP_CAUSE, type TrapPolicy } from '../../isa/fault.js';
+import { CSR } from '../../isa/csr-names.js';
 import { redirectAfter, REDIRECT_SHIFT, STALL_SIGNALS, type StallRow, stallRows } from './stall-stats.js';
 
 export { CORE_STARTUP_CYCLES } from './conventions.js';
@@ -47,7 +47,7 @@ export interface CoreRunOptions {
 
 /** How a run stopped by a trap ends, by its cause. */
 function trapStop(cause: number, pc: number, word: number): RtlStop {
-  if (cause === BREAKPOINT_CAUSE) return { kind: 'ebreak', pc };
+  if (cause === TRAP_CAUSE.breakpoint) return { kind: 'ebreak', pc };
   return { kind: 'illegal-instruction', pc, word };
 }
 
@@ -58,11 +58,6 @@ export interface CoreRunResult extends RtlRunResult {
 
 /** The register file inside the core, as the simulator names it. */
 const REGISTER_FILE = 'u_rf.regs';
-const BREAKPOINT_CAUSE = 3;
-const ECALL_CAUSE = 11;
-const MTVEC = 0x305;
-/** More instructions than can be between decode and a trap found in WB. */
-const MAX_IN_FLIGHT = 4;
 
 const simulators = new Map<boolean, RtlSimulator>();
 
@@ -199,7 +194,7 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
     if (!handlerStarted) {
       // An instruction leaving decode in the cycle the tohost store is granted comes after the
       // store, which ends the run: it does not count.
-      if (sim.peek('u_csr.csr_access') && sim.peek('u_csr.csr_addr') === MTVEC && sim.peek('u_csr.csr_op') !== CSR_OP.read) handlerInstalled = true;
+      if (sim.peek('u_csr.csr_access') && sim.peek('u_csr.csr_addr') === CSR.mtvec && sim.peek('u_csr.csr_op') !== CSR_OP.read) handlerInstalled = true;
       if (leaves && stop === undefined) {
         const pc = sim.peek('trace_pc');
         const word = sim.peek('trace_instr');
@@ -214,7 +209,7 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
         const cause = sim.peek('trace_trap_cause');
         const index = recent.map((l) => l.pc).lastIndexOf(pc);
         const trapping = recent[index];
-        if (cause !== ECALL_CAUSE) {
+        if (cause !== TRAP_CAUSE.ecallFromMachineMode) {
           recent.splice(index < 0 ? recent.length : index);
           if (!takesTraps()) {
             stop = trapStop(cause, pc, trapping?.word ?? 0);
