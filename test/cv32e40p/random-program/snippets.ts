@@ -130,7 +130,7 @@ function loopBody(b: Builder, times: number, draws: number): void {
     b.feature('trap-in-loop-body');
     const before = b.random.below(draws);
     straightLine(b, before);
-    trap(b);
+    trap(b, false);
     straightLine(b, draws - before);
   });
 }

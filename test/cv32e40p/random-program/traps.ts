@@ -37,12 +37,11 @@ const MISSING_CSR = 0x7ff;
 /** Values of a7 that are neither exit (93) nor write (64): the environment leaves those ecalls to the handler. */
 const UNSERVED_ECALLS = [0, 1, 63, 65, 92, 94, 1000];
 
-/** One trapping instruction. */
-export function trap(b: Builder): void {
+/** One trapping instruction; `compressed`: c.ebreak may be it (not in hardware-loop bodies, which refuse RVC). */
+export function trap(b: Builder, compressed = true): void {
   switch (b.random.below(5)) {
     case 0:
-      // Outside hardware-loop bodies: their other instructions are all 32-bit.
-      if (b.inLoop || b.random.chance(0.5)) {
+      if (!compressed || b.random.chance(0.5)) {
         b.feature('trap-ebreak');
         b.emit('ebreak');
       } else {
