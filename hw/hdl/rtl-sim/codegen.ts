@@ -1,7 +1,8 @@
 // Compiles a flat netlist into JavaScript source, run once per design through compileGenerated
 // (named `rtl-<top module>`, so profilers and stack traces name it; NMSPARSE_DUMP_CODE dumps it):
 // `comb()` evaluates every driven signal in schedule order; `commit()` is the clock edge (memory
-// writes in port order, then registers, all from values computed before any of them changes).
+// writes in port order, then registers, all from values computed before any of them changes);
+// `cone_<input>()` evaluates only the signals an input reaches (cones.ts), for a change of it alone.
 // Nodes used more than once become `const` locals computed at their first use; nothing allocates
 // per cycle except for signals wider than 32 bits, which use bigint. For a person reading the code,
 // it opens with a map of the storage slots and each statement ends with a comment naming the
@@ -13,6 +14,7 @@ import type { Memory } from '../memory.js';
 import type { Schedule } from '../schedule.js';
 import type { Signal } from '../signal.js';
 import { typeName } from '../types.js';
+import { inputCones } from './cones.js';
 import { isNarrow, type Layout } from './layout.js';
 
 const mask = (w: number): string => (w === 32 ? '0xffffffff' : `0x${((1n << BigInt(w)) - 1n).toString(16)}`);
@@ -270,6 +272,8 @@ export interface CompiledDesign {
   readonly source: string;
   readonly comb: () => void;
   readonly commit: () => void;
+  /** Per input (in the order given to compile), re-evaluates only what that input reaches. */
+  readonly cones: readonly (() => void)[];
 }
 
 /** The opening comment: what the code simulates and which signal each storage slot holds. */
@@ -284,12 +288,27 @@ function slotMap(layout: Layout): string {
   return lines.map((line) => `// ${line}`).join('\n');
 }
 
-export function compile(layout: Layout, sched: Schedule, s: Uint32Array, w: bigint[], mems: readonly (Uint32Array | bigint[])[]): CompiledDesign {
+/** Code that computes `signals` (in schedule order) from their drivers, as the function `name`. */
+function combFunction(layout: Layout, scratch: Scratch, signals: readonly Signal[], name: string, prefix: string): string {
+  const builder = new FunctionBuilder(layout, scratch, prefix);
+  for (const signal of signals) builder.countUses(layout.flat.comb.get(signal)!);
+  for (const signal of signals) builder.statement(`${builder.slot(signal)} = ${builder.expr(layout.flat.comb.get(signal)!)};`, signal.path);
+  return builder.functions(name);
+}
+
+export function compile(
+  layout: Layout,
+  sched: Schedule,
+  inputs: readonly Signal[],
+  s: Uint32Array,
+  w: bigint[],
+  mems: readonly (Uint32Array | bigint[])[],
+): CompiledDesign {
   const flat = layout.flat;
   const scratch = new Scratch();
-  const comb = new FunctionBuilder(layout, scratch, 'c');
-  for (const signal of sched.order) comb.countUses(flat.comb.get(signal)!);
-  for (const signal of sched.order) comb.statement(`${comb.slot(signal)} = ${comb.expr(flat.comb.get(signal)!)};`, signal.path);
+  const comb = combFunction(layout, scratch, sched.order, 'comb', 'c');
+  const coneNames = inputs.map((input) => `cone_${input.path.replace(/\W/g, '_')}`);
+  const cones = inputCones(flat, sched, inputs).map((cone, i) => combFunction(layout, scratch, cone, coneNames[i]!, `i${i}_`));
 
   const commit = new FunctionBuilder(layout, scratch, 'k');
   for (const r of flat.regs) commit.countUses(r.next);
@@ -323,10 +342,12 @@ export function compile(layout: Layout, sched: Schedule, s: Uint32Array, w: bigi
     memDecls,
     `const tn = new Uint32Array(${scratch.narrow});`,
     `const tw = new Array(${scratch.wide}).fill(0n);`,
-    comb.functions('comb'),
+    comb,
     commit.functions('commit'),
-    'return { comb, commit };',
+    `// The fan-out cone of each input (cones.ts), for a change of that input alone.`,
+    ...cones,
+    `return { comb, commit, cones: [${coneNames.join(', ')}] };`,
   ].join('\n');
-  const { value, source } = compileGenerated<{ comb: () => void; commit: () => void }>(`rtl-${flat.name}`, ['s', 'w', 'mems'], body, [s, w, mems]);
+  const { value, source } = compileGenerated<Omit<CompiledDesign, 'source'>>(`rtl-${flat.name}`, ['s', 'w', 'mems'], body, [s, w, mems]);
   return { source, ...value };
 }

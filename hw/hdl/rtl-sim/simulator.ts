@@ -1,5 +1,7 @@
 // The simulator facade: compile once, then poke inputs, step the clock and peek any signal by its
-// hierarchical name. Combinational values are recomputed lazily, only when read after a change.
+// hierarchical name. Combinational values are recomputed lazily, only when read after a change:
+// the whole netlist after a clock edge or a backdoor write, only the changed inputs' fan-out cones
+// after pokes alone (a poke of the value an input already holds changes nothing).
 import { openSync, writeSync, closeSync } from 'node:fs';
 import type { Design } from '../elaborate.js';
 import { typeName } from '../types.js';
@@ -17,6 +19,8 @@ interface InputSlot extends Slot {
   readonly min: number;
   readonly max: number;
   readonly mask: number;
+  /** Index of its fan-out cone in the compiled design; the reset (read by the clock edge alone) has none. */
+  readonly cone: number | undefined;
 }
 
 export interface Trace {
@@ -31,7 +35,10 @@ export class RtlSimulator {
   private readonly compiled: CompiledDesign;
   private readonly inputs: ReadonlyMap<string, InputSlot>;
   private readonly traces: VcdWriter[] = [];
-  private dirty = true;
+  /** State (registers, memories) changed since the last evaluation: everything is re-evaluated. */
+  private stateChanged = true;
+  /** Cones of the inputs poked to a new value since the last evaluation. */
+  private readonly changedCones: number[] = [];
   private cycleCount = 0;
 
   constructor(readonly design: Design) {
@@ -43,14 +50,16 @@ export class RtlSimulator {
       m.init.forEach((bits, i) => (words[i] = (isNarrow(m.type) ? Number(bits) : bits) as never));
       return words;
     });
-    this.compiled = compile(this.layout, design.schedule, this.narrow, this.wide, this.memories);
-    const inputNames = [...(this.layout.reset ? ['rst'] : []), ...design.flat.ports.filter((p) => p.role === 'input').map((p) => p.path)];
+    const ports = design.flat.ports.filter((p) => p.role === 'input');
+    this.compiled = compile(this.layout, design.schedule, ports, this.narrow, this.wide, this.memories);
+    const inputNames = [...(this.layout.reset ? ['rst'] : []), ...ports.map((p) => p.path)];
     this.inputs = new Map(
       inputNames.map((n) => {
         const slot = this.layout.byPath.get(n)!;
         const { width, signed } = slot.type;
         const range = { min: signed ? -(2 ** (width - 1)) : 0, max: signed ? 2 ** (width - 1) - 1 : 2 ** width - 1, mask: 2 ** width - 1 };
-        return [n, { ...slot, ...range }];
+        const cone = slot.signal ? ports.indexOf(slot.signal) : undefined;
+        return [n, { ...slot, ...range, cone }];
       }),
     );
   }
@@ -76,17 +85,24 @@ export class RtlSimulator {
       // Number fast path (testbenches poke every cycle). Masking turns a negative value into its
       // w-bit pattern; the typed array then stores it unsigned.
       if (!(value >= slot.min && value <= slot.max && Number.isInteger(value))) this.outOfRange(name, slot, value);
-      this.narrow[slot.index] = value & slot.mask;
+      this.changeInput(slot, value & slot.mask);
     } else {
       if (typeof value === 'number' && !Number.isSafeInteger(value)) this.outOfRange(name, slot, value);
       const v = BigInt(value);
       const w = BigInt(width);
       if (v < (signed ? -(1n << (w - 1n)) : 0n) || v > (signed ? (1n << (w - 1n)) - 1n : (1n << w) - 1n)) this.outOfRange(name, slot, value);
       const bits = BigInt.asUintN(width, v);
-      if (slot.narrow) this.narrow[slot.index] = Number(bits);
-      else this.wide[slot.index] = bits;
+      this.changeInput(slot, slot.narrow ? Number(bits) : bits);
     }
-    this.dirty = true;
+  }
+
+  /** Stores an input's new bit pattern and notes what must be re-evaluated, if it differs. */
+  private changeInput(slot: InputSlot, bits: number | bigint): void {
+    const values = slot.narrow ? this.narrow : this.wide;
+    if (values[slot.index] === bits) return;
+    values[slot.index] = bits as never;
+    if (slot.cone === undefined) this.stateChanged = true;
+    else if (!this.changedCones.includes(slot.cone)) this.changedCones.push(slot.cone);
   }
 
   private outOfRange(name: string, slot: Slot, value: number | bigint): never {
@@ -137,7 +153,7 @@ export class RtlSimulator {
     const bits = BigInt.asUintN(type.width, BigInt(value));
     if (isNarrow(type)) (words as Uint32Array)[index] = Number(bits);
     else (words as bigint[])[index] = bits;
-    this.dirty = true;
+    this.stateChanged = true;
   }
 
   /**
@@ -150,7 +166,7 @@ export class RtlSimulator {
     const bits = BigInt.asUintN(slot.type.width, BigInt(value));
     if (slot.narrow) this.narrow[slot.index] = Number(bits);
     else this.wide[slot.index] = bits;
-    this.dirty = true;
+    this.stateChanged = true;
   }
 
   private memoryWords(name: string, index: number): Uint32Array | bigint[] {
@@ -167,7 +183,7 @@ export class RtlSimulator {
       this.settle();
       for (const t of this.traces) t.sample(this.cycleCount);
       this.compiled.commit();
-      this.dirty = true;
+      this.stateChanged = true;
       this.cycleCount++;
     }
   }
@@ -201,10 +217,20 @@ export class RtlSimulator {
     };
   }
 
+  /**
+   * Brings every combinational value up to date. Cones run one after another are exact: a signal
+   * two changed inputs both reach is in both cones and is recomputed, in schedule order, by the
+   * last one, after everything it reads.
+   */
   private settle(): void {
-    if (!this.dirty) return;
-    this.compiled.comb();
-    this.dirty = false;
+    if (this.stateChanged) {
+      this.compiled.comb();
+      this.stateChanged = false;
+    } else {
+      for (const cone of this.changedCones) this.compiled.cones[cone]!();
+    }
+    // Setting an array's length is slow in V8 even when it does not change: only when needed.
+    if (this.changedCones.length !== 0) this.changedCones.length = 0;
   }
 
   private slot(name: string): Slot {
