@@ -4,9 +4,9 @@
 // after pokes alone (a poke of the value an input already holds changes nothing).
 import { openSync, writeSync, closeSync } from 'node:fs';
 import type { Design } from '../elaborate.js';
-import { typeName } from '../types.js';
+import { type HdlType, typeName } from '../types.js';
 import { compile, type CompiledDesign } from './codegen.js';
-import { isNarrow, Layout, type Slot } from './layout.js';
+import { Layout, readWords, type Slot, wordCount, writeWords } from './layout.js';
 import { VcdWriter } from './vcd.js';
 
 /** A misuse of the simulator API (unknown signal, value out of range, ...). */
@@ -29,9 +29,8 @@ export interface Trace {
 
 export class RtlSimulator {
   readonly layout: Layout;
-  private readonly narrow: Uint32Array;
-  private readonly wide: bigint[];
-  private readonly memories: (Uint32Array | bigint[])[];
+  private readonly values: Uint32Array;
+  private readonly memories: Uint32Array[];
   private readonly compiled: CompiledDesign;
   private readonly inputs: ReadonlyMap<string, InputSlot>;
   private readonly traces: VcdWriter[] = [];
@@ -43,15 +42,15 @@ export class RtlSimulator {
 
   constructor(readonly design: Design) {
     this.layout = new Layout(design.flat);
-    this.narrow = new Uint32Array(this.layout.narrowCount);
-    this.wide = new Array<bigint>(this.layout.wideCount).fill(0n);
+    this.values = new Uint32Array(this.layout.size);
     this.memories = design.flat.memories.map((m) => {
-      const words = isNarrow(m.type) ? new Uint32Array(m.depth) : new Array<bigint>(m.depth).fill(0n);
-      m.init.forEach((bits, i) => (words[i] = (isNarrow(m.type) ? Number(bits) : bits) as never));
-      return words;
+      const words = wordCount(m.type.width);
+      const contents = new Uint32Array(m.depth * words);
+      m.init.forEach((bits, i) => writeWords(contents, i * words, words, bits));
+      return contents;
     });
     const ports = design.flat.ports.filter((p) => p.role === 'input');
-    this.compiled = compile(this.layout, design.schedule, ports, this.narrow, this.wide, this.memories);
+    this.compiled = compile(this.layout, design.schedule, ports, this.values, this.memories);
     const inputNames = [...(this.layout.reset ? ['rst'] : []), ...ports.map((p) => p.path)];
     this.inputs = new Map(
       inputNames.map((n) => {
@@ -92,15 +91,22 @@ export class RtlSimulator {
       const w = BigInt(width);
       if (v < (signed ? -(1n << (w - 1n)) : 0n) || v > (signed ? (1n << (w - 1n)) - 1n : (1n << w) - 1n)) this.outOfRange(name, slot, value);
       const bits = BigInt.asUintN(width, v);
-      this.changeInput(slot, slot.narrow ? Number(bits) : bits);
+      if (slot.narrow) this.changeInput(slot, Number(bits));
+      else if (readWords(this.values, slot.index, slot.words) !== bits) {
+        writeWords(this.values, slot.index, slot.words, bits);
+        this.noteChange(slot);
+      }
     }
   }
 
-  /** Stores an input's new bit pattern and notes what must be re-evaluated, if it differs. */
-  private changeInput(slot: InputSlot, bits: number | bigint): void {
-    const values = slot.narrow ? this.narrow : this.wide;
-    if (values[slot.index] === bits) return;
-    values[slot.index] = bits as never;
+  /** Stores a narrow input's new bit pattern and notes what must be re-evaluated, if it differs. */
+  private changeInput(slot: InputSlot, bits: number): void {
+    if (this.values[slot.index] === bits) return;
+    this.values[slot.index] = bits;
+    this.noteChange(slot);
+  }
+
+  private noteChange(slot: InputSlot): void {
     if (slot.cone === undefined) this.stateChanged = true;
     else if (!this.changedCones.includes(slot.cone)) this.changedCones.push(slot.cone);
   }
@@ -114,7 +120,7 @@ export class RtlSimulator {
     const slot = this.slot(name);
     if (!slot.narrow) throw new RtlSimError(`'${name}' is ${typeName(slot.type)}, wider than 32 bits: use peekBig`);
     this.settle();
-    return this.narrow[slot.index]!;
+    return this.values[slot.index]!;
   }
 
   /** Two's complement value of a signal of up to 32 bits. */
@@ -140,7 +146,8 @@ export class RtlSimulator {
 
   /** Word `index` of a memory (hierarchical name), as an unsigned bit pattern. */
   peekMemory(name: string, index: number): bigint {
-    return BigInt(this.memoryWords(name, index)[index]!);
+    const { contents, words } = this.memoryWords(name, index);
+    return readWords(contents, index * words, words);
   }
 
   /**
@@ -148,11 +155,8 @@ export class RtlSimulator {
    * backdoor does (e.g. a register the program expects preset): `value` is the unsigned pattern.
    */
   pokeMemory(name: string, index: number, value: number | bigint): void {
-    const words = this.memoryWords(name, index);
-    const type = this.design.flat.memories.find((m) => m.path === name)!.type;
-    const bits = BigInt.asUintN(type.width, BigInt(value));
-    if (isNarrow(type)) (words as Uint32Array)[index] = Number(bits);
-    else (words as bigint[])[index] = bits;
+    const { contents, words, type } = this.memoryWords(name, index);
+    writeWords(contents, index * words, words, BigInt.asUintN(type.width, BigInt(value)));
     this.stateChanged = true;
   }
 
@@ -163,18 +167,17 @@ export class RtlSimulator {
   deposit(name: string, value: number | bigint): void {
     const slot = this.slot(name);
     if (!this.design.flat.regs.some((update) => update.reg.path === name)) throw new RtlSimError(`'${name}' is not a register of ${this.design.top.name}`);
-    const bits = BigInt.asUintN(slot.type.width, BigInt(value));
-    if (slot.narrow) this.narrow[slot.index] = Number(bits);
-    else this.wide[slot.index] = bits;
+    writeWords(this.values, slot.index, slot.words, BigInt.asUintN(slot.type.width, BigInt(value)));
     this.stateChanged = true;
   }
 
-  private memoryWords(name: string, index: number): Uint32Array | bigint[] {
+  /** A memory's storage, the words each of its entries takes and its type; `index` checked against its depth. */
+  private memoryWords(name: string, index: number): { contents: Uint32Array; words: number; type: HdlType } {
     const i = this.design.flat.memories.findIndex((m) => m.path === name);
     if (i < 0) throw new RtlSimError(`no memory named '${name}' in ${this.design.top.name}`);
-    const words = this.memories[i]!;
-    if (!Number.isInteger(index) || index < 0 || index >= words.length) throw new RtlSimError(`index ${index} is outside memory '${name}' (depth ${words.length})`);
-    return words;
+    const { depth, type } = this.design.flat.memories[i]!;
+    if (!Number.isInteger(index) || index < 0 || index >= depth) throw new RtlSimError(`index ${index} is outside memory '${name}' (depth ${depth})`);
+    return { contents: this.memories[i]!, words: wordCount(type.width), type };
   }
 
   /** Advances `cycles` rising clock edges. */
@@ -240,6 +243,6 @@ export class RtlSimulator {
   }
 
   private read(slot: Slot): bigint {
-    return slot.narrow ? BigInt(this.narrow[slot.index]!) : this.wide[slot.index]!;
+    return readWords(this.values, slot.index, slot.words);
   }
 }
