@@ -75,16 +75,10 @@ export class RtlSimulator {
 
   /** Sets a top-level input (or 'rst'). Signed inputs accept negative values. */
   poke(name: string, value: number | bigint): void {
-    const slot = this.inputs.get(name);
-    if (!slot) {
-      throw new RtlSimError(`'${name}' is not an input of ${this.design.top.name} (inputs: ${[...this.inputs.keys()].join(', ')})`);
-    }
+    const slot = this.input(name);
     const { width, signed } = slot.type;
     if (slot.narrow && typeof value === 'number') {
-      // Number fast path (testbenches poke every cycle). Masking turns a negative value into its
-      // w-bit pattern; the typed array then stores it unsigned.
-      if (!(value >= slot.min && value <= slot.max && Number.isInteger(value))) this.outOfRange(name, slot, value);
-      this.changeInput(slot, value & slot.mask);
+      this.pokeNumber(name, slot, value);
     } else {
       if (typeof value === 'number' && !Number.isSafeInteger(value)) this.outOfRange(name, slot, value);
       const v = BigInt(value);
@@ -97,6 +91,28 @@ export class RtlSimulator {
         this.noteChange(slot);
       }
     }
+  }
+
+  /**
+   * poke(name, value) for numbers, the name looked up once: for a testbench that drives the input
+   * every cycle.
+   */
+  writer(name: string): (value: number) => void {
+    const slot = this.input(name);
+    if (!slot.narrow) throw new RtlSimError(`'${name}' is ${typeName(slot.type)}, wider than 32 bits: use poke with a bigint`);
+    return (value) => this.pokeNumber(name, slot, value);
+  }
+
+  private input(name: string): InputSlot {
+    const slot = this.inputs.get(name);
+    if (!slot) throw new RtlSimError(`'${name}' is not an input of ${this.design.top.name} (inputs: ${[...this.inputs.keys()].join(', ')})`);
+    return slot;
+  }
+
+  /** Masking turns a negative value into its w-bit pattern; the typed array then stores it unsigned. */
+  private pokeNumber(name: string, slot: InputSlot, value: number): void {
+    if (!(value >= slot.min && value <= slot.max && Number.isInteger(value))) this.outOfRange(name, slot, value);
+    this.changeInput(slot, value & slot.mask);
   }
 
   /** Stores a narrow input's new bit pattern and notes what must be re-evaluated, if it differs. */
@@ -117,8 +133,22 @@ export class RtlSimulator {
 
   /** Unsigned bit pattern of a signal of up to 32 bits, by hierarchical name ('u_alu.sum'). */
   peek(name: string): number {
+    return this.readNarrow(this.narrowSlot(name));
+  }
+
+  /** peek(name), the name looked up once: for a testbench that reads the signal every cycle. */
+  reader(name: string): () => number {
+    const slot = this.narrowSlot(name);
+    return () => this.readNarrow(slot);
+  }
+
+  private narrowSlot(name: string): Slot {
     const slot = this.slot(name);
     if (!slot.narrow) throw new RtlSimError(`'${name}' is ${typeName(slot.type)}, wider than 32 bits: use peekBig`);
+    return slot;
+  }
+
+  private readNarrow(slot: Slot): number {
     this.settle();
     return this.values[slot.index]!;
   }
@@ -226,14 +256,15 @@ export class RtlSimulator {
    * last one, after everything it reads.
    */
   private settle(): void {
+    const cones = this.changedCones;
     if (this.stateChanged) {
       this.compiled.comb();
       this.stateChanged = false;
+      // Setting an array's length is slow in V8 even when it does not change: only when needed.
+      if (cones.length !== 0) cones.length = 0;
     } else {
-      for (const cone of this.changedCones) this.compiled.cones[cone]!();
+      while (cones.length !== 0) this.compiled.cones[cones.pop()!]!();
     }
-    // Setting an array's length is slow in V8 even when it does not change: only when needed.
-    if (this.changedCones.length !== 0) this.changedCones.length = 0;
   }
 
   private slot(name: string): Slot {
