@@ -2,7 +2,8 @@
 // (named `rtl-<top module>`, so profilers and stack traces name it; NMSPARSE_DUMP_CODE dumps it):
 // `comb()` evaluates every driven signal in schedule order; `commit()` is the clock edge (memory
 // writes in port order, then registers, all from values computed before any of them changes);
-// `cone_<input>()` evaluates only the signals an input reaches (cones.ts), for a change of it alone.
+// `cone_<input>()` evaluates only the signals an input reaches (cones.ts), for a change of it alone;
+// `memo<i>()` brings up to date a group of signals that one register alone determines (memo.ts).
 // Every value is 32-bit words in one Uint32Array (layout.ts), so nothing allocates per cycle
 // (except a product wider than 53 bits, see expressions.ts). For a person reading the code, it
 // opens with a map of the storage slots and each statement ends with a comment naming the signal
@@ -16,6 +17,7 @@ import { typeName } from '../types.js';
 import { inputCones } from './cones.js';
 import { FunctionBuilder, prelude, Scratch } from './expressions.js';
 import type { Layout } from './layout.js';
+import { type MemoGroup, memoFunction, type MemoPlan } from './memo.js';
 
 export interface CompiledDesign {
   readonly source: string;
@@ -41,25 +43,38 @@ function slotMap(layout: Layout): string {
   return lines.map((line) => `// ${line}`).join('\n');
 }
 
-/** Code that computes `signals` (in schedule order) from their drivers, as the function `name`; aliases need nothing. */
-function combFunction(layout: Layout, scratch: Scratch, signals: readonly Signal[], name: string, prefix: string): string {
+/**
+ * Code that computes `signals` (in a valid order) from their drivers, as the function `name`;
+ * aliases need nothing, and the members of a memoised group are one call of its function.
+ */
+function combFunction(layout: Layout, scratch: Scratch, signals: readonly Signal[], name: string, prefix: string, groups: readonly MemoGroup[] = []): string {
   const builder = new FunctionBuilder(layout, scratch, prefix);
-  const computed = signals.filter((signal) => !layout.aliases.has(signal));
+  const groupOf = new Map(groups.flatMap((group, i) => group.members.map((member) => [member, i] as const)));
+  const computed = new Set(signals.filter((signal) => !layout.aliases.has(signal) && !groupOf.has(signal)));
   for (const signal of computed) builder.countUses(layout.flat.comb.get(signal)!);
-  for (const signal of computed) builder.assign(builder.slots(signal), layout.flat.comb.get(signal)!, signal.path);
+  for (const signal of signals) {
+    const group = groupOf.get(signal);
+    if (group !== undefined && groups[group]!.members[0] === signal) builder.statement(`memo${group}();`, `what ${groups[group]!.key.path} alone determines`);
+    else if (computed.has(signal)) builder.assign(builder.slots(signal), layout.flat.comb.get(signal)!, signal.path);
+  }
   return builder.functions(name);
 }
 
 export function compile(
   layout: Layout,
   sched: Schedule,
+  plan: MemoPlan,
   inputs: readonly Signal[],
   s: Uint32Array,
   mems: readonly Uint32Array[],
 ): CompiledDesign {
   const flat = layout.flat;
   const scratch = new Scratch();
-  const comb = combFunction(layout, scratch, sched.order, 'comb', 'c');
+  const memos = plan.groups.map((group, i) => {
+    const compute = combFunction(layout, scratch, group.members, `memo${i}_compute`, `g${i}_`);
+    return `${compute}\n${memoFunction(i, group, layout, `memo${i}_compute`)}`;
+  });
+  const comb = combFunction(layout, scratch, plan.order, 'comb', 'c', plan.groups);
   const coneNames = inputs.map((input) => `cone_${input.path.replace(/\W/g, '_')}`);
   const cones = inputCones(flat, sched, inputs).map((cone, i) => combFunction(layout, scratch, cone, coneNames[i]!, `i${i}_`));
 
@@ -97,6 +112,7 @@ export function compile(
     prelude,
     memDecls,
     `const tn = new Uint32Array(${scratch.words});`,
+    ...memos,
     comb,
     commit.functions('commit'),
     `// The fan-out cone of each input (cones.ts), for a change of that input alone.`,

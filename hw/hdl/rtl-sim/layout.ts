@@ -45,16 +45,29 @@ export class Layout {
   /** Words in the value array. */
   size = 0;
 
-  constructor(readonly flat: ModuleIR) {
+  /** Per group given to the constructor, the words its signals take: [start, end). */
+  readonly blocks: { readonly start: number; readonly end: number }[];
+
+  /** `groups`: signals to place in one block of words each (memo.ts copies a group's values at once). */
+  constructor(
+    readonly flat: ModuleIR,
+    groups: readonly (readonly Signal[])[] = [],
+  ) {
     this.reset = flat.resettable ? this.add(null, 'rst', { width: 1, signed: false }) : null;
     const owners = new Map<Signal, Signal>();
     const ports = new Set(flat.ports);
+    for (const s of flat.signals) this.owner(s, owners, ports);
     const indexOf = new Map<Signal, number>();
-    for (const s of flat.signals) {
-      if (this.owner(s, owners, ports) !== s) continue;
+    const place = (s: Signal): void => {
       indexOf.set(s, this.size);
       this.size += wordCount(s.type.width);
-    }
+    };
+    this.blocks = groups.map((group) => {
+      const start = this.size;
+      for (const s of group) if (owners.get(s) === s) place(s);
+      return { start, end: this.size };
+    });
+    for (const s of flat.signals) if (owners.get(s) === s && !indexOf.has(s)) place(s);
     for (const s of flat.signals) {
       const owner = owners.get(s)!;
       if (owner !== s) this.aliases.add(s);

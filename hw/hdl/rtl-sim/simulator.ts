@@ -7,6 +7,7 @@ import type { Design } from '../elaborate.js';
 import { type HdlType, typeName } from '../types.js';
 import { compile, type CompiledDesign } from './codegen.js';
 import { Layout, readWords, type Slot, wordCount, writeWords } from './layout.js';
+import { memoPlan } from './memo.js';
 import { VcdWriter } from './vcd.js';
 
 /** A misuse of the simulator API (unknown signal, value out of range, ...). */
@@ -41,7 +42,8 @@ export class RtlSimulator {
   private cycleCount = 0;
 
   constructor(readonly design: Design) {
-    this.layout = new Layout(design.flat);
+    const plan = memoPlan(design.flat, design.schedule);
+    this.layout = new Layout(design.flat, plan.groups.map((group) => group.members));
     this.values = new Uint32Array(this.layout.size);
     this.memories = design.flat.memories.map((m) => {
       const words = wordCount(m.type.width);
@@ -50,7 +52,7 @@ export class RtlSimulator {
       return contents;
     });
     const ports = design.flat.ports.filter((p) => p.role === 'input');
-    this.compiled = compile(this.layout, design.schedule, ports, this.values, this.memories);
+    this.compiled = compile(this.layout, design.schedule, plan, ports, this.values, this.memories);
     const inputNames = [...(this.layout.reset ? ['rst'] : []), ...ports.map((p) => p.path)];
     this.inputs = new Map(
       inputNames.map((n) => {
