@@ -265,7 +265,7 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
       }
     }
     let bits = 0;
-    port.stallSignals.forEach((read, i) => (bits |= Number(read() !== 0) << i));
+    for (let i = 0; i < port.stallSignals.length; i++) bits |= Number(port.stallSignals[i]!() !== 0) << i;
     // From the first instruction on, but not while an ecall is settled or its handler runs.
     if (instret + recent.length > 0 && !inHandler && ecallAt < 0) {
       const key = (bits | (redirect << REDIRECT_SHIFT)) >>> 0;

@@ -124,9 +124,10 @@ export class RtlSimulator {
     this.noteChange(slot);
   }
 
+  /** Notes what the next read must re-evaluate: nothing more when everything will be. */
   private noteChange(slot: InputSlot): void {
     if (slot.cone === undefined) this.stateChanged = true;
-    else if (!this.changedCones.includes(slot.cone)) this.changedCones.push(slot.cone);
+    else if (!this.stateChanged && !this.changedCones.includes(slot.cone)) this.changedCones.push(slot.cone);
   }
 
   private outOfRange(name: string, slot: Slot, value: number | bigint): never {
