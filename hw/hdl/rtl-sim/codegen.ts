@@ -1,13 +1,15 @@
 // Compiles a flat netlist into JavaScript source, run once per design through compileGenerated
 // (named `rtl-<top module>`, so profilers and stack traces name it; NMSPARSE_DUMP_CODE dumps it):
-// `comb()` evaluates every driven signal in schedule order; `commit()` is the clock edge (memory
-// writes in port order, then registers, all from values computed before any of them changes);
-// `cone_<input>()` evaluates only the signals an input reaches (cones.ts), for a change of it alone;
-// `memo<i>()` brings up to date a group of signals that one register alone determines (memo.ts).
-// Every value is 32-bit words in one Uint32Array (layout.ts), so nothing allocates per cycle
-// (except a product wider than 53 bits, see expressions.ts). For a person reading the code, it
-// opens with a map of the storage slots and each statement ends with a comment naming the signal
-// it computes; comments change nothing that runs.
+// `comb()` evaluates every combinational signal, each after what it reads (memo.ts orders them);
+// `commit()` is the clock edge (memory writes in port order, then registers, all from values
+// computed before any of them changes); `cone_<input>()` evaluates only the signals an input
+// reaches (cones.ts), for a change of it alone; `memo<i>()` brings up to date a group of signals
+// that one register alone determines (memo.ts). A signal driven by another alone shares its words
+// and has no statement (layout.ts). Every value is 32-bit words in one Uint32Array, so nothing
+// allocates per cycle except a product wider than 53 bits (expressions.ts) and a memoised group's
+// table entry for a value not seen before. For a person reading the code, it opens with a map of
+// the storage slots and each statement ends with a comment naming the signal it computes;
+// comments change nothing that runs.
 import { compileGenerated } from '../../../util/generated-code.js';
 import type { Expr } from '../expr.js';
 import type { Memory } from '../memory.js';

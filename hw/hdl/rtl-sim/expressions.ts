@@ -34,20 +34,20 @@ function parity(x) { x ^= x >>> 16; x ^= x >>> 8; x ^= x >>> 4; x ^= x >>> 2; x 
 function dshl(a, b, w, m) { return b >= w ? 0 : ((a << b) & m) >>> 0; }
 function dshr(a, b, w) { return b >= w ? 0 : a >>> b; }
 function dsra(a, b, sh, m) { return ((((a << sh) >> sh) >> (b > 31 ? 31 : b)) & m) >>> 0; }
-// Bits [lo, lo + len) (len <= 32) of a value held as words, for a shift by a run-time amount (the
-// generated code cuts fields at fixed places itself): bits below 0 read 0, bits at or above width
-// the sign bit when fill is 1, else 0.
-function bitsOf(a, width, fill, lo, len) {
+// Bits [lo, lo + len) (len <= 32) of a value held as words in a from index base, for a shift by a
+// run-time amount (the generated code cuts fields at fixed places itself): bits below 0 read 0,
+// bits at or above width the sign bit when fill is 1, else 0.
+function bitsOf(a, base, width, fill, lo, len) {
   let r = 0;
   for (let at = lo < 0 ? -lo : 0; at < len; ) {
     const source = lo + at;
     if (source >= width) {
-      if (fill && (a[(width - 1) >>> 5] >>> ((width - 1) & 31)) & 1) r |= (-1 >>> (32 - (len - at))) << at;
+      if (fill && (a[base + ((width - 1) >>> 5)] >>> ((width - 1) & 31)) & 1) r |= (-1 >>> (32 - (len - at))) << at;
       break;
     }
     const offset = source & 31;
     const count = Math.min(32 - offset, width - source, len - at);
-    r |= ((a[source >>> 5] >>> offset) & (-1 >>> (32 - count))) << at;
+    r |= ((a[base + (source >>> 5)] >>> offset) & (-1 >>> (32 - count))) << at;
     at += count;
   }
   return r >>> 0;
@@ -64,6 +64,12 @@ export class Scratch {
 
   allocate(): string {
     return `tn[${this.words++}]`;
+  }
+
+  /** `count` consecutive words; the index of the first. */
+  allocateWords(count: number): number {
+    this.words += count;
+    return this.words - count;
   }
 }
 
@@ -321,10 +327,12 @@ export class FunctionBuilder {
         return widths.map((bits, k) => field(a, w, n.op === 'shr' && e.signed, 32 * k + lo, bits));
       }
       case 'dshift': {
-        const a = this.bind(`[${this.value(n.a).join(', ')}]`);
+        // The operand's words go to scratch words, which bitsOf reads: no array per evaluation.
+        const at = this.scratch.allocateWords(wordWidths(n.a.width).length);
+        this.value(n.a).forEach((word, k) => this.push(`tn[${at + k}] = ${word};`));
         const b = this.atom(this.expr(n.amount));
         const fill = n.op === 'shr' && e.signed ? 1 : 0;
-        return widths.map((bits, k) => `bitsOf(${a}, ${w}, ${fill}, ${32 * k} ${n.op === 'shl' ? '-' : '+'} ${b}, ${bits})`);
+        return widths.map((bits, k) => `bitsOf(tn, ${at}, ${w}, ${fill}, ${32 * k} ${n.op === 'shl' ? '-' : '+'} ${b}, ${bits})`);
       }
       case 'slice': {
         const a = this.words(n.a);
