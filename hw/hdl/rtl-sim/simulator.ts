@@ -254,9 +254,9 @@ export class RtlSimulator {
   }
 
   /**
-   * Brings every combinational value up to date. Cones run one after another are exact: a signal
-   * two changed inputs both reach is in both cones and is recomputed, in schedule order, by the
-   * last one, after everything it reads.
+   * Brings every combinational value up to date. Cones run one after another are exact, in any
+   * order: a signal that two changed inputs reach is in both cones, so the later one recomputes it
+   * after everything it reads; a signal in one cone alone reads nothing that the other cone changes.
    */
   private settle(): void {
     const cones = this.changedCones;
