@@ -29,7 +29,7 @@ export interface RtlEngineRun {
   readonly maxCycles: number;
   /** Return the table of where the cycles went (the project's core only). */
   readonly stats?: boolean;
-  /** What exceptions do (docs/iss.md#traps); the Verilator engine stops at them. */
+  /** What exceptions do (docs/iss.md#traps), on every engine. */
   readonly traps: TrapPolicy;
 }
 

@@ -2,7 +2,8 @@
 // gen/core/verilator.ts) take as given about the core, so that they run a program identically.
 
 export const ECALL = 0x00000073;
-export const EBREAK = 0x00100073;
+/** More instructions than can be between decode and a trap found in WB: older ones have retired. */
+export const MAX_IN_FLIGHT = 4;
 /** Cycles after an ecall leaves decode until every older instruction has written back (EX, WB). */
 export const DRAIN_CYCLES = 3;
 

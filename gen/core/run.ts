@@ -8,8 +8,7 @@
 // instruction and any younger one that left decode then not retiring. An ecall write (a7 = 64,
 // fd 1 or 2) is serviced as gen/rtl-harness/environment-call.ts describes, when the program has no
 // handler of its own. The result has the CV32E40P harness's shape, so the ISS comparison
-// (divergence.ts) serves both; gen/core/verilator.ts runs the same testbench on the core's Verilog,
-// which stops at traps rather than taking them.
+// (divergence.ts) serves both; gen/core/verilator.ts runs the same testbench on the core's Verilog.
 import { hex } from '../../isa/bits.js';
 import { SUM_COUNT, SUM_FIRST_REGISTER } from '../../isa/xnmsparse/mac.js';
 import { readElf } from '../../isa/elf/reader.js';
@@ -21,10 +20,11 @@ import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
 import { imageSegments } from '../rtl-harness/driver-protocol.js';
 import { ECALL_HANDLER_END, environmentCall } from '../rtl-harness/environment-call.js';
 import type { RtlInput, RtlRegisterWrite, RtlRetirement, RtlRunResult, RtlStop } from '../rtl-harness/run-result.js';
-import { DRAIN_CYCLES, ECALL, MCYCLE_PRESET } from './conventions.js';
+import { DRAIN_CYCLES, ECALL, MAX_IN_FLIGHT, MCYCLE_PRESET } from './conventions.js';
 import { SparseMemory } from './sparse-memory.js';
 import { CSR_OP } from '../../hw/core/csr-ops.js';
-import type { TrapPolicy } from '../../isa/fault.js';
+import { TRAP_CAUSE, type TrapPolicy } from '../../isa/fault.js';
+import { CSR } from '../../isa/csr-names.js';
 import { redirectAfter, REDIRECT_SHIFT, STALL_SIGNALS, type StallRow, stallRows } from './stall-stats.js';
 
 export { CORE_STARTUP_CYCLES } from './conventions.js';
@@ -48,7 +48,7 @@ export interface CoreRunOptions {
 
 /** How a run stopped by a trap ends, by its cause. */
 function trapStop(cause: number, pc: number, word: number): RtlStop {
-  if (cause === BREAKPOINT_CAUSE) return { kind: 'ebreak', pc };
+  if (cause === TRAP_CAUSE.breakpoint) return { kind: 'ebreak', pc };
   return { kind: 'illegal-instruction', pc, word };
 }
 
@@ -59,11 +59,6 @@ export interface CoreRunResult extends RtlRunResult {
 
 /** The register file inside the core, as the simulator names it. */
 const REGISTER_FILE = 'u_rf.regs';
-const BREAKPOINT_CAUSE = 3;
-const ECALL_CAUSE = 11;
-const MTVEC = 0x305;
-/** More instructions than can be between decode and a trap found in WB. */
-const MAX_IN_FLIGHT = 4;
 
 const simulators = new Map<boolean, RtlSimulator>();
 
@@ -82,6 +77,41 @@ function simulatorFor(extension: boolean): RtlSimulator {
   for (const { reg } of regs) sim.deposit(reg.path, 0);
   for (const memory of memories) for (let i = 0; i < memory.depth; i++) sim.pokeMemory(memory.path, i, 0);
   return sim;
+}
+
+/**
+ * The signals the testbench drives or reads every cycle, their names looked up once (a lookup per
+ * access was a tenth of the run's time).
+ */
+function probes(sim: RtlSimulator) {
+  const read = (name: string): (() => number) => sim.reader(name);
+  const write = (name: string): ((value: number) => void) => sim.writer(name);
+  return {
+    instrRvalid: write('instr_rvalid'),
+    instrRdata: write('instr_rdata'),
+    instrGnt: write('instr_gnt'),
+    instrReq: read('instr_req'),
+    instrAddr: read('instr_addr'),
+    dataRvalid: write('data_rvalid'),
+    dataRdata: write('data_rdata'),
+    dataGnt: write('data_gnt'),
+    dataReq: read('data_req'),
+    dataAddr: read('data_addr'),
+    dataWe: read('data_we'),
+    dataWdata: read('data_wdata'),
+    dataBe: read('data_be'),
+    leave: read('trace_leave'),
+    pc: read('trace_pc'),
+    instr: read('trace_instr'),
+    trap: read('trace_trap'),
+    trapPc: read('trace_trap_pc'),
+    trapCause: read('trace_trap_cause'),
+    csrAccess: read('u_csr.csr_access'),
+    csrAddr: read('u_csr.csr_addr'),
+    csrOp: read('u_csr.csr_op'),
+    writePorts: (['ex', 'wb'] as const).map((port) => ({ we: read(`trace_${port}_we`), waddr: read(`trace_${port}_waddr`), wdata: read(`trace_${port}_wdata`) })),
+    stallSignals: STALL_SIGNALS.map(read),
+  };
 }
 
 /** Sets a 64-bit counter held as two 32-bit registers. */
@@ -103,6 +133,7 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
   sim.pokeMemory(REGISTER_FILE, 2, initialStackPointer(singleCoreMemoryMap(image.entry), image.entry));
   deposit64(sim, 'u_csr.mcycle_q', 'u_csr.mcycleh_q', BigInt(MCYCLE_PRESET));
 
+  const port = probes(sim);
   const nextDelay = grantDelays(options.grantDelay ?? { kind: 'fixed', cycles: 0 });
   const retired: RtlRetirement[] = [];
   const registerWrites: RtlRegisterWrite[] = [];
@@ -142,15 +173,15 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
       break;
     }
     // Responses to the previous cycle's granted requests.
-    sim.poke('instr_rvalid', Number(instrResponse !== undefined));
-    sim.poke('instr_rdata', instrResponse ?? 0);
-    sim.poke('data_rvalid', Number(dataResponse !== undefined));
-    sim.poke('data_rdata', dataResponse ?? 0);
+    port.instrRvalid(Number(instrResponse !== undefined));
+    port.instrRdata(instrResponse ?? 0);
+    port.dataRvalid(Number(dataResponse !== undefined));
+    port.dataRdata(dataResponse ?? 0);
     instrResponse = undefined;
     dataResponse = undefined;
 
     let dataGrant = 0;
-    if (sim.peek('data_req')) {
+    if (port.dataReq()) {
       if (dataWaited < 0) {
         dataDelay = nextDelay();
         dataWaited = 0;
@@ -158,13 +189,13 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
       dataGrant = Number(dataWaited === dataDelay);
       dataWaited++;
     }
-    sim.poke('data_gnt', dataGrant);
+    port.dataGnt(dataGrant);
     if (dataGrant) {
       dataWaited = -1;
-      const address = sim.peek('data_addr') & ~3;
-      if (sim.peek('data_we')) {
-        const value = sim.peek('data_wdata');
-        memory.writeWord(address, value, sim.peek('data_be'));
+      const address = port.dataAddr() & ~3;
+      if (port.dataWe()) {
+        const value = port.dataWdata();
+        memory.writeWord(address, value, port.dataBe());
         if (tohost !== undefined && address === (tohost & ~3) && value !== 0) {
           stop = { kind: 'exit', code: value === 1 ? 0 : value >>> 1 };
           endCycle = now - 1;
@@ -177,13 +208,13 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
     // The fetch request and address depend on the data grant within the cycle (a stall in decode
     // changes what fetch asks for next, hardware-loop back edges included), and on no grant of
     // their own: they are taken once the data grant is applied.
-    const instrReq = sim.peek('instr_req');
-    sim.poke('instr_gnt', instrReq);
-    if (instrReq) instrResponse = memory.readWord(sim.peek('instr_addr') & ~3);
+    const instrReq = port.instrReq();
+    port.instrGnt(instrReq);
+    if (instrReq) instrResponse = memory.readWord(port.instrAddr() & ~3);
 
-    const leaves = sim.peek('trace_leave') !== 0;
+    const leaves = port.leave() !== 0;
     if (leaves && inHandler) {
-      if (sim.peek('trace_pc') < ECALL_HANDLER_END) {
+      if (port.pc() < ECALL_HANDLER_END) {
         handlerStarted = true;
       } else {
         // Back from the handler: as on the ISS, this instruction comes one cycle after the ecall,
@@ -200,22 +231,22 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
     if (!handlerStarted) {
       // An instruction leaving decode in the cycle the tohost store is granted comes after the
       // store, which ends the run: it does not count.
-      if (sim.peek('u_csr.csr_access') && sim.peek('u_csr.csr_addr') === MTVEC && sim.peek('u_csr.csr_op') !== CSR_OP.read) handlerInstalled = true;
+      if (port.csrAccess() && port.csrAddr() === CSR.mtvec && port.csrOp() !== CSR_OP.read) handlerInstalled = true;
       if (leaves && stop === undefined) {
-        const pc = sim.peek('trace_pc');
-        const word = sim.peek('trace_instr');
+        const pc = port.pc();
+        const word = port.instr();
         recent.push({ cycle: at, pc, word });
         lastPc = pc;
         if (word === ECALL) ecallAt = at;
       }
-      if (sim.peek('trace_trap')) {
+      if (port.trap()) {
         // The trapping instruction and anything younger that left decode do not retire; an ecall
         // is settled when the pipeline has drained (exit and write are the environment's).
-        const pc = sim.peek('trace_trap_pc');
-        const cause = sim.peek('trace_trap_cause');
+        const pc = port.trapPc();
+        const cause = port.trapCause();
         const index = recent.map((l) => l.pc).lastIndexOf(pc);
         const trapping = recent[index];
-        if (cause !== ECALL_CAUSE) {
+        if (cause !== TRAP_CAUSE.ecallFromMachineMode) {
           recent.splice(index < 0 ? recent.length : index);
           if (!takesTraps()) {
             stop = trapStop(cause, pc, trapping?.word ?? 0);
@@ -224,10 +255,8 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
         }
       }
       if (options.trace) {
-        for (const port of ['ex', 'wb'] as const) {
-          if (sim.peek(`trace_${port}_we`) && sim.peek(`trace_${port}_waddr`) !== 0) {
-            registerWrites.push({ cycle: at, reg: sim.peek(`trace_${port}_waddr`), value: sim.peek(`trace_${port}_wdata`) | 0 });
-          }
+        for (const { we, waddr, wdata } of port.writePorts) {
+          if (we() && waddr() !== 0) registerWrites.push({ cycle: at, reg: waddr(), value: wdata() | 0 });
         }
         if (sim.peek('trace_sum_we')) {
           const sums = sim.peekBig('trace_sum_wdata');
@@ -235,7 +264,8 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
         }
       }
     }
-    const bits = STALL_SIGNALS.reduce((key, name, i) => key | (Number(sim.peek(name) !== 0) << i), 0);
+    let bits = 0;
+    for (let i = 0; i < port.stallSignals.length; i++) bits |= Number(port.stallSignals[i]!() !== 0) << i;
     // From the first instruction on, but not while an ecall is settled or its handler runs.
     if (instret + recent.length > 0 && !inHandler && ecallAt < 0) {
       const key = (bits | (redirect << REDIRECT_SHIFT)) >>> 0;

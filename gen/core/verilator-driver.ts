@@ -8,7 +8,11 @@
 // "stalls KEY:COUNT ..." counting the cycles by what the pipeline did (gen/core/stall-stats.ts).
 import { SUM_COUNT, SUM_FIRST_REGISTER } from '../../isa/xnmsparse/mac.js';
 import { driverSupport } from '../rtl-harness/driver-support.js';
-import { DRAIN_CYCLES, ECALL, EBREAK } from './conventions.js';
+import { CSR } from '../../isa/csr-names.js';
+import { TRAP_CAUSE } from '../../isa/fault.js';
+import { CSR_OP } from '../../hw/core/csr-ops.js';
+import { SYSCALL_NUMBER } from '../rtl-harness/environment-call.js';
+import { DRAIN_CYCLES, ECALL, MAX_IN_FLIGHT } from './conventions.js';
 import { REDIRECT_AFTER_CPP, REDIRECT_SHIFT, STALL_SIGNALS } from './stall-stats.js';
 
 export interface CoreDriverNames {
@@ -28,6 +32,7 @@ export function coreDriver(names: CoreDriverNames): string {
   return `#include "${model}.h"
 #include "${model}___024root.h"
 #include "verilated.h"
+#include <deque>
 #include <map>
 ${driverSupport('core')}
 namespace {
@@ -62,13 +67,25 @@ int main(int argc, char** argv) {
 
   bool instr_pending = false, data_pending = false;
   uint32_t instr_data = 0, data_data = 0;
-  uint64_t instret = 0, end = 0, ecall_at = 0, skew = 0;
+  uint64_t instret = 0, end = 0, skew = 0;
   const char* kind = nullptr;
   uint32_t value = 0, stop_pc = 0, last_pc = 0;
   std::string output;
-  // From the ecall that traps into the write handler to the first instruction after it: its
+  // From an ecall to the first instruction after the write handler it traps into: the handler's
   // cycles and instructions are left out (now = cycle - skew), mcycle and minstret corrected.
-  bool in_handler = false, handler_started = false;
+  bool ecall_pending = false, in_handler = false, handler_started = false, handler_installed = false;
+  uint64_t ecall_at = 0;
+  const bool take_always = o.traps == "take", take_once_installed = o.traps == "auto";
+  auto takes_traps = [&]() { return take_always || (take_once_installed && handler_installed); };
+  // Instructions that left decode recently: a trap in EX or WB may still cancel them.
+  struct Leave { uint64_t cycle; uint32_t pc, word; };
+  std::deque<Leave> recent;
+  auto commit = [&](const Leave& leave) { instret++; trace_retirement(trace, leave.cycle, leave.pc); };
+  // The last of the recent instructions with this pc or this word, or recent.size().
+  auto last_index = [&](auto matches) {
+    for (size_t i = recent.size(); i-- > 0;) if (matches(recent[i])) return i;
+    return recent.size();
+  };
   std::map<uint32_t, uint64_t> stalls;  // observed signals and redirect cause (gen/core/stall-stats.ts) -> cycles
   uint32_t cause = 0;
   for (uint64_t cycle = 1; kind == nullptr; cycle++) {
@@ -106,45 +123,85 @@ int main(int argc, char** argv) {
     if (instr_granted) { instr_pending = true; instr_data = mem.word(top.instr_addr); }
     top.instr_gnt = instr_granted;
     top.eval();
-    if (top.trace_leave && in_handler && top.trace_pc < HANDLER_END) handler_started = true;
-    if (top.trace_leave && in_handler && top.trace_pc >= HANDLER_END) {
-      // Back from the handler: as on the ISS, this instruction comes one cycle after the ecall,
-      // and the counters read as if the handler had not run.
-      in_handler = handler_started = false;
-      const uint64_t delta = now - (ecall_at + 1);
-      skew += delta;
-      const uint64_t mcycle = read64(top.${csr('mcycle_q')}, top.${csr('mcycleh_q')}) - delta;
-      top.${csr('mcycle_q')} = (uint32_t)mcycle;
-      top.${csr('mcycleh_q')} = (uint32_t)(mcycle >> 32);
-      top.${csr('minstret_q')} = (uint32_t)instret;
-      top.${csr('minstreth_q')} = (uint32_t)(instret >> 32);
+    const bool leaves = top.trace_leave;
+    if (leaves && in_handler) {
+      if (top.trace_pc < HANDLER_END) {
+        handler_started = true;
+      } else {
+        // Back from the handler: as on the ISS, this instruction comes one cycle after the ecall,
+        // and the counters read as if the handler had not run.
+        in_handler = handler_started = ecall_pending = false;
+        const uint64_t delta = now - (ecall_at + 1);
+        skew += delta;
+        const uint64_t mcycle = read64(top.${csr('mcycle_q')}, top.${csr('mcycleh_q')}) - delta;
+        top.${csr('mcycle_q')} = (uint32_t)mcycle;
+        top.${csr('mcycleh_q')} = (uint32_t)(mcycle >> 32);
+        const uint64_t minstret = instret + recent.size();
+        top.${csr('minstret_q')} = (uint32_t)minstret;
+        top.${csr('minstreth_q')} = (uint32_t)(minstret >> 32);
+      }
     }
     const uint64_t at = cycle - skew;
     if (!handler_started) {
+      if (top.${csr('csr_access')} && top.${csr('csr_addr')} == ${CSR.mtvec} && top.${csr('csr_op')} != ${CSR_OP.read}) handler_installed = true;
       // An instruction leaving decode in the cycle the tohost store is granted comes after the
       // store, which ends the run: it does not count.
-      if (top.trace_leave && kind == nullptr) {
+      if (leaves && kind == nullptr) {
         const uint32_t pc = top.trace_pc, word = top.trace_instr;
-        trace_retirement(trace, at, pc);
-        instret++;
+        recent.push_back({at, pc, word});
         last_pc = pc;
-        if (top.trace_illegal) { kind = "illegal-instruction"; stop_pc = pc; value = word; end = at; }
-        else if (word == ${EBREAK}u) { kind = "ebreak"; stop_pc = pc; end = at; }
-        else if (word == ${ECALL}u) { ecall_at = at; in_handler = true; }
+        if (word == ${ECALL}u) { ecall_at = at; ecall_pending = true; }
+      }
+      if (top.trace_trap && top.trace_trap_cause != ${TRAP_CAUSE.ecallFromMachineMode}) {
+        // The trapping instruction and anything younger that left decode do not retire; an ecall
+        // is settled when the pipeline has drained (exit and write are the environment's).
+        const uint32_t pc = top.trace_trap_pc;
+        const size_t index = last_index([&](const Leave& l) { return l.pc == pc; });
+        const bool found = index < recent.size();
+        const Leave trapping = found ? recent[index] : Leave{at, pc, 0};
+        recent.erase(recent.begin() + index, recent.end());
+        if (!takes_traps()) {
+          kind = top.trace_trap_cause == ${TRAP_CAUSE.breakpoint} ? "ebreak" : "illegal-instruction";
+          value = trapping.word;
+          stop_pc = pc;
+          end = trapping.cycle;
+        }
       }
       if (top.trace_ex_we) trace_write(trace, at, top.trace_ex_waddr, top.trace_ex_wdata);
       if (top.trace_wb_we) trace_write(trace, at, top.trace_wb_waddr, top.trace_wb_wdata);
       if (top.trace_sum_we) for (uint32_t p = 0; p < ${SUM_COUNT}; p++) trace_write(trace, at, ${SUM_FIRST_REGISTER} + p, top.trace_sum_wdata[p]);
     }
     const uint32_t bits = ${observed};
-    if (instret > 0 && !in_handler) stalls[bits | cause << ${REDIRECT_SHIFT}]++;
+    // From the first instruction on, but not while an ecall is settled or its handler runs.
+    if (instret + recent.size() > 0 && !in_handler && !ecall_pending) stalls[bits | cause << ${REDIRECT_SHIFT}]++;
     cause = ${REDIRECT_AFTER_CPP};
     top.clk = 1;
     top.eval();
-    if (in_handler && !handler_started && at == ecall_at + ${DRAIN_CYCLES}) {
-      if (!environment_call(mem, &regs[10], regs[11], regs[12], regs[17], output, kind, value)) { stop_pc = last_pc; end = ecall_at; }
+    if (ecall_pending && !in_handler && at == ecall_at + ${DRAIN_CYCLES}) {
+      const uint32_t a7 = regs[17];
+      if (serves(regs[10], a7) && a7 != ${SYSCALL_NUMBER.exit} && !handler_installed) {
+        // The core has trapped to the testbench's handler at mtvec = 0 (the reset base).
+        environment_call(mem, &regs[10], regs[11], regs[12], a7, output, kind, value);
+        in_handler = true;
+      } else if (a7 == ${SYSCALL_NUMBER.exit}) {
+        kind = "exit";
+        value = regs[10];
+        end = ecall_at;
+      } else if (takes_traps() && !serves(regs[10], a7)) {
+        // Not an environment call: the core took its trap to the program's handler.
+        recent.erase(recent.begin() + last_index([](const Leave& l) { return l.word == ${ECALL}u; }), recent.end());
+      } else {
+        kind = "unsupported-ecall";
+        value = a7;
+        stop_pc = last_pc;
+        end = ecall_at;
+      }
+      if (!in_handler) ecall_pending = false;
     }
+    // Retirements older than a trap can reach are final.
+    while (recent.size() > ${MAX_IN_FLIGHT}) { commit(recent.front()); recent.pop_front(); }
   }
+  for (const Leave& leave : recent) commit(leave);
   if (trace) std::fclose(trace);
   report(kind, value, stop_pc, end, instret, regs, output);
   std::printf("stalls");

@@ -6,9 +6,6 @@
 import { Core } from '../../hw/core/core.js';
 import { elaborate, type Design } from '../../hw/hdl/index.js';
 import { runDriver } from '../rtl-harness/driver-protocol.js';
-
-/** The core's Verilator driver ends the run at a trap, whatever the ISS's policy (docs/core.md). */
-const STOPS_AT_TRAPS = 'stop';
 import { buildVerilatorModel, type VerilatorModel } from '../rtl-harness/verilator-build.js';
 import { emitVerilog, initMacro } from '../verilog/index.js';
 import { MCYCLE_PRESET } from './conventions.js';
@@ -25,12 +22,15 @@ function publicAccess(design: Design): { config: string; names: CoreDriverNames 
     return found.module.name;
   };
   const counters = ['mcycle_q', 'mcycleh_q', 'minstret_q', 'minstreth_q'];
+  // What the CSR unit is asked to do: the driver sees a program install its trap handler (mtvec).
+  const csrRequest = ['csr_access', 'csr_addr', 'csr_op'];
   const ports = new Set(design.top.ports.map((p) => p.name));
   const internal = STALL_SIGNALS.filter((s) => !ports.has(s));
   const config = [
     '`verilator_config',
     `public_flat_rw -module "${child('u_rf')}" -var "regs"`,
     ...counters.map((c) => `public_flat_rw -module "${child('u_csr')}" -var "${c}"`),
+    ...csrRequest.map((c) => `public_flat_rd -module "${child('u_csr')}" -var "${c}"`),
     ...internal.map((s) => `public_flat_rd -module "${top}" -var "${s}"`),
     '',
   ].join('\n');
@@ -72,7 +72,7 @@ export function buildCoreModel(extension: boolean): Promise<VerilatorModel> {
 /** Run the ELF executable `elf` on the core's Verilog under Verilator, as runOnCore runs it on the HDL simulation. */
 export async function runOnCoreVerilator(elf: Uint8Array, options: CoreRunOptions): Promise<CoreRunResult> {
   const { executable } = await buildCoreModel(options.extension);
-  const { result, extra } = await runDriver(executable, 'core', elf, { ...options, mcycleStart: MCYCLE_PRESET, traps: STOPS_AT_TRAPS });
+  const { result, extra } = await runDriver(executable, 'core', elf, { ...options, mcycleStart: MCYCLE_PRESET, traps: options.traps ?? 'auto' });
   const stallLine = extra.find((line) => line.startsWith('stalls'));
   if (stallLine === undefined) throw new Error(`the core model printed no stall counts: ${JSON.stringify(extra)}`);
   const counts = new Map(stallLine.split(' ').slice(1).map((entry) => {

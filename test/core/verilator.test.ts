@@ -17,6 +17,8 @@ import { layerElf } from '../../sw/kernels/layers/run.js';
 import { randomLayerData } from '../../sw/layers/data.js';
 import { type LayerSpec, NO_PADDING } from '../../sw/layers/spec.js';
 import { skipUnlessTools } from '../support/tools.js';
+import { TRAP_PROGRAMS } from '../cv32e40p/trap-programs.js';
+import { randomProgram } from '../cv32e40p/random-program.js';
 import { GRANT_DELAYS, PROGRAMS } from './core-programs.js';
 
 const matmul: LayerSpec = { name: 'core-matmul', kind: 'matmul', inH: 3, inW: 1, inC: 24, outC: 6, kH: 1, kW: 1, stride: 1, pad: NO_PADDING, inputSigned: true, output: 'int8', relu: false };
@@ -84,6 +86,20 @@ describe.skipIf(skipUnlessTools(['verilator']))("the core's Verilog under Verila
     });
 
     it('on a one-core dense convolution layer', { timeout: 300_000 }, async () => expectSameAsHdl(denseLayer(conv)));
+
+    // The write ecall of a program with a handler of its own is served by neither testbench.
+    const trapPrograms = TRAP_PROGRAMS.filter(([name]) => !name.includes('write'));
+    it.each(trapPrograms)('taking the traps of "%s" into the program\'s handler, or stopping at the first', { timeout: 300_000 }, async (_, source) => {
+      const elf = elfOf(source);
+      for (const traps of ['auto', 'take', 'stop'] as const) await expectSameAsHdl(elf, { traps, grantDelay: { kind: 'random', seed: 5, max: 2 } });
+    });
+
+    it('on random programs that trap (undecodable words, ebreak, CSR accesses refused in EX)', { timeout: 300_000 }, async () => {
+      for (const seed of [1, 2, 3, 4]) {
+        const { source } = randomProgram(seed, { exit: 'ecall', xnmsparse: false, traps: true });
+        for (const traps of ['auto', 'stop'] as const) await expectSameAsHdl(elfOf(source), { traps });
+      }
+    });
   });
 
   it('ends at a store to tohost like the ISS: the instruction after the store does not count', { timeout: 120_000 }, async () => {

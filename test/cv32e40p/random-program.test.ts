@@ -31,7 +31,7 @@ const FEATURES = [
 ];
 
 /** The trap snippets' features (random-program/traps.ts): each must appear. */
-const TRAP_FEATURES = ['trap-ebreak', 'trap-ecall', 'trap-illegal-word', 'trap-illegal-csr', 'trap-read-only-csr'];
+const TRAP_FEATURES = ['trap-ebreak', 'trap-c.ebreak', 'trap-ecall', 'trap-illegal-word', 'trap-illegal-csr', 'trap-read-only-csr', 'trap-in-loop-body'];
 
 /** Timing-table rows with a statistic of their own: each must cost cycles somewhere in the seed set. */
 const STALLS = ['loadUseStalls', 'branchPenalty', 'jumpPenalty', 'jalrStalls', 'multiCycle', 'splitAccessStalls', 'csrFlushStalls', 'fenceStalls'] as const;

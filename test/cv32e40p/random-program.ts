@@ -125,7 +125,7 @@ export function randomProgram(seed: number, options: RandomProgramOptions = {}):
   const { snippets = 24, exit = 'ecall', xnmsparse = false, traps = false } = options;
   const kinds = [...SNIPPETS, ...(xnmsparse ? XNMSPARSE_SNIPPETS : []), ...(traps ? TRAP_SNIPPETS : [])];
   const random = new Random(seed);
-  const b = new Builder(random);
+  const b = new Builder(random, traps);
   b.emit('.option norvc');
   b.emit('.text');
   b.emit('.globl _start');

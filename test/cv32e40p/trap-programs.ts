@@ -191,6 +191,15 @@ export const TRAP_PROGRAMS: readonly (readonly [string, string, number])[] = [
   addi a1, a1, 8
 4:
   addi a1, a1, 9`), 9],
+  ['mret to a body\'s last instruction, a load whose value the body\'s first instruction uses across the back edge', trapProgram(`
+  la a4, records
+  li t0, 3
+  cv.setup 0, t0, 1f
+  add a1, a1, a5
+  ebreak
+  lw a5, 0(a4)
+1:
+  addi a1, a1, 1`), 3],
   ['the illegal CSR access right after the load of its source, and a trap inside the handler', trapProgram(`
   la a4, records
   lw a5, 0(a4)

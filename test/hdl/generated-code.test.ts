@@ -28,6 +28,16 @@ describe('generated simulator code', () => {
     expect(source).toMatch(/^ {2}if \(.*\) m0\[.*\] = .*; \/\/ u_rf\.regs write port 0$/m);
   });
 
+  it('gives a signal driven by another alone the same words, and no statement', () => {
+    const sim = new RtlSimulator(elaborate(Pipeline, { lanes: 1, depth: 4 }));
+    const source = sim.generatedSource;
+    const words = /^\/\/ s\[(\d+)\] u_rf_raddr0: wire UInt<2>, the same words as rs1$/m.exec(source)?.[1];
+    expect(source).toMatch(new RegExp(`^// s\\[${words}\\] rs1: input UInt<2>$`, 'm'));
+    expect(source).not.toMatch(/; \/\/ u_rf_raddr0$/m);
+    sim.poke('rs1', 3);
+    expect(sim.peek('u_rf_raddr0')).toBe(3);
+  });
+
   it('carries a sourceURL named after the top module', () => {
     expect(counter().generatedSource).toMatch(/^\/\/# sourceURL=nmsparse-generated\/rtl-Counter_width4\.js$/m);
   });

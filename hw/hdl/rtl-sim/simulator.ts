@@ -1,10 +1,13 @@
 // The simulator facade: compile once, then poke inputs, step the clock and peek any signal by its
-// hierarchical name. Combinational values are recomputed lazily, only when read after a change.
+// hierarchical name. Combinational values are recomputed lazily, only when read after a change:
+// the whole netlist after a clock edge or a backdoor write, only the changed inputs' fan-out cones
+// after pokes alone (a poke of the value an input already holds changes nothing).
 import { openSync, writeSync, closeSync } from 'node:fs';
 import type { Design } from '../elaborate.js';
-import { typeName } from '../types.js';
+import { type HdlType, typeName } from '../types.js';
 import { compile, type CompiledDesign } from './codegen.js';
-import { isNarrow, Layout, type Slot } from './layout.js';
+import { Layout, readWords, type Slot, wordCount, writeWords } from './layout.js';
+import { memoPlan } from './memo.js';
 import { VcdWriter } from './vcd.js';
 
 /** A misuse of the simulator API (unknown signal, value out of range, ...). */
@@ -17,6 +20,8 @@ interface InputSlot extends Slot {
   readonly min: number;
   readonly max: number;
   readonly mask: number;
+  /** Index of its fan-out cone in the compiled design; the reset (read by the clock edge alone) has none. */
+  readonly cone: number | undefined;
 }
 
 export interface Trace {
@@ -25,32 +30,37 @@ export interface Trace {
 
 export class RtlSimulator {
   readonly layout: Layout;
-  private readonly narrow: Uint32Array;
-  private readonly wide: bigint[];
-  private readonly memories: (Uint32Array | bigint[])[];
+  private readonly values: Uint32Array;
+  private readonly memories: Uint32Array[];
   private readonly compiled: CompiledDesign;
   private readonly inputs: ReadonlyMap<string, InputSlot>;
   private readonly traces: VcdWriter[] = [];
-  private dirty = true;
+  /** State (registers, memories) changed since the last evaluation: everything is re-evaluated. */
+  private stateChanged = true;
+  /** Cones of the inputs poked to a new value since the last evaluation. */
+  private readonly changedCones: number[] = [];
   private cycleCount = 0;
 
   constructor(readonly design: Design) {
-    this.layout = new Layout(design.flat);
-    this.narrow = new Uint32Array(this.layout.narrowCount);
-    this.wide = new Array<bigint>(this.layout.wideCount).fill(0n);
+    const plan = memoPlan(design.flat, design.schedule);
+    this.layout = new Layout(design.flat, plan.groups.map((group) => group.members));
+    this.values = new Uint32Array(this.layout.size);
     this.memories = design.flat.memories.map((m) => {
-      const words = isNarrow(m.type) ? new Uint32Array(m.depth) : new Array<bigint>(m.depth).fill(0n);
-      m.init.forEach((bits, i) => (words[i] = (isNarrow(m.type) ? Number(bits) : bits) as never));
-      return words;
+      const words = wordCount(m.type.width);
+      const contents = new Uint32Array(m.depth * words);
+      m.init.forEach((bits, i) => writeWords(contents, i * words, words, bits));
+      return contents;
     });
-    this.compiled = compile(this.layout, design.schedule, this.narrow, this.wide, this.memories);
-    const inputNames = [...(this.layout.reset ? ['rst'] : []), ...design.flat.ports.filter((p) => p.role === 'input').map((p) => p.path)];
+    const ports = design.flat.ports.filter((p) => p.role === 'input');
+    this.compiled = compile(this.layout, design.schedule, plan, ports, this.values, this.memories);
+    const inputNames = [...(this.layout.reset ? ['rst'] : []), ...ports.map((p) => p.path)];
     this.inputs = new Map(
       inputNames.map((n) => {
         const slot = this.layout.byPath.get(n)!;
         const { width, signed } = slot.type;
         const range = { min: signed ? -(2 ** (width - 1)) : 0, max: signed ? 2 ** (width - 1) - 1 : 2 ** width - 1, mask: 2 ** width - 1 };
-        return [n, { ...slot, ...range }];
+        const cone = slot.signal ? ports.indexOf(slot.signal) : undefined;
+        return [n, { ...slot, ...range, cone }];
       }),
     );
   }
@@ -67,26 +77,57 @@ export class RtlSimulator {
 
   /** Sets a top-level input (or 'rst'). Signed inputs accept negative values. */
   poke(name: string, value: number | bigint): void {
-    const slot = this.inputs.get(name);
-    if (!slot) {
-      throw new RtlSimError(`'${name}' is not an input of ${this.design.top.name} (inputs: ${[...this.inputs.keys()].join(', ')})`);
-    }
+    const slot = this.input(name);
     const { width, signed } = slot.type;
     if (slot.narrow && typeof value === 'number') {
-      // Number fast path (testbenches poke every cycle). Masking turns a negative value into its
-      // w-bit pattern; the typed array then stores it unsigned.
-      if (!(value >= slot.min && value <= slot.max && Number.isInteger(value))) this.outOfRange(name, slot, value);
-      this.narrow[slot.index] = value & slot.mask;
+      this.pokeNumber(name, slot, value);
     } else {
       if (typeof value === 'number' && !Number.isSafeInteger(value)) this.outOfRange(name, slot, value);
       const v = BigInt(value);
       const w = BigInt(width);
       if (v < (signed ? -(1n << (w - 1n)) : 0n) || v > (signed ? (1n << (w - 1n)) - 1n : (1n << w) - 1n)) this.outOfRange(name, slot, value);
       const bits = BigInt.asUintN(width, v);
-      if (slot.narrow) this.narrow[slot.index] = Number(bits);
-      else this.wide[slot.index] = bits;
+      if (slot.narrow) this.changeInput(slot, Number(bits));
+      else if (readWords(this.values, slot.index, slot.words) !== bits) {
+        writeWords(this.values, slot.index, slot.words, bits);
+        this.noteChange(slot);
+      }
     }
-    this.dirty = true;
+  }
+
+  /**
+   * poke(name, value) for numbers, the name looked up once: for a testbench that drives the input
+   * every cycle.
+   */
+  writer(name: string): (value: number) => void {
+    const slot = this.input(name);
+    if (!slot.narrow) throw new RtlSimError(`'${name}' is ${typeName(slot.type)}, wider than 32 bits: use poke with a bigint`);
+    return (value) => this.pokeNumber(name, slot, value);
+  }
+
+  private input(name: string): InputSlot {
+    const slot = this.inputs.get(name);
+    if (!slot) throw new RtlSimError(`'${name}' is not an input of ${this.design.top.name} (inputs: ${[...this.inputs.keys()].join(', ')})`);
+    return slot;
+  }
+
+  /** Masking turns a negative value into its w-bit pattern; the typed array then stores it unsigned. */
+  private pokeNumber(name: string, slot: InputSlot, value: number): void {
+    if (!(value >= slot.min && value <= slot.max && Number.isInteger(value))) this.outOfRange(name, slot, value);
+    this.changeInput(slot, value & slot.mask);
+  }
+
+  /** Stores a narrow input's new bit pattern and notes what must be re-evaluated, if it differs. */
+  private changeInput(slot: InputSlot, bits: number): void {
+    if (this.values[slot.index] === bits) return;
+    this.values[slot.index] = bits;
+    this.noteChange(slot);
+  }
+
+  /** Notes what the next read must re-evaluate: nothing more when everything will be. */
+  private noteChange(slot: InputSlot): void {
+    if (slot.cone === undefined) this.stateChanged = true;
+    else if (!this.stateChanged && !this.changedCones.includes(slot.cone)) this.changedCones.push(slot.cone);
   }
 
   private outOfRange(name: string, slot: Slot, value: number | bigint): never {
@@ -95,10 +136,24 @@ export class RtlSimulator {
 
   /** Unsigned bit pattern of a signal of up to 32 bits, by hierarchical name ('u_alu.sum'). */
   peek(name: string): number {
+    return this.readNarrow(this.narrowSlot(name));
+  }
+
+  /** peek(name), the name looked up once: for a testbench that reads the signal every cycle. */
+  reader(name: string): () => number {
+    const slot = this.narrowSlot(name);
+    return () => this.readNarrow(slot);
+  }
+
+  private narrowSlot(name: string): Slot {
     const slot = this.slot(name);
     if (!slot.narrow) throw new RtlSimError(`'${name}' is ${typeName(slot.type)}, wider than 32 bits: use peekBig`);
+    return slot;
+  }
+
+  private readNarrow(slot: Slot): number {
     this.settle();
-    return this.narrow[slot.index]!;
+    return this.values[slot.index]!;
   }
 
   /** Two's complement value of a signal of up to 32 bits. */
@@ -124,7 +179,8 @@ export class RtlSimulator {
 
   /** Word `index` of a memory (hierarchical name), as an unsigned bit pattern. */
   peekMemory(name: string, index: number): bigint {
-    return BigInt(this.memoryWords(name, index)[index]!);
+    const { contents, words } = this.memoryWords(name, index);
+    return readWords(contents, index * words, words);
   }
 
   /**
@@ -132,12 +188,9 @@ export class RtlSimulator {
    * backdoor does (e.g. a register the program expects preset): `value` is the unsigned pattern.
    */
   pokeMemory(name: string, index: number, value: number | bigint): void {
-    const words = this.memoryWords(name, index);
-    const type = this.design.flat.memories.find((m) => m.path === name)!.type;
-    const bits = BigInt.asUintN(type.width, BigInt(value));
-    if (isNarrow(type)) (words as Uint32Array)[index] = Number(bits);
-    else (words as bigint[])[index] = bits;
-    this.dirty = true;
+    const { contents, words, type } = this.memoryWords(name, index);
+    writeWords(contents, index * words, words, BigInt.asUintN(type.width, BigInt(value)));
+    this.stateChanged = true;
   }
 
   /**
@@ -147,18 +200,17 @@ export class RtlSimulator {
   deposit(name: string, value: number | bigint): void {
     const slot = this.slot(name);
     if (!this.design.flat.regs.some((update) => update.reg.path === name)) throw new RtlSimError(`'${name}' is not a register of ${this.design.top.name}`);
-    const bits = BigInt.asUintN(slot.type.width, BigInt(value));
-    if (slot.narrow) this.narrow[slot.index] = Number(bits);
-    else this.wide[slot.index] = bits;
-    this.dirty = true;
+    writeWords(this.values, slot.index, slot.words, BigInt.asUintN(slot.type.width, BigInt(value)));
+    this.stateChanged = true;
   }
 
-  private memoryWords(name: string, index: number): Uint32Array | bigint[] {
+  /** A memory's storage, the words each of its entries takes and its type; `index` checked against its depth. */
+  private memoryWords(name: string, index: number): { contents: Uint32Array; words: number; type: HdlType } {
     const i = this.design.flat.memories.findIndex((m) => m.path === name);
     if (i < 0) throw new RtlSimError(`no memory named '${name}' in ${this.design.top.name}`);
-    const words = this.memories[i]!;
-    if (!Number.isInteger(index) || index < 0 || index >= words.length) throw new RtlSimError(`index ${index} is outside memory '${name}' (depth ${words.length})`);
-    return words;
+    const { depth, type } = this.design.flat.memories[i]!;
+    if (!Number.isInteger(index) || index < 0 || index >= depth) throw new RtlSimError(`index ${index} is outside memory '${name}' (depth ${depth})`);
+    return { contents: this.memories[i]!, words: wordCount(type.width), type };
   }
 
   /** Advances `cycles` rising clock edges. */
@@ -167,7 +219,7 @@ export class RtlSimulator {
       this.settle();
       for (const t of this.traces) t.sample(this.cycleCount);
       this.compiled.commit();
-      this.dirty = true;
+      this.stateChanged = true;
       this.cycleCount++;
     }
   }
@@ -201,10 +253,21 @@ export class RtlSimulator {
     };
   }
 
+  /**
+   * Brings every combinational value up to date. Cones run one after another are exact, in any
+   * order: a signal that two changed inputs reach is in both cones, so the later one recomputes it
+   * after everything it reads; a signal in one cone alone reads nothing that the other cone changes.
+   */
   private settle(): void {
-    if (!this.dirty) return;
-    this.compiled.comb();
-    this.dirty = false;
+    const cones = this.changedCones;
+    if (this.stateChanged) {
+      this.compiled.comb();
+      this.stateChanged = false;
+      // Setting an array's length is slow in V8 even when it does not change: only when needed.
+      if (cones.length !== 0) cones.length = 0;
+    } else {
+      while (cones.length !== 0) this.compiled.cones[cones.pop()!]!();
+    }
   }
 
   private slot(name: string): Slot {
@@ -214,6 +277,6 @@ export class RtlSimulator {
   }
 
   private read(slot: Slot): bigint {
-    return slot.narrow ? BigInt(this.narrow[slot.index]!) : this.wide[slot.index]!;
+    return readWords(this.values, slot.index, slot.words);
   }
 }

@@ -53,7 +53,14 @@ export class Builder {
   /** Where emitted lines go: the program, or its tail while a subroutine is written. */
   private out = this.lines;
 
-  constructor(readonly random: Random) {
+  /**
+   * @param traps the program has a trap handler (random-program/traps.ts), so snippets may trap,
+   *   also inside hardware-loop bodies.
+   */
+  constructor(
+    readonly random: Random,
+    readonly traps = false,
+  ) {
     this.hot = Array.from({ length: 6 }, () => random.pick(POOL));
   }
 

@@ -11,6 +11,7 @@ import { compressed } from '../../../sw/asm/compress.js';
 import { BASE, BUFFER_BYTES, SAVE_AREA, type Builder } from './builder.js';
 import { BRANCHES, CSR_ACCESSES, FENCES, probe, registerOpsOf, row, TABLE, word } from './instructions.js';
 import { compressedRun, registerOp, straightLine } from './straight-line.js';
+import { trap } from './traps.js';
 
 const reg = regName;
 
@@ -117,10 +118,21 @@ export function branchLoop(b: Builder): void {
 
 /**
  * The body of a hardware loop: `draws` (at least 3) pieces of straight-line code, each one to
- * four 32-bit instructions, none a control transfer.
+ * four 32-bit instructions, none a control transfer. In a program with traps, a third of the
+ * bodies also hold a trapping instruction (one or two instructions: within cv.setupi's reach),
+ * trapping in every iteration, anywhere but at the body's end: the handler returns past the
+ * trapping instruction, which there would leave the loop with its count (trap-programs.ts has
+ * that case, with a handler that returns elsewhere).
  */
 function loopBody(b: Builder, times: number, draws: number): void {
-  b.repeated(times, () => straightLine(b, draws));
+  b.repeated(times, () => {
+    if (!b.traps || !b.random.chance(1 / 3)) return straightLine(b, draws);
+    b.feature('trap-in-loop-body');
+    const before = b.random.below(draws);
+    straightLine(b, before);
+    trap(b, false);
+    straightLine(b, draws - before);
+  });
 }
 
 /** cv.setupi reaches 31 words: bodies of at most 7 draws (28 instructions) may use it. */

@@ -2,9 +2,9 @@
  * Traps for random programs (randomProgram's `traps` option), now that the ISS and the project's
  * core both take them (docs/iss.md#traps): the program installs a handler at its start (writing
  * mtvec, which makes the 'auto' policy take traps on the ISS and in both harnesses), and a snippet
- * raises one exception the CV32E40P takes: ebreak (cause 3), an undecodable word or a CSR access the
- * core rejects (2), an ecall the environment does not serve (11). Each is a 32-bit instruction, so
- * the handler returns to mepc + 4; it keeps the one register it needs in mscratch and gives it back,
+ * raises one exception the CV32E40P takes: ebreak or c.ebreak (cause 3), an undecodable word or a
+ * CSR access the core rejects (2), an ecall the environment does not serve (11). The handler returns
+ * to mepc + 4: past a 32-bit trapping instruction, or past c.ebreak and the c.nop after it; it keeps the one register it needs in mscratch and gives it back,
  * so the program goes on as if the instruction had done nothing (which, trapping, it has). The
  * trap CSRs it leaves (mepc, mcause, mstatus) are read later by the CSR snippets.
  */
@@ -37,12 +37,21 @@ const MISSING_CSR = 0x7ff;
 /** Values of a7 that are neither exit (93) nor write (64): the environment leaves those ecalls to the handler. */
 const UNSERVED_ECALLS = [0, 1, 63, 65, 92, 94, 1000];
 
-/** One trapping instruction. */
-export function trap(b: Builder): void {
+/** One trapping instruction; `compressed`: c.ebreak may be it (not in hardware-loop bodies, which refuse RVC). */
+export function trap(b: Builder, compressed = true): void {
   switch (b.random.below(5)) {
     case 0:
-      b.feature('trap-ebreak');
-      b.emit('ebreak');
+      if (!compressed || b.random.chance(0.5)) {
+        b.feature('trap-ebreak');
+        b.emit('ebreak');
+      } else {
+        b.feature('trap-c.ebreak');
+        // Under .option rvc the assembler writes both in their compressed forms.
+        b.emit('.option rvc');
+        b.emit('ebreak');
+        b.emit('nop');
+        b.emit('.option norvc');
+      }
       break;
     case 1:
       b.feature('trap-illegal-word');
