@@ -110,6 +110,7 @@ function probes(sim: RtlSimulator) {
     csrAddr: read('u_csr.csr_addr'),
     csrOp: read('u_csr.csr_op'),
     writePorts: (['ex', 'wb'] as const).map((port) => ({ we: read(`trace_${port}_we`), waddr: read(`trace_${port}_waddr`), wdata: read(`trace_${port}_wdata`) })),
+    sumsWritten: read('trace_sum_we'),
     stallSignals: STALL_SIGNALS.map(read),
   };
 }
@@ -258,7 +259,7 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
         for (const { we, waddr, wdata } of port.writePorts) {
           if (we() && waddr() !== 0) registerWrites.push({ cycle: at, reg: waddr(), value: wdata() | 0 });
         }
-        if (sim.peek('trace_sum_we')) {
+        if (port.sumsWritten()) {
           const sums = sim.peekBig('trace_sum_wdata');
           for (let p = 0; p < SUM_COUNT; p++) registerWrites.push({ cycle: at, reg: SUM_FIRST_REGISTER + p, value: Number(BigInt.asIntN(32, sums >> BigInt(32 * p))) });
         }
