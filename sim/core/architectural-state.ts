@@ -19,6 +19,7 @@ import type { Bus } from './bus.js';
 import { CsrFile } from './csr-file.js';
 import { SyscallEnvironment, type Environment, type EnvironmentPort, type HaltReason } from './environment.js';
 import { HardwareLoops } from './hwloop.js';
+import { PerformanceEvents } from './performance-events.js';
 import type { RetireHook, TrapHook } from './retire.js';
 import { CoreStats, type TimingProbe } from './timing.js';
 
@@ -49,6 +50,8 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
   /** Extension state of Xnmsparse revision 2 (HartContext.accumulators). */
   readonly accumulators = new Int32Array(4);
   readonly stats = new CoreStats();
+  /** The events mhpmcounter3 counts, while mhpmevent3 selects any but the cycle. */
+  readonly events = new PerformanceEvents();
   readonly csrs: CsrFile;
   halted: HaltReason | undefined;
   /** The cycle in which the instruction that halted the hart issued. */
@@ -86,7 +89,7 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
     this.environment = options.environment ?? new SyscallEnvironment();
     this.faultOnMisaligned = options.misaligned === 'fault';
     this.trapPolicy = options.traps ?? 'auto';
-    this.csrs = new CsrFile(this.hartId, this.stats, this.hwloop, options.accumulatorCsrs ? this.accumulators : undefined);
+    this.csrs = new CsrFile(this.hartId, this.stats, this.hwloop, options.accumulatorCsrs ? this.accumulators : undefined, this.events);
   }
 
   /** The decoded instruction at `addr` (the loop checks read the loop body through it). */
