@@ -38,7 +38,8 @@ ${READ}`,
   li a1, 7
   cv.lw a0, (a3), 4
   lw a0, 0(a3)
-  lw a5, 0(a4)
+  lw a6, 0(a4)
+  csrr a6, mhpmcounter3
 ${READ}`,
   // jal, jalr: plain, after the producer of the base, after a load of it, two back after a load
   // (a one-cycle and a multi-cycle instruction between), link = base.
@@ -150,6 +151,12 @@ ${READ}
   csrr a5, hpmcounter3
   csrr a5, hpmcounter3h`,
 ];
+
+/**
+ * Where the readings into a5 of the workload under its first selection end: after mhpmevent3's
+ * read-back and one reading per part before the switch, the count of all of them.
+ */
+export const WORKLOAD_READING = PARTS.length - 2;
 
 const DATA = 'hpm_data: .word 0x01020304, 0x05060708, 0x090a0b0c, 0x0d0e0f10, 0, 0, 0, 0, 0, 0, 0, 0';
 const TARGETS = 'hpm_targets: .word hpm_jump_1, hpm_jump_2, hpm_jump_3';
