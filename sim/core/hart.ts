@@ -205,7 +205,19 @@ export class Hart extends ArchitecturalState implements BlockHost {
   private countEvents(insn: DecodedInstruction, loadStall: boolean): void {
     const flushes = insn.timing === 'fence' || insn.timing === 'system' || (insn.timing === 'csr' && this.timing.config.statusCsrs.has(insn.imm));
     const linkStall = insn.timing === 'jumpRegister' && this.timing.linkStalled;
-    this.events.retired(insn, { loadStall, redirected: this.redirected, linkStall, sequential: !this.redirected && !flushes });
+    // While a taken branch is in EX, the core has already fetched the instruction after it.
+    const fallThrough = insn.timing === 'branch' && this.redirected ? this.peek(insn.pc + insn.length) : undefined;
+    this.events.retired(insn, { loadStall, redirected: this.redirected, linkStall, sequential: !this.redirected && !flushes, fallThrough });
+  }
+
+  /** The instruction at `addr` when it decodes, for a look that must not fault. */
+  private peek(addr: Addr): DecodedInstruction | undefined {
+    try {
+      return this.code.fetch(addr);
+    } catch (error) {
+      if (error instanceof Fault) return undefined;
+      throw error;
+    }
   }
 
   /**

@@ -7,7 +7,10 @@
  * - the first cycle it waits in decode, for a load (load-use stall) or, a jalr, for its base;
  * - the cycle it leaves decode: retired, load, store, jump, branch, compressed;
  * - the cycle after: a taken branch (decided in EX), or the jalr whose link register is its base,
- *   which stalls on its own link write while the target is fetched.
+ *   which stalls on its own link write while the target is fetched. The core's jalr stall looks at
+ *   the word in decode whether it runs or not, so it is also active in a taken branch's EX cycle
+ *   when the word after the branch, fetched meanwhile, is a jalr whose base the load just before
+ *   the branch writes back then.
  *
  * The instruction-fetch miss stays inactive: with the single-cycle instruction memory the ISS
  * models, the core's prefetcher always has the next instruction when decode wants it (measured on
@@ -53,6 +56,8 @@ export interface InstructionOutcome {
   readonly linkStall: boolean;
   /** The next instruction reaches decode in the next cycle: no jump, taken branch or pipeline flush. */
   readonly sequential: boolean;
+  /** A taken branch: the instruction after it, which decode holds while the branch is in EX (when it decodes). */
+  readonly fallThrough?: DecodedInstruction;
 }
 
 export class PerformanceEvents {
@@ -105,12 +110,18 @@ export class PerformanceEvents {
     const selected = this.perInstruction;
     let cycles = this.stallEvent(insn, outcome.loadStall) ? 1 : 0;
     if ((selected & RETIREMENT_EVENTS & retirementEvents(insn)) !== 0) cycles++;
-    const taken = outcome.redirected && insn.timing === 'branch' && (selected & bit(HPM_EVENT.branchTaken)) !== 0;
-    if (taken || (outcome.linkStall && (selected & bit(HPM_EVENT.jumpRegisterStall)) !== 0)) cycles++;
+    const taken = outcome.redirected && insn.timing === 'branch';
+    const jalrStall = outcome.linkStall || (taken && !outcome.loadStall && this.stallsJalrLeftBehind(outcome.fallThrough));
+    if ((taken && (selected & bit(HPM_EVENT.branchTaken)) !== 0) || (jalrStall && (selected & bit(HPM_EVENT.jumpRegisterStall)) !== 0)) cycles++;
     this.count += cycles;
     this.loadedTwoBack = outcome.sequential && !outcome.loadStall ? this.loadedByPrevious : 0;
     this.loadedByPrevious = insn.loadedMask;
     this.writtenByPrevious = insn.destinationMask;
+  }
+
+  /** `word`, left in decode behind a taken branch, is a jalr whose base the load before the branch writes back. */
+  private stallsJalrLeftBehind(word: DecodedInstruction | undefined): boolean {
+    return word !== undefined && word.timing === 'jumpRegister' && (word.sourceMask & this.loadedByPrevious) !== 0;
   }
 
   /** `insn` (undefined: a word the decoder rejects) trapped in decode: only its load-use stall counts. */

@@ -118,6 +118,26 @@ ${READ}`,
   add a2, a2, a1
 2:
 ${READ}`,
+  // A jalr right after a taken branch, fetched but never run, whose base the load before the
+  // branch writes back: the jalr stall is active on it (not when the branch waited for that load).
+  `  la a0, 1f
+  sw a0, 0(a4)
+  lw a0, 0(a4)
+  bnez a4, 1f
+  jalr zero, 0(a0)
+1:
+  lw a0, 0(a4)
+  bnez a0, 2f
+  jalr zero, 0(a0)
+2:
+  lw a1, 0(a4)
+  bnez a4, 3f
+  .option rvc
+  jr a1
+  .option norvc
+  .balign 4
+3:
+${READ}`,
   // fence.i, traps (ebreak, c.ebreak, an illegal word, an ecall to the handler, an illegal CSR
   // access right after a load of its source) and the handler's mret.
   `  fence.i
