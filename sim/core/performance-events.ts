@@ -29,8 +29,14 @@ const RETIREMENT_EVENTS = bit(HPM_EVENT.instret) | bit(HPM_EVENT.load) | bit(HPM
 /** The events the hart counts per instruction (the fetch miss never fires; bits 11 to 15 have no event). */
 const COUNTED_EVENTS = RETIREMENT_EVENTS | bit(HPM_EVENT.loadStall) | bit(HPM_EVENT.jumpRegisterStall) | bit(HPM_EVENT.branchTaken);
 
-/** The events of the cycle `insn` leaves decode (a subset of RETIREMENT_EVENTS). */
+/**
+ * The events of the cycle `insn` leaves decode (a subset of RETIREMENT_EVENTS). An ecall the
+ * environment serves (exit, write) retires on the ISS, as minstret counts it on the RTL testbench,
+ * but the core counts no event for it: it takes an ecall as a trap.
+ */
 function retirementEvents(insn: DecodedInstruction): number {
+  const system = insn.def.effects.system;
+  if (system === 'ecall' || system === 'ebreak') return 0;
   let events = bit(HPM_EVENT.instret);
   if (insn.length === 2) events |= bit(HPM_EVENT.compressed);
   switch (insn.timing) {
@@ -39,7 +45,7 @@ function retirementEvents(insn: DecodedInstruction): number {
     case 'branch': events |= bit(HPM_EVENT.branch); break;
     case 'jump': case 'jumpRegister':
       // mret jumps too, but the core does not count it among the jumps (jal and jalr only).
-      if (insn.def.effects.system !== 'mret') events |= bit(HPM_EVENT.jump);
+      if (system !== 'mret') events |= bit(HPM_EVENT.jump);
       break;
     default: break;
   }

@@ -89,6 +89,26 @@ ${loop('none')}
     expect(hart.csrs.read(CSR.mhpmcounter3)).toBe(-1);
   });
 
+  it('an ecall the environment serves counts in minstret, as on the RTL testbench, but is no event: the core traps on it', () => {
+    const { hart } = loadProgram(elfOf(program(`
+  li t0, ${1 << HPM_EVENT.instret}
+  csrw mhpmevent3, t0
+  csrr s2, minstret
+  li a0, 1
+  la a1, hpm_text
+  li a2, 1
+  li a7, 64
+  ecall
+  csrr s3, minstret
+  csrr s4, mhpmcounter3
+  li a0, 0
+`, 'hpm_text: .ascii "!"')), { output: () => {} });
+    hart.run();
+    // Between the minstret reads: the first read, li, la (two instructions), li, li and the ecall;
+    // as events, from the selecting write on: the same but the ecall, and the second read of minstret.
+    expect([hart.regs[19]! - hart.regs[18]!, hart.regs[20]]).toEqual([7, 7 - 1 + 1]);
+  });
+
   it('hpmcounter3 is read-only: writing it is an illegal instruction', () => {
     const { hart } = loadProgram(elfOf(program('  csrw hpmcounter3, zero')), { traps: 'stop' });
     expect(() => hart.run()).toThrow(/read-only/);
