@@ -130,7 +130,7 @@ function loopBody(b: Builder, times: number, draws: number): void {
     b.feature('trap-in-loop-body');
     const before = b.random.below(draws);
     straightLine(b, before);
-    trap(b);
+    trap(b, true);
     straightLine(b, draws - before);
   });
 }
@@ -298,6 +298,22 @@ const FLUSHING_CSRS: readonly number[] = [CSR.mstatus, CSR.mepc, CSR.mcause, ...
  * selection of events only makes mhpmcounter3 count).
  */
 const WRITABLE_CSRS = [CSR.mscratch, CSR.mie, CSR.mepc, CSR.mcause, CSR.mtval, CSR.mhpmevent3, CSR.mhpmcounter3, CSR.mhpmcounter3h];
+
+/**
+ * Select random events for mhpmcounter3 (any of the 16 bits: the cycle, the pipeline's events,
+ * the inactive ones), sometimes after clearing the counter, and read it: from then on it counts
+ * through the snippets that follow, which csrAccess reads.
+ */
+export function performanceCounter(b: Builder): void {
+  b.feature('hpm-select');
+  const selection = b.dest();
+  setValue(b, selection, b.random.below(1 << 16));
+  if (b.random.chance(0.3)) b.emit('csrw mhpmcounter3, zero');
+  b.emit(`csrw mhpmevent3, ${reg(selection)}`);
+  const reading = b.dest();
+  b.emit(`csrr ${reg(reading)}, mhpmcounter3`);
+  b.wrote(reading);
+}
 
 /** Read a safe CSR by any form that does not write it (probed), or read-modify-write a writable one. */
 export function csrAccess(b: Builder): void {

@@ -37,12 +37,15 @@ const MISSING_CSR = 0x7ff;
 /** Values of a7 that are neither exit (93) nor write (64): the environment leaves those ecalls to the handler. */
 const UNSERVED_ECALLS = [0, 1, 63, 65, 92, 94, 1000];
 
-/** One trapping instruction. */
-export function trap(b: Builder): void {
+/**
+ * One trapping instruction; `inLoopBody` in a hardware-loop body (of any count, one included),
+ * where every instruction must be 32-bit.
+ */
+export function trap(b: Builder, inLoopBody = false): void {
   switch (b.random.below(5)) {
     case 0:
       // Outside hardware-loop bodies: their other instructions are all 32-bit.
-      if (b.inLoop || b.random.chance(0.5)) {
+      if (inLoopBody || b.random.chance(0.5)) {
         b.feature('trap-ebreak');
         b.emit('ebreak');
       } else {
