@@ -205,8 +205,10 @@ export const HPM_PROGRAMS: readonly (readonly [string, string, number])[] = [
   ['nothing, then every bit written (the upper half reads back 0)', hpmProgram(0, -1), 5],
   // The same rules for the fixed counters: a write replaces the increment of its own EX cycle (or
   // its own retirement), an inhibit bit changes from the cycle after the write, and a read waiting
-  // for its destination register sees the cycle of that load-use stall.
+  // for its destination register sees the cycle of that load-use stall. The testbench's core starts
+  // with mcountinhibit 0.
   ['mcycle and minstret: writes, both halves, inhibit and release, a read after its own stall', program(`
+  csrr a5, mcountinhibit
   la a4, hpm_data
   li t0, 100
   csrw mcycle, t0
