@@ -4,8 +4,8 @@
  * cases (post-increment, misaligned and indexed accesses, load-use stalls of every kind, jal and
  * jalr with each of their stalls, compressed jumps and branches, cv.beqimm, hardware-loop back
  * edges, multi-cycle instructions, fence.i, traps and mret), and reads the counter into a5 after
- * each part, so that the differential tests compare every reading. The reads themselves come right
- * after a load of their destination (a load-use stall of the read), and the workload also writes
+ * each part, so that the differential tests compare every reading. One read (into a6) comes right
+ * after a load of its destination (the read's own load-use stall), and the workload also writes
  * the counter, inhibits it and changes the selection midway.
  */
 import { HPM_EVENT } from '../../isa/csr-values.js';
@@ -173,8 +173,8 @@ ${READ}
 ];
 
 /**
- * Where the readings into a5 of the workload under its first selection end: after mhpmevent3's
- * read-back and one reading per part before the switch, the count of all of them.
+ * The index, among the values written to a5, of the last reading under the workload's first
+ * selection: mhpmevent3's read-back comes first, then one reading per part before the switch.
  */
 export const WORKLOAD_READING = PARTS.length - 2;
 
