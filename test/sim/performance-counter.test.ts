@@ -7,7 +7,7 @@ import { CSR } from '../../isa/csr-names.js';
 import { HPM_EVENT } from '../../isa/csr-values.js';
 import { loadProgram } from '../../sim/program.js';
 import { HPM_PROGRAMS, WORKLOAD_READING } from '../cv32e40p/hpm-programs.js';
-import { compareSingle, elfOf } from './support/engines.js';
+import { clusterPrelude, compareCluster, compareSingle, elfOf } from './support/engines.js';
 import { program } from './support/single-core-programs.js';
 
 /** The values the program wrote to a5 (the counter's readings), in order. */
@@ -65,6 +65,41 @@ ${loop('none')}
     expect(values[1]! - values[0]!).toBe(4 + 1 + 1 + 80);
     expect(values[2]).toBe(values[1]);
     expect(reference.stop).toEqual({ kind: 'exit', code: values[2]! & 0xff });
+  });
+
+  it('cluster: run-ahead and blocks agree with the cycle-by-cycle engine while cores count different events', () => {
+    // Core 0 counts cycles (it may run ahead in blocks), the others events per instruction (they
+    // interpret), through a hot loop of loads and stores contending for TCDM banks, then a barrier.
+    const selections = [
+      1 << HPM_EVENT.cycle,
+      (1 << HPM_EVENT.loadStall) | (1 << HPM_EVENT.store),
+      (1 << HPM_EVENT.load) | (1 << HPM_EVENT.branchTaken),
+      (1 << HPM_EVENT.instret) | (1 << HPM_EVENT.fetchMiss),
+    ];
+    const source = program(`
+  csrr s11, mhartid
+  li t5, PERIPHERALS_BASE
+  li a4, PULP_L1_BASE
+  la t0, selections
+  slli t1, s11, 2
+  add t0, t0, t1
+  lw t1, 0(t0)
+  csrw mhpmevent3, t1
+  addi t0, s11, 20
+1:
+  lw t3, 0(a4)
+  add t4, t3, t3
+  sw t4, 4(a4)
+  addi t0, t0, -1
+  bnez t0, 1b
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
+  csrr a0, mhpmcounter3
+  andi a0, a0, 0xff
+`, `selections: .word ${selections.join(', ')}`, clusterPrelude(selections.length));
+    const { reference, fast } = compareCluster(elfOf(source), selections.length);
+    expect(fast.use.blocks, 'blocks ran').toBeGreaterThan(0);
+    expect(fast.use.runAheads, 'cores ran ahead').toBeGreaterThan(0);
+    expect(reference.cores.every((c) => c.hart.regs[10]! > 0)).toBe(true);
   });
 
   it('mhpmevent3 keeps 16 bits; mhpmcounter4..31 and mhpmevent4..31 read 0; hpmcounter3 mirrors the counter', () => {
