@@ -8,7 +8,7 @@ import { assemble } from '../../sw/asm/assembler.js';
 import { TIMING_INDEPENDENT_PROGRAMS } from '../sim/support/single-core-programs.js';
 import { KNOWN_DIFFERENCE_PROGRAMS, TIMING_ROW_PROGRAMS } from '../cv32e40p/timing-programs.js';
 import { TRAP_PROGRAMS } from '../cv32e40p/trap-programs.js';
-import { HPM_PROGRAMS } from '../cv32e40p/hpm-programs.js';
+import { HPM_ECALL_PROGRAMS, HPM_PROGRAMS } from '../cv32e40p/hpm-programs.js';
 import { expectLockstep } from './support.js';
 
 const PROGRAMS = [
@@ -16,6 +16,7 @@ const PROGRAMS = [
   // The write ecall is not served by the core's harness yet (gen/core/run.ts stops at it).
   ...TRAP_PROGRAMS.filter(([name]) => !name.includes('write')).map(([name, source]) => [`traps: ${name}`, source] as const),
   ...HPM_PROGRAMS.map(([name, source]) => [`mhpmcounter3: ${name}`, source] as const),
+  ...HPM_ECALL_PROGRAMS.map(([name, source]) => [`mhpmcounter3 ${name}`, source] as const),
 ];
 const elfOf = (source: string, name: string): Uint8Array => writeElf(assemble(source, { file: `${name}.S` }));
 

@@ -241,3 +241,40 @@ export const HPM_PROGRAMS: readonly (readonly [string, string, number])[] = [
   li a0, 0
 `, DATA), 0],
 ];
+
+/** `ecall` write of one byte to stdout (served by the environment on the ISS, by the testbenches' handlers on the cores). */
+const WRITE_ECALL = '  li a0, 1\n  la a1, hpm_data\n  li a2, 1\n  li a7, 64\n  ecall';
+
+/**
+ * Programs that count across write ecalls: the ISS serves them in one cycle without an event, the
+ * testbenches run a handler of their own, which they leave out of the counters. No trap handler of
+ * the program's (the core's testbench serves write ecalls only without one).
+ */
+export const HPM_ECALL_PROGRAMS: readonly (readonly [string, string])[] = [
+  ['cycle', 1 << HPM_EVENT.cycle],
+  ['retired instructions', 1 << HPM_EVENT.instret],
+  ['loads, stores and load-use stalls', (1 << HPM_EVENT.load) | (1 << HPM_EVENT.store) | (1 << HPM_EVENT.loadStall)],
+  ['jumps, branches and taken branches', (1 << HPM_EVENT.jump) | (1 << HPM_EVENT.branch) | (1 << HPM_EVENT.branchTaken)],
+].map(([name, events]) => [`across write ecalls: ${name}`, program(`
+  la a4, hpm_data
+  li t0, ${events}
+  csrw mhpmevent3, t0
+  lw t1, 0(a4)
+  add t2, t1, t1
+  sw t2, 16(a4)
+${WRITE_ECALL}
+  csrr a5, mhpmcounter3
+  lw t1, 4(a4)
+  add t2, t1, t1
+  beqz t2, 1f
+  j 2f
+1:
+  nop
+2:
+${WRITE_ECALL}
+  lw a5, 0(a4)
+  csrr a5, mhpmcounter3
+  csrr a6, mcycle
+  li a0, 0
+`, DATA)] as const);
+
