@@ -8,6 +8,8 @@ export const CSR = {
   mie: 0x304,
   mtvec: 0x305,
   mcountinhibit: 0x320,
+  // The one programmable performance counter (NUM_MHPMCOUNTERS = 1) and its event selector.
+  mhpmevent3: 0x323,
   mscratch: 0x340,
   mepc: 0x341,
   mcause: 0x342,
@@ -17,10 +19,14 @@ export const CSR = {
   minstret: 0xb02,
   mcycleh: 0xb80,
   minstreth: 0xb82,
+  mhpmcounter3: 0xb03,
+  mhpmcounter3h: 0xb83,
   cycle: 0xc00,
   instret: 0xc02,
   cycleh: 0xc80,
   instreth: 0xc82,
+  hpmcounter3: 0xc03,
+  hpmcounter3h: 0xc83,
   // CORE-V hardware-loop registers, read-only through csrr (written by the cv.* loop instructions).
   lpstart0: 0xcc0,
   lpend0: 0xcc1,

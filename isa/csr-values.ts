@@ -34,23 +34,62 @@ export const MTVEC_MODE_MASK = 1;
  * the RTL testbench (gen/cv32e40p/testbench-driver.ts), that base is 0.
  */
 export const MTVEC_RESET = 1;
-/** mcountinhibit keeps CY (bit 0, mcycle) and IR (bit 2, minstret); no other counter counts. */
+/**
+ * mcountinhibit keeps CY (bit 0, mcycle), IR (bit 2, minstret) and HPM3 (bit 3, mhpmcounter3): the
+ * counters a CV32E40P built with one programmable counter (NUM_MHPMCOUNTERS = 1) implements.
+ */
 export const MCOUNTINHIBIT_CYCLE_BIT = 0;
 export const MCOUNTINHIBIT_INSTRET_BIT = 2;
-export const MCOUNTINHIBIT_MASK = (1 << MCOUNTINHIBIT_CYCLE_BIT) | (1 << MCOUNTINHIBIT_INSTRET_BIT);
+export const MCOUNTINHIBIT_HPM3_BIT = 3;
+export const MCOUNTINHIBIT_MASK = (1 << MCOUNTINHIBIT_CYCLE_BIT) | (1 << MCOUNTINHIBIT_INSTRET_BIT) | (1 << MCOUNTINHIBIT_HPM3_BIT);
 
 /**
- * mhpmcounter3..31, their high halves and mhpmevent3..31: they exist (read zero, writes are
+ * The events mhpmevent3 selects, by bit (CV32E40P user manual, "Performance Counters";
+ * docs/cv32e40p.md#performance-counter says when each fires). mhpmcounter3 counts the cycles in
+ * which any selected event is active. Bits 11 to 15 exist but stay inactive in this configuration
+ * (no cluster, no APU).
+ */
+export const HPM_EVENT = {
+  cycle: 0,
+  instret: 1,
+  loadStall: 2,
+  jumpRegisterStall: 3,
+  fetchMiss: 4,
+  load: 5,
+  store: 6,
+  jump: 7,
+  branch: 8,
+  branchTaken: 9,
+  compressed: 10,
+} as const;
+/** The bits of mhpmevent3 that hold a value: one per event; the others read 0. */
+export const MHPMEVENT_MASK = 0xffff;
+
+/**
+ * mhpmcounter4..31, their high halves and mhpmevent4..31: they exist (read zero, writes are
  * ignored) but count nothing. Inclusive address ranges.
  */
 export const IDLE_COUNTER_CSRS: readonly (readonly [first: CsrAddr, last: CsrAddr])[] = [
-  [0xb03, 0xb1f],
-  [0xb83, 0xb9f],
-  [0x323, 0x33f],
+  [0xb04, 0xb1f],
+  [0xb84, 0xb9f],
+  [0x324, 0x33f],
 ];
 
+/** Their read-only user mirrors hpmcounter4..31 and high halves: read zero. */
+export const IDLE_COUNTER_MIRRORS: readonly (readonly [first: CsrAddr, last: CsrAddr])[] = [
+  [0xc04, 0xc1f],
+  [0xc84, 0xc9f],
+];
+
+const inRanges = (csr: CsrAddr, ranges: readonly (readonly [CsrAddr, CsrAddr])[]): boolean =>
+  ranges.some(([first, last]) => csr >= first && csr <= last);
+
 export function isIdleCounterCsr(csr: CsrAddr): boolean {
-  return IDLE_COUNTER_CSRS.some(([first, last]) => csr >= first && csr <= last);
+  return inRanges(csr, IDLE_COUNTER_CSRS);
+}
+
+export function isIdleCounterMirror(csr: CsrAddr): boolean {
+  return inRanges(csr, IDLE_COUNTER_MIRRORS);
 }
 
 /** CSRs whose address has bits [11:10] = 11 are read-only (privileged spec, CSR address mapping). */

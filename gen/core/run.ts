@@ -121,6 +121,14 @@ function deposit64(sim: RtlSimulator, low: string, high: string, value: bigint):
   sim.deposit(high, Number(BigInt.asUintN(32, value >> 32n)));
 }
 
+/** A 64-bit counter held as two 32-bit registers. */
+function peek64(sim: RtlSimulator, low: string, high: string): bigint {
+  return (BigInt(sim.peek(high)) << 32n) + BigInt(sim.peek(low));
+}
+
+const HPM_LOW = 'u_csr.mhpmcounter3_q';
+const HPM_HIGH = 'u_csr.mhpmcounter3h_q';
+
 export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResult {
   const image = readElf(elf);
   const memory = new SparseMemory();
@@ -152,6 +160,9 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
   // From an ecall to the first instruction after the write handler it traps into: the handler's
   // cycles and instructions are left out (now = cycle - skew), mcycle and minstret corrected.
   let ecallAt = -1;
+  // mhpmcounter3 once the events of the instructions before the ecall are counted (the cycle after
+  // it left decode): what it reads after the handler, unless it counts cycles.
+  let hpmAtEcall = 0n;
   let inHandler = false;
   let handlerStarted = false;
   let skew = 0;
@@ -224,8 +235,12 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
         const delta = now - (ecallAt + 1);
         ecallAt = -1;
         skew += delta;
-        deposit64(sim, 'u_csr.mcycle_q', 'u_csr.mcycleh_q', (BigInt(sim.peek('u_csr.mcycleh_q')) << 32n) + BigInt(sim.peek('u_csr.mcycle_q')) - BigInt(delta));
+        deposit64(sim, 'u_csr.mcycle_q', 'u_csr.mcycleh_q', peek64(sim, 'u_csr.mcycle_q', 'u_csr.mcycleh_q') - BigInt(delta));
         deposit64(sim, 'u_csr.minstret_q', 'u_csr.minstreth_q', BigInt(instret + recent.length));
+        // The handler's cycles left out like mcycle's when the cycle event is selected; else none
+        // of its events (the ecall itself is none).
+        const countsCycles = (sim.peek('u_csr.mhpmevent3_q') & 1) !== 0;
+        deposit64(sim, HPM_LOW, HPM_HIGH, countsCycles ? peek64(sim, HPM_LOW, HPM_HIGH) - BigInt(delta) : hpmAtEcall);
       }
     }
     const at = cycle - skew;
@@ -274,6 +289,7 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
     }
     redirect = redirectAfter(bits, redirect);
     sim.step();
+    if (ecallAt === at && !inHandler) hpmAtEcall = peek64(sim, HPM_LOW, HPM_HIGH);
     if (ecallAt >= 0 && !inHandler && at === ecallAt + DRAIN_CYCLES) {
       const a0 = readRegister(10);
       const call = environmentCall({ a0, a1: readRegister(11), a2: readRegister(12), a7: readRegister(17) }, (address, length) => memory.read(address, length));

@@ -75,6 +75,9 @@ int main(int argc, char** argv) {
   // cycles and instructions are left out (now = cycle - skew), mcycle and minstret corrected.
   bool ecall_pending = false, in_handler = false, handler_started = false, handler_installed = false;
   uint64_t ecall_at = 0;
+  // mhpmcounter3 once the events of the instructions before the ecall are counted (the cycle after
+  // it left decode): what it reads after the handler, unless it counts cycles.
+  uint64_t hpm_at_ecall = 0;
   const bool take_always = o.traps == "take", take_once_installed = o.traps == "auto";
   auto takes_traps = [&]() { return take_always || (take_once_installed && handler_installed); };
   // Instructions that left decode recently: a trap in EX or WB may still cancel them.
@@ -139,6 +142,11 @@ int main(int argc, char** argv) {
         const uint64_t minstret = instret + recent.size();
         top.${csr('minstret_q')} = (uint32_t)minstret;
         top.${csr('minstreth_q')} = (uint32_t)(minstret >> 32);
+        // The handler's cycles left out like mcycle's when the cycle event is selected; else none
+        // of its events (the ecall itself is none).
+        const uint64_t hpm = (top.${csr('mhpmevent3_q')} & 1) ? read64(top.${csr('mhpmcounter3_q')}, top.${csr('mhpmcounter3h_q')}) - delta : hpm_at_ecall;
+        top.${csr('mhpmcounter3_q')} = (uint32_t)hpm;
+        top.${csr('mhpmcounter3h_q')} = (uint32_t)(hpm >> 32);
       }
     }
     const uint64_t at = cycle - skew;
@@ -177,6 +185,7 @@ int main(int argc, char** argv) {
     cause = ${REDIRECT_AFTER_CPP};
     top.clk = 1;
     top.eval();
+    if (ecall_pending && !in_handler && at == ecall_at) hpm_at_ecall = read64(top.${csr('mhpmcounter3_q')}, top.${csr('mhpmcounter3h_q')});
     if (ecall_pending && !in_handler && at == ecall_at + ${DRAIN_CYCLES}) {
       const uint32_t a7 = regs[17];
       if (serves(regs[10], a7) && a7 != ${SYSCALL_NUMBER.exit} && !handler_installed) {

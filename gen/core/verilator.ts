@@ -21,7 +21,7 @@ function publicAccess(design: Design): { config: string; names: CoreDriverNames 
     if (!found) throw new Error(`${top} has no instance ${instance}`);
     return found.module.name;
   };
-  const counters = ['mcycle_q', 'mcycleh_q', 'minstret_q', 'minstreth_q'];
+  const counters = ['mcycle_q', 'mcycleh_q', 'minstret_q', 'minstreth_q', 'mhpmcounter3_q', 'mhpmcounter3h_q', 'mhpmevent3_q'];
   // What the CSR unit is asked to do: the driver sees a program install its trap handler (mtvec).
   const csrRequest = ['csr_access', 'csr_addr', 'csr_op'];
   const ports = new Set(design.top.ports.map((p) => p.name));

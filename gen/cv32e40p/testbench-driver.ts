@@ -55,6 +55,10 @@ int main(int argc, char** argv) {
   // Cycles spent in the write handler beyond the one the ISS charges an ecall: left out of every
   // cycle reported (now = cycle - skew) and of mcycle.
   uint64_t skew = 0, ecall_now = 0, tohost_now = 0;
+  // mhpmcounter3 once the events of the instructions before an ecall are counted (the cycle after
+  // it left decode): what it reads after the driver's handler, unless it counts cycles.
+  uint64_t hpm_at_ecall = 0;
+  bool hpm_snapshot = false;
   int drain = -1;       // cycles left before reading a0..a2 and a7 after an ecall was decoded
   bool in_handler = false;
   // An ecall while traps are taken: ours (exit, write) or the program's handler's, known after the drain.
@@ -137,6 +141,11 @@ ${TRAP_CSRS.map((name) => `        top.${csr(name)} = program_csrs.${name};`).jo
       top.${counters}[1] = (uint32_t)(mcycle >> 32);
       top.${counters}[4] = (uint32_t)instret;  // minstret, counter 2
       top.${counters}[5] = (uint32_t)(instret >> 32);
+      // mhpmcounter3, counter 3: the handler's cycles left out like mcycle's when the cycle event
+      // is selected; else none of the handler's events (the ecall itself is none).
+      const uint64_t hpm = (top.${csr('mhpmevent_q')}[3] & 1) ? ((uint64_t)top.${counters}[7] << 32 | top.${counters}[6]) - delta : hpm_at_ecall;
+      top.${counters}[6] = (uint32_t)hpm;
+      top.${counters}[7] = (uint32_t)(hpm >> 32);
     }
     if (top.mtvec_write_o) handler_installed = true;
     // While the pipeline drains after an ecall, the instructions before it still write back (a load
@@ -161,6 +170,7 @@ ${TRAP_CSRS.map((name) => `        top.${csr(name)} = program_csrs.${name};`).jo
       if (top.we_b_o) trace_write(trace, at, top.waddr_b_o, top.wdata_b_o);
       if (top.ecall_o) {
         stop_pc = top.retire_pc_o; ecall_now = at; drain = 4; in_handler = true; ecall_undecided = taking; redirected = false;
+        hpm_snapshot = true;
 ${TRAP_CSRS.map((name) => `        program_csrs.${name} = top.${csr(name)};`).join('\n')}
       }
       if (!taking && top.ebreak_o) { kind = "ebreak"; stop_pc = top.retire_pc_o; break; }
@@ -168,6 +178,10 @@ ${TRAP_CSRS.map((name) => `        program_csrs.${name} = top.${csr(name)};`).jo
     }
     top.clk_i = 1;
     top.eval();
+    if (hpm_snapshot) {
+      hpm_snapshot = false;
+      hpm_at_ecall = (uint64_t)top.${counters}[7] << 32 | top.${counters}[6];
+    }
     if (ecall_undecided && !redirected && top.flush_wb_o) {
       // The core jumps to mtvec in this cycle; the registers before the ecall are all written. An
       // exit or write goes to our handler instead of the program's, which must not see it.

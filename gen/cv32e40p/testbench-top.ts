@@ -108,12 +108,14 @@ endmodule
 
 /**
  * Verilator configuration: what the C++ driver writes and reads directly, the register file (the
- * initial stack pointer, the registers at the end), the counters (mcycle's start) and the trap
- * CSRs (kept for a program with its own handler while the driver's serves an ecall).
+ * initial stack pointer, the registers at the end), the counters (mcycle's start, their values
+ * around the driver's handler) with mhpmcounter3's event selector, and the trap CSRs (kept for a
+ * program with its own handler while the driver's serves an ecall).
  */
 export const TESTBENCH_CONFIG = `\`verilator_config
 public_flat_rw -module "cv32e40p_register_file" -var "mem"
 public_flat_rw -module "cv32e40p_cs_registers" -var "mhpmcounter_q"
+public_flat_rd -module "cv32e40p_cs_registers" -var "mhpmevent_q"
 public_flat_rw -module "cv32e40p_cs_registers" -var "mtvec_q"
 public_flat_rw -module "cv32e40p_cs_registers" -var "mepc_q"
 public_flat_rw -module "cv32e40p_cs_registers" -var "mcause_q"

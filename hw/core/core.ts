@@ -26,13 +26,14 @@ import { CoreAlu } from './alu.js';
 import { CoreMultiplier } from './multiplier.js';
 import { CoreDivider } from './divider.js';
 import { CoreLsu } from './lsu.js';
-import { CoreCsr } from './csr.js';
+import { CoreCsr, HPM_EVENT_INPUT_BASE, HPM_EVENT_INPUT_WIDTH } from './csr.js';
 import { HwloopRegs } from './hwloop-regs.js';
 import { CoreFetch } from './fetch.js';
 import { CARRIED_FIELDS, LSU_OFFSET } from './control.js';
 import { CSR_OP, CSR_OP_WIDTH } from './csr-ops.js';
 import { MULTIPLIER_OP_FIELDS } from './multiplier-ops.js';
 import { ExUnit, type ExUnitName } from './ex-unit.js';
+import { HPM_EVENT } from '../../isa/csr-values.js';
 
 export interface CoreParams {
   /** 1: Xnmsparse revision 2 (nm.mac4, nm.mul4; the sums in x28..x31) in the pipeline. */
@@ -329,6 +330,43 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   // An instruction that leaves decode and traps in EX, or is killed by an older one's access fault,
   // does not retire.
   csr('retire').assign(retireQ.and(ctrl.kill.not()));
+  // The events of mhpmcounter3 (docs/cv32e40p.md#performance-counter), registered like the
+  // retirement: those of an instruction leaving decode count only when it retires. A stall counts
+  // in its first cycle only, the one right after an instruction left decode, as on the CV32E40P
+  // (whose jalr stall counts on the word left in decode too: a jalr waiting for its own link).
+  const leftQ = m.reg('id_left_q', UInt(1), { reset: 0 });
+  leftQ.assign(idLeaves);
+  const firstStallCycle = m.node('first_stall_cycle', leftQ.and(ctrl.haltDecode.not()));
+  const unitIs = (unit: ExUnitName): Expr => d('ex_unit').eq(ExUnit[unit]);
+  // The rows of the ISS's 'load' and 'store' timing classes: the load-store unit's (nm.mac4 and
+  // nm.mul4 load through it).
+  const isLoad = unitIs('lsu').and(d('lsu_we').not());
+  const isStore = unitIs('lsu').and(d('lsu_we'));
+  const atRetire: readonly (readonly [number, Expr])[] = [
+    [HPM_EVENT.load, isLoad],
+    [HPM_EVENT.store, isStore],
+    [HPM_EVENT.jump, isJump],
+    [HPM_EVENT.branch, d('is_branch')],
+    [HPM_EVENT.compressed, idCompressed],
+  ];
+  const inDecode: readonly (readonly [number, Expr])[] = [
+    // Xnmsparse's waits for the sums and the multiplier's lanes count as load-use stalls, as the ISS counts them.
+    [HPM_EVENT.loadStall, stallLoad.or(stallSums).or(stallLanes).and(firstStallCycle)],
+    [HPM_EVENT.jumpRegisterStall, stallJalr.and(firstStallCycle)],
+    // The prefetcher has no word and no redirect is under way.
+    [HPM_EVENT.fetchMiss, fetchIo('if_word_valid').not().and(pcSet.not())],
+    [HPM_EVENT.branchTaken, branchTaken],
+  ];
+  const eventBits = (events: readonly (readonly [number, Expr])[], gate: (value: Expr) => Expr): Expr => {
+    const bits: Expr[] = Array.from({ length: HPM_EVENT_INPUT_WIDTH }, () => U(0, 1));
+    for (const [event, value] of events) bits[event - HPM_EVENT_INPUT_BASE] = gate(value);
+    return cat(...bits.reverse());
+  };
+  const retiredEventsQ = m.reg('hpm_retired_q', UInt(HPM_EVENT_INPUT_WIDTH), { reset: 0 });
+  retiredEventsQ.assign(eventBits(atRetire, (value) => retire.and(value)));
+  const decodeEventsQ = m.reg('hpm_decode_q', UInt(HPM_EVENT_INPUT_WIDTH), { reset: 0 });
+  decodeEventsQ.assign(eventBits(inDecode, (value) => value));
+  csr('hpm_events').assign(mux(ctrl.kill, U(0, HPM_EVENT_INPUT_WIDTH), retiredEventsQ).or(decodeEventsQ));
   csr('trap').assign(ctrl.trapSave);
   csr('trap_cause').assign(ctrl.trapCause);
   const trapPc = m.node('trap_pc', mux(ctrl.trapFrom.wb, wbTrapPc, mux(ctrl.trapFrom.ex, exPc, idPc)));

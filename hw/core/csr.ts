@@ -1,7 +1,8 @@
 // The core's control and status registers: the CSR set, reset values, WARL masks, illegal accesses
 // and read values of the ISS (sim/core/csr-file.ts, values from isa/csr-values.ts), the 64-bit
-// mcycle and minstret with mcountinhibit, trap entry and mret. Xnmsparse revision 2 has no CSRs
-// (its sums are x28..x31), so the core has the same CSR set with and without it.
+// mcycle and minstret with mcountinhibit, the programmable counter mhpmcounter3 with its event
+// selector mhpmevent3 (docs/cv32e40p.md#performance-counter), trap entry and mret. Xnmsparse
+// revision 2 has no CSRs (its sums are x28..x31), so the core has the same CSR set with and without it.
 //
 // One access per instruction: `csr_access` is high in the one cycle the instruction executes its
 // access; `csr_rdata` (the old value) and `csr_illegal` are combinational, the write happens at that
@@ -10,11 +11,19 @@
 import { cat, defineModule, type Expr, mux, type Signal, U, UInt } from '../hdl/index.js';
 import { CSR, csrName } from '../../isa/csr-names.js';
 import {
-  CV32E40P_ARCH_ID, CV32E40P_IMPLEMENTATION_ID, IDLE_COUNTER_CSRS, IRQ_MASK, MCAUSE_MASK, MCOUNTINHIBIT_CYCLE_BIT,
-  MCOUNTINHIBIT_INSTRET_BIT, MCOUNTINHIBIT_MASK, MISA, MSTATUS_MIE_BIT, MSTATUS_MPIE_BIT, MSTATUS_RESET, MSTATUS_WRITABLE,
+  CV32E40P_ARCH_ID, CV32E40P_IMPLEMENTATION_ID, HPM_EVENT, IDLE_COUNTER_CSRS, IDLE_COUNTER_MIRRORS, IRQ_MASK, MCAUSE_MASK, MCOUNTINHIBIT_CYCLE_BIT,
+  MCOUNTINHIBIT_HPM3_BIT, MCOUNTINHIBIT_INSTRET_BIT, MCOUNTINHIBIT_MASK, MHPMEVENT_MASK, MISA, MSTATUS_MIE_BIT, MSTATUS_MPIE_BIT, MSTATUS_RESET, MSTATUS_WRITABLE,
   MTVEC_BASE_MASK, MTVEC_MODE_MASK, MTVEC_RESET, OPENHW_VENDOR_ID, PRIVILEGE_MACHINE,
 } from '../../isa/csr-values.js';
 import { CSR_OP, CSR_OP_WIDTH } from './csr-ops.js';
+
+/**
+ * The pipeline's events for mhpmcounter3 come in on `hpm_events`, one bit per event of mhpmevent3
+ * from the load-use stall (bit 2) up; the cycle (bit 0) and the retirement (bit 1, `retire`) the
+ * unit has already.
+ */
+export const HPM_EVENT_INPUT_BASE = HPM_EVENT.loadStall;
+export const HPM_EVENT_INPUT_WIDTH = 16 - HPM_EVENT_INPUT_BASE;
 
 /** mepc holds even addresses only (the core has 16-bit instructions): bit 0 reads 0. */
 const MEPC_MASK = ~1;
@@ -35,6 +44,9 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
   const csrRdata = m.output('csr_rdata', UInt(32));
   const csrIllegal = m.output('csr_illegal', UInt(1));
   const retire = m.input('retire', UInt(1));
+  // Like `retire`, registered a cycle after the event in the pipeline: a CSR instruction in EX
+  // sees the events of the older instructions and its own decode stall.
+  const hpmEvents = m.input('hpm_events', UInt(HPM_EVENT_INPUT_WIDTH));
   const trap = m.input('trap', UInt(1));
   const trapCause = m.input('trap_cause', UInt(5));
   const trapPc = m.input('trap_pc', UInt(32));
@@ -69,6 +81,10 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
   const cycleHigh = csrReg('mcycleh_q');
   const instretLow = csrReg('minstret_q');
   const instretHigh = csrReg('minstreth_q');
+  const hpmLow = csrReg('mhpmcounter3_q');
+  const hpmHigh = csrReg('mhpmcounter3h_q');
+  // Only the event bits hold a value; the others are constant 0 flip-flops, which synthesis removes.
+  const mhpmeventQ = csrReg('mhpmevent3_q');
 
   const selects = new Map<number, Expr>();
   const select = (addr: number): Expr => {
@@ -93,10 +109,10 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
   const mstatus = word(MSTATUS_RESET & ~MSTATUS_WRITABLE)
     .or(mstatusMie.zext(32).shl(MSTATUS_MIE_BIT))
     .or(mstatusMpie.zext(32).shl(MSTATUS_MPIE_BIT));
-  const idleCounter = m.node(
-    'sel_idle_counter',
-    any(IDLE_COUNTER_CSRS.map(([first, last]) => csrAddr.ge(first).and(csrAddr.le(last)))),
-  );
+  const inRanges = (name: string, ranges: typeof IDLE_COUNTER_CSRS): Expr =>
+    m.node(name, any(ranges.map(([first, last]) => csrAddr.ge(first).and(csrAddr.le(last)))));
+  const idleCounter = inRanges('sel_idle_counter', IDLE_COUNTER_CSRS);
+  const idleMirror = inRanges('sel_idle_mirror', IDLE_COUNTER_MIRRORS);
   const entries: CsrEntry[] = [
     readWrite(CSR.mstatus, mstatus),
     readWrite(CSR.misa, word(MISA)), // WARL, fixed: writes are ignored
@@ -112,6 +128,9 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
     counter(CSR.mcycleh, CSR.cycleh, cycleHigh),
     counter(CSR.minstret, CSR.instret, instretLow),
     counter(CSR.minstreth, CSR.instreth, instretHigh),
+    counter(CSR.mhpmcounter3, CSR.hpmcounter3, hpmLow),
+    counter(CSR.mhpmcounter3h, CSR.hpmcounter3h, hpmHigh),
+    readWrite(CSR.mhpmevent3, mhpmeventQ),
     readOnly([CSR.lpstart0], hwlpStart0),
     readOnly([CSR.lpend0], hwlpEnd0),
     readOnly([CSR.lpcount0], hwlpCount0),
@@ -123,8 +142,9 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
     readOnly([CSR.mvendorid], word(OPENHW_VENDOR_ID)),
     readOnly([CSR.marchid], word(CV32E40P_ARCH_ID)),
     readOnly([CSR.mimpid], word(CV32E40P_IMPLEMENTATION_ID)),
-    // They exist but count nothing: read 0, writes ignored.
+    // They exist but count nothing: read 0, writes ignored; their user mirrors read 0.
     { selected: idleCounter, value: word(0), writable: idleCounter },
+    { selected: idleMirror, value: word(0) },
   ];
 
   const readable = m.node('readable', any(entries.map((e) => e.selected)));
@@ -153,19 +173,25 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
   m.when(writeTo(CSR.mepc), () => mepcQ.assign(masked(MEPC_MASK)));
   m.when(writeTo(CSR.mcause), () => mcauseQ.assign(masked(MCAUSE_MASK)));
   m.when(writeTo(CSR.mcountinhibit), () => mcountinhibitQ.assign(masked(MCOUNTINHIBIT_MASK)));
+  m.when(writeTo(CSR.mhpmevent3), () => mhpmeventQ.assign(masked(MHPMEVENT_MASK)));
 
-  // The counters count on through the cycle of a write, from the written value, and an inhibit
-  // bit acts in the cycle it is written: the ISS's counters (a value derived from its cycle or
-  // instruction count) read the same way, one cycle or one retired instruction later.
+  // As the CV32E40P's counters: a write of either half replaces the increment of its cycle (the
+  // other half keeps its value), and mcountinhibit and mhpmevent3 act from the cycle after their
+  // write. The ISS's counters read the same (sim/core/csr-file.ts, its write sources).
   const count = (name: string, low: Signal, high: Signal, addrs: { low: number; high: number }, event: Expr, inhibitBit: number): void => {
-    const inhibited = m.node(`${name}_inhibited`, mux(writeTo(CSR.mcountinhibit), writeValue.bit(inhibitBit), mcountinhibitQ.bit(inhibitBit)));
+    const written = m.node(`${name}_written`, writeTo(addrs.low).or(writeTo(addrs.high)));
+    const increment = event.and(mcountinhibitQ.bit(inhibitBit).not()).and(written.not());
     const base = cat(mux(writeTo(addrs.high), writeValue, high), mux(writeTo(addrs.low), writeValue, low));
-    const next = m.node(`${name}_next`, base.add(event.and(inhibited.not()).zext(64)));
+    const next = m.node(`${name}_next`, base.add(increment.zext(64)));
     low.assign(next.bits(31, 0));
     high.assign(next.bits(63, 32));
   };
   count('mcycle', cycleLow, cycleHigh, { low: CSR.mcycle, high: CSR.mcycleh }, U(1, 1), MCOUNTINHIBIT_CYCLE_BIT);
   count('minstret', instretLow, instretHigh, { low: CSR.minstret, high: CSR.minstreth }, retire, MCOUNTINHIBIT_INSTRET_BIT);
+  // mhpmcounter3 counts a cycle in which any event mhpmevent3 selects is active.
+  const activeEvents = m.node('hpm_active', cat(hpmEvents, retire, U(1, 1)));
+  const selectedEvent = m.node('hpm_selected', activeEvents.and(mhpmeventQ.bits(15, 0)).orR());
+  count('mhpmcounter3', hpmLow, hpmHigh, { low: CSR.mhpmcounter3, high: CSR.mhpmcounter3h }, selectedEvent, MCOUNTINHIBIT_HPM3_BIT);
 
   // mret and trap entry, after the CSR writes so that they win (the pipeline never gives both).
   m.when(mret, () => {
@@ -184,7 +210,7 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
   mepc.assign(mepcQ);
 
   return {
-    csrAccess, csrOp, csrAddr, csrWdata, csrRdata, csrIllegal, retire, trap, trapCause, trapPc, trapTval, mret, hartId,
+    csrAccess, csrOp, csrAddr, csrWdata, csrRdata, csrIllegal, retire, hpmEvents, trap, trapCause, trapPc, trapTval, mret, hartId,
     hwlpStart0, hwlpEnd0, hwlpCount0, hwlpStart1, hwlpEnd1, hwlpCount1, mtvec, mepc,
   };
 });

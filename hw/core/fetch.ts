@@ -38,6 +38,9 @@ export const CoreFetch = defineModule('CoreFetch', (m) => {
   const ifPc = m.output('if_pc', UInt(32));
   const ifFetchErr = m.output('if_fetch_err', UInt(1));
   const ifHwlpDec = m.output('if_hwlp_dec', UInt(2));
+  // The prefetcher offers a word (the aligner may still wait for a second one): the fetch-miss event
+  // of the performance counter is its absence outside a redirect, as on the CV32E40P.
+  const ifWordValid = m.output('if_word_valid', UInt(1));
   const idReady = m.input('id_ready', UInt(1));
   /** Decode could take an instruction this cycle, offered or not (the aligner's split word waits for it). */
   const decodeReady = m.input('decode_ready', UInt(1));
@@ -97,10 +100,11 @@ export const CoreFetch = defineModule('CoreFetch', (m) => {
   ifPc.assign(aligner.pc);
   ifFetchErr.assign(aligner.err);
   ifHwlpDec.assign(loops.dec);
+  ifWordValid.assign(prefetch.wordValid);
 
   return {
     bootAddr, instrReq, instrAddr, instrGnt, instrRvalid, instrRdata, instrErr,
-    ifValid, ifInstr, ifCompressed, ifIllegalC, ifPc, ifFetchErr, ifHwlpDec,
+    ifValid, ifInstr, ifCompressed, ifIllegalC, ifPc, ifFetchErr, ifHwlpDec, ifWordValid,
     idReady, decodeReady, pcSet, pcTarget, hwlpStart0, hwlpStart1, hwlpEnd0, hwlpEnd1, hwlpCount0, hwlpCount1,
   };
 });

@@ -19,6 +19,7 @@ import type { Bus } from './bus.js';
 import { CsrFile } from './csr-file.js';
 import { SyscallEnvironment, type Environment, type EnvironmentPort, type HaltReason } from './environment.js';
 import { HardwareLoops } from './hwloop.js';
+import { PerformanceEvents } from './performance-events.js';
 import type { RetireHook, TrapHook } from './retire.js';
 import { CoreStats, type TimingProbe } from './timing.js';
 
@@ -42,6 +43,8 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
   readonly hartId: number;
   readonly hwloop = new HardwareLoops();
   readonly stats = new CoreStats();
+  /** The events mhpmcounter3 counts, while mhpmevent3 selects any but the cycle. */
+  readonly events = new PerformanceEvents();
   readonly csrs: CsrFile;
   halted: HaltReason | undefined;
   /** The cycle in which the instruction that halted the hart issued. */
@@ -79,7 +82,7 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
     this.environment = options.environment ?? new SyscallEnvironment();
     this.faultOnMisaligned = options.misaligned === 'fault';
     this.trapPolicy = options.traps ?? 'auto';
-    this.csrs = new CsrFile(this.hartId, this.stats, this.hwloop);
+    this.csrs = new CsrFile(this.hartId, this.stats, this.hwloop, this.events);
   }
 
   /** The decoded instruction at `addr` (the loop checks read the loop body through it). */

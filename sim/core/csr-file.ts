@@ -7,53 +7,62 @@ import { CSR } from '../../isa/csr-names.js';
 import type { CsrAddr, HwLoopRegs, Word } from '../../isa/types.js';
 import { Fault } from '../../isa/fault.js';
 import {
-  CV32E40P_ARCH_ID, CV32E40P_IMPLEMENTATION_ID, IRQ_MASK, isIdleCounterCsr, isReadOnlyCsr, MCAUSE_MASK, MCOUNTINHIBIT_CYCLE_BIT,
-  MCOUNTINHIBIT_INSTRET_BIT, MCOUNTINHIBIT_MASK, MISA, MSTATUS_MIE_BIT, MSTATUS_MPIE_BIT, MSTATUS_RESET, MSTATUS_WRITABLE, MTVEC_BASE_MASK,
+  CV32E40P_ARCH_ID, CV32E40P_IMPLEMENTATION_ID, HPM_EVENT, IRQ_MASK, isIdleCounterCsr, isIdleCounterMirror, isReadOnlyCsr, MCAUSE_MASK,
+  MCOUNTINHIBIT_CYCLE_BIT, MCOUNTINHIBIT_HPM3_BIT, MCOUNTINHIBIT_INSTRET_BIT, MCOUNTINHIBIT_MASK, MHPMEVENT_MASK, MISA, MSTATUS_MIE_BIT, MSTATUS_MPIE_BIT, MSTATUS_RESET, MSTATUS_WRITABLE, MTVEC_BASE_MASK,
   MTVEC_MODE_MASK, MTVEC_RESET, OPENHW_VENDOR_ID, PRIVILEGE_MACHINE,
 } from '../../isa/csr-values.js';
 
 const MSTATUS_MIE = 1 << MSTATUS_MIE_BIT;
 const MSTATUS_MPIE = 1 << MSTATUS_MPIE_BIT;
 import type { CoreStats } from './timing.js';
+import { PerformanceEvents } from './performance-events.js';
 
-const TWO_32 = 2 ** 32;
-
-/** A 64-bit counter derived from a free-running source, writable, and freezable by mcountinhibit. */
+/**
+ * A 64-bit counter derived from a free-running source, writable, and freezable by mcountinhibit.
+ * Writes and inhibit changes take the source as the writing instruction leaves it (CsrFile's
+ * write sources): the core writes in EX, where the write replaces that cycle's increment. The
+ * offset is exact in 64 bits (a high half written with any value keeps the low half); only CSR
+ * accesses compute with it.
+ */
 class Counter {
-  private offset = 0;
-  private frozen: number | undefined;
+  private offset = 0n;
+  private frozen: bigint | undefined;
 
-  value(source: number): number {
-    return this.frozen ?? source - this.offset;
+  value(source: number): bigint {
+    return BigInt.asUintN(64, this.frozen ?? BigInt(source) - this.offset);
   }
 
-  set(source: number, value: number): void {
+  set(source: number, value: bigint): void {
     if (this.frozen !== undefined) this.frozen = value;
-    else this.offset = source - value;
+    else this.offset = BigInt(source) - value;
   }
 
   inhibit(source: number, on: boolean): void {
-    if (on && this.frozen === undefined) this.frozen = source - this.offset;
+    if (on && this.frozen === undefined) this.frozen = this.value(source);
     if (!on && this.frozen !== undefined) {
-      this.offset = source - this.frozen;
+      this.offset = BigInt(source) - this.frozen;
       this.frozen = undefined;
     }
   }
 
   readLow(source: number): Word {
-    return this.value(source) % TWO_32 | 0;
+    return Number(BigInt.asIntN(32, this.value(source)));
   }
 
   readHigh(source: number): Word {
-    return Math.floor(this.value(source) / TWO_32) | 0;
+    return Number(BigInt.asIntN(32, this.value(source) >> 32n));
   }
 
-  writeLow(source: number, low: Word): void {
-    this.set(source, this.readHigh(source) * TWO_32 + (low >>> 0));
+  /**
+   * Write one half: the other keeps its value as the writing instruction reads it (`read`), and
+   * the counter goes on from the write (`written`: the source past the increment it replaces).
+   */
+  writeLow(read: number, written: number, low: Word): void {
+    this.set(written, (this.value(read) >> 32n << 32n) | BigInt(low >>> 0));
   }
 
-  writeHigh(source: number, high: Word): void {
-    this.set(source, (high >>> 0) * TWO_32 + (this.readLow(source) >>> 0));
+  writeHigh(read: number, written: number, high: Word): void {
+    this.set(written, (BigInt(high >>> 0) << 32n) | BigInt.asUintN(32, this.value(read)));
   }
 }
 
@@ -69,12 +78,38 @@ export class CsrFile {
   private mcountinhibit = 0;
   private readonly cycle = new Counter();
   private readonly instret = new Counter();
+  /** mhpmcounter3, counting the cycles in which an event mhpmevent3 selects is active. */
+  private readonly hpm = new Counter();
+  private mhpmevent = 0;
 
   constructor(
     private readonly hartId: number,
     private readonly stats: CoreStats,
     private readonly hwloop: HwLoopRegs,
+    /** The events the hart counts per instruction for mhpmcounter3 (the hart's own; a fresh one for a lone CSR file). */
+    private readonly events: PerformanceEvents = new PerformanceEvents(),
   ) {}
+
+  // Counter sources as a CSR instruction in EX reads them: the cycles and events of the older
+  // instructions and its own decode stall (the RTL's counters increment a cycle after an event,
+  // registered in the cycle after it fired). A write sees them one increment further on, the one
+  // of its own cycle in EX (mcycle), its own retirement (minstret, an event mhpmevent3 selects),
+  // which the write replaces.
+
+  private cycleSource(): number {
+    return this.stats.cycles + this.events.decodeStall;
+  }
+
+  private hpmSource(): number {
+    if (((this.mhpmevent >>> HPM_EVENT.cycle) & 1) !== 0) return this.cycleSource();
+    const ownStall = this.events.decodeStall !== 0 && ((this.mhpmevent >>> HPM_EVENT.loadStall) & 1) !== 0 ? 1 : 0;
+    return this.events.count + ownStall;
+  }
+
+  private hpmWriteSource(): number {
+    const ownCycle = (this.mhpmevent & ((1 << HPM_EVENT.cycle) | (1 << HPM_EVENT.instret))) !== 0 ? 1 : 0;
+    return this.hpmSource() + ownCycle;
+  }
 
   get mepc(): number {
     return this.mepcValue;
@@ -104,7 +139,7 @@ export class CsrFile {
   }
 
   read(csr: CsrAddr): Word {
-    const cycles = this.stats.cycles;
+    const cycles = this.cycleSource();
     const instret = this.stats.instret;
     switch (csr) {
       case CSR.mstatus: return this.mstatus;
@@ -121,6 +156,9 @@ export class CsrFile {
       case CSR.mcycleh: case CSR.cycleh: return this.cycle.readHigh(cycles);
       case CSR.minstret: case CSR.instret: return this.instret.readLow(instret);
       case CSR.minstreth: case CSR.instreth: return this.instret.readHigh(instret);
+      case CSR.mhpmcounter3: case CSR.hpmcounter3: return this.hpm.readLow(this.hpmSource());
+      case CSR.mhpmcounter3h: case CSR.hpmcounter3h: return this.hpm.readHigh(this.hpmSource());
+      case CSR.mhpmevent3: return this.mhpmevent;
       case CSR.lpstart0: return this.hwloop.start[0]! | 0;
       case CSR.lpend0: return this.hwloop.end[0]! | 0;
       case CSR.lpcount0: return this.hwloop.count[0]! | 0;
@@ -133,8 +171,8 @@ export class CsrFile {
       case CSR.marchid: return CV32E40P_ARCH_ID;
       case CSR.mimpid: return CV32E40P_IMPLEMENTATION_ID;
       default: {
-        // mhpmcounter3..31 (and high halves) and mhpmevent3..31 exist but count nothing here.
-        if (isIdleCounterCsr(csr)) return 0;
+        // mhpmcounter4..31 (high halves and user mirrors too) and mhpmevent4..31 exist but count nothing.
+        if (isIdleCounterCsr(csr) || isIdleCounterMirror(csr)) return 0;
         throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is not implemented`);
       }
     }
@@ -142,7 +180,7 @@ export class CsrFile {
 
   write(csr: CsrAddr, value: Word): void {
     if (isReadOnlyCsr(csr)) throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is read-only`);
-    const cycles = this.stats.cycles;
+    const cycles = this.cycleSource();
     const instret = this.stats.instret;
     switch (csr) {
       // Only MIE and MPIE are writable; MPP stays machine mode.
@@ -158,13 +196,24 @@ export class CsrFile {
       case CSR.mtval: return;
       case CSR.mcountinhibit:
         this.mcountinhibit = value & MCOUNTINHIBIT_MASK;
-        this.cycle.inhibit(cycles, ((value >>> MCOUNTINHIBIT_CYCLE_BIT) & 1) !== 0);
-        this.instret.inhibit(instret, ((value >>> MCOUNTINHIBIT_INSTRET_BIT) & 1) !== 0);
+        this.cycle.inhibit(cycles + 1, ((value >>> MCOUNTINHIBIT_CYCLE_BIT) & 1) !== 0);
+        this.instret.inhibit(instret + 1, ((value >>> MCOUNTINHIBIT_INSTRET_BIT) & 1) !== 0);
+        this.hpm.inhibit(this.hpmWriteSource(), ((value >>> MCOUNTINHIBIT_HPM3_BIT) & 1) !== 0);
         return;
-      case CSR.mcycle: this.cycle.writeLow(cycles, value); return;
-      case CSR.mcycleh: this.cycle.writeHigh(cycles, value); return;
-      case CSR.minstret: this.instret.writeLow(instret, value); return;
-      case CSR.minstreth: this.instret.writeHigh(instret, value); return;
+      case CSR.mcycle: this.cycle.writeLow(cycles, cycles + 1, value); return;
+      case CSR.mcycleh: this.cycle.writeHigh(cycles, cycles + 1, value); return;
+      case CSR.minstret: this.instret.writeLow(instret, instret + 1, value); return;
+      case CSR.minstreth: this.instret.writeHigh(instret, instret + 1, value); return;
+      case CSR.mhpmcounter3: this.hpm.writeLow(this.hpmSource(), this.hpmWriteSource(), value); return;
+      case CSR.mhpmcounter3h: this.hpm.writeHigh(this.hpmSource(), this.hpmWriteSource(), value); return;
+      case CSR.mhpmevent3: {
+        // The counter goes on from its value under the old selection, then follows the new one.
+        const count = this.hpm.value(this.hpmWriteSource());
+        this.mhpmevent = value & MHPMEVENT_MASK;
+        this.events.select(this.mhpmevent);
+        this.hpm.set(this.hpmWriteSource(), count);
+        return;
+      }
       case CSR.misa: return; // WARL, fixed
       default: {
         if (isIdleCounterCsr(csr)) return;

@@ -67,7 +67,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const table = options.table ?? CV32E40P_TABLE;
     super(memory, options);
     this.table = table;
-    this.timing = new TimingModel(options.timing ?? CV32E40P_TIMING, this.stats);
+    this.timing = new TimingModel(options.timing ?? CV32E40P_TIMING, this.stats, this.events);
     this.code = new CodeCache(memory, this.table, this.hwloop, options.implemented);
     this.blocksEnabled = options.blocks ?? true;
   }
@@ -152,9 +152,13 @@ export class Hart extends ArchitecturalState implements BlockHost {
     }
   }
 
-  /** Whether the hart runs compiled code at all: not when disabled, nor with a retire hook (the blocks report nothing). */
+  /**
+   * Whether the hart runs compiled code at all: not when disabled, nor with a retire hook (the
+   * blocks report nothing), nor while it counts performance events per instruction (the blocks
+   * count none).
+   */
   get compiles(): boolean {
-    return this.blocksEnabled && this.onRetire === undefined;
+    return this.blocksEnabled && this.onRetire === undefined && this.events.perInstruction === 0;
   }
 
   /** The compiled block starting at pc, when the hart compiles (see CodeCache.blockAt). */
@@ -174,6 +178,9 @@ export class Hart extends ArchitecturalState implements BlockHost {
     timing.issue(insn, this.regs);
     insn.execute(this, insn);
     this.regs[0] = 0;
+    // After the semantics: a write to mhpmevent3 counts itself under the selection it makes.
+    const counting = this.events.perInstruction !== 0;
+    const loadStall = counting && timing.waitsForLoad(insn);
     let cycles = timing.complete(insn, this);
     let next = this.npc;
     let flushed = false;
@@ -189,8 +196,28 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const stats = this.stats;
     stats.cycles += cycles;
     stats.instret++;
+    if (counting) this.countEvents(insn, loadStall);
     if (this.onRetire) this.retire(insn, cycles);
     this.pc = next >>> 0;
+  }
+
+  /** The events of `insn`, which retired, for mhpmcounter3 (PerformanceEvents). */
+  private countEvents(insn: DecodedInstruction, loadStall: boolean): void {
+    const flushes = insn.timing === 'fence' || insn.timing === 'system' || (insn.timing === 'csr' && this.timing.config.statusCsrs.has(insn.imm));
+    const linkStall = insn.timing === 'jumpRegister' && this.timing.linkStalled;
+    // While a taken branch is in EX, the core has already fetched the instruction after it.
+    const fallThrough = insn.timing === 'branch' && this.redirected ? this.peek(insn.pc + insn.length) : undefined;
+    this.events.retired(insn, { loadStall, redirected: this.redirected, linkStall, sequential: !this.redirected && !flushes, fallThrough });
+  }
+
+  /** The instruction at `addr` when it decodes, for a look that must not fault. */
+  private peek(addr: Addr): DecodedInstruction | undefined {
+    try {
+      return this.code.fetch(addr);
+    } catch (error) {
+      if (error instanceof Fault) return undefined;
+      throw error;
+    }
   }
 
   /**
@@ -242,7 +269,9 @@ export class Hart extends ArchitecturalState implements BlockHost {
   private trap(cause: TrapCause, vector: Addr): void {
     const pc = this.pc;
     this.csrs.enterTrap(cause, pc);
-    const cycles = this.timing.trap(cause, this.code.decodedAt(pc), this.decodesInLoopState(pc));
+    const insn = this.code.decodedAt(pc);
+    if (this.events.perInstruction !== 0) this.events.trapped(insn, insn !== undefined && this.timing.waitsForLoad(insn));
+    const cycles = this.timing.trap(cause, insn, this.decodesInLoopState(pc));
     this.stats.cycles += cycles;
     this.resumedAt = -1;
     this.resumedBackEdge = -1;

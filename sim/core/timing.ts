@@ -8,6 +8,7 @@ import { CV32E40P_STATUS_CSRS } from '../../isa/csr-names.js';
 import { SUMS_LOADED, type DecodedInstruction } from '../../isa/definition.js';
 import { TRAP_CAUSE } from '../../isa/fault.js';
 import type { CsrAddr, Cycles } from '../../isa/types.js';
+import { PerformanceEvents } from './performance-events.js';
 
 const isAccessFault = (cause: number): boolean =>
   cause === TRAP_CAUSE.instructionAccessFault || cause === TRAP_CAUSE.loadAccessFault || cause === TRAP_CAUSE.storeAccessFault;
@@ -166,11 +167,20 @@ export class TimingModel {
   private jalrWaited = false;
   /** Latency of the current instruction known before execution (divisor may be overwritten). */
   private pending: Cycles = 0;
+  /** The last jump was a jalr that stalled on its own link write (jalrLinkIsBaseStall). */
+  linkStalled = false;
 
   constructor(
     readonly config: TimingConfig,
     readonly stats: CoreStats,
+    /** Where the decode stall of an issuing CSR instruction is left for the counters' reads. */
+    private readonly events: PerformanceEvents = new PerformanceEvents(),
   ) {}
+
+  /** `insn`, about to issue, waits in decode for the register the load just before it writes. */
+  waitsForLoad(insn: DecodedInstruction): boolean {
+    return (insn.loadStallMask & this.loadedByPrevious) !== 0;
+  }
 
   /** Before the semantics run: hazards and operand-dependent latencies. */
   issue(insn: DecodedInstruction, regs: Int32Array): void {
@@ -183,7 +193,9 @@ export class TimingModel {
   }
 
   private issueSlow(insn: DecodedInstruction, regs: Int32Array): void {
-    let cycles = 1 + this.loadUseStall(insn, this.loadedByPrevious, this.loadedTwoBack);
+    const stall = this.loadUseStall(insn, this.loadedByPrevious, this.loadedTwoBack);
+    this.events.decodeStall = stall;
+    let cycles = 1 + stall;
     this.jalrWaited = insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0;
     if (this.jalrWaited) {
       cycles += this.config.jalrDependencyStall;
@@ -294,6 +306,7 @@ export class TimingModel {
     }
     this.stats.jumpPenalty += redirect + unaligned;
     this.stats.jalrStalls += link;
+    this.linkStalled = link !== 0;
     return redirect + unaligned + link;
   }
 

@@ -1,17 +1,17 @@
 // The core's CSR unit (hw/core/csr.ts) against the ISS's own CSR file (sim/core/csr-file.ts): the
 // same seeded sequence of Zicsr instructions (real words, encoded and decoded with the ISA table,
 // executed by the Zicsr rows on a hart whose CSRs are the ISS's CsrFile) on every CSR the ISS
-// knows and on unknown ones, with retirements, mcountinhibit and counter writes; every cycle the
-// read value and the illegal flag are compared. Trap entry and mret, which the ISS does not model,
-// are checked against the privileged spec's rules.
+// knows and on unknown ones, with retirements, performance events, mcountinhibit and counter
+// writes; every cycle the read value and the illegal flag are compared. Trap entry and mret, which
+// the ISS does not model, are checked against the privileged spec's rules.
 import { describe, expect, it } from 'vitest';
-import { CoreCsr } from '../../hw/core/csr.js';
-import { MTVEC_RESET } from '../../isa/csr-values.js';
+import { CoreCsr, HPM_EVENT_INPUT_BASE } from '../../hw/core/csr.js';
+import { HPM_EVENT, MTVEC_RESET } from '../../isa/csr-values.js';
 import { CSR_OP, csrControl } from '../../hw/core/csr-ops.js';
 import { elaborate } from '../../hw/hdl/index.js';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
 import { CSR } from '../../isa/csr-names.js';
-import { IDLE_COUNTER_CSRS } from '../../isa/csr-values.js';
+import { IDLE_COUNTER_CSRS, IDLE_COUNTER_MIRRORS } from '../../isa/csr-values.js';
 import type { DecodedInstruction } from '../../isa/definition.js';
 import { decode } from '../../isa/decoder.js';
 import { encodeInstruction } from '../../isa/encoder.js';
@@ -20,6 +20,7 @@ import { CV32E40P_TABLE } from '../../isa/table.js';
 import { ZICSR } from '../../isa/tables/zicsr.js';
 import type { CsrAddr, HwLoopRegs, Word } from '../../isa/types.js';
 import { CsrFile } from '../../sim/core/csr-file.js';
+import { PerformanceEvents } from '../../sim/core/performance-events.js';
 import { CoreStats } from '../../sim/core/timing.js';
 import { Random } from '../../util/random.js';
 import { RecordingHart } from '../isa/recording-hart.js';
@@ -40,13 +41,20 @@ class CsrFileHart extends RecordingHart {
 }
 
 const KNOWN_CSRS: readonly number[] = Object.values(CSR);
-const IDLE_COUNTERS: readonly number[] = IDLE_COUNTER_CSRS.flatMap(([first, last]) => [first, last, (first + last) >>> 1]);
+const IDLE_COUNTERS: readonly number[] = [...IDLE_COUNTER_CSRS, ...IDLE_COUNTER_MIRRORS].flatMap(([first, last]) => [first, last, (first + last) >>> 1]);
 /**
- * Neighbours of existing CSRs that do not exist (user hpmcounters, gaps, one past a range), and
- * 0x7c0..0x7c3, where Xnmsparse revision 2 had its accumulators before they became x28..x31.
+ * Neighbours of existing CSRs that do not exist (time, gaps, one past a range), and 0x7c0..0x7c3,
+ * where Xnmsparse revision 2 had its accumulators before they became x28..x31.
  */
-const UNKNOWN_NEIGHBOURS: readonly number[] = [0xc03, 0xc1f, 0xc83, 0xb01, 0xb81, 0x321, 0x322, 0xb20, 0x302, 0x7c0, 0x7c1, 0x7c2, 0x7c3, 0x7c4, 0x7bf, 0xcc3, 0xcc7, 0xcd2, 0xf15, 0x345];
-const COUNTER_HIGH_HALVES: readonly number[] = [CSR.mcycleh, CSR.minstreth];
+const UNKNOWN_NEIGHBOURS: readonly number[] = [0xc01, 0xc81, 0xc20, 0xca0, 0xb01, 0xb81, 0x321, 0x322, 0xb20, 0x302, 0x7c0, 0x7c1, 0x7c2, 0x7c3, 0x7c4, 0x7bf, 0xcc3, 0xcc7, 0xcd2, 0xf15, 0x345];
+/**
+ * The events the ISS counts per instruction that come in on `hpm_events` (the fetch miss never
+ * fires there, bits 11 to 15 have no event), as bit positions of mhpmevent3.
+ */
+const DRIVEN_EVENTS = [
+  HPM_EVENT.loadStall, HPM_EVENT.jumpRegisterStall, HPM_EVENT.load, HPM_EVENT.store, HPM_EVENT.jump, HPM_EVENT.branch,
+  HPM_EVENT.branchTaken, HPM_EVENT.compressed,
+];
 
 function randomCsr(random: Random): number {
   const r = random.below(10);
@@ -67,8 +75,7 @@ interface Access {
 /** A random Zicsr instruction on `csr`, decoded from its word, with the register values it sees. */
 function randomAccess(random: Random, csr: number): Access {
   const def = random.pick(ZICSR);
-  // Counter high halves stay below 2^20: the ISS keeps a counter in a double, exact up to 2^53.
-  const operand = (): number => (COUNTER_HIGH_HALVES.includes(csr) ? random.below(1 << 20) : random.uint32()) | 0;
+  const operand = (): number => random.uint32() | 0;
   const rs1 = random.chance(0.25) ? 0 : 1 + random.below(31);
   const word = encodeInstruction(def, { rd: random.below(32), rs1, imm: csr, imm2: random.chance(0.25) ? 0 : random.below(32) });
   const insn = decode(CV32E40P_TABLE, word, 0x1000)!;
@@ -116,7 +123,8 @@ function runAgainstIss(seed: number, cycles: number) {
   const hartId = random.uint32();
   const stats = new CoreStats();
   const loops: HwLoopRegs = { start: new Uint32Array(2), end: new Uint32Array(2), count: new Uint32Array(2) };
-  const file = new CsrFile(hartId, stats, loops);
+  const events = new PerformanceEvents();
+  const file = new CsrFile(hartId, stats, loops, events);
   const seen = { accesses: 0, illegal: 0, writes: 0, csrs: new Set<number>() };
 
   sim.reset();
@@ -125,11 +133,15 @@ function runAgainstIss(seed: number, cycles: number) {
     stats.cycles = cycle;
     if (random.chance(0.05)) for (const [key] of LOOP_INPUTS) random.fill(loops[key]);
     pokeLoops(sim, loops);
-    const retire = random.chance(0.6);
     const csr = randomCsr(random);
     const access = randomAccess(random, csr);
     const valid = random.chance(0.6);
+    // In the cycle of a CSR access, the events registered are the CSR instruction's own leaving
+    // decode: it retires. Otherwise any.
+    const retire = valid || random.chance(0.6);
+    const active = valid ? 0 : DRIVEN_EVENTS.filter(() => random.chance(0.2)).reduce((bits, event) => bits | (1 << event), 0);
     sim.poke('retire', Number(retire));
+    sim.poke('hpm_events', active >>> HPM_EVENT_INPUT_BASE);
     sim.poke('csr_access', Number(valid));
     sim.poke('csr_op', access.op);
     sim.poke('csr_addr', csr);
@@ -149,6 +161,7 @@ function runAgainstIss(seed: number, cycles: number) {
     }
     sim.step();
     if (retire) stats.instret++;
+    if (((active | (Number(retire) << HPM_EVENT.instret)) & events.perInstruction) !== 0) events.count++;
   }
   return seen;
 }
@@ -190,7 +203,7 @@ const read = (sim: RtlSimulator, csr: number): number => {
 function freshUnit(): RtlSimulator {
   const sim = new RtlSimulator(elaborate(CoreCsr, {}));
   sim.reset();
-  for (const port of ['csr_access', 'retire', 'trap', 'mret']) sim.poke(port, 0);
+  for (const port of ['csr_access', 'retire', 'hpm_events', 'trap', 'mret']) sim.poke(port, 0);
   return sim;
 }
 
@@ -202,24 +215,62 @@ describe('CoreCsr counters', () => {
     sim.poke('retire', 1);
     sim.step(3);
     expect([read(sim, CSR.cycle), read(sim, CSR.minstret), read(sim, CSR.instret)]).toEqual([13, 3, 3]);
-    // Inhibiting mcycle freezes it at its value in the cycle of the write; minstret goes on.
+    // mcountinhibit acts from the cycle after its write: mcycle counts the write's cycle, then stops
+    // (bits 0 and 3 kept: mcycle and mhpmcounter3); minstret goes on.
     access(sim, CSR_OP.write, CSR.mcountinhibit, 0xffffffff & ~4);
     sim.step(5);
-    expect([read(sim, CSR.mcountinhibit), read(sim, CSR.mcycle), read(sim, CSR.minstret)]).toEqual([1, 13, 9]);
-    // And the other way round, from the cycle of the write: mcycle counts it, minstret does not.
+    expect([read(sim, CSR.mcountinhibit), read(sim, CSR.mcycle), read(sim, CSR.minstret)]).toEqual([9, 14, 9]);
+    // And the other way round: minstret counts the write's own retirement, mcycle not its cycle.
     access(sim, CSR_OP.write, CSR.mcountinhibit, 4);
     sim.step(2);
-    expect([read(sim, CSR.mcycle), read(sim, CSR.minstret)]).toEqual([16, 9]);
+    expect([read(sim, CSR.mcycle), read(sim, CSR.minstret)]).toEqual([16, 10]);
   });
 
-  it('a write sets the counter, which carries into its high half', () => {
+  it('a write of either half replaces the increment of its cycle and carries into the high half later', () => {
     const sim = freshUnit();
     access(sim, CSR_OP.write, CSR.mcycle, 0xfffffffe);
-    expect([read(sim, CSR.mcycle), read(sim, CSR.mcycleh)]).toEqual([0xffffffff, 0]);
-    sim.step();
+    expect([read(sim, CSR.mcycle), read(sim, CSR.mcycleh)]).toEqual([0xfffffffe, 0]);
+    sim.step(2);
     expect([read(sim, CSR.mcycle), read(sim, CSR.cycleh)]).toEqual([0, 1]);
     access(sim, CSR_OP.write, CSR.mcycleh, 0xffffffff);
+    expect([read(sim, CSR.mcycle), read(sim, CSR.mcycleh)]).toEqual([0, 0xffffffff]);
+    sim.step();
     expect([read(sim, CSR.mcycle), read(sim, CSR.mcycleh)]).toEqual([1, 0xffffffff]);
+  });
+
+  it('mhpmcounter3 counts the cycles with a selected event active, from the cycle after mhpmevent3 is written', () => {
+    const sim = freshUnit();
+    const events = (...bits: number[]): number => bits.reduce((all, b) => all | (1 << (b - HPM_EVENT_INPUT_BASE)), 0);
+    sim.poke('hpm_events', events(HPM_EVENT.load, HPM_EVENT.store));
+    sim.step(3);
+    expect(read(sim, CSR.mhpmcounter3)).toBe(0); // nothing selected
+    access(sim, CSR_OP.write, CSR.mhpmevent3, 0xffff0000 | (1 << HPM_EVENT.store) | (1 << HPM_EVENT.branch));
+    expect(read(sim, CSR.mhpmevent3)).toBe((1 << HPM_EVENT.store) | (1 << HPM_EVENT.branch));
+    sim.step(4); // from the cycle after the write: 4 stores
+    // Two events in one cycle count once.
+    sim.poke('hpm_events', events(HPM_EVENT.branch, HPM_EVENT.store));
+    sim.step(2);
+    sim.poke('hpm_events', events(HPM_EVENT.load));
+    sim.step(3);
+    expect([read(sim, CSR.mhpmcounter3), read(sim, CSR.hpmcounter3)]).toEqual([6, 6]);
+    access(sim, CSR_OP.write, CSR.mcountinhibit, 1 << 3);
+    sim.poke('hpm_events', events(HPM_EVENT.store));
+    sim.step(3);
+    expect(read(sim, CSR.mhpmcounter3)).toBe(6);
+    // Still inhibited in the cycle of the releasing write.
+    access(sim, CSR_OP.write, CSR.mcountinhibit, 0);
+    sim.step(3);
+    expect(read(sim, CSR.mhpmcounter3)).toBe(9);
+    // The retirement (bit 1, from `retire`) and the cycle (bit 0); the old selection holds in the
+    // cycle of each write.
+    access(sim, CSR_OP.write, CSR.mhpmevent3, 1 << HPM_EVENT.instret);
+    sim.poke('retire', 1);
+    sim.step(2);
+    expect(read(sim, CSR.mhpmcounter3)).toBe(10 + 2);
+    access(sim, CSR_OP.write, CSR.mhpmevent3, 1 << HPM_EVENT.cycle);
+    sim.poke('retire', 0);
+    sim.step(5);
+    expect(read(sim, CSR.mhpmcounter3)).toBe(13 + 5);
   });
 });
 

@@ -1,6 +1,6 @@
 // The core's emitted Verilog under Verilator (gen/core/verilator.ts) against the ISS and against the
 // HDL simulation of the same core: the programs of programs.test.ts, grant delays, the ecall write
-// with the counters read after it, and three layer kernels (one with the extension). Verilator missing: skipped, or failed under
+// with the counters (mhpmcounter3 too) read after it, and three layer kernels (one with the extension). Verilator missing: skipped, or failed under
 // CI=true (test/support/tools.ts).
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { randomLayerData } from '../../sw/layers/data.js';
 import { type LayerSpec, NO_PADDING } from '../../sw/layers/spec.js';
 import { skipUnlessTools } from '../support/tools.js';
 import { TRAP_PROGRAMS } from '../cv32e40p/trap-programs.js';
+import { HPM_ECALL_PROGRAMS } from '../cv32e40p/hpm-programs.js';
 import { randomProgram } from '../cv32e40p/random-program.js';
 import { GRANT_DELAYS, PROGRAMS } from './core-programs.js';
 
@@ -126,5 +127,10 @@ describe.skipIf(skipUnlessTools(['verilator']))("the core's Verilog under Verila
     expect(run.output).toBe('hello\nhel');
     expect(rtlSummary(run).regs!.slice(8, 10)).toEqual([6, 7]);
     await expectSameAsHdl(elf);
+  });
+
+  it.each(HPM_ECALL_PROGRAMS)('leaves its write handler out of mhpmcounter3 like the ISS: %s', { timeout: 120_000 }, async (_, source) => {
+    await expectSameAsIss(elfOf(source));
+    await expectSameAsHdl(elfOf(source));
   });
 });

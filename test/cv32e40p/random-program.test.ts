@@ -25,7 +25,7 @@ const CYCLE_BUDGET = 50_000;
 /** Every feature the generator reports: each must appear in the seed set. */
 const FEATURES = [
   'branch-loop', 'branch-not-taken', 'branch-taken', 'call', 'compressed', 'compressed-control', 'csr', 'csr-flush', 'csr-write', 'divide-by-zero',
-  'divide-negative-divisor', 'divide-signs', 'fence', 'hwloop', 'hwloop-nested', 'hwloop-setup', 'hwloop-setupi',
+  'divide-negative-divisor', 'divide-signs', 'fence', 'hpm', 'hpm-select', 'hwloop', 'hwloop-nested', 'hwloop-setup', 'hwloop-setupi',
   'hwloop-split', 'hwloop-split-register', 'indexed', 'jal', 'jalr-after-load', 'jalr-hazard', 'jalr-rd-is-rs1',
   'load-overwrite', 'load-use', 'misaligned', 'multiply-divide', 'post-increment', 'post-increment-rd-is-base', 'unaligned-target',
 ];

@@ -35,7 +35,7 @@ import { Random } from '../../util/random.js';
 import { regName } from '../../isa/registers.js';
 import { BASE, Builder, DATA_BYTES, POINTER, POINTER_HOME, POOL, SP, SP_OFFSET } from './random-program/builder.js';
 import {
-  branchLoop, call, csrAccess, divide, fence, forwardBranch, hardwareLoop, jalrHazard, jump, nestedLoops,
+  branchLoop, call, csrAccess, divide, fence, forwardBranch, hardwareLoop, jalrHazard, jump, nestedLoops, performanceCounter,
 } from './random-program/snippets.js';
 import { installTrapHandler, trap } from './random-program/traps.js';
 import { macLoop, macRun } from './random-program/xnmsparse.js';
@@ -80,6 +80,7 @@ const SNIPPETS: readonly [number, (b: Builder) => void][] = [
   [1, call],
   [1, fence],
   [1, csrAccess],
+  [1, performanceCounter],
 ];
 /** With Xnmsparse: runs of nm.mac4 about as often as straight-line code, and in hardware loops. */
 const XNMSPARSE_SNIPPETS: readonly [number, (b: Builder) => void][] = [[4, macRun], [2, macLoop]];

@@ -57,9 +57,12 @@ const INSTALL = `
   li s1, 0
   li s2, 0`;
 
-/** A program: install, `body`, exit with the trap count; the handler, then `code`, after the exit. */
-export function trapProgram(body: string, code = ''): string {
-  return program(`${INSTALL}\n${body}\n  mv a0, s1\n  j exit\n${HANDLER}\n${code}\nexit:`, `records: .space ${MAX_TRAPS * RECORD_WORDS * 4}`);
+/**
+ * A program: install, `body`, exit with the trap count; the handler, then `code`, after the exit;
+ * `data` in .data before the records.
+ */
+export function trapProgram(body: string, code = '', data = ''): string {
+  return program(`${INSTALL}\n${body}\n  mv a0, s1\n  j exit\n${HANDLER}\n${code}\nexit:`, `${data}\nrecords: .space ${MAX_TRAPS * RECORD_WORDS * 4}`);
 }
 
 /**

@@ -276,22 +276,44 @@ export function fence(b: Builder): void {
 }
 
 /**
- * CSRs whose value the ISS and the core agree on from reset (no counters: they include the
- * start-up cycles; not mtvec or mip, which depend on the testbench's boot address and interrupt lines).
+ * CSRs whose value the ISS and the core agree on from reset (no fixed counters: they include the
+ * start-up cycles; not mtvec or mip, which depend on the testbench's boot address and interrupt
+ * lines). mhpmcounter3 counts only once mhpmevent3 selects an event, from that write on.
  */
 const READABLE_CSRS = [
   CSR.mstatus, CSR.misa, CSR.mie, CSR.mscratch, CSR.mepc, CSR.mcause, CSR.mtval, CSR.mhartid, CSR.mvendorid,
   CSR.marchid, CSR.mimpid, CSR.uhartid, CSR.privlv, CSR.lpstart0, CSR.lpend0, CSR.lpcount0, CSR.lpstart1, CSR.lpend1, CSR.lpcount1,
+  CSR.mhpmcounter3, CSR.mhpmcounter3h, CSR.hpmcounter3, CSR.hpmcounter3h, CSR.mhpmevent3,
 ];
 
+/** The programmable performance counter's CSRs (docs/cv32e40p.md#performance-counter). */
+const HPM_CSRS: readonly number[] = [CSR.mhpmcounter3, CSR.mhpmcounter3h, CSR.hpmcounter3, CSR.hpmcounter3h, CSR.mhpmevent3];
+
 /** The readable CSRs after whose access the decoder flushes the pipeline (4 cycles in the ISS). */
-const FLUSHING_CSRS: readonly number[] = [CSR.mstatus, CSR.mepc, CSR.mcause];
+const FLUSHING_CSRS: readonly number[] = [CSR.mstatus, CSR.mepc, CSR.mcause, ...HPM_CSRS];
 
 /**
  * CSRs written too: their WARL masks are compared with the core's, and writing them is harmless
- * (mstatus.MIE stays clear, so an mie bit enables no interrupt; no trap or mret uses mepc).
+ * (mstatus.MIE stays clear, so an mie bit enables no interrupt; no trap or mret uses mepc; any
+ * selection of events only makes mhpmcounter3 count).
  */
-const WRITABLE_CSRS = [CSR.mscratch, CSR.mie, CSR.mepc, CSR.mcause, CSR.mtval];
+const WRITABLE_CSRS = [CSR.mscratch, CSR.mie, CSR.mepc, CSR.mcause, CSR.mtval, CSR.mhpmevent3, CSR.mhpmcounter3, CSR.mhpmcounter3h];
+
+/**
+ * Select random events for mhpmcounter3 (any of the 16 bits: the cycle, the pipeline's events,
+ * the inactive ones), sometimes after clearing the counter, and read it: from then on it counts
+ * through the snippets that follow, which csrAccess reads.
+ */
+export function performanceCounter(b: Builder): void {
+  b.feature('hpm-select');
+  const selection = b.dest();
+  setValue(b, selection, b.random.below(1 << 16));
+  if (b.random.chance(0.3)) b.emit('csrw mhpmcounter3, zero');
+  b.emit(`csrw mhpmevent3, ${reg(selection)}`);
+  const reading = b.dest();
+  b.emit(`csrr ${reg(reading)}, mhpmcounter3`);
+  b.wrote(reading);
+}
 
 /** Read a safe CSR by any form that does not write it (probed), or read-modify-write a writable one. */
 export function csrAccess(b: Builder): void {
@@ -306,5 +328,6 @@ export function csrAccess(b: Builder): void {
   if (writes && !write) return; // this form writes even with a zero operand (csrrw): not for these CSRs
   if (writes) b.feature('csr-write');
   if (FLUSHING_CSRS.includes(csr)) b.feature('csr-flush');
+  if (HPM_CSRS.includes(csr)) b.feature(writes && csr === CSR.mhpmevent3 ? 'hpm-select' : 'hpm');
   b.emit(b.instruction(def, operands));
 }
