@@ -350,8 +350,8 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     [HPM_EVENT.compressed, idCompressed],
   ];
   const inDecode: readonly (readonly [number, Expr])[] = [
-    // Xnmsparse's waits for the sums and the multiplier's lanes count as load-use stalls, as the ISS counts them.
-    [HPM_EVENT.loadStall, stallLoad.or(stallSums).or(stallLanes).and(firstStallCycle)],
+    // Only a load's: Xnmsparse's waits for the sums and the multiplier's lanes are no event, as on the ISS.
+    [HPM_EVENT.loadStall, stallLoad.and(firstStallCycle)],
     [HPM_EVENT.jumpRegisterStall, stallJalr.and(firstStallCycle)],
     // The prefetcher has no word and no redirect is under way.
     [HPM_EVENT.fetchMiss, fetchIo('if_word_valid').not().and(pcSet.not())],
