@@ -19,6 +19,8 @@ export const TRAP_CAUSE = {
   instructionAccessFault: 1,
   illegalInstruction: 2,
   breakpoint: 3,
+  /** Only Xnmsparse's nm.mac4 / nm.mul4 raise it: the CV32E40P splits misaligned loads. */
+  loadAddressMisaligned: 4,
   loadAccessFault: 5,
   storeAccessFault: 7,
   ecallFromMachineMode: 11,
@@ -30,6 +32,7 @@ const TRAP_CAUSE_NAMES: Readonly<Record<number, string>> = {
   [TRAP_CAUSE.instructionAccessFault]: 'instruction access fault',
   [TRAP_CAUSE.illegalInstruction]: 'illegal instruction',
   [TRAP_CAUSE.breakpoint]: 'breakpoint',
+  [TRAP_CAUSE.loadAddressMisaligned]: 'load address misaligned',
   [TRAP_CAUSE.loadAccessFault]: 'load access fault',
   [TRAP_CAUSE.storeAccessFault]: 'store access fault',
   [TRAP_CAUSE.ecallFromMachineMode]: 'ecall from machine mode',

@@ -5,7 +5,7 @@
 // each entry, so the decoder reports every illegal form as an illegal instruction.
 import { hex } from '../bits.js';
 import { instruction, type InstructionDef } from '../definition.js';
-import { Fault } from '../fault.js';
+import { Fault, TRAP_CAUSE } from '../fault.js';
 import { format } from '../formats.js';
 import { executeMac4, MAC_F2, macFunct3, macMnemonic, macOpcode, SUM_COUNT, SUM_FIRST_REGISTER } from '../xnmsparse/mac.js';
 
@@ -28,7 +28,7 @@ function macDef(signed: boolean, start: boolean): InstructionDef {
     const sums = start ? NO_SUMS : SUM_REGISTERS.map((reg) => regs[reg]!);
     // h.load throws on an access outside memory, before any register is written.
     const outcome = executeMac4({ half: d.imm, lane: d.imm2, signed, start }, ops, sums, (address) => h.load(address, 4, false));
-    if (outcome.kind === 'misaligned') throw new Fault('misaligned-access', `${name} at ${hex(outcome.address)}: the activation word must be aligned`);
+    if (outcome.kind === 'misaligned') throw new Fault('misaligned-access', `${name} at ${hex(outcome.address)}: the activation word must be aligned`, TRAP_CAUSE.loadAddressMisaligned);
     for (let p = 0; p < SUM_COUNT; p++) regs[SUM_FIRST_REGISTER + p] = outcome.sums[p]!;
   }, { faults: true }); // a misaligned address faults whatever the core does with misaligned loads
 }

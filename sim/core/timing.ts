@@ -79,6 +79,12 @@ export interface TimingConfig {
    * in decode costs.
    */
   readonly accessFaultEntry: Cycles;
+  /**
+   * A misaligned nm.mac4 / nm.mul4 (Xnmsparse revision 2, cause 4) taken as a trap: our core raises
+   * it as the instruction issues in EX, through the path an access fault takes from WB, a cycle
+   * earlier (docs/core.md#xnmsparse-in-the-pipeline).
+   */
+  readonly misalignedMacEntry: Cycles;
 }
 
 export const CV32E40P_TIMING: TimingConfig = {
@@ -102,6 +108,7 @@ export const CV32E40P_TIMING: TimingConfig = {
   illegalEncodingEntry: 5,
   resumedLoopBackEdge: 1,
   accessFaultEntry: 4,
+  misalignedMacEntry: 3,
 };
 
 /** Where the cycles went; `cycles` is the total (and mcycle). */
@@ -325,7 +332,11 @@ export class TimingModel {
    */
   trap(cause: number, insn: DecodedInstruction | undefined, inLoopState: boolean): Cycles {
     const c = this.config;
-    const entry = isAccessFault(cause) ? c.accessFaultEntry : insn || inLoopState ? c.exceptionEntry : c.illegalEncodingEntry;
+    const entry =
+      cause === TRAP_CAUSE.loadAddressMisaligned ? c.misalignedMacEntry
+      : isAccessFault(cause) ? c.accessFaultEntry
+      : insn || inLoopState ? c.exceptionEntry
+      : c.illegalEncodingEntry;
     const cycles = entry + (insn ? this.idStall(insn) : 0);
     this.stats.trapCycles += entry;
     this.loadedByPrevious = 0;
