@@ -14,7 +14,7 @@ import { productBits } from './lanes.js';
 export const SUM_BUS_BITS = 32 * SUM_COUNT;
 
 /** Sum `p` of a packed sum bus. */
-export const sumOf = (bus: Expr, p: number): Expr => bus.bits(32 * p + 31, 32 * p);
+const sumOf = (bus: Expr, p: number): Expr => bus.bits(32 * p + 31, 32 * p);
 
 export const MacSums = defineModule('MacSums', (m) => {
   const sums = m.input('sums', UInt(SUM_BUS_BITS));

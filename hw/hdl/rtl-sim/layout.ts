@@ -10,7 +10,7 @@ import type { ModuleIR } from '../netlist.js';
 import type { Signal } from '../signal.js';
 import type { HdlType } from '../types.js';
 
-export const narrowLimit = 32;
+const narrowLimit = 32;
 
 export function isNarrow(t: HdlType): boolean {
   return t.width <= narrowLimit;
