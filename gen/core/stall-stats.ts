@@ -19,7 +19,7 @@ export const STALL_SIGNALS = [
   'trace_leave', 'id_valid', 'ctrl_in_decode', 'branch_taken_ex', 'jump_in_decode', 'load_stall', 'jr_stall',
   'ex_valid', 'ex_ready', 'ex_in_lsu', 'wb_waiting', 'data_req', 'data_gnt',
   // A hardware loop's back edge taken as a jump from decode after a flush (hw/core/loop-decode.ts).
-  'resume_back_edge_jump',
+  'back_edge_jump',
   // Xnmsparse's waits behind nm.mac4 (0 on the core without it).
   'sum_stall', 'lane_stall',
 ] as const;
@@ -34,13 +34,13 @@ export const Redirect = { none: 0, branch: 1, jump: 2, controller: 3 } as const;
 /** The redirect cause after a cycle with `bits`, given the one before (`previous`). */
 export function redirectAfter(bits: number, previous: number): number {
   if (bits & bit('branch_taken_ex')) return Redirect.branch;
-  if (bits & (bit('jump_in_decode') | bit('resume_back_edge_jump'))) return Redirect.jump;
+  if (bits & (bit('jump_in_decode') | bit('back_edge_jump'))) return Redirect.jump;
   if (!(bits & bit('ctrl_in_decode'))) return Redirect.controller;
   return previous;
 }
 
 /** The same, as a C++ expression over `bits` and `cause` (the Verilator driver's copy of redirectAfter). */
-export const REDIRECT_AFTER_CPP = `(bits & ${bit('branch_taken_ex')}u) ? ${Redirect.branch}u : (bits & ${bit('jump_in_decode') | bit('resume_back_edge_jump')}u) ? ${Redirect.jump}u : !(bits & ${bit('ctrl_in_decode')}u) ? ${Redirect.controller}u : cause`;
+export const REDIRECT_AFTER_CPP = `(bits & ${bit('branch_taken_ex')}u) ? ${Redirect.branch}u : (bits & ${bit('jump_in_decode') | bit('back_edge_jump')}u) ? ${Redirect.jump}u : !(bits & ${bit('ctrl_in_decode')}u) ? ${Redirect.controller}u : cause`;
 
 /** The rows of the ISS's table the core's bubbles fall in, and one for what fits none. */
 export const STALL_ROWS = ['load-use stalls', 'branch penalty', 'jump penalty', 'mulh/div extra', 'misaligned', 'csr/fence flush', 'memory wait', 'other'] as const;

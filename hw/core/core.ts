@@ -176,14 +176,14 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   // grant), when a jump is taken in decode whatever holds it there.
   const sumHoldsJump = m.node('sum_holds_jump', stallSums.and(exReady));
   const jumpInDecode = m.node('jump_in_decode', ctrl.isDecoding.and(isJump).and(stallJalr.not()).and(sumHoldsJump.not()).and(jumpDone.not()));
-  jumpDone.assign(jumpDone.or(jumpInDecode).and(idReady.not()));
+  const backEdgeJump = m.wire('back_edge_jump', UInt(1));
+  jumpDone.assign(jumpDone.or(jumpInDecode).or(backEdgeJump).and(idReady.not()));
   const jalTarget = idPc.add(d('imm'));
   // jalr reads its base from the register file itself: the jalr stall waits for every older write.
   const jalrTarget = portA.data.add(d('imm')).and(U(0xfffffffe, 32));
   const jumpTarget = m.node('jump_target', mux(d('is_jalr'), jalrTarget, jalTarget));
 
   const csr = pins('u_csr', m.instance('u_csr', CoreCsr, {}));
-  const backEdgeJump = m.wire('back_edge_jump', UInt(1));
   const backEdgeTarget = m.wire('back_edge_target', UInt(32));
   const pcSet = m.node('pc_set', branchTaken.or(ctrl.jumpTrap).or(ctrl.jumpNext).or(ctrl.jumpMepc).or(jumpInDecode).or(backEdgeJump));
   const pcTarget = m.node(
@@ -235,7 +235,9 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     written: m.node('hwlp_written', cat(d('loop'), d('loop').not()).and(idLeaves.and(d('is_hwloop')).rep(2))),
   });
   inLoopStateWire.assign(loopState.inLoopState);
-  backEdgeJump.assign(loopState.backEdgeJump);
+  // As the CV32E40P's controller does it: in the first cycle the instruction is in decode, whatever
+  // holds it there (a load-use stall, an older instruction in EX), so that the wait hides the bubble.
+  backEdgeJump.assign(ctrl.isDecoding.and(loopState.backEdgeDue).and(jumpDone.not()));
   backEdgeTarget.assign(loopState.backEdgeTarget);
 
   // ---------------------------------------------------------------- ID -> EX

@@ -8,7 +8,8 @@
 //   instruction of the final iteration;
 // - after a pipeline flush (mret, a status CSR) the controller is in plain DECODE: the instruction
 //   after the flush is decoded there, and when it is one of a body's last two (iterations left) the
-//   last one is reached in plain DECODE too and takes its back edge as a jump from decode (+1).
+//   last one is reached in plain DECODE too and takes its back edge as a jump from decode (+1),
+//   set in the first cycle that instruction is in decode, so that a wait there hides the bubble.
 import { type Expr, type ModuleBuilder, mux, U, UInt } from '../hdl/index.js';
 
 export interface LoopRegisters {
@@ -35,8 +36,8 @@ export interface LoopDecodeInputs {
 export interface LoopDecodeOutputs {
   /** The instruction in decode is decoded in the loop state. */
   readonly inLoopState: Expr;
-  /** It takes its back edge as a jump from decode: redirect fetch to `backEdgeTarget`. */
-  readonly backEdgeJump: Expr;
+  /** It takes its back edge as a jump from decode (to `backEdgeTarget`), once, while it is there. */
+  readonly backEdgeDue: Expr;
   readonly backEdgeTarget: Expr;
 }
 
@@ -72,7 +73,7 @@ export function loopDecode(m: ModuleBuilder, s: LoopDecodeInputs): LoopDecodeOut
   const atLast = m.node('resume_at_last', lastValid.and(s.pc.eq(last)));
   const beforeLast = m.node('resume_before_last', lastValid.and(s.pc.eq(last.sub(4))));
   const decrementing = s.loops.map((l, i) => s.decrements.bit(i).and(l.count.gt(1))).reduce((a, b) => a.or(b));
-  const backEdgeJump = m.node('resume_back_edge_jump', s.leaves.and(atLast).and(decrementing));
+  const backEdgeDue = m.node('resume_back_edge_due', atLast.and(decrementing));
 
   m.when(flushPending, () => {
     resumeAtValid.assign(1);
@@ -92,7 +93,7 @@ export function loopDecode(m: ModuleBuilder, s: LoopDecodeInputs): LoopDecodeOut
   });
   return {
     inLoopState: m.node('in_loop_state', plain.not().and(active).and(states.reduce<Expr>((a, b) => a.or(b), U(0, 1)))),
-    backEdgeJump,
+    backEdgeDue,
     backEdgeTarget: lastStart,
   };
 }

@@ -181,6 +181,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
     // After the semantics: a write to mhpmevent3 counts itself under the selection it makes.
     const counting = this.events.perInstruction !== 0;
     const loadStall = counting && timing.waitsForLoad(insn);
+    // A back edge taken from decode after a flush hides behind a wait in decode.
+    const waited = pc === this.resumedBackEdge && timing.waitsInDecode(insn);
     let cycles = timing.complete(insn, this);
     let next = this.npc;
     let flushed = false;
@@ -192,7 +194,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
       else if (insn.timing !== 'system' && !mret) this.hwloop.checkEntry(next);
       flushed = mret || (insn.timing === 'csr' && timing.config.statusCsrs.has(insn.imm));
     }
-    if (flushed || this.resumedAt >= 0 || this.resumedBackEdge >= 0) cycles += this.resume(pc, next, sequential, flushed);
+    if (flushed || this.resumedAt >= 0 || this.resumedBackEdge >= 0) cycles += this.resume(pc, next, sequential, flushed, waited);
     const stats = this.stats;
     stats.cycles += cycles;
     stats.instret++;
@@ -224,12 +226,13 @@ export class Hart extends ArchitecturalState implements BlockHost {
    * Follow the core's decode state after a pipeline flush (mret, a status CSR) in an active loop:
    * the instruction after it is decoded in plain DECODE, and so are the body's last two when it is
    * one of them, the last then taking the back edge as a jump. The extra cycles of the instruction
-   * at `pc`, which goes on at `next`; `flushed` when it flushed the pipeline.
+   * at `pc`, which goes on at `next`; `flushed` when it flushed the pipeline; `waited` when it waited
+   * in decode (TimingModel.waitsInDecode).
    */
-  private resume(pc: Addr, next: Addr, sequential: Addr, flushed: boolean): Cycles {
+  private resume(pc: Addr, next: Addr, sequential: Addr, flushed: boolean, waited: boolean): Cycles {
     let extra = 0;
     if (pc === this.resumedBackEdge) {
-      if (next !== sequential && !this.redirected) extra = this.timing.loopBackEdgeFromDecode();
+      if (next !== sequential && !this.redirected) extra = this.timing.loopBackEdgeFromDecode(waited);
       this.resumedBackEdge = -1;
     } else if (pc !== this.resumedBackEdge - 4) this.resumedBackEdge = -1;
     this.resumedAt = flushed ? next : -1;

@@ -353,12 +353,22 @@ export class TimingModel {
    * forwarded from WB without a load-use stall, and only a jalr would still wait for it (measured
    * on the CV32E40P RTL: test/cv32e40p/trap-programs.ts, a load as the body's last instruction).
    */
-  loopBackEdgeFromDecode(): Cycles {
+  loopBackEdgeFromDecode(hidden: boolean): Cycles {
+    // The controller sets the fetch to the body's start in the first cycle the last instruction is
+    // in decode, so the target arrives while that instruction waits there (a load-use stall, an
+    // older instruction holding EX): then no bubble. Its own multi-cycle EX does not hide it
+    // (measured on the RTL: test/cv32e40p/trap-programs.ts and the random programs with traps).
+    if (hidden) return 0;
     this.loadedTwoBack = this.loadedByPrevious;
     this.loadedByPrevious = 0;
     this.writtenByPrevious = 0;
     this.stats.jumpPenalty += this.config.resumedLoopBackEdge;
     return this.config.resumedLoopBackEdge;
+  }
+
+  /** `insn`, about to issue, waits in decode: a load stall, or an older instruction holding EX. */
+  waitsInDecode(insn: DecodedInstruction): boolean {
+    return this.exBusyByPrevious || this.idStall(insn) > 0;
   }
 
   /** The stall `insn` waited in ID after the instructions before it (not counted again). */

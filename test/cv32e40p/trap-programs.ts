@@ -203,6 +203,24 @@ export const TRAP_PROGRAMS: readonly (readonly [string, string, number])[] = [
   lw a5, 0(a4)
 1:
   addi a1, a1, 1`), 3],
+  ['mret to a body\'s second-last instruction, the last waiting in decode (a load-use stall, a divide in EX) while its back edge is taken', trapProgram(`
+  la a4, records
+  li t0, 3
+  cv.setup 0, t0, 1f
+  addi a1, a1, 1
+  ebreak
+  lw a5, 0(a4)
+  add a1, a1, a5
+1:
+  li t0, 3
+  li t1, 7
+  cv.setup 0, t0, 2f
+  addi a1, a1, 1
+  ebreak
+  div a2, a1, t1
+  addi a1, a1, 2
+2:
+  addi a1, a1, 1`), 6],
   ['the illegal CSR access right after the load of its source, and a trap inside the handler', trapProgram(`
   la a4, records
   lw a5, 0(a4)
