@@ -56,8 +56,9 @@ export function loopDecode(m: ModuleBuilder, s: LoopDecodeInputs): LoopDecodeOut
   const resumeAt = m.reg('resume_at', UInt(32));
   const resumeAtValid = m.reg('resume_at_valid', UInt(1), { reset: 0 });
   const lastValid = m.reg('resume_last_valid', UInt(1), { reset: 0 });
-  const last = m.reg('resume_last', UInt(32));
-  const lastStart = m.reg('resume_last_start', UInt(32));
+  // Which loop's last instruction: its address and start are read from the loop registers live,
+  // as the CV32E40P's controller compares them.
+  const lastLoop = m.reg('resume_last_loop', UInt(1));
   m.when(s.leaves.and(s.flushes).and(active), () => {
     flushPending.assign(1);
     resumeAt.assign(s.flushTarget);
@@ -67,8 +68,7 @@ export function loopDecode(m: ModuleBuilder, s: LoopDecodeInputs): LoopDecodeOut
   const window = s.loops.map((l, i) =>
     m.node(`resume_window${i}`, l.count.gt(1).and(resumeAt.ge(l.start)).and(resumeAt.ge(l.end.sub(8))).and(resumeAt.lt(l.end))));
   const inWindow = window.reduce<Expr>((a, b) => a.or(b), U(0, 1));
-  const windowLast = mux(window[0]!, s.loops[0]!.end.sub(4), s.loops[1]!.end.sub(4));
-  const windowStart = mux(window[0]!, s.loops[0]!.start, s.loops[1]!.start);
+  const last = mux(lastLoop, s.loops[1]!.end.sub(4), s.loops[0]!.end.sub(4));
 
   const atLast = m.node('resume_at_last', lastValid.and(s.pc.eq(last)));
   const beforeLast = m.node('resume_before_last', lastValid.and(s.pc.eq(last.sub(4))));
@@ -78,8 +78,7 @@ export function loopDecode(m: ModuleBuilder, s: LoopDecodeInputs): LoopDecodeOut
   m.when(flushPending, () => {
     resumeAtValid.assign(1);
     lastValid.assign(inWindow);
-    last.assign(windowLast);
-    lastStart.assign(windowStart);
+    lastLoop.assign(window[0]!.not());
   }).elseWhen(s.leaves, () => {
     resumeAtValid.assign(0);
     m.when(atLast.or(beforeLast.not()), () => lastValid.assign(0));
@@ -94,6 +93,6 @@ export function loopDecode(m: ModuleBuilder, s: LoopDecodeInputs): LoopDecodeOut
   return {
     inLoopState: m.node('in_loop_state', plain.not().and(active).and(states.reduce<Expr>((a, b) => a.or(b), U(0, 1)))),
     backEdgeDue,
-    backEdgeTarget: lastStart,
+    backEdgeTarget: mux(lastLoop, s.loops[1]!.start, s.loops[0]!.start),
   };
 }
