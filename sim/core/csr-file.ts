@@ -102,7 +102,7 @@ export class CsrFile {
 
   private hpmSource(): number {
     if (((this.mhpmevent >>> HPM_EVENT.cycle) & 1) !== 0) return this.cycleSource();
-    const ownStall = this.events.decodeStall !== 0 && ((this.mhpmevent >>> HPM_EVENT.loadStall) & 1) !== 0 ? 1 : 0;
+    const ownStall = this.events.decodeStallForLoad && ((this.mhpmevent >>> HPM_EVENT.loadStall) & 1) !== 0 ? 1 : 0;
     return this.events.count + ownStall;
   }
 

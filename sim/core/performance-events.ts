@@ -79,6 +79,8 @@ export class PerformanceEvents {
    * every CSR instruction takes: a counter read in EX comes after it, so it sees that stall's cycle.
    */
   decodeStall = 0;
+  /** That stall waits for a load (the load-use event), not for Xnmsparse's sums or lanes. */
+  decodeStallForLoad = false;
   /** Registers written by the previous instruction, and loaded two back with a one-cycle decode between. */
   private writtenByPrevious = 0;
   private loadedByPrevious = 0;

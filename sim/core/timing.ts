@@ -202,6 +202,7 @@ export class TimingModel {
   private issueSlow(insn: DecodedInstruction, regs: Int32Array): void {
     const stall = this.loadUseStall(insn, this.loadedByPrevious, this.loadedTwoBack);
     this.events.decodeStall = stall;
+    this.events.decodeStallForLoad = this.waitsForLoad(insn);
     let cycles = 1 + stall;
     this.jalrWaited = insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0;
     if (this.jalrWaited) {
