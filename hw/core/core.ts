@@ -412,7 +412,6 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     mult('mac_weight').assign(sums.laneWeight);
     mult('mac_signed').assign(sums.laneSigned);
     sums.products.assign(mult('mac_products'));
-    rf.sum_we!.assign(sums.sumsWe);
     rf.sum_wdata!.assign(sums.nextSums);
     sumsWritten = { we: sums.sumsWe, data: sums.nextSums };
     sums.current.assign(rf.sum_rdata!);

@@ -57,6 +57,8 @@ export function macWriteback(m: ModuleBuilder, i: MacWritebackInputs) {
   adders.sums.assign(current);
   adders.products.assign(products);
   adders.start.assign(startQ);
+  const sumsWe = m.node('mac_sums_we', wbMac.and(i.returned));
+  adders.add.assign(sumsWe);
   return {
     wbMac,
     laneBusy,
@@ -67,7 +69,9 @@ export function macWriteback(m: ModuleBuilder, i: MacWritebackInputs) {
     products,
     /** Assign: x28..x31 from the register file's sum port. */
     current,
-    sumsWe: m.node('mac_sums_we', wbMac.and(i.returned)),
+    /** The nm.mac4 in WB adds its products this cycle. */
+    sumsWe,
+    /** x28..x31 after this cycle: the sums unchanged unless `sumsWe`. */
     nextSums: adders.nextSums,
   };
 }

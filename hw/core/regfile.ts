@@ -14,9 +14,11 @@
 //   cost a comparator per write port) but can never be observed.
 // - sumPort=1: the sum port of Xnmsparse revision 2 (docs/isa-extension.md R2.4): `sum_rdata` is
 //   x28..x31 (sum p in bits 32p+31..32p), read at constant addresses, so they are wires from those
-//   registers; with `sum_we` all four take `sum_wdata` at the clock edge, written at constant
-//   addresses, so only those four registers get another input multiplexer. The sum port writes
-//   after the numbered ports, but the pipeline never lets them write x28..x31 in the same cycle.
+//   registers; all four take `sum_wdata` at every clock edge unless a numbered port writes them:
+//   the sum adders give the current sums back while no nm.mac4 adds (hw/ext/r2/sums.ts), so that
+//   value takes the place of the registers' hold path instead of adding a multiplexer in front of
+//   it. The numbered ports win over the sum port; the pipeline never lets them write x28..x31
+//   while an nm.mac4 does.
 import { SUM_COUNT, SUM_FIRST_REGISTER } from '../../isa/xnmsparse/mac.js';
 import { cat, defineModule, type Ports, type Signal, U, UInt } from '../hdl/index.js';
 
@@ -53,6 +55,16 @@ export const RegFile = defineModule('RegFile', (m, p: RegFileParams): Ports => {
     else rdata.assign(word);
   }
 
+  if (p.sumPort) {
+    if (p.depth !== 32 || p.width !== 32) throw new RangeError(`the sum port needs a 32 x 32 register file, not ${p.depth} x ${p.width}`);
+    const sumRdata = (io.sum_rdata = m.output('sum_rdata', UInt(32 * SUM_COUNT)));
+    const sumWdata = (io.sum_wdata = m.input('sum_wdata', UInt(32 * SUM_COUNT)));
+    const registers = Array.from({ length: SUM_COUNT }, (_, k) => U(SUM_FIRST_REGISTER + k, 5));
+    sumRdata.assign(cat(...registers.map((addr) => regs.read(addr)).reverse()));
+    // Declared before the numbered ports, so that any of them wins.
+    registers.forEach((addr, k) => regs.write(addr, sumWdata.bits(32 * k + 31, 32 * k), U(1, 1)));
+  }
+
   // Write ports are declared in port order, so the last one wins on a same-address collision.
   for (let i = 0; i < p.writePorts; i++) {
     const names = regFilePortNames(i);
@@ -62,15 +74,6 @@ export const RegFile = defineModule('RegFile', (m, p: RegFileParams): Ports => {
     regs.write(waddr, wdata, wen);
   }
 
-  if (p.sumPort) {
-    if (p.depth !== 32 || p.width !== 32) throw new RangeError(`the sum port needs a 32 x 32 register file, not ${p.depth} x ${p.width}`);
-    const sumRdata = (io.sum_rdata = m.output('sum_rdata', UInt(32 * SUM_COUNT)));
-    const sumWdata = (io.sum_wdata = m.input('sum_wdata', UInt(32 * SUM_COUNT)));
-    const sumWe = (io.sum_we = m.input('sum_we', UInt(1)));
-    const registers = Array.from({ length: SUM_COUNT }, (_, k) => U(SUM_FIRST_REGISTER + k, 5));
-    sumRdata.assign(cat(...registers.map((addr) => regs.read(addr)).reverse()));
-    registers.forEach((addr, k) => regs.write(addr, sumWdata.bits(32 * k + 31, 32 * k), sumWe));
-  }
   return io;
 });
 

@@ -70,6 +70,7 @@ export const MacUnit = defineModule('MacUnit', (m) => {
   adders.sums.assign(sums);
   adders.products.assign(lanes.products);
   adders.start.assign(startQ);
+  adders.add.assign(access.completes);
   sumsWe.assign(access.completes);
   nextSums.assign(adders.nextSums);
 

@@ -54,11 +54,15 @@ module RefMacSums (
   input  wire [127:0] sums,
   input  wire [63:0] products,
   input  wire start,
+  input  wire add,
   output reg  [127:0] next_sums
 );
   integer p;
   always @* begin
     for (p = 0; p < 4; p = p + 1)
-      next_sums[32 * p +: 32] = (start ? 32'sd0 : $signed(sums[32 * p +: 32])) + $signed(products[16 * p +: 16]);
+      if (add)
+        next_sums[32 * p +: 32] = (start ? 32'sd0 : $signed(sums[32 * p +: 32])) + $signed(products[16 * p +: 16]);
+      else
+        next_sums[32 * p +: 32] = sums[32 * p +: 32];
   end
 endmodule
