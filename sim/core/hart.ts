@@ -18,7 +18,7 @@ import type { Bus } from './bus.js';
 import { CodeCache, type ImplementedRows } from './code-cache.js';
 import type { HaltReason } from './environment.js';
 import { locateFault, type FaultSite } from './errors.js';
-import { CV32E40P_TIMING, TimingModel, type TimingConfig } from './timing.js';
+import { CV32E40P_TIMING, rejectedAtOnce, TimingModel, type TimingConfig } from './timing.js';
 
 export interface HartOptions extends ArchitecturalOptions {
   readonly table?: InstructionTable;
@@ -273,8 +273,11 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const pc = this.pc;
     this.csrs.enterTrap(cause, pc);
     const insn = this.code.decodedAt(pc);
-    if (this.events.perInstruction !== 0) this.events.trapped(insn, insn !== undefined && this.timing.waitsForLoad(insn));
-    const cycles = this.timing.trap(cause, insn, this.decodesInLoopState(pc));
+    const inLoopState = this.decodesInLoopState(pc);
+    // Flushed for at once, it never waited in decode for the load: no load-use event.
+    const waitedForLoad = insn !== undefined && !rejectedAtOnce(cause, inLoopState) && this.timing.waitsForLoad(insn);
+    if (this.events.perInstruction !== 0) this.events.trapped(insn, waitedForLoad);
+    const cycles = this.timing.trap(cause, insn, inLoopState);
     this.stats.cycles += cycles;
     this.resumedAt = -1;
     this.resumedBackEdge = -1;

@@ -68,6 +68,13 @@ export interface TimingConfig {
    */
   readonly illegalEncodingEntry: Cycles;
   /**
+   * Cycles a trap on an instruction the decoder rejects (an illegal word or CSR access) saves when
+   * it is decoded in the controller's hardware-loop state right after an instruction that holds EX
+   * for more than a cycle: that state flushes at once, without waiting in decode, so FLUSH_EX
+   * overlaps the older instruction's last cycle in EX (rejectedAtOnce).
+   */
+  readonly loopStateFlushOverlap: Cycles;
+  /**
    * Extra cycles of a hardware loop's back edge taken in plain decode, as a jump: after a pipeline
    * flush (mret, an access to a status CSR) onto the last or second-last instruction of a body with
    * iterations left (HardwareLoops.backEdgeFromDecodeAfter).
@@ -106,6 +113,7 @@ export const CV32E40P_TIMING: TimingConfig = {
   fence: 4,
   exceptionEntry: 4,
   illegalEncodingEntry: 5,
+  loopStateFlushOverlap: 1,
   resumedLoopBackEdge: 1,
   accessFaultEntry: 4,
   misalignedMacEntry: 3,
@@ -328,17 +336,25 @@ export class TimingModel {
    * An instruction trapped with mcause `cause`: `insn` as decoded, undefined when its fetch faulted
    * or the decoder rejected its word; `inLoopState` when the core decoded it in its hardware-loop
    * state. Returns its cycles: the trap entry, after the load-use stall it waited in decode (counted
-   * in the stats when it issued). The pipeline is flushed, so nothing before it is left to stall
-   * the handler's first instruction.
+   * in the stats when it issued), unless the core flushed for it at once (rejectedAtOnce): then
+   * without that stall, and one cycle sooner after an instruction that held EX for more than one.
+   * The pipeline is flushed, so nothing before it is left to stall the handler's first instruction.
    */
   trap(cause: number, insn: DecodedInstruction | undefined, inLoopState: boolean): Cycles {
     const c = this.config;
-    const entry =
+    let entry =
       cause === TRAP_CAUSE.loadAddressMisaligned ? c.misalignedMacEntry
       : isAccessFault(cause) ? c.accessFaultEntry
       : insn || inLoopState ? c.exceptionEntry
       : c.illegalEncodingEntry;
-    const cycles = entry + (insn ? this.idStall(insn) : 0);
+    let stall = insn ? this.idStall(insn) : 0;
+    if (rejectedAtOnce(cause, inLoopState)) {
+      if (this.exBusyByPrevious) entry -= c.loopStateFlushOverlap;
+      // The stall counted when the instruction issued did not happen.
+      this.stats.loadUseStalls -= stall;
+      stall = 0;
+    }
+    const cycles = entry + stall;
     this.stats.trapCycles += entry;
     this.loadedByPrevious = 0;
     this.loadedTwoBack = 0;
@@ -363,6 +379,8 @@ export class TimingModel {
     this.loadedTwoBack = this.loadedByPrevious;
     this.loadedByPrevious = 0;
     this.writtenByPrevious = 0;
+    // Decode takes no instruction while EX is busy: the start arrives once the last has left EX.
+    this.exBusyByPrevious = false;
     this.stats.jumpPenalty += this.config.resumedLoopBackEdge;
     return this.config.resumedLoopBackEdge;
   }
@@ -380,6 +398,17 @@ export class TimingModel {
   private targetPenalty(probe: TimingProbe): Cycles {
     return probe.isUnalignedWideTarget(probe.npc) ? this.config.unalignedTargetPenalty : 0;
   }
+}
+
+/**
+ * The CV32E40P's controller, in its hardware-loop decode state (DECODE_HWLOOP), goes to FLUSH_EX
+ * for an instruction its decoder rejects (an illegal word, an illegal CSR access: both raise
+ * `illegal_insn`) in the first cycle that instruction is in decode and keeps it out of EX, without
+ * waiting for decode to be ready; in plain DECODE, as for ecall and ebreak in either state, it
+ * waits for a load-use stall or an older instruction holding EX first (cv32e40p_controller.sv).
+ */
+export function rejectedAtOnce(cause: number, inLoopState: boolean): boolean {
+  return inLoopState && cause === TRAP_CAUSE.illegalInstruction;
 }
 
 /**
