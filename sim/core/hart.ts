@@ -54,7 +54,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
   private runningBlock: Block | undefined;
   /**
    * The pc after a pipeline flush inside an active loop (mret, an access to a status CSR), until its
-   * instruction has run: the core decodes it in plain DECODE.
+   * instruction has run: the core decodes it in plain DECODE; then the next pc while that lasts
+   * (in a final iteration, HardwareLoops.staysPlainAfter).
    */
   private resumedAt = -1;
   /**
@@ -224,8 +225,9 @@ export class Hart extends ArchitecturalState implements BlockHost {
 
   /**
    * Follow the core's decode state after a pipeline flush (mret, a status CSR) in an active loop:
-   * the instruction after it is decoded in plain DECODE, and so are the body's last two when it is
-   * one of them, the last then taking the back edge as a jump. The extra cycles of the instruction
+   * the instruction after it is decoded in plain DECODE, and so are the rest of a final iteration
+   * (HardwareLoops.staysPlainAfter) and the body's last two when it is one of them, the last then
+   * taking the back edge as a jump. The extra cycles of the instruction
    * at `pc`, which goes on at `next`; `flushed` when it flushed the pipeline; `waited` when it waited
    * in decode (TimingModel.waitsInDecode).
    */
@@ -235,7 +237,10 @@ export class Hart extends ArchitecturalState implements BlockHost {
       if (next !== sequential && !this.redirected) extra = this.timing.loopBackEdgeFromDecode(waited);
       this.resumedBackEdge = -1;
     } else if (pc !== this.resumedBackEdge - 4) this.resumedBackEdge = -1;
-    this.resumedAt = flushed ? next : -1;
+    // In a final iteration plain DECODE lasts: only a body with iterations left switches it over.
+    const tookBackEdge = !this.redirected && next !== sequential;
+    const plain = flushed || (pc === this.resumedAt && !tookBackEdge && this.hwloop.staysPlainAfter(pc));
+    this.resumedAt = plain ? next : -1;
     if (flushed) this.resumedBackEdge = this.hwloop.backEdgeFromDecodeAfter(next) ?? -1;
     return extra;
   }
