@@ -52,7 +52,12 @@ export interface ControllerInputs {
   readonly decode: DecodeView;
   /** A taken branch in execute: fetch goes to its target and the instruction in decode is dropped. */
   readonly branchTaken: Expr;
-  /** Execute finishes the instruction it holds this cycle, or holds none (and writeback is ready). */
+  /**
+   * Execute finishes the instruction it holds this cycle, or holds none, and writeback is ready;
+   * for a load or store: one of its transactions is granted, as the CV32E40P's EX stage reports a
+   * split access valid after its first half, which ends a flush for a trap taken at once while the
+   * second half goes on (the handler's first instruction then waits for EX in fetch).
+   */
   readonly exDone: Expr;
   /** An illegal CSR access in EX. */
   readonly exTrap: LateTrap;

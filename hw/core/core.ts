@@ -162,7 +162,8 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
       ready: idReady,
     },
     branchTaken,
-    exDone: m.node('ex_done', exValid.not().or(exUnitReady).and(wbReady)),
+    // A load or store counts as done at each grant, a split access's first half included.
+    exDone: m.node('ex_done', exValid.not().or(mux(exUnit.eq(ExUnit.lsu), lsu('ex_granted'), exUnitReady)).and(wbReady)),
     exTrap: { valid: exTrap, cause: U(ExceptionCause.illegal, 5) },
     wbTrap: { valid: wbTrap, cause: wbTrapCause },
   });

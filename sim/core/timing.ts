@@ -154,6 +154,8 @@ export interface TimingProbe {
   readonly splitAccess: boolean;
   /** Cycles the memory system delayed the data access (grant delay, L2 latency). */
   readonly dataWait: Cycles;
+  /** Of dataWait, those of a split access's second transaction. */
+  readonly secondWait: Cycles;
   /** Whether a jump target at `addr` is a 32-bit instruction at a non-word-aligned address. */
   isUnalignedWideTarget(addr: number): boolean;
 }
@@ -178,6 +180,13 @@ export class TimingModel {
    * takes a jump in DECODE whatever id_ready_i says), which hides part of the jump's cost.
    */
   private exBusyByPrevious = false;
+  /**
+   * The data access just timed (memoryExtra), then the previous instruction's (retire), when it was
+   * split and its first transaction waited for its grant: the wait of its second; else -1. A trap
+   * flushed for at once ends FLUSH_EX at that first grant, not at the second (rejectedAtOnce).
+   */
+  private splitSecondWait = -1;
+  private splitSecondWaitByPrevious = -1;
   /** The current jalr waited in ID for its rs1 (the dependency stall): its jump starts after the wait. */
   private jalrWaited = false;
   /** Latency of the current instruction known before execution (divisor may be overwritten). */
@@ -242,6 +251,7 @@ export class TimingModel {
 
   /** After a load or store: the cycles its data access added (split transaction, memory wait), counted in the stats. */
   memoryExtra(probe: TimingProbe): Cycles {
+    this.splitSecondWait = probe.splitAccess && probe.dataWait > probe.secondWait ? probe.secondWait : -1;
     if (probe.dataWait === 0 && !probe.splitAccess) return 0;
     let extra = probe.dataWait;
     this.stats.memoryWait += probe.dataWait;
@@ -263,6 +273,7 @@ export class TimingModel {
   retire(insn: DecodedInstruction, cycles: Cycles): void {
     // A data access held EX when it took longer than its stall in ID (a split or delayed access).
     this.exBusyByPrevious = insn.multiCycle || (insn.accessesMemory && cycles > 1 + this.idStall(insn));
+    this.splitSecondWaitByPrevious = insn.accessesMemory ? this.splitSecondWait : -1;
     this.loadedTwoBack = cycles === 1 ? this.loadedByPrevious : 0;
     this.loadedByPrevious = insn.loadedMask;
     this.writtenByPrevious = insn.destinationMask;
@@ -349,7 +360,13 @@ export class TimingModel {
       : c.illegalEncodingEntry;
     let stall = insn ? this.idStall(insn) : 0;
     if (rejectedAtOnce(cause, inLoopState)) {
-      if (this.exBusyByPrevious) entry -= c.loopStateFlushOverlap;
+      // After a split access whose first grant came after the flush began, the handler's first
+      // instruction would reach decode exceptionEntry - 1 cycles after that grant, but the second
+      // transaction (splitAccess - 1 cycles and its own wait) still holds EX, and decode takes an
+      // instruction only in the cycle after EX is free.
+      const second = this.splitSecondWaitByPrevious;
+      if (second >= 0) entry = Math.max(c.exceptionEntry - c.splitAccess - second, 1);
+      else if (this.exBusyByPrevious) entry -= c.loopStateFlushOverlap;
       // The stall counted when the instruction issued did not happen.
       this.stats.loadUseStalls -= stall;
       stall = 0;
@@ -360,6 +377,7 @@ export class TimingModel {
     this.loadedTwoBack = 0;
     this.writtenByPrevious = 0;
     this.exBusyByPrevious = false;
+    this.splitSecondWaitByPrevious = -1;
     return cycles;
   }
 
@@ -381,6 +399,7 @@ export class TimingModel {
     this.writtenByPrevious = 0;
     // Decode takes no instruction while EX is busy: the start arrives once the last has left EX.
     this.exBusyByPrevious = false;
+    this.splitSecondWaitByPrevious = -1;
     this.stats.jumpPenalty += this.config.resumedLoopBackEdge;
     return this.config.resumedLoopBackEdge;
   }
