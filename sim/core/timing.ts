@@ -363,9 +363,12 @@ export class TimingModel {
       // After a split access whose first grant came after the flush began, the handler's first
       // instruction would reach decode exceptionEntry - 1 cycles after that grant, but the second
       // transaction (splitAccess - 1 cycles and its own wait) still holds EX, and decode takes an
-      // instruction only in the cycle after EX is free.
+      // instruction only in the cycle after EX is free; a cycle later when the trapping word, left
+      // in decode, reads what that load loads: its load-use stall, not gated by validity, holds
+      // decode while the load is still in EX.
       const second = this.splitSecondWaitByPrevious;
-      if (second >= 0) entry = Math.max(c.exceptionEntry - c.splitAccess - second, 1);
+      const staleStall = insn && (insn.sourceMask & this.loadedByPrevious) !== 0 ? c.loadUseStall : 0;
+      if (second >= 0) entry = Math.max(c.exceptionEntry - c.splitAccess - second, 1 + staleStall);
       else if (this.exBusyByPrevious) entry -= c.loopStateFlushOverlap;
       // The stall counted when the instruction issued did not happen.
       this.stats.loadUseStalls -= stall;

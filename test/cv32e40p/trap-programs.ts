@@ -286,7 +286,7 @@ export const TRAP_PROGRAMS: readonly (readonly [string, string, number])[] = [
   addi a1, a1, 3
 1:
   csrr a3, mhpmcounter3`), 6],
-  ['in a loop body, an illegal word right after a split load and an illegal CSR access right after a split store: with grant delays the flush ends at the first half\'s grant', trapProgram(`
+  ['in a loop body, an illegal word right after a split load, an illegal CSR access right after a split store, one reading what a split load loads: with grant delays the flush ends at the first half\'s grant', trapProgram(`
   la a4, scratch
   li a2, 3
   cv.setup 0, a2, 1f
@@ -295,10 +295,12 @@ export const TRAP_PROGRAMS: readonly (readonly [string, string, number])[] = [
   .word 0xffffffff
   sw a1, 6(a4)
   csrw mhartid, a1
+  lh a6, 3(a4)
+  csrw mhartid, a6
   addi a1, a1, 2
   addi a1, a1, 3
 1:
-  addi a1, a1, 1`, '', 'scratch: .word 0x01020304, 0x05060708, 0x090a0b0c'), 6],
+  addi a1, a1, 1`, '', 'scratch: .word 0x01020304, 0x05060708, 0x090a0b0c'), 9],
   ['after an mret into a loop\'s final iteration the rest of the body decodes in plain DECODE: an illegal word there, then after a load an illegal CSR access reading it', trapProgram(`
   la a4, records
   li a2, 2
