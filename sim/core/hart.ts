@@ -183,7 +183,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const counting = this.events.perInstruction !== 0;
     const loadStall = counting && timing.waitsForLoad(insn);
     // A back edge taken from decode after a flush hides behind a wait in decode.
-    const waited = pc === this.resumedBackEdge && timing.waitsInDecode(insn);
+    const edgeFromDecode = pc === this.resumedBackEdge;
+    const waited = edgeFromDecode && timing.waitsInDecode(insn);
     let cycles = timing.complete(insn, this);
     let next = this.npc;
     let flushed = false;
@@ -199,18 +200,22 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const stats = this.stats;
     stats.cycles += cycles;
     stats.instret++;
-    if (counting) this.countEvents(insn, loadStall);
+    if (counting) {
+      // A load taking its back edge from decode that waited for itself there (TimingModel.staleLoadStall).
+      const selfStall = edgeFromDecode && !waited && !this.redirected && next !== sequential && timing.staleLoadStall(insn) !== 0;
+      this.countEvents(insn, loadStall, selfStall);
+    }
     if (this.onRetire) this.retire(insn, cycles);
     this.pc = next >>> 0;
   }
 
   /** The events of `insn`, which retired, for mhpmcounter3 (PerformanceEvents). */
-  private countEvents(insn: DecodedInstruction, loadStall: boolean): void {
+  private countEvents(insn: DecodedInstruction, loadStall: boolean, selfStall: boolean): void {
     const flushes = insn.timing === 'fence' || insn.timing === 'system' || (insn.timing === 'csr' && this.timing.config.statusCsrs.has(insn.imm));
     const linkStall = insn.timing === 'jumpRegister' && this.timing.linkStalled;
     // While a taken branch is in EX, the core has already fetched the instruction after it.
     const fallThrough = insn.timing === 'branch' && this.redirected ? this.peek(insn.pc + insn.length) : undefined;
-    this.events.retired(insn, { loadStall, redirected: this.redirected, linkStall, sequential: !this.redirected && !flushes, fallThrough });
+    this.events.retired(insn, { loadStall, selfStall, redirected: this.redirected, linkStall, sequential: !this.redirected && !flushes, fallThrough });
   }
 
   /** The instruction at `addr` when it decodes, for a look that must not fault. */
@@ -234,7 +239,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
   private resume(pc: Addr, next: Addr, sequential: Addr, flushed: boolean, waited: boolean): Cycles {
     let extra = 0;
     if (pc === this.resumedBackEdge) {
-      if (next !== sequential && !this.redirected) extra = this.timing.loopBackEdgeFromDecode(waited);
+      if (next !== sequential && !this.redirected) extra = this.timing.loopBackEdgeFromDecode(this.code.at(pc), waited);
       this.resumedBackEdge = -1;
     } else if (pc !== this.resumedBackEdge - 4) this.resumedBackEdge = -1;
     // In a final iteration plain DECODE lasts: only a body with iterations left switches it over.

@@ -391,12 +391,16 @@ export class TimingModel {
    * forwarded from WB without a load-use stall, and only a jalr would still wait for it (measured
    * on the CV32E40P RTL: test/cv32e40p/trap-programs.ts, a load as the body's last instruction).
    */
-  loopBackEdgeFromDecode(hidden: boolean): Cycles {
+  loopBackEdgeFromDecode(last: DecodedInstruction, hidden: boolean): Cycles {
     // The controller sets the fetch to the body's start in the first cycle the last instruction is
     // in decode, so the target arrives while that instruction waits there (a load-use stall, an
     // older instruction holding EX): then no bubble. Its own multi-cycle EX does not hide it
     // (measured on the RTL: test/cv32e40p/trap-programs.ts and the random programs with traps).
     if (hidden) return 0;
+    // The bubble leaves the last instruction's word in decode while that instruction is in EX: a
+    // load reading the register it loads then stalls on itself (the load-use check reads the word
+    // whether valid or not), which keeps the start out of decode a cycle more (measured on the RTL).
+    const stale = this.staleLoadStall(last);
     this.loadedTwoBack = this.loadedByPrevious;
     this.loadedByPrevious = 0;
     this.writtenByPrevious = 0;
@@ -404,7 +408,13 @@ export class TimingModel {
     this.exBusyByPrevious = false;
     this.splitSecondWaitByPrevious = -1;
     this.stats.jumpPenalty += this.config.resumedLoopBackEdge;
-    return this.config.resumedLoopBackEdge;
+    this.stats.loadUseStalls += stale;
+    return this.config.resumedLoopBackEdge + stale;
+  }
+
+  /** A load whose word, left alone in decode while it is in EX, waits for itself: it reads what it loads. */
+  staleLoadStall(insn: DecodedInstruction): Cycles {
+    return (insn.loadedMask & insn.sourceMask) !== 0 ? this.config.loadUseStall : 0;
   }
 
   /** `insn`, about to issue, waits in decode: a load stall, or an older instruction holding EX. */

@@ -301,6 +301,19 @@ export const TRAP_PROGRAMS: readonly (readonly [string, string, number])[] = [
   addi a1, a1, 3
 1:
   addi a1, a1, 1`, '', 'scratch: .word 0x01020304, 0x05060708, 0x090a0b0c'), 9],
+  ['mret to a body\'s second-last instruction, the last a load that reads the register it loads: after the back edge from decode its word, left in decode, stalls on itself (the load-use events in a3)', trapProgram(`
+  la a4, records
+  li a2, ${1 << HPM_EVENT.loadStall}
+  csrw mhpmevent3, a2
+  csrw mhpmcounter3, zero
+  li a2, 3
+  cv.setup 0, a2, 1f
+  addi a1, a1, 1
+  ebreak
+  li a5, 0
+  cv.lb a5, a5(a4)
+1:
+  csrr a3, mhpmcounter3`), 3],
   ['after an mret into a loop\'s final iteration the rest of the body decodes in plain DECODE: an illegal word there, then after a load an illegal CSR access reading it', trapProgram(`
   la a4, records
   li a2, 2
