@@ -7,10 +7,13 @@
 // nowhere for a status CSR, whose successor is still waiting in fetch. Costs (docs/cv32e40p.md#timing):
 // status CSR 4 cycles, fence 4, mret 5, ecall and ebreak 4 to the handler's first instruction in
 // decode, a word the decoder rejects 5 (FLUSH_EX takes one cycle more for it, as measured on the
-// CV32E40P), or 4 when decoded in the CV32E40P's hardware-loop state (loop-decode.ts).
+// CV32E40P), or 4 when decoded in the CV32E40P's hardware-loop state (loop-decode.ts). In that
+// state a rejected word or CSR access does not wait in decode at all, as the CV32E40P's
+// DECODE_HWLOOP sends it to FLUSH_EX in its first cycle there: it never enters EX, so it waits for
+// no load-use stall, and FLUSH_EX ends with whatever older instruction holds EX (docs/cv32e40p.md#timing).
 //
-// Two traps come from later stages. An illegal CSR access is found in EX (the CSR file knows the
-// addresses); the controller kills the instruction that entered decode meanwhile and goes on to
+// Two traps come from later stages. Outside the loop state an illegal CSR access is found in EX;
+// the controller kills the instruction that entered decode meanwhile and goes on to
 // FLUSH_WB, which makes the same 4 cycles as a trap found in decode. A load or store access fault
 // arrives with the response in WB; fetch is redirected to mtvec at once (4 cycles from decode, the
 // ISS's choice: the CV32E40P has no access faults) and the younger instructions are killed.
@@ -31,6 +34,8 @@ export interface DecodeView {
   readonly fence: Expr;
   readonly wfi: Expr;
   readonly statusCsr: Expr;
+  /** A CSR access the CSR file rejects (its address and op as decoded). */
+  readonly illegalCsr: Expr;
   /** It is decoded in the CV32E40P's hardware-loop state, where a rejected word traps a cycle sooner (loop-decode.ts). */
   readonly inLoopState: Expr;
   /** Decode may pass its instruction to execute this cycle (no hazard, execute free). */
@@ -47,7 +52,12 @@ export interface ControllerInputs {
   readonly decode: DecodeView;
   /** A taken branch in execute: fetch goes to its target and the instruction in decode is dropped. */
   readonly branchTaken: Expr;
-  /** The instruction in execute finishes this cycle. */
+  /**
+   * Execute finishes the instruction it holds this cycle, or holds none, and writeback is ready;
+   * for a load or store: one of its transactions is granted, as the CV32E40P's EX stage reports a
+   * split access valid after its first half, which ends a flush for a trap taken at once while the
+   * second half goes on (the handler's first instruction then waits for EX in fetch).
+   */
   readonly exDone: Expr;
   /** An illegal CSR access in EX. */
   readonly exTrap: LateTrap;
@@ -89,20 +99,28 @@ export function controller(m: ModuleBuilder, inputs: ControllerInputs): Controll
   const exTrapPending = m.reg('ex_trap_pending', UInt(1), { reset: 0 });
   // The flush is for a word the decoder rejected, outside the loop state: one cycle more.
   const slowIllegal = m.reg('slow_illegal', UInt(1), { reset: 0 });
+  // The flush is for an illegal CSR access taken at once in the loop state (it never reached EX).
+  const csrTrapAtOnce = m.reg('csr_trap_at_once', UInt(1), { reset: 0 });
   const inDecode = m.node('ctrl_in_decode', state.eq(ControllerState.decode));
   // An illegal CSR access is in EX in DECODE, or in FLUSH_EX when it is itself a status CSR.
   const inFlushing = m.node('ctrl_in_flush_ex_any', state.eq(ControllerState.flushEx).or(state.eq(ControllerState.flushExIllegal)));
   const fromWb = m.node('trap_from_wb', wbTrap.valid);
   const fromEx = m.node('trap_from_ex', exTrap.valid.and(wbTrap.valid.not()).and(inDecode.or(inFlushing)));
   const lateTrap = m.node('late_trap', fromWb.or(fromEx));
-  const isDecoding = m.node('is_decoding', inDecode.and(decode.valid).and(branchTaken.not()).and(lateTrap.not()));
-  const trapping = m.node('ctrl_trapping', decode.illegalWord.or(decode.fetchError).or(decode.ecall).or(decode.ebreak));
+  const decodable = m.node('ctrl_decodable', inDecode.and(decode.valid).and(branchTaken.not()).and(lateTrap.not()));
+  const trapAtOnce = m.node('ctrl_trap_at_once', decodable.and(decode.inLoopState).and(decode.illegalWord.or(decode.illegalCsr)));
+  const isDecoding = m.node('is_decoding', decodable.and(trapAtOnce.not()));
+  const trapping = m.node('ctrl_trapping', decode.illegalWord.or(decode.fetchError).or(decode.ecall).or(decode.ebreak).or(csrTrapAtOnce));
   const flushing = m.node('ctrl_flushing', trapping.or(decode.mret).or(decode.fence).or(decode.statusCsr).or(decode.wfi));
   const startFlush = m.node('ctrl_start_flush', isDecoding.and(flushing));
 
   m.switch(state)
     .is(ControllerState.decode, () => {
-      m.when(startFlush.and(decode.ready), () => {
+      m.when(trapAtOnce, () => {
+        state.assign(ControllerState.flushEx);
+        slowIllegal.assign(0);
+        csrTrapAtOnce.assign(decode.illegalWord.not());
+      }).elseWhen(startFlush.and(decode.ready), () => {
         state.assign(ControllerState.flushEx);
         slowIllegal.assign(decode.illegalWord.and(decode.inLoopState.not()));
       });
@@ -111,6 +129,7 @@ export function controller(m: ModuleBuilder, inputs: ControllerInputs): Controll
     .is(ControllerState.flushExIllegal, () => state.assign(ControllerState.flushWb))
     .is(ControllerState.flushWb, () => {
       exTrapPending.assign(0);
+      csrTrapAtOnce.assign(0);
       m.when(exTrapPending.not().and(trapping.not()).and(decode.mret), () => state.assign(ControllerState.xretJump))
         .elseWhen(exTrapPending.not().and(trapping.not()).and(decode.wfi), () => state.assign(ControllerState.sleep))
         .otherwise(() => state.assign(ControllerState.decode));
@@ -128,15 +147,15 @@ export function controller(m: ModuleBuilder, inputs: ControllerInputs): Controll
 
   const inFlushEx = m.node('ctrl_in_flush_ex', state.eq(ControllerState.flushEx));
   const inFlushWb = m.node('ctrl_in_flush_wb', state.eq(ControllerState.flushWb));
-  const decodeCause = mux(decode.illegalWord, U(ExceptionCause.illegal, 5),
+  const decodeCause = mux(decode.illegalWord.or(csrTrapAtOnce), U(ExceptionCause.illegal, 5),
     mux(decode.fetchError, U(ExceptionCause.instructionFault, 5), mux(decode.ebreak, U(ExceptionCause.breakpoint, 5), U(ExceptionCause.ecallM, 5))));
   const fromDecode = inFlushEx.and(exDone).and(trapping).and(lateTrap.not());
   const plainFlushWb = inFlushWb.and(exTrapPending.not());
   return {
     state,
     isDecoding,
-    haltFetch: m.node('halt_fetch', startFlush.or(inDecode.not()).or(lateTrap)),
-    haltDecode: m.node('halt_decode', inDecode.not().or(lateTrap)),
+    haltFetch: m.node('halt_fetch', startFlush.or(trapAtOnce).or(inDecode.not()).or(lateTrap)),
+    haltDecode: m.node('halt_decode', inDecode.not().or(lateTrap).or(trapAtOnce)),
     trapSave: m.node('trap_save', fromDecode.or(fromEx).or(fromWb)),
     trapCause: m.node('trap_cause', mux(fromWb, wbTrap.cause, mux(fromEx, exTrap.cause, decodeCause))),
     trapFrom: { ex: fromEx, wb: fromWb },

@@ -140,6 +140,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const idReady = m.node('id_ready', stallLoad.not().and(stallJalr.not()).and(stallLanes.not()).and(stallSums.not()).and(exReady));
 
   const illegal = m.node('illegal', d('legal').not().or(idIllegalC));
+  const csr = pins('u_csr', m.instance('u_csr', CoreCsr, {}));
   const inLoopStateWire = m.wire('in_loop_state_w', UInt(1));
   const exTrap = m.wire('ex_trap', UInt(1));
   const wbTrap = m.wire('wb_trap', UInt(1));
@@ -156,11 +157,13 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
       fence: d('is_fence'),
       wfi: d('is_wfi'),
       statusCsr: d('status_csr'),
+      illegalCsr: m.node('id_csr_illegal', d('legal').and(d('ex_unit').eq(ExUnit.csr)).and(csr('id_csr_illegal'))),
       inLoopState: inLoopStateWire,
       ready: idReady,
     },
     branchTaken,
-    exDone: m.node('ex_done', exValid.and(exReady)),
+    // A load or store counts as done at each grant, a split access's first half included.
+    exDone: m.node('ex_done', exValid.not().or(mux(exUnit.eq(ExUnit.lsu), lsu('ex_granted'), exUnitReady)).and(wbReady)),
     exTrap: { valid: exTrap, cause: U(ExceptionCause.illegal, 5) },
     wbTrap: { valid: wbTrap, cause: wbTrapCause },
   });
@@ -183,7 +186,6 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const jalrTarget = portA.data.add(d('imm')).and(U(0xfffffffe, 32));
   const jumpTarget = m.node('jump_target', mux(d('is_jalr'), jalrTarget, jalTarget));
 
-  const csr = pins('u_csr', m.instance('u_csr', CoreCsr, {}));
   const backEdgeTarget = m.wire('back_edge_target', UInt(32));
   const pcSet = m.node('pc_set', branchTaken.or(ctrl.jumpTrap).or(ctrl.jumpNext).or(ctrl.jumpMepc).or(jumpInDecode).or(backEdgeJump));
   const pcTarget = m.node(
@@ -243,6 +245,9 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   // ---------------------------------------------------------------- ID -> EX
   // A set or clear whose rs1 field (register or immediate) is zero only reads its CSR.
   const csrOp = m.node('csr_op_id', mux(d('rs1_addr').eq(0).and(d('csr_op').ne(CSR_OP.write)), U(CSR_OP.read, CSR_OP_WIDTH), d('csr_op')));
+  // The access of the instruction in decode, which the controller may trap on there (in the loop state).
+  csr('id_csr_op').assign(csrOp);
+  csr('id_csr_addr').assign(d('imm').bits(11, 0));
   const carried = new Map<string, Expr>([
     ...CARRIED_FIELDS.map((name) => [name, d(name)] as const),
     ['csr_op', csrOp],

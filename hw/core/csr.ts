@@ -7,8 +7,10 @@
 // One access per instruction: `csr_access` is high in the one cycle the instruction executes its
 // access; `csr_rdata` (the old value) and `csr_illegal` are combinational, the write happens at that
 // clock edge. `csr_illegal` depends on `csr_addr` and `csr_op` only; an illegal access changes
-// nothing. The hardware-loop CSRs read the registers of hw/core/hwloop-regs.ts (inputs hwlp_*).
-import { cat, defineModule, type Expr, mux, type Signal, U, UInt } from '../hdl/index.js';
+// nothing. `id_csr_illegal` says the same of `id_csr_addr` and `id_csr_op`, the access of the
+// instruction in decode, which the controller may trap on before it executes (controller.ts). The
+// hardware-loop CSRs read the registers of hw/core/hwloop-regs.ts (inputs hwlp_*).
+import { cat, defineModule, type Expr, type ModuleBuilder, mux, type Signal, U, UInt } from '../hdl/index.js';
 import { CSR, csrName } from '../../isa/csr-names.js';
 import {
   CV32E40P_ARCH_ID, CV32E40P_IMPLEMENTATION_ID, HPM_EVENT, IDLE_COUNTER_CSRS, IDLE_COUNTER_MIRRORS, IRQ_MASK, MCAUSE_MASK, MCOUNTINHIBIT_CYCLE_BIT,
@@ -28,12 +30,38 @@ export const HPM_EVENT_INPUT_WIDTH = 16 - HPM_EVENT_INPUT_BASE;
 /** mepc holds even addresses only (the core has 16-bit instructions): bit 0 reads 0. */
 const MEPC_MASK = ~1;
 
+/** Inclusive address ranges. */
+type CsrRanges = readonly (readonly [first: number, last: number])[];
+
 interface CsrEntry {
-  /** Selects the entry's addresses. */
-  readonly selected: Expr;
+  /** The entry's addresses. */
+  readonly addrs: CsrRanges;
   readonly value: Expr;
-  /** Selects the addresses of the entry that may be written (none: a read-only entry). */
-  readonly writable?: Expr;
+  /** Those that may be written (none: a read-only entry). */
+  readonly writable?: CsrRanges;
+}
+
+/** Comparators of one address input against address ranges: each address, each range compared once. */
+function addressMatcher(m: ModuleBuilder, addr: Expr, prefix: string): (ranges: CsrRanges) => Expr {
+  const singles = new Map<number, Expr>();
+  const single = (at: number): Expr => {
+    const existing = singles.get(at);
+    if (existing) return existing;
+    const created = m.node(`${prefix}sel_${csrName(at)}`, addr.eq(at));
+    singles.set(at, created);
+    return created;
+  };
+  const spans = new Map<readonly [number, number], Expr>();
+  const span = (range: readonly [number, number]): Expr => {
+    const [first, last] = range;
+    if (first === last) return single(first);
+    const existing = spans.get(range);
+    if (existing) return existing;
+    const created = m.node(`${prefix}sel_${csrName(first)}_${csrName(last)}`, addr.ge(first).and(addr.le(last)));
+    spans.set(range, created);
+    return created;
+  };
+  return (ranges) => ranges.map(span).reduce((a, b) => a.or(b));
 }
 
 export const CoreCsr = defineModule('CoreCsr', (m) => {
@@ -43,6 +71,9 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
   const csrWdata = m.input('csr_wdata', UInt(32));
   const csrRdata = m.output('csr_rdata', UInt(32));
   const csrIllegal = m.output('csr_illegal', UInt(1));
+  const idCsrOp = m.input('id_csr_op', UInt(CSR_OP_WIDTH));
+  const idCsrAddr = m.input('id_csr_addr', UInt(12));
+  const idCsrIllegal = m.output('id_csr_illegal', UInt(1));
   const retire = m.input('retire', UInt(1));
   // Like `retire`, registered a cycle after the event in the pipeline: a CSR instruction in EX
   // sees the events of the older instructions and its own decode stall.
@@ -86,33 +117,18 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
   // Only the event bits hold a value; the others are constant 0 flip-flops, which synthesis removes.
   const mhpmeventQ = csrReg('mhpmevent3_q');
 
-  const selects = new Map<number, Expr>();
-  const select = (addr: number): Expr => {
-    const existing = selects.get(addr);
-    if (existing) return existing;
-    const created = m.node(`sel_${csrName(addr)}`, csrAddr.eq(addr));
-    selects.set(addr, created);
-    return created;
-  };
   const any = (values: readonly Expr[]): Expr => values.reduce((a, b) => a.or(b));
+  const only = (addr: number): CsrRanges => [[addr, addr]];
   /** A read/write CSR at `addr`. */
-  const readWrite = (addr: number, value: Expr): CsrEntry => ({ selected: select(addr), value, writable: select(addr) });
+  const readWrite = (addr: number, value: Expr): CsrEntry => ({ addrs: only(addr), value, writable: only(addr) });
   /** A read-only CSR at each of `addrs` (user mirrors, identification, hardware loops). */
-  const readOnly = (addrs: readonly number[], value: Expr): CsrEntry => ({ selected: any(addrs.map(select)), value });
+  const readOnly = (addrs: readonly number[], value: Expr): CsrEntry => ({ addrs: addrs.map((addr) => [addr, addr] as const), value });
   /** A machine counter half and its user mirror, which is read-only. */
-  const counter = (machine: number, user: number, value: Expr): CsrEntry => ({
-    selected: select(machine).or(select(user)),
-    value,
-    writable: select(machine),
-  });
+  const counter = (machine: number, user: number, value: Expr): CsrEntry => ({ addrs: [...only(machine), ...only(user)], value, writable: only(machine) });
 
   const mstatus = word(MSTATUS_RESET & ~MSTATUS_WRITABLE)
     .or(mstatusMie.zext(32).shl(MSTATUS_MIE_BIT))
     .or(mstatusMpie.zext(32).shl(MSTATUS_MPIE_BIT));
-  const inRanges = (name: string, ranges: typeof IDLE_COUNTER_CSRS): Expr =>
-    m.node(name, any(ranges.map(([first, last]) => csrAddr.ge(first).and(csrAddr.le(last)))));
-  const idleCounter = inRanges('sel_idle_counter', IDLE_COUNTER_CSRS);
-  const idleMirror = inRanges('sel_idle_mirror', IDLE_COUNTER_MIRRORS);
   const entries: CsrEntry[] = [
     readWrite(CSR.mstatus, mstatus),
     readWrite(CSR.misa, word(MISA)), // WARL, fixed: writes are ignored
@@ -143,15 +159,22 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
     readOnly([CSR.marchid], word(CV32E40P_ARCH_ID)),
     readOnly([CSR.mimpid], word(CV32E40P_IMPLEMENTATION_ID)),
     // They exist but count nothing: read 0, writes ignored; their user mirrors read 0.
-    { selected: idleCounter, value: word(0), writable: idleCounter },
-    { selected: idleMirror, value: word(0) },
+    { addrs: IDLE_COUNTER_CSRS, value: word(0), writable: IDLE_COUNTER_CSRS },
+    { addrs: IDLE_COUNTER_MIRRORS, value: word(0) },
   ];
 
-  const readable = m.node('readable', any(entries.map((e) => e.selected)));
-  const writable = m.node('writable', any(entries.flatMap((e) => (e.writable ? [e.writable] : []))));
-  const writes = m.node('writes', csrOp.ne(CSR_OP.read));
-  csrIllegal.assign(readable.not().or(writes.and(writable.not())));
-  const readValue = m.node('read_value', any(entries.map((e) => mux(e.selected, e.value, word(0)))));
+  /** An access `op` at the address `select` compares: whether it writes, to a writable CSR, or is illegal (no CSR there, or a write to a read-only one). */
+  const access = (select: (ranges: CsrRanges) => Expr, op: Expr, prefix: string): { writes: Expr; writable: Expr; illegal: Expr } => {
+    const readable = m.node(`${prefix}readable`, any(entries.map((e) => select(e.addrs))));
+    const writable = m.node(`${prefix}writable`, any(entries.flatMap((e) => (e.writable ? [select(e.writable)] : []))));
+    const writes = m.node(`${prefix}writes`, op.ne(CSR_OP.read));
+    return { writes, writable, illegal: readable.not().or(writes.and(writable.not())) };
+  };
+  const select = addressMatcher(m, csrAddr, '');
+  const executed = access(select, csrOp, '');
+  csrIllegal.assign(executed.illegal);
+  idCsrIllegal.assign(access(addressMatcher(m, idCsrAddr, 'id_'), idCsrOp, 'id_').illegal);
+  const readValue = m.node('read_value', any(entries.map((e) => mux(select(e.addrs), e.value, word(0)))));
   csrRdata.assign(readValue);
 
   const writeValue = m.wire('write_value', UInt(32));
@@ -159,8 +182,8 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
     .is(CSR_OP.set, () => writeValue.assign(readValue.or(csrWdata)))
     .is(CSR_OP.clear, () => writeValue.assign(readValue.and(csrWdata.not())))
     .default(() => writeValue.assign(csrWdata));
-  const writing = m.node('writing', csrAccess.and(writes).and(writable));
-  const writeTo = (addr: number): Expr => writing.and(select(addr));
+  const writing = m.node('writing', csrAccess.and(executed.writes).and(executed.writable));
+  const writeTo = (addr: number): Expr => writing.and(select(only(addr)));
 
   const masked = (mask: number): Expr => writeValue.and(word(mask));
   m.when(writeTo(CSR.mstatus), () => {
@@ -210,7 +233,7 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
   mepc.assign(mepcQ);
 
   return {
-    csrAccess, csrOp, csrAddr, csrWdata, csrRdata, csrIllegal, retire, hpmEvents, trap, trapCause, trapPc, trapTval, mret, hartId,
+    csrAccess, csrOp, csrAddr, csrWdata, csrRdata, csrIllegal, idCsrOp, idCsrAddr, idCsrIllegal, retire, hpmEvents, trap, trapCause, trapPc, trapTval, mret, hartId,
     hwlpStart0, hwlpEnd0, hwlpCount0, hwlpStart1, hwlpEnd1, hwlpCount1, mtvec, mepc,
   };
 });

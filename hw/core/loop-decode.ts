@@ -5,10 +5,11 @@
 //
 // - a word the decoder rejects traps in 4 cycles, not 5, when decoded in the loop state: inside a
 //   body once its first instruction was decoded with iterations left, until the second-last
-//   instruction of the final iteration;
+//   instruction of the final iteration; there a rejected word or CSR access traps at once (controller.ts);
 // - after a pipeline flush (mret, a status CSR) the controller is in plain DECODE: the instruction
-//   after the flush is decoded there, and when it is one of a body's last two (iterations left) the
-//   last one is reached in plain DECODE too and takes its back edge as a jump from decode (+1),
+//   after the flush is decoded there, and so is the rest of a final iteration (only an instruction
+//   inside a body with iterations left switches it over); when the instruction after the flush is
+//   one of a body's last two (iterations left) the last one is reached in plain DECODE too and takes its back edge as a jump from decode (+1),
 //   set in the first cycle that instruction is in decode, so that a wait there hides the bubble.
 import { type Expr, type ModuleBuilder, mux, U, UInt } from '../hdl/index.js';
 
@@ -70,6 +71,10 @@ export function loopDecode(m: ModuleBuilder, s: LoopDecodeInputs): LoopDecodeOut
   const inWindow = window.reduce<Expr>((a, b) => a.or(b), U(0, 1));
   const last = mux(lastLoop, s.loops[1]!.end.sub(4), s.loops[0]!.end.sub(4));
 
+  const inBodyOf = s.loops.map((l, i) => m.node(`in_body${i}`, l.count.ne(0).and(s.pc.ge(l.start)).and(s.pc.lt(l.end))));
+  const inBodies = m.node('in_bodies', inBodyOf.reduce<Expr>((a, b) => a.or(b), U(0, 1)));
+  // The CV32E40P's controller moves from plain DECODE to its loop state at such an instruction.
+  const iterating = m.node('in_body_iterating', inBodyOf.map((inBody, i) => inBody.and(s.loops[i]!.count.gt(1))).reduce<Expr>((a, b) => a.or(b), U(0, 1)));
   const atLast = m.node('resume_at_last', lastValid.and(s.pc.eq(last)));
   const beforeLast = m.node('resume_before_last', lastValid.and(s.pc.eq(last.sub(4))));
   const decrementing = s.loops.map((l, i) => s.decrements.bit(i).and(l.count.gt(1))).reduce((a, b) => a.or(b));
@@ -80,13 +85,14 @@ export function loopDecode(m: ModuleBuilder, s: LoopDecodeInputs): LoopDecodeOut
     lastValid.assign(inWindow);
     lastLoop.assign(window[0]!.not());
   }).elseWhen(s.leaves, () => {
-    resumeAtValid.assign(0);
+    // Plain DECODE lasts through a final iteration (inside a body, in none with iterations left).
+    m.when(iterating.or(inBodies.not()), () => resumeAtValid.assign(0));
     m.when(atLast.or(beforeLast.not()), () => lastValid.assign(0));
   });
 
-  const plain = m.node('decode_plain', resumeAtValid.and(s.pc.eq(resumeAt)).or(atLast).or(beforeLast));
+  const plain = m.node('decode_plain', resumeAtValid.or(atLast).or(beforeLast));
   const states = s.loops.map((l, i) => {
-    const inBody = l.count.ne(0).and(s.pc.ge(l.start)).and(s.pc.lt(l.end));
+    const inBody = inBodyOf[i]!;
     const firstOfFirst = s.pc.eq(l.start).and(iterated[i]!.not());
     return m.node(`loop_state${i}`, inBody.and(firstOfFirst.not()).and(l.count.gt(1).or(iterated[i]!.and(s.pc.lt(l.end.sub(4))))));
   });

@@ -45,6 +45,9 @@ export const CoreLsu = defineModule('CoreLsu', (m) => {
   const postIncrement = m.input('post_increment', UInt(1));
   const wdata = m.input('wdata', UInt(32));
   const exReady = m.output('ex_ready', UInt(1));
+  // A transaction of the access in EX is granted this cycle: a split access's first half too,
+  // after which the CV32E40P's EX stage already reports the instruction valid (controller.ts).
+  const exGranted = m.output('ex_granted', UInt(1));
   const nextBase = m.output('next_base', UInt(32));
 
   const data = dataPort(m);
@@ -100,6 +103,7 @@ export const CoreLsu = defineModule('CoreLsu', (m) => {
   const portFree = m.node('port_free', splitFaultQ.not().and(outstanding.not().or(responseOk)));
   const request = m.node('request', exValid.and(portFree));
   const granted = m.node('granted', request.and(data.gnt));
+  exGranted.assign(granted);
   const wordAddr = m.node('word_addr', address.bits(31, 2).add(second.zext(30)));
 
   data.req.assign(request);
@@ -146,7 +150,7 @@ export const CoreLsu = defineModule('CoreLsu', (m) => {
   exception.tval.assign(faultAddrQ);
 
   return {
-    exValid, exFirst, we, size, signExt, base, offset, postIncrement, wdata, exReady, nextBase,
+    exValid, exFirst, we, size, signExt, base, offset, postIncrement, wdata, exReady, exGranted, nextBase,
     dataReq: data.req, dataAddr: data.addr, dataWe, dataBe: data.be, dataWdata,
     dataGnt: data.gnt, dataRvalid: data.rvalid, dataRdata: data.rdata, dataErr: data.err,
     wbValid, wbRdata, wbReady, excValid: exception.valid, excCause: exception.cause, excTval: exception.tval,

@@ -80,11 +80,16 @@ export class CorePort extends DataPort<MappedMemory> {
     if (addr >= this.l1Base && addr < this.l1End) {
       const issue = this.hart.stats.cycles;
       let wait = this.tcdm.access(addr, issue);
-      if (split) wait += this.tcdm.accessLater(addr + 4 - (addr & 3), issue + wait + 1);
+      if (split) {
+        const second = this.tcdm.accessLater(addr + 4 - (addr & 3), issue + wait + 1);
+        wait += second;
+        this.hart.secondWait += second;
+      }
       this.hart.dataWait += wait;
       this.stats.tcdmContention += wait;
     } else {
       const wait = split ? 2 * this.config.l2Latency : this.config.l2Latency;
+      if (split) this.hart.secondWait += this.config.l2Latency;
       this.hart.dataWait += wait;
       this.stats.l2Wait += wait;
     }

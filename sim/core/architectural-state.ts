@@ -62,6 +62,8 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
   splitAccess = false;
   /** Cycles the memory system delayed this instruction's data access (bank conflict, L2 latency). */
   dataWait = 0;
+  /** Of dataWait, those of a split access's second transaction. */
+  secondWait = 0;
   private accessCount = 0;
   private accessAddr = 0;
   private accessSize: AccessSize = 4;
@@ -93,6 +95,7 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
   load(addr: Addr, size: AccessSize, signed: boolean): Word {
     this.splitAccess = false;
     this.dataWait = 0;
+    this.secondWait = 0;
     if ((addr & (size - 1)) !== 0) this.misaligned(addr, size, 'load');
     const value = this.memory.read(addr, size, signed);
     if (this.onRetire) this.record(addr, size, value, false);
@@ -102,6 +105,7 @@ export abstract class ArchitecturalState implements HartContext, TimingProbe, En
   store(addr: Addr, size: AccessSize, value: Word): void {
     this.splitAccess = false;
     this.dataWait = 0;
+    this.secondWait = 0;
     if ((addr & (size - 1)) !== 0) this.misaligned(addr, size, 'store');
     this.memory.write(addr, size, value);
     if (this.onRetire) this.record(addr, size, value, true);

@@ -32,7 +32,11 @@ export class DelayedGrantBus extends DataPort {
   private waitForGrants(addr: Addr, size: AccessSize): void {
     const split = (addr & 3) + size > 4;
     let wait = this.nextDelay();
-    if (split) wait += this.nextDelay();
+    if (split) {
+      const second = this.nextDelay();
+      wait += second;
+      this.hart.secondWait += second;
+    }
     this.hart.dataWait += wait;
   }
 }

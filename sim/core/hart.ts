@@ -18,7 +18,7 @@ import type { Bus } from './bus.js';
 import { CodeCache, type ImplementedRows } from './code-cache.js';
 import type { HaltReason } from './environment.js';
 import { locateFault, type FaultSite } from './errors.js';
-import { CV32E40P_TIMING, TimingModel, type TimingConfig } from './timing.js';
+import { CV32E40P_TIMING, rejectedAtOnce, TimingModel, type TimingConfig } from './timing.js';
 
 export interface HartOptions extends ArchitecturalOptions {
   readonly table?: InstructionTable;
@@ -54,7 +54,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
   private runningBlock: Block | undefined;
   /**
    * The pc after a pipeline flush inside an active loop (mret, an access to a status CSR), until its
-   * instruction has run: the core decodes it in plain DECODE.
+   * instruction has run: the core decodes it in plain DECODE; then the next pc while that lasts
+   * (in a final iteration, HardwareLoops.staysPlainAfter).
    */
   private resumedAt = -1;
   /**
@@ -182,7 +183,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const counting = this.events.perInstruction !== 0;
     const loadStall = counting && timing.waitsForLoad(insn);
     // A back edge taken from decode after a flush hides behind a wait in decode.
-    const waited = pc === this.resumedBackEdge && timing.waitsInDecode(insn);
+    const edgeFromDecode = pc === this.resumedBackEdge;
+    const waited = edgeFromDecode && timing.waitsInDecode(insn);
     let cycles = timing.complete(insn, this);
     let next = this.npc;
     let flushed = false;
@@ -198,18 +200,22 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const stats = this.stats;
     stats.cycles += cycles;
     stats.instret++;
-    if (counting) this.countEvents(insn, loadStall);
+    if (counting) {
+      // A load taking its back edge from decode that waited for itself there (TimingModel.staleLoadStall).
+      const selfStall = edgeFromDecode && !waited && !this.redirected && next !== sequential && timing.staleLoadStall(insn) !== 0;
+      this.countEvents(insn, loadStall, selfStall);
+    }
     if (this.onRetire) this.retire(insn, cycles);
     this.pc = next >>> 0;
   }
 
   /** The events of `insn`, which retired, for mhpmcounter3 (PerformanceEvents). */
-  private countEvents(insn: DecodedInstruction, loadStall: boolean): void {
+  private countEvents(insn: DecodedInstruction, loadStall: boolean, selfStall: boolean): void {
     const flushes = insn.timing === 'fence' || insn.timing === 'system' || (insn.timing === 'csr' && this.timing.config.statusCsrs.has(insn.imm));
     const linkStall = insn.timing === 'jumpRegister' && this.timing.linkStalled;
     // While a taken branch is in EX, the core has already fetched the instruction after it.
     const fallThrough = insn.timing === 'branch' && this.redirected ? this.peek(insn.pc + insn.length) : undefined;
-    this.events.retired(insn, { loadStall, redirected: this.redirected, linkStall, sequential: !this.redirected && !flushes, fallThrough });
+    this.events.retired(insn, { loadStall, selfStall, redirected: this.redirected, linkStall, sequential: !this.redirected && !flushes, fallThrough });
   }
 
   /** The instruction at `addr` when it decodes, for a look that must not fault. */
@@ -224,18 +230,22 @@ export class Hart extends ArchitecturalState implements BlockHost {
 
   /**
    * Follow the core's decode state after a pipeline flush (mret, a status CSR) in an active loop:
-   * the instruction after it is decoded in plain DECODE, and so are the body's last two when it is
-   * one of them, the last then taking the back edge as a jump. The extra cycles of the instruction
+   * the instruction after it is decoded in plain DECODE, and so are the rest of a final iteration
+   * (HardwareLoops.staysPlainAfter) and the body's last two when it is one of them, the last then
+   * taking the back edge as a jump. The extra cycles of the instruction
    * at `pc`, which goes on at `next`; `flushed` when it flushed the pipeline; `waited` when it waited
    * in decode (TimingModel.waitsInDecode).
    */
   private resume(pc: Addr, next: Addr, sequential: Addr, flushed: boolean, waited: boolean): Cycles {
     let extra = 0;
     if (pc === this.resumedBackEdge) {
-      if (next !== sequential && !this.redirected) extra = this.timing.loopBackEdgeFromDecode(waited);
+      if (next !== sequential && !this.redirected) extra = this.timing.loopBackEdgeFromDecode(this.code.at(pc), waited);
       this.resumedBackEdge = -1;
     } else if (pc !== this.resumedBackEdge - 4) this.resumedBackEdge = -1;
-    this.resumedAt = flushed ? next : -1;
+    // In a final iteration plain DECODE lasts: only a body with iterations left switches it over.
+    const tookBackEdge = !this.redirected && next !== sequential;
+    const plain = flushed || (pc === this.resumedAt && !tookBackEdge && this.hwloop.staysPlainAfter(pc));
+    this.resumedAt = plain ? next : -1;
     if (flushed) this.resumedBackEdge = this.hwloop.backEdgeFromDecodeAfter(next) ?? -1;
     return extra;
   }
@@ -273,8 +283,11 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const pc = this.pc;
     this.csrs.enterTrap(cause, pc);
     const insn = this.code.decodedAt(pc);
-    if (this.events.perInstruction !== 0) this.events.trapped(insn, insn !== undefined && this.timing.waitsForLoad(insn));
-    const cycles = this.timing.trap(cause, insn, this.decodesInLoopState(pc));
+    const inLoopState = this.decodesInLoopState(pc);
+    // Flushed for at once, it never waited in decode for the load: no load-use event.
+    const waitedForLoad = insn !== undefined && !rejectedAtOnce(cause, inLoopState) && this.timing.waitsForLoad(insn);
+    if (this.events.perInstruction !== 0) this.events.trapped(insn, waitedForLoad);
+    const cycles = this.timing.trap(cause, insn, inLoopState);
     this.stats.cycles += cycles;
     this.resumedAt = -1;
     this.resumedBackEdge = -1;

@@ -99,6 +99,23 @@ export class HardwareLoops implements HwLoopRegs {
   }
 
   /**
+   * Whether the controller, in plain DECODE after a pipeline flush, stays there past the instruction
+   * at `pc`, the loop counters as that instruction left them and its back edge not taken: pc lies
+   * in a final iteration (inside an active body, in none with iterations left, where it would move
+   * to its loop state). Outside every body its state no longer matters.
+   */
+  staysPlainAfter(pc: Addr): boolean {
+    let inBody = false;
+    for (let l = 0; l < 2; l++) {
+      const count = this.count[l]!;
+      if (count === 0 || pc < this.start[l]! || pc >= this.end[l]!) continue;
+      if (count > 1) return false;
+      inBody = true;
+    }
+    return inBody;
+  }
+
+  /**
    * After a pipeline flush (mret to `target`, or an access to a status CSR followed by `target`) the
    * core decodes in plain DECODE again and switches to the loop state at the first body instruction
    * (iterations left) that is not the second-last: from the last or second-last instruction it

@@ -60,6 +60,8 @@ export interface InstructionOutcome {
   readonly redirected: boolean;
   /** A jalr that stalled on its own link write after jumping (TimingModel.linkStalled). */
   readonly linkStall: boolean;
+  /** A load that stalled on itself after taking a back edge from decode (TimingModel.staleLoadStall): a load-use event. */
+  readonly selfStall: boolean;
   /** The next instruction reaches decode in the next cycle: no jump, taken branch or pipeline flush. */
   readonly sequential: boolean;
   /** A taken branch: the instruction after it, which decode holds while the branch is in EX (when it decodes). */
@@ -121,6 +123,7 @@ export class PerformanceEvents {
     const taken = outcome.redirected && insn.timing === 'branch';
     const jalrStall = outcome.linkStall || (taken && !outcome.loadStall && this.stallsJalrLeftBehind(outcome.fallThrough));
     if ((taken && (selected & bit(HPM_EVENT.branchTaken)) !== 0) || (jalrStall && (selected & bit(HPM_EVENT.jumpRegisterStall)) !== 0)) cycles++;
+    if (outcome.selfStall && (selected & bit(HPM_EVENT.loadStall)) !== 0) cycles++;
     this.count += cycles;
     this.loadedTwoBack = outcome.sequential && !outcome.loadStall ? this.loadedByPrevious : 0;
     this.loadedByPrevious = insn.loadedMask;

@@ -68,6 +68,13 @@ export interface TimingConfig {
    */
   readonly illegalEncodingEntry: Cycles;
   /**
+   * Cycles a trap on an instruction the decoder rejects (an illegal word or CSR access) saves when
+   * it is decoded in the controller's hardware-loop state right after an instruction that holds EX
+   * for more than a cycle: that state flushes at once, without waiting in decode, so FLUSH_EX
+   * overlaps the older instruction's last cycle in EX (rejectedAtOnce).
+   */
+  readonly loopStateFlushOverlap: Cycles;
+  /**
    * Extra cycles of a hardware loop's back edge taken in plain decode, as a jump: after a pipeline
    * flush (mret, an access to a status CSR) onto the last or second-last instruction of a body with
    * iterations left (HardwareLoops.backEdgeFromDecodeAfter).
@@ -106,6 +113,7 @@ export const CV32E40P_TIMING: TimingConfig = {
   fence: 4,
   exceptionEntry: 4,
   illegalEncodingEntry: 5,
+  loopStateFlushOverlap: 1,
   resumedLoopBackEdge: 1,
   accessFaultEntry: 4,
   misalignedMacEntry: 3,
@@ -146,6 +154,8 @@ export interface TimingProbe {
   readonly splitAccess: boolean;
   /** Cycles the memory system delayed the data access (grant delay, L2 latency). */
   readonly dataWait: Cycles;
+  /** Of dataWait, those of a split access's second transaction. */
+  readonly secondWait: Cycles;
   /** Whether a jump target at `addr` is a 32-bit instruction at a non-word-aligned address. */
   isUnalignedWideTarget(addr: number): boolean;
 }
@@ -170,6 +180,13 @@ export class TimingModel {
    * takes a jump in DECODE whatever id_ready_i says), which hides part of the jump's cost.
    */
   private exBusyByPrevious = false;
+  /**
+   * The data access just timed (memoryExtra), then the previous instruction's (retire), when it was
+   * split and its first transaction waited for its grant: the wait of its second; else -1. A trap
+   * flushed for at once ends FLUSH_EX at that first grant, not at the second (rejectedAtOnce).
+   */
+  private splitSecondWait = -1;
+  private splitSecondWaitByPrevious = -1;
   /** The current jalr waited in ID for its rs1 (the dependency stall): its jump starts after the wait. */
   private jalrWaited = false;
   /** Latency of the current instruction known before execution (divisor may be overwritten). */
@@ -234,6 +251,7 @@ export class TimingModel {
 
   /** After a load or store: the cycles its data access added (split transaction, memory wait), counted in the stats. */
   memoryExtra(probe: TimingProbe): Cycles {
+    this.splitSecondWait = probe.splitAccess && probe.dataWait > probe.secondWait ? probe.secondWait : -1;
     if (probe.dataWait === 0 && !probe.splitAccess) return 0;
     let extra = probe.dataWait;
     this.stats.memoryWait += probe.dataWait;
@@ -255,6 +273,7 @@ export class TimingModel {
   retire(insn: DecodedInstruction, cycles: Cycles): void {
     // A data access held EX when it took longer than its stall in ID (a split or delayed access).
     this.exBusyByPrevious = insn.multiCycle || (insn.accessesMemory && cycles > 1 + this.idStall(insn));
+    this.splitSecondWaitByPrevious = insn.accessesMemory ? this.splitSecondWait : -1;
     this.loadedTwoBack = cycles === 1 ? this.loadedByPrevious : 0;
     this.loadedByPrevious = insn.loadedMask;
     this.writtenByPrevious = insn.destinationMask;
@@ -328,22 +347,40 @@ export class TimingModel {
    * An instruction trapped with mcause `cause`: `insn` as decoded, undefined when its fetch faulted
    * or the decoder rejected its word; `inLoopState` when the core decoded it in its hardware-loop
    * state. Returns its cycles: the trap entry, after the load-use stall it waited in decode (counted
-   * in the stats when it issued). The pipeline is flushed, so nothing before it is left to stall
-   * the handler's first instruction.
+   * in the stats when it issued), unless the core flushed for it at once (rejectedAtOnce): then
+   * without that stall, and one cycle sooner after an instruction that held EX for more than one.
+   * The pipeline is flushed, so nothing before it is left to stall the handler's first instruction.
    */
   trap(cause: number, insn: DecodedInstruction | undefined, inLoopState: boolean): Cycles {
     const c = this.config;
-    const entry =
+    let entry =
       cause === TRAP_CAUSE.loadAddressMisaligned ? c.misalignedMacEntry
       : isAccessFault(cause) ? c.accessFaultEntry
       : insn || inLoopState ? c.exceptionEntry
       : c.illegalEncodingEntry;
-    const cycles = entry + (insn ? this.idStall(insn) : 0);
+    let stall = insn ? this.idStall(insn) : 0;
+    if (rejectedAtOnce(cause, inLoopState)) {
+      // After a split access whose first grant came after the flush began, the handler's first
+      // instruction would reach decode exceptionEntry - 1 cycles after that grant, but the second
+      // transaction (splitAccess - 1 cycles and its own wait) still holds EX, and decode takes an
+      // instruction only in the cycle after EX is free; a cycle later when the trapping word, left
+      // in decode, reads what that load loads: its load-use stall, not gated by validity, holds
+      // decode while the load is still in EX.
+      const second = this.splitSecondWaitByPrevious;
+      const staleStall = insn && (insn.sourceMask & this.loadedByPrevious) !== 0 ? c.loadUseStall : 0;
+      if (second >= 0) entry = Math.max(c.exceptionEntry - c.splitAccess - second, 1 + staleStall);
+      else if (this.exBusyByPrevious) entry -= c.loopStateFlushOverlap;
+      // The stall counted when the instruction issued did not happen.
+      this.stats.loadUseStalls -= stall;
+      stall = 0;
+    }
+    const cycles = entry + stall;
     this.stats.trapCycles += entry;
     this.loadedByPrevious = 0;
     this.loadedTwoBack = 0;
     this.writtenByPrevious = 0;
     this.exBusyByPrevious = false;
+    this.splitSecondWaitByPrevious = -1;
     return cycles;
   }
 
@@ -354,17 +391,30 @@ export class TimingModel {
    * forwarded from WB without a load-use stall, and only a jalr would still wait for it (measured
    * on the CV32E40P RTL: test/cv32e40p/trap-programs.ts, a load as the body's last instruction).
    */
-  loopBackEdgeFromDecode(hidden: boolean): Cycles {
+  loopBackEdgeFromDecode(last: DecodedInstruction, hidden: boolean): Cycles {
     // The controller sets the fetch to the body's start in the first cycle the last instruction is
     // in decode, so the target arrives while that instruction waits there (a load-use stall, an
     // older instruction holding EX): then no bubble. Its own multi-cycle EX does not hide it
     // (measured on the RTL: test/cv32e40p/trap-programs.ts and the random programs with traps).
     if (hidden) return 0;
+    // The bubble leaves the last instruction's word in decode while that instruction is in EX: a
+    // load reading the register it loads then stalls on itself (the load-use check reads the word
+    // whether valid or not), which keeps the start out of decode a cycle more (measured on the RTL).
+    const stale = this.staleLoadStall(last);
     this.loadedTwoBack = this.loadedByPrevious;
     this.loadedByPrevious = 0;
     this.writtenByPrevious = 0;
+    // Decode takes no instruction while EX is busy: the start arrives once the last has left EX.
+    this.exBusyByPrevious = false;
+    this.splitSecondWaitByPrevious = -1;
     this.stats.jumpPenalty += this.config.resumedLoopBackEdge;
-    return this.config.resumedLoopBackEdge;
+    this.stats.loadUseStalls += stale;
+    return this.config.resumedLoopBackEdge + stale;
+  }
+
+  /** A load whose word, left alone in decode while it is in EX, waits for itself: it reads what it loads. */
+  staleLoadStall(insn: DecodedInstruction): Cycles {
+    return (insn.loadedMask & insn.sourceMask) !== 0 ? this.config.loadUseStall : 0;
   }
 
   /** `insn`, about to issue, waits in decode: a load stall, or an older instruction holding EX. */
@@ -380,6 +430,17 @@ export class TimingModel {
   private targetPenalty(probe: TimingProbe): Cycles {
     return probe.isUnalignedWideTarget(probe.npc) ? this.config.unalignedTargetPenalty : 0;
   }
+}
+
+/**
+ * The CV32E40P's controller, in its hardware-loop decode state (DECODE_HWLOOP), goes to FLUSH_EX
+ * for an instruction its decoder rejects (an illegal word, an illegal CSR access: both raise
+ * `illegal_insn`) in the first cycle that instruction is in decode and keeps it out of EX, without
+ * waiting for decode to be ready; in plain DECODE, as for ecall and ebreak in either state, it
+ * waits for a load-use stall or an older instruction holding EX first (cv32e40p_controller.sv).
+ */
+export function rejectedAtOnce(cause: number, inLoopState: boolean): boolean {
+  return inLoopState && cause === TRAP_CAUSE.illegalInstruction;
 }
 
 /**

@@ -32,6 +32,14 @@ describe.skipIf(skip)('traps: the ISS against the CV32E40P RTL', () => {
     expect(result.same, `ISS and RTL differ:\n${result.report}`).toBe(true);
   });
 
+  it.each(TRAP_PROGRAMS)('%s, under fixed data-grant delays of 1 and 2 cycles', { timeout: 120_000 }, async (_, source, traps) => {
+    for (const cycles of [1, 2]) {
+      const result = await differential(elfOf(source), settings({ grantDelay: { kind: 'fixed', cycles } }));
+      expect(result.rtl.stop).toBe(`exit ${traps}`);
+      expect(result.same, `ISS and RTL differ (grant delay ${cycles}):\n${result.report}`).toBe(true);
+    }
+  });
+
   it('takes 4 cycles from ecall, ebreak or an illegal CSR access in decode to the handler, 5 from a word the decoder rejects', async () => {
     const entry = async (body: string): Promise<number> => {
       const elf = elfOf(trapProgram(`  nop\n${body}`));

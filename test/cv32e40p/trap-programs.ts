@@ -6,6 +6,7 @@
  * counts traps in s1, and returns past the trapping instruction (2 or 4 bytes) unless the program
  * says otherwise; each program exits with the trap count in a0.
  */
+import { HPM_EVENT } from '../../isa/csr-values.js';
 import { program } from '../sim/support/single-core-programs.js';
 
 /** mcause, mepc - _start, mtval, mstatus: the words the handler records per trap. */
@@ -255,4 +256,85 @@ export const TRAP_PROGRAMS: readonly (readonly [string, string, number])[] = [
   li a7, 5
   ecall
   ecall`), 6],
+  ['in a loop body, an illegal word right after a divide and an illegal CSR access right after a mulh: flushed for at once, while the older instruction holds EX', trapProgram(`
+  li a3, 7
+  li a2, 3
+  cv.setup 0, a2, 1f
+  addi a1, a1, 1
+  div a4, a1, a3
+  .word 0xffffffff
+  mulh a5, a1, a3
+  csrw mhartid, a1
+  addi a1, a1, 2
+  addi a1, a1, 3
+  addi a1, a1, 4
+1:
+  addi a1, a1, 1`), 6],
+  ['in a loop body, the illegal CSR access right after the load of its source: no load-use stall, and no load-use event (mhpmcounter3 in a3)', trapProgram(`
+  la a4, records
+  li a2, ${1 << HPM_EVENT.loadStall}
+  csrw mhpmevent3, a2
+  csrw mhpmcounter3, zero
+  li a2, 3
+  cv.setup 0, a2, 1f
+  addi a1, a1, 1
+  lw a5, 0(a4)
+  csrw mhartid, a5
+  lw a5, 0(a4)
+  csrrs a6, 0x7c0, a5
+  addi a1, a1, 2
+  addi a1, a1, 3
+1:
+  csrr a3, mhpmcounter3`), 6],
+  ['in a loop body, an illegal word right after a split load, an illegal CSR access right after a split store, one reading what a split load loads: with grant delays the flush ends at the first half\'s grant', trapProgram(`
+  la a4, scratch
+  li a2, 3
+  cv.setup 0, a2, 1f
+  addi a1, a1, 1
+  lw a5, 2(a4)
+  .word 0xffffffff
+  sw a1, 6(a4)
+  csrw mhartid, a1
+  lh a6, 3(a4)
+  csrw mhartid, a6
+  addi a1, a1, 2
+  addi a1, a1, 3
+1:
+  addi a1, a1, 1`, '', 'scratch: .word 0x01020304, 0x05060708, 0x090a0b0c'), 9],
+  ['mret to a body\'s second-last instruction, the last a load that reads the register it loads: after the back edge from decode its word, left in decode, stalls on itself (the load-use events in a3)', trapProgram(`
+  la a4, records
+  li a2, ${1 << HPM_EVENT.loadStall}
+  csrw mhpmevent3, a2
+  csrw mhpmcounter3, zero
+  li a2, 3
+  cv.setup 0, a2, 1f
+  addi a1, a1, 1
+  ebreak
+  li a5, 0
+  cv.lb a5, a5(a4)
+1:
+  csrr a3, mhpmcounter3`), 3],
+  ['after an mret into a loop\'s final iteration the rest of the body decodes in plain DECODE: an illegal word there, then after a load an illegal CSR access reading it', trapProgram(`
+  la a4, records
+  li a2, 2
+  cv.setup 0, a2, 1f
+  addi a1, a1, 1
+  ebreak
+  addi a1, a1, 2
+  .word 0xffffffff
+  lw a5, 0(a4)
+  csrw mhartid, a5
+  addi a1, a1, 3
+  addi a1, a1, 4
+1:
+  addi a1, a1, 1`), 6],
+  ['an illegal word at a body\'s start after its back edge taken from decode behind a divide, the last instruction: decode waits for EX to empty, no overlap', trapProgram(`
+  li a3, 7
+  li a2, 3
+  cv.setup 0, a2, 1f
+  .word 0xffffffff
+  addi a1, a1, 1
+  div a4, a1, a3
+1:
+  addi a1, a1, 1`), 3],
 ];

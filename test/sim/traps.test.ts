@@ -85,6 +85,21 @@ describe('traps taken (docs/iss.md#traps)', () => {
     expect(cycles('  csrw mhartid, a1')).toBe(CV32E40P_TIMING.exceptionEntry);
     expect(cycles('  .word 0xffffffff')).toBe(CV32E40P_TIMING.illegalEncodingEntry);
   });
+
+  it('flushes at once for an illegal word or CSR access decoded in the loop state: no load-use stall, one cycle sooner behind an instruction holding EX', () => {
+    const named = (start: string): string => TRAP_PROGRAMS.find(([name]) => name.startsWith(start))![1];
+    const behindEx = runTraps(named('in a loop body, an illegal word right after a divide')).hart.stats;
+    // Five of the six come right after a div or mulh in the loop state; the last, after an mret
+    // into the final iteration, in plain DECODE, which waits for the mulh.
+    const { exceptionEntry, loopStateFlushOverlap } = CV32E40P_TIMING;
+    expect(behindEx.trapCycles).toBe(5 * (exceptionEntry - loopStateFlushOverlap) + exceptionEntry);
+    const afterLoad = runTraps(named('in a loop body, the illegal CSR access right after the load')).hart;
+    // The handler's lhu stalls its andi once per trap; of the six illegal CSR accesses right after
+    // their load, only the last, in plain DECODE, waits for it, and only it counts the event (a3).
+    expect(afterLoad.stats.trapCycles).toBe(6 * exceptionEntry);
+    expect(afterLoad.stats.loadUseStalls).toBe(6 + 1);
+    expect(afterLoad.regs[13]).toBe(6 + 1);
+  });
 });
 
 describe('access faults, which the CV32E40P never raises (no bus errors, no PMP) but the ISS traps on', () => {
