@@ -9,8 +9,8 @@
 // Three families of programs: the base CV32E40P set; with Xnmsparse revision 2 on the core that has
 // it (random-program/xnmsparse.ts); with traps (random-program/traps.ts: a handler installed, then
 // ebreak, undecodable words, rejected CSR accesses and unserved ecalls, each returning with mret),
-// which the ISS and the core both take. Not generated: traps inside hardware-loop bodies,
-// compressed trapping instructions (c.ebreak), the misaligned nm.mac4 fault, interrupts.
+// which the ISS and the core both take, inside hardware-loop bodies too. Not generated: the
+// misaligned nm.mac4 fault (a directed test covers it).
 import { describe, expect, it } from 'vitest';
 import { writeElf } from '../../isa/elf/writer.js';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
