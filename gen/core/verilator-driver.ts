@@ -12,7 +12,7 @@ import { CSR } from '../../isa/csr-names.js';
 import { TRAP_CAUSE } from '../../isa/fault.js';
 import { CSR_OP } from '../../hw/core/csr-ops.js';
 import { SYSCALL_NUMBER } from '../rtl-harness/environment-call.js';
-import { DRAIN_CYCLES, ECALL, MAX_IN_FLIGHT } from './conventions.js';
+import { CORE_STARTUP_CYCLES, DRAIN_CYCLES, ECALL, MAX_IN_FLIGHT } from './conventions.js';
 import { REDIRECT_AFTER_CPP, REDIRECT_SHIFT, STALL_SIGNALS } from './stall-stats.js';
 
 export interface CoreDriverNames {
@@ -34,7 +34,7 @@ export function coreDriver(names: CoreDriverNames): string {
 #include "verilated.h"
 #include <deque>
 #include <map>
-${driverSupport('core')}
+${driverSupport('core', CORE_STARTUP_CYCLES)}
 namespace {
 
 uint64_t read64(uint32_t low, uint32_t high) { return (uint64_t)high << 32 | low; }

@@ -5,7 +5,9 @@
  * between that step and a compiled block, and what a fault does: a trap to the program's handler
  * when the hart takes traps, else an error naming where it happened. What the instructions see
  * of the hart is its base class, ArchitecturalState; which instruction or block is at pc is the
- * CodeCache's business.
+ * CodeCache's business. With an interrupt source attached and a line enabled in mie, the hart
+ * interprets every instruction and first asks whether an interrupt takes its place
+ * (sim/core/interrupts.ts); wfi sleeps until a line of mie rises (docs/iss.md#interrupts).
  */
 import type { DecodedInstruction } from '../../isa/definition.js';
 import { Fault, type TrapCause } from '../../isa/fault.js';
@@ -19,6 +21,19 @@ import { CodeCache, type ImplementedRows } from './code-cache.js';
 import type { HaltReason } from './environment.js';
 import { locateFault, type FaultSite } from './errors.js';
 import { CV32E40P_TIMING, TimingModel, type TimingConfig } from './timing.js';
+import { interruptInDecode, registeredLines, type InterruptSource, type TakenInterrupt } from './interrupts.js';
+import { IRQ_MASK, MCAUSE_INTERRUPT } from '../../isa/csr-values.js';
+
+/**
+ * From the cycle wfi leaves decode to the first cycle the core sleeps in (the CV32E40P's controller
+ * passes FLUSH_EX, FLUSH_WB and WAIT_SLEEP), and from the cycle a line wakes it to the cycle the
+ * instruction after wfi can leave decode (FIRST_FETCH, then DECODE), in which an interrupt taken
+ * at once replaces it. Measured on the RTL (test/cv32e40p/interrupt-differential.test.ts).
+ */
+const WFI_TO_SLEEP: Cycles = 4;
+const WAKE_TO_DECODE: Cycles = 2;
+/** From the cycle the controller takes an interrupt to the cycle the handler's first instruction is in decode (a jump's redirect). */
+const INTERRUPT_TO_HANDLER: Cycles = 2;
 
 export interface HartOptions extends ArchitecturalOptions {
   readonly table?: InstructionTable;
@@ -62,6 +77,12 @@ export class Hart extends ArchitecturalState implements BlockHost {
    * whose back edge the core then takes as a jump (HardwareLoops.backEdgeFromDecodeAfter); else -1.
    */
   private resumedBackEdge = -1;
+  /** The platform's interrupt lines (attachInterrupts); without them no interrupt is ever taken. */
+  private interruptSource: InterruptSource | undefined;
+  /** The cycle the next instruction reaches decode, from which an interrupt can take its place. */
+  private arrival: Cycles = 1;
+  /** Set by wfi when a line of mie can wake the core: the instruction then sleeps (sleep()). */
+  private sleepRequested = false;
 
   constructor(memory: Bus, options: HartOptions) {
     const table = options.table ?? CV32E40P_TABLE;
@@ -70,6 +91,26 @@ export class Hart extends ArchitecturalState implements BlockHost {
     this.timing = new TimingModel(options.timing ?? CV32E40P_TIMING, this.stats, this.events);
     this.code = new CodeCache(memory, this.table, this.hwloop, options.implemented);
     this.blocksEnabled = options.blocks ?? true;
+  }
+
+  /** Connect the interrupt lines (the platform's CLINT): mip reads them, and interrupts are taken. */
+  attachInterrupts(source: InterruptSource): void {
+    this.interruptSource = source;
+    // A CSR instruction reads mip in EX, the cycle after it leaves decode.
+    this.csrs.registeredLines = () => registeredLines(source, this.hartId, this.stats.cycles + this.events.decodeStall + 2);
+  }
+
+  /**
+   * The cycle the current instruction's data access is granted in: its EX cycle, after its wait in
+   * decode and the grant delays so far (the CLINT's registers are read and written then).
+   */
+  get dataAccessCycle(): Cycles {
+    return this.stats.cycles + this.timing.decodeWait(this.code.at(this.pc)) + 2 + this.dataWait;
+  }
+
+  /** An interrupt may be taken: a source is attached and mie enables a line (mstatus.MIE aside, which wfi ignores). */
+  private get watchesInterrupts(): boolean {
+    return this.interruptSource !== undefined && this.csrs.enabledLines !== 0;
   }
 
   // --- running ----------------------------------------------------------------------------
@@ -164,13 +205,18 @@ export class Hart extends ArchitecturalState implements BlockHost {
   /** The compiled block starting at pc, when the hart compiles (see CodeCache.blockAt). */
   hotBlock(): Block | undefined {
     // Right after mret the interpreter tracks the core's decode state (resume).
-    return this.compiles && this.resumedAt < 0 && this.resumedBackEdge < 0 ? this.code.blockAt(this.pc) : undefined;
+    // While an interrupt may come, every instruction is asked about first.
+    return this.compiles && this.resumedAt < 0 && this.resumedBackEdge < 0 && !this.watchesInterrupts ? this.code.blockAt(this.pc) : undefined;
   }
 
   /** Interpret the instruction at pc. */
   private execute(): void {
+    const watching = this.watchesInterrupts;
+    if (watching && this.interruptTaken()) return;
     const pc = this.pc;
     const insn = this.code.at(pc);
+    const issued = this.stats.cycles;
+    const decodeWait = watching ? this.timing.decodeWait(insn) : 0;
     const sequential = pc + insn.length;
     this.npc = sequential;
     this.redirected = false;
@@ -184,6 +230,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
     // A back edge taken from decode after a flush hides behind a wait in decode.
     const waited = pc === this.resumedBackEdge && timing.waitsInDecode(insn);
     let cycles = timing.complete(insn, this);
+    if (this.sleepRequested) cycles = this.sleep(issued + decodeWait + 1) - issued;
     let next = this.npc;
     let flushed = false;
     if (this.hwloop.active) {
@@ -201,6 +248,80 @@ export class Hart extends ArchitecturalState implements BlockHost {
     if (counting) this.countEvents(insn, loadStall);
     if (this.onRetire) this.retire(insn, cycles);
     this.pc = next >>> 0;
+    // The next instruction reaches decode right after this one left it, when this one's further
+    // cycles were its own in EX; after the bubbles of a jump, branch or flush otherwise.
+    if (this.watchesInterrupts && !this.sleptUntilWake) this.arrival = timing.lastHeldEx ? issued + decodeWait + 2 : stats.cycles + 1;
+    this.sleptUntilWake = false;
+  }
+
+  /** The instruction was a wfi that slept: the arrival of the next is set by sleep(). */
+  private sleptUntilWake = false;
+
+  /**
+   * wfi, which left decode in cycle `leaves`, sleeps until a line of mie is high (whatever
+   * mstatus.MIE says; docs/cv32e40p.md#interrupts). Returns the cycle after which the next
+   * instruction may leave decode. The clock is gated from the first sleeping cycle until the one
+   * that wakes the core: the counters do not see those cycles.
+   */
+  private sleep(leaves: Cycles): Cycles {
+    this.sleepRequested = false;
+    const asleep = leaves + WFI_TO_SLEEP;
+    const wakes = this.interruptSource!.firstLineFrom(this.hartId, asleep, this.csrs.enabledLines & IRQ_MASK)!;
+    this.csrs.gatedCycles += wakes - asleep;
+    this.arrival = wakes + 1;
+    this.sleptUntilWake = true;
+    return wakes + WAKE_TO_DECODE - 1;
+  }
+
+  /** wfi: sleep when a line mie enables can wake the core; with none, the environment's (the run stops). */
+  override wfi(): void {
+    const source = this.interruptSource;
+    const mask = this.csrs.enabledLines & IRQ_MASK;
+    if (source === undefined || source.firstLineFrom(this.hartId, this.stats.cycles, mask) === undefined) super.wfi();
+    else this.sleepRequested = true;
+  }
+
+  /**
+   * Before the instruction at pc: whether an interrupt takes its place, in a cycle it is in decode
+   * (from its arrival to the cycle it would leave). If so the interrupt is taken.
+   */
+  private interruptTaken(): boolean {
+    let insn: DecodedInstruction;
+    try {
+      insn = this.code.at(this.pc);
+    } catch (error) {
+      // A fetch that faults traps in its turn.
+      if (error instanceof Fault) return false;
+      throw error;
+    }
+    const window = { arrives: this.arrival, leaves: this.stats.cycles + this.timing.decodeWait(insn) + 1 };
+    const taken = interruptInDecode(this.interruptSource!, this.hartId, window, this.csrs.enabledLines, this.csrs.interruptsEnabled);
+    if (taken === undefined) return false;
+    this.enterInterrupt(taken);
+    return true;
+  }
+
+  /**
+   * Take `taken` in place of the instruction at pc: mepc names it, mcause the line with the
+   * interrupt bit, mstatus saves MIE (CsrFile.enterTrap); fetch goes to the line's vector. The
+   * handler's first instruction reaches decode INTERRUPT_TO_HANDLER cycles later and leaves it
+   * once an older instruction still in EX (a divide, a delayed access) has finished.
+   */
+  private enterInterrupt(taken: TakenInterrupt): void {
+    const pc = this.pc;
+    const cause = (MCAUSE_INTERRUPT | taken.line) >>> 0;
+    this.csrs.enterTrap(cause, pc);
+    const vector = this.csrs.interruptVector(taken.line);
+    const arrives = taken.cycle + INTERRUPT_TO_HANDLER + (this.isUnalignedWideTarget(vector) ? this.timing.config.unalignedTargetPenalty : 0);
+    const before = this.stats.cycles;
+    const after = Math.max(arrives - 1, before);
+    this.timing.interrupted(after - before);
+    this.stats.cycles = after;
+    this.arrival = arrives;
+    this.resumedAt = -1;
+    this.resumedBackEdge = -1;
+    this.pc = vector;
+    this.onTrap?.({ core: this.hartId, pc, ...this.code.describe(pc), cause, cycle: after, cycles: after - before, handler: vector });
   }
 
   /** The events of `insn`, which retired, for mhpmcounter3 (PerformanceEvents). */

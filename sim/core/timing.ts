@@ -377,6 +377,36 @@ export class TimingModel {
     return idStall(this.config, insn, this.loadedByPrevious, this.loadedTwoBack);
   }
 
+  /**
+   * The cycles `insn`, about to issue, waits in decode before it leaves: its load-use stall and
+   * its jalr dependency stall (the window in which an interrupt can still take its place).
+   */
+  decodeWait(insn: DecodedInstruction): Cycles {
+    const jalrWait = insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0;
+    return this.idStall(insn) + (jalrWait ? this.config.jalrDependencyStall : 0);
+  }
+
+  /**
+   * The last instruction's cycles after it left decode were its own in EX (a multi-cycle unit, a
+   * split or delayed access), during which the next instruction already waits in decode; else they
+   * were bubbles (a jump, a taken branch, a flush), and the next instruction reaches decode after them.
+   */
+  get lastHeldEx(): boolean {
+    return this.exBusyByPrevious;
+  }
+
+  /**
+   * An interrupt replaced the next instruction: the pipeline behind it is empty when the handler's
+   * first instruction arrives, as after a trap.
+   */
+  interrupted(entry: Cycles): void {
+    this.stats.trapCycles += entry;
+    this.loadedByPrevious = 0;
+    this.loadedTwoBack = 0;
+    this.writtenByPrevious = 0;
+    this.exBusyByPrevious = false;
+  }
+
   private targetPenalty(probe: TimingProbe): Cycles {
     return probe.isUnalignedWideTarget(probe.npc) ? this.config.unalignedTargetPenalty : 0;
   }
