@@ -156,6 +156,12 @@ export const INTERRUPTED_CODE: readonly (readonly [name: string, body: (k: numbe
   fence
   addi a3, a3, 2
   addi a6, a3, 3`],
+  ['a wfi, with mcycle read around the sleep', (k) => `${armTimer(k)}
+  csrr a1, mcycle
+  wfi
+  csrr a2, mcycle
+  sub a3, a2, a1
+  addi a6, a3, 1`],
 ];
 
 export const INTERRUPT_DATA = `words: .word 10, 20, 30, 40`;
