@@ -60,6 +60,8 @@ int main(int argc, char** argv) {
   // mhpmcounter3 once the events of the instructions before an ecall are counted (the cycle after
   // it left decode): what it reads after the driver's handler, unless it counts cycles.
   uint64_t hpm_at_ecall = 0;
+  // The cycle the last instruction left decode: a wfi's, when the core then sleeps for good.
+  uint64_t last_leave = 0, wfi_end = 0;
   bool hpm_snapshot = false;
   int drain = -1;       // cycles left before reading a0..a2 and a7 after an ecall was decoded
   bool in_handler = false;
@@ -155,6 +157,7 @@ ${TRAP_CSRS.map((name) => `        top.${csr(name)} = program_csrs.${name};`).jo
       top.${counters}[7] = (uint32_t)(hpm >> 32);
     }
     if (top.mtvec_write_o) handler_installed = true;
+    if (top.sleep_o && !clint.can_wake(top.${csr('mie_q')})) { kind = "wfi"; wfi_end = last_leave; break; }
     // While the pipeline drains after an ecall, the instructions before it still write back (a load
     // right before it); no handler instruction has reached EX yet.
     if (in_handler && drain > 0 && trace) {
@@ -171,6 +174,7 @@ ${TRAP_CSRS.map((name) => `        top.${csr(name)} = program_csrs.${name};`).jo
       // traps taken, only once it is known to be the exit.
       if (top.retire_o || (top.ecall_o && !taking)) {
         instret++;
+        last_leave = at;
         trace_retirement(trace, at, top.retire_pc_o);
       }
       if (top.we_a_o) trace_write(trace, at, top.waddr_a_o, top.wdata_a_o);
@@ -201,7 +205,7 @@ ${TRAP_CSRS.map((name) => `        program_csrs.${name} = top.${csr(name)};`).jo
     }
   }
   const bool ended_by_ecall = std::strcmp(kind, "unsupported-ecall") == 0 || (std::strcmp(kind, "exit") == 0 && tohost_now == 0);
-  const uint64_t end = tohost_now != 0 ? tohost_now : ended_by_ecall ? ecall_now : cycle - skew;
+  const uint64_t end = tohost_now != 0 ? tohost_now : wfi_end != 0 ? wfi_end : ended_by_ecall ? ecall_now : cycle - skew;
   if (trace) std::fclose(trace);
   report(kind, value, stop_pc, end, instret, (const uint32_t*)&top.${registerFile}[0], output);
   return 0;

@@ -27,6 +27,7 @@ export const TESTBENCH_TOP = `module ${TESTBENCH_TOP_MODULE} (
     input  logic [31:0] irq_i,
     output logic        irq_ack_o,
     output logic [ 4:0] irq_id_o,
+    output logic        sleep_o,
     output logic        retire_o,
     output logic [31:0] retire_pc_o,
     output logic        ecall_o,
@@ -87,7 +88,7 @@ export const TESTBENCH_TOP = `module ${TESTBENCH_TOP_MODULE} (
       .debug_running_o(),
       .debug_halted_o(),
       .fetch_enable_i(1'b1),
-      .core_sleep_o()
+      .core_sleep_o(sleep_o)
   );
 
   wire decoded = core_i.is_decoding && core_i.id_valid;
@@ -124,4 +125,5 @@ public_flat_rw -module "cv32e40p_cs_registers" -var "mepc_q"
 public_flat_rw -module "cv32e40p_cs_registers" -var "mcause_q"
 public_flat_rw -module "cv32e40p_cs_registers" -var "mscratch_q"
 public_flat_rw -module "cv32e40p_cs_registers" -var "mstatus_q"
+public_flat_rd -module "cv32e40p_cs_registers" -var "mie_q"
 `;

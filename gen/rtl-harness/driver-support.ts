@@ -22,7 +22,7 @@
 // Prints "stop KIND VALUE PC cycles N instret N", "regs X0 .. X31" and "output HEX" (what the
 // program wrote), one line each: gen/rtl-harness/driver-protocol.ts reads them.
 import { ECALL_HANDLER_END, SYSCALL_NUMBER } from './environment-call.js';
-import { CLINT, CLINT_BASE, CLINT_SIZE } from '../../isa/platform/memory-map.js';
+import { CLINT, CLINT_BASE, CLINT_SIZE, MTIMECMP_NEVER } from '../../isa/platform/memory-map.js';
 import { IRQ_LINE } from '../../isa/csr-values.js';
 
 /**
@@ -89,6 +89,10 @@ struct Clint {
       case ${CLINT.MTIMECMP + 4}: mtimecmp = (uint64_t)merge((uint32_t)(mtimecmp >> 32)) << 32 | (uint32_t)mtimecmp; break;
       default: break;  // mtime is read-only here
     }
+  }
+  /** Whether a line of MIE (the core's mie) can still rise without another store: else a sleeping core sleeps for good. */
+  bool can_wake(uint32_t mie) const {
+    return ((mie >> ${IRQ_LINE.software} & 1) && (msip & 1)) || ((mie >> ${IRQ_LINE.timer} & 1) && mtimecmp < ${MTIMECMP_NEVER}ull);
   }
   /** irq_i in cycle NOW: software (3) and timer (7); the fast and external lines have no source. */
   uint32_t lines(uint64_t now) const {

@@ -84,6 +84,11 @@ export const PERIPHERAL = {
  * interrupt lines 16..31 and the external line 11 have no source on this platform: they stay low.
  */
 export const CLINT_BASE: Addr = 0x0200_0000;
+/**
+ * An mtimecmp at or beyond this is never reached (2^53 cycles): a wfi that only the timer could
+ * wake then stops the run, as one with no line enabled does, in every engine.
+ */
+export const MTIMECMP_NEVER = 2 ** 53;
 export const CLINT_SIZE = 0x1_0000;
 export const CLINT = {
   MSIP: 0x0000,

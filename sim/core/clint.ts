@@ -9,7 +9,7 @@
 import { hex } from '../../isa/bits.js';
 import type { AccessSize, Cycles, Word } from '../../isa/types.js';
 import { Fault } from '../../isa/fault.js';
-import { CLINT } from '../../isa/platform/memory-map.js';
+import { CLINT, MTIMECMP_NEVER } from '../../isa/platform/memory-map.js';
 import { IRQ_LINE } from '../../isa/csr-values.js';
 
 /** Values older than the last few writes are never asked for again: the hart only looks back over one instruction. */
@@ -83,7 +83,7 @@ export class Clint {
       // The timer line rises by itself once mtime reaches mtimecmp, before the next write takes effect.
       const compare = this.mtimecmp[hart]!.at(from);
       const until = candidates[i + 1] ?? Number.POSITIVE_INFINITY;
-      if (((mask >>> IRQ_LINE.timer) & 1) !== 0 && compare < BigInt(Number.MAX_SAFE_INTEGER)) {
+      if (((mask >>> IRQ_LINE.timer) & 1) !== 0 && compare < BigInt(MTIMECMP_NEVER)) {
         const rises = Number(compare) + 1;
         if (rises > from && rises < until) return rises;
       }

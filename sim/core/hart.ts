@@ -297,26 +297,27 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const window = { arrives: this.arrival, leaves: this.stats.cycles + this.timing.decodeWait(insn) + 1 };
     const taken = interruptInDecode(this.interruptSource!, this.hartId, window, this.csrs.enabledLines, this.csrs.interruptsEnabled);
     if (taken === undefined) return false;
-    this.enterInterrupt(taken);
+    this.enterInterrupt(taken, window.leaves);
     return true;
   }
 
   /**
    * Take `taken` in place of the instruction at pc: mepc names it, mcause the line with the
    * interrupt bit, mstatus saves MIE (CsrFile.enterTrap); fetch goes to the line's vector. The
-   * handler's first instruction reaches decode INTERRUPT_TO_HANDLER cycles later; when an older
-   * instruction still holds EX (a divide, a delayed access), it leaves decode one cycle after the
-   * instruction it replaced would have (measured on the RTL: test/cv32e40p/interrupt-programs.ts,
-   * the divide).
+   * handler's first instruction reaches decode INTERRUPT_TO_HANDLER cycles later, and leaves it no
+   * sooner than the cycle after the one in which the replaced instruction (`leaves`) would have:
+   * what held that instruction in decode (an older instruction in EX: a divide, a delayed access;
+   * its load-use stall) holds the handler's first one as long (measured on the RTL:
+   * test/cv32e40p/interrupt-differential.test.ts, divides and delayed loads).
    */
-  private enterInterrupt(taken: TakenInterrupt): void {
+  private enterInterrupt(taken: TakenInterrupt, leaves: Cycles): void {
     const pc = this.pc;
     const cause = (MCAUSE_INTERRUPT | taken.line) >>> 0;
     this.csrs.enterTrap(cause, pc);
     const vector = this.csrs.interruptVector(taken.line);
     const arrives = taken.cycle + INTERRUPT_TO_HANDLER + (this.isUnalignedWideTarget(vector) ? this.timing.config.unalignedTargetPenalty : 0);
     const before = this.stats.cycles;
-    const after = Math.max(arrives - 1, before + (this.timing.lastHeldEx ? 1 : 0));
+    const after = Math.max(arrives - 1, leaves);
     this.timing.interrupted(after - before);
     this.stats.cycles = after;
     this.arrival = arrives;

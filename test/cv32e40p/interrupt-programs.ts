@@ -206,3 +206,18 @@ ${armTimer(1)}
   ['wfi wakes without mstatus.MIE and goes on', interruptProgram(`${armTimer(15)}\n  wfi\n  addi a1, a1, 1\n  csrr a2, mip\n  csrsi mstatus, ${MSTATUS_MIE}\n  nop`, { globalEnable: false }), 1],
   ['wfi with the line already high', interruptProgram(`${armTimer(1)}\n  csrci mstatus, ${MSTATUS_MIE}\n  nop\n  nop\n  wfi\n  addi a1, a1, 1\n  csrsi mstatus, ${MSTATUS_MIE}\n  nop`), 1],
 ];
+
+/**
+ * The arrival offsets k swept: from the last instructions of the arming (the line rises before the
+ * code starts) to past the end of the code (no interrupt), every cycle between. INTERRUPT_SWEEP=long
+ * sweeps further (the arming itself, and long after).
+ */
+export function sweptOffsets(env: NodeJS.ProcessEnv = process.env): readonly number[] {
+  const [first, last] = env.INTERRUPT_SWEEP === 'long' ? [0, 90] : [6, 44];
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
+/** Every interrupted code with the timer firing k cycles after arming, for each k of `offsets`. */
+export function sweepPrograms(offsets: readonly number[]): readonly (readonly [name: string, source: string])[] {
+  return INTERRUPTED_CODE.flatMap(([name, body]) => offsets.map((k) => [`${name}, k = ${k}`, interruptProgram(body(k), {}, INTERRUPT_DATA)] as const));
+}
