@@ -14,7 +14,7 @@ import { PF_X } from '../isa/elf/format.js';
 import { ElfError, readElf, type ElfImage } from '../isa/elf/reader.js';
 import type { GrantDelay } from '../isa/platform/grant-delay.js';
 import { DelayedGrantBus } from './core/delayed-bus.js';
-import { Clint } from './core/clint.js';
+import { Clint } from '../isa/platform/clint.js';
 import { ClintPort } from './core/clint-port.js';
 
 const SP = 2;

@@ -16,6 +16,7 @@
 import { cat, defineModule, type Expr, mux, type Ports, type Signal, U, UInt } from '../hdl/index.js';
 import { SUM_BUS_BITS } from '../ext/r2/sums.js';
 import { controller, ExceptionCause } from './controller.js';
+import { interruptController } from './int-controller.js';
 import { CoreDecoder } from './decoder.js';
 import { forwarded, jalrStall, loadStall, type PendingWrite, type SourceRead, sumStall } from './hazards.js';
 import { macWriteback } from './mac-writeback.js';
@@ -44,6 +45,10 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const extension = p.extension === 1;
   const bootAddr = m.input('boot_addr', UInt(32));
   const hartId = m.input('hart_id', UInt(32));
+  // The interrupt lines and the acknowledgement of the one taken, as the CV32E40P names them.
+  const irqLines = m.input('irq_i', UInt(32));
+  const irqAck = m.output('irq_ack_o', UInt(1));
+  const irqIdOut = m.output('irq_id_o', UInt(5));
 
   // ---------------------------------------------------------------- IF
   const fetchIo = pins('u_if', m.instance('u_if', CoreFetch, {}));
@@ -145,6 +150,8 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const wbTrap = m.wire('wb_trap', UInt(1));
   const wbTrapCause = m.wire('wb_trap_cause', UInt(5));
   const wbTrapPc = m.wire('wb_trap_pc', UInt(32));
+  const csr = pins('u_csr', m.instance('u_csr', CoreCsr, {}));
+  const irq = interruptController(m, { lines: irqLines, enabled: csr('mie_bypass'), globalEnable: csr('mstatus_mie_o') });
   const ctrl = controller(m, {
     decode: {
       valid: idValid,
@@ -163,7 +170,10 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     exDone: m.node('ex_done', exValid.and(exReady)),
     exTrap: { valid: exTrap, cause: U(ExceptionCause.illegal, 5) },
     wbTrap: { valid: wbTrap, cause: wbTrapCause },
+    irq,
   });
+  irqAck.assign(ctrl.interrupt);
+  irqIdOut.assign(irq.id);
   isDecodingWire.assign(ctrl.isDecoding);
   const idLeaves = m.node('id_leaves', ctrl.isDecoding.and(idReady));
 
@@ -183,13 +193,14 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const jalrTarget = portA.data.add(d('imm')).and(U(0xfffffffe, 32));
   const jumpTarget = m.node('jump_target', mux(d('is_jalr'), jalrTarget, jalTarget));
 
-  const csr = pins('u_csr', m.instance('u_csr', CoreCsr, {}));
   const backEdgeTarget = m.wire('back_edge_target', UInt(32));
+  // Exceptions go to mtvec's base; an interrupt in vectored mode to the base plus 4 per line number.
+  const trapVector = m.node('trap_vector', csr('mtvec').or(mux(ctrl.interrupt.and(csr('mtvec_vectored')), irq.id.zext(32).shl(2), U(0, 32))));
   const pcSet = m.node('pc_set', branchTaken.or(ctrl.jumpTrap).or(ctrl.jumpNext).or(ctrl.jumpMepc).or(jumpInDecode).or(backEdgeJump));
   const pcTarget = m.node(
     'pc_target',
     mux(branchTaken, exBranchTarget,
-      mux(ctrl.jumpTrap, csr('mtvec'),
+      mux(ctrl.jumpTrap, trapVector,
         mux(ctrl.jumpNext, idPc.add(4),
           mux(ctrl.jumpMepc, csr('mepc'), mux(backEdgeJump, backEdgeTarget, jumpTarget))))),
   );
@@ -371,7 +382,11 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   csr('hpm_events').assign(mux(ctrl.kill, U(0, HPM_EVENT_INPUT_WIDTH), retiredEventsQ).or(decodeEventsQ));
   csr('trap').assign(ctrl.trapSave);
   csr('trap_cause').assign(ctrl.trapCause);
-  const trapPc = m.node('trap_pc', mux(ctrl.trapFrom.wb, wbTrapPc, mux(ctrl.trapFrom.ex, exPc, idPc)));
+  csr('trap_interrupt').assign(ctrl.interrupt);
+  csr('irq_pending').assign(irq.pending);
+  csr('clock_gated').assign(ctrl.clockGated);
+  // An interrupt taken as the core wakes from wfi names the instruction waiting in fetch.
+  const trapPc = m.node('trap_pc', mux(ctrl.trapFrom.wb, wbTrapPc, mux(ctrl.trapFrom.ex, exPc, mux(ctrl.interruptFromFetch, fetchIo('if_pc'), idPc))));
   csr('trap_pc').assign(trapPc);
   // mtval is 0 on the CV32E40P (its register is tied to zero), and on the ISS.
   csr('trap_tval').assign(U(0, 32));
@@ -473,6 +488,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   trace('trap', ctrl.trapSave);
   trace('trap_cause', ctrl.trapCause);
   trace('trap_pc', trapPc);
+  trace('irq', ctrl.interrupt);
   trace('sleeping', ctrl.sleeping);
   return { bootAddr, hartId };
 });

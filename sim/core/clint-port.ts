@@ -6,7 +6,7 @@
 import type { AccessSize, Addr, Cycles, Word } from '../../isa/types.js';
 import { CLINT_BASE, CLINT_SIZE } from '../../isa/platform/memory-map.js';
 import type { Bus } from './bus.js';
-import type { Clint } from './clint.js';
+import type { Clint } from '../../isa/platform/clint.js';
 import { DataPort } from './data-port.js';
 
 /** What the port needs of its hart: the cycle the current data access is granted in. */

@@ -1,16 +1,18 @@
 /**
- * The platform's CLINT (isa/platform/memory-map.ts, CLINT_BASE): the machine timer and software
- * interrupt bits of each hart, and the interrupt lines they drive. Time is the ISS's cycle count:
+ * The platform's CLINT (memory-map.ts, CLINT_BASE): the machine timer and software interrupt bits
+ * of each hart, and the interrupt lines they drive; the ISS's data ports (sim/core/clint-port.ts)
+ * and the project core's simulation testbench (gen/core/run.ts) use it, the Verilator drivers have
+ * it in C++ (gen/rtl-harness/driver-support.ts). Time is the ISS's cycle count:
  * in cycle k (numbered from 1, docs/iss.md#interrupts) mtime reads k - 1. The ISS runs a hart's
  * instructions one after another and asks about cycles both before and after the latest access,
  * so a register keeps its recent values with the cycle each took effect from, and the lines are a
  * function of the cycle rather than a current state.
  */
-import { hex } from '../../isa/bits.js';
-import type { AccessSize, Cycles, Word } from '../../isa/types.js';
-import { Fault } from '../../isa/fault.js';
-import { CLINT, MTIMECMP_NEVER } from '../../isa/platform/memory-map.js';
-import { IRQ_LINE } from '../../isa/csr-values.js';
+import { hex } from '../bits.js';
+import type { AccessSize, Cycles, Word } from '../types.js';
+import { Fault } from '../fault.js';
+import { CLINT, MTIMECMP_NEVER } from './memory-map.js';
+import { IRQ_LINE } from '../csr-values.js';
 
 /** Values older than the last few writes are never asked for again: the hart only looks back over one instruction. */
 const KEPT_VALUES = 4;
