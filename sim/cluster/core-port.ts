@@ -3,7 +3,9 @@
  * L2 accesses pay the interconnect latency, and the peripheral window reaches the barrier, DMA
  * and timer. Waits are charged to the hart's current instruction and to the core's statistics.
  * An access happens in the cycle its instruction issued, which is the hart's mcycle while the
- * instruction runs. A peripheral access pauses the hart so that the cluster can act on it.
+ * instruction runs. A peripheral access pauses the hart so that the cluster can act on it. The
+ * platform's CLINT window reaches the cluster's one CLINT (one msip and mtimecmp per core), in the
+ * cycle the access is granted, and pauses the hart too: a store may raise another core's line.
  */
 import { hex } from '../../isa/bits.js';
 import type { AccessSize, Addr, Cycles, Word } from '../../isa/types.js';
@@ -14,11 +16,16 @@ import { DataPort } from '../core/data-port.js';
 import type { ClusterConfig } from './config.js';
 import { PERIPHERALS_SIZE } from '../../isa/platform/memory-map.js';
 import type { Tcdm } from './tcdm.js';
+import type { Clint } from '../../isa/platform/clint.js';
+import { inClint } from '../core/clint-port.js';
+import { CLINT_BASE } from '../../isa/platform/memory-map.js';
 
 /** What a port needs from the cluster: the peripheral registers, accessed in a given cycle. */
 export interface PortHost {
   peripheralRead(core: number, offset: number, cycle: Cycles): Word;
   peripheralWrite(core: number, offset: number, value: Word, cycle: Cycles): void;
+  readonly clint: Clint;
+  clintWritten(): void;
 }
 
 /** Per-core waits the memory system caused, by cause. */
@@ -50,6 +57,12 @@ export class CorePort extends DataPort<MappedMemory> {
   }
 
   read(addr: Addr, size: AccessSize, signed: boolean): Word {
+    if (inClint(addr)) {
+      this.hart.pause();
+      const value = this.host.clint.read(addr - CLINT_BASE, size, this.hart.dataAccessCycle);
+      const unused = 32 - 8 * size;
+      return signed ? (value << unused) >> unused : value;
+    }
     if (this.isPeripheral(addr)) {
       const offset = this.peripheralOffset(addr, size);
       this.hart.pause();
@@ -60,6 +73,12 @@ export class CorePort extends DataPort<MappedMemory> {
   }
 
   write(addr: Addr, size: AccessSize, value: Word): void {
+    if (inClint(addr)) {
+      this.hart.pause();
+      this.host.clint.write(addr - CLINT_BASE, size, value, this.hart.dataAccessCycle);
+      this.host.clintWritten();
+      return;
+    }
     if (this.isPeripheral(addr)) {
       const offset = this.peripheralOffset(addr, size);
       this.hart.pause();

@@ -83,6 +83,13 @@ export class Hart extends ArchitecturalState implements BlockHost {
   private arrival: Cycles = 1;
   /** Set by wfi when a line of mie can wake the core: the instruction then sleeps (sleep()). */
   private sleepRequested = false;
+  /**
+   * In a cluster another core's store to the CLINT may wake a hart whose wfi no line can end yet:
+   * the hart is then parked (parkedInWfi) until the cluster wakes it (wakeFromWfi).
+   */
+  wakeableByOthers = false;
+  /** The first cycle of a parked sleep; undefined while not parked. */
+  private parkedSince: Cycles | undefined;
 
   constructor(memory: Bus, options: HartOptions) {
     const table = options.table ?? CV32E40P_TABLE;
@@ -155,7 +162,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
       this.stepOne();
       while (this.halted === undefined && stats.cycles < this.stopAt) {
         if (stats.cycles < this.sharedLimit) this.dispatch();
-        else if (this.code.isLocalAt(this.pc)) this.dispatch(true);
+        // Not while an interrupt may come: another core's store could raise a line meanwhile.
+        else if (this.code.isLocalAt(this.pc) && !this.watchesInterrupts) this.dispatch(true);
         else break;
       }
     } catch (error) {
@@ -265,19 +273,43 @@ export class Hart extends ArchitecturalState implements BlockHost {
    */
   private sleep(leaves: Cycles): Cycles {
     this.sleepRequested = false;
+    this.sleptUntilWake = true;
     const asleep = leaves + WFI_TO_SLEEP;
-    const wakes = this.interruptSource!.firstLineFrom(this.hartId, asleep, this.csrs.enabledLines & IRQ_MASK)!;
+    const wakes = this.interruptSource!.firstLineFrom(this.hartId, asleep, this.csrs.enabledLines & IRQ_MASK);
+    if (wakes !== undefined) return this.wake(asleep, wakes);
+    this.parkedSince = asleep;
+    this.pause();
+    return asleep;
+  }
+
+  /** The sleep begun in cycle `asleep` ends in cycle `wakes`: the cycle after which the next instruction may leave decode. */
+  private wake(asleep: Cycles, wakes: Cycles): Cycles {
     this.csrs.gatedCycles += wakes - asleep;
     this.arrival = wakes + 1;
-    this.sleptUntilWake = true;
     return wakes + WAKE_TO_DECODE - 1;
+  }
+
+  /** Parked in wfi, waiting for another core to raise a line (wakeableByOthers). */
+  get parkedInWfi(): boolean {
+    return this.parkedSince !== undefined;
+  }
+
+  /** After another core's store to the CLINT: wake a parked hart whose line is now due. Whether it woke. */
+  wakeFromWfi(): boolean {
+    if (this.parkedSince === undefined) return false;
+    const wakes = this.interruptSource!.firstLineFrom(this.hartId, this.parkedSince, this.csrs.enabledLines & IRQ_MASK);
+    if (wakes === undefined) return false;
+    this.stats.cycles = this.wake(this.parkedSince, wakes);
+    this.parkedSince = undefined;
+    return true;
   }
 
   /** wfi: sleep when a line mie enables can wake the core; with none, the environment's (the run stops). */
   override wfi(): void {
     const source = this.interruptSource;
     const mask = this.csrs.enabledLines & IRQ_MASK;
-    if (source === undefined || source.firstLineFrom(this.hartId, this.stats.cycles, mask) === undefined) super.wfi();
+    const canWake = source !== undefined && (source.firstLineFrom(this.hartId, this.stats.cycles, mask) !== undefined || (this.wakeableByOthers && mask !== 0));
+    if (!canWake) super.wfi();
     else this.sleepRequested = true;
   }
 
