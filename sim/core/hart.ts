@@ -318,38 +318,32 @@ export class Hart extends ArchitecturalState implements BlockHost {
    * (from its arrival to the cycle it would leave). If so the interrupt is taken.
    */
   private interruptTaken(): boolean {
-    let insn: DecodedInstruction;
-    try {
-      insn = this.code.at(this.pc);
-    } catch (error) {
-      // A fetch that faults traps in its turn.
-      if (error instanceof Fault) return false;
-      throw error;
-    }
-    const window = { arrives: this.arrival, leaves: this.stats.cycles + this.timing.decodeWait(insn) + 1 };
+    // A word the decoder rejects (or a fetch that faults) is in decode too, waiting for nothing.
+    const insn = this.peek(this.pc);
+    const window = { arrives: this.arrival, leaves: this.stats.cycles + (insn ? this.timing.decodeWait(insn) : 0) + 1 };
     const taken = interruptInDecode(this.interruptSource!, this.hartId, window, this.csrs.enabledLines, this.csrs.interruptsEnabled);
     if (taken === undefined) return false;
-    this.enterInterrupt(taken, window.leaves);
+    this.enterInterrupt(taken, this.stats.cycles + 1 + (insn ? this.timing.heldByDroppedWord(insn) : 0));
     return true;
   }
 
   /**
    * Take `taken` in place of the instruction at pc: mepc names it, mcause the line with the
    * interrupt bit, mstatus saves MIE (CsrFile.enterTrap); fetch goes to the line's vector. The
-   * handler's first instruction reaches decode INTERRUPT_TO_HANDLER cycles later, and leaves it no
-   * sooner than the cycle after the one in which the replaced instruction (`leaves`) would have:
-   * what held that instruction in decode (an older instruction in EX: a divide, a delayed access;
-   * its load-use stall) holds the handler's first one as long (measured on the RTL:
-   * test/cv32e40p/interrupt-differential.test.ts, divides and delayed loads).
+   * handler's first instruction reaches decode INTERRUPT_TO_HANDLER cycles later, but enters it
+   * only once decode is ready: no older instruction holds EX (a divide, a delayed access) and the
+   * dropped word's own waits are over (TimingModel.heldByDroppedWord); `ready` is the cycle that
+   * happens in, after which the handler's instruction leaves (measured on the RTL:
+   * test/cv32e40p/interrupt-differential.test.ts, divides and delayed loads; random programs).
    */
-  private enterInterrupt(taken: TakenInterrupt, leaves: Cycles): void {
+  private enterInterrupt(taken: TakenInterrupt, ready: Cycles): void {
     const pc = this.pc;
     const cause = (MCAUSE_INTERRUPT | taken.line) >>> 0;
     this.csrs.enterTrap(cause, pc);
     const vector = this.csrs.interruptVector(taken.line);
     const arrives = taken.cycle + INTERRUPT_TO_HANDLER + (this.isUnalignedWideTarget(vector) ? this.timing.config.unalignedTargetPenalty : 0);
     const before = this.stats.cycles;
-    const after = Math.max(arrives - 1, leaves);
+    const after = Math.max(arrives - 1, ready);
     this.timing.interrupted(after - before);
     this.stats.cycles = after;
     this.arrival = arrives;
@@ -434,6 +428,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
     this.stats.cycles += cycles;
     this.resumedAt = -1;
     this.resumedBackEdge = -1;
+    this.arrival = this.stats.cycles + 1;
     this.pc = vector;
     this.onTrap?.({ core: this.hartId, pc, ...this.code.describe(pc), cause, cycle: this.stats.cycles, cycles, handler: vector });
   }

@@ -387,6 +387,19 @@ export class TimingModel {
   }
 
   /**
+   * The cycles the word of `insn`, dropped from decode by an interrupt, still keeps the next
+   * instruction out of decode: the CV32E40P's load-use check compares the read fields of the word
+   * in decode whatever the controller does (its write-after-load check only while it decodes), and
+   * its jalr check looks at the word's kind and base alone.
+   */
+  heldByDroppedWord(insn: DecodedInstruction): Cycles {
+    if (this.loadedByPrevious === SUMS_LOADED) return 0;
+    const load = (insn.loadReadMask & this.loadedByPrevious) !== 0 ? this.config.loadUseStall : 0;
+    const jalrWait = insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0;
+    return load + (jalrWait ? this.config.jalrDependencyStall : 0);
+  }
+
+  /**
    * The last instruction's cycles after it left decode were its own in EX (a multi-cycle unit, a
    * split or delayed access), during which the next instruction already waits in decode; else they
    * were bubbles (a jump, a taken branch, a flush), and the next instruction reaches decode after them.
