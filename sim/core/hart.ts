@@ -83,6 +83,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
   private arrival: Cycles = 1;
   /** Set by wfi when a line of mie can wake the core: the instruction then sleeps (sleep()). */
   private sleepRequested = false;
+  /** The instruction was a wfi that slept: sleep() has set the next one's arrival. */
+  private sleptUntilWake = false;
   /**
    * In a cluster another core's store to the CLINT may wake a hart whose wfi no line can end yet:
    * the hart is then parked (parkedInWfi) until the cluster wakes it (wakeFromWfi).
@@ -261,9 +263,6 @@ export class Hart extends ArchitecturalState implements BlockHost {
     if (this.watchesInterrupts && !this.sleptUntilWake) this.arrival = timing.lastHeldEx ? issued + decodeWait + 2 : stats.cycles + 1;
     this.sleptUntilWake = false;
   }
-
-  /** The instruction was a wfi that slept: the arrival of the next is set by sleep(). */
-  private sleptUntilWake = false;
 
   /**
    * wfi, which left decode in cycle `leaves`, sleeps until a line of mie is high (whatever
