@@ -1,6 +1,6 @@
 /**
  * The platform's CLINT (memory-map.ts, CLINT_BASE): the machine timer and software interrupt bits
- * of each hart, and the interrupt lines they drive; the ISS's data ports (sim/core/clint-port.ts)
+ * of each hart, and the interrupt lines they drive; the ISS (sim/core/clint-device.ts, sim/cluster/core-port.ts)
  * and the project core's simulation testbench (gen/core/run.ts) use it, the Verilator drivers have
  * it in C++ (gen/rtl-harness/driver-support.ts). Time is the ISS's cycle count:
  * in cycle k (numbered from 1, docs/iss.md#interrupts) mtime reads k - 1. The ISS runs a hart's

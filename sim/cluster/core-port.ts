@@ -17,8 +17,8 @@ import type { ClusterConfig } from './config.js';
 import { PERIPHERALS_SIZE } from '../../isa/platform/memory-map.js';
 import type { Tcdm } from './tcdm.js';
 import type { Clint } from '../../isa/platform/clint.js';
-import { inClint } from '../core/clint-port.js';
-import { CLINT_BASE } from '../../isa/platform/memory-map.js';
+import { extended } from '../core/clint-device.js';
+import { CLINT_BASE, CLINT_SIZE } from '../../isa/platform/memory-map.js';
 
 /** What a port needs from the cluster: the peripheral registers, accessed in a given cycle. */
 export interface PortHost {
@@ -42,6 +42,7 @@ export class CorePort extends DataPort<MappedMemory> {
   private readonly l1Base: number;
   private readonly l1End: number;
   private readonly peripheralsEnd: number;
+  private readonly clintEnd = CLINT_BASE + CLINT_SIZE;
 
   constructor(
     readonly core: number,
@@ -57,28 +58,20 @@ export class CorePort extends DataPort<MappedMemory> {
   }
 
   read(addr: Addr, size: AccessSize, signed: boolean): Word {
-    if (inClint(addr)) {
-      this.hart.pause();
-      const value = this.host.clint.read(addr - CLINT_BASE, size, this.hart.dataAccessCycle);
-      const unused = 32 - 8 * size;
-      return signed ? (value << unused) >> unused : value;
-    }
     if (this.isPeripheral(addr)) {
       const offset = this.peripheralOffset(addr, size);
       this.hart.pause();
       return this.host.peripheralRead(this.core, offset, this.hart.stats.cycles);
     }
+    // The CLINT's accesses in a method of their own, its window's bounds in fields: the hot path
+    // stays small and fast (measured on the cluster's speed benchmark).
+    if (addr < this.clintEnd && addr >= CLINT_BASE) return this.clintRead(addr, size, signed);
     this.charge(addr, size);
     return this.memory.read(addr, size, signed);
   }
 
   write(addr: Addr, size: AccessSize, value: Word): void {
-    if (inClint(addr)) {
-      this.hart.pause();
-      this.host.clint.write(addr - CLINT_BASE, size, value, this.hart.dataAccessCycle);
-      this.host.clintWritten();
-      return;
-    }
+    if (addr < this.clintEnd && addr >= CLINT_BASE) return this.clintWrite(addr, size, value);
     if (this.isPeripheral(addr)) {
       const offset = this.peripheralOffset(addr, size);
       this.hart.pause();
@@ -87,6 +80,17 @@ export class CorePort extends DataPort<MappedMemory> {
     }
     this.charge(addr, size);
     this.memory.write(addr, size, value);
+  }
+
+  private clintRead(addr: Addr, size: AccessSize, signed: boolean): Word {
+    this.hart.pause();
+    return extended(this.host.clint.read(addr - CLINT_BASE, size, this.hart.dataAccessCycle), size, signed);
+  }
+
+  private clintWrite(addr: Addr, size: AccessSize, value: Word): void {
+    this.hart.pause();
+    this.host.clint.write(addr - CLINT_BASE, size, value, this.hart.dataAccessCycle);
+    this.host.clintWritten();
   }
 
   /**

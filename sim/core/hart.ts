@@ -219,14 +219,30 @@ export class Hart extends ArchitecturalState implements BlockHost {
     return this.compiles && this.resumedAt < 0 && this.resumedBackEdge < 0 && !this.watchesInterrupts ? this.code.blockAt(this.pc) : undefined;
   }
 
-  /** Interpret the instruction at pc. */
+  /** Interpret the instruction at pc, or take the interrupt that replaces it. */
   private execute(): void {
-    const watching = this.watchesInterrupts;
-    if (watching && this.interruptTaken()) return;
+    if (this.interruptSource !== undefined && this.csrs.enabledLines !== 0) this.executeWatched();
+    else this.interpret();
+  }
+
+  /**
+   * While an interrupt may come: take it if it replaces the instruction at pc, else interpret the
+   * instruction and note when the next one reaches decode, right after this one left it when this
+   * one's further cycles were its own in EX, after the bubbles of a jump, branch or flush otherwise.
+   */
+  private executeWatched(): void {
+    if (this.interruptTaken()) return;
+    const issued = this.stats.cycles;
+    const decodeWait = this.timing.decodeWait(this.code.at(this.pc));
+    this.interpret();
+    if (this.sleptUntilWake) this.sleptUntilWake = false;
+    else this.arrival = this.timing.lastHeldEx ? issued + decodeWait + 2 : this.stats.cycles + 1;
+  }
+
+  /** Interpret the instruction at pc. */
+  private interpret(): void {
     const pc = this.pc;
     const insn = this.code.at(pc);
-    const issued = this.stats.cycles;
-    const decodeWait = watching ? this.timing.decodeWait(insn) : 0;
     const sequential = pc + insn.length;
     this.npc = sequential;
     this.redirected = false;
@@ -240,7 +256,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
     // A back edge taken from decode after a flush hides behind a wait in decode.
     const waited = pc === this.resumedBackEdge && timing.waitsInDecode(insn);
     let cycles = timing.complete(insn, this);
-    if (this.sleepRequested) cycles = this.sleep(issued + decodeWait + 1) - issued;
+    // wfi reads no register: it leaves decode in its first cycle.
+    if (this.sleepRequested) cycles = this.sleep(this.stats.cycles + 1) - this.stats.cycles;
     let next = this.npc;
     let flushed = false;
     if (this.hwloop.active) {
@@ -258,10 +275,6 @@ export class Hart extends ArchitecturalState implements BlockHost {
     if (counting) this.countEvents(insn, loadStall);
     if (this.onRetire) this.retire(insn, cycles);
     this.pc = next >>> 0;
-    // The next instruction reaches decode right after this one left it, when this one's further
-    // cycles were its own in EX; after the bubbles of a jump, branch or flush otherwise.
-    if (this.watchesInterrupts && !this.sleptUntilWake) this.arrival = timing.lastHeldEx ? issued + decodeWait + 2 : stats.cycles + 1;
-    this.sleptUntilWake = false;
   }
 
   /**
