@@ -335,6 +335,9 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const window = { arrives: this.arrival, leaves: this.stats.cycles + (insn ? this.timing.decodeWait(insn) : 0) + 1 };
     const taken = interruptInDecode(this.interruptSource!, this.hartId, window, this.csrs.enabledLines, this.csrs.interruptsEnabled);
     if (taken === undefined) return false;
+    // Its stall events count when it waited in decode for a cycle before the interrupt came (the
+    // core counts a stall in the first cycle the instruction is in decode, unless it is dropped then).
+    if (this.events.perInstruction !== 0) this.events.trapped(taken.cycle > window.arrives ? insn : undefined, insn !== undefined && this.timing.waitsForLoad(insn));
     this.enterInterrupt(taken, this.stats.cycles + 1 + (insn ? this.timing.heldByDroppedWord(insn) : 0));
     return true;
   }

@@ -9,7 +9,7 @@
  * handler's scratch registers are t0..t6).
  */
 import { assemblerEquates } from '../../isa/platform/symbols.js';
-import { IRQ_LINE } from '../../isa/csr-values.js';
+import { HPM_EVENT, IRQ_LINE } from '../../isa/csr-values.js';
 import { program } from '../sim/support/single-core-programs.js';
 
 const RECORD_WORDS = 2;
@@ -126,6 +126,18 @@ export const INTERRUPTED_CODE: readonly (readonly [name: string, body: (k: numbe
   sub a6, a6, a3
   lw a7, 12(a1)
   xor a7, a7, a6`],
+  ['load-use stalls counted by mhpmcounter3', (k) => `  la a1, words
+  li a2, ${1 << HPM_EVENT.loadStall}
+  csrw mhpmevent3, a2
+  csrw mhpmcounter3, zero
+${armTimer(k)}
+  lw a2, 0(a1)
+  addi a2, a2, 1
+  lw a3, 4(a1)
+  add a3, a3, a2
+  lw a6, 8(a1)
+  sub a6, a6, a3
+  csrr a7, mhpmcounter3`],
   ['a divide', (k) => `  li a1, 1000000\n  li a2, 7\n${armTimer(k)}
   div a3, a1, a2
   addi a6, a3, 1
