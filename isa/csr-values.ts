@@ -15,6 +15,24 @@ export const CV32E40P_IMPLEMENTATION_ID = 1;
 export const PRIVILEGE_MACHINE = 3;
 /** The interrupt lines mie keeps (cv32e40p_pkg.sv IRQ_MASK): the 16 fast ones, external, timer, software. */
 export const IRQ_MASK = 0xffff0888 | 0;
+/**
+ * The interrupt lines by number (mip, mie and mcause's code): the standard machine software, timer
+ * and external lines, and the first of the 16 fast (platform) lines 16..31.
+ */
+export const IRQ_LINE = { software: 3, timer: 7, external: 11, firstFast: 16 } as const;
+/** mcause's interrupt bit, set above the line number when an interrupt is taken. */
+export const MCAUSE_INTERRUPT = 0x8000_0000 | 0;
+/**
+ * The line an interrupt is taken for when several are pending and enabled, as the CV32E40P's
+ * interrupt controller orders them: the fast lines, highest number first, then external (11),
+ * software (3), timer (7). `lines` is a mask of pending and enabled lines, within IRQ_MASK.
+ */
+export function interruptPriority(lines: number): number | undefined {
+  const fast = lines >>> IRQ_LINE.firstFast;
+  if (fast !== 0) return 31 - Math.clz32(fast) + IRQ_LINE.firstFast;
+  for (const line of [IRQ_LINE.external, IRQ_LINE.software, IRQ_LINE.timer]) if (((lines >>> line) & 1) !== 0) return line;
+  return undefined;
+}
 /** mcause keeps its interrupt bit and a 5-bit exception code. */
 export const MCAUSE_MASK = 0x8000001f | 0;
 /** mstatus.MPP = machine mode: the core never leaves it here. */

@@ -136,6 +136,11 @@ export class DecodedInstruction implements OperandSlots {
    * stall, which hides it.
    */
   readonly loadStallMask: number;
+  /**
+   * The part of loadStallMask that the instruction reads (its sources and a stalling rs2 field):
+   * the core compares these with a load's destination even for a word it is not decoding.
+   */
+  readonly loadReadMask: number;
   /** Its declared effects are registers only (isRegisterOnly). */
   readonly registerOnly: boolean;
   /** It loads or stores (its declared memory effect): a data access that a delayed grant stretches. */
@@ -167,7 +172,8 @@ export class DecodedInstruction implements OperandSlots {
     this.destinations = [...written, ...def.format.implicitWrites.filter((reg) => !written.includes(reg))];
     this.loadedMask = def.timing !== 'load' ? 0 : writesSumsInWb(def) ? SUMS_LOADED : 1 << this.rd;
     const rs2Field = def.rs2FieldStallsOnLoad ? (1 << ((expanded >>> 20) & 31)) & ~1 : 0;
-    this.loadStallMask = this.sourceMask | writtenFromEx(this, def) | rs2Field;
+    this.loadReadMask = this.sourceMask | rs2Field;
+    this.loadStallMask = this.loadReadMask | writtenFromEx(this, def);
     this.namesSums = ((this.loadStallMask | this.destinationMask) & SUM_REGISTER_MASK) !== 0;
     this.onMultiplier = def.multiplier === true;
     this.registerOnly = isRegisterOnly(def.effects);

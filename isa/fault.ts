@@ -4,6 +4,8 @@
  * word, cycle) before a user sees it, or, when the hart takes traps, jumps to the program's
  * handler with the fault's trap cause (sim/core/hart.ts, docs/iss.md#traps).
  */
+import { IRQ_LINE } from './csr-values.js';
+
 export type FaultKind =
   | 'illegal-instruction'
   | 'memory-access'
@@ -38,8 +40,19 @@ const TRAP_CAUSE_NAMES: Readonly<Record<number, string>> = {
   [TRAP_CAUSE.ecallFromMachineMode]: 'ecall from machine mode',
 };
 
-/** `illegal instruction (mcause 2)`: a trap cause in words. */
+/** The standard interrupt lines by mcause code; 16..31 are the fast lines. */
+const INTERRUPT_NAMES: Readonly<Record<number, string>> = {
+  [IRQ_LINE.software]: 'software interrupt',
+  [IRQ_LINE.timer]: 'timer interrupt',
+  [IRQ_LINE.external]: 'external interrupt',
+};
+
+/** `illegal instruction (mcause 2)`, `timer interrupt (mcause 0x80000007)`: a trap cause in words. */
 export function describeTrapCause(cause: number): string {
+  if (cause < 0 || cause >= 2 ** 31) {
+    const line = cause & 0x1f;
+    return `${INTERRUPT_NAMES[line] ?? `interrupt ${line}`} (mcause 0x${(cause >>> 0).toString(16)})`;
+  }
   return `${TRAP_CAUSE_NAMES[cause] ?? 'exception'} (mcause ${cause})`;
 }
 

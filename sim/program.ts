@@ -14,6 +14,8 @@ import { PF_X } from '../isa/elf/format.js';
 import { ElfError, readElf, type ElfImage } from '../isa/elf/reader.js';
 import type { GrantDelay } from '../isa/platform/grant-delay.js';
 import { DelayedGrantBus } from './core/delayed-bus.js';
+import { Clint } from '../isa/platform/clint.js';
+import { ClintDevice } from './core/clint-device.js';
 
 const SP = 2;
 
@@ -66,9 +68,14 @@ export function loadProgram(elf: Uint8Array, options: ProgramOptions = {}): Load
   const regions = options.memoryMap ?? PULP_MEMORY_MAP;
   const memory = new MappedMemory(regions);
   loadImage(memory, image);
+  // The platform's CLINT in its window, behind the grant delays, which it waits for like memory.
+  const clint = new ClintDevice(new Clint(1));
+  memory.attachDevice(clint);
   const delayedBus = options.grantDelay === undefined ? undefined : new DelayedGrantBus(memory, options.grantDelay);
   const hart = new Hart(delayedBus ?? memory, { ...options, resetPc: image.entry, environment: new SyscallEnvironment(options.output) });
   if (delayedBus) delayedBus.hart = hart;
+  clint.hart = hart;
+  hart.attachInterrupts(clint.clint);
   hart.regs[SP] = initialStackPointer(regions, image.entry);
   const tohost = image.symbols.get('tohost');
   if (tohost !== undefined) {

@@ -59,6 +59,8 @@ function rtlOutcome(stop: RtlStop, cycles: number, instret: number, reference: R
     case 'ebreak': return { exitCode: ExitCode.simulationFault, summary: `ebreak at pc ${hex(stop.pc)} ${after}` };
     case 'illegal-instruction': return { exitCode: ExitCode.simulationFault, summary: `illegal instruction ${hex(stop.word)} at pc ${hex(stop.pc)} ${after}` };
     case 'unsupported-ecall': return { exitCode: ExitCode.simulationFault, summary: `unsupported ecall a7=${stop.a7} at pc ${hex(stop.pc)} ${after}` };
+    // As the ISS reports it (sim/simulate.ts): the core sleeps with nothing left to wake it.
+    case 'wfi': return { exitCode: 0, summary: `wfi ${after}` };
   }
 }
 

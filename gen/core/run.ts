@@ -7,20 +7,25 @@
 // stopped at (ebreak, an illegal instruction), or taken into the program's handler, the trapping
 // instruction and any younger one that left decode then not retiring. An ecall write (a7 = 64,
 // fd 1 or 2) is serviced as gen/rtl-harness/environment-call.ts describes, when the program has no
-// handler of its own. The result has the CV32E40P harness's shape, so the ISS comparison
+// handler of its own. The platform's CLINT (isa/platform/clint.ts) answers data accesses in its
+// window and drives the interrupt lines; the run ends with stop 'wfi' when the core sleeps and no
+// line mie enables can rise any more. The result has the CV32E40P harness's shape, so the ISS comparison
 // (divergence.ts) serves both; gen/core/verilator.ts runs the same testbench on the core's Verilog.
 import { hex } from '../../isa/bits.js';
 import { SUM_COUNT, SUM_FIRST_REGISTER } from '../../isa/xnmsparse/mac.js';
 import { readElf } from '../../isa/elf/reader.js';
 import { type GrantDelay, grantDelays } from '../../isa/platform/grant-delay.js';
-import { initialStackPointer, singleCoreMemoryMap } from '../../isa/platform/memory-map.js';
+import { CLINT_BASE, CLINT_SIZE, initialStackPointer, singleCoreMemoryMap } from '../../isa/platform/memory-map.js';
+import { Clint } from '../../isa/platform/clint.js';
+import { IRQ_MASK } from '../../isa/csr-values.js';
+import type { AccessSize } from '../../isa/types.js';
 import { Core } from '../../hw/core/core.js';
 import { elaborate } from '../../hw/hdl/index.js';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
 import { imageSegments } from '../rtl-harness/driver-protocol.js';
 import { ECALL_HANDLER_END, environmentCall } from '../rtl-harness/environment-call.js';
 import type { RtlInput, RtlRegisterWrite, RtlRetirement, RtlRunResult, RtlStop } from '../rtl-harness/run-result.js';
-import { DRAIN_CYCLES, ECALL, MAX_IN_FLIGHT, MCYCLE_PRESET } from './conventions.js';
+import { CORE_STARTUP_CYCLES, DRAIN_CYCLES, ECALL, MAX_IN_FLIGHT, MCYCLE_PRESET } from './conventions.js';
 import { SparseMemory } from './sparse-memory.js';
 import { CSR_OP } from '../../hw/core/csr-ops.js';
 import { TRAP_CAUSE, type TrapPolicy } from '../../isa/fault.js';
@@ -106,6 +111,9 @@ function probes(sim: RtlSimulator) {
     trap: read('trace_trap'),
     trapPc: read('trace_trap_pc'),
     trapCause: read('trace_trap_cause'),
+    interrupt: read('trace_irq'),
+    sleeping: read('trace_sleeping'),
+    irqLines: write('irq_i'),
     csrAccess: read('u_csr.csr_access'),
     csrAddr: read('u_csr.csr_addr'),
     csrOp: read('u_csr.csr_op'),
@@ -126,6 +134,13 @@ function peek64(sim: RtlSimulator, low: string, high: string): bigint {
   return (BigInt(sim.peek(high)) << 32n) + BigInt(sim.peek(low));
 }
 
+/** A data access to the CLINT, as its byte enables give it: the first byte, the bytes, the value there. */
+function clintAccess(addr: number, be: number, wdata: number): { offset: number; size: AccessSize; value: number } {
+  const first = 31 - Math.clz32(be & -be);
+  const size = (32 - Math.clz32(be >>> first)) as AccessSize;
+  return { offset: (addr & ~3) - CLINT_BASE + first, size, value: wdata >>> (8 * first) };
+}
+
 const HPM_LOW = 'u_csr.mhpmcounter3_q';
 const HPM_HIGH = 'u_csr.mhpmcounter3h_q';
 
@@ -143,6 +158,9 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
   deposit64(sim, 'u_csr.mcycle_q', 'u_csr.mcycleh_q', BigInt(MCYCLE_PRESET));
 
   const port = probes(sim);
+  const clint = new Clint(1);
+  // The ISS's cycle during this testbench cycle, which the CLINT counts (docs/iss.md#interrupts).
+  const issCycle = (now: number): number => now - CORE_STARTUP_CYCLES;
   const nextDelay = grantDelays(options.grantDelay ?? { kind: 'fixed', cycles: 0 });
   const retired: RtlRetirement[] = [];
   const registerWrites: RtlRegisterWrite[] = [];
@@ -156,6 +174,8 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
   let endCycle = 0;
   let instret = 0;
   let lastPc = 0;
+  // The cycle the last instruction left decode: a wfi's, when the core then sleeps for good.
+  let lastLeave = 0;
   let output = '';
   // From an ecall to the first instruction after the write handler it traps into: the handler's
   // cycles and instructions are left out (now = cycle - skew), mcycle and minstret corrected.
@@ -191,6 +211,7 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
     port.dataRdata(dataResponse ?? 0);
     instrResponse = undefined;
     dataResponse = undefined;
+    port.irqLines(clint.lines(0, issCycle(now)));
 
     let dataGrant = 0;
     if (port.dataReq()) {
@@ -205,7 +226,11 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
     if (dataGrant) {
       dataWaited = -1;
       const address = port.dataAddr() & ~3;
-      if (port.dataWe()) {
+      if (address >= CLINT_BASE && address < CLINT_BASE + CLINT_SIZE) {
+        const access = clintAccess(port.dataAddr(), port.dataWe() ? port.dataBe() : 0xf, port.dataWdata());
+        if (port.dataWe()) clint.write(access.offset, access.size, access.value, issCycle(now));
+        dataResponse = port.dataWe() ? 0 : clint.read(address - CLINT_BASE, 4, issCycle(now));
+      } else if (port.dataWe()) {
         const value = port.dataWdata();
         memory.writeWord(address, value, port.dataBe());
         if (tohost !== undefined && address === (tohost & ~3) && value !== 0) {
@@ -253,9 +278,10 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
         const word = port.instr();
         recent.push({ cycle: at, pc, word });
         lastPc = pc;
+        lastLeave = at;
         if (word === ECALL) ecallAt = at;
       }
-      if (port.trap()) {
+      if (port.trap() && !port.interrupt()) {
         // The trapping instruction and anything younger that left decode do not retire; an ecall
         // is settled when the pipeline has drained (exit and write are the environment's).
         const pc = port.trapPc();
@@ -279,6 +305,12 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
           for (let p = 0; p < SUM_COUNT; p++) registerWrites.push({ cycle: at, reg: SUM_FIRST_REGISTER + p, value: Number(BigInt.asIntN(32, sums >> BigInt(32 * p))) });
         }
       }
+    }
+    if (port.sleeping() && stop === undefined && clint.firstLineFrom(0, issCycle(now), sim.peek('u_csr.mie_q') & IRQ_MASK) === undefined) {
+      // Asleep in wfi with nothing left to wake the core: the run ends with the wfi, as on the ISS.
+      stop = { kind: 'wfi' };
+      endCycle = lastLeave;
+      break;
     }
     let bits = 0;
     for (let i = 0; i < port.stallSignals.length; i++) bits |= Number(port.stallSignals[i]!() !== 0) << i;

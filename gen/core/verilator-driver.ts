@@ -6,13 +6,14 @@
 // line, the memory, the grant delays, the environment calls and the report are
 // gen/rtl-harness/driver-support.ts's. Besides the report, it prints one line
 // "stalls KEY:COUNT ..." counting the cycles by what the pipeline did (gen/core/stall-stats.ts).
+// The platform's CLINT answers data accesses in its window and drives irq_i, as in gen/core/run.ts.
 import { SUM_COUNT, SUM_FIRST_REGISTER } from '../../isa/xnmsparse/mac.js';
 import { driverSupport } from '../rtl-harness/driver-support.js';
 import { CSR } from '../../isa/csr-names.js';
 import { TRAP_CAUSE } from '../../isa/fault.js';
 import { CSR_OP } from '../../hw/core/csr-ops.js';
 import { SYSCALL_NUMBER } from '../rtl-harness/environment-call.js';
-import { DRAIN_CYCLES, ECALL, MAX_IN_FLIGHT } from './conventions.js';
+import { CORE_STARTUP_CYCLES, DRAIN_CYCLES, ECALL, MAX_IN_FLIGHT } from './conventions.js';
 import { REDIRECT_AFTER_CPP, REDIRECT_SHIFT, STALL_SIGNALS } from './stall-stats.js';
 
 export interface CoreDriverNames {
@@ -34,7 +35,7 @@ export function coreDriver(names: CoreDriverNames): string {
 #include "verilated.h"
 #include <deque>
 #include <map>
-${driverSupport('core')}
+${driverSupport('core', CORE_STARTUP_CYCLES)}
 namespace {
 
 uint64_t read64(uint32_t low, uint32_t high) { return (uint64_t)high << 32 | low; }
@@ -67,7 +68,8 @@ int main(int argc, char** argv) {
 
   bool instr_pending = false, data_pending = false;
   uint32_t instr_data = 0, data_data = 0;
-  uint64_t instret = 0, end = 0, skew = 0;
+  uint64_t instret = 0, end = 0, skew = 0, last_leave = 0;
+  Clint clint;
   const char* kind = nullptr;
   uint32_t value = 0, stop_pc = 0, last_pc = 0;
   std::string output;
@@ -99,6 +101,7 @@ int main(int argc, char** argv) {
     top.instr_rdata = instr_pending ? instr_data : 0;
     top.data_rvalid = data_pending;
     top.data_rdata = data_pending ? data_data : 0;
+    top.irq_i = clint.lines(now);
     top.eval();
     instr_pending = data_pending = false;
     // The data port's request depends on no grant; the fetch request and address depend on the
@@ -111,7 +114,10 @@ int main(int argc, char** argv) {
     if (granted) {
       data_pending = true;
       data_data = 0;
-      if (top.data_we) {
+      if (Clint::owns(top.data_addr)) {
+        if (top.data_we) clint.write(top.data_addr, top.data_wdata, top.data_be);
+        else data_data = clint.read(top.data_addr, now);
+      } else if (top.data_we) {
         mem.write(top.data_addr, top.data_wdata, top.data_be);
         if (o.has_tohost && (top.data_addr & ~3u) == (o.tohost & ~3u) && top.data_wdata != 0) {
           kind = "exit";
@@ -158,9 +164,10 @@ int main(int argc, char** argv) {
         const uint32_t pc = top.trace_pc, word = top.trace_instr;
         recent.push_back({at, pc, word});
         last_pc = pc;
+        last_leave = at;
         if (word == ${ECALL}u) { ecall_at = at; ecall_pending = true; }
       }
-      if (top.trace_trap && top.trace_trap_cause != ${TRAP_CAUSE.ecallFromMachineMode}) {
+      if (top.trace_trap && !top.trace_irq && top.trace_trap_cause != ${TRAP_CAUSE.ecallFromMachineMode}) {
         // The trapping instruction and anything younger that left decode do not retire; an ecall
         // is settled when the pipeline has drained (exit and write are the environment's).
         const uint32_t pc = top.trace_trap_pc;
@@ -178,6 +185,12 @@ int main(int argc, char** argv) {
       if (top.trace_ex_we) trace_write(trace, at, top.trace_ex_waddr, top.trace_ex_wdata);
       if (top.trace_wb_we) trace_write(trace, at, top.trace_wb_waddr, top.trace_wb_wdata);
       if (top.trace_sum_we) for (uint32_t p = 0; p < ${SUM_COUNT}; p++) trace_write(trace, at, ${SUM_FIRST_REGISTER} + p, top.trace_sum_wdata[p]);
+    }
+    if (top.trace_sleeping && kind == nullptr && !clint.can_wake(top.${csr('mie_q')})) {
+      // Asleep in wfi with nothing left to wake the core: the run ends with the wfi, as on the ISS.
+      kind = "wfi";
+      end = last_leave;
+      break;
     }
     const uint32_t bits = ${observed};
     // From the first instruction on, but not while an ecall is settled or its handler runs.

@@ -22,8 +22,9 @@ function publicAccess(design: Design): { config: string; names: CoreDriverNames 
     return found.module.name;
   };
   const counters = ['mcycle_q', 'mcycleh_q', 'minstret_q', 'minstreth_q', 'mhpmcounter3_q', 'mhpmcounter3h_q', 'mhpmevent3_q'];
-  // What the CSR unit is asked to do: the driver sees a program install its trap handler (mtvec).
-  const csrRequest = ['csr_access', 'csr_addr', 'csr_op'];
+  // What the CSR unit is asked to do: the driver sees a program install its trap handler (mtvec);
+  // and mie, which says whether a core asleep in wfi can still wake.
+  const csrRequest = ['csr_access', 'csr_addr', 'csr_op', 'mie_q'];
   const ports = new Set(design.top.ports.map((p) => p.name));
   const internal = STALL_SIGNALS.filter((s) => !ports.has(s));
   const config = [

@@ -11,6 +11,7 @@
 // postpones).
 import { driverSupport } from '../rtl-harness/driver-support.js';
 import { TESTBENCH_TOP_MODULE } from './testbench-top.js';
+import { RTL_STARTUP_CYCLES } from './divergence.js';
 
 const model = `V${TESTBENCH_TOP_MODULE}`;
 const registerFile = `rootp->${TESTBENCH_TOP_MODULE}__DOT__core_i__DOT__id_stage_i__DOT__register_file_i__DOT__mem`;
@@ -24,7 +25,7 @@ const TRAP_CSRS = ['mtvec_q', 'mepc_q', 'mcause_q', 'mscratch_q', 'mstatus_q'];
 export const TESTBENCH_DRIVER = `#include "${model}.h"
 #include "${model}___024root.h"
 #include "verilated.h"
-${driverSupport('cv32e40p')}
+${driverSupport('cv32e40p', RTL_STARTUP_CYCLES)}
 int main(int argc, char** argv) {
   using namespace harness;
   Options o = parse(argc, argv);
@@ -46,8 +47,9 @@ int main(int argc, char** argv) {
   top.${counters}[1] = (uint32_t)(o.mcycle >> 32);
   top.eval();
 
-  bool instr_pending = false, data_pending = false, data_read = false;
-  uint32_t instr_addr = 0, data_addr = 0;
+  bool instr_pending = false, data_pending = false, data_read = false, data_clint = false;
+  uint32_t instr_addr = 0, data_addr = 0, clint_data = 0;
+  Clint clint;
   uint64_t cycle = 0, instret = 0;
   const char* kind = "cycle-limit";
   uint32_t value = 0, stop_pc = 0;
@@ -58,6 +60,8 @@ int main(int argc, char** argv) {
   // mhpmcounter3 once the events of the instructions before an ecall are counted (the cycle after
   // it left decode): what it reads after the driver's handler, unless it counts cycles.
   uint64_t hpm_at_ecall = 0;
+  // The cycle the last instruction left decode: a wfi's, when the core then sleeps for good.
+  uint64_t last_leave = 0, wfi_end = 0;
   bool hpm_snapshot = false;
   int drain = -1;       // cycles left before reading a0..a2 and a7 after an ecall was decoded
   bool in_handler = false;
@@ -76,7 +80,8 @@ ${TRAP_CSRS.map((name) => `    decltype(top.${csr(name)}) ${name};`).join('\n')}
     top.instr_rvalid_i = instr_pending;
     top.instr_rdata_i = instr_pending ? mem.word(instr_addr) : 0;
     top.data_rvalid_i = data_pending;
-    top.data_rdata_i = data_pending && data_read ? mem.word(data_addr) : 0;
+    top.data_rdata_i = !(data_pending && data_read) ? 0 : data_clint ? clint_data : mem.word(data_addr);
+    top.irq_i = clint.lines(now);
     top.instr_gnt_i = 0;
     top.data_gnt_i = 0;
     top.eval();
@@ -89,7 +94,11 @@ ${TRAP_CSRS.map((name) => `    decltype(top.${csr(name)}) ${name};`).join('\n')}
       data_pending = true;
       data_addr = top.data_addr_o;
       data_read = !top.data_we_o;
-      if (top.data_we_o) {
+      data_clint = Clint::owns(data_addr);
+      if (data_clint) {
+        if (data_read) clint_data = clint.read(data_addr, now);
+        else clint.write(data_addr, top.data_wdata_o, top.data_be_o);
+      } else if (top.data_we_o) {
         mem.write(data_addr, top.data_wdata_o, top.data_be_o);
         if (o.has_tohost && !in_handler && (data_addr & ~3u) == o.tohost && mem.word(o.tohost) != 0) {
           // The store left the decode stage the cycle before its (undelayed) grant; an instruction
@@ -148,6 +157,7 @@ ${TRAP_CSRS.map((name) => `        top.${csr(name)} = program_csrs.${name};`).jo
       top.${counters}[7] = (uint32_t)(hpm >> 32);
     }
     if (top.mtvec_write_o) handler_installed = true;
+    if (top.sleep_o && !clint.can_wake(top.${csr('mie_q')})) { kind = "wfi"; wfi_end = last_leave; break; }
     // While the pipeline drains after an ecall, the instructions before it still write back (a load
     // right before it); no handler instruction has reached EX yet.
     if (in_handler && drain > 0 && trace) {
@@ -164,6 +174,7 @@ ${TRAP_CSRS.map((name) => `        top.${csr(name)} = program_csrs.${name};`).jo
       // traps taken, only once it is known to be the exit.
       if (top.retire_o || (top.ecall_o && !taking)) {
         instret++;
+        last_leave = at;
         trace_retirement(trace, at, top.retire_pc_o);
       }
       if (top.we_a_o) trace_write(trace, at, top.waddr_a_o, top.wdata_a_o);
@@ -194,7 +205,7 @@ ${TRAP_CSRS.map((name) => `        program_csrs.${name} = top.${csr(name)};`).jo
     }
   }
   const bool ended_by_ecall = std::strcmp(kind, "unsupported-ecall") == 0 || (std::strcmp(kind, "exit") == 0 && tohost_now == 0);
-  const uint64_t end = tohost_now != 0 ? tohost_now : ended_by_ecall ? ecall_now : cycle - skew;
+  const uint64_t end = tohost_now != 0 ? tohost_now : wfi_end != 0 ? wfi_end : ended_by_ecall ? ecall_now : cycle - skew;
   if (trace) std::fclose(trace);
   report(kind, value, stop_pc, end, instret, (const uint32_t*)&top.${registerFile}[0], output);
   return 0;

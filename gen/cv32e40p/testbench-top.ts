@@ -3,7 +3,7 @@
 // driver observes of the pipeline (read through hierarchical references, so the RTL stays
 // unmodified): a retirement (the ID-stage condition of the core's own minstret event), its pc,
 // ecall/ebreak/illegal decodes, a CSR write to mtvec (the program installs a trap handler), and
-// both register-file write ports.
+// both register-file write ports. The interrupt lines come from the driver's CLINT.
 export const TESTBENCH_TOP_MODULE = 'nmsparse_cv32e40p_tb';
 
 export const TESTBENCH_TOP = `module ${TESTBENCH_TOP_MODULE} (
@@ -24,6 +24,10 @@ export const TESTBENCH_TOP = `module ${TESTBENCH_TOP_MODULE} (
     output logic [31:0] data_addr_o,
     output logic [31:0] data_wdata_o,
     input  logic [31:0] data_rdata_i,
+    input  logic [31:0] irq_i,
+    output logic        irq_ack_o,
+    output logic [ 4:0] irq_id_o,
+    output logic        sleep_o,
     output logic        retire_o,
     output logic [31:0] retire_pc_o,
     output logic        ecall_o,
@@ -76,15 +80,15 @@ export const TESTBENCH_TOP = `module ${TESTBENCH_TOP_MODULE} (
       .apu_rvalid_i(1'b0),
       .apu_result_i(32'h0),
       .apu_flags_i('0),
-      .irq_i(32'h0),
-      .irq_ack_o(),
-      .irq_id_o(),
+      .irq_i(irq_i),
+      .irq_ack_o(irq_ack_o),
+      .irq_id_o(irq_id_o),
       .debug_req_i(1'b0),
       .debug_havereset_o(),
       .debug_running_o(),
       .debug_halted_o(),
       .fetch_enable_i(1'b1),
-      .core_sleep_o()
+      .core_sleep_o(sleep_o)
   );
 
   wire decoded = core_i.is_decoding && core_i.id_valid;
@@ -121,4 +125,5 @@ public_flat_rw -module "cv32e40p_cs_registers" -var "mepc_q"
 public_flat_rw -module "cv32e40p_cs_registers" -var "mcause_q"
 public_flat_rw -module "cv32e40p_cs_registers" -var "mscratch_q"
 public_flat_rw -module "cv32e40p_cs_registers" -var "mstatus_q"
+public_flat_rd -module "cv32e40p_cs_registers" -var "mie_q"
 `;

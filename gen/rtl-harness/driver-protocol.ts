@@ -99,6 +99,7 @@ function stopOf(kind: string, value: number, pc: number, model: string): RtlStop
   switch (kind) {
     case 'exit': return { kind, code: value | 0 };
     case 'cycle-limit': return { kind };
+    case 'wfi': return { kind };
     case 'ebreak': return { kind, pc };
     case 'illegal-instruction': return { kind, pc, word: value };
     case 'unsupported-ecall': return { kind, pc, a7: value };

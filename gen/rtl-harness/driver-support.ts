@@ -22,8 +22,15 @@
 // Prints "stop KIND VALUE PC cycles N instret N", "regs X0 .. X31" and "output HEX" (what the
 // program wrote), one line each: gen/rtl-harness/driver-protocol.ts reads them.
 import { ECALL_HANDLER_END, SYSCALL_NUMBER } from './environment-call.js';
+import { CLINT, CLINT_BASE, CLINT_SIZE, MTIMECMP_NEVER } from '../../isa/platform/memory-map.js';
+import { IRQ_LINE } from '../../isa/csr-values.js';
 
-export function driverSupport(name: string): string {
+/**
+ * `name` names the driver in its errors; `startupCycles` is the cycles its core spends before its
+ * first instruction leaves decode that the ISS does not count: the CLINT's mtime counts the ISS's
+ * cycles (docs/iss.md#interrupts), so it reads 0 until then.
+ */
+export function driverSupport(name: string, startupCycles: number): string {
   return `#include <array>
 #include <cstdint>
 #include <cstdio>
@@ -49,6 +56,47 @@ struct Memory {
   void write(uint32_t addr, uint32_t data, uint32_t be) {
     addr &= ~3u;
     for (int i = 0; i < 4; i++) if (be >> i & 1) byte(addr + i) = data >> (8 * i);
+  }
+};
+
+// The platform's CLINT for hart 0 (isa/platform/memory-map.ts; sim/core/clint.ts is the ISS's):
+// msip, mtimecmp, and mtime, which in the harness's cycle NOW (cycles since reset, less the
+// write handler's) reads the ISS's cycles before it. A load reads it in its grant cycle, a store
+// writes it at the end of its grant cycle; the lines are driven from the next cycle.
+struct Clint {
+  uint32_t msip = 0;
+  uint64_t mtimecmp = ~0ull;
+  static bool owns(uint32_t addr) { return addr - ${CLINT_BASE}u < ${CLINT_SIZE}u; }
+  static uint64_t mtime(uint64_t now) { return now > ${startupCycles + 1} ? now - ${startupCycles + 1} : 0; }
+  uint32_t read(uint32_t addr, uint64_t now) const {
+    switch ((addr & ~3u) - ${CLINT_BASE}u) {
+      case ${CLINT.MSIP}: return msip;
+      case ${CLINT.MTIMECMP}: return (uint32_t)mtimecmp;
+      case ${CLINT.MTIMECMP + 4}: return (uint32_t)(mtimecmp >> 32);
+      case ${CLINT.MTIME}: return (uint32_t)mtime(now);
+      case ${CLINT.MTIME + 4}: return (uint32_t)(mtime(now) >> 32);
+      default: return 0;
+    }
+  }
+  void write(uint32_t addr, uint32_t data, uint32_t be) {
+    auto merge = [&](uint32_t old) {
+      for (int i = 0; i < 4; i++) if (be >> i & 1) old = (old & ~(0xffu << 8 * i)) | (data & 0xffu << 8 * i);
+      return old;
+    };
+    switch ((addr & ~3u) - ${CLINT_BASE}u) {
+      case ${CLINT.MSIP}: msip = merge(msip) & 1; break;
+      case ${CLINT.MTIMECMP}: mtimecmp = (mtimecmp & ~0xffffffffull) | merge((uint32_t)mtimecmp); break;
+      case ${CLINT.MTIMECMP + 4}: mtimecmp = (uint64_t)merge((uint32_t)(mtimecmp >> 32)) << 32 | (uint32_t)mtimecmp; break;
+      default: break;  // mtime is read-only here
+    }
+  }
+  /** Whether a line of MIE (the core's mie) can still rise without another store: else a sleeping core sleeps for good. */
+  bool can_wake(uint32_t mie) const {
+    return ((mie >> ${IRQ_LINE.software} & 1) && (msip & 1)) || ((mie >> ${IRQ_LINE.timer} & 1) && mtimecmp < ${MTIMECMP_NEVER}ull);
+  }
+  /** irq_i in cycle NOW: software (3) and timer (7); the fast and external lines have no source. */
+  uint32_t lines(uint64_t now) const {
+    return (msip & 1) << ${IRQ_LINE.software} | (uint32_t)(mtime(now) >= mtimecmp) << ${IRQ_LINE.timer};
   }
 };
 

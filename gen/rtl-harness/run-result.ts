@@ -9,7 +9,9 @@ export type RtlStop =
   | { readonly kind: 'cycle-limit' }
   | { readonly kind: 'ebreak'; readonly pc: number }
   | { readonly kind: 'illegal-instruction'; readonly pc: number; readonly word: number }
-  | { readonly kind: 'unsupported-ecall'; readonly pc: number; readonly a7: number };
+  | { readonly kind: 'unsupported-ecall'; readonly pc: number; readonly a7: number }
+  /** The core sleeps in wfi and no line mie enables can rise any more (docs/iss.md#interrupts). */
+  | { readonly kind: 'wfi' };
 
 export interface RtlRetirement {
   /** Cycle (from the first rising clock edge after reset) at which the instruction left the decode stage. */

@@ -17,9 +17,19 @@
 // FLUSH_WB, which makes the same 4 cycles as a trap found in decode. A load or store access fault
 // arrives with the response in WB; fetch is redirected to mtvec at once (4 cycles from decode, the
 // ISS's choice: the CV32E40P has no access faults) and the younger instructions are killed.
+//
+// Interrupts (docs/cv32e40p.md#interrupts), as the CV32E40P's controller takes them: in DECODE, in
+// any cycle the decode register holds a valid instruction that is not being dropped for a taken
+// branch or a later stage's trap, a request replaces that instruction: it does not execute, mepc
+// names it, and fetch goes to the vector at once (the handler's first instruction is in decode two
+// cycles later, as a jump's target). wfi passes FLUSH_EX and FLUSH_WB like the other flushes, then
+// WAIT_SLEEP and SLEEP, where the core waits for a line enabled in mie (mstatus.MIE aside); a wake-up
+// goes through FIRST_FETCH, in which the instruction after wfi moves into decode unless an interrupt
+// is taken there, with mepc naming that instruction (the fetch stage's pc). While the core sleeps
+// the CV32E40P gates its clock, so its counters do not count those cycles.
 import { type Expr, type ModuleBuilder, mux, U, UInt } from '../hdl/index.js';
 
-export const ControllerState = { decode: 0, flushEx: 1, flushExIllegal: 2, flushWb: 3, xretJump: 4, sleep: 5 } as const;
+export const ControllerState = { decode: 0, flushEx: 1, flushExIllegal: 2, flushWb: 3, xretJump: 4, sleep: 5, waitSleep: 6, firstFetch: 7 } as const;
 
 /** What the decode stage tells the controller about the instruction it holds (valid or not). */
 export interface DecodeView {
@@ -63,6 +73,8 @@ export interface ControllerInputs {
   readonly exTrap: LateTrap;
   /** An access fault answered in WB. */
   readonly wbTrap: LateTrap;
+  /** The interrupt controller's request (a line pending, enabled, mstatus.MIE) and its wake-up. */
+  readonly irq: { readonly request: Expr; readonly wake: Expr; readonly id: Expr };
 }
 
 export interface ControllerOutputs {
@@ -85,15 +97,20 @@ export interface ControllerOutputs {
   readonly jumpTrap: Expr;
   readonly jumpNext: Expr;
   readonly jumpMepc: Expr;
-  /** The core executes wfi with nothing to wake it: it sleeps for good. */
+  /** The core sleeps in wfi (SLEEP). */
   readonly sleeping: Expr;
+  /** The CV32E40P's clock would be gated this cycle (asleep, not waking): the counters stand still. */
+  readonly clockGated: Expr;
+  /** An interrupt is taken this cycle (with `trapSave` and `jumpTrap`); from FIRST_FETCH, mepc is the fetch stage's pc. */
+  readonly interrupt: Expr;
+  readonly interruptFromFetch: Expr;
 }
 
 /** RISC-V exception codes the controller raises itself. */
 export const ExceptionCause = { instructionFault: 1, illegal: 2, breakpoint: 3, loadMisaligned: 4, ecallM: 11 } as const;
 
 export function controller(m: ModuleBuilder, inputs: ControllerInputs): ControllerOutputs {
-  const { decode, branchTaken, exDone, exTrap, wbTrap } = inputs;
+  const { decode, branchTaken, exDone, exTrap, wbTrap, irq } = inputs;
   const state = m.reg('ctrl_state', UInt(3), { reset: ControllerState.decode });
   // A trap from EX is on its way through FLUSH_WB (the decode register's word is not its cause).
   const exTrapPending = m.reg('ex_trap_pending', UInt(1), { reset: 0 });
@@ -107,7 +124,12 @@ export function controller(m: ModuleBuilder, inputs: ControllerInputs): Controll
   const fromWb = m.node('trap_from_wb', wbTrap.valid);
   const fromEx = m.node('trap_from_ex', exTrap.valid.and(wbTrap.valid.not()).and(inDecode.or(inFlushing)));
   const lateTrap = m.node('late_trap', fromWb.or(fromEx));
-  const decodable = m.node('ctrl_decodable', inDecode.and(decode.valid).and(branchTaken.not()).and(lateTrap.not()));
+  const decodeValid = m.node('ctrl_decode_valid', inDecode.and(decode.valid).and(branchTaken.not()).and(lateTrap.not()));
+  const inFirstFetch = m.node('ctrl_in_first_fetch', state.eq(ControllerState.firstFetch));
+  const interruptFromFetch = m.node('irq_from_fetch', inFirstFetch.and(irq.request));
+  // An interrupt replaces the instruction in decode before it is looked at, an illegal one included.
+  const interrupt = m.node('irq_take', decodeValid.and(irq.request).or(interruptFromFetch));
+  const decodable = m.node('ctrl_decodable', decodeValid.and(irq.request.not()));
   const trapAtOnce = m.node('ctrl_trap_at_once', decodable.and(decode.inLoopState).and(decode.illegalWord.or(decode.illegalCsr)));
   const isDecoding = m.node('is_decoding', decodable.and(trapAtOnce.not()));
   const trapping = m.node('ctrl_trapping', decode.illegalWord.or(decode.fetchError).or(decode.ecall).or(decode.ebreak).or(csrTrapAtOnce));
@@ -131,10 +153,13 @@ export function controller(m: ModuleBuilder, inputs: ControllerInputs): Controll
       exTrapPending.assign(0);
       csrTrapAtOnce.assign(0);
       m.when(exTrapPending.not().and(trapping.not()).and(decode.mret), () => state.assign(ControllerState.xretJump))
-        .elseWhen(exTrapPending.not().and(trapping.not()).and(decode.wfi), () => state.assign(ControllerState.sleep))
+        .elseWhen(exTrapPending.not().and(trapping.not()).and(decode.wfi), () => state.assign(ControllerState.waitSleep))
         .otherwise(() => state.assign(ControllerState.decode));
     })
     .is(ControllerState.xretJump, () => state.assign(ControllerState.decode))
+    .is(ControllerState.waitSleep, () => state.assign(ControllerState.sleep))
+    .is(ControllerState.sleep, () => m.when(irq.wake, () => state.assign(ControllerState.firstFetch)))
+    .is(ControllerState.firstFetch, () => state.assign(ControllerState.decode))
     .default(() => {});
   // Traps from later stages override the sequence above: the oldest instruction traps first.
   m.when(fromWb, () => {
@@ -151,19 +176,24 @@ export function controller(m: ModuleBuilder, inputs: ControllerInputs): Controll
     mux(decode.fetchError, U(ExceptionCause.instructionFault, 5), mux(decode.ebreak, U(ExceptionCause.breakpoint, 5), U(ExceptionCause.ecallM, 5))));
   const fromDecode = inFlushEx.and(exDone).and(trapping).and(lateTrap.not());
   const plainFlushWb = inFlushWb.and(exTrapPending.not());
+  const inSleep = m.node('ctrl_in_sleep', state.eq(ControllerState.sleep));
   return {
     state,
     isDecoding,
-    haltFetch: m.node('halt_fetch', startFlush.or(trapAtOnce).or(inDecode.not()).or(lateTrap)),
-    haltDecode: m.node('halt_decode', inDecode.not().or(lateTrap).or(trapAtOnce)),
-    trapSave: m.node('trap_save', fromDecode.or(fromEx).or(fromWb)),
-    trapCause: m.node('trap_cause', mux(fromWb, wbTrap.cause, mux(fromEx, exTrap.cause, decodeCause))),
+    // FIRST_FETCH moves the instruction after wfi into decode, unless an interrupt is taken.
+    haltFetch: m.node('halt_fetch', startFlush.or(trapAtOnce).or(inDecode.or(inFirstFetch).not()).or(lateTrap).or(interrupt)),
+    haltDecode: m.node('halt_decode', inDecode.not().or(lateTrap).or(trapAtOnce).or(interrupt)),
+    trapSave: m.node('trap_save', fromDecode.or(fromEx).or(fromWb).or(interrupt)),
+    trapCause: m.node('trap_cause', mux(fromWb, wbTrap.cause, mux(fromEx, exTrap.cause, mux(interrupt, irq.id, decodeCause)))),
     trapFrom: { ex: fromEx, wb: fromWb },
     kill: lateTrap,
     mretRestore: m.node('mret_restore', plainFlushWb.and(decode.mret).and(trapping.not())),
-    jumpTrap: m.node('jump_trap', fromWb.or(inFlushWb.and(exTrapPending.or(trapping)))),
+    jumpTrap: m.node('jump_trap', fromWb.or(inFlushWb.and(exTrapPending.or(trapping))).or(interrupt)),
     jumpNext: m.node('jump_next', plainFlushWb.and(decode.fence).and(trapping.not())),
     jumpMepc: m.node('jump_mepc', state.eq(ControllerState.xretJump)),
-    sleeping: m.node('sleeping', state.eq(ControllerState.sleep)),
+    sleeping: inSleep,
+    clockGated: m.node('clock_gated', inSleep.and(irq.wake.not())),
+    interrupt,
+    interruptFromFetch,
   };
 }

@@ -16,6 +16,7 @@
 import { cat, defineModule, type Expr, mux, type Ports, type Signal, U, UInt } from '../hdl/index.js';
 import { SUM_BUS_BITS } from '../ext/r2/sums.js';
 import { controller, ExceptionCause } from './controller.js';
+import { interruptController } from './int-controller.js';
 import { CoreDecoder } from './decoder.js';
 import { forwarded, jalrStall, loadStall, type PendingWrite, type SourceRead, sumStall } from './hazards.js';
 import { macWriteback } from './mac-writeback.js';
@@ -44,6 +45,10 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const extension = p.extension === 1;
   const bootAddr = m.input('boot_addr', UInt(32));
   const hartId = m.input('hart_id', UInt(32));
+  // The interrupt lines and the acknowledgement of the one taken, as the CV32E40P names them.
+  const irqLines = m.input('irq_i', UInt(32));
+  const irqAck = m.output('irq_ack_o', UInt(1));
+  const irqIdOut = m.output('irq_id_o', UInt(5));
 
   // ---------------------------------------------------------------- IF
   const fetchIo = pins('u_if', m.instance('u_if', CoreFetch, {}));
@@ -125,7 +130,9 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     exLoad,
     wbWaiting,
     sources: [srcA, srcB, srcC],
-    exWrite: { enable: isDecodingWire.and(idAluWe), addr: idAluWaddr },
+    // The CV32E40P leaves this comparison out while a split access's first half is in EX (its
+    // decode waits for the second anyway): the wait then comes a cycle later and is no stall event.
+    exWrite: { enable: isDecodingWire.and(idAluWe).and(lsu('ex_split_first').not()), addr: idAluWaddr },
   });
   const stallJalr = jalrStall(m, { isJalr: d('is_jalr'), base: srcA, writes: [exWrite, exLoad, { enable: wbLoad, addr: wbRd }] });
   // Xnmsparse (docs/isa-extension.md R2.6): an instruction on the multiplier waits while an nm.mac4
@@ -140,12 +147,13 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const idReady = m.node('id_ready', stallLoad.not().and(stallJalr.not()).and(stallLanes.not()).and(stallSums.not()).and(exReady));
 
   const illegal = m.node('illegal', d('legal').not().or(idIllegalC));
-  const csr = pins('u_csr', m.instance('u_csr', CoreCsr, {}));
   const inLoopStateWire = m.wire('in_loop_state_w', UInt(1));
   const exTrap = m.wire('ex_trap', UInt(1));
   const wbTrap = m.wire('wb_trap', UInt(1));
   const wbTrapCause = m.wire('wb_trap_cause', UInt(5));
   const wbTrapPc = m.wire('wb_trap_pc', UInt(32));
+  const csr = pins('u_csr', m.instance('u_csr', CoreCsr, {}));
+  const irq = interruptController(m, { lines: irqLines, enabled: csr('mie_bypass'), globalEnable: csr('mstatus_mie_o') });
   const ctrl = controller(m, {
     decode: {
       valid: idValid,
@@ -166,7 +174,10 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
     exDone: m.node('ex_done', exValid.not().or(mux(exUnit.eq(ExUnit.lsu), lsu('ex_granted'), exUnitReady)).and(wbReady)),
     exTrap: { valid: exTrap, cause: U(ExceptionCause.illegal, 5) },
     wbTrap: { valid: wbTrap, cause: wbTrapCause },
+    irq,
   });
+  irqAck.assign(ctrl.interrupt);
+  irqIdOut.assign(irq.id);
   isDecodingWire.assign(ctrl.isDecoding);
   const idLeaves = m.node('id_leaves', ctrl.isDecoding.and(idReady));
 
@@ -187,11 +198,13 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const jumpTarget = m.node('jump_target', mux(d('is_jalr'), jalrTarget, jalTarget));
 
   const backEdgeTarget = m.wire('back_edge_target', UInt(32));
+  // Exceptions go to mtvec's base; an interrupt in vectored mode to the base plus 4 per line number.
+  const trapVector = m.node('trap_vector', csr('mtvec').or(mux(ctrl.interrupt.and(csr('mtvec_vectored')), irq.id.zext(32).shl(2), U(0, 32))));
   const pcSet = m.node('pc_set', branchTaken.or(ctrl.jumpTrap).or(ctrl.jumpNext).or(ctrl.jumpMepc).or(jumpInDecode).or(backEdgeJump));
   const pcTarget = m.node(
     'pc_target',
     mux(branchTaken, exBranchTarget,
-      mux(ctrl.jumpTrap, csr('mtvec'),
+      mux(ctrl.jumpTrap, trapVector,
         mux(ctrl.jumpNext, idPc.add(4),
           mux(ctrl.jumpMepc, csr('mepc'), mux(backEdgeJump, backEdgeTarget, jumpTarget))))),
   );
@@ -376,7 +389,11 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   csr('hpm_events').assign(mux(ctrl.kill, U(0, HPM_EVENT_INPUT_WIDTH), retiredEventsQ).or(decodeEventsQ));
   csr('trap').assign(ctrl.trapSave);
   csr('trap_cause').assign(ctrl.trapCause);
-  const trapPc = m.node('trap_pc', mux(ctrl.trapFrom.wb, wbTrapPc, mux(ctrl.trapFrom.ex, exPc, idPc)));
+  csr('trap_interrupt').assign(ctrl.interrupt);
+  csr('irq_pending').assign(irq.pending);
+  csr('clock_gated').assign(ctrl.clockGated);
+  // An interrupt taken as the core wakes from wfi names the instruction waiting in fetch.
+  const trapPc = m.node('trap_pc', mux(ctrl.trapFrom.wb, wbTrapPc, mux(ctrl.trapFrom.ex, exPc, mux(ctrl.interruptFromFetch, fetchIo('if_pc'), idPc))));
   csr('trap_pc').assign(trapPc);
   // mtval is 0 on the CV32E40P (its register is tied to zero), and on the ISS.
   csr('trap_tval').assign(U(0, 32));
@@ -477,6 +494,7 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   trace('trap', ctrl.trapSave);
   trace('trap_cause', ctrl.trapCause);
   trace('trap_pc', trapPc);
+  trace('irq', ctrl.interrupt);
   trace('sleeping', ctrl.sleeping);
   return { bootAddr, hartId };
 });

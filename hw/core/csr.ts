@@ -82,6 +82,12 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
   const trapCause = m.input('trap_cause', UInt(5));
   const trapPc = m.input('trap_pc', UInt(32));
   const trapTval = m.input('trap_tval', UInt(32));
+  // The trap is an interrupt: mcause's bit 31 (trap_cause is then the line).
+  const trapInterrupt = m.input('trap_interrupt', UInt(1));
+  // The registered interrupt lines (hw/core/int-controller.ts), which mip reads.
+  const irqPending = m.input('irq_pending', UInt(32));
+  // The core sleeps in wfi with its clock gated (the CV32E40P's sleep unit): the counters stand still.
+  const clockGated = m.input('clock_gated', UInt(1));
   const mret = m.input('mret', UInt(1));
   const hartId = m.input('hart_id', UInt(32));
   const hwlpStart0 = m.input('hwlp_start0', UInt(32));
@@ -91,7 +97,11 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
   const hwlpEnd1 = m.input('hwlp_end1', UInt(32));
   const hwlpCount1 = m.input('hwlp_count1', UInt(32));
   const mtvec = m.output('mtvec', UInt(32));
+  const mtvecVectored = m.output('mtvec_vectored', UInt(1));
   const mepc = m.output('mepc', UInt(32));
+  // For the interrupt controller: mie with this cycle's write applied, and mstatus.MIE.
+  const mieBypass = m.output('mie_bypass', UInt(32));
+  const mstatusMieOut = m.output('mstatus_mie_o', UInt(1));
 
   const bit = (value: number, index: number): number => (value >>> index) & 1;
   const word = (value: number): Expr => U(value >>> 0, 32);
@@ -139,7 +149,7 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
     readWrite(CSR.mepc, mepcQ),
     readWrite(CSR.mcause, mcauseQ),
     readWrite(CSR.mtval, mtvalQ), // only a trap writes it; csrw is ignored, as in the ISS
-    readOnly([CSR.mip], word(0)), // no interrupt is ever pending here
+    readOnly([CSR.mip], irqPending),
     counter(CSR.mcycle, CSR.cycle, cycleLow),
     counter(CSR.mcycleh, CSR.cycleh, cycleHigh),
     counter(CSR.minstret, CSR.instret, instretLow),
@@ -203,7 +213,7 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
   // write. The ISS's counters read the same (sim/core/csr-file.ts, its write sources).
   const count = (name: string, low: Signal, high: Signal, addrs: { low: number; high: number }, event: Expr, inhibitBit: number): void => {
     const written = m.node(`${name}_written`, writeTo(addrs.low).or(writeTo(addrs.high)));
-    const increment = event.and(mcountinhibitQ.bit(inhibitBit).not()).and(written.not());
+    const increment = event.and(mcountinhibitQ.bit(inhibitBit).not()).and(written.not()).and(clockGated.not());
     const base = cat(mux(writeTo(addrs.high), writeValue, high), mux(writeTo(addrs.low), writeValue, low));
     const next = m.node(`${name}_next`, base.add(increment.zext(64)));
     low.assign(next.bits(31, 0));
@@ -225,15 +235,18 @@ export const CoreCsr = defineModule('CoreCsr', (m) => {
     mstatusMpie.assign(mstatusMie);
     mstatusMie.assign(0);
     mepcQ.assign(trapPc.and(word(MEPC_MASK)));
-    mcauseQ.assign(trapCause.zext(32));
+    mcauseQ.assign(cat(trapInterrupt, U(0, 26), trapCause));
     mtvalQ.assign(trapTval);
   });
 
   mtvec.assign(mtvecQ.and(word(MTVEC_BASE_MASK)));
+  mtvecVectored.assign(mtvecQ.bit(0));
   mepc.assign(mepcQ);
+  mieBypass.assign(mux(writeTo(CSR.mie), masked(IRQ_MASK), mieQ));
+  mstatusMieOut.assign(mstatusMie);
 
   return {
-    csrAccess, csrOp, csrAddr, csrWdata, csrRdata, csrIllegal, idCsrOp, idCsrAddr, idCsrIllegal, retire, hpmEvents, trap, trapCause, trapPc, trapTval, mret, hartId,
-    hwlpStart0, hwlpEnd0, hwlpCount0, hwlpStart1, hwlpEnd1, hwlpCount1, mtvec, mepc,
+    csrAccess, csrOp, csrAddr, csrWdata, csrRdata, csrIllegal, idCsrOp, idCsrAddr, idCsrIllegal, retire, hpmEvents, trap, trapCause, trapPc, trapTval, trapInterrupt, irqPending, clockGated, mret, hartId,
+    hwlpStart0, hwlpEnd0, hwlpCount0, hwlpStart1, hwlpEnd1, hwlpCount1, mtvec, mtvecVectored, mepc, mieBypass, mstatusMieOut,
   };
 });

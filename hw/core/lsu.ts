@@ -49,6 +49,8 @@ export const CoreLsu = defineModule('CoreLsu', (m) => {
   // after which the CV32E40P's EX stage already reports the instruction valid (controller.ts).
   const exGranted = m.output('ex_granted', UInt(1));
   const nextBase = m.output('next_base', UInt(32));
+  // The access in EX is split and its first half is under way (the CV32E40P's data_misaligned).
+  const exSplitFirst = m.output('ex_split_first', UInt(1));
 
   const data = dataPort(m);
   const dataWe = m.output('data_we', UInt(1));
@@ -95,6 +97,7 @@ export const CoreLsu = defineModule('CoreLsu', (m) => {
   const continuing = m.node('continuing', exValid.and(exFirst.not()));
   const second = m.node('second', secondQ.and(continuing));
   const last = m.node('last', split.not().or(second));
+  exSplitFirst.assign(exValid.and(last.not()));
 
   const response = m.node('response', outstanding.and(data.rvalid));
   const responseOk = m.node('response_ok', response.and(data.err.not()));
@@ -150,7 +153,7 @@ export const CoreLsu = defineModule('CoreLsu', (m) => {
   exception.tval.assign(faultAddrQ);
 
   return {
-    exValid, exFirst, we, size, signExt, base, offset, postIncrement, wdata, exReady, exGranted, nextBase,
+    exValid, exFirst, we, size, signExt, base, offset, postIncrement, wdata, exReady, exGranted, exSplitFirst, nextBase,
     dataReq: data.req, dataAddr: data.addr, dataWe, dataBe: data.be, dataWdata,
     dataGnt: data.gnt, dataRvalid: data.rvalid, dataRdata: data.rdata, dataErr: data.err,
     wbValid, wbRdata, wbReady, excValid: exception.valid, excCause: exception.cause, excTval: exception.tval,

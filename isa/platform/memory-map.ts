@@ -68,6 +68,34 @@ export const PERIPHERAL = {
   CYCLES_HI: 0x204,
 } as const;
 
+/**
+ * The core-local interruptor (CLINT) of the RISC-V platforms, where Spike and QEMU's `virt` place
+ * it: the machine timer and the software-interrupt bits of every hart, in every engine (the ISS,
+ * alone and in the cluster, and the testbenches of the project's core and of the CV32E40P RTL).
+ *
+ * MSIP (+4 per hart): bit 0 drives the hart's software interrupt line (mip.MSIP, 3); the other
+ * bits read 0. MTIMECMP (+8 per hart, low word first): the hart's timer line (mip.MTIP, 7) is
+ * high while mtime >= mtimecmp; it resets to all ones (never). MTIME (low word first) counts clock
+ * cycles: in the k-th cycle of a run, numbered from 1 as the ISS counts them (the cycle in which
+ * the first instruction leaves decode is cycle 1), it reads k - 1, the cycles completed before, so
+ * that it equals the run's reported cycles once the run ends; it is read-only here (writes are
+ * ignored). A load reads the registers in the cycle it is granted (its EX cycle), a store changes
+ * them at the end of that cycle. Other offsets of the window read 0 and ignore writes. The fast
+ * interrupt lines 16..31 and the external line 11 have no source on this platform: they stay low.
+ */
+export const CLINT_BASE: Addr = 0x0200_0000;
+/**
+ * An mtimecmp at or beyond this is never reached (2^53 cycles): a wfi that only the timer could
+ * wake then stops the run, as one with no line enabled does, in every engine.
+ */
+export const MTIMECMP_NEVER = 2 ** 53;
+export const CLINT_SIZE = 0x1_0000;
+export const CLINT = {
+  MSIP: 0x0000,
+  MTIMECMP: 0x4000,
+  MTIME: 0xbff8,
+} as const;
+
 /** The end of a region: its first address past the last byte. */
 export function regionEnd(region: RegionConfig): Addr {
   return region.base + region.size;

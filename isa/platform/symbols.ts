@@ -5,7 +5,7 @@
  * one set of names for one set of values.
  */
 import {
-  CORE_STACK_BYTES, PERIPHERAL, PERIPHERALS_BASE, PERIPHERALS_SIZE, PULP_MEMORY_MAP, regionEnd,
+  CLINT, CLINT_BASE, CORE_STACK_BYTES, PERIPHERAL, PERIPHERALS_BASE, PERIPHERALS_SIZE, PULP_MEMORY_MAP, regionEnd,
 } from './memory-map.js';
 
 export interface PlatformSymbol {
@@ -47,6 +47,13 @@ export function platformSymbolGroups(): readonly SymbolGroup[] {
     {
       title: 'The same registers as offsets from PERIPHERALS_BASE, for base-register addressing.',
       symbols: registers.map(([name, offset]) => ({ name: `PERIPHERAL_${name}_OFFSET`, value: offset })),
+    },
+    {
+      title: "The CLINT (timer and software interrupts), hart 0's registers by address; hart h's msip at +4h, mtimecmp at +8h (64 bits, low word first).",
+      symbols: [
+        { name: 'CLINT_BASE', value: CLINT_BASE },
+        ...Object.entries(CLINT).map(([name, offset]) => ({ name: `CLINT_${name}`, value: CLINT_BASE + offset })),
+      ],
     },
   ];
 }

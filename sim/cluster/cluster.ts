@@ -26,6 +26,7 @@ import { CORE_STACK_BYTES, PERIPHERAL } from '../../isa/platform/memory-map.js';
 import { CorePort, type PortHost, type PortStats } from './core-port.js';
 import { Dma, type DmaRequest } from './dma.js';
 import { Tcdm } from './tcdm.js';
+import { Clint } from '../../isa/platform/clint.js';
 
 export interface ClusterOptions {
   readonly config?: Partial<ClusterConfig>;
@@ -75,6 +76,8 @@ export class Cluster implements PortHost {
   readonly memory: MappedMemory;
   readonly tcdm: Tcdm;
   readonly dma: Dma;
+  /** The platform's CLINT: each core's software and timer interrupt lines. */
+  readonly clint: Clint;
   private readonly cores: CoreState[];
   private readonly runsAhead: boolean;
   /** roundRobinOrders by set of cores. */
@@ -92,6 +95,7 @@ export class Cluster implements PortHost {
     this.dma = new Dma(this.memory, config.dmaLatency, config.dmaBandwidth);
     const stackSize = options.stackSize ?? CORE_STACK_BYTES;
     this.runsAhead = options.runAhead ?? true;
+    this.clint = new Clint(config.cores);
     this.cores = Array.from({ length: config.cores }, (_, id) => {
       const port = new CorePort(id, this.memory, this.tcdm, this, config);
       const hart = new Hart(port, {
@@ -102,6 +106,8 @@ export class Cluster implements PortHost {
         ...(options.implemented ? { implemented: options.implemented } : {}),
       });
       port.hart = hart;
+      hart.attachInterrupts(this.clint);
+      hart.wakeableByOthers = true;
       hart.regs[SP] = config.l1Base + config.l1Size - id * stackSize;
       return { hart, port, atBarrier: false, holdUntil: 0, dmaRegisters: { src: 0, dst: 0, length: 0, rows: 1, srcStride: 0, dstStride: 0 } };
     });
@@ -131,7 +137,7 @@ export class Cluster implements PortHost {
       let following = Number.POSITIVE_INFINITY;
       for (let id = 0; id < n; id++) {
         const core = cores[id]!;
-        if (core.hart.halted !== undefined || core.atBarrier) continue;
+        if (core.hart.halted !== undefined || core.atBarrier || core.hart.parkedInWfi) continue;
         const cycle = core.hart.stats.cycles;
         if (cycle < earliest) {
           following = earliest;
@@ -140,8 +146,12 @@ export class Cluster implements PortHost {
           following = cycle;
         }
       }
-      // A barrier opens as soon as every running core waits at it, so no core can go on only when all halted.
-      if (earliest === Number.POSITIVE_INFINITY) break;
+      // A barrier opens as soon as every running core waits at it, so no core can go on only when
+      // all halted or sleep in wfi with nothing left to wake them, which ends their run there.
+      if (earliest === Number.POSITIVE_INFINITY) {
+        for (const { hart } of cores) if (hart.parkedInWfi) hart.halt({ kind: 'wfi' });
+        break;
+      }
       if (earliest >= maxCycles) return this.result({ kind: 'cycle-limit' }, maxCycles);
       this.dma.advance(earliest);
       if (following > earliest && this.runsAhead) {
@@ -157,7 +167,7 @@ export class Cluster implements PortHost {
       for (let k = 0; k < n; k++) {
         const core = cores[start + k < n ? start + k : start + k - n]!;
         const hart = core.hart;
-        if (hart.stats.cycles !== earliest || hart.halted !== undefined || core.atBarrier) continue;
+        if (hart.stats.cycles !== earliest || hart.halted !== undefined || core.atBarrier || hart.parkedInWfi) continue;
         if (this.runsAhead) hart.runAhead(earliest, maxCycles);
         else hart.step();
         if (core.holdUntil > hart.stats.cycles || hart.halted !== undefined) this.afterRun(core);
@@ -182,10 +192,11 @@ export class Cluster implements PortHost {
     let limit = Math.min(this.dma.nextEvent, maxCycles);
     for (let id = 0; id < n; id++) {
       const hart = cores[id]!.hart;
-      if (hart.halted !== undefined || cores[id]!.atBarrier) continue;
+      if (hart.halted !== undefined || cores[id]!.atBarrier || hart.parkedInWfi) continue;
       if (hart.stats.cycles !== cycle) limit = Math.min(limit, hart.stats.cycles);
-      // Every member must run compiled code: a hart with a retire hook is interpreted.
-      else if ((lead !== undefined && hart.pc !== lead.pc) || !hart.compiles) return false;
+      // Every member must run compiled code: a hart with a retire hook, or one an interrupt may
+      // reach (Hart.hotBlock), is interpreted.
+      else if ((lead !== undefined && hart.pc !== lead.pc) || !hart.compiles || hart.hotBlock() === undefined) return false;
       else {
         members |= 1 << id;
         lead ??= hart;
@@ -239,7 +250,7 @@ export class Cluster implements PortHost {
 
   /** The running core at `cycle` (there is exactly one). */
   private runningAt(cycle: Cycles): CoreState {
-    const core = this.cores.find((c) => c.hart.halted === undefined && !c.atBarrier && c.hart.stats.cycles === cycle);
+    const core = this.cores.find((c) => c.hart.halted === undefined && !c.atBarrier && !c.hart.parkedInWfi && c.hart.stats.cycles === cycle);
     if (!core) throw new Error(`cluster: no core runs at cycle ${cycle}`);
     return core;
   }
@@ -270,6 +281,11 @@ export class Cluster implements PortHost {
   }
 
   // --- peripherals --------------------------------------------------------------------------
+
+  /** A core stored to the CLINT: a core parked in wfi may now have a line to wake it. */
+  clintWritten(): void {
+    for (const { hart } of this.cores) hart.wakeFromWfi();
+  }
 
   peripheralRead(core: number, offset: number, cycle: Cycles): Word {
     const state = this.cores[core]!;

@@ -81,6 +81,16 @@ export class CsrFile {
   /** mhpmcounter3, counting the cycles in which an event mhpmevent3 selects is active. */
   private readonly hpm = new Counter();
   private mhpmevent = 0;
+  /**
+   * The registered interrupt lines an instruction reading mip in EX sees (sim/core/interrupts.ts);
+   * none without an interrupt source.
+   */
+  registeredLines: () => number = () => 0;
+  /**
+   * Cycles the core slept in wfi with its clock gated: the CV32E40P's counters run on that clock,
+   * so mcycle (and mhpmcounter3 counting cycles) leave them out.
+   */
+  gatedCycles = 0;
 
   constructor(
     private readonly hartId: number,
@@ -97,7 +107,7 @@ export class CsrFile {
   // which the write replaces.
 
   private cycleSource(): number {
-    return this.stats.cycles + this.events.decodeStall;
+    return this.stats.cycles + this.events.decodeStall - this.gatedCycles;
   }
 
   private hpmSource(): number {
@@ -118,6 +128,21 @@ export class CsrFile {
   /** Where a trap goes: the base of mtvec (exceptions are not vectored). */
   get trapVector(): number {
     return this.mtvec & MTVEC_BASE_MASK;
+  }
+
+  /** Where interrupt `line` goes: the base of mtvec, plus 4 per line number in vectored mode. */
+  interruptVector(line: number): number {
+    return (this.trapVector + ((this.mtvec & MTVEC_MODE_MASK) !== 0 ? 4 * line : 0)) >>> 0;
+  }
+
+  /** The lines mie enables. */
+  get enabledLines(): number {
+    return this.mie;
+  }
+
+  /** mstatus.MIE: interrupts are taken. */
+  get interruptsEnabled(): boolean {
+    return (this.mstatus & MSTATUS_MIE) !== 0;
   }
 
   /**
@@ -151,7 +176,7 @@ export class CsrFile {
       case CSR.mepc: return this.mepcValue;
       case CSR.mcause: return this.mcause;
       case CSR.mtval: return 0; // the CV32E40P ties it to zero: no trap writes it, csrw is ignored
-      case CSR.mip: return 0;
+      case CSR.mip: return this.registeredLines();
       case CSR.mcycle: case CSR.cycle: return this.cycle.readLow(cycles);
       case CSR.mcycleh: case CSR.cycleh: return this.cycle.readHigh(cycles);
       case CSR.minstret: case CSR.instret: return this.instret.readLow(instret);

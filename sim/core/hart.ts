@@ -5,7 +5,9 @@
  * between that step and a compiled block, and what a fault does: a trap to the program's handler
  * when the hart takes traps, else an error naming where it happened. What the instructions see
  * of the hart is its base class, ArchitecturalState; which instruction or block is at pc is the
- * CodeCache's business.
+ * CodeCache's business. With an interrupt source attached and a line enabled in mie, the hart
+ * interprets every instruction and first asks whether an interrupt takes its place
+ * (sim/core/interrupts.ts); wfi sleeps until a line of mie rises (docs/iss.md#interrupts).
  */
 import type { DecodedInstruction } from '../../isa/definition.js';
 import { Fault, type TrapCause } from '../../isa/fault.js';
@@ -19,6 +21,19 @@ import { CodeCache, type ImplementedRows } from './code-cache.js';
 import type { HaltReason } from './environment.js';
 import { locateFault, type FaultSite } from './errors.js';
 import { CV32E40P_TIMING, rejectedAtOnce, TimingModel, type TimingConfig } from './timing.js';
+import { interruptInDecode, registeredLines, type InterruptSource, type TakenInterrupt } from './interrupts.js';
+import { IRQ_MASK, MCAUSE_INTERRUPT } from '../../isa/csr-values.js';
+
+/**
+ * From the cycle wfi leaves decode to the first cycle the core sleeps in (the CV32E40P's controller
+ * passes FLUSH_EX, FLUSH_WB and WAIT_SLEEP), and from the cycle a line wakes it to the cycle the
+ * instruction after wfi can leave decode (FIRST_FETCH, then DECODE), in which an interrupt taken
+ * at once replaces it. Measured on the RTL (test/cv32e40p/interrupt-differential.test.ts).
+ */
+const WFI_TO_SLEEP: Cycles = 4;
+const WAKE_TO_DECODE: Cycles = 2;
+/** From the cycle the controller takes an interrupt to the cycle the handler's first instruction is in decode (a jump's redirect). */
+const INTERRUPT_TO_HANDLER: Cycles = 2;
 
 export interface HartOptions extends ArchitecturalOptions {
   readonly table?: InstructionTable;
@@ -63,6 +78,21 @@ export class Hart extends ArchitecturalState implements BlockHost {
    * whose back edge the core then takes as a jump (HardwareLoops.backEdgeFromDecodeAfter); else -1.
    */
   private resumedBackEdge = -1;
+  /** The platform's interrupt lines (attachInterrupts); without them no interrupt is ever taken. */
+  private interruptSource: InterruptSource | undefined;
+  /** The cycle the next instruction reaches decode, from which an interrupt can take its place. */
+  private arrival: Cycles = 1;
+  /** Set by wfi when a line of mie can wake the core: the instruction then sleeps (sleep()). */
+  private sleepRequested = false;
+  /** The instruction was a wfi that slept: sleep() has set the next one's arrival. */
+  private sleptUntilWake = false;
+  /**
+   * In a cluster another core's store to the CLINT may wake a hart whose wfi no line can end yet:
+   * the hart is then parked (parkedInWfi) until the cluster wakes it (wakeFromWfi).
+   */
+  wakeableByOthers = false;
+  /** The first cycle of a parked sleep; undefined while not parked. */
+  private parkedSince: Cycles | undefined;
 
   constructor(memory: Bus, options: HartOptions) {
     const table = options.table ?? CV32E40P_TABLE;
@@ -71,6 +101,26 @@ export class Hart extends ArchitecturalState implements BlockHost {
     this.timing = new TimingModel(options.timing ?? CV32E40P_TIMING, this.stats, this.events);
     this.code = new CodeCache(memory, this.table, this.hwloop, options.implemented);
     this.blocksEnabled = options.blocks ?? true;
+  }
+
+  /** Connect the interrupt lines (the platform's CLINT): mip reads them, and interrupts are taken. */
+  attachInterrupts(source: InterruptSource): void {
+    this.interruptSource = source;
+    // A CSR instruction reads mip in EX, the cycle after it leaves decode.
+    this.csrs.registeredLines = () => registeredLines(source, this.hartId, this.stats.cycles + this.events.decodeStall + 2);
+  }
+
+  /**
+   * The cycle the current instruction's data access is granted in: its EX cycle, after its wait in
+   * decode and the grant delays so far (the CLINT's registers are read and written then).
+   */
+  get dataAccessCycle(): Cycles {
+    return this.stats.cycles + this.timing.decodeWait(this.code.at(this.pc)) + 2 + this.dataWait;
+  }
+
+  /** An interrupt may be taken: a source is attached and mie enables a line (mstatus.MIE aside, which wfi ignores). */
+  private get watchesInterrupts(): boolean {
+    return this.interruptSource !== undefined && this.csrs.enabledLines !== 0;
   }
 
   // --- running ----------------------------------------------------------------------------
@@ -115,7 +165,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
       this.stepOne();
       while (this.halted === undefined && stats.cycles < this.stopAt) {
         if (stats.cycles < this.sharedLimit) this.dispatch();
-        else if (this.code.isLocalAt(this.pc)) this.dispatch(true);
+        // Not while an interrupt may come: another core's store could raise a line meanwhile.
+        else if (this.code.isLocalAt(this.pc) && !this.watchesInterrupts) this.dispatch(true);
         else break;
       }
     } catch (error) {
@@ -165,11 +216,32 @@ export class Hart extends ArchitecturalState implements BlockHost {
   /** The compiled block starting at pc, when the hart compiles (see CodeCache.blockAt). */
   hotBlock(): Block | undefined {
     // Right after mret the interpreter tracks the core's decode state (resume).
-    return this.compiles && this.resumedAt < 0 && this.resumedBackEdge < 0 ? this.code.blockAt(this.pc) : undefined;
+    // While an interrupt may come, every instruction is asked about first.
+    return this.compiles && this.resumedAt < 0 && this.resumedBackEdge < 0 && !this.watchesInterrupts ? this.code.blockAt(this.pc) : undefined;
+  }
+
+  /** Interpret the instruction at pc, or take the interrupt that replaces it. */
+  private execute(): void {
+    if (this.interruptSource !== undefined && this.csrs.enabledLines !== 0) this.executeWatched();
+    else this.interpret();
+  }
+
+  /**
+   * While an interrupt may come: take it if it replaces the instruction at pc, else interpret the
+   * instruction and note when the next one reaches decode, right after this one left it when this
+   * one's further cycles were its own in EX, after the bubbles of a jump, branch or flush otherwise.
+   */
+  private executeWatched(): void {
+    if (this.interruptTaken()) return;
+    const issued = this.stats.cycles;
+    const decodeWait = this.timing.decodeWait(this.code.at(this.pc));
+    this.interpret();
+    if (this.sleptUntilWake) this.sleptUntilWake = false;
+    else this.arrival = this.timing.lastHeldEx ? issued + decodeWait + 2 : this.stats.cycles + 1;
   }
 
   /** Interpret the instruction at pc. */
-  private execute(): void {
+  private interpret(): void {
     const pc = this.pc;
     const insn = this.code.at(pc);
     const sequential = pc + insn.length;
@@ -181,11 +253,13 @@ export class Hart extends ArchitecturalState implements BlockHost {
     this.regs[0] = 0;
     // After the semantics: a write to mhpmevent3 counts itself under the selection it makes.
     const counting = this.events.perInstruction !== 0;
-    const loadStall = counting && timing.waitsForLoad(insn);
+    const loadStall = counting && timing.loadStallEvent(insn);
     // A back edge taken from decode after a flush hides behind a wait in decode.
     const edgeFromDecode = pc === this.resumedBackEdge;
     const waited = edgeFromDecode && timing.waitsInDecode(insn);
     let cycles = timing.complete(insn, this);
+    // wfi reads no register: it leaves decode in its first cycle.
+    if (this.sleepRequested) cycles = this.sleep(this.stats.cycles + 1) - this.stats.cycles;
     let next = this.npc;
     let flushed = false;
     if (this.hwloop.active) {
@@ -207,6 +281,97 @@ export class Hart extends ArchitecturalState implements BlockHost {
     }
     if (this.onRetire) this.retire(insn, cycles);
     this.pc = next >>> 0;
+  }
+
+  /**
+   * wfi, which left decode in cycle `leaves`, sleeps until a line of mie is high (whatever
+   * mstatus.MIE says; docs/cv32e40p.md#interrupts). Returns the cycle after which the next
+   * instruction may leave decode. The clock is gated from the first sleeping cycle until the one
+   * that wakes the core: the counters do not see those cycles.
+   */
+  private sleep(leaves: Cycles): Cycles {
+    this.sleepRequested = false;
+    this.sleptUntilWake = true;
+    const asleep = leaves + WFI_TO_SLEEP;
+    const wakes = this.interruptSource!.firstLineFrom(this.hartId, asleep, this.csrs.enabledLines & IRQ_MASK);
+    if (wakes !== undefined) return this.wake(asleep, wakes);
+    this.parkedSince = asleep;
+    this.pause();
+    return asleep;
+  }
+
+  /** The sleep begun in cycle `asleep` ends in cycle `wakes`: the cycle after which the next instruction may leave decode. */
+  private wake(asleep: Cycles, wakes: Cycles): Cycles {
+    this.csrs.gatedCycles += wakes - asleep;
+    this.arrival = wakes + 1;
+    return wakes + WAKE_TO_DECODE - 1;
+  }
+
+  /** Parked in wfi, waiting for another core to raise a line (wakeableByOthers). */
+  get parkedInWfi(): boolean {
+    return this.parkedSince !== undefined;
+  }
+
+  /** After another core's store to the CLINT: wake a parked hart whose line is now due. Whether it woke. */
+  wakeFromWfi(): boolean {
+    if (this.parkedSince === undefined) return false;
+    const wakes = this.interruptSource!.firstLineFrom(this.hartId, this.parkedSince, this.csrs.enabledLines & IRQ_MASK);
+    if (wakes === undefined) return false;
+    this.stats.cycles = this.wake(this.parkedSince, wakes);
+    this.parkedSince = undefined;
+    return true;
+  }
+
+  /** wfi: sleep when a line mie enables can wake the core; with none, the environment's (the run stops). */
+  override wfi(): void {
+    const source = this.interruptSource;
+    const mask = this.csrs.enabledLines & IRQ_MASK;
+    const canWake = source !== undefined && (source.firstLineFrom(this.hartId, this.stats.cycles, mask) !== undefined || (this.wakeableByOthers && mask !== 0));
+    if (!canWake) super.wfi();
+    else this.sleepRequested = true;
+  }
+
+  /**
+   * Before the instruction at pc: whether an interrupt takes its place, in a cycle it is in decode
+   * (from its arrival to the cycle it would leave). If so the interrupt is taken.
+   */
+  private interruptTaken(): boolean {
+    // A word the decoder rejects (or a fetch that faults) is in decode too, waiting for nothing.
+    const insn = this.peek(this.pc);
+    const window = { arrives: this.arrival, leaves: this.stats.cycles + (insn ? this.timing.decodeWait(insn) : 0) + 1 };
+    const taken = interruptInDecode(this.interruptSource!, this.hartId, window, this.csrs.enabledLines, this.csrs.interruptsEnabled);
+    if (taken === undefined) return false;
+    // Its stall events count when it waited in decode for a cycle before the interrupt came (the
+    // core counts a stall in the first cycle the instruction is in decode, unless it is dropped then).
+    if (this.events.perInstruction !== 0) this.events.trapped(taken.cycle > window.arrives ? insn : undefined, insn !== undefined && this.timing.loadStallEvent(insn));
+    this.enterInterrupt(taken, this.stats.cycles + 1 + (insn ? this.timing.heldByDroppedWord(insn) : 0));
+    return true;
+  }
+
+  /**
+   * Take `taken` in place of the instruction at pc: mepc names it, mcause the line with the
+   * interrupt bit, mstatus saves MIE (CsrFile.enterTrap); fetch goes to the line's vector. The
+   * handler's first instruction reaches decode INTERRUPT_TO_HANDLER cycles later, but enters it
+   * only once decode is ready: no older instruction holds EX (a divide, a delayed access) and the
+   * dropped word's own waits are over (TimingModel.heldByDroppedWord); `ready` is the cycle that
+   * happens in, after which the handler's instruction leaves (measured on the RTL:
+   * test/cv32e40p/interrupt-differential.test.ts, divides and delayed loads; random programs).
+   */
+  private enterInterrupt(taken: TakenInterrupt, ready: Cycles): void {
+    const pc = this.pc;
+    const cause = (MCAUSE_INTERRUPT | taken.line) >>> 0;
+    this.csrs.enterTrap(cause, pc);
+    const vector = this.csrs.interruptVector(taken.line);
+    const arrives = taken.cycle + INTERRUPT_TO_HANDLER + (this.isUnalignedWideTarget(vector) ? this.timing.config.unalignedTargetPenalty : 0);
+    const before = this.stats.cycles;
+    const after = Math.max(arrives - 1, ready);
+    this.timing.interrupted(after - before);
+    this.stats.cycles = after;
+    this.arrival = arrives;
+    this.resumedAt = -1;
+    this.resumedBackEdge = -1;
+    this.pc = vector;
+    this.onTrap?.({ core: this.hartId, pc, ...this.code.describe(pc), cause, cycle: after, cycles: after - before, handler: vector });
   }
 
   /** The events of `insn`, which retired, for mhpmcounter3 (PerformanceEvents). */
@@ -285,12 +450,13 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const insn = this.code.decodedAt(pc);
     const inLoopState = this.decodesInLoopState(pc);
     // Flushed for at once, it never waited in decode for the load: no load-use event.
-    const waitedForLoad = insn !== undefined && !rejectedAtOnce(cause, inLoopState) && this.timing.waitsForLoad(insn);
+    const waitedForLoad = insn !== undefined && !rejectedAtOnce(cause, inLoopState) && this.timing.loadStallEvent(insn);
     if (this.events.perInstruction !== 0) this.events.trapped(insn, waitedForLoad);
     const cycles = this.timing.trap(cause, insn, inLoopState);
     this.stats.cycles += cycles;
     this.resumedAt = -1;
     this.resumedBackEdge = -1;
+    this.arrival = this.stats.cycles + 1;
     this.pc = vector;
     this.onTrap?.({ core: this.hartId, pc, ...this.code.describe(pc), cause, cycle: this.stats.cycles, cycles, handler: vector });
   }

@@ -21,12 +21,23 @@ import type { RegionConfig } from '../../isa/platform/memory-map.js';
 /** Called when a watched word is stored to (see MappedMemory.watchWord). */
 export type StoreWatcher = (value: Word) => void;
 
+/**
+ * A device answering data accesses in a window outside the RAM regions (the platform's CLINT):
+ * asked only once no region holds an access, so RAM accesses pay nothing for it.
+ */
+export interface MemoryDevice {
+  holds(addr: Addr, size: number): boolean;
+  read(addr: Addr, size: AccessSize, signed: boolean): Word;
+  write(addr: Addr, size: AccessSize, value: Word): void;
+}
+
 export class MappedMemory implements Bus {
   readonly regions: readonly MemoryRegion[];
   private last: MemoryRegion;
   /** Word address whose stores are reported (the riscv-tests `tohost`); -1 when none. */
   private watched = -1;
   private watcher: StoreWatcher | undefined;
+  private device: MemoryDevice | undefined;
 
   constructor(configs: readonly RegionConfig[]) {
     if (configs.length === 0) throw new Error('memory: at least one region is needed');
@@ -54,13 +65,30 @@ export class MappedMemory implements Bus {
   /** The region holding the access; a load or a store outside memory is an access fault the core may trap on. */
   private require(addr: Addr, size: number, what: 'load' | 'store' | 'read' | 'write'): MemoryRegion {
     const region = this.find(addr, size);
-    if (!region) throw new Fault('memory-access', `${what} of ${size} byte(s) at ${hex(addr)} is outside memory`, ACCESS_FAULT_CAUSE[what]);
+    if (!region) throw this.outside(addr, size, what);
     return region;
+  }
+
+  private outside(addr: Addr, size: number, what: 'load' | 'store' | 'read' | 'write'): Fault {
+    return new Fault('memory-access', `${what} of ${size} byte(s) at ${hex(addr)} is outside memory`, ACCESS_FAULT_CAUSE[what]);
+  }
+
+  /** Let `device` answer the program's loads and stores that no region holds, in its window. */
+  attachDevice(device: MemoryDevice): void {
+    this.device = device;
+  }
+
+  /** The device holding an access no region holds, or the access fault. */
+  private deviceFor(addr: Addr, size: number, what: 'load' | 'store'): MemoryDevice {
+    const device = this.device;
+    if (device === undefined || !device.holds(addr, size)) throw this.outside(addr, size, what);
+    return device;
   }
 
   read(addr: Addr, size: AccessSize, signed: boolean): Word {
     const last = this.last;
-    const region = addr >= last.base && addr + size <= last.end ? last : this.require(addr, size, 'load');
+    const region = addr >= last.base && addr + size <= last.end ? last : this.find(addr, size);
+    if (region === undefined) return this.deviceFor(addr, size, 'load').read(addr, size, signed);
     const offset = addr - region.base;
     const view = region.view;
     if (size === 4) return view.getInt32(offset, true);
@@ -70,7 +98,8 @@ export class MappedMemory implements Bus {
 
   write(addr: Addr, size: AccessSize, value: Word): void {
     const last = this.last;
-    const region = addr >= last.base && addr + size <= last.end ? last : this.require(addr, size, 'store');
+    const region = addr >= last.base && addr + size <= last.end ? last : this.find(addr, size);
+    if (region === undefined) return this.deviceFor(addr, size, 'store').write(addr, size, value);
     const offset = addr - region.base;
     const view = region.view;
     if (size === 4) view.setInt32(offset, value, true);

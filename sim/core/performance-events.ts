@@ -54,7 +54,7 @@ function retirementEvents(insn: DecodedInstruction): number {
 
 /** What happened to one instruction that the events depend on, besides the instruction itself. */
 export interface InstructionOutcome {
-  /** It waited in decode for the load just before it (TimingModel.waitsForLoad). */
+  /** It waited in decode for the load just before it, a load-use event (TimingModel.loadStallEvent). */
   readonly loadStall: boolean;
   /** It transferred control (a taken branch). */
   readonly redirected: boolean;

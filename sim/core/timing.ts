@@ -187,6 +187,9 @@ export class TimingModel {
    */
   private splitSecondWait = -1;
   private splitSecondWaitByPrevious = -1;
+  /** The data access just timed (memoryExtra) was split, then: the previous instruction's was (retire). */
+  private split = false;
+  private splitByPrevious = false;
   /** The current jalr waited in ID for its rs1 (the dependency stall): its jump starts after the wait. */
   private jalrWaited = false;
   /** Latency of the current instruction known before execution (divisor may be overwritten). */
@@ -201,9 +204,16 @@ export class TimingModel {
     private readonly events: PerformanceEvents = new PerformanceEvents(),
   ) {}
 
-  /** `insn`, about to issue, waits in decode for the register the load just before it writes. */
-  waitsForLoad(insn: DecodedInstruction): boolean {
-    return (insn.loadStallMask & this.loadedByPrevious) !== 0;
+  /**
+   * `insn`, about to issue, waits in decode for the register the load just before it writes, and
+   * that wait is a load-use event of mhpmcounter3. Not when `insn` only writes the register a split
+   * access loads: the CV32E40P compares the write with the load's destination only while no first
+   * half is in EX, so the stall comes in the cycle after, when nothing left decode the cycle before
+   * (the event's condition), and its cycle is hidden under the split's second half anyway.
+   */
+  loadStallEvent(insn: DecodedInstruction): boolean {
+    const loaded = this.loadedByPrevious;
+    return (insn.loadReadMask & loaded) !== 0 || (!this.splitByPrevious && (insn.loadStallMask & loaded) !== 0);
   }
 
   /** Before the semantics run: hazards and operand-dependent latencies. */
@@ -219,7 +229,7 @@ export class TimingModel {
   private issueSlow(insn: DecodedInstruction, regs: Int32Array): void {
     const stall = this.loadUseStall(insn, this.loadedByPrevious, this.loadedTwoBack);
     this.events.decodeStall = stall;
-    this.events.decodeStallForLoad = this.waitsForLoad(insn);
+    this.events.decodeStallForLoad = this.loadStallEvent(insn);
     let cycles = 1 + stall;
     this.jalrWaited = insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0;
     if (this.jalrWaited) {
@@ -252,6 +262,7 @@ export class TimingModel {
   /** After a load or store: the cycles its data access added (split transaction, memory wait), counted in the stats. */
   memoryExtra(probe: TimingProbe): Cycles {
     this.splitSecondWait = probe.splitAccess && probe.dataWait > probe.secondWait ? probe.secondWait : -1;
+    this.split = probe.splitAccess;
     if (probe.dataWait === 0 && !probe.splitAccess) return 0;
     let extra = probe.dataWait;
     this.stats.memoryWait += probe.dataWait;
@@ -274,6 +285,7 @@ export class TimingModel {
     // A data access held EX when it took longer than its stall in ID (a split or delayed access).
     this.exBusyByPrevious = insn.multiCycle || (insn.accessesMemory && cycles > 1 + this.idStall(insn));
     this.splitSecondWaitByPrevious = insn.accessesMemory ? this.splitSecondWait : -1;
+    this.splitByPrevious = insn.accessesMemory && this.split;
     this.loadedTwoBack = cycles === 1 ? this.loadedByPrevious : 0;
     this.loadedByPrevious = insn.loadedMask;
     this.writtenByPrevious = insn.destinationMask;
@@ -425,6 +437,49 @@ export class TimingModel {
   /** The stall `insn` waited in ID after the instructions before it (not counted again). */
   private idStall(insn: DecodedInstruction): Cycles {
     return idStall(this.config, insn, this.loadedByPrevious, this.loadedTwoBack);
+  }
+
+  /**
+   * The cycles `insn`, about to issue, waits in decode before it leaves: its load-use stall and
+   * its jalr dependency stall (the window in which an interrupt can still take its place).
+   */
+  decodeWait(insn: DecodedInstruction): Cycles {
+    const jalrWait = insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0;
+    return this.idStall(insn) + (jalrWait ? this.config.jalrDependencyStall : 0);
+  }
+
+  /**
+   * The cycles the word of `insn`, dropped from decode by an interrupt, still keeps the next
+   * instruction out of decode: the CV32E40P's load-use check compares the read fields of the word
+   * in decode whatever the controller does (its write-after-load check only while it decodes), and
+   * its jalr check looks at the word's kind and base alone.
+   */
+  heldByDroppedWord(insn: DecodedInstruction): Cycles {
+    if (this.loadedByPrevious === SUMS_LOADED) return 0;
+    const load = (insn.loadReadMask & this.loadedByPrevious) !== 0 ? this.config.loadUseStall : 0;
+    const jalrWait = insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0;
+    return load + (jalrWait ? this.config.jalrDependencyStall : 0);
+  }
+
+  /**
+   * The last instruction's cycles after it left decode were its own in EX (a multi-cycle unit, a
+   * split or delayed access), during which the next instruction already waits in decode; else they
+   * were bubbles (a jump, a taken branch, a flush), and the next instruction reaches decode after them.
+   */
+  get lastHeldEx(): boolean {
+    return this.exBusyByPrevious;
+  }
+
+  /**
+   * An interrupt replaced the next instruction: the pipeline behind it is empty when the handler's
+   * first instruction arrives, as after a trap.
+   */
+  interrupted(entry: Cycles): void {
+    this.stats.trapCycles += entry;
+    this.loadedByPrevious = 0;
+    this.loadedTwoBack = 0;
+    this.writtenByPrevious = 0;
+    this.exBusyByPrevious = false;
   }
 
   private targetPenalty(probe: TimingProbe): Cycles {

@@ -46,4 +46,10 @@
 #define PERIPHERAL_CYCLES_LO_OFFSET      0x00000200
 #define PERIPHERAL_CYCLES_HI_OFFSET      0x00000204
 
+/* The CLINT (timer and software interrupts), hart 0's registers by address; hart h's msip at +4h, mtimecmp at +8h (64 bits, low word first). */
+#define CLINT_BASE                       0x02000000
+#define CLINT_MSIP                       0x02000000
+#define CLINT_MTIMECMP                   0x02004000
+#define CLINT_MTIME                      0x0200bff8
+
 #endif

@@ -6,11 +6,12 @@
 // each its own test; `npm run fuzz` sets FUZZ_RUNS (FUZZ_SEED to repeat a run) for a longer run from
 // a new first seed, in one test that names every seed that diverges.
 //
-// Three families of programs: the base CV32E40P set; with Xnmsparse revision 2 on the core that has
+// Four families of programs: the base CV32E40P set; with Xnmsparse revision 2 on the core that has
 // it (random-program/xnmsparse.ts); with traps (random-program/traps.ts: a handler installed, then
 // ebreak, undecodable words, rejected CSR accesses and unserved ecalls, each returning with mret),
-// which the ISS and the core both take, inside hardware-loop bodies too. Not generated: the
-// misaligned nm.mac4 fault (a directed test covers it).
+// which the ISS and the core both take, inside hardware-loop bodies too; with timer interrupts
+// from the CLINT, re-armed by their handler (random-program/interrupts.ts). Not generated: the
+// misaligned nm.mac4 fault (a directed test covers it), traps and interrupts in one program.
 import { describe, expect, it } from 'vitest';
 import { writeElf } from '../../isa/elf/writer.js';
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
@@ -23,11 +24,11 @@ const runs = fuzzParameters<unknown>(48);
 const SEEDS: readonly number[] = Array.from({ length: runs.numRuns! }, (_, i) => (runs.seed! + i) >>> 0);
 const longRun = process.env.FUZZ_RUNS !== undefined;
 
-/** Which programs: the base set, with Xnmsparse (on the core with the extension), with traps. */
-type Family = 'base' | 'xnmsparse' | 'traps';
-const FAMILIES: readonly Family[] = ['base', 'xnmsparse', 'traps'];
+/** Which programs: the base set, with Xnmsparse (on the core with the extension), with traps, with timer interrupts. */
+type Family = 'base' | 'xnmsparse' | 'traps' | 'interrupts';
+const FAMILIES: readonly Family[] = ['base', 'xnmsparse', 'traps', 'interrupts'];
 /** Seeds per family in the quick run: the base set is the largest, the others add what it lacks. */
-const QUICK_SEEDS: Readonly<Record<Family, readonly number[]>> = { base: SEEDS, xnmsparse: SEEDS.slice(0, 16), traps: SEEDS.slice(0, 16) };
+const QUICK_SEEDS: Readonly<Record<Family, readonly number[]>> = { base: SEEDS, xnmsparse: SEEDS.slice(0, 16), traps: SEEDS.slice(0, 16), interrupts: SEEDS.slice(0, 8) };
 
 
 /** The RTL simulation takes up to a second a program: the fuzz suites' hour is too short for 20,000. */
@@ -39,7 +40,7 @@ const prefix = (family: Family): string => (family === 'base' ? '' : `${family} 
 /** The ISS and the core on the program of `seed` in `family`: where they part, or undefined. */
 function divergence(family: Family, seed: number, options: CoreCompareOptions): string | undefined {
   const xnmsparse = family === 'xnmsparse';
-  const { source } = randomProgram(seed, { exit: seed % 2 === 0 ? 'ecall' : 'tohost', xnmsparse, traps: family === 'traps' });
+  const { source } = randomProgram(seed, { exit: seed % 2 === 0 ? 'ecall' : 'tohost', xnmsparse, traps: family === 'traps', interrupts: family === 'interrupts' });
   const table = xnmsparse ? { table: CV32E40P_XNMSPARSE_TABLE } : {};
   const result = compareWithIss(writeElf(assemble(source, { file: `random-${seed}.S`, ...table })), { maxCycles: 1_000_000, extension: xnmsparse, ...options });
   expect(result.iss.stop, `seed ${seed}`).toMatch(/^exit /);

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { nmsparse } from '../cli/run-nmsparse.js';
 import { selfModifying } from '../sim/support/single-core-programs.js';
 import { RTL_PATH, skipUnlessRtl } from './rtl.js';
+import { INTERRUPT_PROGRAMS } from './interrupt-programs.js';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'nmsparse-rtl-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -47,5 +48,20 @@ describe.skipIf(skipUnlessRtl())('nmsparse sim with the RTL engines', () => {
     const differ = await nmsparse(['sim', program, '--engine', 'compare', '--rtl', RTL_PATH]);
     expect(differ.code).toBe(4);
     expect(differ.stderr.split('\n').slice(0, 3)).toEqual(['nmsparse: the ISS and the CV32E40P RTL differ:', 'stop: ISS exit 5050, RTL exit 4951', 'x8 at the end: ISS 0x000013ba, RTL 0x00001357']);
+  });
+
+  it('runs a program taking interrupts from the CLINT on every engine, with the same result', { timeout: 300_000 }, async () => {
+    const program = path.join(work, 'wfi-timer.S');
+    writeFileSync(program, INTERRUPT_PROGRAMS.find(([name]) => name.startsWith('wfi sleeps'))![1]);
+    const summaries = [];
+    for (const engine of ['iss', 'rtl', 'verilator', 'cv32e40p']) {
+      const result = await nmsparse(['sim', program, '--engine', engine, ...(engine === 'cv32e40p' ? ['--rtl', RTL_PATH] : [])]);
+      expect(result.code, `${engine}: ${result.stderr}`).toBe(1);
+      summaries.push(result.stderr.replace(/ on the .*/, '').trim());
+    }
+    expect(new Set(summaries).size, summaries.join('\n')).toBe(1);
+    const compared = await nmsparse(['sim', program, '--engine', 'compare', '--rtl', RTL_PATH]);
+    expect(compared.code).toBe(1);
+    expect(compared.stderr).toMatch(/^nmsparse: the ISS and the CV32E40P RTL agree: exit 1 /);
   });
 });

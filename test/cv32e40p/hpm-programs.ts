@@ -28,14 +28,19 @@ const PARTS: readonly string[] = [
   lhu a2, 3(a4)
   sb a2, 21(a4)
 ${READ}`,
-  // Load-use stalls: a source, the store data, the WAW overwrite, a post-increment pointer (none),
-  // and the counter read waiting for its own destination.
+  // Load-use stalls: a source, the store data, the WAW overwrite (none after a split load), a
+  // source after a split load, a post-increment pointer (none), and the counter read waiting for
+  // its own destination.
   `  lw a0, 0(a4)
   add a1, a0, a0
   lw a2, 4(a4)
   sw a2, 24(a4)
   lw a1, 8(a4)
   li a1, 7
+  lw a1, 1(a4)
+  li a1, 8
+  lhu a1, 3(a4)
+  add a1, a1, a1
   cv.lw a0, (a3), 4
   lw a0, 0(a3)
   lw a6, 0(a4)

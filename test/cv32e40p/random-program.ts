@@ -29,7 +29,9 @@
  * - `xnmsparse: true` (for the project's core with the extension, test/core/random.test.ts) adds
  *   runs of Xnmsparse revision 2 (`random-program/xnmsparse.ts`), whose sums x28..x31 the
  *   checksum folds with every register; `traps: true` installs a handler and adds trapping
- *   instructions (`random-program/traps.ts`). Without them the program is what it always was.
+ *   instructions (`random-program/traps.ts`); `interrupts: true` arms the CLINT timer with a
+ *   handler that re-arms it (`random-program/interrupts.ts`). Without them the program is what it
+ *   always was.
  */
 import { Random } from '../../util/random.js';
 import { regName } from '../../isa/registers.js';
@@ -38,6 +40,7 @@ import {
   branchLoop, call, csrAccess, divide, fence, forwardBranch, hardwareLoop, jalrHazard, jump, nestedLoops, performanceCounter,
 } from './random-program/snippets.js';
 import { installTrapHandler, trap } from './random-program/traps.js';
+import { installInterrupts, IRQ_SAVE } from './random-program/interrupts.js';
 import { macLoop, macRun } from './random-program/xnmsparse.js';
 import { compressedRun, loadIntoPointer, loadOverwrite, loadUse, multiplierRun, straightLine } from './random-program/straight-line.js';
 
@@ -53,6 +56,8 @@ export interface RandomProgramOptions {
   readonly xnmsparse?: boolean;
   /** Also traps (random-program/traps.ts), with a handler installed at the start. Off, as `xnmsparse`. */
   readonly traps?: boolean;
+  /** Also timer interrupts (random-program/interrupts.ts), taken all through the program. Off, as `xnmsparse`. */
+  readonly interrupts?: boolean;
 }
 
 export interface RandomProgram {
@@ -123,7 +128,7 @@ function checksum(b: Builder): void {
 }
 
 export function randomProgram(seed: number, options: RandomProgramOptions = {}): RandomProgram {
-  const { snippets = 24, exit = 'ecall', xnmsparse = false, traps = false } = options;
+  const { snippets = 24, exit = 'ecall', xnmsparse = false, traps = false, interrupts = false } = options;
   const kinds = [...SNIPPETS, ...(xnmsparse ? XNMSPARSE_SNIPPETS : []), ...(traps ? TRAP_SNIPPETS : [])];
   const random = new Random(seed);
   const b = new Builder(random, traps);
@@ -135,6 +140,7 @@ export function randomProgram(seed: number, options: RandomProgramOptions = {}):
   b.emit(`addi ${reg(SP)}, ${reg(BASE)}, ${SP_OFFSET}`);
   b.emit(`addi ${reg(POINTER)}, ${reg(BASE)}, ${POINTER_HOME}`);
   if (traps) installTrapHandler(b);
+  if (interrupts) installInterrupts(b, traps);
   for (const r of POOL) b.emit(`li ${reg(r)}, ${b.interestingValue()}`);
   for (let i = 0; i < snippets; i++) {
     if (random.chance(0.3)) b.resetPointer();
@@ -154,6 +160,6 @@ export function randomProgram(seed: number, options: RandomProgramOptions = {}):
     b.emit(`j ${halt}`);
   }
   const words = Array.from({ length: DATA_BYTES / 4 }, () => `  .word ${random.uint32() | 0}`);
-  const data = ['  .data', '  .balign 4', 'data:', ...words, '  .globl tohost', 'tohost:', '  .word 0'];
+  const data = ['  .data', '  .balign 4', 'data:', ...words, '  .globl tohost', 'tohost:', '  .word 0', ...(interrupts ? [`${IRQ_SAVE}:`, '  .word 0'] : [])];
   return { source: [...b.lines, ...b.tail, ...data, ''].join('\n'), features: b.features };
 }

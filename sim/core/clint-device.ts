@@ -1,0 +1,44 @@
+/**
+ * The platform's CLINT (isa/platform/clint.ts) as a lone hart's memory sees it: a device in its
+ * window (isa/platform/memory-map.ts, CLINT_BASE) that MappedMemory asks once no RAM region holds
+ * an access, read and written in the cycle the access is granted. The cluster reaches the same
+ * model through its cores' ports (sim/cluster/core-port.ts).
+ */
+import type { AccessSize, Addr, Cycles, Word } from '../../isa/types.js';
+import { CLINT_BASE, CLINT_SIZE } from '../../isa/platform/memory-map.js';
+import type { Clint } from '../../isa/platform/clint.js';
+import type { MemoryDevice } from './memory.js';
+
+/** What the device needs of its hart: the cycle the current data access is granted in. */
+export interface AccessTiming {
+  readonly dataAccessCycle: Cycles;
+}
+
+export function inClint(addr: Addr): boolean {
+  return addr >= CLINT_BASE && addr < CLINT_BASE + CLINT_SIZE;
+}
+
+/** A value of `size` bytes as a load of it gives it: sign- or zero-extended. */
+export function extended(value: Word, size: AccessSize, signed: boolean): Word {
+  if (size === 4 || !signed) return value;
+  const unused = 32 - 8 * size;
+  return (value << unused) >> unused;
+}
+
+export class ClintDevice implements MemoryDevice {
+  hart!: AccessTiming;
+
+  constructor(readonly clint: Clint) {}
+
+  holds(addr: Addr, size: number): boolean {
+    return inClint(addr) && inClint(addr + size - 1);
+  }
+
+  read(addr: Addr, size: AccessSize, signed: boolean): Word {
+    return extended(this.clint.read(addr - CLINT_BASE, size, this.hart.dataAccessCycle), size, signed);
+  }
+
+  write(addr: Addr, size: AccessSize, value: Word): void {
+    this.clint.write(addr - CLINT_BASE, size, value, this.hart.dataAccessCycle);
+  }
+}
