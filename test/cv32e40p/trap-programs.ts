@@ -83,6 +83,15 @@ handler_trap:
   csrw mepc, t0
   mret`;
 
+/** a4 at `records`, mhpmcounter3 counting load-use stalls from zero, and a loop of 3 entered, its body begun. */
+const LOOP_COUNTING_LOAD_STALLS = `  la a4, records
+  li a2, ${1 << HPM_EVENT.loadStall}
+  csrw mhpmevent3, a2
+  csrw mhpmcounter3, zero
+  li a2, 3
+  cv.setup 0, a2, 1f
+  addi a1, a1, 1`;
+
 /** Name, source, and the exit code: how many traps the program takes. */
 export const TRAP_PROGRAMS: readonly (readonly [string, string, number])[] = [
   ['illegal instructions: a reserved opcode, the zero halfword, a write to a read-only CSR, an unknown CSR', trapProgram(`
@@ -271,13 +280,7 @@ export const TRAP_PROGRAMS: readonly (readonly [string, string, number])[] = [
 1:
   addi a1, a1, 1`), 6],
   ['in a loop body, the illegal CSR access right after the load of its source: no load-use stall, and no load-use event (mhpmcounter3 in a3)', trapProgram(`
-  la a4, records
-  li a2, ${1 << HPM_EVENT.loadStall}
-  csrw mhpmevent3, a2
-  csrw mhpmcounter3, zero
-  li a2, 3
-  cv.setup 0, a2, 1f
-  addi a1, a1, 1
+${LOOP_COUNTING_LOAD_STALLS}
   lw a5, 0(a4)
   csrw mhartid, a5
   lw a5, 0(a4)
@@ -302,13 +305,7 @@ export const TRAP_PROGRAMS: readonly (readonly [string, string, number])[] = [
 1:
   addi a1, a1, 1`, '', 'scratch: .word 0x01020304, 0x05060708, 0x090a0b0c'), 9],
   ['mret to a body\'s second-last instruction, the last a load that reads the register it loads: after the back edge from decode its word, left in decode, stalls on itself (the load-use events in a3)', trapProgram(`
-  la a4, records
-  li a2, ${1 << HPM_EVENT.loadStall}
-  csrw mhpmevent3, a2
-  csrw mhpmcounter3, zero
-  li a2, 3
-  cv.setup 0, a2, 1f
-  addi a1, a1, 1
+${LOOP_COUNTING_LOAD_STALLS}
   ebreak
   li a5, 0
   cv.lb a5, a5(a4)
