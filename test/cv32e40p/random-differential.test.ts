@@ -16,6 +16,12 @@ import { RTL_PATH, skipUnlessRtl } from './rtl.js';
 const skip = skipUnlessRtl();
 const runs = fuzzParameters<unknown>(40);
 const SEEDS: readonly number[] = Array.from({ length: runs.numRuns! }, (_, i) => (runs.seed! + i) >>> 0);
+/**
+ * Timer interrupts: every fourth seed, and three on which the ISS once parted from the RTL (an
+ * interrupt behind a divide, an mret back to a loop body's last instruction) before the loop-state
+ * trap timing was settled.
+ */
+const INTERRUPT_SEEDS: readonly number[] = [3073, 3110, 3176, ...SEEDS.filter((_, k) => k % 4 === 2)];
 /** Traps and interrupts in one program: every eighth seed, and two that once diverged. */
 const MIXED_SEEDS: readonly number[] = [4154, 4198, ...SEEDS.filter((_, k) => k % 8 === 3)];
 
@@ -40,8 +46,8 @@ describe.skipIf(skip)('random programs on the ISS and on the CV32E40P RTL', () =
     for (const [i, seed] of SEEDS.filter((_, k) => k % 4 === 1).entries()) await expectAgreement(seed, i % 2 === 0 ? {} : { grantDelay: { kind: 'random', seed, max: 3 } }, true);
   });
 
-  it(`agree with timer interrupts taken (${SEEDS.length / 4} programs, half under random grant delays)`, { timeout: fuzzTimeout ?? 300_000 }, async () => {
-    for (const [i, seed] of SEEDS.filter((_, k) => k % 4 === 2).entries()) await expectAgreement(seed, i % 2 === 0 ? {} : { grantDelay: { kind: 'random', seed, max: 3 } }, false, true);
+  it(`agree with timer interrupts taken (${INTERRUPT_SEEDS.length} programs, half under random grant delays)`, { timeout: fuzzTimeout ?? 300_000 }, async () => {
+    for (const [i, seed] of INTERRUPT_SEEDS.entries()) await expectAgreement(seed, i % 2 === 0 ? {} : { grantDelay: { kind: 'random', seed, max: 3 } }, false, true);
   });
 
   // Seeds 4154 and 4198 found an interrupt that the ISS let replace a word rejected in the loop
