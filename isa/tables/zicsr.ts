@@ -12,23 +12,36 @@ const replace: Update = (_old, operand) => operand;
 const setBits: Update = (old, operand) => old | operand;
 const clearBits: Update = (old, operand) => old & ~operand;
 
-/** Shared body: `alwaysWrites` is true for csrrw(i), where even a zero operand is written. */
+/** funct3[1:0] of csrrw and csrrwi, which write even a zero operand. */
+const ALWAYS_WRITES = 1;
+
+/**
+ * Whether the Zicsr instruction `word` (32 bits) writes its CSR: csrrw(i) always, csrrs/csrrc(i)
+ * only when their operand field [19:15] (rs1 or the immediate) is not zero. A write to a CSR that
+ * is read-only or absent is an illegal instruction, so a core can tell from the word alone,
+ * before the access, whether it traps.
+ */
+export function writesCsr(word: number): boolean {
+  return ((word >>> 12) & 3) === ALWAYS_WRITES || ((word >>> 15) & 31) !== 0;
+}
+
+/** Shared body: `alwaysWrites` is true for csrrw(i), which reads nothing with rd = x0. */
 function access(h: HartContext, rd: number, csr: number, operand: number, update: Update, alwaysWrites: boolean, writes: boolean): void {
   const reads = rd !== 0 || !alwaysWrites;
   const old = reads ? h.csrRead(csr) : 0;
-  if (alwaysWrites || writes) h.csrWrite(csr, update(old, operand));
+  if (writes) h.csrWrite(csr, update(old, operand));
   h.regs[rd] = old;
 }
 
 function csrReg(mnemonic: string, funct3: number, update: Update, alwaysWrites: boolean): InstructionDef {
   return instruction(mnemonic, 'Zicsr', { opcode: 0x73, funct3 }, F.csr, 'csr', (h, d) =>
-    access(h, d.rd, d.imm, h.regs[d.rs1]!, update, alwaysWrites, d.rs1 !== 0),
+    access(h, d.rd, d.imm, h.regs[d.rs1]!, update, alwaysWrites, writesCsr(d.expanded)),
   );
 }
 
 function csrImm(mnemonic: string, funct3: number, update: Update, alwaysWrites: boolean): InstructionDef {
   return instruction(mnemonic, 'Zicsr', { opcode: 0x73, funct3 }, F.csrImm, 'csr', (h, d) =>
-    access(h, d.rd, d.imm, d.imm2, update, alwaysWrites, d.imm2 !== 0),
+    access(h, d.rd, d.imm, d.imm2, update, alwaysWrites, writesCsr(d.expanded)),
   );
 }
 

@@ -66,6 +66,17 @@ class Counter {
   }
 }
 
+/** The CSRs `CsrFile.write` sets (its cases); any other write is an illegal instruction. */
+const WRITABLE_CSRS: ReadonlySet<CsrAddr> = new Set([
+  CSR.mstatus, CSR.mie, CSR.mtvec, CSR.mscratch, CSR.mepc, CSR.mcause, CSR.mtval, CSR.mcountinhibit, CSR.mcycle, CSR.mcycleh,
+  CSR.minstret, CSR.minstreth, CSR.mhpmcounter3, CSR.mhpmcounter3h, CSR.mhpmevent3, CSR.misa,
+]);
+
+/** A write may name it: one of WRITABLE_CSRS, or an idle counter (mhpmcounter4..31, mhpmevent4..31), which ignores it. */
+function isWritableCsr(csr: CsrAddr): boolean {
+  return WRITABLE_CSRS.has(csr) || isIdleCounterCsr(csr);
+}
+
 export class CsrFile {
   private mstatus = MSTATUS_RESET;
   private mie = 0;
@@ -164,6 +175,22 @@ export class CsrFile {
   }
 
   read(csr: CsrAddr): Word {
+    const value = this.valueOf(csr);
+    if (value === undefined) throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is not implemented`);
+    return value;
+  }
+
+  /**
+   * Whether an access to `csr` is an illegal instruction, as the core's decoder tells before the
+   * access (the CV32E40P checks the decode stage's CSR address and operation): the CSR is absent,
+   * or `writes` and it is read-only or not writable. Every writable CSR is readable.
+   */
+  rejects(csr: CsrAddr, writes: boolean): boolean {
+    return this.valueOf(csr) === undefined || (writes && !isWritableCsr(csr));
+  }
+
+  /** The value `csr` reads, or undefined when the core has no such CSR. */
+  private valueOf(csr: CsrAddr): Word | undefined {
     const cycles = this.cycleSource();
     const instret = this.stats.instret;
     switch (csr) {
@@ -197,14 +224,14 @@ export class CsrFile {
       case CSR.mimpid: return CV32E40P_IMPLEMENTATION_ID;
       default: {
         // mhpmcounter4..31 (high halves and user mirrors too) and mhpmevent4..31 exist but count nothing.
-        if (isIdleCounterCsr(csr) || isIdleCounterMirror(csr)) return 0;
-        throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is not implemented`);
+        return isIdleCounterCsr(csr) || isIdleCounterMirror(csr) ? 0 : undefined;
       }
     }
   }
 
   write(csr: CsrAddr, value: Word): void {
     if (isReadOnlyCsr(csr)) throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is read-only`);
+    if (!isWritableCsr(csr)) throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is not writable`);
     const cycles = this.cycleSource();
     const instret = this.stats.instret;
     switch (csr) {
@@ -240,10 +267,7 @@ export class CsrFile {
         return;
       }
       case CSR.misa: return; // WARL, fixed
-      default: {
-        if (isIdleCounterCsr(csr)) return;
-        throw new Fault('illegal-instruction', `CSR ${hex(csr, 3)} is not writable`);
-      }
+      default: // an idle counter (isWritableCsr): the write is ignored
     }
   }
 }

@@ -10,7 +10,8 @@
  * (sim/core/interrupts.ts); wfi sleeps until a line of mie rises (docs/iss.md#interrupts).
  */
 import type { DecodedInstruction } from '../../isa/definition.js';
-import { Fault, type TrapCause } from '../../isa/fault.js';
+import { Fault, TRAP_CAUSE, type TrapCause } from '../../isa/fault.js';
+import { writesCsr } from '../../isa/tables/zicsr.js';
 import { CV32E40P_TABLE, type InstructionTable } from '../../isa/table.js';
 import { hex } from '../../isa/bits.js';
 import type { Addr, Cycles } from '../../isa/types.js';
@@ -336,9 +337,11 @@ export class Hart extends ArchitecturalState implements BlockHost {
    * (from its arrival to the cycle it would leave). If so the interrupt is taken.
    */
   private interruptTaken(): boolean {
-    // A word the decoder rejects (or a fetch that faults) is in decode too, waiting for nothing.
+    // A word the decoder rejects (or a fetch that faults) is in decode too, waiting for nothing;
+    // in the loop state the controller flushes for it in its first cycle there, which ends the window.
     const insn = this.peek(this.pc);
-    const window = { arrives: this.arrival, leaves: this.stats.cycles + (insn ? this.timing.decodeWait(insn) : 0) + 1 };
+    const leaves = this.flushedForAtOnce(insn) ? this.arrival : this.stats.cycles + (insn ? this.timing.decodeWait(insn) : 0) + 1;
+    const window = { arrives: this.arrival, leaves };
     const taken = interruptInDecode(this.interruptSource!, this.hartId, window, this.csrs.enabledLines, this.csrs.interruptsEnabled);
     if (taken === undefined) return false;
     // Its stall events count when it waited in decode for a cycle before the interrupt came (the
@@ -346,6 +349,28 @@ export class Hart extends ArchitecturalState implements BlockHost {
     if (this.events.perInstruction !== 0) this.events.trapped(taken.cycle > window.arrives ? insn : undefined, insn !== undefined && this.timing.loadStallEvent(insn));
     this.enterInterrupt(taken, this.stats.cycles + 1 + (insn ? this.timing.heldByDroppedWord(insn) : 0));
     return true;
+  }
+
+  /**
+   * Whether the instruction at pc, `insn` as peeked (undefined when its word does not decode),
+   * traps at once (rejectedAtOnce): the decoder or the CSR file rejects it in the hardware-loop
+   * state, where the CV32E40P's controller leaves decode for FLUSH_EX in the instruction's first
+   * cycle there whatever holds EX, and no interrupt is taken in FLUSH_EX.
+   */
+  private flushedForAtOnce(insn: DecodedInstruction | undefined): boolean {
+    const rejected = insn === undefined ? this.decodeFaultCause(this.pc) === TRAP_CAUSE.illegalInstruction : insn.timing === 'csr' && this.csrs.rejects(insn.imm, writesCsr(insn.expanded));
+    return rejected && rejectedAtOnce(TRAP_CAUSE.illegalInstruction, this.decodesInLoopState(this.pc));
+  }
+
+  /** The trap cause of the fault fetching and decoding the instruction at `addr` raises, if any. */
+  private decodeFaultCause(addr: Addr): TrapCause | undefined {
+    try {
+      this.code.fetch(addr);
+      return undefined;
+    } catch (error) {
+      if (error instanceof Fault) return error.trapCause;
+      throw error;
+    }
   }
 
   /**

@@ -2,7 +2,8 @@
 // same seeded sequence of Zicsr instructions (real words, encoded and decoded with the ISA table,
 // executed by the Zicsr rows on a hart whose CSRs are the ISS's CsrFile) on every CSR the ISS
 // knows and on unknown ones, with retirements, performance events, mcountinhibit and counter
-// writes; every cycle the read value and the illegal flag are compared. Trap entry and mret, which
+// writes; every cycle the read value and the illegal flag are compared, and the verdicts taken
+// before the access (CsrFile.rejects, the unit's id_csr_illegal) with the access's own. Trap entry and mret, which
 // the ISS does not model, are checked against the privileged spec's rules.
 import { describe, expect, it } from 'vitest';
 import { CoreCsr, HPM_EVENT_INPUT_BASE } from '../../hw/core/csr.js';
@@ -17,7 +18,7 @@ import { decode } from '../../isa/decoder.js';
 import { encodeInstruction } from '../../isa/encoder.js';
 import { Fault } from '../../isa/fault.js';
 import { CV32E40P_TABLE } from '../../isa/table.js';
-import { ZICSR } from '../../isa/tables/zicsr.js';
+import { writesCsr, ZICSR } from '../../isa/tables/zicsr.js';
 import type { CsrAddr, HwLoopRegs, Word } from '../../isa/types.js';
 import { CsrFile } from '../../sim/core/csr-file.js';
 import { PerformanceEvents } from '../../sim/core/performance-events.js';
@@ -152,8 +153,15 @@ function runAgainstIss(seed: number, cycles: number) {
     const where = `cycle ${cycle}, ${access.insn.def.mnemonic} on ${csr.toString(16)}`;
     if (expectedRead !== undefined) expect(sim.peek('csr_rdata'), where).toBe(expectedRead);
     if (valid) {
+      // The decode-stage verdicts, taken before the access: the ISS's (an interrupt may not replace
+      // a rejected access in the loop state) and the core's on the same access in decode.
+      const rejected = file.rejects(csr, writesCsr(access.insn.expanded));
+      sim.poke('id_csr_op', access.op);
+      sim.poke('id_csr_addr', csr);
       const illegal = issExecute(file, access);
       expect(sim.peek('csr_illegal'), where).toBe(Number(illegal));
+      expect(rejected, where).toBe(illegal);
+      expect(sim.peek('id_csr_illegal'), where).toBe(Number(illegal));
       seen.accesses++;
       seen.csrs.add(csr);
       if (illegal) seen.illegal++;

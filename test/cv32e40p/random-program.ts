@@ -30,7 +30,8 @@
  *   runs of Xnmsparse revision 2 (`random-program/xnmsparse.ts`), whose sums x28..x31 the
  *   checksum folds with every register; `traps: true` installs a handler and adds trapping
  *   instructions (`random-program/traps.ts`); `interrupts: true` arms the CLINT timer with a
- *   handler that re-arms it (`random-program/interrupts.ts`). Without them the program is what it
+ *   handler that re-arms it (`random-program/interrupts.ts`); with both, exceptions reach the
+ *   trap handler through the vector table's first entry. Without them the program is what it
  *   always was.
  */
 import { Random } from '../../util/random.js';

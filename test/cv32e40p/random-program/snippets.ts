@@ -294,8 +294,10 @@ const FLUSHING_CSRS: readonly number[] = [CSR.mstatus, CSR.mepc, CSR.mcause, ...
 
 /**
  * CSRs written too: their WARL masks are compared with the core's, and writing them is harmless
- * (mstatus.MIE stays clear, so an mie bit enables no interrupt; no trap or mret uses mepc; any
- * selection of events only makes mhpmcounter3 count).
+ * (without the interrupts option mstatus.MIE stays clear, so an mie bit enables no interrupt; with
+ * it, a write masks or unmasks the timer, through mie's bypass, for the code that follows, and the
+ * other lines stay low; a trap's entry sets mepc before its handler reads it; any selection of
+ * events only makes mhpmcounter3 count).
  */
 const WRITABLE_CSRS = [CSR.mscratch, CSR.mie, CSR.mepc, CSR.mcause, CSR.mtval, CSR.mhpmevent3, CSR.mhpmcounter3, CSR.mhpmcounter3h];
 
