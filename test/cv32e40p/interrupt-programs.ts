@@ -19,6 +19,14 @@ const MIE_TIMER = 1 << IRQ_LINE.timer;
 const MIE_SOFTWARE = 1 << IRQ_LINE.software;
 const MSTATUS_MIE = 8;
 
+/** Three loads, each used by the next instruction (a1 points at `words`). */
+const LOAD_USE_CHAIN = `  lw a2, 0(a1)
+  addi a2, a2, 1
+  lw a3, 4(a1)
+  add a3, a3, a2
+  lw a6, 8(a1)
+  sub a6, a6, a3`;
+
 /** The handler (direct mode, at a 256-byte boundary), and the vector table of vectored mode. */
 const HANDLERS = `
   .align 8
@@ -124,12 +132,7 @@ export const INTERRUPTED_CODE: readonly (readonly [name: string, body: (k: numbe
 1:
   addi a6, a1, 7`],
   ['a load-use stall', (k) => `  la a1, words\n${armTimer(k)}
-  lw a2, 0(a1)
-  addi a2, a2, 1
-  lw a3, 4(a1)
-  add a3, a3, a2
-  lw a6, 8(a1)
-  sub a6, a6, a3
+${LOAD_USE_CHAIN}
   lw a7, 12(a1)
   xor a7, a7, a6`],
   ['load-use stalls counted by mhpmcounter3', (k) => `  la a1, words
@@ -137,12 +140,7 @@ export const INTERRUPTED_CODE: readonly (readonly [name: string, body: (k: numbe
   csrw mhpmevent3, a2
   csrw mhpmcounter3, zero
 ${armTimer(k)}
-  lw a2, 0(a1)
-  addi a2, a2, 1
-  lw a3, 4(a1)
-  add a3, a3, a2
-  lw a6, 8(a1)
-  sub a6, a6, a3
+${LOAD_USE_CHAIN}
   csrr a7, mhpmcounter3`],
   ['a divide', (k) => `  li a1, 1000000\n  li a2, 7\n${armTimer(k)}
   div a3, a1, a2
