@@ -103,6 +103,7 @@ function stopOf(kind: string, value: number, pc: number, model: string): RtlStop
     case 'ebreak': return { kind, pc };
     case 'illegal-instruction': return { kind, pc, word: value };
     case 'unsupported-ecall': return { kind, pc, a7: value };
+    case 'access-fault': return { kind, pc, cause: value };
     default: throw new Error(`unknown stop '${kind}' from the ${model} model at ${hex(pc)}`);
   }
 }
