@@ -15,7 +15,7 @@ import type { RtlRunResult, RtlStop } from '../../gen/rtl-harness/run-result.js'
 import { CV32E40P_XNMSPARSE_TABLE } from '../../isa/tables/xnmsparse.js';
 import { describeSite } from '../../sim/core/errors.js';
 import { statsTable, totals } from '../../sim/simulate.js';
-import type { TrapPolicy } from '../../isa/fault.js';
+import { describeTrapCause, type TrapPolicy } from '../../isa/fault.js';
 import { ExitCode } from '../../util/exit-codes.js';
 import { coreDifferential, differential, type Differential } from '../differential.js';
 
@@ -59,6 +59,7 @@ function rtlOutcome(stop: RtlStop, cycles: number, instret: number, reference: R
     case 'ebreak': return { exitCode: ExitCode.simulationFault, summary: `ebreak at pc ${hex(stop.pc)} ${after}` };
     case 'illegal-instruction': return { exitCode: ExitCode.simulationFault, summary: `illegal instruction ${hex(stop.word)} at pc ${hex(stop.pc)} ${after}` };
     case 'unsupported-ecall': return { exitCode: ExitCode.simulationFault, summary: `unsupported ecall a7=${stop.a7} at pc ${hex(stop.pc)} ${after}` };
+    case 'access-fault': return { exitCode: ExitCode.simulationFault, summary: `${describeTrapCause(stop.cause)} at pc ${hex(stop.pc)} ${after}` };
     // As the ISS reports it (sim/simulate.ts): the core sleeps with nothing left to wake it.
     case 'wfi': return { exitCode: 0, summary: `wfi ${after}` };
   }

@@ -9,7 +9,9 @@
 // fd 1 or 2) is serviced as gen/rtl-harness/environment-call.ts describes, when the program has no
 // handler of its own. The platform's CLINT (isa/platform/clint.ts) answers data accesses in its
 // window and drives the interrupt lines; the run ends with stop 'wfi' when the core sleeps and no
-// line mie enables can rise any more. The result has the CV32E40P harness's shape, so the ISS comparison
+// line mie enables can rise any more. Both ports answer only the ISS's memory map for the program
+// (gen/rtl-harness/bus-map.ts): elsewhere an error response, on which the core raises an access
+// fault, and no write. The result has the CV32E40P harness's shape, so the ISS comparison
 // (divergence.ts) serves both; gen/core/verilator.ts runs the same testbench on the core's Verilog.
 import { hex } from '../../isa/bits.js';
 import { SUM_COUNT, SUM_FIRST_REGISTER } from '../../isa/xnmsparse/mac.js';
@@ -23,8 +25,9 @@ import { Core } from '../../hw/core/core.js';
 import { elaborate } from '../../hw/hdl/index.js';
 import { RtlSimulator } from '../../hw/hdl/rtl-sim/index.js';
 import { imageSegments } from '../rtl-harness/driver-protocol.js';
+import { busMap, storeWrites, windowIndex } from '../rtl-harness/bus-map.js';
 import { ECALL_HANDLER_END, environmentCall } from '../rtl-harness/environment-call.js';
-import type { RtlInput, RtlRegisterWrite, RtlRetirement, RtlRunResult, RtlStop } from '../rtl-harness/run-result.js';
+import { isAccessFault, type RtlInput, type RtlRegisterWrite, type RtlRetirement, type RtlRunResult, type RtlStop } from '../rtl-harness/run-result.js';
 import { CORE_STARTUP_CYCLES, DRAIN_CYCLES, ECALL, MAX_IN_FLIGHT, MCYCLE_PRESET } from './conventions.js';
 import { SparseMemory } from './sparse-memory.js';
 import { CSR_OP } from '../../hw/core/csr-ops.js';
@@ -54,6 +57,7 @@ export interface CoreRunOptions {
 /** How a run stopped by a trap ends, by its cause. */
 function trapStop(cause: number, pc: number, word: number): RtlStop {
   if (cause === TRAP_CAUSE.breakpoint) return { kind: 'ebreak', pc };
+  if (isAccessFault(cause)) return { kind: 'access-fault', pc, cause };
   return { kind: 'illegal-instruction', pc, word };
 }
 
@@ -93,11 +97,13 @@ function probes(sim: RtlSimulator) {
   const write = (name: string): ((value: number) => void) => sim.writer(name);
   return {
     instrRvalid: write('instr_rvalid'),
+    instrErr: write('instr_err'),
     instrRdata: write('instr_rdata'),
     instrGnt: write('instr_gnt'),
     instrReq: read('instr_req'),
     instrAddr: read('instr_addr'),
     dataRvalid: write('data_rvalid'),
+    dataErr: write('data_err'),
     dataRdata: write('data_rdata'),
     dataGnt: write('data_gnt'),
     dataReq: read('data_req'),
@@ -105,6 +111,8 @@ function probes(sim: RtlSimulator) {
     dataWe: read('data_we'),
     dataWdata: read('data_wdata'),
     dataBe: read('data_be'),
+    // The data request is the first half of a split access (hw/core/lsu.ts).
+    splitFirst: read('u_lsu.ex_split_first'),
     leave: read('trace_leave'),
     pc: read('trace_pc'),
     instr: read('trace_instr'),
@@ -146,6 +154,7 @@ const HPM_HIGH = 'u_csr.mhpmcounter3h_q';
 
 export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResult {
   const image = readElf(elf);
+  const map = busMap(image.entry);
   const memory = new SparseMemory();
   for (const segment of imageSegments(image, options.inputs)) memory.write(segment.address, segment.bytes);
   const tohost = image.symbols.get('tohost');
@@ -168,6 +177,8 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
   let redirect = 0;
   let instrResponse: number | undefined;
   let dataResponse: number | undefined;
+  let instrError = false;
+  let dataError = false;
   let dataWaited = -1;
   let dataDelay = 0;
   let stop: RtlStop | undefined;
@@ -207,10 +218,13 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
     // Responses to the previous cycle's granted requests.
     port.instrRvalid(Number(instrResponse !== undefined));
     port.instrRdata(instrResponse ?? 0);
+    port.instrErr(Number(instrError));
     port.dataRvalid(Number(dataResponse !== undefined));
     port.dataRdata(dataResponse ?? 0);
+    port.dataErr(Number(dataError));
     instrResponse = undefined;
     dataResponse = undefined;
+    instrError = dataError = false;
     port.irqLines(clint.lines(0, issCycle(now)));
 
     let dataGrant = 0;
@@ -226,14 +240,18 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
     if (dataGrant) {
       dataWaited = -1;
       const address = port.dataAddr() & ~3;
-      if (address >= CLINT_BASE && address < CLINT_BASE + CLINT_SIZE) {
+      dataError = windowIndex(map.data, address) < 0;
+      if (dataError) {
+        dataResponse = 0;
+      } else if (address >= CLINT_BASE && address < CLINT_BASE + CLINT_SIZE) {
         const access = clintAccess(port.dataAddr(), port.dataWe() ? port.dataBe() : 0xf, port.dataWdata());
         if (port.dataWe()) clint.write(access.offset, access.size, access.value, issCycle(now));
         dataResponse = port.dataWe() ? 0 : clint.read(address - CLINT_BASE, 4, issCycle(now));
       } else if (port.dataWe()) {
         const value = port.dataWdata();
-        memory.writeWord(address, value, port.dataBe());
-        if (tohost !== undefined && address === (tohost & ~3) && value !== 0) {
+        const writes = storeWrites(map.data, address, port.splitFirst() !== 0);
+        if (writes) memory.writeWord(address, value, port.dataBe());
+        if (writes && tohost !== undefined && address === (tohost & ~3) && value !== 0) {
           stop = { kind: 'exit', code: value === 1 ? 0 : value >>> 1 };
           endCycle = now - 1;
         }
@@ -247,7 +265,11 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
     // their own: they are taken once the data grant is applied.
     const instrReq = port.instrReq();
     port.instrGnt(instrReq);
-    if (instrReq) instrResponse = memory.readWord(port.instrAddr() & ~3);
+    if (instrReq) {
+      const address = port.instrAddr() & ~3;
+      instrError = windowIndex(map.fetch, address) < 0;
+      instrResponse = instrError ? 0 : memory.readWord(address);
+    }
 
     const leaves = port.leave() !== 0;
     if (leaves && inHandler) {

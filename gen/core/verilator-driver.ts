@@ -7,6 +7,8 @@
 // gen/rtl-harness/driver-support.ts's. Besides the report, it prints one line
 // "stalls KEY:COUNT ..." counting the cycles by what the pipeline did (gen/core/stall-stats.ts).
 // The platform's CLINT answers data accesses in its window and drives irq_i, as in gen/core/run.ts.
+// Both ports answer only the ISS's memory map (the DATA_MAP and FETCH_MAP arguments,
+// gen/rtl-harness/bus-map.ts): elsewhere an error response and no write, as in gen/core/run.ts.
 import { SUM_COUNT, SUM_FIRST_REGISTER } from '../../isa/xnmsparse/mac.js';
 import { driverSupport } from '../rtl-harness/driver-support.js';
 import { CSR } from '../../isa/csr-names.js';
@@ -24,11 +26,13 @@ export interface CoreDriverNames {
   readonly csr: (register: string) => string;
   /** Verilator's C++ name of a signal of the top module. */
   readonly signal: (name: string) => string;
+  /** Verilator's C++ name of the LSU's flag of a split access's first half (hw/core/lsu.ts). */
+  readonly splitFirst: string;
 }
 
 export function coreDriver(names: CoreDriverNames): string {
   const model = `V${names.top}`;
-  const { registerFile, csr, signal } = names;
+  const { registerFile, csr, signal, splitFirst } = names;
   const observed = STALL_SIGNALS.map((name, bit) => `(uint32_t)(top.${signal(name)} != 0) << ${bit}`).join(' | ');
   return `#include "${model}.h"
 #include "${model}___024root.h"
@@ -66,7 +70,7 @@ int main(int argc, char** argv) {
   top.${csr('mcycleh_q')} = (uint32_t)(o.mcycle >> 32);
   top.eval();
 
-  bool instr_pending = false, data_pending = false;
+  bool instr_pending = false, data_pending = false, instr_error = false, data_error = false;
   uint32_t instr_data = 0, data_data = 0;
   uint64_t instret = 0, end = 0, skew = 0, last_leave = 0;
   Clint clint;
@@ -99,8 +103,10 @@ int main(int argc, char** argv) {
     top.clk = 0;
     top.instr_rvalid = instr_pending;
     top.instr_rdata = instr_pending ? instr_data : 0;
+    top.instr_err = instr_pending && instr_error;
     top.data_rvalid = data_pending;
     top.data_rdata = data_pending ? data_data : 0;
+    top.data_err = data_pending && data_error;
     top.irq_i = clint.lines(now);
     top.eval();
     instr_pending = data_pending = false;
@@ -114,12 +120,16 @@ int main(int argc, char** argv) {
     if (granted) {
       data_pending = true;
       data_data = 0;
-      if (Clint::owns(top.data_addr)) {
+      data_error = window_index(o.data_map, top.data_addr) < 0;
+      if (data_error) {
+        // Outside the map: the error response, and nothing written.
+      } else if (Clint::owns(top.data_addr)) {
         if (top.data_we) clint.write(top.data_addr, top.data_wdata, top.data_be);
         else data_data = clint.read(top.data_addr, now);
       } else if (top.data_we) {
-        mem.write(top.data_addr, top.data_wdata, top.data_be);
-        if (o.has_tohost && (top.data_addr & ~3u) == (o.tohost & ~3u) && top.data_wdata != 0) {
+        const bool writes = store_writes(o.data_map, top.data_addr, top.${splitFirst});
+        if (writes) mem.write(top.data_addr, top.data_wdata, top.data_be);
+        if (writes && o.has_tohost && (top.data_addr & ~3u) == (o.tohost & ~3u) && top.data_wdata != 0) {
           kind = "exit";
           value = top.data_wdata == 1 ? 0 : top.data_wdata >> 1;
           end = now - 1;
@@ -129,7 +139,11 @@ int main(int argc, char** argv) {
       }
     }
     const bool instr_granted = top.instr_req;
-    if (instr_granted) { instr_pending = true; instr_data = mem.word(top.instr_addr); }
+    if (instr_granted) {
+      instr_pending = true;
+      instr_error = window_index(o.fetch_map, top.instr_addr) < 0;
+      instr_data = instr_error ? 0 : mem.word(top.instr_addr);
+    }
     top.instr_gnt = instr_granted;
     top.eval();
     const bool leaves = top.trace_leave;
@@ -176,8 +190,10 @@ int main(int argc, char** argv) {
         const Leave trapping = found ? recent[index] : Leave{at, pc, 0};
         recent.erase(recent.begin() + index, recent.end());
         if (!takes_traps()) {
-          kind = top.trace_trap_cause == ${TRAP_CAUSE.breakpoint} ? "ebreak" : "illegal-instruction";
-          value = trapping.word;
+          const uint32_t trap_cause = top.trace_trap_cause;
+          const bool access_fault = ${[TRAP_CAUSE.instructionAccessFault, TRAP_CAUSE.loadAccessFault, TRAP_CAUSE.storeAccessFault].map((c) => `trap_cause == ${c}`).join(' || ')};
+          kind = trap_cause == ${TRAP_CAUSE.breakpoint} ? "ebreak" : access_fault ? "access-fault" : "illegal-instruction";
+          value = access_fault ? trap_cause : trapping.word;
           stop_pc = pc;
           end = trapping.cycle;
         }

@@ -33,6 +33,8 @@ function publicAccess(design: Design): { config: string; names: CoreDriverNames 
     ...counters.map((c) => `public_flat_rw -module "${child('u_csr')}" -var "${c}"`),
     ...csrRequest.map((c) => `public_flat_rd -module "${child('u_csr')}" -var "${c}"`),
     ...internal.map((s) => `public_flat_rd -module "${top}" -var "${s}"`),
+    // Which data transaction is a split access's first half: a store whose second word is outside the map writes neither.
+    `public_flat_rd -module "${child('u_lsu')}" -var "ex_split_first"`,
     '',
   ].join('\n');
   return {
@@ -42,6 +44,7 @@ function publicAccess(design: Design): { config: string; names: CoreDriverNames 
       registerFile: `rootp->${top}__DOT__u_rf__DOT__regs`,
       csr: (register) => `rootp->${top}__DOT__u_csr__DOT__${register}`,
       signal: (name) => (ports.has(name) ? name : `rootp->${top}__DOT__${name}`),
+      splitFirst: `rootp->${top}__DOT__u_lsu__DOT__ex_split_first`,
     },
   };
 }

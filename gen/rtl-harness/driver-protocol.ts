@@ -9,6 +9,7 @@ import { readElf, type ElfImage } from '../../isa/elf/reader.js';
 import type { GrantDelay } from '../../isa/platform/grant-delay.js';
 import { initialStackPointer, singleCoreMemoryMap } from '../../isa/platform/memory-map.js';
 import { runExecutable, withTempDir } from '../tools.js';
+import { busMap, windowsArgument } from './bus-map.js';
 import { ecallHandlerSegment, ECALL_HANDLER_BASE, ECALL_HANDLER_END } from './environment-call.js';
 import type { RtlInput, RtlRegisterWrite, RtlRetirement, RtlRunResult, RtlStop } from './run-result.js';
 
@@ -65,6 +66,7 @@ export function runDriver(executable: string, model: string, elf: Uint8Array, op
   const segments = imageSegments(image, options.inputs);
   const tohost = image.symbols.get('tohost');
   const sp = initialStackPointer(singleCoreMemoryMap(image.entry), image.entry);
+  const map = busMap(image.entry);
   return withTempDir('rtl-run', async (dir) => {
     const imagePath = path.join(dir, 'image.bin');
     const tracePath = path.join(dir, 'trace.txt');
@@ -72,7 +74,7 @@ export function runDriver(executable: string, model: string, elf: Uint8Array, op
     const args = [
       imagePath, hexArgument(image.entry), hexArgument(sp), tohost === undefined ? 'none' : hexArgument(tohost),
       String(options.maxCycles), grantArgument(options.grantDelay), options.trace ? tracePath : '-', String(options.mcycleStart),
-      options.traps ?? 'stop',
+      options.traps ?? 'stop', windowsArgument(map.data), windowsArgument(map.fetch),
     ];
     const run = await runExecutable(executable, args, dir);
     if (run.code !== 0) throw new Error(`the ${model} model failed (exit ${run.code}): ${run.stderr.trim()}`);
@@ -103,6 +105,7 @@ function stopOf(kind: string, value: number, pc: number, model: string): RtlStop
     case 'ebreak': return { kind, pc };
     case 'illegal-instruction': return { kind, pc, word: value };
     case 'unsupported-ecall': return { kind, pc, a7: value };
+    case 'access-fault': return { kind, pc, cause: value };
     default: throw new Error(`unknown stop '${kind}' from the ${model} model at ${hex(pc)}`);
   }
 }

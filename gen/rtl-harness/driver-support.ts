@@ -4,7 +4,7 @@
 // adds its own main loop, which knows how its core shows a retirement and how to reach its
 // register file and counters.
 //
-// Command line: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE MCYCLE TRAPS
+// Command line: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE MCYCLE TRAPS DATA_MAP FETCH_MAP
 //   IMAGE       segments, each a little-endian u32 address, u32 length, then the bytes (the
 //               program, its inputs and the ecall handler: gen/rtl-harness/environment-call.ts)
 //   BOOT, SP    boot address (the ELF entry) and initial stack pointer, hex
@@ -19,6 +19,8 @@
 //               since its first instruction as on the ISS
 //   TRAPS       the ISS's trap policy (docs/iss.md#traps): stop, take or auto, for a driver whose
 //               core it lets trap into the program's handler
+//   DATA_MAP, FETCH_MAP  the windows each port answers, "BASE:END,..." in hex (gen/rtl-harness/bus-map.ts),
+//               for a driver whose core takes bus errors; outside them a transaction gets an error
 // Prints "stop KIND VALUE PC cycles N instret N", "regs X0 .. X31" and "output HEX" (what the
 // program wrote), one line each: gen/rtl-harness/driver-protocol.ts reads them.
 import { ECALL_HANDLER_END, SYSCALL_NUMBER } from './environment-call.js';
@@ -38,6 +40,7 @@ export function driverSupport(name: string, startupCycles: number): string {
 #include <cstring>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace harness {
 
@@ -158,6 +161,36 @@ struct DataGrants {
   }
 };
 
+// Bytes [base, end) a port answers (gen/rtl-harness/bus-map.ts).
+struct Window { uint32_t base, end; };
+
+/** The index of the window holding the word at ADDR, or -1. */
+int window_index(const std::vector<Window>& windows, uint32_t addr) {
+  addr &= ~3u;
+  for (size_t i = 0; i < windows.size(); i++) if (addr >= windows[i].base && addr < windows[i].end) return (int)i;
+  return -1;
+}
+
+/** Whether a store to the word at ADDR writes: for a split access's first half, its second word must be in the same window. */
+bool store_writes(const std::vector<Window>& windows, uint32_t addr, bool split_first) {
+  const int index = window_index(windows, addr);
+  return index >= 0 && (!split_first || window_index(windows, (addr & ~3u) + 4) == index);
+}
+
+std::vector<Window> parse_windows(const char* text) {
+  std::vector<Window> windows;
+  for (const char* at = text; *at != 0;) {
+    Window w;
+    int used = 0;
+    if (std::sscanf(at, "%x:%x%n", &w.base, &w.end, &used) != 2) fail(std::string("bad memory map ") + text);
+    windows.push_back(w);
+    at += used;
+    if (*at == ',') at++;
+    else if (*at != 0) fail(std::string("bad memory map ") + text);
+  }
+  return windows;
+}
+
 struct Options {
   Memory mem;
   uint32_t boot = 0, sp = 0, tohost = 0;
@@ -167,10 +200,11 @@ struct Options {
   FILE* trace = nullptr;
   uint64_t mcycle = 0;
   std::string traps;
+  std::vector<Window> data_map, fetch_map;
 };
 
 Options parse(int argc, char** argv) {
-  if (argc != 10) fail("usage: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE MCYCLE TRAPS");
+  if (argc != 12) fail("usage: driver IMAGE BOOT SP TOHOST MAX_CYCLES GRANT TRACE MCYCLE TRAPS DATA_MAP FETCH_MAP");
   Options o;
   FILE* image = std::fopen(argv[1], "rb");
   if (!image) fail(std::string("cannot open ") + argv[1]);
@@ -202,6 +236,8 @@ Options parse(int argc, char** argv) {
   o.mcycle = (uint64_t)std::strtoll(argv[8], nullptr, 10);
   o.traps = argv[9];
   if (o.traps != "stop" && o.traps != "take" && o.traps != "auto") fail("bad trap policy " + o.traps);
+  o.data_map = parse_windows(argv[10]);
+  o.fetch_map = parse_windows(argv[11]);
   return o;
 }
 

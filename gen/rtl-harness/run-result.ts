@@ -2,6 +2,7 @@
 // real CV32E40P under Verilator, gen/cv32e40p/; the project's core in the HDL simulator or under
 // Verilator, gen/core/): one shape, so the comparison with the ISS (gen/cv32e40p/divergence.ts)
 // and the command line serve all of them.
+import { TRAP_CAUSE } from '../../isa/fault.js';
 
 /** How the RTL run ended. `pc` is the instruction that ended it (ecall, ebreak, illegal), else 0. */
 export type RtlStop =
@@ -10,6 +11,11 @@ export type RtlStop =
   | { readonly kind: 'ebreak'; readonly pc: number }
   | { readonly kind: 'illegal-instruction'; readonly pc: number; readonly word: number }
   | { readonly kind: 'unsupported-ecall'; readonly pc: number; readonly a7: number }
+  /**
+   * A fetch, load or store outside the memory map (cause 1, 5 or 7) that the run does not take as
+   * a trap: the ISS's MemoryAccessError (docs/iss.md#traps). Only the project's core raises it.
+   */
+  | { readonly kind: 'access-fault'; readonly pc: number; readonly cause: number }
   /** The core sleeps in wfi and no line mie enables can rise any more (docs/iss.md#interrupts). */
   | { readonly kind: 'wfi' };
 
@@ -47,4 +53,9 @@ export interface RtlRunResult {
   /** With `trace` only. */
   readonly retired: readonly RtlRetirement[];
   readonly registerWrites: readonly RtlRegisterWrite[];
+}
+
+/** An access fault's cause: a fetch, a load or a store outside the memory map. */
+export function isAccessFault(cause: number): boolean {
+  return cause === TRAP_CAUSE.instructionAccessFault || cause === TRAP_CAUSE.loadAccessFault || cause === TRAP_CAUSE.storeAccessFault;
 }

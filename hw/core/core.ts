@@ -146,7 +146,9 @@ export const Core = defineModule('Core', (m, p: CoreParams): Ports => {
   const stallSums = sumStall(m, { busy: exMac.or(wbMac), named: [srcA, srcB, srcC, { addr: d('rd_addr'), used: writesRd }] });
   const idReady = m.node('id_ready', stallLoad.not().and(stallJalr.not()).and(stallLanes.not()).and(stallSums.not()).and(exReady));
 
-  const illegal = m.node('illegal', d('legal').not().or(idIllegalC));
+  // A word that came with a bus error is no instruction: its fetch fault (cause 1) wins over
+  // whatever its data decode to, as RISC-V orders the two.
+  const illegal = m.node('illegal', d('legal').not().or(idIllegalC).and(idFetchErr.not()));
   const inLoopStateWire = m.wire('in_loop_state_w', UInt(1));
   const exTrap = m.wire('ex_trap', UInt(1));
   const wbTrap = m.wire('wb_trap', UInt(1));

@@ -28,6 +28,12 @@ const hello = program('hello.S', [
   '  lw t0, 0(a1)', '  addi t0, t0, 1', '  li a0, 0', '  li a7, 93', '  ecall', '  .data', 'text: .ascii "hi\\n"', '',
 ].join('\n'));
 
+/** Loads from 0x40000000, outside the memory map, with a handler that exits with mcause (5, a load access fault). */
+const outside = program('outside.S', [
+  '  .globl _start', '_start:', '  la t0, handler', '  csrw mtvec, t0', '  li a1, 0x40000000', '  lw a2, 0(a1)', '  li a0, 0', '  ecall',
+  '  .align 8', 'handler:', '  csrr a0, mcause', '  li a7, 93', '  ecall', '',
+].join('\n'));
+
 const ISS_STATS_ROWS = ['cycles', 'active cycles', 'instructions', 'load-use stalls', 'branch penalty', 'jump penalty', 'mulh/div extra', 'misaligned', 'csr/fence flush', 'memory wait'];
 const statsOf = (stderr: string): Map<string, number> =>
   new Map(stderr.split('\n').slice(1, 1 + ISS_STATS_ROWS.length).map((line) => [line.slice(0, 18).trim(), Number(line.slice(18))]));
@@ -74,6 +80,15 @@ describe('nmsparse sim --engine rtl', () => {
     expect(statsOf(rtl.stderr)).toEqual(statsOf(iss.stderr));
     expect(statsOf(rtl.stderr).get('load-use stalls')).toBe(1);
     expect(rtl.stderr).toMatch(/\nnmsparse: exit 0 after \d+ cycles, \d+ instructions on the HDL simulation of the nmsparse core with Xnmsparse \(/);
+  });
+
+  it('answers a load outside the memory map with the access fault the ISS raises, taken or stopped at', { timeout: 60_000 }, async () => {
+    const taken = await nmsparse(['sim', outside, '--traps', 'take', '--engine', 'compare', '--reference', 'rtl']);
+    expect(taken).toEqual({ code: 5, stdout: '', stderr: expect.stringMatching(/^nmsparse: the ISS and the HDL simulation of the nmsparse core agree: exit 5 after/) });
+    const iss = await nmsparse(['sim', outside, '--traps', 'stop']);
+    expect(iss.stderr).toMatch(/^nmsparse: MemoryAccessError after \d+ cycles, 4 instructions: load of 4 byte\(s\) at 0x40000000 is outside memory\n {2}core 0, pc 0x1c000010,/);
+    const stopped = await nmsparse(['sim', outside, '--traps', 'stop', '--engine', 'rtl']);
+    expect(stopped).toEqual({ code: iss.code, stdout: '', stderr: expect.stringMatching(/^nmsparse: load access fault \(mcause 5\) at pc 0x1c000010 after \d+ cycles, 4 instructions on the HDL simulation of the nmsparse core /) });
   });
 
   it('stops at the cycle limit, counted from the first instruction', { timeout: 60_000 }, async () => {
