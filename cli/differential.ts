@@ -12,7 +12,7 @@ import { compareRuns, RTL_STARTUP_CYCLES, type Comparison, type RunSummary } fro
 import { runOnRtl } from '../gen/cv32e40p/run.js';
 import type { RtlRunResult, RtlStop } from '../gen/rtl-harness/run-result.js';
 import { readElf } from '../isa/elf/reader.js';
-import type { TrapPolicy } from '../isa/fault.js';
+import type { FaultKind, TrapPolicy } from '../isa/fault.js';
 import type { InstructionTable } from '../isa/table.js';
 import type { GrantDelay } from '../isa/platform/grant-delay.js';
 import { singleCoreMemoryMap } from '../isa/platform/memory-map.js';
@@ -39,6 +39,12 @@ export interface Differential extends Comparison {
   readonly iss: RunSummary;
   readonly rtl: RunSummary;
 }
+
+/** The RTL testbenches' name for the stop of an ISS fault that ends a run, so that the same stop compares equal. */
+const RTL_STOP_OF_FAULT: Partial<Record<FaultKind, RtlStop['kind']>> = {
+  'illegal-instruction': 'illegal-instruction',
+  'memory-access': 'access-fault',
+};
 
 /** How a run ended, as RunSummary.stop spells it, and the program's exit code when it exited. */
 function ending(stop: RunStop | RtlStop): Pick<RunSummary, 'stop' | 'exitCode'> {
@@ -72,7 +78,7 @@ export function runOnIss(elf: Uint8Array, options: Omit<DifferentialOptions, 'rt
     end = ending(hart.run(options.maxCycles === 0 ? Number.POSITIVE_INFINITY : options.maxCycles).stop);
   } catch (error) {
     if (!(error instanceof IssError)) throw error;
-    end = { stop: error.name };
+    end = { stop: RTL_STOP_OF_FAULT[error.kind] ?? error.name };
   }
   return { ...end, cycles: hart.stats.cycles, instret: hart.stats.instret, retired, registerWrites, regs: Array.from(hart.regs), output };
 }

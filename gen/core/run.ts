@@ -199,7 +199,9 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
   let skew = 0;
   let handlerInstalled = false;
   const policy = options.traps ?? 'auto';
-  const takesTraps = (): boolean => policy === 'take' || (policy === 'auto' && handlerInstalled);
+  // Before the program writes mtvec its base is 0, where the testbench's ecall handler lives: outside
+  // the program's memory, so "take" stops there as the ISS does without a handler to go to.
+  const takesTraps = (): boolean => policy !== 'stop' && handlerInstalled;
   const readRegister = (r: number): number => Number(sim.peekMemory(REGISTER_FILE, r)) | 0;
   // Instructions that left decode recently: a trap in EX or WB may still cancel them.
   const recent: { cycle: number; pc: number; word: number }[] = [];
@@ -314,7 +316,8 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
           recent.splice(index < 0 ? recent.length : index);
           if (!takesTraps()) {
             stop = trapStop(cause, pc, trapping?.word ?? 0);
-            endCycle = trapping?.cycle ?? at;
+            // A fault ends the run with the cycles before it, as the ISS counts one; ebreak with its own.
+            endCycle = (trapping?.cycle ?? at) - Number(stop.kind !== 'ebreak');
           }
         }
       }

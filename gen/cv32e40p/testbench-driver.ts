@@ -61,7 +61,9 @@ int main(int argc, char** argv) {
   // it left decode): what it reads after the driver's handler, unless it counts cycles.
   uint64_t hpm_at_ecall = 0;
   // The cycle the last instruction left decode: a wfi's, when the core then sleeps for good.
-  uint64_t last_leave = 0, wfi_end = 0;
+  // A run stopped by an illegal instruction ends with the cycles before it, as the ISS counts a
+  // fault (the instruction itself never completes).
+  uint64_t last_leave = 0, wfi_end = 0, fault_end = 0;
   bool hpm_snapshot = false;
   int drain = -1;       // cycles left before reading a0..a2 and a7 after an ecall was decoded
   bool in_handler = false;
@@ -184,11 +186,13 @@ ${TRAP_CSRS.map((name) => `        top.${csr(name)} = program_csrs.${name};`).jo
         hpm_snapshot = true;
 ${TRAP_CSRS.map((name) => `        program_csrs.${name} = top.${csr(name)};`).join('\n')}
       }
-      if (!taking && top.ebreak_o) { kind = "ebreak"; stop_pc = top.retire_pc_o; break; }
-      if (!taking && top.illegal_o) { kind = "illegal-instruction"; stop_pc = top.retire_pc_o; value = mem.word(stop_pc); break; }
+      if (!taking && top.ebreak_o) { kind = "ebreak"; stop_pc = top.retire_pc_o; }
+      if (!taking && top.illegal_o) { kind = "illegal-instruction"; stop_pc = top.retire_pc_o; value = mem.word(stop_pc); fault_end = at - 1; }
     }
     top.clk_i = 1;
     top.eval();
+    // Stopped by ebreak or an illegal word: this clock edge still writes back the older instructions.
+    if (std::strcmp(kind, "ebreak") == 0 || std::strcmp(kind, "illegal-instruction") == 0) break;
     if (hpm_snapshot) {
       hpm_snapshot = false;
       hpm_at_ecall = (uint64_t)top.${counters}[7] << 32 | top.${counters}[6];
@@ -205,7 +209,7 @@ ${TRAP_CSRS.map((name) => `        program_csrs.${name} = top.${csr(name)};`).jo
     }
   }
   const bool ended_by_ecall = std::strcmp(kind, "unsupported-ecall") == 0 || (std::strcmp(kind, "exit") == 0 && tohost_now == 0);
-  const uint64_t end = tohost_now != 0 ? tohost_now : wfi_end != 0 ? wfi_end : ended_by_ecall ? ecall_now : cycle - skew;
+  const uint64_t end = tohost_now != 0 ? tohost_now : wfi_end != 0 ? wfi_end : fault_end != 0 ? fault_end : ended_by_ecall ? ecall_now : cycle - skew;
   if (trace) std::fclose(trace);
   report(kind, value, stop_pc, end, instret, (const uint32_t*)&top.${registerFile}[0], output);
   return 0;

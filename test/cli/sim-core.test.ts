@@ -34,6 +34,9 @@ const outside = program('outside.S', [
   '  .align 8', 'handler:', '  csrr a0, mcause', '  li a7, 93', '  ecall', '',
 ].join('\n'));
 
+/** An illegal word after a0 = 4, with no handler: `--traps take` has nowhere to go and stops there, on the ISS and the core. */
+const unhandled = program('unhandled.S', ['  .globl _start', '_start:', '  li a0, 3', '  addi a0, a0, 1', '  .word 0xffffffff', '  li a7, 93', '  ecall', ''].join('\n'));
+
 const ISS_STATS_ROWS = ['cycles', 'active cycles', 'instructions', 'load-use stalls', 'branch penalty', 'jump penalty', 'mulh/div extra', 'misaligned', 'csr/fence flush', 'memory wait'];
 const statsOf = (stderr: string): Map<string, number> =>
   new Map(stderr.split('\n').slice(1, 1 + ISS_STATS_ROWS.length).map((line) => [line.slice(0, 18).trim(), Number(line.slice(18))]));
@@ -89,6 +92,15 @@ describe('nmsparse sim --engine rtl', () => {
     expect(iss.stderr).toMatch(/^nmsparse: MemoryAccessError after \d+ cycles, 4 instructions: load of 4 byte\(s\) at 0x40000000 is outside memory\n {2}core 0, pc 0x1c000010,/);
     const stopped = await nmsparse(['sim', outside, '--traps', 'stop', '--engine', 'rtl']);
     expect(stopped).toEqual({ code: iss.code, stdout: '', stderr: expect.stringMatching(/^nmsparse: load access fault \(mcause 5\) at pc 0x1c000010 after \d+ cycles, 4 instructions on the HDL simulation of the nmsparse core /) });
+  });
+
+  it('stops at a trap with no handler to take it to, as the ISS does, and compares the stop', { timeout: 60_000 }, async () => {
+    const iss = await nmsparse(['sim', unhandled, '--traps', 'take']);
+    expect(iss.stderr).toMatch(/^nmsparse: IllegalInstructionError after 2 cycles, 2 instructions: illegal instruction 0xffffffff; no trap handler/);
+    const rtl = await nmsparse(['sim', unhandled, '--traps', 'take', '--engine', 'rtl']);
+    expect(rtl).toEqual({ code: iss.code, stdout: '', stderr: expect.stringMatching(/^nmsparse: illegal instruction 0xffffffff at pc 0x1c000008 after 2 cycles, 2 instructions on the HDL simulation/) });
+    const compared = await nmsparse(['sim', unhandled, '--traps', 'stop', '--engine', 'compare', '--reference', 'rtl']);
+    expect(compared.stderr).toMatch(/^nmsparse: the ISS and the HDL simulation of the nmsparse core agree: illegal-instruction after 2 cycles, 2 instructions/);
   });
 
   it('stops at the cycle limit, counted from the first instruction', { timeout: 60_000 }, async () => {
