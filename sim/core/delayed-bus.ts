@@ -2,7 +2,7 @@
  * A lone hart's data port with grant delays (isa/platform/grant-delay.ts): each bus transaction
  * of a load or store waits for its grant, charged to the hart's current instruction like the
  * cluster's bank conflicts (sim/cluster/core-port.ts). A misaligned access crossing a word
- * boundary is two transactions, each with its own delay.
+ * boundary is two transactions, each with its own delay, unless its first word is outside memory.
  */
 import type { AccessSize, Addr, Word } from '../../isa/types.js';
 import { grantDelays, type GrantDelay } from '../../isa/platform/grant-delay.js';
@@ -32,7 +32,8 @@ export class DelayedGrantBus extends DataPort {
   private waitForGrants(addr: Addr, size: AccessSize): void {
     const split = (addr & 3) + size > 4;
     let wait = this.nextDelay();
-    if (split) {
+    // The core sends the second transaction only after the first was answered without an error.
+    if (split && this.memory.find(addr, 4 - (addr & 3)) !== undefined) {
       const second = this.nextDelay();
       wait += second;
       this.hart.secondWait += second;

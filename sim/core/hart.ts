@@ -477,7 +477,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
     // Flushed for at once, it never waited in decode for the load: no load-use event.
     const waitedForLoad = insn !== undefined && !rejectedAtOnce(cause, inLoopState) && this.timing.loadStallEvent(insn);
     if (this.events.perInstruction !== 0) this.events.trapped(insn, waitedForLoad);
-    const cycles = this.timing.trap(cause, insn, inLoopState);
+    const cycles = this.timing.trap(cause, insn, inLoopState, this);
     this.stats.cycles += cycles;
     this.resumedAt = -1;
     this.resumedBackEdge = -1;

@@ -362,14 +362,18 @@ export class TimingModel {
    * in the stats when it issued), unless the core flushed for it at once (rejectedAtOnce): then
    * without that stall, and one cycle sooner after an instruction that held EX for more than one.
    * The pipeline is flushed, so nothing before it is left to stall the handler's first instruction.
+   * A load or store outside memory (`access`: its data access) first waits for the grants of the
+   * transactions the core sends, as the project's core does: a split access sends its second only
+   * when the first word is mapped (DelayedGrantBus) and holds EX a cycle more.
    */
-  trap(cause: number, insn: DecodedInstruction | undefined, inLoopState: boolean): Cycles {
+  trap(cause: number, insn: DecodedInstruction | undefined, inLoopState: boolean, access?: TimingProbe): Cycles {
     const c = this.config;
     let entry =
       cause === TRAP_CAUSE.loadAddressMisaligned ? c.misalignedMacEntry
       : isAccessFault(cause) ? c.accessFaultEntry
       : insn || inLoopState ? c.exceptionEntry
       : c.illegalEncodingEntry;
+    if (access && (cause === TRAP_CAUSE.loadAccessFault || cause === TRAP_CAUSE.storeAccessFault)) entry += this.memoryExtra(access);
     let stall = insn ? this.idStall(insn) : 0;
     if (rejectedAtOnce(cause, inLoopState)) {
       // After a split access whose first grant came after the flush began, the handler's first
@@ -393,6 +397,7 @@ export class TimingModel {
     this.writtenByPrevious = 0;
     this.exBusyByPrevious = false;
     this.splitSecondWaitByPrevious = -1;
+    this.splitByPrevious = false;
     return cycles;
   }
 
