@@ -316,6 +316,8 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
           recent.splice(index < 0 ? recent.length : index);
           if (!takesTraps()) {
             stop = trapStop(cause, pc, trapping?.word ?? 0);
+            // An ebreak that stops the run counts as run, as on the ISS (its environment's stop).
+            if (stop.kind === 'ebreak' && trapping) recent.push(trapping);
             // A fault ends the run with the cycles before it, as the ISS counts one; ebreak with its own.
             endCycle = (trapping?.cycle ?? at) - Number(stop.kind !== 'ebreak');
           }

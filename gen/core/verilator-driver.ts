@@ -194,6 +194,8 @@ int main(int argc, char** argv) {
           const uint32_t trap_cause = top.trace_trap_cause;
           const bool access_fault = ${[TRAP_CAUSE.instructionAccessFault, TRAP_CAUSE.loadAccessFault, TRAP_CAUSE.storeAccessFault].map((c) => `trap_cause == ${c}`).join(' || ')};
           kind = trap_cause == ${TRAP_CAUSE.breakpoint} ? "ebreak" : access_fault ? "access-fault" : "illegal-instruction";
+          // An ebreak that stops the run counts as run, as on the ISS (its environment's stop).
+          if (trap_cause == ${TRAP_CAUSE.breakpoint} && found) recent.push_back(trapping);
           value = access_fault ? trap_cause : trapping.word;
           stop_pc = pc;
           // A fault ends the run with the cycles before it, as the ISS counts one; ebreak with its own.

@@ -186,7 +186,8 @@ ${TRAP_CSRS.map((name) => `        top.${csr(name)} = program_csrs.${name};`).jo
         hpm_snapshot = true;
 ${TRAP_CSRS.map((name) => `        program_csrs.${name} = top.${csr(name)};`).join('\n')}
       }
-      if (!taking && top.ebreak_o) { kind = "ebreak"; stop_pc = top.retire_pc_o; }
+      // An ebreak that stops the run counts as run, as on the ISS (its environment's stop).
+      if (!taking && top.ebreak_o) { kind = "ebreak"; stop_pc = top.retire_pc_o; instret++; trace_retirement(trace, at, stop_pc); }
       if (!taking && top.illegal_o) { kind = "illegal-instruction"; stop_pc = top.retire_pc_o; value = mem.word(stop_pc); fault_end = at - 1; }
     }
     top.clk_i = 1;

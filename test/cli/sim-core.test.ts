@@ -37,6 +37,9 @@ const outside = program('outside.S', [
 /** An illegal word after a0 = 4, with no handler: `--traps take` has nowhere to go and stops there, on the ISS and the core. */
 const unhandled = program('unhandled.S', ['  .globl _start', '_start:', '  li a0, 3', '  addi a0, a0, 1', '  .word 0xffffffff', '  li a7, 93', '  ecall', ''].join('\n'));
 
+/** a0 = 4, then ebreak: the run stops there, the ebreak counted as run. */
+const breakpoint = program('breakpoint.S', ['  .globl _start', '_start:', '  li a0, 3', '  addi a0, a0, 1', '  ebreak', '  li a7, 93', '  ecall', ''].join('\n'));
+
 const ISS_STATS_ROWS = ['cycles', 'active cycles', 'instructions', 'load-use stalls', 'branch penalty', 'jump penalty', 'mulh/div extra', 'misaligned', 'csr/fence flush', 'memory wait'];
 const statsOf = (stderr: string): Map<string, number> =>
   new Map(stderr.split('\n').slice(1, 1 + ISS_STATS_ROWS.length).map((line) => [line.slice(0, 18).trim(), Number(line.slice(18))]));
@@ -101,6 +104,8 @@ describe('nmsparse sim --engine rtl', () => {
     expect(rtl).toEqual({ code: iss.code, stdout: '', stderr: expect.stringMatching(/^nmsparse: illegal instruction 0xffffffff at pc 0x1c000008 after 2 cycles, 2 instructions on the HDL simulation/) });
     const compared = await nmsparse(['sim', unhandled, '--traps', 'stop', '--engine', 'compare', '--reference', 'rtl']);
     expect(compared.stderr).toMatch(/^nmsparse: the ISS and the HDL simulation of the nmsparse core agree: illegal-instruction after 2 cycles, 2 instructions/);
+    const stoppedAtBreak = await nmsparse(['sim', breakpoint, '--traps', 'stop', '--engine', 'compare', '--reference', 'rtl']);
+    expect(stoppedAtBreak.stderr).toMatch(/^nmsparse: the ISS and the HDL simulation of the nmsparse core agree: ebreak after 3 cycles, 3 instructions/);
   });
 
   it('stops at the cycle limit, counted from the first instruction', { timeout: 60_000 }, async () => {
