@@ -17,7 +17,7 @@ import { hex } from '../../isa/bits.js';
 import { SUM_COUNT, SUM_FIRST_REGISTER } from '../../isa/xnmsparse/mac.js';
 import { readElf } from '../../isa/elf/reader.js';
 import { type GrantDelay, grantDelays } from '../../isa/platform/grant-delay.js';
-import { CLINT_BASE, CLINT_SIZE, initialStackPointer, singleCoreMemoryMap } from '../../isa/platform/memory-map.js';
+import { CLINT_BASE, inClint, initialStackPointer, singleCoreMemoryMap } from '../../isa/platform/memory-map.js';
 import { Clint } from '../../isa/platform/clint.js';
 import { IRQ_MASK } from '../../isa/csr-values.js';
 import type { AccessSize } from '../../isa/types.js';
@@ -245,7 +245,7 @@ export function runOnCore(elf: Uint8Array, options: CoreRunOptions): CoreRunResu
       dataError = windowIndex(map.data, address) < 0;
       if (dataError) {
         dataResponse = 0;
-      } else if (address >= CLINT_BASE && address < CLINT_BASE + CLINT_SIZE) {
+      } else if (inClint(address)) {
         const access = clintAccess(port.dataAddr(), port.dataWe() ? port.dataBe() : 0xf, port.dataWdata());
         if (port.dataWe()) clint.write(access.offset, access.size, access.value, issCycle(now));
         dataResponse = port.dataWe() ? 0 : clint.read(address - CLINT_BASE, 4, issCycle(now));

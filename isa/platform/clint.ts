@@ -8,7 +8,7 @@
  * so a register keeps its recent values with the cycle each took effect from, and the lines are a
  * function of the cycle rather than a current state.
  */
-import { hex } from '../bits.js';
+import { hex, sext } from '../bits.js';
 import type { AccessSize, Cycles, Word } from '../types.js';
 import { Fault } from '../fault.js';
 import { CLINT, MTIMECMP_NEVER } from './memory-map.js';
@@ -93,13 +93,12 @@ export class Clint {
     return undefined;
   }
 
-  /** A load of `size` bytes at `offset` in the window, in cycle `cycle` (its grant). */
-  read(offset: number, size: AccessSize, cycle: Cycles): Word {
+  /** A load of `size` bytes at `offset` in the window, in cycle `cycle` (its grant), sign- or zero-extended. */
+  read(offset: number, size: AccessSize, cycle: Cycles, signed = false): Word {
     const word = this.readWord(offset & ~3, cycle);
-    const shift = (offset & 3) * 8;
     if (size === 4) return word;
-    const bits = size * 8;
-    return ((word >>> shift) & ((1 << bits) - 1)) | 0;
+    const value = (word >>> ((offset & 3) * 8)) & ((1 << (size * 8)) - 1);
+    return signed ? sext(value, size * 8) : value;
   }
 
   /** A store of `size` bytes at `offset`, granted in cycle `cycle`: it takes effect in the next. */

@@ -90,6 +90,11 @@ export const CLINT_BASE: Addr = 0x0200_0000;
  */
 export const MTIMECMP_NEVER = 2 ** 53;
 export const CLINT_SIZE = 0x1_0000;
+
+/** `addr` lies in the CLINT's window. */
+export function inClint(addr: Addr): boolean {
+  return addr >= CLINT_BASE && addr < CLINT_BASE + CLINT_SIZE;
+}
 export const CLINT = {
   MSIP: 0x0000,
   MTIMECMP: 0x4000,

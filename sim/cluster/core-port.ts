@@ -14,11 +14,9 @@ import type { Hart } from '../core/hart.js';
 import type { MappedMemory } from '../core/memory.js';
 import { DataPort } from '../core/data-port.js';
 import type { ClusterConfig } from './config.js';
-import { PERIPHERALS_SIZE } from '../../isa/platform/memory-map.js';
 import type { Tcdm } from './tcdm.js';
 import type { Clint } from '../../isa/platform/clint.js';
-import { extended } from '../core/clint-device.js';
-import { CLINT_BASE, CLINT_SIZE } from '../../isa/platform/memory-map.js';
+import { CLINT_BASE, inClint, PERIPHERALS_SIZE } from '../../isa/platform/memory-map.js';
 
 /** What a port needs from the cluster: the peripheral registers, accessed in a given cycle. */
 export interface PortHost {
@@ -42,7 +40,6 @@ export class CorePort extends DataPort<MappedMemory> {
   private readonly l1Base: number;
   private readonly l1End: number;
   private readonly peripheralsEnd: number;
-  private readonly clintEnd = CLINT_BASE + CLINT_SIZE;
 
   constructor(
     readonly core: number,
@@ -65,13 +62,13 @@ export class CorePort extends DataPort<MappedMemory> {
     }
     // The CLINT's accesses in a method of their own, its window's bounds in fields: the hot path
     // stays small and fast (measured on the cluster's speed benchmark).
-    if (addr < this.clintEnd && addr >= CLINT_BASE) return this.clintRead(addr, size, signed);
+    if (inClint(addr)) return this.clintRead(addr, size, signed);
     this.charge(addr, size);
     return this.memory.read(addr, size, signed);
   }
 
   write(addr: Addr, size: AccessSize, value: Word): void {
-    if (addr < this.clintEnd && addr >= CLINT_BASE) return this.clintWrite(addr, size, value);
+    if (inClint(addr)) return this.clintWrite(addr, size, value);
     if (this.isPeripheral(addr)) {
       const offset = this.peripheralOffset(addr, size);
       this.hart.pause();
@@ -84,7 +81,7 @@ export class CorePort extends DataPort<MappedMemory> {
 
   private clintRead(addr: Addr, size: AccessSize, signed: boolean): Word {
     this.hart.pause();
-    return extended(this.host.clint.read(addr - CLINT_BASE, size, this.hart.dataAccessCycle), size, signed);
+    return this.host.clint.read(addr - CLINT_BASE, size, this.hart.dataAccessCycle, signed);
   }
 
   private clintWrite(addr: Addr, size: AccessSize, value: Word): void {

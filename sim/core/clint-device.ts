@@ -5,24 +5,13 @@
  * model through its cores' ports (sim/cluster/core-port.ts).
  */
 import type { AccessSize, Addr, Cycles, Word } from '../../isa/types.js';
-import { CLINT_BASE, CLINT_SIZE } from '../../isa/platform/memory-map.js';
+import { CLINT_BASE, inClint } from '../../isa/platform/memory-map.js';
 import type { Clint } from '../../isa/platform/clint.js';
 import type { MemoryDevice } from './memory.js';
 
 /** What the device needs of its hart: the cycle the current data access is granted in. */
 export interface AccessTiming {
   readonly dataAccessCycle: Cycles;
-}
-
-export function inClint(addr: Addr): boolean {
-  return addr >= CLINT_BASE && addr < CLINT_BASE + CLINT_SIZE;
-}
-
-/** A value of `size` bytes as a load of it gives it: sign- or zero-extended. */
-export function extended(value: Word, size: AccessSize, signed: boolean): Word {
-  if (size === 4 || !signed) return value;
-  const unused = 32 - 8 * size;
-  return (value << unused) >> unused;
 }
 
 export class ClintDevice implements MemoryDevice {
@@ -35,7 +24,7 @@ export class ClintDevice implements MemoryDevice {
   }
 
   read(addr: Addr, size: AccessSize, signed: boolean): Word {
-    return extended(this.clint.read(addr - CLINT_BASE, size, this.hart.dataAccessCycle), size, signed);
+    return this.clint.read(addr - CLINT_BASE, size, this.hart.dataAccessCycle, signed);
   }
 
   write(addr: Addr, size: AccessSize, value: Word): void {

@@ -223,7 +223,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
 
   /** Interpret the instruction at pc, or take the interrupt that replaces it. */
   private execute(): void {
-    if (this.interruptSource !== undefined && this.csrs.enabledLines !== 0) this.executeWatched();
+    if (this.watchesInterrupts) this.executeWatched();
     else this.interpret();
   }
 
@@ -390,7 +390,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const arrives = taken.cycle + INTERRUPT_TO_HANDLER + (this.isUnalignedWideTarget(vector) ? this.timing.config.unalignedTargetPenalty : 0);
     const before = this.stats.cycles;
     const after = Math.max(arrives - 1, ready);
-    this.timing.interrupted(after - before);
+    this.timing.flushed(after - before);
     this.stats.cycles = after;
     this.arrival = arrives;
     this.resumedAt = -1;

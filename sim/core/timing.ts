@@ -231,7 +231,7 @@ export class TimingModel {
     this.events.decodeStall = stall;
     this.events.decodeStallForLoad = this.loadStallEvent(insn);
     let cycles = 1 + stall;
-    this.jalrWaited = insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0;
+    this.jalrWaited = this.jalrWaits(insn);
     if (this.jalrWaited) {
       cycles += this.config.jalrDependencyStall;
       this.stats.jalrStalls += this.config.jalrDependencyStall;
@@ -383,22 +383,15 @@ export class TimingModel {
       // in decode, reads what that load loads: its load-use stall, not gated by validity, holds
       // decode while the load is still in EX.
       const second = this.splitSecondWaitByPrevious;
-      const staleStall = insn && (insn.sourceMask & this.loadedByPrevious) !== 0 ? c.loadUseStall : 0;
+      const staleStall = insn ? this.staleWordStall(insn) : 0;
       if (second >= 0) entry = Math.max(c.exceptionEntry - c.splitAccess - second, 1 + staleStall);
       else if (this.exBusyByPrevious) entry -= c.loopStateFlushOverlap;
       // The stall counted when the instruction issued did not happen.
       this.stats.loadUseStalls -= stall;
       stall = 0;
     }
-    const cycles = entry + stall;
-    this.stats.trapCycles += entry;
-    this.loadedByPrevious = 0;
-    this.loadedTwoBack = 0;
-    this.writtenByPrevious = 0;
-    this.exBusyByPrevious = false;
-    this.splitSecondWaitByPrevious = -1;
-    this.splitByPrevious = false;
-    return cycles;
+    this.flushed(entry);
+    return entry + stall;
   }
 
   /**
@@ -449,8 +442,7 @@ export class TimingModel {
    * its jalr dependency stall (the window in which an interrupt can still take its place).
    */
   decodeWait(insn: DecodedInstruction): Cycles {
-    const jalrWait = insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0;
-    return this.idStall(insn) + (jalrWait ? this.config.jalrDependencyStall : 0);
+    return this.idStall(insn) + (this.jalrWaits(insn) ? this.config.jalrDependencyStall : 0);
   }
 
   /**
@@ -461,9 +453,21 @@ export class TimingModel {
    */
   heldByDroppedWord(insn: DecodedInstruction): Cycles {
     if (this.loadedByPrevious === SUMS_LOADED) return 0;
-    const load = (insn.loadReadMask & this.loadedByPrevious) !== 0 ? this.config.loadUseStall : 0;
-    const jalrWait = insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0;
-    return load + (jalrWait ? this.config.jalrDependencyStall : 0);
+    return this.staleWordStall(insn) + (this.jalrWaits(insn) ? this.config.jalrDependencyStall : 0);
+  }
+
+  /** A jalr whose base the previous instruction writes, or the one before it loaded: it waits in decode. */
+  private jalrWaits(insn: DecodedInstruction): boolean {
+    return insn.timing === 'jumpRegister' && ((this.writtenByPrevious | this.loadedTwoBack) & insn.sourceMask) !== 0;
+  }
+
+  /**
+   * The load-use stall of a word left in decode that no longer decodes (dropped by a trap or an
+   * interrupt): the CV32E40P compares the word's read fields with the load's destination whatever
+   * the controller does.
+   */
+  private staleWordStall(insn: DecodedInstruction): Cycles {
+    return (insn.loadReadMask & this.loadedByPrevious) !== 0 ? this.config.loadUseStall : 0;
   }
 
   /**
@@ -476,15 +480,17 @@ export class TimingModel {
   }
 
   /**
-   * An interrupt replaced the next instruction: the pipeline behind it is empty when the handler's
-   * first instruction arrives, as after a trap.
+   * A trap, or an interrupt replacing the next instruction, took `entry` cycles and emptied the
+   * pipeline: nothing older stalls the handler's first instruction.
    */
-  interrupted(entry: Cycles): void {
+  flushed(entry: Cycles): void {
     this.stats.trapCycles += entry;
     this.loadedByPrevious = 0;
     this.loadedTwoBack = 0;
     this.writtenByPrevious = 0;
     this.exBusyByPrevious = false;
+    this.splitSecondWaitByPrevious = -1;
+    this.splitByPrevious = false;
   }
 
   private targetPenalty(probe: TimingProbe): Cycles {
