@@ -312,6 +312,23 @@ export function operands(node: ExprNode): readonly Expr[] {
   }
 }
 
+/** What an expression reads directly: the signals it refers to and the memories it reads, each once. */
+export function exprReads(value: Expr): { readonly signals: Set<Declarations['signal']>; readonly memories: Set<Declarations['memory']> } {
+  const signals = new Set<Declarations['signal']>();
+  const memories = new Set<Declarations['memory']>();
+  const seen = new Set<Expr>();
+  const stack: Expr[] = [value];
+  while (stack.length) {
+    const e = stack.pop()!;
+    if (seen.has(e)) continue;
+    seen.add(e);
+    if (e.node.kind === 'ref') signals.add(e.node.signal);
+    else if (e.node.kind === 'memread') memories.add(e.node.mem);
+    stack.push(...operands(e.node));
+  }
+  return { signals, memories };
+}
+
 /** The same node with its operands replaced by `f(operand)` (refs and constants come back unchanged). */
 export function mapOperands(node: ExprNode, f: (e: Expr) => Expr): ExprNode {
   switch (node.kind) {

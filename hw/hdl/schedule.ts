@@ -1,7 +1,7 @@
 // Combinational scheduling: orders the driven signals of a flat netlist so that each is computed
 // after everything it reads, and finds the strongly connected components that make that impossible
 // (combinational loops). Registers, inputs and memory contents are state, so they cut every path.
-import { type Expr, operands } from './expr.js';
+import { exprReads } from './expr.js';
 import type { ModuleIR } from './netlist.js';
 import type { Signal } from './signal.js';
 import { isCycle, stronglyConnectedComponents } from '../../util/graph.js';
@@ -15,22 +15,7 @@ export interface Schedule {
 
 function combDependencies(flat: ModuleIR): Map<Signal, Signal[]> {
   const deps = new Map<Signal, Signal[]>();
-  for (const [signal, value] of flat.comb) {
-    const found = new Set<Signal>();
-    const seen = new Set<Expr>();
-    const stack: Expr[] = [value];
-    while (stack.length) {
-      const e = stack.pop()!;
-      if (seen.has(e)) continue;
-      seen.add(e);
-      if (e.node.kind === 'ref') {
-        if (flat.comb.has(e.node.signal)) found.add(e.node.signal);
-      } else {
-        stack.push(...operands(e.node));
-      }
-    }
-    deps.set(signal, [...found]);
-  }
+  for (const [signal, value] of flat.comb) deps.set(signal, [...exprReads(value).signals].filter((read) => flat.comb.has(read)));
   return deps;
 }
 

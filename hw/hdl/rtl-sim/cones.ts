@@ -2,7 +2,7 @@
 // change when only that input does, in schedule order. A testbench that answers the design within
 // a cycle (a grant given after reading the request) changes one input between two reads; the
 // simulator then re-evaluates that input's cone instead of the whole netlist.
-import { type Expr, operands } from '../expr.js';
+import { exprReads } from '../expr.js';
 import type { ModuleIR } from '../netlist.js';
 import type { Schedule } from '../schedule.js';
 import type { Signal } from '../signal.js';
@@ -11,17 +11,7 @@ import type { Signal } from '../signal.js';
 function directReaders(flat: ModuleIR): Map<Signal, Signal[]> {
   const readers = new Map<Signal, Signal[]>();
   for (const [signal, value] of flat.comb) {
-    const seen = new Set<Expr>();
-    const read = new Set<Signal>();
-    const stack: Expr[] = [value];
-    while (stack.length) {
-      const e = stack.pop()!;
-      if (seen.has(e)) continue;
-      seen.add(e);
-      if (e.node.kind === 'ref') read.add(e.node.signal);
-      else stack.push(...operands(e.node));
-    }
-    for (const source of read) {
+    for (const source of exprReads(value).signals) {
       const list = readers.get(source);
       if (list) list.push(signal);
       else readers.set(source, [signal]);

@@ -3,7 +3,7 @@
 // computed once per value of that register and copied from a table afterwards, and not touched at
 // all while the register keeps its value. The generated code evaluates them as one block before
 // the rest (codegen.ts), from words that the layout places together (layout.ts).
-import { type Expr, operands } from '../expr.js';
+import { exprReads } from '../expr.js';
 import type { Memory } from '../memory.js';
 import type { ModuleIR } from '../netlist.js';
 import type { Schedule } from '../schedule.js';
@@ -37,21 +37,9 @@ export interface MemoPlan {
 function stateSources(flat: ModuleIR, sched: Schedule): Map<Signal, Set<Signal | Memory>> {
   const sources = new Map<Signal, Set<Signal | Memory>>();
   for (const signal of sched.order) {
-    const found = new Set<Signal | Memory>();
-    const seen = new Set<Expr>();
-    const stack: Expr[] = [flat.comb.get(signal)!];
-    while (stack.length) {
-      const e = stack.pop()!;
-      if (seen.has(e)) continue;
-      seen.add(e);
-      if (e.node.kind === 'ref') {
-        const read = e.node.signal;
-        for (const source of sources.get(read) ?? [read]) found.add(source);
-        continue;
-      }
-      if (e.node.kind === 'memread') found.add(e.node.mem);
-      stack.push(...operands(e.node));
-    }
+    const reads = exprReads(flat.comb.get(signal)!);
+    const found = new Set<Signal | Memory>(reads.memories);
+    for (const read of reads.signals) for (const source of sources.get(read) ?? [read]) found.add(source);
     sources.set(signal, found);
   }
   return sources;
