@@ -47,9 +47,11 @@ export const PERIPHERALS_SIZE = 0x1000;
  *
  * DMA: write SRC, DST, LENGTH (bytes per row), and for 2D transfers ROWS, SRC_STRIDE, DST_STRIDE;
  * a store to START queues the transfer (ROWS reset to 1 afterwards). A load from START returns the
- * id of the last transfer queued, BUSY the number of transfers not finished, and WAIT blocks the
- * core until all are finished (counted as DMA wait). Transfers run one after another,
- * concurrently with the cores.
+ * id of the last transfer queued (ids count from 1 in queue order), BUSY the number of transfers
+ * not finished, and WAIT blocks the core until all are finished; a store of an id to WAIT_ID
+ * blocks it until that transfer (and so every one queued before it) is finished, as PULP's
+ * multi-channel DMA waits on a transfer id (both counted as DMA wait). Transfers run one after
+ * another, concurrently with the cores.
  *
  * Timer: CYCLES_LO / CYCLES_HI read the cluster cycle counter.
  */
@@ -64,6 +66,7 @@ export const PERIPHERAL = {
   DMA_START: 0x118,
   DMA_BUSY: 0x11c,
   DMA_WAIT: 0x120,
+  DMA_WAIT_ID: 0x124,
   CYCLES_LO: 0x200,
   CYCLES_HI: 0x204,
 } as const;

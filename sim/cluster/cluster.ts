@@ -315,6 +315,12 @@ export class Cluster implements PortHost {
       case PERIPHERAL.DMA_ROWS: r.rows = value >>> 0; return;
       case PERIPHERAL.DMA_SRC_STRIDE: r.srcStride = value; return;
       case PERIPHERAL.DMA_DST_STRIDE: r.dstStride = value; return;
+      case PERIPHERAL.DMA_WAIT_ID: {
+        if (value >>> 0 > this.dma.lastQueued) throw new Fault('memory-access', `DMA wait for transfer ${value >>> 0}, which was never queued (the last is ${this.dma.lastQueued})`);
+        const state = this.cores[core]!;
+        state.holdUntil = Math.max(state.holdUntil, this.dma.doneAt(value >>> 0));
+        return;
+      }
       case PERIPHERAL.DMA_START: {
         const request: DmaRequest = { ...r };
         for (let row = 0; row < request.rows; row++) this.checkDmaRow(request, row);

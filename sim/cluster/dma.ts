@@ -55,6 +55,11 @@ export class Dma {
     return this.queue[0]?.doneAt ?? Number.POSITIVE_INFINITY;
   }
 
+  /** When transfer `id` will be done (a past cycle, 0, once it is). */
+  doneAt(id: number): Cycles {
+    return this.queue.find((t) => t.id === id)?.doneAt ?? 0;
+  }
+
   /** When all transfers queued so far will be done. */
   get idleAt(): Cycles {
     return this.queue.at(-1)?.doneAt ?? 0;
