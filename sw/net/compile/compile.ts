@@ -1,0 +1,161 @@
+/**
+ * The network compiler's back end (docs/compiler.md): an integer network (sw/net/graph.ts) to one
+ * ELF program for the cluster. Each node becomes tiles (layer-tiles.ts, op-tiles.ts), the schedule
+ * orders their transfers (schedule.ts), the memory plan places tensors and constants in L2 and L3
+ * (memory-plan.ts), and the program (program.ts) is assembled twice: once to learn how much L2 the
+ * code and tables take, once with the data's final addresses.
+ */
+import { writeElf } from '../../../isa/elf/writer.js';
+import type { AssembledSection } from '../../../isa/elf/image.js';
+import type { RegionConfig } from '../../../isa/platform/memory-map.js';
+import type { Addr } from '../../../isa/types.js';
+import { assemble } from '../../asm/assembler.js';
+import { INSTRUCTION_TABLES } from '../../kernels/instance.js';
+import type { InstructionSet } from '../../kernels/kernel.js';
+import { generatorFor } from '../../kernels/layers/registry.js';
+import type { LayerNode, Network, NetNode } from '../graph.js';
+import { nodeInputs } from '../graph.js';
+import { ConstantPool } from './constants.js';
+import type { DmaModel } from './cost.js';
+import { type Implementation, type TilingSummary, tileLayer } from './layer-tiles.js';
+import { type Lifetime, type MemoryPlan, planMemory } from './memory-plan.js';
+import { networkSource } from './program.js';
+import { type Schedule, schedule } from './schedule.js';
+import { type External, type Tile, align4 } from './tile.js';
+
+export interface CompileOptions {
+  readonly cores: number;
+  /** The kernel of each multiply-accumulate layer. */
+  readonly implementation: (node: LayerNode) => Implementation;
+  readonly l1: RegionConfig;
+  readonly l2: RegionConfig;
+  /** Absent or of size 0: the cluster has no L3. */
+  readonly l3: RegionConfig | undefined;
+  /** The DMA as the cost model sees it. */
+  readonly dma: DmaModel;
+}
+
+/** One node of the compiled network, for the layer table. */
+export interface CompiledNode {
+  readonly node: NetNode;
+  readonly implementation: Implementation | undefined;
+  /** Its tiles are steps first .. last of the program. */
+  readonly firstStep: number;
+  readonly lastStep: number;
+  readonly tiling: TilingSummary;
+  readonly weightBytes: number;
+}
+
+export interface CompiledNetwork {
+  readonly network: Network;
+  readonly options: CompileOptions;
+  readonly nodes: readonly CompiledNode[];
+  readonly tiles: readonly Tile[];
+  readonly schedule: Schedule;
+  readonly memory: MemoryPlan;
+  readonly instructionSet: InstructionSet;
+  readonly source: string;
+  readonly elf: Uint8Array;
+  /** Distinct tile codes, and the bytes of L2 that code and tables take. */
+  readonly codes: number;
+  readonly codeBytes: number;
+  /** Where a tensor's bytes are (L2 or L3), for the input and the outputs. */
+  tensorAddress(tensor: string): Addr;
+}
+
+export class CompileError extends Error {
+  override name = 'CompileError';
+}
+
+function tileNode(node: NetNode, options: CompileOptions, constants: ConstantPool, l1: { start: Addr; bytes: number }) {
+  const context = { cores: options.cores, l1, dma: options.dma, constants };
+  if (node.op === 'layer') {
+    const implementation = options.implementation(node);
+    return { implementation, ...tileLayer(node, implementation, context) };
+  }
+  throw new CompileError(`node '${node.name}': the ${node.op} operator has no kernel yet`);
+}
+
+/** Each tensor's life in steps: from its producer's first tile (the input: before the first) to its last reader's last tile (an output: the end). */
+function lifetimes(network: Network, nodes: readonly CompiledNode[], steps: number): Lifetime[] {
+  const producer = new Map(nodes.map((n) => [n.node.op === 'add' ? n.node.output : n.node.output, n]));
+  return [...network.tensors.values()].map((tensor) => {
+    const readers = nodes.filter((n) => nodeInputs(n.node).includes(tensor.name));
+    const first = tensor.name === network.input ? -1 : (producer.get(tensor.name)?.firstStep ?? -1);
+    const last = network.outputs.includes(tensor.name) ? steps : Math.max(first, ...readers.map((r) => r.lastStep));
+    return { tensor: tensor.name, bytes: tensor.shape.h * tensor.shape.w * tensor.shape.c, first, last };
+  });
+}
+
+const sectionEnd = (sections: readonly AssembledSection[], region: RegionConfig): Addr =>
+  Math.max(region.base, ...sections.filter((s) => s.address >= region.base && s.address < region.base + region.size).map((s) => s.address + s.size));
+
+const DATA_ALIGN = 64;
+
+export function compileNetwork(network: Network, input: Uint8Array, options: CompileOptions): CompiledNetwork {
+  const constants = new ConstantPool();
+  const l1 = { start: options.l1.base, bytes: options.l1.size };
+  const tiles: Tile[] = [];
+  const nodes: CompiledNode[] = network.nodes.map((node) => {
+    const tiled = tileNode(node, options, constants, l1);
+    const firstStep = tiles.length;
+    tiles.push(...tiled.tiles);
+    return { node, implementation: tiled.implementation, firstStep, lastStep: tiles.length - 1, tiling: tiled.summary, weightBytes: tiled.weightBytes };
+  });
+  const plan = schedule(tiles);
+  const instructionSet: InstructionSet = nodes.some((n) => n.implementation && generatorFor((n.node as LayerNode).spec, n.implementation.variant).instructionSet === 'cv32e40p+xnmsparse')
+    ? 'cv32e40p+xnmsparse'
+    : 'cv32e40p';
+  const table = INSTRUCTION_TABLES[instructionSet];
+  const file = `${network.name}.S`;
+
+  // Pass 1: the code and tables' size, with every far address 0.
+  const sizing = networkSource(network.name, tiles, plan, options.cores, () => 0);
+  const codeEnd = sectionEnd(assemble(sizing.source, { file, table, base: options.l2.base }).sections, options.l2);
+  const dataBase = { l2: Math.ceil(codeEnd / DATA_ALIGN) * DATA_ALIGN, l3: options.l3?.base ?? 0 };
+  const l2Free = options.l2.base + options.l2.size - dataBase.l2;
+  const memory = planMemory(lifetimes(network, nodes, tiles.length), constants.blobs, Math.max(0, l2Free), options.l3?.size ?? 0);
+  const tensorAddress = (tensor: string): Addr => {
+    const placement = memory.tensors.get(tensor);
+    if (!placement) throw new CompileError(`no tensor '${tensor}' in network '${network.name}'`);
+    return dataBase[placement.level] + placement.offset;
+  };
+  const constantBase = { l2: dataBase.l2 + align4(memory.arena.l2), l3: dataBase.l3 + align4(memory.arena.l3) };
+  const address = (external: External): Addr => {
+    if (external.kind === 'tensor') return tensorAddress(external.tensor);
+    const placement = memory.constants[external.blob]!;
+    return constantBase[placement.level] + placement.offset;
+  };
+
+  // Pass 2: the same text with the final addresses, and the data beside it.
+  const text = networkSource(network.name, tiles, plan, options.cores, address);
+  const assembled = assemble(text.source, { file, table, base: options.l2.base });
+  if (sectionEnd(assembled.sections, options.l2) !== codeEnd) throw new Error(`${file}: the code moved between the two passes`);
+  const data = (level: 'l2' | 'l3'): AssembledSection | undefined => {
+    const size = align4(memory.arena[level]) + memory.constantBytes[level];
+    if (size === 0) return undefined;
+    const bytes = new Uint8Array(size);
+    const inputPlacement = memory.tensors.get(network.input)!;
+    if (inputPlacement.level === level) bytes.set(input, inputPlacement.offset);
+    constants.blobs.forEach((blob, i) => {
+      const placement = memory.constants[i]!;
+      if (placement.level === level) bytes.set(blob.bytes, align4(memory.arena[level]) + placement.offset);
+    });
+    return { name: `.net.${level}`, address: dataBase[level], size, bytes, flags: { exec: false, write: true, nobits: false }, align: DATA_ALIGN };
+  };
+  const sections = [...assembled.sections, ...[data('l2'), data('l3')].filter((s) => s !== undefined)];
+  return {
+    network,
+    options,
+    nodes,
+    tiles,
+    schedule: plan,
+    memory,
+    instructionSet,
+    source: text.source,
+    elf: writeElf({ ...assembled, sections }),
+    codes: text.codes,
+    codeBytes: codeEnd - options.l2.base,
+    tensorAddress,
+  };
+}
