@@ -43,6 +43,8 @@ export interface ClusterOptions {
    * issues one instruction: slower, and the reference the run-ahead is tested against.
    */
   readonly runAhead?: boolean;
+  /** Called each time a barrier opens, with its cycle, in cluster-time order (per-phase statistics). */
+  readonly onBarrierRelease?: (cycle: Cycles) => void;
 }
 
 export interface CoreReport {
@@ -80,6 +82,7 @@ export class Cluster implements PortHost {
   readonly clint: Clint;
   private readonly cores: CoreState[];
   private readonly runsAhead: boolean;
+  private readonly onBarrierRelease: ((cycle: Cycles) => void) | undefined;
   /** roundRobinOrders by set of cores. */
   private readonly orders = new Map<number, Hart[][]>();
 
@@ -95,6 +98,7 @@ export class Cluster implements PortHost {
     this.dma = new Dma(this.memory, config.dmaLatency, config.dmaBandwidth);
     const stackSize = options.stackSize ?? CORE_STACK_BYTES;
     this.runsAhead = options.runAhead ?? true;
+    this.onBarrierRelease = options.onBarrierRelease;
     this.clint = new Clint(config.cores);
     this.cores = Array.from({ length: config.cores }, (_, id) => {
       const port = new CorePort(id, this.memory, this.tcdm, this, config);
@@ -354,5 +358,6 @@ export class Cluster implements PortHost {
       c.port.stats.barrierWait += resume - c.hart.stats.cycles;
       c.hart.stats.cycles = resume;
     }
+    this.onBarrierRelease?.(cycle);
   }
 }

@@ -15,6 +15,7 @@ import type { InstructionSet } from '../../kernels/kernel.js';
 import { generatorFor } from '../../kernels/layers/registry.js';
 import type { LayerNode, Network, NetNode } from '../graph.js';
 import { nodeInputs } from '../graph.js';
+import { validateNetwork } from '../validate.js';
 import { ConstantPool } from './constants.js';
 import type { DmaModel } from './cost.js';
 import { type Implementation, type TilingSummary, tileLayer } from './layer-tiles.js';
@@ -33,6 +34,8 @@ export interface CompileOptions {
   readonly l3: RegionConfig | undefined;
   /** The DMA as the cost model sees it. */
   readonly dma: DmaModel;
+  /** Give every tensor bytes of its own, so all of them can be read after a run (checking; costs memory). */
+  readonly keepTensors?: boolean;
 }
 
 /** One node of the compiled network, for the layer table. */
@@ -77,13 +80,14 @@ function tileNode(node: NetNode, options: CompileOptions, constants: ConstantPoo
 }
 
 /** Each tensor's life in steps: from its producer's first tile (the input: before the first) to its last reader's last tile (an output: the end). */
-function lifetimes(network: Network, nodes: readonly CompiledNode[], steps: number): Lifetime[] {
-  const producer = new Map(nodes.map((n) => [n.node.op === 'add' ? n.node.output : n.node.output, n]));
+function lifetimes(network: Network, nodes: readonly CompiledNode[], steps: number, keep: boolean): Lifetime[] {
+  const producer = new Map(nodes.map((n) => [n.node.output, n]));
   return [...network.tensors.values()].map((tensor) => {
     const readers = nodes.filter((n) => nodeInputs(n.node).includes(tensor.name));
     const first = tensor.name === network.input ? -1 : (producer.get(tensor.name)?.firstStep ?? -1);
     const last = network.outputs.includes(tensor.name) ? steps : Math.max(first, ...readers.map((r) => r.lastStep));
-    return { tensor: tensor.name, bytes: tensor.shape.h * tensor.shape.w * tensor.shape.c, first, last };
+    const bytes = tensor.shape.h * tensor.shape.w * tensor.shape.c;
+    return keep ? { tensor: tensor.name, bytes, first: -1, last: steps } : { tensor: tensor.name, bytes, first, last };
   });
 }
 
@@ -93,6 +97,11 @@ const sectionEnd = (sections: readonly AssembledSection[], region: RegionConfig)
 const DATA_ALIGN = 64;
 
 export function compileNetwork(network: Network, input: Uint8Array, options: CompileOptions): CompiledNetwork {
+  validateNetwork(network);
+  const inputShape = network.tensors.get(network.input)!.shape;
+  if (input.length !== inputShape.h * inputShape.w * inputShape.c) {
+    throw new CompileError(`network '${network.name}': the input holds ${input.length} bytes, its tensor '${network.input}' is ${inputShape.h}x${inputShape.w}x${inputShape.c}`);
+  }
   const constants = new ConstantPool();
   const l1 = { start: options.l1.base, bytes: options.l1.size };
   const tiles: Tile[] = [];
@@ -114,7 +123,7 @@ export function compileNetwork(network: Network, input: Uint8Array, options: Com
   const codeEnd = sectionEnd(assemble(sizing.source, { file, table, base: options.l2.base }).sections, options.l2);
   const dataBase = { l2: Math.ceil(codeEnd / DATA_ALIGN) * DATA_ALIGN, l3: options.l3?.base ?? 0 };
   const l2Free = options.l2.base + options.l2.size - dataBase.l2;
-  const memory = planMemory(lifetimes(network, nodes, tiles.length), constants.blobs, Math.max(0, l2Free), options.l3?.size ?? 0);
+  const memory = planMemory(lifetimes(network, nodes, tiles.length, options.keepTensors ?? false), constants.blobs, Math.max(0, l2Free), options.l3?.size ?? 0);
   const tensorAddress = (tensor: string): Addr => {
     const placement = memory.tensors.get(tensor);
     if (!placement) throw new CompileError(`no tensor '${tensor}' in network '${network.name}'`);

@@ -17,4 +17,9 @@ export class ConstantPool {
     this.blobs.push({ node, name, bytes });
     return this.blobs.length - 1;
   }
+
+  /** Forgets the blobs added since the pool held `count` (a tiling that was given up). */
+  truncate(count: number): void {
+    this.blobs.length = count;
+  }
 }

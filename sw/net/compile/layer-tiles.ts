@@ -17,6 +17,7 @@ import type { LayerNode } from '../graph.js';
 import type { ConstantPool } from './constants.js';
 import { type DmaModel, KERNEL_OVERHEAD, TILE_OVERHEAD, transferCycles } from './cost.js';
 import { type Fill, type L1Range, type Tile, type Transfer, align4, contiguous } from './tile.js';
+import { blocks, inputRowsFor, rowWindow } from './window.js';
 
 export interface TilingContext {
   readonly cores: number;
@@ -57,25 +58,17 @@ interface Geometry {
 
 /** The tile computing output rows [o0, o1) and channels [c0, c1): its own layer spec and where its input starts. */
 function tileGeometry(layer: LayerSpec, o0: number, o1: number, c0: number, c1: number): Geometry {
-  const first = o0 * layer.stride - layer.pad.top;
-  const last = (o1 - 1) * layer.stride - layer.pad.top + layer.kH - 1;
-  const inRow = Math.max(0, first);
-  const inRows = Math.min(layer.inH - 1, last) - inRow + 1;
+  const rows = rowWindow(layer, o0, o1);
   const channels = c1 - c0;
   const spec: LayerSpec = {
     ...layer,
-    inH: inRows,
+    inH: rows.inRows,
     inC: layer.kind === 'dw' ? channels : layer.inC,
     outC: channels,
-    pad: { ...layer.pad, top: Math.max(0, -first), bottom: Math.max(0, last - (layer.inH - 1)) },
+    pad: { ...layer.pad, top: rows.padTop, bottom: rows.padBottom },
   };
   if (outputHeight(spec) !== o1 - o0) throw new Error(`layer '${layer.name}': tile rows ${o0}..${o1} came out ${outputHeight(spec)} rows`);
-  return { spec, inRow };
-}
-
-/** Ranges [start, end) of `size` items in blocks of `block`. */
-function blocks(count: number, block: number): [number, number][] {
-  return Array.from({ length: Math.ceil(count / block) }, (_, i) => [i * block, Math.min(count, (i + 1) * block)]);
+  return { spec, inRow: rows.inRow };
 }
 
 /** Channel group sizes worth trying: all channels, then halves, in multiples of the kernels' 4-channel block. */
@@ -104,6 +97,8 @@ function groupData(node: LayerNode, spec: LayerSpec, c0: number, c1: number): La
 interface Candidate {
   readonly rows: number;
   readonly group: number;
+  /** Buffer sets: 2 to overlap transfers with compute, 1 when two do not fit (no overlap). */
+  readonly sets: 1 | 2;
   readonly setBytes: number;
   readonly scratchBytes: number;
   readonly estimate: Cycles;
@@ -112,100 +107,97 @@ interface Candidate {
 /** Byte sizes of one buffer set for tiles of `rows` output rows and `group` channels. */
 function setSizes(node: LayerNode, rows: number, group: number, imageBytes: number): { input: number; output: number; weights: number; quantization: number } {
   const layer = node.spec;
-  const inRows = Math.min(layer.inH, (rows - 1) * layer.stride + layer.kH);
   return {
-    input: align4(inRows * layer.inW * (layer.kind === 'dw' ? group : layer.inC)),
+    input: align4(inputRowsFor(layer, rows) * layer.inW * (layer.kind === 'dw' ? group : layer.inC)),
     output: align4(rows * outputWidth(layer) * group),
     weights: align4(imageBytes),
     quantization: group * 12,
   };
 }
 
-function evaluate(node: LayerNode, impl: Implementation, generator: VariantGenerator, context: TilingContext, rows: number, group: number, imageBytes: number): Candidate | undefined {
-  const layer = node.spec;
-  const outH = outputHeight(layer);
-  const sizes = setSizes(node, rows, group, imageBytes);
-  const setBytes = sizes.input + sizes.output + sizes.weights + sizes.quantization;
-  const rowTiles = blocks(outH, rows);
+/** The tiles' distinct shapes: first, second and last row block, of the first and of the last group. */
+function distinctShapes(layer: LayerSpec, rows: number, group: number): Geometry[] {
+  const rowTiles = blocks(outputHeight(layer), rows);
   const groups = blocks(layer.outC, group);
-  const sets = rowTiles.length * groups.length > 1 ? 2 : 1;
-  const left = context.l1.bytes - sets * setBytes;
-  if (left < 0) return undefined;
-  const budget = Math.floor(left / context.cores / 4) * 4;
-  // The distinct tile shapes: first, middle and last row block, of a full and of the last group.
-  const shapes = new Map<string, { geometry: Geometry; count: number }>();
+  const shapes = new Map<string, Geometry>();
   for (const [c0, c1] of [groups[0]!, groups.at(-1)!]) {
     for (const [o0, o1] of [rowTiles[0]!, rowTiles[1] ?? rowTiles[0]!, rowTiles.at(-1)!]) {
       const geometry = tileGeometry(layer, o0, o1, c0, c1);
-      shapes.set(JSON.stringify(geometry.spec), { geometry, count: 0 });
+      shapes.set(JSON.stringify(geometry.spec), geometry);
     }
   }
+  return [...shapes.values()];
+}
+
+function evaluate(node: LayerNode, impl: Implementation, generator: VariantGenerator, context: TilingContext, rows: number, group: number, sets: 1 | 2, imageBytes: number): Candidate | undefined {
+  const layer = node.spec;
+  const sizes = setSizes(node, rows, group, imageBytes);
+  const setBytes = sizes.input + sizes.output + sizes.weights + sizes.quantization;
+  const left = context.l1.bytes - sets * setBytes;
+  if (left < 0) return undefined;
+  const budget = Math.floor(left / context.cores / 4) * 4;
   let scratchBytes = 0;
   let compute = 0;
   try {
-    for (const shape of shapes.values()) {
-      const scratch = generator.scratchBytes(shape.geometry.spec, impl.pattern, budget);
+    for (const { spec } of distinctShapes(layer, rows, group)) {
+      const scratch = generator.scratchBytes(spec, impl.pattern, budget);
       scratchBytes = Math.max(scratchBytes, scratch);
-      shape.count = 1;
-      compute = Math.max(compute, generator.bound(shape.geometry.spec, impl.pattern, context.cores, scratch) * KERNEL_OVERHEAD);
+      compute = Math.max(compute, generator.bound(spec, impl.pattern, context.cores, scratch) * KERNEL_OVERHEAD);
     }
   } catch (error) {
     if (error instanceof LayerSpecError) return undefined;
     throw error;
   }
-  // Every tile brings its input rows; a group's weights come twice (once per buffer set) or once.
-  const tiles = rowTiles.length * groups.length;
+  // Every tile brings its input rows; a group's weights come once per buffer set it uses.
+  const rowTiles = Math.ceil(outputHeight(layer) / rows);
+  const groups = Math.ceil(layer.outC / group);
+  const tiles = rowTiles * groups;
   const inputFill = transferCycles(sizes.input, context.dma);
   const weightFill = transferCycles(sizes.weights + sizes.quantization, context.dma);
-  const weightLoads = groups.length * Math.min(sets, rowTiles.length);
-  const drain = transferCycles(sizes.output, context.dma);
-  const perTile = Math.max(compute + TILE_OVERHEAD, inputFill + drain + (weightFill * weightLoads) / tiles);
-  return { rows, group, setBytes, scratchBytes, estimate: Math.round(inputFill + weightFill + tiles * perTile) };
+  const transfers = inputFill + transferCycles(sizes.output, context.dma) + (weightFill * groups * Math.min(sets, rowTiles)) / tiles;
+  const perTile = sets === 2 ? Math.max(compute + TILE_OVERHEAD, transfers) : compute + TILE_OVERHEAD + transfers;
+  return { rows, group, sets, setBytes, scratchBytes, estimate: Math.round(inputFill + weightFill + tiles * perTile) };
 }
 
-/** The cheapest tiling of the layer that fits, and its tiles. */
-export function tileLayer(node: LayerNode, impl: Implementation, context: TilingContext): TiledLayer {
+/** Every tiling that fits, cheapest first (then fewer tiles, then fewer sets: the order is total). */
+function candidates(node: LayerNode, impl: Implementation, generator: VariantGenerator, context: TilingContext): Candidate[] {
   const layer = node.spec;
-  const generator = generatorFor(layer, impl.variant);
   const outH = outputHeight(layer);
-  const outW = outputWidth(layer);
-  const imageBytes = new Map<number, number>();
-  const imageOf = (group: number): number => {
-    let bytes = imageBytes.get(group);
-    if (bytes === undefined) {
-      const spec = tileGeometry(layer, 0, 1, 0, group).spec;
-      bytes = generator.weightImage(groupData(node, spec, 0, group), impl.pattern).bytes.length;
-      imageBytes.set(group, bytes);
-    }
-    return bytes;
-  };
-  let best: Candidate | undefined;
+  const found: Candidate[] = [];
   for (const group of groupCandidates(layer.outC)) {
+    const imageBytes = generator.weightImage(groupData(node, tileGeometry(layer, 0, 1, 0, group).spec, 0, group), impl.pattern).bytes.length;
     for (let rows = outH; rows >= 1; rows--) {
-      const candidate = evaluate(node, impl, generator, context, rows, group, imageOf(group));
-      if (candidate && (!best || candidate.estimate < best.estimate)) best = candidate;
+      const single = rows === outH && group === layer.outC;
+      for (const sets of single ? ([1] as const) : ([2, 1] as const)) {
+        const candidate = evaluate(node, impl, generator, context, rows, group, sets, imageBytes);
+        if (candidate) found.push(candidate);
+      }
     }
   }
-  if (!best) {
-    throw new LayerSpecError('tile', `layer '${layer.name}' (${impl.variant}): not even one output row of 4 channels fits the ${context.l1.bytes} bytes of L1: give the cluster more L1 (--l1)`);
-  }
-  const { rows, group, setBytes, scratchBytes } = best;
-  const rowTiles = blocks(outH, rows);
-  const groups = blocks(layer.outC, group);
-  const scratch = context.l1.start + (rowTiles.length * groups.length > 1 ? 2 : 1) * setBytes;
+  const tiles = (c: Candidate): number => Math.ceil(outH / c.rows) * Math.ceil(layer.outC / c.group);
+  return found.sort((a, b) => a.estimate - b.estimate || tiles(a) - tiles(b) || b.sets - a.sets || b.group - a.group);
+}
+
+/** The tiles of one candidate; throws a LayerSpecError when a kernel cannot generate one of them. */
+function buildTiles(node: LayerNode, impl: Implementation, generator: VariantGenerator, context: TilingContext, choice: Candidate): TiledLayer {
+  const layer = node.spec;
+  const outW = outputWidth(layer);
+  const { rows, group, setBytes, scratchBytes, sets } = choice;
+  const scratch = context.l1.start + sets * setBytes;
   const tiles: Tile[] = [];
+  const codes = new Map<string, readonly string[]>();
   let weightBytes = 0;
-  for (const [c0, c1] of groups) {
+  for (const [c0, c1] of blocks(layer.outC, group)) {
     const groupSpec = tileGeometry(layer, 0, 1, c0, c1).spec;
     const image = generator.weightImage(groupData(node, groupSpec, c0, c1), impl.pattern).bytes;
     const quantization = quantizationBytes(node, c0, c1);
     weightBytes += image.length + quantization.length;
     const imageBlob = context.constants.add(node.name, `weights ${c0}..${c1 - 1}`, image);
     const quantizationBlob = context.constants.add(node.name, `quantization ${c0}..${c1 - 1}`, quantization);
-    for (const [o0, o1] of rowTiles) {
+    for (const [o0, o1] of blocks(outputHeight(layer), rows)) {
       const { spec, inRow } = tileGeometry(layer, o0, o1, c0, c1);
       const sizes = setSizes(node, rows, group, image.length);
-      const base = context.l1.start + (tiles.length % 2) * setBytes;
+      const base = context.l1.start + (tiles.length % sets) * setBytes;
       const plan = {
         input: base,
         output: base + sizes.input,
@@ -215,12 +207,12 @@ export function tileLayer(node: LayerNode, impl: Implementation, context: Tiling
         scratchBytes: generator.scratchBytes(spec, impl.pattern, scratchBytes),
       };
       const inputBytes = spec.inH * spec.inW * spec.inC;
-      const inputOffset = inRow * layer.inW * layer.inC;
+      const inputOffset = inRow * layer.inW * layer.inC + (layer.kind === 'dw' ? c0 : 0);
       const input: Transfer = layer.kind === 'dw' && spec.inC !== layer.inC
-        ? { external: { kind: 'tensor', tensor: node.input, offset: inputOffset + c0 }, l1: plan.input, length: spec.inC, rows: spec.inH * spec.inW, externalStride: layer.inC, l1Stride: spec.inC }
+        ? { external: { kind: 'tensor', tensor: node.input, offset: inputOffset }, l1: plan.input, length: spec.inC, rows: spec.inH * spec.inW, externalStride: layer.inC, l1Stride: spec.inC }
         : contiguous({ kind: 'tensor', tensor: node.input, offset: inputOffset }, plan.input, inputBytes);
       const fills: Fill[] = [
-        { ...input, content: `${node.input}@${inputOffset + (layer.kind === 'dw' ? c0 : 0)}:${inputBytes}` },
+        { ...input, content: `${node.input}@${inputOffset}:${inputBytes}` },
         { ...contiguous({ kind: 'constant', blob: imageBlob, offset: 0 }, plan.weights, image.length), content: `blob ${imageBlob}` },
         { ...contiguous({ kind: 'constant', blob: quantizationBlob, offset: 0 }, plan.quantization, quantization.length), content: `blob ${quantizationBlob}` },
       ];
@@ -229,15 +221,19 @@ export function tileLayer(node: LayerNode, impl: Implementation, context: Tiling
       const drain: Transfer = spec.outC === layer.outC
         ? contiguous({ kind: 'tensor', tensor: node.output, offset: outputOffset }, plan.output, pixels * spec.outC)
         : { external: { kind: 'tensor', tensor: node.output, offset: outputOffset }, l1: plan.output, length: spec.outC, rows: pixels, externalStride: layer.outC, l1Stride: spec.outC };
-      const data = groupData(node, spec, c0, c1);
+      const key = JSON.stringify({ variant: impl.variant, pattern: impl.pattern, spec: { ...spec, name: '' }, plan, cores: context.cores });
+      // Generated now, so that a kernel refusing the tile rules the candidate out.
+      let lines = codes.get(key);
+      if (!lines) {
+        lines = generator.code({ data: groupData(node, spec, c0, c1), pattern: impl.pattern, cores: context.cores, plan });
+        codes.set(key, lines);
+      }
+      const code = lines;
       tiles.push({
         node: node.name,
         fills,
         scratch: [{ start: plan.output, bytes: pixels * spec.outC }, { start: scratch, bytes: plan.scratchBytes * context.cores }],
-        code: {
-          key: JSON.stringify({ variant: impl.variant, pattern: impl.pattern, spec: { ...spec, name: '' }, plan, cores: context.cores }),
-          lines: () => generator.code({ data, pattern: impl.pattern, cores: context.cores, plan }),
-        },
+        code: { key, lines: () => code },
         drains: [drain],
       });
     }
@@ -245,6 +241,23 @@ export function tileLayer(node: LayerNode, impl: Implementation, context: Tiling
   return {
     tiles,
     weightBytes,
-    summary: { rowsPerTile: rows, channelsPerGroup: group, tiles: tiles.length, l1Bytes: scratch - context.l1.start + scratchBytes * context.cores, estimate: best.estimate },
+    summary: { rowsPerTile: rows, channelsPerGroup: group, tiles: tiles.length, l1Bytes: scratch - context.l1.start + scratchBytes * context.cores, estimate: choice.estimate },
   };
+}
+
+/** The cheapest tiling of the layer that fits and that its kernel generates, and its tiles. */
+export function tileLayer(node: LayerNode, impl: Implementation, context: TilingContext): TiledLayer {
+  const generator = generatorFor(node.spec, impl.variant);
+  let refusal: LayerSpecError | undefined;
+  const blobs = context.constants.blobs.length;
+  for (const choice of candidates(node, impl, generator, context)) {
+    try {
+      return buildTiles(node, impl, generator, context, choice);
+    } catch (error) {
+      if (!(error instanceof LayerSpecError)) throw error;
+      context.constants.truncate(blobs);
+      refusal ??= error;
+    }
+  }
+  throw new LayerSpecError('tile', `layer '${node.spec.name}' (${impl.variant}): no tiling fits the ${context.l1.bytes} bytes of L1${refusal ? ` (${refusal.message})` : ''}: give the cluster more L1 (--l1)`);
 }

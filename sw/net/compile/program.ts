@@ -40,7 +40,8 @@ export function networkSource(name: string, tiles: readonly Tile[], plan: Schedu
     codeIndex.set(tile.code.key, index);
     const body = tile.code.lines();
     if (body.some((line) => /^\s*\.(section|data|text|rodata)/.test(line))) throw new Error(`${tile.node}: a tile's code may not switch sections`);
-    codeLines.push(`# tile code ${index}: ${tile.node}`, ...scopeLabels(body, `t${index}_`));
+    // The code's own `kernel_end`, within a branch's reach of it, leads back to the runtime.
+    codeLines.push(`# tile code ${index}: ${tile.node}`, ...scopeLabels([...body, 'kernel_end:', '  j net_tile_done'], `t${index}_`));
     tableLines.push(`net_code_${index}:`, words(Array.from({ length: cores }, (_, core) => `t${index}_core_${core}`)));
   }
   const stepLines = plan.steps.flatMap((step) => {
@@ -54,7 +55,7 @@ export function networkSource(name: string, tiles: readonly Tile[], plan: Schedu
   const source = [
     `# ${name}: compiled by nmsparse (sw/net/compile), ${cores} core${cores > 1 ? 's' : ''}, ${tiles.length} tiles`,
     assemblerEquates(),
-    ...runtimeLines(),
+    ...runtimeLines(cores),
     ...codeLines,
     '  .section .rodata.net_tables',
     '  .p2align 2',

@@ -1,0 +1,83 @@
+// The compiler's back end on small integer networks: every tensor bit-exact against the golden
+// layers after a run on the cluster, for dense and sparse kernels, 1 and 8 cores, and an L1 small
+// enough to force row tiles, channel groups and many DMA transfers.
+import { describe, expect, it } from 'vitest';
+import { PULP_L1, PULP_L2 } from '../../isa/platform/memory-map.js';
+import type { SparsityPattern } from '../../isa/xnmsparse/gather.js';
+import { type CompileOptions, CompileError, compileNetwork } from '../../sw/net/compile/compile.js';
+import { runNetwork } from '../../sw/net/run.js';
+import type { Variant } from '../../sw/layers/spec.js';
+import { chainNetwork } from './network-support.js';
+
+const NM: SparsityPattern = { n: 1, m: 8 };
+const pad1 = { top: 1, bottom: 1, left: 1, right: 1 };
+const none = { top: 0, bottom: 0, left: 0, right: 0 };
+
+/** conv 3x3, depthwise 3x3 stride 2, pointwise, an 8x8 "valid" conv to 1x1, fc: every kernel kind. */
+function network(sparse: boolean) {
+  const pattern = sparse ? NM : undefined;
+  return chainNetwork('chain', { h: 16, w: 16, c: 8 }, [
+    { kind: 'conv', outC: 16, kH: 3, kW: 3, stride: 1, pad: pad1, output: 'uint8', relu: true, pattern },
+    { kind: 'dw', outC: 16, kH: 3, kW: 3, stride: 2, pad: pad1, output: 'uint8', relu: true },
+    { kind: 'pointwise', outC: 32, kH: 1, kW: 1, stride: 1, pad: none, output: 'uint8', relu: true, pattern },
+    { kind: 'conv', outC: 24, kH: 8, kW: 8, stride: 1, pad: none, output: 'int8', relu: false, pattern },
+    { kind: 'fc', outC: 10, kH: 1, kW: 1, stride: 1, pad: none, output: 'int8', relu: false },
+  ]);
+}
+
+function options(cores: number, l1Bytes: number, variant: Variant): CompileOptions {
+  return {
+    cores,
+    implementation: (node) => (variant !== 'dense' && node.spec.kind !== 'dw' && node.spec.kind !== 'fc' ? { variant, pattern: NM } : { variant: 'dense', pattern: undefined }),
+    l1: { ...PULP_L1, size: l1Bytes },
+    l2: PULP_L2,
+    l3: undefined,
+    dma: { latency: 10, bandwidth: 8 },
+    keepTensors: true,
+  };
+}
+
+describe('compiled networks run bit-exact on the cluster', () => {
+  const cases: [Variant, number, number][] = [
+    ['dense', 1, 64 * 1024],
+    ['dense', 8, 32 * 1024],
+    ['sparse', 8, 64 * 1024],
+    ['xnmsparse', 8, 16 * 1024],
+  ];
+  for (const [variant, cores, l1] of cases) {
+    it(`${variant}, ${cores} core(s), ${l1 / 1024} KiB of L1`, () => {
+      const { network: net, input, golden } = network(variant !== 'dense');
+      const compiled = compileNetwork(net, input, options(cores, l1, variant));
+      const run = runNetwork(compiled);
+      for (const [tensor, bytes] of golden) expect(run.readTensor(tensor), tensor).toEqual(bytes);
+      expect(run.nodes.reduce((s, n) => s + n.cycles, 0)).toBeLessThanOrEqual(run.cycles);
+      if (l1 < 64 * 1024) expect(compiled.tiles.length).toBeGreaterThan(net.nodes.length);
+    });
+  }
+
+  it('gives the same cycles and bytes on a second compilation (determinism)', () => {
+    const { network: net, input } = network(true);
+    const a = compileNetwork(net, input, options(8, 16 * 1024, 'sparse'));
+    const b = compileNetwork(net, input, options(8, 16 * 1024, 'sparse'));
+    expect(Buffer.from(a.elf).equals(Buffer.from(b.elf))).toBe(true);
+    expect(runNetwork(a).cycles).toBe(runNetwork(b).cycles);
+  });
+
+  it('runs another input through the same program', () => {
+    const { network: net, input } = network(false);
+    const compiled = compileNetwork(net, input, options(8, 64 * 1024, 'dense'));
+    const other = network(false);
+    expect(runNetwork(compiled, other.input).outputs.get('y4')).toEqual(other.golden.get('y4'));
+  });
+
+  it('rejects an input of the wrong size, naming the tensor', () => {
+    const { network: net } = network(false);
+    expect(() => compileNetwork(net, new Uint8Array(5), options(8, 64 * 1024, 'dense'))).toThrow(CompileError);
+    expect(() => compileNetwork(net, new Uint8Array(5), options(8, 64 * 1024, 'dense'))).toThrow(/tensor 'x' is 16x16x8/);
+  });
+
+  it('says which layer cannot fit a tiny L1', () => {
+    const { network: net, input } = network(false);
+    expect(() => compileNetwork(net, input, options(8, 1024, 'dense'))).toThrow(/layer 'l0'.*L1/);
+  });
+});
