@@ -6,6 +6,12 @@
  */
 import type { Range } from '../layers/split.js';
 
+/** A token matrix of `rows` tokens by `cols` features (T x 1 x D in sw/net/graph.ts), row-major. */
+export interface TokenMatrix {
+  readonly rows: number;
+  readonly cols: number;
+}
+
 /**
  * `core_<i>` for every core: a core with work runs `setup(range)` (its registers) and jumps to
  * `body`; a core without work goes straight to `kernel_end`.

@@ -16,12 +16,7 @@ import type { Addr } from '../../../isa/types.js';
 import { checkSoftmaxShape, SOFTMAX_FRACTION_BITS, type SoftmaxParameters } from '../../layers/softmax.js';
 import { addConstantLines } from '../layers/im2col.js';
 import { splitRange } from '../layers/split.js';
-import { coreEntryLines, countedLoopLines } from './row-loops.js';
-
-export interface TokenMatrix {
-  readonly rows: number;
-  readonly cols: number;
-}
+import { coreEntryLines, countedLoopLines, type TokenMatrix } from './row-loops.js';
 
 export interface SoftmaxPlan {
   readonly input: Addr;

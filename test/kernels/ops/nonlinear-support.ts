@@ -10,6 +10,7 @@ import type { Addr, Cycles } from '../../../isa/types.js';
 import { Cluster } from '../../../sim/cluster/cluster.js';
 import { assemble } from '../../../sw/asm/assembler.js';
 import { INSTRUCTION_TABLES } from '../../../sw/kernels/instance.js';
+import type { InputRegion } from '../../../sw/kernels/kernel.js';
 import { placeInputs } from '../../../sw/kernels/run.js';
 
 export interface OpRun {
@@ -38,7 +39,7 @@ function wrap(code: readonly string[], cores: number): string {
 }
 
 /** Runs `code` on `cores` cores with `inputs` in L1; every core must exit with 0. */
-export function runOp(code: readonly string[], cores: number, inputs: readonly { address: Addr; bytes: Uint8Array }[], output: { address: Addr; bytes: number }): OpRun {
+export function runOp(code: readonly string[], cores: number, inputs: readonly InputRegion[], output: { address: Addr; bytes: number }): OpRun {
   const table = INSTRUCTION_TABLES.cv32e40p;
   const elf = writeElf(assemble(wrap(code, cores), { table, file: 'op.S' }));
   const cluster = new Cluster({ table, config: { cores }, blocks: true, runAhead: true });
