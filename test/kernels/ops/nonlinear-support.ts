@@ -38,8 +38,29 @@ function wrap(code: readonly string[], cores: number): string {
   return [assemblerEquates(), '  .text', ...dispatch, ...code, 'kernel_end:', ...barrier, '  li a0, 0', '  li a7, 93', '  ecall'].join('\n') + '\n';
 }
 
-/** Runs `code` on `cores` cores with `inputs` in L1; every core must exit with 0. */
-export function runOp(code: readonly string[], cores: number, inputs: readonly InputRegion[], output: { address: Addr; bytes: number }): OpRun {
+/** A stretch of L1 the kernel may store to. */
+export interface Region {
+  readonly address: Addr;
+  readonly bytes: number;
+}
+
+/** Throws unless every L1 byte outside `writable` holds what was placed there (inputs) or 0. */
+function checkStores(after: Uint8Array, inputs: readonly InputRegion[], writable: readonly Region[]): void {
+  const expected = new Uint8Array(PULP_L1.size);
+  for (const region of inputs) expected.set(region.bytes, region.address - PULP_L1.base);
+  for (const region of writable) {
+    const start = region.address - PULP_L1.base;
+    expected.set(after.subarray(start, start + region.bytes), start);
+  }
+  const wrong = expected.findIndex((byte, i) => after[i] !== byte);
+  if (wrong >= 0) throw new Error(`the kernel changed L1 at 0x${(PULP_L1.base + wrong).toString(16)}, outside its output and scratch`);
+}
+
+/**
+ * Runs `code` on `cores` cores with `inputs` in L1; every core must exit with 0 and store nowhere
+ * in L1 but the output and the scratch.
+ */
+export function runOp(code: readonly string[], cores: number, inputs: readonly InputRegion[], output: Region, scratch?: Region): OpRun {
   const table = INSTRUCTION_TABLES.cv32e40p;
   const elf = writeElf(assemble(wrap(code, cores), { table, file: 'op.S' }));
   const cluster = new Cluster({ table, config: { cores }, blocks: true, runAhead: true });
@@ -49,5 +70,6 @@ export function runOp(code: readonly string[], cores: number, inputs: readonly I
   cluster.reports.forEach(({ core, stop }) => {
     if (stop?.kind !== 'exit' || stop.code !== 0) throw new Error(`core ${core} ended with ${JSON.stringify(stop)}, not exit code 0`);
   });
+  checkStores(cluster.memory.readBytes(PULP_L1.base, PULP_L1.size), inputs, scratch ? [output, scratch] : [output]);
   return { output: cluster.memory.readBytes(output.address, output.bytes), cycles };
 }
