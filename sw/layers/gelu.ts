@@ -1,6 +1,6 @@
 /**
  * Integer-only GELU, int8 in and int8 out (docs/integer-nonlinear.md#gelu): I-BERT's i-GELU
- * (Kim et al., arXiv 2101.01321, section 3.5), GELU(x) = x/2 (1 + erf(x / sqrt 2)) with erf on
+ * (Kim et al., arXiv 2101.01321), GELU(x) = x/2 (1 + erf(x / sqrt 2)) with erf on
  * [0, 1.769] replaced by the second-order polynomial 1 - 0.2888 (1.769 - |u|)^2, odd, and 1 beyond.
  * The polynomial's leading coefficient goes into the scale, so the integer work is a clamp, a
  * square and two multiplies; the result is rescaled to the output scale by a pre-shift and a
@@ -81,8 +81,9 @@ export function goldenGelu(params: GeluParameters, input: Uint8Array): Uint8Arra
 }
 
 /**
- * erf to about 1.2e-7 (Numerical Recipes' erfc by a Chebyshev-fitted exponential, W. H. Press et
- * al., 3rd ed., section 6.2.2): the float reference the approximation is measured against.
+ * erf with an error below 1.2e-7 (the complementary error function `erfcc` of W. H. Press et al.,
+ * Numerical Recipes in C, 2nd ed., section 6.2): the float reference the approximation is
+ * measured against.
  */
 export function erf(u: number): number {
   const z = Math.abs(u);

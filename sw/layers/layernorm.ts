@@ -1,7 +1,7 @@
 /**
  * Integer-only LayerNormalization over each token's D features (docs/integer-nonlinear.md#layernorm):
  * int8 in, int8 out at the output scale, per-feature gamma and beta. As in I-BERT (Kim et al.,
- * arXiv 2101.01321, section 3.6) and I-ViT (Li and Gu, arXiv 2207.01405, section 3.5), the mean
+ * arXiv 2101.01321) and I-ViT's I-LayerNorm (Li and Gu, arXiv 2207.01405), the mean
  * and variance are integer sums and the standard deviation an integer square root; this file's
  * choices keep every value an int32 (or uint32) while losing little:
  *

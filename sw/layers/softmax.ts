@@ -1,7 +1,7 @@
 /**
  * Integer-only softmax over each row of a token matrix (docs/integer-nonlinear.md#softmax):
  * int8 input at a real scale, uint8 probabilities at the fixed scale 1/255, after the I-BERT
- * method (Kim et al., arXiv 2101.01321, section 3.4): subtract the row's maximum, split the
+ * integer-only softmax (Kim et al., arXiv 2101.01321): subtract the row's maximum, split the
  * exponent into a power of two and a remainder, approximate the remainder's exponential by a
  * second-order polynomial whose scale absorbs its leading coefficient, shift by the power of two,
  * and divide by the row's sum.
