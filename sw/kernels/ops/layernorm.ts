@@ -23,7 +23,7 @@ import { type LayerNormParameters, MEAN_FRACTION_BITS, NORM_FRACTION_BITS } from
 import { wordsToBytes } from '../words.js';
 import { addConstantLines } from '../layers/im2col.js';
 import { splitRange } from '../layers/split.js';
-import { coreEntryLines, countedLoopLines } from './row-loops.js';
+import { coreEntryLines, countedLoopLines, type TokenMatrix } from './row-loops.js';
 
 export interface LayerNormPlan {
   readonly input: Addr;
@@ -172,9 +172,10 @@ function outputLines(features: number): string[] {
  * Every core's code (the contract of VariantGenerator.code, sw/kernels/layers/generator.ts):
  * `core_<i>` entered with a0 = hart id, ending with `j kernel_end`; stores only to the output.
  */
-export function layerNormCode(params: LayerNormParameters, rows: number, plan: LayerNormPlan, cores: number): string[] {
+export function layerNormCode(params: LayerNormParameters, shape: TokenMatrix, plan: LayerNormPlan, cores: number): string[] {
+  const { rows, cols: d } = shape;
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`layernorm: ${rows} rows`);
-  const d = params.features;
+  if (d !== params.features) throw new RangeError(`layernorm: rows of ${d} features, parameters for ${params.features}`);
   const ranges = splitRange(rows, cores);
   const entries = coreEntryLines(ranges, 'layernorm_start', (range) => [
     `  li ${R.input}, ${plan.input + range.start * d}`,

@@ -44,7 +44,7 @@ function runLayerNorm(scale: LayerNormScales, rows: number, cores: number, input
   const d = params.features;
   const image = layerNormParameterImage(params);
   const [inputAt, outputAt, parametersAt] = layOut(rows * d, rows * d, image.length) as [number, number, number];
-  const code = layerNormCode(params, rows, { input: inputAt, output: outputAt, parameters: parametersAt }, cores);
+  const code = layerNormCode(params, { rows, cols: d }, { input: inputAt, output: outputAt, parameters: parametersAt }, cores);
   const inputs = [{ name: 'input', address: inputAt, bytes: input }, { name: 'parameters', address: parametersAt, bytes: image }];
   return { run: runOp(code, cores, inputs, { address: outputAt, bytes: rows * d }), golden: goldenLayerNorm(params, rows, input) };
 }
@@ -83,6 +83,7 @@ describe('integer LayerNormalization against float', () => {
     expect(() => layerNormParameters({ ...scales(4, 1), outputScale: 1e-9 })).toThrow(/too large for int32/);
     expect(() => layerNormParameters({ ...scales(4, 1), inputScale: -1 })).toThrow(/not a positive number/);
     expect(() => goldenLayerNorm(layerNormParameters(scales(4, 1)), 2, new Uint8Array(7))).toThrow(/7 input bytes/);
+    expect(() => layerNormCode(layerNormParameters(scales(4, 1)), { rows: 2, cols: 5 }, { input: 0, output: 0, parameters: 0 }, 1)).toThrow(/5 features, parameters for 4/);
   });
 });
 
