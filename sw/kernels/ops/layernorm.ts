@@ -23,7 +23,7 @@ import { type LayerNormParameters, MEAN_FRACTION_BITS, NORM_FRACTION_BITS } from
 import { wordsToBytes } from '../words.js';
 import { addConstantLines } from '../layers/im2col.js';
 import { splitRange } from '../layers/split.js';
-import { coreEntryLines, countedLoopLines, type TokenMatrix } from './row-loops.js';
+import { coreEntryLines, countedLoopLines, interleave, type TokenMatrix } from './row-loops.js';
 
 export interface LayerNormPlan {
   readonly input: Addr;
@@ -62,9 +62,6 @@ const R = {
   /** -(mean * factor): with factor * 2^7 as multiplier, x * multiplier + offset = c * factor. */
   offset: 't6',
 } as const;
-
-/** Lines of several elements' steps, step by step. */
-const interleave = (elements: readonly string[][][]): string[] => elements[0]!.flatMap((_, step) => elements.flatMap((steps) => steps[step]!));
 
 /** Pass 1: the row's sum, then its rounded mean in 2^-7 steps, into R.mean. */
 function meanLines(features: number): string[] {

@@ -33,3 +33,12 @@ export function countedLoopLines(label: string, count: number, unroll: number, u
   return [...loop, ...Array.from({ length: count % unroll }, () => single).flat()];
 }
 
+
+/**
+ * Several elements' code, step by step: each element is a list of steps (a step is one or more
+ * lines), and step k of every element comes before step k + 1 of any, so that with two or more
+ * elements an instruction is never followed by one that uses its result.
+ */
+export function interleave(elements: readonly (readonly (readonly string[])[])[]): string[] {
+  return elements[0]!.flatMap((_, step) => elements.flatMap((steps) => steps[step]!));
+}

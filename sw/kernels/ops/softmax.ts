@@ -5,18 +5,19 @@
  * Per row, three passes, each a hardware loop over the row unrolled by 2 or 4 with the elements
  * interleaved so that no loaded value is used by the next instruction:
  * 1. the maximum (cv.max over byte loads);
- * 2. per element the exponential: distance to the maximum, multiply and rounding shift
- *    (cv.addrnr) to base-2 fixed point, split by a shift and a mask, the polynomial (one square),
- *    the shift by the integer part (clamped at 31 by cv.minu); stored as a word in the core's
- *    scratch row and summed;
+ * 2. per element the exponential: the distance to the maximum times the multiplier, as
+ *    x * (-K) + max * K (both terms below 2^30) with the second as cv.addrnr's addend, and the
+ *    rounding shift to base-2 fixed point in that cv.addrnr; the split by a shift and a mask, the
+ *    polynomial (one square), the shift by the integer part (clamped at 31 by cv.minu); stored as
+ *    a word in the core's scratch row and summed;
  * 3. per element (e * 255 + sum / 2) / sum with divu, stored as a byte.
- * About 4 + 12 + 5 instructions per element plus the divider's 3 + leading zeros of the sum.
+ * About 2 + 11 + 5 instructions per element plus the divider's 3 + leading zeros of the sum.
  */
 import type { Addr } from '../../../isa/types.js';
 import { checkSoftmaxShape, SOFTMAX_FRACTION_BITS, type SoftmaxParameters } from '../../layers/softmax.js';
 import { addConstantLines } from '../layers/im2col.js';
 import { splitRange } from '../layers/split.js';
-import { coreEntryLines, countedLoopLines, type TokenMatrix } from './row-loops.js';
+import { coreEntryLines, countedLoopLines, interleave, type TokenMatrix } from './row-loops.js';
 
 export interface SoftmaxPlan {
   readonly input: Addr;
@@ -33,7 +34,8 @@ const R = {
   output: 's1',
   rows: 's2',
   scratch: 's3',
-  multiplier: 's4',
+  /** -inputMultiplier: x * (-K) + max * K is the distance times K, so no subtraction. */
+  negatedMultiplier: 's4',
   shift: 's5',
   offset: 's6',
   constant: 's7',
@@ -42,6 +44,8 @@ const R = {
   counter: 's10',
   cursor: 'a0',
   max: 'a1',
+  /** max * inputMultiplier, cv.addrnr's addend. */
+  scaledMax: 'a6',
   stored: 'a2',
   sum: 'a3',
   half: 'a4',
@@ -64,9 +68,8 @@ function maximumLines(cols: number): string[] {
 /** One element's exponential from its loaded value in `v` (`z` a second register), stored and summed. */
 function exponentialSteps(v: string, z: string): string[][] {
   return [
-    [`  sub ${v}, ${R.max}, ${v}`],
-    [`  mul ${v}, ${v}, ${R.multiplier}`],
-    [`  cv.addrnr ${v}, zero, ${R.shift}`],
+    [`  mul ${v}, ${v}, ${R.negatedMultiplier}`],
+    [`  cv.addrnr ${v}, ${R.scaledMax}, ${R.shift}`],
     [`  srli ${z}, ${v}, ${SOFTMAX_FRACTION_BITS}`],
     [`  andi ${v}, ${v}, ${(1 << SOFTMAX_FRACTION_BITS) - 1}`],
     [`  sub ${v}, ${R.offset}, ${v}`],
@@ -79,15 +82,14 @@ function exponentialSteps(v: string, z: string): string[][] {
   ];
 }
 
-/** Lines of several elements' steps, step by step (each element's dependent steps two instructions apart). */
-const interleave = (elements: readonly string[][][]): string[] => elements[0]!.flatMap((_, step) => elements.flatMap((steps) => steps[step]!));
-
 /** Pass 2: exponentials into the scratch row, their sum into R.sum. */
 function exponentialLines(cols: number): string[] {
   const [a, b] = R.values;
   const [za, zb] = R.octaves;
   const load = (r: string): string => `  cv.lb ${r}, (${R.cursor}), 1`;
   return [
+    `  mul ${R.scaledMax}, ${R.max}, ${R.negatedMultiplier}`,
+    `  neg ${R.scaledMax}, ${R.scaledMax}`,
     `  mv ${R.cursor}, ${R.input}`,
     `  mv ${R.stored}, ${R.scratch}`,
     `  li ${R.sum}, 0`,
@@ -126,7 +128,7 @@ export function softmaxCode(params: SoftmaxParameters, shape: TokenMatrix, plan:
   return [
     ...entries,
     'softmax_start:',
-    `  li ${R.multiplier}, ${params.inputMultiplier}`,
+    `  li ${R.negatedMultiplier}, ${-params.inputMultiplier}`,
     `  li ${R.shift}, ${params.inputShift}`,
     `  li ${R.offset}, ${params.polynomialOffset}`,
     `  li ${R.constant}, ${params.polynomialConstant}`,
