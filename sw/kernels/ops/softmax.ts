@@ -5,11 +5,11 @@
  * Per row, three passes, each a hardware loop over the row unrolled by 2 or 4 with the elements
  * interleaved so that no loaded value is used by the next instruction:
  * 1. the maximum (cv.max over byte loads);
- * 2. per element the exponential: the distance to the maximum times the multiplier, as
- *    x * (-K) + max * K (both terms below 2^30) with the second as cv.addrnr's addend, and the
- *    rounding shift to base-2 fixed point in that cv.addrnr; the split by a shift and a mask, the
- *    polynomial (one square), the shift by the integer part (clamped at 31 by cv.minu); stored as
- *    a word in the core's scratch row and summed;
+ * 2. per element the exponential: the distance to the maximum times the multiplier K, as
+ *    x * (-K) + max * K (each term, and the sum, at most 255 K, below 2^31) with the second as
+ *    cv.addrnr's addend and that cv.addrnr's rounding shift giving the base-2 fixed point; the
+ *    split by a shift and a mask, the polynomial (one square), the shift by the integer part
+ *    (clamped at 31 by cv.minu); stored as a word in the core's scratch row and summed;
  * 3. per element (e * 255 + sum / 2) / sum with divu, stored as a byte.
  * About 2 + 11 + 5 instructions per element plus the divider's 3 + leading zeros of the sum.
  */
