@@ -8,6 +8,7 @@ import type { ChannelQuantization } from '../layers/requantize.js';
 import type { AddScale } from '../layers/add.js';
 import type { AvgPoolScale, PoolSpec } from '../layers/pool.js';
 import type { LayerSpec } from '../layers/spec.js';
+import type { NonlinearNode } from './nonlinear-nodes.js';
 
 export interface TensorShape {
   readonly h: number;
@@ -80,7 +81,7 @@ export interface AvgPoolNode {
   readonly scale: AvgPoolScale;
 }
 
-export type NetNode = LayerNode | AddNode | MaxPoolNode | AvgPoolNode;
+export type NetNode = LayerNode | AddNode | MaxPoolNode | AvgPoolNode | NonlinearNode;
 
 export interface Network {
   readonly name: string;

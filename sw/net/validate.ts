@@ -37,6 +37,11 @@ function expectedOutput(node: NetNode, inputs: readonly NetTensor[]): { shape: T
       const shape = { h: poolOutputHeight(pool), w: poolOutputWidth(pool), c: input.shape.c };
       return { shape, signed: node.op === 'maxpool' ? input.signed : node.scale.outputType === 'int8' };
     }
+    case 'softmax':
+    case 'layernorm':
+    case 'gelu':
+      if (!input.signed) throw new Error(`its input ${input.name} is uint8, the operator takes int8`);
+      return { shape: input.shape, signed: node.op !== 'softmax' };
   }
 }
 

@@ -81,3 +81,44 @@ describe('compiled networks run bit-exact on the cluster', () => {
     expect(() => compileNetwork(net, input, options(8, 1024, 'dense'))).toThrow(/layer 'l0'.*L1/);
   });
 });
+
+describe('the Vision Transformer operators in a compiled network', () => {
+  it('runs matmul, LayerNormalization, GELU and softmax bit-exact on 8 cores and a small L1', async () => {
+    const { layerNormParameters, goldenLayerNorm } = await import('../../sw/layers/layernorm.js');
+    const { geluParameters, goldenGelu } = await import('../../sw/layers/gelu.js');
+    const { softmaxParameters, goldenSoftmax } = await import('../../sw/layers/softmax.js');
+    const tokens = 17;
+    const features = 64;
+    const chain = chainNetwork('tokens', { h: tokens, w: 1, c: 32 }, [
+      { kind: 'matmul', outC: features, kH: 1, kW: 1, stride: 1, pad: none, output: 'int8', relu: false },
+    ]);
+    const gamma = Float32Array.from({ length: features }, (_, i) => 0.5 + (i % 7) / 7);
+    const beta = Float32Array.from({ length: features }, (_, i) => ((i % 5) - 2) / 10);
+    const norm = layerNormParameters({ inputScale: 0.05, outputScale: 0.03, gamma, beta, epsilon: 1e-5 });
+    const gelu = geluParameters(0.03, 0.02);
+    const softmax = softmaxParameters(0.02);
+    const shape = { h: tokens, w: 1, c: features };
+    const tensors = new Map(chain.network.tensors);
+    for (const [name, signed] of [['n', true], ['g', true], ['s', false]] as const) tensors.set(name, { name, shape, signed, scale: 1 });
+    const network = {
+      ...chain.network,
+      outputs: ['s'],
+      tensors,
+      nodes: [
+        ...chain.network.nodes,
+        { op: 'layernorm' as const, name: 'norm', input: 'y0', output: 'n', params: norm },
+        { op: 'gelu' as const, name: 'gelu', input: 'n', output: 'g', params: gelu },
+        { op: 'softmax' as const, name: 'softmax', input: 'g', output: 's', params: softmax },
+      ],
+    };
+    const n = goldenLayerNorm(norm, tokens, chain.golden.get('y0')!);
+    const g = goldenGelu(gelu, n);
+    const s = goldenSoftmax(softmax, tokens, features, g);
+    const compiled = compileNetwork(network, chain.input, options(8, 4 * 1024, 'dense'));
+    const run = runNetwork(compiled);
+    expect(run.readTensor('n')).toEqual(n);
+    expect(run.readTensor('g')).toEqual(g);
+    expect(run.readTensor('s')).toEqual(s);
+    expect(compiled.nodes.slice(1).every((node) => node.tiling.tiles > 1)).toBe(true);
+  });
+});

@@ -79,7 +79,9 @@ function passPixels(spec: LayerSpec, scratchBytes: number): number {
 }
 
 function scratchBytes(spec: LayerSpec, _pattern: SparsityPattern | undefined, budget: number): number {
-  return scratchFor(spec, passPixels(spec, budget));
+  const bytes = scratchFor(spec, passPixels(spec, budget));
+  if (bytes > budget) throw new LayerSpecError('tile', `layer '${spec.name}': a core's state record of ${bytes} bytes does not fit the ${budget} bytes of scratch per core`);
+  return bytes;
 }
 
 /** One core's work: its output pixels and output channels. */

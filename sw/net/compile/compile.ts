@@ -18,7 +18,8 @@ import { nodeInputs } from '../graph.js';
 import { validateNetwork } from '../validate.js';
 import { ConstantPool } from './constants.js';
 import type { DmaModel } from './cost.js';
-import { type Implementation, type TilingSummary, tileLayer } from './layer-tiles.js';
+import type { Implementation, TilingSummary } from './layer-tiles.js';
+import { tileNode } from './operators.js';
 import { type Lifetime, type MemoryPlan, planMemory } from './memory-plan.js';
 import { networkSource } from './program.js';
 import { type Schedule, schedule } from './schedule.js';
@@ -70,15 +71,6 @@ export class CompileError extends Error {
   override name = 'CompileError';
 }
 
-function tileNode(node: NetNode, options: CompileOptions, constants: ConstantPool, l1: { start: Addr; bytes: number }) {
-  const context = { cores: options.cores, l1, dma: options.dma, constants };
-  if (node.op === 'layer') {
-    const implementation = options.implementation(node);
-    return { implementation, ...tileLayer(node, implementation, context) };
-  }
-  throw new CompileError(`node '${node.name}': the ${node.op} operator has no kernel yet`);
-}
-
 /** Each tensor's life in steps: from its producer's first tile (the input: before the first) to its last reader's last tile (an output: the end). */
 function lifetimes(network: Network, nodes: readonly CompiledNode[], steps: number, keep: boolean): Lifetime[] {
   const producer = new Map(nodes.map((n) => [n.node.output, n]));
@@ -106,7 +98,7 @@ export function compileNetwork(network: Network, input: Uint8Array, options: Com
   const l1 = { start: options.l1.base, bytes: options.l1.size };
   const tiles: Tile[] = [];
   const nodes: CompiledNode[] = network.nodes.map((node) => {
-    const tiled = tileNode(node, options, constants, l1);
+    const tiled = tileNode(network, node, options.implementation, { cores: options.cores, l1, dma: options.dma, constants });
     const firstStep = tiles.length;
     tiles.push(...tiled.tiles);
     return { node, implementation: tiled.implementation, firstStep, lastStep: tiles.length - 1, tiling: tiled.summary, weightBytes: tiled.weightBytes };

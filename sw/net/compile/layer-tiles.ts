@@ -141,6 +141,7 @@ function evaluate(node: LayerNode, impl: Implementation, generator: VariantGener
   try {
     for (const { spec } of distinctShapes(layer, rows, group)) {
       const scratch = generator.scratchBytes(spec, impl.pattern, budget);
+      if (scratch > budget) return undefined;
       scratchBytes = Math.max(scratchBytes, scratch);
       compute = Math.max(compute, generator.bound(spec, impl.pattern, context.cores, scratch) * KERNEL_OVERHEAD);
     }

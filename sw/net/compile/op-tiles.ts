@@ -1,0 +1,88 @@
+/**
+ * Tiling the operators other than multiply-accumulate layers (docs/compiler.md#tiles). Row
+ * operators (residual add, softmax, LayerNormalization, GELU) see their tensors as rows of c bytes
+ * (h * w rows) and take blocks of whole rows; pooling takes blocks of output rows with the input
+ * rows their windows read, as a convolution does. Each takes the largest block that fits two
+ * buffer sets in L1 (one when two do not), since these kernels are bound by the DMA more than by
+ * the cores, and fewer tiles cost fewer steps.
+ */
+import type { Addr } from '../../../isa/types.js';
+import { LayerSpecError } from '../../layers/spec.js';
+import type { NetNode, NetTensor, Network } from '../graph.js';
+import type { TilingContext, TiledLayer } from './layer-tiles.js';
+import { transferCycles } from './cost.js';
+import { type Fill, type Tile, align4, contiguous } from './tile.js';
+import { blocks } from './window.js';
+
+/** One row operator as the row tiler sees it. */
+export interface RowOperator {
+  readonly node: NetNode;
+  /** Input tensors, each of the output's rows and row length (a residual add has two). */
+  readonly inputs: readonly NetTensor[];
+  readonly output: NetTensor;
+  /** A table or parameter image every tile reads (GELU's table, LayerNormalization's gamma and beta). */
+  readonly constant?: Uint8Array;
+  /** Scratch bytes each core needs for a row of the tensor. */
+  readonly scratchPerCore?: number;
+  /** The code for `rows` rows at these L1 addresses. */
+  code(rows: number, plan: RowPlan): string[];
+}
+
+export interface RowPlan {
+  readonly inputs: readonly Addr[];
+  readonly output: Addr;
+  readonly constant: Addr;
+  readonly scratch: Addr;
+}
+
+export function tileRows(op: RowOperator, context: TilingContext): TiledLayer {
+  const { node, output } = op;
+  const rowBytes = output.shape.c;
+  const totalRows = output.shape.h * output.shape.w;
+  const constantBytes = align4(op.constant?.length ?? 0);
+  const scratchBytes = align4(op.scratchPerCore ?? 0) * context.cores;
+  const perRow = (op.inputs.length + 1) * rowBytes;
+  const setFor = (rows: number): number => (op.inputs.length + 1) * align4(rows * rowBytes);
+  const fixed = constantBytes + scratchBytes;
+  let rows = Math.min(totalRows, Math.floor((context.l1.bytes - fixed) / 2 / perRow));
+  let sets: 1 | 2 = rows >= totalRows ? 1 : 2;
+  while (rows > 0 && fixed + sets * setFor(rows) > context.l1.bytes) rows--;
+  if (rows < 1) {
+    sets = 1;
+    rows = Math.min(totalRows, Math.floor((context.l1.bytes - fixed) / perRow));
+    while (rows > 0 && fixed + setFor(rows) > context.l1.bytes) rows--;
+  }
+  if (rows < 1) throw new LayerSpecError('tile', `node '${node.name}' (${node.op}): one row of ${rowBytes} bytes and its buffers do not fit the ${context.l1.bytes} bytes of L1: give the cluster more L1 (--l1)`);
+  const setBytes = setFor(rows);
+  const constantAt = context.l1.start + sets * setBytes;
+  const scratch = constantAt + constantBytes;
+  const blob = op.constant ? context.constants.add(node.name, 'table', op.constant) : undefined;
+  const tiles: Tile[] = blocks(totalRows, rows).map(([r0, r1], k): Tile => {
+    const base = context.l1.start + (k % sets) * setBytes;
+    const buffer = (i: number): Addr => base + i * align4(rows * rowBytes);
+    const bytes = (r1 - r0) * rowBytes;
+    const plan: RowPlan = { inputs: op.inputs.map((_, i) => buffer(i)), output: buffer(op.inputs.length), constant: constantAt, scratch };
+    const fills: Fill[] = op.inputs.map((input, i) => ({
+      ...contiguous({ kind: 'tensor', tensor: input.name, offset: r0 * rowBytes }, plan.inputs[i]!, bytes),
+      content: `${input.name}@${r0 * rowBytes}:${bytes}`,
+    }));
+    if (blob !== undefined) fills.push({ ...contiguous({ kind: 'constant', blob, offset: 0 }, constantAt, op.constant!.length), content: `blob ${blob}` });
+    const lines = op.code(r1 - r0, plan);
+    return {
+      node: node.name,
+      fills,
+      scratch: [{ start: plan.output, bytes }, ...(scratchBytes > 0 ? [{ start: scratch, bytes: scratchBytes }] : [])],
+      code: { key: JSON.stringify({ op: node.op, node: node.name, rows: r1 - r0, plan }), lines: () => lines },
+      drains: [contiguous({ kind: 'tensor', tensor: output.name, offset: r0 * rowBytes }, plan.output, bytes)],
+    };
+  });
+  const transfers = transferCycles(rows * perRow, context.dma);
+  return {
+    tiles,
+    weightBytes: op.constant?.length ?? 0,
+    summary: { rowsPerTile: rows, channelsPerGroup: rowBytes, tiles: tiles.length, l1Bytes: sets * setBytes + fixed, estimate: tiles.length * transfers },
+  };
+}
+
+/** A tensor of the network, which validation has checked exists. */
+export const tensorOf = (network: Network, name: string): NetTensor => network.tensors.get(name)!;

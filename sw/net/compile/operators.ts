@@ -1,0 +1,60 @@
+/**
+ * Each node of the integer network as tiles: multiply-accumulate layers by layer-tiles.ts with
+ * the kernel the options pick, the other operators by op-tiles.ts with their kernels
+ * (sw/kernels/ops/).
+ */
+import { geluCode, geluTableImage } from '../../kernels/ops/gelu.js';
+import { layerNormCode, layerNormParameterImage } from '../../kernels/ops/layernorm.js';
+import { softmaxCode, softmaxScratchBytes } from '../../kernels/ops/softmax.js';
+import type { LayerNode, NetNode, Network } from '../graph.js';
+import { type Implementation, type TiledLayer, type TilingContext, tileLayer } from './layer-tiles.js';
+import { tensorOf, tileRows } from './op-tiles.js';
+
+export interface TiledNode extends TiledLayer {
+  readonly implementation: Implementation | undefined;
+}
+
+export function tileNode(network: Network, node: NetNode, implementation: (node: LayerNode) => Implementation, context: TilingContext): TiledNode {
+  const cores = context.cores;
+  if (node.op === 'layer') {
+    const chosen = implementation(node);
+    return { implementation: chosen, ...tileLayer(node, chosen, context) };
+  }
+  const output = tensorOf(network, node.output);
+  const cols = output.shape.c;
+  const rowOperator = { node, output };
+  switch (node.op) {
+    case 'softmax':
+      return {
+        implementation: undefined,
+        ...tileRows({
+          ...rowOperator,
+          inputs: [tensorOf(network, node.input)],
+          scratchPerCore: softmaxScratchBytes(cols),
+          code: (rows, plan) => softmaxCode(node.params, { rows, cols }, { input: plan.inputs[0]!, output: plan.output, scratch: plan.scratch }, cores),
+        }, context),
+      };
+    case 'layernorm':
+      return {
+        implementation: undefined,
+        ...tileRows({
+          ...rowOperator,
+          inputs: [tensorOf(network, node.input)],
+          constant: layerNormParameterImage(node.params),
+          code: (rows, plan) => layerNormCode(node.params, { rows, cols }, { input: plan.inputs[0]!, output: plan.output, parameters: plan.constant }, cores),
+        }, context),
+      };
+    case 'gelu':
+      return {
+        implementation: undefined,
+        ...tileRows({
+          ...rowOperator,
+          inputs: [tensorOf(network, node.input)],
+          constant: geluTableImage(node.params),
+          code: (rows, plan) => geluCode({ rows, cols }, { input: plan.inputs[0]!, output: plan.output, table: plan.constant }, cores),
+        }, context),
+      };
+    default:
+      throw new Error(`node '${node.name}': the ${node.op} operator has no kernel yet`);
+  }
+}
