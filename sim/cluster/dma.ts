@@ -108,11 +108,16 @@ export class Dma implements BankOccupant {
   }
 
   occupies(bank: number, cycle: Cycles): boolean {
-    // Transfers follow one another: at most one moves data in a given cycle.
-    const t = this.queue.find((q) => cycle >= q.dataStart && cycle < q.doneAt);
-    if (t === undefined) return false;
-    const step = cycle - t.dataStart;
-    return t.l1Sides.some((side) => l1SideTakesBank(side, t, step, this.config.l1Base, this.config.l1Banks, bank));
+    // Transfers follow one another: at most one moves data in a given cycle. Plain loops: cores
+    // ask this for every L1 access while a transfer runs.
+    for (const t of this.queue) {
+      if (cycle < t.dataStart || cycle >= t.doneAt) continue;
+      for (const side of t.l1Sides) {
+        if (l1SideTakesBank(side, t, cycle - t.dataStart, this.config.l1Base, this.config.l1Banks, bank)) return true;
+      }
+      return false;
+    }
+    return false;
   }
 
   /** The cycles outside which no queued transfer takes a bank. */
