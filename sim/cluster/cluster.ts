@@ -23,7 +23,7 @@ import type { InstructionTable } from '../../isa/table.js';
 import type { Addr, Cycles, Word } from '../../isa/types.js';
 import { loadImage } from '../program.js';
 import { MAX_CLUSTER_CORES, PULP_CLUSTER, type ClusterConfig } from './config.js';
-import { CORE_STACK_BYTES, PERIPHERAL, PERIPHERALS_SIZE } from '../../isa/platform/memory-map.js';
+import { CLINT_BASE, CLINT_SIZE, CORE_STACK_BYTES, PERIPHERAL, PERIPHERALS_SIZE } from '../../isa/platform/memory-map.js';
 import { CorePort, type PortHost, type PortStats } from './core-port.js';
 import { Dma, type DmaRequest } from './dma.js';
 import { Tcdm } from './tcdm.js';
@@ -110,7 +110,11 @@ export class Cluster implements PortHost {
       { name: 'l2', base: config.l2Base, size: config.l2Size },
     ]);
     this.l3 = new PagedMemory({ name: 'l3', base: config.l3Base, size: config.l3Size });
-    for (const region of [...this.memory.regions, { name: 'the peripherals', base: config.peripheralsBase, end: config.peripheralsBase + PERIPHERALS_SIZE }]) {
+    const windows = [
+      { name: 'the peripherals', base: config.peripheralsBase, end: config.peripheralsBase + PERIPHERALS_SIZE },
+      { name: 'the CLINT', base: CLINT_BASE, end: CLINT_BASE + CLINT_SIZE },
+    ];
+    for (const region of [...this.memory.regions, ...windows]) {
       if (region.base < this.l3.end && this.l3.base < region.end) throw new Error(`cluster: L3 ${hex(this.l3.base)}..${hex(this.l3.end)} overlaps ${region.name}`);
     }
     this.system = new SystemMemory(this.memory, this.l3);

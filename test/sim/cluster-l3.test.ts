@@ -116,6 +116,7 @@ describe('cluster L3', () => {
 
   it('rejects an L3 that overlaps another memory, and a bandwidth that is no whole number of bytes', () => {
     expect(() => new Cluster({ config: { l3Base: PULP_CLUSTER.l2Base + 0x1000 } })).toThrow(/L3 0x1c001000\.\.0x20001000 overlaps l2/);
+    expect(() => new Cluster({ config: { l3Base: 0x0200_0000, l3Size: 0x1000 } })).toThrow(/L3 0x02000000\.\.0x02001000 overlaps the CLINT/);
     expect(() => new Cluster({ config: { l3Bandwidth: 1.5 } })).toThrow(/l3Bandwidth must be a positive whole number of bytes per cycle, not 1.5/);
     expect(() => new Cluster({ config: { dmaBandwidth: 0 } })).toThrow(/dmaBandwidth must be/);
   });
