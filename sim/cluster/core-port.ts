@@ -1,7 +1,9 @@
 /**
  * One core's view of the cluster's memory system: L1 accesses go through TCDM bank arbitration,
  * L2 accesses pay the interconnect latency, and the peripheral window reaches the barrier, DMA
- * and timer. L3 is the DMA's alone: a load, store or fetch there is an access fault. Waits are charged to the hart's current instruction and to the core's statistics.
+ * and timer. L3 is the DMA's alone: a load, store or fetch there is an access fault. Waits are
+ * charged to the hart's current instruction and to the core's statistics, a bank wait split by
+ * who held the bank (another core, or the DMA).
  * An access happens in the cycle its instruction issued, which is the hart's mcycle while the
  * instruction runs. A peripheral access pauses the hart so that the cluster can act on it. The
  * platform's CLINT window reaches the cluster's one CLINT (one msip and mtimecmp per core), in the
