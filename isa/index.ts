@@ -9,6 +9,6 @@ export type { Addr, Cycles, Word, HartContext } from './types.js';
 export { readElf, ElfError, type ElfImage } from './elf/reader.js';
 export { Fault, type FaultKind } from './fault.js';
 export { writeElf } from './elf/writer.js';
-export { PULP_MEMORY_MAP, SPIKE_MEMORY_MAP, PULP_L1, PULP_L2, PERIPHERALS_BASE, PERIPHERALS_SIZE, PERIPHERAL, CORE_STACK_BYTES, type RegionConfig } from './platform/memory-map.js';
+export { PULP_MEMORY_MAP, SPIKE_MEMORY_MAP, PULP_L1, PULP_L2, PULP_L3, PERIPHERALS_BASE, PERIPHERALS_SIZE, PERIPHERAL, CORE_STACK_BYTES, type RegionConfig } from './platform/memory-map.js';
 export { type Effects, isRegisterOnly } from './effects.js';
 export { assemblerEquates, platformSymbolGroups, type PlatformSymbol, type SymbolGroup } from './platform/symbols.js';

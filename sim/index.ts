@@ -13,7 +13,8 @@ export type { RetireEvent, RetireHook, RegisterWrite, DataAccess, TrapEvent, Tra
 export {
   simulate, coreCountError, formatRetire, formatTrap, formatStats, type SimulateOptions, type SimulationReport, type SimulationStop,
 } from './simulate.js';
-export { loadProgram, runElf, loadImage } from './program.js';
-export { Cluster, type ClusterOptions, type ClusterResult } from './cluster/cluster.js';
+export { loadProgram, runElf, loadImage, type LoadTarget } from './program.js';
+export { Cluster, type ClusterOptions, type ClusterResult, type CoreReport } from './cluster/cluster.js';
+export { PortStats } from './cluster/core-port.js';
 export { PULP_CLUSTER, type ClusterConfig } from './cluster/config.js';
 export { DEFAULT_MAX_CYCLES } from './limits.js';

@@ -33,12 +33,20 @@ export interface LoadedProgram {
   readonly image: ElfImage;
 }
 
+/** Where a program is loaded: a MappedMemory, or the cluster's memories with its L3. */
+export interface LoadTarget {
+  readonly regions: readonly RegionConfig[];
+  /** The region holding all of [addr, addr + size), or undefined. */
+  find(addr: Addr, size: number): RegionConfig | undefined;
+  writeBytes(addr: Addr, data: Uint8Array): void;
+}
+
 /**
  * Copy the loadable segments into memory (zero-filling .bss). Refuses, with an ElfError, a program
  * that does not fit the memory map, has no code, or whose entry point is not in its code: such a
  * program would only fail at its first fetch, with a message about an address.
  */
-export function loadImage(memory: MappedMemory, image: ElfImage): void {
+export function loadImage(memory: LoadTarget, image: ElfImage): void {
   for (const segment of image.segments) {
     if (!memory.find(segment.address, segment.memorySize)) {
       const map = memory.regions.map((r) => `${r.name} ${span(r.base, r.size)}`).join(', ');

@@ -113,6 +113,7 @@ export function formatStats(harts: readonly Hart[], waits?: readonly PortStats[]
   if (waits) {
     rows.push(
       ['  tcdm contention', (_h, i) => waits[i]!.tcdmContention],
+      ['  dma contention', (_h, i) => waits[i]!.dmaContention],
       ['  l2 latency', (_h, i) => waits[i]!.l2Wait],
       ['barrier wait', (_h, i) => waits[i]!.barrierWait],
       ['dma wait', (_h, i) => waits[i]!.dmaWait],

@@ -7,7 +7,7 @@
  * beside the start-up files, and a test compares them with what this file generates.
  */
 import { hex } from '../bits.js';
-import { PULP_L1, PULP_L2, regionEnd } from './memory-map.js';
+import { PULP_L1, PULP_L2, PULP_L3, regionEnd } from './memory-map.js';
 import { platformSymbolGroups, type PlatformSymbol } from './symbols.js';
 
 export interface GeneratedFile {
@@ -37,7 +37,8 @@ export function platformHeader(): GeneratedFile {
 /**
  * A program in PULP L2: code, read-only data, data and .bss in that order from the base of L2
  * (`__bss_start` / `__bss_end` for the start-up code to clear), `__stack_top` at the end of L2,
- * and the `.l1` sections (isL1Section) from the base of L1.
+ * the `.l1` sections (isL1Section) from the base of L1 and the `.l3` sections (isL3Section) from
+ * the base of L3, which only the cluster's DMA reaches.
  */
 export function linkerScript(): GeneratedFile {
   const lines = [
@@ -54,9 +55,10 @@ export function linkerScript(): GeneratedFile {
     '  __bss_end = .;',
     `  __stack_top = ${hex(regionEnd(PULP_L2))};`,
     `  .l1 ${hex(PULP_L1.base)} : { *(.l1) *(.l1.*) }`,
+    `  .l3 ${hex(PULP_L3.base)} : { *(.l3) *(.l3.*) }`,
     '}',
   ];
-  return { name: 'link.ld', text: BANNER + '/* Programs in PULP L2; the stack grows down from its end; .l1 sections in the cluster L1. */\n' + lines.join('\n') + '\n' };
+  return { name: 'link.ld', text: BANNER + '/* Programs in PULP L2; the stack grows down from its end; .l1 sections in the cluster L1, .l3 sections in L3 (DMA only). */\n' + lines.join('\n') + '\n' };
 }
 
 /** Every generated file. */

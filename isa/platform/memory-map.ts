@@ -26,8 +26,23 @@ export function isL1Section(name: string): boolean {
 
 /** PULP L2: program code and data, reached from the cluster through its interconnect. */
 export const PULP_L2: RegionConfig = { name: 'l2', base: 0x1c00_0000, size: 512 * 1024 };
-/** PULP cluster map: 64 KiB L1 scratchpad (TCDM) and 512 KiB L2. */
+/** PULP cluster map: 64 KiB L1 scratchpad (TCDM) and 512 KiB L2, the memories the cores reach. */
 export const PULP_MEMORY_MAP: readonly RegionConfig[] = [PULP_L1, PULP_L2];
+
+/**
+ * PULP L3: the external memory (HyperRAM on PULP chips) for weights and activations that do not
+ * fit in L2. Only the cluster's DMA reaches it; the cores do not (an access there is an access
+ * fault). 64 MiB: room for a whole network's weights and activations (ResNet-18 has 11 MB of int8
+ * weights). It costs the simulator nothing until written (sim/cluster/paged-memory.ts).
+ */
+export const PULP_L3: RegionConfig = { name: 'l3', base: 0x2000_0000, size: 64 * 1024 * 1024 };
+/**
+ * Sections placed in L3, as `.l1` sections are in L1: `.l3` and `.l3.<anything>`, for a network's
+ * weights and the activations that do not fit in L2.
+ */
+export function isL3Section(name: string): boolean {
+  return name === '.l3' || name.startsWith('.l3.');
+}
 
 /** Bytes of L1 each cluster core gets for its stack, from the top of L1 down (core i below core i - 1). */
 export const CORE_STACK_BYTES = 2048;

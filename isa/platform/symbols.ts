@@ -5,7 +5,7 @@
  * one set of names for one set of values.
  */
 import {
-  CLINT, CLINT_BASE, CORE_STACK_BYTES, PERIPHERAL, PERIPHERALS_BASE, PERIPHERALS_SIZE, PULP_MEMORY_MAP, regionEnd,
+  CLINT, CLINT_BASE, CORE_STACK_BYTES, PERIPHERAL, PERIPHERALS_BASE, PERIPHERALS_SIZE, PULP_L3, PULP_MEMORY_MAP, regionEnd,
 } from './memory-map.js';
 
 export interface PlatformSymbol {
@@ -21,7 +21,7 @@ export interface SymbolGroup {
 
 /** Every platform symbol, in groups. */
 export function platformSymbolGroups(): readonly SymbolGroup[] {
-  const regions = PULP_MEMORY_MAP.map((region) => {
+  const regions = [...PULP_MEMORY_MAP, PULP_L3].map((region) => {
     const prefix = `PULP_${region.name.toUpperCase()}`;
     return {
       title: `PULP ${region.name.toUpperCase()}: base, size in bytes, first address past the end.`,

@@ -9,7 +9,8 @@
  * then round-robin order) runs ahead until it reaches the cycle of the next core, the next DMA
  * completion or the cycle limit, or touches a peripheral. Every shared resource is therefore used
  * in cluster-time order, as a cycle-by-cycle loop would use it, and a core that computes without
- * competing runs whole compiled blocks.
+ * competing runs whole compiled blocks. The DMA's use of the TCDM banks needs no such care: it is
+ * fixed by the transfers queued, and only a peripheral access (which pauses its core) queues one.
  */
 import { Fault } from '../../isa/fault.js';
 import type { ImplementedRows } from '../core/code-cache.js';
@@ -19,13 +20,15 @@ import { SyscallEnvironment, type HaltReason } from '../core/environment.js';
 import type { ElfImage } from '../../isa/elf/reader.js';
 import { hex } from '../../isa/bits.js';
 import type { InstructionTable } from '../../isa/table.js';
-import type { Cycles, Word } from '../../isa/types.js';
+import type { Addr, Cycles, Word } from '../../isa/types.js';
 import { loadImage } from '../program.js';
 import { MAX_CLUSTER_CORES, PULP_CLUSTER, type ClusterConfig } from './config.js';
-import { CORE_STACK_BYTES, PERIPHERAL } from '../../isa/platform/memory-map.js';
+import { CLINT_BASE, CLINT_SIZE, CORE_STACK_BYTES, PERIPHERAL, PERIPHERALS_SIZE } from '../../isa/platform/memory-map.js';
 import { CorePort, type PortHost, type PortStats } from './core-port.js';
 import { Dma, type DmaRequest } from './dma.js';
 import { Tcdm } from './tcdm.js';
+import { PagedMemory } from './paged-memory.js';
+import { SystemMemory } from './system-memory.js';
 import { Clint } from '../../isa/platform/clint.js';
 
 export interface ClusterOptions {
@@ -43,7 +46,11 @@ export interface ClusterOptions {
    * issues one instruction: slower, and the reference the run-ahead is tested against.
    */
   readonly runAhead?: boolean;
-  /** Called each time a barrier opens, with its cycle, in cluster-time order (per-phase statistics). */
+  /**
+   * Called each time the barrier opens, with the cycle it opens in (that of the last core to
+   * arrive, or to halt), in cluster-time order: every other core is parked at the barrier then, so
+   * `cluster.reports` holds each core's statistics up to that point (a network's per-layer table).
+   */
   readonly onBarrierRelease?: (cycle: Cycles) => void;
 }
 
@@ -75,7 +82,12 @@ interface CoreState {
 
 export class Cluster implements PortHost {
   readonly config: ClusterConfig;
+  /** L1 and L2: the memories the cores reach. */
   readonly memory: MappedMemory;
+  /** The external memory, which only the DMA (and the ELF loader) reaches. */
+  readonly l3: PagedMemory;
+  /** Every memory, as the DMA and the loader see them. */
+  readonly system: SystemMemory;
   readonly tcdm: Tcdm;
   readonly dma: Dma;
   /** The platform's CLINT: each core's software and timer interrupt lines. */
@@ -89,13 +101,25 @@ export class Cluster implements PortHost {
   constructor(options: ClusterOptions = {}) {
     const config = { ...PULP_CLUSTER, ...options.config };
     if (config.cores < 1 || config.cores > MAX_CLUSTER_CORES) throw new Error(`cluster: 1 to ${MAX_CLUSTER_CORES} cores, not ${config.cores}`);
+    for (const key of ['dmaBandwidth', 'l3Bandwidth'] as const) {
+      if (!Number.isInteger(config[key]) || config[key] < 1) throw new Error(`cluster: ${key} must be a positive whole number of bytes per cycle, not ${config[key]}`);
+    }
     this.config = config;
     this.memory = new MappedMemory([
       { name: 'l1', base: config.l1Base, size: config.l1Size },
       { name: 'l2', base: config.l2Base, size: config.l2Size },
     ]);
-    this.tcdm = new Tcdm(config.l1Base, config.l1Banks);
-    this.dma = new Dma(this.memory, config.dmaLatency, config.dmaBandwidth);
+    this.l3 = new PagedMemory({ name: 'l3', base: config.l3Base, size: config.l3Size });
+    const windows = [
+      { name: 'the peripherals', base: config.peripheralsBase, end: config.peripheralsBase + PERIPHERALS_SIZE },
+      { name: 'the CLINT', base: CLINT_BASE, end: CLINT_BASE + CLINT_SIZE },
+    ];
+    for (const region of [...this.memory.regions, ...windows]) {
+      if (region.base < this.l3.end && this.l3.base < region.end) throw new Error(`cluster: L3 ${hex(this.l3.base)}..${hex(this.l3.end)} overlaps ${region.name}`);
+    }
+    this.system = new SystemMemory(this.memory, this.l3);
+    this.dma = new Dma(this.system, config);
+    this.tcdm = new Tcdm(config.l1Base, config.l1Banks, this.dma);
     const stackSize = options.stackSize ?? CORE_STACK_BYTES;
     this.runsAhead = options.runAhead ?? true;
     this.onBarrierRelease = options.onBarrierRelease;
@@ -126,9 +150,9 @@ export class Cluster implements PortHost {
     return this.cores.map((c, core) => ({ core, stop: c.hart.halted, hart: c.hart, waits: c.port.stats }));
   }
 
-  /** Load an ELF image; every core starts at its entry point. */
+  /** Load an ELF image (into L1, L2 and L3); every core starts at its entry point. */
   load(image: ElfImage): void {
-    loadImage(this.memory, image);
+    loadImage(this.system, image);
     for (const { hart } of this.cores) hart.pc = image.entry;
   }
 
@@ -337,9 +361,15 @@ export class Cluster implements PortHost {
     }
   }
 
+  /** Each row of each end lies in the memory of the end's first row (the DMA times a transfer by its ends' memories). */
   private checkDmaRow(r: DmaRequest, row: number): void {
-    for (const [what, addr] of [['source', r.src + row * r.srcStride], ['destination', r.dst + row * r.dstStride]] as const) {
-      if (!this.memory.find(addr >>> 0, r.length)) throw new Fault('memory-access', `DMA ${what} ${hex(addr >>> 0)}+${r.length} is outside memory`);
+    for (const [what, first, stride] of [['source', r.src, r.srcStride], ['destination', r.dst, r.dstStride]] as const) {
+      const addr: Addr = (first + row * stride) >>> 0;
+      const region = this.system.find(addr, r.length);
+      if (!region) throw new Fault('memory-access', `DMA ${what} ${hex(addr)}+${r.length} is outside memory`);
+      if (row > 0 && region !== this.system.find(first >>> 0, r.length)) {
+        throw new Fault('memory-access', `DMA ${what} row ${row} at ${hex(addr)} leaves the memory of the first row (${hex(first >>> 0)})`);
+      }
     }
   }
 

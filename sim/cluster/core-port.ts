@@ -1,7 +1,9 @@
 /**
  * One core's view of the cluster's memory system: L1 accesses go through TCDM bank arbitration,
  * L2 accesses pay the interconnect latency, and the peripheral window reaches the barrier, DMA
- * and timer. Waits are charged to the hart's current instruction and to the core's statistics.
+ * and timer. L3 is the DMA's alone: a load, store or fetch there is an access fault. Waits are
+ * charged to the hart's current instruction and to the core's statistics, a bank wait split by
+ * who held the bank (another core, or the DMA).
  * An access happens in the cycle its instruction issued, which is the hart's mcycle while the
  * instruction runs. A peripheral access pauses the hart so that the cluster can act on it. The
  * platform's CLINT window reaches the cluster's one CLINT (one msip and mtimecmp per core), in the
@@ -9,7 +11,7 @@
  */
 import { hex } from '../../isa/bits.js';
 import type { AccessSize, Addr, Cycles, Word } from '../../isa/types.js';
-import { Fault } from '../../isa/fault.js';
+import { Fault, TRAP_CAUSE, type TrapCause } from '../../isa/fault.js';
 import type { Hart } from '../core/hart.js';
 import type { MappedMemory } from '../core/memory.js';
 import { DataPort } from '../core/data-port.js';
@@ -28,7 +30,10 @@ export interface PortHost {
 
 /** Per-core waits the memory system caused, by cause. */
 export class PortStats {
+  /** Cycles an L1 access waited for a bank another core took. */
   tcdmContention = 0;
+  /** Cycles an L1 access waited for a bank the DMA took. */
+  dmaContention = 0;
   l2Wait = 0;
   barrierWait = 0;
   dmaWait = 0;
@@ -40,6 +45,8 @@ export class CorePort extends DataPort<MappedMemory> {
   private readonly l1Base: number;
   private readonly l1End: number;
   private readonly peripheralsEnd: number;
+  private readonly l3Base: number;
+  private readonly l3End: number;
 
   constructor(
     readonly core: number,
@@ -52,6 +59,13 @@ export class CorePort extends DataPort<MappedMemory> {
     this.l1Base = config.l1Base;
     this.l1End = config.l1Base + config.l1Size;
     this.peripheralsEnd = config.peripheralsBase + PERIPHERALS_SIZE;
+    this.l3Base = config.l3Base;
+    this.l3End = config.l3Base + config.l3Size;
+  }
+
+  override fetchFault(addr: Addr): Fault {
+    if (this.inL3(addr)) return this.l3Fault('instruction fetch', addr, TRAP_CAUSE.instructionAccessFault);
+    return super.fetchFault(addr);
   }
 
   read(addr: Addr, size: AccessSize, signed: boolean): Word {
@@ -63,7 +77,7 @@ export class CorePort extends DataPort<MappedMemory> {
     // The CLINT's accesses in a method of their own, its window's bounds in fields: the hot path
     // stays small and fast (measured on the cluster's speed benchmark).
     if (inClint(addr)) return this.clintRead(addr, size, signed);
-    this.charge(addr, size);
+    this.charge(addr, size, false);
     return this.memory.read(addr, size, signed);
   }
 
@@ -75,7 +89,7 @@ export class CorePort extends DataPort<MappedMemory> {
       this.host.peripheralWrite(this.core, offset, value, this.hart.stats.cycles);
       return;
     }
-    this.charge(addr, size);
+    this.charge(addr, size, true);
     this.memory.write(addr, size, value);
   }
 
@@ -95,24 +109,36 @@ export class CorePort extends DataPort<MappedMemory> {
    * second asked for in the cycle after the first was granted: in L1 each goes through its own
    * bank's arbitration, in L2 each pays the latency.
    */
-  private charge(addr: Addr, size: AccessSize): void {
+  private charge(addr: Addr, size: AccessSize, write: boolean): void {
     const split = (addr & 3) + size > 4;
     if (addr >= this.l1Base && addr < this.l1End) {
       const issue = this.hart.stats.cycles;
       let wait = this.tcdm.access(addr, issue);
+      let dmaWait = this.tcdm.lastDmaWait;
       if (split) {
         const second = this.tcdm.accessLater(addr + 4 - (addr & 3), issue + wait + 1);
         wait += second;
+        dmaWait += this.tcdm.lastDmaWait;
         this.hart.secondWait += second;
       }
       this.hart.dataWait += wait;
-      this.stats.tcdmContention += wait;
+      this.stats.tcdmContention += wait - dmaWait;
+      this.stats.dmaContention += dmaWait;
     } else {
+      if (this.inL3(addr)) throw this.l3Fault(write ? 'store' : 'load', addr, write ? TRAP_CAUSE.storeAccessFault : TRAP_CAUSE.loadAccessFault);
       const wait = split ? 2 * this.config.l2Latency : this.config.l2Latency;
       if (split) this.hart.secondWait += this.config.l2Latency;
       this.hart.dataWait += wait;
       this.stats.l2Wait += wait;
     }
+  }
+
+  private inL3(addr: Addr): boolean {
+    return addr >= this.l3Base && addr < this.l3End;
+  }
+
+  private l3Fault(what: string, addr: Addr, cause: TrapCause): Fault {
+    return new Fault('memory-access', `${what} at ${hex(addr)} is in L3, which only the DMA reaches: copy the data to L1 or L2 first`, cause);
   }
 
   private isPeripheral(addr: Addr): boolean {

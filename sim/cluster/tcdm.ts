@@ -9,11 +9,27 @@
  * asks for a later cycle (the one after its first transaction's grant); a request issued after
  * it, for an earlier cycle, may still use the bank before it. So each bank keeps the set of its
  * reserved cycles from the latest issue cycle on, as a 64-bit mask (two 32-bit words).
+ *
+ * The DMA uses banks too (sim/cluster/dma.ts), and before the cores: a cycle in which it moves a
+ * word of a bank is not granted to a core (counted apart, as the DMA's share of the wait). Its
+ * schedule is fixed once its transfers are queued, so it is known for every cycle a core asks for.
+ * A core kept out of a bank by a long transfer may be granted a cycle beyond the 64-bit window:
+ * such reservations wait in a set of their own until the window reaches them.
  */
 import type { Addr, Cycles } from '../../isa/types.js';
 
 /** Reservations per bank reach at most two per core (an access and its second transaction) ahead. */
 const WINDOW = 64;
+
+/** Something that takes TCDM banks before the cores do, on a schedule known in advance (the DMA). */
+export interface BankOccupant {
+  /** No bank is occupied before this cycle, */
+  readonly busyFrom: Cycles;
+  /** nor from this cycle on. */
+  readonly busyUntil: Cycles;
+  /** The bank is taken in `cycle`. */
+  occupies(bank: number, cycle: Cycles): boolean;
+}
 
 export class Tcdm {
   /** The issue cycle of the latest request per bank: bit i of the masks is cycle windowStart + i. */
@@ -24,15 +40,21 @@ export class Tcdm {
   private now = 0;
   /** banks - 1 when the bank count is a power of two (the usual case): a mask instead of a division. */
   private readonly bankMask: number;
+  /** Per bank, the reserved cycles past the window (a core kept out by the DMA), if any. */
+  private readonly far: (Set<Cycles> | undefined)[];
+  /** Of the wait of the last access (or second transaction) granted, the cycles the DMA held its bank. */
+  lastDmaWait = 0;
 
   constructor(
     readonly l1Base: Addr,
     readonly banks: number,
+    private readonly occupant?: BankOccupant,
   ) {
     this.windowStart = new Float64Array(banks);
     this.low = new Int32Array(banks);
     this.high = new Int32Array(banks);
     this.bankMask = (banks & (banks - 1)) === 0 ? banks - 1 : -1;
+    this.far = new Array<Set<Cycles> | undefined>(banks).fill(undefined);
   }
 
   bankOf(addr: Addr): number {
@@ -78,25 +100,61 @@ export class Tcdm {
       this.high[bank] = high >>> shift;
     }
     this.windowStart[bank] = cycle;
+    if (this.far[bank] !== undefined) this.pullIntoWindow(bank);
   }
 
-  /** Reserve the first free cycle at or after `cycle` and return it. */
+  /** Move the bank's reservations past the window that the window now reaches into its mask. */
+  private pullIntoWindow(bank: number): void {
+    const far = this.far[bank]!;
+    for (const cycle of far) {
+      const offset = cycle - this.windowStart[bank]!;
+      if (offset >= WINDOW) continue;
+      if (offset >= 0) {
+        const word = offset < 32 ? this.low : this.high;
+        word[bank] = word[bank]! | (1 << (offset & 31));
+      }
+      far.delete(cycle);
+    }
+    if (far.size === 0) this.far[bank] = undefined;
+  }
+
+  /** The DMA takes the bank in `cycle`. */
+  private dmaTakes(bank: number, cycle: Cycles): boolean {
+    const occupant = this.occupant;
+    return occupant !== undefined && cycle >= occupant.busyFrom && cycle < occupant.busyUntil && occupant.occupies(bank, cycle);
+  }
+
+  /**
+   * Reserve the first cycle at or after `cycle` in which neither the DMA nor an earlier request
+   * holds the bank, and return it; `lastDmaWait` counts the cycles skipped because the DMA held it.
+   */
   private reserve(bank: number, cycle: Cycles): Cycles {
     const from = cycle - this.windowStart[bank]!;
+    this.lastDmaWait = 0;
     // The common case: the bank is free in the cycle asked for, the first of its window.
-    if (from === 0 && (this.low[bank]! & 1) === 0) {
+    if (from === 0 && (this.low[bank]! & 1) === 0 && !this.dmaTakes(bank, cycle)) {
       this.low[bank] = this.low[bank]! | 1;
       return cycle;
     }
     if (from < 0) throw new Error(`tcdm: bank ${bank} asked for cycle ${cycle}, before its window`);
-    for (let offset = from; offset < WINDOW; offset++) {
-      const word = offset < 32 ? this.low : this.high;
-      const bit = 1 << (offset & 31);
-      if ((word[bank]! & bit) === 0) {
-        word[bank] = word[bank]! | bit;
-        return this.windowStart[bank]! + offset;
+    for (let offset = from; ; offset++) {
+      const at = this.windowStart[bank]! + offset;
+      if (this.dmaTakes(bank, at)) {
+        this.lastDmaWait++;
+      } else if (offset >= WINDOW) {
+        const far = (this.far[bank] ??= new Set());
+        if (!far.has(at)) {
+          far.add(at);
+          return at;
+        }
+      } else {
+        const word = offset < 32 ? this.low : this.high;
+        const bit = 1 << (offset & 31);
+        if ((word[bank]! & bit) === 0) {
+          word[bank] = word[bank]! | bit;
+          return at;
+        }
       }
     }
-    throw new Error(`tcdm: bank ${bank} has no free cycle within ${WINDOW} cycles of ${this.windowStart[bank]}`);
   }
 }

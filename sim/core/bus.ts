@@ -4,12 +4,15 @@
  */
 import type { AccessSize, Addr, Word } from '../../isa/types.js';
 import type { MemoryRegion } from './memory-region.js';
+import type { Fault } from '../../isa/fault.js';
 
 export interface Bus {
   read(addr: Addr, size: AccessSize, signed: boolean): Word;
   write(addr: Addr, size: AccessSize, value: Word): void;
   /** The RAM region holding [addr, addr + size): instruction fetch and pre-decode go through it. */
   find(addr: Addr, size: number): MemoryRegion | undefined;
+  /** The access fault of an instruction fetch at `addr`, which `find` found in no region: it says why. */
+  fetchFault(addr: Addr): Fault;
   /** A halfword if mapped, else undefined (timing look-ahead that must not fault). */
   peek16(addr: Addr): number | undefined;
   readBytes(addr: Addr, length: number): Uint8Array;

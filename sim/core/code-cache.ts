@@ -158,7 +158,7 @@ export class CodeCache {
     this.lastWord = undefined;
     if (addr % 2 !== 0) throw new Fault('misaligned-access', `instruction fetch from odd address ${hex(addr)}`);
     const region = this.memory.find(addr, 2);
-    if (!region) throw new Fault('memory-access', `instruction fetch at ${hex(addr)} is outside memory`, TRAP_CAUSE.instructionAccessFault);
+    if (!region) throw this.memory.fetchFault(addr);
     const offset = addr - region.base;
     const low = region.view.getUint16(offset, true);
     let word = low;

@@ -7,6 +7,7 @@
 import type { AccessSize, Addr, Word } from '../../isa/types.js';
 import type { Bus } from './bus.js';
 import type { MemoryRegion } from './memory-region.js';
+import type { Fault } from '../../isa/fault.js';
 
 export abstract class DataPort<M extends Bus = Bus> implements Bus {
   constructor(protected readonly memory: M) {}
@@ -16,6 +17,10 @@ export abstract class DataPort<M extends Bus = Bus> implements Bus {
 
   find(addr: Addr, size: number): MemoryRegion | undefined {
     return this.memory.find(addr, size);
+  }
+
+  fetchFault(addr: Addr): Fault {
+    return this.memory.fetchFault(addr);
   }
 
   peek16(addr: Addr): number | undefined {

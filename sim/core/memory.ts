@@ -73,6 +73,10 @@ export class MappedMemory implements Bus {
     return new Fault('memory-access', `${what} of ${size} byte(s) at ${hex(addr)} is outside memory`, ACCESS_FAULT_CAUSE[what]);
   }
 
+  fetchFault(addr: Addr): Fault {
+    return new Fault('memory-access', `instruction fetch at ${hex(addr)} is outside memory`, TRAP_CAUSE.instructionAccessFault);
+  }
+
   /** Let `device` answer the program's loads and stores that no region holds, in its window. */
   attachDevice(device: MemoryDevice): void {
     this.device = device;

@@ -5,18 +5,18 @@
  */
 import type { Addr } from '../../isa/types.js';
 import type { AssembledSection, SectionFlags } from '../../isa/elf/image.js';
-import { isL1Section, PULP_L1, PULP_MEMORY_MAP, SPIKE_MEMORY_MAP } from '../../isa/platform/memory-map.js';
+import { isL1Section, isL3Section, PULP_L1, PULP_L3, PULP_MEMORY_MAP, SPIKE_MEMORY_MAP } from '../../isa/platform/memory-map.js';
 import { AsmError, SourceError, type SourceLocation } from './errors.js';
 
 const NOP = 0x00000013;
 const C_NOP = 0x0001;
 
 /**
- * The most bytes a section may hold: the largest memory of the platforms (Spike's 16 MiB RAM). A
+ * The most bytes a section may hold: the largest memory of the platforms (the cluster's 64 MiB L3). A
  * bigger section could not be loaded anywhere; it comes from a mistyped count or alignment
  * (`.space 0x7fffffff`, `.p2align 40`), which would otherwise take minutes and gigabytes to emit.
  */
-const MAX_SECTION_BYTES = Math.max(...[...PULP_MEMORY_MAP, ...SPIKE_MEMORY_MAP].map((region) => region.size));
+const MAX_SECTION_BYTES = Math.max(...[...PULP_MEMORY_MAP, PULP_L3, ...SPIKE_MEMORY_MAP].map((region) => region.size));
 const ADDRESS_SPACE_END = 2 ** 32;
 
 function flagsFor(name: string, flagText?: string): SectionFlags {
@@ -133,14 +133,15 @@ export class Sections {
   /**
    * Give each non-empty section its address: the fixed one if given; for a cluster-L1 section
    * (`.l1`, `.l1.*`, the platform's convention, as in sw/platform/link.ld) the next free address
-   * after the previous L1 section, from the base of L1; else the next free address after the
-   * previous section (aligned), starting at `base`.
+   * after the previous L1 section, from the base of L1; likewise for an L3 section (`.l3`, `.l3.*`)
+   * from the base of L3; else the next free address after the previous section (aligned), starting
+   * at `base`.
    */
   place(base: Addr, fixed: Readonly<Record<string, Addr>> | undefined): void {
-    const cursors = { other: base, l1: PULP_L1.base };
+    const cursors = { other: base, l1: PULP_L1.base, l3: PULP_L3.base };
     const placed: Section[] = [];
     for (const section of this.nonEmpty()) {
-      const region = isL1Section(section.name) ? 'l1' : 'other';
+      const region = isL1Section(section.name) ? 'l1' : isL3Section(section.name) ? 'l3' : 'other';
       section.address = fixed?.[section.name] ?? Math.ceil(cursors[region] / section.align) * section.align;
       cursors[region] = section.end;
       if (section.end > ADDRESS_SPACE_END) throw new AsmError(section.location, `section ${section.name} at 0x${section.address.toString(16)} (${section.size} bytes) runs past the end of the 32-bit address space`);

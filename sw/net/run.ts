@@ -48,12 +48,13 @@ export function runNetwork(compiled: CompiledNetwork, input?: Uint8Array): Netwo
       cores: compiled.options.cores,
       l1Size: compiled.options.l1.size,
       l2Size: compiled.options.l2.size,
+      ...(compiled.options.l3 ? { l3Base: compiled.options.l3.base, l3Size: compiled.options.l3.size } : {}),
     },
     onBarrierRelease: (cycle) => {
       if (!marked) return;
       marked = false;
       const waits = cluster.reports.map((r) => r.waits);
-      stepEnds.push({ cycle, dmaWait: waits.reduce((s, w) => s + w.dmaWait, 0), dmaContention: waits.reduce((s, w) => s + w.tcdmContention, 0) });
+      stepEnds.push({ cycle, dmaWait: waits.reduce((s, w) => s + w.dmaWait, 0), dmaContention: waits.reduce((s, w) => s + w.dmaContention, 0) });
     },
   });
   const image = readElf(compiled.elf);

@@ -13,6 +13,11 @@
 #define PULP_L2_SIZE                     0x00080000
 #define PULP_L2_END                      0x1c080000
 
+/* PULP L3: base, size in bytes, first address past the end. */
+#define PULP_L3_BASE                     0x20000000
+#define PULP_L3_SIZE                     0x04000000
+#define PULP_L3_END                      0x24000000
+
 /* Stack bytes per cluster core, from the top of L1 down. */
 #define CORE_STACK_BYTES                 0x00000800
 

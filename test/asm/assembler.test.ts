@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assemble, type AssembleOptions } from '../../sw/asm/assembler.js';
-import { PULP_L1, PULP_L2 } from '../../isa/platform/memory-map.js';
+import { PULP_L1, PULP_L2, PULP_L3 } from '../../isa/platform/memory-map.js';
 import { writeElf } from '../../isa/elf/writer.js';
 import { AsmError } from '../../sw/asm/errors.js';
 import { readElf } from '../../isa/elf/reader.js';
@@ -266,7 +266,7 @@ describe('assembler errors carry file:line and the text', () => {
     ['  .equ A, B + 1\n', 1, /undefined symbol 'B'/],
     ['nop\n  .section .l1\n  .word 1\n', 2, /sections .text and .l1 overlap/],
     // Found by the fuzzer (test/fuzz/asm.test.ts): these ran for minutes or forever.
-    ['  .space 0x7fffffff\n', 1, /section .text would grow to 2147483647 bytes, more than the largest memory of the platforms \(16777216 bytes\)/],
+    ['  .space 0x7fffffff\n', 1, /section .text would grow to 2147483647 bytes, more than the largest memory of the platforms \(67108864 bytes\)/],
     ['nop\n  .p2align 5000\n', 2, /the alignment exponent must be from 0 to 31, got 5000/],
     ['nop\n  .align 31\n', 2, /section .text would grow to 2147483648 bytes/],
     ['  .balign 0x100000000\n', 1, /alignment 4294967296 is not a power of two from 1 to 2\^31/],
@@ -296,5 +296,14 @@ describe('assembler: section placement', () => {
     const at = (name: string): number => sections.find((s) => s.name === name)!.address;
     expect([at('.text'), at('.data'), at('.l1x')]).toEqual([PULP_L2.base, PULP_L2.base + 4, PULP_L2.base + 8]);
     expect([at('.l1.a'), at('.l1')]).toEqual([PULP_L1.base, PULP_L1.base + 4]);
+  });
+
+  it('places .l3 and .l3.* sections from the base of L3, in order, apart from L1 and the code', () => {
+    const source = 'nop\n  .section .l3.weights, "aw"\n  .byte 1\n  .section .l1, "aw"\n  .word 2\n  .section .l3, "aw"\n  .word 3\n  .section .l3x, "aw"\n  .word 4\n';
+    const { sections } = assemble(source, { file: 'prog.S' });
+    const at = (name: string): number => sections.find((s) => s.name === name)!.address;
+    expect([at('.l3.weights'), at('.l3')]).toEqual([PULP_L3.base, PULP_L3.base + 4]);
+    expect(at('.l1')).toBe(PULP_L1.base);
+    expect(at('.l3x')).toBe(PULP_L2.base + 4); // not an L3 section: after the code
   });
 });

@@ -480,6 +480,95 @@ ${randomWords(5, 128)}
 copy: .space 64
 `;
 
+/**
+ * Core 0 queues four transfers that reach L1 (L2 to L1; a 2D one from L3, whose rows land on the
+ * same banks; L1 to L3; a 2D copy inside L1) while every core loads and stores L1 words in all
+ * banks: the cores wait for each other and for the DMA. Then the data comes back from L3 to L2.
+ */
+const DMA_CONTENTION = `
+  csrr s11, mhartid
+  li t5, PERIPHERALS_BASE
+  bnez s11, 1f
+  la t0, table
+  sw t0, PERIPHERAL_DMA_SRC_OFFSET(t5)
+  li t1, PULP_L1_BASE + 0x4000
+  sw t1, PERIPHERAL_DMA_DST_OFFSET(t5)
+  li t2, 512
+  sw t2, PERIPHERAL_DMA_LENGTH_OFFSET(t5)
+  sw zero, PERIPHERAL_DMA_START_OFFSET(t5)
+  la t0, weights
+  sw t0, PERIPHERAL_DMA_SRC_OFFSET(t5)
+  li t1, PULP_L1_BASE + 0x4800
+  sw t1, PERIPHERAL_DMA_DST_OFFSET(t5)
+  li t2, 12
+  sw t2, PERIPHERAL_DMA_LENGTH_OFFSET(t5)
+  li t2, 16
+  sw t2, PERIPHERAL_DMA_ROWS_OFFSET(t5)
+  sw t2, PERIPHERAL_DMA_SRC_STRIDE_OFFSET(t5)
+  li t2, 64
+  sw t2, PERIPHERAL_DMA_DST_STRIDE_OFFSET(t5)
+  sw zero, PERIPHERAL_DMA_START_OFFSET(t5)
+  li t1, PULP_L1_BASE + 0x4000
+  sw t1, PERIPHERAL_DMA_SRC_OFFSET(t5)
+  la t0, outbound
+  sw t0, PERIPHERAL_DMA_DST_OFFSET(t5)
+  li t2, 64
+  sw t2, PERIPHERAL_DMA_LENGTH_OFFSET(t5)
+  sw zero, PERIPHERAL_DMA_START_OFFSET(t5)
+  sw t1, PERIPHERAL_DMA_SRC_OFFSET(t5)
+  li t1, PULP_L1_BASE + 0x5000
+  sw t1, PERIPHERAL_DMA_DST_OFFSET(t5)
+  li t2, 8
+  sw t2, PERIPHERAL_DMA_LENGTH_OFFSET(t5)
+  sw t2, PERIPHERAL_DMA_ROWS_OFFSET(t5)
+  sw t2, PERIPHERAL_DMA_DST_STRIDE_OFFSET(t5)
+  li t2, 32
+  sw t2, PERIPHERAL_DMA_SRC_STRIDE_OFFSET(t5)
+  sw zero, PERIPHERAL_DMA_START_OFFSET(t5)
+1:
+  li a1, PULP_L1_BASE + 0x6000
+  slli t0, s11, 6
+  add a1, a1, t0
+  cv.setupi 0, 200, 2f
+  cv.lw t1, (a1), 4
+  add s1, s1, t1
+  sw s1, 0x7fc(a1)
+2:
+  bnez s11, 3f
+  lw zero, PERIPHERAL_DMA_WAIT_OFFSET(t5)
+3:
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
+  li a1, PULP_L1_BASE + 0x4800
+  slli t0, s11, 6
+  add a1, a1, t0
+  lw t1, 0(a1)
+  lw t2, 8(a1)
+  add s2, t1, t2
+  bnez s11, 4f
+  la t0, outbound
+  sw t0, PERIPHERAL_DMA_SRC_OFFSET(t5)
+  la t1, inbound
+  sw t1, PERIPHERAL_DMA_DST_OFFSET(t5)
+  li t2, 64
+  sw t2, PERIPHERAL_DMA_LENGTH_OFFSET(t5)
+  sw zero, PERIPHERAL_DMA_START_OFFSET(t5)
+  lw zero, PERIPHERAL_DMA_WAIT_OFFSET(t5)
+  la t0, inbound
+  lw s6, 60(t0)
+4:
+  add a0, s1, s2
+`;
+
+const DMA_CONTENTION_DATA = `
+table:
+${randomWords(7, 128)}
+inbound: .space 64
+  .section .l3, "aw"
+weights:
+${randomWords(8, 64)}
+outbound: .space 64
+`;
+
 describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-by-cycle results', (cores) => {
   /** Compare the engines, require that both fast paths ran, and return the outcomes. */
   function compare(body: string, data = '', maxCycles?: number) {
@@ -513,6 +602,18 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     expect(reference.cores[1]!.hart.regs[19]).toBeGreaterThan(1); // s3: core 1 polled DMA_BUSY more than once
   });
 
+  it('DMA transfers to, from and inside L1 and L3 competing with every core for the TCDM banks', () => {
+    const { reference } = compare(DMA_CONTENTION, DMA_CONTENTION_DATA);
+    expect(exits(reference)).toEqual(Array(cores).fill('exit'));
+    expect(reference.dma.bytes).toBe(512 + 12 * 16 + 64 + 8 * 8 + 64);
+    // The comparison covers both kinds of bank wait only if there are some.
+    expect(reference.cores.some((c) => c.waits.dmaContention > 0), 'cores waited for the DMA').toBe(true);
+    expect(reference.cores.some((c) => c.waits.tcdmContention > 0), 'cores waited for each other').toBe(true);
+    // s6: the last word of the table, through L1, L3 and back to L2.
+    const table = DMA_CONTENTION_DATA.split('\n').filter((line) => line.includes('.word'));
+    expect(reference.cores[0]!.hart.regs[22]).toBe(Number(table[15]!.replace('.word', '').trim()));
+  });
+
   it('cores spinning on the cluster timer', () => {
     const { reference } = compare(TIMER);
     expect(reference.cores.map((c) => c.hart.regs[9]! > 1)).toEqual(Array(cores).fill(true)); // s1: polls
@@ -526,6 +627,7 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
   it.each([
     ['uneven work and barriers', UNEVEN_BARRIERS, ''],
     ['DMA', DMA, DMA_DATA],
+    ['DMA competing for the banks', DMA_CONTENTION, DMA_CONTENTION_DATA],
   ])('cycle limits in the middle of the run: %s', (_, body, data) => {
     const elf = clusterElf(body, cores, data);
     const total = runCluster(elf, cores).cores.reduce((max, c) => Math.max(max, c.hart.stats.cycles), 0);
@@ -539,6 +641,7 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
   it.each([
     ['uneven work and barriers', UNEVEN_BARRIERS, ''],
     ['DMA', DMA, DMA_DATA],
+    ['DMA competing for the banks', DMA_CONTENTION, DMA_CONTENTION_DATA],
   ])('stopped at many cycle limits and resumed, the fast engine ends as the reference runs uninterrupted: %s', (_, body, data) => {
     const elf = clusterElf(body, cores, data);
     const total = runCluster(elf, cores).cores.reduce((max, c) => Math.max(max, c.hart.stats.cycles), 0);

@@ -131,6 +131,8 @@ function memoryOf(memory: MappedMemory): { readonly name: string; readonly bytes
 
 /** Both runs left every memory byte equal; on failure, names the first differing address. */
 function expectSameMemory(fast: readonly { name: string; bytes: Uint8Array }[], reference: readonly { name: string; bytes: Uint8Array }[]): void {
+  // The same regions, and the same pages of L3 written.
+  expect(fast.map((r) => r.name), 'memory regions').toEqual(reference.map((r) => r.name));
   const differences = reference.flatMap(({ name, bytes }, r) => {
     const other = fast[r]!.bytes;
     const offset = bytes.findIndex((byte, i) => byte !== other[i]);
@@ -240,7 +242,7 @@ export function runCluster(elf: Uint8Array, cores: number, options: ClusterRunOp
     cores: cluster.reports.map(({ hart, waits }) => ({ hart: hartState(hart), waits: { ...waits } })),
     dma: { bytes: cluster.dma.bytes, busy: cluster.dma.busy, lastQueued: cluster.dma.lastQueued },
     output: output.join(''),
-    memory: memoryOf(cluster.memory),
+    memory: [...memoryOf(cluster.memory), ...cluster.l3.writtenPages().map(({ address, bytes }) => ({ name: `l3 page ${address}`, bytes: bytes.slice() }))],
     use,
     compiled: compiledBlocks(cluster.memory),
   };
