@@ -68,3 +68,10 @@ export function epilogue(cores: number, check?: SelfCheck): string[] {
     ...exit(1),
   ];
 }
+
+/** `.byte` lines holding exactly `bytes`, sixteen per line: data at any address, of any length. */
+export function byteLines(bytes: Uint8Array): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < bytes.length; i += 16) lines.push(`  .byte ${Array.from(bytes.subarray(i, i + 16), (b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}`);
+  return lines;
+}
