@@ -19,6 +19,7 @@
 import type { Addr } from '../../../isa/types.js';
 import { type PoolSpec, poolOutputHeight, poolOutputWidth } from '../../layers/pool.js';
 import { addConstantLines } from '../layers/im2col.js';
+import { PULP_CLUSTER } from '../../../sim/cluster/config.js';
 import { type Range, splitRange } from '../layers/split.js';
 import { checkInteger, checkRegions } from './regions.js';
 
@@ -112,10 +113,12 @@ export function checkPool(op: string, spec: PoolSpec, at: PoolAddresses, cores: 
   checkRegions(where, [{ name: 'input', address: at.input, bytes: spec.inH * spec.inW * spec.c }], { name: 'output', address: at.output, bytes: outputBytes }, false);
 }
 
-/** One core's share: output pixels (raster order) and channels. */
+/** One core's share: output pixels (raster order) and channels, the `part`-th of `parts` channel ranges. */
 interface Share {
   readonly pixels: Range;
   readonly channels: Range;
+  readonly part: number;
+  readonly parts: number;
 }
 
 /** The grid of pixel ranges by channel ranges (whole words) whose largest share is the smallest, preferring fewer channel ranges. */
@@ -125,12 +128,35 @@ function shares(spec: PoolSpec, cores: number): Share[] {
   const cost = (s: Share): number => (s.pixels.count === 0 || s.channels.count === 0 ? 0 : s.pixels.count * (Math.ceil(s.channels.count / 4) + 2));
   let best: { cost: number; shares: Share[] } | undefined;
   for (let channelParts = 1; channelParts <= Math.min(cores, Math.ceil(spec.c / 4)); channelParts++) {
-    const grid = splitRange(pixels, Math.floor(cores / channelParts)).flatMap((p) => splitRange(spec.c, channelParts, 4).map((channels) => ({ pixels: p, channels })));
+    const grid = splitRange(pixels, Math.floor(cores / channelParts)).flatMap((p) =>
+      splitRange(spec.c, channelParts, 4).map((channels, part) => ({ pixels: p, channels, part, parts: channelParts })),
+    );
     const largest = Math.max(...grid.map(cost));
     if (!best || largest < best.cost) best = { cost: largest, shares: grid };
   }
-  const idle: Share = { pixels: { start: 0, count: 0 }, channels: { start: 0, count: 0 } };
+  const idle: Share = { pixels: { start: 0, count: 0 }, channels: { start: 0, count: 0 }, part: 0, parts: 1 };
   return [...best!.shares, ...Array.from({ length: cores - best!.shares.length }, () => idle)];
+}
+
+/**
+ * The share's channels in the order the core visits them. Cores with the same pixels and
+ * different channel ranges would otherwise read the same window position of their first words in
+ * the same cycles, in one TCDM bank when the ranges are a multiple of the banks apart (global
+ * pooling of 512 channels on 8 cores: 64 bytes, a third of the cycles lost to contention): channel
+ * range `part` starts at the word that puts it `part` * banks / parts banks from the first range,
+ * and comes back to its leading words in a second pass.
+ */
+function channelPasses(share: Share): Range[] {
+  const { channels, part, parts } = share;
+  const words = Math.floor(channels.count / 4);
+  if (parts === 1 || words === 0) return [channels];
+  const banks = PULP_CLUSTER.l1Banks;
+  const rotation = ((((Math.floor((part * banks) / parts) - channels.start / 4) % banks) + banks) % banks) % words;
+  if (rotation === 0) return [channels];
+  return [
+    { start: channels.start + 4 * rotation, count: channels.count - 4 * rotation },
+    { start: channels.start, count: 4 * rotation },
+  ];
 }
 
 /** A run of output rows of one core, each over columns [x0, x1): rows > 1 only for whole rows of the same kernel rows. */
@@ -210,34 +236,37 @@ export function poolCode(spec: PoolSpec, reduction: WindowReduction, at: PoolAdd
   const columnSpans = spans(outW, spec.inW, spec.kW, spec.stride, spec.pad.left);
   // The input address of output pixel (y, x)'s window corner (in the padding, maybe outside L1: only ever offset into the input).
   const origin = (y: number, x: number): number => at.input + ((y * spec.stride - spec.pad.top) * spec.inW + x * spec.stride - spec.pad.left) * C;
+  /** The pixels of a share over one range of channels. */
+  const passLines = (pixels: Range, channels: Range, label: string): string[] =>
+    rowBlocks(spec, pixels, rowSpans).flatMap((block, b) => [
+      `  li ${WALK.input}, ${origin(block.row, block.x0) + channels.start}`,
+      `  li ${WALK.output}, ${at.output + (block.row * outW + block.x0) * C + channels.start}`,
+      ...(block.rows > 1 ? [`  li ${WALK.rows}, ${block.rows}`, `${label}_${b}_rows:`] : []),
+      ...columnRuns(block.x0, block.x1, columnSpans).flatMap((run, r) => runLines(spec, reduction, channels.count, rowSpans[block.row]!, run.span, run.count, `${label}_${b}_${r}`)),
+      ...(block.rows > 1
+        ? [
+            ...addConstantLines(WALK.input, WALK.input, (spec.inW - outW) * spec.stride * C, WALK.scratch),
+            `  addi ${WALK.rows}, ${WALK.rows}, -1`,
+            `  bnez ${WALK.rows}, ${label}_${b}_rows`,
+          ]
+        : []),
+    ]);
   return [
     `# ${name} '${spec.name}': ${spec.inH}x${spec.inW}x${C}, ${spec.kH}x${spec.kW} window, stride ${spec.stride}`,
-    ...shares(spec, cores).flatMap(({ pixels, channels }, core) => {
+    ...shares(spec, cores).flatMap((share, core) => {
+      const { pixels, channels } = share;
       if (pixels.count === 0 || channels.count === 0) return [`core_${core}:                      # no work`, '  j kernel_end'];
-      const lines = [
+      return [
         `core_${core}:                      # output pixels ${pixels.start}..${pixels.start + pixels.count - 1}, channels ${channels.start}..${channels.start + channels.count - 1}`,
         ...reduction.setupLines(),
         `  li ${WALK.channelStride}, ${C}`,
-        `  li ${WALK.words}, ${Math.floor(channels.count / 4)}`,
         `  li ${WALK.pixelStride}, ${spec.stride * C}`,
+        ...channelPasses(share).flatMap((pass, p) => [
+          `  li ${WALK.words}, ${Math.floor(pass.count / 4)}              # channels ${pass.start}..${pass.start + pass.count - 1}`,
+          ...passLines(pixels, pass, `pool_${core}_${p}`),
+        ]),
+        '  j kernel_end',
       ];
-      rowBlocks(spec, pixels, rowSpans).forEach((block, b) => {
-        const label = `pool_${core}_${b}`;
-        lines.push(
-          `  li ${WALK.input}, ${origin(block.row, block.x0) + channels.start}`,
-          `  li ${WALK.output}, ${at.output + (block.row * outW + block.x0) * C + channels.start}`,
-          ...(block.rows > 1 ? [`  li ${WALK.rows}, ${block.rows}`, `${label}_rows:`] : []),
-          ...columnRuns(block.x0, block.x1, columnSpans).flatMap((run, r) => runLines(spec, reduction, channels.count, rowSpans[block.row]!, run.span, run.count, `${label}_${r}`)),
-          ...(block.rows > 1
-            ? [
-                ...addConstantLines(WALK.input, WALK.input, (spec.inW - outW) * spec.stride * C, WALK.scratch),
-                `  addi ${WALK.rows}, ${WALK.rows}, -1`,
-                `  bnez ${WALK.rows}, ${label}_rows`,
-              ]
-            : []),
-        );
-      });
-      return [...lines, '  j kernel_end'];
     }),
   ];
 }
