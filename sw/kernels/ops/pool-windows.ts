@@ -34,8 +34,12 @@ export function poolL1Bytes(spec: PoolSpec): number {
   return spec.inH * spec.inW * spec.c + poolOutputHeight(spec) * poolOutputWidth(spec) * spec.c;
 }
 
-/** The most window positions a kernel unrolls (the code of one channel word grows with them). */
-export const MAX_WINDOW_POSITIONS = 1024;
+/**
+ * The most window positions a kernel unrolls: the code of one channel word grows with them
+ * (average pooling: 5 instructions a position) and is a hardware loop, whose end cv.setup reaches
+ * only 4095 instructions on.
+ */
+export const MAX_WINDOW_POSITIONS = 512;
 
 /** The registers of the walk; the reductions use the others (REDUCTION_REGISTERS), never sp. */
 export const WALK = {
@@ -197,6 +201,17 @@ function columnRuns(x0: number, x1: number, columnSpans: readonly Span[]): { x: 
   return runs;
 }
 
+/**
+ * The counted loop's end: decrement `counter`, back to `label` while non-zero. A branch reaches
+ * 4 KiB; a longer body (large windows) goes back with a jump instead, past which the exit branches.
+ */
+function loopBackLines(counter: string, label: string, body: readonly string[]): string[] {
+  // At most 8 bytes a line (li expands to lui + addi); labels and comments count too, harmlessly.
+  const near = body.length * 8 < 4000;
+  const decrement = `  addi ${counter}, ${counter}, -1`;
+  return near ? [decrement, `  bnez ${counter}, ${label}`] : [decrement, `  beqz ${counter}, ${label}_done`, `  j ${label}`, `${label}_done:`];
+}
+
 /** The code of the pixels of one run: their window is kernel rows `rowSpan` x kernel columns `columnSpan`. */
 function runLines(spec: PoolSpec, reduction: WindowReduction, channels: number, rowSpan: Span, columnSpan: Span, count: number, label: string): string[] {
   const C = spec.c;
@@ -221,7 +236,7 @@ function runLines(spec: PoolSpec, reduction: WindowReduction, channels: number, 
     ...(kh > 1 ? [`  li ${WALK.rowStep}, ${(spec.inW - kw + 1) * C}`] : []),
     ...(words > 0 ? [`  li ${WALK.wrapWord}, ${4 - last}`] : []),
     ...(bytes > 0 ? [`  li ${WALK.wrapByte}, ${1 - last}`] : []),
-    ...(count === 1 ? pixel : [`  li ${WALK.pixels}, ${count}`, `${label}:`, ...pixel, `  addi ${WALK.pixels}, ${WALK.pixels}, -1`, `  bnez ${WALK.pixels}, ${label}`]),
+    ...(count === 1 ? pixel : [`  li ${WALK.pixels}, ${count}`, `${label}:`, ...pixel, ...loopBackLines(WALK.pixels, label, pixel)]),
   ];
 }
 
@@ -238,19 +253,17 @@ export function poolCode(spec: PoolSpec, reduction: WindowReduction, at: PoolAdd
   const origin = (y: number, x: number): number => at.input + ((y * spec.stride - spec.pad.top) * spec.inW + x * spec.stride - spec.pad.left) * C;
   /** The pixels of a share over one range of channels. */
   const passLines = (pixels: Range, channels: Range, label: string): string[] =>
-    rowBlocks(spec, pixels, rowSpans).flatMap((block, b) => [
-      `  li ${WALK.input}, ${origin(block.row, block.x0) + channels.start}`,
-      `  li ${WALK.output}, ${at.output + (block.row * outW + block.x0) * C + channels.start}`,
-      ...(block.rows > 1 ? [`  li ${WALK.rows}, ${block.rows}`, `${label}_${b}_rows:`] : []),
-      ...columnRuns(block.x0, block.x1, columnSpans).flatMap((run, r) => runLines(spec, reduction, channels.count, rowSpans[block.row]!, run.span, run.count, `${label}_${b}_${r}`)),
-      ...(block.rows > 1
-        ? [
-            ...addConstantLines(WALK.input, WALK.input, (spec.inW - outW) * spec.stride * C, WALK.scratch),
-            `  addi ${WALK.rows}, ${WALK.rows}, -1`,
-            `  bnez ${WALK.rows}, ${label}_${b}_rows`,
-          ]
-        : []),
-    ]);
+    rowBlocks(spec, pixels, rowSpans).flatMap((block, b) => {
+      const row = [
+        ...columnRuns(block.x0, block.x1, columnSpans).flatMap((run, r) => runLines(spec, reduction, channels.count, rowSpans[block.row]!, run.span, run.count, `${label}_${b}_${r}`)),
+        ...(block.rows > 1 ? addConstantLines(WALK.input, WALK.input, (spec.inW - outW) * spec.stride * C, WALK.scratch) : []),
+      ];
+      return [
+        `  li ${WALK.input}, ${origin(block.row, block.x0) + channels.start}`,
+        `  li ${WALK.output}, ${at.output + (block.row * outW + block.x0) * C + channels.start}`,
+        ...(block.rows > 1 ? [`  li ${WALK.rows}, ${block.rows}`, `${label}_${b}_rows:`, ...row, ...loopBackLines(WALK.rows, `${label}_${b}_rows`, row)] : row),
+      ];
+    });
   return [
     `# ${name} '${spec.name}': ${spec.inH}x${spec.inW}x${C}, ${spec.kH}x${spec.kW} window, stride ${spec.stride}`,
     ...shares(spec, cores).flatMap((share, core) => {

@@ -40,14 +40,22 @@ describe('average pooling kernel against goldenAvgPool', () => {
     for (const core of run.perCore) expect(core.tcdmContention).toBeLessThan(100);
   });
 
+  it('a 12x12 window over 2x2 outputs: pixel and row loops longer than a branch reaches, on 1 and 3 cores', () => {
+    const spec = pool('12x12/2 over 14x14x6', { inH: 14, inW: 14, c: 6, kH: 12, kW: 12, stride: 2, pad: NO_PAD, signed: true });
+    expectAvgPoolBitExact(spec, averaging(144, 'int8'), 1, 12);
+    expectAvgPoolBitExact(spec, averaging(144, 'int8'), 3, 13);
+  });
+
   it('misaligned tensors on 5 cores', () => {
     expectAvgPoolBitExact(CASES[3]![0], CASES[3]![1], 5, 9, 2);
   });
 
-  it('refuses scales out of range', () => {
+  it('refuses scales out of range and windows too large to unroll', () => {
     const [spec] = CASES[2]!;
     const at = poolAddresses(spec);
     expect(() => avgPoolCode(spec, { multiplier: 40000, shift: 10, outputType: 'uint8' }, at, 8)).toThrow(/avgpool '3x3.*': multiplier must be an integer from 0 to 32767, not 40000/);
     expect(() => avgPoolCode(spec, { multiplier: 1, shift: 0, outputType: 'uint8' }, at, 8)).toThrow(/shift must be an integer from 1 to 31, not 0/);
+    const huge = global(23, 23, 4, false);
+    expect(() => avgPoolCode(huge, averaging(529, 'uint8'), poolAddresses(huge), 8)).toThrow(/a window of 529 positions is more than the 512 the kernel unrolls: pool in two steps/);
   });
 });
