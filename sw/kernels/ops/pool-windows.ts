@@ -10,11 +10,12 @@
  * window, one post-incremented load per position: +C along a kernel row, to the next kernel row at
  * its end, and back to the window's first position, one channel word (or byte) on, after the last.
  * Channel words are a hardware loop around the unrolled window; pixels of a run and rows are
- * counted branch loops. Words of a channel count that is not a multiple of 4 are misaligned
+ * counted branch loops (loopBackLines). Words of a channel count that is not a multiple of 4 are misaligned
  * (one more cycle per access), and the last C % 4 channels are bytes.
  *
  * Work split (split.ts): ranges of output pixels, and when the output has fewer pixels than cores
- * (global pooling), ranges of whole channel words as well: the grid with the smallest largest share.
+ * (global pooling), ranges of whole channel words as well: the grid with the smallest largest share,
+ * each channel range started in its own TCDM bank (channelPasses).
  */
 import type { Addr } from '../../../isa/types.js';
 import { type PoolSpec, poolOutputHeight, poolOutputWidth } from '../../layers/pool.js';
