@@ -10,7 +10,7 @@
  * output range, and the four results packed into one word store. A signed first operand is widened
  * to its even lanes by one shift left only (the lane holds a * 256) and its multiply shifts the
  * product back by 8, exactly. Per word: 2 loads, 4 to 5 widening instructions, 8 multiplies,
- * 4 clips, 2 packs and a store: 21 or 22 cycles per 4 bytes, no stall. Elements may lie at any
+ * 4 clips, 2 packs and a store: 21 cycles per 4 bytes (22 when both operands are signed), no stall. Elements may lie at any
  * address (a misaligned word costs one more cycle per access).
  *
  * Work split: contiguous ranges of whole words (split.ts), the last range's 1 to 3 leftover bytes
@@ -18,7 +18,7 @@
  * written).
  */
 import type { Addr } from '../../../isa/types.js';
-import { type AddScale } from '../../layers/add.js';
+import type { AddScale } from '../../layers/add.js';
 import { MAX_MULTIPLIER, MAX_SHIFT } from '../../layers/requantize.js';
 import { outputClipLine } from '../layers/requantize-asm.js';
 import { splitRange } from '../layers/split.js';
@@ -95,8 +95,8 @@ function widenLines(word: string, signed: boolean, [even, odd]: readonly string[
   return [`  cv.sll.sci.h ${even}, ${word}, 8`, ...(scaledEven ? [] : [`  cv.sra.sci.h ${even}, ${even}, 8`]), `  cv.sra.sci.h ${odd}, ${word}, 8`];
 }
 
-/** The four results of a word: per element a multiply, a multiply-accumulate with the rounding shift, a clip. */
-function wordLines(op: AddOp, ops: Operands): string[] {
+/** One iteration, a word of each operand: per element a multiply, a multiply-accumulate with the rounding shift, a clip; one word stored. */
+function iterationLines(op: AddOp, ops: Operands): string[] {
   const s = op.scale.shift;
   const lines = [
     `  cv.lw ${R.second}, (${ops.second.pointer}), 4`,
@@ -169,10 +169,10 @@ export function addCode(op: AddOp, at: AddAddresses, cores: number): string[] {
     'add_start:',
     `  li ${R.multiplierFirst}, ${bothHalves(ops.first.multiplier)}`,
     `  li ${R.multiplierSecond}, ${bothHalves(ops.second.multiplier)}`,
-    `  li ${R.mask}, 0x00ff00ff           # the even bytes as 16-bit lanes`,
+    ...(op.signedA && op.signedB ? [] : [`  li ${R.mask}, 0x00ff00ff           # an unsigned operand's even bytes as 16-bit lanes`]),
     `  beqz ${R.words}, add_words_end`,
     `  cv.setup 0, ${R.words}, add_words_end`,
-    ...wordLines(op, ops),
+    ...iterationLines(op, ops),
     'add_words_end:',
     ...(tail === 0 ? [] : [`  beqz ${R.tail}, kernel_end`, ...Array.from({ length: tail }, (_, i) => byteLines(op, ops, i)).flat()]),
     '  j kernel_end',
