@@ -17,6 +17,7 @@ import { type LayerSpec, LayerSpecError, type Variant, outputPixels, validateLay
 import type { InstructionSet } from '../kernel.js';
 import { wordsToBytes } from '../words.js';
 import type { LayerPlan, WeightImage } from './generator.js';
+import { dispatch, epilogue, wordLines } from './program-frame.js';
 import { generatorFor } from './registry.js';
 import { MAX_CLUSTER_CORES } from '../../../sim/cluster/config.js';
 
@@ -55,62 +56,8 @@ export interface LayerProgramOptions {
 
 const align4 = (n: number): number => Math.ceil(n / 4) * 4;
 
-/** `.word` lines holding `bytes` (zero-padded to whole words), eight per line. */
-function wordLines(bytes: Uint8Array): string[] {
-  const padded = new Uint8Array(align4(bytes.length));
-  padded.set(bytes);
-  const view = new DataView(padded.buffer);
-  const lines: string[] = [];
-  for (let i = 0; i < padded.length; i += 32) {
-    const words: string[] = [];
-    for (let j = i; j < Math.min(i + 32, padded.length); j += 4) words.push(`0x${view.getUint32(j, true).toString(16).padStart(8, '0')}`);
-    lines.push(`  .word ${words.join(', ')}`);
-  }
-  return lines;
-}
-
 function quantizationBytes(data: LayerData): Uint8Array {
   return wordsToBytes(data.quantization.flatMap((q) => [q.bias, q.shift, q.multiplier]));
-}
-
-/**
- * The end: every core waits at the barrier (a lone core has none to wait for, so its program needs
- * no cluster peripheral and runs on a bare CV32E40P too); core 0 then optionally compares the
- * output with the golden bytes.
- */
-function epilogue(selfCheck: boolean, cores: number, plan: LayerPlan, outputBytes: number): string[] {
-  const exit = (code: number): string[] => [`  li a0, ${code}`, '  li a7, 93', '  ecall'];
-  const barrier = cores > 1 ? ['  li t0, PERIPHERAL_BARRIER', '  lw zero, 0(t0)            # wait for every core: the layer is done'] : [];
-  const lines = ['kernel_end:', ...barrier];
-  if (!selfCheck) return [...lines, ...exit(0)];
-  return [
-    ...lines,
-    '  csrr t0, mhartid',
-    '  bnez t0, check_pass',
-    `  li t1, ${plan.output}`,
-    '  la t2, expected_output',
-    `  li t3, ${outputBytes}`,
-    'check_loop:',
-    '  lbu t4, 0(t1)',
-    '  lbu t5, 0(t2)',
-    '  bne t4, t5, check_fail',
-    '  addi t1, t1, 1',
-    '  addi t2, t2, 1',
-    '  addi t3, t3, -1',
-    '  bnez t3, check_loop',
-    'check_pass:',
-    ...exit(0),
-    'check_fail:',
-    ...exit(1),
-  ];
-}
-
-/** The jump from `_start` to each core's code (a0 = hart id): `j`, whose 1 MiB reach covers any generated code, unlike a branch's 4 KiB. */
-function dispatch(cores: number): string[] {
-  const lines = ['  .globl _start', '_start:', '  csrr a0, mhartid'];
-  for (let core = 0; core < cores - 1; core++) lines.push(`  li t0, ${core}`, `  bne a0, t0, dispatch_${core + 1}`, `  j core_${core}`, `dispatch_${core + 1}:`);
-  lines.push(`  j core_${cores - 1}`);
-  return lines;
 }
 
 export function layerProgram(data: LayerData, variant: Variant, pattern: SparsityPattern | undefined, cores: number, options: LayerProgramOptions = {}): LayerProgram {
@@ -157,7 +104,7 @@ export function layerProgram(data: LayerData, variant: Variant, pattern: Sparsit
     '  .text',
     ...dispatch(cores),
     ...generator.code({ data, pattern, cores, plan }),
-    ...epilogue(selfCheck, cores, plan, outputBytes),
+    ...epilogue(cores, selfCheck ? { output: plan.output, bytes: outputBytes } : undefined),
     // Before the L1 sections: a section without a fixed address follows the one before it, and L2 is where it belongs.
     ...(selfCheck ? ['  .section .rodata.expected', 'expected_output:', ...wordLines(goldenLayer(data))] : []),
     '  .section .l1.input, "aw"',

@@ -5,11 +5,14 @@
  * Every layer kernel emits its outputs through this function.
  */
 import { outputRange } from '../../layers/requantize.js';
-import type { LayerSpec } from '../../layers/spec.js';
+import type { LayerSpec, OutputType } from '../../layers/spec.js';
 
-/** cv.clip n saturates to [-2^(n-1), 2^(n-1) - 1], cv.clipu n to [0, 2^(n-1) - 1]. */
-function outputClip(spec: LayerSpec, acc: string): string {
-  const { min, max } = outputRange(spec.output, spec.relu);
+/**
+ * The saturation of `acc` to the output range in one instruction: cv.clip n saturates to
+ * [-2^(n-1), 2^(n-1) - 1], cv.clipu n to [0, 2^(n-1) - 1].
+ */
+export function outputClipLine(output: OutputType, relu: boolean, acc: string): string {
+  const { min, max } = outputRange(output, relu);
   return `  ${min < 0 ? 'cv.clip' : 'cv.clipu'} ${acc}, ${acc}, ${Math.log2(max + 1) + 1}`;
 }
 
@@ -23,6 +26,6 @@ export function requantizeLines(spec: LayerSpec, acc: string, shift: string, mul
     `  cv.addrnr ${acc}, ${bias}, ${shift}`,
     `  cv.clip ${acc}, ${acc}, 16`,
     `  cv.mulsrn ${acc}, ${acc}, ${multiplier}, 15`,
-    outputClip(spec, acc),
+    outputClipLine(spec.output, spec.relu, acc),
   ];
 }

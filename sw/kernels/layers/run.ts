@@ -12,6 +12,7 @@ import type { LayerData } from '../../layers/data.js';
 import { goldenLayer } from '../../layers/golden.js';
 import { outputWidth } from '../../layers/spec.js';
 import { INSTRUCTION_TABLES } from '../instance.js';
+import type { InstructionSet } from '../kernel.js';
 import type { Engine } from '../run.js';
 import type { LayerProgram } from './program.js';
 
@@ -58,13 +59,28 @@ export function layerElf(program: LayerProgram): Uint8Array {
   return writeElf(assembled);
 }
 
-export function runLayerProgram(program: LayerProgram, elf: Uint8Array = layerElf(program), engine: Engine = 'compiled'): LayerRun {
+/** A program run on the cluster until every core exited with code 0. */
+export interface ClusterRun {
+  /** Cycles until the last core halted. */
+  readonly cycles: Cycles;
+  readonly perCore: readonly CoreBreakdown[];
+  /** `bytes` bytes of the cluster's memory at `address`, after the run. */
+  read(address: number, bytes: number): Uint8Array;
+  /** The table `nmsparse sim --stats` prints. */
+  stats(): string;
+}
+
+/**
+ * Runs a cluster program's ELF file on `cores` cores with the instruction table of `instructionSet`;
+ * throws, naming the program (`what`), unless every core exits with code 0.
+ */
+export function runClusterElf(elf: Uint8Array, instructionSet: InstructionSet, cores: number, what: string, engine: Engine = 'compiled'): ClusterRun {
   const compiled = engine === 'compiled';
-  const cluster = new Cluster({ table: INSTRUCTION_TABLES[program.instructionSet], config: { cores: program.cores }, blocks: compiled, runAhead: compiled });
+  const cluster = new Cluster({ table: INSTRUCTION_TABLES[instructionSet], config: { cores }, blocks: compiled, runAhead: compiled });
   cluster.load(readElf(elf));
   const { cycles } = cluster.run();
   const perCore = cluster.reports.map(({ core, stop, hart, waits }): CoreBreakdown => {
-    if (stop?.kind !== 'exit' || stop.code !== 0) throw new Error(`layer '${program.spec.name}' (${program.file}): core ${core} ended with ${JSON.stringify(stop)}, not exit code 0`);
+    if (stop?.kind !== 'exit' || stop.code !== 0) throw new Error(`${what}: core ${core} ended with ${JSON.stringify(stop)}, not exit code 0`);
     const s = hart.stats;
     const counted = s.instret + s.loadUseStalls + s.branchPenalty + s.jumpPenalty + s.jalrStalls + s.multiCycle + waits.tcdmContention + waits.l2Wait + waits.barrierWait;
     return {
@@ -80,7 +96,12 @@ export function runLayerProgram(program: LayerProgram, elf: Uint8Array = layerEl
       other: s.cycles - counted,
     };
   });
-  return { cycles, output: cluster.memory.readBytes(program.plan.output, program.outputBytes), perCore, stats: () => formatStats(cluster.harts, cluster.reports.map((r) => r.waits)) };
+  return { cycles, perCore, read: (address, bytes) => cluster.memory.readBytes(address, bytes), stats: () => formatStats(cluster.harts, cluster.reports.map((r) => r.waits)) };
+}
+
+export function runLayerProgram(program: LayerProgram, elf: Uint8Array = layerElf(program), engine: Engine = 'compiled'): LayerRun {
+  const run = runClusterElf(elf, program.instructionSet, program.cores, `layer '${program.spec.name}' (${program.file})`, engine);
+  return { cycles: run.cycles, output: run.read(program.plan.output, program.outputBytes), perCore: run.perCore, stats: run.stats };
 }
 
 /** Throws a LayerMismatchError naming the first output (y, x, channel) that differs from the golden model. */
