@@ -122,3 +122,45 @@ describe('the Vision Transformer operators in a compiled network', () => {
     expect(compiled.nodes.slice(1).every((node) => node.tiling.tiles > 1)).toBe(true);
   });
 });
+
+describe('a residual block with pooling in a compiled network', () => {
+  it('runs conv, max pool, residual add and global average pool bit-exact', async () => {
+    const { goldenMaxPool, goldenAvgPool } = await import('../../sw/layers/pool.js');
+    const { goldenAdd } = await import('../../sw/layers/add.js');
+    const { randomLayerData } = await import('../../sw/layers/data.js');
+    const { goldenLayer } = await import('../../sw/layers/golden.js');
+    const conv = (name: string, h: number, c: number, outC: number) => randomLayerData({ name, kind: 'conv', inH: h, inW: h, inC: c, outC, kH: 3, kW: 3, stride: 1, pad: pad1, inputSigned: false, output: 'uint8', relu: true }, name.length * 7);
+    const c0 = conv('c0', 16, 3, 16);
+    const pool = { kH: 3, kW: 3, stride: 2, pad: pad1 };
+    const y0 = goldenLayer(c0);
+    const p0 = goldenMaxPool({ name: 'mp', inH: 16, inW: 16, c: 16, signed: false, ...pool }, y0);
+    const c1 = conv('c1x', 8, 16, 16);
+    const y1 = goldenLayer({ ...c1, input: p0 });
+    const c2 = conv('c2xx', 8, 16, 16);
+    const y2 = goldenLayer({ ...c2, input: y1 });
+    const addScale = { multiplierA: 20000, multiplierB: 13000, shift: 15, outputType: 'uint8' as const, relu: true };
+    const sum = goldenAdd(addScale, { bytes: p0, signed: false }, { bytes: y2, signed: false });
+    const gapScale = { multiplier: 16384, shift: 20, outputType: 'uint8' as const };
+    const gap = goldenAvgPool({ name: 'gap', inH: 8, inW: 8, c: 16, signed: false, kH: 8, kW: 8, stride: 1, pad: none }, gapScale, sum);
+    const t = (name: string, h: number, c: number) => [name, { name, shape: { h, w: h, c }, signed: false, scale: 1 }] as const;
+    const network = {
+      name: 'residual',
+      input: 'x',
+      outputs: ['gap'],
+      tensors: new Map([t('x', 16, 3), t('y0', 16, 16), t('p0', 8, 16), t('y1', 8, 16), t('y2', 8, 16), t('sum', 8, 16), t('gap', 1, 16)]),
+      nodes: [
+        { op: 'layer' as const, name: 'c0', input: 'x', output: 'y0', spec: c0.spec, weights: c0.weights, quantization: c0.quantization },
+        { op: 'maxpool' as const, name: 'mp', input: 'y0', output: 'p0', window: pool },
+        { op: 'layer' as const, name: 'c1', input: 'p0', output: 'y1', spec: c1.spec, weights: c1.weights, quantization: c1.quantization },
+        { op: 'layer' as const, name: 'c2', input: 'y1', output: 'y2', spec: c2.spec, weights: c2.weights, quantization: c2.quantization },
+        { op: 'add' as const, name: 'add', inputs: ['p0', 'y2'] as const, output: 'sum', scale: addScale },
+        { op: 'avgpool' as const, name: 'gap', input: 'sum', output: 'gap', window: { kH: 8, kW: 8, stride: 1, pad: none }, scale: gapScale },
+      ],
+    };
+    for (const [cores, l1] of [[1, 64 * 1024], [8, 6 * 1024]] as const) {
+      const compiled = compileNetwork(network, c0.input, options(cores, l1, 'dense'));
+      const run = runNetwork(compiled);
+      for (const [name, bytes] of [['y0', y0], ['p0', p0], ['y2', y2], ['sum', sum], ['gap', gap]] as const) expect(run.readTensor(name), `${name}, ${cores} cores`).toEqual(bytes);
+    }
+  });
+});

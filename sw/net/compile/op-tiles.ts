@@ -8,11 +8,12 @@
  */
 import type { Addr } from '../../../isa/types.js';
 import { LayerSpecError } from '../../layers/spec.js';
-import type { NetNode, NetTensor, Network } from '../graph.js';
+import type { PoolSpec } from '../../layers/pool.js';
+import type { NetNode, NetTensor, Network, PoolWindow } from '../graph.js';
 import type { TilingContext, TiledLayer } from './layer-tiles.js';
 import { transferCycles } from './cost.js';
 import { type Fill, type Tile, align4, contiguous } from './tile.js';
-import { blocks } from './window.js';
+import { blocks, inputRowsFor, rowWindow } from './window.js';
 
 /** One row operator as the row tiler sees it. */
 export interface RowOperator {
@@ -86,3 +87,61 @@ export function tileRows(op: RowOperator, context: TilingContext): TiledLayer {
 
 /** A tensor of the network, which validation has checked exists. */
 export const tensorOf = (network: Network, name: string): NetTensor => network.tensors.get(name)!;
+
+/** A pooling as the pool tiler sees it: the node, its input and output, and its code for a tile. */
+export interface PoolOperator {
+  readonly node: NetNode;
+  readonly input: NetTensor;
+  readonly output: NetTensor;
+  readonly window: PoolWindow;
+  code(spec: PoolSpec, plan: { readonly input: Addr; readonly output: Addr }): string[];
+}
+
+/** Blocks of output rows, each with the input rows its windows read (the edge blocks with their padding). */
+export function tilePool(op: PoolOperator, context: TilingContext): TiledLayer {
+  const { node, input, output, window } = op;
+  const whole: PoolSpec = { name: node.name, inH: input.shape.h, inW: input.shape.w, c: input.shape.c, signed: input.signed, ...window };
+  const outH = output.shape.h;
+  const outRowBytes = output.shape.w * output.shape.c;
+  const inRowBytes = input.shape.w * input.shape.c;
+  const setFor = (rows: number): number => align4(inputRowsFor(whole, rows) * inRowBytes) + align4(rows * outRowBytes);
+  const fits = (rows: number, sets: number): boolean => sets * setFor(rows) <= context.l1.bytes;
+  let rows = outH;
+  while (rows > 0 && !fits(rows, rows >= outH ? 1 : 2)) rows--;
+  let sets: 1 | 2 = rows >= outH ? 1 : 2;
+  if (rows < 1) {
+    sets = 1;
+    rows = outH;
+    while (rows > 0 && !fits(rows, 1)) rows--;
+  }
+  if (rows < 1) throw new LayerSpecError('tile', `node '${node.name}' (${node.op}): one output row's input rows (${inputRowsFor(whole, 1) * inRowBytes} bytes) do not fit the ${context.l1.bytes} bytes of L1: give the cluster more L1 (--l1)`);
+  const setBytes = setFor(rows);
+  const codes = new Map<string, string[]>();
+  const tiles = blocks(outH, rows).map(([o0, o1], k): Tile => {
+    const rowsIn = rowWindow(whole, o0, o1);
+    const spec: PoolSpec = { ...whole, inH: rowsIn.inRows, pad: { ...whole.pad, top: rowsIn.padTop, bottom: rowsIn.padBottom } };
+    const base = context.l1.start + (k % sets) * setBytes;
+    const plan = { input: base, output: base + align4(inputRowsFor(whole, rows) * inRowBytes) };
+    const inBytes = rowsIn.inRows * inRowBytes;
+    const outBytes = (o1 - o0) * outRowBytes;
+    const key = JSON.stringify({ op: node.op, node: node.name, spec: { ...spec, name: '' }, plan });
+    let lines = codes.get(key);
+    if (!lines) {
+      lines = op.code(spec, plan);
+      codes.set(key, lines);
+    }
+    const code = lines;
+    return {
+      node: node.name,
+      fills: [{ ...contiguous({ kind: 'tensor', tensor: input.name, offset: rowsIn.inRow * inRowBytes }, plan.input, inBytes), content: `${input.name}@${rowsIn.inRow * inRowBytes}:${inBytes}` }],
+      scratch: [{ start: plan.output, bytes: outBytes }],
+      code: { key, lines: () => code },
+      drains: [contiguous({ kind: 'tensor', tensor: output.name, offset: o0 * outRowBytes }, plan.output, outBytes)],
+    };
+  });
+  return {
+    tiles,
+    weightBytes: 0,
+    summary: { rowsPerTile: rows, channelsPerGroup: input.shape.c, tiles: tiles.length, l1Bytes: sets * setBytes, estimate: tiles.length * transferCycles(setBytes, context.dma) },
+  };
+}

@@ -6,9 +6,14 @@
 import { geluCode, geluTableImage } from '../../kernels/ops/gelu.js';
 import { layerNormCode, layerNormParameterImage } from '../../kernels/ops/layernorm.js';
 import { softmaxCode, softmaxScratchBytes } from '../../kernels/ops/softmax.js';
-import type { LayerNode, NetNode, Network } from '../graph.js';
+import type { PoolSpec } from '../../layers/pool.js';
+import { addCode } from '../../kernels/ops/add.js';
+import { avgPoolCode } from '../../kernels/ops/avg-pool.js';
+import { maxPoolCode } from '../../kernels/ops/max-pool.js';
+import type { PoolAddresses } from '../../kernels/ops/pool-windows.js';
+import type { LayerNode, NetNode, NetTensor, Network } from '../graph.js';
 import { type Implementation, type TiledLayer, type TilingContext, tileLayer } from './layer-tiles.js';
-import { tensorOf, tileRows } from './op-tiles.js';
+import { tensorOf, tilePool, tileRows } from './op-tiles.js';
 
 export interface TiledNode extends TiledLayer {
   readonly implementation: Implementation | undefined;
@@ -54,7 +59,24 @@ export function tileNode(network: Network, node: NetNode, implementation: (node:
           code: (rows, plan) => geluCode({ rows, cols }, { input: plan.inputs[0]!, output: plan.output, table: plan.constant }, cores),
         }, context),
       };
-    default:
-      throw new Error(`node '${node.name}': the ${node.op} operator has no kernel yet`);
+    case 'add': {
+      const [a, b] = node.inputs.map((name) => tensorOf(network, name)) as [NetTensor, NetTensor];
+      return {
+        implementation: undefined,
+        ...tileRows({
+          ...rowOperator,
+          inputs: [a, b],
+          code: (rows, plan) => addCode({ count: rows * cols, signedA: a.signed, signedB: b.signed, scale: node.scale }, { a: plan.inputs[0]!, b: plan.inputs[1]!, output: plan.output }, cores),
+        }, context),
+      };
+    }
+    case 'maxpool':
+    case 'avgpool': {
+      const pooling = { node, input: tensorOf(network, node.input), output, window: node.window };
+      const code = node.op === 'maxpool'
+        ? (spec: PoolSpec, plan: PoolAddresses) => maxPoolCode(spec, plan, cores)
+        : (spec: PoolSpec, plan: PoolAddresses) => avgPoolCode(spec, node.scale, plan, cores);
+      return { implementation: undefined, ...tilePool({ ...pooling, code }, context) };
+    }
   }
 }
