@@ -23,6 +23,21 @@ export interface NetTensor {
   readonly signed: boolean;
   /** Real value of one step: x = scale * q (zero point 0). */
   readonly scale: number;
+  /** Stored inside another tensor instead of in bytes of its own. */
+  readonly view?: TensorView;
+}
+
+/**
+ * A tensor that is a part of another (its parent, which is no view): pixel p, channel ch of the
+ * view is pixel p + pixelOffset, channel ch + channelOffset of the parent. Attention reads its
+ * heads as channel slices of Q, K and V and writes them into channel slices of one tensor; a
+ * ViT writes its patch tokens after the class token (pixel offset 1). Writing views is how the
+ * network concatenates without copying.
+ */
+export interface TensorView {
+  readonly parent: string;
+  readonly pixelOffset: number;
+  readonly channelOffset: number;
 }
 
 /**
@@ -37,8 +52,14 @@ export interface LayerNode {
   readonly input: string;
   readonly output: string;
   readonly spec: LayerSpec;
-  /** weights[c * K + j] in im2col order (sw/layers/data.ts). */
+  /** weights[c * K + j] in im2col order (sw/layers/data.ts); empty with weightTensor. */
   readonly weights: Int8Array;
+  /**
+   * The weights are this tensor's bytes at run time (attention's Q K^T and P V, with
+   * spec.activationWeights): spec.outC rows of K = reductionLength(spec) bytes, the tensor being
+   * outC x 1 x K.
+   */
+  readonly weightTensor?: string;
   readonly quantization: readonly ChannelQuantization[];
 }
 
@@ -81,7 +102,15 @@ export interface AvgPoolNode {
   readonly scale: AvgPoolScale;
 }
 
-export type NetNode = LayerNode | AddNode | MaxPoolNode | AvgPoolNode | NonlinearNode;
+/** A matrix of P rows (pixels) of C bytes, as P x 1 x C or H x W x C, transposed into C x 1 x P (sw/layers/transpose.ts). */
+export interface TransposeNode {
+  readonly op: 'transpose';
+  readonly name: string;
+  readonly input: string;
+  readonly output: string;
+}
+
+export type NetNode = LayerNode | AddNode | MaxPoolNode | AvgPoolNode | TransposeNode | NonlinearNode;
 
 export interface Network {
   readonly name: string;
@@ -90,11 +119,17 @@ export interface Network {
   /** Output tensors, in the model's order. */
   readonly outputs: readonly string[];
   readonly tensors: ReadonlyMap<string, NetTensor>;
-  /** In topological order; every tensor but the input is written by exactly one node. */
+  /** Tensors whose bytes are given (a ViT's class token and position embedding): written by no node. */
+  readonly constants?: ReadonlyMap<string, Uint8Array>;
+  /** In topological order; every tensor but the input and the constants is written by exactly one node. */
   readonly nodes: readonly NetNode[];
 }
 
 /** The inputs a node reads, in order. */
 export function nodeInputs(node: NetNode): readonly string[] {
-  return node.op === 'add' ? node.inputs : [node.input];
+  if (node.op === 'add') return node.inputs;
+  return node.op === 'layer' && node.weightTensor !== undefined ? [node.input, node.weightTensor] : [node.input];
 }
+
+/** The tensor whose bytes hold `name` (itself unless it is a view). */
+export const storageOf = (network: Network, name: string): string => network.tensors.get(name)?.view?.parent ?? name;

@@ -14,7 +14,7 @@ import { INSTRUCTION_TABLES } from '../../kernels/instance.js';
 import type { InstructionSet } from '../../kernels/kernel.js';
 import { generatorFor } from '../../kernels/layers/registry.js';
 import type { LayerNode, Network, NetNode } from '../graph.js';
-import { nodeInputs } from '../graph.js';
+import { nodeInputs, storageOf } from '../graph.js';
 import { validateNetwork } from '../validate.js';
 import { ConstantPool } from './constants.js';
 import type { DmaModel } from './cost.js';
@@ -63,7 +63,7 @@ export interface CompiledNetwork {
   /** Distinct tile codes, and the bytes of L2 that code and tables take. */
   readonly codes: number;
   readonly codeBytes: number;
-  /** Where a tensor's bytes are (L2 or L3), for the input and the outputs. */
+  /** Where a tensor's bytes start (L2 or L3; a view's parent's), for the input and the outputs. */
   tensorAddress(tensor: string): Addr;
 }
 
@@ -71,16 +71,37 @@ export class CompileError extends Error {
   override name = 'CompileError';
 }
 
-/** Each tensor's life in steps: from its producer's first tile (the input: before the first) to its last reader's last tile (an output: the end). */
+/**
+ * The life in steps of each tensor that has bytes of its own (views live in their parent's): from
+ * its first writer's first tile (the input and a tensor holding constants: before the first) to
+ * its last reader's last tile (an output: the end).
+ */
 function lifetimes(network: Network, nodes: readonly CompiledNode[], steps: number, keep: boolean): Lifetime[] {
-  const producer = new Map(nodes.map((n) => [n.node.output, n]));
-  return [...network.tensors.values()].map((tensor) => {
-    const readers = nodes.filter((n) => nodeInputs(n.node).includes(tensor.name));
-    const first = tensor.name === network.input ? -1 : (producer.get(tensor.name)?.firstStep ?? -1);
-    const last = network.outputs.includes(tensor.name) ? steps : Math.max(first, ...readers.map((r) => r.lastStep));
+  const storage = (name: string): string => storageOf(network, name);
+  const given = new Set([network.input, ...(network.constants?.keys() ?? [])].map(storage));
+  const outputs = new Set(network.outputs.map(storage));
+  return [...network.tensors.values()].filter((t) => !t.view).map((tensor) => {
     const bytes = tensor.shape.h * tensor.shape.w * tensor.shape.c;
-    return keep ? { tensor: tensor.name, bytes, first: -1, last: steps } : { tensor: tensor.name, bytes, first, last };
+    if (keep) return { tensor: tensor.name, bytes, first: -1, last: steps };
+    const writers = nodes.filter((n) => storage(n.node.output) === tensor.name);
+    const readers = nodes.filter((n) => nodeInputs(n.node).some((name) => storage(name) === tensor.name));
+    const first = given.has(tensor.name) ? -1 : Math.min(steps, ...writers.map((w) => w.firstStep));
+    const last = outputs.has(tensor.name) ? steps : Math.max(first, ...readers.map((r) => r.lastStep));
+    return { tensor: tensor.name, bytes, first, last };
   });
+}
+
+/** Writes a tensor's bytes (or a view's) where its storage places them, row by row for a view of some channels. */
+export function placeTensor(network: Network, name: string, bytes: Uint8Array, write: (offset: number, row: Uint8Array) => void): void {
+  const tensor = network.tensors.get(name)!;
+  const view = tensor.view;
+  if (!view) {
+    write(0, bytes);
+    return;
+  }
+  const parentWidth = network.tensors.get(view.parent)!.shape.c;
+  const width = tensor.shape.c;
+  for (let p = 0; p < tensor.shape.h * tensor.shape.w; p++) write((view.pixelOffset + p) * parentWidth + view.channelOffset, bytes.subarray(p * width, (p + 1) * width));
 }
 
 const sectionEnd = (sections: readonly AssembledSection[], region: RegionConfig): Addr =>
@@ -98,7 +119,7 @@ export function compileNetwork(network: Network, input: Uint8Array, options: Com
   const l1 = { start: options.l1.base, bytes: options.l1.size };
   const tiles: Tile[] = [];
   const nodes: CompiledNode[] = network.nodes.map((node) => {
-    const tiled = tileNode(network, node, options.implementation, { cores: options.cores, l1, dma: options.dma, constants });
+    const tiled = tileNode(network, node, options.implementation, { network, cores: options.cores, l1, dma: options.dma, constants });
     const firstStep = tiles.length;
     tiles.push(...tiled.tiles);
     return { node, implementation: tiled.implementation, firstStep, lastStep: tiles.length - 1, tiling: tiled.summary, weightBytes: tiled.weightBytes };
@@ -117,7 +138,7 @@ export function compileNetwork(network: Network, input: Uint8Array, options: Com
   const l2Free = options.l2.base + options.l2.size - dataBase.l2;
   const memory = planMemory(lifetimes(network, nodes, tiles.length, options.keepTensors ?? false), constants.blobs, Math.max(0, l2Free), options.l3?.size ?? 0);
   const tensorAddress = (tensor: string): Addr => {
-    const placement = memory.tensors.get(tensor);
+    const placement = memory.tensors.get(storageOf(network, tensor));
     if (!placement) throw new CompileError(`no tensor '${tensor}' in network '${network.name}'`);
     return dataBase[placement.level] + placement.offset;
   };
@@ -136,8 +157,10 @@ export function compileNetwork(network: Network, input: Uint8Array, options: Com
     const size = align4(memory.arena[level]) + memory.constantBytes[level];
     if (size === 0) return undefined;
     const bytes = new Uint8Array(size);
-    const inputPlacement = memory.tensors.get(network.input)!;
-    if (inputPlacement.level === level) bytes.set(input, inputPlacement.offset);
+    for (const [name, value] of [[network.input, input] as const, ...(network.constants ?? new Map<string, Uint8Array>())]) {
+      const placement = memory.tensors.get(storageOf(network, name))!;
+      if (placement.level === level) placeTensor(network, name, value, (offset, row) => bytes.set(row, placement.offset + offset));
+    }
     constants.blobs.forEach((blob, i) => {
       const placement = memory.constants[i]!;
       if (placement.level === level) bytes.set(blob.bytes, align4(memory.arena[level]) + placement.offset);

@@ -13,13 +13,15 @@ import { type LayerSpec, LayerSpecError, type Variant, outputHeight, outputWidth
 import type { VariantGenerator } from '../../kernels/layers/generator.js';
 import { generatorFor } from '../../kernels/layers/registry.js';
 import { wordsToBytes } from '../../kernels/words.js';
-import type { LayerNode } from '../graph.js';
+import type { LayerNode, Network } from '../graph.js';
+import { partFill, partTransfer } from './regions.js';
 import type { ConstantPool } from './constants.js';
 import { type DmaModel, KERNEL_OVERHEAD, TILE_OVERHEAD, transferCycles } from './cost.js';
-import { type Fill, type L1Range, type Tile, type Transfer, align4, contiguous } from './tile.js';
+import { type Fill, type L1Range, type Tile, align4, contiguous } from './tile.js';
 import { blocks, inputRowsFor, rowWindow } from './window.js';
 
 export interface TilingContext {
+  readonly network: Network;
   readonly cores: number;
   /** The part of L1 the network's tiles use. */
   readonly l1: L1Range;
@@ -84,12 +86,16 @@ function groupCandidates(outC: number): number[] {
 const quantizationBytes = (node: LayerNode, c0: number, c1: number): Uint8Array =>
   wordsToBytes(node.quantization.slice(c0, c1).flatMap((q) => [q.bias, q.shift, q.multiplier]));
 
+/**
+ * The group's layer data as the generators take it. Weights read from a tensor at run time are
+ * zeros here: they only size the image (rows of K bytes padded to whole words, the dense kernel's).
+ */
 function groupData(node: LayerNode, spec: LayerSpec, c0: number, c1: number): LayerData {
   const k = reductionLength(node.spec);
   return {
     spec,
     input: new Uint8Array(spec.inH * spec.inW * spec.inC),
-    weights: node.weights.subarray(c0 * k, c1 * k),
+    weights: node.weightTensor === undefined ? node.weights.subarray(c0 * k, c1 * k) : new Int8Array((c1 - c0) * k),
     quantization: node.quantization.slice(c0, c1),
   };
 }
@@ -192,8 +198,8 @@ function buildTiles(node: LayerNode, impl: Implementation, generator: VariantGen
     const groupSpec = tileGeometry(layer, 0, 1, c0, c1).spec;
     const image = generator.weightImage(groupData(node, groupSpec, c0, c1), impl.pattern).bytes;
     const quantization = quantizationBytes(node, c0, c1);
-    weightBytes += image.length + quantization.length;
-    const imageBlob = context.constants.add(node.name, `weights ${c0}..${c1 - 1}`, image);
+    weightBytes += (node.weightTensor === undefined ? image.length : 0) + quantization.length;
+    const imageBlob = node.weightTensor === undefined ? context.constants.add(node.name, `weights ${c0}..${c1 - 1}`, image) : undefined;
     const quantizationBlob = context.constants.add(node.name, `quantization ${c0}..${c1 - 1}`, quantization);
     for (const [o0, o1] of blocks(outputHeight(layer), rows)) {
       const { spec, inRow } = tileGeometry(layer, o0, o1, c0, c1);
@@ -207,21 +213,19 @@ function buildTiles(node: LayerNode, impl: Implementation, generator: VariantGen
         scratch,
         scratchBytes: generator.scratchBytes(spec, impl.pattern, scratchBytes),
       };
-      const inputBytes = spec.inH * spec.inW * spec.inC;
-      const inputOffset = inRow * layer.inW * layer.inC + (layer.kind === 'dw' ? c0 : 0);
-      const input: Transfer = layer.kind === 'dw' && spec.inC !== layer.inC
-        ? { external: { kind: 'tensor', tensor: node.input, offset: inputOffset }, l1: plan.input, length: spec.inC, rows: spec.inH * spec.inW, externalStride: layer.inC, l1Stride: spec.inC }
-        : contiguous({ kind: 'tensor', tensor: node.input, offset: inputOffset }, plan.input, inputBytes);
+      const k = reductionLength(layer);
+      const weights: Fill = imageBlob === undefined
+        // Rows of K bytes into the image's rows of whole words: the bytes between are never used,
+        // since the activations' columns are zero there (im2col pads them).
+        ? partFill(context.network, { tensor: node.weightTensor!, width: k, firstRow: c0, rows: c1 - c0, firstByte: 0, bytes: k }, plan.weights, image.length / (c1 - c0))
+        : { ...contiguous({ kind: 'constant', blob: imageBlob, offset: 0 }, plan.weights, image.length), content: `blob ${imageBlob}` };
       const fills: Fill[] = [
-        { ...input, content: `${node.input}@${inputOffset}:${inputBytes}` },
-        { ...contiguous({ kind: 'constant', blob: imageBlob, offset: 0 }, plan.weights, image.length), content: `blob ${imageBlob}` },
+        partFill(context.network, { tensor: node.input, width: layer.inC, firstRow: inRow * layer.inW, rows: spec.inH * spec.inW, firstByte: layer.kind === 'dw' ? c0 : 0, bytes: spec.inC }, plan.input),
+        weights,
         { ...contiguous({ kind: 'constant', blob: quantizationBlob, offset: 0 }, plan.quantization, quantization.length), content: `blob ${quantizationBlob}` },
       ];
-      const outputOffset = o0 * outW * layer.outC + c0;
       const pixels = (o1 - o0) * outW;
-      const drain: Transfer = spec.outC === layer.outC
-        ? contiguous({ kind: 'tensor', tensor: node.output, offset: outputOffset }, plan.output, pixels * spec.outC)
-        : { external: { kind: 'tensor', tensor: node.output, offset: outputOffset }, l1: plan.output, length: spec.outC, rows: pixels, externalStride: layer.outC, l1Stride: spec.outC };
+      const drain = partTransfer(context.network, { tensor: node.output, width: layer.outC, firstRow: o0 * outW, rows: pixels, firstByte: c0, bytes: spec.outC }, plan.output);
       const key = JSON.stringify({ variant: impl.variant, pattern: impl.pattern, spec: { ...spec, name: '' }, plan, cores: context.cores });
       // Generated now, so that a kernel refusing the tile rules the candidate out.
       let lines = codes.get(key);
@@ -249,6 +253,7 @@ function buildTiles(node: LayerNode, impl: Implementation, generator: VariantGen
 /** The cheapest tiling of the layer that fits and that its kernel generates, and its tiles. */
 export function tileLayer(node: LayerNode, impl: Implementation, context: TilingContext): TiledLayer {
   const generator = generatorFor(node.spec, impl.variant);
+  if (node.weightTensor !== undefined && impl.variant !== 'dense') throw new LayerSpecError('variant', `layer '${node.spec.name}' multiplies two activations: dense only, not ${impl.variant}`);
   let refusal: LayerSpecError | undefined;
   const blobs = context.constants.blobs.length;
   for (const choice of candidates(node, impl, generator, context)) {

@@ -12,6 +12,7 @@ import type { PoolSpec } from '../../layers/pool.js';
 import type { NetNode, NetTensor, Network, PoolWindow } from '../graph.js';
 import type { TilingContext, TiledLayer } from './layer-tiles.js';
 import { transferCycles } from './cost.js';
+import { partFill, partTransfer, wholeTensor } from './regions.js';
 import { type Fill, type Tile, align4, contiguous } from './tile.js';
 import { blocks, inputRowsFor, rowWindow } from './window.js';
 
@@ -63,10 +64,8 @@ export function tileRows(op: RowOperator, context: TilingContext): TiledLayer {
     const buffer = (i: number): Addr => base + i * align4(rows * rowBytes);
     const bytes = (r1 - r0) * rowBytes;
     const plan: RowPlan = { inputs: op.inputs.map((_, i) => buffer(i)), output: buffer(op.inputs.length), constant: constantAt, scratch };
-    const fills: Fill[] = op.inputs.map((input, i) => ({
-      ...contiguous({ kind: 'tensor', tensor: input.name, offset: r0 * rowBytes }, plan.inputs[i]!, bytes),
-      content: `${input.name}@${r0 * rowBytes}:${bytes}`,
-    }));
+    const part = (tensor: string) => ({ tensor, width: rowBytes, firstRow: r0, rows: r1 - r0, firstByte: 0, bytes: rowBytes });
+    const fills: Fill[] = op.inputs.map((input, i) => partFill(context.network, part(input.name), plan.inputs[i]!));
     if (blob !== undefined) fills.push({ ...contiguous({ kind: 'constant', blob, offset: 0 }, constantAt, op.constant!.length), content: `blob ${blob}` });
     const lines = op.code(r1 - r0, plan);
     return {
@@ -74,7 +73,7 @@ export function tileRows(op: RowOperator, context: TilingContext): TiledLayer {
       fills,
       scratch: [{ start: plan.output, bytes }, ...(scratchBytes > 0 ? [{ start: scratch, bytes: scratchBytes }] : [])],
       code: { key: JSON.stringify({ op: node.op, node: node.name, rows: r1 - r0, plan }), lines: () => lines },
-      drains: [contiguous({ kind: 'tensor', tensor: output.name, offset: r0 * rowBytes }, plan.output, bytes)],
+      drains: [partTransfer(context.network, part(output.name), plan.output)],
     };
   });
   const transfers = transferCycles(rows * perRow, context.dma);
@@ -122,7 +121,6 @@ export function tilePool(op: PoolOperator, context: TilingContext): TiledLayer {
     const spec: PoolSpec = { ...whole, inH: rowsIn.inRows, pad: { ...whole.pad, top: rowsIn.padTop, bottom: rowsIn.padBottom } };
     const base = context.l1.start + (k % sets) * setBytes;
     const plan = { input: base, output: base + align4(inputRowsFor(whole, rows) * inRowBytes) };
-    const inBytes = rowsIn.inRows * inRowBytes;
     const outBytes = (o1 - o0) * outRowBytes;
     const key = JSON.stringify({ op: node.op, node: node.name, spec: { ...spec, name: '' }, plan });
     let lines = codes.get(key);
@@ -133,10 +131,10 @@ export function tilePool(op: PoolOperator, context: TilingContext): TiledLayer {
     const code = lines;
     return {
       node: node.name,
-      fills: [{ ...contiguous({ kind: 'tensor', tensor: input.name, offset: rowsIn.inRow * inRowBytes }, plan.input, inBytes), content: `${input.name}@${rowsIn.inRow * inRowBytes}:${inBytes}` }],
+      fills: [partFill(context.network, { tensor: input.name, width: input.shape.c, firstRow: rowsIn.inRow * input.shape.w, rows: rowsIn.inRows * input.shape.w, firstByte: 0, bytes: input.shape.c }, plan.input)],
       scratch: [{ start: plan.output, bytes: outBytes }],
       code: { key, lines: () => code },
-      drains: [contiguous({ kind: 'tensor', tensor: output.name, offset: o0 * outRowBytes }, plan.output, outBytes)],
+      drains: [partTransfer(context.network, { tensor: output.name, width: output.shape.c, firstRow: o0 * output.shape.w, rows: (o1 - o0) * output.shape.w, firstByte: 0, bytes: output.shape.c }, plan.output)],
     };
   });
   return {
@@ -144,4 +142,22 @@ export function tilePool(op: PoolOperator, context: TilingContext): TiledLayer {
     weightBytes: 0,
     summary: { rowsPerTile: rows, channelsPerGroup: input.shape.c, tiles: tiles.length, l1Bytes: sets * setBytes, estimate: tiles.length * transferCycles(setBytes, context.dma) },
   };
+}
+
+/** A transpose in one tile: the whole matrix in L1 (attention's per-head matrices are a few KiB). */
+export function tileTranspose(node: NetNode, input: NetTensor, output: NetTensor, code: (rows: number, cols: number, plan: { input: Addr; output: Addr }) => string[], context: TilingContext): TiledLayer {
+  const rows = input.shape.h * input.shape.w;
+  const cols = input.shape.c;
+  const bytes = rows * cols;
+  if (2 * align4(bytes) > context.l1.bytes) throw new LayerSpecError('tile', `node '${node.name}' (transpose): a ${rows} x ${cols} matrix and its transpose do not fit the ${context.l1.bytes} bytes of L1: give the cluster more L1 (--l1)`);
+  const plan = { input: context.l1.start, output: context.l1.start + align4(bytes) };
+  const lines = code(rows, cols, plan);
+  const tile: Tile = {
+    node: node.name,
+    fills: [partFill(context.network, wholeTensor(context.network, input.name), plan.input)],
+    scratch: [{ start: plan.output, bytes }],
+    code: { key: JSON.stringify({ op: 'transpose', rows, cols, plan }), lines: () => lines },
+    drains: [partTransfer(context.network, wholeTensor(context.network, output.name), plan.output)],
+  };
+  return { tiles: [tile], weightBytes: 0, summary: { rowsPerTile: rows, channelsPerGroup: cols, tiles: 1, l1Bytes: 2 * align4(bytes), estimate: 2 * transferCycles(bytes, context.dma) } };
 }

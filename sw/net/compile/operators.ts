@@ -6,6 +6,7 @@
 import { geluCode, geluTableImage } from '../../kernels/ops/gelu.js';
 import { layerNormCode, layerNormParameterImage } from '../../kernels/ops/layernorm.js';
 import { softmaxCode, softmaxScratchBytes } from '../../kernels/ops/softmax.js';
+import { transposeCode } from '../../kernels/ops/transpose.js';
 import type { PoolSpec } from '../../layers/pool.js';
 import { addCode } from '../../kernels/ops/add.js';
 import { avgPoolCode } from '../../kernels/ops/avg-pool.js';
@@ -13,7 +14,7 @@ import { maxPoolCode } from '../../kernels/ops/max-pool.js';
 import type { PoolAddresses } from '../../kernels/ops/pool-windows.js';
 import type { LayerNode, NetNode, NetTensor, Network } from '../graph.js';
 import { type Implementation, type TiledLayer, type TilingContext, tileLayer } from './layer-tiles.js';
-import { tensorOf, tilePool, tileRows } from './op-tiles.js';
+import { tensorOf, tilePool, tileRows, tileTranspose } from './op-tiles.js';
 
 export interface TiledNode extends TiledLayer {
   readonly implementation: Implementation | undefined;
@@ -70,6 +71,11 @@ export function tileNode(network: Network, node: NetNode, implementation: (node:
         }, context),
       };
     }
+    case 'transpose':
+      return {
+        implementation: undefined,
+        ...tileTranspose(node, tensorOf(network, node.input), output, (rows, cols, plan) => transposeCode({ rows, cols }, plan, cores), context),
+      };
     case 'maxpool':
     case 'avgpool': {
       const pooling = { node, input: tensorOf(network, node.input), output, window: node.window };
