@@ -344,7 +344,7 @@ export function inferShapes(graph: WorkGraph, node: WorkNode): ValueInfo[] {
   const rule = RULES[node.op];
   const knownDomain = node.domain === '' || (node.domain === 'com.microsoft' && MICROSOFT_OPS.has(node.op));
   if (rule === undefined || !knownDomain) throw unsupportedOp(graph, node);
-  return rule(new Context(graph, node)).map((output, i) => ({ name: node.outputs[i]!, ...output }));
+  return rule(new Context(graph, node)).map((output, i) => ({ type: output.type, dims: output.dims, name: node.outputs[i]! }));
 }
 
 export { Context as ShapeContext };
