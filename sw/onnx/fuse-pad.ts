@@ -27,7 +27,13 @@ function fuse(graph: WorkGraph, pad: WorkNode): void {
   }
   const spatial = rank - 2;
   const own = intsAttribute(reader, 'pads')!;
-  reader.attributes.set('pads', own.map((value, i) => value + pads[i < spatial ? i + 2 : i + 4]!));
+  const combined = own.map((value, i) => value + pads[i < spatial ? i + 2 : i + 4]!);
+  const kernel = intsAttribute(reader, 'kernel_shape')!;
+  // ONNX pools pad less than a window on each side (a window of padding alone has no value).
+  if (reader.op !== 'Conv' && combined.some((value, i) => value >= kernel[i % spatial]!)) {
+    throw graph.nodeError(pad, `pads [${pads.join(',')}] would give ${reader.op} '${reader.name}' pads [${combined.join(',')}], not all smaller than its kernel [${kernel.join(',')}]`);
+  }
+  reader.attributes.set('pads', combined);
   if (reader.op === 'AveragePool') reader.attributes.set('count_include_pad', 1);
   graph.bypass(pad, pad.outputs[0]!, x);
 }
