@@ -34,9 +34,10 @@ function foldInto(graph: WorkGraph, bn: WorkNode): void {
   const perChannel = elementCount(weight.dims) / channels;
   const bias = conv.inputs[2] ? constantOf(graph, conv.inputs[2]) : undefined;
   if (conv.inputs[2] && bias === undefined) throw graph.nodeError(conv, `bias '${conv.inputs[2]}' is not a constant`);
-  const newWeight = makeTensor('float32', weight.dims, Array.from(weight.data, (w, i) => w * scale[Math.floor(i / perChannel)]!));
+  const newWeight = new Float32Array(weight.data.length);
+  for (let i = 0; i < newWeight.length; i++) newWeight[i] = weight.data[i]! * scale[Math.floor(i / perChannel)]!;
   const newBias = makeTensor('float32', [channels], scale.map((s, m) => ((bias?.data[m] ?? 0) - mean.data[m]!) * s + beta.data[m]!));
-  conv.inputs = [conv.inputs[0]!, graph.addConstant(`${conv.name}_weight_bn`, newWeight), graph.addConstant(`${conv.name}_bias_bn`, newBias)];
+  conv.inputs = [conv.inputs[0]!, graph.addConstant(`${conv.name}_weight_bn`, { type: 'float32', dims: weight.dims, data: newWeight }), graph.addConstant(`${conv.name}_bias_bn`, newBias)];
   conv.outputs = [bn.outputs[0]!];
   graph.remove([bn]);
 }

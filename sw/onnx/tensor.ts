@@ -93,10 +93,19 @@ export function tensorFromProto(proto: OnnxTypes.ITensorProto, problem: (what: s
 
 const BYTES: Record<ElementType, number> = { float32: 4, int8: 1, uint8: 1, int32: 4, int64: 8, bool: 1 };
 
+/** ONNX's raw_data is little-endian; on a little-endian host float and int32 arrays copy as bytes (weights run to millions of values). */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function rawValues(type: ElementType, raw: Uint8Array, what: string, problem: (what: string) => never): Tensor['data'] {
   const size = BYTES[type];
   if (raw.length % size !== 0) problem(`${what} has ${raw.length} raw bytes, not a whole number of ${type} values`);
   const count = raw.length / size;
+  if (LITTLE_ENDIAN_HOST && (type === 'float32' || type === 'int32')) {
+    // A copy of its own: protobufjs's bytes may be a view into the file at any alignment (a Node Buffer's slice is no copy).
+    const aligned = new Uint8Array(raw.length);
+    aligned.set(raw);
+    return type === 'float32' ? new Float32Array(aligned.buffer) : new Int32Array(aligned.buffer);
+  }
   const view = new DataView(raw.buffer, raw.byteOffset, raw.length);
   const data = allocate(type, count);
   for (let i = 0; i < count; i++) {
@@ -134,6 +143,7 @@ function fieldValues(type: ElementType, proto: OnnxTypes.ITensorProto, what: str
 /** The TensorProto torch.onnx.export would write: values packed little-endian in raw_data. */
 export function tensorToProto(name: string, tensor: Tensor): OnnxTypes.TensorProto {
   const size = BYTES[tensor.type];
+  if (LITTLE_ENDIAN_HOST && tensor.type === 'float32') return protoOf(name, tensor, new Uint8Array(Float32Array.from(tensor.data).buffer));
   const raw = new Uint8Array(tensor.data.length * size);
   const view = new DataView(raw.buffer);
   tensor.data.forEach((value, i) => {
@@ -145,5 +155,9 @@ export function tensorToProto(name: string, tensor: Tensor): OnnxTypes.TensorPro
       case 'int64': view.setBigInt64(8 * i, BigInt(value), true); break;
     }
   });
+  return protoOf(name, tensor, raw);
+}
+
+function protoOf(name: string, tensor: Tensor, raw: Uint8Array): OnnxTypes.TensorProto {
   return onnx.TensorProto.create({ name, dims: [...tensor.dims], dataType: CODE_OF_TYPE[tensor.type], rawData: raw });
 }

@@ -3,17 +3,15 @@ import type { Random } from '../../../util/random.js';
 import type { Tensor } from '../graph.js';
 import { elementCount } from '../tensor.js';
 
-/** A standard normal draw (Box-Muller on two uniform draws in (0, 1]). */
-export function normal(random: Random): number {
-  const u = (random.uint32() + 1) / 2 ** 32;
-  const v = random.uint32() / 2 ** 32;
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
-
-/** Normal values of mean `mean` and deviation `std`. */
+/** Normal values of mean `mean` and deviation `std`: Box-Muller, two values from each two uniform draws. */
 export function normalTensor(random: Random, dims: readonly number[], std: number, mean = 0): Tensor {
   const data = new Float32Array(elementCount(dims));
-  for (let i = 0; i < data.length; i++) data[i] = mean + std * normal(random);
+  for (let i = 0; i < data.length; i += 2) {
+    const radius = std * Math.sqrt(-2 * Math.log((random.uint32() + 1) / 2 ** 32));
+    const angle = (2 * Math.PI * random.uint32()) / 2 ** 32;
+    data[i] = mean + radius * Math.cos(angle);
+    if (i + 1 < data.length) data[i + 1] = mean + radius * Math.sin(angle);
+  }
   return { type: 'float32', dims: [...dims], data };
 }
 
