@@ -91,6 +91,11 @@ const RULES: Record<string, Rule> = {
     node.attributes.set('epsilon', node.attributes.get('epsilon') ?? 1e-5);
     node.attributes.delete('stash_type');
   },
+  Gelu: (graph, node) => {
+    const approximate = stringAttribute(node, 'approximate') ?? 'none';
+    if (approximate !== 'none') throw graph.nodeError(node, `attribute approximate ${approximate} is not supported: only none (the Erf form)`);
+    node.attributes.delete('approximate');
+  },
   BatchNormalization: (_graph, node) => {
     node.attributes.set('epsilon', node.attributes.get('epsilon') ?? 1e-5);
   },

@@ -5,7 +5,7 @@
  * or Slice of tokens with constant indices becomes a MatMul with a 0/1 selection matrix (the
  * class token of a ViT), the one canonical op that picks rows.
  */
-import type { Tensor } from './graph.js';
+import type { AttributeValue, Tensor } from './graph.js';
 import { constantOf, numberAttribute, type WorkGraph, type WorkNode } from './model.js';
 import { mapConstant, scalarOf } from './patterns.js';
 import { ShapeContext, sliceArguments, sliceRanges } from './shapes.js';
@@ -76,38 +76,42 @@ const gemm: Rewrite = (graph, node) => {
 };
 
 /**
- * Rows `rows` (in order) of axis `axis` of the node's input 0 as a MatMul with a 0/1 matrix,
- * then a Reshape to the node's output dims when they differ (a scalar Gather drops the axis).
+ * Rows `rows` (in order) of axis `axis` of the node's input 0 as a MatMul with a 0/1 matrix:
+ * S (picked x size) @ X for an axis other than the last (moved to the second-last and back by a
+ * Transpose when it is not there), X @ S^T for the last; then a Reshape to the node's output dims
+ * when they differ (a scalar Gather drops the axis).
  */
 function selectRows(graph: WorkGraph, node: WorkNode, rows: readonly number[], axis: number): void {
   const input = graph.info(node, node.inputs[0]!);
   const rank = input.dims.length;
   const size = input.dims[axis]!;
-  const output = graph.info(node, node.outputs[0]!);
-  if (axis !== rank - 2 && axis !== rank - 1) {
-    throw graph.nodeError(node, `picks along axis ${axis} of a computed rank-${rank} value; only the last two axes (tokens, features) are supported`);
-  }
-  const tokens = axis === rank - 2;
   const picked = rows.length;
-  // Tokens: S (picked x size) @ X; features: X @ S^T (size x picked).
-  const selection = makeTensor('float32', tokens ? [picked, size] : [size, picked],
+  const output = graph.info(node, node.outputs[0]!);
+  const nodes: WorkNode[] = [];
+  /** Appends a node writing a new value of `dims`, or the Gather's own output when `last`. */
+  const emit = (op: string, inputs: string[], dims: readonly number[], attributes: [string, AttributeValue][], last: boolean): string => {
+    const value = last ? node.outputs[0]! : graph.freshName(`${node.name}_${op.toLowerCase()}`);
+    if (!last) graph.values.set(value, { name: value, type: input.type, dims });
+    nodes.push({ name: `${node.name}_${op.toLowerCase()}${nodes.length}`, op, domain: '', inputs, outputs: [value], attributes: new Map(attributes) });
+    return value;
+  };
+  const productDims = input.dims.map((dim, i) => (i === axis ? picked : dim));
+  const reshaped = productDims.join(',') !== output.dims.join(',');
+  const features = axis === rank - 1;
+  const swap = features || axis === rank - 2 ? undefined : input.dims.map((_, i) => (i === axis ? rank - 2 : i === rank - 2 ? axis : i));
+  const selection = makeTensor('float32', features ? [size, picked] : [picked, size],
     Array.from({ length: picked * size }, (_, i) => {
-      const [row, column] = tokens ? [Math.floor(i / size), i % size] : [i % picked, Math.floor(i / picked)];
+      const [row, column] = features ? [i % picked, Math.floor(i / picked)] : [Math.floor(i / size), i % size];
       return rows[row] === column ? 1 : 0;
     }));
   const matrix = graph.addConstant(`${node.name}_selection`, selection);
-  const productDims = [...input.dims.slice(0, axis), picked, ...input.dims.slice(axis + 1)];
-  const reshaped = productDims.join(',') !== output.dims.join(',');
-  const product = reshaped ? graph.freshName(`${node.name}_selected`) : node.outputs[0]!;
-  graph.values.set(product, { name: product, type: input.type, dims: productDims });
-  const matmul: WorkNode = {
-    name: `${node.name}_matmul`, op: 'MatMul', domain: '',
-    inputs: tokens ? [matrix, node.inputs[0]!] : [node.inputs[0]!, matrix], outputs: [product], attributes: new Map(),
-  };
-  const reshape: WorkNode[] = reshaped
-    ? [{ name: `${node.name}_reshape`, op: 'Reshape', domain: '', inputs: [product], outputs: [node.outputs[0]!], attributes: new Map([['shape', output.dims]]) }]
-    : [];
-  graph.replace(node, [matmul, ...reshape]);
+  let x = node.inputs[0]!;
+  if (swap !== undefined) x = emit('Transpose', [x], swap.map((i) => input.dims[i]!), [['perm', swap]], false);
+  const swappedProduct = swap === undefined ? productDims : swap.map((i) => productDims[i]!);
+  x = emit('MatMul', features ? [x, matrix] : [matrix, x], swappedProduct, [], swap === undefined && !reshaped);
+  if (swap !== undefined) x = emit('Transpose', [x], productDims, [['perm', swap]], !reshaped);
+  if (reshaped) emit('Reshape', [x], output.dims, [['shape', output.dims]], true);
+  graph.replace(node, nodes);
 }
 
 const gather: Rewrite = (graph, node) => {

@@ -129,7 +129,7 @@ function matmul(aIndex: number, bIndex: number, type: (c: Context) => ElementTyp
 }
 
 /** Reshape's target: 0 copies the input's dim (unless allowzero), one -1 takes what is left. */
-export function reshapeDims(input: readonly number[], shape: readonly number[], allowZero: boolean): number[] | undefined {
+function reshapeDims(input: readonly number[], shape: readonly number[], allowZero: boolean): number[] | undefined {
   const dims = shape.map((dim, i) => (dim === 0 && !allowZero ? input[i] ?? -2 : dim));
   const known = dims.filter((dim) => dim !== -1).reduce((product, dim) => product * dim, 1);
   const inferred = dims.filter((dim) => dim === -1).length;

@@ -4,7 +4,7 @@ import { OnnxBuilder } from '../../sw/onnx/builder.js';
 import type { Graph, Tensor } from '../../sw/onnx/graph.js';
 import { readOnnx } from '../../sw/onnx/read.js';
 import { makeTensor } from '../../sw/onnx/tensor.js';
-import { writeOnnx } from '../../sw/onnx/write.js';
+import { encodeModel, writeOnnx } from '../../sw/onnx/write.js';
 import { normalTensor, uniformTensor } from '../../sw/onnx/zoo/weights.js';
 import { Random } from '../../util/random.js';
 import { maxAbsDifference, opCounts, randomInput, runOnnx } from './support.js';
@@ -226,6 +226,37 @@ describe('canonical rewrites', () => {
     expect(graph.nodes.map((node) => node.op)).toEqual(['Relu', 'MatMul', 'Reshape']);
     expect(graph.outputs[0]!.dims).toEqual([1, 6]);
     await expectSameResults(bytes, graph);
+  });
+
+  test('a Gather on a leading axis (timm\'s qkv.unbind(0)) moves the axis next to last and back', async () => {
+    const { bytes, graph } = model((b, x) => {
+      const heads = b.node('Reshape', [b.node('Relu', [x]), b.constant(makeTensor('int64', [4], [1, 4, 3, 2]))]);
+      return b.node('Gather', [b.node('Transpose', [heads], { perm: [2, 0, 1, 3] }), b.constant(makeTensor('int64', [], [1]))], { axis: 0 });
+    });
+    expect(graph.nodes.map((node) => node.op)).toEqual(['Relu', 'Reshape', 'Transpose', 'Transpose', 'MatMul', 'Transpose', 'Reshape']);
+    expect(graph.outputs[0]!.dims).toEqual([1, 4, 2]);
+    await expectSameResults(bytes, graph);
+  });
+
+  test('an Identity writing a graph output goes, and the output keeps its name', async () => {
+    const { bytes, graph } = model((b, x) => b.node('Identity', [b.node('Relu', [x])], {}, { name: 'out' }));
+    expect(graph.nodes.map((node) => node.op)).toEqual(['Relu']);
+    expect(graph.nodes[0]!.outputs).toEqual(['out_output_0']);
+    await expectSameResults(bytes, graph);
+  });
+
+  test('the Gelu op of opset 20 is taken in its exact form only', () => {
+    expect(model((b, x) => b.node('Gelu', [x]), 20).graph.nodes[0]!.attributes.size).toBe(0);
+    expect(() => model((b, x) => b.node('Gelu', [x], { approximate: 'tanh' }), 20))
+      .toThrow(/model\.onnx: node 'Gelu_0' \(Gelu\): attribute approximate tanh is not supported: only none \(the Erf form\)/);
+  });
+
+  test('a node without a name is called <op>_<index>', () => {
+    const b = new OnnxBuilder(13);
+    b.output(b.node('Relu', [b.input('input', 'float32', [1, 2])]));
+    const message = b.model();
+    message.graph!.node![0]!.name = '';
+    expect(readOnnx(encodeModel(message), 'model.onnx').nodes[0]!.name).toBe('Relu_0');
   });
 
   test('a Slice of features becomes a MatMul', async () => {

@@ -33,7 +33,7 @@ describe('ResNets', () => {
     const graph = readOnnx(bytes, 'small-resnet.onnx');
     expect(opCounts(graph)).toEqual({ Conv: 6, Relu: 5, Add: 2, GlobalAveragePool: 1, Flatten: 1, Gemm: 1 });
     expect(convOutputs(graph)).toEqual(['1x8x16x16', '1x8x16x16', '1x8x16x16', '1x16x8x8', '1x16x8x8', '1x16x8x8']);
-    expect(graph.outputs).toEqual([{ name: '/output/Identity_output_0', type: 'float32', dims: [1, 10] }]);
+    expect(graph.outputs).toEqual([{ name: '/fc/Gemm_output_0', type: 'float32', dims: [1, 10] }]);
     await expectSameResults(bytes, graph, 1e-4);
   });
 

@@ -99,8 +99,7 @@ export function resNetOnnx(config: ResNetConfig, seed: number): Uint8Array {
       channels = width;
     }
   });
-  const output = b.node('Identity', [writer.head(x, channels, config.classes)], {}, { name: '/output/Identity' });
-  b.output(output, 'float32', ['batch_size', config.classes]);
+  b.output(writer.head(x, channels, config.classes), 'float32', ['batch_size', config.classes]);
   return b.toBytes();
 }
 
