@@ -21,7 +21,7 @@ export const MICROSOFT_OPS: ReadonlySet<string> = new Set([
 export const REWRITTEN_OPS: readonly string[] = [
   'BatchNormalization (after a Conv)', 'Pad (zero, spatial, before a Conv or pool)', 'Erf-pattern Gelu',
   'ReduceMean/Sub/Pow/Sqrt/Div LayerNormalization', 'Sub or Div by a constant', 'Identity', 'Dropout',
-  'Squeeze', 'Unsqueeze', 'Gather or Slice of tokens with constant indices',
+  'Cast to the same type', 'Squeeze', 'Unsqueeze', 'Gather or Slice with constant indices',
   'any shape computation on constants (Shape, Gather, Concat, Slice, ...)',
 ];
 
