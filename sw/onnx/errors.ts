@@ -4,8 +4,8 @@
  * so that a user can find it in Netron.
  */
 export class OnnxError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'OnnxError';
   }
 }

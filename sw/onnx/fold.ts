@@ -6,9 +6,9 @@
  * structure is what the quantizer reads.
  */
 import { broadcastIndices, stridesOf } from './broadcast.js';
-import type { AttributeValue, ElementType, Tensor, ValueInfo } from './graph.js';
+import type { ElementType, Tensor, ValueInfo } from './graph.js';
 import { numberAttribute, intsAttribute, type WorkGraph, type WorkNode } from './model.js';
-import { inferShapes, ShapeContext, sliceArguments, sliceRanges } from './shapes.js';
+import { checkDims, inferShapes, ShapeContext, sliceArguments, sliceRanges } from './shapes.js';
 import { elementCount, makeTensor } from './tensor.js';
 
 interface FoldContext {
@@ -143,20 +143,23 @@ const shape: Evaluator = (c) => {
 
 function constantValue(graph: WorkGraph, node: WorkNode): Tensor {
   const [name, value] = [...node.attributes.entries()][0] ?? ['', undefined];
-  const scalarOrList = (type: ElementType, v: AttributeValue): Tensor =>
-    (typeof v === 'number' ? makeTensor(type, [], [v]) : makeTensor(type, [(v as number[]).length], v as number[]));
-  switch (name) {
-    case 'value': return value as Tensor;
-    case 'value_float': case 'value_floats': return scalarOrList('float32', value!);
-    case 'value_int': case 'value_ints': return scalarOrList('int64', value!);
-    default: throw graph.nodeError(node, `attribute ${name || '(none)'} is not supported: only value, value_float(s), value_int(s)`);
+  const isTensor = typeof value === 'object' && !Array.isArray(value);
+  const isNumbers = Array.isArray(value) && value.every((item) => typeof item === 'number');
+  if (name === 'value' && isTensor) return value as Tensor;
+  if ((name === 'value_float' || name === 'value_int') && typeof value === 'number') {
+    return makeTensor(name === 'value_float' ? 'float32' : 'int64', [], [value]);
   }
+  if ((name === 'value_floats' || name === 'value_ints') && isNumbers) {
+    return makeTensor(name === 'value_floats' ? 'float32' : 'int64', [value.length], value as number[]);
+  }
+  throw graph.nodeError(node, `attribute ${name || '(none)'} is not supported: only value (a tensor), value_float(s), value_int(s)`);
 }
 
 const EVALUATORS: Record<string, Evaluator> = {
   Constant: (c) => [constantValue(c.graph, c.node)],
   ConstantOfShape: (c) => {
     const dims = Array.from(c.arg(0).data);
+    checkDims(c.graph, c.node, dims);
     const value = c.node.attributes.get('value') as Tensor | undefined;
     return [makeTensor(value?.type ?? 'float32', dims, new Float64Array(elementCount(dims)).fill(value?.data[0] ?? 0))];
   },
@@ -164,6 +167,7 @@ const EVALUATORS: Record<string, Evaluator> = {
   Size: (c) => [makeTensor('int64', [], [elementCount(c.graph.info(c.node, c.node.inputs[0]!).dims)])],
   Range: (c) => {
     const [start, limit, delta] = [0, 1, 2].map((i) => c.arg(i).data[0]!) as [number, number, number];
+    if (delta === 0) throw c.graph.nodeError(c.node, 'delta is 0');
     const count = Math.max(Math.ceil((limit - start) / delta), 0);
     return [makeTensor(c.arg(0).type, [count], Array.from({ length: count }, (_, i) => start + i * delta))];
   },

@@ -6,6 +6,7 @@
  */
 import { fillDefaults } from './attributes.js';
 import { decodeModel } from './decode.js';
+import { OnnxError } from './errors.js';
 import { foldNode } from './fold.js';
 import { fuse } from './fuse.js';
 import type { Graph, GraphNode, Tensor, ValueInfo } from './graph.js';
@@ -14,11 +15,17 @@ import { isCanonical, unsupportedOp } from './ops.js';
 import { inferShapes } from './shapes.js';
 
 export function readOnnx(bytes: Uint8Array, source: string): Graph {
-  const graph = decodeModel(bytes, source);
-  propagate(graph);
-  fuse(graph);
-  for (const node of graph.nodes) checkCanonical(graph, node);
-  return finish(graph);
+  try {
+    const graph = decodeModel(bytes, source);
+    propagate(graph);
+    fuse(graph);
+    for (const node of graph.nodes) checkCanonical(graph, node);
+    return finish(graph);
+  } catch (error) {
+    if (error instanceof OnnxError) throw error;
+    // A file malformed in a way no check foresaw still names the file rather than crash without it.
+    throw new OnnxError(`${source}: cannot be read: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 function propagate(graph: WorkGraph): void {

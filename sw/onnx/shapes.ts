@@ -344,7 +344,18 @@ export function inferShapes(graph: WorkGraph, node: WorkNode): ValueInfo[] {
   const rule = RULES[node.op];
   const knownDomain = node.domain === '' || (node.domain === 'com.microsoft' && MICROSOFT_OPS.has(node.op));
   if (rule === undefined || !knownDomain) throw unsupportedOp(graph, node);
-  return rule(new Context(graph, node)).map((output, i) => ({ type: output.type, dims: output.dims, name: node.outputs[i]! }));
+  if ((node.outputs[0] ?? '') === '') throw graph.nodeError(node, 'has no output');
+  return rule(new Context(graph, node)).map((output, i) => {
+    checkDims(graph, node, output.dims);
+    return { type: output.type, dims: output.dims, name: node.outputs[i]! };
+  });
+}
+
+/** Tensors the compiler could hold: whole non-negative dims, at most 2^31 elements. */
+export function checkDims(graph: WorkGraph, node: WorkNode, dims: readonly number[]): void {
+  if (dims.some((dim) => !Number.isSafeInteger(dim) || dim < 0) || elementCount(dims) > 2 ** 31) {
+    throw graph.nodeError(node, `computes a value of dims [${dims.join(',')}], which no tensor can have`);
+  }
 }
 
 export { Context as ShapeContext };

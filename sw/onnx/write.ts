@@ -69,7 +69,9 @@ export function modelProto(parts: ModelParts): OnnxTypes.ModelProto {
 }
 
 export function encodeModel(model: OnnxTypes.ModelProto): Uint8Array {
-  return onnx.ModelProto.encode(model).finish();
+  const bytes = onnx.ModelProto.encode(model).finish();
+  // Under Node protobufjs returns a Buffer, whose slice() is a view; callers get plain Uint8Array semantics.
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 /** The opset writeOnnx writes: the first with Gelu as an ONNX op. */

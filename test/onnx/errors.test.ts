@@ -8,6 +8,7 @@ import { makeTensor } from '../../sw/onnx/tensor.js';
 import { encodeModel } from '../../sw/onnx/write.js';
 import { normalTensor } from '../../sw/onnx/zoo/weights.js';
 import { smallResNetOnnx } from '../../sw/onnx/zoo/resnet.js';
+import { smallVitOnnx } from '../../sw/onnx/zoo/vit.js';
 import { Random } from '../../util/random.js';
 
 function expectError(bytes: Uint8Array, message: RegExp): void {
@@ -38,6 +39,25 @@ describe('unreadable files', () => {
   test('truncated', () => expectError(bytes.subarray(0, bytes.length - 100), /is not a readable ONNX file \(protobuf decoding failed: .*\); is it truncated or not an \.onnx model\?/));
   test('garbage', () => expectError(new TextEncoder().encode('this is not protobuf, just text \u00ff\u00fe'), /is not a readable ONNX file/));
   test('empty', () => expectError(new Uint8Array(), /holds no graph with nodes/));
+
+  test('corrupted nodes: read, or refused with an OnnxError naming the file', () => {
+    const vit = smallVitOnnx(1);
+    // protobufjs writes a graph's nodes before its initializers: the first bytes are op types, names and attributes.
+    const weightBytes = onnx.ModelProto.decode(vit).graph!.initializer!.reduce((sum, tensor) => sum + (tensor.rawData?.length ?? 0), 0);
+    const nodeBytes = vit.length - weightBytes;
+    const random = new Random(12);
+    for (let trial = 0; trial < 500; trial++) {
+      const corrupted = vit.slice();
+      for (let flips = 0; flips < 2; flips++) corrupted[random.below(nodeBytes)] = random.uint32() & 0xff;
+      try {
+        readOnnx(corrupted, 'model.onnx');
+      } catch (error) {
+        expect(error).toBeInstanceOf(OnnxError);
+        expect((error as Error).message).toMatch(/^model\.onnx: /);
+        expect((error as Error).message).not.toMatch(/cannot be read/);
+      }
+    }
+  });
 });
 
 describe('unsupported content', () => {
