@@ -89,7 +89,7 @@ export class WorkGraph {
     if (this.isGraphOutput(from)) {
       const producer = this.producer(to);
       if (producer === undefined || this.isGraphOutput(to)) {
-        throw this.nodeError(node, `passes graph input or constant '${to}' straight to graph output '${from}'; nothing is left to compile`);
+        throw this.nodeError(node, `copies '${to}' (a graph input, constant or other graph output) straight to graph output '${from}'; an output must be computed by a node of its own`);
       }
       producer.outputs = producer.outputs.map((value) => (value === to ? from : value));
       this.renameReads(to, from);
