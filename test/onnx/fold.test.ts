@@ -55,7 +55,7 @@ describe('shape subgraphs fold into Reshape', () => {
       const at = (axis: number): string => b.node('Gather', [shape, b.constant(ints([axis]))]);
       const area = b.node('Mul', [at(2), at(3)]);
       const half = b.node('Div', [b.node('Add', [area, b.constant(ints([1]))]), b.constant(ints([2]))]);
-      const counted = b.node('Cast', [b.node('Cast', [b.node('Size', [x]), ], { to: 1 })], { to: 7 });
+      const counted = b.node('Cast', [b.node('Cast', [b.node('Size', [x])], { to: 1 })], { to: 7 });
       const two = b.node('Div', [counted, b.node('Mul', [half, b.constant(ints([2]))])]);
       const range = b.node('Range', [b.constant(int(0)), b.constant(int(2)), b.constant(int(1))]);
       const one = b.node('Sub', [b.node('Gather', [range, b.constant(ints([1]))]), b.constant(ints([0]))]);

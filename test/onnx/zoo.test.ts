@@ -4,7 +4,7 @@ import type { Graph } from '../../sw/onnx/graph.js';
 import { readOnnx } from '../../sw/onnx/read.js';
 import { writeOnnx } from '../../sw/onnx/write.js';
 import { resnet18Onnx, smallResNetOnnx } from '../../sw/onnx/zoo/resnet.js';
-import { smallVitOnnx, VIT_CIFAR, vitOnnx } from '../../sw/onnx/zoo/vit.js';
+import { SMALL_VIT, smallVitOnnx, VIT_CIFAR, vitOnnx } from '../../sw/onnx/zoo/vit.js';
 import { maxAbsDifference, opCounts, randomInput, runOnnx } from './support.js';
 
 /** Runs the zoo model and its canonical graph on one input; returns the model's output. */
@@ -88,6 +88,13 @@ describe('ViTs', () => {
     expect(graph.values.get(scores.outputs[0]!)!.dims).toEqual([1, 2, 17, 17]);
     expect(scores.attributes.get('axis')).toBe(3);
     expect(graph.outputs[0]!.dims).toEqual([1, 10]);
+    await expectSameResults(bytes, graph, 1e-4);
+  });
+
+  test('smallVit at opset 11 (Unsqueeze axes as an attribute, Softmax of the old meaning on the last axis)', async () => {
+    const bytes = vitOnnx({ ...SMALL_VIT, opset: 11 }, 3);
+    const graph = readOnnx(bytes, 'small-vit-11.onnx');
+    expect(opCounts(graph)).toEqual(expectedCounts(1));
     await expectSameResults(bytes, graph, 1e-4);
   });
 

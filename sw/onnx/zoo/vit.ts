@@ -99,7 +99,7 @@ class VitWriter {
     const tokens = this.dimOf(x, 1);
     const split = b.node('Concat', [batch, tokens, this.constant(int64([heads])), this.constant(int64([headDim]))], { axis: 0 });
     const toHeads = (name: string, perm: number[]): string =>
-      b.node('Transpose', [b.node('Reshape', [this.linear(x, `${module}.${name}`, dim, dim), split]), ], { perm });
+      b.node('Transpose', [b.node('Reshape', [this.linear(x, `${module}.${name}`, dim, dim), split])], { perm });
     const q = toHeads('q', [0, 2, 1, 3]);
     const kT = toHeads('k', [0, 2, 3, 1]);
     const v = toHeads('v', [0, 2, 1, 3]);
