@@ -9,7 +9,7 @@ import { onnx, safeInteger, type OnnxTypes } from './proto.js';
 import { dataTypeName, elementTypeOf, tensorFromProto } from './tensor.js';
 
 /** The opsets whose operator semantics the front end implements (torch exports 13 to 17 today). */
-export const OPSETS = { min: 11, max: 21 } as const;
+const OPSETS = { min: 11, max: 21 } as const;
 
 const STANDARD_DOMAINS = new Set(['', 'ai.onnx']);
 const utf8 = new TextDecoder();

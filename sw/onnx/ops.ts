@@ -29,7 +29,7 @@ export function isCanonical(op: string): op is CanonicalOp {
   return (CANONICAL_OPS as readonly string[]).includes(op);
 }
 
-export function unsupportedOp(graph: WorkGraph, node: WorkNode, why = 'is not supported'): Error {
+export function unsupportedOp(graph: WorkGraph, node: WorkNode): Error {
   const domain = node.domain === '' ? '' : ` of domain ${node.domain}`;
-  return graph.nodeError(node, `op ${node.op}${domain} ${why}; supported: ${CANONICAL_OPS.join(', ')}; also accepted where they fold or fuse: ${REWRITTEN_OPS.join('; ')}`);
+  return graph.nodeError(node, `op ${node.op}${domain} is not supported; supported: ${CANONICAL_OPS.join(', ')}; also accepted where they fold or fuse: ${REWRITTEN_OPS.join('; ')}`);
 }
