@@ -6,6 +6,8 @@ import { evaluateFloat } from '../../sw/net/float-eval.js';
 import type { LayerNode } from '../../sw/net/graph.js';
 import { runGolden } from '../../sw/net/golden.js';
 import { dequantize, dequantizeValue, quantizeGraph, quantizeInput, randomCalibration, type QuantizedNetwork } from '../../sw/net/quantize/index.js';
+import { MAX_MULTIPLIER } from '../../sw/layers/requantize.js';
+import { MAX_LAYER_FACTOR } from '../../sw/net/quantize/requantization.js';
 import type { Graph } from '../../sw/onnx/graph.js';
 import { Random } from '../../util/random.js';
 import { GraphBuilder, maxDifference, uniform } from './support.js';
@@ -107,6 +109,20 @@ describe('quantizeGraph: layers', () => {
     const g = new GraphBuilder();
     const y = g.node('Gemm', [g.input('x', [1, 8]), g.constant('w', [8, 3], uniform(random, 24, 0.5))], {}, 'gemm');
     expect(layers(check(g.output(y).build(), [y]))[0]!.spec).toMatchObject({ kind: 'fc', inH: 1, inW: 1, inC: 8, outC: 3 });
+  });
+});
+
+describe('quantizeGraph: scales', () => {
+  it('an output range below one accumulator step widens the output scale to what the requantization represents', () => {
+    // The two inputs cancel to a thousandth of either: the calibrated output scale would need a factor near 8.
+    const b = new GraphBuilder();
+    const y = b.node('Gemm', [b.input('x', [1, 2]), b.constant('w', [2, 1], [1, -0.999])], {}, 'cancel');
+    const graph = b.output(y).build();
+    const network = quantizeGraph(graph, [Float32Array.from([1, 1]), Float32Array.from([-0.5, -0.5])]);
+    const [input, output] = [network.tensors.get('x')!, network.tensors.get(y)!];
+    expect(output.scale).toBeCloseTo((input.scale * (1 / 127)) / MAX_LAYER_FACTOR, 12);
+    expect(layers(network)[0]!.quantization[0]).toMatchObject({ shift: 0, multiplier: MAX_MULTIPLIER });
+    expect(runGolden(network, quantizeInput(network, Float32Array.from([1, 1]))).get(y)).toEqual(Uint8Array.of(0));
   });
 });
 

@@ -22,7 +22,8 @@ export type Rescale = Pick<ChannelQuantization, 'shift' | 'multiplier'>;
  * output (the accumulator of a shift of 16 or more fits int16 after the shift).
  */
 export function layerRescale(factor: number, output: OutputType, relu: boolean): Rescale {
-  if (!(factor >= 0) || factor > MAX_LAYER_FACTOR) throw new RangeError(`requantization factor ${factor} is outside 0..${MAX_LAYER_FACTOR}`);
+  // Any factor whose Q15 multiplier at shift 0 rounds to 32767 or less.
+  if (!(factor >= 0) || factor * 2 ** 15 >= MAX_MULTIPLIER + 0.5) throw new RangeError(`requantization factor ${factor} is outside 0..${MAX_LAYER_FACTOR}`);
   if (factor === 0) return { shift: 0, multiplier: 0 };
   const { min, max } = outputRange(output, relu);
   const peak = Math.max(max, -min);
