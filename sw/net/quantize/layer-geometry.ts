@@ -16,6 +16,8 @@ export interface LayerSource {
   readonly geometry: LayerGeometry;
   /** The weight constant's name (a QDQ model fixes its scales). */
   readonly weightName: string;
+  /** The axis of the ONNX weight that runs over output channels. */
+  readonly channelAxis: number;
   readonly weights: WeightMatrix<Float32Array>;
   readonly bias: Float64Array;
 }
@@ -72,6 +74,7 @@ export function convSourceOf(graph: Graph, node: GraphNode, input: Placement): L
   return {
     geometry: { kind, inH, inW, inC, outC, kH, kW, stride, pad },
     weightName: node.inputs[1]!,
+    channelAxis: 0,
     weights: { channels: outC, k: data.length / outC, data: source ? gather(data, source) : data },
     bias: biasOf(graph, node, 2, outC),
   };
@@ -97,6 +100,7 @@ export function denseSourceOf(graph: Graph, node: GraphNode, input: Placement): 
   return {
     geometry,
     weightName: node.inputs[1]!,
+    channelAxis: transposed ? 0 : 1,
     weights: { channels: n, k, data: gather(Float32Array.from(weight.data), denseSource(k, n, transposed, columns)) },
     bias: node.op === 'Gemm' ? biasOf(graph, node, 2, n) : new Float64Array(n),
   };

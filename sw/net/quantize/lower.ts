@@ -13,7 +13,7 @@ import { floatAttribute, intAttribute, intsAttribute, nodeError, stringAttribute
 import type { NetNode, NetTensor, Network, PoolWindow, TensorShape } from '../graph.js';
 import { naturalOrder, naturalView, placementOrder, type Placement } from '../layout.js';
 import { convSourceOf, denseSourceOf, type LayerSource } from './layer-geometry.js';
-import type { ActivationType, ScalePlan } from './plan.js';
+import type { ActivationType, ScalePlan, WeightScales } from './plan.js';
 import { MAX_LAYER_FACTOR, addRescale, avgPoolRescale, layerRescale } from './requantization.js';
 import { satisfiedPatterns } from './sparsity.js';
 import { channelPeaks, quantizeBias, quantizeWeights } from './weights.js';
@@ -215,14 +215,14 @@ export class Lowering {
     const after = this.epilogue(node.outputs[0]!, true);
     const bias = after.bias ? source.bias.map((b, o) => b + after.bias![o]!) : source.bias;
     let outType = this.outputType(node, after.value, after.relu);
-    const weightScales = this.plan.weightScales(source.weightName) ?? channelPeaks(weights).map((p) => p / 127);
-    if (weightScales.length !== geometry.outC) throw this.fail(node, `${weightScales.length} weight scales for ${geometry.outC} output channels`);
+    const fixed = this.plan.weightScales(source.weightName);
+    const weightScales = fixed ? this.fixedScales(node, source, fixed) : channelPeaks(weights).map((p) => p / 127);
     // An output range smaller than one accumulator step times MAX_LAYER_FACTOR is not representable: widen it.
     const largestFactor = (inTensor.scale * Math.max(...weightScales)) / outType.scale;
     if (largestFactor > MAX_LAYER_FACTOR) outType = { ...outType, scale: (inTensor.scale * Math.max(...weightScales)) / MAX_LAYER_FACTOR };
     // An all-zero channel's output is its bias alone: any weight scale serves, one giving the factor 1/2 keeps the bias precise.
     const scales = weightScales.map((s) => (s > 0 ? s : outType.scale / (2 * inTensor.scale)));
-    const quantized = quantizeWeights(weights, scales);
+    const quantized = quantizeWeights(weights, scales, fixed ? -128 : -127);
     const biasSteps = quantizeBias(bias, inTensor.scale, scales);
     if (!Array.isArray(biasSteps)) {
       throw this.fail(node, `the bias of channel ${biasSteps.overflow} (${bias[biasSteps.overflow]}) is beyond int32 at the accumulator's scale ${inTensor.scale * scales[biasSteps.overflow]!}`);
@@ -247,6 +247,16 @@ export class Lowering {
       ...(prune ? { pruned: prune } : {}),
       modelPatterns: satisfiedPatterns(source.weights.data, source.weights.k),
     });
+  }
+
+  /** A model's own weight scales, one per output channel. */
+  private fixedScales(node: GraphNode, source: LayerSource, fixed: WeightScales): Float64Array {
+    const channels = source.geometry.outC;
+    if (fixed.axis === undefined) return new Float64Array(channels).fill(fixed.scales[0]!);
+    if (fixed.axis !== source.channelAxis || fixed.scales.length !== channels) {
+      throw this.fail(node, `the weight '${source.weightName}' has ${fixed.scales.length} scales along axis ${fixed.axis}, not one per output channel (axis ${source.channelAxis})`);
+    }
+    return fixed.scales;
   }
 
   /** The node's output shape must be the natural view of the graph's value (the front end's shapes and ours agree). */

@@ -20,8 +20,15 @@ export interface ScalePlan {
    * plan has none for it.
    */
   activation(value: string, nonNegative: boolean): ActivationType | undefined;
-  /** Per-output-channel weight scales the model fixes for a weight constant, or undefined to take max |w| / 127. */
-  weightScales(constant: string): Float64Array | undefined;
+  /** The weight scales the model fixes for a weight constant, or undefined to take max |w| / 127 per output channel. */
+  weightScales(constant: string): WeightScales | undefined;
+}
+
+export interface WeightScales {
+  /** One scale (per tensor) or one per element of `axis`. */
+  readonly scales: Float64Array;
+  /** The axis of the ONNX weight the scales run along (undefined for one scale). */
+  readonly axis: number | undefined;
 }
 
 /** A scale for a value that was 0 throughout calibration (any positive scale represents it). */

@@ -58,13 +58,17 @@ export function channelPeaks(weights: WeightMatrix<Float32Array>): Float64Array 
   return peaks;
 }
 
-/** round(w / scale) per channel, saturated to [-127, 127] (the symmetric range: -128 has no positive twin); a zero scale gives zeros. */
-export function quantizeWeights(weights: WeightMatrix<Float32Array>, scales: Float64Array): WeightMatrix<Int8Array> {
+/**
+ * round(w / scale) per channel, saturated to [min, 127]: -127 for the symmetric range the quantizer
+ * chooses (-128 has no positive twin), -128 to give back a model's own int8 weights. A zero scale
+ * gives zeros.
+ */
+export function quantizeWeights(weights: WeightMatrix<Float32Array>, scales: Float64Array, min: -127 | -128 = -127): WeightMatrix<Int8Array> {
   const data = new Int8Array(weights.data.length);
   for (let o = 0; o < weights.channels; o++) {
     const scale = scales[o]!;
     if (scale === 0) continue;
-    for (let j = 0; j < weights.k; j++) data[o * weights.k + j] = Math.max(-127, Math.min(127, roundHalfEven(weights.data[o * weights.k + j]! / scale)));
+    for (let j = 0; j < weights.k; j++) data[o * weights.k + j] = Math.max(min, Math.min(127, roundHalfEven(weights.data[o * weights.k + j]! / scale)));
   }
   return { channels: weights.channels, k: weights.k, data };
 }
