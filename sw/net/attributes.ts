@@ -62,11 +62,3 @@ export function constantInput(graph: Graph, node: GraphNode, index: number): Ten
   const name = node.inputs[index];
   return name ? graph.constants.get(name) : undefined;
 }
-
-/** Elements of a tensor of `dims`. */
-export const elementCount = (dims: readonly number[]): number => dims.reduce((a, d) => a * d, 1);
-
-/** A constant's values as float64 numbers (int64 and bool included). */
-export function tensorNumbers(tensor: Tensor): Float64Array {
-  return Float64Array.from(tensor.data);
-}

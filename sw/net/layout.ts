@@ -6,6 +6,7 @@
  * buffer); one that does not (an image flattened in CHW order) records the permutation, which only
  * a fully connected layer can absorb, in its weights.
  */
+import { elementCount } from './float/tensor.js';
 import type { TensorShape } from './graph.js';
 
 export interface Placement {
@@ -38,8 +39,7 @@ export function naturalView(dims: readonly number[]): TensorShape | string {
 
 /** Buffer position of every float element of `dims` in its natural view (NCHW to HWC for an image, identity else). */
 export function naturalOrder(dims: readonly number[]): Int32Array {
-  const size = dims.reduce((a, d) => a * d, 1);
-  const order = new Int32Array(size);
+  const order = new Int32Array(elementCount(dims));
   if (dims.length !== 4) return order.map((_, i) => i);
   const [, c, h, w] = dims as [number, number, number, number];
   for (let ci = 0; ci < c; ci++) for (let p = 0; p < h * w; p++) order[ci * h * w + p] = p * c + ci;

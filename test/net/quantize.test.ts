@@ -58,6 +58,18 @@ describe('quantizeGraph: layers', () => {
     expect(network.tensors.get(out)!.signed).toBe(false);
   });
 
+  it('a Clip(0, 6) after a conv is fused as a ReLU; the calibrated range is the clip', () => {
+    const random = new Random(6);
+    const b = new GraphBuilder();
+    const conv = b.node('Conv', [b.input('x', [1, 3, 5, 5]), b.constant('w', [4, 3, 3, 3], uniform(random, 108, 1))], { pads: [1, 1, 1, 1] }, 'conv');
+    const y = b.node('Clip', [conv], { min: 0, max: 6 }, 'relu6');
+    // The clipped range is narrower than the conv's: the input's rounding, summed over 27 products, is worth more steps.
+    const network = check(b.output(y).build(), [y], 4);
+    expect(layers(network)[0]!.spec).toMatchObject({ output: 'uint8', relu: true });
+    // Calibration reached the clip: the range is exactly 6.
+    expect(network.tensors.get(y)!.scale).toBeCloseTo(6 / 255, 9);
+  });
+
   it('1x1 stride 1 is pointwise, group = channels is depthwise (weights already in im2col order)', () => {
     expect(layers(check(convGraph({ relu: false, kernel: 1 }).graph, ['conv_out']))[0]!.spec.kind).toBe('pointwise');
     const dw = convGraph({ relu: true, kernel: 3, group: 4, inC: 4, outC: 4, pads: [1, 1, 1, 1] });

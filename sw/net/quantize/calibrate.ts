@@ -7,6 +7,7 @@
 import { Random } from '../../../util/random.js';
 import type { Graph } from '../../onnx/graph.js';
 import { evaluateFloat } from '../float-eval.js';
+import { elementCount } from '../float/tensor.js';
 
 export interface ValueRange {
   readonly min: number;
@@ -47,7 +48,7 @@ export function calibrationRanges(graph: Graph, calibration: readonly Float32Arr
  */
 export function randomCalibration(graph: Graph, count: number, seed: number): Float32Array[] {
   const input = singleInput(graph);
-  const size = input.dims.reduce((a, d) => a * d, 1);
+  const size = elementCount(input.dims);
   const random = new Random(seed);
   const uniform = (): number => (random.uint32() + 1) / 2 ** 32;
   return Array.from({ length: count }, () => {

@@ -2,6 +2,7 @@
  * The host side of the integer network: the float input quantized into its input tensor (NCHW to
  * HWC), and tensors read back as real values.
  */
+import { elementCount } from '../float/tensor.js';
 import type { NetTensor } from '../graph.js';
 import { toBufferOrder, toFloatOrder } from '../layout.js';
 import { roundHalfEven } from '../round.js';
@@ -13,8 +14,7 @@ const signedByte = (byte: number): number => (byte << 24) >> 24;
 export function quantizeInput(network: QuantizedNetwork, input: Float32Array): Uint8Array {
   const tensor = network.tensors.get(network.input)!;
   const placement = network.placements.get(network.input)!;
-  const size = placement.dims.reduce((a, d) => a * d, 1);
-  if (input.length !== size) throw new RangeError(`${network.name}: the input holds ${input.length} values, not [${placement.dims.join(', ')}]`);
+  if (input.length !== elementCount(placement.dims)) throw new RangeError(`${network.name}: the input holds ${input.length} values, not [${placement.dims.join(', ')}]`);
   const [min, max] = tensor.signed ? [-128, 127] : [0, 255];
   const ordered = toBufferOrder(placement, input);
   return Uint8Array.from(ordered, (x) => Math.min(max, Math.max(min, roundHalfEven(x / tensor.scale))) & 0xff);

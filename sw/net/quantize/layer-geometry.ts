@@ -43,14 +43,14 @@ function biasOf(graph: Graph, node: GraphNode, index: number, channels: number):
   return Float64Array.from(tensor.data);
 }
 
-function natural(graph: Graph, node: GraphNode, input: Placement): void {
+function requireNaturalOrder(graph: Graph, node: GraphNode, input: Placement): void {
   if (input.permuted) {
     throw nodeError(graph, node, `input '${node.inputs[0]}' is in the element order left by node '${input.permuted.by}' (an image flattened in CHW order), which only a Gemm or MatMul of one row absorbs`);
   }
 }
 
 export function convSourceOf(graph: Graph, node: GraphNode, input: Placement): LayerSource {
-  natural(graph, node, input);
+  requireNaturalOrder(graph, node, input);
   if (input.dims.length !== 4) throw nodeError(graph, node, `input '${node.inputs[0]}' of shape [${input.dims.join(', ')}] is no image`);
   const weight = floatConstant(graph, node, 1, 'the weight');
   const [outC, groupC, kH, kW] = weight.dims as [number, number, number, number];
@@ -90,7 +90,7 @@ export function denseSourceOf(graph: Graph, node: GraphNode, input: Placement): 
   const tokens = input.dims.length >= 2 ? input.dims[input.dims.length - 2]! : 1;
   const features = input.dims[input.dims.length - 1]!;
   if (features !== k) throw nodeError(graph, node, `input '${node.inputs[0]}' has ${features} features, the weight ${k}`);
-  if (tokens > 1) natural(graph, node, input);
+  if (tokens > 1) requireNaturalOrder(graph, node, input);
   // One row: the fully connected layer reads the buffer flat, whatever its order; the weight columns follow it.
   const columns = tokens === 1 ? placementOrder(input) : Int32Array.from({ length: k }, (_, j) => j);
   const geometry: LayerGeometry =

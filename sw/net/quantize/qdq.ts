@@ -52,6 +52,7 @@ export function readQdq(graph: Graph): QdqModel {
     if (node.op === 'QuantizeLinear') {
       const { scale, zeroPoint } = parameters(node);
       const type = elementType(node, zeroPoint);
+      if (type === 'int32') throw fail(node, 'quantizes an activation to int32: activations are int8 or uint8');
       if (scale.data.length !== 1) throw fail(node, 'a per-axis activation scale is not supported (activations have one scale)');
       if (zeroPoint?.data.some((z) => z !== 0)) {
         throw fail(node, `zero point ${zeroPoint.data[0]}: nmsparse's kernels take zero point 0 (quantize with ActivationSymmetric=True and int8 activations)`);
