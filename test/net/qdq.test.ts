@@ -92,10 +92,4 @@ describe('QDQ models', () => {
   it('a nonzero activation zero point is an error naming the node', () => {
     expect(() => quantizeGraph(qdqModel(3).graph, [])).toThrow("qdq.onnx: node 'x_Q': QuantizeLinear: zero point 3: nmsparse's kernels take zero point 0 (quantize with ActivationSymmetric=True and int8 activations)");
   });
-
-  it('a QOperator node is an error naming it', () => {
-    const b = new GraphBuilder('qop.onnx');
-    const graph = { ...b.output().build(), nodes: [{ name: 'qconv', op: 'QLinearConv' as const, inputs: [], outputs: ['y'], attributes: new Map() }] };
-    expect(() => quantizeGraph(graph, [])).toThrow("qop.onnx: node 'qconv': QLinearConv: QLinearConv is not yet supported by the integer lowering: QOperator models are not read yet");
-  });
 });
