@@ -7,7 +7,7 @@ import { goldenAdd } from '../layers/add.js';
 import { checkLayerData } from '../layers/data.js';
 import { goldenLayer } from '../layers/golden.js';
 import { goldenAvgPool, goldenMaxPool, type PoolSpec } from '../layers/pool.js';
-import type { NetTensor, Network, PoolWindow } from './graph.js';
+import type { NetNode, NetTensor, Network, PoolWindow } from './graph.js';
 
 const size = (tensor: NetTensor): number => tensor.shape.h * tensor.shape.w * tensor.shape.c;
 
@@ -26,31 +26,34 @@ export function runGolden(network: Network, input: Uint8Array): Map<string, Uint
     if (!bytes) throw new RangeError(`${network.name}: tensor '${name}' is read before it is written`);
     return bytes;
   };
-  const poolSpec = (name: string, input: NetTensor, window: PoolWindow): PoolSpec => ({ name, inH: input.shape.h, inW: input.shape.w, c: input.shape.c, signed: input.signed, ...window });
   for (const node of network.nodes) {
-    let out: Uint8Array;
-    switch (node.op) {
-      case 'layer': {
-        const data = { spec: node.spec, input: read(node.input), weights: node.weights, quantization: node.quantization };
-        checkLayerData(data);
-        out = goldenLayer(data);
-        break;
-      }
-      case 'add': {
-        const [a, b] = node.inputs.map((name) => ({ bytes: read(name), signed: tensorOf(name).signed }));
-        out = goldenAdd(node.scale, a!, b!);
-        break;
-      }
-      case 'maxpool':
-        out = goldenMaxPool(poolSpec(node.name, tensorOf(node.input), node.window), read(node.input));
-        break;
-      case 'avgpool':
-        out = goldenAvgPool(poolSpec(node.name, tensorOf(node.input), node.window), node.scale, read(node.input));
-        break;
-    }
+    const out = goldenNode(node, read, tensorOf);
     const expected = size(tensorOf(node.output));
     if (out.length !== expected) throw new RangeError(`${network.name}: node '${node.name}' writes ${out.length} bytes into '${node.output}' of ${expected}`);
     values.set(node.output, out);
   }
   return values;
+}
+
+/** One node's output bytes from its inputs' bytes. */
+function goldenNode(node: NetNode, read: (name: string) => Uint8Array, tensorOf: (name: string) => NetTensor): Uint8Array {
+  const poolSpec = (inputName: string, window: PoolWindow): PoolSpec => {
+    const input = tensorOf(inputName);
+    return { name: node.name, inH: input.shape.h, inW: input.shape.w, c: input.shape.c, signed: input.signed, ...window };
+  };
+  switch (node.op) {
+    case 'layer': {
+      const data = { spec: node.spec, input: read(node.input), weights: node.weights, quantization: node.quantization };
+      checkLayerData(data);
+      return goldenLayer(data);
+    }
+    case 'add': {
+      const [a, b] = node.inputs.map((name) => ({ bytes: read(name), signed: tensorOf(name).signed }));
+      return goldenAdd(node.scale, a!, b!);
+    }
+    case 'maxpool':
+      return goldenMaxPool(poolSpec(node.input, node.window), read(node.input));
+    case 'avgpool':
+      return goldenAvgPool(poolSpec(node.input, node.window), node.scale, read(node.input));
+  }
 }

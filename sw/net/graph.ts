@@ -28,9 +28,7 @@ export interface NetTensor {
  * A multiply-accumulate layer (conv, pointwise, depthwise, fc, token matmul): the kernels of
  * sw/kernels/layers and the golden model of sw/layers/golden.ts, requantized per output channel.
  * `spec.inputSigned` and the input tensor's `signed` agree; `spec.output`/`spec.relu` give the
- * output tensor's type. The input tensor holds inH * inW * inC elements; its own shape may differ
- * when the layer reads it flat (an fc layer after a Flatten of an H x W x C tensor reads its bytes
- * as 1 x 1 x HWC, its weight columns permuted to match).
+ * output tensor's type.
  */
 export interface LayerNode {
   readonly op: 'layer';

@@ -8,7 +8,7 @@ import { runGolden } from '../../sw/net/golden.js';
 import { calibrationRanges, dequantizeValue, quantizeGraph, quantizeInput, randomCalibration } from '../../sw/net/quantize/index.js';
 import { convSource, gather } from '../../sw/net/quantize/weights.js';
 import { Random } from '../../util/random.js';
-import { GraphBuilder, maxDifference, peak } from './support.js';
+import { GraphBuilder, expectConsistent, maxDifference, peak } from './support.js';
 
 const random = new Random(21);
 const ints = (count: number, max: number): number[] => Array.from({ length: count }, () => random.below(2 * max + 1) - max);
@@ -67,6 +67,7 @@ describe('QDQ models', () => {
   it('keep their int8 weights, biases and scales, and run close to their own fake-quantized evaluation', () => {
     const { graph, calibration, scales, inputScale } = qdqModel();
     const network = quantizeGraph(graph, []);
+    expectConsistent(network);
     expect(network.nodes.map((n) => n.name)).toEqual(['conv', 'gap', 'fc']);
     const [conv, , fc] = network.nodes as [LayerNode, unknown, LayerNode];
     expect(Array.from(conv.weights)).toEqual(Array.from(gather(Int8Array.from(w1.q), convSource(w1.dims))));

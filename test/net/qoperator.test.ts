@@ -9,7 +9,7 @@ import { dequantizeValue, qOperatorToQdq, quantizeGraph, quantizeInput, randomCa
 import { convSource, gather } from '../../sw/net/quantize/weights.js';
 import type { AttributeValue, CanonicalOp, ElementType, Graph, GraphNode, Tensor, ValueInfo } from '../../sw/onnx/graph.js';
 import { Random } from '../../util/random.js';
-import { maxDifference } from './support.js';
+import { expectConsistent, maxDifference } from './support.js';
 
 const random = new Random(31);
 const ints = (count: number, max: number): number[] => Array.from({ length: count }, () => random.below(2 * max + 1) - max);
@@ -55,6 +55,7 @@ describe('QOperator models', () => {
   it('keep their integers and scales; the ReLU on int8 fuses into the convolution, the Flatten is an alias', () => {
     const graph = model();
     const network = quantizeGraph(graph, []);
+    expectConsistent(network);
     expect(network.nodes.map((n) => `${n.op} ${n.name}`)).toEqual(['layer conv', 'avgpool gap', 'layer mm']);
     const [c, , m] = network.nodes as [LayerNode, unknown, LayerNode];
     expect(Array.from(c.weights)).toEqual(Array.from(gather(Int8Array.from(conv.q), convSource([4, 3, 3, 3]))));

@@ -10,7 +10,7 @@ import { MAX_MULTIPLIER } from '../../sw/layers/requantize.js';
 import { MAX_LAYER_FACTOR } from '../../sw/net/quantize/requantization.js';
 import type { Graph } from '../../sw/onnx/graph.js';
 import { Random } from '../../util/random.js';
-import { GraphBuilder, maxDifference, uniform } from './support.js';
+import { GraphBuilder, expectConsistent, maxDifference, uniform } from './support.js';
 
 /**
  * Quantizes on 8 random calibration inputs and runs the first of them. Errors come from rounding
@@ -21,6 +21,7 @@ import { GraphBuilder, maxDifference, uniform } from './support.js';
 function check(graph: Graph, values: readonly string[], steps = 3): QuantizedNetwork {
   const calibration = randomCalibration(graph, 8, 11);
   const network = quantizeGraph(graph, calibration);
+  expectConsistent(network);
   const golden = runGolden(network, quantizeInput(network, calibration[0]!));
   const float = evaluateFloat(graph, [calibration[0]!]);
   for (const value of values) {
@@ -163,7 +164,10 @@ describe('quantizeGraph: layouts', () => {
     const graph = b.output(y).build();
     const calibration = randomCalibration(graph, 4, 9);
     const network = quantizeGraph(graph, calibration);
+    expectConsistent(network);
     expect(network.placements.get(flat)!.permuted?.by).toBe('flatten');
+    // The Gemm reads the 2x2x3 input tensor as it is: a conv whose kernel is the whole input.
+    expect(layers(network)[0]).toMatchObject({ input: 'x', spec: { kind: 'conv', inH: h, inW: w, inC: c, kH: h, kW: w, outC: k } });
     const input = quantizeInput(network, calibration[0]!);
     const output = runGolden(network, input).get(y)!;
     const signed = (v: number): number => (v << 24) >> 24;

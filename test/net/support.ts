@@ -2,6 +2,8 @@
 // added, every value's shape taken from one float evaluation of zeros.
 import type { AttributeValue, CanonicalOp, ElementType, Graph, GraphNode, Tensor, ValueInfo } from '../../sw/onnx/graph.js';
 import { evaluateFloat } from '../../sw/net/float-eval.js';
+import type { NetTensor, Network, TensorShape } from '../../sw/net/graph.js';
+import { outputHeight, outputWidth } from '../../sw/layers/spec.js';
 import { Random } from '../../util/random.js';
 
 const ARRAYS = { float32: Float32Array, int8: Int8Array, uint8: Uint8Array, int32: Int32Array, int64: Float64Array, bool: Uint8Array } as const;
@@ -71,3 +73,28 @@ export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): numbe
 
 /** Largest magnitude of an array. */
 export const peak = (a: ArrayLike<number>): number => Array.from(a).reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+
+/**
+ * Throws unless every node's tensors agree with it as the compiler reads them: a layer's input
+ * tensor has the spec's shape and signedness and its output the computed shape and type; an add's
+ * operands and output one shape.
+ */
+export function expectConsistent(network: Network): void {
+  const tensor = (name: string): NetTensor => network.tensors.get(name)!;
+  const same = (a: TensorShape, b: TensorShape): boolean => a.h === b.h && a.w === b.w && a.c === b.c;
+  for (const node of network.nodes) {
+    const fail = (what: string): never => {
+      throw new Error(`${network.name}: node '${node.name}': ${what}`);
+    };
+    if (node.op === 'layer') {
+      const { spec } = node;
+      if (!same(tensor(node.input).shape, { h: spec.inH, w: spec.inW, c: spec.inC })) fail(`input tensor ${JSON.stringify(tensor(node.input).shape)} is not the spec's`);
+      if (tensor(node.input).signed !== spec.inputSigned) fail('input signedness differs from the spec');
+      if (!same(tensor(node.output).shape, { h: outputHeight(spec), w: outputWidth(spec), c: spec.outC })) fail('output tensor shape is not the computed one');
+      if (tensor(node.output).signed !== (spec.output === 'int8')) fail('output type differs from the spec');
+    }
+    if (node.op === 'add' && !(same(tensor(node.inputs[0]).shape, tensor(node.inputs[1]).shape) && same(tensor(node.inputs[0]).shape, tensor(node.output).shape))) {
+      fail('operands and output differ in shape');
+    }
+  }
+}

@@ -1,10 +1,14 @@
 /**
  * What a Conv, Gemm or MatMul with constant weights becomes as a layer: its kind and geometry (a
- * LayerSpec without the types), its float weights in im2col order and its float bias. Images are
- * the input's natural HWC view; a fully connected layer also reads a reordered buffer (a flattened
- * image), its weight columns permuted to match.
+ * LayerSpec without the types), its float weights in im2col order and its float bias. A layer's
+ * geometry is its input tensor's shape. A Gemm or MatMul of one row reads whatever tensor holds
+ * the row, in whatever order (a flattened image): over a 1 x 1 x K tensor it is an fc layer, over
+ * an H x W x C tensor a conv whose kernel is the whole input (its im2col order is the tensor's
+ * byte order), and its weight columns are permuted to the buffer's order. The lowering hands a
+ * Conv or a token MatMul its input in natural order, its view the tensor's shape.
  */
 import type { Graph, GraphNode, Tensor } from '../../onnx/graph.js';
+import type { TensorShape } from '../graph.js';
 import type { LayerSpec } from '../../layers/spec.js';
 import { constantInput, intAttribute, intsAttribute, nodeError, stringAttribute } from '../attributes.js';
 import { placementOrder, type Placement } from '../layout.js';
@@ -43,14 +47,7 @@ function biasOf(graph: Graph, node: GraphNode, index: number, channels: number):
   return Float64Array.from(tensor.data);
 }
 
-function requireNaturalOrder(graph: Graph, node: GraphNode, input: Placement): void {
-  if (input.permuted) {
-    throw nodeError(graph, node, `input '${node.inputs[0]}' is in the element order left by node '${input.permuted.by}' (an image flattened in CHW order), which only a Gemm or MatMul of one row absorbs`);
-  }
-}
-
 export function convSourceOf(graph: Graph, node: GraphNode, input: Placement): LayerSource {
-  requireNaturalOrder(graph, node, input);
   if (input.dims.length !== 4) throw nodeError(graph, node, `input '${node.inputs[0]}' of shape [${input.dims.join(', ')}] is no image`);
   const weight = floatConstant(graph, node, 1, 'the weight');
   const [outC, groupC, kH, kW] = weight.dims as [number, number, number, number];
@@ -80,8 +77,8 @@ export function convSourceOf(graph: Graph, node: GraphNode, input: Placement): L
   };
 }
 
-/** Gemm (A x B + C, B constant, optionally transposed) and MatMul with a constant 2-D B. */
-export function denseSourceOf(graph: Graph, node: GraphNode, input: Placement): LayerSource {
+/** Gemm (A x B + C, B constant, optionally transposed) and MatMul with a constant 2-D B, over `tensor`, the input's buffer. */
+export function denseSourceOf(graph: Graph, node: GraphNode, input: Placement, tensor: TensorShape): LayerSource {
   if (node.op === 'Gemm' && intAttribute(graph, node, 'transA', 0) !== 0) throw nodeError(graph, node, 'transA is not supported (the activation is the left operand, untransposed)');
   const weight = floatConstant(graph, node, 1, 'the weight');
   const transposed = node.op === 'Gemm' && intAttribute(graph, node, 'transB', 0) !== 0;
@@ -90,13 +87,13 @@ export function denseSourceOf(graph: Graph, node: GraphNode, input: Placement): 
   const tokens = input.dims.length >= 2 ? input.dims[input.dims.length - 2]! : 1;
   const features = input.dims[input.dims.length - 1]!;
   if (features !== k) throw nodeError(graph, node, `input '${node.inputs[0]}' has ${features} features, the weight ${k}`);
-  if (tokens > 1) requireNaturalOrder(graph, node, input);
-  // One row: the fully connected layer reads the buffer flat, whatever its order; the weight columns follow it.
+  const pad = { top: 0, left: 0, bottom: 0, right: 0 };
+  let geometry: LayerGeometry;
+  if (tokens > 1) geometry = { kind: 'matmul', inH: tokens, inW: 1, inC: k, outC: n, kH: 1, kW: 1, stride: 1, pad };
+  else if (tensor.h === 1 && tensor.w === 1) geometry = { kind: 'fc', inH: 1, inW: 1, inC: k, outC: n, kH: 1, kW: 1, stride: 1, pad };
+  else geometry = { kind: 'conv', inH: tensor.h, inW: tensor.w, inC: tensor.c, outC: n, kH: tensor.h, kW: tensor.w, stride: 1, pad };
+  // One row: the weight columns follow the buffer's order (the identity for tokens, which are in natural order).
   const columns = tokens === 1 ? placementOrder(input) : Int32Array.from({ length: k }, (_, j) => j);
-  const geometry: LayerGeometry =
-    tokens === 1
-      ? { kind: 'fc', inH: 1, inW: 1, inC: k, outC: n, kH: 1, kW: 1, stride: 1, pad: { top: 0, left: 0, bottom: 0, right: 0 } }
-      : { kind: 'matmul', inH: tokens, inW: 1, inC: k, outC: n, kH: 1, kW: 1, stride: 1, pad: { top: 0, left: 0, bottom: 0, right: 0 } };
   return {
     geometry,
     weightName: node.inputs[1]!,

@@ -91,10 +91,13 @@ export class Lowering {
   private lower(node: GraphNode): void {
     switch (node.op) {
       case 'Conv':
-        return this.layer(node, convSourceOf(this.graph, node, this.placement(node, 0)));
+        return this.layer(node, convSourceOf(this.graph, node, this.exactPlacement(node, 0)));
       case 'Gemm':
-      case 'MatMul':
-        return this.layer(node, denseSourceOf(this.graph, node, this.placement(node, 0)));
+      case 'MatMul': {
+        // Tokens are read as the tensor's rows; one row is read flat, whatever the tensor's shape.
+        const input = this.placement(node, 0).view.h > 1 ? this.exactPlacement(node, 0) : this.placement(node, 0);
+        return this.layer(node, denseSourceOf(this.graph, node, input, this.tensors.get(input.tensor)!.shape));
+      }
       case 'Add':
         return this.add(node);
       case 'MaxPool':
@@ -131,6 +134,24 @@ export class Lowering {
     if (placement) return placement;
     const what = this.graph.constants.has(name) ? 'a constant' : 'no tensor of the integer network';
     throw this.fail(node, `input ${index} '${name}' is ${what} (the integer lowering takes activations here)`);
+  }
+
+  /**
+   * The placement of an input the node reads in natural order with its tensor's own shape: a
+   * Flatten in CHW order or a Reshape that changed the HWC shape (not only the ONNX dims) would
+   * need a copy, which the network has no node for.
+   */
+  private exactPlacement(node: GraphNode, index: number): Placement {
+    const placement = this.placement(node, index);
+    if (placement.permuted) {
+      throw this.fail(node, `input '${node.inputs[index]}' is in the element order left by node '${placement.permuted.by}' (an image flattened in CHW order), which only a Gemm or MatMul of one row absorbs`);
+    }
+    const { shape } = this.tensors.get(placement.tensor)!;
+    const { view } = placement;
+    if (view.h !== shape.h || view.w !== shape.w || view.c !== shape.c) {
+      throw this.fail(node, `input '${node.inputs[index]}' is tensor '${placement.tensor}' (${shape.h}x${shape.w}x${shape.c}) reshaped to ${view.h}x${view.w}x${view.c}: a reshape that changes the HWC shape is not yet supported for ${node.op}`);
+    }
+    return placement;
   }
 
   private dims(value: string): readonly number[] {
@@ -273,10 +294,7 @@ export class Lowering {
     if (constant) {
       throw this.fail(node, `adds the constant '${constant}' to a value that is not a Conv, Gemm or MatMul output read by this Add alone: only a layer's bias takes a constant`);
     }
-    const [a, b] = [this.placement(node, 0), this.placement(node, 1)];
-    for (const [index, p] of [a, b].entries()) {
-      if (p.permuted) throw this.fail(node, `input ${index} '${node.inputs[index]}' is in the element order left by node '${p.permuted.by}'`);
-    }
+    const [a, b] = [this.exactPlacement(node, 0), this.exactPlacement(node, 1)];
     if (a.dims.join() !== b.dims.join()) throw this.fail(node, `adds [${a.dims.join(', ')}] and [${b.dims.join(', ')}]: broadcasting two activations is not supported`);
     const after = this.epilogue(node.outputs[0]!, false);
     const outType = this.outputType(node, after.value, after.relu);
@@ -289,8 +307,8 @@ export class Lowering {
   }
 
   private pool(node: GraphNode): void {
-    const input = this.placement(node, 0);
-    if (input.permuted || input.dims.length !== 4) throw this.fail(node, `input '${node.inputs[0]}' of shape [${input.dims.join(', ')}] is no image in HWC order`);
+    const input = this.exactPlacement(node, 0);
+    if (input.dims.length !== 4) throw this.fail(node, `input '${node.inputs[0]}' of shape [${input.dims.join(', ')}] is no image`);
     const inTensor = this.tensors.get(input.tensor)!;
     const window = this.window(node, input.view);
     const output = node.outputs[0]!;
