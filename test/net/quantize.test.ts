@@ -139,6 +139,22 @@ describe('quantizeGraph: scales', () => {
   });
 });
 
+describe('quantizeGraph: calibration', () => {
+  it('a percentile range ignores a rare outlier that the maximum follows', () => {
+    const random = new Random(9);
+    const b = new GraphBuilder();
+    const graph = b.output(b.node('Gemm', [b.input('x', [1, 1000]), b.constant('w', [1000, 2], uniform(random, 2000, 0.1))], {}, 'fc')).build();
+    const input = uniform(random, 1000, 1);
+    input[500] = 100;
+    expect(quantizeGraph(graph, [input]).tensors.get('x')!.scale).toBeCloseTo(100 / 127, 9);
+    const scale = quantizeGraph(graph, [input], { percentile: 99.9 }).tensors.get('x')!.scale * 127;
+    // The 99.9th percentile of 999 magnitudes below 1 and one of 100, to a histogram bin (100 / 2048).
+    expect(scale).toBeGreaterThan(0.95);
+    expect(scale).toBeLessThan(1 + 100 / 2048);
+    expect(quantizeGraph(graph, [input], { percentile: 100 }).tensors.get('x')!.scale).toBeCloseTo(100 / 127, 9);
+  });
+});
+
 describe('quantizeGraph: layouts', () => {
   it('the input is quantized NCHW to HWC and read back; a never-negative calibration makes it uint8', () => {
     const b = new GraphBuilder();

@@ -29,5 +29,5 @@ export function quantizeGraph(graph: Graph, calibration: readonly Float32Array[]
     const qdq = readQdq(qdqForm);
     return new Lowering(qdq.graph, qdq.plan, options).run();
   }
-  return new Lowering(graph, calibratedPlan(calibrationRanges(graph, calibration)), options).run();
+  return new Lowering(graph, calibratedPlan(calibrationRanges(graph, calibration, options.percentile)), options).run();
 }

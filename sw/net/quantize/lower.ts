@@ -26,6 +26,11 @@ export interface PruneOptions {
 
 export interface QuantizeOptions {
   readonly prune?: PruneOptions;
+  /**
+   * Calibrate each activation's range to this percentile of its magnitudes (for instance 99.99)
+   * instead of their maximum; a float model only.
+   */
+  readonly percentile?: number;
 }
 
 export interface LayerReport {
