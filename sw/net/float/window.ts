@@ -51,27 +51,35 @@ export function conv(context: NodeContext): FloatValue[] {
   const win = windowOf(context, h, w, context.ints('kernel_shape', [kH, kW]));
   const outPerGroup = outC / group;
   const out = new Float32Array(n * outC * win.outH * win.outW);
-  let i = 0;
+  // Per output plane, each weight is applied to the whole range of output pixels whose input
+  // position is inside the image: no bounds test in the inner loop.
+  const plane = new Float64Array(win.outH * win.outW);
+  const validRange = (offset: number, stride: number, size: number, outSize: number): [number, number] => [
+    Math.max(0, Math.ceil(-offset / stride)),
+    Math.min(outSize - 1, Math.floor((size - 1 - offset) / stride)),
+  ];
   for (let b = 0; b < n; b++) {
     for (let o = 0; o < outC; o++) {
+      plane.fill(bias ? bias.data[o]! : 0);
       const firstC = Math.floor(o / outPerGroup) * groupC;
-      for (let oy = 0; oy < win.outH; oy++) {
-        for (let ox = 0; ox < win.outW; ox++) {
-          let sum = bias ? bias.data[o]! : 0;
-          for (let ci = 0; ci < groupC; ci++) {
-            for (let ky = 0; ky < kH; ky++) {
-              const y = oy * win.strideH - win.pads[0] + ky * win.dilationH;
-              if (y < 0 || y >= h) continue;
-              for (let kx = 0; kx < kW; kx++) {
-                const xx = ox * win.strideW - win.pads[1] + kx * win.dilationW;
-                if (xx < 0 || xx >= w) continue;
-                sum += x.data[((b * c + firstC + ci) * h + y) * w + xx]! * weight.data[((o * groupC + ci) * kH + ky) * kW + kx]!;
-              }
+      for (let ci = 0; ci < groupC; ci++) {
+        const inPlane = (b * c + firstC + ci) * h * w;
+        for (let ky = 0; ky < kH; ky++) {
+          const offsetY = ky * win.dilationH - win.pads[0];
+          const [oy0, oy1] = validRange(offsetY, win.strideH, h, win.outH);
+          for (let kx = 0; kx < kW; kx++) {
+            const weightValue = weight.data[((o * groupC + ci) * kH + ky) * kW + kx]!;
+            const offsetX = kx * win.dilationW - win.pads[1];
+            const [ox0, ox1] = validRange(offsetX, win.strideW, w, win.outW);
+            for (let oy = oy0; oy <= oy1; oy++) {
+              const row = inPlane + (oy * win.strideH + offsetY) * w + offsetX;
+              const outRow = oy * win.outW;
+              for (let ox = ox0; ox <= ox1; ox++) plane[outRow + ox]! += weightValue * x.data[row + ox * win.strideW]!;
             }
           }
-          out[i++] = sum;
         }
       }
+      out.set(plane, (b * outC + o) * plane.length);
     }
   }
   return [{ dims: [n, outC, win.outH, win.outW], data: out }];
