@@ -42,17 +42,13 @@ export function readQdq(graph: Graph): QdqModel {
     const axis = node.attributes.get('axis');
     return { scale, ...(zeroPoint ? { zeroPoint } : {}), axis: typeof axis === 'number' ? axis : 1 };
   };
-  const elementType = (node: GraphNode, zeroPoint: Tensor | undefined): 'int8' | 'uint8' | 'int32' => {
-    const type = zeroPoint?.type ?? 'uint8';
-    if (type !== 'int8' && type !== 'uint8' && type !== 'int32') throw fail(node, `quantizes to ${type}: only int8, uint8 and int32 are read`);
-    return type;
-  };
 
   for (const node of graph.nodes) {
     if (node.op === 'QuantizeLinear') {
       const { scale, zeroPoint } = parameters(node);
-      const type = elementType(node, zeroPoint);
-      if (type === 'int32') throw fail(node, 'quantizes an activation to int32: activations are int8 or uint8');
+      // Without a zero point QuantizeLinear's output is uint8.
+      const type = zeroPoint?.type ?? 'uint8';
+      if (type !== 'int8' && type !== 'uint8') throw fail(node, `quantizes an activation to ${type}: activations are int8 or uint8`);
       if (scale.data.length !== 1) throw fail(node, 'a per-axis activation scale is not supported (activations have one scale)');
       if (zeroPoint?.data.some((z) => z !== 0)) {
         throw fail(node, `zero point ${zeroPoint.data[0]}: nmsparse's kernels take zero point 0 (quantize with ActivationSymmetric=True and int8 activations)`);
