@@ -261,8 +261,7 @@ export class Lowering {
       throw error;
     }
     const quantization = biasSteps.map((b, o) => ({ bias: b, ...layerRescale((inTensor.scale * scales[o]!) / outType.scale, spec.output, spec.relu) }));
-    const outShape: TensorShape =
-      geometry.kind === 'matmul' ? { h: geometry.inH, w: 1, c: geometry.outC } : { h: outputHeight(spec), w: outputWidth(spec), c: geometry.outC };
+    const outShape: TensorShape = { h: outputHeight(spec), w: outputWidth(spec), c: geometry.outC };
     this.checkShape(node, after.value, outShape);
     this.addTensor(after.value, this.dims(after.value), outShape, outType);
     this.nodes.push({ op: 'layer', name: node.name, input: input.tensor, output: after.value, spec, weights: quantized.data, quantization });
