@@ -2,16 +2,20 @@
 // weights of a channel, the N of largest magnitude survive (ties go to the lower position).
 import type { SparsityPattern } from '../../isa/xnmsparse/gather.js';
 
-/** Dense int weights, channel-major: weights[c * k + j]. */
-export interface DenseWeights {
+/** Weights, channel-major: weights[c * k + j]. */
+export interface ChannelMajor<Data extends Int8Array | Int16Array | Float32Array> {
   readonly channels: number;
   readonly k: number;
-  readonly data: Int8Array | Int16Array;
+  readonly data: Data;
 }
 
-export function pruneNM(dense: DenseWeights, pattern: SparsityPattern): DenseWeights {
+/** Dense int weights, channel-major: weights[c * k + j]. */
+export type DenseWeights = ChannelMajor<Int8Array | Int16Array>;
+
+/** Integer weights, or the float weights of a model before quantization (sw/net/quantize). */
+export function pruneNM<Data extends Int8Array | Int16Array | Float32Array>(dense: ChannelMajor<Data>, pattern: SparsityPattern): ChannelMajor<Data> {
   const { channels, k, data } = dense;
-  const out = data.slice();
+  const out = data.slice() as Data;
   for (let c = 0; c < channels; c++) {
     for (let start = 0; start < k; start += pattern.m) {
       const positions = Array.from({ length: Math.min(pattern.m, k - start) }, (_, j) => start + j);

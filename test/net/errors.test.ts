@@ -1,0 +1,62 @@
+// What the integer lowering refuses, each with a message naming the node.
+import { describe, expect, it } from 'vitest';
+import { quantizeGraph, randomCalibration } from '../../sw/net/quantize/index.js';
+import type { Graph } from '../../sw/onnx/graph.js';
+import { Random } from '../../util/random.js';
+import { GraphBuilder, uniform } from './support.js';
+
+const random = new Random(12);
+const weight = (b: GraphBuilder, name: string, dims: number[]): string => b.constant(name, dims, uniform(random, dims.reduce((a, d) => a * d, 1), 0.5));
+const quantize = (graph: Graph) => quantizeGraph(graph, randomCalibration(graph, 2, 1));
+
+/** input [1, 4, 4, 4] through a conv 3x3 (pad 1) named 'conv' with a fused ReLU. */
+function convRelu(b: GraphBuilder): string {
+  return b.node('Relu', [b.node('Conv', [b.input('x', [1, 4, 4, 4]), weight(b, 'w', [4, 4, 3, 3])], { pads: [1, 1, 1, 1] }, 'conv')], {}, 'relu');
+}
+
+describe('integer lowering errors', () => {
+  it('an operator without integer lowering', () => {
+    const b = new GraphBuilder();
+    const y = b.node('Softmax', [b.node('Gemm', [b.input('x', [1, 8]), weight(b, 'w', [8, 4])], {}, 'fc')], { axis: -1 }, 'probs');
+    expect(() => quantize(b.output(y).build())).toThrow("test.onnx: node 'probs': Softmax: Softmax is not yet supported by the integer lowering");
+  });
+
+  it('a MatMul of two activations', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [1, 4, 4]);
+    expect(() => quantize(b.output(b.node('MatMul', [x, x], {}, 'scores')).build())).toThrow(
+      "node 'scores': MatMul: the weight 'x' must be a constant (a MatMul of two activations is not yet supported by the integer lowering)",
+    );
+  });
+
+  it('a grouped convolution that is not depthwise', () => {
+    const b = new GraphBuilder();
+    const y = b.node('Conv', [b.input('x', [1, 4, 4, 4]), weight(b, 'w', [4, 2, 3, 3])], { group: 2 }, 'grouped');
+    expect(() => quantize(b.output(y).build())).toThrow("node 'grouped': Conv: a grouped convolution of 2 groups over 4 channels into 4 is not supported");
+  });
+
+  it('a ReLU after a pool', () => {
+    const b = new GraphBuilder();
+    const y = b.node('Relu', [b.node('MaxPool', [convRelu(b)], { kernel_shape: [2, 2], strides: [2, 2] }, 'pool')], {}, 'late_relu');
+    expect(() => quantize(b.output(y).build())).toThrow(/node 'late_relu': Relu: follows an output it cannot be fused into.*'pool_out' comes from MaxPool node 'pool'/);
+  });
+
+  it('an average pool that excludes its padding', () => {
+    const b = new GraphBuilder();
+    const y = b.node('AveragePool', [convRelu(b)], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], count_include_pad: 0 }, 'avg');
+    expect(() => quantize(b.output(y).build())).toThrow("node 'avg': AveragePool: count_include_pad 0 with padding is not supported");
+  });
+
+  it('a constant added where no layer bias can take it', () => {
+    const b = new GraphBuilder();
+    const y = b.node('Add', [convRelu(b), b.constant('shift', [1, 4, 1, 1], [1, 2, 3, 4])], {}, 'late_bias');
+    expect(() => quantize(b.output(y).build())).toThrow("node 'late_bias': Add: adds the constant 'shift' to a value that is not a Conv, Gemm or MatMul output");
+  });
+
+  it('a convolution of an image flattened in CHW order', () => {
+    const b = new GraphBuilder();
+    const flat = b.node('Reshape', [b.node('Flatten', [b.input('x', [1, 2, 2, 2])], { axis: 1 }, 'flatten')], { shape: [1, 8, 1, 1] }, 'reshape');
+    const y = b.node('Conv', [flat, weight(b, 'w', [4, 8, 1, 1])], {}, 'conv');
+    expect(() => quantize(b.output(y).build())).toThrow("node 'conv': Conv: input 'reshape_out' is in the element order left by node 'flatten'");
+  });
+});
