@@ -8,7 +8,9 @@ import { readElf } from '../../isa/elf/reader.js';
 import type { Cycles } from '../../isa/types.js';
 import { Cluster } from '../../sim/cluster/cluster.js';
 import { INSTRUCTION_TABLES } from '../kernels/instance.js';
-import { type CompiledNetwork, placeTensor } from './compile/compile.js';
+import type { CompiledNetwork } from './compile/compile.js';
+import { storageOf } from './graph.js';
+import { extractTensor, placeTensor } from './views.js';
 import type { NetNode } from './graph.js';
 
 export interface NodeRun {
@@ -67,9 +69,12 @@ export function runNetwork(compiled: CompiledNetwork, input?: Uint8Array): Netwo
     if (!t) throw new Error(`network '${network.name}' has no tensor '${name}'`);
     return t.shape.h * t.shape.w * t.shape.c;
   };
+  const storageBytes = (name: string): number => tensorBytes(storageOf(network, name));
   if (input) {
     if (input.length !== tensorBytes(network.input)) throw new RangeError(`network '${network.name}': the input holds ${input.length} bytes, not ${tensorBytes(network.input)}`);
-    placeTensor(network, network.input, input, (offset, row) => cluster.system.writeBytes(compiled.tensorAddress(network.input) + offset, row));
+    const storage = cluster.system.readBytes(compiled.tensorAddress(network.input), storageBytes(network.input));
+    placeTensor(network, network.input, input, storage);
+    cluster.system.writeBytes(compiled.tensorAddress(network.input), storage);
   }
   const result = cluster.run();
   if (result.stop.kind !== 'exit' || cluster.reports.some((r) => r.stop?.kind !== 'exit' || r.stop.code !== 0)) {
@@ -82,15 +87,6 @@ export function runNetwork(compiled: CompiledNetwork, input?: Uint8Array): Netwo
     const after = stepEnds[n.lastStep + 1]!;
     return { node: n.node, cycles: after.cycle - before.cycle, dmaWait: (after.dmaWait - before.dmaWait) / cores, dmaContention: (after.dmaContention - before.dmaContention) / cores };
   });
-  const readTensor = (name: string): Uint8Array => {
-    const bytes = new Uint8Array(tensorBytes(name));
-    const base = compiled.tensorAddress(name);
-    let at = 0;
-    placeTensor(network, name, bytes, (offset, row) => {
-      bytes.set(cluster.system.readBytes(base + offset, row.length), at);
-      at += row.length;
-    });
-    return bytes;
-  };
+  const readTensor = (name: string): Uint8Array => extractTensor(network, name, cluster.system.readBytes(compiled.tensorAddress(name), storageBytes(name)));
   return { cycles: result.cycles, nodes, outputs: new Map(network.outputs.map((o) => [o, readTensor(o)])), readTensor };
 }

@@ -13,7 +13,9 @@ import type { LayerSpec } from '../../sw/layers/spec.js';
 import { goldenTranspose } from '../../sw/layers/transpose.js';
 import { compileNetwork } from '../../sw/net/compile/compile.js';
 import type { NetNode, NetTensor, Network, TensorView } from '../../sw/net/graph.js';
+import { runGolden } from '../../sw/net/golden.js';
 import { runNetwork } from '../../sw/net/run.js';
+import { extractTensor } from '../../sw/net/views.js';
 import { Random } from '../../util/random.js';
 
 const T = 9;
@@ -96,6 +98,8 @@ describe('attention and the class token in a compiled network', () => {
       const compiled = compileNetwork(network, golden.get('patches')!, { cores, implementation: () => ({ variant: 'dense', pattern: undefined }), l1: PULP_L1, l2: PULP_L2, l3: undefined, dma: { latency: 10, bandwidth: 8 }, keepTensors: true });
       const run = runNetwork(compiled);
       for (const name of ['tokens', 'x', 'q', 's0', 'p1', 'vt0', 'o0', 'o1']) expect(run.readTensor(name), `${name}, ${cores} cores`).toEqual(golden.get(name));
+      const reference = runGolden(network, golden.get('patches')!);
+      for (const name of tensors.keys()) expect(run.readTensor(name), `${name} against runGolden, ${cores} cores`).toEqual(reference.get(name) ?? extractTensor(network, name, reference.get(tensors.get(name)!.view!.parent)!));
       const o = run.readTensor('o');
       for (let h = 0; h < HEADS; h++) expect(columns(o, D, h * d, d)).toEqual(heads[h]);
     }

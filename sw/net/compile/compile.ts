@@ -16,6 +16,7 @@ import { generatorFor } from '../../kernels/layers/registry.js';
 import type { LayerNode, Network, NetNode } from '../graph.js';
 import { nodeInputs, storageOf } from '../graph.js';
 import { validateNetwork } from '../validate.js';
+import { placeTensor } from '../views.js';
 import { ConstantPool } from './constants.js';
 import type { DmaModel } from './cost.js';
 import type { Implementation, TilingSummary } from './layer-tiles.js';
@@ -91,19 +92,6 @@ function lifetimes(network: Network, nodes: readonly CompiledNode[], steps: numb
   });
 }
 
-/** Writes a tensor's bytes (or a view's) where its storage places them, row by row for a view of some channels. */
-export function placeTensor(network: Network, name: string, bytes: Uint8Array, write: (offset: number, row: Uint8Array) => void): void {
-  const tensor = network.tensors.get(name)!;
-  const view = tensor.view;
-  if (!view) {
-    write(0, bytes);
-    return;
-  }
-  const parentWidth = network.tensors.get(view.parent)!.shape.c;
-  const width = tensor.shape.c;
-  for (let p = 0; p < tensor.shape.h * tensor.shape.w; p++) write((view.pixelOffset + p) * parentWidth + view.channelOffset, bytes.subarray(p * width, (p + 1) * width));
-}
-
 const sectionEnd = (sections: readonly AssembledSection[], region: RegionConfig): Addr =>
   Math.max(region.base, ...sections.filter((s) => s.address >= region.base && s.address < region.base + region.size).map((s) => s.address + s.size));
 
@@ -159,7 +147,7 @@ export function compileNetwork(network: Network, input: Uint8Array, options: Com
     const bytes = new Uint8Array(size);
     for (const [name, value] of [[network.input, input] as const, ...(network.constants ?? new Map<string, Uint8Array>())]) {
       const placement = memory.tensors.get(storageOf(network, name))!;
-      if (placement.level === level) placeTensor(network, name, value, (offset, row) => bytes.set(row, placement.offset + offset));
+      if (placement.level === level) placeTensor(network, name, value, bytes.subarray(placement.offset));
     }
     constants.blobs.forEach((blob, i) => {
       const placement = memory.constants[i]!;
