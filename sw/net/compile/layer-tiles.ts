@@ -14,6 +14,7 @@ import type { VariantGenerator } from '../../kernels/layers/generator.js';
 import { generatorFor } from '../../kernels/layers/registry.js';
 import { wordsToBytes } from '../../kernels/words.js';
 import type { LayerNode, Network } from '../graph.js';
+import { measureTile } from './measure.js';
 import { partFill, partTransfer } from './regions.js';
 import type { ConstantPool } from './constants.js';
 import { type DmaModel, KERNEL_OVERHEAD, TILE_OVERHEAD, transferCycles } from './cost.js';
@@ -107,8 +108,15 @@ interface Candidate {
   readonly sets: 1 | 2;
   readonly setBytes: number;
   readonly scratchBytes: number;
+  /** The most frequent tile shape (a middle row block of the first group) and its scratch per core. */
+  readonly typical: { readonly spec: LayerSpec; readonly scratchBytes: number };
+  /** The layer's cycles for a tile's compute (the bound's estimate, or a measurement). */
+  readonly cyclesFor: (compute: Cycles) => Cycles;
   readonly estimate: Cycles;
 }
+
+/** How many group sizes' best tilings (by the bound) are measured on the cluster before one is chosen. */
+const MEASURED_CANDIDATES = 5;
 
 /** Byte sizes of one buffer set for tiles of `rows` output rows and `group` channels. */
 function setSizes(node: LayerNode, rows: number, group: number, imageBytes: number): { input: number; output: number; weights: number; quantization: number } {
@@ -144,8 +152,9 @@ function evaluate(node: LayerNode, impl: Implementation, generator: VariantGener
   const budget = Math.floor(left / context.cores / 4) * 4;
   let scratchBytes = 0;
   let compute = 0;
+  const shapes = distinctShapes(layer, rows, group);
   try {
-    for (const { spec } of distinctShapes(layer, rows, group)) {
+    for (const { spec } of shapes) {
       const scratch = generator.scratchBytes(spec, impl.pattern, budget);
       if (scratch > budget) return undefined;
       scratchBytes = Math.max(scratchBytes, scratch);
@@ -162,8 +171,10 @@ function evaluate(node: LayerNode, impl: Implementation, generator: VariantGener
   const inputFill = transferCycles(sizes.input, context.dma);
   const weightFill = transferCycles(sizes.weights + sizes.quantization, context.dma);
   const transfers = inputFill + transferCycles(sizes.output, context.dma) + (weightFill * groups * Math.min(sets, rowTiles)) / tiles;
-  const perTile = sets === 2 ? Math.max(compute + TILE_OVERHEAD, transfers) : compute + TILE_OVERHEAD + transfers;
-  return { rows, group, sets, setBytes, scratchBytes, estimate: Math.round(inputFill + weightFill + tiles * perTile) };
+  const cyclesFor = (tile: Cycles): Cycles => Math.round(inputFill + weightFill + tiles * (sets === 2 ? Math.max(tile + TILE_OVERHEAD, transfers) : tile + TILE_OVERHEAD + transfers));
+  // Measured with the scratch buildTiles gives it: what its shape takes of the largest shape's.
+  const typical = shapes[Math.min(1, shapes.length - 1)]!.spec;
+  return { rows, group, sets, setBytes, scratchBytes, typical: { spec: typical, scratchBytes: generator.scratchBytes(typical, impl.pattern, scratchBytes) }, cyclesFor, estimate: cyclesFor(compute) };
 }
 
 /** Every tiling that fits, cheapest first (then fewer tiles, then fewer sets: the order is total). */
@@ -256,7 +267,24 @@ export function tileLayer(node: LayerNode, impl: Implementation, context: Tiling
   if (node.weightTensor !== undefined && impl.variant !== 'dense') throw new LayerSpecError('variant', `layer '${node.spec.name}' multiplies two activations: dense only, not ${impl.variant}`);
   let refusal: LayerSpecError | undefined;
   const blobs = context.constants.blobs.length;
-  for (const choice of candidates(node, impl, generator, context)) {
+  const ranked = candidates(node, impl, generator, context);
+  // The bound misses what a kernel spends outside its inner loops (filling its buffers, a pass per
+  // group, requantizing), which differs between tilings: the best ones by the bound are measured.
+  // The group size matters most to that (each group passes over the input again), so the best
+  // tiling of each group size that its kernel generates is measured.
+  const measured: Candidate[] = [];
+  for (const c of ranked) {
+    if (measured.length === MEASURED_CANDIDATES) break;
+    if (measured.some((m) => m.group === c.group)) continue;
+    try {
+      measured.push({ ...c, estimate: c.cyclesFor(measureTile(generator, c.typical.spec, impl.pattern, context.cores, c.typical.scratchBytes)) });
+    } catch (error) {
+      if (!(error instanceof LayerSpecError)) throw error;
+    }
+  }
+  measured.sort((a, b) => a.estimate - b.estimate);
+  const tried = new Set(measured.map((m) => `${m.group} ${m.rows} ${m.sets}`));
+  for (const choice of [...measured, ...ranked.filter((c) => !tried.has(`${c.group} ${c.rows} ${c.sets}`))]) {
     try {
       return buildTiles(node, impl, generator, context, choice);
     } catch (error) {
