@@ -14,6 +14,12 @@ import { ToolMissingError } from '../gen/tools.js';
 import { LayerSpecError } from '../sw/layers/spec.js';
 import { PatternError } from '../sw/sparse/pattern.js';
 import { BenchMergeError } from '../sw/kernels/bench/merge.js';
+import { OnnxError } from '../sw/onnx/errors.js';
+import { GraphNodeError } from '../sw/net/attributes.js';
+import { ModelError } from '../sw/net/model-error.js';
+import { NetworkError } from '../sw/net/validate.js';
+import { CompileError } from '../sw/net/compile/compile.js';
+import { MemoryPlanError } from '../sw/net/compile/memory-plan.js';
 
 /** Raised by commands for invalid command-line input. */
 export class UsageError extends Error {
@@ -33,7 +39,13 @@ export function isUserError(e: unknown): e is Error {
     e instanceof ToolMissingError ||
     e instanceof LayerSpecError ||
     e instanceof PatternError ||
-    e instanceof BenchMergeError
+    e instanceof BenchMergeError ||
+    e instanceof OnnxError ||
+    e instanceof GraphNodeError ||
+    e instanceof ModelError ||
+    e instanceof NetworkError ||
+    e instanceof CompileError ||
+    e instanceof MemoryPlanError
   );
 }
 

@@ -6,6 +6,7 @@ import { registerBench } from './commands/bench.js';
 import { registerGen } from './commands/gen.js';
 import { registerKernel } from './commands/kernel.js';
 import { registerList } from './commands/list.js';
+import { registerNetwork } from './commands/network.js';
 import { registerReproduce } from './commands/reproduce.js';
 import { registerSim } from './commands/sim.js';
 import { registerSynth } from './commands/synth.js';
@@ -27,6 +28,7 @@ registerGen(program);
 registerSynth(program);
 registerSim(program);
 registerKernel(program);
+registerNetwork(program);
 registerReproduce(program);
 registerBench(program);
 

@@ -9,6 +9,7 @@ import { Random } from '../../../util/random.js';
 import type { Graph } from '../../onnx/graph.js';
 import { evaluateFloat } from '../float-eval.js';
 import { elementCount } from '../float/tensor.js';
+import { ModelError } from '../model-error.js';
 
 export interface ValueRange {
   readonly min: number;
@@ -18,8 +19,8 @@ export interface ValueRange {
 /** The single float input the quantizer supports, or an error naming what the graph has. */
 export function singleInput(graph: Graph): Graph['inputs'][number] {
   const [input, ...rest] = graph.inputs;
-  if (!input || rest.length > 0) throw new RangeError(`${graph.source}: the integer network takes one input, the graph has ${graph.inputs.length}`);
-  if (input.type !== 'float32') throw new RangeError(`${graph.source}: input '${input.name}' is ${input.type}: the quantizer takes a float32 input`);
+  if (!input || rest.length > 0) throw new ModelError(`${graph.source}: the integer network takes one input, the graph has ${graph.inputs.length}`);
+  if (input.type !== 'float32') throw new ModelError(`${graph.source}: input '${input.name}' is ${input.type}: the quantizer takes a float32 input`);
   return input;
 }
 
@@ -30,7 +31,7 @@ export function singleInput(graph: Graph): Graph['inputs'][number] {
  */
 export function calibrationRanges(graph: Graph, calibration: readonly Float32Array[], percentile?: number): Map<string, ValueRange> {
   singleInput(graph);
-  if (calibration.length === 0) throw new RangeError(`${graph.source}: no calibration inputs (randomCalibration makes some for a model without a calibration set)`);
+  if (calibration.length === 0) throw new ModelError(`${graph.source}: no calibration inputs (randomCalibration makes some for a model without a calibration set)`);
   const ranges = new Map<string, ValueRange>();
   for (const input of calibration) {
     for (const [name, value] of evaluateFloat(graph, [input])) {

@@ -7,6 +7,7 @@ import type { NetTensor } from '../graph.js';
 import { toBufferOrder, toFloatOrder } from '../layout.js';
 import { roundHalfEven } from '../round.js';
 import type { QuantizedNetwork } from './lower.js';
+import { ModelError } from '../model-error.js';
 
 const signedByte = (byte: number): number => (byte << 24) >> 24;
 
@@ -14,7 +15,7 @@ const signedByte = (byte: number): number => (byte << 24) >> 24;
 export function quantizeInput(network: QuantizedNetwork, input: Float32Array): Uint8Array {
   const tensor = network.tensors.get(network.input)!;
   const placement = network.placements.get(network.input)!;
-  if (input.length !== elementCount(placement.dims)) throw new RangeError(`${network.name}: the input holds ${input.length} values, not [${placement.dims.join(', ')}]`);
+  if (input.length !== elementCount(placement.dims)) throw new ModelError(`${network.name}: the input holds ${input.length} values, not [${placement.dims.join(', ')}]`);
   const [min, max] = tensor.signed ? [-128, 127] : [0, 255];
   const ordered = toBufferOrder(placement, input);
   return Uint8Array.from(ordered, (x) => Math.min(max, Math.max(min, roundHalfEven(x / tensor.scale))) & 0xff);

@@ -17,6 +17,7 @@ import type { ActivationType, ScalePlan, WeightScales } from './plan.js';
 import { MAX_LAYER_FACTOR, addRescale, avgPoolRescale, layerRescale } from './requantization.js';
 import { satisfiedPatterns } from './sparsity.js';
 import { channelPeaks, quantizeBias, quantizeWeights } from './weights.js';
+import { ModelError } from '../model-error.js';
 
 export interface PruneOptions {
   readonly pattern: SparsityPattern;
@@ -80,14 +81,14 @@ export class Lowering {
 
   run(): QuantizedNetwork {
     const [input] = this.graph.inputs;
-    if (!input || this.graph.inputs.length > 1) throw new RangeError(`${this.graph.source}: the integer network takes one input, the graph has ${this.graph.inputs.length}`);
+    if (!input || this.graph.inputs.length > 1) throw new ModelError(`${this.graph.source}: the integer network takes one input, the graph has ${this.graph.inputs.length}`);
     const view = naturalView(input.dims);
-    if (typeof view === 'string') throw new RangeError(`${this.graph.source}: input '${input.name}' of shape [${input.dims.join(', ')}] has ${view}`);
+    if (typeof view === 'string') throw new ModelError(`${this.graph.source}: input '${input.name}' of shape [${input.dims.join(', ')}] has ${view}`);
     this.addTensor(input.name, input.dims, view, this.plan.input(input.name));
     for (const node of this.graph.nodes) if (!this.fused.has(node)) this.lower(node);
     const outputs = this.graph.outputs.map((o) => {
       const placement = this.placements.get(o.name);
-      if (!placement) throw new RangeError(`${this.graph.source}: output '${o.name}' is no tensor of the integer network`);
+      if (!placement) throw new ModelError(`${this.graph.source}: output '${o.name}' is no tensor of the integer network`);
       return placement.tensor;
     });
     return { name: this.graph.source, input: input.name, outputs, tensors: this.tensors, nodes: this.nodes, placements: this.placements, layers: this.reports };

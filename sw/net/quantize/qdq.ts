@@ -10,6 +10,7 @@
 import type { Graph, GraphNode, Tensor, ValueInfo } from '../../onnx/graph.js';
 import { nodeError } from '../attributes.js';
 import type { ActivationType, ScalePlan, WeightScales } from './plan.js';
+import { ModelError } from '../model-error.js';
 
 export interface QdqModel {
   /** The graph without QuantizeLinear and DequantizeLinear, its weights and biases as float constants. */
@@ -96,7 +97,7 @@ export function readQdq(graph: Graph): QdqModel {
   const plan: ScalePlan = {
     input: (value) => {
       const type = activations.get(value);
-      if (!type) throw new RangeError(`${graph.source}: input '${value}' has no QuantizeLinear: its scale is unknown`);
+      if (!type) throw new ModelError(`${graph.source}: input '${value}' has no QuantizeLinear: its scale is unknown`);
       return type;
     },
     activation: (value) => activations.get(value),
