@@ -10,3 +10,9 @@ export const PAPER_EXTENSION_OVER_SPARSE = 1.9;
 export const PAPER_DENSE_MAC_PER_CYCLE = 15.5;
 
 export const PAPER_CORES = 8;
+
+/** Whole networks compiled with the sparse kernels, over dense (docs/paper.md), by network family. */
+export const PAPER_NETWORK_SPEEDUPS: Readonly<Record<string, number>> = { resnet18: 3.21, vit: 1.81 };
+
+/** The sparsity the network bench sets the paper's figures beside (its sparsest bench pattern). */
+export const PAPER_NETWORK_SPARSITY = '1:16';

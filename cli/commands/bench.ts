@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { BenchKernelsOptions, ReportOptions } from '../actions/bench-kernels.js';
+import type { BenchNetworksOptions, NetworkReportOptions } from '../actions/bench-networks.js';
 
 /** --json / --markdown / --out and the case selection, shared by `bench kernels` and `bench merge`. */
 function withReportOptions(command: Command): Command {
@@ -12,8 +13,19 @@ function withReportOptions(command: Command): Command {
     .option('-o, --out <file>', 'write the report to this file instead of stdout');
 }
 
+/** The case selection and report options of `bench networks` and `bench networks-merge`. */
+function withNetworkOptions(command: Command): Command {
+  return command
+    .option('--networks <names>', 'only these networks, comma-separated (default: all)')
+    .option('--cores <counts>', 'core counts, comma-separated (default: 8)')
+    .option('--nm <sparsities>', "only these sparsities, comma-separated: 'dense', 1:8, 1:16 (default: all)")
+    .addOption(new Option('--json', 'print the rows as JSON').conflicts('markdown'))
+    .option('--markdown', 'print Markdown tables')
+    .option('-o, --out <file>', 'write the report to this file instead of stdout');
+}
+
 export function registerBench(program: Command): void {
-  const bench = program.command('bench').description('benchmark the layer kernels on the simulated cluster (docs/bench.md)');
+  const bench = program.command('bench').description('benchmark the layer kernels and whole networks on the simulated cluster (docs/bench.md)');
   withReportOptions(bench.command('kernels'))
     .description('simulate every bench case (layer, variant, sparsity, cores) and report cycles, speedups, memory and stalls')
     .option('-j, --jobs <n>', 'cases simulated at once, on worker threads (default: the cores of this machine)')
@@ -24,4 +36,13 @@ export function registerBench(program: Command): void {
     .description('join the JSON rows of `bench kernels --shard` slices into the report of the whole sweep')
     .argument('<files...>', 'the slices (JSON from `bench kernels --json --shard i/n`)')
     .action(async (files: string[], options: ReportOptions) => (await import('../actions/bench-kernels.js')).benchMerge(files, options));
+  withNetworkOptions(bench.command('networks'))
+    .description('compile and run whole networks (ResNet18 CIFAR and ImageNet) dense and N:M sparse, software and Xnmsparse: cycles, speedups, memory, DMA wait, time per layer kind')
+    .option('-j, --jobs <n>', 'cases simulated at once, on worker threads (default: the cores of this machine)')
+    .option('--shard <i/n>', 'run only slice i (from 0) of n; `bench networks-merge` joins the slices')
+    .action(async (options: BenchNetworksOptions) => (await import('../actions/bench-networks.js')).benchNetworks(options));
+  withNetworkOptions(bench.command('networks-merge'))
+    .description('join the JSON rows of `bench networks --shard` slices into the report of the whole sweep')
+    .argument('<files...>', 'the slices (JSON from `bench networks --json --shard i/n`)')
+    .action(async (files: string[], options: NetworkReportOptions) => (await import('../actions/bench-networks.js')).benchNetworksMerge(files, options));
 }

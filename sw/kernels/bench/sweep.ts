@@ -1,7 +1,8 @@
 /**
- * Running the cases of the kernel bench side by side on a pool of worker threads (tinypool). Every
- * case is a pure function of itself (measure.ts), so the rows do not depend on the job count or on
- * which worker ran which case; they come back in case order.
+ * Running the cases of a bench side by side on a pool of worker threads (tinypool): the kernel
+ * bench's here, the network bench's (sw/net/bench/) through the same runPool. Every case is a pure
+ * function of itself (measure.ts), so the rows do not depend on the job count or on which worker
+ * ran which case; they come back in case order.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +25,8 @@ export interface SweepProgress {
   /** Cases finished so far, this one included. */
   readonly done: number;
   readonly total: number;
-  readonly benchCase: BenchCase;
+  /** The case's name (caseName, or the network bench's). */
+  readonly name: string;
   /** Milliseconds since the sweep started. */
   readonly elapsedMs: number;
 }
@@ -37,27 +39,36 @@ export interface SweepOptions {
   readonly onProgress?: (progress: SweepProgress) => void;
 }
 
-type CaseRunner = (benchCase: BenchCase) => BenchRow | Promise<BenchRow>;
+/** The kernel bench's row of every case, in the order of `cases`. */
+export function runSweep(cases: readonly BenchCase[], options: SweepOptions): Promise<BenchRow[]> {
+  return runPool<BenchCase, BenchRow>(cases, { ...options, worker: options.worker ?? BENCH_WORKER, name: caseName });
+}
 
-/** The row of every case, in the order of `cases`. */
-export async function runSweep(cases: readonly BenchCase[], options: SweepOptions): Promise<BenchRow[]> {
-  const { jobs } = options;
+export interface PoolOptions<Case> extends SweepOptions {
+  /** The module whose default export maps a case to its row. */
+  readonly worker: URL;
+  readonly name: (benchCase: Case) => string;
+}
+
+/** The row of every case, in the order of `cases`, from `worker` on `jobs` threads. */
+export async function runPool<Case, Row>(cases: readonly Case[], options: PoolOptions<Case>): Promise<Row[]> {
+  type CaseRunner = (benchCase: Case) => Row | Promise<Row>;
+  const { jobs, worker } = options;
   if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive integer, got ${jobs}`);
-  const worker = options.worker ?? BENCH_WORKER;
   if (!existsSync(fileURLToPath(worker))) throw new Error(`the bench worker ${fileURLToPath(worker)} is missing: run \`npm run build\``);
   const started = Date.now();
   let done = 0;
-  const finished = (benchCase: BenchCase): void => {
+  const finished = (benchCase: Case): void => {
     done++;
-    options.onProgress?.({ done, total: cases.length, benchCase, elapsedMs: Date.now() - started });
+    options.onProgress?.({ done, total: cases.length, name: options.name(benchCase), elapsedMs: Date.now() - started });
   };
-  const failed = (benchCase: BenchCase, e: unknown): never => {
-    throw new Error(`bench case ${caseName(benchCase)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  const failed = (benchCase: Case, e: unknown): never => {
+    throw new Error(`bench case ${options.name(benchCase)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   };
 
   if (jobs === 1) {
     const run = ((await import(worker.href)) as { default: CaseRunner }).default;
-    const rows: BenchRow[] = [];
+    const rows: Row[] = [];
     for (const benchCase of cases) {
       try {
         rows.push(await run(benchCase));
@@ -75,7 +86,7 @@ export async function runSweep(cases: readonly BenchCase[], options: SweepOption
   try {
     return await Promise.all(
       cases.map(async (benchCase) => {
-        const row = (await pool.run(benchCase).catch((e: unknown) => failed(benchCase, e))) as BenchRow;
+        const row = (await pool.run(benchCase).catch((e: unknown) => failed(benchCase, e))) as Row;
         finished(benchCase);
         return row;
       }),

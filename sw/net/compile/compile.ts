@@ -122,6 +122,9 @@ export function compileNetwork(network: Network, input: Uint8Array, options: Com
   // Pass 1: the code and tables' size, with every far address 0.
   const sizing = networkSource(network.name, tiles, plan, options.cores, () => 0);
   const codeEnd = sectionEnd(assemble(sizing.source, { file, table, base: options.l2.base }).sections, options.l2);
+  if (codeEnd > options.l2.base + options.l2.size) {
+    throw new CompileError(`network '${network.name}': its code and tables take ${codeEnd - options.l2.base} bytes (${tiles.length} tiles), more than the ${options.l2.size} bytes of L2: give the cluster more L2 (--l2)`);
+  }
   const dataBase = { l2: Math.ceil(codeEnd / DATA_ALIGN) * DATA_ALIGN, l3: options.l3?.base ?? 0 };
   const l2Free = options.l2.base + options.l2.size - dataBase.l2;
   const memory = planMemory(lifetimes(network, nodes, tiles.length, options.keepTensors ?? false), constants.blobs, Math.max(0, l2Free), options.l3?.size ?? 0);

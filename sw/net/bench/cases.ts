@@ -1,0 +1,46 @@
+/**
+ * The network bench (docs/bench.md#networks): whole networks built by the project's zoo
+ * (sw/onnx/zoo, random weights from a fixed seed: cycles do not depend on the values), compiled
+ * dense and at each bench sparsity with the software and the Xnmsparse kernels, on the cluster.
+ */
+import { type SparsityPattern, patternName } from '../../../isa/xnmsparse/gather.js';
+import { resnet18Onnx } from '../../onnx/zoo/resnet.js';
+
+export interface BenchNetwork {
+  readonly name: string;
+  readonly description: string;
+  /** The ONNX model. */
+  onnx(): Uint8Array;
+}
+
+/** The zoo's seed for every bench network. */
+export const BENCH_SEED = 1;
+
+export const BENCH_NETWORKS: readonly BenchNetwork[] = [
+  { name: 'resnet18-cifar', description: 'ResNet18, CIFAR variant: 32x32x3 input, 3x3 stem without max pool, 10 classes', onnx: () => resnet18Onnx('cifar', BENCH_SEED) },
+  { name: 'resnet18-imagenet', description: "ResNet18 as torchvision's: 224x224x3 input, 7x7/2 stem and 3x3/2 max pool, 1000 classes", onnx: () => resnet18Onnx('imagenet', BENCH_SEED) },
+];
+
+export const NETWORK_PATTERNS: readonly SparsityPattern[] = [{ n: 1, m: 8 }, { n: 1, m: 16 }];
+
+export type NetworkVariant = 'dense' | 'sparse' | 'xnmsparse';
+
+export interface NetworkCase {
+  readonly network: string;
+  /** 'dense' or the pattern, as users write it ("1:8"). */
+  readonly nm: string;
+  readonly variant: NetworkVariant;
+  readonly cores: number;
+}
+
+export const networkCaseName = (c: NetworkCase): string => `${c.network} ${c.variant}${c.variant === 'dense' ? '' : ` ${c.nm}`} ${c.cores}c`;
+
+/** Each network dense, then at each pattern with the software and the Xnmsparse kernels, for each core count. */
+export function networkCases(networks: readonly BenchNetwork[], cores: readonly number[], patterns: readonly SparsityPattern[] = NETWORK_PATTERNS): NetworkCase[] {
+  return networks.flatMap((network) =>
+    cores.flatMap((n) => [
+      { network: network.name, nm: 'dense', variant: 'dense' as const, cores: n },
+      ...patterns.flatMap((p) => (['sparse', 'xnmsparse'] as const).map((variant) => ({ network: network.name, nm: patternName(p), variant, cores: n }))),
+    ]),
+  );
+}
