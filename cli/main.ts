@@ -10,6 +10,7 @@ import { registerNetwork } from './commands/network.js';
 import { registerReproduce } from './commands/reproduce.js';
 import { registerSim } from './commands/sim.js';
 import { registerSynth } from './commands/synth.js';
+import { registerZoo } from './commands/zoo.js';
 import { ExitCode } from '../util/exit-codes.js';
 import { reportInternalError } from './internal-error.js';
 import { messageLine } from './messages.js';
@@ -29,6 +30,7 @@ registerSynth(program);
 registerSim(program);
 registerKernel(program);
 registerNetwork(program);
+registerZoo(program);
 registerReproduce(program);
 registerBench(program);
 

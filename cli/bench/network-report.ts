@@ -6,7 +6,7 @@ import type { NetworkRow } from '../../sw/net/bench/measure.js';
 import type { ReportFormat } from './report.js';
 import { PAPER_NETWORK_SPEEDUPS, PAPER_NETWORK_SPARSITY } from './paper.js';
 
-const HEADER = ['kernels', 'N:M', 'cores', 'cycles', 'vs dense', 'paper', 'weights KiB', 'peak act. KiB', 'DMA wait %', 'DMA bank %', 'conv %', 'fc/matmul %', 'other %'];
+const HEADER = ['kernels', 'N:M', 'cores', 'cycles', 'vs dense', 'paper', 'weights KiB', 'peak act. KiB', 'DMA wait %', 'DMA bank %', 'conv %', 'fc/matmul %', 'other %', 'sim s'];
 
 const paperFor = (row: NetworkRow): string => {
   const family = Object.keys(PAPER_NETWORK_SPEEDUPS).find((f) => row.network.startsWith(f));
@@ -33,6 +33,7 @@ function cells(row: NetworkRow): string[] {
     share(conv),
     share(dense),
     share(counted - conv - dense),
+    row.simulationSeconds.toFixed(1),
   ];
 }
 

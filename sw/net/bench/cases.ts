@@ -4,7 +4,7 @@
  * dense and at each bench sparsity with the software and the Xnmsparse kernels, on the cluster.
  */
 import { type SparsityPattern, patternName } from '../../../isa/xnmsparse/gather.js';
-import { resnet18Onnx } from '../../onnx/zoo/resnet.js';
+import { ZOO } from '../../onnx/zoo/index.js';
 
 export interface BenchNetwork {
   readonly name: string;
@@ -16,10 +16,13 @@ export interface BenchNetwork {
 /** The zoo's seed for every bench network. */
 export const BENCH_SEED = 1;
 
-export const BENCH_NETWORKS: readonly BenchNetwork[] = [
-  { name: 'resnet18-cifar', description: 'ResNet18, CIFAR variant: 32x32x3 input, 3x3 stem without max pool, 10 classes', onnx: () => resnet18Onnx('cifar', BENCH_SEED) },
-  { name: 'resnet18-imagenet', description: "ResNet18 as torchvision's: 224x224x3 input, 7x7/2 stem and 3x3/2 max pool, 1000 classes", onnx: () => resnet18Onnx('imagenet', BENCH_SEED) },
-];
+/** The networks the bench runs, from the zoo (sw/onnx/zoo/index.ts). */
+const BENCH_NETWORK_NAMES = ['resnet18-cifar', 'resnet18-imagenet'];
+
+export const BENCH_NETWORKS: readonly BenchNetwork[] = BENCH_NETWORK_NAMES.map((name) => {
+  const model = ZOO.find((m) => m.name === name)!;
+  return { name, description: model.description, onnx: () => model.onnx(BENCH_SEED) };
+});
 
 export const NETWORK_PATTERNS: readonly SparsityPattern[] = [{ n: 1, m: 8 }, { n: 1, m: 16 }];
 

@@ -25,6 +25,8 @@ export interface NetworkRow extends NetworkCase {
   readonly tiles: number;
   /** Cycles of each kind of layer (conv, dw, fc, matmul, add, maxpool, ...). */
   readonly cyclesByKind: Readonly<Record<string, number>>;
+  /** Wall-clock seconds the simulation of the inference took (the machine's, not the cluster's). */
+  readonly simulationSeconds: number;
 }
 
 export function runNetworkCase(c: NetworkCase): NetworkRow {
@@ -36,7 +38,9 @@ export function runNetworkCase(c: NetworkCase): NetworkRow {
     cores: c.cores,
     memory: DEFAULT_MEMORY,
   });
+  const started = process.hrtime.bigint();
   const run = runNetwork(model.compiled);
+  const simulationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const golden = runGolden(model.network, model.input);
   for (const output of model.network.outputs) {
     const expected = golden.get(output)!;
@@ -58,6 +62,7 @@ export function runNetworkCase(c: NetworkCase): NetworkRow {
     layers: rows.length,
     tiles: model.compiled.tiles.length,
     cyclesByKind,
+    simulationSeconds,
   };
 }
 

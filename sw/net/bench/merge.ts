@@ -7,7 +7,7 @@ import { BenchMergeError, type SliceRows } from '../../kernels/bench/merge.js';
 import { type NetworkCase, networkCaseName } from './cases.js';
 import { type NetworkRow, withSpeedups } from './measure.js';
 
-const NUMBERS = ['cores', 'cycles', 'weightBytes', 'peakActivationBytes', 'dmaWaitPercent', 'dmaContentionPercent', 'layers', 'tiles'] as const;
+const NUMBERS = ['cores', 'cycles', 'weightBytes', 'peakActivationBytes', 'dmaWaitPercent', 'dmaContentionPercent', 'layers', 'tiles', 'simulationSeconds'] as const;
 const STRINGS = ['network', 'nm', 'variant'] as const;
 
 function networkRow(value: unknown, where: string): NetworkRow {
