@@ -23,7 +23,8 @@ function signedInput(context: LoweringContext, node: GraphNode, overLastAxis: bo
   if (!tensor.signed) throw context.fail(node, `its input '${node.inputs[0]}' is uint8 (a fused ReLU or a softmax output); the integer ${node.op} takes int8`);
   if (!overLastAxis) return input;
   const rank = input.dims.length;
-  const axis = intAttribute(context.graph, node, 'axis');
+  const given = intAttribute(context.graph, node, 'axis');
+  const axis = given < 0 ? given + rank : given;
   if (axis !== rank - 1) throw context.fail(node, `axis ${axis} of [${input.dims.join(', ')}] is not the last: the integer ${node.op} normalizes each token's row`);
   if (!rowsArePixels(placementOrder(input), input.dims[rank - 1]!, tensor.shape)) {
     throw context.fail(node, `the rows of '${node.inputs[0]}' are not the pixels of tensor '${tensor.name}' (${tensor.shape.h}x${tensor.shape.w}x${tensor.shape.c})`);

@@ -40,6 +40,12 @@ function sliceOffset(dims: readonly number[], axis: number, offset: number): Omi
   return undefined;
 }
 
+/** A Concat's axis, counted from 0 (the front end makes it positive; a graph built by hand may not). */
+function concatAxis(graph: Graph, node: GraphNode, dims: readonly number[]): number {
+  const axis = intAttribute(graph, node, 'axis');
+  return axis < 0 ? axis + dims.length : axis;
+}
+
 /**
  * For every Concat, the values that will hold its computed parts (each part traced back through
  * the Reshapes and Transposes that only relabel its bytes to the node that computes it), with the
@@ -52,7 +58,7 @@ export function planConcatenations(graph: Graph): Map<string, PlannedView> {
   for (const node of graph.nodes.filter((n) => n.op === 'Concat')) {
     const dims = graph.values.get(node.outputs[0]!)?.dims;
     if (!dims) continue;
-    const axis = intAttribute(graph, node, 'axis');
+    const axis = concatAxis(graph, node, dims);
     let offset = 0;
     for (const input of node.inputs) {
       const slice = sliceOffset(dims, axis, offset);
@@ -97,7 +103,7 @@ export function concat(context: LoweringContext, node: GraphNode): void {
   const { graph } = context;
   const output = node.outputs[0]!;
   const dims = context.dims(output);
-  const axis = intAttribute(graph, node, 'axis');
+  const axis = concatAxis(graph, node, dims);
   const parent = context.tensors.get(output);
   if (!parent) throw context.fail(node, `none of its inputs is computed by a node that can write into the concatenation (a graph input or a constant alone is not)`);
   const natural = naturalOrder(dims);
