@@ -168,7 +168,7 @@ export class Lowering implements LoweringContext {
   exactPlacement(node: GraphNode, index: number): Placement {
     const placement = this.placement(node, index);
     if (placement.permuted) {
-      throw this.fail(node, `input '${node.inputs[index]}' is in the element order left by node '${placement.permuted.by}' (an image flattened in CHW order), which only a Gemm or MatMul of one row absorbs`);
+      throw this.fail(node, `input '${node.inputs[index]}' is in the element order left by node '${placement.permuted.by}' (an image flattened in CHW order, or a Transpose), which only a Gemm or MatMul of one row absorbs`);
     }
     const { shape } = this.tensors.get(placement.tensor)!;
     const { view } = placement;
@@ -212,8 +212,8 @@ export class Lowering implements LoweringContext {
   viewTensor(storage: string, view: Omit<TensorView, 'parent'>, shape: TensorShape): string {
     const parent = this.tensors.get(storage)!;
     const pixels = shape.h * shape.w;
-    const whole = view.pixelOffset === 0 && view.channelOffset === 0 && shape.c === parent.shape.c && pixels === parent.shape.h * parent.shape.w;
-    if (whole && shape.h === parent.shape.h) return storage;
+    const whole = view.pixelOffset === 0 && view.channelOffset === 0 && shape.h === parent.shape.h && shape.w === parent.shape.w && shape.c === parent.shape.c;
+    if (whole) return storage;
     const name = `${storage}[${view.pixelOffset}:${view.pixelOffset + pixels},${view.channelOffset}:${view.channelOffset + shape.c}]`;
     if (!this.tensors.has(name)) this.tensors.set(name, { name, shape, signed: parent.signed, scale: parent.scale, view: { parent: storage, ...view } });
     return name;
