@@ -58,8 +58,8 @@ function outputLayout(context: LoweringContext, value: string, batches: number, 
     current = next.outputs[0]!;
     const dims = context.dims(current);
     const shape = naturalView(dims);
-    const candidate = { shape: shape as TensorShape, order: toCurrent };
-    if (dims.length <= 3 && typeof shape !== 'string' && blocksFit(candidate, batches, rows, cols)) layout = candidate;
+    // A token matrix's natural order is its row-major order: element i at position i.
+    if (dims.length <= 3 && typeof shape !== 'string' && blocksFit({ shape, order: toCurrent }, batches, rows, cols)) layout = { shape, order: toCurrent };
   }
   return layout;
 }
