@@ -7,14 +7,8 @@ import type { GraphNodeError } from '../attributes.js';
 import type { NetNode, NetTensor, TensorShape, TensorView } from '../graph.js';
 import type { Placement } from '../layout.js';
 import type { Graph, GraphNode } from '../../onnx/graph.js';
-import type { Epilogue } from './epilogue.js';
+import type { ChannelAxis, Epilogue } from './epilogue.js';
 import type { ActivationType } from './plan.js';
-
-/**
- * Which axis of a value holds a layer's output channels: 'image', axis 1 of a 4-D (NCHW) value and
- * the last axis of any other; 'last', the last axis, also of a 4-D batch of attention matrices.
- */
-export type ChannelAxis = 'image' | 'last';
 
 export interface LoweringContext {
   readonly graph: Graph;

@@ -6,7 +6,12 @@
  */
 import type { Graph, GraphNode } from '../../onnx/graph.js';
 import { broadcastDims, broadcastIndices } from '../float/tensor.js';
-import type { ChannelAxis } from './context.js';
+
+/**
+ * Which axis of a value holds a layer's output channels: 'image', axis 1 of a 4-D (NCHW) value and
+ * the last axis of any other; 'last', the last axis, also of a 4-D batch of attention matrices.
+ */
+export type ChannelAxis = 'image' | 'last';
 
 export interface Epilogue {
   /** The value the fused node's tensor holds. */

@@ -15,8 +15,8 @@ import { floatAttribute, intAttribute, intsAttribute, nodeError, stringAttribute
 import type { NetNode, NetTensor, Network, PoolWindow, TensorShape, TensorView } from '../graph.js';
 import { naturalOrder, naturalView, placementOrder, type Placement } from '../layout.js';
 import { activationMatMul } from './attention.js';
-import type { ChannelAxis, LoweringContext } from './context.js';
-import { channelConstant, foldConstant, type Epilogue } from './epilogue.js';
+import type { LoweringContext } from './context.js';
+import { channelConstant, foldConstant, type ChannelAxis, type Epilogue } from './epilogue.js';
 import { convSourceOf, denseSourceOf, type LayerSource } from './layer-geometry.js';
 import { gelu, layerNormalization, softmax } from './nonlinear.js';
 import { transposeIndices } from './positions.js';
