@@ -19,7 +19,7 @@ describe('integer lowering errors', () => {
     const b = new GraphBuilder();
     const y = b.node('Gemm', [b.input('x', [1, 8]), weight(b, 'w', [8, 4])], {}, 'fc');
     expect(() => quantize(b.output(b.node('Mul', [y, y], {}, 'square')).build())).toThrow(
-      "test.onnx: node 'square': Mul: multiplies 'fc_out' by 'fc_out': only a Mul by a per-channel constant that is the only reader of a Conv, Gemm or MatMul output is supported",
+      "test.onnx: node 'square': Mul: multiplies 'fc_out' by 'fc_out': only a Mul by a per-channel constant folded into the Conv, Gemm or MatMul whose output only it reads, or by one positive constant, is supported",
     );
   });
 

@@ -10,7 +10,7 @@ import { MAX_MULTIPLIER } from '../../sw/layers/requantize.js';
 import { MAX_LAYER_FACTOR } from '../../sw/net/quantize/requantization.js';
 import type { Graph } from '../../sw/onnx/graph.js';
 import { Random } from '../../util/random.js';
-import { GraphBuilder, expectConsistent, maxDifference, uniform } from './support.js';
+import { GraphBuilder, expectConsistent, maxDifference, timmAttention, uniform } from './support.js';
 
 /**
  * Quantizes on 8 random calibration inputs and runs the first of them. Errors come from rounding
@@ -244,5 +244,19 @@ describe('quantizeGraph: transformer parts', () => {
     expect(network.tensors.get(tokens)!.view).toEqual({ parent: sequence, pixelOffset: 1, channelOffset: 0 });
     expect(network.tensors.get('cls')!.view).toEqual({ parent: sequence, pixelOffset: 0, channelOffset: 0 });
     expect(layers(network).at(-1)).toMatchObject({ input: `${embedded}[0:1,0:6]`, spec: { kind: 'fc' } });
+  });
+});
+
+describe('quantizeGraph: attention written as timm writes it', () => {
+  it('Q scaled after the head split (the same bytes at another scale), two heads merged back into one token matrix', () => {
+    const { graph, values } = timmAttention();
+    const { q, scores, probs, context, merged, y } = values;
+    const network = check(graph, [q, scores, probs, context, y]);
+    const qTensor = network.tensors.get(q)!;
+    expect(qTensor.view).toEqual({ parent: 'q_out', pixelOffset: 0, channelOffset: 0 });
+    expect(qTensor.scale).toBeCloseTo(network.tensors.get('q_out')!.scale * 0.5, 12);
+    // The projection reads the merged heads as they were written: no copy.
+    expect(network.placements.get(merged)!.tensor).toBe(context);
+    expect(network.nodes.map((n) => n.op).filter((op) => op !== 'layer')).toEqual(['softmax', 'transpose', 'transpose']);
   });
 });

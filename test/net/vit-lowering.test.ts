@@ -13,6 +13,7 @@ import { validateNetwork } from '../../sw/net/validate.js';
 import { extractTensor } from '../../sw/net/views.js';
 import type { Graph } from '../../sw/onnx/graph.js';
 import { readOnnx } from '../../sw/onnx/read.js';
+import { timmAttention } from './support.js';
 import { SMALL_VIT, VIT_CIFAR, vitOnnx, type VitConfig } from '../../sw/onnx/zoo/vit.js';
 
 /**
@@ -44,6 +45,17 @@ function accuracy(graph: Graph, network: QuantizedNetwork, count: number): { agr
     integer.forEach((v, i) => (worstSteps = Math.max(worstSteps, Math.abs(v - float[i]!) / step)));
   }
   return { agree, worstSteps };
+}
+
+/** Compiles the network for 8 cores and runs it: every tensor, views included, as runGolden computes it. */
+function expectExactOnCluster(network: QuantizedNetwork, input: Uint8Array): void {
+  const compiled = compileNetwork(network, input, { cores: 8, implementation: () => ({ variant: 'dense', pattern: undefined }), l1: PULP_L1, l2: PULP_L2, l3: undefined, dma: { latency: 10, bandwidth: 8 }, keepTensors: true });
+  const run = runNetwork(compiled);
+  const reference = runGolden(network, input);
+  for (const [name, tensor] of network.tensors) {
+    const expected = reference.get(name) ?? extractTensor(network, name, reference.get(tensor.view!.parent)!);
+    expect(run.readTensor(name), name).toEqual(expected);
+  }
 }
 
 const ofOp = <Op extends NetNode['op']>(network: QuantizedNetwork, op: Op): Extract<NetNode, { op: Op }>[] => network.nodes.filter((n): n is Extract<NetNode, { op: Op }> => n.op === op);
@@ -98,14 +110,13 @@ describe('Vision Transformers through the quantizer', () => {
   });
 
   it('small ViT compiled for 8 cores: every tensor exactly as runGolden computes it', () => {
-    const input = quantizeInput(smallNetwork, randomCalibration(small, 1, 5)[0]!);
-    const compiled = compileNetwork(smallNetwork, input, { cores: 8, implementation: () => ({ variant: 'dense', pattern: undefined }), l1: PULP_L1, l2: PULP_L2, l3: undefined, dma: { latency: 10, bandwidth: 8 }, keepTensors: true });
-    const run = runNetwork(compiled);
-    const reference = runGolden(smallNetwork, input);
-    for (const [name, tensor] of smallNetwork.tensors) {
-      const expected = reference.get(name) ?? extractTensor(smallNetwork, name, reference.get(tensor.view!.parent)!);
-      expect(run.readTensor(name), name).toEqual(expected);
-    }
+    expectExactOnCluster(smallNetwork, quantizeInput(smallNetwork, randomCalibration(small, 1, 5)[0]!));
+  }, 60_000);
+
+  it('attention as timm writes it (Q rescaled in place after the head split) compiled for 8 cores: exact', () => {
+    const { graph } = timmAttention();
+    const network = quantizeGraph(graph, randomCalibration(graph, 4, 3));
+    expectExactOnCluster(network, quantizeInput(network, randomCalibration(graph, 1, 5)[0]!));
   }, 60_000);
 
   // Measured on 4 inputs: the zoo's class token 3 of 4 top-1, 34 steps at worst (10.5 on average);

@@ -82,7 +82,8 @@ export function activationMatMul(context: LoweringContext, node: GraphNode): voi
 
   const left = storagePositions(a, tensors);
   const right = storagePositions(b, tensors);
-  const [aTensor, bTensor] = [tensors.get(left.storage)!, tensors.get(right.storage)!];
+  // The operands' own tensors give the scales (a rescaled view differs from its storage's).
+  const [aTensor, bTensor] = [tensors.get(a.tensor)!, tensors.get(b.tensor)!];
   if (!bTensor.signed) throw context.fail(node, `its right operand '${node.inputs[1]}' is uint8: the weights of a matmul are int8`);
   const accumulatorScale = aTensor.scale * bTensor.scale;
   let outType = context.outputType(node, after.value, after.relu);
@@ -103,17 +104,19 @@ export function activationMatMul(context: LoweringContext, node: GraphNode): voi
     if (!(bias >= -(2 ** 31) && bias < 2 ** 31)) throw context.fail(node, `the constant added to channel ${o} is beyond int32 at the accumulator's scale`);
     quantization.push({ bias, ...layerRescale((accumulatorScale * channelScale[o]!) / outType.scale, outType.signed ? 'int8' : 'uint8', after.relu) });
   }
-  const block = (positions: Int32Array, storage: string, start: number, shape: { rows: number; cols: number; transposed?: boolean }): string | undefined => {
+  /** The tensor of the r x c block at `start` of an operand's elements (read transposed: element (i, j) is the operand's (j, i)). */
+  const block = (operand: { source: string; storage: string; positions: Int32Array }, start: number, shape: { rows: number; cols: number; transposed?: boolean }): string | undefined => {
     const { rows: r, cols: c, transposed } = shape;
-    const view = matrixView(positions, { start, rows: r, cols: c, rowStride: transposed ? 1 : c, colStride: transposed ? r : 1 }, tensors.get(storage)!.shape.c);
-    return view && context.viewTensor(storage, view, { h: r, w: 1, c });
+    const view = matrixView(operand.positions, { start, rows: r, cols: c, rowStride: transposed ? 1 : c, colStride: transposed ? r : 1 }, tensors.get(operand.storage)!.shape.c);
+    return view && context.viewTensor(operand.source, view, { h: r, w: 1, c });
   };
+  const [lhs, rhs, result] = [{ source: a.tensor, ...left }, { source: b.tensor, ...right }, { source: after.value, ...out }];
   for (let h = 0; h < batches; h++) {
     const name = batches > 1 ? `${node.name}/head${h}` : node.name;
-    const input = block(left.positions, left.storage, h * rows * k, { rows, cols: k });
+    const input = block(lhs, h * rows * k, { rows, cols: k });
     if (!input) throw context.fail(node, `matrix ${h} of its left operand '${node.inputs[0]}' is no block of pixels and channels of tensor '${left.storage}'`);
-    const weightTensor = block(right.positions, right.storage, h * k * cols, { rows: cols, cols: k, transposed: true }) ?? transposedWeights(context, node, name, block(right.positions, right.storage, h * k * cols, { rows: k, cols }));
-    const result = block(out.positions, out.storage, h * rows * cols, { rows, cols })!;
+    const weightTensor = block(rhs, h * k * cols, { rows: cols, cols: k, transposed: true }) ?? transposedWeights(context, node, name, block(rhs, h * k * cols, { rows: k, cols }));
+    const written = block(result, h * rows * cols, { rows, cols })!;
     const spec: LayerSpec = {
       name, kind: 'matmul', inH: rows, inW: 1, inC: k, outC: cols, kH: 1, kW: 1, stride: 1, pad: NO_PADDING,
       inputSigned: aTensor.signed, output: outType.signed ? 'int8' : 'uint8', relu: after.relu, activationWeights: true,
@@ -124,7 +127,7 @@ export function activationMatMul(context: LoweringContext, node: GraphNode): voi
       if (error instanceof LayerSpecError) throw context.fail(node, `is no layer the kernels compute: ${error.message}`);
       throw error;
     }
-    context.nodes.push({ op: 'layer', name, input, output: result, spec, weights: new Int8Array(0), weightTensor, quantization });
+    context.nodes.push({ op: 'layer', name, input, output: written, spec, weights: new Int8Array(0), weightTensor, quantization });
   }
 }
 

@@ -31,6 +31,10 @@ export interface LoweringContext {
   soleConsumer(value: string): GraphNode | undefined;
   /** A tensor for graph value `value` of `shape`, placed in natural order (a view when the plan puts it inside a concatenation). */
   addTensor(value: string, dims: readonly number[], shape: TensorShape, type: ActivationType): NetTensor;
-  /** The storage tensor itself when the view covers it exactly, else a view tensor of it (made once per region). */
-  viewTensor(storage: string, view: Omit<TensorView, 'parent'>, shape: TensorShape): string;
+  /**
+   * A tensor for the block `view` (offsets in the storage tensor) of tensor `source`'s bytes, at
+   * `source`'s scale: `source` or its storage when one of them is exactly that block, else a view
+   * (made once per source and block).
+   */
+  viewTensor(source: string, view: Omit<TensorView, 'parent'>, shape: TensorShape): string;
 }

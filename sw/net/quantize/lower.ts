@@ -123,7 +123,7 @@ export class Lowering implements LoweringContext {
       case 'Transpose':
         return this.transpose(node);
       case 'Mul':
-        throw this.fail(node, `multiplies '${node.inputs[0]}' by '${node.inputs[1]}': only a Mul by a per-channel constant that is the only reader of a Conv, Gemm or MatMul output is supported (folded into that layer)`);
+        return this.rescale(node);
       case 'MaxPool':
       case 'AveragePool':
       case 'GlobalAveragePool':
@@ -209,13 +209,17 @@ export class Lowering implements LoweringContext {
     return this.addTensor(value, this.dims(value), shape, type);
   }
 
-  viewTensor(storage: string, view: Omit<TensorView, 'parent'>, shape: TensorShape): string {
+  viewTensor(source: string, view: Omit<TensorView, 'parent'>, shape: TensorShape): string {
+    const tensor = this.tensors.get(source)!;
+    const storage = tensor.view?.parent ?? source;
     const parent = this.tensors.get(storage)!;
+    const isBlock = (t: NetTensor): boolean =>
+      (t.view?.pixelOffset ?? 0) === view.pixelOffset && (t.view?.channelOffset ?? 0) === view.channelOffset && t.shape.h === shape.h && t.shape.w === shape.w && t.shape.c === shape.c;
+    if (isBlock(tensor)) return source;
+    if (parent.scale === tensor.scale && isBlock(parent)) return storage;
     const pixels = shape.h * shape.w;
-    const whole = view.pixelOffset === 0 && view.channelOffset === 0 && shape.h === parent.shape.h && shape.w === parent.shape.w && shape.c === parent.shape.c;
-    if (whole) return storage;
-    const name = `${storage}[${view.pixelOffset}:${view.pixelOffset + pixels},${view.channelOffset}:${view.channelOffset + shape.c}]`;
-    if (!this.tensors.has(name)) this.tensors.set(name, { name, shape, signed: parent.signed, scale: parent.scale, view: { parent: storage, ...view } });
+    const name = `${source}[${view.pixelOffset}:${view.pixelOffset + pixels},${view.channelOffset}:${view.channelOffset + shape.c}]`;
+    if (!this.tensors.has(name)) this.tensors.set(name, { name, shape, signed: parent.signed, scale: tensor.scale, view: { parent: storage, ...view } });
     return name;
   }
 
@@ -334,6 +338,26 @@ export class Lowering implements LoweringContext {
     this.addTensor(after.value, this.dims(after.value), a.view, outType);
     const scale = { ...rescale, outputType: outType.signed ? ('int8' as const) : ('uint8' as const), relu: after.relu };
     this.nodes.push({ op: 'add', name: node.name, inputs: [a.tensor, b.tensor], output: after.value, scale });
+  }
+
+  /**
+   * A Mul by a positive constant that no layer before it takes (timm's `q * scale` after the head
+   * split): the same bytes read at the scale times the constant, as a view of the whole input
+   * tensor (a view of the storage, so views of it are found as for any other tensor).
+   */
+  private rescale(node: GraphNode): void {
+    const index = this.graph.constants.has(node.inputs[0]!) ? 1 : 0;
+    const constant = this.graph.constants.get(node.inputs[1 - index]!);
+    const factor = constant?.type === 'float32' && constant.data.every((v) => v === constant.data[0]) ? constant.data[0]! : NaN;
+    if (!(factor > 0) || this.graph.constants.has(node.inputs[index]!)) {
+      throw this.fail(node, `multiplies '${node.inputs[0]}' by '${node.inputs[1]}': only a Mul by a per-channel constant folded into the Conv, Gemm or MatMul whose output only it reads, or by one positive constant, is supported`);
+    }
+    const input = this.placement(node, index);
+    const source = this.tensors.get(input.tensor)!;
+    const output = node.outputs[0]!;
+    const view = source.view ?? { parent: input.tensor, pixelOffset: 0, channelOffset: 0 };
+    this.tensors.set(output, { ...source, name: output, scale: source.scale * factor, view });
+    this.placements.set(output, { ...input, tensor: output, dims: this.dims(output) });
   }
 
   /** A Transpose moves no byte: its output is an alias of its input, in the permuted order (the natural one when it undoes a Reshape). */

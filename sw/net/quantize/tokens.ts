@@ -127,7 +127,9 @@ export function concat(context: LoweringContext, node: GraphNode): void {
       context.constants.set(name, quantizeValues(constantInOrder(constant, placed)!, parent));
       return;
     }
-    const { storage, positions } = storagePositions(context.placement(node, i), context.tensors);
+    const placement = context.placement(node, i);
+    if (context.tensors.get(placement.tensor)!.scale !== parent.scale) throw context.fail(node, `input '${input}' is at another scale than the concatenation (a Mul by a constant between them)`);
+    const { storage, positions } = storagePositions(placement, context.tensors);
     const where = positions.every((position, j) => {
       const index = (Math.floor(j / (span * inner)) * dims[axis]! + start) * inner + (j % (span * inner));
       return storage === output && position === natural[index];
@@ -159,7 +161,7 @@ export function selection(context: LoweringContext, node: GraphNode): void {
   const view = matrixView(positions, { start: first * features, rows, cols: features, rowStride: features, colStride: 1 }, context.tensors.get(storage)!.shape.c);
   if (!view) throw context.fail(node, `the tokens it selects of '${node.inputs[1]}' are no rows of one tensor`);
   const output = node.outputs[0]!;
-  context.placements.set(output, { tensor: context.viewTensor(storage, view, shape), dims: context.dims(output), view: shape });
+  context.placements.set(output, { tensor: context.viewTensor(input.tensor, view, shape), dims: context.dims(output), view: shape });
 }
 
 /**
