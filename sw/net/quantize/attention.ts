@@ -24,6 +24,7 @@ import type { TensorShape } from '../graph.js';
 import { naturalOrder, naturalView } from '../layout.js';
 import { roundHalfEven } from '../round.js';
 import type { LoweringContext } from './context.js';
+import type { ActivationType } from './plan.js';
 import { matrixView, storagePositions, transposeIndices } from './positions.js';
 import { MAX_LAYER_FACTOR, layerRescale } from './requantization.js';
 
@@ -90,20 +91,13 @@ export function activationMatMul(context: LoweringContext, node: GraphNode): voi
   const largest = accumulatorScale * Math.max(...channelScale);
   if (largest / outType.scale > MAX_LAYER_FACTOR) outType = { ...outType, scale: largest / MAX_LAYER_FACTOR };
 
-  const layout = outputLayout(context, after.value, batches, rows, cols);
-  context.addTensor(after.value, context.dims(after.value), layout.shape, outType);
-  const natural = naturalOrder(context.dims(after.value));
-  const placedView = naturalView(context.dims(after.value));
-  const permuted = layout.order.some((p, i) => p !== natural[i]) ? { permuted: { order: layout.order, by: node.name } } : {};
-  context.placements.set(after.value, { tensor: after.value, dims: context.dims(after.value), view: typeof placedView === 'string' ? layout.shape : placedView, ...permuted });
+  placeOutput(context, node, after.value, outputLayout(context, after.value, batches, rows, cols), outType);
   const out = storagePositions(context.placements.get(after.value)!, tensors);
-
-  const quantization: ChannelQuantization[] = [];
-  for (let o = 0; o < cols; o++) {
-    const bias = roundHalfEven((after.bias?.[o] ?? 0) / (accumulatorScale * channelScale[o]!));
+  const quantization = Array.from(channelScale, (scale, o): ChannelQuantization => {
+    const bias = roundHalfEven((after.bias?.[o] ?? 0) / (accumulatorScale * scale));
     if (!(bias >= -(2 ** 31) && bias < 2 ** 31)) throw context.fail(node, `the constant added to channel ${o} is beyond int32 at the accumulator's scale`);
-    quantization.push({ bias, ...layerRescale((accumulatorScale * channelScale[o]!) / outType.scale, outType.signed ? 'int8' : 'uint8', after.relu) });
-  }
+    return { bias, ...layerRescale((accumulatorScale * scale) / outType.scale, outType.signed ? 'int8' : 'uint8', after.relu) };
+  });
   /** The tensor of the r x c block at `start` of an operand's elements (read transposed: element (i, j) is the operand's (j, i)). */
   const block = (operand: { source: string; storage: string; positions: Int32Array }, start: number, shape: { rows: number; cols: number; transposed?: boolean }): string | undefined => {
     const { rows: r, cols: c, transposed } = shape;
@@ -129,6 +123,16 @@ export function activationMatMul(context: LoweringContext, node: GraphNode): voi
     }
     context.nodes.push({ op: 'layer', name, input, output: written, spec, weights: new Int8Array(0), weightTensor, quantization });
   }
+}
+
+/** The tensor of the matrices' `value` in `layout`, and where the value's elements lie in it. */
+function placeOutput(context: LoweringContext, node: GraphNode, value: string, layout: Layout, type: ActivationType): void {
+  const dims = context.dims(value);
+  context.addTensor(value, dims, layout.shape, type);
+  const natural = naturalOrder(dims);
+  const view = naturalView(dims);
+  const permuted = layout.order.some((p, i) => p !== natural[i]) ? { permuted: { order: layout.order, by: node.name } } : {};
+  context.placements.set(value, { tensor: value, dims, view: typeof view === 'string' ? layout.shape : view, ...permuted });
 }
 
 /** The transpose of a right operand's block (V_h into V_h^T: the weights' rows are the output channels), written once. */
