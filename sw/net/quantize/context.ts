@@ -31,6 +31,8 @@ export interface LoweringContext {
   soleConsumer(value: string): GraphNode | undefined;
   /** A tensor for graph value `value` of `shape`, placed in natural order (a view when the plan puts it inside a concatenation). */
   addTensor(value: string, dims: readonly number[], shape: TensorShape, type: ActivationType): NetTensor;
+  /** The tensor of an element-wise node's output `value`: its input tensor's shape, and the input's element order. */
+  elementwiseTensor(value: string, input: Placement, type: ActivationType): NetTensor;
   /**
    * A tensor for the block `view` (offsets in the storage tensor) of tensor `source`'s bytes, at
    * `source`'s scale: `source` or its storage when one of them is exactly that block, else a view

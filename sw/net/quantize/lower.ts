@@ -209,6 +209,12 @@ export class Lowering implements LoweringContext {
     return this.addTensor(value, this.dims(value), shape, type);
   }
 
+  elementwiseTensor(value: string, input: Placement, type: ActivationType): NetTensor {
+    const tensor = this.addTensor(value, this.dims(value), this.tensors.get(input.tensor)!.shape, type);
+    this.placements.set(value, { ...input, tensor: value, dims: this.dims(value) });
+    return tensor;
+  }
+
   viewTensor(source: string, view: Omit<TensorView, 'parent'>, shape: TensorShape): string {
     const tensor = this.tensors.get(source)!;
     const storage = tensor.view?.parent ?? source;

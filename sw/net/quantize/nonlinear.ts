@@ -14,7 +14,6 @@ import { SOFTMAX_OUTPUT_SCALE, softmaxParameters } from '../../layers/softmax.js
 import { placementOrder, type Placement } from '../layout.js';
 import type { LoweringContext } from './context.js';
 import { rowsArePixels } from './positions.js';
-import { elementwiseOutput } from './tokens.js';
 
 /** The node's int8 input; for a normalization over the last axis, one whose rows are its tensor's pixels. */
 function signedInput(context: LoweringContext, node: GraphNode, overLastAxis: boolean): Placement {
@@ -47,7 +46,7 @@ export function softmax(context: LoweringContext, node: GraphNode): void {
   const inputScale = context.tensors.get(input.tensor)!.scale;
   const params = derive(context, node, () => softmaxParameters(inputScale));
   const output = node.outputs[0]!;
-  elementwiseOutput(context, output, input, { scale: SOFTMAX_OUTPUT_SCALE, signed: false });
+  context.elementwiseTensor(output, input, { scale: SOFTMAX_OUTPUT_SCALE, signed: false });
   context.nodes.push({ op: 'softmax', name: node.name, input: input.tensor, output, params });
 }
 
@@ -65,7 +64,7 @@ export function layerNormalization(context: LoweringContext, node: GraphNode): v
   const outType = context.outputType(node, output, false);
   const scales = { inputScale: context.tensors.get(input.tensor)!.scale, outputScale: outType.scale, gamma: affine[0]!, beta: affine[1]!, epsilon: floatAttribute(context.graph, node, 'epsilon') };
   const params = derive(context, node, () => layerNormParameters(scales));
-  elementwiseOutput(context, output, input, outType);
+  context.elementwiseTensor(output, input, outType);
   context.nodes.push({ op: 'layernorm', name: node.name, input: input.tensor, output, params });
 }
 
@@ -74,6 +73,6 @@ export function gelu(context: LoweringContext, node: GraphNode): void {
   const output = node.outputs[0]!;
   const outType = context.outputType(node, output, false);
   const params = derive(context, node, () => geluParameters(context.tensors.get(input.tensor)!.scale, outType.scale));
-  elementwiseOutput(context, output, input, outType);
+  context.elementwiseTensor(output, input, outType);
   context.nodes.push({ op: 'gelu', name: node.name, input: input.tensor, output, params });
 }

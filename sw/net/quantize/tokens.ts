@@ -8,7 +8,7 @@
 import type { Graph, GraphNode, Tensor } from '../../onnx/graph.js';
 import { intAttribute } from '../attributes.js';
 import { broadcastDims, broadcastIndices } from '../float/tensor.js';
-import type { NetTensor, TensorShape, TensorView } from '../graph.js';
+import type { TensorShape, TensorView } from '../graph.js';
 import { naturalOrder, naturalView, placementOrder, type Placement } from '../layout.js';
 import { roundHalfEven } from '../round.js';
 import type { LoweringContext } from './context.js';
@@ -188,14 +188,7 @@ export function addConstant(context: LoweringContext, node: GraphNode): void {
   const outType = context.outputType(node, after.value, after.relu);
   const rescale = addRescale(inTensor.scale / outType.scale, constantType.scale / outType.scale);
   if (!rescale) throw context.fail(node, `the output scale ${outType.scale} is too small for the input scales ${inTensor.scale} and ${constantType.scale}`);
-  elementwiseOutput(context, after.value, input, outType);
+  context.elementwiseTensor(after.value, input, outType);
   const scale = { ...rescale, outputType: outType.signed ? ('int8' as const) : ('uint8' as const), relu: after.relu };
   context.nodes.push({ op: 'add', name: node.name, inputs: [input.tensor, name], output: after.value, scale });
-}
-
-/** The tensor of an element-wise node's output: its input tensor's shape, and the input's element order. */
-export function elementwiseOutput(context: LoweringContext, value: string, input: Placement, type: ActivationType): NetTensor {
-  const tensor = context.addTensor(value, context.dims(value), context.tensors.get(input.tensor)!.shape, type);
-  context.placements.set(value, { ...input, tensor: value, dims: context.dims(value) });
-  return tensor;
 }
