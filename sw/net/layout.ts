@@ -3,8 +3,9 @@
  * which tensor buffer, seen with which HWC shape, and in which element order. An image [1, C, H, W]
  * is an H x W x C tensor; any other value [1, .., T, D] is T tokens of D features, T x 1 x D, in its
  * own row-major order. A Flatten or Reshape that keeps the byte order makes an alias (the same
- * buffer); one that does not (an image flattened in CHW order) records the permutation, which only
- * a fully connected layer can absorb, in its weights.
+ * buffer); one that does not (an image flattened in CHW order), or a Transpose, records the
+ * permutation, which a fully connected layer absorbs in its weights and the attention's lowering
+ * reads views out of (sw/net/quantize/positions.ts).
  */
 import { elementCount } from './float/tensor.js';
 import type { TensorShape } from './graph.js';

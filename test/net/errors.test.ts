@@ -15,18 +15,19 @@ function convRelu(b: GraphBuilder): string {
 }
 
 describe('integer lowering errors', () => {
-  it('an operator without integer lowering', () => {
+  it('a Mul of two activations', () => {
     const b = new GraphBuilder();
-    const y = b.node('Softmax', [b.node('Gemm', [b.input('x', [1, 8]), weight(b, 'w', [8, 4])], {}, 'fc')], { axis: -1 }, 'probs');
-    expect(() => quantize(b.output(y).build())).toThrow("test.onnx: node 'probs': Softmax: Softmax is not yet supported by the integer lowering");
+    const y = b.node('Gemm', [b.input('x', [1, 8]), weight(b, 'w', [8, 4])], {}, 'fc');
+    expect(() => quantize(b.output(b.node('Mul', [y, y], {}, 'square')).build())).toThrow(
+      "test.onnx: node 'square': Mul: multiplies 'fc_out' by 'fc_out': only a Mul by a per-channel constant folded into the Conv, Gemm or MatMul whose output only it reads, or by one positive constant, is supported",
+    );
   });
 
-  it('a MatMul of two activations', () => {
+  it('a MatMul of two activations that broadcasts', () => {
     const b = new GraphBuilder();
     const x = b.input('x', [1, 4, 4]);
-    expect(() => quantize(b.output(b.node('MatMul', [x, x], {}, 'scores')).build())).toThrow(
-      "node 'scores': MatMul: the weight 'x' must be a constant (a MatMul of two activations is not yet supported by the integer lowering)",
-    );
+    const y = b.node('MatMul', [x, b.node('Reshape', [x], { shape: [1, 1, 4, 4] }, 'batch')], {}, 'scores');
+    expect(() => quantize(b.output(y).build())).toThrow("node 'scores': MatMul: multiplies [1, 4, 4] by [1, 1, 4, 4]: a MatMul of two activations must not broadcast");
   });
 
   it('a grouped convolution that is not depthwise', () => {
@@ -47,10 +48,24 @@ describe('integer lowering errors', () => {
     expect(() => quantize(b.output(y).build())).toThrow("node 'avg': AveragePool: count_include_pad 0 with padding is not supported");
   });
 
-  it('a constant added where no layer bias can take it', () => {
+  it('a softmax of a uint8 tensor', () => {
     const b = new GraphBuilder();
-    const y = b.node('Add', [convRelu(b), b.constant('shift', [1, 4, 1, 1], [1, 2, 3, 4])], {}, 'late_bias');
-    expect(() => quantize(b.output(y).build())).toThrow("node 'late_bias': Add: adds the constant 'shift' to a value that is not a Conv, Gemm or MatMul output");
+    const y = b.node('Softmax', [convRelu(b)], { axis: -1 }, 'probs');
+    expect(() => quantize(b.output(y).build())).toThrow("node 'probs': Softmax: its input 'relu_out' is uint8 (a fused ReLU or a softmax output); the integer Softmax takes int8");
+  });
+
+  it('a LayerNormalization over another axis than the last', () => {
+    const b = new GraphBuilder();
+    const x = b.node('Gemm', [b.input('x', [1, 8]), weight(b, 'w', [8, 4])], {}, 'fc');
+    const y = b.node('LayerNormalization', [x, b.constant('g', [1, 4], [1, 1, 1, 1]), b.constant('beta', [1, 4], [0, 0, 0, 0])], { axis: 0, epsilon: 1e-5 }, 'norm');
+    expect(() => quantize(b.output(y).build())).toThrow("node 'norm': LayerNormalization: axis 0 of [1, 4] is not the last");
+  });
+
+  it('a constant first operand of MatMul that selects no consecutive tokens', () => {
+    const b = new GraphBuilder();
+    const tokens = b.node('MatMul', [b.input('x', [1, 3, 4]), weight(b, 'w', [4, 4])], {}, 'embed');
+    const y = b.node('MatMul', [b.constant('pick', [2, 3], [1, 0, 0, 0, 0, 1]), tokens], {}, 'select');
+    expect(() => quantize(b.output(y).build())).toThrow("node 'select': MatMul: the constant 'pick' does not select consecutive tokens");
   });
 
   it('a convolution of an image flattened in CHW order', () => {

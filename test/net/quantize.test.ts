@@ -10,7 +10,7 @@ import { MAX_MULTIPLIER } from '../../sw/layers/requantize.js';
 import { MAX_LAYER_FACTOR } from '../../sw/net/quantize/requantization.js';
 import type { Graph } from '../../sw/onnx/graph.js';
 import { Random } from '../../util/random.js';
-import { GraphBuilder, expectConsistent, maxDifference, uniform } from './support.js';
+import { GraphBuilder, expectConsistent, maxDifference, timmAttention, uniform } from './support.js';
 
 /**
  * Quantizes on 8 random calibration inputs and runs the first of them. Errors come from rounding
@@ -198,5 +198,65 @@ describe('quantizeGraph: layouts', () => {
     const conv = b.node('Relu', [b.node('Conv', [b.input('x', [1, 3, 2, 2]), b.constant('w', [5, 3, 1, 1], uniform(random, 15, 0.6))], {}, 'pw')], {}, 'relu');
     const y = b.node('Gemm', [b.node('Flatten', [conv], { axis: 1 }, 'flatten'), b.constant('w2', [20, 4], uniform(random, 80, 0.5))], {}, 'fc');
     check(b.output(y).build(), [conv, y]);
+  });
+});
+
+describe('quantizeGraph: transformer parts', () => {
+  const random = new Random(21);
+  const matmul = (b: GraphBuilder, x: string, name: string, k: number, n: number): string => b.node('MatMul', [x, b.constant(`${name}_w`, [k, n], uniform(random, k * n, 0.5))], {}, name);
+
+  it('a constant Mul after a MatMul is folded into its weights, a negative factor as well', () => {
+    const b = new GraphBuilder();
+    const y = b.node('Mul', [matmul(b, b.input('x', [1, 4, 8]), 'mm', 8, 6), b.constant('factor', [6], [0.5, -2, 1, 3, -0.25, 1])], {}, 'scale');
+    const network = check(b.output(y).build(), [y]);
+    expect(network.nodes).toHaveLength(1);
+  });
+
+  it('a constant added after a fused ReLU is an AddNode reading a constant tensor', () => {
+    const b = new GraphBuilder();
+    const conv = b.node('Relu', [b.node('Conv', [b.input('x', [1, 3, 4, 4]), b.constant('w', [4, 3, 1, 1], uniform(random, 12, 0.6))], {}, 'pw')], {}, 'relu');
+    const y = b.node('Add', [conv, b.constant('shift', [1, 4, 1, 1], [1, -2, 0.5, 0])], {}, 'shift_add');
+    const network = check(b.output(y).build(), [y]);
+    expect(network.nodes.map((n) => n.op)).toEqual(['layer', 'add']);
+    expect(network.constants!.get('shift')).toHaveLength(4 * 4 * 4);
+  });
+
+  it('single-head attention: scores with K read as weights, the scale folded, softmax, P times V transposed', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [1, 6, 8]);
+    const [q, k, v] = ['q', 'k', 'v'].map((name) => matmul(b, x, name, 8, 4)) as [string, string, string];
+    const scores = b.node('Mul', [b.node('MatMul', [q, b.node('Transpose', [k], { perm: [0, 2, 1] }, 'kt')], {}, 'qk'), b.constant('d', [], [0.5])], {}, 'scaled');
+    const probs = b.node('Softmax', [scores], { axis: 2 }, 'softmax');
+    const y = b.node('MatMul', [probs, v], {}, 'pv');
+    const network = check(b.output(y).build(), [scores, probs, y]);
+    expect(network.nodes.map((n) => n.op)).toEqual(['layer', 'layer', 'layer', 'layer', 'softmax', 'transpose', 'layer']);
+    expect(layers(network).filter((n) => n.weightTensor)).toMatchObject([{ input: q, weightTensor: k, output: scores }, { input: probs, weightTensor: `${v}^T`, output: y }]);
+  });
+
+  it('a class token concatenated before the tokens, a position embedding, the class token selected for a classifier', () => {
+    const b = new GraphBuilder();
+    const tokens = matmul(b, b.input('x', [1, 4, 8]), 'embed', 8, 6);
+    const sequence = b.node('Concat', [b.constant('cls', [1, 1, 6], uniform(random, 6, 1)), tokens], { axis: 1 }, 'cat');
+    const embedded = b.node('Add', [sequence, b.constant('pos', [1, 5, 6], uniform(random, 30, 0.5))], {}, 'position');
+    const picked = b.node('Reshape', [b.node('MatMul', [b.constant('first', [1, 5], [1, 0, 0, 0, 0]), embedded], {}, 'select')], { shape: [1, 6] }, 'squeeze');
+    const y = b.node('Gemm', [picked, b.constant('head_w', [6, 3], uniform(random, 18, 0.5))], {}, 'head');
+    const network = check(b.output(y).build(), [embedded, picked, y]);
+    expect(network.tensors.get(tokens)!.view).toEqual({ parent: sequence, pixelOffset: 1, channelOffset: 0 });
+    expect(network.tensors.get('cls')!.view).toEqual({ parent: sequence, pixelOffset: 0, channelOffset: 0 });
+    expect(layers(network).at(-1)).toMatchObject({ input: `${embedded}[0:1,0:6]`, spec: { kind: 'fc' } });
+  });
+});
+
+describe('quantizeGraph: attention written as timm writes it', () => {
+  it('Q scaled after the head split (the same bytes at another scale), two heads merged back into one token matrix', () => {
+    const { graph, values } = timmAttention();
+    const { q, scores, probs, context, merged, y } = values;
+    const network = check(graph, [q, scores, probs, context, y]);
+    const qTensor = network.tensors.get(q)!;
+    expect(qTensor.view).toEqual({ parent: 'q_out', pixelOffset: 0, channelOffset: 0 });
+    expect(qTensor.scale).toBeCloseTo(network.tensors.get('q_out')!.scale * 0.5, 12);
+    // The projection reads the merged heads as they were written: no copy.
+    expect(network.placements.get(merged)!.tensor).toBe(context);
+    expect(network.nodes.map((n) => n.op).filter((op) => op !== 'layer')).toEqual(['softmax', 'transpose', 'transpose']);
   });
 });

@@ -98,3 +98,23 @@ export function expectConsistent(network: Network): void {
     }
   }
 }
+
+/**
+ * Two-head attention over 6 tokens of 8 features as timm's Attention writes it: Q, K and V
+ * linear, split into heads by Reshape + Transpose, Q scaled by 0.5 after the split, softmax over
+ * the keys, the heads merged back by Transpose + Reshape, a projection.
+ */
+export function timmAttention(): { graph: Graph; values: Record<'q' | 'scores' | 'probs' | 'context' | 'merged' | 'y', string> } {
+  const random = new Random(22);
+  const b = new GraphBuilder();
+  const x = b.input('x', [1, 6, 8]);
+  const linear = (name: string): string => b.node('MatMul', [x, b.constant(`${name}_w`, [8, 8], uniform(random, 64, 0.5))], {}, name);
+  const heads = (value: string, perm: number[]): string => b.node('Transpose', [b.node('Reshape', [value], { shape: [1, 6, 2, 4] }, `${value}_split`)], { perm }, `${value}_heads`);
+  const q = b.node('Mul', [heads(linear('q'), [0, 2, 1, 3]), b.constant('scale', [], [0.5])], {}, 'q_scaled');
+  const scores = b.node('MatMul', [q, heads(linear('k'), [0, 2, 3, 1])], {}, 'scores');
+  const probs = b.node('Softmax', [scores], { axis: 3 }, 'softmax');
+  const context = b.node('MatMul', [probs, heads(linear('v'), [0, 2, 1, 3])], {}, 'context');
+  const merged = b.node('Reshape', [b.node('Transpose', [context], { perm: [0, 2, 1, 3] }, 'merge')], { shape: [1, 6, 8] }, 'tokens');
+  const y = b.node('MatMul', [merged, b.constant('proj_w', [8, 8], uniform(random, 64, 0.5))], {}, 'proj');
+  return { graph: b.output(y).build(), values: { q, scores, probs, context, merged, y } };
+}

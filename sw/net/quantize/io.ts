@@ -6,6 +6,7 @@ import { elementCount } from '../float/tensor.js';
 import type { NetTensor } from '../graph.js';
 import { toBufferOrder, toFloatOrder } from '../layout.js';
 import { roundHalfEven } from '../round.js';
+import { extractTensor } from '../views.js';
 import type { QuantizedNetwork } from './lower.js';
 import { ModelError } from '../model-error.js';
 
@@ -30,7 +31,10 @@ export function dequantize(tensor: NetTensor, bytes: Uint8Array): Float32Array {
 export function dequantizeValue(network: QuantizedNetwork, value: string, tensors: ReadonlyMap<string, Uint8Array>): Float32Array {
   const placement = network.placements.get(value);
   if (!placement) throw new RangeError(`${network.name}: value '${value}' has no tensor in the integer network (fused into a layer, or not lowered)`);
-  const bytes = tensors.get(placement.tensor);
-  if (!bytes) throw new RangeError(`${network.name}: the run has no tensor '${placement.tensor}'`);
+  // A view that only nodes read (a head, the class token's row) has its bytes in its parent only.
+  const parent = network.tensors.get(placement.tensor)?.view?.parent;
+  const stored = tensors.get(placement.tensor) ?? (parent === undefined ? undefined : tensors.get(parent));
+  if (!stored) throw new RangeError(`${network.name}: the run has no tensor '${placement.tensor}'`);
+  const bytes = tensors.has(placement.tensor) ? stored : extractTensor(network, placement.tensor, stored);
   return toFloatOrder(placement, dequantize(network.tensors.get(placement.tensor)!, bytes));
 }

@@ -1,22 +1,30 @@
 /**
  * The canonical float graph lowered to the integer network (sw/net/graph.ts), node by node in
  * topological order, with the scales of a ScalePlan: Conv, Gemm and MatMul with constant weights
- * become layers (a following constant Add folded into the bias, a following ReLU fused), an Add of
- * two activations a residual add, pools pools, and order-keeping Flatten/Reshape aliases.
+ * become layers (a following constant Add folded into the bias, a constant Mul into the weights, a
+ * following ReLU fused), an Add of two activations a residual add, pools pools, and Flatten,
+ * Reshape and Transpose aliases of their input's bytes. A Vision Transformer's parts have files of
+ * their own: attention.ts (MatMul of two activations), tokens.ts (Concat, the class token's
+ * selection, an Add of a constant), nonlinear.ts (Softmax, LayerNormalization, Gelu).
  */
 import { patternName, type SparsityPattern } from '../../../isa/xnmsparse/gather.js';
 import type { Graph, GraphNode } from '../../onnx/graph.js';
 import { LayerSpecError, outputHeight, outputWidth, validateLayer, type LayerKind, type LayerSpec } from '../../layers/spec.js';
 import { pruneNM } from '../../sparse/prune.js';
-import { broadcastDims, broadcastIndices } from '../float/tensor.js';
 import { floatAttribute, intAttribute, intsAttribute, nodeError, stringAttribute, type GraphNodeError } from '../attributes.js';
-import type { NetNode, NetTensor, Network, PoolWindow, TensorShape } from '../graph.js';
+import type { NetNode, NetTensor, Network, PoolWindow, TensorShape, TensorView } from '../graph.js';
 import { naturalOrder, naturalView, placementOrder, type Placement } from '../layout.js';
+import { activationMatMul } from './attention.js';
+import type { LoweringContext } from './context.js';
+import { channelConstant, foldConstant, type ChannelAxis, type Epilogue } from './epilogue.js';
 import { convSourceOf, denseSourceOf, type LayerSource } from './layer-geometry.js';
+import { gelu, layerNormalization, softmax } from './nonlinear.js';
+import { transposeIndices } from './positions.js';
+import { addConstant, concat, planConcatenations, selection, type PlannedView } from './tokens.js';
 import type { ActivationType, ScalePlan, WeightScales } from './plan.js';
 import { MAX_LAYER_FACTOR, addRescale, avgPoolRescale, layerRescale } from './requantization.js';
 import { satisfiedPatterns } from './sparsity.js';
-import { channelPeaks, quantizeBias, quantizeWeights } from './weights.js';
+import { channelPeaks, quantizeBias, quantizeWeights, type WeightMatrix } from './weights.js';
 import { ModelError } from '../model-error.js';
 
 export interface PruneOptions {
@@ -53,30 +61,26 @@ export interface QuantizedNetwork extends Network {
 
 const UNSUPPORTED = 'is not yet supported by the integer lowering';
 
-/** What follows a node's output and is fused into it: a constant added per channel, a ReLU. */
-interface Epilogue {
-  /** The value the fused node's tensor holds. */
-  readonly value: string;
-  readonly relu: boolean;
-  readonly bias?: Float64Array;
-}
-
-export class Lowering {
-  private readonly tensors = new Map<string, NetTensor>();
-  private readonly nodes: NetNode[] = [];
-  private readonly placements = new Map<string, Placement>();
+export class Lowering implements LoweringContext {
+  readonly tensors = new Map<string, NetTensor>();
+  readonly nodes: NetNode[] = [];
+  readonly placements = new Map<string, Placement>();
+  readonly constants = new Map<string, Uint8Array>();
   private readonly fused = new Set<GraphNode>();
   private readonly reports: LayerReport[] = [];
   private readonly consumers = new Map<string, GraphNode[]>();
   private readonly graphOutputs: Set<string>;
+  /** Values computed straight into a slice of a concatenation's tensor. */
+  private readonly plannedViews: ReadonlyMap<string, PlannedView>;
 
   constructor(
-    private readonly graph: Graph,
+    readonly graph: Graph,
     private readonly plan: ScalePlan,
     private readonly options: QuantizeOptions,
   ) {
     for (const node of graph.nodes) for (const name of node.inputs) if (name) this.consumers.set(name, [...(this.consumers.get(name) ?? []), node]);
     this.graphOutputs = new Set(graph.outputs.map((o) => o.name));
+    this.plannedViews = planConcatenations(graph);
   }
 
   run(): QuantizedNetwork {
@@ -91,7 +95,8 @@ export class Lowering {
       if (!placement) throw new ModelError(`${this.graph.source}: output '${o.name}' is no tensor of the integer network`);
       return placement.tensor;
     });
-    return { name: this.graph.source, input: input.name, outputs, tensors: this.tensors, nodes: this.nodes, placements: this.placements, layers: this.reports };
+    const constants = this.constants.size > 0 ? { constants: this.constants } : {};
+    return { name: this.graph.source, input: input.name, outputs, tensors: this.tensors, nodes: this.nodes, ...constants, placements: this.placements, layers: this.reports };
   }
 
   private lower(node: GraphNode): void {
@@ -100,12 +105,26 @@ export class Lowering {
         return this.layer(node, convSourceOf(this.graph, node, this.exactPlacement(node, 0)));
       case 'Gemm':
       case 'MatMul': {
+        if (node.op === 'MatMul' && this.graph.constants.has(node.inputs[0]!)) return selection(this, node);
+        if (node.op === 'MatMul' && !this.graph.constants.has(node.inputs[1]!)) return activationMatMul(this, node);
         // Tokens are read as the tensor's rows; one row is read flat, whatever the tensor's shape.
         const input = this.placement(node, 0).view.h > 1 ? this.exactPlacement(node, 0) : this.placement(node, 0);
         return this.layer(node, denseSourceOf(this.graph, node, input, this.tensors.get(input.tensor)!.shape));
       }
       case 'Add':
-        return this.add(node);
+        return node.inputs.some((name) => this.graph.constants.has(name)) ? addConstant(this, node) : this.add(node);
+      case 'Softmax':
+        return softmax(this, node);
+      case 'LayerNormalization':
+        return layerNormalization(this, node);
+      case 'Gelu':
+        return gelu(this, node);
+      case 'Concat':
+        return concat(this, node);
+      case 'Transpose':
+        return this.transpose(node);
+      case 'Mul':
+        return this.rescale(node);
       case 'MaxPool':
       case 'AveragePool':
       case 'GlobalAveragePool':
@@ -129,12 +148,12 @@ export class Lowering {
     return `'${node.inputs[0]}' has other readers than this node`;
   }
 
-  private fail(node: GraphNode, message: string): GraphNodeError {
+  fail(node: GraphNode, message: string): GraphNodeError {
     return nodeError(this.graph, node, message);
   }
 
   /** The placement of the node's input `index`, which must be a tensor of the network. */
-  private placement(node: GraphNode, index: number): Placement {
+  placement(node: GraphNode, index: number): Placement {
     const name = node.inputs[index] ?? '';
     const placement = this.placements.get(name);
     if (placement) return placement;
@@ -147,10 +166,10 @@ export class Lowering {
    * Flatten in CHW order or a Reshape that changed the HWC shape (not only the ONNX dims) would
    * need a copy, which the network has no node for.
    */
-  private exactPlacement(node: GraphNode, index: number): Placement {
+  exactPlacement(node: GraphNode, index: number): Placement {
     const placement = this.placement(node, index);
     if (placement.permuted) {
-      throw this.fail(node, `input '${node.inputs[index]}' is in the element order left by node '${placement.permuted.by}' (an image flattened in CHW order), which only a Gemm or MatMul of one row absorbs`);
+      throw this.fail(node, `input '${node.inputs[index]}' is in the element order left by node '${placement.permuted.by}' (an image flattened in CHW order, or a Transpose), which only a Gemm or MatMul of one row absorbs`);
     }
     const { shape } = this.tensors.get(placement.tensor)!;
     const { view } = placement;
@@ -160,20 +179,60 @@ export class Lowering {
     return placement;
   }
 
-  private dims(value: string): readonly number[] {
+  dims(value: string): readonly number[] {
     const info = this.graph.values.get(value);
     if (!info) throw new RangeError(`${this.graph.source}: value '${value}' has no shape`);
     return info.dims;
   }
 
-  private addTensor(value: string, dims: readonly number[], shape: TensorShape, type: ActivationType): NetTensor {
-    const tensor: NetTensor = { name: value, shape, signed: type.signed, scale: type.scale };
+  addTensor(value: string, dims: readonly number[], shape: TensorShape, type: ActivationType): NetTensor {
+    const planned = this.plannedViews.get(value);
+    let view: TensorView | undefined;
+    if (planned) {
+      const parent = this.concatenationTensor(planned.parent);
+      if (parent.scale !== type.scale || parent.signed !== type.signed) throw new RangeError(`${this.graph.source}: '${value}' is planned inside '${parent.name}' but has another scale`);
+      view = { parent: parent.name, pixelOffset: planned.pixelOffset, channelOffset: planned.channelOffset };
+    }
+    const tensor: NetTensor = { name: value, shape, signed: type.signed, scale: type.scale, ...(view ? { view } : {}) };
     this.tensors.set(value, tensor);
     this.placements.set(value, { tensor: value, dims, view: shape });
     return tensor;
   }
 
-  private outputType(node: GraphNode, value: string, nonNegative: boolean): ActivationType {
+  /** The tensor of a concatenation's output, made when the first of its parts is. */
+  private concatenationTensor(value: string): NetTensor {
+    const existing = this.tensors.get(value);
+    if (existing) return existing;
+    const shape = naturalView(this.dims(value));
+    if (typeof shape === 'string') throw new ModelError(`${this.graph.source}: concatenation '${value}' has ${shape}`);
+    const type = this.plan.activation(value, false);
+    if (!type) throw new ModelError(`${this.graph.source}: the scale of '${value}' is unknown (no calibration range or QuantizeLinear)`);
+    return this.addTensor(value, this.dims(value), shape, type);
+  }
+
+  elementwiseTensor(value: string, input: Placement, type: ActivationType): NetTensor {
+    const tensor = this.addTensor(value, this.dims(value), this.tensors.get(input.tensor)!.shape, type);
+    this.placements.set(value, { ...input, tensor: value, dims: this.dims(value) });
+    return tensor;
+  }
+
+  viewTensor(source: string, view: Omit<TensorView, 'parent'>, shape: TensorShape): string {
+    const tensor = this.tensors.get(source)!;
+    const storage = tensor.view?.parent ?? source;
+    const parent = this.tensors.get(storage)!;
+    const isBlock = (t: NetTensor): boolean =>
+      (t.view?.pixelOffset ?? 0) === view.pixelOffset && (t.view?.channelOffset ?? 0) === view.channelOffset && t.shape.h === shape.h && t.shape.w === shape.w && t.shape.c === shape.c;
+    if (isBlock(tensor)) return source;
+    if (parent.scale === tensor.scale && isBlock(parent)) return storage;
+    const pixels = shape.h * shape.w;
+    const name = `${source}[${view.pixelOffset}:${view.pixelOffset + pixels},${view.channelOffset}:${view.channelOffset + shape.c}]`;
+    if (!this.tensors.has(name)) this.tensors.set(name, { name, shape, signed: parent.signed, scale: tensor.scale, view: { parent: storage, ...view } });
+    return name;
+  }
+
+  outputType(node: GraphNode, value: string, nonNegative: boolean): ActivationType {
+    const planned = this.plannedViews.get(value);
+    if (planned) return this.concatenationTensor(planned.parent);
     const type = this.plan.activation(value, nonNegative);
     if (!type) throw this.fail(node, `the scale of '${value}' is unknown (no calibration range or QuantizeLinear)`);
     if (!(type.scale > 0) || !Number.isFinite(type.scale)) throw this.fail(node, `the scale of '${value}' is ${type.scale}`);
@@ -186,44 +245,20 @@ export class Lowering {
   }
 
   /** The node reading `value`, when it is the only reader and the value is no graph output. */
-  private soleConsumer(value: string): GraphNode | undefined {
+  soleConsumer(value: string): GraphNode | undefined {
     const readers = this.consumers.get(value) ?? [];
     return readers.length === 1 && !this.graphOutputs.has(value) ? readers[0] : undefined;
   }
 
-  /** The per-channel constant an Add adds to `value` (channels: axis 1 of an image, the last axis else), or undefined. */
-  private channelConstant(add: GraphNode, value: string): Float64Array | undefined {
-    const other = add.inputs[0] === value ? add.inputs[1] : add.inputs[0];
-    const constant = this.graph.constants.get(other ?? '');
-    if (!constant || constant.type !== 'float32') return undefined;
-    const dims = this.dims(value);
-    const broadcast = broadcastDims(constant.dims, dims);
-    if (!broadcast || broadcast.join() !== dims.join()) return undefined;
-    const image = dims.length === 4;
-    const channels = image ? dims[1]! : dims[dims.length - 1]!;
-    const inner = image ? dims[2]! * dims[3]! : 1;
-    const reads = broadcastIndices(constant.dims, dims);
-    const perChannel = new Float64Array(channels).fill(NaN);
-    for (let i = 0; i < reads.length; i++) {
-      const channel = Math.floor(i / inner) % channels;
-      const v = constant.data[reads[i]!]!;
-      if (Number.isNaN(perChannel[channel]!)) perChannel[channel] = v;
-      else if (perChannel[channel] !== v) return undefined;
-    }
-    return perChannel;
-  }
-
-  /** The constant Add (when `bias`) and the ReLU that follow `value` as its only readers, marked fused. */
-  private epilogue(value: string, bias: boolean): Epilogue {
+  epilogue(value: string, channels?: ChannelAxis): Epilogue {
     let result: Epilogue = { value, relu: false };
     let next = this.soleConsumer(value);
-    if (bias && next?.op === 'Add') {
-      const added = this.channelConstant(next, value);
-      if (added) {
-        this.fused.add(next);
-        result = { value: next.outputs[0]!, relu: false, bias: added };
-        next = this.soleConsumer(result.value);
-      }
+    while (channels && (next?.op === 'Add' || next?.op === 'Mul')) {
+      const constant = channelConstant(this.graph, next, result.value, this.dims(result.value), channels);
+      if (!constant) break;
+      this.fused.add(next);
+      result = foldConstant(result, next, constant);
+      next = this.soleConsumer(result.value);
     }
     if (next && this.isRelu(next)) {
       this.fused.add(next);
@@ -238,12 +273,13 @@ export class Lowering {
     const { geometry } = source;
     const prune = this.options.prune?.layers(node.name) ? this.options.prune.pattern : undefined;
     if (prune && geometry.kind === 'dw') throw this.fail(node, `a depthwise convolution cannot be pruned to ${patternName(prune)}: its kernels are dense only`);
-    const weights = prune ? pruneNM(source.weights, prune) : source.weights;
-    const after = this.epilogue(node.outputs[0]!, true);
-    const bias = after.bias ? source.bias.map((b, o) => b + after.bias![o]!) : source.bias;
+    const after = this.epilogue(node.outputs[0]!, 'image');
+    const weights = scaleChannels(prune ? pruneNM(source.weights, prune) : source.weights, after.scale);
+    const bias = source.bias.map((b, o) => b * (after.scale?.[o] ?? 1) + (after.bias?.[o] ?? 0));
     let outType = this.outputType(node, after.value, after.relu);
     const fixed = this.plan.weightScales(source.weightName);
-    const weightScales = fixed ? this.fixedScales(node, source, fixed) : channelPeaks(weights).map((p) => p / 127);
+    // A model's own weight scales follow the weights a folded Mul scaled.
+    const weightScales = fixed ? this.fixedScales(node, source, fixed).map((s, o) => s * Math.abs(after.scale?.[o] ?? 1)) : channelPeaks(weights).map((p) => p / 127);
     // An output range smaller than one accumulator step times MAX_LAYER_FACTOR is not representable: widen it.
     const largestFactor = (inTensor.scale * Math.max(...weightScales)) / outType.scale;
     if (largestFactor > MAX_LAYER_FACTOR) outType = { ...outType, scale: (inTensor.scale * Math.max(...weightScales)) / MAX_LAYER_FACTOR };
@@ -301,7 +337,7 @@ export class Lowering {
     }
     const [a, b] = [this.exactPlacement(node, 0), this.exactPlacement(node, 1)];
     if (a.dims.join() !== b.dims.join()) throw this.fail(node, `adds [${a.dims.join(', ')}] and [${b.dims.join(', ')}]: broadcasting two activations is not supported`);
-    const after = this.epilogue(node.outputs[0]!, false);
+    const after = this.epilogue(node.outputs[0]!);
     const outType = this.outputType(node, after.value, after.relu);
     const [ta, tb] = [this.tensors.get(a.tensor)!, this.tensors.get(b.tensor)!];
     const rescale = addRescale(ta.scale / outType.scale, tb.scale / outType.scale);
@@ -309,6 +345,37 @@ export class Lowering {
     this.addTensor(after.value, this.dims(after.value), a.view, outType);
     const scale = { ...rescale, outputType: outType.signed ? ('int8' as const) : ('uint8' as const), relu: after.relu };
     this.nodes.push({ op: 'add', name: node.name, inputs: [a.tensor, b.tensor], output: after.value, scale });
+  }
+
+  /**
+   * A Mul by a positive constant that no layer before it takes (timm's `q * scale` after the head
+   * split): the same bytes read at the scale times the constant, as a view of the whole input
+   * tensor (a view of the storage, so views of it are found as for any other tensor).
+   */
+  private rescale(node: GraphNode): void {
+    const index = this.graph.constants.has(node.inputs[0]!) ? 1 : 0;
+    const constant = this.graph.constants.get(node.inputs[1 - index]!);
+    const factor = constant?.type === 'float32' && constant.data.every((v) => v === constant.data[0]) ? constant.data[0]! : NaN;
+    if (!(factor > 0) || this.graph.constants.has(node.inputs[index]!)) {
+      throw this.fail(node, `multiplies '${node.inputs[0]}' by '${node.inputs[1]}': only a Mul by a per-channel constant folded into the Conv, Gemm or MatMul whose output only it reads, or by one positive constant, is supported`);
+    }
+    const input = this.placement(node, index);
+    const source = this.tensors.get(input.tensor)!;
+    const output = node.outputs[0]!;
+    const view = source.view ?? { parent: input.tensor, pixelOffset: 0, channelOffset: 0 };
+    this.tensors.set(output, { ...source, name: output, scale: source.scale * factor, view });
+    this.placements.set(output, { ...input, tensor: output, dims: this.dims(output) });
+  }
+
+  /** A Transpose moves no byte: its output is an alias of its input, in the permuted order (the natural one when it undoes a Reshape). */
+  private transpose(node: GraphNode): void {
+    const input = this.placement(node, 0);
+    const perm = intsAttribute(this.graph, node, 'perm');
+    const toOutput = transposeIndices(input.dims, perm);
+    const inputOrder = placementOrder(input);
+    const order = new Int32Array(inputOrder.length);
+    toOutput.forEach((out, i) => (order[out] = inputOrder[i]!));
+    this.alias(node, input, order);
   }
 
   private pool(node: GraphNode): void {
@@ -358,14 +425,24 @@ export class Lowering {
   /** Flatten and Reshape keep the buffer; the output is an alias, in a recorded order when it is not the natural one. */
   private reshape(node: GraphNode): void {
     const input = this.placement(node, 0);
+    this.alias(node, input, placementOrder(input));
+  }
+
+  /** The node's output as the bytes of its input's tensor, element i at buffer position order[i]. */
+  private alias(node: GraphNode, input: Placement, order: Int32Array): void {
     const output = node.outputs[0]!;
     const dims = this.dims(output);
     const view = naturalView(dims);
     if (typeof view === 'string') throw this.fail(node, `output '${output}' of shape [${dims.join(', ')}] has ${view}`);
-    const order = placementOrder(input);
     const natural = naturalOrder(dims);
     const same = order.every((position, i) => position === natural[i]);
     const permuted = same ? undefined : { order, by: input.permuted?.by ?? node.name };
     this.placements.set(output, { tensor: input.tensor, dims, view, ...(permuted ? { permuted } : {}) });
   }
+}
+
+/** Each output channel's weights times its factor (a folded Mul), or the weights themselves. */
+function scaleChannels(weights: WeightMatrix<Float32Array>, scale: Float64Array | undefined): WeightMatrix<Float32Array> {
+  if (!scale) return weights;
+  return { ...weights, data: weights.data.map((w, i) => w * scale[Math.floor(i / weights.k)]!) };
 }
