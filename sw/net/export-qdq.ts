@@ -18,7 +18,7 @@
 import type { LayerSpec } from '../layers/spec.js';
 import { OnnxBuilder } from '../onnx/builder.js';
 import { makeTensor } from '../onnx/tensor.js';
-import type { LayerNode, NetTensor, Network, PoolWindow, TensorShape } from './graph.js';
+import { nodeInputs, type LayerNode, type NetTensor, type Network, type PoolWindow, type TensorShape } from './graph.js';
 import { convSource } from './quantize/weights.js';
 
 /** The first opset with per-axis DequantizeLinear is 13; 17 is what torch exports today. */
@@ -26,8 +26,8 @@ const QDQ_OPSET = 17;
 
 export interface QdqModel {
   readonly bytes: Uint8Array;
-  /** The model's input: the network's input tensor, int8 or uint8, [1, C, H, W]. */
-  readonly input: string;
+  /** The tensors the model takes as inputs (the network's input, or with `isolated` every tensor a node reads), each int8 or uint8, [1, C, H, W], named after the tensor. */
+  readonly inputs: readonly string[];
   /** For each tensor the model outputs, the name of the model output holding its quantized values. */
   readonly outputs: ReadonlyMap<string, string>;
 }
@@ -35,6 +35,12 @@ export interface QdqModel {
 export interface QdqExportOptions {
   /** Make every tensor written by a node a model output, not only the network's outputs (to see where two runs part). */
   readonly everyTensor?: boolean;
+  /**
+   * Make every tensor a node reads a model input, so that each node computes on given values
+   * rather than on its producers' results: fed the golden network's tensors, every node is then
+   * compared alone, without the differences of the nodes before it.
+   */
+  readonly isolated?: boolean;
 }
 
 /** The ONNX dimensions of a tensor of HWC shape `shape`. */
@@ -43,13 +49,22 @@ export const onnxDims = (shape: TensorShape): number[] => [1, shape.c, shape.h, 
 /** The network as a QDQ model whose input is the network's quantized input and whose outputs are its quantized outputs. */
 export function exportQdq(network: Network, options: QdqExportOptions = {}): QdqModel {
   const outputs = options.everyTensor ? [...new Set([...network.nodes.map((node) => node.output), ...network.outputs])] : network.outputs;
-  return new QdqWriter(network).run(outputs);
+  const inputs = options.isolated ? [...new Set([network.input, ...network.nodes.flatMap(nodeInputs)])] : [network.input];
+  return new QdqWriter(network).run(inputs, outputs);
 }
 
+/**
+ * Model values are named after the network's: a model input after its tensor, a node's float
+ * result `<node>/<op>_output_0`, its QuantizeLinear `<tensor>/QuantizeLinear_output_0` (the
+ * network's node and tensor names come from the ONNX file, where `<node>_output_0` is often a
+ * tensor's name: a suffix keeps them apart).
+ */
 class QdqWriter {
   private readonly b: OnnxBuilder;
-  /** The model value holding each tensor's integers. */
+  /** The model value holding each tensor's integers for its readers: a model input, or its producer's QuantizeLinear. */
   private readonly quantized = new Map<string, string>();
+  /** The QuantizeLinear output of every tensor a node writes. */
+  private readonly written = new Map<string, string>();
   /** The model value holding each tensor's real values (its DequantizeLinear), made when first read. */
   private readonly real = new Map<string, string>();
   private readonly withParameters = new Set<string>();
@@ -58,27 +73,29 @@ class QdqWriter {
     this.b = new OnnxBuilder(QDQ_OPSET, network.name);
   }
 
-  run(outputTensors: readonly string[]): QdqModel {
+  run(inputTensors: readonly string[], outputTensors: readonly string[]): QdqModel {
     const { network, b } = this;
     if (network.constants && network.constants.size > 0) throw this.refuse(`its constant tensors (${[...network.constants.keys()].join(', ')})`);
-    const input = this.tensor(network.input);
-    this.quantized.set(input.name, b.input(input.name, elementType(input), onnxDims(input.shape)));
+    for (const name of inputTensors) {
+      const tensor = this.tensor(name);
+      this.quantized.set(name, b.input(name, elementType(tensor), onnxDims(tensor.shape)));
+    }
     for (const node of network.nodes) {
       switch (node.op) {
         case 'layer':
           this.layer(node);
           break;
         case 'add': {
-          const sum = b.node('Add', node.inputs.map((name) => this.dequantized(name)), {}, { name: node.name });
+          const sum = b.node('Add', node.inputs.map((name) => this.dequantized(name)), {}, { name: `${node.name}/Add` });
           this.quantize(node.output, node.scale.relu ? b.node('Relu', [sum], {}, { name: `${node.name}/Relu` }) : sum);
           break;
         }
         case 'maxpool':
-          this.quantize(node.output, b.node('MaxPool', [this.dequantized(node.input)], windowAttributes(node.window), { name: node.name }));
+          this.quantize(node.output, b.node('MaxPool', [this.dequantized(node.input)], windowAttributes(node.window), { name: `${node.name}/MaxPool` }));
           break;
         case 'avgpool':
           // The kernels count padding as zeros (count_include_pad 1).
-          this.quantize(node.output, b.node('AveragePool', [this.dequantized(node.input)], { ...windowAttributes(node.window), count_include_pad: 1 }, { name: node.name }));
+          this.quantize(node.output, b.node('AveragePool', [this.dequantized(node.input)], { ...windowAttributes(node.window), count_include_pad: 1 }, { name: `${node.name}/AveragePool` }));
           break;
         default:
           throw this.refuse(`its ${node.op} node '${node.name}'`);
@@ -87,10 +104,12 @@ class QdqWriter {
     const outputs = new Map<string, string>();
     for (const name of outputTensors) {
       const tensor = this.tensor(name);
-      b.output(this.quantized.get(name)!, elementType(tensor), onnxDims(tensor.shape));
-      outputs.set(name, this.quantized.get(name)!);
+      const value = this.written.get(name);
+      if (!value) throw new RangeError(`${network.name}: output '${name}' is written by no node`);
+      b.output(value, elementType(tensor), onnxDims(tensor.shape));
+      outputs.set(name, value);
     }
-    return { bytes: b.toBytes(), input: input.name, outputs };
+    return { bytes: b.toBytes(), inputs: inputTensors, outputs };
   }
 
   /**
@@ -120,7 +139,7 @@ class QdqWriter {
       this.b.initializer(`${node.name}/bias_zero_point`, makeTensor('int32', channels, new Int32Array(spec.outC))),
     ], { axis: 0 }, { name: `${node.name}/bias/DequantizeLinear` });
     const window: PoolWindow = { kH: spec.kH, kW: spec.kW, stride: spec.stride, pad: spec.pad };
-    const conv = this.b.node('Conv', [this.layerInput(node.input, spec), w, bias], { ...windowAttributes(window), group: depthwise ? spec.inC : 1 }, { name: node.name });
+    const conv = this.b.node('Conv', [this.layerInput(node.input, spec), w, bias], { ...windowAttributes(window), group: depthwise ? spec.inC : 1 }, { name: `${node.name}/Conv` });
     this.quantize(node.output, spec.relu ? this.b.node('Relu', [conv], {}, { name: `${node.name}/Relu` }) : conv);
   }
 
@@ -142,7 +161,9 @@ class QdqWriter {
   private quantize(name: string, value: string): void {
     const tensor = this.tensor(name);
     const [scale, zeroPoint] = this.parameters(tensor);
-    this.quantized.set(name, this.b.node('QuantizeLinear', [value, scale, zeroPoint], {}, { name: `${name}/QuantizeLinear` }));
+    const quantized = this.b.node('QuantizeLinear', [value, scale, zeroPoint], {}, { name: `${name}/QuantizeLinear` });
+    this.written.set(name, quantized);
+    if (!this.quantized.has(name)) this.quantized.set(name, quantized);
   }
 
   private dequantized(name: string): string {

@@ -33,7 +33,7 @@ export interface OnnxruntimeReport {
   readonly optimization: GraphOptimization;
   /** One entry per network output, in the network's order. */
   readonly outputs: readonly OutputDifference[];
-  /** With `everyTensor`: one entry per tensor a node writes, in the nodes' order. */
+  /** With `everyTensor` or `isolated`: one entry per tensor a node writes, in the nodes' order. */
   readonly tensors?: readonly OutputDifference[];
   /** Inputs for which both pick the same largest element of the first output (the first one on a tie). */
   readonly top1Agreements: number;
@@ -45,6 +45,11 @@ export interface CompareOptions {
   readonly optimization?: GraphOptimization;
   /** Also compare every tensor a node writes (where the two runs part, and how differences grow along the network). */
   readonly everyTensor?: boolean;
+  /**
+   * Give onnxruntime every tensor a node reads from the golden run, so that each node is compared
+   * alone (implies `everyTensor`; top-1 is then that of the last node alone).
+   */
+  readonly isolated?: boolean;
 }
 
 /**
@@ -55,7 +60,9 @@ export interface CompareOptions {
 export async function compareWithOnnxruntime(network: QuantizedNetwork, inputs: readonly Float32Array[], options: CompareOptions = {}): Promise<OnnxruntimeReport> {
   if (inputs.length === 0) throw new RangeError(`${network.name}: no inputs to compare on`);
   const optimization = options.optimization ?? 'disabled';
-  const model = exportQdq(network, { everyTensor: options.everyTensor ?? false });
+  const isolated = options.isolated ?? false;
+  const everyTensor = isolated || (options.everyTensor ?? false);
+  const model = exportQdq(network, { everyTensor, isolated });
   const ort = await loadOnnxruntime();
   const session = await ort.InferenceSession.create(model.bytes, { graphOptimizationLevel: optimization });
   const tensorOf = (name: string): NetTensor => network.tensors.get(name)!;
@@ -66,9 +73,12 @@ export async function compareWithOnnxruntime(network: QuantizedNetwork, inputs: 
     for (const input of inputs) {
       const bytes = quantizeInput(network, input);
       const golden = runGolden(network, bytes);
-      const inputTensor = tensorOf(network.input);
-      const feed = new ort.Tensor(inputTensor.signed ? 'int8' : 'uint8', toOnnxOrder(inputTensor, bytes), onnxDims(inputTensor.shape));
-      const results = await session.run({ [model.input]: feed });
+      const feeds: Record<string, Tensor> = {};
+      for (const name of model.inputs) {
+        const tensor = tensorOf(name);
+        feeds[name] = new ort.Tensor(tensor.signed ? 'int8' : 'uint8', toOnnxOrder(tensor, golden.get(name)!), onnxDims(tensor.shape));
+      }
+      const results = await session.run(feeds);
       for (const name of compared) {
         const expected = toOnnxOrder(tensorOf(name), golden.get(name)!);
         const actual = (results[model.outputs.get(name)!] as Tensor).data as Int8Array | Uint8Array;
@@ -80,7 +90,7 @@ export async function compareWithOnnxruntime(network: QuantizedNetwork, inputs: 
     await session.release();
   }
   const outputs = network.outputs.map((name) => tallies.get(name)!.result());
-  return { inputs: inputs.length, optimization, outputs, top1Agreements, ...(options.everyTensor ? { tensors: compared.map((name) => tallies.get(name)!.result()) } : {}) };
+  return { inputs: inputs.length, optimization, outputs, top1Agreements, ...(everyTensor ? { tensors: compared.map((name) => tallies.get(name)!.result()) } : {}) };
 }
 
 async function loadOnnxruntime(): Promise<typeof import('onnxruntime-web')> {

@@ -170,6 +170,14 @@ describe('the golden network against onnxruntime', () => {
     expect(report.tensors!.some((t) => t.max > 1)).toBe(true);
   });
 
+  it('smallResNet, each node given the golden inputs: every node within 1 step', async () => {
+    const graph = readOnnx(smallResNetOnnx(1), 'small-resnet.onnx');
+    const network = quantizeGraph(graph, randomCalibration(graph, 8, 2));
+    const report = await compareWithOnnxruntime(network, randomCalibration(graph, 10, 3), { isolated: true });
+    expect(report.tensors!.map((t) => t.tensor)).toEqual(network.nodes.map((node) => node.output));
+    for (const tensor of report.tensors!) expect(tensor.max, tensor.tensor).toBeLessThanOrEqual(1);
+  });
+
   it('refuses a network it cannot write, naming what', () => {
     const network: Network = { name: 'attention', input: 'x', outputs: ['y'], nodes: [{ op: 'transpose', name: 't', input: 'x', output: 'y' }],
       tensors: new Map([['x', { name: 'x', shape: { h: 2, w: 1, c: 3 }, signed: true, scale: 1 }], ['y', { name: 'y', shape: { h: 3, w: 1, c: 2 }, signed: true, scale: 1 }]]) };
