@@ -46,7 +46,7 @@ export interface QdqExportOptions {
 /** The ONNX dimensions of a tensor of HWC shape `shape`. */
 export const onnxDims = (shape: TensorShape): number[] => [1, shape.c, shape.h, shape.w];
 
-/** The network as a QDQ model whose input is the network's quantized input and whose outputs are its quantized outputs. */
+/** The network as a QDQ model taking the network's quantized input (or every tensor a node reads) and giving its quantized outputs (or every tensor a node writes). */
 export function exportQdq(network: Network, options: QdqExportOptions = {}): QdqModel {
   const outputs = options.everyTensor ? [...new Set([...network.nodes.map((node) => node.output), ...network.outputs])] : network.outputs;
   const inputs = options.isolated ? [...new Set([network.input, ...network.nodes.flatMap(nodeInputs)])] : [network.input];
