@@ -41,6 +41,11 @@ export interface QdqExportOptions {
    * compared alone, without the differences of the nodes before it.
    */
   readonly isolated?: boolean;
+  /**
+   * A layer's own weight scales, one per output channel (for instance quantize_static's max |w| /
+   * 127 of the float weights), or undefined to take those its requantization factors represent.
+   */
+  readonly weightScales?: (layer: LayerNode) => ArrayLike<number> | undefined;
 }
 
 /** The ONNX dimensions of a tensor of HWC shape `shape`. */
@@ -50,7 +55,7 @@ export const onnxDims = (shape: TensorShape): number[] => [1, shape.c, shape.h, 
 export function exportQdq(network: Network, options: QdqExportOptions = {}): QdqModel {
   const outputs = options.everyTensor ? [...new Set([...network.nodes.map((node) => node.output), ...network.outputs])] : network.outputs;
   const inputs = options.isolated ? [...new Set([network.input, ...network.nodes.flatMap(nodeInputs)])] : [network.input];
-  return new QdqWriter(network).run(inputs, outputs);
+  return new QdqWriter(network, options.weightScales ?? (() => undefined)).run(inputs, outputs);
 }
 
 /**
@@ -69,7 +74,10 @@ class QdqWriter {
   private readonly real = new Map<string, string>();
   private readonly withParameters = new Set<string>();
 
-  constructor(private readonly network: Network) {
+  constructor(
+    private readonly network: Network,
+    private readonly modelWeightScales: (layer: LayerNode) => ArrayLike<number> | undefined,
+  ) {
     this.b = new OnnxBuilder(QDQ_OPSET, network.name);
   }
 
@@ -120,8 +128,9 @@ class QdqWriter {
     if (node.weightTensor !== undefined) throw this.refuse(`layer '${node.name}', whose weights are the tensor '${node.weightTensor}'`);
     const { spec } = node;
     const [inScale, outScale] = [this.tensor(node.input).scale, this.tensor(node.output).scale];
-    // The weight scale whose factor scale_in * scale_w / scale_out is the one the kernels apply.
-    const weightScales = node.quantization.map((q) => (q.multiplier * 2 ** -(15 + q.shift) * outScale) / inScale);
+    // By default the weight scale whose factor scale_in * scale_w / scale_out is the one the kernels apply.
+    const weightScales = Array.from(this.modelWeightScales(node) ?? node.quantization.map((q) => (q.multiplier * 2 ** -(15 + q.shift) * outScale) / inScale));
+    if (weightScales.length !== spec.outC) throw new RangeError(`${this.network.name}: layer '${node.name}' has ${spec.outC} output channels, and ${weightScales.length} weight scales were given`);
     const depthwise = spec.kind === 'dw';
     const dims = [spec.outC, depthwise ? 1 : spec.inC, spec.kH, spec.kW];
     const weights = new Int8Array(node.weights.length);

@@ -5,7 +5,7 @@
  * runs, so that the compiler itself does not need it.
  */
 import type { Tensor } from 'onnxruntime-web';
-import { exportQdq, onnxDims } from './export-qdq.js';
+import { exportQdq, onnxDims, type QdqExportOptions } from './export-qdq.js';
 import type { NetTensor } from './graph.js';
 import { runGolden } from './golden.js';
 import { naturalOrder } from './layout.js';
@@ -50,6 +50,8 @@ export interface CompareOptions {
    * alone (implies `everyTensor`; top-1 is then that of the last node alone).
    */
   readonly isolated?: boolean;
+  /** The layers' own weight scales for the model (QdqExportOptions.weightScales). */
+  readonly weightScales?: QdqExportOptions['weightScales'];
 }
 
 /**
@@ -62,7 +64,7 @@ export async function compareWithOnnxruntime(network: QuantizedNetwork, inputs: 
   const optimization = options.optimization ?? 'disabled';
   const isolated = options.isolated ?? false;
   const everyTensor = isolated || (options.everyTensor ?? false);
-  const model = exportQdq(network, { everyTensor, isolated });
+  const model = exportQdq(network, { everyTensor, isolated, ...(options.weightScales ? { weightScales: options.weightScales } : {}) });
   const ort = await loadOnnxruntime();
   const session = await ort.InferenceSession.create(model.bytes, { graphOptimizationLevel: optimization });
   const tensorOf = (name: string): NetTensor => network.tensors.get(name)!;
