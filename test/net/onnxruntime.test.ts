@@ -1,10 +1,10 @@
 // The golden network against onnxruntime running the same quantized model (sw/net/export-qdq.ts)
 // on the same quantized inputs (docs/compiler-onnxruntime.md). Each single-operator model below
 // gives both runs identical inputs to its one node, so only the rounding conventions separate
-// them: the kernels' shift and Q15 multiplier rounding half up against QuantizeLinear's one
-// rounding, half to even, of the float result. The quantizer keeps the first within 0.6 of an
-// output step of the exact value and onnxruntime within 0.5 (plus float32's relative 1e-7), so
-// every element agrees within 1 step, and a maximum commutes with the scale exactly.
+// them: the kernels round twice, half up (acc / 2^shift, at most multiplier / 2^16 < 0.5 of an
+// output step, then the Q15 product, half a step); QuantizeLinear rounds the float result once,
+// half to even (half a step, plus float32's error). The two are thus at most 1 step apart, and a
+// maximum commutes with the scale exactly.
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../sw/onnx/graph.js';
 import { readOnnx } from '../../sw/onnx/read.js';
@@ -12,7 +12,7 @@ import { smallResNetOnnx } from '../../sw/onnx/zoo/resnet.js';
 import { exportQdq } from '../../sw/net/export-qdq.js';
 import type { LayerNode, Network } from '../../sw/net/graph.js';
 import { compareWithOnnxruntime, type GraphOptimization, type OutputDifference } from '../../sw/net/onnxruntime-check.js';
-import { quantizeGraph, randomCalibration } from '../../sw/net/quantize/index.js';
+import { quantizeGraph, randomCalibration, type QuantizedNetwork } from '../../sw/net/quantize/index.js';
 import { Random } from '../../util/random.js';
 import { GraphBuilder, uniform } from './support.js';
 
@@ -176,9 +176,13 @@ describe('the golden network against onnxruntime', () => {
     expect(tensors[0]!.offByOne).toBeGreaterThan(0);
   });
 
-  it('smallResNet: the first layer within 1 step, the logits within 1 step and the same top-1 class on 20 random inputs', async () => {
+  const smallResNet = (): { graph: Graph; network: QuantizedNetwork } => {
     const graph = readOnnx(smallResNetOnnx(1), 'small-resnet.onnx');
-    const network = quantizeGraph(graph, randomCalibration(graph, 8, 2));
+    return { graph, network: quantizeGraph(graph, randomCalibration(graph, 8, 2)) };
+  };
+
+  it('smallResNet: the first layer within 1 step, the logits within 1 step and the same top-1 class on 20 random inputs', async () => {
+    const { graph, network } = smallResNet();
     const report = await compareWithOnnxruntime(network, randomCalibration(graph, 20, 3), { everyTensor: true });
     const first = report.tensors!.find((t) => t.tensor === network.nodes[0]!.output)!;
     expect(first.max).toBeLessThanOrEqual(1);
@@ -191,8 +195,7 @@ describe('the golden network against onnxruntime', () => {
   });
 
   it('smallResNet, each node given the golden inputs: every node within 1 step', async () => {
-    const graph = readOnnx(smallResNetOnnx(1), 'small-resnet.onnx');
-    const network = quantizeGraph(graph, randomCalibration(graph, 8, 2));
+    const { graph, network } = smallResNet();
     const report = await compareWithOnnxruntime(network, randomCalibration(graph, 10, 3), { isolated: true });
     expect(report.tensors!.map((t) => t.tensor)).toEqual(network.nodes.map((node) => node.output));
     for (const tensor of report.tensors!) expect(tensor.max, tensor.tensor).toBeLessThanOrEqual(1);
@@ -201,8 +204,7 @@ describe('the golden network against onnxruntime', () => {
   it("smallResNet with quantize_static's weight scales (max |w| / 127), each node isolated: every node within 1 step", async () => {
     // At these scales the kernels' result is within 0.6 of a step of the exact one (the quantizer's
     // bound, its multipliers' approximation included), onnxruntime's within 0.5: at most 1 apart.
-    const graph = readOnnx(smallResNetOnnx(1), 'small-resnet.onnx');
-    const network = quantizeGraph(graph, randomCalibration(graph, 8, 2));
+    const { graph, network } = smallResNet();
     const report = await compareWithOnnxruntime(network, randomCalibration(graph, 10, 3), { isolated: true, weightScales: calibratedWeightScales(graph) });
     for (const tensor of report.tensors!) expect(tensor.max, tensor.tensor).toBeLessThanOrEqual(1);
   });
