@@ -1,7 +1,7 @@
 // The golden network against onnxruntime running the same quantized model (sw/net/export-qdq.ts)
-// on the same quantized inputs (docs/compiler-onnxruntime.md). Each single-operator model below
-// gives both runs identical inputs to its one node, so only the rounding conventions separate
-// them: the kernels round twice, half up (acc / 2^shift, at most multiplier / 2^16 < 0.5 of an
+// on the same quantized inputs (docs/compiler-onnxruntime.md). The single-operator models are
+// compared isolated (each node reads the golden run's tensors in both runs), so only the rounding
+// conventions separate them: the kernels round twice, half up (acc / 2^shift, at most multiplier / 2^16 < 0.5 of an
 // output step, then the Q15 product, half a step); QuantizeLinear rounds the float result once,
 // half to even (half a step, plus float32's error). The two are thus at most 1 step apart, and a
 // maximum commutes with the scale exactly.
@@ -62,13 +62,13 @@ const SINGLE_OPS: readonly SingleOp[] = [
     allowed: 1,
   },
   {
-    // The max pool is exact, so the add's two operands are the same in both runs.
+    // Compared isolated, the add reads the golden run's conv output in both runs: two operands of different scales.
     name: 'residual add + ReLU',
     graph: () => {
       const b = new GraphBuilder('add.onnx');
       const x = b.input('x', [1, 5, 6, 6]);
-      const pooled = b.node('MaxPool', [x], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, 'maxpool');
-      return b.output(b.node('Relu', [b.node('Add', [x, pooled], {}, 'add')], {}, 'relu')).build();
+      const conv = b.node('Conv', [x, weights(b, 'w', [5, 5, 3, 3]), bias(b, 'b', 5)], { pads: [1, 1, 1, 1] }, 'conv');
+      return b.output(b.node('Relu', [b.node('Add', [x, conv], {}, 'add')], {}, 'relu')).build();
     },
     allowed: 1,
   },
@@ -150,7 +150,7 @@ async function compareSingle(op: SingleOp, optimization: GraphOptimization): Pro
   const graph = op.graph();
   const inputsOf = op.inputs ?? randomCalibration;
   const network = quantizeGraph(graph, inputsOf(graph, 8, 1));
-  const report = await compareWithOnnxruntime(network, inputsOf(graph, 10, 2), { optimization, everyTensor: true });
+  const report = await compareWithOnnxruntime(network, inputsOf(graph, 10, 2), { optimization, isolated: true });
   return { network, tensors: report.tensors! };
 }
 
@@ -163,8 +163,8 @@ describe('the golden network against onnxruntime', () => {
         const difference = tensors.find((t) => t.tensor === output)!;
         expect(difference.elements).toBeGreaterThan(0);
         expect(difference.max, `${optimization}: ${JSON.stringify(difference)}`).toBeLessThanOrEqual(op.allowed);
-        // The node under test reads what both runs agree on exactly (the input, or the exact max pool).
-        for (const other of tensors.filter((t) => t.tensor !== output)) expect(other.max).toBe(0);
+        // A node before the one under test (the add's conv) is held to the same bound.
+        for (const other of tensors) expect(other.max, other.tensor).toBeLessThanOrEqual(1);
       }
     });
   }
