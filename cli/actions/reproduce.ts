@@ -13,6 +13,10 @@ import { PAPER_CORES, PAPER_DENSE_MAC_PER_CYCLE, PAPER_EXTENSION_OVER_SPARSE, PA
 import { progressLine } from '../bench/progress.js';
 import { speedupFigureSvg } from '../bench/speedup-figure.js';
 import { runCommand } from '../errors.js';
+import { BENCH_NETWORKS, networkCases } from '../../sw/net/bench/cases.js';
+import { withSpeedups } from '../../sw/net/bench/measure.js';
+import { runNetworkSweep } from './bench-networks.js';
+import { formatNetworkReport } from '../bench/network-report.js';
 import { libraryFrom, type LibraryOptions } from '../library-options.js';
 
 export interface ReproduceOptions extends LibraryOptions {
@@ -60,6 +64,12 @@ export function reproduce(options: ReproduceOptions): Promise<void> {
     const paper = { cores: PAPER_CORES, denseMacPerCycle: PAPER_DENSE_MAC_PER_CYCLE, sparseOverDense: PAPER_SPARSE_OVER_DENSE, extensionOverSparse: PAPER_EXTENSION_OVER_SPARSE };
     write('kernels.json', JSON.stringify({ paper, figures, rows: benchRows }, null, 2) + '\n');
     write('speedup.svg', await speedupFigureSvg(benchRows, `Speedup over dense: big 3x3 convolutions, ${PAPER_CORES} cores`));
+
+    const networkRows = withSpeedups(await runNetworkSweep(networkCases(BENCH_NETWORKS, [PAPER_CORES]), jobs));
+    const networksTitle = `Whole networks on ${PAPER_CORES} cores: dense, and N:M sparse with the software and the Xnmsparse kernels`;
+    process.stdout.write(`\n${networksTitle}\n${formatNetworkReport(networkRows, 'text')}`);
+    write('networks.md', `# ${networksTitle}\n\n${formatNetworkReport(networkRows, 'markdown')}`);
+    write('networks.json', formatNetworkReport(networkRows, 'json'));
 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     process.stdout.write(`\nwrote ${written.map((f) => path.join(options.out, f)).join(', ')} (${seconds.toFixed(1)} s)\n`);

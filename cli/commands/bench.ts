@@ -37,7 +37,7 @@ export function registerBench(program: Command): void {
     .argument('<files...>', 'the slices (JSON from `bench kernels --json --shard i/n`)')
     .action(async (files: string[], options: ReportOptions) => (await import('../actions/bench-kernels.js')).benchMerge(files, options));
   withNetworkOptions(bench.command('networks'))
-    .description('compile and run whole networks (ResNet18 CIFAR and ImageNet) dense and N:M sparse, software and Xnmsparse: cycles, speedups, memory, DMA wait, time per layer kind')
+    .description('compile and run whole networks (ResNet18 CIFAR and ImageNet, a ViT) dense and N:M sparse, software and Xnmsparse: cycles, speedups, memory, DMA wait, time per layer kind')
     .option('-j, --jobs <n>', 'cases simulated at once, on worker threads (default: the cores of this machine)')
     .option('--shard <i/n>', 'run only slice i (from 0) of n; `bench networks-merge` joins the slices')
     .action(async (options: BenchNetworksOptions) => (await import('../actions/bench-networks.js')).benchNetworks(options));

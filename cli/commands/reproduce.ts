@@ -6,10 +6,10 @@ export function registerReproduce(program: Command): void {
   withLibraryOptions(
     program
       .command('reproduce')
-      .description("regenerate the project's headline results beside the paper's: the extension's area, the kernels' speedups (Markdown, JSON and an SVG figure)"),
+      .description("regenerate the project's headline results beside the paper's: the extension's area, the kernels' speedups (Markdown, JSON and an SVG figure), whole networks' speedups"),
     'also give the area of Xnmsparse revision 2 on this Liberty library (e.g. a real standard-cell library), beside its gate equivalents',
   )
     .option('-o, --out <dir>', 'directory for the Markdown, JSON and SVG files', 'results')
-    .option('-j, --jobs <n>', 'kernel cases simulated at once, on worker threads (default: the cores of this machine)')
+    .option('-j, --jobs <n>', 'kernel and network cases simulated at once, on worker threads (default: the cores of this machine)')
     .action(async (options: ReproduceOptions) => (await import('../actions/reproduce.js')).reproduce(options));
 }

@@ -17,7 +17,7 @@ export interface BenchNetwork {
 export const BENCH_SEED = 1;
 
 /** The networks the bench runs, from the zoo (sw/onnx/zoo/index.ts). */
-const BENCH_NETWORK_NAMES = ['resnet18-cifar', 'resnet18-imagenet'];
+const BENCH_NETWORK_NAMES = ['resnet18-cifar', 'resnet18-imagenet', 'vit-cifar'];
 
 export const BENCH_NETWORKS: readonly BenchNetwork[] = BENCH_NETWORK_NAMES.map((name) => {
   const model = ZOO.find((m) => m.name === name)!;
