@@ -36,7 +36,7 @@ export function runNetworkCase(c: NetworkCase): NetworkRow {
     ...(c.variant === 'dense' ? {} : { nm: parsePattern(c.nm), xnmsparse: c.variant === 'xnmsparse' }),
     calibration: { random: 4, seed: 1 },
     cores: c.cores,
-    memory: DEFAULT_MEMORY,
+    memory: { ...DEFAULT_MEMORY, ...(network.l2 === undefined ? {} : { l2: network.l2 }) },
   });
   const started = process.hrtime.bigint();
   const run = runNetwork(model.compiled);

@@ -74,13 +74,15 @@ function tileGeometry(layer: LayerSpec, o0: number, o1: number, c0: number, c1: 
   return { spec, inRow: rows.inRow };
 }
 
-/** Channel group sizes worth trying: all channels, then halves, in multiples of the kernels' 4-channel block. */
+/** Channel group sizes worth trying: all channels, then halves, in multiples of the kernels' 4-channel block, then 2 and 1. */
 function groupCandidates(outC: number): number[] {
   const sizes = new Set<number>([outC]);
   for (let g = outC; g > 4; ) {
     g = Math.max(4, Math.ceil(g / 2 / 4) * 4);
     sizes.add(g);
   }
+  // Below a block: slow, but what fits when a wide window's im2col leaves room for little else.
+  for (const g of [2, 1]) if (g < outC) sizes.add(g);
   return [...sizes];
 }
 
@@ -183,7 +185,8 @@ function candidates(node: LayerNode, impl: Implementation, generator: VariantGen
   const outH = outputHeight(layer);
   const found: Candidate[] = [];
   for (const group of groupCandidates(layer.outC)) {
-    const imageBytes = generator.weightImage(groupData(node, tileGeometry(layer, 0, 1, 0, group).spec, 0, group), impl.pattern).bytes.length;
+    // Sized on a tile of two rows: a one-row tile of a matmul is a single pixel, whose sparse image differs (buildTiles checks every tile's).
+    const imageBytes = generator.weightImage(groupData(node, tileGeometry(layer, 0, Math.min(2, outH), 0, group).spec, 0, group), impl.pattern).bytes.length;
     for (let rows = outH; rows >= 1; rows--) {
       const single = rows === outH && group === layer.outC;
       for (const sets of single ? ([1] as const) : ([2, 1] as const)) {
@@ -205,22 +208,36 @@ function buildTiles(node: LayerNode, impl: Implementation, generator: VariantGen
   const tiles: Tile[] = [];
   const codes = new Map<string, readonly string[]>();
   let weightBytes = 0;
+  const imageCapacity = setSizes(node, rows, group, 0);
   for (const [c0, c1] of blocks(layer.outC, group)) {
-    const groupSpec = tileGeometry(layer, 0, 1, c0, c1).spec;
-    const image = generator.weightImage(groupData(node, groupSpec, c0, c1), impl.pattern).bytes;
     const quantization = quantizationBytes(node, c0, c1);
-    weightBytes += (node.weightTensor === undefined ? image.length : 0) + quantization.length;
-    const imageBlob = node.weightTensor === undefined ? context.constants.add(node.name, `weights ${c0}..${c1 - 1}`, image) : undefined;
+    weightBytes += quantization.length;
     const quantizationBlob = context.constants.add(node.name, `quantization ${c0}..${c1 - 1}`, quantization);
+    // A kernel's weight image may depend on the tile's shape (a sparse matmul's one-token tile):
+    // each distinct image of the group is one blob.
+    const images: { bytes: Uint8Array; blob: number | undefined }[] = [];
+    const imageFor = (spec: LayerSpec): { bytes: Uint8Array; blob: number | undefined } => {
+      const bytes = generator.weightImage(groupData(node, spec, c0, c1), impl.pattern).bytes;
+      const known = images.find((i) => Buffer.from(i.bytes.buffer, i.bytes.byteOffset, i.bytes.length).equals(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)));
+      if (known) return known;
+      if (bytes.length > choice.setBytes - imageCapacity.input - imageCapacity.output - imageCapacity.quantization) {
+        throw new LayerSpecError('tile', `layer '${layer.name}': a tile's weight image of ${bytes.length} bytes is larger than the tiling planned`);
+      }
+      const image = { bytes, blob: node.weightTensor === undefined ? context.constants.add(node.name, `weights ${c0}..${c1 - 1}${images.length > 0 ? ` (${images.length + 1})` : ''}`, bytes) : undefined };
+      if (node.weightTensor === undefined) weightBytes += bytes.length;
+      images.push(image);
+      return image;
+    };
     for (const [o0, o1] of blocks(outputHeight(layer), rows)) {
       const { spec, inRow } = tileGeometry(layer, o0, o1, c0, c1);
-      const sizes = setSizes(node, rows, group, image.length);
+      const { bytes: image, blob: imageBlob } = imageFor(spec);
+      const sizes = setSizes(node, rows, group, choice.setBytes - imageCapacity.input - imageCapacity.output - imageCapacity.quantization);
       const base = context.l1.start + (tiles.length % sets) * setBytes;
       const plan = {
         input: base,
-        output: base + sizes.input,
-        weights: base + sizes.input + sizes.output,
-        quantization: base + sizes.input + sizes.output + sizes.weights,
+        weights: base + sizes.input,
+        quantization: base + sizes.input + sizes.weights,
+        output: base + sizes.input + sizes.weights + sizes.quantization,
         scratch,
         scratchBytes: generator.scratchBytes(spec, impl.pattern, scratchBytes),
       };
