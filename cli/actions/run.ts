@@ -42,7 +42,13 @@ export function run(model: string, options: RunOptions): Promise<void> {
     const { network, compiled } = result;
     const input = quantizeInput(network, floatInput);
     const started = Date.now();
-    const outcome = runNetwork(compiled, input);
+    // Progress on a terminal only: stdout carries the report, and a log wants no rewritten lines.
+    const onNode = process.stderr.isTTY
+      ? (index: number, total: number): void => {
+          process.stderr.write(`\r\x1b[K[layer ${index + 1} of ${total}] ${compiled.network.nodes[index]!.name}${index + 1 === total ? '\n' : ''}`);
+        }
+      : undefined;
+    const outcome = runNetwork(compiled, { input, ...(onNode ? { onNode } : {}) });
     const seconds = (Date.now() - started) / 1000;
     const golden = runGolden(network, input);
     const checked = options.checkAll ? [...network.tensors.keys()].filter((t) => golden.has(t)) : network.outputs;

@@ -38,9 +38,18 @@ interface Snapshot {
   readonly dmaContention: number;
 }
 
-/** Runs the program; `input` (HWC bytes) replaces the input the program was compiled with. */
-export function runNetwork(compiled: CompiledNetwork, input?: Uint8Array): NetworkRun {
+export interface RunOptions {
+  /** HWC bytes replacing the input the program was compiled with. */
+  readonly input?: Uint8Array;
+  /** Called as each node's last tile ends (progress of a long run). */
+  readonly onNode?: (index: number, total: number) => void;
+}
+
+/** Runs the program on a cluster of the memories it was compiled for. */
+export function runNetwork(compiled: CompiledNetwork, options: RunOptions = {}): NetworkRun {
   const { network } = compiled;
+  const { input } = options;
+  const lastSteps = compiled.nodes.map((n) => n.lastStep);
   // The barrier after the prologue, then the first barrier after each step's mark (runtime.ts).
   const stepEnds: Snapshot[] = [];
   let marked = true;
@@ -57,6 +66,9 @@ export function runNetwork(compiled: CompiledNetwork, input?: Uint8Array): Netwo
       marked = false;
       const waits = cluster.reports.map((r) => r.waits);
       stepEnds.push({ cycle, dmaWait: waits.reduce((s, w) => s + w.dmaWait, 0), dmaContention: waits.reduce((s, w) => s + w.dmaContention, 0) });
+      // stepEnds[k + 1] ends step k.
+      const node = lastSteps.indexOf(stepEnds.length - 2);
+      if (node >= 0) options.onNode?.(node, lastSteps.length);
     },
   });
   const image = readElf(compiled.elf);

@@ -67,7 +67,7 @@ describe('compiled networks run bit-exact on the cluster', () => {
     const { network: net, input } = network(false);
     const compiled = compileNetwork(net, input, options(8, 64 * 1024, 'dense'));
     const other = network(false);
-    expect(runNetwork(compiled, other.input).outputs.get('y4')).toEqual(other.golden.get('y4'));
+    expect(runNetwork(compiled, { input: other.input }).outputs.get('y4')).toEqual(other.golden.get('y4'));
   });
 
   it('rejects an input of the wrong size, naming the tensor', () => {

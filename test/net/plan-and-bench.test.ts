@@ -64,3 +64,16 @@ describe('the network bench', () => {
     expect(() => mergeNetworkSlices([{ source: 'a.json', rows: [{ network: 'x' }] }], cases)).toThrow(/a\.json, row 0: not a network bench row/);
   });
 });
+
+describe('a run reports its progress', () => {
+  it('calls onNode once per node, in order, as its last tile ends', async () => {
+    const { compileModel, DEFAULT_MEMORY } = await import('../../sw/net/pipeline.js');
+    const { runNetwork } = await import('../../sw/net/run.js');
+    const { ZOO } = await import('../../sw/onnx/zoo/index.js');
+    const model = compileModel(ZOO.find((m) => m.name === 'small-resnet')!.onnx(1), 'small.onnx', { calibration: { random: 1, seed: 1 }, cores: 8, memory: DEFAULT_MEMORY });
+    const seen: string[] = [];
+    runNetwork(model.compiled, { onNode: (index, total) => seen.push(`${index}/${total}`) });
+    const total = model.compiled.nodes.length;
+    expect(seen).toEqual(Array.from({ length: total }, (_, i) => `${i}/${total}`));
+  });
+});
