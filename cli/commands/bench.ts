@@ -2,26 +2,32 @@ import { type Command, Option } from 'commander';
 import type { BenchKernelsOptions, ReportOptions } from '../actions/bench-kernels.js';
 import type { BenchNetworksOptions, NetworkReportOptions } from '../actions/bench-networks.js';
 
-/** --json / --markdown / --out and the case selection, shared by `bench kernels` and `bench merge`. */
-function withReportOptions(command: Command): Command {
+/** --json / --markdown / --out, shared by every bench report. */
+function withReportFormat(command: Command): Command {
   return command
-    .option('--layers <names>', 'only these bench layers, comma-separated (default: all)')
-    .option('--cores <counts>', 'core counts, comma-separated (default: 1,8)')
-    .option('--nm <sparsities>', "only these sparsities, comma-separated: 'dense' and N:M patterns (default: all)")
     .addOption(new Option('--json', 'print the rows as JSON').conflicts('markdown'))
     .option('--markdown', 'print Markdown tables')
     .option('-o, --out <file>', 'write the report to this file instead of stdout');
 }
 
+/** The case selection of `bench kernels` and `bench merge`. */
+function withReportOptions(command: Command): Command {
+  return withReportFormat(
+    command
+      .option('--layers <names>', 'only these bench layers, comma-separated (default: all)')
+      .option('--cores <counts>', 'core counts, comma-separated (default: 1,8)')
+      .option('--nm <sparsities>', "only these sparsities, comma-separated: 'dense' and N:M patterns (default: all)"),
+  );
+}
+
 /** The case selection and report options of `bench networks` and `bench networks-merge`. */
 function withNetworkOptions(command: Command): Command {
-  return command
-    .option('--networks <names>', 'only these networks, comma-separated (default: all)')
-    .option('--cores <counts>', 'core counts, comma-separated (default: 8)')
-    .option('--nm <sparsities>', "only these sparsities, comma-separated: 'dense', 1:8, 1:16 (default: all)")
-    .addOption(new Option('--json', 'print the rows as JSON').conflicts('markdown'))
-    .option('--markdown', 'print Markdown tables')
-    .option('-o, --out <file>', 'write the report to this file instead of stdout');
+  return withReportFormat(
+    command
+      .option('--networks <names>', 'only these networks, comma-separated (default: all)')
+      .option('--cores <counts>', 'core counts, comma-separated (default: 8)')
+      .option('--nm <sparsities>', "only these sparsities, comma-separated: 'dense', 1:8, 1:16 (default: all)"),
+  );
 }
 
 export function registerBench(program: Command): void {

@@ -14,7 +14,7 @@ import { maxPoolCode } from '../../kernels/ops/max-pool.js';
 import type { PoolAddresses } from '../../kernels/ops/pool-windows.js';
 import type { LayerNode, NetNode, NetTensor, Network } from '../graph.js';
 import { type Implementation, type TiledLayer, type TilingContext, tileLayer } from './layer-tiles.js';
-import { tensorOf, tilePool, tileRows, tileTranspose } from './op-tiles.js';
+import { type RowOperator, tensorOf, tilePool, tileRows, tileTranspose } from './op-tiles.js';
 
 export interface TiledNode extends TiledLayer {
   readonly implementation: Implementation | undefined;
@@ -28,48 +28,34 @@ export function tileNode(network: Network, node: NetNode, implementation: (node:
   }
   const output = tensorOf(network, node.output);
   const cols = output.shape.c;
-  const rowOperator = { node, output };
+  /** A row operator's tiles: its inputs, table or parameters, scratch, and code at a tile's addresses. */
+  const rows = (operator: Omit<RowOperator, 'node' | 'output'>): TiledNode => ({ implementation: undefined, ...tileRows({ node, output, ...operator }, context) });
+  const single = (name: string): NetTensor[] => [tensorOf(network, name)];
   switch (node.op) {
     case 'softmax':
-      return {
-        implementation: undefined,
-        ...tileRows({
-          ...rowOperator,
-          inputs: [tensorOf(network, node.input)],
-          scratchPerCore: softmaxScratchBytes(cols),
-          code: (rows, plan) => softmaxCode(node.params, { rows, cols }, { input: plan.inputs[0]!, output: plan.output, scratch: plan.scratch }, cores),
-        }, context),
-      };
+      return rows({
+        inputs: single(node.input),
+        scratchPerCore: softmaxScratchBytes(cols),
+        code: (count, plan) => softmaxCode(node.params, { rows: count, cols }, { input: plan.inputs[0]!, output: plan.output, scratch: plan.scratch }, cores),
+      });
     case 'layernorm':
-      return {
-        implementation: undefined,
-        ...tileRows({
-          ...rowOperator,
-          inputs: [tensorOf(network, node.input)],
-          constant: layerNormParameterImage(node.params),
-          code: (rows, plan) => layerNormCode(node.params, { rows, cols }, { input: plan.inputs[0]!, output: plan.output, parameters: plan.constant }, cores),
-        }, context),
-      };
+      return rows({
+        inputs: single(node.input),
+        constant: layerNormParameterImage(node.params),
+        code: (count, plan) => layerNormCode(node.params, { rows: count, cols }, { input: plan.inputs[0]!, output: plan.output, parameters: plan.constant }, cores),
+      });
     case 'gelu':
-      return {
-        implementation: undefined,
-        ...tileRows({
-          ...rowOperator,
-          inputs: [tensorOf(network, node.input)],
-          constant: geluTableImage(node.params),
-          code: (rows, plan) => geluCode({ rows, cols }, { input: plan.inputs[0]!, output: plan.output, table: plan.constant }, cores),
-        }, context),
-      };
+      return rows({
+        inputs: single(node.input),
+        constant: geluTableImage(node.params),
+        code: (count, plan) => geluCode({ rows: count, cols }, { input: plan.inputs[0]!, output: plan.output, table: plan.constant }, cores),
+      });
     case 'add': {
       const [a, b] = node.inputs.map((name) => tensorOf(network, name)) as [NetTensor, NetTensor];
-      return {
-        implementation: undefined,
-        ...tileRows({
-          ...rowOperator,
-          inputs: [a, b],
-          code: (rows, plan) => addCode({ count: rows * cols, signedA: a.signed, signedB: b.signed, scale: node.scale }, { a: plan.inputs[0]!, b: plan.inputs[1]!, output: plan.output }, cores),
-        }, context),
-      };
+      return rows({
+        inputs: [a, b],
+        code: (count, plan) => addCode({ count: count * cols, signedA: a.signed, signedB: b.signed, scale: node.scale }, { a: plan.inputs[0]!, b: plan.inputs[1]!, output: plan.output }, cores),
+      });
     }
     case 'transpose':
       return {
