@@ -14,6 +14,7 @@ import { checkOutputDirectory, writeFileAtomic } from '../../util/atomic-write.j
 import { MAX_CLUSTER_CORES } from '../../sim/cluster/config.js';
 import { parseJobs, parseShard } from '../bench/options.js';
 import { progressLine } from '../bench/progress.js';
+import { slurmScript } from '../bench/slurm.js';
 import { formatNetworkReport } from '../bench/network-report.js';
 import type { ReportFormat } from '../bench/report.js';
 import { runCommand, UsageError } from '../errors.js';
@@ -31,6 +32,7 @@ export interface NetworkReportOptions {
 export interface BenchNetworksOptions extends NetworkReportOptions {
   jobs?: string;
   shard?: string;
+  slurm?: string;
 }
 
 function list(text: string, option: string): string[] {
@@ -72,6 +74,12 @@ export function runNetworkSweep(cases: readonly NetworkCase[], jobs: number): Pr
 export function benchNetworks(options: BenchNetworksOptions): Promise<void> {
   return runCommand(async () => {
     const cases = selectedNetworkCases(options);
+    if (options.slurm !== undefined) {
+      const tasks = parseCount(options.slurm, '--slurm', 1, cases.length);
+      const caseArguments = (['networks', 'cores', 'nm'] as const).flatMap((o) => (options[o] === undefined ? [] : [`--${o}`, options[o]!]));
+      process.stdout.write(slurmScript({ tasks, jobs: options.jobs === undefined ? 1 : parseJobs(options.jobs), caseArguments, sweep: 'networks' }));
+      return;
+    }
     const shard = options.shard === undefined ? undefined : parseShard(options.shard);
     if (options.out !== undefined) checkOutputDirectory(path.dirname(options.out));
     const rows = await runNetworkSweep(shard ? shardCases(cases, shard) : cases, parseJobs(options.jobs));

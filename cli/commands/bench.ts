@@ -46,6 +46,7 @@ export function registerBench(program: Command): void {
     .description('compile and run whole networks (ResNet18 CIFAR and ImageNet, a ViT) dense and N:M sparse, software and Xnmsparse: cycles, speedups, memory, DMA wait, time per layer kind')
     .option('-j, --jobs <n>', 'cases simulated at once, on worker threads (default: the cores of this machine)')
     .option('--shard <i/n>', 'run only slice i (from 0) of n; `bench networks-merge` joins the slices')
+    .addOption(new Option('--slurm <tasks>', 'print a script submitting the sweep to Slurm as <tasks> array tasks of --jobs CPUs each (default 1) and a merge job').conflicts(['shard', 'out', 'json', 'markdown']))
     .action(async (options: BenchNetworksOptions) => (await import('../actions/bench-networks.js')).benchNetworks(options));
   withNetworkOptions(bench.command('networks-merge'))
     .description('join the JSON rows of `bench networks --shard` slices into the report of the whole sweep')

@@ -7,6 +7,7 @@ function withModelOptions(command: Command): Command {
   return command
     .argument('<model>', 'an ONNX file: float (calibrated and quantized here), QDQ or QOperator')
     .option('--nm <N:M>', 'prune the prunable layers to N:M (1:4, 1:8, 1:16, 2:8, 2:16) and run every layer whose weights are N:M on the sparse kernels')
+    .option('--prune-layers <all|names>', "the layers --nm prunes: 'all' multiply-accumulate layers but depthwise ones, or node names, comma-separated (default: all but the first and the last)")
     .option('--xnmsparse', 'run the sparse layers on the Xnmsparse kernels (needs --nm)')
     .option('--cores <n>', 'cluster cores', '8')
     .option('--l1 <bytes>', 'L1 (TCDM) size, e.g. 64K (default 64K)')

@@ -18,6 +18,7 @@ export interface ModelCommandOptions {
   l2?: string;
   l3?: string;
   calibrate: string;
+  pruneLayers?: string;
 }
 
 /** Random inputs calibrating a float model when no set is given. */
@@ -58,10 +59,25 @@ export function parseCalibration(text: string, graph: () => Graph): Calibration 
   return { inputs: files.map((f) => readInputFile(path.join(text, f), input.dims)) };
 }
 
+/** --prune-layers: 'all' (every multiply-accumulate layer, depthwise ones aside), or node names, comma-separated. */
+function parsePrunable(text: string, graph: () => Graph): (layer: string) => boolean {
+  const layers = graph().nodes.filter((n) => n.op === 'Conv' || n.op === 'Gemm' || n.op === 'MatMul').map((n) => n.name);
+  if (text === 'all') {
+    const depthwise = new Set(graph().nodes.filter((n) => n.op === 'Conv' && (n.attributes.get('group') ?? 1) !== 1).map((n) => n.name));
+    return (layer) => layers.includes(layer) && !depthwise.has(layer);
+  }
+  const names = text.split(',');
+  const unknown = names.find((name) => !layers.includes(name));
+  if (unknown !== undefined) throw new UsageError(`--prune-layers: the model has no Conv, Gemm or MatMul node '${unknown}' (its layers: ${layers.slice(0, 8).join(', ')}${layers.length > 8 ? ', ...' : ''})`);
+  return (layer) => names.includes(layer);
+}
+
 export function parseModelOptions(options: ModelCommandOptions, graph: () => Graph): Omit<ModelOptions, 'keepTensors'> {
   if (options.xnmsparse && options.nm === undefined) throw new UsageError('--xnmsparse runs the sparse layers on the extension: give their sparsity with --nm');
+  if (options.pruneLayers !== undefined && options.nm === undefined) throw new UsageError('--prune-layers chooses the layers --nm prunes: give --nm');
   return {
     ...(options.nm === undefined ? {} : { nm: parsePattern(options.nm) }),
+    ...(options.pruneLayers === undefined ? {} : { prunable: parsePrunable(options.pruneLayers, graph) }),
     xnmsparse: options.xnmsparse ?? false,
     cores: parseCount(options.cores, '--cores', 1, MAX_CLUSTER_CORES),
     memory: parseMemory(options),

@@ -75,6 +75,29 @@ describe('nmsparse run', () => {
   });
 });
 
+describe('choosing the pruned layers', () => {
+  it('prunes every layer with --prune-layers all, only the named ones otherwise, and refuses an unknown name', async () => {
+    const all = await nmsparse(['compile', model, '--nm', '1:8', '--prune-layers', 'all', '-o', path.join(dir, 'all')]);
+    expect(all.code).toBe(ExitCode.success);
+    expect(all.stdout).toMatch(/^\/conv1\/Conv +conv +16x16x8 +sparse 1:8 /m);
+    const one = await nmsparse(['compile', model, '--nm', '1:8', '--prune-layers', '/layer1.0.conv1/Conv', '-o', path.join(dir, 'one')]);
+    expect(one.stdout.match(/sparse 1:8/g)).toHaveLength(1);
+    const unknown = await nmsparse(['compile', model, '--nm', '1:8', '--prune-layers', 'conv9', '-o', path.join(dir, 'unknown')]);
+    expect(unknown.code).toBe(ExitCode.userError);
+    expect(unknown.stderr).toMatch(/--prune-layers: the model has no Conv, Gemm or MatMul node 'conv9'/);
+  });
+});
+
+describe('nmsparse bench networks --slurm', () => {
+  it('prints a script that shards the network sweep and merges it with networks-merge', async () => {
+    const { code, stdout } = await nmsparse(['bench', 'networks', '--networks', 'resnet18-cifar', '--slurm', '5']);
+    expect(code).toBe(ExitCode.success);
+    expect(stdout).toMatch(/--array=0-4 /);
+    expect(stdout).toMatch(/bench networks --networks resnet18-cifar --jobs 1 --json --shard/);
+    expect(stdout).toMatch(/bench networks-merge --networks resnet18-cifar --json --out/);
+  });
+});
+
 describe('nmsparse compile', () => {
   it('writes the program and its tables, and the program runs on its own under nmsparse sim', async () => {
     const out = path.join(dir, 'out');
