@@ -92,6 +92,7 @@ export function compileModel(bytes: Uint8Array, source: string, options: ModelOp
     l2: region(PULP_L2, options.memory.l2),
     l3: options.memory.l3 > 0 ? region(PULP_L3, options.memory.l3) : undefined,
     dma: { latency: PULP_CLUSTER.dmaLatency, bandwidth: PULP_CLUSTER.dmaBandwidth },
+    l3Dma: { latency: PULP_CLUSTER.l3Latency, bandwidth: PULP_CLUSTER.l3Bandwidth },
     ...(options.keepTensors ? { keepTensors: true } : {}),
   });
   return { graph, network, compiled, input, notes };

@@ -34,8 +34,10 @@ export interface CompileOptions {
   readonly l2: RegionConfig;
   /** Absent or of size 0: the cluster has no L3. */
   readonly l3: RegionConfig | undefined;
-  /** The DMA as the cost model sees it. */
+  /** The DMA as the cost model sees it, between L2 and L1. */
   readonly dma: DmaModel;
+  /** The DMA from L3 (the cost model's, for weights when they will not fit L2). */
+  readonly l3Dma?: DmaModel;
   /** Give every tensor bytes of its own, so all of them can be read after a run (checking; costs memory). */
   readonly keepTensors?: boolean;
 }
@@ -106,8 +108,12 @@ export function compileNetwork(network: Network, input: Uint8Array, options: Com
   const constants = new ConstantPool();
   const l1 = { start: options.l1.base, bytes: options.l1.size };
   const tiles: Tile[] = [];
+  // Weights beyond half of L2 mostly end in L3 (the code, tables and activations take the rest):
+  // the cost model then charges their transfers at L3's bandwidth.
+  const denseWeightBytes = network.nodes.reduce((sum, node) => sum + (node.op === 'layer' ? node.weights.length : 0), 0);
+  const weightDma = options.l3 && options.l3Dma && denseWeightBytes > options.l2.size / 2 ? options.l3Dma : options.dma;
   const nodes: CompiledNode[] = network.nodes.map((node) => {
-    const tiled = tileNode(network, node, options.implementation, { network, cores: options.cores, l1, dma: options.dma, constants });
+    const tiled = tileNode(network, node, options.implementation, { network, cores: options.cores, l1, dma: options.dma, weightDma, constants });
     const firstStep = tiles.length;
     tiles.push(...tiled.tiles);
     return { node, implementation: tiled.implementation, firstStep, lastStep: tiles.length - 1, tiling: tiled.summary, weightBytes: tiled.weightBytes };

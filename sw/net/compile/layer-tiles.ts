@@ -27,6 +27,8 @@ export interface TilingContext {
   /** The part of L1 the network's tiles use. */
   readonly l1: L1Range;
   readonly dma: DmaModel;
+  /** The DMA as weights see it: from L3 when the network's weights will not fit L2. */
+  readonly weightDma: DmaModel;
   readonly constants: ConstantPool;
 }
 
@@ -171,7 +173,7 @@ function evaluate(node: LayerNode, impl: Implementation, generator: VariantGener
   const groups = Math.ceil(layer.outC / group);
   const tiles = rowTiles * groups;
   const inputFill = transferCycles(sizes.input, context.dma);
-  const weightFill = transferCycles(sizes.weights + sizes.quantization, context.dma);
+  const weightFill = transferCycles(sizes.weights + sizes.quantization, context.weightDma);
   const transfers = inputFill + transferCycles(sizes.output, context.dma) + (weightFill * groups * Math.min(sets, rowTiles)) / tiles;
   const cyclesFor = (tile: Cycles): Cycles => Math.round(inputFill + weightFill + tiles * (sets === 2 ? Math.max(tile + TILE_OVERHEAD, transfers) : tile + TILE_OVERHEAD + transfers));
   // Measured with the scratch buildTiles gives it: what its shape takes of the largest shape's.
