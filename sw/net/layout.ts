@@ -1,8 +1,8 @@
 /**
  * Where a float value of the canonical graph (NCHW, row-major) lives in the integer network: in
  * which tensor buffer, seen with which HWC shape, and in which element order. An image [1, C, H, W]
- * is an H x W x C tensor; any other value [1, .., T, D] is T tokens of D features, T x 1 x D, in its
- * own row-major order. A Flatten or Reshape that keeps the byte order makes an alias (the same
+ * is an H x W x C tensor; any other value [.., T, D] is rows of D features (T tokens of a token
+ * matrix, or the rows of several heads), rows x 1 x D, in its own row-major order. A Flatten or Reshape that keeps the byte order makes an alias (the same
  * buffer); one that does not (an image flattened in CHW order), or a Transpose, records the
  * permutation, which a fully connected layer absorbs in its weights and the attention's lowering
  * reads views out of (sw/net/quantize/positions.ts).
@@ -31,11 +31,9 @@ export function naturalView(dims: readonly number[]): TensorShape | string {
     return n === 1 ? { h, w, c } : `batch ${n} (the network runs batch 1)`;
   }
   if (dims.length === 0 || dims.length > 4) return `rank ${dims.length}`;
-  const leading = dims.slice(0, -2);
-  if (leading.some((d) => d !== 1)) return `leading dimensions [${leading.join(', ')}] (a token matrix is [1, T, D])`;
-  const d = dims[dims.length - 1]!;
-  const t = dims.length >= 2 ? dims[dims.length - 2]! : 1;
-  return { h: t, w: 1, c: d };
+  // Rows of the last dimension, whatever the dimensions before it: [1, T, D], PyTorch's
+  // MultiheadAttention's [T, 1, D] and its heads' [T, H, d] and [H, T, d] (in row-major order).
+  return { h: dims.slice(0, -1).reduce((a, b) => a * b, 1), w: 1, c: dims[dims.length - 1]! };
 }
 
 /** Buffer position of every float element of `dims` in its natural view (NCHW to HWC for an image, identity else). */

@@ -84,8 +84,9 @@ export function denseSourceOf(graph: Graph, node: GraphNode, input: Placement, t
   const transposed = node.op === 'Gemm' && intAttribute(graph, node, 'transB', 0) !== 0;
   if (weight.dims.length !== 2) throw nodeError(graph, node, `the weight of shape [${weight.dims.join(', ')}] is not a matrix (batched constant weights are not supported)`);
   const [k, n] = (transposed ? [weight.dims[1], weight.dims[0]] : weight.dims) as [number, number];
-  const tokens = input.dims.length >= 2 ? input.dims[input.dims.length - 2]! : 1;
   const features = input.dims[input.dims.length - 1]!;
+  // Every dimension before the features counts tokens: [1, T, D] and PyTorch's [T, 1, D] alike.
+  const tokens = input.dims.slice(0, -1).reduce((a, b) => a * b, 1);
   if (features !== k) throw nodeError(graph, node, `input '${node.inputs[0]}' has ${features} features, the weight ${k}`);
   const pad = { top: 0, left: 0, bottom: 0, right: 0 };
   let geometry: LayerGeometry;
