@@ -24,6 +24,11 @@ export interface LayerSource {
   readonly channelAxis: number;
   readonly weights: WeightMatrix<Float32Array>;
   readonly bias: Float64Array;
+  /**
+   * A grouped convolution's groups (1 otherwise): the geometry is one group's (inC and outC its
+   * share), the weights and bias are all channels', group after group.
+   */
+  readonly groups: number;
 }
 
 function floatConstant(graph: Graph, node: GraphNode, index: number, what: string): Tensor {
@@ -62,18 +67,23 @@ export function convSourceOf(graph: Graph, node: GraphNode, input: Placement): L
   const [top, left, bottom, right] = intsAttribute(graph, node, 'pads', [0, 0, 0, 0]) as [number, number, number, number];
   const pad = { top, left, bottom, right };
   const stride = strides[0]!;
-  let kind: LayerGeometry['kind'];
-  if (group === 1) kind = kH === 1 && kW === 1 && stride === 1 && top + left + bottom + right === 0 ? 'pointwise' : 'conv';
-  else if (group === inC && outC === inC && groupC === 1) kind = 'dw';
-  else throw nodeError(graph, node, `a grouped convolution of ${group} groups over ${inC} channels into ${outC} is not supported (only group 1 and depthwise, group = input channels = output channels)`);
+  const depthwise = group > 1 && group === inC && outC === inC && groupC === 1;
+  // Other groupings become one layer per group, reading and writing channel slices (views).
+  const groups = depthwise ? 1 : group;
+  if (groups > 1 && (inC % groups !== 0 || outC % groups !== 0 || groupC !== inC / groups)) {
+    throw nodeError(graph, node, `a grouped convolution of ${group} groups over ${inC} channels into ${outC} (weights of ${groupC} input channels) does not divide its channels evenly`);
+  }
+  const pointwise = kH === 1 && kW === 1 && stride === 1 && top + left + bottom + right === 0;
+  const kind: LayerGeometry['kind'] = depthwise ? 'dw' : pointwise ? 'pointwise' : 'conv';
   const source = kind === 'dw' ? undefined : convSource(weight.dims);
   const data = Float32Array.from(weight.data);
   return {
-    geometry: { kind, inH, inW, inC, outC, kH, kW, stride, pad },
+    geometry: { kind, inH, inW, inC: inC / groups, outC: outC / groups, kH, kW, stride, pad },
     weightName: node.inputs[1]!,
     channelAxis: 0,
     weights: { channels: outC, k: data.length / outC, data: source ? gather(data, source) : data },
     bias: biasOf(graph, node, 2, outC),
+    groups,
   };
 }
 
@@ -101,5 +111,6 @@ export function denseSourceOf(graph: Graph, node: GraphNode, input: Placement, t
     channelAxis: transposed ? 0 : 1,
     weights: { channels: n, k, data: gather(Float32Array.from(weight.data), denseSource(k, n, transposed, columns)) },
     bias: node.op === 'Gemm' ? biasOf(graph, node, 2, n) : new Float64Array(n),
+    groups: 1,
   };
 }

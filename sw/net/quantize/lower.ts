@@ -298,10 +298,35 @@ export class Lowering implements LoweringContext {
       throw error;
     }
     const quantization = biasSteps.map((b, o) => ({ bias: b, ...layerRescale((inTensor.scale * scales[o]!) / outType.scale, spec.output, spec.relu) }));
-    const outShape: TensorShape = { h: outputHeight(spec), w: outputWidth(spec), c: geometry.outC };
+    const groups = source.groups;
+    const outShape: TensorShape = { h: outputHeight(spec), w: outputWidth(spec), c: geometry.outC * groups };
     this.checkShape(node, after.value, outShape);
-    this.addTensor(after.value, this.dims(after.value), outShape, outType);
-    this.nodes.push({ op: 'layer', name: node.name, input: input.tensor, output: after.value, spec, weights: quantized.data, quantization });
+    const output = this.addTensor(after.value, this.dims(after.value), outShape, outType);
+    if (groups === 1) {
+      this.nodes.push({ op: 'layer', name: node.name, input: input.tensor, output: after.value, spec, weights: quantized.data, quantization });
+    } else {
+      // Group g reads input channels [g * inC, (g + 1) * inC) and writes its output channels into
+      // the output tensor: views on both sides, no data moved.
+      if (inTensor.view || output.view) throw this.fail(node, 'a grouped convolution reads and writes whole tensors (here one is a slice of another)');
+      const slice = (tensor: NetTensor, c: number, g: number): string => {
+        const name = `${tensor.name}#group${g}`;
+        this.tensors.set(name, { name, shape: { ...tensor.shape, c }, signed: tensor.signed, scale: tensor.scale, view: { parent: tensor.name, pixelOffset: 0, channelOffset: g * c } });
+        return name;
+      };
+      const k = weights.k;
+      for (let g = 0; g < groups; g++) {
+        const channels = [g * geometry.outC, (g + 1) * geometry.outC] as const;
+        this.nodes.push({
+          op: 'layer',
+          name: `${node.name}#group${g}`,
+          input: slice(inTensor, geometry.inC, g),
+          output: slice(output, geometry.outC, g),
+          spec: { ...spec, name: `${node.name}#group${g}` },
+          weights: quantized.data.slice(channels[0] * k, channels[1] * k),
+          quantization: quantization.slice(...channels),
+        });
+      }
+    }
     this.reports.push({
       name: node.name,
       kind: geometry.kind,
