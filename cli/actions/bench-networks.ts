@@ -12,7 +12,7 @@ import { mergeNetworkSlices } from '../../sw/net/bench/merge.js';
 import { NETWORK_WORKER } from '../../sw/net/bench/worker.js';
 import { checkOutputDirectory, writeFileAtomic } from '../../util/atomic-write.js';
 import { MAX_CLUSTER_CORES } from '../../sim/cluster/config.js';
-import { parseJobs, parseShard } from '../bench/options.js';
+import { list, parseJobs, parseShard } from '../bench/options.js';
 import { progressLine } from '../bench/progress.js';
 import { slurmScript } from '../bench/slurm.js';
 import { formatNetworkReport } from '../bench/network-report.js';
@@ -33,12 +33,6 @@ export interface BenchNetworksOptions extends NetworkReportOptions {
   jobs?: string;
   shard?: string;
   slurm?: string;
-}
-
-function list(text: string, option: string): string[] {
-  const items = text.split(',');
-  if (items.some((i) => i === '')) throw new UsageError(`${option} takes a comma-separated list without empty items, got '${text}'`);
-  return items;
 }
 
 /** The cases --networks, --cores and --nm select (by default every network, dense and every pattern, on 8 cores). */

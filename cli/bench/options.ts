@@ -14,7 +14,8 @@ export interface CaseOptions {
   nm?: string;
 }
 
-function list(text: string, option: string): string[] {
+/** A comma-separated list without empty or repeated items, named after its option in refusals. */
+export function list(text: string, option: string): string[] {
   const items = text.split(',');
   if (items.some((item) => item === '')) throw new UsageError(`${option} takes a comma-separated list without empty items, got '${text}'`);
   const repeated = items.find((item, i) => items.indexOf(item) !== i);
