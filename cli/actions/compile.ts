@@ -1,7 +1,7 @@
 // `nmsparse compile`: a model to one program for the cluster, written with its tables.
 import path from 'node:path';
 import { figuresAlign, formatTable } from '../../gen/text-table.js';
-import { patternName } from '../../isa/xnmsparse/gather.js';
+import { kernelOf, opOf } from '../../sw/net/layer-table.js';
 import { readOnnx } from '../../sw/onnx/read.js';
 import type { Graph } from '../../sw/onnx/graph.js';
 import { compileModel } from '../../sw/net/pipeline.js';
@@ -29,12 +29,11 @@ export function compile(model: string, options: CompileOptions): Promise<void> {
     const { compiled } = result;
     const layers = compiled.nodes.map((n) => {
       const output = compiled.network.tensors.get(n.node.output)!.shape;
-      const impl = n.implementation;
       return {
         name: n.node.name,
-        op: n.node.op === 'layer' ? n.node.spec.kind : n.node.op,
+        op: opOf(n.node),
         output: `${output.h}x${output.w}x${output.c}`,
-        kernel: impl ? `${impl.variant}${impl.pattern ? ` ${patternName(impl.pattern)}` : ''}` : n.node.op,
+        kernel: kernelOf(n.node, n.implementation),
         tiles: n.tiling.tiles,
         rowsPerTile: n.tiling.rowsPerTile,
         channelsPerGroup: n.tiling.channelsPerGroup,

@@ -6,14 +6,12 @@ import type { LayerRow } from '../../sw/net/layer-table.js';
 
 const HEADER = ['layer', 'op', 'output', 'kernel', 'tiles', 'cycles', 'MAC/cycle', 'DMA wait %', 'DMA bank cycles', '% of total'];
 
-const kernelName = (row: LayerRow): string => (row.variant === row.op ? row.op : row.nm === 'dense' ? row.variant : `${row.variant} ${row.nm}`);
-
 export function layerTable(rows: readonly LayerRow[]): string {
   const cells = rows.map((r) => [
     r.name,
     r.op,
     r.shape,
-    kernelName(r),
+    r.kernel,
     String(r.tiles),
     String(r.cycles),
     r.macs === 0 ? '' : r.macPerCycle.toFixed(2),

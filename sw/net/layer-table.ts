@@ -6,6 +6,7 @@
 import { patternName } from '../../isa/xnmsparse/gather.js';
 import { denseMacs } from '../layers/spec.js';
 import type { CompiledNetwork } from './compile/compile.js';
+import type { Implementation } from './compile/layer-tiles.js';
 import type { NetNode } from './graph.js';
 import type { NetworkRun } from './run.js';
 
@@ -17,6 +18,8 @@ export interface LayerRow {
   readonly shape: string;
   /** dense, sparse, xnmsparse (with `nm`), or the operator's own kernel. */
   readonly variant: string;
+  /** The variant and pattern in one name ("sparse 1:8"), or the operator. */
+  readonly kernel: string;
   readonly nm: string;
   readonly tiles: number;
   readonly cycles: number;
@@ -29,7 +32,12 @@ export interface LayerRow {
   readonly percentOfTotal: number;
 }
 
-const opOf = (node: NetNode): string => (node.op === 'layer' ? node.spec.kind : node.op);
+/** A node as the tables name it: a layer by its kind (conv, fc, ...), an operator by itself. */
+export const opOf = (node: NetNode): string => (node.op === 'layer' ? node.spec.kind : node.op);
+
+/** The kernel that computes a node: the layer's variant and pattern ("sparse 1:8"), or the operator's own. */
+export const kernelOf = (node: NetNode, implementation: Implementation | undefined): string =>
+  implementation ? `${implementation.variant}${implementation.pattern ? ` ${patternName(implementation.pattern)}` : ''}` : node.op;
 
 export function layerRows(compiled: CompiledNetwork, run: NetworkRun): LayerRow[] {
   return compiled.nodes.map((compiledNode, i) => {
@@ -43,6 +51,7 @@ export function layerRows(compiled: CompiledNetwork, run: NetworkRun): LayerRow[
       op: opOf(node),
       shape: `${output.h}x${output.w}x${output.c}`,
       variant: impl?.variant ?? node.op,
+      kernel: kernelOf(node, impl),
       nm: impl?.pattern ? patternName(impl.pattern) : 'dense',
       tiles: compiledNode.tiling.tiles,
       cycles: measured.cycles,

@@ -15,7 +15,7 @@ import { checkLayerData } from '../../layers/data.js';
 import { goldenLayer } from '../../layers/golden.js';
 import { type LayerSpec, LayerSpecError, type Variant, outputPixels, validateLayer } from '../../layers/spec.js';
 import type { InstructionSet } from '../kernel.js';
-import { wordsToBytes } from '../words.js';
+import { quantizationImage } from './requantize-asm.js';
 import type { LayerPlan, WeightImage } from './generator.js';
 import { dispatch, epilogue, wordLines } from './program-frame.js';
 import { generatorFor } from './registry.js';
@@ -52,13 +52,11 @@ export interface LayerProgram {
 export interface LayerProgramOptions {
   /** Append core 0's comparison with the golden output and exit 1 on a mismatch. */
   readonly selfCheck?: boolean;
+  /** At most this much scratch per core (a network's tile gets what its tiling leaves), else all L1 has left. */
+  readonly scratchBudget?: number;
 }
 
 const align4 = (n: number): number => Math.ceil(n / 4) * 4;
-
-function quantizationBytes(data: LayerData): Uint8Array {
-  return wordsToBytes(data.quantization.flatMap((q) => [q.bias, q.shift, q.multiplier]));
-}
 
 export function layerProgram(data: LayerData, variant: Variant, pattern: SparsityPattern | undefined, cores: number, options: LayerProgramOptions = {}): LayerProgram {
   const { spec } = data;
@@ -67,7 +65,7 @@ export function layerProgram(data: LayerData, variant: Variant, pattern: Sparsit
   if (!Number.isInteger(cores) || cores < 1 || cores > MAX_CLUSTER_CORES) throw new LayerSpecError('cores', `must be 1 to ${MAX_CLUSTER_CORES}, not ${cores}`);
   const generator = generatorFor(spec, variant);
   const image = generator.weightImage(data, pattern);
-  const quantization = quantizationBytes(data);
+  const quantization = quantizationImage(data.quantization);
   const outputBytes = outputPixels(spec) * spec.outC;
   const tensors = {
     input: align4(data.input.length),
@@ -86,7 +84,7 @@ export function layerProgram(data: LayerData, variant: Variant, pattern: Sparsit
   };
   const left = PULP_L1.size - tensors.input - tensors.weights - tensors.quantization - tensors.output;
   if (left < 0) throw tooLarge(tensors);
-  const scratchBytes = generator.scratchBytes(spec, pattern, Math.floor(left / cores / 4) * 4);
+  const scratchBytes = generator.scratchBytes(spec, pattern, Math.min(options.scratchBudget ?? Infinity, Math.floor(left / cores / 4) * 4));
   const footprint = { ...tensors, scratch: scratchBytes * cores };
   const total = footprint.input + footprint.weights + footprint.quantization + footprint.scratch + footprint.output;
   if (total > PULP_L1.size) throw tooLarge(footprint);

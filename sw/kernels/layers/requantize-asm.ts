@@ -4,7 +4,8 @@
  * register before its rounding shift) or already in the accumulator, whose initial value it can be.
  * Every layer kernel emits its outputs through this function.
  */
-import { outputRange } from '../../layers/requantize.js';
+import { type ChannelQuantization, outputRange } from '../../layers/requantize.js';
+import { wordsToBytes } from '../words.js';
 import type { LayerSpec, OutputType } from '../../layers/spec.js';
 
 /**
@@ -28,4 +29,9 @@ export function requantizeLines(spec: LayerSpec, acc: string, shift: string, mul
     `  cv.mulsrn ${acc}, ${acc}, ${multiplier}, 15`,
     outputClipLine(spec.output, spec.relu, acc),
   ];
+}
+
+/** The channels' quantization records as the kernels read them from L1: bias, shift, multiplier, a word each. */
+export function quantizationImage(quantization: readonly ChannelQuantization[]): Uint8Array {
+  return wordsToBytes(quantization.flatMap((q) => [q.bias, q.shift, q.multiplier]));
 }

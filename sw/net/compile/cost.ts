@@ -1,8 +1,8 @@
 /**
- * The cost model that picks tile sizes (docs/compiler.md#cost-model): a tile's compute from its
- * kernel's inner-loop bound (VariantGenerator.bound) and its output count, a transfer's cycles from
- * the DMA's latency and bandwidth, and the pipeline they make with double buffering: while the
- * cores compute tile k the DMA brings tile k+1 in, so each step costs the larger of the two.
+ * The cost model that ranks tilings (docs/compiler.md#cost-model): a tile's compute from its
+ * kernel's inner-loop bound (VariantGenerator.bound) times KERNEL_OVERHEAD, a transfer's cycles from
+ * the DMA's latency and bandwidth; with double buffering the DMA brings tile k+1 in while the cores
+ * compute tile k, so each tile costs the larger of the two (layer-tiles.ts evaluates a tiling).
  */
 import type { Cycles } from '../../../isa/types.js';
 
@@ -27,16 +27,3 @@ export const TILE_OVERHEAD: Cycles = 200;
 export const KERNEL_OVERHEAD = 1.3;
 
 export const transferCycles = (bytes: number, dma: DmaModel): Cycles => (bytes === 0 ? 0 : dma.latency + Math.ceil(bytes / dma.bandwidth));
-
-/** One tile as the model sees it: its compute and the cycles of the transfers that fill it. */
-export interface StepEstimate {
-  readonly compute: Cycles;
-  readonly fill: Cycles;
-}
-
-/** The first tile's fill, then each tile's compute overlapped with the next one's fill. */
-export function pipelineCycles(steps: readonly StepEstimate[]): Cycles {
-  let total = steps[0]?.fill ?? 0;
-  for (let k = 0; k < steps.length; k++) total += Math.max(steps[k]!.compute + TILE_OVERHEAD, steps[k + 1]?.fill ?? 0);
-  return total;
-}

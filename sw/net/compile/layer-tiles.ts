@@ -12,7 +12,7 @@ import type { LayerData } from '../../layers/data.js';
 import { type LayerSpec, LayerSpecError, type Variant, outputHeight, outputWidth, reductionLength } from '../../layers/spec.js';
 import type { VariantGenerator } from '../../kernels/layers/generator.js';
 import { generatorFor } from '../../kernels/layers/registry.js';
-import { wordsToBytes } from '../../kernels/words.js';
+import { quantizationImage } from '../../kernels/layers/requantize-asm.js';
 import type { LayerNode, Network } from '../graph.js';
 import { measureTile } from './measure.js';
 import { partFill, partTransfer } from './regions.js';
@@ -87,9 +87,6 @@ function groupCandidates(outC: number): number[] {
   for (const g of [2, 1]) if (g < outC) sizes.add(g);
   return [...sizes];
 }
-
-const quantizationBytes = (node: LayerNode, c0: number, c1: number): Uint8Array =>
-  wordsToBytes(node.quantization.slice(c0, c1).flatMap((q) => [q.bias, q.shift, q.multiplier]));
 
 /**
  * The group's layer data as the generators take it. Weights read from a tensor at run time are
@@ -212,7 +209,7 @@ function buildTiles(node: LayerNode, impl: Implementation, generator: VariantGen
   let weightBytes = 0;
   const imageCapacity = setSizes(node, rows, group, 0);
   for (const [c0, c1] of blocks(layer.outC, group)) {
-    const quantization = quantizationBytes(node, c0, c1);
+    const quantization = quantizationImage(node.quantization.slice(c0, c1));
     weightBytes += quantization.length;
     const quantizationBlob = context.constants.add(node.name, `quantization ${c0}..${c1 - 1}`, quantization);
     // A kernel's weight image may depend on the tile's shape (a sparse matmul's one-token tile):

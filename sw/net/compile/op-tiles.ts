@@ -37,6 +37,18 @@ export interface RowPlan {
   readonly scratch: Addr;
 }
 
+/**
+ * The most rows per tile whose buffers (`bytes` for a block of rows in one or two sets) fit
+ * `limit`: the whole tensor in one set when two would fit (the other half of L1 stays free for the
+ * next node's first fills), else blocks in two sets so transfers overlap compute, else (not even
+ * one row fits twice) blocks in one set.
+ */
+function largestBlock(total: number, bytes: (rows: number, sets: 1 | 2) => number, limit: number): { rows: number; sets: 1 | 2 } | undefined {
+  if (bytes(total, 2) <= limit) return { rows: total, sets: 1 };
+  for (const sets of [2, 1] as const) for (let rows = total - 1; rows >= 1; rows--) if (bytes(rows, sets) <= limit) return { rows, sets };
+  return undefined;
+}
+
 export function tileRows(op: RowOperator, context: TilingContext): TiledLayer {
   const { node, output } = op;
   const rowBytes = output.shape.c;
@@ -46,15 +58,9 @@ export function tileRows(op: RowOperator, context: TilingContext): TiledLayer {
   const perRow = (op.inputs.length + 1) * rowBytes;
   const setFor = (rows: number): number => (op.inputs.length + 1) * align4(rows * rowBytes);
   const fixed = constantBytes + scratchBytes;
-  let rows = Math.min(totalRows, Math.floor((context.l1.bytes - fixed) / 2 / perRow));
-  let sets: 1 | 2 = rows >= totalRows ? 1 : 2;
-  while (rows > 0 && fixed + sets * setFor(rows) > context.l1.bytes) rows--;
-  if (rows < 1) {
-    sets = 1;
-    rows = Math.min(totalRows, Math.floor((context.l1.bytes - fixed) / perRow));
-    while (rows > 0 && fixed + setFor(rows) > context.l1.bytes) rows--;
-  }
-  if (rows < 1) throw new LayerSpecError('tile', `node '${node.name}' (${node.op}): one row of ${rowBytes} bytes and its buffers do not fit the ${context.l1.bytes} bytes of L1: give the cluster more L1 (--l1)`);
+  const block = largestBlock(totalRows, (rows, sets) => fixed + sets * setFor(rows), context.l1.bytes);
+  if (!block) throw new LayerSpecError('tile', `node '${node.name}' (${node.op}): one row of ${rowBytes} bytes and its buffers do not fit the ${context.l1.bytes} bytes of L1: give the cluster more L1 (--l1)`);
+  const { rows, sets } = block;
   const setBytes = setFor(rows);
   const constantAt = context.l1.start + sets * setBytes;
   const scratch = constantAt + constantBytes;
@@ -104,16 +110,9 @@ export function tilePool(op: PoolOperator, context: TilingContext): TiledLayer {
   const outRowBytes = output.shape.w * output.shape.c;
   const inRowBytes = input.shape.w * input.shape.c;
   const setFor = (rows: number): number => align4(inputRowsFor(whole, rows) * inRowBytes) + align4(rows * outRowBytes);
-  const fits = (rows: number, sets: number): boolean => sets * setFor(rows) <= context.l1.bytes;
-  let rows = outH;
-  while (rows > 0 && !fits(rows, rows >= outH ? 1 : 2)) rows--;
-  let sets: 1 | 2 = rows >= outH ? 1 : 2;
-  if (rows < 1) {
-    sets = 1;
-    rows = outH;
-    while (rows > 0 && !fits(rows, 1)) rows--;
-  }
-  if (rows < 1) throw new LayerSpecError('tile', `node '${node.name}' (${node.op}): one output row's input rows (${inputRowsFor(whole, 1) * inRowBytes} bytes) do not fit the ${context.l1.bytes} bytes of L1: give the cluster more L1 (--l1)`);
+  const block = largestBlock(outH, (rows, sets) => sets * setFor(rows), context.l1.bytes);
+  if (!block) throw new LayerSpecError('tile', `node '${node.name}' (${node.op}): one output row's input rows (${inputRowsFor(whole, 1) * inRowBytes} bytes) do not fit the ${context.l1.bytes} bytes of L1: give the cluster more L1 (--l1)`);
+  const { rows, sets } = block;
   const setBytes = setFor(rows);
   const codes = new Map<string, string[]>();
   const tiles = blocks(outH, rows).map(([o0, o1], k): Tile => {

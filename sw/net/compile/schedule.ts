@@ -26,8 +26,6 @@ export interface Schedule {
   /** Queued before the first tile (then every core meets at a barrier). */
   readonly prologue: Transfer[];
   readonly steps: readonly Step[];
-  /** Fills skipped because the range already held their content. */
-  readonly reusedFills: number;
 }
 
 interface Region {
@@ -56,7 +54,6 @@ export function schedule(tiles: readonly Tile[]): Schedule {
   /** The step that queued the last drain of each tensor. */
   const completedAt = new Map<string, number>();
   let regions: Region[] = [];
-  let reusedFills = 0;
   const claim = (range: L1Range, step: number, content: string | undefined, drain: Transfer | undefined): { lastUse: number; drains: Transfer[] } => {
     const end = range.start + range.bytes;
     const hit = regions.filter((r) => overlaps(r, range));
@@ -76,7 +73,6 @@ export function schedule(tiles: readonly Tile[]): Schedule {
       const range = l1Range(fill);
       const held = regions.find((r) => r.start === range.start && r.end === range.start + range.bytes && r.content === fill.content);
       if (held) {
-        reusedFills++;
         regions = regions.map((r) => (r === held ? { ...r, lastUse: k } : r));
         continue;
       }
@@ -95,7 +91,7 @@ export function schedule(tiles: readonly Tile[]): Schedule {
     }
     needed.push(needs);
   });
-  const result = { prologue, steps, reusedFills };
+  const result = { prologue, steps };
   const ids = transferIds(result);
   steps.forEach((step, k) => {
     const wait = needed[k]!.reduce<Transfer | undefined>((last, t) => (!last || ids.get(t)! > ids.get(last)! ? t : last), undefined);

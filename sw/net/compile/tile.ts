@@ -49,9 +49,6 @@ export interface Tile {
   readonly drains: readonly Transfer[];
 }
 
-/** The size of a transfer. */
-export const transferBytes = (t: Transfer): number => t.length * t.rows;
-
 /** The L1 range a transfer touches (rows l1Stride apart). */
 export const l1Range = (t: Transfer): L1Range => ({ start: t.l1, bytes: (t.rows - 1) * t.l1Stride + t.length });
 
