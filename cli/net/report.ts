@@ -26,13 +26,15 @@ export function layerTable(rows: readonly LayerRow[]): string {
   return formatTable(HEADER, cells, align);
 }
 
-/** Bytes of each memory level: code and tables, activations at their peak, weights. */
+/** Bytes of each memory level: code and tables, activations at their peak, weights, the staging area. */
 export interface MemorySummary {
   readonly codeBytes: number;
   readonly distinctTileCodes: number;
   readonly tiles: number;
   readonly peakActivationBytes: { readonly l2: number; readonly l3: number };
   readonly weightBytes: { readonly l2: number; readonly l3: number };
+  /** L2 bytes where weights from L3 wait for their fill (two slots; 0: nothing staged). */
+  readonly stagingBytes: number;
 }
 
 export function memorySummary(compiled: CompiledNetwork): MemorySummary {
@@ -42,6 +44,7 @@ export function memorySummary(compiled: CompiledNetwork): MemorySummary {
     tiles: compiled.tiles.length,
     peakActivationBytes: compiled.memory.arena,
     weightBytes: compiled.memory.constantBytes,
+    stagingBytes: 2 * compiled.schedule.stagingSlotBytes,
   };
 }
 
@@ -51,6 +54,7 @@ export function memoryLines(summary: MemorySummary): string {
     `code and tables  ${kib(summary.codeBytes)} in L2 (${summary.distinctTileCodes} distinct tile codes, ${summary.tiles} tiles)`,
     `activations      ${kib(summary.peakActivationBytes.l2)} in L2, ${kib(summary.peakActivationBytes.l3)} in L3 (peak, tensors sharing memory by lifetime)`,
     `weights          ${kib(summary.weightBytes.l2)} in L2, ${kib(summary.weightBytes.l3)} in L3 (values, indices and quantization)`,
+    ...(summary.stagingBytes > 0 ? [`staging          ${kib(summary.stagingBytes)} in L2 (weights from L3 on their way to layers with one buffer set)`] : []),
   ].join('\n');
 }
 

@@ -2,9 +2,10 @@
 // layers after a run on the cluster, for dense and sparse kernels, 1 and 8 cores, and an L1 small
 // enough to force row tiles, channel groups and many DMA transfers.
 import { describe, expect, it } from 'vitest';
-import { PULP_L1, PULP_L2 } from '../../isa/platform/memory-map.js';
+import { PULP_L1, PULP_L2, PULP_L3 } from '../../isa/platform/memory-map.js';
 import type { SparsityPattern } from '../../isa/xnmsparse/gather.js';
 import { type CompileOptions, CompileError, compileNetwork } from '../../sw/net/compile/compile.js';
+import { isStagingCopy } from '../../sw/net/compile/schedule.js';
 import { runNetwork } from '../../sw/net/run.js';
 import type { Variant } from '../../sw/layers/spec.js';
 import { chainNetwork } from './network-support.js';
@@ -79,6 +80,23 @@ describe('compiled networks run bit-exact on the cluster', () => {
   it('says which layer cannot fit a tiny L1', () => {
     const { network: net, input } = network(false);
     expect(() => compileNetwork(net, input, options(8, 1024, 'dense'))).toThrow(/layer 'l0'.*L1/);
+  });
+
+  it('stages weights from L3 through L2 where a layer has one buffer set, bit-exact', () => {
+    const { network: net, input, golden } = network(false);
+    // 56 KiB of L2 leave the code, tables and activations, not the weights: they go to L3.
+    const compiled = compileNetwork(net, input, { ...options(1, 16 * 1024, 'dense'), l2: { ...PULP_L2, size: 56 * 1024 }, l3: PULP_L3, l3Dma: { latency: 26, bandwidth: 2 } });
+    expect(compiled.memory.constantBytes.l3).toBeGreaterThan(0);
+    const copies = [...compiled.schedule.prologue, ...compiled.schedule.steps.flatMap((s) => s.queue)].filter(isStagingCopy);
+    expect(copies.length).toBeGreaterThan(0);
+    expect(compiled.schedule.stagingSlotBytes).toBeGreaterThan(0);
+    for (const copy of copies) {
+      expect(copy.fill.external.kind).toBe('constant');
+      expect(compiled.schedule.stagedFrom.get(copy.fill)).toBe(copy.to);
+      expect(copy.to.offset + copy.fill.length).toBeLessThanOrEqual(2 * compiled.schedule.stagingSlotBytes);
+    }
+    const run = runNetwork(compiled);
+    for (const [tensor, bytes] of golden) expect(run.readTensor(tensor), tensor).toEqual(bytes);
   });
 });
 

@@ -11,6 +11,10 @@
  * pixels x and x + 1 (groupStep 1). Every input byte is transposed once per team (plus the
  * columns two words share at their seams) and serves all kH * kW windows that read it.
  *
+ * A row of at most four output pixels would leave half of such a pass's lanes empty (Q = 2 for
+ * x + 1 to stay clear of the next pass). There a pass is two rows instead: Q = 1, its first word
+ * holds row y's pixels, its second row y + 1's, stride rows of the buffer further on (passRows 2).
+ *
  * Layers with a 1x1 kernel and stride 1 (pointwise, fc, matmul) are one flat row of pixels; their
  * buffer holds one pass of 8 consecutive pixels (laneStep 1, groupStep 4). A single pixel (fc, a
  * one-token matmul) has one word per position, {x, 0, 0, 0}, consecutive words on consecutive TCDM
@@ -35,6 +39,10 @@ export interface BufferGeometry {
   readonly outRows: number;
   readonly outCols: number;
   readonly passesPerRow: number;
+  /** Output rows of one pass: 2 when a row has at most four pixels (the two words are two rows), else 1. */
+  readonly passRows: number;
+  /** From a pass's first word to its second: output pixels, and bytes of the buffer. */
+  readonly secondWord: { readonly pixels: number; readonly bytes: number };
   /** Output columns between the lanes of a word, and between a pass's two words. */
   readonly laneStep: number;
   readonly groupStep: number;
@@ -58,10 +66,12 @@ export function bufferGeometry(spec: LayerSpec): BufferGeometry {
   const outRows = flat ? 1 : outputHeight(spec);
   const outCols = flat ? inCols : outputWidth(spec);
   // A convolution's row: Q columns per lane, Q even so that a pass's two words (x, x + 1) never
-  // overlap the next pass's; its phase adds the window's columns to the last word.
-  const laneStep = flat ? 1 : 2 * Math.ceil(Math.ceil(outCols / LANES) / 2);
+  // overlap the next pass's; its phase adds the window's columns to the last word. Rows of at
+  // most four pixels: Q = 1 and a pass's words on two rows.
+  const passRows = !flat && outCols <= LANES && outRows > 1 ? 2 : 1;
+  const laneStep = flat || passRows === 2 ? 1 : 2 * Math.ceil(Math.ceil(outCols / LANES) / 2);
   const groupStep = flat ? LANES : 1;
-  const passesPerRow = flat ? Math.ceil(outCols / PASS_PIXELS) : laneStep / 2;
+  const passesPerRow = flat ? Math.ceil(outCols / PASS_PIXELS) : Math.max(1, laneStep / 2);
   const seamWords = flat ? 0 : Math.floor((spec.kW - 1) / spec.stride);
   const singlePixel = flat && inCols === 1;
   const windowWords = singlePixel ? 1 : flat ? PASS_PIXELS / LANES : laneStep + seamWords;
@@ -71,8 +81,13 @@ export function bufferGeometry(spec: LayerSpec): BufferGeometry {
   const phaseWords = (spec.stride * windowWords) % 2 === 1 && !singlePixel ? windowWords + 1 : windowWords;
   const phaseBytes = 4 * phaseWords;
   const channelBytes = spec.stride * phaseBytes;
-  return { flat, inRows, inCols, outRows, outCols, passesPerRow, laneStep, groupStep, phaseWords, seamWords, phaseBytes, channelBytes, rowBytes: spec.inC * channelBytes };
+  const rowBytes = spec.inC * channelBytes;
+  const secondWord = passRows === 2 ? { pixels: outCols, bytes: spec.stride * rowBytes } : { pixels: groupStep, bytes: 4 };
+  return { flat, inRows, inCols, outRows, outCols, passesPerRow, passRows, secondWord, laneStep, groupStep, phaseWords, seamWords, phaseBytes, channelBytes, rowBytes };
 }
+
+/** The layer's passes, row after row. */
+export const passCount = (geometry: BufferGeometry): number => Math.ceil(geometry.outRows / geometry.passRows) * geometry.passesPerRow;
 
 /** Byte offset of weight position k (im2col order ky, kx, c) from a pass's base. */
 export function positionOffset(spec: LayerSpec, geometry: BufferGeometry, k: number): number {
@@ -84,28 +99,33 @@ export function positionOffset(spec: LayerSpec, geometry: BufferGeometry, k: num
 
 /**
  * One pass: the output pixels x0 + g * groupStep + l * laneStep of one row (group g = 0, 1, lane l =
- * 0..3); valid[g] of each group's lanes exist (always the first ones).
+ * 0..3), or with passRows 2, pixels x0 + l of rows row and row + 1 (group g, row + g); valid[g] of
+ * each group's lanes exist (always the first ones).
  */
 export interface Pass {
   /** Its place in the layer's passes, row after row. */
   readonly index: number;
   readonly row: number;
+  /** The last output row it computes. */
+  readonly lastRow: number;
   readonly x0: number;
   readonly valid: readonly [number, number];
 }
 
 export function passAt(geometry: BufferGeometry, index: number): Pass {
-  const row = Math.floor(index / geometry.passesPerRow);
+  const row = Math.floor(index / geometry.passesPerRow) * geometry.passRows;
   const x0 = (index % geometry.passesPerRow) * (geometry.flat ? PASS_PIXELS : 2);
   const lanes = (g: number): number => {
+    if (geometry.passRows === 2) return row + g < geometry.outRows ? Math.min(LANES, geometry.outCols) : 0;
     let n = 0;
     while (n < LANES && pixelOf(geometry, x0, g, n) < geometry.outCols) n++;
     return n;
   };
-  return { index, row, x0, valid: [lanes(0), lanes(1)] };
+  const valid: [number, number] = [lanes(0), lanes(1)];
+  return { index, row, lastRow: geometry.passRows === 2 && valid[1] > 0 ? row + 1 : row, x0, valid };
 }
 
-/** The output column of a pass's group g, lane l. */
+/** The output column of a pass's group g, lane l (passRows 1), or of buffer word g, lane l from x0 (the fill's view). */
 export const pixelOf = (geometry: BufferGeometry, x0: number, g: number, l: number): number => x0 + g * geometry.groupStep + l * geometry.laneStep;
 
 /**
@@ -123,34 +143,39 @@ export interface CoreShare {
 
 /**
  * The passes are split into ranges, one per team of cores; each team's members split its passes
- * and the output channels again. Of the splits whose largest share (passes x channels) is
- * smallest, the one whose busiest core fills the fewest buffer bytes when the scratch per core is
+ * and the output channels again. Of the splits whose busiest core computes the fewest passes x
+ * channels, the one whose busiest core fills the fewest buffer bytes when the scratch per core is
  * known (a team fills its buffer once for all its members, an equal part each), then the one with
  * the fewest passes per core (each costs a call and its setup), then the one with the most teams
- * (fewer cores meeting at barriers).
+ * (fewer cores meeting at barriers). When a team's rows come in several chunks, its members meet
+ * at a barrier after each: a chunk takes as long as its busiest member, so the work counted is
+ * the sum over the chunks (splitting the channels keeps every member busy in each chunk), and a
+ * team whose pooled scratch holds no pass's rows is no candidate.
  */
 export function coreShares(spec: LayerSpec, cores: number, scratchBytes?: number): CoreShare[] {
   const geometry = bufferGeometry(spec);
-  const passes = geometry.outRows * geometry.passesPerRow;
+  const passes = passCount(geometry);
   const { least } = rowsWanted(spec);
   const candidates: { teams: number; size: number; passParts: number; channelParts: number; work: number; fill: number; ownPasses: number }[] = [];
   for (let teams = 1; teams <= Math.min(passes, cores); teams++) {
     const size = Math.floor(cores / teams);
     const teamPasses = Math.ceil(passes / teams);
+    if (scratchBytes !== undefined && size * scratchBytes < least * geometry.rowBytes) continue;
+    // The busiest team's chunks, when the scratch is known (else one chunk).
+    const chunks = scratchBytes === undefined ? [{ start: 0, count: teamPasses, inputRows: 0 }] : chunkRanges(spec, teamPasses, teamRows(spec, scratchBytes, size));
+    const inputRows = chunks.reduce((sum, chunk) => sum + chunk.inputRows, 0);
     for (let passParts = 1; passParts <= Math.min(size, teamPasses); passParts++) {
       const channelParts = Math.min(spec.outC, Math.floor(size / passParts));
-      const ownPasses = Math.ceil(teamPasses / passParts);
-      const work = ownPasses * Math.ceil(spec.outC / channelParts);
-      let fill = 0;
-      if (scratchBytes !== undefined) {
-        // The busiest team's buffer rows, over all its chunks, shared by its members.
-        const pooled = size * scratchBytes;
-        const rows = pooled < least * geometry.rowBytes ? Infinity : chunksOf(spec, { start: 0, count: teamPasses }, teamRows(spec, scratchBytes, size)).reduce((sum, chunk) => sum + chunk.inputRows, 0);
-        fill = (rows * geometry.rowBytes) / size;
-      }
-      candidates.push({ teams, size, passParts, channelParts, work, fill, ownPasses });
+      const parts = splitRange(teamPasses, passParts);
+      const channelsEach = Math.ceil(spec.outC / channelParts);
+      const overlap = (a: Range, b: Range): number => Math.max(0, Math.min(a.start + a.count, b.start + b.count) - Math.max(a.start, b.start));
+      const work = chunks.reduce((sum, chunk) => sum + Math.max(...parts.map((part) => overlap(part, chunk))) * channelsEach, 0);
+      const fill = (inputRows * geometry.rowBytes) / size;
+      candidates.push({ teams, size, passParts, channelParts, work, fill, ownPasses: Math.ceil(teamPasses / passParts) });
     }
   }
+  // No team holds the rows of a pass: teamRows says so.
+  if (candidates.length === 0) teamRows(spec, scratchBytes!, cores);
   const better = (a: (typeof candidates)[number], b: (typeof candidates)[number]): boolean =>
     a.work !== b.work ? a.work < b.work : a.fill !== b.fill ? a.fill < b.fill : a.ownPasses !== b.ownPasses ? a.ownPasses < b.ownPasses : a.teams > b.teams;
   const best = candidates.reduce((a, b) => (better(b, a) ? b : a));
@@ -199,7 +224,7 @@ export const zeroBytes = (spec: LayerSpec): number => roundUp(spec.inC + 3, 4);
 /** Buffer rows of the whole layer (flat layers: one pass) and the fewest a pass needs. */
 export function rowsWanted(spec: LayerSpec): { readonly all: number; readonly least: number } {
   const geometry = bufferGeometry(spec);
-  return geometry.flat ? { all: 1, least: 1 } : { all: inputRowsFor(spec, 0, geometry.outRows - 1), least: spec.kH };
+  return geometry.flat ? { all: 1, least: 1 } : { all: inputRowsFor(spec, 0, geometry.outRows - 1), least: inputRowsFor(spec, 0, geometry.passRows - 1) };
 }
 
 /**
@@ -243,15 +268,20 @@ export function chunksOf(spec: LayerSpec, passes: Range, capacity: number): Chun
   const close = (): void => {
     if (current.length === 0) return;
     const first = current[0]!.row;
-    const last = current[current.length - 1]!.row;
+    const last = current[current.length - 1]!.lastRow;
     chunks.push({ passes: current, firstInputRow: geometry.flat ? 0 : first * spec.stride - spec.pad.top, inputRows: geometry.flat ? 1 : inputRowsFor(spec, first, last) });
     current = [];
   };
   for (let index = passes.start; index < passes.start + passes.count; index++) {
     const pass = passAt(geometry, index);
-    if (current.length > 0 && (geometry.flat || inputRowsFor(spec, current[0]!.row, pass.row) > capacity)) close();
+    if (current.length > 0 && (geometry.flat || inputRowsFor(spec, current[0]!.row, pass.lastRow) > capacity)) close();
     current.push(pass);
   }
   close();
   return chunks;
+}
+
+/** chunksOf's chunks of a team's first `count` passes, as ranges of pass indices with their input rows. */
+function chunkRanges(spec: LayerSpec, count: number, capacity: number): (Range & { readonly inputRows: number })[] {
+  return chunksOf(spec, { start: 0, count }, capacity).map((chunk) => ({ start: chunk.passes[0]!.index, count: chunk.passes.length, inputRows: chunk.inputRows }));
 }

@@ -51,6 +51,10 @@ export interface PassKernel {
   passRoutine(spec: LayerSpec, geometry: BufferGeometry, groups: number, valid: readonly number[], label: string): string[];
 }
 
+/** A pass routine's first lines: a2 = its second word's base (clobbers t0). */
+export const secondWordLines = (geometry: BufferGeometry): string[] =>
+  addConstantLines('a2', 'a1', geometry.secondWord.bytes, 't0').map((line, i, all) => (i === all.length - 1 ? `${line}        # the second word${geometry.passRows === 2 ? ': the next output row' : ''}` : line));
+
 const passLabel = (kernel: PassKernel, valid: readonly number[]): string => `${kernel.prefix}_pass_${valid.join('_')}`;
 
 /** The channels from `rotation` on, then the first ones. */
@@ -173,7 +177,8 @@ export function passOutputLines(spec: LayerSpec, geometry: BufferGeometry, valid
   const end = [`${label}_end:`, ...options.epilogue, '  ret'];
   const lines: string[] = [];
   const laneBytes = geometry.laneStep * spec.outC;
-  const outputOffset = (g: number, l: number): number => g * geometry.groupStep * spec.outC + l * laneBytes;
+  const wordBytes = geometry.secondWord.pixels * spec.outC;
+  const outputOffset = (g: number, l: number): number => g * wordBytes + l * laneBytes;
   const requantized = (g: number, l: number): string[] => requantizeLines(spec, acc[4 * g + l]!, shift, multiplier, bias);
   if (outputOffset(1, LANES - 1) < 2048) {
     // Every output at a 12-bit offset from a0.
@@ -183,7 +188,7 @@ export function passOutputLines(spec: LayerSpec, geometry: BufferGeometry, valid
   }
   // Else word 1's outputs from its own pointer, word 0's from a0, which its stores move on and the end takes back.
   lines.push(`  li ${laneStride}, ${laneBytes}               # output bytes between lanes`);
-  if (valid[1]! > 0) lines.push(...addConstantLines(word1, 'a0', geometry.groupStep * spec.outC, word1).map((line, i, all) => (i === all.length - 1 ? `${line}        # group 1's first output` : line)));
+  if (valid[1]! > 0) lines.push(...addConstantLines(word1, 'a0', wordBytes, word1).map((line, i, all) => (i === all.length - 1 ? `${line}        # group 1's first output` : line)));
   for (const g of options.order) for (let l = 0; l < valid[g]!; l++) lines.push(...requantized(g, l), `  cv.sb ${acc[4 * g + l]}, (${g === 0 ? 'a0' : word1}), ${laneStride}`);
   lines.push(...addConstantLines('a0', 'a0', 1 - valid[0]! * laneBytes, word1).map((line, i, all) => (i === all.length - 1 ? `${line}      # the next channel's first output` : line)), ...end);
   return lines;

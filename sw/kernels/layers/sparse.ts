@@ -37,7 +37,7 @@ import type { LayerSpec } from '../../layers/spec.js';
 import type { VariantGenerator } from './generator.js';
 import { transposeLines } from './sparse-fill.js';
 import { type BufferGeometry, coreShares, scratchBytesFor } from './sparse-geometry.js';
-import { groupsPerChannel, offsetWeightImage, type PassKernel, passesCode, passOutputLines, QUANTIZATION_LOADS } from './sparse-passes.js';
+import { groupsPerChannel, offsetWeightImage, type PassKernel, passesCode, passOutputLines, QUANTIZATION_LOADS, secondWordLines } from './sparse-passes.js';
 
 /** Instructions of the inner loop per group of four non-zeros (see the header). */
 const GROUP_INSTRUCTIONS = 41;
@@ -79,7 +79,7 @@ function passRoutine(spec: LayerSpec, geometry: BufferGeometry, groups: number, 
   const [first, dot] = spec.inputSigned ? ['cv.dotsp.b', 'cv.sdotsp.b'] : ['cv.dotusp.b', 'cv.sdotusp.b'];
   const lines = [
     `${label}:                   # ${valid.join(' + ')} output pixels, every channel of the core`,
-    '  addi a2, a1, 4                 # the second word',
+    ...secondWordLines(geometry),
     `  cv.setup 1, gp, ${label}_end`,
     '  # the first group starts the accumulators',
     ...groupBody(first),

@@ -39,7 +39,7 @@
 import type { LayerSpec } from '../../layers/spec.js';
 import { selectorLines } from './sparse-fill.js';
 import type { BufferGeometry } from './sparse-geometry.js';
-import { type OutputRegisters, passOutputLines } from './sparse-passes.js';
+import { type OutputRegisters, passOutputLines, secondWordLines } from './sparse-passes.js';
 
 /** Groups per chunk at most. */
 const CHUNK_GROUPS = 5;
@@ -151,7 +151,7 @@ export function twoWordPassRoutine(spec: LayerSpec, geometry: BufferGeometry, gr
   const fullChunk = (index: number): string[] => chunk(spec, index, chunks, CHUNK_GROUPS, lanes);
   const lines = [
     `${label}:                   # ${valid.join(' + ')} output pixels, every channel of the core`,
-    '  addi a2, a1, 4                 # the second word',
+    ...secondWordLines(geometry),
     '  csrw mscratch, ra              # ra holds stream words; back before the return',
     `  cv.setup 1, gp, ${label}_end`,
     ...chunk(spec, 0, chunks, first, lanes),

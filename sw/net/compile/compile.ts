@@ -118,22 +118,33 @@ export function compileNetwork(network: Network, input: Uint8Array, options: Com
     tiles.push(...tiled.tiles);
     return { node, implementation: tiled.implementation, firstStep, lastStep: tiles.length - 1, tiling: tiled.summary, weightBytes: tiled.weightBytes };
   });
-  const plan = schedule(tiles);
   const instructionSet: InstructionSet = nodes.some((n) => n.implementation && generatorFor((n.node as LayerNode).spec, n.implementation.variant).instructionSet === 'cv32e40p+xnmsparse')
     ? 'cv32e40p+xnmsparse'
     : 'cv32e40p';
   const table = INSTRUCTION_TABLES[instructionSet];
   const file = `${network.name}.S`;
+  const lives = lifetimes(network, nodes, tiles.length, options.keepTensors ?? false);
 
-  // Pass 1: the code and tables' size, with every far address 0.
-  const sizing = networkSource(network.name, tiles, plan, options.cores, () => 0);
-  const codeEnd = sectionEnd(assemble(sizing.source, { file, table, base: options.l2.base }).sections, options.l2);
-  if (codeEnd > options.l2.base + options.l2.size) {
-    throw new CompileError(`network '${network.name}': its code and tables take ${codeEnd - options.l2.base} bytes (${tiles.length} tiles), more than the ${options.l2.size} bytes of L2: give the cluster more L2 (--l2)`);
-  }
-  const dataBase = { l2: Math.ceil(codeEnd / DATA_ALIGN) * DATA_ALIGN, l3: options.l3?.base ?? 0 };
-  const l2Free = options.l2.base + options.l2.size - dataBase.l2;
-  const memory = planMemory(lifetimes(network, nodes, tiles.length, options.keepTensors ?? false), constants.blobs, Math.max(0, l2Free), options.l3?.size ?? 0);
+  // Pass 1: the code and tables' size, with every far address 0, and where the data then goes.
+  // When constants land in L3, the fills that cannot overlap compute are staged through L2
+  // (schedule.ts): a second schedule and plan, with the staging area at the end of L2. L2 only
+  // shrinks for it, so the constants in L3 stay there.
+  const layout = (plan: Schedule) => {
+    const sizing = networkSource(network.name, tiles, plan, options.cores, () => 0);
+    const codeEnd = sectionEnd(assemble(sizing.source, { file, table, base: options.l2.base }).sections, options.l2);
+    if (codeEnd > options.l2.base + options.l2.size) {
+      throw new CompileError(`network '${network.name}': its code and tables take ${codeEnd - options.l2.base} bytes (${tiles.length} tiles), more than the ${options.l2.size} bytes of L2: give the cluster more L2 (--l2)`);
+    }
+    const dataBase = { l2: Math.ceil(codeEnd / DATA_ALIGN) * DATA_ALIGN, l3: options.l3?.base ?? 0 };
+    const stagingBytes = 2 * plan.stagingSlotBytes;
+    const l2Free = options.l2.base + options.l2.size - stagingBytes - dataBase.l2;
+    const memory = planMemory(lives, constants.blobs, Math.max(0, l2Free), options.l3?.size ?? 0);
+    return { plan, codeEnd, dataBase, memory, staging: options.l2.base + options.l2.size - stagingBytes };
+  };
+  const unstaged = layout(schedule(tiles));
+  const fromL3 = (fill: { external: External }): boolean => fill.external.kind === 'constant' && unstaged.memory.constants[fill.external.blob]!.level === 'l3';
+  const staged = unstaged.memory.constantBytes.l3 > 0 ? schedule(tiles, { fromL3 }) : unstaged.plan;
+  const { plan, codeEnd, dataBase, memory, staging } = staged.stagingSlotBytes > 0 ? layout(staged) : unstaged;
   const tensorAddress = (tensor: string): Addr => {
     const placement = memory.tensors.get(storageOf(network, tensor));
     if (!placement) throw new CompileError(`no tensor '${tensor}' in network '${network.name}'`);
@@ -142,6 +153,7 @@ export function compileNetwork(network: Network, input: Uint8Array, options: Com
   const constantBase = { l2: dataBase.l2 + align4(memory.arena.l2), l3: dataBase.l3 + align4(memory.arena.l3) };
   const address = (external: External): Addr => {
     if (external.kind === 'tensor') return tensorAddress(external.tensor);
+    if (external.kind === 'staging') return staging;
     const placement = memory.constants[external.blob]!;
     return constantBase[placement.level] + placement.offset;
   };

@@ -171,8 +171,14 @@ function evaluate(node: LayerNode, impl: Implementation, generator: VariantGener
   const tiles = rowTiles * groups;
   const inputFill = transferCycles(sizes.input, context.dma);
   const weightFill = transferCycles(sizes.weights + sizes.quantization, context.weightDma);
-  const transfers = inputFill + transferCycles(sizes.output, context.dma) + (weightFill * groups * Math.min(sets, rowTiles)) / tiles;
-  const cyclesFor = (tile: Cycles): Cycles => Math.round(inputFill + weightFill + tiles * (sets === 2 ? Math.max(tile + TILE_OVERHEAD, transfers) : tile + TILE_OVERHEAD + transfers));
+  const groupFills = (groups * Math.min(sets, rowTiles)) / tiles;
+  const transfers = inputFill + transferCycles(sizes.output, context.dma) + weightFill * groupFills;
+  // One set: the tile waits for its fills, but weights from L3 are staged through L2 while the
+  // tile before computes (schedule.ts), so the tile waits for L2's copy, and for L3 only where
+  // its copy takes longer than a tile.
+  const stagedTransfers = transfers + (transferCycles(sizes.weights + sizes.quantization, context.dma) - weightFill) * groupFills;
+  const oneSet = (tile: Cycles): Cycles => Math.max(tile + TILE_OVERHEAD + stagedTransfers, weightFill * groupFills);
+  const cyclesFor = (tile: Cycles): Cycles => Math.round(inputFill + weightFill + tiles * (sets === 2 ? Math.max(tile + TILE_OVERHEAD, transfers) : oneSet(tile)));
   // Measured with the scratch buildTiles gives it: what its shape takes of the largest shape's.
   const typical = shapes[Math.min(1, shapes.length - 1)]!.spec;
   return { rows, group, sets, setBytes, scratchBytes, typical: { spec: typical, scratchBytes: generator.scratchBytes(typical, impl.pattern, scratchBytes) }, cyclesFor, estimate: cyclesFor(compute) };

@@ -8,8 +8,7 @@ import type { Addr } from '../../../isa/types.js';
 import { assemblerEquates } from '../../../isa/platform/symbols.js';
 import { scopeLabels } from './labels.js';
 import { runtimeLines } from './runtime.js';
-import type { Schedule } from './schedule.js';
-import { transferIds } from './schedule.js';
+import { isStagingCopy, type Queued, type Schedule, transferIds } from './schedule.js';
 import type { External, Tile, Transfer } from './tile.js';
 
 export interface ProgramText {
@@ -23,13 +22,13 @@ const words = (values: readonly (number | string)[]): string => `  .word ${value
 export function networkSource(name: string, tiles: readonly Tile[], plan: Schedule, cores: number, address: (external: External) => Addr): ProgramText {
   const ids = transferIds(plan);
   const isFill = new Set<Transfer>(tiles.flatMap((t) => t.fills));
-  const record = (t: Transfer): string => {
-    const far = address(t.external) + t.external.offset;
-    return isFill.has(t)
-      ? words([far >>> 0, t.l1, t.length, t.rows, t.externalStride, t.l1Stride])
-      : words([t.l1, far >>> 0, t.length, t.rows, t.l1Stride, t.externalStride]);
+  const at = (external: External): Addr => (address(external) + external.offset) >>> 0;
+  const record = (q: Queued): string => {
+    if (isStagingCopy(q)) return words([at(q.fill.external), at(q.to), q.fill.length, 1, q.fill.length, q.fill.length]);
+    const far = at(plan.stagedFrom.get(q) ?? q.external);
+    return isFill.has(q) ? words([far, q.l1, q.length, q.rows, q.externalStride, q.l1Stride]) : words([q.l1, far, q.length, q.rows, q.l1Stride, q.externalStride]);
   };
-  const queue = (transfers: readonly Transfer[]): string[] => [words([transfers.length]), ...transfers.map(record)];
+  const queue = (transfers: readonly Queued[]): string[] => [words([transfers.length]), ...transfers.map(record)];
 
   const codeIndex = new Map<string, number>();
   const codeLines: string[] = [];

@@ -8,24 +8,51 @@
  * still reading ranges it overwrites. A transfer waited for by the very next tile was queued after
  * that tile's cores may already have passed the barrier, so the step gets a second barrier after
  * its queueing; anything queued earlier is known to be in the queue.
+ *
+ * Staging: a fill that can only be queued right before its tile (one buffer set: the tile before
+ * it used the same L1 bytes) and reads a constant from L3 would make its tile wait for L3's narrow
+ * bus. Such fills are staged: a copy of the constant into one of two alternating slots of a
+ * staging area in L2 is queued a step earlier, while the tile before computes, and the fill then
+ * reads the slot at L2's bandwidth. A slot is reused two staged tiles later, whose copy is queued
+ * after the fills that read it (the queue's order), so no copy overwrites a slot still to be read.
  */
-import type { L1Range, Tile, Transfer } from './tile.js';
-import { l1Range } from './tile.js';
+import type { External, Fill, L1Range, Tile, Transfer } from './tile.js';
+import { align4, l1Range } from './tile.js';
+
+/** A copy of a staged fill's source (`fill.external`) into its staging slot (`to`). */
+export interface StagingCopy {
+  readonly fill: Fill;
+  readonly to: External;
+}
+
+/** What the DMA is asked to do: a transfer between L1 and outside, or a staging copy. */
+export type Queued = Transfer | StagingCopy;
+
+export const isStagingCopy = (q: Queued): q is StagingCopy => 'fill' in q;
 
 export interface Step {
   readonly tile: number;
   /** The transfer the cores wait for before computing (the queue's order implies all before it), if any. */
   wait: Transfer | undefined;
-  /** Queued by core 0 after the tile's barrier: its drains, then fills for later tiles. */
-  readonly queue: Transfer[];
+  /** Queued by core 0 after the tile's barrier: its drains, then fills and staging copies for later tiles. */
+  readonly queue: Queued[];
   /** Whether the cores meet again after the queueing (the next tile waits for a transfer queued here). */
   barrier: boolean;
 }
 
 export interface Schedule {
   /** Queued before the first tile (then every core meets at a barrier). */
-  readonly prologue: Transfer[];
+  readonly prologue: Queued[];
   readonly steps: readonly Step[];
+  /** Bytes of one staging slot (0: nothing is staged); the area is two slots. */
+  readonly stagingSlotBytes: number;
+  /** Where each staged fill reads (its slot), instead of its own source. */
+  readonly stagedFrom: ReadonlyMap<Transfer, External>;
+}
+
+export interface ScheduleOptions {
+  /** Whether a fill's source is in L3 (worth staging when the fill cannot overlap compute). */
+  readonly fromL3?: (fill: Fill) => boolean;
 }
 
 interface Region {
@@ -41,16 +68,19 @@ interface Region {
 
 const overlaps = (r: Region, range: L1Range): boolean => r.start < range.start + range.bytes && range.start < r.end;
 
-export function schedule(tiles: readonly Tile[]): Schedule {
-  const prologue: Transfer[] = [];
+export function schedule(tiles: readonly Tile[], options: ScheduleOptions = {}): Schedule {
+  const prologue: Queued[] = [];
   const steps: Step[] = tiles.map((_, tile) => ({ tile, wait: undefined, queue: [], barrier: false }));
   /** The step at whose end each transfer is queued (-1: the prologue). */
   const placedAt = new Map<Transfer, number>();
   const needed: Transfer[][] = [];
-  const place = (transfer: Transfer, step: number): void => {
+  const place = (transfer: Queued, step: number): void => {
     (step < 0 ? prologue : steps[step]!.queue).push(transfer);
-    placedAt.set(transfer, step);
+    if (!isStagingCopy(transfer)) placedAt.set(transfer, step);
   };
+  const copies: { copy: { fill: Fill; to: External }; slot: number; offset: number }[] = [];
+  let stagedTiles = 0;
+  let stagingSlotBytes = 0;
   /** The step that queued the last drain of each tensor. */
   const completedAt = new Map<string, number>();
   let regions: Region[] = [];
@@ -69,6 +99,7 @@ export function schedule(tiles: readonly Tile[]): Schedule {
 
   tiles.forEach((tile, k) => {
     const needs: Transfer[] = [];
+    const staged: Fill[] = [];
     for (const fill of tile.fills) {
       const range = l1Range(fill);
       const held = regions.find((r) => r.start === range.start && r.end === range.start + range.bytes && r.content === fill.content);
@@ -82,6 +113,20 @@ export function schedule(tiles: readonly Tile[]): Schedule {
       if (at >= k) throw new Error(`schedule: tile ${k} (${tile.node}) needs a transfer that can only be queued at step ${at}`);
       place(fill, at);
       needs.push(fill);
+      if (at === k - 1 && k >= 1 && fill.rows === 1 && options.fromL3?.(fill)) staged.push(fill);
+    }
+    if (staged.length > 0) {
+      // The tile's staged constants packed in its slot (placed once the slot's size is known),
+      // copied a step before their fills.
+      const slot = stagedTiles++ % 2;
+      let offset = 0;
+      for (const fill of staged) {
+        const copy = { fill, to: { kind: 'staging', offset: 0 } as External };
+        copies.push({ copy, slot, offset });
+        place(copy, k - 2);
+        offset += align4(fill.length);
+      }
+      stagingSlotBytes = Math.max(stagingSlotBytes, offset);
     }
     for (const range of tile.scratch) needs.push(...claim(range, k, undefined, undefined).drains);
     for (const drain of tile.drains) {
@@ -91,7 +136,12 @@ export function schedule(tiles: readonly Tile[]): Schedule {
     }
     needed.push(needs);
   });
-  const result = { prologue, steps };
+  const stagedFrom = new Map<Transfer, External>();
+  for (const { copy, slot, offset } of copies) {
+    copy.to = { kind: 'staging', offset: slot * stagingSlotBytes + offset };
+    stagedFrom.set(copy.fill, copy.to);
+  }
+  const result = { prologue, steps, stagingSlotBytes, stagedFrom };
   const ids = transferIds(result);
   steps.forEach((step, k) => {
     const wait = needed[k]!.reduce<Transfer | undefined>((last, t) => (!last || ids.get(t)! > ids.get(last)! ? t : last), undefined);
@@ -101,9 +151,9 @@ export function schedule(tiles: readonly Tile[]): Schedule {
   return result;
 }
 
-/** The transfers in queue order, numbered from 1 as the DMA numbers them. */
-export function transferIds(s: Schedule): Map<Transfer, number> {
-  const ids = new Map<Transfer, number>();
+/** The transfers and staging copies in queue order, numbered from 1 as the DMA numbers them. */
+export function transferIds(s: Schedule): Map<Queued, number> {
+  const ids = new Map<Queued, number>();
   for (const t of [...s.prologue, ...s.steps.flatMap((step) => step.queue)]) ids.set(t, ids.size + 1);
   return ids;
 }

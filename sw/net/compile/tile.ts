@@ -12,10 +12,14 @@ export interface L1Range {
   readonly bytes: number;
 }
 
-/** The far end of a transfer: bytes of a tensor (its buffer in L2 or L3) or of a constant blob. */
+/**
+ * The far end of a transfer: bytes of a tensor (its buffer in L2 or L3), of a constant blob, or of
+ * the staging area in L2 where constants from L3 wait for their fill (schedule.ts).
+ */
 export type External =
   | { readonly kind: 'tensor'; readonly tensor: string; readonly offset: number }
-  | { readonly kind: 'constant'; readonly blob: number; readonly offset: number };
+  | { readonly kind: 'constant'; readonly blob: number; readonly offset: number }
+  | { readonly kind: 'staging'; readonly offset: number };
 
 /** A 1D or 2D copy between L1 and an external buffer: `rows` rows of `length` bytes. */
 export interface Transfer {

@@ -9,7 +9,7 @@ import { BENCH_LAYERS } from '../../../sw/kernels/bench/cases.js';
 import { layerProgram } from '../../../sw/kernels/layers/program.js';
 import { checkLayerOutput, runLayerProgram } from '../../../sw/kernels/layers/run.js';
 import { sparseGenerator } from '../../../sw/kernels/layers/sparse.js';
-import { bufferGeometry, chunksOf, coreShares, ownedChannels, teamRows } from '../../../sw/kernels/layers/sparse-geometry.js';
+import { bufferGeometry, chunksOf, coreShares, ownedChannels, passCount, rowsWanted, teamRows } from '../../../sw/kernels/layers/sparse-geometry.js';
 import { AMPLE_SCRATCH, SPARSE_KERNEL_SHAPES } from './support.js';
 
 
@@ -87,9 +87,9 @@ describe('sparse layer kernel', () => {
     const wide: LayerSpec = { ...base, name: 'conv-16x16', kind: 'conv', inH: 16, inW: 16, inC: 64, outC: 16, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } };
     for (const spec of [...SHAPES, wide]) {
       const geometry = bufferGeometry(spec);
-      const passes = geometry.outRows * geometry.passesPerRow;
+      const passes = passCount(geometry);
       // Every row in one core's scratch, or just enough for one pass and a few channels more (chunks).
-      for (const scratch of [100_000, spec.kH * geometry.rowBytes + 3 * geometry.channelBytes]) {
+      for (const scratch of [100_000, rowsWanted(spec).least * geometry.rowBytes + 3 * geometry.channelBytes]) {
         const shares = coreShares(spec, cores, scratch);
         const seen = new Map<string, number>();
         shares.forEach((share, core) => {
@@ -133,6 +133,23 @@ describe('sparse layer kernel', () => {
     // 32 passes of 8 pixels, 16 channels: 4 passes x 16 channels each.
     expect(shares.map((share) => [share.team.size, share.passes.count, share.channels.count])).toEqual(Array(8).fill([8, 4, 16]));
     expect(program.source.match(/# meet the team/g)).toHaveLength(8);
+    checkLayerOutput(program, data, runLayerProgram(program).output);
+  });
+
+  it("computes rows of at most four pixels in passes of two rows, every lane busy, and keeps every member busy in each of a team's chunks", () => {
+    // ResNet18's last stage on a 32x32 input: 4x4 outputs of 3x3 x 512 channels, a tile of 8 output channels.
+    const spec: LayerSpec = { ...base, name: 'conv-4x4-512', kind: 'conv', inH: 4, inW: 4, inC: 512, outC: 8, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } };
+    const geometry = bufferGeometry(spec);
+    expect([geometry.passRows, geometry.laneStep, passCount(geometry)]).toEqual([2, 1, 2]);
+    expect(geometry.secondWord).toEqual({ pixels: 4, bytes: geometry.rowBytes });
+    // Room for one pass's four input rows: the team refills its buffer for the second pass, so the
+    // members split the channels, not the passes (a split of the passes would idle half of them in each chunk).
+    const scratch = (4 * geometry.rowBytes) / 8;
+    expect(chunksOf(spec, { start: 0, count: 2 }, teamRows(spec, scratch, 8))).toHaveLength(2);
+    expect(coreShares(spec, 8, scratch).map((share) => [share.passes.count, share.channels.count])).toEqual(Array(8).fill([2, 1]));
+    const pattern = { n: 1, m: 16 } as const;
+    const data = randomLayerData(spec, 5, pattern);
+    const program = layerProgram(data, 'sparse', pattern, 8, { scratchBudget: scratch });
     checkLayerOutput(program, data, runLayerProgram(program).output);
   });
 

@@ -49,8 +49,12 @@ export const SPARSE_KERNEL_SHAPES: readonly LayerSpec[] = [
   { ...SHAPE_DEFAULTS, name: 'conv-1x1-spatial', kind: 'conv', inH: 1, inW: 1, inC: 16, outC: 1, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } },
   // Wide rows: two passes per row, the second a tail; 2x5 kernel.
   { ...SHAPE_DEFAULTS, name: 'conv-wide', kind: 'conv', inH: 3, inW: 19, inC: 4, outC: 3, kH: 2, kW: 5, pad: { top: 0, bottom: 1, left: 0, right: 0 } },
-  // A 5x5 window over 4 columns: 4 seam words per phase, more than laneStep (2), so two of them are transposed like the others.
+  // A 5x5 window over 4 columns: passes of two rows (laneStep 1), 4 seam words per phase, more than laneStep, so three of them are transposed like the others.
   { ...SHAPE_DEFAULTS, name: 'conv-5x5-narrow', kind: 'conv', inH: 4, inW: 4, inC: 5, outC: 3, kH: 5, kW: 5, pad: { top: 2, bottom: 2, left: 2, right: 2 } },
+  // Two-row passes with stride 2: the second word two buffer rows on.
+  { ...SHAPE_DEFAULTS, name: 'conv-narrow-stride2', kind: 'conv', inH: 7, inW: 7, inC: 8, outC: 6, kH: 3, kW: 3, stride: 2, pad: { top: 1, bottom: 1, left: 1, right: 1 } },
+  // Three output rows of three: the last two-row pass has no second row; 200 channels put the second word beyond a 12-bit offset.
+  { ...SHAPE_DEFAULTS, name: 'conv-narrow-3-rows', kind: 'conv', inH: 3, inW: 3, inC: 200, outC: 3, kH: 3, kW: 3, pad: { top: 1, bottom: 1, left: 1, right: 1 } },
   { ...SHAPE_DEFAULTS, name: 'pointwise', kind: 'pointwise', inH: 5, inW: 3, inC: 12, outC: 9, kH: 1, kW: 1 },
   { ...SHAPE_DEFAULTS, name: 'fc', kind: 'fc', inH: 1, inW: 1, inC: 40, outC: 6, kH: 1, kW: 1, inputSigned: true, output: 'int8', relu: false },
   // 3 passes of 8 tokens, 16 channels: on 8 cores one team of 8 refills its buffer for each pass (barriers between).
