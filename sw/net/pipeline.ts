@@ -78,6 +78,7 @@ export function compileModel(bytes: Uint8Array, source: string, options: ModelOp
   if ('random' in options.calibration) notes.push(`calibrated on ${options.calibration.random} deterministic random inputs (no calibration set given): activation ranges from random data only approximate real ones`);
   const prune = options.nm ? { pattern: options.nm, layers: options.prunable ?? defaultPrunable(graph) } : undefined;
   const network = quantizeGraph(graph, calibration, prune ? { prune } : {});
+  notes.push(...network.notes);
   const choose = implementations(options.nm, options.xnmsparse ?? false);
   if (options.nm) {
     const dense = network.nodes.filter((n): n is LayerNode => n.op === 'layer' && choose(n).variant === 'dense').map((n) => n.name);

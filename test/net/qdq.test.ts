@@ -6,6 +6,7 @@ import { evaluateFloat } from '../../sw/net/float-eval.js';
 import type { LayerNode } from '../../sw/net/graph.js';
 import { runGolden } from '../../sw/net/golden.js';
 import { calibrationRanges, dequantizeValue, quantizeGraph, quantizeInput, randomCalibration } from '../../sw/net/quantize/index.js';
+import { symmetricType } from '../../sw/net/quantize/qdq.js';
 import { convSource, gather } from '../../sw/net/quantize/weights.js';
 import { Random } from '../../util/random.js';
 import { GraphBuilder, expectConsistent, maxDifference, peak } from './support.js';
@@ -19,17 +20,24 @@ const w2 = { dims: [5, 4], q: ints(20, 127), s: scalesOf(5) };
 const b1 = ints(4, 3000);
 const b2 = ints(5, 3000);
 
+/** The activations' zero point and type (onnxruntime's default: uint8, asymmetric). */
+interface ZeroPoint {
+  readonly value: number;
+  readonly type: 'int8' | 'uint8';
+}
+
 /**
  * x -> conv 3x3 -> ReLU -> global average pool -> flatten -> Gemm (transB), as a float graph with
  * the weights dequantized, or (`qdq`) as its QDQ form with a Q/DQ pair of the given scales after
  * every value. The second bias is at the pooled value's scale (1 before it is known).
  */
-function model(inputScale: number, scales: ReadonlyMap<string, number>, qdq: boolean, zeroPoint = 0) {
+function model(inputScale: number, scales: ReadonlyMap<string, number>, qdq: boolean, zeros: ReadonlyMap<string, ZeroPoint> = new Map()) {
   const b = new GraphBuilder('qdq.onnx');
   const pair = (value: string): string => {
     if (!qdq) return value;
     const s = b.constant(`${value}_scale`, [], [scales.get(value) ?? inputScale]);
-    const z = b.constant(`${value}_zero`, [], [zeroPoint], 'int8');
+    const zero = zeros.get(value) ?? { value: 0, type: 'int8' };
+    const z = b.constant(`${value}_zero`, [], [zero.value], zero.type);
     return b.node('DequantizeLinear', [b.node('QuantizeLinear', [value, s, z], {}, `${value}_Q`), s, z], {}, `${value}_DQ`);
   };
   const weight = (name: string, w: typeof w1): string => {
@@ -51,16 +59,25 @@ function model(inputScale: number, scales: ReadonlyMap<string, number>, qdq: boo
   return b.output(y).build();
 }
 
-/** The QDQ model of symmetric int8 activations with the ranges a float calibration gives (as quantize_static's MinMax does). */
-function qdqModel(zeroPoint = 0) {
+/**
+ * The QDQ model with the ranges a float calibration gives, as quantize_static's MinMax does: int8
+ * activations symmetric about 0, or (`asymmetric`, onnxruntime's default) uint8 over [min, max]
+ * with the zero point where 0 falls.
+ */
+function qdqModel(asymmetric = false) {
   const calibration = randomCalibration(model(1, new Map(), false), 8, 5);
-  const inputScale = peak(calibration.flatMap((c) => Array.from(c))) / 127;
-  const scalesOf = (ranges: ReturnType<typeof calibrationRanges>) =>
-    new Map(['conv_out', 'relu_out', 'gap_out', 'fc_out'].map((v) => [v, Math.max(-ranges.get(v)!.min, ranges.get(v)!.max) / 127]));
+  const values = ['conv_out', 'relu_out', 'gap_out', 'fc_out'];
+  const inputRange = { min: Math.min(0, ...calibration.flatMap((c) => Array.from(c))), max: peak(calibration.flatMap((c) => Array.from(c))) };
+  const step = (range: { min: number; max: number }): number => (asymmetric ? (Math.max(0, range.max) - Math.min(0, range.min)) / 255 : Math.max(-range.min, range.max) / 127);
+  const zeroOf = (range: { min: number; max: number }): ZeroPoint => ({ value: asymmetric ? Math.round(-Math.min(0, range.min) / step(range)) + 0 : 0, type: asymmetric ? 'uint8' : 'int8' });
+  const inputScale = asymmetric ? step(inputRange) : peak(calibration.flatMap((c) => Array.from(c))) / 127;
+  const scalesOf = (ranges: ReturnType<typeof calibrationRanges>) => new Map(values.map((v) => [v, step(ranges.get(v)!)]));
   // The second bias's scale depends on the pooled value's: calibrate twice.
   const first = scalesOf(calibrationRanges(model(inputScale, new Map(), false), calibration));
-  const scales = scalesOf(calibrationRanges(model(inputScale, first, false), calibration));
-  return { graph: model(inputScale, scales, true, zeroPoint), calibration, scales, inputScale };
+  const ranges = calibrationRanges(model(inputScale, first, false), calibration);
+  const scales = scalesOf(ranges);
+  const zeros = new Map([['x', zeroOf(inputRange)], ...values.map((v) => [v, zeroOf(ranges.get(v)!)] as const)]);
+  return { graph: model(inputScale, scales, true, zeros), calibration, scales, inputScale, zeros };
 }
 
 describe('QDQ models', () => {
@@ -90,7 +107,34 @@ describe('QDQ models', () => {
     }
   });
 
-  it('a nonzero activation zero point is an error naming the node', () => {
-    expect(() => quantizeGraph(qdqModel(3).graph, [])).toThrow("qdq.onnx: node 'x_Q': QuantizeLinear: zero point 3: nmsparse's kernels take zero point 0 (quantize with ActivationSymmetric=True and int8 activations)");
+  it("take onnxruntime's default asymmetric uint8 activations as zero point 0 over the same range, with a note per tensor", () => {
+    const { graph, calibration, scales, zeros } = qdqModel(true);
+    const network = quantizeGraph(graph, []);
+    expectConsistent(network);
+    const zero = zeros.get('fc_out')!.value;
+    const expected = symmetricType(Math.fround(scales.get('fc_out')!), zero, false);
+    expect(network.tensors.get('fc_out')).toMatchObject({ signed: true, scale: expected.scale });
+    expect(network.notes).toContain(`'fc_out' (QuantizeLinear 'fc_out_Q'): uint8 zero point ${zero} taken as int8 zero point 0 over the same range, steps ${expected.coarsening.toFixed(2)}x the model's`);
+    // A ReLU's output starts at 0: zero point 0, kept as it is.
+    expect(zeros.get('relu_out')!.value).toBe(0);
+    expect(network.notes.some((n) => n.startsWith("'relu_out'"))).toBe(false);
+    const golden = runGolden(network, quantizeInput(network, calibration[0]!));
+    const reference = evaluateFloat(graph, [calibration[0]!]);
+    // Each tensor's steps are up to twice the model's (the input's too, and its rounding errors
+    // add up over a window): a few of the model's steps apart, where a wrong zero point is dozens.
+    for (const value of ['relu_out', 'gap_out', 'fc_out']) {
+      const steps = maxDifference(dequantizeValue(network, value, golden), reference.get(`${value}_DQ_out`)!.data) / scales.get(value)!;
+      expect(steps, value).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it.each([
+    [0, false, { scale: 0.5, signed: false, coarsening: 1 }],
+    [128, false, { scale: 0.5, signed: true, coarsening: 1 }],
+    [-128, true, { scale: 0.5, signed: false, coarsening: 1 }],
+    [37, false, { scale: (0.5 * 218) / 127, signed: true, coarsening: 218 / 127 }],
+    [10, true, { scale: (0.5 * 138) / 127, signed: true, coarsening: 138 / 127 }],
+  ] as const)('symmetricType: step 0.5, zero point %d (int8: %s)', (zero, signed, expected) => {
+    expect(symmetricType(0.5, zero, signed)).toEqual(expected);
   });
 });

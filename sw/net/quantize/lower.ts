@@ -57,6 +57,8 @@ export interface QuantizedNetwork extends Network {
   /** Where every graph value that the network holds lives: graph inputs, outputs and inner values. */
   readonly placements: ReadonlyMap<string, Placement>;
   readonly layers: readonly LayerReport[];
+  /** What the user should know about how the model's quantization was taken (ScalePlan.notes). */
+  readonly notes: readonly string[];
 }
 
 const UNSUPPORTED = 'is not yet supported by the integer lowering';
@@ -96,7 +98,7 @@ export class Lowering implements LoweringContext {
       return placement.tensor;
     });
     const constants = this.constants.size > 0 ? { constants: this.constants } : {};
-    return { name: this.graph.source, input: input.name, outputs, tensors: this.tensors, nodes: this.nodes, ...constants, placements: this.placements, layers: this.reports };
+    return { name: this.graph.source, input: input.name, outputs, tensors: this.tensors, nodes: this.nodes, ...constants, placements: this.placements, layers: this.reports, notes: this.plan.notes ?? [] };
   }
 
   private lower(node: GraphNode): void {

@@ -12,6 +12,8 @@ export interface ActivationType {
 }
 
 export interface ScalePlan {
+  /** Remarks on the model's own quantization (a QDQ model's zero points taken as 0). */
+  readonly notes?: readonly string[];
   /** The network input's type. */
   input(value: string): ActivationType;
   /**

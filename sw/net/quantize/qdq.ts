@@ -4,8 +4,8 @@
  * every DequantizeLinear of an integer constant becomes the float constant it denotes, an int8
  * weight keeping its scales so that quantizing it again gives back the model's own int8 values.
  * The lowering (lower.ts) then runs as for a calibrated float model. The kernels take zero point
- * 0: a model quantized with asymmetric activations (the default) is refused, naming the node; use
- * ActivationSymmetric=True (extra_options) with int8 activations.
+ * 0: an activation with another zero point (onnxruntime's default, asymmetric uint8) becomes the
+ * zero-point-0 type covering the same real range (symmetricType), with a note saying what it costs.
  */
 import type { Graph, GraphNode, Tensor, ValueInfo } from '../../onnx/graph.js';
 import { nodeError } from '../attributes.js';
@@ -15,6 +15,7 @@ import { ModelError } from '../model-error.js';
 export interface QdqModel {
   /** The graph without QuantizeLinear and DequantizeLinear, its weights and biases as float constants. */
   readonly graph: Graph;
+  /** Its notes: the activations whose zero point was not 0, and what their conversion cost. */
   readonly plan: ScalePlan;
 }
 
@@ -22,7 +23,24 @@ interface Quantized {
   /** The float value (or constant) the QuantizeLinear reads. */
   readonly source: string;
   readonly node: GraphNode;
+  /** The model's own scale (its DequantizeLinear must use it). */
+  readonly scale: number;
   readonly type: ActivationType;
+}
+
+/**
+ * The zero-point-0 type of an activation quantized with `scale` and `zeroPoint` to int8 (`signed`)
+ * or uint8: the same real range, s * (q - z) for q in the type's range. Exact where the zero point
+ * is the middle of uint8 (128: int8's grid) or the bottom of int8 (-128: uint8's); otherwise int8
+ * over the larger side of the range, `coarsening` times the model's step.
+ */
+export function symmetricType(scale: number, zeroPoint: number, signed: boolean): ActivationType & { readonly coarsening: number } {
+  const [min, max] = signed ? [-128, 127] : [0, 255];
+  if (zeroPoint === 0) return { scale, signed, coarsening: 1 };
+  if (zeroPoint === min) return { scale, signed: false, coarsening: 1 };
+  if (!signed && zeroPoint === 128) return { scale, signed: true, coarsening: 1 };
+  const steps = Math.max(zeroPoint - min, max - zeroPoint);
+  return { scale: (scale * steps) / 127, signed: true, coarsening: steps / 127 };
 }
 
 export function readQdq(graph: Graph): QdqModel {
@@ -33,6 +51,7 @@ export function readQdq(graph: Graph): QdqModel {
   const constants = new Map(graph.constants);
   const values = new Map(graph.values);
   const nodes: GraphNode[] = [];
+  const notes: string[] = [];
   const renamed = (name: string): string => alias.get(name) ?? name;
   const fail = (node: GraphNode, message: string): Error => nodeError(graph, node, message);
 
@@ -51,12 +70,15 @@ export function readQdq(graph: Graph): QdqModel {
       const type = zeroPoint?.type ?? 'uint8';
       if (type !== 'int8' && type !== 'uint8') throw fail(node, `quantizes an activation to ${type}: activations are int8 or uint8`);
       if (scale.data.length !== 1) throw fail(node, 'a per-axis activation scale is not supported (activations have one scale)');
-      if (zeroPoint?.data.some((z) => z !== 0)) {
-        throw fail(node, `zero point ${zeroPoint.data[0]}: nmsparse's kernels take zero point 0 (quantize with ActivationSymmetric=True and int8 activations)`);
-      }
       const source = renamed(node.inputs[0]!);
       if (constants.has(source)) throw fail(node, `quantizes the constant '${source}' in the graph: the quantizer reads weights stored as int8 initializers`);
-      const entry: Quantized = { source, node, type: { scale: scale.data[0]!, signed: type === 'int8' } };
+      const zero = zeroPoint?.data[0] ?? 0;
+      const { coarsening, ...converted } = symmetricType(scale.data[0]!, zero, type === 'int8');
+      if (zero !== 0) {
+        const cost = coarsening === 1 ? 'the same steps' : `steps ${coarsening.toFixed(2)}x the model's`;
+        notes.push(`'${source}' (QuantizeLinear '${node.name}'): ${type} zero point ${zero} taken as ${converted.signed ? 'int8' : 'uint8'} zero point 0 over the same range, ${cost}`);
+      }
+      const entry: Quantized = { source, node, scale: scale.data[0]!, type: converted };
       quantized.set(node.outputs[0]!, entry);
       const known = activations.get(source);
       if (known && known.scale !== entry.type.scale) throw fail(node, `quantizes '${source}' with scale ${entry.type.scale}, another QuantizeLinear with ${known.scale}`);
@@ -69,7 +91,7 @@ export function readQdq(graph: Graph): QdqModel {
       const output = node.outputs[0]!;
       const fromQuantize = quantized.get(input);
       if (fromQuantize) {
-        if (scale.data.length !== 1 || scale.data[0] !== fromQuantize.type.scale) throw fail(node, `dequantizes with another scale than QuantizeLinear '${fromQuantize.node.name}'`);
+        if (scale.data.length !== 1 || scale.data[0] !== fromQuantize.scale) throw fail(node, `dequantizes with another scale than QuantizeLinear '${fromQuantize.node.name}'`);
         alias.set(output, fromQuantize.source);
         continue;
       }
@@ -95,6 +117,7 @@ export function readQdq(graph: Graph): QdqModel {
   const outputs: ValueInfo[] = graph.outputs.map((o) => values.get(renamed(o.name)) ?? o);
   const stripped: Graph = { ...graph, nodes, constants, values, outputs };
   const plan: ScalePlan = {
+    notes,
     input: (value) => {
       const type = activations.get(value);
       if (!type) throw new ModelError(`${graph.source}: input '${value}' has no QuantizeLinear: its scale is unknown`);
