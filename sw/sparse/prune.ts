@@ -16,11 +16,19 @@ export type DenseWeights = ChannelMajor<Int8Array | Int16Array>;
 export function pruneNM<Data extends Int8Array | Int16Array | Float32Array>(dense: ChannelMajor<Data>, pattern: SparsityPattern): ChannelMajor<Data> {
   const { channels, k, data } = dense;
   const out = data.slice() as Data;
+  // Networks prune millions of weights: per block, N scans for the largest magnitude not yet kept
+  // (the first of equals: the lower position), with no allocation.
+  const kept = new Uint8Array(pattern.m);
   for (let c = 0; c < channels; c++) {
-    for (let start = 0; start < k; start += pattern.m) {
-      const positions = Array.from({ length: Math.min(pattern.m, k - start) }, (_, j) => start + j);
-      const kept = new Set([...positions].sort((a, b) => Math.abs(data[c * k + b]!) - Math.abs(data[c * k + a]!) || a - b).slice(0, pattern.n));
-      for (const j of positions) if (!kept.has(j)) out[c * k + j] = 0;
+    for (let start = c * k; start < (c + 1) * k; start += pattern.m) {
+      const size = Math.min(pattern.m, (c + 1) * k - start);
+      kept.fill(0);
+      for (let round = 0; round < Math.min(pattern.n, size); round++) {
+        let best = -1;
+        for (let j = 0; j < size; j++) if (!kept[j] && (best < 0 || Math.abs(data[start + j]!) > Math.abs(data[start + best]!))) best = j;
+        kept[best] = 1;
+      }
+      for (let j = 0; j < size; j++) if (!kept[j]) out[start + j] = 0;
     }
   }
   return { channels, k, data: out };

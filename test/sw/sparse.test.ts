@@ -50,6 +50,20 @@ describe('prune and pack', () => {
     expect([...pruned.data]).toEqual([0, -7, 0, 7, 0, 2, 0, 5]);
   });
 
+  it.each(patterns.map((p) => [`${p.n}:${p.m}`, p] as const))('%s: keeps in every block the N largest magnitudes, the lower position of equals (against a sort)', (_, pattern) => {
+    // Small values make ties common; k = 77 leaves a short last block.
+    const random = new Random(3);
+    const data = Int8Array.from({ length: 3 * 77 }, () => random.below(7) - 3);
+    const pruned = pruneNM({ channels: 3, k: 77, data }, pattern);
+    for (let c = 0; c < 3; c++) {
+      for (let start = 0; start < 77; start += pattern.m) {
+        const positions = Array.from({ length: Math.min(pattern.m, 77 - start) }, (_, j) => c * 77 + start + j);
+        const kept = positions.sort((a, b) => Math.abs(data[b]!) - Math.abs(data[a]!) || a - b).slice(0, pattern.n);
+        for (const i of positions) expect(pruned.data[i], `weight ${i}`).toBe(kept.includes(i) ? data[i] : 0);
+      }
+    }
+  });
+
   it('names the channel and block that break the pattern', () => {
     const data = new Int8Array(16);
     data[9] = 1;
