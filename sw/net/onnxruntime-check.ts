@@ -1,9 +1,9 @@
 /**
  * The golden network held against onnxruntime running the same quantized model (export-qdq.ts) on
  * the same quantized inputs: how far apart their outputs are, in output steps, and whether they
- * pick the same class (docs/compiler.md#checking-the-golden-network-against-onnxruntime), tensor by
-tensor and summed up per kind of node. onnxruntime-web is loaded when the check
- * runs, so that the compiler itself does not need it.
+ * pick the same class (docs/compiler.md#checking-the-golden-network-against-onnxruntime), tensor
+ * by tensor and summed up per kind of node. onnxruntime-web is loaded when the check runs, so that
+ * the compiler itself does not need it.
  */
 import type { Tensor } from 'onnxruntime-web';
 import { exportQdq, onnxDims, toOnnxOrder, type QdqExportOptions } from './export-qdq.js';
@@ -81,15 +81,8 @@ export async function compareWithOnnxruntime(network: QuantizedNetwork, inputs: 
   const compared = [...model.outputs.keys()];
   const tallies = new Map(compared.map((name) => [name, new Tally(`output '${name}'`)]));
   const writers = new Map(network.nodes.map((node) => [node.output, node]));
-  const opTallies = new Map<string, { tally: Tally; tensors: number }>();
-  const opOf = new Map<string, { tally: Tally; tensors: number }>();
-  for (const name of everyTensor ? compared : []) {
-    const op = nodeKind(writers.get(name)!);
-    const entry = opTallies.get(op) ?? { tally: new Tally(`${op} nodes`), tensors: 0 };
-    entry.tensors++;
-    opTallies.set(op, entry);
-    opOf.set(name, entry);
-  }
+  const kinds = new Map(everyTensor ? compared.map((name) => [name, nodeKind(writers.get(name)!)]) : []);
+  const opTallies = new Map([...new Set(kinds.values())].map((op) => [op, new Tally(`${op} nodes`)]));
   let top1Agreements = 0;
   try {
     for (const input of inputs) {
@@ -105,7 +98,8 @@ export async function compareWithOnnxruntime(network: QuantizedNetwork, inputs: 
         const expected = toOnnxOrder(tensorOf(name), goldenTensor(network, golden, name));
         const actual = (results[model.outputs.get(name)!] as Tensor).data as Int8Array | Uint8Array;
         tallies.get(name)!.add(expected, actual);
-        opOf.get(name)?.tally.add(expected, actual);
+        const kind = kinds.get(name);
+        if (kind) opTallies.get(kind)!.add(expected, actual);
         if (name === network.outputs[0] && argmax(expected) === argmax(actual)) top1Agreements++;
       }
     }
@@ -115,7 +109,7 @@ export async function compareWithOnnxruntime(network: QuantizedNetwork, inputs: 
   const difference = (name: string): OutputDifference => ({ tensor: name, ...tallies.get(name)!.result() });
   const outputs = network.outputs.map(difference);
   if (!everyTensor) return { inputs: inputs.length, optimization, outputs, top1Agreements };
-  const byOp = [...opTallies].map(([op, { tally, tensors }]) => ({ op, tensors, ...tally.result() }));
+  const byOp = [...opTallies].map(([op, tally]) => ({ op, tensors: [...kinds.values()].filter((kind) => kind === op).length, ...tally.result() }));
   return { inputs: inputs.length, optimization, outputs, top1Agreements, tensors: compared.map(difference), byOp };
 }
 
