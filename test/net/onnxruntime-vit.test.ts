@@ -72,10 +72,11 @@ describe('Vision Transformers against onnxruntime', () => {
   it('small ViT end to end: the patch embedding within 1 step, the same top-1 class on 10 inputs, logits within 10 steps', async () => {
     const report = await compareWithOnnxruntime(small.network, randomCalibration(small.graph, 10, 99), { everyTensor: true });
     expect(report.tensors![0]!.max).toBeLessThanOrEqual(1);
-    // Measured, not guaranteed: a 1-step difference in a LayerNormalization's input moves its
-    // output by s_in / std of the token, many steps for the class token, which the zoo draws about
-    // one step of the token matrix wide (docs/compiler.md#vision-transformers); the classifier
-    // reads that row. Logits: max 10 steps, mean 2.2; top-1 on 10 of 10.
+    // Measured, not guaranteed: each block widens the differences, and a LayerNormalization scales
+    // its input's by gamma * s_in / (std * s_out), most for the zoo's narrow class token, the row
+    // the classifier reads (8 steps there after the last one, 5 in other rows). Logits: max 10
+    // steps, mean 2.2, top-1 on 10 of 10; over 100 inputs 95 of 100, the other 5 with the golden
+    // network's two largest logits at most 5 steps apart (docs/compiler.md).
     expect(report.outputs[0]!.max).toBeLessThanOrEqual(10);
     expect(report.top1Agreements).toBe(10);
     expect(report.tensors!.some((t) => t.max > 1)).toBe(true);
