@@ -1,15 +1,16 @@
 /**
  * The golden network held against onnxruntime running the same quantized model (export-qdq.ts) on
  * the same quantized inputs: how far apart their outputs are, in output steps, and whether they
- * pick the same class (docs/compiler-onnxruntime.md). onnxruntime-web is loaded when the check
- * runs, so that the compiler itself does not need it.
+ * pick the same class (docs/compiler.md#checking-the-golden-network-against-onnxruntime), tensor
+ * by tensor and summed up per kind of node. onnxruntime-web is loaded when the check runs, so that
+ * the compiler itself does not need it.
  */
 import type { Tensor } from 'onnxruntime-web';
-import { exportQdq, onnxDims, type QdqExportOptions } from './export-qdq.js';
-import type { NetTensor } from './graph.js';
+import { exportQdq, onnxDims, toOnnxOrder, type QdqExportOptions } from './export-qdq.js';
+import { storageOf, type NetNode, type NetTensor, type Network } from './graph.js';
 import { runGolden } from './golden.js';
-import { naturalOrder } from './layout.js';
 import { quantizeInput, type QuantizedNetwork } from './quantize/index.js';
+import { extractTensor } from './views.js';
 
 /** How one output tensor's elements differ, over every input, in steps of the tensor's scale. */
 export interface OutputDifference {
@@ -21,6 +22,13 @@ export interface OutputDifference {
   readonly equal: number;
   readonly offByOne: number;
   readonly beyondOne: number;
+}
+
+/** How the tensors written by one kind of node (nodeKind) differ, all together. */
+export interface OpDifference extends Omit<OutputDifference, 'tensor'> {
+  readonly op: string;
+  /** Tensors written by nodes of this kind. */
+  readonly tensors: number;
 }
 
 export interface OnnxruntimeReport {
@@ -35,6 +43,8 @@ export interface OnnxruntimeReport {
   readonly outputs: readonly OutputDifference[];
   /** With `everyTensor` or `isolated`: one entry per tensor a node writes, in the nodes' order. */
   readonly tensors?: readonly OutputDifference[];
+  /** With `everyTensor` or `isolated`: the same tensors summed up per kind of node, in order of first appearance. */
+  readonly byOp?: readonly OpDifference[];
   /** Inputs for which both pick the same largest element of the first output (the first one on a tie). */
   readonly top1Agreements: number;
 }
@@ -69,7 +79,10 @@ export async function compareWithOnnxruntime(network: QuantizedNetwork, inputs: 
   const session = await ort.InferenceSession.create(model.bytes, { graphOptimizationLevel: optimization });
   const tensorOf = (name: string): NetTensor => network.tensors.get(name)!;
   const compared = [...model.outputs.keys()];
-  const tallies = new Map(compared.map((name) => [name, new Tally(name)]));
+  const tallies = new Map(compared.map((name) => [name, new Tally(`output '${name}'`)]));
+  const writers = new Map(network.nodes.map((node) => [node.output, node]));
+  const kinds = new Map(everyTensor ? compared.map((name) => [name, nodeKind(writers.get(name)!)]) : []);
+  const opTallies = new Map([...new Set(kinds.values())].map((op) => [op, new Tally(`${op} nodes`)]));
   let top1Agreements = 0;
   try {
     for (const input of inputs) {
@@ -78,21 +91,44 @@ export async function compareWithOnnxruntime(network: QuantizedNetwork, inputs: 
       const feeds: Record<string, Tensor> = {};
       for (const name of model.inputs) {
         const tensor = tensorOf(name);
-        feeds[name] = new ort.Tensor(tensor.signed ? 'int8' : 'uint8', toOnnxOrder(tensor, golden.get(name)!), onnxDims(tensor.shape));
+        feeds[name] = new ort.Tensor(tensor.signed ? 'int8' : 'uint8', toOnnxOrder(tensor, goldenTensor(network, golden, name)), onnxDims(tensor.shape));
       }
       const results = await session.run(feeds);
       for (const name of compared) {
-        const expected = toOnnxOrder(tensorOf(name), golden.get(name)!);
+        const expected = toOnnxOrder(tensorOf(name), goldenTensor(network, golden, name));
         const actual = (results[model.outputs.get(name)!] as Tensor).data as Int8Array | Uint8Array;
         tallies.get(name)!.add(expected, actual);
+        const kind = kinds.get(name);
+        if (kind) opTallies.get(kind)!.add(expected, actual);
         if (name === network.outputs[0] && argmax(expected) === argmax(actual)) top1Agreements++;
       }
     }
   } finally {
     await session.release();
   }
-  const outputs = network.outputs.map((name) => tallies.get(name)!.result());
-  return { inputs: inputs.length, optimization, outputs, top1Agreements, ...(everyTensor ? { tensors: compared.map((name) => tallies.get(name)!.result()) } : {}) };
+  const difference = (name: string): OutputDifference => ({ tensor: name, ...tallies.get(name)!.result() });
+  const outputs = network.outputs.map(difference);
+  if (!everyTensor) return { inputs: inputs.length, optimization, outputs, top1Agreements };
+  const byOp = [...opTallies].map(([op, tally]) => ({ op, tensors: [...kinds.values()].filter((kind) => kind === op).length, ...tally.result() }));
+  return { inputs: inputs.length, optimization, outputs, top1Agreements, tensors: compared.map(difference), byOp };
+}
+
+/**
+ * The kind of node a difference is summed up under: the layer's kind (conv, pointwise, dw, fc,
+ * matmul; `matmul of activations` when its weights are a tensor) or the node's op.
+ */
+export function nodeKind(node: NetNode): string {
+  if (node.op !== 'layer') return node.op;
+  return node.weightTensor === undefined ? node.spec.kind : `${node.spec.kind} of activations`;
+}
+
+/** A tensor's bytes in a golden run: its own, or a view's out of its parent's. */
+function goldenTensor(network: Network, golden: ReadonlyMap<string, Uint8Array>, name: string): Uint8Array {
+  const own = golden.get(name);
+  if (own) return own;
+  const parent = golden.get(storageOf(network, name));
+  if (!parent) throw new RangeError(`${network.name}: the golden run has no tensor '${name}'`);
+  return extractTensor(network, name, parent);
 }
 
 async function loadOnnxruntime(): Promise<typeof import('onnxruntime-web')> {
@@ -106,15 +142,6 @@ async function loadOnnxruntime(): Promise<typeof import('onnxruntime-web')> {
   }
 }
 
-/** A tensor's bytes (HWC) as its values in the model's NCHW order, int8 or uint8. */
-function toOnnxOrder(tensor: NetTensor, bytes: Uint8Array): Int8Array | Uint8Array {
-  const order = naturalOrder(onnxDims(tensor.shape));
-  const values = tensor.signed ? new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length) : bytes;
-  const out = tensor.signed ? new Int8Array(order.length) : new Uint8Array(order.length);
-  order.forEach((position, i) => (out[i] = values[position]!));
-  return out;
-}
-
 /** The index of the first largest element. */
 function argmax(values: ArrayLike<number>): number {
   let best = 0;
@@ -122,16 +149,18 @@ function argmax(values: ArrayLike<number>): number {
   return best;
 }
 
+/** Differences of element pairs, in steps: their count, largest, sum, and how many are 0, 1 and more. */
 class Tally {
   private elements = 0;
   private sum = 0;
   private max = 0;
   private readonly counts = [0, 0, 0];
 
-  constructor(private readonly tensor: string) {}
+  /** `what` names the compared values in errors. */
+  constructor(private readonly what: string) {}
 
   add(expected: ArrayLike<number>, actual: ArrayLike<number>): void {
-    if (expected.length !== actual.length) throw new RangeError(`output '${this.tensor}': onnxruntime gives ${actual.length} values, the golden network ${expected.length}`);
+    if (expected.length !== actual.length) throw new RangeError(`${this.what}: onnxruntime gives ${actual.length} values, the golden network ${expected.length}`);
     for (let i = 0; i < expected.length; i++) {
       const difference = Math.abs(expected[i]! - actual[i]!);
       this.elements++;
@@ -141,8 +170,8 @@ class Tally {
     }
   }
 
-  result(): OutputDifference {
+  result(): Omit<OutputDifference, 'tensor'> {
     const [equal, offByOne, beyondOne] = this.counts as [number, number, number];
-    return { tensor: this.tensor, elements: this.elements, max: this.max, mean: this.sum / this.elements, equal, offByOne, beyondOne };
+    return { elements: this.elements, max: this.max, mean: this.sum / this.elements, equal, offByOne, beyondOne };
   }
 }

@@ -1,5 +1,6 @@
 // The golden network against onnxruntime running the same quantized model (sw/net/export-qdq.ts)
-// on the same quantized inputs (docs/compiler-onnxruntime.md). The single-operator models are
+// on the same quantized inputs (docs/compiler.md#checking-the-golden-network-against-onnxruntime;
+// the Vision Transformers in onnxruntime-vit.test.ts). The single-operator models are
 // compared isolated (each node reads the golden run's tensors in both runs), so only the rounding
 // conventions separate them: the kernels round twice, half up (acc / 2^shift, at most multiplier / 2^16 < 0.5 of an
 // output step, then the Q15 product, half a step); QuantizeLinear rounds the float result once,
@@ -188,7 +189,7 @@ describe('the golden network against onnxruntime', () => {
     expect(first.max).toBeLessThanOrEqual(1);
     // Measured, not guaranteed: differences grow along the network (the second residual add
     // brings int8 inputs to a uint8 output, doubling an input's step: up to 4 steps there), and the
-    // global average pool averages them out again (docs/compiler-onnxruntime.md).
+    // global average pool averages them out again (docs/compiler.md#checking-the-golden-network-against-onnxruntime).
     expect(report.outputs[0]!.max).toBeLessThanOrEqual(1);
     expect(report.top1Agreements).toBe(20);
     expect(report.tensors!.some((t) => t.max > 1)).toBe(true);
@@ -209,9 +210,12 @@ describe('the golden network against onnxruntime', () => {
     for (const tensor of report.tensors!) expect(tensor.max, tensor.tensor).toBeLessThanOrEqual(1);
   });
 
-  it('refuses a network it cannot write, naming what', () => {
-    const network: Network = { name: 'attention', input: 'x', outputs: ['y'], nodes: [{ op: 'transpose', name: 't', input: 'x', output: 'y' }],
-      tensors: new Map([['x', { name: 'x', shape: { h: 2, w: 1, c: 3 }, signed: true, scale: 1 }], ['y', { name: 'y', shape: { h: 3, w: 1, c: 2 }, signed: true, scale: 1 }]]) };
-    expect(() => exportQdq(network)).toThrow("attention: the QDQ export does not support its transpose node 't'");
+  it('refuses a network it cannot write, naming what: a tensor its written views do not cover', () => {
+    // Two of the three rows of 'p' are written (a transpose into a view); runGolden would read zeros in the third.
+    const int8 = (h: number, c: number, view?: { parent: string; pixelOffset: number; channelOffset: number }) => ({ shape: { h, w: 1, c }, signed: true, scale: 1, ...(view ? { view } : {}) });
+    const tensors = { x: int8(3, 2), t: int8(2, 3, { parent: 'p', pixelOffset: 0, channelOffset: 0 }), p: int8(3, 3), y: int8(3, 3) };
+    const network: Network = { name: 'attention', input: 'x', outputs: ['y'], tensors: new Map(Object.entries(tensors).map(([name, t]) => [name, { name, ...t }])),
+      nodes: [{ op: 'transpose', name: 't1', input: 'x', output: 't' }, { op: 'transpose', name: 't2', input: 'p', output: 'y' }] };
+    expect(() => exportQdq(network)).toThrow("attention: the QDQ export does not support tensor 'p', whose written views ('t') are no concatenation of whole pixels or whole channels covering it");
   });
 });
