@@ -1,0 +1,90 @@
+// `nmsparse bench accuracy`: top-1 of models' integer networks on Fashion-MNIST (golden, whole
+// test set), checked image by image on the simulated cluster over a subset, beside their cycles
+// dense, software sparse and Xnmsparse (docs/bench.md#accuracy), on the bench's pool of threads.
+import path from 'node:path';
+import { fashionMnistDirectory, readFashionMnist } from '../../sw/datasets/fashion-mnist.js';
+import { runPool } from '../../sw/kernels/bench/sweep.js';
+import type { AccuracyModel } from '../../sw/net/accuracy/models.js';
+import { type AccuracyRow, accuracyRows } from '../../sw/net/accuracy/rows.js';
+import { type AccuracyResult, type AccuracySettings, type AccuracyTask, accuracyTaskName, accuracyTasks } from '../../sw/net/accuracy/tasks.js';
+import { ACCURACY_WORKER } from '../../sw/net/accuracy/worker.js';
+import { ModelError } from '../../sw/net/model-error.js';
+import { readOnnx } from '../../sw/onnx/read.js';
+import { checkOutputDirectory, writeFileAtomic } from '../../util/atomic-write.js';
+import { ExitCode } from '../../util/exit-codes.js';
+import { selectedModels } from '../bench/accuracy-models.js';
+import { formatAccuracyReport } from '../bench/accuracy-report.js';
+import { parseJobs } from '../bench/options.js';
+import { progressLine } from '../bench/progress.js';
+import type { ReportFormat } from '../bench/report.js';
+import { runCommand } from '../errors.js';
+import { message } from '../messages.js';
+import { readModelFile } from '../net/model-file.js';
+import { parseCount } from '../options.js';
+
+/** Test images run on the cluster by default: enough to catch a kernel that is wrong on some inputs, few enough for the bench's hour. */
+export const DEFAULT_ISS_IMAGES = 500;
+
+export interface BenchAccuracyOptions {
+  manifest?: string;
+  dataset?: string;
+  testImages?: string;
+  issImages?: string;
+  jobs?: string;
+  json?: boolean;
+  markdown?: boolean;
+  out?: string;
+}
+
+/** The models must take one Fashion-MNIST image, [1, 1, 28, 28]: refused before any thread starts, naming the file. */
+function checkInputs(models: readonly AccuracyModel[], height: number, width: number): void {
+  for (const model of models) {
+    const file = readModelFile(model.file);
+    const dims = readOnnx(file.bytes, file.source).inputs[0]?.dims ?? [];
+    const wanted = [1, 1, height, width];
+    if (dims.length !== 4 || dims.some((d, i) => d !== wanted[i])) throw new ModelError(`${model.file}: the model takes [${dims.join(', ')}], not one ${height}x${width} grey image [${wanted.join(', ')}]`);
+  }
+}
+
+/** Every model's row, its tasks on `jobs` threads, with progress on stderr. */
+export async function evaluateAccuracy(models: readonly AccuracyModel[], settings: AccuracySettings, jobs: number): Promise<AccuracyRow[]> {
+  const test = readFashionMnist('test', settings.dataset);
+  readFashionMnist('train', settings.dataset);
+  checkInputs(models, test.height, test.width);
+  const tasks = accuracyTasks(models, settings, test.count);
+  const results = await runPool<AccuracyTask, AccuracyResult>(tasks, { jobs, worker: ACCURACY_WORKER, name: accuracyTaskName, onProgress: progressLine });
+  return accuracyRows(models, tasks, results);
+}
+
+/** The settings the options give, the image counts checked against the test set. */
+export function accuracySettings(options: Pick<BenchAccuracyOptions, 'dataset' | 'testImages' | 'issImages'>): AccuracySettings {
+  const dataset = fashionMnistDirectory(options.dataset);
+  const count = readFashionMnist('test', dataset).count;
+  return {
+    dataset,
+    testImages: options.testImages === undefined ? count : parseCount(options.testImages, '--test-images', 1, count),
+    issImages: options.issImages === undefined ? Math.min(DEFAULT_ISS_IMAGES, count) : parseCount(options.issImages, '--iss-images', 0, count),
+  };
+}
+
+/** Says so on stderr, and fails the command, when the cluster and the golden network differed on an image: a bug in nmsparse. */
+export function reportDisagreements(rows: readonly AccuracyRow[]): void {
+  const wrong = rows.filter((r) => !r.issAgreesWithGolden);
+  if (wrong.length === 0) return;
+  for (const r of wrong) process.stderr.write(message(`${r.model} ${r.nm}: the cluster's output differs from the golden integer network's on test image${r.issDisagreements.length > 1 ? 's' : ''} ${r.issDisagreements.join(', ')} (${r.kernels} kernels): a bug in nmsparse, please report it`));
+  process.exitCode = ExitCode.internalError;
+}
+
+export function benchAccuracy(files: readonly string[], options: BenchAccuracyOptions): Promise<void> {
+  return runCommand(async () => {
+    const models = selectedModels(files, options.manifest);
+    const settings = accuracySettings(options);
+    if (options.out !== undefined) checkOutputDirectory(path.dirname(options.out));
+    const rows = await evaluateAccuracy(models, settings, parseJobs(options.jobs));
+    const format: ReportFormat = options.json ? 'json' : options.markdown ? 'markdown' : 'text';
+    const report = formatAccuracyReport(rows, format);
+    if (options.out === undefined) process.stdout.write(report);
+    else writeFileAtomic(options.out, report);
+    reportDisagreements(rows);
+  });
+}
