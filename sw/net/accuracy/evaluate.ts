@@ -50,7 +50,7 @@ export function predictedClass(network: QuantizedNetwork, output: string, tensor
 }
 
 /** The golden integer network's class for each of `indices`. */
-export function goldenPredictions(model: QuantizedModel, set: ImageSet, indices: readonly number[]): Uint8Array {
+export function goldenPredictions(model: Pick<QuantizedModel, 'graph' | 'network'>, set: ImageSet, indices: readonly number[]): Uint8Array {
   const output = model.graph.outputs[0]!.name;
   return Uint8Array.from(indices, (index) => predictedClass(model.network, output, runGolden(model.network, quantizeInput(model.network, imageInput(set, index)))));
 }

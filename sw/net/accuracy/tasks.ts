@@ -50,7 +50,7 @@ export function accuracyTasks(models: readonly AccuracyModel[], settings: Accura
 }
 
 export function accuracyTaskName(task: AccuracyTask): string {
-  const what = task.kind === 'golden' ? `golden top-1 of ${task.settings.testImages} images` : task.kind === 'iss' ? `cluster = golden on images ${task.indices[0]}..${task.indices[task.indices.length - 1]}` : `cycles, ${task.kernels} kernels`;
+  const what = task.kind === 'golden' ? `golden top-1 of ${task.settings.testImages} images` : task.kind === 'iss' ? `cluster = golden on ${task.indices.length} images (${task.indices[0]} to ${task.indices[task.indices.length - 1]})` : `cycles, ${task.kernels} kernels`;
   return `${modelLabel(task.model)}: ${what}`;
 }
 

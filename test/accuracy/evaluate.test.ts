@@ -1,0 +1,79 @@
+// The accuracy evaluation on models built in TypeScript: the golden top-1 against the same figure
+// computed from the cluster's outputs and from the int8 logits directly, the cluster equal to the
+// golden network image by image, and a nearest-class-mean classifier as accurate in int8 as in
+// float (which it could not be were images and labels read out of step).
+import { describe, expect, it } from 'vitest';
+import { imageInput, readFashionMnist } from '../../sw/datasets/fashion-mnist.js';
+import { calibrationImages, compileOptions, correctCount, evenSubset, goldenPredictions, issAgreement, predictedClass } from '../../sw/net/accuracy/evaluate.js';
+import type { AccuracyModel } from '../../sw/net/accuracy/models.js';
+import { evaluateFloat } from '../../sw/net/float-eval.js';
+import { runGolden } from '../../sw/net/golden.js';
+import { compileModel, quantizeModel } from '../../sw/net/pipeline.js';
+import { quantizeInput } from '../../sw/net/quantize/index.js';
+import { runNetwork } from '../../sw/net/run.js';
+import { datasetMissing } from './dataset.js';
+import { classMeanOnnx, tinyResNetOnnx } from './models.js';
+
+const model = (nm: string): AccuracyModel => ({ model: 'tiny', nm, file: 'tiny.onnx', sparsity: 'pruned' });
+
+describe('the images checked on the cluster', () => {
+  it('are spread evenly over the set, the same on every call', () => {
+    expect(evenSubset(10_000, 4)).toEqual([0, 2500, 5000, 7500]);
+    expect(evenSubset(10, 10)).toEqual([...Array(10).keys()]);
+    expect(evenSubset(10_000, 0)).toEqual([]);
+    expect(() => evenSubset(10, 11)).toThrow(/a subset of 11 images of 10/);
+  });
+});
+
+describe.skipIf(datasetMissing())('accuracy of an integer network', () => {
+  const test = readFashionMnist('test');
+  const train = readFashionMnist('train');
+  const calibration = calibrationImages(train);
+  const bytes = tinyResNetOnnx(1);
+
+  it('predicts on the cluster what the golden network predicts, byte for byte, dense and 1:8 on Xnmsparse', () => {
+    const indices = evenSubset(test.count, 3);
+    for (const [nm, kernels] of [['dense', 'dense'], ['1:8', 'xnmsparse']] as const) {
+      const compiled = compileModel(bytes, 'tiny.onnx', compileOptions(model(nm), kernels, calibration));
+      const check = issAgreement(compiled, test, indices);
+      expect(check).toMatchObject({ images: 3, agreements: 3, disagreements: [] });
+      expect(check.cycles).toBeGreaterThan(0);
+      // The golden path's classes, against the cluster's outputs and against the int8 logits read directly.
+      const golden = goldenPredictions(compiled, test, indices);
+      const output = compiled.graph.outputs[0]!.name;
+      const logits = compiled.network.tensors.get(compiled.network.outputs[0]!)!;
+      indices.forEach((index, i) => {
+        const input = quantizeInput(compiled.network, imageInput(test, index));
+        const run = runNetwork(compiled.compiled, { input });
+        expect(predictedClass(compiled.network, output, run.outputs), `image ${index}`).toBe(golden[i]);
+        const bytesOut = runGolden(compiled.network, input).get(compiled.network.outputs[0]!)!;
+        const values = Array.from(bytesOut, (b) => (logits.signed ? (b << 24) >> 24 : b));
+        expect(values.indexOf(Math.max(...values)), `image ${index}`).toBe(golden[i]);
+      });
+      expect(check.correct).toBe(correctCount(test, indices, golden));
+    }
+  });
+
+  it('reports the images where the cluster and the golden network differ', () => {
+    const compiled = compileModel(bytes, 'tiny.onnx', compileOptions(model('dense'), 'dense', calibration));
+    // Another network's golden outputs stand for a kernel bug: the program is the dense one, the golden network one with other weights.
+    const other = quantizeModel(tinyResNetOnnx(2), 'other.onnx', compileOptions(model('dense'), 'dense', calibration));
+    const check = issAgreement({ ...compiled, network: other.network }, test, [0, 1]);
+    expect(check.disagreements).toEqual([0, 1]);
+    expect(check.agreements).toBe(0);
+  });
+
+  it('keeps a nearest-class-mean classifier as accurate in int8 as in float (about 68% on Fashion-MNIST)', () => {
+    const means = classMeanOnnx(train, 6000);
+    const quantized = quantizeModel(means, 'means.onnx', compileOptions({ ...model('dense'), model: 'means' }, 'dense', calibration));
+    const indices = evenSubset(test.count, 1000);
+    const int8 = correctCount(test, indices, goldenPredictions(quantized, test, indices)) / 10;
+    const output = quantized.graph.outputs[0]!.name;
+    const float = indices.filter((index) => {
+      const logits = evaluateFloat(quantized.graph, [imageInput(test, index)]).get(output)!.data;
+      return logits.indexOf(Math.max(...logits)) === test.labels[index];
+    }).length / 10;
+    expect(float).toBeGreaterThan(60);
+    expect(Math.abs(int8 - float)).toBeLessThan(2);
+  });
+});
