@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AccuracyRow } from '../../sw/net/accuracy/rows.js';
 import { smallResNetOnnx } from '../../sw/onnx/zoo/resnet.js';
 import { ExitCode } from '../../util/exit-codes.js';
+import { accuracySection } from '../../cli/actions/reproduce-accuracy.js';
 import { nmsparse } from '../cli/run-nmsparse.js';
 import { datasetMissing } from './dataset.js';
 import { tinyMlpOnnx } from './models.js';
@@ -70,5 +71,29 @@ describe('nmsparse bench accuracy without the data set', () => {
     const { code, stderr } = await nmsparse(['bench', 'accuracy', mlp, '--dataset', path.join(dir, 'no-dataset')]);
     expect(code).toBe(ExitCode.userError);
     expect(stderr).toMatch(/^nmsparse: Fashion-MNIST file .*no-dataset\/t10k-images-idx3-ubyte\.gz is missing: install the data set with `apt-get install dataset-fashion-mnist`/);
+  });
+});
+
+describe('the accuracy section of nmsparse reproduce', () => {
+  const written = new Map<string, string>();
+  const write = (file: string, data: string): void => void written.set(file, data);
+
+  it('says the models are not trained yet and which command trains them, without failing', async () => {
+    const out = path.join(dir, 'results-untrained');
+    await accuracySection({ out, jobs: 1, write });
+    expect(written.get('accuracy.md')).toMatch(/not measured: no trained models \(.*results-untrained\/models\/manifest\.json does not exist\)\. `nmsparse train` trains/);
+    expect(JSON.parse(written.get('accuracy.json')!)).toMatchObject({ rows: [] });
+  });
+
+  it.skipIf(datasetMissing())('reports the manifest\'s models over the whole test set', async () => {
+    const out = path.join(dir, 'results');
+    mkdirSync(path.join(out, 'models', 'mlp'), { recursive: true });
+    writeFileSync(path.join(out, 'models', 'mlp', 'model.onnx'), tinyMlpOnnx(1));
+    writeFileSync(path.join(out, 'models', 'manifest.json'), JSON.stringify([{ onnx: 'mlp/model.onnx' }]));
+    await accuracySection({ out, jobs: 1, write, issImages: '1' });
+    const { rows } = JSON.parse(written.get('accuracy.json')!) as { rows: AccuracyRow[] };
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ model: 'mlp', nm: 'dense', testImages: 10_000, issImages: 1, issAgreesWithGolden: true });
+    expect(written.get('accuracy.md')).toMatch(/^\| mlp +\| +dense \|/m);
   });
 });

@@ -1,0 +1,49 @@
+// The accuracy section of `nmsparse reproduce`: the trained models of the manifest through `bench
+// accuracy`, written as accuracy.md and accuracy.json beside the other reports; when the models
+// are not trained yet (or the data set is missing) the section says so and how to get them,
+// instead of failing the run after the other sections.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { DatasetError } from '../../sw/datasets/idx.js';
+import { accuracySettings, evaluateAccuracy, reportDisagreements } from './bench-accuracy.js';
+import { modelsFromManifest } from '../bench/accuracy-models.js';
+import { formatAccuracyReport } from '../bench/accuracy-report.js';
+
+export const ACCURACY_TITLE = 'Accuracy under N:M sparsity: Fashion-MNIST top-1 of the trained models in int8, beside their cycles on 8 cores';
+
+/** Where `nmsparse train` lists the models it trained, in reproduce's output directory. */
+export const trainedManifest = (out: string): string => path.join(out, 'models', 'manifest.json');
+
+export interface AccuracySectionOptions {
+  readonly out: string;
+  readonly jobs: number;
+  readonly write: (file: string, data: string) => void;
+  readonly manifest?: string;
+  readonly issImages?: string;
+}
+
+export async function accuracySection(options: AccuracySectionOptions): Promise<void> {
+  const manifest = options.manifest ?? trainedManifest(options.out);
+  const skipped = (note: string): void => {
+    process.stdout.write(`\n${ACCURACY_TITLE}\n${note}\n`);
+    options.write('accuracy.md', `# ${ACCURACY_TITLE}\n\n${note}\n`);
+    options.write('accuracy.json', JSON.stringify({ manifest, rows: [], note }, null, 2) + '\n');
+  };
+  if (!existsSync(manifest)) {
+    skipped(`not measured: no trained models (${manifest} does not exist). \`nmsparse train\` trains the ResNet and the ViT dense and N:M sparse on Fashion-MNIST and lists them there; run reproduce again afterwards, or give another manifest with --manifest.`);
+    return;
+  }
+  let settings;
+  try {
+    settings = accuracySettings(options.issImages === undefined ? {} : { issImages: options.issImages });
+  } catch (error) {
+    if (!(error instanceof DatasetError)) throw error;
+    skipped(`not measured: ${error.message}`);
+    return;
+  }
+  const rows = await evaluateAccuracy(modelsFromManifest(manifest), settings, options.jobs);
+  process.stdout.write(`\n${ACCURACY_TITLE}\n${formatAccuracyReport(rows, 'text')}`);
+  options.write('accuracy.md', `# ${ACCURACY_TITLE}\n\n${formatAccuracyReport(rows, 'markdown')}`);
+  options.write('accuracy.json', JSON.stringify({ manifest, rows }, null, 2) + '\n');
+  reportDisagreements(rows);
+}
