@@ -50,7 +50,9 @@ function checkSparsity(nm: string, where: string): void {
 
 /** A model file as named on the command line: `file` (sparsity from its metrics.json, else dense) or `file@N:M` (pruned to N:M by the compiler). */
 export function modelFromArgument(argument: string): AccuracyModel {
-  const at = argument.lastIndexOf('@');
+  // A suffix after the last '@' that holds no '/' is the sparsity: a folder may have '@' in its name.
+  const suffix = /@([^@/]*)$/.exec(argument);
+  const at = suffix ? suffix.index : -1;
   const file = at < 0 ? argument : argument.slice(0, at);
   if (!existsSync(file)) throw new UsageError(`no model file '${file}'`);
   const metricsFile = path.join(path.dirname(file), 'metrics.json');
