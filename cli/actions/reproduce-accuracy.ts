@@ -11,11 +11,10 @@ import { formatAccuracyReport } from '../bench/accuracy-report.js';
 
 export const ACCURACY_TITLE = 'Accuracy under N:M sparsity: Fashion-MNIST top-1 of the trained models in int8, beside their cycles on 8 cores';
 
-/** Where `nmsparse train` lists the models it trained, in reproduce's output directory. */
-export const trainedManifest = (out: string): string => path.join(out, 'models', 'manifest.json');
+/** Where `nmsparse train` lists the models it trained, with its default --out. */
+export const TRAINED_MANIFEST = path.join('fashion-mnist-models', 'manifest.json');
 
 export interface AccuracySectionOptions {
-  readonly out: string;
   readonly jobs: number;
   readonly write: (file: string, data: string) => void;
   readonly manifest?: string;
@@ -23,14 +22,14 @@ export interface AccuracySectionOptions {
 }
 
 export async function accuracySection(options: AccuracySectionOptions): Promise<void> {
-  const manifest = options.manifest ?? trainedManifest(options.out);
+  const manifest = options.manifest ?? TRAINED_MANIFEST;
   const skipped = (note: string): void => {
     process.stdout.write(`\n${ACCURACY_TITLE}\n${note}\n`);
     options.write('accuracy.md', `# ${ACCURACY_TITLE}\n\n${note}\n`);
     options.write('accuracy.json', JSON.stringify({ manifest, rows: [], note }, null, 2) + '\n');
   };
   if (!existsSync(manifest)) {
-    skipped(`not measured: no trained models (${manifest} does not exist). \`nmsparse train\` trains the ResNet and the ViT dense and N:M sparse on Fashion-MNIST and lists them there; run reproduce again afterwards, or give another manifest with --manifest.`);
+    skipped(`not measured: no trained models (${manifest} does not exist). \`nmsparse train\` trains the ResNet and the ViT dense and N:M sparse on Fashion-MNIST into fashion-mnist-models/ and lists them there; run reproduce again afterwards, or give another manifest with --manifest.`);
     return;
   }
   let settings;

@@ -13,6 +13,7 @@ interface Metrics {
   readonly model: string;
   readonly nm: string;
   readonly floatTop1?: number;
+  readonly qatTop1?: number;
 }
 
 function readJson(file: string, what: string): unknown {
@@ -34,9 +35,15 @@ function readMetrics(file: string): Metrics {
   if (typeof value !== 'object' || value === null || typeof value.model !== 'string' || typeof value.nm !== 'string') {
     throw new UsageError(`${file}: not a model's metrics (an object with 'model' and 'nm' strings, as \`nmsparse train\` writes)`);
   }
-  if (value.floatTop1 !== undefined && typeof value.floatTop1 !== 'number') throw new UsageError(`${file}: 'floatTop1' is not a number`);
+  const figures: { floatTop1?: number; qatTop1?: number } = {};
+  for (const key of ['floatTop1', 'qatTop1'] as const) {
+    const figure = value[key];
+    if (figure === undefined) continue;
+    if (typeof figure !== 'number') throw new UsageError(`${file}: '${key}' is not a number`);
+    figures[key] = figure;
+  }
   checkSparsity(value.nm, file);
-  return { model: value.model, nm: value.nm, ...(value.floatTop1 === undefined ? {} : { floatTop1: value.floatTop1 }) };
+  return { model: value.model, nm: value.nm, ...figures };
 }
 
 function checkSparsity(nm: string, where: string): void {
@@ -60,12 +67,12 @@ export function modelFromArgument(argument: string): AccuracyModel {
   const base = path.basename(file).replace(/\.onnx$/i, '');
   // A trained model's file is model.onnx in a folder of its own: the folder names it.
   const name = metrics?.model ?? (base === 'model' ? path.basename(path.dirname(path.resolve(file))) : base);
-  const floatTop1 = metrics?.floatTop1 === undefined ? {} : { floatTop1: metrics.floatTop1 };
-  if (at < 0) return { model: name, nm: metrics?.nm ?? 'dense', file, sparsity: 'trained', ...floatTop1 };
+  const figures = { ...(metrics?.floatTop1 === undefined ? {} : { floatTop1: metrics.floatTop1 }), ...(metrics?.qatTop1 === undefined ? {} : { qatTop1: metrics.qatTop1 }) };
+  if (at < 0) return { model: name, nm: metrics?.nm ?? 'dense', file, sparsity: 'trained', ...figures };
   const nm = argument.slice(at + 1);
   checkSparsity(nm, argument);
   if (metrics && metrics.nm !== 'dense' && metrics.nm !== nm) throw new UsageError(`${argument}: the model was trained ${metrics.nm} (${metricsFile}): prune it to that pattern, or name it without @`);
-  return { model: name, nm, file, sparsity: metrics?.nm === nm ? 'trained' : 'pruned', ...floatTop1 };
+  return { model: name, nm, file, sparsity: metrics?.nm === nm ? 'trained' : 'pruned', ...figures };
 }
 
 /**

@@ -4,7 +4,7 @@ import { figuresAlign, formatTable, markdownTable } from '../../gen/text-table.j
 import type { AccuracyRow } from '../../sw/net/accuracy/rows.js';
 import type { ReportFormat } from './report.js';
 
-const HEADER = ['model', 'N:M', 'float %', 'int8 %', 'drop', 'weights KiB', 'cycles dense', 'cycles sparse', 'cycles Xnmsparse', 'best vs dense', 'cluster images', 'cluster = golden'];
+const HEADER = ['model', 'N:M', 'float %', 'QAT %', 'int8 %', 'drop', 'weights KiB', 'cycles dense', 'cycles sparse', 'cycles Xnmsparse', 'best vs dense', 'cluster images', 'cluster = golden'];
 
 const figure = (x: number | null | undefined, digits: number): string => (x === null || x === undefined ? '' : x.toFixed(digits));
 const count = (x: number | undefined): string => (x === undefined ? '' : String(x));
@@ -16,6 +16,7 @@ function cells(row: AccuracyRow): string[] {
     row.model,
     row.nm,
     figure(row.floatTop1, 2),
+    figure(row.qatTop1, 2),
     figure(row.int8Top1, 2),
     figure(row.dropVsDense, 2),
     (row.weightBytes / 1024).toFixed(1),
@@ -34,7 +35,7 @@ function notes(rows: readonly AccuracyRow[]): string[] {
   const iss = rows.flatMap((r) => (r.issSecondsPerImage === null ? [] : [r.issSecondsPerImage]));
   const testImages = [...new Set(rows.map((r) => r.testImages))].join(' or ');
   return [
-    `int8: top-1 of the golden integer network over ${testImages} test images; drop: points below the same model's dense int8; float: from training; cycles: one inference on 8 cores`,
+    `int8: top-1 of the golden integer network over ${testImages} test images; drop: points below the same model's dense int8; float and QAT (int8 fake-quantized): from training; cycles: one inference on 8 cores`,
     `cluster = golden: of the images run on the simulated cluster (Xnmsparse kernels for N:M, dense else), those whose every output byte equals the golden network's`,
     `golden network ${mean(rows.map((r) => r.goldenImagesPerSecond)).toFixed(0)} images/s${iss.length === 0 ? '' : `, cluster simulation ${mean(iss).toFixed(2)} s/image`} (means over the rows, this machine)`,
   ];

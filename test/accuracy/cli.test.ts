@@ -28,7 +28,7 @@ describe.skipIf(datasetMissing())('nmsparse bench accuracy', () => {
     expect(rows.map((r) => [r.model, r.nm, r.sparsity, r.kernels])).toEqual([['mlp', 'dense', 'trained', 'dense'], ['mlp', '1:8', 'pruned', 'xnmsparse']]);
     const [dense, sparse] = rows as [AccuracyRow, AccuracyRow];
     for (const row of rows) {
-      expect(row).toMatchObject({ testImages: 100, issImages: 2, issAgreesWithGolden: true, issDisagreements: [], floatTop1: null });
+      expect(row).toMatchObject({ testImages: 100, issImages: 2, issAgreesWithGolden: true, issDisagreements: [], floatTop1: null, qatTop1: null });
       expect(row.int8Top1).toBeGreaterThanOrEqual(0);
       expect(row.int8Top1).toBeLessThanOrEqual(100);
     }
@@ -49,7 +49,7 @@ describe.skipIf(datasetMissing())('nmsparse bench accuracy', () => {
     writeFileSync(manifest, JSON.stringify({ models: [{ onnx: 'mlp-dense/model.onnx' }] }));
     const { code, stdout } = await nmsparse(['bench', 'accuracy', '--manifest', manifest, ...few]);
     expect(code).toBe(ExitCode.success);
-    expect(stdout).toMatch(/^mlp +dense +12\.50 +\d+\.\d\d +0\.00 +[\d.]+ +\d+ +2 +all$/m);
+    expect(stdout).toMatch(/^mlp +dense +12\.50 +12\.25 +\d+\.\d\d +0\.00 +[\d.]+ +\d+ +2 +all$/m);
     expect(stdout).toMatch(/golden network \d+ images\/s, cluster simulation [\d.]+ s\/image/);
   });
 
@@ -79,18 +79,17 @@ describe('the accuracy section of nmsparse reproduce', () => {
   const write = (file: string, data: string): void => void written.set(file, data);
 
   it('says the models are not trained yet and which command trains them, without failing', async () => {
-    const out = path.join(dir, 'results-untrained');
-    await accuracySection({ out, jobs: 1, write });
-    expect(written.get('accuracy.md')).toMatch(/not measured: no trained models \(.*results-untrained\/models\/manifest\.json does not exist\)\. `nmsparse train` trains/);
+    await accuracySection({ jobs: 1, write, manifest: path.join(dir, 'untrained', 'manifest.json') });
+    expect(written.get('accuracy.md')).toMatch(/not measured: no trained models \(.*untrained\/manifest\.json does not exist\)\. `nmsparse train` trains .* into fashion-mnist-models\//);
     expect(JSON.parse(written.get('accuracy.json')!)).toMatchObject({ rows: [] });
   });
 
   it.skipIf(datasetMissing())('reports the manifest\'s models over the whole test set', async () => {
-    const out = path.join(dir, 'results');
-    mkdirSync(path.join(out, 'models', 'mlp'), { recursive: true });
-    writeFileSync(path.join(out, 'models', 'mlp', 'model.onnx'), tinyMlpOnnx(1));
-    writeFileSync(path.join(out, 'models', 'manifest.json'), JSON.stringify([{ onnx: 'mlp/model.onnx' }]));
-    await accuracySection({ out, jobs: 1, write, issImages: '1' });
+    const models = path.join(dir, 'models');
+    mkdirSync(path.join(models, 'mlp'), { recursive: true });
+    writeFileSync(path.join(models, 'mlp', 'model.onnx'), tinyMlpOnnx(1));
+    writeFileSync(path.join(models, 'manifest.json'), JSON.stringify([{ onnx: 'mlp/model.onnx' }]));
+    await accuracySection({ jobs: 1, write, manifest: path.join(models, 'manifest.json'), issImages: '1' });
     const { rows } = JSON.parse(written.get('accuracy.json')!) as { rows: AccuracyRow[] };
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ model: 'mlp', nm: 'dense', testImages: 10_000, issImages: 1, issAgreesWithGolden: true });

@@ -1,16 +1,15 @@
-// The accuracy evaluation on models built in TypeScript: the golden top-1 against the same figure
-// computed from the cluster's outputs and from the int8 logits directly, the cluster equal to the
-// golden network image by image, and a nearest-class-mean classifier as accurate in int8 as in
+// The accuracy evaluation on models built in TypeScript: the golden path's classes against the
+// int8 logits read directly, the cluster's outputs equal to the golden network's byte for byte
+// (so its classes are the same), and a nearest-class-mean classifier as accurate in int8 as in
 // float (which it could not be were images and labels read out of step).
 import { describe, expect, it } from 'vitest';
 import { imageInput, readFashionMnist } from '../../sw/datasets/fashion-mnist.js';
-import { calibrationImages, compileOptions, correctCount, evenSubset, goldenPredictions, issAgreement, predictedClass } from '../../sw/net/accuracy/evaluate.js';
+import { calibrationImages, compileOptions, correctCount, evenSubset, goldenPredictions, issAgreement } from '../../sw/net/accuracy/evaluate.js';
 import type { AccuracyModel } from '../../sw/net/accuracy/models.js';
 import { evaluateFloat } from '../../sw/net/float-eval.js';
 import { runGolden } from '../../sw/net/golden.js';
-import { compileModel, quantizeModel } from '../../sw/net/pipeline.js';
+import { type CompiledModel, compileModel, quantizeModel } from '../../sw/net/pipeline.js';
 import { quantizeInput } from '../../sw/net/quantize/index.js';
-import { runNetwork } from '../../sw/net/run.js';
 import { datasetMissing } from './dataset.js';
 import { classMeanOnnx, tinyResNetOnnx } from './models.js';
 
@@ -30,23 +29,25 @@ describe.skipIf(datasetMissing())('accuracy of an integer network', () => {
   const train = readFashionMnist('train');
   const calibration = calibrationImages(train);
   const bytes = tinyResNetOnnx(1);
+  const compiled = new Map<string, CompiledModel>();
+  /** The tiny ResNet compiled once per sparsity, for all the tests. */
+  const tiny = (nm: 'dense' | '1:8'): CompiledModel => {
+    if (!compiled.has(nm)) compiled.set(nm, compileModel(bytes, 'tiny.onnx', compileOptions(model(nm), nm === 'dense' ? 'dense' : 'xnmsparse', calibration)));
+    return compiled.get(nm)!;
+  };
 
   it('predicts on the cluster what the golden network predicts, byte for byte, dense and 1:8 on Xnmsparse', () => {
     const indices = evenSubset(test.count, 3);
-    for (const [nm, kernels] of [['dense', 'dense'], ['1:8', 'xnmsparse']] as const) {
-      const compiled = compileModel(bytes, 'tiny.onnx', compileOptions(model(nm), kernels, calibration));
+    for (const nm of ['dense', '1:8'] as const) {
+      const compiled = tiny(nm);
       const check = issAgreement(compiled, test, indices);
       expect(check).toMatchObject({ images: 3, agreements: 3, disagreements: [] });
       expect(check.cycles).toBeGreaterThan(0);
-      // The golden path's classes, against the cluster's outputs and against the int8 logits read directly.
+      // The golden path's classes, against the int8 logits read directly (largest byte as the tensor's signedness reads it).
       const golden = goldenPredictions(compiled, test, indices);
-      const output = compiled.graph.outputs[0]!.name;
       const logits = compiled.network.tensors.get(compiled.network.outputs[0]!)!;
       indices.forEach((index, i) => {
-        const input = quantizeInput(compiled.network, imageInput(test, index));
-        const run = runNetwork(compiled.compiled, { input });
-        expect(predictedClass(compiled.network, output, run.outputs), `image ${index}`).toBe(golden[i]);
-        const bytesOut = runGolden(compiled.network, input).get(compiled.network.outputs[0]!)!;
+        const bytesOut = runGolden(compiled.network, quantizeInput(compiled.network, imageInput(test, index))).get(logits.name)!;
         const values = Array.from(bytesOut, (b) => (logits.signed ? (b << 24) >> 24 : b));
         expect(values.indexOf(Math.max(...values)), `image ${index}`).toBe(golden[i]);
       });
@@ -55,7 +56,7 @@ describe.skipIf(datasetMissing())('accuracy of an integer network', () => {
   });
 
   it('reports the images where the cluster and the golden network differ', () => {
-    const compiled = compileModel(bytes, 'tiny.onnx', compileOptions(model('dense'), 'dense', calibration));
+    const compiled = tiny('dense');
     // Another network's golden outputs stand for a kernel bug: the program is the dense one, the golden network one with other weights.
     const other = quantizeModel(tinyResNetOnnx(2), 'other.onnx', compileOptions(model('dense'), 'dense', calibration));
     const check = issAgreement({ ...compiled, network: other.network }, test, [0, 1]);

@@ -21,6 +21,8 @@ export interface AccuracyModel {
   readonly sparsity: 'trained' | 'pruned';
   /** Top-1 of the float model in percent, when its training reported it. */
   readonly floatTop1?: number;
+  /** Top-1 of its int8 fake-quantized form in the training framework, percent, when reported. */
+  readonly qatTop1?: number;
 }
 
 /** The model's N:M pattern, undefined when dense. */

@@ -14,6 +14,8 @@ export interface AccuracyRow {
   readonly file: string;
   /** Top-1 of the float model, percent, from its training (null when it reported none). */
   readonly floatTop1: number | null;
+  /** Top-1 of the int8 fake-quantized model in the training framework, percent (null when it reported none). */
+  readonly qatTop1: number | null;
   /** Top-1 of the integer network (golden), percent, over testImages images. */
   readonly int8Top1: number;
   readonly testImages: number;
@@ -60,6 +62,7 @@ export function accuracyRows(models: readonly AccuracyModel[], tasks: readonly A
       sparsity: model.sparsity,
       file: model.file,
       floatTop1: model.floatTop1 ?? null,
+      qatTop1: model.qatTop1 ?? null,
       int8Top1: percent(golden.correct, golden.images),
       testImages: golden.images,
       dropVsDense: null,
