@@ -2,13 +2,15 @@
 // test set), checked image by image on the simulated cluster over a subset, beside their cycles
 // dense, software sparse and Xnmsparse (docs/bench.md#accuracy), on the bench's pool of threads.
 import path from 'node:path';
-import { fashionMnistDirectory, readFashionMnist } from '../../sw/datasets/fashion-mnist.js';
+import { fashionMnistDirectory, type ImageSet, readFashionMnist } from '../../sw/datasets/fashion-mnist.js';
 import { runPool } from '../../sw/kernels/bench/sweep.js';
+import { calibrationImages, compileOptions, deployedKernels, logitsTensor } from '../../sw/net/accuracy/evaluate.js';
 import type { AccuracyModel } from '../../sw/net/accuracy/models.js';
 import { type AccuracyRow, accuracyRows } from '../../sw/net/accuracy/rows.js';
 import { type AccuracyResult, type AccuracySettings, type AccuracyTask, accuracyTaskName, accuracyTasks } from '../../sw/net/accuracy/tasks.js';
 import { ACCURACY_WORKER } from '../../sw/net/accuracy/worker.js';
 import { ModelError } from '../../sw/net/model-error.js';
+import { quantizeModel } from '../../sw/net/pipeline.js';
 import { readOnnx } from '../../sw/onnx/read.js';
 import { checkOutputDirectory, writeFileAtomic } from '../../util/atomic-write.js';
 import { ExitCode } from '../../util/exit-codes.js';
@@ -36,21 +38,26 @@ export interface BenchAccuracyOptions {
   out?: string;
 }
 
-/** The models must take one Fashion-MNIST image, [1, 1, 28, 28]: refused before any thread starts, naming the file. */
-function checkInputs(models: readonly AccuracyModel[], height: number, width: number): void {
+/**
+ * Each model must take one Fashion-MNIST image, [1, 1, 28, 28], and quantize to a network with a
+ * vector of logits: checked in this thread before any worker starts, so that a model the compiler
+ * refuses is named as the user's mistake it is rather than as a failed task.
+ */
+function checkModels(models: readonly AccuracyModel[], test: ImageSet, train: ImageSet): void {
+  const calibration = calibrationImages(train);
   for (const model of models) {
     const file = readModelFile(model.file);
     const dims = readOnnx(file.bytes, file.source).inputs[0]?.dims ?? [];
-    const wanted = [1, 1, height, width];
-    if (dims.length !== 4 || dims.some((d, i) => d !== wanted[i])) throw new ModelError(`${model.file}: the model takes [${dims.join(', ')}], not one ${height}x${width} grey image [${wanted.join(', ')}]`);
+    const wanted = [1, 1, test.height, test.width];
+    if (dims.length !== 4 || dims.some((d, i) => d !== wanted[i])) throw new ModelError(`${model.file}: the model takes [${dims.join(', ')}], not one ${test.height}x${test.width} grey image [${wanted.join(', ')}]`);
+    logitsTensor(quantizeModel(file.bytes, model.file, compileOptions(model, deployedKernels(model), calibration)).network);
   }
 }
 
 /** Every model's row, its tasks on `jobs` threads, with progress on stderr. */
 export async function evaluateAccuracy(models: readonly AccuracyModel[], settings: AccuracySettings, jobs: number): Promise<AccuracyRow[]> {
   const test = readFashionMnist('test', settings.dataset);
-  readFashionMnist('train', settings.dataset);
-  checkInputs(models, test.height, test.width);
+  checkModels(models, test, readFashionMnist('train', settings.dataset));
   const tasks = accuracyTasks(models, settings, test.count);
   const results = await runPool<AccuracyTask, AccuracyResult>(tasks, { jobs, worker: ACCURACY_WORKER, name: accuracyTaskName, onProgress: progressLine });
   return accuracyRows(models, tasks, results);

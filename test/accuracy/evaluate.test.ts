@@ -44,7 +44,7 @@ describe.skipIf(datasetMissing())('accuracy of an integer network', () => {
       expect(check).toMatchObject({ images: 3, agreements: 3, disagreements: [] });
       expect(check.cycles).toBeGreaterThan(0);
       // The golden path's classes, against the int8 logits read directly (largest byte as the tensor's signedness reads it).
-      const golden = goldenPredictions(compiled, test, indices);
+      const golden = goldenPredictions(compiled.network, test, indices);
       const logits = compiled.network.tensors.get(compiled.network.outputs[0]!)!;
       indices.forEach((index, i) => {
         const bytesOut = runGolden(compiled.network, quantizeInput(compiled.network, imageInput(test, index))).get(logits.name)!;
@@ -68,7 +68,7 @@ describe.skipIf(datasetMissing())('accuracy of an integer network', () => {
     const means = classMeanOnnx(train, 6000);
     const quantized = quantizeModel(means, 'means.onnx', compileOptions({ ...model('dense'), model: 'means' }, 'dense', calibration));
     const indices = evenSubset(test.count, 1000);
-    const int8 = correctCount(test, indices, goldenPredictions(quantized, test, indices)) / 10;
+    const int8 = correctCount(test, indices, goldenPredictions(quantized.network, test, indices)) / 10;
     const output = quantized.graph.outputs[0]!.name;
     const float = indices.filter((index) => {
       const logits = evaluateFloat(quantized.graph, [imageInput(test, index)]).get(output)!.data;

@@ -6,8 +6,10 @@
  */
 import { type ImageSet, imageInput } from '../../datasets/fashion-mnist.js';
 import { runGolden } from '../golden.js';
-import { type CompiledModel, DEFAULT_MEMORY, type ModelOptions, type QuantizedModel } from '../pipeline.js';
-import { dequantizeValue, quantizeInput, type QuantizedNetwork } from '../quantize/index.js';
+import type { NetTensor } from '../graph.js';
+import { ModelError } from '../model-error.js';
+import { type CompiledModel, DEFAULT_MEMORY, type ModelOptions } from '../pipeline.js';
+import { dequantize, quantizeInput, type QuantizedNetwork } from '../quantize/index.js';
 import { runNetwork } from '../run.js';
 import { type AccuracyModel, modelLabel, patternOf } from './models.js';
 
@@ -41,18 +43,25 @@ export function compileOptions(model: AccuracyModel, kernels: KernelChoice, cali
 /** The kernels a model's version is deployed with: Xnmsparse for an N:M model, dense else. */
 export const deployedKernels = (model: AccuracyModel): KernelChoice => (model.nm === 'dense' ? 'dense' : 'xnmsparse');
 
-/** The class a run's tensors predict: the largest logit of the model's first output (the first one on a tie). */
-export function predictedClass(network: QuantizedNetwork, output: string, tensors: ReadonlyMap<string, Uint8Array>): number {
-  const logits = dequantizeValue(network, output, tensors);
+/** The network's first output, checked to be a vector of logits (h = w = 1): its buffer order is the classes' order. */
+export function logitsTensor(network: QuantizedNetwork): NetTensor {
+  const tensor = network.tensors.get(network.outputs[0]!)!;
+  if (tensor.shape.h !== 1 || tensor.shape.w !== 1) throw new ModelError(`${network.name}: the output '${tensor.name}' is ${tensor.shape.h}x${tensor.shape.w}x${tensor.shape.c}, not a vector of class logits`);
+  return tensor;
+}
+
+/** The class a run's output bytes predict: the largest logit (the first one on a tie). */
+export function predictedClass(logits: NetTensor, bytes: Uint8Array): number {
+  const values = dequantize(logits, bytes);
   let best = 0;
-  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
   return best;
 }
 
 /** The golden integer network's class for each of `indices`. */
-export function goldenPredictions(model: Pick<QuantizedModel, 'graph' | 'network'>, set: ImageSet, indices: readonly number[]): Uint8Array {
-  const output = model.graph.outputs[0]!.name;
-  return Uint8Array.from(indices, (index) => predictedClass(model.network, output, runGolden(model.network, quantizeInput(model.network, imageInput(set, index)))));
+export function goldenPredictions(network: QuantizedNetwork, set: ImageSet, indices: readonly number[]): Uint8Array {
+  const logits = logitsTensor(network);
+  return Uint8Array.from(indices, (index) => predictedClass(logits, runGolden(network, quantizeInput(network, imageInput(set, index))).get(logits.name)!));
 }
 
 /** Of the predictions for `indices`, how many are the images' labels. */
@@ -83,7 +92,7 @@ export interface IssAgreement {
 /** The program run on the cluster for each of `indices` (one program: only its input changes), each output compared with the golden network's. */
 export function issAgreement(model: CompiledModel, set: ImageSet, indices: readonly number[]): IssAgreement {
   const { network } = model;
-  const output = model.graph.outputs[0]!.name;
+  const logits = logitsTensor(network);
   const disagreements: number[] = [];
   let correct = 0;
   let cycles = 0;
@@ -101,7 +110,7 @@ export function issAgreement(model: CompiledModel, set: ImageSet, indices: reado
       return expected.length === actual.length && expected.every((byte, i) => actual[i] === byte);
     });
     if (!same) disagreements.push(index);
-    if (predictedClass(network, output, golden) === set.labels[index]) correct++;
+    if (predictedClass(logits, golden.get(logits.name)!) === set.labels[index]) correct++;
   }
   return { images: indices.length, agreements: indices.length - disagreements.length, disagreements, correct, cycles, simulationSeconds: Number(nanoseconds) / 1e9 };
 }

@@ -76,7 +76,7 @@ export function runAccuracyTask(task: AccuracyTask): AccuracyResult {
     const quantized = quantizeModel(bytes, model.file, options);
     const started = process.hrtime.bigint();
     const indices = evenSubset(test.count, task.settings.testImages);
-    const correct = correctCount(test, indices, goldenPredictions(quantized, test, indices));
+    const correct = correctCount(test, indices, goldenPredictions(quantized.network, test, indices));
     return { kind: 'golden', images: indices.length, correct, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   }
   const compiled = compileModel(bytes, model.file, options);
