@@ -16,8 +16,9 @@ export interface AccuracyRow {
   readonly floatTop1: number | null;
   /** Top-1 of the int8 fake-quantized model in the training framework, percent (null when it reported none). */
   readonly qatTop1: number | null;
-  /** Top-1 of the integer network (golden), percent, over testImages images. */
+  /** Top-1 of the integer network (golden), percent, over testImages images: int8Correct of them. */
   readonly int8Top1: number;
+  readonly int8Correct: number;
   readonly testImages: number;
   /** Points of int8 top-1 lost against the same model's dense row (null without one). */
   readonly dropVsDense: number | null;
@@ -64,6 +65,7 @@ export function accuracyRows(models: readonly AccuracyModel[], tasks: readonly A
       floatTop1: model.floatTop1 ?? null,
       qatTop1: model.qatTop1 ?? null,
       int8Top1: percent(golden.correct, golden.images),
+      int8Correct: golden.correct,
       testImages: golden.images,
       dropVsDense: null,
       kernels,
@@ -79,6 +81,8 @@ export function accuracyRows(models: readonly AccuracyModel[], tasks: readonly A
   });
   return rows.map((row) => {
     const dense = rows.find((r) => r.model === row.model && r.nm === 'dense');
-    return dense ? { ...row, dropVsDense: dense.int8Top1 - row.int8Top1 } : row;
+    // From the counts, when both rows classified the same images, so that the difference carries no rounding of its own.
+    if (!dense) return row;
+    return { ...row, dropVsDense: dense.testImages === row.testImages ? percent(dense.int8Correct - row.int8Correct, row.testImages) : dense.int8Top1 - row.int8Top1 };
   });
 }
