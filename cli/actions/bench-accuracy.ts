@@ -1,9 +1,12 @@
 // `nmsparse bench accuracy`: top-1 of models' integer networks on Fashion-MNIST (golden, whole
 // test set), checked image by image on the simulated cluster over a subset, beside their cycles
 // dense, software sparse and Xnmsparse (docs/bench.md#accuracy), on the bench's pool of threads.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fashionMnistDirectory, type ImageSet, readFashionMnist } from '../../sw/datasets/fashion-mnist.js';
+import { type Shard, shardCases } from '../../sw/kernels/bench/shard.js';
 import { runPool } from '../../sw/kernels/bench/sweep.js';
+import { accuracySlice, mergeAccuracySlices } from '../../sw/net/accuracy/merge.js';
 import { calibrationImages, compileOptions, deployedKernels, logitsTensor } from '../../sw/net/accuracy/evaluate.js';
 import type { AccuracyModel } from '../../sw/net/accuracy/models.js';
 import { type AccuracyRow, accuracyRows } from '../../sw/net/accuracy/rows.js';
@@ -16,10 +19,10 @@ import { checkOutputDirectory, writeFileAtomic } from '../../util/atomic-write.j
 import { ExitCode } from '../../util/exit-codes.js';
 import { selectedModels } from '../bench/accuracy-models.js';
 import { formatAccuracyReport } from '../bench/accuracy-report.js';
-import { parseJobs } from '../bench/options.js';
+import { parseJobs, parseShard } from '../bench/options.js';
 import { progressLine } from '../bench/progress.js';
 import type { ReportFormat } from '../bench/report.js';
-import { runCommand } from '../errors.js';
+import { runCommand, UsageError } from '../errors.js';
 import { message } from '../messages.js';
 import { readModelFile } from '../net/model-file.js';
 import { parseCount } from '../options.js';
@@ -33,10 +36,13 @@ export interface BenchAccuracyOptions {
   testImages?: string;
   issImages?: string;
   jobs?: string;
+  shard?: string;
   json?: boolean;
   markdown?: boolean;
   out?: string;
 }
+
+export type AccuracyReportOptions = Pick<BenchAccuracyOptions, 'json' | 'markdown' | 'out'>;
 
 /**
  * Each model must take one Fashion-MNIST image, [1, 1, 28, 28], and quantize to a network with a
@@ -54,13 +60,21 @@ function checkModels(models: readonly AccuracyModel[], test: ImageSet, train: Im
   }
 }
 
-/** Every model's row, its tasks on `jobs` threads, with progress on stderr. */
-export async function evaluateAccuracy(models: readonly AccuracyModel[], settings: AccuracySettings, jobs: number): Promise<AccuracyRow[]> {
+/** The models checked and their tasks (every one, or slice `shard` of them). */
+function prepare(models: readonly AccuracyModel[], settings: AccuracySettings, shard?: Shard): { tasks: AccuracyTask[]; testCount: number } {
   const test = readFashionMnist('test', settings.dataset);
   checkModels(models, test, readFashionMnist('train', settings.dataset));
   const tasks = accuracyTasks(models, settings, test.count);
-  const results = await runPool<AccuracyTask, AccuracyResult>(tasks, { jobs, worker: ACCURACY_WORKER, name: accuracyTaskName, onProgress: progressLine });
-  return accuracyRows(models, tasks, results);
+  return { tasks: shard ? shardCases(tasks, shard) : tasks, testCount: test.count };
+}
+
+const runTasks = (tasks: readonly AccuracyTask[], jobs: number): Promise<AccuracyResult[]> =>
+  runPool<AccuracyTask, AccuracyResult>(tasks, { jobs, worker: ACCURACY_WORKER, name: accuracyTaskName, onProgress: progressLine });
+
+/** Every model's row, its tasks on `jobs` threads, with progress on stderr. */
+export async function evaluateAccuracy(models: readonly AccuracyModel[], settings: AccuracySettings, jobs: number): Promise<AccuracyRow[]> {
+  const { tasks } = prepare(models, settings);
+  return accuracyRows(models, tasks, await runTasks(tasks, jobs));
 }
 
 /** The settings the options give, the image counts checked against the test set. */
@@ -82,16 +96,50 @@ export function reportDisagreements(rows: readonly AccuracyRow[]): void {
   process.exitCode = ExitCode.internalError;
 }
 
+function emit(rows: readonly AccuracyRow[], options: AccuracyReportOptions): void {
+  const format: ReportFormat = options.json ? 'json' : options.markdown ? 'markdown' : 'text';
+  const report = formatAccuracyReport(rows, format);
+  if (options.out === undefined) process.stdout.write(report);
+  else writeFileAtomic(options.out, report);
+  reportDisagreements(rows);
+}
+
 export function benchAccuracy(files: readonly string[], options: BenchAccuracyOptions): Promise<void> {
   return runCommand(async () => {
     const models = selectedModels(files, options.manifest);
     const settings = accuracySettings(options);
+    const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+    if (shard && options.markdown) throw new UsageError('--shard writes the slice as JSON for `bench accuracy-merge`: drop --markdown');
     if (options.out !== undefined) checkOutputDirectory(path.dirname(options.out));
-    const rows = await evaluateAccuracy(models, settings, parseJobs(options.jobs));
-    const format: ReportFormat = options.json ? 'json' : options.markdown ? 'markdown' : 'text';
-    const report = formatAccuracyReport(rows, format);
-    if (options.out === undefined) process.stdout.write(report);
-    else writeFileAtomic(options.out, report);
-    reportDisagreements(rows);
+    const jobs = parseJobs(options.jobs);
+    if (!shard) {
+      emit(await evaluateAccuracy(models, settings, jobs), options);
+      return;
+    }
+    const { tasks, testCount } = prepare(models, settings, shard);
+    const slice = JSON.stringify(accuracySlice(models, settings, testCount, tasks, await runTasks(tasks, jobs)), null, 2) + '\n';
+    if (options.out === undefined) process.stdout.write(slice);
+    else writeFileAtomic(options.out, slice);
   });
+}
+
+export function benchAccuracyMerge(files: readonly string[], options: AccuracyReportOptions): Promise<void> {
+  return runCommand(() => {
+    if (options.out !== undefined) checkOutputDirectory(path.dirname(options.out));
+    emit(mergeAccuracySlices(files.map((file) => ({ source: file, rows: readSlice(file) }))), options);
+  });
+}
+
+function readSlice(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read slice '${file}': ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`${file}: not JSON (${(error as Error).message}): give the output of \`bench accuracy --shard i/n\``);
+  }
 }

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { BenchKernelsOptions, ReportOptions } from '../actions/bench-kernels.js';
 import type { BenchNetworksOptions, NetworkReportOptions } from '../actions/bench-networks.js';
-import type { BenchAccuracyOptions } from '../actions/bench-accuracy.js';
+import type { AccuracyReportOptions, BenchAccuracyOptions } from '../actions/bench-accuracy.js';
 
 /** --json / --markdown / --out, shared by every bench report. */
 function withReportFormat(command: Command): Command {
@@ -61,5 +61,10 @@ export function registerBench(program: Command): void {
     .option('--test-images <n>', 'test images the golden network classifies, spread evenly over the test set (default: all)')
     .option('--iss-images <n>', 'test images also run on the simulated cluster, spread evenly (default: 500)')
     .option('-j, --jobs <n>', 'tasks run at once, on worker threads (default: the cores of this machine)')
+    .option('--shard <i/n>', 'run only slice i (from 0) of n of the tasks and write it as JSON; `bench accuracy-merge` joins the slices')
     .action(async (models: string[], options: BenchAccuracyOptions) => (await import('../actions/bench-accuracy.js')).benchAccuracy(models, options));
+  withReportFormat(bench.command('accuracy-merge'))
+    .description('join the slices of `bench accuracy --shard` into the report of the whole sweep')
+    .argument('<files...>', 'the slices (JSON from `bench accuracy --shard i/n`)')
+    .action(async (files: string[], options: AccuracyReportOptions) => (await import('../actions/bench-accuracy.js')).benchAccuracyMerge(files, options));
 }

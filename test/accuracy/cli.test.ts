@@ -20,10 +20,14 @@ writeFileSync(mlp, tinyMlpOnnx(1));
 const few = ['--test-images', '100', '--iss-images', '2', '--jobs', '1'];
 
 describe.skipIf(datasetMissing())('nmsparse bench accuracy', () => {
+  /** The first test's report, which the slices' merge must give again. */
+  let whole = '';
+
   it('rows a dense model and its 1:8 pruning: int8 top-1, the drop, cycles of each kernel choice, the cluster equal to the golden network', async () => {
     const { code, stdout, stderr } = await nmsparse(['bench', 'accuracy', mlp, `${mlp}@1:8`, ...few, '--json']);
     expect(code).toBe(ExitCode.success);
     expect(stderr).toMatch(/\[1\/8\] mlp dense: golden top-1 of 100 images/);
+    whole = stdout;
     const rows = JSON.parse(stdout) as AccuracyRow[];
     expect(rows.map((r) => [r.model, r.nm, r.sparsity, r.kernels])).toEqual([['mlp', 'dense', 'trained', 'dense'], ['mlp', '1:8', 'pruned', 'xnmsparse']]);
     const [dense, sparse] = rows as [AccuracyRow, AccuracyRow];
@@ -38,6 +42,21 @@ describe.skipIf(datasetMissing())('nmsparse bench accuracy', () => {
     expect(Object.keys(sparse.cycles).sort()).toEqual(['dense', 'sparse', 'xnmsparse']);
     expect(sparse.cycles.dense).toBe(dense.cycles.dense);
     expect(sparse.weightBytes).toBeLessThan(dense.weightBytes);
+  });
+
+  it('runs in slices that accuracy-merge joins into the same rows, refusing a lost slice', async () => {
+    const slices = [0, 1].map((i) => path.join(dir, `slice-${i}.json`));
+    for (const [i, slice] of slices.entries()) {
+      const { code } = await nmsparse(['bench', 'accuracy', mlp, `${mlp}@1:8`, ...few, '--shard', `${i}/2`, '--out', slice]);
+      expect(code).toBe(ExitCode.success);
+    }
+    const merged = await nmsparse(['bench', 'accuracy-merge', ...slices, '--json']);
+    expect(merged.code).toBe(ExitCode.success);
+    const figures = (text: string): unknown[] => (JSON.parse(text) as AccuracyRow[]).map((r) => [r.model, r.nm, r.int8Correct, r.dropVsDense, r.cycles, r.weightBytes, r.issImages, r.issAgreesWithGolden]);
+    expect(figures(merged.stdout)).toEqual(figures(whole));
+    const lost = await nmsparse(['bench', 'accuracy-merge', slices[0]!]);
+    expect(lost.code).toBe(ExitCode.userError);
+    expect(lost.stderr).toMatch(/missing tasks? 'mlp .*: a slice is lost or incomplete/);
   });
 
   it('names a trained model after its metrics.json, as a file or through a manifest, and prints a table', async () => {
