@@ -27,7 +27,7 @@ import { message } from '../messages.js';
 import { readModelFile } from '../net/model-file.js';
 import { parseCount } from '../options.js';
 
-/** Test images run on the cluster by default: enough to catch a kernel that is wrong on some inputs, few enough for the bench's hour. */
+/** Test images run on the cluster by default (issue 17's figure): enough to catch a kernel that is wrong on some inputs; --iss-images takes fewer on a slow machine. */
 export const DEFAULT_ISS_IMAGES = 500;
 
 export interface BenchAccuracyOptions {

@@ -76,19 +76,18 @@ export function modelFromArgument(argument: string): AccuracyModel {
 }
 
 /**
- * The models of a manifest: a JSON list (or an object whose `models` is one) of entries naming a
- * model file (`onnx`, or the folder `out` holding model.onnx), relative to the manifest, each
- * with its metrics.json beside it.
+ * The models of a manifest, as `nmsparse train` writes it: an object whose `models` (or a plain
+ * list) are entries naming their ONNX file in `onnx`, relative to the manifest, each with its
+ * metrics.json beside it.
  */
 export function modelsFromManifest(manifest: string): AccuracyModel[] {
   const value = readJson(manifest, 'manifest');
   const entries = Array.isArray(value) ? value : (value as { models?: unknown } | null)?.models;
   if (!Array.isArray(entries)) throw new UsageError(`${manifest}: not a model manifest (a list of models, or an object with 'models')`);
   return entries.map((entry: unknown, i) => {
-    const record = (typeof entry === 'object' && entry !== null ? entry : {}) as { onnx?: unknown; out?: unknown };
-    const relative = typeof record.onnx === 'string' ? record.onnx : typeof record.out === 'string' ? path.join(record.out, 'model.onnx') : undefined;
-    if (relative === undefined) throw new UsageError(`${manifest}: model ${i} names no file ('onnx', or the folder 'out' holding model.onnx)`);
-    return modelFromArgument(path.resolve(path.dirname(manifest), relative));
+    const onnx = typeof entry === 'object' && entry !== null ? (entry as { onnx?: unknown }).onnx : undefined;
+    if (typeof onnx !== 'string') throw new UsageError(`${manifest}: model ${i} names no ONNX file ('onnx')`);
+    return modelFromArgument(path.resolve(path.dirname(manifest), onnx));
   });
 }
 
