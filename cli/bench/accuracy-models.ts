@@ -91,6 +91,12 @@ export function modelsFromManifest(manifest: string): AccuracyModel[] {
   });
 }
 
+/** Whether the manifest's models come from `nmsparse train --tiny`: a check of the pipeline, whose accuracy means nothing. */
+export function manifestIsTiny(manifest: string): boolean {
+  const value = readJson(manifest, 'manifest');
+  return typeof value === 'object' && value !== null && (value as { tiny?: unknown }).tiny === true;
+}
+
 /** The models named, each once. */
 export function selectedModels(files: readonly string[], manifest: string | undefined): AccuracyModel[] {
   if (files.length > 0 && manifest !== undefined) throw new UsageError('give model files or --manifest, not both');

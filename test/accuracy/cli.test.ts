@@ -103,13 +103,15 @@ describe('the accuracy section of nmsparse reproduce', () => {
     expect(JSON.parse(written.get('accuracy.json')!)).toMatchObject({ rows: [] });
   });
 
-  it.skipIf(datasetMissing())('reports the manifest\'s models over the whole test set', async () => {
+  it.skipIf(datasetMissing())('reports the manifest\'s models over the whole test set, saying when they are the tiny recipe\'s', async () => {
     const models = path.join(dir, 'models');
     mkdirSync(path.join(models, 'mlp'), { recursive: true });
     writeFileSync(path.join(models, 'mlp', 'model.onnx'), tinyMlpOnnx(1));
-    writeFileSync(path.join(models, 'manifest.json'), JSON.stringify([{ onnx: 'mlp/model.onnx' }]));
+    writeFileSync(path.join(models, 'manifest.json'), JSON.stringify({ tiny: true, models: [{ onnx: 'mlp/model.onnx' }] }));
     await accuracySection({ jobs: 1, write, manifest: path.join(models, 'manifest.json'), issImages: '1' });
-    const { rows } = JSON.parse(written.get('accuracy.json')!) as { rows: AccuracyRow[] };
+    const { rows, tiny } = JSON.parse(written.get('accuracy.json')!) as { rows: AccuracyRow[]; tiny: boolean };
+    expect(tiny).toBe(true);
+    expect(written.get('accuracy.md')).toMatch(/trained by `nmsparse train --tiny` .*: a check of the pipeline, not accuracy figures/);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ model: 'mlp', nm: 'dense', testImages: 10_000, issImages: 1, issAgreesWithGolden: true });
     expect(written.get('accuracy.md')).toMatch(/^\| mlp +\| +dense \|/m);
