@@ -26,7 +26,7 @@ describe.skipIf(datasetMissing())('nmsparse bench accuracy', () => {
   it('rows a dense model and its 1:8 pruning: int8 top-1, the drop, cycles of each kernel choice, the cluster equal to the golden network', async () => {
     const { code, stdout, stderr } = await nmsparse(['bench', 'accuracy', mlp, `${mlp}@1:8`, ...few, '--json']);
     expect(code).toBe(ExitCode.success);
-    expect(stderr).toMatch(/\[1\/8\] mlp dense: golden top-1 of 100 images/);
+    expect(stderr).toMatch(/\[1\/8\] mlp dense: golden top-1 of 100 images \(0 to 9900\)/);
     whole = stdout;
     const rows = JSON.parse(stdout) as AccuracyRow[];
     expect(rows.map((r) => [r.model, r.nm, r.sparsity, r.kernels])).toEqual([['mlp', 'dense', 'trained', 'dense'], ['mlp', '1:8', 'pruned', 'xnmsparse']]);

@@ -1,8 +1,8 @@
 /**
  * The accuracy bench cut into tasks for the bench's pool of worker threads (sw/kernels/bench/
- * sweep.ts runPool), and the tasks' results joined into one row per model and sparsity. A model's
- * golden top-1, each slice of its cluster-checked images and each kernel choice's cycles are
- * separate tasks, so that the threads share a model's work. Every task compiles its model itself:
+ * sweep.ts runPool); rows.ts joins their results into one row per model and sparsity. Each slice
+ * of a model's test images (golden top-1), each slice of its cluster-checked images and each
+ * kernel choice's cycles are separate tasks, so that the threads share a model's work. Every task compiles its model itself:
  * tasks cross threads as plain data.
  */
 import { readFileSync } from 'node:fs';
@@ -24,8 +24,11 @@ export interface AccuracySettings {
 /** Images of the cluster check per task: a model's check is shared among the threads, each task compiling the model once. */
 export const ISS_IMAGES_PER_TASK = 50;
 
+/** Images the golden network classifies per task: a few minutes of a dense Fashion-MNIST ResNet, so that threads and slices share a model's test set. */
+export const GOLDEN_IMAGES_PER_TASK = 2500;
+
 export type AccuracyTask =
-  | { readonly kind: 'golden'; readonly model: AccuracyModel; readonly settings: AccuracySettings }
+  | { readonly kind: 'golden'; readonly model: AccuracyModel; readonly settings: AccuracySettings; readonly indices: readonly number[] }
   | { readonly kind: 'iss'; readonly model: AccuracyModel; readonly settings: AccuracySettings; readonly indices: readonly number[] }
   | { readonly kind: 'cycles'; readonly model: AccuracyModel; readonly settings: AccuracySettings; readonly kernels: KernelChoice };
 
@@ -34,23 +37,29 @@ export type AccuracyResult =
   | ({ readonly kind: 'iss'; readonly kernels: KernelChoice } & IssAgreement)
   | { readonly kind: 'cycles'; readonly kernels: KernelChoice; readonly cycles: number; readonly weightBytes: number };
 
+function slices(indices: readonly number[], size: number): number[][] {
+  const cut: number[][] = [];
+  for (let i = 0; i < indices.length; i += size) cut.push(indices.slice(i, i + size));
+  return cut;
+}
+
 /** Every task of the bench over a test set of `testCount` images: per model its golden top-1, its cluster check in slices, and its cycles with each kernel choice it has. */
 export function accuracyTasks(models: readonly AccuracyModel[], settings: AccuracySettings, testCount: number): AccuracyTask[] {
-  const subset = evenSubset(testCount, settings.issImages);
+  const golden = slices(evenSubset(testCount, settings.testImages), GOLDEN_IMAGES_PER_TASK);
+  const iss = slices(evenSubset(testCount, settings.issImages), ISS_IMAGES_PER_TASK);
   return models.flatMap((model): AccuracyTask[] => {
-    const slices: number[][] = [];
-    for (let i = 0; i < subset.length; i += ISS_IMAGES_PER_TASK) slices.push(subset.slice(i, i + ISS_IMAGES_PER_TASK));
     const kernels: KernelChoice[] = model.nm === 'dense' ? ['dense'] : ['dense', 'sparse', 'xnmsparse'];
     return [
-      { kind: 'golden', model, settings },
-      ...slices.map((indices) => ({ kind: 'iss' as const, model, settings, indices })),
+      ...golden.map((indices) => ({ kind: 'golden' as const, model, settings, indices })),
+      ...iss.map((indices) => ({ kind: 'iss' as const, model, settings, indices })),
       ...kernels.map((k) => ({ kind: 'cycles' as const, model, settings, kernels: k })),
     ];
   });
 }
 
 export function accuracyTaskName(task: AccuracyTask): string {
-  const what = task.kind === 'golden' ? `golden top-1 of ${task.settings.testImages} images` : task.kind === 'iss' ? `cluster = golden on ${task.indices.length} images (${task.indices[0]} to ${task.indices[task.indices.length - 1]})` : `cycles, ${task.kernels} kernels`;
+  const images = (indices: readonly number[]): string => `${indices.length} images (${indices[0]} to ${indices[indices.length - 1]})`;
+  const what = task.kind === 'golden' ? `golden top-1 of ${images(task.indices)}` : task.kind === 'iss' ? `cluster = golden on ${images(task.indices)}` : `cycles, ${task.kernels} kernels`;
   return `${modelLabel(task.model)}: ${what}`;
 }
 
@@ -75,9 +84,8 @@ export function runAccuracyTask(task: AccuracyTask): AccuracyResult {
   if (task.kind === 'golden') {
     const quantized = quantizeModel(bytes, model.file, options);
     const started = process.hrtime.bigint();
-    const indices = evenSubset(test.count, task.settings.testImages);
-    const correct = correctCount(test, indices, goldenPredictions(quantized.network, test, indices));
-    return { kind: 'golden', images: indices.length, correct, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+    const correct = correctCount(test, task.indices, goldenPredictions(quantized.network, test, task.indices));
+    return { kind: 'golden', images: task.indices.length, correct, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   }
   const compiled = compileModel(bytes, model.file, options);
   if (task.kind === 'iss') return { kind: 'iss', kernels, ...issAgreement(compiled, test, task.indices) };
