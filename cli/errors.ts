@@ -20,6 +20,7 @@ import { ModelError } from '../sw/net/model-error.js';
 import { NetworkError } from '../sw/net/validate.js';
 import { CompileError } from '../sw/net/compile/compile.js';
 import { MemoryPlanError } from '../sw/net/compile/memory-plan.js';
+import { DatasetError } from '../sw/datasets/idx.js';
 
 /** Raised by commands for invalid command-line input. */
 export class UsageError extends Error {
@@ -45,7 +46,8 @@ export function isUserError(e: unknown): e is Error {
     e instanceof ModelError ||
     e instanceof NetworkError ||
     e instanceof CompileError ||
-    e instanceof MemoryPlanError
+    e instanceof MemoryPlanError ||
+    e instanceof DatasetError
   );
 }
 

@@ -18,10 +18,13 @@ import { withSpeedups } from '../../sw/net/bench/measure.js';
 import { runNetworkSweep } from './bench-networks.js';
 import { formatNetworkReport } from '../bench/network-report.js';
 import { libraryFrom, type LibraryOptions } from '../library-options.js';
+import { accuracySection } from './reproduce-accuracy.js';
 
 export interface ReproduceOptions extends LibraryOptions {
   out: string;
   jobs?: string;
+  manifest?: string;
+  issImages?: string;
 }
 
 /** The paper's speedups are for convolutions on its 8-core cluster: ours are the bench's big 3x3 convolutions there, at every sparsity. */
@@ -70,6 +73,8 @@ export function reproduce(options: ReproduceOptions): Promise<void> {
     process.stdout.write(`\n${networksTitle}\n${formatNetworkReport(networkRows, 'text')}`);
     write('networks.md', `# ${networksTitle}\n\n${formatNetworkReport(networkRows, 'markdown')}`);
     write('networks.json', formatNetworkReport(networkRows, 'json'));
+
+    await accuracySection({ jobs, write, ...(options.manifest === undefined ? {} : { manifest: options.manifest }), ...(options.issImages === undefined ? {} : { issImages: options.issImages }) });
 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     process.stdout.write(`\nwrote ${written.map((f) => path.join(options.out, f)).join(', ')} (${seconds.toFixed(1)} s)\n`);

@@ -7,16 +7,32 @@
 import { goldenAdd } from '../layers/add.js';
 import { checkLayerData } from '../layers/data.js';
 import { goldenGelu } from '../layers/gelu.js';
-import { goldenLayer } from '../layers/golden.js';
+import { goldenLayer, weightRows, type WeightRows } from '../layers/golden.js';
 import { goldenLayerNorm } from '../layers/layernorm.js';
 import { goldenAvgPool, goldenMaxPool, type PoolSpec } from '../layers/pool.js';
 import { goldenSoftmax } from '../layers/softmax.js';
 import { goldenTranspose } from '../layers/transpose.js';
-import type { NetNode, NetTensor, Network, PoolWindow } from './graph.js';
+import type { LayerNode, NetNode, NetTensor, Network, PoolWindow } from './graph.js';
 import { storageOf } from './graph.js';
 import { extractTensor, placeTensor } from './views.js';
 
 const size = (tensor: NetTensor): number => tensor.shape.h * tensor.shape.w * tensor.shape.c;
+
+/**
+ * The nonzero weights of each layer with constant weights, made on the network's first run and
+ * reused by every later one: a test set's worth of inputs goes through one network
+ * (sw/net/accuracy/). The network's nodes are never changed once built, so a node's rows hold.
+ */
+const ROWS = new WeakMap<LayerNode, WeightRows>();
+
+function constantRows(node: LayerNode): WeightRows {
+  let rows = ROWS.get(node);
+  if (!rows) {
+    rows = weightRows(node.spec, node.weights);
+    ROWS.set(node, rows);
+  }
+  return rows;
+}
 
 /** Every tensor of the network (the input and the constants included) for the input tensor's bytes (HWC). */
 export function runGolden(network: Network, input: Uint8Array): Map<string, Uint8Array> {
@@ -71,7 +87,7 @@ function goldenNode(node: NetNode, read: (name: string) => Uint8Array, tensorOf:
       const weights = node.weightTensor === undefined ? node.weights : new Int8Array(read(node.weightTensor).slice().buffer);
       const data = { spec: node.spec, input: read(node.input), weights, quantization: node.quantization };
       checkLayerData(data);
-      return goldenLayer(data);
+      return goldenLayer(data, node.weightTensor === undefined ? constantRows(node) : undefined);
     }
     case 'add': {
       const [a, b] = node.inputs.map((name) => ({ bytes: read(name), signed: tensorOf(name).signed }));

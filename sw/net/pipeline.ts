@@ -71,7 +71,15 @@ export function calibrationInputs(graph: Graph, calibration: Calibration): reado
   return 'inputs' in calibration ? calibration.inputs : randomCalibration(graph, calibration.random, calibration.seed);
 }
 
-export function compileModel(bytes: Uint8Array, source: string, options: ModelOptions): CompiledModel {
+export interface QuantizedModel {
+  readonly graph: Graph;
+  readonly network: QuantizedNetwork;
+  readonly calibration: readonly Float32Array[];
+  readonly notes: readonly string[];
+}
+
+/** The model file's integer network, without a program: what the golden model needs (sw/net/accuracy/ runs it over whole test sets). */
+export function quantizeModel(bytes: Uint8Array, source: string, options: Pick<ModelOptions, 'nm' | 'prunable' | 'calibration'>): QuantizedModel {
   const graph = readOnnx(bytes, source);
   const calibration = calibrationInputs(graph, options.calibration);
   const notes: string[] = [];
@@ -79,6 +87,12 @@ export function compileModel(bytes: Uint8Array, source: string, options: ModelOp
   const prune = options.nm ? { pattern: options.nm, layers: options.prunable ?? defaultPrunable(graph) } : undefined;
   const network = quantizeGraph(graph, calibration, prune ? { prune } : {});
   notes.push(...network.notes);
+  return { graph, network, calibration, notes };
+}
+
+export function compileModel(bytes: Uint8Array, source: string, options: ModelOptions): CompiledModel {
+  const { graph, network, calibration, notes: quantizeNotes } = quantizeModel(bytes, source, options);
+  const notes = [...quantizeNotes];
   const choose = implementations(options.nm, options.xnmsparse ?? false);
   if (options.nm) {
     const dense = network.nodes.filter((n): n is LayerNode => n.op === 'layer' && choose(n).variant === 'dense').map((n) => n.name);

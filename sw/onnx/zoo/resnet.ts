@@ -20,6 +20,8 @@ export interface ResNetConfig {
   /** BasicBlocks per stage. */
   readonly blocks: readonly number[];
   readonly classes: number;
+  /** Input channels: 3 (RGB) unless given, 1 for grey images such as Fashion-MNIST's. */
+  readonly channels?: number;
   readonly opset?: number;
 }
 
@@ -79,27 +81,28 @@ class ResNetWriter {
   }
 }
 
-/** A ResNet of BasicBlocks as ONNX bytes: input 'input' [batch, 3, image, image], output [batch, classes]. */
+/** A ResNet of BasicBlocks as ONNX bytes: input 'input' [batch, channels, image, image], output [batch, classes]. */
 export function resNetOnnx(config: ResNetConfig, seed: number): Uint8Array {
   const writer = new ResNetWriter(config, seed);
   const b = writer.builder;
-  const input = b.input('input', 'float32', ['batch_size', 3, config.image, config.image]);
+  const channels = config.channels ?? 3;
+  const input = b.input('input', 'float32', ['batch_size', channels, config.image, config.image]);
   const first = config.widths[0]!;
   const stemKernel = config.stem === 'imagenet' ? 7 : 3;
   const stemStride = config.stem === 'imagenet' ? 2 : 1;
-  let x = writer.relu(writer.convBn(input, 'conv1', 'bn1', [3, first], stemKernel, stemStride, [0.8, 1.2]), 'relu');
+  let x = writer.relu(writer.convBn(input, 'conv1', 'bn1', [channels, first], stemKernel, stemStride, [0.8, 1.2]), 'relu');
   if (config.stem === 'imagenet') {
     x = b.node('MaxPool', [x], { ceil_mode: 0, kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] }, { name: '/maxpool/MaxPool' });
   }
-  let channels = first;
-  config.widths.forEach((width, stage) => {
+  let width = first;
+  config.widths.forEach((stageWidth, stage) => {
     for (let i = 0; i < config.blocks[stage]!; i++) {
       const stride = i === 0 && stage > 0 ? 2 : 1;
-      x = writer.block(x, `layer${stage + 1}.${i}`, [channels, width], stride);
-      channels = width;
+      x = writer.block(x, `layer${stage + 1}.${i}`, [width, stageWidth], stride);
+      width = stageWidth;
     }
   });
-  b.output(writer.head(x, channels, config.classes), 'float32', ['batch_size', config.classes]);
+  b.output(writer.head(x, width, config.classes), 'float32', ['batch_size', config.classes]);
   return b.toBytes();
 }
 

@@ -21,6 +21,8 @@ export interface VitConfig {
   /** Hidden width of the MLP over `dim`. */
   readonly mlpRatio: number;
   readonly classes: number;
+  /** Input channels: 3 (RGB) unless given, 1 for grey images such as Fashion-MNIST's. */
+  readonly channels?: number;
   /** How the attention scores are scaled: Mul by 1/sqrt(d) or Div by sqrt(d), as models differ. */
   readonly scale?: 'mul' | 'div';
   /** 13 to 16 write LayerNorm as its ReduceMean pattern, 17 as the LayerNormalization op. */
@@ -125,7 +127,8 @@ class VitWriter {
   patchEmbedding(image: string): string {
     const b = this.builder;
     const { dim, patch } = this.config;
-    const weight = b.initializer('patch_embed.proj.weight', normalTensor(this.random, [dim, 3, patch, patch], Math.sqrt(1 / (3 * patch * patch))));
+    const channels = this.config.channels ?? 3;
+    const weight = b.initializer('patch_embed.proj.weight', normalTensor(this.random, [dim, channels, patch, patch], Math.sqrt(1 / (channels * patch * patch))));
     const bias = b.initializer('patch_embed.proj.bias', normalTensor(this.random, [dim], 0.02));
     const conv = b.node('Conv', [image, weight, bias], { dilations: [1, 1], group: 1, kernel_shape: [patch, patch], pads: [0, 0, 0, 0], strides: [patch, patch] }, { name: '/patch_embed/proj/Conv' });
     const leading = b.node('Slice', [b.node('Shape', [conv]), this.constant(int64([0])), this.constant(int64([2])), this.constant(int64([0]))]);
@@ -144,14 +147,14 @@ class VitWriter {
   }
 }
 
-/** A ViT as ONNX bytes: input 'input' [batch, 3, image, image], output 'output' [batch, classes]. */
+/** A ViT as ONNX bytes: input 'input' [batch, channels, image, image], output 'output' [batch, classes]. */
 export function vitOnnx(config: VitConfig, seed: number): Uint8Array {
   if (config.dim % config.heads !== 0) throw new Error(`vitOnnx: dim ${config.dim} is not a multiple of heads ${config.heads}`);
   const writer = new VitWriter(config, seed);
   const b = writer.builder;
   const { image, patch, dim, classes } = config;
   const tokensPerImage = (image / patch) ** 2;
-  const input = b.input('input', 'float32', ['batch_size', 3, image, image]);
+  const input = b.input('input', 'float32', ['batch_size', config.channels ?? 3, image, image]);
   const patches = writer.patchEmbedding(input);
   const sequence = b.node('Concat', [writer.classToken(patches), patches], { axis: 1 });
   const position = b.initializer('pos_embed', normalTensor(writer.random, [1, tokensPerImage + 1, dim], 0.02));
