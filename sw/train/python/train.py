@@ -7,8 +7,10 @@ metrics.json and float.pt into its `out` folder. Progress goes to stderr."""
 import json
 import math
 import os
+import shutil
 import sys
 import time
+import warnings
 
 import torch
 
@@ -99,8 +101,8 @@ def calibrate(model, train_set, batches):
         q.calibrating = True
     images, _ = train_set
     with torch.no_grad():
-        for i in range(batches):
-            model(data.to_input(images[i * 256:(i + 1) * 256]))
+        for start in range(0, min(batches * 256, images.shape[0]), 256):
+            model(data.to_input(images[start:start + 256]))
     for q in quants:
         q.calibrating = False
         q.enabled = True
@@ -110,7 +112,10 @@ def export(model, path):
     model.eval()
     for layer in weight_layers(model):
         layer.prepare_export()
-    torch.onnx.export(model, torch.zeros(1, 1, 28, 28), path, opset_version=13, input_names=['image'], output_names=['logits'], do_constant_folding=True)
+    with warnings.catch_warnings():
+        # The tracer's notes on Python-side shapes and on the custom DequantizeLinear are expected.
+        warnings.simplefilter('ignore')
+        torch.onnx.export(model, torch.zeros(1, 1, 28, 28), path, opset_version=13, input_names=['image'], output_names=['logits'], do_constant_folding=True)
     for layer in weight_layers(model):
         layer.exporting = False
 
@@ -119,7 +124,11 @@ def run_job(job, train_set, test_set):
     hyper, pattern = job['hyper'], pattern_of(job['nm'])
     torch.manual_seed(hyper['seed'])
     model = build(job['model'], job['config'])
-    os.makedirs(job['out'], exist_ok=True)
+    # Written beside the final folder and renamed when complete: a folder named `out` is a whole result.
+    final = job['out']
+    job = dict(job, out=final + '.partial')
+    shutil.rmtree(job['out'], ignore_errors=True)
+    os.makedirs(job['out'])
     if pattern is None:
         log(job, 'dense training from scratch')
         seconds = train_phase(job, 'dense', model, train_set, test_set, hyper['denseEpochs'], hyper['lr'], hyper)
@@ -157,7 +166,8 @@ def run_job(job, train_set, test_set):
     }
     with open(os.path.join(job['out'], 'metrics.json'), 'w') as f:
         json.dump(metrics, f, indent=2)
-    log(job, f"wrote {os.path.join(job['out'], 'model.onnx')} in {seconds:.0f} s of training")
+    os.replace(job['out'], final)
+    log(job, f"wrote {os.path.join(final, 'model.onnx')} in {seconds:.0f} s of training")
 
 
 def main():
