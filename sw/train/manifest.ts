@@ -20,7 +20,7 @@ export interface TrainMetrics {
   readonly floatTop1: number;
   /** Top-1 (percent) of the int8 fake-quantized model in PyTorch (the exported network's arithmetic, up to rounding). */
   readonly qatTop1: number;
-  /** Epochs of training this model's own phases took (a sparse model starts from the dense one's). */
+  /** Epochs of this model's own phases in the recipe (a sparse model starts from the dense one's; the tiny recipe's step limit stops them sooner). */
   readonly epochs: number;
   readonly trainSeconds: number;
   /** The cache key of the result: hash of the data files, the recipe's code and its settings. */

@@ -162,6 +162,6 @@ function writeOutputs(jobs: readonly Job[], options: TrainOptions): Manifest {
   const manifest: Manifest = { format: MANIFEST_FORMAT, version: MANIFEST_VERSION, dataset: 'fashion-mnist', tiny: options.tiny, models };
   const file = path.join(options.out, MANIFEST_FILE);
   writeFileAtomic(file, manifestJson(manifest, options.out));
-  options.log(`wrote ${file} (${models.length} models)`);
+  options.log(`wrote ${file} (${models.length} model${models.length === 1 ? '' : 's'})`);
   return manifest;
 }
