@@ -71,8 +71,8 @@ const RESNET_HYPER: Hyperparameters = {
   weightDecay: 5e-4,
   lr: 0.2,
   warmupSteps: 50,
-  denseEpochs: 2,
-  sparseEpochs: 0.3,
+  denseEpochs: 4,
+  sparseEpochs: 0.4,
   sparseLr: 0.04,
   qatEpochs: 0.1,
   qatLr: 0.004,
@@ -88,8 +88,8 @@ const VIT_HYPER: Hyperparameters = {
   weightDecay: 0.05,
   lr: 3e-3,
   warmupSteps: 50,
-  denseEpochs: 1,
-  sparseEpochs: 0.2,
+  denseEpochs: 1.5,
+  sparseEpochs: 0.25,
   sparseLr: 5e-4,
   qatEpochs: 0.05,
   qatLr: 1e-4,
@@ -99,7 +99,7 @@ const VIT_HYPER: Hyperparameters = {
 };
 
 export const FULL_RECIPE: Recipe = {
-  resnet: { config: { widths: [16, 32, 64], blocks: [1, 1, 1] }, hyper: RESNET_HYPER },
+  resnet: { config: { widths: [32, 64, 128], blocks: [1, 1, 1] }, hyper: RESNET_HYPER },
   vit: { config: { patch: 7, dim: 64, depth: 2, heads: 4, mlp: 128 }, hyper: VIT_HYPER },
   limits: { train: null, test: null },
   threads: 2,

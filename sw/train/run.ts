@@ -123,7 +123,8 @@ async function runRecipe(python: string, dataDir: string, jobs: readonly Job[], 
   const specFile = path.join(os.tmpdir(), `nmsparse-train-${process.pid}-${Date.now()}.json`);
   writeFileSync(specFile, JSON.stringify(spec, null, 2));
   try {
-    const child = spawn(python, [path.join(RECIPE_DIR, 'train.py'), specFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // -B: no __pycache__ beside the recipe (an installed package's folder may be read-only, and npm would ship it).
+    const child = spawn(python, ['-B', path.join(RECIPE_DIR, 'train.py'), specFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     let pending = '';
     const lines: string[] = [];
     child.stderr.setEncoding('utf8');
