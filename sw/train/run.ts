@@ -92,12 +92,13 @@ export async function train(options: TrainOptions): Promise<Manifest> {
   const jobs: Job[] = [];
   for (const model of options.models) {
     const { config, hyper } = options.recipe[model];
-    const hashOf = (nm: TrainLevel): string => cacheKey([...common, JSON.stringify({ model, config, hyper, nm })]);
-    // A sparse model's result depends on the dense one it starts from, whose hash its own covers.
-    const denseHash = hashOf('dense');
+    // The dense model does not depend on the SR-STE phase's settings: other sparse epochs reuse it.
+    const { sparseEpochs, sparseLr, ...denseHyper } = hyper;
+    const denseHash = cacheKey([...common, JSON.stringify({ model, config, hyper: denseHyper, nm: 'dense' })]);
     const denseDir = path.join(cacheDir(), 'train', denseHash);
     for (const nm of levels) {
-      const hash = nm === 'dense' ? denseHash : cacheKey([denseHash, hashOf(nm)]);
+      // A sparse model's result depends on the dense one it starts from, whose hash its own covers.
+      const hash = nm === 'dense' ? denseHash : cacheKey([denseHash, JSON.stringify({ sparseEpochs, sparseLr, nm })]);
       jobs.push({ model, nm, hash, dir: path.join(cacheDir(), 'train', hash), denseDir });
     }
   }
