@@ -72,7 +72,7 @@ const RESNET_HYPER: Hyperparameters = {
   lr: 0.2,
   warmupSteps: 50,
   denseEpochs: 4,
-  sparseEpochs: 0.4,
+  sparseEpochs: 2,
   sparseLr: 0.04,
   qatEpochs: 0.1,
   qatLr: 0.004,
