@@ -10,6 +10,7 @@ import { registerNetwork } from './commands/network.js';
 import { registerReproduce } from './commands/reproduce.js';
 import { registerSim } from './commands/sim.js';
 import { registerSynth } from './commands/synth.js';
+import { registerTrain } from './commands/train.js';
 import { registerZoo } from './commands/zoo.js';
 import { ExitCode } from '../util/exit-codes.js';
 import { reportInternalError } from './internal-error.js';
@@ -31,6 +32,7 @@ registerSim(program);
 registerKernel(program);
 registerNetwork(program);
 registerZoo(program);
+registerTrain(program);
 registerReproduce(program);
 registerBench(program);
 

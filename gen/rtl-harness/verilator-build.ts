@@ -1,11 +1,11 @@
 // Building a Verilator model with a C++ driver, once: the executable is kept in the cache
-// directory (gen/synth/cache.ts) under a hash of every file it is built from and of
+// directory (util/cache.ts) under a hash of every file it is built from and of
 // `verilator --version`, so only the first run pays the build. Shared by the real CV32E40P's
 // testbench (gen/cv32e40p/build.ts) and the project's core's (gen/core/verilator.ts).
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
-import { cacheDir, cacheKey } from '../synth/cache.js';
+import { cacheDir, cacheKey } from '../../util/cache.js';
 import { requireTool, runTool } from '../tools.js';
 
 export interface VerilatorModel {

@@ -4,7 +4,7 @@
 import type { Design, ModuleIR } from '../../hw/hdl/index.js';
 import { emitVerilog } from '../verilog/index.js';
 import { runYosysScript, yosysPackageVersion } from '../yosys.js';
-import { cacheKey, readCache, writeCache } from './cache.js';
+import { cacheKey, readCache, writeCache } from '../../util/cache.js';
 import { geLibrary, geLibraryName, LibertyError, type LibertySummary, readLiberty } from './liberty.js';
 import type { AreaFigures, ModuleReport, SynthReport } from './report.js';
 

@@ -1,7 +1,7 @@
 // The package as npm ships it: packed (`npm pack`, without rebuilding: `npm test` has just built
 // dist/), unpacked into another project's node_modules, and run with plain Node. It holds
-// everything the command needs at run time and the C platform files, nothing of the tests, and its
-// HDL sites name the TypeScript sources exactly as the README shows.
+// everything the command needs at run time, the C platform files and the training recipe's Python,
+// nothing of the tests, and its HDL sites name the TypeScript sources exactly as the README shows.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
@@ -44,8 +44,9 @@ describe('the nmsparse package', () => {
     expect(files).toEqual(expect.arrayContaining([
       'bin/nmsparse.js', 'dist/cli/main.js', 'dist/hw/examples/counter.js', 'dist/hw/examples/counter.js.map',
       'sw/platform/crt0.S', 'sw/platform/crt0-cluster.S', 'sw/platform/clear-bss.inc', 'sw/platform/link.ld', 'sw/platform/nmsparse_platform.h',
+      'sw/train/python/train.py',
     ]));
-    const unexpected = files.filter((f) => !/^(bin\/|dist\/|sw\/platform\/|package\.json$|README\.md$|LICENSE$)/.test(f));
+    const unexpected = files.filter((f) => !/^(bin\/|dist\/|sw\/platform\/|sw\/train\/python\/[a-z_]+\.py$|package\.json$|README\.md$|LICENSE$)/.test(f));
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /^dist\/(test|bench)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
   });

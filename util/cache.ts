@@ -1,11 +1,11 @@
-// Synthesis results keyed by a hash of everything that determines them (Verilog, script, library,
-// Yosys version), so a repeated report is instant. Entries are written atomically; a damaged entry
-// is ignored and recomputed.
+// Results kept on disk (synthesis reports, built simulators, trained models) under a hash of
+// everything that determines them (for synthesis: Verilog, script, library, Yosys version), so a
+// repeated run is instant. Entries are written atomically; a damaged entry is ignored and recomputed.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic } from '../../util/atomic-write.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 export function cacheDir(): string {
   return process.env.NMSPARSE_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'nmsparse');
