@@ -74,7 +74,7 @@ export function reproduce(options: ReproduceOptions): Promise<void> {
     write('networks.md', `# ${networksTitle}\n\n${formatNetworkReport(networkRows, 'markdown')}`);
     write('networks.json', formatNetworkReport(networkRows, 'json'));
 
-    await accuracySection({ jobs, write, ...(options.manifest === undefined ? {} : { manifest: options.manifest }), ...(options.issImages === undefined ? {} : { issImages: options.issImages }) });
+    await accuracySection({ jobs, write, out: options.out, ...(options.manifest === undefined ? {} : { manifest: options.manifest }), ...(options.issImages === undefined ? {} : { issImages: options.issImages }) });
 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     process.stdout.write(`\nwrote ${written.map((f) => path.join(options.out, f)).join(', ')} (${seconds.toFixed(1)} s)\n`);

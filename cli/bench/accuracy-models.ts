@@ -1,49 +1,23 @@
 // The models `bench accuracy` evaluates: ONNX files named on the command line (`file.onnx`, or
 // `file.onnx@1:8` to have the compiler prune it to 1:8 after training), or the trained models'
 // manifest. A model trained by `nmsparse train` has a metrics.json beside its model.onnx naming
-// the model, its sparsity and its float top-1; a file without one is named after itself.
-import { existsSync, readFileSync } from 'node:fs';
+// the model, its sparsity and its float top-1 (sw/train/manifest.ts reads both); a file without
+// one is named after itself.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AccuracyModel } from '../../sw/net/accuracy/models.js';
 import { parsePattern } from '../../sw/sparse/pattern.js';
+import { type Manifest, ManifestError, readManifest, readMetrics, type TrainMetrics } from '../../sw/train/manifest.js';
 import { UsageError } from '../errors.js';
 
-/** What training writes beside each model (sw/train/python/train.py). */
-interface Metrics {
-  readonly model: string;
-  readonly nm: string;
-  readonly floatTop1?: number;
-  readonly qatTop1?: number;
-}
-
-function readJson(file: string, what: string): unknown {
-  let text: string;
+/** A trained model's metrics.json (sw/train/manifest.ts), its errors the user's. */
+function metricsOf(file: string): TrainMetrics {
   try {
-    text = readFileSync(file, 'utf8');
+    return readMetrics(file);
   } catch (error) {
-    throw new UsageError(`cannot read ${what} '${file}': ${(error as Error).message}`);
+    if (error instanceof ManifestError) throw new UsageError(error.message);
+    throw error;
   }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new UsageError(`${file}: not JSON (${(error as Error).message})`);
-  }
-}
-
-function readMetrics(file: string): Metrics {
-  const value = readJson(file, 'metrics') as Partial<Record<keyof Metrics, unknown>> | null;
-  if (typeof value !== 'object' || value === null || typeof value.model !== 'string' || typeof value.nm !== 'string') {
-    throw new UsageError(`${file}: not a model's metrics (an object with 'model' and 'nm' strings, as \`nmsparse train\` writes)`);
-  }
-  const figures: { floatTop1?: number; qatTop1?: number } = {};
-  for (const key of ['floatTop1', 'qatTop1'] as const) {
-    const figure = value[key];
-    if (figure === undefined) continue;
-    if (typeof figure !== 'number') throw new UsageError(`${file}: '${key}' is not a number`);
-    figures[key] = figure;
-  }
-  checkSparsity(value.nm, file);
-  return { model: value.model, nm: value.nm, ...figures };
 }
 
 function checkSparsity(nm: string, where: string): void {
@@ -63,7 +37,7 @@ export function modelFromArgument(argument: string): AccuracyModel {
   const file = at < 0 ? argument : argument.slice(0, at);
   if (!existsSync(file)) throw new UsageError(`no model file '${file}'`);
   const metricsFile = path.join(path.dirname(file), 'metrics.json');
-  const metrics = existsSync(metricsFile) ? readMetrics(metricsFile) : undefined;
+  const metrics = existsSync(metricsFile) ? metricsOf(metricsFile) : undefined;
   const base = path.basename(file).replace(/\.onnx$/i, '');
   // A trained model's file is model.onnx in a folder of its own: the folder names it.
   const name = metrics?.model ?? (base === 'model' ? path.basename(path.dirname(path.resolve(file))) : base);
@@ -75,26 +49,24 @@ export function modelFromArgument(argument: string): AccuracyModel {
   return { model: name, nm, file, sparsity: metrics?.nm === nm ? 'trained' : 'pruned', ...figures };
 }
 
-/**
- * The models of a manifest, as `nmsparse train` writes it: an object whose `models` (or a plain
- * list) are entries naming their ONNX file in `onnx`, relative to the manifest, each with its
- * metrics.json beside it.
- */
+/** The manifest `nmsparse train` writes (sw/train/manifest.ts), its errors the user's. */
+function manifestOf(manifest: string): Manifest {
+  try {
+    return readManifest(manifest);
+  } catch (error) {
+    if (error instanceof ManifestError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The trained models a manifest lists: their sparsity is in their weights. */
 export function modelsFromManifest(manifest: string): AccuracyModel[] {
-  const value = readJson(manifest, 'manifest');
-  const entries = Array.isArray(value) ? value : (value as { models?: unknown } | null)?.models;
-  if (!Array.isArray(entries)) throw new UsageError(`${manifest}: not a model manifest (a list of models, or an object with 'models')`);
-  return entries.map((entry: unknown, i) => {
-    const onnx = typeof entry === 'object' && entry !== null ? (entry as { onnx?: unknown }).onnx : undefined;
-    if (typeof onnx !== 'string') throw new UsageError(`${manifest}: model ${i} names no ONNX file ('onnx')`);
-    return modelFromArgument(path.resolve(path.dirname(manifest), onnx));
-  });
+  return manifestOf(manifest).models.map((entry) => ({ model: entry.model, nm: entry.nm, file: entry.onnx, sparsity: 'trained', floatTop1: entry.metrics.floatTop1, qatTop1: entry.metrics.qatTop1 }));
 }
 
 /** Whether the manifest's models come from `nmsparse train --tiny`: a check of the pipeline, whose accuracy means nothing. */
 export function manifestIsTiny(manifest: string): boolean {
-  const value = readJson(manifest, 'manifest');
-  return typeof value === 'object' && value !== null && (value as { tiny?: unknown }).tiny === true;
+  return manifestOf(manifest).tiny;
 }
 
 /** The models named, each once. */

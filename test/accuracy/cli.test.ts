@@ -12,12 +12,26 @@ import { accuracySection } from '../../cli/actions/reproduce-accuracy.js';
 import { nmsparse } from '../cli/run-nmsparse.js';
 import { datasetMissing } from './dataset.js';
 import { tinyMlpOnnx } from './models.js';
+import { MANIFEST_FORMAT, MANIFEST_VERSION, manifestJson } from '../../sw/train/manifest.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'nmsparse-accuracy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const mlp = path.join(dir, 'mlp.onnx');
 writeFileSync(mlp, tinyMlpOnnx(1));
 const few = ['--test-images', '100', '--iss-images', '2', '--jobs', '1'];
+
+/** `folder`/`name`/ as `nmsparse train` leaves a model (the tiny MLP standing for its ResNet), and its manifest in `folder`. */
+function trainedModel(folder: string, name: string, figures: { floatTop1: number; qatTop1: number }, tiny: boolean): string {
+  mkdirSync(path.join(folder, name), { recursive: true });
+  const onnx = path.join(folder, name, 'model.onnx');
+  const metricsFile = path.join(folder, name, 'metrics.json');
+  writeFileSync(onnx, tinyMlpOnnx(1));
+  const metrics = { model: 'resnet', nm: 'dense', ...figures, epochs: 1, trainSeconds: 1, hash: 'test', trainImages: 60_000, testImages: 10_000 } as const;
+  writeFileSync(metricsFile, JSON.stringify(metrics));
+  const manifest = path.join(folder, 'manifest.json');
+  writeFileSync(manifest, manifestJson({ format: MANIFEST_FORMAT, version: MANIFEST_VERSION, dataset: 'fashion-mnist', tiny, models: [{ model: 'resnet', nm: 'dense', onnx, metricsFile, metrics }] }, folder));
+  return manifest;
+}
 
 describe.skipIf(datasetMissing())('nmsparse bench accuracy', () => {
   /** The first test's report, which the slices' merge must give again. */
@@ -60,15 +74,12 @@ describe.skipIf(datasetMissing())('nmsparse bench accuracy', () => {
   });
 
   it('names a trained model after its metrics.json, as a file or through a manifest, and prints a table', async () => {
-    const trained = path.join(dir, 'trained', 'mlp-dense');
-    mkdirSync(trained, { recursive: true });
-    writeFileSync(path.join(trained, 'model.onnx'), tinyMlpOnnx(1));
-    writeFileSync(path.join(trained, 'metrics.json'), JSON.stringify({ model: 'mlp', nm: 'dense', floatTop1: 12.5, qatTop1: 12.25 }));
-    const manifest = path.join(dir, 'trained', 'manifest.json');
-    writeFileSync(manifest, JSON.stringify({ models: [{ onnx: 'mlp-dense/model.onnx' }] }));
+    const manifest = trainedModel(path.join(dir, 'trained'), 'resnet-dense', { floatTop1: 12.5, qatTop1: 12.25 }, false);
     const { code, stdout } = await nmsparse(['bench', 'accuracy', '--manifest', manifest, ...few]);
     expect(code).toBe(ExitCode.success);
-    expect(stdout).toMatch(/^mlp +dense +12\.50 +12\.25 +\d+\.\d\d +0\.00 +[\d.]+ +\d+ +2 +all$/m);
+    expect(stdout).toMatch(/^resnet +dense +12\.50 +12\.25 +\d+\.\d\d +0\.00 +[\d.]+ +\d+ +2 +all$/m);
+    const file = await nmsparse(['bench', 'accuracy', path.join(dir, 'trained', 'resnet-dense', 'model.onnx'), ...few]);
+    expect(file.stdout).toMatch(/^resnet +dense +12\.50 +12\.25 /m);
     expect(stdout).toMatch(/golden network \d+ images\/s, cluster simulation [\d.]+ s\/image/);
   });
 
@@ -97,23 +108,32 @@ describe('the accuracy section of nmsparse reproduce', () => {
   const written = new Map<string, string>();
   const write = (file: string, data: string): void => void written.set(file, data);
 
-  it('says the models are not trained yet and which command trains them, without failing', async () => {
-    await accuracySection({ jobs: 1, write, manifest: path.join(dir, 'untrained', 'manifest.json') });
-    expect(written.get('accuracy.md')).toMatch(/not measured: no trained models \(.*untrained\/manifest\.json does not exist\)\. `nmsparse train` trains .* into fashion-mnist-models\//);
+  it('says a manifest given does not exist and which command trains the models, without failing', async () => {
+    await accuracySection({ jobs: 1, write, out: dir, manifest: path.join(dir, 'untrained', 'manifest.json') });
+    expect(written.get('accuracy.md')).toMatch(/not measured: no trained models \(.*untrained\/manifest\.json does not exist\)\. `nmsparse train -o DIR` trains .* DIR\/manifest\.json; without --manifest, reproduce trains them itself/);
     expect(JSON.parse(written.get('accuracy.json')!)).toMatchObject({ rows: [] });
   });
 
+  it('trains the recipe\'s models without --manifest, and says why not when it cannot, without failing', async () => {
+    const saved = process.env['NMSPARSE_PYTHON'];
+    process.env['NMSPARSE_PYTHON'] = path.join(dir, 'no-python');
+    try {
+      await accuracySection({ jobs: 1, write, out: dir });
+    } finally {
+      if (saved === undefined) delete process.env['NMSPARSE_PYTHON'];
+      else process.env['NMSPARSE_PYTHON'] = saved;
+    }
+    expect(written.get('accuracy.md')).toMatch(/not measured: the models could not be trained: .*no-python cannot import torch and torchvision .*apt-get install python3-torch python3-torchvision/);
+  });
+
   it.skipIf(datasetMissing())('reports the manifest\'s models over the whole test set, saying when they are the tiny recipe\'s', async () => {
-    const models = path.join(dir, 'models');
-    mkdirSync(path.join(models, 'mlp'), { recursive: true });
-    writeFileSync(path.join(models, 'mlp', 'model.onnx'), tinyMlpOnnx(1));
-    writeFileSync(path.join(models, 'manifest.json'), JSON.stringify({ tiny: true, models: [{ onnx: 'mlp/model.onnx' }] }));
-    await accuracySection({ jobs: 1, write, manifest: path.join(models, 'manifest.json'), issImages: '1' });
+    const manifest = trainedModel(path.join(dir, 'models'), 'resnet-dense', { floatTop1: 10, qatTop1: 10 }, true);
+    await accuracySection({ jobs: 1, write, out: dir, manifest, issImages: '1' });
     const { rows, tiny } = JSON.parse(written.get('accuracy.json')!) as { rows: AccuracyRow[]; tiny: boolean };
     expect(tiny).toBe(true);
     expect(written.get('accuracy.md')).toMatch(/trained by `nmsparse train --tiny` .*: a check of the pipeline, not accuracy figures/);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ model: 'mlp', nm: 'dense', testImages: 10_000, issImages: 1, issAgreesWithGolden: true });
-    expect(written.get('accuracy.md')).toMatch(/^\| mlp +\| +dense \|/m);
+    expect(rows[0]).toMatchObject({ model: 'resnet', nm: 'dense', testImages: 10_000, issImages: 1, issAgreesWithGolden: true });
+    expect(written.get('accuracy.md')).toMatch(/^\| resnet +\| +dense \|/m);
   });
 });
