@@ -12,6 +12,6 @@ export function registerReproduce(program: Command): void {
     .option('-o, --out <dir>', 'directory for the Markdown, JSON and SVG files', 'results')
     .option('-j, --jobs <n>', 'kernel and network cases simulated at once, on worker threads (default: the cores of this machine)')
     .option('--manifest <file>', 'the trained models whose accuracy is reported, as `nmsparse train -o DIR` lists them in DIR/manifest.json (default: the training recipe\'s, from the cache or trained first into <out>/fashion-mnist-models)')
-    .option('--iss-images <n>', 'test images of each trained model run on the simulated cluster and checked against the golden network (default: 500)')
+    .option('--iss-images <n>', 'test images of each trained model run on the simulated cluster and checked against the golden network (default: 100)')
     .action(async (options: ReproduceOptions) => (await import('../actions/reproduce.js')).reproduce(options));
 }
