@@ -1,7 +1,6 @@
 // `nmsparse bench accuracy`: top-1 of models' integer networks on Fashion-MNIST (golden, whole
 // test set), checked image by image on the simulated cluster over a subset, beside their cycles
 // dense, software sparse and Xnmsparse (docs/bench.md#accuracy), on the bench's pool of threads.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fashionMnistDirectory, type ImageSet, readFashionMnist } from '../../sw/datasets/fashion-mnist.js';
 import { type Shard, shardCases } from '../../sw/kernels/bench/shard.js';
@@ -26,6 +25,7 @@ import { runCommand, UsageError } from '../errors.js';
 import { message } from '../messages.js';
 import { readModelFile } from '../net/model-file.js';
 import { parseCount } from '../options.js';
+import { readSliceFile } from '../bench/slice-file.js';
 
 /** Test images run on the cluster by default (issue 17's figure): enough to catch a kernel that is wrong on some inputs; --iss-images takes fewer on a slow machine. */
 export const DEFAULT_ISS_IMAGES = 500;
@@ -126,20 +126,7 @@ export function benchAccuracy(files: readonly string[], options: BenchAccuracyOp
 export function benchAccuracyMerge(files: readonly string[], options: AccuracyReportOptions): Promise<void> {
   return runCommand(() => {
     if (options.out !== undefined) checkOutputDirectory(path.dirname(options.out));
-    emit(mergeAccuracySlices(files.map((file) => ({ source: file, rows: readSlice(file) }))), options);
+    emit(mergeAccuracySlices(files.map((file) => readSliceFile(file, 'bench accuracy --shard i/n'))), options);
   });
 }
 
-function readSlice(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read slice '${file}': ${(error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new UsageError(`${file}: not JSON (${(error as Error).message}): give the output of \`bench accuracy --shard i/n\``);
-  }
-}

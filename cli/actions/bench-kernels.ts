@@ -1,10 +1,9 @@
 // `nmsparse bench kernels` and `nmsparse bench merge`: the layer kernels of the bench
 // (sw/kernels/bench/cases.ts) simulated on a pool of worker threads, whole or one slice, and the
 // slices joined again; or a Slurm script that does both on a cluster.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type BenchRow, summarize } from '../../sw/kernels/bench/measure.js';
-import { mergeSlices, type SliceRows } from '../../sw/kernels/bench/merge.js';
+import { mergeSlices } from '../../sw/kernels/bench/merge.js';
 import { shardCases } from '../../sw/kernels/bench/shard.js';
 import { runSweep } from '../../sw/kernels/bench/sweep.js';
 import { checkOutputDirectory, writeFileAtomic } from '../../util/atomic-write.js';
@@ -12,8 +11,9 @@ import { type CaseOptions, parseJobs, parseShard, selectedCases } from '../bench
 import { progressLine } from '../bench/progress.js';
 import { formatBenchReport, type ReportFormat } from '../bench/report.js';
 import { slurmScript } from '../bench/slurm.js';
-import { runCommand, UsageError } from '../errors.js';
+import { runCommand } from '../errors.js';
 import { parseCount } from '../options.js';
+import { readSliceFile } from '../bench/slice-file.js';
 
 export interface ReportOptions extends CaseOptions {
   json?: boolean;
@@ -61,24 +61,11 @@ export function benchKernels(options: BenchKernelsOptions): Promise<void> {
   });
 }
 
-function readSlice(file: string): SliceRows {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read bench rows '${file}': ${(e as Error).message}`);
-  }
-  try {
-    return { source: file, rows: JSON.parse(text) as unknown };
-  } catch (e) {
-    throw new UsageError(`${file}: not JSON (${(e as Error).message})`);
-  }
-}
 
 export function benchMerge(files: readonly string[], options: ReportOptions): Promise<void> {
   return runCommand(() => {
     const cases = selectedCases(options);
     if (options.out !== undefined) checkOutputDirectory(path.dirname(options.out));
-    emit(summarize(mergeSlices(files.map(readSlice), cases)), options);
+    emit(summarize(mergeSlices(files.map((file) => readSliceFile(file, 'bench kernels --json --shard i/n')), cases)), options);
   });
 }

@@ -1,7 +1,6 @@
 // `nmsparse bench networks` and `nmsparse bench networks-merge`: whole networks compiled and run on
 // the cluster for every kernel variant, on the kernel bench's pool of worker threads, whole or one
 // slice, and the slices joined again.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { shardCases } from '../../sw/kernels/bench/shard.js';
 import { runPool } from '../../sw/kernels/bench/sweep.js';
@@ -19,6 +18,7 @@ import { formatNetworkReport } from '../bench/network-report.js';
 import type { ReportFormat } from '../bench/report.js';
 import { runCommand, UsageError } from '../errors.js';
 import { parseCount } from '../options.js';
+import { readSliceFile } from '../bench/slice-file.js';
 
 export interface NetworkReportOptions {
   networks?: string;
@@ -84,19 +84,7 @@ export function benchNetworks(options: BenchNetworksOptions): Promise<void> {
 
 export function benchNetworksMerge(files: readonly string[], options: NetworkReportOptions): Promise<void> {
   return runCommand(() => {
-    const slices: SliceRows[] = files.map((file) => {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (error) {
-        throw new UsageError(`cannot read slice '${file}': ${(error as Error).message}`);
-      }
-      try {
-        return { source: file, rows: JSON.parse(text) as unknown };
-      } catch (error) {
-        throw new UsageError(`${file}: not JSON (${(error as Error).message}): give the output of \`bench networks --json --shard i/n\``);
-      }
-    });
+    const slices: SliceRows[] = files.map((file) => readSliceFile(file, 'bench networks --json --shard i/n'));
     emit(mergeNetworkSlices(slices, selectedNetworkCases(options)), options);
   });
 }

@@ -7,13 +7,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AccuracyModel } from '../../sw/net/accuracy/models.js';
 import { parsePattern } from '../../sw/sparse/pattern.js';
-import { type Manifest, ManifestError, readManifest, readMetrics, type TrainMetrics } from '../../sw/train/manifest.js';
+import { ManifestError, readManifest, readMetrics } from '../../sw/train/manifest.js';
 import { UsageError } from '../errors.js';
 
-/** A trained model's metrics.json (sw/train/manifest.ts), its errors the user's. */
-function metricsOf(file: string): TrainMetrics {
+/** What sw/train/manifest.ts reads (a metrics.json, a manifest), its errors the user's. */
+function trainingFile<T>(read: () => T): T {
   try {
-    return readMetrics(file);
+    return read();
   } catch (error) {
     if (error instanceof ManifestError) throw new UsageError(error.message);
     throw error;
@@ -37,7 +37,7 @@ export function modelFromArgument(argument: string): AccuracyModel {
   const file = at < 0 ? argument : argument.slice(0, at);
   if (!existsSync(file)) throw new UsageError(`no model file '${file}'`);
   const metricsFile = path.join(path.dirname(file), 'metrics.json');
-  const metrics = existsSync(metricsFile) ? metricsOf(metricsFile) : undefined;
+  const metrics = existsSync(metricsFile) ? trainingFile(() => readMetrics(metricsFile)) : undefined;
   const base = path.basename(file).replace(/\.onnx$/i, '');
   // A trained model's file is model.onnx in a folder of its own: the folder names it.
   const name = metrics?.model ?? (base === 'model' ? path.basename(path.dirname(path.resolve(file))) : base);
@@ -49,24 +49,14 @@ export function modelFromArgument(argument: string): AccuracyModel {
   return { model: name, nm, file, sparsity: metrics?.nm === nm ? 'trained' : 'pruned', ...figures };
 }
 
-/** The manifest `nmsparse train` writes (sw/train/manifest.ts), its errors the user's. */
-function manifestOf(manifest: string): Manifest {
-  try {
-    return readManifest(manifest);
-  } catch (error) {
-    if (error instanceof ManifestError) throw new UsageError(error.message);
-    throw error;
-  }
-}
-
 /** The trained models a manifest lists: their sparsity is in their weights. */
 export function modelsFromManifest(manifest: string): AccuracyModel[] {
-  return manifestOf(manifest).models.map((entry) => ({ model: entry.model, nm: entry.nm, file: entry.onnx, sparsity: 'trained', floatTop1: entry.metrics.floatTop1, qatTop1: entry.metrics.qatTop1 }));
+  return trainingFile(() => readManifest(manifest)).models.map((entry) => ({ model: entry.model, nm: entry.nm, file: entry.onnx, sparsity: 'trained', floatTop1: entry.metrics.floatTop1, qatTop1: entry.metrics.qatTop1 }));
 }
 
 /** Whether the manifest's models come from `nmsparse train --tiny`: a check of the pipeline, whose accuracy means nothing. */
 export function manifestIsTiny(manifest: string): boolean {
-  return manifestOf(manifest).tiny;
+  return trainingFile(() => readManifest(manifest)).tiny;
 }
 
 /** The models named, each once. */

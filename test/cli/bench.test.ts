@@ -103,6 +103,6 @@ describe('nmsparse bench', () => {
     await refused(['bench', 'merge', '--cores', '1', slices[0]!], 'is not one of the sweep');
     writeFileSync(path.join(dir, 'broken.json'), '[{');
     await refused(['bench', 'merge', ...SELECTION, path.join(dir, 'broken.json')], 'broken.json: not JSON');
-    await refused(['bench', 'merge', ...SELECTION, path.join(dir, 'absent.json')], "cannot read bench rows '");
+    await refused(['bench', 'merge', ...SELECTION, path.join(dir, 'absent.json')], "cannot read slice '");
   });
 });
