@@ -12,7 +12,7 @@ export interface TrainCommandOptions {
   out: string;
   epochs?: string;
   tiny?: boolean;
-  data: string;
+  data?: string;
 }
 
 function list<T extends string>(text: string, option: string, allowed: readonly T[]): T[] {

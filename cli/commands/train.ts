@@ -10,6 +10,6 @@ export function registerTrain(program: Command): void {
     .option('-o, --out <dir>', 'folder for the models (one folder each) and manifest.json', 'fashion-mnist-models')
     .option('--epochs <dense[,sparse[,qat]]>', "epochs of the dense, SR-STE and quantization-aware phases (every model alike; fractions allowed; default: the recipe's)")
     .option('--tiny', 'small models on 256 images, 2 steps per phase: a check of the pipeline, not of accuracy')
-    .option('--data <dir>', 'folder of the Fashion-MNIST .gz files', '/usr/share/datasets/fashion-mnist')
+    .option('--data <dir>', 'folder of the Fashion-MNIST .gz files (default: $NMSPARSE_FASHION_MNIST, else /usr/share/datasets/fashion-mnist)')
     .action(async (options: TrainCommandOptions) => (await import('../actions/train.js')).trainCommand(options));
 }

@@ -34,6 +34,16 @@ export function fashionMnistDirectory(given?: string, env: NodeJS.ProcessEnv = p
   return given ?? env[FASHION_MNIST_ENV] ?? FASHION_MNIST_DIRECTORY;
 }
 
+const filesOf = (split: Split, directory: string): { images: string; labels: string } => ({
+  images: path.join(directory, `${PREFIX[split]}-images-idx3-ubyte.gz`),
+  labels: path.join(directory, `${PREFIX[split]}-labels-idx1-ubyte.gz`),
+});
+
+/** The data set's four files in `directory`: training images and labels, then test images and labels. */
+export function fashionMnistFiles(directory: string): string[] {
+  return (['train', 'test'] as const).flatMap((split) => Object.values(filesOf(split, directory)));
+}
+
 function readDatasetFile(file: string): Uint8Array {
   try {
     return idxBytes(new Uint8Array(readFileSync(file)), file);
@@ -46,8 +56,7 @@ function readDatasetFile(file: string): Uint8Array {
 
 /** One split's images and labels, checked against each other. */
 export function readFashionMnist(split: Split, directory: string = fashionMnistDirectory()): ImageSet {
-  const imagesFile = path.join(directory, `${PREFIX[split]}-images-idx3-ubyte.gz`);
-  const labelsFile = path.join(directory, `${PREFIX[split]}-labels-idx1-ubyte.gz`);
+  const { images: imagesFile, labels: labelsFile } = filesOf(split, directory);
   const images = parseIdx(readDatasetFile(imagesFile), imagesFile, 3);
   const labels = parseIdx(readDatasetFile(labelsFile), labelsFile, 1);
   const [count, height, width] = images.dims as [number, number, number];

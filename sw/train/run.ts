@@ -11,14 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { fashionMnistDirectory, fashionMnistFiles } from '../datasets/fashion-mnist.js';
 import { cacheDir, cacheKey } from '../../util/cache.js';
 import { type Manifest, type ManifestEntry, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, manifestJson, readMetrics } from './manifest.js';
 import type { Recipe, TrainLevel, TrainModel } from './recipe.js';
 
 /** Debian's Python, which has torch (a pyenv or virtualenv python3 first on PATH may not). */
 export const DEFAULT_PYTHON = '/usr/bin/python3';
-export const DEFAULT_DATA_DIR = '/usr/share/datasets/fashion-mnist';
-export const DATA_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'] as const;
 
 /** The recipe's Python files: beside this module in the sources, under sw/ of the package when built. */
 const RECIPE_DIR = fileURLToPath(import.meta.url.endsWith('.ts') ? new URL('./python/', import.meta.url) : new URL('../../../sw/train/python/', import.meta.url));
@@ -40,7 +39,7 @@ export function torchVersion(python: string): string {
 
 /** The dataset's four files, or a TrainError saying how to get them. */
 export function datasetFiles(dir: string): string[] {
-  const files = DATA_FILES.map((f) => path.join(dir, f));
+  const files = fashionMnistFiles(dir);
   const missing = files.filter((f) => !existsSync(f));
   if (missing.length > 0) throw new TrainError(`Fashion-MNIST is missing (${missing.join(', ')}): install it with \`apt-get install dataset-fashion-mnist\`, or give its folder with --data`);
   return files;
@@ -84,7 +83,7 @@ const complete = (dir: string): boolean => existsSync(path.join(dir, 'metrics.js
 /** Trains what the cache lacks, copies every asked model to `out` and writes the manifest there. */
 export async function train(options: TrainOptions): Promise<Manifest> {
   const python = options.python ?? process.env['NMSPARSE_PYTHON'] ?? DEFAULT_PYTHON;
-  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const dataDir = fashionMnistDirectory(options.dataDir);
   const files = datasetFiles(dataDir);
   const torch = torchVersion(python);
   const common = [torch, ...files.map(fileHash), ...recipeSources(), JSON.stringify({ limits: options.recipe.limits, threads: options.recipe.threads })];

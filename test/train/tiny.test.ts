@@ -15,7 +15,8 @@ import { runNetwork } from '../../sw/net/run.js';
 import { reductionLength } from '../../sw/layers/spec.js';
 import { readManifest, type Manifest } from '../../sw/train/manifest.js';
 import { TINY_RECIPE } from '../../sw/train/recipe.js';
-import { DATA_FILES, DEFAULT_DATA_DIR, DEFAULT_PYTHON, train, TrainError } from '../../sw/train/run.js';
+import { DEFAULT_PYTHON, train, TrainError } from '../../sw/train/run.js';
+import { fashionMnistDirectory, fashionMnistFiles } from '../../sw/datasets/fashion-mnist.js';
 
 function prerequisitesMissing(): string | false {
   let reason: string | undefined;
@@ -24,7 +25,7 @@ function prerequisitesMissing(): string | false {
   } catch {
     reason = `${DEFAULT_PYTHON} cannot import torch and torchvision (apt-get install python3-torch python3-torchvision)`;
   }
-  if (!reason && !DATA_FILES.every((f) => existsSync(path.join(DEFAULT_DATA_DIR, f)))) reason = `Fashion-MNIST is not in ${DEFAULT_DATA_DIR} (apt-get install dataset-fashion-mnist)`;
+  if (!reason && !fashionMnistFiles(fashionMnistDirectory()).every((f) => existsSync(f))) reason = `Fashion-MNIST is not in ${fashionMnistDirectory()} (apt-get install dataset-fashion-mnist)`;
   if (reason && process.env['CI'] === 'true') throw new Error(`CI=true requires every external tool: ${reason}`);
   return reason ?? false;
 }
@@ -36,7 +37,7 @@ const quiet = (): void => {};
 describe('nmsparse train: prerequisites', () => {
   it('a missing dataset is an error saying how to install it', async () => {
     await expect(train({ models: ['resnet'], levels: ['dense'], recipe: TINY_RECIPE, tiny: true, out: scratch, dataDir: scratch, log: quiet })).rejects.toThrow(
-      new TrainError(`Fashion-MNIST is missing (${DATA_FILES.map((f) => path.join(scratch, f)).join(', ')}): install it with \`apt-get install dataset-fashion-mnist\`, or give its folder with --data`),
+      new TrainError(`Fashion-MNIST is missing (${fashionMnistFiles(scratch).join(', ')}): install it with \`apt-get install dataset-fashion-mnist\`, or give its folder with --data`),
     );
   });
 
