@@ -70,6 +70,15 @@ export interface ClusterResult {
 
 const SP = 2;
 
+/**
+ * The core first in round-robin order in `cycle` (cycle mod the core count). Cycles are doubles to
+ * JavaScript: `%` on one is a floating-point remainder, a library call that was the scheduler's
+ * costliest line; below 2^31 the integer remainder gives the same value.
+ */
+function roundRobinStart(cycle: Cycles, cores: number): number {
+  return cycle < 0x80000000 ? (cycle | 0) % cores : cycle % cores;
+}
+
 interface CoreState {
   readonly hart: Hart;
   readonly port: CorePort;
@@ -191,7 +200,7 @@ export class Cluster implements PortHost {
       if (this.runsAhead && this.runInLockStep(earliest, maxCycles)) continue;
       // Cores tie: each takes its turn in round-robin order from core (cycle mod N), issuing one
       // instruction and then, when running ahead, the local ones after it.
-      const start = earliest % n;
+      const start = roundRobinStart(earliest, n);
       for (let k = 0; k < n; k++) {
         const core = cores[start + k < n ? start + k : start + k - n]!;
         const hart = core.hart;
@@ -236,7 +245,7 @@ export class Cluster implements PortHost {
     const orders = this.roundRobinOrders(members);
     for (const c of group) c.hart.stopAt = Number.POSITIVE_INFINITY;
     for (let t = cycle; ; ) {
-      const order = orders[t % n]!;
+      const order = orders[roundRobinStart(t, n)]!;
       const pc = lead!.pc;
       let together: boolean;
       try {

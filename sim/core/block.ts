@@ -1,7 +1,7 @@
 /**
- * Straight-line blocks compiled to JavaScript. A block is a run of instructions with no control
- * transfer (ALU, multiply/divide, loads and stores) that the hart executes with one call instead of
- * one dispatch per instruction. The generated function calls each instruction's own semantic from
+ * Blocks compiled to JavaScript. A block is a run of straight-line instructions (ALU,
+ * multiply/divide, loads and stores), possibly ended by one control transfer (a branch or jump),
+ * that the hart executes with one call instead of one dispatch per instruction. The generated function calls each instruction's own semantic from
  * a call site of its own, so V8 sees every site monomorphic and can inline the semantic, and it
  * applies the timing rules that are known when the block is built (load stalls inside the
  * block, fixed latencies) as constants. Everything that depends on run-time values goes through
@@ -10,9 +10,14 @@
  *
  * Which instructions a block may hold, and which a cluster core may run ahead of the others, follows
  * from the effects each table row declares (isa/effects.ts), never from mnemonics. What ends a
- * block: an instruction that is not straight-line (a control transfer, a CSR access, a
- * hardware-loop change or a system call: these take the interpreter), a store (it may rewrite code
- * further on), the end of an active hardware loop, or MAX_BLOCK_LENGTH.
+ * block: a control transfer (its last instruction: compiled C branches every few instructions, so
+ * a block that stopped before it would leave every branch to the interpreter), an instruction that
+ * is neither straight-line nor such a transfer (a CSR access, a hardware-loop change, a system
+ * call, mret: these take the interpreter), the end of an active hardware loop, or MAX_BLOCK_LENGTH.
+ * A store does not end a block, but the block returns right after one that rewrote decoded code
+ * of its region (CodeEpoch) or stopped the hart (a store to a mailbox such as tohost, or to a
+ * peripheral that pauses it). The transfer goes through the TimingModel's issue and
+ * complete, as in the interpreter, and the hardware-loop end rule of Hart.interpret.
  *
  * A block also compiles its first instruction alone (`step`, for a cluster core allowed a single
  * instruction) and, when first needed, that instruction for several cores at once (`groupStep`,
@@ -36,7 +41,7 @@ export interface BlockHost extends TimingProbe {
   readonly regs: Int32Array;
   readonly stats: CoreStats;
   readonly timing: TimingModel;
-  readonly hwloop: HwLoopRegs & { readonly active: boolean; next(sequential: Addr): Addr };
+  readonly hwloop: HwLoopRegs & { readonly active: boolean; next(sequential: Addr): Addr; checkEntry(target: Addr): void };
   /**
    * The block returns after any instruction that brings mcycle to this value (the run's cycle
    * limit, or 0 when something outside the core, such as a peripheral, asks the hart to yield).
@@ -47,6 +52,8 @@ export interface BlockHost extends TimingProbe {
    * in a cluster, other cores may use the memory system earlier (see Hart.runAhead).
    */
   sharedLimit: Cycles;
+  /** Set when the hart stopped (a store to a watched mailbox can do it). */
+  readonly halted: unknown;
 }
 
 type BlockFunction = (host: BlockHost) => void;
@@ -77,6 +84,16 @@ export function isStraightLine(insn: DecodedInstruction): boolean {
   return effects.control === 'none' && !effects.csr && !effects.hwloop && effects.system === 'none';
 }
 
+/**
+ * May this instruction end a block as its control transfer? A branch or jump that does nothing
+ * else the block cannot compile: no data access, CSR, hardware-loop change, system call (mret is
+ * one) or fault of its own.
+ */
+export function isBlockTransfer(insn: DecodedInstruction): boolean {
+  const effects = insn.def.effects;
+  return effects.control !== 'none' && effects.memory === 'none' && !effects.csr && !effects.hwloop && effects.system === 'none' && !effects.faults;
+}
+
 export class Block {
   /** Address of the first instruction. */
   readonly start: Addr;
@@ -84,6 +101,8 @@ export class Block {
   readonly end: Addr;
   /** How many instructions from the start are local (isLocal). */
   readonly localRun: number;
+  /** The last instruction is a control transfer (isBlockTransfer): the block never loops back itself. */
+  readonly transfers: boolean;
   readonly run: BlockFunction;
   /** The generated source of `run`, as compiled (named `block_<start pc>`). */
   readonly source: string;
@@ -94,7 +113,7 @@ export class Block {
   constructor(
     readonly instructions: readonly DecodedInstruction[],
     /** The code of the block's region as it was when the block was built (see CodeEpoch). */
-    private readonly epoch: CodeEpoch,
+    readonly epoch: CodeEpoch,
   ) {
     if (instructions.length === 0) throw new Error('block: no instructions');
     this.start = instructions[0]!.pc;
@@ -102,6 +121,7 @@ export class Block {
     this.end = last.pc + last.length;
     const shared = instructions.findIndex((insn) => !isLocal(insn));
     this.localRun = shared < 0 ? instructions.length : shared;
+    this.transfers = isBlockTransfer(last);
     const compiled = compile(this);
     this.run = compiled.value;
     this.source = compiled.source;
@@ -157,6 +177,24 @@ export class Block {
     host.timing.retire(insn, last);
     const sequential = insn.pc + insn.length;
     host.pc = host.hwloop.active ? host.hwloop.next(sequential) >>> 0 : sequential;
+  }
+
+  /**
+   * Called by the generated code when the block's last instruction, a conditional branch, retired
+   * with mcycle at `cycles` (as finish): commit the counters and the hazard state, and go on at the
+   * branch target when it was taken (a target inside an active hardware loop's body is checked as
+   * Hart.interpret checks it), else through the hardware-loop end rule.
+   */
+  finishBranch(host: BlockHost, cycles: Cycles, last: Cycles, previousLoaded: number, twoBackLoaded: number): void {
+    if (!host.redirected) return this.finish(host, this.instructions.length - 1, cycles, last, previousLoaded, twoBackLoaded);
+    const target = host.npc;
+    if (host.hwloop.active) host.hwloop.checkEntry(target);
+    host.stats.cycles = cycles;
+    host.stats.instret += this.instructions.length;
+    host.timing.loadedByPrevious = previousLoaded;
+    host.timing.loadedTwoBack = twoBackLoaded;
+    host.timing.retire(this.instructions.at(-1)!, last);
+    host.pc = target >>> 0;
   }
 
   /**
@@ -223,8 +261,11 @@ function mayStall(insn: DecodedInstruction, previous: PreviousLoads, twoBack: Tw
   return afterPrevious || afterTwoBack;
 }
 
-/** The code of instruction i, its cycles in k, mcycle in c. */
-function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads, twoBack: TwoBackLoads | undefined): string[] {
+/**
+ * The code of instruction i, its cycles in k, mcycle in c; `beforeSemantic` and `afterSemantic`
+ * are statements around its semantic (a branch's outcome).
+ */
+function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads, twoBack: TwoBackLoads | undefined, beforeSemantic: string[] = [], afterSemantic: string[] = []): string[] {
   const lines = [`// ${hex(insn.pc)}  ${formatInstruction(insn)}  (${insn.timing})`, `h.pc = ${hex(insn.pc)};`];
   const t = twoBack ? 't' : '0';
   if (twoBack) lines.push(`t = ${twoBack.expression};`);
@@ -236,11 +277,38 @@ function instructionLines(insn: DecodedInstruction, i: number, previous: Previou
   // the cycle before the faulting instruction: commit mcycle before anything not local, and what
   // the instruction before loaded (a trap's cost includes the load-use stall: TimingModel.trap).
   if (!isLocal(insn)) lines.push('s.cycles = c;', `tm.loadedByPrevious = ${maskLiteral(previous)};`, `tm.loadedTwoBack = ${t};`);
-  lines.push(semanticCall(insn, i));
+  lines.push(...beforeSemantic, semanticCall(insn, i), ...afterSemantic);
   if (memory) lines.push('k += tm.memoryExtra(h);');
   if (writesZero(insn)) lines.push('r[0] = 0;');
   lines.push('c += k;');
   return lines;
+}
+
+/**
+ * The code of the block's control transfer, through the TimingModel's issue and complete as
+ * Hart.interpret runs it (its timing depends on the outcome and on what the instructions before it
+ * left: a taken branch, an unaligned target, a jalr's dependency on the register just written).
+ * `before` is the code that commits the instructions before it (Block.finish, which also retires
+ * the last of them in the timing model), empty when it is the first. It commits mcycle, instret
+ * and the next pc, taken or through the hardware-loop end rule.
+ */
+function transferLines(insn: DecodedInstruction, i: number, before: string[]): string[] {
+  const sequential = hex(insn.pc + insn.length);
+  return [
+    ...before,
+    `// ${hex(insn.pc)}  ${formatInstruction(insn)}  (${insn.timing}): the control transfer`,
+    `h.npc = ${sequential};`,
+    'h.redirected = false;',
+    `tm.issue(d${i}, r);`,
+    `e${i}(h, d${i});`,
+    ...(writesZero(insn) ? ['r[0] = 0;'] : []),
+    `k = tm.complete(d${i}, h);`,
+    'let n = h.npc;',
+    `if (hw.active) { if (!h.redirected) n = hw.next(${sequential}); else hw.checkEntry(n); }`,
+    's.cycles += k;',
+    's.instret++;',
+    'h.pc = n >>> 0;',
+  ];
 }
 
 /** What the one- and two-letter names of the generated code stand for, at the top of every function. */
@@ -275,32 +343,49 @@ function compile(block: Block): GeneratedCode<BlockFunction> {
   // p: registers loaded by the instruction before the first one (the previous block, or the last
   // instruction of this one when it runs again as a loop body).
   const previous = (i: number): PreviousLoads => (i === 0 ? 'p' : insns[i - 1]!.loadedMask);
-  const lines: string[] = ['for (;;) {'];
+  const lines: string[] = [];
   // Exit after instruction i at the run's cycle limit, or before an instruction that is not local
-  // (a load or store) past sharedLimit.
+  // (a load or store) past sharedLimit, or after a store that rewrote code or halted the hart.
   const exitAfter = (i: number): string => {
     const next = insns[(i + 1) % insns.length]!;
-    return isLocal(next) ? 'c >= h.stopAt' : 'c >= h.stopAt || c >= h.sharedLimit';
+    const afterStore = insns[i]!.def.effects.memory === 'store' ? '!b.epoch.current || h.halted !== undefined || ' : '';
+    return afterStore + (isLocal(next) ? 'c >= h.stopAt' : 'c >= h.stopAt || c >= h.sharedLimit');
   };
   const twoBack = (i: number): string => (twoBackOf(insns, i) ? 't' : '0');
-  insns.forEach((insn, i) => {
+  const straight = block.transfers ? last : insns.length;
+  insns.slice(0, straight).forEach((insn, i) => {
     lines.push(...instructionLines(insn, i, previous(i), twoBackOf(insns, i)));
     if (i < last) lines.push(`if (${exitAfter(i)}) return b.finish(h, ${i}, c, k, ${maskLiteral(previous(i))}, ${twoBack(i)});`);
   });
-  lines.push(
-    `if (${exitAfter(last)} || !(hw.active && b.loopsBack(hw))) return b.finish(h, ${last}, c, k, ${maskLiteral(previous(last))}, ${twoBack(last)});`,
-    `s.instret += ${insns.length};`,
-    // The next iteration's first instruction: the last one is between it and the one before.
-    `q = k === 1 ? ${maskLiteral(previous(last))} : 0;`,
-    `p = ${maskLiteral(insns[last]!.loadedMask)};`,
-    '}',
-  );
+  if (block.transfers && insns[last]!.timing === 'branch') {
+    // A conditional branch costs what a straight-line instruction does, plus the taken penalty.
+    const branch = insns[last]!;
+    lines.push(
+      ...instructionLines(branch, last, previous(last), twoBackOf(insns, last), [`h.npc = ${hex(branch.pc + branch.length)};`, 'h.redirected = false;'], ['if (h.redirected) k += tm.takenBranchExtra(h);']),
+      `return b.finishBranch(h, c, k, ${maskLiteral(previous(last))}, ${twoBack(last)});`,
+    );
+  } else if (block.transfers) {
+    // A jump leaves through the interpreter's timing calls (its cost depends on the instructions before it).
+    const before = last === 0 ? [] : [`b.finish(h, ${last - 1}, c, k, ${maskLiteral(previous(last - 1))}, ${twoBack(last - 1)});`];
+    lines.push(...transferLines(insns[last]!, last, before));
+  } else {
+    lines.unshift('for (;;) {');
+    lines.push(
+      `if (${exitAfter(last)} || !(hw.active && b.loopsBack(hw))) return b.finish(h, ${last}, c, k, ${maskLiteral(previous(last))}, ${twoBack(last)});`,
+      `s.instret += ${insns.length};`,
+      // The next iteration's first instruction: the last one is between it and the one before.
+      `q = k === 1 ? ${maskLiteral(previous(last))} : 0;`,
+      `p = ${maskLiteral(insns[last]!.loadedMask)};`,
+      '}',
+    );
+  }
   const what = `${insns.length === 1 ? 'the instruction' : `the ${insns.length} instructions`} ${hex(block.start)}..${hex(block.end)} as one block`;
   return link(nameAt('block', block.start), what, insns, 'h', [...PROLOGUE, ...lines], block);
 }
 
 /** The first instruction alone, with nothing of the block's loop and exit machinery. */
 function stepLines(insn: DecodedInstruction): string[] {
+  if (isBlockTransfer(insn)) return [...PROLOGUE, ...transferLines(insn, 0, [])];
   const sequential = hex(insn.pc + insn.length);
   return [
     ...PROLOGUE,

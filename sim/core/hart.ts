@@ -198,11 +198,25 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const block = this.hotBlock();
     if (!block) this.execute();
     else if ((localOnly && block.localRun < 2) || (this.hwloop.active && !block.fitsLoops(this.hwloop))) block.step(this);
-    else {
+    else this.runBlocks(block);
+  }
+
+  /**
+   * Run `block`, then the compiled blocks after it, without returning to the run loop: while
+   * mcycle is below `stopAt` and `sharedLimit`, the hart has not halted, and the next pc starts a
+   * block that fits the loop state. Nothing a block runs can change what made the first one hot
+   * (Hart.hotBlock: no CSR access, trap or flush is compiled).
+   */
+  private runBlocks(first: Block): void {
+    const stats = this.stats;
+    let block: Block | undefined = first;
+    do {
       this.runningBlock = block;
       block.run(this);
-      this.runningBlock = undefined;
-    }
+      if (this.halted !== undefined || stats.cycles >= this.stopAt || stats.cycles >= this.sharedLimit) break;
+      block = this.code.blockAt(this.pc);
+    } while (block !== undefined && !(this.hwloop.active && !block.fitsLoops(this.hwloop)));
+    this.runningBlock = undefined;
   }
 
   /**

@@ -301,11 +301,7 @@ export class TimingModel {
         cycles += this.memoryExtra(probe);
         break;
       case 'branch':
-        if (probe.redirected) {
-          const extra = c.takenBranch - 1 + this.targetPenalty(probe);
-          cycles += extra;
-          s.branchPenalty += extra;
-        }
+        if (probe.redirected) cycles += this.takenBranchExtra(probe);
         break;
       case 'jump':
       case 'jumpRegister':
@@ -328,6 +324,13 @@ export class TimingModel {
         break;
     }
     return cycles;
+  }
+
+  /** Cycles of a taken branch beyond a branch not taken, counted in the stats. */
+  takenBranchExtra(probe: TimingProbe): Cycles {
+    const extra = this.config.takenBranch - 1 + this.targetPenalty(probe);
+    this.stats.branchPenalty += extra;
+    return extra;
   }
 
   /** Cycles of jal/jalr beyond the first, counted in the stats. */

@@ -82,10 +82,37 @@ describe('single core: compiled blocks give the interpreter\'s results', () => {
     expect(runKernel(block).outputs).toEqual(expectedOutputs(block));
   });
 
+  it('a store to tohost halts the hart in the middle of a compiled block', () => {
+    // The loop's block holds the store and instructions after it; the 20th store writes 1 (exit 0).
+    const source = program(`
+  li s1, 0
+  li s2, 20
+loop:
+  addi s1, s1, 1
+  sltu t0, s1, s2
+  xori t0, t0, 1
+  la t1, tohost
+  sw t0, 0(t1)
+  addi s3, s3, 7
+  xor s4, s4, s3
+  bne s1, s2, loop
+  li a0, 3
+`, 'tohost: .word 0');
+    const { reference, fast } = compare(source);
+    expect(reference.stop).toEqual({ kind: 'exit', code: 0 });
+    expect(fast.hart.regs[19], 's3: the instructions after the store did not run').toBe(19 * 7);
+  });
+
   describe('self-modifying code: the new instruction takes effect in both engines', () => {
     it.each(['branch', 'branch+fence.i', 'hwloop, store inside'] as const)('%s', (shape) => {
       const { reference } = compare(selfModifying(shape));
       expect(reference.stop).toEqual({ kind: 'exit', code: 50 + 50 * 100 });
+    });
+
+    // The store rewrites the next instruction of its own block (stores no longer end a block).
+    it('branch, store ahead', () => {
+      const { reference } = compare(selfModifying('branch, store ahead'));
+      expect(reference.stop).toEqual({ kind: 'exit', code: 49 + 51 * 100 });
     });
 
     // The store is the last instruction of a hardware-loop body iterating inside its block: the

@@ -315,13 +315,18 @@ ${randomWords(4, 32)}
  * its blocks are hot) and then over the loop's first instruction, `addi s0, s0, 1`, with
  * `addi s0, s0, 100`. 100 iterations: the exit code is 5050 when the new instruction takes effect
  * from iteration 51 on. Either a branch loop (with or without fence.i after the store) or a
- * hardware loop with the store in the middle or at the end of the body.
+ * hardware loop with the store in the middle or at the end of the body. In the shape 'branch,
+ * store ahead' the replaced instruction is the one right after the store instead, in the same
+ * compiled block, and takes effect in the iteration that stores it (5149): a block must not run
+ * the instruction it was compiled with. (The CV32E40P may already have fetched it: that shape is
+ * for the ISS's engines only.)
  */
-export function selfModifying(shape: 'branch' | 'branch+fence.i' | 'hwloop, store inside' | 'hwloop, store last'): string {
+export function selfModifying(shape: 'branch' | 'branch+fence.i' | 'branch, store ahead' | 'hwloop, store inside' | 'hwloop, store last'): string {
   const hwloop = shape.startsWith('hwloop');
-  const after = shape === 'hwloop, store inside' ? '  addi s3, s3, 1\n  xor s4, s4, s3' : '';
+  const ahead = shape === 'branch, store ahead';
+  const after = shape === 'hwloop, store inside' ? '  addi s3, s3, 1\n  xor s4, s4, s3' : ahead ? 'ahead:\n  addi s0, s0, 1' : '';
   return program(`
-  la a0, body
+  la a0, ${ahead ? 'ahead' : 'body'}
   la a1, scratch
   sub a2, a0, a1
   la t2, patch
@@ -329,7 +334,7 @@ export function selfModifying(shape: 'branch' | 'branch+fence.i' | 'hwloop, stor
   li s2, 100
   ${hwloop ? 'cv.setup 0, s2, end' : ''}
 body:
-  addi s0, s0, 1                # the instruction that is replaced
+  ${ahead ? 'addi s5, s5, 1' : 'addi s0, s0, 1                # the instruction that is replaced'}
   addi s1, s1, 1
   sltiu t0, s1, 50
   addi t0, t0, -1               # 0 before iteration 50, then -1
