@@ -1,23 +1,24 @@
 /**
  * Blocks compiled to JavaScript. A block is a run of straight-line instructions (ALU,
- * multiply/divide, loads and stores), possibly ended by one control transfer (a branch or jump),
- * that the hart executes with one call instead of one dispatch per instruction. The generated function calls each instruction's own semantic from
- * a call site of its own, so V8 sees every site monomorphic and can inline the semantic, and it
- * applies the timing rules that are known when the block is built (load stalls inside the
- * block, fixed latencies) as constants. Everything that depends on run-time values goes through
- * the same TimingModel methods the interpreter uses, so both paths count identical cycles; a test
- * runs programs both ways and compares every counter.
+ * multiply/divide, loads and stores) and conditional branches, possibly ended by a jump, that the
+ * hart executes with one call instead of one dispatch per instruction: a superblock, which a taken
+ * branch leaves (or runs again, when it branches back to the block's start). The generated
+ * function calls each instruction's own semantic from a call site of its own, so V8 sees every
+ * site monomorphic and can inline the semantic, and it applies the timing rules that are known
+ * when the block is built (load stalls inside the block, fixed latencies) as constants.
+ * Everything that depends on run-time values (a memory wait, a taken branch) goes through the
+ * same TimingModel methods the interpreter uses, and a jump through its issue and complete, so
+ * both paths count identical cycles; a test runs programs both ways and compares every counter.
  *
- * Which instructions a block may hold, and which a cluster core may run ahead of the others, follows
- * from the effects each table row declares (isa/effects.ts), never from mnemonics. What ends a
- * block: a control transfer (its last instruction: compiled C branches every few instructions, so
- * a block that stopped before it would leave every branch to the interpreter), an instruction that
- * is neither straight-line nor such a transfer (a CSR access, a hardware-loop change, a system
- * call, mret: these take the interpreter), the end of an active hardware loop, or MAX_BLOCK_LENGTH.
- * A store does not end a block, but the block returns right after one that rewrote decoded code
- * of its region (CodeEpoch) or stopped the hart (a store to a mailbox such as tohost, or to a
- * peripheral that pauses it). The transfer goes through the TimingModel's issue and
- * complete, as in the interpreter, and the hardware-loop end rule of Hart.interpret.
+ * Which instructions a block may hold, and which a cluster core may run ahead of the others,
+ * follows from the effects each table row declares (isa/effects.ts), never from mnemonics. What
+ * ends a block: a jump (compiled C branches and jumps every few instructions, so a block that
+ * stopped before them would leave each to the interpreter), an instruction that is neither
+ * straight-line nor a branch or jump it compiles (a CSR access, a hardware-loop change, a system
+ * call, mret: these take the interpreter), the end of an active hardware loop, or
+ * MAX_BLOCK_LENGTH. A store does not end a block, but the block returns right after one that
+ * rewrote decoded code of its region (CodeEpoch) or stopped the hart (a store to a mailbox such as
+ * tohost, or to a peripheral that pauses it).
  *
  * A block also compiles its first instruction alone (`step`, for a cluster core allowed a single
  * instruction) and, when first needed, that instruction for several cores at once (`groupStep`,
@@ -94,6 +95,15 @@ export function isBlockTransfer(insn: DecodedInstruction): boolean {
   return effects.control !== 'none' && effects.memory === 'none' && !effects.csr && !effects.hwloop && effects.system === 'none' && !effects.faults;
 }
 
+/**
+ * A conditional branch, which a block runs through: not taken, the block goes on with the next
+ * instruction; taken, it leaves (or, branching back to its start, runs again). Its timing is a
+ * straight-line instruction's plus TimingModel.takenBranchExtra.
+ */
+export function isBlockBranch(insn: DecodedInstruction): boolean {
+  return isBlockTransfer(insn) && insn.def.effects.control === 'branch' && insn.timing === 'branch';
+}
+
 export class Block {
   /** Address of the first instruction. */
   readonly start: Addr;
@@ -101,7 +111,7 @@ export class Block {
   readonly end: Addr;
   /** How many instructions from the start are local (isLocal). */
   readonly localRun: number;
-  /** The last instruction is a control transfer (isBlockTransfer): the block never loops back itself. */
+  /** The last instruction is a control transfer (isBlockTransfer). */
   readonly transfers: boolean;
   readonly run: BlockFunction;
   /** The generated source of `run`, as compiled (named `block_<start pc>`). */
@@ -164,13 +174,14 @@ export class Block {
   /**
    * Called by the generated code after instruction `index` retired with mcycle at `cycles`, the
    * instruction itself having taken `last` cycles after one that loaded `previousLoaded`, with
-   * `twoBackLoaded` as TimingModel.loadedTwoBack: commit the counters, the hazard state and the next
-   * pc (through the hardware-loop end rule).
+   * `twoBackLoaded` as TimingModel.loadedTwoBack, `retired` of the instructions so far not yet
+   * counted in instret: commit the counters, the hazard state and the next pc (through the
+   * hardware-loop end rule).
    */
-  finish(host: BlockHost, index: number, cycles: Cycles, last: Cycles, previousLoaded: number, twoBackLoaded: number): void {
+  finish(host: BlockHost, index: number, retired: number, cycles: Cycles, last: Cycles, previousLoaded: number, twoBackLoaded: number): void {
     const insns = this.instructions;
     host.stats.cycles = cycles;
-    host.stats.instret += index + 1;
+    host.stats.instret += retired;
     host.timing.loadedByPrevious = previousLoaded;
     host.timing.loadedTwoBack = twoBackLoaded;
     const insn = insns[index]!;
@@ -180,30 +191,20 @@ export class Block {
   }
 
   /**
-   * Called by the generated code when the block's last instruction, a conditional branch, retired
-   * with mcycle at `cycles` (as finish): commit the counters and the hazard state, and go on at the
-   * branch target when it was taken (a target inside an active hardware loop's body is checked as
-   * Hart.interpret checks it), else through the hardware-loop end rule.
+   * Called by the generated code when instruction `index`, a conditional branch, was taken, with
+   * mcycle at `cycles` (the arguments as finish's): commit the hazard state, check a target inside
+   * an active hardware loop's body as Hart.interpret does (after the timing model retired the
+   * branch, before the counters count it), then the counters, and go on at the target.
    */
-  finishBranch(host: BlockHost, cycles: Cycles, last: Cycles, previousLoaded: number, twoBackLoaded: number): void {
-    if (!host.redirected) return this.finish(host, this.instructions.length - 1, cycles, last, previousLoaded, twoBackLoaded);
+  finishTaken(host: BlockHost, index: number, retired: number, cycles: Cycles, last: Cycles, previousLoaded: number, twoBackLoaded: number): void {
+    host.timing.loadedByPrevious = previousLoaded;
+    host.timing.loadedTwoBack = twoBackLoaded;
+    host.timing.retire(this.instructions[index]!, last);
     const target = host.npc;
     if (host.hwloop.active) host.hwloop.checkEntry(target);
     host.stats.cycles = cycles;
-    host.stats.instret += this.instructions.length;
-    host.timing.loadedByPrevious = previousLoaded;
-    host.timing.loadedTwoBack = twoBackLoaded;
-    host.timing.retire(this.instructions.at(-1)!, last);
+    host.stats.instret += retired;
     host.pc = target >>> 0;
-  }
-
-  /**
-   * After an instruction of the block faulted (pc names it): count what retired before it. Only
-   * instructions that are not local can fault (loads, stores, rows declared to fault), and mcycle
-   * is committed before each of them, so only instret is left.
-   */
-  abandon(host: BlockHost): void {
-    host.stats.instret += this.instructions.findIndex((insn) => insn.pc === host.pc);
   }
 }
 
@@ -262,10 +263,11 @@ function mayStall(insn: DecodedInstruction, previous: PreviousLoads, twoBack: Tw
 }
 
 /**
- * The code of instruction i, its cycles in k, mcycle in c; `beforeSemantic` and `afterSemantic`
- * are statements around its semantic (a branch's outcome).
+ * The code of instruction i, its cycles in k, mcycle in c; `uncounted` instructions before it are
+ * not yet counted in instret; `beforeSemantic` and `afterSemantic` are statements around its
+ * semantic (a branch's outcome).
  */
-function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads, twoBack: TwoBackLoads | undefined, beforeSemantic: string[] = [], afterSemantic: string[] = []): string[] {
+function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads, twoBack: TwoBackLoads | undefined, uncounted: number, beforeSemantic: string[] = [], afterSemantic: string[] = []): string[] {
   const lines = [`// ${hex(insn.pc)}  ${formatInstruction(insn)}  (${insn.timing})`, `h.pc = ${hex(insn.pc)};`];
   const t = twoBack ? 't' : '0';
   if (twoBack) lines.push(`t = ${twoBack.expression};`);
@@ -273,10 +275,14 @@ function instructionLines(insn: DecodedInstruction, i: number, previous: Previou
   // The divisor must be read before the semantic may overwrite it.
   if (insn.multiCycle) lines.push(`k += tm.latencyExtra(d${i}, r);`);
   const memory = insn.accessesMemory;
-  // The memory system times an access by the cycle its instruction issued in, and a fault reports
-  // the cycle before the faulting instruction: commit mcycle before anything not local, and what
-  // the instruction before loaded (a trap's cost includes the load-use stall: TimingModel.trap).
-  if (!isLocal(insn)) lines.push('s.cycles = c;', `tm.loadedByPrevious = ${maskLiteral(previous)};`, `tm.loadedTwoBack = ${t};`);
+  // The memory system times an access by the cycle its instruction issued in, a peripheral may
+  // read the counters (the cluster's barrier observer), and a fault leaves them as before the
+  // faulting instruction: commit mcycle and instret before anything not local, and what the
+  // instruction before loaded (a trap's cost includes the load-use stall: TimingModel.trap).
+  if (!isLocal(insn)) {
+    if (uncounted > 0) lines.push(`s.instret += ${uncounted};`);
+    lines.push('s.cycles = c;', `tm.loadedByPrevious = ${maskLiteral(previous)};`, `tm.loadedTwoBack = ${t};`);
+  }
   lines.push(...beforeSemantic, semanticCall(insn, i), ...afterSemantic);
   if (memory) lines.push('k += tm.memoryExtra(h);');
   if (writesZero(insn)) lines.push('r[0] = 0;');
@@ -352,27 +358,51 @@ function compile(block: Block): GeneratedCode<BlockFunction> {
     return afterStore + (isLocal(next) ? 'c >= h.stopAt' : 'c >= h.stopAt || c >= h.sharedLimit');
   };
   const twoBack = (i: number): string => (twoBackOf(insns, i) ? 't' : '0');
-  const straight = block.transfers ? last : insns.length;
-  insns.slice(0, straight).forEach((insn, i) => {
-    lines.push(...instructionLines(insn, i, previous(i), twoBackOf(insns, i)));
-    if (i < last) lines.push(`if (${exitAfter(i)}) return b.finish(h, ${i}, c, k, ${maskLiteral(previous(i))}, ${twoBack(i)});`);
+  // Instructions of the block counted in instret once instruction i has begun: all those before
+  // the last one up to i that is not local (whose code counts them: instructionLines).
+  const counted = (i: number): number => {
+    for (let j = i; j >= 0; j--) if (!isLocal(insns[j]!)) return j;
+    return 0;
+  };
+  const uncounted = (i: number): number => (i === 0 ? 0 : i - counted(i - 1));
+  const finish = (i: number): string => `b.finish(h, ${i}, ${i + 1 - counted(i)}, c, k, ${maskLiteral(previous(i))}, ${twoBack(i)})`;
+  const lastInsn = insns[last]!;
+  const endsWithJump = block.transfers && !isBlockBranch(lastInsn);
+  // A branch back to the block's start loops inside the function, as a hardware-loop body does.
+  const branchesToStart = (insn: DecodedInstruction): boolean => isBlockBranch(insn) && ((insn.pc + insn.imm) >>> 0) === block.start;
+  const loopsToStart = insns.some(branchesToStart);
+  const stopBeforeStart = isLocal(insns[0]!) ? 'c >= h.stopAt' : 'c >= h.stopAt || c >= h.sharedLimit';
+  insns.slice(0, endsWithJump ? last : insns.length).forEach((insn, i) => {
+    if (!isBlockBranch(insn)) lines.push(...instructionLines(insn, i, previous(i), twoBackOf(insns, i), uncounted(i)));
+    else {
+      // A branch costs what a straight-line instruction does; taken, it adds its penalty and leaves.
+      lines.push(
+        ...instructionLines(insn, i, previous(i), twoBackOf(insns, i), uncounted(i), [`h.npc = ${hex(insn.pc + insn.length)};`, 'h.redirected = false;']),
+        'if (h.redirected) {',
+        'const x = tm.takenBranchExtra(h);',
+        'k += x;',
+        'c += x;',
+      );
+      // Back at the start the next instruction follows a taken branch: it loaded nothing, took more than a cycle.
+      if (branchesToStart(insn)) lines.push(`if (!hw.active && !(${stopBeforeStart})) { s.instret += ${i + 1 - counted(i)}; p = 0; q = 0; continue; }`);
+      lines.push(`return b.finishTaken(h, ${i}, ${i + 1 - counted(i)}, c, k, ${maskLiteral(previous(i))}, ${twoBack(i)});`, '}');
+    }
+    if (i < last) lines.push(`if (${exitAfter(i)}) return ${finish(i)};`);
   });
-  if (block.transfers && insns[last]!.timing === 'branch') {
-    // A conditional branch costs what a straight-line instruction does, plus the taken penalty.
-    const branch = insns[last]!;
-    lines.push(
-      ...instructionLines(branch, last, previous(last), twoBackOf(insns, last), [`h.npc = ${hex(branch.pc + branch.length)};`, 'h.redirected = false;'], ['if (h.redirected) k += tm.takenBranchExtra(h);']),
-      `return b.finishBranch(h, c, k, ${maskLiteral(previous(last))}, ${twoBack(last)});`,
-    );
-  } else if (block.transfers) {
-    // A jump leaves through the interpreter's timing calls (its cost depends on the instructions before it).
-    const before = last === 0 ? [] : [`b.finish(h, ${last - 1}, c, k, ${maskLiteral(previous(last - 1))}, ${twoBack(last - 1)});`];
-    lines.push(...transferLines(insns[last]!, last, before));
+  if (block.transfers) {
+    // A jump leaves through the interpreter's timing calls (its cost depends on the instructions
+    // before it); a last branch, not taken, through finish.
+    if (endsWithJump) lines.push(...transferLines(lastInsn, last, last === 0 ? [] : [`${finish(last - 1)};`]), 'return;');
+    else lines.push(`return ${finish(last)};`);
+    if (loopsToStart) {
+      lines.unshift('for (;;) {');
+      lines.push('}');
+    }
   } else {
     lines.unshift('for (;;) {');
     lines.push(
-      `if (${exitAfter(last)} || !(hw.active && b.loopsBack(hw))) return b.finish(h, ${last}, c, k, ${maskLiteral(previous(last))}, ${twoBack(last)});`,
-      `s.instret += ${insns.length};`,
+      `if (${exitAfter(last)} || !(hw.active && b.loopsBack(hw))) return ${finish(last)};`,
+      `s.instret += ${insns.length - counted(last)};`,
       // The next iteration's first instruction: the last one is between it and the one before.
       `q = k === 1 ? ${maskLiteral(previous(last))} : 0;`,
       `p = ${maskLiteral(insns[last]!.loadedMask)};`,
@@ -389,7 +419,7 @@ function stepLines(insn: DecodedInstruction): string[] {
   const sequential = hex(insn.pc + insn.length);
   return [
     ...PROLOGUE,
-    ...instructionLines(insn, 0, 'p', twoBackOf([insn], 0)),
+    ...instructionLines(insn, 0, 'p', twoBackOf([insn], 0), 0),
     's.cycles = c;',
     's.instret++;',
     'tm.retire(d0, k);',

@@ -17,7 +17,7 @@ import { disassemble, formatInstruction, instructionHex } from '../../isa/disass
 import { Fault, TRAP_CAUSE } from '../../isa/fault.js';
 import type { InstructionTable } from '../../isa/table.js';
 import type { Addr, HwLoopRegs } from '../../isa/types.js';
-import { Block, isBlockTransfer, isLocal, isStraightLine, MAX_BLOCK_LENGTH } from './block.js';
+import { Block, isBlockBranch, isBlockTransfer, isLocal, isStraightLine, MAX_BLOCK_LENGTH } from './block.js';
 import type { Bus } from './bus.js';
 import type { CodePage } from './code-page.js';
 
@@ -181,8 +181,8 @@ export class CodeCache {
 
   /**
    * The longest straight-line run from `start` within its region, ending at the end of an active
-   * hardware loop or at MAX_BLOCK_LENGTH, or with a control transfer it compiles
-   * (isBlockTransfer); null when the instruction at `start` cannot begin one. Undecodable bytes end the block before them (they may be data).
+   * hardware loop or at MAX_BLOCK_LENGTH, or with a jump it compiles (isBlockTransfer), running
+   * through conditional branches (isBlockBranch); null when the instruction at `start` cannot begin one. Undecodable bytes end the block before them (they may be data).
    */
   private build(start: Addr): Block | null {
     const region = this.memory.find(start, 2);
@@ -195,13 +195,11 @@ export class CodeCache {
         if (error instanceof Fault) break;
         throw error;
       }
-      if (!isStraightLine(insn)) {
-        if (isBlockTransfer(insn)) insns.push(insn);
-        break;
-      }
+      if (!isStraightLine(insn) && !isBlockTransfer(insn)) break;
       insns.push(insn);
       addr += insn.length;
-      if (this.endsActiveLoop(addr)) break;
+      // A conditional branch leaves the block only when taken: the block goes on after it.
+      if ((isBlockTransfer(insn) && !isBlockBranch(insn)) || this.endsActiveLoop(addr)) break;
     }
     return insns.length === 0 || region === undefined ? null : new Block(insns, region.epoch);
   }

@@ -66,8 +66,6 @@ export class Hart extends ArchitecturalState implements BlockHost {
 
   private readonly code: CodeCache;
   private readonly blocksEnabled: boolean;
-  /** The block being run, so that a fault inside it can settle its counters. */
-  private runningBlock: Block | undefined;
   /**
    * The pc after a pipeline flush inside an active loop (mret, an access to a status CSR), until its
    * instruction has run: the core decodes it in plain DECODE; then the next pc while that lasts
@@ -211,12 +209,10 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const stats = this.stats;
     let block: Block | undefined = first;
     do {
-      this.runningBlock = block;
       block.run(this);
       if (this.halted !== undefined || stats.cycles >= this.stopAt || stats.cycles >= this.sharedLimit) break;
       block = this.code.blockAt(this.pc);
     } while (block !== undefined && !(this.hwloop.active && !block.fitsLoops(this.hwloop)));
-    this.runningBlock = undefined;
   }
 
   /**
@@ -475,7 +471,6 @@ export class Hart extends ArchitecturalState implements BlockHost {
       // No handler can run: report the fault itself rather than trap after trap at mtvec.
       throw this.locate(new Fault(error.kind, `${error.detail}; no trap handler: mtvec's base ${hex(vector)} is outside memory`));
     }
-    this.settleBlock();
     this.trap(error.trapCause, vector);
   }
 
@@ -500,18 +495,11 @@ export class Hart extends ArchitecturalState implements BlockHost {
     this.onTrap?.({ core: this.hartId, pc, ...this.code.describe(pc), cause, cycle: this.stats.cycles, cycles, handler: vector });
   }
 
-  /** The block that was running when an instruction of it faulted: count what retired before it. */
-  private settleBlock(): void {
-    this.runningBlock?.abandon(this);
-    this.runningBlock = undefined;
-  }
-
   /**
-   * After an error stopped a run: settle the counters of the block that was running, and wrap a
-   * Fault with the pc, instruction, cycle and core it happened at.
+   * After an error stopped a run, wrap a Fault with the pc, instruction, cycle and core it
+   * happened at (a compiled block commits its counters before every instruction that can fault).
    */
   locate(error: unknown): unknown {
-    this.settleBlock();
     // pc still names the faulting instruction.
     return error instanceof Fault ? locateFault(error, this.site()) : error;
   }

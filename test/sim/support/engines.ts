@@ -57,7 +57,7 @@ export function hartState(hart: Hart): HartState {
 
 /** How often the fast paths ran during one simulation (not compared: it differs by design). */
 export interface FastPathUse {
-  /** Compiled blocks that returned (normally or at a fault). */
+  /** Runs of compiled blocks (Hart.runBlocks: a block and those it chains into), also those ended by a fault. */
   blocks: number;
   /** Hardware-loop iterations that went back to the start inside a compiled block. */
   loopBacks: number;
@@ -68,14 +68,16 @@ export interface FastPathUse {
 }
 
 /**
- * Run `simulate` with counting wrappers around the block exits, the in-block loop back edge and
- * Hart.runAhead (restored afterwards). Blocks call these methods through their instance, so the
- * prototype wrappers see every call.
+ * Run `simulate` with counting wrappers around the hart's runs of compiled blocks, the in-block
+ * loop back edge and Hart.runAhead (restored afterwards). Harts and blocks call these methods
+ * through their instance, so the prototype wrappers see every call.
  */
 function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
   const use: FastPathUse = { blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0 };
-  const { finish, abandon, loopsBack } = Block.prototype;
-  const { runAhead } = Hart.prototype;
+  const { loopsBack } = Block.prototype;
+  // runBlocks is private to the hart; the wrapper only counts its calls.
+  const hart = Hart.prototype as unknown as { runAhead: Hart['runAhead']; runBlocks: (first: Block) => void };
+  const { runAhead, runBlocks } = hart;
   const groupStep = Object.getOwnPropertyDescriptor(Block.prototype, 'groupStep')!;
   Object.defineProperty(Block.prototype, 'groupStep', {
     configurable: true,
@@ -84,28 +86,24 @@ function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
       return groupStep.get!.call(this);
     },
   });
-  Block.prototype.finish = function (this: Block, ...args: Parameters<Block['finish']>) {
+  hart.runBlocks = function (this: Hart, first: Block) {
     use.blocks++;
-    return finish.apply(this, args);
-  };
-  Block.prototype.abandon = function (this: Block, ...args: Parameters<Block['abandon']>) {
-    use.blocks++;
-    return abandon.apply(this, args);
+    return runBlocks.call(this, first);
   };
   Block.prototype.loopsBack = function (this: Block, ...args: Parameters<Block['loopsBack']>) {
     const back = loopsBack.apply(this, args);
     if (back) use.loopBacks++;
     return back;
   };
-  Hart.prototype.runAhead = function (this: Hart, ...args: Parameters<Hart['runAhead']>) {
+  hart.runAhead = function (this: Hart, ...args: Parameters<Hart['runAhead']>) {
     use.runAheads++;
     return runAhead.apply(this, args);
   };
   try {
     return { value: simulate(), use };
   } finally {
-    Object.assign(Block.prototype, { finish, abandon, loopsBack });
-    Object.assign(Hart.prototype, { runAhead });
+    Object.assign(Block.prototype, { loopsBack });
+    Object.assign(hart, { runAhead, runBlocks });
     Object.defineProperty(Block.prototype, 'groupStep', groupStep);
   }
 }
