@@ -1,13 +1,14 @@
 // The Xnmsparse revision 2 instructions (docs/isa-extension.md, Part I) as entries of the
-// instruction-set simulator's table. The semantics are the golden model's executeMac4(); only the
-// registers and memory are the simulator's. The sums are x28..x31, written by no operand of the
+// instruction-set simulator's table. The semantics are the golden model's (executeMac4's address,
+// alignment rule, weight and lane sums: mac4Address, mac4Weight, mac4Lane), called without
+// allocating: only the registers and memory are the simulator's. The sums are x28..x31, written by no operand of the
 // encoding (the format's implicit writes). Bits 11:10, which must be zero (R2.3), are fixed bits of
 // each entry, so the decoder reports every illegal form as an illegal instruction.
 import { hex } from '../bits.js';
 import { instruction, type InstructionDef } from '../definition.js';
 import { Fault, TRAP_CAUSE } from '../fault.js';
 import { format } from '../formats.js';
-import { executeMac4, MAC_F2, macFunct3, macMnemonic, macOpcode, SUM_COUNT, SUM_FIRST_REGISTER } from '../xnmsparse/mac.js';
+import { MAC_F2, mac4Address, mac4Lane, mac4Weight, macFunct3, macMnemonic, macOpcode, SUM_COUNT, SUM_FIRST_REGISTER } from '../xnmsparse/mac.js';
 
 const SUM_REGISTERS = Array.from({ length: SUM_COUNT }, (_, p) => SUM_FIRST_REGISTER + p);
 
@@ -16,20 +17,17 @@ const SYNTAX = '{rs1}, {rs2}, {rs3r4}, {offsetHalf}, {weightLane}';
 const MAC_FORMAT = format(SYNTAX, ['rs1', 'rs2', 'rs3'], [], { reads: SUM_REGISTERS, writes: SUM_REGISTERS });
 const MUL_FORMAT = format(SYNTAX, ['rs1', 'rs2', 'rs3'], [], { writes: SUM_REGISTERS });
 
-/** nm.mul4 reads no sum (executeMac4 starts from zero). */
-const NO_SUMS: readonly number[] = [];
-
 function macDef(signed: boolean, start: boolean): InstructionDef {
   const name = macMnemonic({ signed, start });
   const fields = { opcode: macOpcode, funct3: macFunct3, funct2: MAC_F2[name], rdHi2: 0 };
   return instruction(name, 'Xnmsparse', fields, start ? MUL_FORMAT : MAC_FORMAT, 'load', (h, d) => {
     const regs = h.regs;
-    const ops = { rs1: regs[d.rs1]!, rs2: regs[d.rs2]!, rs3: regs[d.rs3]! };
-    const sums = start ? NO_SUMS : SUM_REGISTERS.map((reg) => regs[reg]!);
+    const address = mac4Address(regs[d.rs1]!, regs[d.rs2]!, d.imm);
+    if ((address & 3) !== 0) throw new Fault('misaligned-access', `${name} at ${hex(address)}: the activation word must be aligned`, TRAP_CAUSE.loadAddressMisaligned);
     // h.load throws on an access outside memory, before any register is written.
-    const outcome = executeMac4({ half: d.imm, lane: d.imm2, signed, start }, ops, sums, (address) => h.load(address, 4, false));
-    if (outcome.kind === 'misaligned') throw new Fault('misaligned-access', `${name} at ${hex(outcome.address)}: the activation word must be aligned`, TRAP_CAUSE.loadAddressMisaligned);
-    for (let p = 0; p < SUM_COUNT; p++) regs[SUM_FIRST_REGISTER + p] = outcome.sums[p]!;
+    const word = h.load(address, 4, false);
+    const weight = mac4Weight(regs[d.rs3]!, d.imm2);
+    for (let p = 0; p < SUM_COUNT; p++) regs[SUM_FIRST_REGISTER + p] = mac4Lane(start ? 0 : regs[SUM_FIRST_REGISTER + p]!, word, p, weight, signed);
   }, { faults: true }); // a misaligned address faults whatever the core does with misaligned loads
 }
 

@@ -113,13 +113,24 @@ export function executeMac4(
   const address = mac4Address(ops.rs1, ops.rs2, insn.half);
   if ((address & 3) !== 0) return { kind: 'misaligned', address };
   const word = load(address);
-  const weight = (ops.rs3 << (24 - 8 * insn.lane)) >> 24;
-  const result = Array.from({ length: SUM_COUNT }, (_, p) => {
-    const activation = insn.signed ? (word << (24 - 8 * p)) >> 24 : (word >>> (8 * p)) & 0xff;
-    // |activation * weight| < 2^15: the product is exact, the sum wraps at 32 bits.
-    return ((insn.start ? 0 : sums[p]!) + activation * weight) | 0;
-  });
+  const weight = mac4Weight(ops.rs3, insn.lane);
+  const result = Array.from({ length: SUM_COUNT }, (_, p) => mac4Lane(insn.start ? 0 : sums[p]!, word, p, weight, insn.signed));
   return { kind: 'ok', address, sums: result };
+}
+
+/** The int8 weight of lane `lane` (0..3) of rs3, sign-extended. */
+export function mac4Weight(rs3: number, lane: number): number {
+  return (rs3 << (24 - 8 * lane)) >> 24;
+}
+
+/**
+ * Sum p after one nm.mac4 / nm.mul4: `sum` (0 for nm.mul4) plus lane p of the loaded word (uint8,
+ * or int8 when signed) times `weight`. |activation * weight| < 2^15: the product is exact, the sum
+ * wraps at 32 bits. The simulator's semantic calls this per lane, allocating nothing.
+ */
+export function mac4Lane(sum: number, word: number, p: number, weight: number, signed: boolean): number {
+  const activation = signed ? (word << (24 - 8 * p)) >> 24 : (word >>> (8 * p)) & 0xff;
+  return (sum + activation * weight) | 0;
 }
 
 /** Assembly text as the spec writes it: `nm.mac4.u x11, x5, x7, 1, 3`. */

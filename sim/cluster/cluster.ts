@@ -138,7 +138,7 @@ export class Cluster implements PortHost {
       const hart = new Hart(port, {
         // A fault stops the cluster: the lock-step group steps (Block.groupStep) cannot divert one
         // core to a handler midway (docs/iss.md#traps).
-        resetPc: config.l2Base, hartId: id, timing: config.timing, blocks: options.blocks ?? true, traps: 'stop',
+        resetPc: config.l2Base, hartId: id, timing: config.timing, blocks: options.blocks ?? true, traps: 'stop', sharingCode: config.cores,
         environment: new SyscallEnvironment(options.output), ...(options.table ? { table: options.table } : {}),
         ...(options.implemented ? { implemented: options.implemented } : {}),
       });

@@ -116,8 +116,8 @@ export class Block {
   readonly run: BlockFunction;
   /** The generated source of `run`, as compiled (named `block_<start pc>`). */
   readonly source: string;
-  /** Runs the first instruction only: a core in lock-step with others, allowed one cycle. */
-  readonly step: BlockFunction;
+  /** `step`, once compiled. */
+  private single: BlockFunction | undefined;
   private group: GroupStep | undefined;
 
   constructor(
@@ -135,7 +135,15 @@ export class Block {
     const compiled = compile(this);
     this.run = compiled.value;
     this.source = compiled.source;
-    this.step = compileStep(instructions[0]!);
+  }
+
+  /**
+   * Runs the first instruction only: a core in lock-step with others, allowed one cycle (compiled
+   * when first needed: a hart alone rarely needs it, and compiling is most of what rarely run code costs).
+   */
+  get step(): BlockFunction {
+    this.single ??= compileStep(this.instructions[0]!);
+    return this.single;
   }
 
   /** No active hardware loop ends strictly inside the block (its last instruction may end one). */

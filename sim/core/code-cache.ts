@@ -21,8 +21,13 @@ import { Block, isBlockBranch, isBlockTransfer, isLocal, isStraightLine, MAX_BLO
 import type { Bus } from './bus.js';
 import type { CodePage } from './code-page.js';
 
-/** Arrivals at an address before the block starting there is compiled: code run once is not worth it. */
-const COMPILE_AFTER_VISITS = 4;
+/**
+ * Arrivals at an address, per hart sharing the code, before the block starting there is compiled:
+ * code run once is not worth it (compiling a block costs as much as interpreting it hundreds of
+ * times). The cores of a cluster share their code pages and so the count: a network's per-tile
+ * code that each core runs once would be compiled after half of them passed, for nothing.
+ */
+export const COMPILE_AFTER_VISITS = 4;
 
 /**
  * The rows a hart implements when it implements fewer than its table decodes (`nmsparse sim
@@ -58,6 +63,8 @@ export class CodeCache {
     /** The hart's loops: a block ends at the end of an active one. */
     private readonly loops: HwLoopRegs,
     private readonly implemented?: ImplementedRows,
+    /** Arrivals at an address before its block is compiled: COMPILE_AFTER_VISITS per hart sharing the code. */
+    private readonly compileAfter = COMPILE_AFTER_VISITS,
   ) {}
 
   /** The instruction at pc, for execution: pc's page becomes the one tried first. */
@@ -85,7 +92,7 @@ export class CodeCache {
     if (index < 0) return this.enter(pc) < 0 ? undefined : this.blockAt(pc);
     const block = this.blocks[index];
     if (block !== undefined) return block ?? undefined;
-    if (++this.visits[index]! < COMPILE_AFTER_VISITS) return undefined;
+    if (++this.visits[index]! < this.compileAfter) return undefined;
     // Building may decode in the next page and make it the one tried first.
     const blocks = this.blocks;
     return (blocks[index] = this.build(pc)) ?? undefined;

@@ -9,7 +9,7 @@
  * blocks, in-block loop iterations and run-ahead were used, and each case checks that they were:
  * a comparison that never leaves the interpreter proves nothing.
  *
- * Programs loop well over COMPILE_AFTER_VISITS (4) times so that their code is compiled.
+ * Programs loop well over COMPILE_AFTER_VISITS (4) times per core so that their code is compiled.
  */
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../isa/decoder.js';

@@ -57,7 +57,7 @@ export function hartState(hart: Hart): HartState {
 
 /** How often the fast paths ran during one simulation (not compared: it differs by design). */
 export interface FastPathUse {
-  /** Runs of compiled blocks (Hart.runBlocks: a block and those it chains into), also those ended by a fault. */
+  /** Runs of compiled code: Hart.runBlocks (a block and those it chains into, also when a fault ends it), and a block's first instruction alone (Block.step). */
   blocks: number;
   /** Hardware-loop iterations that went back to the start inside a compiled block. */
   loopBacks: number;
@@ -79,6 +79,14 @@ function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
   const hart = Hart.prototype as unknown as { runAhead: Hart['runAhead']; runBlocks: (first: Block) => void };
   const { runAhead, runBlocks } = hart;
   const groupStep = Object.getOwnPropertyDescriptor(Block.prototype, 'groupStep')!;
+  const step = Object.getOwnPropertyDescriptor(Block.prototype, 'step')!;
+  Object.defineProperty(Block.prototype, 'step', {
+    configurable: true,
+    get(this: Block) {
+      use.blocks++;
+      return step.get!.call(this);
+    },
+  });
   Object.defineProperty(Block.prototype, 'groupStep', {
     configurable: true,
     get(this: Block) {
@@ -105,6 +113,7 @@ function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
     Object.assign(Block.prototype, { loopsBack });
     Object.assign(hart, { runAhead, runBlocks });
     Object.defineProperty(Block.prototype, 'groupStep', groupStep);
+    Object.defineProperty(Block.prototype, 'step', step);
   }
 }
 
