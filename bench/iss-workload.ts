@@ -17,27 +17,32 @@ import { PLATFORM_FILES_DIR } from '../isa/platform/c-files.js';
 import { runElf } from '../sim/program.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const SOURCE = 'bench/programs/workload.c';
+export const WORKLOAD_SOURCE = 'bench/programs/workload.c';
 const COMPILER = 'riscv64-unknown-elf-gcc';
 const QEMU = 'qemu-riscv32';
 /** Runs of each engine; the best is reported (a shared machine slows some runs). */
 const RUNS = 3;
 
-interface EngineRun {
+export interface EngineRun {
   readonly seconds: number;
   readonly output: string;
 }
 
-/** The workload as an rv32imc ELF file, linked at the base of PULP L2 with its own start-up code. */
-function buildWorkload(work: string): Uint8Array {
+/**
+ * The workload as an rv32imc ELF file in `work`, linked at the base of PULP L2 with its own
+ * start-up code; `rounds` of its loop (the source's ROUNDS unless given: a test takes a few).
+ */
+export function buildWorkload(work: string, rounds?: number): Uint8Array {
   const elf = path.join(work, 'workload.elf');
-  const args = ['-march=rv32imc', '-mabi=ilp32', '-O2', '-nostdlib', '-ffreestanding', '-static', '-T', `${PLATFORM_FILES_DIR}/link.ld`, SOURCE, '-lgcc', '-o', elf];
+  const define = rounds === undefined ? [] : [`-DROUNDS=${rounds}`];
+  const args = ['-march=rv32imc', '-mabi=ilp32', '-O2', ...define, '-nostdlib', '-ffreestanding', '-static', '-T', `${PLATFORM_FILES_DIR}/link.ld`, WORKLOAD_SOURCE, '-lgcc', '-o', elf];
   const build = spawnSync(COMPILER, args, { cwd: root, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`${COMPILER} ${args.join(' ')} failed: ${build.stderr}`);
   return readFileSync(elf);
 }
 
-function runIss(elf: Uint8Array): EngineRun & { readonly instructions: number; readonly cycles: number } {
+/** One run of the workload's ELF file on one simulated core: what it printed, its counts, the host time. */
+export function runIss(elf: Uint8Array): EngineRun & { readonly instructions: number; readonly cycles: number } {
   let output = '';
   const start = process.hrtime.bigint();
   const result = runElf(elf, { output: (text) => (output += text) });
@@ -60,7 +65,7 @@ function best<T extends EngineRun>(measure: () => T): T {
 }
 
 export function benchWorkload(): string {
-  const title = `ISS on a long C workload (${SOURCE}, rv32imc -O2), one core with CV32E40P timing, beside QEMU user mode (no timing); best of ${RUNS}`;
+  const title = `ISS on a long C workload (${WORKLOAD_SOURCE}, rv32imc -O2), one core with CV32E40P timing, beside QEMU user mode (no timing); best of ${RUNS}`;
   if (findTool(COMPILER) === undefined) return `${title}\nnot measured: ${COMPILER} is not installed (Debian: gcc-riscv64-unknown-elf)`;
   const work = mkdtempSync(path.join(tmpdir(), 'nmsparse-workload-'));
   try {
