@@ -391,8 +391,8 @@ function compile(block: Block): GeneratedCode<BlockFunction> {
         'k += x;',
         'c += x;',
       );
-      // Back at the start the next instruction follows a taken branch: it loaded nothing, took more than a cycle.
-      if (branchesToStart(insn)) lines.push(`if (!hw.active && !(${stopBeforeStart})) { s.instret += ${i + 1 - counted(i)}; p = 0; q = 0; continue; }`);
+      // Back at the start the next instruction follows the branch, which loaded nothing.
+      if (branchesToStart(insn)) lines.push(`if (!hw.active && !(${stopBeforeStart})) { s.instret += ${i + 1 - counted(i)}; q = k === 1 ? ${maskLiteral(previous(i))} : 0; p = 0; continue; }`);
       lines.push(`return b.finishTaken(h, ${i}, ${i + 1 - counted(i)}, c, k, ${maskLiteral(previous(i))}, ${twoBack(i)});`, '}');
     }
     if (i < last) lines.push(`if (${exitAfter(i)}) return ${finish(i)};`);
