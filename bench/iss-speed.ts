@@ -8,13 +8,10 @@ import { PULP_CLUSTER } from '../sim/cluster/config.js';
 import { dotInt8 } from '../sw/kernels/dot-int8.js';
 import { instantiate, type KernelTarget } from '../sw/kernels/instance.js';
 import { runKernel } from '../sw/kernels/run.js';
-import { benchLayer } from '../sw/kernels/bench/cases.js';
-import { BENCH_SEED } from '../sw/kernels/bench/measure.js';
-import { layerProgram } from '../sw/kernels/layers/program.js';
+import type { BenchCase } from '../sw/kernels/bench/cases.js';
+import { benchCaseProgram } from '../sw/kernels/bench/measure.js';
 import { checkLayerOutput, layerElf, runLayerProgram } from '../sw/kernels/layers/run.js';
-import { randomLayerData } from '../sw/layers/data.js';
-import type { Variant } from '../sw/layers/spec.js';
-import { parsePattern } from '../sw/sparse/pattern.js';
+import { fastest } from './machine.js';
 
 export interface SpeedFigure {
   readonly label: string;
@@ -57,35 +54,23 @@ export function measureSpeed(passes = 60_000, repeats = 5): [single: SpeedFigure
   return [best[0]!, best[1]!];
 }
 
-/** A layer of the kernel bench on the 8-core cluster: what a network's simulation spends its time on. */
-export interface LayerCase {
-  readonly layer: string;
-  readonly nm: string;
-  readonly variant: Variant;
-}
-
 /**
- * Best of `repeats` runs of each layer case on the full cluster, its output checked against the
- * golden model once: aggregate MIPS (instructions of all cores per host second) and cluster cycles
- * per second. Each run builds a new cluster, so the figure includes compiling the kernel's hot code.
+ * Each case of the kernel bench on the full cluster, the best of `repeats` runs, its output checked
+ * against the golden model once: aggregate MIPS (instructions of all cores per host second) and
+ * cluster cycles per second. Each run builds a new cluster, so the figure includes compiling the
+ * kernel's hot code.
  */
-export function measureLayerSpeed(cases: readonly LayerCase[], repeats = 3): SpeedFigure[] {
-  return cases.map(({ layer, nm, variant }) => {
-    const spec = benchLayer(layer);
-    const pattern = nm === 'dense' ? undefined : parsePattern(nm);
-    const data = randomLayerData(spec, BENCH_SEED, pattern);
-    const program = layerProgram(data, variant, pattern, PULP_CLUSTER.cores);
+export function measureLayerSpeed(cases: readonly Omit<BenchCase, 'cores'>[], repeats = 3): SpeedFigure[] {
+  return cases.map((benchCase) => {
+    const { data, program } = benchCaseProgram({ ...benchCase, cores: PULP_CLUSTER.cores });
     const elf = layerElf(program);
-    let best: SpeedFigure | undefined;
-    for (let i = 0; i < repeats; i++) {
+    checkLayerOutput(program, data, runLayerProgram(program, elf).output);
+    return fastest(repeats, () => {
       const start = performance.now();
       const run = runLayerProgram(program, elf);
       const seconds = (performance.now() - start) / 1000;
-      if (i === 0) checkLayerOutput(program, data, run.output);
       const instructions = run.perCore.reduce((sum, core) => sum + core.instructions, 0);
-      const figure = { label: `${layer} ${nm} ${variant}`, instructions, cycles: run.cycles, seconds, mips: instructions / seconds / 1e6 };
-      if (best === undefined || figure.mips > best.mips) best = figure;
-    }
-    return best!;
+      return { label: `${benchCase.layer} ${benchCase.nm} ${benchCase.variant}`, instructions, cycles: run.cycles, seconds, mips: instructions / seconds / 1e6 };
+    });
   });
 }

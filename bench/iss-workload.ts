@@ -15,6 +15,7 @@ import { figuresAlign, formatTable } from '../gen/text-table.js';
 import { findTool } from '../gen/tools.js';
 import { PLATFORM_FILES_DIR } from '../isa/platform/c-files.js';
 import { runElf } from '../sim/program.js';
+import { fastest } from './machine.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const WORKLOAD_SOURCE = 'bench/programs/workload.c';
@@ -59,18 +60,13 @@ function runQemu(qemu: string, elf: string): EngineRun {
   return { seconds, output: run.stdout };
 }
 
-function best<T extends EngineRun>(measure: () => T): T {
-  const runs = Array.from({ length: RUNS }, measure);
-  return runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-}
-
 export function benchWorkload(): string {
   const title = `ISS on a long C workload (${WORKLOAD_SOURCE}, rv32imc -O2), one core with CV32E40P timing, beside QEMU user mode (no timing); best of ${RUNS}`;
   if (findTool(COMPILER) === undefined) return `${title}\nnot measured: ${COMPILER} is not installed (Debian: gcc-riscv64-unknown-elf)`;
   const work = mkdtempSync(path.join(tmpdir(), 'nmsparse-workload-'));
   try {
     const elf = buildWorkload(work);
-    const iss = best(() => runIss(elf));
+    const iss = fastest(RUNS, () => runIss(elf));
     const header = ['engine', 'instructions', 'seconds', 'MIPS', 'checksum'];
     const mips = (seconds: number): number => iss.instructions / seconds / 1e6;
     const rows = [['nmsparse ISS (1 core, CV32E40P timing)', String(iss.instructions), iss.seconds.toFixed(2), mips(iss.seconds).toFixed(1), iss.output.trim()]];
@@ -79,7 +75,7 @@ export function benchWorkload(): string {
     if (qemu === undefined) {
       lines.push(formatTable(header, rows, figuresAlign(header)), `QEMU not measured: ${QEMU} is not installed (Debian: qemu-user)`);
     } else {
-      const reference = best(() => runQemu(qemu, path.join(work, 'workload.elf')));
+      const reference = fastest(RUNS, () => runQemu(qemu, path.join(work, 'workload.elf')));
       if (reference.output !== iss.output) throw new Error(`QEMU printed ${JSON.stringify(reference.output)}, the ISS ${JSON.stringify(iss.output)}`);
       rows.push([`QEMU ${QEMU} (no timing)`, String(iss.instructions), reference.seconds.toFixed(2), mips(reference.seconds).toFixed(1), reference.output.trim()]);
       lines.push(formatTable(header, rows, figuresAlign(header)), `QEMU / ISS time: ${(iss.seconds / reference.seconds).toFixed(1)}x; ISS target: at least 150 MIPS; ${iss.cycles} simulated cycles`);

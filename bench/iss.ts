@@ -1,9 +1,10 @@
 // Instruction-set simulator speed on a compute-bound kernel, one core and the 8-core cluster.
 import { formatTable, figuresAlign } from '../gen/text-table.js';
-import { measureLayerSpeed, measureSpeed, type LayerCase, type SpeedFigure } from './iss-speed.js';
+import type { BenchCase } from '../sw/kernels/bench/cases.js';
+import { measureLayerSpeed, measureSpeed, type SpeedFigure } from './iss-speed.js';
 
 /** Kernel-bench layers on the 8-core cluster: the dense kernel and the two sparse ones at 1:16. */
-const LAYER_CASES: readonly LayerCase[] = [
+const LAYER_CASES: readonly Omit<BenchCase, 'cores'>[] = [
   { layer: 'conv3x3-64-16x16', nm: 'dense', variant: 'dense' },
   { layer: 'conv3x3-64-16x16', nm: '1:16', variant: 'sparse' },
   { layer: 'conv3x3-64-16x16', nm: '1:16', variant: 'xnmsparse' },

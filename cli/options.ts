@@ -24,3 +24,12 @@ export function parseChoice<T extends string>(value: string, option: string, all
   if (found === undefined) throw new UsageError(`${option} must be one of ${allowed.join(', ')}, got '${value}'`);
   return found;
 }
+
+/** A comma-separated list without empty or repeated items, named after its option in refusals. */
+export function list(text: string, option: string): string[] {
+  const items = text.split(',');
+  if (items.some((item) => item === '')) throw new UsageError(`${option} takes a comma-separated list without empty items, got '${text}'`);
+  const repeated = items.find((item, i) => items.indexOf(item) !== i);
+  if (repeated !== undefined) throw new UsageError(`${option} names '${repeated}' twice`);
+  return items;
+}

@@ -4,7 +4,7 @@ import { ManifestError } from '../../sw/train/manifest.js';
 import { type EpochOverride, FULL_RECIPE, TINY_RECIPE, TRAIN_LEVELS, TRAIN_MODELS, withEpochs } from '../../sw/train/recipe.js';
 import { train, TrainError } from '../../sw/train/run.js';
 import { runCommand, UsageError } from '../errors.js';
-import { parseChoice } from '../options.js';
+import { list, parseChoice } from '../options.js';
 
 export interface TrainCommandOptions {
   models: string;
@@ -15,11 +15,7 @@ export interface TrainCommandOptions {
   data?: string;
 }
 
-function list<T extends string>(text: string, option: string, allowed: readonly T[]): T[] {
-  const items = text.split(',').map((s) => parseChoice(s.trim(), option, allowed));
-  if (new Set(items).size !== items.length) throw new UsageError(`${option} names an item twice: '${text}'`);
-  return items;
-}
+const choices = <T extends string>(text: string, option: string, allowed: readonly T[]): T[] => list(text, option).map((item) => parseChoice(item, option, allowed));
 
 function parseEpochs(text: string): EpochOverride {
   const parts = text.split(',').map((s) => s.trim());
@@ -34,8 +30,8 @@ function parseEpochs(text: string): EpochOverride {
 
 export function trainCommand(options: TrainCommandOptions): Promise<void> {
   return runCommand(async () => {
-    const models = list(options.models, '--models', TRAIN_MODELS);
-    const levels = list(options.nm, '--nm', TRAIN_LEVELS);
+    const models = choices(options.models, '--models', TRAIN_MODELS);
+    const levels = choices(options.nm, '--nm', TRAIN_LEVELS);
     const base = options.tiny ? TINY_RECIPE : FULL_RECIPE;
     const recipe = options.epochs === undefined ? base : withEpochs(base, parseEpochs(options.epochs));
     try {

@@ -5,22 +5,13 @@ import { patternName } from '../../isa/xnmsparse/gather.js';
 import { BENCH_CORES, BENCH_LAYERS, BENCH_PATTERNS, type BenchCase, benchCases } from '../../sw/kernels/bench/cases.js';
 import type { Shard } from '../../sw/kernels/bench/shard.js';
 import { UsageError } from '../errors.js';
-import { parseCount } from '../options.js';
+import { list, parseCount } from '../options.js';
 import { MAX_CLUSTER_CORES } from '../../sim/cluster/config.js';
 
 export interface CaseOptions {
   layers?: string;
   cores?: string;
   nm?: string;
-}
-
-/** A comma-separated list without empty or repeated items, named after its option in refusals. */
-export function list(text: string, option: string): string[] {
-  const items = text.split(',');
-  if (items.some((item) => item === '')) throw new UsageError(`${option} takes a comma-separated list without empty items, got '${text}'`);
-  const repeated = items.find((item, i) => items.indexOf(item) !== i);
-  if (repeated !== undefined) throw new UsageError(`${option} names '${repeated}' twice`);
-  return items;
 }
 
 /** "dense" and the bench's sparsities, as --nm names them. */

@@ -187,13 +187,8 @@ export class Block {
    * hardware-loop end rule).
    */
   finish(host: BlockHost, index: number, retired: number, cycles: Cycles, last: Cycles, previousLoaded: number, twoBackLoaded: number): void {
-    const insns = this.instructions;
-    host.stats.cycles = cycles;
-    host.stats.instret += retired;
-    host.timing.loadedByPrevious = previousLoaded;
-    host.timing.loadedTwoBack = twoBackLoaded;
-    const insn = insns[index]!;
-    host.timing.retire(insn, last);
+    const insn = this.retire(host, index, last, previousLoaded, twoBackLoaded);
+    this.count(host, retired, cycles);
     const sequential = insn.pc + insn.length;
     host.pc = host.hwloop.active ? host.hwloop.next(sequential) >>> 0 : sequential;
   }
@@ -205,14 +200,25 @@ export class Block {
    * branch, before the counters count it), then the counters, and go on at the target.
    */
   finishTaken(host: BlockHost, index: number, retired: number, cycles: Cycles, last: Cycles, previousLoaded: number, twoBackLoaded: number): void {
-    host.timing.loadedByPrevious = previousLoaded;
-    host.timing.loadedTwoBack = twoBackLoaded;
-    host.timing.retire(this.instructions[index]!, last);
+    this.retire(host, index, last, previousLoaded, twoBackLoaded);
     const target = host.npc;
     if (host.hwloop.active) host.hwloop.checkEntry(target);
+    this.count(host, retired, cycles);
+    host.pc = target >>> 0;
+  }
+
+  /** Instruction `index` retired in the timing model (the hazards it leaves); returns it. */
+  private retire(host: BlockHost, index: number, last: Cycles, previousLoaded: number, twoBackLoaded: number): DecodedInstruction {
+    const insn = this.instructions[index]!;
+    host.timing.loadedByPrevious = previousLoaded;
+    host.timing.loadedTwoBack = twoBackLoaded;
+    host.timing.retire(insn, last);
+    return insn;
+  }
+
+  private count(host: BlockHost, retired: number, cycles: Cycles): void {
     host.stats.cycles = cycles;
     host.stats.instret += retired;
-    host.pc = target >>> 0;
   }
 }
 
@@ -358,28 +364,29 @@ function compile(block: Block): GeneratedCode<BlockFunction> {
   // instruction of this one when it runs again as a loop body).
   const previous = (i: number): PreviousLoads => (i === 0 ? 'p' : insns[i - 1]!.loadedMask);
   const lines: string[] = [];
-  // Exit after instruction i at the run's cycle limit, or before an instruction that is not local
-  // (a load or store) past sharedLimit, or after a store that rewrote code or halted the hart.
+  // Before instruction j: stop at the run's cycle limit, and past sharedLimit before an instruction
+  // that is not local (a load or store).
+  const stopBefore = (j: number): string => (isLocal(insns[j]!) ? 'c >= h.stopAt' : 'c >= h.stopAt || c >= h.sharedLimit');
+  // Exit after instruction i: before the next one, or after a store that rewrote code or halted the hart.
   const exitAfter = (i: number): string => {
-    const next = insns[(i + 1) % insns.length]!;
     const afterStore = insns[i]!.def.effects.memory === 'store' ? '!b.epoch.current || h.halted !== undefined || ' : '';
-    return afterStore + (isLocal(next) ? 'c >= h.stopAt' : 'c >= h.stopAt || c >= h.sharedLimit');
+    return afterStore + stopBefore((i + 1) % insns.length);
   };
   const twoBack = (i: number): string => (twoBackOf(insns, i) ? 't' : '0');
   // Instructions of the block counted in instret once instruction i has begun: all those before
   // the last one up to i that is not local (whose code counts them: instructionLines).
-  const counted = (i: number): number => {
-    for (let j = i; j >= 0; j--) if (!isLocal(insns[j]!)) return j;
-    return 0;
-  };
-  const uncounted = (i: number): number => (i === 0 ? 0 : i - counted(i - 1));
-  const finish = (i: number): string => `b.finish(h, ${i}, ${i + 1 - counted(i)}, c, k, ${maskLiteral(previous(i))}, ${twoBack(i)})`;
+  const counted: number[] = [];
+  insns.forEach((insn, i) => counted.push(isLocal(insn) && i > 0 ? counted[i - 1]! : i));
+  const uncounted = (i: number): number => (i === 0 ? 0 : i - counted[i - 1]!);
+  // Instructions still to count in instret once instruction i has retired.
+  const retiredAt = (i: number): number => i + 1 - counted[i]!;
+  const finish = (i: number): string => `b.finish(h, ${i}, ${retiredAt(i)}, c, k, ${maskLiteral(previous(i))}, ${twoBack(i)})`;
+  // Back at the start after instruction i: the next first instruction has i between it and the one before.
+  const restart = (i: number): string => `s.instret += ${retiredAt(i)}; q = k === 1 ? ${maskLiteral(previous(i))} : 0; p = ${maskLiteral(insns[i]!.loadedMask)}; continue;`;
   const lastInsn = insns[last]!;
   const endsWithJump = block.transfers && !isBlockBranch(lastInsn);
   // A branch back to the block's start loops inside the function, as a hardware-loop body does.
   const branchesToStart = (insn: DecodedInstruction): boolean => isBlockBranch(insn) && ((insn.pc + insn.imm) >>> 0) === block.start;
-  const loopsToStart = insns.some(branchesToStart);
-  const stopBeforeStart = isLocal(insns[0]!) ? 'c >= h.stopAt' : 'c >= h.stopAt || c >= h.sharedLimit';
   insns.slice(0, endsWithJump ? last : insns.length).forEach((insn, i) => {
     if (!isBlockBranch(insn)) lines.push(...instructionLines(insn, i, previous(i), twoBackOf(insns, i), uncounted(i)));
     else {
@@ -391,9 +398,8 @@ function compile(block: Block): GeneratedCode<BlockFunction> {
         'k += x;',
         'c += x;',
       );
-      // Back at the start the next instruction follows the branch, which loaded nothing.
-      if (branchesToStart(insn)) lines.push(`if (!hw.active && !(${stopBeforeStart})) { s.instret += ${i + 1 - counted(i)}; q = k === 1 ? ${maskLiteral(previous(i))} : 0; p = 0; continue; }`);
-      lines.push(`return b.finishTaken(h, ${i}, ${i + 1 - counted(i)}, c, k, ${maskLiteral(previous(i))}, ${twoBack(i)});`, '}');
+      if (branchesToStart(insn)) lines.push(`if (!hw.active && !(${stopBefore(0)})) { ${restart(i)} }`);
+      lines.push(`return b.finishTaken(h, ${i}, ${retiredAt(i)}, c, k, ${maskLiteral(previous(i))}, ${twoBack(i)});`, '}');
     }
     if (i < last) lines.push(`if (${exitAfter(i)}) return ${finish(i)};`);
   });
@@ -402,20 +408,12 @@ function compile(block: Block): GeneratedCode<BlockFunction> {
     // before it); a last branch, not taken, through finish.
     if (endsWithJump) lines.push(...transferLines(lastInsn, last, last === 0 ? [] : [`${finish(last - 1)};`]), 'return;');
     else lines.push(`return ${finish(last)};`);
-    if (loopsToStart) {
-      lines.unshift('for (;;) {');
-      lines.push('}');
-    }
   } else {
+    lines.push(`if (${exitAfter(last)} || !(hw.active && b.loopsBack(hw))) return ${finish(last)};`, restart(last));
+  }
+  if (!block.transfers || insns.some(branchesToStart)) {
     lines.unshift('for (;;) {');
-    lines.push(
-      `if (${exitAfter(last)} || !(hw.active && b.loopsBack(hw))) return ${finish(last)};`,
-      `s.instret += ${insns.length - counted(last)};`,
-      // The next iteration's first instruction: the last one is between it and the one before.
-      `q = k === 1 ? ${maskLiteral(previous(last))} : 0;`,
-      `p = ${maskLiteral(insns[last]!.loadedMask)};`,
-      '}',
-    );
+    lines.push('}');
   }
   const what = `${insns.length === 1 ? 'the instruction' : `the ${insns.length} instructions`} ${hex(block.start)}..${hex(block.end)} as one block`;
   return link(nameAt('block', block.start), what, insns, 'h', [...PROLOGUE, ...lines], block);

@@ -27,7 +27,7 @@ import type { CodePage } from './code-page.js';
  * times). The cores of a cluster share their code pages and so the count: a network's per-tile
  * code that each core runs once would be compiled after half of them passed, for nothing.
  */
-export const COMPILE_AFTER_VISITS = 4;
+const COMPILE_AFTER_VISITS = 4;
 
 /**
  * The rows a hart implements when it implements fewer than its table decodes (`nmsparse sim
@@ -48,6 +48,8 @@ export interface FetchedInstruction {
 }
 
 export class CodeCache {
+  /** Arrivals at an address before its block is compiled. */
+  private readonly compileAfter: number;
   /** The page the hart last ran from, whose arrays are tried first (empty until a decode). */
   private base = 0;
   private size = 0;
@@ -63,9 +65,11 @@ export class CodeCache {
     /** The hart's loops: a block ends at the end of an active one. */
     private readonly loops: HwLoopRegs,
     private readonly implemented?: ImplementedRows,
-    /** Arrivals at an address before its block is compiled: COMPILE_AFTER_VISITS per hart sharing the code. */
-    private readonly compileAfter = COMPILE_AFTER_VISITS,
-  ) {}
+    /** Harts sharing the code pages, and so the visit counts (a cluster's cores). */
+    sharingCode = 1,
+  ) {
+    this.compileAfter = COMPILE_AFTER_VISITS * sharingCode;
+  }
 
   /** The instruction at pc, for execution: pc's page becomes the one tried first. */
   at(pc: Addr): DecodedInstruction {
@@ -187,9 +191,10 @@ export class CodeCache {
   }
 
   /**
-   * The longest straight-line run from `start` within its region, ending at the end of an active
-   * hardware loop or at MAX_BLOCK_LENGTH, or with a jump it compiles (isBlockTransfer), running
-   * through conditional branches (isBlockBranch); null when the instruction at `start` cannot begin one. Undecodable bytes end the block before them (they may be data).
+   * The longest run from `start` within its region of straight-line instructions and conditional
+   * branches (isBlockBranch), ending at the end of an active hardware loop, at MAX_BLOCK_LENGTH or
+   * with a jump it compiles (isBlockTransfer); null when the instruction at `start` cannot begin
+   * one. Undecodable bytes end the block before them (they may be data).
    */
   private build(start: Addr): Block | null {
     const region = this.memory.find(start, 2);

@@ -18,7 +18,7 @@ import type { Addr, Cycles } from '../../isa/types.js';
 import { ArchitecturalState, type ArchitecturalOptions } from './architectural-state.js';
 import type { Block, BlockHost } from './block.js';
 import type { Bus } from './bus.js';
-import { CodeCache, COMPILE_AFTER_VISITS, type ImplementedRows } from './code-cache.js';
+import { CodeCache, type ImplementedRows } from './code-cache.js';
 import type { HaltReason } from './environment.js';
 import { locateFault, type FaultSite } from './errors.js';
 import { CV32E40P_TIMING, rejectedAtOnce, TimingModel, type TimingConfig } from './timing.js';
@@ -100,7 +100,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
     super(memory, options);
     this.table = table;
     this.timing = new TimingModel(options.timing ?? CV32E40P_TIMING, this.stats, this.events);
-    this.code = new CodeCache(memory, this.table, this.hwloop, options.implemented, COMPILE_AFTER_VISITS * (options.sharingCode ?? 1));
+    this.code = new CodeCache(memory, this.table, this.hwloop, options.implemented, options.sharingCode);
     this.blocksEnabled = options.blocks ?? true;
   }
 

@@ -5,9 +5,9 @@
  */
 import type { Cycles } from '../../../isa/types.js';
 import { parsePattern } from '../../sparse/pattern.js';
-import { randomLayerData } from '../../layers/data.js';
+import { type LayerData, randomLayerData } from '../../layers/data.js';
 import { denseMacs, type LayerKind, type Variant } from '../../layers/spec.js';
-import { layerProgram } from '../layers/program.js';
+import { type LayerProgram, layerProgram } from '../layers/program.js';
 import { checkLayerOutput, type CoreBreakdown, runLayerProgram } from '../layers/run.js';
 import { type BenchCase, benchLayer } from './cases.js';
 
@@ -56,12 +56,17 @@ export interface BenchRow {
 /** Seed of every bench layer's data: the cycle counts do not depend on it (no data-dependent timing), the check does. */
 export const BENCH_SEED = 1;
 
+/** The layer data and program of one case (the ISS speed bench times their runs too). */
+export function benchCaseProgram(benchCase: BenchCase): { readonly data: LayerData; readonly program: LayerProgram } {
+  const pattern = benchCase.nm === 'dense' ? undefined : parsePattern(benchCase.nm);
+  const data = randomLayerData(benchLayer(benchCase.layer), BENCH_SEED, pattern);
+  return { data, program: layerProgram(data, benchCase.variant, pattern, benchCase.cores) };
+}
+
 /** Simulates one case and checks its output against the golden model (a mismatch throws). */
 export function runBenchCase(benchCase: BenchCase): BenchRow {
-  const spec = benchLayer(benchCase.layer);
-  const pattern = benchCase.nm === 'dense' ? undefined : parsePattern(benchCase.nm);
-  const data = randomLayerData(spec, BENCH_SEED, pattern);
-  const program = layerProgram(data, benchCase.variant, pattern, benchCase.cores);
+  const { data, program } = benchCaseProgram(benchCase);
+  const spec = program.spec;
   const run = runLayerProgram(program);
   checkLayerOutput(program, data, run.output);
   const sum = (get: (c: (typeof run.perCore)[number]) => number): number => run.perCore.reduce((s, c) => s + get(c), 0);
