@@ -169,16 +169,25 @@ export class Cluster implements PortHost {
     const cores = this.cores;
     const n = cores.length;
     for (;;) {
-      // The earliest cycle of a running core, and the next one (equal to it when cores tie).
+      // The earliest cycle of a running core, the first core there, and the next cycle (equal to
+      // it when cores tie); whether the cores there are all at one pc (then maybe in lock-step).
       let earliest = Number.POSITIVE_INFINITY;
       let following = Number.POSITIVE_INFINITY;
+      let first = 0;
+      let onePc = true;
       for (let id = 0; id < n; id++) {
         const core = cores[id]!;
-        if (core.hart.halted !== undefined || core.atBarrier || core.hart.parkedInWfi) continue;
-        const cycle = core.hart.stats.cycles;
+        const hart = core.hart;
+        if (hart.halted !== undefined || core.atBarrier || hart.parkedInWfi) continue;
+        const cycle = hart.stats.cycles;
         if (cycle < earliest) {
           following = earliest;
           earliest = cycle;
+          first = id;
+          onePc = true;
+        } else if (cycle === earliest) {
+          following = cycle;
+          if (hart.pc !== cores[first]!.hart.pc) onePc = false;
         } else if (cycle < following) {
           following = cycle;
         }
@@ -192,12 +201,12 @@ export class Cluster implements PortHost {
       if (earliest >= maxCycles) return this.result({ kind: 'cycle-limit' }, maxCycles);
       this.dma.advance(earliest);
       if (following > earliest && this.runsAhead) {
-        const first = this.runningAt(earliest);
-        first.hart.runAhead(Math.min(following, this.dma.nextEvent), maxCycles);
-        this.afterRun(first);
+        const alone = cores[first]!;
+        alone.hart.runAhead(Math.min(following, this.dma.nextEvent), maxCycles);
+        this.afterRun(alone);
         continue;
       }
-      if (this.runsAhead && this.runInLockStep(earliest, maxCycles)) continue;
+      if (this.runsAhead && onePc && this.runInLockStep(earliest, maxCycles)) continue;
       // Cores tie: each takes its turn in round-robin order from core (cycle mod N), issuing one
       // instruction and then, when running ahead, the local ones after it.
       const start = roundRobinStart(earliest, n);
@@ -283,13 +292,6 @@ export class Cluster implements PortHost {
       this.orders.set(members, orders);
     }
     return orders;
-  }
-
-  /** The running core at `cycle` (there is exactly one). */
-  private runningAt(cycle: Cycles): CoreState {
-    const core = this.cores.find((c) => c.hart.halted === undefined && !c.atBarrier && !c.hart.parkedInWfi && c.hart.stats.cycles === cycle);
-    if (!core) throw new Error(`cluster: no core runs at cycle ${cycle}`);
-    return core;
   }
 
   private afterRun(core: CoreState): void {

@@ -109,15 +109,14 @@ export class Block {
   readonly start: Addr;
   /** Address after the last instruction. */
   readonly end: Addr;
-  /** How many instructions from the start are local (isLocal). */
-  readonly localRun: number;
   /** The last instruction is a control transfer (isBlockTransfer). */
   readonly transfers: boolean;
-  readonly run: BlockFunction;
-  /** The generated source of `run`, as compiled (named `block_<start pc>`). */
-  readonly source: string;
+  /** `run` and its source, once compiled. */
+  private whole: GeneratedCode<BlockFunction> | undefined;
   /** `step`, once compiled. */
   private single: BlockFunction | undefined;
+  /** `turn`, once built. */
+  private turnPart: Block | undefined;
   private group: GroupStep | undefined;
 
   constructor(
@@ -129,12 +128,23 @@ export class Block {
     this.start = instructions[0]!.pc;
     const last = instructions.at(-1)!;
     this.end = last.pc + last.length;
-    const shared = instructions.findIndex((insn) => !isLocal(insn));
-    this.localRun = shared < 0 ? instructions.length : shared;
     this.transfers = isBlockTransfer(last);
-    const compiled = compile(this);
-    this.run = compiled.value;
-    this.source = compiled.source;
+  }
+
+  /**
+   * Runs the block (compiled when first needed: a cluster core that keeps stopping for the others
+   * only steps through most of the blocks it finds, one starting at each instruction it stopped
+   * before, and compiling each whole would cost as the square of the code's length).
+   */
+  get run(): BlockFunction {
+    this.whole ??= compile(this);
+    return this.whole.value;
+  }
+
+  /** The generated source of `run`, as compiled (named `block_<start pc>`). */
+  get source(): string {
+    this.whole ??= compile(this);
+    return this.whole.source;
   }
 
   /**
@@ -144,6 +154,21 @@ export class Block {
   get step(): BlockFunction {
     this.single ??= compileStep(this.instructions[0]!);
     return this.single;
+  }
+
+  /**
+   * The first instruction and the local ones after it (isLocal), as a block of its own: what a
+   * cluster core past its shared limit may run at its turn (Hart.runAhead). Built when first needed,
+   * and the whole block when nothing but local instructions follow the first.
+   */
+  get turn(): Block {
+    if (!this.turnPart) {
+      const insns = this.instructions;
+      let length = 1;
+      while (length < insns.length && isLocal(insns[length]!)) length++;
+      this.turnPart = length === insns.length ? this : new Block(insns.slice(0, length), this.epoch);
+    }
+    return this.turnPart;
   }
 
   /** No active hardware loop ends strictly inside the block (its last instruction may end one). */

@@ -162,12 +162,11 @@ export class Hart extends ArchitecturalState implements BlockHost {
     this.stopAt = stopAt;
     this.sharedLimit = sharedLimit;
     try {
-      // Compiled single-instruction form: cores in lock-step mostly get just this one.
-      this.stepOne();
+      this.turn();
       while (this.halted === undefined && stats.cycles < this.stopAt) {
         if (stats.cycles < this.sharedLimit) this.dispatch();
         // Not while an interrupt may come: another core's store could raise a line meanwhile.
-        else if (this.code.isLocalAt(this.pc) && !this.watchesInterrupts) this.dispatch(true);
+        else if (this.code.isLocalAt(this.pc) && !this.watchesInterrupts) this.turn();
         else break;
       }
     } catch (error) {
@@ -191,14 +190,27 @@ export class Hart extends ArchitecturalState implements BlockHost {
 
   /**
    * Run the compiled block starting at pc if there is one that fits the loop state, else one
-   * instruction. With `localOnly` (a cluster core past its shared limit), a block whose local
-   * instructions end after the first would stop there anyway: its first instruction alone is quicker.
+   * instruction.
    */
-  private dispatch(localOnly = false): void {
+  private dispatch(): void {
     const block = this.hotBlock();
     if (!block) this.execute();
-    else if ((localOnly && block.localRun < 2) || (this.hwloop.active && !block.fitsLoops(this.hwloop))) block.step(this);
+    else if (this.hwloop.active && !block.fitsLoops(this.hwloop)) block.step(this);
     else this.runBlocks(block);
+  }
+
+  /**
+   * A cluster core's turn: the instruction at pc and the local ones after it (Block.turn), through
+   * compiled code once it is hot. A core that keeps stopping for the others runs mostly these.
+   */
+  private turn(): void {
+    const block = this.hotBlock();
+    if (!block) this.execute();
+    else {
+      const turn = block.turn;
+      if (this.hwloop.active && !turn.fitsLoops(this.hwloop)) block.step(this);
+      else turn.run(this);
+    }
   }
 
   /**

@@ -57,7 +57,10 @@ export function hartState(hart: Hart): HartState {
 
 /** How often the fast paths ran during one simulation (not compared: it differs by design). */
 export interface FastPathUse {
-  /** Runs of compiled code: Hart.runBlocks (a block and those it chains into, also when a fault ends it), and a block's first instruction alone (Block.step). */
+  /**
+   * Runs of compiled code: Hart.runBlocks (a block and those it chains into, also when a fault ends
+   * it), a block's first instruction alone (Block.step), and a cluster core's turn (Block.turn).
+   */
   blocks: number;
   /** Hardware-loop iterations that went back to the start inside a compiled block. */
   loopBacks: number;
@@ -79,14 +82,16 @@ function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
   const hart = Hart.prototype as unknown as { runAhead: Hart['runAhead']; runBlocks: (first: Block) => void };
   const { runAhead, runBlocks } = hart;
   const groupStep = Object.getOwnPropertyDescriptor(Block.prototype, 'groupStep')!;
-  const step = Object.getOwnPropertyDescriptor(Block.prototype, 'step')!;
-  Object.defineProperty(Block.prototype, 'step', {
-    configurable: true,
-    get(this: Block) {
-      use.blocks++;
-      return step.get!.call(this);
-    },
-  });
+  const counted = (['step', 'turn'] as const).map((name) => [name, Object.getOwnPropertyDescriptor(Block.prototype, name)!] as const);
+  for (const [name, descriptor] of counted) {
+    Object.defineProperty(Block.prototype, name, {
+      configurable: true,
+      get(this: Block) {
+        use.blocks++;
+        return descriptor.get!.call(this);
+      },
+    });
+  }
   Object.defineProperty(Block.prototype, 'groupStep', {
     configurable: true,
     get(this: Block) {
@@ -113,7 +118,7 @@ function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
     Object.assign(Block.prototype, { loopsBack });
     Object.assign(hart, { runAhead, runBlocks });
     Object.defineProperty(Block.prototype, 'groupStep', groupStep);
-    Object.defineProperty(Block.prototype, 'step', step);
+    for (const [name, descriptor] of counted) Object.defineProperty(Block.prototype, name, descriptor);
   }
 }
 
