@@ -5,7 +5,7 @@
  */
 import { isRegisterOnly, REGISTERS_ONLY, type Effects } from './effects.js';
 import type { Format } from './formats.js';
-import type { Addr, HartContext, OperandSlots } from './types.js';
+import type { AccessSize, Addr, HartContext, OperandSlots } from './types.js';
 import { SUM_REGISTER_MASK } from './xnmsparse/mac.js';
 
 /**
@@ -45,13 +45,33 @@ export interface RegisterOperation {
   readonly op: (...operands: number[]) => number;
 }
 
+/**
+ * What a semantic does when all it does is one load or store at rs1 + imm (`offset`), or at rs1
+ * with rs1 then advanced by imm (`postIncrement`; rs1 is written before rd, so with rd = rs1 the
+ * loaded value wins): a load into rd, a store of rs2. The block compiler reads and writes memory
+ * itself when the access is aligned and falls in the memory's last region (MappedMemory.last), and
+ * calls the semantic otherwise; both go through the same region's typed array.
+ */
+export interface DataAccess {
+  readonly kind: 'load' | 'store';
+  readonly size: AccessSize;
+  readonly signed: boolean;
+  readonly mode: 'offset' | 'postIncrement';
+}
+
 export type Execute = ((hart: HartContext, insn: DecodedInstruction) => void) & {
   readonly operation?: RegisterOperation;
+  readonly access?: DataAccess;
 };
 
 /** Attach the register operation a semantic performs (see RegisterOperation). */
 export function withOperation(execute: (hart: HartContext, insn: DecodedInstruction) => void, operation: RegisterOperation): Execute {
   return Object.assign(execute, { operation });
+}
+
+/** Attach the data access a semantic performs (see DataAccess). */
+export function withAccess(execute: (hart: HartContext, insn: DecodedInstruction) => void, access: DataAccess): Execute {
+  return Object.assign(execute, { access });
 }
 
 export interface InstructionDef {

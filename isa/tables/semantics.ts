@@ -2,7 +2,7 @@
  * Building blocks for instruction semantics. Each returns an Execute closure; the closures are
  * created once when the table is built, so the hot loop only calls them.
  */
-import { withOperation, type Execute } from '../definition.js';
+import { withAccess, withOperation, type Execute } from '../definition.js';
 import type { AccessSize } from '../types.js';
 
 export type BinaryOp = (a: number, b: number) => number;
@@ -33,11 +33,11 @@ export const accumulateImm = (op: (a: number, imm: number, acc: number) => numbe
 }, { operands: ['rs1', 'imm', 'rd'], op });
 
 /** Standard load: rd = M[rs1 + imm]. */
-export const loadOffset = (size: AccessSize, signed: boolean): Execute => (h, d) => {
+export const loadOffset = (size: AccessSize, signed: boolean): Execute => withAccess((h, d) => {
   h.regs[d.rd] = h.load((h.regs[d.rs1]! + d.imm) >>> 0, size, signed);
-};
+}, { kind: 'load', size, signed, mode: 'offset' });
 
 /** Standard store: M[rs1 + imm] = rs2. */
-export const storeOffset = (size: AccessSize): Execute => (h, d) => {
+export const storeOffset = (size: AccessSize): Execute => withAccess((h, d) => {
   h.store((h.regs[d.rs1]! + d.imm) >>> 0, size, h.regs[d.rs2]!);
-};
+}, { kind: 'store', size, signed: false, mode: 'offset' });

@@ -2,7 +2,7 @@
  * CORE-V post-increment and register-indexed loads and stores (Xcvmem; docs/cv32e40p.md#encodings):
  * immediate loads in custom-0, everything else in custom-1.
  */
-import { instruction, type InstructionDef } from '../definition.js';
+import { instruction, withAccess, type InstructionDef } from '../definition.js';
 import { FORMATS as F } from '../formats.js';
 import type { AccessSize } from '../types.js';
 
@@ -40,12 +40,12 @@ function loads({ suffix, size, signed, immFunct3, regFunct7 }: LoadKind): Instru
   return [
     // rs1 is updated before rd is written, so with rd == rs1 the loaded value wins.
     {
-      ...instruction(name, 'Xcvmem', { opcode: CUSTOM_0, funct3: immFunct3 }, F.loadPostImm, 'load', (h, d) => {
+      ...instruction(name, 'Xcvmem', { opcode: CUSTOM_0, funct3: immFunct3 }, F.loadPostImm, 'load', withAccess((h, d) => {
         const base = h.regs[d.rs1]!;
         const value = h.load(base >>> 0, size, signed);
         h.regs[d.rs1] = (base + d.imm) | 0;
         h.regs[d.rd] = value;
-      }),
+      }, { kind: 'load', size, signed, mode: 'postIncrement' })),
       incrementedBase: (d, _regs, base) => (base + d.imm) | 0,
     },
     {
@@ -68,11 +68,11 @@ function loads({ suffix, size, signed, immFunct3, regFunct7 }: LoadKind): Instru
 function stores({ suffix, size, funct3, regFunct7 }: (typeof STORES)[number]): InstructionDef[] {
   const name = `cv.s${suffix}`;
   return [
-    instruction(name, 'Xcvmem', { opcode: CUSTOM_1, funct3 }, F.storePostImm, 'store', (h, d) => {
+    instruction(name, 'Xcvmem', { opcode: CUSTOM_1, funct3 }, F.storePostImm, 'store', withAccess((h, d) => {
       const base = h.regs[d.rs1]!;
       h.store(base >>> 0, size, h.regs[d.rs2]!);
       h.regs[d.rs1] = (base + d.imm) | 0;
-    }),
+    }, { kind: 'store', size, signed: false, mode: 'postIncrement' })),
     instruction(name, 'Xcvmem', { opcode: CUSTOM_1, funct3: 0b011, funct7: regFunct7 }, F.storePostReg, 'store', (h, d) => {
       const base = h.regs[d.rs1]!;
       const step = h.regs[d.rs3]!;

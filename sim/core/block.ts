@@ -27,10 +27,11 @@
  * comment; set NMSPARSE_DUMP_CODE to a folder to get their sources as files (util/generated-code.ts).
  */
 import { hex } from '../../isa/bits.js';
-import { SUMS_LOADED, type DecodedInstruction } from '../../isa/definition.js';
+import { SUMS_LOADED, type DataAccess, type DecodedInstruction } from '../../isa/definition.js';
 import { formatInstruction } from '../../isa/disassembler.js';
 import type { Addr, Cycles, HwLoopRegs } from '../../isa/types.js';
 import { compileGenerated, type GeneratedCode } from '../../util/generated-code.js';
+import type { MappedMemory } from './memory.js';
 import type { CoreStats, TimingModel, TimingProbe } from './timing.js';
 import { hasLoadStall } from './timing.js';
 
@@ -55,6 +56,11 @@ export interface BlockHost extends TimingProbe {
   sharedLimit: Cycles;
   /** Set when the hart stopped (a store to a watched mailbox can do it). */
   readonly halted: unknown;
+  /**
+   * The hart's memory when it answers every access at once, with no wait (a core alone, without
+   * grant delays): the block then reads and writes its regions directly (DataAccess).
+   */
+  readonly directMemory: MappedMemory | undefined;
 }
 
 type BlockFunction = (host: BlockHost) => void;
@@ -258,6 +264,39 @@ function semanticCall(insn: DecodedInstruction, i: number): string {
   return `r[${insn.rd}] = o${i}(${args.join(', ')});`;
 }
 
+/** DataView accessors by access size (a byte needs no byte order). */
+const GETTERS = { 1: ['getUint8', 'getInt8'], 2: ['getUint16', 'getInt16'], 4: ['getUint32', 'getInt32'] } as const;
+const SETTERS = { 1: 'setInt8', 2: 'setInt16', 4: 'setInt32' } as const;
+
+/**
+ * A load or store with a DataAccess: straight to the typed array of the memory's last region when
+ * the hart's memory answers at once (m, BlockHost.directMemory), the address is aligned and the
+ * access lies in that region (and a store misses the watched word); else through the semantic and
+ * the memory system's timing. A direct store drops decoded code it overwrites as `write` does.
+ */
+function accessLines(insn: DecodedInstruction, i: number, access: DataAccess): string[] {
+  const { size } = access;
+  const base = `r[${insn.rs1}]`;
+  const order = size === 1 ? '' : ', true';
+  const aligned = size === 1 ? '' : ` && (a & ${size - 1}) === 0`;
+  const unwatched = access.kind === 'store' ? ' && a !== m.watched' : '';
+  const advance = access.mode === 'postIncrement' ? [`${base} = (${base} + ${insn.imm}) | 0;`] : [];
+  const direct =
+    access.kind === 'load'
+      ? [`v = g.view.${GETTERS[size][access.signed ? 1 : 0]}(a - g.base${order});`, ...advance, `r[${insn.rd}] = v;`]
+      : [`g.view.${SETTERS[size]}(a - g.base, r[${insn.rs2}]${order});`, `g.invalidate(a - g.base, ${size});`, ...advance];
+  return [
+    access.mode === 'offset' ? `a = (${base} + ${insn.imm}) >>> 0;` : `a = ${base} >>> 0;`,
+    `if (m !== undefined${aligned} && a >= (g = m.last).base && a + ${size} <= g.end${unwatched}) {`,
+    ...direct,
+    'tm.directAccess();',
+    '} else {',
+    semanticCall(insn, i),
+    'k += tm.memoryExtra(h);',
+    '}',
+  ];
+}
+
 /** Does the semantic possibly write x0 (which must then be forced back to zero)? */
 function writesZero(insn: DecodedInstruction): boolean {
   return insn.def.format.writes.some((slot) => insn[slot] === 0);
@@ -322,8 +361,10 @@ function instructionLines(insn: DecodedInstruction, i: number, previous: Previou
     if (uncounted > 0) lines.push(`s.instret += ${uncounted};`);
     lines.push('s.cycles = c;', `tm.loadedByPrevious = ${maskLiteral(previous)};`, `tm.loadedTwoBack = ${t};`);
   }
-  lines.push(...beforeSemantic, semanticCall(insn, i), ...afterSemantic);
-  if (memory) lines.push('k += tm.memoryExtra(h);');
+  const access = insn.execute.access;
+  if (access) lines.push(...accessLines(insn, i, access));
+  else lines.push(...beforeSemantic, semanticCall(insn, i), ...afterSemantic);
+  if (memory && !access) lines.push('k += tm.memoryExtra(h);');
   if (writesZero(insn)) lines.push('r[0] = 0;');
   lines.push('c += k;');
   return lines;
@@ -361,10 +402,14 @@ const LEGEND = [
   '// h: the hart (BlockHost); r: its registers; s: its CoreStats; tm: its TimingModel; hw: its hardware loops;',
   '// c: mcycle; k: cycles of the current instruction; p: registers the previous instruction loaded (bit mask);',
   '// q: what the one before that loaded if the one between took a cycle, at the first instruction; t: the same at the current one;',
-  '// e<i>, d<i>, o<i>: instruction i\'s semantic, decoded form and register operation; b: the Block.',
+  '// e<i>, d<i>, o<i>: instruction i\'s semantic, decoded form and register operation; b: the Block;',
+  '// m: the memory a load or store may reach directly (BlockHost.directMemory); a: its address, g: its region, v: the value loaded.',
 ];
 
-const PROLOGUE = ['const r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop;', 'let c = s.cycles, k = 0, p = tm.loadedByPrevious, q = tm.loadedTwoBack, t = 0;'];
+const PROLOGUE = [
+  'const r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop, m = h.directMemory;',
+  'let c = s.cycles, k = 0, p = tm.loadedByPrevious, q = tm.loadedTwoBack, t = 0, a = 0, v = 0, g;',
+];
 
 /**
  * Compile a generated function named `name` (also its file name in stack traces and in the

@@ -18,6 +18,7 @@ import type { Addr, Cycles } from '../../isa/types.js';
 import { ArchitecturalState, type ArchitecturalOptions } from './architectural-state.js';
 import type { Block, BlockHost } from './block.js';
 import type { Bus } from './bus.js';
+import { MappedMemory } from './memory.js';
 import { CodeCache, type ImplementedRows } from './code-cache.js';
 import type { HaltReason } from './environment.js';
 import { locateFault, type FaultSite } from './errors.js';
@@ -61,6 +62,8 @@ export interface RunResult {
 export class Hart extends ArchitecturalState implements BlockHost {
   readonly table: InstructionTable;
   readonly timing: TimingModel;
+  /** The hart's memory when it answers every access at once (no cluster port, no grant delays): BlockHost.directMemory. */
+  readonly directMemory: MappedMemory | undefined;
   /** The run stops after the instruction that brings mcycle to this value; see pause(). */
   stopAt: Cycles = Number.POSITIVE_INFINITY;
   /** In runAhead: instructions other than local ones issue only before this cycle. */
@@ -102,6 +105,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
     this.timing = new TimingModel(options.timing ?? CV32E40P_TIMING, this.stats, this.events);
     this.code = new CodeCache(memory, this.table, this.hwloop, options.implemented, options.sharingCode);
     this.blocksEnabled = options.blocks ?? true;
+    this.directMemory = memory instanceof MappedMemory ? memory : undefined;
   }
 
   /** Connect the interrupt lines (the platform's CLINT): mip reads them, and interrupts are taken. */

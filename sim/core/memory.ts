@@ -33,9 +33,10 @@ export interface MemoryDevice {
 
 export class MappedMemory implements Bus {
   readonly regions: readonly MemoryRegion[];
-  private last: MemoryRegion;
-  /** Word address whose stores are reported (the riscv-tests `tohost`); -1 when none. */
-  private watched = -1;
+  /** The region of the last access, tried first (also by compiled blocks' direct accesses: DataAccess). */
+  last: MemoryRegion;
+  /** Word address whose stores are reported (the riscv-tests `tohost`); -1 when none. Direct stores leave it to `write`. */
+  watched = -1;
   private watcher: StoreWatcher | undefined;
   private device: MemoryDevice | undefined;
 

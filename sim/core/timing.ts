@@ -273,6 +273,15 @@ export class TimingModel {
     return extra;
   }
 
+  /**
+   * A data access answered at once and in one transaction (a compiled block's direct access,
+   * DataAccess): what memoryExtra notes of it, which costs nothing more.
+   */
+  directAccess(): void {
+    this.splitSecondWait = -1;
+    this.split = false;
+  }
+
   /** After the semantics: outcome-dependent costs. Returns the instruction's total cycles. */
   complete(insn: DecodedInstruction, probe: TimingProbe): Cycles {
     const cycles = insn.timing === 'alu' ? this.pending : this.outcome(insn, probe, this.pending);
