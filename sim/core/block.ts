@@ -129,6 +129,13 @@ export class Block {
     readonly instructions: readonly DecodedInstruction[],
     /** The code of the block's region as it was when the block was built (see CodeEpoch). */
     readonly epoch: CodeEpoch,
+    /**
+     * By instruction index, for a branch whose target was known when the block was built: whether
+     * the target is a 32-bit instruction at an address that is 2 mod 4 (it costs a fetch cycle more:
+     * TimingModel.takenBranchTo). Known for a target at a word address, and for one decoded in the
+     * block's region: rewriting a decoded instruction ends the epoch and drops the region's blocks.
+     */
+    readonly unalignedTargets: readonly (boolean | undefined)[] = [],
   ) {
     if (instructions.length === 0) throw new Error('block: no instructions');
     this.start = instructions[0]!.pc;
@@ -172,7 +179,7 @@ export class Block {
       const insns = this.instructions;
       let length = 1;
       while (length < insns.length && isLocal(insns[length]!)) length++;
-      this.turnPart = length === insns.length ? this : new Block(insns.slice(0, length), this.epoch);
+      this.turnPart = length === insns.length ? this : new Block(insns.slice(0, length), this.epoch, this.unalignedTargets.slice(0, length));
     }
     return this.turnPart;
   }
@@ -273,8 +280,11 @@ const SETTERS = { 1: 'setInt8', 2: 'setInt16', 4: 'setInt32' } as const;
  * the hart's memory answers at once (m, BlockHost.directMemory), the address is aligned and the
  * access lies in that region (and a store misses the watched word); else through the semantic and
  * the memory system's timing. A direct store drops decoded code it overwrites as `write` does.
+ * Only the semantic can fault or reach a peripheral: it alone needs pc and the counters committed
+ * (`entry`), instret with the `uncounted` instructions before it, which it takes back after (the
+ * block counts them at its exit: commitsCounters).
  */
-function accessLines(insn: DecodedInstruction, i: number, access: DataAccess): string[] {
+function accessLines(insn: DecodedInstruction, i: number, access: DataAccess, entry: readonly string[], uncounted: number): string[] {
   const { size } = access;
   const base = `r[${insn.rs1}]`;
   const order = size === 1 ? '' : ', true';
@@ -291,8 +301,10 @@ function accessLines(insn: DecodedInstruction, i: number, access: DataAccess): s
     ...direct,
     'tm.directAccess();',
     '} else {',
+    ...entry,
     semanticCall(insn, i),
     'k += tm.memoryExtra(h);',
+    ...(uncounted > 0 ? [`s.instret -= ${uncounted};`] : []),
     '}',
   ];
 }
@@ -346,25 +358,26 @@ function mayStall(insn: DecodedInstruction, previous: PreviousLoads, twoBack: Tw
  * semantic (a branch's outcome).
  */
 function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads, twoBack: TwoBackLoads | undefined, uncounted: number, beforeSemantic: string[] = [], afterSemantic: string[] = []): string[] {
-  const lines = [`// ${hex(insn.pc)}  ${formatInstruction(insn)}  (${insn.timing})`, `h.pc = ${hex(insn.pc)};`];
+  const lines = [`// ${hex(insn.pc)}  ${formatInstruction(insn)}  (${insn.timing})`];
   const t = twoBack ? 't' : '0';
   if (twoBack) lines.push(`t = ${twoBack.expression};`);
   lines.push(mayStall(insn, previous, twoBack) ? `k = 1 + tm.loadUseStall(d${i}, ${maskLiteral(previous)}, ${t});` : 'k = 1;');
   // The divisor must be read before the semantic may overwrite it.
   if (insn.multiCycle) lines.push(`k += tm.latencyExtra(d${i}, r);`);
-  const memory = insn.accessesMemory;
+  // A semantic may read pc (auipc, a branch) or fault (whose report names pc); a register operation does neither.
+  const entry = insn.execute.operation ? [] : [`h.pc = ${hex(insn.pc)};`];
   // The memory system times an access by the cycle its instruction issued in, a peripheral may
   // read the counters (the cluster's barrier observer), and a fault leaves them as before the
   // faulting instruction: commit mcycle and instret before anything not local, and what the
   // instruction before loaded (a trap's cost includes the load-use stall: TimingModel.trap).
   if (!isLocal(insn)) {
-    if (uncounted > 0) lines.push(`s.instret += ${uncounted};`);
-    lines.push('s.cycles = c;', `tm.loadedByPrevious = ${maskLiteral(previous)};`, `tm.loadedTwoBack = ${t};`);
+    if (uncounted > 0) entry.push(`s.instret += ${uncounted};`);
+    entry.push('s.cycles = c;', `tm.loadedByPrevious = ${maskLiteral(previous)};`, `tm.loadedTwoBack = ${t};`);
   }
   const access = insn.execute.access;
-  if (access) lines.push(...accessLines(insn, i, access));
-  else lines.push(...beforeSemantic, semanticCall(insn, i), ...afterSemantic);
-  if (memory && !access) lines.push('k += tm.memoryExtra(h);');
+  if (access) lines.push(...accessLines(insn, i, access, entry, uncounted));
+  else lines.push(...entry, ...beforeSemantic, semanticCall(insn, i), ...afterSemantic);
+  if (insn.accessesMemory && !access) lines.push('k += tm.memoryExtra(h);');
   if (writesZero(insn)) lines.push('r[0] = 0;');
   lines.push('c += k;');
   return lines;
@@ -427,6 +440,16 @@ function link<F>(name: string, what: string, insns: readonly DecodedInstruction[
 /** The generated name of code starting at `pc`: `block_1c000040`. */
 const nameAt = (kind: string, pc: Addr): string => `${kind}_${hex(pc).slice(2)}`;
 
+/**
+ * Does the instruction's code count the instructions before it in instret, for good (see
+ * instructionLines)? Not a local one, and not a DataAccess, which counts them only around its
+ * semantic.
+ */
+const commitsCounters = (insn: DecodedInstruction): boolean => !isLocal(insn) && insn.execute.access === undefined;
+
+/** The extra cycles of a taken branch: from what was known of its target when the block was built, else looked up. */
+const takenExtra = (unalignedTarget: boolean | undefined): string => (unalignedTarget === undefined ? 'tm.takenBranchExtra(h)' : `tm.takenBranchTo(${unalignedTarget})`);
+
 function compile(block: Block): GeneratedCode<BlockFunction> {
   const insns = block.instructions;
   const last = insns.length - 1;
@@ -444,9 +467,9 @@ function compile(block: Block): GeneratedCode<BlockFunction> {
   };
   const twoBack = (i: number): string => (twoBackOf(insns, i) ? 't' : '0');
   // Instructions of the block counted in instret once instruction i has begun: all those before
-  // the last one up to i that is not local (whose code counts them: instructionLines).
+  // the last one up to i whose code counts them (commitsCounters).
   const counted: number[] = [];
-  insns.forEach((insn, i) => counted.push(isLocal(insn) && i > 0 ? counted[i - 1]! : i));
+  insns.forEach((insn, i) => counted.push(commitsCounters(insn) || i === 0 ? i : counted[i - 1]!));
   const uncounted = (i: number): number => (i === 0 ? 0 : i - counted[i - 1]!);
   // Instructions still to count in instret once instruction i has retired.
   const retiredAt = (i: number): number => i + 1 - counted[i]!;
@@ -464,7 +487,7 @@ function compile(block: Block): GeneratedCode<BlockFunction> {
       lines.push(
         ...instructionLines(insn, i, previous(i), twoBackOf(insns, i), uncounted(i), [`h.npc = ${hex(insn.pc + insn.length)};`, 'h.redirected = false;']),
         'if (h.redirected) {',
-        'const x = tm.takenBranchExtra(h);',
+        `const x = ${takenExtra(block.unalignedTargets[i])};`,
         'k += x;',
         'c += x;',
       );

@@ -20,6 +20,7 @@ import type { Addr, HwLoopRegs } from '../../isa/types.js';
 import { Block, isBlockBranch, isBlockTransfer, isLocal, isStraightLine, MAX_BLOCK_LENGTH } from './block.js';
 import type { Bus } from './bus.js';
 import type { CodePage } from './code-page.js';
+import type { MemoryRegion } from './memory-region.js';
 
 /**
  * Arrivals at an address, per hart sharing the code, before the block starting there is compiled:
@@ -213,7 +214,26 @@ export class CodeCache {
       // A conditional branch leaves the block only when taken: the block goes on after it.
       if ((isBlockTransfer(insn) && !isBlockBranch(insn)) || this.endsActiveLoop(addr)) break;
     }
-    return insns.length === 0 || region === undefined ? null : new Block(insns, region.epoch);
+    return insns.length === 0 || region === undefined ? null : new Block(insns, region.epoch, insns.map((insn) => this.unalignedTarget(insn, region)));
+  }
+
+  /**
+   * For a conditional branch: whether its target is a 32-bit instruction at an address that is 2 mod
+   * 4 (Block.unalignedTargets), when that can be known for as long as the block lives: always for a
+   * word-aligned target; for another, once the instruction there is decoded in the block's region
+   * (decoding it here if need be). Undefined otherwise, and for other instructions.
+   */
+  private unalignedTarget(insn: DecodedInstruction, region: MemoryRegion): boolean | undefined {
+    if (!isBlockBranch(insn)) return undefined;
+    const target = (insn.pc + insn.imm) >>> 0;
+    if ((target & 2) === 0) return false;
+    if (target < region.base || target + 4 > region.end) return undefined;
+    try {
+      return this.fetch(target).length === 4;
+    } catch (error) {
+      if (error instanceof Fault) return undefined;
+      throw error;
+    }
   }
 
   private endsActiveLoop(addr: Addr): boolean {

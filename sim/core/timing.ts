@@ -337,7 +337,15 @@ export class TimingModel {
 
   /** Cycles of a taken branch beyond a branch not taken, counted in the stats. */
   takenBranchExtra(probe: TimingProbe): Cycles {
-    const extra = this.config.takenBranch - 1 + this.targetPenalty(probe);
+    return this.takenBranchTo(probe.isUnalignedWideTarget(probe.npc));
+  }
+
+  /**
+   * takenBranchExtra for a target known to be, or not to be, a 32-bit instruction at an address
+   * that is 2 mod 4 (a compiled block's branch: Block.unalignedTargets).
+   */
+  takenBranchTo(unalignedWideTarget: boolean): Cycles {
+    const extra = this.config.takenBranch - 1 + (unalignedWideTarget ? this.config.unalignedTargetPenalty : 0);
     this.stats.branchPenalty += extra;
     return extra;
   }

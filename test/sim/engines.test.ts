@@ -722,8 +722,9 @@ describe('compiled blocks can be read and debugged', () => {
     expect(source).toMatch(/^return function block_1c000040\(h\) \{$/m);
     for (const [pc, text] of [[0x40, 'lw t6, 8(a0)'], [0x44, 'add t1, t6, t2'], [0x48, 'cv.sdotsp.b s2, t1, t2'], [0x4c, 'div a0, a1, a2']] as const) {
       expect(source).toContain(`// 0x1c0000${pc.toString(16)}  ${text}`);
-      expect(source).toContain(`h.pc = 0x1c0000${pc.toString(16)};`);
     }
+    // pc is set in hex where a semantic may read it or fault: the load's, on its way through memory.
+    expect(source).toContain('h.pc = 0x1c000040;');
     expect(source).not.toContain(String(start)); // no decimal pc
     expect(source).toMatch(/\/\/ h: the hart/); // the legend of the one-letter locals
     expect(source.trimEnd().endsWith('//# sourceURL=nmsparse-generated/block_1c000040.js')).toBe(true);
