@@ -9,6 +9,8 @@
  * Everything that depends on run-time values (a memory wait, a taken branch) goes through the
  * same TimingModel methods the interpreter uses, and a jump through its issue and complete, so
  * both paths count identical cycles; a test runs programs both ways and compares every counter.
+ * A load or store that declares its access (DataAccess) reads or writes memory directly when the
+ * hart's memory answers at once (one core alone), through its semantic otherwise.
  *
  * Which instructions a block may hold, and which a cluster core may run ahead of the others,
  * follows from the effects each table row declares (isa/effects.ts), never from mnemonics. What
@@ -20,9 +22,10 @@
  * rewrote decoded code of its region (CodeEpoch) or stopped the hart (a store to a mailbox such as
  * tohost, or to a peripheral that pauses it).
  *
- * A block also compiles its first instruction alone (`step`, for a cluster core allowed a single
- * instruction) and, when first needed, that instruction for several cores at once (`groupStep`,
- * for cores in lock-step). All three are generated from one per-instruction template, named after
+ * A block also compiles, when first needed, its first instruction alone (`step`), that instruction
+ * for several cores at once (`groupStep`, for cores in lock-step), and its first instruction with
+ * the local ones after it as a block of its own (`turn`, what a cluster core may run at its turn).
+ * All are generated from one per-instruction template, named after
  * the pc they start at (`block_1c000040`), with each instruction's address and disassembly in a
  * comment; set NMSPARSE_DUMP_CODE to a folder to get their sources as files (util/generated-code.ts).
  */
@@ -146,7 +149,7 @@ export class Block {
 
   /**
    * Runs the block (compiled when first needed: a cluster core that keeps stopping for the others
-   * only steps through most of the blocks it finds, one starting at each instruction it stopped
+   * runs only the turns of most of the blocks it finds, one starting at each instruction it stopped
    * before, and compiling each whole would cost as the square of the code's length).
    */
   get run(): BlockFunction {
