@@ -23,7 +23,7 @@ import {
 } from './support/engines.js';
 import { compileC, crossCompilerMissing } from './support/gcc.js';
 import {
-  DIVISORS, HAZARDS, HWLOOP_KERNELS, L1, LOOP_END_INSIDE_BLOCK, MISALIGNED, MUL_DIV, program, randomWords, selfModifying,
+  DIRECT_ACCESSES, DIVISORS, HAZARDS, HWLOOP_KERNELS, L1, LOOP_END_INSIDE_BLOCK, MISALIGNED, MUL_DIV, program, randomWords, selfModifying,
 } from './support/single-core-programs.js';
 import { sparseBlockXnmsparse } from '../../sw/kernels/sparse-block-xnmsparse.js';
 import { expectedOutputs, instantiate } from '../../sw/kernels/instance.js';
@@ -80,6 +80,12 @@ describe('single core: compiled blocks give the interpreter\'s results', () => {
     const { fast } = compareSingle(block.elf, { table: block.table, setup: (memory) => placeInputs(memory, block.inputs) });
     expect(fast.use.blocks).toBeGreaterThan(0);
     expect(runKernel(block).outputs).toEqual(expectedOutputs(block));
+  });
+
+  it('direct loads and stores of every size, post-increment forms, L1 and L2, a fault outside memory inside the block', () => {
+    const { reference, fast } = compare(DIRECT_ACCESSES);
+    expect(reference.error, 'the last iteration\'s load outside memory').toMatch(/outside memory/);
+    expect(fast.hart.stats.instret, 'fifteen iterations retired before it').toBeGreaterThan(15 * 30);
   });
 
   it('a store to tohost halts the hart in the middle of a compiled block', () => {

@@ -311,6 +311,56 @@ ${randomWords(4, 32)}
 `);
 
 /**
+ * Loads and stores a block makes directly (DataAccess): every size and sign, offset and
+ * post-increment forms, a post-increment load into its own base register and a store of its own
+ * base, L2 and L1 in turn; the last iteration's extra load lies outside memory and faults inside
+ * the hot block, after a store into L1.
+ */
+export const DIRECT_ACCESSES = program(`
+  la a0, bytes
+  li a1, ${L1.base + 0x200}
+  li s0, 16
+1:
+  lb t0, 0(a0)
+  lbu t1, 1(a0)
+  lh t2, 2(a0)
+  lhu t3, 2(a0)
+  lw t4, 4(a0)
+  sb t0, 0(a1)
+  sh t2, 2(a1)
+  sw t4, 4(a1)
+  mv a3, a1
+  cv.lbu t5, (a3), 4
+  cv.lw a3, (a3), 3
+  mv a4, a1
+  cv.sw a4, (a4), 4
+  cv.sh t1, (a4), 2
+  lw t6, 4(a1)
+  add s1, s1, t0
+  xor s1, s1, t1
+  add s1, s1, t2
+  xor s1, s1, t3
+  add s1, s1, t4
+  xor s1, s1, t5
+  add s1, s1, a3
+  xor s1, s1, a4
+  add s1, s1, t6
+  addi a6, s0, -1
+  seqz a6, a6
+  slli a6, a6, 30
+  add a5, a0, a6
+  lw t6, 0(a5)
+  addi a0, a0, 8
+  addi a1, a1, 12
+  addi s0, s0, -1
+  bnez s0, 1b
+  mv a0, s1
+`, `
+bytes:
+${randomWords(5, 40)}
+`);
+
+/**
  * Self-modifying code: a loop whose store goes to a scratch word for the first 49 iterations (so
  * its blocks are hot) and then over the loop's first instruction, `addi s0, s0, 1`, with
  * `addi s0, s0, 100`. 100 iterations: the exit code is 5050 when the new instruction takes effect
