@@ -34,7 +34,6 @@ import { SUMS_LOADED, type DataAccess, type DecodedInstruction } from '../../isa
 import { formatInstruction } from '../../isa/disassembler.js';
 import type { Addr, Cycles, HwLoopRegs } from '../../isa/types.js';
 import { compileGenerated, type GeneratedCode } from '../../util/generated-code.js';
-import type { MappedMemory } from './memory.js';
 import type { CoreStats, TimingModel, TimingProbe } from './timing.js';
 import { hasLoadStall } from './timing.js';
 
@@ -63,7 +62,18 @@ export interface BlockHost extends TimingProbe {
    * The hart's memory when it answers every access at once, with no wait (a core alone, without
    * grant delays): the block then reads and writes its regions directly (DataAccess).
    */
-  readonly directMemory: MappedMemory | undefined;
+  readonly directMemory: DirectMemory | undefined;
+}
+
+/**
+ * What direct loads and stores use of the hart's memory (MappedMemory, named structurally here:
+ * its regions hold the blocks' code epochs).
+ */
+export interface DirectMemory {
+  /** The region of the last access, tried first. */
+  readonly last: { readonly base: Addr; readonly end: number; readonly view: DataView; invalidate(offset: number, size: number): void };
+  /** The word whose stores are reported: a store to it is left to the memory's `write`. */
+  readonly watched: number;
 }
 
 type BlockFunction = (host: BlockHost) => void;
