@@ -224,7 +224,8 @@ export class Cluster implements PortHost {
   }
 
   /**
-   * Cores tied at `cycle` at the same pc, with compiled code there, go on together: every cycle
+   * Cores tied at `cycle`, all at one pc (run() checks that as it finds them), with compiled code
+   * there, go on together: every cycle
    * each issues its instruction in round-robin order, as the rounds of run() would have them do,
    * through one call for all of them (Block.groupStep). They stop when they part (different cycles
    * or pcs), a peripheral paused one, one halted, or their cycle reaches another core, the next DMA
@@ -242,7 +243,7 @@ export class Cluster implements PortHost {
       if (hart.stats.cycles !== cycle) limit = Math.min(limit, hart.stats.cycles);
       // Every member must run compiled code: a hart with a retire hook, or one an interrupt may
       // reach (Hart.hotBlock), is interpreted.
-      else if ((lead !== undefined && hart.pc !== lead.pc) || !hart.compiles || hart.hotBlock() === undefined) return false;
+      else if (!hart.compiles || hart.hotBlock() === undefined) return false;
       else {
         members |= 1 << id;
         lead ??= hart;

@@ -166,11 +166,11 @@ export class Hart extends ArchitecturalState implements BlockHost {
     this.stopAt = stopAt;
     this.sharedLimit = sharedLimit;
     try {
-      this.turn();
+      this.dispatch(true);
       while (this.halted === undefined && stats.cycles < this.stopAt) {
         if (stats.cycles < this.sharedLimit) this.dispatch();
         // Not while an interrupt may come: another core's store could raise a line meanwhile.
-        else if (this.code.isLocalAt(this.pc) && !this.watchesInterrupts) this.turn();
+        else if (this.code.isLocalAt(this.pc) && !this.watchesInterrupts) this.dispatch(true);
         else break;
       }
     } catch (error) {
@@ -193,28 +193,19 @@ export class Hart extends ArchitecturalState implements BlockHost {
   }
 
   /**
-   * Run the compiled block starting at pc if there is one that fits the loop state, else one
-   * instruction.
+   * Run the compiled block starting at pc and those after it (runBlocks), or with `turnOnly` (a
+   * cluster core at its turn, past its shared limit) the block's turn (Block.turn: the instruction
+   * and the local ones after it, which a core that keeps stopping for the others runs mostly);
+   * the first instruction alone when that code does not fit the loop state, and the interpreter
+   * while the code is not hot.
    */
-  private dispatch(): void {
+  private dispatch(turnOnly = false): void {
     const block = this.hotBlock();
-    if (!block) this.execute();
-    else if (this.hwloop.active && !block.fitsLoops(this.hwloop)) block.step(this);
+    if (!block) return this.execute();
+    const code = turnOnly ? block.turn : block;
+    if (this.hwloop.active && !code.fitsLoops(this.hwloop)) block.step(this);
+    else if (turnOnly) code.run(this);
     else this.runBlocks(block);
-  }
-
-  /**
-   * A cluster core's turn: the instruction at pc and the local ones after it (Block.turn), through
-   * compiled code once it is hot. A core that keeps stopping for the others runs mostly these.
-   */
-  private turn(): void {
-    const block = this.hotBlock();
-    if (!block) this.execute();
-    else {
-      const turn = block.turn;
-      if (this.hwloop.active && !turn.fitsLoops(this.hwloop)) block.step(this);
-      else turn.run(this);
-    }
   }
 
   /**

@@ -345,7 +345,7 @@ export class TimingModel {
    * that is 2 mod 4 (a compiled block's branch: Block.unalignedTargets).
    */
   takenBranchTo(unalignedWideTarget: boolean): Cycles {
-    const extra = this.config.takenBranch - 1 + (unalignedWideTarget ? this.config.unalignedTargetPenalty : 0);
+    const extra = this.config.takenBranch - 1 + this.unalignedPenalty(unalignedWideTarget);
     this.stats.branchPenalty += extra;
     return extra;
   }
@@ -514,7 +514,12 @@ export class TimingModel {
   }
 
   private targetPenalty(probe: TimingProbe): Cycles {
-    return probe.isUnalignedWideTarget(probe.npc) ? this.config.unalignedTargetPenalty : 0;
+    return this.unalignedPenalty(probe.isUnalignedWideTarget(probe.npc));
+  }
+
+  /** The fetch cycle more that a 32-bit target at an address that is 2 mod 4 costs. */
+  private unalignedPenalty(unalignedWideTarget: boolean): Cycles {
+    return unalignedWideTarget ? this.config.unalignedTargetPenalty : 0;
   }
 }
 
