@@ -23,16 +23,28 @@ function fileName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
+/** A compiled factory: called with the values of its parameters, it returns the generated code bound to them. */
+export interface GeneratedFactory<F> {
+  readonly make: (...values: unknown[]) => F;
+  /** The source as compiled, sourceURL comment included. */
+  readonly source: string;
+}
+
 /**
- * Compile `body` as the body of a factory taking `parameters`, call it with `args`, and return
- * what it returns with the source. `name` identifies the code in stack traces
- * (`nmsparse-generated/<name>.js`) and in the dump folder.
+ * Compile `body` as the body of a factory taking `parameters`. `name` identifies the code in stack
+ * traces (`nmsparse-generated/<name>.js`) and in the dump folder. Each call of the factory binds a
+ * new closure; closures from one factory share V8's feedback and optimized code.
  */
-export function compileGenerated<F>(name: string, parameters: readonly string[], body: string, args: readonly unknown[]): GeneratedCode<F> {
+export function compileFactory<F>(name: string, parameters: readonly string[], body: string): GeneratedFactory<F> {
   const file = `${fileName(name)}.js`;
   const source = `${body}\n//# sourceURL=nmsparse-generated/${file}\n`;
   const dumpFolder = process.env[DUMP_CODE_VARIABLE];
   if (dumpFolder) writeFileAtomic(path.join(dumpFolder, file), source);
-  const factory = new Function(...parameters, source) as (...values: unknown[]) => F;
-  return { value: factory(...args), source };
+  return { make: new Function(...parameters, source) as (...values: unknown[]) => F, source };
+}
+
+/** compileFactory, called once with `args`: what it returns, with the source. */
+export function compileGenerated<F>(name: string, parameters: readonly string[], body: string, args: readonly unknown[]): GeneratedCode<F> {
+  const { make, source } = compileFactory<F>(name, parameters, body);
+  return { value: make(...args), source };
 }

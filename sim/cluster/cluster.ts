@@ -228,8 +228,9 @@ export class Cluster implements PortHost {
    * there, go on together: every cycle
    * each issues its instruction in round-robin order, as the rounds of run() would have them do,
    * through one call for all of them (Block.groupStep). They stop when they part (different cycles
-   * or pcs), a peripheral paused one, one halted, or their cycle reaches another core, the next DMA
-   * completion or the limit. Returns false when they cannot start.
+   * or pcs), a peripheral paused one, one halted, their cycle reaches another core, the next DMA
+   * completion or the limit, or they reach code where lock-step is not hot yet (Block.lockStepHot).
+   * Returns false when they cannot start.
    */
   private runInLockStep(cycle: Cycles, maxCycles: Cycles): boolean {
     const cores = this.cores;
@@ -250,7 +251,7 @@ export class Cluster implements PortHost {
       }
     }
     let block = lead!.hotBlock();
-    if ((members & (members - 1)) === 0 || !block) return false;
+    if ((members & (members - 1)) === 0 || !block?.lockStepHot()) return false;
     const group = cores.filter((_, id) => (members & (1 << id)) !== 0);
     const orders = this.roundRobinOrders(members);
     for (const c of group) c.hart.stopAt = Number.POSITIVE_INFINITY;
@@ -272,7 +273,7 @@ export class Cluster implements PortHost {
       t = lead!.stats.cycles;
       if (t >= limit) return true;
       const next = lead!.hotBlock();
-      if (!next) return true;
+      if (!next?.lockStepHot()) return true;
       block = next;
     }
   }

@@ -14,7 +14,8 @@ import type { AccessSize, Addr, Cycles, Word } from '../../isa/types.js';
 import { Fault, TRAP_CAUSE, type TrapCause } from '../../isa/fault.js';
 import type { Hart } from '../core/hart.js';
 import type { MappedMemory } from '../core/memory.js';
-import { DataPort } from '../core/data-port.js';
+import { DataPort, type DirectPath } from '../core/data-port.js';
+import type { AccessArbiter } from '../core/block.js';
 import type { ClusterConfig } from './config.js';
 import type { Tcdm } from './tcdm.js';
 import type { Clint } from '../../isa/platform/clint.js';
@@ -39,7 +40,7 @@ export class PortStats {
   dmaWait = 0;
 }
 
-export class CorePort extends DataPort<MappedMemory> {
+export class CorePort extends DataPort<MappedMemory> implements AccessArbiter {
   hart!: Hart;
   readonly stats = new PortStats();
   private readonly l1Base: number;
@@ -61,6 +62,11 @@ export class CorePort extends DataPort<MappedMemory> {
     this.peripheralsEnd = config.peripheralsBase + PERIPHERALS_SIZE;
     this.l3Base = config.l3Base;
     this.l3End = config.l3Base + config.l3Size;
+  }
+
+  /** The cluster's memory holds L1 and L2 only: the peripherals, the CLINT and L3 are outside it. */
+  override get direct(): DirectPath {
+    return { memory: this.memory, arbiter: this };
   }
 
   override fetchFault(addr: Addr): Fault {
@@ -110,27 +116,38 @@ export class CorePort extends DataPort<MappedMemory> {
    * bank's arbitration, in L2 each pays the latency.
    */
   private charge(addr: Addr, size: AccessSize, write: boolean): void {
-    const split = (addr & 3) + size > 4;
-    if (addr >= this.l1Base && addr < this.l1End) {
-      const issue = this.hart.stats.cycles;
-      let wait = this.tcdm.access(addr, issue);
-      let dmaWait = this.tcdm.lastDmaWait;
-      if (split) {
-        const second = this.tcdm.accessLater(addr + 4 - (addr & 3), issue + wait + 1);
-        wait += second;
-        dmaWait += this.tcdm.lastDmaWait;
-        this.hart.secondWait += second;
-      }
-      this.hart.dataWait += wait;
-      this.stats.tcdmContention += wait - dmaWait;
-      this.stats.dmaContention += dmaWait;
-    } else {
-      if (this.inL3(addr)) throw this.l3Fault(write ? 'store' : 'load', addr, write ? TRAP_CAUSE.storeAccessFault : TRAP_CAUSE.loadAccessFault);
-      const wait = split ? 2 * this.config.l2Latency : this.config.l2Latency;
-      if (split) this.hart.secondWait += this.config.l2Latency;
-      this.hart.dataWait += wait;
-      this.stats.l2Wait += wait;
+    if (this.inL3(addr)) throw this.l3Fault(write ? 'store' : 'load', addr, write ? TRAP_CAUSE.storeAccessFault : TRAP_CAUSE.loadAccessFault);
+    const issue = this.hart.stats.cycles;
+    let wait = this.grant(addr, issue);
+    if ((addr & 3) + size > 4) {
+      const next = addr + 4 - (addr & 3);
+      const second = this.inL1(addr) ? this.bankWait(this.tcdm.accessLater(next, issue + wait + 1)) : this.l2Wait();
+      wait += second;
+      this.hart.secondWait += second;
     }
+    this.hart.dataWait += wait;
+  }
+
+  /** The wait of a transaction issued in `cycle` at `addr` in L1 or L2 (AccessArbiter; charge's first transaction). */
+  grant(addr: Addr, cycle: Cycles): Cycles {
+    return this.inL1(addr) ? this.bankWait(this.tcdm.access(addr, cycle)) : this.l2Wait();
+  }
+
+  /** A TCDM transaction waited `wait` cycles: counted by who held the bank (the DMA, or another core). */
+  private bankWait(wait: Cycles): Cycles {
+    const dmaWait = this.tcdm.lastDmaWait;
+    this.stats.tcdmContention += wait - dmaWait;
+    this.stats.dmaContention += dmaWait;
+    return wait;
+  }
+
+  private l2Wait(): Cycles {
+    this.stats.l2Wait += this.config.l2Latency;
+    return this.config.l2Latency;
+  }
+
+  private inL1(addr: Addr): boolean {
+    return addr >= this.l1Base && addr < this.l1End;
   }
 
   private inL3(addr: Addr): boolean {

@@ -25,19 +25,30 @@
  * A block also compiles, when first needed, its first instruction alone (`step`), that instruction
  * for several cores at once (`groupStep`, for cores in lock-step), and its first instruction with
  * the local ones after it as a block of its own (`turn`, what a cluster core may run at its turn).
- * All are generated from one per-instruction template, named after
- * the pc they start at (`block_1c000040`), with each instruction's address and disassembly in a
- * comment; set NMSPARSE_DUMP_CODE to a folder to get their sources as files (util/generated-code.ts).
+ * All are generated from one per-instruction template. The generated code reads each address and
+ * immediate from the decoded instruction bound to it, so blocks of one shape share their compiled
+ * code (`link`); it is named after a hash of its text (`block_3f0c51a2d9e4`), and `Block.source`
+ * shows it after the address and disassembly of each instruction bound to it. Set
+ * NMSPARSE_DUMP_CODE to a folder to get the sources as files (util/generated-code.ts).
  */
 import { hex } from '../../isa/bits.js';
 import { SUMS_LOADED, type DataAccess, type DecodedInstruction } from '../../isa/definition.js';
 import { formatInstruction } from '../../isa/disassembler.js';
 import type { Addr, Cycles, HwLoopRegs } from '../../isa/types.js';
-import { compileGenerated, type GeneratedCode } from '../../util/generated-code.js';
+import { createHash } from 'node:crypto';
+import { compileFactory, type GeneratedCode, type GeneratedFactory } from '../../util/generated-code.js';
 import type { CoreStats, TimingModel, TimingProbe } from './timing.js';
 import { hasLoadStall } from './timing.js';
 
 export const MAX_BLOCK_LENGTH = 64;
+
+/**
+ * Times cores meet in lock-step at a block's start before its group step is compiled. A network's
+ * per-layer code brings cores together at thousands of pcs for a handful of cycles each (a median
+ * of 4 group steps per compiled function on CIFAR ResNet18), where compiling costs more than the
+ * turns the cores would otherwise take; the kernels' hot loops pass this at once.
+ */
+const GROUP_COMPILE_AFTER = 16;
 
 /** What a block needs of the hart that runs it. */
 export interface BlockHost extends TimingProbe {
@@ -59,10 +70,22 @@ export interface BlockHost extends TimingProbe {
   /** Set when the hart stopped (a store to a watched mailbox can do it). */
   readonly halted: unknown;
   /**
-   * The hart's memory when it answers every access at once, with no wait (a core alone, without
-   * grant delays): the block then reads and writes its regions directly (DataAccess).
+   * The memory whose regions the block reads and writes itself (DataAccess), when its port does
+   * nothing to an aligned access in one transaction there but make it wait: the memory of a core
+   * alone without grant delays, the L1 and L2 of a cluster core.
    */
   readonly directMemory: DirectMemory | undefined;
+  /** What makes those accesses wait (a cluster core's port), or undefined when they never wait. */
+  readonly arbiter: AccessArbiter | undefined;
+}
+
+/** Times a direct access (BlockHost.arbiter). */
+export interface AccessArbiter {
+  /**
+   * The cycles an aligned access in one transaction at `addr`, issued in `cycle`, waits for its
+   * grant, charged to the port's statistics as a semantic's access would be.
+   */
+  grant(addr: Addr, cycle: Cycles): Cycles;
 }
 
 /**
@@ -137,6 +160,8 @@ export class Block {
   /** `turn`, once built. */
   private turnPart: Block | undefined;
   private group: GroupStep | undefined;
+  /** Lock-step meetings here while `group` is not compiled (lockStepHot). */
+  private meetings = 0;
 
   constructor(
     readonly instructions: readonly DecodedInstruction[],
@@ -167,10 +192,14 @@ export class Block {
     return this.whole.value;
   }
 
-  /** The generated source of `run`, as compiled (named `block_<start pc>`). */
+  /**
+   * The generated source of `run`: the template as compiled (named after a hash of its text), after
+   * a comment naming the instructions it is bound to here, each with its address and disassembly.
+   */
   get source(): string {
     this.whole ??= compile(this);
-    return this.whole.source;
+    const bindings = this.instructions.map((insn, i) => `// d${i} = ${hex(insn.pc)}  ${formatInstruction(insn)}`);
+    return [`// The block at ${hex(this.start)}..${hex(this.end)} runs this template with`, ...bindings, this.whole.source].join('\n');
   }
 
   /**
@@ -204,6 +233,14 @@ export class Block {
       if (hwloop.count[l] !== 0 && end > this.start && end < this.end) return false;
     }
     return true;
+  }
+
+  /**
+   * Cores in lock-step reached the block: whether they should go on through groupStep, compiled or
+   * met here often enough to be worth compiling (GROUP_COMPILE_AFTER); else they take turns.
+   */
+  lockStepHot(): boolean {
+    return this.group !== undefined || ++this.meetings >= GROUP_COMPILE_AFTER;
   }
 
   /** The first instruction for cores in lock-step (compiled when first needed). */
@@ -280,7 +317,7 @@ export class Block {
 function semanticCall(insn: DecodedInstruction, i: number): string {
   const operation = insn.execute.operation;
   if (!operation) return `e${i}(h, d${i});`;
-  const args = operation.operands.map((operand) => (operand === 'imm' ? String(insn.imm) : `r[${insn[operand]}]`));
+  const args = operation.operands.map((operand) => (operand === 'imm' ? `d${i}.imm` : `r[${insn[operand]}]`));
   return `r[${insn.rd}] = o${i}(${args.join(', ')});`;
 }
 
@@ -290,9 +327,9 @@ const SETTERS = { 1: 'setInt8', 2: 'setInt16', 4: 'setInt32' } as const;
 
 /**
  * A load or store with a DataAccess: straight to the typed array of the memory's last region when
- * the hart's memory answers at once (m, BlockHost.directMemory), the address is aligned and the
- * access lies in that region (and a store misses the watched word); else through the semantic and
- * the memory system's timing. A direct store drops decoded code it overwrites as `write` does.
+ * the hart has a direct memory (m, BlockHost.directMemory), the address is aligned and the access
+ * lies in that region (and a store misses the watched word), after the wait the arbiter (x) grants
+ * it; else through the semantic and the memory system's timing. A direct store drops decoded code it overwrites as `write` does.
  * Only the semantic can fault or reach a peripheral: it alone needs pc and the counters committed
  * (`entry`), instret with the `uncounted` instructions before it, which it takes back after (the
  * block counts them at its exit: commitsCounters).
@@ -303,16 +340,16 @@ function accessLines(insn: DecodedInstruction, i: number, access: DataAccess, en
   const order = size === 1 ? '' : ', true';
   const aligned = size === 1 ? '' : ` && (a & ${size - 1}) === 0`;
   const unwatched = access.kind === 'store' ? ' && a !== m.watched' : '';
-  const advance = access.mode === 'postIncrement' ? [`${base} = (${base} + ${insn.imm}) | 0;`] : [];
+  const advance = access.mode === 'postIncrement' ? [`${base} = (${base} + d${i}.imm) | 0;`] : [];
   const direct =
     access.kind === 'load'
       ? [`v = g.view.${GETTERS[size][access.signed ? 1 : 0]}(a - g.base${order});`, ...advance, `r[${insn.rd}] = v;`]
       : [`g.view.${SETTERS[size]}(a - g.base, r[${insn.rs2}]${order});`, `g.invalidate(a - g.base, ${size});`, ...advance];
   return [
-    access.mode === 'offset' ? `a = (${base} + ${insn.imm}) >>> 0;` : `a = ${base} >>> 0;`,
+    access.mode === 'offset' ? `a = (${base} + d${i}.imm) >>> 0;` : `a = ${base} >>> 0;`,
     `if (m !== undefined${aligned} && a >= (g = m.last).base && a + ${size} <= g.end${unwatched}) {`,
+    'k += tm.singleAccess(x === undefined ? 0 : x.grant(a, c));',
     ...direct,
-    'tm.directAccess();',
     '} else {',
     ...entry,
     semanticCall(insn, i),
@@ -321,6 +358,9 @@ function accessLines(insn: DecodedInstruction, i: number, access: DataAccess, en
     '}',
   ];
 }
+
+/** The address after instruction i, from its decoded form (the code is shared by blocks at other addresses). */
+const sequentialPc = (insn: DecodedInstruction, i: number): string => `d${i}.pc + ${insn.length}`;
 
 /** Does the semantic possibly write x0 (which must then be forced back to zero)? */
 function writesZero(insn: DecodedInstruction): boolean {
@@ -371,14 +411,14 @@ function mayStall(insn: DecodedInstruction, previous: PreviousLoads, twoBack: Tw
  * semantic (a branch's outcome).
  */
 function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads, twoBack: TwoBackLoads | undefined, uncounted: number, beforeSemantic: string[] = [], afterSemantic: string[] = []): string[] {
-  const lines = [`// ${hex(insn.pc)}  ${formatInstruction(insn)}  (${insn.timing})`];
+  const lines = [`// d${i}: ${insn.def.mnemonic} (${insn.timing})`];
   const t = twoBack ? 't' : '0';
   if (twoBack) lines.push(`t = ${twoBack.expression};`);
   lines.push(mayStall(insn, previous, twoBack) ? `k = 1 + tm.loadUseStall(d${i}, ${maskLiteral(previous)}, ${t});` : 'k = 1;');
   // The divisor must be read before the semantic may overwrite it.
   if (insn.multiCycle) lines.push(`k += tm.latencyExtra(d${i}, r);`);
   // A semantic may read pc (auipc, a branch) or fault (whose report names pc); a register operation does neither.
-  const entry = insn.execute.operation ? [] : [`h.pc = ${hex(insn.pc)};`];
+  const entry = insn.execute.operation ? [] : [`h.pc = d${i}.pc;`];
   // The memory system times an access by the cycle its instruction issued in, a peripheral may
   // read the counters (the cluster's barrier observer), and a fault leaves them as before the
   // faulting instruction: commit mcycle and instret before anything not local, and what the
@@ -405,10 +445,10 @@ function instructionLines(insn: DecodedInstruction, i: number, previous: Previou
  * and the next pc, taken or through the hardware-loop end rule.
  */
 function transferLines(insn: DecodedInstruction, i: number, before: string[]): string[] {
-  const sequential = hex(insn.pc + insn.length);
+  const sequential = sequentialPc(insn, i);
   return [
     ...before,
-    `// ${hex(insn.pc)}  ${formatInstruction(insn)}  (${insn.timing}): the control transfer`,
+    `// d${i}: ${insn.def.mnemonic} (${insn.timing}), the control transfer`,
     `h.npc = ${sequential};`,
     'h.redirected = false;',
     `tm.issue(d${i}, r);`,
@@ -428,30 +468,46 @@ const LEGEND = [
   '// h: the hart (BlockHost); r: its registers; s: its CoreStats; tm: its TimingModel; hw: its hardware loops;',
   '// c: mcycle; k: cycles of the current instruction; p: registers the previous instruction loaded (bit mask);',
   '// q: what the one before that loaded if the one between took a cycle, at the first instruction; t: the same at the current one;',
-  '// e<i>, d<i>, o<i>: instruction i\'s semantic, decoded form and register operation; b: the Block;',
-  '// m: the memory a load or store may reach directly (BlockHost.directMemory); a: its address, g: its region, v: the value loaded.',
+  '// e<i>, d<i>, o<i>: instruction i\'s semantic, decoded form (its pc and imm) and register operation; b: the Block;',
+  '// m: the memory a load or store may reach directly (BlockHost.directMemory), x: what makes it wait (BlockHost.arbiter);',
+  '// a: the address, g: its region, v: the value loaded.',
 ];
 
 const PROLOGUE = [
-  'const r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop, m = h.directMemory;',
+  'const r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop, m = h.directMemory, x = h.arbiter;',
   'let c = s.cycles, k = 0, p = tm.loadedByPrevious, q = tm.loadedTwoBack, t = 0, a = 0, v = 0, g;',
 ];
 
 /**
- * Compile a generated function named `name` (also its file name in stack traces and in the
- * NMSPARSE_DUMP_CODE folder), binding each instruction's semantic (e), decoded form (d) and
- * register operation (o), and the block (b).
+ * Templates by text, each compiled once. The generated code reads every address and immediate
+ * from the decoded instructions bound to it (d<i>.pc, d<i>.imm), so blocks of one shape at other
+ * addresses share a template: a network repeats its kernels for each layer (CIFAR ResNet18: about
+ * 12,000 functions of 1,100 shapes), and code each copy runs a few hundred times would otherwise
+ * be compiled anew and run unoptimized. Closures bound from one template share V8's feedback and
+ * optimized code. Emptied when full, a bound for code that keeps rewriting itself.
  */
-function link<F>(name: string, what: string, insns: readonly DecodedInstruction[], parameter: string, body: string[], block?: Block): GeneratedCode<F> {
-  const names = insns.flatMap((_, i) => [`e${i}`, `d${i}`, `o${i}`]);
-  const values = insns.flatMap((insn) => [insn.execute, insn, insn.execute.operation?.op]);
-  const header = [`// ${name}: ${what}, generated by sim/core/block.ts.`, ...LEGEND];
-  const source = `return function ${name}(${parameter}) {\n${[...header, ...body].join('\n')}\n};`;
-  return compileGenerated<F>(name, ['b', ...names], source, [block, ...values]);
-}
+const templates = new Map<string, GeneratedFactory<unknown>>();
+const MAX_TEMPLATES = 20_000;
 
-/** The generated name of code starting at `pc`: `block_1c000040`. */
-const nameAt = (kind: string, pc: Addr): string => `${kind}_${hex(pc).slice(2)}`;
+/**
+ * The generated function of `kind` (block, step, group) for `insns`, with its source: the template
+ * of `body`, named after a hash of its text (also its file name in stack traces and in the
+ * NMSPARSE_DUMP_CODE folder), bound to each instruction's semantic (e), decoded form (d) and
+ * register operation (o), and to the block (b).
+ */
+function link<F>(kind: string, what: string, insns: readonly DecodedInstruction[], parameter: string, body: string[], block?: Block): GeneratedCode<F> {
+  const text = [`// ${what}, generated by sim/core/block.ts.`, ...LEGEND, ...body].join('\n');
+  let template = templates.get(text);
+  if (!template) {
+    if (templates.size >= MAX_TEMPLATES) templates.clear();
+    const name = `${kind}_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+    const names = insns.flatMap((_, i) => [`e${i}`, `d${i}`, `o${i}`]);
+    template = compileFactory(name, ['b', ...names], `return function ${name}(${parameter}) {\n${text}\n};`);
+    templates.set(text, template);
+  }
+  const values = insns.flatMap((insn) => [insn.execute, insn, insn.execute.operation?.op]);
+  return { value: template.make(block, ...values) as F, source: template.source };
+}
 
 /**
  * Does the instruction's code count the instructions before it in instret, for good (see
@@ -498,7 +554,7 @@ function compile(block: Block): GeneratedCode<BlockFunction> {
     else {
       // A branch costs what a straight-line instruction does; taken, it adds its penalty and leaves.
       lines.push(
-        ...instructionLines(insn, i, previous(i), twoBackOf(insns, i), uncounted(i), [`h.npc = ${hex(insn.pc + insn.length)};`, 'h.redirected = false;']),
+        ...instructionLines(insn, i, previous(i), twoBackOf(insns, i), uncounted(i), [`h.npc = ${sequentialPc(insn, i)};`, 'h.redirected = false;']),
         'if (h.redirected) {',
         `const x = ${takenExtra(block.unalignedTargets[i])};`,
         'k += x;',
@@ -521,26 +577,25 @@ function compile(block: Block): GeneratedCode<BlockFunction> {
     lines.unshift('for (;;) {');
     lines.push('}');
   }
-  const what = `${insns.length === 1 ? 'the instruction' : `the ${insns.length} instructions`} ${hex(block.start)}..${hex(block.end)} as one block`;
-  return link(nameAt('block', block.start), what, insns, 'h', [...PROLOGUE, ...lines], block);
+  return link('block', `${insns.length === 1 ? 'an instruction' : `${insns.length} instructions`} as one block`, insns, 'h', [...PROLOGUE, ...lines], block);
 }
 
 /** The first instruction alone, with nothing of the block's loop and exit machinery. */
 function stepLines(insn: DecodedInstruction): string[] {
   if (isBlockTransfer(insn)) return [...PROLOGUE, ...transferLines(insn, 0, [])];
-  const sequential = hex(insn.pc + insn.length);
   return [
     ...PROLOGUE,
     ...instructionLines(insn, 0, 'p', twoBackOf([insn], 0), 0),
     's.cycles = c;',
     's.instret++;',
     'tm.retire(d0, k);',
-    `h.pc = hw.active && (hw.end[0] === ${sequential} || hw.end[1] === ${sequential}) ? hw.next(${sequential}) >>> 0 : ${sequential};`,
+    `const n = ${sequentialPc(insn, 0)};`,
+    'h.pc = hw.active && (hw.end[0] === n || hw.end[1] === n) ? hw.next(n) >>> 0 : n;',
   ];
 }
 
 function compileStep(insn: DecodedInstruction): BlockFunction {
-  return link<BlockFunction>(nameAt('step', insn.pc), `the instruction at ${hex(insn.pc)} alone`, [insn], 'h', stepLines(insn)).value;
+  return link<BlockFunction>('step', 'an instruction alone', [insn], 'h', stepLines(insn)).value;
 }
 
 /**
@@ -550,7 +605,7 @@ function compileStep(insn: DecodedInstruction): BlockFunction {
  * no core was paused (a peripheral access).
  */
 function compileGroupStep(insn: DecodedInstruction): GroupStep {
-  return link<GroupStep>(nameAt('group', insn.pc), `the instruction at ${hex(insn.pc)} for each core h of H, in lock-step`, [insn], 'H', [
+  return link<GroupStep>('group', 'an instruction for each core h of H, in lock-step', [insn], 'H', [
     'let cycles = 0, pc = 0, together = true;',
     'for (let j = 0; j < H.length; j++) {',
     'const h = H[j];',

@@ -8,9 +8,24 @@ import type { AccessSize, Addr, Word } from '../../isa/types.js';
 import type { Bus } from './bus.js';
 import type { MemoryRegion } from './memory-region.js';
 import type { Fault } from '../../isa/fault.js';
+import type { AccessArbiter, DirectMemory } from './block.js';
+
+/** Where a compiled block's direct accesses go through a port (BlockHost.directMemory and arbiter). */
+export interface DirectPath {
+  readonly memory: DirectMemory;
+  readonly arbiter: AccessArbiter;
+}
 
 export abstract class DataPort<M extends Bus = Bus> implements Bus {
   constructor(protected readonly memory: M) {}
+
+  /**
+   * Set by a port that does nothing to an aligned access in one transaction within a region of its
+   * memory but make it wait: compiled blocks then make such accesses themselves (DataAccess).
+   */
+  get direct(): DirectPath | undefined {
+    return undefined;
+  }
 
   abstract read(addr: Addr, size: AccessSize, signed: boolean): Word;
   abstract write(addr: Addr, size: AccessSize, value: Word): void;

@@ -16,7 +16,8 @@ import { CV32E40P_TABLE, type InstructionTable } from '../../isa/table.js';
 import { hex } from '../../isa/bits.js';
 import type { Addr, Cycles } from '../../isa/types.js';
 import { ArchitecturalState, type ArchitecturalOptions } from './architectural-state.js';
-import type { Block, BlockHost } from './block.js';
+import type { AccessArbiter, Block, BlockHost, DirectMemory } from './block.js';
+import { DataPort } from './data-port.js';
 import type { Bus } from './bus.js';
 import { MappedMemory } from './memory.js';
 import { CodeCache, type ImplementedRows } from './code-cache.js';
@@ -62,8 +63,9 @@ export interface RunResult {
 export class Hart extends ArchitecturalState implements BlockHost {
   readonly table: InstructionTable;
   readonly timing: TimingModel;
-  /** The hart's memory when it answers every access at once (no cluster port, no grant delays): BlockHost.directMemory. */
-  readonly directMemory: MappedMemory | undefined;
+  /** BlockHost.directMemory: the memory itself when the hart has no port, else the port's (DataPort.direct). */
+  readonly directMemory: DirectMemory | undefined;
+  readonly arbiter: AccessArbiter | undefined;
   /** The run stops after the instruction that brings mcycle to this value; see pause(). */
   stopAt: Cycles = Number.POSITIVE_INFINITY;
   /** In runAhead: instructions other than local ones issue only before this cycle. */
@@ -105,7 +107,9 @@ export class Hart extends ArchitecturalState implements BlockHost {
     this.timing = new TimingModel(options.timing ?? CV32E40P_TIMING, this.stats, this.events);
     this.code = new CodeCache(memory, this.table, this.hwloop, options.implemented, options.sharingCode);
     this.blocksEnabled = options.blocks ?? true;
-    this.directMemory = memory instanceof MappedMemory ? memory : undefined;
+    const port = memory instanceof DataPort ? memory.direct : undefined;
+    this.directMemory = memory instanceof MappedMemory ? memory : port?.memory;
+    this.arbiter = port?.arbiter;
   }
 
   /** Connect the interrupt lines (the platform's CLINT): mip reads them, and interrupts are taken. */

@@ -261,25 +261,23 @@ export class TimingModel {
 
   /** After a load or store: the cycles its data access added (split transaction, memory wait), counted in the stats. */
   memoryExtra(probe: TimingProbe): Cycles {
-    this.splitSecondWait = probe.splitAccess && probe.dataWait > probe.secondWait ? probe.secondWait : -1;
-    this.split = probe.splitAccess;
-    if (probe.dataWait === 0 && !probe.splitAccess) return 0;
-    let extra = probe.dataWait;
+    if (!probe.splitAccess) return this.singleAccess(probe.dataWait);
+    this.splitSecondWait = probe.dataWait > probe.secondWait ? probe.secondWait : -1;
+    this.split = true;
     this.stats.memoryWait += probe.dataWait;
-    if (probe.splitAccess) {
-      extra += this.config.splitAccess - 1;
-      this.stats.splitAccessStalls += this.config.splitAccess - 1;
-    }
-    return extra;
+    this.stats.splitAccessStalls += this.config.splitAccess - 1;
+    return probe.dataWait + this.config.splitAccess - 1;
   }
 
   /**
-   * A data access answered at once and in one transaction (a compiled block's direct access,
-   * DataAccess): what memoryExtra notes of it, which costs nothing more.
+   * A data access in one transaction that waited `wait` cycles for its grant (also a compiled
+   * block's direct access, DataAccess): the cycles it added, counted in the stats.
    */
-  directAccess(): void {
+  singleAccess(wait: Cycles): Cycles {
     this.splitSecondWait = -1;
     this.split = false;
+    if (wait !== 0) this.stats.memoryWait += wait;
+    return wait;
   }
 
   /** After the semantics: outcome-dependent costs. Returns the instruction's total cycles. */

@@ -716,25 +716,38 @@ describe('the fast paths are taken (otherwise the comparisons above prove nothin
 });
 
 describe('compiled blocks can be read and debugged', () => {
-  it('names the function and every pc in hex, shows each instruction\'s disassembly and has a sourceURL', () => {
-    // A load into x31 (the mask bit that makes an int32 negative), a use of it, a dot product, a division.
-    const words = [
-      enc('lw', { rd: 31, rs1: 10, imm: 8 }), enc('add', { rd: 6, rs1: 31, rs2: 7 }),
-      enc('cv.sdotsp.b', { rd: 18, rs1: 6, rs2: 7 }), enc('div', { rd: 10, rs1: 11, rs2: 12 }),
-    ];
-    const start = 0x1c000040;
-    const block = new Block(words.map((word, i) => decode(CV32E40P_TABLE, word, start + 4 * i)!), new CodeEpoch());
+  // A load into x31 (the mask bit that makes an int32 negative), a use of it, a dot product, a division.
+  const words = (offset: number): number[] => [
+    enc('lw', { rd: 31, rs1: 10, imm: offset }), enc('add', { rd: 6, rs1: 31, rs2: 7 }),
+    enc('cv.sdotsp.b', { rd: 18, rs1: 6, rs2: 7 }), enc('div', { rd: 10, rs1: 11, rs2: 12 }),
+  ];
+  const blockAt = (start: number, offset = 8): Block => new Block(words(offset).map((word, i) => decode(CV32E40P_TABLE, word, start + 4 * i)!), new CodeEpoch());
+
+  it('names the template, shows each bound instruction\'s pc in hex and disassembly and has a sourceURL', () => {
+    const block = blockAt(0x1c000040);
     const source = block.source;
-    expect(source).toMatch(/^return function block_1c000040\(h\) \{$/m);
-    for (const [pc, text] of [[0x40, 'lw t6, 8(a0)'], [0x44, 'add t1, t6, t2'], [0x48, 'cv.sdotsp.b s2, t1, t2'], [0x4c, 'div a0, a1, a2']] as const) {
-      expect(source).toContain(`// 0x1c0000${pc.toString(16)}  ${text}`);
+    const name = /^return function (block_[0-9a-f]{12})\(h\) \{$/m.exec(source)?.[1];
+    expect(name).toBeDefined();
+    expect(source).toMatch(/^\/\/ The block at 0x1c000040\.\.0x1c000050 runs this template with$/m);
+    for (const [i, pc, text] of [[0, 0x40, 'lw t6, 8(a0)'], [1, 0x44, 'add t1, t6, t2'], [2, 0x48, 'cv.sdotsp.b s2, t1, t2'], [3, 0x4c, 'div a0, a1, a2']] as const) {
+      expect(source).toContain(`// d${i} = 0x1c0000${pc.toString(16)}  ${text}`);
     }
-    // pc is set in hex where a semantic may read it or fault: the load's, on its way through memory.
-    expect(source).toContain('h.pc = 0x1c000040;');
-    expect(source).not.toContain(String(start)); // no decimal pc
-    expect(source).toMatch(/\/\/ h: the hart/); // the legend of the one-letter locals
-    expect(source.trimEnd().endsWith('//# sourceURL=nmsparse-generated/block_1c000040.js')).toBe(true);
-    expect(block.run.name).toBe('block_1c000040');
-    expect(block.step.name).toBe('step_1c000040');
+    // pc is set where a semantic may read it or fault (the load's, on its way through memory), from the bound instruction.
+    const template = source.slice(source.indexOf('return function'));
+    expect(template).toContain('h.pc = d0.pc;');
+    expect(template).not.toMatch(/1c0000|469762112|\b8\b/); // no address, and the load's offset is read from d0
+    expect(template).toMatch(/\/\/ h: the hart/); // the legend of the one-letter locals
+    expect(template.trimEnd().endsWith(`//# sourceURL=nmsparse-generated/${name}.js`)).toBe(true);
+    expect(block.run.name).toBe(name);
+    expect(block.step.name).toMatch(/^step_[0-9a-f]{12}$/);
+  });
+
+  it('shares one template among blocks of one shape at other addresses and offsets, each bound to its own instructions', () => {
+    const [first, second] = [blockAt(0x1c000040), blockAt(0x1c001000, 12)];
+    expect(second.run).not.toBe(first.run);
+    expect(second.run.name).toBe(first.run.name);
+    const template = (block: Block): string => block.source.slice(block.source.indexOf('return function'));
+    expect(template(second)).toBe(template(first));
+    expect(second.source).toContain('// d0 = 0x1c001000  lw t6, 12(a0)');
   });
 });
