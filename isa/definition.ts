@@ -46,17 +46,20 @@ export interface RegisterOperation {
 }
 
 /**
- * What a semantic does when all it does is one load or store at rs1 + imm (`offset`), or at rs1
- * with rs1 then advanced by imm (`postIncrement`; rs1 is written before rd, so with rd = rs1 the
- * loaded value wins): a load into rd, a store of rs2. The block compiler reads and writes memory
- * itself when the access is aligned and falls in the memory's last region (MappedMemory.last), and
- * calls the semantic otherwise; both go through the same region's typed array.
+ * What a semantic does when all it does is one load or store at rs1 + `offset` (`mode` offset), or
+ * at rs1 with rs1 then advanced by `offset` (`postIncrement`; a register offset is read before the
+ * access, and rs1 is written before rd, so with rd = rs1 the loaded value wins): a load into rd, a
+ * store of rs2. The offset is the immediate or a register (rs2 of a load, rs3 of a store). The
+ * block compiler reads and writes memory itself when the access is aligned and falls in the
+ * memory's last region (MappedMemory.last), and calls the semantic otherwise; both go through the
+ * same region's typed array.
  */
 export interface DataAccess {
   readonly kind: 'load' | 'store';
   readonly size: AccessSize;
   readonly signed: boolean;
   readonly mode: 'offset' | 'postIncrement';
+  readonly offset: 'imm' | 'rs2' | 'rs3';
 }
 
 export type Execute = ((hart: HartContext, insn: DecodedInstruction) => void) & {

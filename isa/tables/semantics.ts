@@ -35,9 +35,9 @@ export const accumulateImm = (op: (a: number, imm: number, acc: number) => numbe
 /** Standard load: rd = M[rs1 + imm]. */
 export const loadOffset = (size: AccessSize, signed: boolean): Execute => withAccess((h, d) => {
   h.regs[d.rd] = h.load((h.regs[d.rs1]! + d.imm) >>> 0, size, signed);
-}, { kind: 'load', size, signed, mode: 'offset' });
+}, { kind: 'load', size, signed, mode: 'offset', offset: 'imm' });
 
 /** Standard store: M[rs1 + imm] = rs2. */
 export const storeOffset = (size: AccessSize): Execute => withAccess((h, d) => {
   h.store((h.regs[d.rs1]! + d.imm) >>> 0, size, h.regs[d.rs2]!);
-}, { kind: 'store', size, signed: false, mode: 'offset' });
+}, { kind: 'store', size, signed: false, mode: 'offset', offset: 'imm' });

@@ -45,23 +45,23 @@ function loads({ suffix, size, signed, immFunct3, regFunct7 }: LoadKind): Instru
         const value = h.load(base >>> 0, size, signed);
         h.regs[d.rs1] = (base + d.imm) | 0;
         h.regs[d.rd] = value;
-      }, { kind: 'load', size, signed, mode: 'postIncrement' })),
+      }, { kind: 'load', size, signed, mode: 'postIncrement', offset: 'imm' })),
       incrementedBase: (d, _regs, base) => (base + d.imm) | 0,
     },
     {
-      ...instruction(name, 'Xcvmem', { opcode: CUSTOM_1, funct3: 0b011, funct7: regFunct7 }, F.loadPostReg, 'load', (h, d) => {
+      ...instruction(name, 'Xcvmem', { opcode: CUSTOM_1, funct3: 0b011, funct7: regFunct7 }, F.loadPostReg, 'load', withAccess((h, d) => {
         const base = h.regs[d.rs1]!;
         const step = h.regs[d.rs2]!;
         const value = h.load(base >>> 0, size, signed);
         h.regs[d.rs1] = (base + step) | 0;
         h.regs[d.rd] = value;
-      }),
+      }, { kind: 'load', size, signed, mode: 'postIncrement', offset: 'rs2' })),
       // With rs2 == rd == rs1 the step was the old base, which the load has overwritten.
       incrementedBase: (d, regs, base) => (base + (d.rs2 === d.rd ? base : regs[d.rs2]!)) | 0,
     },
-    instruction(name, 'Xcvmem', { opcode: CUSTOM_1, funct3: 0b011, funct7: regFunct7 | INDEXED }, F.loadIndexed, 'load', (h, d) => {
+    instruction(name, 'Xcvmem', { opcode: CUSTOM_1, funct3: 0b011, funct7: regFunct7 | INDEXED }, F.loadIndexed, 'load', withAccess((h, d) => {
       h.regs[d.rd] = h.load((h.regs[d.rs1]! + h.regs[d.rs2]!) >>> 0, size, signed);
-    }),
+    }, { kind: 'load', size, signed, mode: 'offset', offset: 'rs2' })),
   ];
 }
 
@@ -72,16 +72,16 @@ function stores({ suffix, size, funct3, regFunct7 }: (typeof STORES)[number]): I
       const base = h.regs[d.rs1]!;
       h.store(base >>> 0, size, h.regs[d.rs2]!);
       h.regs[d.rs1] = (base + d.imm) | 0;
-    }, { kind: 'store', size, signed: false, mode: 'postIncrement' })),
-    instruction(name, 'Xcvmem', { opcode: CUSTOM_1, funct3: 0b011, funct7: regFunct7 }, F.storePostReg, 'store', (h, d) => {
+    }, { kind: 'store', size, signed: false, mode: 'postIncrement', offset: 'imm' })),
+    instruction(name, 'Xcvmem', { opcode: CUSTOM_1, funct3: 0b011, funct7: regFunct7 }, F.storePostReg, 'store', withAccess((h, d) => {
       const base = h.regs[d.rs1]!;
       const step = h.regs[d.rs3]!;
       h.store(base >>> 0, size, h.regs[d.rs2]!);
       h.regs[d.rs1] = (base + step) | 0;
-    }),
-    instruction(name, 'Xcvmem', { opcode: CUSTOM_1, funct3: 0b011, funct7: regFunct7 | INDEXED }, F.storeIndexed, 'store', (h, d) => {
+    }, { kind: 'store', size, signed: false, mode: 'postIncrement', offset: 'rs3' })),
+    instruction(name, 'Xcvmem', { opcode: CUSTOM_1, funct3: 0b011, funct7: regFunct7 | INDEXED }, F.storeIndexed, 'store', withAccess((h, d) => {
       h.store((h.regs[d.rs1]! + h.regs[d.rs3]!) >>> 0, size, h.regs[d.rs2]!);
-    }),
+    }, { kind: 'store', size, signed: false, mode: 'offset', offset: 'rs3' })),
   ];
 }
 

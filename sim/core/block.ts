@@ -340,13 +340,15 @@ function accessLines(insn: DecodedInstruction, i: number, access: DataAccess, en
   const order = size === 1 ? '' : ', true';
   const aligned = size === 1 ? '' : ` && (a & ${size - 1}) === 0`;
   const unwatched = access.kind === 'store' ? ' && a !== m.watched' : '';
-  const advance = access.mode === 'postIncrement' ? [`${base} = (${base} + d${i}.imm) | 0;`] : [];
+  // Read before the access writes anything (the semantics read a register offset first).
+  const offset = access.offset === 'imm' ? `d${i}.imm` : `r[${insn[access.offset]}]`;
+  const advance = access.mode === 'postIncrement' ? [`${base} = (${base} + ${offset}) | 0;`] : [];
   const direct =
     access.kind === 'load'
       ? [`v = g.view.${GETTERS[size][access.signed ? 1 : 0]}(a - g.base${order});`, ...advance, `r[${insn.rd}] = v;`]
       : [`g.view.${SETTERS[size]}(a - g.base, r[${insn.rs2}]${order});`, `g.invalidate(a - g.base, ${size});`, ...advance];
   return [
-    access.mode === 'offset' ? `a = (${base} + d${i}.imm) >>> 0;` : `a = ${base} >>> 0;`,
+    access.mode === 'offset' ? `a = (${base} + ${offset}) >>> 0;` : `a = ${base} >>> 0;`,
     `if (m !== undefined${aligned} && a >= (g = m.last).base && a + ${size} <= g.end${unwatched}) {`,
     'k += tm.singleAccess(x === undefined ? 0 : x.grant(a, c));',
     ...direct,

@@ -311,10 +311,11 @@ ${randomWords(4, 32)}
 `);
 
 /**
- * Loads and stores a block makes directly (DataAccess): every size and sign, offset and
- * post-increment forms, a post-increment load into its own base register and a store of its own
- * base, L2 and L1 in turn; the last iteration's extra load lies outside memory and faults inside
- * the hot block, after a store into L1.
+ * Loads and stores a block makes directly (DataAccess): every size and sign, offset, indexed and
+ * post-increment forms (by an immediate and by a register), a post-increment load into its own
+ * base register, one into its step register and one stepping by its base, a store of its own base,
+ * L2 and L1 in turn; the last iteration's extra load lies outside memory and faults inside the hot
+ * block, after a store into L1.
  */
 export const DIRECT_ACCESSES = program(`
   la a0, bytes
@@ -335,6 +336,26 @@ export const DIRECT_ACCESSES = program(`
   mv a4, a1
   cv.sw a4, (a4), 4
   cv.sh t1, (a4), 2
+  li s2, 4
+  mv s3, a1
+  cv.lw s4, (s3), s2
+  cv.lh s5, s2(a0)
+  cv.sw s4, (s3), s2
+  cv.sb s5, s2(s3)
+  mv s6, a1
+  cv.lw s2, (s6), s2
+  mv s7, a1
+  cv.lbu s8, (s7), s7
+  li s10, 6
+  cv.lhu s9, s10(a0)
+  add s1, s1, s2
+  xor s1, s1, s3
+  add s1, s1, s4
+  xor s1, s1, s5
+  add s1, s1, s6
+  xor s1, s1, s7
+  add s1, s1, s8
+  xor s1, s1, s9
   lw t6, 4(a1)
   add s1, s1, t0
   xor s1, s1, t1
