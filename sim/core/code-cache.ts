@@ -214,7 +214,7 @@ export class CodeCache {
       // A conditional branch leaves the block only when taken: the block goes on after it.
       if ((isBlockTransfer(insn) && !isBlockBranch(insn)) || this.endsActiveLoop(addr)) break;
     }
-    return insns.length === 0 || region === undefined ? null : new Block(insns, region.epoch, insns.map((insn) => this.unalignedTarget(insn, region)));
+    return insns.length === 0 || region === undefined ? null : new Block(insns, region.epoch, insns.map((insn) => this.unalignedTarget(insn, region)), region.templates);
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import type { Addr } from '../../isa/types.js';
 import type { RegionConfig } from '../../isa/platform/memory-map.js';
-import { CodeEpoch } from './block.js';
+import { CodeEpoch, Templates } from './block.js';
 import { CODE_PAGE_BYTES, CODE_PAGE_SHIFT, CodePage } from './code-page.js';
 
 /** Shift from a halfword index to its page index, and the mask of the halfword within the page. */
@@ -22,6 +22,8 @@ export class MemoryRegion {
   readonly view: DataView;
   /** The version of the code that blocks built now belong to. */
   epoch = new CodeEpoch();
+  /** The compiled code of the region's blocks, which blocks of one shape share. */
+  readonly templates = new Templates();
   /** Code pages by page index, allocated the first time code is decoded in them. */
   private pagesByIndex: (CodePage | undefined)[] | undefined;
   private readonly allocated: CodePage[] = [];

@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { decode } from '../../isa/decoder.js';
 import { CV32E40P_TABLE } from '../../isa/table.js';
 import { PULP_CLUSTER } from '../../sim/cluster/config.js';
-import { Block, CodeEpoch } from '../../sim/core/block.js';
+import { Block, CodeEpoch, Templates } from '../../sim/core/block.js';
 import { enc } from './harness.js';
 import {
   clusterPrelude, compareCluster, compareSingle, elfOf, runCluster, runSingle as runSingleOn,
@@ -721,7 +721,8 @@ describe('compiled blocks can be read and debugged', () => {
     enc('lw', { rd: 31, rs1: 10, imm: offset }), enc('add', { rd: 6, rs1: 31, rs2: 7 }),
     enc('cv.sdotsp.b', { rd: 18, rs1: 6, rs2: 7 }), enc('div', { rd: 10, rs1: 11, rs2: 12 }),
   ];
-  const blockAt = (start: number, offset = 8): Block => new Block(words(offset).map((word, i) => decode(CV32E40P_TABLE, word, start + 4 * i)!), new CodeEpoch());
+  const blockAt = (start: number, offset = 8, templates = new Templates()): Block =>
+    new Block(words(offset).map((word, i) => decode(CV32E40P_TABLE, word, start + 4 * i)!), new CodeEpoch(), [], templates);
 
   it('names the template, shows each bound instruction\'s pc in hex and disassembly and has a sourceURL', () => {
     const block = blockAt(0x1c000040);
@@ -743,7 +744,8 @@ describe('compiled blocks can be read and debugged', () => {
   });
 
   it('shares one template among blocks of one shape at other addresses and offsets, each bound to its own instructions', () => {
-    const [first, second] = [blockAt(0x1c000040), blockAt(0x1c001000, 12)];
+    const templates = new Templates();
+    const [first, second] = [blockAt(0x1c000040, 8, templates), blockAt(0x1c001000, 12, templates)];
     expect(second.run).not.toBe(first.run);
     expect(second.run.name).toBe(first.run.name);
     const template = (block: Block): string => block.source.slice(block.source.indexOf('return function'));
