@@ -27,7 +27,7 @@
  * the local ones after it as a block of its own (`turn`, what a cluster core may run at its turn).
  * All are generated from one per-instruction template. The generated code reads each address and
  * immediate from the decoded instruction bound to it, so blocks of one shape share their compiled
- * code (`link`); it is named after a hash of its text (`block_3f0c51a2d9e4`), and `Block.source`
+ * code (`Templates`); it is named after a hash of its text (`block_3f0c51a2d9e4`), and `Block.source`
  * shows it after the address and disassembly of each instruction bound to it. Set
  * NMSPARSE_DUMP_CODE to a folder to get the sources as files (util/generated-code.ts).
  */
@@ -190,7 +190,7 @@ export class Block {
    * before, and compiling each whole would cost as the square of the code's length).
    */
   get run(): BlockFunction {
-    this.whole ??= compile(this, this.templates);
+    this.whole ??= compile(this);
     return this.whole.value;
   }
 
@@ -199,7 +199,7 @@ export class Block {
    * a comment naming the instructions it is bound to here, each with its address and disassembly.
    */
   get source(): string {
-    this.whole ??= compile(this, this.templates);
+    this.whole ??= compile(this);
     const bindings = this.instructions.map((insn, i) => `// d${i} = ${hex(insn.pc)}  ${formatInstruction(insn)}`);
     return [`// The block at ${hex(this.start)}..${hex(this.end)} runs this template with`, ...bindings, this.whole.source].join('\n');
   }
@@ -330,8 +330,9 @@ const SETTERS = { 1: 'setInt8', 2: 'setInt16', 4: 'setInt32' } as const;
 /**
  * A load or store with a DataAccess: straight to the typed array of the memory's last region when
  * the hart has a direct memory (m, BlockHost.directMemory), the address is aligned and the access
- * lies in that region (and a store misses the watched word), after the wait the arbiter (x) grants
- * it; else through the semantic and the memory system's timing. A direct store drops decoded code it overwrites as `write` does.
+ * lies in that region (and a store misses the watched word), after the wait the arbiter (w) grants
+ * it; else through the semantic and the memory system's timing. A direct store drops decoded code
+ * it overwrites as `write` does.
  * Only the semantic can fault or reach a peripheral: it alone needs pc and the counters committed
  * (`entry`), instret with the `uncounted` instructions before it, which it takes back after (the
  * block counts them at its exit: commitsCounters).
@@ -352,7 +353,7 @@ function accessLines(insn: DecodedInstruction, i: number, access: DataAccess, en
   return [
     access.mode === 'offset' ? `a = (${base} + ${offset}) >>> 0;` : `a = ${base} >>> 0;`,
     `if (m !== undefined${aligned} && a >= (g = m.last).base && a + ${size} <= g.end${unwatched}) {`,
-    'k += tm.singleAccess(x === undefined ? 0 : x.grant(a, c));',
+    'k += tm.singleAccess(w === undefined ? 0 : w.grant(a, c));',
     ...direct,
     '} else {',
     ...entry,
@@ -473,12 +474,12 @@ const LEGEND = [
   '// c: mcycle; k: cycles of the current instruction; p: registers the previous instruction loaded (bit mask);',
   '// q: what the one before that loaded if the one between took a cycle, at the first instruction; t: the same at the current one;',
   '// e<i>, d<i>, o<i>: instruction i\'s semantic, decoded form (its pc and imm) and register operation; b: the Block;',
-  '// m: the memory a load or store may reach directly (BlockHost.directMemory), x: what makes it wait (BlockHost.arbiter);',
+  '// m: the memory a load or store may reach directly (BlockHost.directMemory), w: what makes it wait (BlockHost.arbiter);',
   '// a: the address, g: its region, v: the value loaded.',
 ];
 
 const PROLOGUE = [
-  'const r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop, m = h.directMemory, x = h.arbiter;',
+  'const r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop, m = h.directMemory, w = h.arbiter;',
   'let c = s.cycles, k = 0, p = tm.loadedByPrevious, q = tm.loadedTwoBack, t = 0, a = 0, v = 0, g;',
 ];
 
@@ -531,7 +532,7 @@ const commitsCounters = (insn: DecodedInstruction): boolean => !isLocal(insn) &&
 /** The extra cycles of a taken branch: from what was known of its target when the block was built, else looked up. */
 const takenExtra = (unalignedTarget: boolean | undefined): string => (unalignedTarget === undefined ? 'tm.takenBranchExtra(h)' : `tm.takenBranchTo(${unalignedTarget})`);
 
-function compile(block: Block, templates: Templates): GeneratedCode<BlockFunction> {
+function compile(block: Block): GeneratedCode<BlockFunction> {
   const insns = block.instructions;
   const last = insns.length - 1;
   // p: registers loaded by the instruction before the first one (the previous block, or the last
@@ -589,7 +590,7 @@ function compile(block: Block, templates: Templates): GeneratedCode<BlockFunctio
     lines.unshift('for (;;) {');
     lines.push('}');
   }
-  return templates.link('block', `${insns.length === 1 ? 'an instruction' : `${insns.length} instructions`} as one block`, insns, 'h', [...PROLOGUE, ...lines], block);
+  return block.templates.link('block', `${insns.length === 1 ? 'an instruction' : `${insns.length} instructions`} as one block`, insns, 'h', [...PROLOGUE, ...lines], block);
 }
 
 /** The first instruction alone, with nothing of the block's loop and exit machinery. */
