@@ -20,8 +20,9 @@ export abstract class DataPort<M extends Bus = Bus> implements Bus {
   constructor(protected readonly memory: M) {}
 
   /**
-   * Set by a port that does nothing to an aligned access in one transaction within a region of its
-   * memory but make it wait: compiled blocks then make such accesses themselves (DataAccess).
+   * Where compiled blocks may make an aligned access in one transaction themselves (DataAccess):
+   * given by a port that does nothing to such an access within a region of its memory but make it
+   * wait (a cluster core's); undefined for any other.
    */
   get direct(): DirectPath | undefined {
     return undefined;

@@ -65,6 +65,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
   readonly timing: TimingModel;
   /** BlockHost.directMemory: the memory itself when the hart has no port, else the port's (DataPort.direct). */
   readonly directMemory: DirectMemory | undefined;
+  /** BlockHost.arbiter: the port's, when it has one (DataPort.direct). */
   readonly arbiter: AccessArbiter | undefined;
   /** The run stops after the instruction that brings mcycle to this value; see pause(). */
   stopAt: Cycles = Number.POSITIVE_INFINITY;
