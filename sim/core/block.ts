@@ -88,6 +88,12 @@ export interface AccessArbiter {
   grant(addr: Addr, cycle: Cycles): Cycles;
 }
 
+/** Where a compiled block's direct accesses go (Bus.direct; BlockHost.directMemory and arbiter). */
+export interface DirectPath {
+  readonly memory: DirectMemory;
+  readonly arbiter: AccessArbiter | undefined;
+}
+
 /**
  * What direct loads and stores use of the hart's memory (MappedMemory, named structurally here:
  * its regions hold the blocks' code epochs).

@@ -5,6 +5,7 @@
 import type { AccessSize, Addr, Word } from '../../isa/types.js';
 import type { MemoryRegion } from './memory-region.js';
 import type { Fault } from '../../isa/fault.js';
+import type { DirectPath } from './block.js';
 
 export interface Bus {
   read(addr: Addr, size: AccessSize, signed: boolean): Word;
@@ -17,4 +18,10 @@ export interface Bus {
   peek16(addr: Addr): number | undefined;
   readBytes(addr: Addr, length: number): Uint8Array;
   writeBytes(addr: Addr, data: Uint8Array): void;
+  /**
+   * Where compiled blocks may make an aligned access in one transaction themselves (DataAccess):
+   * given by a memory that does nothing to such an access within one of its regions but make it
+   * wait (a plain memory, which never makes it wait; a cluster core's port); undefined otherwise.
+   */
+  readonly direct: DirectPath | undefined;
 }

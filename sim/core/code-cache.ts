@@ -83,6 +83,16 @@ export class CodeCache {
     return this.cached(addr) ?? this.decode(addr);
   }
 
+  /** `fetch` for a look that must not fault: undefined where fetching or decoding faults. */
+  peek(addr: Addr): DecodedInstruction | undefined {
+    try {
+      return this.fetch(addr);
+    } catch (error) {
+      if (error instanceof Fault) return undefined;
+      throw error;
+    }
+  }
+
   /** Whether the instruction at pc is already decoded and local (see isLocal). */
   isLocalAt(pc: Addr): boolean {
     let index = this.indexOf(pc);
@@ -108,12 +118,7 @@ export class CodeCache {
    * unless that fails, and then the word as far as it was read.
    */
   describe(pc: Addr): FetchedInstruction {
-    let insn: DecodedInstruction | undefined;
-    try {
-      insn = this.fetch(pc);
-    } catch (error) {
-      if (!(error instanceof Fault)) throw error;
-    }
+    const insn = this.peek(pc);
     const word = insn?.word ?? this.lastWord;
     const disassembly = insn ? formatInstruction(insn) : word === undefined ? '<not fetched>' : disassemble(this.table, word, pc);
     return { word, disassembly };
@@ -201,14 +206,8 @@ export class CodeCache {
     const region = this.memory.find(start, 2);
     const insns: DecodedInstruction[] = [];
     for (let addr = start; region !== undefined && addr < region.end && insns.length < MAX_BLOCK_LENGTH; ) {
-      let insn: DecodedInstruction;
-      try {
-        insn = this.fetch(addr);
-      } catch (error) {
-        if (error instanceof Fault) break;
-        throw error;
-      }
-      if (!isStraightLine(insn) && !isBlockTransfer(insn)) break;
+      const insn = this.peek(addr);
+      if (insn === undefined || (!isStraightLine(insn) && !isBlockTransfer(insn))) break;
       insns.push(insn);
       addr += insn.length;
       // A conditional branch leaves the block only when taken: the block goes on after it.
@@ -228,12 +227,8 @@ export class CodeCache {
     const target = (insn.pc + insn.imm) >>> 0;
     if ((target & 2) === 0) return false;
     if (target < region.base || target + 4 > region.end) return undefined;
-    try {
-      return this.fetch(target).length === 4;
-    } catch (error) {
-      if (error instanceof Fault) return undefined;
-      throw error;
-    }
+    const decoded = this.peek(target);
+    return decoded === undefined ? undefined : decoded.length === 4;
   }
 
   private endsActiveLoop(addr: Addr): boolean {

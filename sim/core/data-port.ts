@@ -8,22 +8,12 @@ import type { AccessSize, Addr, Word } from '../../isa/types.js';
 import type { Bus } from './bus.js';
 import type { MemoryRegion } from './memory-region.js';
 import type { Fault } from '../../isa/fault.js';
-import type { AccessArbiter, DirectMemory } from './block.js';
-
-/** Where a compiled block's direct accesses go through a port (BlockHost.directMemory and arbiter). */
-export interface DirectPath {
-  readonly memory: DirectMemory;
-  readonly arbiter: AccessArbiter;
-}
+import type { DirectPath } from './block.js';
 
 export abstract class DataPort<M extends Bus = Bus> implements Bus {
   constructor(protected readonly memory: M) {}
 
-  /**
-   * Where compiled blocks may make an aligned access in one transaction themselves (DataAccess):
-   * given by a port that does nothing to such an access within a region of its memory but make it
-   * wait (a cluster core's); undefined for any other.
-   */
+  /** Bus.direct: none unless the port says so (a port adds to accesses what the memory does not). */
   get direct(): DirectPath | undefined {
     return undefined;
   }

@@ -17,9 +17,7 @@ import { hex } from '../../isa/bits.js';
 import type { Addr, Cycles } from '../../isa/types.js';
 import { ArchitecturalState, type ArchitecturalOptions } from './architectural-state.js';
 import type { AccessArbiter, Block, BlockHost, DirectMemory } from './block.js';
-import { DataPort } from './data-port.js';
 import type { Bus } from './bus.js';
-import { MappedMemory } from './memory.js';
 import { CodeCache, type ImplementedRows } from './code-cache.js';
 import type { HaltReason } from './environment.js';
 import { locateFault, type FaultSite } from './errors.js';
@@ -63,9 +61,8 @@ export interface RunResult {
 export class Hart extends ArchitecturalState implements BlockHost {
   readonly table: InstructionTable;
   readonly timing: TimingModel;
-  /** BlockHost.directMemory: the memory itself when the hart has no port, else the port's (DataPort.direct). */
+  /** BlockHost.directMemory and arbiter: what the hart's memory gives (Bus.direct). */
   readonly directMemory: DirectMemory | undefined;
-  /** BlockHost.arbiter: the port's, when it has one (DataPort.direct). */
   readonly arbiter: AccessArbiter | undefined;
   /** The run stops after the instruction that brings mcycle to this value; see pause(). */
   stopAt: Cycles = Number.POSITIVE_INFINITY;
@@ -108,9 +105,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
     this.timing = new TimingModel(options.timing ?? CV32E40P_TIMING, this.stats, this.events);
     this.code = new CodeCache(memory, this.table, this.hwloop, options.implemented, options.sharingCode);
     this.blocksEnabled = options.blocks ?? true;
-    const port = memory instanceof DataPort ? memory.direct : undefined;
-    this.directMemory = memory instanceof MappedMemory ? memory : port?.memory;
-    this.arbiter = port?.arbiter;
+    this.directMemory = memory.direct?.memory;
+    this.arbiter = memory.direct?.arbiter;
   }
 
   /** Connect the interrupt lines (the platform's CLINT): mip reads them, and interrupts are taken. */
@@ -363,7 +359,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
   private interruptTaken(): boolean {
     // A word the decoder rejects (or a fetch that faults) is in decode too, waiting for nothing;
     // in the loop state the controller flushes for it in its first cycle there, which ends the window.
-    const insn = this.peek(this.pc);
+    const insn = this.code.peek(this.pc);
     const leaves = this.flushedForAtOnce(insn) ? this.arrival : this.stats.cycles + (insn ? this.timing.decodeWait(insn) : 0) + 1;
     const window = { arrives: this.arrival, leaves };
     const taken = interruptInDecode(this.interruptSource!, this.hartId, window, this.csrs.enabledLines, this.csrs.interruptsEnabled);
@@ -428,18 +424,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
     const flushes = insn.timing === 'fence' || insn.timing === 'system' || (insn.timing === 'csr' && this.timing.config.statusCsrs.has(insn.imm));
     const linkStall = insn.timing === 'jumpRegister' && this.timing.linkStalled;
     // While a taken branch is in EX, the core has already fetched the instruction after it.
-    const fallThrough = insn.timing === 'branch' && this.redirected ? this.peek(insn.pc + insn.length) : undefined;
+    const fallThrough = insn.timing === 'branch' && this.redirected ? this.code.peek(insn.pc + insn.length) : undefined;
     this.events.retired(insn, { loadStall, selfStall, redirected: this.redirected, linkStall, sequential: !this.redirected && !flushes, fallThrough });
-  }
-
-  /** The instruction at `addr` when it decodes, for a look that must not fault. */
-  private peek(addr: Addr): DecodedInstruction | undefined {
-    try {
-      return this.code.fetch(addr);
-    } catch (error) {
-      if (error instanceof Fault) return undefined;
-      throw error;
-    }
   }
 
   /**

@@ -16,6 +16,7 @@ const ACCESS_FAULT_CAUSE: Record<'load' | 'store' | 'read' | 'write', TrapCause 
 };
 import { MemoryRegion } from './memory-region.js';
 import type { Bus } from './bus.js';
+import type { DirectPath } from './block.js';
 import type { RegionConfig } from '../../isa/platform/memory-map.js';
 
 /** Called when a watched word is stored to (see MappedMemory.watchWord). */
@@ -37,6 +38,8 @@ export class MappedMemory implements Bus {
   last: MemoryRegion;
   /** Word address whose stores are reported (the riscv-tests `tohost`); -1 when none. Direct stores leave it to `write`. */
   watched = -1;
+  /** Bus.direct: the memory itself, which answers every access at once. */
+  readonly direct: DirectPath = { memory: this, arbiter: undefined };
   private watcher: StoreWatcher | undefined;
   private device: MemoryDevice | undefined;
 
