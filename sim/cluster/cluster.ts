@@ -30,6 +30,7 @@ import { Tcdm } from './tcdm.js';
 import { PagedMemory } from './paged-memory.js';
 import { SystemMemory } from './system-memory.js';
 import { Clint } from '../../isa/platform/clint.js';
+import { LoopRegion, LoopRegionRun } from '../core/loop-region.js';
 
 export interface ClusterOptions {
   readonly config?: Partial<ClusterConfig>;
@@ -106,6 +107,10 @@ export class Cluster implements PortHost {
   private readonly onBarrierRelease: ((cycle: Cycles) => void) | undefined;
   /** roundRobinOrders by set of cores. */
   private readonly orders = new Map<number, Hart[][]>();
+  /** The arrays of runInLoopRegion, made on first use; the region it runs and the run's cycle limit. */
+  private regionRun: LoopRegionRun | undefined;
+  private region: LoopRegion | undefined;
+  private regionStop: Cycles = 0;
 
   constructor(options: ClusterOptions = {}) {
     const config = { ...PULP_CLUSTER, ...options.config };
@@ -206,6 +211,7 @@ export class Cluster implements PortHost {
         this.afterRun(alone);
         continue;
       }
+      if (this.runsAhead && this.runInLoopRegion(earliest, maxCycles)) continue;
       if (this.runsAhead && onePc && this.runInLockStep(earliest, maxCycles)) continue;
       // Cores tie: each takes its turn in round-robin order from core (cycle mod N), issuing one
       // instruction and then, when running ahead, the local ones after it.
@@ -276,6 +282,82 @@ export class Cluster implements PortHost {
       if (!next?.lockStepHot()) return true;
       block = next;
     }
+  }
+
+  /**
+   * Cores tied at `cycle`, the first of them in round-robin order inside a hardware-loop body with
+   * at least one other core there, go on through the body's LoopRegion: one call runs their turns
+   * in the order run() would, until the next core to go is outside the body, a core leaves it
+   * paused or halted, or the earliest reaches the next DMA completion or the cycle limit.
+   * Returns false when they cannot start.
+   */
+  private runInLoopRegion(cycle: Cycles, maxCycles: Cycles): boolean {
+    const cores = this.cores;
+    const n = cores.length;
+    let lead = roundRobinStart(cycle, n);
+    while (cores[lead]!.hart.stats.cycles !== cycle || !this.running(cores[lead]!)) lead = lead + 1 === n ? 0 : lead + 1;
+    const body = cores[lead]!.hart.loopBody();
+    const region = body && LoopRegion.of(body);
+    if (!region?.hot()) return false;
+    const run = (this.regionRun ??= new LoopRegionRun(this.harts, (id, limit) => this.turnOutside(id, limit)));
+    this.region = region;
+    this.regionStop = maxCycles;
+    let members = 0;
+    for (let id = 0; id < n; id++) {
+      run.cycles[id] = this.running(cores[id]!) ? cores[id]!.hart.stats.cycles : Number.POSITIVE_INFINITY;
+      if (this.joinRegion(id)) members++;
+    }
+    if (members < 2) {
+      run.settle(region);
+      return false;
+    }
+    run.limit = Math.min(this.dma.nextEvent, maxCycles);
+    run.stop = maxCycles;
+    try {
+      region.run(run);
+    } catch (error) {
+      // The core whose turn it was faulted; the others stopped between turns.
+      run.members[run.current] = 0;
+      run.settle(region);
+      throw cores[run.current]!.hart.locate(error);
+    }
+    run.settle(region);
+    // The last core to go may have left paused by a peripheral (a DMA wait) or halted.
+    const last = cores[run.current]!;
+    if (last.holdUntil > last.hart.stats.cycles || last.hart.halted !== undefined) this.afterRun(last);
+    return true;
+  }
+
+  /** Core `id`, running inside the current region's loop body, becomes one of its members; returns whether it did. */
+  private joinRegion(id: number): boolean {
+    const { hart } = this.cores[id]!;
+    const body = this.region!.block;
+    if (!this.running(this.cores[id]!) || hart.pc < body.start || hart.pc >= body.end || !hart.runsCompiled || !body.fitsLoops(hart.hwloop)) return false;
+    this.regionRun!.enter(id, this.region!);
+    hart.stopAt = this.regionStop;
+    return true;
+  }
+
+  /**
+   * LoopRegionRun.outside: a core outside the region takes its turn as in run(); then it may join
+   * the region. The call goes on while a member is left, unless the turn needs the cluster to act
+   * (a peripheral access, a halt, a DMA wait: it may open the barrier or change the DMA's schedule).
+   */
+  private turnOutside(id: number, limit: Cycles): boolean {
+    const core = this.cores[id]!;
+    const hart = core.hart;
+    const run = this.regionRun!;
+    hart.runAhead(limit, this.regionStop);
+    // A peripheral paused it, it halted or it waits for the DMA: the cluster acts on it (runInLoopRegion).
+    if (hart.stopAt === 0 || hart.halted !== undefined || core.holdUntil > hart.stats.cycles) return false;
+    run.cycles[id] = this.running(core) ? hart.stats.cycles : Number.POSITIVE_INFINITY;
+    this.joinRegion(id);
+    return run.members.includes(1);
+  }
+
+  /** Neither halted, nor parked at the barrier or in wfi. */
+  private running(core: CoreState): boolean {
+    return core.hart.halted === undefined && !core.atBarrier && !core.hart.parkedInWfi;
   }
 
   /** The harts of a set of cores (bit mask) in round-robin order, for each value of (cycle mod N). */

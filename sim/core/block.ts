@@ -304,7 +304,7 @@ export class Block {
   }
 
   /** Instruction `index` retired in the timing model (the hazards it leaves); returns it. */
-  private retire(host: BlockHost, index: number, last: Cycles, previousLoaded: number, twoBackLoaded: number): DecodedInstruction {
+  retire(host: BlockHost, index: number, last: Cycles, previousLoaded: number, twoBackLoaded: number): DecodedInstruction {
     const insn = this.instructions[index]!;
     host.timing.loadedByPrevious = previousLoaded;
     host.timing.loadedTwoBack = twoBackLoaded;
@@ -382,10 +382,10 @@ function writesZero(insn: DecodedInstruction): boolean {
  * The registers the instruction before one loaded: a bit mask known when the code is generated, or
  * `p`, the local holding it at run time.
  */
-type PreviousLoads = number | 'p';
+export type PreviousLoads = number | 'p';
 
 /** A register bit mask (or `p`) as a literal of the generated code; x31's bit makes an int32 mask negative. */
-const maskLiteral = (mask: PreviousLoads): string => {
+export const maskLiteral = (mask: PreviousLoads): string => {
   if (mask === 'p' || mask === 0) return String(mask);
   return mask < 0 ? `-0x${(-mask).toString(16)}` : `0x${mask.toString(16)}`;
 };
@@ -396,7 +396,7 @@ const maskLiteral = (mask: PreviousLoads): string => {
  * (while `k` still holds the cycles of the one between), and the mask when known as the code is
  * generated. Absent when no load is two back.
  */
-interface TwoBackLoads {
+export interface TwoBackLoads {
   readonly expression: string;
   readonly mask: number | undefined;
 }
@@ -421,7 +421,7 @@ function mayStall(insn: DecodedInstruction, previous: PreviousLoads, twoBack: Tw
  * not yet counted in instret; `beforeSemantic` and `afterSemantic` are statements around its
  * semantic (a branch's outcome).
  */
-function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads, twoBack: TwoBackLoads | undefined, uncounted: number, beforeSemantic: string[] = [], afterSemantic: string[] = []): string[] {
+export function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads, twoBack: TwoBackLoads | undefined, uncounted: number, beforeSemantic: string[] = [], afterSemantic: string[] = []): string[] {
   const lines = [`// d${i}: ${insn.def.mnemonic} (${insn.timing})`];
   const t = twoBack ? 't' : '0';
   if (twoBack) lines.push(`t = ${twoBack.expression};`);

@@ -236,9 +236,31 @@ export class Hart extends ArchitecturalState implements BlockHost {
 
   /** The compiled block starting at pc, when the hart compiles (see CodeCache.blockAt). */
   hotBlock(): Block | undefined {
-    // Right after mret the interpreter tracks the core's decode state (resume).
-    // While an interrupt may come, every instruction is asked about first.
-    return this.compiles && this.resumedAt < 0 && this.resumedBackEdge < 0 && !this.watchesInterrupts ? this.code.blockAt(this.pc) : undefined;
+    return this.runsCompiled ? this.code.blockAt(this.pc) : undefined;
+  }
+
+  /**
+   * Whether the next instruction may run in compiled code: the hart compiles, and neither the
+   * interpreter tracks the core's decode state (right after mret: resume) nor may an interrupt
+   * come (every instruction is asked about first then).
+   */
+  get runsCompiled(): boolean {
+    return this.compiles && this.resumedAt < 0 && this.resumedBackEdge < 0 && !this.watchesInterrupts;
+  }
+
+  /**
+   * The compiled block that is the whole body of the innermost active hardware loop around pc
+   * (from the loop's start to its end), when the hart runs compiled code and one is; else undefined.
+   */
+  loopBody(): Block | undefined {
+    const { count, start, end } = this.hwloop;
+    let inner = -1;
+    for (let l = 0; l < 2; l++) {
+      if (count[l] !== 0 && this.pc >= start[l]! && this.pc < end[l]! && (inner < 0 || end[l]! - start[l]! < end[inner]! - start[inner]!)) inner = l;
+    }
+    if (inner < 0 || !this.runsCompiled) return undefined;
+    const block = this.code.blockAt(start[inner]!);
+    return block !== undefined && block.end === end[inner] && block.fitsLoops(this.hwloop) ? block : undefined;
   }
 
   /** Interpret the instruction at pc, or take the interrupt that replaces it. */

@@ -18,7 +18,7 @@ import { PULP_CLUSTER } from '../../sim/cluster/config.js';
 import { Block, CodeEpoch, Templates } from '../../sim/core/block.js';
 import { enc } from './harness.js';
 import {
-  clusterPrelude, compareCluster, compareSingle, elfOf, runCluster, runSingle as runSingleOn,
+  clusterPrelude, compareCluster, compareSingle, elfOf, REFERENCE_CLUSTER, runCluster, runSingle as runSingleOn,
   type SingleOptions, type SingleOutcome,
 } from './support/engines.js';
 import { compileC, crossCompilerMissing } from './support/gcc.js';
@@ -449,6 +449,78 @@ const DMA = `
   mv a0, s1
 `;
 
+/**
+ * Every core in one hot hardware-loop body (LoopRegion), a different number of times, so that they
+ * leave it one by one and take their turns outside while the others go on inside: loads whose
+ * banks other cores use, a load-use, mulh, a misaligned halfword (through its semantic), a store.
+ * A DMA transfer that core 0 queued completes meanwhile. Then a body that reads the cluster timer
+ * (a peripheral: the core pauses inside the region), and the DMA's data read back.
+ */
+const LOOP_REGIONS = `
+  csrr s11, mhartid
+  li t5, PERIPHERALS_BASE
+  bnez s11, 1f
+  la t0, table
+  sw t0, PERIPHERAL_DMA_SRC_OFFSET(t5)
+  li t1, PULP_L1_BASE + 0x6000
+  sw t1, PERIPHERAL_DMA_DST_OFFSET(t5)
+  li t2, 512
+  sw t2, PERIPHERAL_DMA_LENGTH_OFFSET(t5)
+  sw zero, PERIPHERAL_DMA_START_OFFSET(t5)
+1:
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
+  li a0, PULP_L1_BASE + 0x1000
+  slli t0, s11, 3
+  add a0, a0, t0
+  li a1, PULP_L1_BASE + 0x3000
+  slli t0, s11, 2
+  add a1, a1, t0
+  li t0, 7
+  mul t0, s11, t0
+  addi t0, t0, 60
+  cv.setup 0, t0, 2f
+  cv.lw t1, (a0), 4
+  add s1, s1, t1
+  mulh s2, s1, t1
+  lh t3, 1(a0)
+  xor s3, s3, t3
+  sw s3, 0(a1)
+  add s4, s4, s2
+2:
+  cv.setupi 0, 24, 3f
+  lw t1, PERIPHERAL_CYCLES_LO_OFFSET(t5)
+  add s5, s5, t1
+  cv.lw t2, (a0), 4
+  add s6, s6, t2
+3:
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
+  li t0, PULP_L1_BASE + 0x6000
+  lw s7, 0(t0)
+  lw s8, 508(t0)
+  add a0, s1, s4
+`;
+
+const LOOP_REGIONS_DATA = `
+table:
+${randomWords(9, 128)}
+`;
+
+/** Every core in one hot hardware-loop body; core CORES - 1 walks off the end of L1 while the others go on. */
+const REGION_FAULT = `
+  csrr s11, mhartid
+  li a0, PULP_L1_BASE + 0x100
+  li t0, CORES - 1
+  bne s11, t0, 1f
+  li a0, PULP_L1_BASE + PULP_L1_SIZE - 200 * 4
+1:
+  cv.setupi 0, 400, 2f
+  cv.lw t1, (a0), 4
+  add s1, s1, t1
+  xor s2, s2, s1
+2:
+  mv a0, s1
+`;
+
 /** Every core spins on the timer until an id-dependent cycle, then runs a hardware loop and reads it again. */
 const TIMER = `
   csrr s11, mhartid
@@ -652,6 +724,25 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     expect(reference.cores.map((c) => c.hart.regs[9]! > 1)).toEqual(Array(cores).fill(true)); // s1: polls
   });
 
+  it('cores taking turns inside a hot hardware-loop body, leaving it one by one, a DMA completing, a peripheral read inside', () => {
+    const { reference, fast } = compare(LOOP_REGIONS, LOOP_REGIONS_DATA);
+    expect(fast.use.regionRuns, 'the body ran as a region').toBeGreaterThan(0);
+    expect(exits(reference)).toEqual(Array(cores).fill('exit'));
+    expect(reference.cores.some((c) => c.waits.tcdmContention > 0)).toBe(true);
+    expect(reference.cores[0]!.hart.regs[24]).not.toBe(0); // s8: the DMA's last word
+  });
+
+  it('a fault in a hot hardware-loop body that the other cores run on: same message, and the same state of the core that faulted', () => {
+    // The other cores stop between turns, where the reference, one instruction per decision, need not be: only the faulting core is compared.
+    const elf = clusterElf(REGION_FAULT, cores);
+    const reference = runCluster(elf, cores, REFERENCE_CLUSTER);
+    const fast = runCluster(elf, cores);
+    expect(fast.use.regionRuns, 'the body ran as a region').toBeGreaterThan(0);
+    expect(reference.error).toMatch(new RegExp(`outside memory \\(core ${cores - 1}, pc`));
+    expect(fast.error).toBe(reference.error);
+    expect(fast.cores[cores - 1]).toEqual(reference.cores[cores - 1]);
+  });
+
   it('a fault in a hot hardware loop of one core: same message and state', () => {
     const { reference } = compare(CLUSTER_FAULT);
     expect(reference.error).toMatch(new RegExp(`outside memory \\(core ${cores - 1}, pc`));
@@ -661,6 +752,7 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     ['uneven work and barriers', UNEVEN_BARRIERS, ''],
     ['DMA', DMA, DMA_DATA],
     ['DMA competing for the banks', DMA_CONTENTION, DMA_CONTENTION_DATA],
+    ['hardware-loop regions', LOOP_REGIONS, LOOP_REGIONS_DATA],
   ])('cycle limits in the middle of the run: %s', (_, body, data) => {
     const elf = clusterElf(body, cores, data);
     const total = runCluster(elf, cores).cores.reduce((max, c) => Math.max(max, c.hart.stats.cycles), 0);
@@ -675,6 +767,7 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     ['uneven work and barriers', UNEVEN_BARRIERS, ''],
     ['DMA', DMA, DMA_DATA],
     ['DMA competing for the banks', DMA_CONTENTION, DMA_CONTENTION_DATA],
+    ['hardware-loop regions', LOOP_REGIONS, LOOP_REGIONS_DATA],
   ])('stopped at many cycle limits and resumed, the fast engine ends as the reference runs uninterrupted: %s', (_, body, data) => {
     const elf = clusterElf(body, cores, data);
     const total = runCluster(elf, cores).cores.reduce((max, c) => Math.max(max, c.hart.stats.cycles), 0);
@@ -700,7 +793,7 @@ describe('the fast paths are taken (otherwise the comparisons above prove nothin
     expect(fast.compiled).toBeGreaterThan(3);
     expect(fast.use.loopBacks).toBeGreaterThan(100);
     expect(reference.compiled).toBe(0);
-    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0 });
+    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0 });
   });
 
   it('cluster: blocks and run-ahead by default, neither in the reference configuration', () => {
@@ -711,7 +804,7 @@ describe('the fast paths are taken (otherwise the comparisons above prove nothin
     expect(fast.use.runAheads).toBeGreaterThan(10);
     expect(fast.use.groupSteps, 'cores in lock-step issued together').toBeGreaterThan(10);
     expect(reference.compiled).toBe(0);
-    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0 });
+    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0 });
   });
 });
 

@@ -9,6 +9,7 @@ import { Cluster, type ClusterOptions } from '../../../sim/cluster/cluster.js';
 import { assemblerEquates } from '../../../isa/platform/symbols.js';
 import type { PortStats } from '../../../sim/cluster/core-port.js';
 import { Block } from '../../../sim/core/block.js';
+import { LoopRegion } from '../../../sim/core/loop-region.js';
 import type { HaltReason } from '../../../sim/core/environment.js';
 import { IssError } from '../../../sim/core/errors.js';
 import { Hart, type RunStop } from '../../../sim/core/hart.js';
@@ -68,6 +69,8 @@ export interface FastPathUse {
   runAheads: number;
   /** Cycles in which cores in lock-step issued through one group step (Block.groupStep). */
   groupSteps: number;
+  /** Calls of a hardware-loop body's region, cores taking turns inside it (LoopRegion.run). */
+  regionRuns: number;
 }
 
 /**
@@ -76,7 +79,7 @@ export interface FastPathUse {
  * through their instance, so the prototype wrappers see every call.
  */
 function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
-  const use: FastPathUse = { blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0 };
+  const use: FastPathUse = { blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0 };
   const { loopsBack } = Block.prototype;
   // runBlocks is private to the hart; the wrapper only counts its calls.
   const hart = Hart.prototype as unknown as { runAhead: Hart['runAhead']; runBlocks: (first: Block) => void };
@@ -92,6 +95,14 @@ function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
       },
     });
   }
+  const regionRun = Object.getOwnPropertyDescriptor(LoopRegion.prototype, 'run')!;
+  Object.defineProperty(LoopRegion.prototype, 'run', {
+    configurable: true,
+    get(this: LoopRegion) {
+      use.regionRuns++;
+      return regionRun.get!.call(this);
+    },
+  });
   Object.defineProperty(Block.prototype, 'groupStep', {
     configurable: true,
     get(this: Block) {
@@ -118,6 +129,7 @@ function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
     Object.assign(Block.prototype, { loopsBack });
     Object.assign(hart, { runAhead, runBlocks });
     Object.defineProperty(Block.prototype, 'groupStep', groupStep);
+    Object.defineProperty(LoopRegion.prototype, 'run', regionRun);
     for (const [name, descriptor] of counted) Object.defineProperty(Block.prototype, name, descriptor);
   }
 }
@@ -271,7 +283,7 @@ export function compareCluster(elf: Uint8Array, cores: number, maxCycles?: numbe
   const isa = fastOptions.table ? { table: fastOptions.table } : {};
   const reference = runCluster(elf, cores, { ...REFERENCE_CLUSTER, ...isa, ...limit });
   const fast = runCluster(elf, cores, { ...fastOptions, ...limit });
-  expect(reference.use, 'the reference scheduler used a fast path').toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0 });
+  expect(reference.use, 'the reference scheduler used a fast path').toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0 });
   const comparable = (o: ClusterOutcome) => ({ stop: o.stop, error: o.error, output: o.output, dma: o.dma, cores: o.cores });
   expect(comparable(fast)).toEqual(comparable(reference));
   expectSameMemory(fast.memory, reference.memory);
