@@ -249,8 +249,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
   }
 
   /**
-   * The compiled block that is the whole body of the innermost active hardware loop around pc
-   * (from the loop's start to its end), when the hart runs compiled code and one is; else undefined.
+   * The body of the innermost active hardware loop around pc as one block (CodeCache.loopBody),
+   * when the hart runs compiled code and the body can be one; else undefined.
    */
   loopBody(): Block | undefined {
     const { count, start, end } = this.hwloop;
@@ -259,8 +259,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
       if (count[l] !== 0 && this.pc >= start[l]! && this.pc < end[l]! && (inner < 0 || end[l]! - start[l]! < end[inner]! - start[inner]!)) inner = l;
     }
     if (inner < 0 || !this.runsCompiled) return undefined;
-    const block = this.code.blockAt(start[inner]!);
-    return block !== undefined && block.end === end[inner] && block.fitsLoops(this.hwloop) ? block : undefined;
+    const body = this.code.loopBody(start[inner]!, end[inner]!);
+    return body?.fitsLoops(this.hwloop) ? body : undefined;
   }
 
   /** Interpret the instruction at pc, or take the interrupt that replaces it. */

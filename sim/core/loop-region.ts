@@ -139,16 +139,25 @@ export class LoopRegion {
 const regions = new WeakMap<Block, LoopRegion | undefined>();
 
 /**
- * The next core: the earliest, the first in round-robin order from (cycle mod N) when several tie;
- * its shared limit L, the cycle of the next other core (capped by the run's limit). A core outside
- * the region takes its turn through the cluster (LoopRegionRun.outside); the limit reached ends the call.
+ * The next core: the earliest (cycle e), the first in round-robin order from (e mod N) when several
+ * tie; its shared limit L, the cycle of the next other core (capped by the limit). `u` counts the
+ * cores at e that have not gone yet: while some are left, the next is the one after the last in
+ * round-robin order (a turn always moves its core past e), without looking at every core. A core
+ * outside the region takes its turn through the cluster (LoopRegionRun.outside); the limit
+ * reached ends the call.
  */
 const PICK = [
-  'e = Infinity; L = Infinity; j = 0;',
-  'for (x = 0; x < n; x++) { const y = C[x]; if (y < e) { L = e; e = y; j = x; } else if (y < L) L = y; }',
-  'if (L === e) { x = e < 0x80000000 ? (e | 0) % n : e % n; while (C[x] !== e) x = x + 1 === n ? 0 : x + 1; j = x; }',
-  'if (e >= X.limit) return;',
-  'if (L > X.limit) L = X.limit;',
+  'if (u > 1) {',
+  'u--;',
+  'x = j; do x = x + 1 === n ? 0 : x + 1; while (C[x] !== e); j = x;',
+  'if (u > 1) L = e; else { L = Infinity; for (x = 0; x < n; x++) if (x !== j && C[x] < L) L = C[x]; }',
+  '} else {',
+  'e = Infinity; L = Infinity; j = 0; u = 0;',
+  'for (x = 0; x < n; x++) { const y = C[x]; if (y < e) { L = e; e = y; j = x; u = 1; } else if (y === e) { L = e; u++; } else if (y < L) L = y; }',
+  'if (u > 1) { x = e < 0x80000000 ? (e | 0) % n : e % n; while (C[x] !== e) x = x + 1 === n ? 0 : x + 1; j = x; }',
+  '}',
+  'if (e >= limit) return;',
+  'if (L > limit) L = limit;',
   'X.current = j;',
   'if (M[j] === 0) { if (X.outside(j, L)) continue; return; }',
   'h = H[j]; r = h.regs; s = h.stats; tm = h.timing; hw = h.hwloop; m = h.directMemory; w = h.arbiter;',
@@ -158,33 +167,36 @@ const PICK = [
 function compileRegion(block: Block): RegionFunction {
   const insns = block.instructions;
   const last = insns.length - 1;
-  // Stop before instruction i (not the first of a turn): at the cycle limit, or at the shared limit before a load or store.
-  const suspend = (i: number): string =>
-    `if (f === 0 && (${isLocal(insns[i]!) ? 'c >= X.stop' : 'c >= X.stop || c >= L'})) { I[j] = ${i}; P[j] = p; Q[j] = q; K[j] = k; PP[j] = pp; TT[j] = tt; C[j] = c; s.cycles = c; h.pc = d${i}.pc; break turn; }`;
   const lines: string[] = [];
   insns.forEach((insn, i) => {
-    lines.push(`case ${i}:`, suspend(i), 'f = 0;');
+    // Stop before instruction i (not the first of a turn): at the cycle limit, or at the shared limit before a load or store.
+    lines.push(`case ${i}:`, `if (f === 0 && (${isLocal(insn) ? 'c >= stop' : 'c >= stop || c >= L'})) { i = ${i}; break turn; }`, 'f = 0;');
     lines.push(...instructionLines(insn, i, 'p', { expression: 'q', mask: undefined }, 0), 's.instret++;');
     // A load or store through its semantic may have paused the hart (a peripheral) or stopped it,
     // a store rewritten code: the member leaves, and the call returns for the cluster to act.
-    if (!isLocal(insn)) lines.push(`if (h.stopAt === 0 || h.halted !== undefined || !b.epoch.current) { b.finish(h, ${i}, 0, c, k, p, t); M[j] = 0; return; }`);
+    if (!isLocal(insn)) lines.push(`if (h.stopAt === 0 || h.halted !== undefined || !b.epoch.current) { i = ${i}; z = 1; break turn; }`);
     lines.push(`pp = p; tt = t; q = k === 1 ? p : 0; p = ${maskLiteral(insn.loadedMask)};`);
   });
-  // After the last instruction: the back edge (then the turn goes on at case 0), or the member leaves the loop.
-  lines.push(`if (!(hw.active && b.loopsBack(hw))) { b.finish(h, ${last}, 0, c, k, pp, tt); M[j] = 0; C[j] = c; break turn; }`);
+  // After the last instruction: the back edge (the turn goes on at case 0), or the member leaves the loop.
+  lines.push(`if (!(hw.active && b.loopsBack(hw))) { b.finish(h, ${last}, 0, c, k, pp, tt); M[j] = 0; C[j] = c; continue next; }`);
   const body = [
     'const H = X.harts, C = X.cycles, M = X.members, I = X.index, P = X.loaded, Q = X.twoBack, K = X.lastCycles, PP = X.lastLoaded, TT = X.lastTwoBack, D = X.dirty, n = H.length;',
+    // A call ends at any turn that could change the limits (LoopRegionRun.outside).
+    'const limit = X.limit, stop = X.stop, insns = b.instructions;',
     'let h = H[0], r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop, m = h.directMemory, w = h.arbiter;',
-    'let c = 0, k = 0, p = 0, q = 0, t = 0, a = 0, v = 0, g, pp = 0, tt = 0, f = 0, e = 0, L = 0, j = 0, x = 0;',
-    'for (;;) {',
+    'let c = 0, k = 0, p = 0, q = 0, t = 0, a = 0, v = 0, g, pp = 0, tt = 0, f = 0, e = 0, L = 0, j = 0, x = 0, u = 0, i = 0, z = 0;',
+    'next: for (;;) {',
     ...PICK,
-    'turn: for (let i = I[j]; ; i = 0) {',
+    'i = I[j];',
+    'turn: for (;; i = 0) {',
     'switch (i) {',
     ...lines,
-    // Past the last case the loop went back: the turn goes on at case 0.
     '}',
     '}',
+    // z = 1: the core stopped after instruction i, which it commits; else it is suspended before instruction i.
+    'if (z === 1) { b.finish(h, i, 0, c, k, p, t); M[j] = 0; return; }',
+    'I[j] = i; P[j] = p; Q[j] = q; K[j] = k; PP[j] = pp; TT[j] = tt; C[j] = c; s.cycles = c; h.pc = insns[i].pc;',
     '}',
   ];
-  return block.templates.link<RegionFunction>('region', `a hardware-loop body of ${insns.length} instructions for the cores of a cluster`, insns, 'X', body, block).value;
+  return block.templates.linkShared<RegionFunction>('region', `a hardware-loop body of ${insns.length} instructions for the cores of a cluster`, insns, 'X', body, block).value;
 }
