@@ -233,6 +233,7 @@ describe('a sparse dot product of four pixels', () => {
     const { reference, fast } = compareCluster(writeElf(image), cores, undefined, { table });
     expect(reference.cores.map((c) => c.hart.halted?.kind)).toEqual(Array(cores).fill('exit'));
     expect(fast.use.runAheads, 'cores ran ahead').toBeGreaterThan(0);
+    expect(fast.use.regionRuns, 'cores took turns inside a loop body (LoopRegion)').toBeGreaterThan(0);
     expect(reference.cores.some((c) => c.waits.tcdmContention > 0), 'bank conflicts').toBe(true);
     expect(wordsAt(reference, image.symbols.find((symbol) => symbol.name === 'outputs')!.value, 4 * cores)).toEqual(stream.flatMap((c) => c.expected));
   });
