@@ -211,8 +211,9 @@ export class Cluster implements PortHost {
         this.afterRun(alone);
         continue;
       }
-      if (this.runsAhead && this.runInLoopRegion(earliest, maxCycles)) continue;
+      // Cores in lock-step issue together (a group step per cycle for all of them); once they part, in a loop body, they take turns in its region.
       if (this.runsAhead && onePc && this.runInLockStep(earliest, maxCycles)) continue;
+      if (this.runsAhead && this.runInLoopRegion(earliest, maxCycles)) continue;
       // Cores tie: each takes its turn in round-robin order from core (cycle mod N), issuing one
       // instruction and then, when running ahead, the local ones after it.
       const start = roundRobinStart(earliest, n);
