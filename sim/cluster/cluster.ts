@@ -287,10 +287,10 @@ export class Cluster implements PortHost {
 
   /**
    * Cores tied at `cycle`, the first of them in round-robin order inside a hardware-loop body with
-   * at least one other core there, go on through the body's LoopRegion: one call runs their turns
-   * in the order run() would, until the next core to go is outside the body, a core leaves it
-   * paused or halted, or the earliest reaches the next DMA completion or the cycle limit.
-   * Returns false when they cannot start.
+   * at least one other core there, go on through the body's LoopRegion: one call runs their turns,
+   * and those of the cores outside the body (turnOutside), in the order run() would, until a core
+   * is paused, halted or made to wait for the DMA, no core is left in the body, or the earliest
+   * reaches the next DMA completion or the cycle limit. Returns false when they cannot start.
    */
   private runInLoopRegion(cycle: Cycles, maxCycles: Cycles): boolean {
     const cores = this.cores;

@@ -31,9 +31,10 @@ import type { MemoryRegion } from './memory-region.js';
 const COMPILE_AFTER_VISITS = 4;
 
 /**
- * The longest hardware-loop body run as one block by a cluster's cores (CodeCache.loopBody): the
- * sparse kernels' bodies reach about 260 instructions. The generated function grows with it, and
- * V8 stops optimizing functions of about 60 KB of bytecode.
+ * The longest hardware-loop body run as one block by a cluster's cores (CodeCache.loopBody, for
+ * LoopRegion). The dense kernels' bodies fit; the sparse kernels' (118 to 262 instructions) do not:
+ * V8 took up to 1.4 s to optimize a region of 260, and ImageNet's sparse ResNet18 ran slower with
+ * them (docs/iss.md, Where a network's time goes).
  */
 const MAX_LOOP_BODY_LENGTH = 32;
 
