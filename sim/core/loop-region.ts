@@ -198,5 +198,5 @@ function compileRegion(block: Block): RegionFunction {
     'I[j] = i; P[j] = p; Q[j] = q; K[j] = k; PP[j] = pp; TT[j] = tt; C[j] = c; s.cycles = c; h.pc = insns[i].pc;',
     '}',
   ];
-  return block.templates.linkShared<RegionFunction>('region', `a hardware-loop body of ${insns.length} instructions for the cores of a cluster`, insns, 'X', body, block).value;
+  return block.templates.link<RegionFunction>('region', `a hardware-loop body of ${insns.length} instructions for the cores of a cluster`, insns, 'X', body, block).value;
 }
