@@ -107,10 +107,9 @@ export class Cluster implements PortHost {
   private readonly onBarrierRelease: ((cycle: Cycles) => void) | undefined;
   /** roundRobinOrders by set of cores. */
   private readonly orders = new Map<number, Hart[][]>();
-  /** The arrays of runInLoopRegion, made on first use; the region it runs and the run's cycle limit. */
+  /** The arrays of runInLoopRegion, made on first use, and the region it runs. */
   private regionRun: LoopRegionRun | undefined;
   private region: LoopRegion | undefined;
-  private regionStop: Cycles = 0;
 
   constructor(options: ClusterOptions = {}) {
     const config = { ...PULP_CLUSTER, ...options.config };
@@ -183,7 +182,7 @@ export class Cluster implements PortHost {
       for (let id = 0; id < n; id++) {
         const core = cores[id]!;
         const hart = core.hart;
-        if (hart.halted !== undefined || core.atBarrier || hart.parkedInWfi) continue;
+        if (!this.running(core)) continue;
         const cycle = hart.stats.cycles;
         if (cycle < earliest) {
           following = earliest;
@@ -220,7 +219,7 @@ export class Cluster implements PortHost {
       for (let k = 0; k < n; k++) {
         const core = cores[start + k < n ? start + k : start + k - n]!;
         const hart = core.hart;
-        if (hart.stats.cycles !== earliest || hart.halted !== undefined || core.atBarrier || hart.parkedInWfi) continue;
+        if (hart.stats.cycles !== earliest || !this.running(core)) continue;
         if (this.runsAhead) hart.runAhead(earliest, maxCycles);
         else hart.step();
         if (core.holdUntil > hart.stats.cycles || hart.halted !== undefined) this.afterRun(core);
@@ -247,7 +246,7 @@ export class Cluster implements PortHost {
     let limit = Math.min(this.dma.nextEvent, maxCycles);
     for (let id = 0; id < n; id++) {
       const hart = cores[id]!.hart;
-      if (hart.halted !== undefined || cores[id]!.atBarrier || hart.parkedInWfi) continue;
+      if (!this.running(cores[id]!)) continue;
       if (hart.stats.cycles !== cycle) limit = Math.min(limit, hart.stats.cycles);
       // Every member must run compiled code: a hart with a retire hook, or one an interrupt may
       // reach (Hart.hotBlock), is interpreted.
@@ -302,7 +301,8 @@ export class Cluster implements PortHost {
     if (!region?.hot()) return false;
     const run = (this.regionRun ??= new LoopRegionRun(this.harts, (id, limit) => this.turnOutside(id, limit)));
     this.region = region;
-    this.regionStop = maxCycles;
+    run.limit = Math.min(this.dma.nextEvent, maxCycles);
+    run.stop = maxCycles;
     let members = 0;
     for (let id = 0; id < n; id++) {
       run.cycles[id] = this.running(cores[id]!) ? cores[id]!.hart.stats.cycles : Number.POSITIVE_INFINITY;
@@ -312,8 +312,6 @@ export class Cluster implements PortHost {
       run.settle(region);
       return false;
     }
-    run.limit = Math.min(this.dma.nextEvent, maxCycles);
-    run.stop = maxCycles;
     try {
       region.run(run);
     } catch (error) {
@@ -335,7 +333,7 @@ export class Cluster implements PortHost {
     const body = this.region!.block;
     if (!this.running(this.cores[id]!) || hart.pc < body.start || hart.pc >= body.end || !hart.runsCompiled || !body.fitsLoops(hart.hwloop)) return false;
     this.regionRun!.enter(id, this.region!);
-    hart.stopAt = this.regionStop;
+    hart.stopAt = this.regionRun!.stop;
     return true;
   }
 
@@ -348,7 +346,7 @@ export class Cluster implements PortHost {
     const core = this.cores[id]!;
     const hart = core.hart;
     const run = this.regionRun!;
-    hart.runAhead(limit, this.regionStop);
+    hart.runAhead(limit, run.stop);
     // A peripheral paused it, it halted or it waits for the DMA: the cluster acts on it (runInLoopRegion).
     if (hart.stopAt === 0 || hart.halted !== undefined || core.holdUntil > hart.stats.cycles) return false;
     run.cycles[id] = this.running(core) ? hart.stats.cycles : Number.POSITIVE_INFINITY;

@@ -19,7 +19,7 @@ import type { InstructionTable } from '../../isa/table.js';
 import type { Addr, HwLoopRegs } from '../../isa/types.js';
 import { Block, isBlockBranch, isBlockTransfer, isLocal, isStraightLine, MAX_BLOCK_LENGTH } from './block.js';
 import type { Bus } from './bus.js';
-import { loopBodyKey, type CodePage } from './code-page.js';
+import type { CodePage } from './code-page.js';
 import type { MemoryRegion } from './memory-region.js';
 
 /**
@@ -29,14 +29,6 @@ import type { MemoryRegion } from './memory-region.js';
  * code that each core runs once would be compiled after half of them passed, for nothing.
  */
 const COMPILE_AFTER_VISITS = 4;
-
-/**
- * The longest hardware-loop body run as one block by a cluster's cores (CodeCache.loopBody, for
- * LoopRegion). The dense kernels' bodies fit; the sparse kernels' (118 to 262 instructions) do not:
- * V8 took up to 1.4 s to optimize a region of 260, and ImageNet's sparse ResNet18 ran slower with
- * them (docs/iss.md, Where a network's time goes).
- */
-const MAX_LOOP_BODY_LENGTH = 32;
 
 /**
  * The rows a hart implements when it implements fewer than its table decodes (`nmsparse sim
@@ -67,8 +59,6 @@ export class CodeCache {
   private visits: Uint8Array = new Uint8Array(0);
   /** The word read by the last decode, kept for the fault report when it does not decode. */
   private lastWord: number | undefined;
-  /** The last loop body asked for (loopBody). */
-  private lastLoopBody: { readonly start: Addr; readonly end: Addr; readonly body: Block | undefined } = { start: -1, end: -1, body: undefined };
 
   constructor(
     private readonly memory: Bus,
@@ -121,46 +111,6 @@ export class CodeCache {
     // Building may decode in the next page and make it the one tried first.
     const blocks = this.blocks;
     return (blocks[index] = this.build(pc)) ?? undefined;
-  }
-
-  /**
-   * The body [start, end) of a hardware loop as one block, longer than blocks may be (a cluster's
-   * cores run it together: LoopRegion), when it is straight-line code without branches of at most
-   * MAX_LOOP_BODY_LENGTH instructions in one region; else undefined. Kept in the page of `start`.
-   */
-  loopBody(start: Addr, end: Addr): Block | undefined {
-    // The cluster asks at every meeting of its cores: the last answer first, while its code stands.
-    const last = this.lastLoopBody;
-    if (last.start === start && last.end === end && (last.body === undefined || last.body.epoch.current)) return last.body;
-    const body = this.findLoopBody(start, end);
-    this.lastLoopBody = { start, end, body };
-    return body;
-  }
-
-  private findLoopBody(start: Addr, end: Addr): Block | undefined {
-    const region = this.memory.find(start, 2);
-    const page = region?.codePage(start - region.base);
-    if (!page) return undefined;
-    const key = loopBodyKey(start, end);
-    let body = page.loopBodies.get(key);
-    if (body === undefined) {
-      body = this.buildLoopBody(start, end);
-      page.loopBodies.set(key, body);
-    }
-    return body ?? undefined;
-  }
-
-  private buildLoopBody(start: Addr, end: Addr): Block | null {
-    const region = this.memory.find(start, end - start);
-    if (!region) return null;
-    const insns: DecodedInstruction[] = [];
-    for (let addr = start; addr < end; ) {
-      const insn = this.peek(addr);
-      if (insn === undefined || !isStraightLine(insn) || insns.length === MAX_LOOP_BODY_LENGTH) return null;
-      insns.push(insn);
-      addr += insn.length;
-    }
-    return insns.length === 0 ? null : new Block(insns, region.epoch, [], region.templates);
   }
 
   /**

@@ -26,11 +26,6 @@ export class CodePage {
   readonly blocks: (Block | null | undefined)[];
   /** Times execution arrived at each halfword without a block; a block is compiled once it is hot. */
   readonly visits: Uint8Array;
-  /**
-   * Hardware-loop bodies starting in the page, as one block each (CodeCache.loopBody), by
-   * loopBodyKey: null where the body cannot be one.
-   */
-  readonly loopBodies = new Map<number, Block | null>();
 
   constructor(
     /** Address of the page's first byte. */
@@ -44,6 +39,3 @@ export class CodePage {
     this.visits = new Uint8Array(halfwords);
   }
 }
-
-/** The key of the loop body [start, end) in CodePage.loopBodies. */
-export const loopBodyKey = (start: number, end: number): number => (end - start) * 2 ** 32 + start;

@@ -249,8 +249,9 @@ export class Hart extends ArchitecturalState implements BlockHost {
   }
 
   /**
-   * The body of the innermost active hardware loop around pc as one block (CodeCache.loopBody),
-   * when the hart runs compiled code and the body can be one; else undefined.
+   * The compiled block that is the whole body of the innermost active hardware loop around pc (a
+   * block ends at an active loop's end: CodeCache.blockAt), when the hart runs compiled code and
+   * one is; else undefined.
    */
   loopBody(): Block | undefined {
     const { count, start, end } = this.hwloop;
@@ -259,8 +260,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
       if (count[l] !== 0 && this.pc >= start[l]! && this.pc < end[l]! && (inner < 0 || end[l]! - start[l]! < end[inner]! - start[inner]!)) inner = l;
     }
     if (inner < 0 || !this.runsCompiled) return undefined;
-    const body = this.code.loopBody(start[inner]!, end[inner]!);
-    return body?.fitsLoops(this.hwloop) ? body : undefined;
+    const body = this.code.blockAt(start[inner]!);
+    return body !== undefined && body.end === end[inner] && body.fitsLoops(this.hwloop) ? body : undefined;
   }
 
   /** Interpret the instruction at pc, or take the interrupt that replaces it. */

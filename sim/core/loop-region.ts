@@ -100,6 +100,13 @@ type RegionFunction = (run: LoopRegionRun) => void;
  */
 const REGION_COMPILE_AFTER = 16;
 
+/**
+ * The longest body a region takes. The dense kernels' bodies fit; the sparse kernels' (118 to 262
+ * instructions, several blocks) do not: V8 took up to 1.4 s to optimize a region of 260, and
+ * ImageNet's sparse ResNet18 ran slower with them (docs/iss.md, Where a network's time goes).
+ */
+const MAX_REGION_LENGTH = 32;
+
 export class LoopRegion {
   private compiled: RegionFunction | undefined;
   private meetings = 0;
@@ -108,12 +115,14 @@ export class LoopRegion {
 
   /**
    * The region of a block that is a whole hardware-loop body: straight-line, without branches (a
-   * taken one would leave the body), its last instruction the loop's end. Undefined for any other block.
+   * taken one would leave the body), its last instruction the loop's end, at most
+   * MAX_REGION_LENGTH instructions. Undefined for any other block.
    */
   static of(block: Block): LoopRegion | undefined {
     let region = regions.get(block);
     if (region === undefined && !regions.has(block)) {
-      region = block.transfers || block.instructions.some(isBlockBranch) ? undefined : new LoopRegion(block);
+      const eligible = !block.transfers && block.instructions.length <= MAX_REGION_LENGTH && !block.instructions.some(isBlockBranch);
+      region = eligible ? new LoopRegion(block) : undefined;
       regions.set(block, region);
     }
     return region;
