@@ -31,6 +31,9 @@ import { PagedMemory } from './paged-memory.js';
 import { SystemMemory } from './system-memory.js';
 import { Clint } from '../../isa/platform/clint.js';
 import { LoopRegion, LoopRegionRun } from '../core/loop-region.js';
+import { LoopBatch, LoopBatchRun, type OutsideTurn } from '../core/loop-batch.js';
+import { StoreLog } from '../core/memory-region.js';
+import type { Block } from '../core/block.js';
 
 export interface ClusterOptions {
   readonly config?: Partial<ClusterConfig>;
@@ -110,6 +113,12 @@ export class Cluster implements PortHost {
   /** The arrays of runInLoopRegion, made on first use, and the region it runs. */
   private regionRun: LoopRegionRun | undefined;
   private region: LoopRegion | undefined;
+  /** The arrays of a LoopBatch's replay, made on first use. */
+  private batchRun: LoopBatchRun | undefined;
+  /** The body of the batch running. */
+  private batchBody: Block | undefined;
+  /** The stores of a core outside a batch's body during its turn. */
+  private readonly storeLog = new StoreLog();
 
   constructor(options: ClusterOptions = {}) {
     const config = { ...PULP_CLUSTER, ...options.config };
@@ -297,7 +306,22 @@ export class Cluster implements PortHost {
     let lead = roundRobinStart(cycle, n);
     while (cores[lead]!.hart.stats.cycles !== cycle || !this.running(cores[lead]!)) lead = lead + 1 === n ? 0 : lead + 1;
     const body = cores[lead]!.hart.loopBody();
-    const region = body && LoopRegion.of(body);
+    if (body === undefined) return false;
+    // Cores in a body that allows it run as a batch, unless the first in time must run a load the batch cannot.
+    const batch = LoopBatch.of(body);
+    if (batch?.hot() && body.epoch.current) {
+      const [inside, others] = this.membersIn(body);
+      if ((inside & (inside - 1)) !== 0) {
+        const replay = (this.batchRun ??= new LoopBatchRun(this.harts, (id, limit) => this.batchTurn(id, limit), this.storeLog));
+        this.batchBody = body;
+        replay.limit = Math.min(this.dma.nextEvent, maxCycles);
+        replay.stop = maxCycles;
+        const end = replay.run(batch, inside, others);
+        if (end === 'cluster') this.afterRun(cores[replay.current]!);
+        if (end !== 'blocked') return true;
+      }
+    }
+    const region = LoopRegion.of(body);
     if (!region?.hot()) return false;
     const run = (this.regionRun ??= new LoopRegionRun(this.harts, (id, limit) => this.turnOutside(id, limit)));
     this.region = region;
@@ -329,9 +353,8 @@ export class Cluster implements PortHost {
 
   /** Core `id`, running inside the current region's loop body, becomes one of its members; returns whether it did. */
   private joinRegion(id: number): boolean {
+    if (!this.runsIn(this.cores[id]!, this.region!.block)) return false;
     const { hart } = this.cores[id]!;
-    const body = this.region!.block;
-    if (!this.running(this.cores[id]!) || hart.pc < body.start || hart.pc >= body.end || !hart.runsCompiled || !body.fitsLoops(hart.hwloop)) return false;
     this.regionRun!.enter(id, this.region!);
     hart.stopAt = this.regionRun!.stop;
     return true;
@@ -352,6 +375,41 @@ export class Cluster implements PortHost {
     run.cycles[id] = this.running(core) ? hart.stats.cycles : Number.POSITIVE_INFINITY;
     this.joinRegion(id);
     return run.members.includes(1);
+  }
+
+  /** The core runs, at an instruction of `body`, in compiled code, the body fitting its hardware loops. */
+  private runsIn(core: CoreState, body: Block): boolean {
+    const { hart } = core;
+    return this.running(core) && hart.pc >= body.start && hart.pc < body.end && hart.runsCompiled && body.fitsLoops(hart.hwloop);
+  }
+
+  /** The running cores in `body` (runsIn) and the other running cores, as bit masks. */
+  private membersIn(body: Block): [number, number] {
+    let inside = 0;
+    let others = 0;
+    for (let id = 0; id < this.cores.length; id++) {
+      const core = this.cores[id]!;
+      if (this.runsIn(core, body)) inside |= 1 << id;
+      else if (this.running(core)) others |= 1 << id;
+    }
+    return [inside, others];
+  }
+
+  /**
+   * LoopBatchRun.outside: a core outside the current region's body takes its turn as in run(), its
+   * stores logged; whether the cluster must act on it, or where it goes on.
+   */
+  private batchTurn(id: number, limit: Cycles): OutsideTurn {
+    const core = this.cores[id]!;
+    const hart = core.hart;
+    for (const region of this.memory.regions) region.stores = this.storeLog;
+    try {
+      hart.runAhead(limit, this.batchRun!.stop);
+    } finally {
+      for (const region of this.memory.regions) region.stores = undefined;
+    }
+    if (hart.stopAt === 0 || hart.halted !== undefined || core.holdUntil > hart.stats.cycles || !this.running(core)) return 'stop';
+    return this.runsIn(core, this.batchBody!) ? 'inside' : 'outside';
   }
 
   /** Neither halted, nor parked at the barrier or in wfi. */

@@ -332,7 +332,7 @@ export class Block {
  * The statement running instruction i: its register operation called directly with constant
  * register numbers when it has one, else its semantic.
  */
-function semanticCall(insn: DecodedInstruction, i: number): string {
+export function semanticCall(insn: DecodedInstruction, i: number): string {
   const operation = insn.execute.operation;
   if (!operation) return `e${i}(h, d${i});`;
   const args = operation.operands.map((operand) => (operand === 'imm' ? `d${i}.imm` : `r[${insn[operand]}]`));
@@ -344,32 +344,46 @@ const GETTERS = { 1: ['getUint8', 'getInt8'], 2: ['getUint16', 'getInt16'], 4: [
 const SETTERS = { 1: 'setInt8', 2: 'setInt16', 4: 'setInt32' } as const;
 
 /**
+ * The pieces of generated code of instruction i's DataAccess: the statement putting its address in
+ * `a`, the test that `a` is aligned and in a region of the direct memory `m` (which it leaves in
+ * `g`, the last one used tried first: cluster cores that alternate L1 and L2 keep the direct path),
+ * the expression loading from `g`, and the statements moving a post-incremented base.
+ */
+export function accessParts(insn: DecodedInstruction, i: number, access: DataAccess): { address: string; direct: string; load: string; advance: string[] } {
+  const { size } = access;
+  const base = `r[${insn.rs1}]`;
+  const aligned = size === 1 ? '' : `(a & ${size - 1}) === 0 && `;
+  // Read before the access writes anything (the semantics read a register offset first).
+  const offset = access.offset === 'imm' ? `d${i}.imm` : `r[${insn[access.offset]}]`;
+  return {
+    address: access.mode === 'offset' ? `a = (${base} + ${offset}) >>> 0;` : `a = ${base} >>> 0;`,
+    direct: `${aligned}((a >= (g = m.last).base && a + ${size} <= g.end) || (g = m.find(a, ${size})) !== undefined)`,
+    load: `g.view.${GETTERS[size][access.signed ? 1 : 0]}(a - g.base${size === 1 ? '' : ', true'})`,
+    advance: access.mode === 'postIncrement' ? [`${base} = (${base} + ${offset}) | 0;`] : [],
+  };
+}
+
+/**
  * A load or store with a DataAccess: straight to the typed array of a region of the memory when
- * the hart has a direct memory (m, BlockHost.directMemory), the address is aligned and the access
- * lies in one of its regions (the last one used tried first: cluster cores that alternate L1 and
- * L2 keep the direct path) and a store misses the watched word, after the wait the arbiter (w)
- * grants it; else through the semantic and the memory system's timing. A direct store drops
- * decoded code it overwrites as `write` does.
+ * the hart has a direct memory (m, BlockHost.directMemory), the access is direct (accessParts) and
+ * a store misses the watched word, after the wait the arbiter (w) grants it; else through the
+ * semantic and the memory system's timing. A direct store drops decoded code it overwrites as
+ * `write` does.
  * Only the semantic can fault or reach a peripheral: it alone needs pc and the counters committed
  * (`entry`), instret with the `uncounted` instructions before it, which it takes back after (the
  * block counts them at its exit: commitsCounters).
  */
 function accessLines(insn: DecodedInstruction, i: number, access: DataAccess, entry: readonly string[], uncounted: number): string[] {
   const { size } = access;
-  const base = `r[${insn.rs1}]`;
-  const order = size === 1 ? '' : ', true';
-  const aligned = size === 1 ? '' : ` && (a & ${size - 1}) === 0`;
+  const parts = accessParts(insn, i, access);
   const unwatched = access.kind === 'store' ? ' && a !== m.watched' : '';
-  // Read before the access writes anything (the semantics read a register offset first).
-  const offset = access.offset === 'imm' ? `d${i}.imm` : `r[${insn[access.offset]}]`;
-  const advance = access.mode === 'postIncrement' ? [`${base} = (${base} + ${offset}) | 0;`] : [];
   const direct =
     access.kind === 'load'
-      ? [`v = g.view.${GETTERS[size][access.signed ? 1 : 0]}(a - g.base${order});`, ...advance, `r[${insn.rd}] = v;`]
-      : [`g.view.${SETTERS[size]}(a - g.base, r[${insn.rs2}]${order});`, `g.invalidate(a - g.base, ${size});`, ...advance];
+      ? [`v = ${parts.load};`, ...parts.advance, `r[${insn.rd}] = v;`]
+      : [`g.view.${SETTERS[size]}(a - g.base, r[${insn.rs2}]${size === 1 ? '' : ', true'});`, `g.invalidate(a - g.base, ${size});`, ...parts.advance];
   return [
-    access.mode === 'offset' ? `a = (${base} + ${offset}) >>> 0;` : `a = ${base} >>> 0;`,
-    `if (m !== undefined${aligned} && ((a >= (g = m.last).base && a + ${size} <= g.end) || (g = m.find(a, ${size})) !== undefined)${unwatched}) {`,
+    parts.address,
+    `if (m !== undefined && ${parts.direct}${unwatched}) {`,
     'k += tm.singleAccess(w === undefined ? 0 : w.grant(a, c));',
     ...direct,
     '} else {',
@@ -385,7 +399,7 @@ function accessLines(insn: DecodedInstruction, i: number, access: DataAccess, en
 const sequentialPc = (insn: DecodedInstruction, i: number): string => `d${i}.pc + ${insn.length}`;
 
 /** Does the semantic possibly write x0 (which must then be forced back to zero)? */
-function writesZero(insn: DecodedInstruction): boolean {
+export function writesZero(insn: DecodedInstruction): boolean {
   return insn.def.format.writes.some((slot) => insn[slot] === 0);
 }
 

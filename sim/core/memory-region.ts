@@ -12,6 +12,31 @@ import { CODE_PAGE_BYTES, CODE_PAGE_SHIFT, CodePage } from './code-page.js';
 const HALFWORD_PAGE_SHIFT = CODE_PAGE_SHIFT - 1;
 const HALFWORD_IN_PAGE = (CODE_PAGE_BYTES >>> 1) - 1;
 
+/**
+ * The stores made while it is attached to regions (MemoryRegion.stores): a LoopBatch checks them
+ * against the loads its cores ran ahead of time. Past its capacity it only knows that there were more.
+ */
+export class StoreLog {
+  count = 0;
+  readonly addresses = new Float64Array(STORE_LOG_CAPACITY);
+  readonly sizes = new Uint8Array(STORE_LOG_CAPACITY);
+
+  add(addr: Addr, size: number): void {
+    if (this.count < STORE_LOG_CAPACITY) {
+      this.addresses[this.count] = addr;
+      this.sizes[this.count] = size;
+    }
+    this.count++;
+  }
+
+  /** Some store was not kept. */
+  get overflowed(): boolean {
+    return this.count > STORE_LOG_CAPACITY;
+  }
+}
+
+const STORE_LOG_CAPACITY = 64;
+
 export class MemoryRegion {
   readonly name: string;
   readonly base: Addr;
@@ -24,6 +49,8 @@ export class MemoryRegion {
   epoch = new CodeEpoch();
   /** The compiled code of the region's blocks, which blocks of one shape share. */
   readonly templates = new Templates();
+  /** While set, where every store to the region goes (every store passes through invalidate). */
+  stores: StoreLog | undefined;
   /** Code pages by page index, allocated the first time code is decoded in them. */
   private pagesByIndex: (CodePage | undefined)[] | undefined;
   private readonly allocated: CodePage[] = [];
@@ -66,6 +93,7 @@ export class MemoryRegion {
    * every compiled block of the region (a block may span the written bytes from anywhere before).
    */
   invalidate(offset: number, size: number): void {
+    if (this.stores !== undefined) this.stores.add(this.base + offset, size);
     const pages = this.pagesByIndex;
     if (!pages) return;
     let hit = false;

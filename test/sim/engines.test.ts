@@ -505,6 +505,71 @@ table:
 ${randomWords(9, 128)}
 `;
 
+/**
+ * Every core in one hot hardware-loop body of loads and local instructions (a LoopBatch), a
+ * different number of times, each core's words in the same banks as the others': the cores that leave first store to a word the others still load
+ * (their passes ran ahead of that store), core 1 loads misaligned words (its pass stops there),
+ * one load is in L2, and a DMA transfer core 0 queued moves words of L1 meanwhile.
+ */
+const LOOP_BATCH = `
+  csrr s11, mhartid
+  li t5, PERIPHERALS_BASE
+  bnez s11, 1f
+  li t1, PULP_L1_BASE + 0x1000
+  li t2, 0x9e3779b9
+  li t3, 768
+4:
+  sw t2, 0(t1)
+  addi t1, t1, 4
+  slli t4, t2, 2
+  add t2, t2, t4
+  addi t2, t2, 7
+  addi t3, t3, -1
+  bnez t3, 4b
+  la t0, table
+  sw t0, PERIPHERAL_DMA_SRC_OFFSET(t5)
+  li t1, PULP_L1_BASE + 0x6000
+  sw t1, PERIPHERAL_DMA_DST_OFFSET(t5)
+  li t2, 512
+  sw t2, PERIPHERAL_DMA_LENGTH_OFFSET(t5)
+  sw zero, PERIPHERAL_DMA_START_OFFSET(t5)
+1:
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
+  li a0, PULP_L1_BASE + 0x1000
+  slli t0, s11, 6
+  add a0, a0, t0
+  li a1, PULP_L1_BASE + 0x1800
+  la a3, table
+  addi a2, a0, 0x400
+  li t0, 1
+  bne s11, t0, 2f
+  addi a2, a2, 1
+2:
+  li t0, 5
+  mul t0, s11, t0
+  addi t0, t0, 30
+  cv.setup 0, t0, 3f
+  cv.lw t1, (a0), 4
+  add s1, s1, t1
+  lw t2, 0(a1)
+  xor s2, s2, t2
+  lw t3, 12(a0)
+  slli t4, t3, 3
+  add s3, s3, t4
+  lw t4, 0(a2)
+  add s4, s4, t4
+  lw t6, 0(a3)
+  sub s5, s5, t6
+3:
+  add t1, s1, s2
+  sw t1, 0(a1)
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
+  li t0, PULP_L1_BASE + 0x6000
+  lw s7, 0(t0)
+  lw s8, 508(t0)
+  add a0, s1, s4
+`;
+
 /** Every core in one hot hardware-loop body; core CORES - 1 walks off the end of L1 while the others go on. */
 const REGION_FAULT = `
   csrr s11, mhartid
@@ -732,6 +797,16 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     expect(reference.cores[0]!.hart.regs[24]).not.toBe(0); // s8: the DMA's last word
   });
 
+  it('cores in a hot body of loads run as a batch: leaving one by one, stores the others loaded ahead, a misaligned load, L2, a DMA completing', () => {
+    const { reference, fast } = compare(LOOP_BATCH, LOOP_REGIONS_DATA);
+    expect(fast.use.batchRuns, 'the body ran as a batch').toBeGreaterThan(0);
+    expect(fast.use.regionRuns, 'the misaligned load took the region').toBeGreaterThan(0);
+    expect(exits(reference)).toEqual(Array(cores).fill('exit'));
+    expect(reference.cores.some((c) => c.waits.tcdmContention > 0)).toBe(true);
+    expect(reference.cores.some((c) => c.waits.dmaContention > 0)).toBe(true);
+    expect(reference.cores[0]!.hart.regs[24]).not.toBe(0); // s8: the DMA's last word
+  });
+
   it('a fault in a hot hardware-loop body that the other cores run on: same message, and the same state of the core that faulted', () => {
     // The other cores stop between turns, where the reference, one instruction per decision, need not be: only the faulting core is compared.
     const elf = clusterElf(REGION_FAULT, cores);
@@ -753,6 +828,7 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     ['DMA', DMA, DMA_DATA],
     ['DMA competing for the banks', DMA_CONTENTION, DMA_CONTENTION_DATA],
     ['hardware-loop regions', LOOP_REGIONS, LOOP_REGIONS_DATA],
+    ['hardware-loop batches', LOOP_BATCH, LOOP_REGIONS_DATA],
   ])('cycle limits in the middle of the run: %s', (_, body, data) => {
     const elf = clusterElf(body, cores, data);
     const total = runCluster(elf, cores).cores.reduce((max, c) => Math.max(max, c.hart.stats.cycles), 0);
@@ -768,6 +844,7 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     ['DMA', DMA, DMA_DATA],
     ['DMA competing for the banks', DMA_CONTENTION, DMA_CONTENTION_DATA],
     ['hardware-loop regions', LOOP_REGIONS, LOOP_REGIONS_DATA],
+    ['hardware-loop batches', LOOP_BATCH, LOOP_REGIONS_DATA],
   ])('stopped at many cycle limits and resumed, the fast engine ends as the reference runs uninterrupted: %s', (_, body, data) => {
     const elf = clusterElf(body, cores, data);
     const total = runCluster(elf, cores).cores.reduce((max, c) => Math.max(max, c.hart.stats.cycles), 0);
@@ -793,7 +870,7 @@ describe('the fast paths are taken (otherwise the comparisons above prove nothin
     expect(fast.compiled).toBeGreaterThan(3);
     expect(fast.use.loopBacks).toBeGreaterThan(100);
     expect(reference.compiled).toBe(0);
-    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0 });
+    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0, batchRuns: 0 });
   });
 
   it('cluster: blocks and run-ahead by default, neither in the reference configuration', () => {
@@ -804,7 +881,7 @@ describe('the fast paths are taken (otherwise the comparisons above prove nothin
     expect(fast.use.runAheads).toBeGreaterThan(10);
     expect(fast.use.groupSteps, 'cores in lock-step issued together').toBeGreaterThan(10);
     expect(reference.compiled).toBe(0);
-    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0 });
+    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0, batchRuns: 0 });
   });
 });
 

@@ -10,6 +10,7 @@ import { assemblerEquates } from '../../../isa/platform/symbols.js';
 import type { PortStats } from '../../../sim/cluster/core-port.js';
 import { Block } from '../../../sim/core/block.js';
 import { LoopRegion } from '../../../sim/core/loop-region.js';
+import { LoopBatchRun } from '../../../sim/core/loop-batch.js';
 import type { HaltReason } from '../../../sim/core/environment.js';
 import { IssError } from '../../../sim/core/errors.js';
 import { Hart, type RunStop } from '../../../sim/core/hart.js';
@@ -71,6 +72,8 @@ export interface FastPathUse {
   groupSteps: number;
   /** Calls of a hardware-loop body's region, cores taking turns inside it (LoopRegion.run). */
   regionRuns: number;
+  /** Calls of a hardware-loop body's batch, its cores' loads replayed (LoopBatchRun.run). */
+  batchRuns: number;
 }
 
 /**
@@ -79,7 +82,7 @@ export interface FastPathUse {
  * through their instance, so the prototype wrappers see every call.
  */
 function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
-  const use: FastPathUse = { blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0 };
+  const use: FastPathUse = { blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0, batchRuns: 0 };
   const { loopsBack } = Block.prototype;
   // runBlocks is private to the hart; the wrapper only counts its calls.
   const hart = Hart.prototype as unknown as { runAhead: Hart['runAhead']; runBlocks: (first: Block) => void };
@@ -103,6 +106,11 @@ function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
       return regionRun.get!.call(this);
     },
   });
+  const batchRun = LoopBatchRun.prototype.run;
+  LoopBatchRun.prototype.run = function (this: LoopBatchRun, ...args: Parameters<LoopBatchRun['run']>) {
+    use.batchRuns++;
+    return batchRun.apply(this, args);
+  };
   Object.defineProperty(Block.prototype, 'groupStep', {
     configurable: true,
     get(this: Block) {
@@ -130,6 +138,7 @@ function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
     Object.assign(hart, { runAhead, runBlocks });
     Object.defineProperty(Block.prototype, 'groupStep', groupStep);
     Object.defineProperty(LoopRegion.prototype, 'run', regionRun);
+    LoopBatchRun.prototype.run = batchRun;
     for (const [name, descriptor] of counted) Object.defineProperty(Block.prototype, name, descriptor);
   }
 }
@@ -283,7 +292,7 @@ export function compareCluster(elf: Uint8Array, cores: number, maxCycles?: numbe
   const isa = fastOptions.table ? { table: fastOptions.table } : {};
   const reference = runCluster(elf, cores, { ...REFERENCE_CLUSTER, ...isa, ...limit });
   const fast = runCluster(elf, cores, { ...fastOptions, ...limit });
-  expect(reference.use, 'the reference scheduler used a fast path').toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0 });
+  expect(reference.use, 'the reference scheduler used a fast path').toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0, batchRuns: 0 });
   const comparable = (o: ClusterOutcome) => ({ stop: o.stop, error: o.error, output: o.output, dma: o.dma, cores: o.cores });
   expect(comparable(fast)).toEqual(comparable(reference));
   expectSameMemory(fast.memory, reference.memory);

@@ -1,0 +1,617 @@
+/**
+ * A hardware-loop body that every running cluster core is inside, run functional-first: each core
+ * runs a whole iteration of the body at once (a pass: generated code with its registers, no timing),
+ * which records the address of each load, and the body's timing is then replayed for all cores
+ * together, load by load in cluster-time order, through the TCDM arbitration.
+ *
+ * Why: in a LoopRegion the cores take turns of one load and the few local instructions after it,
+ * each turn a scheduling decision, a suspension and a resumption around the instructions' semantics
+ * and timing calls. A body whose loads alone touch shared state, and whose timing is fixed but for
+ * their waits, can be split into what the cores compute, independent of time, and when they load,
+ * a short loop over numbers.
+ *
+ * When it is exact: the body has no store (so no core can change what another loads while the
+ * batch runs), its loads reach L1 or L2 directly (a pass stops before any other access, which the
+ * region then runs), every instruction's cycles are 1 plus its load-use stall (fixed by the body
+ * once two instructions have run: no nm.mac4 in it) plus a load's wait, and no other core runs
+ * while it does (a core leaving the body ends the batch). The replay orders the loads as the
+ * scheduler would (earliest issue cycle, then round-robin order from cycle mod N) and stops the
+ * cores where a region would have (before a load at or past the limit, before any instruction at
+ * or past the stop). A core's pass is then run again from the iteration's start up to where the
+ * replay left it, its loads fed from the values recorded (LoopBatchRun.settle).
+ */
+import type { Cycles } from '../../isa/types.js';
+import { SUMS_LOADED, type DecodedInstruction } from '../../isa/definition.js';
+import { accessParts, isBlockBranch, isLocal, semanticCall, writesZero, type Block, type BlockHost } from './block.js';
+import { idStall } from './timing.js';
+import type { StoreLog } from './memory-region.js';
+
+type PassFunction = (h: BlockHost, A: Float64Array, V: Int32Array, S: Int32Array, from: number, to: number, feed: number) => number;
+
+/**
+ * May the body run as a batch? Loads through direct accesses and local instructions only, each
+ * of fixed latency, no nm.mac4 or nm.mul4 (whose sums make a later stall depend on a wait), at
+ * least one load.
+ */
+function batchable(insns: readonly DecodedInstruction[]): boolean {
+  let loads = 0;
+  for (const insn of insns) {
+    if (insn.multiCycle || insn.loadedMask === SUMS_LOADED) return false;
+    if (isLocal(insn)) {
+      if (insn.timing !== 'alu') return false;
+    } else if (insn.timing === 'load' && insn.execute.access?.kind === 'load') loads++;
+    else return false;
+  }
+  return loads > 0;
+}
+
+export class LoopBatch {
+  /** Per instruction: 1 for a load. */
+  readonly loads: Uint8Array;
+  /** Per instruction: its cycles without a wait, once the body's own instructions are before it (its load-use stall + 1). */
+  readonly cycles: Int32Array;
+  /** Sums from instruction 0 up to (not including) index i, i = 0..n: cycles, stall cycles, loads. */
+  readonly cyclesBefore: Float64Array;
+  readonly stallsBefore: Float64Array;
+  readonly loadsBefore: Int32Array;
+  /** The first load at or after index i (n when none is left in the iteration). */
+  readonly nextLoad: Int32Array;
+  /** Per instruction: what the one before it in the body loaded. */
+  readonly previousLoaded: Float64Array;
+  /** The registers the body writes: what a pass saves first, to go back to. */
+  readonly written: readonly number[];
+  private compiled: PassFunction | undefined;
+  private meetings = 0;
+
+  private constructor(readonly block: Block) {
+    const insns = block.instructions;
+    const n = insns.length;
+    this.loads = new Uint8Array(n);
+    this.cycles = new Int32Array(n);
+    this.cyclesBefore = new Float64Array(n + 1);
+    this.stallsBefore = new Float64Array(n + 1);
+    this.loadsBefore = new Int32Array(n + 1);
+    this.nextLoad = new Int32Array(n + 1);
+    this.nextLoad[n] = n;
+    this.written = writtenRegisters(insns);
+    this.previousLoaded = Float64Array.from(insns, (_, i) => insns[i === 0 ? n - 1 : i - 1]!.loadedMask);
+    for (let i = n - 1; i >= 0; i--) {
+      this.loads[i] = isLocal(insns[i]!) ? 0 : 1;
+      this.nextLoad[i] = this.loads[i] === 1 ? i : this.nextLoad[i + 1]!;
+    }
+  }
+
+  /**
+   * The batch of a block that is a whole hardware-loop body, when its instructions allow one
+   * (batchable): any block up to MAX_BLOCK_LENGTH (the pass is straight-line code, quick to
+   * compile, unlike a region); undefined for others.
+   */
+  static of(block: Block): LoopBatch | undefined {
+    let batch = batches.get(block);
+    if (batch === undefined && !batches.has(block)) {
+      batch = !block.transfers && !block.instructions.some(isBlockBranch) && batchable(block.instructions) ? new LoopBatch(block) : undefined;
+      batches.set(block, batch);
+    }
+    return batch;
+  }
+
+  /** Cores met here: whether they should run as a batch, compiled or met often enough to be worth compiling (as LoopRegion.hot). */
+  hot(): boolean {
+    return this.compiled !== undefined || ++this.meetings >= BATCH_COMPILE_AFTER;
+  }
+
+  /** The static cycles, computed with the timing configuration of the harts that run it (all the cluster's share one). */
+  timeWith(host: BlockHost): void {
+    if (this.cyclesBefore[this.block.instructions.length] !== 0) return;
+    const insns = this.block.instructions;
+    const n = insns.length;
+    for (let i = 0; i < n; i++) {
+      const previous = insns[i === 0 ? n - 1 : i - 1]!.loadedMask;
+      const stall = idStall(host.timing.config, insns[i]!, previous, 0);
+      this.cycles[i] = 1 + stall;
+      this.cyclesBefore[i + 1] = this.cyclesBefore[i]! + 1 + stall;
+      this.stallsBefore[i + 1] = this.stallsBefore[i]! + stall;
+      this.loadsBefore[i + 1] = this.loadsBefore[i]! + this.loads[i]!;
+    }
+  }
+
+  /**
+   * Instructions [from, to) of the body for hart h, without timing: returns `to`, or the index of
+   * a load that is not a direct access (nothing of it done). Each load's address and value go to
+   * A and V from index 0, the registers the body writes (`written`) to S first; with `feed` 1 the
+   * loads take their values from V instead of memory, and S is left alone.
+   */
+  get pass(): PassFunction {
+    this.compiled ??= compilePass(this.block);
+    return this.compiled;
+  }
+}
+
+const batches = new WeakMap<Block, LoopBatch | undefined>();
+
+/** Times cores meet in a body before its pass is compiled: REGION_COMPILE_AFTER's reason holds (sim/core/loop-region.ts). */
+const BATCH_COMPILE_AFTER = 16;
+
+/** The registers the instructions write (a post-incremented base too), x0 aside. */
+function writtenRegisters(insns: readonly DecodedInstruction[]): number[] {
+  const written = new Set<number>();
+  for (const insn of insns) {
+    for (const reg of insn.destinations) written.add(reg);
+    if (insn.execute.access?.mode === 'postIncrement') written.add(insn.rs1);
+  }
+  written.delete(0);
+  return [...written].sort((a, b) => a - b);
+}
+
+function compilePass(block: Block): PassFunction {
+  const insns = block.instructions;
+  const lines: string[] = [];
+  insns.forEach((insn, i) => {
+    lines.push(`case ${i}:`, `if (to === ${i}) return ${i};`, `// d${i}: ${insn.def.mnemonic}`);
+    const access = insn.execute.access;
+    if (access && !isLocal(insn)) {
+      const parts = accessParts(insn, i, access);
+      lines.push(
+        parts.address,
+        'if (feed === 1) v = V[l]; else {',
+        `if (!(m !== undefined && ${parts.direct})) return ${i};`,
+        `v = ${parts.load};`,
+        'A[l] = a; V[l] = v;',
+        '}',
+        'l++;',
+        ...parts.advance,
+        `r[${insn.rd}] = v;`,
+      );
+    } else {
+      if (!insn.execute.operation) lines.push(`h.pc = d${i}.pc;`);
+      lines.push(semanticCall(insn, i));
+    }
+    if (writesZero(insn)) lines.push('r[0] = 0;');
+  });
+  const body = [
+    '// A, V: the address and value of each load; S: the registers written, saved; feed: 1 when the loads take their values from V; l: the next load.',
+    'const r = h.regs, m = h.directMemory;',
+    'let a = 0, v = 0, g, l = 0;',
+    `if (feed === 0) { ${writtenRegisters(insns).map((reg) => `S[${reg}] = r[${reg}];`).join(' ')} }`,
+    'switch (from) {',
+    ...lines,
+    '}',
+    `return ${insns.length};`,
+  ];
+  return block.templates.link<PassFunction>('pass', `a hardware-loop body of ${insns.length} instructions, one iteration without timing`, insns, 'h, A, V, S, from, to, feed', body, block).value;
+}
+
+/** Why LoopBatchRun.run returned. */
+export type BatchEnd =
+  /** Every member waits at a load at or past the limit (or at an instruction past the stop), and every other core is past the limit. */
+  | 'limit'
+  /** No member is left in the body. */
+  | 'left'
+  /** The first core in time is a member at a load that is not a direct access: the region must run it. */
+  | 'blocked'
+  /** A core outside the body took its turn and the cluster must act (a peripheral paused it, it halted, it waits for the DMA). */
+  | 'cluster';
+
+/** How a core outside the body came out of its turn (LoopBatchRun's `outside`). */
+export type OutsideTurn = 'stop' | 'outside' | 'inside';
+
+const MEMBER = 1;
+const BLOCKED = 2;
+const OUTSIDE = 3;
+
+/** The cores of a batch (one entry per cluster core) and the replay. */
+export class LoopBatchRun {
+  /** Per core: the cycle of its next instruction (a member waiting at a load: the load's issue cycle). */
+  readonly cycles: Float64Array;
+  /**
+   * Per core: its order in the replay, cycles[id] * N + its round-robin rank in that cycle ((id -
+   * cycle) mod N): the smallest goes first, as the scheduler takes the earliest core, then the first
+   * in round-robin order from cycle mod N. +Infinity for a core that is not a member.
+   */
+  readonly keys: Float64Array;
+  /** Per core: 0 (not running), MEMBER, BLOCKED (a member at a load its pass could not run), or OUTSIDE (running elsewhere). */
+  readonly state: Uint8Array;
+  /** Per member: its next instruction; where its current pass began and stopped (the body's length, or a load it could not run). */
+  readonly index: Int32Array;
+  readonly passStart: Int32Array;
+  readonly passEnd: Int32Array;
+  /** Per member: the loads of the body before its pass's start (the trace's first load is that one). */
+  readonly traceBase: Int32Array;
+  /** Per member: what the next instruction's two predecessors loaded (TimingModel.loadedByPrevious, loadedTwoBack), while it matters. */
+  readonly loaded: Float64Array;
+  readonly twoBack: Float64Array;
+  /** Per member: instructions run since it entered, counted up to 2 (then its stalls are the body's own). */
+  readonly settled: Uint8Array;
+  /** Per member that ran an instruction: the last one, its cycles and what the one before it loaded. */
+  readonly lastIndex: Int32Array;
+  readonly lastCycles: Float64Array;
+  readonly lastLoaded: Float64Array;
+  readonly dirty: Uint8Array;
+  /** Per member: its registers when its pass began, and the address and value of each of the pass's loads. */
+  private readonly snapshots: Int32Array[];
+  private readonly addresses: Float64Array[];
+  private readonly values: Int32Array[];
+  /** Loads issue only before this cycle (the DMA's next completion, the cycle limit). */
+  limit: Cycles = 0;
+  /** No instruction issues at or past this cycle (the run's cycle limit). */
+  stop: Cycles = 0;
+  /** The core that went last: the one the cluster acts on after 'cluster'. */
+  current = 0;
+  /** Members in the body. */
+  private members = 0;
+
+  /** N - 1 when the core count N is a power of two, else -1. */
+  private readonly rankMask: number;
+
+  constructor(
+    readonly harts: readonly BlockHost[],
+    /**
+     * Core `id`, outside the body, takes its turn with shared limit `limit` (the cluster runs it as
+     * it runs any core's turn, its stores logged in `stores`): whether the cluster must act now,
+     * or the core goes on, outside the body or in it.
+     */
+    readonly outside: (id: number, limit: Cycles) => OutsideTurn,
+    /** The stores of the last outside turn. */
+    readonly stores: StoreLog,
+  ) {
+    const n = harts.length;
+    this.rankMask = (n & (n - 1)) === 0 ? n - 1 : -1;
+    this.cycles = new Float64Array(n);
+    this.keys = new Float64Array(n);
+    this.traceBase = new Int32Array(n);
+    this.state = new Uint8Array(n);
+    this.index = new Int32Array(n);
+    this.passStart = new Int32Array(n);
+    this.passEnd = new Int32Array(n);
+    this.loaded = new Float64Array(n);
+    this.twoBack = new Float64Array(n);
+    this.settled = new Uint8Array(n);
+    this.lastIndex = new Int32Array(n);
+    this.lastCycles = new Float64Array(n);
+    this.lastLoaded = new Float64Array(n);
+    this.dirty = new Uint8Array(n);
+    this.snapshots = harts.map((h) => new Int32Array(h.regs.length));
+    this.addresses = harts.map(() => new Float64Array(MAX_BATCH_LOADS));
+    this.values = harts.map(() => new Int32Array(MAX_BATCH_LOADS));
+  }
+
+  /**
+   * Run the cores in `members` (a bit mask: cores each at an instruction of the batch's body, with
+   * compiled code and the body's loops) and those in `others` (the other running cores) in the
+   * order the scheduler would, until no member is left, the first in time is a member at a load its
+   * pass could not run, a core outside needs the cluster, or all wait at the limit. Every member is
+   * then left as a region would leave it: its registers, counters, pc and hazard state.
+   */
+  run(batch: LoopBatch, members: number, others: number): BatchEnd {
+    const harts = this.harts;
+    const cores = harts.length;
+    const C = this.cycles;
+    const S = this.state;
+    batch.timeWith(harts[0]!);
+    this.members = 0;
+    for (let id = 0; id < cores; id++) {
+      S[id] = 0;
+      this.keys[id] = Number.POSITIVE_INFINITY;
+      if ((members & (1 << id)) !== 0) this.enter(batch, id);
+      else if ((others & (1 << id)) !== 0) {
+        S[id] = OUTSIDE;
+        C[id] = harts[id]!.stats.cycles;
+        this.order(id);
+      }
+    }
+    for (let id = 0; id < cores; id++) if (S[id] === MEMBER && C[id]! < this.limit) this.advance(batch, id);
+    // The loop's own copies of what it reads: the common case, a settled member's load followed by
+    // local instructions up to its next load, runs here without a call but the grant's.
+    const keys = this.keys;
+    const I = this.index;
+    const settled = this.settled;
+    const passEnd = this.passEnd;
+    const traceBase = this.traceBase;
+    const addresses = this.addresses;
+    const lastIndex = this.lastIndex;
+    const lastCycles = this.lastCycles;
+    const lastLoaded = this.lastLoaded;
+    const dirty = this.dirty;
+    const { cycles: own, cyclesBefore, nextLoad, loadsBefore, previousLoaded, stallsBefore } = batch;
+    const stop = this.stop;
+    const last = this.limit * cores;
+    const rankMask = this.rankMask;
+    let end: BatchEnd | undefined;
+    while (end === undefined) {
+      let x = 0;
+      let first = keys[0]!;
+      for (let id = 1; id < cores; id++) {
+        if (keys[id]! < first) {
+          first = keys[id]!;
+          x = id;
+        }
+      }
+      this.current = x;
+      if (this.members === 0) {
+        end = 'left';
+        break;
+      }
+      if (first >= last) {
+        end = 'limit';
+        break;
+      }
+      if (S[x] !== MEMBER) {
+        end = S[x] === BLOCKED ? 'blocked' : this.turn(batch, x);
+        continue;
+      }
+      const i = I[x]!;
+      const j = nextLoad[i + 1]!;
+      if (settled[x] !== 2 || j >= passEnd[x]!) {
+        this.load(batch, x);
+        continue;
+      }
+      const c = C[x]!;
+      const hart = harts[x]!;
+      const wait = hart.arbiter === undefined ? 0 : hart.arbiter.grant(addresses[x]![loadsBefore[i]! - traceBase[x]!]!, c);
+      const k = own[i]! + wait;
+      const next = c + k + cyclesBefore[j]! - cyclesBefore[i + 1]!;
+      if (j !== i + 1 && next - own[j - 1]! >= stop) {
+        this.load(batch, x, wait);
+        continue;
+      }
+      const stats = hart.stats;
+      stats.instret += j - i;
+      if (k !== 1) stats.memoryWait += wait;
+      const stalls = stallsBefore[j]! - stallsBefore[i]!;
+      if (stalls !== 0) stats.loadUseStalls += stalls;
+      lastIndex[x] = j - 1;
+      lastCycles[x] = j === i + 1 ? k : own[j - 1]!;
+      lastLoaded[x] = previousLoaded[j - 1]!;
+      dirty[x] = 1;
+      I[x] = j;
+      C[x] = next;
+      if (rankMask >= 0 && next < 0x80000000) keys[x] = next * cores + ((x - (next | 0)) & rankMask);
+      else this.order(x);
+    }
+    for (let id = 0; id < cores; id++) if (S[id] === MEMBER || S[id] === BLOCKED) this.settle(batch, id);
+    return end;
+  }
+
+  /**
+   * Core `id`, outside the body and first in time, takes its turn up to the cycle of the next core
+   * (or the limit). The members whose loads ahead read what it stored run their passes again from
+   * where they are; if it entered the body, it becomes a member.
+   */
+  private turn(batch: LoopBatch, id: number): BatchEnd | undefined {
+    let limit = this.limit;
+    for (let other = 0; other < this.harts.length; other++) if (other !== id && this.state[other] !== 0 && this.cycles[other]! < limit) limit = this.cycles[other]!;
+    this.stores.count = 0;
+    const turn = this.outside(id, limit);
+    if (turn === 'stop') return 'cluster';
+    if (this.stores.count > 0) this.storesSeen(batch);
+    if (turn === 'inside') {
+      this.enter(batch, id);
+      if (this.cycles[id]! < this.limit) this.advance(batch, id);
+    } else {
+      this.cycles[id] = this.harts[id]!.stats.cycles;
+      this.order(id);
+    }
+    return undefined;
+  }
+
+  /** A core outside stored (`stores`): a member whose pass loaded any of those bytes ahead of it runs the pass again from where it is. */
+  private storesSeen(batch: LoopBatch): void {
+    const log = this.stores;
+    const stored = Math.min(log.count, log.addresses.length);
+    for (let id = 0; id < this.harts.length; id++) {
+      if (this.state[id] !== MEMBER) continue;
+      const addresses = this.addresses[id]!;
+      const from = batch.loadsBefore[this.index[id]!]! - this.traceBase[id]!;
+      const to = batch.loadsBefore[this.passEnd[id]!]! - this.traceBase[id]!;
+      let seen = log.overflowed && to > from;
+      for (let l = from; l < to && !seen; l++) {
+        const address = addresses[l]!;
+        for (let k = 0; k < stored; k++) if (address < log.addresses[k]! + log.sizes[k]! && log.addresses[k]! < address + 4) seen = true;
+      }
+      if (seen) {
+        this.rewind(batch, id);
+        this.startPass(batch, id, this.index[id]!);
+      }
+    }
+  }
+
+  /** Core `id` joins at its pc, with its hazard state as the hart left it, and runs its pass unless it is past the limit. */
+  private enter(batch: LoopBatch, id: number): void {
+    const hart = this.harts[id]!;
+    const i = batch.block.instructions.findIndex((insn) => insn.pc === hart.pc);
+    this.state[id] = MEMBER;
+    this.members++;
+    this.index[id] = i;
+    this.cycles[id] = hart.stats.cycles;
+    this.loaded[id] = hart.timing.loadedByPrevious;
+    this.twoBack[id] = hart.timing.loadedTwoBack;
+    this.settled[id] = 0;
+    this.dirty[id] = 0;
+    this.order(id);
+    if (this.cycles[id]! < this.limit) this.startPass(batch, id, i);
+    else this.passStart[id] = this.passEnd[id] = i;
+  }
+
+  /** The member's pass from instruction `from` to the body's end, its registers kept to go back to. */
+  private startPass(batch: LoopBatch, id: number, from: number): void {
+    const hart = this.harts[id]!;
+    this.passStart[id] = from;
+    this.traceBase[id] = batch.loadsBefore[from]!;
+    this.passEnd[id] = batch.pass(hart, this.addresses[id]!, this.values[id]!, this.snapshots[id]!, from, batch.block.instructions.length, 0);
+  }
+
+  /**
+   * The member's local instructions from its next one up to a load (it waits there), through the
+   * back edge into the next pass, or out of the body (it is OUTSIDE then); never one at or past the
+   * stop, nor past where its pass stopped (it is BLOCKED there).
+   */
+  private advance(batch: LoopBatch, id: number): void {
+    const insns = batch.block.instructions;
+    const n = insns.length;
+    const hart = this.harts[id]!;
+    for (;;) {
+      const i = this.index[id]!;
+      const c = this.cycles[id]!;
+      if (i === n) {
+        if (hart.hwloop.active && batch.block.loopsBack(hart.hwloop)) {
+          this.index[id] = 0;
+          this.startPass(batch, id, 0);
+          continue;
+        }
+        this.leave(batch, id);
+        return;
+      }
+      if (i === this.passEnd[id]) {
+        this.state[id] = BLOCKED;
+        return;
+      }
+      if (batch.loads[i] === 1 || c >= this.stop) return;
+      if (this.settled[id] === 2) {
+        // Every instruction up to the next load at once, when none of them reaches the stop.
+        const j = Math.min(batch.nextLoad[i]!, this.passEnd[id]!);
+        const after = c + batch.cyclesBefore[j]! - batch.cyclesBefore[i]!;
+        if (after - batch.cycles[j - 1]! < this.stop) {
+          hart.stats.instret += j - i;
+          hart.stats.loadUseStalls += batch.stallsBefore[j]! - batch.stallsBefore[i]!;
+          this.retired(id, j - 1, batch.cycles[j - 1]!, batch.previousLoaded[j - 1]!, after);
+          continue;
+        }
+      }
+      const k = 1 + this.stall(batch, id, insns[i]!);
+      hart.stats.instret++;
+      this.step(batch, id, insns[i]!, k, c + k);
+    }
+  }
+
+  /**
+   * The member at a load, first in time: it issues, waits for its grant, and goes on to its next
+   * load, through the body's own timing once its stalls are (settled), else through advance.
+   */
+  private load(batch: LoopBatch, id: number, granted = -1): void {
+    const hart = this.harts[id]!;
+    const i = this.index[id]!;
+    const c = this.cycles[id]!;
+    const settled = this.settled[id] === 2;
+    const stall = settled ? batch.cycles[i]! - 1 : hart.timing.loadUseStall(batch.block.instructions[i]!, this.loaded[id]!, this.twoBack[id]!);
+    const address = this.addresses[id]![batch.loadsBefore[i]! - this.traceBase[id]!]!;
+    // The wait, unless the caller asked for the grant already.
+    const wait = granted >= 0 ? granted : hart.arbiter === undefined ? 0 : hart.arbiter.grant(address, c);
+    const k = 1 + stall + wait;
+    const stats = hart.stats;
+    stats.instret++;
+    if (k !== 1) {
+      stats.memoryWait += wait;
+      if (settled) stats.loadUseStalls += stall;
+    }
+    if (settled) {
+      // The local instructions up to the next load at once, unless the iteration ends first or one reaches the stop.
+      const j = batch.nextLoad[i + 1]!;
+      if (j < this.passEnd[id]!) {
+        const next = c + k + batch.cyclesBefore[j]! - batch.cyclesBefore[i + 1]!;
+        if (j === i + 1) {
+          this.retired(id, i, k, batch.previousLoaded[i]!, next);
+          return;
+        }
+        if (next - batch.cycles[j - 1]! < this.stop) {
+          stats.instret += j - i - 1;
+          stats.loadUseStalls += batch.stallsBefore[j]! - batch.stallsBefore[i + 1]!;
+          this.retired(id, j - 1, batch.cycles[j - 1]!, batch.previousLoaded[j - 1]!, next);
+          return;
+        }
+      }
+      this.retired(id, i, k, batch.previousLoaded[i]!, c + k);
+    } else {
+      this.step(batch, id, batch.block.instructions[i]!, k, c + k);
+    }
+    this.advance(batch, id);
+  }
+
+  /** The load-use stall of instruction `insn` of the member, counted in its statistics. */
+  private stall(batch: LoopBatch, id: number, insn: DecodedInstruction): Cycles {
+    const hart = this.harts[id]!;
+    if (this.settled[id] === 2) {
+      const stall = batch.cycles[this.index[id]!]! - 1;
+      if (stall !== 0) hart.stats.loadUseStalls += stall;
+      return stall;
+    }
+    return hart.timing.loadUseStall(insn, this.loaded[id]!, this.twoBack[id]!);
+  }
+
+  /** The member's instruction `insn` (at its index) retired in `k` cycles, its next one issuing at `next`. */
+  private step(batch: LoopBatch, id: number, insn: DecodedInstruction, k: Cycles, next: Cycles): void {
+    const index = this.index[id]!;
+    if (this.settled[id] === 2) {
+      this.retired(id, index, k, batch.previousLoaded[index]!, next);
+      return;
+    }
+    const previous = this.loaded[id]!;
+    this.twoBack[id] = k === 1 ? previous : 0;
+    this.loaded[id] = insn.loadedMask;
+    this.settled[id]!++;
+    this.retired(id, index, k, previous, next);
+  }
+
+  /** The member's instruction `index` retired in `k` cycles after one that loaded `previousLoaded`, its next one issuing at `next`. */
+  private retired(id: number, index: number, k: Cycles, previousLoaded: number, next: Cycles): void {
+    this.lastIndex[id] = index;
+    this.lastCycles[id] = k;
+    this.lastLoaded[id] = previousLoaded;
+    this.dirty[id] = 1;
+    this.index[id] = index + 1;
+    this.cycles[id] = next;
+    this.order(id);
+  }
+
+  /** The member's key (keys) from its cycle. */
+  private order(id: number): void {
+    const cores = this.harts.length;
+    const cycle = this.cycles[id]!;
+    // An integer remainder is a division: a mask when the core count is a power of two (the usual case).
+    let rank: number;
+    if (this.rankMask >= 0 && cycle < 0x80000000) rank = (id - (cycle | 0)) & this.rankMask;
+    else {
+      rank = id - (cycle % cores);
+      if (rank < 0) rank += cores;
+    }
+    this.keys[id] = cycle * cores + rank;
+  }
+
+  /** The member ran the body's last instruction without going back: it commits and goes on outside (its registers are its pass's). */
+  private leave(batch: LoopBatch, id: number): void {
+    const hart = this.harts[id]!;
+    this.state[id] = OUTSIDE;
+    this.members--;
+    hart.timing.singleAccess(0);
+    batch.block.finish(hart, this.lastIndex[id]!, 0, this.cycles[id]!, this.lastCycles[id]!, this.lastLoaded[id]!, 0);
+    this.order(id);
+  }
+
+  /**
+   * The member's registers as the replay left it: back to its pass's start, and the pass run again
+   * up to its next instruction, its loads fed from the values recorded (memory may have changed
+   * since, not what the loads saw).
+   */
+  private rewind(batch: LoopBatch, id: number): void {
+    const i = this.index[id]!;
+    if (i === this.passEnd[id]) return;
+    const hart = this.harts[id]!;
+    const snapshot = this.snapshots[id]!;
+    for (const reg of batch.written) hart.regs[reg] = snapshot[reg]!;
+    batch.pass(hart, this.addresses[id]!, this.values[id]!, snapshot, this.passStart[id]!, i, 1);
+  }
+
+  /** After the run: the member's registers (rewind), counters, pc and hazard state, as a region leaves them. */
+  private settle(batch: LoopBatch, id: number): void {
+    const hart = this.harts[id]!;
+    this.rewind(batch, id);
+    hart.stats.cycles = this.cycles[id]!;
+    hart.pc = batch.block.instructions[this.index[id]!]!.pc;
+    if (this.dirty[id] === 1) {
+      hart.timing.singleAccess(0);
+      batch.block.retire(hart, this.lastIndex[id]!, this.lastCycles[id]!, this.lastLoaded[id]!, 0);
+    }
+  }
+}
+
+/** Loads a pass records at most: one per instruction of the longest body a region takes. */
+const MAX_BATCH_LOADS = 64;
