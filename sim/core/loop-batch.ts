@@ -29,33 +29,36 @@ import type { StoreLog } from './memory-region.js';
 type PassFunction = (h: BlockHost, A: Float64Array, V: Int32Array, S: Int32Array, from: number, to: number, feed: number) => number;
 
 /**
- * May the body run as a batch? Loads through direct accesses and local instructions only, each
- * of fixed latency, no nm.mac4 or nm.mul4 (whose sums make a later stall depend on a wait), at
- * least one load.
+ * May the body run as a batch? Loads and stores through direct accesses (DataAccess) and local
+ * instructions only, each of fixed latency, no nm.mac4 or nm.mul4 (whose sums make a later stall
+ * depend on a wait), at least one load or store.
  */
 function batchable(insns: readonly DecodedInstruction[]): boolean {
-  let loads = 0;
+  let accesses = 0;
   for (const insn of insns) {
     if (insn.multiCycle || insn.loadedMask === SUMS_LOADED) return false;
     if (isLocal(insn)) {
       if (insn.timing !== 'alu') return false;
-    } else if (insn.timing === 'load' && insn.execute.access?.kind === 'load') loads++;
+    } else if ((insn.timing === 'load' || insn.timing === 'store') && insn.execute.access?.kind === insn.timing) accesses++;
     else return false;
   }
-  return loads > 0;
+  return accesses > 0;
 }
 
 export class LoopBatch {
-  /** Per instruction: 1 for a load. */
-  readonly loads: Uint8Array;
+  /** Per instruction: 1 for a load or store. */
+  readonly accesses: Uint8Array;
+  /** Per instruction: 1 for a store, and the bytes of its access. */
+  readonly stores: Uint8Array;
+  readonly sizes: Uint8Array;
   /** Per instruction: its cycles without a wait, once the body's own instructions are before it (its load-use stall + 1). */
   readonly cycles: Int32Array;
-  /** Sums from instruction 0 up to (not including) index i, i = 0..n: cycles, stall cycles, loads. */
+  /** Sums from instruction 0 up to (not including) index i, i = 0..n: cycles, stall cycles, loads and stores. */
   readonly cyclesBefore: Float64Array;
   readonly stallsBefore: Float64Array;
-  readonly loadsBefore: Int32Array;
-  /** The first load at or after index i (n when none is left in the iteration). */
-  readonly nextLoad: Int32Array;
+  readonly accessesBefore: Int32Array;
+  /** The first load or store at or after index i (n when none is left in the iteration). */
+  readonly nextAccess: Int32Array;
   /** Per instruction: what the one before it in the body loaded. */
   readonly previousLoaded: Float64Array;
   /** The registers the body writes: what a pass saves first, to go back to. */
@@ -66,18 +69,23 @@ export class LoopBatch {
   private constructor(readonly block: Block) {
     const insns = block.instructions;
     const n = insns.length;
-    this.loads = new Uint8Array(n);
+    this.accesses = new Uint8Array(n);
+    this.stores = new Uint8Array(n);
+    this.sizes = new Uint8Array(n);
     this.cycles = new Int32Array(n);
     this.cyclesBefore = new Float64Array(n + 1);
     this.stallsBefore = new Float64Array(n + 1);
-    this.loadsBefore = new Int32Array(n + 1);
-    this.nextLoad = new Int32Array(n + 1);
-    this.nextLoad[n] = n;
+    this.accessesBefore = new Int32Array(n + 1);
+    this.nextAccess = new Int32Array(n + 1);
+    this.nextAccess[n] = n;
     this.written = writtenRegisters(insns);
     this.previousLoaded = Float64Array.from(insns, (_, i) => insns[i === 0 ? n - 1 : i - 1]!.loadedMask);
     for (let i = n - 1; i >= 0; i--) {
-      this.loads[i] = isLocal(insns[i]!) ? 0 : 1;
-      this.nextLoad[i] = this.loads[i] === 1 ? i : this.nextLoad[i + 1]!;
+      const access = isLocal(insns[i]!) ? undefined : insns[i]!.execute.access;
+      this.accesses[i] = access === undefined ? 0 : 1;
+      this.stores[i] = access?.kind === 'store' ? 1 : 0;
+      this.sizes[i] = access?.size ?? 0;
+      this.nextAccess[i] = this.accesses[i] === 1 ? i : this.nextAccess[i + 1]!;
     }
   }
 
@@ -111,15 +119,17 @@ export class LoopBatch {
       this.cycles[i] = 1 + stall;
       this.cyclesBefore[i + 1] = this.cyclesBefore[i]! + 1 + stall;
       this.stallsBefore[i + 1] = this.stallsBefore[i]! + stall;
-      this.loadsBefore[i + 1] = this.loadsBefore[i]! + this.loads[i]!;
+      this.accessesBefore[i + 1] = this.accessesBefore[i]! + this.accesses[i]!;
     }
   }
 
   /**
    * Instructions [from, to) of the body for hart h, without timing: returns `to`, or the index of
-   * a load that is not a direct access (nothing of it done). Each load's address and value go to
-   * A and V from index 0, the registers the body writes (`written`) to S first; with `feed` 1 the
-   * loads take their values from V instead of memory, and S is left alone.
+   * a load or store that is not a direct access, or of a load of bytes a store of the pass wrote
+   * (nothing of it done). Each access's address and value (loaded, or to store) go to A and V from
+   * index 0, the registers the body writes (`written`) to S first. Stores do not write memory: the
+   * replay does, in cluster-time order. With `feed` 1 the loads take their values from V instead of
+   * memory, the stores do nothing, and S is left alone.
    */
   get pass(): PassFunction {
     this.compiled ??= compilePass(this.block);
@@ -149,18 +159,31 @@ function compilePass(block: Block): PassFunction {
   insns.forEach((insn, i) => {
     lines.push(`case ${i}:`, `if (to === ${i}) return ${i};`, `// d${i}: ${insn.def.mnemonic}`);
     const access = insn.execute.access;
-    if (access && !isLocal(insn)) {
+    if (access?.kind === 'load' && !isLocal(insn)) {
       const parts = accessParts(insn, i, access);
       lines.push(
         parts.address,
         'if (feed === 1) v = V[l]; else {',
-        `if (!(m !== undefined && ${parts.direct})) return ${i};`,
+        // A load of bytes this pass stored (not yet in memory: stores are written as they are replayed) stops it too.
+        `if (!(m !== undefined && ${parts.direct}) || (a < se && a + ${access.size} > sb)) return ${i};`,
         `v = ${parts.load};`,
         'A[l] = a; V[l] = v;',
         '}',
         'l++;',
         ...parts.advance,
         `r[${insn.rd}] = v;`,
+      );
+    } else if (access?.kind === 'store') {
+      const parts = accessParts(insn, i, access);
+      lines.push(
+        parts.address,
+        'if (feed === 0) {',
+        `if (!(m !== undefined && ${parts.direct} && a !== m.watched)) return ${i};`,
+        `A[l] = a; V[l] = r[${insn.rs2}];`,
+        `if (a < sb) sb = a; if (a + ${access.size} > se) se = a + ${access.size};`,
+        '}',
+        'l++;',
+        ...parts.advance,
       );
     } else {
       if (!insn.execute.operation) lines.push(`h.pc = d${i}.pc;`);
@@ -169,9 +192,10 @@ function compilePass(block: Block): PassFunction {
     if (writesZero(insn)) lines.push('r[0] = 0;');
   });
   const body = [
-    '// A, V: the address and value of each load; S: the registers written, saved; feed: 1 when the loads take their values from V; l: the next load.',
+    '// A, V: the address and value of each load and store; S: the registers written, saved; feed: 1 when the loads take their values from V',
+    '// (and the stores, already written, do nothing); l: the next load or store; sb, se: the bytes the pass stored, from sb up to se.',
     'const r = h.regs, m = h.directMemory;',
-    'let a = 0, v = 0, g, l = 0;',
+    'let a = 0, v = 0, g, l = 0, sb = Infinity, se = 0;',
     `if (feed === 0) { ${writtenRegisters(insns).map((reg) => `S[${reg}] = r[${reg}];`).join(' ')} }`,
     'switch (from) {',
     ...lines,
@@ -190,7 +214,9 @@ export type BatchEnd =
   /** The first core in time is a member at a load that is not a direct access: the region must run it. */
   | 'blocked'
   /** A core outside the body took its turn and the cluster must act (a peripheral paused it, it halted, it waits for the DMA). */
-  | 'cluster';
+  | 'cluster'
+  /** A member's store rewrote code: the members' passes ran the old, they go on outside the batch. */
+  | 'code';
 
 /** How a core outside the body came out of its turn (LoopBatchRun's `outside`). */
 export type OutsideTurn = 'stop' | 'outside' | 'inside';
@@ -312,7 +338,7 @@ export class LoopBatchRun {
     const lastCycles = this.lastCycles;
     const lastLoaded = this.lastLoaded;
     const dirty = this.dirty;
-    const { cycles: own, cyclesBefore, nextLoad, loadsBefore, previousLoaded, stallsBefore } = batch;
+    const { cycles: own, cyclesBefore, nextAccess, accessesBefore, previousLoaded, stallsBefore, stores } = batch;
     const stop = this.stop;
     const last = this.limit * cores;
     const rankMask = this.rankMask;
@@ -340,18 +366,18 @@ export class LoopBatchRun {
         continue;
       }
       const i = I[x]!;
-      const j = nextLoad[i + 1]!;
-      if (settled[x] !== 2 || j >= passEnd[x]!) {
-        this.load(batch, x);
+      const j = nextAccess[i + 1]!;
+      if (settled[x] !== 2 || j >= passEnd[x]! || stores[i] === 1) {
+        end = this.load(batch, x);
         continue;
       }
       const c = C[x]!;
       const hart = harts[x]!;
-      const wait = hart.arbiter === undefined ? 0 : hart.arbiter.grant(addresses[x]![loadsBefore[i]! - traceBase[x]!]!, c);
+      const wait = hart.arbiter === undefined ? 0 : hart.arbiter.grant(addresses[x]![accessesBefore[i]! - traceBase[x]!]!, c);
       const k = own[i]! + wait;
       const next = c + k + cyclesBefore[j]! - cyclesBefore[i + 1]!;
       if (j !== i + 1 && next - own[j - 1]! >= stop) {
-        this.load(batch, x, wait);
+        end = this.load(batch, x, wait);
         continue;
       }
       const stats = hart.stats;
@@ -394,25 +420,42 @@ export class LoopBatchRun {
     return undefined;
   }
 
-  /** A core outside stored (`stores`): a member whose pass loaded any of those bytes ahead of it runs the pass again from where it is. */
+  /** A core outside stored (`stores`): what a member's store does to the others (seen), for each of its stores. */
   private storesSeen(batch: LoopBatch): void {
     const log = this.stores;
-    const stored = Math.min(log.count, log.addresses.length);
+    if (log.overflowed) {
+      for (let id = 0; id < this.harts.length; id++) if (this.state[id] === MEMBER && this.pending(batch, id) > 0) this.runAgain(batch, id);
+      return;
+    }
+    for (let k = 0; k < log.count; k++) this.seen(batch, log.addresses[k]!, log.sizes[k]!, -1);
+  }
+
+  /** Bytes [address, address + size) were stored: the members but `except` whose passes loaded any of them ahead run them again. */
+  private seen(batch: LoopBatch, address: number, size: number, except: number): void {
     for (let id = 0; id < this.harts.length; id++) {
-      if (this.state[id] !== MEMBER) continue;
+      if (id === except || this.state[id] !== MEMBER) continue;
       const addresses = this.addresses[id]!;
-      const from = batch.loadsBefore[this.index[id]!]! - this.traceBase[id]!;
-      const to = batch.loadsBefore[this.passEnd[id]!]! - this.traceBase[id]!;
-      let seen = log.overflowed && to > from;
-      for (let l = from; l < to && !seen; l++) {
-        const address = addresses[l]!;
-        for (let k = 0; k < stored; k++) if (address < log.addresses[k]! + log.sizes[k]! && log.addresses[k]! < address + 4) seen = true;
-      }
-      if (seen) {
-        this.rewind(batch, id);
-        this.startPass(batch, id, this.index[id]!);
+      const from = batch.accessesBefore[this.index[id]!]! - this.traceBase[id]!;
+      const to = from + this.pending(batch, id);
+      // Every access ahead counts as a load of a word: a store among them only costs a needless rerun.
+      for (let l = from; l < to; l++) {
+        if (addresses[l]! < address + size && address < addresses[l]! + 4) {
+          this.runAgain(batch, id);
+          break;
+        }
       }
     }
+  }
+
+  /** The member's accesses its pass ran ahead of the replay. */
+  private pending(batch: LoopBatch, id: number): number {
+    return batch.accessesBefore[this.passEnd[id]!]! - batch.accessesBefore[this.index[id]!]!;
+  }
+
+  /** The member's pass again from where the replay left it, on memory as it is now. */
+  private runAgain(batch: LoopBatch, id: number): void {
+    this.rewind(batch, id);
+    this.startPass(batch, id, this.index[id]!);
   }
 
   /** Core `id` joins at its pc, with its hazard state as the hart left it, and runs its pass unless it is past the limit. */
@@ -436,7 +479,7 @@ export class LoopBatchRun {
   private startPass(batch: LoopBatch, id: number, from: number): void {
     const hart = this.harts[id]!;
     this.passStart[id] = from;
-    this.traceBase[id] = batch.loadsBefore[from]!;
+    this.traceBase[id] = batch.accessesBefore[from]!;
     this.passEnd[id] = batch.pass(hart, this.addresses[id]!, this.values[id]!, this.snapshots[id]!, from, batch.block.instructions.length, 0);
   }
 
@@ -465,10 +508,10 @@ export class LoopBatchRun {
         this.state[id] = BLOCKED;
         return;
       }
-      if (batch.loads[i] === 1 || c >= this.stop) return;
+      if (batch.accesses[i] === 1 || c >= this.stop) return;
       if (this.settled[id] === 2) {
         // Every instruction up to the next load at once, when none of them reaches the stop.
-        const j = Math.min(batch.nextLoad[i]!, this.passEnd[id]!);
+        const j = Math.min(batch.nextAccess[i]!, this.passEnd[id]!);
         const after = c + batch.cyclesBefore[j]! - batch.cyclesBefore[i]!;
         if (after - batch.cycles[j - 1]! < this.stop) {
           hart.stats.instret += j - i;
@@ -484,46 +527,44 @@ export class LoopBatchRun {
   }
 
   /**
-   * The member at a load, first in time: it issues, waits for its grant, and goes on to its next
-   * load, through the body's own timing once its stalls are (settled), else through advance.
+   * The member at a load or store, first in time: it issues and waits for its grant (a store then
+   * writes memory), and goes on to its next one. Returns 'code' when the store rewrote code.
    */
-  private load(batch: LoopBatch, id: number, granted = -1): void {
+  private load(batch: LoopBatch, id: number, granted = -1): BatchEnd | undefined {
     const hart = this.harts[id]!;
     const i = this.index[id]!;
     const c = this.cycles[id]!;
-    const settled = this.settled[id] === 2;
-    const stall = settled ? batch.cycles[i]! - 1 : hart.timing.loadUseStall(batch.block.instructions[i]!, this.loaded[id]!, this.twoBack[id]!);
-    const address = this.addresses[id]![batch.loadsBefore[i]! - this.traceBase[id]!]!;
+    const stall = this.stall(batch, id, batch.block.instructions[i]!);
+    const trace = batch.accessesBefore[i]! - this.traceBase[id]!;
+    const address = this.addresses[id]![trace]!;
     // The wait, unless the caller asked for the grant already.
     const wait = granted >= 0 ? granted : hart.arbiter === undefined ? 0 : hart.arbiter.grant(address, c);
-    const k = 1 + stall + wait;
-    const stats = hart.stats;
-    stats.instret++;
-    if (k !== 1) {
-      stats.memoryWait += wait;
-      if (settled) stats.loadUseStalls += stall;
-    }
-    if (settled) {
-      // The local instructions up to the next load at once, unless the iteration ends first or one reaches the stop.
-      const j = batch.nextLoad[i + 1]!;
-      if (j < this.passEnd[id]!) {
-        const next = c + k + batch.cyclesBefore[j]! - batch.cyclesBefore[i + 1]!;
-        if (j === i + 1) {
-          this.retired(id, i, k, batch.previousLoaded[i]!, next);
-          return;
-        }
-        if (next - batch.cycles[j - 1]! < this.stop) {
-          stats.instret += j - i - 1;
-          stats.loadUseStalls += batch.stallsBefore[j]! - batch.stallsBefore[i + 1]!;
-          this.retired(id, j - 1, batch.cycles[j - 1]!, batch.previousLoaded[j - 1]!, next);
-          return;
-        }
-      }
-      this.retired(id, i, k, batch.previousLoaded[i]!, c + k);
-    } else {
-      this.step(batch, id, batch.block.instructions[i]!, k, c + k);
+    if (wait !== 0) hart.stats.memoryWait += wait;
+    hart.stats.instret++;
+    this.step(batch, id, batch.block.instructions[i]!, 1 + stall + wait, c + 1 + stall + wait);
+    if (batch.stores[i] === 1 && this.write(batch, id, address, this.values[id]![trace]!, batch.sizes[i]!)) {
+      // It stops after the store, as a region's member does; after the body's last instruction, through the loop's end rule.
+      if (i + 1 === batch.block.instructions.length) this.leave(batch, id);
+      return 'code';
     }
     this.advance(batch, id);
+    return undefined;
+  }
+
+  /**
+   * A member's store, in its turn: the bytes go to memory, and the other members whose passes
+   * loaded any of them ahead run them again from where they are. Returns whether it rewrote code
+   * (the members' passes ran the old).
+   */
+  private write(batch: LoopBatch, id: number, address: number, value: number, size: number): boolean {
+    const region = this.harts[id]!.directMemory!.find(address, size)!;
+    const offset = address - region.base;
+    if (size === 4) region.view.setInt32(offset, value, true);
+    else if (size === 2) region.view.setInt16(offset, value, true);
+    else region.view.setInt8(offset, value);
+    region.invalidate(offset, size);
+    this.seen(batch, address, size, id);
+    return !batch.block.epoch.current;
   }
 
   /** The load-use stall of instruction `insn` of the member, counted in its statistics. */

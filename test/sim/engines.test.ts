@@ -570,6 +570,65 @@ const LOOP_BATCH = `
   add a0, s1, s4
 `;
 
+/**
+ * Cores in one hot hardware-loop body with stores (a LoopBatch, whose stores reach memory as the
+ * replay reaches them): each core stores to words of its own, to a byte of a word that it and the
+ * core before it load later, and to a word all of them load and store; core 1 loads in its sixth
+ * iteration the word it has just stored (its pass stops there); core 0 rewrites, with the same
+ * word, an instruction of the loop core 7 (of 8) spins in meanwhile (each store drops the decoded code).
+ */
+const LOOP_BATCH_STORES = `
+  csrr s11, mhartid
+  li t5, PERIPHERALS_BASE
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
+  li t0, 7
+  bne s11, t0, 5f
+  li t1, 600
+6:
+patch:
+  addi s6, s6, 1
+  addi t1, t1, -1
+  bnez t1, 6b
+  j 3f
+5:
+  li a0, PULP_L1_BASE + 0x1000
+  slli t0, s11, 4
+  add a0, a0, t0
+  li a1, PULP_L1_BASE + 0x1800
+  li a4, PULP_L1_BASE + 0x2000
+  slli t0, s11, 8
+  add a4, a4, t0
+  addi a5, a4, 0xf0
+  addi a6, a4, 0x80
+  li t0, 1
+  bne s11, t0, 1f
+  addi a5, a4, 5 * 4
+1:
+  bnez s11, 2f
+  la a6, patch
+2:
+  lw s9, 0(a6)
+  li t0, 3
+  mul t0, s11, t0
+  addi t0, t0, 60
+  addi s1, s11, 11
+  cv.setup 0, t0, 3f
+  cv.lw t1, (a0), 4
+  add s1, s1, t1
+  lw t2, 0(a1)
+  xor s2, s2, t2
+  cv.sw s1, (a4), 4
+  lw t3, 0(a5)
+  add s3, s3, t3
+  add t4, s2, s1
+  sw t4, 0(a1)
+  sb s1, 3(a0)
+  sw s9, 0(a6)
+3:
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
+  add a0, s1, s2
+`;
+
 /** Every core in one hot hardware-loop body; core CORES - 1 walks off the end of L1 while the others go on. */
 const REGION_FAULT = `
   csrr s11, mhartid
@@ -807,6 +866,13 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     expect(reference.cores[0]!.hart.regs[24]).not.toBe(0); // s8: the DMA's last word
   });
 
+  it('cores in a hot body with stores run as a batch: a word all of them load and store, a load of a word just stored, code rewritten', () => {
+    const { reference, fast } = compare(LOOP_BATCH_STORES);
+    expect(fast.use.batchRuns, 'the body ran as a batch').toBeGreaterThan(0);
+    expect(exits(reference)).toEqual(Array(cores).fill('exit'));
+    expect(reference.cores.some((c) => c.waits.tcdmContention > 0)).toBe(true);
+  });
+
   it('a fault in a hot hardware-loop body that the other cores run on: same message, and the same state of the core that faulted', () => {
     // The other cores stop between turns, where the reference, one instruction per decision, need not be: only the faulting core is compared.
     const elf = clusterElf(REGION_FAULT, cores);
@@ -829,6 +895,7 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     ['DMA competing for the banks', DMA_CONTENTION, DMA_CONTENTION_DATA],
     ['hardware-loop regions', LOOP_REGIONS, LOOP_REGIONS_DATA],
     ['hardware-loop batches', LOOP_BATCH, LOOP_REGIONS_DATA],
+    ['hardware-loop batches with stores', LOOP_BATCH_STORES, ''],
   ])('cycle limits in the middle of the run: %s', (_, body, data) => {
     const elf = clusterElf(body, cores, data);
     const total = runCluster(elf, cores).cores.reduce((max, c) => Math.max(max, c.hart.stats.cycles), 0);
@@ -845,6 +912,7 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     ['DMA competing for the banks', DMA_CONTENTION, DMA_CONTENTION_DATA],
     ['hardware-loop regions', LOOP_REGIONS, LOOP_REGIONS_DATA],
     ['hardware-loop batches', LOOP_BATCH, LOOP_REGIONS_DATA],
+    ['hardware-loop batches with stores', LOOP_BATCH_STORES, ''],
   ])('stopped at many cycle limits and resumed, the fast engine ends as the reference runs uninterrupted: %s', (_, body, data) => {
     const elf = clusterElf(body, cores, data);
     const total = runCluster(elf, cores).cores.reduce((max, c) => Math.max(max, c.hart.stats.cycles), 0);
