@@ -243,6 +243,9 @@ export class LoopBatchRun {
   readonly passEnd: Int32Array;
   /** Per member: the loads of the body before its pass's start (the trace's first load is that one). */
   readonly traceBase: Int32Array;
+  /** Per member: the lowest and highest address its pass loaded from or stored to. */
+  private readonly lowest: Float64Array;
+  private readonly highest: Float64Array;
   /** Per member: what the next instruction's two predecessors loaded (TimingModel.loadedByPrevious, loadedTwoBack), while it matters. */
   readonly loaded: Float64Array;
   readonly twoBack: Float64Array;
@@ -285,6 +288,8 @@ export class LoopBatchRun {
     this.cycles = new Float64Array(n);
     this.keys = new Float64Array(n);
     this.traceBase = new Int32Array(n);
+    this.lowest = new Float64Array(n);
+    this.highest = new Float64Array(n);
     this.state = new Uint8Array(n);
     this.index = new Int32Array(n);
     this.passStart = new Int32Array(n);
@@ -433,7 +438,7 @@ export class LoopBatchRun {
   /** Bytes [address, address + size) were stored: the members but `except` whose passes loaded any of them ahead run them again. */
   private seen(batch: LoopBatch, address: number, size: number, except: number): void {
     for (let id = 0; id < this.harts.length; id++) {
-      if (id === except || this.state[id] !== MEMBER) continue;
+      if (id === except || this.state[id] !== MEMBER || address + size <= this.lowest[id]! || address >= this.highest[id]! + 4) continue;
       const addresses = this.addresses[id]!;
       const from = batch.accessesBefore[this.index[id]!]! - this.traceBase[id]!;
       const to = from + this.pending(batch, id);
@@ -480,7 +485,18 @@ export class LoopBatchRun {
     const hart = this.harts[id]!;
     this.passStart[id] = from;
     this.traceBase[id] = batch.accessesBefore[from]!;
-    this.passEnd[id] = batch.pass(hart, this.addresses[id]!, this.values[id]!, this.snapshots[id]!, from, batch.block.instructions.length, 0);
+    const end = batch.pass(hart, this.addresses[id]!, this.values[id]!, this.snapshots[id]!, from, batch.block.instructions.length, 0);
+    this.passEnd[id] = end;
+    // The span of the addresses, which a store must reach to matter to the pass (seen).
+    const addresses = this.addresses[id]!;
+    let low = Number.POSITIVE_INFINITY;
+    let high = Number.NEGATIVE_INFINITY;
+    for (let l = batch.accessesBefore[end]! - batch.accessesBefore[from]! - 1; l >= 0; l--) {
+      if (addresses[l]! < low) low = addresses[l]!;
+      if (addresses[l]! > high) high = addresses[l]!;
+    }
+    this.lowest[id] = low;
+    this.highest[id] = high;
   }
 
   /**
