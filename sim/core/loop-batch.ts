@@ -1,28 +1,30 @@
 /**
- * A hardware-loop body that every running cluster core is inside, run functional-first: each core
- * runs a whole iteration of the body at once (a pass: generated code with its registers, no timing),
- * which records the address of each load, and the body's timing is then replayed for all cores
- * together, load by load in cluster-time order, through the TCDM arbitration.
+ * A hardware-loop body that several cluster cores are inside, run functional-first: each core runs
+ * a whole iteration at once (a pass: generated code on its registers, without timing), which
+ * records the address and value of each load and store, and the cores' accesses are then replayed
+ * together in cluster-time order through the TCDM arbitration (docs/iss.md, Loop batches).
  *
- * Why: in a LoopRegion the cores take turns of one load and the few local instructions after it,
- * each turn a scheduling decision, a suspension and a resumption around the instructions' semantics
- * and timing calls. A body whose loads alone touch shared state, and whose timing is fixed but for
- * their waits, can be split into what the cores compute, independent of time, and when they load,
- * a short loop over numbers.
+ * Why: in a LoopRegion the cores take turns of one load or store and the few local instructions
+ * after it, each turn a scheduling decision, a suspension and a resumption around the
+ * instructions' semantics and timing calls. A body whose accesses alone touch shared state, and
+ * whose timing is fixed but for their waits, splits into what the cores compute, which does not
+ * depend on time, and when they reach memory, a short loop over numbers.
  *
- * When it is exact: the body has no store (so no core can change what another loads while the
- * batch runs), its loads reach L1 or L2 directly (a pass stops before any other access, which the
- * region then runs), every instruction's cycles are 1 plus its load-use stall (fixed by the body
- * once two instructions have run: no nm.mac4 in it) plus a load's wait, and no other core runs
- * while it does (a core leaving the body ends the batch). The replay orders the loads as the
- * scheduler would (earliest issue cycle, then round-robin order from cycle mod N) and stops the
- * cores where a region would have (before a load at or past the limit, before any instruction at
- * or past the stop). A core's pass is then run again from the iteration's start up to where the
- * replay left it, its loads fed from the values recorded (LoopBatchRun.settle).
+ * Why it is exact: every instruction costs 1 cycle plus a load-use stall that the body fixes once
+ * two of its instructions have run (no multi-cycle instruction, no nm.mac4) plus an access's wait.
+ * The replay orders the accesses as the scheduler would (earliest issue cycle, then round-robin
+ * order from cycle mod N), writes a store when it reaches it, and stops the cores where a region
+ * would have (before an access at or past the limit, before any instruction at or past the stop).
+ * Cores outside the body take their turns inside the replay, as in a region. What a pass ran ahead
+ * of the replay is checked: a store (another member's, or an outside core's) to bytes it loaded
+ * ahead makes it run again from where the replay is, a load of bytes it stored itself, or an access
+ * that is not direct, stops it (the region runs that one), and a store that rewrites code ends the
+ * batch. When the batch ends, each core's pass is run again from the iteration's start up to where
+ * the replay left it, its loads fed from the values recorded (LoopBatchRun.rewind).
  */
 import type { Cycles } from '../../isa/types.js';
 import { SUMS_LOADED, type DecodedInstruction } from '../../isa/definition.js';
-import { accessParts, isBlockBranch, isLocal, semanticCall, writesZero, type Block, type BlockHost } from './block.js';
+import { accessParts, isBlockBranch, isLocal, MAX_BLOCK_LENGTH, semanticCall, writesZero, type Block, type BlockHost } from './block.js';
 import { idStall } from './timing.js';
 import type { StoreLog } from './memory-region.js';
 
@@ -114,8 +116,7 @@ export class LoopBatch {
     const insns = this.block.instructions;
     const n = insns.length;
     for (let i = 0; i < n; i++) {
-      const previous = insns[i === 0 ? n - 1 : i - 1]!.loadedMask;
-      const stall = idStall(host.timing.config, insns[i]!, previous, 0);
+      const stall = idStall(host.timing.config, insns[i]!, this.previousLoaded[i]!, 0);
       this.cycles[i] = 1 + stall;
       this.cyclesBefore[i + 1] = this.cyclesBefore[i]! + 1 + stall;
       this.stallsBefore[i + 1] = this.stallsBefore[i]! + stall;
@@ -249,7 +250,7 @@ export class LoopBatchRun {
   readonly index: Int32Array;
   readonly passStart: Int32Array;
   readonly passEnd: Int32Array;
-  /** Per member: the loads of the body before its pass's start (the trace's first load is that one). */
+  /** Per member: the body's loads and stores before its pass's start (the trace's first entry is the next one). */
   readonly traceBase: Int32Array;
   /** Per member: the lowest and highest address its pass loaded from or stored to. */
   private readonly lowest: Float64Array;
@@ -264,11 +265,11 @@ export class LoopBatchRun {
   readonly lastCycles: Float64Array;
   readonly lastLoaded: Float64Array;
   readonly dirty: Uint8Array;
-  /** Per member: its registers when its pass began, and the address and value of each of the pass's loads. */
+  /** Per member: the registers the body writes as they were when its pass began, and the address and value of each of the pass's loads and stores. */
   private readonly snapshots: Int32Array[];
   private readonly addresses: Float64Array[];
   private readonly values: Int32Array[];
-  /** Loads issue only before this cycle (the DMA's next completion, the cycle limit). */
+  /** Loads and stores issue only before this cycle (the DMA's next completion, the cycle limit). */
   limit: Cycles = 0;
   /** No instruction issues at or past this cycle (the run's cycle limit). */
   stop: Cycles = 0;
@@ -310,8 +311,8 @@ export class LoopBatchRun {
     this.lastLoaded = new Float64Array(n);
     this.dirty = new Uint8Array(n);
     this.snapshots = harts.map((h) => new Int32Array(h.regs.length));
-    this.addresses = harts.map(() => new Float64Array(MAX_BATCH_LOADS));
-    this.values = harts.map(() => new Int32Array(MAX_BATCH_LOADS));
+    this.addresses = harts.map(() => new Float64Array(MAX_BLOCK_LENGTH));
+    this.values = harts.map(() => new Int32Array(MAX_BLOCK_LENGTH));
   }
 
   /**
@@ -381,7 +382,7 @@ export class LoopBatchRun {
       const i = I[x]!;
       const j = nextAccess[i + 1]!;
       if (settled[x] !== 2 || j >= passEnd[x]! || stores[i] === 1) {
-        end = this.load(batch, x);
+        end = this.access(batch, x);
         continue;
       }
       const c = C[x]!;
@@ -390,7 +391,7 @@ export class LoopBatchRun {
       const k = own[i]! + wait;
       const next = c + k + cyclesBefore[j]! - cyclesBefore[i + 1]!;
       if (j !== i + 1 && next - own[j - 1]! >= stop) {
-        end = this.load(batch, x, wait);
+        end = this.access(batch, x, wait);
         continue;
       }
       const stats = hart.stats;
@@ -508,7 +509,7 @@ export class LoopBatchRun {
   }
 
   /**
-   * The member's local instructions from its next one up to a load (it waits there), through the
+   * The member's local instructions from its next one up to a load or store (it waits there), through the
    * back edge into the next pass, or out of the body (it is OUTSIDE then); never one at or past the
    * stop, nor past where its pass stopped (it is BLOCKED there).
    */
@@ -554,7 +555,7 @@ export class LoopBatchRun {
    * The member at a load or store, first in time: it issues and waits for its grant (a store then
    * writes memory), and goes on to its next one. Returns 'code' when the store rewrote code.
    */
-  private load(batch: LoopBatch, id: number, granted = -1): BatchEnd | undefined {
+  private access(batch: LoopBatch, id: number, granted = -1): BatchEnd | undefined {
     const hart = this.harts[id]!;
     const i = this.index[id]!;
     const c = this.cycles[id]!;
@@ -678,5 +679,3 @@ export class LoopBatchRun {
   }
 }
 
-/** Loads a pass records at most: one per instruction of the longest body a region takes. */
-const MAX_BATCH_LOADS = 64;

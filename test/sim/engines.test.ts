@@ -449,6 +449,15 @@ const DMA = `
   mv a0, s1
 `;
 
+/** Core 0 queues a DMA transfer of 512 bytes of `table` (in L2) to L1 + 0x6000 (t5: the peripherals). */
+const TABLE_TO_L1 = `  la t0, table
+  sw t0, PERIPHERAL_DMA_SRC_OFFSET(t5)
+  li t1, PULP_L1_BASE + 0x6000
+  sw t1, PERIPHERAL_DMA_DST_OFFSET(t5)
+  li t2, 512
+  sw t2, PERIPHERAL_DMA_LENGTH_OFFSET(t5)
+  sw zero, PERIPHERAL_DMA_START_OFFSET(t5)`;
+
 /**
  * Every core in one hot hardware-loop body (LoopRegion), a different number of times, so that they
  * leave it one by one and take their turns outside while the others go on inside: loads whose
@@ -460,13 +469,7 @@ const LOOP_REGIONS = `
   csrr s11, mhartid
   li t5, PERIPHERALS_BASE
   bnez s11, 1f
-  la t0, table
-  sw t0, PERIPHERAL_DMA_SRC_OFFSET(t5)
-  li t1, PULP_L1_BASE + 0x6000
-  sw t1, PERIPHERAL_DMA_DST_OFFSET(t5)
-  li t2, 512
-  sw t2, PERIPHERAL_DMA_LENGTH_OFFSET(t5)
-  sw zero, PERIPHERAL_DMA_START_OFFSET(t5)
+${TABLE_TO_L1}
 1:
   lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
   li a0, PULP_L1_BASE + 0x1000
@@ -526,13 +529,7 @@ const LOOP_BATCH = `
   addi t2, t2, 7
   addi t3, t3, -1
   bnez t3, 4b
-  la t0, table
-  sw t0, PERIPHERAL_DMA_SRC_OFFSET(t5)
-  li t1, PULP_L1_BASE + 0x6000
-  sw t1, PERIPHERAL_DMA_DST_OFFSET(t5)
-  li t2, 512
-  sw t2, PERIPHERAL_DMA_LENGTH_OFFSET(t5)
-  sw zero, PERIPHERAL_DMA_START_OFFSET(t5)
+${TABLE_TO_L1}
 1:
   lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
   li a0, PULP_L1_BASE + 0x1000
