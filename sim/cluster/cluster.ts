@@ -31,7 +31,8 @@ import { PagedMemory } from './paged-memory.js';
 import { SystemMemory } from './system-memory.js';
 import { Clint } from '../../isa/platform/clint.js';
 import { LoopRegion, LoopRegionRun } from '../core/loop-region.js';
-import { LoopBatch, LoopBatchRun, type OutsideTurn } from '../core/loop-batch.js';
+import { LoopBatch } from '../core/loop-batch.js';
+import { LoopBatchRun, type OutsideTurn } from '../core/loop-batch-run.js';
 import { StoreLog } from '../core/memory-region.js';
 import type { Block } from '../core/block.js';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { benchCaseProgram } from '../../../sw/kernels/bench/measure.js';
 import { layerElf, runLayerProgram } from '../../../sw/kernels/layers/run.js';
 import { LoopRegion } from '../../../sim/core/loop-region.js';
-import { LoopBatchRun } from '../../../sim/core/loop-batch.js';
+import { LoopBatchRun } from '../../../sim/core/loop-batch-run.js';
 
 /** Runs `simulate`, counting the calls of hardware-loop regions (LoopRegion.run) and batches (LoopBatchRun.run). */
 function countingLoopEngines<T>(simulate: () => T): { value: T; regions: number; batches: number } {

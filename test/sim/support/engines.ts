@@ -10,7 +10,7 @@ import { assemblerEquates } from '../../../isa/platform/symbols.js';
 import type { PortStats } from '../../../sim/cluster/core-port.js';
 import { Block } from '../../../sim/core/block.js';
 import { LoopRegion } from '../../../sim/core/loop-region.js';
-import { LoopBatchRun } from '../../../sim/core/loop-batch.js';
+import { LoopBatchRun } from '../../../sim/core/loop-batch-run.js';
 import type { HaltReason } from '../../../sim/core/environment.js';
 import { IssError } from '../../../sim/core/errors.js';
 import { Hart, type RunStop } from '../../../sim/core/hart.js';
