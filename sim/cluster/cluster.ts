@@ -309,7 +309,7 @@ export class Cluster implements PortHost {
     const body = cores[lead]!.hart.loopBody();
     if (body === undefined) return false;
     // Cores in a body that allows it run as a batch, unless the first in time must run a load the batch cannot.
-    const batch = LoopBatch.of(body);
+    const batch = LoopBatch.of(body, cores[lead]!.hart.timing.config);
     if (batch?.hot() && body.epoch.current) {
       const [inside, others] = this.membersIn(body);
       if ((inside & (inside - 1)) !== 0) {
@@ -371,11 +371,16 @@ export class Cluster implements PortHost {
     const hart = core.hart;
     const run = this.regionRun!;
     hart.runAhead(limit, run.stop);
-    // A peripheral paused it, it halted or it waits for the DMA: the cluster acts on it (runInLoopRegion).
-    if (hart.stopAt === 0 || hart.halted !== undefined || core.holdUntil > hart.stats.cycles) return false;
+    if (this.mustAct(core)) return false;
     run.cycles[id] = this.running(core) ? hart.stats.cycles : Number.POSITIVE_INFINITY;
     this.joinRegion(id);
     return run.members.includes(1);
+  }
+
+  /** After a core's turn inside a region's or a batch's call: a peripheral paused it, it halted or it waits for the DMA, and the cluster must act on it. */
+  private mustAct(core: CoreState): boolean {
+    const hart = core.hart;
+    return hart.stopAt === 0 || hart.halted !== undefined || core.holdUntil > hart.stats.cycles;
   }
 
   /** The core runs, at an instruction of `body`, in compiled code, the body fitting its hardware loops. */
@@ -409,7 +414,7 @@ export class Cluster implements PortHost {
     } finally {
       for (const region of this.memory.regions) region.stores = undefined;
     }
-    if (hart.stopAt === 0 || hart.halted !== undefined || core.holdUntil > hart.stats.cycles || !this.running(core)) return 'stop';
+    if (this.mustAct(core) || !this.running(core)) return 'stop';
     return this.runsIn(core, this.batchBody!) ? 'inside' : 'outside';
   }
 

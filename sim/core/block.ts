@@ -34,7 +34,7 @@
 import { hex } from '../../isa/bits.js';
 import { SUMS_LOADED, type DataAccess, type DecodedInstruction } from '../../isa/definition.js';
 import { formatInstruction } from '../../isa/disassembler.js';
-import type { Addr, Cycles, HwLoopRegs } from '../../isa/types.js';
+import type { AccessSize, Addr, Cycles, HwLoopRegs, Word } from '../../isa/types.js';
 import { createHash } from 'node:crypto';
 import { compileFactory, type GeneratedCode, type GeneratedFactory } from '../../util/generated-code.js';
 import type { CoreStats, TimingModel, TimingProbe } from './timing.js';
@@ -105,6 +105,8 @@ export interface DirectMemory {
   find(addr: Addr, size: number): DirectRegion | undefined;
   /** The word whose stores are reported: a store to it is left to the memory's `write`. */
   readonly watched: number;
+  /** The store of a direct access made later (a loop batch's, as its replay reaches it). */
+  write(addr: Addr, size: AccessSize, value: Word): void;
 }
 
 /** A region of a DirectMemory: RAM behind a DataView. */

@@ -3,7 +3,7 @@
  * passes recorded, in cluster-time order through the TCDM arbitration, the cores outside the body
  * taking their turns in between (docs/iss.md, Loop batches).
  */
-import type { Cycles } from '../../isa/types.js';
+import type { AccessSize, Cycles } from '../../isa/types.js';
 import type { DecodedInstruction } from '../../isa/definition.js';
 import { MAX_BLOCK_LENGTH, type BlockHost } from './block.js';
 import type { LoopBatch } from './loop-batch.js';
@@ -122,7 +122,6 @@ export class LoopBatchRun {
     const cores = harts.length;
     const C = this.cycles;
     const S = this.state;
-    batch.timeWith(harts[0]!);
     this.members = 0;
     for (let id = 0; id < cores; id++) {
       S[id] = 0;
@@ -328,7 +327,7 @@ export class LoopBatchRun {
         this.state[id] = BLOCKED;
         return;
       }
-      if (batch.accesses[i] === 1 || c >= this.stop) return;
+      if (batch.nextAccess[i] === i || c >= this.stop) return;
       if (this.settled[id] === 2) {
         // Every instruction up to the next load at once, when none of them reaches the stop.
         const j = Math.min(batch.nextAccess[i]!, this.passEnd[id]!);
@@ -362,7 +361,7 @@ export class LoopBatchRun {
     if (wait !== 0) hart.stats.memoryWait += wait;
     hart.stats.instret++;
     this.step(batch, id, batch.block.instructions[i]!, 1 + stall + wait, c + 1 + stall + wait);
-    if (batch.stores[i] === 1 && this.write(batch, id, address, this.values[id]![trace]!, batch.sizes[i]!)) {
+    if (batch.stores[i] === 1 && this.write(batch, id, address, this.values[id]![trace]!, batch.sizes[i] as AccessSize)) {
       // It stops after the store, as a region's member does; after the body's last instruction, through the loop's end rule.
       if (i + 1 === batch.block.instructions.length) this.leave(batch, id);
       return 'code';
@@ -376,13 +375,8 @@ export class LoopBatchRun {
    * loaded any of them ahead run them again from where they are. Returns whether it rewrote code
    * (the members' passes ran the old).
    */
-  private write(batch: LoopBatch, id: number, address: number, value: number, size: number): boolean {
-    const region = this.harts[id]!.directMemory!.find(address, size)!;
-    const offset = address - region.base;
-    if (size === 4) region.view.setInt32(offset, value, true);
-    else if (size === 2) region.view.setInt16(offset, value, true);
-    else region.view.setInt8(offset, value);
-    region.invalidate(offset, size);
+  private write(batch: LoopBatch, id: number, address: number, value: number, size: AccessSize): boolean {
+    this.harts[id]!.directMemory!.write(address, size, value);
     this.seen(batch, address, size, id);
     return !batch.block.epoch.current;
   }

@@ -25,7 +25,7 @@
  */
 import { SUMS_LOADED, type DecodedInstruction } from '../../isa/definition.js';
 import { accessParts, isBlockBranch, isLocal, semanticCall, writesZero, type Block, type BlockHost } from './block.js';
-import { idStall } from './timing.js';
+import { idStall, type TimingConfig } from './timing.js';
 
 type PassFunction = (h: BlockHost, A: Float64Array, V: Int32Array, S: Int32Array, from: number, to: number, feed: number) => number;
 
@@ -47,8 +47,6 @@ function batchable(insns: readonly DecodedInstruction[]): boolean {
 }
 
 export class LoopBatch {
-  /** Per instruction: 1 for a load or store. */
-  readonly accesses: Uint8Array;
   /** Per instruction: 1 for a store, and the bytes of its access. */
   readonly stores: Uint8Array;
   readonly sizes: Uint8Array;
@@ -67,10 +65,12 @@ export class LoopBatch {
   private compiled: PassFunction | undefined;
   private meetings = 0;
 
-  private constructor(readonly block: Block) {
+  private constructor(
+    readonly block: Block,
+    config: TimingConfig,
+  ) {
     const insns = block.instructions;
     const n = insns.length;
-    this.accesses = new Uint8Array(n);
     this.stores = new Uint8Array(n);
     this.sizes = new Uint8Array(n);
     this.cycles = new Int32Array(n);
@@ -83,22 +83,30 @@ export class LoopBatch {
     this.previousLoaded = Float64Array.from(insns, (_, i) => insns[i === 0 ? n - 1 : i - 1]!.loadedMask);
     for (let i = n - 1; i >= 0; i--) {
       const access = isLocal(insns[i]!) ? undefined : insns[i]!.execute.access;
-      this.accesses[i] = access === undefined ? 0 : 1;
       this.stores[i] = access?.kind === 'store' ? 1 : 0;
       this.sizes[i] = access?.size ?? 0;
-      this.nextAccess[i] = this.accesses[i] === 1 ? i : this.nextAccess[i + 1]!;
+      this.nextAccess[i] = access === undefined ? this.nextAccess[i + 1]! : i;
+    }
+    for (let i = 0; i < n; i++) {
+      const stall = idStall(config, insns[i]!, this.previousLoaded[i]!, 0);
+      this.cycles[i] = 1 + stall;
+      this.cyclesBefore[i + 1] = this.cyclesBefore[i]! + 1 + stall;
+      this.stallsBefore[i + 1] = this.stallsBefore[i]! + stall;
+      this.accessesBefore[i + 1] = this.accessesBefore[i]! + (this.nextAccess[i] === i ? 1 : 0);
     }
   }
 
   /**
    * The batch of a block that is a whole hardware-loop body, when its instructions allow one
    * (batchable): from MIN_BATCH_LENGTH instructions up to MAX_BLOCK_LENGTH (the pass is
-   * straight-line code, quick to compile, unlike a region); undefined for others.
+   * straight-line code, quick to compile, unlike a region); undefined for others. Its static cycles
+   * are those of `config`, the timing of the cores that run it (a block belongs to one memory, so
+   * to one cluster).
    */
-  static of(block: Block): LoopBatch | undefined {
+  static of(block: Block, config: TimingConfig): LoopBatch | undefined {
     let batch = batches.get(block);
     if (batch === undefined && !batches.has(block)) {
-      batch = !block.transfers && block.instructions.length >= MIN_BATCH_LENGTH && !block.instructions.some(isBlockBranch) && batchable(block.instructions) ? new LoopBatch(block) : undefined;
+      batch = !block.transfers && block.instructions.length >= MIN_BATCH_LENGTH && !block.instructions.some(isBlockBranch) && batchable(block.instructions) ? new LoopBatch(block, config) : undefined;
       batches.set(block, batch);
     }
     return batch;
@@ -107,20 +115,6 @@ export class LoopBatch {
   /** Cores met here: whether they should run as a batch, compiled or met often enough to be worth compiling (as LoopRegion.hot). */
   hot(): boolean {
     return this.compiled !== undefined || ++this.meetings >= BATCH_COMPILE_AFTER;
-  }
-
-  /** The static cycles, computed with the timing configuration of the harts that run it (all the cluster's share one). */
-  timeWith(host: BlockHost): void {
-    if (this.cyclesBefore[this.block.instructions.length] !== 0) return;
-    const insns = this.block.instructions;
-    const n = insns.length;
-    for (let i = 0; i < n; i++) {
-      const stall = idStall(host.timing.config, insns[i]!, this.previousLoaded[i]!, 0);
-      this.cycles[i] = 1 + stall;
-      this.cyclesBefore[i + 1] = this.cyclesBefore[i]! + 1 + stall;
-      this.stallsBefore[i + 1] = this.stallsBefore[i]! + stall;
-      this.accessesBefore[i + 1] = this.accessesBefore[i]! + this.accesses[i]!;
-    }
   }
 
   /**
