@@ -142,7 +142,7 @@ export class Cluster implements PortHost {
     }
     this.system = new SystemMemory(this.memory, this.l3);
     this.dma = new Dma(this.system, config);
-    this.tcdm = new Tcdm(config.l1Base, config.l1Banks, this.dma);
+    this.tcdm = new Tcdm(config.l1Base, config.l1Size, config.l1Banks, this.dma);
     const stackSize = options.stackSize ?? CORE_STACK_BYTES;
     this.runsAhead = options.runAhead ?? true;
     this.onBarrierRelease = options.onBarrierRelease;
@@ -313,7 +313,7 @@ export class Cluster implements PortHost {
     if (batch?.hot() && body.epoch.current) {
       const [inside, others] = this.membersIn(body);
       if ((inside & (inside - 1)) !== 0) {
-        const replay = (this.batchRun ??= new LoopBatchRun(this.harts, (id, limit) => this.batchTurn(id, limit), this.storeLog));
+        const replay = (this.batchRun ??= new LoopBatchRun(this.harts, (id, limit) => this.batchTurn(id, limit), this.storeLog, this.tcdm));
         this.batchBody = body;
         replay.limit = Math.min(this.dma.nextEvent, maxCycles);
         replay.stop = maxCycles;

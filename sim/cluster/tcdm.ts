@@ -17,6 +17,7 @@
  * such reservations wait in a set of their own until the window reaches them.
  */
 import type { Addr, Cycles } from '../../isa/types.js';
+import type { BankedMemory } from '../core/loop-batch-window.js';
 
 /** Reservations per bank reach at most two per core (an access and its second transaction) ahead. */
 const WINDOW = 64;
@@ -31,7 +32,7 @@ export interface BankOccupant {
   occupies(bank: number, cycle: Cycles): boolean;
 }
 
-export class Tcdm {
+export class Tcdm implements BankedMemory {
   /** The issue cycle of the latest request per bank: bit i of the masks is cycle windowStart + i. */
   private readonly windowStart: Float64Array;
   private readonly low: Int32Array;
@@ -45,11 +46,16 @@ export class Tcdm {
   /** Of the wait of the last access (or second transaction) granted, the cycles the DMA held its bank. */
   lastDmaWait = 0;
 
+  /** The end of L1, the memory the banks hold. */
+  readonly l1End: Addr;
+
   constructor(
     readonly l1Base: Addr,
+    l1Size: number,
     readonly banks: number,
     private readonly occupant?: BankOccupant,
   ) {
+    this.l1End = l1Base + l1Size;
     this.windowStart = new Float64Array(banks);
     this.low = new Int32Array(banks);
     this.high = new Int32Array(banks);
@@ -118,8 +124,32 @@ export class Tcdm {
     if (far.size === 0) this.far[bank] = undefined;
   }
 
+  /**
+   * The reservations of `cycles` cycles from `from` on (no request asks for an earlier one any
+   * more): bit b of taken[k] set when bank b is reserved in cycle from + k. False when some bank has
+   * a reservation past its 64-bit window, which the caller then leaves to access.
+   */
+  reservedFrom(from: Cycles, cycles: number, taken: Int32Array): boolean {
+    for (let bank = 0; bank < this.banks; bank++) {
+      const shift = from - this.windowStart[bank]!;
+      if (this.far[bank] !== undefined || shift < 0) return false;
+      if (shift >= WINDOW) continue;
+      for (let offset = shift; offset < WINDOW && offset - shift < cycles; offset++) {
+        const word = offset < 32 ? this.low[bank]! : this.high[bank]!;
+        if ((word & (1 << (offset & 31))) !== 0) taken[offset - shift] = taken[offset - shift]! | (1 << bank);
+      }
+    }
+    return true;
+  }
+
+  /** The DMA may take a bank in some cycle from `from` up to `to`. */
+  dmaBusy(from: Cycles, to: Cycles): boolean {
+    const occupant = this.occupant;
+    return occupant !== undefined && occupant.busyFrom < to && from < occupant.busyUntil;
+  }
+
   /** The DMA takes the bank in `cycle`. */
-  private dmaTakes(bank: number, cycle: Cycles): boolean {
+  dmaTakes(bank: number, cycle: Cycles): boolean {
     const occupant = this.occupant;
     return occupant !== undefined && cycle >= occupant.busyFrom && cycle < occupant.busyUntil && occupant.occupies(bank, cycle);
   }

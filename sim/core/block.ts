@@ -287,6 +287,14 @@ export class Block {
     return false;
   }
 
+  /** Iterations of this body the hardware loop runs from the current one on, this one included (as loopsBack decides them). */
+  iterationsLeft(hwloop: HwLoopRegs): number {
+    for (let l = 0; l < 2; l++) {
+      if (hwloop.count[l] !== 0 && hwloop.end[l] === this.end) return hwloop.start[l] === this.start ? hwloop.count[l]! : 1;
+    }
+    return 1;
+  }
+
   /**
    * Called by the generated code after instruction `index` retired with mcycle at `cycles`, the
    * instruction itself having taken `last` cycles after one that loaded `previousLoaded`, with

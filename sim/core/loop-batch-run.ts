@@ -7,6 +7,7 @@ import type { AccessSize, Cycles } from '../../isa/types.js';
 import type { DecodedInstruction } from '../../isa/definition.js';
 import { MAX_BLOCK_LENGTH, type BlockHost } from './block.js';
 import type { LoopBatch } from './loop-batch.js';
+import { BatchWindows, type BankedMemory } from './loop-batch-window.js';
 import type { StoreLog } from './memory-region.js';
 
 /** Why LoopBatchRun.run returned. */
@@ -25,9 +26,9 @@ export type BatchEnd =
 /** How a core outside the body came out of its turn (LoopBatchRun's `outside`). */
 export type OutsideTurn = 'stop' | 'outside' | 'inside';
 
-const MEMBER = 1;
-const BLOCKED = 2;
-const OUTSIDE = 3;
+export const MEMBER = 1;
+export const BLOCKED = 2;
+export const OUTSIDE = 3;
 
 /** The cores of a batch (one entry per cluster core) and the replay. */
 export class LoopBatchRun {
@@ -61,8 +62,8 @@ export class LoopBatchRun {
   readonly lastLoaded: Float64Array;
   readonly dirty: Uint8Array;
   /** Per member: the registers the body writes as they were when its pass began, and the address and value of each of the pass's loads and stores. */
-  private readonly snapshots: Int32Array[];
-  private readonly addresses: Float64Array[];
+  readonly snapshots: Int32Array[];
+  readonly addresses: Float64Array[];
   private readonly values: Int32Array[];
   /** Loads and stores issue only before this cycle (the DMA's next completion, the cycle limit). */
   limit: Cycles = 0;
@@ -75,6 +76,8 @@ export class LoopBatchRun {
 
   /** N - 1 when the core count N is a power of two, else -1. */
   private readonly rankMask: number;
+  /** The windows of bodies without stores, when the cores' L1 is banked. */
+  private readonly windows: BatchWindows | undefined;
 
   constructor(
     readonly harts: readonly BlockHost[],
@@ -86,8 +89,10 @@ export class LoopBatchRun {
     readonly outside: (id: number, limit: Cycles) => OutsideTurn,
     /** The stores of the last outside turn. */
     readonly stores: StoreLog,
+    banked?: BankedMemory,
   ) {
     const n = harts.length;
+    this.windows = banked === undefined ? undefined : new BatchWindows(banked, n, harts[0]!.regs.length);
     this.rankMask = (n & (n - 1)) === 0 ? n - 1 : -1;
     this.cycles = new Float64Array(n);
     this.keys = new Float64Array(n);
@@ -146,7 +151,10 @@ export class LoopBatchRun {
     const stop = this.stop;
     const last = this.limit * cores;
     let end: BatchEnd | undefined;
+    const windows = this.windows;
+    let untilWindow = windows === undefined ? Number.POSITIVE_INFINITY : 0;
     while (end === undefined) {
+      if (--untilWindow < 0) untilWindow = windows!.run(this, batch);
       let x = 0;
       let first = keys[0]!;
       for (let id = 1; id < cores; id++) {
@@ -272,7 +280,7 @@ export class LoopBatchRun {
   }
 
   /** The member's pass from instruction `from` to the body's end, its registers kept to go back to. */
-  private startPass(batch: LoopBatch, id: number, from: number): void {
+  startPass(batch: LoopBatch, id: number, from: number): void {
     const hart = this.harts[id]!;
     this.passStart[id] = from;
     this.traceBase[id] = batch.accessesBefore[from]!;
@@ -395,7 +403,7 @@ export class LoopBatchRun {
   }
 
   /** The member's instruction `index` retired in `k` cycles after one that loaded `previousLoaded`, its next one issuing at `next`. */
-  private retired(id: number, index: number, k: Cycles, previousLoaded: number, next: Cycles): void {
+  retired(id: number, index: number, k: Cycles, previousLoaded: number, next: Cycles): void {
     this.lastIndex[id] = index;
     this.lastCycles[id] = k;
     this.lastLoaded[id] = previousLoaded;

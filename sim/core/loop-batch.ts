@@ -62,6 +62,8 @@ export class LoopBatch {
   readonly previousLoaded: Float64Array;
   /** The registers the body writes: what a pass saves first, to go back to. */
   readonly written: readonly number[];
+  /** No store in the body: the replay may run it in windows (sim/core/loop-batch-window.ts). */
+  readonly loadsOnly: boolean;
   private compiled: PassFunction | undefined;
   private meetings = 0;
 
@@ -80,6 +82,7 @@ export class LoopBatch {
     this.nextAccess = new Int32Array(n + 1);
     this.nextAccess[n] = n;
     this.written = writtenRegisters(insns);
+    this.loadsOnly = !insns.some((insn) => insn.execute.access?.kind === 'store');
     this.previousLoaded = Float64Array.from(insns, (_, i) => insns[i === 0 ? n - 1 : i - 1]!.loadedMask);
     for (let i = n - 1; i >= 0; i--) {
       const access = isLocal(insns[i]!) ? undefined : insns[i]!.execute.access;

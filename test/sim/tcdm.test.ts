@@ -4,6 +4,7 @@ import { Random } from '../../util/random.js';
 import { PULP_L1 } from '../../isa/platform/memory-map.js';
 
 const L1 = PULP_L1.base;
+const L1_SIZE = PULP_L1.size;
 
 /**
  * The obvious model: every bank's set of reserved cycles, searched one cycle at a time, skipping
@@ -42,7 +43,7 @@ function testOccupant(bank: number, from: number, until: number): BankOccupant &
 
 describe('TCDM bank arbitration', () => {
   it('serves one access per bank and cycle, in request order', () => {
-    const tcdm = new Tcdm(L1, 16);
+    const tcdm = new Tcdm(L1, L1_SIZE, 16);
     expect([0, 0, 0].map(() => tcdm.access(L1, 10))).toEqual([0, 1, 2]);
     expect(tcdm.access(L1 + 4, 10)).toBe(0);
     // The bank is busy until cycle 12: a request in cycle 11 waits for 13.
@@ -51,7 +52,7 @@ describe('TCDM bank arbitration', () => {
   });
 
   it('lets an earlier request use a bank before a later transaction reserved in it', () => {
-    const tcdm = new Tcdm(L1, 16);
+    const tcdm = new Tcdm(L1, L1_SIZE, 16);
     expect(tcdm.access(L1, 5)).toBe(0);
     expect(tcdm.accessLater(L1 + 4, 6)).toBe(0); // bank 1, cycle 6
     expect(tcdm.access(L1 + 4, 5)).toBe(0); // bank 1 is free in cycle 5
@@ -59,7 +60,7 @@ describe('TCDM bank arbitration', () => {
   });
 
   it('keeps reservations 64 cycles ahead in its window, and further ones apart', () => {
-    const tcdm = new Tcdm(L1, 16);
+    const tcdm = new Tcdm(L1, L1_SIZE, 16);
     const reference = new ReferenceBanks(16);
     for (const [cycle, count] of [[100, 25], [101, 5], [140, 20], [170, 1], [300, 3]] as const) {
       for (let i = 0; i < count; i++) {
@@ -75,7 +76,7 @@ describe('TCDM bank arbitration', () => {
   it('gives the DMA its banks first, and counts the cycles it took apart', () => {
     // Bank 0 is the DMA's in cycles 10..19, every bank in cycles 12 and 15 and 18.
     const occupant = testOccupant(0, 10, 20);
-    const tcdm = new Tcdm(L1, 16, occupant);
+    const tcdm = new Tcdm(L1, L1_SIZE, 16, occupant);
     expect(tcdm.access(L1, 9)).toBe(0);
     expect(tcdm.access(L1, 10)).toBe(10); // cycle 20
     expect(tcdm.lastDmaWait).toBe(10);
@@ -91,7 +92,7 @@ describe('TCDM bank arbitration', () => {
     const random = new Random(100 + banks);
     // A transfer that keeps bank 3 for 300 cycles: waits beyond the 64-cycle window.
     const occupant = testOccupant(3, 50, 350);
-    const tcdm = new Tcdm(L1, banks, occupant);
+    const tcdm = new Tcdm(L1, L1_SIZE, banks, occupant);
     const reference = new ReferenceBanks(banks, occupant.takes);
     const nextIssue = Array.from({ length: 8 }, () => random.below(4));
     let longestWait = 0;
@@ -116,7 +117,7 @@ describe('TCDM bank arbitration', () => {
 
   it.each([16, 12])('grants what the obvious model grants, %i banks, 16 cores of random traffic', (banks) => {
     const random = new Random(banks);
-    const tcdm = new Tcdm(L1, banks);
+    const tcdm = new Tcdm(L1, L1_SIZE, banks);
     const reference = new ReferenceBanks(banks);
     // As in the cluster: a core issues its next access after the last one was granted, and the
     // cores' issue cycles are visited in order.
