@@ -107,6 +107,8 @@ export interface DirectMemory {
   readonly watched: number;
   /** The store of a direct access made later (a loop batch's, as its replay reaches it). */
   write(addr: Addr, size: AccessSize, value: Word): void;
+  /** What is there now: a loop batch's window keeps it, to put it back if the window fails. */
+  read(addr: Addr, size: AccessSize, signed: boolean): Word;
 }
 
 /** A region of a DirectMemory: RAM behind a DataView. */

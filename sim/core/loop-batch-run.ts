@@ -27,8 +27,8 @@ export type BatchEnd =
 export type OutsideTurn = 'stop' | 'outside' | 'inside';
 
 export const MEMBER = 1;
-export const BLOCKED = 2;
-export const OUTSIDE = 3;
+const BLOCKED = 2;
+const OUTSIDE = 3;
 
 /** The cores of a batch (one entry per cluster core) and the replay. */
 export class LoopBatchRun {
@@ -48,9 +48,9 @@ export class LoopBatchRun {
   readonly passEnd: Int32Array;
   /** Per member: the body's loads and stores before its pass's start (the trace's first entry is the next one). */
   readonly traceBase: Int32Array;
-  /** Per member: the lowest and highest address its pass loaded from or stored to. */
-  private readonly lowest: Float64Array;
-  private readonly highest: Float64Array;
+  /** Per member: the lowest and highest address its pass loaded from. */
+  readonly lowest: Float64Array;
+  readonly highest: Float64Array;
   /** Per member: what the next instruction's two predecessors loaded (TimingModel.loadedByPrevious, loadedTwoBack), while it matters. */
   readonly loaded: Float64Array;
   readonly twoBack: Float64Array;
@@ -64,7 +64,7 @@ export class LoopBatchRun {
   /** Per member: the registers the body writes as they were when its pass began, and the address and value of each of the pass's loads and stores. */
   readonly snapshots: Int32Array[];
   readonly addresses: Float64Array[];
-  private readonly values: Int32Array[];
+  readonly values: Int32Array[];
   /** Loads and stores issue only before this cycle (the DMA's next completion, the cycle limit). */
   limit: Cycles = 0;
   /** No instruction issues at or past this cycle (the run's cycle limit). */
@@ -239,11 +239,12 @@ export class LoopBatchRun {
     for (let id = 0; id < this.harts.length; id++) {
       if (id === except || this.state[id] !== MEMBER || address + size <= this.lowest[id]! || address >= this.highest[id]! + 4) continue;
       const addresses = this.addresses[id]!;
-      const from = batch.accessesBefore[this.index[id]!]! - this.traceBase[id]!;
+      const base = this.traceBase[id]!;
+      const from = batch.accessesBefore[this.index[id]!]! - base;
       const to = from + this.pending(batch, id);
-      // Every access ahead counts as a load of a word: a store among them only costs a needless rerun.
+      // Every load ahead counts as a load of a word.
       for (let l = from; l < to; l++) {
-        if (addresses[l]! < address + size && address < addresses[l]! + 4) {
+        if (batch.loads[base + l] === 1 && addresses[l]! < address + size && address < addresses[l]! + 4) {
           this.runAgain(batch, id);
           break;
         }
@@ -286,11 +287,13 @@ export class LoopBatchRun {
     this.traceBase[id] = batch.accessesBefore[from]!;
     const end = batch.pass(hart, this.addresses[id]!, this.values[id]!, this.snapshots[id]!, from, batch.block.instructions.length, 0);
     this.passEnd[id] = end;
-    // The span of the addresses, which a store must reach to matter to the pass (seen).
+    // The span of the addresses loaded, which a store must reach to matter to the pass (seen).
     const addresses = this.addresses[id]!;
+    const base = this.traceBase[id]!;
     let low = Number.POSITIVE_INFINITY;
     let high = Number.NEGATIVE_INFINITY;
-    for (let l = batch.accessesBefore[end]! - batch.accessesBefore[from]! - 1; l >= 0; l--) {
+    for (let l = batch.accessesBefore[end]! - base - 1; l >= 0; l--) {
+      if (batch.loads[base + l] === 0) continue;
       if (addresses[l]! < low) low = addresses[l]!;
       if (addresses[l]! > high) high = addresses[l]!;
     }

@@ -1,7 +1,7 @@
 /**
  * Windows of a LoopBatch's replay (sim/core/loop-batch-run.ts): a span of cycles in which the
- * members of a body without stores run one after the other, each to the window's end, instead of
- * access by access in cluster-time order (docs/iss.md, Loop batches).
+ * members run one after the other, each to the window's end, instead of access by access in
+ * cluster-time order (docs/iss.md, Loop batches).
  *
  * Why: the order only decides something when two cores ask for one bank in one cycle, and in a
  * dense kernel they rarely do once they are under way: on CIFAR's dense ResNet18, 70% of the
@@ -10,15 +10,18 @@
  * Why it is exact: if, on the timelines the members have without any wait, no two accesses ask for
  * one bank in one cycle, and no earlier reservation or DMA transfer holds the bank either, then the
  * replay grants each access at once (by induction over its order: every earlier grant is in its own
- * bank and cycle), so those timelines are the members' own. A body without stores writes no memory,
- * and no core outside the body runs before the window's end, so the passes a member runs in the
- * window read what they would in the replay. The window ends before any member could leave the body
- * or reach the run's limits. When two accesses meet (or an access goes to L2, or a pass stops), the
- * members go back to where the window began and the replay goes access by access for a while.
+ * bank and cycle), so those timelines are the members' own. No core outside the body runs before
+ * the window's end, and a member's stores are written as its walk reaches them, so its own later
+ * passes see them as in the replay; the window holds only if no member stored to bytes another
+ * loaded (in the window, or ahead of it) or stored, so that what the passes read and what memory
+ * holds after do not depend on the order of the cores. The window ends before any member could
+ * leave the body or reach the run's limits. When two accesses meet (or an access goes to L2, or a
+ * pass stops, or a store rewrites code), memory and the members go back to where the window began
+ * and the replay goes access by access for a while.
  */
-import type { Addr, Cycles } from '../../isa/types.js';
+import type { AccessSize, Addr, Cycles, Word } from '../../isa/types.js';
 import type { LoopBatch } from './loop-batch.js';
-import { BLOCKED, MEMBER, OUTSIDE, type LoopBatchRun } from './loop-batch-run.js';
+import { MEMBER, type LoopBatchRun } from './loop-batch-run.js';
 
 /** The cluster's banked L1 as a window sees it (sim/cluster/tcdm.ts). */
 export interface BankedMemory {
@@ -41,10 +44,15 @@ export interface BankedMemory {
 const WINDOW_CYCLES = 256;
 /** A shorter window is not worth its start. */
 const MIN_WINDOW_CYCLES = 16;
-/** Accesses the replay runs one by one when the members cannot start a window (one of them not settled, a core outside about to run). */
+/** Stores one window writes at most: one per cycle per core. */
+const MAX_STORES_PER_CORE = WINDOW_CYCLES;
+/** Accesses the replay runs one by one when the members cannot start a window (a core outside the body, or one that has just come in, about to run). */
 const NOT_READY = 32;
-/** Accesses run one by one after a window in which two accesses met; doubled after each such window in a row, up to the last. */
-const FIRST_BACKOFF = 64;
+/**
+ * Accesses run one by one after a window in which two accesses met; doubled after each such window
+ * in a row with the same cores in the body, up to the last.
+ */
+export const FIRST_BACKOFF = 64;
 const LAST_BACKOFF = 8192;
 
 export class BatchWindows {
@@ -52,6 +60,8 @@ export class BatchWindows {
   private readonly taken = new Int32Array(WINDOW_CYCLES);
   private readonly bankMask: number;
   private backoff = FIRST_BACKOFF;
+  /** The cores in the body (a bit each) when a window last failed: once they change, the backoff starts over. */
+  private failedWith = 0;
   /** Per core, while a window runs: whether it walked, and whether it ran a pass (its state to restore if the window fails). */
   private readonly walked: Uint8Array;
   private readonly ranPass: Uint8Array;
@@ -59,6 +69,16 @@ export class BatchWindows {
   private readonly passStart: Int32Array;
   private readonly counts: Uint32Array;
   private readonly saved: Int32Array[];
+  /** Per core: the lowest and highest address it loaded from (its passes in the window, all of them) and stored to (in the window). */
+  private readonly loadLow: Float64Array;
+  private readonly loadHigh: Float64Array;
+  private readonly storeLow: Float64Array;
+  private readonly storeHigh: Float64Array;
+  /** The window's stores, in order: address, bytes, and what memory held before (to put back if the window fails). */
+  private readonly undoAddresses: Float64Array;
+  private readonly undoSizes: Uint8Array;
+  private readonly undoValues: Int32Array;
+  private undoCount = 0;
   /** Per core, where the walk left it: its cycle, next instruction, instructions and stall cycles, and last instruction. */
   private readonly cycle: Float64Array;
   private readonly next: Int32Array;
@@ -82,6 +102,13 @@ export class BatchWindows {
     this.retired = new Float64Array(cores);
     this.stalls = new Float64Array(cores);
     this.last = new Int32Array(cores);
+    this.loadLow = new Float64Array(cores);
+    this.loadHigh = new Float64Array(cores);
+    this.storeLow = new Float64Array(cores);
+    this.storeHigh = new Float64Array(cores);
+    this.undoAddresses = new Float64Array(cores * MAX_STORES_PER_CORE);
+    this.undoSizes = new Uint8Array(cores * MAX_STORES_PER_CORE);
+    this.undoValues = new Int32Array(cores * MAX_STORES_PER_CORE);
   }
 
   /**
@@ -89,25 +116,27 @@ export class BatchWindows {
    * the replay runs one by one before the next try (0: try again now).
    */
   run(replay: LoopBatchRun, batch: LoopBatch): number {
-    if (!batch.loadsOnly || this.banked.banks > 32) return Number.POSITIVE_INFINITY;
+    if (this.banked.banks > 32) return Number.POSITIVE_INFINITY;
     const n = batch.block.instructions.length;
     const iteration = batch.cyclesBefore[n]!;
     const cores = replay.harts.length;
     const C = replay.cycles;
     let from = Number.POSITIVE_INFINITY;
+    let members = 0;
     let to = Math.min(replay.limit, replay.stop - iteration);
     for (let id = 0; id < cores; id++) {
       const state = replay.state[id];
-      if (state === MEMBER) {
-        if (replay.settled[id] !== 2) return NOT_READY;
+      // A member whose stalls are not yet the body's own (it has just come in) is left to the
+      // replay, like a core outside: the window ends before its cycle.
+      if (state === MEMBER) members |= 1 << id;
+      if (state === MEMBER && replay.settled[id] === 2) {
         from = Math.min(from, C[id]!);
         // Waits only delay a member: it cannot end its last iteration before this, and the window
         // leaves it an iteration's margin (it may run up to one past the window's end).
         const i = replay.index[id]!;
         const leaves = C[id]! + iteration - batch.cyclesBefore[i]! + (batch.block.iterationsLeft(replay.harts[id]!.hwloop) - 1) * iteration;
         to = Math.min(to, leaves - iteration);
-      } else if (state === BLOCKED) return NOT_READY;
-      else if (state === OUTSIDE) to = Math.min(to, C[id]!);
+      } else if (state !== 0) to = Math.min(to, C[id]!);
     }
     to = Math.min(to, from + WINDOW_CYCLES);
     if (!(to - from >= MIN_WINDOW_CYCLES)) return NOT_READY;
@@ -117,13 +146,22 @@ export class BatchWindows {
     const dma = this.banked.dmaBusy(from, to);
     let met = false;
     this.walked.fill(0);
+    this.undoCount = 0;
     for (let id = 0; id < cores && !met; id++) {
+      this.loadLow[id] = replay.lowest[id]!;
+      this.loadHigh[id] = replay.highest[id]!;
+      this.storeLow[id] = Number.POSITIVE_INFINITY;
+      this.storeHigh[id] = Number.NEGATIVE_INFINITY;
       if (replay.state[id] !== MEMBER || C[id]! >= to) continue;
       this.walked[id] = 1;
       met = !this.walk(replay, batch, id, from, to, dma);
     }
+    if (!met && this.undoCount > 0) met = this.storesMet(replay);
     if (met) {
+      this.undo(replay);
       for (let id = 0; id < cores; id++) if (this.walked[id] === 1) this.restore(replay, batch, id);
+      if (members !== this.failedWith) this.backoff = FIRST_BACKOFF;
+      this.failedWith = members;
       const backoff = this.backoff;
       this.backoff = Math.min(2 * backoff, LAST_BACKOFF);
       return backoff;
@@ -134,12 +172,12 @@ export class BatchWindows {
   }
 
   /**
-   * Member `id` from its next access up to its first one at or past cycle `to`, without waits:
-   * false when an access meets another in its bank and cycle (or the DMA there), goes outside L1,
-   * or its pass stopped before it.
+   * Member `id` from its next access up to its first one at or past cycle `to`, without waits,
+   * writing its stores: false when an access meets another in its bank and cycle (or the DMA
+   * there), goes outside L1, its pass stopped before it, or a store rewrote code.
    */
   private walk(replay: LoopBatchRun, batch: LoopBatch, id: number, from: Cycles, to: Cycles, dma: boolean): boolean {
-    const { cycles: own, cyclesBefore, stallsBefore, nextAccess, accessesBefore, sizes } = batch;
+    const { cycles: own, cyclesBefore, stallsBefore, nextAccess, accessesBefore, sizes, stores } = batch;
     const n = batch.block.instructions.length;
     const hart = replay.harts[id]!;
     const taken = this.taken;
@@ -163,6 +201,8 @@ export class BatchWindows {
         addresses = replay.addresses[id]!;
         base = replay.traceBase[id]!;
         end = replay.passEnd[id]!;
+        if (replay.lowest[id]! < this.loadLow[id]!) this.loadLow[id] = replay.lowest[id]!;
+        if (replay.highest[id]! > this.loadHigh[id]!) this.loadHigh[id] = replay.highest[id]!;
         continue;
       }
       if (i === end) return false;
@@ -177,14 +217,17 @@ export class BatchWindows {
         continue;
       }
       if (c >= to) break;
-      const a = addresses[accessesBefore[i]! - base]!;
-      if (a < l1Base || a + sizes[i]! > l1End) return false;
+      const trace = accessesBefore[i]! - base;
+      const a = addresses[trace]!;
+      const size = sizes[i]! as AccessSize;
+      if (a < l1Base || a + size > l1End) return false;
       const word = (a - l1Base) >>> 2;
       const bank = mask >= 0 ? word & mask : word % this.banked.banks;
       const bit = 1 << bank;
       const slot = c - from;
       if ((taken[slot]! & bit) !== 0 || (dma && this.banked.dmaTakes(bank, c))) return false;
       taken[slot] = taken[slot]! | bit;
+      if (stores[i] === 1 && !this.store(replay, batch, id, a, size, replay.values[id]![trace]!)) return false;
       c += own[i]!;
       retired++;
       stalls += own[i]! - 1;
@@ -197,6 +240,41 @@ export class BatchWindows {
     this.stalls[id] = stalls;
     this.last[id] = last;
     return true;
+  }
+
+  /** Member `id`'s store, written now and kept to put back: false when it rewrote code (the members' passes ran the old). */
+  private store(replay: LoopBatchRun, batch: LoopBatch, id: number, address: Addr, size: AccessSize, value: Word): boolean {
+    const memory = replay.harts[id]!.directMemory!;
+    const k = this.undoCount++;
+    this.undoAddresses[k] = address;
+    this.undoSizes[k] = size;
+    this.undoValues[k] = memory.read(address, size, false);
+    memory.write(address, size, value);
+    if (address < this.storeLow[id]!) this.storeLow[id] = address;
+    if (address + size > this.storeHigh[id]!) this.storeHigh[id] = address + size;
+    return batch.block.epoch.current;
+  }
+
+  /** Whether a member stored to bytes another loaded, in the window or ahead of it, or stored (the order of the cores would matter). */
+  private storesMet(replay: LoopBatchRun): boolean {
+    const cores = replay.harts.length;
+    for (let a = 0; a < cores; a++) {
+      if (this.storeHigh[a]! <= this.storeLow[a]!) continue;
+      for (let b = 0; b < cores; b++) {
+        if (b === a || replay.state[b] !== MEMBER) continue;
+        // Loads are counted as words (as LoopBatchRun.seen does); the store span ends past its last byte.
+        if (this.storeLow[a]! < this.loadHigh[b]! + 4 && this.loadLow[b]! < this.storeHigh[a]!) return true;
+        if (this.storeLow[a]! < this.storeHigh[b]! && this.storeLow[b]! < this.storeHigh[a]!) return true;
+      }
+    }
+    return false;
+  }
+
+  /** The window's stores taken back, the last first (the cores share one memory). */
+  private undo(replay: LoopBatchRun): void {
+    const memory = replay.harts[0]!.directMemory!;
+    for (let k = this.undoCount - 1; k >= 0; k--) memory.write(this.undoAddresses[k]!, this.undoSizes[k]! as AccessSize, this.undoValues[k]!);
+    this.undoCount = 0;
   }
 
   /** Before member `id` runs a pass of its own in the window: what restore needs to go back. */

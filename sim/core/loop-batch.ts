@@ -58,12 +58,12 @@ export class LoopBatch {
   readonly accessesBefore: Int32Array;
   /** The first load or store at or after index i (n when none is left in the iteration). */
   readonly nextAccess: Int32Array;
+  /** Per load or store of the body, in order: 1 for a load. */
+  readonly loads: Uint8Array;
   /** Per instruction: what the one before it in the body loaded. */
   readonly previousLoaded: Float64Array;
   /** The registers the body writes: what a pass saves first, to go back to. */
   readonly written: readonly number[];
-  /** No store in the body: the replay may run it in windows (sim/core/loop-batch-window.ts). */
-  readonly loadsOnly: boolean;
   private compiled: PassFunction | undefined;
   private meetings = 0;
 
@@ -82,7 +82,6 @@ export class LoopBatch {
     this.nextAccess = new Int32Array(n + 1);
     this.nextAccess[n] = n;
     this.written = writtenRegisters(insns);
-    this.loadsOnly = !insns.some((insn) => insn.execute.access?.kind === 'store');
     this.previousLoaded = Float64Array.from(insns, (_, i) => insns[i === 0 ? n - 1 : i - 1]!.loadedMask);
     for (let i = n - 1; i >= 0; i--) {
       const access = isLocal(insns[i]!) ? undefined : insns[i]!.execute.access;
@@ -97,6 +96,8 @@ export class LoopBatch {
       this.stallsBefore[i + 1] = this.stallsBefore[i]! + stall;
       this.accessesBefore[i + 1] = this.accessesBefore[i]! + (this.nextAccess[i] === i ? 1 : 0);
     }
+    this.loads = new Uint8Array(this.accessesBefore[n]!);
+    for (let i = 0; i < n; i++) if (this.nextAccess[i] === i && this.stores[i] === 0) this.loads[this.accessesBefore[i]!] = 1;
   }
 
   /**
@@ -109,7 +110,9 @@ export class LoopBatch {
   static of(block: Block, config: TimingConfig): LoopBatch | undefined {
     let batch = batches.get(block);
     if (batch === undefined && !batches.has(block)) {
-      batch = !block.transfers && block.instructions.length >= MIN_BATCH_LENGTH && !block.instructions.some(isBlockBranch) && batchable(block.instructions) ? new LoopBatch(block, config) : undefined;
+      const insns = block.instructions;
+      const long = insns.length >= MIN_BATCH_LENGTH || !insns.some((insn) => insn.execute.access?.kind === 'store');
+      batch = !block.transfers && long && !insns.some(isBlockBranch) && batchable(insns) ? new LoopBatch(block, config) : undefined;
       batches.set(block, batch);
     }
     return batch;

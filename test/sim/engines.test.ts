@@ -626,6 +626,99 @@ patch:
   add a0, s1, s2
 `;
 
+/**
+ * Cores in hot hardware-loop bodies long enough for the batch's windows (sim/core/loop-batch-window.ts),
+ * each a different number of times: first loads and a store in two banks of their own, which cores
+ * c and c + 4 share (they meet until they drift apart), and a DMA transfer of 4 KiB (from L2, past the
+ * table) taking banks meanwhile; then, on the data the DMA brought, a body that each core runs 8
+ * times fewer than the one before it, in which core 2 stores to the words that core 3 loads in the
+ * same iteration (no window can hold while both run it); then a body of loads that core 7 runs on
+ * L2 (no window can hold while it is there).
+ */
+const LOOP_WINDOWS = `
+  csrr s11, mhartid
+  li t5, PERIPHERALS_BASE
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
+  bnez s11, 1f
+  la t0, table
+  sw t0, PERIPHERAL_DMA_SRC_OFFSET(t5)
+  li t1, PULP_L1_BASE + 0x6000
+  sw t1, PERIPHERAL_DMA_DST_OFFSET(t5)
+  li t2, 4096
+  sw t2, PERIPHERAL_DMA_LENGTH_OFFSET(t5)
+  sw zero, PERIPHERAL_DMA_START_OFFSET(t5)
+1:
+  andi t0, s11, 3
+  slli t0, t0, 3
+  srli t1, s11, 2
+  slli t1, t1, 10
+  add t0, t0, t1
+  li a0, PULP_L1_BASE + 0x1000
+  add a0, a0, t0
+  li a4, PULP_L1_BASE + 0x8000
+  add a4, a4, t0
+  li t0, 7
+  mul t0, s11, t0
+  addi t0, t0, 120
+  cv.setup 0, t0, 2f
+  cv.lw t1, (a0), 64
+  add s1, s1, t1
+  lw t2, 4(a0)
+  xor s2, s2, t2
+  slli t3, t1, 3
+  add s3, s3, t3
+  sw s1, 0(a4)
+  sub s4, s4, s2
+2:
+  bnez s11, 5f
+  lw zero, PERIPHERAL_DMA_WAIT_OFFSET(t5)
+5:
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
+  li a0, PULP_L1_BASE + 0x6000
+  slli t0, s11, 6
+  add a0, a0, t0
+  addi a4, a0, 0x40 + 8
+  li t0, 2
+  beq s11, t0, 3f
+  li a4, PULP_L1_BASE + 0xb000
+  slli t0, s11, 9
+  add a4, a4, t0
+3:
+  slli t0, s11, 3
+  li t1, 100
+  sub t0, t1, t0
+  cv.setup 0, t0, 4f
+  cv.lw t1, (a0), 4
+  add s5, s5, t1
+  lw t2, 4(a0)
+  xor s6, s6, t2
+  add t3, s5, s6
+  cv.sw t3, (a4), 4
+  addi s7, s7, 1
+  xor s8, s8, t3
+4:
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
+  li a0, PULP_L1_BASE + 0x6000
+  li t0, 7
+  bne s11, t0, 5f
+  la a0, table
+5:
+  li t0, 60
+  cv.setup 0, t0, 6f
+  cv.lw t1, (a0), 4
+  add s9, s9, t1
+  slli t2, t1, 1
+  xor s10, s10, t2
+  lw t3, 0(a0)
+  add s9, s9, t3
+  addi s7, s7, 1
+  sub s10, s10, s9
+6:
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
+  add a0, s1, s5
+  add a0, a0, s9
+`;
+
 /** Every core in one hot hardware-loop body; core CORES - 1 walks off the end of L1 while the others go on. */
 const REGION_FAULT = `
   csrr s11, mhartid
@@ -870,6 +963,15 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     expect(reference.cores.some((c) => c.waits.tcdmContention > 0)).toBe(true);
   });
 
+  it('cores in long hot bodies run through batch windows: accesses meeting in a bank, the DMA taking banks, stores of their own, stores another core loads', () => {
+    const { reference, fast } = compare(LOOP_WINDOWS, LOOP_REGIONS_DATA);
+    expect(fast.use.windows, 'windows held').toBeGreaterThan(3);
+    expect(fast.use.windowsFailed, 'windows failed').toBeGreaterThan(0);
+    expect(exits(reference)).toEqual(Array(cores).fill('exit'));
+    expect(reference.cores.some((c) => c.waits.tcdmContention > 0)).toBe(true);
+    expect(reference.cores.some((c) => c.waits.dmaContention > 0)).toBe(true);
+  });
+
   it('a fault in a hot hardware-loop body that the other cores run on: same message, and the same state of the core that faulted', () => {
     // The other cores stop between turns, where the reference, one instruction per decision, need not be: only the faulting core is compared.
     const elf = clusterElf(REGION_FAULT, cores);
@@ -893,6 +995,7 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     ['hardware-loop regions', LOOP_REGIONS, LOOP_REGIONS_DATA],
     ['hardware-loop batches', LOOP_BATCH, LOOP_REGIONS_DATA],
     ['hardware-loop batches with stores', LOOP_BATCH_STORES, ''],
+    ['hardware-loop batch windows', LOOP_WINDOWS, LOOP_REGIONS_DATA],
   ])('cycle limits in the middle of the run: %s', (_, body, data) => {
     const elf = clusterElf(body, cores, data);
     const total = runCluster(elf, cores).cores.reduce((max, c) => Math.max(max, c.hart.stats.cycles), 0);
@@ -910,6 +1013,7 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     ['hardware-loop regions', LOOP_REGIONS, LOOP_REGIONS_DATA],
     ['hardware-loop batches', LOOP_BATCH, LOOP_REGIONS_DATA],
     ['hardware-loop batches with stores', LOOP_BATCH_STORES, ''],
+    ['hardware-loop batch windows', LOOP_WINDOWS, LOOP_REGIONS_DATA],
   ])('stopped at many cycle limits and resumed, the fast engine ends as the reference runs uninterrupted: %s', (_, body, data) => {
     const elf = clusterElf(body, cores, data);
     const total = runCluster(elf, cores).cores.reduce((max, c) => Math.max(max, c.hart.stats.cycles), 0);
@@ -935,7 +1039,7 @@ describe('the fast paths are taken (otherwise the comparisons above prove nothin
     expect(fast.compiled).toBeGreaterThan(3);
     expect(fast.use.loopBacks).toBeGreaterThan(100);
     expect(reference.compiled).toBe(0);
-    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0, batchRuns: 0 });
+    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0, batchRuns: 0, windows: 0, windowsFailed: 0 });
   });
 
   it('cluster: blocks and run-ahead by default, neither in the reference configuration', () => {
@@ -946,7 +1050,7 @@ describe('the fast paths are taken (otherwise the comparisons above prove nothin
     expect(fast.use.runAheads).toBeGreaterThan(10);
     expect(fast.use.groupSteps, 'cores in lock-step issued together').toBeGreaterThan(10);
     expect(reference.compiled).toBe(0);
-    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0, batchRuns: 0 });
+    expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0, batchRuns: 0, windows: 0, windowsFailed: 0 });
   });
 });
 

@@ -11,7 +11,7 @@ const L1_SIZE = PULP_L1.size;
  * the cycles an occupant (the DMA) takes; `dmaWait` is the share of the last wait it caused.
  */
 class ReferenceBanks {
-  private readonly reserved = new Map<number, Set<number>>();
+  private readonly reservedCycles = new Map<number, Set<number>>();
   dmaWait = 0;
 
   constructor(
@@ -19,10 +19,14 @@ class ReferenceBanks {
     private readonly occupied: (bank: number, cycle: number) => boolean = () => false,
   ) {}
 
+  reserved(bank: number, cycle: number): boolean {
+    return this.reservedCycles.get(bank)?.has(cycle) ?? false;
+  }
+
   grant(addr: number, cycle: number): number {
     const bank = ((addr - L1) >>> 2) % this.banks;
-    const taken = this.reserved.get(bank) ?? new Set<number>();
-    this.reserved.set(bank, taken);
+    const taken = this.reservedCycles.get(bank) ?? new Set<number>();
+    this.reservedCycles.set(bank, taken);
     let grant = cycle;
     this.dmaWait = 0;
     for (;;) {
@@ -113,6 +117,41 @@ describe('TCDM bank arbitration', () => {
       nextIssue[core] = granted + 1 + random.below(3);
     }
     expect(longestWait).toBeGreaterThan(64);
+  });
+
+  it.each([16, 12])('tells its reservations from the cycle of the latest request on, as a batch window asks (%i banks)', (banks) => {
+    const random = new Random(7 + banks);
+    const tcdm = new Tcdm(L1, L1_SIZE, banks);
+    const reference = new ReferenceBanks(banks);
+    const nextIssue = Array.from({ length: 8 }, () => random.below(4));
+    const cycles = 40;
+    let told = 0;
+    let reservedSeen = 0;
+    for (let i = 0; i < 3_000; i++) {
+      const cycle = Math.min(...nextIssue);
+      const core = nextIssue.indexOf(cycle);
+      const addr = L1 + 4 * random.below(random.chance(0.6) ? 3 : banks * 4);
+      nextIssue[core] = cycle + tcdm.access(addr, cycle) + 1 + random.below(3);
+      reference.grant(addr, cycle);
+      const taken = new Int32Array(cycles);
+      if (!tcdm.reservedFrom(cycle, cycles, taken)) continue;
+      told++;
+      for (let k = 0; k < cycles; k++) {
+        for (let bank = 0; bank < banks; bank++) {
+          const reserved = reference.reserved(bank, cycle + k);
+          if (reserved) reservedSeen++;
+          expect((taken[k]! & (1 << bank)) !== 0, `bank ${bank}, cycle ${cycle + k}`).toBe(reserved);
+        }
+      }
+    }
+    expect(told).toBeGreaterThan(2_000);
+    expect(reservedSeen).toBeGreaterThan(10_000);
+  });
+
+  it('tells whether the DMA may take a bank in a span of cycles', () => {
+    const tcdm = new Tcdm(L1, L1_SIZE, 16, testOccupant(0, 10, 20));
+    expect([tcdm.dmaBusy(0, 10), tcdm.dmaBusy(0, 11), tcdm.dmaBusy(19, 30), tcdm.dmaBusy(20, 30)]).toEqual([false, true, true, false]);
+    expect(new Tcdm(L1, L1_SIZE, 16).dmaBusy(0, 1_000)).toBe(false);
   });
 
   it.each([16, 12])('grants what the obvious model grants, %i banks, 16 cores of random traffic', (banks) => {

@@ -11,6 +11,7 @@ import type { PortStats } from '../../../sim/cluster/core-port.js';
 import { Block } from '../../../sim/core/block.js';
 import { LoopRegion } from '../../../sim/core/loop-region.js';
 import { LoopBatchRun } from '../../../sim/core/loop-batch-run.js';
+import { BatchWindows, FIRST_BACKOFF } from '../../../sim/core/loop-batch-window.js';
 import type { HaltReason } from '../../../sim/core/environment.js';
 import { IssError } from '../../../sim/core/errors.js';
 import { Hart, type RunStop } from '../../../sim/core/hart.js';
@@ -74,6 +75,9 @@ export interface FastPathUse {
   regionRuns: number;
   /** Calls of a hardware-loop body's batch, its cores' loads replayed (LoopBatchRun.run). */
   batchRuns: number;
+  /** A batch's windows that held, and that failed (BatchWindows.run). */
+  windows: number;
+  windowsFailed: number;
 }
 
 /**
@@ -82,7 +86,7 @@ export interface FastPathUse {
  * through their instance, so the prototype wrappers see every call.
  */
 function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
-  const use: FastPathUse = { blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0, batchRuns: 0 };
+  const use: FastPathUse = { blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0, batchRuns: 0, windows: 0, windowsFailed: 0 };
   const { loopsBack } = Block.prototype;
   // runBlocks is private to the hart; the wrapper only counts its calls.
   const hart = Hart.prototype as unknown as { runAhead: Hart['runAhead']; runBlocks: (first: Block) => void };
@@ -110,6 +114,14 @@ function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
   LoopBatchRun.prototype.run = function (this: LoopBatchRun, ...args: Parameters<LoopBatchRun['run']>) {
     use.batchRuns++;
     return batchRun.apply(this, args);
+  };
+  const windowRun = BatchWindows.prototype.run;
+  BatchWindows.prototype.run = function (this: BatchWindows, ...args: Parameters<BatchWindows['run']>) {
+    const wait = windowRun.apply(this, args);
+    // 0: the window held; a backoff: it failed (BatchWindows.run).
+    if (wait === 0) use.windows++;
+    else if (wait >= FIRST_BACKOFF && Number.isFinite(wait)) use.windowsFailed++;
+    return wait;
   };
   Object.defineProperty(Block.prototype, 'groupStep', {
     configurable: true,
@@ -139,6 +151,7 @@ function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
     Object.defineProperty(Block.prototype, 'groupStep', groupStep);
     Object.defineProperty(LoopRegion.prototype, 'run', regionRun);
     LoopBatchRun.prototype.run = batchRun;
+    BatchWindows.prototype.run = windowRun;
     for (const [name, descriptor] of counted) Object.defineProperty(Block.prototype, name, descriptor);
   }
 }
@@ -292,7 +305,7 @@ export function compareCluster(elf: Uint8Array, cores: number, maxCycles?: numbe
   const isa = fastOptions.table ? { table: fastOptions.table } : {};
   const reference = runCluster(elf, cores, { ...REFERENCE_CLUSTER, ...isa, ...limit });
   const fast = runCluster(elf, cores, { ...fastOptions, ...limit });
-  expect(reference.use, 'the reference scheduler used a fast path').toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0, batchRuns: 0 });
+  expect(reference.use, 'the reference scheduler used a fast path').toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0, batchRuns: 0, windows: 0, windowsFailed: 0 });
   const comparable = (o: ClusterOutcome) => ({ stop: o.stop, error: o.error, output: o.output, dma: o.dma, cores: o.cores });
   expect(comparable(fast)).toEqual(comparable(reference));
   expectSameMemory(fast.memory, reference.memory);
