@@ -24,11 +24,16 @@ export interface Stream {
   readonly bandwidth: number;
 }
 
-/** The side of the transfer accesses a word of `bank` in the `step`-th cycle of its data phase. */
-export function l1SideTakesBank(side: L1Side, stream: Stream, step: Cycles, l1Base: Addr, banks: number, bank: number): boolean {
+/**
+ * The words the side of the transfer accesses in the `step`-th cycle of its data phase, one range
+ * per row it reaches: word index (from L1's base) and count in out[2k] and out[2k + 1]; returns the
+ * number of ranges. `out` must hold two numbers per row a cycle can reach.
+ */
+function wordRanges(side: L1Side, stream: Stream, step: Cycles, l1Base: Addr, out: Int32Array): number {
   const { length, rows, bandwidth } = stream;
   const from = step * bandwidth;
   const to = Math.min(from + bandwidth, length * rows);
+  let ranges = 0;
   for (let row = Math.floor(from / length); row * length < to; row++) {
     const rowStart = row * length;
     const firstByte = Math.max(from, rowStart) - rowStart;
@@ -37,8 +42,40 @@ export function l1SideTakesBank(side: L1Side, stream: Stream, step: Cycles, l1Ba
     // A word whose first byte in the row came earlier was accessed in an earlier cycle.
     const firstWord = (start >>> 2) + (firstByte !== 0 && (start & 3) !== 0 ? 1 : 0);
     const lastWord = (start + endByte - firstByte - 1) >>> 2;
-    const words = lastWord - firstWord + 1;
+    out[2 * ranges] = firstWord;
+    out[2 * ranges + 1] = lastWord - firstWord + 1;
+    ranges++;
+  }
+  return ranges;
+}
+
+/** wordRanges' output, reused: a cycle reaches at most bandwidth + 1 rows (rows of one byte). */
+let scratch = new Int32Array(16);
+
+function rangesOf(side: L1Side, stream: Stream, step: Cycles, l1Base: Addr): number {
+  if (scratch.length < 2 * (stream.bandwidth + 1)) scratch = new Int32Array(2 * (stream.bandwidth + 1));
+  return wordRanges(side, stream, step, l1Base, scratch);
+}
+
+/** The side of the transfer accesses a word of `bank` in the `step`-th cycle of its data phase. */
+export function l1SideTakesBank(side: L1Side, stream: Stream, step: Cycles, l1Base: Addr, banks: number, bank: number): boolean {
+  const ranges = rangesOf(side, stream, step, l1Base);
+  for (let k = 0; k < ranges; k++) {
+    const firstWord = scratch[2 * k]!;
+    const words = scratch[2 * k + 1]!;
     if (words >= banks || (words > 0 && (((bank - firstWord) % banks) + banks) % banks < words)) return true;
   }
   return false;
+}
+
+/** The banks (at most 32, a bit each) the side of the transfer takes in the `step`-th cycle of its data phase. */
+export function l1SideBanks(side: L1Side, stream: Stream, step: Cycles, l1Base: Addr, banks: number): number {
+  const ranges = rangesOf(side, stream, step, l1Base);
+  let mask = 0;
+  for (let k = 0; k < ranges; k++) {
+    const firstWord = scratch[2 * k]!;
+    const words = Math.min(scratch[2 * k + 1]!, banks);
+    for (let w = 0; w < words; w++) mask |= 1 << ((firstWord + w) % banks);
+  }
+  return mask;
 }

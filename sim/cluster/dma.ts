@@ -12,7 +12,7 @@
  */
 import type { Addr, Cycles } from '../../isa/types.js';
 import type { ClusterConfig } from './config.js';
-import { l1SideTakesBank, type L1Side } from './dma-banks.js';
+import { l1SideBanks, l1SideTakesBank, type L1Side } from './dma-banks.js';
 import type { BankOccupant } from './tcdm.js';
 
 export interface DmaRequest {
@@ -110,6 +110,16 @@ export class Dma implements BankOccupant {
       completed = true;
     }
     if (completed) this.spanBusyCycles();
+  }
+
+  banksAt(cycle: Cycles): number {
+    for (const t of this.queue) {
+      if (cycle < t.dataStart || cycle >= t.doneAt) continue;
+      let banks = 0;
+      for (const side of t.l1Sides) banks |= l1SideBanks(side, t, cycle - t.dataStart, this.config.l1Base, this.config.l1Banks);
+      return banks;
+    }
+    return 0;
   }
 
   occupies(bank: number, cycle: Cycles): boolean {

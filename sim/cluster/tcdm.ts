@@ -30,6 +30,8 @@ export interface BankOccupant {
   readonly busyUntil: Cycles;
   /** The bank is taken in `cycle`. */
   occupies(bank: number, cycle: Cycles): boolean;
+  /** The banks taken in `cycle`, a bit each (when there are 32 banks at most). */
+  banksAt(cycle: Cycles): number;
 }
 
 export class Tcdm implements BankedMemory {
@@ -148,8 +150,14 @@ export class Tcdm implements BankedMemory {
     return occupant !== undefined && occupant.busyFrom < to && from < occupant.busyUntil;
   }
 
+  /** The banks the DMA takes in `cycle`, a bit each. */
+  dmaBanks(cycle: Cycles): number {
+    const occupant = this.occupant;
+    return occupant !== undefined && cycle >= occupant.busyFrom && cycle < occupant.busyUntil ? occupant.banksAt(cycle) : 0;
+  }
+
   /** The DMA takes the bank in `cycle`. */
-  dmaTakes(bank: number, cycle: Cycles): boolean {
+  private dmaTakes(bank: number, cycle: Cycles): boolean {
     const occupant = this.occupant;
     return occupant !== undefined && cycle >= occupant.busyFrom && cycle < occupant.busyUntil && occupant.occupies(bank, cycle);
   }

@@ -431,7 +431,7 @@ export class LoopBatchRun {
   }
 
   /** The member ran the body's last instruction without going back: it commits and goes on outside (its registers are its pass's). */
-  private leave(batch: LoopBatch, id: number): void {
+  leave(batch: LoopBatch, id: number): void {
     const hart = this.harts[id]!;
     this.state[id] = OUTSIDE;
     this.members--;

@@ -14,10 +14,11 @@
  * the window's end, and a member's stores are written as its walk reaches them, so its own later
  * passes see them as in the replay; the window holds only if no member stored to bytes another
  * loaded (in the window, or ahead of it) or stored, so that what the passes read and what memory
- * holds after do not depend on the order of the cores. The window ends before any member could
- * leave the body or reach the run's limits. When two accesses meet (or an access goes to L2, or a
- * pass stops, or a store rewrites code), memory and the members go back to where the window began
- * and the replay goes access by access for a while.
+ * holds after do not depend on the order of the cores. The window ends where the first member would
+ * leave the body (without waits, its leaving cycle is known), before any core outside the body (or
+ * just come in) runs, and before the run's limits. When two accesses meet (or an access goes to L2,
+ * or a pass stops, or a store rewrites code), memory and the members go back to where the window
+ * began and the replay goes access by access for a while.
  */
 import type { AccessSize, Addr, Cycles, Word } from '../../isa/types.js';
 import type { LoopBatch } from './loop-batch.js';
@@ -36,8 +37,8 @@ export interface BankedMemory {
   reservedFrom(from: Cycles, cycles: number, taken: Int32Array): boolean;
   /** The DMA may take a bank in some cycle from `from` up to `to`; */
   dmaBusy(from: Cycles, to: Cycles): boolean;
-  /** it takes bank `bank` in `cycle`. */
-  dmaTakes(bank: number, cycle: Cycles): boolean;
+  /** the banks it takes in `cycle`, a bit each. */
+  dmaBanks(cycle: Cycles): number;
 }
 
 /** Cycles one window spans at most: about a thousand accesses of eight cores in a dense kernel. */
@@ -65,6 +66,8 @@ export class BatchWindows {
   /** Per core, while a window runs: whether it walked, and whether it ran a pass (its state to restore if the window fails). */
   private readonly walked: Uint8Array;
   private readonly ranPass: Uint8Array;
+  /** Per core, after its walk: whether it ran the body's last iteration (it leaves when the window holds). */
+  private readonly leaving: Uint8Array;
   /** Per core: where its pass began, its hardware-loop counts, and its written registers as its pass began, when the window began. */
   private readonly passStart: Int32Array;
   private readonly counts: Uint32Array;
@@ -94,6 +97,7 @@ export class BatchWindows {
     this.bankMask = (banked.banks & (banked.banks - 1)) === 0 ? banked.banks - 1 : -1;
     this.walked = new Uint8Array(cores);
     this.ranPass = new Uint8Array(cores);
+    this.leaving = new Uint8Array(cores);
     this.passStart = new Int32Array(cores);
     this.counts = new Uint32Array(2 * cores);
     this.saved = Array.from({ length: cores }, () => new Int32Array(registers));
@@ -131,11 +135,10 @@ export class BatchWindows {
       if (state === MEMBER) members |= 1 << id;
       if (state === MEMBER && replay.settled[id] === 2) {
         from = Math.min(from, C[id]!);
-        // Waits only delay a member: it cannot end its last iteration before this, and the window
-        // leaves it an iteration's margin (it may run up to one past the window's end).
+        // Without waits, it leaves the body in this cycle (and goes on outside): the window ends there.
         const i = replay.index[id]!;
         const leaves = C[id]! + iteration - batch.cyclesBefore[i]! + (batch.block.iterationsLeft(replay.harts[id]!.hwloop) - 1) * iteration;
-        to = Math.min(to, leaves - iteration);
+        to = Math.min(to, leaves);
       } else if (state !== 0) to = Math.min(to, C[id]!);
     }
     to = Math.min(to, from + WINDOW_CYCLES);
@@ -143,7 +146,8 @@ export class BatchWindows {
     const cycles = to - from;
     this.taken.fill(0, 0, cycles);
     if (!this.banked.reservedFrom(from, cycles, this.taken)) return NOT_READY;
-    const dma = this.banked.dmaBusy(from, to);
+    // The DMA's banks as if reserved: a core's access there would wait.
+    if (this.banked.dmaBusy(from, to)) for (let slot = 0; slot < cycles; slot++) this.taken[slot] = this.taken[slot]! | this.banked.dmaBanks(from + slot);
     let met = false;
     this.walked.fill(0);
     this.undoCount = 0;
@@ -154,7 +158,7 @@ export class BatchWindows {
       this.storeHigh[id] = Number.NEGATIVE_INFINITY;
       if (replay.state[id] !== MEMBER || C[id]! >= to) continue;
       this.walked[id] = 1;
-      met = !this.walk(replay, batch, id, from, to, dma);
+      met = !this.walk(replay, batch, id, from, to);
     }
     if (!met && this.undoCount > 0) met = this.storesMet(replay);
     if (met) {
@@ -176,69 +180,71 @@ export class BatchWindows {
    * writing its stores: false when an access meets another in its bank and cycle (or the DMA
    * there), goes outside L1, its pass stopped before it, or a store rewrote code.
    */
-  private walk(replay: LoopBatchRun, batch: LoopBatch, id: number, from: Cycles, to: Cycles, dma: boolean): boolean {
-    const { cycles: own, cyclesBefore, stallsBefore, nextAccess, accessesBefore, sizes, stores } = batch;
+  private walk(replay: LoopBatchRun, batch: LoopBatch, id: number, from: Cycles, to: Cycles): boolean {
+    const { accessAt, cyclesAfter, accessesBefore, stallsBefore, sizes, stores } = batch;
     const n = batch.block.instructions.length;
     const hart = replay.harts[id]!;
     const taken = this.taken;
     const { l1Base, l1End } = this.banked;
     const mask = this.bankMask;
+    const start = replay.index[id]!;
+    // A member waits at a load or store (LoopBatchRun.advance).
+    if (batch.nextAccess[start] !== start) return false;
     let addresses = replay.addresses[id]!;
     let base = replay.traceBase[id]!;
     let end = replay.passEnd[id]!;
-    let c = replay.cycles[id]!;
-    let i = replay.index[id]!;
-    let retired = 0;
-    let stalls = 0;
-    let last = -1;
+    // Cycles from the window's start (small integers, for the inner loop's arithmetic).
+    let c = (replay.cycles[id]! - from) | 0;
+    const span = (to - from) | 0;
+    let k = accessesBefore[start]!;
+    let passAccesses = accessesBefore[end]!;
+    let laps = 0;
+    let i: number;
     this.ranPass[id] = 0;
+    this.leaving[id] = 0;
     for (;;) {
-      if (i === n) {
-        if (this.ranPass[id] === 0) this.save(replay, batch, id);
-        if (!(hart.hwloop.active && batch.block.loopsBack(hart.hwloop))) return false;
-        i = 0;
-        replay.startPass(batch, id, 0);
-        addresses = replay.addresses[id]!;
-        base = replay.traceBase[id]!;
-        end = replay.passEnd[id]!;
-        if (replay.lowest[id]! < this.loadLow[id]!) this.loadLow[id] = replay.lowest[id]!;
-        if (replay.highest[id]! > this.loadHigh[id]!) this.loadHigh[id] = replay.highest[id]!;
-        continue;
+      for (; k < passAccesses && c < span; k++) {
+        const trace = k - base;
+        const a = addresses[trace]!;
+        const at = accessAt[k]!;
+        const size = sizes[at]! as AccessSize;
+        if (a < l1Base || a + size > l1End) return false;
+        const word = (a - l1Base) >>> 2;
+        const bit = 1 << (mask >= 0 ? word & mask : word % this.banked.banks);
+        if ((taken[c]! & bit) !== 0) return false;
+        taken[c] = taken[c]! | bit;
+        if (stores[at] === 1 && !this.store(replay, batch, id, a, size, replay.values[id]![trace]!)) return false;
+        c = (c + cyclesAfter[k]!) | 0;
       }
-      if (i === end) return false;
-      const j = nextAccess[i]!;
-      if (j !== i) {
-        const k = Math.min(j, end);
-        c += cyclesBefore[k]! - cyclesBefore[i]!;
-        retired += k - i;
-        stalls += stallsBefore[k]! - stallsBefore[i]!;
-        last = k - 1;
-        i = k;
-        continue;
+      if (k < passAccesses) {
+        i = accessAt[k]!;
+        break;
       }
-      if (c >= to) break;
-      const trace = accessesBefore[i]! - base;
-      const a = addresses[trace]!;
-      const size = sizes[i]! as AccessSize;
-      if (a < l1Base || a + size > l1End) return false;
-      const word = (a - l1Base) >>> 2;
-      const bank = mask >= 0 ? word & mask : word % this.banked.banks;
-      const bit = 1 << bank;
-      const slot = c - from;
-      if ((taken[slot]! & bit) !== 0 || (dma && this.banked.dmaTakes(bank, c))) return false;
-      taken[slot] = taken[slot]! | bit;
-      if (stores[i] === 1 && !this.store(replay, batch, id, a, size, replay.values[id]![trace]!)) return false;
-      c += own[i]!;
-      retired++;
-      stalls += own[i]! - 1;
-      last = i;
-      i++;
+      // Past the pass's last access: where it stopped (a load it could not run), or the iteration's end.
+      if (end !== n) return false;
+      if (this.ranPass[id] === 0) this.save(replay, batch, id);
+      if (!(hart.hwloop.active && batch.block.loopsBack(hart.hwloop))) {
+        // Its last iteration: it leaves in the window's last cycle.
+        this.leaving[id] = 1;
+        i = n;
+        break;
+      }
+      laps++;
+      replay.startPass(batch, id, 0);
+      addresses = replay.addresses[id]!;
+      base = replay.traceBase[id]!;
+      end = replay.passEnd[id]!;
+      if (replay.lowest[id]! < this.loadLow[id]!) this.loadLow[id] = replay.lowest[id]!;
+      if (replay.highest[id]! > this.loadHigh[id]!) this.loadHigh[id] = replay.highest[id]!;
+      k = 0;
+      passAccesses = accessesBefore[end]!;
+      c = (c + batch.cyclesBefore[accessAt[0]!]!) | 0;
     }
-    this.cycle[id] = c;
+    this.cycle[id] = from + c;
     this.next[id] = i;
-    this.retired[id] = retired;
-    this.stalls[id] = stalls;
-    this.last[id] = last;
+    this.retired[id] = laps * n + i - start;
+    this.stalls[id] = laps * stallsBefore[n]! + stallsBefore[i]! - stallsBefore[start]!;
+    this.last[id] = this.retired[id] === 0 ? -1 : i === 0 ? n - 1 : i - 1;
     return true;
   }
 
@@ -309,5 +315,6 @@ export class BatchWindows {
     if (this.stalls[id] !== 0) stats.loadUseStalls += this.stalls[id]!;
     replay.retired(id, last, batch.cycles[last]!, batch.previousLoaded[last]!, this.cycle[id]!);
     replay.index[id] = this.next[id]!;
+    if (this.leaving[id] === 1) replay.leave(batch, id);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { l1SideTakesBank, type L1Side, type Stream } from '../../sim/cluster/dma-banks.js';
+import { l1SideBanks, l1SideTakesBank, type L1Side, type Stream } from '../../sim/cluster/dma-banks.js';
 import { PULP_L1 } from '../../isa/platform/memory-map.js';
 import { Random } from '../../util/random.js';
 
@@ -36,7 +36,7 @@ describe('the TCDM banks a DMA transfer takes', () => {
     expect([0, 1, 2, 3].map(taken)).toEqual([[0], [], [1], []]);
   });
 
-  it.each([16, 12])('agrees with a byte-by-byte walk on random 2D transfers, %i banks', (banks) => {
+  it.each([16, 12])('agrees with a byte-by-byte walk on random 2D transfers, bank by bank and as a mask, %i banks', (banks) => {
     const random = new Random(banks);
     for (let trial = 0; trial < 300; trial++) {
       const stream = { length: 1 + random.below(40), rows: 1 + random.below(6), bandwidth: 1 + random.below(20) };
@@ -46,6 +46,9 @@ describe('the TCDM banks a DMA transfer takes', () => {
       for (let step = 0; step < steps; step++) {
         const taken = Array.from({ length: banks }, (_, bank) => bank).filter((bank) => l1SideTakesBank(side, stream, step, L1, banks, bank));
         expect(taken, JSON.stringify({ stream, side, step })).toEqual([...(expected[step] ?? [])].sort((a, b) => a - b));
+        // The same banks as one mask (a batch window's question).
+        const mask = l1SideBanks(side, stream, step, L1, banks);
+        expect(Array.from({ length: banks }, (_, bank) => bank).filter((bank) => (mask & (1 << bank)) !== 0)).toEqual(taken);
       }
     }
   });

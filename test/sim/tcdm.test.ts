@@ -42,7 +42,12 @@ class ReferenceBanks {
 /** An occupant taking bank `bank` in every cycle of [from, until) and every other bank in the cycles divisible by 3. */
 function testOccupant(bank: number, from: number, until: number): BankOccupant & { takes: (bank: number, cycle: number) => boolean } {
   const takes = (b: number, cycle: number): boolean => cycle >= from && cycle < until && (b === bank || cycle % 3 === 0);
-  return { busyFrom: from, busyUntil: until, occupies: takes, takes };
+  const banksAt = (cycle: number): number => {
+    let banks = 0;
+    for (let b = 0; b < 32; b++) if (takes(b, cycle)) banks |= 1 << b;
+    return banks;
+  };
+  return { busyFrom: from, busyUntil: until, occupies: takes, banksAt, takes };
 }
 
 describe('TCDM bank arbitration', () => {
