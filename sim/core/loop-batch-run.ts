@@ -7,7 +7,7 @@ import type { AccessSize, Cycles } from '../../isa/types.js';
 import type { DecodedInstruction } from '../../isa/definition.js';
 import { MAX_BLOCK_LENGTH, type BlockHost } from './block.js';
 import type { LoopBatch } from './loop-batch.js';
-import { BatchWindows, type BankedMemory } from './loop-batch-window.js';
+import { BatchWindows, type BankedMemory, type BatchReplay } from './loop-batch-window.js';
 import type { StoreLog } from './memory-region.js';
 
 /** Why LoopBatchRun.run returned. */
@@ -26,12 +26,12 @@ export type BatchEnd =
 /** How a core outside the body came out of its turn (LoopBatchRun's `outside`). */
 export type OutsideTurn = 'stop' | 'outside' | 'inside';
 
-export const MEMBER = 1;
+const MEMBER = 1;
 const BLOCKED = 2;
 const OUTSIDE = 3;
 
 /** The cores of a batch (one entry per cluster core) and the replay. */
-export class LoopBatchRun {
+export class LoopBatchRun implements BatchReplay {
   /** Per core: the cycle of its next instruction (a member waiting at a load: the load's issue cycle). */
   readonly cycles: Float64Array;
   /**
@@ -76,7 +76,7 @@ export class LoopBatchRun {
 
   /** N - 1 when the core count N is a power of two, else -1. */
   private readonly rankMask: number;
-  /** The windows of bodies without stores, when the cores' L1 is banked. */
+  /** The replay's windows (sim/core/loop-batch-window.ts), when the cores' L1 is banked. */
   private readonly windows: BatchWindows | undefined;
 
   constructor(
@@ -414,6 +414,11 @@ export class LoopBatchRun {
     this.index[id] = index + 1;
     this.cycles[id] = next;
     this.order(id);
+  }
+
+  /** Core `id` is in the body, and not stopped before a load its pass could not run. */
+  member(id: number): boolean {
+    return this.state[id] === MEMBER;
   }
 
   /** The member's key (keys) from its cycle. */

@@ -22,7 +22,7 @@
  */
 import type { AccessSize, Addr, Cycles, Word } from '../../isa/types.js';
 import type { LoopBatch } from './loop-batch.js';
-import { MEMBER, type LoopBatchRun } from './loop-batch-run.js';
+import type { BlockHost } from './block.js';
 
 /** The cluster's banked L1 as a window sees it (sim/cluster/tcdm.ts). */
 export interface BankedMemory {
@@ -39,6 +39,34 @@ export interface BankedMemory {
   dmaBusy(from: Cycles, to: Cycles): boolean;
   /** the banks it takes in `cycle`, a bit each. */
   dmaBanks(cycle: Cycles): number;
+}
+
+/** What a window reads and moves of the replay (LoopBatchRun, sim/core/loop-batch-run.ts), per core. */
+export interface BatchReplay {
+  readonly harts: readonly BlockHost[];
+  /** The cycle of the next instruction; its index in the body; where its pass began and stopped; the body's accesses before its pass. */
+  readonly cycles: Float64Array;
+  readonly index: Int32Array;
+  readonly passStart: Int32Array;
+  readonly passEnd: Int32Array;
+  readonly traceBase: Int32Array;
+  /** 0 for a core not running, else in the body or not (member). */
+  readonly state: Uint8Array;
+  /** Instructions run since it entered, counted up to 2 (then its stalls are the body's own). */
+  readonly settled: Uint8Array;
+  /** The span its pass loaded from; the registers the body writes as the pass began; each access's address and value. */
+  readonly lowest: Float64Array;
+  readonly highest: Float64Array;
+  readonly snapshots: Int32Array[];
+  readonly addresses: Float64Array[];
+  readonly values: Int32Array[];
+  /** Loads and stores issue only before `limit`, no instruction at or past `stop`. */
+  readonly limit: Cycles;
+  readonly stop: Cycles;
+  member(id: number): boolean;
+  startPass(batch: LoopBatch, id: number, from: number): void;
+  retired(id: number, index: number, k: Cycles, previousLoaded: number, next: Cycles): void;
+  leave(batch: LoopBatch, id: number): void;
 }
 
 /** Cycles one window spans at most: about a thousand accesses of eight cores in a dense kernel. */
@@ -119,7 +147,7 @@ export class BatchWindows {
    * One window from the replay's time, when the members can take one: returns how many accesses
    * the replay runs one by one before the next try (0: try again now).
    */
-  run(replay: LoopBatchRun, batch: LoopBatch): number {
+  run(replay: BatchReplay, batch: LoopBatch): number {
     if (this.banked.banks > 32) return Number.POSITIVE_INFINITY;
     const n = batch.block.instructions.length;
     const iteration = batch.cyclesBefore[n]!;
@@ -129,17 +157,17 @@ export class BatchWindows {
     let members = 0;
     let to = Math.min(replay.limit, replay.stop - iteration);
     for (let id = 0; id < cores; id++) {
-      const state = replay.state[id];
+      const member = replay.member(id);
       // A member whose stalls are not yet the body's own (it has just come in) is left to the
       // replay, like a core outside: the window ends before its cycle.
-      if (state === MEMBER) members |= 1 << id;
-      if (state === MEMBER && replay.settled[id] === 2) {
+      if (member) members |= 1 << id;
+      if (member && replay.settled[id] === 2) {
         from = Math.min(from, C[id]!);
         // Without waits, it leaves the body in this cycle (and goes on outside): the window ends there.
         const i = replay.index[id]!;
         const leaves = C[id]! + iteration - batch.cyclesBefore[i]! + (batch.block.iterationsLeft(replay.harts[id]!.hwloop) - 1) * iteration;
         to = Math.min(to, leaves);
-      } else if (state !== 0) to = Math.min(to, C[id]!);
+      } else if (replay.state[id] !== 0) to = Math.min(to, C[id]!);
     }
     to = Math.min(to, from + WINDOW_CYCLES);
     if (!(to - from >= MIN_WINDOW_CYCLES)) return NOT_READY;
@@ -156,7 +184,7 @@ export class BatchWindows {
       this.loadHigh[id] = replay.highest[id]!;
       this.storeLow[id] = Number.POSITIVE_INFINITY;
       this.storeHigh[id] = Number.NEGATIVE_INFINITY;
-      if (replay.state[id] !== MEMBER || C[id]! >= to) continue;
+      if (!replay.member(id) || C[id]! >= to) continue;
       this.walked[id] = 1;
       met = !this.walk(replay, batch, id, from, to);
     }
@@ -180,7 +208,7 @@ export class BatchWindows {
    * writing its stores: false when an access meets another in its bank and cycle (or the DMA
    * there), goes outside L1, its pass stopped before it, or a store rewrote code.
    */
-  private walk(replay: LoopBatchRun, batch: LoopBatch, id: number, from: Cycles, to: Cycles): boolean {
+  private walk(replay: BatchReplay, batch: LoopBatch, id: number, from: Cycles, to: Cycles): boolean {
     const { accessAt, cyclesAfter, accessesBefore, stallsBefore, sizes, stores } = batch;
     const n = batch.block.instructions.length;
     const hart = replay.harts[id]!;
@@ -249,7 +277,7 @@ export class BatchWindows {
   }
 
   /** Member `id`'s store, written now and kept to put back: false when it rewrote code (the members' passes ran the old). */
-  private store(replay: LoopBatchRun, batch: LoopBatch, id: number, address: Addr, size: AccessSize, value: Word): boolean {
+  private store(replay: BatchReplay, batch: LoopBatch, id: number, address: Addr, size: AccessSize, value: Word): boolean {
     const memory = replay.harts[id]!.directMemory!;
     const k = this.undoCount++;
     this.undoAddresses[k] = address;
@@ -262,12 +290,12 @@ export class BatchWindows {
   }
 
   /** Whether a member stored to bytes another loaded, in the window or ahead of it, or stored (the order of the cores would matter). */
-  private storesMet(replay: LoopBatchRun): boolean {
+  private storesMet(replay: BatchReplay): boolean {
     const cores = replay.harts.length;
     for (let a = 0; a < cores; a++) {
       if (this.storeHigh[a]! <= this.storeLow[a]!) continue;
       for (let b = 0; b < cores; b++) {
-        if (b === a || replay.state[b] !== MEMBER) continue;
+        if (b === a || !replay.member(b)) continue;
         // Loads are counted as words (as LoopBatchRun.seen does); the store span ends past its last byte.
         if (this.storeLow[a]! < this.loadHigh[b]! + 4 && this.loadLow[b]! < this.storeHigh[a]!) return true;
         if (this.storeLow[a]! < this.storeHigh[b]! && this.storeLow[b]! < this.storeHigh[a]!) return true;
@@ -277,14 +305,14 @@ export class BatchWindows {
   }
 
   /** The window's stores taken back, the last first (the cores share one memory). */
-  private undo(replay: LoopBatchRun): void {
+  private undo(replay: BatchReplay): void {
     const memory = replay.harts[0]!.directMemory!;
     for (let k = this.undoCount - 1; k >= 0; k--) memory.write(this.undoAddresses[k]!, this.undoSizes[k]! as AccessSize, this.undoValues[k]!);
     this.undoCount = 0;
   }
 
   /** Before member `id` runs a pass of its own in the window: what restore needs to go back. */
-  private save(replay: LoopBatchRun, batch: LoopBatch, id: number): void {
+  private save(replay: BatchReplay, batch: LoopBatch, id: number): void {
     this.ranPass[id] = 1;
     this.passStart[id] = replay.passStart[id]!;
     const hwloop = replay.harts[id]!.hwloop;
@@ -296,7 +324,7 @@ export class BatchWindows {
   }
 
   /** The window failed: member `id` back to its pass as the window began (run again on the same memory, it gives the same). */
-  private restore(replay: LoopBatchRun, batch: LoopBatch, id: number): void {
+  private restore(replay: BatchReplay, batch: LoopBatch, id: number): void {
     if (this.ranPass[id] === 0) return;
     const hart = replay.harts[id]!;
     hart.hwloop.count[0] = this.counts[2 * id]!;
@@ -307,7 +335,7 @@ export class BatchWindows {
   }
 
   /** The window held: member `id`'s counters and place where its walk left it. */
-  private commit(replay: LoopBatchRun, batch: LoopBatch, id: number): void {
+  private commit(replay: BatchReplay, batch: LoopBatch, id: number): void {
     const last = this.last[id]!;
     if (last < 0) return;
     const stats = replay.harts[id]!.stats;

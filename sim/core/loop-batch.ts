@@ -115,7 +115,7 @@ export class LoopBatch {
 
   /**
    * The batch of a block that is a whole hardware-loop body, when its instructions allow one
-   * (batchable): from MIN_BATCH_LENGTH instructions up to MAX_BLOCK_LENGTH (the pass is
+   * (batchable): up to MAX_BLOCK_LENGTH instructions, with stores from MIN_BATCH_LENGTH (the pass is
    * straight-line code, quick to compile, unlike a region); undefined for others. Its static cycles
    * are those of `config`, the timing of the cores that run it (a block belongs to one memory, so
    * to one cluster).
@@ -124,8 +124,8 @@ export class LoopBatch {
     let batch = batches.get(block);
     if (batch === undefined && !batches.has(block)) {
       const insns = block.instructions;
-      const long = insns.length >= MIN_BATCH_LENGTH || !insns.some((insn) => insn.execute.access?.kind === 'store');
-      batch = !block.transfers && long && !insns.some(isBlockBranch) && batchable(insns) ? new LoopBatch(block, config) : undefined;
+      const longEnough = insns.length >= MIN_BATCH_LENGTH || !insns.some((insn) => insn.execute.access?.kind === 'store');
+      batch = !block.transfers && longEnough && !insns.some(isBlockBranch) && batchable(insns) ? new LoopBatch(block, config) : undefined;
       batches.set(block, batch);
     }
     return batch;
@@ -153,10 +153,13 @@ export class LoopBatch {
 const batches = new WeakMap<Block, LoopBatch | undefined>();
 
 /**
- * The shortest body a batch takes. A pass costs about as much again as its instructions in saving
- * registers, the back edge and the next pass's start: a region runs the 4-instruction copy loops of
- * im2col faster. Measured on ImageNet's dense ResNet18: 61 s with every body a batch, 53 s from 8
- * instructions on, 58 s from 16.
+ * The shortest body with stores a batch takes. A pass costs about as much again as its instructions
+ * in saving registers, the back edge and the next pass's start, and the 4-instruction copy loops of
+ * im2col, a few dozen iterations between instructions outside the body, rarely get a window
+ * (sim/core/loop-batch-window.ts): a region runs them faster. Measured on ImageNet's dense
+ * ResNet18: before windows, 61 s with every body a batch, 53 s from 8 instructions on, 58 s from
+ * 16; with windows, 46 s with every body a batch, 40 s with bodies of loads only from 1 instruction
+ * and bodies with stores from 8.
  */
 const MIN_BATCH_LENGTH = 8;
 
