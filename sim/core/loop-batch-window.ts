@@ -22,7 +22,7 @@
  */
 import type { AccessSize, Addr, Cycles, Word } from '../../isa/types.js';
 import type { LoopBatch } from './loop-batch.js';
-import type { BlockHost } from './block.js';
+import { MAX_BLOCK_LENGTH, type BlockHost } from './block.js';
 
 /** The cluster's banked L1 as a window sees it (sim/cluster/tcdm.ts). */
 export interface BankedMemory {
@@ -54,7 +54,7 @@ export interface BatchReplay {
   readonly state: Uint8Array;
   /** Instructions run since it entered, counted up to 2 (then its stalls are the body's own). */
   readonly settled: Uint8Array;
-  /** The span its pass loaded from; the registers the body writes as the pass began; each access's address and value. */
+  /** The span its pass loaded from; the registers the body writes as the pass began; each access's address and value (arrays a window may exchange for others). */
   readonly lowest: Float64Array;
   readonly highest: Float64Array;
   readonly snapshots: Int32Array[];
@@ -98,8 +98,19 @@ export class BatchWindows {
   private readonly leaving: Uint8Array;
   /** Per core: where its pass began, its hardware-loop counts, and its written registers as its pass began, when the window began. */
   private readonly passStart: Int32Array;
+  private readonly passEnd: Int32Array;
   private readonly counts: Uint32Array;
   private readonly saved: Int32Array[];
+  /**
+   * Per core: the arrays of a trace (each access's address and value). When a member runs a pass
+   * in the window, its trace arrays are swapped with these, which keep the trace it had (to go
+   * back to) and are its next spare ones if the window holds.
+   */
+  private readonly addresses: Float64Array[];
+  private readonly values: Int32Array[];
+  /** Per core: its pass's load span when the window began. */
+  private readonly lowest: Float64Array;
+  private readonly highest: Float64Array;
   /** Per core: the lowest and highest address it loaded from (its passes in the window, all of them) and stored to (in the window). */
   private readonly loadLow: Float64Array;
   private readonly loadHigh: Float64Array;
@@ -127,8 +138,13 @@ export class BatchWindows {
     this.ranPass = new Uint8Array(cores);
     this.leaving = new Uint8Array(cores);
     this.passStart = new Int32Array(cores);
+    this.passEnd = new Int32Array(cores);
     this.counts = new Uint32Array(2 * cores);
     this.saved = Array.from({ length: cores }, () => new Int32Array(registers));
+    this.addresses = Array.from({ length: cores }, () => new Float64Array(MAX_BLOCK_LENGTH));
+    this.values = Array.from({ length: cores }, () => new Int32Array(MAX_BLOCK_LENGTH));
+    this.lowest = new Float64Array(cores);
+    this.highest = new Float64Array(cores);
     this.cycle = new Float64Array(cores);
     this.next = new Int32Array(cores);
     this.retired = new Float64Array(cores);
@@ -315,23 +331,48 @@ export class BatchWindows {
   private save(replay: BatchReplay, batch: LoopBatch, id: number): void {
     this.ranPass[id] = 1;
     this.passStart[id] = replay.passStart[id]!;
+    this.passEnd[id] = replay.passEnd[id]!;
+    this.lowest[id] = replay.lowest[id]!;
+    this.highest[id] = replay.highest[id]!;
     const hwloop = replay.harts[id]!.hwloop;
     this.counts[2 * id] = hwloop.count[0]!;
     this.counts[2 * id + 1] = hwloop.count[1]!;
     const snapshot = replay.snapshots[id]!;
     const saved = this.saved[id]!;
     for (const reg of batch.written) saved[reg] = snapshot[reg]!;
+    this.swapTrace(replay, id);
   }
 
-  /** The window failed: member `id` back to its pass as the window began (run again on the same memory, it gives the same). */
+  /**
+   * The window failed: member `id` back to its pass as the window began. Its trace goes back, and
+   * the pass runs again on it (its loads fed the values recorded): memory may have changed since the
+   * pass first ran, after loads the replay had already taken.
+   */
   private restore(replay: BatchReplay, batch: LoopBatch, id: number): void {
     if (this.ranPass[id] === 0) return;
     const hart = replay.harts[id]!;
     hart.hwloop.count[0] = this.counts[2 * id]!;
     hart.hwloop.count[1] = this.counts[2 * id + 1]!;
     const saved = this.saved[id]!;
-    for (const reg of batch.written) hart.regs[reg] = saved[reg]!;
-    replay.startPass(batch, id, this.passStart[id]!);
+    const snapshot = replay.snapshots[id]!;
+    for (const reg of batch.written) hart.regs[reg] = snapshot[reg] = saved[reg]!;
+    const from = (replay.passStart[id] = this.passStart[id]!);
+    const end = (replay.passEnd[id] = this.passEnd[id]!);
+    replay.traceBase[id] = batch.accessesBefore[from]!;
+    replay.lowest[id] = this.lowest[id]!;
+    replay.highest[id] = this.highest[id]!;
+    this.swapTrace(replay, id);
+    batch.pass(hart, replay.addresses[id]!, replay.values[id]!, snapshot, from, end, 1);
+  }
+
+  /** Member `id`'s trace arrays and the spare ones, exchanged. */
+  private swapTrace(replay: BatchReplay, id: number): void {
+    const addresses = replay.addresses[id]!;
+    replay.addresses[id] = this.addresses[id]!;
+    this.addresses[id] = addresses;
+    const values = replay.values[id]!;
+    replay.values[id] = this.values[id]!;
+    this.values[id] = values;
   }
 
   /** The window held: member `id`'s counters and place where its walk left it. */

@@ -972,6 +972,13 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     expect(reference.cores.some((c) => c.waits.dmaContention > 0)).toBe(true);
   });
 
+  it.each([12, 64])('cores in long hot bodies with %i TCDM banks: windows find banks by a remainder, and take none past 32 banks', (banks) => {
+    const { reference, fast } = compareCluster(clusterElf(LOOP_WINDOWS, cores, LOOP_REGIONS_DATA), cores, undefined, { config: { l1Banks: banks } });
+    expect(exits(reference)).toEqual(Array(cores).fill('exit'));
+    if (banks <= 32) expect(fast.use.windows, 'windows held').toBeGreaterThan(3);
+    else expect(fast.use.windows + fast.use.windowsFailed, 'no window tried').toBe(0);
+  });
+
   it('a fault in a hot hardware-loop body that the other cores run on: same message, and the same state of the core that faulted', () => {
     // The other cores stop between turns, where the reference, one instruction per decision, need not be: only the faulting core is compared.
     const elf = clusterElf(REGION_FAULT, cores);

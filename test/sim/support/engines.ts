@@ -301,9 +301,10 @@ export function runCluster(elf: Uint8Array, cores: number, options: ClusterRunOp
  */
 export function compareCluster(elf: Uint8Array, cores: number, maxCycles?: number, fastOptions: ClusterRunOptions = {}): { reference: ClusterOutcome; fast: ClusterOutcome } {
   const limit = maxCycles === undefined ? {} : { maxCycles };
-  // Both run the same instruction set.
+  // Both run the same instruction set on the same cluster.
   const isa = fastOptions.table ? { table: fastOptions.table } : {};
-  const reference = runCluster(elf, cores, { ...REFERENCE_CLUSTER, ...isa, ...limit });
+  const config = fastOptions.config ? { config: fastOptions.config } : {};
+  const reference = runCluster(elf, cores, { ...REFERENCE_CLUSTER, ...isa, ...config, ...limit });
   const fast = runCluster(elf, cores, { ...fastOptions, ...limit });
   expect(reference.use, 'the reference scheduler used a fast path').toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0, batchRuns: 0, windows: 0, windowsFailed: 0 });
   const comparable = (o: ClusterOutcome) => ({ stop: o.stop, error: o.error, output: o.output, dma: o.dma, cores: o.cores });
