@@ -113,26 +113,29 @@ export class Dma implements BankOccupant {
   }
 
   banksAt(cycle: Cycles): number {
-    for (const t of this.queue) {
-      if (cycle < t.dataStart || cycle >= t.doneAt) continue;
-      let banks = 0;
-      for (const side of t.l1Sides) banks |= l1SideBanks(side, t, cycle - t.dataStart, this.config.l1Base, this.config.l1Banks);
-      return banks;
-    }
-    return 0;
+    const t = this.movingIn(cycle);
+    let banks = 0;
+    if (t !== undefined) for (const side of t.l1Sides) banks |= l1SideBanks(side, t, cycle - t.dataStart, this.config.l1Base, this.config.l1Banks);
+    return banks;
   }
 
   occupies(bank: number, cycle: Cycles): boolean {
-    // Transfers follow one another: at most one moves data in a given cycle. Plain loops: cores
-    // ask this for every L1 access while a transfer runs.
-    for (const t of this.queue) {
-      if (cycle < t.dataStart || cycle >= t.doneAt) continue;
+    const t = this.movingIn(cycle);
+    if (t !== undefined) {
       for (const side of t.l1Sides) {
         if (l1SideTakesBank(side, t, cycle - t.dataStart, this.config.l1Base, this.config.l1Banks, bank)) return true;
       }
-      return false;
     }
     return false;
+  }
+
+  /**
+   * The transfer moving data in `cycle`: transfers follow one another, so at most one does. A plain
+   * loop: cores ask for every L1 access while a transfer runs.
+   */
+  private movingIn(cycle: Cycles): Transfer | undefined {
+    for (const t of this.queue) if (cycle >= t.dataStart && cycle < t.doneAt) return t;
+    return undefined;
   }
 
   /** The cycles outside which no queued transfer takes a bank. */

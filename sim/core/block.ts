@@ -279,22 +279,22 @@ export class Block {
   loopsBack(hwloop: HwLoopRegs): boolean {
     // A store in the body (the block's last instruction) may have rewritten the body itself.
     if (!this.epoch.current) return false;
-    for (let l = 0; l < 2; l++) {
-      if (hwloop.count[l] !== 0 && hwloop.end[l] === this.end) {
-        if (hwloop.count[l]! < 2 || hwloop.start[l] !== this.start) return false;
-        hwloop.count[l]!--;
-        return true;
-      }
-    }
-    return false;
+    const l = this.endingLoop(hwloop);
+    if (l < 0 || hwloop.count[l]! < 2 || hwloop.start[l] !== this.start) return false;
+    hwloop.count[l]!--;
+    return true;
   }
 
   /** Iterations of this body the hardware loop runs from the current one on, this one included (as loopsBack decides them). */
   iterationsLeft(hwloop: HwLoopRegs): number {
-    for (let l = 0; l < 2; l++) {
-      if (hwloop.count[l] !== 0 && hwloop.end[l] === this.end) return hwloop.start[l] === this.start ? hwloop.count[l]! : 1;
-    }
-    return 1;
+    const l = this.endingLoop(hwloop);
+    return l >= 0 && hwloop.start[l] === this.start ? hwloop.count[l]! : 1;
+  }
+
+  /** The active hardware loop whose end is this block's (loop 0 first, as HardwareLoops.next takes them), or -1. */
+  private endingLoop(hwloop: HwLoopRegs): number {
+    for (let l = 0; l < 2; l++) if (hwloop.count[l] !== 0 && hwloop.end[l] === this.end) return l;
+    return -1;
   }
 
   /**

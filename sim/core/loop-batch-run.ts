@@ -76,7 +76,7 @@ export class LoopBatchRun implements BatchReplay {
 
   /** N - 1 when the core count N is a power of two, else -1. */
   private readonly rankMask: number;
-  /** The replay's windows (sim/core/loop-batch-window.ts), when the cores' L1 is banked. */
+  /** The replay's windows (sim/core/loop-batch-window.ts), when the cores' L1 is banked (in 32 banks at most). */
   private readonly windows: BatchWindows | undefined;
 
   constructor(
@@ -92,7 +92,7 @@ export class LoopBatchRun implements BatchReplay {
     banked?: BankedMemory,
   ) {
     const n = harts.length;
-    this.windows = banked === undefined ? undefined : new BatchWindows(banked, n, harts[0]!.regs.length);
+    this.windows = banked === undefined ? undefined : BatchWindows.over(banked, n, harts[0]!.regs.length);
     this.rankMask = (n & (n - 1)) === 0 ? n - 1 : -1;
     this.cycles = new Float64Array(n);
     this.keys = new Float64Array(n);
@@ -244,7 +244,7 @@ export class LoopBatchRun implements BatchReplay {
       const to = from + this.pending(batch, id);
       // Every load ahead counts as a load of a word.
       for (let l = from; l < to; l++) {
-        if (batch.loads[base + l] === 1 && addresses[l]! < address + size && address < addresses[l]! + 4) {
+        if (batch.stores[batch.accessAt[base + l]!] === 0 && addresses[l]! < address + size && address < addresses[l]! + 4) {
           this.runAgain(batch, id);
           break;
         }
@@ -293,7 +293,7 @@ export class LoopBatchRun implements BatchReplay {
     let low = Number.POSITIVE_INFINITY;
     let high = Number.NEGATIVE_INFINITY;
     for (let l = batch.accessesBefore[end]! - base - 1; l >= 0; l--) {
-      if (batch.loads[base + l] === 0) continue;
+      if (batch.stores[batch.accessAt[base + l]!] === 1) continue;
       if (addresses[l]! < low) low = addresses[l]!;
       if (addresses[l]! > high) high = addresses[l]!;
     }
@@ -451,12 +451,15 @@ export class LoopBatchRun implements BatchReplay {
    * since, not what the loads saw).
    */
   private rewind(batch: LoopBatch, id: number): void {
-    const i = this.index[id]!;
-    if (i === this.passEnd[id]) return;
+    if (this.index[id] !== this.passEnd[id]) this.passAgain(batch, id, this.index[id]!);
+  }
+
+  /** The member's registers back to its pass's start, and the pass run again up to instruction `to` on the values its loads recorded. */
+  passAgain(batch: LoopBatch, id: number, to: number): void {
     const hart = this.harts[id]!;
     const snapshot = this.snapshots[id]!;
     for (const reg of batch.written) hart.regs[reg] = snapshot[reg]!;
-    batch.pass(hart, this.addresses[id]!, this.values[id]!, snapshot, this.passStart[id]!, i, 1);
+    batch.pass(hart, this.addresses[id]!, this.values[id]!, snapshot, this.passStart[id]!, to, 1);
   }
 
   /** After the run: the member's registers (rewind), counters, pc and hazard state, as a region leaves them. */

@@ -65,6 +65,7 @@ export interface BatchReplay {
   readonly stop: Cycles;
   member(id: number): boolean;
   startPass(batch: LoopBatch, id: number, from: number): void;
+  passAgain(batch: LoopBatch, id: number, to: number): void;
   retired(id: number, index: number, k: Cycles, previousLoaded: number, next: Cycles): void;
   leave(batch: LoopBatch, id: number): void;
 }
@@ -85,6 +86,11 @@ export const FIRST_BACKOFF = 64;
 const LAST_BACKOFF = 8192;
 
 export class BatchWindows {
+  /** The windows of a banked memory, when its banks fit the 32-bit masks of a window's table. */
+  static over(banked: BankedMemory, cores: number, registers: number): BatchWindows | undefined {
+    return banked.banks <= 32 ? new BatchWindows(banked, cores, registers) : undefined;
+  }
+
   /** Per cycle of the window: the banks taken, a bit each. */
   private readonly taken = new Int32Array(WINDOW_CYCLES);
   private readonly bankMask: number;
@@ -128,7 +134,7 @@ export class BatchWindows {
   private readonly stalls: Float64Array;
   private readonly last: Int32Array;
 
-  constructor(
+  private constructor(
     private readonly banked: BankedMemory,
     cores: number,
     registers: number,
@@ -164,7 +170,6 @@ export class BatchWindows {
    * the replay runs one by one before the next try (0: try again now).
    */
   run(replay: BatchReplay, batch: LoopBatch): number {
-    if (this.banked.banks > 32) return Number.POSITIVE_INFINITY;
     const n = batch.block.instructions.length;
     const iteration = batch.cyclesBefore[n]!;
     const cores = replay.harts.length;
@@ -350,19 +355,19 @@ export class BatchWindows {
    */
   private restore(replay: BatchReplay, batch: LoopBatch, id: number): void {
     if (this.ranPass[id] === 0) return;
-    const hart = replay.harts[id]!;
-    hart.hwloop.count[0] = this.counts[2 * id]!;
-    hart.hwloop.count[1] = this.counts[2 * id + 1]!;
+    const hwloop = replay.harts[id]!.hwloop;
+    hwloop.count[0] = this.counts[2 * id]!;
+    hwloop.count[1] = this.counts[2 * id + 1]!;
     const saved = this.saved[id]!;
     const snapshot = replay.snapshots[id]!;
-    for (const reg of batch.written) hart.regs[reg] = snapshot[reg] = saved[reg]!;
+    for (const reg of batch.written) snapshot[reg] = saved[reg]!;
     const from = (replay.passStart[id] = this.passStart[id]!);
-    const end = (replay.passEnd[id] = this.passEnd[id]!);
+    replay.passEnd[id] = this.passEnd[id]!;
     replay.traceBase[id] = batch.accessesBefore[from]!;
     replay.lowest[id] = this.lowest[id]!;
     replay.highest[id] = this.highest[id]!;
     this.swapTrace(replay, id);
-    batch.pass(hart, replay.addresses[id]!, replay.values[id]!, snapshot, from, end, 1);
+    replay.passAgain(batch, id, this.passEnd[id]!);
   }
 
   /** Member `id`'s trace arrays and the spare ones, exchanged. */

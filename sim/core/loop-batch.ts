@@ -58,9 +58,7 @@ export class LoopBatch {
   readonly accessesBefore: Int32Array;
   /** The first load or store at or after index i (n when none is left in the iteration). */
   readonly nextAccess: Int32Array;
-  /** Per load or store of the body, in order: 1 for a load; */
-  readonly loads: Uint8Array;
-  /** its instruction; */
+  /** Per load or store of the body, in order: its instruction; */
   readonly accessAt: Int32Array;
   /** the cycles from its issue to the next one's, or to the iteration's end after the last (without waits). */
   readonly cyclesAfter: Int32Array;
@@ -101,13 +99,11 @@ export class LoopBatch {
       this.accessesBefore[i + 1] = this.accessesBefore[i]! + (this.nextAccess[i] === i ? 1 : 0);
     }
     const accesses = this.accessesBefore[n]!;
-    this.loads = new Uint8Array(accesses);
     this.accessAt = new Int32Array(accesses);
     this.cyclesAfter = new Int32Array(accesses);
     for (let i = 0; i < n; i++) {
       if (this.nextAccess[i] !== i) continue;
       const k = this.accessesBefore[i]!;
-      this.loads[k] = this.stores[i] === 0 ? 1 : 0;
       this.accessAt[k] = i;
       this.cyclesAfter[k] = this.cyclesBefore[this.nextAccess[i + 1]!]! - this.cyclesBefore[i]!;
     }

@@ -120,7 +120,7 @@ function observed<T>(simulate: () => T): { value: T; use: FastPathUse } {
     const wait = windowRun.apply(this, args);
     // 0: the window held; a backoff: it failed (BatchWindows.run).
     if (wait === 0) use.windows++;
-    else if (wait >= FIRST_BACKOFF && Number.isFinite(wait)) use.windowsFailed++;
+    else if (wait >= FIRST_BACKOFF) use.windowsFailed++;
     return wait;
   };
   Object.defineProperty(Block.prototype, 'groupStep', {
