@@ -135,6 +135,7 @@ export class CorePort extends DataPort<MappedMemory> implements AccessArbiter {
 
   /** A TCDM transaction waited `wait` cycles: counted by who held the bank (the DMA, or another core). */
   private bankWait(wait: Cycles): Cycles {
+    if (wait === 0) return 0;
     const dmaWait = this.tcdm.lastDmaWait;
     this.stats.tcdmContention += wait - dmaWait;
     this.stats.dmaContention += dmaWait;

@@ -49,6 +49,8 @@ export class Dma implements BankOccupant {
   /** Bytes moved so far, for statistics. */
   bytes = 0;
   busyFrom: Cycles = Number.POSITIVE_INFINITY;
+  /** Counts the changes of the schedule (a transfer queued or completed): BankOccupant.schedule. */
+  schedule = 0;
   busyUntil: Cycles = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -140,6 +142,7 @@ export class Dma implements BankOccupant {
 
   /** The cycles outside which no queued transfer takes a bank. */
   private spanBusyCycles(): void {
+    this.schedule++;
     const touching = this.queue.filter((t) => t.l1Sides.length > 0 && t.doneAt > t.dataStart);
     this.busyFrom = touching[0]?.dataStart ?? Number.POSITIVE_INFINITY;
     this.busyUntil = touching.at(-1)?.doneAt ?? Number.NEGATIVE_INFINITY;

@@ -32,6 +32,8 @@ export interface BankOccupant {
   occupies(bank: number, cycle: Cycles): boolean;
   /** The banks taken in `cycle`, a bit each (when there are 32 banks at most). */
   banksAt(cycle: Cycles): number;
+  /** Changes whenever what the occupant takes may change. */
+  readonly schedule: number;
 }
 
 export class Tcdm implements BankedMemory {
@@ -47,6 +49,15 @@ export class Tcdm implements BankedMemory {
   private readonly far: (Set<Cycles> | undefined)[];
   /** Of the wait of the last access (or second transaction) granted, the cycles the DMA held its bank. */
   lastDmaWait = 0;
+  /**
+   * The DMA's banks in one cycle (dmaBanks), kept with the cycle and the DMA's schedule they are
+   * for: the cores' accesses of a cycle, and a core's tries at the next cycles, ask about the same
+   * few cycles while the DMA streams (measured: the DMA's bank test was 5% of a ResNet18 layer
+   * streaming its weights).
+   */
+  private dmaCycle = -1;
+  private dmaSchedule = -1;
+  private dmaMask = 0;
 
   /** The end of L1, the memory the banks hold. */
   readonly l1End: Addr;
@@ -74,6 +85,15 @@ export class Tcdm implements BankedMemory {
   access(addr: Addr, cycle: Cycles): Cycles {
     const bank = this.bankOf(addr);
     this.now = cycle;
+    // The common case, in one step: the bank has no reservation from this cycle on, and the DMA
+    // does not take it now; its window starts over at this cycle, reserved.
+    const shift = cycle - this.windowStart[bank]!;
+    if (shift > 0 && this.high[bank] === 0 && (shift >= 32 || this.low[bank]! >>> shift === 0) && this.far[bank] === undefined && !this.dmaTakes(bank, cycle)) {
+      this.windowStart[bank] = cycle;
+      this.low[bank] = 1;
+      this.lastDmaWait = 0;
+      return 0;
+    }
     this.advance(bank, cycle);
     return this.reserve(bank, cycle) - cycle;
   }
@@ -150,16 +170,23 @@ export class Tcdm implements BankedMemory {
     return occupant !== undefined && occupant.busyFrom < to && from < occupant.busyUntil;
   }
 
-  /** The banks the DMA takes in `cycle`, a bit each. */
+  /** The banks the DMA takes in `cycle`, a bit each (32 banks at most). */
   dmaBanks(cycle: Cycles): number {
     const occupant = this.occupant;
-    return occupant !== undefined && cycle >= occupant.busyFrom && cycle < occupant.busyUntil ? occupant.banksAt(cycle) : 0;
+    if (occupant === undefined || cycle < occupant.busyFrom || cycle >= occupant.busyUntil) return 0;
+    if (cycle !== this.dmaCycle || occupant.schedule !== this.dmaSchedule) {
+      this.dmaMask = occupant.banksAt(cycle);
+      this.dmaCycle = cycle;
+      this.dmaSchedule = occupant.schedule;
+    }
+    return this.dmaMask;
   }
 
   /** The DMA takes the bank in `cycle`. */
   private dmaTakes(bank: number, cycle: Cycles): boolean {
     const occupant = this.occupant;
-    return occupant !== undefined && cycle >= occupant.busyFrom && cycle < occupant.busyUntil && occupant.occupies(bank, cycle);
+    if (occupant === undefined || cycle < occupant.busyFrom || cycle >= occupant.busyUntil) return false;
+    return this.banks <= 32 ? ((this.dmaBanks(cycle) >>> bank) & 1) !== 0 : occupant.occupies(bank, cycle);
   }
 
   /**

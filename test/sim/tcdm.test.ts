@@ -47,7 +47,7 @@ function testOccupant(bank: number, from: number, until: number): BankOccupant &
     for (let b = 0; b < 32; b++) if (takes(b, cycle)) banks |= 1 << b;
     return banks;
   };
-  return { busyFrom: from, busyUntil: until, occupies: takes, banksAt, takes };
+  return { busyFrom: from, busyUntil: until, occupies: takes, banksAt, takes, schedule: 0 };
 }
 
 describe('TCDM bank arbitration', () => {
@@ -151,6 +151,21 @@ describe('TCDM bank arbitration', () => {
     }
     expect(told).toBeGreaterThan(2_000);
     expect(reservedSeen).toBeGreaterThan(10_000);
+  });
+
+  it('asks the DMA again about a cycle once its schedule changed (a transfer queued or completed)', () => {
+    // Bank 1 is taken in cycle 10; then the schedule changes and bank 3 is taken instead.
+    let taken = 1 << 1;
+    const banksAt = (cycle: number): number => (cycle === 10 ? taken : 0);
+    const occupant = { busyFrom: 0, busyUntil: 100, schedule: 0, banksAt, occupies: (bank: number, cycle: number) => ((banksAt(cycle) >>> bank) & 1) !== 0 };
+    const tcdm = new Tcdm(L1, L1_SIZE, 16, occupant);
+    expect(tcdm.access(L1 + 2 * 4, 10)).toBe(0);
+    expect(tcdm.dmaBanks(10)).toBe(1 << 1);
+    taken = 1 << 3;
+    occupant.schedule++;
+    expect(tcdm.dmaBanks(10)).toBe(1 << 3);
+    expect(tcdm.access(L1 + 3 * 4, 10)).toBe(1);
+    expect(tcdm.lastDmaWait).toBe(1);
   });
 
   it('tells whether the DMA may take a bank in a span of cycles', () => {
