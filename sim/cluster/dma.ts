@@ -49,9 +49,9 @@ export class Dma implements BankOccupant {
   /** Bytes moved so far, for statistics. */
   bytes = 0;
   busyFrom: Cycles = Number.POSITIVE_INFINITY;
+  busyUntil: Cycles = Number.NEGATIVE_INFINITY;
   /** Counts the changes of the schedule (a transfer queued or completed): BankOccupant.schedule. */
   schedule = 0;
-  busyUntil: Cycles = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly memory: DmaMemory,

@@ -184,9 +184,9 @@ export class Tcdm implements BankedMemory {
 
   /** The DMA takes the bank in `cycle`. */
   private dmaTakes(bank: number, cycle: Cycles): boolean {
+    if (this.banks <= 32) return ((this.dmaBanks(cycle) >>> bank) & 1) !== 0;
     const occupant = this.occupant;
-    if (occupant === undefined || cycle < occupant.busyFrom || cycle >= occupant.busyUntil) return false;
-    return this.banks <= 32 ? ((this.dmaBanks(cycle) >>> bank) & 1) !== 0 : occupant.occupies(bank, cycle);
+    return occupant !== undefined && cycle >= occupant.busyFrom && cycle < occupant.busyUntil && occupant.occupies(bank, cycle);
   }
 
   /**
