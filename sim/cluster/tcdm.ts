@@ -85,15 +85,6 @@ export class Tcdm implements BankedMemory {
   access(addr: Addr, cycle: Cycles): Cycles {
     const bank = this.bankOf(addr);
     this.now = cycle;
-    // The common case, in one step: the bank has no reservation from this cycle on, and the DMA
-    // does not take it now; its window starts over at this cycle, reserved.
-    const shift = cycle - this.windowStart[bank]!;
-    if (shift > 0 && this.high[bank] === 0 && (shift >= 32 || this.low[bank]! >>> shift === 0) && this.far[bank] === undefined && !this.dmaTakes(bank, cycle)) {
-      this.windowStart[bank] = cycle;
-      this.low[bank] = 1;
-      this.lastDmaWait = 0;
-      return 0;
-    }
     this.advance(bank, cycle);
     return this.reserve(bank, cycle) - cycle;
   }
