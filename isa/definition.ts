@@ -43,6 +43,13 @@ export interface RegisterOperation {
   /** The values passed to `op`, in order. */
   readonly operands: readonly ('rs1' | 'rs2' | 'rd' | 'imm')[];
   readonly op: (...operands: number[]) => number;
+  /**
+   * `op` as a JavaScript expression over its operands named $0, $1, ... (in `operands` order), when
+   * compiled code should write it out instead of calling `op`: V8 stops inlining calls once a
+   * function holds a dozen large ones (a kernel's block of dot products). `op` must be compiled
+   * from the same text.
+   */
+  readonly expression?: string;
 }
 
 /**

@@ -29,30 +29,37 @@ export function lanewise(width: LaneWidth, signed: boolean, op: (x: number, y: n
   };
 }
 
-// Lane i of x, for bytes (b) and halfwords (h), signed (s) or unsigned (u).
-const sb = (x: number, i: number): number => (x << (24 - 8 * i)) >> 24;
-const ub = (x: number, i: number): number => (x >>> (8 * i)) & 0xff;
-const sh = (x: number, i: number): number => (x << (16 - 16 * i)) >> 16;
-const uh = (x: number, i: number): number => (x >>> (16 * i)) & 0xffff;
+/**
+ * Lane `index` of the value named `x`, sign- or zero-extended, as a JavaScript expression (what
+ * `lane` computes).
+ */
+const laneExpression = (x: string, index: number, width: LaneWidth, signed: boolean): string =>
+  signed ? `((${x} << ${32 - width - index * width}) >> ${32 - width})` : `((${x} >>> ${index * width}) & ${(1 << width) - 1})`;
 
 /**
- * acc + sum over lanes of a_i * b_i, by lane width and the signedness of each side, written out
- * because these run in the innermost loop of every kernel. Exact in doubles (|sum| < 2^35), then
- * wrapped to 32 bits.
+ * acc + sum over lanes of a_i * b_i, wrapped to 32 bits, as a JavaScript expression over a = $0,
+ * b = $1 and acc = $2 (exact in doubles: |sum| < 2^35). Written out lane by lane because it runs in
+ * the innermost loop of every kernel: compiled blocks put the text itself in their code
+ * (RegisterOperation.expression), where a call would stop being inlined once a block holds a dozen
+ * of them, and `dotProduct` is compiled from the same text.
  */
-const DOT_PRODUCTS = {
-  '8uu': (a: number, b: number, acc: number) => (acc + ub(a, 0) * ub(b, 0) + ub(a, 1) * ub(b, 1) + ub(a, 2) * ub(b, 2) + ub(a, 3) * ub(b, 3)) | 0,
-  '8us': (a: number, b: number, acc: number) => (acc + ub(a, 0) * sb(b, 0) + ub(a, 1) * sb(b, 1) + ub(a, 2) * sb(b, 2) + ub(a, 3) * sb(b, 3)) | 0,
-  '8ss': (a: number, b: number, acc: number) => (acc + sb(a, 0) * sb(b, 0) + sb(a, 1) * sb(b, 1) + sb(a, 2) * sb(b, 2) + sb(a, 3) * sb(b, 3)) | 0,
-  '16uu': (a: number, b: number, acc: number) => (acc + uh(a, 0) * uh(b, 0) + uh(a, 1) * uh(b, 1)) | 0,
-  '16us': (a: number, b: number, acc: number) => (acc + uh(a, 0) * sh(b, 0) + uh(a, 1) * sh(b, 1)) | 0,
-  '16ss': (a: number, b: number, acc: number) => (acc + sh(a, 0) * sh(b, 0) + sh(a, 1) * sh(b, 1)) | 0,
-} as const;
-
-/** (a, b, acc) => acc + the lane-wise dot product of a and b, wrapped to 32 bits. */
-export function dotProduct(width: LaneWidth, aSigned: boolean, bSigned: boolean): (a: number, b: number, acc: number) => number {
+export function dotProductExpression(width: LaneWidth, aSigned: boolean, bSigned: boolean): string {
   if (aSigned && !bSigned) throw new Error('dotProduct: CORE-V has no signed x unsigned form');
-  return DOT_PRODUCTS[`${width}${aSigned ? 's' : 'u'}${bSigned ? 's' : 'u'}` as keyof typeof DOT_PRODUCTS];
+  const products = Array.from({ length: 32 / width }, (_, i) => ` + ${laneExpression('$0', i, width, aSigned)} * ${laneExpression('$1', i, width, bSigned)}`);
+  return `($2${products.join('')}) | 0`;
+}
+
+const dotProducts = new Map<string, (a: number, b: number, acc: number) => number>();
+
+/** (a, b, acc) => acc + the lane-wise dot product of a and b, wrapped to 32 bits (dotProductExpression). */
+export function dotProduct(width: LaneWidth, aSigned: boolean, bSigned: boolean): (a: number, b: number, acc: number) => number {
+  const expression = dotProductExpression(width, aSigned, bSigned);
+  let product = dotProducts.get(expression);
+  if (product === undefined) {
+    product = new Function('$0', '$1', '$2', `return ${expression};`) as (a: number, b: number, acc: number) => number;
+    dotProducts.set(expression, product);
+  }
+  return product;
 }
 
 /** Replace lane `index` of `target` with lane 0 of `source`. */

@@ -22,10 +22,10 @@ export const unary = (op: (a: number) => number): Execute => withOperation((h, d
   h.regs[d.rd] = op(h.regs[d.rs1]!);
 }, { operands: ['rs1'], op });
 
-/** rd = op(rs1, rs2, rd): three-source operations that accumulate into rd. */
-export const accumulate = (op: (a: number, b: number, acc: number) => number): Execute => withOperation((h, d) => {
+/** rd = op(rs1, rs2, rd): three-source operations that accumulate into rd (`expression`: RegisterOperation.expression). */
+export const accumulate = (op: (a: number, b: number, acc: number) => number, expression?: string): Execute => withOperation((h, d) => {
   h.regs[d.rd] = op(h.regs[d.rs1]!, h.regs[d.rs2]!, h.regs[d.rd]!);
-}, { operands: ['rs1', 'rs2', 'rd'], op });
+}, { operands: ['rs1', 'rs2', 'rd'], op, ...(expression === undefined ? {} : { expression }) });
 
 /** rd = op(rs1, imm, rd): an immediate operation that keeps part of rd (lane insert, .sci accumulators). */
 export const accumulateImm = (op: (a: number, imm: number, acc: number) => number): Execute => withOperation((h, d) => {

@@ -5,7 +5,7 @@
  */
 import { instruction, onMultiplier, type Execute, type InstructionDef } from '../definition.js';
 import { FORMATS as F, type Format } from '../formats.js';
-import { dotProduct, lanewise, replicate, type LaneWidth } from '../simd.js';
+import { dotProduct, dotProductExpression, lanewise, replicate, type LaneWidth } from '../simd.js';
 import { accumulate, accumulateImm, unary } from './semantics.js';
 
 export const CUSTOM_3 = 0x7b;
@@ -37,6 +37,8 @@ interface Family {
   readonly shift?: boolean;
   /** The operation for one lane width: (a, b, rd) => new rd. */
   readonly op: (width: LaneWidth) => (a: number, b: number, acc: number) => number;
+  /** The same as a JavaScript expression over a = $0, b = $1, rd = $2 (RegisterOperation.expression), for the register forms. */
+  readonly expression?: (width: LaneWidth) => string;
   /** rd is a source (the sdot* accumulators). */
   readonly accumulates: boolean;
   /** Imm6 is zero-extended (the unsigned dot products), otherwise sign-extended. */
@@ -53,11 +55,12 @@ function operandFormat(family: Family, form: Form): Format {
   return family.accumulates ? F.simdSciAcc : F.simdSci;
 }
 
-function semantics(op: (a: number, b: number, acc: number) => number, form: Form): Execute {
+function semantics(family: Family, form: Form): Execute {
   const { width } = form;
+  const op = family.op(width);
   switch (form.b) {
     case 'reg':
-      return accumulate(op);
+      return accumulate(op, family.expression?.(width));
     case 'sc':
       return accumulate((a, b, acc) => op(a, replicate(b, width), acc));
     case 'sci':
@@ -71,7 +74,7 @@ function expand(family: Family): InstructionDef[] {
     const immediate = form.b === 'sci' ? (family.shift ? (form.width === 16 ? { shiftHiH: 0 } : { shiftHiB: 0 }) : {}) : { bit25: 0 };
     const fields = { opcode: CUSTOM_3, funct5: family.funct5, f: family.f ?? 0, funct3: form.funct3, ...immediate };
     const row = instruction(`cv.${family.name}${form.suffix}`, 'Xcvsimd', fields, operandFormat(family, form), 'alu',
-      semantics(family.op(form.width), form));
+      semantics(family, form));
     return family.multiplier ? onMultiplier(row) : row;
   });
 }
@@ -90,12 +93,15 @@ function compare(name: string, funct5: number, signed: boolean, holds: (x: numbe
 
 function dot(name: string, funct5: number, aSigned: boolean, bSigned: boolean, accumulates: boolean): Family {
   const op = (w: LaneWidth) => {
-    // The accumulating forms use the product itself: one function per width and signedness, which
-    // compiled blocks can inline (a wrapper shared by all forms could not be).
     const product = dotProduct(w, aSigned, bSigned);
     return accumulates ? product : (a: number, b: number): number => product(a, b, 0);
   };
-  return { name, funct5, accumulates, unsignedImm: !aSigned && !bSigned, op, multiplier: true };
+  // Compiled blocks write the register forms' sums out (dotProductExpression); the others call op.
+  const expression = (w: LaneWidth) => {
+    const text = dotProductExpression(w, aSigned, bSigned);
+    return accumulates ? text : text.replace('$2', '0');
+  };
+  return { name, funct5, accumulates, unsignedImm: !aSigned && !bSigned, op, expression, multiplier: true };
 }
 
 const FAMILIES: readonly Family[] = [

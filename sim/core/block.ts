@@ -341,13 +341,14 @@ export class Block {
 }
 
 /**
- * The statement running instruction i: its register operation called directly with constant
- * register numbers when it has one, else its semantic.
+ * The statement running instruction i: its register operation with constant register numbers when
+ * it has one (written out when it has an expression, else called), else its semantic.
  */
 export function semanticCall(insn: DecodedInstruction, i: number): string {
   const operation = insn.execute.operation;
   if (!operation) return `e${i}(h, d${i});`;
   const args = operation.operands.map((operand) => (operand === 'imm' ? `d${i}.imm` : `r[${insn[operand]}]`));
+  if (operation.expression !== undefined) return `r[${insn.rd}] = ${operation.expression.replace(/\$(\d)/g, (_, k: string) => args[Number(k)]!)};`;
   return `r[${insn.rd}] = o${i}(${args.join(', ')});`;
 }
 

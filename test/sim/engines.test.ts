@@ -1082,7 +1082,12 @@ describe('compiled blocks can be read and debugged', () => {
     // pc is set where a semantic may read it or fault (the load's, on its way through memory), from the bound instruction.
     const template = source.slice(source.indexOf('return function'));
     expect(template).toContain('h.pc = d0.pc;');
-    expect(template).not.toMatch(/1c0000|469762112|\b8\b/); // no address, and the load's offset is read from d0
+    // No address, and the load's offset is read from d0 (a0 is x10), not written in.
+    expect(template).not.toMatch(/1c0000|469762112|r\[10\] \+ 8\b/);
+    expect(template).toContain('(r[10] + d0.imm)');
+    // The dot product is written out (RegisterOperation.expression) over s2 (x18), t1 (x6) and t2 (x7), not called.
+    expect(template).not.toContain('o2(');
+    expect(template).toContain('r[18] = (r[18] + ((r[6] << 24) >> 24) * ((r[7] << 24) >> 24)');
     expect(template).toMatch(/\/\/ h: the hart/); // the legend of the one-letter locals
     expect(template.trimEnd().endsWith(`//# sourceURL=nmsparse-generated/${name}.js`)).toBe(true);
     expect(block.run.name).toBe(name);
