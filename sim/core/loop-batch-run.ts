@@ -51,6 +51,8 @@ export class LoopBatchRun implements BatchReplay {
   /** Per member: the lowest and highest address its pass loaded from. */
   readonly lowest: Float64Array;
   readonly highest: Float64Array;
+  /** Where a pass leaves the lowest and highest address it loaded. */
+  private readonly span = new Float64Array(2);
   /** Per member: what the next instruction's two predecessors loaded (TimingModel.loadedByPrevious, loadedTwoBack), while it matters. */
   readonly loaded: Float64Array;
   readonly twoBack: Float64Array;
@@ -285,20 +287,11 @@ export class LoopBatchRun implements BatchReplay {
     const hart = this.harts[id]!;
     this.passStart[id] = from;
     this.traceBase[id] = batch.accessesBefore[from]!;
-    const end = batch.pass(hart, this.addresses[id]!, this.values[id]!, this.snapshots[id]!, from, batch.block.instructions.length, 0);
-    this.passEnd[id] = end;
+    const span = this.span;
+    this.passEnd[id] = batch.pass(hart, this.addresses[id]!, this.values[id]!, this.snapshots[id]!, from, batch.block.instructions.length, 0, span);
     // The span of the addresses loaded, which a store must reach to matter to the pass (seen).
-    const addresses = this.addresses[id]!;
-    const base = this.traceBase[id]!;
-    let low = Number.POSITIVE_INFINITY;
-    let high = Number.NEGATIVE_INFINITY;
-    for (let l = batch.accessesBefore[end]! - base - 1; l >= 0; l--) {
-      if (batch.stores[batch.accessAt[base + l]!] === 1) continue;
-      if (addresses[l]! < low) low = addresses[l]!;
-      if (addresses[l]! > high) high = addresses[l]!;
-    }
-    this.lowest[id] = low;
-    this.highest[id] = high;
+    this.lowest[id] = span[0]!;
+    this.highest[id] = span[1]!;
   }
 
   /**
@@ -459,7 +452,7 @@ export class LoopBatchRun implements BatchReplay {
     const hart = this.harts[id]!;
     const snapshot = this.snapshots[id]!;
     for (const reg of batch.written) hart.regs[reg] = snapshot[reg]!;
-    batch.pass(hart, this.addresses[id]!, this.values[id]!, snapshot, this.passStart[id]!, to, 1);
+    batch.pass(hart, this.addresses[id]!, this.values[id]!, snapshot, this.passStart[id]!, to, 1, this.span);
   }
 
   /** After the run: the member's registers (rewind), counters, pc and hazard state, as a region leaves them. */

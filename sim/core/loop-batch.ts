@@ -27,7 +27,7 @@ import { SUMS_LOADED, type DecodedInstruction } from '../../isa/definition.js';
 import { accessParts, isBlockBranch, isLocal, semanticCall, writesZero, type Block, type BlockHost } from './block.js';
 import { idStall, type TimingConfig } from './timing.js';
 
-type PassFunction = (h: BlockHost, A: Float64Array, V: Int32Array, S: Int32Array, from: number, to: number, feed: number) => number;
+type PassFunction = (h: BlockHost, A: Float64Array, V: Int32Array, S: Int32Array, from: number, to: number, feed: number, span: Float64Array) => number;
 
 /**
  * May the body run as a batch? Loads and stores through direct accesses (DataAccess) and local
@@ -137,8 +137,9 @@ export class LoopBatch {
    * a load or store that is not a direct access, or of a load of bytes a store of the pass wrote
    * (nothing of it done). Each access's address and value (loaded, or to store) go to A and V from
    * index 0, the registers the body writes (`written`) to S first. Stores do not write memory: the
-   * replay does, in cluster-time order. With `feed` 1 the loads take their values from V instead of
-   * memory, the stores do nothing, and S is left alone.
+   * replay does, in cluster-time order. span[0] and span[1] get the lowest and highest address
+   * loaded (+Infinity and -Infinity without a load). With `feed` 1 the loads take their values from
+   * V instead of memory, the stores do nothing, and S and span are left alone.
    */
   get pass(): PassFunction {
     this.compiled ??= compilePass(this.block);
@@ -177,7 +178,7 @@ function compilePass(block: Block): PassFunction {
   const insns = block.instructions;
   const lines: string[] = [];
   insns.forEach((insn, i) => {
-    lines.push(`case ${i}:`, `if (to === ${i}) return ${i};`, `// d${i}: ${insn.def.mnemonic}`);
+    lines.push(`case ${i}:`, `if (to === ${i}) { end = ${i}; break run; }`, `// d${i}: ${insn.def.mnemonic}`);
     const access = insn.execute.access;
     if (access?.kind === 'load' && !isLocal(insn)) {
       const parts = accessParts(insn, i, access);
@@ -185,9 +186,10 @@ function compilePass(block: Block): PassFunction {
         parts.address,
         'if (feed === 1) v = V[l]; else {',
         // A load of bytes this pass stored (not yet in memory: stores are written as they are replayed) stops it too.
-        `if (!(m !== undefined && ${parts.direct}) || (a < se && a + ${access.size} > sb)) return ${i};`,
+        `if (!(m !== undefined && ${parts.direct}) || (a < se && a + ${access.size} > sb)) { end = ${i}; break run; }`,
         `v = ${parts.load};`,
         'A[l] = a; V[l] = v;',
+        'if (a < lo) lo = a; if (a > hi) hi = a;',
         '}',
         'l++;',
         ...parts.advance,
@@ -198,7 +200,7 @@ function compilePass(block: Block): PassFunction {
       lines.push(
         parts.address,
         'if (feed === 0) {',
-        `if (!(m !== undefined && ${parts.direct} && a !== m.watched)) return ${i};`,
+        `if (!(m !== undefined && ${parts.direct} && a !== m.watched)) { end = ${i}; break run; }`,
         `A[l] = a; V[l] = r[${insn.rs2}];`,
         `if (a < sb) sb = a; if (a + ${access.size} > se) se = a + ${access.size};`,
         '}',
@@ -213,14 +215,16 @@ function compilePass(block: Block): PassFunction {
   });
   const body = [
     '// A, V: the address and value of each load and store; S: the registers written, saved; feed: 1 when the loads take their values from V',
-    '// (and the stores, already written, do nothing); l: the next load or store; sb, se: the bytes the pass stored, from sb up to se.',
+    '// (and the stores, already written, do nothing); l: the next load or store; sb, se: the bytes the pass stored, from sb up to se;',
+    '// lo, hi: the lowest and highest address loaded, left in span; end: where the pass stopped.',
     'const r = h.regs, m = h.directMemory;',
-    'let a = 0, v = 0, g, l = 0, sb = Infinity, se = 0;',
+    `let a = 0, v = 0, g, l = 0, sb = Infinity, se = 0, lo = Infinity, hi = -Infinity, end = ${insns.length};`,
     `if (feed === 0) { ${writtenRegisters(insns).map((reg) => `S[${reg}] = r[${reg}];`).join(' ')} }`,
-    'switch (from) {',
+    'run: switch (from) {',
     ...lines,
     '}',
-    `return ${insns.length};`,
+    'if (feed === 0) { span[0] = lo; span[1] = hi; }',
+    'return end;',
   ];
-  return block.templates.link<PassFunction>('pass', `a hardware-loop body of ${insns.length} instructions, one iteration without timing`, insns, 'h, A, V, S, from, to, feed', body, block).value;
+  return block.templates.link<PassFunction>('pass', `a hardware-loop body of ${insns.length} instructions, one iteration without timing`, insns, 'h, A, V, S, from, to, feed, span', body, block).value;
 }
