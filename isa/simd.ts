@@ -3,6 +3,8 @@
  * Lane 0 is the least significant.
  */
 
+import { compileGenerated } from '../util/generated-code.js';
+
 export type LaneWidth = 8 | 16;
 
 /** Lane `index` of `x`, sign- or zero-extended. */
@@ -49,15 +51,18 @@ export function dotProductExpression(width: LaneWidth, aSigned: boolean, bSigned
   return `($2${products.join('')}) | 0`;
 }
 
-const dotProducts = new Map<string, (a: number, b: number, acc: number) => number>();
+type DotProduct = (a: number, b: number, acc: number) => number;
+
+/** One function per lane width and signedness, shared by every row of that form: its call sites stay monomorphic. */
+const dotProducts = new Map<string, DotProduct>();
 
 /** (a, b, acc) => acc + the lane-wise dot product of a and b, wrapped to 32 bits (dotProductExpression). */
-export function dotProduct(width: LaneWidth, aSigned: boolean, bSigned: boolean): (a: number, b: number, acc: number) => number {
-  const expression = dotProductExpression(width, aSigned, bSigned);
-  let product = dotProducts.get(expression);
+export function dotProduct(width: LaneWidth, aSigned: boolean, bSigned: boolean): DotProduct {
+  const name = `dot_product_${width}${aSigned ? 's' : 'u'}${bSigned ? 's' : 'u'}`;
+  let product = dotProducts.get(name);
   if (product === undefined) {
-    product = new Function('$0', '$1', '$2', `return ${expression};`) as (a: number, b: number, acc: number) => number;
-    dotProducts.set(expression, product);
+    product = compileGenerated<DotProduct>(name, [], `return ($0, $1, $2) => ${dotProductExpression(width, aSigned, bSigned)};`, []).value;
+    dotProducts.set(name, product);
   }
   return product;
 }
