@@ -386,7 +386,7 @@ export function accessParts(insn: DecodedInstruction, i: number, access: DataAcc
  * (`entry`), instret with the `uncounted` instructions before it, which it takes back after (the
  * block counts them at its exit: commitsCounters).
  */
-function accessLines(insn: DecodedInstruction, i: number, access: DataAccess, entry: readonly string[], uncounted: number): string[] {
+function accessLines(insn: DecodedInstruction, i: number, access: DataAccess, entry: readonly string[], uncounted: number, afterSemantic: readonly string[]): string[] {
   const { size } = access;
   const parts = accessParts(insn, i, access);
   const unwatched = access.kind === 'store' ? ' && a !== m.watched' : '';
@@ -404,6 +404,7 @@ function accessLines(insn: DecodedInstruction, i: number, access: DataAccess, en
     semanticCall(insn, i),
     'k += tm.memoryExtra(h);',
     ...(uncounted > 0 ? [`s.instret -= ${uncounted};`] : []),
+    ...afterSemantic,
     '}',
   ];
 }
@@ -454,16 +455,36 @@ function mayStall(insn: DecodedInstruction, previous: PreviousLoads, twoBack: Tw
   return afterPrevious || afterTwoBack;
 }
 
+/** What instructionLines adds around an instruction's semantic, and what it may expect of the one before. */
+export interface InstructionExtras {
+  /**
+   * Statements before and after its semantic (a branch's outcome). A load or store runs its
+   * semantic only off the direct path, so there they see what only the semantic can do (pause or
+   * halt the hart).
+   */
+  readonly beforeSemantic?: readonly string[];
+  readonly afterSemantic?: readonly string[];
+  /**
+   * With `previous` 'p': the registers the instruction before loads when the code runs as its loop
+   * body (the body's previous instruction). When the instruction cannot stall after it, the stall
+   * is asked of the timing model only for another p (a core just come into the body).
+   */
+  readonly steadyPrevious?: number;
+}
+
 /**
  * The code of instruction i, its cycles in k, mcycle in c; `uncounted` instructions before it are
- * not yet counted in instret; `beforeSemantic` and `afterSemantic` are statements around its
- * semantic (a branch's outcome).
+ * not yet counted in instret.
  */
-export function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads, twoBack: TwoBackLoads | undefined, uncounted: number, beforeSemantic: string[] = [], afterSemantic: string[] = []): string[] {
+export function instructionLines(insn: DecodedInstruction, i: number, previous: PreviousLoads, twoBack: TwoBackLoads | undefined, uncounted: number, extras: InstructionExtras = {}): string[] {
+  const { beforeSemantic = [], afterSemantic = [], steadyPrevious } = extras;
   const lines = [`// d${i}: ${insn.def.mnemonic} (${insn.timing})`];
   const t = twoBack ? 't' : '0';
   if (twoBack) lines.push(`t = ${twoBack.expression};`);
-  lines.push(mayStall(insn, previous, twoBack) ? `k = 1 + tm.loadUseStall(d${i}, ${maskLiteral(previous)}, ${t});` : 'k = 1;');
+  const stall = `1 + tm.loadUseStall(d${i}, ${maskLiteral(previous)}, ${t})`;
+  if (!mayStall(insn, previous, twoBack)) lines.push('k = 1;');
+  else if (previous === 'p' && steadyPrevious !== undefined && !mayStall(insn, steadyPrevious, twoBack)) lines.push(`k = p === ${maskLiteral(steadyPrevious)} ? 1 : ${stall};`);
+  else lines.push(`k = ${stall};`);
   // The divisor must be read before the semantic may overwrite it.
   if (insn.multiCycle) lines.push(`k += tm.latencyExtra(d${i}, r);`);
   // A semantic may read pc (auipc, a branch) or fault (whose report names pc); a register operation does neither.
@@ -477,7 +498,7 @@ export function instructionLines(insn: DecodedInstruction, i: number, previous: 
     entry.push('s.cycles = c;', `tm.loadedByPrevious = ${maskLiteral(previous)};`, `tm.loadedTwoBack = ${t};`);
   }
   const access = insn.execute.access;
-  if (access) lines.push(...accessLines(insn, i, access, entry, uncounted));
+  if (access) lines.push(...accessLines(insn, i, access, entry, uncounted, afterSemantic));
   else lines.push(...entry, ...beforeSemantic, semanticCall(insn, i), ...afterSemantic);
   if (insn.accessesMemory && !access) lines.push('k += tm.memoryExtra(h);');
   if (writesZero(insn)) lines.push('r[0] = 0;');
@@ -611,7 +632,7 @@ function compile(block: Block): GeneratedCode<BlockFunction> {
     else {
       // A branch costs what a straight-line instruction does; taken, it adds its penalty and leaves.
       lines.push(
-        ...instructionLines(insn, i, previous(i), twoBackOf(insns, i), uncounted(i), [`h.npc = ${sequentialPc(insn, i)};`, 'h.redirected = false;']),
+        ...instructionLines(insn, i, previous(i), twoBackOf(insns, i), uncounted(i), { beforeSemantic: [`h.npc = ${sequentialPc(insn, i)};`, 'h.redirected = false;'] }),
         'if (h.redirected) {',
         `const x = ${takenExtra(block.unalignedTargets[i])};`,
         'k += x;',

@@ -180,10 +180,15 @@ function compileRegion(block: Block): RegionFunction {
   insns.forEach((insn, i) => {
     // Stop before instruction i (not the first of a turn): at the cycle limit, or at the shared limit before a load or store.
     lines.push(`case ${i}:`, `if (f === 0 && (${isLocal(insn) ? 'c >= stop' : 'c >= stop || c >= L'})) { i = ${i}; break turn; }`, 'f = 0;');
-    lines.push(...instructionLines(insn, i, 'p', { expression: 'q', mask: undefined }, 0), 's.instret++;');
     // A load or store through its semantic may have paused the hart (a peripheral) or stopped it,
-    // a store rewritten code: the member leaves, and the call returns for the cluster to act.
-    if (!isLocal(insn)) lines.push(`if (h.stopAt === 0 || h.halted !== undefined || !b.epoch.current) { i = ${i}; z = 1; break turn; }`);
+    // a store rewritten code: the member leaves, and the call returns for the cluster to act. A
+    // load on the direct path does none of these: only its semantic (y = 1) is followed by the test.
+    const load = !isLocal(insn) && insn.execute.access?.kind === 'load';
+    const steadyPrevious = insns[i === 0 ? last : i - 1]!.loadedMask;
+    lines.push(...instructionLines(insn, i, 'p', { expression: 'q', mask: undefined }, 0, { steadyPrevious, afterSemantic: load ? ['y = 1;'] : [] }), 's.instret++;');
+    const leaves = `if (h.stopAt === 0 || h.halted !== undefined || !b.epoch.current) { i = ${i}; z = 1; break turn; }`;
+    if (load) lines.push(`if (y === 1) { y = 0; ${leaves} }`);
+    else if (!isLocal(insn)) lines.push(leaves);
     lines.push(`pp = p; tt = t; q = k === 1 ? p : 0; p = ${maskLiteral(insn.loadedMask)};`);
   });
   // After the last instruction: the back edge (the turn goes on at case 0), or the member leaves the loop.
@@ -193,7 +198,8 @@ function compileRegion(block: Block): RegionFunction {
     // A call ends at any turn that could change the limits (LoopRegionRun.outside).
     'const limit = X.limit, stop = X.stop, insns = b.instructions;',
     'let h = H[0], r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop, m = h.directMemory, w = h.arbiter;',
-    'let c = 0, k = 0, p = 0, q = 0, t = 0, a = 0, v = 0, g, pp = 0, tt = 0, f = 0, e = 0, L = 0, j = 0, x = 0, u = 0, i = 0, z = 0;',
+    // e, j, u, L: PICK's; i: the current core's next instruction; f: 1 at the first of its turn; y: 1 after a load went through its semantic; z: below.
+    'let c = 0, k = 0, p = 0, q = 0, t = 0, a = 0, v = 0, g, pp = 0, tt = 0, f = 0, e = 0, L = 0, j = 0, x = 0, u = 0, i = 0, z = 0, y = 0;',
     'next: for (;;) {',
     ...PICK,
     'i = I[j];',

@@ -503,6 +503,61 @@ ${TABLE_TO_L1}
   add a0, s1, s4
 `;
 
+/**
+ * Every core enters a hot hardware-loop body (a LoopRegion: it stores) 40 times, each time right
+ * after a load of the register that the body's first instruction stores: a load-use stall on
+ * entering, none in the later iterations (the body's last instruction loads nothing). The region
+ * expects the stall of the body's steady state and must ask the timing model for a core just come in.
+ */
+const LOOP_REGION_ENTRY = `
+  csrr s11, mhartid
+  li a0, PULP_L1_BASE + 0x1000
+  slli t0, s11, 2
+  add a0, a0, t0
+  li s2, 40
+1:
+  li a1, PULP_L1_BASE + 0x2000
+  slli t0, s11, 6
+  add a1, a1, t0
+  cv.starti 0, 3f
+  cv.endi 0, 2f
+  cv.counti 0, 12
+  lw t1, 0(a0)
+3:
+  sw t1, 0(a1)
+  cv.lw t2, (a1), 4
+  add t1, t1, t2
+2:
+  sw t1, 0(a0)
+  addi s2, s2, -1
+  bnez s2, 1b
+  mv a0, zero
+`;
+
+/**
+ * A barrier inside a hot hardware-loop body (a LoopRegion: it stores): each iteration every core
+ * loads the barrier register, a peripheral, so its load goes through its semantic and parks the
+ * core until the last one arrives. A member that went on in the region after that load would not wait.
+ */
+const LOOP_REGION_BARRIER = `
+  csrr s11, mhartid
+  li t5, PERIPHERALS_BASE
+  li a0, PULP_L1_BASE + 0x1000
+  slli t0, s11, 7
+  add a0, a0, t0
+  li a1, PULP_L1_BASE + 0x3000
+  slli t0, s11, 2
+  add a1, a1, t0
+  li t0, 30
+  cv.setup 0, t0, 2f
+  lw zero, PERIPHERAL_BARRIER_OFFSET(t5)
+  cv.lw t2, (a0), 4
+  add s1, s1, t2
+  sw s1, 0(a1)
+2:
+  mv a0, zero
+`;
+
 const LOOP_REGIONS_DATA = `
 table:
 ${randomWords(9, 128)}
@@ -944,6 +999,21 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     expect(exits(reference)).toEqual(Array(cores).fill('exit'));
     expect(reference.cores.some((c) => c.waits.tcdmContention > 0)).toBe(true);
     expect(reference.cores[0]!.hart.regs[24]).not.toBe(0); // s8: the DMA's last word
+  });
+
+  it('cores entering a hot hardware-loop body right after a load its first instruction uses: the stall on entering, none after', () => {
+    const { reference, fast } = compare(LOOP_REGION_ENTRY);
+    expect(fast.use.regionRuns, 'the body ran as a region').toBeGreaterThan(0);
+    expect(exits(reference)).toEqual(Array(cores).fill('exit'));
+    // At least the stall of every entry into the body, on every core.
+    for (const core of reference.cores) expect(core.hart.stats.loadUseStalls).toBeGreaterThanOrEqual(40);
+  });
+
+  it('a barrier inside a hot hardware-loop body: every core parks at it each iteration', () => {
+    const { reference, fast } = compare(LOOP_REGION_BARRIER);
+    expect(fast.use.regionRuns, 'the body ran as a region').toBeGreaterThan(0);
+    expect(exits(reference)).toEqual(Array(cores).fill('exit'));
+    expect(reference.cores.every((c) => c.waits.barrierWait > 0)).toBe(true);
   });
 
   it('cores in a hot body of loads run as a batch: leaving one by one, stores the others loaded ahead, a misaligned load, L2, a DMA completing', () => {
