@@ -85,25 +85,6 @@ export class Tcdm implements BankedMemory {
   access(addr: Addr, cycle: Cycles): Cycles {
     const bank = this.bankOf(addr);
     this.now = cycle;
-    // The common case in a few operations: nothing reserved more than 32 cycles ahead in the bank,
-    // the bank free in `cycle`, the DMA not streaming then. Kept this small so that V8 inlines the
-    // whole grant into the compiled code of the cores (measured: past its inlining budget, the
-    // generated code of a loop called the arbitration at every load and store).
-    const shift = cycle - this.windowStart[bank]!;
-    if (shift >= 0 && this.high[bank] === 0 && this.far[bank] === undefined && !this.dmaBusy(cycle, cycle + 1)) {
-      const low = shift >= 32 ? 0 : this.low[bank]! >>> shift;
-      if ((low & 1) === 0) {
-        this.low[bank] = low | 1;
-        this.windowStart[bank] = cycle;
-        this.lastDmaWait = 0;
-        return 0;
-      }
-    }
-    return this.arbitrate(bank, cycle);
-  }
-
-  /** access past its common case. */
-  private arbitrate(bank: number, cycle: Cycles): Cycles {
     this.advance(bank, cycle);
     return this.reserve(bank, cycle) - cycle;
   }
@@ -118,14 +99,27 @@ export class Tcdm implements BankedMemory {
     return this.reserve(bank, cycle) - cycle;
   }
 
-  /** Forget the bank's cycles before `cycle`: no request can ask for them any more. */
+  /**
+   * Forget the bank's cycles before `cycle`: no request can ask for them any more. The common case
+   * here and in reserve is a few operations, the rest in methods of their own, so that V8 inlines
+   * the whole grant into the cores' compiled code (measured: past its inlining budget of 920 bytes
+   * of bytecode, a copy loop's region called the arbitration at every load and store).
+   */
   private advance(bank: number, cycle: Cycles): void {
     const shift = cycle - this.windowStart[bank]!;
     if (shift <= 0) return;
+    if (this.high[bank] === 0 && this.far[bank] === undefined) {
+      // Nothing reserved 32 or more cycles ahead.
+      this.low[bank] = shift >= 32 ? 0 : this.low[bank]! >>> shift;
+      this.windowStart[bank] = cycle;
+    } else this.shiftWindow(bank, cycle, shift);
+  }
+
+  /** advance with reservations 32 or more cycles ahead, or past the window. */
+  private shiftWindow(bank: number, cycle: Cycles, shift: number): void {
     const low = this.low[bank]!;
     const high = this.high[bank]!;
     if (high === 0) {
-      // The common case: nothing reserved more than 32 cycles ahead.
       this.low[bank] = shift >= 32 ? 0 : low >>> shift;
     } else if (shift >= WINDOW) {
       this.low[bank] = 0;
@@ -204,13 +198,18 @@ export class Tcdm implements BankedMemory {
    * holds the bank, and return it; `lastDmaWait` counts the cycles skipped because the DMA held it.
    */
   private reserve(bank: number, cycle: Cycles): Cycles {
-    const from = cycle - this.windowStart[bank]!;
     this.lastDmaWait = 0;
-    // The common case: the bank is free in the cycle asked for, the first of its window.
-    if (from === 0 && (this.low[bank]! & 1) === 0 && !this.dmaTakes(bank, cycle)) {
+    // The common case: the bank free in the cycle asked for, the first of its window, and the DMA not streaming then.
+    if (cycle === this.windowStart[bank] && (this.low[bank]! & 1) === 0 && !this.dmaBusy(cycle, cycle + 1)) {
       this.low[bank] = this.low[bank]! | 1;
       return cycle;
     }
+    return this.search(bank, cycle);
+  }
+
+  /** reserve past its common case: cycle by cycle from the one asked for. */
+  private search(bank: number, cycle: Cycles): Cycles {
+    const from = cycle - this.windowStart[bank]!;
     if (from < 0) throw new Error(`tcdm: bank ${bank} asked for cycle ${cycle}, before its window`);
     for (let offset = from; ; offset++) {
       const at = this.windowStart[bank]! + offset;
