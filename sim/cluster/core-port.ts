@@ -135,11 +135,15 @@ export class CorePort extends DataPort<MappedMemory> implements AccessArbiter {
 
   /** A TCDM transaction waited `wait` cycles: counted by who held the bank (the DMA, or another core). */
   private bankWait(wait: Cycles): Cycles {
-    if (wait === 0) return 0;
+    if (wait !== 0) this.countBankWait(wait);
+    return wait;
+  }
+
+  /** bankWait's counting, out of line: the grant's common case stays small enough to inline (Tcdm.access). */
+  private countBankWait(wait: Cycles): void {
     const dmaWait = this.tcdm.lastDmaWait;
     this.stats.tcdmContention += wait - dmaWait;
     this.stats.dmaContention += dmaWait;
-    return wait;
   }
 
   private l2Wait(): Cycles {

@@ -15,6 +15,10 @@
  * schedule is fixed once its transfers are queued, so it is known for every cycle a core asks for.
  * A core kept out of a bank by a long transfer may be granted a cycle beyond the 64-bit window:
  * such reservations wait in a set of their own until the window reaches them.
+ *
+ * Most requests find their bank with nothing reserved from the cycle they ask for on (each bank
+ * keeps that cycle, `freeFrom`): since no later request asks for an earlier cycle, the bank's
+ * window then starts over at the request, whatever it held before.
  */
 import type { Addr, Cycles } from '../../isa/types.js';
 import type { BankedMemory } from '../core/loop-batch-window.js';
@@ -47,6 +51,8 @@ export class Tcdm implements BankedMemory {
   private readonly bankMask: number;
   /** Per bank, the reserved cycles past the window (a core kept out by the DMA), if any. */
   private readonly far: (Set<Cycles> | undefined)[];
+  /** Per bank, a cycle from which it holds no reservation: one past the latest it granted. */
+  private readonly freeFrom: Float64Array;
   /** Of the wait of the last access (or second transaction) granted, the cycles the DMA held its bank. */
   lastDmaWait = 0;
   /**
@@ -72,6 +78,7 @@ export class Tcdm implements BankedMemory {
     this.windowStart = new Float64Array(banks);
     this.low = new Int32Array(banks);
     this.high = new Int32Array(banks);
+    this.freeFrom = new Float64Array(banks);
     this.bankMask = (banks & (banks - 1)) === 0 ? banks - 1 : -1;
     this.far = new Array<Set<Cycles> | undefined>(banks).fill(undefined);
   }
@@ -81,12 +88,31 @@ export class Tcdm implements BankedMemory {
     return this.bankMask >= 0 ? word & this.bankMask : word % this.banks;
   }
 
-  /** Grant an access issued at `cycle`; returns how many cycles it waited. */
+  /**
+   * Grant an access issued at `cycle`; returns how many cycles it waited. The common case (the bank
+   * free from `cycle` on, the DMA not streaming then) is a few operations, so that V8 inlines the
+   * whole grant into the cores' compiled code (measured: past its inlining budget of 920 bytes of
+   * bytecode, a copy loop's region called the arbitration at every load and store).
+   */
   access(addr: Addr, cycle: Cycles): Cycles {
     const bank = this.bankOf(addr);
     this.now = cycle;
+    this.lastDmaWait = 0;
+    if (cycle >= this.freeFrom[bank]! && !this.dmaBusy(cycle, cycle + 1)) {
+      this.restart(bank, cycle);
+      return 0;
+    }
     this.advance(bank, cycle);
     return this.reserve(bank, cycle) - cycle;
+  }
+
+  /** The bank's window starts over at `cycle`, reserved: nothing was from there on, and no request asks for an earlier cycle. */
+  private restart(bank: number, cycle: Cycles): void {
+    this.windowStart[bank] = cycle;
+    this.low[bank] = 1;
+    this.high[bank] = 0;
+    this.far[bank] = undefined;
+    this.freeFrom[bank] = cycle + 1;
   }
 
   /**
@@ -95,28 +121,15 @@ export class Tcdm implements BankedMemory {
    */
   accessLater(addr: Addr, cycle: Cycles): Cycles {
     const bank = this.bankOf(addr);
+    this.lastDmaWait = 0;
     this.advance(bank, this.now);
     return this.reserve(bank, cycle) - cycle;
   }
 
-  /**
-   * Forget the bank's cycles before `cycle`: no request can ask for them any more. The common case
-   * here and in reserve is a few operations, the rest in methods of their own, so that V8 inlines
-   * the whole grant into the cores' compiled code (measured: past its inlining budget of 920 bytes
-   * of bytecode, a copy loop's region called the arbitration at every load and store).
-   */
+  /** Forget the bank's cycles before `cycle`: no request can ask for them any more. */
   private advance(bank: number, cycle: Cycles): void {
     const shift = cycle - this.windowStart[bank]!;
     if (shift <= 0) return;
-    if (this.high[bank] === 0 && this.far[bank] === undefined) {
-      // Nothing reserved 32 or more cycles ahead.
-      this.low[bank] = shift >= 32 ? 0 : this.low[bank]! >>> shift;
-      this.windowStart[bank] = cycle;
-    } else this.shiftWindow(bank, cycle, shift);
-  }
-
-  /** advance with reservations 32 or more cycles ahead, or past the window. */
-  private shiftWindow(bank: number, cycle: Cycles, shift: number): void {
     const low = this.low[bank]!;
     const high = this.high[bank]!;
     if (high === 0) {
@@ -198,17 +211,6 @@ export class Tcdm implements BankedMemory {
    * holds the bank, and return it; `lastDmaWait` counts the cycles skipped because the DMA held it.
    */
   private reserve(bank: number, cycle: Cycles): Cycles {
-    this.lastDmaWait = 0;
-    // The common case: the bank free in the cycle asked for, the first of its window, and the DMA not streaming then.
-    if (cycle === this.windowStart[bank] && (this.low[bank]! & 1) === 0 && !this.dmaBusy(cycle, cycle + 1)) {
-      this.low[bank] = this.low[bank]! | 1;
-      return cycle;
-    }
-    return this.search(bank, cycle);
-  }
-
-  /** reserve past its common case: cycle by cycle from the one asked for. */
-  private search(bank: number, cycle: Cycles): Cycles {
     const from = cycle - this.windowStart[bank]!;
     if (from < 0) throw new Error(`tcdm: bank ${bank} asked for cycle ${cycle}, before its window`);
     for (let offset = from; ; offset++) {
@@ -219,16 +221,22 @@ export class Tcdm implements BankedMemory {
         const far = (this.far[bank] ??= new Set());
         if (!far.has(at)) {
           far.add(at);
-          return at;
+          return this.granted(bank, at);
         }
       } else {
         const word = offset < 32 ? this.low : this.high;
         const bit = 1 << (offset & 31);
         if ((word[bank]! & bit) === 0) {
           word[bank] = word[bank]! | bit;
-          return at;
+          return this.granted(bank, at);
         }
       }
     }
+  }
+
+  /** reserve took `cycle`: the bank is free from the cycle after it, if not from a later one. */
+  private granted(bank: number, cycle: Cycles): Cycles {
+    if (cycle >= this.freeFrom[bank]!) this.freeFrom[bank] = cycle + 1;
+    return cycle;
   }
 }

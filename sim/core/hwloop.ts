@@ -158,13 +158,14 @@ function checkBody(l: number, start: Addr, end: Addr, fetch: (addr: Addr) => Dec
       addr += 4;
       continue;
     }
-    const where = `hardware loop ${l}: ${insn.def.mnemonic} at ${hex(addr)}`;
-    if (insn.length !== 4) fail(`${where}: compressed instructions are not allowed in the body`);
+    // The message's place is written only when it fails: cv.setup checks its body every time it runs.
+    const where = (): string => `hardware loop ${l}: ${insn.def.mnemonic} at ${hex(addr)}`;
+    if (insn.length !== 4) fail(`${where()}: compressed instructions are not allowed in the body`);
     const effects = insn.def.effects;
     // Control transfers and fences redirect or flush the fetch, which the loop logic does not expect.
-    if (effects.control !== 'none' || effects.system === 'fence') fail(`${where}: jumps, branches and fences are not allowed in the body`);
-    if (PRIVILEGED.has(effects.system)) fail(`${where}: privileged instructions are not allowed in the body`);
-    if (effects.hwloop && insn.loop === l) fail(`${where}: the body may not change its own loop registers`);
+    if (effects.control !== 'none' || effects.system === 'fence') fail(`${where()}: jumps, branches and fences are not allowed in the body`);
+    if (PRIVILEGED.has(effects.system)) fail(`${where()}: privileged instructions are not allowed in the body`);
+    if (effects.hwloop && insn.loop === l) fail(`${where()}: the body may not change its own loop registers`);
     instructions++;
     addr += insn.length;
   }

@@ -91,11 +91,17 @@ export class MemoryRegion {
   /**
    * Drop decoded instructions overlapping bytes [offset, offset + size), and when there were any,
    * every compiled block of the region (a block may span the written bytes from anywhere before).
+   * Every store calls this; a region that never held code returns at once, in few enough bytes of
+   * bytecode for V8 to inline it into the cores' compiled code beside the grant (docs/iss.md,
+   * Compiled blocks: its inlining budget).
    */
   invalidate(offset: number, size: number): void {
     if (this.stores !== undefined) this.stores.add(this.base + offset, size);
-    const pages = this.pagesByIndex;
-    if (!pages) return;
+    if (this.pagesByIndex !== undefined) this.dropCode(this.pagesByIndex, offset, size);
+  }
+
+  /** invalidate in a region that holds decoded code. */
+  private dropCode(pages: (CodePage | undefined)[], offset: number, size: number): void {
     let hit = false;
     // A 32-bit instruction starting one halfword earlier also covers the written bytes.
     for (let i = Math.max(0, (offset >> 1) - 1); i <= (offset + size - 1) >> 1; i++) {
