@@ -37,6 +37,44 @@ describe('float evaluator', () => {
     expect(run('Conv', [input, weight], { group: 2 })).toEqual({ dims: [1, 2, 1, 1], values: [4, 16] });
   });
 
+  it('Conv: two images, groups, dilations, strides and uneven pads, as the definition sums them', () => {
+    const [n, c, h, w, outC, group, kH, kW] = [2, 4, 7, 6, 6, 2, 3, 2];
+    const groupC = c / group;
+    const attributes = { group, dilations: [2, 1], strides: [2, 1], pads: [2, 0, 1, 1] };
+    const [top, left, bottom, right] = attributes.pads as [number, number, number, number];
+    // Values with fractions, so that a different order of summation would show in the low bits.
+    const pseudo = (count: number, seed: number): number[] => Array.from({ length: count }, (_, i) => Math.fround(Math.sin(seed + 1.7 * i) * 3.1));
+    const input = { dims: [n, c, h, w], values: pseudo(n * c * h * w, 1) };
+    const weight = { dims: [outC, groupC, kH, kW], values: pseudo(outC * groupC * kH * kW, 2) };
+    const bias = { dims: [outC], values: pseudo(outC, 3) };
+    const outH = Math.floor((h + top + bottom - (2 * (kH - 1) + 1)) / 2) + 1;
+    const outW = w + left + right - kW + 1;
+    // The definition: per output, the bias, then every tap inside the image in the weights' order, in double precision.
+    const expected: number[] = [];
+    for (let b = 0; b < n; b++) {
+      for (let o = 0; o < outC; o++) {
+        const g = Math.floor(o / (outC / group));
+        for (let oy = 0; oy < outH; oy++) {
+          for (let ox = 0; ox < outW; ox++) {
+            let sum = bias.values[o]!;
+            for (let ci = 0; ci < groupC; ci++) {
+              for (let ky = 0; ky < kH; ky++) {
+                for (let kx = 0; kx < kW; kx++) {
+                  const y = oy * 2 - top + ky * 2;
+                  const x = ox - left + kx;
+                  if (y < 0 || y >= h || x < 0 || x >= w) continue;
+                  sum += weight.values[((o * groupC + ci) * kH + ky) * kW + kx]! * input.values[((b * c + g * groupC + ci) * h + y) * w + x]!;
+                }
+              }
+            }
+            expected.push(Math.fround(sum));
+          }
+        }
+      }
+    }
+    expect(run('Conv', [input, weight, bias], attributes)).toEqual({ dims: [n, outC, outH, outW], values: expected });
+  });
+
   it('Gemm with transB and a broadcast C; MatMul batched with a broadcast B', () => {
     const gemm = run('Gemm', [{ dims: [1, 2], values: [1, 2] }, { dims: [3, 2], values: [1, 0, 0, 1, 1, 1] }, { dims: [3], values: [10, 20, 30] }], { transB: 1 });
     expect(gemm).toEqual({ dims: [1, 3], values: [11, 22, 33] });

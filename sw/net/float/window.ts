@@ -51,35 +51,41 @@ export function conv(context: NodeContext): FloatValue[] {
   const win = windowOf(context, h, w, context.ints('kernel_shape', [kH, kW]));
   const outPerGroup = outC / group;
   const out = new Float32Array(n * outC * win.outH * win.outW);
-  // Per output plane, each weight is applied to the whole range of output pixels whose input
-  // position is inside the image: no bounds test in the inner loop.
-  const plane = new Float64Array(win.outH * win.outW);
-  const validRange = (offset: number, stride: number, size: number, outSize: number): [number, number] => [
-    Math.max(0, Math.ceil(-offset / stride)),
-    Math.min(outSize - 1, Math.floor((size - 1 - offset) / stride)),
-  ];
+  const weights = weight.data;
+  // Per output pixel and group, the window's input values are gathered once, in the weights' order
+  // (channel, row, column), and each output channel is then one dot product with its contiguous row
+  // of weights. A tap outside the image is left out of the sum, as the operator's zero padding
+  // adds nothing; the sum runs in the weights' order from the bias, in double precision.
+  const taps = groupC * kH * kW;
+  const values = new Float64Array(taps);
+  const inside = new Int32Array(taps);
   for (let b = 0; b < n; b++) {
-    for (let o = 0; o < outC; o++) {
-      plane.fill(bias ? bias.data[o]! : 0);
-      const firstC = Math.floor(o / outPerGroup) * groupC;
-      for (let ci = 0; ci < groupC; ci++) {
-        const inPlane = (b * c + firstC + ci) * h * w;
-        for (let ky = 0; ky < kH; ky++) {
-          const offsetY = ky * win.dilationH - win.pads[0];
-          const [oy0, oy1] = validRange(offsetY, win.strideH, h, win.outH);
-          for (let kx = 0; kx < kW; kx++) {
-            const weightValue = weight.data[((o * groupC + ci) * kH + ky) * kW + kx]!;
-            const offsetX = kx * win.dilationW - win.pads[1];
-            const [ox0, ox1] = validRange(offsetX, win.strideW, w, win.outW);
-            for (let oy = oy0; oy <= oy1; oy++) {
-              const row = inPlane + (oy * win.strideH + offsetY) * w + offsetX;
-              const outRow = oy * win.outW;
-              for (let ox = ox0; ox <= ox1; ox++) plane[outRow + ox]! += weightValue * x.data[row + ox * win.strideW]!;
+    for (let g = 0; g < group; g++) {
+      const firstPlane = (b * c + g * groupC) * h * w;
+      for (let oy = 0; oy < win.outH; oy++) {
+        for (let ox = 0; ox < win.outW; ox++) {
+          let count = 0;
+          for (let ci = 0; ci < groupC; ci++) {
+            for (let ky = 0; ky < kH; ky++) {
+              const y = oy * win.strideH - win.pads[0] + ky * win.dilationH;
+              for (let kx = 0; kx < kW; kx++) {
+                const xx = ox * win.strideW - win.pads[1] + kx * win.dilationW;
+                const tap = (ci * kH + ky) * kW + kx;
+                if (y < 0 || y >= h || xx < 0 || xx >= w) continue;
+                values[tap] = x.data[firstPlane + (ci * h + y) * w + xx]!;
+                inside[count++] = tap;
+              }
             }
+          }
+          for (let o = g * outPerGroup; o < (g + 1) * outPerGroup; o++) {
+            const row = o * taps;
+            let sum = bias ? bias.data[o]! : 0;
+            if (count === taps) for (let tap = 0; tap < taps; tap++) sum += weights[row + tap]! * values[tap]!;
+            else for (let t = 0; t < count; t++) sum += weights[row + inside[t]!]! * values[inside[t]!]!;
+            out[((b * outC + o) * win.outH + oy) * win.outW + ox] = sum;
           }
         }
       }
-      out.set(plane, (b * outC + o) * plane.length);
     }
   }
   return [{ dims: [n, outC, win.outH, win.outW], data: out }];
