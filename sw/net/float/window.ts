@@ -52,13 +52,16 @@ export function conv(context: NodeContext): FloatValue[] {
   const outPerGroup = outC / group;
   const out = new Float32Array(n * outC * win.outH * win.outW);
   const weights = weight.data;
-  // Per output pixel and group, the window's input values are gathered once, in the weights' order
-  // (channel, row, column), and each output channel is then one dot product with its contiguous row
-  // of weights. A tap outside the image is left out of the sum, as the operator's zero padding
-  // adds nothing; the sum runs in the weights' order from the bias, in double precision.
+  // Per output pixel and group, the window's input values inside the image are gathered once, in
+  // the weights' order (channel, row, column); each output channel's sum then runs over them in
+  // that order from the bias, in double precision, as the definition adds them (a tap in the
+  // padding adds nothing, so it is left out). Four output channels at a time share the gathered
+  // values: four independent sums, which the processor overlaps (one sum alone waits for each
+  // addition before the next).
   const taps = groupC * kH * kW;
   const values = new Float64Array(taps);
   const inside = new Int32Array(taps);
+  const biasOf = (o: number): number => (bias ? bias.data[o]! : 0);
   for (let b = 0; b < n; b++) {
     for (let g = 0; g < group; g++) {
       const firstPlane = (b * c + g * groupC) * h * w;
@@ -70,19 +73,38 @@ export function conv(context: NodeContext): FloatValue[] {
               const y = oy * win.strideH - win.pads[0] + ky * win.dilationH;
               for (let kx = 0; kx < kW; kx++) {
                 const xx = ox * win.strideW - win.pads[1] + kx * win.dilationW;
-                const tap = (ci * kH + ky) * kW + kx;
                 if (y < 0 || y >= h || xx < 0 || xx >= w) continue;
-                values[tap] = x.data[firstPlane + (ci * h + y) * w + xx]!;
-                inside[count++] = tap;
+                values[count] = x.data[firstPlane + (ci * h + y) * w + xx]!;
+                inside[count++] = (ci * kH + ky) * kW + kx;
               }
             }
           }
-          for (let o = g * outPerGroup; o < (g + 1) * outPerGroup; o++) {
+          const at = (o: number): number => ((b * outC + o) * win.outH + oy) * win.outW + ox;
+          const last = (g + 1) * outPerGroup;
+          let o = g * outPerGroup;
+          for (; o + 4 <= last; o += 4) {
             const row = o * taps;
-            let sum = bias ? bias.data[o]! : 0;
-            if (count === taps) for (let tap = 0; tap < taps; tap++) sum += weights[row + tap]! * values[tap]!;
-            else for (let t = 0; t < count; t++) sum += weights[row + inside[t]!]! * values[inside[t]!]!;
-            out[((b * outC + o) * win.outH + oy) * win.outW + ox] = sum;
+            let s0 = biasOf(o);
+            let s1 = biasOf(o + 1);
+            let s2 = biasOf(o + 2);
+            let s3 = biasOf(o + 3);
+            for (let t = 0; t < count; t++) {
+              const v = values[t]!;
+              const tap = row + inside[t]!;
+              s0 += weights[tap]! * v;
+              s1 += weights[tap + taps]! * v;
+              s2 += weights[tap + 2 * taps]! * v;
+              s3 += weights[tap + 3 * taps]! * v;
+            }
+            out[at(o)] = s0;
+            out[at(o + 1)] = s1;
+            out[at(o + 2)] = s2;
+            out[at(o + 3)] = s3;
+          }
+          for (; o < last; o++) {
+            let sum = biasOf(o);
+            for (let t = 0; t < count; t++) sum += weights[o * taps + inside[t]!]! * values[t]!;
+            out[at(o)] = sum;
           }
         }
       }
