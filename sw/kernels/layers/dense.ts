@@ -90,13 +90,17 @@ interface Share {
   readonly channels: Range;
 }
 
-/** Inner-loop cycles of a share: per block of P x C, Kp / 4 iterations of P * C sdots and P + C loads. */
+/**
+ * Inner-loop cycles of a share: per block of P x C, Kp / 4 iterations of P * C sdots and P + C
+ * loads. Every pass of the share's pixels meets every block of its channels, so the sum over them
+ * is in closed form: the products add up to pixels x channels, each pass's P to pixels once per
+ * block, each block's C to channels once per pass (the tiler asks this for every candidate split).
+ */
 function innerCycles(spec: LayerSpec, share: Share, passPixels: number): number {
   const words = paddedReduction(spec) / 4;
-  const passes = (n: number, size: number): number[] => [...Array<number>(Math.floor(n / size)).fill(size), ...(n % size ? [n % size] : [])];
-  let cycles = 0;
-  for (const p of passes(share.pixels.count, passPixels)) for (const c of passes(share.channels.count, BLOCK_CHANNELS)) cycles += words * (p * c + p + c);
-  return cycles;
+  const pixels = share.pixels.count;
+  const channels = share.channels.count;
+  return words * (pixels * channels + Math.ceil(channels / BLOCK_CHANNELS) * pixels + Math.ceil(pixels / passPixels) * channels);
 }
 
 /** Extra cycles of a pass besides its blocks' inner loops (im2col, requantization): for choosing the split only. */
