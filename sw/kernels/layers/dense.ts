@@ -111,14 +111,20 @@ const passOverhead = (spec: LayerSpec, pixels: number): number => (directColumns
  * pixels (each channel split repeats the im2col of the same pixels on another core).
  */
 function shares(spec: LayerSpec, cores: number, pixelsPerPass: number): Share[] {
-  let best: { cost: number; shares: Share[] } | undefined;
+  const pixelRanges = (channelParts: number): Range[] => splitRange(outputPixels(spec), Math.floor(cores / channelParts), pixelsPerPass);
+  const channelRanges = (channelParts: number): Range[] => splitRange(spec.outC, channelParts, BLOCK_CHANNELS);
+  let best: { cost: number; channelParts: number } | undefined;
   for (let channelParts = 1; channelParts <= cores; channelParts++) {
-    const pixelParts = Math.floor(cores / channelParts);
-    const grid = splitRange(outputPixels(spec), pixelParts, pixelsPerPass).flatMap((pixels) => splitRange(spec.outC, channelParts, BLOCK_CHANNELS).map((channels) => ({ pixels, channels })));
-    const cost = Math.max(...grid.map((s) => innerCycles(spec, s, pixelsPerPass) + Math.ceil(s.pixels.count / pixelsPerPass) * passOverhead(spec, pixelsPerPass) * (s.channels.count > 0 ? 1 : 0)));
-    if (!best || cost < best.cost) best = { cost, shares: grid };
+    // The largest share of a split is its first (splitRange's first range is its longest), as a
+    // share's cost grows with its pixels and with its channels: the tiler asks this for every
+    // candidate tile, so the other shares are not built.
+    const pixels = pixelRanges(channelParts)[0]!;
+    const channels = channelRanges(channelParts)[0]!;
+    const cost = innerCycles(spec, { pixels, channels }, pixelsPerPass) + Math.ceil(pixels.count / pixelsPerPass) * passOverhead(spec, pixelsPerPass) * (channels.count > 0 ? 1 : 0);
+    if (!best || cost < best.cost) best = { cost, channelParts };
   }
-  return [...best!.shares, ...Array.from({ length: cores - best!.shares.length }, () => ({ pixels: { start: 0, count: 0 }, channels: { start: 0, count: 0 } }))];
+  const grid = pixelRanges(best!.channelParts).flatMap((pixels) => channelRanges(best!.channelParts).map((channels) => ({ pixels, channels })));
+  return [...grid, ...Array.from({ length: cores - grid.length }, () => ({ pixels: { start: 0, count: 0 }, channels: { start: 0, count: 0 } }))];
 }
 
 /** The load of pixel column `pixel` (0..3) or weight row `row` (0..3): pairs share a pointer, the odd one at +Kp. */
