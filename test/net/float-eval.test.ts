@@ -23,6 +23,8 @@ function run(op: CanonicalOp, operands: readonly Operand[], attributes: Record<s
 }
 
 const image3x3 = { dims: [1, 1, 3, 3], values: [1, 2, 3, 4, 5, 6, 7, 8, 9] };
+/** Float32 values with fractions, so that a sum in another order than the definition's would show in the low bits. */
+const pseudo = (count: number, seed: number): number[] => Array.from({ length: count }, (_, i) => Math.fround(Math.sin(seed + 1.7 * i) * 3.1));
 const ones2x2 = { dims: [1, 1, 2, 2], values: [1, 1, 1, 1] };
 
 describe('float evaluator', () => {
@@ -42,8 +44,6 @@ describe('float evaluator', () => {
     const groupC = c / group;
     const attributes = { group, dilations: [2, 1], strides: [2, 1], pads: [2, 0, 1, 1] };
     const [top, left, bottom, right] = attributes.pads as [number, number, number, number];
-    // Values with fractions, so that a different order of summation would show in the low bits.
-    const pseudo = (count: number, seed: number): number[] => Array.from({ length: count }, (_, i) => Math.fround(Math.sin(seed + 1.7 * i) * 3.1));
     const input = { dims: [n, c, h, w], values: pseudo(n * c * h * w, 1) };
     const weight = { dims: [outC, groupC, kH, kW], values: pseudo(outC * groupC * kH * kW, 2) };
     const bias = { dims: [outC], values: pseudo(outC, 3) };
@@ -79,6 +79,23 @@ describe('float evaluator', () => {
     const gemm = run('Gemm', [{ dims: [1, 2], values: [1, 2] }, { dims: [3, 2], values: [1, 0, 0, 1, 1, 1] }, { dims: [3], values: [10, 20, 30] }], { transB: 1 });
     expect(gemm).toEqual({ dims: [1, 3], values: [11, 22, 33] });
     expect(run('MatMul', [{ dims: [2, 1, 2], values: [1, 2, 3, 4] }, { dims: [2, 1], values: [1, 1] }])).toEqual({ dims: [2, 1, 1], values: [3, 7] });
+  });
+
+  it('MatMul: a batch against one matrix, columns past a multiple of four, as the definition sums them', () => {
+    const [batches, m, k, n] = [2, 3, 5, 6];
+    const a = { dims: [batches, m, k], values: pseudo(batches * m * k, 4) };
+    const b = { dims: [k, n], values: pseudo(k * n, 5) };
+    const expected: number[] = [];
+    for (let t = 0; t < batches; t++) {
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let sum = 0;
+          for (let p = 0; p < k; p++) sum += a.values[(t * m + i) * k + p]! * b.values[p * n + j]!;
+          expected.push(Math.fround(sum));
+        }
+      }
+    }
+    expect(run('MatMul', [a, b])).toEqual({ dims: [batches, m, n], values: expected });
   });
 
   it('Add and Mul broadcast as NumPy does', () => {

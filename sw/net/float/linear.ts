@@ -47,10 +47,33 @@ export function matMul(context: NodeContext): FloatValue[] {
     const offA = batchA[t]! * m * k;
     const offB = batchB[t]! * k * n;
     for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
+      const row = offA + i * k;
+      const at = (t * m + i) * n;
+      // Four columns at a time: four independent sums, each in the order of p as one alone would
+      // add them (the same bits), which the processor overlaps; B's row read once for the four.
+      let j = 0;
+      for (; j + 4 <= n; j += 4) {
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let p = 0; p < k; p++) {
+          const value = a.data[row + p]!;
+          const column = offB + p * n + j;
+          s0 += value * b.data[column]!;
+          s1 += value * b.data[column + 1]!;
+          s2 += value * b.data[column + 2]!;
+          s3 += value * b.data[column + 3]!;
+        }
+        out[at + j] = s0;
+        out[at + j + 1] = s1;
+        out[at + j + 2] = s2;
+        out[at + j + 3] = s3;
+      }
+      for (; j < n; j++) {
         let sum = 0;
-        for (let p = 0; p < k; p++) sum += a.data[offA + i * k + p]! * b.data[offB + p * n + j]!;
-        out[(t * m + i) * n + j] = sum;
+        for (let p = 0; p < k; p++) sum += a.data[row + p]! * b.data[offB + p * n + j]!;
+        out[at + j] = sum;
       }
     }
   }
