@@ -61,51 +61,56 @@ export function conv(context: NodeContext): FloatValue[] {
   const taps = groupC * kH * kW;
   const values = new Float64Array(taps);
   const inside = new Int32Array(taps);
+  const plane = win.outH * win.outW;
   const biasOf = (o: number): number => (bias ? bias.data[o]! : 0);
+  /** The window of output pixel (oy, ox) over the channels from `firstPlane`: its taps inside the image, in `values` and `inside`; returns how many. */
+  const gather = (firstPlane: number, oy: number, ox: number): number => {
+    let count = 0;
+    for (let ci = 0; ci < groupC; ci++) {
+      for (let ky = 0; ky < kH; ky++) {
+        const y = oy * win.strideH - win.pads[0] + ky * win.dilationH;
+        if (y < 0 || y >= h) continue;
+        for (let kx = 0; kx < kW; kx++) {
+          const xx = ox * win.strideW - win.pads[1] + kx * win.dilationW;
+          if (xx < 0 || xx >= w) continue;
+          values[count] = x.data[firstPlane + (ci * h + y) * w + xx]!;
+          inside[count++] = (ci * kH + ky) * kW + kx;
+        }
+      }
+    }
+    return count;
+  };
   for (let b = 0; b < n; b++) {
     for (let g = 0; g < group; g++) {
-      const firstPlane = (b * c + g * groupC) * h * w;
-      for (let oy = 0; oy < win.outH; oy++) {
-        for (let ox = 0; ox < win.outW; ox++) {
-          let count = 0;
-          for (let ci = 0; ci < groupC; ci++) {
-            for (let ky = 0; ky < kH; ky++) {
-              const y = oy * win.strideH - win.pads[0] + ky * win.dilationH;
-              for (let kx = 0; kx < kW; kx++) {
-                const xx = ox * win.strideW - win.pads[1] + kx * win.dilationW;
-                if (y < 0 || y >= h || xx < 0 || xx >= w) continue;
-                values[count] = x.data[firstPlane + (ci * h + y) * w + xx]!;
-                inside[count++] = (ci * kH + ky) * kW + kx;
-              }
-            }
+      for (let pixel = 0; pixel < plane; pixel++) {
+        const count = gather((b * c + g * groupC) * h * w, Math.floor(pixel / win.outW), pixel % win.outW);
+        // Output channel o of this pixel is out[first + o * plane].
+        const first = b * outC * plane + pixel;
+        const last = (g + 1) * outPerGroup;
+        let o = g * outPerGroup;
+        for (; o + 4 <= last; o += 4) {
+          const row = o * taps;
+          let s0 = biasOf(o);
+          let s1 = biasOf(o + 1);
+          let s2 = biasOf(o + 2);
+          let s3 = biasOf(o + 3);
+          for (let t = 0; t < count; t++) {
+            const v = values[t]!;
+            const tap = row + inside[t]!;
+            s0 += weights[tap]! * v;
+            s1 += weights[tap + taps]! * v;
+            s2 += weights[tap + 2 * taps]! * v;
+            s3 += weights[tap + 3 * taps]! * v;
           }
-          const at = (o: number): number => ((b * outC + o) * win.outH + oy) * win.outW + ox;
-          const last = (g + 1) * outPerGroup;
-          let o = g * outPerGroup;
-          for (; o + 4 <= last; o += 4) {
-            const row = o * taps;
-            let s0 = biasOf(o);
-            let s1 = biasOf(o + 1);
-            let s2 = biasOf(o + 2);
-            let s3 = biasOf(o + 3);
-            for (let t = 0; t < count; t++) {
-              const v = values[t]!;
-              const tap = row + inside[t]!;
-              s0 += weights[tap]! * v;
-              s1 += weights[tap + taps]! * v;
-              s2 += weights[tap + 2 * taps]! * v;
-              s3 += weights[tap + 3 * taps]! * v;
-            }
-            out[at(o)] = s0;
-            out[at(o + 1)] = s1;
-            out[at(o + 2)] = s2;
-            out[at(o + 3)] = s3;
-          }
-          for (; o < last; o++) {
-            let sum = biasOf(o);
-            for (let t = 0; t < count; t++) sum += weights[o * taps + inside[t]!]! * values[t]!;
-            out[at(o)] = sum;
-          }
+          out[first + o * plane] = s0;
+          out[first + (o + 1) * plane] = s1;
+          out[first + (o + 2) * plane] = s2;
+          out[first + (o + 3) * plane] = s3;
+        }
+        for (; o < last; o++) {
+          let sum = biasOf(o);
+          for (let t = 0; t < count; t++) sum += weights[o * taps + inside[t]!]! * values[t]!;
+          out[first + o * plane] = sum;
         }
       }
     }
