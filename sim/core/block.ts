@@ -139,6 +139,17 @@ export function isLocal(insn: DecodedInstruction): boolean {
 }
 
 /**
+ * May a cluster core past its shared limit run this instruction (Hart.runAhead)? A local one, or a
+ * branch or jump that does nothing else (isBlockTransfer): it reads registers and sets the pc, so
+ * what other cores do cannot change where it goes or what it costs, nor can it change theirs.
+ * Stopping before every branch made the turns of a core between two loops one to three
+ * instructions long (docs/iss.md, Where a network's time goes).
+ */
+export function runsAhead(insn: DecodedInstruction): boolean {
+  return insn.registerOnly || isBlockTransfer(insn);
+}
+
+/**
  * May this instruction be part of a block? One that declares no control transfer, CSR access,
  * hardware-loop change or system call: register-only instructions, loads and stores (gathers too).
  */
@@ -242,7 +253,7 @@ export class Block {
     if (!this.turnPart) {
       const insns = this.instructions;
       let length = 1;
-      while (length < insns.length && isLocal(insns[length]!)) length++;
+      while (length < insns.length && runsAhead(insns[length]!)) length++;
       this.turnPart = length === insns.length ? this : new Block(insns.slice(0, length), this.epoch, this.unalignedTargets.slice(0, length), this.templates);
     }
     return this.turnPart;
@@ -605,8 +616,8 @@ function compile(block: Block): GeneratedCode<BlockFunction> {
   const previous = (i: number): PreviousLoads => (i === 0 ? 'p' : insns[i - 1]!.loadedMask);
   const lines: string[] = [];
   // Before instruction j: stop at the run's cycle limit, and past sharedLimit before an instruction
-  // that is not local (a load or store).
-  const stopBefore = (j: number): string => (isLocal(insns[j]!) ? 'c >= h.stopAt' : 'c >= h.stopAt || c >= h.sharedLimit');
+  // a core may not run ahead (a load or store).
+  const stopBefore = (j: number): string => (runsAhead(insns[j]!) ? 'c >= h.stopAt' : 'c >= h.stopAt || c >= h.sharedLimit');
   // Exit after instruction i: before the next one, or after a store that rewrote code or halted the hart.
   const exitAfter = (i: number): string => {
     const afterStore = insns[i]!.def.effects.memory === 'store' ? '!b.epoch.current || h.halted !== undefined || ' : '';

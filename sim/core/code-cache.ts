@@ -6,7 +6,7 @@
  * instruction or block at pc and runs it; what it means to run one is not this file's job.
  *
  * The arrays of the page the hart last ran from are copied into fields, so that the lookups the
- * hart makes per instruction (`at`, `blockAt`, `isLocalAt`) are a subtraction and an array read,
+ * hart makes per instruction (`at`, `blockAt`, `runsAheadAt`) are a subtraction and an array read,
  * small enough for V8 to inline into the hart's loop; leaving the page costs a region and page
  * look-up (`enter`).
  */
@@ -17,7 +17,7 @@ import { disassemble, formatInstruction, instructionHex } from '../../isa/disass
 import { Fault, TRAP_CAUSE } from '../../isa/fault.js';
 import type { InstructionTable } from '../../isa/table.js';
 import type { Addr, HwLoopRegs } from '../../isa/types.js';
-import { Block, isBlockBranch, isBlockTransfer, isLocal, isStraightLine, MAX_BLOCK_LENGTH } from './block.js';
+import { Block, isBlockBranch, isBlockTransfer, isStraightLine, MAX_BLOCK_LENGTH, runsAhead } from './block.js';
 import type { Bus } from './bus.js';
 import type { CodePage } from './code-page.js';
 import type { MemoryRegion } from './memory-region.js';
@@ -93,12 +93,12 @@ export class CodeCache {
     }
   }
 
-  /** Whether the instruction at pc is already decoded and local (see isLocal). */
-  isLocalAt(pc: Addr): boolean {
+  /** Whether the instruction at pc is already decoded and one a cluster core may run past its shared limit (see runsAhead). */
+  runsAheadAt(pc: Addr): boolean {
     let index = this.indexOf(pc);
     if (index < 0) index = this.enter(pc);
     const insn = index >= 0 ? this.decoded[index] : undefined;
-    return insn !== undefined && isLocal(insn);
+    return insn !== undefined && runsAhead(insn);
   }
 
   /** The compiled block starting at pc, compiling it on the visit that makes the address hot. */

@@ -159,8 +159,8 @@ export class Hart extends ArchitecturalState implements BlockHost {
   /**
    * The cluster's step: run the instruction at pc (the core's turn has come), then go on while
    * mcycle is below `stopAt` and nothing paused the hart, with any instruction while mcycle is
-   * below `sharedLimit` (no other core can act before) and after that with local instructions only
-   * (isLocal: what other cores do cannot change their outcome, nor they theirs).
+   * below `sharedLimit` (no other core can act before) and after that with local instructions,
+   * branches and jumps only (runsAhead: what other cores do cannot change their outcome, nor they theirs).
    */
   runAhead(sharedLimit: Cycles, stopAt: Cycles): void {
     const stats = this.stats;
@@ -171,7 +171,7 @@ export class Hart extends ArchitecturalState implements BlockHost {
       while (this.halted === undefined && stats.cycles < this.stopAt) {
         if (stats.cycles < this.sharedLimit) this.dispatch();
         // Not while an interrupt may come: another core's store could raise a line meanwhile.
-        else if (this.code.isLocalAt(this.pc) && !this.watchesInterrupts) this.dispatch(true);
+        else if (this.code.runsAheadAt(this.pc) && !this.watchesInterrupts) this.dispatch(true);
         else break;
       }
     } catch (error) {
