@@ -111,7 +111,7 @@ export class Cluster implements PortHost {
   private readonly onBarrierRelease: ((cycle: Cycles) => void) | undefined;
   /** roundRobinOrders by set of cores. */
   private readonly orders = new Map<number, Hart[][]>();
-  /** The arrays of runInLoopRegion, made on first use, and the region its call began with. */
+  /** The arrays of runInLoopRegion, made on first use, and the region it runs. */
   private regionRun: LoopRegionRun | undefined;
   private region: LoopRegion | undefined;
   /** The arrays of a LoopBatch's replay, made on first use. */
@@ -334,40 +334,29 @@ export class Cluster implements PortHost {
       if (this.joinRegion(id)) members++;
     }
     if (members < 2) {
-      run.settle();
+      run.settle(region);
       return false;
     }
     try {
-      run.runFrom(region);
+      region.run(run);
     } catch (error) {
       // The core whose turn it was faulted; the others stopped between turns.
       run.members[run.current] = 0;
-      run.settle();
+      run.settle(region);
       throw cores[run.current]!.hart.locate(error);
     }
-    run.settle();
+    run.settle(region);
     // The last core to go may have left paused by a peripheral (a DMA wait) or halted.
     const last = cores[run.current]!;
     if (last.holdUntil > last.hart.stats.cycles || last.hart.halted !== undefined) this.afterRun(last);
     return true;
   }
 
-  /**
-   * Core `id` becomes a member of the region call when it runs inside the loop body the call began
-   * with, or inside another whose region is hot and that is not a batch's (the cores of a batch
-   * body run it as a batch when one of them is first in time); returns whether it did.
-   */
+  /** Core `id`, running inside the current region's loop body, becomes one of its members; returns whether it did. */
   private joinRegion(id: number): boolean {
-    const core = this.cores[id]!;
-    const { hart } = core;
-    let region = this.region!;
-    if (!this.runsIn(core, region.block)) {
-      const body = this.running(core) ? hart.loopBody() : undefined;
-      const other = body === undefined ? undefined : LoopRegion.of(body);
-      if (other === undefined || LoopBatch.of(body!, hart.timing.config) !== undefined || !this.runsIn(core, body!) || !other.hot()) return false;
-      region = other;
-    }
-    this.regionRun!.enter(id, region);
+    if (!this.runsIn(this.cores[id]!, this.region!.block)) return false;
+    const { hart } = this.cores[id]!;
+    this.regionRun!.enter(id, this.region!);
     hart.stopAt = this.regionRun!.stop;
     return true;
   }

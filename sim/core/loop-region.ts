@@ -14,12 +14,6 @@
  * stop, so the cluster sees it as it would after a turn; what the timing model keeps of the last
  * instruction is committed when the call returns (LoopRegionRun.settle).
  *
- * The members of one call may be in different bodies (a kernel's im2col copies a row in one
- * hardware loop and pads it with zeros in another): each body's function runs the turns of the
- * members in it and returns when the next core to go is a member in another body, whose function
- * the caller runs next (LoopRegionRun.runFrom). A turn there costs a return and a call, where a turn
- * of a core outside the call's body went through the hart (Hart.runAhead), several times as long.
- *
  * The instructions are those of Block (instructionLines): the same semantics, timing calls and
  * direct accesses, so the cycle counts are the same by construction; the cluster's tests compare
  * every engine with the reference scheduler that issues one instruction per decision.
@@ -31,11 +25,9 @@ import { instructionLines, isBlockBranch, isLocal, maskLiteral, type Block, type
 export class LoopRegionRun {
   /** Per core: the cycle of its next instruction, +Infinity when it does not run (halted, parked). */
   readonly cycles: Float64Array;
-  /** Per core: 1 while it runs inside a region's block (`regions`, `bodies`), suspended at `index`. */
+  /** Per core: 1 while it runs inside the region's block, suspended at `index`. */
   readonly members: Uint8Array;
   readonly index: Int32Array;
-  readonly regions: (LoopRegion | undefined)[];
-  readonly bodies: (Block | undefined)[];
   /** Per member: what the instruction before `index` loaded (TimingModel.loadedByPrevious), and two before (loadedTwoBack). */
   readonly loaded: Float64Array;
   readonly twoBack: Float64Array;
@@ -64,8 +56,6 @@ export class LoopRegionRun {
     this.cycles = new Float64Array(n);
     this.members = new Uint8Array(n);
     this.index = new Int32Array(n);
-    this.regions = new Array<LoopRegion | undefined>(n).fill(undefined);
-    this.bodies = new Array<Block | undefined>(n).fill(undefined);
     this.loaded = new Float64Array(n);
     this.twoBack = new Float64Array(n);
     this.lastCycles = new Float64Array(n);
@@ -78,8 +68,6 @@ export class LoopRegionRun {
   enter(id: number, region: LoopRegion): void {
     const hart = this.harts[id]!;
     this.members[id] = 1;
-    this.regions[id] = region;
-    this.bodies[id] = region.block;
     this.index[id] = region.indexOf(hart.pc);
     this.loaded[id] = hart.timing.loadedByPrevious;
     this.twoBack[id] = hart.timing.loadedTwoBack;
@@ -87,34 +75,23 @@ export class LoopRegionRun {
   }
 
   /**
-   * Run the members from `region`'s function on, then those of the bodies the next cores to go are
-   * in, until a function returns for another reason than a member in another body.
-   */
-  runFrom(region: LoopRegion): void {
-    while (region.run(this)) region = this.regions[this.current]!;
-  }
-
-  /**
    * After the call: every member that ran commits its last instruction to the timing model (its pc
    * and counters are already written), as the block it ran in would have when it stopped.
    */
-  settle(): void {
+  settle(region: LoopRegion): void {
+    const last = region.block.instructions.length - 1;
     for (let id = 0; id < this.harts.length; id++) {
-      const block = this.bodies[id];
-      if (this.members[id] === 1 && this.dirty[id] === 1 && block !== undefined) {
+      if (this.members[id] === 1 && this.dirty[id] === 1) {
         const index = this.index[id]!;
-        block.retire(this.harts[id]!, index === 0 ? block.instructions.length - 1 : index - 1, this.lastCycles[id]!, this.lastLoaded[id]!, this.lastTwoBack[id]!);
+        region.block.retire(this.harts[id]!, index === 0 ? last : index - 1, this.lastCycles[id]!, this.lastLoaded[id]!, this.lastTwoBack[id]!);
       }
       this.members[id] = 0;
       this.dirty[id] = 0;
-      this.regions[id] = undefined;
-      this.bodies[id] = undefined;
     }
   }
 }
 
-/** Runs the members in its body; returns true when the next core to go is a member in another body (LoopRegionRun.current). */
-type RegionFunction = (run: LoopRegionRun) => boolean;
+type RegionFunction = (run: LoopRegionRun) => void;
 
 /**
  * Times cores meet in a loop body before its region is compiled: as for lock-step group steps
@@ -161,7 +138,7 @@ export class LoopRegion {
     return this.block.instructions.findIndex((insn) => insn.pc === pc);
   }
 
-  /** Run the members in the body until the next core to go is not one, is one in another body, or the earliest reaches `run.limit`. */
+  /** Run the members until the next core to go is not one, or the earliest reaches `run.limit`. */
   get run(): RegionFunction {
     this.compiled ??= compileRegion(this.block);
     return this.compiled;
@@ -175,10 +152,8 @@ const regions = new WeakMap<Block, LoopRegion | undefined>();
  * tie; its shared limit L, the cycle of the next other core (capped by the limit). `u` counts the
  * cores at e that have not gone yet: while some are left, the next is the one after the last in
  * round-robin order (a turn always moves its core past e), without looking at every core. A core
- * outside every region takes its turn through the cluster (LoopRegionRun.outside), one in another
- * body through that body's function: this one returns, and that one's first pick, by a full scan,
- * finds the same core (the first at e from e mod N is the one after the last to go, which has moved
- * past e); the limit reached ends the call.
+ * outside the region takes its turn through the cluster (LoopRegionRun.outside); the limit
+ * reached ends the call.
  */
 const PICK = [
   'if (u > 1) {',
@@ -190,11 +165,10 @@ const PICK = [
   'for (x = 0; x < n; x++) { const y = C[x]; if (y < e) { L = e; e = y; j = x; u = 1; } else if (y === e) { L = e; u++; } else if (y < L) L = y; }',
   'if (u > 1) { x = e < 0x80000000 ? (e | 0) % n : e % n; while (C[x] !== e) x = x + 1 === n ? 0 : x + 1; j = x; }',
   '}',
-  'if (e >= limit) return false;',
+  'if (e >= limit) return;',
   'if (L > limit) L = limit;',
   'X.current = j;',
-  'if (M[j] === 0) { if (X.outside(j, L)) continue; return false; }',
-  'if (B[j] !== b) return true;',
+  'if (M[j] === 0) { if (X.outside(j, L)) continue; return; }',
   'h = H[j]; r = h.regs; s = h.stats; tm = h.timing; hw = h.hwloop; m = h.directMemory; w = h.arbiter;',
   'c = e; p = P[j]; q = Q[j]; D[j] = 1; f = 1;',
 ];
@@ -220,7 +194,7 @@ function compileRegion(block: Block): RegionFunction {
   // After the last instruction: the back edge (the turn goes on at case 0), or the member leaves the loop.
   lines.push(`if (!(hw.active && b.loopsBack(hw))) { b.finish(h, ${last}, 0, c, k, pp, tt); M[j] = 0; C[j] = c; continue next; }`);
   const body = [
-    'const H = X.harts, C = X.cycles, M = X.members, B = X.bodies, I = X.index, P = X.loaded, Q = X.twoBack, K = X.lastCycles, PP = X.lastLoaded, TT = X.lastTwoBack, D = X.dirty, n = H.length;',
+    'const H = X.harts, C = X.cycles, M = X.members, I = X.index, P = X.loaded, Q = X.twoBack, K = X.lastCycles, PP = X.lastLoaded, TT = X.lastTwoBack, D = X.dirty, n = H.length;',
     // A call ends at any turn that could change the limits (LoopRegionRun.outside).
     'const limit = X.limit, stop = X.stop, insns = b.instructions;',
     'let h = H[0], r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop, m = h.directMemory, w = h.arbiter;',
@@ -235,7 +209,7 @@ function compileRegion(block: Block): RegionFunction {
     '}',
     '}',
     // z = 1: the core stopped after instruction i, which it commits; else it is suspended before instruction i.
-    'if (z === 1) { b.finish(h, i, 0, c, k, p, t); M[j] = 0; return false; }',
+    'if (z === 1) { b.finish(h, i, 0, c, k, p, t); M[j] = 0; return; }',
     'I[j] = i; P[j] = p; Q[j] = q; K[j] = k; PP[j] = pp; TT[j] = tt; C[j] = c; s.cycles = c; h.pc = insns[i].pc;',
     '}',
   ];
