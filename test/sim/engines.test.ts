@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { decode } from '../../isa/decoder.js';
 import { CV32E40P_TABLE } from '../../isa/table.js';
 import { PULP_CLUSTER } from '../../sim/cluster/config.js';
-import { Block, CodeEpoch, Templates } from '../../sim/core/block.js';
+import { Block, CodeEpoch, runsAhead, Templates } from '../../sim/core/block.js';
 import { enc } from './harness.js';
 import {
   clusterPrelude, compareCluster, compareSingle, elfOf, REFERENCE_CLUSTER, runCluster, runSingle as runSingleOn,
@@ -1127,6 +1127,16 @@ describe('the fast paths are taken (otherwise the comparisons above prove nothin
     expect(fast.use.runAheads).toBeGreaterThan(10);
     expect(reference.compiled).toBe(0);
     expect(reference.use).toEqual({ blocks: 0, loopBacks: 0, runAheads: 0, groupSteps: 0, regionRuns: 0, batchRuns: 0, windows: 0, windowsFailed: 0 });
+  });
+
+  it('a core past its shared limit runs local instructions, branches and jumps, nothing that reaches memory, CSRs or its loops', () => {
+    const ahead = (mnemonic: string, fields: Record<string, number>): boolean => runsAhead(decode(CV32E40P_TABLE, enc(mnemonic, fields), 0x1c000000)!);
+    for (const [mnemonic, fields] of [['add', { rd: 5, rs1: 6, rs2: 7 }], ['beq', { rs1: 5, rs2: 6, imm: 8 }], ['jal', { rd: 1, imm: 16 }], ['jalr', { rd: 0, rs1: 1, imm: 0 }]] as const) {
+      expect(ahead(mnemonic, fields), mnemonic).toBe(true);
+    }
+    for (const [mnemonic, fields] of [['lw', { rd: 5, rs1: 6, imm: 0 }], ['sw', { rs1: 6, rs2: 5, imm: 0 }], ['csrrs', { rd: 5, rs1: 0, imm: 0xb00 }], ['cv.setup', { loop: 0, rs1: 5, imm: 8 }], ['ecall', {}]] as const) {
+      expect(ahead(mnemonic, fields), mnemonic).toBe(false);
+    }
   });
 
   it('cluster: cores polling the timer in step issue together (group steps)', () => {
