@@ -3,7 +3,7 @@
  * semantics, the timing class the core's cycle model applies and the declared effects of the
  * semantics. Nothing else in the simulator knows an encoding.
  */
-import { isRegisterOnly, REGISTERS_ONLY, type Effects } from './effects.js';
+import { isRegisterAndPcOnly, isRegisterOnly, REGISTERS_ONLY, type Effects } from './effects.js';
 import type { Format } from './formats.js';
 import type { AccessSize, Addr, HartContext, OperandSlots } from './types.js';
 import { SUM_REGISTER_MASK } from './xnmsparse/mac.js';
@@ -173,6 +173,8 @@ export class DecodedInstruction implements OperandSlots {
   readonly loadReadMask: number;
   /** Its declared effects are registers only (isRegisterOnly). */
   readonly registerOnly: boolean;
+  /** Its declared effects are registers and the pc only (isRegisterAndPcOnly): a branch or jump may be. */
+  readonly registerAndPcOnly: boolean;
   /** It loads or stores (its declared memory effect): a data access that a delayed grant stretches. */
   readonly accessesMemory: boolean;
   /** mulh, div/rem: it holds EX for a latency known before its semantics run (TimingModel.latencyExtra). */
@@ -207,6 +209,7 @@ export class DecodedInstruction implements OperandSlots {
     this.namesSums = ((this.loadStallMask | this.destinationMask) & SUM_REGISTER_MASK) !== 0;
     this.onMultiplier = def.multiplier === true;
     this.registerOnly = isRegisterOnly(def.effects);
+    this.registerAndPcOnly = isRegisterAndPcOnly(def.effects);
     this.accessesMemory = def.effects.memory !== 'none';
     this.multiCycle = def.timing === 'mulh' || def.timing === 'divSigned' || def.timing === 'divUnsigned';
   }

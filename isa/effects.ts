@@ -38,9 +38,15 @@ export interface Effects {
 export const REGISTERS_ONLY: Effects = { memory: 'none', control: 'none', csr: false, hwloop: false, system: 'none', faults: false };
 
 /**
- * Nothing but registers: no memory access, CSR, control transfer, hardware-loop or system
- * call, and no fault. Such an instruction's outcome depends on the register file alone.
+ * Nothing but registers and the pc: no memory access, CSR, hardware-loop or system call, and no
+ * fault; a branch or jump may set the pc. Such an instruction's outcome, and where it goes,
+ * depend on the register file alone.
  */
+export function isRegisterAndPcOnly(effects: Effects): boolean {
+  return effects.memory === 'none' && !effects.csr && !effects.hwloop && effects.system === 'none' && !effects.faults;
+}
+
+/** Nothing but registers (isRegisterAndPcOnly, without a control transfer): its outcome depends on the register file alone. */
 export function isRegisterOnly(effects: Effects): boolean {
-  return effects.memory === 'none' && effects.control === 'none' && !effects.csr && !effects.hwloop && effects.system === 'none' && !effects.faults;
+  return effects.control === 'none' && isRegisterAndPcOnly(effects);
 }

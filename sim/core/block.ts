@@ -140,13 +140,13 @@ export function isLocal(insn: DecodedInstruction): boolean {
 
 /**
  * May a cluster core past its shared limit run this instruction (Hart.runAhead)? A local one, or a
- * branch or jump that does nothing else (isBlockTransfer): it reads registers and sets the pc, so
- * what other cores do cannot change where it goes or what it costs, nor can it change theirs.
- * Stopping before every branch made the turns of a core between two loops one to three
- * instructions long (docs/iss.md, Where a network's time goes).
+ * branch or jump that does nothing else: its declared effects are registers and the pc only
+ * (isRegisterAndPcOnly), so what other cores do cannot change where it goes or what it costs, nor
+ * can it change theirs. Stopping before every branch made the turns of a core between two loops
+ * one to three instructions long (docs/iss.md, Where a network's time goes).
  */
 export function runsAhead(insn: DecodedInstruction): boolean {
-  return insn.registerOnly || isBlockTransfer(insn);
+  return insn.registerAndPcOnly;
 }
 
 /**
@@ -164,8 +164,7 @@ export function isStraightLine(insn: DecodedInstruction): boolean {
  * one) or fault of its own.
  */
 export function isBlockTransfer(insn: DecodedInstruction): boolean {
-  const effects = insn.def.effects;
-  return effects.control !== 'none' && effects.memory === 'none' && !effects.csr && !effects.hwloop && effects.system === 'none' && !effects.faults;
+  return insn.def.effects.control !== 'none' && insn.registerAndPcOnly;
 }
 
 /**
