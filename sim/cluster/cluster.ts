@@ -220,9 +220,15 @@ export class Cluster implements PortHost {
         this.afterRun(alone);
         continue;
       }
-      // Cores in lock-step issue together (a group step per cycle for all of them); once they part, in a loop body, they take turns in its region.
-      if (this.runsAhead && onePc && this.runInLockStep(earliest, maxCycles)) continue;
-      if (this.runsAhead && this.runInLoopRegion(earliest, maxCycles)) continue;
+      // Cores in a hardware-loop body run it as a batch where it allows one (in lock-step too: a
+      // batch window runs each core through a span of cycles alone, where a group step issues one
+      // instruction of each); else cores in lock-step issue together (a group step per cycle for all
+      // of them), and cores in a loop body take turns in its region.
+      const body = this.runsAhead ? this.loopBodyAt(earliest) : undefined;
+      const batch = body === undefined ? 'none' : this.runInLoopBatch(body, maxCycles);
+      if (batch === 'ran') continue;
+      if (batch === 'none' && this.runsAhead && onePc && this.runInLockStep(earliest, maxCycles)) continue;
+      if (body !== undefined && this.runInLoopRegion(body, maxCycles)) continue;
       // Cores tie: each takes its turn in round-robin order from core (cycle mod N), issuing one
       // instruction and then, when running ahead, the local ones after it.
       const start = roundRobinStart(earliest, n);
@@ -294,34 +300,44 @@ export class Cluster implements PortHost {
     }
   }
 
-  /**
-   * Cores tied at `cycle`, the first of them in round-robin order inside a hardware-loop body with
-   * at least one other core there, go on through the body's LoopRegion: one call runs their turns,
-   * and those of the cores outside the body (turnOutside), in the order run() would, until a core
-   * is paused, halted or made to wait for the DMA, no core is left in the body, or the earliest
-   * reaches the next DMA completion or the cycle limit. Returns false when they cannot start.
-   */
-  private runInLoopRegion(cycle: Cycles, maxCycles: Cycles): boolean {
+  /** The hardware-loop body the first of the cores tied at `cycle` (in round-robin order) is in, if any. */
+  private loopBodyAt(cycle: Cycles): Block | undefined {
     const cores = this.cores;
     const n = cores.length;
     let lead = roundRobinStart(cycle, n);
     while (cores[lead]!.hart.stats.cycles !== cycle || !this.running(cores[lead]!)) lead = lead + 1 === n ? 0 : lead + 1;
-    const body = cores[lead]!.hart.loopBody();
-    if (body === undefined) return false;
-    // Cores in a body that allows it run as a batch, unless the first in time must run a load the batch cannot.
-    const batch = LoopBatch.of(body, cores[lead]!.hart.timing.config);
-    if (batch?.hot() && body.epoch.current) {
-      const [inside, others] = this.membersIn(body);
-      if ((inside & (inside - 1)) !== 0) {
-        const replay = (this.batchRun ??= new LoopBatchRun(this.harts, (id, limit) => this.batchTurn(id, limit), this.storeLog, this.tcdm));
-        this.batchBody = body;
-        replay.limit = Math.min(this.dma.nextEvent, maxCycles);
-        replay.stop = maxCycles;
-        const end = replay.run(batch, inside, others);
-        if (end === 'cluster') this.afterRun(cores[replay.current]!);
-        if (end !== 'blocked') return true;
-      }
-    }
+    return cores[lead]!.hart.loopBody();
+  }
+
+  /**
+   * The cores in `body`, when it allows a batch and at least two are there, run it as a LoopBatch
+   * (the others taking their turns from inside the call): 'ran', or 'blocked' when the first in time
+   * must run a load the batch cannot (the region runs it), or 'none' when no batch ran.
+   */
+  private runInLoopBatch(body: Block, maxCycles: Cycles): 'ran' | 'blocked' | 'none' {
+    const batch = LoopBatch.of(body, this.cores[0]!.hart.timing.config);
+    if (!batch?.hot() || !body.epoch.current) return 'none';
+    const [inside, others] = this.membersIn(body);
+    if ((inside & (inside - 1)) === 0) return 'none';
+    const replay = (this.batchRun ??= new LoopBatchRun(this.harts, (id, limit) => this.batchTurn(id, limit), this.storeLog, this.tcdm));
+    this.batchBody = body;
+    replay.limit = Math.min(this.dma.nextEvent, maxCycles);
+    replay.stop = maxCycles;
+    const end = replay.run(batch, inside, others);
+    if (end === 'cluster') this.afterRun(this.cores[replay.current]!);
+    return end === 'blocked' ? 'blocked' : 'ran';
+  }
+
+  /**
+   * The cores in `body` (the first of the tied cores in round-robin order is, with at least one
+   * other core) go on through the body's LoopRegion: one call runs their turns, and those of the
+   * cores outside the body (turnOutside), in the order run() would, until a core is paused, halted
+   * or made to wait for the DMA, no core is left in the body, or the earliest reaches the next DMA
+   * completion or the cycle limit. Returns false when they cannot start.
+   */
+  private runInLoopRegion(body: Block, maxCycles: Cycles): boolean {
+    const cores = this.cores;
+    const n = cores.length;
     const region = LoopRegion.of(body);
     if (!region?.hot()) return false;
     const run = (this.regionRun ??= new LoopRegionRun(this.harts, (id, limit) => this.turnOutside(id, limit)));

@@ -295,6 +295,11 @@ export class Block {
     return true;
   }
 
+  /** loopsBack `times` times over, each known to go back (iterationsLeft is more than `times`). */
+  loopBack(hwloop: HwLoopRegs, times: number): void {
+    hwloop.count[this.endingLoop(hwloop)]! -= times;
+  }
+
   /** Iterations of this body the hardware loop runs from the current one on, this one included (as loopsBack decides them). */
   iterationsLeft(hwloop: HwLoopRegs): number {
     const l = this.endingLoop(hwloop);

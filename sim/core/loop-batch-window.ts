@@ -21,8 +21,8 @@
  * began and the replay goes access by access for a while.
  */
 import type { AccessSize, Addr, Cycles, Word } from '../../isa/types.js';
-import type { LoopBatch } from './loop-batch.js';
-import { MAX_BLOCK_LENGTH, type BlockHost } from './block.js';
+import type { LapWindow, LoopBatch } from './loop-batch.js';
+import { MAX_BLOCK_LENGTH, type Block, type BlockHost } from './block.js';
 
 /** The cluster's banked L1 as a window sees it (sim/cluster/tcdm.ts). */
 export interface BankedMemory {
@@ -85,7 +85,7 @@ const NOT_READY = 32;
 export const FIRST_BACKOFF = 64;
 const LAST_BACKOFF = 8192;
 
-export class BatchWindows {
+export class BatchWindows implements LapWindow {
   /** The windows of a banked memory, when its banks fit the 32-bit masks of a window's table. */
   static over(banked: BankedMemory, cores: number, registers: number): BatchWindows | undefined {
     return banked.banks <= 32 ? new BatchWindows(banked, cores, registers) : undefined;
@@ -93,7 +93,10 @@ export class BatchWindows {
 
   /** Per cycle of the window: the banks taken, a bit each. */
   private readonly taken = new Int32Array(WINDOW_CYCLES);
-  private readonly bankMask: number;
+  readonly bankMask: number;
+  readonly l1Base: Addr;
+  readonly l1End: Addr;
+  readonly banks: number;
   private backoff = FIRST_BACKOFF;
   /** The cores in the body (a bit each) when a window last failed: once they change, the backoff starts over. */
   private failedWith = 0;
@@ -118,8 +121,8 @@ export class BatchWindows {
   private readonly lowest: Float64Array;
   private readonly highest: Float64Array;
   /** Per core: the lowest and highest address it loaded from (its passes in the window, all of them) and stored to (in the window). */
-  private readonly loadLow: Float64Array;
-  private readonly loadHigh: Float64Array;
+  readonly loadLow: Float64Array;
+  readonly loadHigh: Float64Array;
   private readonly storeLow: Float64Array;
   private readonly storeHigh: Float64Array;
   /** The window's stores, in order: address, bytes, and what memory held before (to put back if the window fails). */
@@ -140,6 +143,9 @@ export class BatchWindows {
     registers: number,
   ) {
     this.bankMask = (banked.banks & (banked.banks - 1)) === 0 ? banked.banks - 1 : -1;
+    this.l1Base = banked.l1Base;
+    this.l1End = banked.l1End;
+    this.banks = banked.banks;
     this.walked = new Uint8Array(cores);
     this.ranPass = new Uint8Array(cores);
     this.leaving = new Uint8Array(cores);
@@ -232,6 +238,7 @@ export class BatchWindows {
   private walk(replay: BatchReplay, batch: LoopBatch, id: number, from: Cycles, to: Cycles): boolean {
     const { accessAt, cyclesAfter, accessesBefore, stallsBefore, sizes, stores } = batch;
     const n = batch.block.instructions.length;
+    const iteration = batch.cyclesBefore[n]!;
     const hart = replay.harts[id]!;
     const taken = this.taken;
     const { l1Base, l1End } = this.banked;
@@ -262,7 +269,7 @@ export class BatchWindows {
         const bit = 1 << (mask >= 0 ? word & mask : word % this.banked.banks);
         if ((taken[c]! & bit) !== 0) return false;
         taken[c] = taken[c]! | bit;
-        if (stores[at] === 1 && !this.store(replay, batch, id, a, size, replay.values[id]![trace]!)) return false;
+        if (stores[at] === 1 && !this.store(hart, batch.block, id, a, size, replay.values[id]![trace]!)) return false;
         c = (c + cyclesAfter[k]!) | 0;
       }
       if (k < passAccesses) {
@@ -277,6 +284,16 @@ export class BatchWindows {
         this.leaving[id] = 1;
         i = n;
         break;
+      }
+      // The iterations that end in the window run whole, without a trace (LoopBatch.laps); the next one, which
+      // reaches the window's end, as a pass whose trace is walked (the replay goes on from inside it).
+      const whole = Math.min(Math.floor((span - c) / iteration), batch.block.iterationsLeft(hart.hwloop));
+      if (whole > 0) {
+        if (batch.laps(hart, taken, c, whole, this, id) === 0) return false;
+        batch.block.loopBack(hart.hwloop, whole - 1);
+        laps += whole;
+        c = (c + whole * iteration) | 0;
+        continue;
       }
       laps++;
       replay.startPass(batch, id, 0);
@@ -298,8 +315,8 @@ export class BatchWindows {
   }
 
   /** Member `id`'s store, written now and kept to put back: false when it rewrote code (the members' passes ran the old). */
-  private store(replay: BatchReplay, batch: LoopBatch, id: number, address: Addr, size: AccessSize, value: Word): boolean {
-    const memory = replay.harts[id]!.directMemory!;
+  store(hart: BlockHost, block: Block, id: number, address: Addr, size: AccessSize, value: Word): boolean {
+    const memory = hart.directMemory!;
     const k = this.undoCount++;
     this.undoAddresses[k] = address;
     this.undoSizes[k] = size;
@@ -307,7 +324,7 @@ export class BatchWindows {
     memory.write(address, size, value);
     if (address < this.storeLow[id]!) this.storeLow[id] = address;
     if (address + size > this.storeHigh[id]!) this.storeHigh[id] = address + size;
-    return batch.block.epoch.current;
+    return block.epoch.current;
   }
 
   /** Whether a member stored to bytes another loaded, in the window or ahead of it, or stored (the order of the cores would matter). */

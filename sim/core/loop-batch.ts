@@ -23,11 +23,28 @@
  * the replay left it, its loads fed from the values recorded (LoopBatchRun.rewind, in
  * sim/core/loop-batch-run.ts).
  */
-import { SUMS_LOADED, type DecodedInstruction } from '../../isa/definition.js';
+import { SUMS_LOADED, type DataAccess, type DecodedInstruction } from '../../isa/definition.js';
+import type { AccessSize, Addr, Word } from '../../isa/types.js';
 import { accessParts, isBlockBranch, isLocal, semanticCall, writesZero, type Block, type BlockHost } from './block.js';
 import { idStall, type TimingConfig } from './timing.js';
 
 type PassFunction = (h: BlockHost, A: Float64Array, V: Int32Array, S: Int32Array, from: number, to: number, feed: number, span: Float64Array) => number;
+
+/** What a lap (LoopBatch.laps) reads of the window that runs it (BatchWindows, sim/core/loop-batch-window.ts). */
+export interface LapWindow {
+  /** L1's bounds and banks: bank = (address - l1Base) / 4 mod banks, a mask (banks - 1) when their count is a power of two, else -1. */
+  readonly l1Base: Addr;
+  readonly l1End: Addr;
+  readonly banks: number;
+  readonly bankMask: number;
+  /** Per core: the lowest and highest address it loaded in the window. */
+  readonly loadLow: Float64Array;
+  readonly loadHigh: Float64Array;
+  /** Core `id`'s store in the window: written, and kept to put back; false when it rewrote code. */
+  store(hart: BlockHost, block: Block, id: number, address: Addr, size: AccessSize, value: Word): boolean;
+}
+
+type LapFunction = (h: BlockHost, T: Int32Array, c: number, laps: number, W: LapWindow, id: number) => number;
 
 /**
  * May the body run as a batch? Loads and stores through direct accesses (DataAccess) and local
@@ -67,6 +84,7 @@ export class LoopBatch {
   /** The registers the body writes: what a pass saves first, to go back to. */
   readonly written: readonly number[];
   private compiled: PassFunction | undefined;
+  private compiledLaps: LapFunction | undefined;
   private meetings = 0;
 
   private constructor(
@@ -145,6 +163,15 @@ export class LoopBatch {
     this.compiled ??= compilePass(this.block);
     return this.compiled;
   }
+
+  /**
+   * `laps` whole iterations for hart h from the start of the body, in a window (compileLaps): 1 when
+   * they ran, 0 when the window fails. The caller moves the hardware loop on (Block.loopBack).
+   */
+  get laps(): LapFunction {
+    this.compiledLaps ??= compileLaps(this.block, this.cyclesBefore);
+    return this.compiledLaps;
+  }
 }
 
 const batches = new WeakMap<Block, LoopBatch | undefined>();
@@ -174,15 +201,30 @@ function writtenRegisters(insns: readonly DecodedInstruction[]): number[] {
   return [...written].sort((a, b) => a - b);
 }
 
+/**
+ * Each instruction's code for a pass or a lap: a load or store through `access` (what each makes of
+ * it), any other instruction through its semantic; x0 kept zero.
+ */
+function instructionCode(insns: readonly DecodedInstruction[], access: (insn: DecodedInstruction, i: number, access: DataAccess) => string[]): string[][] {
+  return insns.map((insn, i) => {
+    const data = insn.execute.access;
+    const lines: string[] = [];
+    if (data !== undefined && (data.kind === 'store' || (data.kind === 'load' && !isLocal(insn)))) lines.push(...access(insn, i, data));
+    else {
+      if (!insn.execute.operation) lines.push(`h.pc = d${i}.pc;`);
+      lines.push(semanticCall(insn, i));
+    }
+    if (writesZero(insn)) lines.push('r[0] = 0;');
+    return lines;
+  });
+}
+
 function compilePass(block: Block): PassFunction {
   const insns = block.instructions;
-  const lines: string[] = [];
-  insns.forEach((insn, i) => {
-    lines.push(`case ${i}:`, `if (to === ${i}) { end = ${i}; break run; }`, `// d${i}: ${insn.def.mnemonic}`);
-    const access = insn.execute.access;
-    if (access?.kind === 'load' && !isLocal(insn)) {
-      const parts = accessParts(insn, i, access);
-      lines.push(
+  const code = instructionCode(insns, (insn, i, access) => {
+    const parts = accessParts(insn, i, access);
+    if (access.kind === 'load') {
+      return [
         parts.address,
         'if (feed === 1) v = V[l]; else {',
         // A load of bytes this pass stored (not yet in memory: stores are written as they are replayed) stops it too.
@@ -194,24 +236,18 @@ function compilePass(block: Block): PassFunction {
         'l++;',
         ...parts.advance,
         `r[${insn.rd}] = v;`,
-      );
-    } else if (access?.kind === 'store') {
-      const parts = accessParts(insn, i, access);
-      lines.push(
-        parts.address,
-        'if (feed === 0) {',
-        `if (!(m !== undefined && ${parts.direct} && a !== m.watched)) { end = ${i}; break run; }`,
-        `A[l] = a; V[l] = r[${insn.rs2}];`,
-        `if (a < sb) sb = a; if (a + ${access.size} > se) se = a + ${access.size};`,
-        '}',
-        'l++;',
-        ...parts.advance,
-      );
-    } else {
-      if (!insn.execute.operation) lines.push(`h.pc = d${i}.pc;`);
-      lines.push(semanticCall(insn, i));
+      ];
     }
-    if (writesZero(insn)) lines.push('r[0] = 0;');
+    return [
+      parts.address,
+      'if (feed === 0) {',
+      `if (!(m !== undefined && ${parts.direct} && a !== m.watched)) { end = ${i}; break run; }`,
+      `A[l] = a; V[l] = r[${insn.rs2}];`,
+      `if (a < sb) sb = a; if (a + ${access.size} > se) se = a + ${access.size};`,
+      '}',
+      'l++;',
+      ...parts.advance,
+    ];
   });
   const body = [
     '// A, V: the address and value of each load and store; S: the registers written, saved; feed: 1 when the loads take their values from V',
@@ -221,10 +257,48 @@ function compilePass(block: Block): PassFunction {
     `let a = 0, v = 0, g, l = 0, sb = Infinity, se = 0, lo = Infinity, hi = -Infinity, end = ${insns.length};`,
     `if (feed === 0) { ${writtenRegisters(insns).map((reg) => `S[${reg}] = r[${reg}];`).join(' ')} }`,
     'run: switch (from) {',
-    ...lines,
+    ...code.flatMap((lines, i) => [`case ${i}:`, `if (to === ${i}) { end = ${i}; break run; }`, `// d${i}: ${insns[i]!.def.mnemonic}`, ...lines]),
     '}',
     'if (feed === 0) { span[0] = lo; span[1] = hi; }',
     'return end;',
   ];
   return block.templates.link<PassFunction>('pass', `a hardware-loop body of ${insns.length} instructions, one iteration without timing`, insns, 'h, A, V, S, from, to, feed, span', body, block).value;
+}
+
+/**
+ * Whole iterations of the body in a window, from its start at cycle c of the window's table T:
+ * each load and store marks its bank in the cycle it issues without waits (the body's own cycles,
+ * literals here), a store is written through the window (which keeps what it overwrote), and a
+ * load reads memory. Returns 0 as soon as an access meets a bank already marked, leaves L1, is not
+ * direct, or a store rewrote code (the window then fails and puts everything back); 1 after
+ * `laps` iterations. The member's load span in the window (LapWindow.loadLow, loadHigh) grows
+ * with its loads.
+ */
+function compileLaps(block: Block, cyclesBefore: Float64Array): LapFunction {
+  const insns = block.instructions;
+  const code = instructionCode(insns, (insn, i, access) => {
+    const parts = accessParts(insn, i, access);
+    const slot = `c + ${cyclesBefore[i]!}`;
+    const direct = access.kind === 'store' ? `${parts.direct} && a !== m.watched` : parts.direct;
+    const lines = [
+      parts.address,
+      `if (!(m !== undefined && ${direct}) || a < base || a + ${access.size} > end) return 0;`,
+      'x = (a - base) >>> 2; x = 1 << (mask >= 0 ? x & mask : x % banks);',
+      `if ((T[${slot}] & x) !== 0) return 0;`,
+      `T[${slot}] |= x;`,
+    ];
+    if (access.kind === 'load') return [...lines, `v = ${parts.load};`, 'if (a < lo) lo = a; if (a > hi) hi = a;', ...parts.advance, `r[${insn.rd}] = v;`];
+    return [...lines, `if (!W.store(h, b, id, a, ${access.size}, r[${insn.rs2}])) return 0;`, ...parts.advance];
+  });
+  const body = [
+    '// T: the window\'s banks taken per cycle; c: the cycle of the iteration\'s start in it; W: the window (LapWindow); id: the member.',
+    'const r = h.regs, m = h.directMemory, base = W.l1Base, end = W.l1End, mask = W.bankMask, banks = W.banks;',
+    'let a = 0, v = 0, g, x = 0, lo = W.loadLow[id], hi = W.loadHigh[id];',
+    `for (let lap = 0; lap < laps; lap++, c += ${cyclesBefore[insns.length]!}) {`,
+    ...code.flatMap((lines, i) => [`// d${i}: ${insns[i]!.def.mnemonic}`, ...lines]),
+    '}',
+    'W.loadLow[id] = lo; W.loadHigh[id] = hi;',
+    'return 1;',
+  ];
+  return block.templates.link<LapFunction>('laps', `a hardware-loop body of ${insns.length} instructions, whole iterations in a window of a batch`, insns, 'h, T, c, laps, W, id', body, block).value;
 }

@@ -774,6 +774,39 @@ const LOOP_WINDOWS = `
   add a0, a0, s9
 `;
 
+/**
+ * Cores 1.. sweep L1 a word per load in lock-step, core j from bank j (in each cycle their loads
+ * take distinct banks, so batch windows hold), while core 0 loads a word of bank 0 between long
+ * stretches of local work: each window ends at core 0's next load, which meets a sweeping core's
+ * load in bank 0 every few polls. An iteration run past a window's end would miss that meeting.
+ */
+const WINDOW_ENDS = `
+  csrr s11, mhartid
+  li a1, PULP_L1_BASE + 0x4000
+  bnez s11, 3f
+  li s3, 40
+1:
+  lw t0, 0(a1)
+  add s1, s1, t0
+  li t1, 9
+2:
+  addi t1, t1, -1
+  xor s2, s2, t1
+  bnez t1, 2b
+  addi s3, s3, -1
+  bnez s3, 1b
+  j 4f
+3:
+  slli t0, s11, 2
+  add a1, a1, t0
+  cv.setupi 0, 900, 4f
+  cv.lw t1, (a1), 4
+  add s1, s1, t1
+  xor s2, s2, t1
+4:
+  mv a0, s1
+`;
+
 /** Every core in one hot hardware-loop body; core CORES - 1 walks off the end of L1 while the others go on. */
 const REGION_FAULT = `
   csrr s11, mhartid
@@ -1040,6 +1073,13 @@ describe.each([8, 3])('cluster of %i cores: run-ahead and blocks give the cycle-
     expect(exits(reference)).toEqual(Array(cores).fill('exit'));
     expect(reference.cores.some((c) => c.waits.tcdmContention > 0)).toBe(true);
     expect(reference.cores.some((c) => c.waits.dmaContention > 0)).toBe(true);
+  });
+
+  it('batch windows end before the next access of a core outside the body, and no iteration runs past a window', () => {
+    const { reference, fast } = compare(WINDOW_ENDS);
+    expect(fast.use.windows, 'windows held').toBeGreaterThan(3);
+    expect(exits(reference)).toEqual(Array(cores).fill('exit'));
+    expect(reference.cores[0]!.waits.tcdmContention + reference.cores.slice(1).reduce((sum, c) => sum + c.waits.tcdmContention, 0)).toBeGreaterThan(0);
   });
 
   it.each([12, 64])('cores in long hot bodies with %i TCDM banks: windows find banks by a remainder, and take none past 32 banks', (banks) => {
