@@ -173,9 +173,16 @@ export class Tcdm implements BankedMemory {
       const shift = from - this.windowStart[bank]!;
       if (this.far[bank] !== undefined || shift < 0) return false;
       if (shift >= WINDOW) continue;
-      for (let offset = shift; offset < WINDOW && offset - shift < cycles; offset++) {
-        const word = offset < 32 ? this.low[bank]! : this.high[bank]!;
-        if ((word & (1 << (offset & 31))) !== 0) taken[offset - shift] = taken[offset - shift]! | (1 << bank);
+      // The reserved cycles, bit by bit (a bank holds a few at most): offsets [shift, end) of its window.
+      const end = Math.min(WINDOW, shift + cycles);
+      for (let half = 0; half < 2; half++) {
+        let bits = half === 0 ? this.low[bank]! : this.high[bank]!;
+        while (bits !== 0) {
+          const bit = bits & -bits;
+          bits ^= bit;
+          const offset = 32 * half + 31 - Math.clz32(bit);
+          if (offset >= shift && offset < end) taken[offset - shift] = taken[offset - shift]! | (1 << bank);
+        }
       }
     }
     return true;

@@ -266,6 +266,38 @@ function compilePass(block: Block): PassFunction {
 }
 
 /**
+ * Code that reaches registers only as `r[N]` and immediates as `d<i>.imm`, with both in locals
+ * (`x<N>`, `imm<i>`): V8 keeps them in machine registers across the body, where every `r[N]` is a
+ * load or store of the typed array (the SIMD dot products read each operand four times). The code
+ * as it is when something else reaches the hart (a semantic called with it).
+ */
+function inLocals(code: string[], written: readonly number[]): { lines: string[]; entry: string[]; exit: string[] } {
+  if (code.some((line) => /\be\d+\(h, /.test(line))) return { lines: code, entry: [], exit: [] };
+  const registers = new Set<number>();
+  const immediates = new Set<number>();
+  const lines = code.map((line) =>
+    line.startsWith('//')
+      ? line
+      : line
+          .replace(/\br\[(\d+)\]/g, (_, reg: string) => {
+            registers.add(Number(reg));
+            return `x${reg}`;
+          })
+          .replace(/\bd(\d+)\.imm\b/g, (_, i: string) => {
+            immediates.add(Number(i));
+            return `imm${i}`;
+          }),
+  );
+  const sorted = (set: Set<number>) => [...set].sort((p, q) => p - q);
+  const entry = [
+    ...(registers.size === 0 ? [] : [`let ${sorted(registers).map((reg) => `x${reg} = r[${reg}]`).join(', ')};`]),
+    ...(immediates.size === 0 ? [] : [`const ${sorted(immediates).map((i) => `imm${i} = d${i}.imm`).join(', ')};`]),
+  ];
+  const exit = written.filter((reg) => registers.has(reg)).map((reg) => `r[${reg}] = x${reg};`);
+  return { lines, entry, exit };
+}
+
+/**
  * Whole iterations of the body in a window, from its start at cycle c of the window's table T:
  * each load and store marks its bank in the cycle it issues without waits (the body's own cycles,
  * literals here), a store is written through the window (which keeps what it overwrote), and a
@@ -279,10 +311,10 @@ function compileLaps(block: Block, cyclesBefore: Float64Array): LapFunction {
   const code = instructionCode(insns, (insn, i, access) => {
     const parts = accessParts(insn, i, access);
     const slot = `c + ${cyclesBefore[i]!}`;
-    const direct = access.kind === 'store' ? `${parts.direct} && a !== m.watched` : parts.direct;
+    const misaligned = access.size === 1 ? '' : `(a & ${access.size - 1}) !== 0 || `;
     const lines = [
       parts.address,
-      `if (!(m !== undefined && ${direct}) || a < base || a + ${access.size} > end) return 0;`,
+      `if (${misaligned}a < base || a + ${access.size} > end${access.kind === 'store' ? ' || a === m.watched' : ''}) return 0;`,
       'x = (a - base) >>> 2; x = 1 << (mask >= 0 ? x & mask : x % banks);',
       `if ((T[${slot}] & x) !== 0) return 0;`,
       `T[${slot}] |= x;`,
@@ -290,13 +322,20 @@ function compileLaps(block: Block, cyclesBefore: Float64Array): LapFunction {
     if (access.kind === 'load') return [...lines, `v = ${parts.load};`, 'if (a < lo) lo = a; if (a > hi) hi = a;', ...parts.advance, `r[${insn.rd}] = v;`];
     return [...lines, `if (!W.store(h, b, id, a, ${access.size}, r[${insn.rs2}])) return 0;`, ...parts.advance];
   });
+  const { lines, entry, exit } = inLocals(code.flatMap((lines, i) => [`// d${i}: ${insns[i]!.def.mnemonic}`, ...lines]), writtenRegisters(insns));
   const body = [
-    '// T: the window\'s banks taken per cycle; c: the cycle of the iteration\'s start in it; W: the window (LapWindow); id: the member.',
+    '// T: the window\'s banks taken per cycle; c: the cycle of the iteration\'s start in it; W: the window (LapWindow); id: the member;',
+    '// x<N>: register N, imm<i>: instruction i\'s immediate, in locals for the call (the registers written are stored back at its end).',
     'const r = h.regs, m = h.directMemory, base = W.l1Base, end = W.l1End, mask = W.bankMask, banks = W.banks;',
-    'let a = 0, v = 0, g, x = 0, lo = W.loadLow[id], hi = W.loadHigh[id];',
+    'let a = 0, v = 0, x = 0, lo = W.loadLow[id], hi = W.loadHigh[id];',
+    // Every access is in L1 (or the window fails): g, the region holding it, for all of them.
+    'const g = m === undefined ? undefined : m.find(base, end - base);',
+    'if (g === undefined) return 0;',
+    ...entry,
     `for (let lap = 0; lap < laps; lap++, c += ${cyclesBefore[insns.length]!}) {`,
-    ...code.flatMap((lines, i) => [`// d${i}: ${insns[i]!.def.mnemonic}`, ...lines]),
+    ...lines,
     '}',
+    ...exit,
     'W.loadLow[id] = lo; W.loadHigh[id] = hi;',
     'return 1;',
   ];
