@@ -15,7 +15,7 @@ import { Fault, TRAP_CAUSE, type TrapCause } from '../../isa/fault.js';
 import type { Hart } from '../core/hart.js';
 import type { MappedMemory } from '../core/memory.js';
 import { DataPort } from '../core/data-port.js';
-import type { AccessArbiter, DirectPath } from '../core/block.js';
+import type { AccessArbiter, BankGrants, DirectPath } from '../core/block.js';
 import type { ClusterConfig } from './config.js';
 import type { Tcdm } from './tcdm.js';
 import type { Clint } from '../../isa/platform/clint.js';
@@ -67,6 +67,11 @@ export class CorePort extends DataPort<MappedMemory> implements AccessArbiter {
   /** The cluster's memory holds L1 and L2 only: the peripherals, the CLINT and L3 are outside it. */
   override get direct(): DirectPath {
     return { memory: this.memory, arbiter: this };
+  }
+
+  /** The TCDM's common case for generated code (BankGrants), when its banks are a power of two. */
+  get banks(): BankGrants | undefined {
+    return this.tcdm.bankMask >= 0 ? this.tcdm : undefined;
   }
 
   override fetchFault(addr: Addr): Fault {

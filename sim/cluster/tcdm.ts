@@ -46,13 +46,19 @@ export class Tcdm implements BankedMemory {
   private readonly low: Int32Array;
   private readonly high: Int32Array;
   /** The issue cycle of the latest access: no request can ask for an earlier one any more. */
-  private now = 0;
+  now = 0;
   /** banks - 1 when the bank count is a power of two (the usual case): a mask instead of a division. */
-  private readonly bankMask: number;
+  readonly bankMask: number;
   /** Per bank, the reserved cycles past the window (a core kept out by the DMA), if any. */
   private readonly far: (Set<Cycles> | undefined)[];
   /** Per bank, a cycle from which it holds no reservation: one past the latest it granted. */
-  private readonly freeFrom: Float64Array;
+  readonly freeFrom: Float64Array;
+  /**
+   * Per bank, 1 when it was granted in the common case (access, or generated code: BankGrants),
+   * which records the grant in freeFrom alone: its window then starts over at freeFrom - 1, reserved,
+   * when it is next needed (settle).
+   */
+  readonly lazy: Uint8Array;
   /** Of the wait of the last access (or second transaction) granted, the cycles the DMA held its bank. */
   lastDmaWait = 0;
   /**
@@ -72,13 +78,14 @@ export class Tcdm implements BankedMemory {
     readonly l1Base: Addr,
     l1Size: number,
     readonly banks: number,
-    private readonly occupant?: BankOccupant,
+    readonly occupant?: BankOccupant,
   ) {
     this.l1End = l1Base + l1Size;
     this.windowStart = new Float64Array(banks);
     this.low = new Int32Array(banks);
     this.high = new Int32Array(banks);
     this.freeFrom = new Float64Array(banks);
+    this.lazy = new Uint8Array(banks);
     this.bankMask = (banks & (banks - 1)) === 0 ? banks - 1 : -1;
     this.far = new Array<Set<Cycles> | undefined>(banks).fill(undefined);
   }
@@ -99,20 +106,24 @@ export class Tcdm implements BankedMemory {
     this.now = cycle;
     this.lastDmaWait = 0;
     if (cycle >= this.freeFrom[bank]! && !this.dmaBusy(cycle, cycle + 1)) {
-      this.restart(bank, cycle);
+      this.freeFrom[bank] = cycle + 1;
+      this.lazy[bank] = 1;
       return 0;
     }
     this.advance(bank, cycle);
     return this.reserve(bank, cycle) - cycle;
   }
 
-  /** The bank's window starts over at `cycle`, reserved: nothing was from there on, and no request asks for an earlier cycle. */
-  private restart(bank: number, cycle: Cycles): void {
-    this.windowStart[bank] = cycle;
+  /**
+   * A bank granted in the common case: its window starts over at that grant's cycle, reserved
+   * (nothing was from there on, and no request asks for an earlier cycle any more).
+   */
+  private settle(bank: number): void {
+    this.lazy[bank] = 0;
+    this.windowStart[bank] = this.freeFrom[bank]! - 1;
     this.low[bank] = 1;
     this.high[bank] = 0;
     this.far[bank] = undefined;
-    this.freeFrom[bank] = cycle + 1;
   }
 
   /**
@@ -128,6 +139,7 @@ export class Tcdm implements BankedMemory {
 
   /** Forget the bank's cycles before `cycle`: no request can ask for them any more. */
   private advance(bank: number, cycle: Cycles): void {
+    if (this.lazy[bank] === 1) this.settle(bank);
     const shift = cycle - this.windowStart[bank]!;
     if (shift <= 0) return;
     const low = this.low[bank]!;
@@ -170,6 +182,7 @@ export class Tcdm implements BankedMemory {
    */
   reservedFrom(from: Cycles, cycles: number, taken: Int32Array): boolean {
     for (let bank = 0; bank < this.banks; bank++) {
+      if (this.lazy[bank] === 1) this.settle(bank);
       const shift = from - this.windowStart[bank]!;
       if (this.far[bank] !== undefined || shift < 0) return false;
       if (shift >= WINDOW) continue;

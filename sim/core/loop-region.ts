@@ -199,7 +199,7 @@ function compileRegion(block: Block): RegionFunction {
     'const limit = X.limit, stop = X.stop, insns = b.instructions;',
     'let h = H[0], r = h.regs, s = h.stats, tm = h.timing, hw = h.hwloop, m = h.directMemory, w = h.arbiter;',
     // e, j, u, L: PICK's; i: the current core's next instruction; f: 1 at the first of its turn; y: 1 after a load went through its semantic; z: below.
-    'let c = 0, k = 0, p = 0, q = 0, t = 0, a = 0, v = 0, g, pp = 0, tt = 0, f = 0, e = 0, L = 0, j = 0, x = 0, u = 0, i = 0, z = 0, y = 0;',
+    'let c = 0, k = 0, p = 0, q = 0, t = 0, a = 0, v = 0, g, B, O, bk = 0, pp = 0, tt = 0, f = 0, e = 0, L = 0, j = 0, x = 0, u = 0, i = 0, z = 0, y = 0;',
     'next: for (;;) {',
     ...PICK,
     'i = I[j];',
