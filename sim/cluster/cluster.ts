@@ -329,8 +329,8 @@ export class Cluster implements PortHost {
   }
 
   /**
-   * The cores in `body` (the first of the tied cores in round-robin order is, with at least one
-   * other core) go on through the body's LoopRegion: one call runs their turns, and those of the
+   * The cores in `body`, the body of the first of the tied cores in round-robin order, when at
+   * least two are there, go on through its LoopRegion: one call runs their turns, and those of the
    * cores outside the body (turnOutside), in the order run() would, until a core is paused, halted
    * or made to wait for the DMA, no core is left in the body, or the earliest reaches the next DMA
    * completion or the cycle limit. Returns false when they cannot start.

@@ -48,6 +48,8 @@ export class CorePort extends DataPort<MappedMemory> implements AccessArbiter {
   private readonly peripheralsEnd: number;
   private readonly l3Base: number;
   private readonly l3End: number;
+  /** The TCDM's common case for generated code (BankGrants), when its banks are a power of two. */
+  readonly banks: BankGrants | undefined;
 
   constructor(
     readonly core: number,
@@ -62,6 +64,7 @@ export class CorePort extends DataPort<MappedMemory> implements AccessArbiter {
     this.peripheralsEnd = config.peripheralsBase + PERIPHERALS_SIZE;
     this.l3Base = config.l3Base;
     this.l3End = config.l3Base + config.l3Size;
+    this.banks = tcdm.bankMask >= 0 ? tcdm : undefined;
   }
 
   /** The cluster's memory holds L1 and L2 only: the peripherals, the CLINT and L3 are outside it. */
@@ -69,10 +72,6 @@ export class CorePort extends DataPort<MappedMemory> implements AccessArbiter {
     return { memory: this.memory, arbiter: this };
   }
 
-  /** The TCDM's common case for generated code (BankGrants), when its banks are a power of two. */
-  get banks(): BankGrants | undefined {
-    return this.tcdm.bankMask >= 0 ? this.tcdm : undefined;
-  }
 
   override fetchFault(addr: Addr): Fault {
     if (this.inL3(addr)) return this.l3Fault('instruction fetch', addr, TRAP_CAUSE.instructionAccessFault);

@@ -268,8 +268,8 @@ function compilePass(block: Block): PassFunction {
 /**
  * Code that reaches registers only as `r[N]` and immediates as `d<i>.imm`, with both in locals
  * (`x<N>`, `imm<i>`): V8 keeps them in machine registers across the body, where every `r[N]` is a
- * load or store of the typed array (the SIMD dot products read each operand four times). The code
- * as it is when something else reaches the hart (a semantic called with it).
+ * load or store of the typed array (the SIMD dot products read each operand four times). Left as
+ * it is when a semantic is called with the hart: it reads and writes the registers itself.
  */
 function inLocals(code: string[], written: readonly number[]): { lines: string[]; entry: string[]; exit: string[] } {
   if (code.some((line) => /\be\d+\(h, /.test(line))) return { lines: code, entry: [], exit: [] };
