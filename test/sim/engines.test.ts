@@ -1179,6 +1179,31 @@ describe('the fast paths are taken (otherwise the comparisons above prove nothin
     }
   });
 
+  it('cluster: cores in lock-step in a hardware-loop body that allows a batch run it as one (windows), not as group steps', () => {
+    // Each core sweeps its own banks (a stride of 8 words from bank mhartid), so the cores never part; the loop runs 60 times.
+    const LOCK_STEP_SWEEP = `
+  csrr s11, mhartid
+  li a2, PULP_L1_BASE + 0x4000
+  slli t0, s11, 2
+  add a2, a2, t0
+  li s3, 60
+2:
+  mv a1, a2
+  cv.setupi 0, 32, 1f
+  cv.lw t1, (a1), 32
+  add s1, s1, t1
+  xor s2, s2, t1
+1:
+  addi s3, s3, -1
+  bnez s3, 2b
+  mv a0, s1
+`;
+    const { use } = runCluster(clusterElf(LOCK_STEP_SWEEP, 8), 8);
+    // A window each time they run the body (60); group steps only for the outer loop's instructions (3,684 with group steps first).
+    expect(use.windows, 'windows held').toBeGreaterThanOrEqual(60);
+    expect(use.groupSteps, 'group steps').toBeLessThan(500);
+  });
+
   it('cluster: cores polling the timer in step issue together (group steps)', () => {
     // Cores run branches ahead of the others, so only cores that meet at loads stay in lock-step.
     expect(runCluster(clusterElf(TIMER, 8), 8).use.groupSteps).toBeGreaterThan(10);
