@@ -18,7 +18,9 @@
  *
  * Most requests find their bank with nothing reserved from the cycle they ask for on (each bank
  * keeps that cycle, `freeFrom`): since no later request asks for an earlier cycle, the bank's
- * window then starts over at the request, whatever it held before.
+ * window then starts over at the request, whatever it held before. Such a grant moves `freeFrom`
+ * alone (`lazy`), here or in the cores' generated code (BankGrants in sim/core/block.ts); the
+ * window is started over from it when it is next read (`settle`).
  */
 import type { Addr, Cycles } from '../../isa/types.js';
 import type { BankedMemory } from '../core/loop-batch-window.js';
