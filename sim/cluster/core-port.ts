@@ -72,7 +72,6 @@ export class CorePort extends DataPort<MappedMemory> implements AccessArbiter {
     return { memory: this.memory, arbiter: this };
   }
 
-
   override fetchFault(addr: Addr): Fault {
     if (this.inL3(addr)) return this.l3Fault('instruction fetch', addr, TRAP_CAUSE.instructionAccessFault);
     return super.fetchFault(addr);

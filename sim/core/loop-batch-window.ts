@@ -28,8 +28,10 @@ import { MAX_BLOCK_LENGTH, type Block, type BlockHost } from './block.js';
 export interface BankedMemory {
   readonly l1Base: Addr;
   readonly l1End: Addr;
-  /** Word-interleaved banks: bank = (address - l1Base) / 4 mod banks. */
+  /** Word-interleaved banks: bank = (address - l1Base) / 4 mod banks; */
   readonly banks: number;
+  /** banks - 1 when their count is a power of two (a mask instead of the remainder), else -1. */
+  readonly bankMask: number;
   /**
    * Set bit b of taken[k], k < cycles, when bank b is reserved in cycle from + k; false when the
    * reservations cannot be told that way (the window is not tried then).
@@ -93,10 +95,6 @@ export class BatchWindows implements LapWindow {
 
   /** Per cycle of the window: the banks taken, a bit each. */
   private readonly taken = new Int32Array(WINDOW_CYCLES);
-  readonly bankMask: number;
-  readonly l1Base: Addr;
-  readonly l1End: Addr;
-  readonly banks: number;
   private backoff = FIRST_BACKOFF;
   /** The cores in the body (a bit each) when a window last failed: once they change, the backoff starts over. */
   private failedWith = 0;
@@ -138,14 +136,10 @@ export class BatchWindows implements LapWindow {
   private readonly last: Int32Array;
 
   private constructor(
-    private readonly banked: BankedMemory,
+    readonly banked: BankedMemory,
     cores: number,
     registers: number,
   ) {
-    this.bankMask = (banked.banks & (banked.banks - 1)) === 0 ? banked.banks - 1 : -1;
-    this.l1Base = banked.l1Base;
-    this.l1End = banked.l1End;
-    this.banks = banked.banks;
     this.walked = new Uint8Array(cores);
     this.ranPass = new Uint8Array(cores);
     this.leaving = new Uint8Array(cores);
@@ -242,7 +236,7 @@ export class BatchWindows implements LapWindow {
     const hart = replay.harts[id]!;
     const taken = this.taken;
     const { l1Base, l1End } = this.banked;
-    const mask = this.bankMask;
+    const mask = this.banked.bankMask;
     const start = replay.index[id]!;
     // A member waits at a load or store (LoopBatchRun.advance).
     if (batch.nextAccess[start] !== start) return false;

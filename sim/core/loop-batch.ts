@@ -32,11 +32,8 @@ type PassFunction = (h: BlockHost, A: Float64Array, V: Int32Array, S: Int32Array
 
 /** What a lap (LoopBatch.laps) reads of the window that runs it (BatchWindows, sim/core/loop-batch-window.ts). */
 export interface LapWindow {
-  /** L1's bounds and banks: bank = (address - l1Base) / 4 mod banks, a mask (banks - 1) when their count is a power of two, else -1. */
-  readonly l1Base: Addr;
-  readonly l1End: Addr;
-  readonly banks: number;
-  readonly bankMask: number;
+  /** L1's bounds and banks (BankedMemory, sim/core/loop-batch-window.ts). */
+  readonly banked: { readonly l1Base: Addr; readonly l1End: Addr; readonly banks: number; readonly bankMask: number };
   /** Per core: the lowest and highest address it loaded in the window. */
   readonly loadLow: Float64Array;
   readonly loadHigh: Float64Array;
@@ -326,7 +323,7 @@ function compileLaps(block: Block, cyclesBefore: Float64Array): LapFunction {
   const body = [
     '// T: the window\'s banks taken per cycle; c: the cycle of the iteration\'s start in it; W: the window (LapWindow); id: the member;',
     '// x<N>: register N, imm<i>: instruction i\'s immediate, in locals for the call (the registers written are stored back at its end).',
-    'const r = h.regs, m = h.directMemory, base = W.l1Base, end = W.l1End, mask = W.bankMask, banks = W.banks;',
+    'const r = h.regs, m = h.directMemory, base = W.banked.l1Base, end = W.banked.l1End, mask = W.banked.bankMask, banks = W.banked.banks;',
     'let a = 0, v = 0, x = 0, lo = W.loadLow[id], hi = W.loadHigh[id];',
     // Every access is in L1 (or the window fails): g, the region holding it, for all of them.
     'const g = m === undefined ? undefined : m.find(base, end - base);',
